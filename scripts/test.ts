@@ -1,0 +1,83 @@
+// npm test: a PostgreSQL (DATABASE_URL, or a throwaway embedded one), a migrated template database, then ava.
+// Each test file clones the template (test/helpers/db.ts), so files run in parallel without sharing rows.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { createDb } from '../src/db/knex.js';
+import { migrateLatest } from '../src/db/migrate.js';
+import { chromiumPath } from '../test/helpers/chromium.js';
+import { prepareTemplate } from '../test/helpers/template.js';
+
+const args = process.argv.slice(2);
+const started = Date.now();
+
+async function main(): Promise<number> {
+  let adminUrl = process.env.DATABASE_URL;
+  let stop = async () => {};
+  if (!adminUrl) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-test-'));
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), persistent: false });
+    adminUrl = embedded.url;
+    stop = async () => {
+      await embedded.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+    console.log(`npm test: started a throwaway PostgreSQL (set DATABASE_URL to use your own)`);
+  }
+  const template = `fa_template_${process.pid}`;
+  try {
+    await prepareTemplate(adminUrl, template, async (url) => {
+      const db = createDb(url, 2);
+      try {
+        await migrateLatest(db);
+      } finally {
+        await db.destroy();
+      }
+    });
+
+    const browser = chromiumPath();
+    if (!browser) {
+      console.warn(
+        '\n!!! BROWSER TESTS WILL NOT RUN: no Chromium found at /usr/bin/chromium (or CHROMIUM_PATH).\n' +
+          '!!! Install it with `apt-get install -y chromium` to run them; every other test runs.\n',
+      );
+    }
+    const env = { ...process.env, TEST_ADMIN_DATABASE_URL: adminUrl, TEST_TEMPLATE_DATABASE: template };
+    const ava = path.resolve('node_modules/ava/entrypoints/cli.mjs');
+    return await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, [ava, ...args], { stdio: 'inherit', env });
+      child.on('exit', (code) => resolve(code ?? 1));
+    });
+  } finally {
+    await dropTestDatabases(adminUrl, template).catch((err) => console.error('cleanup failed:', err));
+    await stop();
+  }
+}
+
+async function dropTestDatabases(adminUrl: string, template: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`,
+      [template, `${template}_f%`],
+    );
+    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+main().then(
+  (code) => {
+    console.log(`npm test finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    process.exit(code);
+  },
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,48 @@
+// The state changes an admin makes by hand: schedule, unschedule, cancel. Opening and closing are never manual.
+import { appendAudit } from '../audit/log.js';
+import { type Campaign, CANCELLABLE_STATES, type CampaignState } from '../domain/campaign.js';
+import { DomainError } from '../domain/errors.js';
+import { findCampaign, transitionCampaign } from '../db/repos/campaigns.js';
+import { type Actor, type CommandContext, actorLabel } from './context.js';
+
+const MANUAL: Record<string, { from: readonly CampaignState[]; to: CampaignState; action: string }> = {
+  schedule: { from: ['draft'], to: 'scheduled', action: 'campaign.scheduled' },
+  unschedule: { from: ['scheduled'], to: 'draft', action: 'campaign.unscheduled' },
+  cancel: { from: CANCELLABLE_STATES, to: 'cancelled', action: 'campaign.cancelled' },
+};
+
+export type ManualChange = 'schedule' | 'unschedule' | 'cancel';
+
+export async function changeCampaignState(
+  ctx: CommandContext,
+  actor: Actor,
+  id: string,
+  change: ManualChange,
+  reason = '',
+): Promise<Campaign> {
+  const rule = MANUAL[change]!;
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (trx) => {
+    const current = await findCampaign(trx, id);
+    if (!current) throw new DomainError('not_found', 'No such campaign');
+    if (change === 'schedule' && current.closes_at.getTime() <= now.getTime()) {
+      throw new DomainError('validation_failed', 'The application window is already over', {
+        fields: { closes_at: 'The application window must end in the future to schedule the campaign' },
+      });
+    }
+    const moved = await transitionCampaign(trx, id, rule.from, rule.to, now);
+    if (!moved) {
+      throw new DomainError('invalid_transition', `Cannot ${change} a campaign that is ${current.state}`, {
+        details: { state: current.state },
+      });
+    }
+    await appendAudit(trx, {
+      at: now,
+      actor: actorLabel(actor),
+      action: rule.action,
+      subject: `campaign:${id}`,
+      data: { from: current.state, to: rule.to, ...(reason ? { reason } : {}) },
+    });
+    return moved;
+  });
+}

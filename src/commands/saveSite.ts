@@ -1,0 +1,18 @@
+// Add or change a site (pharmacy, merchant), audited.
+import { appendAudit } from '../audit/log.js';
+import { type Site, upsertSite } from '../db/repos/sites.js';
+import { type Actor, type CommandContext, actorLabel } from './context.js';
+
+export async function saveSite(ctx: CommandContext, actor: Actor, site: Site): Promise<Site> {
+  return ctx.db.transaction(async (trx) => {
+    const saved = await upsertSite(trx, site);
+    await appendAudit(trx, {
+      at: ctx.clock.now(),
+      actor: actorLabel(actor),
+      action: 'site.saved',
+      subject: `site:${site.id}`,
+      data: { name_ko: site.name_ko, district: site.district },
+    });
+    return saved;
+  });
+}

@@ -1,0 +1,100 @@
+// The environment, parsed and validated once. Every variable is documented in .env.example and README.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const hex32 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes)');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.url().optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'like 100kb').default('100kb'),
+  SESSION_SECRET: hex32.optional(),
+  IDENTITY_PEPPER: hex32.optional(),
+  DATA_KEY: hex32.optional(),
+  RECONCILE_CRON: z.string().min(1).default('* * * * * *'),
+  RUN_SCHEDULER: bool.default(true),
+  RUN_WORKER: bool.default(true),
+  DEMO_DATA: bool.optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Secrets {
+  /** signs staff and resident session tokens (HS256) */
+  sessionSecret: Uint8Array;
+  /** HMAC key turning a normalised identifier into identity_key */
+  identityPepper: Uint8Array;
+  /** AES-256-GCM key for contact details and operator secrets at rest */
+  dataKey: Uint8Array;
+}
+
+export interface Config extends Env {
+  secrets: Secrets;
+  publicUrl: string;
+  isProduction: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function parseEnv(env: NodeJS.ProcessEnv): Env {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+// Outside production a missing secret is generated once and kept under DATA_DIR, so sessions survive restarts.
+function loadDevSecrets(dataDir: string): Record<string, string> {
+  const file = path.join(dataDir, 'dev-secrets.json');
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+  } catch {
+    const secrets = {
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      IDENTITY_PEPPER: randomBytes(32).toString('hex'),
+      DATA_KEY: randomBytes(32).toString('hex'),
+    };
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    return secrets;
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = parseEnv(env);
+  const isProduction = parsed.NODE_ENV === 'production';
+  const names = ['SESSION_SECRET', 'IDENTITY_PEPPER', 'DATA_KEY'] as const;
+  const missing = names.filter((n) => !parsed[n]);
+  if (isProduction && missing.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${missing.map((n) => `  ${n}: required in production`).join('\n')}`);
+  }
+  if (isProduction && !parsed.DATABASE_URL) {
+    throw new ConfigError('Invalid configuration:\n  DATABASE_URL: required in production');
+  }
+  const dev = missing.length > 0 ? loadDevSecrets(parsed.DATA_DIR) : {};
+  const secret = (n: (typeof names)[number]) => Buffer.from(parsed[n] ?? (dev[n] as string), 'hex');
+  return {
+    ...parsed,
+    isProduction,
+    publicUrl: (parsed.PUBLIC_URL ?? `http://${parsed.HOST}:${parsed.PORT}`).replace(/\/$/, ''),
+    secrets: {
+      sessionSecret: secret('SESSION_SECRET'),
+      identityPepper: secret('IDENTITY_PEPPER'),
+      dataKey: secret('DATA_KEY'),
+    },
+  };
+}

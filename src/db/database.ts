@@ -1,0 +1,34 @@
+// Which PostgreSQL to use: DATABASE_URL when set, otherwise a private embedded server under DATA_DIR.
+import path from 'node:path';
+import pg from 'pg';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded.js';
+
+export const EMBEDDED_DB_NAME = 'fair_allocation';
+
+export interface DatabaseHandle {
+  url: string;
+  embedded: EmbeddedDatabase | undefined;
+  stop(): Promise<void>;
+}
+
+export async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function openDatabase(opts: { url: string | undefined; dataDir: string; onLog?: (line: string) => void }) {
+  if (opts.url) return { url: opts.url, embedded: undefined, stop: async () => {} } satisfies DatabaseHandle;
+  const embedded = await startEmbeddedPostgres({
+    dataDir: path.join(opts.dataDir, 'pg'),
+    persistent: true,
+    ...(opts.onLog ? { onLog: opts.onLog } : {}),
+  });
+  await createDatabaseIfMissing(embedded.url, EMBEDDED_DB_NAME);
+  return { url: embedded.urlFor(EMBEDDED_DB_NAME), embedded, stop: () => embedded.stop() } satisfies DatabaseHandle;
+}

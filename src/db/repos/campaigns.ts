@@ -1,0 +1,79 @@
+import type { Campaign, CampaignInput, CampaignMode, CampaignSchedule, CampaignState } from '../../domain/campaign.js';
+import type { Db, Trx } from '../knex.js';
+
+type CampaignRow = Omit<CampaignInput, 'slots'>;
+
+function toRow(c: CampaignRow) {
+  return { ...c, eligibility: JSON.stringify(c.eligibility), groups: JSON.stringify(c.groups) };
+}
+
+export async function insertCampaign(trx: Trx, c: CampaignRow & { created_by: string | null }): Promise<Campaign> {
+  const [row] = await trx('campaigns').insert(toRow(c)).returning('*');
+  return row as Campaign;
+}
+
+/** Updates only while the campaign is still editable and at the version the editor saw. */
+export async function updateEditableCampaign(
+  trx: Trx,
+  id: string,
+  version: number,
+  c: CampaignRow,
+  editable: readonly CampaignState[],
+): Promise<Campaign | undefined> {
+  const [row] = await trx('campaigns')
+    .where({ id, version })
+    .whereIn('state', editable)
+    .update({ ...toRow(c), version: trx.raw('version + 1'), updated_at: trx.fn.now() })
+    .returning('*');
+  return row as Campaign | undefined;
+}
+
+export async function findCampaign(db: Db | Trx, id: string): Promise<Campaign | undefined> {
+  return db('campaigns').where({ id }).first();
+}
+
+export async function findCampaignByCode(db: Db | Trx, code: string): Promise<Campaign | undefined> {
+  return db('campaigns').whereRaw('upper(code) = upper(?)', [code]).first();
+}
+
+export async function listCampaigns(db: Db, opts: { states?: readonly CampaignState[] } = {}): Promise<Campaign[]> {
+  const q = db('campaigns').select('*').orderBy('opens_at', 'asc');
+  if (opts.states) q.whereIn('state', opts.states);
+  return q;
+}
+
+/** Conditional state change: only one caller can move a campaign out of `from`. */
+export async function transitionCampaign(
+  trx: Trx,
+  id: string,
+  from: readonly CampaignState[],
+  to: CampaignState,
+  now: Date,
+): Promise<Campaign | undefined> {
+  const [row] = await trx('campaigns')
+    .where({ id })
+    .whereIn('state', from)
+    .update({ state: to, state_changed_at: now, version: trx.raw('version + 1'), updated_at: now })
+    .returning('*');
+  return row as Campaign | undefined;
+}
+
+/** Campaigns whose moment for `t` has come, earliest first. */
+export async function listDueCampaignIds(
+  db: Db,
+  t: { from: CampaignState; at: keyof CampaignSchedule; modes: readonly CampaignMode[] },
+  now: Date,
+): Promise<string[]> {
+  const rows: Array<{ id: string }> = await db('campaigns')
+    .select('id')
+    .where('state', t.from)
+    .whereIn('mode', t.modes)
+    .where(t.at, '<=', now)
+    .orderBy(t.at);
+  return rows.map((r) => r.id);
+}
+
+/** Counts by state, for the open-campaigns gauge and the admin overview. */
+export async function countCampaignsByState(db: Db): Promise<Array<{ state: CampaignState; count: number }>> {
+  return db('campaigns').select('state').count<Array<{ state: CampaignState; count: number }>>('* as count').groupBy('state');
+}

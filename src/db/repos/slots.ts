@@ -1,0 +1,20 @@
+import type { SlotInput } from '../../domain/campaign.js';
+import type { Db, Trx } from '../knex.js';
+
+export async function replaceCampaignSlots(trx: Trx, campaignId: string, slots: SlotInput[]): Promise<void> {
+  await trx('campaign_slots').where({ campaign_id: campaignId }).delete();
+  if (slots.length > 0) {
+    await trx.batchInsert(
+      'campaign_slots',
+      slots.map((s) => ({ ...s, campaign_id: campaignId })),
+      1000,
+    );
+  }
+}
+
+export async function listCampaignSlots(db: Db | Trx, campaignId: string): Promise<SlotInput[]> {
+  return db('campaign_slots')
+    .select('id', 'site_id', 'starts_at', 'ends_at', 'capacity')
+    .where({ campaign_id: campaignId })
+    .orderBy([{ column: 'site_id' }, { column: 'starts_at' }, { column: 'id' }]);
+}

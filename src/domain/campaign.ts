@@ -1,0 +1,155 @@
+// Campaign states, the transitions time drives, and the rules that make a campaign possible.
+import type { FieldErrors } from './errors.js';
+
+export const CAMPAIGN_STATES = ['draft', 'scheduled', 'open', 'closed', 'drawn', 'claiming', 'finished', 'cancelled'] as const;
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+export type CampaignKind = 'voucher' | 'goods';
+export type CampaignMode = 'lottery' | 'reservation' | 'instant';
+
+export interface PriorityGroup {
+  name: string;
+  /** amount (KRW or items) set aside for this group before everyone else draws */
+  reserved: number;
+  /** tickets each member holds; 1 = no advantage */
+  weight: number;
+}
+
+export interface Eligibility {
+  /** district or city names; empty = anyone */
+  regions: string[];
+  min_age?: number | undefined;
+  max_age?: number | undefined;
+  /** 2020 mask rule: last digit of birth year picks the weekday (1,6 Mon; 2,7 Tue; ...) */
+  birth_year_rotation: boolean;
+}
+
+export interface SlotInput {
+  id: string;
+  site_id: string;
+  starts_at: Date;
+  ends_at: Date;
+  capacity: number;
+}
+
+export interface CampaignSchedule {
+  opens_at: Date;
+  closes_at: Date;
+  draw_at: Date;
+  claim_opens_at: Date;
+  claim_closes_at: Date;
+}
+
+export interface CampaignInput extends CampaignSchedule {
+  code: string;
+  kind: CampaignKind;
+  mode: CampaignMode;
+  title_ko: string;
+  title_en: string;
+  description_ko: string;
+  description_en: string;
+  time_zone: string;
+  unit: 'KRW' | 'item';
+  total: number;
+  denomination: number;
+  per_person_max: number;
+  partial: 'skip' | 'partial';
+  eligibility: Eligibility;
+  groups: PriorityGroup[];
+  unclaimed_policy: 'pass_down' | 'return';
+  slots: SlotInput[];
+}
+
+export interface Campaign extends Omit<CampaignInput, 'slots'> {
+  id: string;
+  state: CampaignState;
+  version: number;
+  state_changed_at: Date;
+}
+
+/** Transitions that happen when a moment arrives, with the audit action each one writes. */
+export interface TimedTransition {
+  from: CampaignState;
+  to: CampaignState;
+  at: keyof CampaignSchedule;
+  action: string;
+  /** modes the transition applies to */
+  modes: readonly CampaignMode[];
+}
+
+export const TIMED_TRANSITIONS: readonly TimedTransition[] = [
+  { from: 'scheduled', to: 'open', at: 'opens_at', action: 'campaign.opened', modes: ['lottery', 'reservation', 'instant'] },
+  { from: 'open', to: 'closed', at: 'closes_at', action: 'campaign.closed', modes: ['lottery', 'reservation', 'instant'] },
+  // closed -> drawn is the draw itself (it needs the beacon), not a bare clock tick.
+  { from: 'drawn', to: 'claiming', at: 'claim_opens_at', action: 'campaign.claiming', modes: ['lottery', 'reservation'] },
+  // An instant sale has no draw: its buyers collect from the claim window on.
+  { from: 'closed', to: 'claiming', at: 'claim_opens_at', action: 'campaign.claiming', modes: ['instant'] },
+  { from: 'claiming', to: 'finished', at: 'claim_closes_at', action: 'campaign.finished', modes: ['lottery', 'reservation', 'instant'] },
+];
+
+/** The next timed transition due for a campaign at `now`, if any. */
+export function dueTransition(c: Pick<Campaign, 'state' | 'mode'> & CampaignSchedule, now: Date): TimedTransition | undefined {
+  return TIMED_TRANSITIONS.find((t) => t.from === c.state && t.modes.includes(c.mode) && c[t.at].getTime() <= now.getTime());
+}
+
+export const EDITABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled'];
+export const CANCELLABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled', 'open', 'closed'];
+
+export function isEditable(state: CampaignState): boolean {
+  return EDITABLE_STATES.includes(state);
+}
+
+const before = (a: Date, b: Date) => a.getTime() < b.getTime();
+
+/** Everything that makes a campaign impossible, by field. Empty when it can run. */
+export function validateCampaign(c: CampaignInput, knownSiteIds: ReadonlySet<string>): FieldErrors {
+  const e: FieldErrors = {};
+  if (!before(c.opens_at, c.closes_at)) e.closes_at = 'The application window must end after it starts';
+  if (before(c.draw_at, c.closes_at)) e.draw_at = 'The draw cannot happen before the application window closes';
+  if (before(c.claim_opens_at, c.draw_at)) e.claim_opens_at = 'Collection cannot start before the draw';
+  if (!before(c.claim_opens_at, c.claim_closes_at)) e.claim_closes_at = 'The claim window must end after it starts';
+
+  if (c.kind === 'voucher' && c.unit !== 'KRW') e.unit = 'Voucher campaigns are counted in KRW';
+  if (c.kind === 'goods' && c.unit !== 'item') e.unit = 'Goods campaigns are counted in items';
+  if (c.total < 0) e.total = 'The budget or stock cannot be negative';
+  else if (c.total % c.denomination !== 0) e.total = 'The total must be a multiple of the denomination';
+  if (c.per_person_max < c.denomination) e.per_person_max = 'The per-person limit must be at least one denomination';
+  else if (c.per_person_max % c.denomination !== 0)
+    e.per_person_max = 'The denomination must divide the per-person limit';
+
+  validateGroups(c, e);
+  validateSlots(c, knownSiteIds, e);
+  return e;
+}
+
+function validateGroups(c: CampaignInput, e: FieldErrors): void {
+  const names = new Set<string>();
+  let reserved = 0;
+  c.groups.forEach((g, i) => {
+    if (names.has(g.name)) e[`groups.${i}.name`] = 'Group names must be unique';
+    names.add(g.name);
+    if (g.reserved % c.denomination !== 0) e[`groups.${i}.reserved`] = 'A reserved quota must be a multiple of the denomination';
+    reserved += g.reserved;
+  });
+  if (reserved > c.total) e.groups = 'Reserved quotas add up to more than the total';
+}
+
+function validateSlots(c: CampaignInput, knownSiteIds: ReadonlySet<string>, e: FieldErrors): void {
+  if (c.kind === 'voucher') {
+    if (c.slots.length > 0) e.slots = 'Voucher campaigns have no pickup slots';
+    return;
+  }
+  if (c.slots.length === 0) return;
+  const ids = new Set<string>();
+  let capacity = 0;
+  c.slots.forEach((s, i) => {
+    if (ids.has(s.id)) e[`slots.${i}.id`] = 'Slot ids must be unique within the campaign';
+    ids.add(s.id);
+    if (!knownSiteIds.has(s.site_id)) e[`slots.${i}.site_id`] = `Unknown site ${s.site_id}`;
+    if (!before(s.starts_at, s.ends_at)) e[`slots.${i}.ends_at`] = 'A slot must end after it starts';
+    if (before(s.starts_at, c.claim_opens_at) || before(c.claim_closes_at, s.ends_at))
+      e[`slots.${i}.starts_at`] = 'A pickup slot must lie inside the claim window';
+    if (s.capacity % c.denomination !== 0) e[`slots.${i}.capacity`] = 'Capacity must be a multiple of the denomination';
+    capacity += s.capacity;
+  });
+  if (capacity !== c.total) e.slots = `Slot capacities add up to ${capacity}, but the stock is ${c.total}`;
+}

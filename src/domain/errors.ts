@@ -1,0 +1,49 @@
+// The catalogue of stable error codes. The domain throws a code; http/errors.ts maps it to a status once.
+
+export const ERROR_CODES = [
+  // request shape
+  'validation_failed',
+  'invalid_json',
+  'payload_too_large',
+  'unsupported_media_type',
+  'not_found',
+  'method_not_allowed',
+  // staff and sessions
+  'unauthenticated',
+  'forbidden',
+  'invalid_credentials',
+  'invalid_token',
+  'csrf_failed',
+  'rate_limited',
+  // campaigns
+  'campaign_not_editable',
+  'invalid_transition',
+  'campaign_not_open',
+  'campaign_closed',
+  'duplicate_code',
+  'conflict',
+  'busy',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Field path (dotted) -> what is wrong with it, in plain words. */
+export type FieldErrors = Record<string, string>;
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly fields: FieldErrors | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, extra: { fields?: FieldErrors; details?: Record<string, unknown> } = {}) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.fields = extra.fields;
+    this.details = extra.details;
+  }
+}
+
+export function validationFailed(fields: FieldErrors): DomainError {
+  return new DomainError('validation_failed', 'Some fields are not valid', { fields });
+}

@@ -1,0 +1,14 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/knex.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from './metrics.js';
+
+/** Everything the HTTP layer needs, handed in by main.ts or a test. */
+export interface AppDeps {
+  config: Pick<Config, 'secrets' | 'publicUrl' | 'isProduction' | 'BODY_LIMIT' | 'NODE_ENV'>;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+}

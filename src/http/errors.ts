@@ -1,0 +1,84 @@
+// The one place where error codes become HTTP statuses, and where stray errors become clean responses.
+import type { Context, Next } from 'koa';
+import { DomainError, type ErrorCode } from '../domain/errors.js';
+import type { Logger } from '../logger.js';
+
+export const STATUS: Record<ErrorCode, number> = {
+  validation_failed: 422,
+  invalid_json: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  not_found: 404,
+  method_not_allowed: 405,
+  unauthenticated: 401,
+  forbidden: 403,
+  invalid_credentials: 401,
+  invalid_token: 401,
+  csrf_failed: 403,
+  rate_limited: 429,
+  campaign_not_editable: 409,
+  invalid_transition: 409,
+  campaign_not_open: 409,
+  campaign_closed: 409,
+  duplicate_code: 409,
+  conflict: 409,
+  busy: 503,
+};
+
+/** Errors thrown by koa's own parts (body parser, router) carry a status; give them our codes. */
+function fromHttpError(err: { status?: number; type?: string; message?: string }): DomainError | undefined {
+  switch (err.status) {
+    case 400:
+      return new DomainError('invalid_json', 'The request body is not valid JSON or form data');
+    case 405:
+      return new DomainError('method_not_allowed', 'This method is not allowed here');
+    case 413:
+      return new DomainError('payload_too_large', 'The request body is too large');
+    case 415:
+      return new DomainError('unsupported_media_type', 'Send JSON or form data');
+    default:
+      return undefined;
+  }
+}
+
+export interface ErrorPresenter {
+  /** Renders an HTML error page for browser requests; JSON is used for /api and non-HTML clients. */
+  html(ctx: Context, err: DomainError, status: number): void;
+}
+
+export function wantsJson(ctx: Context): boolean {
+  return ctx.path.startsWith('/api/') || ctx.path.startsWith('/webhooks/') || !ctx.accepts('html');
+}
+
+export function errorHandler(logger: Logger, presenter?: ErrorPresenter) {
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new DomainError('not_found', 'Nothing is here');
+    } catch (raw) {
+      const err =
+        raw instanceof DomainError ? raw : (fromHttpError(raw as { status?: number }) ?? undefined);
+      if (!err) {
+        (ctx.state.log as Logger | undefined ?? logger).error({ err: raw }, 'unhandled error');
+        ctx.status = 500;
+        ctx.body = { error: { code: 'internal', message: 'Something went wrong on our side', request_id: ctx.state.requestId } };
+        return;
+      }
+      const status = STATUS[err.code];
+      ctx.status = status;
+      if (err.code === 'rate_limited' && typeof err.details?.retry_after === 'number') {
+        ctx.set('Retry-After', String(err.details.retry_after));
+      }
+      if (presenter && !wantsJson(ctx)) return presenter.html(ctx, err, status);
+      ctx.body = {
+        error: {
+          code: err.code,
+          message: err.message,
+          ...(err.fields ? { fields: err.fields } : {}),
+          ...(err.details ? { details: err.details } : {}),
+          request_id: ctx.state.requestId,
+        },
+      };
+    }
+  };
+}

@@ -1,0 +1,52 @@
+// Korean first, English second: the language comes from ?lang=, then the lang cookie, then Korean.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Context, Next } from 'koa';
+import { templatesDir } from '../paths.js';
+
+export const LANGS = ['ko', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+type Strings = Record<string, string>;
+
+function flatten(obj: Record<string, unknown>, prefix = '', out: Strings = {}): Strings {
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out[key] = v;
+    else flatten(v as Record<string, unknown>, key, out);
+  }
+  return out;
+}
+
+const catalogue: Record<Lang, Strings> = {
+  ko: flatten(JSON.parse(fs.readFileSync(path.join(templatesDir, 'i18n/ko.json'), 'utf8'))),
+  en: flatten(JSON.parse(fs.readFileSync(path.join(templatesDir, 'i18n/en.json'), 'utf8'))),
+};
+
+export function translator(lang: Lang): Translate {
+  return (key, params = {}) => {
+    const text = catalogue[lang][key] ?? catalogue.ko[key] ?? key;
+    return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  };
+}
+
+export function isLang(v: unknown): v is Lang {
+  return v === 'ko' || v === 'en';
+}
+
+export function languageMiddleware() {
+  return async (ctx: Context, next: Next) => {
+    const asked = ctx.query.lang;
+    let lang: Lang = 'ko';
+    if (isLang(asked)) {
+      lang = asked;
+      ctx.cookies.set('lang', lang, { httpOnly: false, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000 });
+    } else if (isLang(ctx.cookies.get('lang'))) {
+      lang = ctx.cookies.get('lang') as Lang;
+    }
+    ctx.state.lang = lang;
+    ctx.state.t = translator(lang);
+    await next();
+  };
+}

@@ -1,0 +1,63 @@
+// Prometheus metrics: request rate and latency, reconciler lag, campaigns by state. One registry per app.
+import type { Context, Next } from 'koa';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  requests: Counter<'method' | 'route' | 'status'>;
+  latency: Histogram<'method' | 'route'>;
+  reconcilerLag: Gauge;
+  reconcilerLastRun: Gauge;
+  campaigns: Gauge<'state'>;
+}
+
+export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (opts.defaults !== false) collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    requests: new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency',
+      labelNames: ['method', 'route'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    reconcilerLag: new Gauge({
+      name: 'reconciler_transition_lag_seconds',
+      help: 'Delay between a campaign moment (opens_at, closes_at, ...) and the state change, last transition',
+      registers: [registry],
+    }),
+    reconcilerLastRun: new Gauge({
+      name: 'reconciler_last_run_timestamp_seconds',
+      help: 'When the reconciler last completed a pass',
+      registers: [registry],
+    }),
+    campaigns: new Gauge({
+      name: 'campaigns',
+      help: 'Campaigns by state (open = taking applications)',
+      labelNames: ['state'],
+      registers: [registry],
+    }),
+  };
+}
+
+export function metricsMiddleware(metrics: Metrics) {
+  return async (ctx: Context, next: Next) => {
+    const end = metrics.latency.startTimer();
+    try {
+      await next();
+    } finally {
+      // The matched route pattern, never the raw path (ids would explode the label set).
+      const route = (ctx as Context & { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+      end({ method: ctx.method, route: String(route) });
+      metrics.requests.inc({ method: ctx.method, route: String(route), status: String(ctx.status) });
+    }
+  };
+}

@@ -1,0 +1,45 @@
+// Pages from templates/pages with eta (HTML-escaped by default); every page gets t(), lang and the CSRF token.
+import path from 'node:path';
+import { Eta } from 'eta';
+import type { Context } from 'koa';
+import { DateTime } from 'luxon';
+import { templatesDir } from '../paths.js';
+import type { Lang, Translate } from './i18n.js';
+
+const eta = new Eta({ views: path.join(templatesDir, 'pages'), cache: true, autoEscape: true, autoTrim: false });
+
+export interface PageHelpers {
+  t: Translate;
+  lang: Lang;
+  csrfToken: string | undefined;
+  staff: unknown;
+  path: string;
+  /** a moment shown in the campaign's time zone, e.g. 2026-12-01 08:00 (KST) */
+  when(d: Date, zone: string): string;
+  /** the same URL in the other language */
+  langUrl(lang: Lang): string;
+}
+
+export function pageHelpers(ctx: Context): PageHelpers {
+  const lang = ctx.state.lang as Lang;
+  return {
+    t: ctx.state.t as Translate,
+    lang,
+    csrfToken: ctx.state.csrfToken as string | undefined,
+    staff: ctx.state.staff,
+    path: ctx.path,
+    when: (d, zone) =>
+      DateTime.fromJSDate(d, { zone }).setLocale(lang === 'ko' ? 'ko-KR' : 'en-GB').toFormat('yyyy-MM-dd HH:mm (ZZZZ)'),
+    langUrl: (to) => {
+      const params = new URLSearchParams(ctx.querystring);
+      params.set('lang', to);
+      return `${ctx.path}?${params.toString()}`;
+    },
+  };
+}
+
+export function render(ctx: Context, page: string, data: Record<string, unknown> = {}, status = 200): void {
+  ctx.status = status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = eta.render(page, { ...pageHelpers(ctx), ...data });
+}

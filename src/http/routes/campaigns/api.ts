@@ -1,0 +1,68 @@
+// Campaign JSON API: public reads, admin writes. Routes authenticate, validate, call a command, present.
+import type Router from '@koa/router';
+import { changeCampaignState, type ManualChange } from '../../../commands/changeCampaignState.js';
+import type { Actor } from '../../../commands/context.js';
+import { createCampaign, updateCampaign } from '../../../commands/saveCampaign.js';
+import { findCampaign, listCampaigns } from '../../../db/repos/campaigns.js';
+import { listCampaignSlots } from '../../../db/repos/slots.js';
+import type { CampaignState } from '../../../domain/campaign.js';
+import { DomainError } from '../../../domain/errors.js';
+import type { AppDeps } from '../../deps.js';
+import { requireStaff, type StaffSession } from '../../middleware/staffAuth.js';
+import { parse, parseId } from '../../validate.js';
+import { presentCampaign } from './present.js';
+import { parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
+
+export const PUBLIC_STATES: readonly CampaignState[] = ['scheduled', 'open', 'closed', 'drawn', 'claiming', 'finished'];
+
+export const staffActor = (s: StaffSession): Actor => ({ kind: 'staff', id: s.id });
+
+export function campaignApiRoutes(router: Router, deps: AppDeps): void {
+  const ctxOf = { db: deps.db, clock: deps.clock };
+
+  router.get('/api/campaigns', async (ctx) => {
+    const campaigns = await listCampaigns(deps.db, { states: PUBLIC_STATES });
+    ctx.body = { campaigns: campaigns.map((c) => presentCampaign(c)) };
+  });
+
+  router.get('/api/campaigns/:id', async (ctx) => {
+    const c = await findCampaign(deps.db, parseId(ctx.params.id));
+    if (!c || !PUBLIC_STATES.includes(c.state)) throw new DomainError('not_found', 'No such campaign');
+    ctx.body = { campaign: presentCampaign(c, await listCampaignSlots(deps.db, c.id)) };
+  });
+
+  router.get('/api/admin/campaigns', requireStaff('admin', 'auditor'), async (ctx) => {
+    const campaigns = await listCampaigns(deps.db);
+    ctx.body = { campaigns: campaigns.map((c) => presentCampaign(c)) };
+  });
+
+  router.get('/api/admin/campaigns/:id', requireStaff('admin', 'auditor'), async (ctx) => {
+    const c = await findCampaign(deps.db, parseId(ctx.params.id));
+    if (!c) throw new DomainError('not_found', 'No such campaign');
+    ctx.body = { campaign: presentCampaign(c, await listCampaignSlots(deps.db, c.id)) };
+  });
+
+  router.post('/api/admin/campaigns', requireStaff('admin'), async (ctx) => {
+    const input = parseCampaignBody(ctx.request.body);
+    const c = await createCampaign(ctxOf, staffActor(ctx.state.staff), input);
+    ctx.status = 201;
+    ctx.set('Location', `/api/admin/campaigns/${c.id}`);
+    ctx.body = { campaign: presentCampaign(c, input.slots) };
+  });
+
+  router.put('/api/admin/campaigns/:id', requireStaff('admin'), async (ctx) => {
+    const id = parseId(ctx.params.id);
+    const { version } = parse(versionSchema, ctx.request.body);
+    const input = parseCampaignBody(ctx.request.body);
+    const c = await updateCampaign(ctxOf, staffActor(ctx.state.staff), id, version, input);
+    ctx.body = { campaign: presentCampaign(c, input.slots) };
+  });
+
+  for (const change of ['schedule', 'unschedule', 'cancel'] as const satisfies ManualChange[]) {
+    router.post(`/api/admin/campaigns/:id/${change}`, requireStaff('admin'), async (ctx) => {
+      const { reason } = parse(reasonSchema, ctx.request.body ?? {});
+      const c = await changeCampaignState(ctxOf, staffActor(ctx.state.staff), parseId(ctx.params.id), change, reason);
+      ctx.body = { campaign: presentCampaign(c) };
+    });
+  }
+}

@@ -1,0 +1,41 @@
+// How a campaign looks in the JSON API.
+import type { Campaign, SlotInput } from '../../../domain/campaign.js';
+
+export function presentCampaign(c: Campaign, slots?: SlotInput[]) {
+  return {
+    id: c.id,
+    code: c.code,
+    kind: c.kind,
+    mode: c.mode,
+    state: c.state,
+    title: { ko: c.title_ko, en: c.title_en },
+    description: { ko: c.description_ko, en: c.description_en },
+    time_zone: c.time_zone,
+    opens_at: c.opens_at.toISOString(),
+    closes_at: c.closes_at.toISOString(),
+    draw_at: c.draw_at.toISOString(),
+    claim_opens_at: c.claim_opens_at.toISOString(),
+    claim_closes_at: c.claim_closes_at.toISOString(),
+    unit: c.unit,
+    total: c.total,
+    denomination: c.denomination,
+    per_person_max: c.per_person_max,
+    partial: c.partial,
+    eligibility: c.eligibility,
+    groups: c.groups,
+    unclaimed_policy: c.unclaimed_policy,
+    version: c.version,
+    state_changed_at: c.state_changed_at.toISOString(),
+    ...(slots
+      ? {
+          slots: slots.map((s) => ({
+            id: s.id,
+            site_id: s.site_id,
+            starts_at: s.starts_at.toISOString(),
+            ends_at: s.ends_at.toISOString(),
+            capacity: s.capacity,
+          })),
+        }
+      : {}),
+  };
+}

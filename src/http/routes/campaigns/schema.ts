@@ -1,0 +1,104 @@
+// The campaign a client sends (JSON or the admin form), parsed into the domain's CampaignInput.
+import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
+import type { CampaignInput } from '../../../domain/campaign.js';
+import { DomainError, type FieldErrors } from '../../../domain/errors.js';
+import { parse } from '../../validate.js';
+
+// Form fields arrive as strings; JSON as numbers. Blank stays blank so "required" reads right.
+const int = (min: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v),
+    z.number({ error: 'Must be a whole number' }).int('Must be a whole number').min(min, `Must be at least ${min}`),
+  );
+const text = (max: number) => z.string().trim().max(max);
+const moment = z.string({ error: 'Required' }).trim().min(1, 'Required');
+
+export const SCHEDULE_FIELDS = ['opens_at', 'closes_at', 'draw_at', 'claim_opens_at', 'claim_closes_at'] as const;
+
+export const slotSchema = z.object({
+  id: z.string().trim().regex(/^[A-Za-z0-9_-]{1,60}$/, 'Letters, digits, - and _ only'),
+  site_id: z.string().trim().min(1, 'Required'),
+  starts_at: moment,
+  ends_at: moment,
+  capacity: int(0),
+});
+
+export const campaignSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9]{3,12}$/, '3 to 12 letters or digits, used in SMS commands')
+    .transform((s) => s.toUpperCase()),
+  kind: z.enum(['voucher', 'goods']),
+  mode: z.enum(['lottery', 'reservation', 'instant']),
+  title_ko: text(200).min(1, 'Required'),
+  title_en: text(200).min(1, 'Required'),
+  description_ko: text(5000).default(''),
+  description_en: text(5000).default(''),
+  time_zone: z
+    .string()
+    .default('Asia/Seoul')
+    .refine((z) => IANAZone.isValidZone(z), 'Unknown time zone'),
+  opens_at: moment,
+  closes_at: moment,
+  draw_at: moment,
+  claim_opens_at: moment,
+  claim_closes_at: moment,
+  unit: z.enum(['KRW', 'item']),
+  total: int(-Number.MAX_SAFE_INTEGER).refine((n) => n >= 0, 'The budget or stock cannot be negative'),
+  denomination: int(1),
+  per_person_max: int(1),
+  partial: z.enum(['skip', 'partial']).default('skip'),
+  eligibility: z
+    .object({
+      regions: z.array(text(100).min(1)).max(500).default([]),
+      min_age: int(0).optional(),
+      max_age: int(0).optional(),
+      birth_year_rotation: z.boolean().default(false),
+    })
+    .default({ regions: [], birth_year_rotation: false }),
+  groups: z
+    .array(z.object({ name: text(60).min(1, 'Required'), reserved: int(0), weight: int(1).default(1) }))
+    .max(20)
+    .default([]),
+  unclaimed_policy: z.enum(['pass_down', 'return']).default('pass_down'),
+  slots: z.array(slotSchema).max(100_000).default([]),
+});
+
+export type CampaignBody = z.infer<typeof campaignSchema>;
+
+/** ISO 8601 with an offset is taken as is; a bare local time ("2026-12-01T08:00") is read in the campaign's zone. */
+export function toInstant(value: string, zone: string): Date | undefined {
+  const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/i.test(value);
+  const dt = hasOffset ? DateTime.fromISO(value, { setZone: true }) : DateTime.fromISO(value, { zone });
+  return dt.isValid ? dt.toJSDate() : undefined;
+}
+
+export function parseCampaignBody(body: unknown): CampaignInput {
+  const b = parse(campaignSchema, body);
+  const fields: FieldErrors = {};
+  const at = (value: string, key: string): Date => {
+    const d = toInstant(value, b.time_zone);
+    if (!d) fields[key] = 'Not a date and time (use 2026-12-01T08:00 or ISO 8601)';
+    return d ?? new Date(0);
+  };
+  const schedule = Object.fromEntries(SCHEDULE_FIELDS.map((k) => [k, at(b[k], k)])) as Record<
+    (typeof SCHEDULE_FIELDS)[number],
+    Date
+  >;
+  const slots = b.slots.map((s, i) => ({
+    ...s,
+    starts_at: at(s.starts_at, `slots.${i}.starts_at`),
+    ends_at: at(s.ends_at, `slots.${i}.ends_at`),
+  }));
+  const { min_age, max_age } = b.eligibility;
+  if (min_age !== undefined && max_age !== undefined && min_age > max_age) {
+    fields['eligibility.max_age'] = 'The maximum age must not be below the minimum age';
+  }
+  if (Object.keys(fields).length > 0) throw new DomainError('validation_failed', 'Some fields are not valid', { fields });
+  return { ...b, ...schedule, slots };
+}
+
+export const versionSchema = z.object({ version: int(1) });
+export const reasonSchema = z.object({ reason: text(500).default('') });

@@ -1,0 +1,12 @@
+// Every route module, mounted in this order. Each module owns one resource.
+import type Router from '@koa/router';
+import type { AppDeps } from '../deps.js';
+import { auditRoutes } from './audit/api.js';
+import { campaignApiRoutes } from './campaigns/api.js';
+import { healthRoutes } from './health.js';
+import { siteApiRoutes } from './sites/api.js';
+import { staffAuthRoutes } from './staff/auth.js';
+
+export type RouteModule = (router: Router, deps: AppDeps) => void;
+
+export const routeModules: RouteModule[] = [healthRoutes, staffAuthRoutes, campaignApiRoutes, siteApiRoutes, auditRoutes];

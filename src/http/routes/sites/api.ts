@@ -1,0 +1,38 @@
+// Sites (pharmacies, merchants): anyone may list them; admins add or change them.
+import type Router from '@koa/router';
+import { z } from 'zod';
+import { saveSite } from '../../../commands/saveSite.js';
+import { findSite, listSites } from '../../../db/repos/sites.js';
+import { DomainError } from '../../../domain/errors.js';
+import type { AppDeps } from '../../deps.js';
+import { requireStaff } from '../../middleware/staffAuth.js';
+import { parse } from '../../validate.js';
+import { staffActor } from '../campaigns/api.js';
+
+const siteSchema = z.object({
+  name_ko: z.string().trim().min(1, 'Required').max(200),
+  name_en: z.string().trim().min(1, 'Required').max(200),
+  district: z.string().trim().max(100).default(''),
+  address: z.string().trim().max(300).default(''),
+});
+const siteId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'Letters, digits, - and _ only, at most 40');
+
+export function siteApiRoutes(router: Router, deps: AppDeps): void {
+  router.get('/api/sites', async (ctx) => {
+    const district = typeof ctx.query.district === 'string' ? ctx.query.district : undefined;
+    ctx.body = { sites: await listSites(deps.db, { district }) };
+  });
+
+  router.get('/api/sites/:id', async (ctx) => {
+    const site = await findSite(deps.db, ctx.params.id ?? '');
+    if (!site) throw new DomainError('not_found', 'No such site');
+    ctx.body = { site };
+  });
+
+  router.put('/api/admin/sites/:id', requireStaff('admin'), async (ctx) => {
+    const id = parse(z.object({ id: siteId }), { id: ctx.params.id }).id;
+    const fields = parse(siteSchema, ctx.request.body);
+    const site = await saveSite({ db: deps.db, clock: deps.clock }, staffActor(ctx.state.staff), { id, ...fields });
+    ctx.body = { site };
+  });
+}

@@ -1,0 +1,52 @@
+// Every second (and once at start-up) move campaigns whose time has come; a late or missed tick only delays, never skips.
+import cron from 'node-cron';
+import { advanceCampaigns, type TransitionHook } from '../commands/advanceCampaigns.js';
+import type { CommandContext } from '../commands/context.js';
+import type { Metrics } from '../http/metrics.js';
+import type { Logger } from '../logger.js';
+
+export interface Reconciler {
+  /** one pass now; resolves when done */
+  runOnce(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createReconciler(
+  ctx: CommandContext,
+  opts: { logger: Logger; metrics?: Metrics; cron?: string; hooks?: TransitionHook[] },
+): Reconciler {
+  let running: Promise<void> | undefined;
+  const pass = async () => {
+    try {
+      const moved = await advanceCampaigns(ctx, opts.hooks ?? []);
+      const now = ctx.clock.now().getTime();
+      for (const { campaign, transition } of moved) {
+        const lagMs = now - campaign[transition.at].getTime();
+        opts.metrics?.reconcilerLag.set(lagMs / 1000);
+        opts.logger.info(
+          { campaign: campaign.id, code: campaign.code, from: transition.from, to: transition.to, lag_ms: lagMs },
+          transition.action,
+        );
+      }
+      opts.metrics?.reconcilerLastRun.set(now / 1000);
+    } catch (err) {
+      opts.logger.error({ err }, 'reconciler pass failed; the next tick retries');
+    }
+  };
+  // Passes never overlap: a slow pass makes the next tick wait for it rather than run twice.
+  const runOnce = () => {
+    running ??= pass().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  const task = opts.cron ? cron.schedule(opts.cron, () => runOnce(), { name: 'reconciler', noOverlap: true }) : undefined;
+  return {
+    runOnce,
+    async stop() {
+      await task?.stop();
+      await task?.destroy();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// Composition root: configuration -> database -> HTTP + scheduler (+ worker). No logic lives here.
+import http from 'node:http';
+import { systemClock } from './clock.js';
+import { loadDemo } from './commands/loadDemo.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { createDb } from './db/knex.js';
+import { migrateLatest } from './db/migrate.js';
+import { createApp } from './http/app.js';
+import { createMetrics } from './http/metrics.js';
+import { createReconciler } from './jobs/reconciler.js';
+import { createLogger } from './logger.js';
+
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  if (database.embedded) logger.info({ data_dir: config.DATA_DIR }, 'using the embedded PostgreSQL (set DATABASE_URL to use your own)');
+  const db = createDb(database.url, config.DATABASE_POOL_MAX);
+  const applied = await migrateLatest(db);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+
+  const clock = systemClock;
+  const metrics = createMetrics();
+  const demo = (config.DEMO_DATA ?? Boolean(database.embedded)) ? await loadDemo({ db, clock }) : undefined;
+
+  const app = createApp({ config, db, clock, logger, metrics });
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const reconciler = config.RUN_SCHEDULER
+    ? createReconciler({ db, clock }, { logger, metrics, cron: config.RECONCILE_CRON })
+    : undefined;
+  await reconciler?.runOnce(); // catch up whatever was missed while the service was down
+
+  const address = server.address();
+  const url = typeof address === 'object' && address ? `http://${config.HOST}:${address.port}` : config.publicUrl;
+  logger.info({ url }, 'listening');
+  process.stdout.write(`\n  Open ${url}/campaigns\n`);
+  if (demo) {
+    process.stdout.write(`  Admin sign-in (one-time link): ${config.publicUrl}/staff/login/${demo.adminLoginToken}\n`);
+    process.stdout.write(`  Auditor sign-in (one-time link): ${config.publicUrl}/staff/login/${demo.auditorLoginToken}\n`);
+  }
+  process.stdout.write('\n');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new requests, finishing those in flight');
+    const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(force);
+    await reconciler?.stop();
+    await db.destroy();
+    await database.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`Failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

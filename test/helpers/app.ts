@@ -1,0 +1,131 @@
+// The real app on 127.0.0.1 against a private database, with a stepped clock and signed-in staff.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Clock } from '../../src/clock.js';
+import { addStaff } from '../../src/commands/staffAccounts.js';
+import type { StaffRole } from '../../src/db/repos/staff.js';
+import { createApp } from '../../src/http/app.js';
+import type { AppDeps } from '../../src/http/deps.js';
+import { createMetrics } from '../../src/http/metrics.js';
+import { createLogger } from '../../src/logger.js';
+import { SteppedClock } from './clock.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
+
+export const TEST_SECRETS = {
+  sessionSecret: Buffer.alloc(32, 1),
+  identityPepper: Buffer.alloc(32, 2),
+  dataKey: Buffer.alloc(32, 3),
+};
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+export interface RequestOptions {
+  json?: unknown;
+  form?: Record<string, string>;
+  body?: string;
+  headers?: Record<string, string>;
+  as?: StaffAuth;
+  redirect?: 'manual' | 'follow';
+}
+
+export interface StaffAuth {
+  id: string;
+  role: StaffRole;
+  token: string;
+  csrf: string;
+  headers: Record<string, string>;
+}
+
+export interface TestApp {
+  url: string;
+  db: TestDatabase['db'];
+  database: TestDatabase;
+  clock: SteppedClock;
+  deps: AppDeps;
+  request(method: string, path: string, opts?: RequestOptions): Promise<Reply>;
+  staff(role: StaffRole, opts?: { site_id?: string }): Promise<StaffAuth>;
+  close(): Promise<void>;
+}
+
+let staffCounter = 0;
+
+export async function startTestApp(opts: { clock?: Clock; database?: TestDatabase } = {}): Promise<TestApp> {
+  const database = opts.database ?? (await createTestDatabase());
+  const clock = (opts.clock as SteppedClock | undefined) ?? new SteppedClock();
+  const deps: AppDeps = {
+    config: {
+      secrets: TEST_SECRETS,
+      publicUrl: 'http://127.0.0.1',
+      isProduction: false,
+      BODY_LIMIT: '100kb',
+      NODE_ENV: 'test',
+    },
+    db: database.db,
+    clock,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    metrics: createMetrics({ defaults: false }),
+  };
+  const server = http.createServer(createApp(deps).callback());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  async function request(method: string, path: string, o: RequestOptions = {}): Promise<Reply> {
+    const headers: Record<string, string> = { accept: 'application/json', ...(o.as?.headers ?? {}), ...(o.headers ?? {}) };
+    let body: string | undefined = o.body;
+    if (o.json !== undefined) {
+      body = JSON.stringify(o.json);
+      headers['content-type'] ??= 'application/json';
+    } else if (o.form) {
+      body = new URLSearchParams(o.form).toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    }
+    const res = await fetch(url + path, { method, headers, body, redirect: o.redirect ?? 'manual' });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, json };
+  }
+
+  async function staff(role: StaffRole, o: { site_id?: string } = {}): Promise<StaffAuth> {
+    const email = `${role}${++staffCounter}-${Date.now()}@test.example`;
+    const password = 'correct horse battery staple';
+    const { staff } = await addStaff({ db: database.db, clock }, { kind: 'system', name: 'test' }, {
+      email,
+      role,
+      site_id: o.site_id,
+      password,
+    });
+    const res = await request('POST', '/api/staff/session', { json: { email, password } });
+    if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${res.text}`);
+    return {
+      id: staff.id,
+      role,
+      token: res.json.token,
+      csrf: res.json.csrf_token,
+      headers: { authorization: `Bearer ${res.json.token}` },
+    };
+  }
+
+  return {
+    url,
+    db: database.db,
+    database,
+    clock,
+    deps,
+    request,
+    staff,
+    async close() {
+      await new Promise<void>((r) => server.close(() => r()));
+      if (!opts.database) await database.drop();
+    },
+  };
+}

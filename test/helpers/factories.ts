@@ -1,0 +1,57 @@
+// Valid request bodies with overrides: buildCampaign({ ... }) is a campaign an admin could create.
+let counter = 0;
+
+const HOUR = 3600_000;
+
+export function isoFrom(base: Date, offsetMs: number): string {
+  return new Date(base.getTime() + offsetMs).toISOString();
+}
+
+export function buildVoucherCampaign(now: Date, overrides: Record<string, unknown> = {}) {
+  counter++;
+  return {
+    code: `TV${String(counter).padStart(4, '0')}${Math.random().toString(36).slice(2, 5).toUpperCase()}`,
+    kind: 'voucher',
+    mode: 'lottery',
+    title_ko: '테스트 상품권',
+    title_en: 'Test vouchers',
+    time_zone: 'Asia/Seoul',
+    opens_at: isoFrom(now, HOUR),
+    closes_at: isoFrom(now, 49 * HOUR),
+    draw_at: isoFrom(now, 50 * HOUR),
+    claim_opens_at: isoFrom(now, 51 * HOUR),
+    claim_closes_at: isoFrom(now, 30 * 24 * HOUR),
+    unit: 'KRW',
+    total: 1_000_000_000,
+    denomination: 10_000,
+    per_person_max: 250_000,
+    partial: 'skip',
+    ...overrides,
+  };
+}
+
+export function buildGoodsCampaign(now: Date, siteIds: string[], overrides: Record<string, unknown> = {}) {
+  const base = buildVoucherCampaign(now);
+  const slots = siteIds.flatMap((site_id) =>
+    [0, 1].map((i) => ({
+      id: `${site_id}-S${i + 1}`,
+      site_id,
+      starts_at: isoFrom(now, (60 + i * 2) * HOUR),
+      ends_at: isoFrom(now, (62 + i * 2) * HOUR),
+      capacity: 50,
+    })),
+  );
+  return {
+    ...base,
+    kind: 'goods',
+    mode: 'reservation',
+    title_ko: '테스트 마스크',
+    title_en: 'Test masks',
+    unit: 'item',
+    total: slots.length * 50,
+    denomination: 1,
+    per_person_max: 2,
+    slots,
+    ...overrides,
+  };
+}
