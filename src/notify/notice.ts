@@ -1,0 +1,29 @@
+// What a use case asks for when a resident must be told something; notify/ turns it into a durable message.
+
+export const NOTICE_KINDS = [
+  'otp',
+  'receipt',
+  'result_won',
+  'result_waitlisted',
+  'result_lost',
+  'pickup_reminder',
+  'award_expired',
+  'promoted',
+  'sms_reply',
+] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+export type Channel = 'sms' | 'email';
+
+export interface NoticeRequest {
+  kind: NoticeKind;
+  channel: Channel;
+  /** E.164 phone number or email address; stored encrypted, shown masked, never logged */
+  to: string;
+  lang: 'ko' | 'en';
+  /** values the template fills in (code, campaign title, amount, site, pickup time, ...) */
+  params: Record<string, string | number>;
+  /** the same key twice sends one message (e.g. `otp:<challenge id>`, `result:<application id>`) */
+  dedupeKey: string;
+  campaignId?: string | null;
+}
