@@ -13,7 +13,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('disabled_at', { useTz: true });
   });
   await knex.raw('CREATE UNIQUE INDEX staff_email_key ON staff (lower(email))');
-  await knex.raw(`ALTER TABLE staff ADD CONSTRAINT staff_role_check CHECK (role IN ('admin','site_staff','auditor'))`);
+  await knex.raw(
+    `ALTER TABLE staff ADD CONSTRAINT staff_role_check CHECK (role IN ('admin','site_staff','auditor'))`,
+  );
   await knex.raw(
     `ALTER TABLE staff ADD CONSTRAINT staff_site_check CHECK ((role = 'site_staff') = (site_id IS NOT NULL))`,
   );

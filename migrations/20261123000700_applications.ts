@@ -30,7 +30,9 @@ export async function up(knex: Knex): Promise<void> {
       ADD CONSTRAINT applications_status_check CHECK (status IN ('active','withdrawn')),
       ADD CONSTRAINT applications_amounts_check CHECK (request >= 1 AND weight >= 1)`);
   // The roster is read in public_id order per campaign; intake views group by hour and channel.
-  await knex.raw('CREATE INDEX applications_roster_idx ON applications (campaign_id, public_id) WHERE status = \'active\'');
+  await knex.raw(
+    "CREATE INDEX applications_roster_idx ON applications (campaign_id, public_id) WHERE status = 'active'",
+  );
   await knex.raw('CREATE INDEX applications_intake_idx ON applications (campaign_id, created_at)');
 }
 

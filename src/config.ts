@@ -1,7 +1,8 @@
 // The environment, parsed and validated once. Every variable is documented in .env.example and README.
+
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const bool = z
@@ -18,7 +19,10 @@ const schema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().min(1).default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'like 100kb').default('100kb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/, 'like 100kb')
+    .default('100kb'),
   SESSION_SECRET: hex32.optional(),
   IDENTITY_PEPPER: hex32.optional(),
   DATA_KEY: hex32.optional(),
@@ -80,7 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const names = ['SESSION_SECRET', 'IDENTITY_PEPPER', 'DATA_KEY'] as const;
   const missing = names.filter((n) => !parsed[n]);
   if (isProduction && missing.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n${missing.map((n) => `  ${n}: required in production`).join('\n')}`);
+    throw new ConfigError(
+      `Invalid configuration:\n${missing.map((n) => `  ${n}: required in production`).join('\n')}`,
+    );
   }
   if (isProduction && !parsed.DATABASE_URL) {
     throw new ConfigError('Invalid configuration:\n  DATABASE_URL: required in production');

@@ -24,7 +24,11 @@ async function main() {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  if (database.embedded) logger.info({ data_dir: config.DATA_DIR }, 'using the embedded PostgreSQL (set DATABASE_URL to use your own)');
+  if (database.embedded)
+    logger.info(
+      { data_dir: config.DATA_DIR },
+      'using the embedded PostgreSQL (set DATABASE_URL to use your own)',
+    );
   const db = createDb(database.url, config.DATABASE_POOL_MAX);
   const applied = await migrateLatest(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -42,12 +46,17 @@ async function main() {
   await reconciler?.runOnce(); // catch up whatever was missed while the service was down
 
   const address = server.address();
-  const url = typeof address === 'object' && address ? `http://${config.HOST}:${address.port}` : config.publicUrl;
+  const url =
+    typeof address === 'object' && address ? `http://${config.HOST}:${address.port}` : config.publicUrl;
   logger.info({ url }, 'listening');
   process.stdout.write(`\n  Open ${url}/campaigns\n`);
   if (demo) {
-    process.stdout.write(`  Admin sign-in (one-time link): ${config.publicUrl}/staff/login/${demo.adminLoginToken}\n`);
-    process.stdout.write(`  Auditor sign-in (one-time link): ${config.publicUrl}/staff/login/${demo.auditorLoginToken}\n`);
+    process.stdout.write(
+      `  Admin sign-in (one-time link): ${config.publicUrl}/staff/login/${demo.adminLoginToken}\n`,
+    );
+    process.stdout.write(
+      `  Auditor sign-in (one-time link): ${config.publicUrl}/staff/login/${demo.auditorLoginToken}\n`,
+    );
   }
   process.stdout.write('\n');
 

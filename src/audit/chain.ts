@@ -30,17 +30,25 @@ export function hashEntry(prevHash: string, entry: AuditEntry): string {
   return createHash('sha256').update(`${prevHash}\n${body}`).digest('hex');
 }
 
-export type ChainCheck = { ok: true; length: number } | { ok: false; length: number; brokenAt: number; reason: string };
+export type ChainCheck =
+  | { ok: true; length: number }
+  | { ok: false; length: number; brokenAt: number; reason: string };
 
 /** Rows must be the whole log in seq order. */
 export function checkChain(rows: AuditRow[]): ChainCheck {
   let prev = GENESIS_HASH;
   for (const [i, row] of rows.entries()) {
-    if (row.seq !== i + 1) return { ok: false, length: rows.length, brokenAt: row.seq, reason: 'sequence gap' };
+    if (row.seq !== i + 1)
+      return { ok: false, length: rows.length, brokenAt: row.seq, reason: 'sequence gap' };
     if (row.prev_hash !== prev)
       return { ok: false, length: rows.length, brokenAt: row.seq, reason: 'previous hash does not match' };
     if (hashEntry(prev, row) !== row.hash)
-      return { ok: false, length: rows.length, brokenAt: row.seq, reason: 'row content does not match its hash' };
+      return {
+        ok: false,
+        length: rows.length,
+        brokenAt: row.seq,
+        reason: 'row content does not match its hash',
+      };
     prev = row.hash;
   }
   return { ok: true, length: rows.length };

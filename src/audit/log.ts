@@ -1,6 +1,7 @@
 // Writing to the audit log: always inside the transaction of the change it records.
-import { lastAuditRow, insertAuditRow, lockChain } from '../db/repos/audit.js';
+
 import type { Trx } from '../db/knex.js';
+import { insertAuditRow, lastAuditRow, lockChain } from '../db/repos/audit.js';
 import { GENESIS_HASH, hashEntry } from './chain.js';
 
 export interface AuditInput {

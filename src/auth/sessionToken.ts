@@ -1,6 +1,6 @@
 // Session tokens signed with jose: HS256 pinned, issuer, audience and expiry always checked.
 import { randomUUID } from 'node:crypto';
-import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { DomainError } from '../domain/errors.js';
 
 export const ISSUER = 'fair-allocation';
@@ -47,6 +47,9 @@ export async function verifySessionToken<T extends TokenClaims>(
     return payload as T;
   } catch (err) {
     const expired = err instanceof errors.JWTExpired;
-    throw new DomainError('invalid_token', expired ? 'Your session has expired; sign in again' : 'The session token is not valid');
+    throw new DomainError(
+      'invalid_token',
+      expired ? 'Your session has expired; sign in again' : 'The session token is not valid',
+    );
   }
 }

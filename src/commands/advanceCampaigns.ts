@@ -1,8 +1,8 @@
 // The reconciler's use case: move every campaign whose moment has come, each move audited in its transaction.
 import { appendAudit } from '../audit/log.js';
-import { type Campaign, TIMED_TRANSITIONS, type TimedTransition } from '../domain/campaign.js';
-import { listDueCampaignIds, transitionCampaign } from '../db/repos/campaigns.js';
 import type { Trx } from '../db/knex.js';
+import { listDueCampaignIds, transitionCampaign } from '../db/repos/campaigns.js';
+import { type Campaign, TIMED_TRANSITIONS, type TimedTransition } from '../domain/campaign.js';
 import type { CommandContext } from './context.js';
 
 export interface Advanced {
@@ -21,7 +21,10 @@ const MAX_ROUNDS = TIMED_TRANSITIONS.length + 1;
  * command does (one big transaction could deadlock against an admin's edit). The conditional
  * update means that when several instances race, exactly one of them moves each campaign.
  */
-export async function advanceCampaigns(ctx: CommandContext, hooks: TransitionHook[] = []): Promise<Advanced[]> {
+export async function advanceCampaigns(
+  ctx: CommandContext,
+  hooks: TransitionHook[] = [],
+): Promise<Advanced[]> {
   const now = ctx.clock.now();
   const all: Advanced[] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {

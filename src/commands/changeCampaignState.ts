@@ -1,9 +1,9 @@
 // The state changes an admin makes by hand: schedule, unschedule, cancel. Opening and closing are never manual.
 import { appendAudit } from '../audit/log.js';
-import { type Campaign, CANCELLABLE_STATES, type CampaignState } from '../domain/campaign.js';
-import { DomainError } from '../domain/errors.js';
 import { findCampaign, transitionCampaign } from '../db/repos/campaigns.js';
-import { type Actor, type CommandContext, actorLabel } from './context.js';
+import { CANCELLABLE_STATES, type Campaign, type CampaignState } from '../domain/campaign.js';
+import { DomainError } from '../domain/errors.js';
+import { type Actor, actorLabel, type CommandContext } from './context.js';
 
 const MANUAL: Record<string, { from: readonly CampaignState[]; to: CampaignState; action: string }> = {
   schedule: { from: ['draft'], to: 'scheduled', action: 'campaign.scheduled' },

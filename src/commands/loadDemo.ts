@@ -12,11 +12,35 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 export const DEMO_PHARMACIES = [
-  { id: 'PH-JUNG-01', name_ko: '중앙약국', name_en: 'Jungang Pharmacy', district: '중구', address: '중앙로 12' },
-  { id: 'PH-JUNG-02', name_ko: '시청앞약국', name_en: 'City Hall Pharmacy', district: '중구', address: '시청로 3' },
-  { id: 'PH-DONG-01', name_ko: '동부온누리약국', name_en: 'Dongbu Onnuri Pharmacy', district: '동구', address: '동부대로 88' },
+  {
+    id: 'PH-JUNG-01',
+    name_ko: '중앙약국',
+    name_en: 'Jungang Pharmacy',
+    district: '중구',
+    address: '중앙로 12',
+  },
+  {
+    id: 'PH-JUNG-02',
+    name_ko: '시청앞약국',
+    name_en: 'City Hall Pharmacy',
+    district: '중구',
+    address: '시청로 3',
+  },
+  {
+    id: 'PH-DONG-01',
+    name_ko: '동부온누리약국',
+    name_en: 'Dongbu Onnuri Pharmacy',
+    district: '동구',
+    address: '동부대로 88',
+  },
   { id: 'PH-SEO-01', name_ko: '서문약국', name_en: 'Seomun Pharmacy', district: '서구', address: '서문길 5' },
-  { id: 'PH-NAM-01', name_ko: '남부건강약국', name_en: 'Nambu Health Pharmacy', district: '남구', address: '남부로 41' },
+  {
+    id: 'PH-NAM-01',
+    name_ko: '남부건강약국',
+    name_en: 'Nambu Health Pharmacy',
+    district: '남구',
+    address: '남부로 41',
+  },
 ];
 
 export interface DemoResult {
@@ -66,7 +90,13 @@ export async function loadDemo(ctx: CommandContext): Promise<DemoResult | undefi
   const slots: SlotInput[] = DEMO_PHARMACIES.flatMap((site) =>
     [9, 13, 16].map((hour, i) => {
       const starts = new Date(pickupDay.getTime() + (hour - 9) * HOUR);
-      return { id: `${site.id}-S${i + 1}`, site_id: site.id, starts_at: starts, ends_at: new Date(starts.getTime() + 2 * HOUR), capacity: 50 };
+      return {
+        id: `${site.id}-S${i + 1}`,
+        site_id: site.id,
+        starts_at: starts,
+        ends_at: new Date(starts.getTime() + 2 * HOUR),
+        capacity: 50,
+      };
     }),
   );
   const masks: CampaignInput = {

@@ -1,12 +1,17 @@
 // Create a campaign, or edit one still in draft or scheduled; both validate the whole campaign first.
 import { appendAudit } from '../audit/log.js';
-import { type Campaign, type CampaignInput, EDITABLE_STATES, validateCampaign } from '../domain/campaign.js';
-import { DomainError, validationFailed } from '../domain/errors.js';
-import { findCampaign, findCampaignByCode, insertCampaign, updateEditableCampaign } from '../db/repos/campaigns.js';
+import type { Trx } from '../db/knex.js';
+import {
+  findCampaign,
+  findCampaignByCode,
+  insertCampaign,
+  updateEditableCampaign,
+} from '../db/repos/campaigns.js';
 import { existingSiteIds } from '../db/repos/sites.js';
 import { replaceCampaignSlots } from '../db/repos/slots.js';
-import type { Trx } from '../db/knex.js';
-import { type Actor, type CommandContext, actorLabel } from './context.js';
+import { type Campaign, type CampaignInput, EDITABLE_STATES, validateCampaign } from '../domain/campaign.js';
+import { DomainError, validationFailed } from '../domain/errors.js';
+import { type Actor, actorLabel, type CommandContext } from './context.js';
 
 async function validate(trx: Trx, input: CampaignInput): Promise<void> {
   const sites = await existingSiteIds(
@@ -21,7 +26,11 @@ function rowOf({ slots: _slots, ...row }: CampaignInput) {
   return row;
 }
 
-export async function createCampaign(ctx: CommandContext, actor: Actor, input: CampaignInput): Promise<Campaign> {
+export async function createCampaign(
+  ctx: CommandContext,
+  actor: Actor,
+  input: CampaignInput,
+): Promise<Campaign> {
   return ctx.db.transaction(async (trx) => {
     await validate(trx, input);
     if (await findCampaignByCode(trx, input.code)) {
@@ -65,7 +74,10 @@ export async function updateCampaign(
     const updated = await updateEditableCampaign(trx, id, version, rowOf(input), EDITABLE_STATES);
     if (!updated) {
       if (!EDITABLE_STATES.includes(current.state)) {
-        throw new DomainError('campaign_not_editable', `A campaign that is ${current.state} can no longer be edited`);
+        throw new DomainError(
+          'campaign_not_editable',
+          `A campaign that is ${current.state} can no longer be edited`,
+        );
       }
       throw new DomainError('conflict', 'The campaign was changed by someone else; reload and try again', {
         details: { version: current.version },

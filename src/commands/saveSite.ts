@@ -1,7 +1,7 @@
 // Add or change a site (pharmacy, merchant), audited.
 import { appendAudit } from '../audit/log.js';
 import { type Site, upsertSite } from '../db/repos/sites.js';
-import { type Actor, type CommandContext, actorLabel } from './context.js';
+import { type Actor, actorLabel, type CommandContext } from './context.js';
 
 export async function saveSite(ctx: CommandContext, actor: Actor, site: Site): Promise<Site> {
   return ctx.db.transaction(async (trx) => {

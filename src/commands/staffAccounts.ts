@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { appendAudit } from '../audit/log.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
+import { findSite } from '../db/repos/sites.js';
 import {
   consumeLoginToken,
   findStaffByEmail,
@@ -12,9 +13,8 @@ import {
   type StaffRole,
   updateStaffPassword,
 } from '../db/repos/staff.js';
-import { findSite } from '../db/repos/sites.js';
 import { DomainError } from '../domain/errors.js';
-import { type Actor, type CommandContext, actorLabel } from './context.js';
+import { type Actor, actorLabel, type CommandContext } from './context.js';
 
 const LINK_TTL_MS = 24 * 3600 * 1000;
 
@@ -33,10 +33,14 @@ export async function addStaff(
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return ctx.db.transaction(async (trx) => {
     if (input.site_id && !(await findSite(trx, input.site_id))) {
-      throw new DomainError('validation_failed', 'Unknown site', { fields: { site_id: `Unknown site ${input.site_id}` } });
+      throw new DomainError('validation_failed', 'Unknown site', {
+        fields: { site_id: `Unknown site ${input.site_id}` },
+      });
     }
     if (await findStaffByEmail(trx, input.email)) {
-      throw new DomainError('conflict', 'A staff member with this email exists', { fields: { email: 'Already registered' } });
+      throw new DomainError('conflict', 'A staff member with this email exists', {
+        fields: { email: 'Already registered' },
+      });
     }
     const staff = await insertStaff(trx, {
       email: input.email,
@@ -62,11 +66,16 @@ export async function addStaff(
   });
 }
 
-export async function signInWithPassword(ctx: CommandContext, email: string, password: string): Promise<Staff> {
+export async function signInWithPassword(
+  ctx: CommandContext,
+  email: string,
+  password: string,
+): Promise<Staff> {
   const staff = await findStaffByEmail(ctx.db, email);
   // Same error whether the account is unknown or the password wrong: no account probing.
   const ok = staff?.password_hash ? await verifyPassword(password, staff.password_hash) : false;
-  if (!staff || !ok || staff.disabled_at) throw new DomainError('invalid_credentials', 'Email or password is wrong');
+  if (!staff || !ok || staff.disabled_at)
+    throw new DomainError('invalid_credentials', 'Email or password is wrong');
   return staff;
 }
 
@@ -74,11 +83,18 @@ export async function signInWithLink(ctx: CommandContext, token: string): Promis
   const staffId = await consumeLoginToken(ctx.db, hashToken(token), ctx.clock.now());
   const staff = staffId ? await findStaffById(ctx.db, staffId) : undefined;
   if (!staff || staff.disabled_at) {
-    throw new DomainError('invalid_token', 'This sign-in link is unknown, used or expired; ask an admin for a new one');
+    throw new DomainError(
+      'invalid_token',
+      'This sign-in link is unknown, used or expired; ask an admin for a new one',
+    );
   }
   return staff;
 }
 
-export async function setStaffPassword(ctx: CommandContext, staffId: string, password: string): Promise<void> {
+export async function setStaffPassword(
+  ctx: CommandContext,
+  staffId: string,
+  password: string,
+): Promise<void> {
   await updateStaffPassword(ctx.db, staffId, await hashPassword(password));
 }

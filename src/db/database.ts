@@ -22,7 +22,11 @@ export async function createDatabaseIfMissing(adminUrl: string, name: string): P
   }
 }
 
-export async function openDatabase(opts: { url: string | undefined; dataDir: string; onLog?: (line: string) => void }) {
+export async function openDatabase(opts: {
+  url: string | undefined;
+  dataDir: string;
+  onLog?: (line: string) => void;
+}) {
   if (opts.url) return { url: opts.url, embedded: undefined, stop: async () => {} } satisfies DatabaseHandle;
   const embedded = await startEmbeddedPostgres({
     dataDir: path.join(opts.dataDir, 'pg'),
@@ -30,5 +34,9 @@ export async function openDatabase(opts: { url: string | undefined; dataDir: str
     ...(opts.onLog ? { onLog: opts.onLog } : {}),
   });
   await createDatabaseIfMissing(embedded.url, EMBEDDED_DB_NAME);
-  return { url: embedded.urlFor(EMBEDDED_DB_NAME), embedded, stop: () => embedded.stop() } satisfies DatabaseHandle;
+  return {
+    url: embedded.urlFor(EMBEDDED_DB_NAME),
+    embedded,
+    stop: () => embedded.stop(),
+  } satisfies DatabaseHandle;
 }

@@ -1,7 +1,16 @@
 // Campaign states, the transitions time drives, and the rules that make a campaign possible.
 import type { FieldErrors } from './errors.js';
 
-export const CAMPAIGN_STATES = ['draft', 'scheduled', 'open', 'closed', 'drawn', 'claiming', 'finished', 'cancelled'] as const;
+export const CAMPAIGN_STATES = [
+  'draft',
+  'scheduled',
+  'open',
+  'closed',
+  'drawn',
+  'claiming',
+  'finished',
+  'cancelled',
+] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 export type CampaignKind = 'voucher' | 'goods';
 export type CampaignMode = 'lottery' | 'reservation' | 'instant';
@@ -77,18 +86,47 @@ export interface TimedTransition {
 }
 
 export const TIMED_TRANSITIONS: readonly TimedTransition[] = [
-  { from: 'scheduled', to: 'open', at: 'opens_at', action: 'campaign.opened', modes: ['lottery', 'reservation', 'instant'] },
-  { from: 'open', to: 'closed', at: 'closes_at', action: 'campaign.closed', modes: ['lottery', 'reservation', 'instant'] },
+  {
+    from: 'scheduled',
+    to: 'open',
+    at: 'opens_at',
+    action: 'campaign.opened',
+    modes: ['lottery', 'reservation', 'instant'],
+  },
+  {
+    from: 'open',
+    to: 'closed',
+    at: 'closes_at',
+    action: 'campaign.closed',
+    modes: ['lottery', 'reservation', 'instant'],
+  },
   // closed -> drawn is the draw itself (it needs the beacon), not a bare clock tick.
-  { from: 'drawn', to: 'claiming', at: 'claim_opens_at', action: 'campaign.claiming', modes: ['lottery', 'reservation'] },
+  {
+    from: 'drawn',
+    to: 'claiming',
+    at: 'claim_opens_at',
+    action: 'campaign.claiming',
+    modes: ['lottery', 'reservation'],
+  },
   // An instant sale has no draw: its buyers collect from the claim window on.
   { from: 'closed', to: 'claiming', at: 'claim_opens_at', action: 'campaign.claiming', modes: ['instant'] },
-  { from: 'claiming', to: 'finished', at: 'claim_closes_at', action: 'campaign.finished', modes: ['lottery', 'reservation', 'instant'] },
+  {
+    from: 'claiming',
+    to: 'finished',
+    at: 'claim_closes_at',
+    action: 'campaign.finished',
+    modes: ['lottery', 'reservation', 'instant'],
+  },
 ];
 
 /** The next timed transition due for a campaign at `now`, if any. */
-export function dueTransition(c: Pick<Campaign, 'state' | 'mode'> & CampaignSchedule, now: Date): TimedTransition | undefined {
-  return TIMED_TRANSITIONS.find((t) => t.from === c.state && t.modes.includes(c.mode) && c[t.at].getTime() <= now.getTime());
+export function dueTransition(
+  c: Pick<Campaign, 'state' | 'mode'> & CampaignSchedule,
+  now: Date,
+): TimedTransition | undefined {
+  return TIMED_TRANSITIONS.find(
+    (t) => t.from === c.state && t.modes.includes(c.mode) && c[t.at].getTime() <= now.getTime(),
+  );
 }
 
 export const EDITABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled'];
@@ -104,15 +142,18 @@ const before = (a: Date, b: Date) => a.getTime() < b.getTime();
 export function validateCampaign(c: CampaignInput, knownSiteIds: ReadonlySet<string>): FieldErrors {
   const e: FieldErrors = {};
   if (!before(c.opens_at, c.closes_at)) e.closes_at = 'The application window must end after it starts';
-  if (before(c.draw_at, c.closes_at)) e.draw_at = 'The draw cannot happen before the application window closes';
+  if (before(c.draw_at, c.closes_at))
+    e.draw_at = 'The draw cannot happen before the application window closes';
   if (before(c.claim_opens_at, c.draw_at)) e.claim_opens_at = 'Collection cannot start before the draw';
-  if (!before(c.claim_opens_at, c.claim_closes_at)) e.claim_closes_at = 'The claim window must end after it starts';
+  if (!before(c.claim_opens_at, c.claim_closes_at))
+    e.claim_closes_at = 'The claim window must end after it starts';
 
   if (c.kind === 'voucher' && c.unit !== 'KRW') e.unit = 'Voucher campaigns are counted in KRW';
   if (c.kind === 'goods' && c.unit !== 'item') e.unit = 'Goods campaigns are counted in items';
   if (c.total < 0) e.total = 'The budget or stock cannot be negative';
   else if (c.total % c.denomination !== 0) e.total = 'The total must be a multiple of the denomination';
-  if (c.per_person_max < c.denomination) e.per_person_max = 'The per-person limit must be at least one denomination';
+  if (c.per_person_max < c.denomination)
+    e.per_person_max = 'The per-person limit must be at least one denomination';
   else if (c.per_person_max % c.denomination !== 0)
     e.per_person_max = 'The denomination must divide the per-person limit';
 
@@ -127,7 +168,8 @@ function validateGroups(c: CampaignInput, e: FieldErrors): void {
   c.groups.forEach((g, i) => {
     if (names.has(g.name)) e[`groups.${i}.name`] = 'Group names must be unique';
     names.add(g.name);
-    if (g.reserved % c.denomination !== 0) e[`groups.${i}.reserved`] = 'A reserved quota must be a multiple of the denomination';
+    if (g.reserved % c.denomination !== 0)
+      e[`groups.${i}.reserved`] = 'A reserved quota must be a multiple of the denomination';
     reserved += g.reserved;
   });
   if (reserved > c.total) e.groups = 'Reserved quotas add up to more than the total';
@@ -148,7 +190,8 @@ function validateSlots(c: CampaignInput, knownSiteIds: ReadonlySet<string>, e: F
     if (!before(s.starts_at, s.ends_at)) e[`slots.${i}.ends_at`] = 'A slot must end after it starts';
     if (before(s.starts_at, c.claim_opens_at) || before(c.claim_closes_at, s.ends_at))
       e[`slots.${i}.starts_at`] = 'A pickup slot must lie inside the claim window';
-    if (s.capacity % c.denomination !== 0) e[`slots.${i}.capacity`] = 'Capacity must be a multiple of the denomination';
+    if (s.capacity % c.denomination !== 0)
+      e[`slots.${i}.capacity`] = 'Capacity must be a multiple of the denomination';
     capacity += s.capacity;
   });
   if (capacity !== c.total) e.slots = `Slot capacities add up to ${capacity}, but the stock is ${c.total}`;

@@ -1,7 +1,13 @@
 // Canonical JSON (RFC 8785 style, integers only): the one byte form that gets hashed,
 // used by draw-v1 (strict: no null/boolean) and by the audit chain (null/boolean allowed).
 
-export type CanonicalValue = string | number | boolean | null | CanonicalValue[] | { [key: string]: CanonicalValue };
+export type CanonicalValue =
+  | string
+  | number
+  | boolean
+  | null
+  | CanonicalValue[]
+  | { [key: string]: CanonicalValue };
 
 export interface CanonicalOptions {
   /** draw-v1 forbids null and booleans inside rules, roster and results. */
@@ -16,7 +22,8 @@ function compareKeys(a: string, b: string): number {
 export function canonicalJson(value: unknown, options: CanonicalOptions = {}, path = '$'): string {
   if (typeof value === 'string') return JSON.stringify(value.normalize('NFC'));
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new TypeError(`canonical JSON allows only safe integers (at ${path})`);
+    if (!Number.isSafeInteger(value))
+      throw new TypeError(`canonical JSON allows only safe integers (at ${path})`);
     return Object.is(value, -0) ? '0' : String(value);
   }
   if (typeof value === 'bigint') return value.toString();

@@ -35,7 +35,11 @@ export class DomainError extends Error {
   readonly fields: FieldErrors | undefined;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, message: string, extra: { fields?: FieldErrors; details?: Record<string, unknown> } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    extra: { fields?: FieldErrors; details?: Record<string, unknown> } = {},
+  ) {
     super(message);
     this.name = 'DomainError';
     this.code = code;

@@ -2,6 +2,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
+import { DomainError } from '../domain/errors.js';
 import type { AppDeps } from './deps.js';
 import { errorHandler } from './errors.js';
 import { languageMiddleware } from './i18n.js';
@@ -11,17 +12,30 @@ import { loadStaff } from './middleware/staffAuth.js';
 import { htmlErrorPresenter } from './pages.js';
 import { routeModules } from './routes/index.js';
 
+/** Every route of the app; tests walk it to check that each staff route refuses the wrong people. */
+export function buildRouter(deps: AppDeps): Router {
+  const router = new Router();
+  for (const mount of routeModules) mount(router, deps);
+  return router;
+}
+
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: false });
   app.silent = true;
-  const router = new Router();
-  for (const mount of routeModules) mount(router, deps);
+  const router = buildRouter(deps);
 
   app.use(requestContext(deps.logger));
   app.use(metricsMiddleware(deps.metrics));
   app.use(securityHeaders());
   app.use(languageMiddleware());
   app.use(errorHandler(deps.logger, htmlErrorPresenter));
+  app.use(async (ctx, next) => {
+    // A body we cannot read is refused outright rather than silently ignored.
+    if (ctx.request.length && !ctx.is('json', 'urlencoded')) {
+      throw new DomainError('unsupported_media_type', 'Send JSON or form data');
+    }
+    await next();
+  });
   app.use(
     bodyParser({
       enableTypes: ['json', 'form'],

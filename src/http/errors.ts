@@ -56,12 +56,17 @@ export function errorHandler(logger: Logger, presenter?: ErrorPresenter) {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new DomainError('not_found', 'Nothing is here');
     } catch (raw) {
-      const err =
-        raw instanceof DomainError ? raw : (fromHttpError(raw as { status?: number }) ?? undefined);
+      const err = raw instanceof DomainError ? raw : (fromHttpError(raw as { status?: number }) ?? undefined);
       if (!err) {
-        (ctx.state.log as Logger | undefined ?? logger).error({ err: raw }, 'unhandled error');
+        ((ctx.state.log as Logger | undefined) ?? logger).error({ err: raw }, 'unhandled error');
         ctx.status = 500;
-        ctx.body = { error: { code: 'internal', message: 'Something went wrong on our side', request_id: ctx.state.requestId } };
+        ctx.body = {
+          error: {
+            code: 'internal',
+            message: 'Something went wrong on our side',
+            request_id: ctx.state.requestId,
+          },
+        };
         return;
       }
       const status = STATUS[err.code];

@@ -6,7 +6,12 @@ import { DateTime } from 'luxon';
 import { templatesDir } from '../paths.js';
 import type { Lang, Translate } from './i18n.js';
 
-const eta = new Eta({ views: path.join(templatesDir, 'pages'), cache: true, autoEscape: true, autoTrim: false });
+const eta = new Eta({
+  views: path.join(templatesDir, 'pages'),
+  cache: true,
+  autoEscape: true,
+  autoTrim: false,
+});
 
 export interface PageHelpers {
   t: Translate;
@@ -29,7 +34,9 @@ export function pageHelpers(ctx: Context): PageHelpers {
     staff: ctx.state.staff,
     path: ctx.path,
     when: (d, zone) =>
-      DateTime.fromJSDate(d, { zone }).setLocale(lang === 'ko' ? 'ko-KR' : 'en-GB').toFormat('yyyy-MM-dd HH:mm (ZZZZ)'),
+      DateTime.fromJSDate(d, { zone })
+        .setLocale(lang === 'ko' ? 'ko-KR' : 'en-GB')
+        .toFormat('yyyy-MM-dd HH:mm (ZZZZ)'),
     langUrl: (to) => {
       const params = new URLSearchParams(ctx.querystring);
       params.set('lang', to);

@@ -14,7 +14,9 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    throw new DomainError('validation_failed', 'Some fields are not valid', { fields: fieldErrors(result.error) });
+    throw new DomainError('validation_failed', 'Some fields are not valid', {
+      fields: fieldErrors(result.error),
+    });
   }
   return result.data;
 }

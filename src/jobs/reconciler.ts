@@ -24,7 +24,13 @@ export function createReconciler(
         const lagMs = now - campaign[transition.at].getTime();
         opts.metrics?.reconcilerLag.set(lagMs / 1000);
         opts.logger.info(
-          { campaign: campaign.id, code: campaign.code, from: transition.from, to: transition.to, lag_ms: lagMs },
+          {
+            campaign: campaign.id,
+            code: campaign.code,
+            from: transition.from,
+            to: transition.to,
+            lag_ms: lagMs,
+          },
           transition.action,
         );
       }
@@ -40,7 +46,9 @@ export function createReconciler(
     });
     return running;
   };
-  const task = opts.cron ? cron.schedule(opts.cron, () => runOnce(), { name: 'reconciler', noOverlap: true }) : undefined;
+  const task = opts.cron
+    ? cron.schedule(opts.cron, () => runOnce(), { name: 'reconciler', noOverlap: true })
+    : undefined;
   return {
     runOnce,
     async stop() {

@@ -21,6 +21,7 @@ export interface Reply {
   status: number;
   headers: Headers;
   text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON freely
   json: any;
 }
 
@@ -75,7 +76,11 @@ export async function startTestApp(opts: { clock?: Clock; database?: TestDatabas
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   async function request(method: string, path: string, o: RequestOptions = {}): Promise<Reply> {
-    const headers: Record<string, string> = { accept: 'application/json', ...(o.as?.headers ?? {}), ...(o.headers ?? {}) };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(o.as?.headers ?? {}),
+      ...(o.headers ?? {}),
+    };
     let body: string | undefined = o.body;
     if (o.json !== undefined) {
       body = JSON.stringify(o.json);
@@ -98,12 +103,16 @@ export async function startTestApp(opts: { clock?: Clock; database?: TestDatabas
   async function staff(role: StaffRole, o: { site_id?: string } = {}): Promise<StaffAuth> {
     const email = `${role}${++staffCounter}-${Date.now()}@test.example`;
     const password = 'correct horse battery staple';
-    const { staff } = await addStaff({ db: database.db, clock }, { kind: 'system', name: 'test' }, {
-      email,
-      role,
-      site_id: o.site_id,
-      password,
-    });
+    const { staff } = await addStaff(
+      { db: database.db, clock },
+      { kind: 'system', name: 'test' },
+      {
+        email,
+        role,
+        site_id: o.site_id,
+        password,
+      },
+    );
     const res = await request('POST', '/api/staff/session', { json: { email, password } });
     if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${res.text}`);
     return {

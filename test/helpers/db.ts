@@ -14,7 +14,8 @@ export interface TestDatabase {
 function settings() {
   const adminUrl = process.env.TEST_ADMIN_DATABASE_URL;
   const template = process.env.TEST_TEMPLATE_DATABASE;
-  if (!adminUrl || !template) throw new Error('Run tests with `npm test`: it prepares the database template.');
+  if (!adminUrl || !template)
+    throw new Error('Run tests with `npm test`: it prepares the database template.');
   return { adminUrl, template };
 }
 

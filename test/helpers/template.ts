@@ -7,7 +7,11 @@ export function withDatabase(url: string, name: string): string {
 }
 
 /** Creates (or recreates) the template database and lets `migrate` fill it. */
-export async function prepareTemplate(adminUrl: string, template: string, migrate: (url: string) => Promise<void>) {
+export async function prepareTemplate(
+  adminUrl: string,
+  template: string,
+  migrate: (url: string) => Promise<void>,
+) {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {

@@ -1,4 +1,10 @@
-import type { Campaign, CampaignInput, CampaignMode, CampaignSchedule, CampaignState } from '../../domain/campaign.js';
+import type {
+  Campaign,
+  CampaignInput,
+  CampaignMode,
+  CampaignSchedule,
+  CampaignState,
+} from '../../domain/campaign.js';
 import type { Db, Trx } from '../knex.js';
 
 type CampaignRow = Omit<CampaignInput, 'slots'>;
@@ -7,7 +13,10 @@ function toRow(c: CampaignRow) {
   return { ...c, eligibility: JSON.stringify(c.eligibility), groups: JSON.stringify(c.groups) };
 }
 
-export async function insertCampaign(trx: Trx, c: CampaignRow & { created_by: string | null }): Promise<Campaign> {
+export async function insertCampaign(
+  trx: Trx,
+  c: CampaignRow & { created_by: string | null },
+): Promise<Campaign> {
   const [row] = await trx('campaigns').insert(toRow(c)).returning('*');
   return row as Campaign;
 }
@@ -36,7 +45,10 @@ export async function findCampaignByCode(db: Db | Trx, code: string): Promise<Ca
   return db('campaigns').whereRaw('upper(code) = upper(?)', [code]).first();
 }
 
-export async function listCampaigns(db: Db, opts: { states?: readonly CampaignState[] } = {}): Promise<Campaign[]> {
+export async function listCampaigns(
+  db: Db,
+  opts: { states?: readonly CampaignState[] } = {},
+): Promise<Campaign[]> {
   const q = db('campaigns').select('*').orderBy('opens_at', 'asc');
   if (opts.states) q.whereIn('state', opts.states);
   return q;
@@ -75,5 +87,8 @@ export async function listDueCampaignIds(
 
 /** Counts by state, for the open-campaigns gauge and the admin overview. */
 export async function countCampaignsByState(db: Db): Promise<Array<{ state: CampaignState; count: number }>> {
-  return db('campaigns').select('state').count<Array<{ state: CampaignState; count: number }>>('* as count').groupBy('state');
+  return db('campaigns')
+    .select('state')
+    .count<Array<{ state: CampaignState; count: number }>>('* as count')
+    .groupBy('state');
 }

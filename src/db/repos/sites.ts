@@ -9,7 +9,11 @@ export interface Site {
 }
 
 export async function upsertSite(db: Db | Trx, site: Site): Promise<Site> {
-  const [row] = await db('sites').insert(site).onConflict('id').merge().returning(['id', 'name_ko', 'name_en', 'district', 'address']);
+  const [row] = await db('sites')
+    .insert(site)
+    .onConflict('id')
+    .merge()
+    .returning(['id', 'name_ko', 'name_en', 'district', 'address']);
   return row as Site;
 }
 
@@ -25,6 +29,8 @@ export async function findSite(db: Db | Trx, id: string): Promise<Site | undefin
 
 export async function existingSiteIds(db: Db | Trx, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows: Array<{ id: string }> = await db('sites').select('id').whereIn('id', [...new Set(ids)]);
+  const rows: Array<{ id: string }> = await db('sites')
+    .select('id')
+    .whereIn('id', [...new Set(ids)]);
   return new Set(rows.map((r) => r.id));
 }

@@ -32,12 +32,19 @@ export async function countStaff(db: Db | Trx): Promise<number> {
   return Number(row?.count ?? 0);
 }
 
-export async function insertLoginToken(db: Db | Trx, t: { token_hash: Buffer; staff_id: string; expires_at: Date }) {
+export async function insertLoginToken(
+  db: Db | Trx,
+  t: { token_hash: Buffer; staff_id: string; expires_at: Date },
+) {
   await db('staff_login_tokens').insert(t);
 }
 
 /** Marks an unused, unexpired token used and returns its staff id; a second use finds nothing. */
-export async function consumeLoginToken(db: Db | Trx, tokenHash: Buffer, now: Date): Promise<string | undefined> {
+export async function consumeLoginToken(
+  db: Db | Trx,
+  tokenHash: Buffer,
+  now: Date,
+): Promise<string | undefined> {
   const [row] = await db('staff_login_tokens')
     .where({ token_hash: tokenHash })
     .whereNull('used_at')

@@ -3,8 +3,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import { type TokenClaims, verifySessionToken } from '../../auth/sessionToken.js';
 import type { Clock } from '../../clock.js';
-import { findStaffById, type StaffRole } from '../../db/repos/staff.js';
 import type { Db } from '../../db/knex.js';
+import { findStaffById, type StaffRole } from '../../db/repos/staff.js';
 import { DomainError } from '../../domain/errors.js';
 
 export const STAFF_COOKIE = 'staff_session';
@@ -41,16 +41,19 @@ export function loadStaff(deps: { db: Db; clock: Clock; sessionSecret: Uint8Arra
   return async (ctx: Context, next: Next) => {
     const found = tokenFrom(ctx);
     if (found) {
-      const claims = await verifySessionToken<StaffClaims>(deps.sessionSecret, STAFF_AUDIENCE, found.token, deps.clock.now()).catch(
-        (err) => {
-          // A stale cookie on a page is not an error: the visitor is simply signed out.
-          if (found.viaCookie) {
-            ctx.cookies.set(STAFF_COOKIE, null);
-            return undefined;
-          }
-          throw err;
-        },
-      );
+      const claims = await verifySessionToken<StaffClaims>(
+        deps.sessionSecret,
+        STAFF_AUDIENCE,
+        found.token,
+        deps.clock.now(),
+      ).catch((err) => {
+        // A stale cookie on a page is not an error: the visitor is simply signed out.
+        if (found.viaCookie) {
+          ctx.cookies.set(STAFF_COOKIE, null);
+          return undefined;
+        }
+        throw err;
+      });
       const staff = claims ? await findStaffById(deps.db, claims.sub) : undefined;
       if (claims && staff && !staff.disabled_at) {
         ctx.state.staff = {

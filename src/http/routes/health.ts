@@ -1,7 +1,7 @@
 // /healthz: the process answers. /readyz: the database answers and has every migration. /metrics: Prometheus.
 import type Router from '@koa/router';
-import { countCampaignsByState } from '../../db/repos/campaigns.js';
 import { pendingMigrations } from '../../db/migrate.js';
+import { countCampaignsByState } from '../../db/repos/campaigns.js';
 import type { AppDeps } from '../deps.js';
 
 export function healthRoutes(router: Router, deps: AppDeps): void {

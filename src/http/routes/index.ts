@@ -9,4 +9,10 @@ import { staffAuthRoutes } from './staff/auth.js';
 
 export type RouteModule = (router: Router, deps: AppDeps) => void;
 
-export const routeModules: RouteModule[] = [healthRoutes, staffAuthRoutes, campaignApiRoutes, siteApiRoutes, auditRoutes];
+export const routeModules: RouteModule[] = [
+  healthRoutes,
+  staffAuthRoutes,
+  campaignApiRoutes,
+  siteApiRoutes,
+  auditRoutes,
+];

@@ -13,7 +13,14 @@ import { parse, parseId } from '../../validate.js';
 import { presentCampaign } from './present.js';
 import { parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
 
-export const PUBLIC_STATES: readonly CampaignState[] = ['scheduled', 'open', 'closed', 'drawn', 'claiming', 'finished'];
+export const PUBLIC_STATES: readonly CampaignState[] = [
+  'scheduled',
+  'open',
+  'closed',
+  'drawn',
+  'claiming',
+  'finished',
+];
 
 export const staffActor = (s: StaffSession): Actor => ({ kind: 'staff', id: s.id });
 
@@ -61,7 +68,13 @@ export function campaignApiRoutes(router: Router, deps: AppDeps): void {
   for (const change of ['schedule', 'unschedule', 'cancel'] as const satisfies ManualChange[]) {
     router.post(`/api/admin/campaigns/:id/${change}`, requireStaff('admin'), async (ctx) => {
       const { reason } = parse(reasonSchema, ctx.request.body ?? {});
-      const c = await changeCampaignState(ctxOf, staffActor(ctx.state.staff), parseId(ctx.params.id), change, reason);
+      const c = await changeCampaignState(
+        ctxOf,
+        staffActor(ctx.state.staff),
+        parseId(ctx.params.id),
+        change,
+        reason,
+      );
       ctx.body = { campaign: presentCampaign(c) };
     });
   }

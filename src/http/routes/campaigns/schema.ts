@@ -9,15 +9,27 @@ import { parse } from '../../validate.js';
 const int = (min: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v),
-    z.number({ error: 'Must be a whole number' }).int('Must be a whole number').min(min, `Must be at least ${min}`),
+    z
+      .number({ error: 'Must be a whole number' })
+      .int('Must be a whole number')
+      .min(min, `Must be at least ${min}`),
   );
 const text = (max: number) => z.string().trim().max(max);
 const moment = z.string({ error: 'Required' }).trim().min(1, 'Required');
 
-export const SCHEDULE_FIELDS = ['opens_at', 'closes_at', 'draw_at', 'claim_opens_at', 'claim_closes_at'] as const;
+export const SCHEDULE_FIELDS = [
+  'opens_at',
+  'closes_at',
+  'draw_at',
+  'claim_opens_at',
+  'claim_closes_at',
+] as const;
 
 export const slotSchema = z.object({
-  id: z.string().trim().regex(/^[A-Za-z0-9_-]{1,60}$/, 'Letters, digits, - and _ only'),
+  id: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, 'Letters, digits, - and _ only'),
   site_id: z.string().trim().min(1, 'Required'),
   starts_at: moment,
   ends_at: moment,
@@ -96,7 +108,8 @@ export function parseCampaignBody(body: unknown): CampaignInput {
   if (min_age !== undefined && max_age !== undefined && min_age > max_age) {
     fields['eligibility.max_age'] = 'The maximum age must not be below the minimum age';
   }
-  if (Object.keys(fields).length > 0) throw new DomainError('validation_failed', 'Some fields are not valid', { fields });
+  if (Object.keys(fields).length > 0)
+    throw new DomainError('validation_failed', 'Some fields are not valid', { fields });
   return { ...b, ...schedule, slots };
 }
 

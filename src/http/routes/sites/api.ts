@@ -32,7 +32,10 @@ export function siteApiRoutes(router: Router, deps: AppDeps): void {
   router.put('/api/admin/sites/:id', requireStaff('admin'), async (ctx) => {
     const id = parse(z.object({ id: siteId }), { id: ctx.params.id }).id;
     const fields = parse(siteSchema, ctx.request.body);
-    const site = await saveSite({ db: deps.db, clock: deps.clock }, staffActor(ctx.state.staff), { id, ...fields });
+    const site = await saveSite({ db: deps.db, clock: deps.clock }, staffActor(ctx.state.staff), {
+      id,
+      ...fields,
+    });
     ctx.body = { site };
   });
 }

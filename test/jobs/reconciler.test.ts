@@ -1,0 +1,176 @@
+// Tests run serially: every reconciler pass moves every due campaign in the shared database.
+// Campaigns open and close on time by themselves: stepped clock, real clock, two instances, and catch-up.
+import test from 'ava';
+import type { Clock } from '../../src/clock.js';
+import { systemClock } from '../../src/clock.js';
+import { changeCampaignState } from '../../src/commands/changeCampaignState.js';
+import { createCampaign } from '../../src/commands/saveCampaign.js';
+import type { Db } from '../../src/db/knex.js';
+import { createDb } from '../../src/db/knex.js';
+import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
+import { createReconciler } from '../../src/jobs/reconciler.js';
+import { createLogger } from '../../src/logger.js';
+import { SteppedClock } from '../helpers/clock.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { buildVoucherCampaign } from '../helpers/factories.js';
+
+const logger = createLogger('silent');
+const system = { kind: 'system', name: 'test' } as const;
+let database: TestDatabase;
+
+test.before(async () => {
+  database = await createTestDatabase();
+});
+test.after.always(async () => {
+  await database?.drop();
+});
+
+async function scheduledCampaign(db: Db, clock: Clock, opensInMs: number, closesInMs: number) {
+  const now = clock.now().getTime();
+  const iso = (ms: number) => new Date(now + ms).toISOString();
+  const input = parseCampaignBody(
+    buildVoucherCampaign(clock.now(), {
+      opens_at: iso(opensInMs),
+      closes_at: iso(closesInMs),
+      draw_at: iso(closesInMs + 3600_000),
+      claim_opens_at: iso(closesInMs + 7200_000),
+    }),
+  );
+  const c = await createCampaign({ db, clock }, system, input);
+  await changeCampaignState({ db, clock }, system, c.id, 'schedule');
+  return c;
+}
+
+const stateOf = async (db: Db, id: string) => (await db('campaigns').where({ id }).first()).state as string;
+const actionsFor = async (db: Db, id: string) =>
+  (
+    await db('audit_log')
+      .where({ subject: `campaign:${id}` })
+      .orderBy('seq')
+  ).map((r) => r.action as string);
+
+test.serial('with a stepped clock a campaign opens and closes at the exact second, not before', async (t) => {
+  const clock = new SteppedClock('2026-12-01T07:59:58+09:00');
+  const c = await scheduledCampaign(database.db, clock, 2000, 4000);
+  const reconciler = createReconciler({ db: database.db, clock }, { logger });
+  clock.advance(1999);
+  await reconciler.runOnce();
+  t.is(await stateOf(database.db, c.id), 'scheduled');
+  clock.advance(1);
+  await reconciler.runOnce();
+  t.is(await stateOf(database.db, c.id), 'open');
+  const opened = await database.db('campaigns').where({ id: c.id }).first();
+  t.is(opened.state_changed_at.toISOString(), '2026-11-30T23:00:00.000Z');
+  clock.advance(1999);
+  await reconciler.runOnce();
+  t.is(await stateOf(database.db, c.id), 'open');
+  clock.advance(1);
+  await reconciler.runOnce();
+  t.is(await stateOf(database.db, c.id), 'closed');
+  t.deepEqual(await actionsFor(database.db, c.id), [
+    'campaign.created',
+    'campaign.scheduled',
+    'campaign.opened',
+    'campaign.closed',
+  ]);
+  await reconciler.stop();
+});
+
+test.serial(
+  'with the real clock and cron, opening and closing land within a second of their times',
+  async (t) => {
+    const c = await scheduledCampaign(database.db, systemClock, 2000, 4000);
+    const reconciler = createReconciler(
+      { db: database.db, clock: systemClock },
+      { logger, cron: '* * * * * *' },
+    );
+    try {
+      const deadline = Date.now() + 9000;
+      while ((await stateOf(database.db, c.id)) !== 'closed' && Date.now() < deadline) await sleep(100);
+      const rows = await database
+        .db('audit_log')
+        .where({ subject: `campaign:${c.id}` })
+        .whereIn('action', ['campaign.opened', 'campaign.closed'])
+        .orderBy('seq');
+      const row = await database.db('campaigns').where({ id: c.id }).first();
+      t.is(row.state, 'closed');
+      t.is(rows.length, 2);
+      const lag = (i: number, due: Date) => rows[i].at.getTime() - due.getTime();
+      t.true(
+        lag(0, row.opens_at) >= 0 && lag(0, row.opens_at) < 1000,
+        `opening lag ${lag(0, row.opens_at)} ms`,
+      );
+      t.true(
+        lag(1, row.closes_at) >= 0 && lag(1, row.closes_at) < 1000,
+        `closing lag ${lag(1, row.closes_at)} ms`,
+      );
+    } finally {
+      await reconciler.stop();
+    }
+  },
+);
+
+test.serial('two instances against one database perform each transition exactly once', async (t) => {
+  const ids: string[] = [];
+  for (let i = 0; i < 20; i++) ids.push((await scheduledCampaign(database.db, systemClock, 1500, 3000)).id);
+  // Each "instance" has its own connection pool and its own cron-driven reconciler.
+  const pools = [createDb(database.url, 5), createDb(database.url, 5)];
+  const reconcilers = pools.map((db) =>
+    createReconciler({ db, clock: systemClock }, { logger, cron: '* * * * * *' }),
+  );
+  try {
+    const deadline = Date.now() + 10_000;
+    const closed = async () =>
+      Number(
+        (await database.db('campaigns').whereIn('id', ids).where({ state: 'closed' }).count('* as n').first())
+          ?.n,
+      );
+    while ((await closed()) < ids.length && Date.now() < deadline) await sleep(100);
+    // and a few more racing passes from both, after everything is due
+    await Promise.all(reconcilers.flatMap((r) => [r.runOnce(), r.runOnce()]));
+    t.is(await closed(), ids.length);
+    for (const id of ids) {
+      const actions = await actionsFor(database.db, id);
+      t.is(actions.filter((a) => a === 'campaign.opened').length, 1, id);
+      t.is(actions.filter((a) => a === 'campaign.closed').length, 1, id);
+    }
+  } finally {
+    await Promise.all(reconcilers.map((r) => r.stop()));
+    await Promise.all(pools.map((p) => p.destroy()));
+  }
+});
+
+test.serial('a service that was down at the opening opens the campaign at once when it starts', async (t) => {
+  const clock = new SteppedClock('2026-12-01T06:00:00+09:00');
+  const c = await scheduledCampaign(database.db, clock, 3600_000, 10 * 3600_000);
+  clock.advance(3 * 3600_000); // down from 06:00 to 09:00; opening was at 07:00
+  const reconciler = createReconciler({ db: database.db, clock }, { logger });
+  await reconciler.runOnce(); // what main.ts does at start-up
+  t.is(await stateOf(database.db, c.id), 'open');
+});
+
+test.serial(
+  'a service that was down past closing passes through opening and closing, in order, each audited',
+  async (t) => {
+    const clock = new SteppedClock('2026-12-01T06:00:00+09:00');
+    const c = await scheduledCampaign(database.db, clock, 3600_000, 2 * 3600_000);
+    clock.advance(5 * 3600_000);
+    const reconciler = createReconciler({ db: database.db, clock }, { logger });
+    await reconciler.runOnce();
+    t.is(await stateOf(database.db, c.id), 'closed');
+    t.deepEqual((await actionsFor(database.db, c.id)).slice(-2), ['campaign.opened', 'campaign.closed']);
+  },
+);
+
+test.serial('draft and cancelled campaigns never open by themselves', async (t) => {
+  const clock = new SteppedClock('2026-12-01T06:00:00+09:00');
+  const c = await scheduledCampaign(database.db, clock, 1000, 2 * 3600_000);
+  await changeCampaignState({ db: database.db, clock }, system, c.id, 'cancel');
+  clock.advance(3600_000);
+  await createReconciler({ db: database.db, clock }, { logger }).runOnce();
+  t.is(await stateOf(database.db, c.id), 'cancelled');
+});
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
