@@ -2,6 +2,8 @@
 import cron from 'node-cron';
 import { advanceCampaigns, type TransitionHook } from '../commands/advanceCampaigns.js';
 import type { CommandContext } from '../commands/context.js';
+import { nextDueMoment } from '../db/repos/campaigns.js';
+import { TIMED_TRANSITIONS } from '../domain/campaign.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 
@@ -16,6 +18,19 @@ export function createReconciler(
   opts: { logger: Logger; metrics?: Metrics; cron?: string; hooks?: TransitionHook[] },
 ): Reconciler {
   let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  // The per-second tick alone lands up to a second late; a timer armed for the next moment lands within milliseconds.
+  const armForNextMoment = async () => {
+    const now = ctx.clock.now().getTime();
+    const next = await nextDueMoment(ctx.db, TIMED_TRANSITIONS, ctx.clock.now());
+    if (!next || stopped) return;
+    const wait = next.getTime() - now;
+    if (wait > 1500) return; // a later tick will arm it
+    clearTimeout(timer);
+    timer = setTimeout(() => void runOnce(), Math.max(0, wait));
+    timer.unref();
+  };
   const pass = async () => {
     try {
       const moved = await advanceCampaigns(ctx, opts.hooks ?? []);
@@ -35,6 +50,7 @@ export function createReconciler(
         );
       }
       opts.metrics?.reconcilerLastRun.set(now / 1000);
+      if (opts.cron) await armForNextMoment();
     } catch (err) {
       opts.logger.error({ err }, 'reconciler pass failed; the next tick retries');
     }
@@ -52,6 +68,8 @@ export function createReconciler(
   return {
     runOnce,
     async stop() {
+      stopped = true;
+      clearTimeout(timer);
       await task?.stop();
       await task?.destroy();
       await running;

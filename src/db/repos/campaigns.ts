@@ -85,6 +85,24 @@ export async function listDueCampaignIds(
   return rows.map((r) => r.id);
 }
 
+/** The earliest moment after `now` at which one of `transitions` becomes due for some campaign. */
+export async function nextDueMoment(
+  db: Db,
+  transitions: ReadonlyArray<{
+    from: CampaignState;
+    at: keyof CampaignSchedule;
+    modes: readonly CampaignMode[];
+  }>,
+  now: Date,
+): Promise<Date | undefined> {
+  const parts = transitions.map((t) =>
+    db('campaigns').min({ m: t.at }).where('state', t.from).whereIn('mode', t.modes).where(t.at, '>', now),
+  );
+  const rows: Array<{ m: Date | null }> = await db.unionAll(parts, true);
+  const times = rows.map((r) => r.m?.getTime()).filter((t): t is number => t !== undefined);
+  return times.length ? new Date(Math.min(...times)) : undefined;
+}
+
 /** Counts by state, for the open-campaigns gauge and the admin overview. */
 export async function countCampaignsByState(db: Db): Promise<Array<{ state: CampaignState; count: number }>> {
   return db('campaigns')
