@@ -44,7 +44,9 @@ export async function up(knex: Knex): Promise<void> {
       ADD CONSTRAINT messages_status_check
         CHECK (status IN ('queued','sending','sent','delivered','failed','undelivered'))`);
   // Status callbacks find a message by the provider's id; admins count by campaign and status; the outbox lists newest first.
-  await knex.raw('CREATE UNIQUE INDEX messages_provider_id_idx ON messages (provider, provider_id) WHERE provider_id IS NOT NULL');
+  await knex.raw(
+    'CREATE UNIQUE INDEX messages_provider_id_idx ON messages (provider, provider_id) WHERE provider_id IS NOT NULL',
+  );
   await knex.raw('CREATE INDEX messages_campaign_status_idx ON messages (campaign_id, status)');
   await knex.raw('CREATE INDEX messages_created_idx ON messages (created_at DESC, id DESC)');
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { createDb } from '../src/db/knex.js';
-import { migrateLatest } from '../src/db/migrate.js';
+import { migrateAll } from '../src/db/migrate.js';
 import { chromiumPath } from '../test/helpers/chromium.js';
 import { prepareTemplate } from '../test/helpers/template.js';
 
@@ -32,7 +32,7 @@ async function main(): Promise<number> {
     await prepareTemplate(adminUrl, template, async (url) => {
       const db = createDb(url, 2);
       try {
-        await migrateLatest(db);
+        await migrateAll(db, url);
       } finally {
         await db.destroy();
       }

@@ -5,11 +5,12 @@ import { loadDemo } from './commands/loadDemo.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createDb } from './db/knex.js';
-import { migrateLatest } from './db/migrate.js';
+import { migrateAll } from './db/migrate.js';
 import { createApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { createReconciler } from './jobs/reconciler.js';
 import { createLogger } from './logger.js';
+import { useRecipientKey } from './notify/recipient.js';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -23,6 +24,7 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  useRecipientKey(config.secrets.dataKey);
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   if (database.embedded)
     logger.info(
@@ -30,7 +32,7 @@ async function main() {
       'using the embedded PostgreSQL (set DATABASE_URL to use your own)',
     );
   const db = createDb(database.url, config.DATABASE_POOL_MAX);
-  const applied = await migrateLatest(db);
+  const applied = await migrateAll(db, database.url);
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
   const clock = systemClock;

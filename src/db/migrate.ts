@@ -1,6 +1,7 @@
 // knex's own migrator over migrations/ (TypeScript under tsx, JavaScript once built to dist/).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runMigrations, Logger as WorkerLogger } from 'graphile-worker';
 import type { Db } from './knex.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -26,4 +27,18 @@ export async function migrateRollback(db: Db): Promise<string[]> {
 export async function pendingMigrations(db: Db): Promise<string[]> {
   const [, pending] = (await db.migrate.list(migrationConfig)) as [unknown[], Array<{ file: string }>];
   return pending.map((p) => p.file);
+}
+
+// graphile-worker keeps its own schema (graphile_worker) and migrations; they run before ours so a
+// migration of ours may refer to it. Quiet: its log lines go nowhere unless something fails (it throws).
+const quietWorkerLogger = new WorkerLogger(() => () => {});
+
+export async function migrateWorkerSchema(connectionString: string): Promise<void> {
+  await runMigrations({ connectionString, logger: quietWorkerLogger });
+}
+
+/** Everything a database needs before the service (or a test) uses it: the job queue's schema, then ours. */
+export async function migrateAll(db: Db, connectionString: string): Promise<string[]> {
+  await migrateWorkerSchema(connectionString);
+  return migrateLatest(db);
 }

@@ -2,7 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDb, type Db } from '../../src/db/knex.js';
+import { useRecipientKey } from '../../src/notify/recipient.js';
 import { withDatabase } from './template.js';
+
+// Message recipients are sealed with DATA_KEY; tests use the same key as TEST_SECRETS.dataKey in app.ts.
+useRecipientKey(Buffer.alloc(32, 3));
 
 export interface TestDatabase {
   db: Db;

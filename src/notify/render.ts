@@ -1,0 +1,56 @@
+// Message bodies from templates/messages with eta, in the resident's language:
+//   <kind>.<lang>.sms.eta    short SMS text
+//   <kind>.<lang>.email.eta  plain-text email; its first line is "Subject: ..."
+//   <kind>.<lang>.html.eta   the HTML part (escaped), wrapped in _layout.<lang>.html.eta
+import path from 'node:path';
+import { Eta } from 'eta';
+import { templatesDir } from '../paths.js';
+import type { NoticeKind, NoticeRequest } from './notice.js';
+import { type SegmentInfo, smsSegments } from './segments.js';
+
+const views = path.join(templatesDir, 'messages');
+const text = new Eta({ views, cache: true, autoEscape: false, autoTrim: false });
+const html = new Eta({ views, cache: true, autoEscape: true, autoTrim: false });
+
+/** What each kind's templates need; a missing one is a programming error caught at enqueue, not at send. */
+export const REQUIRED_PARAMS: Record<NoticeKind, readonly string[]> = {
+  otp: ['code', 'minutes'],
+  receipt: ['campaign', 'public_id', 'url'],
+  result_won: ['campaign', 'prize', 'site', 'pickup', 'claim_code', 'url'],
+  result_waitlisted: ['campaign', 'rank', 'url'],
+  result_lost: ['campaign', 'url'],
+  pickup_reminder: ['campaign', 'site', 'pickup', 'claim_code'],
+  award_expired: ['campaign', 'url'],
+  promoted: ['campaign', 'prize', 'site', 'pickup', 'claim_code', 'url'],
+  sms_reply: ['text'],
+};
+
+export interface RenderedMessage {
+  template: string;
+  subject: string | null;
+  body: string;
+  html: string | null;
+  sms: SegmentInfo | null;
+}
+
+export class TemplateParamsError extends Error {}
+
+export function renderNotice(
+  n: Pick<NoticeRequest, 'kind' | 'channel' | 'lang' | 'params'>,
+): RenderedMessage {
+  const missing = REQUIRED_PARAMS[n.kind].filter((p) => n.params[p] === undefined || n.params[p] === '');
+  if (missing.length) throw new TemplateParamsError(`notice '${n.kind}' needs ${missing.join(', ')}`);
+  const it = { ...n.params, lang: n.lang };
+  const base = `${n.kind}.${n.lang}`;
+  if (n.channel === 'sms') {
+    const body = text.render(`./${base}.sms.eta`, it).trim();
+    return { template: `${base}.sms`, subject: null, body, html: null, sms: smsSegments(body) };
+  }
+  const full = text.render(`./${base}.email.eta`, it);
+  const match = /^Subject:[ \t]*(.*)\r?\n\r?\n?/.exec(full);
+  if (!match) throw new Error(`template ${base}.email must start with a "Subject:" line`);
+  const subject = (match[1] as string).trim();
+  const body = full.slice(match[0].length).trim();
+  const htmlBody = html.render(`./${base}.html.eta`, { ...it, subject });
+  return { template: `${base}.email`, subject, body: `${body}\n`, html: htmlBody, sms: null };
+}

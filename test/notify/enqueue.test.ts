@@ -1,0 +1,104 @@
+// enqueueNotice writes the message and its job in the caller's transaction, once per dedupe key.
+import test from 'ava';
+import { enqueueNotice } from '../../src/notify/enqueue.js';
+import type { NoticeRequest } from '../../src/notify/notice.js';
+import { openRecipient } from '../../src/notify/recipient.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+
+let database: TestDatabase;
+test.before(async () => {
+  database = await createTestDatabase();
+});
+test.after.always(async () => {
+  await database?.drop();
+});
+
+const otp = (key: string, over: Partial<NoticeRequest> = {}): NoticeRequest => ({
+  kind: 'otp',
+  channel: 'sms',
+  to: '+821012345678',
+  lang: 'ko',
+  params: { code: '123456', minutes: 5 },
+  dedupeKey: key,
+  ...over,
+});
+
+const jobsFor = async (id: string) =>
+  (
+    await database.db.raw(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = ?`, [
+      `message:${id}`,
+    ])
+  ).rows[0].n;
+
+test('a notice enqueued in a rolled-back transaction leaves no message and no job', async (t) => {
+  let id = '';
+  await t.throwsAsync(
+    database.db.transaction(async (trx) => {
+      id = (await enqueueNotice(trx, otp('rollback:1'))).messageId;
+      throw new Error('the event failed');
+    }),
+    { message: 'the event failed' },
+  );
+  t.truthy(id);
+  t.is(await database.db('messages').where({ id }).first(), undefined);
+  t.is(await jobsFor(id), 0);
+});
+
+test('the same dedupe key twice makes one message and one job', async (t) => {
+  const first = await database.db.transaction((trx) => enqueueNotice(trx, otp('twice:1')));
+  const second = await database.db.transaction((trx) =>
+    enqueueNotice(trx, otp('twice:1', { params: { code: '999999', minutes: 5 } })),
+  );
+  t.true(first.created);
+  t.false(second.created);
+  t.is(second.messageId, first.messageId);
+  const rows = await database.db('messages').where({ dedupe_key: 'twice:1' });
+  t.is(rows.length, 1);
+  t.regex(rows[0].body, /123456/);
+  t.is(await jobsFor(first.messageId), 1);
+});
+
+test('the record keeps a masked recipient, a sealed one, and the SMS segment count', async (t) => {
+  const { messageId } = await database.db.transaction((trx) => enqueueNotice(trx, otp('shape:1')));
+  const row = await database.db('messages').where({ id: messageId }).first();
+  t.is(row.status, 'queued');
+  t.is(row.to_masked, '+82******5678');
+  t.not(row.to_enc, '+821012345678');
+  t.is(openRecipient(row.to_enc), '+821012345678');
+  t.is(row.encoding, 'ucs2');
+  t.is(row.segments, 1);
+  t.is(row.template, 'otp.ko.sms');
+});
+
+test('an email notice has a subject, a text part and an HTML part in the chosen language', async (t) => {
+  const { messageId } = await database.db.transaction((trx) =>
+    enqueueNotice(trx, {
+      kind: 'result_won',
+      channel: 'email',
+      to: 'jisoo.kim@example.org',
+      lang: 'en',
+      params: {
+        campaign: 'December vouchers <2026>',
+        prize: '250,000 KRW',
+        site: 'Market Hall',
+        pickup: 'Dec 3, 10:00-11:00',
+        claim_code: 'K7Q-22M',
+        url: 'http://127.0.0.1/r/1',
+      },
+      dedupeKey: 'email:1',
+    }),
+  );
+  const row = await database.db('messages').where({ id: messageId }).first();
+  t.is(row.subject, 'You won: December vouchers <2026>');
+  t.regex(row.body, /Claim code: K7Q-22M/);
+  t.regex(row.html, /December vouchers &lt;2026&gt;/);
+  t.is(row.to_masked, 'j***@example.org');
+  t.is(row.segments, null);
+});
+
+test('a notice missing a template parameter fails the enqueuing transaction', async (t) => {
+  await t.throwsAsync(
+    database.db.transaction((trx) => enqueueNotice(trx, otp('missing:1', { params: { minutes: 5 } }))),
+    { message: /needs code/ },
+  );
+});
