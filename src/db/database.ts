@@ -1,7 +1,7 @@
 // Which PostgreSQL to use: DATABASE_URL when set, otherwise a private embedded server under DATA_DIR.
 import path from 'node:path';
 import pg from 'pg';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded.js';
+import type { EmbeddedDatabase } from './embedded.js';
 
 export const EMBEDDED_DB_NAME = 'fair_allocation';
 
@@ -28,6 +28,8 @@ export async function openDatabase(opts: {
   onLog?: (line: string) => void;
 }) {
   if (opts.url) return { url: opts.url, embedded: undefined, stop: async () => {} } satisfies DatabaseHandle;
+  // Loaded only when needed: a production deployment with DATABASE_URL never touches the embedded binaries.
+  const { startEmbeddedPostgres } = await import('./embedded.js');
   const embedded = await startEmbeddedPostgres({
     dataDir: path.join(opts.dataDir, 'pg'),
     persistent: true,
