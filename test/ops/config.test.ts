@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'fa-config-'));
+
+test('defaults listen on loopback and generate development secrets once', (t) => {
+  const dir = tmp();
+  const a = loadConfig({ DATA_DIR: dir });
+  const b = loadConfig({ DATA_DIR: dir });
+  t.is(a.HOST, '127.0.0.1');
+  t.is(a.PORT, 3000);
+  t.is(a.publicUrl, 'http://127.0.0.1:3000');
+  t.is(a.secrets.sessionSecret.length, 32);
+  t.deepEqual(a.secrets.sessionSecret, b.secrets.sessionSecret);
+});
+
+test('a bad value names the variable', (t) => {
+  const err = t.throws(() => loadConfig({ PORT: 'eighty', DATA_DIR: tmp() }), { instanceOf: ConfigError });
+  t.regex(err.message, /PORT/);
+  t.throws(() => loadConfig({ SESSION_SECRET: 'short', DATA_DIR: tmp() }), {
+    message: /SESSION_SECRET: must be 64/,
+  });
+  t.throws(() => loadConfig({ RUN_WORKER: 'maybe', DATA_DIR: tmp() }), { message: /RUN_WORKER/ });
+});
+
+test('production needs a database and real secrets', (t) => {
+  const err = t.throws(() => loadConfig({ NODE_ENV: 'production' }), { instanceOf: ConfigError });
+  t.regex(err.message, /SESSION_SECRET: required in production/);
+  t.regex(err.message, /DATA_KEY: required in production/);
+});
