@@ -3,9 +3,11 @@ import type Router from '@koa/router';
 import type { AppDeps } from '../deps.js';
 import { auditRoutes } from './audit/api.js';
 import { campaignApiRoutes } from './campaigns/api.js';
+import { campaignPageRoutes } from './campaigns/pages.js';
 import { healthRoutes } from './health.js';
 import { siteApiRoutes } from './sites/api.js';
 import { staffAuthRoutes } from './staff/auth.js';
+import { staticRoutes } from './static/files.js';
 
 export type RouteModule = (router: Router, deps: AppDeps) => void;
 
@@ -15,4 +17,6 @@ export const routeModules: RouteModule[] = [
   campaignApiRoutes,
   siteApiRoutes,
   auditRoutes,
+  staticRoutes,
+  campaignPageRoutes,
 ];

@@ -1,0 +1,49 @@
+// Resident pages: the list of public campaigns and one campaign's page. Korean first; no JavaScript needed.
+import type Router from '@koa/router';
+import { findCampaign, listCampaigns } from '../../../db/repos/campaigns.js';
+import { listSites } from '../../../db/repos/sites.js';
+import { listCampaignSlots } from '../../../db/repos/slots.js';
+import { DomainError } from '../../../domain/errors.js';
+import type { AppDeps } from '../../deps.js';
+import type { Lang, Translate } from '../../i18n.js';
+import { render } from '../../render.js';
+import { parseId } from '../../validate.js';
+import { PUBLIC_STATES } from './api.js';
+import { campaignView } from './view.js';
+
+export function campaignPageRoutes(router: Router, deps: AppDeps): void {
+  router.get('/', (ctx) => {
+    ctx.redirect(ctx.querystring ? `/campaigns?${ctx.querystring}` : '/campaigns');
+  });
+
+  router.get('/campaigns', async (ctx) => {
+    const now = deps.clock.now();
+    const t = ctx.state.t as Translate;
+    const lang = ctx.state.lang as Lang;
+    const campaigns = await listCampaigns(deps.db, { states: PUBLIC_STATES });
+    // Open ones first, then those about to open, then the rest; each group in opening order.
+    const rank = (s: string) => (s === 'open' ? 0 : s === 'scheduled' ? 1 : 2);
+    campaigns.sort((a, b) => rank(a.state) - rank(b.state));
+    ctx.set('Cache-Control', 'no-cache');
+    render(ctx, 'campaigns', {
+      campaigns: campaigns.map((c) => campaignView(c, { now, t, lang })),
+    });
+  });
+
+  router.get('/campaigns/:id', async (ctx) => {
+    const c = await findCampaign(deps.db, parseId(ctx.params.id));
+    if (!c || !PUBLIC_STATES.includes(c.state)) throw new DomainError('not_found', 'No such campaign');
+    const slots = c.kind === 'goods' ? await listCampaignSlots(deps.db, c.id) : [];
+    const sites = slots.length ? await listSites(deps.db) : [];
+    ctx.set('Cache-Control', 'no-cache');
+    render(ctx, 'campaign', {
+      campaign: campaignView(c, {
+        now: deps.clock.now(),
+        t: ctx.state.t as Translate,
+        lang: ctx.state.lang as Lang,
+        slots,
+        sites,
+      }),
+    });
+  });
+}

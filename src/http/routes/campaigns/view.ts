@@ -1,0 +1,187 @@
+// How a campaign reads on a page: words for its state, times in its own zone, amounts, and the countdown.
+// Pure: the clock's reading and the translator are passed in.
+import { DateTime } from 'luxon';
+import type { Site } from '../../../db/repos/sites.js';
+import type { Campaign, CampaignSchedule, CampaignState, SlotInput } from '../../../domain/campaign.js';
+import type { Lang, Translate } from '../../i18n.js';
+
+const LOCALE: Record<Lang, string> = { ko: 'ko-KR', en: 'en-GB' };
+
+/** "2026-12-01 (화) 09:00 한국 표준시 (GMT+9)": the wall-clock time where the campaign runs, with its zone. */
+export function formatMoment(d: Date, zone: string, lang: Lang): string {
+  const dt = DateTime.fromJSDate(d, { zone }).setLocale(LOCALE[lang]);
+  const secs = dt.second !== 0 ? ':ss' : '';
+  return `${dt.toFormat(`yyyy-MM-dd (ccc) HH:mm${secs}`)} ${dt.toFormat('ZZZZZ')} (${dt.toFormat('ZZZZ')})`;
+}
+
+/** "12-03 (목) 12:00": for lists of slots, where the zone is stated once above. */
+export function formatShort(d: Date, zone: string, lang: Lang): string {
+  return DateTime.fromJSDate(d, { zone }).setLocale(LOCALE[lang]).toFormat('MM-dd (ccc) HH:mm');
+}
+
+/** Just the clock time, for the end of a range on the same day. */
+export function formatTime(d: Date, zone: string, lang: Lang): string {
+  return DateTime.fromJSDate(d, { zone }).setLocale(LOCALE[lang]).toFormat('HH:mm');
+}
+
+export function formatAmount(n: number, unit: 'KRW' | 'item', t: Translate, lang: Lang): string {
+  const num = new Intl.NumberFormat(LOCALE[lang]).format(n);
+  if (unit === 'KRW') return t('public.amount_krw', { n: num });
+  return t(n === 1 ? 'public.amount_item' : 'public.amount_items', { n: num });
+}
+
+type Moment = keyof CampaignSchedule;
+
+/** The moment a visitor waits for in each state: the one that moves the campaign on. */
+const NEXT_MOMENT: Partial<Record<CampaignState, Moment>> = {
+  scheduled: 'opens_at',
+  open: 'closes_at',
+  closed: 'draw_at',
+  drawn: 'claim_opens_at',
+  claiming: 'claim_closes_at',
+};
+
+export interface CountdownView {
+  /** what is being counted down to, e.g. "신청 마감까지" */
+  label: string;
+  /** what happens, e.g. "신청 마감" */
+  event: string;
+  deadline: string;
+  serverNow: string;
+  remaining: string;
+  absolute: string;
+  /** unit words for the ticking script, from the same catalogue */
+  units: string;
+}
+
+/** "2일 3시간 15분" or "3시간 15분 20초": seconds only once less than a day is left. */
+export function remainingText(ms: number, t: Translate): string {
+  if (ms <= 0) return t('countdown.now');
+  let s = Math.floor(ms / 1000);
+  const d = Math.floor(s / 86_400);
+  s %= 86_400;
+  const h = Math.floor(s / 3600);
+  s %= 3600;
+  const m = Math.floor(s / 60);
+  s %= 60;
+  const part = (n: number, unit: string) => t(n === 1 ? `countdown.${unit}` : `countdown.${unit}s`, { n });
+  const parts: string[] = [];
+  if (d) parts.push(part(d, 'day'));
+  if (d || h) parts.push(part(h, 'hour'));
+  if (d || h || m) parts.push(part(m, 'minute'));
+  if (!d) parts.push(part(s, 'second'));
+  return parts.join(' ');
+}
+
+export function countdownUnits(t: Translate): string {
+  const keys = ['day', 'days', 'hour', 'hours', 'minute', 'minutes', 'second', 'seconds', 'now'];
+  // {n} stays a placeholder: the script fills it in.
+  return JSON.stringify(Object.fromEntries(keys.map((k) => [k, t(`countdown.${k}`, { n: '{n}' })])));
+}
+
+export function countdownFor(c: Campaign, now: Date, t: Translate, lang: Lang): CountdownView | undefined {
+  const moment = NEXT_MOMENT[c.state];
+  if (!moment) return undefined;
+  const at = c[moment];
+  return {
+    label: t(`countdown.until_${moment}`),
+    event: t(`countdown.event_${moment}`),
+    deadline: at.toISOString(),
+    serverNow: now.toISOString(),
+    remaining: remainingText(at.getTime() - now.getTime(), t),
+    absolute: formatMoment(at, c.time_zone, lang),
+    units: countdownUnits(t),
+  };
+}
+
+export interface MomentView {
+  iso: string;
+  text: string;
+}
+
+const moment = (d: Date, c: Campaign, lang: Lang): MomentView => ({
+  iso: d.toISOString(),
+  text: formatMoment(d, c.time_zone, lang),
+});
+
+export interface SiteSlotsView {
+  site: { id: string; name: string; district: string; address: string };
+  slots: Array<{ id: string; starts: MomentView; ends: string; capacity: string }>;
+}
+
+/** Everything a public or admin page shows about one campaign, already in the visitor's language. */
+export function campaignView(
+  c: Campaign,
+  opts: { now: Date; t: Translate; lang: Lang; slots?: SlotInput[]; sites?: Site[] },
+) {
+  const { t, lang, now } = opts;
+  const sites = new Map((opts.sites ?? []).map((s) => [s.id, s]));
+  const bySite = new Map<string, SiteSlotsView>();
+  for (const slot of opts.slots ?? []) {
+    const site = sites.get(slot.site_id);
+    let entry = bySite.get(slot.site_id);
+    if (!entry) {
+      entry = {
+        site: {
+          id: slot.site_id,
+          name: site ? (lang === 'en' ? site.name_en : site.name_ko) : slot.site_id,
+          district: site?.district ?? '',
+          address: site?.address ?? '',
+        },
+        slots: [],
+      };
+      bySite.set(slot.site_id, entry);
+    }
+    entry.slots.push({
+      id: slot.id,
+      starts: { iso: slot.starts_at.toISOString(), text: formatShort(slot.starts_at, c.time_zone, lang) },
+      ends: formatTime(slot.ends_at, c.time_zone, lang),
+      capacity: formatAmount(slot.capacity, c.unit, t, lang),
+    });
+  }
+  const { min_age, max_age, regions, birth_year_rotation } = c.eligibility;
+  return {
+    id: c.id,
+    code: c.code,
+    state: c.state,
+    title: lang === 'en' ? c.title_en : c.title_ko,
+    description: (lang === 'en' ? c.description_en : c.description_ko)
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter(Boolean),
+    kindText: t(`public.kind.${c.kind}`),
+    modeText: t(`public.mode.${c.mode}`),
+    stateText: t(`public.state.${c.state}`),
+    timeZone: c.time_zone,
+    opens: moment(c.opens_at, c, lang),
+    closes: moment(c.closes_at, c, lang),
+    draw: moment(c.draw_at, c, lang),
+    claimOpens: moment(c.claim_opens_at, c, lang),
+    claimCloses: moment(c.claim_closes_at, c, lang),
+    perPerson: formatAmount(c.per_person_max, c.unit, t, lang),
+    total: formatAmount(c.total, c.unit, t, lang),
+    denomination: formatAmount(c.denomination, c.unit, t, lang),
+    isVoucher: c.kind === 'voucher',
+    hasDraw: c.mode !== 'instant',
+    regions,
+    ages:
+      min_age != null && max_age != null
+        ? t('public.ages_between', { min: min_age, max: max_age })
+        : min_age != null
+          ? t('public.ages_from', { min: min_age })
+          : max_age != null
+            ? t('public.ages_to', { max: max_age })
+            : '',
+    birthYearRotation: birth_year_rotation,
+    groups: c.groups.map((g) => ({
+      name: g.name,
+      reserved: formatAmount(g.reserved, c.unit, t, lang),
+      weight: g.weight,
+    })),
+    sites: [...bySite.values()],
+    isOpen: c.state === 'open',
+    countdown: countdownFor(c, now, t, lang),
+  };
+}
+
+export type CampaignView = ReturnType<typeof campaignView>;
