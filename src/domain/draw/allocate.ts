@@ -1,0 +1,90 @@
+// DRAW-V1 section 5, literally: grant(entry, cap); pass 1 over reserved group quotas in rules.groups order;
+// pass 2 over everyone left with cap = infinity. Integers only (floor(x / d) * d is written x - x % d).
+import type { RosterEntry, Rules } from './types.js';
+
+export interface Allocation {
+  /** By roster index: the amount awarded, 0 for no award. */
+  amount: number[];
+  /** By roster index: index into rules.sites, or -1. */
+  site: Int32Array;
+  /** By roster index: index into that site's slots, or -1. */
+  slot: Int32Array;
+}
+
+/**
+ * Allocates in rank order. `order` holds roster indices, rank 1 first. Runs in O(n + sum of preferences
+ * walked x slots per site); 1,000,000 entries and 23,000 sites x 3 slots take well under a second.
+ */
+export function allocate(rules: Rules, roster: readonly RosterEntry[], order: ArrayLike<number>): Allocation {
+  const n = roster.length;
+  const amount = new Array<number>(n).fill(0);
+  const site = new Int32Array(n).fill(-1);
+  const slot = new Int32Array(n).fill(-1);
+
+  const { denomination, per_person_max: perPersonMax, sites, partial } = rules;
+  const siteIndex = new Map(sites.map((s, i) => [s.id, i]));
+  const slotLeft = sites.map((s) => s.slots.map((t) => t.capacity));
+  const hasSites = sites.length > 0;
+  let remainingTotal = rules.total;
+
+  /** Finds the first preferred site with a slot having left >= amount; writes it for entry i. */
+  function place(i: number, want: number): boolean {
+    for (const id of roster[i]!.preferences) {
+      const s = siteIndex.get(id);
+      if (s === undefined) continue; // validated rosters never get here
+      const left = slotLeft[s]!;
+      for (let t = 0; t < left.length; t++) {
+        if (left[t]! >= want) {
+          site[i] = s;
+          slot[i] = t;
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** grant(entry, cap) of section 5; returns the amount awarded (0 for no award). */
+  function grant(i: number, cap: number): number {
+    const entry = roster[i]!;
+    let want = Math.min(entry.request, perPersonMax);
+    want -= want % denomination;
+    const room = Math.min(cap, remainingTotal);
+    let award: number;
+    if (want <= room) award = want;
+    else if (partial === 'partial') award = room - (room % denomination);
+    else award = 0;
+    if (award === 0) return 0;
+    if (hasSites) {
+      if (!place(i, award)) return 0;
+      slotLeft[site[i]!]![slot[i]!]! -= award;
+    }
+    remainingTotal -= award;
+    amount[i] = award;
+    return award;
+  }
+
+  // Pass 1: each group's ranked entries, in rules.groups order.
+  const groupIndex = new Map(rules.groups.map((g, k) => [g.name, k]));
+  const members: number[][] = rules.groups.map(() => []);
+  for (let r = 0; r < order.length; r++) {
+    const i = order[r]!;
+    const k = groupIndex.get(roster[i]!.group);
+    if (k !== undefined) members[k]!.push(i);
+  }
+  rules.groups.forEach((group, k) => {
+    let reservedLeft = group.reserved;
+    for (const i of members[k]!) {
+      if (reservedLeft === 0) break;
+      if (amount[i] !== 0) continue;
+      reservedLeft -= grant(i, reservedLeft);
+    }
+  });
+
+  // Pass 2: everyone without an award; cap = infinity, so room = remaining_total.
+  for (let r = 0; r < order.length; r++) {
+    const i = order[r]!;
+    if (amount[i] === 0) grant(i, remainingTotal);
+  }
+  return { amount, site, slot };
+}

@@ -1,0 +1,34 @@
+// The one place the draw touches a platform hash API. A browser build swaps this file (esbuild alias)
+// for one backed by a JS SHA-256/MD5; everything else in src/domain/draw is platform-neutral.
+import { createHash, hash } from 'node:crypto';
+import { KeyedHmacSha256 } from './sha256.js';
+
+export function sha256(data: Uint8Array): Uint8Array {
+  return new Uint8Array(hash('sha256', data, 'buffer'));
+}
+
+export function md5(data: Uint8Array): Uint8Array {
+  return new Uint8Array(hash('md5', data, 'buffer'));
+}
+
+export function hmacSha256(key: Uint8Array, msg: Uint8Array): Uint8Array {
+  return new KeyedHmacSha256(key).mac(msg);
+}
+
+export interface IncrementalHash {
+  update(chunk: Uint8Array | string): IncrementalHash;
+  digest(): Uint8Array;
+}
+
+/** SHA-256 over many chunks (strings are hashed as UTF-8), for a results list too big for one string. */
+export function sha256Incremental(): IncrementalHash {
+  const h = createHash('sha256');
+  const api: IncrementalHash = {
+    update(chunk) {
+      h.update(chunk);
+      return api;
+    },
+    digest: () => new Uint8Array(h.digest()),
+  };
+  return api;
+}

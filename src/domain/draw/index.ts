@@ -1,0 +1,23 @@
+export { type Allocation, allocate } from './allocate.js';
+export { compareUtf8, fromHex, isLowerHex, toHex, utf8 } from './bytes.js';
+export { type DrawInput, runDraw } from './draw.js';
+export { bundleJson, entryJson, resultJson } from './encode.js';
+export { DrawInputError } from './errors.js';
+export { hmacSha256, md5, sha256 } from './hash.js';
+export { leafHash, leafHashes, MerkleTree, merkleRoot, rosterRoot, verifyInclusion } from './merkle.js';
+export { computeTickets, rankOrder, ticketOf } from './order.js';
+export { makeReceipt, type Receipt } from './receipt.js';
+export { buildResults, computeResults, resultsHash } from './results.js';
+export { rfc3797Key, rfc3797Select } from './rfc3797.js';
+export { comparePublicIds, firstUnsorted, sortRoster } from './roster.js';
+export { deriveSeed, SEED_TAG, seedCommitment } from './seed.js';
+export * from './types.js';
+export { validateEntry, validateRoster, validateRules } from './validate.js';
+export {
+  type BundleCheck,
+  type Difference,
+  describeDifference,
+  type Verdict,
+  verifyBundle,
+  verifyReceipt,
+} from './verify.js';

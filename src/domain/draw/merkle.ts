@@ -1,0 +1,146 @@
+// RFC 6962 / RFC 9162 Merkle tree hash over the roster, its audit paths and their verification.
+// Built level by level: pairing neighbours and promoting an odd last node unchanged gives the same tree
+// as RFC 6962's "split at the largest power of two below n" (test/domain/draw/merkle.test.ts checks
+// n = 1..70 against the literal recursion), without recursion or array copies.
+import { equalBytes } from './bytes.js';
+import { entryJson } from './encode.js';
+import { sha256 } from './hash.js';
+import { sha256Into } from './sha256.js';
+import type { RosterEntry } from './types.js';
+
+const encoder = new TextEncoder();
+const EMPTY_ROOT = sha256(new Uint8Array(0));
+
+/** SHA-256(0x00 || utf8(cjson(entry))) */
+export function leafHash(entry: RosterEntry): Uint8Array {
+  const out = new Uint8Array(32);
+  const bytes = encoder.encode(`\u0000${entryJson(entry)}`);
+  sha256Into(bytes, bytes.length, out, 0);
+  return out;
+}
+
+/** All leaf hashes, 32 bytes each, concatenated in roster order. */
+export function leafHashes(entries: readonly RosterEntry[]): Uint8Array {
+  const out = new Uint8Array(32 * entries.length);
+  let buf = new Uint8Array(1024);
+  for (let i = 0; i < entries.length; i++) {
+    const json = entryJson(entries[i]!);
+    if (3 * json.length + 1 > buf.length) buf = new Uint8Array(3 * json.length + 1);
+    buf[0] = 0;
+    const { written } = encoder.encodeInto(json, buf.subarray(1));
+    sha256Into(buf, written + 1, out, 32 * i);
+  }
+  return out;
+}
+
+const node = new Uint8Array(65);
+
+/** Writes SHA-256(0x01 || a[aOff..+32) || b[bOff..+32)) to out[outOff..+32). */
+function hashChildren(
+  a: Uint8Array,
+  aOff: number,
+  b: Uint8Array,
+  bOff: number,
+  out: Uint8Array,
+  outOff: number,
+) {
+  node[0] = 1;
+  node.set(a.subarray(aOff, aOff + 32), 1);
+  node.set(b.subarray(bOff, bOff + 32), 33);
+  sha256Into(node, 65, out, outOff);
+}
+
+/** The next level up: neighbours hashed in pairs, an odd last node promoted as is. */
+function parentLevel(level: Uint8Array, size: number, out: Uint8Array): number {
+  const half = size >>> 1;
+  for (let j = 0; j < half; j++) hashChildren(level, 64 * j, level, 64 * j + 32, out, 32 * j);
+  if (size % 2 === 1) out.set(level.subarray(32 * (size - 1), 32 * size), 32 * half);
+  return half + (size % 2);
+}
+
+/** Merkle tree hash of n leaf hashes (concatenated, 32 bytes each). */
+export function merkleRoot(leaves: Uint8Array): Uint8Array {
+  let size = leaves.length / 32;
+  if (size === 0) return EMPTY_ROOT.slice();
+  const work = leaves.slice();
+  while (size > 1) size = parentLevel(work, size, work); // in place: node j is written after 2j, 2j+1 are read
+  return work.slice(0, 32);
+}
+
+export function rosterRoot(entries: readonly RosterEntry[]): Uint8Array {
+  return merkleRoot(leafHashes(entries));
+}
+
+/** Every level of the tree, leaves first, so that many audit paths can be cut from one build. */
+export class MerkleTree {
+  readonly levels: Uint8Array[];
+  readonly size: number;
+
+  constructor(leaves: Uint8Array) {
+    this.size = leaves.length / 32;
+    this.levels = [leaves];
+    let level = leaves;
+    let size = this.size;
+    while (size > 1) {
+      const next = new Uint8Array(32 * Math.ceil(size / 2));
+      size = parentLevel(level, size, next);
+      this.levels.push(next);
+      level = next;
+    }
+  }
+
+  get root(): Uint8Array {
+    return this.size === 0 ? EMPTY_ROOT.slice() : this.levels[this.levels.length - 1]!.slice(0, 32);
+  }
+
+  /** RFC 6962 PATH(index, D[n]): sibling hashes from the leaf's neighbour up to the root's child. */
+  proof(index: number): Uint8Array[] {
+    if (!Number.isInteger(index) || index < 0 || index >= this.size) {
+      throw new RangeError(`leaf index ${index} outside a tree of ${this.size}`);
+    }
+    const path: Uint8Array[] = [];
+    let i = index;
+    let size = this.size;
+    for (const level of this.levels) {
+      if (size <= 1) break;
+      const sibling = i ^ 1;
+      if (sibling < size) path.push(level.slice(32 * sibling, 32 * sibling + 32)); // else: promoted, no sibling
+      i >>>= 1;
+      size = Math.ceil(size / 2);
+    }
+    return path;
+  }
+}
+
+/** RFC 9162 section 2.1.3.2: does `proof` show leaf `index` of a tree of `treeSize` hashes to `root`? */
+export function verifyInclusion(
+  leaf: Uint8Array,
+  index: number,
+  treeSize: number,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): boolean {
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(treeSize) || index < 0 || index >= treeSize)
+    return false;
+  if (leaf.length !== 32 || root.length !== 32 || proof.some((p) => p.length !== 32)) return false;
+  let fn = index;
+  let sn = treeSize - 1;
+  const r = leaf.slice();
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      hashChildren(p, 0, r, 0, r, 0);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else {
+      hashChildren(r, 0, p, 0, r, 0);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && equalBytes(r, root);
+}

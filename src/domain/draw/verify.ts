@@ -1,0 +1,211 @@
+// DRAW-V1 section 6: the standalone verifier. Recomputes everything from the bundle alone and reports
+// the first failing check, with every differing result entry and field.
+import { fromHex, isLowerHex, toHex } from './bytes.js';
+import { DrawInputError } from './errors.js';
+import { leafHash, leafHashes, merkleRoot, verifyInclusion } from './merkle.js';
+import type { Receipt } from './receipt.js';
+import { computeResults, resultsHash } from './results.js';
+import { firstUnsorted } from './roster.js';
+import { deriveSeed, seedCommitment } from './seed.js';
+import { DRAW_VERSION, type Result, type RosterEntry, type Rules } from './types.js';
+import { validateEntry, validateRoster, validateRules } from './validate.js';
+
+export type BundleCheck =
+  | 'format'
+  | 'commitment'
+  | 'roster_order'
+  | 'roster_root'
+  | 'seed'
+  | 'results'
+  | 'results_hash';
+
+export interface Difference {
+  rank?: number;
+  public_id: string;
+  field: string;
+  /** recomputed */
+  expected: unknown;
+  /** published */
+  actual: unknown;
+}
+
+export type Verdict<C extends string = BundleCheck> =
+  | { ok: true }
+  | { ok: false; check: C; message: string; differences: Difference[] };
+
+const BUNDLE_KEYS = [
+  'version',
+  'campaign',
+  'rules',
+  'roster',
+  'roster_root',
+  'seed_commitment',
+  'secret',
+  'beacon',
+  'seed',
+  'results',
+  'results_hash',
+] as const;
+const RESULT_KEYS: readonly (keyof Result)[] = [
+  'rank',
+  'public_id',
+  'ticket',
+  'outcome',
+  'amount',
+  'site',
+  'slot',
+  'waitlist',
+];
+
+function fail<C extends string>(check: C, message: string, differences: Difference[] = []): Verdict<C> {
+  return { ok: false, check, message, differences };
+}
+
+interface Parsed {
+  rules: Rules;
+  roster: RosterEntry[];
+  b: Record<string, unknown>;
+}
+
+function parse(bundle: unknown): Parsed | string {
+  if (typeof bundle !== 'object' || bundle === null || Array.isArray(bundle))
+    return 'the bundle is not a JSON object';
+  const b = bundle as Record<string, unknown>;
+  const missing = BUNDLE_KEYS.filter((k) => !(k in b));
+  if (missing.length > 0) return `the bundle lacks ${missing.join(', ')}`;
+  if (b.version !== DRAW_VERSION)
+    return `version is ${JSON.stringify(b.version)}, this verifier knows only "draw-v1"`;
+  for (const k of ['roster_root', 'seed_commitment', 'seed', 'results_hash'] as const) {
+    if (!isLowerHex(b[k], 32)) return `${k} is not 64 lowercase hex digits`;
+  }
+  if (!isLowerHex(b.secret)) return 'secret is not lowercase hex';
+  if (typeof b.beacon !== 'string') return 'beacon is not a string';
+  if (!Array.isArray(b.results)) return 'results is not an array';
+  try {
+    const rules = validateRules(b.rules, '$.rules');
+    // Duplicates are the roster_order check's to report, after the commitment check.
+    return { rules, roster: validateRoster(b.roster, rules, { path: '$.roster', unique: false }), b };
+  } catch (e) {
+    if (e instanceof DrawInputError) return e.message;
+    throw e;
+  }
+}
+
+function show(v: unknown): string {
+  return v === undefined ? '(absent)' : JSON.stringify(v);
+}
+
+/** "rank 3 (A0012): amount published 20000, recomputed 10000" */
+export function describeDifference(d: Difference): string {
+  const who = `${d.rank === undefined ? '' : `rank ${d.rank} `}(${d.public_id})`;
+  if (d.field === 'entry') {
+    return d.actual === undefined
+      ? `${who}: missing from the published results`
+      : `${who}: published but not in the recomputed results`;
+  }
+  return `${who}: ${d.field} published ${show(d.actual)}, recomputed ${show(d.expected)}`;
+}
+
+function compareResults(expected: readonly Result[], published: readonly unknown[]): Difference[] {
+  const diffs: Difference[] = [];
+  const n = Math.max(expected.length, published.length);
+  for (let i = 0; i < n; i++) {
+    const e = expected[i];
+    const p = published[i];
+    if (e === undefined || p === undefined) {
+      const pid = e?.public_id ?? (p as { public_id?: unknown } | null)?.public_id;
+      diffs.push({ rank: i + 1, public_id: String(pid), field: 'entry', expected: e, actual: p });
+      continue;
+    }
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) {
+      diffs.push({ rank: i + 1, public_id: e.public_id, field: 'entry', expected: e, actual: p });
+      continue;
+    }
+    const po = p as Record<string, unknown>;
+    for (const k of RESULT_KEYS) {
+      if (po[k] !== e[k])
+        diffs.push({ rank: i + 1, public_id: e.public_id, field: k, expected: e[k], actual: po[k] });
+    }
+    for (const k of Object.keys(po)) {
+      if (!(RESULT_KEYS as readonly string[]).includes(k)) {
+        diffs.push({ rank: i + 1, public_id: e.public_id, field: k, expected: undefined, actual: po[k] });
+      }
+    }
+  }
+  return diffs;
+}
+
+export function verifyBundle(bundle: unknown): Verdict {
+  const parsed = parse(bundle);
+  if (typeof parsed === 'string') return fail('format', parsed);
+  const { rules, roster, b } = parsed;
+  const secret = fromHex(b.secret as string);
+
+  if (seedCommitment(secret) !== b.seed_commitment) {
+    return fail('commitment', 'SHA-256 of the secret is not the published seed_commitment');
+  }
+  const bad = firstUnsorted(roster);
+  if (bad >= 0) {
+    return fail(
+      'roster_order',
+      `roster entry ${bad} (${roster[bad]!.public_id}) does not come strictly after entry ${bad - 1} ` +
+        `(${roster[bad - 1]!.public_id}): the roster must be sorted by utf8(public_id), without duplicates`,
+    );
+  }
+  const root = merkleRoot(leafHashes(roster));
+  if (toHex(root) !== b.roster_root) {
+    return fail('roster_root', `roster root published ${b.roster_root}, recomputed ${toHex(root)}`);
+  }
+  const seed = deriveSeed(secret, b.beacon as string, root);
+  if (toHex(seed) !== b.seed) {
+    return fail(
+      'seed',
+      `seed published ${b.seed}, recomputed ${toHex(seed)} from the secret, beacon and root`,
+    );
+  }
+  const expected = computeResults(rules, roster, seed);
+  const diffs = compareResults(expected, b.results as unknown[]);
+  if (diffs.length > 0) {
+    const entries = new Set(diffs.map((d) => d.rank)).size;
+    return fail('results', `results differ at ${entries} ${entries === 1 ? 'entry' : 'entries'}`, diffs);
+  }
+  // Published results equal the recomputed ones field for field, so their cjson bytes are equal too.
+  const hash = resultsHash(expected);
+  if (hash !== b.results_hash)
+    return fail('results_hash', `results_hash published ${b.results_hash}, recomputed ${hash}`);
+  return { ok: true };
+}
+
+/** An applicant's check that their entry is leaf `index` of the published roster root. */
+export function verifyReceipt(receipt: Receipt | unknown): Verdict<'format' | 'inclusion'> {
+  if (typeof receipt !== 'object' || receipt === null)
+    return fail('format', 'the receipt is not a JSON object');
+  const r = receipt as Record<string, unknown>;
+  let entry: RosterEntry;
+  try {
+    entry = validateEntry(r.entry, '$.entry');
+  } catch (e) {
+    if (e instanceof DrawInputError) return fail('format', e.message);
+    throw e;
+  }
+  if (!Number.isSafeInteger(r.index) || !Number.isSafeInteger(r.tree_size)) {
+    return fail('format', 'index and tree_size must be integers');
+  }
+  if (!Array.isArray(r.proof) || !r.proof.every((p) => isLowerHex(p, 32))) {
+    return fail('format', 'proof must be a list of 64-hex-digit hashes');
+  }
+  if (!isLowerHex(r.roster_root, 32)) return fail('format', 'roster_root is not 64 lowercase hex digits');
+  const ok = verifyInclusion(
+    leafHash(entry),
+    r.index as number,
+    r.tree_size as number,
+    r.proof.map((p: string) => fromHex(p)),
+    fromHex(r.roster_root),
+  );
+  return ok
+    ? { ok: true }
+    : fail(
+        'inclusion',
+        `entry ${entry.public_id} at index ${r.index} is not proven to be in the roster ${r.roster_root}`,
+      );
+}
