@@ -23,6 +23,16 @@ export const ERROR_CODES = [
   'duplicate_code',
   'conflict',
   'busy',
+  // identity-verified intake
+  'duplicate_application',
+  'not_eligible',
+  'code_invalid',
+  'code_expired',
+  'code_exhausted',
+  'invalid_signature',
+  'not_a_proxy',
+  'proxy_cap_reached',
+  'oidc_unavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -23,6 +23,15 @@ export const STATUS: Record<ErrorCode, number> = {
   duplicate_code: 409,
   conflict: 409,
   busy: 503,
+  duplicate_application: 409,
+  not_eligible: 403,
+  code_invalid: 422,
+  code_expired: 410,
+  code_exhausted: 429,
+  invalid_signature: 403,
+  not_a_proxy: 403,
+  proxy_cap_reached: 409,
+  oidc_unavailable: 503,
 };
 
 /** Errors thrown by koa's own parts (body parser, router) carry a status; give them our codes. */

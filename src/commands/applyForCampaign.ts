@@ -1,0 +1,191 @@
+// Apply once per person per campaign: the unique key decides duplicates and the database clock decides the
+// window, both inside the one INSERT statement; the receipt notice is enqueued in the same transaction.
+import { appendAudit } from '../audit/log.js';
+import type { Trx } from '../db/knex.js';
+import {
+  type Application,
+  findApplication,
+  insertApplicationIfOpen,
+  type NewApplication,
+} from '../db/repos/applications.js';
+import { setIdentityRegion } from '../db/repos/identities.js';
+import { takeProxyUse } from '../db/repos/proxies.js';
+import {
+  type ApplicationChannel,
+  type ApplicationRequest,
+  publicIdFromBytes,
+  validateRequest,
+  weightFor,
+} from '../domain/application.js';
+import { checkEligibility, refusalParams } from '../domain/eligibility.js';
+import { DomainError, validationFailed } from '../domain/errors.js';
+import { decryptText } from '../identity/crypto.js';
+import { enqueueNotice } from '../notify/enqueue.js';
+import type { CampaignRules } from './campaignRules.js';
+import type { IntakeContext } from './intakeContext.js';
+import { formatAmount, type Receipt, receiptOf, windowRefusal } from './receipt.js';
+
+/** The verified person on whose behalf the write happens. */
+export interface Applicant {
+  identity_id: string;
+  birth_date: string | null;
+  contact_channel: 'sms' | 'email' | null;
+  contact_enc: string | null;
+  lang: 'ko' | 'en';
+}
+
+export interface ApplyInput {
+  campaign_id: string;
+  request: ApplicationRequest;
+  /** declared district or city of residence (asked when the campaign is limited to regions) */
+  region?: string | undefined;
+  channel: ApplicationChannel;
+  /** a registered helper applying for the applicant */
+  proxy?: { proxy_id: string; helper_identity_id: string } | undefined;
+  /** the channel answers with the receipt itself (an SMS reply), so no separate receipt notice */
+  receiptInReply?: boolean;
+}
+
+export interface Applied {
+  receipt: Receipt;
+  /** false when a withdrawn application was taken up again */
+  created: boolean;
+}
+
+/** Rules that need no database: request shape and eligibility, in plain words. */
+export function checkApplication(rules: CampaignRules, who: Applicant, input: ApplyInput, now: Date): void {
+  const fields = validateRequest(rules.campaign, rules.siteIds, input.request);
+  if (Object.keys(fields).length > 0) throw validationFailed(fields);
+  const refusal = checkEligibility(
+    rules.campaign,
+    { birth_date: who.birth_date ?? undefined, region: input.region },
+    now,
+  );
+  if (refusal) {
+    throw new DomainError('not_eligible', `Not eligible: ${refusal.reason}`, {
+      details: { reason: refusal.reason, ...refusalParams(refusal) },
+    });
+  }
+}
+
+export async function duplicateError(
+  trx: Trx | IntakeContext['db'],
+  rules: CampaignRules,
+  identityId: string,
+) {
+  const existing = await findApplication(trx, rules.campaign.id, identityId);
+  if (!existing) return new DomainError('busy', 'Please try again');
+  return new DomainError('duplicate_application', 'You have already applied to this campaign', {
+    details: { receipt: receiptOf(existing, rules.campaign, rules.sites) },
+  });
+}
+
+export async function sendReceipt(
+  ctx: IntakeContext,
+  trx: Trx,
+  rules: CampaignRules,
+  who: Applicant,
+  a: Application,
+): Promise<void> {
+  if (!who.contact_channel || !who.contact_enc) return;
+  const c = rules.campaign;
+  const lang = who.lang;
+  const siteNames = a.preferences
+    .map((id) => rules.sites.find((s) => s.id === id))
+    .map((s) => (s ? (lang === 'ko' ? s.name_ko : s.name_en) : ''))
+    .filter(Boolean);
+  await enqueueNotice(trx, {
+    kind: 'receipt',
+    channel: who.contact_channel,
+    to: decryptText(ctx.secrets, who.contact_enc, 'contact'),
+    lang,
+    params: {
+      campaign: lang === 'ko' ? c.title_ko : c.title_en,
+      public_id: a.public_id,
+      url: `${ctx.publicUrl}/campaigns/${c.id}/application`,
+      amount: formatAmount(Number(a.request), c.unit, lang),
+      sites: siteNames.join(', '),
+      status: a.status,
+    },
+    dedupeKey: `receipt:${a.id}:v${a.version}`,
+    campaignId: c.id,
+  });
+}
+
+/** The write itself, inside the caller's transaction (the SMS handler shares its transaction). */
+export async function applyWithin(
+  ctx: IntakeContext,
+  trx: Trx,
+  rules: CampaignRules,
+  who: Applicant,
+  input: ApplyInput,
+): Promise<Applied> {
+  const c = rules.campaign;
+  const row: Omit<NewApplication, 'public_id'> = {
+    campaign_id: c.id,
+    campaign_version: c.version,
+    identity_id: who.identity_id,
+    channel: input.channel,
+    proxy_id: input.proxy?.proxy_id ?? null,
+    request: input.request.amount,
+    preferences: input.request.sites,
+    group_name: input.request.group,
+    weight: weightFor(c, input.request.group),
+    lang: who.lang,
+    contact_channel: who.contact_channel,
+    contact_enc: who.contact_enc,
+    region: input.region ?? null,
+  };
+  const result = await insertApplicationIfOpen(trx, {
+    ...row,
+    public_id: publicIdFromBytes(ctx.random.bytes(6)),
+  });
+  const { inserted, window } = result;
+  if (!inserted) {
+    const refusal = windowRefusal(window);
+    if (refusal) throw refusal;
+    if (window.version !== c.version) {
+      ctx.rules.forget(c.id);
+      throw new DomainError('conflict', 'The campaign rules changed; please submit again');
+    }
+    throw await duplicateError(trx, rules, who.identity_id);
+  }
+  if (input.region) await setIdentityRegion(trx, who.identity_id, input.region);
+  if (input.proxy) {
+    const used = await takeProxyUse(trx, input.proxy.proxy_id);
+    if (!used)
+      throw new DomainError('proxy_cap_reached', 'This helper has applied for as many people as allowed');
+    await appendAudit(trx, {
+      at: ctx.clock.now(),
+      actor: `resident:${input.proxy.helper_identity_id}`,
+      action: 'application.proxy_submitted',
+      subject: `campaign:${c.id}`,
+      data: { public_id: inserted.public_id, proxy_id: input.proxy.proxy_id, used: used.used, cap: used.cap },
+    });
+  }
+  if (!input.receiptInReply) await sendReceipt(ctx, trx, rules, who, inserted);
+  return { receipt: receiptOf(inserted, c, rules.sites), created: inserted.created };
+}
+
+/** A freshly drawn public id that already exists (45 random bits: about 3e-8 per application at a million). */
+export function isPublicIdCollision(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e.code === '23505' && e.constraint === 'applications_public_id_unique';
+}
+
+export async function applyForCampaign(
+  ctx: IntakeContext,
+  who: Applicant,
+  input: ApplyInput,
+): Promise<Applied> {
+  const rules = await ctx.rules.byId(ctx.db, input.campaign_id);
+  checkApplication(rules, who, input, ctx.clock.now());
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ctx.db.transaction((trx) => applyWithin(ctx, trx, rules, who, input));
+    } catch (err) {
+      if (attempt < 3 && isPublicIdCollision(err)) continue;
+      throw err;
+    }
+  }
+}

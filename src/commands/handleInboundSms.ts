@@ -1,0 +1,172 @@
+// An inbound SMS (already signature-checked): record it once by MessageSid, run the command, queue the reply.
+// The record, the application and the reply commit together, so a repeated delivery creates nothing new and a
+// crash half-way lets the provider's retry do the whole thing once.
+import type { Trx } from '../db/knex.js';
+import { listApplicationsByPhoneHash } from '../db/repos/applications.js';
+import { upsertIdentity } from '../db/repos/identities.js';
+import { recordInboundSms, setInboundOutcome } from '../db/repos/smsInbound.js';
+import { DomainError } from '../domain/errors.js';
+import { identifier, normaliseBirthDate, normalisePhone } from '../domain/identity.js';
+import { parseSmsCommand, type SmsCommand } from '../domain/smsCommand.js';
+import { translator } from '../http/i18n.js';
+import { contactHash, encryptText, identityKey } from '../identity/crypto.js';
+import { enqueueNotice } from '../notify/enqueue.js';
+import { applyWithin, checkApplication } from './applyForCampaign.js';
+import type { IntakeContext } from './intakeContext.js';
+import { formatAmount, type Receipt } from './receipt.js';
+import { withdrawWithin } from './withdrawApplication.js';
+
+export interface InboundSms {
+  messageSid: string;
+  from: string;
+  body: string;
+}
+
+export type SmsOutcome = { replayed: true } | { replayed: false; command: SmsCommand['kind']; reply: string };
+
+export async function handleInboundSms(ctx: IntakeContext, m: InboundSms): Promise<SmsOutcome> {
+  const phone = normalisePhone(m.from);
+  const cmd = parseSmsCommand(m.body);
+  const fromHash = contactHash(ctx.secrets, phone ?? m.from);
+  return ctx.db.transaction(async (trx) => {
+    if (
+      !(await recordInboundSms(trx, { message_sid: m.messageSid, from_hash: fromHash, command: cmd.kind }))
+    ) {
+      return { replayed: true };
+    }
+    if (!phone) {
+      // Nobody to answer (a short code or a foreign landline): keep the record, send nothing.
+      await setInboundOutcome(trx, m.messageSid, 'unreplyable_sender');
+      return { replayed: false, command: cmd.kind, reply: '' };
+    }
+    const t = translator(cmd.lang);
+    let reply: string;
+    let outcome: string;
+    try {
+      // A savepoint: a refused command rolls back its own writes but keeps the inbound record and the reply.
+      reply = await trx.transaction((sp) => runCommand(ctx, sp, cmd, phone, fromHash));
+      outcome = 'ok';
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      reply = errorReply(err, cmd.lang);
+      outcome = err.code;
+    }
+    if (!reply) reply = t('sms.help');
+    await enqueueNotice(trx, {
+      kind: 'sms_reply',
+      channel: 'sms',
+      to: phone,
+      lang: cmd.lang,
+      params: { text: reply },
+      dedupeKey: `sms_reply:${m.messageSid}`,
+    });
+    await setInboundOutcome(trx, m.messageSid, outcome);
+    return { replayed: false, command: cmd.kind, reply };
+  });
+}
+
+function receiptLine(r: Receipt, lang: 'ko' | 'en'): string {
+  const t = translator(lang);
+  return t('sms.receipt_line', {
+    code: r.campaign_code,
+    public_id: r.public_id,
+    amount: formatAmount(r.amount, r.unit, lang),
+    status: t(`sms.status_${r.status}`),
+  });
+}
+
+function errorReply(err: DomainError, lang: 'ko' | 'en'): string {
+  const t = translator(lang);
+  if (err.code === 'duplicate_application') {
+    const receipt = err.details?.receipt as Receipt | undefined;
+    return t('sms.duplicate', { receipt: receipt ? receiptLine(receipt, lang) : '' });
+  }
+  if (err.code === 'not_eligible') {
+    const d = (err.details ?? {}) as Record<string, string | number>;
+    return t(`eligibility.${d.reason}`, { ...d, day: d.day ? t(`eligibility.days.${d.day}`) : '' });
+  }
+  if (err.code === 'validation_failed') {
+    const field = Object.keys(err.fields ?? {})[0] ?? '';
+    return t(`sms.invalid_${field === 'sites' ? 'sites' : 'amount'}`);
+  }
+  const key = `errors.${err.code}`;
+  return t(key) === key ? err.message : t(key);
+}
+
+async function runCommand(
+  ctx: IntakeContext,
+  trx: Trx,
+  cmd: SmsCommand,
+  phone: string,
+  phoneHash: string,
+): Promise<string> {
+  const t = translator(cmd.lang);
+  const now = ctx.clock.now();
+  switch (cmd.kind) {
+    case 'help':
+      return t('sms.help');
+    case 'unknown':
+      return t(cmd.problem === 'bad_apply' ? 'sms.bad_apply' : 'sms.unknown');
+    case 'apply': {
+      const birth = normaliseBirthDate(cmd.birthDate, now);
+      if (!birth) return t('sms.bad_birth_date');
+      const rules = await ctx.rules.byCode(ctx.db, cmd.code);
+      // Site ids typed on a phone keypad come in any case.
+      const byUpper = new Map([...rules.siteIds].map((id) => [id.toUpperCase(), id]));
+      const sites = cmd.sites.map((s) => byUpper.get(s.toUpperCase()) ?? s);
+      const contact_enc = encryptText(ctx.secrets, phone, 'contact');
+      const who = { birth_date: birth, contact_channel: 'sms' as const, contact_enc, lang: cmd.lang };
+      const input = {
+        campaign_id: rules.campaign.id,
+        request: { amount: cmd.amount, sites, group: '' },
+        channel: 'sms' as const,
+        receiptInReply: true,
+      };
+      checkApplication(rules, { ...who, identity_id: '' }, input, now);
+      const identity = await upsertIdentity(trx, {
+        identity_key: identityKey(ctx.secrets, identifier.phone(phone, birth)),
+        method: 'sms',
+        phone_enc: contact_enc,
+        phone_hash: phoneHash,
+        birth_date: birth,
+        lang: cmd.lang,
+      });
+      const applied = await applyWithin(ctx, trx, rules, { ...who, identity_id: identity.id }, input);
+      const c = rules.campaign;
+      return t('sms.applied', {
+        campaign: cmd.lang === 'ko' ? c.title_ko : c.title_en,
+        receipt: receiptLine(applied.receipt, cmd.lang),
+      });
+    }
+    case 'status': {
+      const campaignId = cmd.code ? (await ctx.rules.byCode(ctx.db, cmd.code)).campaign.id : undefined;
+      const apps = await listApplicationsByPhoneHash(trx, phoneHash, campaignId);
+      if (apps.length === 0) return t('sms.status_none');
+      const lines = await Promise.all(
+        apps.map(async (a) => {
+          const rules = await ctx.rules.byId(ctx.db, a.campaign_id);
+          return t('sms.receipt_line', {
+            code: a.code,
+            public_id: a.public_id,
+            amount: formatAmount(Number(a.request), rules.campaign.unit, cmd.lang),
+            status: t(`sms.status_${a.status}`),
+          });
+        }),
+      );
+      return lines.join('\n');
+    }
+    case 'cancel': {
+      const campaignId = cmd.code ? (await ctx.rules.byCode(ctx.db, cmd.code)).campaign.id : undefined;
+      const birth = cmd.birthDate ? normaliseBirthDate(cmd.birthDate, now) : undefined;
+      const candidates = (await listApplicationsByPhoneHash(trx, phoneHash, campaignId)).filter(
+        (a) => a.status === 'active' && (!birth || a.birth_date === birth),
+      );
+      if (candidates.length === 0) return t('sms.cancel_none');
+      if (candidates.length > 1) return t('sms.cancel_which');
+      const target = candidates[0]!;
+      const rules = await ctx.rules.byId(ctx.db, target.campaign_id);
+      const receipt = await withdrawWithin(trx, rules, target.identity_id);
+      return t('sms.cancelled', { receipt: receiptLine(receipt, cmd.lang) });
+    }
+  }
+}

@@ -1,0 +1,24 @@
+// What the intake use cases receive besides the database and the clock: secrets, randomness, limits, rules.
+import type { IdentitySecrets } from '../identity/crypto.js';
+import type { RandomSource } from '../identity/random.js';
+import type { RateLimits } from '../identity/rateLimits.js';
+import type { CampaignRulesCache } from './campaignRules.js';
+import type { CommandContext } from './context.js';
+
+export interface IntakeContext extends CommandContext {
+  secrets: IdentitySecrets;
+  random: RandomSource;
+  limits: RateLimits;
+  rules: CampaignRulesCache;
+  /** where residents reach us: links in receipts */
+  publicUrl: string;
+}
+
+/** A version-4 UUID from the passed-in random source (so tests can predict challenge ids). */
+export function uuidFrom(random: RandomSource): string {
+  const b = random.bytes(16);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

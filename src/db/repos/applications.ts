@@ -1,0 +1,204 @@
+// Applications: every write that the window gates checks the DATABASE clock inside its own statement.
+import type { ApplicationChannel } from '../../domain/application.js';
+import type { Db, Trx } from '../knex.js';
+
+export interface Application {
+  id: string;
+  campaign_id: string;
+  identity_id: string;
+  public_id: string;
+  channel: ApplicationChannel;
+  proxy_id: string | null;
+  request: number;
+  preferences: string[];
+  group_name: string;
+  weight: number;
+  lang: 'ko' | 'en';
+  status: 'active' | 'withdrawn';
+  contact_channel: 'sms' | 'email' | null;
+  contact_enc: string | null;
+  region: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** States in which the window may be open; the clock, not the state, decides (the reconciler may be late). */
+export const WINDOW_STATES = ['scheduled', 'open'] as const;
+
+/** Why a gated write did not happen, read in the same statement as the write. */
+export interface WindowCheck {
+  found: boolean;
+  state: string | null;
+  started: boolean;
+  ended: boolean;
+  version: number | null;
+}
+
+export interface NewApplication {
+  campaign_id: string;
+  /** the campaign version whose rules the request was checked against; a newer version refuses */
+  campaign_version: number;
+  identity_id: string;
+  public_id: string;
+  channel: ApplicationChannel;
+  proxy_id: string | null;
+  request: number;
+  preferences: string[];
+  group_name: string;
+  weight: number;
+  lang: 'ko' | 'en';
+  contact_channel: 'sms' | 'email' | null;
+  contact_enc: string | null;
+  region: string | null;
+}
+
+const WINDOW_SQL = `
+  c.state IN ('scheduled', 'open') AND c.version = :campaign_version
+  AND statement_timestamp() >= c.opens_at AND statement_timestamp() < c.closes_at`;
+
+const CHECK_SQL = `
+  SELECT c.state, c.version, statement_timestamp() >= c.opens_at AS started,
+         statement_timestamp() >= c.closes_at AS ended
+  FROM campaigns c WHERE c.id = :campaign_id`;
+
+/**
+ * One round trip: inserts when the window is open by the database clock and the person has no active
+ * application; a withdrawn application comes back to life with the new request (same public id).
+ * `inserted` is undefined when nothing was written: then `window` says whether the window refused, and
+ * otherwise the person already has an active application.
+ */
+export async function insertApplicationIfOpen(
+  db: Db | Trx,
+  a: NewApplication,
+): Promise<{ inserted: (Application & { created: boolean }) | undefined; window: WindowCheck }> {
+  const sql = `
+    WITH ins AS (
+      INSERT INTO applications AS a (campaign_id, identity_id, public_id, channel, proxy_id, request, preferences,
+        group_name, weight, lang, contact_channel, contact_enc, region)
+      SELECT c.id, :identity_id, :public_id, :channel, :proxy_id, :request, :preferences::text[],
+        :group_name, :weight, :lang, :contact_channel, :contact_enc, :region
+      FROM campaigns c WHERE c.id = :campaign_id AND ${WINDOW_SQL}
+      ON CONFLICT (campaign_id, identity_id) DO UPDATE SET
+        status = 'active', channel = EXCLUDED.channel, proxy_id = EXCLUDED.proxy_id, request = EXCLUDED.request,
+        preferences = EXCLUDED.preferences, group_name = EXCLUDED.group_name, weight = EXCLUDED.weight,
+        lang = EXCLUDED.lang, contact_channel = EXCLUDED.contact_channel, contact_enc = EXCLUDED.contact_enc,
+        region = EXCLUDED.region, version = a.version + 1, updated_at = now()
+      WHERE a.status = 'withdrawn'
+      RETURNING a.*, (xmax = 0) AS created
+    ), chk AS (${CHECK_SQL})
+    SELECT (SELECT row_to_json(ins) FROM ins) AS inserted, chk.* FROM (SELECT 1) one LEFT JOIN chk ON true`;
+  const { rows } = await db.raw(sql, { ...a, preferences: a.preferences });
+  const row = rows[0] as {
+    inserted: (Application & { created: boolean }) | null;
+    state: string | null;
+    version: number | null;
+    started: boolean | null;
+    ended: boolean | null;
+  };
+  return {
+    inserted: row.inserted ? reviveDates(row.inserted) : undefined,
+    window: windowOf(row),
+  };
+}
+
+function windowOf(row: {
+  state: string | null;
+  version: number | null;
+  started: boolean | null;
+  ended: boolean | null;
+}): WindowCheck {
+  return {
+    found: row.state !== null,
+    state: row.state,
+    version: row.version,
+    started: Boolean(row.started),
+    ended: Boolean(row.ended),
+  };
+}
+
+function reviveDates<T extends { created_at: Date | string; updated_at: Date | string }>(r: T): T {
+  return { ...r, created_at: new Date(r.created_at), updated_at: new Date(r.updated_at) };
+}
+
+export async function findApplication(
+  db: Db | Trx,
+  campaignId: string,
+  identityId: string,
+): Promise<Application | undefined> {
+  return db('applications').where({ campaign_id: campaignId, identity_id: identityId }).first();
+}
+
+export async function findApplicationByPublicId(
+  db: Db | Trx,
+  publicId: string,
+): Promise<Application | undefined> {
+  return db('applications').where({ public_id: publicId }).first();
+}
+
+/** Applications of every identity registered to one phone number (SMS STATUS and CANCEL). */
+export async function listApplicationsByPhoneHash(
+  db: Db | Trx,
+  phoneHash: string,
+  campaignId?: string,
+): Promise<Array<Application & { code: string; birth_date: string | null }>> {
+  const q = db('applications as a')
+    .join('identities as i', 'i.id', 'a.identity_id')
+    .join('campaigns as c', 'c.id', 'a.campaign_id')
+    .select('a.*', 'c.code', db.raw("to_char(i.birth_date, 'YYYY-MM-DD') AS birth_date"))
+    .where('i.phone_hash', phoneHash)
+    .whereIn('c.state', ['scheduled', 'open', 'closed', 'drawn', 'claiming'])
+    .orderBy('a.created_at', 'desc')
+    .limit(10);
+  if (campaignId) q.where('a.campaign_id', campaignId);
+  return q;
+}
+
+/** Changes an active application while the window is open by the database clock. */
+export async function updateApplicationIfOpen(
+  db: Db | Trx,
+  u: {
+    campaign_id: string;
+    campaign_version: number;
+    identity_id: string;
+    request: number;
+    preferences: string[];
+    group_name: string;
+    weight: number;
+    region: string | null;
+  },
+): Promise<{ updated: Application | undefined; window: WindowCheck }> {
+  const sql = `
+    WITH upd AS (
+      UPDATE applications a SET request = :request, preferences = :preferences::text[], group_name = :group_name,
+        weight = :weight, region = :region, version = a.version + 1, updated_at = now()
+      FROM campaigns c
+      WHERE a.campaign_id = :campaign_id AND a.identity_id = :identity_id AND a.status = 'active'
+        AND c.id = a.campaign_id AND ${WINDOW_SQL}
+      RETURNING a.*
+    ), chk AS (${CHECK_SQL})
+    SELECT (SELECT row_to_json(upd) FROM upd) AS updated, chk.* FROM (SELECT 1) one LEFT JOIN chk ON true`;
+  const { rows } = await db.raw(sql, u);
+  const row = rows[0];
+  return { updated: row.updated ? reviveDates(row.updated) : undefined, window: windowOf(row) };
+}
+
+/** Withdraws an active application while the window is open by the database clock. */
+export async function withdrawApplicationIfOpen(
+  db: Db | Trx,
+  w: { campaign_id: string; identity_id: string },
+): Promise<{ withdrawn: Application | undefined; window: WindowCheck }> {
+  const sql = `
+    WITH upd AS (
+      UPDATE applications a SET status = 'withdrawn', version = a.version + 1, updated_at = now()
+      FROM campaigns c
+      WHERE a.campaign_id = :campaign_id AND a.identity_id = :identity_id AND a.status = 'active'
+        AND c.id = a.campaign_id AND c.state IN ('scheduled', 'open')
+        AND statement_timestamp() >= c.opens_at AND statement_timestamp() < c.closes_at
+      RETURNING a.*
+    ), chk AS (${CHECK_SQL})
+    SELECT (SELECT row_to_json(upd) FROM upd) AS withdrawn, chk.* FROM (SELECT 1) one LEFT JOIN chk ON true`;
+  const { rows } = await db.raw(sql, w);
+  const row = rows[0];
+  return { withdrawn: row.withdrawn ? reviveDates(row.withdrawn) : undefined, window: windowOf(row) };
+}

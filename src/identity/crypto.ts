@@ -1,0 +1,57 @@
+// Keyed hashes and encryption for personal data: identity keys, code hashes, contact details at rest.
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export interface IdentitySecrets {
+  /** HMAC key for identity keys, lookup hashes and code hashes */
+  identityPepper: Uint8Array;
+  /** AES-256-GCM key for contact details */
+  dataKey: Uint8Array;
+}
+
+const hmac = (key: Uint8Array, text: string) => createHmac('sha256', key).update(text, 'utf8').digest('hex');
+
+/** identity_key = HMAC-SHA256(pepper, normalised identifier). */
+export function identityKey(s: IdentitySecrets, normalisedIdentifier: string): string {
+  return hmac(s.identityPepper, `identity\u0000${normalisedIdentifier}`);
+}
+
+/** A lookup hash of a phone number or address alone (cooldowns, an SMS sender's own applications). */
+export function contactHash(s: IdentitySecrets, e164OrEmail: string): string {
+  return hmac(s.identityPepper, `contact\u0000${e164OrEmail}`);
+}
+
+/** Keyed so a leaked table does not give the code away by trying the million possibilities. */
+export function codeHash(s: IdentitySecrets, challengeId: string, code: string): string {
+  return hmac(s.identityPepper, `otp\u0000${challengeId}\u0000${code}`);
+}
+
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const VERSION = 'v1';
+
+/** AES-256-GCM, a fresh 96-bit nonce per value: "v1.<nonce>.<ciphertext>.<tag>" (base64url). */
+export function encryptText(s: IdentitySecrets, plain: string, aad = ''): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', s.dataKey, iv);
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return [
+    VERSION,
+    iv.toString('base64url'),
+    body.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+  ].join('.');
+}
+
+export function decryptText(s: IdentitySecrets, sealed: string, aad = ''): string {
+  const [version, iv, body, tag] = sealed.split('.');
+  if (version !== VERSION || !iv || body === undefined || !tag) throw new Error('not a sealed value');
+  const decipher = createDecipheriv('aes-256-gcm', s.dataKey, Buffer.from(iv, 'base64url'));
+  decipher.setAAD(Buffer.from(aad, 'utf8'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+}
