@@ -31,6 +31,26 @@ const schema = z.object({
   RUN_WORKER: bool.default(true),
   DEMO_DATA: bool.optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  // Notifications (section 7). Without provider credentials messages go to the development outbox.
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'like AC followed by 32 hex digits').optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  TWILIO_FROM: z.string().regex(/^(\+[1-9]\d{5,14}|[A-Za-z0-9 ]{1,11})$/, 'an E.164 number or an alphanumeric sender id').optional(),
+  TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'like MG followed by 32 hex digits').optional(),
+  TWILIO_API_BASE_URL: z.url().optional(),
+  TWILIO_STATUS_CALLBACK: bool.default(true),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'like smtp://user:pass@host:587 or smtps://...').optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  SMS_RATE_PER_SECOND: z.coerce.number().int().min(0).default(10),
+  EMAIL_RATE_PER_SECOND: z.coerce.number().int().min(0).default(20),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15_000),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
+  NOTIFY_RETRY_MAX_MS: z.coerce.number().int().min(10).default(30 * 60_000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
+  WORKER_POOL_MAX: z.coerce.number().int().min(2).max(200).default(20),
+  WORKER_HEARTBEAT_MS: z.coerce.number().int().min(50).default(5_000),
+  WORKER_DEAD_AFTER_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -90,6 +110,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (isProduction && !parsed.DATABASE_URL) {
     throw new ConfigError('Invalid configuration:\n  DATABASE_URL: required in production');
+  }
+  const twilioParts = [parsed.TWILIO_ACCOUNT_SID, parsed.TWILIO_AUTH_TOKEN];
+  if (twilioParts.some(Boolean) && !twilioParts.every(Boolean)) {
+    throw new ConfigError('Invalid configuration:\n  TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN: set both or neither');
+  }
+  if (parsed.TWILIO_ACCOUNT_SID && !parsed.TWILIO_FROM && !parsed.TWILIO_MESSAGING_SERVICE_SID) {
+    throw new ConfigError('Invalid configuration:\n  TWILIO_FROM: set it or TWILIO_MESSAGING_SERVICE_SID to send SMS');
+  }
+  if (parsed.SMTP_URL && !parsed.MAIL_FROM) {
+    throw new ConfigError('Invalid configuration:\n  MAIL_FROM: required with SMTP_URL');
   }
   const dev = missing.length > 0 ? loadDevSecrets(parsed.DATA_DIR) : {};
   const secret = (n: (typeof names)[number]) => Buffer.from(parsed[n] ?? (dev[n] as string), 'hex');

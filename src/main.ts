@@ -10,7 +10,9 @@ import { createApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { createReconciler } from './jobs/reconciler.js';
 import { createLogger } from './logger.js';
+import { channelsFromConfig, describeChannels } from './notify/channels.js';
 import { useRecipientKey } from './notify/recipient.js';
+import { startConfiguredNotifyWorker } from './notify/worker.js';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -46,6 +48,10 @@ async function main() {
     ? createReconciler({ db, clock }, { logger, metrics, cron: config.RECONCILE_CRON })
     : undefined;
   await reconciler?.runOnce(); // catch up whatever was missed while the service was down
+  const channels = channelsFromConfig(config);
+  const worker = config.RUN_WORKER ? await startConfiguredNotifyWorker(config, database.url, logger, channels) : undefined;
+  if (worker) logger.info({ channels: describeChannels(channels) }, 'notifications: sending through');
+  worker?.done.catch((err) => logger.fatal({ err }, 'the notification worker stopped unexpectedly'));
 
   const address = server.address();
   const url =
@@ -74,6 +80,7 @@ async function main() {
     });
     clearTimeout(force);
     await reconciler?.stop();
+    await worker?.stop();
     await db.destroy();
     await database.stop();
     logger.info('stopped');

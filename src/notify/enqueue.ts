@@ -42,6 +42,6 @@ export async function enqueueNotice(
     if (!existing) throw new Error('message dedupe key conflicted but no row is visible');
     return { messageId: existing.id, created: false };
   }
-  await addSendJob(trx, row.id);
+  await addSendJob(trx, row.id, n.channel);
   return { messageId: row.id, created: true };
 }

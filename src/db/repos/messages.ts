@@ -13,11 +13,293 @@ export function jobKeyFor(messageId: string): string {
 export async function addSendJob(
   db: Knex | Knex.Transaction,
   messageId: string,
+  channel: 'sms' | 'email',
   runAt?: Date,
 ): Promise<void> {
   await db.raw(
-    `SELECT graphile_worker.add_job(?, json_build_object('id', ?::text), run_at := ?::timestamptz,
-                                    max_attempts := ?, job_key := ?)`,
-    [SEND_TASK, messageId, runAt ?? null, JOB_MAX_ATTEMPTS, jobKeyFor(messageId)],
+    `SELECT graphile_worker.add_job(?, json_build_object('id', ?::text, 'channel', ?::text),
+                                    run_at := ?::timestamptz, max_attempts := ?, job_key := ?)`,
+    [SEND_TASK, messageId, channel, runAt ?? null, JOB_MAX_ATTEMPTS, jobKeyFor(messageId)],
   );
+}
+
+/** Our statuses in the only order they may move: a callback never takes a message backwards. */
+export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'failed', 'undelivered'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+const RANK_SQL = (col: string) =>
+  `(CASE ${col} WHEN 'queued' THEN 0 WHEN 'sending' THEN 1 WHEN 'sent' THEN 2 ELSE 3 END)`;
+
+export interface ClaimedMessage {
+  id: string;
+  channel: 'sms' | 'email';
+  to_enc: string | null;
+  subject: string | null;
+  body: string;
+  html: string | null;
+  lang: 'ko' | 'en';
+  attempts: number;
+  /** set when an earlier attempt died mid-call or timed out: the provider may already have the message */
+  in_doubt_since: Date | null;
+}
+
+/**
+ * Marks a message 'sending' and counts the attempt, committed before the provider is called. Returns
+ * nothing when there is nothing to send (already sent, failed for good, or gone).
+ */
+export async function claimForSending(
+  db: Knex,
+  id: string,
+  provider: string,
+): Promise<ClaimedMessage | undefined> {
+  const { rows } = await db.raw<{ rows: ClaimedMessage[] }>(
+    `WITH prev AS (SELECT id, status, sending_at FROM messages WHERE id = ? FOR UPDATE)
+     UPDATE messages m
+        SET status = 'sending', attempts = m.attempts + 1, sending_at = now(), updated_at = now(), provider = ?,
+            -- still 'sending' here means the attempt that marked it never came back
+            in_doubt_since = coalesce(m.in_doubt_since, CASE WHEN prev.status = 'sending' THEN prev.sending_at END)
+       FROM prev
+      WHERE m.id = prev.id AND prev.status IN ('queued', 'sending')
+     RETURNING m.id, m.channel, m.to_enc, m.subject, m.body, m.html, m.lang, m.attempts, m.in_doubt_since`,
+    [id, provider],
+  );
+  return rows[0];
+}
+
+/** The provider accepted it. Status callbacks that raced ahead of this (stored unattached) are applied now. */
+export async function markSent(db: Knex, id: string, provider: string, providerId: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx.raw(
+      `UPDATE messages
+          SET status = CASE WHEN ${RANK_SQL('status')} < 2 THEN 'sent' ELSE status END,
+              provider = ?, provider_id = ?, sent_at = coalesce(sent_at, now()), updated_at = now(),
+              error_code = NULL, error_message = NULL, next_attempt_at = NULL, in_doubt_since = NULL
+        WHERE id = ?`,
+      [provider, providerId, id],
+    );
+    const early = await trx('message_events')
+      .where({ provider, provider_id: providerId })
+      .whereNull('message_id')
+      .update({ message_id: id })
+      .returning<Array<{ provider_status: string; error_code: string | null }>>([
+        'provider_status',
+        'error_code',
+      ]);
+    for (const e of early) {
+      const to = fromTwilioStatus(e.provider_status);
+      if (to) await advanceStatus(trx, id, to, e.error_code);
+    }
+  });
+}
+
+/**
+ * A temporary failure: back to 'queued' with a new job at runAt, in one transaction. `inDoubt` (a timeout,
+ * a reset connection, a 5xx) keeps the note that the provider may have accepted it after all.
+ */
+export async function scheduleRetry(
+  db: Knex,
+  m: { id: string; channel: 'sms' | 'email' },
+  failure: { code: string; message: string; inDoubt: boolean },
+  runAt: Date,
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('messages')
+      .where({ id: m.id, status: 'sending' })
+      .update({
+        status: 'queued',
+        error_code: failure.code,
+        error_message: failure.message.slice(0, 500),
+        next_attempt_at: runAt,
+        updated_at: trx.fn.now(),
+        ...(failure.inDoubt ? { in_doubt_since: trx.raw('coalesce(in_doubt_since, sending_at)') } : {}),
+      });
+    await addSendJob(trx, m.id, m.channel, runAt);
+  });
+}
+
+export async function markFailed(db: Knex, id: string, code: string, message: string): Promise<void> {
+  await db('messages')
+    .where({ id })
+    .whereIn('status', ['queued', 'sending'])
+    .update({
+      status: 'failed',
+      error_code: code,
+      error_message: message.slice(0, 500),
+      failed_at: db.fn.now(),
+      next_attempt_at: null,
+      updated_at: db.fn.now(),
+    });
+}
+
+/** Moves a message forward only: sent -> delivered, never delivered -> sent. Returns whether it moved. */
+export async function advanceStatus(
+  db: Knex | Knex.Transaction,
+  id: string,
+  to: MessageStatus,
+  errorCode: string | null,
+): Promise<boolean> {
+  const moved = await db.raw<{ rowCount: number }>(
+    `UPDATE messages
+        SET status = ?::text,
+            delivered_at = CASE WHEN ?::text = 'delivered' THEN now() ELSE delivered_at END,
+            failed_at = CASE WHEN ?::text IN ('failed', 'undelivered') THEN now() ELSE failed_at END,
+            error_code = coalesce(?::text, error_code),
+            updated_at = now()
+      WHERE id = ? AND ${RANK_SQL('status')} < ${RANK_SQL('?::text')}`,
+    [to, to, to, errorCode, id, to],
+  );
+  return moved.rowCount > 0;
+}
+
+/** Twilio's status words mapped onto ours; anything it may add later and we do not know is ignored. */
+export function fromTwilioStatus(s: string): MessageStatus | undefined {
+  switch (s) {
+    case 'accepted':
+    case 'scheduled':
+    case 'queued':
+    case 'sending':
+    case 'sent':
+      return 'sent';
+    case 'delivered':
+    case 'read':
+      return 'delivered';
+    case 'undelivered':
+      return 'undelivered';
+    case 'failed':
+    case 'canceled':
+      return 'failed';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Stores a status callback once per (provider, id, status) and moves the message forward. A callback
+ * for a message we have not yet recorded as sent is kept unattached; markSent applies it.
+ */
+export async function recordStatusEvent(
+  db: Knex,
+  e: { provider: string; providerId: string; providerStatus: string; errorCode: string | null },
+): Promise<{ duplicate: boolean; moved: boolean }> {
+  return db.transaction(async (trx) => {
+    const message = await trx('messages')
+      .where({ provider: e.provider, provider_id: e.providerId })
+      .first<{ id: string }>('id');
+    const inserted = await trx.raw<{ rowCount: number }>(
+      `INSERT INTO message_events (message_id, provider, provider_id, provider_status, error_code)
+       VALUES (?, ?, ?, ?, ?) ON CONFLICT (provider, provider_id, provider_status) DO NOTHING`,
+      [message?.id ?? null, e.provider, e.providerId, e.providerStatus, e.errorCode],
+    );
+    if (inserted.rowCount === 0) return { duplicate: true, moved: false };
+    const to = fromTwilioStatus(e.providerStatus);
+    const moved = message && to ? await advanceStatus(trx, message.id, to, e.errorCode) : false;
+    return { duplicate: false, moved };
+  });
+}
+
+export type StatusCounts = Record<MessageStatus, number> & { total: number };
+
+export async function countByStatus(db: Knex, campaignId: string): Promise<StatusCounts> {
+  const rows = await db('messages')
+    .where({ campaign_id: campaignId })
+    .select('channel', 'status')
+    .count<Array<{ channel: string; status: MessageStatus; count: number }>>('* as count')
+    .groupBy('channel', 'status');
+  const counts = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as StatusCounts;
+  counts.total = 0;
+  for (const r of rows) {
+    counts[r.status] += Number(r.count);
+    counts.total += Number(r.count);
+  }
+  return counts;
+}
+
+export async function countByChannelAndStatus(db: Knex, campaignId: string) {
+  return db('messages')
+    .where({ campaign_id: campaignId })
+    .select('channel', 'status')
+    .count<Array<{ channel: string; status: MessageStatus; count: number }>>('* as count')
+    .groupBy('channel', 'status')
+    .orderBy(['channel', 'status']);
+}
+
+/** Failed or undelivered messages of a campaign go back to the queue with fresh attempts; returns their ids. */
+export async function requeueFailed(
+  trx: Knex.Transaction,
+  campaignId: string,
+  ids?: string[],
+): Promise<string[]> {
+  const q = trx('messages').where({ campaign_id: campaignId }).whereIn('status', ['failed', 'undelivered']);
+  if (ids) q.whereIn('id', ids);
+  const rows = await q
+    .update({
+      status: 'queued',
+      attempts: 0,
+      error_code: null,
+      error_message: null,
+      failed_at: null,
+      next_attempt_at: null,
+      provider_id: null,
+      in_doubt_since: null,
+      updated_at: trx.fn.now(),
+    })
+    .returning<Array<{ id: string; channel: 'sms' | 'email' }>>(['id', 'channel']);
+  for (const r of rows) await addSendJob(trx, r.id, r.channel);
+  return rows.map((r) => r.id);
+}
+
+export interface OutboxRow {
+  id: string;
+  created_at: Date;
+  kind: string;
+  channel: string;
+  lang: string;
+  to_masked: string;
+  subject: string | null;
+  body: string;
+  status: string;
+  segments: number | null;
+}
+
+/** What the development outbox page shows: only messages the outbox channel handled, newest first. */
+export async function listOutbox(db: Knex, limit: number): Promise<OutboxRow[]> {
+  return db('messages')
+    .where({ provider: 'outbox' })
+    .select(
+      'id',
+      'created_at',
+      'kind',
+      'channel',
+      'lang',
+      'to_masked',
+      'subject',
+      'body',
+      'status',
+      'segments',
+    )
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(limit);
+}
+
+export interface FailedMessageRow {
+  id: string;
+  kind: string;
+  channel: string;
+  to_masked: string;
+  status: string;
+  attempts: number;
+  error_code: string | null;
+  updated_at: Date;
+}
+
+/** The most recent failures of a campaign, recipients masked, for the admin to judge before retrying. */
+export async function listFailed(db: Knex, campaignId: string, limit: number): Promise<FailedMessageRow[]> {
+  return db('messages')
+    .where({ campaign_id: campaignId })
+    .whereIn('status', ['failed', 'undelivered'])
+    .select('id', 'kind', 'channel', 'to_masked', 'status', 'attempts', 'error_code', 'updated_at')
+    .orderBy('updated_at', 'desc')
+    .limit(limit);
 }

@@ -1,0 +1,74 @@
+// Notification test helpers: a worker on a test database wired to the stand-ins, and waiting for messages.
+import { createLogger } from '../../src/logger.js';
+import type { ChannelAdapter } from '../../src/notify/channel.js';
+import { outboxChannel } from '../../src/notify/channel.js';
+import type { Channel } from '../../src/notify/notice.js';
+import { smtpChannel } from '../../src/notify/smtpChannel.js';
+import { twilioChannel } from '../../src/notify/twilioChannel.js';
+import { type NotifyWorker, type NotifyWorkerOptions, startNotifyWorker } from '../../src/notify/worker.js';
+import type { TestDatabase } from './db.js';
+import { STANDIN_SID, STANDIN_TOKEN } from './twilioStandIn.js';
+
+export const STANDIN_FROM = '+15005550006';
+
+export function standInChannels(o: {
+  twilioUrl?: string;
+  smtpUrl?: string;
+  timeoutMs?: number;
+}): Record<Channel, ChannelAdapter> {
+  const timeoutMs = o.timeoutMs ?? 2000;
+  return {
+    sms: o.twilioUrl
+      ? twilioChannel({
+          accountSid: STANDIN_SID,
+          authToken: STANDIN_TOKEN,
+          from: STANDIN_FROM,
+          apiBaseUrl: o.twilioUrl,
+          timeoutMs,
+        })
+      : outboxChannel(),
+    email: o.smtpUrl
+      ? smtpChannel({
+          url: o.smtpUrl,
+          from: 'City notices <notices@city.example>',
+          poolSize: 2,
+          timeoutMs,
+          messageIdDomain: 'city.example',
+        })
+      : outboxChannel(),
+  };
+}
+
+export function startTestWorker(
+  database: TestDatabase,
+  channels: Record<Channel, ChannelAdapter>,
+  over: Partial<NotifyWorkerOptions> = {},
+): Promise<NotifyWorker> {
+  return startNotifyWorker({
+    connectionString: database.url,
+    channels,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    concurrency: 4,
+    poolMax: 6,
+    ratePerSecond: { sms: 0, email: 0 },
+    maxAttempts: 4,
+    backoff: { baseMs: 20, maxMs: 100 },
+    heartbeatMs: 200,
+    deadAfterMs: 1000,
+    ...over,
+  });
+}
+
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
