@@ -9,6 +9,8 @@ export interface Allocation {
   site: Int32Array;
   /** By roster index: index into that site's slots, or -1. */
   slot: Int32Array;
+  /** By roster index: the pass that made the award (1 reserved quota, 2 everyone), 0 for none. */
+  pass: Uint8Array;
 }
 
 /**
@@ -20,6 +22,7 @@ export function allocate(rules: Rules, roster: readonly RosterEntry[], order: Ar
   const amount = new Array<number>(n).fill(0);
   const site = new Int32Array(n).fill(-1);
   const slot = new Int32Array(n).fill(-1);
+  const pass = new Uint8Array(n);
 
   const { denomination, per_person_max: perPersonMax, sites, partial } = rules;
   const siteIndex = new Map(sites.map((s, i) => [s.id, i]));
@@ -45,7 +48,7 @@ export function allocate(rules: Rules, roster: readonly RosterEntry[], order: Ar
   }
 
   /** grant(entry, cap) of section 5; returns the amount awarded (0 for no award). */
-  function grant(i: number, cap: number): number {
+  function grant(i: number, cap: number, passNo: number): number {
     const entry = roster[i]!;
     let want = Math.min(entry.request, perPersonMax);
     want -= want % denomination;
@@ -61,6 +64,7 @@ export function allocate(rules: Rules, roster: readonly RosterEntry[], order: Ar
     }
     remainingTotal -= award;
     amount[i] = award;
+    pass[i] = passNo;
     return award;
   }
 
@@ -77,14 +81,14 @@ export function allocate(rules: Rules, roster: readonly RosterEntry[], order: Ar
     for (const i of members[k]!) {
       if (reservedLeft === 0) break;
       if (amount[i] !== 0) continue;
-      reservedLeft -= grant(i, reservedLeft);
+      reservedLeft -= grant(i, reservedLeft, 1);
     }
   });
 
   // Pass 2: everyone without an award; cap = infinity, so room = remaining_total.
   for (let r = 0; r < order.length; r++) {
     const i = order[r]!;
-    if (amount[i] === 0) grant(i, remainingTotal);
+    if (amount[i] === 0) grant(i, remainingTotal, 2);
   }
-  return { amount, site, slot };
+  return { amount, site, slot, pass };
 }

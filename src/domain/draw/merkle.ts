@@ -62,7 +62,7 @@ function parentLevel(level: Uint8Array, size: number, out: Uint8Array): number {
 export function merkleRoot(leaves: Uint8Array): Uint8Array {
   let size = leaves.length / 32;
   if (size === 0) return EMPTY_ROOT.slice();
-  const work = leaves.slice();
+  const work = new Uint8Array(leaves); // a copy even when given a Buffer (whose slice() is a view)
   while (size > 1) size = parentLevel(work, size, work); // in place: node j is written after 2j, 2j+1 are read
   return work.slice(0, 32);
 }
@@ -78,8 +78,8 @@ export class MerkleTree {
 
   constructor(leaves: Uint8Array) {
     this.size = leaves.length / 32;
-    this.levels = [leaves];
-    let level = leaves;
+    this.levels = [new Uint8Array(leaves)];
+    let level = this.levels[0]!;
     let size = this.size;
     while (size > 1) {
       const next = new Uint8Array(32 * Math.ceil(size / 2));
@@ -125,7 +125,7 @@ export function verifyInclusion(
   if (leaf.length !== 32 || root.length !== 32 || proof.some((p) => p.length !== 32)) return false;
   let fn = index;
   let sn = treeSize - 1;
-  const r = leaf.slice();
+  const r = new Uint8Array(leaf); // a copy: r is overwritten below
   for (const p of proof) {
     if (sn === 0) return false;
     if (fn % 2 === 1 || fn === sn) {

@@ -1,40 +1,29 @@
 // RFC 3797 (publicly verifiable selection), for small pools and auditors who know that procedure.
 // Key: each source in canonical form followed by "/" (section 4): a source of numbers has them sorted
-// ascending, integers written in decimal with a trailing ".", non-integers as "int.frac" without
-// trailing zeros; a source of text keeps only letters and digits, upper-cased (accents dropped).
+// ascending, each written in decimal without leading zeros and followed by "."; a source of text keeps
+// only letters and digits, upper-cased (accents dropped). Fractions are refused rather than guessed.
 // Selection i (from 0): MD5(u16be(i) || key || u16be(i)) as a 128-bit big-endian integer, modulo
 // the number of positions still in the pool, picks (0-based) among the remaining positions in order.
 import { concatBytes, toHex, utf8 } from './bytes.js';
 import { DrawInputError } from './errors.js';
 import { md5 } from './hash.js';
 
-const NUMBER = /^\d+(?:\.\d+)?$/;
-
-interface Decimal {
-  int: bigint;
-  /** fraction digits without trailing zeros */
-  frac: string;
-}
-
-function parseDecimal(token: string): Decimal {
-  const [i = '0', f = ''] = token.split('.');
-  return { int: BigInt(i), frac: f.replace(/0+$/, '') };
-}
-
-function compareDecimal(a: Decimal, b: Decimal): number {
-  if (a.int !== b.int) return a.int < b.int ? -1 : 1;
-  const len = Math.max(a.frac.length, b.frac.length);
-  const fa = a.frac.padEnd(len, '0');
-  const fb = b.frac.padEnd(len, '0');
-  return fa < fb ? -1 : fa > fb ? 1 : 0;
-}
+const INTEGER = /^\d+$/;
+const DECIMAL = /^\d*\.\d+$|^\d+\.\d*$/;
 
 /** One source in canonical form, with its terminating "/". */
 export function canonicalSource(source: string): string {
   const tokens = source.split(/[\s,]+/).filter((t) => t.length > 0);
-  if (tokens.length > 0 && tokens.every((t) => NUMBER.test(t))) {
-    const numbers = tokens.map(parseDecimal).sort(compareDecimal);
-    return `${numbers.map((d) => (d.frac === '' ? `${d.int}.` : `${d.int}.${d.frac}`)).join('')}/`;
+  if (tokens.some((t) => DECIMAL.test(t))) {
+    // Lottery draws and drand rounds are whole numbers; we do not guess a canonical form for fractions.
+    throw new DrawInputError(
+      '$.source',
+      `only whole numbers are supported in a numeric source: ${JSON.stringify(source)}`,
+    );
+  }
+  if (tokens.length > 0 && tokens.every((t) => INTEGER.test(t))) {
+    const numbers = tokens.map((t) => BigInt(t)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return `${numbers.map((v) => `${v}.`).join('')}/`;
   }
   const text = source
     .normalize('NFD')

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import test from 'ava';
+import {
+  type Bundle,
+  describeDifference,
+  leafHashes,
+  MerkleTree,
+  makeReceipt,
+  verifyBundle,
+  verifyReceipt,
+} from '../../../src/domain/draw/index.js';
+
+const fixture = new URL('../../fixtures/draw/bundle.cjson', import.meta.url);
+const load = (): Bundle => JSON.parse(readFileSync(fixture, 'utf8'));
+
+test('the golden bundle verifies', (t) => {
+  t.deepEqual(verifyBundle(load()), { ok: true });
+});
+
+test('a changed amount is caught at that entry', (t) => {
+  const b = load();
+  const r = b.results[2]!;
+  t.is(r.public_id, 'A0003');
+  t.is(r.amount, 2);
+  r.amount = 1;
+  const v = verifyBundle(b);
+  if (v.ok) return t.fail('tampered bundle passed');
+  t.is(v.check, 'results');
+  t.is(v.message, 'results differ at 1 entry');
+  t.deepEqual(v.differences, [{ rank: 3, public_id: 'A0003', field: 'amount', expected: 2, actual: 1 }]);
+  t.is(describeDifference(v.differences[0]!), 'rank 3 (A0003): amount published 1, recomputed 2');
+});
+
+test('two swapped ranks are reported as two entries, every field', (t) => {
+  const b = load();
+  [b.results[0], b.results[1]] = [b.results[1]!, b.results[0]!];
+  const v = verifyBundle(b);
+  if (v.ok) return t.fail('tampered bundle passed');
+  t.is(v.check, 'results');
+  t.is(v.message, 'results differ at 2 entries');
+  const fields = (rank: number) => v.differences.filter((d) => d.rank === rank).map((d) => d.field);
+  // rank 1 is A0002 (waitlisted) and rank 2 is A0001 (won at south/am) in the fixture.
+  t.deepEqual(fields(1), ['rank', 'public_id', 'ticket', 'outcome', 'amount', 'site', 'slot', 'waitlist']);
+  t.deepEqual(fields(2), ['rank', 'public_id', 'ticket', 'outcome', 'amount', 'site', 'slot', 'waitlist']);
+  t.true(
+    v.differences.some(
+      (d) => d.rank === 1 && d.field === 'public_id' && d.expected === 'A0002' && d.actual === 'A0001',
+    ),
+  );
+});
+
+test('a changed beacon fails the seed check', (t) => {
+  const b = load();
+  b.beacon = 'drand round 4201: 2f9c';
+  const v = verifyBundle(b);
+  t.like(v, { ok: false, check: 'seed' });
+  if (!v.ok) t.regex(v.message, /^seed published [0-9a-f]{64}, recomputed [0-9a-f]{64}/);
+});
+
+test('a removed roster entry fails the roster root check', (t) => {
+  const b = load();
+  b.roster.splice(3, 1);
+  t.like(verifyBundle(b), { ok: false, check: 'roster_root' });
+});
+
+test('a removed result entry is reported as missing', (t) => {
+  const b = load();
+  const last = b.results.pop()!;
+  const v = verifyBundle(b);
+  if (v.ok) return t.fail('tampered bundle passed');
+  t.is(v.check, 'results');
+  t.deepEqual(v.differences.map(describeDifference), [
+    `rank 8 (${last.public_id}): missing from the published results`,
+  ]);
+});
+
+test('an unsorted or duplicated roster fails the roster order check', (t) => {
+  const swapped = load();
+  [swapped.roster[0], swapped.roster[1]] = [swapped.roster[1]!, swapped.roster[0]!];
+  t.like(verifyBundle(swapped), { ok: false, check: 'roster_order' });
+  const dup = load();
+  dup.roster.splice(1, 0, dup.roster[0]!);
+  t.like(verifyBundle(dup), { ok: false, check: 'roster_order' });
+});
+
+test('a different secret fails the commitment check first', (t) => {
+  const b = load();
+  b.secret = `ff${b.secret.slice(2)}`;
+  b.beacon = 'also changed';
+  t.like(verifyBundle(b), { ok: false, check: 'commitment' });
+});
+
+test('a changed results hash fails last', (t) => {
+  const b = load();
+  b.results_hash = '0'.repeat(64);
+  t.like(verifyBundle(b), { ok: false, check: 'results_hash' });
+});
+
+test('malformed bundles fail the format check with a path', (t) => {
+  const b = load() as unknown as Record<string, unknown>;
+  delete b.seed;
+  t.like(verifyBundle(b), { ok: false, check: 'format', message: 'the bundle lacks seed' });
+  const c = load();
+  (c.roster[2] as unknown as Record<string, unknown>).request = 1.5;
+  t.like(verifyBundle(c), { ok: false, check: 'format', message: '$.roster[2].request: must be an integer' });
+  t.like(verifyBundle([]), { ok: false, check: 'format' });
+});
+
+test('receipts: every entry proves inclusion; a tampered one does not', (t) => {
+  const b = load();
+  const tree = new MerkleTree(leafHashes(b.roster));
+  for (let i = 0; i < b.roster.length; i++) {
+    const receipt = makeReceipt(tree, b.roster, i);
+    t.is(receipt.roster_root, b.roster_root);
+    t.deepEqual(verifyReceipt(receipt), { ok: true });
+    t.like(verifyReceipt({ ...receipt, entry: { ...receipt.entry, request: receipt.entry.request + 1 } }), {
+      ok: false,
+      check: 'inclusion',
+    });
+    t.like(verifyReceipt({ ...receipt, index: (i + 1) % b.roster.length }), {
+      ok: false,
+      check: 'inclusion',
+    });
+  }
+  const r = makeReceipt(tree, b.roster, 0);
+  t.like(verifyReceipt({ ...r, proof: ['zz'] }), { ok: false, check: 'format' });
+});

@@ -1,0 +1,149 @@
+// The CLIs as a user runs them: node --import tsx scripts/<name>.ts, in a temporary directory.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { type Bundle, leafHashes, MerkleTree, makeReceipt } from '../../src/domain/draw/index.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const fixtures = join(root, 'test/fixtures/draw');
+const SECRET = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
+const BEACON = 'drand round 4200: 2f9c';
+
+function run(script: string, args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', script), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'draw-cli-'));
+
+test('draw reproduces the golden bundle byte for byte, and verify says match', (t) => {
+  const out = join(tmp(), 'bundle.json');
+  const r = run('draw.ts', [
+    '--rules',
+    join(fixtures, 'rules.json'),
+    '--roster',
+    join(fixtures, 'roster.json'),
+    '--secret',
+    SECRET,
+    '--beacon',
+    BEACON,
+    '--campaign-id',
+    'fixture-1',
+    '--title',
+    'Masks, week 1',
+    '--out',
+    out,
+  ]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^entries +8$/m);
+  t.regex(r.stdout, /^winners +4$/m);
+  t.regex(r.stdout, /^waitlisted +4$/m);
+  t.true(
+    readFileSync(out).equals(readFileSync(join(fixtures, 'bundle.cjson'))),
+    'bundle differs from the fixture',
+  );
+  const v = run('verify.ts', [out]);
+  t.is(v.code, 0, v.stdout + v.stderr);
+  t.is(v.stdout, 'match\n');
+});
+
+test('verify reports the first failing check and each differing entry, exit 1', (t) => {
+  const b: Bundle = JSON.parse(readFileSync(join(fixtures, 'bundle.cjson'), 'utf8'));
+  b.results[2]!.amount = 1;
+  b.results[6]!.site = 'north';
+  const file = join(tmp(), 'tampered.json');
+  writeFileSync(file, JSON.stringify(b));
+  const v = run('verify.ts', [file]);
+  t.is(v.code, 1);
+  t.deepEqual(v.stdout.trim().split('\n'), [
+    'mismatch: results: results differ at 2 entries',
+    'rank 3 (A0003): amount published 1, recomputed 2',
+    'rank 7 (A0010): site published "north", recomputed "south"',
+  ]);
+});
+
+test('verify --receipt: match for a real proof, mismatch (exit 1) for a forged entry', (t) => {
+  const b: Bundle = JSON.parse(readFileSync(join(fixtures, 'bundle.cjson'), 'utf8'));
+  const receipt = makeReceipt(new MerkleTree(leafHashes(b.roster)), b.roster, 5);
+  const dir = tmp();
+  writeFileSync(join(dir, 'ok.json'), JSON.stringify(receipt));
+  writeFileSync(
+    join(dir, 'forged.json'),
+    JSON.stringify({ ...receipt, entry: { ...receipt.entry, weight: 9 } }),
+  );
+  const ok = run('verify.ts', ['--receipt', join(dir, 'ok.json')]);
+  t.is(ok.code, 0, ok.stdout + ok.stderr);
+  t.is(ok.stdout, 'match\n');
+  const forged = run('verify.ts', ['--receipt', join(dir, 'forged.json')]);
+  t.is(forged.code, 1);
+  t.regex(forged.stdout, /^mismatch: inclusion: /);
+});
+
+test('usage errors exit 2 with a message', (t) => {
+  const missing = run('draw.ts', ['--rules', 'x.json']);
+  t.is(missing.code, 2);
+  t.regex(missing.stderr, /--roster is required/);
+  const badSecret = run('draw.ts', [
+    '--rules',
+    'a',
+    '--roster',
+    'b',
+    '--secret',
+    'abc',
+    '--beacon',
+    'x',
+    '--out',
+    'o',
+  ]);
+  t.is(badSecret.code, 2);
+  t.regex(badSecret.stderr, /--secret must be 64 hex digits/);
+  const noFile = run('verify.ts', ['/nonexistent/bundle.json']);
+  t.is(noFile.code, 2);
+  t.regex(noFile.stderr, /cannot read/);
+  t.is(run('verify.ts', []).code, 2);
+  t.is(run('rfc3797.ts', ['--pool', '5']).code, 2);
+});
+
+test('draw refuses invalid input with the path, exit 1', (t) => {
+  const dir = tmp();
+  const roster = JSON.parse(readFileSync(join(fixtures, 'roster.json'), 'utf8'));
+  roster[1].preferences = ['west'];
+  writeFileSync(join(dir, 'roster.json'), JSON.stringify(roster));
+  const r = run('draw.ts', [
+    '--rules',
+    join(fixtures, 'rules.json'),
+    '--roster',
+    join(dir, 'roster.json'),
+    '--secret',
+    SECRET,
+    '--beacon',
+    BEACON,
+    '--out',
+    join(dir, 'b.json'),
+  ]);
+  t.is(r.code, 1);
+  t.regex(r.stderr, /\$\.roster\[1\]\.preferences\[0\]: names no site of the rules: "west"/);
+});
+
+test('rfc3797 prints the RFC 3797 section 6 selection', (t) => {
+  const r = run('rfc3797.ts', [
+    '--pool',
+    '25',
+    '--pick',
+    '10',
+    '--source',
+    '9319',
+    '--source',
+    '2 5 12 8 10',
+    '--source',
+    '9 18 26 34 41 45',
+  ]);
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, '17\n7\n2\n16\n25\n23\n8\n24\n19\n13\n');
+  t.regex(r.stderr, /key: 9319\.\/2\.5\.8\.10\.12\.\/9\.18\.26\.34\.41\.45\.\//);
+});
