@@ -2,10 +2,13 @@
 import type Router from '@koa/router';
 import type { AppDeps } from '../deps.js';
 import { auditRoutes } from './audit/api.js';
+import { auditPageRoutes } from './audit/pages.js';
+import { adminCampaignPageRoutes } from './campaigns/adminPages.js';
 import { campaignApiRoutes } from './campaigns/api.js';
 import { campaignPageRoutes } from './campaigns/pages.js';
 import { healthRoutes } from './health.js';
 import { siteApiRoutes } from './sites/api.js';
+import { sitePageRoutes } from './sites/pages.js';
 import { staffAuthRoutes } from './staff/auth.js';
 import { staticRoutes } from './static/files.js';
 
@@ -19,4 +22,7 @@ export const routeModules: RouteModule[] = [
   auditRoutes,
   staticRoutes,
   campaignPageRoutes,
+  adminCampaignPageRoutes,
+  sitePageRoutes,
+  auditPageRoutes,
 ];

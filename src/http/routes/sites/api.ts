@@ -9,13 +9,13 @@ import { requireStaff } from '../../middleware/staffAuth.js';
 import { parse } from '../../validate.js';
 import { staffActor } from '../campaigns/api.js';
 
-const siteSchema = z.object({
+export const siteSchema = z.object({
   name_ko: z.string().trim().min(1, 'Required').max(200),
   name_en: z.string().trim().min(1, 'Required').max(200),
   district: z.string().trim().max(100).default(''),
   address: z.string().trim().max(300).default(''),
 });
-const siteId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'Letters, digits, - and _ only, at most 40');
+export const siteId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'Letters, digits, - and _ only, at most 40');
 
 export function siteApiRoutes(router: Router, deps: AppDeps): void {
   router.get('/api/sites', async (ctx) => {

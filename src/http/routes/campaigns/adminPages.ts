@@ -1,0 +1,240 @@
+// Admin campaign pages: the overview, the create/edit form, a campaign's detail with its audit trail,
+// and the schedule / unschedule / cancel buttons. Each route authenticates, validates, calls the same
+// command the JSON API calls, and renders. Auditors may look; only admins change anything.
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { changeCampaignState, type ManualChange } from '../../../commands/changeCampaignState.js';
+import { createCampaign, updateCampaign } from '../../../commands/saveCampaign.js';
+import { countActiveApplicationsByCampaign } from '../../../db/repos/adminOverview.js';
+import { listAuditRows } from '../../../db/repos/audit.js';
+import { countCampaignsByState, findCampaign, listCampaigns } from '../../../db/repos/campaigns.js';
+import { listSites } from '../../../db/repos/sites.js';
+import { listCampaignSlots } from '../../../db/repos/slots.js';
+import { CAMPAIGN_STATES, type Campaign, isEditable } from '../../../domain/campaign.js';
+import { DomainError, type FieldErrors } from '../../../domain/errors.js';
+import type { AppDeps } from '../../deps.js';
+import type { Lang, Translate } from '../../i18n.js';
+import type { StaffSession } from '../../middleware/staffAuth.js';
+import { requireStaffPage } from '../../middleware/staffPages.js';
+import { render } from '../../render.js';
+import { parse, parseId } from '../../validate.js';
+import { staffActor } from './api.js';
+import {
+  bodyFromForm,
+  type CampaignFormValues,
+  formErrors,
+  formValuesFrom,
+  formValuesOf,
+  NEW_CAMPAIGN_VALUES,
+} from './form.js';
+import { parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
+import { campaignView, formatMoment } from './view.js';
+
+const CHANGES = ['schedule', 'unschedule', 'cancel'] as const satisfies ManualChange[];
+
+/** Which buttons make sense in each state (the command still checks). */
+const CHANGES_FROM: Record<ManualChange, readonly string[]> = {
+  schedule: ['draft'],
+  unschedule: ['scheduled'],
+  cancel: ['draft', 'scheduled', 'open', 'closed'],
+};
+
+const langOf = (ctx: Context) => ctx.state.lang as Lang;
+const tOf = (ctx: Context) => ctx.state.t as Translate;
+const isAdmin = (ctx: Context) => (ctx.state.staff as StaffSession).role === 'admin';
+
+/** A domain error as words for the page: the catalogue's sentence for its code, else its own message. */
+function messageOf(ctx: Context, err: DomainError): string {
+  const key = `errors.${err.code}`;
+  const text = tOf(ctx)(key);
+  return text === key ? err.message : text;
+}
+
+export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
+  const cmd = { db: deps.db, clock: deps.clock };
+
+  router.get('/admin', requireStaffPage('admin', 'auditor'), async (ctx) => {
+    const lang = langOf(ctx);
+    const [campaigns, byState, applications] = await Promise.all([
+      listCampaigns(deps.db),
+      countCampaignsByState(deps.db),
+      countActiveApplicationsByCampaign(deps.db),
+    ]);
+    const counts = new Map(byState.map((r) => [r.state, Number(r.count)]));
+    render(ctx, 'admin-campaigns', {
+      title: tOf(ctx)('admin.campaigns_title'),
+      isAdmin: isAdmin(ctx),
+      stateCounts: CAMPAIGN_STATES.map((s) => ({ state: s, count: counts.get(s) ?? 0 })),
+      campaigns: campaigns.map((c) => ({
+        id: c.id,
+        code: c.code,
+        title: lang === 'en' ? c.title_en : c.title_ko,
+        state: c.state,
+        kind: c.kind,
+        mode: c.mode,
+        opens: formatMoment(c.opens_at, c.time_zone, lang),
+        closes: formatMoment(c.closes_at, c.time_zone, lang),
+        applications: applications.get(c.id) ?? 0,
+      })),
+    });
+  });
+
+  async function showForm(
+    ctx: Context,
+    opts: { campaign?: Campaign; values: CampaignFormValues; errors?: FieldErrors; summary?: string },
+    status = 200,
+  ) {
+    const sites = await listSites(deps.db);
+    render(
+      ctx,
+      'admin-campaign-form',
+      {
+        title: opts.campaign ? tOf(ctx)('admin.edit_title') : tOf(ctx)('admin.new_title'),
+        campaign: opts.campaign,
+        action: opts.campaign ? `/admin/campaigns/${opts.campaign.id}/edit` : '/admin/campaigns/new',
+        values: opts.values,
+        errors: opts.errors ?? {},
+        summary: opts.summary ?? '',
+        sites,
+      },
+      status,
+    );
+  }
+
+  /** Runs the save; on a validation problem shows the form again with every error and the values kept. */
+  async function submit(ctx: Context, campaign: Campaign | undefined) {
+    const values = formValuesFrom((ctx.request.body ?? {}) as Record<string, unknown>);
+    const { body, errors: lineErrors, lineOf } = bodyFromForm(values);
+    try {
+      let input: ReturnType<typeof parseCampaignBody>;
+      try {
+        input = parseCampaignBody(body);
+      } catch (err) {
+        // Show the column problems together with whatever the schema found.
+        if (err instanceof DomainError && err.fields)
+          throw new DomainError(err.code, err.message, { fields: { ...lineErrors, ...err.fields } });
+        throw err;
+      }
+      if (Object.keys(lineErrors).length > 0)
+        throw new DomainError('validation_failed', 'Some fields are not valid', { fields: lineErrors });
+      const actor = staffActor(ctx.state.staff);
+      const saved = campaign
+        ? await updateCampaign(cmd, actor, campaign.id, parse(versionSchema, values).version, input)
+        : await createCampaign(cmd, actor, input);
+      ctx.status = 303;
+      ctx.redirect(`/admin/campaigns/${saved.id}?saved=1`);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      if (!['validation_failed', 'duplicate_code', 'conflict', 'campaign_not_editable'].includes(err.code))
+        throw err;
+      const status = err.code === 'validation_failed' ? 422 : 409;
+      await showForm(
+        ctx,
+        {
+          ...(campaign ? { campaign } : {}),
+          values,
+          errors: formErrors(err.fields ?? {}, lineOf),
+          summary: messageOf(ctx, err),
+        },
+        status,
+      );
+    }
+  }
+
+  router.get('/admin/campaigns/new', requireStaffPage('admin'), async (ctx) => {
+    await showForm(ctx, { values: { ...NEW_CAMPAIGN_VALUES } });
+  });
+
+  router.post('/admin/campaigns/new', requireStaffPage('admin'), async (ctx) => {
+    await submit(ctx, undefined);
+  });
+
+  async function load(ctx: Context): Promise<Campaign> {
+    const c = await findCampaign(deps.db, parseId(ctx.params.id));
+    if (!c) throw new DomainError('not_found', 'No such campaign');
+    return c;
+  }
+
+  router.get('/admin/campaigns/:id/edit', requireStaffPage('admin'), async (ctx) => {
+    const c = await load(ctx);
+    if (!isEditable(c.state))
+      throw new DomainError('campaign_not_editable', `A campaign that is ${c.state} can no longer be edited`);
+    await showForm(ctx, { campaign: c, values: formValuesOf(c, await listCampaignSlots(deps.db, c.id)) });
+  });
+
+  router.post('/admin/campaigns/:id/edit', requireStaffPage('admin'), async (ctx) => {
+    await submit(ctx, await load(ctx));
+  });
+
+  async function showDetail(
+    ctx: Context,
+    c: Campaign,
+    extra: { notice?: string; error?: string } = {},
+    status = 200,
+  ) {
+    const lang = langOf(ctx);
+    const t = tOf(ctx);
+    const [slots, sites, audit] = await Promise.all([
+      listCampaignSlots(deps.db, c.id),
+      listSites(deps.db),
+      listAuditRows(deps.db, { subject: `campaign:${c.id}` }),
+    ]);
+    render(
+      ctx,
+      'admin-campaign',
+      {
+        title: lang === 'en' ? c.title_en : c.title_ko,
+        campaign: campaignView(c, { now: deps.clock.now(), t, lang, slots, sites }),
+        raw: c,
+        isAdmin: isAdmin(ctx),
+        editable: isEditable(c.state),
+        changes: CHANGES.filter((ch) => CHANGES_FROM[ch].includes(c.state)),
+        audit: audit.reverse().map((r) => ({
+          seq: r.seq,
+          at: formatMoment(r.at, c.time_zone, lang),
+          actor: r.actor,
+          action: r.action,
+          data: JSON.stringify(r.data),
+        })),
+        notice: extra.notice ?? '',
+        error: extra.error ?? '',
+      },
+      status,
+    );
+  }
+
+  router.get('/admin/campaigns/:id', requireStaffPage('admin', 'auditor'), async (ctx) => {
+    const c = await load(ctx);
+    const done =
+      typeof ctx.query.done === 'string' && (CHANGES as readonly string[]).includes(ctx.query.done);
+    const notice = ctx.query.saved
+      ? tOf(ctx)('admin.saved')
+      : done
+        ? tOf(ctx)(`admin.done_${ctx.query.done}`)
+        : '';
+    await showDetail(ctx, c, { notice });
+  });
+
+  for (const change of CHANGES) {
+    router.post(`/admin/campaigns/:id/${change}`, requireStaffPage('admin'), async (ctx) => {
+      const id = parseId(ctx.params.id);
+      try {
+        const { reason } = parse(reasonSchema, {
+          reason: (ctx.request.body as Record<string, unknown>)?.reason ?? '',
+        });
+        await changeCampaignState(cmd, staffActor(ctx.state.staff), id, change, reason);
+        ctx.status = 303;
+        ctx.redirect(`/admin/campaigns/${id}?done=${change}`);
+      } catch (err) {
+        if (!(err instanceof DomainError) || err.code === 'not_found') throw err;
+        const fields = Object.values(err.fields ?? {});
+        await showDetail(
+          ctx,
+          await load(ctx),
+          { error: [messageOf(ctx, err), ...fields].join(' ') },
+          err.code === 'validation_failed' ? 422 : 409,
+        );
+      }
+    });
+  }
+}

@@ -1,0 +1,191 @@
+// The admin campaign form: flat HTML fields (groups and slots as one line each) to and from the body
+// shape the JSON API takes, so both go through the same parseCampaignBody and commands.
+import { DateTime } from 'luxon';
+import type { Campaign, SlotInput } from '../../../domain/campaign.js';
+import type { FieldErrors } from '../../../domain/errors.js';
+import { SCHEDULE_FIELDS } from './schema.js';
+
+/** What the form shows: every field as the text in its input. */
+export type CampaignFormValues = Record<string, string>;
+
+const SCALARS = [
+  'code',
+  'kind',
+  'mode',
+  'title_ko',
+  'title_en',
+  'description_ko',
+  'description_en',
+  'time_zone',
+  ...SCHEDULE_FIELDS,
+  'unit',
+  'total',
+  'denomination',
+  'per_person_max',
+  'partial',
+  'unclaimed_policy',
+] as const;
+
+export const NEW_CAMPAIGN_VALUES: CampaignFormValues = {
+  kind: 'voucher',
+  mode: 'lottery',
+  time_zone: 'Asia/Seoul',
+  unit: 'KRW',
+  partial: 'skip',
+  unclaimed_policy: 'pass_down',
+};
+
+/** A datetime-local value in the campaign's zone; seconds only when the moment has them. */
+export function localInput(d: Date, zone: string): string {
+  const dt = DateTime.fromJSDate(d, { zone });
+  return dt.toFormat(dt.second !== 0 ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm");
+}
+
+const localLine = (d: Date, zone: string) => localInput(d, zone).replace('T', ' ');
+
+export function formValuesOf(c: Campaign, slots: SlotInput[]): CampaignFormValues {
+  const v: CampaignFormValues = {};
+  for (const k of SCALARS) {
+    const value = c[k];
+    v[k] = value instanceof Date ? localInput(value, c.time_zone) : String(value ?? '');
+  }
+  v.regions = c.eligibility.regions.join('\n');
+  v.min_age = c.eligibility.min_age != null ? String(c.eligibility.min_age) : '';
+  v.max_age = c.eligibility.max_age != null ? String(c.eligibility.max_age) : '';
+  v.birth_year_rotation = c.eligibility.birth_year_rotation ? 'on' : '';
+  v.groups = c.groups.map((g) => `${g.name}, ${g.reserved}, ${g.weight}`).join('\n');
+  v.slots = slots
+    .map(
+      (s) =>
+        `${s.id}, ${s.site_id}, ${localLine(s.starts_at, c.time_zone)}, ${localLine(s.ends_at, c.time_zone)}, ${s.capacity}`,
+    )
+    .join('\n');
+  v.version = String(c.version);
+  return v;
+}
+
+/** The submitted form as text, for showing it again after an error. Unknown fields are dropped. */
+export function formValuesFrom(form: Record<string, unknown>): CampaignFormValues {
+  const v: CampaignFormValues = {};
+  const keys = [
+    ...SCALARS,
+    'regions',
+    'min_age',
+    'max_age',
+    'birth_year_rotation',
+    'groups',
+    'slots',
+    'version',
+  ];
+  for (const k of keys) {
+    const raw = form[k];
+    v[k] = typeof raw === 'string' ? raw : '';
+  }
+  return v;
+}
+
+const lines = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((l, i) => ({ n: i + 1, text: l.trim() }))
+    .filter((l) => l.text !== '');
+
+// "2026-12-03 12:00" is accepted as well as "2026-12-03T12:00"; the zone comes from the campaign.
+const isoLocal = (s: string) => s.replace(/^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})/, '$1T$2');
+
+/**
+ * The form as the JSON body. Lines that cannot be split into their columns are reported here,
+ * by line number; everything else is left to parseCampaignBody and the domain rules.
+ */
+export interface FormBody {
+  body: Record<string, unknown>;
+  /** problems found before the schema runs (a line with the wrong number of columns) */
+  errors: FieldErrors;
+  /** the textarea line each parsed group and slot came from, to point errors at it */
+  lineOf: LineNumbers;
+}
+export type LineNumbers = { groups: number[]; slots: number[] };
+
+export function bodyFromForm(v: CampaignFormValues): FormBody {
+  const errors: FieldErrors = {};
+  const lineOf: LineNumbers = { groups: [], slots: [] };
+  const body: Record<string, unknown> = {};
+  for (const k of SCALARS) body[k] = v[k] ?? '';
+  // An empty optional text is "not given", so the schema's default applies.
+  for (const k of ['description_ko', 'description_en', 'time_zone'] as const) {
+    if (!body[k]) delete body[k];
+  }
+
+  const eligibility: Record<string, unknown> = {
+    regions: (v.regions ?? '')
+      .split(/[\n,]/)
+      .map((r) => r.trim())
+      .filter(Boolean),
+    birth_year_rotation: v.birth_year_rotation === 'on' || v.birth_year_rotation === 'true',
+  };
+  if (v.min_age?.trim()) eligibility.min_age = v.min_age.trim();
+  if (v.max_age?.trim()) eligibility.max_age = v.max_age.trim();
+  body.eligibility = eligibility;
+
+  const groupProblems: string[] = [];
+  body.groups = lines(v.groups ?? '').flatMap(({ n, text }) => {
+    const cols = text.split(',').map((c) => c.trim());
+    if (cols.length < 2 || cols.length > 3) {
+      groupProblems.push(`Line ${n}: write "name, reserved, weight" (weight may be left out)`);
+      return [];
+    }
+    const [name, reserved, weight] = cols;
+    lineOf.groups.push(n);
+    return [{ name, reserved, ...(weight ? { weight } : {}) }];
+  });
+  if (groupProblems.length) errors.groups = groupProblems.join('\n');
+
+  const slotProblems: string[] = [];
+  body.slots = lines(v.slots ?? '').flatMap(({ n, text }) => {
+    const cols = text.split(',').map((c) => c.trim());
+    if (cols.length !== 5) {
+      slotProblems.push(`Line ${n}: write "slot id, site id, starts, ends, capacity"`);
+      return [];
+    }
+    const [id, site_id, starts_at, ends_at, capacity] = cols as [string, string, string, string, string];
+    lineOf.slots.push(n);
+    return [{ id, site_id, starts_at: isoLocal(starts_at), ends_at: isoLocal(ends_at), capacity }];
+  });
+  if (slotProblems.length) errors.slots = slotProblems.join('\n');
+
+  return { body, errors, lineOf };
+}
+
+const LINE_FIELDS = new Set(['groups', 'slots']);
+
+/**
+ * Field errors from the schema and the domain ("eligibility.min_age", "slots.2.capacity") keyed by the
+ * form field that shows them; errors in a line of a textarea name the line.
+ */
+export function formErrors(
+  fields: FieldErrors,
+  lineOf: LineNumbers = { groups: [], slots: [] },
+): FieldErrors {
+  const out: FieldErrors = {};
+  const add = (key: string, msg: string) => {
+    out[key] = out[key] ? `${out[key]}\n${msg}` : msg;
+  };
+  for (const [key, msg] of Object.entries(fields)) {
+    const parts = key.split('.');
+    const head = parts[0] ?? '_';
+    if (head === 'eligibility') {
+      const sub = parts[1] ?? 'regions';
+      add(sub === 'birth_year_rotation' ? 'birth_year_rotation' : sub, msg);
+    } else if (LINE_FIELDS.has(head) && parts.length > 1 && /^\d+$/.test(parts[1]!)) {
+      const index = Number(parts[1]);
+      const line = lineOf[head as keyof LineNumbers][index] ?? index + 1;
+      const column = parts[2] ? ` (${parts[2]})` : '';
+      add(head, `Line ${line}${column}: ${msg}`);
+    } else if ((SCALARS as readonly string[]).includes(head) || LINE_FIELDS.has(head)) {
+      add(head, msg);
+    } else {
+      add('_', msg);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,128 @@
+// Admin site pages: the list of pharmacies and merchants, and a form to add or change one (commands/saveSite).
+// Auditors may look. The richer management pages and CSV import come with the collection work.
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { saveSite } from '../../../commands/saveSite.js';
+import { findSite, listSites, type Site } from '../../../db/repos/sites.js';
+import { DomainError, type FieldErrors } from '../../../domain/errors.js';
+import type { AppDeps } from '../../deps.js';
+import type { Translate } from '../../i18n.js';
+import type { StaffSession } from '../../middleware/staffAuth.js';
+import { requireStaffPage } from '../../middleware/staffPages.js';
+import { render } from '../../render.js';
+import { parse } from '../../validate.js';
+import { staffActor } from '../campaigns/api.js';
+import { siteId, siteSchema } from './api.js';
+
+const FIELDS = ['id', 'name_ko', 'name_en', 'district', 'address'] as const;
+type SiteValues = Record<(typeof FIELDS)[number], string>;
+
+const valuesFrom = (body: unknown): SiteValues => {
+  const b = (body ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(FIELDS.map((k) => [k, typeof b[k] === 'string' ? b[k] : ''])) as SiteValues;
+};
+
+export function sitePageRoutes(router: Router, deps: AppDeps): void {
+  const cmd = { db: deps.db, clock: deps.clock };
+
+  async function showList(
+    ctx: Context,
+    form: { values: SiteValues; errors: FieldErrors; summary: string } = {
+      values: valuesFrom({}),
+      errors: {},
+      summary: '',
+    },
+    status = 200,
+  ) {
+    const t = ctx.state.t as Translate;
+    render(
+      ctx,
+      'admin-sites',
+      {
+        title: t('admin.sites_title'),
+        sites: await listSites(deps.db),
+        isAdmin: (ctx.state.staff as StaffSession).role === 'admin',
+        notice: ctx.query.saved ? t('admin.site_saved') : '',
+        ...form,
+      },
+      status,
+    );
+  }
+
+  function showEdit(
+    ctx: Context,
+    site: Site,
+    values: SiteValues,
+    errors: FieldErrors = {},
+    summary = '',
+    status = 200,
+  ) {
+    const t = ctx.state.t as Translate;
+    render(
+      ctx,
+      'admin-site-form',
+      { title: t('admin.site_edit_title'), site, values, errors, summary },
+      status,
+    );
+  }
+
+  /** Validates with the JSON API's schema and saves; on failure shows the form again with the values. */
+  async function save(ctx: Context, id: string, values: SiteValues, isNew: boolean) {
+    const fields: FieldErrors = {};
+    const idCheck = siteId.safeParse(id);
+    if (!idCheck.success) fields.id = idCheck.error.issues[0]?.message ?? 'Not valid';
+    let parsed: z.infer<typeof siteSchema> | undefined;
+    try {
+      parsed = parse(siteSchema, values);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      Object.assign(fields, err.fields);
+    }
+    if (isNew && idCheck.success && (await findSite(deps.db, id)))
+      fields.id = 'A site with this id already exists';
+    if (Object.keys(fields).length > 0 || !parsed) return fields;
+    await saveSite(cmd, staffActor(ctx.state.staff), { id, ...parsed });
+    return undefined;
+  }
+
+  router.get('/admin/sites', requireStaffPage('admin', 'auditor'), async (ctx) => {
+    await showList(ctx);
+  });
+
+  router.post('/admin/sites', requireStaffPage('admin'), async (ctx) => {
+    const values = valuesFrom(ctx.request.body);
+    const errors = await save(ctx, values.id.trim(), values, true);
+    if (!errors) {
+      ctx.status = 303;
+      ctx.redirect('/admin/sites?saved=1');
+      return;
+    }
+    const t = ctx.state.t as Translate;
+    await showList(ctx, { values, errors, summary: t('errors.validation_failed') }, 422);
+  });
+
+  async function load(ctx: Context): Promise<Site> {
+    const id = parse(z.object({ id: siteId }), { id: ctx.params.id }).id;
+    const site = await findSite(deps.db, id);
+    if (!site) throw new DomainError('not_found', 'No such site');
+    return site;
+  }
+
+  router.get('/admin/sites/:id/edit', requireStaffPage('admin'), async (ctx) => {
+    const site = await load(ctx);
+    showEdit(ctx, site, { ...site });
+  });
+
+  router.post('/admin/sites/:id/edit', requireStaffPage('admin'), async (ctx) => {
+    const site = await load(ctx);
+    const values = { ...valuesFrom(ctx.request.body), id: site.id };
+    const errors = await save(ctx, site.id, values, false);
+    if (!errors) {
+      ctx.status = 303;
+      ctx.redirect('/admin/sites?saved=1');
+      return;
+    }
+    showEdit(ctx, site, values, errors, (ctx.state.t as Translate)('errors.validation_failed'), 422);
+  });
+}

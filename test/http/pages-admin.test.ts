@@ -1,0 +1,431 @@
+// Serial: the last test edits the audit log behind its trigger.
+// Admin pages: the same validation and commands as the JSON API, behind sign-in, roles and CSRF.
+import test from 'ava';
+import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
+import { type CookieSession, signInWithForm } from '../helpers/browserSession.js';
+
+let app: TestApp;
+let admin: CookieSession;
+let auditor: CookieSession;
+let siteStaff: CookieSession;
+let apiAdmin: StaffAuth;
+const html = { accept: 'text/html' };
+
+test.before(async () => {
+  app = await startTestApp(); // 2026-12-01 00:00 KST
+  apiAdmin = await app.staff('admin');
+  for (const id of ['PH-A', 'PH-B']) {
+    await app.request('PUT', `/api/admin/sites/${id}`, {
+      as: apiAdmin,
+      json: { name_ko: `약국 ${id}`, name_en: `Pharmacy ${id}`, district: '중구' },
+    });
+  }
+  admin = await signInWithForm(app, 'admin');
+  auditor = await signInWithForm(app, 'auditor');
+  siteStaff = await signInWithForm(app, 'site_staff', { site_id: 'PH-A' });
+});
+test.after.always(async () => {
+  await app?.close();
+});
+
+const countCampaigns = async () => Number((await app.db('campaigns').count('* as n').first())?.n);
+let codeCounter = 0;
+
+/** A valid voucher campaign as the admin form sends it (local times in Asia/Seoul). */
+function voucherForm(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    code: `FORM${++codeCounter}`,
+    kind: 'voucher',
+    mode: 'lottery',
+    title_ko: '폼 상품권',
+    title_en: 'Form vouchers',
+    description_ko: '설명',
+    description_en: 'About',
+    time_zone: 'Asia/Seoul',
+    opens_at: '2026-12-02T09:00',
+    closes_at: '2026-12-04T18:00',
+    draw_at: '2026-12-04T19:00',
+    claim_opens_at: '2026-12-05T09:00',
+    claim_closes_at: '2026-12-31T18:00',
+    unit: 'KRW',
+    total: '1000000000',
+    denomination: '10000',
+    per_person_max: '250000',
+    partial: 'skip',
+    unclaimed_policy: 'pass_down',
+    regions: '중구\n종로구',
+    min_age: '19',
+    max_age: '',
+    groups: '기초생활수급자, 100000000, 2\n\n장애인, 50000000',
+    slots: '',
+    ...overrides,
+  };
+}
+
+const idFrom = (location: string | null) => /\/admin\/campaigns\/([0-9a-f-]{36})/.exec(location ?? '')?.[1];
+
+test.serial('anonymous visitors of admin pages are sent to the sign-in page; nothing changes', async (t) => {
+  const before = await countCampaigns();
+  for (const path of ['/admin', '/admin/campaigns/new', '/admin/sites', '/admin/audit']) {
+    const res = await app.request('GET', path, { headers: html });
+    t.is(res.status, 303, path);
+    t.is(res.headers.get('location'), '/staff/login', path);
+  }
+  const post = await app.request('POST', '/admin/campaigns/new', { headers: html, form: voucherForm() });
+  t.is(post.status, 303);
+  t.is(post.headers.get('location'), '/staff/login');
+  t.is(await countCampaigns(), before);
+  // The JSON API keeps its 401.
+  t.is((await app.request('GET', '/api/admin/campaigns')).status, 401);
+});
+
+test.serial('the wrong role gets a 403 page', async (t) => {
+  for (const path of ['/admin', '/admin/campaigns/new', '/admin/sites', '/admin/audit']) {
+    const res = await siteStaff.get(path);
+    t.is(res.status, 403, path);
+    t.regex(res.text, /이 작업을 할 권한이 없습니다/, path);
+  }
+  // Auditors read but do not write.
+  t.is((await auditor.get('/admin/campaigns/new')).status, 403);
+  const before = await countCampaigns();
+  const post = await auditor.post('/admin/campaigns/new', voucherForm());
+  t.is(post.status, 403);
+  t.is(await countCampaigns(), before);
+  t.is((await auditor.post('/admin/sites', { id: 'AUD-1', name_ko: '약국', name_en: 'Ph' })).status, 403);
+  t.falsy(await app.db('sites').where({ id: 'AUD-1' }).first());
+});
+
+test.serial('an auditor sees the overview and audit log, without buttons that change things', async (t) => {
+  const overview = await auditor.get('/admin');
+  t.is(overview.status, 200);
+  t.notRegex(overview.text, /href="\/admin\/campaigns\/new"/);
+  const audit = await auditor.get('/admin/audit');
+  t.is(audit.status, 200);
+  t.regex(audit.text, /해시 체인 확인/);
+});
+
+test.serial('the new-campaign form renders every field in Korean and in English', async (t) => {
+  const ko = await admin.get('/admin/campaigns/new');
+  t.is(ko.status, 200);
+  t.regex(ko.text, /<html lang="ko">/);
+  t.regex(ko.text, /<h1>새 사업 만들기/);
+  for (const name of [
+    'code',
+    'kind',
+    'mode',
+    'title_ko',
+    'title_en',
+    'description_ko',
+    'description_en',
+    'time_zone',
+    'opens_at',
+    'closes_at',
+    'draw_at',
+    'claim_opens_at',
+    'claim_closes_at',
+    'unit',
+    'total',
+    'denomination',
+    'per_person_max',
+    'partial',
+    'unclaimed_policy',
+    'regions',
+    'min_age',
+    'max_age',
+    'birth_year_rotation',
+    'groups',
+    'slots',
+    '_csrf',
+  ]) {
+    t.regex(ko.text, new RegExp(`name="${name}"`), name);
+  }
+  t.regex(ko.text, /<label for="f-opens_at">신청 시작/);
+  t.regex(ko.text, /type="datetime-local"/);
+  t.regex(ko.text, new RegExp(`name="_csrf" value="${admin.csrf()}"`));
+  const en = await admin.get('/admin/campaigns/new?lang=en');
+  t.regex(en.text, /<html lang="en">/);
+  t.regex(en.text, /<h1>New campaign/);
+  t.regex(en.text, /<label for="f-opens_at">Applications open/);
+});
+
+test.serial(
+  'an admin creates a campaign with the form; local times are read in the campaign zone',
+  async (t) => {
+    const form = voucherForm({ birth_year_rotation: 'on' });
+    const res = await admin.post('/admin/campaigns/new', form);
+    t.is(res.status, 303, res.text);
+    const id = idFrom(res.headers.get('location'));
+    t.truthy(id);
+    const c = await app.db('campaigns').where({ id }).first();
+    t.is(c.code, form.code);
+    t.is(c.state, 'draft');
+    t.is(c.opens_at.toISOString(), '2026-12-02T00:00:00.000Z'); // 09:00 KST
+    t.deepEqual(c.eligibility, { regions: ['중구', '종로구'], min_age: 19, birth_year_rotation: true });
+    t.deepEqual(c.groups, [
+      { name: '기초생활수급자', reserved: 100_000_000, weight: 2 },
+      { name: '장애인', reserved: 50_000_000, weight: 1 },
+    ]);
+    const detail = await admin.get(`/admin/campaigns/${id}?saved=1`);
+    t.is(detail.status, 200);
+    t.regex(detail.text, /저장했습니다/);
+    t.regex(detail.text, /campaign\.created/);
+    t.regex(detail.text, /2026-12-02 \(수\) 09:00 한국 표준시/);
+  },
+);
+
+test.serial('a goods campaign with slot lines is created through the same validation', async (t) => {
+  const res = await admin.post(
+    '/admin/campaigns/new',
+    voucherForm({
+      kind: 'goods',
+      mode: 'reservation',
+      unit: 'item',
+      total: '300',
+      denomination: '1',
+      per_person_max: '2',
+      groups: '',
+      slots: [
+        'PH-A-AM, PH-A, 2026-12-05 09:00, 2026-12-05 12:00, 100',
+        'PH-A-PM, PH-A, 2026-12-05T13:00, 2026-12-05T18:00, 100',
+        'PH-B-AM, PH-B, 2026-12-05 09:00, 2026-12-05 12:00, 100',
+      ].join('\n'),
+    }),
+  );
+  t.is(res.status, 303, res.text);
+  const id = idFrom(res.headers.get('location'));
+  const slots = await app.db('campaign_slots').where({ campaign_id: id }).orderBy('id');
+  t.deepEqual(
+    slots.map((s) => [s.id, s.site_id, s.starts_at.toISOString(), s.capacity]),
+    [
+      ['PH-A-AM', 'PH-A', '2026-12-05T00:00:00.000Z', 100],
+      ['PH-A-PM', 'PH-A', '2026-12-05T04:00:00.000Z', 100],
+      ['PH-B-AM', 'PH-B', '2026-12-05T00:00:00.000Z', 100],
+    ],
+  );
+});
+
+test.serial(
+  'validation errors are shown next to their fields with the values kept, and nothing is created',
+  async (t) => {
+    const before = await countCampaigns();
+    const res = await admin.post(
+      '/admin/campaigns/new',
+      voucherForm({
+        title_ko: '남겨 둘 <제목>',
+        closes_at: '2026-12-01T08:00', // before it opens
+        per_person_max: '255000', // not in denominations
+        groups: '기초생활수급자, 100000000, 2\n한 칸짜리',
+      }),
+    );
+    t.is(res.status, 422);
+    t.is(await countCampaigns(), before);
+    t.regex(res.text, /class="error-summary"/);
+    t.regex(res.text, /입력한 내용 중 고칠 부분이 있습니다/);
+    // Values kept (and escaped).
+    t.regex(res.text, /value="남겨 둘 &lt;제목&gt;"/);
+    t.regex(res.text, /name="opens_at" type="datetime-local" value="2026-12-02T09:00"/);
+    t.regex(res.text, /기초생활수급자, 100000000, 2\n한 칸짜리<\/textarea>/);
+    // Line problems are caught by the form; the rest by the same parser and rules as the JSON API.
+    t.regex(res.text, /id="f-groups-error">Line 2: write &quot;name, reserved, weight&quot;/);
+    t.is(await countCampaigns(), before);
+
+    const rules = await admin.post(
+      '/admin/campaigns/new',
+      voucherForm({ closes_at: '2026-12-01T08:00', per_person_max: '255000' }),
+    );
+    t.is(rules.status, 422);
+    t.regex(rules.text, /id="f-closes_at-error">The application window must end after it starts/);
+    t.regex(rules.text, /id="f-per_person_max-error">The denomination must divide the per-person limit/);
+    t.regex(rules.text, /aria-invalid="true"/);
+    t.regex(rules.text, /<a href="#f-closes_at">신청 마감<\/a>/);
+    t.is(await countCampaigns(), before);
+
+    const schema = await admin.post(
+      '/admin/campaigns/new',
+      voucherForm({ code: 'x', total: 'lots', opens_at: '' }),
+    );
+    t.is(schema.status, 422);
+    t.regex(schema.text, /id="f-code-error">/);
+    t.regex(schema.text, /id="f-total-error">/);
+    t.regex(schema.text, /id="f-opens_at-error">Required/);
+
+    const slots = await admin.post(
+      '/admin/campaigns/new',
+      voucherForm({
+        kind: 'goods',
+        unit: 'item',
+        total: '100',
+        denomination: '1',
+        per_person_max: '2',
+        groups: '',
+        slots: '\nS1, NOPE, 2026-12-05 09:00, 2026-12-05 12:00, 100',
+      }),
+    );
+    t.is(slots.status, 422);
+    t.regex(slots.text, /Line 2 \(site_id\): Unknown site NOPE/);
+    t.is(await countCampaigns(), before);
+  },
+);
+
+test.serial('a duplicate code is a field error on the form', async (t) => {
+  const form = voucherForm();
+  t.is((await admin.post('/admin/campaigns/new', form)).status, 303);
+  const again = await admin.post('/admin/campaigns/new', { ...form, title_ko: '다시' });
+  t.is(again.status, 409);
+  t.regex(again.text, /id="f-code-error">This code is already used/);
+});
+
+test.serial('without the CSRF token a form post is refused with 403 and changes nothing', async (t) => {
+  const before = await countCampaigns();
+  const missing = await admin.post('/admin/campaigns/new', { ...voucherForm(), _csrf: '' });
+  t.is(missing.status, 403);
+  t.regex(missing.text, /양식이 만료되었습니다/);
+  const wrong = await admin.post('/admin/campaigns/new', { ...voucherForm(), _csrf: 'x'.repeat(43) });
+  t.is(wrong.status, 403);
+  t.is(await countCampaigns(), before);
+
+  const created = await admin.post('/admin/campaigns/new', voucherForm());
+  const id = idFrom(created.headers.get('location'))!;
+  const schedule = await admin.post(`/admin/campaigns/${id}/schedule`, { _csrf: '' });
+  t.is(schedule.status, 403);
+  t.is((await app.db('campaigns').where({ id }).first()).state, 'draft');
+  const site = await admin.post('/admin/sites', { id: 'NO-CSRF', name_ko: '약국', name_en: 'Ph', _csrf: '' });
+  t.is(site.status, 403);
+  t.falsy(await app.db('sites').where({ id: 'NO-CSRF' }).first());
+});
+
+test.serial(
+  'edit shows the stored moments in the campaign zone and saves; a stale version is refused',
+  async (t) => {
+    const created = await admin.post('/admin/campaigns/new', voucherForm());
+    const id = idFrom(created.headers.get('location'))!;
+    const edit = await admin.get(`/admin/campaigns/${id}/edit`);
+    t.is(edit.status, 200);
+    t.regex(edit.text, /name="opens_at" type="datetime-local" value="2026-12-02T09:00"/);
+    t.regex(edit.text, /name="version" value="1"/);
+    t.regex(edit.text, /기초생활수급자, 100000000, 2\n장애인, 50000000, 1<\/textarea>/);
+
+    const values = voucherForm({ code: (await app.db('campaigns').where({ id }).first()).code });
+    const saved = await admin.post(`/admin/campaigns/${id}/edit`, {
+      ...values,
+      title_ko: '고친 제목',
+      version: '1',
+    });
+    t.is(saved.status, 303, saved.text);
+    t.is((await app.db('campaigns').where({ id }).first()).title_ko, '고친 제목');
+
+    const stale = await admin.post(`/admin/campaigns/${id}/edit`, {
+      ...values,
+      title_ko: '늦은 수정',
+      version: '1',
+    });
+    t.is(stale.status, 409);
+    t.regex(stale.text, /다른 사람이 먼저 변경했습니다/);
+    t.regex(stale.text, /value="늦은 수정"/);
+    t.is((await app.db('campaigns').where({ id }).first()).title_ko, '고친 제목');
+  },
+);
+
+test.serial(
+  'schedule, unschedule and cancel buttons run the state commands and land in the audit trail',
+  async (t) => {
+    const created = await admin.post('/admin/campaigns/new', voucherForm());
+    const id = idFrom(created.headers.get('location'))!;
+    const page = await admin.get(`/admin/campaigns/${id}`);
+    t.regex(page.text, new RegExp(`action="/admin/campaigns/${id}/schedule"`));
+    t.notRegex(page.text, new RegExp(`action="/admin/campaigns/${id}/unschedule"`));
+
+    const s = await admin.post(`/admin/campaigns/${id}/schedule`, {});
+    t.is(s.status, 303);
+    t.is(s.headers.get('location'), `/admin/campaigns/${id}?done=schedule`);
+    t.is((await app.db('campaigns').where({ id }).first()).state, 'scheduled');
+    const after = await admin.get(`/admin/campaigns/${id}?done=schedule`);
+    t.regex(after.text, /예약했습니다/);
+    t.regex(after.text, /campaign\.scheduled/);
+    t.regex(after.text, /신청 시작까지 남은 시간/);
+
+    // Scheduling twice is not allowed: the page says so instead of failing blankly.
+    const twice = await admin.post(`/admin/campaigns/${id}/schedule`, {});
+    t.is(twice.status, 409);
+    t.regex(twice.text, /지금 상태에서는 할 수 없는 작업입니다/);
+
+    t.is((await admin.post(`/admin/campaigns/${id}/unschedule`, {})).status, 303);
+    t.is((await app.db('campaigns').where({ id }).first()).state, 'draft');
+    t.is((await admin.post(`/admin/campaigns/${id}/cancel`, {})).status, 303);
+    t.is((await app.db('campaigns').where({ id }).first()).state, 'cancelled');
+    const cancelled = await admin.get(`/admin/campaigns/${id}`);
+    t.regex(cancelled.text, /campaign\.cancelled/);
+    t.notRegex(cancelled.text, /\/edit"/);
+    t.is((await admin.get(`/admin/campaigns/${id}/edit`)).status, 409);
+  },
+);
+
+test.serial('the overview lists campaigns with states and counts, in both languages', async (t) => {
+  await admin.post(
+    '/admin/campaigns/new',
+    voucherForm({ title_ko: '목록용 사업', title_en: 'Listed campaign' }),
+  );
+  const ko = await admin.get('/admin');
+  t.is(ko.status, 200);
+  t.regex(ko.text, /목록용 사업/);
+  t.regex(ko.text, /준비 중 \d+/);
+  const en = await admin.get('/admin?lang=en');
+  t.regex(en.text, /Listed campaign/);
+  t.regex(en.text, /In preparation \d+/);
+  t.regex(en.text, /<th scope="col" class="num">Applications<\/th>/);
+});
+
+test.serial(
+  'sites: add with the form, duplicate ids and blanks are field errors, edit keeps the id',
+  async (t) => {
+    const add = await admin.post('/admin/sites', {
+      id: 'PH-NEW',
+      name_ko: '새약국',
+      name_en: 'New Pharmacy',
+      district: '종로구',
+      address: '종로 1',
+    });
+    t.is(add.status, 303);
+    t.like(await app.db('sites').where({ id: 'PH-NEW' }).first(), { name_ko: '새약국', district: '종로구' });
+    const list = await admin.get('/admin/sites?saved=1');
+    t.regex(list.text, /새약국/);
+    t.regex(list.text, /수령처를 저장했습니다/);
+
+    const dup = await admin.post('/admin/sites', { id: 'PH-NEW', name_ko: '', name_en: 'Other' });
+    t.is(dup.status, 422);
+    t.regex(dup.text, /id="f-id-error">A site with this id already exists/);
+    t.regex(dup.text, /id="f-name_ko-error">/);
+    t.regex(dup.text, /name="name_en" type="text" value="Other"/);
+    t.is((await app.db('sites').where({ id: 'PH-NEW' }).first()).name_en, 'New Pharmacy');
+
+    const edit = await admin.get('/admin/sites/PH-NEW/edit');
+    t.regex(edit.text, /value="새약국"/);
+    const saved = await admin.post('/admin/sites/PH-NEW/edit', {
+      name_ko: '새약국 본점',
+      name_en: 'New Pharmacy',
+      district: '종로구',
+      address: '종로 2',
+    });
+    t.is(saved.status, 303);
+    t.is((await app.db('sites').where({ id: 'PH-NEW' }).first()).address, '종로 2');
+    t.is((await admin.get('/admin/sites/NOPE/edit')).status, 404);
+  },
+);
+
+test.serial('the audit page shows the chain check, and where an edited row breaks it', async (t) => {
+  const ok = await admin.get('/admin/audit?lang=en');
+  t.is(ok.status, 200);
+  t.regex(ok.text, /Hash chain checked: all \d+ entries intact/);
+  const filtered = await admin.get('/admin/audit?subject=site:PH-A');
+  t.regex(filtered.text, /site:PH-A/);
+  t.notRegex(filtered.text, /<code>campaign:/);
+
+  // A superuser can get past the append-only trigger; the chain still shows the edit.
+  await app.db.transaction(async (trx) => {
+    await trx.raw('SET LOCAL session_replication_role = replica');
+    await trx('audit_log').where({ seq: 2 }).update({ actor: 'system:tampered' });
+  });
+  const broken = await admin.get('/admin/audit');
+  t.regex(broken.text, /해시 체인이 #2에서 끊어졌습니다/);
+  t.regex(broken.text, /여기서 끊김/);
+});
