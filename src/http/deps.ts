@@ -6,7 +6,7 @@ import type { Metrics } from './metrics.js';
 
 /** Everything the HTTP layer needs, handed in by main.ts or a test. */
 export interface AppDeps {
-  config: Pick<Config, 'secrets' | 'publicUrl' | 'isProduction' | 'BODY_LIMIT' | 'NODE_ENV'>;
+  config: Pick<Config, 'secrets' | 'publicUrl' | 'isProduction' | 'BODY_LIMIT' | 'NODE_ENV' | 'TWILIO_AUTH_TOKEN'>;
   db: Db;
   clock: Clock;
   logger: Logger;

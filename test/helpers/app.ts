@@ -55,7 +55,9 @@ export interface TestApp {
 
 let staffCounter = 0;
 
-export async function startTestApp(opts: { clock?: Clock; database?: TestDatabase } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { clock?: Clock; database?: TestDatabase; config?: Partial<AppDeps['config']> } = {},
+): Promise<TestApp> {
   const database = opts.database ?? (await createTestDatabase());
   const clock = (opts.clock as SteppedClock | undefined) ?? new SteppedClock();
   const deps: AppDeps = {
@@ -65,6 +67,7 @@ export async function startTestApp(opts: { clock?: Clock; database?: TestDatabas
       isProduction: false,
       BODY_LIMIT: '100kb',
       NODE_ENV: 'test',
+      ...opts.config,
     },
     db: database.db,
     clock,

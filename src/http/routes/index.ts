@@ -7,6 +7,9 @@ import { adminCampaignPageRoutes } from './campaigns/adminPages.js';
 import { campaignApiRoutes } from './campaigns/api.js';
 import { campaignPageRoutes } from './campaigns/pages.js';
 import { healthRoutes } from './health.js';
+import { messageApiRoutes } from './messages/api.js';
+import { devOutboxRoutes } from './messages/devOutbox.js';
+import { twilioWebhookRoutes } from './messages/twilioWebhook.js';
 import { siteApiRoutes } from './sites/api.js';
 import { sitePageRoutes } from './sites/pages.js';
 import { staffAuthRoutes } from './staff/auth.js';
@@ -25,4 +28,7 @@ export const routeModules: RouteModule[] = [
   adminCampaignPageRoutes,
   sitePageRoutes,
   auditPageRoutes,
+  messageApiRoutes,
+  twilioWebhookRoutes,
+  devOutboxRoutes,
 ];

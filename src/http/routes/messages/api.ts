@@ -1,0 +1,51 @@
+// Admin view of a campaign's notices: counts by channel and status, recent failures, and retrying them.
+import type Router from '@koa/router';
+import { z } from 'zod';
+import { retryFailedMessages } from '../../../commands/retryMessages.js';
+import { findCampaign } from '../../../db/repos/campaigns.js';
+import { countByChannelAndStatus, listFailed, MESSAGE_STATUSES } from '../../../db/repos/messages.js';
+import { DomainError } from '../../../domain/errors.js';
+import type { AppDeps } from '../../deps.js';
+import { requireStaff } from '../../middleware/staffAuth.js';
+import { parse, parseId } from '../../validate.js';
+import { staffActor } from '../campaigns/api.js';
+
+const retrySchema = z
+  .object({ ids: z.array(z.uuid()).min(1).max(10_000).optional() })
+  .strict()
+  .default({});
+
+function emptyCounts(): Record<string, number> {
+  return Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0]));
+}
+
+export function messageApiRoutes(router: Router, deps: AppDeps): void {
+  router.get('/api/admin/campaigns/:id/messages', requireStaff('admin', 'auditor'), async (ctx) => {
+    const id = parseId(ctx.params.id);
+    if (!(await findCampaign(deps.db, id))) throw new DomainError('not_found', 'No such campaign');
+    const rows = await countByChannelAndStatus(deps.db, id);
+    const total = emptyCounts();
+    const byChannel: Record<string, Record<string, number>> = { sms: emptyCounts(), email: emptyCounts() };
+    for (const r of rows) {
+      const n = Number(r.count);
+      const channel = byChannel[r.channel] ?? emptyCounts();
+      channel[r.status] = n;
+      byChannel[r.channel] = channel;
+      total[r.status] = (total[r.status] ?? 0) + n;
+    }
+    const failed = await listFailed(deps.db, id, 100);
+    ctx.body = { campaign_id: id, counts: { total, ...byChannel }, recent_failures: failed };
+  });
+
+  router.post('/api/admin/campaigns/:id/messages/retry', requireStaff('admin'), async (ctx) => {
+    const id = parseId(ctx.params.id);
+    const input = parse(retrySchema, ctx.request.body ?? {});
+    const result = await retryFailedMessages(
+      { db: deps.db, clock: deps.clock },
+      staffActor(ctx.state.staff),
+      id,
+      input.ids,
+    );
+    ctx.body = result;
+  });
+}

@@ -1,0 +1,19 @@
+// /dev/outbox: outside production, the messages the development outbox recorded instead of sending,
+// newest first, with the whole body, so a newcomer can read a one-time code and walk the journey.
+import type Router from '@koa/router';
+import { listOutbox } from '../../../db/repos/messages.js';
+import type { AppDeps } from '../../deps.js';
+import { render } from '../../render.js';
+
+export function devOutboxRoutes(router: Router, deps: AppDeps): void {
+  if (deps.config.isProduction) return;
+  router.get('/dev/outbox', async (ctx) => {
+    const messages = await listOutbox(deps.db, 200);
+    if (!ctx.accepts('html')) {
+      ctx.body = { messages };
+      return;
+    }
+    ctx.set('Cache-Control', 'no-store');
+    render(ctx, 'dev-outbox', { messages });
+  });
+}

@@ -1,0 +1,38 @@
+// Twilio delivery status callbacks. The signature is checked against the URL Twilio was given
+// (PUBLIC_URL + path): a mismatch is a 403 and nothing is stored. Repeats and late arrivals are harmless.
+import type Router from '@koa/router';
+import twilio from 'twilio';
+import { recordStatusEvent } from '../../../db/repos/messages.js';
+import { DomainError } from '../../../domain/errors.js';
+import { TWILIO_STATUS_PATH } from '../../../notify/channels.js';
+import type { AppDeps } from '../../deps.js';
+
+export function twilioWebhookRoutes(router: Router, deps: AppDeps): void {
+  router.post(TWILIO_STATUS_PATH, async (ctx) => {
+    const token = deps.config.TWILIO_AUTH_TOKEN;
+    const signature = ctx.get('x-twilio-signature');
+    const params = (ctx.request.body ?? {}) as Record<string, string>;
+    // Twilio signs the exact URL it called, query string included.
+    const url = deps.config.publicUrl + ctx.originalUrl;
+    if (
+      !token ||
+      !signature ||
+      !ctx.is('urlencoded') ||
+      !twilio.validateRequest(token, signature, url, params)
+    ) {
+      throw new DomainError('invalid_signature', 'The request signature does not match');
+    }
+    const sid = params.MessageSid ?? params.SmsSid;
+    const status = params.MessageStatus ?? params.SmsStatus;
+    if (!sid || !status)
+      throw new DomainError('validation_failed', 'MessageSid and MessageStatus are required');
+    const result = await recordStatusEvent(deps.db, {
+      provider: 'twilio',
+      providerId: sid,
+      providerStatus: status,
+      errorCode: params.ErrorCode ? `twilio_${params.ErrorCode}` : null,
+    });
+    ctx.state.log?.debug({ provider_id: sid, status, ...result }, 'twilio status callback');
+    ctx.status = 204;
+  });
+}
