@@ -169,7 +169,10 @@ test.serial(
     t.is(detail.status, 200);
     t.regex(detail.text, /저장했습니다/);
     t.regex(detail.text, /campaign\.created/);
-    t.regex(detail.text, /2026-12-02 \(수\) 09:00 한국 표준시/);
+    t.regex(
+      detail.text,
+      /2026-12-02 \(수\) 09:00 <span class="to">~ 2026-12-04 \(금\) 18:00 <span class="zone">한국 표준시 \(GMT\+9\)/,
+    );
   },
 );
 

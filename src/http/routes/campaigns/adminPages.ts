@@ -28,7 +28,7 @@ import {
   NEW_CAMPAIGN_VALUES,
 } from './form.js';
 import { parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
-import { campaignView, formatMoment } from './view.js';
+import { campaignView, formatMoment, formatPlain } from './view.js';
 
 const CHANGES = ['schedule', 'unschedule', 'cancel'] as const satisfies ManualChange[];
 
@@ -72,7 +72,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
         state: c.state,
         kind: c.kind,
         mode: c.mode,
-        opens: formatMoment(c.opens_at, c.time_zone, lang),
+        opens: formatPlain(c.opens_at, c.time_zone, lang),
         closes: formatMoment(c.closes_at, c.time_zone, lang),
         applications: applications.get(c.id) ?? 0,
       })),

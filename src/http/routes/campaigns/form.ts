@@ -187,5 +187,16 @@ export function formErrors(
       add('_', msg);
     }
   }
-  return out;
+  // In the order the fields appear on the form, so the summary reads top to bottom.
+  const order = [
+    ...SCALARS,
+    'regions',
+    'min_age',
+    'max_age',
+    'birth_year_rotation',
+    'groups',
+    'slots',
+  ] as string[];
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => rank(a) - rank(b)));
 }

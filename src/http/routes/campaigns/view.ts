@@ -14,6 +14,11 @@ export function formatMoment(d: Date, zone: string, lang: Lang): string {
   return `${dt.toFormat(`yyyy-MM-dd (ccc) HH:mm${secs}`)} ${dt.toFormat('ZZZZZ')} (${dt.toFormat('ZZZZ')})`;
 }
 
+/** "2026-12-01 (화) 09:00" without the zone, for the start of a range whose end names it. */
+export function formatPlain(d: Date, zone: string, lang: Lang): string {
+  return DateTime.fromJSDate(d, { zone }).setLocale(LOCALE[lang]).toFormat('yyyy-MM-dd (ccc) HH:mm');
+}
+
 /** "12-03 (목) 12:00": for lists of slots, where the zone is stated once above. */
 export function formatShort(d: Date, zone: string, lang: Lang): string {
   return DateTime.fromJSDate(d, { zone }).setLocale(LOCALE[lang]).toFormat('MM-dd (ccc) HH:mm');
@@ -96,13 +101,25 @@ export function countdownFor(c: Campaign, now: Date, t: Translate, lang: Lang): 
 
 export interface MomentView {
   iso: string;
+  /** with the zone: "2026-12-01 (화) 09:00 한국 표준시 (GMT+9)" */
   text: string;
+  /** without it, where the zone is written once next to a range */
+  short: string;
 }
 
 const moment = (d: Date, c: Campaign, lang: Lang): MomentView => ({
   iso: d.toISOString(),
   text: formatMoment(d, c.time_zone, lang),
+  short: DateTime.fromJSDate(d, { zone: c.time_zone })
+    .setLocale(LOCALE[lang])
+    .toFormat(d.getUTCSeconds() !== 0 ? 'yyyy-MM-dd (ccc) HH:mm:ss' : 'yyyy-MM-dd (ccc) HH:mm'),
 });
+
+/** "한국 표준시 (GMT+9)" at a given moment (the offset can change with summer time). */
+export function zoneName(d: Date, zone: string, lang: Lang): string {
+  const dt = DateTime.fromJSDate(d, { zone }).setLocale(LOCALE[lang]);
+  return `${dt.toFormat('ZZZZZ')} (${dt.toFormat('ZZZZ')})`;
+}
 
 export interface SiteSlotsView {
   site: { id: string; name: string; district: string; address: string };
@@ -134,7 +151,11 @@ export function campaignView(
     }
     entry.slots.push({
       id: slot.id,
-      starts: { iso: slot.starts_at.toISOString(), text: formatShort(slot.starts_at, c.time_zone, lang) },
+      starts: {
+        iso: slot.starts_at.toISOString(),
+        text: formatShort(slot.starts_at, c.time_zone, lang),
+        short: formatShort(slot.starts_at, c.time_zone, lang),
+      },
       ends: formatTime(slot.ends_at, c.time_zone, lang),
       capacity: formatAmount(slot.capacity, c.unit, t, lang),
     });
@@ -153,6 +174,7 @@ export function campaignView(
     modeText: t(`public.mode.${c.mode}`),
     stateText: t(`public.state.${c.state}`),
     timeZone: c.time_zone,
+    zoneName: zoneName(c.opens_at, c.time_zone, lang),
     opens: moment(c.opens_at, c, lang),
     closes: moment(c.closes_at, c, lang),
     draw: moment(c.draw_at, c, lang),
