@@ -31,6 +31,17 @@ const schema = z.object({
   RUN_WORKER: bool.default(true),
   DEMO_DATA: bool.optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  // Sign-in with an OpenID Connect provider (issue 4); all of ISSUER, CLIENT_ID and JWKS_URL, or none.
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_JWKS_URL: z.url().optional(),
+  OIDC_AUTHORIZATION_URL: z.url().optional(),
+  OIDC_TOKEN_URL: z.url().optional(),
+  OIDC_ALGORITHMS: z
+    .string()
+    .regex(/^(RS|PS|ES)(256|384|512)(,(RS|PS|ES)(256|384|512))*$/, 'comma-separated, e.g. RS256,ES256 (never none or HS*)')
+    .default('RS256'),
   // Notifications (section 7). Without provider credentials messages go to the development outbox.
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'like AC followed by 32 hex digits').optional(),
   TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
@@ -51,6 +62,11 @@ const schema = z.object({
   WORKER_POOL_MAX: z.coerce.number().int().min(2).max(200).default(20),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(50).default(5_000),
   WORKER_DEAD_AFTER_MS: z.coerce.number().int().min(100).default(30_000),
+  // The draw (issue 5): which public beacon a lottery names at its opening ({closes_at} is filled in), and
+  // optionally where the reconciler fetches its value after the close (JSON "randomness"/"beacon" or plain text).
+  BEACON_SOURCE: z.string().min(5).max(300).default('drand quicknet: the randomness of the first round published after {closes_at}'),
+  BEACON_URL: z.url().optional(),
+  BEACON_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -107,6 +123,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       `Invalid configuration:\n${missing.map((n) => `  ${n}: required in production`).join('\n')}`,
     );
+  }
+  const oidcParts = [parsed.OIDC_ISSUER, parsed.OIDC_CLIENT_ID, parsed.OIDC_JWKS_URL];
+  if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {
+    throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_JWKS_URL: set all three or none');
   }
   if (isProduction && !parsed.DATABASE_URL) {
     throw new ConfigError('Invalid configuration:\n  DATABASE_URL: required in production');

@@ -20,14 +20,15 @@ type Outcome =
 
 export async function verifyCode(
   ctx: IntakeContext,
-  v: { challenge_id: string; code: string; ip: string },
+  v: { challenge_id: string; code: string; ip: string; purpose?: 'self' | 'proxy' },
 ): Promise<VerifiedPerson> {
   await ctx.limits.verifyPerIp.consume(v.ip);
   const now = ctx.clock.now();
   // A wrong guess must be counted even though the caller gets an error: decide inside, throw after commit.
   const outcome = await ctx.db.transaction(async (trx): Promise<Outcome> => {
     const c = await lockChallenge(trx, v.challenge_id);
-    if (!c) return { ok: false, code: 'code_invalid', attemptsLeft: 0 };
+    // A helper's challenge never opens the person's own session, and the other way round.
+    if (!c || c.purpose !== (v.purpose ?? 'self')) return { ok: false, code: 'code_invalid', attemptsLeft: 0 };
     if (c.consumed_at || now.getTime() >= new Date(c.expires_at).getTime()) {
       return { ok: false, code: 'code_expired', attemptsLeft: 0 };
     }

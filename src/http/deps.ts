@@ -2,13 +2,19 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import type { Logger } from '../logger.js';
+import type { IntakeDeps } from './intake.js';
 import type { Metrics } from './metrics.js';
 
 /** Everything the HTTP layer needs, handed in by main.ts or a test. */
 export interface AppDeps {
-  config: Pick<Config, 'secrets' | 'publicUrl' | 'isProduction' | 'BODY_LIMIT' | 'NODE_ENV' | 'TWILIO_AUTH_TOKEN'>;
+  config: Pick<
+    Config,
+    'secrets' | 'publicUrl' | 'isProduction' | 'BODY_LIMIT' | 'NODE_ENV' | 'TWILIO_AUTH_TOKEN'
+  >;
   db: Db;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
+  /** identity-verified intake: OIDC provider, webhook secret, randomness and limits (derived from config when absent) */
+  intake?: IntakeDeps;
 }

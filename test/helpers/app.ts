@@ -56,7 +56,12 @@ export interface TestApp {
 let staffCounter = 0;
 
 export async function startTestApp(
-  opts: { clock?: Clock; database?: TestDatabase; config?: Partial<AppDeps['config']> } = {},
+  opts: {
+    clock?: Clock;
+    database?: TestDatabase;
+    config?: Partial<AppDeps['config']>;
+    intake?: AppDeps['intake'];
+  } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await createTestDatabase());
   const clock = (opts.clock as SteppedClock | undefined) ?? new SteppedClock();
@@ -73,6 +78,7 @@ export async function startTestApp(
     clock,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     metrics: createMetrics({ defaults: false }),
+    ...(opts.intake ? { intake: opts.intake } : {}),
   };
   const server = http.createServer(createApp(deps).callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

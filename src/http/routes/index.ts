@@ -1,19 +1,27 @@
 // Every route module, mounted in this order. Each module owns one resource.
 import type Router from '@koa/router';
 import type { AppDeps } from '../deps.js';
+import { applicationApiRoutes } from './applications/api.js';
+import { applicationPageRoutes } from './applications/pages.js';
 import { auditRoutes } from './audit/api.js';
 import { auditPageRoutes } from './audit/pages.js';
 import { adminCampaignPageRoutes } from './campaigns/adminPages.js';
 import { campaignApiRoutes } from './campaigns/api.js';
 import { campaignPageRoutes } from './campaigns/pages.js';
 import { healthRoutes } from './health.js';
+import { identityApiRoutes } from './identity/api.js';
+import { oidcPageRoutes } from './identity/oidcPages.js';
+import { intakeRoutes } from './intake/api.js';
 import { messageApiRoutes } from './messages/api.js';
 import { devOutboxRoutes } from './messages/devOutbox.js';
 import { twilioWebhookRoutes } from './messages/twilioWebhook.js';
+import { openApiRoutes } from './openapi.js';
+import { proxyRoutes } from './proxies/api.js';
 import { siteApiRoutes } from './sites/api.js';
 import { sitePageRoutes } from './sites/pages.js';
 import { staffAuthRoutes } from './staff/auth.js';
 import { staticRoutes } from './static/files.js';
+import { twilioInboundRoutes } from './webhooks/twilioInbound.js';
 
 export type RouteModule = (router: Router, deps: AppDeps) => void;
 
@@ -31,4 +39,12 @@ export const routeModules: RouteModule[] = [
   messageApiRoutes,
   twilioWebhookRoutes,
   devOutboxRoutes,
+  identityApiRoutes,
+  oidcPageRoutes,
+  applicationApiRoutes,
+  applicationPageRoutes,
+  proxyRoutes,
+  twilioInboundRoutes,
+  intakeRoutes,
+  openApiRoutes,
 ];

@@ -1,0 +1,100 @@
+// Resident sessions: a short-lived jose token in an HttpOnly cookie (pages) or the X-Resident-Token header (API).
+// The header is not Authorization: Bearer, which belongs to staff tokens and refuses any other audience.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Context, Next } from 'koa';
+import { DomainError } from '../../domain/errors.js';
+import {
+  RESIDENT_COOKIE,
+  RESIDENT_SESSION_SECONDS,
+  type ResidentClaims,
+  type ResidentClaimsInput,
+  signResidentToken,
+  verifyResidentToken,
+} from '../../identity/residentSession.js';
+import type { AppDeps } from '../deps.js';
+
+export const RESIDENT_TOKEN_HEADER = 'x-resident-token';
+const CSRF_COOKIE = 'resident_csrf';
+
+export interface ResidentState {
+  claims: ResidentClaims;
+  viaCookie: boolean;
+}
+
+function secure(deps: AppDeps) {
+  return deps.config.publicUrl.startsWith('https:');
+}
+
+export async function startResidentSession(ctx: Context, deps: AppDeps, claims: ResidentClaimsInput) {
+  const token = await signResidentToken(deps.config.secrets.sessionSecret, claims, deps.clock.now());
+  ctx.cookies.set(RESIDENT_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: secure(deps),
+    maxAge: RESIDENT_SESSION_SECONDS * 1000,
+    path: '/',
+  });
+  return token;
+}
+
+export function endResidentSession(ctx: Context) {
+  ctx.cookies.set(RESIDENT_COOKIE, null, { path: '/' });
+}
+
+/** The resident's session if any; an API caller with a bad token gets 401, a stale cookie is just dropped. */
+export async function readResident(ctx: Context, deps: AppDeps): Promise<ResidentState | undefined> {
+  if (ctx.state.resident !== undefined) return ctx.state.resident || undefined;
+  const header = ctx.get(RESIDENT_TOKEN_HEADER);
+  const cookie = ctx.cookies.get(RESIDENT_COOKIE);
+  const token = header || cookie;
+  let state: ResidentState | undefined;
+  if (token) {
+    try {
+      const claims = await verifyResidentToken(deps.config.secrets.sessionSecret, token, deps.clock.now());
+      state = { claims, viaCookie: !header };
+    } catch (err) {
+      if (header) throw err;
+      endResidentSession(ctx);
+    }
+  }
+  ctx.state.resident = state ?? false;
+  return state;
+}
+
+/** A token for resident forms: HMAC of a random per-browser cookie (signed double submit). */
+export function residentCsrfToken(ctx: Context, deps: AppDeps): string {
+  let seed = ctx.cookies.get(CSRF_COOKIE);
+  if (!seed || !/^[A-Za-z0-9_-]{22,64}$/.test(seed)) {
+    seed = randomBytes(18).toString('base64url');
+    ctx.cookies.set(CSRF_COOKIE, seed, { httpOnly: true, sameSite: 'lax', secure: secure(deps), path: '/' });
+  }
+  return createHmac('sha256', deps.config.secrets.sessionSecret)
+    .update(`resident-csrf:${seed}`)
+    .digest('base64url');
+}
+
+/** Refuses a cookie-borne unsafe request whose form or header lacks the CSRF token. */
+export function checkResidentCsrf(ctx: Context, deps: AppDeps): void {
+  if (ctx.get(RESIDENT_TOKEN_HEADER)) return; // a header cannot be set by another site's form
+  const seed = ctx.cookies.get(CSRF_COOKIE);
+  const body = ctx.request.body as Record<string, unknown> | undefined;
+  const sent = ctx.get('x-csrf-token') || (typeof body?._csrf === 'string' ? body._csrf : '');
+  const expected = seed
+    ? createHmac('sha256', deps.config.secrets.sessionSecret)
+        .update(`resident-csrf:${seed}`)
+        .digest('base64url')
+    : '';
+  const ok =
+    expected !== '' &&
+    sent.length === expected.length &&
+    timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+  if (!ok) throw new DomainError('csrf_failed', 'The form has expired; reload the page and try again');
+}
+
+export function requireResident(deps: AppDeps) {
+  return async (ctx: Context, next: Next) => {
+    const r = await readResident(ctx, deps);
+    if (!r) throw new DomainError('unauthenticated', 'Verify who you are first');
+    await next();
+  };
+}

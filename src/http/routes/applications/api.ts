@@ -1,0 +1,103 @@
+// Resident applications over JSON: apply, read, change and withdraw one's own application; proxies apply for others.
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { type Applicant, applyForCampaign } from '../../../commands/applyForCampaign.js';
+import { changeApplication, myApplication } from '../../../commands/changeApplication.js';
+import { withdrawApplication } from '../../../commands/withdrawApplication.js';
+import { findProxyByIdentity } from '../../../db/repos/proxies.js';
+import { DomainError } from '../../../domain/errors.js';
+import {
+  type ResidentClaims,
+  SUBJECT_AUDIENCE,
+  verifyResidentToken,
+} from '../../../identity/residentSession.js';
+import type { AppDeps } from '../../deps.js';
+import { intakeOf } from '../../intake.js';
+import { checkResidentCsrf, type ResidentState, requireResident } from '../../middleware/residentAuth.js';
+import { parse, parseId } from '../../validate.js';
+import { applicationSchema, proxyApplicationSchema } from './schema.js';
+
+export function applicantOf(c: ResidentClaims): Applicant {
+  return { identity_id: c.sub, birth_date: c.bd, contact_channel: c.cc, contact_enc: c.ce, lang: c.lang };
+}
+
+function resident(ctx: Context, deps: AppDeps): ResidentClaims {
+  const r = ctx.state.resident as ResidentState;
+  if (r.viaCookie && !['GET', 'HEAD'].includes(ctx.method)) checkResidentCsrf(ctx, deps);
+  return r.claims;
+}
+
+export function applicationApiRoutes(router: Router, deps: AppDeps): void {
+  const base = '/api/campaigns/:id/application';
+  const must = requireResident(deps);
+
+  router.get('/api/campaigns/:id/sites', async (ctx) => {
+    const rules = await intakeOf(deps).ctx.rules.byId(deps.db, parseId(ctx.params.id));
+    const district = typeof ctx.query.district === 'string' ? ctx.query.district : '';
+    ctx.body = { sites: rules.sites.filter((s) => !district || s.district === district) };
+  });
+
+  router.post(base, must, async (ctx) => {
+    const who = resident(ctx, deps);
+    const b = parse(applicationSchema, ctx.request.body);
+    const applied = await applyForCampaign(intakeOf(deps).ctx, applicantOf(who), {
+      campaign_id: parseId(ctx.params.id),
+      request: { amount: b.amount, sites: b.sites, group: b.group },
+      region: b.region,
+      channel: 'api',
+    });
+    ctx.status = applied.created ? 201 : 200;
+    ctx.body = { receipt: applied.receipt };
+  });
+
+  router.get(base, must, async (ctx) => {
+    const who = resident(ctx, deps);
+    const { receipt } = await myApplication(intakeOf(deps).ctx, parseId(ctx.params.id), who.sub);
+    if (!receipt) throw new DomainError('not_found', 'You have not applied to this campaign');
+    ctx.body = { receipt };
+  });
+
+  router.put(base, must, async (ctx) => {
+    const who = resident(ctx, deps);
+    const b = parse(applicationSchema, ctx.request.body);
+    const receipt = await changeApplication(intakeOf(deps).ctx, applicantOf(who), {
+      campaign_id: parseId(ctx.params.id),
+      request: { amount: b.amount, sites: b.sites, group: b.group },
+      region: b.region,
+    });
+    ctx.body = { receipt };
+  });
+
+  router.delete(base, must, async (ctx) => {
+    const who = resident(ctx, deps);
+    const receipt = await withdrawApplication(intakeOf(deps).ctx, parseId(ctx.params.id), who.sub);
+    ctx.body = { receipt };
+  });
+
+  // A registered helper applies for someone who verified with their own code (POST /api/proxy/codes).
+  router.post('/api/proxy/campaigns/:id/applications', must, async (ctx) => {
+    const helper = resident(ctx, deps);
+    const b = parse(proxyApplicationSchema, ctx.request.body);
+    const proxy = await findProxyByIdentity(deps.db, helper.sub);
+    if (!proxy) throw new DomainError('not_a_proxy', 'You are not registered as a helper');
+    const subject = await verifyResidentToken(
+      deps.config.secrets.sessionSecret,
+      b.subject_token,
+      deps.clock.now(),
+      SUBJECT_AUDIENCE,
+    );
+    if (subject.by !== helper.sub)
+      throw new DomainError('invalid_token', 'That verification belongs to another helper');
+    if (subject.sub === helper.sub)
+      throw new DomainError('validation_failed', 'Apply for yourself on your own', {});
+    const applied = await applyForCampaign(intakeOf(deps).ctx, applicantOf(subject), {
+      campaign_id: parseId(ctx.params.id),
+      request: { amount: b.amount, sites: b.sites, group: b.group },
+      region: b.region,
+      channel: 'proxy',
+      proxy: { proxy_id: proxy.id, helper_identity_id: helper.sub },
+    });
+    ctx.status = applied.created ? 201 : 200;
+    ctx.body = { receipt: applied.receipt };
+  });
+}

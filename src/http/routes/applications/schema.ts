@@ -1,0 +1,55 @@
+// An application as a client sends it (JSON or the no-JavaScript form) and the receipt it gets back.
+import { z } from 'zod';
+
+const siteId = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, 'Unknown pickup site');
+
+/** Form selects send '' for "no choice"; ranked sites come as site_1..site_5 or a JSON array. */
+export const applicationSchema = z
+  .object({
+    amount: z.preprocess(
+      (v) => (typeof v === 'string' && /^\s*[\d,]+\s*$/.test(v) ? Number(v.replace(/[,\s]/g, '')) : v),
+      z.number({ error: 'Choose an amount' }).int('Must be a whole number'),
+    ),
+    sites: z.array(siteId).max(10).default([]),
+    group: z.string().trim().max(60).default(''),
+    region: z.string().trim().max(100).optional(),
+  })
+  .meta({ id: 'ApplicationRequest' });
+
+export type ApplicationBody = z.infer<typeof applicationSchema>;
+
+/** Folds the form's site_1..site_5 selects into a ranked list (blank choices dropped). */
+export function fromForm(body: Record<string, unknown>): Record<string, unknown> {
+  if (Array.isArray(body.sites)) return body;
+  const sites: string[] = [];
+  for (let i = 1; i <= 5; i++) {
+    const v = body[`site_${i}`];
+    if (typeof v === 'string' && v.trim() !== '') sites.push(v.trim());
+  }
+  const region = typeof body.region === 'string' && body.region !== '' ? body.region : undefined;
+  return { ...body, sites, region };
+}
+
+export const proxyApplicationSchema = applicationSchema
+  .extend({ subject_token: z.string().min(10).max(4000) })
+  .meta({ id: 'ProxyApplicationRequest' });
+
+export const receiptSchema = z
+  .object({
+    public_id: z.string(),
+    campaign_id: z.uuid(),
+    campaign_code: z.string(),
+    status: z.enum(['active', 'withdrawn']),
+    channel: z.enum(['web', 'sms', 'proxy', 'api']),
+    amount: z.number().int(),
+    unit: z.enum(['KRW', 'item']),
+    sites: z.array(z.object({ id: z.string(), name_ko: z.string(), name_en: z.string() })),
+    group: z.string(),
+    version: z.number().int(),
+    applied_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'Receipt' });
