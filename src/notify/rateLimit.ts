@@ -9,11 +9,21 @@ export interface SendRateLimiter {
   take(channel: Channel, signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * A fixed one-second window lets up to twice the rate through around a window's edge (measured: 313
+ * in one second at a 200/s limit). Splitting the second into up to 10 equal windows, each allowing its
+ * share, caps any one-second span at rate + rate/windows (220 at 200/s) and keeps the average exact.
+ */
+export function windowsPerSecond(rate: number): number {
+  return [10, 5, 4, 2].find((w) => rate >= w && rate % w === 0) ?? 1;
+}
+
 export function createSendRateLimiter(db: Knex, perSecond: Record<Channel, number>): SendRateLimiter {
   const limiters = new Map<Channel, RateLimiterPostgres>();
   for (const channel of ['sms', 'email'] as const) {
     const points = perSecond[channel];
     if (points <= 0) continue; // 0 means no limit
+    const windows = windowsPerSecond(points);
     limiters.set(
       channel,
       new RateLimiterPostgres({
@@ -21,10 +31,10 @@ export function createSendRateLimiter(db: Knex, perSecond: Record<Channel, numbe
         storeType: 'knex',
         tableName: 'notify_rate_limits',
         tableCreated: true,
-        // one fixed one-second window per channel; its start is set by whichever instance opens it
+        // fixed windows per channel; a window's start is set by whichever instance opens it
         keyPrefix: 'send',
-        points,
-        duration: 1,
+        points: points / windows,
+        duration: 1 / windows,
         clearExpiredByTimeout: false,
       }),
     );
