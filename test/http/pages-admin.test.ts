@@ -1,6 +1,11 @@
 // Serial: the last test edits the audit log behind its trigger.
 // Admin pages: the same validation and commands as the JSON API, behind sign-in, roles and CSRF.
+
+import Router from '@koa/router';
 import test from 'ava';
+import { auditPageRoutes } from '../../src/http/routes/audit/pages.js';
+import { adminCampaignPageRoutes } from '../../src/http/routes/campaigns/adminPages.js';
+import { sitePageRoutes } from '../../src/http/routes/sites/pages.js';
 import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
 import { type CookieSession, signInWithForm } from '../helpers/browserSession.js';
 
@@ -78,6 +83,27 @@ test.serial('anonymous visitors of admin pages are sent to the sign-in page; not
   // The JSON API keeps its 401.
   t.is((await app.request('GET', '/api/admin/campaigns')).status, 401);
 });
+
+test.serial(
+  'every admin page route of these modules, found by walking them, refuses anonymous and site staff',
+  async (t) => {
+    const sample = '00000000-0000-4000-8000-000000000000';
+    const router = new Router();
+    for (const mount of [adminCampaignPageRoutes, sitePageRoutes, auditPageRoutes]) mount(router, app.deps);
+    const routes = router.stack
+      .filter((l) => String(l.path).startsWith('/admin'))
+      .flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ m, path: String(l.path) })))
+      .map(({ m, path }) => ({ m, path: path.replace(/:id\b/g, path.includes('sites') ? 'PH-A' : sample) }));
+    t.true(routes.length >= 12, routes.map((r) => `${r.m} ${r.path}`).join('\n'));
+    for (const { m, path } of routes) {
+      const form = m === 'GET' ? undefined : {};
+      const anon = await app.request(m, path, { headers: html, ...(form ? { form } : {}) });
+      t.is(anon.status, 303, `anonymous ${m} ${path}`);
+      const res = m === 'GET' ? await siteStaff.get(path) : await siteStaff.post(path, {});
+      t.is(res.status, 403, `site_staff ${m} ${path}`);
+    }
+  },
+);
 
 test.serial('the wrong role gets a 403 page', async (t) => {
   for (const path of ['/admin', '/admin/campaigns/new', '/admin/sites', '/admin/audit']) {
