@@ -33,6 +33,11 @@ export const ERROR_CODES = [
   'not_a_proxy',
   'proxy_cap_reached',
   'oidc_unavailable',
+  // the draw
+  'beacon_too_early',
+  'beacon_already_recorded',
+  'award_already_collected',
+  'award_not_collectable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -32,6 +32,10 @@ export const STATUS: Record<ErrorCode, number> = {
   not_a_proxy: 403,
   proxy_cap_reached: 409,
   oidc_unavailable: 503,
+  beacon_too_early: 409,
+  beacon_already_recorded: 409,
+  award_already_collected: 409,
+  award_not_collectable: 409,
 };
 
 /** Errors thrown by koa's own parts (body parser, router) carry a status; give them our codes. */

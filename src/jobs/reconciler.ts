@@ -15,7 +15,14 @@ export interface Reconciler {
 
 export function createReconciler(
   ctx: CommandContext,
-  opts: { logger: Logger; metrics?: Metrics; cron?: string; hooks?: TransitionHook[] },
+  opts: {
+    logger: Logger;
+    metrics?: Metrics;
+    cron?: string;
+    hooks?: TransitionHook[];
+    /** more work each pass, after the transitions (the draw, award expiry); a failing step does not stop the others */
+    steps?: Array<{ name: string; run: () => Promise<unknown> }>;
+  },
 ): Reconciler {
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -48,6 +55,13 @@ export function createReconciler(
           },
           transition.action,
         );
+      }
+      for (const step of opts.steps ?? []) {
+        try {
+          await step.run();
+        } catch (err) {
+          opts.logger.error({ err, step: step.name }, 'reconciler step failed; the next tick retries');
+        }
       }
       opts.metrics?.reconcilerLastRun.set(now / 1000);
       if (opts.cron) await armForNextMoment();

@@ -8,6 +8,7 @@ import { auditPageRoutes } from './audit/pages.js';
 import { adminCampaignPageRoutes } from './campaigns/adminPages.js';
 import { campaignApiRoutes } from './campaigns/api.js';
 import { campaignPageRoutes } from './campaigns/pages.js';
+import { drawApiRoutes } from './draw/api.js';
 import { healthRoutes } from './health.js';
 import { identityApiRoutes } from './identity/api.js';
 import { oidcPageRoutes } from './identity/oidcPages.js';
@@ -47,4 +48,5 @@ export const routeModules: RouteModule[] = [
   twilioInboundRoutes,
   intakeRoutes,
   openApiRoutes,
+  drawApiRoutes,
 ];

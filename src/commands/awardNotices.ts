@@ -1,0 +1,107 @@
+// What a result notice says: the campaign, the prize, where and when to collect, the claim code. Shared by
+// the results fan-out, the expiry sweep and promotions, so every kind gets the same parameters.
+import { DateTime } from 'luxon';
+import type { Db, Trx } from '../db/knex.js';
+import type { Campaign } from '../domain/campaign.js';
+import { decryptText, type IdentitySecrets } from '../identity/crypto.js';
+import { enqueueNotice } from '../notify/enqueue.js';
+import type { NoticeKind } from '../notify/notice.js';
+import { formatAmount } from './receipt.js';
+
+export interface PlaceInfo {
+  sites: Map<string, { name_ko: string; name_en: string; address: string }>;
+  slots: Map<string, { starts_at: Date; ends_at: Date }>;
+}
+
+export async function loadPlaces(db: Db | Trx, campaignId: string): Promise<PlaceInfo> {
+  const rows: Array<{
+    id: string;
+    starts_at: Date;
+    ends_at: Date;
+    site_id: string;
+    name_ko: string;
+    name_en: string;
+    address: string;
+  }> = await db('campaign_slots as s')
+    .join('sites as t', 't.id', 's.site_id')
+    .select('s.id', 's.starts_at', 's.ends_at', 's.site_id', 't.name_ko', 't.name_en', 't.address')
+    .where('s.campaign_id', campaignId);
+  const places: PlaceInfo = { sites: new Map(), slots: new Map() };
+  for (const r of rows) {
+    places.sites.set(r.site_id, { name_ko: r.name_ko, name_en: r.name_en, address: r.address });
+    places.slots.set(r.id, { starts_at: r.starts_at, ends_at: r.ends_at });
+  }
+  return places;
+}
+
+export interface Recipient {
+  application_id: string;
+  public_id: string;
+  contact_channel: 'sms' | 'email' | null;
+  contact_enc: string | null;
+  lang: string;
+}
+
+export interface NoticeEnv {
+  secrets: IdentitySecrets;
+  publicUrl: string;
+}
+
+const fmt = (d: Date, zone: string, lang: 'ko' | 'en', pattern: string) =>
+  DateTime.fromJSDate(d, { zone })
+    .setLocale(lang === 'ko' ? 'ko-KR' : 'en-GB')
+    .toFormat(pattern);
+
+/** site, pickup: for a goods award its site name and address and its slot; for a voucher, the app and the claim period. */
+export function whereAndWhen(
+  c: Campaign,
+  places: PlaceInfo,
+  held: { site: string; slot: string; deadline: Date | null },
+  lang: 'ko' | 'en',
+): { site: string; pickup: string } {
+  const zone = c.time_zone || 'Asia/Seoul';
+  const site = places.sites.get(held.site);
+  const slot = places.slots.get(held.slot);
+  const siteText = site
+    ? `${lang === 'ko' ? site.name_ko : site.name_en}${site.address ? ` (${site.address})` : ''}`
+    : lang === 'ko'
+      ? '모바일 상품권 (앱에서 사용)'
+      : 'Mobile voucher (in the app)';
+  const from = slot?.starts_at ?? c.claim_opens_at;
+  const to = slot?.ends_at ?? held.deadline ?? c.claim_closes_at;
+  const pickup = `${fmt(from, zone, lang, 'yyyy-MM-dd HH:mm')} ~ ${fmt(to, zone, lang, 'yyyy-MM-dd HH:mm (ZZZZ)')}`;
+  return { site: siteText, pickup };
+}
+
+/** Enqueues one notice in the caller's transaction; people without a contact (purged, none given) get none. */
+export async function sendAwardNotice(
+  env: NoticeEnv,
+  trx: Trx,
+  c: Campaign,
+  who: Recipient,
+  kind: NoticeKind,
+  params: Record<string, string | number>,
+  dedupeKey: string,
+): Promise<boolean> {
+  if (!who.contact_channel || !who.contact_enc) return false;
+  const lang = who.lang === 'en' ? 'en' : 'ko';
+  await enqueueNotice(trx, {
+    kind,
+    channel: who.contact_channel,
+    to: decryptText(env.secrets, who.contact_enc, 'contact'),
+    lang,
+    params: {
+      campaign: lang === 'ko' ? c.title_ko : c.title_en,
+      public_id: who.public_id,
+      url: `${env.publicUrl}/campaigns/${c.id}/audit?public_id=${encodeURIComponent(who.public_id)}${lang === 'en' ? '&lang=en' : ''}`,
+      ...params,
+    },
+    dedupeKey,
+    campaignId: c.id,
+  });
+  return true;
+}
+
+export function prizeText(c: Campaign, amount: number, lang: 'ko' | 'en'): string {
+  return formatAmount(amount, c.unit, lang);
+}

@@ -1,0 +1,223 @@
+// After the draw: an admin marks an award collected (exactly once), and awards not collected by their
+// deadline expire and pass down the waitlist in rank order, each step audited and notified.
+//
+// The pass-down rule (campaign.unclaimed_policy = 'pass_down'): an expired award (its amount, site and slot)
+// goes to the first applicant still on the waitlist, in rank order, who named that site among their
+// preferences (anyone, for a campaign without sites). They receive min(the freed amount, their own request
+// capped at the per-person limit, in whole denominations); anything left returns to the city. Their deadline
+// is the claim period counted from the promotion, never past the end of the claim window. After the claim
+// window closes nothing is passed down. With 'return' an expired award simply returns to the city.
+import { appendAudit } from '../audit/log.js';
+import type { Trx } from '../db/knex.js';
+import {
+  type AwardRow,
+  lockAward,
+  lockExpiredAwards,
+  lockNextWaitlisted,
+  markCollected,
+  markExpired,
+  markPromoted,
+} from '../db/repos/awards.js';
+import { findDraw } from '../db/repos/draws.js';
+import type { Campaign } from '../domain/campaign.js';
+import { fromHex } from '../domain/draw/index.js';
+import { DomainError } from '../domain/errors.js';
+import { decryptText } from '../identity/crypto.js';
+import {
+  loadPlaces,
+  type NoticeEnv,
+  prizeText,
+  type Recipient,
+  sendAwardNotice,
+  whereAndWhen,
+} from './awardNotices.js';
+import { claimCodeFor, claimKeyAad, sameClaimCode } from './claimCodes.js';
+import { type Actor, actorLabel, type CommandContext } from './context.js';
+import { claimDeadline } from './drawCampaign.js';
+
+export type AwardContext = CommandContext & NoticeEnv;
+
+async function recipientOf(trx: Trx, campaignId: string, publicId: string): Promise<Recipient> {
+  const { rows } = await trx.raw(
+    `SELECT ap.id AS application_id, r.public_id, ap.contact_channel, ap.contact_enc, ap.lang
+       FROM roster_entries r JOIN applications ap ON ap.id = r.application_id
+      WHERE r.campaign_id = ? AND r.public_id = ?`,
+    [campaignId, publicId],
+  );
+  if (!rows[0]) throw new Error(`no roster entry ${publicId} in campaign ${campaignId}`);
+  return rows[0];
+}
+
+async function claimKey(trx: Trx, ctx: NoticeEnv, campaignId: string): Promise<Uint8Array> {
+  const draw = await findDraw(trx, campaignId);
+  if (!draw?.claim_key_enc) throw new Error(`campaign ${campaignId} has no claim key`);
+  return fromHex(decryptText(ctx.secrets, draw.claim_key_enc, claimKeyAad(campaignId)));
+}
+
+export interface Collected {
+  public_id: string;
+  amount: number;
+  site: string;
+  slot: string;
+  collected_at: Date;
+}
+
+/** Marks a held award collected. With a claim code, the code must match. A second attempt is an error. */
+export async function collectAward(
+  ctx: AwardContext,
+  actor: Actor,
+  campaignId: string,
+  publicId: string,
+  code?: string,
+): Promise<Collected> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (trx) => {
+    const a = await lockAward(trx, campaignId, publicId);
+    if (!a) throw new DomainError('not_found', 'No such award in this campaign');
+    if (a.status === 'collected') {
+      throw new DomainError('award_already_collected', 'This award was already collected', {
+        details: { collected_at: a.collected_at, collected_by: a.collected_by },
+      });
+    }
+    if (a.status !== 'won' && a.status !== 'promoted') {
+      throw new DomainError(
+        'award_not_collectable',
+        `There is nothing to collect: the entry is ${a.status}`,
+        {
+          details: { status: a.status },
+        },
+      );
+    }
+    if (code !== undefined) {
+      const who = await recipientOf(trx, campaignId, publicId);
+      if (!sameClaimCode(claimCodeFor(await claimKey(trx, ctx, campaignId), who.application_id), code)) {
+        throw new DomainError('code_invalid', 'The claim code does not match');
+      }
+    }
+    const row = await markCollected(trx, campaignId, publicId, actorLabel(actor), now);
+    if (!row) throw new DomainError('conflict', 'The award changed meanwhile; try again');
+    const held = heldOf(row);
+    await appendAudit(trx, {
+      at: now,
+      actor: actorLabel(actor),
+      action: 'award.collected',
+      subject: `campaign:${campaignId}`,
+      data: { public_id: publicId, rank: row.rank, ...held },
+    });
+    return { public_id: publicId, ...held, collected_at: now };
+  });
+}
+
+function heldOf(a: AwardRow): { amount: number; site: string; slot: string } {
+  return a.status === 'promoted' || a.promoted_from_rank !== null
+    ? { amount: Number(a.held_amount), site: a.held_site ?? '', slot: a.held_slot ?? '' }
+    : { amount: Number(a.amount), site: a.site, slot: a.slot };
+}
+
+export interface ExpirySweep {
+  expired: number;
+  promoted: number;
+}
+
+/** One reconciler step: expire what is past its deadline and pass it down, 100 awards per transaction. */
+export async function expireUnclaimedAwards(ctx: AwardContext, batch = 100): Promise<ExpirySweep> {
+  const now = ctx.clock.now();
+  const sweep: ExpirySweep = { expired: 0, promoted: 0 };
+  const campaigns = new Map<string, Campaign>();
+  for (;;) {
+    const n = await ctx.db.transaction(async (trx) => {
+      const due = await lockExpiredAwards(trx, now, batch);
+      for (const a of due) {
+        let c = campaigns.get(a.campaign_id);
+        if (!c) {
+          c = (await trx('campaigns').where({ id: a.campaign_id }).first()) as Campaign;
+          campaigns.set(c.id, c);
+        }
+        await expireOne(ctx, trx, c, a, now, sweep);
+      }
+      return due.length;
+    });
+    if (n < batch) return sweep;
+  }
+}
+
+async function expireOne(
+  ctx: AwardContext,
+  trx: Trx,
+  c: Campaign,
+  a: AwardRow,
+  now: Date,
+  sweep: ExpirySweep,
+) {
+  const held = heldOf(a);
+  await markExpired(trx, a, now);
+  sweep.expired++;
+  await appendAudit(trx, {
+    at: now,
+    actor: 'system:reconciler',
+    action: 'award.expired',
+    subject: `campaign:${c.id}`,
+    data: { public_id: a.public_id, rank: a.rank, deadline: a.claim_deadline?.toISOString(), ...held },
+  });
+  const expiredWho = await recipientOf(trx, c.id, a.public_id);
+  await sendAwardNotice(
+    ctx,
+    trx,
+    c,
+    expiredWho,
+    'award_expired',
+    {},
+    `award_expired:${expiredWho.application_id}:${a.rank}`,
+  );
+
+  if (c.unclaimed_policy !== 'pass_down' || now.getTime() >= c.claim_closes_at.getTime()) return;
+  const next = await lockNextWaitlisted(trx, c.id, held.site);
+  if (!next) return;
+  const d = Number(c.denomination);
+  let want = Math.min(Number(next.request), Number(c.per_person_max));
+  want -= want % d;
+  const amount = Math.min(held.amount, want);
+  if (amount <= 0) return;
+  const deadline = claimDeadline(c, now);
+  await markPromoted(
+    trx,
+    next,
+    { amount, site: held.site, slot: held.slot, from_rank: a.rank, deadline },
+    now,
+  );
+  sweep.promoted++;
+  await appendAudit(trx, {
+    at: now,
+    actor: 'system:reconciler',
+    action: 'award.promoted',
+    subject: `campaign:${c.id}`,
+    data: {
+      public_id: next.public_id,
+      rank: next.rank,
+      waitlist: next.waitlist,
+      from_public_id: a.public_id,
+      from_rank: a.rank,
+      amount,
+      site: held.site,
+      slot: held.slot,
+      deadline: deadline.toISOString(),
+    },
+  });
+  const who = await recipientOf(trx, c.id, next.public_id);
+  const lang = who.lang === 'en' ? 'en' : 'ko';
+  const places = await loadPlaces(trx, c.id);
+  await sendAwardNotice(
+    ctx,
+    trx,
+    c,
+    who,
+    'promoted',
+    {
+      prize: prizeText(c, amount, lang),
+      ...whereAndWhen(c, places, { site: held.site, slot: held.slot, deadline }, lang),
+      claim_code: claimCodeFor(await claimKey(trx, ctx, c.id), who.application_id),
+      rank: next.rank,
+    },
+    `promoted:${who.application_id}`,
+  );
+}

@@ -1,0 +1,111 @@
+// The draw itself: load the frozen roster and the committed rules, runDraw, and persist every result, the
+// revealed secret, the seed, the results hash, the state change and the audit entry in ONE transaction,
+// conditional on the campaign still being 'closed'. A second run finds it 'drawn' and changes nothing; a
+// process killed mid-way rolls back, and the next run computes the same bytes from the same inputs.
+import { appendAudit } from '../audit/log.js';
+import type { Trx } from '../db/knex.js';
+import { insertAwards } from '../db/repos/awards.js';
+import { transitionCampaign } from '../db/repos/campaigns.js';
+import { lockDraw, setDrawOutcome } from '../db/repos/draws.js';
+import { loadRoster } from '../db/repos/roster.js';
+import type { Campaign } from '../domain/campaign.js';
+import { fromHex, runDraw } from '../domain/draw/index.js';
+import { decryptText, encryptText } from '../identity/crypto.js';
+import { claimKeyAad } from './claimCodes.js';
+import type { DrawContext } from './drawContext.js';
+import { secretAad } from './drawHooks.js';
+import { enqueueResultFanout } from './resultFanout.js';
+
+export interface DrawOutcome {
+  campaign_id: string;
+  results_hash: string;
+  seed: string;
+  won: number;
+  waitlisted: number;
+}
+
+export interface DrawOptions {
+  /** called after everything is written, before the commit (tests kill or abort the process here) */
+  beforeCommit?: () => Promise<void>;
+}
+
+const HOUR = 3600_000;
+
+/** The deadline of an award made at `from`: the claim period, within the claim window. */
+export function claimDeadline(c: Campaign & { claim_period_hours?: number }, from: Date): Date {
+  const start = Math.max(c.claim_opens_at.getTime(), from.getTime());
+  const end = start + (c.claim_period_hours ?? 72) * HOUR;
+  return new Date(Math.min(end, c.claim_closes_at.getTime()));
+}
+
+async function lockClosedCampaign(trx: Trx, id: string): Promise<Campaign | undefined> {
+  return trx('campaigns').where({ id, state: 'closed' }).forUpdate().first();
+}
+
+/** Runs the draw of one campaign if it is closed and has its beacon; undefined when there is nothing to do. */
+export async function drawCampaign(
+  ctx: DrawContext,
+  campaignId: string,
+  opts: DrawOptions = {},
+): Promise<DrawOutcome | undefined> {
+  return ctx.db.transaction(async (trx) => {
+    const c = await lockClosedCampaign(trx, campaignId);
+    if (!c) return undefined; // drawn already, or not ours to draw
+    const draw = await lockDraw(trx, campaignId);
+    if (!draw?.beacon || !draw.roster_root) return undefined;
+    const now = ctx.clock.now();
+    const secret = fromHex(decryptText(ctx.secrets, draw.secret_enc, secretAad(campaignId)));
+    const bundle = runDraw({
+      campaign: { id: c.id, title: c.title_ko },
+      rules: JSON.parse(draw.rules),
+      roster: await loadRoster(trx, campaignId),
+      secret,
+      beacon: draw.beacon,
+    });
+    if (bundle.roster_root !== draw.roster_root) {
+      throw new Error(
+        `campaign ${c.id}: the roster root changed since the close (${draw.roster_root} -> ${bundle.roster_root})`,
+      );
+    }
+    await insertAwards(trx, c.id, bundle.results, claimDeadline(c, now));
+    const claimKey = ctx.random.bytes(32);
+    await setDrawOutcome(trx, c.id, {
+      secret: bundle.secret,
+      seed: bundle.seed,
+      results_hash: bundle.results_hash,
+      drawn_at: now,
+      claim_key_enc: encryptText(ctx.secrets, claimKey.toString('hex'), claimKeyAad(c.id)),
+    });
+    if (!(await transitionCampaign(trx, c.id, ['closed'], 'drawn', now)))
+      throw new Error('lost the campaign lock');
+    let won = 0;
+    for (const r of bundle.results) if (r.outcome === 'won') won++;
+    const outcome = {
+      campaign_id: c.id,
+      results_hash: bundle.results_hash,
+      seed: bundle.seed,
+      won,
+      waitlisted: bundle.results.length - won,
+    };
+    await appendAudit(trx, {
+      at: now,
+      actor: 'system:reconciler',
+      action: 'draw.executed',
+      subject: `campaign:${c.id}`,
+      data: {
+        version: bundle.version,
+        roster_root: bundle.roster_root,
+        roster_size: bundle.roster.length,
+        beacon: bundle.beacon,
+        seed: bundle.seed,
+        results_hash: bundle.results_hash,
+        won,
+        waitlisted: outcome.waitlisted,
+      },
+    });
+    // One job, not a million notices: the job sends them in batches after the commit.
+    await enqueueResultFanout(trx, c.id);
+    await opts.beforeCommit?.();
+    return outcome;
+  });
+}

@@ -1,0 +1,75 @@
+// The reconciler's draw step: every closed lottery whose draw time has come is drawn once its beacon is
+// recorded (fetched from BEACON_URL when configured). While the beacon is missing, admins are alerted: a
+// warning in the log, a metric, a banner on the admin draw page, and one audit entry.
+import { appendAudit } from '../audit/log.js';
+import { listDueDraws, markBeaconMissing } from '../db/repos/draws.js';
+import { DomainError } from '../domain/errors.js';
+import { type DrawOutcome, drawCampaign } from './drawCampaign.js';
+import type { DrawContext } from './drawContext.js';
+import { recordBeacon } from './recordBeacon.js';
+
+export interface DrawPass {
+  drawn: DrawOutcome[];
+  waitingForBeacon: string[];
+}
+
+const lastWarned = new Map<string, number>();
+
+export async function drawDueCampaigns(ctx: DrawContext): Promise<DrawPass> {
+  const now = ctx.clock.now();
+  const pass: DrawPass = { drawn: [], waitingForBeacon: [] };
+  for (const due of await listDueDraws(ctx.db, now)) {
+    let beacon = due.beacon;
+    if (!beacon && ctx.fetchBeacon) {
+      const c = await ctx.db('campaigns').where({ id: due.id }).first('id', 'closes_at');
+      const fetched = await ctx.fetchBeacon(c).catch((err) => {
+        ctx.logger?.warn({ err, campaign: due.id }, 'fetching the beacon failed; retrying on the next pass');
+        return undefined;
+      });
+      if (fetched) {
+        try {
+          beacon = (await recordBeacon(ctx, { kind: 'system', name: 'beacon' }, due.id, fetched)).beacon;
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          beacon = null; // someone else recorded it meanwhile, or the campaign moved: the next pass sees
+        }
+      }
+    }
+    if (!beacon) {
+      pass.waitingForBeacon.push(due.id);
+      ctx.metrics?.beaconMissing?.set({ campaign: due.id }, 1);
+      const first = await ctx.db.transaction(async (trx) => {
+        if (!(await markBeaconMissing(trx, due.id, now))) return false;
+        await appendAudit(trx, {
+          at: now,
+          actor: 'system:reconciler',
+          action: 'draw.beacon_missing',
+          subject: `campaign:${due.id}`,
+          data: { message: 'The draw time has come but no beacon value is recorded' },
+        });
+        return true;
+      });
+      // Warn at once and then once a minute, not on every one-second pass.
+      const last = lastWarned.get(due.id) ?? 0;
+      if (first || now.getTime() - last >= 60_000) {
+        lastWarned.set(due.id, now.getTime());
+        ctx.logger?.warn(
+          { campaign: due.id, since: due.beacon_missing_since ?? now },
+          'the draw is due but its beacon value is missing; an admin must record it',
+        );
+      }
+      continue;
+    }
+    ctx.metrics?.beaconMissing?.set({ campaign: due.id }, 0);
+    lastWarned.delete(due.id);
+    const outcome = await drawCampaign(ctx, due.id);
+    if (outcome) {
+      pass.drawn.push(outcome);
+      ctx.logger?.info(
+        { campaign: due.id, results_hash: outcome.results_hash, won: outcome.won },
+        'draw.executed',
+      );
+    }
+  }
+  return pass;
+}

@@ -1,0 +1,108 @@
+// Results reach people: the draw enqueues ONE job (in its own transaction); the job walks the results in rank
+// order and enqueues each applicant's notice in batches, each batch in its own transaction together with the
+// progress mark. Dedupe keys `result:<application id>` make a retried or repeated batch send nothing twice.
+import type { Trx } from '../db/knex.js';
+import { findCampaign } from '../db/repos/campaigns.js';
+import { findDraw, setNotifiedThrough } from '../db/repos/draws.js';
+import { fromHex } from '../domain/draw/index.js';
+import { decryptText } from '../identity/crypto.js';
+import type { NoticeEnv } from './awardNotices.js';
+import { loadPlaces, prizeText, type Recipient, sendAwardNotice, whereAndWhen } from './awardNotices.js';
+import { claimCodeFor, claimKeyAad } from './claimCodes.js';
+import type { CommandContext } from './context.js';
+
+export const FANOUT_TASK = 'draw_results_fanout';
+
+export async function enqueueResultFanout(trx: Trx, campaignId: string): Promise<void> {
+  await trx.raw(
+    `SELECT graphile_worker.add_job(?, json_build_object('campaign_id', ?::text), job_key := ?, max_attempts := 25)`,
+    [FANOUT_TASK, campaignId, `draw-fanout:${campaignId}`],
+  );
+}
+
+interface Row extends Recipient {
+  rank: number;
+  outcome: 'won' | 'waitlisted';
+  amount: number;
+  site: string;
+  slot: string;
+  waitlist: number;
+  claim_deadline: Date | null;
+}
+
+export interface FanoutResult {
+  batches: number;
+  notices: number;
+}
+
+/** Sends every result notice of a drawn campaign, resuming after the last batch that committed. */
+export async function fanOutResults(
+  ctx: CommandContext & NoticeEnv,
+  campaignId: string,
+  opts: { batchSize?: number; signal?: AbortSignal } = {},
+): Promise<FanoutResult> {
+  const batchSize = opts.batchSize ?? 500;
+  const c = await findCampaign(ctx.db, campaignId);
+  const draw = await findDraw(ctx.db, campaignId);
+  if (!c || !draw?.claim_key_enc) return { batches: 0, notices: 0 };
+  const claimKey = fromHex(decryptText(ctx.secrets, draw.claim_key_enc, claimKeyAad(campaignId)));
+  const places = await loadPlaces(ctx.db, campaignId);
+  // With no passing down, a place on the waitlist means nothing: those applicants are told they were not selected.
+  const waitlistUsed = c.unclaimed_policy === 'pass_down';
+  let after = draw.notified_through_rank;
+  const out: FanoutResult = { batches: 0, notices: 0 };
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    const done = await ctx.db.transaction(async (trx) => {
+      const { rows } = await trx.raw<{ rows: Row[] }>(
+        `SELECT a.rank, a.outcome, a.amount, a.site, a.slot, a.waitlist, a.claim_deadline, a.public_id,
+                ap.id AS application_id, ap.contact_channel, ap.contact_enc, ap.lang
+           FROM awards a
+           JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id
+           JOIN applications ap ON ap.id = r.application_id
+          WHERE a.campaign_id = ? AND a.rank > ?
+          ORDER BY a.rank
+          LIMIT ?`,
+        [campaignId, after, batchSize],
+      );
+      if (rows.length === 0) return true;
+      for (const r of rows) {
+        const lang = r.lang === 'en' ? 'en' : 'ko';
+        const dedupe = `result:${r.application_id}`;
+        let sent: boolean;
+        if (r.outcome === 'won') {
+          const place = whereAndWhen(
+            c,
+            places,
+            { site: r.site, slot: r.slot, deadline: r.claim_deadline },
+            lang,
+          );
+          sent = await sendAwardNotice(
+            ctx,
+            trx,
+            c,
+            r,
+            'result_won',
+            {
+              prize: prizeText(c, Number(r.amount), lang),
+              ...place,
+              claim_code: claimCodeFor(claimKey, r.application_id),
+              rank: r.rank,
+            },
+            dedupe,
+          );
+        } else if (waitlistUsed) {
+          sent = await sendAwardNotice(ctx, trx, c, r, 'result_waitlisted', { rank: r.waitlist }, dedupe);
+        } else {
+          sent = await sendAwardNotice(ctx, trx, c, r, 'result_lost', {}, dedupe);
+        }
+        if (sent) out.notices++;
+      }
+      after = rows[rows.length - 1]!.rank;
+      await setNotifiedThrough(trx, campaignId, after);
+      out.batches++;
+      return rows.length < batchSize;
+    });
+    if (done) return out;
+  }
+}

@@ -1,0 +1,181 @@
+// Queries on awards: the draw's bulk insert, lookups, counts, and the collection / expiry / promotion moves.
+import type { Result } from '../../domain/draw/index.js';
+import type { Db, Trx } from '../knex.js';
+
+export type AwardStatus = 'won' | 'waitlisted' | 'promoted' | 'collected' | 'expired';
+
+export interface AwardRow {
+  campaign_id: string;
+  rank: number;
+  public_id: string;
+  ticket: string;
+  outcome: 'won' | 'waitlisted';
+  amount: number;
+  site: string;
+  slot: string;
+  waitlist: number;
+  status: AwardStatus;
+  held_amount: number | null;
+  held_site: string | null;
+  held_slot: string | null;
+  promoted_from_rank: number | null;
+  claim_deadline: Date | null;
+  collected_at: Date | null;
+  collected_by: string | null;
+  expired_at: Date | null;
+  promoted_at: Date | null;
+}
+
+// Measured on 1,000,000 results (2 cores, PostgreSQL on the same host): one INSERT ... SELECT FROM unnest()
+// per 50,000 rows; smaller chunks cost more round trips, larger ones more memory for the array literals.
+const CHUNK = 50_000;
+
+/** All results of a draw, in chunks; winners get `deadline` as their claim deadline. */
+export async function insertAwards(
+  trx: Trx,
+  campaignId: string,
+  results: readonly Result[],
+  deadline: Date,
+): Promise<void> {
+  for (let start = 0; start < results.length; start += CHUNK) {
+    const part = results.slice(start, start + CHUNK);
+    await trx.raw(
+      `INSERT INTO awards (campaign_id, rank, public_id, ticket, outcome, amount, site, slot, waitlist, status, claim_deadline)
+       SELECT ?::uuid, u.rank, u.public_id, u.ticket, u.outcome, u.amount, u.site, u.slot, u.waitlist, u.outcome,
+              CASE WHEN u.outcome = 'won' THEN ?::timestamptz END
+         FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::int[])
+              AS u(rank, public_id, ticket, outcome, amount, site, slot, waitlist)`,
+      [
+        campaignId,
+        deadline,
+        part.map((r) => r.rank),
+        part.map((r) => r.public_id),
+        part.map((r) => r.ticket),
+        part.map((r) => r.outcome),
+        part.map((r) => r.amount),
+        part.map((r) => r.site),
+        part.map((r) => r.slot),
+        part.map((r) => r.waitlist),
+      ],
+    );
+  }
+}
+
+export async function findAward(
+  db: Db | Trx,
+  campaignId: string,
+  publicId: string,
+): Promise<AwardRow | undefined> {
+  return db('awards').where({ campaign_id: campaignId, public_id: publicId }).first();
+}
+
+export async function lockAward(
+  trx: Trx,
+  campaignId: string,
+  publicId: string,
+): Promise<AwardRow | undefined> {
+  return trx('awards').where({ campaign_id: campaignId, public_id: publicId }).forUpdate().first();
+}
+
+export async function markCollected(
+  trx: Trx,
+  campaignId: string,
+  publicId: string,
+  by: string,
+  at: Date,
+): Promise<AwardRow | undefined> {
+  const [row] = await trx('awards')
+    .where({ campaign_id: campaignId, public_id: publicId })
+    .whereIn('status', ['won', 'promoted'])
+    .update({ status: 'collected', collected_at: at, collected_by: by })
+    .returning('*');
+  return row as AwardRow | undefined;
+}
+
+/** Held awards past their deadline, oldest first, locked and skipped by a concurrent sweep. */
+export async function lockExpiredAwards(trx: Trx, now: Date, limit: number): Promise<AwardRow[]> {
+  return trx('awards')
+    .whereIn('status', ['won', 'promoted'])
+    .where('claim_deadline', '<=', now)
+    .orderBy([{ column: 'claim_deadline' }, { column: 'campaign_id' }, { column: 'rank' }])
+    .limit(limit)
+    .forUpdate()
+    .skipLocked();
+}
+
+export async function markExpired(trx: Trx, a: AwardRow, at: Date): Promise<void> {
+  await trx('awards')
+    .where({ campaign_id: a.campaign_id, rank: a.rank })
+    .update({ status: 'expired', expired_at: at });
+}
+
+/**
+ * The first still-waitlisted entry in rank order that can take an award at `site` (any entry when the
+ * campaign has no sites), locked. Preferences come from the frozen roster.
+ */
+export async function lockNextWaitlisted(
+  trx: Trx,
+  campaignId: string,
+  site: string,
+): Promise<(AwardRow & { request: number }) | undefined> {
+  const { rows } = await trx.raw(
+    `SELECT a.*, r.request
+       FROM awards a JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id
+      WHERE a.campaign_id = ? AND a.status = 'waitlisted' AND (? = '' OR ? = ANY (r.preferences))
+      ORDER BY a.rank
+      LIMIT 1
+        FOR UPDATE OF a`,
+    [campaignId, site, site],
+  );
+  return rows[0];
+}
+
+export async function markPromoted(
+  trx: Trx,
+  a: { campaign_id: string; rank: number },
+  held: { amount: number; site: string; slot: string; from_rank: number; deadline: Date },
+  at: Date,
+): Promise<void> {
+  await trx('awards').where({ campaign_id: a.campaign_id, rank: a.rank }).update({
+    status: 'promoted',
+    held_amount: held.amount,
+    held_site: held.site,
+    held_slot: held.slot,
+    promoted_from_rank: held.from_rank,
+    claim_deadline: held.deadline,
+    promoted_at: at,
+  });
+}
+
+export interface OutcomeCount {
+  outcome: string;
+  group: string;
+  count: number;
+  amount: number;
+}
+
+/** Counts and amounts by published outcome and priority group. */
+export async function countByOutcomeAndGroup(db: Db, campaignId: string): Promise<OutcomeCount[]> {
+  const { rows } = await db.raw(
+    `SELECT a.outcome, r.group_name AS "group", count(*)::int AS count, sum(a.amount)::bigint AS amount
+       FROM awards a JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id
+      WHERE a.campaign_id = ?
+      GROUP BY a.outcome, r.group_name
+      ORDER BY a.outcome, r.group_name`,
+    [campaignId],
+  );
+  return rows;
+}
+
+/** Counts by current status (collected, expired, promoted, ...). */
+export async function countByStatus(
+  db: Db,
+  campaignId: string,
+): Promise<Array<{ status: string; count: number }>> {
+  return db('awards')
+    .select('status')
+    .count<Array<{ status: string; count: number }>>('* as count')
+    .where({ campaign_id: campaignId })
+    .groupBy('status')
+    .orderBy('status');
+}

@@ -1,0 +1,141 @@
+// A lottery campaign with sites, slots and a few hundred applications, and the draw's reconciler wiring.
+import type { Clock } from '../../src/clock.js';
+import { changeCampaignState } from '../../src/commands/changeCampaignState.js';
+import type { DrawContext } from '../../src/commands/drawContext.js';
+import { createCampaign } from '../../src/commands/saveCampaign.js';
+import { saveSite } from '../../src/commands/saveSite.js';
+import type { Db } from '../../src/db/knex.js';
+import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
+import { encryptText } from '../../src/identity/crypto.js';
+import { seededRandom } from '../../src/identity/random.js';
+import { drawReconcilerParts } from '../../src/jobs/draw.js';
+import { createReconciler } from '../../src/jobs/reconciler.js';
+import { createLogger } from '../../src/logger.js';
+import { TEST_SECRETS } from './app.js';
+import { buildGoodsCampaign, buildVoucherCampaign } from './factories.js';
+
+const system = { kind: 'system', name: 'test' } as const;
+const HOUR = 3600_000;
+
+export function drawContext(db: Db, clock: Clock, over: Partial<DrawContext> = {}): DrawContext {
+  return {
+    db,
+    clock,
+    secrets: TEST_SECRETS,
+    random: seededRandom('draw-test'),
+    publicUrl: 'http://127.0.0.1',
+    beaconSource: 'drand quicknet: the first round after {closes_at}',
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    ...over,
+  };
+}
+
+export function drawReconciler(ctx: DrawContext) {
+  const parts = drawReconcilerParts(ctx);
+  return createReconciler(
+    { db: ctx.db, clock: ctx.clock },
+    { logger: ctx.logger ?? createLogger('silent'), hooks: parts.hooks, steps: parts.steps },
+  );
+}
+
+export interface Scenario {
+  campaignId: string;
+  siteIds: string[];
+  opensAt: Date;
+  closesAt: Date;
+  drawAt: Date;
+  claimOpensAt: Date;
+}
+
+/** A scheduled goods campaign over `sites` pharmacies (2 slots each), or a voucher campaign. */
+export async function scheduledLottery(
+  db: Db,
+  clock: Clock,
+  o: {
+    kind?: 'goods' | 'voucher';
+    sites?: number;
+    capacity?: number;
+    overrides?: Record<string, unknown>;
+  } = {},
+): Promise<Scenario> {
+  const now = clock.now();
+  const tag = Math.random().toString(36).slice(2, 7).toUpperCase();
+  const siteIds = Array.from(
+    { length: o.kind === 'voucher' ? 0 : (o.sites ?? 3) },
+    (_, i) => `PH-${tag}-${i}`,
+  );
+  for (const id of siteIds) {
+    await saveSite({ db, clock }, system, {
+      id,
+      name_ko: `약국 ${id}`,
+      name_en: `Pharmacy ${id}`,
+      district: '중구',
+      address: `서울 중구 ${id}길 1`,
+    });
+  }
+  const body =
+    o.kind === 'voucher'
+      ? buildVoucherCampaign(now, {
+          total: 20_000_000,
+          groups: [{ name: 'senior', reserved: 2_000_000, weight: 2 }],
+          ...o.overrides,
+        })
+      : buildGoodsCampaign(now, siteIds, {
+          groups: [{ name: 'senior', reserved: 20, weight: 2 }],
+          partial: 'partial',
+          ...o.overrides,
+        });
+  if (o.kind !== 'voucher' && o.capacity) {
+    const slots = (body as { slots: Array<{ capacity: number }> }).slots;
+    for (const s of slots) s.capacity = o.capacity;
+    (body as { total: number }).total = slots.length * o.capacity;
+  }
+  const input = parseCampaignBody(body);
+  const c = await createCampaign({ db, clock }, system, input);
+  await changeCampaignState({ db, clock }, system, c.id, 'schedule');
+  return {
+    campaignId: c.id,
+    siteIds,
+    opensAt: input.opens_at,
+    closesAt: input.closes_at,
+    drawAt: input.draw_at,
+    claimOpensAt: input.claim_opens_at,
+  };
+}
+
+/** n identities and active applications, inserted directly (the intake commands are tested elsewhere). */
+export async function addApplications(
+  db: Db,
+  s: Scenario,
+  n: number,
+  o: { voucher?: boolean } = {},
+): Promise<string[]> {
+  const ids: string[] = [];
+  const rows = [];
+  for (let i = 0; i < n; i++) {
+    const [identity] = await db('identities')
+      .insert({ identity_key: `k-${s.campaignId}-${i}`, method: 'email', lang: i % 5 === 0 ? 'en' : 'ko' })
+      .returning('id');
+    const publicId = `T${s.campaignId.slice(0, 4).toUpperCase()}${String(i).padStart(5, '0')}`;
+    ids.push(publicId);
+    const k = s.siteIds.length;
+    rows.push({
+      campaign_id: s.campaignId,
+      identity_id: identity.id,
+      public_id: publicId,
+      channel: 'web',
+      request: o.voucher ? 10_000 * (1 + (i % 25)) : 1 + (i % 3),
+      preferences: k === 0 ? [] : [s.siteIds[i % k], s.siteIds[(i + 1) % k]],
+      group_name: i % 7 === 0 ? 'senior' : '',
+      weight: i % 7 === 0 ? 2 : 1,
+      lang: i % 5 === 0 ? 'en' : 'ko',
+      status: i % 50 === 49 ? 'withdrawn' : 'active',
+      contact_channel: 'email',
+      contact_enc: encryptText(TEST_SECRETS, `applicant${i}@test.example`, 'contact'),
+    });
+  }
+  await db.batchInsert('applications', rows, 500);
+  return ids;
+}
+
+export const hours = (h: number) => h * HOUR;
