@@ -44,7 +44,10 @@ test('amounts must be a multiple of the denomination and within the per-person l
   const c = await openVoucherCampaign(app);
   const r = await verifyResident(app);
   for (const amount of [15_000, 260_000, 0, -10_000, 5_000]) {
-    const res = await app.request('POST', `/api/campaigns/${c.id}/application`, { headers: r.headers, json: { amount } });
+    const res = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+      headers: r.headers,
+      json: { amount },
+    });
     t.is(res.status, 422, `amount ${amount}`);
     t.is(res.json.error.code, 'validation_failed');
     t.truthy(res.json.error.fields.amount, `amount ${amount}`);
@@ -79,14 +82,23 @@ test('goods: ranked sites must be the campaign’s own, distinct, at least one',
 test('change and withdraw until close; applying again after withdrawing keeps the public id', async (t) => {
   const c = await openVoucherCampaign(app);
   const r = await verifyResident(app);
-  const first = await app.request('POST', `/api/campaigns/${c.id}/application`, { headers: r.headers, json: { amount: 50_000 } });
-  const changed = await app.request('PUT', `/api/campaigns/${c.id}/application`, { headers: r.headers, json: { amount: 250_000 } });
+  const first = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+    headers: r.headers,
+    json: { amount: 50_000 },
+  });
+  const changed = await app.request('PUT', `/api/campaigns/${c.id}/application`, {
+    headers: r.headers,
+    json: { amount: 250_000 },
+  });
   t.is(changed.status, 200, changed.text);
   t.is(changed.json.receipt.amount, 250_000);
   t.is(changed.json.receipt.version, 2);
   const gone = await app.request('DELETE', `/api/campaigns/${c.id}/application`, { headers: r.headers });
   t.is(gone.json.receipt.status, 'withdrawn');
-  const back = await app.request('POST', `/api/campaigns/${c.id}/application`, { headers: r.headers, json: { amount: 10_000 } });
+  const back = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+    headers: r.headers,
+    json: { amount: 10_000 },
+  });
   t.is(back.status, 200);
   t.is(back.json.receipt.public_id, first.json.receipt.public_id);
   t.is(back.json.receipt.status, 'active');
@@ -118,13 +130,19 @@ test('draft and cancelled campaigns refuse; a campaign not yet open by the datab
   const c = await openVoucherCampaign(app);
   const r = await verifyResident(app);
   await app.db('campaigns').where({ id: c.id }).update({ state: 'cancelled' });
-  const cancelled = await app.request('POST', `/api/campaigns/${c.id}/application`, { headers: r.headers, json: { amount: 10_000 } });
+  const cancelled = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+    headers: r.headers,
+    json: { amount: 10_000 },
+  });
   t.is(cancelled.json.error.code, 'campaign_not_open');
   await app.db.raw(
     `UPDATE campaigns SET state = 'scheduled', opens_at = now() + interval '1 hour' WHERE id = ?`,
     [c.id],
   );
-  const early = await app.request('POST', `/api/campaigns/${c.id}/application`, { headers: r.headers, json: { amount: 10_000 } });
+  const early = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+    headers: r.headers,
+    json: { amount: 10_000 },
+  });
   t.is(early.status, 409);
   t.is(early.json.error.code, 'campaign_not_open');
 });
@@ -134,15 +152,24 @@ test('one second before closing is accepted, one second after is campaign_closed
   const a = await verifyResident(app);
   const b = await verifyResident(app);
   await app.db.raw(`UPDATE campaigns SET closes_at = now() + interval '1 second' WHERE id = ?`, [c.id]);
-  const before = await app.request('POST', `/api/campaigns/${c.id}/application`, { headers: a.headers, json: { amount: 10_000 } });
+  const before = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+    headers: a.headers,
+    json: { amount: 10_000 },
+  });
   t.is(before.status, 201, before.text);
   await new Promise((r) => setTimeout(r, 1200));
   const state = await app.db('campaigns').where({ id: c.id }).first('state');
   t.is(state.state, 'open', 'the reconciler has not run: the clock alone decides');
-  const after = await app.request('POST', `/api/campaigns/${c.id}/application`, { headers: b.headers, json: { amount: 10_000 } });
+  const after = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+    headers: b.headers,
+    json: { amount: 10_000 },
+  });
   t.is(after.status, 409);
   t.is(after.json.error.code, 'campaign_closed');
-  const change = await app.request('PUT', `/api/campaigns/${c.id}/application`, { headers: a.headers, json: { amount: 20_000 } });
+  const change = await app.request('PUT', `/api/campaigns/${c.id}/application`, {
+    headers: a.headers,
+    json: { amount: 20_000 },
+  });
   t.is(change.json.error.code, 'campaign_closed');
   const withdraw = await app.request('DELETE', `/api/campaigns/${c.id}/application`, { headers: a.headers });
   t.is(withdraw.json.error.code, 'campaign_closed');
@@ -154,7 +181,10 @@ test('many concurrent attempts by one person: exactly one application', async (t
   const r = await verifyResident(app);
   const replies = await Promise.all(
     Array.from({ length: 20 }, () =>
-      app.request('POST', `/api/campaigns/${c.id}/application`, { headers: r.headers, json: { amount: 10_000 } }),
+      app.request('POST', `/api/campaigns/${c.id}/application`, {
+        headers: r.headers,
+        json: { amount: 10_000 },
+      }),
     ),
   );
   t.is(replies.filter((x) => x.status === 201).length, 1);

@@ -29,7 +29,13 @@ export async function openVoucherCampaign(app: TestApp, overrides: Record<string
 
 export async function openGoodsCampaign(app: TestApp, overrides: Record<string, unknown> = {}) {
   await app.db('sites').insert(SITES).onConflict('id').ignore();
-  const input = parseCampaignBody(buildGoodsCampaign(app.clock.now(), SITES.map((s) => s.id), overrides));
+  const input = parseCampaignBody(
+    buildGoodsCampaign(
+      app.clock.now(),
+      SITES.map((s) => s.id),
+      overrides,
+    ),
+  );
   const c = await createCampaign({ db: app.db, clock: app.clock }, { kind: 'system', name: 'test' }, input);
   await openWindow(app, c.id);
   return c;
@@ -37,7 +43,10 @@ export async function openGoodsCampaign(app: TestApp, overrides: Record<string, 
 
 /** The code inside the queued 'otp' message, as the dev outbox would show it. */
 export async function codeFor(app: TestApp, challengeId: string): Promise<string> {
-  const m = await app.db('messages').where({ dedupe_key: `otp:${challengeId}` }).first('body');
+  const m = await app
+    .db('messages')
+    .where({ dedupe_key: `otp:${challengeId}` })
+    .first('body');
   const code = /\b(\d{6})\b/.exec(m?.body ?? '')?.[1];
   if (!code) throw new Error(`no code queued for ${challengeId}`);
   return code;

@@ -1,0 +1,137 @@
+// Inbound SMS: signature checked (403, nothing stored), replays create nothing, Korean and English commands,
+// and one person applying by SMS and on the web at the same moment gets exactly one application.
+import { randomBytes } from 'node:crypto';
+import test from 'ava';
+import twilio from 'twilio';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { codeFor, openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
+
+const TOKEN = 'test-twilio-auth-token-0123456789';
+let app: TestApp;
+test.before(async () => {
+  app = await startTestApp({ intake: { limits: ROOMY_LIMITS, twilioAuthToken: TOKEN } });
+});
+test.after.always(async () => {
+  await app?.close();
+});
+
+const sid = () => `SM${randomBytes(16).toString('hex')}`;
+
+function post(params: Record<string, string>, signature?: string) {
+  const url = `http://127.0.0.1/webhooks/twilio/inbound`;
+  const sig = signature ?? twilio.getExpectedTwilioSignature(TOKEN, url, params);
+  return app.request('POST', '/webhooks/twilio/inbound', {
+    form: params,
+    headers: { 'x-twilio-signature': sig },
+  });
+}
+
+async function replyFor(messageSid: string): Promise<string> {
+  const m = await app
+    .db('messages')
+    .where({ dedupe_key: `sms_reply:${messageSid}` })
+    .first('body');
+  return String(m?.body ?? '');
+}
+
+test('APPLY in Korean: one application, channel sms, reply with the receipt; a replay creates nothing', async (t) => {
+  const c = await openVoucherCampaign(app, { code: 'TY2612' });
+  const params = { MessageSid: sid(), From: '+821055501234', Body: `신청 ${c.code} 100,000 19820315` };
+  const res = await post(params);
+  t.is(res.status, 200, res.text);
+  t.true(res.text.includes('<Response>'));
+  const apps = await app.db('applications').where({ campaign_id: c.id });
+  t.is(apps.length, 1);
+  t.is(apps[0].channel, 'sms');
+  t.is(Number(apps[0].request), 100_000);
+  const reply = await replyFor(params.MessageSid);
+  t.true(reply.includes(apps[0].public_id), reply);
+
+  const replay = await post(params);
+  t.is(replay.status, 200);
+  t.is(replay.headers.get('x-replayed'), '1');
+  t.is((await app.db('applications').where({ campaign_id: c.id })).length, 1);
+  t.is((await app.db('messages').where('dedupe_key', 'like', `sms_reply:${params.MessageSid}%`)).length, 1);
+
+  const second = { MessageSid: sid(), From: params.From, Body: `APPLY ${c.code} 50000 19820315` };
+  await post(second);
+  t.true(
+    (await replyFor(second.MessageSid)).includes(apps[0].public_id),
+    'already applied answer carries the receipt',
+  );
+  t.is((await app.db('applications').where({ campaign_id: c.id })).length, 1);
+});
+
+test('a bad or missing signature is 403 and stores nothing', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const params = { MessageSid: sid(), From: '+821055509999', Body: `신청 ${c.code} 100000 19820315` };
+  const forged = await post(
+    params,
+    twilio.getExpectedTwilioSignature(
+      'wrong-token-xxxxxxxxxxxx',
+      'http://127.0.0.1/webhooks/twilio/inbound',
+      params,
+    ),
+  );
+  t.is(forged.status, 403);
+  t.is(forged.json.error.code, 'invalid_signature');
+  const altered = await post(
+    { ...params, Body: `신청 ${c.code} 250000 19820315` },
+    twilio.getExpectedTwilioSignature(TOKEN, 'http://127.0.0.1/webhooks/twilio/inbound', params),
+  );
+  t.is(altered.status, 403);
+  const none = await app.request('POST', '/webhooks/twilio/inbound', { form: params });
+  t.is(none.status, 403);
+  t.is((await app.db('sms_inbound').where({ message_sid: params.MessageSid })).length, 0);
+  t.is((await app.db('applications').where({ campaign_id: c.id })).length, 0);
+});
+
+test('STATUS, CANCEL and HELP, in Korean and English; bad amounts get a plain answer', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const from = '+821055507777';
+  await post({ MessageSid: sid(), From: from, Body: `APPLY ${c.code} 30000 19900101` });
+  const status = { MessageSid: sid(), From: from, Body: '상태' };
+  await post(status);
+  t.regex(await replyFor(status.MessageSid), /접수/);
+  const cancel = { MessageSid: sid(), From: from, Body: `CANCEL ${c.code}` };
+  await post(cancel);
+  t.regex(await replyFor(cancel.MessageSid), /withdrawn/i);
+  t.is((await app.db('applications').where({ campaign_id: c.id }).first()).status, 'withdrawn');
+  const help = { MessageSid: sid(), From: from, Body: '도움말' };
+  await post(help);
+  t.regex(await replyFor(help.MessageSid), /신청 TY2612/);
+  const bad = { MessageSid: sid(), From: from, Body: `신청 ${c.code} 15000 19900101` };
+  await post(bad);
+  t.regex(await replyFor(bad.MessageSid), /금액/);
+  const junk = { MessageSid: sid(), From: from, Body: 'hello' };
+  await post(junk);
+  t.regex(await replyFor(junk.MessageSid), /HELP/);
+});
+
+test('the same person by SMS and on the web at the same moment: exactly one application', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const phone = '010-5550-4242';
+  const sent = await app.request('POST', '/api/identity/codes', {
+    json: { channel: 'sms', phone, birth_date: '19820315' },
+  });
+  const verified = await app.request('POST', '/api/identity/verify', {
+    json: { challenge_id: sent.json.challenge_id, code: await codeFor(app, sent.json.challenge_id) },
+  });
+  const headers = { 'x-resident-token': verified.json.token };
+  const [web, sms] = await Promise.all([
+    app.request('POST', `/api/campaigns/${c.id}/application`, { headers, json: { amount: 10_000 } }),
+    post({ MessageSid: sid(), From: '+821055504242', Body: `신청 ${c.code} 20000 19820315` }),
+  ]);
+  t.is(sms.status, 200);
+  t.true(web.status === 201 || web.json.error.code === 'duplicate_application', web.text);
+  t.is((await app.db('applications').where({ campaign_id: c.id })).length, 1);
+});
+
+test('after closing by the database clock, an SMS application is answered with campaign_closed', async (t) => {
+  const c = await openVoucherCampaign(app);
+  await app.db.raw(`UPDATE campaigns SET closes_at = now() - interval '1 second' WHERE id = ?`, [c.id]);
+  const m = { MessageSid: sid(), From: '+821055506666', Body: `신청 ${c.code} 10000 19820315` };
+  await post(m);
+  t.regex(await replyFor(m.MessageSid), /끝났습니다/);
+  t.is((await app.db('applications').where({ campaign_id: c.id })).length, 0);
+});

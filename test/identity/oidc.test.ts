@@ -1,0 +1,136 @@
+// OpenID Connect against a local provider stand-in on 127.0.0.1 that serves its own JWKS:
+// a good token signs in; tampered, expired, alg none, wrong audience/issuer/nonce and foreign keys do not.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import test from 'ava';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createOidcProvider } from '../../src/identity/oidc.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
+
+let app: TestApp;
+let provider: http.Server;
+let issuer: string;
+const keys = await generateKeyPair('RS256');
+const foreign = await generateKeyPair('RS256');
+const CLIENT = 'fair-allocation-test';
+
+test.before(async () => {
+  const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  provider = http.createServer((req, res) => {
+    if (req.url === '/jwks') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [jwk] }));
+    } else {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
+  issuer = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+  app = await startTestApp({
+    intake: {
+      limits: ROOMY_LIMITS,
+      oidc: createOidcProvider({
+        issuer,
+        clientId: CLIENT,
+        clientSecret: undefined,
+        jwksUrl: `${issuer}/jwks`,
+        authorizationUrl: undefined,
+        tokenUrl: undefined,
+        algorithms: ['RS256'],
+      }),
+    },
+  });
+});
+test.after.always(async () => {
+  await app?.close();
+  provider?.close();
+});
+
+async function nonce() {
+  return (await app.request('POST', '/api/identity/oidc/nonce')).json as {
+    nonce: string;
+    nonce_proof: string;
+  };
+}
+
+function idToken(o: {
+  nonce: string;
+  sub?: string;
+  aud?: string;
+  iss?: string;
+  exp?: number;
+  key?: CryptoKey;
+}) {
+  const now = Math.floor(app.clock.now().getTime() / 1000);
+  return new SignJWT({
+    nonce: o.nonce,
+    birthdate: '1950-05-05',
+    phone_number: '+821099998888',
+    phone_number_verified: true,
+  })
+    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+    .setIssuer(o.iss ?? issuer)
+    .setAudience(o.aud ?? CLIENT)
+    .setSubject(o.sub ?? 'person-1')
+    .setIssuedAt(now)
+    .setExpirationTime(o.exp ?? now + 300)
+    .sign(o.key ?? keys.privateKey);
+}
+
+test('a valid ID token signs in, keyed by issuer and subject, and can apply', async (t) => {
+  const n = await nonce();
+  const res = await app.request('POST', '/api/identity/oidc', {
+    json: { id_token: await idToken({ nonce: n.nonce }), nonce_proof: n.nonce_proof },
+  });
+  t.is(res.status, 200, res.text);
+  t.is(res.json.identity.method, 'oidc');
+  t.is(res.json.identity.birth_date, '1950-05-05');
+  const c = await openVoucherCampaign(app);
+  const applied = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+    headers: { 'x-resident-token': res.json.token },
+    json: { amount: 10_000 },
+  });
+  t.is(applied.status, 201, applied.text);
+  // the same subject again is the same person
+  const n2 = await nonce();
+  const again = await app.request('POST', '/api/identity/oidc', {
+    json: { id_token: await idToken({ nonce: n2.nonce }), nonce_proof: n2.nonce_proof },
+  });
+  const dup = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+    headers: { 'x-resident-token': again.json.token },
+    json: { amount: 10_000 },
+  });
+  t.is(dup.json.error.code, 'duplicate_application');
+});
+
+test('tampered, expired, alg none, wrong audience, wrong issuer, wrong nonce and foreign-key tokens are refused', async (t) => {
+  const n = await nonce();
+  const good = await idToken({ nonce: n.nonce });
+  const [h, p, s] = good.split('.');
+  const payload = JSON.parse(Buffer.from(p!, 'base64url').toString());
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const cases: Record<string, string> = {
+    tampered: `${h}.${b64({ ...payload, sub: 'someone-else' })}.${s}`,
+    expired: await idToken({ nonce: n.nonce, exp: Math.floor(app.clock.now().getTime() / 1000) - 3600 }),
+    algNone: `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`,
+    wrongAudience: await idToken({ nonce: n.nonce, aud: 'another-client' }),
+    wrongIssuer: await idToken({ nonce: n.nonce, iss: 'https://evil.example' }),
+    wrongNonce: await idToken({ nonce: 'not-the-one' }),
+    foreignKey: await idToken({ nonce: n.nonce, key: foreign.privateKey }),
+  };
+  const before = Number((await app.db('identities').count('* as n'))[0]!.n);
+  for (const [name, id_token] of Object.entries(cases)) {
+    const res = await app.request('POST', '/api/identity/oidc', {
+      json: { id_token, nonce_proof: n.nonce_proof },
+    });
+    t.is(res.status, 401, name);
+    t.is(res.json.error.code, 'invalid_token', name);
+  }
+  const forgedProof = await app.request('POST', '/api/identity/oidc', {
+    json: { id_token: good, nonce_proof: `${n.nonce_proof.slice(0, -4)}AAAA` },
+  });
+  t.is(forgedProof.status, 401);
+  t.is(Number((await app.db('identities').count('* as n'))[0]!.n), before);
+});
