@@ -8,6 +8,13 @@ import { createDb } from './db/knex.js';
 import { migrateAll } from './db/migrate.js';
 import { createApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
+import { cryptoRandom } from './identity/random.js';
+import {
+  beaconMissingGauge,
+  createBeaconFetcher,
+  drawReconcilerParts,
+  startDrawWorker,
+} from './jobs/draw.js';
 import { createReconciler } from './jobs/reconciler.js';
 import { createLogger } from './logger.js';
 import { channelsFromConfig, describeChannels } from './notify/channels.js';
@@ -44,14 +51,34 @@ async function main() {
   const app = createApp({ config, db, clock, logger, metrics });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const drawCtx = {
+    db,
+    clock,
+    secrets: config.secrets,
+    random: cryptoRandom,
+    publicUrl: config.publicUrl,
+    beaconSource: config.BEACON_SOURCE,
+    fetchBeacon: config.BEACON_URL
+      ? createBeaconFetcher(config.BEACON_URL, config.BEACON_TIMEOUT_MS)
+      : undefined,
+    logger,
+    metrics: beaconMissingGauge(metrics),
+  };
+  const draw = drawReconcilerParts(drawCtx);
   const reconciler = config.RUN_SCHEDULER
-    ? createReconciler({ db, clock }, { logger, metrics, cron: config.RECONCILE_CRON })
+    ? createReconciler(
+        { db, clock },
+        { logger, metrics, cron: config.RECONCILE_CRON, hooks: draw.hooks, steps: draw.steps },
+      )
     : undefined;
   await reconciler?.runOnce(); // catch up whatever was missed while the service was down
   const channels = channelsFromConfig(config);
-  const worker = config.RUN_WORKER ? await startConfiguredNotifyWorker(config, database.url, logger, channels) : undefined;
+  const worker = config.RUN_WORKER
+    ? await startConfiguredNotifyWorker(config, database.url, logger, channels)
+    : undefined;
   if (worker) logger.info({ channels: describeChannels(channels) }, 'notifications: sending through');
   worker?.done.catch((err) => logger.fatal({ err }, 'the notification worker stopped unexpectedly'));
+  const drawWorker = config.RUN_WORKER ? await startDrawWorker(database.url, drawCtx, logger) : undefined;
 
   const address = server.address();
   const url =
@@ -81,6 +108,7 @@ async function main() {
     clearTimeout(force);
     await reconciler?.stop();
     await worker?.stop();
+    await drawWorker?.stop();
     await db.destroy();
     await database.stop();
     logger.info('stopped');

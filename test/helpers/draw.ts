@@ -86,7 +86,7 @@ export async function scheduledLottery(
           ...o.overrides,
         });
   if (o.kind !== 'voucher' && o.capacity) {
-    const slots = (body as { slots: Array<{ capacity: number }> }).slots;
+    const slots = (body as unknown as { slots: Array<{ capacity: number }> }).slots;
     for (const s of slots) s.capacity = o.capacity;
     (body as { total: number }).total = slots.length * o.capacity;
   }
