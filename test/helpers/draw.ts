@@ -89,6 +89,9 @@ export async function scheduledLottery(
     const slots = (body as unknown as { slots: Array<{ capacity: number }> }).slots;
     for (const s of slots) s.capacity = o.capacity;
     (body as { total: number }).total = slots.length * o.capacity;
+    (body as unknown as { groups: Array<{ reserved: number }> }).groups[0]!.reserved = Math.floor(
+      (slots.length * o.capacity) / 4,
+    );
   }
   const input = parseCampaignBody(body);
   const c = await createCampaign({ db, clock }, system, input);

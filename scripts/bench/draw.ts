@@ -1,0 +1,203 @@
+// npm run bench -- draw [--applications 1000000] [--sites 23000]
+// 1,000,000 applications and 23,000 sites x 3 slots, generated with SQL generate_series, then timed:
+//   freeze   the close: snapshot the roster in bytewise order, leaf hashes, Merkle levels, root
+//   pure     runDraw on the loaded roster (no database)
+//   draw     load + runDraw + persist every result, the outcome and the audit entry in one transaction
+//   verify   stream the bundle from the tables to a file, then `scripts/verify.ts` in a fresh process
+// Peak memory is this process's maxRSS (the service's side); the verifier's own peak is printed as well.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { drawCampaign } from '../../src/commands/drawCampaign.js';
+import type { DrawContext } from '../../src/commands/drawContext.js';
+import { commitDraw, freezeDrawRoster, secretAad } from '../../src/commands/drawHooks.js';
+import { streamBundle } from '../../src/commands/streamBundle.js';
+import { migrateAll } from '../../src/db/migrate.js';
+import { findDraw } from '../../src/db/repos/draws.js';
+import { loadRoster } from '../../src/db/repos/roster.js';
+import type { Campaign } from '../../src/domain/campaign.js';
+import { fromHex, runDraw } from '../../src/domain/draw/index.js';
+import { decryptText } from '../../src/identity/crypto.js';
+import { seededRandom } from '../../src/identity/random.js';
+import { benchDatabase, printTable } from './env.js';
+
+const { values } = parseArgs({
+  options: {
+    applications: { type: 'string', default: '1000000' },
+    sites: { type: 'string', default: '23000' },
+  },
+});
+const N = Number(values.applications);
+const SITES = Number(values.sites);
+
+const bench = await benchDatabase('draw', 4);
+const db = bench.db;
+await migrateAll(db, bench.url); // graphile-worker's schema too: the draw enqueues its fan-out job
+const secrets = {
+  sessionSecret: Buffer.alloc(32, 1),
+  identityPepper: Buffer.alloc(32, 2),
+  dataKey: Buffer.alloc(32, 3),
+};
+const now = new Date('2026-12-10T00:00:00Z');
+const clock = { now: () => now };
+const ctx: DrawContext = {
+  db,
+  clock,
+  secrets,
+  random: seededRandom('bench'),
+  publicUrl: 'http://127.0.0.1',
+  beaconSource: 'drand quicknet: the first round after {closes_at}',
+};
+const secs = (t: number) => ((performance.now() - t) / 1000).toFixed(2);
+const rss = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
+
+try {
+  let t = performance.now();
+  await db.raw(
+    `INSERT INTO sites (id, name_ko, name_en, address)
+     SELECT 'S' || lpad(i::text, 5, '0'), '약국 ' || i, 'Pharmacy ' || i, '주소 ' || i FROM generate_series(0, ?::int - 1) i`,
+    [SITES],
+  );
+  const [c] = await db('campaigns')
+    .insert({
+      code: 'BENCHDRAW',
+      kind: 'goods',
+      mode: 'lottery',
+      state: 'open',
+      title_ko: '벤치마크 마스크',
+      title_en: 'Benchmark masks',
+      opens_at: new Date('2026-12-01T00:00:00Z'),
+      closes_at: new Date('2026-12-08T00:00:00Z'),
+      draw_at: new Date('2026-12-09T00:00:00Z'),
+      claim_opens_at: new Date('2026-12-10T00:00:00Z'),
+      claim_closes_at: new Date('2026-12-20T00:00:00Z'),
+      unit: 'item',
+      total: 0,
+      denomination: 1,
+      per_person_max: 2,
+      partial: 'partial',
+      groups: JSON.stringify([
+        { name: 'senior', reserved: Math.floor(N / 20), weight: 2 },
+        { name: 'disability', reserved: Math.floor(N / 50), weight: 1 },
+      ]),
+    })
+    .returning('*');
+  const campaign = c as Campaign;
+  await db.raw(
+    `INSERT INTO campaign_slots (campaign_id, id, site_id, starts_at, ends_at, capacity)
+     SELECT ?, 'S' || lpad(s::text, 5, '0') || '-' || k, 'S' || lpad(s::text, 5, '0'),
+            '2026-12-10T00:00:00Z'::timestamptz + k * interval '3 hours',
+            '2026-12-10T02:00:00Z'::timestamptz + k * interval '3 hours', 10 + (s * 3 + k) % 6
+       FROM generate_series(0, ?::int - 1) s, generate_series(0, 2) k`,
+    [campaign.id, SITES],
+  );
+  await db.raw(
+    'UPDATE campaigns SET total = (SELECT sum(capacity) FROM campaign_slots WHERE campaign_id = ?) WHERE id = ?',
+    [campaign.id, campaign.id],
+  );
+  await db.raw(
+    `INSERT INTO identities (id, identity_key, method)
+     SELECT gen_random_uuid(), 'bench-' || i, 'sms' FROM generate_series(1, ?::int) i`,
+    [N],
+  );
+  // Public ids from a hash, so their byte order is not insertion order; groups, weights and sites vary.
+  await db.raw(
+    `INSERT INTO applications (campaign_id, identity_id, public_id, channel, request, preferences, group_name, weight)
+     SELECT ?, id, upper(substr(md5(identity_key), 1, 10)), 'web', 1 + (h % 3),
+            ARRAY['S' || lpad((h % ?)::text, 5, '0'), 'S' || lpad(((h + 1) % ?)::text, 5, '0'), 'S' || lpad(((h + 7) % ?)::text, 5, '0')],
+            CASE WHEN h % 100 < 10 THEN 'senior' WHEN h % 100 < 14 THEN 'disability' ELSE '' END,
+            CASE WHEN h % 100 < 10 THEN 2 ELSE 1 END
+       FROM (SELECT id, identity_key, abs(hashtext(identity_key)) AS h FROM identities) x`,
+    [campaign.id, SITES, SITES, SITES],
+  );
+  await db.raw('ANALYZE');
+  const fresh = (await db('campaigns').where({ id: campaign.id }).first()) as Campaign;
+  await db.transaction((trx) => commitDraw(ctx, trx, fresh, now));
+  console.log(`setup (not timed): ${N} applications, ${SITES} sites x 3 slots in ${secs(t)} s`);
+
+  // The close: freeze the roster and publish its root (what the open->closed hook does).
+  t = performance.now();
+  await db.transaction(async (trx) => {
+    await trx('campaigns').where({ id: campaign.id }).update({ state: 'closed' });
+    await freezeDrawRoster(ctx, trx, fresh, now);
+  });
+  const freezeS = secs(t);
+  await db('draws').where({ campaign_id: campaign.id }).update({ beacon: 'drand quicknet round 1: bench' });
+
+  // The pure draw on the loaded roster.
+  const draw = (await findDraw(db, campaign.id))!;
+  const roster = await loadRoster(db, campaign.id);
+  t = performance.now();
+  const bundle = runDraw({
+    campaign: { id: campaign.id, title: campaign.title_ko },
+    rules: JSON.parse(draw.rules),
+    roster,
+    secret: fromHex(decryptText(secrets, draw.secret_enc, secretAad(campaign.id))),
+    beacon: 'drand quicknet round 1: bench',
+  });
+  const pureS = secs(t);
+  const expectedHash = bundle.results_hash;
+  const winners = bundle.results.filter((r) => r.outcome === 'won').length;
+  roster.length = 0;
+  bundle.results.length = 0;
+
+  // The draw with persistence (load, runDraw, persist all in one transaction).
+  t = performance.now();
+  const outcome = await drawCampaign(ctx, campaign.id);
+  const drawS = secs(t);
+  if (outcome?.results_hash !== expectedHash)
+    throw new Error('the persisted draw differs from the pure draw');
+  const peak = rss();
+
+  // Verification: stream the bundle to a file, then the standalone verifier in its own process.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-draw-'));
+  const file = path.join(dir, 'bundle.json');
+  t = performance.now();
+  const out = fs.createWriteStream(file);
+  const c2 = (await db('campaigns').where({ id: campaign.id }).first()) as Campaign;
+  for await (const piece of streamBundle(db, c2, (await findDraw(db, campaign.id))!)) {
+    if (!out.write(piece)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r) => out.end(r));
+  const streamS = secs(t);
+  const sizeMb = (fs.statSync(file).size / 1e6).toFixed(0);
+  t = performance.now();
+  const verdict = await new Promise<{ code: number | null; out: string; peak: string }>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--max-old-space-size=3000', '--import', 'tsx', 'scripts/verify.ts', file],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let text = '';
+    child.stdout.on('data', (d) => {
+      text += d;
+    });
+    child.on('exit', (code) => resolve({ code, out: text.trim().split('\n')[0] ?? '', peak: '' }));
+  });
+  const verifyS = secs(t);
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  console.log(
+    `winners ${winners} of ${N}; results_hash ${expectedHash.slice(0, 16)}…; verifier: ${verdict.out}`,
+  );
+  printTable([
+    { measure: 'close: freeze roster + Merkle levels', seconds: freezeS, target: '' },
+    { measure: 'pure draw (runDraw on the loaded roster)', seconds: pureS, target: '<= 5 s' },
+    { measure: 'draw: load + runDraw + persist (one transaction)', seconds: drawS, target: '' },
+    {
+      measure: 'end to end: freeze + draw + persist',
+      seconds: (Number(freezeS) + Number(drawS)).toFixed(2),
+      target: '<= 20 s',
+    },
+    { measure: `bundle streamed to a file (${sizeMb} MB)`, seconds: streamS, target: '' },
+    { measure: 'verification (npm run verify, fresh process)', seconds: verifyS, target: '<= 15 s' },
+    { measure: 'peak RSS of the service side (MiB)', seconds: peak, target: '< 1536' },
+  ]);
+  if (verdict.code !== 0) process.exitCode = 1;
+} finally {
+  await bench.close();
+}
