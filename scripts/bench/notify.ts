@@ -1,7 +1,10 @@
 // npm run bench -- notify [--messages 10000] [--rate 200] [--concurrency 32]
 // Pushes messages through the real queue (graphile-worker), the real send_message task and the real
 // twilio client to the local stand-in of the Messages API, first unthrottled, then at a set rate.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { migrateWorkerSchema } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
@@ -10,7 +13,7 @@ import { enqueueNotice } from '../../src/notify/enqueue.js';
 import { useRecipientKey } from '../../src/notify/recipient.js';
 import { twilioChannel } from '../../src/notify/twilioChannel.js';
 import { startNotifyWorker } from '../../src/notify/worker.js';
-import { STANDIN_SID, STANDIN_TOKEN, startTwilioStandIn } from '../../test/helpers/twilioStandIn.js';
+import { STANDIN_SID, STANDIN_TOKEN } from '../../test/helpers/twilioStandIn.js';
 import { benchDatabase, printTable } from './env.js';
 
 const { values } = parseArgs({
@@ -30,7 +33,16 @@ const POOL = Number(values.pool);
 const bench = await benchDatabase('notify', 10);
 await migrateWorkerSchema(bench.url);
 useRecipientKey(randomBytes(32));
-const standIn = await startTwilioStandIn();
+// The stand-in runs in a child process: a real provider does not share the worker's CPU.
+const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/twilioStandInProcess.ts'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const [line] = (await once(readline.createInterface({ input: child.stdout! }), 'line')) as [string];
+const standIn = JSON.parse(line) as { url: string; stats: string };
+async function acceptedSoFar(): Promise<Array<{ to: string; t: number }>> {
+  const res = (await (await fetch(standIn.stats)).json()) as { accepted: Array<[string, number]> };
+  return res.accepted.map(([to, t]) => ({ to, t }));
+}
 const logger = createLogger('warn');
 let batch = 0;
 
@@ -56,7 +68,7 @@ async function enqueueAll(label: string): Promise<number> {
 
 async function run(label: string, rate: number) {
   const enqueueRate = await enqueueAll(label);
-  const acceptedBefore = standIn.accepted.length;
+  const acceptedBefore = (await acceptedSoFar()).length;
   const worker = await startNotifyWorker({
     connectionString: bench.url,
     channels: {
@@ -87,8 +99,8 @@ async function run(label: string, rate: number) {
   }
   const elapsed = (performance.now() - started) / 1000;
   await worker.stop();
-  const accepted = standIn.accepted.slice(acceptedBefore);
-  const times = accepted.map((a) => a.dateCreated.getTime()).sort((a, b) => a - b);
+  const accepted = (await acceptedSoFar()).slice(acceptedBefore);
+  const times = accepted.map((a) => a.t).sort((a, b) => a - b);
   const span = ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000;
   // The busiest one-second window anywhere in the run: a rate limit must hold there too.
   let busiest = 0;
@@ -119,6 +131,6 @@ try {
   printTable(rows);
   console.log('\ntargets: >= 1,000/s unthrottled; the limited run within 5 % of its limit\n');
 } finally {
-  await standIn.close();
+  child.kill('SIGTERM');
   await bench.close();
 }

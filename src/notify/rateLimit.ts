@@ -12,7 +12,10 @@ export interface SendRateLimiter {
 /**
  * A fixed one-second window lets up to twice the rate through around a window's edge (measured: 313
  * in one second at a 200/s limit). Splitting the second into up to 10 equal windows, each allowing its
- * share, caps any one-second span at rate + rate/windows (220 at 200/s) and keeps the average exact.
+ * share, caps any one-second span at rate + rate/windows (220 at 200/s). The windows are slots of the
+ * wall clock (the key carries the slot number), so they follow each other without gaps: a window that
+ * starts at its first request instead lost the waiters' wake-up time every 100 ms (18 % under load).
+ * Instances' clocks must agree to well under a window (NTP does); skew lets a little more through.
  */
 export function windowsPerSecond(rate: number): number {
   return [10, 5, 4, 2].find((w) => rate >= w && rate % w === 0) ?? 1;
@@ -20,6 +23,7 @@ export function windowsPerSecond(rate: number): number {
 
 export function createSendRateLimiter(db: Knex, perSecond: Record<Channel, number>): SendRateLimiter {
   const limiters = new Map<Channel, RateLimiterPostgres>();
+  const slotMs = new Map<Channel, number>();
   for (const channel of ['sms', 'email'] as const) {
     const points = perSecond[channel];
     if (points <= 0) continue; // 0 means no limit
@@ -31,27 +35,30 @@ export function createSendRateLimiter(db: Knex, perSecond: Record<Channel, numbe
         storeType: 'knex',
         tableName: 'notify_rate_limits',
         tableCreated: true,
-        // fixed windows per channel; a window's start is set by whichever instance opens it
         keyPrefix: 'send',
         points: points / windows,
         duration: 1 / windows,
-        clearExpiredByTimeout: false,
+        // one row per slot; the library deletes rows an hour past expiry every five minutes
+        clearExpiredByTimeout: true,
       }),
     );
+    slotMs.set(channel, 1000 / windows);
   }
   return {
     async take(channel, signal) {
       const limiter = limiters.get(channel);
       if (!limiter) return;
+      const slot = slotMs.get(channel) as number;
       for (;;) {
         signal?.throwIfAborted();
+        const now = Date.now();
         try {
-          await limiter.consume(channel, 1);
+          await limiter.consume(`${channel}:${Math.floor(now / slot)}`, 1);
           return;
         } catch (res) {
           if (!(res instanceof RateLimiterRes)) throw res;
-          // wait for the next window, spread a little so that waiting workers do not all wake together
-          await new Promise((r) => setTimeout(r, res.msBeforeNext + Math.random() * 5));
+          // this slot is spent: try again as the next one begins (a hair later, so waiters spread)
+          await new Promise((r) => setTimeout(r, slot - (Date.now() % slot) + Math.random() * 2));
         }
       }
     },
