@@ -1,6 +1,6 @@
 export { type Allocation, allocate } from './allocate.js';
 export { compareUtf8, fromHex, isLowerHex, toHex, utf8 } from './bytes.js';
-export { type DrawInput, runDraw } from './draw.js';
+export { type DrawInput, type PhaseMark, runDraw, runDrawPhases } from './draw.js';
 export { bundleJson, entryJson, resultJson } from './encode.js';
 export { DrawInputError } from './errors.js';
 export { hmacSha256, md5, sha256 } from './hash.js';
@@ -19,5 +19,6 @@ export {
   describeDifference,
   type Verdict,
   verifyBundle,
+  verifyBundlePhases,
   verifyReceipt,
 } from './verify.js';

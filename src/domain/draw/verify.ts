@@ -1,10 +1,14 @@
 // DRAW-V1 section 6: the standalone verifier. Recomputes everything from the bundle alone and reports
 // the first failing check, with every differing result entry and field.
+
+import { allocate } from './allocate.js';
 import { fromHex, isLowerHex, toHex } from './bytes.js';
+import type { PhaseMark } from './draw.js';
 import { DrawInputError } from './errors.js';
 import { leafHash, leafHashes, merkleRoot, verifyInclusion } from './merkle.js';
+import { computeTickets, rankOrder } from './order.js';
 import type { Receipt } from './receipt.js';
-import { computeResults, resultsHash } from './results.js';
+import { buildResults, resultsHash } from './results.js';
 import { firstUnsorted } from './roster.js';
 import { deriveSeed, seedCommitment } from './seed.js';
 import { DRAW_VERSION, type Result, type RosterEntry, type Rules } from './types.js';
@@ -136,7 +140,13 @@ function compareResults(expected: readonly Result[], published: readonly unknown
 }
 
 export function verifyBundle(bundle: unknown): Verdict {
+  return verifyBundlePhases(bundle, () => {});
+}
+
+/** verifyBundle, calling mark after each phase (the domain reads no clock itself). */
+export function verifyBundlePhases(bundle: unknown, mark: PhaseMark): Verdict {
   const parsed = parse(bundle);
+  mark('validate');
   if (typeof parsed === 'string') return fail('format', parsed);
   const { rules, roster, b } = parsed;
   const secret = fromHex(b.secret as string);
@@ -145,6 +155,7 @@ export function verifyBundle(bundle: unknown): Verdict {
     return fail('commitment', 'SHA-256 of the secret is not the published seed_commitment');
   }
   const bad = firstUnsorted(roster);
+  mark('roster order');
   if (bad >= 0) {
     return fail(
       'roster_order',
@@ -152,7 +163,10 @@ export function verifyBundle(bundle: unknown): Verdict {
         `(${roster[bad - 1]!.public_id}): the roster must be sorted by utf8(public_id), without duplicates`,
     );
   }
-  const root = merkleRoot(leafHashes(roster));
+  const leaves = leafHashes(roster);
+  mark('leaf hashes');
+  const root = merkleRoot(leaves);
+  mark('merkle nodes');
   if (toHex(root) !== b.roster_root) {
     return fail('roster_root', `roster root published ${b.roster_root}, recomputed ${toHex(root)}`);
   }
@@ -163,14 +177,23 @@ export function verifyBundle(bundle: unknown): Verdict {
       `seed published ${b.seed}, recomputed ${toHex(seed)} from the secret, beacon and root`,
     );
   }
-  const expected = computeResults(rules, roster, seed);
+  const tickets = computeTickets(seed, roster);
+  mark('tickets');
+  const order = rankOrder(tickets);
+  mark('rank');
+  const alloc = allocate(rules, roster, order);
+  mark('allocate');
+  const expected = buildResults(rules, roster, tickets, order, alloc);
+  mark('results');
   const diffs = compareResults(expected, b.results as unknown[]);
+  mark('compare');
   if (diffs.length > 0) {
     const entries = new Set(diffs.map((d) => d.rank)).size;
     return fail('results', `results differ at ${entries} ${entries === 1 ? 'entry' : 'entries'}`, diffs);
   }
   // Published results equal the recomputed ones field for field, so their cjson bytes are equal too.
   const hash = resultsHash(expected);
+  mark('results hash');
   if (hash !== b.results_hash)
     return fail('results_hash', `results_hash published ${b.results_hash}, recomputed ${hash}`);
   return { ok: true };
