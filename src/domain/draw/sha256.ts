@@ -80,12 +80,14 @@ function finish(
   let off = 0;
   for (; off + 64 <= len; off += 64) compress(st, msg, off);
   const rest = len - off;
-  tail.fill(0);
-  tail.set(msg.subarray(off, len));
-  tail[rest] = 0x80;
   const blocks = rest + 9 <= 64 ? 1 : 2;
-  const bits = (prefixLen + len) * 8; // exact below 2^53
   const end = blocks * 64;
+  // Byte loops, not fill()/set(subarray()): a subarray is an object per hash (6.7M per 1M-entry draw);
+  // measured 1M 65-byte messages, 0.77-0.86 s against 0.93-1.02 s.
+  for (let i = 0; i < rest; i++) tail[i] = msg[off + i]!;
+  tail[rest] = 0x80;
+  for (let i = rest + 1; i < end - 8; i++) tail[i] = 0;
+  const bits = (prefixLen + len) * 8; // exact below 2^53
   const hi = Math.floor(bits / 0x100000000);
   tail[end - 8] = hi >>> 24;
   tail[end - 7] = hi >>> 16;
