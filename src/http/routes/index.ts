@@ -9,6 +9,7 @@ import { adminCampaignPageRoutes } from './campaigns/adminPages.js';
 import { campaignApiRoutes } from './campaigns/api.js';
 import { campaignPageRoutes } from './campaigns/pages.js';
 import { drawApiRoutes } from './draw/api.js';
+import { drawPageRoutes } from './draw/pages.js';
 import { healthRoutes } from './health.js';
 import { identityApiRoutes } from './identity/api.js';
 import { oidcPageRoutes } from './identity/oidcPages.js';
@@ -49,4 +50,5 @@ export const routeModules: RouteModule[] = [
   intakeRoutes,
   openApiRoutes,
   drawApiRoutes,
+  drawPageRoutes,
 ];

@@ -1,0 +1,96 @@
+// The public audit page (/campaigns/:id/audit, Korean first, ?lang=en) and the admin draw page with the
+// beacon form and the missing-beacon banner. The audit page works without JavaScript; with it, the bundle
+// and a receipt are verified in the browser by static/verify.js (built from src/domain/draw).
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { recordBeacon } from '../../../commands/recordBeacon.js';
+import { findCampaign } from '../../../db/repos/campaigns.js';
+import { findDraw } from '../../../db/repos/draws.js';
+import type { Campaign } from '../../../domain/campaign.js';
+import { DomainError } from '../../../domain/errors.js';
+import type { AppDeps } from '../../deps.js';
+import type { Lang, Translate } from '../../i18n.js';
+import type { StaffSession } from '../../middleware/staffAuth.js';
+import { requireStaffPage } from '../../middleware/staffPages.js';
+import { render } from '../../render.js';
+import { parse, parseId } from '../../validate.js';
+import { staffActor } from '../campaigns/api.js';
+import { beaconSchema, parsePublicId, publicCampaign } from './api.js';
+import { auditView, resultView } from './view.js';
+
+const PUBLIC_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+async function pageData(deps: AppDeps, ctx: Context, c: Campaign) {
+  const lang = ctx.state.lang as Lang;
+  const view = await auditView(deps.db, c);
+  return {
+    c,
+    title: lang === 'ko' ? c.title_ko : c.title_en,
+    view,
+    rulesJson: view.draw ? JSON.stringify(view.draw.rules, null, 1) : '',
+    zone: c.time_zone || 'Asia/Seoul',
+    date: (s: string | null) => (s ? new Date(s) : null),
+  };
+}
+
+export function drawPageRoutes(router: Router, deps: AppDeps): void {
+  router.get('/campaigns/:id/audit', async (ctx) => {
+    const c = await publicCampaign(deps, ctx.params.id);
+    const data = await pageData(deps, ctx, c);
+    const q = typeof ctx.query.public_id === 'string' ? ctx.query.public_id.trim() : '';
+    const lookup = q
+      ? {
+          public_id: q,
+          result: PUBLIC_ID.test(q) ? await resultView(deps.db, c.id, parsePublicId(q)) : undefined,
+        }
+      : undefined;
+    render(ctx, 'draw-audit', {
+      ...data,
+      pageTitle: `${(ctx.state.t as Translate)('draw.audit_title')} · ${data.title}`,
+      lookup,
+      scripts: ['verify.js'],
+    });
+  });
+
+  async function showAdmin(ctx: Context, c: Campaign, extra: Record<string, unknown> = {}, status = 200) {
+    const d = await findDraw(deps.db, c.id);
+    const now = deps.clock.now();
+    render(
+      ctx,
+      'admin-draw',
+      {
+        ...(await pageData(deps, ctx, c)),
+        beaconMissing: c.state === 'closed' && !d?.beacon && c.draw_at.getTime() <= now.getTime(),
+        canRecord: c.state === 'closed' && !d?.beacon && (ctx.state.staff as StaffSession).role === 'admin',
+        notice: ctx.query.saved ? (ctx.state.t as Translate)('draw.beacon_saved') : '',
+        error: '',
+        ...extra,
+      },
+      status,
+    );
+  }
+
+  router.get('/admin/campaigns/:id/draw', requireStaffPage('admin', 'auditor'), async (ctx) => {
+    const c = await findCampaign(deps.db, parseId(ctx.params.id));
+    if (!c) throw new DomainError('not_found', 'No such campaign');
+    await showAdmin(ctx, c);
+  });
+
+  router.post('/admin/campaigns/:id/draw/beacon', requireStaffPage('admin'), async (ctx) => {
+    const id = parseId(ctx.params.id);
+    try {
+      const { beacon } = parse(beaconSchema, ctx.request.body);
+      await recordBeacon({ db: deps.db, clock: deps.clock }, staffActor(ctx.state.staff), id, beacon);
+    } catch (err) {
+      const c = await findCampaign(deps.db, id);
+      if (!(err instanceof DomainError) || !c) throw err;
+      const t = ctx.state.t as Translate;
+      const message =
+        err.code === 'validation_failed' ? (err.fields?.beacon ?? err.message) : t(`errors.${err.code}`);
+      await showAdmin(ctx, c, { error: message }, err.code === 'validation_failed' ? 422 : 409);
+      return;
+    }
+    ctx.status = 303;
+    ctx.redirect(`/admin/campaigns/${id}/draw?saved=1`);
+  });
+}
