@@ -26,6 +26,7 @@ import { decryptText } from '../identity/crypto.js';
 import {
   loadPlaces,
   type NoticeEnv,
+  type PlaceInfo,
   prizeText,
   type Recipient,
   sendAwardNotice,
@@ -124,6 +125,7 @@ export async function expireUnclaimedAwards(ctx: AwardContext, batch = 100): Pro
   const now = ctx.clock.now();
   const sweep: ExpirySweep = { expired: 0, promoted: 0 };
   const campaigns = new Map<string, Campaign>();
+  const places = new Map<string, PlaceInfo>();
   for (;;) {
     const n = await ctx.db.transaction(async (trx) => {
       const due = await lockExpiredAwards(trx, now, batch);
@@ -133,7 +135,7 @@ export async function expireUnclaimedAwards(ctx: AwardContext, batch = 100): Pro
           c = (await trx('campaigns').where({ id: a.campaign_id }).first()) as Campaign;
           campaigns.set(c.id, c);
         }
-        await expireOne(ctx, trx, c, a, now, sweep);
+        await expireOne(ctx, trx, c, a, now, sweep, places);
       }
       return due.length;
     });
@@ -148,6 +150,7 @@ async function expireOne(
   a: AwardRow,
   now: Date,
   sweep: ExpirySweep,
+  placeCache: Map<string, PlaceInfo>,
 ) {
   const held = heldOf(a);
   await markExpired(trx, a, now);
@@ -205,7 +208,11 @@ async function expireOne(
   });
   const who = await recipientOf(trx, c.id, next.public_id);
   const lang = who.lang === 'en' ? 'en' : 'ko';
-  const places = await loadPlaces(trx, c.id);
+  let places = placeCache.get(c.id);
+  if (!places) {
+    places = await loadPlaces(trx, c.id);
+    placeCache.set(c.id, places);
+  }
   await sendAwardNotice(
     ctx,
     trx,
