@@ -1,5 +1,6 @@
 // Heartbeats of notification workers, and handing back the jobs of those that stopped beating.
 import type { Knex } from 'knex';
+import { SEND_TASK } from './messages.js';
 
 export async function beatHeart(db: Knex, poolId: string, host: string, pid: number): Promise<void> {
   await db.raw(
@@ -14,7 +15,7 @@ export async function forgetWorker(db: Knex, poolId: string): Promise<void> {
 }
 
 /**
- * Unlocks jobs locked longer than deadAfterMs by a pool with no heartbeat as recent: such a worker was
+ * Unlocks send_message jobs locked longer than deadAfterMs by a pool with no heartbeat as recent: such a worker was
  * killed without releasing them. Returns the pool ids that were unlocked.
  */
 export async function unlockJobsOfDeadWorkers(db: Knex, deadAfterMs: number): Promise<string[]> {
@@ -23,10 +24,12 @@ export async function unlockJobsOfDeadWorkers(db: Knex, deadAfterMs: number): Pr
     `SELECT DISTINCT j.locked_by
        FROM graphile_worker.jobs j
       WHERE j.locked_by IS NOT NULL
+        -- only our own task: other runners (the draw's fan-out) keep no heartbeat here and must not be touched
+        AND j.task_identifier = ?
         AND j.locked_at < now() - make_interval(secs => ?)
         AND NOT EXISTS (SELECT 1 FROM notify_workers w
                          WHERE w.pool_id = j.locked_by AND w.heartbeat_at > now() - make_interval(secs => ?))`,
-    [secs, secs],
+    [SEND_TASK, secs, secs],
   );
   const dead = rows.map((r) => r.locked_by);
   if (dead.length) await db.raw('SELECT graphile_worker.force_unlock_workers(?::text[])', [dead]);
