@@ -1,6 +1,7 @@
 // DRAW-V1 section 4: each entry's ticket (its smallest HMAC-SHA256 over "public_id:k") and the rank order.
 import { compareRange } from './bytes.js';
 import { KeyedHmacSha256 } from './sha256.js';
+import { sortIndicesByKey } from './sortIndices.js';
 import type { RosterEntry } from './types.js';
 
 const encoder = new TextEncoder();
@@ -42,8 +43,7 @@ export function ticketOf(seed: Uint8Array, entry: Pick<RosterEntry, 'public_id' 
 /**
  * Roster indices in rank order: ticket ascending as a 256-bit big-endian number, ties by utf8(public_id).
  * The roster is sorted bytewise by utf8(public_id) and unique, so that tie-break is the index order.
- * Sorting compares the first 8 bytes as two u32 first and falls back to the other 24 only on equal
- * prefixes. Measured, 1,000,000 keys: about 0.35 s, where Buffer.compare on whole keys took 6-8 s.
+ * The first 8 bytes are the numeric sort key (sortIndices.ts); the other 24 are compared only on ties.
  */
 export function rankOrder(tickets: Uint8Array): Uint32Array {
   const n = tickets.length / 32;
@@ -55,14 +55,9 @@ export function rankOrder(tickets: Uint8Array): Uint32Array {
     lo[i] =
       ((tickets[o + 4]! << 24) | (tickets[o + 5]! << 16) | (tickets[o + 6]! << 8) | tickets[o + 7]!) >>> 0;
   }
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort(
-    (a, b) =>
-      hi[a]! - hi[b]! ||
-      lo[a]! - lo[b]! ||
-      compareRange(tickets, 32 * a + 8, tickets, 32 * b + 8, 24) ||
-      a - b,
+  return sortIndicesByKey(
+    hi,
+    lo,
+    (a, b) => compareRange(tickets, 32 * a + 8, tickets, 32 * b + 8, 24) || a - b,
   );
-  return order;
 }
