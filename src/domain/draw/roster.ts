@@ -41,7 +41,7 @@ function unitsKey(s: string, at: number, hi: Uint32Array, lo: Uint32Array, i: nu
   let key = 0;
   let clamped = false;
   for (let k = 0; k < 8; k++) {
-    const u = clamped ? 0 : s.charCodeAt(at + k) || 0;
+    const u: number = clamped ? 0 : s.charCodeAt(at + k) || 0;
     clamped ||= u > 254;
     key = key * 256 + (clamped && u !== 0 ? 255 : u);
     if (k === 3) {

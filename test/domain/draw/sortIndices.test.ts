@@ -17,7 +17,7 @@ const tickets = fc
   )
   .map((ts) => {
     const out = new Uint8Array(32 * ts.length);
-    ts.forEach((t, i) => out.set(t, 32 * i));
+    for (const [i, t] of ts.entries()) out.set(t, 32 * i);
     return out;
   });
 
