@@ -20,29 +20,33 @@ export async function freezeRoster(trx: Trx, campaignId: string): Promise<number
 }
 
 /**
- * The frozen roster in leaf order. Site ids cannot contain a comma (sites_id_format), so preferences travel
- * as one string: parsing a text[] per row in node-pg was the slowest part of loading a million entries.
+ * The frozen roster in leaf order, read in keyset pages so that a million rows never exist twice in memory
+ * (node-pg row objects plus entries). Site ids cannot contain a comma (sites_id_format), so preferences
+ * travel as one string: parsing a text[] per row in node-pg was the slowest part of loading the roster.
  */
-export async function loadRoster(db: Db | Trx, campaignId: string): Promise<RosterEntry[]> {
-  const { rows } = await db.raw<{
-    rows: Array<{ p: string; g: string; w: number; r: number; s: string }>;
-  }>(
-    `SELECT public_id AS p, group_name AS g, weight AS w, request AS r, array_to_string(preferences, ',') AS s
-       FROM roster_entries WHERE campaign_id = ? ORDER BY idx`,
-    [campaignId],
-  );
-  const out = new Array<RosterEntry>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    out[i] = {
-      public_id: row.p,
-      group: row.g,
-      weight: row.w,
-      request: Number(row.r),
-      preferences: row.s === '' ? [] : row.s.split(','),
-    };
+export async function loadRoster(db: Db | Trx, campaignId: string, page = 100_000): Promise<RosterEntry[]> {
+  const out: RosterEntry[] = [];
+  for (let after = -1; ; ) {
+    const { rows } = await db.raw<{
+      rows: Array<{ i: number; p: string; g: string; w: number; r: number; s: string }>;
+    }>(
+      `SELECT idx AS i, public_id AS p, group_name AS g, weight AS w, request AS r,
+              array_to_string(preferences, ',') AS s
+         FROM roster_entries WHERE campaign_id = ? AND idx > ? ORDER BY idx LIMIT ?`,
+      [campaignId, after, page],
+    );
+    for (const row of rows) {
+      out.push({
+        public_id: row.p,
+        group: row.g,
+        weight: row.w,
+        request: Number(row.r),
+        preferences: row.s === '' ? [] : row.s.split(','),
+      });
+    }
+    if (rows.length < page) return out;
+    after = rows[rows.length - 1]!.i;
   }
-  return out;
 }
 
 export interface FrozenEntry {
