@@ -10,7 +10,8 @@ import { secretAad } from '../../src/commands/drawHooks.js';
 import { loadRoster } from '../../src/db/repos/roster.js';
 import { fromHex, runDraw } from '../../src/domain/draw/index.js';
 import { decryptText } from '../../src/identity/crypto.js';
-import { createBeaconFetcher } from '../../src/jobs/draw.js';
+import { createBeaconFetcher, startDrawWorker } from '../../src/jobs/draw.js';
+import { createLogger } from '../../src/logger.js';
 import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import {
   addApplications,
@@ -138,6 +139,30 @@ test.serial('the reconciler fetches the beacon from BEACON_URL (a local stand-in
     t.is(d.beacon_recorded_by, 'system:beacon');
     t.is((await app.db('campaigns').where({ id: s.campaignId }).first()).state, 'drawn');
     t.is(d.results_hash, await expectedHash(s, d.beacon));
+
+    // The draw's one fan-out job, run by the real graphile-worker task: every result notice, once.
+    const worker = await startDrawWorker(
+      app.database.url,
+      { db: app.db, clock: app.clock, secrets: TEST_SECRETS, publicUrl: 'http://127.0.0.1' },
+      createLogger('silent'),
+    );
+    try {
+      const size = d.roster_size as number;
+      for (let i = 0; i < 200; i++) {
+        const row = await app.db('draws').where({ campaign_id: s.campaignId }).first();
+        if (row.notified_through_rank === size) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await worker.stop();
+    }
+    const notices = await app
+      .db('messages')
+      .where({ campaign_id: s.campaignId })
+      .whereLike('dedupe_key', 'result:%');
+    t.is(notices.length, d.roster_size);
+    const won = notices.find((m) => m.kind === 'result_won');
+    t.truthy(won, 'winners are told');
   } finally {
     server.close();
   }
