@@ -8,6 +8,48 @@ import { putResult, resultChars, roomFor } from './jsonBytes.js';
 import { computeTickets, rankOrder } from './order.js';
 import type { Result, RosterEntry, Rules } from './types.js';
 
+/**
+ * Calls visit with each result in rank order. The object passed is reused from call to call (verify
+ * compares 1,000,000 results without keeping them: 1M objects fewer to allocate and collect).
+ */
+export function eachResult(
+  rules: Rules,
+  roster: readonly RosterEntry[],
+  tickets: Uint8Array,
+  order: ArrayLike<number>,
+  alloc: Allocation,
+  visit: (r: Result) => void,
+): void {
+  const hex = toHexRecords(tickets, 32);
+  const r: Result = {
+    rank: 0,
+    public_id: '',
+    ticket: '',
+    outcome: 'waitlisted',
+    amount: 0,
+    site: '',
+    slot: '',
+    waitlist: 0,
+  };
+  let waitlist = 0;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    const amount = alloc.amount[i]!;
+    const s = alloc.site[i]!;
+    const site = s >= 0 ? rules.sites[s]! : undefined;
+    r.rank = k + 1;
+    r.public_id = roster[i]!.public_id;
+    r.ticket = hex[i]!;
+    r.outcome = amount > 0 ? 'won' : 'waitlisted';
+    r.amount = amount;
+    r.site = site?.id ?? '';
+    r.slot = site?.slots[alloc.slot[i]!]?.id ?? '';
+    r.waitlist = amount > 0 ? 0 : ++waitlist;
+    visit(r);
+  }
+}
+
+/** The results list of section 6, in rank order. */
 export function buildResults(
   rules: Rules,
   roster: readonly RosterEntry[],
@@ -16,24 +58,10 @@ export function buildResults(
   alloc: Allocation,
 ): Result[] {
   const results = new Array<Result>(order.length);
-  const hex = toHexRecords(tickets, 32);
-  let waitlist = 0;
-  for (let r = 0; r < order.length; r++) {
-    const i = order[r]!;
-    const amount = alloc.amount[i]!;
-    const s = alloc.site[i]!;
-    const site = s >= 0 ? rules.sites[s]! : undefined;
-    results[r] = {
-      rank: r + 1,
-      public_id: roster[i]!.public_id,
-      ticket: hex[i]!,
-      outcome: amount > 0 ? 'won' : 'waitlisted',
-      amount,
-      site: site?.id ?? '',
-      slot: site?.slots[alloc.slot[i]!]?.id ?? '',
-      waitlist: amount > 0 ? 0 : ++waitlist,
-    };
-  }
+  let k = 0;
+  eachResult(rules, roster, tickets, order, alloc, (r) => {
+    results[k++] = { ...r };
+  });
   return results;
 }
 

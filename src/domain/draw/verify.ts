@@ -8,7 +8,7 @@ import { DrawInputError } from './errors.js';
 import { leafHash, leafHashes, merkleRoot, verifyInclusion } from './merkle.js';
 import { computeTickets, rankOrder } from './order.js';
 import type { Receipt } from './receipt.js';
-import { buildResults, resultsHash } from './results.js';
+import { eachResult, resultsHash } from './results.js';
 import { firstUnsorted } from './roster.js';
 import { deriveSeed, seedCommitment } from './seed.js';
 import { DRAW_VERSION, type Result, type RosterEntry, type Rules } from './types.js';
@@ -110,30 +110,43 @@ export function describeDifference(d: Difference): string {
   return `${who}: ${d.field} published ${show(d.actual)}, recomputed ${show(d.expected)}`;
 }
 
-function compareResults(expected: readonly Result[], published: readonly unknown[]): Difference[] {
+const KNOWN_KEYS: ReadonlySet<string> = new Set(RESULT_KEYS);
+
+/** The common case, without allocating: no own key outside RESULT_KEYS and every field equal. */
+function sameResult(e: Result, p: unknown): boolean {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return false;
+  const po = p as Record<string, unknown>;
+  for (const k in po) if (Object.hasOwn(po, k) && !KNOWN_KEYS.has(k)) return false;
+  return (
+    po.rank === e.rank &&
+    po.public_id === e.public_id &&
+    po.ticket === e.ticket &&
+    po.outcome === e.outcome &&
+    po.amount === e.amount &&
+    po.site === e.site &&
+    po.slot === e.slot &&
+    po.waitlist === e.waitlist
+  );
+}
+
+/** Every difference between recomputed result e (or none) and published p (or none), at rank i + 1. */
+function differences(e: Result | undefined, p: unknown, i: number): Difference[] {
+  if (e === undefined || p === undefined) {
+    const pid = e?.public_id ?? (p as { public_id?: unknown } | null)?.public_id;
+    return [{ rank: i + 1, public_id: String(pid), field: 'entry', expected: e && { ...e }, actual: p }];
+  }
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) {
+    return [{ rank: i + 1, public_id: e.public_id, field: 'entry', expected: { ...e }, actual: p }];
+  }
   const diffs: Difference[] = [];
-  const n = Math.max(expected.length, published.length);
-  for (let i = 0; i < n; i++) {
-    const e = expected[i];
-    const p = published[i];
-    if (e === undefined || p === undefined) {
-      const pid = e?.public_id ?? (p as { public_id?: unknown } | null)?.public_id;
-      diffs.push({ rank: i + 1, public_id: String(pid), field: 'entry', expected: e, actual: p });
-      continue;
-    }
-    if (typeof p !== 'object' || p === null || Array.isArray(p)) {
-      diffs.push({ rank: i + 1, public_id: e.public_id, field: 'entry', expected: e, actual: p });
-      continue;
-    }
-    const po = p as Record<string, unknown>;
-    for (const k of RESULT_KEYS) {
-      if (po[k] !== e[k])
-        diffs.push({ rank: i + 1, public_id: e.public_id, field: k, expected: e[k], actual: po[k] });
-    }
-    for (const k of Object.keys(po)) {
-      if (!(RESULT_KEYS as readonly string[]).includes(k)) {
-        diffs.push({ rank: i + 1, public_id: e.public_id, field: k, expected: undefined, actual: po[k] });
-      }
+  const po = p as Record<string, unknown>;
+  for (const k of RESULT_KEYS) {
+    if (po[k] !== e[k])
+      diffs.push({ rank: i + 1, public_id: e.public_id, field: k, expected: e[k], actual: po[k] });
+  }
+  for (const k of Object.keys(po)) {
+    if (!KNOWN_KEYS.has(k)) {
+      diffs.push({ rank: i + 1, public_id: e.public_id, field: k, expected: undefined, actual: po[k] });
     }
   }
   return diffs;
@@ -183,16 +196,23 @@ export function verifyBundlePhases(bundle: unknown, mark: PhaseMark): Verdict {
   mark('rank');
   const alloc = allocate(rules, roster, order);
   mark('allocate');
-  const expected = buildResults(rules, roster, tickets, order, alloc);
-  mark('results');
-  const diffs = compareResults(expected, b.results as unknown[]);
-  mark('compare');
+  // Compared while recomputed, one reused object at a time: the recomputed list is never built.
+  const published = b.results as unknown[];
+  const diffs: Difference[] = [];
+  let k = 0;
+  eachResult(rules, roster, tickets, order, alloc, (e) => {
+    if (!sameResult(e, published[k])) diffs.push(...differences(e, published[k], k));
+    k++;
+  });
+  for (; k < published.length; k++) diffs.push(...differences(undefined, published[k], k));
+  mark('results + compare');
   if (diffs.length > 0) {
     const entries = new Set(diffs.map((d) => d.rank)).size;
     return fail('results', `results differ at ${entries} ${entries === 1 ? 'entry' : 'entries'}`, diffs);
   }
-  // Published results equal the recomputed ones field for field, so their cjson bytes are equal too.
-  const hash = resultsHash(expected);
+  // Published results equal the recomputed ones field for field and have no other fields, so their
+  // cjson bytes are the recomputed ones: hash them.
+  const hash = resultsHash(published as Result[]);
   mark('results hash');
   if (hash !== b.results_hash)
     return fail('results_hash', `results_hash published ${b.results_hash}, recomputed ${hash}`);
