@@ -74,7 +74,7 @@ browserTest('the audit page verifies the bundle and a receipt in the browser, Ko
   await page.waitForSelector('#verify-bundle-result[data-result="match"]', { timeout: 20_000 });
   t.regex(await page.locator('#verify-bundle-result').innerText(), /일치/);
 
-  const pid = publicIds.find((p, i) => i % 50 !== 49)!; // an active application
+  const pid = publicIds.find((_p, i) => i % 50 !== 49)!; // an active application
   await page.fill('#receipt-public-id', pid);
   await page.click('#verify-receipt button');
   await page.waitForSelector('#verify-receipt-result[data-result="match"]', { timeout: 10_000 });
