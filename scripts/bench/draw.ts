@@ -54,6 +54,27 @@ const secs = (t: number) => ((performance.now() - t) / 1000).toFixed(2);
 // CPU seconds of this process (client side only; PostgreSQL's own work is not in it). On a shared machine
 // wall time grows with everyone else's load, CPU time much less: both are printed.
 const cpu0 = () => process.cpuUsage();
+/** Phase breakdown: wall and client CPU since the previous mark. */
+function phases(label: string) {
+  let w = performance.now();
+  let c = process.cpuUsage();
+  const rows: Array<Record<string, string>> = [];
+  return {
+    mark(phase: string) {
+      const d = process.cpuUsage(c);
+      rows.push({
+        phase: `${label}: ${phase}`,
+        wall_s: ((performance.now() - w) / 1000).toFixed(2),
+        client_cpu_s: ((d.user + d.system) / 1e6).toFixed(2),
+      });
+      w = performance.now();
+      c = process.cpuUsage();
+    },
+    rows,
+  };
+}
+const freezePhases = phases('close');
+const drawPhases = phases('draw');
 const cpuSecs = (c: NodeJS.CpuUsage) => {
   const d = process.cpuUsage(c);
   return ((d.user + d.system) / 1e6).toFixed(2);
@@ -129,7 +150,7 @@ try {
   let c0 = cpu0();
   await db.transaction(async (trx) => {
     await trx('campaigns').where({ id: campaign.id }).update({ state: 'closed' });
-    await freezeDrawRoster(ctx, trx, fresh, now);
+    await freezeDrawRoster(ctx, trx, fresh, now, freezePhases.mark);
   });
   const freezeS = secs(t);
   const freezeCpu = cpuSecs(c0);
@@ -157,7 +178,7 @@ try {
   // The draw with persistence (load, runDraw, persist all in one transaction).
   t = performance.now();
   c0 = cpu0();
-  const outcome = await drawCampaign(ctx, campaign.id);
+  const outcome = await drawCampaign(ctx, campaign.id, { mark: drawPhases.mark });
   const drawS = secs(t);
   const drawCpu = cpuSecs(c0);
   if (outcome?.results_hash !== expectedHash)
@@ -253,6 +274,7 @@ try {
     { measure: 'peak RSS, service side (MiB)', wall_s: peak, client_cpu_s: '', target: '< 1536' },
     { measure: 'peak RSS, verifier process (MiB)', wall_s: verdict.peak, client_cpu_s: '', target: '' },
   ]);
+  printTable([...freezePhases.rows, ...drawPhases.rows]);
   if (verdict.code !== 0) process.exitCode = 1;
 } finally {
   await bench.close();

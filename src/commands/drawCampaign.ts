@@ -27,6 +27,8 @@ export interface DrawOutcome {
 export interface DrawOptions {
   /** called after everything is written, before the commit (tests kill or abort the process here) */
   beforeCommit?: () => Promise<void>;
+  /** called at the end of each phase (the benchmark's breakdown) */
+  mark?: (phase: string) => void;
 }
 
 const HOUR = 3600_000;
@@ -55,19 +57,23 @@ export async function drawCampaign(
     if (!draw?.beacon || !draw.roster_root) return undefined;
     const now = ctx.clock.now();
     const secret = fromHex(decryptText(ctx.secrets, draw.secret_enc, secretAad(campaignId)));
+    const roster = await loadRoster(trx, campaignId);
+    opts.mark?.('load roster');
     const bundle = runDraw({
       campaign: { id: c.id, title: c.title_ko },
       rules: JSON.parse(draw.rules),
-      roster: await loadRoster(trx, campaignId),
+      roster,
       secret,
       beacon: draw.beacon,
     });
+    opts.mark?.('runDraw');
     if (bundle.roster_root !== draw.roster_root) {
       throw new Error(
         `campaign ${c.id}: the roster root changed since the close (${draw.roster_root} -> ${bundle.roster_root})`,
       );
     }
     await insertAwards(trx, c.id, bundle.results, claimDeadline(c, now));
+    opts.mark?.('insert awards');
     const claimKey = ctx.random.bytes(32);
     await setDrawOutcome(trx, c.id, {
       secret: bundle.secret,
@@ -106,6 +112,7 @@ export async function drawCampaign(
     // One job, not a million notices: the job sends them in batches after the commit.
     await enqueueResultFanout(trx, c.id);
     await opts.beforeCommit?.();
+    opts.mark?.('outcome, audit, job');
     return outcome;
   });
 }

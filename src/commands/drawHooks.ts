@@ -52,7 +52,13 @@ export async function commitDraw(ctx: DrawContext, trx: Trx, c: Campaign, now: D
   });
 }
 
-export async function freezeDrawRoster(ctx: DrawContext, trx: Trx, c: Campaign, now: Date): Promise<void> {
+export async function freezeDrawRoster(
+  ctx: DrawContext,
+  trx: Trx,
+  c: Campaign,
+  now: Date,
+  mark?: (phase: string) => void,
+): Promise<void> {
   let draw = await findDraw(trx, c.id);
   if (!draw) {
     // Opened before the draw was wired in: commit now. Still before the beacon exists, but say so in the log.
@@ -62,14 +68,19 @@ export async function freezeDrawRoster(ctx: DrawContext, trx: Trx, c: Campaign, 
   }
   if (!draw || draw.roster_root) return;
   await freezeRoster(trx, c.id);
+  mark?.('snapshot (INSERT ... SELECT)');
   const rules = validateRules(JSON.parse(draw.rules));
   // Validation here, at the close, means a roster the draw would refuse is found now, not at draw time.
-  const roster = validateRoster(await loadRoster(trx, c.id), rules, { unique: false });
+  const loaded = await loadRoster(trx, c.id);
+  mark?.('load roster');
+  const roster = validateRoster(loaded, rules, { unique: false });
   // COLLATE "C" orders UTF-8 bytes as draw-v1 does; checked, since the leaf index is the published position.
   const bad = firstUnsorted(roster);
   if (bad >= 0) throw new Error(`roster entry ${bad} of campaign ${c.id} is out of bytewise order`);
   const tree = new MerkleTree(leafHashes(roster));
+  mark?.('validate, leaf hashes, tree');
   await saveTreeLevels(trx, c.id, tree.levels);
+  mark?.('store tree levels');
   const root = toHex(tree.root);
   await setRosterRoot(trx, c.id, root, roster.length, now);
   await appendAudit(trx, {
