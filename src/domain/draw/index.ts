@@ -1,3 +1,10 @@
+// draw-v1, pure (no I/O, clock or randomness). Entry points:
+// - runDraw(input) -> Bundle and verifyBundle(bundle) -> Verdict: the reference, single-threaded.
+// - runDrawPhases / verifyBundlePhases: the same, calling mark(phase) after each phase (the benchmark's
+//   clock); results are byte-identical.
+// Fast path for a service: pass the roster already sorted by utf8(public_id) (e.g. ORDER BY public_id
+// COLLATE "C") and as plain objects of exactly the five fields with printable-ASCII strings: then
+// validation copies nothing, sortRoster only checks the order, and entries are hashed as bytes directly.
 export { type Allocation, allocate } from './allocate.js';
 export { compareUtf8, fromHex, isLowerHex, toHex, utf8 } from './bytes.js';
 export { type DrawInput, type PhaseMark, runDraw, runDrawPhases } from './draw.js';
