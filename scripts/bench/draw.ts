@@ -60,6 +60,10 @@ function phases(label: string) {
   let c = process.cpuUsage();
   const rows: Array<Record<string, string>> = [];
   return {
+    start() {
+      w = performance.now();
+      c = process.cpuUsage();
+    },
     mark(phase: string) {
       const d = process.cpuUsage(c);
       rows.push({
@@ -148,6 +152,7 @@ try {
   // The close: freeze the roster and publish its root (what the open->closed hook does).
   t = performance.now();
   let c0 = cpu0();
+  freezePhases.start();
   await db.transaction(async (trx) => {
     await trx('campaigns').where({ id: campaign.id }).update({ state: 'closed' });
     await freezeDrawRoster(ctx, trx, fresh, now, freezePhases.mark);
@@ -178,6 +183,7 @@ try {
   // The draw with persistence (load, runDraw, persist all in one transaction).
   t = performance.now();
   c0 = cpu0();
+  drawPhases.start();
   const outcome = await drawCampaign(ctx, campaign.id, { mark: drawPhases.mark });
   const drawS = secs(t);
   const drawCpu = cpuSecs(c0);
