@@ -177,7 +177,9 @@ try {
   const pureCpu = cpuSecs(c0);
   const expectedHash = bundle.results_hash;
   const winners = bundle.results.filter((r) => r.outcome === 'won').length;
+  // Let the pure run's roster and results go before the persisted draw loads its own.
   roster.length = 0;
+  bundle.roster.length = 0;
   bundle.results.length = 0;
 
   // The draw with persistence (load, runDraw, persist all in one transaction).
