@@ -14,16 +14,21 @@ export interface DrawPass {
 }
 
 const lastWarned = new Map<string, number>();
+const lastFetched = new Map<string, number>();
+const FETCH_EVERY_MS = 10_000;
 
 export async function drawDueCampaigns(ctx: DrawContext): Promise<DrawPass> {
   const now = ctx.clock.now();
   const pass: DrawPass = { drawn: [], waitingForBeacon: [] };
   for (const due of await listDueDraws(ctx.db, now)) {
     let beacon = due.beacon;
-    if (!beacon && ctx.fetchBeacon) {
+    // At most one fetch per campaign every 10 s per instance: the reconciler passes every second.
+    const lastFetch = lastFetched.get(due.id) ?? Number.NEGATIVE_INFINITY;
+    if (!beacon && ctx.fetchBeacon && now.getTime() - lastFetch >= FETCH_EVERY_MS) {
+      lastFetched.set(due.id, now.getTime());
       const c = await ctx.db('campaigns').where({ id: due.id }).first('id', 'closes_at');
       const fetched = await ctx.fetchBeacon(c).catch((err) => {
-        ctx.logger?.warn({ err, campaign: due.id }, 'fetching the beacon failed; retrying on the next pass');
+        ctx.logger?.warn({ err, campaign: due.id }, 'fetching the beacon failed; retrying in 10 s');
         return undefined;
       });
       if (fetched) {
@@ -62,6 +67,7 @@ export async function drawDueCampaigns(ctx: DrawContext): Promise<DrawPass> {
     }
     ctx.metrics?.beaconMissing?.set({ campaign: due.id }, 0);
     lastWarned.delete(due.id);
+    lastFetched.delete(due.id);
     const outcome = await drawCampaign(ctx, due.id);
     if (outcome) {
       pass.drawn.push(outcome);
