@@ -68,7 +68,10 @@ export async function freezeDrawRoster(
   }
   if (!draw || draw.roster_root) return;
   await freezeRoster(trx, c.id);
-  mark?.('snapshot (INSERT ... SELECT)');
+  // Fresh statistics for the rows just written: without them the planner may scan a million rows per
+  // keyset page of the bundle or per receipt lookup (autovacuum's analyze comes later, if at all in time).
+  await trx.raw('ANALYZE roster_entries');
+  mark?.('snapshot (INSERT ... SELECT, ANALYZE)');
   const rules = validateRules(JSON.parse(draw.rules));
   // Validation here, at the close, means a roster the draw would refuse is found now, not at draw time.
   const loaded = await loadRoster(trx, c.id);
