@@ -7,9 +7,18 @@
 // The window left: a crash after the provider accepted and before step 4's write, on a channel that
 // cannot be asked (SMTP), sends that message again on restart (with the same Message-ID).
 import type { Knex } from 'knex';
-import { claimForSending, markFailed, markSent, scheduleRetry } from '../db/repos/messages.js';
+import {
+  type ClaimedMessage,
+  claimForSending,
+  claimManyForSending,
+  markFailed,
+  markManySent,
+  markSent,
+  scheduleRetry,
+} from '../db/repos/messages.js';
 import type { Logger } from '../logger.js';
 import { type BackoffPolicy, retryDelayMs } from './backoff.js';
+import { createBatcher } from './batch.js';
 import { type ChannelAdapter, type OutgoingMessage, PermanentError, TemporaryError } from './channel.js';
 import type { Channel } from './notice.js';
 import type { SendRateLimiter } from './rateLimit.js';
@@ -23,7 +32,49 @@ export interface SendDeps {
   maxAttempts: number;
   backoff: BackoffPolicy;
   random?: () => number;
+  /** how steps 2 and 4 reach the database; one statement per message unless given (see batchedStore) */
+  store?: SendStore;
 }
+
+export interface SendStore {
+  claim(id: string, provider: string): Promise<ClaimedMessage | undefined>;
+  markSent(id: string, provider: string, providerId: string): Promise<void>;
+}
+
+/**
+ * Steps 2 and 4 of concurrent sends gathered into one statement each (claimManyForSending, markManySent).
+ * Each send still waits for its own row to be committed before it calls the provider or finishes its job.
+ */
+export function batchedStore(db: Knex, opts = { maxBatch: 100, maxInFlight: 2 }): SendStore {
+  const claims = new Map<string, ReturnType<typeof createBatcher<string, ClaimedMessage | undefined>>>();
+  const sents = new Map<string, ReturnType<typeof createBatcher<{ id: string; providerId: string }, void>>>();
+  return {
+    claim(id, provider) {
+      let b = claims.get(provider);
+      if (!b) {
+        b = createBatcher((ids: string[]) => claimManyForSending(db, ids, provider), opts);
+        claims.set(provider, b);
+      }
+      return b.run(id);
+    },
+    markSent(id, provider, providerId) {
+      let b = sents.get(provider);
+      if (!b) {
+        b = createBatcher(async (items: Array<{ id: string; providerId: string }>) => {
+          await markManySent(db, provider, items);
+          return items.map(() => undefined);
+        }, opts);
+        sents.set(provider, b);
+      }
+      return b.run({ id, providerId });
+    },
+  };
+}
+
+const directStore = (db: Knex): SendStore => ({
+  claim: (id, provider) => claimForSending(db, id, provider),
+  markSent: (id, provider, providerId) => markSent(db, id, provider, providerId),
+});
 
 export type SendOutcome = 'sent' | 'adopted' | 'retry' | 'failed' | 'skipped';
 
@@ -35,7 +86,8 @@ export async function sendMessage(
 ): Promise<SendOutcome> {
   const adapter = deps.channels[channel];
   await deps.limiter.take(channel, signal);
-  const claimed = await claimForSending(deps.db, id, adapter.provider);
+  const store = deps.store ?? directStore(deps.db);
+  const claimed = await store.claim(id, adapter.provider);
   if (!claimed) return 'skipped';
   const log = deps.logger.child({ message_id: id, channel, attempt: claimed.attempts });
   if (!claimed.to_enc) {
@@ -55,7 +107,7 @@ export async function sendMessage(
     if (claimed.in_doubt_since && adapter.findAccepted) {
       const found = await adapter.findAccepted(message, claimed.in_doubt_since);
       if (found) {
-        await markSent(deps.db, id, adapter.provider, found.providerId);
+        await store.markSent(id, adapter.provider, found.providerId);
         log.warn(
           { provider_id: found.providerId },
           'an interrupted send had reached the provider; recorded it, not sent again',
@@ -64,7 +116,7 @@ export async function sendMessage(
       }
     }
     const result = await adapter.send(message);
-    await markSent(deps.db, id, adapter.provider, result.providerId);
+    await store.markSent(id, adapter.provider, result.providerId);
     log.debug({ provider_id: result.providerId }, 'message sent');
     return 'sent';
   } catch (err) {

@@ -51,8 +51,20 @@ export async function claimForSending(
   id: string,
   provider: string,
 ): Promise<ClaimedMessage | undefined> {
+  return (await claimManyForSending(db, [id], provider))[0];
+}
+
+/**
+ * claimForSending for many messages in one statement; the answer is in the order of `ids` (undefined
+ * where there is nothing to send). Rows are locked in id order so that concurrent claims cannot deadlock.
+ */
+export async function claimManyForSending(
+  db: Knex,
+  ids: readonly string[],
+  provider: string,
+): Promise<Array<ClaimedMessage | undefined>> {
   const { rows } = await db.raw<{ rows: ClaimedMessage[] }>(
-    `WITH prev AS (SELECT id, status, sending_at FROM messages WHERE id = ? FOR UPDATE)
+    `WITH prev AS (SELECT id, status, sending_at FROM messages WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE)
      UPDATE messages m
         SET status = 'sending', attempts = m.attempts + 1, sending_at = now(), updated_at = now(), provider = ?,
             -- still 'sending' here means the attempt that marked it never came back
@@ -60,9 +72,10 @@ export async function claimForSending(
        FROM prev
       WHERE m.id = prev.id AND prev.status IN ('queued', 'sending')
      RETURNING m.id, m.channel, m.to_enc, m.subject, m.body, m.html, m.lang, m.attempts, m.in_doubt_since`,
-    [id, provider],
+    [[...ids], provider],
   );
-  return rows[0];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id));
 }
 
 /**
@@ -71,25 +84,36 @@ export async function claimForSending(
  * transaction version cost about a third of the worker's time.
  */
 export async function markSent(db: Knex, id: string, provider: string, providerId: string): Promise<void> {
+  await markManySent(db, provider, [{ id, providerId }]);
+}
+
+/** markSent for many messages of one provider in one statement. */
+export async function markManySent(
+  db: Knex,
+  provider: string,
+  sent: ReadonlyArray<{ id: string; providerId: string }>,
+): Promise<void> {
   const { rows: early } = await db.raw<{
-    rows: Array<{ provider_status: string; error_code: string | null }>;
+    rows: Array<{ message_id: string; provider_status: string; error_code: string | null }>;
   }>(
-    `WITH sent AS (
-       UPDATE messages
-          SET status = CASE WHEN ${RANK_SQL('status')} < 2 THEN 'sent' ELSE status END,
-              provider = ?, provider_id = ?, sent_at = coalesce(sent_at, now()), updated_at = now(),
+    `WITH v AS (SELECT * FROM unnest(?::uuid[], ?::text[]) AS v(id, provider_id)),
+     sent AS (
+       UPDATE messages m
+          SET status = CASE WHEN ${RANK_SQL('m.status')} < 2 THEN 'sent' ELSE m.status END,
+              provider = ?, provider_id = v.provider_id, sent_at = coalesce(m.sent_at, now()), updated_at = now(),
               error_code = NULL, error_message = NULL, next_attempt_at = NULL, in_doubt_since = NULL
-        WHERE id = ?
-       RETURNING id)
+         FROM v
+        WHERE m.id = v.id
+       RETURNING m.id, m.provider_id)
      UPDATE message_events e SET message_id = sent.id
        FROM sent
-      WHERE e.provider = ? AND e.provider_id = ? AND e.message_id IS NULL
-     RETURNING e.provider_status, e.error_code`,
-    [provider, providerId, id, provider, providerId],
+      WHERE e.provider = ? AND e.provider_id = sent.provider_id AND e.message_id IS NULL
+     RETURNING e.message_id, e.provider_status, e.error_code`,
+    [sent.map((s) => s.id), sent.map((s) => s.providerId), provider, provider],
   );
   for (const e of early) {
     const to = fromTwilioStatus(e.provider_status);
-    if (to) await advanceStatus(db, id, to, e.error_code);
+    if (to) await advanceStatus(db, e.message_id, to, e.error_code);
   }
 }
 
