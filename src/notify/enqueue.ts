@@ -2,7 +2,7 @@
 // graphile-worker job inside the caller's transaction, so a rolled-back event sends nothing, and it
 // de-duplicates by key, so the same event enqueued twice sends once.
 import type { Knex } from 'knex';
-import { addSendJob } from '../db/repos/messages.js';
+import { SEND_JOB_SQL } from '../db/repos/messages.js';
 import type { NoticeRequest } from './notice.js';
 import { maskRecipient, sealRecipient } from './recipient.js';
 import { renderNotice } from './render.js';
@@ -14,12 +14,15 @@ export async function enqueueNotice(
   // Rendering here, not at send time, makes a missing template parameter fail the caller's
   // transaction (a bug found at once) instead of becoming a message that can never be sent.
   const rendered = renderNotice(n);
+  // The row and its job in one statement (one round trip, not two: enqueue ran at ~300/s under load).
   const inserted = await trx.raw<{ rows: Array<{ id: string }> }>(
-    `INSERT INTO messages (dedupe_key, campaign_id, kind, channel, lang, template, to_enc, to_masked,
-                           subject, body, html, segments, encoding)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (dedupe_key) DO NOTHING
-     RETURNING id`,
+    `WITH ins AS (
+       INSERT INTO messages (dedupe_key, campaign_id, kind, channel, lang, template, to_enc, to_masked,
+                             subject, body, html, segments, encoding)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id, channel)
+     SELECT ins.id, ${SEND_JOB_SQL('ins.id', 'ins.channel')} AS job FROM ins`,
     [
       n.dedupeKey,
       n.campaignId ?? null,
@@ -42,6 +45,5 @@ export async function enqueueNotice(
     if (!existing) throw new Error('message dedupe key conflicted but no row is visible');
     return { messageId: existing.id, created: false };
   }
-  await addSendJob(trx, row.id, n.channel);
   return { messageId: row.id, created: true };
 }

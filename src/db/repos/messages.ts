@@ -9,6 +9,11 @@ export function jobKeyFor(messageId: string): string {
   return `message:${messageId}`;
 }
 
+/** The add_job call for a message's send job, on SQL expressions (for statements that insert the row too). */
+export const SEND_JOB_SQL = (idSql: string, channelSql: string) =>
+  `graphile_worker.add_job('${SEND_TASK}', json_build_object('id', ${idSql}::text, 'channel', ${channelSql}::text),
+                           max_attempts := ${JOB_MAX_ATTEMPTS}, job_key := 'message:' || ${idSql}::text)`;
+
 /** Adds (or, when one is waiting, replaces) the job that sends a message; runs in the caller's transaction. */
 export async function addSendJob(
   db: Knex | Knex.Transaction,
