@@ -4,12 +4,12 @@
 // process killed mid-way rolls back, and the next run computes the same bytes from the same inputs.
 import { appendAudit } from '../audit/log.js';
 import type { Trx } from '../db/knex.js';
-import { insertAwards } from '../db/repos/awards.js';
+import { copyAwards } from '../db/repos/awards.js';
 import { transitionCampaign } from '../db/repos/campaigns.js';
 import { lockDraw, setDrawOutcome } from '../db/repos/draws.js';
 import { loadRoster } from '../db/repos/roster.js';
 import type { Campaign } from '../domain/campaign.js';
-import { fromHex, runDraw } from '../domain/draw/index.js';
+import { drawColumns, fromHex } from '../domain/draw/index.js';
 import { decryptText, encryptText } from '../identity/crypto.js';
 import { claimKeyAad } from './claimCodes.js';
 import type { DrawContext } from './drawContext.js';
@@ -59,20 +59,22 @@ export async function drawCampaign(
     const secret = fromHex(decryptText(ctx.secrets, draw.secret_enc, secretAad(campaignId)));
     const roster = await loadRoster(trx, campaignId);
     opts.mark?.('load roster');
-    const bundle = runDraw({
+    // Columns, not runDraw's 1M Result objects: the awards are written straight from them (GC, memory).
+    const drawn = drawColumns({
       campaign: { id: c.id, title: c.title_ko },
       rules: JSON.parse(draw.rules),
       roster,
       secret,
       beacon: draw.beacon,
     });
+    const bundle = drawn.bundleFields;
     opts.mark?.('runDraw');
     if (bundle.roster_root !== draw.roster_root) {
       throw new Error(
         `campaign ${c.id}: the roster root changed since the close (${draw.roster_root} -> ${bundle.roster_root})`,
       );
     }
-    await insertAwards(trx, c.id, bundle.results, claimDeadline(c, now));
+    await copyAwards(trx, c.id, drawn.walker(), claimDeadline(c, now));
     await trx.raw('ANALYZE awards'); // statistics for the bundle's keyset pages and the lookups that follow
     opts.mark?.('insert awards (COPY, ANALYZE)');
     const claimKey = ctx.random.bytes(32);
@@ -85,14 +87,13 @@ export async function drawCampaign(
     });
     if (!(await transitionCampaign(trx, c.id, ['closed'], 'drawn', now)))
       throw new Error('lost the campaign lock');
-    let won = 0;
-    for (const r of bundle.results) if (r.outcome === 'won') won++;
+    const won = drawn.won;
     const outcome = {
       campaign_id: c.id,
       results_hash: bundle.results_hash,
       seed: bundle.seed,
       won,
-      waitlisted: bundle.results.length - won,
+      waitlisted: drawn.roster.length - won,
     };
     await appendAudit(trx, {
       at: now,

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Result } from '../../domain/draw/index.js';
+import type { Result, ResultWalker } from '../../domain/draw/index.js';
 import type { Db, Trx } from '../knex.js';
 
 export type AwardStatus = 'won' | 'waitlisted' | 'promoted' | 'collected' | 'expired';
@@ -74,6 +74,92 @@ export async function insertAwards(
       ),
     );
     await pipeline(Readable.from(awardLines(campaignId, results, deadline.toISOString())), sink);
+  } finally {
+    await trx.client.releaseConnection(conn);
+  }
+}
+
+const ASCII_SAFE = /^[ -[\]-~]*$/; // printable ASCII without backslash: copied to COPY text as is
+
+/** Writes s at buf[off..] as a COPY text field; returns the new end. */
+function putField(buf: Buffer, off: number, s: string): number {
+  if (!ASCII_SAFE.test(s)) return off + buf.write(field(s), off, 'utf8');
+  for (let i = 0; i < s.length; i++) buf[off + i] = s.charCodeAt(i);
+  return off + s.length;
+}
+
+/** Writes the decimal digits of a non-negative safe integer; returns the new end. */
+function putInt(buf: Buffer, off: number, n: number): number {
+  if (n < 10) {
+    buf[off] = 0x30 + n;
+    return off + 1;
+  }
+  const digits = String(n);
+  for (let i = 0; i < digits.length; i++) buf[off + i] = digits.charCodeAt(i);
+  return off + digits.length;
+}
+
+/**
+ * COPY text of the results the walker yields, as Buffers of 4096 rows written byte by byte: no row
+ * string, no Result object per entry. Measured, 1,000,000 results: client CPU for the COPY 4.7 s with
+ * template strings from Result objects, see the commit for this one.
+ */
+function* awardChunks(campaignId: string, walker: ResultWalker, deadline: string): Generator<Buffer> {
+  const prefix = Buffer.from(`${field(campaignId)}\t`);
+  const wonTail = Buffer.from(`\twon\t${deadline}\n`);
+  const waitTail = Buffer.from('\twaitlisted\t\\N\n');
+  while (!walker.done) {
+    const rows: Buffer[] = [];
+    let buf = Buffer.allocUnsafe(1 << 20);
+    let pos = 0;
+    walker.next(4096, (r) => {
+      const room =
+        prefix.length + wonTail.length + 3 * (r.public_id.length + r.site.length + r.slot.length) + 160;
+      if (pos + room > buf.length) {
+        rows.push(buf.subarray(0, pos));
+        buf = Buffer.allocUnsafe(Math.max(1 << 20, room));
+        pos = 0;
+      }
+      pos += prefix.copy(buf, pos);
+      pos = putInt(buf, pos, r.rank);
+      buf[pos++] = 0x09;
+      pos = putField(buf, pos, r.public_id);
+      buf[pos++] = 0x09;
+      pos = putField(buf, pos, r.ticket);
+      buf[pos++] = 0x09;
+      pos = putField(buf, pos, r.outcome);
+      buf[pos++] = 0x09;
+      pos = putInt(buf, pos, r.amount);
+      buf[pos++] = 0x09;
+      pos = putField(buf, pos, r.site);
+      buf[pos++] = 0x09;
+      pos = putField(buf, pos, r.slot);
+      buf[pos++] = 0x09;
+      pos = putInt(buf, pos, r.waitlist);
+      pos += (r.outcome === 'won' ? wonTail : waitTail).copy(buf, pos); // status = outcome, then the deadline
+    });
+    rows.push(buf.subarray(0, pos));
+    yield* rows;
+  }
+}
+
+/** insertAwards from a ResultWalker (drawColumns): the same rows, without building Result objects. */
+export async function copyAwards(
+  trx: Trx,
+  campaignId: string,
+  walker: ResultWalker,
+  deadline: Date,
+): Promise<void> {
+  if (walker.done) return;
+  const conn = (await trx.client.acquireConnection()) as pg.PoolClient;
+  try {
+    const sink = conn.query(
+      copyFrom(
+        `COPY awards (campaign_id, rank, public_id, ticket, outcome, amount, site, slot, waitlist, status, claim_deadline)
+         FROM STDIN`,
+      ),
+    );
+    await pipeline(Readable.from(awardChunks(campaignId, walker, deadline.toISOString())), sink);
   } finally {
     await trx.client.releaseConnection(conn);
   }

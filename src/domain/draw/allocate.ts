@@ -30,11 +30,29 @@ export function allocate(rules: Rules, roster: readonly RosterEntry[], order: Ar
   const hasSites = sites.length > 0;
   let remainingTotal = rules.total;
 
+  // Preferences as site indices in flat typed arrays, built in roster order (sequential reads): the
+  // rank-order walks below then touch no roster object, string or Map. Measured, 1,000,000 entries:
+  // allocate 1.3 s CPU walking roster objects in rank order (cache misses), about 0.4 s this way.
+  const prefStart = new Int32Array(n + 1);
+  let prefCount = 0;
+  for (let i = 0; i < n; i++) prefCount += roster[i]!.preferences.length;
+  const prefSite = new Int32Array(prefCount);
+  const wanted = new Float64Array(n);
+  for (let i = 0, p = 0; i < n; i++) {
+    const e = roster[i]!;
+    prefStart[i] = p;
+    for (const id of e.preferences) prefSite[p++] = siteIndex.get(id) ?? -1; // -1: never in a validated roster
+    let want = Math.min(e.request, perPersonMax);
+    want -= want % denomination;
+    wanted[i] = want;
+  }
+  prefStart[n] = prefCount;
+
   /** Finds the first preferred site with a slot having left >= amount; writes it for entry i. */
   function place(i: number, want: number): boolean {
-    for (const id of roster[i]!.preferences) {
-      const s = siteIndex.get(id);
-      if (s === undefined) continue; // validated rosters never get here
+    for (let p = prefStart[i]!, end = prefStart[i + 1]!; p < end; p++) {
+      const s = prefSite[p]!;
+      if (s < 0) continue;
       const left = slotLeft[s]!;
       for (let t = 0; t < left.length; t++) {
         if (left[t]! >= want) {
@@ -49,9 +67,7 @@ export function allocate(rules: Rules, roster: readonly RosterEntry[], order: Ar
 
   /** grant(entry, cap) of section 5; returns the amount awarded (0 for no award). */
   function grant(i: number, cap: number, passNo: number): number {
-    const entry = roster[i]!;
-    let want = Math.min(entry.request, perPersonMax);
-    want -= want % denomination;
+    const want = wanted[i]!;
     const room = Math.min(cap, remainingTotal);
     let award: number;
     if (want <= room) award = want;
@@ -70,11 +86,13 @@ export function allocate(rules: Rules, roster: readonly RosterEntry[], order: Ar
 
   // Pass 1: each group's ranked entries, in rules.groups order.
   const groupIndex = new Map(rules.groups.map((g, k) => [g.name, k]));
+  const groupOf = new Int32Array(n); // by roster index, in roster order (sequential), -1 for none
+  for (let i = 0; i < n; i++) groupOf[i] = groupIndex.get(roster[i]!.group) ?? -1;
   const members: number[][] = rules.groups.map(() => []);
   for (let r = 0; r < order.length; r++) {
     const i = order[r]!;
-    const k = groupIndex.get(roster[i]!.group);
-    if (k !== undefined) members[k]!.push(i);
+    const k = groupOf[i]!;
+    if (k >= 0) members[k]!.push(i);
   }
   rules.groups.forEach((group, k) => {
     let reservedLeft = group.reserved;

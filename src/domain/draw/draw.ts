@@ -1,14 +1,21 @@
 // runDraw: the whole pure draw-v1, from validated inputs to the audit bundle.
 
-import { allocate } from './allocate.js';
+import { type Allocation, allocate } from './allocate.js';
 import { toHex } from './bytes.js';
 import { DrawInputError } from './errors.js';
 import { leafHashes, merkleRoot } from './merkle.js';
 import { computeTickets, rankOrder } from './order.js';
-import { buildResults, resultsHash } from './results.js';
+import { buildResults, ResultWalker, resultsHashOf } from './results.js';
 import { sortRoster } from './roster.js';
 import { deriveSeed, seedCommitment } from './seed.js';
-import { type Bundle, type Campaign, DRAW_VERSION } from './types.js';
+import {
+  type Bundle,
+  type Campaign,
+  DRAW_VERSION,
+  type Result,
+  type RosterEntry,
+  type Rules,
+} from './types.js';
 import { validateRoster, validateRules } from './validate.js';
 
 export interface DrawInput {
@@ -27,12 +34,57 @@ export type PhaseMark = (phase: string) => void;
 
 const none: PhaseMark = () => {};
 
+/**
+ * The draw computed, results kept as columns (tickets, rank order, allocation) rather than 1M Result
+ * objects: what a service needs to persist and hash them. bundle() materialises the full Bundle.
+ */
+export interface DrawnColumns {
+  bundleFields: Omit<Bundle, 'results'>;
+  rules: Rules;
+  roster: RosterEntry[];
+  tickets: Uint8Array;
+  order: Uint32Array;
+  alloc: Allocation;
+  /** number of winners */
+  won: number;
+  /** the results in rank order, a batch at a time, without an object per result */
+  walker(): ResultWalker;
+  /** the Result objects of the bundle (1M objects for 1M entries) */
+  results(): Result[];
+}
+
 export function runDraw(input: DrawInput): Bundle {
   return runDrawPhases(input, none);
 }
 
 /** runDraw, calling mark after each phase (the domain reads no clock itself). */
 export function runDrawPhases(input: DrawInput, mark: PhaseMark): Bundle {
+  const d = drawColumnsPhases(input, mark);
+  const results = d.results();
+  mark('results');
+  const f = d.bundleFields;
+  // Key order as before: version ... seed, results, results_hash (bundleJson sorts keys anyway).
+  return {
+    version: f.version,
+    campaign: f.campaign,
+    rules: f.rules,
+    roster: f.roster,
+    roster_root: f.roster_root,
+    seed_commitment: f.seed_commitment,
+    secret: f.secret,
+    beacon: f.beacon,
+    seed: f.seed,
+    results,
+    results_hash: f.results_hash,
+  };
+}
+
+export function drawColumns(input: DrawInput): DrawnColumns {
+  return drawColumnsPhases(input, none);
+}
+
+/** The draw up to the results hash, results as columns; runDraw adds the Result objects. */
+export function drawColumnsPhases(input: DrawInput, mark: PhaseMark): DrawnColumns {
   const { campaign, secret, beacon } = input;
   if (typeof campaign?.id !== 'string' || typeof campaign?.title !== 'string') {
     throw new DrawInputError('$.campaign', 'must be {id: string, title: string}');
@@ -58,21 +110,31 @@ export function runDrawPhases(input: DrawInput, mark: PhaseMark): Bundle {
   mark('rank');
   const alloc = allocate(rules, roster, order);
   mark('allocate');
-  const results = buildResults(rules, roster, tickets, order, alloc);
-  mark('results');
-  const hash = resultsHash(results);
+  // Hashed from the columns, before (and without) any Result object exists.
+  const hash = resultsHashOf(rules, roster, tickets, order, alloc);
   mark('results hash');
+  let won = 0;
+  for (let i = 0; i < alloc.amount.length; i++) if (alloc.amount[i]! > 0) won++;
   return {
-    version: DRAW_VERSION,
-    campaign: { id: campaign.id.normalize('NFC'), title: campaign.title.normalize('NFC') },
+    bundleFields: {
+      version: DRAW_VERSION,
+      campaign: { id: campaign.id.normalize('NFC'), title: campaign.title.normalize('NFC') },
+      rules,
+      roster,
+      roster_root: toHex(root),
+      seed_commitment: seedCommitment(secret),
+      secret: toHex(secret),
+      beacon: beacon.normalize('NFC'),
+      seed: toHex(seed),
+      results_hash: hash,
+    },
     rules,
     roster,
-    roster_root: toHex(root),
-    seed_commitment: seedCommitment(secret),
-    secret: toHex(secret),
-    beacon: beacon.normalize('NFC'),
-    seed: toHex(seed),
-    results,
-    results_hash: hash,
+    tickets,
+    order,
+    alloc,
+    won,
+    walker: () => new ResultWalker(rules, roster, tickets, order, alloc),
+    results: () => buildResults(rules, roster, tickets, order, alloc),
   };
 }

@@ -9,18 +9,12 @@ import { computeTickets, rankOrder } from './order.js';
 import type { Result, RosterEntry, Rules } from './types.js';
 
 /**
- * Calls visit with each result in rank order. The object passed is reused from call to call (verify
- * compares 1,000,000 results without keeping them: 1M objects fewer to allocate and collect).
+ * Walks the results in rank order, a batch at a time, from the columns (tickets, order, allocation): the
+ * object passed to visit is reused from call to call, so a caller that only writes or compares results
+ * (the hash, the awards COPY, verify) allocates no Result per entry: 1M objects fewer to collect.
  */
-export function eachResult(
-  rules: Rules,
-  roster: readonly RosterEntry[],
-  tickets: Uint8Array,
-  order: ArrayLike<number>,
-  alloc: Allocation,
-  visit: (r: Result) => void,
-): void {
-  const r: Result = {
+export class ResultWalker {
+  readonly #r: Result = {
     rank: 0,
     public_id: '',
     ticket: '',
@@ -30,18 +24,37 @@ export function eachResult(
     slot: '',
     waitlist: 0,
   };
-  // Ticket hex is made per chunk of ranks, not as one 64 MB string for 1M tickets: that string landed in
-  // old space and brought a mark-compact forward (1.2-1.6 s each under load, --trace-gc).
-  const CHUNK = 4096;
-  const ranked = new Uint8Array(32 * CHUNK);
-  let waitlist = 0;
-  for (let start = 0; start < order.length; start += CHUNK) {
-    const end = Math.min(order.length, start + CHUNK);
+  #k = 0;
+  #waitlist = 0;
+  #ranked = new Uint8Array(32 * 4096);
+
+  constructor(
+    readonly rules: Rules,
+    readonly roster: readonly RosterEntry[],
+    readonly tickets: Uint8Array,
+    readonly order: ArrayLike<number>,
+    readonly alloc: Allocation,
+  ) {}
+
+  get done(): boolean {
+    return this.#k >= this.order.length;
+  }
+
+  /**
+   * Visits the next `count` results (at most 4096 per call). Ticket hex is made per batch, not as one
+   * 64 MB string for 1M tickets: that string landed in old space and brought a mark-compact forward.
+   */
+  next(count: number, visit: (r: Result) => void): void {
+    const { rules, roster, tickets, order, alloc } = this;
+    const start = this.#k;
+    const end = Math.min(order.length, start + Math.min(count, 4096));
+    const ranked = this.#ranked;
     for (let k = start; k < end; k++) {
       const from = 32 * order[k]!;
       for (let b = 0; b < 32; b++) ranked[32 * (k - start) + b] = tickets[from + b]!;
     }
     const hex = toHexRecords(ranked.subarray(0, 32 * (end - start)), 32);
+    const r = this.#r;
     for (let k = start; k < end; k++) {
       const i = order[k]!;
       const amount = alloc.amount[i]!;
@@ -54,10 +67,24 @@ export function eachResult(
       r.amount = amount;
       r.site = site?.id ?? '';
       r.slot = site?.slots[alloc.slot[i]!]?.id ?? '';
-      r.waitlist = amount > 0 ? 0 : ++waitlist;
+      r.waitlist = amount > 0 ? 0 : ++this.#waitlist;
       visit(r);
     }
+    this.#k = end;
   }
+}
+
+/** Calls visit with each result in rank order; the object passed is reused (see ResultWalker). */
+export function eachResult(
+  rules: Rules,
+  roster: readonly RosterEntry[],
+  tickets: Uint8Array,
+  order: ArrayLike<number>,
+  alloc: Allocation,
+  visit: (r: Result) => void,
+): void {
+  const walker = new ResultWalker(rules, roster, tickets, order, alloc);
+  while (!walker.done) walker.next(4096, visit);
 }
 
 /** The results list of section 6, in rank order. */
@@ -89,28 +116,56 @@ export function computeResults(rules: Rules, roster: readonly RosterEntry[], see
  * Measured, 1,000,000 results: 1.4-1.6 s CPU, where per-chunk strings of resultJson took 2.7-3.1 s.
  */
 export function resultsHash(results: readonly Result[]): string {
-  const h = sha256Incremental();
-  const chunk = new Uint8Array(1 << 16);
-  let pos = 0;
-  chunk[pos++] = 0x5b; // [
-  for (let i = 0; i < results.length; i++) {
-    const r = results[i]!;
+  const hasher = new ResultsHasher();
+  for (let i = 0; i < results.length; i++) hasher.add(results[i]!);
+  return hasher.digest();
+}
+
+/** resultsHash of the results the columns describe, without building them (ResultWalker). */
+export function resultsHashOf(
+  rules: Rules,
+  roster: readonly RosterEntry[],
+  tickets: Uint8Array,
+  order: ArrayLike<number>,
+  alloc: Allocation,
+): string {
+  const hasher = new ResultsHasher();
+  eachResult(rules, roster, tickets, order, alloc, (r) => hasher.add(r));
+  return hasher.digest();
+}
+
+class ResultsHasher {
+  readonly #h = sha256Incremental();
+  readonly #chunk = new Uint8Array(1 << 16);
+  #pos = 1;
+  #first = true;
+
+  constructor() {
+    this.#chunk[0] = 0x5b; // [
+  }
+
+  add(r: Result): void {
+    const chunk = this.#chunk;
     const room = 2 + roomFor(resultChars(r));
-    if (pos + room > chunk.length) {
-      h.update(chunk.subarray(0, pos));
-      pos = 0;
+    if (this.#pos + room > chunk.length) {
+      this.#h.update(chunk.subarray(0, this.#pos));
+      this.#pos = 0;
     }
-    if (i > 0) chunk[pos++] = 0x2c; // ,
-    const end = room <= chunk.length ? putResult(chunk, pos, r) : -1;
+    if (!this.#first) chunk[this.#pos++] = 0x2c; // ,
+    this.#first = false;
+    const end = room <= chunk.length ? putResult(chunk, this.#pos, r) : -1;
     if (end >= 0) {
-      pos = end;
+      this.#pos = end;
     } else {
-      h.update(chunk.subarray(0, pos));
-      h.update(resultJson(r));
-      pos = 0;
+      this.#h.update(chunk.subarray(0, this.#pos));
+      this.#h.update(resultJson(r));
+      this.#pos = 0;
     }
   }
-  chunk[pos++] = 0x5d; // ]
-  h.update(chunk.subarray(0, pos));
-  return toHex(h.digest());
+
+  digest(): string {
+    this.#chunk[this.#pos++] = 0x5d; // ]
+    this.#h.update(this.#chunk.subarray(0, this.#pos));
+    return toHex(this.#h.digest());
+  }
 }
