@@ -75,15 +75,15 @@ export async function insertApplicationIfOpen(
   const sql = `
     WITH ins AS (
       INSERT INTO applications AS a (campaign_id, identity_id, public_id, channel, proxy_id, request, preferences,
-        group_name, weight, lang, contact_channel, contact_enc, region)
+        group_name, weight, lang, contact_channel, contact_enc, region, created_at, updated_at)
       SELECT c.id, :identity_id, :public_id, :channel, :proxy_id, :request, :preferences::text[],
-        :group_name, :weight, :lang, :contact_channel, :contact_enc, :region
+        :group_name, :weight, :lang, :contact_channel, :contact_enc, :region, statement_timestamp(), statement_timestamp()
       FROM campaigns c WHERE c.id = :campaign_id AND ${WINDOW_SQL}
       ON CONFLICT (campaign_id, identity_id) DO UPDATE SET
         status = 'active', channel = EXCLUDED.channel, proxy_id = EXCLUDED.proxy_id, request = EXCLUDED.request,
         preferences = EXCLUDED.preferences, group_name = EXCLUDED.group_name, weight = EXCLUDED.weight,
         lang = EXCLUDED.lang, contact_channel = EXCLUDED.contact_channel, contact_enc = EXCLUDED.contact_enc,
-        region = EXCLUDED.region, version = a.version + 1, updated_at = now()
+        region = EXCLUDED.region, version = a.version + 1, updated_at = statement_timestamp()
       WHERE a.status = 'withdrawn'
       RETURNING a.*, (xmax = 0) AS created
     ), chk AS (${CHECK_SQL})
