@@ -2,6 +2,7 @@
 import twilio from 'twilio';
 import RequestClient from 'twilio/lib/base/RequestClient.js';
 import { type ChannelAdapter, networkTemporaryError, PermanentError, TemporaryError } from './channel.js';
+import { KeepAliveTwilioHttpClient } from './twilioHttp.js';
 
 export interface TwilioOptions {
   accountSid: string;
@@ -13,6 +14,8 @@ export interface TwilioOptions {
   /** where Twilio posts delivery status (PUBLIC_URL + /webhooks/twilio/status), or none */
   statusCallback?: string | undefined;
   timeoutMs: number;
+  /** connections kept open to the provider (about the worker's concurrency); default 64 */
+  maxSockets?: number;
 }
 
 // Errors about the message itself (https://www.twilio.com/docs/api/errors): sending it again fails again.
@@ -72,10 +75,19 @@ export function classifyTwilioError(err: unknown): Error {
 }
 
 export function twilioChannel(opts: TwilioOptions): ChannelAdapter {
-  const httpClient = new RedirectingRequestClient(opts.apiBaseUrl, {
-    timeout: opts.timeoutMs,
-    keepAlive: true,
-  });
+  // The library's own axios client only where a proxy is configured (it honours HTTP_PROXY); otherwise a
+  // plain keep-alive client: about a fifth less CPU per send.
+  const light = process.env.HTTP_PROXY
+    ? undefined
+    : new KeepAliveTwilioHttpClient({
+        timeoutMs: opts.timeoutMs,
+        maxSockets: opts.maxSockets ?? 64,
+        baseUrl: opts.apiBaseUrl,
+      });
+  // twilio types httpClient as its RequestClient class but calls only request(opts) on it.
+  const httpClient =
+    (light as unknown as RequestClient | undefined) ??
+    new RedirectingRequestClient(opts.apiBaseUrl, { timeout: opts.timeoutMs, keepAlive: true });
   const client = twilio(opts.accountSid, opts.authToken, { httpClient, timeout: opts.timeoutMs });
   const sender = opts.messagingServiceSid
     ? { messagingServiceSid: opts.messagingServiceSid }
@@ -109,6 +121,9 @@ export function twilioChannel(opts: TwilioOptions): ChannelAdapter {
       } catch (err) {
         throw classifyTwilioError(err);
       }
+    },
+    async close() {
+      light?.close();
     },
   };
 }
