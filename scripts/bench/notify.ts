@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import os from 'node:os';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { migrateWorkerSchema } from '../../src/db/migrate.js';
@@ -42,6 +43,10 @@ const standIn = JSON.parse(line) as { url: string; stats: string };
 async function acceptedSoFar(): Promise<Array<{ to: string; t: number }>> {
   const res = (await (await fetch(standIn.stats)).json()) as { accepted: Array<[string, number]> };
   return res.accepted.map(([to, t]) => ({ to, t }));
+}
+async function standInCpu(): Promise<number> {
+  const res = (await (await fetch(`${standIn.stats}?cpu`)).json()) as { cpu: number };
+  return res.cpu;
 }
 const logger = createLogger('warn');
 let batch = 0;
@@ -92,12 +97,16 @@ async function run(label: string, rate: number) {
     ...(values['local-queue'] ? { localQueueSize: Number(values['local-queue']) } : {}),
   });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const standInCpuBefore = await standInCpu();
   for (;;) {
     const [row] = await bench.db('messages').where({ status: 'sent' }).count<{ n: number }[]>('* as n');
     if (Number(row?.n) >= N * batch) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const standInCpuUsed = (await standInCpu()) - standInCpuBefore;
   await worker.stop();
   const accepted = (await acceptedSoFar()).slice(acceptedBefore);
   const times = accepted.map((a) => a.t).sort((a, b) => a - b);
@@ -116,6 +125,10 @@ async function run(label: string, rate: number) {
     'limit/s': rate || 'none',
     'drain s': elapsed.toFixed(2),
     'sent/s (drain)': Math.round(N / elapsed),
+    // CPU seconds of this process (the worker) and of the stand-in while draining; PostgreSQL's is not counted
+    'worker cpu s': ((cpu.user + cpu.system) / 1e6).toFixed(1),
+    'stand-in cpu s': standInCpuUsed.toFixed(1),
+    'load avg': (os.loadavg()[0] ?? 0).toFixed(1),
     'sent/s (provider)': Math.round(achieved),
     'busiest 1 s': busiest,
     'vs limit': rate ? `${(((achieved - rate) / rate) * 100).toFixed(1)} %` : '',

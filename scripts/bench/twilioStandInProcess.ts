@@ -5,8 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { startTwilioStandIn } from '../../test/helpers/twilioStandIn.js';
 
 const standIn = await startTwilioStandIn();
-const stats = http.createServer((_req, res) => {
+const stats = http.createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'application/json' });
+  if (req.url?.includes('cpu')) {
+    const c = process.cpuUsage();
+    res.end(JSON.stringify({ cpu: (c.user + c.system) / 1e6 }));
+    return;
+  }
   res.end(
     JSON.stringify({
       requests: standIn.requests,
