@@ -1,7 +1,12 @@
-// npm run worker: only the notification worker, for deployments that send from separate processes.
-// It migrates nothing (npm start does); it waits for the schema, sends, and stops cleanly on SIGTERM.
+// npm run worker: the queue's workers without the web server, for deployments that send from separate
+// processes (RUN_WORKER=false on the web instances): the notification worker and the draw's results fan-out
+// (which enqueues the result notices). It migrates nothing (npm start does); it sends, and stops cleanly on
+// SIGTERM.
+import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
+import { createDb } from './db/knex.js';
+import { startDrawWorker } from './jobs/draw.js';
 import { createLogger } from './logger.js';
 import { channelsFromConfig, describeChannels } from './notify/channels.js';
 import { useRecipientKey } from './notify/recipient.js';
@@ -24,6 +29,13 @@ async function main() {
   const channels = channelsFromConfig(config);
   logger.info({ channels: describeChannels(channels) }, 'notification channels');
   const worker = await startConfiguredNotifyWorker(config, database.url, logger, channels);
+  // The fan-out needs only the database, the secrets (claim keys, contacts) and the public URL (links).
+  const db = createDb(database.url, 4);
+  const drawWorker = await startDrawWorker(
+    database.url,
+    { db, clock: systemClock, secrets: config.secrets, publicUrl: config.publicUrl },
+    logger,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -35,6 +47,8 @@ async function main() {
       process.exit(1);
     }, config.SHUTDOWN_GRACE_MS);
     await worker.stop();
+    await drawWorker.stop();
+    await db.destroy();
     await database.stop();
     clearTimeout(force);
     process.exit(0);
