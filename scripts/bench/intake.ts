@@ -28,6 +28,8 @@ const { values } = parseArgs({
     pool: { type: 'string', default: '20' },
     // 'no': residents without a contact, so no receipt notice is queued (isolates the notice's cost)
     receipts: { type: 'string', default: 'yes' },
+    // a directory: the service writes a V8 CPU profile there when it stops
+    profile: { type: 'string' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -48,20 +50,29 @@ let child: ChildProcess | undefined;
 
 function startService(): Promise<string> {
   return new Promise((resolve, reject) => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        ...process.env,
-        ...secrets,
-        NODE_ENV: 'production',
-        DATABASE_URL: bench.url,
-        DATABASE_POOL_MAX: String(POOL),
-        PORT: '0',
-        DEMO_DATA: 'false',
-        RUN_WORKER: 'false',
-        LOG_LEVEL: 'warn',
+    child = spawn(
+      process.execPath,
+      [
+        ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
+        '--import',
+        'tsx',
+        'src/main.ts',
+      ],
+      {
+        env: {
+          ...process.env,
+          ...secrets,
+          NODE_ENV: 'production',
+          DATABASE_URL: bench.url,
+          DATABASE_POOL_MAX: String(POOL),
+          PORT: '0',
+          DEMO_DATA: 'false',
+          RUN_WORKER: 'false',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    );
     const timer = setTimeout(() => reject(new Error('the service did not start')), 30_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       const m = /Open (http:\/\/[^/\s]+)\//.exec(chunk.toString());

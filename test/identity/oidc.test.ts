@@ -79,7 +79,7 @@ function idToken(o: {
     .sign(o.key ?? keys.privateKey);
 }
 
-test('a valid ID token signs in, keyed by issuer and subject, and can apply', async (t) => {
+test.serial('a valid ID token signs in, keyed by issuer and subject, and can apply', async (t) => {
   const n = await nonce();
   const res = await app.request('POST', '/api/identity/oidc', {
     json: { id_token: await idToken({ nonce: n.nonce }), nonce_proof: n.nonce_proof },
@@ -105,7 +105,7 @@ test('a valid ID token signs in, keyed by issuer and subject, and can apply', as
   t.is(dup.json.error.code, 'duplicate_application');
 });
 
-test('tampered, expired, alg none, wrong audience, wrong issuer, wrong nonce and foreign-key tokens are refused', async (t) => {
+test.serial('tampered, expired, alg none, wrong audience, wrong issuer, wrong nonce and foreign-key tokens are refused', async (t) => {
   const n = await nonce();
   const good = await idToken({ nonce: n.nonce });
   const [h, p, s] = good.split('.');
