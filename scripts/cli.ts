@@ -1,22 +1,11 @@
 // Shared start-up for command-line tools: configuration, the database (embedded when DATABASE_URL is unset), migrations.
 import { systemClock } from '../src/clock.js';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { type Config, loadConfigOrExit } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { createDb, type Db } from '../src/db/knex.js';
 
-export async function withDatabase<T>(
-  fn: (db: Db, config: ReturnType<typeof loadConfig>) => Promise<T>,
-): Promise<T> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+export async function withDatabase<T>(fn: (db: Db, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfigOrExit();
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const db = createDb(database.url, 2);
   try {

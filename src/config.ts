@@ -40,16 +40,31 @@ const schema = z.object({
   OIDC_TOKEN_URL: z.url().optional(),
   OIDC_ALGORITHMS: z
     .string()
-    .regex(/^(RS|PS|ES)(256|384|512)(,(RS|PS|ES)(256|384|512))*$/, 'comma-separated, e.g. RS256,ES256 (never none or HS*)')
+    .regex(
+      /^(RS|PS|ES)(256|384|512)(,(RS|PS|ES)(256|384|512))*$/,
+      'comma-separated, e.g. RS256,ES256 (never none or HS*)',
+    )
     .default('RS256'),
   // Notifications (section 7). Without provider credentials messages go to the development outbox.
-  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'like AC followed by 32 hex digits').optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'like AC followed by 32 hex digits')
+    .optional(),
   TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
-  TWILIO_FROM: z.string().regex(/^(\+[1-9]\d{5,14}|[A-Za-z0-9 ]{1,11})$/, 'an E.164 number or an alphanumeric sender id').optional(),
-  TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'like MG followed by 32 hex digits').optional(),
+  TWILIO_FROM: z
+    .string()
+    .regex(/^(\+[1-9]\d{5,14}|[A-Za-z0-9 ]{1,11})$/, 'an E.164 number or an alphanumeric sender id')
+    .optional(),
+  TWILIO_MESSAGING_SERVICE_SID: z
+    .string()
+    .regex(/^MG[0-9a-fA-F]{32}$/, 'like MG followed by 32 hex digits')
+    .optional(),
   TWILIO_API_BASE_URL: z.url().optional(),
   TWILIO_STATUS_CALLBACK: bool.default(true),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'like smtp://user:pass@host:587 or smtps://...').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'like smtp://user:pass@host:587 or smtps://...')
+    .optional(),
   MAIL_FROM: z.string().min(3).optional(),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
   SMS_RATE_PER_SECOND: z.coerce.number().int().min(0).default(10),
@@ -57,14 +72,22 @@ const schema = z.object({
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15_000),
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
-  NOTIFY_RETRY_MAX_MS: z.coerce.number().int().min(10).default(30 * 60_000),
+  NOTIFY_RETRY_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(30 * 60_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
   WORKER_POOL_MAX: z.coerce.number().int().min(2).max(200).default(20),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(50).default(5_000),
   WORKER_DEAD_AFTER_MS: z.coerce.number().int().min(100).default(30_000),
   // The draw (issue 5): which public beacon a lottery names at its opening ({closes_at} is filled in), and
   // optionally where the reconciler fetches its value after the close (JSON "randomness"/"beacon" or plain text).
-  BEACON_SOURCE: z.string().min(5).max(300).default('drand quicknet: the randomness of the first round published after {closes_at}'),
+  BEACON_SOURCE: z
+    .string()
+    .min(5)
+    .max(300)
+    .default('drand quicknet: the randomness of the first round published after {closes_at}'),
   BEACON_URL: z.url().optional(),
   BEACON_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
 });
@@ -126,17 +149,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const oidcParts = [parsed.OIDC_ISSUER, parsed.OIDC_CLIENT_ID, parsed.OIDC_JWKS_URL];
   if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {
-    throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_JWKS_URL: set all three or none');
+    throw new ConfigError(
+      'Invalid configuration:\n  OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_JWKS_URL: set all three or none',
+    );
   }
   if (isProduction && !parsed.DATABASE_URL) {
     throw new ConfigError('Invalid configuration:\n  DATABASE_URL: required in production');
   }
   const twilioParts = [parsed.TWILIO_ACCOUNT_SID, parsed.TWILIO_AUTH_TOKEN];
   if (twilioParts.some(Boolean) && !twilioParts.every(Boolean)) {
-    throw new ConfigError('Invalid configuration:\n  TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN: set both or neither');
+    throw new ConfigError(
+      'Invalid configuration:\n  TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN: set both or neither',
+    );
   }
   if (parsed.TWILIO_ACCOUNT_SID && !parsed.TWILIO_FROM && !parsed.TWILIO_MESSAGING_SERVICE_SID) {
-    throw new ConfigError('Invalid configuration:\n  TWILIO_FROM: set it or TWILIO_MESSAGING_SERVICE_SID to send SMS');
+    throw new ConfigError(
+      'Invalid configuration:\n  TWILIO_FROM: set it or TWILIO_MESSAGING_SERVICE_SID to send SMS',
+    );
   }
   if (parsed.SMTP_URL && !parsed.MAIL_FROM) {
     throw new ConfigError('Invalid configuration:\n  MAIL_FROM: required with SMTP_URL');
@@ -153,4 +182,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dataKey: secret('DATA_KEY'),
     },
   };
+}
+
+/** For entry points: the configuration, or a message naming the bad variable and exit code 1. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
 }

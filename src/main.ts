@@ -2,7 +2,7 @@
 import http from 'node:http';
 import { systemClock } from './clock.js';
 import { loadDemo } from './commands/loadDemo.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createDb } from './db/knex.js';
 import { migrateAll } from './db/migrate.js';
@@ -22,16 +22,7 @@ import { useRecipientKey } from './notify/recipient.js';
 import { startConfiguredNotifyWorker } from './notify/worker.js';
 
 async function main() {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   useRecipientKey(config.secrets.dataKey);
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });

@@ -3,7 +3,7 @@
 // (which enqueues the result notices). It migrates nothing (npm start does); it sends, and stops cleanly on
 // SIGTERM.
 import { systemClock } from './clock.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createDb } from './db/knex.js';
 import { startDrawWorker } from './jobs/draw.js';
@@ -13,16 +13,7 @@ import { useRecipientKey } from './notify/recipient.js';
 import { startConfiguredNotifyWorker } from './notify/worker.js';
 
 async function main() {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   useRecipientKey(config.secrets.dataKey);
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
