@@ -28,7 +28,8 @@ export async function verifyCode(
   const outcome = await ctx.db.transaction(async (trx): Promise<Outcome> => {
     const c = await lockChallenge(trx, v.challenge_id);
     // A helper's challenge never opens the person's own session, and the other way round.
-    if (!c || c.purpose !== (v.purpose ?? 'self')) return { ok: false, code: 'code_invalid', attemptsLeft: 0 };
+    if (!c || c.purpose !== (v.purpose ?? 'self'))
+      return { ok: false, code: 'code_invalid', attemptsLeft: 0 };
     if (c.consumed_at || now.getTime() >= new Date(c.expires_at).getTime()) {
       return { ok: false, code: 'code_expired', attemptsLeft: 0 };
     }

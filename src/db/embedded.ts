@@ -47,7 +47,7 @@ export async function startEmbeddedPostgres(opts: {
       '-c',
       'max_connections=300',
       '-c',
-      'fsync=' + (opts.persistent ? 'on' : 'off'),
+      `fsync=${opts.persistent ? 'on' : 'off'}`,
     ],
     onLog: (m: unknown) => opts.onLog?.(String(m)),
     onError: (m: unknown) => opts.onLog?.(String(m)),

@@ -16,7 +16,7 @@ export function normaliseBirthDate(input: string, today: Date): string | undefin
 /** E.164 for a mobile or fixed number; Korean numbers such as 010-1234-5678 need no country code. */
 export function normalisePhone(input: string, defaultRegion: 'KR' = 'KR'): string | undefined {
   const parsed = parsePhoneNumberFromString(input.trim(), defaultRegion);
-  if (!parsed || !parsed.isValid()) return undefined;
+  if (!parsed?.isValid()) return undefined;
   const type = parsed.getType();
   if (type !== undefined && type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE') return undefined;
   return parsed.number;

@@ -77,7 +77,8 @@ export function createReconciler(
     return running;
   };
   const task = opts.cron
-    ? cron.schedule(opts.cron, () => runOnce(), { name: 'reconciler', noOverlap: true })
+    ? // runOnce already joins a pass in flight; node-cron's own overlap guard would only print warnings.
+      cron.schedule(opts.cron, () => runOnce(), { name: 'reconciler' })
     : undefined;
   return {
     runOnce,

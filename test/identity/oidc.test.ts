@@ -105,32 +105,35 @@ test.serial('a valid ID token signs in, keyed by issuer and subject, and can app
   t.is(dup.json.error.code, 'duplicate_application');
 });
 
-test.serial('tampered, expired, alg none, wrong audience, wrong issuer, wrong nonce and foreign-key tokens are refused', async (t) => {
-  const n = await nonce();
-  const good = await idToken({ nonce: n.nonce });
-  const [h, p, s] = good.split('.');
-  const payload = JSON.parse(Buffer.from(p!, 'base64url').toString());
-  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const cases: Record<string, string> = {
-    tampered: `${h}.${b64({ ...payload, sub: 'someone-else' })}.${s}`,
-    expired: await idToken({ nonce: n.nonce, exp: Math.floor(app.clock.now().getTime() / 1000) - 3600 }),
-    algNone: `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`,
-    wrongAudience: await idToken({ nonce: n.nonce, aud: 'another-client' }),
-    wrongIssuer: await idToken({ nonce: n.nonce, iss: 'https://evil.example' }),
-    wrongNonce: await idToken({ nonce: 'not-the-one' }),
-    foreignKey: await idToken({ nonce: n.nonce, key: foreign.privateKey }),
-  };
-  const before = Number((await app.db('identities').count('* as n'))[0]!.n);
-  for (const [name, id_token] of Object.entries(cases)) {
-    const res = await app.request('POST', '/api/identity/oidc', {
-      json: { id_token, nonce_proof: n.nonce_proof },
+test.serial(
+  'tampered, expired, alg none, wrong audience, wrong issuer, wrong nonce and foreign-key tokens are refused',
+  async (t) => {
+    const n = await nonce();
+    const good = await idToken({ nonce: n.nonce });
+    const [h, p, s] = good.split('.');
+    const payload = JSON.parse(Buffer.from(p!, 'base64url').toString());
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const cases: Record<string, string> = {
+      tampered: `${h}.${b64({ ...payload, sub: 'someone-else' })}.${s}`,
+      expired: await idToken({ nonce: n.nonce, exp: Math.floor(app.clock.now().getTime() / 1000) - 3600 }),
+      algNone: `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`,
+      wrongAudience: await idToken({ nonce: n.nonce, aud: 'another-client' }),
+      wrongIssuer: await idToken({ nonce: n.nonce, iss: 'https://evil.example' }),
+      wrongNonce: await idToken({ nonce: 'not-the-one' }),
+      foreignKey: await idToken({ nonce: n.nonce, key: foreign.privateKey }),
+    };
+    const before = Number((await app.db('identities').count('* as n'))[0]!.n);
+    for (const [name, id_token] of Object.entries(cases)) {
+      const res = await app.request('POST', '/api/identity/oidc', {
+        json: { id_token, nonce_proof: n.nonce_proof },
+      });
+      t.is(res.status, 401, name);
+      t.is(res.json.error.code, 'invalid_token', name);
+    }
+    const forgedProof = await app.request('POST', '/api/identity/oidc', {
+      json: { id_token: good, nonce_proof: `${n.nonce_proof.slice(0, -4)}AAAA` },
     });
-    t.is(res.status, 401, name);
-    t.is(res.json.error.code, 'invalid_token', name);
-  }
-  const forgedProof = await app.request('POST', '/api/identity/oidc', {
-    json: { id_token: good, nonce_proof: `${n.nonce_proof.slice(0, -4)}AAAA` },
-  });
-  t.is(forgedProof.status, 401);
-  t.is(Number((await app.db('identities').count('* as n'))[0]!.n), before);
-});
+    t.is(forgedProof.status, 401);
+    t.is(Number((await app.db('identities').count('* as n'))[0]!.n), before);
+  },
+);
