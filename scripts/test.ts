@@ -48,8 +48,18 @@ async function main(): Promise<number> {
     const env = { ...process.env, TEST_ADMIN_DATABASE_URL: adminUrl, TEST_TEMPLATE_DATABASE: template };
     const ava = path.resolve('node_modules/ava/entrypoints/cli.mjs');
     return await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, [ava, ...args], { stdio: 'inherit', env });
-      child.on('exit', (code) => resolve(code ?? 1));
+      const child = spawn(process.execPath, [ava, ...args], { stdio: ['inherit', 'pipe', 'inherit'], env });
+      // Pass ava's output through, and keep its tail to print one plain "N passed, N failed" line.
+      let tail = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        process.stdout.write(chunk);
+        tail = (tail + chunk.toString()).slice(-4000);
+      });
+      child.on('exit', (code) => {
+        const count = (what: string) => Number(tail.match(new RegExp(`(\\d+) tests? ${what}`))?.[1] ?? 0);
+        console.log(`\n${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`);
+        resolve(code ?? 1);
+      });
     });
   } finally {
     await dropTestDatabases(adminUrl, template).catch((err) => console.error('cleanup failed:', err));
