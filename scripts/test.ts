@@ -51,13 +51,17 @@ async function main(): Promise<number> {
       const child = spawn(process.execPath, [ava, ...args], { stdio: ['inherit', 'pipe', 'inherit'], env });
       // Pass ava's output through, and keep its tail to print one plain "N passed, N failed" line.
       let tail = '';
+      let ticks = 0; // ava's summary omits the passed count when something failed; count the ✔ lines instead
       child.stdout.on('data', (chunk: Buffer) => {
         process.stdout.write(chunk);
+        ticks += chunk.toString().match(/^\s*✔/gm)?.length ?? 0;
         tail = (tail + chunk.toString()).slice(-4000);
       });
       child.on('exit', (code) => {
         const count = (what: string) => Number(tail.match(new RegExp(`(\\d+) tests? ${what}`))?.[1] ?? 0);
-        console.log(`\n${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`);
+        console.log(
+          `\n${count('passed') || ticks} passed, ${count('failed')} failed, ${count('skipped')} skipped`,
+        );
         resolve(code ?? 1);
       });
     });
