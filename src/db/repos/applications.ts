@@ -35,23 +35,26 @@ export interface WindowCheck {
   version: number | null;
 }
 
-export interface NewApplication {
-  campaign_id: string;
-  /** the campaign version whose rules the request was checked against; a newer version refuses */
+/** What an insert supplies: the stored fields it sets, plus the campaign version the rules were checked at. */
+export type NewApplication = Pick<
+  Application,
+  | 'campaign_id'
+  | 'identity_id'
+  | 'public_id'
+  | 'channel'
+  | 'proxy_id'
+  | 'request'
+  | 'preferences'
+  | 'group_name'
+  | 'weight'
+  | 'lang'
+  | 'contact_channel'
+  | 'contact_enc'
+  | 'region'
+> & {
+  /** a newer campaign version refuses the write */
   campaign_version: number;
-  identity_id: string;
-  public_id: string;
-  channel: ApplicationChannel;
-  proxy_id: string | null;
-  request: number;
-  preferences: string[];
-  group_name: string;
-  weight: number;
-  lang: 'ko' | 'en';
-  contact_channel: 'sms' | 'email' | null;
-  contact_enc: string | null;
-  region: string | null;
-}
+};
 
 const WINDOW_SQL = `
   c.state IN ('scheduled', 'open') AND c.version = :campaign_version

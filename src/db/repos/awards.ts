@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Result, ResultWalker } from '../../domain/draw/index.js';
+import type { ResultWalker } from '../../domain/draw/index.js';
 import type { Db, Trx } from '../knex.js';
 
 export type AwardStatus = 'won' | 'waitlisted' | 'promoted' | 'collected' | 'expired';
@@ -34,49 +34,12 @@ export interface AwardRow {
 // transaction's own connection. Measured on 1,000,000 results with PostgreSQL on the same 2-core host:
 // INSERT ... SELECT FROM unnest() in chunks of 50,000 took 27.7 s wall (9.8 s client CPU); COPY took the
 // figure in the README's draw benchmark table. The three indexes of awards are most of what remains.
-const LINES_PER_CHUNK = 10_000;
 
 /** COPY text format: backslash, tab, newline and carriage return escaped. */
 function field(v: string): string {
   return /[\\\t\n\r]/.test(v)
     ? v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!)
     : v;
-}
-
-function* awardLines(campaignId: string, results: readonly Result[], deadline: string): Generator<string> {
-  let buf = '';
-  for (let i = 0; i < results.length; i++) {
-    const r = results[i]!;
-    buf += `${campaignId}\t${r.rank}\t${field(r.public_id)}\t${r.ticket}\t${r.outcome}\t${r.amount}\t${field(r.site)}\t${field(r.slot)}\t${r.waitlist}\t${r.outcome}\t${r.outcome === 'won' ? deadline : '\\N'}\n`;
-    if ((i + 1) % LINES_PER_CHUNK === 0) {
-      yield buf;
-      buf = '';
-    }
-  }
-  if (buf) yield buf;
-}
-
-/** All results of a draw in one COPY; winners get `deadline` as their claim deadline. */
-export async function insertAwards(
-  trx: Trx,
-  campaignId: string,
-  results: readonly Result[],
-  deadline: Date,
-): Promise<void> {
-  if (results.length === 0) return;
-  // Inside a transaction knex hands out the transaction's own connection (and releasing it is a no-op).
-  const conn = (await trx.client.acquireConnection()) as pg.PoolClient;
-  try {
-    const sink = conn.query(
-      copyFrom(
-        `COPY awards (campaign_id, rank, public_id, ticket, outcome, amount, site, slot, waitlist, status, claim_deadline)
-         FROM STDIN`,
-      ),
-    );
-    await pipeline(Readable.from(awardLines(campaignId, results, deadline.toISOString())), sink);
-  } finally {
-    await trx.client.releaseConnection(conn);
-  }
 }
 
 const ASCII_SAFE = /^[ -[\]-~]*$/; // printable ASCII without backslash: copied to COPY text as is
@@ -143,7 +106,7 @@ function* awardChunks(campaignId: string, walker: ResultWalker, deadline: string
   }
 }
 
-/** insertAwards from a ResultWalker (drawColumns): the same rows, without building Result objects. */
+/** Every result of a draw in one COPY, read from a ResultWalker (drawColumns) without building Result objects. */
 export async function copyAwards(
   trx: Trx,
   campaignId: string,
@@ -151,6 +114,7 @@ export async function copyAwards(
   deadline: Date,
 ): Promise<void> {
   if (walker.done) return;
+  // Inside a transaction knex hands out the transaction's own connection (and releasing it is a no-op).
   const conn = (await trx.client.acquireConnection()) as pg.PoolClient;
   try {
     const sink = conn.query(
