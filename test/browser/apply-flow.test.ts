@@ -4,22 +4,19 @@
 // the same journey again with JavaScript disabled.
 import { AxeBuilder } from '@axe-core/playwright';
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { NotifyWorker } from '../../src/notify/worker.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { CHROMIUM_ARGS, chromiumPath } from '../helpers/chromium.js';
+import { browserSuite } from '../helpers/chromium.js';
 import { nextPhone, openGoodsCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
 import { standInChannels, startTestWorker, waitFor } from '../helpers/notify.js';
 
-const executablePath = chromiumPath();
+const suite = browserSuite(
+  'test/browser/apply-flow.test.ts',
+  'The application journey in a browser and with axe-core',
+);
 const test = anyTest as TestFn;
-const browserTest = executablePath ? test.serial : test.skip;
-if (!executablePath) {
-  console.warn(
-    '\n!!! test/browser/apply-flow.test.ts: SKIPPED — no Chromium at /usr/bin/chromium or CHROMIUM_PATH.\n' +
-      '!!! The application journey was NOT checked in a browser or with axe-core. apt-get install -y chromium\n',
-  );
-}
+const browserTest = suite.available ? test.serial : test.skip;
 
 let app: TestApp;
 let browser: Browser | undefined;
@@ -27,7 +24,7 @@ let campaignId: string;
 let worker: NotifyWorker | undefined;
 
 test.before(async () => {
-  if (!executablePath) return;
+  if (!suite.available) return;
   app = await startTestApp({ intake: { limits: ROOMY_LIMITS } });
   const c = await openGoodsCampaign(app, {
     title_ko: '공적 마스크 예약',
@@ -36,7 +33,7 @@ test.before(async () => {
   campaignId = c.id;
   // The notification worker delivers to the development outbox, as `npm start` does without credentials.
   worker = await startTestWorker(app.database, standInChannels({}));
-  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  browser = await suite.launch();
 });
 test.after.always(async () => {
   await browser?.close();

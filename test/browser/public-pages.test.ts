@@ -3,20 +3,17 @@
 // the countdown ticking with JavaScript and still there without it, on a phone-sized screen.
 import { AxeBuilder } from '@axe-core/playwright';
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { CHROMIUM_ARGS, chromiumPath } from '../helpers/chromium.js';
+import { browserSuite } from '../helpers/chromium.js';
 import { buildGoodsCampaign, buildVoucherCampaign } from '../helpers/factories.js';
 
-const executablePath = chromiumPath();
+const suite = browserSuite(
+  'test/browser/public-pages.test.ts',
+  'The public pages in a browser and with axe-core',
+);
 const test = anyTest as TestFn;
-const browserTest = executablePath ? test.serial : test.skip;
-if (!executablePath) {
-  console.warn(
-    '\n!!! test/browser/public-pages.test.ts: SKIPPED — no Chromium at /usr/bin/chromium or CHROMIUM_PATH.\n' +
-      '!!! The public pages were NOT checked in a browser or with axe-core. Install it: apt-get install -y chromium\n',
-  );
-}
+const browserTest = suite.available ? test.serial : test.skip;
 
 const PHONE = { width: 390, height: 844 };
 const SHOTS = process.env.SCREENSHOT_DIR ?? '/tmp';
@@ -27,7 +24,7 @@ let openId: string;
 let goodsId: string;
 
 test.before(async () => {
-  if (!executablePath) return;
+  if (!suite.available) return;
   app = await startTestApp(); // 2026-12-01 00:00 KST
   const admin = await app.staff('admin');
   for (const id of ['PH-A', 'PH-B']) {
@@ -71,7 +68,7 @@ test.before(async () => {
     }),
     'scheduled',
   );
-  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  browser = await suite.launch();
 });
 
 test.after.always(async () => {

@@ -4,21 +4,15 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import anyTest, { type TestFn } from 'ava';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { buildVerifyJs, verifyJsPath } from '../../scripts/build-verify.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { CHROMIUM_ARGS, chromiumPath } from '../helpers/chromium.js';
+import { browserSuite } from '../helpers/chromium.js';
 import { addApplications, drawContext, drawReconciler, scheduledLottery } from '../helpers/draw.js';
 
-const executablePath = chromiumPath();
+const suite = browserSuite('test/draw/browser.test.ts', 'The in-browser verification of the draw');
 const test = anyTest as TestFn;
-const browserTest = executablePath ? test.serial : test.skip;
-if (!executablePath) {
-  console.warn(
-    '\n!!! test/draw/browser.test.ts: SKIPPED — no Chromium at /usr/bin/chromium or CHROMIUM_PATH.\n' +
-      '!!! The in-browser verification of the draw was NOT checked. apt-get install -y chromium\n',
-  );
-}
+const browserTest = suite.available ? test.serial : test.skip;
 
 let app: TestApp;
 let browser: Browser | undefined;
@@ -26,7 +20,7 @@ let campaignId: string;
 let publicIds: string[];
 
 test.before(async () => {
-  if (!executablePath) return;
+  if (!suite.available) return;
   app = await startTestApp();
   const s = await scheduledLottery(app.db, app.clock, { sites: 3, capacity: 15 });
   publicIds = await addApplications(app.db, s, 120);
@@ -40,7 +34,7 @@ test.before(async () => {
   app.clock.set(s.drawAt);
   await reconciler.runOnce();
   campaignId = s.campaignId;
-  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  browser = await suite.launch();
 });
 test.after.always(async () => {
   await browser?.close();

@@ -15,3 +15,25 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
   '--no-first-run',
 ];
+
+/**
+ * The browser-test preamble: serial tests when Chromium is here, otherwise skipped tests and a loud
+ * warning naming what was not checked. `launch()` starts Chromium with the flags above.
+ */
+export function browserSuite(file: string, unchecked: string) {
+  const executablePath = chromiumPath();
+  if (!executablePath) {
+    console.warn(
+      `\n!!! ${file}: SKIPPED — no Chromium at /usr/bin/chromium or CHROMIUM_PATH.\n` +
+        `!!! ${unchecked} was NOT checked. Install it: apt-get install -y chromium\n`,
+    );
+  }
+  return {
+    executablePath,
+    available: Boolean(executablePath),
+    launch: async () => {
+      const { chromium } = await import('playwright-core');
+      return chromium.launch({ executablePath: executablePath!, args: CHROMIUM_ARGS });
+    },
+  };
+}
