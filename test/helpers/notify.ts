@@ -1,4 +1,5 @@
 // Notification test helpers: a worker on a test database wired to the stand-ins, and waiting for messages.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createLogger } from '../../src/logger.js';
 import type { ChannelAdapter } from '../../src/notify/channel.js';
 import { outboxChannel } from '../../src/notify/channel.js';
@@ -71,4 +72,26 @@ export async function waitFor<T>(
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** `npm run worker` as a separate process against a test database (the secrets test/helpers/db.ts seals with). */
+export function spawnWorkerProcess(
+  databaseUrl: string,
+  dataDir: string,
+  env: Record<string, string> = {},
+): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      SESSION_SECRET: '01'.repeat(32),
+      IDENTITY_PEPPER: '02'.repeat(32),
+      DATA_KEY: '03'.repeat(32),
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }

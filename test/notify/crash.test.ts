@@ -1,13 +1,13 @@
 // Killing the worker (SIGKILL, a separate process) in the middle of a batch and starting it again:
 // every message is delivered, and none that the provider already accepted reaches it a second time.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { enqueueNotice } from '../../src/notify/enqueue.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { STANDIN_FROM, waitFor } from '../helpers/notify.js';
+import { STANDIN_FROM, spawnWorkerProcess, waitFor } from '../helpers/notify.js';
 import {
   STANDIN_SID,
   STANDIN_TOKEN,
@@ -32,28 +32,17 @@ test.after.always(async () => {
 });
 
 function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      DATABASE_URL: database.url,
-      DATA_DIR: dataDir,
-      SESSION_SECRET: '01'.repeat(32),
-      IDENTITY_PEPPER: '02'.repeat(32),
-      DATA_KEY: '03'.repeat(32), // the key test/helpers/db.ts seals recipients with
-      TWILIO_ACCOUNT_SID: STANDIN_SID,
-      TWILIO_AUTH_TOKEN: STANDIN_TOKEN,
-      TWILIO_FROM: STANDIN_FROM,
-      TWILIO_API_BASE_URL: twilio.url,
-      TWILIO_STATUS_CALLBACK: 'false',
-      SMS_RATE_PER_SECOND: '0',
-      WORKER_CONCURRENCY: '8',
-      WORKER_HEARTBEAT_MS: '200',
-      WORKER_DEAD_AFTER_MS: '1000',
-      PROVIDER_TIMEOUT_MS: '5000',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const child = spawnWorkerProcess(database.url, dataDir, {
+    TWILIO_ACCOUNT_SID: STANDIN_SID,
+    TWILIO_AUTH_TOKEN: STANDIN_TOKEN,
+    TWILIO_FROM: STANDIN_FROM,
+    TWILIO_API_BASE_URL: twilio.url,
+    TWILIO_STATUS_CALLBACK: 'false',
+    SMS_RATE_PER_SECOND: '0',
+    WORKER_CONCURRENCY: '8',
+    WORKER_HEARTBEAT_MS: '200',
+    WORKER_DEAD_AFTER_MS: '1000',
+    PROVIDER_TIMEOUT_MS: '5000',
   });
   children.push(child);
   return child;

@@ -1,7 +1,6 @@
 // npm run worker (src/worker.ts) alone is enough to send: with RUN_WORKER=false on the web instances it also
 // runs the draw's results fan-out, not only send_message.
 
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,7 +8,7 @@ import path from 'node:path';
 import test from 'ava';
 import { enqueueResultFanout } from '../../src/commands/resultFanout.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { waitFor } from '../helpers/notify.js';
+import { spawnWorkerProcess, waitFor } from '../helpers/notify.js';
 
 let database: TestDatabase;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-worker-'));
@@ -25,19 +24,7 @@ test.after.always(async () => {
 test('the separate worker process runs the draw results fan-out task', async (t) => {
   // A fan-out for a campaign with no draw finishes at once with nothing to send: enough to see who runs it.
   await database.db.transaction((trx) => enqueueResultFanout(trx, randomUUID()));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      DATABASE_URL: database.url,
-      DATA_DIR: dataDir,
-      SESSION_SECRET: '01'.repeat(32),
-      IDENTITY_PEPPER: '02'.repeat(32),
-      DATA_KEY: '03'.repeat(32),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawnWorkerProcess(database.url, dataDir);
   try {
     await waitFor(
       'the fan-out job to be done',
