@@ -3,21 +3,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { ResultWalker } from '../../domain/draw/index.js';
+import type { Result, ResultWalker } from '../../domain/draw/index.js';
 import type { Db, Trx } from '../knex.js';
 
 export type AwardStatus = 'won' | 'waitlisted' | 'promoted' | 'collected' | 'expired';
 
-export interface AwardRow {
+/** A draw result as stored: the draw-v1 result fields, plus what happened to the award since. */
+export interface AwardRow extends Result {
   campaign_id: string;
-  rank: number;
-  public_id: string;
-  ticket: string;
-  outcome: 'won' | 'waitlisted';
-  amount: number;
-  site: string;
-  slot: string;
-  waitlist: number;
   status: AwardStatus;
   held_amount: number | null;
   held_site: string | null;
