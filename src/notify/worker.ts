@@ -1,6 +1,7 @@
-// The notification worker: graphile-worker running send_message, plus a heartbeat so that jobs held by
-// a worker that was killed (SIGKILL, OOM, power) go back to the queue within WORKER_DEAD_AFTER_MS instead
-// of graphile-worker's own 4-hour lock timeout. Runs inside npm start, or alone via npm run worker.
+// The notification worker: graphile-worker running send_message, the outbox relay that gives enqueued
+// messages their jobs, and a heartbeat so that jobs held by a worker that was killed (SIGKILL, OOM, power)
+// go back to the queue within WORKER_DEAD_AFTER_MS instead of graphile-worker's own 4-hour lock timeout.
+// Runs inside npm start, or alone via npm run worker.
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { type Runner, run, type Task, type WorkerEvents, Logger as WorkerLogger } from 'graphile-worker';
@@ -13,6 +14,7 @@ import type { Logger } from '../logger.js';
 import type { BackoffPolicy } from './backoff.js';
 import type { ChannelAdapter } from './channel.js';
 import type { Channel } from './notice.js';
+import { startOutboxRelay } from './outbox.js';
 import { createSendRateLimiter } from './rateLimit.js';
 import { batchedStore, sendMessage } from './sendMessage.js';
 
@@ -30,10 +32,14 @@ export interface NotifyWorkerOptions {
   deadAfterMs: number;
   /** how many jobs a worker locks and holds locally per fetch (graphile-worker localQueue); 0 = off */
   localQueueSize?: number;
+  /** how often an idle outbox relay looks for new messages (default 100 ms) */
+  relayIdleMs?: number;
 }
 
 export interface NotifyWorker {
   poolId: string;
+  /** gives every message enqueued so far its job now, instead of at the relay's next pass */
+  drainOutbox(): Promise<number>;
   stop(): Promise<void>;
   /** resolves if the runner ends by itself (a fatal error) */
   done: Promise<void>;
@@ -92,6 +98,12 @@ export async function startNotifyWorker(opts: NotifyWorkerOptions): Promise<Noti
   });
   if (!poolId) throw new Error('graphile-worker did not report its pool id');
 
+  const relay = startOutboxRelay({
+    db,
+    logger: opts.logger,
+    idleMs: opts.relayIdleMs ?? 100,
+    batchSize: 1000,
+  });
   const host = os.hostname();
   await beatHeart(db, poolId, host, process.pid);
   const timers = [
@@ -124,6 +136,7 @@ export async function startNotifyWorker(opts: NotifyWorkerOptions): Promise<Noti
   const stop = () => {
     stopping ??= (async () => {
       for (const t of timers) clearInterval(t);
+      await relay.stop();
       await runner.stop(); // finishes the jobs in hand, returns the ones fetched but not started
       await forgetWorker(db, poolId).catch(() => {});
       await Promise.all(Object.values(opts.channels).map((c) => c.close?.()));
@@ -132,7 +145,7 @@ export async function startNotifyWorker(opts: NotifyWorkerOptions): Promise<Noti
     })();
     return stopping;
   };
-  return { poolId, stop, done: runner.promise };
+  return { poolId, drainOutbox: relay.drain, stop, done: runner.promise };
 }
 
 /** The worker as configured by the environment (npm start and npm run worker share this). */

@@ -1,7 +1,8 @@
 // Delivery status callbacks (signed by Twilio), the admin's counts and retry, and the development outbox.
+
 import test from 'ava';
 import twilio from 'twilio';
-import { markSent } from '../../src/db/repos/messages.js';
+import { addJobsForWaitingMessages, markSent } from '../../src/db/repos/messages.js';
 import { enqueueNotice } from '../../src/notify/enqueue.js';
 import type { NoticeRequest } from '../../src/notify/notice.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -134,6 +135,7 @@ test('admins see counts by channel and status, and retry the failed ones', async
     .db('messages')
     .where({ id: failed.messageId })
     .update({ status: 'failed', attempts: 3, error_code: 'twilio_21211' });
+  await addJobsForWaitingMessages(app.db, 1000);
   await app.db.raw(`SELECT graphile_worker.remove_job(?)`, [`message:${failed.messageId}`]);
 
   const counts = await app.request('GET', `/api/admin/campaigns/${campaignId}/messages`, { as: auditor });
@@ -163,6 +165,8 @@ test('admins see counts by channel and status, and retry the failed ones', async
   const row = await app.db('messages').where({ id: failed.messageId }).first();
   t.is(row.status, 'queued');
   t.is(row.attempts, 0);
+  t.true(row.awaiting_job, 'handed back to the outbox');
+  await addJobsForWaitingMessages(app.db, 1000);
   const jobs = await app.db.raw(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = ?`, [
     `message:${failed.messageId}`,
   ]);

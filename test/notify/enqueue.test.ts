@@ -1,5 +1,7 @@
-// enqueueNotice writes the message and its job in the caller's transaction, once per dedupe key.
+// enqueueNotice writes the message in the caller's transaction, once per dedupe key; the outbox relay then
+// gives each waiting message exactly one send job.
 import test from 'ava';
+import { addJobsForWaitingMessages } from '../../src/db/repos/messages.js';
 import { enqueueNotice } from '../../src/notify/enqueue.js';
 import type { NoticeRequest } from '../../src/notify/notice.js';
 import { openRecipient } from '../../src/notify/recipient.js';
@@ -55,7 +57,37 @@ test('the same dedupe key twice makes one message and one job', async (t) => {
   const rows = await database.db('messages').where({ dedupe_key: 'twice:1' });
   t.is(rows.length, 1);
   t.regex(rows[0].body, /123456/);
+  t.true(rows[0].awaiting_job);
+  t.is(await jobsFor(first.messageId), 0, 'no job (and no NOTIFY) inside the enqueueing transaction');
+  await addJobsForWaitingMessages(database.db, 1000);
   t.is(await jobsFor(first.messageId), 1);
+});
+
+test('the relay gives each waiting message one job, in batches, even with several relays at once', async (t) => {
+  const ids = await database.db.transaction(async (trx) => {
+    const out: string[] = [];
+    for (let i = 0; i < 250; i++) out.push((await enqueueNotice(trx, otp(`relay:${i}`))).messageId);
+    return out;
+  });
+  // three relays racing with small batches: SKIP LOCKED must hand every message to exactly one of them
+  const drain = async () => {
+    let total = 0;
+    for (let n = -1; n !== 0; total += n) n = await addJobsForWaitingMessages(database.db, 40);
+    return total;
+  };
+  const taken = await Promise.all([drain(), drain(), drain()]);
+  t.is(
+    taken.reduce((a, b) => a + b, 0),
+    250,
+  );
+  const { rows } = await database.db.raw(
+    `SELECT count(*)::int AS jobs, count(DISTINCT key)::int AS keys FROM graphile_worker.jobs
+      WHERE key = ANY(?::text[])`,
+    [ids.map((id) => `message:${id}`)],
+  );
+  t.deepEqual(rows[0], { jobs: 250, keys: 250 });
+  t.is((await database.db('messages').whereIn('id', ids).where({ awaiting_job: true })).length, 0);
+  t.is(await addJobsForWaitingMessages(database.db, 40), 0, 'nothing left to relay');
 });
 
 test('the record keeps a masked recipient, a sealed one, and the SMS segment count', async (t) => {

@@ -9,10 +9,28 @@ export function jobKeyFor(messageId: string): string {
   return `message:${messageId}`;
 }
 
-/** The add_job call for a message's send job, on SQL expressions (for statements that insert the row too). */
-export const SEND_JOB_SQL = (idSql: string, channelSql: string) =>
-  `graphile_worker.add_job('${SEND_TASK}', json_build_object('id', ${idSql}::text, 'channel', ${channelSql}::text),
-                           max_attempts := ${JOB_MAX_ATTEMPTS}, job_key := 'message:' || ${idSql}::text)`;
+/**
+ * The outbox relay: adds the send jobs of up to `limit` messages that are waiting for one, in one
+ * add_jobs call (one NOTIFY for the batch, not one per enqueueing transaction). SKIP LOCKED lets several
+ * relays run at once; a relay that dies before commit leaves its messages waiting. Returns how many.
+ */
+export async function addJobsForWaitingMessages(db: Knex | Knex.Transaction, limit: number): Promise<number> {
+  const { rows } = await db.raw<{ rows: Array<{ n: number }> }>(
+    `WITH picked AS (
+       SELECT id FROM messages WHERE awaiting_job ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED
+     ), taken AS (
+       UPDATE messages m SET awaiting_job = false FROM picked WHERE m.id = picked.id RETURNING m.id, m.channel
+     ), specs AS (
+       SELECT array_agg(ROW(?, json_build_object('id', id::text, 'channel', channel::text), NULL, NULL, ?,
+                            'message:' || id::text, NULL, NULL)::graphile_worker.job_spec ORDER BY id) AS a
+         FROM taken
+     )
+     SELECT (SELECT count(*) FROM taken)::int AS n,
+            (SELECT count(*) FROM specs, graphile_worker.add_jobs(specs.a) WHERE specs.a IS NOT NULL) AS added`,
+    [limit, SEND_TASK, JOB_MAX_ATTEMPTS],
+  );
+  return rows[0]?.n ?? 0;
+}
 
 /** Adds (or, when one is waiting, replaces) the job that sends a message; runs in the caller's transaction. */
 export async function addSendJob(
@@ -272,9 +290,10 @@ export async function requeueFailed(
       provider_id: null,
       in_doubt_since: null,
       updated_at: trx.fn.now(),
+      // the outbox relay adds their jobs, one batch for however many were failed
+      awaiting_job: true,
     })
-    .returning<Array<{ id: string; channel: 'sms' | 'email' }>>(['id', 'channel']);
-  for (const r of rows) await addSendJob(trx, r.id, r.channel);
+    .returning<Array<{ id: string }>>(['id']);
   return rows.map((r) => r.id);
 }
 
