@@ -2,10 +2,14 @@
 // the results fan-out, the expiry sweep and promotions, so every kind gets the same parameters.
 import { DateTime } from 'luxon';
 import type { Db, Trx } from '../db/knex.js';
+import type { AwardRow } from '../db/repos/awards.js';
+import { findDraw } from '../db/repos/draws.js';
 import type { Campaign } from '../domain/campaign.js';
+import { fromHex } from '../domain/draw/index.js';
 import { decryptText, type IdentitySecrets } from '../identity/crypto.js';
 import { enqueueNotice } from '../notify/enqueue.js';
 import type { NoticeKind } from '../notify/notice.js';
+import { claimKeyAad } from './claimCodes.js';
 import { formatAmount } from './receipt.js';
 
 export interface PlaceInfo {
@@ -52,11 +56,15 @@ const fmt = (d: Date, zone: string, lang: 'ko' | 'en', pattern: string) =>
     .setLocale(lang === 'ko' ? 'ko-KR' : 'en-GB')
     .toFormat(pattern);
 
-/** site, pickup: for a goods award its site name and address and its slot; for a voucher, the app and the claim period. */
+/**
+ * site, pickup: for a goods award its site name and address and its slot; for a voucher, the app and the claim
+ * period. A goods award with no slot (promoted after every slot of its site had passed) may be collected at
+ * the site any time from `from` until its deadline, and the text says so.
+ */
 export function whereAndWhen(
   c: Campaign,
   places: PlaceInfo,
-  held: { site: string; slot: string; deadline: Date | null },
+  held: { site: string; slot: string; deadline: Date | null; from?: Date },
   lang: 'ko' | 'en',
 ): { site: string; pickup: string } {
   const zone = c.time_zone || 'Asia/Seoul';
@@ -67,10 +75,29 @@ export function whereAndWhen(
     : lang === 'ko'
       ? '모바일 상품권 (앱에서 사용)'
       : 'Mobile voucher (in the app)';
-  const from = slot?.starts_at ?? c.claim_opens_at;
+  const from = slot?.starts_at ?? held.from ?? c.claim_opens_at;
   const to = slot?.ends_at ?? held.deadline ?? c.claim_closes_at;
-  const pickup = `${fmt(from, zone, lang, 'yyyy-MM-dd HH:mm')} ~ ${fmt(to, zone, lang, 'yyyy-MM-dd HH:mm (ZZZZ)')}`;
+  let pickup = `${fmt(from, zone, lang, 'yyyy-MM-dd HH:mm')} ~ ${fmt(to, zone, lang, 'yyyy-MM-dd HH:mm (ZZZZ)')}`;
+  if (site && !slot) pickup += lang === 'ko' ? ', 수령처 영업시간 중 언제든' : ', any time the site is open';
   return { site: siteText, pickup };
+}
+
+export function deadlineText(c: Campaign, deadline: Date, lang: 'ko' | 'en'): string {
+  return fmt(deadline, c.time_zone || 'Asia/Seoul', lang, 'yyyy-MM-dd HH:mm (ZZZZ)');
+}
+
+/** What an award holds now: a promoted applicant the award passed down to them, a winner their own result. */
+export function heldOf(a: AwardRow): { amount: number; site: string; slot: string } {
+  return a.status === 'promoted' || a.promoted_from_rank !== null
+    ? { amount: Number(a.held_amount), site: a.held_site ?? '', slot: a.held_slot ?? '' }
+    : { amount: Number(a.amount), site: a.site, slot: a.slot };
+}
+
+/** The campaign's claim key (claim codes are derived from it, never stored). */
+export async function claimKeyOf(db: Db | Trx, env: NoticeEnv, campaignId: string): Promise<Uint8Array> {
+  const draw = await findDraw(db, campaignId);
+  if (!draw?.claim_key_enc) throw new Error(`campaign ${campaignId} has no claim key`);
+  return fromHex(decryptText(env.secrets, draw.claim_key_enc, claimKeyAad(campaignId)));
 }
 
 /** Enqueues one notice in the caller's transaction; people without a contact (purged, none given) get none. */

@@ -7,6 +7,15 @@
 // capped at the per-person limit, in whole denominations); anything left returns to the city. Their deadline
 // is the claim period counted from the promotion, never past the end of the claim window. After the claim
 // window closes nothing is passed down. With 'return' an expired award simply returns to the city.
+//
+// Where and when a promoted applicant collects (goods): the freed units are at the expired award's site, so
+// the promotion stays at that site. As draw-v1 places a winner (the site's first slot in time order with room
+// for the amount), the promoted applicant gets the site's first slot that is still ahead (it ends at least
+// PROMOTION_LEAD_MS after the promotion, time to read the notice and go) and has room; the expired award's own
+// slot, if still ahead, has room again. Their deadline is then at least the end of that slot. When no slot of
+// the site is ahead with room (the usual case once the claim period outlasts the slots), they get no slot:
+// they may collect at the site any time it is open until their deadline, and the notice and the audit entry
+// (slot "", slot_rule "any_time_until_deadline", freed_slot) say exactly that.
 import { appendAudit } from '../audit/log.js';
 import type { Trx } from '../db/knex.js';
 import {
@@ -18,12 +27,13 @@ import {
   markExpired,
   markPromoted,
 } from '../db/repos/awards.js';
-import { findDraw } from '../db/repos/draws.js';
+import { moveDrawCounts, type StatusMove } from '../db/repos/drawCounts.js';
+import { listSlotsAhead, lockSitePromotions } from '../db/repos/promotion.js';
 import type { Campaign } from '../domain/campaign.js';
-import { fromHex } from '../domain/draw/index.js';
 import { DomainError } from '../domain/errors.js';
-import { decryptText } from '../identity/crypto.js';
 import {
+  claimKeyOf,
+  heldOf,
   loadPlaces,
   type NoticeEnv,
   type PlaceInfo,
@@ -32,9 +42,13 @@ import {
   sendAwardNotice,
   whereAndWhen,
 } from './awardNotices.js';
-import { claimCodeFor, claimKeyAad, sameClaimCode } from './claimCodes.js';
+import { claimCodeFor, sameClaimCode } from './claimCodes.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
 import { claimDeadline } from './drawCampaign.js';
+import { scheduleReminders } from './reminders.js';
+
+/** A slot counts as still ahead for a promotion when it ends at least this long after the promotion. */
+export const PROMOTION_LEAD_MS = 2 * 3600_000;
 
 export type AwardContext = CommandContext & NoticeEnv;
 
@@ -47,12 +61,6 @@ async function recipientOf(trx: Trx, campaignId: string, publicId: string): Prom
   );
   if (!rows[0]) throw new Error(`no roster entry ${publicId} in campaign ${campaignId}`);
   return rows[0];
-}
-
-async function claimKey(trx: Trx, ctx: NoticeEnv, campaignId: string): Promise<Uint8Array> {
-  const draw = await findDraw(trx, campaignId);
-  if (!draw?.claim_key_enc) throw new Error(`campaign ${campaignId} has no claim key`);
-  return fromHex(decryptText(ctx.secrets, draw.claim_key_enc, claimKeyAad(campaignId)));
 }
 
 export interface Collected {
@@ -91,13 +99,14 @@ export async function collectAward(
     }
     if (code !== undefined) {
       const who = await recipientOf(trx, campaignId, publicId);
-      if (!sameClaimCode(claimCodeFor(await claimKey(trx, ctx, campaignId), who.application_id), code)) {
+      if (!sameClaimCode(claimCodeFor(await claimKeyOf(trx, ctx, campaignId), who.application_id), code)) {
         throw new DomainError('code_invalid', 'The claim code does not match');
       }
     }
     const row = await markCollected(trx, campaignId, publicId, actorLabel(actor), now);
     if (!row) throw new DomainError('conflict', 'The award changed meanwhile; try again');
     const held = heldOf(row);
+    await moveDrawCounts(trx, campaignId, [{ public_id: publicId, from: a.status, to: 'collected' }]);
     await appendAudit(trx, {
       at: now,
       actor: actorLabel(actor),
@@ -107,12 +116,6 @@ export async function collectAward(
     });
     return { public_id: publicId, ...held, collected_at: now };
   });
-}
-
-function heldOf(a: AwardRow): { amount: number; site: string; slot: string } {
-  return a.status === 'promoted' || a.promoted_from_rank !== null
-    ? { amount: Number(a.held_amount), site: a.held_site ?? '', slot: a.held_slot ?? '' }
-    : { amount: Number(a.amount), site: a.site, slot: a.slot };
 }
 
 export interface ExpirySweep {
@@ -129,14 +132,18 @@ export async function expireUnclaimedAwards(ctx: AwardContext, batch = 100): Pro
   for (;;) {
     const n = await ctx.db.transaction(async (trx) => {
       const due = await lockExpiredAwards(trx, now, batch);
+      const moves = new Map<string, StatusMove[]>();
       for (const a of due) {
         let c = campaigns.get(a.campaign_id);
         if (!c) {
           c = (await trx('campaigns').where({ id: a.campaign_id }).first()) as Campaign;
           campaigns.set(c.id, c);
         }
-        await expireOne(ctx, trx, c, a, now, sweep, places);
+        if (!moves.has(c.id)) moves.set(c.id, []);
+        await expireOne(ctx, trx, c, a, now, sweep, places, moves.get(c.id)!);
       }
+      // The public counts move once per campaign, after every award of the batch changed.
+      for (const id of [...moves.keys()].sort()) await moveDrawCounts(trx, id, moves.get(id)!);
       return due.length;
     });
     if (n < batch) return sweep;
@@ -151,9 +158,11 @@ async function expireOne(
   now: Date,
   sweep: ExpirySweep,
   placeCache: Map<string, PlaceInfo>,
+  moves: StatusMove[],
 ) {
   const held = heldOf(a);
   await markExpired(trx, a, now);
+  moves.push({ public_id: a.public_id, from: a.status, to: 'expired' });
   sweep.expired++;
   await appendAudit(trx, {
     at: now,
@@ -181,13 +190,14 @@ async function expireOne(
   want -= want % d;
   const amount = Math.min(held.amount, want);
   if (amount <= 0) return;
-  const deadline = claimDeadline(c, now);
+  const place = await promotionPlace(trx, c, held.site, amount, now);
   await markPromoted(
     trx,
     next,
-    { amount, site: held.site, slot: held.slot, from_rank: a.rank, deadline },
+    { amount, site: held.site, slot: place.slot, from_rank: a.rank, deadline: place.deadline },
     now,
   );
+  moves.push({ public_id: next.public_id, from: 'waitlisted', to: 'promoted' });
   sweep.promoted++;
   await appendAudit(trx, {
     at: now,
@@ -202,8 +212,9 @@ async function expireOne(
       from_rank: a.rank,
       amount,
       site: held.site,
-      slot: held.slot,
-      deadline: deadline.toISOString(),
+      slot: place.slot,
+      ...(held.site ? { slot_rule: place.rule, freed_slot: held.slot } : {}),
+      deadline: place.deadline.toISOString(),
     },
   });
   const who = await recipientOf(trx, c.id, next.public_id);
@@ -213,6 +224,13 @@ async function expireOne(
     places = await loadPlaces(trx, c.id);
     placeCache.set(c.id, places);
   }
+  await scheduleReminders(
+    trx,
+    c,
+    places,
+    [{ public_id: next.public_id, slot: place.slot, deadline: place.deadline }],
+    now,
+  );
   await sendAwardNotice(
     ctx,
     trx,
@@ -221,10 +239,39 @@ async function expireOne(
     'promoted',
     {
       prize: prizeText(c, amount, lang),
-      ...whereAndWhen(c, places, { site: held.site, slot: held.slot, deadline }, lang),
-      claim_code: claimCodeFor(await claimKey(trx, ctx, c.id), who.application_id),
+      ...whereAndWhen(
+        c,
+        places,
+        { site: held.site, slot: place.slot, deadline: place.deadline, from: now },
+        lang,
+      ),
+      claim_code: claimCodeFor(await claimKeyOf(trx, ctx, c.id), who.application_id),
       rank: next.rank,
     },
     `promoted:${who.application_id}`,
   );
+}
+
+interface PromotionPlace {
+  slot: string;
+  deadline: Date;
+  rule: 'earliest_slot_ahead' | 'any_time_until_deadline';
+}
+
+/** The slot and deadline a promotion gets at `site` (see the rule at the top of this file). */
+async function promotionPlace(
+  trx: Trx,
+  c: Campaign,
+  site: string,
+  amount: number,
+  now: Date,
+): Promise<PromotionPlace> {
+  const deadline = claimDeadline(c, now);
+  if (!site) return { slot: '', deadline, rule: 'any_time_until_deadline' };
+  await lockSitePromotions(trx, c.id, site);
+  const slots = await listSlotsAhead(trx, c.id, site, new Date(now.getTime() + PROMOTION_LEAD_MS));
+  const slot = slots.find((s) => s.room >= amount);
+  if (!slot) return { slot: '', deadline, rule: 'any_time_until_deadline' };
+  const latest = Math.min(Math.max(deadline.getTime(), slot.ends_at.getTime()), c.claim_closes_at.getTime());
+  return { slot: slot.id, deadline: new Date(latest), rule: 'earliest_slot_ahead' };
 }

@@ -1,8 +1,11 @@
 // Results reach people: the draw enqueues ONE job (in its own transaction); the job walks the results in rank
 // order and enqueues each applicant's notice in batches, each batch in its own transaction together with the
 // progress mark. Dedupe keys `result:<application id>` make a retried or repeated batch send nothing twice.
+// Each batch also schedules its winners' pickup reminders (reminders.ts), and before the first batch the
+// public counts are computed once (drawCounts.ts), so the audit page never aggregates the awards itself.
 import type { Trx } from '../db/knex.js';
 import { findCampaign } from '../db/repos/campaigns.js';
+import { computeDrawCounts } from '../db/repos/drawCounts.js';
 import { findDraw, setNotifiedThrough } from '../db/repos/draws.js';
 import { fromHex } from '../domain/draw/index.js';
 import { decryptText } from '../identity/crypto.js';
@@ -10,6 +13,7 @@ import type { NoticeEnv } from './awardNotices.js';
 import { loadPlaces, prizeText, type Recipient, sendAwardNotice, whereAndWhen } from './awardNotices.js';
 import { claimCodeFor, claimKeyAad } from './claimCodes.js';
 import type { CommandContext } from './context.js';
+import { type HeldPlace, scheduleReminders } from './reminders.js';
 
 export const FANOUT_TASK = 'draw_results_fanout';
 
@@ -47,6 +51,7 @@ export async function fanOutResults(
   if (!c || !draw?.claim_key_enc) return { batches: 0, notices: 0 };
   const claimKey = fromHex(decryptText(ctx.secrets, draw.claim_key_enc, claimKeyAad(campaignId)));
   const places = await loadPlaces(ctx.db, campaignId);
+  await computeDrawCounts(ctx.db, campaignId, ctx.clock.now());
   // With no passing down, a place on the waitlist means nothing: those applicants are told they were not selected.
   const waitlistUsed = c.unclaimed_policy === 'pass_down';
   let after = draw.notified_through_rank;
@@ -66,6 +71,7 @@ export async function fanOutResults(
         [campaignId, after, batchSize],
       );
       if (rows.length === 0) return true;
+      const winners: HeldPlace[] = [];
       for (const r of rows) {
         const lang = r.lang === 'en' ? 'en' : 'ko';
         const dedupe = `result:${r.application_id}`;
@@ -91,6 +97,7 @@ export async function fanOutResults(
             },
             dedupe,
           );
+          winners.push({ public_id: r.public_id, slot: r.slot, deadline: r.claim_deadline });
         } else if (waitlistUsed) {
           sent = await sendAwardNotice(ctx, trx, c, r, 'result_waitlisted', { rank: r.waitlist }, dedupe);
         } else {
@@ -98,6 +105,7 @@ export async function fanOutResults(
         }
         if (sent) out.notices++;
       }
+      await scheduleReminders(trx, c, places, winners, draw.drawn_at ?? ctx.clock.now());
       after = rows[rows.length - 1]!.rank;
       await setNotifiedThrough(trx, campaignId, after);
       out.batches++;

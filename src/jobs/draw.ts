@@ -1,6 +1,6 @@
 // The draw's wiring for the reconciler and the job queue: the transition hooks (commit at the opening,
-// freeze at the close), the per-pass steps (draw what is due, expire unclaimed awards), the BEACON_URL
-// fetcher, and the graphile-worker task that sends the results.
+// freeze at the close), the per-pass steps (draw what is due, expire unclaimed awards, send due pickup
+// reminders), the BEACON_URL fetcher, and the graphile-worker task that sends the results.
 import { EventEmitter } from 'node:events';
 import { type Runner, run, type Task, Logger as WorkerLogger } from 'graphile-worker';
 import { Gauge } from 'prom-client';
@@ -10,6 +10,7 @@ import { expireUnclaimedAwards } from '../commands/awards.js';
 import type { DrawContext } from '../commands/drawContext.js';
 import { drawDueCampaigns } from '../commands/drawDueCampaigns.js';
 import { drawHooks } from '../commands/drawHooks.js';
+import { sendDueReminders } from '../commands/reminders.js';
 import { FANOUT_TASK, fanOutResults } from '../commands/resultFanout.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
@@ -63,6 +64,7 @@ export function drawReconcilerParts(ctx: DrawContext & NoticeEnv): {
     steps: [
       { name: 'draw', run: () => drawDueCampaigns(ctx) },
       { name: 'expire-awards', run: () => expireUnclaimedAwards(ctx) },
+      { name: 'pickup-reminders', run: () => sendDueReminders(ctx) },
     ],
   };
 }

@@ -19,7 +19,7 @@ export const REQUIRED_PARAMS: Record<NoticeKind, readonly string[]> = {
   result_won: ['campaign', 'prize', 'site', 'pickup', 'claim_code', 'url'],
   result_waitlisted: ['campaign', 'rank', 'url'],
   result_lost: ['campaign', 'url'],
-  pickup_reminder: ['campaign', 'site', 'pickup', 'claim_code'],
+  pickup_reminder: ['campaign', 'prize', 'site', 'pickup', 'deadline', 'claim_code', 'url'],
   award_expired: ['campaign', 'url'],
   promoted: ['campaign', 'prize', 'site', 'pickup', 'claim_code', 'url'],
   sms_reply: ['text'],

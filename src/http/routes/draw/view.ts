@@ -2,7 +2,8 @@
 // the revealed secret, beacon, seed and results hash after the draw, and counts. No personal data.
 
 import type { Db } from '../../../db/knex.js';
-import { countByOutcomeAndGroup, countByStatus, findAward } from '../../../db/repos/awards.js';
+import { findAward } from '../../../db/repos/awards.js';
+import { computeDrawCounts, type DrawCountRow, readDrawCounts } from '../../../db/repos/drawCounts.js';
 import { type DrawRecord, findDraw } from '../../../db/repos/draws.js';
 import type { Campaign } from '../../../domain/campaign.js';
 
@@ -43,13 +44,36 @@ export async function auditView(db: Db, c: Campaign) {
           drawn_at: drawn ? iso(d.drawn_at) : null,
         }
       : null,
-    counts: drawn
-      ? {
-          by_outcome_and_group: await countByOutcomeAndGroup(db, c.id),
-          by_status: await countByStatus(db, c.id),
-        }
-      : null,
+    counts: drawn ? await storedCounts(db, c.id) : null,
     bundle_url: drawn ? `/api/campaigns/${c.id}/bundle.json` : null,
+  };
+}
+
+/**
+ * Counts by published outcome and group, and by current status, from draw_counts (computed once after the
+ * draw, normally by the results fan-out, and moved with each collection, expiry and promotion).
+ */
+async function storedCounts(db: Db, campaignId: string) {
+  await computeDrawCounts(db, campaignId, new Date());
+  return summariseCounts(await readDrawCounts(db, campaignId));
+}
+
+export function summariseCounts(rows: readonly DrawCountRow[]) {
+  const byOutcome = new Map<string, { outcome: string; group: string; count: number; amount: number }>();
+  const byStatus = new Map<string, number>();
+  for (const r of rows) {
+    const key = `${r.outcome}\u0000${r.group}`;
+    const o = byOutcome.get(key) ?? { outcome: r.outcome, group: r.group, count: 0, amount: 0 };
+    o.count += Number(r.count);
+    o.amount += Number(r.amount);
+    byOutcome.set(key, o);
+    byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + Number(r.count));
+  }
+  return {
+    by_outcome_and_group: [...byOutcome.values()],
+    by_status: [...byStatus.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([status, count]) => ({ status, count })),
   };
 }
 

@@ -1,0 +1,82 @@
+// The public counts of a drawn campaign (by published outcome, priority group and current status), stored
+// once after the draw and moved with every status change, so the audit page never aggregates the awards.
+//
+// Correctness without a gap: computing takes an exclusive advisory lock on the campaign's counts, and every
+// status change takes the shared one before it moves counts. A change that commits before the computation's
+// lock is granted is in the computed aggregate (its delta was skipped: not ready yet); one that takes the
+// shared lock later sees the counts ready and moves them. Deltas are applied in key order, so concurrent
+// transactions lock the count rows in the same order and cannot deadlock on them.
+import type { Db, Trx } from '../knex.js';
+import type { AwardStatus } from './awards.js';
+
+export interface DrawCountRow {
+  outcome: string;
+  group: string;
+  status: string;
+  count: number;
+  amount: number;
+}
+
+const lockKey = (campaignId: string) => `draw_counts:${campaignId}`;
+
+export async function countsReady(db: Db | Trx, campaignId: string): Promise<boolean> {
+  return Boolean(await db('draw_counts_ready').where({ campaign_id: campaignId }).first('campaign_id'));
+}
+
+/** Computes and stores the counts of a drawn campaign once; later calls change nothing. Call only after the draw committed. */
+export async function computeDrawCounts(db: Db, campaignId: string, at: Date): Promise<boolean> {
+  if (await countsReady(db, campaignId)) return false;
+  return db.transaction(async (trx) => {
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [lockKey(campaignId)]);
+    if (await countsReady(trx, campaignId)) return false;
+    await trx.raw(
+      `INSERT INTO draw_counts (campaign_id, group_name, outcome, status, count, amount)
+       SELECT a.campaign_id, r.group_name, a.outcome, a.status, count(*), sum(a.amount)
+         FROM awards a JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id
+        WHERE a.campaign_id = ?
+        GROUP BY a.campaign_id, r.group_name, a.outcome, a.status`,
+      [campaignId],
+    );
+    await trx('draw_counts_ready').insert({ campaign_id: campaignId, computed_at: at });
+    return true;
+  });
+}
+
+export interface StatusMove {
+  public_id: string;
+  from: AwardStatus;
+  to: AwardStatus;
+}
+
+/** Moves the counts of these awards from one status to another, in the caller's transaction (after the awards changed). */
+export async function moveDrawCounts(
+  trx: Trx,
+  campaignId: string,
+  moves: readonly StatusMove[],
+): Promise<void> {
+  if (moves.length === 0) return;
+  await trx.raw('SELECT pg_advisory_xact_lock_shared(hashtextextended(?, 0))', [lockKey(campaignId)]);
+  await trx.raw(
+    `INSERT INTO draw_counts (campaign_id, group_name, outcome, status, count, amount)
+     SELECT a.campaign_id, r.group_name, a.outcome, s.status, sum(s.delta), sum(s.delta * a.amount)
+       FROM unnest(?::text[], ?::text[], ?::text[]) AS m(public_id, from_status, to_status)
+       JOIN awards a ON a.campaign_id = ? AND a.public_id = m.public_id
+       JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id
+       CROSS JOIN LATERAL (VALUES (m.from_status, -1), (m.to_status, 1)) AS s(status, delta)
+      WHERE EXISTS (SELECT 1 FROM draw_counts_ready k WHERE k.campaign_id = a.campaign_id)
+      GROUP BY a.campaign_id, r.group_name, a.outcome, s.status
+      ORDER BY a.outcome, r.group_name, s.status
+     ON CONFLICT (campaign_id, outcome, group_name, status) DO UPDATE
+        SET count = draw_counts.count + excluded.count, amount = draw_counts.amount + excluded.amount`,
+    [moves.map((m) => m.public_id), moves.map((m) => m.from), moves.map((m) => m.to), campaignId],
+  );
+}
+
+/** The stored counts, in key order; rows that fell to zero are left out. */
+export async function readDrawCounts(db: Db, campaignId: string): Promise<DrawCountRow[]> {
+  return db('draw_counts')
+    .select('outcome', 'group_name as group', 'status', 'count', 'amount')
+    .where({ campaign_id: campaignId })
+    .where('count', '>', 0)
+    .orderBy([{ column: 'outcome' }, { column: 'group_name' }, { column: 'status' }]);
+}
