@@ -20,6 +20,8 @@ export interface ResidentClaims extends TokenClaims {
   lang: 'ko' | 'en';
   /** on a subject token: the helper's identity id */
   by?: string;
+  /** on a subject token: the helped person's masked contact, shown to the helper */
+  to?: string;
 }
 
 export interface ResidentClaimsInput {
@@ -30,6 +32,7 @@ export interface ResidentClaimsInput {
   ce: string | null;
   lang: 'ko' | 'en';
   by?: string;
+  to?: string;
 }
 
 export async function signResidentToken(

@@ -19,6 +19,7 @@ import { devOutboxRoutes } from './messages/devOutbox.js';
 import { twilioWebhookRoutes } from './messages/twilioWebhook.js';
 import { openApiRoutes } from './openapi.js';
 import { proxyRoutes } from './proxies/api.js';
+import { proxyPageRoutes } from './proxies/pages.js';
 import { siteApiRoutes } from './sites/api.js';
 import { sitePageRoutes } from './sites/pages.js';
 import { staffAuthRoutes } from './staff/auth.js';
@@ -46,6 +47,7 @@ export const routeModules: RouteModule[] = [
   applicationApiRoutes,
   applicationPageRoutes,
   proxyRoutes,
+  proxyPageRoutes,
   twilioInboundRoutes,
   intakeRoutes,
   openApiRoutes,

@@ -4,17 +4,13 @@ import type { Context } from 'koa';
 import { type Applicant, applyForCampaign } from '../../../commands/applyForCampaign.js';
 import { changeApplication, myApplication } from '../../../commands/changeApplication.js';
 import { withdrawApplication } from '../../../commands/withdrawApplication.js';
-import { findProxyByIdentity } from '../../../db/repos/proxies.js';
 import { DomainError } from '../../../domain/errors.js';
-import {
-  type ResidentClaims,
-  SUBJECT_AUDIENCE,
-  verifyResidentToken,
-} from '../../../identity/residentSession.js';
+import type { ResidentClaims } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
 import { intakeOf } from '../../intake.js';
 import { checkResidentCsrf, type ResidentState, requireResident } from '../../middleware/residentAuth.js';
 import { parse, parseId } from '../../validate.js';
+import { helperProxy, subjectFor } from '../proxies/helper.js';
 import { applicationSchema, proxyApplicationSchema } from './schema.js';
 
 export function applicantOf(c: ResidentClaims): Applicant {
@@ -78,18 +74,8 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
   router.post('/api/proxy/campaigns/:id/applications', must, async (ctx) => {
     const helper = resident(ctx, deps);
     const b = parse(proxyApplicationSchema, ctx.request.body);
-    const proxy = await findProxyByIdentity(deps.db, helper.sub);
-    if (!proxy) throw new DomainError('not_a_proxy', 'You are not registered as a helper');
-    const subject = await verifyResidentToken(
-      deps.config.secrets.sessionSecret,
-      b.subject_token,
-      deps.clock.now(),
-      SUBJECT_AUDIENCE,
-    );
-    if (subject.by !== helper.sub)
-      throw new DomainError('invalid_token', 'That verification belongs to another helper');
-    if (subject.sub === helper.sub)
-      throw new DomainError('validation_failed', 'Apply for yourself on your own', {});
+    const proxy = await helperProxy(deps, helper.sub);
+    const subject = await subjectFor(deps, b.subject_token, helper.sub);
     const applied = await applyForCampaign(intakeOf(deps).ctx, applicantOf(subject), {
       campaign_id: parseId(ctx.params.id),
       request: { amount: b.amount, sites: b.sites, group: b.group },

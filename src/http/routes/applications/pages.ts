@@ -5,141 +5,46 @@ import type { Context } from 'koa';
 import { applyForCampaign } from '../../../commands/applyForCampaign.js';
 import type { CampaignRules } from '../../../commands/campaignRules.js';
 import { changeApplication, myApplication } from '../../../commands/changeApplication.js';
-import { formatAmount, type Receipt } from '../../../commands/receipt.js';
 import { requestCode } from '../../../commands/requestCode.js';
 import { verifyCode } from '../../../commands/verifyCode.js';
 import { withdrawApplication } from '../../../commands/withdrawApplication.js';
-import { MAX_RANKED_SITES } from '../../../domain/application.js';
+import { findProxyByIdentity } from '../../../db/repos/proxies.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
 import type { Lang, Translate } from '../../i18n.js';
 import { clientIp, intakeOf } from '../../intake.js';
-import {
-  checkResidentCsrf,
-  readResident,
-  residentCsrfToken,
-  startResidentSession,
-} from '../../middleware/residentAuth.js';
+import { checkResidentCsrf, readResident, startResidentSession } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
-import { parse, parseId } from '../../validate.js';
+import { parse } from '../../validate.js';
 import { claimsOf } from '../identity/api.js';
 import { codeRequestSchema, codeVerifySchema } from '../identity/schema.js';
 import { applicantOf } from './api.js';
 import { applicationSchema, fromForm } from './schema.js';
+import {
+  type ApplyFormOptions,
+  errorList,
+  FORM_ERRORS,
+  loadRules,
+  pageBase,
+  renderApplyForm,
+} from './view.js';
 
-/** Messages for the error summary, in the page's language, each pointing at its field. */
-export function errorList(
-  t: Translate,
-  err: DomainError,
-  rules?: CampaignRules,
-): Array<{ field: string; text: string }> {
-  const c = rules?.campaign;
-  const params: Record<string, string> = c
-    ? {
-        denomination: c.denomination.toLocaleString(),
-        max: c.per_person_max.toLocaleString(),
-        unit: t(`resident.unit.${c.unit}`),
-      }
-    : {};
-  if (err.code === 'validation_failed' && err.fields) {
-    return Object.keys(err.fields).map((f) => {
-      const field = f.split('.')[0] ?? f;
-      const key = `resident.fix.${field}`;
-      return { field, text: t(key) === key ? (err.fields?.[f] ?? '') : t(key, params) };
-    });
-  }
-  if (err.code === 'not_eligible') {
-    const d = (err.details ?? {}) as Record<string, string | number>;
-    return [
-      {
-        field: '',
-        text: t(`eligibility.${d.reason}`, { ...d, day: d.day ? t(`eligibility.days.${d.day}`) : '' }),
-      },
-    ];
-  }
-  const key = `errors.${err.code}`;
-  return [{ field: err.code.startsWith('code_') ? 'code' : '', text: t(key) === key ? err.message : t(key) }];
+/** Where verification leads: the resident's own form, or (next=proxy) a registered helper's page. */
+function afterVerify(campaignId: string, next: unknown): string {
+  return next === 'proxy' ? `/campaigns/${campaignId}/proxy` : `/campaigns/${campaignId}/apply`;
 }
-
-const FORM_ERRORS = new Set([
-  'validation_failed',
-  'not_eligible',
-  'code_invalid',
-  'code_expired',
-  'code_exhausted',
-  'rate_limited',
-  'csrf_failed',
-]);
 
 export function applicationPageRoutes(router: Router, deps: AppDeps): void {
   const intake = () => intakeOf(deps);
-  const title = (rules: CampaignRules, lang: Lang) =>
-    lang === 'ko' ? rules.campaign.title_ko : rules.campaign.title_en;
-
-  async function rulesFor(ctx: Context) {
-    const rules = await intake().ctx.rules.byId(deps.db, parseId(ctx.params.id));
-    ctx.set('Cache-Control', 'no-store');
-    return rules;
-  }
-
-  function base(ctx: Context, rules: CampaignRules) {
-    const lang = ctx.state.lang as Lang;
-    return {
-      campaign: rules.campaign,
-      campaignTitle: title(rules, lang),
-      csrf: residentCsrfToken(ctx, deps),
-      oidcEnabled: Boolean(intake().oidc?.settings.authorizationUrl),
-      amount: (n: number) => formatAmount(n, rules.campaign.unit, lang),
-    };
-  }
+  const rulesFor = (ctx: Context) => loadRules(ctx, deps);
+  const base = (ctx: Context, rules: CampaignRules) => pageBase(ctx, deps, rules);
 
   function verifyPage(ctx: Context, rules: CampaignRules, extra: Record<string, unknown> = {}, status = 200) {
     render(ctx, 'apply-verify', { ...base(ctx, rules), values: {}, errors: [], ...extra }, status);
   }
 
-  function formPage(
-    ctx: Context,
-    rules: CampaignRules,
-    extra: { values?: Record<string, unknown>; errors?: unknown[]; receipt?: Receipt } = {},
-    status = 200,
-  ) {
-    const c = rules.campaign;
-    const district = typeof ctx.query.district === 'string' ? ctx.query.district : '';
-    const districts = [...new Set(rules.sites.map((s) => s.district).filter(Boolean))];
-    const amounts: number[] = [];
-    for (let a = c.denomination; a <= c.per_person_max && amounts.length <= 60; a += c.denomination)
-      amounts.push(a);
-    const values =
-      extra.values ??
-      (extra.receipt
-        ? {
-            amount: extra.receipt.amount,
-            sites: extra.receipt.sites.map((s) => s.id),
-            group: extra.receipt.group,
-          }
-        : { amount: c.per_person_max, sites: [], group: '' });
-    render(
-      ctx,
-      'apply-form',
-      {
-        ...base(ctx, rules),
-        sites: rules.sites.filter(
-          (s) =>
-            !district || s.district === district || (values.sites as string[] | undefined)?.includes(s.id),
-        ),
-        allSites: rules.sites.length,
-        districts,
-        district,
-        rankCount: Math.min(MAX_RANKED_SITES, Math.max(1, rules.sites.length)),
-        amounts: amounts.length <= 60 ? amounts : undefined,
-        values,
-        errors: extra.errors ?? [],
-        receipt: extra.receipt,
-        action: extra.receipt ? `/campaigns/${c.id}/application` : `/campaigns/${c.id}/apply`,
-      },
-      status,
-    );
-  }
+  const formPage = (ctx: Context, rules: CampaignRules, o: ApplyFormOptions = {}, status = 200) =>
+    renderApplyForm(ctx, deps, rules, o, status);
 
   router.get('/campaigns/:id/apply', async (ctx) => {
     const rules = await rulesFor(ctx);
@@ -147,7 +52,8 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     if (!who) return verifyPage(ctx, rules);
     const { receipt } = await myApplication(intake().ctx, rules.campaign.id, who.claims.sub);
     if (receipt?.status === 'active') return ctx.redirect(`/campaigns/${rules.campaign.id}/application`);
-    formPage(ctx, rules);
+    const helper = await findProxyByIdentity(deps.db, who.claims.sub);
+    formPage(ctx, rules, helper ? { helperLink: `/campaigns/${rules.campaign.id}/proxy` } : {});
   });
 
   router.post('/campaigns/:id/verify/code', async (ctx) => {
@@ -184,7 +90,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
       const b = parse(codeVerifySchema, body);
       const person = await verifyCode(intake().ctx, { ...b, ip: clientIp(ctx) });
       await startResidentSession(ctx, deps, claimsOf(person, ctx.state.lang as Lang));
-      ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
+      ctx.redirect(afterVerify(rules.campaign.id, body.next));
     } catch (err) {
       if (!(err instanceof DomainError) || !FORM_ERRORS.has(err.code)) throw err;
       const sent = {

@@ -4,14 +4,8 @@ import type { Context } from 'koa';
 import { registerProxy } from '../../../commands/registerProxy.js';
 import { requestCode } from '../../../commands/requestCode.js';
 import { verifyCode } from '../../../commands/verifyCode.js';
-import { findProxyByIdentity, listProxies } from '../../../db/repos/proxies.js';
-import { DomainError } from '../../../domain/errors.js';
-import {
-  type ResidentClaims,
-  SUBJECT_AUDIENCE,
-  SUBJECT_TOKEN_SECONDS,
-  signResidentToken,
-} from '../../../identity/residentSession.js';
+import { listProxies } from '../../../db/repos/proxies.js';
+import type { ResidentClaims } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
 import type { Lang } from '../../i18n.js';
 import { clientIp, intakeOf } from '../../intake.js';
@@ -20,6 +14,7 @@ import { requireStaff } from '../../middleware/staffAuth.js';
 import { parse } from '../../validate.js';
 import { staffActor } from '../campaigns/api.js';
 import { codeVerifySchema } from '../identity/schema.js';
+import { helperProxy, signSubjectToken } from './helper.js';
 import { proxyRegistrationSchema, subjectCodeSchema } from './schema.js';
 
 export function proxyRoutes(router: Router, deps: AppDeps): void {
@@ -37,9 +32,7 @@ export function proxyRoutes(router: Router, deps: AppDeps): void {
   const helper = async (ctx: Context): Promise<ResidentClaims> => {
     const r = ctx.state.resident as ResidentState;
     if (r.viaCookie) checkResidentCsrf(ctx, deps);
-    if (!(await findProxyByIdentity(deps.db, r.claims.sub))) {
-      throw new DomainError('not_a_proxy', 'You are not registered as a helper');
-    }
+    await helperProxy(deps, r.claims.sub);
     return r.claims;
   };
 
@@ -62,24 +55,7 @@ export function proxyRoutes(router: Router, deps: AppDeps): void {
     const h = await helper(ctx);
     const b = parse(codeVerifySchema, ctx.request.body);
     const person = await verifyCode(intakeOf(deps).ctx, { ...b, ip: clientIp(ctx), purpose: 'proxy' });
-    const now = deps.clock.now();
-    const subject_token = await signResidentToken(
-      deps.config.secrets.sessionSecret,
-      {
-        sub: person.identity.id,
-        m: person.identity.method,
-        bd: person.birth_date,
-        cc: person.contact_channel,
-        ce: person.contact_enc,
-        lang: person.identity.lang,
-        by: h.sub,
-      },
-      now,
-      SUBJECT_AUDIENCE,
-    );
-    ctx.body = {
-      subject_token,
-      expires_at: new Date(now.getTime() + SUBJECT_TOKEN_SECONDS * 1000).toISOString(),
-    };
+    const subject = await signSubjectToken(deps, person, h.sub);
+    ctx.body = { subject_token: subject.token, expires_at: subject.expires_at.toISOString() };
   });
 }

@@ -1,0 +1,134 @@
+// What the resident's and the helper's application pages share: the campaign's rules for the page, the common
+// page data, the one application form (amount, ranked sites, region, group) and the error summary's messages.
+import type { Context } from 'koa';
+import type { CampaignRules } from '../../../commands/campaignRules.js';
+import { formatAmount, type Receipt } from '../../../commands/receipt.js';
+import { MAX_RANKED_SITES } from '../../../domain/application.js';
+import type { DomainError } from '../../../domain/errors.js';
+import type { AppDeps } from '../../deps.js';
+import type { Lang, Translate } from '../../i18n.js';
+import { intakeOf } from '../../intake.js';
+import { residentCsrfToken } from '../../middleware/residentAuth.js';
+import { render } from '../../render.js';
+import { parseId } from '../../validate.js';
+
+/** Refusals shown on the form itself (with the error summary) rather than on an error page. */
+export const FORM_ERRORS = new Set([
+  'validation_failed',
+  'not_eligible',
+  'code_invalid',
+  'code_expired',
+  'code_exhausted',
+  'rate_limited',
+  'csrf_failed',
+]);
+
+/** Messages for the error summary, in the page's language, each pointing at its field. */
+export function errorList(
+  t: Translate,
+  err: DomainError,
+  rules?: CampaignRules,
+): Array<{ field: string; text: string }> {
+  const c = rules?.campaign;
+  const params: Record<string, string> = c
+    ? {
+        denomination: c.denomination.toLocaleString(),
+        max: c.per_person_max.toLocaleString(),
+        unit: t(`resident.unit.${c.unit}`),
+      }
+    : {};
+  if (err.code === 'validation_failed' && err.fields) {
+    return Object.keys(err.fields).map((f) => {
+      const field = f.split('.')[0] ?? f;
+      const key = `resident.fix.${field}`;
+      return { field, text: t(key) === key ? (err.fields?.[f] ?? '') : t(key, params) };
+    });
+  }
+  if (err.code === 'not_eligible') {
+    const d = (err.details ?? {}) as Record<string, string | number>;
+    return [
+      {
+        field: '',
+        text: t(`eligibility.${d.reason}`, { ...d, day: d.day ? t(`eligibility.days.${d.day}`) : '' }),
+      },
+    ];
+  }
+  const key = `errors.${err.code}`;
+  return [{ field: err.code.startsWith('code_') ? 'code' : '', text: t(key) === key ? err.message : t(key) }];
+}
+
+/** The campaign named in the path, never cached (the pages carry a CSRF token and the window's state). */
+export async function loadRules(ctx: Context, deps: AppDeps): Promise<CampaignRules> {
+  const rules = await intakeOf(deps).ctx.rules.byId(deps.db, parseId(ctx.params.id));
+  ctx.set('Cache-Control', 'no-store');
+  return rules;
+}
+
+export function pageBase(ctx: Context, deps: AppDeps, rules: CampaignRules) {
+  const lang = ctx.state.lang as Lang;
+  return {
+    campaign: rules.campaign,
+    campaignTitle: lang === 'ko' ? rules.campaign.title_ko : rules.campaign.title_en,
+    csrf: residentCsrfToken(ctx, deps),
+    oidcEnabled: Boolean(intakeOf(deps).oidc?.settings.authorizationUrl),
+    amount: (n: number) => formatAmount(n, rules.campaign.unit, lang),
+  };
+}
+
+export interface ApplyFormOptions {
+  values?: Record<string, unknown>;
+  errors?: unknown[];
+  /** changing an existing application */
+  receipt?: Receipt;
+  /** where the form posts and where the district search goes (the resident's own pages by default) */
+  action?: string;
+  searchAction?: string;
+  /** a helper applying for someone: who, and how many more the helper may apply for */
+  proxy?: { person: string; remaining: number; cap: number };
+  /** the signed-in resident is a registered helper (a link to apply for someone else) */
+  helperLink?: string;
+}
+
+export function renderApplyForm(
+  ctx: Context,
+  deps: AppDeps,
+  rules: CampaignRules,
+  o: ApplyFormOptions = {},
+  status = 200,
+): void {
+  const c = rules.campaign;
+  const district = typeof ctx.query.district === 'string' ? ctx.query.district : '';
+  const districts = [...new Set(rules.sites.map((s) => s.district).filter(Boolean))];
+  const amounts: number[] = [];
+  for (let a = c.denomination; a <= c.per_person_max && amounts.length <= 60; a += c.denomination)
+    amounts.push(a);
+  const values =
+    o.values ??
+    (o.receipt
+      ? { amount: o.receipt.amount, sites: o.receipt.sites.map((s) => s.id), group: o.receipt.group }
+      : { amount: c.per_person_max, sites: [], group: '' });
+  const own = o.receipt ? `/campaigns/${c.id}/application` : `/campaigns/${c.id}/apply`;
+  render(
+    ctx,
+    'apply-form',
+    {
+      ...pageBase(ctx, deps, rules),
+      sites: rules.sites.filter(
+        (s) => !district || s.district === district || (values.sites as string[] | undefined)?.includes(s.id),
+      ),
+      allSites: rules.sites.length,
+      districts,
+      district,
+      rankCount: Math.min(MAX_RANKED_SITES, Math.max(1, rules.sites.length)),
+      amounts: amounts.length <= 60 ? amounts : undefined,
+      values,
+      errors: o.errors ?? [],
+      receipt: o.receipt,
+      action: o.action ?? own,
+      searchAction: o.searchAction ?? own,
+      proxy: o.proxy,
+      helperLink: o.helperLink,
+    },
+    status,
+  );
+}

@@ -1,0 +1,239 @@
+// A registered helper's web pages (community-centre staff or family), without JavaScript: signed in as themselves,
+// they send a code to the person they help, enter the code that person reads to them, fill the same application
+// form on the person's behalf and see the receipt marked as a proxy application, with their remaining cap.
+// The person's verification (a subject token bound to the helper, 10 minutes) rides in an HttpOnly cookie scoped
+// to this campaign's proxy pages, so the district search (a GET form) keeps it.
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { applyForCampaign } from '../../../commands/applyForCampaign.js';
+import type { CampaignRules } from '../../../commands/campaignRules.js';
+import { type Receipt, receiptOf } from '../../../commands/receipt.js';
+import { requestCode } from '../../../commands/requestCode.js';
+import { verifyCode } from '../../../commands/verifyCode.js';
+import { findApplicationByPublicId } from '../../../db/repos/applications.js';
+import type { HelperProxy } from '../../../db/repos/proxies.js';
+import { DomainError } from '../../../domain/errors.js';
+import { SUBJECT_TOKEN_SECONDS } from '../../../identity/residentSession.js';
+import type { AppDeps } from '../../deps.js';
+import type { Lang, Translate } from '../../i18n.js';
+import { clientIp, intakeOf } from '../../intake.js';
+import { checkResidentCsrf, readResident } from '../../middleware/residentAuth.js';
+import { render } from '../../render.js';
+import { parse } from '../../validate.js';
+import { applicantOf } from '../applications/api.js';
+import { applicationSchema, fromForm } from '../applications/schema.js';
+import { errorList, FORM_ERRORS, loadRules, pageBase, renderApplyForm } from '../applications/view.js';
+import { codeVerifySchema } from '../identity/schema.js';
+import { helperProxy, personLabel, remainingOf, signSubjectToken, subjectFor } from './helper.js';
+import { subjectCodeSchema } from './schema.js';
+
+const SUBJECT_COOKIE = 'proxy_subject';
+const PROXY_ERRORS = new Set([...FORM_ERRORS, 'proxy_cap_reached', 'invalid_token']);
+
+export function proxyPageRoutes(router: Router, deps: AppDeps): void {
+  const home = (id: string) => `/campaigns/${id}/proxy`;
+  const cookieOpts = (id: string) => ({
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: deps.config.publicUrl.startsWith('https:'),
+    path: home(id),
+  });
+
+  /** The signed-in helper and their registration; undefined when nobody is signed in. */
+  async function helperOf(ctx: Context): Promise<{ sub: string; proxy: HelperProxy } | undefined> {
+    const who = await readResident(ctx, deps);
+    if (!who) return undefined;
+    return { sub: who.claims.sub, proxy: await helperProxy(deps, who.claims.sub) };
+  }
+
+  /** The helped person's verification from the cookie, if it is still good for this helper. */
+  async function subjectOf(ctx: Context, helperSub: string) {
+    const token = ctx.cookies.get(SUBJECT_COOKIE);
+    if (!token) return undefined;
+    return subjectFor(deps, token, helperSub).catch(() => undefined);
+  }
+
+  function startPage(
+    ctx: Context,
+    rules: CampaignRules,
+    proxy: HelperProxy,
+    extra: { values?: Record<string, unknown>; errors?: unknown[] } = {},
+    status = 200,
+  ) {
+    render(
+      ctx,
+      'proxy-start',
+      { ...pageBase(ctx, deps, rules), ...remainingOf(proxy), values: {}, errors: [], ...extra },
+      status,
+    );
+  }
+
+  /** The resident's code page, posting to the proxy check and telling the helper to ask for the code. */
+  function codePage(
+    ctx: Context,
+    rules: CampaignRules,
+    sent: { challenge_id: string; sent_to: string; channel: string },
+    extra: { errors?: unknown[]; over?: boolean } = {},
+    status = 200,
+  ) {
+    const t = ctx.state.t as Translate;
+    render(
+      ctx,
+      'apply-code',
+      {
+        ...pageBase(ctx, deps, rules),
+        sent,
+        errors: [],
+        values: {},
+        checkAction: `${home(rules.campaign.id)}/check`,
+        restartHref: home(rules.campaign.id),
+        codeIntro: t('proxy.code_intro', { to: sent.sent_to }),
+        ...extra,
+      },
+      status,
+    );
+  }
+
+  function receiptPage(
+    ctx: Context,
+    rules: CampaignRules,
+    proxy: HelperProxy,
+    receipt: Receipt,
+    done: string,
+  ) {
+    render(ctx, 'apply-receipt', { ...pageBase(ctx, deps, rules), receipt, done, proxy: remainingOf(proxy) });
+  }
+
+  router.get('/campaigns/:id/proxy', async (ctx) => {
+    const rules = await loadRules(ctx, deps);
+    const helper = await helperOf(ctx);
+    if (!helper) {
+      // The helper proves who they are first, with the resident pages, and comes back here.
+      return render(ctx, 'apply-verify', {
+        ...pageBase(ctx, deps, rules),
+        values: {},
+        errors: [],
+        next: 'proxy',
+      });
+    }
+    if (ctx.query.restart === '1') ctx.cookies.set(SUBJECT_COOKIE, null, cookieOpts(rules.campaign.id));
+    const subject = ctx.query.restart === '1' ? undefined : await subjectOf(ctx, helper.sub);
+    if (!subject) return startPage(ctx, rules, helper.proxy);
+    renderApplyForm(ctx, deps, rules, {
+      action: `${home(rules.campaign.id)}/apply`,
+      searchAction: home(rules.campaign.id),
+      proxy: { person: personLabel(subject), ...remainingOf(helper.proxy) },
+    });
+  });
+
+  router.post('/campaigns/:id/proxy/code', async (ctx) => {
+    const rules = await loadRules(ctx, deps);
+    const helper = await helperOf(ctx);
+    if (!helper) return ctx.redirect(home(rules.campaign.id));
+    const body = (ctx.request.body ?? {}) as Record<string, string>;
+    const t = ctx.state.t as Translate;
+    try {
+      checkResidentCsrf(ctx, deps);
+      const b = parse(subjectCodeSchema, body);
+      const sent = await requestCode(intakeOf(deps).ctx, {
+        channel: 'sms',
+        contact: b.phone,
+        birth_date: b.birth_date,
+        lang: ctx.state.lang as Lang,
+        ip: clientIp(ctx),
+        purpose: 'proxy',
+      });
+      codePage(ctx, rules, sent);
+    } catch (err) {
+      if (!(err instanceof DomainError) || !FORM_ERRORS.has(err.code)) throw err;
+      const errors = errorList(t, err).map((e) => ({
+        ...e,
+        field: e.field === 'contact' ? 'phone' : e.field,
+      }));
+      startPage(ctx, rules, helper.proxy, { values: body, errors }, err.code === 'rate_limited' ? 429 : 422);
+    }
+  });
+
+  router.post('/campaigns/:id/proxy/check', async (ctx) => {
+    const rules = await loadRules(ctx, deps);
+    const helper = await helperOf(ctx);
+    if (!helper) return ctx.redirect(home(rules.campaign.id));
+    const body = (ctx.request.body ?? {}) as Record<string, string>;
+    const t = ctx.state.t as Translate;
+    try {
+      checkResidentCsrf(ctx, deps);
+      const b = parse(codeVerifySchema, body);
+      const person = await verifyCode(intakeOf(deps).ctx, { ...b, ip: clientIp(ctx), purpose: 'proxy' });
+      const subject = await signSubjectToken(deps, person, helper.sub);
+      ctx.cookies.set(SUBJECT_COOKIE, subject.token, {
+        ...cookieOpts(rules.campaign.id),
+        maxAge: SUBJECT_TOKEN_SECONDS * 1000,
+      });
+      ctx.redirect(home(rules.campaign.id));
+    } catch (err) {
+      if (!(err instanceof DomainError) || !FORM_ERRORS.has(err.code)) throw err;
+      const sent = { challenge_id: body.challenge_id ?? '', sent_to: body.sent_to ?? '', channel: 'sms' };
+      const over = err.code === 'code_expired' || err.code === 'code_exhausted';
+      codePage(ctx, rules, sent, { errors: errorList(t, err), over }, 422);
+    }
+  });
+
+  router.post('/campaigns/:id/proxy/apply', async (ctx) => {
+    const rules = await loadRules(ctx, deps);
+    const c = rules.campaign;
+    const helper = await helperOf(ctx);
+    if (!helper) return ctx.redirect(home(c.id));
+    const raw = fromForm((ctx.request.body ?? {}) as Record<string, unknown>);
+    const t = ctx.state.t as Translate;
+    checkResidentCsrf(ctx, deps);
+    const subject = await subjectOf(ctx, helper.sub);
+    // The person's verification ran out (10 minutes): verify them again.
+    if (!subject)
+      return startPage(ctx, rules, helper.proxy, { errors: [{ field: '', text: t('proxy.expired') }] }, 422);
+    try {
+      const b = parse(applicationSchema, raw);
+      const applied = await applyForCampaign(intakeOf(deps).ctx, applicantOf(subject), {
+        campaign_id: c.id,
+        request: { amount: b.amount, sites: b.sites, group: b.group },
+        region: b.region,
+        channel: 'proxy',
+        proxy: { proxy_id: helper.proxy.id, helper_identity_id: helper.sub },
+      });
+      ctx.cookies.set(SUBJECT_COOKIE, null, cookieOpts(c.id));
+      ctx.redirect(`${home(c.id)}/receipts/${applied.receipt.public_id}?done=applied`);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'duplicate_application') {
+        // Already applied (on any channel): the helper verified the person, so they may see that receipt.
+        ctx.cookies.set(SUBJECT_COOKIE, null, cookieOpts(c.id));
+        return receiptPage(ctx, rules, helper.proxy, err.details?.receipt as Receipt, 'duplicate');
+      }
+      if (!(err instanceof DomainError) || !PROXY_ERRORS.has(err.code)) throw err;
+      renderApplyForm(
+        ctx,
+        deps,
+        rules,
+        {
+          values: raw,
+          errors: errorList(t, err, rules),
+          action: `${home(c.id)}/apply`,
+          searchAction: home(c.id),
+          proxy: { person: personLabel(subject), ...remainingOf(helper.proxy) },
+        },
+        err.code === 'not_eligible' ? 403 : err.code === 'proxy_cap_reached' ? 409 : 422,
+      );
+    }
+  });
+
+  router.get('/campaigns/:id/proxy/receipts/:publicId', async (ctx) => {
+    const rules = await loadRules(ctx, deps);
+    const helper = await helperOf(ctx);
+    if (!helper) return ctx.redirect(home(rules.campaign.id));
+    const a = await findApplicationByPublicId(deps.db, String(ctx.params.publicId));
+    // Only the applications this helper made, in this campaign.
+    if (!a || a.campaign_id !== rules.campaign.id || a.proxy_id !== helper.proxy.id) {
+      throw new DomainError('not_found', 'No such application');
+    }
+    const done = typeof ctx.query.done === 'string' && ctx.query.done === 'applied' ? 'applied' : '';
+    receiptPage(ctx, rules, helper.proxy, receiptOf(a, rules.campaign, rules.sites), done);
+  });
+}
