@@ -1,0 +1,99 @@
+// The helper's web pages refuse what they must, over plain HTTP: a resident who is not a registered helper, a
+// person's verification issued to another helper, a helper past their cap, another helper's receipt.
+import test from 'ava';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { codeFor, nextPhone, openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
+
+let app: TestApp;
+test.before(async () => {
+  app = await startTestApp({ intake: { limits: ROOMY_LIMITS } });
+});
+test.after.always(async () => {
+  await app?.close();
+});
+
+async function helper(cap: number) {
+  const admin = await app.staff('admin');
+  const phone = nextPhone();
+  const reg = await app.request('POST', '/api/admin/proxies', {
+    as: admin,
+    json: { phone, birth_date: '19700101', kind: 'family', label: '', cap },
+  });
+  if (reg.status !== 201) throw new Error(reg.text);
+  const r = await verifyResident(app, { phone, birth_date: '19700101' });
+  return { headers: { ...r.headers, accept: 'text/html' }, proxyId: reg.json.proxy.id as string };
+}
+
+/** A verified person's subject token, issued to the given helper, as the pages keep it (a cookie). */
+async function subjectCookie(h: { headers: Record<string, string> }) {
+  const sent = await app.request('POST', '/api/proxy/codes', {
+    headers: { ...h.headers, accept: 'application/json' },
+    json: { phone: nextPhone(), birth_date: '19400202' },
+  });
+  const v = await app.request('POST', '/api/proxy/verify', {
+    headers: { ...h.headers, accept: 'application/json' },
+    json: { challenge_id: sent.json.challenge_id, code: await codeFor(app, sent.json.challenge_id) },
+  });
+  return `proxy_subject=${v.json.subject_token}`;
+}
+
+test('signed out: the helper is asked to verify themselves first, and comes back to the proxy page', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const res = await app.request('GET', `/campaigns/${c.id}/proxy`, { headers: { accept: 'text/html' } });
+  t.is(res.status, 200);
+  t.regex(res.text, /<input type="hidden" name="next" value="proxy">/);
+});
+
+test('a resident who is not a registered helper gets a plain refusal', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const r = await verifyResident(app);
+  const res = await app.request('GET', `/campaigns/${c.id}/proxy`, {
+    headers: { ...r.headers, accept: 'text/html' },
+  });
+  t.is(res.status, 403);
+  t.true(res.text.includes('등록된 대리 신청인이 아닙니다'));
+});
+
+test("another helper's verification of a person opens nothing and applies nothing", async (t) => {
+  const c = await openVoucherCampaign(app);
+  const a = await helper(5);
+  const b = await helper(5);
+  const cookie = await subjectCookie(a);
+  const page = await app.request('GET', `/campaigns/${c.id}/proxy`, { headers: { ...b.headers, cookie } });
+  t.is(page.status, 200);
+  t.false(page.text.includes('name="amount"'), 'the start page, not the form');
+  const post = await app.request('POST', `/campaigns/${c.id}/proxy/apply`, {
+    headers: { ...b.headers, cookie },
+    form: { amount: '10000' },
+  });
+  t.is(post.status, 422);
+  t.is((await app.db('applications').where({ campaign_id: c.id })).length, 0);
+  // With the right helper the same cookie shows the form.
+  const own = await app.request('GET', `/campaigns/${c.id}/proxy`, { headers: { ...a.headers, cookie } });
+  t.true(own.text.includes('name="amount"'));
+});
+
+test('the cap: the receipt shows none left, the next attempt is refused on the form and creates nothing', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const h = await helper(1);
+  const first = await app.request('POST', `/campaigns/${c.id}/proxy/apply`, {
+    headers: { ...h.headers, cookie: await subjectCookie(h) },
+    form: { amount: '10000' },
+  });
+  t.is(first.status, 302, first.text);
+  const receiptUrl = first.headers.get('location')!;
+  const receipt = await app.request('GET', receiptUrl, { headers: h.headers });
+  t.regex(receipt.text, /1명 중 0명 남음/);
+  t.regex(receipt.text, /대리 신청/);
+  const second = await app.request('POST', `/campaigns/${c.id}/proxy/apply`, {
+    headers: { ...h.headers, cookie: await subjectCookie(h) },
+    form: { amount: '10000' },
+  });
+  t.is(second.status, 409);
+  t.true(second.text.includes('대리 신청 가능 인원을 모두 사용했습니다'));
+  t.is((await app.db('applications').where({ campaign_id: c.id })).length, 1);
+
+  // Another helper cannot read that receipt.
+  const other = await helper(1);
+  t.is((await app.request('GET', receiptUrl, { headers: other.headers })).status, 404);
+});
