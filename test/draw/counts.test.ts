@@ -1,0 +1,100 @@
+// The audit page's counts are stored after the draw and moved with each collection, expiry and promotion:
+// after all of them, the API and the page show exactly what a direct count of the awards gives.
+import test from 'ava';
+import { collectAward } from '../../src/commands/awards.js';
+import { fanOutResults } from '../../src/commands/resultFanout.js';
+import { countByOutcomeAndGroup, countByStatus } from '../../src/db/repos/awards.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { at, awardsOf, drawnLottery } from './_scenario.js';
+
+let app: TestApp;
+test.before(async () => {
+  app = await startTestApp();
+});
+test.after.always(async () => {
+  await app?.close();
+});
+
+const system = { kind: 'system', name: 'test' } as const;
+
+async function direct(campaignId: string) {
+  return {
+    by_outcome_and_group: (await countByOutcomeAndGroup(app.db, campaignId)).map((r) => ({
+      ...r,
+      amount: Number(r.amount),
+    })),
+    by_status: (await countByStatus(app.db, campaignId)).map((r) => ({
+      status: r.status,
+      count: Number(r.count),
+    })),
+  };
+}
+
+/** The numbers in the page's two count tables, row by row. */
+function pageCounts(html: string) {
+  const num = (s: string) => Number(s.replace(/,/g, ''));
+  const outcome = [
+    ...html.matchAll(
+      /<tr data-outcome="([^"]*)" data-group="([^"]*)">(?:<td>[^<]*<\/td>){2}<td>([\d,]+)<\/td><td>([\d,]+)<\/td>/g,
+    ),
+  ].map((m) => ({ outcome: m[1], group: m[2], count: num(m[3]!), amount: num(m[4]!) }));
+  const status = [...html.matchAll(/<tr data-status="([^"]*)"><td>[^<]*<\/td><td>([\d,]+)<\/td>/g)].map(
+    (m) => ({
+      status: m[1],
+      count: num(m[2]!),
+    }),
+  );
+  return { by_outcome_and_group: outcome, by_status: status };
+}
+
+for (const when of ['by the fan-out', 'by the first audit request']) {
+  test.serial(
+    `counts computed ${when} stay equal to a direct count through collections, expiries and promotions`,
+    async (t) => {
+      const { s, env, reconciler } = await drawnLottery(app, { claimPeriodHours: 1, applicants: 60 });
+      if (when === 'by the fan-out') await fanOutResults(env, s.campaignId);
+      const api = async () => (await app.request('GET', `/api/campaigns/${s.campaignId}/audit`)).json.counts;
+      t.deepEqual(await api(), await direct(s.campaignId), 'right after the draw');
+
+      const winners = (await awardsOf(app.db, s.campaignId)).filter((a) => a.outcome === 'won');
+      await collectAward(env, system, s.campaignId, winners[0]!.public_id);
+      await collectAward(env, system, s.campaignId, winners[1]!.public_id);
+      // The rest expire at +6 h and pass down; then the promoted expire and pass down again.
+      app.clock.set(at(6));
+      await reconciler.runOnce();
+      const promoted = (await awardsOf(app.db, s.campaignId)).filter((a) => a.status === 'promoted');
+      t.true(promoted.length > 0);
+      await collectAward(env, system, s.campaignId, promoted[0]!.public_id);
+      app.clock.set(at(10));
+      await reconciler.runOnce();
+      app.clock.set(at(200));
+      await reconciler.runOnce();
+
+      const expected = await direct(s.campaignId);
+      const statuses = expected.by_status.map((r) => r.status).sort();
+      t.deepEqual(
+        statuses,
+        ['collected', 'expired', 'promoted', 'waitlisted'].filter((x) => statuses.includes(x)),
+      );
+      t.true(statuses.includes('expired') && statuses.includes('collected'));
+      t.deepEqual(await api(), expected);
+      const page = await app.request('GET', `/campaigns/${s.campaignId}/audit`, {
+        headers: { accept: 'text/html' },
+      });
+      t.is(page.status, 200);
+      t.deepEqual(pageCounts(page.text), expected);
+    },
+  );
+}
+
+test.serial('the audit request reads the stored counts, not the awards', async (t) => {
+  const { s, env } = await drawnLottery(app);
+  await fanOutResults(env, s.campaignId);
+  // If the page aggregated the awards on each request, this change would show; the stored counts do not move.
+  await app
+    .db('awards')
+    .where({ campaign_id: s.campaignId, outcome: 'waitlisted' })
+    .update({ status: 'expired' });
+  const counts = (await app.request('GET', `/api/campaigns/${s.campaignId}/audit`)).json.counts;
+  t.false(counts.by_status.some((r: { status: string }) => r.status === 'expired'));
+});
