@@ -1,51 +1,24 @@
 // OpenID Connect against a local provider stand-in on 127.0.0.1 that serves its own JWKS:
 // a good token signs in; tampered, expired, alg none, wrong audience/issuer/nonce and foreign keys do not.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import test from 'ava';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { createOidcProvider } from '../../src/identity/oidc.js';
+import { generateKeyPair } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { SteppedClock } from '../helpers/clock.js';
 import { openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
+import { type IdTokenOptions, type OidcStandIn, startOidcStandIn } from '../helpers/oidcStandIn.js';
 
 let app: TestApp;
-let provider: http.Server;
-let issuer: string;
-const keys = await generateKeyPair('RS256');
+let idp: OidcStandIn;
 const foreign = await generateKeyPair('RS256');
-const CLIENT = 'fair-allocation-test';
 
 test.before(async () => {
-  const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-  provider = http.createServer((req, res) => {
-    if (req.url === '/jwks') {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: [jwk] }));
-    } else {
-      res.statusCode = 404;
-      res.end();
-    }
-  });
-  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
-  issuer = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
-  app = await startTestApp({
-    intake: {
-      limits: ROOMY_LIMITS,
-      oidc: createOidcProvider({
-        issuer,
-        clientId: CLIENT,
-        clientSecret: undefined,
-        jwksUrl: `${issuer}/jwks`,
-        authorizationUrl: undefined,
-        tokenUrl: undefined,
-        algorithms: ['RS256'],
-      }),
-    },
-  });
+  const clock = new SteppedClock();
+  idp = await startOidcStandIn(clock);
+  app = await startTestApp({ clock, intake: { limits: ROOMY_LIMITS, oidc: idp.provider() } });
 });
 test.after.always(async () => {
   await app?.close();
-  provider?.close();
+  await idp?.close();
 });
 
 async function nonce() {
@@ -55,29 +28,7 @@ async function nonce() {
   };
 }
 
-function idToken(o: {
-  nonce: string;
-  sub?: string;
-  aud?: string;
-  iss?: string;
-  exp?: number;
-  key?: CryptoKey;
-}) {
-  const now = Math.floor(app.clock.now().getTime() / 1000);
-  return new SignJWT({
-    nonce: o.nonce,
-    birthdate: '1950-05-05',
-    phone_number: '+821099998888',
-    phone_number_verified: true,
-  })
-    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-    .setIssuer(o.iss ?? issuer)
-    .setAudience(o.aud ?? CLIENT)
-    .setSubject(o.sub ?? 'person-1')
-    .setIssuedAt(now)
-    .setExpirationTime(o.exp ?? now + 300)
-    .sign(o.key ?? keys.privateKey);
-}
+const idToken = (o: IdTokenOptions) => idp.idToken(o);
 
 test.serial('a valid ID token signs in, keyed by issuer and subject, and can apply', async (t) => {
   const n = await nonce();
