@@ -5,6 +5,15 @@ import { PROMOTION_LEAD_MS } from '../../src/commands/awards.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { at, awardsOf, drawnLottery } from './_scenario.js';
 
+interface Promotion {
+  public_id: string;
+  site: string;
+  slot: string;
+  slot_rule: 'earliest_slot_ahead' | 'any_time_until_deadline';
+  freed_slot: string;
+  deadline: string;
+}
+
 let app: TestApp;
 test.before(async () => {
   app = await startTestApp();
@@ -32,7 +41,7 @@ test.serial('promotions never keep a slot that has passed, and never overfill on
         .db('audit_log')
         .where({ subject: `campaign:${s.campaignId}`, action: 'award.promoted' })
         .orderBy('seq')
-    ).map((r) => ({ at: new Date(r.at), ...(r.data as Record<string, unknown>) }));
+    ).map((r) => r.data as Promotion);
   const checkCapacity = async () => {
     const used = new Map<string, number>();
     for (const a of await awardsOf(app.db, s.campaignId)) {
@@ -49,15 +58,15 @@ test.serial('promotions never keep a slot that has passed, and never overfill on
   const first = await promotions();
   t.true(first.length > 0);
   for (const p of first) {
-    const freed = slots.get(p.freed_slot as string)!;
+    const freed = slots.get(p.freed_slot)!;
     // a freed slot still ahead has room again, so such a promotion always gets a slot
     if (freed.ends_at.getTime() >= at(62).getTime() + PROMOTION_LEAD_MS)
       t.is(p.slot_rule, 'earliest_slot_ahead');
     if (p.slot_rule === 'earliest_slot_ahead') {
-      const slot = slots.get(p.slot as string)!;
+      const slot = slots.get(p.slot)!;
       t.is(slot.site_id, p.site);
       t.true(slot.ends_at.getTime() >= at(62).getTime() + PROMOTION_LEAD_MS, `${p.slot} is still ahead`);
-      t.true(new Date(p.deadline as string).getTime() >= slot.ends_at.getTime());
+      t.true(new Date(p.deadline).getTime() >= slot.ends_at.getTime());
     } else {
       t.is(p.slot_rule, 'any_time_until_deadline');
       t.is(p.slot, '');
@@ -66,16 +75,16 @@ test.serial('promotions never keep a slot that has passed, and never overfill on
   const moved = first.filter((p) => p.slot_rule === 'earliest_slot_ahead');
   t.true(moved.length > 0, 'some promotions got a slot still ahead');
   t.true(
-    first.some((p) => (p.freed_slot as string).endsWith('-S1') && p.slot_rule === 'earliest_slot_ahead'),
+    first.some((p) => p.freed_slot.endsWith('-S1') && p.slot_rule === 'earliest_slot_ahead'),
     'an award freed from a slot that has ended moved to a later slot at the same site',
   );
   await checkCapacity();
   const byPid = new Map((await awardsOf(app.db, s.campaignId)).map((a) => [a.public_id, a]));
-  for (const p of first) t.is(byPid.get(p.public_id as string)!.held_slot, p.slot);
+  for (const p of first) t.is(byPid.get(p.public_id)!.held_slot, p.slot);
 
   // The promotion notice names that later slot's time.
   const p0 = moved[0]!;
-  const slot0 = slots.get(p0.slot as string)!;
+  const slot0 = slots.get(p0.slot)!;
   const note = await app
     .db('messages')
     .where({ campaign_id: s.campaignId, kind: 'promoted' })
