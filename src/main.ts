@@ -15,6 +15,7 @@ import {
   drawReconcilerParts,
   startDrawWorker,
 } from './jobs/draw.js';
+import { startHousekeepingWorker } from './jobs/housekeeping.js';
 import { createReconciler } from './jobs/reconciler.js';
 import { createLogger } from './logger.js';
 import { channelsFromConfig, describeChannels } from './notify/channels.js';
@@ -70,6 +71,9 @@ async function main() {
   if (worker) logger.info({ channels: describeChannels(channels) }, 'notifications: sending through');
   worker?.done.catch((err) => logger.fatal({ err }, 'the notification worker stopped unexpectedly'));
   const drawWorker = config.RUN_WORKER ? await startDrawWorker(database.url, drawCtx, logger) : undefined;
+  const housekeeping = config.RUN_WORKER
+    ? await startHousekeepingWorker(database.url, { db }, logger)
+    : undefined;
 
   const address = server.address();
   const url =
@@ -100,6 +104,7 @@ async function main() {
     await reconciler?.stop();
     await worker?.stop();
     await drawWorker?.stop();
+    await housekeeping?.stop();
     await db.destroy();
     await database.stop();
     logger.info('stopped');

@@ -1,12 +1,13 @@
 // npm run worker: the queue's workers without the web server, for deployments that send from separate
 // processes (RUN_WORKER=false on the web instances): the notification worker and the draw's results fan-out
-// (which enqueues the result notices). It migrates nothing (npm start does); it sends, and stops cleanly on
-// SIGTERM.
+// (which enqueues the result notices), and the ten-minute verification clean-up (src/jobs/housekeeping.ts).
+// It migrates nothing (npm start does); it sends, and stops cleanly on SIGTERM.
 import { systemClock } from './clock.js';
 import { loadConfigOrExit } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createDb } from './db/knex.js';
 import { startDrawWorker } from './jobs/draw.js';
+import { startHousekeepingWorker } from './jobs/housekeeping.js';
 import { createLogger } from './logger.js';
 import { channelsFromConfig, describeChannels } from './notify/channels.js';
 import { useRecipientKey } from './notify/recipient.js';
@@ -27,6 +28,7 @@ async function main() {
     { db, clock: systemClock, secrets: config.secrets, publicUrl: config.publicUrl },
     logger,
   );
+  const housekeeping = await startHousekeepingWorker(database.url, { db }, logger);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -39,6 +41,7 @@ async function main() {
     }, config.SHUTDOWN_GRACE_MS);
     await worker.stop();
     await drawWorker.stop();
+    await housekeeping.stop();
     await db.destroy();
     await database.stop();
     clearTimeout(force);

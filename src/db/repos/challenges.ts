@@ -47,7 +47,7 @@ export async function consumeChallenge(trx: Trx, id: string, at: Date): Promise<
     .update({ consumed_at: at, attempts: trx.raw('attempts + 1') });
 }
 
-/** Challenges older than a day hold nothing anyone needs (codes live five minutes). */
-export async function deleteOldChallenges(db: Db, before: Date): Promise<number> {
-  return db('verification_challenges').where('created_at', '<', before).delete();
+/** Deletes challenges that expired before `before` (codes live five minutes; nothing reads them after). */
+export async function deleteExpiredChallenges(db: Db | Trx, before: Date): Promise<number> {
+  return db('verification_challenges').where('expires_at', '<', before).delete();
 }
