@@ -8,6 +8,7 @@ import { createCampaign, updateCampaign } from '../../../commands/saveCampaign.j
 import { countActiveApplicationsByCampaign } from '../../../db/repos/adminOverview.js';
 import { listAuditRows } from '../../../db/repos/audit.js';
 import { countCampaignsByState, findCampaign, listCampaigns } from '../../../db/repos/campaigns.js';
+import { listBeaconMissing } from '../../../db/repos/draws.js';
 import { listSites } from '../../../db/repos/sites.js';
 import { listCampaignSlots } from '../../../db/repos/slots.js';
 import { CAMPAIGN_STATES, type Campaign, isEditable } from '../../../domain/campaign.js';
@@ -55,16 +56,19 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
 
   router.get('/admin', requireStaffPage('admin', 'auditor'), async (ctx) => {
     const lang = langOf(ctx);
-    const [campaigns, byState, applications] = await Promise.all([
+    const [campaigns, byState, applications, beaconMissing] = await Promise.all([
       listCampaigns(deps.db),
       countCampaignsByState(deps.db),
       countActiveApplicationsByCampaign(deps.db),
+      listBeaconMissing(deps.db),
     ]);
     const counts = new Map(byState.map((r) => [r.state, Number(r.count)]));
     render(ctx, 'admin-campaigns', {
       title: tOf(ctx)('admin.campaigns_title'),
       isAdmin: isAdmin(ctx),
       stateCounts: CAMPAIGN_STATES.map((s) => ({ state: s, count: counts.get(s) ?? 0 })),
+      // the first page an admin sees names every draw held up by a missing beacon
+      beaconMissing: beaconMissing.map((b) => b.id),
       campaigns: campaigns.map((c) => ({
         id: c.id,
         code: c.code,
