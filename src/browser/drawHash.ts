@@ -3,6 +3,12 @@
 // the very code the service runs. MD5 (RFC 3797 only) is not part of the browser build.
 import { KeyedHmacSha256, sha256Js } from '../domain/draw/sha256.js';
 
+export {
+  hmacSha256EachJs as hmacSha256Each,
+  nodePairsJs as nodePairs,
+  sha256EachJs as sha256Each,
+} from '../domain/draw/sha256.js';
+
 export function sha256(data: Uint8Array): Uint8Array {
   return sha256Js(data);
 }

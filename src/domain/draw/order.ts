@@ -1,6 +1,8 @@
 // DRAW-V1 section 4: each entry's ticket (its smallest HMAC-SHA256 over "public_id:k") and the rank order.
+
+import { MessageBatch } from './batch.js';
 import { compareRange } from './bytes.js';
-import { KeyedHmacSha256 } from './sha256.js';
+import { hmacSha256Each } from './hash.js';
 import { sortIndicesByKey } from './sortIndices.js';
 import type { RosterEntry } from './types.js';
 
@@ -9,29 +11,62 @@ const COLON = 0x3a;
 
 /** Writes the ASCII decimal digits of k at buf[off..]; returns the new end. */
 function writeDecimal(buf: Uint8Array, off: number, k: number): number {
+  if (k < 10) {
+    buf[off] = 0x30 + k;
+    return off + 1;
+  }
   const digits = String(k);
   for (let i = 0; i < digits.length; i++) buf[off + i] = digits.charCodeAt(i);
   return off + digits.length;
 }
 
-/** min over k = 1..weight of HMAC-SHA256(seed, utf8(public_id + ":" + k)), 32 bytes per entry, roster order. */
+/** utf8(s) at buf[off..] (room: 3 * s.length); returns the new end. ASCII by hand, the rest by encodeInto. */
+function putUtf8(buf: Uint8Array, off: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return off + encoder.encodeInto(s, buf.subarray(off)).written;
+    buf[off + i] = c;
+  }
+  return off + s.length;
+}
+
+const TICKET_BATCH = 8192;
+
+/**
+ * min over k = 1..weight of HMAC-SHA256(seed, utf8(public_id + ":" + k)), 32 bytes per entry, roster order.
+ * The messages are hashed 8192 to a call (hmacSha256Each: WebAssembly under Node). Measured on 1,000,000
+ * entries (1.33M messages): 1.6-2.2 s CPU one HMAC at a time in JS, 0.84-0.9 s this way.
+ */
 export function computeTickets(seed: Uint8Array, roster: readonly RosterEntry[]): Uint8Array {
-  const hmac = new KeyedHmacSha256(seed);
-  const tickets = new Uint8Array(32 * roster.length);
-  const candidate = new Uint8Array(32);
-  let msg = new Uint8Array(256);
+  // Every ticket starts at the largest value, so the minimum is taken over all of an entry's messages
+  // even when they fall into different batches.
+  const tickets = new Uint8Array(32 * roster.length).fill(0xff);
+  const batch = new MessageBatch(TICKET_BATCH);
+  const owner = new Uint32Array(TICKET_BATCH);
+  const macs = new Uint8Array(32 * TICKET_BATCH);
+  const flush = () => {
+    hmacSha256Each(seed, batch.bytes, batch.offsets, batch.count, macs, 0);
+    for (let m = 0; m < batch.count; m++) {
+      const out = 32 * owner[m]!;
+      if (compareRange(macs, 32 * m, tickets, out, 32) < 0) {
+        for (let b = 0; b < 32; b++) tickets[out + b] = macs[32 * m + b]!;
+      }
+    }
+    batch.clear();
+  };
   for (let n = 0; n < roster.length; n++) {
     const { public_id: id, weight } = roster[n]!;
-    if (3 * id.length + 17 > msg.length) msg = new Uint8Array(3 * id.length + 17);
-    const idLen = encoder.encodeInto(id, msg).written;
-    msg[idLen] = COLON;
-    const out = 32 * n;
-    hmac.macInto(msg, writeDecimal(msg, idLen + 1, 1), tickets, out);
-    for (let k = 2; k <= weight; k++) {
-      hmac.macInto(msg, writeDecimal(msg, idLen + 1, k), candidate, 0);
-      if (compareRange(candidate, 0, tickets, out, 32) < 0) tickets.set(candidate, out);
+    for (let k = 1; k <= weight; k++) {
+      if (batch.count === TICKET_BATCH) flush();
+      const start = batch.end;
+      const buf = batch.room(3 * id.length + 17);
+      const idEnd = putUtf8(buf, start, id);
+      buf[idEnd] = COLON;
+      owner[batch.count] = n;
+      batch.push(writeDecimal(buf, idEnd + 1, k));
     }
   }
+  if (batch.count > 0) flush();
   return tickets;
 }
 

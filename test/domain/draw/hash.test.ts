@@ -1,8 +1,22 @@
 import { createHash, createHmac } from 'node:crypto';
 import test from 'ava';
 import fc from 'fast-check';
-import { hmacSha256, md5, sha256 } from '../../../src/domain/draw/hash.js';
-import { KeyedHmacSha256, sha256Js } from '../../../src/domain/draw/sha256.js';
+import {
+  hmacSha256,
+  hmacSha256Each,
+  md5,
+  nodePairs,
+  sha256,
+  sha256Each,
+} from '../../../src/domain/draw/hash.js';
+import {
+  hmacSha256EachJs,
+  KeyedHmacSha256,
+  nodePairsJs,
+  sha256EachJs,
+  sha256Js,
+} from '../../../src/domain/draw/sha256.js';
+import { loadWasmSha256 } from '../../../src/domain/draw/sha256Wasm.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -47,4 +61,74 @@ test('RFC 4231 test case 2 (key "Jefe")', (t) => {
 test('sha256 and md5 wrappers', (t) => {
   t.is(hex(sha256(new Uint8Array(0))), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   t.is(hex(md5(new Uint8Array(0))), 'd41d8cd98f00b204e9800998ecf8427e');
+});
+
+/** Messages laid end to end, as the batch functions take them. */
+function laidOut(messages: Uint8Array[]): { data: Uint8Array; offsets: Uint32Array } {
+  const offsets = new Uint32Array(messages.length + 1);
+  messages.forEach((m, i) => {
+    offsets[i + 1] = offsets[i]! + m.length;
+  });
+  const data = new Uint8Array(offsets[messages.length]!);
+  for (const [i, m] of messages.entries()) data.set(m, offsets[i]!);
+  return { data, offsets };
+}
+
+test('the WebAssembly module loads under Node (else the batch hashes fall back to JS)', (t) => {
+  t.truthy(loadWasmSha256());
+});
+
+test('batch SHA-256: WebAssembly, JS and node:crypto agree at every length and batch position', (t) => {
+  const messages = Array.from({ length: 300 }, (_, len) =>
+    new Uint8Array(len).map((_, i) => (i * 31 + len) & 255),
+  );
+  const { data, offsets } = laidOut(messages);
+  const viaWasm = new Uint8Array(32 * 301).fill(9);
+  const viaJs = new Uint8Array(32 * 301).fill(9);
+  sha256Each(data, offsets, messages.length, viaWasm, 32);
+  sha256EachJs(data, offsets, messages.length, viaJs, 32);
+  t.deepEqual(viaWasm, viaJs);
+  t.deepEqual(viaWasm.subarray(0, 32), new Uint8Array(32).fill(9), 'nothing written before outOff');
+  messages.forEach((m, i) => {
+    t.is(hex(viaWasm.subarray(32 * (i + 1), 32 * (i + 2))), createHash('sha256').update(m).digest('hex'));
+  });
+});
+
+test('batch HMAC-SHA256 and Merkle pairs: WebAssembly, JS and node:crypto agree for any key and messages', (t) => {
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ maxLength: 150 }),
+      fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 20 }),
+      fc.uint8Array({ minLength: 64, maxLength: 64 * 9 }),
+      (key, messages, level) => {
+        const { data, offsets } = laidOut(messages);
+        const a = new Uint8Array(32 * messages.length);
+        const b = new Uint8Array(32 * messages.length);
+        hmacSha256Each(key, data, offsets, messages.length, a, 0);
+        hmacSha256EachJs(key, data, offsets, messages.length, b, 0);
+        const macsAgree = messages.every(
+          (m, i) =>
+            hex(a.subarray(32 * i, 32 * i + 32)) === createHmac('sha256', key).update(m).digest('hex'),
+        );
+        const pairs = Math.floor(level.length / 64);
+        const inPlace = level.slice();
+        const js = new Uint8Array(32 * pairs);
+        nodePairs(inPlace, pairs, inPlace);
+        nodePairsJs(level, pairs, js);
+        const pairsAgree = Array.from({ length: pairs }, (_, j) => j).every(
+          (j) =>
+            hex(js.subarray(32 * j, 32 * j + 32)) ===
+            createHash('sha256')
+              .update(new Uint8Array([1]))
+              .update(level.subarray(64 * j, 64 * j + 64))
+              .digest('hex'),
+        );
+        return (
+          hex(a) === hex(b) && macsAgree && pairsAgree && hex(inPlace.subarray(0, 32 * pairs)) === hex(js)
+        );
+      },
+    ),
+    { numRuns: 300 },
+  );
+  t.pass();
 });
