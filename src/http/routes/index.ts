@@ -24,6 +24,7 @@ import { siteApiRoutes } from './sites/api.js';
 import { sitePageRoutes } from './sites/pages.js';
 import { staffAuthRoutes } from './staff/auth.js';
 import { staticRoutes } from './static/files.js';
+import { devSmsRoutes } from './webhooks/devSms.js';
 import { twilioInboundRoutes } from './webhooks/twilioInbound.js';
 
 export type RouteModule = (router: Router, deps: AppDeps) => void;
@@ -49,6 +50,7 @@ export const routeModules: RouteModule[] = [
   proxyRoutes,
   proxyPageRoutes,
   twilioInboundRoutes,
+  devSmsRoutes,
   intakeRoutes,
   openApiRoutes,
   drawApiRoutes,

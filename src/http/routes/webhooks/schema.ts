@@ -8,3 +8,9 @@ export const twilioInboundSchema = z
     Body: z.string().max(1600).default(''),
   })
   .meta({ id: 'TwilioInbound' });
+
+/** The development form at /dev/sms: a text as if sent from this phone. */
+export const devSmsSchema = z.object({
+  from: z.string().trim().min(3, 'Required').max(40),
+  body: z.string().max(1600).default(''),
+});

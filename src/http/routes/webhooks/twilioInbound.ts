@@ -2,10 +2,17 @@
 // anything is read or stored; a mismatch is 403 and leaves no trace. Replies go out through the notice queue
 // (kind 'sms_reply'), not as TwiML: they are then durable, retried, rate-limited with every other SMS, shown in
 // the development outbox, and a slow database never makes Twilio time out and drop the answer.
+//
+// Development only: with NODE_ENV other than production AND no TWILIO_AUTH_TOKEN there is no secret to check a
+// signature with, so the webhook accepts unsigned requests (each logged as a warning, and answered with
+// X-Signature-Check: skipped) so a developer can try SMS applying with curl or /dev/sms. In production, or once
+// a token is set, every request must carry a valid signature.
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import twilio from 'twilio';
 import { handleInboundSms } from '../../../commands/handleInboundSms.js';
 import { DomainError } from '../../../domain/errors.js';
+import type { Logger } from '../../../logger.js';
 import type { AppDeps } from '../../deps.js';
 import { intakeOf } from '../../intake.js';
 import { parse } from '../../validate.js';
@@ -14,17 +21,38 @@ import { twilioInboundSchema } from './schema.js';
 export const TWILIO_INBOUND_PATH = '/webhooks/twilio/inbound';
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
+/** True when inbound SMS may arrive unsigned: outside production, with no auth token configured. */
+export function unsignedInboundAllowed(deps: AppDeps): boolean {
+  return !deps.config.isProduction && !intakeOf(deps).twilioAuthToken;
+}
+
+function checkSignature(ctx: Context, deps: AppDeps, params: Record<string, string>): void {
+  const { twilioAuthToken } = intakeOf(deps);
+  if (unsignedInboundAllowed(deps)) {
+    ((ctx.state.log as Logger | undefined) ?? deps.logger).warn(
+      { path: ctx.path },
+      'inbound SMS accepted WITHOUT a signature check (development: NODE_ENV is not production and TWILIO_AUTH_TOKEN is unset)',
+    );
+    ctx.set('X-Signature-Check', 'skipped');
+    return;
+  }
+  const signature = ctx.get('x-twilio-signature');
+  const url = deps.config.publicUrl + ctx.originalUrl;
+  if (!twilioAuthToken || !signature || !twilio.validateRequest(twilioAuthToken, signature, url, params)) {
+    throw new DomainError('invalid_signature', 'The request signature does not match');
+  }
+}
+
 export function twilioInboundRoutes(router: Router, deps: AppDeps): void {
   router.post(TWILIO_INBOUND_PATH, async (ctx) => {
-    const { twilioAuthToken, ctx: intake } = intakeOf(deps);
     const params = (ctx.request.body ?? {}) as Record<string, string>;
-    const signature = ctx.get('x-twilio-signature');
-    const url = deps.config.publicUrl + ctx.originalUrl;
-    if (!twilioAuthToken || !signature || !twilio.validateRequest(twilioAuthToken, signature, url, params)) {
-      throw new DomainError('invalid_signature', 'The request signature does not match');
-    }
+    checkSignature(ctx, deps, params);
     const m = parse(twilioInboundSchema, params);
-    const outcome = await handleInboundSms(intake, { messageSid: m.MessageSid, from: m.From, body: m.Body });
+    const outcome = await handleInboundSms(intakeOf(deps).ctx, {
+      messageSid: m.MessageSid,
+      from: m.From,
+      body: m.Body,
+    });
     ctx.set('X-Replayed', outcome.replayed ? '1' : '0');
     ctx.type = 'text/xml';
     ctx.body = EMPTY_TWIML;

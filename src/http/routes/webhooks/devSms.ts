@@ -1,0 +1,35 @@
+// /dev/sms (never in production): a developer types a text "from" a phone number and sees the answer, running
+// the same command as an inbound Twilio message, without Twilio. The reply is also queued as an SMS, so it
+// appears in /dev/outbox like any other message.
+import { randomBytes } from 'node:crypto';
+import type Router from '@koa/router';
+import { handleInboundSms } from '../../../commands/handleInboundSms.js';
+import type { AppDeps } from '../../deps.js';
+import { intakeOf } from '../../intake.js';
+import { checkResidentCsrf, residentCsrfToken } from '../../middleware/residentAuth.js';
+import { render } from '../../render.js';
+import { parse } from '../../validate.js';
+import { devSmsSchema } from './schema.js';
+
+export function devSmsRoutes(router: Router, deps: AppDeps): void {
+  if (deps.config.isProduction) return;
+
+  router.get('/dev/sms', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    render(ctx, 'dev-sms', { csrf: residentCsrfToken(ctx, deps), values: {}, result: undefined });
+  });
+
+  router.post('/dev/sms', async (ctx) => {
+    checkResidentCsrf(ctx, deps);
+    const b = parse(devSmsSchema, ctx.request.body);
+    const messageSid = `SM${randomBytes(16).toString('hex')}`;
+    const outcome = await handleInboundSms(intakeOf(deps).ctx, { messageSid, from: b.from, body: b.body });
+    ctx.state.log?.info({ sid: messageSid }, 'development inbound SMS from /dev/sms');
+    ctx.set('Cache-Control', 'no-store');
+    render(ctx, 'dev-sms', {
+      csrf: residentCsrfToken(ctx, deps),
+      values: b,
+      result: { sid: messageSid, reply: outcome.replayed ? '' : outcome.reply },
+    });
+  });
+}
