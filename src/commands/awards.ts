@@ -106,7 +106,6 @@ export async function collectAward(
     const row = await markCollected(trx, campaignId, publicId, actorLabel(actor), now);
     if (!row) throw new DomainError('conflict', 'The award changed meanwhile; try again');
     const held = heldOf(row);
-    await moveDrawCounts(trx, campaignId, [{ public_id: publicId, from: a.status, to: 'collected' }]);
     await appendAudit(trx, {
       at: now,
       actor: actorLabel(actor),
@@ -114,6 +113,8 @@ export async function collectAward(
       subject: `campaign:${campaignId}`,
       data: { public_id: publicId, rank: row.rank, ...held },
     });
+    // After the audit entry, as in the expiry sweep: both take the audit chain's lock before the count rows'.
+    await moveDrawCounts(trx, campaignId, [{ public_id: publicId, from: a.status, to: 'collected' }]);
     return { public_id: publicId, ...held, collected_at: now };
   });
 }

@@ -4,6 +4,7 @@ import test from 'ava';
 import { collectAward } from '../../src/commands/awards.js';
 import { fanOutResults } from '../../src/commands/resultFanout.js';
 import { countByOutcomeAndGroup, countByStatus } from '../../src/db/repos/awards.js';
+import { computeDrawCounts } from '../../src/db/repos/drawCounts.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { at, awardsOf, drawnLottery } from './_scenario.js';
 
@@ -97,4 +98,18 @@ test.serial('the audit request reads the stored counts, not the awards', async (
     .update({ status: 'expired' });
   const counts = (await app.request('GET', `/api/campaigns/${s.campaignId}/audit`)).json.counts;
   t.false(counts.by_status.some((r: { status: string }) => r.status === 'expired'));
+});
+
+test.serial('collections racing the first computation are counted exactly once', async (t) => {
+  const { s, env } = await drawnLottery(app, { applicants: 60 });
+  const winners = (await awardsOf(app.db, s.campaignId)).filter((a) => a.outcome === 'won');
+  t.true(winners.length >= 6);
+  await Promise.all([
+    ...winners.slice(0, 6).map((w) => collectAward(env, system, s.campaignId, w.public_id)),
+    computeDrawCounts(app.db, s.campaignId, app.clock.now()),
+    fanOutResults(env, s.campaignId),
+  ]);
+  const api = (await app.request('GET', `/api/campaigns/${s.campaignId}/audit`)).json.counts;
+  t.deepEqual(api, await direct(s.campaignId));
+  t.is(api.by_status.find((r: { status: string }) => r.status === 'collected').count, 6);
 });
