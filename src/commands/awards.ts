@@ -28,7 +28,7 @@ import {
   markPromoted,
 } from '../db/repos/awards.js';
 import { moveDrawCounts, type StatusMove } from '../db/repos/drawCounts.js';
-import { listSlotsAhead, lockSitePromotions } from '../db/repos/promotion.js';
+import { lockCampaignPromotions, type SlotRoom, slotRoomsAhead } from '../db/repos/promotion.js';
 import type { Campaign } from '../domain/campaign.js';
 import { DomainError } from '../domain/errors.js';
 import {
@@ -124,6 +124,18 @@ export interface ExpirySweep {
   promoted: number;
 }
 
+/** What one sweep transaction carries from award to award. */
+interface Batch {
+  trx: Trx;
+  now: Date;
+  sweep: ExpirySweep;
+  places: Map<string, PlaceInfo>;
+  /** status changes per campaign, for the public counts */
+  moves: Map<string, StatusMove[]>;
+  /** per campaign, once a promotion needed them: the slots still ahead and their room, kept current */
+  rooms: Map<string, SlotRoom[]>;
+}
+
 /** One reconciler step: expire what is past its deadline and pass it down, 100 awards per transaction. */
 export async function expireUnclaimedAwards(ctx: AwardContext, batch = 100): Promise<ExpirySweep> {
   const now = ctx.clock.now();
@@ -133,38 +145,33 @@ export async function expireUnclaimedAwards(ctx: AwardContext, batch = 100): Pro
   for (;;) {
     const n = await ctx.db.transaction(async (trx) => {
       const due = await lockExpiredAwards(trx, now, batch);
-      const moves = new Map<string, StatusMove[]>();
+      const b: Batch = { trx, now, sweep, places, moves: new Map(), rooms: new Map() };
       for (const a of due) {
         let c = campaigns.get(a.campaign_id);
         if (!c) {
           c = (await trx('campaigns').where({ id: a.campaign_id }).first()) as Campaign;
           campaigns.set(c.id, c);
         }
-        if (!moves.has(c.id)) moves.set(c.id, []);
-        await expireOne(ctx, trx, c, a, now, sweep, places, moves.get(c.id)!);
+        await expireOne(ctx, b, c, a);
       }
       // The public counts move once per campaign, after every award of the batch changed.
-      for (const id of [...moves.keys()].sort()) await moveDrawCounts(trx, id, moves.get(id)!);
+      for (const id of [...b.moves.keys()].sort()) await moveDrawCounts(trx, id, b.moves.get(id)!);
       return due.length;
     });
     if (n < batch) return sweep;
   }
 }
 
-async function expireOne(
-  ctx: AwardContext,
-  trx: Trx,
-  c: Campaign,
-  a: AwardRow,
-  now: Date,
-  sweep: ExpirySweep,
-  placeCache: Map<string, PlaceInfo>,
-  moves: StatusMove[],
-) {
+async function expireOne(ctx: AwardContext, b: Batch, c: Campaign, a: AwardRow) {
+  const { trx, now } = b;
+  const moves = b.moves.get(c.id) ?? [];
+  b.moves.set(c.id, moves);
   const held = heldOf(a);
   await markExpired(trx, a, now);
   moves.push({ public_id: a.public_id, from: a.status, to: 'expired' });
-  sweep.expired++;
+  const freed = b.rooms.get(c.id)?.find((s) => s.id === held.slot);
+  if (freed) freed.room += held.amount;
+  b.sweep.expired++;
   await appendAudit(trx, {
     at: now,
     actor: 'system:reconciler',
@@ -191,7 +198,7 @@ async function expireOne(
   want -= want % d;
   const amount = Math.min(held.amount, want);
   if (amount <= 0) return;
-  const place = await promotionPlace(trx, c, held.site, amount, now);
+  const place = await promotionPlace(b, c, held.site, amount);
   await markPromoted(
     trx,
     next,
@@ -199,7 +206,7 @@ async function expireOne(
     now,
   );
   moves.push({ public_id: next.public_id, from: 'waitlisted', to: 'promoted' });
-  sweep.promoted++;
+  b.sweep.promoted++;
   await appendAudit(trx, {
     at: now,
     actor: 'system:reconciler',
@@ -220,10 +227,10 @@ async function expireOne(
   });
   const who = await recipientOf(trx, c.id, next.public_id);
   const lang = who.lang === 'en' ? 'en' : 'ko';
-  let places = placeCache.get(c.id);
+  let places = b.places.get(c.id);
   if (!places) {
     places = await loadPlaces(trx, c.id);
-    placeCache.set(c.id, places);
+    b.places.set(c.id, places);
   }
   await scheduleReminders(
     trx,
@@ -260,19 +267,18 @@ interface PromotionPlace {
 }
 
 /** The slot and deadline a promotion gets at `site` (see the rule at the top of this file). */
-async function promotionPlace(
-  trx: Trx,
-  c: Campaign,
-  site: string,
-  amount: number,
-  now: Date,
-): Promise<PromotionPlace> {
-  const deadline = claimDeadline(c, now);
+async function promotionPlace(b: Batch, c: Campaign, site: string, amount: number): Promise<PromotionPlace> {
+  const deadline = claimDeadline(c, b.now);
   if (!site) return { slot: '', deadline, rule: 'any_time_until_deadline' };
-  await lockSitePromotions(trx, c.id, site);
-  const slots = await listSlotsAhead(trx, c.id, site, new Date(now.getTime() + PROMOTION_LEAD_MS));
-  const slot = slots.find((s) => s.room >= amount);
+  let rooms = b.rooms.get(c.id);
+  if (!rooms) {
+    await lockCampaignPromotions(b.trx, c.id);
+    rooms = await slotRoomsAhead(b.trx, c.id, new Date(b.now.getTime() + PROMOTION_LEAD_MS));
+    b.rooms.set(c.id, rooms);
+  }
+  const slot = rooms.find((s) => s.site_id === site && s.room >= amount);
   if (!slot) return { slot: '', deadline, rule: 'any_time_until_deadline' };
+  slot.room -= amount;
   const latest = Math.min(Math.max(deadline.getTime(), slot.ends_at.getTime()), c.claim_closes_at.getTime());
   return { slot: slot.id, deadline: new Date(latest), rule: 'earliest_slot_ahead' };
 }

@@ -1,42 +1,40 @@
-// Where a promoted applicant collects: the pickup slots of a site that are still ahead, with their room now.
+// Where a promoted applicant collects: the campaign's pickup slots that are still ahead, with their room now.
 import type { Trx } from '../knex.js';
 
 export interface SlotRoom {
   id: string;
+  site_id: string;
   starts_at: Date;
   ends_at: Date;
   room: number;
 }
 
 /**
- * The slots of `siteId` ending at or after `endsAfter`, in time order (the draw rules' slot order), each with
- * its capacity less what held or collected awards take in it (a promoted award counts in its new slot).
- * Callers serialise on lockSitePromotions so two promotions cannot both take the last room.
+ * The campaign's slots ending at or after `endsAfter`, by site and in time order (the draw rules' slot order),
+ * each with its capacity less what held or collected awards take in it (a promoted award counts in its new
+ * slot). One pass over the campaign's awards, and none at all when no slot is ahead. Callers hold
+ * lockCampaignPromotions, so the rooms stay true until they commit.
  */
-export async function listSlotsAhead(
-  trx: Trx,
-  campaignId: string,
-  siteId: string,
-  endsAfter: Date,
-): Promise<SlotRoom[]> {
-  const { rows } = await trx.raw(
-    `SELECT s.id, s.starts_at, s.ends_at, s.capacity - coalesce(u.used, 0) AS room
-       FROM campaign_slots s
-       LEFT JOIN LATERAL (
-         SELECT sum(CASE WHEN a.promoted_from_rank IS NULL THEN a.amount ELSE a.held_amount END) AS used
-           FROM awards a
-          WHERE a.campaign_id = s.campaign_id
-            AND a.status IN ('won', 'promoted', 'collected')
-            AND (CASE WHEN a.promoted_from_rank IS NULL THEN a.slot ELSE a.held_slot END) = s.id
-       ) u ON true
-      WHERE s.campaign_id = ? AND s.site_id = ? AND s.ends_at >= ?
-      ORDER BY s.starts_at, s.id`,
-    [campaignId, siteId, endsAfter],
+export async function slotRoomsAhead(trx: Trx, campaignId: string, endsAfter: Date): Promise<SlotRoom[]> {
+  const slots: Array<Omit<SlotRoom, 'room'> & { capacity: number }> = await trx('campaign_slots')
+    .select('id', 'site_id', 'starts_at', 'ends_at', 'capacity')
+    .where({ campaign_id: campaignId })
+    .where('ends_at', '>=', endsAfter)
+    .orderBy([{ column: 'site_id' }, { column: 'starts_at' }, { column: 'id' }]);
+  if (slots.length === 0) return [];
+  const { rows } = await trx.raw<{ rows: Array<{ slot: string; used: number }> }>(
+    `SELECT CASE WHEN promoted_from_rank IS NULL THEN slot ELSE held_slot END AS slot,
+            sum(CASE WHEN promoted_from_rank IS NULL THEN amount ELSE held_amount END) AS used
+       FROM awards
+      WHERE campaign_id = ? AND status IN ('won', 'promoted', 'collected')
+      GROUP BY 1`,
+    [campaignId],
   );
-  return rows.map((r: SlotRoom) => ({ ...r, room: Number(r.room) }));
+  const used = new Map(rows.map((r) => [r.slot, Number(r.used)]));
+  return slots.map(({ capacity, ...s }) => ({ ...s, room: capacity - (used.get(s.id) ?? 0) }));
 }
 
-/** Serialises promotions into one site's slots until the transaction ends. */
-export async function lockSitePromotions(trx: Trx, campaignId: string, siteId: string): Promise<void> {
-  await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [`promote:${campaignId}:${siteId}`]);
+/** Serialises promotions in one campaign until the transaction ends (two sweeping instances, one slot's room). */
+export async function lockCampaignPromotions(trx: Trx, campaignId: string): Promise<void> {
+  await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [`promote:${campaignId}`]);
 }
