@@ -2,6 +2,7 @@
 // person's verification issued to another helper, a helper past their cap, another helper's receipt.
 import test from 'ava';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { signInWithForm } from '../helpers/browserSession.js';
 import { codeFor, nextPhone, openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
 
 let app: TestApp;
@@ -96,4 +97,62 @@ test('the cap: the receipt shows none left, the next attempt is refused on the f
   // Another helper cannot read that receipt.
   const other = await helper(1);
   t.is((await app.request('GET', receiptUrl, { headers: other.headers })).status, 404);
+});
+
+test('/admin/proxies: an admin registers a helper with the form (audited); an auditor may look but not register', async (t) => {
+  const admin = await signInWithForm(app, 'admin');
+  const phone = nextPhone();
+  const badCap = await admin.post('/admin/proxies', {
+    phone,
+    birth_date: '19650707',
+    kind: 'staff',
+    label: '',
+    cap: '0',
+  });
+  t.is(badCap.status, 422);
+  t.regex(badCap.text, /<a href="#f-cap">[^<]*<\/a>: 1에서 500 사이의 숫자/);
+  const badPhone = await admin.post('/admin/proxies', {
+    phone: '12',
+    birth_date: '19650707',
+    kind: 'staff',
+    label: '',
+    cap: '3',
+  });
+  t.is(badPhone.status, 422);
+  t.regex(badPhone.text, /<a href="#f-phone">[^<]*<\/a>: 휴대전화 번호를 확인/);
+  t.is(
+    (await app.db('audit_log').where({ action: 'proxy.registered', actor: `staff:${admin.id}` })).length,
+    0,
+  );
+  const ok = await admin.post('/admin/proxies', {
+    phone,
+    birth_date: '19650707',
+    kind: 'staff',
+    label: '새마을 주민센터',
+    cap: '3',
+  });
+  t.is(ok.status, 303, ok.text);
+  const list = await admin.get('/admin/proxies');
+  t.regex(list.text, /새마을 주민센터[\s\S]*0 \/ 3/);
+  const audit = await app.db('audit_log').where({ action: 'proxy.registered', actor: `staff:${admin.id}` });
+  t.is(audit.length, 1);
+  // The registered phone now signs in as a helper.
+  const r = await verifyResident(app, { phone, birth_date: '19650707' });
+  const c = await openVoucherCampaign(app);
+  const page = await app.request('GET', `/campaigns/${c.id}/proxy`, {
+    headers: { ...r.headers, accept: 'text/html' },
+  });
+  t.is(page.status, 200);
+  t.regex(page.text, /3명 중 3명 남음/);
+
+  const auditor = await signInWithForm(app, 'auditor');
+  t.is((await auditor.get('/admin/proxies')).status, 200);
+  const refused = await auditor.post('/admin/proxies', {
+    phone: nextPhone(),
+    birth_date: '19650707',
+    kind: 'staff',
+    label: '',
+    cap: '3',
+  });
+  t.is(refused.status, 403);
 });

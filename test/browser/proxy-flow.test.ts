@@ -5,6 +5,7 @@
 // page of the path; the same journey again with JavaScript disabled and in English.
 
 import type { ExecutionContext } from 'ava';
+import { addStaff } from '../../src/commands/staffAccounts.js';
 import {
   checkPage,
   codeFromOutbox,
@@ -19,20 +20,40 @@ const { env, browserTest } = journeySuite(
   'The proxy (helper) journey in a browser',
 );
 
-async function registerHelper(cap: number) {
+let staffCount = 0;
+
+/** An admin registers the helper on /admin/proxies, signed in through the staff form in the same browser. */
+async function registerHelper(t: ExecutionContext, javaScriptEnabled: boolean, cap: number) {
   const phone = nextPhone();
-  const admin = await env.app.staff('admin');
-  const res = await env.app.request('POST', '/api/admin/proxies', {
-    as: admin,
-    json: { phone, birth_date: '19700101', kind: 'staff', label: '행복동 주민센터', cap },
-  });
-  if (res.status !== 201) throw new Error(res.text);
-  return { phone, proxyId: res.json.proxy.id as string };
+  const email = `proxy-admin-${++staffCount}-${Date.now()}@test.example`;
+  const password = 'correct horse battery staple';
+  await addStaff(
+    { db: env.app.db, clock: env.app.clock },
+    { kind: 'system', name: 'test' },
+    { email, role: 'admin', password },
+  );
+  const page = await newPhonePage(env.browser, javaScriptEnabled);
+  await page.goto(`${env.app.url}/staff/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.locator('main button[type=submit]').click();
+  await page.goto(`${env.app.url}/admin/proxies`);
+  if (javaScriptEnabled) await checkPage(t, page, 'admin helpers page');
+  await page.fill('#f-phone', phone);
+  await page.fill('#f-birth_date', '19700101');
+  await page.fill('#f-label', '행복동 주민센터');
+  await page.fill('#f-cap', String(cap));
+  await page.getByRole('button', { name: '도우미 등록' }).click();
+  t.regex(await page.locator('[role=status]').innerText(), /도우미를 등록했습니다/);
+  t.regex(await page.locator('table').innerText(), /행복동 주민센터[\s\S]*0 \/ 2/);
+  await page.context().close();
+  const row = await env.app.db('proxies').orderBy('created_at', 'desc').first('id');
+  return { phone, proxyId: row.id as string };
 }
 
 async function journey(t: ExecutionContext, javaScriptEnabled: boolean) {
   const axe = javaScriptEnabled ? checkPage : async () => {};
-  const helper = await registerHelper(2);
+  const helper = await registerHelper(t, javaScriptEnabled, 2);
   const page = await newPhonePage(env.browser, javaScriptEnabled);
 
   // The helper signs in as themselves from the verification page's helper link, and comes back to the proxy page.

@@ -18,6 +18,7 @@ import { messageApiRoutes } from './messages/api.js';
 import { devOutboxRoutes } from './messages/devOutbox.js';
 import { twilioWebhookRoutes } from './messages/twilioWebhook.js';
 import { openApiRoutes } from './openapi.js';
+import { proxyAdminPageRoutes } from './proxies/adminPages.js';
 import { proxyRoutes } from './proxies/api.js';
 import { proxyPageRoutes } from './proxies/pages.js';
 import { siteApiRoutes } from './sites/api.js';
@@ -49,6 +50,7 @@ export const routeModules: RouteModule[] = [
   applicationPageRoutes,
   proxyRoutes,
   proxyPageRoutes,
+  proxyAdminPageRoutes,
   twilioInboundRoutes,
   devSmsRoutes,
   intakeRoutes,

@@ -1,0 +1,73 @@
+// /admin/proxies: admins register helpers (community-centre staff or family) with a cap, and see how many
+// applications each has made. The same command as POST /api/admin/proxies; auditors may look.
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { registerProxy } from '../../../commands/registerProxy.js';
+import { listProxies } from '../../../db/repos/proxies.js';
+import { DomainError, type FieldErrors } from '../../../domain/errors.js';
+import type { AppDeps } from '../../deps.js';
+import type { Translate } from '../../i18n.js';
+import { intakeOf } from '../../intake.js';
+import type { StaffSession } from '../../middleware/staffAuth.js';
+import { requireStaffPage } from '../../middleware/staffPages.js';
+import { render } from '../../render.js';
+import { parse } from '../../validate.js';
+import { staffActor } from '../campaigns/api.js';
+import { proxyRegistrationSchema } from './schema.js';
+
+const FIELDS = ['phone', 'birth_date', 'kind', 'label', 'cap'] as const;
+type Values = Record<(typeof FIELDS)[number], string>;
+
+const valuesFrom = (body: unknown): Values => {
+  const b = (body ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(FIELDS.map((k) => [k, typeof b[k] === 'string' ? b[k] : ''])) as Values;
+};
+
+export function proxyAdminPageRoutes(router: Router, deps: AppDeps): void {
+  async function show(
+    ctx: Context,
+    form: { values: Values; errors: FieldErrors; summary: string },
+    status = 200,
+  ) {
+    const t = ctx.state.t as Translate;
+    render(
+      ctx,
+      'admin-proxies',
+      {
+        title: t('proxy.admin.title'),
+        proxies: await listProxies(deps.db),
+        isAdmin: (ctx.state.staff as StaffSession).role === 'admin',
+        notice: ctx.query.saved ? t('proxy.admin.saved') : '',
+        ...form,
+      },
+      status,
+    );
+  }
+
+  router.get('/admin/proxies', requireStaffPage('admin', 'auditor'), async (ctx) => {
+    await show(ctx, { values: { ...valuesFrom({}), kind: 'staff', cap: '20' }, errors: {}, summary: '' });
+  });
+
+  router.post('/admin/proxies', requireStaffPage('admin'), async (ctx) => {
+    const values = valuesFrom(ctx.request.body);
+    const t = ctx.state.t as Translate;
+    try {
+      await registerProxy(
+        intakeOf(deps).ctx,
+        staffActor(ctx.state.staff),
+        parse(proxyRegistrationSchema, values),
+      );
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== 'validation_failed') throw err;
+      const errors: FieldErrors = {};
+      for (const [k, v] of Object.entries(err.fields ?? {})) {
+        const field = k === 'contact' ? 'phone' : k;
+        const key = `proxy.admin.fix.${field}`;
+        errors[field] = t(key) === key ? v : t(key);
+      }
+      return show(ctx, { values, errors, summary: t('errors.validation_failed') }, 422);
+    }
+    ctx.status = 303;
+    ctx.redirect('/admin/proxies?saved=1');
+  });
+}
