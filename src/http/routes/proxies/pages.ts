@@ -185,12 +185,12 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
     if (!helper) return ctx.redirect(home(c.id));
     const raw = fromForm((ctx.request.body ?? {}) as Record<string, unknown>);
     const t = ctx.state.t as Translate;
-    checkResidentCsrf(ctx, deps);
     const subject = await subjectOf(ctx, helper.sub);
     // The person's verification ran out (10 minutes): verify them again.
     if (!subject)
       return startPage(ctx, rules, helper.proxy, { errors: [{ field: '', text: t('proxy.expired') }] }, 422);
     try {
+      checkResidentCsrf(ctx, deps);
       const b = parse(applicationSchema, raw);
       const applied = await applyForCampaign(intakeOf(deps).ctx, applicantOf(subject), {
         campaign_id: c.id,
