@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Result, ResultWalker } from '../../domain/draw/index.js';
 import type { Db, Trx } from '../knex.js';
+import { createLoadingPartition, indexAndAttach } from './drawPartitions.js';
 
 export type AwardStatus = 'won' | 'waitlisted' | 'promoted' | 'collected' | 'expired';
 
@@ -99,20 +100,23 @@ function* awardChunks(campaignId: string, walker: ResultWalker, deadline: string
   }
 }
 
-/** Every result of a draw in one COPY, read from a ResultWalker (drawColumns) without building Result objects. */
+/**
+ * Every result of a draw in one COPY into the campaign's new awards partition, indexed and attached after
+ * (drawPartitions.ts), read from a ResultWalker (drawColumns) without building Result objects.
+ */
 export async function copyAwards(
   trx: Trx,
   campaignId: string,
   walker: ResultWalker,
   deadline: Date,
 ): Promise<void> {
-  if (walker.done) return;
+  const part = await createLoadingPartition(trx, 'awards', campaignId);
   // Inside a transaction knex hands out the transaction's own connection (and releasing it is a no-op).
   const conn = (await trx.client.acquireConnection()) as pg.PoolClient;
   try {
     const sink = conn.query(
       copyFrom(
-        `COPY awards (campaign_id, rank, public_id, ticket, outcome, amount, site, slot, waitlist, status, claim_deadline)
+        `COPY ${part} (campaign_id, rank, public_id, ticket, outcome, amount, site, slot, waitlist, status, claim_deadline)
          FROM STDIN`,
       ),
     );
@@ -120,6 +124,7 @@ export async function copyAwards(
   } finally {
     await trx.client.releaseConnection(conn);
   }
+  await indexAndAttach(trx, 'awards', campaignId);
 }
 
 export async function findAward(
