@@ -6,7 +6,9 @@ import {
   type Application,
   findApplication,
   insertApplicationIfOpen,
+  insertFirstApplication,
   type NewApplication,
+  type WindowCheck,
 } from '../db/repos/applications.js';
 import { setIdentityRegion } from '../db/repos/identities.js';
 import { takeProxyUse } from '../db/repos/proxies.js';
@@ -20,9 +22,10 @@ import {
 import { checkEligibility, refusalParams } from '../domain/eligibility.js';
 import { DomainError, validationFailed } from '../domain/errors.js';
 import { decryptText } from '../identity/crypto.js';
-import { enqueueNotice } from '../notify/enqueue.js';
+import { enqueueNotice, prepareMessage } from '../notify/enqueue.js';
+import type { NoticeRequest } from '../notify/notice.js';
 import type { CampaignRules } from './campaignRules.js';
-import type { IntakeContext } from './intakeContext.js';
+import { type IntakeContext, uuidFrom } from './intakeContext.js';
 import { formatAmount, type Receipt, receiptOf, windowRefusal } from './receipt.js';
 
 /** The verified person on whose behalf the write happens. */
@@ -80,21 +83,21 @@ export async function duplicateError(
   });
 }
 
-export async function sendReceipt(
+/** The receipt notice for an application, or none when the person left no contact. */
+export function receiptNotice(
   ctx: IntakeContext,
-  trx: Trx,
   rules: CampaignRules,
   who: Applicant,
-  a: Application,
-): Promise<void> {
-  if (!who.contact_channel || !who.contact_enc) return;
+  a: Pick<Application, 'id' | 'public_id' | 'request' | 'preferences' | 'status' | 'version'>,
+): NoticeRequest | undefined {
+  if (!who.contact_channel || !who.contact_enc) return undefined;
   const c = rules.campaign;
   const lang = who.lang;
   const siteNames = a.preferences
     .map((id) => rules.sites.find((s) => s.id === id))
     .map((s) => (s ? (lang === 'ko' ? s.name_ko : s.name_en) : ''))
     .filter(Boolean);
-  await enqueueNotice(trx, {
+  return {
     kind: 'receipt',
     channel: who.contact_channel,
     to: decryptText(ctx.secrets, who.contact_enc, 'contact'),
@@ -109,19 +112,29 @@ export async function sendReceipt(
     },
     dedupeKey: `receipt:${a.id}:v${a.version}`,
     campaignId: c.id,
-  });
+  };
 }
 
-/** The write itself, inside the caller's transaction (the SMS handler shares its transaction). */
-export async function applyWithin(
+export async function sendReceipt(
   ctx: IntakeContext,
   trx: Trx,
   rules: CampaignRules,
   who: Applicant,
+  a: Application,
+): Promise<void> {
+  const notice = receiptNotice(ctx, rules, who, a);
+  if (notice) await enqueueNotice(trx, notice);
+}
+
+/** The write itself, inside the caller's transaction (the SMS handler shares its transaction). */
+function newApplication(
+  ctx: IntakeContext,
+  rules: CampaignRules,
+  who: Applicant,
   input: ApplyInput,
-): Promise<Applied> {
+): NewApplication {
   const c = rules.campaign;
-  const row: Omit<NewApplication, 'public_id'> = {
+  return {
     campaign_id: c.id,
     campaign_version: c.version,
     identity_id: who.identity_id,
@@ -135,20 +148,56 @@ export async function applyWithin(
     contact_channel: who.contact_channel,
     contact_enc: who.contact_enc,
     region: input.region ?? null,
-  };
-  const result = await insertApplicationIfOpen(trx, {
-    ...row,
     public_id: publicIdFromBytes(ctx.random.bytes(6)),
+  };
+}
+
+/** Nothing was written: the window's refusal, or rules that changed under the request. */
+function windowOrVersionRefusal(ctx: IntakeContext, rules: CampaignRules, window: WindowCheck) {
+  const refusal = windowRefusal(window);
+  if (refusal) return refusal;
+  if (window.version !== rules.campaign.version) {
+    ctx.rules.forget(rules.campaign.id);
+    return new DomainError('conflict', 'The campaign rules changed; please submit again');
+  }
+  return undefined;
+}
+
+/**
+ * The common case, a person's first application, as one statement with its receipt (no transaction to
+ * open, one round trip). Undefined when the person already has an application: the caller goes on to
+ * applyWithin, which takes a withdrawn one up again or answers with the existing receipt.
+ */
+async function applyFirst(
+  ctx: IntakeContext,
+  rules: CampaignRules,
+  who: Applicant,
+  input: ApplyInput,
+): Promise<Applied | undefined> {
+  const a = { ...newApplication(ctx, rules, who, input), id: uuidFrom(ctx.random) };
+  const notice = receiptNotice(ctx, rules, who, { ...a, status: 'active', version: 1 });
+  const { inserted, window } = await insertFirstApplication(ctx.db, a, {
+    region: input.region ?? null,
+    receipt: notice ? prepareMessage(notice) : null,
   });
-  const { inserted, window } = result;
+  if (inserted) return { receipt: receiptOf(inserted, rules.campaign, rules.sites), created: true };
+  const refusal = windowOrVersionRefusal(ctx, rules, window);
+  if (refusal) throw refusal;
+  return undefined;
+}
+
+/** The write itself, inside the caller's transaction (the SMS handler shares its transaction). */
+export async function applyWithin(
+  ctx: IntakeContext,
+  trx: Trx,
+  rules: CampaignRules,
+  who: Applicant,
+  input: ApplyInput,
+): Promise<Applied> {
+  const c = rules.campaign;
+  const { inserted, window } = await insertApplicationIfOpen(trx, newApplication(ctx, rules, who, input));
   if (!inserted) {
-    const refusal = windowRefusal(window);
-    if (refusal) throw refusal;
-    if (window.version !== c.version) {
-      ctx.rules.forget(c.id);
-      throw new DomainError('conflict', 'The campaign rules changed; please submit again');
-    }
-    throw await duplicateError(trx, rules, who.identity_id);
+    throw windowOrVersionRefusal(ctx, rules, window) ?? (await duplicateError(trx, rules, who.identity_id));
   }
   if (input.region) await setIdentityRegion(trx, who.identity_id, input.region);
   if (input.proxy) {
@@ -182,7 +231,9 @@ export async function applyForCampaign(
   checkApplication(rules, who, input, ctx.clock.now());
   for (let attempt = 0; ; attempt++) {
     try {
-      return await ctx.db.transaction((trx) => applyWithin(ctx, trx, rules, who, input));
+      const first = input.proxy ? undefined : await applyFirst(ctx, rules, who, input);
+      // proxies (cap and audit), withdrawn applications taken up again, and duplicates
+      return first ?? (await ctx.db.transaction((trx) => applyWithin(ctx, trx, rules, who, input)));
     } catch (err) {
       if (attempt < 3 && isPublicIdCollision(err)) continue;
       throw err;

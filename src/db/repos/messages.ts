@@ -9,6 +9,69 @@ export function jobKeyFor(messageId: string): string {
   return `message:${messageId}`;
 }
 
+/** A message as enqueued: rendered, its recipient sealed and masked, waiting for its send job. */
+export interface NewMessage {
+  dedupe_key: string;
+  campaign_id: string | null;
+  kind: string;
+  channel: 'sms' | 'email';
+  lang: 'ko' | 'en';
+  template: string;
+  to_enc: string;
+  to_masked: string;
+  subject: string | null;
+  body: string;
+  html: string | null;
+  segments: number | null;
+  encoding: string | null;
+}
+
+const NEW_MESSAGE_COLUMNS = [
+  'dedupe_key',
+  'campaign_id',
+  'kind',
+  'channel',
+  'lang',
+  'template',
+  'to_enc',
+  'to_masked',
+  'subject',
+  'body',
+  'html',
+  'segments',
+  'encoding',
+] as const satisfies ReadonlyArray<keyof NewMessage>;
+
+/**
+ * The INSERT of a waiting message, for statements that write it together with the event it tells of
+ * (named bindings `m_<column>`); `whenSql` limits it to when that event happened. No add_job here: its
+ * NOTIFY would serialise every enqueueing commit (~430 commits/s on this disk); the relay batches jobs.
+ */
+export function insertMessageSql(whenSql = 'true'): string {
+  return `INSERT INTO messages (${NEW_MESSAGE_COLUMNS.join(', ')}, awaiting_job)
+    SELECT ${NEW_MESSAGE_COLUMNS.map((c) => `:m_${c}`).join(', ')}, true WHERE ${whenSql}
+    ON CONFLICT (dedupe_key) DO NOTHING`;
+}
+
+export function messageBindings(m: NewMessage): Record<string, unknown> {
+  return Object.fromEntries(NEW_MESSAGE_COLUMNS.map((c) => [`m_${c}`, m[c]]));
+}
+
+/** Writes a waiting message unless one with its dedupe key exists; returns the id either way. */
+export async function insertMessage(
+  trx: Knex.Transaction,
+  m: NewMessage,
+): Promise<{ id: string; created: boolean }> {
+  const { rows } = await trx.raw<{ rows: Array<{ id: string }> }>(
+    `${insertMessageSql()} RETURNING id`,
+    messageBindings(m),
+  );
+  if (rows[0]) return { id: rows[0].id, created: true };
+  const existing = await trx('messages').where({ dedupe_key: m.dedupe_key }).first<{ id: string }>('id');
+  if (!existing) throw new Error('message dedupe key conflicted but no row is visible');
+  return { id: existing.id, created: false };
+}
+
 /**
  * The outbox relay: adds the send jobs of up to `limit` messages that are waiting for one, in one
  * add_jobs call (one NOTIFY for the batch, not one per enqueueing transaction). SKIP LOCKED lets several
