@@ -159,6 +159,45 @@ function fire(url: string, tokens: string[], seconds: number, connections: numbe
   });
 }
 
+/** CPU milliseconds a process has used so far (user + system), from /proc; 0 when it is gone. */
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/**
+ * Where the CPU of a load window goes: the service, its PostgreSQL backends, and this process (the load
+ * generator). On a 2-core machine all three share the cores, so their sum per application bounds the rate.
+ */
+async function cpuMeter(servicePid: number) {
+  const backends = async () =>
+    (
+      await bench.db.raw(
+        'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      )
+    ).rows.map((r: { pid: number }) => r.pid) as number[];
+  const pids = await backends();
+  const pgBefore = new Map(pids.map((p) => [p, cpuMsOf(p)]));
+  const service0 = cpuMsOf(servicePid);
+  const self0 = process.cpuUsage();
+  return async () => {
+    let pg = 0;
+    for (const p of await backends()) pg += cpuMsOf(p) - (pgBefore.get(p) ?? 0);
+    const self = process.cpuUsage(self0);
+    return {
+      service: cpuMsOf(servicePid) - service0,
+      postgres: pg,
+      loadGenerator: (self.user + self.system) / 1000,
+    };
+  };
+}
+
 function pgbenchCeiling(seconds: number, clients: number): number {
   const bin =
     ['/usr/lib/postgresql/15/bin/pgbench', '/usr/bin/pgbench'].find((p) => fs.existsSync(p)) ?? 'pgbench';
@@ -214,12 +253,14 @@ try {
   const main = await campaign(`INT${process.pid % 10000}`, -1000);
   await fire(`${url}/api/campaigns/${main.id}/application`, tokens.slice(0, 2000), 2, CONNECTIONS); // warm-up
   await bench.db('applications').where({ campaign_id: main.id }).delete();
+  const meter = await cpuMeter(child!.pid!);
   const result = await fire(
     `${url}/api/campaigns/${main.id}/application`,
     tokens.slice(2000),
     SECONDS,
     CONNECTIONS,
   );
+  const cpu = await meter();
   const stored = Number(
     (await bench.db('applications').where({ campaign_id: main.id }).count<{ n: number }[]>('* as n'))[0]!.n,
   );
@@ -256,6 +297,21 @@ try {
       measure: 'applications stored (2xx + in flight at stop)',
       value: `${stored} (${result['2xx']})`,
       target: '>= 2xx',
+    },
+    {
+      measure: 'CPU ms per application: service / PostgreSQL / load generator',
+      value: [cpu.service, cpu.postgres, cpu.loadGenerator]
+        .map((ms) => (ms / result['2xx']).toFixed(2))
+        .join(' / '),
+      target: '',
+    },
+    {
+      measure: `CPU-bound rate on ${os.cpus().length} cores (cores / CPU per application)`,
+      value: (
+        (os.cpus().length * 1000 * result['2xx']) /
+        (cpu.service + cpu.postgres + cpu.loadGenerator)
+      ).toFixed(0),
+      target: '',
     },
     { measure: 'pgbench unique insert ceiling (tps, 64 clients)', value: ceiling.toFixed(0), target: '' },
     { measure: 'intake / ceiling', value: `${((okPerSecond / ceiling) * 100).toFixed(1)} %`, target: '' },
