@@ -16,6 +16,10 @@
 // the site is ahead with room (the usual case once the claim period outlasts the slots), they get no slot:
 // they may collect at the site any time it is open until their deadline, and the notice and the audit entry
 // (slot "", slot_rule "any_time_until_deadline", freed_slot) say exactly that.
+//
+// No goods award expires before its pickup slot has ended: when the claim period runs out first (slots set
+// later than claim_opens_at + claim_period_hours), the deadline moves to the slot's end, never past the end of
+// the claim window, and the move is audited (award.deadline_extended).
 import { appendAudit } from '../audit/log.js';
 import type { Trx } from '../db/knex.js';
 import {
@@ -26,6 +30,7 @@ import {
   markCollected,
   markExpired,
   markPromoted,
+  setClaimDeadline,
 } from '../db/repos/awards.js';
 import { moveDrawCounts, type StatusMove } from '../db/repos/drawCounts.js';
 import { lockCampaignPromotions, type SlotRoom, slotRoomsAhead } from '../db/repos/promotion.js';
@@ -167,6 +172,26 @@ async function expireOne(ctx: AwardContext, b: Batch, c: Campaign, a: AwardRow) 
   const moves = b.moves.get(c.id) ?? [];
   b.moves.set(c.id, moves);
   const held = heldOf(a);
+  const places = await placesOf(b, c.id);
+  const slotEnd = places.slots.get(held.slot)?.ends_at.getTime() ?? 0;
+  const extended = Math.min(slotEnd, c.claim_closes_at.getTime());
+  if (extended > now.getTime()) {
+    await setClaimDeadline(trx, a, new Date(extended));
+    await appendAudit(trx, {
+      at: now,
+      actor: 'system:reconciler',
+      action: 'award.deadline_extended',
+      subject: `campaign:${c.id}`,
+      data: {
+        public_id: a.public_id,
+        rank: a.rank,
+        from: a.claim_deadline?.toISOString(),
+        to: new Date(extended).toISOString(),
+        reason: 'pickup_slot_not_ended',
+      },
+    });
+    return;
+  }
   await markExpired(trx, a, now);
   moves.push({ public_id: a.public_id, from: a.status, to: 'expired' });
   const freed = b.rooms.get(c.id)?.find((s) => s.id === held.slot);
@@ -227,11 +252,6 @@ async function expireOne(ctx: AwardContext, b: Batch, c: Campaign, a: AwardRow) 
   });
   const who = await recipientOf(trx, c.id, next.public_id);
   const lang = who.lang === 'en' ? 'en' : 'ko';
-  let places = b.places.get(c.id);
-  if (!places) {
-    places = await loadPlaces(trx, c.id);
-    b.places.set(c.id, places);
-  }
   await scheduleReminders(
     trx,
     c,
@@ -258,6 +278,15 @@ async function expireOne(ctx: AwardContext, b: Batch, c: Campaign, a: AwardRow) 
     },
     `promoted:${who.application_id}`,
   );
+}
+
+async function placesOf(b: Batch, campaignId: string): Promise<PlaceInfo> {
+  let places = b.places.get(campaignId);
+  if (!places) {
+    places = await loadPlaces(b.trx, campaignId);
+    b.places.set(campaignId, places);
+  }
+  return places;
 }
 
 interface PromotionPlace {

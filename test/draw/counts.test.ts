@@ -60,13 +60,14 @@ for (const when of ['by the fan-out', 'by the first audit request']) {
       const winners = (await awardsOf(app.db, s.campaignId)).filter((a) => a.outcome === 'won');
       await collectAward(env, system, s.campaignId, winners[0]!.public_id);
       await collectAward(env, system, s.campaignId, winners[1]!.public_id);
-      // The rest expire at +6 h and pass down; then the promoted expire and pass down again.
-      app.clock.set(at(6));
+      // The rest expire once their slots have ended (+64 h) and pass down; then the promoted (1 hour to
+      // collect) expire and pass down again.
+      app.clock.set(at(65));
       await reconciler.runOnce();
       const promoted = (await awardsOf(app.db, s.campaignId)).filter((a) => a.status === 'promoted');
       t.true(promoted.length > 0);
       await collectAward(env, system, s.campaignId, promoted[0]!.public_id);
-      app.clock.set(at(10));
+      app.clock.set(at(70));
       await reconciler.runOnce();
       app.clock.set(at(200));
       await reconciler.runOnce();

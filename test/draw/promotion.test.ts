@@ -131,3 +131,34 @@ test.serial('promotions never keep a slot that has passed, and never overfill on
   }
   await checkCapacity();
 });
+
+test.serial('no goods award expires before its pickup slot has ended', async (t) => {
+  // One hour to collect from the claim opening (+5 h), but the slots are at +60 h and +62 h.
+  const { s, reconciler } = await drawnLottery(app, { claimPeriodHours: 1 });
+  const winners = (await awardsOf(app.db, s.campaignId)).filter((a) => a.outcome === 'won');
+  app.clock.set(at(6));
+  await reconciler.runOnce();
+  const after = await awardsOf(app.db, s.campaignId);
+  t.deepEqual(
+    after.filter((a) => a.status === 'expired'),
+    [],
+  );
+  for (const w of winners) {
+    const a = after.find((x) => x.public_id === w.public_id)!;
+    t.is(a.claim_deadline.toISOString(), (w.slot.endsWith('-S1') ? at(62) : at(64)).toISOString());
+  }
+  const extended = await app
+    .db('audit_log')
+    .where({ subject: `campaign:${s.campaignId}`, action: 'award.deadline_extended' });
+  t.is(extended.length, winners.length);
+  app.clock.set(at(62));
+  await reconciler.runOnce();
+  const expired = (await awardsOf(app.db, s.campaignId)).filter((a) => a.status === 'expired');
+  t.deepEqual(
+    expired.map((a) => a.public_id).sort(),
+    winners
+      .filter((w) => w.slot.endsWith('-S1'))
+      .map((w) => w.public_id)
+      .sort(),
+  );
+});

@@ -130,29 +130,35 @@ test.serial(
   },
 );
 
-test.serial('a promoted applicant is reminded before their own pickup, not the expired winner', async (t) => {
-  // Winners must collect within 1 hour of the claim opening (+6 h); slots are at +60 h, still ahead.
-  const { s, env, reconciler } = await drawnLottery(app, { claimPeriodHours: 1 });
-  await fanOutResults(env, s.campaignId);
-  app.clock.set(at(6));
-  await reconciler.runOnce();
-  const promoted = (await awardsOf(app.db, s.campaignId)).filter((a) => a.status === 'promoted');
-  t.true(promoted.length > 0);
-  const rows = await app
-    .db('award_reminders')
-    .where({ campaign_id: s.campaignId })
-    .whereIn(
-      'public_id',
-      promoted.map((p) => p.public_id),
+test.serial(
+  'a promoted applicant is reminded before their own deadline, the expired winner is not',
+  async (t) => {
+    // Winners must collect by +62 h: the first slots' winners expire then and pass down; with no slot left ahead
+    // at their site the promoted collect any time until +119 h (2026-12-05 23:00 KST), reminded the day before.
+    const { s, reconciler } = await drawnLottery(app, { claimPeriodHours: 57, total: 8 });
+    app.clock.set(at(62));
+    await reconciler.runOnce();
+    const promotedAt62 = (
+      await app.db('audit_log').where({ subject: `campaign:${s.campaignId}`, action: 'award.promoted' })
+    ).map((r) => r.data as { public_id: string; slot: string; deadline: string });
+    const slotless = promotedAt62.filter((p) => p.slot === '');
+    t.true(slotless.length > 0);
+    for (const p of slotless) t.is(p.deadline, at(119).toISOString());
+    const rows = await app.db('award_reminders').where({ campaign_id: s.campaignId });
+    t.deepEqual(
+      rows.map((r) => r.public_id).sort(),
+      slotless.map((p) => p.public_id).sort(),
+      'a slot that starts within a day of the promotion gets no reminder: the notice just said it',
     );
-  t.is(rows.length, promoted.length);
-  app.clock.set(new Date('2026-12-02T10:00:00+09:00'));
-  await reconciler.runOnce();
-  const msgs = await reminders(s.campaignId);
-  const ids = await Promise.all(promoted.map((p) => appIdOf(app.db, s.campaignId, p.public_id)));
-  t.deepEqual(
-    msgs.map((m) => m.dedupe_key).sort(),
-    ids.map((id) => `pickup_reminder:${id}`).sort(),
-    'only the promoted, who still hold an award, are reminded',
-  );
-});
+    for (const r of rows)
+      t.is(r.remind_at.toISOString(), new Date('2026-12-04T10:00:00+09:00').toISOString());
+
+    app.clock.set(new Date('2026-12-04T10:00:00+09:00'));
+    await reconciler.runOnce();
+    const msgs = await reminders(s.campaignId);
+    const ids = await Promise.all(slotless.map((p) => appIdOf(app.db, s.campaignId, p.public_id)));
+    t.deepEqual(msgs.map((m) => m.dedupe_key).sort(), ids.map((id) => `pickup_reminder:${id}`).sort());
+    for (const m of msgs)
+      t.regex(m.body, m.lang === 'ko' ? /영업시간 중 언제든/ : /any time the site is open/);
+  },
+);

@@ -245,3 +245,11 @@ export async function countByStatus(
     .groupBy('status')
     .orderBy('status');
 }
+
+/** Moves a held award's claim deadline (never for an award no longer held). */
+export async function setClaimDeadline(trx: Trx, a: AwardRow, deadline: Date): Promise<void> {
+  await trx('awards')
+    .where({ campaign_id: a.campaign_id, rank: a.rank })
+    .whereIn('status', ['won', 'promoted'])
+    .update({ claim_deadline: deadline });
+}
