@@ -156,3 +156,18 @@ test('/admin/proxies: an admin registers a helper with the form (audited); an au
   });
   t.is(refused.status, 403);
 });
+
+test('the language switch on a page that answered a form goes back to the start of that step, in English', async (t) => {
+  const c = await openVoucherCampaign(app);
+  for (const [path, to] of [
+    [`/campaigns/${c.id}/proxy/code?lang=en`, `/campaigns/${c.id}/proxy`],
+    [`/campaigns/${c.id}/proxy/check?lang=en`, `/campaigns/${c.id}/proxy`],
+    [`/campaigns/${c.id}/verify/code?lang=en`, `/campaigns/${c.id}/apply`],
+  ] as const) {
+    const res = await app.request('GET', path, { headers: { accept: 'text/html' } });
+    t.is(res.status, 302, path);
+    t.is(res.headers.get('location'), to, path);
+    t.regex(res.headers.get('set-cookie') ?? '', /lang=en/, path);
+  }
+  t.is((await app.request('GET', '/campaigns/not-a-campaign/proxy/code')).status, 404);
+});

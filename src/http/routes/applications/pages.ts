@@ -15,7 +15,7 @@ import type { Lang, Translate } from '../../i18n.js';
 import { clientIp, intakeOf } from '../../intake.js';
 import { checkResidentCsrf, readResident, startResidentSession } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
-import { parse } from '../../validate.js';
+import { parse, parseId } from '../../validate.js';
 import { claimsOf } from '../identity/api.js';
 import { codeRequestSchema, codeVerifySchema } from '../identity/schema.js';
 import { applicantOf } from './api.js';
@@ -55,6 +55,11 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     const helper = await findProxyByIdentity(deps.db, who.claims.sub);
     formPage(ctx, rules, helper ? { helperLink: `/campaigns/${rules.campaign.id}/proxy` } : {});
   });
+
+  // The language switch on a page that answered a POST links to the same path by GET: start that step again.
+  for (const step of ['verify/code', 'verify/check']) {
+    router.get(`/campaigns/:id/${step}`, (ctx) => ctx.redirect(`/campaigns/${parseId(ctx.params.id)}/apply`));
+  }
 
   router.post('/campaigns/:id/verify/code', async (ctx) => {
     const rules = await rulesFor(ctx);

@@ -19,7 +19,7 @@ import type { Lang, Translate } from '../../i18n.js';
 import { clientIp, intakeOf } from '../../intake.js';
 import { checkResidentCsrf, readResident } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
-import { parse } from '../../validate.js';
+import { parse, parseId } from '../../validate.js';
 import { applicantOf } from '../applications/api.js';
 import { applicationSchema, fromForm } from '../applications/schema.js';
 import { errorList, FORM_ERRORS, loadRules, pageBase, renderApplyForm } from '../applications/view.js';
@@ -223,6 +223,11 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
       );
     }
   });
+
+  // The language switch on a page that answered a POST links to the same path by GET: start that step again.
+  for (const step of ['code', 'check', 'apply']) {
+    router.get(`/campaigns/:id/proxy/${step}`, (ctx) => ctx.redirect(home(parseId(ctx.params.id))));
+  }
 
   router.get('/campaigns/:id/proxy/receipts/:publicId', async (ctx) => {
     const rules = await loadRules(ctx, deps);
