@@ -171,3 +171,30 @@ test('the language switch on a page that answered a form goes back to the start 
   }
   t.is((await app.request('GET', '/campaigns/not-a-campaign/proxy/code')).status, 404);
 });
+
+test('a helper who verifies their own phone as the person helped is told to apply on their own page', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const admin = await app.staff('admin');
+  const phone = nextPhone();
+  await app.request('POST', '/api/admin/proxies', {
+    as: admin,
+    json: { phone, birth_date: '19700101', kind: 'family', label: '', cap: 2 },
+  });
+  const me = await verifyResident(app, { phone, birth_date: '19700101' });
+  const headers = { ...me.headers, accept: 'text/html' };
+  // The resend cooldown counts real seconds (rate-limiter-flexible): let it pass for this test.
+  await app.db('rate_limits').where('key', 'like', 'resendCooldown:%').delete();
+  const sent = await app.request('POST', `/campaigns/${c.id}/proxy/code`, {
+    headers,
+    form: { phone, birth_date: '19700101' },
+  });
+  t.is(sent.status, 200, sent.text);
+  const challenge_id = /name="challenge_id" value="([^"]+)"/.exec(sent.text)![1]!;
+  const res = await app.request('POST', `/campaigns/${c.id}/proxy/check`, {
+    headers,
+    form: { challenge_id, code: await codeFor(app, challenge_id) },
+  });
+  t.is(res.status, 422);
+  t.true(res.text.includes('본인 신청 화면에서'));
+  t.false((res.headers.get('set-cookie') ?? '').includes('proxy_subject='));
+});

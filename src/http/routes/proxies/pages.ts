@@ -164,6 +164,10 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
       checkResidentCsrf(ctx, deps);
       const b = parse(codeVerifySchema, body);
       const person = await verifyCode(intakeOf(deps).ctx, { ...b, ip: clientIp(ctx), purpose: 'proxy' });
+      if (person.identity.id === helper.sub) {
+        const errors = [{ field: 'phone', text: t('proxy.self') }];
+        return startPage(ctx, rules, helper.proxy, { errors }, 422);
+      }
       const subject = await signSubjectToken(deps, person, helper.sub);
       ctx.cookies.set(SUBJECT_COOKIE, subject.token, {
         ...cookieOpts(rules.campaign.id),
