@@ -27,7 +27,12 @@ export async function benchDatabase(label: string, poolMax = 10): Promise<BenchD
   let stopServer = async () => {};
   if (!adminUrl) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-bench-'));
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), persistent: false });
+    // fsync on: a benchmark's commits cost what they cost in production
+    const embedded = await startEmbeddedPostgres({
+      dataDir: path.join(dir, 'data'),
+      persistent: false,
+      fsync: true,
+    });
     adminUrl = embedded.url;
     stopServer = async () => {
       await embedded.stop();

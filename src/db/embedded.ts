@@ -26,6 +26,8 @@ export async function freePort(): Promise<number> {
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   persistent: boolean;
+  /** flush commits to disk; defaults to `persistent` (throwaway test servers skip it, benchmarks want it) */
+  fsync?: boolean;
   onLog?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir);
@@ -34,6 +36,11 @@ export async function startEmbeddedPostgres(opts: {
   fs.chmodSync(path.dirname(dataDir), 0o755);
   const port = await freePort();
   const password = 'embedded';
+  // A Unix socket beside the data: same-host connections skip the TCP stack (a simple insert ran ~1.5x
+  // faster at 64 clients). Too long a path for a socket name (about 100 bytes) keeps TCP only.
+  const socketDir = path.join(path.dirname(dataDir), 'sock');
+  const useSocket = `${socketDir}/.s.PGSQL.${port}.lock`.length < 100;
+  if (useSocket) fs.mkdirSync(socketDir, { recursive: true });
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: 'postgres',
@@ -45,15 +52,20 @@ export async function startEmbeddedPostgres(opts: {
       '-c',
       'listen_addresses=127.0.0.1',
       '-c',
+      `unix_socket_directories=${useSocket ? socketDir : ''}`,
+      '-c',
       'max_connections=300',
       '-c',
-      `fsync=${opts.persistent ? 'on' : 'off'}`,
+      `fsync=${(opts.fsync ?? opts.persistent) ? 'on' : 'off'}`,
     ],
     onLog: (m: unknown) => opts.onLog?.(String(m)),
     onError: (m: unknown) => opts.onLog?.(String(m)),
   });
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
+  // the server runs as the owner of its data (a 'postgres' user when we are root) and writes the socket
+  if (useSocket) fs.chownSync(socketDir, fs.statSync(dataDir).uid, fs.statSync(dataDir).gid);
   await server.start();
-  const urlFor = (db: string) => `postgres://postgres:${password}@127.0.0.1:${port}/${db}`;
+  const socket = useSocket ? `?host=${encodeURIComponent(socketDir)}` : '';
+  const urlFor = (db: string) => `postgres://postgres:${password}@127.0.0.1:${port}/${db}${socket}`;
   return { url: urlFor('postgres'), urlFor, stop: () => server.stop() };
 }
