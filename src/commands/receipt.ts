@@ -56,8 +56,11 @@ export function windowRefusal(w: WindowCheck): DomainError | undefined {
   return undefined;
 }
 
+// One formatter per language: toLocaleString builds a new one (ICU data lookups) on every call.
+const NUMBER_FORMATS = { ko: new Intl.NumberFormat('ko-KR'), en: new Intl.NumberFormat('en-GB') };
+
 export function formatAmount(amount: number, unit: 'KRW' | 'item', lang: 'ko' | 'en'): string {
-  const n = amount.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB');
+  const n = NUMBER_FORMATS[lang].format(amount);
   if (unit === 'KRW') return lang === 'ko' ? `${n}원` : `KRW ${n}`;
   return lang === 'ko' ? `${n}개` : `${n} item${amount === 1 ? '' : 's'}`;
 }
