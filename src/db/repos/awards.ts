@@ -37,12 +37,13 @@ function field(v: string): string {
     : v;
 }
 
-const ASCII_SAFE = /^[ -[\]-~]*$/; // printable ASCII without backslash: copied to COPY text as is
-
-/** Writes s at buf[off..] as a COPY text field; returns the new end. */
+/** Writes s at buf[off..] as a COPY text field; returns the new end. Printable ASCII but a backslash goes as is. */
 function putField(buf: Buffer, off: number, s: string): number {
-  if (!ASCII_SAFE.test(s)) return off + buf.write(field(s), off, 'utf8');
-  for (let i = 0; i < s.length; i++) buf[off + i] = s.charCodeAt(i);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x5c) return off + buf.write(field(s), off, 'utf8');
+    buf[off + i] = c;
+  }
   return off + s.length;
 }
 
