@@ -51,38 +51,68 @@ const ctx: DrawContext = {
   beaconSource: 'drand quicknet: the first round after {closes_at}',
 };
 const secs = (t: number) => ((performance.now() - t) / 1000).toFixed(2);
-// CPU seconds of this process (client side only; PostgreSQL's own work is not in it). On a shared machine
-// wall time grows with everyone else's load, CPU time much less: both are printed.
-const cpu0 = () => process.cpuUsage();
-/** Phase breakdown: wall and client CPU since the previous mark. */
+// CPU seconds of this process (client side) and of the PostgreSQL backends serving the bench database
+// (server side, read from /proc when PostgreSQL runs on this host; '?' otherwise). On a shared machine
+// wall time grows with everyone else's load, CPU time much less: all three are printed.
+const CLK_TCK = 100;
+function serverCpu(): number {
+  let total = 0;
+  try {
+    for (const pid of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+        if (!cmd.startsWith('postgres: ') || !cmd.includes(` ${bench.name} `)) continue;
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        total += (Number(f[11]) + Number(f[12])) / CLK_TCK;
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  } catch {
+    return Number.NaN;
+  }
+  return total;
+}
+interface Cpu {
+  client: NodeJS.CpuUsage;
+  server: number;
+}
+const cpu0 = (): Cpu => ({ client: process.cpuUsage(), server: serverCpu() });
+const cpuSecs = (c: Cpu) => {
+  const d = process.cpuUsage(c.client);
+  return ((d.user + d.system) / 1e6).toFixed(2);
+};
+const serverSecs = (c: Cpu) => {
+  const d = serverCpu() - c.server;
+  return Number.isNaN(d) ? '?' : d.toFixed(2);
+};
+/** Phase breakdown: wall, client CPU and server CPU since the previous mark. */
 function phases(label: string) {
   let w = performance.now();
-  let c = process.cpuUsage();
+  let c = cpu0();
   const rows: Array<Record<string, string>> = [];
   return {
     start() {
       w = performance.now();
-      c = process.cpuUsage();
+      c = cpu0();
     },
     mark(phase: string) {
-      const d = process.cpuUsage(c);
       rows.push({
         phase: `${label}: ${phase}`,
         wall_s: ((performance.now() - w) / 1000).toFixed(2),
-        client_cpu_s: ((d.user + d.system) / 1e6).toFixed(2),
+        client_cpu_s: cpuSecs(c),
+        server_cpu_s: serverSecs(c),
       });
       w = performance.now();
-      c = process.cpuUsage();
+      c = cpu0();
     },
     rows,
   };
 }
 const freezePhases = phases('close');
 const drawPhases = phases('draw');
-const cpuSecs = (c: NodeJS.CpuUsage) => {
-  const d = process.cpuUsage(c);
-  return ((d.user + d.system) / 1e6).toFixed(2);
-};
 const rss = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
 
 try {
@@ -159,6 +189,7 @@ try {
   });
   const freezeS = secs(t);
   const freezeCpu = cpuSecs(c0);
+  const freezeSrv = serverSecs(c0);
   await db('draws').where({ campaign_id: campaign.id }).update({ beacon: 'drand quicknet round 1: bench' });
 
   // The pure draw on the loaded roster.
@@ -175,6 +206,7 @@ try {
   });
   const pureS = secs(t);
   const pureCpu = cpuSecs(c0);
+  const pureSrv = serverSecs(c0);
   const expectedHash = bundle.results_hash;
   const winners = bundle.results.filter((r) => r.outcome === 'won').length;
   // Let the pure run's roster and results go before the persisted draw loads its own.
@@ -189,6 +221,7 @@ try {
   const outcome = await drawCampaign(ctx, campaign.id, { mark: drawPhases.mark });
   const drawS = secs(t);
   const drawCpu = cpuSecs(c0);
+  const drawSrv = serverSecs(c0);
   if (outcome?.results_hash !== expectedHash)
     throw new Error('the persisted draw differs from the pure draw');
   const peak = rss();
@@ -206,6 +239,7 @@ try {
   await new Promise<void>((r) => out.end(r));
   const streamS = secs(t);
   const streamCpu = cpuSecs(c0);
+  const streamSrv = serverSecs(c0);
   const sizeMb = (fs.statSync(file).size / 1e6).toFixed(0);
   t = performance.now();
   const verdict = await new Promise<{ code: number | null; out: string; cpu: string; peak: string }>(
@@ -248,39 +282,62 @@ try {
     `machine: ${os.cpus().length} cores, load average ${load} at the end (other work inflates wall time)`,
   );
   printTable([
-    { measure: 'close: freeze roster + Merkle levels', wall_s: freezeS, client_cpu_s: freezeCpu, target: '' },
+    {
+      measure: 'close: freeze roster + Merkle levels',
+      wall_s: freezeS,
+      client_cpu_s: freezeCpu,
+      server_cpu_s: freezeSrv,
+      target: '',
+    },
     {
       measure: 'pure draw (runDraw on the loaded roster)',
       wall_s: pureS,
       client_cpu_s: pureCpu,
+      server_cpu_s: pureSrv,
       target: '<= 5 s',
     },
     {
       measure: 'draw: load + runDraw + persist (one transaction)',
       wall_s: drawS,
       client_cpu_s: drawCpu,
+      server_cpu_s: drawSrv,
       target: '',
     },
     {
       measure: 'end to end: freeze + draw + persist',
       wall_s: (Number(freezeS) + Number(drawS)).toFixed(2),
       client_cpu_s: (Number(freezeCpu) + Number(drawCpu)).toFixed(2),
+      server_cpu_s: (Number(freezeSrv) + Number(drawSrv)).toFixed(2),
       target: '<= 20 s',
     },
     {
       measure: `bundle streamed to a file (${sizeMb} MB)`,
       wall_s: streamS,
       client_cpu_s: streamCpu,
+      server_cpu_s: streamSrv,
       target: '',
     },
     {
       measure: 'verification (npm run verify, own process)',
       wall_s: verifyS,
       client_cpu_s: verdict.cpu,
+      server_cpu_s: '',
       target: '<= 15 s',
     },
-    { measure: 'peak RSS, service side (MiB)', wall_s: peak, client_cpu_s: '', target: '< 1536' },
-    { measure: 'peak RSS, verifier process (MiB)', wall_s: verdict.peak, client_cpu_s: '', target: '' },
+    {
+      measure: 'peak RSS, service side (MiB)',
+      wall_s: peak,
+      client_cpu_s: '',
+      server_cpu_s: '',
+      target: '< 1536',
+    },
+    {
+      measure: 'peak RSS, verifier process (MiB)',
+      wall_s: verdict.peak,
+      client_cpu_s: '',
+      server_cpu_s: '',
+      target: '',
+    },
   ]);
   printTable([...freezePhases.rows, ...drawPhases.rows]);
   if (verdict.code !== 0) process.exitCode = 1;
