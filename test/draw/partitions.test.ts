@@ -33,10 +33,10 @@ test.serial(
     await addApplications(app.db, s, 40);
     const ctx = drawContext(app.db, app.clock);
     const reconciler = drawReconciler(ctx);
-    app.clock.set(s.opensAt);
-    await reconciler.runOnce();
-    app.clock.set(s.closesAt);
-    await reconciler.runOnce();
+    for (const moment of [s.opensAt, s.closesAt]) {
+      app.clock.set(moment);
+      await reconciler.runOnce(); // the opening commits, the close freezes the roster
+    }
     const [roster] = await partition('roster_entries', s.campaignId);
     t.is(roster?.indexes, roster?.parent_indexes, 'the roster partition has every index of the parent');
     t.is(await partition('awards', s.campaignId).then((p) => p.length), 0, 'no awards before the draw');
