@@ -33,7 +33,7 @@ export function sha256Incremental(): IncrementalHash {
   let total = 0;
   const api: IncrementalHash = {
     update(chunk) {
-      const b = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+      const b = typeof chunk === 'string' ? encoder.encode(chunk) : chunk.slice(); // callers reuse chunks
       parts.push(b);
       total += b.length;
       return api;

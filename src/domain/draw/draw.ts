@@ -3,9 +3,10 @@
 import { type Allocation, allocate } from './allocate.js';
 import { toHex } from './bytes.js';
 import { DrawInputError } from './errors.js';
+import { type PackedColumns, packColumns } from './jsonBytes.js';
 import { leafHashes, merkleRoot } from './merkle.js';
 import { computeTickets, rankOrder } from './order.js';
-import { buildResults, ResultWalker, resultsHashOf } from './results.js';
+import { ResultWalker, resultsHashOfPacked, resultsOfPacked } from './results.js';
 import { sortRoster } from './roster.js';
 import { deriveSeed, seedCommitment } from './seed.js';
 import {
@@ -59,7 +60,8 @@ export function runDraw(input: DrawInput): Bundle {
 
 /** runDraw, calling mark after each phase (the domain reads no clock itself). */
 export function runDrawPhases(input: DrawInput, mark: PhaseMark): Bundle {
-  const d = drawColumnsPhases(input, mark);
+  // The packed columns of the results hash kept for results(): one 32 MB pack per 1M entries, not two.
+  const d = drawColumnsPhases(input, mark, { keepPacked: true });
   const results = d.results();
   mark('results');
   const f = d.bundleFields;
@@ -83,8 +85,15 @@ export function drawColumns(input: DrawInput): DrawnColumns {
   return drawColumnsPhases(input, none);
 }
 
-/** The draw up to the results hash, results as columns; runDraw adds the Result objects. */
-export function drawColumnsPhases(input: DrawInput, mark: PhaseMark): DrawnColumns {
+/**
+ * The draw up to the results hash, results as columns; runDraw adds the Result objects. keepPacked keeps
+ * the packed columns (packColumns) from the hash until results() is called, instead of packing again.
+ */
+export function drawColumnsPhases(
+  input: DrawInput,
+  mark: PhaseMark,
+  options: { keepPacked?: boolean } = {},
+): DrawnColumns {
   const { campaign, secret, beacon } = input;
   if (typeof campaign?.id !== 'string' || typeof campaign?.title !== 'string') {
     throw new DrawInputError('$.campaign', 'must be {id: string, title: string}');
@@ -101,7 +110,7 @@ export function drawColumnsPhases(input: DrawInput, mark: PhaseMark): DrawnColum
   mark('sort roster');
   const leaves = leafHashes(roster);
   mark('leaf hashes');
-  const root = merkleRoot(leaves);
+  const root = merkleRoot(leaves, { inPlace: true });
   mark('merkle nodes');
   const seed = deriveSeed(secret, beacon, root);
   const tickets = computeTickets(seed, roster);
@@ -111,7 +120,9 @@ export function drawColumnsPhases(input: DrawInput, mark: PhaseMark): DrawnColum
   const alloc = allocate(rules, roster, order);
   mark('allocate');
   // Hashed from the columns, before (and without) any Result object exists.
-  const hash = resultsHashOf(rules, roster, tickets, order, alloc);
+  let packed: PackedColumns | undefined = packColumns({ rules, roster, tickets, order, alloc });
+  const hash = resultsHashOfPacked(packed);
+  if (!options.keepPacked) packed = undefined;
   mark('results hash');
   let won = 0;
   for (let i = 0; i < alloc.amount.length; i++) if (alloc.amount[i]! > 0) won++;
@@ -135,6 +146,10 @@ export function drawColumnsPhases(input: DrawInput, mark: PhaseMark): DrawnColum
     alloc,
     won,
     walker: () => new ResultWalker(rules, roster, tickets, order, alloc),
-    results: () => buildResults(rules, roster, tickets, order, alloc),
+    results: () => {
+      const p = packed ?? packColumns({ rules, roster, tickets, order, alloc });
+      packed = undefined;
+      return resultsOfPacked(p, roster);
+    },
   };
 }

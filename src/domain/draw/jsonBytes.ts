@@ -2,7 +2,9 @@
 // leaves, the results list). Same bytes as utf8(entryJson(e)) / utf8(resultJson(r)) (encode.ts), checked
 // by test/domain/draw/jsonBytes.test.ts. Only printable ASCII is written here; a string with anything else
 // makes the writer return -1 and the caller takes the string path, so escaping rules stay JSON.stringify's.
-import type { Result, RosterEntry } from './types.js';
+import type { Allocation } from './allocate.js';
+import { putHex } from './bytes.js';
+import type { Result, RosterEntry, Rules } from './types.js';
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
@@ -25,11 +27,13 @@ function putString(buf: Uint8Array, off: number, s: string): number {
   return off;
 }
 
-/** `${n}`: one digit by hand, the rest through String (which a template literal also calls). */
+/** `${n}`: below 2^31 digit by digit, larger through String (which a template literal also calls). */
 function putInt(buf: Uint8Array, off: number, n: number): number {
-  if (n >>> 0 === n && n < 10) {
-    buf[off] = 0x30 + n;
-    return off + 1;
+  if ((n | 0) === n && n >= 0) {
+    let len = 1;
+    for (let x = n; x >= 10; x = (x / 10) | 0) len++;
+    for (let i = off + len - 1, x = n | 0; i >= off; i--, x = (x / 10) | 0) buf[i] = 0x30 + (x % 10);
+    return off + len;
   }
   const digits = String(n);
   for (let i = 0; i < digits.length; i++) buf[off + i] = digits.charCodeAt(i);
@@ -100,4 +104,146 @@ export function putResult(buf: Uint8Array, off: number, r: Result): number {
   o = putInt(buf, put(buf, o, R_WAITLIST), r.waitlist);
   buf[o] = 0x7d;
   return o + 1;
+}
+
+/** What the results list is computed from (section 6): roster order, tickets, rank order, allocation. */
+export interface ResultColumns {
+  rules: Rules;
+  roster: readonly RosterEntry[];
+  tickets: Uint8Array;
+  order: ArrayLike<number>;
+  alloc: Allocation;
+}
+
+const encoder = new TextEncoder();
+const utf8 = (s: string) => encoder.encode(s);
+const R_TICKET_HEX = ascii(',"ticket":"');
+const R_WAITLIST_HEX = ascii('","waitlist":');
+const CHUNK = 1 << 16;
+
+/**
+ * What the rank-order walks (results hash, verify's compare, Result objects) need of each entry but its
+ * ticket, packed by roster index into one 32-byte record written in a sequential pass over the roster: a
+ * walk then reads two cache lines per result at random (record, ticket) instead of seven (roster array,
+ * entry object, id string, ticket, amount, site, slot). Measured, writing 1,000,000 shuffled results:
+ * 1.7 s CPU reading those in rank order, 0.26 s to pack and 1.1-1.2 s to write this way. Record i at 32 i: the amount (f64 at 0); the place
+ * (i32 at 8, an index into the place arrays); the length of the id's JSON (i32 at 12); that JSON at 16
+ * when it fits in 16 bytes, else its offset in `ids` (i32 at 16).
+ */
+export interface PackedColumns {
+  /** rank order: roster indices */
+  order: ArrayLike<number>;
+  /** 32 bytes per roster index */
+  tickets: Uint8Array;
+  records: Uint8Array;
+  /** records as i32 and f64 words */
+  i32: Int32Array;
+  f64: Float64Array;
+  /** the JSON strings (quoted, escaped, UTF-8) of ids longer than 14 characters */
+  ids: Uint8Array;
+  /** `,"site":<id>,"slot":<id>` */
+  placeJson: Uint8Array[];
+  placeSite: string[];
+  placeSlot: string[];
+}
+
+const INLINE_ID = 16;
+
+/** PackedColumns of c. The site and slot as ResultWalker names them: "" for none. */
+export function packColumns(c: ResultColumns): PackedColumns {
+  const { rules, roster, tickets, order, alloc } = c;
+  const n = roster.length;
+  const placeSite: string[] = [];
+  const placeSlot: string[] = [];
+  const addPlace = (site: string, slot: string) => {
+    placeSite.push(site);
+    placeSlot.push(slot);
+    return placeSite.length - 1;
+  };
+  addPlace('', '');
+  // per site: the site with no slot (never from allocate, kept for exactness), then each slot
+  const siteBase = rules.sites.map((s) => {
+    const base = addPlace(s.id, '');
+    for (const t of s.slots) addPlace(s.id, t.id);
+    return base;
+  });
+  const placeJson = placeSite.map((site, p) =>
+    utf8(`,"site":${JSON.stringify(site)},"slot":${JSON.stringify(placeSlot[p])}`),
+  );
+  const records = new Uint8Array(32 * n);
+  const i32 = new Int32Array(records.buffer);
+  const f64 = new Float64Array(records.buffer);
+  let ids = new Uint8Array(1024);
+  let end = 0;
+  let scratch = new Uint8Array(256);
+  for (let i = 0; i < n; i++) {
+    f64[4 * i] = alloc.amount[i]!;
+    const s = alloc.site[i]!;
+    if (s >= 0) {
+      const t = alloc.slot[i]!;
+      i32[8 * i + 2] = siteBase[s]! + (t >= 0 && t < rules.sites[s]!.slots.length ? 1 + t : 0);
+    }
+    const id = roster[i]!.public_id;
+    if (6 * id.length + 2 > scratch.length) scratch = new Uint8Array(2 * (6 * id.length + 2));
+    const e = putString(scratch, 0, id);
+    const len = e >= 0 ? e : encoder.encodeInto(JSON.stringify(id), scratch).written;
+    i32[8 * i + 3] = len;
+    if (len <= INLINE_ID) {
+      for (let j = 0; j < len; j++) records[32 * i + 16 + j] = scratch[j]!;
+    } else {
+      if (end + len > ids.length) {
+        const grown = new Uint8Array(2 * (end + len));
+        grown.set(ids.subarray(0, end));
+        ids = grown;
+      }
+      ids.set(scratch.subarray(0, len), end);
+      i32[8 * i + 4] = end;
+      end += len;
+    }
+  }
+  return { order, tickets, records, i32, f64, ids, placeJson, placeSite, placeSlot };
+}
+
+/**
+ * utf8(cjson(results)) of the results the columns describe (`[` results in rank order `]`), handed to
+ * `sink` 64 KiB at a time in one reused chunk (sink must copy what it keeps): from the packed columns,
+ * without a Result object or a string per result. The same fields as ResultWalker, the same bytes as
+ * resultJson (test/domain/draw/jsonBytes.test.ts).
+ */
+export function writeResultsJson(c: ResultColumns | PackedColumns, sink: (chunk: Uint8Array) => void): void {
+  const { order, tickets, records, i32, f64, ids, placeJson } = 'records' in c ? c : packColumns(c);
+  let chunk = new Uint8Array(CHUNK);
+  let pos = 0;
+  chunk[pos++] = 0x5b; // [
+  let waitlist = 0;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    const a = f64[4 * i]!;
+    const at = placeJson[i32[8 * i + 2]!]!;
+    const idLen = i32[8 * i + 3]!;
+    const room = idLen + at.length + 200;
+    if (pos + room > chunk.length) {
+      sink(chunk.subarray(0, pos));
+      pos = 0;
+      if (room > chunk.length) chunk = new Uint8Array(room); // an id of over 10,000 characters
+    }
+    if (k > 0) chunk[pos++] = 0x2c; // ,
+    pos = putInt(chunk, put(chunk, pos, R_AMOUNT), a);
+    pos = put(chunk, pos, a > 0 ? R_WON : R_WAIT);
+    if (idLen <= INLINE_ID) {
+      for (let j = 32 * i + 16, e = j + idLen; j < e; j++) chunk[pos++] = records[j]!;
+    } else {
+      for (let j = i32[8 * i + 4]!, e = j + idLen; j < e; j++) chunk[pos++] = ids[j]!;
+    }
+    pos = put(chunk, putInt(chunk, put(chunk, pos, R_RANK), k + 1), at);
+    pos = putHex(chunk, put(chunk, pos, R_TICKET_HEX), tickets, 32 * i, 32);
+    pos = putInt(chunk, put(chunk, pos, R_WAITLIST_HEX), a > 0 ? 0 : ++waitlist);
+    chunk[pos++] = 0x7d; // }
+  }
+  if (pos === chunk.length) {
+    sink(chunk.subarray(0, pos));
+    pos = 0;
+  }
+  chunk[pos++] = 0x5d; // ]
+  sink(chunk.subarray(0, pos));
 }

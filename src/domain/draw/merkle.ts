@@ -71,11 +71,16 @@ function parentLevel(level: Uint8Array, size: number, out: Uint8Array): number {
   return half + (size % 2);
 }
 
-/** Merkle tree hash of n leaf hashes (concatenated, 32 bytes each). */
-export function merkleRoot(leaves: Uint8Array): Uint8Array {
+/**
+ * Merkle tree hash of n leaf hashes (concatenated, 32 bytes each). With inPlace the levels are built in
+ * `leaves` itself (which is then garbage): no 32 MB copy for 1M leaves, and no ArrayBuffer of that size
+ * to bring the next full garbage collection forward.
+ */
+export function merkleRoot(leaves: Uint8Array, options: { inPlace?: boolean } = {}): Uint8Array {
   let size = leaves.length / 32;
   if (size === 0) return EMPTY_ROOT.slice();
-  const work = new Uint8Array(leaves); // a copy even when given a Buffer (whose slice() is a view)
+  // a copy even when given a Buffer (whose slice() is a view)
+  const work = options.inPlace ? leaves : new Uint8Array(leaves);
   while (size > 1) size = parentLevel(work, size, work); // in place: node j is written after 2j, 2j+1 are read
   return work.slice(0, 32);
 }

@@ -4,7 +4,14 @@ import { allocate } from './allocate.js';
 import { toHex, toHexRecords } from './bytes.js';
 import { resultJson } from './encode.js';
 import { sha256Incremental } from './hash.js';
-import { putResult, resultChars, roomFor } from './jsonBytes.js';
+import {
+  type PackedColumns,
+  packColumns,
+  putResult,
+  resultChars,
+  roomFor,
+  writeResultsJson,
+} from './jsonBytes.js';
 import { computeTickets, rankOrder } from './order.js';
 import type { Result, RosterEntry, Rules } from './types.js';
 
@@ -95,11 +102,43 @@ export function buildResults(
   order: ArrayLike<number>,
   alloc: Allocation,
 ): Result[] {
-  const results = new Array<Result>(order.length);
-  let k = 0;
-  eachResult(rules, roster, tickets, order, alloc, (r) => {
-    results[k++] = { ...r };
-  });
+  return resultsOfPacked(packColumns({ rules, roster, tickets, order, alloc }), roster);
+}
+
+/**
+ * buildResults from packed columns (packColumns): the fields as ResultWalker makes them, each object
+ * written as a literal in the Result key order.
+ */
+export function resultsOfPacked(p: PackedColumns, roster: readonly RosterEntry[]): Result[] {
+  const { order, tickets, i32, f64, placeSite, placeSlot } = p;
+  const n = order.length;
+  const results = new Array<Result>(n);
+  const batch = new Uint8Array(32 * 4096);
+  let waitlist = 0;
+  for (let k0 = 0; k0 < n; k0 += 4096) {
+    const end = Math.min(n, k0 + 4096);
+    for (let k = k0; k < end; k++) {
+      const from = 32 * order[k]!;
+      for (let b = 0; b < 32; b++) batch[32 * (k - k0) + b] = tickets[from + b]!;
+    }
+    const hex = toHexRecords(batch.subarray(0, 32 * (end - k0)), 32);
+    for (let k = k0; k < end; k++) {
+      const i = order[k]!;
+      const a = f64[4 * i]!;
+      const amount = (a | 0) === a ? a | 0 : a; // a small integer, so that the field holds no boxed double
+      const place = i32[8 * i + 2]!;
+      results[k] = {
+        rank: k + 1,
+        public_id: roster[i]!.public_id,
+        ticket: hex[k - k0]!,
+        outcome: amount > 0 ? 'won' : 'waitlisted',
+        amount,
+        site: placeSite[place]!,
+        slot: placeSlot[place]!,
+        waitlist: amount > 0 ? 0 : ++waitlist,
+      };
+    }
+  }
   return results;
 }
 
@@ -121,7 +160,7 @@ export function resultsHash(results: readonly Result[]): string {
   return hasher.digest();
 }
 
-/** resultsHash of the results the columns describe, without building them (ResultWalker). */
+/** resultsHash of the results the columns describe, written as bytes straight from them (writeResultsJson). */
 export function resultsHashOf(
   rules: Rules,
   roster: readonly RosterEntry[],
@@ -129,9 +168,14 @@ export function resultsHashOf(
   order: ArrayLike<number>,
   alloc: Allocation,
 ): string {
-  const hasher = new ResultsHasher();
-  eachResult(rules, roster, tickets, order, alloc, (r) => hasher.add(r));
-  return hasher.digest();
+  return resultsHashOfPacked(packColumns({ rules, roster, tickets, order, alloc }));
+}
+
+/** resultsHashOf from packed columns (packColumns). */
+export function resultsHashOfPacked(p: PackedColumns): string {
+  const h = sha256Incremental();
+  writeResultsJson(p, (chunk) => h.update(chunk));
+  return toHex(h.digest());
 }
 
 class ResultsHasher {

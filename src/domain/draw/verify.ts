@@ -2,9 +2,10 @@
 // the first failing check, with every differing result entry and field.
 
 import { allocate } from './allocate.js';
-import { fromHex, isLowerHex, toHex } from './bytes.js';
+import { fromHex, isHexOf, isLowerHex, toHex } from './bytes.js';
 import type { PhaseMark } from './draw.js';
 import { DrawInputError } from './errors.js';
+import { type PackedColumns, packColumns } from './jsonBytes.js';
 import { leafHash, leafHashes, merkleRoot, verifyInclusion } from './merkle.js';
 import { computeTickets, rankOrder } from './order.js';
 import type { Receipt } from './receipt.js';
@@ -114,9 +115,8 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set(RESULT_KEYS);
 
 /** The common case, without allocating: no own key outside RESULT_KEYS and every field equal. */
 function sameResult(e: Result, p: unknown): boolean {
-  if (typeof p !== 'object' || p === null || Array.isArray(p)) return false;
-  const po = p as Record<string, unknown>;
-  for (const k in po) if (Object.hasOwn(po, k) && !KNOWN_KEYS.has(k)) return false;
+  if (!onlyKnownKeys(p)) return false;
+  const po = p;
   return (
     po.rank === e.rank &&
     po.public_id === e.public_id &&
@@ -127,6 +127,65 @@ function sameResult(e: Result, p: unknown): boolean {
     po.slot === e.slot &&
     po.waitlist === e.waitlist
   );
+}
+
+/** Only RESULT_KEYS as own keys (their values are compared by the caller). */
+function onlyKnownKeys(p: unknown): p is Record<string, unknown> {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return false;
+  for (const k in p) if (Object.hasOwn(p, k) && !KNOWN_KEYS.has(k)) return false;
+  return true;
+}
+
+/** Is s the string whose JSON is bytes[from..from+len), for a printable-ASCII s (no escapes)? */
+function isPlainJsonOf(s: string, bytes: Uint8Array, from: number, len: number): boolean {
+  if (len !== s.length + 2) return false;
+  for (let j = 0; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (c !== bytes[from + 1 + j] || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/**
+ * Do the published results equal the ones the columns describe, field for field, with no other fields
+ * (sameResult for every rank)? Checked from the packed columns (packColumns) without building them: no
+ * Result object, no ticket hex per entry. The fields as ResultWalker.next computes them.
+ */
+function publishedMatch(
+  p: PackedColumns,
+  roster: readonly RosterEntry[],
+  published: readonly unknown[],
+): boolean {
+  const { order, tickets, records, i32, f64, ids, placeSite, placeSlot } = p;
+  if (published.length !== order.length) return false;
+  let waitlist = 0;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    const amount = f64[4 * i]!;
+    const place = i32[8 * i + 2]!;
+    const idLen = i32[8 * i + 3]!;
+    const r = published[k];
+    if (
+      !onlyKnownKeys(r) ||
+      r.rank !== k + 1 ||
+      r.outcome !== (amount > 0 ? 'won' : 'waitlisted') ||
+      r.amount !== amount ||
+      r.site !== placeSite[place] ||
+      r.slot !== placeSlot[place] ||
+      r.waitlist !== (amount > 0 ? 0 : ++waitlist) ||
+      !isHexOf(r.ticket, tickets, 32 * i, 32) ||
+      typeof r.public_id !== 'string'
+    ) {
+      return false;
+    }
+    // The id from its JSON bytes in the record (no roster object read at random), else from the roster.
+    const plain =
+      idLen <= 16
+        ? isPlainJsonOf(r.public_id, records, 32 * i + 16, idLen)
+        : isPlainJsonOf(r.public_id, ids, i32[8 * i + 4]!, idLen);
+    if (!plain && r.public_id !== roster[i]!.public_id) return false;
+  }
+  return true;
 }
 
 /** Every difference between recomputed result e (or none) and published p (or none), at rank i + 1. */
@@ -178,7 +237,7 @@ export function verifyBundlePhases(bundle: unknown, mark: PhaseMark): Verdict {
   }
   const leaves = leafHashes(roster);
   mark('leaf hashes');
-  const root = merkleRoot(leaves);
+  const root = merkleRoot(leaves, { inPlace: true });
   mark('merkle nodes');
   if (toHex(root) !== b.roster_root) {
     return fail('roster_root', `roster root published ${b.roster_root}, recomputed ${toHex(root)}`);
@@ -196,22 +255,26 @@ export function verifyBundlePhases(bundle: unknown, mark: PhaseMark): Verdict {
   mark('rank');
   const alloc = allocate(rules, roster, order);
   mark('allocate');
-  // Compared while recomputed, one reused object at a time: the recomputed list is never built.
   const published = b.results as unknown[];
-  const diffs: Difference[] = [];
-  let k = 0;
-  eachResult(rules, roster, tickets, order, alloc, (e) => {
-    if (!sameResult(e, published[k])) diffs.push(...differences(e, published[k], k));
-    k++;
-  });
-  for (; k < published.length; k++) diffs.push(...differences(undefined, published[k], k));
-  mark('results + compare');
-  if (diffs.length > 0) {
-    const entries = new Set(diffs.map((d) => d.rank)).size;
-    return fail('results', `results differ at ${entries} ${entries === 1 ? 'entry' : 'entries'}`, diffs);
+  const packed = packColumns({ rules, roster, tickets, order, alloc });
+  if (!publishedMatch(packed, roster, published)) {
+    // Compared again while recomputed, one reused object at a time, for the report of every difference.
+    const diffs: Difference[] = [];
+    let k = 0;
+    eachResult(rules, roster, tickets, order, alloc, (e) => {
+      if (!sameResult(e, published[k])) diffs.push(...differences(e, published[k], k));
+      k++;
+    });
+    for (; k < published.length; k++) diffs.push(...differences(undefined, published[k], k));
+    if (diffs.length > 0) {
+      const entries = new Set(diffs.map((d) => d.rank)).size;
+      return fail('results', `results differ at ${entries} ${entries === 1 ? 'entry' : 'entries'}`, diffs);
+    }
   }
+  mark('results + compare');
   // Published results equal the recomputed ones field for field and have no other fields, so their
-  // cjson bytes are the recomputed ones: hash them.
+  // cjson bytes are the recomputed ones: hash them (they lie in rank order in memory, which the packed
+  // columns do not: measured 0.8-1.1 s against 1.2-1.4 s from the columns).
   const hash = resultsHash(published as Result[]);
   mark('results hash');
   if (hash !== b.results_hash)

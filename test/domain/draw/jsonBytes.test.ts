@@ -4,7 +4,8 @@ import test from 'ava';
 import fc from 'fast-check';
 import { entryJson, resultJson } from '../../../src/domain/draw/encode.js';
 import { leafHashes } from '../../../src/domain/draw/merkle.js';
-import { resultsHash } from '../../../src/domain/draw/results.js';
+import { buildResults, eachResult, resultsHash, resultsHashOf } from '../../../src/domain/draw/results.js';
+import type { Result, Rules } from '../../../src/domain/draw/types.js';
 
 // Mostly printable ASCII (the byte path), with quotes, backslashes, controls, non-ASCII and long strings.
 const text = fc
@@ -71,4 +72,60 @@ test('resultsHash equals SHA-256 of the whole results cjson, across chunk bounda
     waitlist: i % 3 === 0 ? i : 0,
   }));
   t.is(resultsHash(many), sha(`[${many.map(resultJson).join(',')}]`).toString('hex'));
+});
+
+test('resultsHashOf (from the columns) equals resultsHash of buildResults, which equals what ResultWalker yields', (t) => {
+  const columns = fc
+    .record({
+      ids: fc.uniqueArray(text, { maxLength: 30 }),
+      sites: fc.array(fc.record({ id: text, slots: fc.array(text, { minLength: 1, maxLength: 3 }) }), {
+        maxLength: 4,
+      }),
+      seed: fc.integer(),
+    })
+    .map(({ ids, sites, seed }) => {
+      let x = seed | 1;
+      const next = (m: number) => {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        return (x >>> 0) % m;
+      };
+      const n = ids.length;
+      const rules = {
+        sites: sites.map((s) => ({ id: s.id, slots: s.slots.map((id) => ({ id, capacity: 1 })) })),
+      } as unknown as Rules;
+      const roster = ids.map((id) => ({ public_id: id, group: '', weight: 1, request: 1, preferences: [] }));
+      const tickets = new Uint8Array(32 * n).map(() => next(256));
+      const order = new Uint32Array(n).map((_, i) => i);
+      for (let i = n - 1; i > 0; i--) {
+        const j = next(i + 1);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      const site = new Int32Array(n).fill(-1);
+      const slot = new Int32Array(n).fill(-1);
+      const amount = new Array<number>(n).fill(0);
+      for (let i = 0; i < n; i++) {
+        if (next(3) === 0) continue;
+        amount[i] = next(4) === 0 ? Number.MAX_SAFE_INTEGER - i : 1 + next(20000);
+        if (sites.length > 0) {
+          site[i] = next(sites.length);
+          slot[i] = next(sites[site[i]!]!.slots.length);
+        }
+      }
+      return { rules, roster, tickets, order, alloc: { amount, site, slot, pass: new Uint8Array(n) } };
+    });
+  fc.assert(
+    fc.property(columns, ({ rules, roster, tickets, order, alloc }) => {
+      const objects = buildResults(rules, roster, tickets, order, alloc);
+      const walked: Result[] = [];
+      eachResult(rules, roster, tickets, order, alloc, (r) => walked.push({ ...r }));
+      return (
+        resultsHashOf(rules, roster, tickets, order, alloc) === resultsHash(objects) &&
+        JSON.stringify(objects) === JSON.stringify(walked)
+      );
+    }),
+    { numRuns: 300 },
+  );
+  t.pass();
 });

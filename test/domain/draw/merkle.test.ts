@@ -61,6 +61,11 @@ test('iterative root and audit paths equal the literal RFC 6962 recursion for n 
     const flat = Buffer.concat(leaves);
     const expected = mth(leaves);
     t.deepEqual(Buffer.from(merkleRoot(flat)), expected, `root n=${n}`);
+    t.deepEqual(
+      Buffer.from(merkleRoot(new Uint8Array(flat), { inPlace: true })),
+      expected,
+      `in place n=${n}`,
+    );
     const tree = new MerkleTree(new Uint8Array(flat));
     t.deepEqual(Buffer.from(tree.root), expected, `tree root n=${n}`);
     for (let m = 0; m < n; m++) {

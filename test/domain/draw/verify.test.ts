@@ -6,6 +6,7 @@ import {
   leafHashes,
   MerkleTree,
   makeReceipt,
+  runDraw,
   verifyBundle,
   verifyReceipt,
 } from '../../../src/domain/draw/index.js';
@@ -124,4 +125,45 @@ test('receipts: every entry proves inclusion; a tampered one does not', (t) => {
   }
   const r = makeReceipt(tree, b.roster, 0);
   t.like(verifyReceipt({ ...r, proof: ['zz'] }), { ok: false, check: 'format' });
+});
+
+test('ids that are long, non-ASCII or escaped in JSON verify, and a change to one is caught', (t) => {
+  const ids = [
+    'a"quote',
+    'back\\slash',
+    'é-accent',
+    '가나다',
+    'x'.repeat(15),
+    'y'.repeat(40),
+    'plain',
+    'z\u0001',
+  ];
+  const bundle = runDraw({
+    campaign: { id: 'c', title: 'odd ids' },
+    rules: {
+      unit: 'item',
+      total: 4,
+      per_person_max: 1,
+      denomination: 1,
+      partial: 'skip',
+      groups: [],
+      sites: [{ id: 'é"s', slots: [{ id: 'a\\m', capacity: 3 }] }],
+    },
+    roster: ids.map((public_id) => ({ public_id, group: '', weight: 2, request: 1, preferences: ['é"s'] })),
+    secret: new Uint8Array(32).fill(5),
+    beacon: 'b',
+  });
+  t.deepEqual(verifyBundle(bundle), { ok: true });
+  t.deepEqual(verifyBundle(JSON.parse(JSON.stringify(bundle))), { ok: true });
+  for (const [k, r] of bundle.results.entries()) {
+    const tampered: Bundle = JSON.parse(JSON.stringify(bundle));
+    tampered.results[k]!.public_id = `${r.public_id}!`;
+    const v = verifyBundle(tampered);
+    t.like(v, { ok: false, check: 'results' }, r.public_id);
+    if (!v.ok)
+      t.deepEqual(
+        v.differences.map((d) => [d.rank, d.field]),
+        [[k + 1, 'public_id']],
+      );
+  }
 });
