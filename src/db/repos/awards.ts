@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Result, ResultWalker } from '../../domain/draw/index.js';
 import type { Db, Trx } from '../knex.js';
-import { copyRows } from './copyOut.js';
+import { copyLines } from './copyOut.js';
 import { checkCampaignId, createLoadingPartition, indexAndAttach } from './drawPartitions.js';
 
 export type AwardStatus = 'won' | 'waitlisted' | 'promoted' | 'collected' | 'expired';
@@ -129,24 +129,16 @@ export async function copyAwards(
   await indexAndAttach(trx, 'awards', campaignId);
 }
 
-/** The published results (draw-v1 section 6) in rank order, a COPY chunk at a time (copyRows). */
-export function resultBatches(db: Db, campaignId: string): AsyncGenerator<Result[]> {
+/**
+ * The published results (draw-v1 section 6) in rank order as COPY text (copyLines), the columns in the
+ * bundle's key order: amount, outcome, public_id, rank, site, slot, ticket, waitlist.
+ */
+export function resultsCopyText(db: Db, campaignId: string): AsyncGenerator<Buffer> {
   checkCampaignId(campaignId); // inlined below: COPY takes no parameters
-  return copyRows(
+  return copyLines(
     db,
-    `SELECT rank, public_id, ticket, outcome, amount, site, slot, waitlist
+    `SELECT amount, outcome, public_id, rank, site, slot, ticket, waitlist
        FROM awards WHERE campaign_id = '${campaignId}' ORDER BY rank`,
-    8,
-    (f): Result => ({
-      rank: Number(f[0]),
-      public_id: f[1]!,
-      ticket: f[2]!,
-      outcome: f[3] as Result['outcome'],
-      amount: Number(f[4]),
-      site: f[5]!,
-      slot: f[6]!,
-      waitlist: Number(f[7]),
-    }),
   );
 }
 

@@ -15,53 +15,63 @@ function decodeField(buf: Buffer, start: number, end: number, plain: boolean): s
 }
 
 /**
- * The rows of `COPY (query) TO STDOUT`, a chunk's worth at a time: each row is passed to `row` as its
- * fields decoded to strings (the array is reused), and each call of the generator yields what `row`
- * returned for the rows of one chunk. Runs on db's connection (a transaction's own when db is one). A
- * consumer that stops early gets the connection closed, not returned to the pool half way through a COPY.
+ * The text of `COPY (query) TO STDOUT` in pieces that each end at the end of a row. Runs on db's connection
+ * (a transaction's own when db is one). A consumer that stops early gets the connection closed, not
+ * returned to the pool half way through a COPY.
  */
-export async function* copyRows<T>(
-  db: Db | Trx,
-  query: string,
-  width: number,
-  row: (fields: string[]) => T,
-): AsyncGenerator<T[]> {
+export async function* copyLines(db: Db | Trx, query: string): AsyncGenerator<Buffer> {
   const conn = (await db.client.acquireConnection()) as pg.Client;
   let finished = false;
   try {
     const stream = conn.query(copyTo(`COPY (${query}) TO STDOUT`));
     let rest: Buffer | undefined;
-    const fields = new Array<string>(width).fill('');
     for await (const piece of stream as AsyncIterable<Buffer>) {
       const buf = rest ? Buffer.concat([rest, piece]) : piece;
-      const batch: T[] = [];
-      let lineStart = 0;
-      let f = 0;
-      let start = 0;
-      let plain = true;
-      for (let i = 0; i < buf.length; i++) {
-        const b = buf[i]!;
-        if (b === 0x09 || b === 0x0a) {
-          fields[f++] = decodeField(buf, start, i, plain);
-          start = i + 1;
-          plain = true;
-          if (b === 0x0a) {
-            if (f !== width) throw new Error(`a COPY row with ${f} fields, not ${width}`);
-            batch.push(row(fields));
-            f = 0;
-            lineStart = i + 1;
-          }
-        } else if (b >= 0x80 || b === 0x5c) {
-          plain = false;
-        }
-      }
-      rest = lineStart < buf.length ? buf.subarray(lineStart) : undefined;
-      if (batch.length > 0) yield batch;
+      const end = buf.lastIndexOf(0x0a) + 1;
+      rest = end < buf.length ? buf.subarray(end) : undefined;
+      if (end > 0) yield buf.subarray(0, end);
     }
     if (rest) throw new Error('the COPY ended in the middle of a row');
     finished = true;
   } finally {
     if (!finished) await conn.end().catch(() => {});
     await db.client.releaseConnection(conn);
+  }
+}
+
+/** Calls row with the fields of each row of whole-row COPY text, decoded to strings (the array is reused). */
+export function eachRow(buf: Buffer, width: number, row: (fields: string[]) => void): void {
+  const fields = new Array<string>(width).fill('');
+  let f = 0;
+  let start = 0;
+  let plain = true;
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i]!;
+    if (b === 0x09 || b === 0x0a) {
+      fields[f++] = decodeField(buf, start, i, plain);
+      start = i + 1;
+      plain = true;
+      if (b === 0x0a) {
+        if (f !== width) throw new Error(`a COPY row with ${f} fields, not ${width}`);
+        row(fields);
+        f = 0;
+      }
+    } else if (b >= 0x80 || b === 0x5c) {
+      plain = false;
+    }
+  }
+}
+
+/** The rows of `COPY (query) TO STDOUT` mapped by `row`, a batch per piece of copyLines. */
+export async function* copyRows<T>(
+  db: Db | Trx,
+  query: string,
+  width: number,
+  row: (fields: string[]) => T,
+): AsyncGenerator<T[]> {
+  for await (const buf of copyLines(db, query)) {
+    const batch: T[] = [];
+    eachRow(buf, width, (f) => batch.push(row(f)));
+    yield batch;
   }
 }

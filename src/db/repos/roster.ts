@@ -1,7 +1,7 @@
 // The frozen roster: the snapshot taken at the close, its Merkle levels, and inclusion proofs read from them.
 import type { RosterEntry } from '../../domain/draw/index.js';
 import type { Db, Trx } from '../knex.js';
-import { copyRows } from './copyOut.js';
+import { copyLines, copyRows } from './copyOut.js';
 import {
   checkCampaignId,
   createLoadingPartition,
@@ -44,7 +44,7 @@ export async function freezeRoster(trx: Trx, campaignId: string): Promise<number
  * preference being one shared string per site id, so a million entries hold ~70,000 site strings, not
  * 3,000,000. Site ids cannot contain a comma (sites_id_format), so preferences travel as one field.
  */
-export function rosterBatches(db: Db | Trx, campaignId: string): AsyncGenerator<RosterEntry[]> {
+function rosterBatches(db: Db | Trx, campaignId: string): AsyncGenerator<RosterEntry[]> {
   checkCampaignId(campaignId); // inlined below: COPY takes no parameters
   const sites = new Map<string, string>();
   const intern = (s: string) => {
@@ -65,6 +65,19 @@ export function rosterBatches(db: Db | Trx, campaignId: string): AsyncGenerator<
       request: Number(f[3]),
       preferences: f[4] === '' ? [] : f[4]!.split(',').map(intern),
     }),
+  );
+}
+
+/**
+ * The frozen roster in leaf order as COPY text (copyLines), the columns in the bundle's key order: group,
+ * preferences (joined by commas), public_id, request, weight.
+ */
+export function rosterCopyText(db: Db, campaignId: string): AsyncGenerator<Buffer> {
+  checkCampaignId(campaignId); // inlined below: COPY takes no parameters
+  return copyLines(
+    db,
+    `SELECT group_name, array_to_string(preferences, ','), public_id, request, weight
+       FROM roster_entries WHERE campaign_id = '${campaignId}' ORDER BY idx`,
   );
 }
 
