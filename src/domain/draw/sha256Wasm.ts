@@ -15,7 +15,17 @@ const HOUT = 96;
 const MID = 128;
 const NODE = 160;
 const PAD = 256;
-const DATA = 1024;
+// Four messages at once (i32x4 lanes): the state, IV and keyed states splat to four lanes, the message
+// words in lanes (WBUF), the outer HMAC block (WOUT, words 8-15 constant), and four padded messages.
+const ST4 = 1024;
+const IV4 = 1152;
+const HIN4 = 1280;
+const HOUT4 = 1408;
+const WBUF = 1536;
+const WOUT = 1792;
+const SCR = 2048;
+const LANE = 192; // up to 3 blocks a lane
+const DATA = 4096;
 
 import { type EachDigest, IV, K } from './sha256.js';
 
@@ -103,6 +113,15 @@ const forLoop = (i: number, limit: number, body: number[]) => [
   ),
 ];
 
+/** base + (index << shift), both locals */
+const scaled = (base: number, index: number, shift: number) => [
+  ...get(base),
+  ...get(index),
+  ...i32(shift),
+  ...shl,
+  ...add,
+];
+
 /** The big-endian word at the little-endian i32 on the stack, via local tmp. */
 const bswap = (tmp: number) => [
   ...set(tmp),
@@ -124,98 +143,114 @@ const F_COMPRESS = 0;
 const F_FINISH = 1;
 const F_SHA = 2;
 const F_HMAC = 3;
+const F_LOAD4 = 7;
+const F_COMPRESS4 = 8;
+const F_PREP = 9;
+const F_SHA4 = 10;
 
-/** compress(blk): one compression of the block at blk into the state at ST. Fully unrolled. */
-function compressBody(): { locals: number; code: number[] } {
-  // local 0: blk; 1..64: w0..w63; 65..72: r0..r7; 73: t1; 74: tmp
+/**
+ * The operations of one SHA-256 compression on a word type: i32 (one message) or i32x4 (four at once).
+ * Each takes and returns instruction bytes; x, y, z push their operand.
+ */
+interface WordOps {
+  add: number[];
+  xor: number[];
+  rotr(x: number[], n: number): number[];
+  shr(x: number[], n: number): number[];
+  /** (e & f) ^ (~e & g) */
+  ch(e: number[], f: number[], g: number[]): number[];
+  /** (a & b) ^ (a & c) ^ (b & c) */
+  maj(a: number[], b: number[], c: number[]): number[];
+  constant(k: number): number[];
+  /** push message word i (big-endian) */
+  word(i: number): number[];
+  /** load the state's word k (at address 0 + offset) / store it (address pushed before the value) */
+  stateLoad(k: number): number[];
+  stateStore(k: number): number[];
+}
+
+/**
+ * A compression, fully unrolled: local 0 is the block (or word buffer); locals 1..64 hold w0..w63,
+ * 65..72 the working variables, 73 t1. Working variables are renamed each round instead of moved.
+ */
+function compressCode(o: WordOps): number[] {
   const w = (i: number) => 1 + i;
   const r = (i: number) => 65 + (i & 7);
   const T1 = 73;
-  const TMP = 74;
   const c: number[] = [];
-  for (let i = 0; i < 16; i++) c.push(...get(0), ...load(4 * i), ...bswap(TMP), ...set(w(i)));
-  const rot3 = (x: number[], a: number, b: number, last: number[]) => [
-    ...x,
-    ...i32(a),
-    ...rotr,
-    ...x,
-    ...i32(b),
-    ...rotr,
-    ...xor,
-    ...x,
+  for (let i = 0; i < 16; i++) c.push(...o.word(i), ...set(w(i)));
+  const sigma = (x: number[], a: number, b: number, last: number[]) => [
+    ...o.rotr(x, a),
+    ...o.rotr(x, b),
+    ...o.xor,
     ...last,
-    ...xor,
+    ...o.xor,
   ];
-  for (let i = 16; i < 64; i++) {
-    const w15 = get(w(i - 15));
-    const w2 = get(w(i - 2));
-    c.push(
-      ...get(w(i - 16)),
-      ...rot3(w15, 7, 18, [...i32(3), ...shrU]),
-      ...add,
-      ...get(w(i - 7)),
-      ...add,
-      ...rot3(w2, 17, 19, [...i32(10), ...shrU]),
-      ...add,
-      ...set(w(i)),
-    );
-  }
-  for (let k = 0; k < 8; k++) c.push(...i32(0), ...load(ST + 4 * k), ...set(r(k)));
+  for (let k = 0; k < 8; k++) c.push(...o.stateLoad(k), ...set(r(k)));
   for (let i = 0; i < 64; i++) {
+    // the message schedule word just before its round: fewer values live at once (fewer spills)
+    if (i >= 16) {
+      const w15 = get(w(i - 15));
+      const w2 = get(w(i - 2));
+      c.push(
+        ...get(w(i - 16)),
+        ...sigma(w15, 7, 18, o.shr(w15, 3)),
+        ...o.add,
+        ...get(w(i - 7)),
+        ...o.add,
+        ...sigma(w2, 17, 19, o.shr(w2, 10)),
+        ...o.add,
+        ...set(w(i)),
+      );
+    }
     // roles this round: a = r(-i), b = r(1-i), ... h = r(7-i)
-    const role = (k: number) => r((k - i + 64) & 7);
-    const [a, b, cc, d, e, f, g, h] = [0, 1, 2, 3, 4, 5, 6, 7].map(role) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    // t1 = h + S1(e) + (g ^ (e & (f ^ g))) + K[i] + w[i]
+    const role = (k: number) => get(r((k - i + 64) & 7));
+    const [a, d, e, h] = [0, 3, 4, 7].map((k) => r((k - i + 64) & 7)) as [number, number, number, number];
+    // t1 = h + S1(e) + ch(e, f, g) + K[i] + w[i]
     c.push(
       ...get(h),
-      ...rot3(get(e), 6, 11, [...i32(25), ...rotr]),
-      ...add,
-      ...get(g),
-      ...get(e),
-      ...get(f),
-      ...get(g),
-      ...xor,
-      ...and,
-      ...xor,
-      ...add,
-      ...i32(K[i]!),
-      ...add,
+      ...sigma(get(e), 6, 11, o.rotr(get(e), 25)),
+      ...o.add,
+      ...o.ch(get(e), role(5), role(6)),
+      ...o.add,
+      ...o.constant(K[i]!),
+      ...o.add,
       ...get(w(i)),
-      ...add,
+      ...o.add,
       ...set(T1),
     );
-    // d += t1
-    c.push(...get(d), ...get(T1), ...add, ...set(d));
-    // h = t1 + S0(a) + ((a & b) | (c & (a | b)))
+    // d += t1; h = t1 + S0(a) + maj(a, b, c)
+    c.push(...get(d), ...get(T1), ...o.add, ...set(d));
     c.push(
       ...get(T1),
-      ...rot3(get(a), 2, 13, [...i32(22), ...rotr]),
-      ...add,
-      ...get(a),
-      ...get(b),
-      ...and,
-      ...get(cc),
-      ...get(a),
-      ...get(b),
-      ...or,
-      ...and,
-      ...or,
-      ...add,
+      ...sigma(get(a), 2, 13, o.rotr(get(a), 22)),
+      ...o.add,
+      ...o.maj(get(a), role(1), role(2)),
+      ...o.add,
       ...set(h),
     );
   }
   for (let k = 0; k < 8; k++)
-    c.push(...i32(0), ...i32(0), ...load(ST + 4 * k), ...get(r(k)), ...add, ...store(ST + 4 * k));
-  return { locals: 74, code: c };
+    c.push(...i32(0), ...o.stateLoad(k), ...get(r(k)), ...o.add, ...o.stateStore(k));
+  return c;
+}
+
+/** compress(blk): one compression of the block at blk into the state at ST (local 74: scratch). */
+function compressBody(): Body {
+  const TMP = 74;
+  const code = compressCode({
+    add,
+    xor,
+    rotr: (x, n) => [...x, ...i32(n), ...rotr],
+    shr: (x, n) => [...x, ...i32(n), ...shrU],
+    ch: (e, f, g) => [...g, ...e, ...f, ...g, ...xor, ...and, ...xor],
+    maj: (a, b, c) => [...a, ...b, ...and, ...c, ...a, ...b, ...or, ...and, ...or],
+    constant: (k) => i32(k),
+    word: (i) => [...get(0), ...load(4 * i), ...bswap(TMP)],
+    stateLoad: (k) => [...i32(0), ...load(ST + 4 * k)],
+    stateStore: (k) => store(ST + 4 * k),
+  });
+  return { locals: 74, code };
 }
 
 /** Stores big-endian at `at` + END one word of the bit length, (PRE + LEN) shifted by `shift` (finish). */
@@ -331,11 +366,7 @@ function manyBody(f: number): { locals: number; code: number[] } {
   return {
     locals: 2,
     code: forLoop(I, COUNT, [
-      ...get(OFFS),
-      ...get(I),
-      ...i32(2),
-      ...shl,
-      ...add,
+      ...scaled(OFFS, I, 2),
       ...set(P),
       ...get(DATA_AT),
       ...get(P),
@@ -346,11 +377,7 @@ function manyBody(f: number): { locals: number; code: number[] } {
       ...get(P),
       ...load(),
       ...sub,
-      ...get(OUT),
-      ...get(I),
-      ...i32(5),
-      ...shl,
-      ...add,
+      ...scaled(OUT, I, 5),
       ...call(f),
     ]),
   };
@@ -367,28 +394,214 @@ function pairsBody(): { locals: number; code: number[] } {
       ...store8(),
       ...forLoop(J, COUNT, [
         ...i32(NODE + 1),
-        ...get(SRC),
-        ...get(J),
-        ...i32(6),
-        ...shl,
-        ...add,
+        ...scaled(SRC, J, 6),
         ...i32(64),
         ...memCopy,
         ...i32(NODE),
         ...i32(65),
-        ...get(DST),
-        ...get(J),
-        ...i32(5),
-        ...shl,
-        ...add,
+        ...scaled(DST, J, 5),
         ...call(F_SHA),
       ]),
     ],
   };
 }
 
+// --- four lanes (WebAssembly SIMD) ----------------------------------------------------------------------
+
+const V128 = 0x7b;
+const simd = (op: number) => [0xfd, ...uleb(op)];
+const vload = (offset = 0) => [...simd(0x00), 0, ...uleb(offset)];
+const vstore = (offset = 0) => [...simd(0x0b), 0, ...uleb(offset)];
+const shuffle = (lanes: number[]) => [...simd(0x0d), ...lanes];
+const vconst = (word: number) => [
+  ...simd(0x0c),
+  ...[0, 1, 2, 3].flatMap(() => [0, 8, 16, 24].map((b) => (word >>> b) & 255)),
+];
+const vor = simd(0x50);
+const vxor = simd(0x51);
+const bitselect = simd(0x52);
+const vshl = simd(0xab);
+const vshrU = simd(0xad);
+const vadd = simd(0xae);
+const vrotr = (x: number[], n: number) => [...x, ...i32(n), ...vshrU, ...x, ...i32(32 - n), ...vshl, ...vor];
+
+/** load4(p0, p1, p2, p3): the 16 big-endian words of the blocks at p0..p3, word i in lanes at WBUF + 16 i. */
+function load4Body(): Body {
+  const R = (j: number) => 4 + j;
+  const [A, B, C, D] = [8, 9, 10, 11];
+  // byte-swapped words 0, 1 (SA) or 2, 3 (SB) of two blocks, interleaved; then two words of each pair
+  const SA = [3, 2, 1, 0, 19, 18, 17, 16, 7, 6, 5, 4, 23, 22, 21, 20];
+  const SB = SA.map((x) => x + 8);
+  const LO = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+  const HI = LO.map((x) => x + 8);
+  const c: number[] = [];
+  for (let g = 0; g < 4; g++) {
+    for (let j = 0; j < 4; j++) c.push(...get(j), ...vload(16 * g), ...set(R(j)));
+    c.push(...get(R(0)), ...get(R(1)), ...shuffle(SA), ...set(A));
+    c.push(...get(R(0)), ...get(R(1)), ...shuffle(SB), ...set(B));
+    c.push(...get(R(2)), ...get(R(3)), ...shuffle(SA), ...set(C));
+    c.push(...get(R(2)), ...get(R(3)), ...shuffle(SB), ...set(D));
+    const out = [
+      [A, C, LO],
+      [A, C, HI],
+      [B, D, LO],
+      [B, D, HI],
+    ] as const;
+    out.forEach(([x, y, lanes], w) => {
+      c.push(...i32(0), ...get(x), ...get(y), ...shuffle([...lanes]), ...vstore(WBUF + 16 * (4 * g + w)));
+    });
+  }
+  return { locals: 0, v128: 8, code: c };
+}
+
+/** compress4(wbuf): compress() in four lanes, the message words at wbuf, the state at ST4. */
+function compress4Body(): Body {
+  const code = compressCode({
+    add: vadd,
+    xor: vxor,
+    rotr: vrotr,
+    shr: (x, n) => [...x, ...i32(n), ...vshrU],
+    ch: (e, f, g) => [...f, ...g, ...e, ...bitselect],
+    // a where a = b, else c
+    maj: (a, b, c) => [...c, ...a, ...a, ...b, ...vxor, ...bitselect],
+    constant: vconst,
+    word: (i) => [...get(0), ...vload(16 * i)],
+    stateLoad: (k) => [...i32(0), ...vload(ST4 + 16 * k)],
+    stateStore: (k) => vstore(ST4 + 16 * k),
+  });
+  return { locals: 0, v128: 73, code };
+}
+
+/**
+ * prep(dst, src, len, nb, prefixLen): message src[0..len) padded to nb blocks at dst (dst may be src):
+ * zeros, 0x80, and the bit length of prefixLen + len bytes (below 2^29) at the end.
+ */
+function prepBody(): Body {
+  const [DST, SRC, LEN, NB, PRE, TMP] = [0, 1, 2, 3, 4, 5];
+  return {
+    locals: 1,
+    code: [
+      ...get(DST),
+      ...get(SRC),
+      ...get(LEN),
+      ...memCopy,
+      ...get(DST),
+      ...get(LEN),
+      ...add,
+      ...i32(0),
+      ...get(NB),
+      ...i32(6),
+      ...shl,
+      ...get(LEN),
+      ...sub,
+      ...memFill,
+      ...get(DST),
+      ...get(LEN),
+      ...add,
+      ...i32(0x80),
+      ...store8(),
+      ...scaled(DST, NB, 6),
+      ...i32(4),
+      ...sub,
+      ...get(PRE),
+      ...get(LEN),
+      ...add,
+      ...i32(3),
+      ...shl,
+      ...bswap(TMP),
+      ...store(),
+    ],
+  };
+}
+
+/**
+ * sha4(d0, d1, d2, d3, nb, hmac, out): SHA-256 (or, with hmac, HMAC under the key at HIN4/HOUT4) of four
+ * messages padded by prep to nb blocks each, digests to out[0..128).
+ */
+function sha4Body(): Body {
+  const [NB, HMAC, OUT, B, TMP] = [4, 5, 6, 7, 8];
+  const c: number[] = [
+    ...i32(ST4),
+    ...i32(HIN4),
+    ...i32(IV4),
+    ...get(HMAC),
+    0x1b, // select
+    ...i32(128),
+    ...memCopy,
+    ...forLoop(B, NB, [
+      ...[0, 1, 2, 3].flatMap((j) => [...get(j), ...get(B), ...i32(6), ...shl, ...add]),
+      ...call(F_LOAD4),
+      ...i32(WBUF),
+      ...call(F_COMPRESS4),
+    ]),
+    ...get(HMAC),
+    ...ifThen,
+    ...i32(WOUT),
+    ...i32(ST4),
+    ...i32(128),
+    ...memCopy,
+    ...i32(ST4),
+    ...i32(HOUT4),
+    ...i32(128),
+    ...memCopy,
+    ...i32(WOUT),
+    ...call(F_COMPRESS4),
+    ...end,
+  ];
+  for (let j = 0; j < 4; j++) {
+    for (let k = 0; k < 8; k++) {
+      c.push(...get(OUT), ...i32(0), ...load(ST4 + 16 * k + 4 * j), ...bswap(TMP), ...store(32 * j + 4 * k));
+    }
+  }
+  return { locals: 2, code: c };
+}
+
+/** pairs4(src, groups, dst): pairs() four at a time, for 4 * groups pairs. */
+function pairs4Body(): Body {
+  const [SRC, GROUPS, DST, G] = [0, 1, 2, 3];
+  const lane = (j: number) => [
+    ...i32(SCR + LANE * j),
+    ...i32(1),
+    ...store8(),
+    ...i32(SCR + LANE * j + 1),
+    ...scaled(SRC, G, 8),
+    ...i32(64 * j),
+    ...add,
+    ...i32(64),
+    ...memCopy,
+    ...i32(SCR + LANE * j),
+    ...i32(SCR + LANE * j),
+    ...i32(65),
+    ...i32(2),
+    ...i32(0),
+    ...call(F_PREP),
+  ];
+  return {
+    locals: 1,
+    code: forLoop(G, GROUPS, [
+      ...lane(0),
+      ...lane(1),
+      ...lane(2),
+      ...lane(3),
+      ...[0, 1, 2, 3].flatMap((j) => i32(SCR + LANE * j)),
+      ...i32(2),
+      ...i32(0),
+      ...scaled(DST, G, 7),
+      ...call(F_SHA4),
+    ]),
+  };
+}
+
+interface Body {
+  /** i32 locals after the parameters */
+  locals: number;
+  /** v128 locals after those */
+  v128?: number;
+  code: number[];
+}
+
 function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const fns: { params: number; body: { locals: number; code: number[] }; name?: string }[] = [
+  const fns: { params: number; body: Body; name?: string }[] = [
     { params: 1, body: compressBody(), name: 'compress' },
     { params: 4, body: finishBody() },
     { params: 3, body: shaBody() },
@@ -396,6 +609,11 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     { params: 4, body: manyBody(F_SHA), name: 'shaMany' },
     { params: 4, body: manyBody(F_HMAC), name: 'hmacMany' },
     { params: 3, body: pairsBody(), name: 'pairs' },
+    { params: 4, body: load4Body() },
+    { params: 1, body: compress4Body() },
+    { params: 5, body: prepBody(), name: 'prep' },
+    { params: 7, body: sha4Body(), name: 'sha4' },
+    { params: 3, body: pairs4Body(), name: 'pairs4' },
   ];
   const arities = [...new Set(fns.map((f) => f.params))];
   const types = arities.map((n) => [0x60, ...uleb(n), ...new Array<number>(n).fill(I32), 0]);
@@ -404,7 +622,10 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     if (f.name) exportsList.push([...utf8Name(f.name), 0, ...uleb(i)]);
   });
   const codes = fns.map((f) => {
-    const locals = f.body.locals > 0 ? vec([[...uleb(f.body.locals), I32]]) : vec([]);
+    const decls: number[][] = [];
+    if (f.body.locals > 0) decls.push([...uleb(f.body.locals), I32]);
+    if (f.body.v128) decls.push([...uleb(f.body.v128), V128]);
+    const locals = vec(decls);
     const body = [...locals, ...f.body.code, ...end];
     return [...uleb(body.length), ...body];
   });
@@ -421,9 +642,18 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
 interface Exports {
   memory: WebAssembly.Memory;
   compress(blk: number): void;
+  prep(dst: number, src: number, len: number, nb: number, prefixLen: number): void;
+  sha4(d0: number, d1: number, d2: number, d3: number, nb: number, hmac: number, out: number): void;
+  pairs4(src: number, groups: number, dst: number): void;
   shaMany(offsets: number, count: number, data: number, out: number): void;
   hmacMany(offsets: number, count: number, data: number, out: number): void;
   pairs(src: number, count: number, dst: number): void;
+}
+
+/** Padded length in blocks of message i (at most 3 for the four-lane path), or 0 when longer. */
+function blocks(offsets: Uint32Array, i: number): number {
+  const nb = (offsets[i + 1]! - offsets[i]! + 9 + 63) >>> 6;
+  return nb <= 3 ? nb : 0;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -437,8 +667,16 @@ export class WasmSha256 {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), {});
     this.#x = instance.exports as unknown as Exports;
     this.#u8 = new Uint8Array(this.#x.memory.buffer);
-    const iv = new DataView(this.#x.memory.buffer);
-    for (let k = 0; k < 8; k++) iv.setInt32(IV_AT + 4 * k, IV[k]!, true);
+    const m = new DataView(this.#x.memory.buffer);
+    for (let k = 0; k < 8; k++) {
+      m.setInt32(IV_AT + 4 * k, IV[k]!, true);
+      for (let j = 0; j < 4; j++) m.setInt32(IV4 + 16 * k + 4 * j, IV[k]!, true);
+    }
+    // the outer HMAC block after the 32-byte inner digest: 0x80, zeros, bit length (64 + 32) * 8
+    for (let j = 0; j < 4; j++) {
+      m.setInt32(WOUT + 16 * 8 + 4 * j, 0x80000000 | 0, true);
+      m.setInt32(WOUT + 16 * 15 + 4 * j, 768, true);
+    }
   }
 
   /** The module's memory with at least `bytes` from DATA on. */
@@ -464,6 +702,13 @@ export class WasmSha256 {
       this.#x.compress(DATA);
       m.copyWithin(to, ST, ST + 32);
     }
+    const v = new DataView(m.buffer);
+    for (let k = 0; k < 8; k++) {
+      for (let j = 0; j < 4; j++) {
+        v.setInt32(HIN4 + 16 * k + 4 * j, v.getInt32(HIN + 4 * k, true), true);
+        v.setInt32(HOUT4 + 16 * k + 4 * j, v.getInt32(HOUT + 4 * k, true), true);
+      }
+    }
   }
 
   sha256(msg: Uint8Array): Uint8Array {
@@ -483,8 +728,30 @@ export class WasmSha256 {
     new Uint32Array(m.buffer, offAt, count + 1).set(offsets.subarray(0, count + 1));
     m.set(data.subarray(offsets[0]!, offsets[count]!), dataAt);
     const base = (dataAt - offsets[0]!) | 0; // + offsets[i] wraps back into range in i32 arithmetic
-    if (key) this.#x.hmacMany(offAt, count, base, outAt);
-    else this.#x.shaMany(offAt, count, base, outAt);
+    const one = key ? this.#x.hmacMany : this.#x.shaMany;
+    const prefixLen = key ? 64 : 0;
+    // Four messages at a time where their padded lengths agree (and are at most three blocks), else one.
+    let i = 0;
+    while (i + 4 <= count) {
+      const nb = blocks(offsets, i);
+      if (
+        nb > 0 &&
+        nb === blocks(offsets, i + 1) &&
+        nb === blocks(offsets, i + 2) &&
+        nb === blocks(offsets, i + 3)
+      ) {
+        for (let j = 0; j < 4; j++) {
+          const from = offsets[i + j]!;
+          this.#x.prep(SCR + LANE * j, (base + from) | 0, offsets[i + j + 1]! - from, nb, prefixLen);
+        }
+        this.#x.sha4(SCR, SCR + LANE, SCR + 2 * LANE, SCR + 3 * LANE, nb, key ? 1 : 0, outAt + 32 * i);
+        i += 4;
+      } else {
+        one(offAt + 4 * i, 1, base, outAt + 32 * i);
+        i++;
+      }
+    }
+    if (i < count) one(offAt + 4 * i, count - i, base, outAt + 32 * i);
     out.set(m.subarray(outAt, outAt + 32 * count), outOff);
   }
 
@@ -495,7 +762,9 @@ export class WasmSha256 {
       const n = Math.min(CHUNK, count - j);
       const m = this.#room(96 * n);
       m.set(level.subarray(64 * j, 64 * (j + n)), DATA);
-      this.#x.pairs(DATA, n, DATA + 64 * n);
+      const groups = n >>> 2;
+      this.#x.pairs4(DATA, groups, DATA + 64 * n);
+      this.#x.pairs(DATA + 256 * groups, n - 4 * groups, DATA + 64 * n + 128 * groups);
       out.set(m.subarray(DATA + 64 * n, DATA + 96 * n), 32 * j);
     }
   }
