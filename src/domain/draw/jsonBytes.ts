@@ -3,7 +3,6 @@
 // by test/domain/draw/jsonBytes.test.ts. Only printable ASCII is written here; a string with anything else
 // makes the writer return -1 and the caller takes the string path, so escaping rules stay JSON.stringify's.
 import type { Allocation } from './allocate.js';
-import { putHex } from './bytes.js';
 import type { Result, RosterEntry, Rules } from './types.js';
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -43,11 +42,45 @@ function putInt(buf: Uint8Array, off: number, n: number): number {
 /** Enough room for the cjson of a value whose strings total `chars` UTF-16 units, each escaped at worst. */
 export const roomFor = (chars: number): number => 2 * chars + 256;
 
-const E_GROUP = ascii('{"group":');
-const E_PREFS = ascii(',"preferences":[');
-const E_ID = ascii('],"public_id":');
-const E_REQUEST = ascii(',"request":');
-const E_WEIGHT = ascii(',"weight":');
+/** A constant as little-endian u32 words (zero-padded), for putWords. */
+interface Words {
+  w: Uint32Array;
+  len: number;
+}
+
+function words(k: Uint8Array): Words {
+  const w = new Uint32Array(Math.ceil(k.length / 4));
+  new Uint8Array(w.buffer).set(k);
+  return { w, len: k.length };
+}
+
+/**
+ * Copies constant k to dv's bytes at off, 4 at a time (a third of the time of a byte loop, measured);
+ * writes up to 3 bytes past its end, which the caller's room covers and what follows overwrites.
+ */
+function putWords(dv: DataView, off: number, k: Words): number {
+  const w = k.w;
+  for (let i = 0; i < w.length; i++) dv.setUint32(off + 4 * i, w[i]!, true);
+  return off + k.len;
+}
+
+let viewed: Uint8Array | undefined;
+let view: DataView = new DataView(new ArrayBuffer(0));
+
+/** A DataView of buf's bytes, kept for the next call with the same buf. */
+function viewOf(buf: Uint8Array): DataView {
+  if (buf !== viewed) {
+    viewed = buf;
+    view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  return view;
+}
+
+const W_GROUP = words(ascii('{"group":'));
+const W_PREFS = words(ascii(',"preferences":['));
+const W_ID = words(ascii('],"public_id":'));
+const W_REQUEST = words(ascii(',"request":'));
+const W_WEIGHT = words(ascii(',"weight":'));
 
 /** UTF-16 units in an entry's strings, for roomFor. */
 export function entryChars(e: RosterEntry): number {
@@ -58,19 +91,20 @@ export function entryChars(e: RosterEntry): number {
 
 /** utf8(entryJson(e)) at buf[off..] (room: roomFor(entryChars(e))); the new end, or -1 for the string path. */
 export function putEntry(buf: Uint8Array, off: number, e: RosterEntry): number {
-  let o = putString(buf, put(buf, off, E_GROUP), e.group);
+  const dv = viewOf(buf);
+  let o = putString(buf, putWords(dv, off, W_GROUP), e.group);
   if (o < 0) return -1;
-  o = put(buf, o, E_PREFS);
+  o = putWords(dv, o, W_PREFS);
   const prefs = e.preferences;
   for (let i = 0; i < prefs.length; i++) {
     if (i > 0) buf[o++] = 0x2c;
     o = putString(buf, o, prefs[i]!);
     if (o < 0) return -1;
   }
-  o = putString(buf, put(buf, o, E_ID), e.public_id);
+  o = putString(buf, putWords(dv, o, W_ID), e.public_id);
   if (o < 0) return -1;
-  o = putInt(buf, put(buf, o, E_REQUEST), e.request);
-  o = putInt(buf, put(buf, o, E_WEIGHT), e.weight);
+  o = putInt(buf, putWords(dv, o, W_REQUEST), e.request);
+  o = putInt(buf, putWords(dv, o, W_WEIGHT), e.weight);
   buf[o] = 0x7d;
   return o + 1;
 }
@@ -117,9 +151,20 @@ export interface ResultColumns {
 
 const encoder = new TextEncoder();
 const utf8 = (s: string) => encoder.encode(s);
-const R_TICKET_HEX = ascii(',"ticket":"');
-const R_WAITLIST_HEX = ascii('","waitlist":');
 const CHUNK = 1 << 16;
+
+/** Two hex digits of each byte as one little-endian u16. */
+const HEX16 = Uint16Array.from({ length: 256 }, (_, v) => {
+  const h = v.toString(16).padStart(2, '0');
+  return h.charCodeAt(0) | (h.charCodeAt(1) << 8);
+});
+
+const W_AMOUNT = words(R_AMOUNT);
+const W_WON = words(R_WON);
+const W_WAIT = words(R_WAIT);
+const W_RANK = words(R_RANK);
+const W_TICKET = words(ascii(',"ticket":"'));
+const W_WAITLIST = words(ascii('","waitlist":'));
 
 /**
  * What the rank-order walks (results hash, verify's compare, Result objects) need of each entry but its
@@ -212,32 +257,40 @@ export function packColumns(c: ResultColumns): PackedColumns {
  */
 export function writeResultsJson(c: ResultColumns | PackedColumns, sink: (chunk: Uint8Array) => void): void {
   const { order, tickets, records, i32, f64, ids, placeJson } = 'records' in c ? c : packColumns(c);
+  const places = placeJson.map(words);
   let chunk = new Uint8Array(CHUNK);
+  let dv = new DataView(chunk.buffer);
   let pos = 0;
   chunk[pos++] = 0x5b; // [
   let waitlist = 0;
   for (let k = 0; k < order.length; k++) {
     const i = order[k]!;
     const a = f64[4 * i]!;
-    const at = placeJson[i32[8 * i + 2]!]!;
+    const at = places[i32[8 * i + 2]!]!;
     const idLen = i32[8 * i + 3]!;
-    const room = idLen + at.length + 200;
+    const room = idLen + at.len + 200;
     if (pos + room > chunk.length) {
       sink(chunk.subarray(0, pos));
       pos = 0;
-      if (room > chunk.length) chunk = new Uint8Array(room); // an id of over 10,000 characters
+      if (room > chunk.length) {
+        chunk = new Uint8Array(room); // an id of over 10,000 characters
+        dv = new DataView(chunk.buffer);
+      }
     }
     if (k > 0) chunk[pos++] = 0x2c; // ,
-    pos = putInt(chunk, put(chunk, pos, R_AMOUNT), a);
-    pos = put(chunk, pos, a > 0 ? R_WON : R_WAIT);
+    pos = putInt(chunk, putWords(dv, pos, W_AMOUNT), a);
+    pos = putWords(dv, pos, a > 0 ? W_WON : W_WAIT);
     if (idLen <= INLINE_ID) {
-      for (let j = 32 * i + 16, e = j + idLen; j < e; j++) chunk[pos++] = records[j]!;
+      // 4 bytes at a time from the record (aligned there); the extra bytes are overwritten next
+      for (let q = 0; 4 * q < idLen; q++) dv.setInt32(pos + 4 * q, i32[8 * i + 4 + q]!, true);
+      pos += idLen;
     } else {
       for (let j = i32[8 * i + 4]!, e = j + idLen; j < e; j++) chunk[pos++] = ids[j]!;
     }
-    pos = put(chunk, putInt(chunk, put(chunk, pos, R_RANK), k + 1), at);
-    pos = putHex(chunk, put(chunk, pos, R_TICKET_HEX), tickets, 32 * i, 32);
-    pos = putInt(chunk, put(chunk, pos, R_WAITLIST_HEX), a > 0 ? 0 : ++waitlist);
+    pos = putWords(dv, putInt(chunk, putWords(dv, pos, W_RANK), k + 1), at);
+    pos = putWords(dv, pos, W_TICKET);
+    for (let b = 32 * i, e = b + 32; b < e; b++, pos += 2) dv.setUint16(pos, HEX16[tickets[b]!]!, true);
+    pos = putInt(chunk, putWords(dv, pos, W_WAITLIST), a > 0 ? 0 : ++waitlist);
     chunk[pos++] = 0x7d; // }
   }
   if (pos === chunk.length) {
