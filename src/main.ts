@@ -19,13 +19,11 @@ import { startHousekeepingWorker } from './jobs/housekeeping.js';
 import { createReconciler } from './jobs/reconciler.js';
 import { createLogger } from './logger.js';
 import { channelsFromConfig, describeChannels } from './notify/channels.js';
-import { useRecipientKey } from './notify/recipient.js';
 import { startConfiguredNotifyWorker } from './notify/worker.js';
 
 async function main() {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
-  useRecipientKey(config.secrets.dataKey);
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   if (database.embedded)
     logger.info(

@@ -10,13 +10,11 @@ import { startDrawWorker } from './jobs/draw.js';
 import { startHousekeepingWorker } from './jobs/housekeeping.js';
 import { createLogger } from './logger.js';
 import { channelsFromConfig, describeChannels } from './notify/channels.js';
-import { useRecipientKey } from './notify/recipient.js';
 import { startConfiguredNotifyWorker } from './notify/worker.js';
 
 async function main() {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
-  useRecipientKey(config.secrets.dataKey);
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const channels = channelsFromConfig(config);
   logger.info({ channels: describeChannels(channels) }, 'notification channels');

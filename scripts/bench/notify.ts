@@ -11,7 +11,6 @@ import { migrateWorkerSchema } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
 import { outboxChannel } from '../../src/notify/channel.js';
 import { enqueueNotice } from '../../src/notify/enqueue.js';
-import { useRecipientKey } from '../../src/notify/recipient.js';
 import { twilioChannel } from '../../src/notify/twilioChannel.js';
 import { startNotifyWorker } from '../../src/notify/worker.js';
 import { STANDIN_SID, STANDIN_TOKEN } from '../../test/helpers/twilioStandIn.js';
@@ -33,7 +32,7 @@ const POOL = Number(values.pool);
 
 const bench = await benchDatabase('notify', 10);
 await migrateWorkerSchema(bench.url);
-useRecipientKey(randomBytes(32));
+const DATA_KEY = randomBytes(32);
 // The stand-in runs in a child process: a real provider does not share the worker's CPU.
 const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/twilioStandInProcess.ts'], {
   stdio: ['ignore', 'pipe', 'inherit'],
@@ -57,14 +56,18 @@ async function enqueueAll(label: string): Promise<number> {
   for (let i = 0; i < N; i += 1000) {
     await bench.db.transaction(async (trx) => {
       for (let j = i; j < Math.min(N, i + 1000); j++) {
-        await enqueueNotice(trx, {
-          kind: 'otp',
-          channel: 'sms',
-          to: `+8210${String(batch * 10_000_000 + j).padStart(8, '0')}`,
-          lang: 'ko',
-          params: { code: String(100_000 + j), minutes: 5 },
-          dedupeKey: `${label}:${j}`,
-        });
+        await enqueueNotice(
+          trx,
+          {
+            kind: 'otp',
+            channel: 'sms',
+            to: `+8210${String(batch * 10_000_000 + j).padStart(8, '0')}`,
+            lang: 'ko',
+            params: { code: String(100_000 + j), minutes: 5 },
+            dedupeKey: `${label}:${j}`,
+          },
+          DATA_KEY,
+        );
       }
     });
   }
@@ -76,6 +79,7 @@ async function run(label: string, rate: number) {
   const acceptedBefore = (await acceptedSoFar()).length;
   const worker = await startNotifyWorker({
     connectionString: bench.url,
+    dataKey: DATA_KEY,
     channels: {
       sms: twilioChannel({
         accountSid: STANDIN_SID,

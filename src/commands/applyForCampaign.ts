@@ -123,7 +123,7 @@ export async function sendReceipt(
   a: Application,
 ): Promise<void> {
   const notice = receiptNotice(ctx, rules, who, a);
-  if (notice) await enqueueNotice(trx, notice);
+  if (notice) await enqueueNotice(trx, notice, ctx.secrets.dataKey);
 }
 
 /** The write itself, inside the caller's transaction (the SMS handler shares its transaction). */
@@ -178,7 +178,7 @@ async function applyFirst(
   const notice = receiptNotice(ctx, rules, who, { ...a, status: 'active', version: 1 });
   const { inserted, window } = await insertFirstApplication(ctx.db, a, {
     region: input.region ?? null,
-    receipt: notice ? prepareMessage(notice) : null,
+    receipt: notice ? prepareMessage(notice, ctx.secrets.dataKey) : null,
   });
   if (inserted) return { receipt: receiptOf(inserted, rules.campaign, rules.sites), created: true };
   const refusal = windowOrVersionRefusal(ctx, rules, window);

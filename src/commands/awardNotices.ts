@@ -112,20 +112,24 @@ export async function sendAwardNotice(
 ): Promise<boolean> {
   if (!who.contact_channel || !who.contact_enc) return false;
   const lang = who.lang === 'en' ? 'en' : 'ko';
-  await enqueueNotice(trx, {
-    kind,
-    channel: who.contact_channel,
-    to: decryptText(env.secrets, who.contact_enc, 'contact'),
-    lang,
-    params: {
-      campaign: lang === 'ko' ? c.title_ko : c.title_en,
-      public_id: who.public_id,
-      url: `${env.publicUrl}/campaigns/${c.id}/audit?public_id=${encodeURIComponent(who.public_id)}${lang === 'en' ? '&lang=en' : ''}`,
-      ...params,
+  await enqueueNotice(
+    trx,
+    {
+      kind,
+      channel: who.contact_channel,
+      to: decryptText(env.secrets, who.contact_enc, 'contact'),
+      lang,
+      params: {
+        campaign: lang === 'ko' ? c.title_ko : c.title_en,
+        public_id: who.public_id,
+        url: `${env.publicUrl}/campaigns/${c.id}/audit?public_id=${encodeURIComponent(who.public_id)}${lang === 'en' ? '&lang=en' : ''}`,
+        ...params,
+      },
+      dedupeKey,
+      campaignId: c.id,
     },
-    dedupeKey,
-    campaignId: c.id,
-  });
+    env.secrets.dataKey,
+  );
   return true;
 }
 

@@ -52,14 +52,18 @@ export async function handleInboundSms(ctx: IntakeContext, m: InboundSms): Promi
       outcome = err.code;
     }
     if (!reply) reply = t('sms.help');
-    await enqueueNotice(trx, {
-      kind: 'sms_reply',
-      channel: 'sms',
-      to: phone,
-      lang: cmd.lang,
-      params: { text: reply },
-      dedupeKey: `sms_reply:${m.messageSid}`,
-    });
+    await enqueueNotice(
+      trx,
+      {
+        kind: 'sms_reply',
+        channel: 'sms',
+        to: phone,
+        lang: cmd.lang,
+        params: { text: reply },
+        dedupeKey: `sms_reply:${m.messageSid}`,
+      },
+      ctx.secrets.dataKey,
+    );
     await setInboundOutcome(trx, m.messageSid, outcome);
     return { replayed: false, command: cmd.kind, reply };
   });

@@ -78,14 +78,18 @@ export async function requestCode(ctx: IntakeContext, r: CodeRequest): Promise<C
       purpose: r.purpose ?? 'self',
       created_at: now,
     });
-    await enqueueNotice(trx, {
-      kind: 'otp',
-      channel: r.channel,
-      to: value,
-      lang: r.lang,
-      params: { code, minutes: CODE_TTL_SECONDS / 60 },
-      dedupeKey: `otp:${id}`,
-    });
+    await enqueueNotice(
+      trx,
+      {
+        kind: 'otp',
+        channel: r.channel,
+        to: value,
+        lang: r.lang,
+        params: { code, minutes: CODE_TTL_SECONDS / 60 },
+        dedupeKey: `otp:${id}`,
+      },
+      ctx.secrets.dataKey,
+    );
   });
   return {
     challenge_id: id,

@@ -12,7 +12,7 @@ import { renderNotice } from './render.js';
  * The stored form of a notice. Rendering here, not at send time, makes a missing template parameter fail
  * the caller's transaction (a bug found at once) instead of becoming a message that can never be sent.
  */
-export function prepareMessage(n: NoticeRequest): NewMessage {
+export function prepareMessage(n: NoticeRequest, dataKey: Uint8Array): NewMessage {
   const rendered = renderNotice(n);
   return {
     dedupe_key: n.dedupeKey,
@@ -21,7 +21,7 @@ export function prepareMessage(n: NoticeRequest): NewMessage {
     channel: n.channel,
     lang: n.lang,
     template: rendered.template,
-    to_enc: sealRecipient(n.to),
+    to_enc: sealRecipient(n.to, dataKey),
     to_masked: maskRecipient(n.to),
     subject: rendered.subject,
     body: rendered.body,
@@ -31,10 +31,12 @@ export function prepareMessage(n: NoticeRequest): NewMessage {
   };
 }
 
+/** `dataKey` (config.secrets.dataKey) seals the recipient; the caller's context holds it. */
 export async function enqueueNotice(
   trx: Knex.Transaction,
   n: NoticeRequest,
+  dataKey: Uint8Array,
 ): Promise<{ messageId: string; created: boolean }> {
-  const { id, created } = await insertMessage(trx, prepareMessage(n));
+  const { id, created } = await insertMessage(trx, prepareMessage(n, dataKey));
   return { messageId: id, created };
 }

@@ -1,25 +1,10 @@
 // Recipients are stored sealed (AES-256-GCM under DATA_KEY) and shown masked; the full value leaves only towards the provider.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
-let configuredKey: Uint8Array | undefined;
-
-/**
- * The key that seals recipients, set once by the composition root (main.ts, worker.ts, test helpers).
- * enqueueNotice(trx, n) takes no key so that every command can call it with the agreed signature.
- */
-export function useRecipientKey(key: Uint8Array): void {
-  if (key.length !== 32) throw new Error('the recipient key must be 32 bytes');
-  configuredKey = key;
-}
-
-function key(): Uint8Array {
-  if (!configuredKey) throw new Error('useRecipientKey(config.secrets.dataKey) was not called at start-up');
-  return configuredKey;
-}
-
 const AAD = Buffer.from('message-recipient:v1');
 
-export function sealRecipient(to: string, k: Uint8Array = key()): string {
+/** `k` is DATA_KEY (config.secrets.dataKey), passed in by whoever holds the secrets. */
+export function sealRecipient(to: string, k: Uint8Array): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', k, iv);
   cipher.setAAD(AAD);
@@ -27,7 +12,7 @@ export function sealRecipient(to: string, k: Uint8Array = key()): string {
   return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
 }
 
-export function openRecipient(sealed: string, k: Uint8Array = key()): string {
+export function openRecipient(sealed: string, k: Uint8Array): string {
   const raw = Buffer.from(sealed, 'base64url');
   const decipher = createDecipheriv('aes-256-gcm', k, raw.subarray(0, 12));
   decipher.setAAD(AAD);

@@ -29,6 +29,8 @@ export interface SendDeps {
   channels: Record<Channel, ChannelAdapter>;
   limiter: SendRateLimiter;
   logger: Logger;
+  /** DATA_KEY: opens the sealed recipient just before the provider call */
+  dataKey: Uint8Array;
   maxAttempts: number;
   backoff: BackoffPolicy;
   random?: () => number;
@@ -97,7 +99,7 @@ export async function sendMessage(
   const message: OutgoingMessage = {
     id,
     channel: claimed.channel,
-    to: openRecipient(claimed.to_enc),
+    to: openRecipient(claimed.to_enc, deps.dataKey),
     subject: claimed.subject,
     body: claimed.body,
     html: claimed.html,

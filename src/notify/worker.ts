@@ -22,6 +22,8 @@ export interface NotifyWorkerOptions {
   connectionString: string;
   channels: Record<Channel, ChannelAdapter>;
   logger: Logger;
+  /** DATA_KEY, to open sealed recipients */
+  dataKey: Uint8Array;
   concurrency: number;
   /** connections for graphile-worker's own pool and, separately, for message updates */
   poolMax: number;
@@ -62,6 +64,7 @@ export async function startNotifyWorker(opts: NotifyWorkerOptions): Promise<Noti
     channels: opts.channels,
     limiter,
     logger: opts.logger,
+    dataKey: opts.dataKey,
     maxAttempts: opts.maxAttempts,
     backoff: opts.backoff,
     // one claim and one 'sent' statement per batch of concurrent sends, not per message (2x msgs/s)
@@ -159,6 +162,7 @@ export function startConfiguredNotifyWorker(
     connectionString,
     channels,
     logger,
+    dataKey: config.secrets.dataKey,
     concurrency: config.WORKER_CONCURRENCY,
     poolMax: config.WORKER_POOL_MAX,
     ratePerSecond: { sms: config.SMS_RATE_PER_SECOND, email: config.EMAIL_RATE_PER_SECOND },

@@ -9,12 +9,12 @@ import type { AppDeps } from '../../src/http/deps.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
 import { SteppedClock } from './clock.js';
-import { createTestDatabase, type TestDatabase } from './db.js';
+import { createTestDatabase, TEST_DATA_KEY, type TestDatabase } from './db.js';
 
 export const TEST_SECRETS = {
   sessionSecret: Buffer.alloc(32, 1),
   identityPepper: Buffer.alloc(32, 2),
-  dataKey: Buffer.alloc(32, 3),
+  dataKey: TEST_DATA_KEY,
 };
 
 export interface Reply {

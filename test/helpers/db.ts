@@ -2,11 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDb, type Db } from '../../src/db/knex.js';
-import { useRecipientKey } from '../../src/notify/recipient.js';
 import { withDatabase } from './template.js';
 
-// Message recipients are sealed with DATA_KEY; tests use the same key as TEST_SECRETS.dataKey in app.ts.
-useRecipientKey(Buffer.alloc(32, 3));
+/** DATA_KEY in tests: seals contacts and message recipients (TEST_SECRETS.dataKey in app.ts is this key). */
+export const TEST_DATA_KEY = Buffer.alloc(32, 3);
 
 export interface TestDatabase {
   db: Db;

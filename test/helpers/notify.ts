@@ -7,7 +7,7 @@ import type { Channel } from '../../src/notify/notice.js';
 import { smtpChannel } from '../../src/notify/smtpChannel.js';
 import { twilioChannel } from '../../src/notify/twilioChannel.js';
 import { type NotifyWorker, type NotifyWorkerOptions, startNotifyWorker } from '../../src/notify/worker.js';
-import type { TestDatabase } from './db.js';
+import { TEST_DATA_KEY, type TestDatabase } from './db.js';
 import { STANDIN_SID, STANDIN_TOKEN } from './twilioStandIn.js';
 
 export const STANDIN_FROM = '+15005550006';
@@ -49,6 +49,7 @@ export function startTestWorker(
     connectionString: database.url,
     channels,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    dataKey: TEST_DATA_KEY,
     concurrency: 4,
     poolMax: 6,
     ratePerSecond: { sms: 0, email: 0 },

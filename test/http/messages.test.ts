@@ -6,6 +6,7 @@ import { addJobsForWaitingMessages, markSent } from '../../src/db/repos/messages
 import { enqueueNotice } from '../../src/notify/enqueue.js';
 import type { NoticeRequest } from '../../src/notify/notice.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { TEST_DATA_KEY } from '../helpers/db.js';
 import { buildVoucherCampaign } from '../helpers/factories.js';
 
 const TOKEN = 'webhook-test-auth-token-0123';
@@ -43,7 +44,7 @@ function notice(over: Partial<NoticeRequest> = {}): NoticeRequest {
 }
 
 async function sentMessage(): Promise<{ id: string; sid: string }> {
-  const { messageId } = await app.db.transaction((trx) => enqueueNotice(trx, notice()));
+  const { messageId } = await app.db.transaction((trx) => enqueueNotice(trx, notice(), TEST_DATA_KEY));
   const sid = `SM${messageId.replace(/-/g, '')}`;
   await app.db('messages').where({ id: messageId }).update({ status: 'sending' });
   await markSent(app.db, messageId, 'twilio', sid);
@@ -118,7 +119,7 @@ test('a failure reported by the carrier moves sent to undelivered with its error
 });
 
 test('a callback that arrives before the worker recorded the sid is applied when it does', async (t) => {
-  const { messageId } = await app.db.transaction((trx) => enqueueNotice(trx, notice()));
+  const { messageId } = await app.db.transaction((trx) => enqueueNotice(trx, notice(), TEST_DATA_KEY));
   const sid = `SMe${messageId.replace(/-/g, '').slice(1)}`;
   await app.db('messages').where({ id: messageId }).update({ status: 'sending' });
   t.is((await callback(sid, 'delivered')).status, 204);
@@ -130,7 +131,7 @@ test('a callback that arrives before the worker recorded the sid is applied when
 test('admins see counts by channel and status, and retry the failed ones', async (t) => {
   const admin = await app.staff('admin');
   const auditor = await app.staff('auditor');
-  const failed = await app.db.transaction((trx) => enqueueNotice(trx, notice()));
+  const failed = await app.db.transaction((trx) => enqueueNotice(trx, notice(), TEST_DATA_KEY));
   await app
     .db('messages')
     .where({ id: failed.messageId })
@@ -177,12 +178,17 @@ test('admins see counts by channel and status, and retry the failed ones', async
 
 test('the development outbox lists recorded messages newest first, with the whole body', async (t) => {
   const older = await app.db.transaction((trx) =>
-    enqueueNotice(trx, notice({ kind: 'otp', params: { code: '481516', minutes: 5 }, campaignId: null })),
+    enqueueNotice(
+      trx,
+      notice({ kind: 'otp', params: { code: '481516', minutes: 5 }, campaignId: null }),
+      TEST_DATA_KEY,
+    ),
   );
   const newer = await app.db.transaction((trx) =>
     enqueueNotice(
       trx,
       notice({ kind: 'otp', lang: 'en', params: { code: '234200', minutes: 5 }, campaignId: null }),
+      TEST_DATA_KEY,
     ),
   );
   await app

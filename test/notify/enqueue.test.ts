@@ -5,7 +5,7 @@ import { addJobsForWaitingMessages } from '../../src/db/repos/messages.js';
 import { enqueueNotice } from '../../src/notify/enqueue.js';
 import type { NoticeRequest } from '../../src/notify/notice.js';
 import { openRecipient } from '../../src/notify/recipient.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { createTestDatabase, TEST_DATA_KEY, type TestDatabase } from '../helpers/db.js';
 
 let database: TestDatabase;
 test.before(async () => {
@@ -36,7 +36,7 @@ test('a notice enqueued in a rolled-back transaction leaves no message and no jo
   let id = '';
   await t.throwsAsync(
     database.db.transaction(async (trx) => {
-      id = (await enqueueNotice(trx, otp('rollback:1'))).messageId;
+      id = (await enqueueNotice(trx, otp('rollback:1'), TEST_DATA_KEY)).messageId;
       throw new Error('the event failed');
     }),
     { message: 'the event failed' },
@@ -47,9 +47,9 @@ test('a notice enqueued in a rolled-back transaction leaves no message and no jo
 });
 
 test('the same dedupe key twice makes one message and one job', async (t) => {
-  const first = await database.db.transaction((trx) => enqueueNotice(trx, otp('twice:1')));
+  const first = await database.db.transaction((trx) => enqueueNotice(trx, otp('twice:1'), TEST_DATA_KEY));
   const second = await database.db.transaction((trx) =>
-    enqueueNotice(trx, otp('twice:1', { params: { code: '999999', minutes: 5 } })),
+    enqueueNotice(trx, otp('twice:1', { params: { code: '999999', minutes: 5 } }), TEST_DATA_KEY),
   );
   t.true(first.created);
   t.false(second.created);
@@ -63,10 +63,12 @@ test('the same dedupe key twice makes one message and one job', async (t) => {
   t.is(await jobsFor(first.messageId), 1);
 });
 
-test('the relay gives each waiting message one job, in batches, even with several relays at once', async (t) => {
+// serial: ava runs serial tests before the others, so no other test's message is waiting meanwhile
+test.serial('the relay gives each waiting message one job, in batches, even with several relays at once', async (t) => {
   const ids = await database.db.transaction(async (trx) => {
     const out: string[] = [];
-    for (let i = 0; i < 250; i++) out.push((await enqueueNotice(trx, otp(`relay:${i}`))).messageId);
+    for (let i = 0; i < 250; i++)
+      out.push((await enqueueNotice(trx, otp(`relay:${i}`), TEST_DATA_KEY)).messageId);
     return out;
   });
   // three relays racing with small batches: SKIP LOCKED must hand every message to exactly one of them
@@ -91,12 +93,14 @@ test('the relay gives each waiting message one job, in batches, even with severa
 });
 
 test('the record keeps a masked recipient, a sealed one, and the SMS segment count', async (t) => {
-  const { messageId } = await database.db.transaction((trx) => enqueueNotice(trx, otp('shape:1')));
+  const { messageId } = await database.db.transaction((trx) =>
+    enqueueNotice(trx, otp('shape:1'), TEST_DATA_KEY),
+  );
   const row = await database.db('messages').where({ id: messageId }).first();
   t.is(row.status, 'queued');
   t.is(row.to_masked, '+82******5678');
   t.not(row.to_enc, '+821012345678');
-  t.is(openRecipient(row.to_enc), '+821012345678');
+  t.is(openRecipient(row.to_enc, TEST_DATA_KEY), '+821012345678');
   t.is(row.encoding, 'ucs2');
   t.is(row.segments, 1);
   t.is(row.template, 'otp.ko.sms');
@@ -104,21 +108,25 @@ test('the record keeps a masked recipient, a sealed one, and the SMS segment cou
 
 test('an email notice has a subject, a text part and an HTML part in the chosen language', async (t) => {
   const { messageId } = await database.db.transaction((trx) =>
-    enqueueNotice(trx, {
-      kind: 'result_won',
-      channel: 'email',
-      to: 'jisoo.kim@example.org',
-      lang: 'en',
-      params: {
-        campaign: 'December vouchers <2026>',
-        prize: '250,000 KRW',
-        site: 'Market Hall',
-        pickup: 'Dec 3, 10:00-11:00',
-        claim_code: 'K7Q-22M',
-        url: 'http://127.0.0.1/r/1',
+    enqueueNotice(
+      trx,
+      {
+        kind: 'result_won',
+        channel: 'email',
+        to: 'jisoo.kim@example.org',
+        lang: 'en',
+        params: {
+          campaign: 'December vouchers <2026>',
+          prize: '250,000 KRW',
+          site: 'Market Hall',
+          pickup: 'Dec 3, 10:00-11:00',
+          claim_code: 'K7Q-22M',
+          url: 'http://127.0.0.1/r/1',
+        },
+        dedupeKey: 'email:1',
       },
-      dedupeKey: 'email:1',
-    }),
+      TEST_DATA_KEY,
+    ),
   );
   const row = await database.db('messages').where({ id: messageId }).first();
   t.is(row.subject, 'You won: December vouchers <2026>');
@@ -130,7 +138,9 @@ test('an email notice has a subject, a text part and an HTML part in the chosen 
 
 test('a notice missing a template parameter fails the enqueuing transaction', async (t) => {
   await t.throwsAsync(
-    database.db.transaction((trx) => enqueueNotice(trx, otp('missing:1', { params: { minutes: 5 } }))),
+    database.db.transaction((trx) =>
+      enqueueNotice(trx, otp('missing:1', { params: { minutes: 5 } }), TEST_DATA_KEY),
+    ),
     { message: /needs code/ },
   );
 });

@@ -3,7 +3,7 @@
 import test from 'ava';
 import { enqueueNotice } from '../../src/notify/enqueue.js';
 import { windowsPerSecond } from '../../src/notify/rateLimit.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { createTestDatabase, TEST_DATA_KEY, type TestDatabase } from '../helpers/db.js';
 import { standInChannels, startTestWorker, waitFor } from '../helpers/notify.js';
 import { startTwilioStandIn, type TwilioStandIn } from '../helpers/twilioStandIn.js';
 
@@ -30,14 +30,18 @@ test('two workers share one rate: 60 SMS at 20/s take about 3 s and no second ca
   const total = 60;
   await database.db.transaction(async (trx) => {
     for (let i = 0; i < total; i++) {
-      await enqueueNotice(trx, {
-        kind: 'otp',
-        channel: 'sms',
-        to: `+8210${String(40_000_000 + i)}`,
-        lang: 'ko',
-        params: { code: String(500_000 + i), minutes: 5 },
-        dedupeKey: `rate:${i}`,
-      });
+      await enqueueNotice(
+        trx,
+        {
+          kind: 'otp',
+          channel: 'sms',
+          to: `+8210${String(40_000_000 + i)}`,
+          lang: 'ko',
+          params: { code: String(500_000 + i), minutes: 5 },
+          dedupeKey: `rate:${i}`,
+        },
+        TEST_DATA_KEY,
+      );
     }
   });
   const rate = { sms: 20, email: 0 };

@@ -4,7 +4,7 @@ import test from 'ava';
 import { enqueueNotice } from '../../src/notify/enqueue.js';
 import type { NoticeRequest } from '../../src/notify/notice.js';
 import type { NotifyWorker } from '../../src/notify/worker.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { createTestDatabase, TEST_DATA_KEY, type TestDatabase } from '../helpers/db.js';
 import { STANDIN_FROM, standInChannels, startTestWorker, waitFor } from '../helpers/notify.js';
 import { type SmtpStandIn, startSmtpStandIn } from '../helpers/smtpStandIn.js';
 import { startTwilioStandIn, type TwilioStandIn } from '../helpers/twilioStandIn.js';
@@ -45,7 +45,7 @@ function sms(over: Partial<NoticeRequest> = {}): NoticeRequest {
 }
 
 async function enqueue(notice: NoticeRequest): Promise<string> {
-  return (await database.db.transaction((trx) => enqueueNotice(trx, notice))).messageId;
+  return (await database.db.transaction((trx) => enqueueNotice(trx, notice, TEST_DATA_KEY))).messageId;
 }
 
 const message = (id: string) => database.db('messages').where({ id }).first();
