@@ -43,7 +43,9 @@ export async function partitionExists(
 
 /**
  * Creates the campaign's partition of `table`, empty, with the parent's columns and CHECK constraints and
- * one of its own (campaign_id = the campaign) so that attaching needs no scan; no index yet. Returns its name.
+ * one of its own (campaign_id = the campaign) so that attaching needs no scan; no index yet. Returns its
+ * name. Until indexAndAttach, campaign_id defaults to the campaign, so a COPY need not send it: a million
+ * uuids parsed took 0.3-0.4 s of the awards COPY's 1.5-1.6 s server CPU.
  */
 export async function createLoadingPartition(
   trx: Trx,
@@ -55,6 +57,7 @@ export async function createLoadingPartition(
     `CREATE TABLE ${part} (LIKE ${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
        CONSTRAINT ${part}_campaign CHECK (campaign_id = '${campaignId}'))`,
   );
+  await trx.raw(`ALTER TABLE ${part} ALTER COLUMN campaign_id SET DEFAULT '${campaignId}'`);
   return part;
 }
 
@@ -82,5 +85,6 @@ export async function indexAndAttach(trx: Trx, table: PartitionedTable, campaign
   }
   // Statistics now, not whenever autovacuum comes: the keyset pages and lookups that follow need them.
   await trx.raw(`ANALYZE ${part} (${ANALYZED[table]})`);
+  await trx.raw(`ALTER TABLE ${part} ALTER COLUMN campaign_id DROP DEFAULT`);
   await trx.raw(`ALTER TABLE ${table} ATTACH PARTITION ${part} FOR VALUES IN ('${campaignId}')`);
 }
