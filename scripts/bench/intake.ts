@@ -1,4 +1,4 @@
-// npm run bench -- intake [--seconds 10] [--connections 64] [--residents 120000] [--pool 20]
+// npm run bench -- intake [--seconds 10] [--connections 64] [--residents 120000] [--pool 10]
 // Starts the real service (src/main.ts) against a fresh database, gives it many verified residents (identity
 // rows plus the resident session tokens /api/identity/verify would hand out, signed with the same secret), and
 // drives POST /api/campaigns/:id/application over HTTP on 127.0.0.1 with autocannon: every request is a
@@ -25,7 +25,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
     residents: { type: 'string', default: '120000' },
-    pool: { type: 'string', default: '20' },
+    // the service's own default (DATABASE_POOL_MAX)
+    pool: { type: 'string', default: '10' },
     // 'no': residents without a contact, so no receipt notice is queued (isolates the notice's cost)
     receipts: { type: 'string', default: 'yes' },
     // a directory: the service writes a V8 CPU profile there when it stops
