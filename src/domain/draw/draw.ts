@@ -113,7 +113,7 @@ export function drawColumnsPhases(
   const root = merkleRoot(leaves, { inPlace: true });
   mark('merkle nodes');
   const seed = deriveSeed(secret, beacon, root);
-  const tickets = computeTickets(seed, roster);
+  const tickets = computeTickets(seed, roster, leaves); // the leaves' bytes, free once the root is built
   mark('tickets');
   const order = rankOrder(tickets);
   mark('rank');

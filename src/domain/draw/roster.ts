@@ -70,7 +70,12 @@ function prefixOrder(ids: readonly string[], cmp: (a: string, b: string) => numb
   const hi = new Uint32Array(ids.length);
   const lo = new Uint32Array(ids.length);
   for (let i = 0; i < ids.length; i++) unitsKey(ids[i]!, common, hi, lo, i);
-  return sortIndicesByKey(hi, lo, (a, b) => cmp(ids[a]!, ids[b]!));
+  return sortIndicesByKey(
+    ids.length,
+    (i) => hi[i]!,
+    (i) => lo[i]!,
+    (a, b) => cmp(ids[a]!, ids[b]!),
+  );
 }
 
 function firstUnsortedId(ids: readonly string[], cmp: (a: string, b: string) => number): number {

@@ -249,7 +249,7 @@ export function verifyBundlePhases(bundle: unknown, mark: PhaseMark): Verdict {
       `seed published ${b.seed}, recomputed ${toHex(seed)} from the secret, beacon and root`,
     );
   }
-  const tickets = computeTickets(seed, roster);
+  const tickets = computeTickets(seed, roster, leaves); // the leaves' bytes, free once the root is built
   mark('tickets');
   const order = rankOrder(tickets);
   mark('rank');
