@@ -4,7 +4,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { type Bundle, leafHashes, MerkleTree, makeReceipt } from '../../src/domain/draw/index.js';
+import {
+  type Bundle,
+  describeDifference,
+  leafHashes,
+  MerkleTree,
+  makeReceipt,
+  verifyBundle,
+} from '../../src/domain/draw/index.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const fixtures = join(root, 'test/fixtures/draw');
@@ -146,4 +153,42 @@ test('rfc3797 prints the RFC 3797 section 6 selection', (t) => {
   t.is(r.code, 0, r.stderr);
   t.is(r.stdout, '17\n7\n2\n16\n25\n23\n8\n24\n19\n13\n');
   t.regex(r.stderr, /key: 9319\.\/2\.5\.8\.10\.12\.\/9\.18\.26\.34\.41\.45\.\//);
+});
+
+test('verify answers for any layout of the bundle as the plain parse-everything path does', (t) => {
+  const text = readFileSync(join(fixtures, 'bundle.cjson'), 'utf8');
+  const b: Bundle = JSON.parse(text);
+  const tampered = structuredClone(b);
+  tampered.results[3]!.waitlist = 9;
+  const variants: [string, string][] = [
+    ['canonical (results compared as bytes)', text],
+    ['pretty-printed', JSON.stringify(b, null, 2)],
+    ['space inside the results', text.replace('"results":[{', '"results":[ {')],
+    ['a changed result', JSON.stringify(tampered)],
+    ['an earlier duplicate "results" (the last counts)', text.replace('{', '{"results":5,')],
+    ['a later duplicate "results" (the last counts)', text.replace(/}\s*$/, ',"results":[]}')],
+    ['an escaped key', text.replace('"results":', '"res\\u0075lts":')],
+    ['results not an array', text.replace(/"results":\[.*?\],"results_hash"/, '"results":{},"results_hash"')],
+    ['invalid JSON inside the results', text.replace('"rank":3,', '"rank":03,')],
+  ];
+  const dir = tmp();
+  for (const [name, variant] of variants) {
+    const file = join(dir, 'bundle.json');
+    writeFileSync(file, variant);
+    const v = run('verify.ts', [file]);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(variant);
+    } catch {
+      t.is(v.code, 2, name);
+      t.regex(v.stderr, /is not valid JSON/, name);
+      continue;
+    }
+    const verdict = verifyBundle(parsed);
+    const expected = verdict.ok
+      ? 'match\n'
+      : `${[`mismatch: ${verdict.check}: ${verdict.message}`, ...verdict.differences.map(describeDifference)].join('\n')}\n`;
+    t.is(v.stdout, expected, name);
+    t.is(v.code, verdict.ok ? 0 : 1, name);
+  }
 });

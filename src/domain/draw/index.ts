@@ -35,6 +35,7 @@ export {
   type Difference,
   describeDifference,
   type Verdict,
+  verifiesWithRawResults,
   verifyBundle,
   verifyBundlePhases,
   verifyReceipt,

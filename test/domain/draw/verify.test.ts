@@ -7,6 +7,7 @@ import {
   MerkleTree,
   makeReceipt,
   runDraw,
+  verifiesWithRawResults,
   verifyBundle,
   verifyReceipt,
 } from '../../../src/domain/draw/index.js';
@@ -166,4 +167,20 @@ test('ids that are long, non-ASCII or escaped in JSON verify, and a change to on
         [[k + 1, 'public_id']],
       );
   }
+});
+
+test('verifiesWithRawResults: true only for the canonical results bytes of a bundle that verifies', (t) => {
+  const text = readFileSync(fixture, 'utf8');
+  const b = load();
+  const raw = (s: string) => new TextEncoder().encode(s);
+  const canonical = text.slice(text.indexOf('"results":') + 10, text.indexOf(',"results_hash"'));
+  t.true(verifiesWithRawResults(b, raw(canonical), () => {}));
+  t.false(
+    verifiesWithRawResults(b, raw(canonical.replace('[{', '[ {')), () => {}),
+    'same values, other bytes',
+  );
+  t.false(verifiesWithRawResults(b, raw(canonical.replace('"rank":3,', '"rank":4,')), () => {}));
+  t.false(verifiesWithRawResults(b, raw(`${canonical} `), () => {}));
+  t.false(verifiesWithRawResults({ ...b, results_hash: '0'.repeat(64) }, raw(canonical), () => {}));
+  t.false(verifiesWithRawResults({ ...b, beacon: 'other' }, raw(canonical), () => {}));
 });
