@@ -256,7 +256,7 @@ export function packColumns(c: ResultColumns): PackedColumns {
  * resultJson (test/domain/draw/jsonBytes.test.ts).
  */
 export function writeResultsJson(c: ResultColumns | PackedColumns, sink: (chunk: Uint8Array) => void): void {
-  const { order, tickets, records, i32, f64, ids, placeJson } = 'records' in c ? c : packColumns(c);
+  const { order, tickets, i32, f64, ids, placeJson } = 'records' in c ? c : packColumns(c);
   const places = placeJson.map(words);
   let chunk = new Uint8Array(CHUNK);
   let dv = new DataView(chunk.buffer);

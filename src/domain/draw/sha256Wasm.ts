@@ -64,7 +64,6 @@ const I32 = 0x7f;
 /** Instructions used below; each returns its bytes. */
 const get = (l: number) => [0x20, ...uleb(l)];
 const set = (l: number) => [0x21, ...uleb(l)];
-const tee = (l: number) => [0x22, ...uleb(l)];
 const i32 = (c: number) => [0x41, ...sleb(c)];
 const load = (offset = 0) => [0x28, 0, ...uleb(offset)];
 const store = (offset = 0) => [0x36, 0, ...uleb(offset)];
@@ -79,7 +78,6 @@ const shl = [0x74];
 const shrU = [0x76];
 const rotl = [0x77];
 const rotr = [0x78];
-const ltU = [0x49];
 const leU = [0x4d];
 const eq = [0x46];
 const brIf = (depth: number) => [0x0d, ...uleb(depth)];
@@ -274,7 +272,7 @@ const bitLengthWord = (at: number, shift: number[]) => {
  * prefixLen bytes, a multiple of 64), pads, and writes the big-endian digest to out.
  */
 function finishBody(): { locals: number; code: number[] } {
-  const [PRE, MSG, LEN, OUT, OFF, REST, END, TMP] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [MSG, LEN, OUT, OFF, REST, END, TMP] = [1, 2, 3, 4, 5, 6, 7]; // 0: prefixLen (bitLengthWord)
   const c: number[] = [
     // off = 0; while (off + 64 <= len) { compress(msg + off); off += 64 }
     ...i32(0),
