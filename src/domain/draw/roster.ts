@@ -34,22 +34,23 @@ export function sortRoster(entries: readonly RosterEntry[]): RosterEntry[] {
 }
 
 /**
- * Eight code units of s from `at` as two big-endian u32 of one byte each: 0 past the end, and the first
- * unit above 254 becomes 255 with 0 after it (the units after a clamped one must not decide the order).
+ * Eight code units of s from `at` as two big-endian u32 of one byte each, written to key[0] (hi) and
+ * key[1] (lo): 0 past the end, and the first unit above 254 becomes 255 with 0 after it (the units after
+ * a clamped one must not decide the order).
  */
-function unitsKey(s: string, at: number, hi: Uint32Array, lo: Uint32Array, i: number): void {
-  let key = 0;
+function unitsKey(s: string, at: number, key: Uint32Array): void {
+  let word = 0;
   let clamped = false;
   for (let k = 0; k < 8; k++) {
     const u: number = clamped ? 0 : s.charCodeAt(at + k) || 0;
     clamped ||= u > 254;
-    key = key * 256 + (clamped && u !== 0 ? 255 : u);
+    word = word * 256 + (clamped && u !== 0 ? 255 : u);
     if (k === 3) {
-      hi[i] = key;
-      key = 0;
+      key[0] = word;
+      word = 0;
     }
   }
-  lo[i] = key;
+  key[1] = word;
 }
 
 /**
@@ -67,13 +68,16 @@ function prefixOrder(ids: readonly string[], cmp: (a: string, b: string) => numb
     while (k < common && id.charCodeAt(k) === first.charCodeAt(k)) k++;
     common = k;
   }
-  const hi = new Uint32Array(ids.length);
-  const lo = new Uint32Array(ids.length);
-  for (let i = 0; i < ids.length; i++) unitsKey(ids[i]!, common, hi, lo, i);
+  // The key is computed where the sort asks for it (hi, then lo, of each index in turn), not kept in two
+  // 4 MB arrays: large ArrayBuffers are what starts V8's full collections here.
+  const key = new Uint32Array(2);
   return sortIndicesByKey(
     ids.length,
-    (i) => hi[i]!,
-    (i) => lo[i]!,
+    (i) => {
+      unitsKey(ids[i]!, common, key);
+      return key[0]!;
+    },
+    () => key[1]!,
     (a, b) => cmp(ids[a]!, ids[b]!),
   );
 }

@@ -4,6 +4,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * Indices 0..n-1 ordered by the key (hi(i), lo(i)) as one unsigned 64-bit number, then by `tie(a, b)`,
+ * (lo(i) is called right after hi(i), for i = 0, 1, ... in turn)
  * which must order the whole key (it sees only pairs whose 64-bit keys may agree). Each index is packed
  * with its key into a u64 (the key's low bits give way to the index) and the BigUint64Array is sorted
  * natively; only runs whose packed keys agree are sorted again with `tie`. The key comes from callbacks,
