@@ -35,6 +35,9 @@ export async function advanceCampaigns(
           const campaign = await transitionCampaign(trx, id, [transition.from], transition.to, now);
           if (!campaign) return undefined; // another instance got there first
           const moved = { campaign, transition };
+          // Hooks first: the audit chain's lock is held from the first entry to the commit, and a close
+          // freezes the roster (seconds at a million applications), which must not stall every audited write.
+          for (const hook of hooks) await hook(trx, moved, now);
           await appendAudit(trx, {
             at: now,
             actor: 'system:reconciler',
@@ -42,7 +45,6 @@ export async function advanceCampaigns(
             subject: `campaign:${id}`,
             data: { from: transition.from, to: transition.to, due: campaign[transition.at].toISOString() },
           });
-          for (const hook of hooks) await hook(trx, moved, now);
           return moved;
         });
         if (advanced) {

@@ -1,8 +1,10 @@
 // Tests run serially: every reconciler pass moves every due campaign in the shared database.
 // Campaigns open and close on time by themselves: stepped clock, real clock, two instances, and catch-up.
 import test from 'ava';
+import { appendAudit } from '../../src/audit/log.js';
 import type { Clock } from '../../src/clock.js';
 import { systemClock } from '../../src/clock.js';
+import { advanceCampaigns } from '../../src/commands/advanceCampaigns.js';
 import { changeCampaignState } from '../../src/commands/changeCampaignState.js';
 import { createCampaign } from '../../src/commands/saveCampaign.js';
 import type { Db } from '../../src/db/knex.js';
@@ -174,3 +176,45 @@ test.serial('draft and cancelled campaigns never open by themselves', async (t) 
 function sleep(ms: number) {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+test.serial(
+  'a slow transition hook (a close freezing a big roster) does not hold the audit chain',
+  async (t) => {
+    const clock = new SteppedClock('2026-12-01T07:59:58+09:00');
+    const c = await scheduledCampaign(database.db, clock, 1000, 60_000);
+    clock.advance(1000);
+    let release!: () => void;
+    let entered!: () => void;
+    const hookEntered = new Promise<void>((r) => {
+      entered = r;
+    });
+    const slowHook = async () => {
+      entered();
+      await new Promise<void>((r) => {
+        release = r;
+      });
+    };
+    const moving = advanceCampaigns({ db: database.db, clock }, [slowHook]);
+    await hookEntered;
+    // Another audited write while the hook is still working: it must not wait for the hook's transaction.
+    const other = database.db.transaction((trx) =>
+      appendAudit(trx, {
+        at: clock.now(),
+        actor: 'test',
+        action: 'test.elsewhere',
+        subject: 'test:1',
+        data: {},
+      }),
+    );
+    const finished = await Promise.race([
+      other.then(() => 'audited'),
+      new Promise((r) => setTimeout(() => r('blocked'), 2000)),
+    ]);
+    release();
+    await moving;
+    await other;
+    t.is(finished, 'audited');
+    t.is(await stateOf(database.db, c.id), 'open');
+    t.deepEqual((await actionsFor(database.db, c.id)).slice(-1), ['campaign.opened']);
+  },
+);
