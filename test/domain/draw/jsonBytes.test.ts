@@ -129,3 +129,40 @@ test('resultsHashOf (from the columns) equals resultsHash of buildResults, which
   );
   t.pass();
 });
+
+test('resultsHashOf across gather batches and chunks: 3000 results, some long or escaped ids', (t) => {
+  const n = 3000;
+  const rules = {
+    sites: [
+      { id: 'S"1', slots: [{ id: 'am', capacity: 1 }] },
+      {
+        id: 'é',
+        slots: [
+          { id: 'pm', capacity: 1 },
+          { id: 'eve', capacity: 1 },
+        ],
+      },
+    ],
+  } as unknown as Rules;
+  const roster = Array.from({ length: n }, (_, i) => ({
+    public_id: i % 97 === 0 ? `long-${'x'.repeat(i % 300)}-${i}` : i % 89 === 0 ? `q"${i}\\é` : `A${i}`,
+    group: '',
+    weight: 1,
+    request: 1,
+    preferences: [],
+  }));
+  const tickets = new Uint8Array(32 * n).map((_, j) => (j * 2654435761) >>> 24);
+  const order = new Uint32Array(n).map((_, k) => (k * 7919) % n);
+  const alloc = {
+    amount: Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : i % 5 === 0 ? 2 ** 40 + i : i % 4)),
+    site: new Int32Array(n).map((_, i) => (i % 3 === 0 ? -1 : i % 2)),
+    slot: new Int32Array(n).map((_, i) => (i % 3 === 0 ? -1 : i % 2 === 1 ? i % 2 : 0)),
+    pass: new Uint8Array(n),
+  };
+  const objects = buildResults(rules, roster, tickets, order, alloc);
+  const want = createHash('sha256')
+    .update(`[${objects.map(resultJson).join(',')}]`)
+    .digest('hex');
+  t.is(resultsHash(objects), want);
+  t.is(resultsHashOf(rules, roster, tickets, order, alloc), want);
+});
