@@ -80,6 +80,12 @@ export function isLowerHex(s: unknown, bytes?: number): s is string {
   );
 }
 
+/** bytes as 32-bit words (a view when aligned, else of a copy); bytes.length must be a multiple of 4. */
+export function int32View(bytes: Uint8Array): Int32Array {
+  const b = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  return new Int32Array(b.buffer, b.byteOffset, b.length / 4);
+}
+
 /** Bytewise comparison of a[aOff..aOff+len) and b[bOff..bOff+len) as unsigned big-endian numbers. */
 export function compareRange(a: Uint8Array, aOff: number, b: Uint8Array, bOff: number, len: number): number {
   for (let i = 0; i < len; i++) {

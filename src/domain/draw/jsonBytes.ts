@@ -3,6 +3,7 @@
 // by test/domain/draw/jsonBytes.test.ts. Only printable ASCII is written here; a string with anything else
 // makes the writer return -1 and the caller takes the string path, so escaping rules stay JSON.stringify's.
 import type { Allocation } from './allocate.js';
+import { int32View } from './bytes.js';
 import type { Result, RosterEntry, Rules } from './types.js';
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -270,11 +271,7 @@ export function writeResultsJson(c: ResultColumns | PackedColumns, sink: (chunk:
   const staged = new Int32Array(16 * GATHER);
   const stagedF64 = new Float64Array(staged.buffer);
   const stagedBytes = new Uint8Array(staged.buffer);
-  const t32 = new Int32Array(
-    tickets.byteOffset % 4 === 0 ? tickets.buffer : tickets.slice().buffer,
-    tickets.byteOffset % 4 === 0 ? tickets.byteOffset : 0,
-    tickets.length / 4,
-  );
+  const t32 = int32View(tickets);
   for (let k0 = 0; k0 < order.length; k0 += GATHER) {
     const end = Math.min(order.length, k0 + GATHER);
     for (let k = k0, s = 0; k < end; k++, s += 64) {

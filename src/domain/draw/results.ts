@@ -1,7 +1,7 @@
 // DRAW-V1 section 6: the results list in rank order and its hash, from a sorted roster and a seed.
 import type { Allocation } from './allocate.js';
 import { allocate } from './allocate.js';
-import { toHex, toHexRecords } from './bytes.js';
+import { int32View, toHex, toHexRecords } from './bytes.js';
 import { resultJson } from './encode.js';
 import { sha256Incremental } from './hash.js';
 import {
@@ -113,24 +113,35 @@ export function resultsOfPacked(p: PackedColumns, roster: readonly RosterEntry[]
   const { order, tickets, i32, f64, placeSite, placeSlot } = p;
   const n = order.length;
   const results = new Array<Result>(n);
+  // Per batch, a gathering loop first (tickets, amounts, places, ids in rank order), which keeps many
+  // cache misses in flight, then the objects from those staged columns.
   const batch = new Uint8Array(32 * 4096);
+  const batch32 = new Int32Array(batch.buffer);
+  const t32 = int32View(tickets);
+  const amounts = new Float64Array(4096);
+  const places = new Int32Array(4096);
+  const ids = new Array<string>(4096);
   let waitlist = 0;
   for (let k0 = 0; k0 < n; k0 += 4096) {
     const end = Math.min(n, k0 + 4096);
     for (let k = k0; k < end; k++) {
-      const from = 32 * order[k]!;
-      for (let b = 0; b < 32; b++) batch[32 * (k - k0) + b] = tickets[from + b]!;
+      const i = order[k]!;
+      const s = k - k0;
+      for (let q = 0; q < 8; q++) batch32[8 * s + q] = t32[8 * i + q]!;
+      amounts[s] = f64[4 * i]!;
+      places[s] = i32[8 * i + 2]!;
+      ids[s] = roster[i]!.public_id;
     }
     const hex = toHexRecords(batch.subarray(0, 32 * (end - k0)), 32);
     for (let k = k0; k < end; k++) {
-      const i = order[k]!;
-      const a = f64[4 * i]!;
+      const s = k - k0;
+      const a = amounts[s]!;
       const amount = (a | 0) === a ? a | 0 : a; // a small integer, so that the field holds no boxed double
-      const place = i32[8 * i + 2]!;
+      const place = places[s]!;
       results[k] = {
         rank: k + 1,
-        public_id: roster[i]!.public_id,
-        ticket: hex[k - k0]!,
+        public_id: ids[s]!,
+        ticket: hex[s]!,
         outcome: amount > 0 ? 'won' : 'waitlisted',
         amount,
         site: placeSite[place]!,
