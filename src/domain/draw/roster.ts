@@ -18,9 +18,10 @@ export function comparePublicIds(ids: readonly string[]): (a: string, b: string)
 export function sortRoster(entries: readonly RosterEntry[]): RosterEntry[] {
   const ids = entries.map((e) => e.public_id);
   const cmp = comparePublicIds(ids);
-  let sorted = entries.slice();
-  if (firstUnsortedId(ids, cmp) !== -1) {
-    // Rosters read from the database usually arrive sorted: O(n) above, no sort.
+  let sorted: RosterEntry[];
+  if (firstUnsortedId(ids, cmp) === -1) {
+    sorted = entries.slice(); // rosters read from the database usually arrive sorted: O(n), no sort
+  } else {
     const order = prefixOrder(ids, cmp);
     sorted = new Array<RosterEntry>(order.length);
     for (let r = 0; r < order.length; r++) sorted[r] = entries[order[r]!]!;
