@@ -132,3 +132,23 @@ test('batch HMAC-SHA256 and Merkle pairs: WebAssembly, JS and node:crypto agree 
   );
   t.pass();
 });
+
+test('the browser build incremental SHA-256 keeps what it is given, though the caller reuses its buffer', async (t) => {
+  const browser = await import('../../../src/browser/drawHash.js');
+  const chunk = new Uint8Array(1000);
+  const h = browser.sha256Incremental();
+  const node = createHash('sha256');
+  for (let round = 0; round < 5; round++) {
+    chunk.fill(round * 7 + 1);
+    h.update(chunk.subarray(0, 600 + round));
+    node.update(chunk.subarray(0, 600 + round));
+  }
+  h.update('é tail');
+  node.update('é tail');
+  t.is(hex(h.digest()), node.digest('hex'));
+  const messages = [new Uint8Array([1, 2, 3]), new Uint8Array(0), new Uint8Array(70).fill(9)];
+  const { data, offsets } = laidOut(messages);
+  const out = new Uint8Array(96);
+  browser.sha256Each(data, offsets, 3, out, 0);
+  t.is(hex(out.subarray(64)), createHash('sha256').update(messages[2]!).digest('hex'));
+});
