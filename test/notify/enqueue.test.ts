@@ -64,33 +64,36 @@ test('the same dedupe key twice makes one message and one job', async (t) => {
 });
 
 // serial: ava runs serial tests before the others, so no other test's message is waiting meanwhile
-test.serial('the relay gives each waiting message one job, in batches, even with several relays at once', async (t) => {
-  const ids = await database.db.transaction(async (trx) => {
-    const out: string[] = [];
-    for (let i = 0; i < 250; i++)
-      out.push((await enqueueNotice(trx, otp(`relay:${i}`), TEST_DATA_KEY)).messageId);
-    return out;
-  });
-  // three relays racing with small batches: SKIP LOCKED must hand every message to exactly one of them
-  const drain = async () => {
-    let total = 0;
-    for (let n = -1; n !== 0; total += n) n = await addJobsForWaitingMessages(database.db, 40);
-    return total;
-  };
-  const taken = await Promise.all([drain(), drain(), drain()]);
-  t.is(
-    taken.reduce((a, b) => a + b, 0),
-    250,
-  );
-  const { rows } = await database.db.raw(
-    `SELECT count(*)::int AS jobs, count(DISTINCT key)::int AS keys FROM graphile_worker.jobs
+test.serial(
+  'the relay gives each waiting message one job, in batches, even with several relays at once',
+  async (t) => {
+    const ids = await database.db.transaction(async (trx) => {
+      const out: string[] = [];
+      for (let i = 0; i < 250; i++)
+        out.push((await enqueueNotice(trx, otp(`relay:${i}`), TEST_DATA_KEY)).messageId);
+      return out;
+    });
+    // three relays racing with small batches: SKIP LOCKED must hand every message to exactly one of them
+    const drain = async () => {
+      let total = 0;
+      for (let n = -1; n !== 0; total += n) n = await addJobsForWaitingMessages(database.db, 40);
+      return total;
+    };
+    const taken = await Promise.all([drain(), drain(), drain()]);
+    t.is(
+      taken.reduce((a, b) => a + b, 0),
+      250,
+    );
+    const { rows } = await database.db.raw(
+      `SELECT count(*)::int AS jobs, count(DISTINCT key)::int AS keys FROM graphile_worker.jobs
       WHERE key = ANY(?::text[])`,
-    [ids.map((id) => `message:${id}`)],
-  );
-  t.deepEqual(rows[0], { jobs: 250, keys: 250 });
-  t.is((await database.db('messages').whereIn('id', ids).where({ awaiting_job: true })).length, 0);
-  t.is(await addJobsForWaitingMessages(database.db, 40), 0, 'nothing left to relay');
-});
+      [ids.map((id) => `message:${id}`)],
+    );
+    t.deepEqual(rows[0], { jobs: 250, keys: 250 });
+    t.is((await database.db('messages').whereIn('id', ids).where({ awaiting_job: true })).length, 0);
+    t.is(await addJobsForWaitingMessages(database.db, 40), 0, 'nothing left to relay');
+  },
+);
 
 test('the record keeps a masked recipient, a sealed one, and the SMS segment count', async (t) => {
   const { messageId } = await database.db.transaction((trx) =>
