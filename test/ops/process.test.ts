@@ -16,11 +16,12 @@ test.after.always(async () => {
 
 function start(
   env: Record<string, string>,
+  base: NodeJS.ProcessEnv = process.env,
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: {
-        ...process.env,
+        ...base,
         PORT: '0',
         RUN_WORKER: 'false',
         DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'fa-proc-')),
@@ -29,7 +30,7 @@ function start(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`did not start:\n${out}`)), 60_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = out.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"listening"/);
@@ -56,6 +57,23 @@ test('serves on loopback and shuts down gracefully on SIGTERM', async (t) => {
   t.is(await exited, 0);
   t.regex(output(), /"msg":"stopped"/);
   await t.throwsAsync(fetch(`${url}/healthz`));
+});
+
+test('on the embedded database, with the worker running, SIGTERM still stops cleanly and stops the database', async (t) => {
+  // No DATABASE_URL: npm start's own PostgreSQL, which its library also tries to stop on the same signal.
+  const { DATABASE_URL: _unused, ...withoutDatabase } = process.env;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-proc-embedded-'));
+  // as a newcomer runs it: a fresh data folder, the demo loaded, the worker and the reconciler running
+  const { child, url, output } = await start({ RUN_WORKER: 'true', DATA_DIR: dataDir }, withoutDatabase);
+  t.is((await fetch(`${url}/readyz`)).status, 200);
+  t.is((await fetch(`${url}/campaigns`)).status, 200);
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  child.kill('SIGTERM');
+  t.is(await exited, 0, output().slice(-2000));
+  t.regex(output(), /"msg":"stopped"/);
+  t.notRegex(output(), /terminating connection|Unhandled 'error'/);
+  t.false(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid')), 'the embedded server stopped too');
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 test('an invalid configuration stops the process with the variable name', async (t) => {
