@@ -188,7 +188,9 @@ export const OPERATIONS: Record<string, Record<string, Op>> = {
   '/webhooks/twilio/inbound': {
     post: {
       summary:
-        'Inbound SMS commands (신청/APPLY, 상태/STATUS, 취소/CANCEL, 도움말/HELP); X-Twilio-Signature required',
+        'Inbound SMS commands (신청/APPLY, 상태/STATUS, 취소/CANCEL, 도움말/HELP); X-Twilio-Signature required ' +
+        '(outside production with no TWILIO_AUTH_TOKEN set, unsigned requests are accepted and answered with ' +
+        'X-Signature-Check: skipped)',
       tags: ['sms'],
       body: twilioInboundSchema,
       bodyType: 'application/x-www-form-urlencoded',
