@@ -17,7 +17,7 @@ import {
   type RosterEntry,
   type Rules,
 } from './types.js';
-import { validateRoster, validateRules } from './validate.js';
+import { checkRoster, validateRules } from './validate.js';
 
 export interface DrawInput {
   campaign: Campaign;
@@ -103,10 +103,10 @@ export function drawColumnsPhases(
   }
   if (typeof beacon !== 'string') throw new DrawInputError('$.beacon', 'must be a string');
   const rules = validateRules(input.rules, '$.rules');
-  const valid = validateRoster(input.roster, rules, { path: '$.roster', unique: false });
+  const valid = checkRoster(input.roster, rules, { path: '$.roster', unique: false });
   mark('validate');
   // Duplicates are found by sortRoster, after sorting, without a Set of every id.
-  const roster = sortRoster(valid);
+  const roster = sortRoster(valid.entries, valid);
   mark('sort roster');
   const leaves = leafHashes(roster);
   mark('leaf hashes');

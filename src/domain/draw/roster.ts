@@ -9,15 +9,23 @@ import type { RosterEntry } from './types.js';
 // for encoding each comparison.
 const NEEDS_BYTES = /[\uD800-\uFFFF]/;
 
+const codeUnitOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export function comparePublicIds(ids: readonly string[]): (a: string, b: string) => number {
   if (ids.some((id) => NEEDS_BYTES.test(id))) return compareUtf8;
-  return (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+  return codeUnitOrder;
 }
 
-/** A sorted copy; a duplicate public id is an error. */
-export function sortRoster(entries: readonly RosterEntry[]): RosterEntry[] {
-  const ids = entries.map((e) => e.public_id);
-  const cmp = comparePublicIds(ids);
+/**
+ * A sorted copy; a duplicate public id is an error. `checked` (from validation, checkRoster) gives the
+ * entries' public ids in order and whether they are all printable ASCII, instead of reading them again.
+ */
+export function sortRoster(
+  entries: readonly RosterEntry[],
+  checked?: { ids: readonly string[]; asciiIds: boolean },
+): RosterEntry[] {
+  const ids = checked?.ids ?? entries.map((e) => e.public_id);
+  const cmp = checked?.asciiIds ? codeUnitOrder : comparePublicIds(ids);
   let sorted: RosterEntry[];
   if (firstUnsortedId(ids, cmp) === -1) {
     sorted = entries.slice(); // rosters read from the database usually arrive sorted: O(n), no sort

@@ -1,7 +1,13 @@
 // sortRoster's prefix-key sort gives exactly the utf8(public_id) byte order, whatever the ids look like.
 import test from 'ava';
 import fc from 'fast-check';
-import { compareUtf8, type RosterEntry, sortRoster } from '../../../src/domain/draw/index.js';
+import {
+  compareUtf8,
+  type RosterEntry,
+  type Rules,
+  runDraw,
+  sortRoster,
+} from '../../../src/domain/draw/index.js';
 
 const entry = (public_id: string): RosterEntry => ({
   public_id,
@@ -40,6 +46,34 @@ test('sortRoster orders by utf8(public_id), as a plain byte comparison does', (t
     { numRuns: 2000 },
   );
   t.pass();
+});
+
+test('runDraw sorts as sortRoster does, the ids checked in validation, ASCII or not', (t) => {
+  const rules: Rules = {
+    unit: 'item',
+    total: 3,
+    per_person_max: 1,
+    denomination: 1,
+    partial: 'skip',
+    groups: [],
+    sites: [],
+  };
+  const secret = new Uint8Array(32).fill(7);
+  fc.assert(
+    fc.property(fc.uniqueArray(id, { maxLength: 30 }), (ids) => {
+      const roster = ids.map((s) => s.normalize('NFC')).map(entry);
+      if (new Set(roster.map((e) => e.public_id)).size !== roster.length) return true;
+      const drawn = runDraw({ campaign: { id: 'c', title: 'c' }, rules, roster, secret, beacon: 'b' });
+      const want = sortRoster(roster).map((e) => e.public_id);
+      return JSON.stringify(drawn.roster.map((e) => e.public_id)) === JSON.stringify(want);
+    }),
+    { numRuns: 300 },
+  );
+  const dup = Array.from({ length: 50 }, (_, i) => entry(`A${String(49 - i).padStart(3, '0')}`));
+  dup.splice(7, 0, entry('A020'));
+  t.throws(() => runDraw({ campaign: { id: 'c', title: 'c' }, rules, roster: dup, secret, beacon: 'b' }), {
+    message: /duplicate public id "A020"/,
+  });
 });
 
 test('sortRoster finds a duplicate however the roster is shuffled', (t) => {
