@@ -43,10 +43,7 @@ export function allocate(rules: Rules, roster: readonly RosterEntry[], order: Ar
   for (let i = 0, p = 0; i < n; i++) {
     const e = roster[i]!;
     prefStart[i] = p;
-    // An index loop, not for...of: measured, 1,000,000 entries, allocate 1.10-1.19 s CPU -> 0.82-0.83 s.
-    // A site not in the rules (none: never in a validated roster) is 0.
-    const prefs = e.preferences;
-    for (let j = 0; j < prefs.length; j++) prefSite[p++] = (siteIndex.get(prefs[j]!) ?? -1) + 1;
+    for (const id of e.preferences) prefSite[p++] = (siteIndex.get(id) ?? -1) + 1; // none: never in a validated roster
     let want = Math.min(e.request, perPersonMax);
     want -= want % denomination;
     wanted[i] = want;
