@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createLogger } from '../../src/logger.js';
 import type { ChannelAdapter } from '../../src/notify/channel.js';
 import { outboxChannel } from '../../src/notify/channel.js';
+import { enqueueNotice } from '../../src/notify/enqueue.js';
 import type { Channel } from '../../src/notify/notice.js';
 import { smtpChannel } from '../../src/notify/smtpChannel.js';
 import { twilioChannel } from '../../src/notify/twilioChannel.js';
@@ -38,6 +39,29 @@ export function standInChannels(o: {
         })
       : outboxChannel(),
   };
+}
+
+/** Enqueues `count` one-time-code SMS in one transaction, each to its own number; returns their message ids. */
+export async function enqueueOtpSms(
+  database: TestDatabase,
+  count: number,
+  o: { key: string; lang: 'ko' | 'en'; firstNumber: number },
+): Promise<string[]> {
+  return database.db.transaction(async (trx) => {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const notice = {
+        kind: 'otp' as const,
+        channel: 'sms' as const,
+        to: `+8210${String(o.firstNumber + i)}`,
+        lang: o.lang,
+        params: { code: String(100_000 + i), minutes: 5 },
+        dedupeKey: `${o.key}:${i}`,
+      };
+      ids.push((await enqueueNotice(trx, notice, TEST_DATA_KEY)).messageId);
+    }
+    return ids;
+  });
 }
 
 export function startTestWorker(

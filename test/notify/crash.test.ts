@@ -5,9 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { enqueueNotice } from '../../src/notify/enqueue.js';
-import { createTestDatabase, TEST_DATA_KEY, type TestDatabase } from '../helpers/db.js';
-import { STANDIN_FROM, spawnWorkerProcess, waitFor } from '../helpers/notify.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { enqueueOtpSms, STANDIN_FROM, spawnWorkerProcess, waitFor } from '../helpers/notify.js';
 import {
   STANDIN_SID,
   STANDIN_TOKEN,
@@ -50,22 +49,7 @@ function startWorkerProcess(): ChildProcess {
 
 test('a worker killed mid-batch and restarted delivers every message once', async (t) => {
   const total = 300;
-  await database.db.transaction(async (trx) => {
-    for (let i = 0; i < total; i++) {
-      await enqueueNotice(
-        trx,
-        {
-          kind: 'otp',
-          channel: 'sms',
-          to: `+8210${String(20_000_000 + i)}`,
-          lang: 'en',
-          params: { code: String(300_000 + i), minutes: 5 },
-          dedupeKey: `crash:${i}`,
-        },
-        TEST_DATA_KEY,
-      );
-    }
-  });
+  await enqueueOtpSms(database, total, { key: 'crash', lang: 'en', firstNumber: 20_000_000 });
   // Each answer takes 40 ms after the stand-in has accepted the message: the window a crash can hit.
   twilio.delayMs = 40;
 

@@ -1,10 +1,9 @@
 // The send rate is one limit for all instances: two workers (two pools, as two processes would be)
 // at SMS_RATE_PER_SECOND=20 together send no more than that.
 import test from 'ava';
-import { enqueueNotice } from '../../src/notify/enqueue.js';
 import { windowsPerSecond } from '../../src/notify/rateLimit.js';
-import { createTestDatabase, TEST_DATA_KEY, type TestDatabase } from '../helpers/db.js';
-import { standInChannels, startTestWorker, waitFor } from '../helpers/notify.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { enqueueOtpSms, standInChannels, startTestWorker, waitFor } from '../helpers/notify.js';
 import { startTwilioStandIn, type TwilioStandIn } from '../helpers/twilioStandIn.js';
 
 let database: TestDatabase;
@@ -28,22 +27,7 @@ test('windows split a second evenly', (t) => {
 
 test('two workers share one rate: 60 SMS at 20/s take about 3 s and no second carries more than 34', async (t) => {
   const total = 60;
-  await database.db.transaction(async (trx) => {
-    for (let i = 0; i < total; i++) {
-      await enqueueNotice(
-        trx,
-        {
-          kind: 'otp',
-          channel: 'sms',
-          to: `+8210${String(40_000_000 + i)}`,
-          lang: 'ko',
-          params: { code: String(500_000 + i), minutes: 5 },
-          dedupeKey: `rate:${i}`,
-        },
-        TEST_DATA_KEY,
-      );
-    }
-  });
+  await enqueueOtpSms(database, total, { key: 'rate', lang: 'ko', firstNumber: 40_000_000 });
   const rate = { sms: 20, email: 0 };
   const workers = await Promise.all(
     [0, 1].map(() =>
