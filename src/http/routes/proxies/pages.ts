@@ -46,6 +46,15 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
     return { sub: who.claims.sub, proxy: await helperProxy(deps, who.claims.sub) };
   }
 
+  /** The campaign and the signed-in helper; undefined (after redirecting to the start) for anyone else. */
+  async function helperPage(ctx: Context) {
+    const rules = await loadRules(ctx, deps);
+    const helper = await helperOf(ctx);
+    if (helper) return { rules, helper };
+    ctx.redirect(home(rules.campaign.id));
+    return undefined;
+  }
+
   /** The helped person's verification from the cookie, if it is still good for this helper. */
   async function subjectOf(ctx: Context, helperSub: string) {
     const token = ctx.cookies.get(SUBJECT_COOKIE);
@@ -127,9 +136,9 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.post('/campaigns/:id/proxy/code', async (ctx) => {
-    const rules = await loadRules(ctx, deps);
-    const helper = await helperOf(ctx);
-    if (!helper) return ctx.redirect(home(rules.campaign.id));
+    const page = await helperPage(ctx);
+    if (!page) return;
+    const { rules, helper } = page;
     const body = (ctx.request.body ?? {}) as Record<string, string>;
     const t = ctx.state.t as Translate;
     try {
@@ -155,9 +164,9 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.post('/campaigns/:id/proxy/check', async (ctx) => {
-    const rules = await loadRules(ctx, deps);
-    const helper = await helperOf(ctx);
-    if (!helper) return ctx.redirect(home(rules.campaign.id));
+    const page = await helperPage(ctx);
+    if (!page) return;
+    const { rules, helper } = page;
     const body = (ctx.request.body ?? {}) as Record<string, string>;
     const t = ctx.state.t as Translate;
     try {
@@ -183,10 +192,10 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.post('/campaigns/:id/proxy/apply', async (ctx) => {
-    const rules = await loadRules(ctx, deps);
+    const page = await helperPage(ctx);
+    if (!page) return;
+    const { rules, helper } = page;
     const c = rules.campaign;
-    const helper = await helperOf(ctx);
-    if (!helper) return ctx.redirect(home(c.id));
     const raw = fromForm((ctx.request.body ?? {}) as Record<string, unknown>);
     const t = ctx.state.t as Translate;
     const subject = await subjectOf(ctx, helper.sub);
@@ -234,9 +243,9 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
   }
 
   router.get('/campaigns/:id/proxy/receipts/:publicId', async (ctx) => {
-    const rules = await loadRules(ctx, deps);
-    const helper = await helperOf(ctx);
-    if (!helper) return ctx.redirect(home(rules.campaign.id));
+    const page = await helperPage(ctx);
+    if (!page) return;
+    const { rules, helper } = page;
     const a = await findApplicationByPublicId(deps.db, String(ctx.params.publicId));
     // Only the applications this helper made, in this campaign.
     if (!a || a.campaign_id !== rules.campaign.id || a.proxy_id !== helper.proxy.id) {
