@@ -40,8 +40,6 @@ export interface NotifyWorkerOptions {
 
 export interface NotifyWorker {
   poolId: string;
-  /** gives every message enqueued so far its job now, instead of at the relay's next pass */
-  drainOutbox(): Promise<number>;
   stop(): Promise<void>;
   /** resolves if the runner ends by itself (a fatal error) */
   done: Promise<void>;
@@ -148,7 +146,7 @@ export async function startNotifyWorker(opts: NotifyWorkerOptions): Promise<Noti
     })();
     return stopping;
   };
-  return { poolId, drainOutbox: relay.drain, stop, done: runner.promise };
+  return { poolId, stop, done: runner.promise };
 }
 
 /** The worker as configured by the environment (npm start and npm run worker share this). */
