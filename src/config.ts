@@ -45,7 +45,7 @@ const schema = z.object({
       'comma-separated, e.g. RS256,ES256 (never none or HS*)',
     )
     .default('RS256'),
-  // Notifications (section 7). Without provider credentials messages go to the development outbox.
+  // Notifications. Without provider credentials messages go to the development outbox.
   TWILIO_ACCOUNT_SID: z
     .string()
     .regex(/^AC[0-9a-fA-F]{32}$/, 'like AC followed by 32 hex digits')

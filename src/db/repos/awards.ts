@@ -127,7 +127,7 @@ export async function copyAwards(
 }
 
 /**
- * The published results (draw-v1 section 6) in rank order as COPY text (copyLines), the columns in the
+ * The published results (docs/draw-v1.md §6) in rank order as COPY text (copyLines), the columns in the
  * bundle's key order: amount, outcome, public_id, rank, site, slot, ticket, waitlist.
  */
 export function resultsCopyText(db: Db, campaignId: string): AsyncGenerator<Buffer> {

@@ -1,4 +1,4 @@
-// DRAW-V1 section 5, literally: grant(entry, cap); pass 1 over reserved group quotas in rules.groups order;
+// docs/draw-v1.md §5, literally: grant(entry, cap); pass 1 over reserved group quotas in rules.groups order;
 // pass 2 over everyone left with cap = infinity. Integers only (floor(x / d) * d is written x - x % d).
 import type { RosterEntry, Rules } from './types.js';
 
@@ -67,7 +67,7 @@ export function allocate(rules: Rules, roster: readonly RosterEntry[], order: Ar
     return false;
   }
 
-  /** grant(entry, cap) of section 5; returns the amount awarded (0 for no award). */
+  /** grant(entry, cap) of docs/draw-v1.md §5; returns the amount awarded (0 for no award). */
   function grant(i: number, cap: number, passNo: number): number {
     const want = wanted[i]!;
     const room = Math.min(cap, remainingTotal);

@@ -141,7 +141,7 @@ export function putResult(buf: Uint8Array, off: number, r: Result): number {
   return o + 1;
 }
 
-/** What the results list is computed from (section 6): roster order, tickets, rank order, allocation. */
+/** What the results list is computed from (docs/draw-v1.md §6): roster order, tickets, rank order, allocation. */
 export interface ResultColumns {
   rules: Rules;
   roster: readonly RosterEntry[];

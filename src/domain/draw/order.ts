@@ -1,4 +1,4 @@
-// DRAW-V1 section 4: each entry's ticket (its smallest HMAC-SHA256 over "public_id:k") and the rank order.
+// docs/draw-v1.md §4: each entry's ticket (its smallest HMAC-SHA256 over "public_id:k") and the rank order.
 
 import { MessageBatch } from './batch.js';
 import { compareRange } from './bytes.js';

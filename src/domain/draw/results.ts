@@ -1,4 +1,4 @@
-// DRAW-V1 section 6: the results list in rank order and its hash, from a sorted roster and a seed.
+// docs/draw-v1.md §6: the results list in rank order and its hash, from a sorted roster and a seed.
 import type { Allocation } from './allocate.js';
 import { allocate } from './allocate.js';
 import { int32View, toHex, toHexRecords } from './bytes.js';
@@ -94,7 +94,7 @@ export function eachResult(
   while (!walker.done) walker.next(4096, visit);
 }
 
-/** The results list of section 6, in rank order. */
+/** The results list of docs/draw-v1.md §6, in rank order. */
 export function buildResults(
   rules: Rules,
   roster: readonly RosterEntry[],

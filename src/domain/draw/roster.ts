@@ -1,4 +1,4 @@
-// Roster order (DRAW-V1 section 2): bytewise by utf8(public_id), ascending, unique.
+// Roster order (docs/draw-v1.md §2): bytewise by utf8(public_id), ascending, unique.
 import { compareUtf8 } from './bytes.js';
 import { DrawInputError } from './errors.js';
 import { sortIndicesByKey } from './sortIndices.js';

@@ -1,4 +1,4 @@
-// DRAW-V1 section 3: the commitment published at opening and the seed derived after close.
+// docs/draw-v1.md §3: the commitment published at opening and the seed derived after close.
 import { concatBytes, lengthPrefixed, toHex, utf8 } from './bytes.js';
 import { sha256 } from './hash.js';
 

@@ -1,4 +1,4 @@
-// The draw-v1 data shapes, exactly as /work/shared/DRAW-V1.md sections 1, 2 and 6 name them.
+// The draw-v1 data shapes, exactly as docs/draw-v1.md §1, §2 and §6 name them.
 
 export interface Slot {
   id: string;

@@ -1,5 +1,5 @@
 // Shape and sense checks for draw input. Each returns a typed copy with strings NFC-normalised
-// (DRAW-V1 hashes NFC strings) or throws a DrawInputError naming the path and what is wrong.
+// (docs/draw-v1.md hashes NFC strings) or throws a DrawInputError naming the path and what is wrong.
 import { DrawInputError } from './errors.js';
 import type { Group, RosterEntry, Rules, Site, Slot } from './types.js';
 

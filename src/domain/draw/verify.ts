@@ -1,4 +1,4 @@
-// DRAW-V1 section 6: the standalone verifier. Recomputes everything from the bundle alone and reports
+// docs/draw-v1.md §6: the standalone verifier. Recomputes everything from the bundle alone and reports
 // the first failing check, with every differing result entry and field.
 
 import { allocate } from './allocate.js';

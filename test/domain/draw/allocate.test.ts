@@ -95,7 +95,7 @@ const draw = (x: { rules: Rules; roster: RosterEntry[]; secret: Uint8Array }) =>
     beacon: 'b',
   });
 
-test('allocate() agrees with a plain transcription of section 5', (t) => {
+test('allocate() agrees with a plain transcription of docs/draw-v1.md §5', (t) => {
   fc.assert(
     fc.property(arbDraw, (x) => {
       const b = draw(x);
