@@ -88,3 +88,22 @@ test.serial(
     t.is(Number((await app.db('identities').count('* as n'))[0]!.n), before);
   },
 );
+
+test.serial(
+  'an ID token and its nonce proof sign in once: a replay, even in parallel, is refused',
+  async (t) => {
+    const n = await nonce();
+    const json = { id_token: await idToken({ nonce: n.nonce }), nonce_proof: n.nonce_proof };
+    const first = await app.request('POST', '/api/identity/oidc', { json });
+    t.is(first.status, 200, first.text);
+    const again = await app.request('POST', '/api/identity/oidc', { json });
+    t.is(again.status, 401);
+    t.is(again.json.error.code, 'invalid_token');
+    const n2 = await nonce();
+    const json2 = { id_token: await idToken({ nonce: n2.nonce }), nonce_proof: n2.nonce_proof };
+    const racing = await Promise.all(
+      [1, 2, 3].map(() => app.request('POST', '/api/identity/oidc', { json: json2 })),
+    );
+    t.deepEqual(racing.map((r) => r.status).sort(), [200, 401, 401]);
+  },
+);

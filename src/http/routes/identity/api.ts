@@ -6,6 +6,8 @@ import { signSessionToken, verifySessionToken } from '../../../auth/sessionToken
 import { requestCode } from '../../../commands/requestCode.js';
 import { type VerifiedPerson, verifyCode } from '../../../commands/verifyCode.js';
 import { verifyOidc } from '../../../commands/verifyOidc.js';
+import { spendNonceProof } from '../../../db/repos/oidcNonces.js';
+import { DomainError } from '../../../domain/errors.js';
 import { RESIDENT_SESSION_SECONDS, signResidentToken } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
 import type { Lang } from '../../i18n.js';
@@ -56,14 +58,21 @@ export async function issueNonce(deps: AppDeps) {
   return { nonce, nonce_proof: proof };
 }
 
-export async function nonceFromProof(deps: AppDeps, proof: string): Promise<string> {
-  const claims = await verifySessionToken<{ sub: string; jti: string; nonce: string }>(
+export async function nonceFromProof(deps: AppDeps, proof: string) {
+  const claims = await verifySessionToken<{ sub: string; jti: string; nonce: string; exp: number }>(
     deps.config.secrets.sessionSecret,
     NONCE_AUDIENCE,
     proof,
     deps.clock.now(),
   );
-  return claims.nonce;
+  return { nonce: claims.nonce, proofId: claims.jti, expiresAt: new Date(claims.exp * 1000) };
+}
+
+/** A nonce proves one sign-in: spent after its ID token checked out, so a replay of both is refused. */
+export async function spendNonce(deps: AppDeps, proof: { proofId: string; expiresAt: Date }) {
+  if (!(await spendNonceProof(deps.db, proof.proofId, proof.expiresAt))) {
+    throw new DomainError('invalid_token', 'This sign-in was already used; start again');
+  }
 }
 
 export function identityApiRoutes(router: Router, deps: AppDeps): void {
@@ -100,12 +109,13 @@ export function identityApiRoutes(router: Router, deps: AppDeps): void {
   router.post('/api/identity/oidc', async (ctx) => {
     const b = parse(oidcTokenSchema, ctx.request.body);
     const intake = intakeOf(deps);
-    const nonce = await nonceFromProof(deps, b.nonce_proof);
+    const proof = await nonceFromProof(deps, b.nonce_proof);
     const person = await verifyOidc(intake.ctx, intake.oidc, {
       id_token: b.id_token,
-      nonce,
+      nonce: proof.nonce,
       lang: lang(ctx),
     });
+    await spendNonce(deps, proof);
     ctx.body = await sessionReply(deps, person, lang(ctx));
   });
 

@@ -10,7 +10,7 @@ import type { Lang } from '../../i18n.js';
 import { intakeOf } from '../../intake.js';
 import { startResidentSession } from '../../middleware/residentAuth.js';
 import { parseId } from '../../validate.js';
-import { claimsOf } from './api.js';
+import { claimsOf, spendNonce } from './api.js';
 
 const FLOW_COOKIE = 'oidc_flow';
 const FLOW_AUDIENCE = 'oidc-flow';
@@ -65,6 +65,7 @@ export function oidcPageRoutes(router: Router, deps: AppDeps): void {
       state: string;
       nonce: string;
       campaign: string;
+      exp: number;
     }>(deps.config.secrets.sessionSecret, FLOW_AUDIENCE, cookie, deps.clock.now());
     if (ctx.query.state !== flow.state || typeof ctx.query.code !== 'string') {
       throw new DomainError('invalid_token', 'The sign-in answer does not match this browser; start again');
@@ -74,6 +75,7 @@ export function oidcPageRoutes(router: Router, deps: AppDeps): void {
     const idToken = await intake.oidc.exchangeCode(ctx.query.code, redirectUri());
     const lang = ctx.state.lang as Lang;
     const person = await verifyOidc(intake.ctx, intake.oidc, { id_token: idToken, nonce: flow.nonce, lang });
+    await spendNonce(deps, { proofId: flow.jti, expiresAt: new Date(flow.exp * 1000) });
     await startResidentSession(ctx, deps, claimsOf(person, lang));
     ctx.redirect(`/campaigns/${flow.campaign}/apply`);
   });
