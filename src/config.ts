@@ -15,6 +15,12 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
+  // How many reverse proxies in front of us append to X-Forwarded-For (true = 1); 0/false: trust no header.
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|yes|no|[0-9])$/, 'false, true, or how many proxies are in front (0-9)')
+    .default('false')
+    .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v))),
   DATABASE_URL: z.url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().min(1).default('.data'),

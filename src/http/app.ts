@@ -7,6 +7,7 @@ import type { AppDeps } from './deps.js';
 import { errorHandler } from './errors.js';
 import { languageMiddleware } from './i18n.js';
 import { metricsMiddleware } from './metrics.js';
+import { publicOrigin } from './middleware/publicOrigin.js';
 import { requestContext, securityHeaders } from './middleware/requestContext.js';
 import { loadStaff } from './middleware/staffAuth.js';
 import { htmlErrorPresenter } from './pages.js';
@@ -20,13 +21,17 @@ export function buildRouter(deps: AppDeps): Router {
 }
 
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: false });
+  // Behind TRUST_PROXY proxies koa reads X-Forwarded-Proto/Host, and the client address as the entry that
+  // many places from the right of X-Forwarded-For (what our own proxy appended, not what the client sent).
+  const hops = deps.config.TRUST_PROXY ?? 0;
+  const app = new Koa({ proxy: hops > 0, maxIpsCount: hops });
   app.silent = true;
   const router = buildRouter(deps);
 
   app.use(requestContext(deps.logger));
   app.use(metricsMiddleware(deps.metrics));
   app.use(securityHeaders());
+  app.use(publicOrigin(deps.config.publicUrl));
   app.use(languageMiddleware());
   app.use(errorHandler(deps.logger, htmlErrorPresenter));
   app.use(async (ctx, next) => {

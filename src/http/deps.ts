@@ -10,7 +10,8 @@ export interface AppDeps {
   config: Pick<
     Config,
     'secrets' | 'publicUrl' | 'isProduction' | 'BODY_LIMIT' | 'NODE_ENV' | 'TWILIO_AUTH_TOKEN'
-  >;
+  > &
+    Partial<Pick<Config, 'TRUST_PROXY'>>;
   db: Db;
   clock: Clock;
   logger: Logger;

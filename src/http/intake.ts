@@ -64,7 +64,7 @@ export function intakeOf(deps: AppDeps): Intake {
   return intake;
 }
 
-/** The client's address for per-address limits (the socket address; koa's proxy trust is off). */
+/** The client's address for per-address limits: the socket's, or with TRUST_PROXY what our proxy appended. */
 export function clientIp(ctx: Context): string {
   return ctx.ip || 'unknown';
 }

@@ -31,3 +31,11 @@ test('production needs a database and real secrets', (t) => {
   t.regex(err.message, /SESSION_SECRET: required in production/);
   t.regex(err.message, /DATA_KEY: required in production/);
 });
+
+test('TRUST_PROXY is off by default and counts the proxies in front', (t) => {
+  t.is(loadConfig({ DATA_DIR: tmp() }).TRUST_PROXY, 0);
+  t.is(loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: 'true' }).TRUST_PROXY, 1);
+  t.is(loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: '2' }).TRUST_PROXY, 2);
+  t.is(loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: 'false' }).TRUST_PROXY, 0);
+  t.throws(() => loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: 'everyone' }), { message: /TRUST_PROXY/ });
+});
