@@ -16,7 +16,14 @@ export type CampaignKind = 'voucher' | 'goods';
 export type CampaignMode = 'lottery' | 'reservation' | 'instant';
 
 export interface PriorityGroup {
+  /** the group's key: what applications and the draw rules name */
   name: string;
+  /** what residents and staff read; the key when not given */
+  name_ko?: string | undefined;
+  name_en?: string | undefined;
+  /** what a member shows at the counter (e.g. 수급자 증명서), when membership is declared */
+  proof_ko?: string | undefined;
+  proof_en?: string | undefined;
   /** amount (KRW or items) set aside for this group before everyone else draws */
   reserved: number;
   /** tickets each member holds; 1 = no advantage */
@@ -127,6 +134,16 @@ export function dueTransition(
   return TIMED_TRANSITIONS.find(
     (t) => t.from === c.state && t.modes.includes(c.mode) && c[t.at].getTime() <= now.getTime(),
   );
+}
+
+/** A group's name in the reader's language: its own name there, else the other language's, else its key. */
+export function groupLabel(g: PriorityGroup, lang: 'ko' | 'en'): string {
+  return (lang === 'en' ? g.name_en || g.name_ko : g.name_ko || g.name_en) || g.name;
+}
+
+/** What a member must show at the counter, in the reader's language ('' when nothing is named). */
+export function groupProof(g: PriorityGroup, lang: 'ko' | 'en'): string {
+  return (lang === 'en' ? g.proof_en || g.proof_ko : g.proof_ko || g.proof_en) || '';
 }
 
 export const EDITABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled'];

@@ -61,11 +61,25 @@ function voucherForm(overrides: Record<string, string> = {}): Record<string, str
     regions: '중구\n종로구',
     min_age: '19',
     max_age: '',
-    groups: '기초생활수급자, 100000000, 2\n\n장애인, 50000000',
+    group_0_name: 'basic',
+    group_0_name_ko: '기초생활수급자',
+    group_0_name_en: 'Basic livelihood recipients',
+    group_0_proof_ko: '수급자 증명서',
+    group_0_reserved: '100000000',
+    group_0_weight: '2',
+    group_2_name: '장애인',
+    group_2_reserved: '50000000',
     slots: '',
     ...overrides,
   };
 }
+
+/** The form's group rows emptied (a goods campaign's stock is too small for the voucher form's quotas). */
+const NO_GROUPS = Object.fromEntries(
+  ['0_name', '0_name_ko', '0_name_en', '0_proof_ko', '0_reserved', '0_weight', '2_name', '2_reserved'].map(
+    (k) => [`group_${k}`, ''],
+  ),
+);
 
 const idFrom = (location: string | null) => /\/admin\/campaigns\/([0-9a-f-]{36})/.exec(location ?? '')?.[1];
 
@@ -159,7 +173,13 @@ test.serial('the new-campaign form renders every field in Korean and in English'
     'min_age',
     'max_age',
     'birth_year_rotation',
-    'groups',
+    'group_0_name',
+    'group_0_name_ko',
+    'group_0_name_en',
+    'group_0_proof_ko',
+    'group_0_proof_en',
+    'group_0_reserved',
+    'group_2_weight',
     'slots',
     '_csrf',
   ]) {
@@ -188,7 +208,14 @@ test.serial(
     t.is(c.opens_at.toISOString(), '2026-12-02T00:00:00.000Z'); // 09:00 KST
     t.deepEqual(c.eligibility, { regions: ['중구', '종로구'], min_age: 19, birth_year_rotation: true });
     t.deepEqual(c.groups, [
-      { name: '기초생활수급자', reserved: 100_000_000, weight: 2 },
+      {
+        name: 'basic',
+        name_ko: '기초생활수급자',
+        name_en: 'Basic livelihood recipients',
+        proof_ko: '수급자 증명서',
+        reserved: 100_000_000,
+        weight: 2,
+      },
       { name: '장애인', reserved: 50_000_000, weight: 1 },
     ]);
     const detail = await admin.get(`/admin/campaigns/${id}?saved=1`);
@@ -210,9 +237,9 @@ test.serial('a goods campaign with slot lines is created through the same valida
       mode: 'reservation',
       unit: 'item',
       total: '300',
+      ...NO_GROUPS,
       denomination: '1',
       per_person_max: '2',
-      groups: '',
       slots: [
         'PH-A-AM, PH-A, 2026-12-05 09:00, 2026-12-05 12:00, 100',
         'PH-A-PM, PH-A, 2026-12-05T13:00, 2026-12-05T18:00, 100',
@@ -243,7 +270,7 @@ test.serial(
         title_ko: '남겨 둘 <제목>',
         closes_at: '2026-12-01T08:00', // before it opens
         per_person_max: '255000', // not in denominations
-        groups: '기초생활수급자, 100000000, 2\n한 칸짜리',
+        group_1_name: '한 칸짜리',
       }),
     );
     t.is(res.status, 422);
@@ -253,9 +280,9 @@ test.serial(
     // Values kept (and escaped).
     t.regex(res.text, /value="남겨 둘 &lt;제목&gt;"/);
     t.regex(res.text, /name="opens_at" type="datetime-local" value="2026-12-02T09:00"/);
-    t.regex(res.text, /기초생활수급자, 100000000, 2\n한 칸짜리<\/textarea>/);
-    // Line problems are caught by the form; the rest by the same parser and rules as the JSON API.
-    t.regex(res.text, /id="f-groups-error">Line 2: write &quot;name, reserved, weight&quot;/);
+    t.regex(res.text, /name="group_1_name" value="한 칸짜리"/);
+    // A group row without its reserved amount names the row; the rest by the same parser and rules as the JSON API.
+    t.regex(res.text, /id="f-groups-error">Row 2 \(reserved\): /);
     t.is(await countCampaigns(), before);
 
     const rules = await admin.post(
@@ -284,9 +311,9 @@ test.serial(
         kind: 'goods',
         unit: 'item',
         total: '100',
+        ...NO_GROUPS,
         denomination: '1',
         per_person_max: '2',
-        groups: '',
         slots: '\nS1, NOPE, 2026-12-05 09:00, 2026-12-05 12:00, 100',
       }),
     );
@@ -332,7 +359,9 @@ test.serial(
     t.is(edit.status, 200);
     t.regex(edit.text, /name="opens_at" type="datetime-local" value="2026-12-02T09:00"/);
     t.regex(edit.text, /name="version" value="1"/);
-    t.regex(edit.text, /기초생활수급자, 100000000, 2\n장애인, 50000000, 1<\/textarea>/);
+    t.regex(edit.text, /name="group_0_name_ko" value="기초생활수급자"/);
+    t.regex(edit.text, /name="group_1_name" value="장애인"/);
+    t.regex(edit.text, /name="group_1_weight" value="1"/);
 
     const values = voucherForm({ code: (await app.db('campaigns').where({ id }).first()).code });
     const saved = await admin.post(`/admin/campaigns/${id}/edit`, {

@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import type { CampaignRules } from '../../../commands/campaignRules.js';
 import { formatAmount, type Receipt } from '../../../commands/receipt.js';
 import { MAX_RANKED_SITES } from '../../../domain/application.js';
+import { groupLabel, groupProof } from '../../../domain/campaign.js';
 import type { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
 import type { Lang, Translate } from '../../i18n.js';
@@ -72,6 +73,15 @@ export function pageBase(ctx: Context, deps: AppDeps, rules: CampaignRules) {
     csrf: residentCsrfToken(ctx, deps),
     oidcEnabled: Boolean(intakeOf(deps).oidc?.settings.authorizationUrl),
     amount: (n: number) => formatAmount(n, rules.campaign.unit, lang),
+    /** a priority group's name in the page's language, from its key */
+    groupName: (key: string) => {
+      const g = rules.campaign.groups.find((x) => x.name === key);
+      return g ? groupLabel(g, lang) : key;
+    },
+    groupProof: (key: string) => {
+      const g = rules.campaign.groups.find((x) => x.name === key);
+      return g ? groupProof(g, lang) : '';
+    },
   };
 }
 

@@ -26,6 +26,8 @@ import {
   formErrors,
   formValuesFrom,
   formValuesOf,
+  GROUP_COLUMNS,
+  groupRowCount,
   NEW_CAMPAIGN_VALUES,
 } from './form.js';
 import { parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
@@ -100,6 +102,8 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
         errors: opts.errors ?? {},
         summary: opts.summary ?? '',
         sites,
+        groupColumns: GROUP_COLUMNS,
+        groupRows: groupRowCount(opts.values),
       },
       status,
     );

@@ -1,5 +1,5 @@
-// The admin campaign form: flat HTML fields (groups and slots as one line each) to and from the body
-// shape the JSON API takes, so both go through the same parseCampaignBody and commands.
+// The admin campaign form: flat HTML fields (priority groups as table rows, slots one line each) to and from
+// the body shape the JSON API takes, so both go through the same parseCampaignBody and commands.
 import { DateTime } from 'luxon';
 import type { Campaign, SlotInput } from '../../../domain/campaign.js';
 import type { FieldErrors } from '../../../domain/errors.js';
@@ -53,7 +53,9 @@ export function formValuesOf(c: Campaign, slots: SlotInput[]): CampaignFormValue
   v.min_age = c.eligibility.min_age != null ? String(c.eligibility.min_age) : '';
   v.max_age = c.eligibility.max_age != null ? String(c.eligibility.max_age) : '';
   v.birth_year_rotation = c.eligibility.birth_year_rotation ? 'on' : '';
-  v.groups = c.groups.map((g) => `${g.name}, ${g.reserved}, ${g.weight}`).join('\n');
+  c.groups.forEach((g, i) => {
+    for (const k of GROUP_COLUMNS) v[`group_${i}_${k}`] = String(g[k] ?? '');
+  });
   v.slots = slots
     .map(
       (s) =>
@@ -64,22 +66,40 @@ export function formValuesOf(c: Campaign, slots: SlotInput[]): CampaignFormValue
   return v;
 }
 
+/** A priority group's cells in the form's table, one row per group (row i: group_<i>_<column>). */
+export const GROUP_COLUMNS = [
+  'name',
+  'name_ko',
+  'name_en',
+  'proof_ko',
+  'proof_en',
+  'reserved',
+  'weight',
+] as const;
+export const MAX_GROUP_ROWS = 20;
+const GROUP_CELL = /^group_(\d{1,2})_(name|name_ko|name_en|proof_ko|proof_en|reserved|weight)$/;
+
+/** How many group rows the form shows: every filled one and two blank ones to add more. */
+export function groupRowCount(v: CampaignFormValues): number {
+  let last = -1;
+  for (const [k, value] of Object.entries(v)) {
+    const m = GROUP_CELL.exec(k);
+    if (m && value.trim() !== '') last = Math.max(last, Number(m[1]));
+  }
+  return Math.min(MAX_GROUP_ROWS, Math.max(3, last + 3));
+}
+
 /** The submitted form as text, for showing it again after an error. Unknown fields are dropped. */
 export function formValuesFrom(form: Record<string, unknown>): CampaignFormValues {
   const v: CampaignFormValues = {};
-  const keys = [
-    ...SCALARS,
-    'regions',
-    'min_age',
-    'max_age',
-    'birth_year_rotation',
-    'groups',
-    'slots',
-    'version',
-  ];
+  const keys = [...SCALARS, 'regions', 'min_age', 'max_age', 'birth_year_rotation', 'slots', 'version'];
   for (const k of keys) {
     const raw = form[k];
     v[k] = typeof raw === 'string' ? raw : '';
+  }
+  for (const [k, raw] of Object.entries(form)) {
+    const m = GROUP_CELL.exec(k);
+    if (m && Number(m[1]) < MAX_GROUP_ROWS && typeof raw === 'string') v[k] = raw;
   }
   return v;
 }
@@ -127,18 +147,16 @@ export function bodyFromForm(v: CampaignFormValues): FormBody {
   if (v.max_age?.trim()) eligibility.max_age = v.max_age.trim();
   body.eligibility = eligibility;
 
-  const groupProblems: string[] = [];
-  body.groups = lines(v.groups ?? '').flatMap(({ n, text }) => {
-    const cols = text.split(',').map((c) => c.trim());
-    if (cols.length < 2 || cols.length > 3) {
-      groupProblems.push(`Line ${n}: write "name, reserved, weight" (weight may be left out)`);
-      return [];
-    }
-    const [name, reserved, weight] = cols;
-    lineOf.groups.push(n);
-    return [{ name, reserved, ...(weight ? { weight } : {}) }];
-  });
-  if (groupProblems.length) errors.groups = groupProblems.join('\n');
+  // A row with any cell filled is a group; blank optional cells are left out so the schema's defaults apply.
+  const groups: Array<Record<string, string>> = [];
+  for (let i = 0; i < MAX_GROUP_ROWS; i++) {
+    const row = Object.fromEntries(GROUP_COLUMNS.map((k) => [k, (v[`group_${i}_${k}`] ?? '').trim()]));
+    if (Object.values(row).every((cell) => cell === '')) continue;
+    for (const k of GROUP_COLUMNS) if (k !== 'name' && k !== 'reserved' && row[k] === '') delete row[k];
+    lineOf.groups.push(i + 1);
+    groups.push(row);
+  }
+  body.groups = groups;
 
   const slotProblems: string[] = [];
   body.slots = lines(v.slots ?? '').flatMap(({ n, text }) => {
@@ -180,7 +198,7 @@ export function formErrors(
       const index = Number(parts[1]);
       const line = lineOf[head as keyof LineNumbers][index] ?? index + 1;
       const column = parts[2] ? ` (${parts[2]})` : '';
-      add(head, `Line ${line}${column}: ${msg}`);
+      add(head, `${head === 'groups' ? 'Row' : 'Line'} ${line}${column}: ${msg}`);
     } else if ((SCALARS as readonly string[]).includes(head) || LINE_FIELDS.has(head)) {
       add(head, msg);
     } else {

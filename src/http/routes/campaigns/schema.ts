@@ -71,7 +71,17 @@ export const campaignSchema = z.object({
     })
     .default({ regions: [], birth_year_rotation: false }),
   groups: z
-    .array(z.object({ name: text(60).min(1, 'Required'), reserved: int(0), weight: int(1).default(1) }))
+    .array(
+      z.object({
+        name: text(60).min(1, 'Required'),
+        name_ko: text(100).optional(),
+        name_en: text(100).optional(),
+        proof_ko: text(200).optional(),
+        proof_en: text(200).optional(),
+        reserved: int(0),
+        weight: int(1).default(1),
+      }),
+    )
     .max(20)
     .default([]),
   unclaimed_policy: z.enum(['pass_down', 'return']).default('pass_down'),

@@ -2,7 +2,14 @@
 // Pure: the clock's reading and the translator are passed in.
 import { DateTime } from 'luxon';
 import type { Site } from '../../../db/repos/sites.js';
-import type { Campaign, CampaignSchedule, CampaignState, SlotInput } from '../../../domain/campaign.js';
+import {
+  type Campaign,
+  type CampaignSchedule,
+  type CampaignState,
+  groupLabel,
+  groupProof,
+  type SlotInput,
+} from '../../../domain/campaign.js';
 import type { Lang, Translate } from '../../i18n.js';
 
 const LOCALE: Record<Lang, string> = { ko: 'ko-KR', en: 'en-GB' };
@@ -196,7 +203,9 @@ export function campaignView(
             : '',
     birthYearRotation: birth_year_rotation,
     groups: c.groups.map((g) => ({
-      name: g.name,
+      key: g.name,
+      name: groupLabel(g, lang),
+      proof: groupProof(g, lang),
       reserved: formatAmount(g.reserved, c.unit, t, lang),
       weight: g.weight,
     })),
