@@ -38,6 +38,11 @@ export const ERROR_CODES = [
   'beacon_already_recorded',
   'award_already_collected',
   'award_not_collectable',
+  // payments
+  'award_not_payable',
+  'order_already_open',
+  'idempotency_key_reused',
+  'payment_unavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -36,6 +36,10 @@ export const STATUS: Record<ErrorCode, number> = {
   beacon_already_recorded: 409,
   award_already_collected: 409,
   award_not_collectable: 409,
+  award_not_payable: 409,
+  order_already_open: 409,
+  idempotency_key_reused: 422,
+  payment_unavailable: 503,
 };
 
 /** Errors thrown by koa's own parts (body parser, router) carry a status; give them our codes. */

@@ -1,0 +1,174 @@
+// Queries on orders: create once per key, lock, forward-only moves (the state is in the WHERE), the reconciler's list.
+import type { OrderPurpose, OrderState } from '../../domain/payments/order.js';
+import type { Db, Trx } from '../knex.js';
+
+export interface OrderRow {
+  id: string;
+  purpose: OrderPurpose;
+  campaign_id: string;
+  subject: string;
+  idempotency_key: string;
+  request_hash: string;
+  face_value: number;
+  amount: number;
+  currency: string;
+  provider: string;
+  payment_id: string;
+  state: OrderState;
+  expires_at: Date;
+  next_check_at: Date;
+  checks: number;
+  paid_amount: number | null;
+  provider_tx_id: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  refund_reason: string | null;
+  refund_requested_at: Date | null;
+  refunded_amount: number | null;
+  response: Record<string, unknown>;
+  created_at: Date;
+  pending_at: Date | null;
+  paid_at: Date | null;
+  issued_at: Date | null;
+  failed_at: Date | null;
+  cancelled_at: Date | null;
+  expired_at: Date | null;
+  refunded_at: Date | null;
+  updated_at: Date;
+}
+
+export type NewOrder = Pick<
+  OrderRow,
+  | 'purpose'
+  | 'campaign_id'
+  | 'subject'
+  | 'idempotency_key'
+  | 'request_hash'
+  | 'face_value'
+  | 'amount'
+  | 'provider'
+  | 'expires_at'
+  | 'created_at'
+> & { id: string; payment_id: string };
+
+// bigint columns come back as strings from pg; orders stay far below 2^53 KRW.
+const MONEY = ['face_value', 'amount', 'paid_amount', 'refunded_amount'] as const;
+export function orderOf(row: Record<string, unknown> | undefined): OrderRow | undefined {
+  if (!row) return undefined;
+  for (const k of MONEY) if (row[k] !== null && row[k] !== undefined) row[k] = Number(row[k]);
+  return row as unknown as OrderRow;
+}
+
+/** Inserts unless the key was used or the subject already has a live order; undefined then. */
+export async function insertOrder(trx: Trx, o: NewOrder): Promise<OrderRow | undefined> {
+  const { rows } = await trx.raw(
+    `INSERT INTO orders (id, purpose, campaign_id, subject, idempotency_key, request_hash, face_value, amount,
+                         provider, payment_id, expires_at, next_check_at, created_at, updated_at)
+     VALUES (:id, :purpose, :campaign_id, :subject, :idempotency_key, :request_hash, :face_value, :amount,
+             :provider, :payment_id, :expires_at, :created_at, :created_at, :created_at)
+     ON CONFLICT DO NOTHING RETURNING *`,
+    o,
+  );
+  return orderOf(rows[0]);
+}
+
+export async function findOrderByKey(db: Db | Trx, campaignId: string, subject: string, key: string) {
+  return orderOf(
+    await db('orders').where({ campaign_id: campaignId, subject, idempotency_key: key }).first(),
+  );
+}
+
+export async function findLiveOrder(
+  db: Db | Trx,
+  purpose: OrderPurpose,
+  campaignId: string,
+  subject: string,
+) {
+  return orderOf(
+    await db('orders')
+      .where({ purpose, campaign_id: campaignId, subject })
+      .whereIn('state', ['created', 'pending', 'paid', 'issued'])
+      .first(),
+  );
+}
+
+export async function findOrder(db: Db | Trx, id: string) {
+  return orderOf(await db('orders').where({ id }).first());
+}
+
+export async function findOrderByPaymentId(db: Db | Trx, paymentId: string) {
+  return orderOf(await db('orders').where({ payment_id: paymentId }).first());
+}
+
+export async function lockOrder(trx: Trx, id: string) {
+  return orderOf(await trx('orders').where({ id }).forUpdate().first());
+}
+
+/** The newest orders of a subject, for the resident's page. */
+export async function ordersOfSubject(db: Db | Trx, campaignId: string, subject: string) {
+  const rows = await db('orders').where({ campaign_id: campaignId, subject }).orderBy('created_at', 'desc');
+  return rows.map((r) => orderOf(r)!);
+}
+
+/** Moves an order from one state to the next; undefined when it was no longer in `from`. */
+export async function moveOrder(
+  trx: Trx,
+  id: string,
+  from: OrderState,
+  to: OrderState,
+  set: Partial<OrderRow>,
+): Promise<OrderRow | undefined> {
+  const [row] = await trx('orders')
+    .where({ id, state: from })
+    .update({ ...set, state: to })
+    .returning('*');
+  return orderOf(row);
+}
+
+export async function updateOrder(trx: Trx, id: string, set: Partial<OrderRow>) {
+  const [row] = await trx('orders').where({ id }).update(set).returning('*');
+  return orderOf(row);
+}
+
+export async function setOrderResponse(trx: Trx | Db, id: string, response: Record<string, unknown>) {
+  await trx('orders')
+    .where({ id })
+    .update({ response: JSON.stringify(response) });
+}
+
+/** Open orders whose check is due, oldest first; SKIP LOCKED lets instances share the list. */
+export async function lockDueOpenOrders(trx: Trx, now: Date, limit: number) {
+  const rows = await trx('orders')
+    .whereIn('state', ['created', 'pending'])
+    .andWhere('next_check_at', '<=', now)
+    .orderBy('next_check_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked();
+  return rows.map((r) => orderOf(r)!);
+}
+
+/** Paid orders still not issued `staleMs` after payment (their issue job lost its worker), and refunds not done. */
+export async function stuckOrders(db: Db, now: Date, staleMs: number, limit: number) {
+  const before = new Date(now.getTime() - staleMs);
+  const rows = await db('orders')
+    .where((q) => q.where('state', 'paid').whereNull('refund_requested_at').andWhere('paid_at', '<', before))
+    .orWhere((q) =>
+      q
+        .whereNotNull('refund_requested_at')
+        .whereNull('refunded_at')
+        .andWhere('refund_requested_at', '<', before),
+    )
+    .orderBy('updated_at')
+    .limit(limit);
+  return rows.map((r) => orderOf(r)!);
+}
+
+/** Enqueues a graphile-worker job in the caller's transaction; the key makes a second enqueue a no-op. */
+export async function addOrderJob(trx: Trx, task: string, orderId: string): Promise<void> {
+  await trx.raw(
+    `SELECT graphile_worker.add_job(?, json_build_object('order_id', ?::text), job_key := ?,
+                                    job_key_mode := 'preserve_run_at', max_attempts := 25)`,
+    [task, orderId, `${task}:${orderId}`],
+  );
+}

@@ -1,0 +1,58 @@
+// Who issues the vouchers: the city's wallet behind an interface. A retried issue with the same key must get
+// the same vouchers back, which is what makes "issue exactly once" possible across a crash.
+import { createHmac } from 'node:crypto';
+
+export interface IssueRequest {
+  /** the issue's idempotency key: the same key returns the same vouchers */
+  key: string;
+  campaignId: string;
+  /** face value of each voucher, in order */
+  units: number[];
+  validUntil: Date;
+}
+
+export interface IssuedVoucher {
+  number: string;
+  face_value: number;
+}
+
+export interface VoucherIssuer {
+  readonly name: string;
+  issue(req: IssueRequest): Promise<IssuedVoucher[]>;
+}
+
+// Crockford base32 without I, L, O, U: nothing to misread when a number is typed at a shop.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** 16 characters (80 bits) from a digest, as XXXX-XXXX-XXXX-XXXX. */
+export function voucherNumber(digest: Buffer): string {
+  let bits = 0n;
+  for (const b of digest.subarray(0, 10)) bits = (bits << 8n) | BigInt(b);
+  let s = '';
+  for (let i = 0; i < 16; i++) {
+    s = ALPHABET[Number(bits & 31n)] + s;
+    bits >>= 5n;
+  }
+  return s.match(/.{4}/g)!.join('-');
+}
+
+/**
+ * The development wallet: numbers are an HMAC of the issue key and the voucher's place under a secret, so they
+ * cannot be guessed, and a retry with the same key gets the same numbers without any state of its own.
+ */
+export function devIssuer(secret: Uint8Array, opts: { latencyMs?: number } = {}): VoucherIssuer {
+  return {
+    name: 'dev-wallet',
+    async issue(req) {
+      if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
+      return req.units.map((face_value, i) => ({
+        number: voucherNumber(
+          createHmac('sha256', secret)
+            .update(`${req.key}:${i + 1}`)
+            .digest(),
+        ),
+        face_value,
+      }));
+    },
+  };
+}

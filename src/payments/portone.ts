@@ -1,0 +1,127 @@
+// PortOne V2 (a Korean payment gateway aggregator) through @portone/server-sdk: pre-register the amount, send
+// the browser to PortOne's checkout (its browser SDK, on our page), look payments up, cancel them, and verify
+// webhooks (Standard Webhooks signatures, the SDK's verifier). baseUrl points the real client elsewhere in tests.
+import { PaymentClient, PortOneError, Webhook } from '@portone/server-sdk';
+import type { ProviderView } from '../domain/payments/order.js';
+import {
+  type CheckoutRequest,
+  type PaymentProvider,
+  ProviderUnavailable,
+  type WebhookNotice,
+  WebhookRejected,
+  withDeadline,
+} from './provider.js';
+
+export interface PortOneOptions {
+  apiSecret: string;
+  storeId: string;
+  channelKey: string;
+  webhookSecret: string;
+  /** the API origin; https://api.portone.io unless a stand-in is used */
+  baseUrl?: string | undefined;
+  timeoutMs: number;
+  /** this service's public origin: the checkout page lives here */
+  publicUrl: string;
+}
+
+/** The error type PortOne answered with (PAYMENT_NOT_FOUND, PAYMENT_ALREADY_CANCELLED, ...), if it did. */
+function errorType(err: unknown): string | undefined {
+  if (!(err instanceof PortOneError)) return undefined;
+  const data = (err as { data?: { type?: unknown } }).data;
+  return typeof data?.type === 'string' ? data.type : undefined;
+}
+
+const STATUS: Record<string, ProviderView['status']> = {
+  READY: 'ready',
+  PAY_PENDING: 'ready',
+  VIRTUAL_ACCOUNT_ISSUED: 'ready',
+  PAID: 'paid',
+  FAILED: 'failed',
+  CANCELLED: 'cancelled',
+  PARTIAL_CANCELLED: 'paid',
+};
+
+export function portOneProvider(o: PortOneOptions): PaymentProvider {
+  const client = PaymentClient({
+    secret: o.apiSecret,
+    storeId: o.storeId,
+    ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}),
+  });
+  const call = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await withDeadline(o.timeoutMs, what, run);
+    } catch (err) {
+      // PortOne's own refusals are answers; anything else it says (or a 5xx) means: ask again later.
+      if (err instanceof PortOneError && !errorType(err))
+        throw new ProviderUnavailable(`${what}: ${err.message}`);
+      throw err;
+    }
+  };
+  return {
+    name: 'portone',
+    async prepare(req: CheckoutRequest) {
+      try {
+        await call('preRegisterPayment', () =>
+          client.preRegisterPayment({
+            paymentId: req.paymentId,
+            totalAmount: req.amount,
+            currency: req.currency,
+          }),
+        );
+      } catch (err) {
+        // Pre-registered already (a replayed create): the same amount stands.
+        if (errorType(err) !== 'ALREADY_PAID' && errorType(err) !== 'PAYMENT_ALREADY_REGISTERED') throw err;
+      }
+    },
+    checkoutUrl(req: CheckoutRequest) {
+      return `${o.publicUrl}/payments/portone/checkout/${encodeURIComponent(req.paymentId)}`;
+    },
+    async lookup(paymentId: string): Promise<ProviderView> {
+      try {
+        const p = await call('getPayment', () => client.getPayment({ paymentId }));
+        const view: ProviderView = {
+          status: STATUS[String(p.status)] ?? 'unknown',
+          paymentId: 'id' in p ? p.id : paymentId,
+          amount: 'amount' in p ? p.amount.total : 0,
+          currency: 'currency' in p ? String(p.currency) : '',
+          transactionId: 'transactionId' in p ? p.transactionId : undefined,
+        };
+        if (p.status === 'FAILED' && 'failure' in p) {
+          view.failure = { code: p.failure.pgCode ?? 'FAILED', message: p.failure.reason ?? '' };
+        }
+        return view;
+      } catch (err) {
+        // Never registered or never started at PortOne: nothing was taken.
+        if (errorType(err) === 'PAYMENT_NOT_FOUND') {
+          return { status: 'unknown', paymentId, amount: 0, currency: '' };
+        }
+        throw err;
+      }
+    },
+    async refund(paymentId: string, amount: number, reason: string) {
+      try {
+        await call('cancelPayment', () => client.cancelPayment({ paymentId, amount, reason }));
+      } catch (err) {
+        if (errorType(err) !== 'PAYMENT_ALREADY_CANCELLED') throw err;
+      }
+    },
+    async verifyWebhook(rawBody, headers): Promise<WebhookNotice> {
+      let body: Awaited<ReturnType<typeof Webhook.verify>>;
+      try {
+        body = await Webhook.verify(o.webhookSecret, rawBody, headers);
+      } catch (err) {
+        if (err instanceof Webhook.WebhookVerificationError) throw new WebhookRejected(err.reason);
+        if (err instanceof Webhook.InvalidInputError) throw new WebhookRejected('invalid input');
+        throw new WebhookRejected('unreadable body');
+      }
+      const id = headers['webhook-id'];
+      const data = (body as { data?: { paymentId?: unknown } }).data;
+      return {
+        webhookId: String(Array.isArray(id) ? id[0] : id),
+        type: String(body.type),
+        paymentId: typeof data?.paymentId === 'string' ? data.paymentId : undefined,
+        body,
+      };
+    },
+  };
+}
