@@ -12,7 +12,14 @@ export const at = (h: number) => new Date(START.getTime() + hours(h));
 
 export async function drawnLottery(
   app: TestApp,
-  o: { kind?: 'goods' | 'voucher'; applicants?: number; claimPeriodHours?: number; total?: number } = {},
+  o: {
+    kind?: 'goods' | 'voucher';
+    applicants?: number;
+    claimPeriodHours?: number;
+    total?: number;
+    /** columns of the campaign row set before the opening (unclaimed_policy, claim_closes_at, groups) */
+    campaign?: Record<string, unknown>;
+  } = {},
 ) {
   app.clock.set(START);
   const s = await scheduledLottery(app.db, app.clock, {
@@ -31,6 +38,7 @@ export async function drawnLottery(
     await app.db('campaigns').where({ id: s.campaignId }).update({ claim_period_hours: o.claimPeriodHours });
   }
   if (o.total) await app.db('campaigns').where({ id: s.campaignId }).update({ total: o.total });
+  if (o.campaign) await app.db('campaigns').where({ id: s.campaignId }).update(o.campaign);
   await addApplications(app.db, s, o.applicants ?? 40, { voucher: o.kind === 'voucher' });
   const ctx = drawContext(app.db, app.clock);
   const reconciler = drawReconciler(ctx);
