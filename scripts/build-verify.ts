@@ -1,5 +1,6 @@
 // Builds static/verify.js: the audit page's script with src/domain/draw bundled for the browser, its one
-// platform file (hash.ts, node:crypto) swapped for src/browser/drawHash.ts (the project's pure-JS SHA-256).
+// platform file (hash.ts, node:crypto) swapped for src/browser/drawHash.ts (the project's pure-JS SHA-256)
+// and the engine's WebAssembly hasher for src/browser/noWasm.ts (the page's CSP forbids compiling it).
 //   npm run build:verify            writes static/verify.js (committed; test/draw/browser.test.ts checks it is current)
 //   npm run build:verify -- --check exits 1 if the committed file differs from a fresh build
 import fs from 'node:fs';
@@ -7,14 +8,19 @@ import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { rootDir } from '../src/paths.js';
 
+const draw = path.join(rootDir, 'src', 'domain', 'draw');
+const swaps = new Map([
+  [path.join(draw, 'hash.js'), path.join(rootDir, 'src', 'browser', 'drawHash.ts')],
+  [path.join(draw, 'engine', 'sha256Wasm.js'), path.join(rootDir, 'src', 'browser', 'noWasm.ts')],
+]);
+
 const browserHash: Plugin = {
   name: 'draw-hash-for-the-browser',
   setup(b) {
-    b.onResolve({ filter: /^\.\/hash\.js$/ }, (args) =>
-      args.importer.includes(`${path.sep}domain${path.sep}draw${path.sep}`)
-        ? { path: path.join(rootDir, 'src', 'browser', 'drawHash.ts') }
-        : undefined,
-    );
+    b.onResolve({ filter: /(hash|sha256Wasm)\.js$/ }, (args) => {
+      const swap = swaps.get(path.resolve(path.dirname(args.importer), args.path));
+      return swap ? { path: swap } : undefined;
+    });
   },
 };
 

@@ -1,6 +1,6 @@
 // The audit page's script (built into static/verify.js): verifies the downloaded bundle and a receipt in the
 // visitor's browser with the domain's own verifyBundle / verifyReceipt. Loaded from /static (CSP 'self').
-import { describeDifference, type Verdict, verifyBundle, verifyReceipt } from '../domain/draw/verify.js';
+import { describeDifference, type Verdict, verifyBundle, verifyReceipt } from '../domain/draw/index.js';
 
 type Lang = 'ko' | 'en';
 interface Texts {

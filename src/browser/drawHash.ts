@@ -1,13 +1,7 @@
 // The browser's stand-in for src/domain/draw/hash.ts (swapped in by scripts/build-verify.ts): the same
-// functions on the project's pure-JS SHA-256 (src/domain/draw/sha256.ts), so the page verifies a draw with
+// functions on the project's pure-JS SHA-256 (src/domain/draw/engine/sha256.ts), so the page verifies a draw with
 // the very code the service runs. MD5 (RFC 3797 only) is not part of the browser build.
-import { KeyedHmacSha256, sha256Js } from '../domain/draw/sha256.js';
-
-export {
-  hmacSha256EachJs as hmacSha256Each,
-  nodePairsJs as nodePairs,
-  sha256EachJs as sha256Each,
-} from '../domain/draw/sha256.js';
+import { KeyedHmacSha256, sha256Js } from '../domain/draw/engine/sha256.js';
 
 export function sha256(data: Uint8Array): Uint8Array {
   return sha256Js(data);

@@ -1,42 +1,13 @@
-// draw-v1, pure (no I/O, clock or randomness). Entry points:
-// - runDraw(input) -> Bundle and verifyBundle(bundle) -> Verdict: the reference, single-threaded.
-// - drawColumns(input): runDraw without the 1M Result objects (results as columns, a ResultWalker to write
-//   them out, bundle fields and hash); the service persists from it. runDraw = drawColumns + results().
-// - runDrawPhases / verifyBundlePhases: the same, calling mark(phase) after each phase (the benchmark's
-//   clock); results are byte-identical.
-// Fast path for a service: pass the roster already sorted by utf8(public_id) (e.g. ORDER BY public_id
-// COLLATE "C") and as plain objects of exactly the five fields with printable-ASCII strings: then
-// validation copies nothing, sortRoster only checks the order, and entries are hashed as bytes directly.
-export { type Allocation, allocate } from './allocate.js';
+// draw-v1 (docs/draw-v1.md), pure: no I/O, clock or randomness. This folder holds the rules as the spec
+// states them: the shapes (types.ts), input checks (validate.ts), the seed (seed.ts) and referenceDraw
+// (reference.ts), the whole procedure in one plain file. The service, the CLI and the browser verifier
+// run the fast engine (engine/, one entry point), which is property-tested against referenceDraw.
 export { compareUtf8, fromHex, isLowerHex, toHex, utf8 } from './bytes.js';
-export {
-  type DrawInput,
-  type DrawnColumns,
-  drawColumns,
-  drawColumnsPhases,
-  type PhaseMark,
-  runDraw,
-  runDrawPhases,
-} from './draw.js';
-export { bundleJson, entryJson, resultJson } from './encode.js';
+export * from './engine/index.js';
 export { DrawInputError } from './errors.js';
 export { hmacSha256, md5, sha256 } from './hash.js';
-export { leafHash, leafHashes, MerkleTree, merkleRoot, rosterRoot, verifyInclusion } from './merkle.js';
-export { computeTickets, rankOrder, ticketOf } from './order.js';
-export { makeReceipt, type Receipt } from './receipt.js';
-export { buildResults, computeResults, ResultWalker, resultsHash, resultsHashOf } from './results.js';
+export { referenceDraw } from './reference.js';
 export { rfc3797Key, rfc3797Select } from './rfc3797.js';
-export { comparePublicIds, firstUnsorted, sortRoster } from './roster.js';
 export { deriveSeed, SEED_TAG, seedCommitment } from './seed.js';
 export * from './types.js';
 export { validateEntry, validateRoster, validateRules } from './validate.js';
-export {
-  type BundleCheck,
-  type Difference,
-  describeDifference,
-  type Verdict,
-  verifiesWithRawResults,
-  verifyBundle,
-  verifyBundlePhases,
-  verifyReceipt,
-} from './verify.js';

@@ -1,7 +1,7 @@
 // Shape and sense checks for draw input. Each returns a typed copy with strings NFC-normalised
 // (docs/draw-v1.md hashes NFC strings) or throws a DrawInputError naming the path and what is wrong.
 import { DrawInputError } from './errors.js';
-import type { Group, RosterEntry, Rules, Site, Slot } from './types.js';
+import type { Campaign, Group, RosterEntry, Rules, Site, Slot } from './types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -219,4 +219,29 @@ export function checkRoster(value: unknown, rules: Rules, options: RosterOptions
     publicIds[i] = e.public_id;
   }
   return { entries: out, ids: publicIds, asciiIds };
+}
+
+/** A draw's campaign, secret (32 bytes) and beacon, checked; the strings in NFC, as the bundle holds them. */
+export function validateDrawParties(input: { campaign: unknown; secret: unknown; beacon: unknown }): {
+  campaign: Campaign;
+  secret: Uint8Array;
+  beacon: string;
+} {
+  const { campaign, secret, beacon } = input as {
+    campaign?: Partial<Campaign>;
+    secret: unknown;
+    beacon: unknown;
+  };
+  if (typeof campaign?.id !== 'string' || typeof campaign?.title !== 'string') {
+    throw new DrawInputError('$.campaign', 'must be {id: string, title: string}');
+  }
+  if (!(secret instanceof Uint8Array) || secret.length !== 32) {
+    throw new DrawInputError('$.secret', 'must be exactly 32 bytes');
+  }
+  if (typeof beacon !== 'string') throw new DrawInputError('$.beacon', 'must be a string');
+  return {
+    campaign: { id: campaign.id.normalize('NFC'), title: campaign.title.normalize('NFC') },
+    secret,
+    beacon: beacon.normalize('NFC'),
+  };
 }

@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { allocate } from '../../../src/domain/draw/allocate.js';
+import { allocate } from '../../../src/domain/draw/engine/allocate.js';
 import { runDraw } from '../../../src/domain/draw/index.js';
 import type { RosterEntry, Rules } from '../../../src/domain/draw/types.js';
 

@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { canonicalJson } from '../../../src/domain/canonical.js';
-import { bundleJson, entryJson, resultJson } from '../../../src/domain/draw/encode.js';
+import { bundleJson, entryJson, resultJson } from '../../../src/domain/draw/engine/encode.js';
 import { runDraw } from '../../../src/domain/draw/index.js';
 
 // NFC strings, including quotes, backslashes, control characters, astral and lone surrogates.

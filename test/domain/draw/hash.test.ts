@@ -2,21 +2,21 @@ import { createHash, createHmac } from 'node:crypto';
 import test from 'ava';
 import fc from 'fast-check';
 import {
-  hmacSha256,
   hmacSha256Each,
-  md5,
   nodePairs,
-  sha256,
+  passesKnownAnswers,
   sha256Each,
-} from '../../../src/domain/draw/hash.js';
+  wasmHasher,
+} from '../../../src/domain/draw/engine/batchHash.js';
 import {
   hmacSha256EachJs,
   KeyedHmacSha256,
   nodePairsJs,
   sha256EachJs,
   sha256Js,
-} from '../../../src/domain/draw/sha256.js';
-import { loadWasmSha256 } from '../../../src/domain/draw/sha256Wasm.js';
+} from '../../../src/domain/draw/engine/sha256.js';
+import { loadWasmSha256 } from '../../../src/domain/draw/engine/sha256Wasm.js';
+import { hmacSha256, md5, sha256 } from '../../../src/domain/draw/hash.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -74,8 +74,30 @@ function laidOut(messages: Uint8Array[]): { data: Uint8Array; offsets: Uint32Arr
   return { data, offsets };
 }
 
-test('the WebAssembly module loads under Node (else the batch hashes fall back to JS)', (t) => {
-  t.truthy(loadWasmSha256());
+test('the WebAssembly module loads under Node and passes its known-answer test (else batches use JS)', (t) => {
+  const w = loadWasmSha256();
+  t.truthy(w);
+  t.true(passesKnownAnswers(w!));
+  t.is(wasmHasher(), wasmHasher(), 'compiled once');
+  t.truthy(wasmHasher());
+});
+
+test('a WebAssembly hasher that computes one wrong digest fails the known-answer test', (t) => {
+  const w = loadWasmSha256()!;
+  const many = w.many.bind(w);
+  // wrong only for the four-lane path: a batch of four equal-length messages
+  w.many = (key, data, offsets, count, out, outOff) => {
+    many(key, data, offsets, count, out, outOff);
+    if (count === 9) out[outOff + 32 * 2] = (out[outOff + 32 * 2]! + 1) & 0xff;
+  };
+  t.false(passesKnownAnswers(w));
+  const pairs = w.pairs.bind(w);
+  const w2 = loadWasmSha256()!;
+  w2.pairs = (level, count, out) => {
+    pairs(level, count, out);
+    out[0] = (out[0]! + 1) & 0xff;
+  };
+  t.false(passesKnownAnswers(w2));
 });
 
 test('batch SHA-256: WebAssembly, JS and node:crypto agree at every length and batch position', (t) => {
@@ -149,6 +171,6 @@ test('the browser build incremental SHA-256 keeps what it is given, though the c
   const messages = [new Uint8Array([1, 2, 3]), new Uint8Array(0), new Uint8Array(70).fill(9)];
   const { data, offsets } = laidOut(messages);
   const out = new Uint8Array(96);
-  browser.sha256Each(data, offsets, 3, out, 0);
+  sha256EachJs(data, offsets, 3, out, 0);
   t.is(hex(out.subarray(64)), createHash('sha256').update(messages[2]!).digest('hex'));
 });

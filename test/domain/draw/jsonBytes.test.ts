@@ -2,9 +2,14 @@
 import { createHash } from 'node:crypto';
 import test from 'ava';
 import fc from 'fast-check';
-import { entryJson, resultJson } from '../../../src/domain/draw/encode.js';
-import { leafHashes } from '../../../src/domain/draw/merkle.js';
-import { buildResults, eachResult, resultsHash, resultsHashOf } from '../../../src/domain/draw/results.js';
+import { entryJson, resultJson } from '../../../src/domain/draw/engine/encode.js';
+import { leafHashes } from '../../../src/domain/draw/engine/merkle.js';
+import {
+  buildResults,
+  eachResult,
+  resultsHash,
+  resultsHashOf,
+} from '../../../src/domain/draw/engine/results.js';
 import type { Result, Rules } from '../../../src/domain/draw/types.js';
 
 // Mostly printable ASCII (the byte path), with quotes, backslashes, controls, non-ASCII and long strings.

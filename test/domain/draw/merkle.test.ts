@@ -7,7 +7,7 @@ import {
   MerkleTree,
   merkleRoot,
   verifyInclusion,
-} from '../../../src/domain/draw/merkle.js';
+} from '../../../src/domain/draw/engine/merkle.js';
 import type { RosterEntry } from '../../../src/domain/draw/types.js';
 
 // The literal RFC 6962 definitions, with node:crypto, as an independent reference.

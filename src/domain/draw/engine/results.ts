@@ -1,9 +1,11 @@
 // docs/draw-v1.md §6: the results list in rank order and its hash, from a sorted roster and a seed.
+
+import { int32View, toHex, toHexRecords } from '../bytes.js';
+import { sha256Incremental } from '../hash.js';
+import type { Result, RosterEntry, Rules } from '../types.js';
 import type { Allocation } from './allocate.js';
 import { allocate } from './allocate.js';
-import { int32View, toHex, toHexRecords } from './bytes.js';
 import { resultJson } from './encode.js';
-import { sha256Incremental } from './hash.js';
 import {
   type PackedColumns,
   packColumns,
@@ -13,7 +15,6 @@ import {
   writeResultsJson,
 } from './jsonBytes.js';
 import { computeTickets, rankOrder } from './order.js';
-import type { Result, RosterEntry, Rules } from './types.js';
 
 /**
  * Walks the results in rank order, a batch at a time, from the columns (tickets, order, allocation): the

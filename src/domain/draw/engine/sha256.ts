@@ -159,7 +159,7 @@ export class KeyedHmacSha256 {
   }
 }
 
-// Batch forms (the interface of hash.ts, which runs them in WebAssembly where it can; sha256Wasm.ts).
+// Batch forms (the interface of batchHash.ts, which runs them in WebAssembly where it can; sha256Wasm.ts).
 
 /** Digest i of the messages data[offsets[i]..offsets[i+1]), i < count, written to out[outOff + 32 i..). */
 export type EachDigest = (

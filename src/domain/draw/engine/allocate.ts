@@ -1,6 +1,6 @@
 // docs/draw-v1.md §5, literally: grant(entry, cap); pass 1 over reserved group quotas in rules.groups order;
 // pass 2 over everyone left with cap = infinity. Integers only (floor(x / d) * d is written x - x % d).
-import type { RosterEntry, Rules } from './types.js';
+import type { RosterEntry, Rules } from '../types.js';
 
 export interface Allocation {
   /** By roster index: the amount awarded, 0 for no award. */

@@ -1,14 +1,7 @@
 // runDraw: the whole pure draw-v1, from validated inputs to the audit bundle.
 
-import { type Allocation, allocate } from './allocate.js';
-import { toHex } from './bytes.js';
-import { DrawInputError } from './errors.js';
-import { type PackedColumns, packColumns } from './jsonBytes.js';
-import { leafHashes, merkleRoot } from './merkle.js';
-import { computeTickets, rankOrder } from './order.js';
-import { ResultWalker, resultsHashOfPacked, resultsOfPacked } from './results.js';
-import { sortRoster } from './roster.js';
-import { deriveSeed, seedCommitment } from './seed.js';
+import { toHex } from '../bytes.js';
+import { deriveSeed, seedCommitment } from '../seed.js';
 import {
   type Bundle,
   type Campaign,
@@ -16,8 +9,14 @@ import {
   type Result,
   type RosterEntry,
   type Rules,
-} from './types.js';
-import { checkRoster, validateRules } from './validate.js';
+} from '../types.js';
+import { checkRoster, validateDrawParties, validateRules } from '../validate.js';
+import { type Allocation, allocate } from './allocate.js';
+import { type PackedColumns, packColumns } from './jsonBytes.js';
+import { leafHashes, merkleRoot } from './merkle.js';
+import { computeTickets, rankOrder } from './order.js';
+import { ResultWalker, resultsHashOfPacked, resultsOfPacked } from './results.js';
+import { sortRoster } from './roster.js';
 
 export interface DrawInput {
   campaign: Campaign;
@@ -94,14 +93,7 @@ export function drawColumnsPhases(
   mark: PhaseMark,
   options: { keepPacked?: boolean } = {},
 ): DrawnColumns {
-  const { campaign, secret, beacon } = input;
-  if (typeof campaign?.id !== 'string' || typeof campaign?.title !== 'string') {
-    throw new DrawInputError('$.campaign', 'must be {id: string, title: string}');
-  }
-  if (!(secret instanceof Uint8Array) || secret.length !== 32) {
-    throw new DrawInputError('$.secret', 'must be exactly 32 bytes');
-  }
-  if (typeof beacon !== 'string') throw new DrawInputError('$.beacon', 'must be a string');
+  const { campaign, secret, beacon } = validateDrawParties(input);
   const rules = validateRules(input.rules, '$.rules');
   const valid = checkRoster(input.roster, rules, { path: '$.roster', unique: false });
   mark('validate');
@@ -129,13 +121,13 @@ export function drawColumnsPhases(
   return {
     bundleFields: {
       version: DRAW_VERSION,
-      campaign: { id: campaign.id.normalize('NFC'), title: campaign.title.normalize('NFC') },
+      campaign,
       rules,
       roster,
       roster_root: toHex(root),
       seed_commitment: seedCommitment(secret),
       secret: toHex(secret),
-      beacon: beacon.normalize('NFC'),
+      beacon,
       seed: toHex(seed),
       results_hash: hash,
     },

@@ -6,8 +6,8 @@
 // about 0.1 us a block with one JS -> wasm call per batch. Deterministic computation only: no imports.
 // Libraries were measured first (1M 64-byte messages, one per call, loaded 2-core machine): hash-wasm 1.3 s,
 // @noble/hashes 2.2 s, node's one-shot crypto.hash 0.5 s (latin1 out) but HMAC only via createHmac (~1.5 us);
-// none hashes a batch per call. If this module is ever in doubt, hash.ts falls back to the JS in sha256.ts.
-// Used by hash.ts (Node); the browser build keeps the JS (its CSP does not allow compiling wasm).
+// none hashes a batch per call. batchHash.ts compiles it on first use, runs a known-answer test, and falls back
+// to the JS in sha256.ts when either fails; the browser build keeps the JS (its CSP does not allow compiling wasm).
 
 // Memory layout (bytes): the working state, IV and the keyed HMAC states, a scratch digest, the node
 // buffer of a Merkle pair, the padding tail, then data from DATA on (offsets, messages, digests).

@@ -1,8 +1,8 @@
 // Roster order (docs/draw-v1.md §2): bytewise by utf8(public_id), ascending, unique.
-import { compareUtf8 } from './bytes.js';
-import { DrawInputError } from './errors.js';
+import { compareUtf8 } from '../bytes.js';
+import { DrawInputError } from '../errors.js';
+import type { RosterEntry } from '../types.js';
 import { sortIndicesByKey } from './sortIndices.js';
-import type { RosterEntry } from './types.js';
 
 // UTF-8 byte order is code point order. JS `<` compares UTF-16 code units, which agrees with code point
 // order unless a string holds a surrogate or a code unit >= U+E000 (U+D800..U+FFFF). Only then do we pay

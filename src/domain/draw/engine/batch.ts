@@ -1,4 +1,4 @@
-// Many short messages laid end to end for the batch hashes of hash.ts (sha256Each, hmacSha256Each).
+// Many short messages laid end to end for the batch hashes of batchHash.ts (sha256Each, hmacSha256Each).
 
 /** Messages written one after another, message i at bytes[offsets[i]..offsets[i+1]); grows as needed. */
 export class MessageBatch {

@@ -3,13 +3,14 @@
 // as RFC 6962's "split at the largest power of two below n" (test/domain/draw/merkle.test.ts checks
 // n = 1..70 against the literal recursion), without recursion or array copies.
 
+import { equalBytes } from '../bytes.js';
+import { sha256 } from '../hash.js';
+import type { RosterEntry } from '../types.js';
 import { MessageBatch } from './batch.js';
-import { equalBytes } from './bytes.js';
+import { nodePairs, sha256Each } from './batchHash.js';
 import { entryJson } from './encode.js';
-import { nodePairs, sha256, sha256Each } from './hash.js';
 import { entryChars, putEntry, roomFor } from './jsonBytes.js';
 import { sha256Into } from './sha256.js';
-import type { RosterEntry } from './types.js';
 
 const encoder = new TextEncoder();
 const EMPTY_ROOT = sha256(new Uint8Array(0));

@@ -1,20 +1,20 @@
 // docs/draw-v1.md §6: the standalone verifier. Recomputes everything from the bundle alone and reports
 // the first failing check, with every differing result entry and field.
 
+import { compareRange, fromHex, isHexOf, isLowerHex, toHex } from '../bytes.js';
+import { DrawInputError } from '../errors.js';
+import { sha256Incremental } from '../hash.js';
+import { deriveSeed, seedCommitment } from '../seed.js';
+import { DRAW_VERSION, type Result, type RosterEntry, type Rules } from '../types.js';
+import { validateEntry, validateRoster, validateRules } from '../validate.js';
 import { allocate } from './allocate.js';
-import { compareRange, fromHex, isHexOf, isLowerHex, toHex } from './bytes.js';
 import type { PhaseMark } from './draw.js';
-import { DrawInputError } from './errors.js';
-import { sha256Incremental } from './hash.js';
 import { type PackedColumns, packColumns, writeResultsJson } from './jsonBytes.js';
 import { leafHash, leafHashes, merkleRoot, verifyInclusion } from './merkle.js';
 import { computeTickets, rankOrder } from './order.js';
 import type { Receipt } from './receipt.js';
 import { eachResult, resultsHash } from './results.js';
 import { firstUnsorted } from './roster.js';
-import { deriveSeed, seedCommitment } from './seed.js';
-import { DRAW_VERSION, type Result, type RosterEntry, type Rules } from './types.js';
-import { validateEntry, validateRoster, validateRules } from './validate.js';
 
 export type BundleCheck =
   | 'format'

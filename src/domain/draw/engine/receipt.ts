@@ -1,7 +1,7 @@
 // An applicant's receipt: their roster entry, its leaf index and the RFC 6962 audit path to the root.
-import { toHex } from './bytes.js';
+import { toHex } from '../bytes.js';
+import type { RosterEntry } from '../types.js';
 import type { MerkleTree } from './merkle.js';
-import type { RosterEntry } from './types.js';
 
 export interface Receipt {
   entry: RosterEntry;

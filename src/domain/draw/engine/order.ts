@@ -1,10 +1,10 @@
 // docs/draw-v1.md §4: each entry's ticket (its smallest HMAC-SHA256 over "public_id:k") and the rank order.
 
+import { compareRange } from '../bytes.js';
+import type { RosterEntry } from '../types.js';
 import { MessageBatch } from './batch.js';
-import { compareRange } from './bytes.js';
-import { hmacSha256Each } from './hash.js';
+import { hmacSha256Each } from './batchHash.js';
 import { sortIndicesByKey } from './sortIndices.js';
-import type { RosterEntry } from './types.js';
 
 const encoder = new TextEncoder();
 const COLON = 0x3a;

@@ -2,9 +2,10 @@
 // leaves, the results list). Same bytes as utf8(entryJson(e)) / utf8(resultJson(r)) (encode.ts), checked
 // by test/domain/draw/jsonBytes.test.ts. Only printable ASCII is written here; a string with anything else
 // makes the writer return -1 and the caller takes the string path, so escaping rules stay JSON.stringify's.
+
+import { int32View } from '../bytes.js';
+import type { Result, RosterEntry, Rules } from '../types.js';
 import type { Allocation } from './allocate.js';
-import { int32View } from './bytes.js';
-import type { Result, RosterEntry, Rules } from './types.js';
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 

@@ -1,0 +1,38 @@
+// The fast draw-v1 engine: the one entry point to everything in this folder. It computes exactly what
+// ../reference.ts computes (test/domain/draw/engine.test.ts checks that with fast-check), with the speed
+// machinery a million-entry draw needs: packed typed-array columns, byte writers instead of JSON.stringify,
+// batched hashing (a WebAssembly SHA-256, checked at load, JS otherwise) and index sorts.
+// - runDraw(input) -> Bundle and verifyBundle(bundle) -> Verdict.
+// - drawColumns(input): runDraw without the 1M Result objects (results as columns, a ResultWalker to write
+//   them out, bundle fields and hash); the service persists from it. runDraw = drawColumns + results().
+// - runDrawPhases / verifyBundlePhases: the same, calling mark(phase) after each phase (the benchmark's
+//   clock); results are byte-identical.
+// Fast path for a service: pass the roster already sorted by utf8(public_id) (e.g. ORDER BY public_id
+// COLLATE "C") and as plain objects of exactly the five fields with printable-ASCII strings: then
+// validation copies nothing, sortRoster only checks the order, and entries are hashed as bytes directly.
+export { type Allocation, allocate } from './allocate.js';
+export {
+  type DrawInput,
+  type DrawnColumns,
+  drawColumns,
+  drawColumnsPhases,
+  type PhaseMark,
+  runDraw,
+  runDrawPhases,
+} from './draw.js';
+export { bundleJson, entryJson, resultJson } from './encode.js';
+export { leafHash, leafHashes, MerkleTree, merkleRoot, rosterRoot, verifyInclusion } from './merkle.js';
+export { computeTickets, rankOrder, ticketOf } from './order.js';
+export { makeReceipt, type Receipt } from './receipt.js';
+export { buildResults, computeResults, ResultWalker, resultsHash, resultsHashOf } from './results.js';
+export { comparePublicIds, firstUnsorted, sortRoster } from './roster.js';
+export {
+  type BundleCheck,
+  type Difference,
+  describeDifference,
+  type Verdict,
+  verifiesWithRawResults,
+  verifyBundle,
+  verifyBundlePhases,
+  verifyReceipt,
+} from './verify.js';
