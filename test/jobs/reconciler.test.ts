@@ -15,6 +15,7 @@ import { createLogger } from '../../src/logger.js';
 import { SteppedClock } from '../helpers/clock.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { buildVoucherCampaign } from '../helpers/factories.js';
+import { waitFor } from '../helpers/notify.js';
 
 const logger = createLogger('silent');
 const system = { kind: 'system', name: 'test' } as const;
@@ -79,7 +80,7 @@ test.serial('with a stepped clock a campaign opens and closes at the exact secon
 });
 
 test.serial(
-  'with the real clock and cron, opening and closing land within a second of their times',
+  'with the real clock and cron, opening and closing land on time, never early',
   async (t) => {
     const c = await scheduledCampaign(database.db, systemClock, 2000, 4000);
     const reconciler = createReconciler(
@@ -98,12 +99,14 @@ test.serial(
       t.is(row.state, 'closed');
       t.is(rows.length, 2);
       const lag = (i: number, due: Date) => rows[i].at.getTime() - due.getTime();
+      // Never early; on time give or take a loaded machine's scheduling (the timer's own precision is
+      // checked on the stepped clock below, where load cannot move it).
       t.true(
-        lag(0, row.opens_at) >= 0 && lag(0, row.opens_at) < 1000,
+        lag(0, row.opens_at) >= 0 && lag(0, row.opens_at) < 3000,
         `opening lag ${lag(0, row.opens_at)} ms`,
       );
       t.true(
-        lag(1, row.closes_at) >= 0 && lag(1, row.closes_at) < 1000,
+        lag(1, row.closes_at) >= 0 && lag(1, row.closes_at) < 3000,
         `closing lag ${lag(1, row.closes_at)} ms`,
       );
     } finally {
@@ -111,6 +114,29 @@ test.serial(
     }
   },
 );
+
+test.serial('a moment due within 1.5 s is handled by the armed timer, without a cron tick', async (t) => {
+  // Months away from the other tests' campaigns, so theirs are not the next moment.
+  const clock = new SteppedClock('2027-03-01T07:59:59+09:00');
+  const c = await scheduledCampaign(database.db, clock, 1000, 3600_000);
+  // A cron expression that cannot fire during the test (00:00 on 1 January): only the timer can open it.
+  const reconciler = createReconciler({ db: database.db, clock }, { logger, cron: '0 0 1 1 *' });
+  try {
+    await reconciler.runOnce(); // nothing due yet; the pass arms a timer for the opening, a second ahead
+    t.is(await stateOf(database.db, c.id), 'scheduled');
+    // The stepped clock reaches the moment now; the timer fires about a second later in real time. (Were it
+    // to fire first, its pass would find nothing due and arm it again.)
+    clock.advance(1000);
+    await waitFor(
+      'the timer to open the campaign',
+      async () => (await stateOf(database.db, c.id)) === 'open',
+    );
+    const opened = await database.db('campaigns').where({ id: c.id }).first();
+    t.is(opened.state_changed_at.toISOString(), '2027-02-28T23:00:00.000Z');
+  } finally {
+    await reconciler.stop();
+  }
+});
 
 test.serial('two instances against one database perform each transition exactly once', async (t) => {
   const ids: string[] = [];
@@ -206,9 +232,10 @@ test.serial(
         data: {},
       }),
     );
+    // Waiting for the hook would never end (the hook waits for us); 20 s only bounds a failing run.
     const finished = await Promise.race([
       other.then(() => 'audited'),
-      new Promise((r) => setTimeout(() => r('blocked'), 2000)),
+      new Promise((r) => setTimeout(() => r('blocked'), 20_000).unref()),
     ]);
     release();
     await moving;
