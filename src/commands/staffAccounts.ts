@@ -1,7 +1,9 @@
-// Staff accounts: adding one (with a one-time sign-in link) and signing in by password or link.
+// Staff accounts: adding one (with a one-time sign-in link), signing in by password or link, sessions,
+// a new password and disabling (both end every open session).
 import { createHash, randomBytes } from 'node:crypto';
 import { appendAudit } from '../audit/log.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
+import type { SignInLimits } from '../auth/signInLimits.js';
 import { findSite } from '../db/repos/sites.js';
 import {
   consumeLoginToken,
@@ -9,10 +11,12 @@ import {
   findStaffById,
   insertLoginToken,
   insertStaff,
+  markStaffDisabled,
   type Staff,
   type StaffRole,
   updateStaffPassword,
 } from '../db/repos/staff.js';
+import { insertStaffSession, revokeAllStaffSessions, revokeStaffSession } from '../db/repos/staffSessions.js';
 import { DomainError } from '../domain/errors.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
 
@@ -66,16 +70,21 @@ export async function addStaff(
   });
 }
 
+/** Counted per account and per address before the check; unknown accounts cost the same scrypt work. */
 export async function signInWithPassword(
   ctx: CommandContext,
-  email: string,
-  password: string,
+  limits: SignInLimits,
+  attempt: { email: string; password: string; ip: string },
 ): Promise<Staff> {
-  const staff = await findStaffByEmail(ctx.db, email);
-  // Same error whether the account is unknown or the password wrong: no account probing.
-  const ok = staff?.password_hash ? await verifyPassword(password, staff.password_hash) : false;
+  const account = limits.accountKey(attempt.email);
+  await limits.perAddress.consume(attempt.ip);
+  await limits.perAccount.consume(account);
+  const staff = await findStaffByEmail(ctx.db, attempt.email);
+  const ok = await verifyPassword(attempt.password, staff?.password_hash);
+  // Same error whether the account is unknown, disabled or the password wrong: no account probing.
   if (!staff || !ok || staff.disabled_at)
     throw new DomainError('invalid_credentials', 'Email or password is wrong');
+  await Promise.all([limits.perAccount.reset(account), limits.perAddress.refund(attempt.ip)]);
   return staff;
 }
 
@@ -91,10 +100,53 @@ export async function signInWithLink(ctx: CommandContext, token: string): Promis
   return staff;
 }
 
+/** A new password ends every session of the account: whoever held an old token must sign in again. */
 export async function setStaffPassword(
   ctx: CommandContext,
+  actor: Actor,
   staffId: string,
   password: string,
 ): Promise<void> {
-  await updateStaffPassword(ctx.db, staffId, await hashPassword(password));
+  const hash = await hashPassword(password);
+  await ctx.db.transaction(async (trx) => {
+    const now = ctx.clock.now();
+    await updateStaffPassword(trx, staffId, hash);
+    await revokeAllStaffSessions(trx, staffId, now);
+    await appendAudit(trx, {
+      at: now,
+      actor: actorLabel(actor),
+      action: 'staff.password_changed',
+      subject: `staff:${staffId}`,
+      data: {},
+    });
+  });
+}
+
+/** A disabled account cannot sign in, and its open sessions end at once. */
+export async function disableStaff(ctx: CommandContext, actor: Actor, staffId: string): Promise<void> {
+  await ctx.db.transaction(async (trx) => {
+    const now = ctx.clock.now();
+    if (!(await markStaffDisabled(trx, staffId, now)))
+      throw new DomainError('not_found', 'No such staff member');
+    await revokeAllStaffSessions(trx, staffId, now);
+    await appendAudit(trx, {
+      at: now,
+      actor: actorLabel(actor),
+      action: 'staff.disabled',
+      subject: `staff:${staffId}`,
+      data: {},
+    });
+  });
+}
+
+/** Records a freshly signed token as a live session (its jti), so it can be revoked. */
+export async function openStaffSession(
+  ctx: CommandContext,
+  s: { id: string; staff_id: string; expires_at: Date },
+): Promise<void> {
+  await insertStaffSession(ctx.db, s);
+}
+
+export async function closeStaffSession(ctx: CommandContext, sessionId: string): Promise<void> {
+  await revokeStaffSession(ctx.db, sessionId, ctx.clock.now());
 }

@@ -1,3 +1,4 @@
+import type { SignInLimitSettings } from '../auth/signInLimits.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
@@ -18,4 +19,6 @@ export interface AppDeps {
   metrics: Metrics;
   /** identity-verified intake: OIDC provider, webhook secret, randomness and limits (derived from config when absent) */
   intake?: IntakeDeps;
+  /** staff password sign-in limits (STAFF_SIGN_IN_LIMITS when absent) */
+  signInLimits?: SignInLimitSettings;
 }

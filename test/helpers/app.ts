@@ -61,6 +61,7 @@ export async function startTestApp(
     database?: TestDatabase;
     config?: Partial<AppDeps['config']>;
     intake?: AppDeps['intake'];
+    signInLimits?: AppDeps['signInLimits'];
   } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await createTestDatabase());
@@ -79,6 +80,7 @@ export async function startTestApp(
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     metrics: createMetrics({ defaults: false }),
     ...(opts.intake ? { intake: opts.intake } : {}),
+    ...(opts.signInLimits ? { signInLimits: opts.signInLimits } : {}),
   };
   const server = http.createServer(createApp(deps).callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

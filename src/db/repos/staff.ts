@@ -57,3 +57,11 @@ export async function consumeLoginToken(
 export async function updateStaffPassword(db: Db | Trx, id: string, passwordHash: string): Promise<void> {
   await db('staff').where({ id }).update({ password_hash: passwordHash });
 }
+
+/** false when there is no such staff member */
+export async function markStaffDisabled(db: Db | Trx, id: string, at: Date): Promise<boolean> {
+  const n = await db('staff')
+    .where({ id })
+    .update({ disabled_at: db.raw('coalesce(disabled_at, ?)', [at]) });
+  return n === 1;
+}

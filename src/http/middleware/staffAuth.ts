@@ -4,7 +4,8 @@ import type { Context, Next } from 'koa';
 import { type TokenClaims, verifySessionToken } from '../../auth/sessionToken.js';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/knex.js';
-import { findStaffById, type StaffRole } from '../../db/repos/staff.js';
+import type { StaffRole } from '../../db/repos/staff.js';
+import { findSessionStaff } from '../../db/repos/staffSessions.js';
 import { DomainError } from '../../domain/errors.js';
 
 export const STAFF_COOKIE = 'staff_session';
@@ -36,26 +37,24 @@ function tokenFrom(ctx: Context): { token: string; viaCookie: boolean } | undefi
   return cookie ? { token: cookie, viaCookie: true } : undefined;
 }
 
-/** Reads the staff session if there is one; never refuses (pages use it to show a sign-in link). */
+/**
+ * Reads the staff session if there is one; never refuses, so a public page ignores a stale cookie or a bad
+ * bearer token (staff routes then refuse with `invalid_token`). The session row is checked on every request:
+ * one primary-key lookup joined to the staff row, the same single query this step always made.
+ */
 export function loadStaff(deps: { db: Db; clock: Clock; sessionSecret: Uint8Array }) {
   return async (ctx: Context, next: Next) => {
     const found = tokenFrom(ctx);
     if (found) {
+      const now = deps.clock.now();
       const claims = await verifySessionToken<StaffClaims>(
         deps.sessionSecret,
         STAFF_AUDIENCE,
         found.token,
-        deps.clock.now(),
-      ).catch((err) => {
-        // A stale cookie on a page is not an error: the visitor is simply signed out.
-        if (found.viaCookie) {
-          ctx.cookies.set(STAFF_COOKIE, null);
-          return undefined;
-        }
-        throw err;
-      });
-      const staff = claims ? await findStaffById(deps.db, claims.sub) : undefined;
-      if (claims && staff && !staff.disabled_at) {
+        now,
+      ).catch(() => undefined);
+      const staff = claims ? await findSessionStaff(deps.db, claims.jti, now) : undefined;
+      if (claims && staff && staff.id === claims.sub) {
         ctx.state.staff = {
           id: staff.id,
           role: staff.role,
@@ -65,8 +64,11 @@ export function loadStaff(deps: { db: Db; clock: Clock; sessionSecret: Uint8Arra
           viaCookie: found.viaCookie,
         } satisfies StaffSession;
         ctx.state.csrfToken = csrfTokenFor(deps.sessionSecret, claims.jti);
-      } else if (claims && !found.viaCookie) {
-        throw new DomainError('invalid_token', 'The session token is not valid');
+      } else if (found.viaCookie) {
+        // A stale cookie is not an error: the visitor is simply signed out.
+        ctx.cookies.set(STAFF_COOKIE, null);
+      } else {
+        ctx.state.staffTokenRefused = true;
       }
     }
     await next();
@@ -75,19 +77,27 @@ export function loadStaff(deps: { db: Db; clock: Clock; sessionSecret: Uint8Arra
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Refuses a cookie-borne unsafe request whose form or X-CSRF-Token header lacks the session's CSRF token. */
+export function checkStaffCsrf(ctx: Context): void {
+  const staff = ctx.state.staff as StaffSession | undefined;
+  if (!staff?.viaCookie || SAFE.has(ctx.method)) return;
+  const body = ctx.request.body as Record<string, unknown> | undefined;
+  const sent = ctx.get('x-csrf-token') || (typeof body?._csrf === 'string' ? body._csrf : '');
+  const expected = ctx.state.csrfToken as string;
+  const ok = sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+  if (!ok) throw new DomainError('csrf_failed', 'The form has expired; reload the page and try again');
+}
+
 /** Refuses anonymous (401) and wrong-role (403) requests, and cookie requests without the CSRF token. */
 export function requireStaff(...roles: StaffRole[]) {
   return async (ctx: Context, next: Next) => {
     const staff = ctx.state.staff as StaffSession | undefined;
+    if (!staff && ctx.state.staffTokenRefused) {
+      throw new DomainError('invalid_token', 'The session token is not valid or was signed out');
+    }
     if (!staff) throw new DomainError('unauthenticated', 'Sign in as staff to continue');
     if (!roles.includes(staff.role)) throw new DomainError('forbidden', 'Your role does not allow this');
-    if (staff.viaCookie && !SAFE.has(ctx.method)) {
-      const body = ctx.request.body as Record<string, unknown> | undefined;
-      const sent = ctx.get('x-csrf-token') || (typeof body?._csrf === 'string' ? body._csrf : '');
-      const expected = ctx.state.csrfToken as string;
-      const ok = sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
-      if (!ok) throw new DomainError('csrf_failed', 'The form has expired; reload the page and try again');
-    }
+    checkStaffCsrf(ctx);
     await next();
   };
 }

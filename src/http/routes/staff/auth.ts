@@ -1,22 +1,35 @@
-// Staff sign-in and sign-out: a password form, a one-time link, and the same as JSON for API clients.
+// Staff sign-in and sign-out: a password form, a one-time link, and the same as JSON for API clients; a
+// password change and disabling an account, both of which end the account's open sessions.
 import type Router from '@koa/router';
 import { decodeJwt } from 'jose';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { signSessionToken } from '../../../auth/sessionToken.js';
-import { signInWithLink, signInWithPassword } from '../../../commands/staffAccounts.js';
+import { createSignInLimits } from '../../../auth/signInLimits.js';
+import {
+  closeStaffSession,
+  disableStaff,
+  openStaffSession,
+  setStaffPassword,
+  signInWithLink,
+  signInWithPassword,
+} from '../../../commands/staffAccounts.js';
 import type { Staff } from '../../../db/repos/staff.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
+import { STATUS } from '../../errors.js';
+import { clientIp } from '../../intake.js';
 import {
+  checkStaffCsrf,
   csrfTokenFor,
+  requireStaff,
   STAFF_AUDIENCE,
   STAFF_COOKIE,
   STAFF_SESSION_SECONDS,
   type StaffSession,
 } from '../../middleware/staffAuth.js';
 import { render } from '../../render.js';
-import { parse } from '../../validate.js';
+import { parse, parseId } from '../../validate.js';
 
 const credentials = z.object({
   email: z.string().trim().email('Enter an email address'),
@@ -27,17 +40,32 @@ export function homeFor(staff: Pick<Staff, 'role'>): string {
   return staff.role === 'auditor' ? '/admin/audit' : '/admin';
 }
 
+const passwordChange = z.object({
+  current_password: z.string().min(1, 'Required').max(200),
+  new_password: z.string().min(12, 'At least 12 characters').max(200),
+});
+
 export function staffAuthRoutes(router: Router, deps: AppDeps): void {
   const cmd = { db: deps.db, clock: deps.clock };
+  const limits = createSignInLimits(deps.db, deps.config.secrets.sessionSecret, deps.signInLimits);
+  const signIn = (ctx: Context, c: { email: string; password: string }) =>
+    signInWithPassword(cmd, limits, { ...c, ip: clientIp(ctx) });
 
   async function startSession(ctx: Context, staff: Staff) {
+    const now = deps.clock.now();
     const token = await signSessionToken(
       deps.config.secrets.sessionSecret,
       STAFF_AUDIENCE,
       { sub: staff.id, role: staff.role },
-      deps.clock.now(),
+      now,
       STAFF_SESSION_SECONDS,
     );
+    const { jti } = decodeJwt(token) as { jti: string }; // our own freshly signed token
+    await openStaffSession(cmd, {
+      id: jti,
+      staff_id: staff.id,
+      expires_at: new Date(now.getTime() + STAFF_SESSION_SECONDS * 1000),
+    });
     ctx.cookies.set(STAFF_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',
@@ -45,14 +73,13 @@ export function staffAuthRoutes(router: Router, deps: AppDeps): void {
       maxAge: STAFF_SESSION_SECONDS * 1000,
       path: '/',
     });
-    return token;
+    return { token, jti };
   }
 
   router.post('/api/staff/session', async (ctx) => {
     const { email, password } = parse(credentials, ctx.request.body);
-    const staff = await signInWithPassword(cmd, email, password);
-    const token = await startSession(ctx, staff);
-    const { jti } = decodeJwt(token) as { jti: string }; // our own freshly signed token
+    const staff = await signIn(ctx, { email, password });
+    const { token, jti } = await startSession(ctx, staff);
     ctx.body = {
       token,
       csrf_token: csrfTokenFor(deps.config.secrets.sessionSecret, jti),
@@ -75,13 +102,16 @@ export function staffAuthRoutes(router: Router, deps: AppDeps): void {
     const body = (ctx.request.body ?? {}) as Record<string, string>;
     try {
       const { email, password } = parse(credentials, body);
-      const staff = await signInWithPassword(cmd, email, password);
+      const staff = await signIn(ctx, { email, password });
       await startSession(ctx, staff);
       ctx.redirect(homeFor(staff));
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       const t = ctx.state.t as (k: string) => string;
-      render(ctx, 'staff-login', { email: body.email ?? '', error: t(`errors.${err.code}`) }, 401);
+      const status = STATUS[err.code];
+      if (typeof err.details?.retry_after === 'number')
+        ctx.set('Retry-After', String(err.details.retry_after));
+      render(ctx, 'staff-login', { email: body.email ?? '', error: t(`errors.${err.code}`) }, status);
     }
   });
 
@@ -91,8 +121,40 @@ export function staffAuthRoutes(router: Router, deps: AppDeps): void {
     ctx.redirect(homeFor(staff));
   });
 
-  router.post('/staff/logout', (ctx) => {
+  /** Signing out ends the session itself (the token stops working everywhere), not just the cookie. */
+  async function endSession(ctx: Context) {
+    const staff = ctx.state.staff as StaffSession | undefined;
+    if (staff) {
+      checkStaffCsrf(ctx);
+      await closeStaffSession(cmd, staff.jti);
+    }
     ctx.cookies.set(STAFF_COOKIE, null);
+  }
+
+  router.post('/staff/logout', async (ctx) => {
+    await endSession(ctx);
     ctx.redirect('/staff/login');
+  });
+
+  router.delete('/api/staff/session', async (ctx) => {
+    await endSession(ctx);
+    ctx.status = 204;
+  });
+
+  router.post('/api/staff/password', requireStaff('admin', 'site_staff', 'auditor'), async (ctx) => {
+    const b = parse(passwordChange, ctx.request.body);
+    const me = ctx.state.staff as StaffSession;
+    await signIn(ctx, { email: me.email, password: b.current_password });
+    await setStaffPassword(cmd, { kind: 'staff', id: me.id }, me.id, b.new_password);
+    ctx.cookies.set(STAFF_COOKIE, null);
+    ctx.status = 204;
+  });
+
+  router.post('/api/admin/staff/:id/disable', requireStaff('admin'), async (ctx) => {
+    const me = ctx.state.staff as StaffSession;
+    const id = parseId(ctx.params.id, 'staff member');
+    if (id === me.id) throw new DomainError('conflict', 'You cannot disable your own account');
+    await disableStaff(cmd, { kind: 'staff', id: me.id }, id);
+    ctx.status = 204;
   });
 }
