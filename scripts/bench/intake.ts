@@ -132,7 +132,15 @@ async function residents(n: number): Promise<string[]> {
     tokens.push(
       await signResidentToken(
         key('SESSION_SECRET'),
-        { sub: r.id, m: 'sms', bd: r.bd, cc: RECEIPTS ? 'sms' : null, ce: RECEIPTS ? ce : null, lang: 'ko' },
+        {
+          sub: r.id,
+          m: 'sms',
+          bd: r.bd,
+          bs: 'declared',
+          cc: RECEIPTS ? 'sms' : null,
+          ce: RECEIPTS ? ce : null,
+          lang: 'ko',
+        },
         now,
       ),
     );

@@ -10,6 +10,7 @@ import {
   type NewApplication,
   type WindowCheck,
 } from '../db/repos/applications.js';
+import { isOnGroupList } from '../db/repos/groupMembers.js';
 import { setIdentityRegion } from '../db/repos/identities.js';
 import { takeProxyUse } from '../db/repos/proxies.js';
 import {
@@ -19,19 +20,25 @@ import {
   validateRequest,
   weightFor,
 } from '../domain/application.js';
+import { groupLabel, type VerificationMethod } from '../domain/campaign.js';
 import { checkEligibility, refusalParams } from '../domain/eligibility.js';
 import { DomainError, validationFailed } from '../domain/errors.js';
-import { decryptText } from '../identity/crypto.js';
+import { type BirthDateSource, type GroupSource, groupStanding } from '../domain/facts.js';
+import { decryptText, encryptText } from '../identity/crypto.js';
 import { enqueueNotice, prepareMessage } from '../notify/enqueue.js';
 import type { NoticeRequest } from '../notify/notice.js';
 import type { CampaignRules } from './campaignRules.js';
+import { BIRTH_DATE_AAD } from './counterFacts.js';
 import { type IntakeContext, uuidFrom } from './intakeContext.js';
 import { formatAmount, type Receipt, receiptOf, windowRefusal } from './receipt.js';
 
 /** The verified person on whose behalf the write happens. */
 export interface Applicant {
   identity_id: string;
+  /** how they proved who they are this time; the campaign must allow it */
+  method: VerificationMethod;
   birth_date: string | null;
+  birth_date_source: BirthDateSource | null;
   contact_channel: 'sms' | 'email' | null;
   contact_enc: string | null;
   lang: 'ko' | 'en';
@@ -55,8 +62,16 @@ export interface Applied {
   created: boolean;
 }
 
-/** Rules that need no database: request shape and eligibility, in plain words. */
+/** Rules that need no database: verification method, request shape and eligibility, in plain words. */
 export function checkApplication(rules: CampaignRules, who: Applicant, input: ApplyInput, now: Date): void {
+  const allowed = rules.campaign.verification_methods;
+  if (!allowed.includes(who.method)) {
+    throw new DomainError(
+      'verification_not_allowed',
+      `This campaign accepts only these ways to verify: ${allowed.join(', ')}`,
+      { details: { method: who.method, allowed } },
+    );
+  }
   const fields = validateRequest(rules.campaign, rules.siteIds, input.request);
   if (Object.keys(fields).length > 0) throw validationFailed(fields);
   const refusal = checkEligibility(
@@ -68,6 +83,57 @@ export function checkApplication(rules: CampaignRules, who: Applicant, input: Ap
     throw new DomainError('not_eligible', `Not eligible: ${refusal.reason}`, {
       details: { reason: refusal.reason, ...refusalParams(refusal) },
     });
+  }
+}
+
+/**
+ * How the claimed group is established, or a refusal in plain words: a list group asks the database whether one
+ * of the person's verified keys was imported; an age group reads the birth date.
+ */
+export async function groupSourceFor(
+  ctx: IntakeContext,
+  rules: CampaignRules,
+  who: Applicant,
+  group: string,
+): Promise<GroupSource | null> {
+  const g = rules.campaign.groups.find((x) => x.name === group);
+  if (!g) return null;
+  const onList =
+    g.check === 'list' && (await isOnGroupList(ctx.db, rules.campaign.id, g.name, who.identity_id));
+  const standing = groupStanding(
+    g,
+    { birth_date: who.birth_date ?? undefined, birth_date_source: who.birth_date_source ?? undefined },
+    onList,
+    ctx.clock.now(),
+    rules.campaign.time_zone,
+  );
+  if ('source' in standing) return standing.source;
+  const r = standing.refusal;
+  const labels =
+    'group' in r ? { group_ko: groupLabel(r.group, 'ko'), group_en: groupLabel(r.group, 'en') } : {};
+  throw new DomainError('not_eligible', `Not eligible: ${r.reason}`, {
+    details: { reason: r.reason, ...labels, ...('min_age' in r ? { min_age: r.min_age } : {}) },
+  });
+}
+
+/**
+ * checkApplication, except that a person who already applied gets their existing receipt (duplicate_application)
+ * rather than a refusal: coming back with another birth date must not read as anything but "you applied".
+ */
+export async function checkOrDuplicate(
+  ctx: IntakeContext,
+  db: Trx | IntakeContext['db'],
+  rules: CampaignRules,
+  who: Applicant,
+  input: ApplyInput,
+): Promise<void> {
+  try {
+    checkApplication(rules, who, input, ctx.clock.now());
+  } catch (err) {
+    if (!(err instanceof DomainError) || err.code !== 'not_eligible') throw err;
+    const existing = await findApplication(db, rules.campaign.id, who.identity_id);
+    if (existing?.status === 'active') throw await duplicateError(db, rules, who.identity_id);
+    throw err;
   }
 }
 
@@ -132,6 +198,7 @@ function newApplication(
   rules: CampaignRules,
   who: Applicant,
   input: ApplyInput,
+  group_source: GroupSource | null,
 ): NewApplication {
   const c = rules.campaign;
   return {
@@ -148,6 +215,9 @@ function newApplication(
     contact_channel: who.contact_channel,
     contact_enc: who.contact_enc,
     region: input.region ?? null,
+    birth_date_enc: who.birth_date ? encryptText(ctx.secrets, who.birth_date, BIRTH_DATE_AAD) : null,
+    birth_date_source: who.birth_date ? (who.birth_date_source ?? 'declared') : null,
+    group_source,
     public_id: publicIdFromBytes(ctx.random.bytes(6)),
   };
 }
@@ -173,8 +243,9 @@ async function applyFirst(
   rules: CampaignRules,
   who: Applicant,
   input: ApplyInput,
+  groupSource: GroupSource | null,
 ): Promise<Applied | undefined> {
-  const a = { ...newApplication(ctx, rules, who, input), id: uuidFrom(ctx.random) };
+  const a = { ...newApplication(ctx, rules, who, input, groupSource), id: uuidFrom(ctx.random) };
   const notice = receiptNotice(ctx, rules, who, { ...a, status: 'active', version: 1 });
   const { inserted, window } = await insertFirstApplication(ctx.db, a, {
     region: input.region ?? null,
@@ -193,9 +264,13 @@ export async function applyWithin(
   rules: CampaignRules,
   who: Applicant,
   input: ApplyInput,
+  groupSource: GroupSource | null = null,
 ): Promise<Applied> {
   const c = rules.campaign;
-  const { inserted, window } = await insertApplicationIfOpen(trx, newApplication(ctx, rules, who, input));
+  const { inserted, window } = await insertApplicationIfOpen(
+    trx,
+    newApplication(ctx, rules, who, input, groupSource),
+  );
   if (!inserted) {
     throw windowOrVersionRefusal(ctx, rules, window) ?? (await duplicateError(trx, rules, who.identity_id));
   }
@@ -228,12 +303,15 @@ export async function applyForCampaign(
   input: ApplyInput,
 ): Promise<Applied> {
   const rules = await ctx.rules.byId(ctx.db, input.campaign_id);
-  checkApplication(rules, who, input, ctx.clock.now());
+  await checkOrDuplicate(ctx, ctx.db, rules, who, input);
+  const groupSource = await groupSourceFor(ctx, rules, who, input.request.group);
   for (let attempt = 0; ; attempt++) {
     try {
-      const first = input.proxy ? undefined : await applyFirst(ctx, rules, who, input);
+      const first = input.proxy ? undefined : await applyFirst(ctx, rules, who, input, groupSource);
       // proxies (cap and audit), withdrawn applications taken up again, and duplicates
-      return first ?? (await ctx.db.transaction((trx) => applyWithin(ctx, trx, rules, who, input)));
+      return (
+        first ?? (await ctx.db.transaction((trx) => applyWithin(ctx, trx, rules, who, input, groupSource)))
+      );
     } catch (err) {
       if (attempt < 3 && isPublicIdCollision(err)) continue;
       throw err;

@@ -2,7 +2,13 @@
 import { findApplication, updateApplicationIfOpen } from '../db/repos/applications.js';
 import { weightFor } from '../domain/application.js';
 import { DomainError } from '../domain/errors.js';
-import { type Applicant, type ApplyInput, checkApplication, sendReceipt } from './applyForCampaign.js';
+import {
+  type Applicant,
+  type ApplyInput,
+  checkApplication,
+  groupSourceFor,
+  sendReceipt,
+} from './applyForCampaign.js';
 import type { IntakeContext } from './intakeContext.js';
 import { type Receipt, receiptOf, windowRefusal } from './receipt.js';
 
@@ -13,6 +19,7 @@ export async function changeApplication(
 ): Promise<Receipt> {
   const rules = await ctx.rules.byId(ctx.db, input.campaign_id);
   checkApplication(rules, who, { ...input, channel: 'web' }, ctx.clock.now());
+  const group_source = await groupSourceFor(ctx, rules, who, input.request.group);
   const c = rules.campaign;
   return ctx.db.transaction(async (trx) => {
     const { updated, window } = await updateApplicationIfOpen(trx, {
@@ -22,6 +29,7 @@ export async function changeApplication(
       request: input.request.amount,
       preferences: input.request.sites,
       group_name: input.request.group,
+      group_source,
       weight: weightFor(c, input.request.group),
       region: input.region ?? null,
     });

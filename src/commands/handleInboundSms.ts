@@ -3,17 +3,17 @@
 // crash half-way lets the provider's retry do the whole thing once.
 import type { Trx } from '../db/knex.js';
 import { listApplicationsByPhoneHash } from '../db/repos/applications.js';
-import { upsertIdentity } from '../db/repos/identities.js';
 import { recordInboundSms, setInboundOutcome } from '../db/repos/smsInbound.js';
 import { DomainError } from '../domain/errors.js';
-import { identifier, normaliseBirthDate, normalisePhone } from '../domain/identity.js';
+import { normaliseBirthDate, normalisePhone } from '../domain/identity.js';
 import { parseSmsCommand, type SmsCommand } from '../domain/smsCommand.js';
 import { translator } from '../http/i18n.js';
-import { contactHash, encryptText, identityKey } from '../identity/crypto.js';
+import { contactHash, encryptText, verifiedKey } from '../identity/crypto.js';
 import { enqueueNotice } from '../notify/enqueue.js';
-import { applyWithin, checkApplication } from './applyForCampaign.js';
+import { applyWithin, checkOrDuplicate } from './applyForCampaign.js';
 import type { IntakeContext } from './intakeContext.js';
 import { formatAmount, type Receipt } from './receipt.js';
+import { birthDateOf, resolveIdentity } from './resolveIdentity.js';
 import { withdrawWithin } from './withdrawApplication.js';
 
 export interface InboundSms {
@@ -119,23 +119,31 @@ async function runCommand(
       const byUpper = new Map([...rules.siteIds].map((id) => [id.toUpperCase(), id]));
       const sites = cmd.sites.map((s) => byUpper.get(s.toUpperCase()) ?? s);
       const contact_enc = encryptText(ctx.secrets, phone, 'contact');
-      const who = { birth_date: birth, contact_channel: 'sms' as const, contact_enc, lang: cmd.lang };
       const input = {
         campaign_id: rules.campaign.id,
         request: { amount: cmd.amount, sites, group: '' },
         channel: 'sms' as const,
         receiptInReply: true,
       };
-      checkApplication(rules, { ...who, identity_id: '' }, input, now);
-      const identity = await upsertIdentity(trx, {
-        identity_key: identityKey(ctx.secrets, identifier.phone(phone, birth)),
+      // The sender's number is what the provider proved: the key, whatever date the text carries. A refusal
+      // below rolls this savepoint back, identity and all.
+      const identity = await resolveIdentity(ctx, trx, {
+        keys: [verifiedKey.phone(ctx.secrets, phone)],
         method: 'sms',
         phone_enc: contact_enc,
         phone_hash: phoneHash,
-        birth_date: birth,
         lang: cmd.lang,
       });
-      const applied = await applyWithin(ctx, trx, rules, { ...who, identity_id: identity.id }, input);
+      const who = {
+        identity_id: identity.id,
+        method: 'sms' as const,
+        ...birthDateOf(ctx, identity, birth),
+        contact_channel: 'sms' as const,
+        contact_enc,
+        lang: cmd.lang,
+      };
+      await checkOrDuplicate(ctx, trx, rules, who, input);
+      const applied = await applyWithin(ctx, trx, rules, who, input);
       const c = rules.campaign;
       return t('sms.applied', {
         campaign: cmd.lang === 'ko' ? c.title_ko : c.title_en,

@@ -82,6 +82,8 @@ export async function loadDemo(ctx: CommandContext): Promise<DemoResult | undefi
     partial: 'partial',
     eligibility: { regions: [], birth_year_rotation: false },
     groups: [],
+    // 본인인증 beside the phone code: locally it runs against the development stand-in (no credentials needed).
+    verification_methods: ['sms', 'oidc', 'portone'],
     unclaimed_policy: 'pass_down',
     slots: [],
   };
@@ -119,7 +121,18 @@ export async function loadDemo(ctx: CommandContext): Promise<DemoResult | undefi
     per_person_max: 2,
     partial: 'partial',
     eligibility: { regions: [], birth_year_rotation: true },
-    groups: [{ name: 'elderly', reserved: 150, weight: 1 }],
+    groups: [
+      {
+        name: 'elderly',
+        name_ko: '65세 이상 어르신',
+        name_en: 'Residents aged 65 and over',
+        reserved: 150,
+        weight: 1,
+        // from the birth date: 본인인증 settles it, a typed date is checked against an ID card at pickup
+        check: 'age',
+        min_age: 65,
+      },
+    ],
     slots,
   };
 

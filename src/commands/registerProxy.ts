@@ -1,26 +1,25 @@
 // An admin registers a helper (a family member or community-centre staff) who may apply for others, up to a cap.
 import { appendAudit } from '../audit/log.js';
-import { upsertIdentity } from '../db/repos/identities.js';
 import { type HelperProxy, upsertProxy } from '../db/repos/proxies.js';
-import { identifier } from '../domain/identity.js';
-import { contactHash, encryptText, identityKey } from '../identity/crypto.js';
+import { encryptText, verifiedKey } from '../identity/crypto.js';
 import { type Actor, actorLabel } from './context.js';
 import type { IntakeContext } from './intakeContext.js';
 import { normaliseContact } from './requestCode.js';
+import { resolveIdentity } from './resolveIdentity.js';
 
 export async function registerProxy(
   ctx: IntakeContext,
   actor: Actor,
   p: { phone: string; birth_date: string; kind: HelperProxy['kind']; label: string; cap: number },
 ): Promise<HelperProxy> {
-  const { value, birth_date } = normaliseContact('sms', p.phone, p.birth_date, ctx.clock.now());
+  const { value } = normaliseContact('sms', p.phone, p.birth_date, ctx.clock.now());
   return ctx.db.transaction(async (trx) => {
-    const identity = await upsertIdentity(trx, {
-      identity_key: identityKey(ctx.secrets, identifier.phone(value, birth_date)),
+    const phone = verifiedKey.phone(ctx.secrets, value);
+    const identity = await resolveIdentity(ctx, trx, {
+      keys: [phone],
       method: 'sms',
       phone_enc: encryptText(ctx.secrets, value, 'contact'),
-      phone_hash: contactHash(ctx.secrets, value),
-      birth_date,
+      phone_hash: phone.hash,
       lang: 'ko',
     });
     const proxy = await upsertProxy(trx, {

@@ -2,14 +2,8 @@
 import { insertChallenge } from '../db/repos/challenges.js';
 import { otpFromBytes } from '../domain/application.js';
 import { validationFailed } from '../domain/errors.js';
-import {
-  identifier,
-  maskContact,
-  normaliseBirthDate,
-  normaliseEmail,
-  normalisePhone,
-} from '../domain/identity.js';
-import { codeHash, contactHash, encryptText, identityKey } from '../identity/crypto.js';
+import { maskContact, normaliseBirthDate, normaliseEmail, normalisePhone } from '../domain/identity.js';
+import { codeHash, contactHash, encryptText, verifiedKey } from '../identity/crypto.js';
 import { enqueueNotice } from '../notify/enqueue.js';
 import { type IntakeContext, uuidFrom } from './intakeContext.js';
 
@@ -59,10 +53,8 @@ export async function requestCode(ctx: IntakeContext, r: CodeRequest): Promise<C
   const id = uuidFrom(ctx.random);
   const code = otpFromBytes(ctx.random.bytes(8));
   const expires_at = new Date(now.getTime() + CODE_TTL_SECONDS * 1000);
-  const key = identityKey(
-    ctx.secrets,
-    r.channel === 'sms' ? identifier.phone(value, birth_date) : identifier.email(value, birth_date),
-  );
+  // What the code will prove: the number or address alone (the birth date is a declared fact, not the key).
+  const key = (r.channel === 'sms' ? verifiedKey.phone : verifiedKey.email)(ctx.secrets, value).hash;
   await ctx.db.transaction(async (trx) => {
     await insertChallenge(trx, {
       id,

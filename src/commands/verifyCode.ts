@@ -1,13 +1,16 @@
 // Check a one-time code: at most five guesses per code, five minutes, once. Success yields the identity.
 import { consumeChallenge, countFailedAttempt, lockChallenge } from '../db/repos/challenges.js';
-import { type Identity, upsertIdentity } from '../db/repos/identities.js';
+import type { Identity } from '../db/repos/identities.js';
 import { DomainError } from '../domain/errors.js';
-import { codeHash, contactHash, decryptText, sameHash } from '../identity/crypto.js';
+import type { BirthDateSource } from '../domain/facts.js';
+import { codeHash, sameHash } from '../identity/crypto.js';
 import type { IntakeContext } from './intakeContext.js';
+import { birthDateOf, resolveIdentity } from './resolveIdentity.js';
 
 export interface VerifiedPerson {
   identity: Identity;
   birth_date: string;
+  birth_date_source: BirthDateSource;
   contact_channel: 'sms' | 'email';
   /** sealed contact, carried in the session so applying needs no extra read */
   contact_enc: string;
@@ -40,21 +43,22 @@ export async function verifyCode(
       return { ok: false, code: left > 0 ? 'code_invalid' : 'code_exhausted', attemptsLeft: left };
     }
     await consumeChallenge(trx, c.id, now);
-    const contact = decryptText(ctx.secrets, c.contact_enc, 'contact');
-    const identity = await upsertIdentity(trx, {
-      identity_key: c.identity_key,
+    // The code proved the phone number (or address) alone: that is the key, whatever birth date was typed.
+    const identity = await resolveIdentity(ctx, trx, {
+      keys: [{ kind: c.channel === 'sms' ? 'phone' : 'email', hash: c.identity_key }],
       method: c.channel,
       ...(c.channel === 'sms'
-        ? { phone_enc: c.contact_enc, phone_hash: contactHash(ctx.secrets, contact) }
+        ? { phone_enc: c.contact_enc, phone_hash: c.target_hash }
         : { email_enc: c.contact_enc }),
-      birth_date: c.birth_date,
       lang: c.lang,
     });
+    const birth = birthDateOf(ctx, identity, c.birth_date);
     return {
       ok: true,
       person: {
         identity,
-        birth_date: c.birth_date,
+        birth_date: birth.birth_date ?? c.birth_date,
+        birth_date_source: birth.birth_date_source ?? 'declared',
         contact_channel: c.channel,
         contact_enc: c.contact_enc,
         purpose: c.purpose,

@@ -1,5 +1,5 @@
 // What a resident asks for and whether it fits the campaign's rules. Pure: ids come from bytes passed in.
-import type { Campaign } from './campaign.js';
+import type { Campaign, PriorityGroup } from './campaign.js';
 import type { FieldErrors } from './errors.js';
 
 export const CHANNELS = ['web', 'sms', 'proxy', 'api'] as const;
@@ -18,7 +18,9 @@ export const MAX_RANKED_SITES = 5;
 
 /** Everything wrong with a request, by field, in plain words; empty when it fits. */
 export function validateRequest(
-  c: Pick<Campaign, 'denomination' | 'per_person_max' | 'groups' | 'unit'>,
+  c: Pick<Campaign, 'denomination' | 'per_person_max' | 'unit'> & {
+    groups: ReadonlyArray<Pick<PriorityGroup, 'name'>>;
+  },
   campaignSiteIds: ReadonlySet<string>,
   r: ApplicationRequest,
 ): FieldErrors {
@@ -48,7 +50,10 @@ export function validateRequest(
 }
 
 /** The draw weight a claimed group carries (1 without a group). */
-export function weightFor(c: Pick<Campaign, 'groups'>, group: string): number {
+export function weightFor(
+  c: { groups: ReadonlyArray<Pick<PriorityGroup, 'name' | 'weight'>> },
+  group: string,
+): number {
   return c.groups.find((g) => g.name === group)?.weight ?? 1;
 }
 

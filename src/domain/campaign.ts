@@ -15,9 +15,29 @@ export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 export type CampaignKind = 'voucher' | 'goods';
 export type CampaignMode = 'lottery' | 'reservation' | 'instant';
 
+/**
+ * How membership of a priority group is established (absent: `declared`):
+ * - `declared`: the resident says so; site staff check the named proof (proof_ko/proof_en) at pickup;
+ * - `list`: only people an admin imported (phone numbers or provider subjects, kept as HMACs) may claim it;
+ * - `age`: derived from the birth date (min_age and over). A provider's birth date settles it; a declared one
+ *   is checked against an ID card at pickup.
+ */
+export const GROUP_CHECKS = ['declared', 'list', 'age'] as const;
+export type GroupCheck = (typeof GROUP_CHECKS)[number];
+
+/** How a resident may prove who they are for a campaign. */
+export const VERIFICATION_METHODS = ['sms', 'oidc', 'portone', 'email'] as const;
+export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
+/** Phone code and OIDC: both key a person on something only they hold. Email is a contact, not a person. */
+export const DEFAULT_VERIFICATION_METHODS: readonly VerificationMethod[] = ['sms', 'oidc'];
+
 export interface PriorityGroup {
   /** the group's key: what applications and the draw rules name */
   name: string;
+  /** how membership is checked; absent means `declared` */
+  check?: GroupCheck | undefined;
+  /** for `age`: the youngest age that belongs */
+  min_age?: number | undefined;
   /** what residents and staff read; the key when not given */
   name_ko?: string | undefined;
   name_en?: string | undefined;
@@ -71,6 +91,8 @@ export interface CampaignInput extends CampaignSchedule {
   partial: 'skip' | 'partial';
   eligibility: Eligibility;
   groups: PriorityGroup[];
+  /** the ways a resident may prove who they are (at least one) */
+  verification_methods: VerificationMethod[];
   unclaimed_policy: 'pass_down' | 'return';
   slots: SlotInput[];
 }
@@ -190,6 +212,8 @@ function validateGroups(c: CampaignInput, e: FieldErrors): void {
     names.add(g.name);
     if (g.reserved % c.denomination !== 0)
       e[`groups.${i}.reserved`] = 'A reserved quota must be a multiple of the denomination';
+    if (g.check === 'age' && g.min_age === undefined)
+      e[`groups.${i}.min_age`] = 'An age group needs the youngest age that belongs';
     reserved += g.reserved;
   });
   if (reserved > c.total) e.groups = 'Reserved quotas add up to more than the total';

@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'not_a_proxy',
   'proxy_cap_reached',
   'oidc_unavailable',
+  'verification_not_allowed',
+  'identity_verification_failed',
   // the draw
   'beacon_too_early',
   'beacon_already_recorded',

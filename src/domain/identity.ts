@@ -27,10 +27,11 @@ export function normaliseEmail(input: string): string | undefined {
   return /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/.test(e) && e.length <= 254 ? e : undefined;
 }
 
+/** What an identity key is an HMAC of, for the identifiers that are not a phone number or an address. */
 export const identifier = {
-  phone: (e164: string, birthDate: string) => `phone:${e164}|${birthDate}`,
-  email: (address: string, birthDate: string) => `email:${address}|${birthDate}`,
   oidc: (issuer: string, subject: string) => `oidc:${issuer}|${subject}`,
+  /** the CI (연계정보) Korean identity verification returns: one person across phones and carriers */
+  ci: (ci: string) => `ci:${ci}`,
 };
 
 /** The masked form shown back to a resident: 010-****-5678, a***@example.org. */

@@ -32,6 +32,8 @@ export const STATUS: Record<ErrorCode, number> = {
   not_a_proxy: 403,
   proxy_cap_reached: 409,
   oidc_unavailable: 503,
+  verification_not_allowed: 403,
+  identity_verification_failed: 401,
   beacon_too_early: 409,
   beacon_already_recorded: 409,
   award_already_collected: 409,

@@ -1,5 +1,6 @@
 // Keyed hashes and encryption for personal data: identity keys, code hashes, contact details at rest.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { identifier } from '../domain/identity.js';
 
 export interface IdentitySecrets {
   /** HMAC key for identity keys, lookup hashes and code hashes */
@@ -14,6 +15,33 @@ const hmac = (key: Uint8Array, text: string) => createHmac('sha256', key).update
 export function identityKey(s: IdentitySecrets, normalisedIdentifier: string): string {
   return hmac(s.identityPepper, `identity\u0000${normalisedIdentifier}`);
 }
+
+export type KeyKind = 'phone' | 'email' | 'oidc' | 'ci';
+export interface VerifiedKey {
+  kind: KeyKind;
+  hash: string;
+}
+
+/**
+ * The key of each thing a person can prove. A phone number's (or address's) key is its lookup hash, so rows
+ * stored before re-keying (which kept phone_hash) are re-keyed without any secret, and an imported list of phone
+ * numbers is keyed the same way.
+ */
+export const verifiedKey = {
+  phone: (s: IdentitySecrets, e164: string): VerifiedKey => ({ kind: 'phone', hash: contactHash(s, e164) }),
+  email: (s: IdentitySecrets, address: string): VerifiedKey => ({
+    kind: 'email',
+    hash: contactHash(s, address),
+  }),
+  oidc: (s: IdentitySecrets, issuer: string, subject: string): VerifiedKey => ({
+    kind: 'oidc',
+    hash: identityKey(s, identifier.oidc(issuer, subject)),
+  }),
+  ci: (s: IdentitySecrets, ci: string): VerifiedKey => ({
+    kind: 'ci',
+    hash: identityKey(s, identifier.ci(ci)),
+  }),
+};
 
 /** A lookup hash of a phone number or address alone (cooldowns, an SMS sender's own applications). */
 export function contactHash(s: IdentitySecrets, e164OrEmail: string): string {

@@ -1,5 +1,8 @@
 // Resident sessions: jose HS256 tokens with their own audiences, so a resident token never opens a staff route.
+
 import { signSessionToken, type TokenClaims, verifySessionToken } from '../auth/sessionToken.js';
+import type { VerificationMethod } from '../domain/campaign.js';
+import type { BirthDateSource } from '../domain/facts.js';
 
 export const RESIDENT_AUDIENCE = 'resident';
 /** a helper's proof that they verified the person they apply for; bound to the helper */
@@ -11,9 +14,10 @@ export const SUBJECT_TOKEN_SECONDS = 10 * 60;
 
 export interface ResidentClaims extends TokenClaims {
   /** how the person proved who they are */
-  m: 'sms' | 'email' | 'oidc';
-  /** birth date YYYY-MM-DD when known */
+  m: VerificationMethod;
+  /** birth date YYYY-MM-DD when known, and where it came from */
   bd: string | null;
+  bs: BirthDateSource | null;
   /** where receipts go, and the AES-GCM sealed address (so applying needs no extra read) */
   cc: 'sms' | 'email' | null;
   ce: string | null;
@@ -28,6 +32,7 @@ export interface ResidentClaimsInput {
   sub: string;
   m: ResidentClaims['m'];
   bd: string | null;
+  bs: BirthDateSource | null;
   cc: 'sms' | 'email' | null;
   ce: string | null;
   lang: 'ko' | 'en';

@@ -1,5 +1,6 @@
 // Applications: every write that the window gates checks the DATABASE clock inside its own statement.
 import type { ApplicationChannel } from '../../domain/application.js';
+import type { BirthDateSource, GroupSource } from '../../domain/facts.js';
 import type { Db, Trx } from '../knex.js';
 import { insertMessageSql, messageBindings, type NewMessage } from './messages.js';
 
@@ -19,6 +20,11 @@ export interface Application {
   contact_channel: 'sms' | 'email' | null;
   contact_enc: string | null;
   region: string | null;
+  /** the birth date given with the application, AES-256-GCM sealed (aad 'birth_date'), and its provenance */
+  birth_date_enc: string | null;
+  birth_date_source: BirthDateSource | null;
+  /** how the group was established; null without a group */
+  group_source: GroupSource | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -52,6 +58,9 @@ export type NewApplication = Pick<
   | 'contact_channel'
   | 'contact_enc'
   | 'region'
+  | 'birth_date_enc'
+  | 'birth_date_source'
+  | 'group_source'
 > & {
   /** a newer campaign version refuses the write */
   campaign_version: number;
@@ -60,6 +69,9 @@ export type NewApplication = Pick<
 const WINDOW_SQL = `
   c.state IN ('scheduled', 'open') AND c.version = :campaign_version
   AND statement_timestamp() >= c.opens_at AND statement_timestamp() < c.closes_at`;
+
+// A session may outlive a merge of its identity into another (the same person): write under the survivor.
+const ROOT_IDENTITY = '(SELECT coalesce(i.merged_into, i.id) FROM identities i WHERE i.id = :identity_id)';
 
 const CHECK_SQL = `
   SELECT c.state, c.version, statement_timestamp() >= c.opens_at AS started,
@@ -79,15 +91,19 @@ export async function insertApplicationIfOpen(
   const sql = `
     WITH ins AS (
       INSERT INTO applications AS a (campaign_id, identity_id, public_id, channel, proxy_id, request, preferences,
-        group_name, weight, lang, contact_channel, contact_enc, region, created_at, updated_at)
-      SELECT c.id, :identity_id, :public_id, :channel, :proxy_id, :request, :preferences::text[],
-        :group_name, :weight, :lang, :contact_channel, :contact_enc, :region, statement_timestamp(), statement_timestamp()
+        group_name, weight, lang, contact_channel, contact_enc, region, birth_date_enc, birth_date_source,
+        group_source, created_at, updated_at)
+      SELECT c.id, ${ROOT_IDENTITY}, :public_id, :channel, :proxy_id, :request, :preferences::text[],
+        :group_name, :weight, :lang, :contact_channel, :contact_enc, :region, :birth_date_enc, :birth_date_source,
+        :group_source, statement_timestamp(), statement_timestamp()
       FROM campaigns c WHERE c.id = :campaign_id AND ${WINDOW_SQL}
       ON CONFLICT (campaign_id, identity_id) DO UPDATE SET
         status = 'active', channel = EXCLUDED.channel, proxy_id = EXCLUDED.proxy_id, request = EXCLUDED.request,
         preferences = EXCLUDED.preferences, group_name = EXCLUDED.group_name, weight = EXCLUDED.weight,
         lang = EXCLUDED.lang, contact_channel = EXCLUDED.contact_channel, contact_enc = EXCLUDED.contact_enc,
-        region = EXCLUDED.region, version = a.version + 1, updated_at = statement_timestamp()
+        region = EXCLUDED.region, birth_date_enc = EXCLUDED.birth_date_enc,
+        birth_date_source = EXCLUDED.birth_date_source, group_source = EXCLUDED.group_source,
+        version = a.version + 1, updated_at = statement_timestamp()
       WHERE a.status = 'withdrawn'
       RETURNING a.*, (xmax = 0) AS created
     ), chk AS (${CHECK_SQL})
@@ -114,9 +130,11 @@ export async function insertFirstApplication(
   const sql = `
     WITH ins AS (
       INSERT INTO applications AS a (id, campaign_id, identity_id, public_id, channel, proxy_id, request,
-        preferences, group_name, weight, lang, contact_channel, contact_enc, region, created_at, updated_at)
-      SELECT :id, c.id, :identity_id, :public_id, :channel, :proxy_id, :request, :preferences::text[],
-        :group_name, :weight, :lang, :contact_channel, :contact_enc, :region, statement_timestamp(), statement_timestamp()
+        preferences, group_name, weight, lang, contact_channel, contact_enc, region, birth_date_enc,
+        birth_date_source, group_source, created_at, updated_at)
+      SELECT :id, c.id, ${ROOT_IDENTITY}, :public_id, :channel, :proxy_id, :request, :preferences::text[],
+        :group_name, :weight, :lang, :contact_channel, :contact_enc, :region, :birth_date_enc,
+        :birth_date_source, :group_source, statement_timestamp(), statement_timestamp()
       FROM campaigns c WHERE c.id = :campaign_id AND ${WINDOW_SQL}
       ON CONFLICT (campaign_id, identity_id) DO NOTHING
       RETURNING a.*, true AS created
@@ -165,7 +183,10 @@ export async function findApplication(
   campaignId: string,
   identityId: string,
 ): Promise<Application | undefined> {
-  return db('applications').where({ campaign_id: campaignId, identity_id: identityId }).first();
+  return db('applications')
+    .where({ campaign_id: campaignId })
+    .where('identity_id', db.raw(ROOT_IDENTITY.replace(':identity_id', '?'), [identityId]))
+    .first();
 }
 
 export async function findApplicationByPublicId(
@@ -203,6 +224,7 @@ export async function updateApplicationIfOpen(
     request: number;
     preferences: string[];
     group_name: string;
+    group_source: GroupSource | null;
     weight: number;
     region: string | null;
   },
@@ -210,9 +232,9 @@ export async function updateApplicationIfOpen(
   const sql = `
     WITH upd AS (
       UPDATE applications a SET request = :request, preferences = :preferences::text[], group_name = :group_name,
-        weight = :weight, region = :region, version = a.version + 1, updated_at = now()
+        group_source = :group_source, weight = :weight, region = :region, version = a.version + 1, updated_at = now()
       FROM campaigns c
-      WHERE a.campaign_id = :campaign_id AND a.identity_id = :identity_id AND a.status = 'active'
+      WHERE a.campaign_id = :campaign_id AND a.identity_id = ${ROOT_IDENTITY} AND a.status = 'active'
         AND c.id = a.campaign_id AND ${WINDOW_SQL}
       RETURNING a.*
     ), chk AS (${CHECK_SQL})
@@ -231,7 +253,7 @@ export async function withdrawApplicationIfOpen(
     WITH upd AS (
       UPDATE applications a SET status = 'withdrawn', version = a.version + 1, updated_at = now()
       FROM campaigns c
-      WHERE a.campaign_id = :campaign_id AND a.identity_id = :identity_id AND a.status = 'active'
+      WHERE a.campaign_id = :campaign_id AND a.identity_id = ${ROOT_IDENTITY} AND a.status = 'active'
         AND c.id = a.campaign_id AND c.state IN ('scheduled', 'open')
         AND statement_timestamp() >= c.opens_at AND statement_timestamp() < c.closes_at
       RETURNING a.*
@@ -240,4 +262,29 @@ export async function withdrawApplicationIfOpen(
   const { rows } = await db.raw(sql, w);
   const row = rows[0];
   return { withdrawn: row.withdrawn ? reviveDates(row.withdrawn) : undefined, window: windowOf(row) };
+}
+
+/** What the counter checks for one application: its sealed birth date and group with their provenance. */
+export async function findApplicationFacts(
+  db: Db | Trx,
+  campaignId: string,
+  publicId: string,
+): Promise<
+  | (Pick<Application, 'birth_date_enc' | 'birth_date_source' | 'group_name' | 'group_source'> & {
+      /** applications from before facts were sealed: the identity's plain birth date, as declared */
+      legacy_birth_date: string | null;
+    })
+  | undefined
+> {
+  return db('applications as a')
+    .join('identities as i', 'i.id', 'a.identity_id')
+    .where({ 'a.campaign_id': campaignId, 'a.public_id': publicId })
+    .select(
+      'a.birth_date_enc',
+      'a.birth_date_source',
+      'a.group_name',
+      'a.group_source',
+      db.raw("to_char(i.birth_date, 'YYYY-MM-DD') AS legacy_birth_date"),
+    )
+    .first();
 }

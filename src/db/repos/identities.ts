@@ -1,12 +1,16 @@
+import type { VerificationMethod } from '../../domain/campaign.js';
 import type { Db, Trx } from '../knex.js';
 
 export interface Identity {
   id: string;
   identity_key: string;
-  method: 'sms' | 'email' | 'oidc';
+  method: VerificationMethod;
   phone_enc: string | null;
   email_enc: string | null;
   phone_hash: string | null;
+  /** a birth date a provider vouched for, sealed (aad 'birth_date') */
+  birth_date_enc: string | null;
+  /** plain birth date typed before facts were sealed (legacy rows only; no longer written) */
   birth_date: string | null;
   region: string | null;
   lang: 'ko' | 'en';
@@ -19,33 +23,47 @@ const COLUMNS = [
   'phone_enc',
   'email_enc',
   'phone_hash',
+  'birth_date_enc',
   'region',
   'lang',
 ] as const;
 
+export interface IdentityFields {
+  method: Identity['method'];
+  phone_enc?: string | null;
+  email_enc?: string | null;
+  phone_hash?: string | null;
+  /** only a provider's birth date is kept on the person; a typed one travels with each application */
+  birth_date_enc?: string | null;
+  lang: 'ko' | 'en';
+}
+
+/** Fresh contact details (and a provider's birth date) replace what the merge gives: only non-empty fields. */
+function freshFields(db: Db | Trx, i: IdentityFields): Record<string, unknown> {
+  const merge: Record<string, unknown> = { lang: i.lang, method: i.method, updated_at: db.fn.now() };
+  for (const k of ['phone_enc', 'email_enc', 'phone_hash', 'birth_date_enc'] as const)
+    if (i[k]) merge[k] = i[k];
+  return merge;
+}
+
 /** The person behind a verified identifier, created on first sight; fresh contact details replace old ones. */
 export async function upsertIdentity(
   db: Db | Trx,
-  i: {
-    identity_key: string;
-    method: Identity['method'];
-    phone_enc?: string | null;
-    email_enc?: string | null;
-    phone_hash?: string | null;
-    birth_date: string | null;
-    lang: 'ko' | 'en';
-  },
+  i: IdentityFields & { identity_key: string },
 ): Promise<Identity> {
-  const birth_year = i.birth_date ? Number(i.birth_date.slice(0, 4)) : null;
-  const merge: Record<string, unknown> = { lang: i.lang, method: i.method, updated_at: db.fn.now() };
-  if (i.phone_enc) merge.phone_enc = i.phone_enc;
-  if (i.email_enc) merge.email_enc = i.email_enc;
-  if (i.phone_hash) merge.phone_hash = i.phone_hash;
-  if (i.birth_date) Object.assign(merge, { birth_date: i.birth_date, birth_year });
   const [row] = await db('identities')
-    .insert({ ...i, birth_year })
+    .insert(i)
     .onConflict('identity_key')
-    .merge(merge)
+    .merge(freshFields(db, i))
+    .returning([...COLUMNS, db.raw("to_char(birth_date, 'YYYY-MM-DD') AS birth_date")]);
+  return row as Identity;
+}
+
+/** Refreshes an identity found through one of its keys. */
+export async function refreshIdentity(db: Db | Trx, id: string, i: IdentityFields): Promise<Identity> {
+  const [row] = await db('identities')
+    .where({ id })
+    .update(freshFields(db, i))
     .returning([...COLUMNS, db.raw("to_char(birth_date, 'YYYY-MM-DD') AS birth_date")]);
   return row as Identity;
 }

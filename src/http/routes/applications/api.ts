@@ -14,7 +14,16 @@ import { helperProxy, subjectFor } from '../proxies/helper.js';
 import { applicationSchema, proxyApplicationSchema } from './schema.js';
 
 export function applicantOf(c: ResidentClaims): Applicant {
-  return { identity_id: c.sub, birth_date: c.bd, contact_channel: c.cc, contact_enc: c.ce, lang: c.lang };
+  return {
+    identity_id: c.sub,
+    method: c.m,
+    birth_date: c.bd,
+    // sessions signed before provenance was recorded carry a typed date
+    birth_date_source: c.bs ?? (c.bd ? 'declared' : null),
+    contact_channel: c.cc,
+    contact_enc: c.ce,
+    lang: c.lang,
+  };
 }
 
 function resident(ctx: Context, deps: AppDeps): ResidentClaims {

@@ -1,7 +1,7 @@
 // The admin campaign form: flat HTML fields (priority groups as table rows, slots one line each) to and from
 // the body shape the JSON API takes, so both go through the same parseCampaignBody and commands.
 import { DateTime } from 'luxon';
-import type { Campaign, SlotInput } from '../../../domain/campaign.js';
+import { type Campaign, type SlotInput, VERIFICATION_METHODS } from '../../../domain/campaign.js';
 import type { FieldErrors } from '../../../domain/errors.js';
 import { SCHEDULE_FIELDS } from './schema.js';
 
@@ -33,7 +33,11 @@ export const NEW_CAMPAIGN_VALUES: CampaignFormValues = {
   unit: 'KRW',
   partial: 'skip',
   unclaimed_policy: 'pass_down',
+  verify_sms: 'on',
+  verify_oidc: 'on',
 };
+
+const VERIFY_FIELDS = VERIFICATION_METHODS.map((m) => `verify_${m}`);
 
 /** A datetime-local value in the campaign's zone; seconds only when the moment has them. */
 export function localInput(d: Date, zone: string): string {
@@ -56,6 +60,7 @@ export function formValuesOf(c: Campaign, slots: SlotInput[]): CampaignFormValue
   c.groups.forEach((g, i) => {
     for (const k of GROUP_COLUMNS) v[`group_${i}_${k}`] = String(g[k] ?? '');
   });
+  for (const m of VERIFICATION_METHODS) v[`verify_${m}`] = c.verification_methods.includes(m) ? 'on' : '';
   v.slots = slots
     .map(
       (s) =>
@@ -75,9 +80,11 @@ export const GROUP_COLUMNS = [
   'proof_en',
   'reserved',
   'weight',
+  'check',
+  'min_age',
 ] as const;
 export const MAX_GROUP_ROWS = 20;
-const GROUP_CELL = /^group_(\d{1,2})_(name|name_ko|name_en|proof_ko|proof_en|reserved|weight)$/;
+const GROUP_CELL = /^group_(\d{1,2})_(name|name_ko|name_en|proof_ko|proof_en|reserved|weight|check|min_age)$/;
 
 /** How many group rows the form shows: every filled one and two blank ones to add more. */
 export function groupRowCount(v: CampaignFormValues): number {
@@ -92,7 +99,16 @@ export function groupRowCount(v: CampaignFormValues): number {
 /** The submitted form as text, for showing it again after an error. Unknown fields are dropped. */
 export function formValuesFrom(form: Record<string, unknown>): CampaignFormValues {
   const v: CampaignFormValues = {};
-  const keys = [...SCALARS, 'regions', 'min_age', 'max_age', 'birth_year_rotation', 'slots', 'version'];
+  const keys = [
+    ...SCALARS,
+    'regions',
+    'min_age',
+    'max_age',
+    'birth_year_rotation',
+    ...VERIFY_FIELDS,
+    'slots',
+    'version',
+  ];
   for (const k of keys) {
     const raw = form[k];
     v[k] = typeof raw === 'string' ? raw : '';
@@ -151,12 +167,16 @@ export function bodyFromForm(v: CampaignFormValues): FormBody {
   const groups: Array<Record<string, string>> = [];
   for (let i = 0; i < MAX_GROUP_ROWS; i++) {
     const row = Object.fromEntries(GROUP_COLUMNS.map((k) => [k, (v[`group_${i}_${k}`] ?? '').trim()]));
-    if (Object.values(row).every((cell) => cell === '')) continue;
+    // A row whose only value is the check select's default is still blank.
+    if (Object.values(row).every((cell) => cell === '' || cell === 'declared')) continue;
     for (const k of GROUP_COLUMNS) if (k !== 'name' && k !== 'reserved' && row[k] === '') delete row[k];
     lineOf.groups.push(i + 1);
     groups.push(row);
   }
   body.groups = groups;
+  // None ticked (or a form from before the choice existed): the campaign takes the default methods.
+  const methods = VERIFICATION_METHODS.filter((m) => v[`verify_${m}`] === 'on');
+  if (methods.length) body.verification_methods = methods;
 
   const slotProblems: string[] = [];
   body.slots = lines(v.slots ?? '').flatMap(({ n, text }) => {
@@ -199,6 +219,8 @@ export function formErrors(
       const line = lineOf[head as keyof LineNumbers][index] ?? index + 1;
       const column = parts[2] ? ` (${parts[2]})` : '';
       add(head, `${head === 'groups' ? 'Row' : 'Line'} ${line}${column}: ${msg}`);
+    } else if (head === 'verification_methods') {
+      add('verify_sms', msg);
     } else if ((SCALARS as readonly string[]).includes(head) || LINE_FIELDS.has(head)) {
       add(head, msg);
     } else {
@@ -213,6 +235,7 @@ export function formErrors(
     'max_age',
     'birth_year_rotation',
     'groups',
+    'verify_sms',
     'slots',
   ] as string[];
   const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);

@@ -23,6 +23,7 @@ export function presentCampaign(c: Campaign, slots?: SlotInput[]) {
     partial: c.partial,
     eligibility: c.eligibility,
     groups: c.groups,
+    verification_methods: c.verification_methods,
     unclaimed_policy: c.unclaimed_policy,
     version: c.version,
     state_changed_at: c.state_changed_at.toISOString(),

@@ -1,7 +1,12 @@
 // The campaign a client sends (JSON or the admin form), parsed into the domain's CampaignInput.
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
-import type { CampaignInput } from '../../../domain/campaign.js';
+import {
+  type CampaignInput,
+  DEFAULT_VERIFICATION_METHODS,
+  GROUP_CHECKS,
+  VERIFICATION_METHODS,
+} from '../../../domain/campaign.js';
 import { DomainError, type FieldErrors } from '../../../domain/errors.js';
 import { parse } from '../../validate.js';
 
@@ -80,10 +85,21 @@ export const campaignSchema = z.object({
         proof_en: text(200).optional(),
         reserved: int(0),
         weight: int(1).default(1),
+        // 'declared' is the default and is not stored, so groups made before the choice existed read the same
+        check: z
+          .enum(GROUP_CHECKS)
+          .optional()
+          .transform((c) => (c === 'declared' ? undefined : c)),
+        min_age: int(0).optional(),
       }),
     )
     .max(20)
     .default([]),
+  verification_methods: z
+    .array(z.enum(VERIFICATION_METHODS))
+    .min(1, 'Allow at least one way to verify')
+    .default([...DEFAULT_VERIFICATION_METHODS])
+    .transform((m) => [...new Set(m)]),
   unclaimed_policy: z.enum(['pass_down', 'return']).default('pass_down'),
   slots: z.array(slotSchema).max(100_000).default([]),
 });

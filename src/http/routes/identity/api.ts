@@ -20,6 +20,7 @@ export const NONCE_AUDIENCE = 'oidc-nonce';
 
 type Person = Pick<VerifiedPerson, 'identity'> & {
   birth_date: string | null;
+  birth_date_source: VerifiedPerson['birth_date_source'] | null;
   contact_channel: 'sms' | 'email' | null;
   contact_enc: string | null;
 };
@@ -29,6 +30,7 @@ export function claimsOf(p: Person, lang: Lang) {
     sub: p.identity.id,
     m: p.identity.method,
     bd: p.birth_date,
+    bs: p.birth_date_source,
     cc: p.contact_channel,
     ce: p.contact_enc,
     lang,
@@ -41,7 +43,7 @@ export async function sessionReply(deps: AppDeps, p: Person, lang: Lang) {
   return {
     token,
     expires_at: new Date(now.getTime() + RESIDENT_SESSION_SECONDS * 1000).toISOString(),
-    identity: { method: p.identity.method, birth_date: p.birth_date },
+    identity: { method: p.identity.method, birth_date: p.birth_date, birth_date_source: p.birth_date_source },
   };
 }
 

@@ -44,7 +44,11 @@ export const sessionReplySchema = z
   .object({
     token: z.string(),
     expires_at: z.string(),
-    identity: z.object({ method: z.enum(['sms', 'email', 'oidc']), birth_date: z.string().nullable() }),
+    identity: z.object({
+      method: z.enum(['sms', 'email', 'oidc', 'portone']),
+      birth_date: z.string().nullable(),
+      birth_date_source: z.enum(['provider', 'declared']).nullable(),
+    }),
   })
   .meta({ id: 'ResidentSession' });
 

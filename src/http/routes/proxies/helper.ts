@@ -30,6 +30,7 @@ export async function signSubjectToken(deps: AppDeps, person: VerifiedPerson, he
       sub: person.identity.id,
       m: person.identity.method,
       bd: person.birth_date,
+      bs: person.birth_date_source,
       cc: person.contact_channel,
       ce: person.contact_enc,
       lang: person.identity.lang,
