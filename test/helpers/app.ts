@@ -77,7 +77,7 @@ export async function startTestApp(
     },
     db: database.db,
     clock,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     metrics: createMetrics({ defaults: false }),
     ...(opts.intake ? { intake: opts.intake } : {}),
     ...(opts.signInLimits ? { signInLimits: opts.signInLimits } : {}),
