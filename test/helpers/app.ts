@@ -62,6 +62,7 @@ export async function startTestApp(
     config?: Partial<AppDeps['config']>;
     intake?: AppDeps['intake'];
     signInLimits?: AppDeps['signInLimits'];
+    logger?: AppDeps['logger'];
   } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await createTestDatabase());
