@@ -32,6 +32,8 @@ const schema = z.object({
   SESSION_SECRET: hex32.optional(),
   IDENTITY_PEPPER: hex32.optional(),
   DATA_KEY: hex32.optional(),
+  // The P-256 private scalar that signs claim tokens (the QR a winner shows; counters verify it offline).
+  CLAIM_SIGNING_KEY: hex32.optional(),
   RECONCILE_CRON: z.string().min(1).default('* * * * * *'),
   RUN_SCHEDULER: bool.default(true),
   RUN_WORKER: bool.default(true),
@@ -107,6 +109,8 @@ export interface Secrets {
   identityPepper: Uint8Array;
   /** AES-256-GCM key for contact details and operator secrets at rest */
   dataKey: Uint8Array;
+  /** P-256 private scalar signing claim tokens (ES256); its public half is published for counter pages */
+  claimSigningKey: Uint8Array;
 }
 
 export interface Config extends Env {
@@ -127,26 +131,25 @@ export function parseEnv(env: NodeJS.ProcessEnv): Env {
 }
 
 // Outside production a missing secret is generated once and kept under DATA_DIR, so sessions survive restarts.
-function loadDevSecrets(dataDir: string): Record<string, string> {
+// A secret added later is generated and written beside the ones an older file already holds.
+function loadDevSecrets(dataDir: string, names: readonly string[]): Record<string, string> {
   const file = path.join(dataDir, 'dev-secrets.json');
+  let secrets: Record<string, string> = {};
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
-  } catch {
-    const secrets = {
-      SESSION_SECRET: randomBytes(32).toString('hex'),
-      IDENTITY_PEPPER: randomBytes(32).toString('hex'),
-      DATA_KEY: randomBytes(32).toString('hex'),
-    };
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-    return secrets;
-  }
+    secrets = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+  } catch {}
+  const absent = names.filter((n) => !secrets[n]);
+  if (absent.length === 0) return secrets;
+  for (const n of absent) secrets[n] = randomBytes(32).toString('hex');
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = parseEnv(env);
   const isProduction = parsed.NODE_ENV === 'production';
-  const names = ['SESSION_SECRET', 'IDENTITY_PEPPER', 'DATA_KEY'] as const;
+  const names = ['SESSION_SECRET', 'IDENTITY_PEPPER', 'DATA_KEY', 'CLAIM_SIGNING_KEY'] as const;
   const missing = names.filter((n) => !parsed[n]);
   if (isProduction && missing.length > 0) {
     throw new ConfigError(
@@ -176,7 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.SMTP_URL && !parsed.MAIL_FROM) {
     throw new ConfigError('Invalid configuration:\n  MAIL_FROM: required with SMTP_URL');
   }
-  const dev = missing.length > 0 ? loadDevSecrets(parsed.DATA_DIR) : {};
+  const dev = missing.length > 0 ? loadDevSecrets(parsed.DATA_DIR, names) : {};
   const secret = (n: (typeof names)[number]) => Buffer.from(parsed[n] ?? (dev[n] as string), 'hex');
   return {
     ...parsed,
@@ -186,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessionSecret: secret('SESSION_SECRET'),
       identityPepper: secret('IDENTITY_PEPPER'),
       dataKey: secret('DATA_KEY'),
+      claimSigningKey: secret('CLAIM_SIGNING_KEY'),
     },
   };
 }

@@ -39,6 +39,7 @@ const secrets = {
   sessionSecret: Buffer.alloc(32, 1),
   identityPepper: Buffer.alloc(32, 2),
   dataKey: Buffer.alloc(32, 3),
+  claimSigningKey: Buffer.alloc(32, 4),
 };
 const now = new Date('2026-12-10T00:00:00Z');
 const clock = { now: () => now };

@@ -10,6 +10,7 @@ import { decryptText, type IdentitySecrets } from '../identity/crypto.js';
 import { enqueueNotice } from '../notify/enqueue.js';
 import type { NoticeKind } from '../notify/notice.js';
 import { claimKeyAad } from './claimCodes.js';
+import type { CommandContext } from './context.js';
 import { formatAmount } from './receipt.js';
 
 export interface PlaceInfo {
@@ -49,6 +50,20 @@ export interface Recipient {
 export interface NoticeEnv {
   secrets: IdentitySecrets;
   publicUrl: string;
+}
+
+export type AwardContext = CommandContext & NoticeEnv;
+
+/** Who hears about an award: the application behind a roster entry, with its contact. */
+export async function recipientOf(trx: Trx, campaignId: string, publicId: string): Promise<Recipient> {
+  const { rows } = await trx.raw(
+    `SELECT ap.id AS application_id, r.public_id, ap.contact_channel, ap.contact_enc, ap.lang
+       FROM roster_entries r JOIN applications ap ON ap.id = r.application_id
+      WHERE r.campaign_id = ? AND r.public_id = ?`,
+    [campaignId, publicId],
+  );
+  if (!rows[0]) throw new Error(`no roster entry ${publicId} in campaign ${campaignId}`);
+  return rows[0];
 }
 
 const fmt = (d: Date, zone: string, lang: 'ko' | 'en', pattern: string) =>

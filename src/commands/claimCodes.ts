@@ -21,10 +21,23 @@ export function claimCodeFor(key: Uint8Array, applicationId: string): string {
   return `${out.slice(0, 5)}-${out.slice(5)}`;
 }
 
-/** Accepts what a person types: any case, with or without the dash, O for 0 and I/L for 1. */
+/** What a person types, as the code: any case, with or without the dash, O for 0 and I/L for 1. */
+export const normalClaimCode = (s: string) =>
+  s.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+
 export function sameClaimCode(expected: string, typed: string): boolean {
-  const norm = (s: string) => s.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
-  const a = Buffer.from(norm(expected));
-  const b = Buffer.from(norm(typed));
+  const a = Buffer.from(normalClaimCode(expected));
+  const b = Buffer.from(normalClaimCode(typed));
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The key the counter finds an award by (claim_codes.digest): keyed with the identity pepper, so a copy of
+ * the table does not give the 50-bit codes away to a brute-force search.
+ */
+export function claimCodeDigest(secrets: { identityPepper: Uint8Array }, code: string): Buffer {
+  return createHmac('sha256', secrets.identityPepper)
+    .update(`claim-code\u0000${normalClaimCode(code)}`)
+    .digest()
+    .subarray(0, 16);
 }

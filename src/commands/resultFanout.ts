@@ -3,15 +3,17 @@
 // progress mark. Dedupe keys `result:<application id>` make a retried or repeated batch send nothing twice.
 // Each batch also schedules its winners' pickup reminders (reminders.ts), and before the first batch the
 // public counts are computed once (drawCounts.ts), so the audit page never aggregates the awards itself.
+// Each winner's claim code is indexed (claimCodeIndex.ts) as it is sent, so the counter can find it.
 import type { Trx } from '../db/knex.js';
 import { findCampaign } from '../db/repos/campaigns.js';
+import { type IndexedCode, indexClaimCodes } from '../db/repos/claimCodeIndex.js';
 import { computeDrawCounts } from '../db/repos/drawCounts.js';
 import { findDraw, setNotifiedThrough } from '../db/repos/draws.js';
 import { fromHex } from '../domain/draw/index.js';
 import { decryptText } from '../identity/crypto.js';
 import type { NoticeEnv } from './awardNotices.js';
 import { loadPlaces, prizeText, type Recipient, sendAwardNotice, whereAndWhen } from './awardNotices.js';
-import { claimCodeFor, claimKeyAad } from './claimCodes.js';
+import { claimCodeDigest, claimCodeFor, claimKeyAad } from './claimCodes.js';
 import type { CommandContext } from './context.js';
 import { type HeldPlace, scheduleReminders } from './reminders.js';
 
@@ -72,11 +74,18 @@ export async function fanOutResults(
       );
       if (rows.length === 0) return true;
       const winners: HeldPlace[] = [];
+      const codes: IndexedCode[] = [];
       for (const r of rows) {
         const lang = r.lang === 'en' ? 'en' : 'ko';
         const dedupe = `result:${r.application_id}`;
         let sent: boolean;
         if (r.outcome === 'won') {
+          const code = claimCodeFor(claimKey, r.application_id);
+          codes.push({
+            digest: claimCodeDigest(ctx.secrets, code),
+            campaign_id: c.id,
+            public_id: r.public_id,
+          });
           const place = whereAndWhen(
             c,
             places,
@@ -92,7 +101,7 @@ export async function fanOutResults(
             {
               prize: prizeText(c, Number(r.amount), lang),
               ...place,
-              claim_code: claimCodeFor(claimKey, r.application_id),
+              claim_code: code,
               rank: r.rank,
             },
             dedupe,
@@ -106,6 +115,8 @@ export async function fanOutResults(
         if (sent) out.notices++;
       }
       await scheduleReminders(trx, c, places, winners, draw.drawn_at ?? ctx.clock.now());
+      // The counter finds a typed code by this index: written with the notice that tells the code.
+      await indexClaimCodes(trx, codes);
       after = rows[rows.length - 1]!.rank;
       await setNotifiedThrough(trx, campaignId, after);
       out.batches++;

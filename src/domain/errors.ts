@@ -45,6 +45,15 @@ export const ERROR_CODES = [
   'order_already_open',
   'idempotency_key_reused',
   'payment_unavailable',
+  // the counter
+  'already_collected',
+  'wrong_site',
+  'not_won',
+  'claim_expired',
+  'award_refused',
+  'pickup_not_started',
+  'claim_code_unknown',
+  'claim_token_invalid',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -42,6 +42,14 @@ export const STATUS: Record<ErrorCode, number> = {
   order_already_open: 409,
   idempotency_key_reused: 422,
   payment_unavailable: 503,
+  already_collected: 409,
+  wrong_site: 422,
+  not_won: 409,
+  claim_expired: 410,
+  award_refused: 409,
+  pickup_not_started: 409,
+  claim_code_unknown: 404,
+  claim_token_invalid: 422,
 };
 
 /** Errors thrown by koa's own parts (body parser, router) carry a status; give them our codes. */

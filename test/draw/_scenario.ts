@@ -1,7 +1,7 @@
 // A goods (or voucher) lottery whose draw comes hours after the opening, so that pickup slots (+60 h and +62 h)
 // and claim deadlines lie days after the draw, as in a real campaign; drawn through the reconciler with a
 // recorded beacon. Times are offsets from the stepped clock's start (2026-12-01 00:00 KST).
-import type { AwardContext } from '../../src/commands/awards.js';
+import type { CounterContext } from '../../src/commands/counterClaim.js';
 import type { Db } from '../../src/db/knex.js';
 import { TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { addApplications, drawContext, drawReconciler, hours, scheduledLottery } from '../helpers/draw.js';
@@ -49,7 +49,7 @@ export async function drawnLottery(
   await app.db('draws').where({ campaign_id: s.campaignId }).update({ beacon: 'lotto 2026-12-01: 1 2 3' });
   app.clock.set(at(4));
   await reconciler.runOnce();
-  const env: AwardContext = {
+  const env: CounterContext = {
     db: app.db,
     clock: app.clock,
     secrets: TEST_SECRETS,

@@ -1,7 +1,7 @@
 // The audit page's counts are stored after the draw and moved with each collection, expiry and promotion:
 // after all of them, the API and the page show exactly what a direct count of the awards gives.
 import test from 'ava';
-import { collectAward } from '../../src/commands/awards.js';
+import { collectAward } from '../../src/commands/collectAtCounter.js';
 import { fanOutResults } from '../../src/commands/resultFanout.js';
 import { countByOutcomeAndGroup, countByStatus } from '../../src/db/repos/awards.js';
 import { computeDrawCounts } from '../../src/db/repos/drawCounts.js';
@@ -16,7 +16,7 @@ test.after.always(async () => {
   await app?.close();
 });
 
-const system = { kind: 'system', name: 'test' } as const;
+const system = { id: '00000000-0000-4000-8000-000000000001', role: 'admin', site_id: null } as const;
 
 async function direct(campaignId: string) {
   return {

@@ -200,7 +200,7 @@ test.serial(
     t.is(ok.status, 200, ok.text);
     const again = await app.request('POST', path, { as: admin, json: { claim_code: code } });
     t.is(again.status, 409);
-    t.is(again.json.error.code, 'award_already_collected');
+    t.is(again.json.error.code, 'already_collected');
     const wl = await app.request(
       'POST',
       `/api/admin/campaigns/${s.campaignId}/awards/${waitlisted[0]!.public_id}/collect`,
@@ -209,7 +209,7 @@ test.serial(
         json: {},
       },
     );
-    t.is(wl.json.error.code, 'award_not_collectable');
+    t.is(wl.json.error.code, 'not_won');
     t.is(
       (
         await app.request('POST', `/api/admin/campaigns/${s.campaignId}/awards/NOPE/collect`, {

@@ -2,8 +2,8 @@
 // two instances sweeping at the same moment, never for an award collected or expired by then.
 import test from 'ava';
 import { claimKeyOf } from '../../src/commands/awardNotices.js';
-import { collectAward } from '../../src/commands/awards.js';
 import { claimCodeFor } from '../../src/commands/claimCodes.js';
+import { collectAward } from '../../src/commands/collectAtCounter.js';
 import { sendDueReminders } from '../../src/commands/reminders.js';
 import { fanOutResults } from '../../src/commands/resultFanout.js';
 import { reminderMoment } from '../../src/domain/reminder.js';
@@ -18,7 +18,7 @@ test.after.always(async () => {
   await app?.close();
 });
 
-const admin = { kind: 'system', name: 'test' } as const;
+const admin = { id: '00000000-0000-4000-8000-000000000001', role: 'admin', site_id: null } as const;
 const reminders = (campaignId: string) =>
   app.db('messages').where({ campaign_id: campaignId, kind: 'pickup_reminder' });
 

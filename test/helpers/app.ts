@@ -15,6 +15,7 @@ export const TEST_SECRETS = {
   sessionSecret: Buffer.alloc(32, 1),
   identityPepper: Buffer.alloc(32, 2),
   dataKey: TEST_DATA_KEY,
+  claimSigningKey: Buffer.alloc(32, 4),
 };
 
 export interface Reply {

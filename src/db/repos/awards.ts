@@ -6,9 +6,10 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Result, ResultWalker } from '../../domain/draw/index.js';
 import type { Db, Trx } from '../knex.js';
 import { copyLines } from './copyOut.js';
+import { HELD_SITE } from './counterAwards.js';
 import { checkCampaignId, createLoadingPartition, indexAndAttach } from './drawPartitions.js';
 
-export type AwardStatus = 'won' | 'waitlisted' | 'promoted' | 'collected' | 'expired';
+export type AwardStatus = 'won' | 'waitlisted' | 'promoted' | 'collected' | 'expired' | 'refused';
 
 /** A draw result as stored: the draw-v1 result fields, plus what happened to the award since. */
 export interface AwardRow extends Result {
@@ -21,6 +22,12 @@ export interface AwardRow extends Result {
   claim_deadline: Date | null;
   collected_at: Date | null;
   collected_by: string | null;
+  collected_site: string | null;
+  collected_via: 'counter' | 'offline' | 'admin' | null;
+  collected_ref: string | null;
+  refused_at: Date | null;
+  refused_by: string | null;
+  refusal_reason: string | null;
   expired_at: Date | null;
   promoted_at: Date | null;
 }
@@ -155,19 +162,50 @@ export async function lockAward(
   return trx('awards').where({ campaign_id: campaignId, public_id: publicId }).forUpdate().first();
 }
 
+export interface CollectionMark {
+  site: string;
+  by: string;
+  at: Date;
+  via: 'counter' | 'offline' | 'admin';
+  ref: string | null;
+}
+
+/**
+ * Marks a held award collected at its site, in one conditional UPDATE: of two staff pressing at the same moment
+ * the second waits for the first's row lock, then finds the award no longer held and changes nothing.
+ */
 export async function markCollected(
   trx: Trx,
   campaignId: string,
   publicId: string,
-  by: string,
-  at: Date,
+  m: CollectionMark,
 ): Promise<AwardRow | undefined> {
-  const [row] = await trx('awards')
-    .where({ campaign_id: campaignId, public_id: publicId })
-    .whereIn('status', ['won', 'promoted'])
-    .update({ status: 'collected', collected_at: at, collected_by: by })
-    .returning('*');
-  return row as AwardRow | undefined;
+  const { rows } = await trx.raw(
+    `UPDATE awards a
+        SET status = 'collected', collected_at = ?, collected_by = ?, collected_site = ?, collected_via = ?,
+            collected_ref = ?
+      WHERE a.campaign_id = ? AND a.public_id = ? AND a.status IN ('won', 'promoted')
+        AND ${HELD_SITE} = ?
+      RETURNING a.*`,
+    [m.at, m.by, m.site, m.via, m.ref, campaignId, publicId, m.site],
+  );
+  return rows[0];
+}
+
+/** Marks a held award refused at the counter (conditional, as markCollected). */
+export async function markRefused(
+  trx: Trx,
+  campaignId: string,
+  publicId: string,
+  r: { site: string; by: string; at: Date; reason: string },
+): Promise<AwardRow | undefined> {
+  const { rows } = await trx.raw(
+    `UPDATE awards a SET status = 'refused', refused_at = ?, refused_by = ?, refusal_reason = ?
+      WHERE a.campaign_id = ? AND a.public_id = ? AND a.status IN ('won', 'promoted') AND ${HELD_SITE} = ?
+      RETURNING a.*`,
+    [r.at, r.by, r.reason, campaignId, publicId, r.site],
+  );
+  return rows[0];
 }
 
 /** Held awards past their deadline, oldest first, locked and skipped by a concurrent sweep. */

@@ -1,5 +1,6 @@
-// The public counts of a drawn campaign (by published outcome, priority group and current status), stored
-// once after the draw and moved with every status change, so the audit page never aggregates the awards.
+// The public counts of a drawn campaign (by published outcome, priority group and current status) and its stock
+// (per site and slot: awarded and collected), stored once after the draw and moved with every status change in
+// the same transaction, so neither the audit page nor the stock page ever aggregates the awards.
 //
 // Correctness without a gap: computing takes an exclusive advisory lock on the campaign's counts, and every
 // status change takes the shared one before it moves counts. A change that commits before the computation's
@@ -8,6 +9,10 @@
 // transactions lock the count rows in the same order and cannot deadlock on them.
 import type { Db, Trx } from '../knex.js';
 import type { AwardStatus } from './awards.js';
+import { HELD_AMOUNT, HELD_SITE, HELD_SLOT } from './counterAwards.js';
+
+/** Statuses whose award takes stock at its site and slot. */
+const TAKES_STOCK = `('won','promoted','collected')`;
 
 export interface DrawCountRow {
   outcome: string;
@@ -35,6 +40,15 @@ export async function computeDrawCounts(db: Db, campaignId: string, at: Date): P
          FROM awards a JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id
         WHERE a.campaign_id = ?
         GROUP BY a.campaign_id, r.group_name, a.outcome, a.status`,
+      [campaignId],
+    );
+    await trx.raw(
+      `INSERT INTO stock_counts (campaign_id, site_id, slot_id, awarded, collected)
+       SELECT a.campaign_id, ${HELD_SITE}, ${HELD_SLOT}, sum(${HELD_AMOUNT}),
+              coalesce(sum(${HELD_AMOUNT}) FILTER (WHERE a.status = 'collected'), 0)
+         FROM awards a
+        WHERE a.campaign_id = ? AND a.status IN ${TAKES_STOCK}
+        GROUP BY 1, 2, 3`,
       [campaignId],
     );
     await trx('draw_counts_ready').insert({ campaign_id: campaignId, computed_at: at });
@@ -68,6 +82,24 @@ export async function moveDrawCounts(
       ORDER BY a.outcome, r.group_name, s.status
      ON CONFLICT (campaign_id, outcome, group_name, status) DO UPDATE
         SET count = draw_counts.count + excluded.count, amount = draw_counts.amount + excluded.amount`,
+    [moves.map((m) => m.public_id), moves.map((m) => m.from), moves.map((m) => m.to), campaignId],
+  );
+  // Stock: what each award holds (after the change; a promoted award's new place), taken or given back.
+  await trx.raw(
+    `INSERT INTO stock_counts (campaign_id, site_id, slot_id, awarded, collected)
+     SELECT a.campaign_id, h.site, h.slot,
+            sum(CASE WHEN m.to_status IN ${TAKES_STOCK} THEN h.amount ELSE 0 END
+              - CASE WHEN m.from_status IN ${TAKES_STOCK} THEN h.amount ELSE 0 END),
+            sum(CASE WHEN m.to_status = 'collected' THEN h.amount ELSE 0 END
+              - CASE WHEN m.from_status = 'collected' THEN h.amount ELSE 0 END)
+       FROM unnest(?::text[], ?::text[], ?::text[]) AS m(public_id, from_status, to_status)
+       JOIN awards a ON a.campaign_id = ? AND a.public_id = m.public_id
+       CROSS JOIN LATERAL (SELECT ${HELD_SITE} AS site, ${HELD_SLOT} AS slot, ${HELD_AMOUNT} AS amount) h
+      WHERE EXISTS (SELECT 1 FROM draw_counts_ready k WHERE k.campaign_id = a.campaign_id)
+      GROUP BY a.campaign_id, h.site, h.slot
+      ORDER BY h.site, h.slot
+     ON CONFLICT (campaign_id, site_id, slot_id) DO UPDATE
+        SET awarded = stock_counts.awarded + excluded.awarded, collected = stock_counts.collected + excluded.collected`,
     [moves.map((m) => m.public_id), moves.map((m) => m.from), moves.map((m) => m.to), campaignId],
   );
 }

@@ -8,6 +8,7 @@ import { auditPageRoutes } from './audit/pages.js';
 import { adminCampaignPageRoutes } from './campaigns/adminPages.js';
 import { campaignApiRoutes } from './campaigns/api.js';
 import { campaignPageRoutes } from './campaigns/pages.js';
+import { counterApiRoutes } from './counter/api.js';
 import { drawApiRoutes } from './draw/api.js';
 import { drawPageRoutes } from './draw/pages.js';
 import { healthRoutes } from './health.js';
@@ -25,6 +26,7 @@ import { siteApiRoutes } from './sites/api.js';
 import { sitePageRoutes } from './sites/pages.js';
 import { staffAuthRoutes } from './staff/auth.js';
 import { staticRoutes } from './static/files.js';
+import { stockRoutes } from './stock/api.js';
 import { devSmsRoutes } from './webhooks/devSms.js';
 import { twilioInboundRoutes } from './webhooks/twilioInbound.js';
 
@@ -57,4 +59,6 @@ export const routeModules: RouteModule[] = [
   openApiRoutes,
   drawApiRoutes,
   drawPageRoutes,
+  counterApiRoutes,
+  stockRoutes,
 ];

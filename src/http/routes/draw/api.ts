@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { collectAward } from '../../../commands/awards.js';
+import { collectAward } from '../../../commands/collectAtCounter.js';
 import { recordBeacon } from '../../../commands/recordBeacon.js';
 import { streamBundle } from '../../../commands/streamBundle.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
@@ -17,6 +17,7 @@ import type { AppDeps } from '../../deps.js';
 import { requireStaff } from '../../middleware/staffAuth.js';
 import { parse, parseId } from '../../validate.js';
 import { PUBLIC_STATES, staffActor } from '../campaigns/api.js';
+import { counterContext, counterStaff, presentCollection } from '../counter/api.js';
 import { auditView, isDrawn, resultView } from './view.js';
 
 const PUBLIC_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -117,12 +118,12 @@ export function drawApiRoutes(router: Router, deps: AppDeps): void {
   router.post('/api/admin/campaigns/:id/awards/:public_id/collect', requireStaff('admin'), async (ctx) => {
     const { claim_code } = parse(collectSchema, ctx.request.body ?? {});
     const r = await collectAward(
-      ctxOf,
-      staffActor(ctx.state.staff),
+      counterContext(deps),
+      counterStaff(ctx.state.staff),
       parseId(ctx.params.id),
       parsePublicId(ctx.params.public_id),
       claim_code,
     );
-    ctx.body = { collected: { ...r, collected_at: r.collected_at.toISOString() } };
+    ctx.body = { collected: presentCollection(r) };
   });
 }

@@ -1,0 +1,204 @@
+// One press at the counter: the award behind a code is marked collected exactly once (a conditional UPDATE),
+// audited with the staff member and the site, and the public counts and stock move in the same transaction.
+// A collection recorded offline and synced later names its own moment and reference; if the award was spent
+// (or released) meanwhile, the record is kept as a conflict for admins and audited, and the answer says so.
+import { appendAudit } from '../audit/log.js';
+import type { Trx } from '../db/knex.js';
+import { type AwardRow, markCollected } from '../db/repos/awards.js';
+import { insertCollectionConflict } from '../db/repos/collectionConflicts.js';
+import { moveDrawCounts } from '../db/repos/drawCounts.js';
+import { DomainError } from '../domain/errors.js';
+import { claimKeyOf, heldOf } from './awardNotices.js';
+import { claimCodeFor, sameClaimCode } from './claimCodes.js';
+import {
+  type CounterContext,
+  type CounterSite,
+  type CounterStaff,
+  counterSite,
+  type FoundClaim,
+  findClaim,
+  loadCounterView,
+  notCollectableReason,
+} from './counterClaim.js';
+
+/** A collection synced from a counter that was offline: when it was handed over and the record's own id. */
+export interface OfflineRecord {
+  ref: string;
+  at: Date;
+}
+
+export interface Collection {
+  campaign_id: string;
+  public_id: string;
+  site: string;
+  slot: string;
+  amount: number;
+  collected_at: Date;
+  collected_by: string;
+  via: 'counter' | 'offline' | 'admin';
+}
+
+/** How far back an offline record may date itself: a counter offline longer than this syncs with the sync time. */
+const OFFLINE_MAX_AGE_MS = 7 * 24 * 3600_000;
+
+function collectionOf(a: AwardRow): Collection {
+  const held = heldOf(a);
+  return {
+    campaign_id: a.campaign_id,
+    public_id: a.public_id,
+    site: a.collected_site ?? held.site,
+    slot: held.slot,
+    amount: held.amount,
+    collected_at: a.collected_at!,
+    collected_by: a.collected_by ?? '',
+    via: a.collected_via ?? 'counter',
+  };
+}
+
+/** Marks the award behind `code` collected at `siteId`; throws the stable reason when it cannot be. */
+export async function collectAtCounter(
+  ctx: CounterContext,
+  staff: CounterStaff,
+  siteId: string,
+  code: string,
+  offline?: OfflineRecord,
+): Promise<Collection> {
+  const now = ctx.clock.now();
+  const site = await counterSite(ctx.db, staff, siteId);
+  // An offline record is judged at the moment it was handed over, never later than now.
+  const at = offline
+    ? new Date(Math.min(now.getTime(), Math.max(offline.at.getTime(), now.getTime() - OFFLINE_MAX_AGE_MS)))
+    : now;
+  return collectClaim(ctx, staff, site, await findClaim(ctx, code, at), at, offline);
+}
+
+/**
+ * An admin marks an award collected by its public id (a back-office correction, e.g. a handover recorded on
+ * paper): at the award's own site, with the same checks, update and audit as at the counter.
+ */
+export async function collectAward(
+  ctx: CounterContext,
+  staff: CounterStaff,
+  campaignId: string,
+  publicId: string,
+  code?: string,
+): Promise<Collection> {
+  const claim: FoundClaim = { campaign_id: campaignId, public_id: publicId, via: 'code' };
+  const v = await loadCounterView(ctx.db, claim).catch(() => {
+    throw new DomainError('not_found', 'No such award in this campaign');
+  });
+  if (code !== undefined) {
+    const expected = claimCodeFor(await claimKeyOf(ctx.db, ctx, campaignId), v.award.application_id);
+    if (!sameClaimCode(expected, code))
+      throw new DomainError('code_invalid', 'The claim code does not match');
+  }
+  const site = v.held.site
+    ? await counterSite(ctx.db, staff, v.held.site)
+    : { id: '', name_ko: '', name_en: '', pickup_grace_minutes: 0 };
+  return collectClaim(ctx, staff, site, claim, ctx.clock.now(), undefined, true);
+}
+
+async function collectClaim(
+  ctx: CounterContext,
+  staff: CounterStaff,
+  site: CounterSite,
+  claim: FoundClaim,
+  at: Date,
+  offline?: OfflineRecord,
+  backOffice = false,
+): Promise<Collection> {
+  const now = ctx.clock.now();
+  const siteId = site.id;
+  const outcome = await ctx.db.transaction(async (trx) => {
+    const v = await loadCounterView(trx, claim);
+    if (offline && v.award.collected_ref === offline.ref) return { done: collectionOf(v.award) }; // a repeated sync
+    const reason = await notCollectableReason(trx, v, site, at, backOffice);
+    if (reason) {
+      if (!offline) throw reason;
+      await recordConflict(trx, staff, siteId, claim, v.award, offline, now);
+      return { refused: reason };
+    }
+    const row = await markCollected(trx, claim.campaign_id, claim.public_id, {
+      site: siteId,
+      by: `staff:${staff.id}`,
+      at,
+      via: offline ? 'offline' : staff.role === 'admin' ? 'admin' : 'counter',
+      ref: offline?.ref ?? null,
+    });
+    if (!row) {
+      // Someone else's press committed between our read and our update: explain with what is there now.
+      const after = await loadCounterView(trx, claim);
+      const why =
+        (await notCollectableReason(trx, after, site, at, backOffice)) ??
+        new DomainError('conflict', 'The award changed meanwhile; try again');
+      if (!offline) throw why;
+      await recordConflict(trx, staff, siteId, claim, after.award, offline, now);
+      return { refused: why };
+    }
+    const collection = collectionOf(row);
+    await appendAudit(trx, {
+      at: now,
+      actor: `staff:${staff.id}`,
+      action: 'award.collected',
+      subject: `campaign:${claim.campaign_id}`,
+      data: {
+        public_id: claim.public_id,
+        rank: row.rank,
+        site: siteId,
+        slot: collection.slot,
+        amount: collection.amount,
+        via: collection.via,
+        code: claim.via,
+        ...(offline ? { handed_over_at: at.toISOString(), offline_ref: offline.ref } : {}),
+      },
+    });
+    // After the audit entry, as in the expiry sweep: both take the audit chain's lock before the count rows'.
+    await moveDrawCounts(trx, claim.campaign_id, [
+      { public_id: claim.public_id, from: v.award.status, to: 'collected' },
+    ]);
+    return { done: collection };
+  });
+  if (outcome.refused) throw outcome.refused;
+  return outcome.done!;
+}
+
+/** An offline record that arrived for an award already spent or released: kept once, audited. */
+async function recordConflict(
+  trx: Trx,
+  staff: CounterStaff,
+  siteId: string,
+  claim: FoundClaim,
+  a: AwardRow,
+  offline: OfflineRecord,
+  now: Date,
+): Promise<void> {
+  const added = await insertCollectionConflict(trx, {
+    campaign_id: claim.campaign_id,
+    public_id: claim.public_id,
+    site_id: siteId,
+    staff_id: staff.id,
+    offline_ref: offline.ref,
+    handed_over_at: offline.at,
+    synced_at: now,
+    status_at_sync: a.status,
+    first_collected_at: a.collected_at,
+    first_collected_site: a.collected_site,
+    first_collected_by: a.collected_by,
+  });
+  if (!added) return;
+  await appendAudit(trx, {
+    at: now,
+    actor: `staff:${staff.id}`,
+    action: 'award.double_collected',
+    subject: `campaign:${claim.campaign_id}`,
+    data: {
+      public_id: claim.public_id,
+      site: siteId,
+      handed_over_at: offline.at.toISOString(),
+      offline_ref: offline.ref,
+      status_at_sync: a.status,
+      first_collected_at: a.collected_at?.toISOString() ?? null,
+      first_collected_site: a.collected_site,
+    },
+  });
+}

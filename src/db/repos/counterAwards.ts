@@ -1,0 +1,113 @@
+// What the counter reads about awards: one award with the declared facts to check, and a site's pickups.
+import type { Db, Trx } from '../knex.js';
+import type { AwardRow } from './awards.js';
+
+/** An award with what the counter checks at handover (birth year against an ID card, the priority group). */
+export interface CounterAward extends AwardRow {
+  application_id: string;
+  group_name: string;
+  birth_year: number | null;
+}
+
+const COUNTER_COLUMNS = `a.*, r.application_id, r.group_name, i.birth_year`;
+const COUNTER_JOINS = `FROM awards a
+  JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id
+  JOIN applications ap ON ap.id = r.application_id
+  JOIN identities i ON i.id = ap.identity_id`;
+
+export async function findCounterAward(
+  db: Db | Trx,
+  campaignId: string,
+  publicId: string,
+): Promise<CounterAward | undefined> {
+  const { rows } = await db.raw(
+    `SELECT ${COUNTER_COLUMNS} ${COUNTER_JOINS} WHERE a.campaign_id = ? AND a.public_id = ?`,
+    [campaignId, publicId],
+  );
+  return rows[0];
+}
+
+/** The site the award is to be collected at now, its slot and amount (a promoted award holds what was passed down). */
+export const HELD_SITE = `CASE WHEN a.promoted_from_rank IS NULL THEN a.site ELSE a.held_site END`;
+export const HELD_SLOT = `CASE WHEN a.promoted_from_rank IS NULL THEN a.slot ELSE a.held_slot END`;
+export const HELD_AMOUNT = `CASE WHEN a.promoted_from_rank IS NULL THEN a.amount ELSE a.held_amount END`;
+
+export interface SitePickup {
+  campaign_id: string;
+  public_id: string;
+  rank: number;
+  status: string;
+  amount: number;
+  slot: string;
+  claim_deadline: Date | null;
+  collected_at: Date | null;
+  collected_via: string | null;
+  refusal_reason: string | null;
+}
+
+/**
+ * Every award to be collected at `site` in these campaigns (won at the draw there, or passed down to it), in
+ * slot and rank order. Two index scans per campaign (awards_site_idx, awards_held_site_idx), never the roster.
+ */
+export async function sitePickups(db: Db | Trx, campaignIds: string[], site: string): Promise<SitePickup[]> {
+  if (campaignIds.length === 0) return [];
+  const { rows } = await db.raw(
+    `SELECT a.campaign_id, a.public_id, a.rank, a.status, (${HELD_AMOUNT})::float8 AS amount, ${HELD_SLOT} AS slot,
+            a.claim_deadline, a.collected_at, a.collected_via, a.refusal_reason
+       FROM awards a
+      WHERE a.campaign_id = ANY (?::uuid[])
+        AND ((a.outcome = 'won' AND a.site = ? AND a.promoted_from_rank IS NULL)
+          OR (a.held_site = ? AND a.promoted_from_rank IS NOT NULL))
+      ORDER BY a.campaign_id, 6, a.rank`,
+    [campaignIds, site, site],
+  );
+  return rows;
+}
+
+export interface CounterSiteRow {
+  id: string;
+  name_ko: string;
+  name_en: string;
+  pickup_grace_minutes: number;
+}
+
+/** A site as the counter needs it: its names and how early it hands over before a slot. */
+export async function findCounterSite(db: Db | Trx, id: string): Promise<CounterSiteRow | undefined> {
+  return db('sites').select('id', 'name_ko', 'name_en', 'pickup_grace_minutes').where({ id }).first();
+}
+
+export interface CampaignPickup {
+  site: string;
+  slot: string;
+  slot_starts_at: Date | null;
+  public_id: string;
+  status: string;
+  amount: number;
+  claim_deadline: Date | null;
+  collected_at: Date | null;
+  collected_site: string | null;
+  collected_via: string | null;
+  collected_by: string | null;
+  refused_at: Date | null;
+  refusal_reason: string | null;
+}
+
+/** Every award with a place to collect (drawn winners and awards passed down), by site, slot and rank. */
+export async function campaignPickups(
+  db: Db | Trx,
+  campaignId: string,
+  site?: string,
+): Promise<CampaignPickup[]> {
+  const { rows } = await db.raw(
+    `SELECT ${HELD_SITE} AS site, ${HELD_SLOT} AS slot, s.starts_at AS slot_starts_at, a.public_id, a.status,
+            (${HELD_AMOUNT})::float8 AS amount, a.claim_deadline, a.collected_at, a.collected_site,
+            a.collected_via, a.collected_by, a.refused_at, a.refusal_reason
+       FROM awards a
+       LEFT JOIN campaign_slots s ON s.campaign_id = a.campaign_id AND s.id = ${HELD_SLOT}
+      WHERE a.campaign_id = ? AND (a.outcome = 'won' OR a.promoted_from_rank IS NOT NULL)
+        AND (?::text IS NULL OR ${HELD_SITE} = ?)
+      ORDER BY 1, 3 NULLS LAST, 2, a.rank`,
+    [campaignId, site ?? null, site ?? null],
+  );
+  return rows;
+}

@@ -1,0 +1,83 @@
+// Stock per site and slot, public: GET /api/campaigns/:id/stock (JSON, from a per-process snapshot at most
+// half a second old) and the page /campaigns/:id/stock. Admins: a site's pickup list, as JSON and as CSV.
+import type Router from '@koa/router';
+import { stringify } from 'csv-stringify/sync';
+import type { Context } from 'koa';
+import { stockReader } from '../../../commands/campaignStock.js';
+import { sitePickupList } from '../../../commands/sitePickupList.js';
+import { findCampaign } from '../../../db/repos/campaigns.js';
+import type { Campaign } from '../../../domain/campaign.js';
+import { DomainError } from '../../../domain/errors.js';
+import type { AppDeps } from '../../deps.js';
+import { requireStaff } from '../../middleware/staffAuth.js';
+import { render } from '../../render.js';
+import { parseId } from '../../validate.js';
+import { PUBLIC_STATES } from '../campaigns/api.js';
+import { parseSiteId } from '../counter/api.js';
+
+const isPublic = (c: Campaign) => PUBLIC_STATES.includes(c.state);
+
+export async function adminCampaign(deps: AppDeps, id: string | undefined): Promise<Campaign> {
+  const c = await findCampaign(deps.db, parseId(id));
+  if (!c) throw new DomainError('not_found', 'No such campaign');
+  return c;
+}
+
+const siteParam = (ctx: Context) =>
+  typeof ctx.query.site === 'string' && ctx.query.site !== '' ? parseSiteId(ctx.query.site) : undefined;
+
+export function stockRoutes(router: Router, deps: AppDeps): void {
+  const snapshot = stockReader({ db: deps.db, clock: deps.clock });
+  const stockOf = async (id: string | undefined) => {
+    const s = await snapshot(parseId(id), isPublic);
+    if (!s) throw new DomainError('not_found', 'No such campaign');
+    return s;
+  };
+
+  router.get('/api/campaigns/:id/stock', async (ctx) => {
+    const s = await stockOf(ctx.params.id);
+    ctx.type = 'application/json';
+    ctx.set('Cache-Control', 'public, max-age=1');
+    ctx.body = s.json;
+  });
+
+  router.get('/campaigns/:id/stock', async (ctx) => {
+    const s = await stockOf(ctx.params.id);
+    const c = (await findCampaign(deps.db, s.view.campaign_id))!;
+    render(ctx, 'stock', { c, stock: s.view, zone: c.time_zone || 'Asia/Seoul' });
+  });
+
+  const admins = requireStaff('admin', 'auditor');
+
+  router.get('/api/admin/campaigns/:id/pickups', admins, async (ctx) => {
+    const c = await adminCampaign(deps, ctx.params.id);
+    ctx.body = await sitePickupList(deps.db, c, siteParam(ctx));
+  });
+
+  router.get('/admin/campaigns/:id/pickups.csv', admins, async (ctx) => {
+    const c = await adminCampaign(deps, ctx.params.id);
+    const site = siteParam(ctx);
+    const list = await sitePickupList(deps.db, c, site);
+    ctx.type = 'text/csv; charset=utf-8';
+    ctx.set('Content-Disposition', `attachment; filename="pickups-${c.code}${site ? `-${site}` : ''}.csv"`);
+    // A byte-order mark so that spreadsheet programs read the Korean names as UTF-8.
+    ctx.body = `\uFEFF${stringify(list.pickups, {
+      header: true,
+      columns: [
+        'site',
+        'slot',
+        'slot_starts_at',
+        'public_id',
+        'status',
+        'amount',
+        'claim_deadline',
+        'collected_at',
+        'collected_site',
+        'collected_via',
+        'collected_by',
+        'refused_at',
+        'refusal_reason',
+      ],
+    })}`;
+  });
+}

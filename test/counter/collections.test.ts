@@ -1,0 +1,232 @@
+// The counter's JSON API against the real app and database: exactly once under a double press, the site and
+// the time checked, clear codes for unknown, expired and not-won codes, refusal with pass-down, and offline
+// records synced later with their double-spend flag.
+import test from 'ava';
+import { claimSigner, signClaimToken } from '../../src/commands/claimTokens.js';
+import { at } from '../draw/_scenario.js';
+import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
+import { counterScenario } from './_setup.js';
+
+let app: TestApp;
+test.before(async () => {
+  app = await startTestApp();
+});
+test.after.always(async () => {
+  await app?.close();
+});
+
+const collect = (site: string, as: StaffAuth | undefined, json: Record<string, unknown>) =>
+  app.request('POST', `/api/sites/${site}/collections`, { as, json });
+
+test.serial('one press collects once; the site, the staff and the slot time are checked', async (t) => {
+  const sc = await counterScenario(app);
+  const [site0, site1] = sc.s.siteIds as [string, string];
+  const w0 = sc.winnersAt(site0)[0]!;
+  const w1 = sc.winnersAt(site1)[0]!;
+  const code0 = await sc.codeOf(w0.public_id);
+  const slot0 = await app.db('campaign_slots').where({ campaign_id: sc.s.campaignId, id: w0.slot }).first();
+
+  app.clock.set(new Date(slot0.starts_at.getTime() - 11 * 60_000)); // the site's grace is 10 minutes
+  const [staff0, staff1] = await sc.signIn();
+  const early = await collect(site0, staff0, { code: code0 });
+  t.is(early.status, 409, early.text);
+  t.is(early.json.error.code, 'pickup_not_started');
+  app.clock.set(new Date(slot0.starts_at.getTime() - 9 * 60_000));
+
+  const check = await app.request('POST', `/api/sites/${site0}/collections/check`, {
+    as: staff0,
+    json: { code: code0.toLowerCase().replace('-', '') },
+  });
+  t.is(check.status, 200, check.text);
+  t.is(check.json.award.public_id, w0.public_id);
+  t.is(check.json.award.slot, w0.slot);
+  t.true('birth_year' in check.json.award.checks && 'group' in check.json.award.checks);
+
+  const other = await collect(site0, staff1, { code: code0 });
+  t.is(other.status, 403, 'staff of another site');
+  const wrong = await collect(site0, staff0, { code: await sc.codeOf(w1.public_id) });
+  t.is(wrong.status, 422);
+  t.is(wrong.json.error.code, 'wrong_site');
+  t.is(wrong.json.error.details.site_id, site1);
+  t.truthy(wrong.json.error.details.site_name);
+
+  // Two staff press at the same moment: exactly one collection.
+  const presses = await Promise.all([
+    collect(site0, staff0, { code: code0 }),
+    collect(site0, staff0, { code: await sc.tokenOf(w0.public_id) }),
+    collect(site0, staff0, { code: code0 }),
+  ]);
+  t.deepEqual(presses.map((r) => r.status).sort(), [201, 409, 409]);
+  const again = presses.find((r) => r.status === 409)!;
+  t.is(again.json.error.code, 'already_collected');
+  t.is(again.json.error.details.site_id, site0);
+  t.truthy(again.json.error.details.collected_at);
+  const ok = presses.find((r) => r.status === 201)!;
+  t.is(ok.json.collection.public_id, w0.public_id);
+  const audit = await app
+    .db('audit_log')
+    .where({ action: 'award.collected' })
+    .whereRaw("data->>'public_id' = ?", [w0.public_id]);
+  t.is(audit.length, 1);
+  t.is(audit[0].actor, `staff:${staff0!.id}`);
+  t.is(audit[0].data.site, site0);
+  const row = await app.db('awards').where({ campaign_id: sc.s.campaignId, public_id: w0.public_id }).first();
+  t.is(row.status, 'collected');
+  t.is(row.collected_site, site0);
+});
+
+test.serial('unknown, forged, expired and not-won codes get their own codes', async (t) => {
+  const sc = await counterScenario(app);
+  const site0 = sc.s.siteIds[0]!;
+  app.clock.set(at(61));
+  const [staff0] = await sc.signIn();
+  const unknown = await collect(site0, staff0, { code: 'ZZZZZ-ZZZZZ' });
+  t.is(unknown.status, 404);
+  t.is(unknown.json.error.code, 'claim_code_unknown');
+
+  const w = sc.winnersAt(site0)[1]!;
+  const token = await sc.tokenOf(w.public_id);
+  const forged = await collect(site0, staff0, { code: `${token.slice(0, -4)}AAAA` });
+  t.is(forged.status, 422);
+  t.is(forged.json.error.code, 'claim_token_invalid');
+
+  const signer = await claimSigner(TEST_SECRETS);
+  const waiting = sc.awards.find((a) => a.outcome === 'waitlisted')!;
+  const notWon = await signClaimToken(
+    signer,
+    {
+      campaign_id: sc.s.campaignId,
+      public_id: waiting.public_id,
+      site: site0,
+      slot: '',
+      amount: 1,
+      unit: 'item',
+      from: at(5),
+      deadline: at(200),
+      birth_year: 1980,
+      group: '',
+    },
+    at(61),
+  );
+  const nw = await collect(site0, staff0, { code: notWon });
+  t.is(nw.status, 409);
+  t.is(nw.json.error.code, 'not_won');
+
+  // Past the claim deadline (+77 h), before any sweep has released it: refused, nothing changed.
+  app.clock.set(at(78));
+  const [later] = await sc.signIn();
+  const late = await collect(site0, later, { code: await sc.codeOf(w.public_id) });
+  t.is(late.status, 410, late.text);
+  t.is(late.json.error.code, 'claim_expired');
+  const expiredToken = await collect(site0, later, { code: token });
+  t.is(expiredToken.status, 410);
+  t.is(expiredToken.json.error.code, 'claim_expired');
+  t.is(
+    (await app.db('awards').where({ campaign_id: sc.s.campaignId, public_id: w.public_id }).first()).status,
+    'won',
+  );
+});
+
+test.serial('a refusal at the counter releases the award down the waitlist, audited', async (t) => {
+  const sc = await counterScenario(app);
+  const site0 = sc.s.siteIds[0]!;
+  app.clock.set(at(61));
+  const [staff0] = await sc.signIn();
+  const w = sc.winnersAt(site0).find((a) => a.slot.endsWith('-S1'))!;
+  const r = await app.request('POST', `/api/sites/${site0}/refusals`, {
+    as: staff0,
+    json: { code: await sc.codeOf(w.public_id), reason: 'id_mismatch' },
+  });
+  t.is(r.status, 201, r.text);
+  t.is(r.json.refusal.reason, 'id_mismatch');
+  const to = r.json.refusal.passed_to as string;
+  t.truthy(to, 'passed down');
+  const next = await app.db('awards').where({ campaign_id: sc.s.campaignId, public_id: to }).first();
+  t.is(next.status, 'promoted');
+  t.is(next.held_site, site0);
+  t.is(next.promoted_from_rank, w.rank);
+  const refused = await app
+    .db('awards')
+    .where({ campaign_id: sc.s.campaignId, public_id: w.public_id })
+    .first();
+  t.is(refused.status, 'refused');
+  const entries = await app
+    .db('audit_log')
+    .where({ subject: `campaign:${sc.s.campaignId}` })
+    .whereIn('action', ['award.refused', 'award.promoted'])
+    .orderBy('seq');
+  t.deepEqual(
+    entries.map((e) => [e.action, e.actor]),
+    [
+      ['award.refused', `staff:${staff0!.id}`],
+      ['award.promoted', `staff:${staff0!.id}`],
+    ],
+  );
+  // The promoted applicant's new code works at the counter at once (indexed with the promotion notice).
+  const second = await collect(site0, staff0, { code: await sc.codeOf(to) });
+  t.true([201, 409].includes(second.status), second.text);
+  if (second.status === 409) t.is(second.json.error.code, 'pickup_not_started');
+  const again = await app.request('POST', `/api/sites/${site0}/refusals`, {
+    as: staff0,
+    json: { code: await sc.codeOf(w.public_id), reason: 'no_group_proof' },
+  });
+  t.is(again.status, 409);
+  t.is(again.json.error.code, 'award_refused');
+});
+
+test.serial(
+  'collections recorded offline sync later; a code spent twice is flagged for admins',
+  async (t) => {
+    const sc = await counterScenario(app);
+    const site0 = sc.s.siteIds[0]!;
+    app.clock.set(at(60.5));
+    const [staff0] = await sc.signIn();
+    const staffB = await app.staff('site_staff', { site_id: site0 });
+    const [a, b] = sc.winnersAt(site0).filter((w) => w.slot.endsWith('-S1'));
+    app.clock.set(at(60.5));
+    const tokenA = await sc.tokenOf(a!.public_id);
+    const tokenB = await sc.tokenOf(b!.public_id);
+    app.clock.set(at(61));
+    // Device 1 was offline at +60.5 h and hands over A and B; device 2 (online) collects B at +60.75 h.
+    app.clock.set(at(60.75));
+    t.is((await collect(site0, staffB, { code: tokenB })).status, 201);
+    app.clock.set(at(61));
+    const handed = at(60.5).toISOString();
+    const syncA = await collect(site0, staff0, {
+      code: tokenA,
+      offline_ref: 'dev1-rec-0001',
+      handed_over_at: handed,
+    });
+    t.is(syncA.status, 201, syncA.text);
+    t.is(syncA.json.collection.via, 'offline');
+    t.is(syncA.json.collection.collected_at, handed);
+    const resync = await collect(site0, staff0, {
+      code: tokenA,
+      offline_ref: 'dev1-rec-0001',
+      handed_over_at: handed,
+    });
+    t.is(resync.status, 201, 'a repeated sync is the same collection');
+    const syncB = await collect(site0, staff0, {
+      code: tokenB,
+      offline_ref: 'dev1-rec-0002',
+      handed_over_at: handed,
+    });
+    t.is(syncB.status, 409);
+    t.is(syncB.json.error.code, 'already_collected');
+    await collect(site0, staff0, { code: tokenB, offline_ref: 'dev1-rec-0002', handed_over_at: handed });
+    const conflicts = await app.db('collection_conflicts').where({ campaign_id: sc.s.campaignId });
+    t.is(conflicts.length, 1, 'flagged once');
+    t.is(conflicts[0].public_id, b!.public_id);
+    t.is(conflicts[0].first_collected_by, `staff:${staffB.id}`);
+    const flagged = await app.db('audit_log').where({ action: 'award.double_collected' });
+    t.is(flagged.length, 1);
+    t.is(flagged[0].actor, `staff:${staff0!.id}`);
+    const admin = await app.staff('admin');
+    const list = await app.request('GET', `/api/admin/campaigns/${sc.s.campaignId}/pickups?site=${site0}`, {
+      as: admin,
+    });
+    t.is(list.status, 200, list.text);
+    t.is(list.json.conflicts.length, 1);
+    t.is(list.json.conflicts[0].public_id, b!.public_id);
+  },
+);
