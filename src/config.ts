@@ -98,6 +98,18 @@ const schema = z.object({
     .default('drand quicknet: the randomness of the first round published after {closes_at}'),
   BEACON_URL: z.url().optional(),
   BEACON_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  // Payments (issue 12): PortOne V2 when its four values are set, else the development provider (not in production).
+  PORTONE_API_SECRET: z.string().min(10).optional(),
+  PORTONE_STORE_ID: z.string().min(3).optional(),
+  PORTONE_CHANNEL_KEY: z.string().min(3).optional(),
+  PORTONE_WEBHOOK_SECRET: z.string().min(10).optional(),
+  PORTONE_API_BASE_URL: z.url().optional(),
+  PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  DEV_PAY_LATENCY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
+  DEV_PAY_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+  DEV_PAY_DUPLICATE_RATE: z.coerce.number().min(0).max(1).default(0),
+  DEV_PAY_DROP_RATE: z.coerce.number().min(0).max(1).default(0),
+  DEV_PAY_WEBHOOK_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -174,6 +186,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.TWILIO_ACCOUNT_SID && !parsed.TWILIO_FROM && !parsed.TWILIO_MESSAGING_SERVICE_SID) {
     throw new ConfigError(
       'Invalid configuration:\n  TWILIO_FROM: set it or TWILIO_MESSAGING_SERVICE_SID to send SMS',
+    );
+  }
+  const portone = [
+    parsed.PORTONE_API_SECRET,
+    parsed.PORTONE_STORE_ID,
+    parsed.PORTONE_CHANNEL_KEY,
+    parsed.PORTONE_WEBHOOK_SECRET,
+  ];
+  if (portone.some(Boolean) && !portone.every(Boolean)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PORTONE_API_SECRET, PORTONE_STORE_ID, PORTONE_CHANNEL_KEY, PORTONE_WEBHOOK_SECRET: set all four or none',
     );
   }
   if (parsed.SMTP_URL && !parsed.MAIL_FROM) {

@@ -16,10 +16,12 @@ import {
   startDrawWorker,
 } from './jobs/draw.js';
 import { startHousekeepingWorker } from './jobs/housekeeping.js';
+import { paymentReconcilerStep, startPaymentsWorker } from './jobs/payments.js';
 import { createReconciler } from './jobs/reconciler.js';
 import { createLogger } from './logger.js';
 import { channelsFromConfig, describeChannels } from './notify/channels.js';
 import { startConfiguredNotifyWorker } from './notify/worker.js';
+import { paymentsFromConfig } from './payments/fromConfig.js';
 
 async function main() {
   const config = loadConfigOrExit();
@@ -42,7 +44,8 @@ async function main() {
   const metrics = createMetrics();
   const demo = (config.DEMO_DATA ?? Boolean(database.embedded)) ? await loadDemo({ db, clock }) : undefined;
 
-  const app = createApp({ config, db, clock, logger, metrics });
+  const payments = paymentsFromConfig(config, db);
+  const app = createApp({ config, db, clock, logger, metrics, payments });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const drawCtx = {
@@ -59,6 +62,16 @@ async function main() {
     metrics: beaconMissingGauge(metrics),
   };
   const draw = drawReconcilerParts(drawCtx);
+  const paymentCtx = payments && {
+    db,
+    clock,
+    secrets: config.secrets,
+    publicUrl: config.publicUrl,
+    provider: payments.provider,
+    issuer: payments.issuer,
+  };
+  if (paymentCtx) draw.steps.push(paymentReconcilerStep(paymentCtx, logger));
+  logger.info({ provider: payments?.provider.name ?? 'none' }, 'payments: provider');
   const reconciler = config.RUN_SCHEDULER
     ? createReconciler(
         { db, clock },
@@ -76,6 +89,9 @@ async function main() {
   const housekeeping = config.RUN_WORKER
     ? await startHousekeepingWorker(database.url, { db }, logger)
     : undefined;
+
+  const paymentsWorker =
+    config.RUN_WORKER && paymentCtx ? await startPaymentsWorker(database.url, paymentCtx, logger) : undefined;
 
   const address = server.address();
   const url =
@@ -107,6 +123,7 @@ async function main() {
     await worker?.stop();
     await drawWorker?.stop();
     await housekeeping?.stop();
+    await paymentsWorker?.stop();
     await db.destroy();
     await database.stop();
     logger.info('stopped');

@@ -8,9 +8,11 @@ import { openDatabase } from './db/database.js';
 import { createDb } from './db/knex.js';
 import { startDrawWorker } from './jobs/draw.js';
 import { startHousekeepingWorker } from './jobs/housekeeping.js';
+import { startPaymentsWorker } from './jobs/payments.js';
 import { createLogger } from './logger.js';
 import { channelsFromConfig, describeChannels } from './notify/channels.js';
 import { startConfiguredNotifyWorker } from './notify/worker.js';
+import { paymentsFromConfig } from './payments/fromConfig.js';
 
 async function main() {
   const config = loadConfigOrExit();
@@ -31,6 +33,15 @@ async function main() {
     logger,
   );
   const housekeeping = await startHousekeepingWorker(database.url, { db }, logger);
+  // Voucher issue and refund jobs (the payment provider is the one the web instances use).
+  const payments = paymentsFromConfig(config, db);
+  const paymentsWorker = payments
+    ? await startPaymentsWorker(
+        database.url,
+        { db, clock: systemClock, secrets: config.secrets, publicUrl: config.publicUrl, ...payments },
+        logger,
+      )
+    : undefined;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -44,6 +55,7 @@ async function main() {
     await worker.stop();
     await drawWorker.stop();
     await housekeeping.stop();
+    await paymentsWorker?.stop();
     await db.destroy();
     await database.stop();
     clearTimeout(force);

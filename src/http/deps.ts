@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import type { Logger } from '../logger.js';
+import type { Payments } from '../payments/fromConfig.js';
 import type { IntakeDeps } from './intake.js';
 import type { Metrics } from './metrics.js';
 
@@ -21,4 +22,6 @@ export interface AppDeps {
   intake?: IntakeDeps;
   /** staff password sign-in limits (STAFF_SIGN_IN_LIMITS when absent) */
   signInLimits?: SignInLimitSettings;
+  /** the payment provider and voucher issuer; absent when payments are not configured (production without PortOne) */
+  payments?: Payments | undefined;
 }

@@ -10,6 +10,8 @@ export const NOTICE_KINDS = [
   'award_expired',
   'promoted',
   'sms_reply',
+  'vouchers_issued',
+  'payment_refunded',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

@@ -23,6 +23,8 @@ export const REQUIRED_PARAMS: Record<NoticeKind, readonly string[]> = {
   award_expired: ['campaign', 'url'],
   promoted: ['campaign', 'prize', 'site', 'pickup', 'claim_code', 'url'],
   sms_reply: ['text'],
+  vouchers_issued: ['campaign', 'count', 'face_total', 'numbers', 'valid_until', 'url'],
+  payment_refunded: ['campaign', 'amount', 'reason', 'url'],
 };
 
 export interface RenderedMessage {

@@ -35,8 +35,6 @@ export interface DevPaymentOptions {
   timeoutMs: number;
   faults: DevPaymentFaults;
   random: () => number;
-  /** where webhooks go; the service's own endpoint by default */
-  webhookUrl?: string;
 }
 
 export interface DevCheckoutPayment {
@@ -83,7 +81,7 @@ export function devPaymentProvider(o: DevPaymentOptions): DevPaymentProvider {
     });
     const id = `msg_${randomUUID()}`;
     const copies = o.random() < o.faults.duplicateRate ? 2 : 1;
-    const url = o.webhookUrl ?? `${o.publicUrl}/webhooks/payments/dev`;
+    const url = `${o.publicUrl}/webhooks/payments/dev`;
     const job = (async () => {
       if (o.faults.webhookDelayMs > 0) await sleep(o.faults.webhookDelayMs);
       for (let i = 0; i < copies; i++) {

@@ -64,6 +64,10 @@ export async function startTestApp(
     intake?: AppDeps['intake'];
     signInLimits?: AppDeps['signInLimits'];
     logger?: AppDeps['logger'];
+    /** the payment provider, built once the app's own URL is known (providers send the browser back to it) */
+    payments?: (url: string, db: AppDeps['db']) => NonNullable<AppDeps['payments']>;
+    /** PUBLIC_URL is the test server's own address, not the fixed http://127.0.0.1 */
+    ownPublicUrl?: boolean;
   } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await createTestDatabase());
@@ -84,9 +88,12 @@ export async function startTestApp(
     ...(opts.intake ? { intake: opts.intake } : {}),
     ...(opts.signInLimits ? { signInLimits: opts.signInLimits } : {}),
   };
-  const server = http.createServer(createApp(deps).callback());
+  const server = http.createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (opts.ownPublicUrl) deps.config.publicUrl = url;
+  if (opts.payments) deps.payments = opts.payments(url, database.db);
+  server.on('request', createApp(deps).callback());
 
   async function request(method: string, path: string, o: RequestOptions = {}): Promise<Reply> {
     const headers: Record<string, string> = {

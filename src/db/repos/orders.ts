@@ -172,3 +172,18 @@ export async function addOrderJob(trx: Trx, task: string, orderId: string): Prom
     [task, orderId, `${task}:${orderId}`],
   );
 }
+
+/** Who is told about an order: the applicant behind the award's public id. */
+export async function orderRecipient(db: Db | Trx, campaignId: string, publicId: string) {
+  return db('applications')
+    .where({ campaign_id: campaignId, public_id: publicId })
+    .first('id as application_id', 'public_id', 'contact_channel', 'contact_enc', 'lang');
+}
+
+/** The public id of the signed-in resident's application in a campaign. */
+export async function publicIdOfIdentity(db: Db | Trx, campaignId: string, identityId: string) {
+  const row = await db('applications')
+    .where({ campaign_id: campaignId, identity_id: identityId })
+    .first('public_id');
+  return row?.public_id as string | undefined;
+}

@@ -38,9 +38,11 @@ export function securityHeaders() {
     ctx.set('Referrer-Policy', 'same-origin');
     ctx.set('X-Frame-Options', 'DENY');
     if (ctx.type.startsWith('text/html')) {
+      // A page that embeds a provider's checkout (PortOne) sets its own, wider policy in ctx.state.csp.
       ctx.set(
         'Content-Security-Policy',
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+        (ctx.state.csp as string | undefined) ??
+          "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
       );
     }
   };

@@ -19,6 +19,10 @@ import { messageApiRoutes } from './messages/api.js';
 import { devOutboxRoutes } from './messages/devOutbox.js';
 import { twilioWebhookRoutes } from './messages/twilioWebhook.js';
 import { openApiRoutes } from './openapi.js';
+import { paymentAdminRoutes } from './payments/admin.js';
+import { checkoutRoutes } from './payments/checkout.js';
+import { paymentResidentRoutes } from './payments/resident.js';
+import { paymentWebhookRoutes } from './payments/webhooks.js';
 import { proxyAdminPageRoutes } from './proxies/adminPages.js';
 import { proxyRoutes } from './proxies/api.js';
 import { proxyPageRoutes } from './proxies/pages.js';
@@ -61,4 +65,8 @@ export const routeModules: RouteModule[] = [
   drawPageRoutes,
   counterApiRoutes,
   stockRoutes,
+  paymentResidentRoutes,
+  paymentWebhookRoutes,
+  checkoutRoutes,
+  paymentAdminRoutes,
 ];

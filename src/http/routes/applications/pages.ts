@@ -18,6 +18,7 @@ import { render } from '../../render.js';
 import { parse, parseId } from '../../validate.js';
 import { claimsOf } from '../identity/api.js';
 import { codeRequestSchema, codeVerifySchema } from '../identity/schema.js';
+import { purchaseSection } from '../payments/section.js';
 import { applicantOf } from './api.js';
 import { applicationSchema, fromForm } from './schema.js';
 import {
@@ -158,7 +159,8 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     if (!receipt) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
     const done = typeof ctx.query.done === 'string' ? ctx.query.done : '';
     if (ctx.query.edit === '1' && receipt.status === 'active') return formPage(ctx, rules, { receipt });
-    render(ctx, 'apply-receipt', { ...base(ctx, rules), receipt, done });
+    const purchase = await purchaseSection(ctx, deps, rules.campaign.id, who.claims.sub);
+    render(ctx, 'apply-receipt', { ...base(ctx, rules), receipt, done, purchase });
   });
 
   router.post('/campaigns/:id/application/withdraw', async (ctx) => {

@@ -1,0 +1,23 @@
+// What the payment use cases receive: the database, the clock, the provider, and what notices need.
+import type { PaymentProvider } from '../../payments/provider.js';
+import type { NoticeEnv } from '../awardNotices.js';
+import type { CommandContext } from '../context.js';
+
+export interface PaymentContext extends CommandContext, NoticeEnv {
+  provider: PaymentProvider;
+}
+
+/** graphile-worker tasks of the payment flow. */
+export const ISSUE_TASK = 'issue_vouchers';
+export const REFUND_TASK = 'refund_order';
+
+/** What the resident and the API see of an order. */
+export interface OrderView {
+  id: string;
+  state: string;
+  face_value: number;
+  amount: number;
+  currency: string;
+  expires_at: string;
+  checkout_url?: string;
+}

@@ -1,0 +1,84 @@
+// The payment reconciler (a step of the every-second reconciler): orders left open (the browser closed, the
+// webhook lost, the provider slow) are looked up again with a backoff and settled; past their hold they
+// expire. Paid orders whose issue job lost its worker, and refunds not done, are finished here too.
+import { appendAudit } from '../../audit/log.js';
+import {
+  lockDueOpenOrders,
+  moveOrder,
+  type OrderRow,
+  stuckOrders,
+  updateOrder,
+} from '../../db/repos/orders.js';
+import { nextCheckDelayMs } from '../../domain/payments/order.js';
+import type { VoucherIssuer } from '../../payments/issuer.js';
+import { ProviderUnavailable } from '../../payments/provider.js';
+import type { PaymentContext } from './context.js';
+import { issueVouchers } from './issueVouchers.js';
+import { refundOrder } from './refundOrder.js';
+import { settleOrder } from './settleOrder.js';
+
+export interface ReconcileResult {
+  checked: number;
+  settled: number;
+  expired: number;
+  unanswered: number;
+  finished: number;
+}
+
+/** A paid order not issued (or a refund not done) this long after is taken over by the reconciler. */
+export const STUCK_AFTER_MS = 2 * 60_000;
+
+export async function reconcileOrders(
+  ctx: PaymentContext & { issuer: VoucherIssuer },
+  limit = 50,
+): Promise<ReconcileResult> {
+  const now = ctx.clock.now();
+  const r: ReconcileResult = { checked: 0, settled: 0, expired: 0, unanswered: 0, finished: 0 };
+  // Claim the due orders by pushing their next check forward first, so a slow provider never holds a lock.
+  const due = await ctx.db.transaction(async (trx) => {
+    const rows = await lockDueOpenOrders(trx, now, limit);
+    for (const o of rows) {
+      await updateOrder(trx, o.id, {
+        checks: o.checks + 1,
+        next_check_at: new Date(now.getTime() + nextCheckDelayMs(o.checks + 1)),
+      });
+    }
+    return rows;
+  });
+  for (const o of due) {
+    r.checked++;
+    let after: OrderRow = o;
+    try {
+      after = await settleOrder(ctx, o.id, await ctx.provider.lookup(o.payment_id), 'reconciler');
+      if (after.state !== o.state) r.settled++;
+    } catch (err) {
+      if (!(err instanceof ProviderUnavailable)) throw err;
+      r.unanswered++;
+      continue; // never expire an order the provider could not speak for: the money may be on its way
+    }
+    if ((after.state === 'created' || after.state === 'pending') && after.expires_at <= now) {
+      if (await expireOrder(ctx, after, now)) r.expired++;
+    }
+  }
+  for (const o of await stuckOrders(ctx.db, now, STUCK_AFTER_MS, limit)) {
+    if (o.refund_requested_at) await refundOrder(ctx, o.id);
+    else await issueVouchers(ctx, ctx.issuer, o.id);
+    r.finished++;
+  }
+  return r;
+}
+
+async function expireOrder(ctx: PaymentContext, o: OrderRow, now: Date): Promise<boolean> {
+  return ctx.db.transaction(async (trx) => {
+    const moved = await moveOrder(trx, o.id, o.state, 'expired', { expired_at: now, updated_at: now });
+    if (!moved) return false;
+    await appendAudit(trx, {
+      at: now,
+      actor: 'system:payments-reconciler',
+      action: 'order.expired',
+      subject: `campaign:${o.campaign_id}`,
+      data: { order_id: o.id, public_id: o.subject, held_until: o.expires_at.toISOString() },
+    });
+    return true;
+  });
+}

@@ -1,0 +1,126 @@
+// The "buy your vouchers" section of the winner's page: the award's price, the pay button or the order in
+// progress, what happened to the last order, and the issued vouchers. Built here, included by the page.
+import { randomBytes } from 'node:crypto';
+import type { Context } from 'koa';
+import { heldOf } from '../../../commands/awardNotices.js';
+import { type VoucherCampaign, voucherUnitOf } from '../../../commands/payments/rules.js';
+import { findAward } from '../../../db/repos/awards.js';
+import { ordersOfSubject, publicIdOfIdentity } from '../../../db/repos/orders.js';
+import { vouchersOfOrder } from '../../../db/repos/vouchers.js';
+import { priceOf } from '../../../domain/payments/order.js';
+import type { AppDeps } from '../../deps.js';
+
+export interface PurchaseSection {
+  campaign_id: string;
+  public_id: string;
+  /** what the page says first */
+  mode: 'buy' | 'in_progress' | 'issued' | 'closed' | 'not_yet' | 'unavailable';
+  face_value: number;
+  price: number;
+  discount_pct: string;
+  unit: number;
+  deadline: Date | null;
+  opens_at: Date;
+  idempotency_key: string;
+  live?: { id: string; state: string; checkout_url: string | null; face_value: number; amount: number };
+  /** the latest closed or refunded order, to explain what happened */
+  last?: {
+    id: string;
+    state: string;
+    failure: string | null;
+    refund_pending: boolean;
+    paid_amount: number | null;
+  };
+  vouchers: Array<{ number: string; face_value: number; valid_until: Date }>;
+  /** a one-off message after a redirect (?pay=...) */
+  flash: string;
+}
+
+/** The section for the signed-in resident, or undefined when they hold no voucher award to buy. */
+export async function purchaseSection(
+  ctx: Context,
+  deps: AppDeps,
+  campaignId: string,
+  identityId: string,
+): Promise<PurchaseSection | undefined> {
+  const c = (await deps.db('campaigns').where({ id: campaignId }).first()) as VoucherCampaign | undefined;
+  if (c?.kind !== 'voucher') return undefined;
+  const publicId = await publicIdOfIdentity(deps.db, c.id, identityId);
+  if (!publicId) return undefined;
+  const award = await findAward(deps.db, c.id, publicId);
+  const orders = await ordersOfSubject(deps.db, c.id, publicId);
+  if (!award || (award.outcome !== 'won' && award.status !== 'promoted' && orders.length === 0))
+    return undefined;
+  if (award.status === 'waitlisted') return undefined;
+  const now = deps.clock.now();
+  const face = heldOf(award).amount;
+  const live = orders.find(
+    (o) => ['created', 'pending', 'paid', 'issued'].includes(o.state) && !o.refund_requested_at,
+  );
+  const last = orders.find((o) => o !== live);
+  const vouchers = live?.state === 'issued' ? await vouchersOfOrder(deps.db, live.id) : [];
+  const holdable = award.status === 'won' || award.status === 'promoted';
+  const mode: PurchaseSection['mode'] =
+    live?.state === 'issued'
+      ? 'issued'
+      : live
+        ? 'in_progress'
+        : !holdable || (award.claim_deadline && award.claim_deadline <= now)
+          ? 'closed'
+          : now < c.claim_opens_at
+            ? 'not_yet'
+            : deps.payments
+              ? 'buy'
+              : 'unavailable';
+  const checkout =
+    live && (live.state === 'created' || live.state === 'pending') && deps.payments
+      ? deps.payments.provider.checkoutUrl({
+          paymentId: live.payment_id,
+          orderName: '',
+          amount: live.amount,
+          currency: 'KRW',
+          returnUrl: '',
+        })
+      : null;
+  const flash = typeof ctx.query.pay === 'string' ? ctx.query.pay : '';
+  return {
+    campaign_id: c.id,
+    public_id: publicId,
+    mode,
+    face_value: face,
+    price: priceOf({ face_value: face, discount_bp: c.discount_bp }),
+    discount_pct: (c.discount_bp / 100).toLocaleString('en', { maximumFractionDigits: 2 }),
+    unit: voucherUnitOf(c),
+    deadline: award.claim_deadline,
+    opens_at: c.claim_opens_at,
+    idempotency_key: randomBytes(16).toString('base64url'),
+    ...(live
+      ? {
+          live: {
+            id: live.id,
+            state: live.state,
+            checkout_url: checkout,
+            face_value: live.face_value,
+            amount: live.amount,
+          },
+        }
+      : {}),
+    ...(last
+      ? {
+          last: {
+            id: last.id,
+            state: last.state,
+            failure: last.failure_message || last.failure_code,
+            refund_pending: Boolean(last.refund_requested_at && !last.refunded_at),
+            paid_amount: last.paid_amount,
+          },
+        }
+      : {}),
+    vouchers: vouchers.map((v) => ({
+      number: v.number,
+      face_value: v.face_value,
+      valid_until: v.valid_until,
+    })),
+    flash,
+  };
+}

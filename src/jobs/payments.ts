@@ -1,0 +1,60 @@
+// The payment flow's background work: the graphile-worker tasks that issue vouchers and give money back (each
+// enqueued with a job key in the transaction that made it due), and the reconciler step that asks the
+// provider about orders left open.
+import { EventEmitter } from 'node:events';
+import { type Runner, run, type Task, Logger as WorkerLogger } from 'graphile-worker';
+import { ISSUE_TASK, type PaymentContext, REFUND_TASK } from '../commands/payments/context.js';
+import { issueVouchers } from '../commands/payments/issueVouchers.js';
+import { reconcileOrders } from '../commands/payments/reconcileOrders.js';
+import { refundOrder } from '../commands/payments/refundOrder.js';
+import type { Logger } from '../logger.js';
+import type { VoucherIssuer } from '../payments/issuer.js';
+
+export type PaymentJobContext = PaymentContext & { issuer: VoucherIssuer };
+
+export function paymentTasks(ctx: PaymentJobContext, logger: Logger): Record<string, Task> {
+  const orderIdOf = (payload: unknown) => (payload as { order_id: string }).order_id;
+  return {
+    [ISSUE_TASK]: async (payload) => {
+      const r = await issueVouchers(ctx, ctx.issuer, orderIdOf(payload));
+      logger.info({ order: orderIdOf(payload), result: r }, 'voucher issue');
+    },
+    [REFUND_TASK]: async (payload) => {
+      const r = await refundOrder(ctx, orderIdOf(payload));
+      logger.info({ order: orderIdOf(payload), result: r }, 'order refund');
+    },
+  };
+}
+
+/** The reconciler step: one pass over due orders (bounded), logged when it did anything. */
+export function paymentReconcilerStep(ctx: PaymentJobContext, logger: Logger) {
+  return {
+    name: 'payments',
+    run: async () => {
+      const r = await reconcileOrders(ctx);
+      if (r.settled || r.expired || r.finished) logger.info(r, 'payments reconciled');
+      return r;
+    },
+  };
+}
+
+export async function startPaymentsWorker(
+  connectionString: string,
+  ctx: PaymentJobContext,
+  logger: Logger,
+  events: EventEmitter = new EventEmitter(),
+): Promise<Runner> {
+  return run({
+    connectionString,
+    concurrency: 2,
+    maxPoolSize: 3,
+    noHandleSignals: true,
+    pollInterval: 2000,
+    events,
+    logger: new WorkerLogger(() => (level, message, meta) => {
+      if (level === 'error') logger.error(meta ?? {}, message);
+      else if (level === 'warning') logger.warn(meta ?? {}, message);
+    }),
+    taskList: paymentTasks(ctx, logger),
+  });
+}

@@ -1,0 +1,226 @@
+// Paying for a won voucher with the development provider, through the real app and database: the happy path,
+// the return and the webhook in either order, a decline, idempotency keys, expiry and a refund.
+import test from 'ava';
+import { expireUnclaimedAwards } from '../../src/commands/awards.js';
+import { TEST_SECRETS } from '../helpers/app.js';
+import { freshHeaders, orderFor, ordersOf, type PaymentWorld, paymentWorld } from '../helpers/payments.js';
+
+const worlds: PaymentWorld[] = [];
+test.after.always(async () => {
+  for (const w of worlds) await w.close();
+});
+async function world(o: Parameters<typeof paymentWorld>[0] = {}) {
+  const w = await paymentWorld(o);
+  worlds.push(w);
+  return w;
+}
+
+/** The browser at the dev checkout: choose, follow the provider's redirect back to the service. */
+async function checkout(w: PaymentWorld, checkoutUrl: string, choice: 'pay' | 'decline' | 'cancel') {
+  const path = new URL(checkoutUrl).pathname;
+  const page = await w.app.request('GET', path, { headers: { accept: 'text/html' } });
+  if (page.status !== 200) throw new Error(`checkout page ${page.status}`);
+  const back = await w.app.request('POST', path, { form: { choice }, headers: { accept: 'text/html' } });
+  return back.headers.get('location')!;
+}
+
+const returnTo = async (w: PaymentWorld, location: string) => {
+  const u = new URL(location);
+  return w.app.request('GET', u.pathname + u.search, { headers: { accept: 'text/html' } });
+};
+
+const audits = async (w: PaymentWorld) =>
+  (await w.app.db('audit_log').where('action', 'like', 'order.%').orderBy('seq')).map((r) => r.action);
+
+test('happy path: a winner pays the discounted price on the server-computed order and gets one voucher set', async (t) => {
+  const w = await world({ faults: { webhookDelayMs: 200 } });
+  const winner = w.winners[0]!;
+  const res = await orderFor(w, 0, 'key-happy-0001');
+  t.is(res.status, 201, res.text);
+  const order = res.json.order;
+  t.is(order.state, 'pending');
+  t.is(order.face_value, winner.amount);
+  t.is(order.amount, winner.amount * 0.9);
+  const back = await checkout(w, order.checkout_url, 'pay');
+  t.regex(back, new RegExp(`/payments/return/${order.id}\\?paymentId=`));
+  const landed = await returnTo(w, back);
+  t.is(landed.status, 303);
+  t.regex(landed.headers.get('location')!, /\/application\?pay=paid#purchase$/);
+  let row = await w.app.db('orders').where({ id: order.id }).first();
+  t.is(row.state, 'paid');
+  t.is(Number(row.paid_amount), order.amount);
+  const award = await w.app
+    .db('awards')
+    .where({ campaign_id: w.campaignId, public_id: winner.public_id })
+    .first();
+  t.is(award.status, 'collected');
+  t.is(award.collected_by, `order:${order.id}`);
+  t.is(await w.runJobs(), 1);
+  row = await w.app.db('orders').where({ id: order.id }).first();
+  t.is(row.state, 'issued');
+  const vouchers = await w.app.db('vouchers').where({ order_id: order.id });
+  t.is(vouchers.length, winner.amount / 10_000);
+  t.is(new Set(vouchers.map((v) => v.number)).size, vouchers.length);
+  t.true(
+    vouchers.every((v) => /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/.test(v.number) && Number(v.face_value) === 10_000),
+  );
+  const notice = await w.app.db('messages').where({ kind: 'vouchers_issued' });
+  t.is(notice.length, 1);
+  t.true(notice[0].body.includes(vouchers[0].number));
+  // The webhook comes after the return and finds nothing to do.
+  await w.dev!.settled();
+  t.is((await w.app.db('payment_webhooks')).length, 1);
+  t.is((await w.app.db('orders').where({ id: order.id }).first()).state, 'issued');
+  const trail = await audits(w);
+  t.deepEqual(
+    trail.filter((a) => a !== 'order.webhook_received'),
+    ['order.created', 'order.pending', 'order.paid', 'order.issued'],
+  );
+  t.true(trail.includes('order.webhook_received'));
+  // The winner's page shows the vouchers.
+  const page = await w.app.request('GET', `/campaigns/${w.campaignId}/application`, {
+    headers: { ...winner.headers, accept: 'text/html' },
+  });
+  t.is(page.status, 200);
+  t.true(page.text.includes(vouchers[0].number));
+});
+
+test('the webhook before the return: the webhook pays, the return then finds it paid; issued once', async (t) => {
+  const w = await world();
+  const res = await orderFor(w, 1, 'key-webhook-first');
+  const pid = new URL(res.json.order.checkout_url).pathname.split('/').pop()!;
+  const back = await w.dev!.checkout.complete(pid, 'pay');
+  await w.dev!.settled(); // the webhook has been delivered and handled
+  const order = await w.app.db('orders').where({ id: res.json.order.id }).first();
+  t.is(order.state, 'paid');
+  t.true((await audits(w)).includes('order.webhook_received'));
+  const landed = await returnTo(w, back);
+  t.regex(landed.headers.get('location')!, /pay=paid/);
+  t.is(await w.runJobs(), 1);
+  t.is(await w.runJobs(), 0);
+  t.is((await audits(w)).filter((a) => a === 'order.paid').length, 1);
+  t.is((await w.app.db('orders').where({ id: order.id }).first()).state, 'issued');
+});
+
+test('a decline fails the order with the reason; the winner may pay again with a new order', async (t) => {
+  const w = await world();
+  const first = await orderFor(w, 2, 'key-decline-0001');
+  const back = await checkout(w, first.json.order.checkout_url, 'decline');
+  t.regex(back, /code=DEV_DECLINED/);
+  await returnTo(w, back);
+  const failed = await w.app.db('orders').where({ id: first.json.order.id }).first();
+  t.is(failed.state, 'failed');
+  t.is(failed.failure_code, 'DEV_DECLINED');
+  t.is(failed.paid_amount, null);
+  t.is(await w.runJobs(), 0);
+  const page = await w.app.request('GET', `/campaigns/${w.campaignId}/application`, {
+    headers: { ...w.winners[2]!.headers, accept: 'text/html' },
+  });
+  t.true(page.text.includes('결제가 승인되지 않았습니다'));
+  t.true(page.text.includes('id="pay-button"'));
+  const again = await orderFor(w, 2, 'key-decline-0002');
+  t.is(again.status, 201);
+  t.not(again.json.order.id, first.json.order.id);
+});
+
+test('idempotency: the same key replays the first answer; with another amount it is refused; one open order per award', async (t) => {
+  const w = await world();
+  const first = await orderFor(w, 3, 'key-idem-00001');
+  t.is(first.status, 201);
+  const replay = await orderFor(w, 3, 'key-idem-00001');
+  t.is(replay.status, 201);
+  t.is(replay.headers.get('idempotent-replayed'), 'true');
+  t.deepEqual(replay.json, first.json);
+  const other = await orderFor(w, 3, 'key-idem-00001', { face_value: 10_000 });
+  t.is(other.status, 422);
+  t.is(other.json.error.code, 'idempotency_key_reused');
+  const second = await orderFor(w, 3, 'key-idem-00002');
+  t.is(second.status, 409);
+  t.is(second.json.error.code, 'order_already_open');
+  t.is(second.json.error.details.order_id, first.json.order.id);
+  t.is((await ordersOf(w.app.db, w.campaignId)).length, 1);
+  // Bad input changes nothing.
+  const tooMuch = await orderFor(w, 4, 'key-idem-00003', { face_value: w.winners[4]!.amount + 10_000 });
+  t.is(tooMuch.status, 422);
+  const noKey = await w.app.request('POST', `/api/campaigns/${w.campaignId}/award/orders`, {
+    json: {},
+    headers: w.winners[4]!.headers,
+  });
+  t.is(noKey.status, 422);
+  t.is((await ordersOf(w.app.db, w.campaignId)).length, 1);
+  // Someone who did not win cannot buy.
+  const waiting = await w.app.request('POST', `/api/campaigns/${w.campaignId}/award/orders`, {
+    json: {},
+    headers: { ...w.waitlisted[0]!.headers, 'idempotency-key': 'key-idem-00004' },
+  });
+  t.is(waiting.status, 409);
+  t.is(waiting.json.error.code, 'award_not_payable');
+});
+
+test('an unpaid order expires after its hold; the award then passes down the waitlist at its deadline', async (t) => {
+  const w = await world();
+  const winner = w.winners[5]!;
+  const res = await orderFor(w, 5, 'key-expire-0001');
+  t.is(res.status, 201);
+  w.app.clock.advance(31 * 60_000);
+  const r = await w.reconcile();
+  t.is(r.expired, 1);
+  t.is((await w.app.db('orders').where({ id: res.json.order.id }).first()).state, 'expired');
+  let award = await w.app
+    .db('awards')
+    .where({ campaign_id: w.campaignId, public_id: winner.public_id })
+    .first();
+  t.is(award.status, 'won', 'the winner may still pay until the award deadline');
+  w.app.clock.set(new Date(award.claim_deadline.getTime() + 1000));
+  const sweep = await expireUnclaimedAwards({
+    db: w.app.db,
+    clock: w.app.clock,
+    secrets: TEST_SECRETS,
+    publicUrl: w.app.url,
+  });
+  t.true(sweep.expired >= 1);
+  award = await w.app.db('awards').where({ campaign_id: w.campaignId, public_id: winner.public_id }).first();
+  t.is(award.status, 'expired');
+  t.true(sweep.promoted >= 1, 'the freed amount passed down (unclaimed policy pass_down)');
+  const late = await w.app.request('POST', `/api/campaigns/${w.campaignId}/award/orders`, {
+    json: {},
+    headers: { ...(await freshHeaders(w, winner)), 'idempotency-key': 'key-expire-0002' },
+  });
+  t.is(late.status, 409);
+  t.is(late.json.error.code, 'award_not_payable');
+});
+
+test('a payment confirmed after the award expired is refunded automatically, audited and notified', async (t) => {
+  const w = await world();
+  const winner = w.winners[6]!;
+  const res = await orderFor(w, 6, 'key-refund-0001');
+  const pid = new URL(res.json.order.checkout_url).pathname.split('/').pop()!;
+  const award = await w.app
+    .db('awards')
+    .where({ campaign_id: w.campaignId, public_id: winner.public_id })
+    .first();
+  // The award lapses (deadline passed, swept) while the payer is still at the checkout; then they pay.
+  w.app.clock.set(new Date(award.claim_deadline.getTime() + 1000));
+  await expireUnclaimedAwards({
+    db: w.app.db,
+    clock: w.app.clock,
+    secrets: TEST_SECRETS,
+    publicUrl: w.app.url,
+  });
+  await w.app.db('dev_payments').where({ payment_id: pid }).update({ status: 'PAID', paid_at: new Date() });
+  await w.app.request('GET', `/payments/return/${res.json.order.id}?paymentId=${pid}`);
+  let order = await w.app.db('orders').where({ id: res.json.order.id }).first();
+  t.is(order.state, 'paid');
+  t.is(order.refund_reason, 'award_not_honoured');
+  t.is(await w.runJobs(), 1);
+  order = await w.app.db('orders').where({ id: res.json.order.id }).first();
+  t.is(order.state, 'refunded');
+  t.is(Number(order.refunded_amount), Number(order.amount));
+  t.is((await w.app.db('dev_payments').where({ payment_id: pid }).first()).status, 'CANCELLED');
+  t.is((await w.app.db('vouchers').where({ order_id: order.id })).length, 0);
+  t.is((await w.app.db('messages').where({ kind: 'payment_refunded' })).length, 1);
+  t.deepEqual(
+    (await audits(w)).filter((a) => a.startsWith('order.refund')),
+    ['order.refund_requested', 'order.refunded'],
+  );
+});
