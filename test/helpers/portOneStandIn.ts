@@ -54,18 +54,34 @@ function present(p: StoredPayment) {
     transactionId: `tx-${p.id}`,
     merchantId: 'merchant-standin',
     storeId: PORTONE_STORE,
-    channel: { type: 'TEST', id: 'ch', key: PORTONE_CHANNEL, name: 'test', pgProvider: 'TOSSPAYMENTS', pgMerchantId: 'm' },
+    channel: {
+      type: 'TEST',
+      id: 'ch',
+      key: PORTONE_CHANNEL,
+      name: 'test',
+      pgProvider: 'TOSSPAYMENTS',
+      pgMerchantId: 'm',
+    },
     version: 'V2',
     requestedAt: p.requestedAt,
     updatedAt: now,
     statusChangedAt: now,
     orderName: 'vouchers',
-    amount: { total: p.total, taxFree: 0, discount: 0, paid: p.paid, cancelled: p.cancelled, cancelledTaxFree: 0 },
+    amount: {
+      total: p.total,
+      taxFree: 0,
+      discount: 0,
+      paid: p.paid,
+      cancelled: p.cancelled,
+      cancelledTaxFree: 0,
+    },
     currency: 'KRW',
     customer: {},
     disputes: [],
     ...(p.paidAt ? { paidAt: p.paidAt } : {}),
-    ...(p.status === 'FAILED' ? { failedAt: now, failure: { reason: '잔액 부족', pgCode: 'INSUFFICIENT_FUNDS' } } : {}),
+    ...(p.status === 'FAILED'
+      ? { failedAt: now, failure: { reason: '잔액 부족', pgCode: 'INSUFFICIENT_FUNDS' } }
+      : {}),
     ...(p.status === 'CANCELLED' ? { cancelledAt: now, cancellations: [] } : {}),
   };
 }
@@ -94,7 +110,14 @@ export async function startPortOneStandIn(): Promise<PortOneStandIn> {
       if (req.method === 'POST' && m[2] === '/pre-register') {
         const b = JSON.parse(body || '{}');
         if (p && p.status !== 'READY') return json(res, 409, { type: 'ALREADY_PAID', message: 'paid' });
-        payments.set(id, { id, status: 'READY', total: b.totalAmount, paid: 0, cancelled: 0, requestedAt: new Date().toISOString() });
+        payments.set(id, {
+          id,
+          status: 'READY',
+          total: b.totalAmount,
+          paid: 0,
+          cancelled: 0,
+          requestedAt: new Date().toISOString(),
+        });
         return json(res, 200, {});
       }
       if (req.method === 'GET' && !m[2]) {
@@ -126,7 +149,14 @@ export async function startPortOneStandIn(): Promise<PortOneStandIn> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const mark = (id: string, status: StoredPayment['status'], amount?: number) => {
-    const p = payments.get(id) ?? { id, status: 'READY', total: amount ?? 0, paid: 0, cancelled: 0, requestedAt: new Date().toISOString() };
+    const p = payments.get(id) ?? {
+      id,
+      status: 'READY',
+      total: amount ?? 0,
+      paid: 0,
+      cancelled: 0,
+      requestedAt: new Date().toISOString(),
+    };
     p.status = status;
     if (status === 'PAID') {
       p.paid = amount ?? p.total;
@@ -160,7 +190,11 @@ export async function startPortOneStandIn(): Promise<PortOneStandIn> {
         Math.floor(Date.now() / 1000),
         body,
       );
-      const res = await fetch(to, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const res = await fetch(to, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
       return { status: res.status, body: await res.text() };
     },
     async close() {
