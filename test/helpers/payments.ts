@@ -143,7 +143,7 @@ export async function paymentWorld(
       rows.map(async (r) => {
         const token = await signResidentToken(
           TEST_SECRETS.sessionSecret,
-          { sub: r.identity_id, m: 'email', bd: null, cc: null, ce: null, lang: 'ko' },
+          { sub: r.identity_id, m: 'email', bd: null, bs: null, cc: null, ce: null, lang: 'ko' },
           app.clock.now(),
         );
         return {
@@ -208,7 +208,7 @@ export const ordersOf = (db: Db, campaignId: string) =>
 export async function freshHeaders(w: PaymentWorld, p: Person): Promise<Record<string, string>> {
   const token = await signResidentToken(
     TEST_SECRETS.sessionSecret,
-    { sub: p.identity_id, m: 'email', bd: null, cc: null, ce: null, lang: 'ko' },
+    { sub: p.identity_id, m: 'email', bd: null, bs: null, cc: null, ce: null, lang: 'ko' },
     w.app.clock.now(),
   );
   return { 'x-resident-token': token };
