@@ -9,6 +9,7 @@ import { languageMiddleware } from './i18n.js';
 import { metricsMiddleware } from './metrics.js';
 import { publicOrigin } from './middleware/publicOrigin.js';
 import { requestContext, securityHeaders } from './middleware/requestContext.js';
+import { safeInput } from './middleware/safeInput.js';
 import { loadStaff } from './middleware/staffAuth.js';
 import { htmlErrorPresenter } from './pages.js';
 import { routeModules } from './routes/index.js';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Koa {
       },
     }),
   );
+  app.use(safeInput(router));
   app.use(loadStaff({ db: deps.db, clock: deps.clock, sessionSecret: deps.config.secrets.sessionSecret }));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));

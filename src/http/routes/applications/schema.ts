@@ -1,5 +1,6 @@
 // An application as a client sends it (JSON or the no-JavaScript form) and the receipt it gets back.
 import { z } from 'zod';
+import { MAX_AMOUNT, safeText } from '../../fields.js';
 
 const siteId = z
   .string()
@@ -11,11 +12,15 @@ export const applicationSchema = z
   .object({
     amount: z.preprocess(
       (v) => (typeof v === 'string' && /^\s*[\d,]+\s*$/.test(v) ? Number(v.replace(/[,\s]/g, '')) : v),
-      z.number({ error: 'Choose an amount' }).int('Must be a whole number'),
+      z
+        .number({ error: 'Choose an amount' })
+        .int('Must be a whole number')
+        .min(1, 'Choose an amount')
+        .max(MAX_AMOUNT, 'More than any campaign allows'),
     ),
     sites: z.array(siteId).max(10).default([]),
-    group: z.string().trim().max(60).default(''),
-    region: z.string().trim().max(100).optional(),
+    group: safeText(60).default(''),
+    region: safeText(100).optional(),
   })
   .meta({ id: 'ApplicationRequest' });
 

@@ -8,18 +8,27 @@ import {
   VERIFICATION_METHODS,
 } from '../../../domain/campaign.js';
 import { DomainError, type FieldErrors } from '../../../domain/errors.js';
+import {
+  inMomentRange,
+  MAX_AMOUNT,
+  MAX_CAPACITY,
+  MAX_WEIGHT,
+  MOMENT_RANGE_MESSAGE,
+  safeText,
+} from '../../fields.js';
 import { parse } from '../../validate.js';
 
 // Form fields arrive as strings; JSON as numbers. Blank stays blank so "required" reads right.
-const int = (min: number) =>
+const int = (min: number, max: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v),
     z
       .number({ error: 'Must be a whole number' })
       .int('Must be a whole number')
-      .min(min, `Must be at least ${min}`),
+      .min(min, `Must be at least ${min}`)
+      .max(max, `Must be at most ${max}`),
   );
-const text = (max: number) => z.string().trim().max(max);
+const text = safeText;
 const moment = z.string({ error: 'Required' }).trim().min(1, 'Required');
 
 export const SCHEDULE_FIELDS = [
@@ -38,7 +47,7 @@ export const slotSchema = z.object({
   site_id: z.string().trim().min(1, 'Required'),
   starts_at: moment,
   ends_at: moment,
-  capacity: int(0),
+  capacity: int(0, MAX_CAPACITY),
 });
 
 export const campaignSchema = z.object({
@@ -63,15 +72,18 @@ export const campaignSchema = z.object({
   claim_opens_at: moment,
   claim_closes_at: moment,
   unit: z.enum(['KRW', 'item']),
-  total: int(-Number.MAX_SAFE_INTEGER).refine((n) => n >= 0, 'The budget or stock cannot be negative'),
-  denomination: int(1),
-  per_person_max: int(1),
+  total: int(-Number.MAX_SAFE_INTEGER, MAX_AMOUNT).refine(
+    (n) => n >= 0,
+    'The budget or stock cannot be negative',
+  ),
+  denomination: int(1, MAX_AMOUNT),
+  per_person_max: int(1, MAX_AMOUNT),
   partial: z.enum(['skip', 'partial']).default('skip'),
   eligibility: z
     .object({
       regions: z.array(text(100).min(1)).max(500).default([]),
-      min_age: int(0).optional(),
-      max_age: int(0).optional(),
+      min_age: int(0, 150).optional(),
+      max_age: int(0, 150).optional(),
       birth_year_rotation: z.boolean().default(false),
     })
     .default({ regions: [], birth_year_rotation: false }),
@@ -83,14 +95,14 @@ export const campaignSchema = z.object({
         name_en: text(100).optional(),
         proof_ko: text(200).optional(),
         proof_en: text(200).optional(),
-        reserved: int(0),
-        weight: int(1).default(1),
+        reserved: int(0, MAX_AMOUNT),
+        weight: int(1, MAX_WEIGHT).default(1),
         // 'declared' is the default and is not stored, so groups made before the choice existed read the same
         check: z
           .enum(GROUP_CHECKS)
           .optional()
           .transform((c) => (c === 'declared' ? undefined : c)),
-        min_age: int(0).optional(),
+        min_age: int(0, 150).optional(),
       }),
     )
     .max(20)
@@ -119,6 +131,7 @@ export function parseCampaignBody(body: unknown): CampaignInput {
   const at = (value: string, key: string): Date => {
     const d = toInstant(value, b.time_zone);
     if (!d) fields[key] = 'Not a date and time (use 2026-12-01T08:00 or ISO 8601)';
+    else if (!inMomentRange(d)) fields[key] = MOMENT_RANGE_MESSAGE;
     return d ?? new Date(0);
   };
   const schedule = Object.fromEntries(SCHEDULE_FIELDS.map((k) => [k, at(b[k], k)])) as Record<
@@ -139,5 +152,5 @@ export function parseCampaignBody(body: unknown): CampaignInput {
   return { ...b, ...schedule, slots };
 }
 
-export const versionSchema = z.object({ version: int(1) });
+export const versionSchema = z.object({ version: int(1, 2 ** 31 - 1) });
 export const reasonSchema = z.object({ reason: text(500).default('') });

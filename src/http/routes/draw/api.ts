@@ -14,6 +14,7 @@ import type { Campaign } from '../../../domain/campaign.js';
 import { toHex } from '../../../domain/draw/index.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
+import { safeText } from '../../fields.js';
 import { requireStaff } from '../../middleware/staffAuth.js';
 import { parse, parseId } from '../../validate.js';
 import { PUBLIC_STATES, staffActor } from '../campaigns/api.js';
@@ -33,7 +34,7 @@ export async function publicCampaign(deps: AppDeps, id: string | undefined): Pro
   return c;
 }
 
-export const beaconSchema = z.object({ beacon: z.string().max(2000) });
+export const beaconSchema = z.object({ beacon: safeText(2000) });
 const collectSchema = z.object({ claim_code: z.string().max(40).optional() });
 
 export async function receiptFor(deps: AppDeps, c: Campaign, publicId: string) {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { safeText } from '../../fields.js';
 
 export const proxyRegistrationSchema = z
   .object({
     phone: z.string().trim().min(1, 'Required').max(40),
     birth_date: z.string().trim().min(1, 'Required').max(20),
     kind: z.enum(['family', 'staff']),
-    label: z.string().trim().max(200).default(''),
+    label: safeText(200).default(''),
     cap: z.preprocess(
       (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v),
       z.number().int().min(1).max(500),

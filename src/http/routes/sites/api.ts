@@ -5,15 +5,16 @@ import { saveSite } from '../../../commands/saveSite.js';
 import { findSite, listSites } from '../../../db/repos/sites.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
+import { safeText } from '../../fields.js';
 import { requireStaff } from '../../middleware/staffAuth.js';
 import { parse } from '../../validate.js';
 import { staffActor } from '../campaigns/api.js';
 
 export const siteSchema = z.object({
-  name_ko: z.string().trim().min(1, 'Required').max(200),
-  name_en: z.string().trim().min(1, 'Required').max(200),
-  district: z.string().trim().max(100).default(''),
-  address: z.string().trim().max(300).default(''),
+  name_ko: safeText(200).min(1, 'Required'),
+  name_en: safeText(200).min(1, 'Required'),
+  district: safeText(100).default(''),
+  address: safeText(300).default(''),
 });
 export const siteId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'Letters, digits, - and _ only, at most 40');
 

@@ -1,0 +1,39 @@
+// Field rules every route schema shares, so a limit is written once: text that is safe to store and to show
+// to others, and numbers and dates within what PostgreSQL and the draw hold.
+import { z } from 'zod';
+
+/** NUL (PostgreSQL text refuses it) or a lone UTF-16 surrogate (jsonb refuses it). */
+export const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const UNSTORABLE_MESSAGE =
+  'Contains a character that is not allowed (NUL or a broken Unicode character)';
+/** Bidirectional embeddings, overrides and isolates: they make "gro.elpmaxe" read as "example.org". */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+
+/** Trimmed text of at most `max` characters that can be stored and shown to other people as it is. */
+export function safeText(max: number) {
+  return z
+    .string()
+    .trim()
+    .max(max, `At most ${max} characters`)
+    .refine((s) => !UNSTORABLE.test(s), UNSTORABLE_MESSAGE)
+    .refine(
+      (s) => !BIDI_CONTROLS.test(s),
+      'Contains a text-direction control character (U+202A-202E, U+2066-2069)',
+    );
+}
+
+/** Money (KRW) or item counts: far above any real budget, far below where sums leave exact integers. */
+export const MAX_AMOUNT = 1_000_000_000_000;
+/** A priority weight: the draw hashes once per unit of weight for every application. */
+export const MAX_WEIGHT = 100;
+/** People served by one pickup slot (an integer column). */
+export const MAX_CAPACITY = 1_000_000;
+
+/** Campaign moments lie in this range; PostgreSQL cannot hold some JavaScript dates (e.g. year -4714). */
+export const EARLIEST_MOMENT = new Date('2000-01-01T00:00:00Z');
+export const LATEST_MOMENT = new Date('2100-01-01T00:00:00Z');
+export const MOMENT_RANGE_MESSAGE = 'Must be between the years 2000 and 2099';
+
+export function inMomentRange(d: Date): boolean {
+  return d.getTime() >= EARLIEST_MOMENT.getTime() && d.getTime() < LATEST_MOMENT.getTime();
+}
