@@ -30,7 +30,14 @@ async function takeAward(trx: Trx, o: OrderRow, now: Date): Promise<boolean> {
   if (!a || (a.status !== 'won' && a.status !== 'promoted')) return false;
   if (a.claim_deadline && a.claim_deadline <= now) return false;
   if (heldOf(a).amount < o.face_value) return false;
-  await markCollected(trx, o.campaign_id, o.subject, `order:${o.id}`, now);
+  const bought = await markCollected(trx, o.campaign_id, o.subject, {
+    site: heldOf(a).site,
+    by: `order:${o.id}`,
+    at: now,
+    via: 'payment',
+    ref: o.id,
+  });
+  if (!bought) return false;
   await moveDrawCounts(trx, o.campaign_id, [{ public_id: o.subject, from: a.status, to: 'collected' }]);
   return true;
 }

@@ -166,7 +166,7 @@ export interface CollectionMark {
   site: string;
   by: string;
   at: Date;
-  via: 'counter' | 'offline' | 'admin';
+  via: 'counter' | 'offline' | 'admin' | 'payment';
   ref: string | null;
 }
 
