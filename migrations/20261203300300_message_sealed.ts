@@ -2,7 +2,7 @@
 import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
-  // true: body (and html) hold AES-256-GCM ciphertext, opened only when sending or on the development outbox
+  // true: subject, body and html hold AES-256-GCM ciphertext, opened only when sending or on the development outbox
   await knex.raw('ALTER TABLE messages ADD COLUMN sealed boolean NOT NULL DEFAULT false');
   // Codes already written in clear before this change: those no longer waiting to be sent lose their text.
   await knex.raw(`UPDATE messages SET body = '[removed: held a one-time code]', html = NULL

@@ -5,8 +5,11 @@
 import type { Knex } from 'knex';
 import { insertMessage, type NewMessage } from '../db/repos/messages.js';
 import type { NoticeRequest } from './notice.js';
-import { maskRecipient, sealRecipient } from './recipient.js';
+import { maskRecipient, sealRecipient, sealText } from './recipient.js';
 import { renderNotice } from './render.js';
+
+/** Template parameters whose value must not be readable in the messages table. */
+export const SECRET_PARAMS = ['code'] as const;
 
 /**
  * The stored form of a notice. Rendering here, not at send time, makes a missing template parameter fail
@@ -14,6 +17,9 @@ import { renderNotice } from './render.js';
  */
 export function prepareMessage(n: NoticeRequest, dataKey: Uint8Array): NewMessage {
   const rendered = renderNotice(n);
+  // A text that holds a one-time code is stored sealed: the table never shows a usable code.
+  const sealed = SECRET_PARAMS.some((p) => n.params[p] !== undefined);
+  const stored = (text: string | null) => (text !== null && sealed ? sealText(text, dataKey) : text);
   return {
     dedupe_key: n.dedupeKey,
     campaign_id: n.campaignId ?? null,
@@ -23,9 +29,10 @@ export function prepareMessage(n: NoticeRequest, dataKey: Uint8Array): NewMessag
     template: rendered.template,
     to_enc: sealRecipient(n.to, dataKey),
     to_masked: maskRecipient(n.to),
-    subject: rendered.subject,
-    body: rendered.body,
-    html: rendered.html,
+    subject: stored(rendered.subject),
+    body: stored(rendered.body) as string,
+    html: stored(rendered.html),
+    sealed,
     segments: rendered.sms?.segments ?? null,
     encoding: rendered.sms?.encoding ?? null,
   };

@@ -22,7 +22,7 @@ import { createBatcher } from './batch.js';
 import { type ChannelAdapter, type OutgoingMessage, PermanentError, TemporaryError } from './channel.js';
 import type { Channel } from './notice.js';
 import type { SendRateLimiter } from './rateLimit.js';
-import { openRecipient } from './recipient.js';
+import { openedTexts, openRecipient } from './recipient.js';
 
 export interface SendDeps {
   db: Knex;
@@ -96,13 +96,14 @@ export async function sendMessage(
     await markFailed(deps.db, id, 'recipient_purged', 'the recipient was purged before the message was sent');
     return 'failed';
   }
+  const texts = openedTexts(claimed, deps.dataKey);
   const message: OutgoingMessage = {
     id,
     channel: claimed.channel,
     to: openRecipient(claimed.to_enc, deps.dataKey),
-    subject: claimed.subject,
-    body: claimed.body,
-    html: claimed.html,
+    subject: texts.subject,
+    body: texts.body,
+    html: texts.html,
     lang: claimed.lang,
   };
   try {

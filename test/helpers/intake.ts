@@ -1,6 +1,7 @@
 // Intake test helpers: an open campaign (window set against the DATABASE clock), residents verified by code.
 import { createCampaign } from '../../src/commands/saveCampaign.js';
 import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
+import { openedTexts } from '../../src/notify/recipient.js';
 import type { TestApp } from './app.js';
 import { buildGoodsCampaign, buildVoucherCampaign } from './factories.js';
 
@@ -41,13 +42,14 @@ export async function openGoodsCampaign(app: TestApp, overrides: Record<string, 
   return c;
 }
 
-/** The code inside the queued 'otp' message, as the dev outbox would show it. */
+/** The code inside the queued 'otp' message (stored sealed), as the dev outbox would show it. */
 export async function codeFor(app: TestApp, challengeId: string): Promise<string> {
   const m = await app
     .db('messages')
     .where({ dedupe_key: `otp:${challengeId}` })
-    .first('body');
-  const code = /\b(\d{6})\b/.exec(m?.body ?? '')?.[1];
+    .first('body', 'sealed');
+  const body = m ? openedTexts(m, app.deps.config.secrets.dataKey).body : '';
+  const code = /\b(\d{6})\b/.exec(body)?.[1];
   if (!code) throw new Error(`no code queued for ${challengeId}`);
   return code;
 }

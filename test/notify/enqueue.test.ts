@@ -4,7 +4,7 @@ import test from 'ava';
 import { addJobsForWaitingMessages } from '../../src/db/repos/messages.js';
 import { enqueueNotice } from '../../src/notify/enqueue.js';
 import type { NoticeRequest } from '../../src/notify/notice.js';
-import { openRecipient } from '../../src/notify/recipient.js';
+import { openRecipient, openText } from '../../src/notify/recipient.js';
 import { createTestDatabase, TEST_DATA_KEY, type TestDatabase } from '../helpers/db.js';
 
 let database: TestDatabase;
@@ -56,7 +56,8 @@ test('the same dedupe key twice makes one message and one job', async (t) => {
   t.is(second.messageId, first.messageId);
   const rows = await database.db('messages').where({ dedupe_key: 'twice:1' });
   t.is(rows.length, 1);
-  t.regex(rows[0].body, /123456/);
+  t.notRegex(rows[0].body, /123456/, 'a one-time code is stored sealed');
+  t.regex(openText(rows[0].body, TEST_DATA_KEY), /123456/);
   t.true(rows[0].awaiting_job);
   t.is(await jobsFor(first.messageId), 0, 'no job (and no NOTIFY) inside the enqueueing transaction');
   await addJobsForWaitingMessages(database.db, 1000);

@@ -22,6 +22,8 @@ export interface NewMessage {
   subject: string | null;
   body: string;
   html: string | null;
+  /** body and html are AES-256-GCM ciphertext (they hold a one-time code) */
+  sealed: boolean;
   segments: number | null;
   encoding: string | null;
 }
@@ -38,6 +40,7 @@ const NEW_MESSAGE_COLUMNS = [
   'subject',
   'body',
   'html',
+  'sealed',
   'segments',
   'encoding',
 ] as const satisfies ReadonlyArray<keyof NewMessage>;
@@ -122,6 +125,7 @@ export interface ClaimedMessage {
   subject: string | null;
   body: string;
   html: string | null;
+  sealed: boolean;
   lang: 'ko' | 'en';
   attempts: number;
   /** set when an earlier attempt died mid-call or timed out: the provider may already have the message */
@@ -157,7 +161,7 @@ export async function claimManyForSending(
             in_doubt_since = coalesce(m.in_doubt_since, CASE WHEN prev.status = 'sending' THEN prev.sending_at END)
        FROM prev
       WHERE m.id = prev.id AND prev.status IN ('queued', 'sending')
-     RETURNING m.id, m.channel, m.to_enc, m.subject, m.body, m.html, m.lang, m.attempts, m.in_doubt_since`,
+     RETURNING m.id, m.channel, m.to_enc, m.subject, m.body, m.html, m.sealed, m.lang, m.attempts, m.in_doubt_since`,
     [[...ids], provider],
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -369,6 +373,7 @@ export interface OutboxRow {
   to_masked: string;
   subject: string | null;
   body: string;
+  sealed: boolean;
   status: string;
   segments: number | null;
 }
@@ -386,6 +391,7 @@ export async function listOutbox(db: Knex, limit: number): Promise<OutboxRow[]> 
       'to_masked',
       'subject',
       'body',
+      'sealed',
       'status',
       'segments',
     )
