@@ -1,6 +1,7 @@
 // Applying through the JSON API: amounts, sites, duplicates, change, withdraw, the window by the database clock.
 import test from 'ava';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { decryptText } from '../../src/identity/crypto.js';
+import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { openGoodsCampaign, openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
 
 let app: TestApp;
@@ -24,8 +25,13 @@ test('a verified resident applies once and gets a receipt with a public id; the 
   t.is(res.json.receipt.channel, 'api');
   const row = await app.db('applications').where({ public_id: res.json.receipt.public_id }).first();
   t.is(row.channel, 'api');
-  t.truthy(row.contact_enc);
-  t.false(String(row.contact_enc).includes('010'));
+  // Sealed: only DATA_KEY opens it (AES-GCM, bound to its use), and no form of the number shows through.
+  t.is(decryptText(TEST_SECRETS, row.contact_enc, 'contact'), `+82${r.phone.replace(/-/g, '').slice(1)}`);
+  t.throws(() => decryptText({ ...TEST_SECRETS, dataKey: Buffer.alloc(32, 9) }, row.contact_enc, 'contact'));
+  t.throws(() => decryptText(TEST_SECRETS, row.contact_enc, 'other'));
+  const digits = r.phone.replace(/-/g, '');
+  for (const form of [r.phone, digits, digits.slice(3), Buffer.from(r.phone).toString('base64url')])
+    t.false(JSON.stringify(row).includes(form), `the application row holds ${form}`);
   const notice = await app.db('messages').where({ kind: 'receipt', campaign_id: c.id }).first();
   t.truthy(notice);
   t.true(String(notice.body).includes(res.json.receipt.public_id));

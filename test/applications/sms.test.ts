@@ -118,13 +118,31 @@ test('the same person by SMS and on the web at the same moment: exactly one appl
     json: { challenge_id: sent.json.challenge_id, code: await codeFor(app, sent.json.challenge_id) },
   });
   const headers = { 'x-resident-token': verified.json.token };
+  const message = { MessageSid: sid(), From: '+821055504242', Body: `신청 ${c.code} 20000 19820315` };
   const [web, sms] = await Promise.all([
     app.request('POST', `/api/campaigns/${c.id}/application`, { headers, json: { amount: 10_000 } }),
-    post({ MessageSid: sid(), From: '+821055504242', Body: `신청 ${c.code} 20000 19820315` }),
+    post(message),
   ]);
   t.is(sms.status, 200);
-  t.true(web.status === 201 || web.json.error.code === 'duplicate_application', web.text);
-  t.is((await app.db('applications').where({ campaign_id: c.id })).length, 1);
+  const rows = await app.db('applications').where({ campaign_id: c.id });
+  t.is(rows.length, 1);
+  const one = rows[0];
+  // Whichever channel won, the other was told about that same application, with its receipt.
+  const reply = await replyFor(message.MessageSid);
+  t.true(reply.includes(one.public_id), `the SMS reply names ${one.public_id}: ${reply}`);
+  const inbound = await app.db('sms_inbound').where({ message_sid: message.MessageSid }).first();
+  if (web.status === 201) {
+    t.is(one.channel, 'api');
+    t.is(Number(one.request), 10_000);
+    t.is(web.json.receipt.public_id, one.public_id);
+    t.is(inbound.outcome, 'duplicate_application');
+  } else {
+    t.is(web.json.error.code, 'duplicate_application', web.text);
+    t.is(web.json.error.details.receipt.public_id, one.public_id);
+    t.is(one.channel, 'sms');
+    t.is(Number(one.request), 20_000);
+    t.is(inbound.outcome, 'ok');
+  }
 });
 
 test('after closing by the database clock, an SMS application is answered with campaign_closed', async (t) => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import test from 'ava';
 import { drawCampaign } from '../../src/commands/drawCampaign.js';
+import { secretAad } from '../../src/commands/drawHooks.js';
 import { fanOutResults } from '../../src/commands/resultFanout.js';
 import {
   bundleJson,
@@ -17,6 +18,7 @@ import {
   verifyBundle,
   verifyReceipt,
 } from '../../src/domain/draw/index.js';
+import { decryptText } from '../../src/identity/crypto.js';
 import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { addApplications, drawContext, drawReconciler, scheduledLottery } from '../helpers/draw.js';
 
@@ -65,7 +67,6 @@ test.serial(
     t.is(audit.json.draw.secret, null);
     t.is(audit.json.draw.roster_root, null);
     const secretEnc = (await db('draws').where({ campaign_id: s.campaignId }).first()).secret_enc as string;
-    t.false(secretEnc.includes(commitment), 'the stored secret is sealed');
 
     // A beacon before the close is refused and changes nothing.
     const early = await app.request('POST', `/api/admin/campaigns/${s.campaignId}/beacon`, {
@@ -148,6 +149,15 @@ test.serial(
       commitment,
       'the revealed secret matches the commitment',
     );
+    // Until the reveal the secret was stored sealed: only DATA_KEY opens it, and it does not show through.
+    const secret = audit.json.draw.secret as string;
+    t.is(decryptText(TEST_SECRETS, secretEnc, secretAad(s.campaignId)), secret);
+    for (const form of [
+      secret,
+      Buffer.from(secret, 'hex').toString('base64url'),
+      Buffer.from(secret, 'hex').toString('base64'),
+    ])
+      t.false(secretEnc.includes(form), 'the stored secret is sealed');
 
     // The bundle: streamed from the tables, byte-equal to runDraw on the same inputs, verified by the CLI.
     const bundleRes = await fetch(`${app.url}/api/campaigns/${s.campaignId}/bundle.json`);

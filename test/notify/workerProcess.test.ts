@@ -1,13 +1,13 @@
 // npm run worker (src/worker.ts) alone is enough to send: with RUN_WORKER=false on the web instances it also
 // runs the draw's results fan-out, not only send_message.
 
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { enqueueResultFanout } from '../../src/commands/resultFanout.js';
+import { SteppedClock } from '../helpers/clock.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { addApplications, drawContext, drawReconciler, scheduledLottery } from '../helpers/draw.js';
 import { spawnWorkerProcess, waitFor } from '../helpers/notify.js';
 
 let database: TestDatabase;
@@ -22,22 +22,46 @@ test.after.always(async () => {
 });
 
 test('the separate worker process runs the draw results fan-out task', async (t) => {
-  // A fan-out for a campaign with no draw finishes at once with nothing to send: enough to see who runs it.
-  await database.db.transaction((trx) => enqueueResultFanout(trx, randomUUID()));
+  // A drawn campaign whose fan-out job the draw enqueued: only the worker process can send its results.
+  const db = database.db;
+  const clock = new SteppedClock();
+  const s = await scheduledLottery(db, clock, { sites: 2, capacity: 5 });
+  await addApplications(db, s, 30);
+  const reconciler = drawReconciler(drawContext(db, clock));
+  for (const moment of [s.opensAt, s.closesAt]) {
+    clock.set(moment);
+    await reconciler.runOnce();
+  }
+  await db('draws').where({ campaign_id: s.campaignId }).update({ beacon: 'lotto 2026-12-05: 1 2 3' });
+  clock.set(s.drawAt);
+  await reconciler.runOnce();
+  const awards = Number((await db('awards').where({ campaign_id: s.campaignId }).count('* as n'))[0]!.n);
+  t.true(awards > 20);
+  const results = async () =>
+    Number(
+      (
+        await db('messages')
+          .where({ campaign_id: s.campaignId })
+          .whereLike('dedupe_key', 'result:%')
+          .count('* as n')
+      )[0]!.n,
+    );
+  t.is(await results(), 0, 'nothing is sent before a worker runs');
   const child = spawnWorkerProcess(database.url, dataDir);
   try {
     await waitFor(
       'the fan-out job to be done',
       async () => {
-        const [row] = await database
-          .db('graphile_worker.jobs')
+        const [row] = await db('graphile_worker.jobs')
           .where({ task_identifier: 'draw_results_fanout' })
           .count<{ n: number }[]>('* as n');
         return Number(row?.n) === 0;
       },
       30_000,
     );
-    t.pass();
+    t.is(await results(), awards, 'one result notice per award');
+    const draw = await db('draws').where({ campaign_id: s.campaignId }).first();
+    t.is(draw.notified_through_rank, awards);
   } finally {
     child.kill('SIGTERM');
     const code = await new Promise((r) => child.once('exit', (c) => r(c)));
