@@ -110,6 +110,7 @@ const schema = z.object({
   DEV_PAY_DUPLICATE_RATE: z.coerce.number().min(0).max(1).default(0),
   DEV_PAY_DROP_RATE: z.coerce.number().min(0).max(1).default(0),
   DEV_PAY_WEBHOOK_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+  DEV_ISSUER_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -36,11 +36,14 @@ type PaymentConfig = Pick<
   | 'DEV_PAY_DUPLICATE_RATE'
   | 'DEV_PAY_DROP_RATE'
   | 'DEV_PAY_WEBHOOK_DELAY_MS'
+  | 'DEV_ISSUER_LATENCY_MS'
 >;
 
 /** PortOne when configured; otherwise the development provider, never in production (undefined: no payments). */
 export function paymentsFromConfig(config: PaymentConfig, db: Db): Payments | undefined {
-  const issuer = devIssuer(derivedKey(config.secrets.dataKey, 'dev-voucher-issuer'));
+  const issuer = devIssuer(derivedKey(config.secrets.dataKey, 'dev-voucher-issuer'), {
+    latencyMs: config.DEV_ISSUER_LATENCY_MS,
+  });
   if (config.PORTONE_API_SECRET && config.PORTONE_STORE_ID && config.PORTONE_CHANNEL_KEY) {
     return {
       provider: portOneProvider({
