@@ -8,7 +8,7 @@ import { errorHandler } from './errors.js';
 import { languageMiddleware } from './i18n.js';
 import { metricsMiddleware } from './metrics.js';
 import { publicOrigin } from './middleware/publicOrigin.js';
-import { requestContext, securityHeaders } from './middleware/requestContext.js';
+import { noStoreByDefault, requestContext, securityHeaders } from './middleware/requestContext.js';
 import { safeInput } from './middleware/safeInput.js';
 import { loadStaff } from './middleware/staffAuth.js';
 import { htmlErrorPresenter } from './pages.js';
@@ -32,6 +32,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestContext(deps.logger));
   app.use(metricsMiddleware(deps.metrics));
   app.use(securityHeaders());
+  app.use(noStoreByDefault());
   app.use(publicOrigin(deps.config.publicUrl));
   app.use(languageMiddleware());
   app.use(errorHandler(deps.logger, htmlErrorPresenter));

@@ -1,6 +1,6 @@
 // SMS applying without Twilio in development: with NODE_ENV not production and no TWILIO_AUTH_TOKEN the inbound
 // webhook takes unsigned requests (and says so), and /dev/sms runs a typed text. In production, or with a token
-// set, an unsigned request is still 403 and stores nothing, and /dev/sms does not exist.
+// set, an unsigned request is still 403 and stores nothing, and /dev/sms is refused (production: does not exist).
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -69,6 +69,18 @@ test('development with a token set: signatures are checked as in production', as
   const res = await unsigned(devWithToken, params);
   t.is(res.status, 403);
   t.is((await devWithToken.db('sms_inbound').where({ message_sid: params.MessageSid })).length, 0);
+});
+
+test('development with a token set: /dev/sms is refused too (the webhook rule), and stores nothing', async (t) => {
+  const page = await devWithToken.request('GET', '/dev/sms', { headers: { accept: 'text/html' } });
+  t.is(page.status, 403);
+  const before = await devWithToken.db('sms_inbound').count('* as n');
+  const post = await devWithToken.request('POST', '/dev/sms', {
+    form: { from: '010-5550-7004', body: 'HELP' },
+    headers: { accept: 'application/json' },
+  });
+  t.is(post.status, 403);
+  t.deepEqual(await devWithToken.db('sms_inbound').count('* as n'), before);
 });
 
 test('/dev/sms: type a text as if from a phone, see the reply (also queued for the outbox)', async (t) => {

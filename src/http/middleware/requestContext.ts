@@ -47,3 +47,22 @@ export function securityHeaders() {
     }
   };
 }
+
+const CREDENTIAL_COOKIES = /(?:^|;\s*)(?:staff_session|resident_session|oidc_flow)=/;
+
+/**
+ * Responses are `Cache-Control: no-store` unless a route says they may be cached, and always when the request
+ * carried a session (cookie, bearer token or resident token): a page or answer with personal data must not
+ * stay in a shared or browser cache. Static files keep their own caching.
+ */
+export function noStoreByDefault() {
+  return async (ctx: Context, next: Next) => {
+    await next();
+    if (ctx.path.startsWith('/static/')) return;
+    const personal =
+      ctx.get('authorization') !== '' ||
+      ctx.get('x-resident-token') !== '' ||
+      CREDENTIAL_COOKIES.test(ctx.get('cookie'));
+    if (personal || !ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-store');
+  };
+}
