@@ -4,12 +4,15 @@ import { createCampaignRulesCache } from '../commands/campaignRules.js';
 import type { IntakeContext } from '../commands/intakeContext.js';
 import type { Config } from '../config.js';
 import { createOidcProvider, type OidcProvider } from '../identity/oidc.js';
+import { createDevVerifier, createPortOneVerifier, type IdentityVerifier } from '../identity/portone.js';
 import { cryptoRandom, type RandomSource } from '../identity/random.js';
 import { createRateLimits, DEFAULT_LIMITS, type RateLimitSettings } from '../identity/rateLimits.js';
 import type { AppDeps } from './deps.js';
 
 export interface IntakeDeps {
   oidc?: OidcProvider | undefined;
+  /** 본인인증: PortOne V2, or the development stand-in (never in production) */
+  portone?: IdentityVerifier | undefined;
   /** Twilio auth token for inbound webhook signatures; undefined refuses every inbound webhook */
   twilioAuthToken?: string | undefined;
   random?: RandomSource;
@@ -21,6 +24,7 @@ export interface IntakeDeps {
 export interface Intake {
   ctx: IntakeContext;
   oidc: OidcProvider | undefined;
+  portone: IdentityVerifier | undefined;
   twilioAuthToken: string | undefined;
 }
 
@@ -39,7 +43,18 @@ function fromConfig(config: Partial<Config>): IntakeDeps {
           algorithms: (config.OIDC_ALGORITHMS ?? 'RS256').split(','),
         })
       : undefined;
-  return { oidc, twilioAuthToken: config.TWILIO_AUTH_TOKEN };
+  const portone =
+    config.PORTONE_API_SECRET && config.PORTONE_STORE_ID && config.PORTONE_IDENTITY_CHANNEL_KEY
+      ? createPortOneVerifier({
+          secret: config.PORTONE_API_SECRET,
+          storeId: config.PORTONE_STORE_ID,
+          channelKey: config.PORTONE_IDENTITY_CHANNEL_KEY,
+          baseUrl: config.PORTONE_API_URL ?? 'https://api.portone.io',
+        })
+      : config.isProduction
+        ? undefined
+        : createDevVerifier();
+  return { oidc, portone, twilioAuthToken: config.TWILIO_AUTH_TOKEN };
 }
 
 export function intakeOf(deps: AppDeps): Intake {
@@ -57,6 +72,7 @@ export function intakeOf(deps: AppDeps): Intake {
         publicUrl: deps.config.publicUrl,
       },
       oidc: given.oidc,
+      portone: given.portone,
       twilioAuthToken: given.twilioAuthToken,
     };
     built.set(deps, intake);

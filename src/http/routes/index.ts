@@ -14,6 +14,7 @@ import { drawPageRoutes } from './draw/pages.js';
 import { healthRoutes } from './health.js';
 import { identityApiRoutes } from './identity/api.js';
 import { oidcPageRoutes } from './identity/oidcPages.js';
+import { portonePageRoutes } from './identity/portonePages.js';
 import { intakeRoutes } from './intake/api.js';
 import { messageApiRoutes } from './messages/api.js';
 import { devOutboxRoutes } from './messages/devOutbox.js';
@@ -52,6 +53,7 @@ export const routeModules: RouteModule[] = [
   devOutboxRoutes,
   identityApiRoutes,
   oidcPageRoutes,
+  portonePageRoutes,
   applicationApiRoutes,
   applicationPageRoutes,
   proxyRoutes,

@@ -41,7 +41,8 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
   const base = (ctx: Context, rules: CampaignRules) => pageBase(ctx, deps, rules);
 
   function verifyPage(ctx: Context, rules: CampaignRules, extra: Record<string, unknown> = {}, status = 200) {
-    render(ctx, 'apply-verify', { ...base(ctx, rules), values: {}, errors: [], ...extra }, status);
+    const cancelled = ctx.query.verify === 'cancelled';
+    render(ctx, 'apply-verify', { ...base(ctx, rules), values: {}, errors: [], cancelled, ...extra }, status);
   }
 
   const formPage = (ctx: Context, rules: CampaignRules, o: ApplyFormOptions = {}, status = 200) =>

@@ -72,6 +72,9 @@ export function pageBase(ctx: Context, deps: AppDeps, rules: CampaignRules) {
     campaignTitle: lang === 'ko' ? rules.campaign.title_ko : rules.campaign.title_en,
     csrf: residentCsrfToken(ctx, deps),
     oidcEnabled: Boolean(intakeOf(deps).oidc?.settings.authorizationUrl),
+    portoneEnabled: Boolean(intakeOf(deps).portone),
+    /** the ways this campaign accepts (a registered helper always verifies by phone) */
+    allows: (m: string) => (rules.campaign.verification_methods as string[]).includes(m),
     amount: (n: number) => formatAmount(n, rules.campaign.unit, lang),
     /** a priority group's name in the page's language, from its key */
     groupName: (key: string) => {
