@@ -53,12 +53,9 @@ const schema = z.object({
       'comma-separated, e.g. RS256,ES256 (never none or HS*)',
     )
     .default('RS256'),
-  // Korean identity verification (본인인증) through PortOne V2: secret, store and the identity channel, or none
-  // (then, outside production, a development stand-in plays the provider).
-  PORTONE_API_SECRET: z.string().min(8).optional(),
-  PORTONE_STORE_ID: z.string().min(1).optional(),
+  // Korean identity verification (본인인증) through PortOne V2: its channel, with PORTONE_API_SECRET and
+  // PORTONE_STORE_ID below; unset (outside production) a development stand-in plays the provider.
   PORTONE_IDENTITY_CHANNEL_KEY: z.string().min(1).optional(),
-  PORTONE_API_URL: z.url().default('https://api.portone.io'),
   // Notifications. Without provider credentials messages go to the development outbox.
   TWILIO_ACCOUNT_SID: z
     .string()
@@ -181,14 +178,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_JWKS_URL: set all three or none',
     );
   }
-  const portoneParts = [
-    parsed.PORTONE_API_SECRET,
-    parsed.PORTONE_STORE_ID,
-    parsed.PORTONE_IDENTITY_CHANNEL_KEY,
-  ];
-  if (portoneParts.some(Boolean) && !portoneParts.every(Boolean)) {
+  if (parsed.PORTONE_IDENTITY_CHANNEL_KEY && !(parsed.PORTONE_API_SECRET && parsed.PORTONE_STORE_ID)) {
     throw new ConfigError(
-      'Invalid configuration:\n  PORTONE_API_SECRET, PORTONE_STORE_ID, PORTONE_IDENTITY_CHANNEL_KEY: set all three or none',
+      'Invalid configuration:\n  PORTONE_IDENTITY_CHANNEL_KEY: needs PORTONE_API_SECRET and PORTONE_STORE_ID',
     );
   }
   if (isProduction && !parsed.DATABASE_URL) {

@@ -49,7 +49,7 @@ function fromConfig(config: Partial<Config>): IntakeDeps {
           secret: config.PORTONE_API_SECRET,
           storeId: config.PORTONE_STORE_ID,
           channelKey: config.PORTONE_IDENTITY_CHANNEL_KEY,
-          baseUrl: config.PORTONE_API_URL ?? 'https://api.portone.io',
+          baseUrl: config.PORTONE_API_BASE_URL ?? 'https://api.portone.io',
         })
       : config.isProduction
         ? undefined

@@ -9,7 +9,7 @@ import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { SteppedClock } from '../helpers/clock.js';
 import { codeFor, nextPhone, openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
 import { type OidcStandIn, startOidcStandIn } from '../helpers/oidcStandIn.js';
-import { type PortOneStandIn, startPortOneStandIn } from '../helpers/portoneStandIn.js';
+import { type PortOneStandIn, startPortOneStandIn } from '../helpers/identityVerificationStandIn.js';
 
 const AMPLE = { points: 1000, seconds: 1 };
 let app: TestApp;
