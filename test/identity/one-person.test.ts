@@ -7,9 +7,9 @@ import { replaceGroupList } from '../../src/db/repos/groupMembers.js';
 import { verifiedKey } from '../../src/identity/crypto.js';
 import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { SteppedClock } from '../helpers/clock.js';
+import { type PortOneStandIn, startPortOneStandIn } from '../helpers/identityVerificationStandIn.js';
 import { codeFor, nextPhone, openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
 import { type OidcStandIn, startOidcStandIn } from '../helpers/oidcStandIn.js';
-import { type PortOneStandIn, startPortOneStandIn } from '../helpers/identityVerificationStandIn.js';
 
 const AMPLE = { points: 1000, seconds: 1 };
 let app: TestApp;
