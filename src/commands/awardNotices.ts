@@ -6,12 +6,15 @@ import type { AwardRow } from '../db/repos/awards.js';
 import { findDraw } from '../db/repos/draws.js';
 import type { Campaign } from '../domain/campaign.js';
 import { fromHex } from '../domain/draw/index.js';
+import { heldOf as heldAward, whatToBring } from '../domain/result.js';
+import { translator } from '../http/i18n.js';
 import { decryptText, type IdentitySecrets } from '../identity/crypto.js';
 import { enqueueNotice } from '../notify/enqueue.js';
 import type { NoticeKind } from '../notify/notice.js';
 import { claimKeyAad } from './claimCodes.js';
 import type { CommandContext } from './context.js';
 import { formatAmount } from './receipt.js';
+import { bringLines } from './resultText.js';
 
 export interface PlaceInfo {
   sites: Map<string, { name_ko: string; name_en: string; address: string }>;
@@ -45,6 +48,8 @@ export interface Recipient {
   contact_channel: 'sms' | 'email' | null;
   contact_enc: string | null;
   lang: string;
+  /** the priority group applied under: its proof is on the list of what to bring */
+  group_name?: string;
 }
 
 export interface NoticeEnv {
@@ -102,17 +107,24 @@ export function deadlineText(c: Campaign, deadline: Date, lang: 'ko' | 'en'): st
 }
 
 /** What an award holds now: a promoted applicant the award passed down to them, a winner their own result. */
-export function heldOf(a: AwardRow): { amount: number; site: string; slot: string } {
-  return a.status === 'promoted' || a.promoted_from_rank !== null
-    ? { amount: Number(a.held_amount), site: a.held_site ?? '', slot: a.held_slot ?? '' }
-    : { amount: Number(a.amount), site: a.site, slot: a.slot };
-}
+export const heldOf = (a: AwardRow) => heldAward(a);
 
 /** The campaign's claim key (claim codes are derived from it, never stored). */
 export async function claimKeyOf(db: Db | Trx, env: NoticeEnv, campaignId: string): Promise<Uint8Array> {
   const draw = await findDraw(db, campaignId);
   if (!draw?.claim_key_enc) throw new Error(`campaign ${campaignId} has no claim key`);
   return fromHex(decryptText(env.secrets, draw.claim_key_enc, claimKeyAad(campaignId)));
+}
+
+/** Notices to someone who holds an award now: they say what to bring to the counter. */
+const HOLDING_KINDS: ReadonlySet<NoticeKind> = new Set(['result_won', 'promoted', 'pickup_reminder']);
+
+/** What to bring, as one line ('' for a voucher, used in the app). */
+function bringText(c: Campaign, group: string, lang: 'ko' | 'en'): string {
+  const items = whatToBring(c, { group, birthDateFromProvider: false }).filter(
+    (b) => b.kind !== 'claim_code',
+  );
+  return bringLines(items, translator(lang), lang).join(', ');
 }
 
 /** Enqueues one notice in the caller's transaction; people without a contact (purged, none given) get none. */
@@ -138,6 +150,9 @@ export async function sendAwardNotice(
         campaign: lang === 'ko' ? c.title_ko : c.title_en,
         public_id: who.public_id,
         url: `${env.publicUrl}/campaigns/${c.id}/audit?public_id=${encodeURIComponent(who.public_id)}${lang === 'en' ? '&lang=en' : ''}`,
+        // the person's own result page: place, time, claim code and QR, what to bring
+        result_url: `${env.publicUrl}/campaigns/${c.id}/application${lang === 'en' ? '?lang=en' : ''}`,
+        ...(HOLDING_KINDS.has(kind) ? { bring: bringText(c, who.group_name ?? '', lang) } : {}),
         ...params,
       },
       dedupeKey,

@@ -51,5 +51,5 @@ export async function changeApplication(
 export async function myApplication(ctx: IntakeContext, campaignId: string, identityId: string) {
   const rules = await ctx.rules.byId(ctx.db, campaignId);
   const a = await findApplication(ctx.db, campaignId, identityId);
-  return { rules, receipt: a ? receiptOf(a, rules.campaign, rules.sites) : undefined };
+  return { rules, application: a, receipt: a ? receiptOf(a, rules.campaign, rules.sites) : undefined };
 }

@@ -13,7 +13,9 @@ import { enqueueNotice } from '../notify/enqueue.js';
 import { applyWithin, checkOrDuplicate } from './applyForCampaign.js';
 import type { IntakeContext } from './intakeContext.js';
 import { formatAmount, type Receipt } from './receipt.js';
+import { residentResult } from './residentResult.js';
 import { birthDateOf, resolveIdentity } from './resolveIdentity.js';
+import { resultLine } from './resultText.js';
 import { withdrawWithin } from './withdrawApplication.js';
 
 export interface InboundSms {
@@ -154,9 +156,16 @@ async function runCommand(
       const campaignId = cmd.code ? (await ctx.rules.byCode(ctx.db, cmd.code)).campaign.id : undefined;
       const apps = await listApplicationsByPhoneHash(trx, phoneHash, campaignId);
       if (apps.length === 0) return t('sms.status_none');
+      let drawn = '';
       const lines = await Promise.all(
         apps.map(async (a) => {
           const rules = await ctx.rules.byId(ctx.db, a.campaign_id);
+          // After the draw the outcome, as the result page says it; before it, the receipt.
+          const result = await residentResult(ctx, rules, a);
+          if (result) {
+            drawn ||= `${ctx.publicUrl}/campaigns/${a.campaign_id}/application${cmd.lang === 'en' ? '?lang=en' : ''}`;
+            return resultLine(result, rules.campaign, cmd.lang);
+          }
           return t('sms.receipt_line', {
             code: a.code,
             public_id: a.public_id,
@@ -165,7 +174,7 @@ async function runCommand(
           });
         }),
       );
-      return lines.join('\n');
+      return [...lines, ...(drawn ? [t('sms.details', { url: drawn })] : [])].join('\n');
     }
     case 'cancel': {
       const campaignId = cmd.code ? (await ctx.rules.byCode(ctx.db, cmd.code)).campaign.id : undefined;

@@ -1,6 +1,11 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas the routes parse with (z.toJSONSchema).
 import { z } from 'zod';
-import { applicationSchema, proxyApplicationSchema, receiptSchema } from './routes/applications/schema.js';
+import {
+  applicationSchema,
+  proxyApplicationSchema,
+  receiptSchema,
+  resultSchema,
+} from './routes/applications/schema.js';
 import {
   codeRequestSchema,
   codeSentSchema,
@@ -92,11 +97,12 @@ export const OPERATIONS: Record<string, Record<string, Op>> = {
       ],
     },
     get: {
-      summary: 'Your application',
+      summary:
+        'Your application and, after the draw, its outcome (what, where, when, claim code, what to bring)',
       tags: ['applications'],
       security: resident,
       params: ['id'],
-      ok: { status: 200, schema: receiptReply },
+      ok: { status: 200, schema: z.object({ receipt: receiptSchema, result: resultSchema.nullable() }) },
       errors: ['not_found'],
     },
     put: {

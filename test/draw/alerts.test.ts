@@ -110,6 +110,9 @@ test.serial("winners' notices name the site, its address, the pickup time and th
       site.address,
       times.get(w.slot)!,
       claimCodeFor(key, appId),
+      // the winner's own page, and what to bring to the counter
+      `http://127.0.0.1/campaigns/${s.campaignId}/application`,
+      m.lang === 'ko' ? '신분증' : 'Photo ID',
     ]) {
       t.true(
         m.body.includes(part),

@@ -126,6 +126,7 @@ test('an email notice has a subject, a text part and an HTML part in the chosen 
           pickup: 'Dec 3, 10:00-11:00',
           claim_code: 'K7Q-22M',
           url: 'http://127.0.0.1/r/1',
+          result_url: 'http://127.0.0.1/campaigns/1/application',
         },
         dedupeKey: 'email:1',
       },

@@ -142,6 +142,7 @@ test.serial(
         pickup: '12월 3일 10:00-11:00',
         claim_code: 'K7Q-22M',
         url: 'http://127.0.0.1/r/1',
+        result_url: 'http://127.0.0.1/campaigns/1/application',
       },
       dedupeKey: `send-test:email:${++n}`,
     });

@@ -207,7 +207,7 @@ export async function listApplicationsByPhoneHash(
     .join('campaigns as c', 'c.id', 'a.campaign_id')
     .select('a.*', 'c.code', db.raw("to_char(i.birth_date, 'YYYY-MM-DD') AS birth_date"))
     .where('i.phone_hash', phoneHash)
-    .whereIn('c.state', ['scheduled', 'open', 'closed', 'drawn', 'claiming'])
+    .whereIn('c.state', ['scheduled', 'open', 'closed', 'drawn', 'claiming', 'finished'])
     .orderBy('a.created_at', 'desc')
     .limit(10);
   if (campaignId) q.where('a.campaign_id', campaignId);

@@ -1,10 +1,10 @@
 import type { Db, Trx } from '../knex.js';
-import type { Site } from './sites.js';
+import { SITE_COLUMNS, type Site } from './sites.js';
 
 /** The pickup sites a campaign has slots at, by district then name. */
 export async function listCampaignSites(db: Db | Trx, campaignId: string): Promise<Site[]> {
   return db('sites as s')
-    .select('s.id', 's.name_ko', 's.name_en', 's.district', 's.address')
+    .select(SITE_COLUMNS.map((c) => `s.${c}`))
     .whereIn('s.id', db('campaign_slots').select('site_id').where({ campaign_id: campaignId }))
     .orderBy([{ column: 's.district' }, { column: 's.name_ko' }, { column: 's.id' }]);
 }

@@ -20,12 +20,13 @@ export interface DueReminder extends AwardRow {
   contact_channel: 'sms' | 'email' | null;
   contact_enc: string | null;
   lang: string;
+  group_name: string;
 }
 
 /** Reminders due and not done, with their award and recipient, locked; a concurrent pass skips them. */
 export async function lockDueReminders(trx: Trx, now: Date, limit: number): Promise<DueReminder[]> {
   const { rows } = await trx.raw(
-    `SELECT a.*, m.remind_at, ap.id AS application_id, ap.contact_channel, ap.contact_enc, ap.lang
+    `SELECT a.*, m.remind_at, ap.id AS application_id, r.group_name, ap.contact_channel, ap.contact_enc, ap.lang
        FROM award_reminders m
        JOIN awards a ON a.campaign_id = m.campaign_id AND a.public_id = m.public_id
        JOIN roster_entries r ON r.campaign_id = m.campaign_id AND r.public_id = m.public_id

@@ -18,3 +18,14 @@ export async function listCampaignSlots(db: Db | Trx, campaignId: string): Promi
     .where({ campaign_id: campaignId })
     .orderBy([{ column: 'site_id' }, { column: 'starts_at' }, { column: 'id' }]);
 }
+
+export async function findCampaignSlot(
+  db: Db | Trx,
+  campaignId: string,
+  slotId: string,
+): Promise<SlotInput | undefined> {
+  return db('campaign_slots')
+    .select('id', 'site_id', 'starts_at', 'ends_at', 'capacity')
+    .where({ campaign_id: campaignId, id: slotId })
+    .first();
+}

@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { type Applicant, applyForCampaign } from '../../../commands/applyForCampaign.js';
 import { changeApplication, myApplication } from '../../../commands/changeApplication.js';
+import { residentResult } from '../../../commands/residentResult.js';
 import { withdrawApplication } from '../../../commands/withdrawApplication.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { ResidentClaims } from '../../../identity/residentSession.js';
@@ -57,9 +58,12 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
 
   router.get(base, must, async (ctx) => {
     const who = resident(ctx, deps);
-    const { receipt } = await myApplication(intakeOf(deps).ctx, parseId(ctx.params.id), who.sub);
-    if (!receipt) throw new DomainError('not_found', 'You have not applied to this campaign');
-    ctx.body = { receipt };
+    const intake = intakeOf(deps).ctx;
+    const { rules, receipt, application } = await myApplication(intake, parseId(ctx.params.id), who.sub);
+    if (!receipt || !application) throw new DomainError('not_found', 'You have not applied to this campaign');
+    // After the draw: the outcome (null before it), the same one the result page and SMS STATUS show.
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { receipt, result: (await residentResult(intake, rules, application)) ?? null };
   });
 
   router.put(base, must, async (ctx) => {

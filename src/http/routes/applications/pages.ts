@@ -6,10 +6,13 @@ import { applyForCampaign } from '../../../commands/applyForCampaign.js';
 import type { CampaignRules } from '../../../commands/campaignRules.js';
 import { changeApplication, myApplication } from '../../../commands/changeApplication.js';
 import { requestCode } from '../../../commands/requestCode.js';
+import { residentResult } from '../../../commands/residentResult.js';
 import { verifyCode } from '../../../commands/verifyCode.js';
 import { withdrawApplication } from '../../../commands/withdrawApplication.js';
+import type { Application } from '../../../db/repos/applications.js';
 import { findProxyByIdentity } from '../../../db/repos/proxies.js';
 import { DomainError } from '../../../domain/errors.js';
+import { resultsPublished } from '../../../domain/result.js';
 import type { AppDeps } from '../../deps.js';
 import type { Lang, Translate } from '../../i18n.js';
 import { clientIp, intakeOf } from '../../intake.js';
@@ -20,6 +23,7 @@ import { claimsOf } from '../identity/api.js';
 import { codeRequestSchema, codeVerifySchema } from '../identity/schema.js';
 import { purchaseSection } from '../payments/section.js';
 import { applicantOf } from './api.js';
+import { resultPageView } from './resultView.js';
 import { applicationSchema, fromForm } from './schema.js';
 import {
   type ApplyFormOptions,
@@ -48,12 +52,33 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
   const formPage = (ctx: Context, rules: CampaignRules, o: ApplyFormOptions = {}, status = 200) =>
     renderApplyForm(ctx, deps, rules, o, status);
 
+  /** After the draw the person's own outcome replaces the receipt; without an application, a plain "none". */
+  async function showResult(ctx: Context, rules: CampaignRules, application: Application | undefined) {
+    const t = ctx.state.t as Translate;
+    const lang = ctx.state.lang as Lang;
+    const result = application ? await residentResult(intake().ctx, rules, application) : undefined;
+    // A won voucher is bought on this page (payments/section.ts).
+    const purchase = application
+      ? await purchaseSection(ctx, deps, rules.campaign.id, application.identity_id)
+      : undefined;
+    render(ctx, 'apply-result', {
+      ...base(ctx, rules),
+      result: result ? await resultPageView(result, rules.campaign, t, lang) : { kind: 'none' },
+      publicId: application?.public_id ?? '',
+      auditUrl: `/campaigns/${rules.campaign.id}/audit${lang === 'en' ? '?lang=en' : ''}`,
+      purchase,
+    });
+  }
+
   router.get('/campaigns/:id/apply', async (ctx) => {
     const rules = await rulesFor(ctx);
     const who = await readResident(ctx, deps);
     if (!who) return verifyPage(ctx, rules);
     const { receipt } = await myApplication(intake().ctx, rules.campaign.id, who.claims.sub);
-    if (receipt?.status === 'active') return ctx.redirect(`/campaigns/${rules.campaign.id}/application`);
+    const open = rules.campaign.state === 'open' || rules.campaign.state === 'scheduled';
+    if (receipt?.status === 'active' || (receipt && !open))
+      return ctx.redirect(`/campaigns/${rules.campaign.id}/application`);
+    if (!open) return showResult(ctx, rules, undefined);
     const helper = await findProxyByIdentity(deps.db, who.claims.sub);
     formPage(ctx, rules, helper ? { helperLink: `/campaigns/${rules.campaign.id}/proxy` } : {});
   });
@@ -156,12 +181,15 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     const rules = await rulesFor(ctx);
     const who = await readResident(ctx, deps);
     if (!who) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
-    const { receipt } = await myApplication(intake().ctx, rules.campaign.id, who.claims.sub);
-    if (!receipt) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
+    const { receipt, application } = await myApplication(intake().ctx, rules.campaign.id, who.claims.sub);
+    if (!receipt || !application) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
+    if (resultsPublished(rules.campaign)) return showResult(ctx, rules, application);
     const done = typeof ctx.query.done === 'string' ? ctx.query.done : '';
-    if (ctx.query.edit === '1' && receipt.status === 'active') return formPage(ctx, rules, { receipt });
+    const windowOpen = rules.campaign.state === 'open';
+    if (ctx.query.edit === '1' && receipt.status === 'active' && windowOpen)
+      return formPage(ctx, rules, { receipt });
     const purchase = await purchaseSection(ctx, deps, rules.campaign.id, who.claims.sub);
-    render(ctx, 'apply-receipt', { ...base(ctx, rules), receipt, done, purchase });
+    render(ctx, 'apply-receipt', { ...base(ctx, rules), receipt, done, windowOpen, purchase });
   });
 
   router.post('/campaigns/:id/application/withdraw', async (ctx) => {

@@ -58,3 +58,41 @@ export const receiptSchema = z
     updated_at: z.string(),
   })
   .meta({ id: 'Receipt' });
+
+const siteDetails = z.object({
+  id: z.string(),
+  name_ko: z.string(),
+  name_en: z.string(),
+  district: z.string(),
+  address: z.string(),
+  phone: z.string().optional(),
+  hours_ko: z.string().optional(),
+  hours_en: z.string().optional(),
+  lat: z.number().nullable().optional(),
+  lng: z.number().nullable().optional(),
+  map_url: z.string().nullable(),
+});
+
+/** The outcome after the draw (commands/residentResult.ts); null before it. */
+export const resultSchema = z
+  .object({
+    kind: z.enum(['won', 'collected', 'expired', 'refused', 'waitlisted', 'lost', 'not_in_draw']),
+    public_id: z.string(),
+    campaign_id: z.uuid(),
+    amount: z.number().int().nullable(),
+    unit: z.enum(['KRW', 'item']),
+    promoted: z.boolean(),
+    site: siteDetails.nullable(),
+    slot: z.object({ id: z.string(), starts_at: z.string(), ends_at: z.string() }).nullable(),
+    any_time_until_deadline: z.boolean(),
+    claim_deadline: z.string().nullable(),
+    claim_code: z.string().nullable(),
+    qr_payload: z.string().nullable(),
+    bring: z.array(z.object({ kind: z.enum(['claim_code', 'id_card', 'group_proof']) }).loose()),
+    waitlist: z.number().int().nullable(),
+    collected_at: z.string().nullable(),
+    expired_at: z.string().nullable(),
+    claim_closes_at: z.string(),
+    audit_url: z.string(),
+  })
+  .meta({ id: 'ResidentResult' });

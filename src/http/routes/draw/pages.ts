@@ -3,9 +3,12 @@
 // and a receipt are verified in the browser by static/verify.js (built from src/domain/draw).
 import type Router from '@koa/router';
 import type { Context } from 'koa';
+import { formatAmount } from '../../../commands/receipt.js';
 import { recordBeacon } from '../../../commands/recordBeacon.js';
+import { listCampaignSites } from '../../../db/repos/campaignSites.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
 import { findDraw } from '../../../db/repos/draws.js';
+import { listCampaignSlots } from '../../../db/repos/slots.js';
 import type { Campaign } from '../../../domain/campaign.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
@@ -14,9 +17,11 @@ import type { StaffSession } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
 import { parse, parseId } from '../../validate.js';
+import { slotText } from '../applications/resultView.js';
 import { staffActor } from '../campaigns/api.js';
+import { formatMoment } from '../campaigns/view.js';
 import { beaconSchema, parsePublicId, publicCampaign } from './api.js';
-import { auditView, resultView } from './view.js';
+import { auditView, type ResultView, resultView } from './view.js';
 
 const PUBLIC_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -33,15 +38,47 @@ async function pageData(deps: AppDeps, ctx: Context, c: Campaign) {
   };
 }
 
+/** One's own result in the page's language: site names, slot times and status words, not ids and codes. */
+async function lookupWords(deps: AppDeps, c: Campaign, r: ResultView, lang: Lang) {
+  const zone = c.time_zone || 'Asia/Seoul';
+  const [sites, slots] = await Promise.all([
+    listCampaignSites(deps.db, c.id),
+    listCampaignSlots(deps.db, c.id),
+  ]);
+  const place = (siteId: string | null | undefined, slotId: string | null | undefined) => {
+    const site = sites.find((s) => s.id === siteId);
+    const slot = slots.find((s) => s.id === slotId);
+    return {
+      site: site ? (lang === 'en' ? site.name_en : site.name_ko) : '',
+      slot: slot ? slotText(slot.starts_at, slot.ends_at, zone, lang) : '',
+    };
+  };
+  return {
+    ...r,
+    amountText: formatAmount(r.amount, c.unit, lang),
+    place: place(r.site, r.slot),
+    ...(r.promoted
+      ? {
+          promotedText: {
+            amount: formatAmount(r.promoted.amount, c.unit, lang),
+            ...place(r.promoted.site, r.promoted.slot),
+          },
+        }
+      : {}),
+    deadline: r.claim_deadline ? formatMoment(new Date(r.claim_deadline), zone, lang) : '',
+  };
+}
+
 export function drawPageRoutes(router: Router, deps: AppDeps): void {
   router.get('/campaigns/:id/audit', async (ctx) => {
     const c = await publicCampaign(deps, ctx.params.id);
     const data = await pageData(deps, ctx, c);
     const q = typeof ctx.query.public_id === 'string' ? ctx.query.public_id.trim() : '';
+    const found = q && PUBLIC_ID.test(q) ? await resultView(deps.db, c.id, parsePublicId(q)) : undefined;
     const lookup = q
       ? {
           public_id: q,
-          result: PUBLIC_ID.test(q) ? await resultView(deps.db, c.id, parsePublicId(q)) : undefined,
+          result: found ? await lookupWords(deps, c, found, ctx.state.lang as Lang) : undefined,
         }
       : undefined;
     render(ctx, 'draw-audit', {

@@ -77,6 +77,8 @@ export function summariseCounts(rows: readonly DrawCountRow[]) {
   };
 }
 
+export type ResultView = NonNullable<Awaited<ReturnType<typeof resultView>>>;
+
 export async function resultView(db: Db, campaignId: string, publicId: string) {
   const a = await findAward(db, campaignId, publicId);
   if (!a) return undefined;

@@ -1,0 +1,98 @@
+// A resident's own result after the draw, for the result page, its API and SMS STATUS: what they hold, where
+// and when to collect it, the claim code (and what the QR carries), what to bring, or their waitlist place.
+import type { Application } from '../db/repos/applications.js';
+import { findAward } from '../db/repos/awards.js';
+import type { Site } from '../db/repos/sites.js';
+import { findCampaignSlot } from '../db/repos/slots.js';
+import type { Campaign } from '../domain/campaign.js';
+import {
+  type BringItem,
+  heldOf,
+  mapUrl,
+  type ResultKind,
+  resultKind,
+  resultsPublished,
+  whatToBring,
+} from '../domain/result.js';
+import { claimKeyOf, type NoticeEnv } from './awardNotices.js';
+import type { CampaignRules } from './campaignRules.js';
+import { claimCodeFor } from './claimCodes.js';
+import { claimQrPayload } from './claimQr.js';
+import type { CommandContext } from './context.js';
+
+export interface ResidentResult {
+  kind: ResultKind;
+  public_id: string;
+  campaign_id: string;
+  /** what the person holds (won, collected, expired), in the campaign's unit */
+  amount: number | null;
+  unit: 'KRW' | 'item';
+  /** the award was passed down from the waitlist */
+  promoted: boolean;
+  site: (Site & { map_url: string | null }) | null;
+  slot: { id: string; starts_at: string; ends_at: string } | null;
+  /** promoted after the site's slots had passed: collect any time the site is open until the deadline */
+  any_time_until_deadline: boolean;
+  claim_deadline: string | null;
+  /** only while the award can still be collected */
+  claim_code: string | null;
+  /** what the QR on the page carries: the signed claim token (claimTokens.ts) */
+  qr_payload: string | null;
+  bring: BringItem[];
+  /** the published waitlist number (1 = first), for waitlisted and lost */
+  waitlist: number | null;
+  collected_at: string | null;
+  expired_at: string | null;
+  claim_closes_at: string;
+  audit_url: string;
+}
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/** undefined before the results are published (the receipt is still what the person sees). */
+export async function residentResult(
+  ctx: CommandContext & NoticeEnv & { secrets: { claimSigningKey?: Uint8Array } },
+  rules: CampaignRules,
+  a: Pick<Application, 'id' | 'public_id' | 'group_name'>,
+): Promise<ResidentResult | undefined> {
+  const c: Campaign = rules.campaign;
+  if (!resultsPublished(c)) return undefined;
+  const award = await findAward(ctx.db, c.id, a.public_id);
+  const kind = resultKind(award, c);
+  const held = award ? heldOf(award) : undefined;
+  const holds = kind === 'won' || kind === 'collected' || kind === 'expired' || kind === 'refused';
+  const site = holds && held?.site ? rules.sites.find((s) => s.id === held.site) : undefined;
+  const slot = holds && held?.slot ? await findCampaignSlot(ctx.db, c.id, held.slot) : undefined;
+  const claimCode = kind === 'won' ? claimCodeFor(await claimKeyOf(ctx.db, ctx, c.id), a.id) : null;
+  return {
+    kind,
+    public_id: a.public_id,
+    campaign_id: c.id,
+    amount: holds && held ? held.amount : null,
+    unit: c.unit,
+    promoted: Boolean(held?.promoted),
+    site: site ? { ...site, map_url: mapUrl(site) ?? null } : null,
+    slot: slot ? { id: slot.id, starts_at: iso(slot.starts_at)!, ends_at: iso(slot.ends_at)! } : null,
+    any_time_until_deadline: Boolean(site && !slot),
+    claim_deadline: holds ? iso(award?.claim_deadline) : null,
+    claim_code: claimCode,
+    // The signed claim token a counter checks offline; the typed code where no signing key is configured.
+    qr_payload:
+      kind === 'won'
+        ? ((ctx.secrets.claimSigningKey &&
+            (await claimQrPayload(
+              { db: ctx.db, clock: ctx.clock, secrets: { claimSigningKey: ctx.secrets.claimSigningKey } },
+              c.id,
+              a.public_id,
+            ))) ??
+          claimCode)
+        : null,
+    // Birth dates are typed by the person today (a code by SMS or email), so the counter checks them on an ID.
+    bring: kind === 'won' ? whatToBring(c, { group: a.group_name, birthDateFromProvider: false }) : [],
+    waitlist: award && award.outcome === 'waitlisted' ? award.waitlist : null,
+    collected_at: iso(award?.collected_at),
+    expired_at: iso(award?.expired_at),
+    claim_closes_at: c.claim_closes_at.toISOString(),
+    audit_url: `/campaigns/${c.id}/audit?public_id=${encodeURIComponent(a.public_id)}#lookup`,
+  };
+}

@@ -1,0 +1,57 @@
+// A resident's result in words outside the result page: one short line for SMS STATUS, and the list of what
+// to bring (also in the winner notices).
+import { DateTime } from 'luxon';
+import type { Campaign } from '../domain/campaign.js';
+import type { BringItem } from '../domain/result.js';
+import { type Lang, type Translate, translator } from '../http/i18n.js';
+import { formatAmount } from './receipt.js';
+import type { ResidentResult } from './residentResult.js';
+
+const short = (iso: string, zone: string, lang: 'ko' | 'en') =>
+  DateTime.fromISO(iso, { zone })
+    .setLocale(lang === 'ko' ? 'ko-KR' : 'en-GB')
+    .toFormat('MM-dd (ccc) HH:mm');
+
+export function resultLine(r: ResidentResult, c: Campaign, lang: 'ko' | 'en'): string {
+  const t = translator(lang);
+  const zone = c.time_zone || 'Asia/Seoul';
+  const base = { code: c.code, public_id: r.public_id };
+  const prize = r.amount !== null ? formatAmount(r.amount, r.unit, lang) : '';
+  switch (r.kind) {
+    case 'won': {
+      const deadline = r.claim_deadline ? short(r.claim_deadline, zone, lang) : '';
+      if (!r.site)
+        return t('sms.result_won_voucher', { ...base, prize, claim_code: r.claim_code ?? '', deadline });
+      const name = lang === 'en' ? r.site.name_en : r.site.name_ko;
+      const when = r.slot
+        ? `${short(r.slot.starts_at, zone, lang)}~${DateTime.fromISO(r.slot.ends_at, { zone }).toFormat('HH:mm')}`
+        : t('sms.any_time');
+      return t('sms.result_won', {
+        ...base,
+        prize,
+        place: `${name} ${when}`,
+        claim_code: r.claim_code ?? '',
+        deadline,
+      });
+    }
+    case 'collected':
+      return t('sms.result_collected', { ...base, prize });
+    case 'waitlisted':
+      return t('sms.result_waitlisted', { ...base, n: r.waitlist ?? 0 });
+    default:
+      return t(`sms.result_${r.kind}`, base);
+  }
+}
+
+/** One line per thing to bring, in the page's language. */
+export function bringLines(items: readonly BringItem[], t: Translate, lang: Lang): string[] {
+  return items.map((b) => {
+    if (b.kind === 'claim_code') return t('result.bring_claim_code');
+    if (b.kind === 'id_card') return t(b.declaredBirthDate ? 'result.bring_id_declared' : 'result.bring_id');
+    const group = lang === 'en' ? b.name_en : b.name_ko;
+    const proof = lang === 'en' ? b.proof_en : b.proof_ko;
+    return proof
+      ? t('result.bring_group_proof', { group, proof })
+      : t('result.bring_group_unnamed', { group });
+  });
+}

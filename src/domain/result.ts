@@ -1,0 +1,114 @@
+// What a resident's application came to after the draw, decided from the award row alone: the one reading
+// the result page, its API, SMS STATUS and the audit lookup share, so they never tell a person two things.
+import type { Campaign, PriorityGroup } from './campaign.js';
+
+/**
+ * won: holds an award now (from the draw, or passed down from the waitlist); collected; expired (not collected
+ * by the deadline); refused (at the counter: the ID or the group's proof did not match); waitlisted: may still be promoted; lost: not selected and no
+ * waitlist can reach them (the campaign returns unclaimed awards, or collection has ended); not_in_draw: the
+ * application was withdrawn before the close, so it never entered the roster.
+ */
+export type ResultKind = 'won' | 'collected' | 'expired' | 'refused' | 'waitlisted' | 'lost' | 'not_in_draw';
+
+export interface AwardFacts {
+  outcome: 'won' | 'waitlisted';
+  status: 'won' | 'waitlisted' | 'promoted' | 'collected' | 'expired' | 'refused';
+  amount: number;
+  site: string;
+  slot: string;
+  waitlist: number;
+  held_amount: number | null;
+  held_site: string | null;
+  held_slot: string | null;
+  promoted_from_rank: number | null;
+}
+
+const DRAWN_STATES: ReadonlySet<string> = new Set(['drawn', 'claiming', 'finished']);
+
+/** Whether residents see results rather than their receipt. */
+export function resultsPublished(c: Pick<Campaign, 'state'>): boolean {
+  return DRAWN_STATES.has(c.state);
+}
+
+export function resultKind(
+  award: Pick<AwardFacts, 'status'> | undefined,
+  c: Pick<Campaign, 'state' | 'unclaimed_policy'>,
+): ResultKind {
+  if (!award) return 'not_in_draw';
+  switch (award.status) {
+    case 'won':
+    case 'promoted':
+      return 'won';
+    case 'collected':
+      return 'collected';
+    case 'expired':
+      return 'expired';
+    case 'refused':
+      return 'refused';
+    case 'waitlisted':
+      return c.unclaimed_policy === 'pass_down' && c.state !== 'finished' ? 'waitlisted' : 'lost';
+  }
+}
+
+/** What the award holds now: passed down, what was passed; otherwise the draw's own result. */
+export function heldOf(a: AwardFacts): { amount: number; site: string; slot: string; promoted: boolean } {
+  const promoted = a.status === 'promoted' || a.promoted_from_rank !== null;
+  return promoted
+    ? { amount: Number(a.held_amount), site: a.held_site ?? '', slot: a.held_slot ?? '', promoted }
+    : { amount: Number(a.amount), site: a.site, slot: a.slot, promoted };
+}
+
+/** One thing to bring to the counter; the page and SMS put it in words. */
+export type BringItem =
+  | { kind: 'claim_code' }
+  | { kind: 'id_card'; declaredBirthDate: boolean }
+  | {
+      kind: 'group_proof';
+      group: string;
+      name_ko: string;
+      name_en: string;
+      proof_ko: string;
+      proof_en: string;
+    };
+
+/**
+ * What to bring to collect goods: the claim code; an ID card (the birth date the person typed, or any birth
+ * date, is compared with it at the counter); and for a priority group, the proof the group names. A voucher
+ * is used in the app, so nothing is brought.
+ */
+export function whatToBring(
+  c: Pick<Campaign, 'kind' | 'groups'>,
+  o: { group: string; birthDateFromProvider: boolean },
+): BringItem[] {
+  if (c.kind === 'voucher') return [];
+  const items: BringItem[] = [
+    { kind: 'claim_code' },
+    { kind: 'id_card', declaredBirthDate: !o.birthDateFromProvider },
+  ];
+  const g: PriorityGroup | undefined = o.group ? c.groups.find((x) => x.name === o.group) : undefined;
+  if (o.group) {
+    items.push({
+      kind: 'group_proof',
+      group: o.group,
+      name_ko: g?.name_ko || o.group,
+      name_en: g?.name_en || g?.name_ko || o.group,
+      proof_ko: g?.proof_ko ?? '',
+      proof_en: g?.proof_en || g?.proof_ko || '',
+    });
+  }
+  return items;
+}
+
+/** A map search for the site, by position when known, else by name and address; a plain link, no script. */
+export function mapUrl(site: {
+  name_ko: string;
+  address: string;
+  lat?: number | null;
+  lng?: number | null;
+}): string | undefined {
+  if (site.lat != null && site.lng != null) {
+    return `https://www.openstreetmap.org/?mlat=${site.lat}&mlon=${site.lng}#map=18/${site.lat}/${site.lng}`;
+  }
+  if (!site.address) return undefined;
+  return `https://map.naver.com/p/search/${encodeURIComponent(`${site.address} ${site.name_ko}`)}`;
+}

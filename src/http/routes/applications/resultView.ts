@@ -1,0 +1,51 @@
+// The result page's words: a ResidentResult put in the page's language and the campaign's time zone, with the
+// claim code's QR drawn on the server as SVG (no script, so it shows on any phone and in a saved page).
+import QRCode from 'qrcode';
+import { formatAmount } from '../../../commands/receipt.js';
+import type { ResidentResult } from '../../../commands/residentResult.js';
+import { bringLines } from '../../../commands/resultText.js';
+import type { Campaign } from '../../../domain/campaign.js';
+import type { Lang, Translate } from '../../i18n.js';
+import { formatMoment, formatPlain, formatTime, zoneName } from '../campaigns/view.js';
+
+/** "2026-12-05 (토) 10:00 – 12:00 한국 표준시 (GMT+9)"; the end's date too when it falls on another day. */
+export function slotText(starts: Date, ends: Date, zone: string, lang: Lang): string {
+  const from = formatPlain(starts, zone, lang);
+  const to = formatPlain(ends, zone, lang);
+  const end = from.slice(0, 10) === to.slice(0, 10) ? formatTime(ends, zone, lang) : to;
+  return `${from} – ${end} ${zoneName(starts, zone, lang)}`;
+}
+
+export async function resultPageView(r: ResidentResult, c: Campaign, t: Translate, lang: Lang) {
+  const zone = c.time_zone || 'Asia/Seoul';
+  const site = r.site;
+  return {
+    kind: r.kind,
+    promoted: r.promoted,
+    isVoucher: c.kind === 'voucher',
+    prize: r.amount !== null ? formatAmount(r.amount, r.unit, lang) : '',
+    site: site
+      ? {
+          name: lang === 'en' ? site.name_en : site.name_ko,
+          address: site.address,
+          district: site.district,
+          phone: site.phone ?? '',
+          hours: (lang === 'en' ? site.hours_en || site.hours_ko : site.hours_ko || site.hours_en) ?? '',
+          mapUrl: site.map_url,
+        }
+      : null,
+    slot: r.slot ? slotText(new Date(r.slot.starts_at), new Date(r.slot.ends_at), zone, lang) : '',
+    anyTime: r.any_time_until_deadline,
+    deadline: r.claim_deadline ? formatMoment(new Date(r.claim_deadline), zone, lang) : '',
+    claimCloses: formatMoment(new Date(r.claim_closes_at), zone, lang),
+    collectedAt: r.collected_at ? formatMoment(new Date(r.collected_at), zone, lang) : '',
+    expiredAt: r.expired_at ? formatMoment(new Date(r.expired_at), zone, lang) : '',
+    claimCode: r.claim_code ?? '',
+    qrSvg: r.qr_payload
+      ? await QRCode.toString(r.qr_payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
+      : '',
+    bring: bringLines(r.bring, t, lang),
+    waitlist: r.waitlist,
+    auditUrl: `${r.audit_url.replace('#lookup', '')}${lang === 'en' ? '&lang=en' : ''}#lookup`,
+  };
+}

@@ -1,0 +1,283 @@
+// After the draw a resident's own page, its API and SMS STATUS tell the outcome, not the receipt: won (what,
+// where, when, claim code and QR, what to bring), waitlisted (the place and what happens next), not selected
+// (said plainly, with the audit link), collected, expired, and won after a promotion. The audit page's own-result
+// lookup names the site and the slot time in the page's language.
+import { randomBytes } from 'node:crypto';
+import test from 'ava';
+import twilio from 'twilio';
+import { claimKeyOf } from '../../src/commands/awardNotices.js';
+import { claimCodeFor } from '../../src/commands/claimCodes.js';
+import { fanOutResults } from '../../src/commands/resultFanout.js';
+import { contactHash } from '../../src/identity/crypto.js';
+import { signResidentToken } from '../../src/identity/residentSession.js';
+import { at, awardsOf, drawnLottery } from '../draw/_scenario.js';
+import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
+import { ROOMY_LIMITS } from '../helpers/intake.js';
+
+const TOKEN = 'test-twilio-auth-token-0123456789';
+const env = { secrets: TEST_SECRETS, publicUrl: 'http://127.0.0.1' };
+let app: TestApp;
+test.before(async () => {
+  app = await startTestApp({ intake: { limits: ROOMY_LIMITS, twilioAuthToken: TOKEN, rulesTtlMs: 0 } });
+});
+test.after.always(async () => {
+  await app?.close();
+});
+
+async function applicationOf(campaignId: string, publicId: string) {
+  return app.db('applications').where({ campaign_id: campaignId, public_id: publicId }).first();
+}
+
+/** The resident's own session, as a verified code would have started it. */
+async function residentHeaders(campaignId: string, publicId: string) {
+  const a = await applicationOf(campaignId, publicId);
+  const token = await signResidentToken(
+    TEST_SECRETS.sessionSecret,
+    { sub: a.identity_id, m: 'sms', bd: '1982-03-15', bs: 'declared', cc: null, ce: null, lang: 'ko' },
+    app.clock.now(),
+  );
+  return { 'x-resident-token': token };
+}
+
+async function page(campaignId: string, publicId: string, lang: 'ko' | 'en' = 'ko') {
+  const res = await app.request(
+    'GET',
+    `/campaigns/${campaignId}/application${lang === 'en' ? '?lang=en' : ''}`,
+    {
+      headers: { ...(await residentHeaders(campaignId, publicId)), accept: 'text/html' },
+    },
+  );
+  return res;
+}
+
+async function api(campaignId: string, publicId: string) {
+  return app.request('GET', `/api/campaigns/${campaignId}/application`, {
+    headers: await residentHeaders(campaignId, publicId),
+  });
+}
+
+let phoneSeq = 0;
+/** Sends 상태 (or STATUS) from the person's phone through the signed Twilio webhook; returns the reply. */
+async function smsStatus(campaignId: string, publicId: string, body = '상태'): Promise<string> {
+  const a = await applicationOf(campaignId, publicId);
+  const phone = `+8210777${String(++phoneSeq).padStart(5, '0')}`;
+  await app
+    .db('identities')
+    .where({ id: a.identity_id })
+    .update({ phone_hash: contactHash(TEST_SECRETS, phone) });
+  const params = { MessageSid: `SM${randomBytes(16).toString('hex')}`, From: phone, Body: body };
+  const url = 'http://127.0.0.1/webhooks/twilio/inbound';
+  const res = await app.request('POST', '/webhooks/twilio/inbound', {
+    form: params,
+    headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature(TOKEN, url, params) },
+  });
+  if (res.status !== 200) throw new Error(`webhook ${res.status} ${res.text}`);
+  const m = await app
+    .db('messages')
+    .where({ dedupe_key: `sms_reply:${params.MessageSid}` })
+    .first('body');
+  return String(m?.body ?? '');
+}
+
+const html = (s: string) => s.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
+test.serial('won, waitlisted, collected and not selected: page, API and SMS STATUS agree', async (t) => {
+  const drawn = await drawnLottery(app, { applicants: 40 });
+  const { s } = drawn;
+  const c = s.campaignId;
+  await fanOutResults(drawn.env, c); // results sent, claim codes indexed for the counter
+  const [site0] = s.siteIds;
+  await app.db('sites').where({ id: site0 }).update({
+    phone: '02-123-4567',
+    hours_ko: '평일 09:00-18:00',
+    hours_en: 'Weekdays 09:00-18:00',
+    lat: 37.5636,
+    lng: 126.9976,
+  });
+  await app
+    .db('campaigns')
+    .where({ id: c })
+    .update({
+      groups: JSON.stringify([
+        {
+          name: 'senior',
+          name_ko: '어르신',
+          name_en: 'Seniors',
+          proof_ko: '경로우대증',
+          proof_en: 'a senior card',
+          reserved: 3,
+          weight: 2,
+        },
+      ]),
+    });
+  const awards = await awardsOf(app.db, c);
+  const roster = new Map(
+    (await app.db('roster_entries').where({ campaign_id: c })).map((r) => [r.public_id, r]),
+  );
+  const won = awards.find(
+    (a) => a.outcome === 'won' && a.site === site0 && roster.get(a.public_id).group_name === 'senior',
+  );
+  t.truthy(won, 'a senior won at the first site');
+  const waiting = awards.find((a) => a.outcome === 'waitlisted')!;
+  const app1 = await applicationOf(c, won.public_id);
+  const code = claimCodeFor(await claimKeyOf(app.db, env, c), app1.id);
+
+  // Won: the outcome, not the receipt form.
+  const ko = await page(c, won.public_id);
+  t.is(ko.status, 200, ko.text);
+  const koText = html(ko.text);
+  t.regex(koText, /당첨되었습니다/);
+  t.notRegex(ko.text, /application\?edit=1|application\/withdraw/, 'no change or withdraw after the draw');
+  t.regex(koText, new RegExp(`약국 ${site0}`));
+  t.regex(koText, new RegExp(`서울 중구 ${site0}길 1 \\(중구\\)`));
+  t.regex(ko.text, /href="tel:021234567">02-123-4567/);
+  t.regex(koText, /평일 09:00-18:00/);
+  t.regex(ko.text, /href="https:\/\/www\.openstreetmap\.org\/\?mlat=37\.5636&amp;mlon=126\.9976/);
+  t.regex(
+    koText,
+    won.slot.endsWith('-S1') ? /2026-12-03 \(목\) 12:00 – 14:00/ : /2026-12-03 \(목\) 14:00 – 16:00/,
+  );
+  t.regex(ko.text, new RegExp(`id="claim-code">${code}<`));
+  t.regex(ko.text, /<div class="qr" role="img" aria-label="[^"]+"><svg[^>]*viewBox/);
+  t.regex(koText, /신분증 \(주민등록증, 운전면허증, 여권 중 하나\): 신청할 때 입력한 생년월일/);
+  t.regex(koText, /어르신 증빙: 경로우대증/);
+  t.regex(koText, /수령 기한/);
+  const en = html((await page(c, won.public_id, 'en')).text);
+  t.regex(en, /You won/);
+  t.regex(en, /Pharmacy /);
+  t.regex(en, /Weekdays 09:00-18:00/);
+  t.regex(en, /Photo ID/);
+  t.regex(en, /Proof for Seniors: a senior card/);
+  t.regex(en, /2026-12-03 \(Thu\) 1[24]:00 – 1[46]:00/);
+
+  const wonApi = await api(c, won.public_id);
+  t.is(wonApi.status, 200);
+  t.is(wonApi.json.receipt.public_id, won.public_id);
+  t.like(wonApi.json.result, {
+    kind: 'won',
+    amount: Number(won.amount),
+    unit: 'item',
+    promoted: false,
+    claim_code: code,
+    slot: { id: won.slot },
+    site: { id: site0, phone: '02-123-4567' },
+  });
+  // The QR carries the signed claim token the counter checks offline.
+  t.regex(wonApi.json.result.qr_payload, /^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+  t.deepEqual(
+    wonApi.json.result.bring.map((b: { kind: string }) => b.kind),
+    ['claim_code', 'id_card', 'group_proof'],
+  );
+  const wonSms = await smsStatus(c, won.public_id);
+  t.regex(
+    wonSms,
+    new RegExp(`당첨: ${won.amount}개, 약국 ${site0} 12-03 \\(목\\) 1[24]:00~1[46]:00\\. 수령번호 ${code}`),
+  );
+  t.regex(wonSms, new RegExp(`/campaigns/${c}/application`));
+  t.notRegex(wonSms, /\(접수\)/);
+  t.regex(await smsStatus(c, won.public_id, 'STATUS'), new RegExp(`WON: .*Claim code ${code}`));
+
+  // Waitlisted: the place and what happens next.
+  const w = html((await page(c, waiting.public_id)).text);
+  t.regex(w, /대기자 명단에 있습니다/);
+  t.regex(w, new RegExp(`대기 ${waiting.waitlist}번`));
+  t.regex(w, /같은 수령처를 고른 대기자에게 순서대로/);
+  t.like((await api(c, waiting.public_id)).json.result, {
+    kind: 'waitlisted',
+    waitlist: waiting.waitlist,
+    claim_code: null,
+  });
+  t.regex(await smsStatus(c, waiting.public_id), new RegExp(`대기 ${waiting.waitlist}번`));
+
+  // Collected at the counter: the site's staff type the code during the slot.
+  app.clock.set(at(won.slot.endsWith('-S1') ? 60.5 : 62.5));
+  const counter = await app.staff('site_staff', { site_id: site0 });
+  const collected = await app.request('POST', `/api/sites/${site0}/collections`, {
+    as: counter,
+    json: { code },
+  });
+  t.is(collected.status, 201, collected.text);
+  const done = html((await page(c, won.public_id)).text);
+  t.regex(done, /수령했습니다/);
+  t.notRegex(done, new RegExp(code), 'no claim code once collected');
+  t.like((await api(c, won.public_id)).json.result, { kind: 'collected', claim_code: null });
+  t.regex(await smsStatus(c, won.public_id), /수령 완료/);
+
+  // Not selected: a campaign that returns unclaimed awards has no waitlist to move up.
+  await app.db('campaigns').where({ id: c }).update({ unclaimed_policy: 'return' });
+  const lostPage = await page(c, waiting.public_id);
+  t.regex(html(lostPage.text), /이번에는 당첨되지 않았습니다/);
+  t.regex(
+    lostPage.text,
+    new RegExp(`href="/campaigns/${c}/audit\\?public_id=${waiting.public_id}#lookup" id="audit-link"`),
+  );
+  t.like((await api(c, waiting.public_id)).json.result, { kind: 'lost', waitlist: waiting.waitlist });
+  t.regex(await smsStatus(c, waiting.public_id), /이번에는 당첨되지 않음/);
+  t.regex(await smsStatus(c, waiting.public_id, 'STATUS'), /not selected this time/);
+
+  // The public campaign page links to "my result" and to the audit page.
+  const pub = await app.request('GET', `/campaigns/${c}`, { headers: { accept: 'text/html' } });
+  t.regex(pub.text, new RegExp(`id="my-result" href="/campaigns/${c}/application"`));
+  t.regex(pub.text, new RegExp(`href="/campaigns/${c}/audit" id="audit-link"`));
+});
+
+test.serial(
+  'expired and promoted: the one who missed the deadline is told, the next one holds it',
+  async (t) => {
+    // Winners must collect by +62 h; at +62 h uncollected awards expire and pass down (as in promotion.test.ts).
+    const { s, reconciler } = await drawnLottery(app, { claimPeriodHours: 57, total: 8 });
+    const c = s.campaignId;
+    app.clock.set(at(62));
+    await reconciler.runOnce();
+    const awards = await awardsOf(app.db, c);
+    const expired = awards.find((a) => a.status === 'expired')!;
+    const promoted = awards.find((a) => a.status === 'promoted')!;
+    t.truthy(expired);
+    t.truthy(promoted);
+
+    const gone = html((await page(c, expired.public_id)).text);
+    t.regex(gone, /수령 기한이 지났습니다/);
+    t.like((await api(c, expired.public_id)).json.result, { kind: 'expired', claim_code: null });
+    t.regex(await smsStatus(c, expired.public_id), /수령 기한이 지나 당첨 취소/);
+
+    const p = await applicationOf(c, promoted.public_id);
+    const code = claimCodeFor(await claimKeyOf(app.db, env, c), p.id);
+    const mine = await page(c, promoted.public_id);
+    const text = html(mine.text);
+    t.regex(text, /당첨되었습니다/);
+    t.regex(text, /앞선 당첨자가 받지 않아 대기 순서에 따라 당첨되었습니다/);
+    t.regex(mine.text, new RegExp(`id="claim-code">${code}<`));
+    t.regex(text, new RegExp(`약국 ${promoted.held_site}`));
+    const r = (await api(c, promoted.public_id)).json.result;
+    t.like(r, { kind: 'won', promoted: true, claim_code: code, amount: Number(promoted.held_amount) });
+    if (promoted.held_slot) t.is(r.slot.id, promoted.held_slot);
+    else t.true(r.any_time_until_deadline);
+    t.regex(await smsStatus(c, promoted.public_id), new RegExp(`당첨: .*수령번호 ${code}`));
+  },
+);
+
+test.serial(
+  'the audit lookup names the site and the slot time, with status words in the page language',
+  async (t) => {
+    const { s } = await drawnLottery(app, { applicants: 20 });
+    const c = s.campaignId;
+    const won = (await awardsOf(app.db, c)).find((a) => a.outcome === 'won')!;
+    const ko = await app.request('GET', `/campaigns/${c}/audit?public_id=${won.public_id}`, {
+      headers: { accept: 'text/html' },
+    });
+    t.is(ko.status, 200);
+    t.regex(ko.text, new RegExp(`id="lookup-site">약국 ${won.site}<`));
+    t.regex(ko.text, /id="lookup-slot">2026-12-03 \(목\) 1[24]:00 – 1[46]:00 /);
+    t.regex(ko.text, /id="lookup-status">당첨 \(수령 전\)</);
+    t.regex(ko.text, new RegExp(`당첨 · ${won.amount}개`));
+    t.notRegex(ko.text, new RegExp(` · ${won.slot}<`), 'no raw slot id');
+    t.notRegex(ko.text, />won</, 'no raw status');
+    const en = await app.request('GET', `/campaigns/${c}/audit?public_id=${won.public_id}&lang=en`, {
+      headers: { accept: 'text/html' },
+    });
+    t.regex(en.text, new RegExp(`id="lookup-site">Pharmacy ${won.site}<`));
+    t.regex(en.text, /id="lookup-slot">2026-12-03 \(Thu\) 1[24]:00 – 1[46]:00 /);
+    t.regex(en.text, /id="lookup-status">[A-Z][a-z]+/);
+    t.notRegex(en.text, /id="lookup-status">won</);
+  },
+);
