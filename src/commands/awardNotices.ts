@@ -6,6 +6,7 @@ import type { AwardRow } from '../db/repos/awards.js';
 import { findDraw } from '../db/repos/draws.js';
 import type { Campaign } from '../domain/campaign.js';
 import { fromHex } from '../domain/draw/index.js';
+import type { BirthDateSource, GroupSource } from '../domain/facts.js';
 import { heldOf as heldAward, whatToBring } from '../domain/result.js';
 import { translator } from '../http/i18n.js';
 import { decryptText, type IdentitySecrets } from '../identity/crypto.js';
@@ -48,8 +49,10 @@ export interface Recipient {
   contact_channel: 'sms' | 'email' | null;
   contact_enc: string | null;
   lang: string;
-  /** the priority group applied under: its proof is on the list of what to bring */
+  /** the priority group applied under and how it and the birth date were established: what to bring */
   group_name?: string;
+  group_source?: GroupSource | null;
+  birth_date_source?: BirthDateSource | null;
 }
 
 export interface NoticeEnv {
@@ -62,7 +65,8 @@ export type AwardContext = CommandContext & NoticeEnv;
 /** Who hears about an award: the application behind a roster entry, with its contact. */
 export async function recipientOf(trx: Trx, campaignId: string, publicId: string): Promise<Recipient> {
   const { rows } = await trx.raw(
-    `SELECT ap.id AS application_id, r.public_id, ap.contact_channel, ap.contact_enc, ap.lang
+    `SELECT ap.id AS application_id, r.public_id, r.group_name, ap.group_source, ap.birth_date_source,
+            ap.contact_channel, ap.contact_enc, ap.lang
        FROM roster_entries r JOIN applications ap ON ap.id = r.application_id
       WHERE r.campaign_id = ? AND r.public_id = ?`,
     [campaignId, publicId],
@@ -120,10 +124,12 @@ export async function claimKeyOf(db: Db | Trx, env: NoticeEnv, campaignId: strin
 const HOLDING_KINDS: ReadonlySet<NoticeKind> = new Set(['result_won', 'promoted', 'pickup_reminder']);
 
 /** What to bring, as one line ('' for a voucher, used in the app). */
-function bringText(c: Campaign, group: string, lang: 'ko' | 'en'): string {
-  const items = whatToBring(c, { group, birthDateFromProvider: false }).filter(
-    (b) => b.kind !== 'claim_code',
-  );
+function bringText(c: Campaign, who: Recipient, lang: 'ko' | 'en'): string {
+  const items = whatToBring(c, {
+    group: who.group_name ?? '',
+    birthDateSource: who.birth_date_source ?? null,
+    groupSource: who.group_source ?? null,
+  }).filter((b) => b.kind !== 'claim_code');
   return bringLines(items, translator(lang), lang).join(', ');
 }
 
@@ -152,7 +158,7 @@ export async function sendAwardNotice(
         url: `${env.publicUrl}/campaigns/${c.id}/audit?public_id=${encodeURIComponent(who.public_id)}${lang === 'en' ? '&lang=en' : ''}`,
         // the person's own result page: place, time, claim code and QR, what to bring
         result_url: `${env.publicUrl}/campaigns/${c.id}/application${lang === 'en' ? '?lang=en' : ''}`,
-        ...(HOLDING_KINDS.has(kind) ? { bring: bringText(c, who.group_name ?? '', lang) } : {}),
+        ...(HOLDING_KINDS.has(kind) ? { bring: bringText(c, who, lang) } : {}),
         ...params,
       },
       dedupeKey,

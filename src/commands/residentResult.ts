@@ -53,7 +53,7 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : nul
 export async function residentResult(
   ctx: CommandContext & NoticeEnv & { secrets: { claimSigningKey?: Uint8Array } },
   rules: CampaignRules,
-  a: Pick<Application, 'id' | 'public_id' | 'group_name'>,
+  a: Pick<Application, 'id' | 'public_id' | 'group_name' | 'birth_date_source' | 'group_source'>,
 ): Promise<ResidentResult | undefined> {
   const c: Campaign = rules.campaign;
   if (!resultsPublished(c)) return undefined;
@@ -87,8 +87,14 @@ export async function residentResult(
             ))) ??
           claimCode)
         : null,
-    // Birth dates are typed by the person today (a code by SMS or email), so the counter checks them on an ID.
-    bring: kind === 'won' ? whatToBring(c, { group: a.group_name, birthDateFromProvider: false }) : [],
+    bring:
+      kind === 'won'
+        ? whatToBring(c, {
+            group: a.group_name,
+            birthDateSource: a.birth_date_source,
+            groupSource: a.group_source,
+          })
+        : [],
     waitlist: award && award.outcome === 'waitlisted' ? award.waitlist : null,
     collected_at: iso(award?.collected_at),
     expired_at: iso(award?.expired_at),

@@ -62,7 +62,7 @@ export async function fanOutResults(
     opts.signal?.throwIfAborted();
     const done = await ctx.db.transaction(async (trx) => {
       const { rows } = await trx.raw<{ rows: Row[] }>(
-        `SELECT a.rank, a.outcome, a.amount, a.site, a.slot, a.waitlist, a.claim_deadline, a.public_id, r.group_name,
+        `SELECT a.rank, a.outcome, a.amount, a.site, a.slot, a.waitlist, a.claim_deadline, a.public_id, r.group_name, ap.group_source, ap.birth_date_source,
                 ap.id AS application_id, ap.contact_channel, ap.contact_enc, ap.lang
            FROM awards a
            JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id

@@ -1,6 +1,7 @@
 // What a resident's application came to after the draw, decided from the award row alone: the one reading
 // the result page, its API, SMS STATUS and the audit lookup share, so they never tell a person two things.
 import type { Campaign, PriorityGroup } from './campaign.js';
+import type { BirthDateSource, GroupSource } from './facts.js';
 
 /**
  * won: holds an award now (from the draw, or passed down from the waitlist); collected; expired (not collected
@@ -72,21 +73,23 @@ export type BringItem =
     };
 
 /**
- * What to bring to collect goods: the claim code; an ID card (the birth date the person typed, or any birth
- * date, is compared with it at the counter); and for a priority group, the proof the group names. A voucher
- * is used in the app, so nothing is brought.
+ * What to bring to collect goods, matching what the counter checks (domain/facts.ts counterChecks): the claim
+ * code; an ID card (a typed birth date is compared with it); and for a group the person declared, the proof
+ * the group names (an age group is proven by the ID card; a list or a provider needs nothing). A voucher is
+ * used in the app, so nothing is brought.
  */
 export function whatToBring(
   c: Pick<Campaign, 'kind' | 'groups'>,
-  o: { group: string; birthDateFromProvider: boolean },
+  o: { group: string; birthDateSource: BirthDateSource | null; groupSource: GroupSource | null },
 ): BringItem[] {
   if (c.kind === 'voucher') return [];
   const items: BringItem[] = [
     { kind: 'claim_code' },
-    { kind: 'id_card', declaredBirthDate: !o.birthDateFromProvider },
+    { kind: 'id_card', declaredBirthDate: o.birthDateSource !== 'provider' },
   ];
   const g: PriorityGroup | undefined = o.group ? c.groups.find((x) => x.name === o.group) : undefined;
-  if (o.group) {
+  const declared = (o.groupSource ?? 'declared') === 'declared' && g?.check !== 'age';
+  if (o.group && declared) {
     items.push({
       kind: 'group_proof',
       group: o.group,

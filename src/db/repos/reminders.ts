@@ -1,4 +1,5 @@
 // Queries on award_reminders: one row per held award that is to be reminded, done once (sent or skipped).
+import type { BirthDateSource, GroupSource } from '../../domain/facts.js';
 import type { Trx } from '../knex.js';
 import type { AwardRow } from './awards.js';
 
@@ -21,12 +22,14 @@ export interface DueReminder extends AwardRow {
   contact_enc: string | null;
   lang: string;
   group_name: string;
+  group_source: GroupSource | null;
+  birth_date_source: BirthDateSource | null;
 }
 
 /** Reminders due and not done, with their award and recipient, locked; a concurrent pass skips them. */
 export async function lockDueReminders(trx: Trx, now: Date, limit: number): Promise<DueReminder[]> {
   const { rows } = await trx.raw(
-    `SELECT a.*, m.remind_at, ap.id AS application_id, r.group_name, ap.contact_channel, ap.contact_enc, ap.lang
+    `SELECT a.*, m.remind_at, ap.id AS application_id, r.group_name, ap.group_source, ap.birth_date_source, ap.contact_channel, ap.contact_enc, ap.lang
        FROM award_reminders m
        JOIN awards a ON a.campaign_id = m.campaign_id AND a.public_id = m.public_id
        JOIN roster_entries r ON r.campaign_id = m.campaign_id AND r.public_id = m.public_id
