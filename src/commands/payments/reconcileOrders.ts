@@ -1,15 +1,10 @@
 // The payment reconciler (a step of the every-second reconciler): orders left open (the browser closed, the
 // webhook lost, the provider slow) are looked up again with a backoff and settled; past their hold they
-// expire. Paid orders whose issue job lost its worker, and refunds not done, are finished here too.
+// expire. Orders closed without money are asked about for a day more: money that arrives late is refunded.
+// Paid orders whose issue job lost its worker, and refunds not done, are finished here too.
 import { appendAudit } from '../../audit/log.js';
-import {
-  lockDueOpenOrders,
-  moveOrder,
-  type OrderRow,
-  stuckOrders,
-  updateOrder,
-} from '../../db/repos/orders.js';
-import { nextCheckDelayMs } from '../../domain/payments/order.js';
+import { lockDueOrders, moveOrder, type OrderRow, stuckOrders, updateOrder } from '../../db/repos/orders.js';
+import { nextCheckDelayMs, OPEN_STATES } from '../../domain/payments/order.js';
 import type { VoucherIssuer } from '../../payments/issuer.js';
 import { ProviderUnavailable } from '../../payments/provider.js';
 import type { PaymentContext } from './context.js';
@@ -25,6 +20,11 @@ export interface ReconcileResult {
   finished: number;
 }
 
+/** Closed unpaid orders are still asked about this long, so a payment completed after we gave up is found. */
+export const LATE_WINDOW_MS = 24 * 3600_000;
+
+const CLOSED_CHECK_MS = 10 * 60_000;
+
 /** A paid order not issued (or a refund not done) this long after is taken over by the reconciler. */
 export const STUCK_AFTER_MS = 2 * 60_000;
 
@@ -36,11 +36,14 @@ export async function reconcileOrders(
   const r: ReconcileResult = { checked: 0, settled: 0, expired: 0, unanswered: 0, finished: 0 };
   // Claim the due orders by pushing their next check forward first, so a slow provider never holds a lock.
   const due = await ctx.db.transaction(async (trx) => {
-    const rows = await lockDueOpenOrders(trx, now, limit);
+    const rows = await lockDueOrders(trx, now, LATE_WINDOW_MS, limit);
     for (const o of rows) {
       await updateOrder(trx, o.id, {
         checks: o.checks + 1,
-        next_check_at: new Date(now.getTime() + nextCheckDelayMs(o.checks + 1)),
+        // A closed order only waits for a late payment: every ten minutes is enough.
+        next_check_at: new Date(
+          now.getTime() + (OPEN_STATES.includes(o.state) ? nextCheckDelayMs(o.checks + 1) : CLOSED_CHECK_MS),
+        ),
       });
     }
     return rows;

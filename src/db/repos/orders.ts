@@ -136,10 +136,24 @@ export async function setOrderResponse(trx: Trx | Db, id: string, response: Reco
     .update({ response: JSON.stringify(response) });
 }
 
-/** Open orders whose check is due, oldest first; SKIP LOCKED lets instances share the list. */
-export async function lockDueOpenOrders(trx: Trx, now: Date, limit: number) {
+/**
+ * Orders whose check is due, oldest first: open ones, and ones closed without money for `lateWindowMs` (a
+ * checkout can still complete after we gave up on it, and its webhook may be lost). SKIP LOCKED lets
+ * instances share the list.
+ */
+export async function lockDueOrders(trx: Trx, now: Date, lateWindowMs: number, limit: number) {
+  const since = new Date(now.getTime() - lateWindowMs);
   const rows = await trx('orders')
-    .whereIn('state', ['created', 'pending'])
+    .where((q) =>
+      q
+        .whereIn('state', ['created', 'pending'])
+        .orWhere((c) =>
+          c
+            .whereIn('state', ['failed', 'cancelled', 'expired'])
+            .whereNull('paid_amount')
+            .andWhere('updated_at', '>', since),
+        ),
+    )
     .andWhere('next_check_at', '<=', now)
     .orderBy('next_check_at')
     .limit(limit)
