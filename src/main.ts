@@ -16,6 +16,7 @@ import {
   startDrawWorker,
 } from './jobs/draw.js';
 import { startHousekeepingWorker } from './jobs/housekeeping.js';
+import { instantSalesStep } from './jobs/instantSales.js';
 import { paymentReconcilerStep, startPaymentsWorker } from './jobs/payments.js';
 import { createReconciler } from './jobs/reconciler.js';
 import { createLogger } from './logger.js';
@@ -71,6 +72,16 @@ async function main() {
     issuer: payments.issuer,
   };
   if (paymentCtx) draw.steps.push(paymentReconcilerStep(paymentCtx, logger));
+  draw.steps.push(
+    instantSalesStep({
+      db,
+      clock,
+      random: cryptoRandom,
+      secrets: config.secrets,
+      publicUrl: config.publicUrl,
+      payment: paymentCtx,
+    }),
+  );
   logger.info({ provider: payments?.provider.name ?? 'none' }, 'payments: provider');
   const reconciler = config.RUN_SCHEDULER
     ? createReconciler(

@@ -180,9 +180,8 @@ const before = (a: Date, b: Date) => a.getTime() < b.getTime();
 /** Everything that makes a campaign impossible, by field. Empty when it can run. */
 export function validateCampaign(c: CampaignInput, knownSiteIds: ReadonlySet<string>): FieldErrors {
   const e: FieldErrors = {};
-  // Instant sales have no waiting room or order flow yet; accepting them would oversell with no awards.
-  if (c.mode === 'instant')
-    e.mode = 'The instant-sale mode is not available yet: choose lottery or reservation';
+  // An instant sale sells vouchers through the payment path; goods sold first-come would need a pickup flow too.
+  if (c.mode === 'instant' && c.kind !== 'voucher') e.mode = 'The instant-sale mode sells vouchers only';
   if (!before(c.opens_at, c.closes_at)) e.closes_at = 'The application window must end after it starts';
   if (before(c.draw_at, c.closes_at))
     e.draw_at = 'The draw cannot happen before the application window closes';

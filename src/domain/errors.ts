@@ -54,6 +54,11 @@ export const ERROR_CODES = [
   'pickup_not_started',
   'claim_code_unknown',
   'claim_token_invalid',
+  // the instant sale
+  'admission_invalid',
+  'admission_used',
+  'already_purchased',
+  'sold_out',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

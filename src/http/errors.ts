@@ -50,6 +50,10 @@ export const STATUS: Record<ErrorCode, number> = {
   pickup_not_started: 409,
   claim_code_unknown: 404,
   claim_token_invalid: 422,
+  admission_invalid: 403,
+  admission_used: 409,
+  already_purchased: 409,
+  sold_out: 409,
 };
 
 /** Errors thrown by koa's own parts (body parser, router) carry a status; give them our codes. */

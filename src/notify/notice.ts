@@ -12,6 +12,7 @@ export const NOTICE_KINDS = [
   'sms_reply',
   'vouchers_issued',
   'payment_refunded',
+  'queue_turn',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

@@ -25,6 +25,7 @@ export const REQUIRED_PARAMS: Record<NoticeKind, readonly string[]> = {
   sms_reply: ['text'],
   vouchers_issued: ['campaign', 'count', 'face_total', 'numbers', 'valid_until', 'url'],
   payment_refunded: ['campaign', 'amount', 'reason', 'url'],
+  queue_turn: ['campaign', 'minutes', 'url'],
 };
 
 export interface RenderedMessage {

@@ -111,7 +111,7 @@ const invalid: Array<[string, (now: Date) => Record<string, unknown>, string]> =
     'eligibility.max_age',
   ],
   ['missing title', (now) => buildVoucherCampaign(now, { title_ko: '' }), 'title_ko'],
-  ['the instant mode, not built yet', (now) => buildVoucherCampaign(now, { mode: 'instant' }), 'mode'],
+  ['the instant mode for goods', (now) => buildGoodsCampaign(now, ['PH-A'], { mode: 'instant' }), 'mode'],
 ];
 
 for (const [name, build, field] of invalid) {

@@ -139,7 +139,11 @@ export async function createAwardOrder(
 }
 
 /** Registers the order with the provider and moves it to pending; the answer is kept for replays. */
-async function openCheckout(ctx: PaymentContext, order: OrderRow, returnUrl: string): Promise<OrderView> {
+export async function openCheckout(
+  ctx: PaymentContext,
+  order: OrderRow,
+  returnUrl: string,
+): Promise<OrderView> {
   const req = {
     paymentId: order.payment_id,
     orderName: `상품권 ${order.face_value.toLocaleString('ko-KR')}원`,

@@ -15,6 +15,8 @@ import { healthRoutes } from './health.js';
 import { identityApiRoutes } from './identity/api.js';
 import { oidcPageRoutes } from './identity/oidcPages.js';
 import { portonePageRoutes } from './identity/portonePages.js';
+import { instantApiRoutes } from './instant/api.js';
+import { instantPageRoutes } from './instant/pages.js';
 import { intakeRoutes } from './intake/api.js';
 import { messageApiRoutes } from './messages/api.js';
 import { devOutboxRoutes } from './messages/devOutbox.js';
@@ -67,6 +69,8 @@ export const routeModules: RouteModule[] = [
   drawPageRoutes,
   counterApiRoutes,
   stockRoutes,
+  instantApiRoutes,
+  instantPageRoutes,
   paymentResidentRoutes,
   paymentWebhookRoutes,
   checkoutRoutes,

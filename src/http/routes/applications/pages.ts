@@ -74,6 +74,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     const rules = await rulesFor(ctx);
     const who = await readResident(ctx, deps);
     if (!who) return verifyPage(ctx, rules);
+    if (rules.campaign.mode === 'instant') return ctx.redirect(`/campaigns/${rules.campaign.id}/queue`);
     const { receipt } = await myApplication(intake().ctx, rules.campaign.id, who.claims.sub);
     const open = rules.campaign.state === 'open' || rules.campaign.state === 'scheduled';
     if (receipt?.status === 'active' || (receipt && !open))

@@ -1,0 +1,116 @@
+// The instant sales' per-second work, one transaction per sale with the room row locked (so several instances
+// take turns): make the room, shuffle the pre-queue at opening and publish the seed, rank later arrivals, move
+// the admission cursor at the set rate, tell people whose turn came, settle holds.
+import { appendAudit } from '../../audit/log.js';
+import type { Trx } from '../../db/knex.js';
+import {
+  activeTokens,
+  markNotified,
+  placesToNotify,
+  preQueueTickets,
+  queueLength,
+  rankArrivals,
+  rankPreQueue,
+} from '../../db/repos/instantQueue.js';
+import {
+  liveInstantCampaigns,
+  lockRoom,
+  markShuffled,
+  moveCursor,
+  type RoomRow,
+} from '../../db/repos/instantRooms.js';
+import { advanceCursor, queueSeed, shufflePreQueue } from '../../domain/instant/waitingRoom.js';
+import { decryptText } from '../../identity/crypto.js';
+import { enqueueNotice } from '../../notify/enqueue.js';
+import type { InstantContext } from './context.js';
+import { ensureRoom, type SaleCampaign } from './openRoom.js';
+import { settleHolds } from './releaseHolds.js';
+
+interface LiveSale extends SaleCampaign {
+  state: string;
+  title_ko: string;
+  title_en: string;
+}
+
+export async function runInstantSales(ctx: InstantContext): Promise<void> {
+  const now = ctx.clock.now();
+  for (const c of (await liveInstantCampaigns(ctx.db, now)) as LiveSale[]) {
+    await ensureRoom(ctx, c);
+    if (c.state === 'scheduled') continue;
+    if (c.state === 'open') await ctx.db.transaction((trx) => admitNext(ctx, trx, c));
+    await settleHolds(ctx, c.id);
+  }
+}
+
+async function admitNext(ctx: InstantContext, trx: Trx, c: LiveSale): Promise<void> {
+  const now = ctx.clock.now();
+  let room = (await lockRoom(trx, c.id))!;
+  if (!room.shuffled_at) room = await shuffle(ctx, trx, c, room, now);
+  await rankArrivals(trx, c.id, 50_000);
+  const queued = await queueLength(trx, c.id);
+  const active = await activeTokens(trx, c.id, now);
+  const rules = { perSecond: room.admit_per_second, maxActive: room.max_active };
+  const since = now.getTime() - (room.cursor_moved_at ?? now).getTime();
+  const through = advanceCursor({ admittedThrough: room.admitted_through, queued, active }, rules, since);
+  const step = through - room.admitted_through;
+  // The time the step used up; what the rate allowed beyond that carries over at most one second.
+  const used = Math.floor((step * 1000) / room.admit_per_second);
+  const movedAt = new Date(Math.max((room.cursor_moved_at ?? now).getTime() + used, now.getTime() - 1000));
+  await moveCursor(trx, c.id, through, movedAt);
+  if (step > 0) await tellTurn(ctx, trx, c, room, room.admitted_through, through, now);
+}
+
+/** At opening: reveal the secret, derive the seed, rank the pre-queue by it, and say so in the audit log. */
+async function shuffle(
+  ctx: InstantContext,
+  trx: Trx,
+  c: LiveSale,
+  room: RoomRow,
+  now: Date,
+): Promise<RoomRow> {
+  const secret = decryptText(ctx.secrets, room.secret_enc, `instant-room:${c.id}`);
+  const seed = queueSeed(secret, c.code);
+  const order = shufflePreQueue(seed, await preQueueTickets(trx, c.id));
+  await rankPreQueue(trx, c.id, order);
+  await markShuffled(trx, c.id, { secret, seed, pre_count: order.length, at: now });
+  await appendAudit(trx, {
+    at: now,
+    actor: 'system:instant-sale',
+    action: 'instant.queue_shuffled',
+    subject: `campaign:${c.id}`,
+    data: { seed_commitment: room.seed_commitment, secret, seed, pre_queue: order.length },
+  });
+  return (await lockRoom(trx, c.id))!;
+}
+
+async function tellTurn(
+  ctx: InstantContext,
+  trx: Trx,
+  c: LiveSale,
+  room: RoomRow,
+  from: number,
+  through: number,
+  now: Date,
+): Promise<void> {
+  for (const p of await placesToNotify(trx, c.id, from, through)) {
+    const lang = p.lang === 'en' ? 'en' : 'ko';
+    await enqueueNotice(
+      trx,
+      {
+        kind: 'queue_turn',
+        channel: p.contact_channel === 'email' ? 'email' : 'sms',
+        to: decryptText(ctx.secrets, p.contact_enc!, 'contact'),
+        lang,
+        params: {
+          campaign: lang === 'ko' ? c.title_ko : c.title_en,
+          minutes: Math.max(1, Math.round(room.token_seconds / 60)),
+          url: `${ctx.publicUrl}/campaigns/${c.id}/queue${lang === 'en' ? '?lang=en' : ''}`,
+        },
+        dedupeKey: `queue_turn:${c.id}:${p.ticket}`,
+        campaignId: c.id,
+      },
+      ctx.secrets.dataKey,
+    );
+  }
+  await markNotified(trx, c.id, from, through, now);
+}

@@ -1,0 +1,89 @@
+// What anyone may see of an instant sale: the room's rules and commitment, the seed once revealed, stock
+// left and sold, and the published queue order (tickets only) that `npm run instant-queue` recomputes.
+
+import { appendAudit } from '../../audit/log.js';
+import { findCampaign } from '../../db/repos/campaigns.js';
+import { findLivePurchase, purchaseTotals } from '../../db/repos/instantPurchases.js';
+import { publishedQueue } from '../../db/repos/instantQueue.js';
+import { findRoom, lockRoom, type RoomRow, updateRoomRules } from '../../db/repos/instantRooms.js';
+import { stockTotals } from '../../db/repos/instantStock.js';
+import { findOrder } from '../../db/repos/orders.js';
+import { DomainError } from '../../domain/errors.js';
+import { type Actor, actorLabel, type CommandContext } from '../context.js';
+
+export async function saleView(ctx: CommandContext, campaignId: string) {
+  const room = await findRoom(ctx.db, campaignId);
+  if (!room) throw new DomainError('not_found', 'No instant sale here');
+  const stock = await stockTotals(ctx.db, campaignId);
+  const sold = await purchaseTotals(ctx.db, campaignId);
+  return {
+    seed_commitment: room.seed_commitment,
+    secret: room.secret,
+    seed: room.seed,
+    shuffled_at: room.shuffled_at?.toISOString() ?? null,
+    pre_queue: room.pre_count,
+    admitted_through: room.admitted_through,
+    rules: rulesOf(room),
+    stock: { initial: stock.initial, remaining: stock.remaining, sold: sold.sold, purchases: sold.purchases },
+  };
+}
+
+const rulesOf = (r: RoomRow) => ({
+  prequeue_minutes: r.prequeue_minutes,
+  admit_per_second: r.admit_per_second,
+  max_active: r.max_active,
+  token_seconds: r.token_seconds,
+  hold_seconds: r.hold_seconds,
+});
+
+/** A page of the published order, by rank. */
+export async function queueOrder(ctx: CommandContext, campaignId: string, after: number, limit: number) {
+  const rows = await publishedQueue(ctx.db, campaignId, limit, after);
+  return rows.map((r: { rank: number; ticket: string; pre: boolean }) => ({
+    rank: Number(r.rank),
+    ticket: r.ticket,
+    pre_queue: r.pre,
+  }));
+}
+
+/** Room rules change only before the pre-queue opens: after that, people are already waiting under them. */
+export async function setRoomRules(
+  ctx: CommandContext,
+  actor: Actor,
+  campaignId: string,
+  rules: ReturnType<typeof rulesOf>,
+) {
+  return ctx.db.transaction(async (trx) => {
+    const c = await findCampaign(trx, campaignId);
+    const room = await lockRoom(trx, campaignId);
+    if (!c || !room) throw new DomainError('not_found', 'No instant sale here');
+    const prequeueOpens = new Date(c.opens_at.getTime() - room.prequeue_minutes * 60_000);
+    if (ctx.clock.now() >= prequeueOpens) {
+      throw new DomainError('campaign_not_editable', 'The waiting room is already open; its rules are fixed');
+    }
+    await updateRoomRules(trx, campaignId, rules);
+    await appendAudit(trx, {
+      at: ctx.clock.now(),
+      actor: actorLabel(actor),
+      action: 'instant.rules_changed',
+      subject: `campaign:${campaignId}`,
+      data: rules,
+    });
+    return rules;
+  });
+}
+
+/** One's own purchase: what, how much, the payment's state and where to pay. */
+export async function purchaseView(ctx: CommandContext, campaignId: string, identityId: string) {
+  const p = await findLivePurchase(ctx.db, campaignId, identityId);
+  if (!p) return undefined;
+  const order = p.order_id ? await findOrder(ctx.db, p.order_id) : undefined;
+  const answered = p.response as { order?: { checkout_url?: string } };
+  return {
+    id: p.public_id,
+    quantity: p.quantity,
+    hold_expires_at: p.hold_expires_at.toISOString(),
+    order_state: order?.state ?? 'created',
+    checkout_url: answered.order?.checkout_url,
+  };
+}

@@ -1,0 +1,160 @@
+// Queries on the instant sale's queue: join once, rank, look up a place, admission tokens issued and spent.
+import type { Db, Trx } from '../knex.js';
+
+export interface QueueRow {
+  campaign_id: string;
+  identity_id: string;
+  ticket: string;
+  joined_at: Date;
+  pre: boolean;
+  arrival: number | null;
+  rank: number | null;
+  contact_channel: string | null;
+  contact_enc: string | null;
+  lang: string;
+  turn_notified_at: Date | null;
+  token_jti: string | null;
+  token_expires_at: Date | null;
+  token_used_at: Date | null;
+}
+
+export interface NewPlace {
+  campaign_id: string;
+  identity_id: string;
+  ticket: string;
+  contact_channel: string | null;
+  contact_enc: string | null;
+  lang: string;
+}
+
+/**
+ * Joins once. Whether this is the pre-queue, and the arrival number, come from the database clock in the
+ * statement itself: before opens_at a place is in the pre-queue; after it, an arrival number from a sequence.
+ * Nothing when the person already has a place (the caller reads it) or the pre-queue is not open yet.
+ */
+export async function insertPlace(trx: Trx | Db, p: NewPlace, prequeueMinutes: number) {
+  const { rows } = await trx.raw(
+    `INSERT INTO instant_queue (campaign_id, identity_id, ticket, joined_at, pre, arrival,
+                                contact_channel, contact_enc, lang)
+     SELECT c.id, :identity_id, :ticket, now(), now() < c.opens_at,
+            CASE WHEN now() < c.opens_at THEN NULL ELSE nextval('instant_arrival_seq') END,
+            :contact_channel, :contact_enc, :lang
+       FROM campaigns c
+      WHERE c.id = :campaign_id AND c.mode = 'instant'
+        AND now() >= c.opens_at - make_interval(mins => :minutes) AND now() < c.closes_at
+        AND c.state IN ('scheduled', 'open')
+     ON CONFLICT DO NOTHING RETURNING *`,
+    { ...p, minutes: prequeueMinutes },
+  );
+  return rows[0] as QueueRow | undefined;
+}
+
+export async function findPlace(db: Db | Trx, campaignId: string, identityId: string) {
+  return (await db('instant_queue').where({ campaign_id: campaignId, identity_id: identityId }).first()) as
+    | QueueRow
+    | undefined;
+}
+
+export async function preQueueTickets(trx: Trx, campaignId: string): Promise<string[]> {
+  const rows = await trx('instant_queue').select('ticket').where({ campaign_id: campaignId, pre: true });
+  return rows.map((r: { ticket: string }) => r.ticket);
+}
+
+/** Ranks 1..n for the shuffled pre-queue, in one statement. */
+export async function rankPreQueue(trx: Trx, campaignId: string, ordered: string[]): Promise<void> {
+  if (ordered.length === 0) return;
+  await trx.raw(
+    `UPDATE instant_queue q SET rank = o.rank
+       FROM unnest(:tickets::text[]) WITH ORDINALITY AS o(ticket, rank)
+      WHERE q.campaign_id = :campaign_id AND q.ticket = o.ticket`,
+    { tickets: ordered, campaign_id: campaignId },
+  );
+}
+
+/** Later arrivals get ranks after the pre-queue, in arrival order, up to `limit` at a time. */
+export async function rankArrivals(trx: Trx, campaignId: string, limit: number): Promise<number> {
+  const { rowCount } = await trx.raw(
+    `WITH top AS (SELECT coalesce(max(rank), 0) AS r FROM instant_queue WHERE campaign_id = :campaign_id),
+          next AS (SELECT identity_id, row_number() OVER (ORDER BY arrival) AS n
+                     FROM instant_queue WHERE campaign_id = :campaign_id AND rank IS NULL AND NOT pre
+                    ORDER BY arrival LIMIT :limit)
+     UPDATE instant_queue q SET rank = top.r + next.n FROM next, top
+      WHERE q.campaign_id = :campaign_id AND q.identity_id = next.identity_id`,
+    { campaign_id: campaignId, limit },
+  );
+  return rowCount ?? 0;
+}
+
+export async function queueLength(db: Db | Trx, campaignId: string): Promise<number> {
+  const row = await db('instant_queue').where({ campaign_id: campaignId }).max('rank as n').first();
+  return Number(row?.n ?? 0);
+}
+
+/** Admission tokens outstanding now: issued, unspent, unexpired. */
+export async function activeTokens(db: Db | Trx, campaignId: string, now: Date): Promise<number> {
+  const row = await db('instant_queue')
+    .where({ campaign_id: campaignId })
+    .whereNotNull('token_jti')
+    .whereNull('token_used_at')
+    .where('token_expires_at', '>', now)
+    .count('* as n')
+    .first();
+  return Number(row?.n ?? 0);
+}
+
+/** Places whose turn came with this cursor move and that asked to be told by SMS or email. */
+export async function placesToNotify(trx: Trx, campaignId: string, from: number, through: number) {
+  return (await trx('instant_queue')
+    .where({ campaign_id: campaignId })
+    .where('rank', '>', from)
+    .where('rank', '<=', through)
+    .whereNotNull('contact_enc')
+    .whereNull('turn_notified_at')) as QueueRow[];
+}
+
+export async function markNotified(trx: Trx, campaignId: string, from: number, through: number, at: Date) {
+  await trx('instant_queue')
+    .where({ campaign_id: campaignId })
+    .where('rank', '>', from)
+    .where('rank', '<=', through)
+    .whereNotNull('contact_enc')
+    .update({ turn_notified_at: at });
+}
+
+/** Issues a token only while none is live or spent; returns false when another one stands. */
+export async function recordToken(
+  db: Db | Trx,
+  campaignId: string,
+  identityId: string,
+  jti: string,
+  expiresAt: Date,
+  now: Date,
+): Promise<boolean> {
+  const n = await db('instant_queue')
+    .where({ campaign_id: campaignId, identity_id: identityId })
+    .whereNull('token_used_at')
+    .where((q) => q.whereNull('token_expires_at').orWhere('token_expires_at', '<=', now))
+    .update({ token_jti: jti, token_expires_at: expiresAt });
+  return n === 1;
+}
+
+/** Spends the token: once, and only the one issued last. */
+export async function spendToken(trx: Trx, campaignId: string, identityId: string, jti: string, now: Date) {
+  const n = await trx('instant_queue')
+    .where({ campaign_id: campaignId, identity_id: identityId, token_jti: jti })
+    .whereNull('token_used_at')
+    .where('token_expires_at', '>', now)
+    .update({ token_used_at: now });
+  return n === 1;
+}
+
+/** The published order: rank and ticket (public names, nothing personal). */
+export async function publishedQueue(db: Db, campaignId: string, limit: number, after: number) {
+  return db('instant_queue')
+    .select('rank', 'ticket', 'pre')
+    .where({ campaign_id: campaignId })
+    .whereNotNull('rank')
+    .where('rank', '>', after)
+    .orderBy('rank')
+    .limit(limit);
+}

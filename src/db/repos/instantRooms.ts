@@ -1,0 +1,118 @@
+// Queries on an instant sale's waiting room: create once, read, reveal the seed, move the admission cursor.
+import type { Db, Trx } from '../knex.js';
+
+export interface RoomRow {
+  campaign_id: string;
+  seed_commitment: string;
+  secret_enc: string;
+  secret: string | null;
+  seed: string | null;
+  prequeue_minutes: number;
+  admit_per_second: number;
+  max_active: number;
+  token_seconds: number;
+  hold_seconds: number;
+  pre_count: number | null;
+  shuffled_at: Date | null;
+  admitted_through: number;
+  cursor_moved_at: Date | null;
+  created_at: Date;
+}
+
+export type NewRoom = Pick<
+  RoomRow,
+  | 'campaign_id'
+  | 'seed_commitment'
+  | 'secret_enc'
+  | 'prequeue_minutes'
+  | 'admit_per_second'
+  | 'max_active'
+  | 'token_seconds'
+  | 'hold_seconds'
+  | 'created_at'
+>;
+
+/** The first room made for a campaign stands: its commitment may already be public. */
+export async function insertRoomOnce(db: Db | Trx, room: NewRoom): Promise<void> {
+  await db('instant_rooms').insert(room).onConflict('campaign_id').ignore();
+}
+
+export async function findRoom(db: Db | Trx, campaignId: string): Promise<RoomRow | undefined> {
+  return db('instant_rooms').where({ campaign_id: campaignId }).first();
+}
+
+export async function lockRoom(trx: Trx, campaignId: string): Promise<RoomRow | undefined> {
+  return trx('instant_rooms').where({ campaign_id: campaignId }).forUpdate().first();
+}
+
+export async function updateRoomRules(
+  trx: Trx,
+  campaignId: string,
+  rules: Pick<
+    RoomRow,
+    'prequeue_minutes' | 'admit_per_second' | 'max_active' | 'token_seconds' | 'hold_seconds'
+  >,
+): Promise<void> {
+  await trx('instant_rooms').where({ campaign_id: campaignId }).update(rules);
+}
+
+export async function markShuffled(
+  trx: Trx,
+  campaignId: string,
+  reveal: { secret: string; seed: string; pre_count: number; at: Date },
+): Promise<void> {
+  await trx('instant_rooms').where({ campaign_id: campaignId }).whereNull('shuffled_at').update({
+    secret: reveal.secret,
+    seed: reveal.seed,
+    pre_count: reveal.pre_count,
+    shuffled_at: reveal.at,
+    cursor_moved_at: reveal.at,
+  });
+}
+
+export async function moveCursor(trx: Trx, campaignId: string, through: number, at: Date): Promise<void> {
+  await trx('instant_rooms')
+    .where({ campaign_id: campaignId })
+    .update({ admitted_through: through, cursor_moved_at: at });
+}
+
+/** Instant campaigns the ticker looks after: scheduled or open, or selling out their holds after closing. */
+export async function liveInstantCampaigns(db: Db, now: Date) {
+  return db('campaigns')
+    .select('id', 'code', 'state', 'title_ko', 'title_en', 'total', 'denomination')
+    .where({ mode: 'instant' })
+    .whereIn('state', ['scheduled', 'open', 'closed', 'claiming'])
+    .where('claim_closes_at', '>', now);
+}
+
+export interface SaleRow {
+  id: string;
+  code: string;
+  mode: string;
+  state: string;
+  opens_at: Date;
+  closes_at: Date;
+  total: number;
+  denomination: number;
+  per_person_max: number;
+  discount_bp: number;
+}
+
+/** The campaign fields a sale needs. */
+export async function findSale(db: Db | Trx, campaignId: string): Promise<SaleRow | undefined> {
+  return db('campaigns')
+    .select(
+      'id',
+      'code',
+      'mode',
+      'state',
+      'opens_at',
+      'closes_at',
+      'total',
+      'denomination',
+      'per_person_max',
+      'discount_bp',
+    )
+    .where({ id: campaignId })
+    .first();
+}

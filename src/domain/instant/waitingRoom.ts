@@ -1,0 +1,70 @@
+// The instant sale's waiting room: a pre-queue shuffled by a seed committed before anyone could join, then
+// first come first served, admitted at a set rate with a cap on buyers at the counter at once. Pure: the
+// service and `npm run instant-queue` (the auditor's recomputation) run the same functions.
+import { compareUtf8, fromHex, hmacSha256, sha256, toHex, utf8 } from '../draw/index.js';
+
+/** Domain tag mixed into the seed, so a queue seed is never the seed of anything else. */
+export const QUEUE_SEED_TAG = 'fair-allocation/instant-queue/v1';
+
+/** Published before the pre-queue opens: SHA-256 of the operator's 32-byte secret (hex). */
+export function queueCommitment(secretHex: string): string {
+  return toHex(sha256(fromHex(secretHex)));
+}
+
+/** Revealed at opening: SHA-256(tag || secret || campaign code). The code stops one secret serving two sales. */
+export function queueSeed(secretHex: string, campaignCode: string): string {
+  const tag = utf8(`${QUEUE_SEED_TAG}:${campaignCode}:`);
+  const secret = fromHex(secretHex);
+  const msg = new Uint8Array(tag.length + secret.length);
+  msg.set(tag);
+  msg.set(secret, tag.length);
+  return toHex(sha256(msg));
+}
+
+/** Each pre-queue ticket's place key: HMAC-SHA256(seed, ticket) as lowercase hex (compared as bytes). */
+export function queueKey(seedHex: string, ticket: string): string {
+  return toHex(hmacSha256(fromHex(seedHex), utf8(ticket)));
+}
+
+/** The pre-queue in admission order: ascending HMAC key, ties (never in practice) by ticket. */
+export function shufflePreQueue(seedHex: string, tickets: readonly string[]): string[] {
+  const keyed = tickets.map((ticket) => ({ ticket, key: queueKey(seedHex, ticket) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : compareUtf8(a.ticket, b.ticket)));
+  return keyed.map((k) => k.ticket);
+}
+
+export interface AdmissionState {
+  /** everyone whose rank is at most this may take an admission token */
+  admittedThrough: number;
+  /** people in the queue (the highest rank) */
+  queued: number;
+  /** admission tokens outstanding: issued, not used, not expired; plus holds not yet settled */
+  active: number;
+}
+
+export interface AdmissionRules {
+  perSecond: number;
+  maxActive: number;
+}
+
+/**
+ * How far the admission cursor moves after `elapsedMs` since it last moved: the set rate, never past the
+ * queue's end, and only while fewer than maxActive buyers are at the counter. Integer arithmetic only.
+ */
+export function advanceCursor(s: AdmissionState, rules: AdmissionRules, elapsedMs: number): number {
+  const byRate = Math.floor((rules.perSecond * Math.max(0, elapsedMs)) / 1000);
+  const room = Math.max(0, rules.maxActive - s.active);
+  const step = Math.min(byRate, room, Math.max(0, s.queued - s.admittedThrough));
+  return s.admittedThrough + step;
+}
+
+/** People ahead and an honest estimate of the wait, in seconds, at the set rate. */
+export function waitEstimate(rank: number, admittedThrough: number, perSecond: number) {
+  const ahead = Math.max(0, rank - admittedThrough - 1);
+  return { ahead, seconds: Math.ceil((ahead + 1) / Math.max(1, perSecond)) };
+}
+
+/** The queue as published after opening: shuffled pre-queue tickets, then later arrivals by arrival. */
+export function publishedOrder(seedHex: string, preTickets: readonly string[], later: readonly string[]) {
+  return [...shufflePreQueue(seedHex, preTickets), ...later];
+}

@@ -1,0 +1,84 @@
+// The instant sale over JSON: join the queue, read one's place (and, at one's turn, the admission token),
+// buy with that token and an idempotency key; the public sale view and the published queue order; room rules.
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import pLimit from 'p-limit';
+import { purchase } from '../../../commands/instant/purchase.js';
+import { joinQueue, queueStatus } from '../../../commands/instant/queueStatus.js';
+import { queueOrder, saleView, setRoomRules } from '../../../commands/instant/saleView.js';
+import type { ResidentClaims } from '../../../identity/residentSession.js';
+import type { AppDeps } from '../../deps.js';
+import { instantOf } from '../../instant.js';
+import { checkResidentCsrf, type ResidentState, requireResident } from '../../middleware/residentAuth.js';
+import { requireStaff } from '../../middleware/staffAuth.js';
+import { parse, parseId } from '../../validate.js';
+import { staffActor } from '../campaigns/api.js';
+import { purchaseSchema, roomRulesSchema } from './schema.js';
+
+/**
+ * Purchases in flight at once, per process: one fewer than the default pool of 10, so reads never starve.
+ * Unbounded, 200 buyers on one sale's rows spent their time waiting on locks (STACK-NOTES: a hot row at 256
+ * clients does a fifth of what it does at 4); a bounded queue keeps each transaction short.
+ */
+const PURCHASES_AT_ONCE = 8;
+
+export function joinerOf(c: ResidentClaims) {
+  return { identity_id: c.sub, contact_channel: c.cc, contact_enc: c.ce, lang: c.lang };
+}
+
+function resident(ctx: Context, deps: AppDeps): ResidentClaims {
+  const r = ctx.state.resident as ResidentState;
+  if (r.viaCookie && !['GET', 'HEAD'].includes(ctx.method)) checkResidentCsrf(ctx, deps);
+  ctx.set('Cache-Control', 'no-store');
+  return r.claims;
+}
+
+export function instantApiRoutes(router: Router, deps: AppDeps): void {
+  const must = requireResident(deps);
+  const limit = pLimit(PURCHASES_AT_ONCE);
+
+  router.post('/api/campaigns/:id/queue', must, async (ctx) => {
+    const who = resident(ctx, deps);
+    ctx.body = { queue: await joinQueue(instantOf(deps), parseId(ctx.params.id), joinerOf(who)) };
+  });
+
+  router.get('/api/campaigns/:id/queue', must, async (ctx) => {
+    const who = resident(ctx, deps);
+    ctx.body = { queue: await queueStatus(instantOf(deps), parseId(ctx.params.id), who.sub) };
+  });
+
+  router.post('/api/campaigns/:id/purchases', must, async (ctx) => {
+    const who = resident(ctx, deps);
+    const b = parse(purchaseSchema, {
+      ...((ctx.request.body as object) ?? {}),
+      ...(ctx.get('idempotency-key') ? { idempotency_key: ctx.get('idempotency-key') } : {}),
+      ...(ctx.get('x-admission-token') ? { admission_token: ctx.get('x-admission-token') } : {}),
+    });
+    const campaignId = parseId(ctx.params.id);
+    const answer = await limit(() => purchase(instantOf(deps), who.sub, { campaign_id: campaignId, ...b }));
+    if (answer.replayed) ctx.set('Idempotent-Replayed', 'true');
+    ctx.status = answer.status;
+    ctx.body = { purchase: answer.purchase };
+  });
+
+  router.get('/api/campaigns/:id/sale', async (ctx) => {
+    ctx.body = { sale: await saleView(deps, parseId(ctx.params.id)) };
+  });
+
+  router.get('/api/campaigns/:id/queue/order', async (ctx) => {
+    const after = Math.max(0, Number.parseInt(String(ctx.query.after ?? '0'), 10) || 0);
+    const limitRows = Math.min(
+      10_000,
+      Math.max(1, Number.parseInt(String(ctx.query.limit ?? '1000'), 10) || 1000),
+    );
+    const entries = await queueOrder(deps, parseId(ctx.params.id), after, limitRows);
+    ctx.body = { entries, next_after: entries.length === limitRows ? entries.at(-1)!.rank : null };
+  });
+
+  router.put('/api/admin/campaigns/:id/instant-room', requireStaff('admin'), async (ctx) => {
+    const rules = parse(roomRulesSchema, ctx.request.body ?? {});
+    ctx.body = {
+      rules: await setRoomRules(deps, staffActor(ctx.state.staff), parseId(ctx.params.id), rules),
+    };
+  });
+}

@@ -1,0 +1,123 @@
+// The waiting room in the browser, without JavaScript: join, a page that refreshes itself while waiting,
+// the buy form at one's turn, then the provider's checkout and back.
+import { createHash } from 'node:crypto';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { CampaignRules } from '../../../commands/campaignRules.js';
+import { purchase } from '../../../commands/instant/purchase.js';
+import { joinQueue, type QueueStatus, queueStatus } from '../../../commands/instant/queueStatus.js';
+import { purchaseView, saleView } from '../../../commands/instant/saleView.js';
+import { confirmPayment } from '../../../commands/payments/confirmPayment.js';
+import { findPurchaseByPublicId } from '../../../db/repos/instantPurchases.js';
+import { findOrder } from '../../../db/repos/orders.js';
+import { DomainError } from '../../../domain/errors.js';
+import type { AppDeps } from '../../deps.js';
+import { instantOf } from '../../instant.js';
+import { checkResidentCsrf, readResident } from '../../middleware/residentAuth.js';
+import { render } from '../../render.js';
+import { parse, parseId } from '../../validate.js';
+import { loadRules, pageBase } from '../applications/view.js';
+import { joinerOf } from './api.js';
+import { purchaseSchema } from './schema.js';
+
+/** What a refused purchase or join shows on the page, in the page's language. */
+const PAGE_ERRORS = new Set([
+  'sold_out',
+  'admission_invalid',
+  'admission_used',
+  'already_purchased',
+  'campaign_closed',
+  'campaign_not_open',
+  'payment_unavailable',
+]);
+
+export function instantPageRoutes(router: Router, deps: AppDeps): void {
+  async function page(ctx: Context, rules: CampaignRules, errorCode?: string) {
+    const who = await readResident(ctx, deps);
+    const c = rules.campaign;
+    let queue: QueueStatus | undefined;
+    if (who) {
+      try {
+        queue = await queueStatus(instantOf(deps), c.id, who.claims.sub);
+      } catch (err) {
+        if (!(err instanceof DomainError) || err.code !== 'not_found') throw err;
+      }
+    }
+    const waiting = queue && ['pre_queue', 'placing', 'waiting'].includes(queue.state);
+    const choices: number[] = [];
+    for (let n = c.denomination; n <= c.per_person_max; n += c.denomination) choices.push(n);
+    ctx.set('Cache-Control', 'no-store');
+    render(ctx, 'instant-queue', {
+      ...pageBase(ctx, deps, rules),
+      signedIn: Boolean(who),
+      queue,
+      choices,
+      // The same key for every submit of this turn's form: a double click replays instead of failing.
+      idempotencyKey:
+        queue?.state === 'your_turn'
+          ? `page-${createHash('sha256').update(queue.admission_token).digest('hex').slice(0, 32)}`
+          : '',
+      purchase:
+        who && queue?.state === 'purchased' ? await purchaseView(deps, c.id, who.claims.sub) : undefined,
+      sale: await saleView(deps, c.id).catch(() => undefined),
+      refreshSeconds: waiting ? 5 : undefined,
+      errorText: errorCode ? ctx.state.t(`errors.${errorCode}`) : undefined,
+    });
+  }
+
+  const rulesOf = async (ctx: Context) => {
+    const rules = await loadRules(ctx, deps);
+    if (rules.campaign.mode !== 'instant') throw new DomainError('not_found', 'No instant sale here');
+    return rules;
+  };
+
+  router.get('/campaigns/:id/queue', async (ctx) => page(ctx, await rulesOf(ctx)));
+
+  router.post('/campaigns/:id/queue', async (ctx) => {
+    const rules = await rulesOf(ctx);
+    const who = await readResident(ctx, deps);
+    if (!who) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
+    checkResidentCsrf(ctx, deps);
+    try {
+      await joinQueue(instantOf(deps), rules.campaign.id, joinerOf(who.claims));
+    } catch (err) {
+      if (err instanceof DomainError && PAGE_ERRORS.has(err.code)) return page(ctx, rules, err.code);
+      throw err;
+    }
+    ctx.status = 303;
+    ctx.redirect(`/campaigns/${rules.campaign.id}/queue`);
+  });
+
+  router.post('/campaigns/:id/queue/buy', async (ctx) => {
+    const rules = await rulesOf(ctx);
+    const who = await readResident(ctx, deps);
+    if (!who) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
+    checkResidentCsrf(ctx, deps);
+    const b = parse(purchaseSchema, ctx.request.body ?? {});
+    try {
+      const answer = await purchase(instantOf(deps), who.claims.sub, {
+        campaign_id: rules.campaign.id,
+        ...b,
+      });
+      const order = answer.purchase.order as { checkout_url?: string };
+      ctx.status = 303;
+      ctx.redirect(order.checkout_url ?? `/campaigns/${rules.campaign.id}/queue`);
+    } catch (err) {
+      if (err instanceof DomainError && PAGE_ERRORS.has(err.code)) return page(ctx, rules, err.code);
+      throw err;
+    }
+  });
+
+  // The checkout sends the browser back here; the provider, not the query string, says what happened.
+  router.get('/campaigns/:id/queue/return', async (ctx) => {
+    const campaignId = parseId(ctx.params.id);
+    const publicId = typeof ctx.query.purchase === 'string' ? ctx.query.purchase : '';
+    const p = await findPurchaseByPublicId(deps.db, campaignId, publicId);
+    if (!p?.order_id) throw new DomainError('not_found', 'No such purchase');
+    const order = await findOrder(deps.db, p.order_id);
+    const payment = instantOf(deps).payment;
+    if (payment && order) await confirmPayment(payment, order.payment_id, 'return');
+    ctx.status = 303;
+    ctx.redirect(`/campaigns/${campaignId}/queue${ctx.state.lang === 'en' ? '?lang=en' : ''}`);
+  });
+}

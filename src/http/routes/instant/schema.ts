@@ -1,0 +1,20 @@
+// Request shapes of the instant sale: a purchase (quantity, idempotency key, admission token), room rules.
+import { z } from 'zod';
+
+export const idempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_:.-]{8,100}$/, '8 to 100 letters, digits, _ : . or -');
+
+export const purchaseSchema = z.object({
+  quantity: z.coerce.number().int().min(1).max(100_000_000),
+  idempotency_key: idempotencyKey,
+  admission_token: z.string().min(1, 'Required').max(2000),
+});
+
+export const roomRulesSchema = z.object({
+  prequeue_minutes: z.coerce.number().int().min(0).max(1440),
+  admit_per_second: z.coerce.number().int().min(1).max(100_000),
+  max_active: z.coerce.number().int().min(1).max(1_000_000),
+  token_seconds: z.coerce.number().int().min(10).max(3600),
+  hold_seconds: z.coerce.number().int().min(30).max(86_400),
+});

@@ -1,0 +1,109 @@
+// Instant-sale test world: an app with the development payment provider, a voucher sale whose pre-queue is
+// open (by the database clock), and buyers with resident sessions.
+import { randomUUID } from 'node:crypto';
+import type { InstantContext } from '../../src/commands/instant/context.js';
+import { runInstantSales } from '../../src/commands/instant/runSales.js';
+import { createCampaign } from '../../src/commands/saveCampaign.js';
+import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
+import { cryptoRandom } from '../../src/identity/random.js';
+import { signResidentToken } from '../../src/identity/residentSession.js';
+import { devPaymentProvider } from '../../src/payments/devProvider.js';
+import { derivedKey } from '../../src/payments/fromConfig.js';
+import { devIssuer } from '../../src/payments/issuer.js';
+import { startTestApp, TEST_SECRETS, type TestApp } from './app.js';
+import { buildVoucherCampaign } from './factories.js';
+import { noFaults, seeded } from './payments.js';
+
+export interface Buyer {
+  identity_id: string;
+  headers: Record<string, string>;
+}
+
+export async function instantWorld() {
+  const app = await startTestApp({
+    ownPublicUrl: true,
+    payments: (url, db) => {
+      const dev = devPaymentProvider({
+        db,
+        publicUrl: url,
+        webhookSecret: derivedKey(TEST_SECRETS.dataKey, 'dev-payment-webhooks'),
+        timeoutMs: 5000,
+        faults: noFaults(),
+        random: seeded(7),
+      });
+      return {
+        provider: dev,
+        issuer: devIssuer(derivedKey(TEST_SECRETS.dataKey, 'issuer')),
+        devCheckout: dev.checkout,
+      };
+    },
+  });
+  const ctx: InstantContext = {
+    db: app.db,
+    clock: app.clock,
+    random: cryptoRandom,
+    secrets: TEST_SECRETS,
+    publicUrl: app.url,
+    payment: {
+      db: app.db,
+      clock: app.clock,
+      secrets: TEST_SECRETS,
+      publicUrl: app.url,
+      provider: app.deps.payments!.provider,
+    },
+  };
+  return { app, ctx, tick: () => runInstantSales(ctx) };
+}
+
+/** A scheduled voucher sale opening in ten minutes (database clock): its pre-queue is open now. */
+export async function scheduledSale(app: TestApp, o: { units: number; perPersonUnits?: number }) {
+  const input = parseCampaignBody(
+    buildVoucherCampaign(app.clock.now(), {
+      mode: 'instant',
+      total: o.units * 10_000,
+      per_person_max: (o.perPersonUnits ?? 2) * 10_000,
+    }),
+  );
+  const c = await createCampaign({ db: app.db, clock: app.clock }, { kind: 'system', name: 'test' }, input);
+  await app.db.raw(
+    `UPDATE campaigns SET state = 'scheduled', opens_at = now() + interval '10 minutes',
+       closes_at = now() + interval '1 day', draw_at = now() + interval '1 day',
+       claim_opens_at = now() + interval '1 day', claim_closes_at = now() + interval '30 days',
+       discount_bp = 1000 WHERE id = ?`,
+    [c.id],
+  );
+  return c;
+}
+
+/** Opening as the reconciler would do it, by the database clock. */
+export async function openSale(app: TestApp, campaignId: string) {
+  await app.db.raw(
+    `UPDATE campaigns SET state = 'open', opens_at = now() - interval '1 second' WHERE id = ?`,
+    [campaignId],
+  );
+}
+
+/** Residents with sessions signed by the service's key, as a verified sign-in would give them. */
+export async function buyers(app: TestApp, n: number): Promise<Buyer[]> {
+  return Promise.all(
+    Array.from({ length: n }, async () => {
+      const identity_id = randomUUID();
+      const token = await signResidentToken(
+        TEST_SECRETS.sessionSecret,
+        { sub: identity_id, m: 'sms', bd: null, bs: null, cc: null, ce: null, lang: 'ko' },
+        app.clock.now(),
+      );
+      return { identity_id, headers: { 'x-resident-token': token } };
+    }),
+  );
+}
+
+/** Runs tasks with at most `width` in flight. */
+export async function inWaves<T>(items: T[], width: number, run: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await run(items[next++]!);
+    }),
+  );
+}
