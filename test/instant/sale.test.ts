@@ -34,6 +34,7 @@ async function invariants(app: Awaited<ReturnType<typeof instantWorld>>['app'], 
 }
 
 test('1,000 buyers for 300 units, 200 at once: sold out exactly, one purchase a person, no 5xx', async (t) => {
+  t.timeout(240_000); // about 3,000 requests: 20 s on a quiet 2-core machine, several times that when loaded
   const { app, tick } = await instantWorld();
   t.teardown(() => app.close());
   const c = await scheduledSale(app, { units: 300, perPersonUnits: 2 });
