@@ -1,5 +1,9 @@
 // The instant sale at a small scale: 1,000 buyers, 300 units, 200 at once, through the HTTP API.
+import { spawnSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
 import { SignJWT } from 'jose';
 import { type Buyer, buyers, instantWorld, inWaves, openSale, scheduledSale } from '../helpers/instant.js';
@@ -190,6 +194,32 @@ test('the pre-queue order is recomputed from the published seed, which matches t
     (await app.db('instant_queue').where({ campaign_id: c.id }).orderBy('joined_at').pluck('ticket')).join(),
     'not the joining order',
   );
+
+  // The CLI an auditor runs on the published document: match, and a swapped pair is caught.
+  const audit = (await app.request('GET', `/api/campaigns/${c.id}/queue/audit`)).json;
+  const dir = mkdtempSync(join(tmpdir(), 'fa-queue-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const run = (doc: unknown) => {
+    writeFileSync(join(dir, 'queue.json'), JSON.stringify(doc));
+    return spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/verify-queue.ts', join(dir, 'queue.json')],
+      {
+        encoding: 'utf8',
+      },
+    );
+  };
+  const ok = run(audit);
+  t.is(ok.status, 0, ok.stderr);
+  t.regex(ok.stdout, /^match: 40 pre-queue places/);
+  const swapped = structuredClone(audit);
+  [swapped.audit.entries[0].ticket, swapped.audit.entries[1].ticket] = [
+    swapped.audit.entries[1].ticket,
+    swapped.audit.entries[0].ticket,
+  ];
+  const bad = run(swapped);
+  t.is(bad.status, 1);
+  t.regex(bad.stdout, /mismatch: rank 1/);
 });
 
 test('a hold that runs out gives its stock back and expires its order; a paid one stays', async (t) => {

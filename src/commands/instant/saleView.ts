@@ -87,3 +87,26 @@ export async function purchaseView(ctx: CommandContext, campaignId: string, iden
     checkout_url: answered.order?.checkout_url,
   };
 }
+
+/** The whole published order with the revealed secret, for `npm run verify-queue`; none before opening. */
+export async function queueAudit(ctx: CommandContext, campaignId: string) {
+  const room = await findRoom(ctx.db, campaignId);
+  const c = await findCampaign(ctx.db, campaignId);
+  if (!room || !c) throw new DomainError('not_found', 'No instant sale here');
+  if (!room.secret || !room.seed)
+    throw new DomainError('campaign_not_open', 'The order is published at opening');
+  const entries = [];
+  for (let after = 0; ; ) {
+    const page = await queueOrder(ctx, campaignId, after, 10_000);
+    entries.push(...page);
+    if (page.length < 10_000) break;
+    after = page.at(-1)!.rank;
+  }
+  return {
+    campaign_code: c.code,
+    seed_commitment: room.seed_commitment,
+    secret: room.secret,
+    seed: room.seed,
+    entries,
+  };
+}

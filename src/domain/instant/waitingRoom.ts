@@ -68,3 +68,34 @@ export function waitEstimate(rank: number, admittedThrough: number, perSecond: n
 export function publishedOrder(seedHex: string, preTickets: readonly string[], later: readonly string[]) {
   return [...shufflePreQueue(seedHex, preTickets), ...later];
 }
+
+export interface QueueAudit {
+  campaign_code: string;
+  seed_commitment: string;
+  secret: string;
+  seed: string;
+  /** the published order: rank, ticket, and whether the place was taken before opening */
+  entries: Array<{ rank: number; ticket: string; pre_queue: boolean }>;
+}
+
+/** What an auditor checks, in order: the secret against its commitment, the seed, then the pre-queue order. */
+export function verifyQueueAudit(a: QueueAudit): string[] {
+  const problems: string[] = [];
+  if (queueCommitment(a.secret) !== a.seed_commitment)
+    problems.push('the secret does not hash to the published commitment');
+  if (queueSeed(a.secret, a.campaign_code) !== a.seed)
+    problems.push('the seed is not derived from the secret');
+  const byRank = [...a.entries].sort((x, y) => x.rank - y.rank);
+  const pre = byRank.filter((e) => e.pre_queue);
+  if (byRank.slice(0, pre.length).some((e) => !e.pre_queue))
+    problems.push('a later arrival is ranked before the pre-queue');
+  const expected = shufflePreQueue(
+    a.seed,
+    pre.map((e) => e.ticket),
+  );
+  pre.forEach((e, i) => {
+    if (expected[i] !== e.ticket)
+      problems.push(`rank ${e.rank}: expected ${expected[i]}, published ${e.ticket}`);
+  });
+  return problems;
+}

@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import pLimit from 'p-limit';
 import { purchase } from '../../../commands/instant/purchase.js';
 import { joinQueue, queueStatus } from '../../../commands/instant/queueStatus.js';
-import { queueOrder, saleView, setRoomRules } from '../../../commands/instant/saleView.js';
+import { queueAudit, queueOrder, saleView, setRoomRules } from '../../../commands/instant/saleView.js';
 import type { ResidentClaims } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
 import { instantOf } from '../../instant.js';
@@ -73,6 +73,10 @@ export function instantApiRoutes(router: Router, deps: AppDeps): void {
     );
     const entries = await queueOrder(deps, parseId(ctx.params.id), after, limitRows);
     ctx.body = { entries, next_after: entries.length === limitRows ? entries.at(-1)!.rank : null };
+  });
+
+  router.get('/api/campaigns/:id/queue/audit', async (ctx) => {
+    ctx.body = { audit: await queueAudit(deps, parseId(ctx.params.id)) };
   });
 
   router.put('/api/admin/campaigns/:id/instant-room', requireStaff('admin'), async (ctx) => {
