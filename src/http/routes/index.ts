@@ -12,6 +12,7 @@ import { counterApiRoutes } from './counter/api.js';
 import { drawApiRoutes } from './draw/api.js';
 import { drawPageRoutes } from './draw/pages.js';
 import { healthRoutes } from './health.js';
+import { identityAdminRoutes } from './identity/adminPages.js';
 import { identityApiRoutes } from './identity/api.js';
 import { oidcPageRoutes } from './identity/oidcPages.js';
 import { portonePageRoutes } from './identity/portonePages.js';
@@ -56,6 +57,7 @@ export const routeModules: RouteModule[] = [
   identityApiRoutes,
   oidcPageRoutes,
   portonePageRoutes,
+  identityAdminRoutes,
   applicationApiRoutes,
   applicationPageRoutes,
   proxyRoutes,

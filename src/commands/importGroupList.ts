@@ -1,0 +1,91 @@
+// An admin imports who may claim a restricted priority group: a CSV of phone numbers and/or provider subjects,
+// each keyed on import with the HMAC identity keys use (never stored raw). The list replaces the group's list;
+// a file with a bad line changes nothing and names the line.
+import { parse } from 'csv-parse/sync';
+import { appendAudit } from '../audit/log.js';
+import { findCampaign } from '../db/repos/campaigns.js';
+import { type MemberKind, replaceGroupList } from '../db/repos/groupMembers.js';
+import { DomainError, validationFailed } from '../domain/errors.js';
+import { normalisePhone } from '../domain/identity.js';
+import { verifiedKey } from '../identity/crypto.js';
+import { type Actor, actorLabel } from './context.js';
+import type { IntakeContext } from './intakeContext.js';
+
+export const MAX_LIST_ROWS = 200_000;
+
+export interface ListImport {
+  group: string;
+  /** people on the list after the import */
+  members: number;
+  /** rows read (a person given by both phone and subject counts once per key) */
+  rows: number;
+}
+
+/**
+ * Rows of the CSV: a header naming `phone` and/or `subject` (an OIDC subject of the configured provider);
+ * without a header, one phone number per line.
+ */
+function keysFrom(
+  ctx: Pick<IntakeContext, 'secrets'>,
+  csv: string,
+  oidcIssuer: string | undefined,
+): { keys: Array<{ key_hash: string; kind: MemberKind }>; rows: number } {
+  let records: string[][];
+  try {
+    records = parse(csv, { skip_empty_lines: true, trim: true, relax_column_count: true, bom: true });
+  } catch (err) {
+    throw validationFailed({ csv: `Not a CSV file: ${(err as Error).message}` });
+  }
+  const head = (records[0] ?? []).map((h) => h.toLowerCase());
+  const named = head.includes('phone') || head.includes('subject');
+  const phoneCol = named ? head.indexOf('phone') : 0;
+  const subjectCol = named ? head.indexOf('subject') : -1;
+  const rows = named ? records.slice(1) : records;
+  if (rows.length === 0) throw validationFailed({ csv: 'The file has no rows' });
+  if (rows.length > MAX_LIST_ROWS) throw validationFailed({ csv: `At most ${MAX_LIST_ROWS} rows per file` });
+  if (subjectCol >= 0 && !oidcIssuer)
+    throw validationFailed({ csv: 'Subjects need an identity provider (OIDC_ISSUER) to be set up' });
+  const keys: Array<{ key_hash: string; kind: MemberKind }> = [];
+  const bad: number[] = [];
+  rows.forEach((row, i) => {
+    const phoneText = phoneCol >= 0 ? (row[phoneCol] ?? '') : '';
+    const subject = subjectCol >= 0 ? (row[subjectCol] ?? '') : '';
+    const phone = phoneText ? normalisePhone(phoneText) : undefined;
+    if ((phoneText && !phone) || (!phoneText && !subject)) bad.push(i + (named ? 2 : 1));
+    if (phone) keys.push({ key_hash: verifiedKey.phone(ctx.secrets, phone).hash, kind: 'phone' });
+    if (subject && oidcIssuer)
+      keys.push({ key_hash: verifiedKey.oidc(ctx.secrets, oidcIssuer, subject).hash, kind: 'oidc' });
+  });
+  if (bad.length) {
+    const shown = bad.slice(0, 10).join(', ');
+    throw validationFailed({
+      csv: `Line ${shown}${bad.length > 10 ? ` and ${bad.length - 10} more` : ''}: not a mobile phone number or a subject`,
+    });
+  }
+  return { keys, rows: rows.length };
+}
+
+export async function importGroupList(
+  ctx: IntakeContext,
+  actor: Actor,
+  i: { campaign_id: string; group: string; csv: string; oidc_issuer: string | undefined },
+): Promise<ListImport> {
+  const campaign = await findCampaign(ctx.db, i.campaign_id);
+  if (!campaign) throw new DomainError('not_found', 'No such campaign');
+  const group = campaign.groups.find((g) => g.name === i.group);
+  if (!group) throw new DomainError('not_found', 'No such priority group');
+  if (group.check !== 'list')
+    throw validationFailed({ group: 'Only a group restricted to a list takes an imported list' });
+  const { keys, rows } = keysFrom(ctx, i.csv, i.oidc_issuer);
+  return ctx.db.transaction(async (trx) => {
+    const members = await replaceGroupList(trx, campaign.id, group.name, keys);
+    await appendAudit(trx, {
+      at: ctx.clock.now(),
+      actor: actorLabel(actor),
+      action: 'group_list.imported',
+      subject: `campaign:${campaign.id}`,
+      data: { group: group.name, rows, members },
+    });
+    return { group: group.name, members, rows };
+  });
+}
