@@ -40,12 +40,19 @@ export function drawReconciler(ctx: DrawContext) {
 
 export interface Scenario {
   campaignId: string;
+  /** names the scenario's sites and public ids; the draw's inputs depend on it, never on the campaign's UUID */
+  tag: string;
   siteIds: string[];
   opensAt: Date;
   closesAt: Date;
   drawAt: Date;
   claimOpensAt: Date;
 }
+
+// Scenarios are numbered in the order a test file creates them (each file runs in its own process and its
+// draw tests run serially), so the sites, public ids, roster root and therefore every draw are the same on
+// every run: a test's outcome never depends on a random campaign UUID or site tag.
+let scenarios = 0;
 
 /** A scheduled goods campaign over `sites` pharmacies (2 slots each), or a voucher campaign. */
 export async function scheduledLottery(
@@ -56,10 +63,12 @@ export async function scheduledLottery(
     sites?: number;
     capacity?: number;
     overrides?: Record<string, unknown>;
+    /** a fixed name for tests that run concurrently within their file (default: the scenario's number) */
+    tag?: string;
   } = {},
 ): Promise<Scenario> {
   const now = clock.now();
-  const tag = Math.random().toString(36).slice(2, 7).toUpperCase();
+  const tag = o.tag ?? `S${String(++scenarios).padStart(3, '0')}`;
   const siteIds = Array.from(
     { length: o.kind === 'voucher' ? 0 : (o.sites ?? 3) },
     (_, i) => `PH-${tag}-${i}`,
@@ -98,6 +107,7 @@ export async function scheduledLottery(
   await changeCampaignState({ db, clock }, system, c.id, 'schedule');
   return {
     campaignId: c.id,
+    tag,
     siteIds,
     opensAt: input.opens_at,
     closesAt: input.closes_at,
@@ -119,7 +129,7 @@ export async function addApplications(
     const [identity] = await db('identities')
       .insert({ identity_key: `k-${s.campaignId}-${i}`, method: 'email', lang: i % 5 === 0 ? 'en' : 'ko' })
       .returning('id');
-    const publicId = `T${s.campaignId.slice(0, 4).toUpperCase()}${String(i).padStart(5, '0')}`;
+    const publicId = `T${s.tag}${String(i).padStart(5, '0')}`;
     ids.push(publicId);
     const k = s.siteIds.length;
     rows.push({
