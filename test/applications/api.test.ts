@@ -153,17 +153,18 @@ test('draft and cancelled campaigns refuse; a campaign not yet open by the datab
   t.is(early.json.error.code, 'campaign_not_open');
 });
 
-test('one second before closing is accepted, one second after is campaign_closed (database clock, state still open)', async (t) => {
+test('before closing by the database clock is accepted, a second after is campaign_closed (state still open)', async (t) => {
   const c = await openVoucherCampaign(app);
   const a = await verifyResident(app);
   const b = await verifyResident(app);
-  await app.db.raw(`UPDATE campaigns SET closes_at = now() + interval '1 second' WHERE id = ?`, [c.id]);
+  // Closing moved around the database's now(), no sleeping: a loaded machine cannot move the outcome.
+  await app.db.raw(`UPDATE campaigns SET closes_at = now() + interval '1 minute' WHERE id = ?`, [c.id]);
   const before = await app.request('POST', `/api/campaigns/${c.id}/application`, {
     headers: a.headers,
     json: { amount: 10_000 },
   });
   t.is(before.status, 201, before.text);
-  await new Promise((r) => setTimeout(r, 1200));
+  await app.db.raw(`UPDATE campaigns SET closes_at = now() - interval '1 second' WHERE id = ?`, [c.id]);
   const state = await app.db('campaigns').where({ id: c.id }).first('state');
   t.is(state.state, 'open', 'the reconciler has not run: the clock alone decides');
   const after = await app.request('POST', `/api/campaigns/${c.id}/application`, {
