@@ -94,6 +94,14 @@ export interface CampaignInput extends CampaignSchedule {
   /** the ways a resident may prove who they are (at least one) */
   verification_methods: VerificationMethod[];
   unclaimed_policy: 'pass_down' | 'return';
+  /** voucher price and issue rules: face value of one voucher (null: the denomination), discount in basis
+   * points (the winner pays face * (10000 - discount_bp) / 10000), validity, checkout hold, and the hours a
+   * winner has to pay (and collect) from the claim opening */
+  voucher_unit?: number | null | undefined;
+  discount_bp?: number | undefined;
+  voucher_valid_days?: number | undefined;
+  checkout_minutes?: number | undefined;
+  claim_period_hours?: number | undefined;
   slots: SlotInput[];
 }
 
@@ -198,6 +206,11 @@ export function validateCampaign(c: CampaignInput, knownSiteIds: ReadonlySet<str
   else if (c.per_person_max % c.denomination !== 0)
     e.per_person_max = 'The denomination must divide the per-person limit';
 
+  if (c.voucher_unit != null) {
+    if (c.kind !== 'voucher') e.voucher_unit = 'Only voucher campaigns issue vouchers';
+    else if (c.voucher_unit > c.denomination || c.denomination % c.voucher_unit !== 0)
+      e.voucher_unit = 'The voucher face value must divide the denomination';
+  }
   validateGroups(c, e);
   validateSlots(c, knownSiteIds, e);
   return e;

@@ -2,7 +2,6 @@
 import type { Campaign } from '../../domain/campaign.js';
 
 export interface VoucherCampaign extends Campaign {
-  voucher_unit: number | string | null;
   discount_bp: number;
   voucher_valid_days: number;
   checkout_minutes: number;
@@ -10,6 +9,7 @@ export interface VoucherCampaign extends Campaign {
 }
 
 /** Face value of one issued voucher: the campaign's voucher unit, else its denomination. */
+// bigint columns arrive from pg as strings, hence Number().
 export function voucherUnitOf(c: Pick<VoucherCampaign, 'voucher_unit' | 'denomination'>): number {
   return Number(c.voucher_unit ?? c.denomination);
 }

@@ -24,6 +24,11 @@ const SCALARS = [
   'per_person_max',
   'partial',
   'unclaimed_policy',
+  'voucher_unit',
+  'discount_percent',
+  'voucher_valid_days',
+  'checkout_minutes',
+  'claim_period_hours',
 ] as const;
 
 export const NEW_CAMPAIGN_VALUES: CampaignFormValues = {
@@ -50,7 +55,7 @@ const localLine = (d: Date, zone: string) => localInput(d, zone).replace('T', ' 
 export function formValuesOf(c: Campaign, slots: SlotInput[]): CampaignFormValues {
   const v: CampaignFormValues = {};
   for (const k of SCALARS) {
-    const value = c[k];
+    const value = k === 'discount_percent' ? (c.discount_bp ?? 0) / 100 : c[k];
     v[k] = value instanceof Date ? localInput(value, c.time_zone) : String(value ?? '');
   }
   v.regions = c.eligibility.regions.join('\n');
@@ -148,7 +153,16 @@ export function bodyFromForm(v: CampaignFormValues): FormBody {
   const body: Record<string, unknown> = {};
   for (const k of SCALARS) body[k] = v[k] ?? '';
   // An empty optional text is "not given", so the schema's default applies.
-  for (const k of ['description_ko', 'description_en', 'time_zone'] as const) {
+  for (const k of [
+    'description_ko',
+    'description_en',
+    'time_zone',
+    'voucher_unit',
+    'discount_percent',
+    'voucher_valid_days',
+    'checkout_minutes',
+    'claim_period_hours',
+  ] as const) {
     if (!body[k]) delete body[k];
   }
 

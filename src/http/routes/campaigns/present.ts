@@ -25,6 +25,17 @@ export function presentCampaign(c: Campaign, slots?: SlotInput[]) {
     groups: c.groups,
     verification_methods: c.verification_methods,
     unclaimed_policy: c.unclaimed_policy,
+    claim_period_hours: c.claim_period_hours,
+    ...(c.kind === 'voucher'
+      ? {
+          price: {
+            voucher_unit: Number(c.voucher_unit ?? c.denomination),
+            discount_percent: (c.discount_bp ?? 0) / 100,
+            voucher_valid_days: c.voucher_valid_days,
+            checkout_minutes: c.checkout_minutes,
+          },
+        }
+      : {}),
     version: c.version,
     state_changed_at: c.state_changed_at.toISOString(),
     ...(slots

@@ -29,6 +29,7 @@ const int = (min: number, max: number) =>
       .max(max, `Must be at most ${max}`),
   );
 const text = safeText;
+const blank = (v: unknown) => (v === '' || v === null ? undefined : v);
 const moment = z.string({ error: 'Required' }).trim().min(1, 'Required');
 
 export const SCHEDULE_FIELDS = [
@@ -113,6 +114,28 @@ export const campaignSchema = z.object({
     .default([...DEFAULT_VERIFICATION_METHODS])
     .transform((m) => [...new Set(m)]),
   unclaimed_policy: z.enum(['pass_down', 'return']).default('pass_down'),
+  // Voucher price and issue rules: a blank form field is "not given" (the default applies).
+  voucher_unit: z.preprocess(blank, int(1, MAX_AMOUNT).nullable().default(null)),
+  discount_percent: z.preprocess(
+    blank,
+    z
+      .union([
+        z.number(),
+        z
+          .string()
+          .trim()
+          .regex(/^\d{1,2}(\.\d{1,2})?$/, 'A percentage like 10 or 7.5'),
+      ])
+      .transform(Number)
+      .refine(
+        (n) => n >= 0 && n < 100 && Math.round(n * 100) === n * 100,
+        'From 0 to 99.99, two decimals at most',
+      )
+      .default(0),
+  ),
+  voucher_valid_days: z.preprocess(blank, int(1, 3650).default(1825)),
+  checkout_minutes: z.preprocess(blank, int(1, 1440).default(30)),
+  claim_period_hours: z.preprocess(blank, int(1, 24 * 366).default(72)),
   slots: z.array(slotSchema).max(100_000).default([]),
 });
 
@@ -149,7 +172,8 @@ export function parseCampaignBody(body: unknown): CampaignInput {
   }
   if (Object.keys(fields).length > 0)
     throw new DomainError('validation_failed', 'Some fields are not valid', { fields });
-  return { ...b, ...schedule, slots };
+  const { discount_percent, ...rest } = b;
+  return { ...rest, discount_bp: Math.round(discount_percent * 100), ...schedule, slots };
 }
 
 export const versionSchema = z.object({ version: int(1, 2 ** 31 - 1) });
