@@ -60,7 +60,7 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
       purchase:
         who && queue?.state === 'purchased' ? await purchaseView(deps, c.id, who.claims.sub) : undefined,
       sale: await saleView(deps, c.id).catch(() => undefined),
-      refreshSeconds: waiting ? 5 : undefined,
+      waiting,
       errorText: errorCode ? ctx.state.t(`errors.${errorCode}`) : undefined,
     });
   }
