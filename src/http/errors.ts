@@ -102,7 +102,7 @@ export function errorHandler(logger: Logger, presenter?: ErrorPresenter) {
       }
       const status = STATUS[err.code];
       ctx.status = status;
-      if (err.code === 'rate_limited' && typeof err.details?.retry_after === 'number') {
+      if (typeof err.details?.retry_after === 'number') {
         ctx.set('Retry-After', String(err.details.retry_after));
       }
       if (presenter && !wantsJson(ctx)) return presenter.html(ctx, err, status);

@@ -109,7 +109,9 @@ test.serial('120 parallel wrong sign-ins do not stall a GET', async (t) => {
       gets.push(performance.now() - started);
       await new Promise((r) => setTimeout(r, 20));
     }
-    const statuses = (await burst).map((r) => r.status);
+    const replies = await burst;
+    const statuses = replies.map((r) => r.status);
+    t.true(replies.filter((r) => r.status === 503).every((r) => r.headers.get('retry-after') === '5'));
     const worst = Math.max(...gets);
     t.log(
       `GET /static/site.css during the burst: max ${worst.toFixed(1)} ms; answers ${JSON.stringify(count(statuses))}`,
