@@ -1,0 +1,151 @@
+// The draw fed by the real path: an admin creates and schedules a lottery over the API; residents apply as
+// they do (the web form after a code by SMS, the JSON API, and SMS through the signed Twilio webhook); the
+// reconciler closes and draws; the published bundle holds exactly those applications and the command-line
+// verifier (scripts/verify.ts, a separate process) says "match".
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import test from 'ava';
+import twilio from 'twilio';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { drawContext, drawReconciler } from '../helpers/draw.js';
+import { buildVoucherCampaign, isoFrom } from '../helpers/factories.js';
+import { nextPhone, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
+
+const run = promisify(execFile);
+const TOKEN = 'e2e-http-twilio-auth-token-0123';
+const HOUR = 3600_000;
+let app: TestApp;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'draw-e2e-http-'));
+test.before(async () => {
+  app = await startTestApp({ intake: { limits: ROOMY_LIMITS, twilioAuthToken: TOKEN } });
+});
+test.after.always(async () => {
+  await app?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function sms(from: string, body: string) {
+  const form = { MessageSid: `SM${randomBytes(16).toString('hex')}`, From: from, Body: body };
+  const url = 'http://127.0.0.1/webhooks/twilio/inbound';
+  return app.request('POST', '/webhooks/twilio/inbound', {
+    form,
+    headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature(TOKEN, url, form) },
+  });
+}
+
+test.serial('applications over HTTP and SMS are drawn, and the CLI verifies the bundle', async (t) => {
+  // The stepped clock starts at the real time: applying checks the window against the database's clock.
+  const start = new Date(Math.ceil(Date.now() / 1000) * 1000);
+  app.clock.set(start);
+  let admin = await app.staff('admin');
+  const created = await app.request('POST', '/api/admin/campaigns', {
+    as: admin,
+    json: buildVoucherCampaign(start, {
+      opens_at: isoFrom(start, 1000),
+      closes_at: isoFrom(start, HOUR),
+      draw_at: isoFrom(start, 2 * HOUR),
+      claim_opens_at: isoFrom(start, 3 * HOUR),
+      total: 60_000,
+      groups: [{ name: 'senior', reserved: 20_000, weight: 2 }],
+    }),
+  });
+  t.is(created.status, 201, created.text);
+  const c = created.json.campaign;
+  const scheduled = await app.request('POST', `/api/admin/campaigns/${c.id}/schedule`, {
+    as: admin,
+    json: {},
+  });
+  t.is(scheduled.status, 200, scheduled.text);
+
+  const reconciler = drawReconciler(drawContext(app.db, app.clock));
+  await new Promise((r) => setTimeout(r, Math.max(0, start.getTime() + 1100 - Date.now())));
+  app.clock.set(new Date(c.opens_at));
+  await reconciler.runOnce();
+  t.is((await app.db('campaigns').where({ id: c.id }).first()).state, 'open');
+
+  const receipts = new Map<string, string>(); // public id -> channel
+  // The web form, after a code by SMS.
+  for (let i = 0; i < 4; i++) {
+    const r = await verifyResident(app, { birth_date: `1960010${i + 1}` });
+    const res = await app.request('POST', `/campaigns/${c.id}/apply`, {
+      headers: { ...r.headers, accept: 'text/html' },
+      form: { amount: '10000', ...(i === 0 ? { group: 'senior' } : {}) },
+    });
+    t.is(res.status, 302, res.text.slice(0, 200));
+    const mine = await app.request('GET', `/api/campaigns/${c.id}/application`, { headers: r.headers });
+    receipts.set(mine.json.receipt.public_id, 'web');
+  }
+  // The JSON API.
+  for (let i = 0; i < 4; i++) {
+    const r = await verifyResident(app, { birth_date: `1970020${i + 1}` });
+    const res = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+      headers: r.headers,
+      json: { amount: 10_000 * (1 + (i % 2)) },
+    });
+    t.is(res.status, 201, res.text);
+    receipts.set(res.json.receipt.public_id, 'api');
+  }
+  // SMS, through the signed webhook.
+  for (let i = 0; i < 4; i++) {
+    const from = `+82${nextPhone().replace(/-/g, '').slice(1)}`;
+    const res = await sms(from, `신청 ${c.code} 10000 1980030${i + 1}`);
+    t.is(res.status, 200, res.text);
+  }
+  const bySms = await app.db('applications').where({ campaign_id: c.id, channel: 'sms' });
+  t.is(bySms.length, 4);
+  for (const a of bySms) receipts.set(a.public_id, 'sms');
+  t.is(receipts.size, 12);
+  const rows = await app.db('applications').where({ campaign_id: c.id });
+  t.deepEqual(
+    rows.map((a) => [a.public_id, a.channel === 'api' ? 'api' : a.channel]).sort(),
+    [...receipts.entries()].sort(),
+  );
+
+  // Closed and drawn by the reconciler, the beacon recorded by the admin in between.
+  app.clock.set(new Date(c.closes_at));
+  await reconciler.runOnce();
+  admin = await app.staff('admin');
+  const beacon = await app.request('POST', `/api/admin/campaigns/${c.id}/beacon`, {
+    as: admin,
+    json: { beacon: 'drand quicknet round 9000001: 0f3c' },
+  });
+  t.is(beacon.status, 201, beacon.text);
+  app.clock.set(new Date(c.draw_at));
+  await reconciler.runOnce();
+  const audit = await app.request('GET', `/api/campaigns/${c.id}/audit`);
+  t.is(audit.json.campaign.state, 'drawn');
+
+  const bundleRes = await fetch(`${app.url}/api/campaigns/${c.id}/bundle.json`);
+  t.is(bundleRes.status, 200);
+  const text = await bundleRes.text();
+  const bundle = JSON.parse(text);
+  t.deepEqual(
+    bundle.roster.map((e: { public_id: string }) => e.public_id).sort(),
+    [...receipts.keys()].sort(),
+    'the roster is exactly the applications made',
+  );
+  const outcomes = new Set(bundle.results.map((r: { outcome: string }) => r.outcome));
+  t.deepEqual(
+    [...outcomes].sort(),
+    ['waitlisted', 'won'],
+    '60,000 KRW for 140,000 asked: some win, some wait',
+  );
+  const file = path.join(dir, 'bundle.json');
+  fs.writeFileSync(file, text);
+  const ok = await run(process.execPath, ['--import', 'tsx', 'scripts/verify.ts', file]);
+  t.is(ok.stdout.trim(), 'match');
+
+  // The CLI is no rubber stamp: a result moved to someone else is caught.
+  const won = bundle.results.findIndex((r: { outcome: string }) => r.outcome === 'won');
+  const lost = bundle.results.findIndex((r: { outcome: string }) => r.outcome === 'waitlisted');
+  const [a, b] = [bundle.results[won], bundle.results[lost]];
+  [a.public_id, b.public_id] = [b.public_id, a.public_id];
+  fs.writeFileSync(file, JSON.stringify(bundle));
+  const bad = await run(process.execPath, ['--import', 'tsx', 'scripts/verify.ts', file]).catch((e) => e);
+  t.is(bad.code, 1);
+  t.notRegex(bad.stdout, /^match$/m);
+});
