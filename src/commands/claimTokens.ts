@@ -4,6 +4,7 @@
 // JWKS at /api/claim-keys.json and embedded in the counter page.
 import { createECDH, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK, jwtVerify, SignJWT } from 'jose';
+import type { CounterCheck } from '../domain/facts.js';
 
 /** The header type of a claim token: a token of another kind signed with the same key is refused. */
 export const CLAIM_TOKEN_TYPE = 'fa-claim+jwt';
@@ -21,9 +22,8 @@ export interface ClaimFacts {
   /** when the slot starts (or the claim window opens), and the claim deadline */
   from: Date;
   deadline: Date;
-  /** the declared facts the counter checks against an ID card or a proof; null when unknown */
-  birth_year: number | null;
-  group: string;
+  /** what the counter checks (counterFacts.ts): the birth year against an ID card, the group's proof */
+  checks: CounterCheck[];
 }
 
 export interface ClaimSigner {
@@ -71,8 +71,7 @@ export async function signClaimToken(signer: ClaimSigner, f: ClaimFacts, now: Da
     a: f.amount,
     u: f.unit,
     f: epoch(f.from),
-    y: f.birth_year,
-    g: f.group,
+    k: f.checks,
   })
     .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: CLAIM_TOKEN_TYPE })
     .setIssuedAt(epoch(now))
@@ -98,8 +97,7 @@ function factsOf(p: Record<string, unknown>): ClaimFacts | undefined {
     unit: p.u === 'KRW' ? 'KRW' : 'item',
     from: new Date(Number(p.f) * 1000),
     deadline: new Date(p.exp * 1000),
-    birth_year: typeof p.y === 'number' ? p.y : null,
-    group: String(p.g ?? ''),
+    checks: Array.isArray(p.k) ? (p.k as CounterCheck[]) : [],
   };
 }
 

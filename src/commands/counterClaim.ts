@@ -13,10 +13,12 @@ import type { StaffRole } from '../db/repos/staff.js';
 import type { Campaign } from '../domain/campaign.js';
 import { type AwardAtCounter, whyNotCollectable } from '../domain/counter.js';
 import { DomainError } from '../domain/errors.js';
+import type { CounterCheck } from '../domain/facts.js';
 import type { AwardContext } from './awardNotices.js';
 import { heldOf } from './awardNotices.js';
 import { claimCodeDigest } from './claimCodes.js';
 import { claimSigner, looksLikeClaimToken, verifyClaimToken } from './claimTokens.js';
+import { counterFactsFor } from './counterFacts.js';
 
 export type CounterContext = AwardContext & {
   secrets: AwardContext['secrets'] & { claimSigningKey: Uint8Array };
@@ -73,6 +75,13 @@ export interface CounterView {
   rule: AwardAtCounter;
 }
 
+/** The view and the checks to make at handover (the birth year, the group's proof; counterFacts.ts). */
+export async function loadCounterChecks(ctx: CounterContext, claim: FoundClaim) {
+  const view = await loadCounterView(ctx.db, claim);
+  const checks = (await counterFactsFor(ctx, claim.campaign_id, claim.public_id)) ?? [];
+  return { view, checks };
+}
+
 export async function loadCounterView(db: Db | Trx, claim: FoundClaim): Promise<CounterView> {
   const [campaign, award] = await Promise.all([
     findCampaign(db, claim.campaign_id),
@@ -125,7 +134,7 @@ export async function notCollectableReason(
 }
 
 /** What the counter shows before the press: what to hand over, when, and the checks to make. */
-export function counterFacts(v: CounterView) {
+export function counterFacts(v: CounterView, checks: CounterCheck[]) {
   return {
     campaign_id: v.campaign.id,
     campaign: { title_ko: v.campaign.title_ko, title_en: v.campaign.title_en, code: v.campaign.code },
@@ -138,11 +147,7 @@ export function counterFacts(v: CounterView) {
     slot_starts_at: v.slot?.starts_at.toISOString() ?? null,
     slot_ends_at: v.slot?.ends_at.toISOString() ?? null,
     claim_deadline: v.award.claim_deadline?.toISOString() ?? null,
-    checks: {
-      /** compare with the year on an ID card */
-      birth_year: v.award.birth_year,
-      /** the priority group declared; its proof is checked at the counter */
-      group: v.award.group_name,
-    },
+    /** the birth year to compare with an ID card, the group and the proof it needs (check: false = already verified) */
+    checks,
   };
 }

@@ -81,7 +81,11 @@ export async function residentResult(
       kind === 'won'
         ? ((ctx.secrets.claimSigningKey &&
             (await claimQrPayload(
-              { db: ctx.db, clock: ctx.clock, secrets: { claimSigningKey: ctx.secrets.claimSigningKey } },
+              {
+                db: ctx.db,
+                clock: ctx.clock,
+                secrets: { ...ctx.secrets, claimSigningKey: ctx.secrets.claimSigningKey },
+              },
               c.id,
               a.public_id,
             ))) ??

@@ -10,6 +10,12 @@ import type { TestApp } from '../helpers/app.js';
 export async function counterScenario(app: TestApp, o: { applicants?: number } = {}) {
   const drawn = await drawnLottery(app, { applicants: o.applicants ?? 40 });
   const { s, env } = drawn;
+  // Declared birth dates, the fact the counter compares with an ID card.
+  await app.db.raw(
+    `UPDATE identities SET birth_date = '1980-05-05', birth_year = 1980
+      WHERE id IN (SELECT identity_id FROM applications WHERE campaign_id = ?)`,
+    [s.campaignId],
+  );
   await fanOutResults(env, s.campaignId);
   const key = await claimKeyOf(app.db, env, s.campaignId);
   const codeOf = async (publicId: string) => claimCodeFor(key, await appIdOf(app.db, s.campaignId, publicId));

@@ -9,6 +9,7 @@ import { adminCampaignPageRoutes } from './campaigns/adminPages.js';
 import { campaignApiRoutes } from './campaigns/api.js';
 import { campaignPageRoutes } from './campaigns/pages.js';
 import { counterApiRoutes } from './counter/api.js';
+import { counterPageRoutes } from './counter/pages.js';
 import { drawApiRoutes } from './draw/api.js';
 import { drawPageRoutes } from './draw/pages.js';
 import { healthRoutes } from './health.js';
@@ -70,6 +71,7 @@ export const routeModules: RouteModule[] = [
   drawApiRoutes,
   drawPageRoutes,
   counterApiRoutes,
+  counterPageRoutes,
   stockRoutes,
   instantApiRoutes,
   instantPageRoutes,

@@ -11,7 +11,7 @@ import {
   counterFacts,
   counterSite,
   findClaim,
-  loadCounterView,
+  loadCounterChecks,
   notCollectableReason,
 } from '../../../commands/counterClaim.js';
 import { refuseAtCounter } from '../../../commands/refuseAtCounter.js';
@@ -45,10 +45,10 @@ export const presentCollection = (c: Collection) => ({ ...c, collected_at: c.col
 export async function checkCode(ctx: CounterContext, staff: CounterStaff, siteId: string, code: string) {
   const site = await counterSite(ctx.db, staff, siteId);
   const now = ctx.clock.now();
-  const v = await loadCounterView(ctx.db, await findClaim(ctx, code, now));
-  const why = await notCollectableReason(ctx.db, v, site, now);
+  const { view, checks } = await loadCounterChecks(ctx, await findClaim(ctx, code, now));
+  const why = await notCollectableReason(ctx.db, view, site, now);
   if (why) throw why;
-  return counterFacts(v);
+  return counterFacts(view, checks);
 }
 
 export function counterApiRoutes(router: Router, deps: AppDeps): void {

@@ -37,6 +37,7 @@ const credentials = z.object({
 });
 
 export function homeFor(staff: Pick<Staff, 'role'>): string {
+  if (staff.role === 'site_staff') return '/counter';
   return staff.role === 'auditor' ? '/admin/audit' : '/admin';
 }
 

@@ -1,0 +1,403 @@
+// The counter page in the browser (built into static/counter.js by scripts/build-counter.ts). Online it checks,
+// collects and refuses through the JSON API in place; offline it verifies a scanned claim token with the public
+// key embedded in the page (jose), records the collection in IndexedDB (idb-keyval) and sends it when the
+// connection returns. QR codes are read with the camera: BarcodeDetector where the browser has it, else jsQR.
+import { createStore, del, entries, get, set } from 'idb-keyval';
+import { decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose';
+import jsQRModule from 'jsqr';
+
+interface Config {
+  site: string;
+  grace_minutes: number;
+  csrf: string;
+  lang: 'ko' | 'en';
+  /** the time zone pickups are shown in (the campaigns', Asia/Seoul by default) */
+  zone: string;
+  keys: JWK[];
+  strings: Record<string, string>;
+  errors: Record<string, string>;
+}
+
+interface Check {
+  kind: 'birth_year' | 'group';
+  birth_year?: number;
+  label_ko?: string;
+  label_en?: string;
+  proof_ko?: string;
+  proof_en?: string;
+  check: boolean;
+}
+
+interface AwardFacts {
+  campaign_id: string;
+  public_id: string;
+  amount: number;
+  unit: string;
+  slot_starts_at: string | null;
+  claim_deadline: string | null;
+  checks: Check[];
+}
+
+interface OfflineRecord {
+  ref: string;
+  code: string;
+  public_id: string;
+  handed_over_at: string;
+}
+
+// jsqr is CommonJS with a default export in its types: take whichever the bundler hands over.
+type Decode = (d: Uint8ClampedArray, w: number, h: number) => { data: string } | null;
+const jsQR = ((jsQRModule as unknown as { default?: Decode }).default ?? jsQRModule) as unknown as Decode;
+
+const cfg = JSON.parse(document.getElementById('counter-config')!.textContent!) as Config;
+const queue = createStore('counter-queue', 'records');
+const spent = createStore('counter-spent', 'awards');
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const result = $('result');
+const codeInput = $<HTMLInputElement>('code');
+
+const say = (key: string, params: Record<string, string | number> = {}) =>
+  (cfg.strings[key] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
+const fmt = (iso: string | null) =>
+  iso
+    ? new Date(iso).toLocaleString(cfg.lang === 'ko' ? 'ko-KR' : 'en-GB', {
+        dateStyle: 'short',
+        timeStyle: 'short',
+        timeZone: cfg.zone,
+      })
+    : say('any_time');
+const looksLikeToken = (s: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(s.trim());
+
+function el(tag: string, attrs: Record<string, string> = {}, ...kids: Array<Node | string>): HTMLElement {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...kids);
+  return e;
+}
+
+function show(...nodes: Node[]) {
+  result.replaceChildren(...nodes);
+}
+
+function message(text: string, kind: 'error' | 'ok') {
+  show(
+    el(
+      'p',
+      kind === 'error' ? { class: 'error', role: 'alert' } : { class: 'note ok', role: 'status' },
+      text,
+    ),
+  );
+}
+
+function checkLines(checks: Check[]): HTMLElement {
+  const ko = cfg.lang === 'ko';
+  const items = checks.map((k) => {
+    const label = (ko ? k.label_ko : k.label_en) ?? '';
+    const text =
+      k.kind === 'birth_year'
+        ? say(k.check ? 'check_birth' : 'check_birth_ok', { year: k.birth_year ?? '' })
+        : say(k.check ? 'check_group' : 'check_group_ok', {
+            label,
+            proof: (ko ? k.proof_ko : k.proof_en) ?? '',
+          });
+    return el('li', { class: k.check ? 'must' : 'done' }, text);
+  });
+  return el('ul', { class: 'checks' }, ...(items.length ? items : [el('li', {}, say('no_checks'))]));
+}
+
+/** The facts, the checks and the buttons; `offline` when only the token's signature vouches for them. */
+function showAward(a: AwardFacts, code: string, offline: boolean) {
+  const unit = a.unit === 'KRW' ? say('unit_krw') : say('unit_item');
+  const collect = el('button', { type: 'button', class: 'primary big', id: 'collect' }, say('collect'));
+  collect.addEventListener('click', () => (offline ? collectOffline(a, code) : collectOnline(code)));
+  const reason = el('select', { id: 'reason' });
+  for (const r of ['id_mismatch', 'no_group_proof', 'no_id', 'other'])
+    reason.append(el('option', { value: r }, say(`reason_${r}`)));
+  const refuse = el('button', { type: 'button', class: 'danger', id: 'refuse' }, say('refuse'));
+  refuse.addEventListener('click', () => refuseOnline(code, (reason as HTMLSelectElement).value));
+  show(
+    el(
+      'div',
+      { class: 'counter-award' },
+      ...(offline ? [el('p', { class: 'note' }, say('offline_checked'))] : []),
+      el('h3', {}, `${say('hand_over')}: `, el('strong', {}, `${a.amount.toLocaleString()} ${unit}`)),
+      el(
+        'dl',
+        { class: 'facts' },
+        el('dt', {}, say('public_id')),
+        el('dd', {}, a.public_id),
+        el('dt', {}, say('slot')),
+        el('dd', {}, fmt(a.slot_starts_at)),
+        el('dt', {}, say('deadline')),
+        el('dd', {}, fmt(a.claim_deadline)),
+      ),
+      el('h3', {}, say('checks')),
+      checkLines(a.checks),
+      collect,
+      ...(offline
+        ? [el('p', { class: 'hint' }, say('offline_refuse'))]
+        : [
+            el(
+              'div',
+              { class: 'stack refuse' },
+              el('label', { for: 'reason' }, say('refuse_reason')),
+              reason,
+              refuse,
+            ),
+          ]),
+    ),
+  );
+  collect.focus();
+}
+
+async function api(path: string, body: unknown): Promise<Response> {
+  return fetch(`/api/sites/${encodeURIComponent(cfg.site)}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': cfg.csrf },
+    credentials: 'same-origin',
+    body: JSON.stringify(body),
+  });
+}
+
+async function showError(res: Response) {
+  const body = (await res.json().catch(() => ({}))) as {
+    error?: { code: string; message: string; details?: Record<string, string> };
+  };
+  const e = body.error;
+  const extra = [e?.details?.site_name, e?.details?.collected_at ? fmt(e.details.collected_at) : '']
+    .filter(Boolean)
+    .join(' · ');
+  message(
+    `${(e && cfg.errors[e.code]) || e?.message || res.statusText}${extra ? ` (${extra})` : ''}`,
+    'error',
+  );
+}
+
+/** fetch rejects only when the network is down (or the server unreachable): then the offline path is taken. */
+async function online<T>(run: () => Promise<T>, fallback: () => Promise<T> | T): Promise<T> {
+  if (!navigator.onLine) return fallback();
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof TypeError) {
+      setNetwork(false);
+      return fallback();
+    }
+    throw err;
+  }
+}
+
+async function check(code: string) {
+  await online(
+    async () => {
+      const res = await api('/collections/check', { code });
+      if (!res.ok) return showError(res);
+      showAward(((await res.json()) as { award: AwardFacts }).award, code, false);
+    },
+    () => checkOffline(code),
+  );
+}
+
+async function collectOnline(code: string) {
+  await online(
+    async () => {
+      const res = await api('/collections', { code });
+      if (!res.ok) return showError(res);
+      const { collection } = (await res.json()) as { collection: { public_id: string } };
+      markRow(collection.public_id, 'collected');
+      message(say('collected_ok', { id: collection.public_id }), 'ok');
+      codeInput.value = '';
+    },
+    () => (looksLikeToken(code) ? checkOffline(code) : message(say('offline_short_code'), 'error')),
+  );
+}
+
+async function refuseOnline(code: string, reason: string) {
+  await online(
+    async () => {
+      const res = await api('/refusals', { code, reason });
+      if (!res.ok) return showError(res);
+      const { refusal } = (await res.json()) as { refusal: { public_id: string } };
+      markRow(refusal.public_id, 'refused');
+      message(say('refused_ok', { id: refusal.public_id }), 'ok');
+      codeInput.value = '';
+    },
+    () => message(say('offline_refuse'), 'error'),
+  );
+}
+
+/** Verifies a claim token with the page's public key; checks the site, the time and this device's own record. */
+async function checkOffline(code: string) {
+  if (!looksLikeToken(code)) return message(say('offline_short_code'), 'error');
+  let p: Record<string, unknown>;
+  try {
+    const { kid } = decodeProtectedHeader(code);
+    const jwk = cfg.keys.find((k) => k.kid === kid) ?? cfg.keys[0]!;
+    const key = await importJWK(jwk, 'ES256');
+    p = (await jwtVerify(code.trim(), key, { algorithms: ['ES256'], typ: 'fa-claim+jwt' })).payload;
+  } catch (err) {
+    const expired = (err as { code?: string }).code === 'ERR_JWT_EXPIRED';
+    return message(cfg.errors[expired ? 'claim_expired' : 'claim_token_invalid']!, 'error');
+  }
+  if (p.s !== cfg.site) return message(cfg.errors.wrong_site!, 'error');
+  const opens = Number(p.f) * 1000 - cfg.grace_minutes * 60_000;
+  if (Date.now() < opens)
+    return message(`${cfg.errors.pickup_not_started} (${fmt(new Date(opens).toISOString())})`, 'error');
+  const key = `${p.c}/${p.p}`;
+  const before = await get<string>(key, spent);
+  if (before) return message(say('offline_already', { at: fmt(before) }), 'error');
+  showAward(
+    {
+      campaign_id: String(p.c),
+      public_id: String(p.p),
+      amount: Number(p.a),
+      unit: String(p.u),
+      slot_starts_at: p.t ? new Date(Number(p.f) * 1000).toISOString() : null,
+      claim_deadline: new Date(Number(p.exp) * 1000).toISOString(),
+      checks: (p.k as Check[]) ?? [],
+    },
+    code,
+    true,
+  );
+}
+
+async function collectOffline(a: AwardFacts, code: string) {
+  const at = new Date().toISOString();
+  const ref = `${Date.now().toString(36)}-${crypto.getRandomValues(new Uint32Array(2)).join('')}`;
+  await set(ref, { ref, code, public_id: a.public_id, handed_over_at: at } satisfies OfflineRecord, queue);
+  await set(`${a.campaign_id}/${a.public_id}`, at, spent);
+  markRow(a.public_id, 'collected');
+  message(say('offline_saved', { id: a.public_id }), 'ok');
+  codeInput.value = '';
+  await showQueue();
+}
+
+let syncing = false;
+
+/** Sends what was recorded offline; an award already spent is flagged by the server and shown here. */
+async function sync() {
+  if (syncing || !navigator.onLine) return;
+  syncing = true;
+  try {
+    let sent = 0;
+    const conflicts: string[] = [];
+    for (const [, r] of await entries<string, OfflineRecord>(queue)) {
+      const res = await api('/collections', {
+        code: r.code,
+        offline_ref: r.ref,
+        handed_over_at: r.handed_over_at,
+      });
+      // Signed out or server trouble: keep the record for the next try.
+      if (res.status >= 500 || res.status === 401 || res.status === 403) break;
+      if (!res.ok) {
+        // Spent or released meanwhile: the server kept it as a conflict for admins.
+        const e = ((await res.json()) as { error: { details?: { collected_at?: string } } }).error;
+        conflicts.push(say('conflict', { id: r.public_id, at: fmt(e.details?.collected_at ?? null) }));
+      }
+      await del(r.ref, queue);
+      sent++;
+    }
+    if (sent > 0) {
+      const lines = [el('p', { class: 'note ok', role: 'status' }, say('synced', { n: sent }))];
+      for (const c of conflicts) lines.push(el('p', { class: 'error', role: 'alert' }, c));
+      show(...lines);
+    }
+  } catch {
+    setNetwork(false);
+  } finally {
+    syncing = false;
+    await showQueue();
+  }
+}
+
+async function showQueue() {
+  const n = (await entries(queue)).length;
+  $('queue-status').textContent = n > 0 ? say('queue', { n }) : '';
+}
+
+function setNetwork(up: boolean) {
+  const status = $('net-status');
+  status.textContent = say(up ? 'online' : 'offline');
+  status.className = up ? '' : 'offline';
+}
+
+function markRow(publicId: string, status: string) {
+  const cell = document.querySelector(`tr[data-public-id="${CSS.escape(publicId)}"] td:last-child`);
+  if (cell) {
+    cell.className = `status-${status}`;
+    cell.textContent = status;
+  }
+}
+
+// --- the camera ---
+let stream: MediaStream | undefined;
+
+async function scan() {
+  const video = $<HTMLVideoElement>('scan-video');
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
+  } catch {
+    return message(say('scan_unsupported'), 'error');
+  }
+  $('scanner').hidden = false;
+  video.srcObject = stream;
+  await video.play();
+  const Detector = (
+    window as unknown as {
+      BarcodeDetector?: new (
+        o: object,
+      ) => { detect(v: HTMLVideoElement): Promise<Array<{ rawValue: string }>> };
+    }
+  ).BarcodeDetector;
+  const detector = Detector ? new Detector({ formats: ['qr_code'] }) : undefined;
+  const canvas = document.createElement('canvas');
+  const tick = async () => {
+    if (!stream) return;
+    let text = '';
+    if (detector) {
+      text = (await detector.detect(video).catch(() => []))[0]?.rawValue ?? '';
+    } else if (video.videoWidth > 0) {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      const g = canvas.getContext('2d', { willReadFrequently: true })!;
+      g.drawImage(video, 0, 0);
+      text =
+        jsQR(g.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height)?.data ?? '';
+    }
+    if (text) {
+      stopScan();
+      codeInput.value = text;
+      await check(text);
+    } else requestAnimationFrame(() => void tick());
+  };
+  void tick();
+}
+
+function stopScan() {
+  for (const t of stream?.getTracks() ?? []) t.stop();
+  stream = undefined;
+  $('scanner').hidden = true;
+}
+
+// --- wiring ---
+$('check-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const code = codeInput.value.trim();
+  if (code) void check(code);
+});
+if (typeof navigator.mediaDevices?.getUserMedia === 'function') {
+  const button = $('scan');
+  button.hidden = false;
+  button.addEventListener('click', () => void scan());
+  $('scan-stop').addEventListener('click', stopScan);
+}
+window.addEventListener('online', () => {
+  setNetwork(true);
+  void sync();
+});
+window.addEventListener('offline', () => setNetwork(false));
+setNetwork(navigator.onLine);
+void showQueue().then(sync);
+setInterval(() => void sync(), 15_000);
+if ('serviceWorker' in navigator)
+  void navigator.serviceWorker.register('/counter-sw.js', { scope: '/counter' }).catch(() => {});

@@ -1,0 +1,168 @@
+// /counter: the page site staff land on. Works without JavaScript (check, then collect or refuse, each a form
+// post); with static/counter.js the same happens in place through the JSON API, QR codes can be scanned with
+// the camera, and a dropped connection is survived (claim tokens verified offline, collections queued and
+// synced). /counter-sw.js keeps the page and its script available offline.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { claimSigner } from '../../../commands/claimTokens.js';
+import { collectAtCounter } from '../../../commands/collectAtCounter.js';
+import { counterSite } from '../../../commands/counterClaim.js';
+import { REFUSAL_REASONS, type RefusalReason, refuseAtCounter } from '../../../commands/refuseAtCounter.js';
+import { todaysPickups } from '../../../commands/todaysPickups.js';
+import { DomainError } from '../../../domain/errors.js';
+import type { AppDeps } from '../../deps.js';
+import type { Translate } from '../../i18n.js';
+import type { StaffSession } from '../../middleware/staffAuth.js';
+import { requireStaffPage } from '../../middleware/staffPages.js';
+import { render } from '../../render.js';
+import { staticDir } from '../static/files.js';
+import { checkCode, counterContext, counterStaff, parseSiteId } from './api.js';
+
+type Result = { error?: DomainError; award?: unknown; done?: string; code?: string };
+
+export function counterPageRoutes(router: Router, deps: AppDeps): void {
+  const cmd = counterContext(deps);
+  const guard = requireStaffPage('site_staff', 'admin');
+
+  function siteOf(ctx: Context): string {
+    const staff = ctx.state.staff as StaffSession;
+    const asked = typeof ctx.query.site === 'string' ? ctx.query.site : '';
+    if (staff.role === 'site_staff') return staff.site_id!;
+    if (!asked) throw new DomainError('not_found', 'Choose a site: /counter?site=<site id>');
+    return parseSiteId(asked);
+  }
+
+  async function show(ctx: Context, result: Result = {}, status = 200) {
+    const staff = counterStaff(ctx.state.staff as StaffSession);
+    const siteId = siteOf(ctx);
+    const site = await counterSite(deps.db, staff, siteId);
+    const pickups = await todaysPickups(cmd, staff, siteId);
+    const t = ctx.state.t as Translate;
+    const config = {
+      site: site.id,
+      grace_minutes: site.pickup_grace_minutes,
+      csrf: ctx.state.csrfToken,
+      lang: ctx.state.lang,
+      zone: pickups.campaigns[0]?.time_zone ?? 'Asia/Seoul',
+      keys: [(await claimSigner(deps.config.secrets)).publicJwk],
+      strings: Object.fromEntries(
+        [
+          'online',
+          'offline',
+          'check',
+          'collect',
+          'refuse',
+          'hand_over',
+          'amount',
+          'slot',
+          'deadline',
+          'public_id',
+          'checks',
+          'check_birth',
+          'check_birth_ok',
+          'check_group',
+          'check_group_ok',
+          'no_checks',
+          'collected_ok',
+          'refused_ok',
+          'offline_checked',
+          'offline_saved',
+          'offline_short_code',
+          'offline_already',
+          'offline_refuse',
+          'queue',
+          'synced',
+          'conflict',
+          'any_time',
+          'scan_unsupported',
+          'refuse_reason',
+          'reason_id_mismatch',
+          'reason_no_group_proof',
+          'reason_no_id',
+          'reason_other',
+          'unit_item',
+          'unit_krw',
+        ].map((k) => [k, t(`counter.${k}`)]),
+      ),
+      errors: Object.fromEntries(
+        [
+          'already_collected',
+          'wrong_site',
+          'not_won',
+          'claim_expired',
+          'award_refused',
+          'pickup_not_started',
+          'claim_code_unknown',
+          'claim_token_invalid',
+          'validation_failed',
+          'forbidden',
+        ].map((k) => [k, t(`errors.${k}`)]),
+      ),
+    };
+    const error = result.error
+      ? { code: result.error.code, message: result.error.message, details: result.error.details }
+      : undefined;
+    render(
+      ctx,
+      'counter',
+      {
+        site,
+        pickups,
+        result: { ...result, error },
+        // JSON inside a script element: "<" escaped so that no "</script>" can end it.
+        configJson: JSON.stringify(config).replace(/</g, '\\u003c'),
+      },
+      status,
+    );
+  }
+
+  /** Runs a counter action from a form; a domain refusal is shown on the page instead of an error page. */
+  async function act(ctx: Context, run: (code: string) => Promise<Result>) {
+    const code = String((ctx.request.body as Record<string, unknown>)?.code ?? '').trim();
+    try {
+      if (!code) throw new DomainError('claim_code_unknown', 'Enter a claim code');
+      await show(ctx, { ...(await run(code)), code });
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code === 'forbidden' || err.code === 'csrf_failed') throw err;
+      await show(ctx, { error: err, code }, 422);
+    }
+  }
+
+  router.get('/counter', guard, async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    await show(ctx);
+  });
+
+  router.post('/counter/check', guard, (ctx) =>
+    act(ctx, async (code) => ({
+      award: await checkCode(cmd, counterStaff(ctx.state.staff), siteOf(ctx), code),
+    })),
+  );
+
+  router.post('/counter/collect', guard, (ctx) =>
+    act(ctx, async (code) => {
+      const c = await collectAtCounter(cmd, counterStaff(ctx.state.staff), siteOf(ctx), code);
+      return { done: (ctx.state.t as Translate)('counter.collected_ok', { id: c.public_id }) };
+    }),
+  );
+
+  router.post('/counter/refuse', guard, (ctx) =>
+    act(ctx, async (code) => {
+      const asked = String((ctx.request.body as Record<string, unknown>)?.reason ?? '');
+      const reason: RefusalReason = (REFUSAL_REASONS as readonly string[]).includes(asked)
+        ? (asked as RefusalReason)
+        : 'other';
+      const r = await refuseAtCounter(cmd, counterStaff(ctx.state.staff), siteOf(ctx), code, reason);
+      return { done: (ctx.state.t as Translate)('counter.refused_ok', { id: r.public_id }) };
+    }),
+  );
+
+  // The service worker lives at the root so that its scope can cover /counter.
+  router.get('/counter-sw.js', async (ctx) => {
+    ctx.type = 'text/javascript; charset=utf-8';
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = await fs.readFile(path.join(staticDir, 'counter-sw.js'));
+  });
+}

@@ -1,0 +1,151 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: the tests read the text as rendered, as a person sees it
+// The counter in headless Chromium: a pharmacist signs in and lands on /counter, checks a typed code and marks
+// it collected, and the public stock page shows it; with the network cut, a scanned QR token is checked and
+// recorded offline and synced when the connection returns, a code spent twice flagged. axe on both pages;
+// screenshots at 375 px and 1280 px, in Korean and English.
+import { execFileSync } from 'node:child_process';
+import test from 'ava';
+import type { Browser, Page } from 'playwright-core';
+import { addStaff } from '../../src/commands/staffAccounts.js';
+import { at } from '../draw/_scenario.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { checkPage } from '../helpers/browserJourney.js';
+import { browserSuite } from '../helpers/chromium.js';
+import { counterScenario } from './_setup.js';
+
+const SHOTS = process.env.SCREENSHOT_DIR ?? '/tmp';
+const suite = browserSuite('test/counter/page.test.ts', 'The counter page and the stock page in a browser');
+const browserTest = suite.available ? test.serial : test.skip;
+
+let app: TestApp;
+let browser: Browser;
+test.before(async () => {
+  if (!suite.available) return;
+  app = await startTestApp();
+  browser = await suite.launch();
+});
+test.after.always(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+test('static/counter.js is built from src/browser/counterPage.ts', (t) => {
+  t.notThrows(() =>
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-counter.ts', '--check'], {
+      stdio: 'pipe',
+    }),
+  );
+});
+
+const remainingAt = async (page: Page, url: string, site: string) => {
+  await page.goto(url);
+  return Number((await page.locator(`.remaining[data-site="${site}"]`).innerText()).replace(/\D/g, ''));
+};
+
+browserTest('site staff collect a typed code, and a QR offline; the stock page shows it', async (t) => {
+  t.timeout(240_000); // one long journey, on a shared machine
+  const sc = await counterScenario(app);
+  const site0 = sc.s.siteIds[0]!;
+  // At +61.9 h both slots of the site are open for pickup (the second starts at +62 h, the grace is 10 min).
+  const [a, b, c] = sc.winnersAt(site0);
+  app.clock.set(at(61.9));
+  const email = `pharmacist-${Date.now()}@test.example`;
+  await addStaff(
+    { db: app.db, clock: app.clock },
+    { kind: 'system', name: 'test' },
+    { email, role: 'site_staff', site_id: site0, password: 'correct horse battery staple' },
+  );
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'ko-KR' });
+  await context.clock.setFixedTime(at(61.9)); // the page's clock agrees with the app's stepped clock
+  const page = await context.newPage();
+  const stockPage = await context.newPage();
+  const stockUrl = `${app.url}/campaigns/${sc.s.campaignId}/stock`;
+  const before = await remainingAt(stockPage, stockUrl, site0);
+
+  await page.goto(`${app.url}/staff/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', 'correct horse battery staple');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/counter$/);
+  t.regex(await page.locator('h1').innerText(), /수령 창구/);
+  t.true(
+    await page.locator(`tr[data-public-id="${a!.public_id}"]`).isVisible(),
+    'today’s pickups list the award',
+  );
+
+  // Typed, online.
+  await page.fill('#code', await sc.codeOf(a!.public_id));
+  await page.click('#check-form button[type=submit]');
+  await page.locator('#collect').waitFor();
+  const facts = await page.locator('#result').innerText();
+  t.true(facts.includes(a!.public_id));
+  t.regex(facts, /1980년/, 'the birth year to compare with an ID card');
+  await checkPage(t, page, 'the counter with a checked code');
+  await page.screenshot({ path: `${SHOTS}/counter-check-ko-375.png`, fullPage: true });
+  await page.click('#collect');
+  await page.getByText('수령 처리되었습니다').waitFor();
+  await new Promise((r) => setTimeout(r, 600)); // the stock snapshot is at most 0.5 s old
+  t.is(await remainingAt(stockPage, stockUrl, site0), before - Number(a!.amount), 'the stock page shows it');
+  await checkPage(t, stockPage, 'the stock page');
+
+  // Offline: the QR token (a USB scanner types it into the box) is verified with the page's public key.
+  const tokenB = await sc.tokenOf(b!.public_id);
+  const tokenC = await sc.tokenOf(c!.public_id);
+  await context.setOffline(true);
+  await page.fill('#code', tokenB);
+  await page.click('#check-form button[type=submit]');
+  await page.getByText('오프라인 확인').waitFor();
+  await page.click('#collect');
+  await page.getByText('오프라인으로 기록했습니다').waitFor();
+  await page.fill('#code', tokenC);
+  await page.click('#check-form button[type=submit]');
+  await page.click('#collect');
+  await page.getByText('전송 대기 2건').waitFor();
+  // A typed code cannot be checked offline: said plainly.
+  await page.fill('#code', await sc.codeOf(b!.public_id));
+  await page.click('#check-form button[type=submit]');
+  await page.getByText('짧은 코드는 확인할 수 없습니다').waitFor();
+  await page.screenshot({ path: `${SHOTS}/counter-offline-ko-375.png`, fullPage: true });
+  // Meanwhile another counter (online) hands C over too.
+  const other = await app.staff('site_staff', { site_id: site0 });
+  const res = await app.request('POST', `/api/sites/${site0}/collections`, {
+    as: other,
+    json: { code: await sc.codeOf(c!.public_id) },
+  });
+  t.is(res.status, 201);
+  await context.setOffline(false);
+  await page.getByText('오프라인 기록 2건을 전송했습니다').waitFor();
+  t.regex(await page.locator('#result').innerText(), new RegExp(`이중 수령: ${c!.public_id}`));
+  const rowB = await app
+    .db('awards')
+    .where({ campaign_id: sc.s.campaignId, public_id: b!.public_id })
+    .first();
+  t.is(rowB.status, 'collected');
+  t.is(rowB.collected_via, 'offline');
+  const conflicts = await app.db('collection_conflicts').where({ campaign_id: sc.s.campaignId });
+  t.deepEqual(
+    conflicts.map((k) => k.public_id),
+    [c!.public_id],
+  );
+  await new Promise((r) => setTimeout(r, 600));
+  t.is(
+    await remainingAt(stockPage, stockUrl, site0),
+    before - Number(a!.amount) - Number(b!.amount) - Number(c!.amount),
+  );
+
+  for (const [lang, width] of [
+    ['ko', 375],
+    ['ko', 1280],
+    ['en', 375],
+    ['en', 1280],
+  ] as const) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(`${app.url}/counter?lang=${lang}`);
+    await page.screenshot({ path: `${SHOTS}/counter-${lang}-${width}.png`, fullPage: true });
+    await stockPage.setViewportSize({ width, height: 900 });
+    await stockPage.goto(`${stockUrl}?lang=${lang}`);
+    await stockPage.screenshot({ path: `${SHOTS}/stock-${lang}-${width}.png`, fullPage: true });
+  }
+  await checkPage(t, page, 'the counter in English');
+  await context.close();
+});
