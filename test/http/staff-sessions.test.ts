@@ -1,7 +1,9 @@
 // Staff sessions are rows, checked on every request: sign-out (with its CSRF token), a password change and
 // disabling the account each make a token stop working at once. A bad bearer token on a public page is ignored.
+import { randomUUID } from 'node:crypto';
 import test from 'ava';
-import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
+import { SignJWT } from 'jose';
+import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 
 let app: TestApp;
 test.before(async () => {
@@ -110,4 +112,24 @@ test('an invalid bearer token is ignored on public pages and refused on staff ro
   const staffRoute = await app.request('GET', '/api/admin/campaigns', { headers });
   t.is(staffRoute.status, 401);
   t.is(staffRoute.json.error.code, 'invalid_token');
+});
+
+test('a token signed with the right secret but never issued as a session is refused', async (t) => {
+  const admin = await app.staff('admin');
+  for (const jti of [randomUUID(), 'not-a-uuid']) {
+    const token = await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer('fair-allocation')
+      .setAudience('staff')
+      .setSubject(admin.id)
+      .setJti(jti)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(TEST_SECRETS.sessionSecret);
+    const res = await app.request('GET', '/api/admin/campaigns', {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    t.is(res.status, 401, jti);
+    t.is(res.json.error.code, 'invalid_token');
+  }
 });

@@ -87,7 +87,7 @@ test.serial('an unknown email takes as long as a known one with a wrong password
   const k = median(known);
   const u = median(unknown);
   t.log(`median known ${k.toFixed(1)} ms, unknown ${u.toFixed(1)} ms`);
-  t.true(u > k * 0.6 && u < k * 1.6, `known ${k} ms vs unknown ${u} ms`);
+  t.true(u > k * 0.5 && u < k * 2, `known ${k} ms vs unknown ${u} ms`);
 });
 
 test.serial('120 parallel wrong sign-ins do not stall a GET', async (t) => {
@@ -116,7 +116,7 @@ test.serial('120 parallel wrong sign-ins do not stall a GET', async (t) => {
     t.log(
       `GET /static/site.css during the burst: max ${worst.toFixed(1)} ms; answers ${JSON.stringify(count(statuses))}`,
     );
-    t.true(worst < 1000, `a GET took ${worst} ms`);
+    t.true(worst < 2000, `a GET took ${worst} ms`);
     t.true(statuses.every((s) => s === 401 || s === 503));
   } finally {
     await a.close();

@@ -9,6 +9,8 @@ import { findSessionStaff } from '../../db/repos/staffSessions.js';
 import { DomainError } from '../../domain/errors.js';
 
 export const STAFF_COOKIE = 'staff_session';
+/** session ids are the token's jti, a UUID (staff_sessions.id) */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const STAFF_AUDIENCE = 'staff';
 export const STAFF_SESSION_SECONDS = 8 * 3600;
 
@@ -53,7 +55,8 @@ export function loadStaff(deps: { db: Db; clock: Clock; sessionSecret: Uint8Arra
         found.token,
         now,
       ).catch(() => undefined);
-      const staff = claims ? await findSessionStaff(deps.db, claims.jti, now) : undefined;
+      const staff =
+        claims && UUID.test(claims.jti) ? await findSessionStaff(deps.db, claims.jti, now) : undefined;
       if (claims && staff && staff.id === claims.sub) {
         ctx.state.staff = {
           id: staff.id,
