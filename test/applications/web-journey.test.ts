@@ -1,0 +1,140 @@
+// The resident's web journey over plain HTTP, as a browser without JavaScript makes it (cookies, forms with
+// the CSRF field): verify by code, apply, read the receipt, change, withdraw and apply again; every wrong
+// step re-renders the page with an error and changes nothing.
+import test from 'ava';
+import { type Reply, startTestApp, type TestApp } from '../helpers/app.js';
+import { codeFor, nextPhone, openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
+
+let app: TestApp;
+test.before(async () => {
+  app = await startTestApp({ intake: { limits: ROOMY_LIMITS } });
+});
+test.after.always(async () => {
+  await app?.close();
+});
+
+/** A browser: keeps the cookies it is given and sends them back. */
+function browser() {
+  const jar = new Map<string, string>();
+  const keep = (res: Reply) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const [name, ...v] = pair!.split('=');
+      const value = v.join('=');
+      if (value) jar.set(name!.trim(), value);
+      else jar.delete(name!.trim());
+    }
+    return res;
+  };
+  const headers = () => ({ accept: 'text/html', cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') });
+  return {
+    jar,
+    get: async (path: string) => keep(await app.request('GET', path, { headers: headers() })),
+    post: async (path: string, form: Record<string, string>) =>
+      keep(await app.request('POST', path, { headers: headers(), form })),
+  };
+}
+const hidden = (html: string, name: string) =>
+  new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+
+test.serial(
+  'verify, apply, change, withdraw and apply again, with the wrong steps refused on the way',
+  async (t) => {
+    const c = await openVoucherCampaign(app);
+    const b = browser();
+    const base = `/campaigns/${c.id}`;
+    const start = await b.get(`${base}/apply`);
+    t.is(start.status, 200);
+    const csrf = hidden(start.text, '_csrf');
+    t.truthy(csrf, 'the verification form carries a CSRF token');
+    t.is((await b.get(`${base}/verify/code`)).status, 302, 'a GET of a POST step starts again');
+
+    const messages = async () => Number((await app.db('messages').count('* as n'))[0]!.n);
+    const queued = await messages();
+    const forged = await b.post(`${base}/verify/code`, {
+      channel: 'sms',
+      phone: nextPhone(),
+      birth_date: '19820315',
+    });
+    t.is(forged.status, 422, 'no CSRF token: refused');
+    const badPhone = await b.post(`${base}/verify/code`, {
+      _csrf: csrf,
+      channel: 'sms',
+      phone: '12345',
+      birth_date: '19820315',
+    });
+    t.is(badPhone.status, 422);
+    t.regex(badPhone.text, /href="#phone"/, 'the error summary links to the phone field');
+    t.is(await messages(), queued, 'nothing was sent');
+
+    const phone = nextPhone();
+    const sent = await b.post(`${base}/verify/code`, {
+      _csrf: csrf,
+      channel: 'sms',
+      phone,
+      birth_date: '19820315',
+    });
+    t.is(sent.status, 200, sent.text.slice(0, 200));
+    const challenge = hidden(sent.text, 'challenge_id');
+    t.truthy(challenge);
+    const code = await codeFor(app, challenge);
+    const wrong = await b.post(`${base}/verify/check`, {
+      _csrf: csrf,
+      challenge_id: challenge,
+      code: code === '000000' ? '111111' : '000000',
+    });
+    t.is(wrong.status, 422);
+    t.is(hidden(wrong.text, 'challenge_id'), challenge, 'the same code page again, to try once more');
+    t.false(b.jar.has('resident_session'));
+    const right = await b.post(`${base}/verify/check`, { _csrf: csrf, challenge_id: challenge, code });
+    t.is(right.status, 302);
+    t.is(right.headers.get('location'), `${base}/apply`);
+    t.true(b.jar.has('resident_session'));
+
+    const form = await b.get(`${base}/apply`);
+    t.is(form.status, 200);
+    t.regex(form.text, /name="amount"/);
+    const badAmount = await b.post(`${base}/apply`, { _csrf: csrf, amount: '15000' });
+    t.is(badAmount.status, 422);
+    t.regex(badAmount.text, /href="#amount"/);
+    t.is((await app.db('applications').where({ campaign_id: c.id })).length, 0);
+
+    const applied = await b.post(`${base}/apply`, { _csrf: csrf, amount: '100000' });
+    t.is(applied.status, 302);
+    t.is(applied.headers.get('location'), `${base}/application?done=applied`);
+    const row = await app.db('applications').where({ campaign_id: c.id }).first();
+    t.is(row.channel, 'web');
+    const receipt = await b.get(`${base}/application?done=applied`);
+    t.true(receipt.text.includes(row.public_id), 'the receipt page shows the public id');
+    t.is(
+      (await b.get(`${base}/apply`)).headers.get('location'),
+      `${base}/application`,
+      'applied: to the receipt',
+    );
+
+    const edit = await b.get(`${base}/application?edit=1`);
+    t.regex(edit.text, /name="amount"/);
+    const badChange = await b.post(`${base}/application`, { _csrf: csrf, amount: '260000' });
+    t.is(badChange.status, 422);
+    const changed = await b.post(`${base}/application`, { _csrf: csrf, amount: '50000' });
+    t.is(changed.headers.get('location'), `${base}/application?done=changed`);
+    t.is(Number((await app.db('applications').where({ id: row.id }).first()).request), 50_000);
+
+    const noToken = await b.post(`${base}/application/withdraw`, {});
+    t.not(noToken.status, 302, 'withdrawing needs the CSRF token');
+    t.is((await app.db('applications').where({ id: row.id }).first()).status, 'active');
+    const withdrawn = await b.post(`${base}/application/withdraw`, { _csrf: csrf });
+    t.is(withdrawn.headers.get('location'), `${base}/application?done=withdrawn`);
+    t.is((await app.db('applications').where({ id: row.id }).first()).status, 'withdrawn');
+
+    // Withdrawn while the window is open: the form again, and applying keeps the public id.
+    const again = await b.get(`${base}/apply`);
+    t.is(again.status, 200);
+    const reapplied = await b.post(`${base}/apply`, { _csrf: csrf, amount: '30000' });
+    t.is(reapplied.status, 302);
+    const after = await app.db('applications').where({ id: row.id }).first();
+    t.is(after.status, 'active');
+    t.is(after.public_id, row.public_id);
+    t.is(Number(after.request), 30_000);
+  },
+);
