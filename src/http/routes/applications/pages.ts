@@ -189,8 +189,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     const windowOpen = rules.campaign.state === 'open';
     if (ctx.query.edit === '1' && receipt.status === 'active' && windowOpen)
       return formPage(ctx, rules, { receipt });
-    const purchase = await purchaseSection(ctx, deps, rules.campaign.id, who.claims.sub);
-    render(ctx, 'apply-receipt', { ...base(ctx, rules), receipt, done, windowOpen, purchase });
+    render(ctx, 'apply-receipt', { ...base(ctx, rules), receipt, done, windowOpen });
   });
 
   router.post('/campaigns/:id/application/withdraw', async (ctx) => {
