@@ -14,6 +14,7 @@ import {
   sessionReplySchema,
 } from './routes/identity/schema.js';
 import { proxyRegistrationSchema, subjectCodeSchema } from './routes/proxies/schema.js';
+import { credentialsSchema, passwordChangeSchema } from './routes/staff/auth.js';
 import { twilioInboundSchema } from './routes/webhooks/schema.js';
 
 type Op = {
@@ -189,6 +190,50 @@ export const OPERATIONS: Record<string, Record<string, Op>> = {
       params: ['id'],
       ok: { status: 200 },
       errors: ['invalid_transition'],
+    },
+  },
+  '/api/staff/session': {
+    post: {
+      summary:
+        'Staff sign-in by password: a bearer token and its CSRF token. 10 wrong tries per account and 30 per ' +
+        'address in 15 minutes, then 429 with Retry-After',
+      tags: ['staff'],
+      body: credentialsSchema,
+      ok: { status: 200 },
+      errors: ['validation_failed', 'invalid_credentials', 'rate_limited', 'busy'],
+    },
+    delete: {
+      summary: 'Sign out: the session ends and its token stops working (a cookie session needs X-CSRF-Token)',
+      tags: ['staff'],
+      security: staff,
+      ok: { status: 204 },
+      errors: ['csrf_failed'],
+    },
+  },
+  '/api/staff/password': {
+    post: {
+      summary: 'Change your password; every session of the account ends (sign in again)',
+      tags: ['staff'],
+      security: staff,
+      body: passwordChangeSchema,
+      ok: { status: 204 },
+      errors: [
+        'validation_failed',
+        'invalid_credentials',
+        'rate_limited',
+        'unauthenticated',
+        'invalid_token',
+      ],
+    },
+  },
+  '/api/admin/staff/{id}/disable': {
+    post: {
+      summary: 'Disable a staff account (admin); its sessions end at once',
+      tags: ['admin'],
+      security: staff,
+      params: ['id'],
+      ok: { status: 204 },
+      errors: ['forbidden', 'not_found', 'conflict'],
     },
   },
   '/webhooks/twilio/inbound': {

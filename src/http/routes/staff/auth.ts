@@ -31,7 +31,7 @@ import {
 import { render } from '../../render.js';
 import { parse, parseId } from '../../validate.js';
 
-const credentials = z.object({
+export const credentialsSchema = z.object({
   email: z.string().trim().email('Enter an email address'),
   password: z.string().min(1, 'Required').max(200),
 });
@@ -41,7 +41,7 @@ export function homeFor(staff: Pick<Staff, 'role'>): string {
   return staff.role === 'auditor' ? '/admin/audit' : '/admin';
 }
 
-const passwordChange = z.object({
+export const passwordChangeSchema = z.object({
   current_password: z.string().min(1, 'Required').max(200),
   new_password: z.string().min(12, 'At least 12 characters').max(200),
 });
@@ -78,7 +78,7 @@ export function staffAuthRoutes(router: Router, deps: AppDeps): void {
   }
 
   router.post('/api/staff/session', async (ctx) => {
-    const { email, password } = parse(credentials, ctx.request.body);
+    const { email, password } = parse(credentialsSchema, ctx.request.body);
     const staff = await signIn(ctx, { email, password });
     const { token, jti } = await startSession(ctx, staff);
     ctx.body = {
@@ -102,7 +102,7 @@ export function staffAuthRoutes(router: Router, deps: AppDeps): void {
   router.post('/staff/login', async (ctx) => {
     const body = (ctx.request.body ?? {}) as Record<string, string>;
     try {
-      const { email, password } = parse(credentials, body);
+      const { email, password } = parse(credentialsSchema, body);
       const staff = await signIn(ctx, { email, password });
       await startSession(ctx, staff);
       ctx.redirect(homeFor(staff));
@@ -143,7 +143,7 @@ export function staffAuthRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.post('/api/staff/password', requireStaff('admin', 'site_staff', 'auditor'), async (ctx) => {
-    const b = parse(passwordChange, ctx.request.body);
+    const b = parse(passwordChangeSchema, ctx.request.body);
     const me = ctx.state.staff as StaffSession;
     await signIn(ctx, { email: me.email, password: b.current_password });
     await setStaffPassword(cmd, { kind: 'staff', id: me.id }, me.id, b.new_password);
