@@ -4,6 +4,7 @@ const BENCHES: Record<string, string> = {
   notify: './bench/notify.ts',
   intake: './bench/intake.ts',
   draw: './bench/draw.ts',
+  offload: './bench/offload.ts',
 };
 
 const name = process.argv[2];

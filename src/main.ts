@@ -9,12 +9,8 @@ import { migrateAll } from './db/migrate.js';
 import { createApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { cryptoRandom } from './identity/random.js';
-import {
-  beaconMissingGauge,
-  createBeaconFetcher,
-  drawReconcilerParts,
-  startDrawWorker,
-} from './jobs/draw.js';
+import { beaconMissingGauge, createBeaconFetcher, drawReconcilerParts } from './jobs/draw.js';
+import { startDrawProcess } from './jobs/drawProcess.js';
 import { startHousekeepingWorker } from './jobs/housekeeping.js';
 import { instantSalesStep } from './jobs/instantSales.js';
 import { paymentReconcilerStep, startPaymentsWorker } from './jobs/payments.js';
@@ -96,7 +92,7 @@ async function main() {
     : undefined;
   if (worker) logger.info({ channels: describeChannels(channels) }, 'notifications: sending through');
   worker?.done.catch((err) => logger.fatal({ err }, 'the notification worker stopped unexpectedly'));
-  const drawWorker = config.RUN_WORKER ? await startDrawWorker(database.url, drawCtx, logger) : undefined;
+  const drawWorker = config.RUN_WORKER ? startDrawProcess(database.url, logger) : undefined;
   const housekeeping = config.RUN_WORKER
     ? await startHousekeepingWorker(database.url, { db }, logger)
     : undefined;

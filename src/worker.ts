@@ -1,11 +1,12 @@
 // npm run worker: the queue's workers without the web server, for deployments that send from separate
-// processes (RUN_WORKER=false on the web instances): the notification worker and the draw's results fan-out
-// (which enqueues the result notices), and the ten-minute verification clean-up (src/jobs/housekeeping.ts).
+// processes (RUN_WORKER=false on the web instances): the notification worker and the draw's tasks (roster
+// freeze, draw, results fan-out), and the ten-minute verification clean-up (src/jobs/housekeeping.ts).
 // It migrates nothing (npm start does); it sends, and stops cleanly on SIGTERM.
 import { systemClock } from './clock.js';
 import { loadConfigOrExit } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createDb } from './db/knex.js';
+import { cryptoRandom } from './identity/random.js';
 import { startDrawWorker } from './jobs/draw.js';
 import { startHousekeepingWorker } from './jobs/housekeeping.js';
 import { startPaymentsWorker } from './jobs/payments.js';
@@ -25,12 +26,21 @@ async function main() {
   const channels = channelsFromConfig(config);
   logger.info({ channels: describeChannels(channels) }, 'notification channels');
   const worker = await startConfiguredNotifyWorker(config, database.url, logger, channels);
-  // The fan-out needs only the database, the secrets (claim keys, contacts) and the public URL (links).
+  // The draw's tasks: roster freezes, draws and result fan-outs (src/jobs/draw.ts).
   const db = createDb(database.url, 4);
   const drawWorker = await startDrawWorker(
     database.url,
-    { db, clock: systemClock, secrets: config.secrets, publicUrl: config.publicUrl },
+    {
+      db,
+      clock: systemClock,
+      secrets: config.secrets,
+      random: cryptoRandom,
+      publicUrl: config.publicUrl,
+      beaconSource: config.BEACON_SOURCE,
+      logger,
+    },
     logger,
+    { heartbeatMs: config.WORKER_HEARTBEAT_MS, deadAfterMs: config.WORKER_DEAD_AFTER_MS },
   );
   const housekeeping = await startHousekeepingWorker(database.url, { db }, logger);
   // Voucher issue and refund jobs (the payment provider is the one the web instances use).

@@ -21,6 +21,7 @@ import type { Campaign } from '../../src/domain/campaign.js';
 import { fromHex, runDraw } from '../../src/domain/draw/index.js';
 import { decryptText } from '../../src/identity/crypto.js';
 import { seededRandom } from '../../src/identity/random.js';
+import { seedDrawCampaign } from './drawSetup.js';
 import { benchDatabase, printTable } from './env.js';
 
 const { values } = parseArgs({
@@ -118,64 +119,14 @@ const rss = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
 
 try {
   let t = performance.now();
-  await db.raw(
-    `INSERT INTO sites (id, name_ko, name_en, address)
-     SELECT 'S' || lpad(i::text, 5, '0'), '약국 ' || i, 'Pharmacy ' || i, '주소 ' || i FROM generate_series(0, ?::int - 1) i`,
-    [SITES],
-  );
-  const [c] = await db('campaigns')
-    .insert({
-      code: 'BENCHDRAW',
-      kind: 'goods',
-      mode: 'lottery',
-      state: 'open',
-      title_ko: '벤치마크 마스크',
-      title_en: 'Benchmark masks',
-      opens_at: new Date('2026-12-01T00:00:00Z'),
-      closes_at: new Date('2026-12-08T00:00:00Z'),
-      draw_at: new Date('2026-12-09T00:00:00Z'),
-      claim_opens_at: new Date('2026-12-10T00:00:00Z'),
-      claim_closes_at: new Date('2026-12-20T00:00:00Z'),
-      unit: 'item',
-      total: 0,
-      denomination: 1,
-      per_person_max: 2,
-      partial: 'partial',
-      groups: JSON.stringify([
-        { name: 'senior', reserved: Math.floor(N / 20), weight: 2 },
-        { name: 'disability', reserved: Math.floor(N / 50), weight: 1 },
-      ]),
-    })
-    .returning('*');
-  const campaign = c as Campaign;
-  await db.raw(
-    `INSERT INTO campaign_slots (campaign_id, id, site_id, starts_at, ends_at, capacity)
-     SELECT ?, 'S' || lpad(s::text, 5, '0') || '-' || k, 'S' || lpad(s::text, 5, '0'),
-            '2026-12-10T00:00:00Z'::timestamptz + k * interval '3 hours',
-            '2026-12-10T02:00:00Z'::timestamptz + k * interval '3 hours', 10 + (s * 3 + k) % 6
-       FROM generate_series(0, ?::int - 1) s, generate_series(0, 2) k`,
-    [campaign.id, SITES],
-  );
-  await db.raw(
-    'UPDATE campaigns SET total = (SELECT sum(capacity) FROM campaign_slots WHERE campaign_id = ?) WHERE id = ?',
-    [campaign.id, campaign.id],
-  );
-  await db.raw(
-    `INSERT INTO identities (id, identity_key, method)
-     SELECT gen_random_uuid(), 'bench-' || i, 'sms' FROM generate_series(1, ?::int) i`,
-    [N],
-  );
-  // Public ids from a hash, so their byte order is not insertion order; groups, weights and sites vary.
-  await db.raw(
-    `INSERT INTO applications (campaign_id, identity_id, public_id, channel, request, preferences, group_name, weight)
-     SELECT ?, id, upper(substr(md5(identity_key), 1, 10)), 'web', 1 + (h % 3),
-            ARRAY['S' || lpad((h % ?)::text, 5, '0'), 'S' || lpad(((h + 1) % ?)::text, 5, '0'), 'S' || lpad(((h + 7) % ?)::text, 5, '0')],
-            CASE WHEN h % 100 < 10 THEN 'senior' WHEN h % 100 < 14 THEN 'disability' ELSE '' END,
-            CASE WHEN h % 100 < 10 THEN 2 ELSE 1 END
-       FROM (SELECT id, identity_key, abs(hashtext(identity_key)) AS h FROM identities) x`,
-    [campaign.id, SITES, SITES, SITES],
-  );
-  await db.raw('ANALYZE');
+  const campaign = await seedDrawCampaign(db, {
+    applications: N,
+    sites: SITES,
+    code: 'BENCHDRAW',
+    opensAt: new Date('2026-12-01T00:00:00Z'),
+    closesAt: new Date('2026-12-08T00:00:00Z'),
+    drawAt: new Date('2026-12-09T00:00:00Z'),
+  });
   const fresh = (await db('campaigns').where({ id: campaign.id }).first()) as Campaign;
   await db.transaction((trx) => commitDraw(ctx, trx, fresh, now));
   console.log(`setup (not timed): ${N} applications, ${SITES} sites x 3 slots in ${secs(t)} s`);

@@ -1,36 +1,46 @@
-// The reconciler's draw step: every closed lottery whose draw time has come is drawn once its beacon is
-// recorded (fetched from BEACON_URL when configured). While the beacon is missing, admins are alerted: a
-// warning in the log, a metric, a banner on the admin draw page, and one audit entry.
+// The reconciler's draw step: every closed lottery whose draw time has come gets its draw job once its beacon
+// is recorded (fetched from BEACON_URL when configured); the draw worker runs it (drawJobs.ts). While the
+// beacon is missing, admins are alerted: a warning in the log, a metric, a banner on the admin draw page, and
+// one audit entry.
 import { appendAudit } from '../audit/log.js';
-import { listDueDraws, markBeaconMissing } from '../db/repos/draws.js';
+import { enqueueDraw } from '../db/repos/drawJobs.js';
+import { findCampaignCloseTime, listDueDraws, markBeaconMissing } from '../db/repos/draws.js';
 import { DomainError } from '../domain/errors.js';
-import { type DrawOutcome, drawCampaign } from './drawCampaign.js';
 import type { DrawContext } from './drawContext.js';
 import { recordBeacon } from './recordBeacon.js';
 
 export interface DrawPass {
-  drawn: DrawOutcome[];
+  /** campaigns whose draw job was enqueued (or was already queued) */
+  enqueued: string[];
   waitingForBeacon: string[];
 }
 
-const lastWarned = new Map<string, number>();
-const lastFetched = new Map<string, number>();
+/** What the step remembers between passes, per reconciler: when it last warned and last fetched, per campaign. */
+export interface BeaconWatch {
+  lastWarned: Map<string, number>;
+  lastFetched: Map<string, number>;
+}
+
+export const newBeaconWatch = (): BeaconWatch => ({ lastWarned: new Map(), lastFetched: new Map() });
+
 const FETCH_EVERY_MS = 10_000;
 
-export async function drawDueCampaigns(ctx: DrawContext): Promise<DrawPass> {
+export async function drawDueCampaigns(ctx: DrawContext, watch: BeaconWatch): Promise<DrawPass> {
   const now = ctx.clock.now();
-  const pass: DrawPass = { drawn: [], waitingForBeacon: [] };
+  const pass: DrawPass = { enqueued: [], waitingForBeacon: [] };
   for (const due of await listDueDraws(ctx.db, now)) {
     let beacon = due.beacon;
-    // At most one fetch per campaign every 10 s per instance: the reconciler passes every second.
-    const lastFetch = lastFetched.get(due.id) ?? Number.NEGATIVE_INFINITY;
+    // At most one fetch per campaign every 10 s per reconciler: it passes every second.
+    const lastFetch = watch.lastFetched.get(due.id) ?? Number.NEGATIVE_INFINITY;
     if (!beacon && ctx.fetchBeacon && now.getTime() - lastFetch >= FETCH_EVERY_MS) {
-      lastFetched.set(due.id, now.getTime());
-      const c = await ctx.db('campaigns').where({ id: due.id }).first('id', 'closes_at');
-      const fetched = await ctx.fetchBeacon(c).catch((err) => {
-        ctx.logger?.warn({ err, campaign: due.id }, 'fetching the beacon failed; retrying in 10 s');
-        return undefined;
-      });
+      watch.lastFetched.set(due.id, now.getTime());
+      const c = await findCampaignCloseTime(ctx.db, due.id);
+      const fetched = c
+        ? await ctx.fetchBeacon(c).catch((err) => {
+            ctx.logger?.warn({ err, campaign: due.id }, 'fetching the beacon failed; retrying in 10 s');
+            return undefined;
+          })
+        : undefined;
       if (fetched) {
         try {
           beacon = (await recordBeacon(ctx, { kind: 'system', name: 'beacon' }, due.id, fetched)).beacon;
@@ -55,9 +65,9 @@ export async function drawDueCampaigns(ctx: DrawContext): Promise<DrawPass> {
         return true;
       });
       // Warn at once and then once a minute, not on every one-second pass.
-      const last = lastWarned.get(due.id) ?? 0;
+      const last = watch.lastWarned.get(due.id) ?? 0;
       if (first || now.getTime() - last >= 60_000) {
-        lastWarned.set(due.id, now.getTime());
+        watch.lastWarned.set(due.id, now.getTime());
         ctx.logger?.warn(
           { campaign: due.id, since: due.beacon_missing_since ?? now },
           'the draw is due but its beacon value is missing; an admin must record it',
@@ -66,16 +76,10 @@ export async function drawDueCampaigns(ctx: DrawContext): Promise<DrawPass> {
       continue;
     }
     ctx.metrics?.beaconMissing?.set({ campaign: due.id }, 0);
-    lastWarned.delete(due.id);
-    lastFetched.delete(due.id);
-    const outcome = await drawCampaign(ctx, due.id);
-    if (outcome) {
-      pass.drawn.push(outcome);
-      ctx.logger?.info(
-        { campaign: due.id, results_hash: outcome.results_hash, won: outcome.won },
-        'draw.executed',
-      );
-    }
+    watch.lastWarned.delete(due.id);
+    watch.lastFetched.delete(due.id);
+    await enqueueDraw(ctx.db, due.id);
+    pass.enqueued.push(due.id);
   }
   return pass;
 }

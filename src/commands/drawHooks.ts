@@ -1,7 +1,9 @@
 // The draw's part in a campaign's life, as TransitionHooks run inside the reconciler's transition transaction:
-// at the opening, commit to a secret and name the beacon; at the close, freeze the roster and publish its root.
+// at the opening, commit to a secret and name the beacon; at the close, enqueue the roster freeze (the worker
+// runs freezeDrawRoster: seconds at a million applications, which must not hold up the reconciler's pass).
 import { appendAudit } from '../audit/log.js';
 import type { Trx } from '../db/knex.js';
+import { enqueueRosterFreeze } from '../db/repos/drawJobs.js';
 import { findDraw, insertCommitment, setRosterRoot } from '../db/repos/draws.js';
 import { freezeRoster, loadRoster, saveTreeLevels } from '../db/repos/roster.js';
 import { listCampaignSlots } from '../db/repos/slots.js';
@@ -98,7 +100,7 @@ export function drawHooks(ctx: DrawContext): TransitionHook[] {
     async (trx, { campaign, transition }, now) => {
       if (!DRAWN_MODES.has(campaign.mode)) return;
       if (transition.to === 'open') await commitDraw(ctx, trx, campaign, now);
-      else if (transition.to === 'closed') await freezeDrawRoster(ctx, trx, campaign, now);
+      else if (transition.to === 'closed') await enqueueRosterFreeze(trx, campaign.id);
     },
   ];
 }

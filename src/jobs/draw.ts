@@ -1,17 +1,22 @@
 // The draw's wiring for the reconciler and the job queue: the transition hooks (commit at the opening,
-// freeze at the close), the per-pass steps (draw what is due, expire unclaimed awards, send due pickup
-// reminders), the BEACON_URL fetcher, and the graphile-worker task that sends the results.
+// enqueue the roster freeze at the close), the per-pass steps (enqueue the draws that are due, expire
+// unclaimed awards, send due pickup reminders), the BEACON_URL fetcher, and the draw worker: the
+// graphile-worker tasks that freeze rosters, run draws and send the results.
 import { EventEmitter } from 'node:events';
-import { type Runner, run, type Task, Logger as WorkerLogger } from 'graphile-worker';
+import os from 'node:os';
+import { type Runner, run, type TaskList, type WorkerEvents, Logger as WorkerLogger } from 'graphile-worker';
 import { Gauge } from 'prom-client';
 import type { TransitionHook } from '../commands/advanceCampaigns.js';
 import type { NoticeEnv } from '../commands/awardNotices.js';
 import { expireUnclaimedAwards } from '../commands/awards.js';
 import type { DrawContext } from '../commands/drawContext.js';
-import { drawDueCampaigns } from '../commands/drawDueCampaigns.js';
+import { drawDueCampaigns, newBeaconWatch } from '../commands/drawDueCampaigns.js';
 import { drawHooks } from '../commands/drawHooks.js';
+import { runDrawJob, runRosterFreeze } from '../commands/drawJobs.js';
 import { sendDueReminders } from '../commands/reminders.js';
 import { FANOUT_TASK, fanOutResults } from '../commands/resultFanout.js';
+import { DRAW_TASK, FREEZE_TASK } from '../db/repos/drawJobs.js';
+import { beatHeart, forgetWorker, unlockJobsOfDeadWorkers } from '../db/repos/notifyWorkers.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 
@@ -59,42 +64,88 @@ export function drawReconcilerParts(ctx: DrawContext & NoticeEnv): {
   hooks: TransitionHook[];
   steps: Array<{ name: string; run: () => Promise<unknown> }>;
 } {
+  const watch = newBeaconWatch(); // this reconciler's memory of beacon fetches and warnings
   return {
     hooks: drawHooks(ctx),
     steps: [
-      { name: 'draw', run: () => drawDueCampaigns(ctx) },
+      { name: 'draw', run: () => drawDueCampaigns(ctx, watch) },
       { name: 'expire-awards', run: () => expireUnclaimedAwards(ctx) },
       { name: 'pickup-reminders', run: () => sendDueReminders(ctx) },
     ],
   };
 }
 
+/** The draw worker's tasks: freeze a closed campaign's roster, run a due draw, send its results. */
+export function drawTaskList(ctx: DrawContext, logger: Logger): TaskList {
+  const campaignOf = (payload: unknown) => (payload as { campaign_id: string }).campaign_id;
+  return {
+    [FREEZE_TASK]: async (payload) => {
+      if (await runRosterFreeze(ctx, campaignOf(payload))) {
+        logger.info({ campaign: campaignOf(payload) }, 'draw.roster_frozen');
+      }
+    },
+    [DRAW_TASK]: async (payload) => {
+      await runDrawJob(ctx, campaignOf(payload));
+    },
+    [FANOUT_TASK]: async (payload, helpers) => {
+      const r = await fanOutResults(ctx, campaignOf(payload), { signal: helpers.abortSignal });
+      logger.info({ campaign: campaignOf(payload), ...r }, 'draw results fan-out done');
+    },
+  };
+}
+
 /**
- * A small graphile-worker runner for the draw's own task (the results fan-out). It is separate from the
- * notification worker so that neither has to know the other's task list; both read the same queue.
+ * The draw worker: a graphile-worker runner for the draw's tasks, one job at a time (a million-entry draw
+ * takes a core and about a gigabyte). It is separate from the notification worker so that neither has to
+ * know the other's task list; both read the same queue. It beats a heartbeat, so that a job held by a draw
+ * worker that was killed goes back to the queue after deadAfterMs and reruns (each task is idempotent).
  */
 export async function startDrawWorker(
   connectionString: string,
-  ctx: Parameters<typeof fanOutResults>[0],
+  ctx: DrawContext,
   logger: Logger,
+  liveness: { heartbeatMs: number; deadAfterMs: number } = { heartbeatMs: 5000, deadAfterMs: 30_000 },
 ): Promise<{ stop(): Promise<void> }> {
-  const fanout: Task = async (payload, helpers) => {
-    const { campaign_id } = payload as { campaign_id: string };
-    const r = await fanOutResults(ctx, campaign_id, { signal: helpers.abortSignal });
-    logger.info({ campaign: campaign_id, ...r }, 'draw results fan-out done');
-  };
+  const taskList = drawTaskList(ctx, logger);
+  const events: WorkerEvents = new EventEmitter();
+  let poolId = '';
+  events.on('pool:create', ({ workerPool }) => {
+    poolId = workerPool.id;
+  });
   const runner: Runner = await run({
     connectionString,
     concurrency: 1,
     maxPoolSize: 2,
     noHandleSignals: true,
     pollInterval: 2000,
-    events: new EventEmitter(),
+    events,
     logger: new WorkerLogger(() => (level, message, meta) => {
       if (level === 'error') logger.error(meta ?? {}, message);
       else if (level === 'warning') logger.warn(meta ?? {}, message);
     }),
-    taskList: { [FANOUT_TASK]: fanout },
+    taskList,
   });
-  return { stop: () => runner.stop() };
+  const tasks = Object.keys(taskList);
+  const host = os.hostname();
+  const beat = () =>
+    beatHeart(ctx.db, poolId, host, process.pid).catch((err) =>
+      logger.warn({ err }, 'draw worker heartbeat failed'),
+    );
+  const sweep = () =>
+    unlockJobsOfDeadWorkers(ctx.db, liveness.deadAfterMs, tasks)
+      .then((ids) => ids.length && logger.warn({ workers: ids }, 'handed back draw jobs of killed workers'))
+      .catch((err) => logger.warn({ err }, 'dead draw worker sweep failed'));
+  await beat();
+  await sweep();
+  const timers = [
+    setInterval(beat, liveness.heartbeatMs),
+    setInterval(sweep, Math.max(liveness.heartbeatMs, Math.floor(liveness.deadAfterMs / 3))),
+  ];
+  return {
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      await runner.stop();
+      await forgetWorker(ctx.db, poolId).catch(() => {});
+    },
+  };
 }

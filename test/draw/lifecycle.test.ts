@@ -143,7 +143,7 @@ test.serial('the reconciler fetches the beacon from BEACON_URL (a local stand-in
     // The draw's one fan-out job, run by the real graphile-worker task: every result notice, once.
     const worker = await startDrawWorker(
       app.database.url,
-      { db: app.db, clock: app.clock, secrets: TEST_SECRETS, publicUrl: 'http://127.0.0.1' },
+      drawContext(app.db, app.clock),
       createLogger('silent'),
     );
     try {

@@ -1,14 +1,17 @@
 // A lottery campaign with sites, slots and a few hundred applications, and the draw's reconciler wiring.
+import { runOnce as runQueuedJobs, Logger as WorkerLogger } from 'graphile-worker';
+import pg from 'pg';
 import type { Clock } from '../../src/clock.js';
 import { changeCampaignState } from '../../src/commands/changeCampaignState.js';
 import type { DrawContext } from '../../src/commands/drawContext.js';
+import { FANOUT_TASK } from '../../src/commands/resultFanout.js';
 import { createCampaign } from '../../src/commands/saveCampaign.js';
 import { saveSite } from '../../src/commands/saveSite.js';
 import type { Db } from '../../src/db/knex.js';
 import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
 import { encryptText } from '../../src/identity/crypto.js';
 import { seededRandom } from '../../src/identity/random.js';
-import { drawReconcilerParts } from '../../src/jobs/draw.js';
+import { drawReconcilerParts, drawTaskList } from '../../src/jobs/draw.js';
 import { createReconciler } from '../../src/jobs/reconciler.js';
 import { createLogger } from '../../src/logger.js';
 import { TEST_SECRETS } from './app.js';
@@ -30,12 +33,41 @@ export function drawContext(db: Db, clock: Clock, over: Partial<DrawContext> = {
   };
 }
 
+/** Runs every queued freeze and draw job (what the draw worker does in the service), then returns. */
+export async function runDrawJobs(ctx: DrawContext): Promise<void> {
+  const logger = ctx.logger ?? createLogger('silent');
+  const { [FANOUT_TASK]: _sentSeparately, ...taskList } = drawTaskList(ctx, logger);
+  // knex keeps the connection as parsed settings; graphile-worker gets a pool of its own on them
+  const pgPool = new pg.Pool({ ...(ctx.db.client.config.connection as pg.PoolConfig), max: 2 });
+  pgPool.on('error', () => {}); // an idle client dropped by the server: the next query reconnects
+  try {
+    await runQueuedJobs({ pgPool, taskList, logger: new WorkerLogger(() => () => {}) });
+  } finally {
+    await pgPool.end();
+  }
+}
+
+/**
+ * The reconciler as main.ts wires it, with the draw worker's freeze and draw jobs run after each pass, and
+ * the draw step once more after them (a freeze lets a due draw be enqueued): runOnce() does what a second
+ * of the service does. The results fan-out is left queued; tests that want it run the draw worker.
+ */
 export function drawReconciler(ctx: DrawContext) {
   const parts = drawReconcilerParts(ctx);
-  return createReconciler(
+  const reconciler = createReconciler(
     { db: ctx.db, clock: ctx.clock },
     { logger: ctx.logger ?? createLogger('silent'), hooks: parts.hooks, steps: parts.steps },
   );
+  const drawStep = parts.steps.find((s) => s.name === 'draw')!;
+  return {
+    ...reconciler,
+    async runOnce() {
+      await reconciler.runOnce();
+      await runDrawJobs(ctx);
+      await drawStep.run();
+      await runDrawJobs(ctx);
+    },
+  };
 }
 
 export interface Scenario {

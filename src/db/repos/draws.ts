@@ -124,3 +124,11 @@ export async function listBeaconMissing(db: Db): Promise<Array<{ id: string; sin
     .whereNull('d.beacon')
     .whereNotNull('d.beacon_missing_since');
 }
+
+/** What a beacon fetcher needs of a campaign: its id and close time. */
+export async function findCampaignCloseTime(
+  db: Db,
+  id: string,
+): Promise<{ id: string; closes_at: Date } | undefined> {
+  return db('campaigns').where({ id }).first('id', 'closes_at');
+}

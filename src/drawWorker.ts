@@ -1,0 +1,48 @@
+// The draw worker as its own process: the roster freeze at the close, the draw and the results fan-out
+// (src/jobs/draw.ts). npm start forks it (RUN_WORKER) so that a million-entry freeze or draw takes a core of
+// its own and never the web process's event loop; npm run worker runs the same tasks in its process.
+import { systemClock } from './clock.js';
+import { loadConfigOrExit } from './config.js';
+import { createDb } from './db/knex.js';
+import { cryptoRandom } from './identity/random.js';
+import { startDrawWorker } from './jobs/draw.js';
+import { createLogger } from './logger.js';
+
+async function main() {
+  const config = loadConfigOrExit();
+  const url = config.DATABASE_URL;
+  if (!url) throw new Error('the draw worker needs DATABASE_URL (npm start passes its own)');
+  const logger = createLogger(config.LOG_LEVEL).child({ process: 'draw-worker' });
+  const db = createDb(url, 4);
+  const worker = await startDrawWorker(
+    url,
+    {
+      db,
+      clock: systemClock,
+      secrets: config.secrets,
+      random: cryptoRandom,
+      publicUrl: config.publicUrl,
+      beaconSource: config.BEACON_SOURCE,
+      logger,
+    },
+    logger,
+    { heartbeatMs: config.WORKER_HEARTBEAT_MS, deadAfterMs: config.WORKER_DEAD_AFTER_MS },
+  );
+  process.send?.('ready');
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    await worker.stop(); // finishes the job in hand; a killed one reruns elsewhere
+    await db.destroy();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown());
+  process.on('SIGINT', () => void shutdown());
+  process.on('disconnect', () => void shutdown()); // the parent is gone
+}
+
+main().catch((err) => {
+  process.stderr.write(`The draw worker failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

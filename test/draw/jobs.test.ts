@@ -1,0 +1,116 @@
+// The close's roster freeze and the draw run as queue jobs, not inside the reconciler's pass: the pass only
+// moves the state and enqueues; each job is one transaction, so a job that dies before committing leaves
+// nothing, and its rerun gives the same roster root and the same results.
+import test from 'ava';
+import { runRosterFreeze } from '../../src/commands/drawJobs.js';
+import { drawReconcilerParts } from '../../src/jobs/draw.js';
+import { createReconciler } from '../../src/jobs/reconciler.js';
+import { createLogger } from '../../src/logger.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import {
+  addApplications,
+  drawContext,
+  drawReconciler,
+  runDrawJobs,
+  scheduledLottery,
+} from '../helpers/draw.js';
+
+let app: TestApp;
+test.before(async () => {
+  app = await startTestApp();
+});
+test.after.always(async () => {
+  await app?.close();
+});
+
+const jobsOf = (campaignId: string) =>
+  app
+    .db('graphile_worker.jobs')
+    .whereIn('key', [`draw-freeze:${campaignId}`, `draw-run:${campaignId}`])
+    .select('task_identifier', 'key');
+
+test.serial(
+  'the reconciler closes and enqueues; the worker freezes, and then draws once enqueued',
+  async (t) => {
+    const s = await scheduledLottery(app.db, app.clock);
+    await addApplications(app.db, s, 40);
+    const ctx = drawContext(app.db, app.clock);
+    const parts = drawReconcilerParts(ctx);
+    const bare = createReconciler(
+      { db: app.db, clock: app.clock },
+      { logger: createLogger('silent'), ...parts },
+    );
+    app.clock.set(s.opensAt);
+    await bare.runOnce();
+    app.clock.set(s.closesAt);
+    await bare.runOnce();
+    const campaign = await app.db('campaigns').where({ id: s.campaignId }).first();
+    t.is(campaign.state, 'closed');
+    t.is(
+      (await app.db('draws').where({ campaign_id: s.campaignId }).first()).roster_root,
+      null,
+      'not frozen in the pass',
+    );
+    t.deepEqual(await jobsOf(s.campaignId), [
+      { task_identifier: 'draw_freeze_roster', key: `draw-freeze:${s.campaignId}` },
+    ]);
+
+    await runDrawJobs(ctx);
+    const frozen = await app.db('draws').where({ campaign_id: s.campaignId }).first();
+    t.regex(frozen.roster_root, /^[0-9a-f]{64}$/);
+    t.is(frozen.roster_size, 40);
+    t.deepEqual(await jobsOf(s.campaignId), []);
+
+    await app.db('draws').where({ campaign_id: s.campaignId }).update({ beacon: 'drand round 7: jobs' });
+    app.clock.set(s.drawAt);
+    await bare.runOnce();
+    await bare.runOnce(); // a second pass while the job is queued adds no second job
+    t.is(
+      (await app.db('campaigns').where({ id: s.campaignId }).first()).state,
+      'closed',
+      'not drawn in the pass',
+    );
+    t.deepEqual(await jobsOf(s.campaignId), [
+      { task_identifier: 'draw_run', key: `draw-run:${s.campaignId}` },
+    ]);
+    await runDrawJobs(ctx);
+    t.is((await app.db('campaigns').where({ id: s.campaignId }).first()).state, 'drawn');
+  },
+);
+
+test.serial(
+  'a freeze job that dies before its commit leaves nothing; the rerun freezes the roster',
+  async (t) => {
+    const s = await scheduledLottery(app.db, app.clock);
+    await addApplications(app.db, s, 25);
+    const ctx = drawContext(app.db, app.clock);
+    const reconciler = createReconciler(
+      { db: app.db, clock: app.clock },
+      { logger: createLogger('silent'), ...drawReconcilerParts(ctx) },
+    );
+    app.clock.set(s.opensAt);
+    await reconciler.runOnce();
+    app.clock.set(s.closesAt);
+    await reconciler.runOnce();
+    const killed = async () => {
+      throw new Error('killed');
+    };
+    await t.throwsAsync(runRosterFreeze(ctx, s.campaignId, { beforeCommit: killed }), { message: 'killed' });
+    t.is((await app.db('draws').where({ campaign_id: s.campaignId }).first()).roster_root, null);
+    t.is((await app.db('roster_entries').where({ campaign_id: s.campaignId }).count('* as n'))[0]!.n, 0);
+    const audited = () =>
+      app.db('audit_log').where({ subject: `campaign:${s.campaignId}`, action: 'draw.roster_frozen' });
+    t.is((await audited()).length, 0);
+
+    t.true(await runRosterFreeze(ctx, s.campaignId));
+    const root = (await app.db('draws').where({ campaign_id: s.campaignId }).first()).roster_root;
+    t.false(await runRosterFreeze(ctx, s.campaignId), 'a second run finds the work done');
+    t.is((await app.db('draws').where({ campaign_id: s.campaignId }).first()).roster_root, root);
+    t.is((await audited()).length, 1);
+    // the draw recomputes the root from the stored roster and refuses to draw if it differs
+    await app.db('draws').where({ campaign_id: s.campaignId }).update({ beacon: 'b' });
+    app.clock.set(s.drawAt);
+    await drawReconciler(ctx).runOnce();
+    t.is((await app.db('campaigns').where({ id: s.campaignId }).first()).state, 'drawn');
+  },
+);
