@@ -147,18 +147,54 @@ export function parseEnv(env: NodeJS.ProcessEnv): Env {
 }
 
 // Outside production a missing secret is generated once and kept under DATA_DIR, so sessions survive restarts.
-// A secret added later is generated and written beside the ones an older file already holds.
+// A secret added later is generated and written beside the ones an older file already holds. Only secrets that
+// are absent are generated: regenerating a file that cannot be read would silently rotate DATA_KEY and leave
+// every sealed contact and draw secret unreadable, so an unreadable or damaged file stops start-up instead.
 function loadDevSecrets(dataDir: string, names: readonly string[]): Record<string, string> {
   const file = path.join(dataDir, 'dev-secrets.json');
+  const notReplaced =
+    'It was not replaced: a new DATA_KEY would make every stored contact and draw secret unreadable.';
   let secrets: Record<string, string> = {};
+  let text: string | undefined;
   try {
-    secrets = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
-  } catch {}
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new ConfigError(
+        `Cannot read the development secrets in ${file} (${(err as Error).message}).\n` +
+          `  Fix it, or set ${names.join(', ')}. ${notReplaced}`,
+      );
+    }
+  }
+  if (text !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const record = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
+    const bad = record
+      ? names.filter(
+          (n) => n in record && !/^[0-9a-f]{64}$/.test(String((record as Record<string, unknown>)[n])),
+        )
+      : ['the file is not a JSON object'];
+    if (bad.length > 0) {
+      throw new ConfigError(
+        `The development secrets in ${file} are damaged (${bad.join(', ')}).\n` +
+          `  Restore the file, or set ${names.join(', ')}. ${notReplaced}`,
+      );
+    }
+    secrets = record as Record<string, string>;
+  }
   const absent = names.filter((n) => !secrets[n]);
   if (absent.length === 0) return secrets;
   for (const n of absent) secrets[n] = randomBytes(32).toString('hex');
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  // written whole, then renamed: a crash mid-write leaves the old file, never a truncated one
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  fs.renameSync(tmp, file);
   return secrets;
 }
 

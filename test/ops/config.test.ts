@@ -39,3 +39,24 @@ test('TRUST_PROXY is off by default and counts the proxies in front', (t) => {
   t.is(loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: 'false' }).TRUST_PROXY, 0);
   t.throws(() => loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: 'everyone' }), { message: /TRUST_PROXY/ });
 });
+
+test('development secrets that cannot be read stop start-up with a clear message, and are not replaced', (t) => {
+  const dir = tmp();
+  const first = loadConfig({ DATA_DIR: dir });
+  const file = path.join(dir, 'dev-secrets.json');
+  const kept = fs.readFileSync(file, 'utf8');
+
+  fs.writeFileSync(file, '{"SESSION_SECRET": "trunc');
+  let err = t.throws(() => loadConfig({ DATA_DIR: dir }), { instanceOf: ConfigError });
+  t.regex(err.message, /damaged.*DATA_KEY/s);
+  t.is(fs.readFileSync(file, 'utf8'), '{"SESSION_SECRET": "trunc', 'the damaged file is left as it was');
+
+  fs.rmSync(file);
+  fs.mkdirSync(file); // reading a directory fails with EISDIR, not "missing"
+  err = t.throws(() => loadConfig({ DATA_DIR: dir }), { instanceOf: ConfigError });
+  t.regex(err.message, /Cannot read the development secrets/);
+
+  fs.rmdirSync(file);
+  fs.writeFileSync(file, kept);
+  t.deepEqual(loadConfig({ DATA_DIR: dir }).secrets.dataKey, first.secrets.dataKey);
+});
