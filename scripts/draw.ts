@@ -1,9 +1,16 @@
 // Standalone draw-v1: rules + roster + secret + beacon -> audit bundle (canonical JSON). No database, no network.
 // npm run draw -- --rules rules.json --roster roster.json --secret HEX --beacon TEXT --out bundle.json
 //                 [--campaign-id ID] [--title T]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { bundleJson, DrawInputError, fromHex, isLowerHex, runDraw } from '../src/domain/draw/index.js';
+import {
+  DrawInputError,
+  drawColumnsPhases,
+  fromHex,
+  isLowerHex,
+  writeBundleJson,
+} from '../src/domain/draw/index.js';
+import { progress } from './progress.js';
 
 const USAGE =
   'usage: npm run draw -- --rules rules.json --roster roster.json --secret HEX(64) --beacon TEXT --out bundle.json [--campaign-id ID] [--title T]';
@@ -55,22 +62,59 @@ for (const name of ['rules', 'roster', 'secret', 'beacon', 'out'] as const) {
 const secretHex = values.secret!.toLowerCase();
 if (!isLowerHex(secretHex, 32)) usage('--secret must be 64 hex digits (the 32-byte operator secret)');
 
+/** Writes the chunks through one 4 MiB buffer: a few hundred writes for a 300 MB bundle. */
+function fileSink(path: string): { write(chunk: Uint8Array): void; close(): void } {
+  const fd = openSync(path, 'w');
+  const buf = new Uint8Array(1 << 22);
+  let pos = 0;
+  const flush = () => {
+    for (let off = 0; off < pos; ) off += writeSync(fd, buf, off, pos - off);
+    pos = 0;
+  };
+  return {
+    write(chunk) {
+      if (pos + chunk.length > buf.length) flush();
+      if (chunk.length > buf.length) {
+        for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off, chunk.length - off);
+      } else {
+        buf.set(chunk, pos);
+        pos += chunk.length;
+      }
+    },
+    close() {
+      buf[pos++] = 0x0a; // the file ends with a newline
+      flush();
+      closeSync(fd);
+    },
+  };
+}
+
+const mark = progress('draw');
 try {
-  const bundle = runDraw({
-    campaign: { id: values['campaign-id']!, title: values.title! },
-    rules: readJson(values.rules!, 'rules'),
-    roster: readJson(values.roster!, 'roster'),
-    secret: fromHex(secretHex),
-    beacon: values.beacon!,
-  });
-  writeFileSync(values.out!, `${bundleJson(bundle)}\n`);
-  const winners = bundle.results.filter((r) => r.outcome === 'won').length;
-  console.log(`entries      ${bundle.roster.length}`);
-  console.log(`winners      ${winners}`);
-  console.log(`waitlisted   ${bundle.results.length - winners}`);
-  console.log(`roster_root  ${bundle.roster_root}`);
-  console.log(`seed         ${bundle.seed}`);
-  console.log(`results_hash ${bundle.results_hash}`);
+  const rules = readJson(values.rules!, 'rules');
+  const roster = readJson(values.roster!, 'roster');
+  mark('read rules and roster');
+  const drawn = drawColumnsPhases(
+    {
+      campaign: { id: values['campaign-id']!, title: values.title! },
+      rules,
+      roster,
+      secret: fromHex(secretHex),
+      beacon: values.beacon!,
+    },
+    mark,
+  );
+  const out = fileSink(values.out!);
+  writeBundleJson(drawn, (chunk) => out.write(chunk));
+  out.close();
+  mark('write bundle');
+  const f = drawn.bundleFields;
+  console.log(`entries      ${drawn.roster.length}`);
+  console.log(`winners      ${drawn.won}`);
+  console.log(`waitlisted   ${drawn.roster.length - drawn.won}`);
+  console.log(`roster_root  ${f.roster_root}`);
+  console.log(`seed         ${f.seed}`);
+  console.log(`results_hash ${f.results_hash}`);
   console.log(`bundle       ${values.out}`);
 } catch (e) {
   if (e instanceof DrawInputError) {

@@ -11,6 +11,7 @@
 // COLLATE "C") and as plain objects of exactly the five fields with printable-ASCII strings: then
 // validation copies nothing, sortRoster only checks the order, and entries are hashed as bytes directly.
 export { type Allocation, allocate } from './allocate.js';
+export { writeBundleJson } from './bundleBytes.js';
 export {
   type DrawInput,
   type DrawnColumns,

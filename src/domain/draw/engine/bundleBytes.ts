@@ -1,0 +1,60 @@
+// The whole bundle as canonical JSON bytes, streamed to a sink 64 KiB at a time: the same bytes as
+// bundleJson(runDraw(...)) (encode.ts), without the 1M Result objects, the 1M entry strings or one string of
+// the whole bundle (300 MB at a million entries, and a second copy as UTF-8 to write it).
+import { canonicalJson } from '../../canonical.js';
+import type { DrawnColumns } from './draw.js';
+import { entryJson } from './encode.js';
+import { entryChars, putEntry, roomFor, writeResultsJson } from './jsonBytes.js';
+
+const encoder = new TextEncoder();
+const CHUNK = 1 << 16;
+
+/** utf8(bundleJson(bundle)) of the drawn columns, handed to `sink` in chunks it must copy or write at once. */
+export function writeBundleJson(d: DrawnColumns, sink: (chunk: Uint8Array) => void): void {
+  const f = d.bundleFields;
+  const q = JSON.stringify;
+  const strict = { strict: true };
+  sink(encoder.encode(`{"beacon":${q(f.beacon)},"campaign":${canonicalJson(f.campaign, strict)},"results":`));
+  writeResultsJson(d, sink);
+  sink(encoder.encode(`,"results_hash":${q(f.results_hash)},"roster":[`));
+  let chunk = new Uint8Array(CHUNK);
+  let pos = 0;
+  for (let i = 0; i < d.roster.length; i++) {
+    const e = d.roster[i]!;
+    // room for the printable-ASCII fast path; anything else is encoded as a string first, then copied
+    const room = roomFor(entryChars(e)) + 1;
+    if (pos + room > chunk.length) {
+      sink(chunk.subarray(0, pos));
+      pos = 0;
+      if (room > chunk.length) chunk = new Uint8Array(room);
+    }
+    if (i > 0) chunk[pos++] = 0x2c; // ,
+    const end = putEntry(chunk, pos, e);
+    if (end >= 0) {
+      pos = end;
+      continue;
+    }
+    const bytes = encoder.encode(entryJson(e));
+    if (pos + bytes.length > chunk.length) {
+      sink(chunk.subarray(0, pos));
+      pos = 0;
+      if (bytes.length > chunk.length) chunk = new Uint8Array(bytes.length);
+    }
+    chunk.set(bytes, pos);
+    pos += bytes.length;
+  }
+  sink(chunk.subarray(0, pos));
+  sink(
+    encoder.encode(
+      [
+        `]`,
+        `"roster_root":${q(f.roster_root)}`,
+        `"rules":${canonicalJson(f.rules, strict)}`,
+        `"secret":${q(f.secret)}`,
+        `"seed":${q(f.seed)}`,
+        `"seed_commitment":${q(f.seed_commitment)}`,
+        `"version":${q(f.version)}}`,
+      ].join(','),
+    ),
+  );
+}
