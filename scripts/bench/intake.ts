@@ -15,9 +15,9 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { systemClock } from '../../src/clock.js';
 import { createCampaign } from '../../src/commands/saveCampaign.js';
-import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
 import { encryptText } from '../../src/identity/crypto.js';
 import { signResidentToken } from '../../src/identity/residentSession.js';
+import { benchVoucherCampaign } from './campaigns.js';
 import { benchDatabase, percentile, printTable } from './env.js';
 
 const { values } = parseArgs({
@@ -88,22 +88,17 @@ function startService(): Promise<string> {
 
 async function campaign(code: string, opensInMs: number) {
   const now = Date.now();
-  const iso = (ms: number) => new Date(now + ms).toISOString();
-  const input = parseCampaignBody({
+  const at = (ms: number) => new Date(now + ms);
+  const input = benchVoucherCampaign({
     code,
-    kind: 'voucher',
-    mode: 'lottery',
-    title_ko: '접수 측정',
-    title_en: 'Intake bench',
-    opens_at: iso(opensInMs),
-    closes_at: iso(3_600_000),
-    draw_at: iso(3_700_000),
-    claim_opens_at: iso(3_800_000),
-    claim_closes_at: iso(86_400_000),
-    unit: 'KRW',
+    title: 'Intake bench',
+    opensAt: at(opensInMs),
+    closesAt: at(3_600_000),
+    drawAt: at(3_700_000),
+    claimOpensAt: at(3_800_000),
+    claimClosesAt: at(86_400_000),
     total: 1_500_000_000,
-    denomination: 10_000,
-    per_person_max: 250_000,
+    perPersonMax: 250_000,
   });
   const c = await createCampaign(
     { db: bench.db, clock: systemClock },

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../../src/clock.js';
 import { changeCampaignState } from '../../src/commands/changeCampaignState.js';
 import { createCampaign } from '../../src/commands/saveCampaign.js';
-import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
+import { benchVoucherCampaign } from './campaigns.js';
 import { benchDatabase, percentile, printTable } from './env.js';
 
 const { values } = parseArgs({
@@ -47,26 +47,21 @@ try {
   for (let i = 0; i < INSTANCES; i++) await startInstance(i);
   const ctx = { db: bench.db, clock: systemClock };
   const start = Date.now();
-  const iso = (ms: number) => new Date(start + ms).toISOString();
+  const at = (ms: number) => new Date(start + ms);
   const ids: string[] = [];
   for (let i = 0; i < N; i++) {
     // Openings spread over one second, at odd milliseconds, 6 s ahead; closings 4 s later.
     const opens = 6000 + Math.floor((i * 1000) / N) + 7;
-    const input = parseCampaignBody({
+    const input = benchVoucherCampaign({
       code: `OPEN${i}X${process.pid % 1000}`,
-      kind: 'voucher',
-      mode: 'lottery',
-      title_ko: `개시 측정 ${i}`,
-      title_en: `Opening bench ${i}`,
-      opens_at: iso(opens),
-      closes_at: iso(opens + 4000),
-      draw_at: iso(opens + 3600_000),
-      claim_opens_at: iso(opens + 7200_000),
-      claim_closes_at: iso(opens + 86_400_000),
-      unit: 'KRW',
+      title: `Opening bench ${i}`,
+      opensAt: at(opens),
+      closesAt: at(opens + 4000),
+      drawAt: at(opens + 3600_000),
+      claimOpensAt: at(opens + 7200_000),
+      claimClosesAt: at(opens + 86_400_000),
       total: 1_000_000,
-      denomination: 10_000,
-      per_person_max: 50_000,
+      perPersonMax: 50_000,
     });
     const c = await createCampaign(ctx, { kind: 'system', name: 'bench' }, input);
     await changeCampaignState(ctx, { kind: 'system', name: 'bench' }, c.id, 'schedule');

@@ -1,7 +1,7 @@
 // /healthz: the process answers. /readyz: the database answers and has every migration. /metrics: Prometheus.
 import type Router from '@koa/router';
-import { pendingMigrations } from '../../db/migrate.js';
 import { countCampaignsByState } from '../../db/repos/campaigns.js';
+import { missingMigrations } from '../../db/repos/health.js';
 import type { AppDeps } from '../deps.js';
 
 export function healthRoutes(router: Router, deps: AppDeps): void {
@@ -11,8 +11,7 @@ export function healthRoutes(router: Router, deps: AppDeps): void {
 
   router.get('/readyz', async (ctx) => {
     try {
-      await deps.db.raw('select 1');
-      const pending = await pendingMigrations(deps.db);
+      const pending = await missingMigrations(deps.db);
       ctx.status = pending.length === 0 ? 200 : 503;
       ctx.body = { status: pending.length === 0 ? 'ready' : 'migrations_pending', pending };
     } catch {

