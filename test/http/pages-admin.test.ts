@@ -69,7 +69,6 @@ function voucherForm(overrides: Record<string, string> = {}): Record<string, str
     group_0_weight: '2',
     group_2_name: '장애인',
     group_2_reserved: '50000000',
-    slots: '',
     ...overrides,
   };
 }
@@ -180,7 +179,6 @@ test.serial('the new-campaign form renders every field in Korean and in English'
     'group_0_proof_en',
     'group_0_reserved',
     'group_2_weight',
-    'slots',
     '_csrf',
   ]) {
     t.regex(ko.text, new RegExp(`name="${name}"`), name);
@@ -229,26 +227,52 @@ test.serial(
   },
 );
 
-test.serial('a goods campaign with slot lines is created through the same validation', async (t) => {
+test.serial('a goods campaign gets its slots per site in a table; its stock is their total', async (t) => {
   const res = await admin.post(
     '/admin/campaigns/new',
     voucherForm({
       kind: 'goods',
       mode: 'reservation',
       unit: 'item',
-      total: '300',
+      total: '0',
       ...NO_GROUPS,
       denomination: '1',
       per_person_max: '2',
-      slots: [
-        'PH-A-AM, PH-A, 2026-12-05 09:00, 2026-12-05 12:00, 100',
-        'PH-A-PM, PH-A, 2026-12-05T13:00, 2026-12-05T18:00, 100',
-        'PH-B-AM, PH-B, 2026-12-05 09:00, 2026-12-05 12:00, 100',
-      ].join('\n'),
     }),
   );
   t.is(res.status, 303, res.text);
   const id = idFrom(res.headers.get('location'));
+  const table = await admin.get(`/admin/campaigns/${id}/slots/site/PH-A`);
+  t.is(table.status, 200);
+  t.regex(table.text, /name="slot_2_capacity"/, 'three blank rows to fill');
+  const row = (i: number, id: string, starts: string, ends: string, capacity: string) => ({
+    [`slot_${i}_id`]: id,
+    [`slot_${i}_starts`]: starts,
+    [`slot_${i}_ends`]: ends,
+    [`slot_${i}_capacity`]: capacity,
+  });
+  const bad = await admin.post(`/admin/campaigns/${id}/slots/site/PH-A`, {
+    ...row(0, 'PH-A-AM', '2026-12-05T09:00', '2026-12-05T12:00', '100'),
+    ...row(1, 'PH-A-PM', '2026-12-05T13:00', '2026-12-05T12:00', 'lots'),
+  });
+  t.is(bad.status, 422);
+  t.regex(bad.text, /2번째 줄<\/a>: capacity: /);
+  t.is((await app.db('campaign_slots').where({ campaign_id: id })).length, 0, 'nothing saved');
+  const late = await admin.post(`/admin/campaigns/${id}/slots/site/PH-A`, {
+    ...row(0, 'PH-A-AM', '2026-12-05T09:00', '2026-12-05T12:00', '100'),
+    ...row(1, 'PH-A-PM', '2026-12-05T13:00', '2026-12-05T12:00', '100'),
+  });
+  t.is(late.status, 422);
+  t.regex(late.text, /2번째 줄<\/a>: ends_at: A slot must end after it starts/);
+  const a = await admin.post(`/admin/campaigns/${id}/slots/site/PH-A`, {
+    ...row(0, 'PH-A-AM', '2026-12-05 09:00', '2026-12-05 12:00', '100'),
+    ...row(2, 'PH-A-PM', '2026-12-05T13:00', '2026-12-05T18:00', '100'),
+  });
+  t.is(a.status, 303, a.text);
+  const b = await admin.post(`/admin/campaigns/${id}/slots/site/PH-B`, {
+    ...row(0, 'PH-B-AM', '2026-12-05T09:00', '2026-12-05T12:00', '100'),
+  });
+  t.is(b.status, 303, b.text);
   const slots = await app.db('campaign_slots').where({ campaign_id: id }).orderBy('id');
   t.deepEqual(
     slots.map((s) => [s.id, s.site_id, s.starts_at.toISOString(), s.capacity]),
@@ -257,6 +281,18 @@ test.serial('a goods campaign with slot lines is created through the same valida
       ['PH-A-PM', 'PH-A', '2026-12-05T04:00:00.000Z', 100],
       ['PH-B-AM', 'PH-B', '2026-12-05T00:00:00.000Z', 100],
     ],
+  );
+  t.is(Number((await app.db('campaigns').where({ id }).first()).total), 300);
+  const overview = await admin.get(`/admin/campaigns/${id}/slots`);
+  t.regex(overview.text, /전체 300개, 수령 시간 3개/);
+  // Clearing a row removes its slot.
+  const removed = await admin.post(`/admin/campaigns/${id}/slots/site/PH-A`, {
+    ...row(0, 'PH-A-AM', '2026-12-05T09:00', '2026-12-05T12:00', '100'),
+  });
+  t.is(removed.status, 303);
+  t.deepEqual(
+    (await app.db('campaign_slots').where({ campaign_id: id, site_id: 'PH-A' })).map((s) => s.id),
+    ['PH-A-AM'],
   );
 });
 
@@ -305,20 +341,6 @@ test.serial(
     t.regex(schema.text, /id="f-total-error">/);
     t.regex(schema.text, /id="f-opens_at-error">Required/);
 
-    const slots = await admin.post(
-      '/admin/campaigns/new',
-      voucherForm({
-        kind: 'goods',
-        unit: 'item',
-        total: '100',
-        ...NO_GROUPS,
-        denomination: '1',
-        per_person_max: '2',
-        slots: '\nS1, NOPE, 2026-12-05 09:00, 2026-12-05 12:00, 100',
-      }),
-    );
-    t.is(slots.status, 422);
-    t.regex(slots.text, /Line 2 \(site_id\): Unknown site NOPE/);
     t.is(await countCampaigns(), before);
   },
 );

@@ -110,3 +110,18 @@ export async function countCampaignsByState(db: Db): Promise<Array<{ state: Camp
     .count<Array<{ state: CampaignState; count: number }>>('* as count')
     .groupBy('state');
 }
+
+/** A goods campaign's stock follows its slots: sets the total and bumps the version, while still editable. */
+export async function setEditableCampaignTotal(
+  trx: Trx,
+  id: string,
+  total: number,
+  editable: readonly CampaignState[],
+): Promise<Campaign | undefined> {
+  const [row] = await trx('campaigns')
+    .where({ id })
+    .whereIn('state', editable)
+    .update({ total, version: trx.raw('version + 1'), updated_at: trx.fn.now() })
+    .returning('*');
+  return row as Campaign | undefined;
+}

@@ -65,3 +65,16 @@ export async function markStaffDisabled(db: Db | Trx, id: string, at: Date): Pro
     .update({ disabled_at: db.raw('coalesce(disabled_at, ?)', [at]) });
   return n === 1;
 }
+
+/** A site's staff accounts, newest first (never the password hashes). */
+export async function listSiteStaff(
+  db: Db | Trx,
+  siteId: string,
+): Promise<
+  Array<{ id: string; email: string; has_password: boolean; created_at: Date; disabled_at: Date | null }>
+> {
+  return db('staff')
+    .select('id', 'email', db.raw('password_hash IS NOT NULL AS has_password'), 'created_at', 'disabled_at')
+    .where({ site_id: siteId, role: 'site_staff' })
+    .orderBy('created_at', 'desc');
+}

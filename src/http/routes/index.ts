@@ -8,6 +8,7 @@ import { auditPageRoutes } from './audit/pages.js';
 import { adminCampaignPageRoutes } from './campaigns/adminPages.js';
 import { campaignApiRoutes } from './campaigns/api.js';
 import { campaignPageRoutes } from './campaigns/pages.js';
+import { slotPageRoutes } from './campaigns/slotPages.js';
 import { counterApiRoutes } from './counter/api.js';
 import { counterPageRoutes } from './counter/pages.js';
 import { drawApiRoutes } from './draw/api.js';
@@ -22,6 +23,7 @@ import { instantPageRoutes } from './instant/pages.js';
 import { intakeRoutes } from './intake/api.js';
 import { messageApiRoutes } from './messages/api.js';
 import { devOutboxRoutes } from './messages/devOutbox.js';
+import { messagePageRoutes } from './messages/pages.js';
 import { twilioWebhookRoutes } from './messages/twilioWebhook.js';
 import { openApiRoutes } from './openapi.js';
 import { paymentAdminRoutes } from './payments/admin.js';
@@ -32,7 +34,9 @@ import { proxyAdminPageRoutes } from './proxies/adminPages.js';
 import { proxyRoutes } from './proxies/api.js';
 import { proxyPageRoutes } from './proxies/pages.js';
 import { siteApiRoutes } from './sites/api.js';
+import { siteImportRoutes } from './sites/importPages.js';
 import { sitePageRoutes } from './sites/pages.js';
+import { siteStaffPageRoutes } from './sites/staffPages.js';
 import { staffAuthRoutes } from './staff/auth.js';
 import { staticRoutes } from './static/files.js';
 import { stockRoutes } from './stock/api.js';
@@ -50,9 +54,13 @@ export const routeModules: RouteModule[] = [
   staticRoutes,
   campaignPageRoutes,
   adminCampaignPageRoutes,
+  slotPageRoutes,
+  siteImportRoutes,
   sitePageRoutes,
+  siteStaffPageRoutes,
   auditPageRoutes,
   messageApiRoutes,
+  messagePageRoutes,
   twilioWebhookRoutes,
   devOutboxRoutes,
   identityApiRoutes,

@@ -112,7 +112,8 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
   /** Runs the save; on a validation problem shows the form again with every error and the values kept. */
   async function submit(ctx: Context, campaign: Campaign | undefined) {
     const values = formValuesFrom((ctx.request.body ?? {}) as Record<string, unknown>);
-    const { body, errors: lineErrors, lineOf } = bodyFromForm(values);
+    const slots = campaign ? await listCampaignSlots(deps.db, campaign.id) : [];
+    const { body, errors: lineErrors, lineOf } = bodyFromForm(values, slots);
     try {
       let input: ReturnType<typeof parseCampaignBody>;
       try {
@@ -167,7 +168,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
     const c = await load(ctx);
     if (!isEditable(c.state))
       throw new DomainError('campaign_not_editable', `A campaign that is ${c.state} can no longer be edited`);
-    await showForm(ctx, { campaign: c, values: formValuesOf(c, await listCampaignSlots(deps.db, c.id)) });
+    await showForm(ctx, { campaign: c, values: formValuesOf(c) });
   });
 
   router.post('/admin/campaigns/:id/edit', requireStaffPage('admin'), async (ctx) => {

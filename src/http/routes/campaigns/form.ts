@@ -1,4 +1,4 @@
-// The admin campaign form: flat HTML fields (priority groups as table rows, slots one line each) to and from
+// The admin campaign form: flat HTML fields (priority groups as table rows; slots have their own pages) to and from
 // the body shape the JSON API takes, so both go through the same parseCampaignBody and commands.
 import { DateTime } from 'luxon';
 import { type Campaign, type SlotInput, VERIFICATION_METHODS } from '../../../domain/campaign.js';
@@ -50,9 +50,7 @@ export function localInput(d: Date, zone: string): string {
   return dt.toFormat(dt.second !== 0 ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm");
 }
 
-const localLine = (d: Date, zone: string) => localInput(d, zone).replace('T', ' ');
-
-export function formValuesOf(c: Campaign, slots: SlotInput[]): CampaignFormValues {
+export function formValuesOf(c: Campaign): CampaignFormValues {
   const v: CampaignFormValues = {};
   for (const k of SCALARS) {
     const value = k === 'discount_percent' ? (c.discount_bp ?? 0) / 100 : c[k];
@@ -66,12 +64,6 @@ export function formValuesOf(c: Campaign, slots: SlotInput[]): CampaignFormValue
     for (const k of GROUP_COLUMNS) v[`group_${i}_${k}`] = String(g[k] ?? '');
   });
   for (const m of VERIFICATION_METHODS) v[`verify_${m}`] = c.verification_methods.includes(m) ? 'on' : '';
-  v.slots = slots
-    .map(
-      (s) =>
-        `${s.id}, ${s.site_id}, ${localLine(s.starts_at, c.time_zone)}, ${localLine(s.ends_at, c.time_zone)}, ${s.capacity}`,
-    )
-    .join('\n');
   v.version = String(c.version);
   return v;
 }
@@ -111,7 +103,6 @@ export function formValuesFrom(form: Record<string, unknown>): CampaignFormValue
     'max_age',
     'birth_year_rotation',
     ...VERIFY_FIELDS,
-    'slots',
     'version',
   ];
   for (const k of keys) {
@@ -124,15 +115,6 @@ export function formValuesFrom(form: Record<string, unknown>): CampaignFormValue
   }
   return v;
 }
-
-const lines = (text: string) =>
-  text
-    .split(/\r?\n/)
-    .map((l, i) => ({ n: i + 1, text: l.trim() }))
-    .filter((l) => l.text !== '');
-
-// "2026-12-03 12:00" is accepted as well as "2026-12-03T12:00"; the zone comes from the campaign.
-const isoLocal = (s: string) => s.replace(/^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})/, '$1T$2');
 
 /**
  * The form as the JSON body. Lines that cannot be split into their columns are reported here,
@@ -147,7 +129,8 @@ export interface FormBody {
 }
 export type LineNumbers = { groups: number[]; slots: number[] };
 
-export function bodyFromForm(v: CampaignFormValues): FormBody {
+/** `slots`: the campaign's current slots, kept as they are (they are edited on the slot pages). */
+export function bodyFromForm(v: CampaignFormValues, slots: readonly SlotInput[] = []): FormBody {
   const errors: FieldErrors = {};
   const lineOf: LineNumbers = { groups: [], slots: [] };
   const body: Record<string, unknown> = {};
@@ -192,18 +175,12 @@ export function bodyFromForm(v: CampaignFormValues): FormBody {
   const methods = VERIFICATION_METHODS.filter((m) => v[`verify_${m}`] === 'on');
   if (methods.length) body.verification_methods = methods;
 
-  const slotProblems: string[] = [];
-  body.slots = lines(v.slots ?? '').flatMap(({ n, text }) => {
-    const cols = text.split(',').map((c) => c.trim());
-    if (cols.length !== 5) {
-      slotProblems.push(`Line ${n}: write "slot id, site id, starts, ends, capacity"`);
-      return [];
-    }
-    const [id, site_id, starts_at, ends_at, capacity] = cols as [string, string, string, string, string];
-    lineOf.slots.push(n);
-    return [{ id, site_id, starts_at: isoLocal(starts_at), ends_at: isoLocal(ends_at), capacity }];
-  });
-  if (slotProblems.length) errors.slots = slotProblems.join('\n');
+  body.slots = slots.map((s) => ({
+    ...s,
+    starts_at: s.starts_at.toISOString(),
+    ends_at: s.ends_at.toISOString(),
+  }));
+  lineOf.slots = slots.map((_, i) => i + 1);
 
   return { body, errors, lineOf };
 }
@@ -232,7 +209,7 @@ export function formErrors(
       const index = Number(parts[1]);
       const line = lineOf[head as keyof LineNumbers][index] ?? index + 1;
       const column = parts[2] ? ` (${parts[2]})` : '';
-      add(head, `${head === 'groups' ? 'Row' : 'Line'} ${line}${column}: ${msg}`);
+      add(head, `${head === 'groups' ? 'Row' : 'Slot'} ${line}${column}: ${msg}`);
     } else if (head === 'verification_methods') {
       add('verify_sms', msg);
     } else if ((SCALARS as readonly string[]).includes(head) || LINE_FIELDS.has(head)) {

@@ -19,22 +19,27 @@ function emptyCounts(): Record<string, number> {
   return Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0]));
 }
 
+/** A campaign's notices: counts by status in all and per channel, and the latest failures. */
+export async function messageOverview(db: AppDeps['db'], id: string) {
+  const rows = await countByChannelAndStatus(db, id);
+  const total = emptyCounts();
+  const byChannel: Record<string, Record<string, number>> = { sms: emptyCounts(), email: emptyCounts() };
+  for (const r of rows) {
+    const n = Number(r.count);
+    const channel = byChannel[r.channel] ?? emptyCounts();
+    channel[r.status] = n;
+    byChannel[r.channel] = channel;
+    total[r.status] = (total[r.status] ?? 0) + n;
+  }
+  const failed = await listFailed(db, id, 100);
+  return { campaign_id: id, counts: { total, ...byChannel }, recent_failures: failed };
+}
+
 export function messageApiRoutes(router: Router, deps: AppDeps): void {
   router.get('/api/admin/campaigns/:id/messages', requireStaff('admin', 'auditor'), async (ctx) => {
     const id = parseId(ctx.params.id);
     if (!(await findCampaign(deps.db, id))) throw new DomainError('not_found', 'No such campaign');
-    const rows = await countByChannelAndStatus(deps.db, id);
-    const total = emptyCounts();
-    const byChannel: Record<string, Record<string, number>> = { sms: emptyCounts(), email: emptyCounts() };
-    for (const r of rows) {
-      const n = Number(r.count);
-      const channel = byChannel[r.channel] ?? emptyCounts();
-      channel[r.status] = n;
-      byChannel[r.channel] = channel;
-      total[r.status] = (total[r.status] ?? 0) + n;
-    }
-    const failed = await listFailed(deps.db, id, 100);
-    ctx.body = { campaign_id: id, counts: { total, ...byChannel }, recent_failures: failed };
+    ctx.body = await messageOverview(deps.db, id);
   });
 
   router.post('/api/admin/campaigns/:id/messages/retry', requireStaff('admin'), async (ctx) => {

@@ -15,7 +15,18 @@ import { parse } from '../../validate.js';
 import { staffActor } from '../campaigns/api.js';
 import { siteId, siteSchema } from './api.js';
 
-const FIELDS = ['id', 'name_ko', 'name_en', 'district', 'address'] as const;
+const FIELDS = [
+  'id',
+  'name_ko',
+  'name_en',
+  'district',
+  'address',
+  'phone',
+  'hours_ko',
+  'hours_en',
+  'lat',
+  'lng',
+] as const;
 type SiteValues = Record<(typeof FIELDS)[number], string>;
 
 const valuesFrom = (body: unknown): SiteValues => {
@@ -43,7 +54,11 @@ export function sitePageRoutes(router: Router, deps: AppDeps): void {
         title: t('admin.sites_title'),
         sites: await listSites(deps.db),
         isAdmin: (ctx.state.staff as StaffSession).role === 'admin',
-        notice: ctx.query.saved ? t('admin.site_saved') : '',
+        notice: ctx.query.saved
+          ? t('admin.site_saved')
+          : ctx.query.imported
+            ? t('admin.import.done_sites', { n: Number(ctx.query.imported) || 0 })
+            : '',
         ...form,
       },
       status,
@@ -111,7 +126,7 @@ export function sitePageRoutes(router: Router, deps: AppDeps): void {
 
   router.get('/admin/sites/:id/edit', requireStaffPage('admin'), async (ctx) => {
     const site = await load(ctx);
-    showEdit(ctx, site, { ...site });
+    showEdit(ctx, site, valuesFrom({ ...site, lat: String(site.lat ?? ''), lng: String(site.lng ?? '') }));
   });
 
   router.post('/admin/sites/:id/edit', requireStaffPage('admin'), async (ctx) => {

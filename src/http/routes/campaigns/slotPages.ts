@@ -1,0 +1,235 @@
+// A goods campaign's pickup slots, for admins: an overview by site, one table per site to add, change or remove
+// its slots (blank rows add, a cleared row removes), and a CSV import of all slots. Each save goes through
+// saveCampaignSlots, which checks the whole campaign; auditors may look.
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { saveCampaignSlots } from '../../../commands/saveCampaignSlots.js';
+import { findCampaign } from '../../../db/repos/campaigns.js';
+import { findSite, listSites } from '../../../db/repos/sites.js';
+import { listCampaignSlots } from '../../../db/repos/slots.js';
+import { type Campaign, isEditable, type SlotInput } from '../../../domain/campaign.js';
+import { DomainError } from '../../../domain/errors.js';
+import type { RowError } from '../../csvRows.js';
+import type { AppDeps } from '../../deps.js';
+import type { Lang, Translate } from '../../i18n.js';
+import type { StaffSession } from '../../middleware/staffAuth.js';
+import { requireStaff } from '../../middleware/staffAuth.js';
+import { requireStaffPage } from '../../middleware/staffPages.js';
+import { render } from '../../render.js';
+import { parse, parseId } from '../../validate.js';
+import { siteId } from '../sites/api.js';
+import { csvBodySchema, csvRefusal } from '../sites/importPages.js';
+import { staffActor } from './api.js';
+import { localInput } from './form.js';
+import {
+  SLOT_CSV_COLUMNS,
+  type SlotRow,
+  slotErrorsByRow,
+  slotRowsFromCsv,
+  slotsFromRows,
+} from './slotRows.js';
+
+const BLANK_ROWS = 3;
+const MAX_ROWS = 200;
+const zoneOf = (c: Campaign) => c.time_zone || 'Asia/Seoul';
+
+export function slotPageRoutes(router: Router, deps: AppDeps): void {
+  const cmd = { db: deps.db, clock: deps.clock };
+  const isAdmin = (ctx: Context) => (ctx.state.staff as StaffSession).role === 'admin';
+
+  async function load(ctx: Context): Promise<Campaign> {
+    const c = await findCampaign(deps.db, parseId(ctx.params.id));
+    if (!c) throw new DomainError('not_found', 'No such campaign');
+    return c;
+  }
+
+  /** Saves; on a refusal returns the problems by row (and those of no row) instead of throwing. */
+  async function trySave(ctx: Context, c: Campaign, slots: SlotInput[], refs: number[]) {
+    try {
+      await saveCampaignSlots(cmd, staffActor(ctx.state.staff), c.id, slots);
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== 'validation_failed' || !err.fields) throw err;
+      return slotErrorsByRow(err.fields, refs);
+    }
+  }
+
+  router.get('/admin/campaigns/:id/slots', requireStaffPage('admin', 'auditor'), async (ctx) => {
+    const c = await load(ctx);
+    const lang = ctx.state.lang as Lang;
+    const [slots, sites] = await Promise.all([listCampaignSlots(deps.db, c.id), listSites(deps.db)]);
+    const bySite = sites
+      .map((s) => {
+        const own = slots.filter((x) => x.site_id === s.id);
+        return {
+          id: s.id,
+          name: lang === 'en' ? s.name_en : s.name_ko,
+          district: s.district,
+          count: own.length,
+          capacity: own.reduce((n, x) => n + x.capacity, 0),
+        };
+      })
+      .filter((s) => s.count > 0);
+    render(ctx, 'admin-slots', {
+      title: (ctx.state.t as Translate)('admin.slots.title'),
+      campaign: c,
+      campaignTitle: lang === 'en' ? c.title_en : c.title_ko,
+      bySite,
+      otherSites: sites.filter((s) => !bySite.some((b) => b.id === s.id)),
+      total: slots.reduce((n, x) => n + x.capacity, 0),
+      editable: isEditable(c.state) && c.kind === 'goods' && isAdmin(ctx),
+      notice: ctx.query.saved ? (ctx.state.t as Translate)('admin.slots.saved', { total: c.total }) : '',
+    });
+  });
+
+  // The "add slots at another site" picker is a GET form.
+  router.get('/admin/campaigns/:id/slots/site', requireStaffPage('admin'), async (ctx) => {
+    const c = await load(ctx);
+    const site = parse(z.object({ site: siteId }), { site: ctx.query.site }).site;
+    ctx.redirect(`/admin/campaigns/${c.id}/slots/site/${encodeURIComponent(site)}`);
+  });
+
+  async function showSite(
+    ctx: Context,
+    c: Campaign,
+    site: { id: string; name_ko: string; name_en: string },
+    values: Record<string, string>,
+    rowCount: number,
+    problems: { rows: RowError[]; general: string[] } = { rows: [], general: [] },
+    status = 200,
+  ) {
+    const lang = ctx.state.lang as Lang;
+    render(
+      ctx,
+      'admin-site-slots',
+      {
+        title: (ctx.state.t as Translate)('admin.slots.site_title', {
+          site: lang === 'en' ? site.name_en : site.name_ko,
+        }),
+        campaign: c,
+        campaignTitle: lang === 'en' ? c.title_en : c.title_ko,
+        site,
+        zone: zoneOf(c),
+        values,
+        rows: Array.from({ length: rowCount }, (_, i) => i),
+        problems,
+        rowErrors: new Map(problems.rows.map((e) => [e.line, e.message])),
+        editable: isEditable(c.state) && c.kind === 'goods' && isAdmin(ctx),
+      },
+      status,
+    );
+  }
+
+  async function loadSite(ctx: Context) {
+    const id = parse(z.object({ site: siteId }), { site: ctx.params.site }).site;
+    const site = await findSite(deps.db, id);
+    if (!site) throw new DomainError('not_found', 'No such site');
+    return site;
+  }
+
+  router.get('/admin/campaigns/:id/slots/site/:site', requireStaffPage('admin', 'auditor'), async (ctx) => {
+    const c = await load(ctx);
+    const site = await loadSite(ctx);
+    const own = (await listCampaignSlots(deps.db, c.id)).filter((s) => s.site_id === site.id);
+    const values: Record<string, string> = {};
+    own.forEach((s, i) => {
+      values[`slot_${i}_id`] = s.id;
+      values[`slot_${i}_starts`] = localInput(s.starts_at, zoneOf(c));
+      values[`slot_${i}_ends`] = localInput(s.ends_at, zoneOf(c));
+      values[`slot_${i}_capacity`] = String(s.capacity);
+    });
+    await showSite(ctx, c, site, values, Math.min(MAX_ROWS, own.length + BLANK_ROWS));
+  });
+
+  router.post('/admin/campaigns/:id/slots/site/:site', requireStaffPage('admin'), async (ctx) => {
+    const c = await load(ctx);
+    const site = await loadSite(ctx);
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const values: Record<string, string> = {};
+    const rows: SlotRow[] = [];
+    for (let i = 0; i < MAX_ROWS; i++) {
+      const cell = (k: string) => {
+        const v = body[`slot_${i}_${k}`];
+        values[`slot_${i}_${k}`] = typeof v === 'string' ? v : '';
+        return values[`slot_${i}_${k}`]!.trim();
+      };
+      const cells = {
+        id: cell('id'),
+        site_id: site.id,
+        starts_at: cell('starts'),
+        ends_at: cell('ends'),
+        capacity: cell('capacity'),
+      };
+      // A row left (or made) blank adds nothing, or removes the slot it held.
+      if (cells.id || cells.starts_at || cells.ends_at || cells.capacity) rows.push({ ref: i + 1, cells });
+    }
+    const rowCount = Math.min(MAX_ROWS, Math.max(...rows.map((r) => r.ref), 0) + BLANK_ROWS);
+    const parsed = slotsFromRows(rows, zoneOf(c));
+    if (parsed.errors.length)
+      return showSite(ctx, c, site, values, rowCount, { rows: parsed.errors, general: [] }, 422);
+    const others = (await listCampaignSlots(deps.db, c.id)).filter((s) => s.site_id !== site.id);
+    // This site's rows come first, so the command's slot indexes map back to them.
+    const problems = await trySave(ctx, c, [...parsed.slots, ...others], parsed.refs);
+    if (problems) return showSite(ctx, c, site, values, rowCount, problems, 422);
+    ctx.status = 303;
+    ctx.redirect(`/admin/campaigns/${c.id}/slots?saved=1`);
+  });
+
+  function importPage(
+    ctx: Context,
+    c: Campaign,
+    extra: { csv?: string; errors?: RowError[] } = {},
+    status = 200,
+  ) {
+    const t = ctx.state.t as Translate;
+    render(
+      ctx,
+      'admin-csv-import',
+      {
+        title: t('admin.import.slots_title'),
+        intro: t('admin.import.slots_intro'),
+        action: `/admin/campaigns/${c.id}/slots/import`,
+        back: `/admin/campaigns/${c.id}/slots`,
+        columns: SLOT_CSV_COLUMNS.required,
+        required: SLOT_CSV_COLUMNS.required,
+        example: `slot_id,site_id,starts_at,ends_at,capacity\nPH-JUNG-01-AM,PH-JUNG-01,2026-12-05 09:00,2026-12-05 12:00,100\nPH-JUNG-01-PM,PH-JUNG-01,2026-12-05 13:00,2026-12-05 18:00,150`,
+        csv: extra.csv ?? '',
+        errors: extra.errors ?? [],
+      },
+      status,
+    );
+  }
+
+  /** The whole file's slots, or every problem with its line. */
+  async function importCsv(ctx: Context, c: Campaign, csv: string): Promise<RowError[]> {
+    const { rows, errors } = slotRowsFromCsv(csv);
+    if (errors.length) return errors;
+    const parsed = slotsFromRows(rows, zoneOf(c));
+    if (parsed.errors.length) return parsed.errors;
+    const problems = await trySave(ctx, c, parsed.slots, parsed.refs);
+    return problems ? [...problems.general.map((message) => ({ line: 0, message })), ...problems.rows] : [];
+  }
+
+  router.get('/admin/campaigns/:id/slots/import', requireStaffPage('admin'), async (ctx) => {
+    importPage(ctx, await load(ctx));
+  });
+
+  router.post('/admin/campaigns/:id/slots/import', requireStaffPage('admin'), async (ctx) => {
+    const c = await load(ctx);
+    const { csv } = parse(csvBodySchema, { csv: (ctx.request.body as Record<string, unknown>)?.csv ?? '' });
+    const errors = await importCsv(ctx, c, csv);
+    if (errors.length) return importPage(ctx, c, { csv, errors }, 422);
+    ctx.status = 303;
+    ctx.redirect(`/admin/campaigns/${c.id}/slots?saved=1`);
+  });
+
+  router.post('/api/admin/campaigns/:id/slots/import', requireStaff('admin'), async (ctx) => {
+    const c = await load(ctx);
+    const { csv } = parse(csvBodySchema, ctx.request.body);
+    const errors = await importCsv(ctx, c, csv);
+    if (errors.length) throw csvRefusal(errors);
+    ctx.status = 201;
+    ctx.body = { slots: (await listCampaignSlots(deps.db, c.id)).length, total: (await load(ctx)).total };
+  });
+}

@@ -1,0 +1,70 @@
+// Importing sites from CSV: a page to paste (or load) the file and the same over JSON. Every row is checked
+// first; any bad row is reported with its line and nothing is imported.
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { importSites } from '../../../commands/importSites.js';
+import { DomainError } from '../../../domain/errors.js';
+import type { RowError } from '../../csvRows.js';
+import type { AppDeps } from '../../deps.js';
+import type { Translate } from '../../i18n.js';
+import { requireStaff } from '../../middleware/staffAuth.js';
+import { requireStaffPage } from '../../middleware/staffPages.js';
+import { render } from '../../render.js';
+import { parse } from '../../validate.js';
+import { staffActor } from '../campaigns/api.js';
+import { SITE_CSV_COLUMNS, sitesFromCsv } from './csv.js';
+
+export const csvBodySchema = z.object({ csv: z.string().max(5_000_000, 'At most 5 MB') });
+
+/** The refusal for a file with bad rows: 422, one entry per problem, with its line. */
+export function csvRefusal(errors: RowError[]): DomainError {
+  return new DomainError('validation_failed', `${errors.length} row problem(s); nothing was imported`, {
+    details: { rows: errors },
+    fields: Object.fromEntries(errors.map((e) => [`line ${e.line}`, e.message])),
+  });
+}
+
+export function siteImportRoutes(router: Router, deps: AppDeps): void {
+  const cmd = { db: deps.db, clock: deps.clock };
+
+  function page(ctx: Context, extra: { csv?: string; errors?: RowError[] } = {}, status = 200) {
+    const t = ctx.state.t as Translate;
+    render(
+      ctx,
+      'admin-csv-import',
+      {
+        title: t('admin.import.sites_title'),
+        intro: t('admin.import.sites_intro'),
+        action: '/admin/sites/import',
+        back: '/admin/sites',
+        columns: [...SITE_CSV_COLUMNS.required, ...SITE_CSV_COLUMNS.optional],
+        required: SITE_CSV_COLUMNS.required,
+        example:
+          'id,name_ko,name_en,district,address,phone,hours_ko,hours_en,lat,lng\nPH-JUNG-01,중앙약국,Jungang Pharmacy,중구,서울 중구 세종대로 1,02-123-4567,평일 09:00-18:00,Weekdays 09:00-18:00,37.5636,126.9976',
+        csv: extra.csv ?? '',
+        errors: extra.errors ?? [],
+      },
+      status,
+    );
+  }
+
+  router.get('/admin/sites/import', requireStaffPage('admin'), (ctx) => page(ctx));
+
+  router.post('/admin/sites/import', requireStaffPage('admin'), async (ctx) => {
+    const { csv } = parse(csvBodySchema, { csv: (ctx.request.body as Record<string, unknown>)?.csv ?? '' });
+    const { sites, errors } = sitesFromCsv(csv);
+    if (errors.length) return page(ctx, { csv, errors }, 422);
+    const { count } = await importSites(cmd, staffActor(ctx.state.staff), sites);
+    ctx.status = 303;
+    ctx.redirect(`/admin/sites?imported=${count}`);
+  });
+
+  router.post('/api/admin/sites/import', requireStaff('admin'), async (ctx) => {
+    const { csv } = parse(csvBodySchema, ctx.request.body);
+    const { sites, errors } = sitesFromCsv(csv);
+    if (errors.length) throw csvRefusal(errors);
+    ctx.status = 201;
+    ctx.body = await importSites(cmd, staffActor(ctx.state.staff), sites);
+  });
+}
