@@ -1,0 +1,228 @@
+// Sites that staff can run: a site's phone, hours and map position; its staff accounts (added with a one-time
+// link that signs in, disabled so it no longer does); and CSV imports of sites and of a campaign's slots, where
+// any bad row is reported with its line and nothing is imported.
+import test from 'ava';
+import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
+import { type CookieSession, signInWithForm } from '../helpers/browserSession.js';
+import { buildGoodsCampaign } from '../helpers/factories.js';
+
+let app: TestApp;
+let admin: CookieSession;
+let apiAdmin: StaffAuth;
+
+test.before(async () => {
+  app = await startTestApp();
+  apiAdmin = await app.staff('admin');
+  await app.request('PUT', '/api/admin/sites/SA-1', {
+    as: apiAdmin,
+    json: { name_ko: '가나약국', name_en: 'Gana Pharmacy', district: '중구' },
+  });
+  admin = await signInWithForm(app, 'admin');
+});
+test.after.always(async () => {
+  await app?.close();
+});
+
+const countSites = async () => Number((await app.db('sites').count('* as n').first())?.n);
+
+test.serial(
+  'a site keeps its phone, opening hours and coordinates; half a position is a field error',
+  async (t) => {
+    const form = {
+      name_ko: '가나약국',
+      name_en: 'Gana Pharmacy',
+      district: '중구',
+      address: '서울 중구 세종대로 1',
+      phone: '02-123-4567',
+      hours_ko: '평일 09:00-18:00',
+      hours_en: 'Weekdays 09:00-18:00',
+      lat: '37.5636',
+      lng: '',
+    };
+    const half = await admin.post('/admin/sites/SA-1/edit', form);
+    t.is(half.status, 422);
+    t.regex(half.text, /id="f-lng-error">Give both latitude and longitude, or neither/);
+    t.is((await app.db('sites').where({ id: 'SA-1' }).first()).phone, '');
+    const ok = await admin.post('/admin/sites/SA-1/edit', { ...form, lng: '126.9976' });
+    t.is(ok.status, 303, ok.text);
+    const row = await app.db('sites').where({ id: 'SA-1' }).first();
+    t.like(row, { phone: '02-123-4567', hours_ko: '평일 09:00-18:00', lat: 37.5636, lng: 126.9976 });
+    const edit = await admin.get('/admin/sites/SA-1/edit?lang=en');
+    t.regex(edit.text, /name="hours_en" type="text" value="Weekdays 09:00-18:00"/);
+    t.regex(edit.text, /name="lat" type="text" value="37.5636"/);
+    const list = await admin.get('/admin/sites');
+    t.regex(list.text, /<td>02-123-4567<\/td>/);
+    t.regex(list.text, /href="\/admin\/sites\/SA-1\/staff"/);
+  },
+);
+
+test.serial(
+  'an admin adds a site staff member whose one-time link signs in, then disables them',
+  async (t) => {
+    const bad = await admin.post('/admin/sites/SA-1/staff', { email: 'not an email', password: 'short' });
+    t.is(bad.status, 422);
+    t.regex(bad.text, /id="f-email-error"/);
+    t.regex(bad.text, /id="f-password-error">At least 12 characters/);
+    const added = await admin.post('/admin/sites/SA-1/staff', {
+      email: 'pharmacist@sa1.example',
+      password: '',
+    });
+    t.is(added.status, 201, added.text);
+    const link = /(http:\/\/127\.0\.0\.1\/staff\/login\/[\w-]+)/.exec(added.text)?.[1];
+    t.truthy(link, 'the one-time link is shown');
+    const staff = await app.db('staff').where({ email: 'pharmacist@sa1.example' }).first();
+    t.like(staff, { role: 'site_staff', site_id: 'SA-1', password_hash: null });
+    t.regex(added.text, /pharmacist@sa1\.example/);
+    const signIn = await app.request('GET', new URL(link!).pathname, { headers: { accept: 'text/html' } });
+    t.is(signIn.status, 302, 'the link signs the pharmacist in');
+    t.truthy(signIn.headers.get('set-cookie'));
+
+    const dup = await admin.post('/admin/sites/SA-1/staff', { email: 'PHARMACIST@sa1.example' });
+    t.is(dup.status, 409);
+    t.regex(dup.text, /id="f-email-error">Already registered/);
+
+    const disabled = await admin.post(`/admin/sites/SA-1/staff/${staff.id}/disable`, {});
+    t.is(disabled.status, 303);
+    t.truthy((await app.db('staff').where({ id: staff.id }).first()).disabled_at);
+    t.regex((await admin.get('/admin/sites/SA-1/staff')).text, /사용 중지됨/);
+  },
+);
+
+test.serial('a sites CSV with bad rows imports nothing and names each bad line', async (t) => {
+  const before = await countSites();
+  const csv = [
+    'id,name_ko,name_en,district,address,phone,hours_ko,hours_en,lat,lng',
+    'CSV-1,하나약국,Hana Pharmacy,중구,서울 중구 1,02-111-1111,평일 9-6,Weekdays 9-6,37.56,126.99',
+    'bad id!,둘약국,Dul Pharmacy,중구,,,,,,',
+    'CSV-3,,Set Pharmacy,중구,,,,,,',
+    'CSV-4,넷약국,Net Pharmacy,중구,,call me,,,,',
+    'CSV-5,다섯약국,Five Pharmacy,중구,,,,,95,10',
+    'CSV-1,또하나,Again,중구,,,,,,',
+  ].join('\n');
+  const page = await admin.post('/admin/sites/import', { csv });
+  t.is(page.status, 422);
+  t.is(await countSites(), before, 'nothing imported');
+  const items = [...page.text.matchAll(/<li>([^<]+)<\/li>/g)].map((m) => m[1]!);
+  t.deepEqual(
+    items.map((i) => i.split(':')[0]),
+    ['3번째 줄', '4번째 줄', '5번째 줄', '6번째 줄', '7번째 줄'],
+    items.join('\n'),
+  );
+  t.regex(page.text, /3번째 줄: id: Letters, digits/);
+  t.regex(page.text, /4번째 줄: name_ko: /);
+  t.regex(page.text, /5번째 줄: phone: Digits/);
+  t.regex(page.text, /6번째 줄: lat: Between -90 and 90/);
+  t.regex(page.text, /7번째 줄: id: Also on line 2/);
+  t.regex(page.text, /CSV-1,하나약국/, 'the pasted content is kept for fixing');
+
+  const api = await app.request('POST', '/api/admin/sites/import', { as: apiAdmin, json: { csv } });
+  t.is(api.status, 422);
+  t.is(api.json.error.code, 'validation_failed');
+  t.deepEqual(
+    api.json.error.details.rows.map((r: { line: number }) => r.line),
+    [3, 4, 5, 6, 7],
+  );
+  t.is(await countSites(), before);
+
+  const header = await app.request('POST', '/api/admin/sites/import', {
+    as: apiAdmin,
+    json: { csv: 'id,name\nX,Y' },
+  });
+  t.is(header.status, 422);
+  t.regex(JSON.stringify(header.json.error.details.rows), /Missing column\(s\): name_ko, name_en/);
+
+  const good = await admin.post('/admin/sites/import', {
+    csv: [
+      'id,name_ko,name_en,district,address,phone,lat,lng',
+      'CSV-1,하나약국,Hana Pharmacy,중구,서울 중구 1,02-111-1111,37.56,126.99',
+      '"CSV-2","두울, 약국",Dul Pharmacy,동구,"서울 동구 2, 1층",,,',
+    ].join('\r\n'),
+  });
+  t.is(good.status, 303, good.text);
+  t.is(await countSites(), before + 2);
+  t.like(await app.db('sites').where({ id: 'CSV-2' }).first(), {
+    name_ko: '두울, 약국',
+    address: '서울 동구 2, 1층',
+  });
+  const audit = await app.db('audit_log').where({ action: 'site.imported' }).orderBy('seq', 'desc').first();
+  t.is(audit.data.count, 2);
+});
+
+test.serial(
+  'a slots CSV with bad rows imports nothing; a good one replaces the slots and sets the stock',
+  async (t) => {
+    const body = buildGoodsCampaign(app.clock.now(), ['SA-1'], { groups: [] });
+    const created = await app.request('POST', '/api/admin/campaigns', { as: apiAdmin, json: body });
+    t.is(created.status, 201, created.text);
+    const id = created.json.campaign.id;
+    const before = await app.db('campaign_slots').where({ campaign_id: id }).orderBy('id');
+    t.true(before.length > 0);
+    const csv = [
+      'slot_id,site_id,starts_at,ends_at,capacity',
+      'N-1,SA-1,2026-12-03 12:00,2026-12-03 14:00,40',
+      'N-2,NOPE,2026-12-03 14:00,2026-12-03 16:00,40',
+      'N-3,SA-1,2026-12-03 16:00,2026-12-03 15:00,40',
+      'N-4,SA-1,someday,2026-12-03 18:00,40',
+      'N-5,SA-1,2026-12-03 18:00,2026-12-03 19:00,many',
+    ].join('\n');
+    const page = await admin.post(`/admin/campaigns/${id}/slots/import`, { csv });
+    t.is(page.status, 422);
+    t.regex(page.text, /5번째 줄: starts_at: Not a date and time/);
+    t.regex(page.text, /6번째 줄: capacity: Must be a whole number/);
+    const unchanged = await app.db('campaign_slots').where({ campaign_id: id }).orderBy('id');
+    t.deepEqual(unchanged, before, 'nothing imported');
+    // With the cells fixed, the campaign's own rules speak, still per line.
+    const rules = await app.request('POST', `/api/admin/campaigns/${id}/slots/import`, {
+      as: apiAdmin,
+      json: { csv: csv.replace('someday', '2026-12-03 17:00').replace('many', '40') },
+    });
+    t.is(rules.status, 422, rules.text);
+    const lines = rules.json.error.details.rows.map(
+      (r: { line: number; message: string }) => `${r.line} ${r.message}`,
+    );
+    t.true(lines.includes('3 site_id: Unknown site NOPE'), lines.join('\n'));
+    t.true(lines.includes('4 ends_at: A slot must end after it starts'), lines.join('\n'));
+    t.deepEqual(await app.db('campaign_slots').where({ campaign_id: id }).orderBy('id'), before);
+
+    const good = await app.request('POST', `/api/admin/campaigns/${id}/slots/import`, {
+      as: apiAdmin,
+      json: {
+        csv: 'slot_id,site_id,starts_at,ends_at,capacity\nN-1,SA-1,2026-12-03 12:00,2026-12-03 14:00,40\nN-2,SA-1,2026-12-03T14:00,2026-12-03T16:00,60',
+      },
+    });
+    t.is(good.status, 201, good.text);
+    t.deepEqual(good.json, { slots: 2, total: 100 });
+    t.deepEqual(
+      (await app.db('campaign_slots').where({ campaign_id: id }).orderBy('id')).map((s) => [
+        s.id,
+        s.capacity,
+      ]),
+      [
+        ['N-1', 40],
+        ['N-2', 60],
+      ],
+    );
+  },
+);
+
+test.serial('the admin campaign page links to intake, draw, results, stock and notices', async (t) => {
+  const body = buildGoodsCampaign(app.clock.now(), ['SA-1'], { groups: [] });
+  const created = await app.request('POST', '/api/admin/campaigns', { as: apiAdmin, json: body });
+  const id = created.json.campaign.id;
+  const page = await admin.get(`/admin/campaigns/${id}`);
+  t.is(page.status, 200);
+  for (const href of [
+    `/admin/campaigns/${id}/intake`,
+    `/admin/campaigns/${id}/slots`,
+    `/admin/campaigns/${id}/draw`,
+    `/campaigns/${id}/audit`,
+    `/campaigns/${id}/stock`,
+    `/admin/campaigns/${id}/messages`,
+  ]) {
+    t.regex(page.text, new RegExp(`href="${href}"`), href);
+  }
+  const messages = await admin.get(`/admin/campaigns/${id}/messages`);
+  t.is(messages.status, 200);
+  t.regex(messages.text, /알림 발송 현황/);
+  t.regex(messages.text, /id="campaign-nav"/);
+});
