@@ -5,6 +5,7 @@ const BENCHES: Record<string, string> = {
   intake: './bench/intake.ts',
   draw: './bench/draw.ts',
   offload: './bench/offload.ts',
+  stock: './bench/stock.ts',
 };
 
 const name = process.argv[2];

@@ -13,6 +13,7 @@ import { safeInput } from './middleware/safeInput.js';
 import { loadStaff } from './middleware/staffAuth.js';
 import { htmlErrorPresenter } from './pages.js';
 import { routeModules } from './routes/index.js';
+import { stockFastPath } from './routes/stock/api.js';
 
 /** Every route of the app; tests walk it to check that each staff route refuses the wrong people. */
 export function buildRouter(deps: AppDeps): Router {
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true;
   const router = buildRouter(deps);
 
+  app.use(stockFastPath(deps));
   app.use(requestContext(deps.logger));
   app.use(metricsMiddleware(deps.metrics));
   app.use(securityHeaders());

@@ -1,0 +1,288 @@
+// npm run bench -- stock [--seconds 10] [--connections 100] [--sites 20] [--writers 8]
+// Starts the real service (src/main.ts) against a fresh database holding a drawn mask campaign whose pickup
+// slots are open now, then for --seconds at once: autocannon reads GET /api/campaigns/:id/stock over
+// --connections connections; --writers site staff mark awards collected through POST
+// /api/sites/:site/collections (typed claim codes, as at a counter); and a prober reads the stock every 20 ms
+// to measure staleness: for each collection, the time from its 201 to the first read that counts it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { claimKeyOf } from '../../src/commands/awardNotices.js';
+import { claimCodeFor } from '../../src/commands/claimCodes.js';
+import { drawCampaign } from '../../src/commands/drawCampaign.js';
+import type { DrawContext } from '../../src/commands/drawContext.js';
+import { commitDraw, freezeDrawRoster } from '../../src/commands/drawHooks.js';
+import { fanOutResults } from '../../src/commands/resultFanout.js';
+import { addStaff } from '../../src/commands/staffAccounts.js';
+import { migrateAll } from '../../src/db/migrate.js';
+import type { Campaign } from '../../src/domain/campaign.js';
+import { seededRandom } from '../../src/identity/random.js';
+import { benchDatabase, percentile, printTable } from './env.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '100' },
+    sites: { type: 'string', default: '20' },
+    writers: { type: 'string', default: '8' },
+  },
+});
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+const SITES = Number(values.sites);
+const WRITERS = Number(values.writers);
+const CAPACITY = 400; // per slot; two slots per site, one item per winner
+
+const hex = () => randomBytes(32).toString('hex');
+const env = { SESSION_SECRET: hex(), IDENTITY_PEPPER: hex(), DATA_KEY: hex(), CLAIM_SIGNING_KEY: hex() };
+const secrets = {
+  sessionSecret: Buffer.from(env.SESSION_SECRET, 'hex'),
+  identityPepper: Buffer.from(env.IDENTITY_PEPPER, 'hex'),
+  dataKey: Buffer.from(env.DATA_KEY, 'hex'),
+  claimSigningKey: Buffer.from(env.CLAIM_SIGNING_KEY, 'hex'),
+};
+
+const bench = await benchDatabase('stock', 4);
+const db = bench.db;
+await migrateAll(db, bench.url);
+let child: ChildProcess | undefined;
+
+const now = new Date();
+const ago = (h: number) => new Date(now.getTime() - h * 3600_000);
+const ctx: DrawContext = {
+  db,
+  clock: { now: () => now },
+  secrets,
+  random: seededRandom('bench-stock'),
+  publicUrl: 'http://127.0.0.1',
+  beaconSource: 'drand quicknet: the first round after {closes_at}',
+};
+
+/** A drawn campaign whose claim window and slots are open now; every winner's code indexed by the fan-out. */
+async function drawnCampaign(): Promise<{ campaign: Campaign; codes: Map<string, string[]> }> {
+  const N = SITES * 2 * CAPACITY;
+  await db.raw(
+    `INSERT INTO sites (id, name_ko, name_en, district, address)
+     SELECT 'PH' || lpad(i::text, 3, '0'), '약국 ' || i, 'Pharmacy ' || i, '중구', '주소 ' || i FROM generate_series(0, ?::int - 1) i`,
+    [SITES],
+  );
+  const [c] = await db('campaigns')
+    .insert({
+      code: 'BENCHSTOCK',
+      kind: 'goods',
+      mode: 'reservation',
+      state: 'open',
+      title_ko: '벤치마크 마스크',
+      title_en: 'Benchmark masks',
+      opens_at: ago(72),
+      closes_at: ago(48),
+      draw_at: ago(47),
+      claim_opens_at: ago(1),
+      claim_closes_at: ago(-120),
+      unit: 'item',
+      total: N,
+      denomination: 1,
+      per_person_max: 1,
+      partial: 'partial',
+      groups: JSON.stringify([]),
+    })
+    .returning('*');
+  const campaign = c as Campaign;
+  await db.raw(
+    `INSERT INTO campaign_slots (campaign_id, id, site_id, starts_at, ends_at, capacity)
+     SELECT ?, 'PH' || lpad(s::text, 3, '0') || '-' || k, 'PH' || lpad(s::text, 3, '0'),
+            ?::timestamptz + k * interval '10 minutes', ?::timestamptz + interval '6 hours', ?
+       FROM generate_series(0, ?::int - 1) s, generate_series(1, 2) k`,
+    [campaign.id, ago(0.5), ago(0.5), CAPACITY, SITES],
+  );
+  await db.raw(
+    `INSERT INTO identities (identity_key, method) SELECT 'bench-' || i, 'sms' FROM generate_series(1, ?::int) i`,
+    [N],
+  );
+  await db.raw(
+    `INSERT INTO applications (campaign_id, identity_id, public_id, channel, request, preferences)
+     SELECT ?, id, upper(substr(md5(identity_key), 1, 10)), 'web', 1,
+            ARRAY['PH' || lpad((abs(hashtext(identity_key)) % ?)::text, 3, '0')]
+       FROM identities`,
+    [campaign.id, SITES],
+  );
+  const fresh = (await db('campaigns').where({ id: campaign.id }).first()) as Campaign;
+  await db.transaction((trx) => commitDraw(ctx, trx, fresh, ago(72)));
+  await db.transaction(async (trx) => {
+    await trx('campaigns').where({ id: campaign.id }).update({ state: 'closed' });
+    await freezeDrawRoster(ctx, trx, fresh, ago(48));
+  });
+  await db('draws').where({ campaign_id: campaign.id }).update({ beacon: 'drand quicknet round 1: bench' });
+  await drawCampaign(ctx, campaign.id);
+  await fanOutResults(ctx, campaign.id);
+  const key = await claimKeyOf(db, ctx, campaign.id);
+  const winners: Array<{ site: string; application_id: string }> = await db('awards as a')
+    .join('roster_entries as r', function () {
+      this.on('r.campaign_id', 'a.campaign_id').andOn('r.public_id', 'a.public_id');
+    })
+    .where({ 'a.campaign_id': campaign.id, 'a.outcome': 'won' })
+    .select('a.site', 'r.application_id');
+  const codes = new Map<string, string[]>();
+  for (const w of winners) {
+    const list = codes.get(w.site) ?? [];
+    list.push(claimCodeFor(key, w.application_id));
+    codes.set(w.site, list);
+  }
+  return { campaign, codes };
+}
+
+function startService(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: {
+        ...process.env,
+        ...env,
+        NODE_ENV: 'production',
+        DATABASE_URL: bench.url,
+        PORT: '0',
+        DEMO_DATA: 'false',
+        RUN_WORKER: 'false',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const timer = setTimeout(() => reject(new Error('the service did not start')), 30_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const m = /Open (http:\/\/[^/\s]+)\//.exec(chunk.toString());
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the service exited (${code})`)));
+  });
+}
+
+/** CPU seconds the service process has used (user + system), from /proc; NaN where there is none. */
+function serviceCpu(): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${child!.pid}/stat`, 'latin1');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function signIn(url: string, site: string): Promise<string> {
+  const email = `bench-${site}@bench.example`;
+  const password = 'correct horse battery staple';
+  await addStaff(
+    { db, clock: { now: () => new Date() } },
+    { kind: 'system', name: 'bench' },
+    {
+      email,
+      role: 'site_staff',
+      site_id: site,
+      password,
+    },
+  );
+  const res = await fetch(`${url}/api/staff/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  return ((await res.json()) as { token: string }).token;
+}
+
+try {
+  const t0 = performance.now();
+  const { campaign, codes } = await drawnCampaign();
+  const url = await startService();
+  const sites = [...codes.keys()].sort();
+  const tokens = new Map(await Promise.all(sites.map(async (s) => [s, await signIn(url, s)] as const)));
+  const stockUrl = `${url}/api/campaigns/${campaign.id}/stock`;
+  const readCollected = async () =>
+    ((await (await fetch(stockUrl)).json()) as { totals: { collected: number } }).totals.collected;
+  const before = await readCollected();
+  console.log(
+    `setup (not timed): ${[...codes.values()].reduce((n, l) => n + l.length, 0)} winners at ${sites.length} sites in ${((performance.now() - t0) / 1000).toFixed(1)} s; service at ${url}`,
+  );
+
+  const load = os.loadavg()[0]!;
+  const cpuBefore = serviceCpu();
+  const until = performance.now() + SECONDS * 1000;
+  const latencies: number[] = [];
+  const done: number[] = []; // when each 201 arrived, in order
+  let errors = 0;
+  const writer = async (w: number) => {
+    for (let i = 0; performance.now() < until; i++) {
+      const site = sites[(w + i * WRITERS) % sites.length]!;
+      const code = codes.get(site)!.pop();
+      if (!code) continue;
+      const t = performance.now();
+      const res = await fetch(`${url}/api/sites/${site}/collections`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(site)}` },
+        body: JSON.stringify({ code }),
+      });
+      await res.arrayBuffer();
+      if (res.status === 201) {
+        latencies.push(performance.now() - t);
+        done.push(performance.now());
+      } else errors++;
+    }
+  };
+  // Staleness: each probe notes how many 201s had arrived when it started, and what it then saw.
+  const probes: Array<{ at: number; seen: number }> = [];
+  const prober = async () => {
+    while (performance.now() < until + 1500) {
+      const at = performance.now();
+      probes.push({ at, seen: (await readCollected()) - before });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const readers = autocannon({ url: stockUrl, connections: CONNECTIONS, duration: SECONDS });
+  const [reads] = await Promise.all([
+    readers,
+    ...Array.from({ length: WRITERS }, (_, w) => writer(w)),
+    prober(),
+  ]);
+  const cpu = serviceCpu() - cpuBefore;
+  // The k-th collection (1-based) is visible at the first probe started after it with seen >= k.
+  const staleness: number[] = [];
+  let p = 0;
+  for (let k = 1; k <= done.length; k++) {
+    while (p < probes.length && (probes[p]!.at < done[k - 1]! || probes[p]!.seen < k)) p++;
+    if (p < probes.length) staleness.push(probes[p]!.at - done[k - 1]!);
+  }
+  latencies.sort((a, b) => a - b);
+  staleness.sort((a, b) => a - b);
+  await new Promise((r) => setTimeout(r, 1000)); // past the snapshot's age
+  const final = (await readCollected()) - before;
+  printTable([
+    {
+      'reads/s': Math.round(reads.requests.average),
+      'read p99 ms': reads.latency.p99,
+      'read errors': reads.errors + reads.non2xx,
+      collections: done.length,
+      'collect p50 ms': percentile(latencies, 50).toFixed(1),
+      'collect p99 ms': percentile(latencies, 99).toFixed(1),
+      'collect errors': errors,
+      'staleness p99 ms': percentile(staleness, 99).toFixed(0),
+      'staleness max ms': (staleness[staleness.length - 1] ?? Number.NaN).toFixed(0),
+      'stock = collected': final === done.length ? 'yes' : `no (${final} vs ${done.length})`,
+    },
+  ]);
+  // On a shared machine the service gets what the others leave: its own CPU per request is the steadier figure.
+  const requests = reads.requests.total + done.length + probes.length;
+  console.log(
+    `service CPU ${cpu.toFixed(1)} s for ${requests} requests: ${((cpu * 1000) / requests).toFixed(3)} ms each, ` +
+      `so about ${Math.round(requests / cpu)} requests/s per core of service CPU; load average at the start ${load.toFixed(1)}`,
+  );
+  console.log(
+    `targets: >= 5,000 reads/s at ${CONNECTIONS} connections, collections p99 < 50 ms, staleness <= 1000 ms (${bench.server})`,
+  );
+} finally {
+  child?.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 500));
+  await bench.close();
+}
