@@ -26,5 +26,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# DATABASE_URL, SESSION_SECRET, IDENTITY_PEPPER and DATA_KEY are required in production (see .env.example).
+# DATABASE_URL, SESSION_SECRET, IDENTITY_PEPPER, DATA_KEY and CLAIM_SIGNING_KEY are required in production (see .env.example).
 CMD ["node", "dist/src/main.js"]
