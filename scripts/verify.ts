@@ -7,9 +7,10 @@ import {
   describeDifference,
   type Verdict,
   verifiesWithRawResults,
-  verifyBundle,
+  verifyBundlePhases,
   verifyReceipt,
 } from '../src/domain/draw/index.js';
+import { progress } from './progress.js';
 
 const USAGE = 'usage: npm run verify -- bundle.json | npm run verify -- --receipt receipt.json';
 
@@ -107,7 +108,9 @@ function resultsSpan(b: Uint8Array): [number, number] | undefined {
  * wall parsing everything, 6.9-9.2 s this way.
  */
 function verifyFile(path: string): Verdict {
+  const mark = progress('verify');
   const bytes = read(path);
+  mark('read');
   const span = resultsSpan(bytes);
   if (span !== undefined) {
     const rest = `${bytes.toString('utf8', 0, span[0])}[]${bytes.toString('utf8', span[1])}`;
@@ -117,11 +120,12 @@ function verifyFile(path: string): Verdict {
     } catch {
       bundle = undefined; // the plain path below reports the error as it would
     }
-    if (bundle !== undefined && verifiesWithRawResults(bundle, bytes.subarray(span[0], span[1]), () => {})) {
+    mark('parse');
+    if (bundle !== undefined && verifiesWithRawResults(bundle, bytes.subarray(span[0], span[1]), mark)) {
       return { ok: true };
     }
   }
-  return verifyBundle(parseJson(path, bytes.toString('utf8')));
+  return verifyBundlePhases(parseJson(path, bytes.toString('utf8')), mark);
 }
 
 let parsed: { values: { receipt?: string | undefined }; positionals: string[] };
