@@ -43,6 +43,7 @@ const secrets = {
   SESSION_SECRET: randomBytes(32).toString('hex'),
   IDENTITY_PEPPER: randomBytes(32).toString('hex'),
   DATA_KEY: randomBytes(32).toString('hex'),
+  CLAIM_SIGNING_KEY: randomBytes(32).toString('hex'), // production requires it (signs claim QR codes)
 };
 const key = (n: keyof typeof secrets) => Buffer.from(secrets[n], 'hex');
 
