@@ -2,6 +2,7 @@
 // progress, what happened to the last order, and the issued vouchers. Built here, included by the page.
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
+import { DateTime } from 'luxon';
 import { heldOf } from '../../../commands/awardNotices.js';
 import { type VoucherCampaign, voucherUnitOf } from '../../../commands/payments/rules.js';
 import { findAward } from '../../../db/repos/awards.js';
@@ -32,7 +33,7 @@ export interface PurchaseSection {
     refund_pending: boolean;
     paid_amount: number | null;
   };
-  vouchers: Array<{ number: string; face_value: number; valid_until: Date }>;
+  vouchers: Array<{ number: string; face_value: number; valid_until: Date; valid_until_day: string }>;
   /** a one-off message after a redirect (?pay=...) */
   flash: string;
 }
@@ -121,6 +122,7 @@ export async function purchaseSection(
       number: v.number,
       face_value: v.face_value,
       valid_until: v.valid_until,
+      valid_until_day: DateTime.fromJSDate(v.valid_until, { zone: c.time_zone }).toFormat('yyyy-MM-dd'),
     })),
     flash,
   };
