@@ -233,15 +233,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  TWILIO_FROM: set it or TWILIO_MESSAGING_SERVICE_SID to send SMS',
     );
   }
-  const portone = [
-    parsed.PORTONE_API_SECRET,
-    parsed.PORTONE_STORE_ID,
-    parsed.PORTONE_CHANNEL_KEY,
-    parsed.PORTONE_WEBHOOK_SECRET,
-  ];
-  if (portone.some(Boolean) && !portone.every(Boolean)) {
+  // Payments through PortOne: its payment channel turns them on; the API secret and store are shared with 본인인증.
+  if (
+    parsed.PORTONE_CHANNEL_KEY &&
+    !(parsed.PORTONE_API_SECRET && parsed.PORTONE_STORE_ID && parsed.PORTONE_WEBHOOK_SECRET)
+  ) {
     throw new ConfigError(
-      'Invalid configuration:\n  PORTONE_API_SECRET, PORTONE_STORE_ID, PORTONE_CHANNEL_KEY, PORTONE_WEBHOOK_SECRET: set all four or none',
+      'Invalid configuration:\n  PORTONE_CHANNEL_KEY: needs PORTONE_API_SECRET, PORTONE_STORE_ID and PORTONE_WEBHOOK_SECRET',
     );
   }
   if (parsed.SMTP_URL && !parsed.MAIL_FROM) {

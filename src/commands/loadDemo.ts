@@ -85,6 +85,9 @@ export async function loadDemo(ctx: CommandContext): Promise<DemoResult | undefi
     // 본인인증 beside the phone code: locally it runs against the development stand-in (no credentials needed).
     verification_methods: ['sms', 'oidc', 'portone'],
     unclaimed_policy: 'pass_down',
+    // The winner buys what they won at 10 % off, within 72 hours of the claim opening.
+    discount_bp: 1000,
+    claim_period_hours: 72,
     slots: [],
   };
 

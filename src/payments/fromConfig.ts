@@ -45,6 +45,7 @@ export function paymentsFromConfig(config: PaymentConfig, db: Db): Payments | un
     latencyMs: config.DEV_ISSUER_LATENCY_MS,
   });
   if (config.PORTONE_API_SECRET && config.PORTONE_STORE_ID && config.PORTONE_CHANNEL_KEY) {
+    // (config.ts has checked that the webhook secret comes with the channel)
     return {
       provider: portOneProvider({
         apiSecret: config.PORTONE_API_SECRET,
