@@ -34,22 +34,36 @@ export type ChainCheck =
   | { ok: true; length: number }
   | { ok: false; length: number; brokenAt: number; reason: string };
 
-/** Rows must be the whole log in seq order. */
-export function checkChain(rows: AuditRow[]): ChainCheck {
-  let prev = GENESIS_HASH;
+/** Where a check starts: the genesis, or a row already checked (its seq and hash). */
+export interface ChainPoint {
+  seq: number;
+  hash: string;
+}
+
+export const GENESIS: ChainPoint = { seq: 0, hash: GENESIS_HASH };
+
+/**
+ * Checks rows that continue the chain after `from` (seq from.seq + 1 on, in order); `length` is the seq of
+ * the last row checked. checkChain(rows) is checkChainFrom(GENESIS, rows) over the whole log.
+ */
+export function checkChainFrom(from: ChainPoint, rows: readonly AuditRow[]): ChainCheck {
+  let prev = from.hash;
+  const broken = (row: AuditRow, reason: string): ChainCheck => ({
+    ok: false,
+    length: from.seq + rows.length,
+    brokenAt: row.seq,
+    reason,
+  });
   for (const [i, row] of rows.entries()) {
-    if (row.seq !== i + 1)
-      return { ok: false, length: rows.length, brokenAt: row.seq, reason: 'sequence gap' };
-    if (row.prev_hash !== prev)
-      return { ok: false, length: rows.length, brokenAt: row.seq, reason: 'previous hash does not match' };
-    if (hashEntry(prev, row) !== row.hash)
-      return {
-        ok: false,
-        length: rows.length,
-        brokenAt: row.seq,
-        reason: 'row content does not match its hash',
-      };
+    if (row.seq !== from.seq + i + 1) return broken(row, 'sequence gap');
+    if (row.prev_hash !== prev) return broken(row, 'previous hash does not match');
+    if (hashEntry(prev, row) !== row.hash) return broken(row, 'row content does not match its hash');
     prev = row.hash;
   }
-  return { ok: true, length: rows.length };
+  return { ok: true, length: from.seq + rows.length };
+}
+
+/** Rows must be the whole log in seq order. */
+export function checkChain(rows: readonly AuditRow[]): ChainCheck {
+  return checkChainFrom(GENESIS, rows);
 }

@@ -6,7 +6,7 @@ import { GENESIS_HASH, hashEntry } from './chain.js';
 
 export interface AuditInput {
   at: Date;
-  /** 'staff:<id>', 'system:reconciler', 'resident:<public id>' */
+  /** who did it: 'staff:<id>', 'system:<name>' (the reconciler, a job, a webhook: actorLabel), or 'resident:<public id or identity>' */
   actor: string;
   /** dotted, e.g. 'campaign.opened' */
   action: string;

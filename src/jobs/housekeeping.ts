@@ -1,8 +1,9 @@
-// Periodic clean-up through graphile-worker's cron (no hand-written scheduler): every ten minutes one job is
+// Periodic clean-up and the audit chain's full check through graphile-worker's cron (no hand-written scheduler): every ten minutes one job is
 // scheduled for the whole cluster (graphile-worker records each run in known_crontabs, so several instances
 // schedule it once), and the task takes the scheduled timestamp as its `now`.
 import { EventEmitter } from 'node:events';
 import { parseCronItems, type Runner, run, type Task, Logger as WorkerLogger } from 'graphile-worker';
+import { recordAuditCheckpoint } from '../commands/checkAuditChain.js';
 import { cleanupVerification } from '../commands/cleanupVerification.js';
 import type { Db } from '../db/knex.js';
 import type { Logger } from '../logger.js';
@@ -20,8 +21,21 @@ export function cleanupTask(ctx: { db: Db }, logger: Logger): Task {
   };
 }
 
+export const AUDIT_CHECKPOINT_TASK = 'audit_checkpoint';
+
+/** The whole audit chain from the genesis, off the request path; requests then check from its checkpoint. */
+export function auditCheckpointTask(ctx: { db: Db }, logger: Logger): Task {
+  return async (_payload, helpers) => {
+    const check = await recordAuditCheckpoint(ctx, helpers.job.run_at);
+    if (!check.ok) logger.error({ chain: check }, 'the audit chain is broken');
+  };
+}
+
 export const housekeepingCron = () =>
-  parseCronItems([{ task: CLEANUP_TASK, match: CLEANUP_SCHEDULE, identifier: CLEANUP_TASK }]);
+  parseCronItems([
+    { task: CLEANUP_TASK, match: CLEANUP_SCHEDULE, identifier: CLEANUP_TASK },
+    { task: AUDIT_CHECKPOINT_TASK, match: CLEANUP_SCHEDULE, identifier: AUDIT_CHECKPOINT_TASK },
+  ]);
 
 export async function startHousekeepingWorker(
   connectionString: string,
@@ -40,7 +54,10 @@ export async function startHousekeepingWorker(
       if (level === 'error') logger.error(meta ?? {}, message);
       else if (level === 'warning') logger.warn(meta ?? {}, message);
     }),
-    taskList: { [CLEANUP_TASK]: cleanupTask(ctx, logger) },
+    taskList: {
+      [CLEANUP_TASK]: cleanupTask(ctx, logger),
+      [AUDIT_CHECKPOINT_TASK]: auditCheckpointTask(ctx, logger),
+    },
     parsedCronItems: housekeepingCron(),
   });
 }

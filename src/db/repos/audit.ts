@@ -19,3 +19,52 @@ export async function listAuditRows(db: Db, opts: { subject?: string } = {}): Pr
   if (opts.subject) q.where({ subject: opts.subject });
   return q;
 }
+
+/** Up to `limit` rows after seq `after`, in seq order (a chain check's batch, the API's page). */
+export async function auditRowsAfter(
+  db: Db,
+  after: number,
+  limit: number,
+  opts: { subject?: string } = {},
+): Promise<AuditRow[]> {
+  const q = db('audit_log').select('*').where('seq', '>', after).orderBy('seq', 'asc').limit(limit);
+  if (opts.subject) q.where({ subject: opts.subject });
+  return q;
+}
+
+/** Up to `limit` rows before seq `before` (all when undefined), newest first (the page). */
+export async function auditRowsBefore(
+  db: Db,
+  before: number | undefined,
+  limit: number,
+  opts: { subject?: string } = {},
+): Promise<AuditRow[]> {
+  const q = db('audit_log').select('*').orderBy('seq', 'desc').limit(limit);
+  if (before !== undefined) q.where('seq', '<', before);
+  if (opts.subject) q.where({ subject: opts.subject });
+  return q;
+}
+
+export async function countAuditRows(db: Db, opts: { subject?: string } = {}): Promise<number> {
+  const q = db('audit_log').count<{ n: number }[]>('* as n');
+  if (opts.subject) q.where({ subject: opts.subject });
+  return Number((await q)[0]?.n ?? 0);
+}
+
+export async function auditRowAt(db: Db, seq: number): Promise<AuditRow | undefined> {
+  return db('audit_log').where({ seq }).first();
+}
+
+export interface AuditCheckpoint {
+  seq: number;
+  hash: string;
+  checked_at: Date;
+}
+
+export async function latestAuditCheckpoint(db: Db): Promise<AuditCheckpoint | undefined> {
+  return db('audit_checkpoints').orderBy('seq', 'desc').first();
+}
+
+export async function saveAuditCheckpoint(db: Db, cp: AuditCheckpoint): Promise<void> {
+  await db('audit_checkpoints').insert(cp).onConflict('seq').ignore();
+}
