@@ -1,5 +1,9 @@
 // The voucher lottery the benchmarks schedule, built as a CampaignInput (scripts do not reach into http/).
-import { type CampaignInput, DEFAULT_VERIFICATION_METHODS } from '../../src/domain/campaign.js';
+import {
+  type CampaignInput,
+  type CampaignMode,
+  DEFAULT_VERIFICATION_METHODS,
+} from '../../src/domain/campaign.js';
 
 export function benchVoucherCampaign(o: {
   code: string;
@@ -11,11 +15,12 @@ export function benchVoucherCampaign(o: {
   claimClosesAt: Date;
   total: number;
   perPersonMax: number;
+  mode?: CampaignMode;
 }): CampaignInput {
   return {
     code: o.code,
     kind: 'voucher',
-    mode: 'lottery',
+    mode: o.mode ?? 'lottery',
     title_ko: o.title,
     title_en: o.title,
     description_ko: '',

@@ -45,10 +45,14 @@ export interface PurchaseAnswer {
 
 const hashOf = (fingerprint: string) => createHash('sha256').update(fingerprint).digest('hex');
 
+/** Runs the purchase's transaction; the route passes a bound on how many run at once. */
+export type TransactionSlot = <T>(run: () => Promise<T>) => Promise<T>;
+
 export async function purchase(
   ctx: InstantContext,
   identityId: string,
   input: PurchaseInput,
+  slot: TransactionSlot = (run) => run(),
 ): Promise<PurchaseAnswer> {
   const payment = ctx.payment;
   if (!payment) throw new DomainError('payment_unavailable', 'Payments are not set up on this service');
@@ -68,43 +72,45 @@ export async function purchase(
     now,
   );
 
-  const made = await ctx.db.transaction(async (trx) => {
-    if (!(await spendToken(trx, c.id, identityId, admission.jti, now))) {
-      throw new DomainError('admission_used', 'This admission was already used or replaced');
-    }
-    const id = uuidFrom(ctx.random);
-    const room = await findRoom(trx, c.id);
-    const holdUntil = new Date(now.getTime() + (room?.hold_seconds ?? DEFAULT_ROOM.hold_seconds) * 1000);
-    const row = await insertPurchase(trx, {
-      id,
-      public_id: `P-${id.slice(0, 8).toUpperCase()}`,
-      campaign_id: c.id,
-      identity_id: identityId,
-      quantity: input.quantity,
-      idempotency_key: input.idempotency_key,
-      fingerprint,
-      hold_expires_at: holdUntil,
-      created_at: now,
-    });
-    if (!row) await refuseSecond(trx, c.id, identityId);
-    const takes = await takeStock(trx, c.id, identityId, input.quantity);
-    const order = await insertOrder(trx, {
-      id: uuidFrom(ctx.random),
-      payment_id: `fa-${id}`,
-      purpose: 'instant_order',
-      campaign_id: c.id,
-      subject: row!.public_id,
-      idempotency_key: input.idempotency_key,
-      request_hash: hashOf(fingerprint),
-      face_value: input.quantity,
-      amount: priceOf({ face_value: input.quantity, discount_bp: c.discount_bp }),
-      provider: payment.provider.name,
-      expires_at: holdUntil,
-      created_at: now,
-    });
-    await completePurchase(trx, id, { takes, order_id: order!.id, response: {} });
-    return { ...row!, takes, order_id: order!.id };
-  });
+  const made = await slot(() =>
+    ctx.db.transaction(async (trx) => {
+      if (!(await spendToken(trx, c.id, identityId, admission.jti, now))) {
+        throw new DomainError('admission_used', 'This admission was already used or replaced');
+      }
+      const id = uuidFrom(ctx.random);
+      const room = await findRoom(trx, c.id);
+      const holdUntil = new Date(now.getTime() + (room?.hold_seconds ?? DEFAULT_ROOM.hold_seconds) * 1000);
+      const row = await insertPurchase(trx, {
+        id,
+        public_id: `P-${id.slice(0, 8).toUpperCase()}`,
+        campaign_id: c.id,
+        identity_id: identityId,
+        quantity: input.quantity,
+        idempotency_key: input.idempotency_key,
+        fingerprint,
+        hold_expires_at: holdUntil,
+        created_at: now,
+      });
+      if (!row) await refuseSecond(trx, c.id, identityId);
+      const takes = await takeStock(trx, c.id, identityId, input.quantity);
+      const order = await insertOrder(trx, {
+        id: uuidFrom(ctx.random),
+        payment_id: `fa-${id}`,
+        purpose: 'instant_order',
+        campaign_id: c.id,
+        subject: row!.public_id,
+        idempotency_key: input.idempotency_key,
+        request_hash: hashOf(fingerprint),
+        face_value: input.quantity,
+        amount: priceOf({ face_value: input.quantity, discount_bp: c.discount_bp }),
+        provider: payment.provider.name,
+        expires_at: holdUntil,
+        created_at: now,
+      });
+      await completePurchase(trx, id, { takes, order_id: order!.id, response: {} });
+      return { ...row!, takes, order_id: order!.id };
+    }),
+  );
   return { status: 201, purchase: await checkout(ctx, made), replayed: false };
 }
 

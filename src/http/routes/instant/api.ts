@@ -16,11 +16,14 @@ import { staffActor } from '../campaigns/api.js';
 import { purchaseSchema, roomRulesSchema } from './schema.js';
 
 /**
- * Purchases in flight at once, per process: one fewer than the default pool of 10, so reads never starve.
- * Unbounded, 200 buyers on one sale's rows spent their time waiting on locks (STACK-NOTES: a hot row at 256
- * clients does a fifth of what it does at 4); a bounded queue keeps each transaction short.
+ * Purchase transactions at once, per process: fewer than the default pool of 10, so reads never starve.
+ * Unbounded, buyers on one sale's rows spend their time waiting on locks (STACK-NOTES: a hot row at 256
+ * clients does a fifth of what it does at 4); a bounded queue keeps each transaction short. The provider's
+ * checkout registration runs after the transaction, outside the bound.
  */
 const PURCHASES_AT_ONCE = 8;
+/** One bound for the API and the pages of this process. */
+export const purchaseSlot = pLimit(PURCHASES_AT_ONCE);
 
 export function joinerOf(c: ResidentClaims) {
   return { identity_id: c.sub, contact_channel: c.cc, contact_enc: c.ce, lang: c.lang };
@@ -35,7 +38,6 @@ function resident(ctx: Context, deps: AppDeps): ResidentClaims {
 
 export function instantApiRoutes(router: Router, deps: AppDeps): void {
   const must = requireResident(deps);
-  const limit = pLimit(PURCHASES_AT_ONCE);
 
   router.post('/api/campaigns/:id/queue', must, async (ctx) => {
     const who = resident(ctx, deps);
@@ -55,7 +57,7 @@ export function instantApiRoutes(router: Router, deps: AppDeps): void {
       ...(ctx.get('x-admission-token') ? { admission_token: ctx.get('x-admission-token') } : {}),
     });
     const campaignId = parseId(ctx.params.id);
-    const answer = await limit(() => purchase(instantOf(deps), who.sub, { campaign_id: campaignId, ...b }));
+    const answer = await purchase(instantOf(deps), who.sub, { campaign_id: campaignId, ...b }, purchaseSlot);
     if (answer.replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.status = answer.status;
     ctx.body = { purchase: answer.purchase };

@@ -17,7 +17,7 @@ import { checkResidentCsrf, readResident } from '../../middleware/residentAuth.j
 import { render } from '../../render.js';
 import { parse, parseId } from '../../validate.js';
 import { loadRules, pageBase } from '../applications/view.js';
-import { joinerOf } from './api.js';
+import { joinerOf, purchaseSlot } from './api.js';
 import { purchaseSchema } from './schema.js';
 
 /** What a refused purchase or join shows on the page, in the page's language. */
@@ -95,10 +95,8 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
     checkResidentCsrf(ctx, deps);
     const b = parse(purchaseSchema, ctx.request.body ?? {});
     try {
-      const answer = await purchase(instantOf(deps), who.claims.sub, {
-        campaign_id: rules.campaign.id,
-        ...b,
-      });
+      const input = { campaign_id: rules.campaign.id, ...b };
+      const answer = await purchase(instantOf(deps), who.claims.sub, input, purchaseSlot);
       const order = answer.purchase.order as { checkout_url?: string };
       ctx.status = 303;
       ctx.redirect(order.checkout_url ?? `/campaigns/${rules.campaign.id}/queue`);

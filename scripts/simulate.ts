@@ -1,0 +1,202 @@
+// npm run simulate -- --mode instant|lottery --residents N --stock S [--out DIR] [--failure-rate F]
+// Runs one city through one mode against the real service on 127.0.0.1 (embedded PostgreSQL unless
+// DATABASE_URL is set), prints progress and a summary, writes report.json and report.html, and exits 1 when an
+// invariant is broken.
+import { parseArgs } from 'node:util';
+import { systemClock } from '../src/clock.js';
+import { recordBeacon } from '../src/commands/recordBeacon.js';
+import { updateRoomRules } from '../src/db/repos/instantRooms.js';
+import { clientFor, closeClients, Recorder, SPEEDS, type Speed, speedOf } from './simulate/client.js';
+import { instantLedger, type Ledger, lotteryLedger, settle } from './simulate/ledger.js';
+import { latencyFigures, type Report, writeReport } from './simulate/report.js';
+import { instantResident, lotteryResident, type Outcome } from './simulate/residents.js';
+import { createSale, residentsOf, startCity } from './simulate/service.js';
+import { chiSquareIndependence } from './simulate/stats.js';
+
+const { values } = parseArgs({
+  options: {
+    mode: { type: 'string', default: 'instant' },
+    residents: { type: 'string', default: '2000' },
+    stock: { type: 'string', default: '800' },
+    out: { type: 'string', default: '.' },
+    'failure-rate': { type: 'string', default: '0.03' },
+    'window-seconds': { type: 'string', default: '30' },
+  },
+});
+const mode = values.mode as 'instant' | 'lottery';
+const N = Number(values.residents);
+const STOCK = Number(values.stock);
+if (!['instant', 'lottery'].includes(mode) || !(N > 0) || !(STOCK > 0) || N > 100_000) {
+  console.error('usage: npm run simulate -- --mode instant|lottery --residents N (1..100000) --stock S');
+  process.exit(2);
+}
+
+const rec = new Recorder();
+const city = await startCity({ failureRate: Number(values['failure-rate']), latencyMs: 20 });
+process.stderr.write(`service at ${city.url}; ${N} residents, ${STOCK} in stock, mode ${mode}\n`);
+const people = await residentsOf(city, N);
+// Speed classes by a shuffled index, so class and arrival are unrelated.
+const order = people.map((_, i) => i).sort(() => Math.random() - 0.5);
+const speeds: Speed[] = people.map((_, i) => speedOf(order[i]!, N));
+
+const window =
+  mode === 'instant'
+    ? { opensInMs: 20_000, openForMs: 600_000 }
+    : { opensInMs: 5_000, openForMs: Number(values['window-seconds']) * 1000 };
+const sale = await createSale(city, mode, STOCK, window);
+let done = 0;
+const outcomes: Outcome[] = [];
+const progress = setInterval(() => {
+  const w = 30;
+  const k = Math.round((done / N) * w);
+  const last = rec.samples.filter((s) => s.at > rec.now() - 1000).length;
+  process.stderr.write(
+    `\r[${'#'.repeat(k)}${'.'.repeat(w - k)}] ${done}/${N} residents done, ${last} req/s   `,
+  );
+}, 500);
+
+if (mode === 'instant') {
+  // The operator's waiting-room rules for a rush: admit fast, many at the counter at once.
+  await new Promise((r) => setTimeout(r, 1500)); // the reconciler makes the room within a second
+  await city.bench.db.transaction((trx) =>
+    updateRoomRules(trx, sale.id, {
+      prequeue_minutes: 30,
+      admit_per_second: 5000,
+      max_active: 5000,
+      token_seconds: 120,
+      hold_seconds: 300,
+    }),
+  );
+}
+const deadline = (mode === 'instant' ? sale.opensAt : sale.closesAt) + 150_000;
+const beacon =
+  mode === 'lottery'
+    ? (async () => {
+        await new Promise((r) => setTimeout(r, sale.closesAt + 1500 - Date.now()));
+        await recordBeacon(
+          { db: city.bench.db, clock: systemClock },
+          { kind: 'system', name: 'simulator' },
+          sale.id,
+          `simulated beacon ${sale.code}`,
+        );
+      })()
+    : Promise.resolve();
+await Promise.all(
+  people.map(async (p, i) => {
+    const call = clientFor(city.url, p.token, speeds[i]!, rec);
+    const arrive =
+      mode === 'instant'
+        ? Math.random() < 0.4
+          ? sale.opensAt - Math.random() * 15_000
+          : sale.opensAt + Math.min(20_000, -3000 * Math.log(1 - Math.random()))
+        : sale.opensAt + 500 + Math.random() * (sale.closesAt - sale.opensAt - 1500);
+    outcomes[i] =
+      mode === 'instant'
+        ? await instantResident(call, sale, arrive, deadline, () => rec.now())
+        : await lotteryResident(call, sale, arrive, deadline, () => rec.now());
+    done++;
+  }),
+);
+await beacon;
+clearInterval(progress);
+process.stderr.write('\nsettling payments and holds...\n');
+await settle(city.bench.db, sale.id, 60_000);
+const ledger: Ledger =
+  mode === 'instant'
+    ? await instantLedger(city.bench.db, sale.id)
+    : await lotteryLedger(city.bench.db, sale.id, STOCK);
+const identityIndex = new Map(people.map((p, i) => [p.id, i]));
+const bySpeed = Object.fromEntries(
+  Object.keys(SPEEDS).map((k) => [k, { residents: 0, served: 0 }]),
+) as Report['success_by_speed'];
+for (const s of speeds) bySpeed[s].residents++;
+for (const id of ledger.served) bySpeed[speeds[identityIndex.get(id)!]!].served++;
+const chi = chiSquareIndependence(
+  Object.values(bySpeed).map((v) => ({ served: v.served, total: v.residents })),
+);
+const accepted = outcomes
+  .map((o) => o.acceptedAt)
+  .filter((x): x is number => x !== undefined)
+  .sort((a, b) => a - b);
+const opensAtRel = sale.opensAt - rec.started;
+const lat = latencyFigures(rec.samples);
+const spanS = accepted.length > 1 ? (accepted.at(-1)! - accepted[0]!) / 1000 : 0;
+const report: Report = {
+  mode,
+  residents: N,
+  stock: STOCK,
+  sold: ledger.sold,
+  remaining: ledger.remaining,
+  orders: ledger.orders,
+  paid: ledger.paid,
+  issued: ledger.issued,
+  refunded: ledger.refunded,
+  over_limit: ledger.over_limit,
+  http_5xx: lat.http_5xx,
+  http_errors: lat.http_errors,
+  orders_per_s: spanS > 0 ? accepted.length / spanS : accepted.length,
+  p50_ms: lat.p50_ms,
+  p99_ms: lat.p99_ms,
+  opening_to_first_success_ms: accepted.length ? Math.round(accepted[0]! - opensAtRel) : null,
+  time_to_sell_out_ms:
+    mode === 'instant' && accepted.length >= STOCK ? Math.round(accepted[STOCK - 1]! - opensAtRel) : null,
+  share_served: ledger.served.size / N,
+  success_by_speed: bySpeed,
+  speed_independence_p: chi.p,
+  chi_square: chi.statistic,
+  requests: rec.samples.length,
+  duration_s: Math.round(rec.now() / 1000),
+  invariants: [
+    {
+      name: 'sold + remaining = initial',
+      ok: ledger.sold + ledger.remaining === ledger.initial,
+      detail: `${ledger.sold} + ${ledger.remaining} = ${ledger.initial}`,
+    },
+    {
+      name: 'orders = sold',
+      ok: mode === 'lottery' || ledger.orders === ledger.sold,
+      detail: `${ledger.orders} orders, ${ledger.sold} sold`,
+    },
+    {
+      name: 'nobody over the per-person limit',
+      ok: ledger.over_limit === 0,
+      detail: `${ledger.over_limit} over`,
+    },
+    {
+      name: 'every paid order issued or refunded',
+      ok: ledger.paid_unsettled === 0,
+      detail: `${ledger.paid_unsettled} paid and not yet issued`,
+    },
+    {
+      name: 'no 5xx',
+      ok: lat.http_5xx === 0,
+      detail: `${lat.http_5xx} answers 5xx, ${lat.http_errors} failed connections`,
+    },
+  ],
+  series: lat.series,
+  latency_by_request: lat.latency_by_request,
+};
+const files = writeReport(values.out!, report);
+closeClients();
+await city.stop();
+
+const ends: Record<string, number> = {};
+for (const o of outcomes) ends[o.end] = (ends[o.end] ?? 0) + 1;
+console.log(
+  `\n${mode}: ${N} residents, ${STOCK} in stock, ${report.duration_s} s, ${report.requests} requests`,
+);
+console.log(
+  `sold ${report.sold}, remaining ${report.remaining}, orders ${report.orders}, paid ${report.paid}, issued ${report.issued}, refunded ${report.refunded}`,
+);
+console.log(
+  `orders/s ${report.orders_per_s.toFixed(0)}, p50 ${report.p50_ms} ms, p99 ${report.p99_ms} ms, 5xx ${report.http_5xx}`,
+);
+console.log(
+  `served by speed: ${Object.entries(bySpeed)
+    .map(([k, v]) => `${k} ${v.served}/${v.residents}`)
+    .join(', ')}; chi-square p = ${chi.p.toPrecision(3)}`,
+);
+console.log(`how residents ended: ${JSON.stringify(ends)}`);
+for (const i of report.invariants) console.log(`${i.ok ? 'ok  ' : 'FAIL'} ${i.name}: ${i.detail}`);
+console.log(`wrote ${files.json} and ${files.html}`);
+process.exit(report.invariants.every((i) => i.ok) ? 0 : 1);

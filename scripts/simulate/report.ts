@@ -1,0 +1,136 @@
+// report.json and a self-contained report.html (Chart.js inlined, no network) from a simulation's samples.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { percentile } from '../bench/env.js';
+import type { Sample, Speed } from './client.js';
+
+export interface Report {
+  mode: 'instant' | 'lottery';
+  residents: number;
+  stock: number;
+  sold: number;
+  remaining: number;
+  orders: number;
+  paid: number;
+  issued: number;
+  refunded: number;
+  over_limit: number;
+  http_5xx: number;
+  http_errors: number;
+  orders_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  opening_to_first_success_ms: number | null;
+  time_to_sell_out_ms: number | null;
+  share_served: number;
+  success_by_speed: Record<Speed, { residents: number; served: number }>;
+  speed_independence_p: number;
+  chi_square: number;
+  requests: number;
+  duration_s: number;
+  invariants: Array<{ name: string; ok: boolean; detail: string }>;
+  series: { second: number[]; requests: number[]; errors: number[]; p99_ms: number[] };
+  latency_by_request: Record<string, { count: number; p50_ms: number; p99_ms: number }>;
+}
+
+export function latencyFigures(samples: Sample[]) {
+  const all = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const byWhat: Report['latency_by_request'] = {};
+  for (const what of new Set(samples.map((s) => s.what))) {
+    const ms = samples
+      .filter((s) => s.what === what)
+      .map((s) => s.ms)
+      .sort((a, b) => a - b);
+    byWhat[what] = { count: ms.length, p50_ms: percentile(ms, 50), p99_ms: percentile(ms, 99) };
+  }
+  const last = Math.ceil(Math.max(0, ...samples.map((s) => s.at)) / 1000);
+  const series: Report['series'] = { second: [], requests: [], errors: [], p99_ms: [] };
+  const buckets = Array.from({ length: last + 1 }, () => [] as Sample[]);
+  for (const s of samples) buckets[Math.floor(s.at / 1000)]!.push(s);
+  buckets.forEach((b, i) => {
+    series.second.push(i);
+    series.requests.push(b.length);
+    series.errors.push(b.filter((s) => s.status === 0 || s.status >= 500).length);
+    series.p99_ms.push(
+      percentile(
+        b.map((s) => s.ms).sort((x, y) => x - y),
+        99,
+      ) || 0,
+    );
+  });
+  return {
+    p50_ms: percentile(all, 50),
+    p99_ms: percentile(all, 99),
+    http_5xx: samples.filter((s) => s.status >= 500).length,
+    http_errors: samples.filter((s) => s.status === 0).length,
+    latency_by_request: byWhat,
+    series,
+  };
+}
+
+const esc = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+export function writeReport(dir: string, r: Report): { json: string; html: string } {
+  fs.mkdirSync(dir, { recursive: true });
+  const json = path.join(dir, 'report.json');
+  const html = path.join(dir, 'report.html');
+  fs.writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
+  // chart.js exports no subpath for its browser build: find it beside the package's main file.
+  const main = createRequire(import.meta.url).resolve('chart.js');
+  const chartJs = fs.readFileSync(path.join(path.dirname(main), 'chart.umd.min.js'), 'utf8');
+  const rows = (pairs: Array<[string, string | number]>) =>
+    pairs.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(String(v))}</td></tr>`).join('');
+  const speeds = Object.entries(r.success_by_speed);
+  fs.writeFileSync(
+    html,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Simulation: ${r.mode}, ${r.residents} residents, ${r.stock} in stock</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:1100px;margin:0 auto;padding:1rem;color:#1b1b1b}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #ccc;padding:.3rem .8rem;text-align:left}
+.ok{color:#0a6b2b}.bad{color:#a4161a;font-weight:700}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1rem}
+canvas{max-width:100%}</style></head><body>
+<h1>${r.mode === 'instant' ? 'Instant sale' : 'Lottery'}: ${r.residents.toLocaleString('en')} residents, ${r.stock.toLocaleString('en')} in stock</h1>
+<h2>Invariants</h2><ul>${r.invariants.map((i) => `<li class="${i.ok ? 'ok' : 'bad'}">${i.ok ? '✔' : '✘'} ${esc(i.name)}: ${esc(i.detail)}</li>`).join('')}</ul>
+<div class="grid"><div><h2>Outcome</h2><table>${rows([
+      ['sold / remaining', `${r.sold} / ${r.remaining}`],
+      ['orders, paid, issued, refunded', `${r.orders}, ${r.paid}, ${r.issued}, ${r.refunded}`],
+      ['over the limit', r.over_limit],
+      ['share of residents served', `${(r.share_served * 100).toFixed(1)} %`],
+      [
+        'opening to first success',
+        r.opening_to_first_success_ms === null ? '–' : `${r.opening_to_first_success_ms} ms`,
+      ],
+      [
+        'time to sell out',
+        r.time_to_sell_out_ms === null ? 'not sold out' : `${(r.time_to_sell_out_ms / 1000).toFixed(2)} s`,
+      ],
+      ['orders per second', r.orders_per_s.toFixed(0)],
+    ])}</table></div>
+<div><h2>Servers</h2><table>${rows([
+      ['requests', r.requests],
+      ['HTTP 5xx / failed connections', `${r.http_5xx} / ${r.http_errors}`],
+      ['latency p50 / p99', `${r.p50_ms} / ${r.p99_ms} ms`],
+      ...Object.entries(r.latency_by_request).map(([k, v]): [string, string] => [
+        `${k} (${v.count})`,
+        `p50 ${v.p50_ms} ms, p99 ${v.p99_ms} ms`,
+      ]),
+    ])}</table></div></div>
+<h2>Served by client speed</h2><table><tr><th scope="col">speed</th><th scope="col">residents</th><th scope="col">served</th><th scope="col">share</th></tr>
+${speeds.map(([k, v]) => `<tr><td>${k}</td><td>${v.residents}</td><td>${v.served}</td><td>${v.residents ? ((v.served / v.residents) * 100).toFixed(1) : '0'} %</td></tr>`).join('')}</table>
+<p>Chi-square test of independence between speed class and being served: χ² = ${r.chi_square.toFixed(2)}, p = ${r.speed_independence_p.toPrecision(3)}
+(${r.speed_independence_p < 0.01 ? '<strong class="bad">rejected at the 1 % level: being served depends on client speed</strong>' : '<span class="ok">not rejected at the 1 % level</span>'}).</p>
+<div class="grid"><div><h2>Requests per second</h2><canvas id="rps" aria-label="Requests and errors per second" role="img"></canvas></div>
+<div><h2>p99 latency per second (ms)</h2><canvas id="lat" aria-label="p99 latency per second" role="img"></canvas></div>
+<div><h2>Share served by speed</h2><canvas id="speed" aria-label="Share served by client speed" role="img"></canvas></div></div>
+<script>${chartJs}</script>
+<script>const r=${JSON.stringify({ series: r.series, speeds })};
+new Chart(document.getElementById('rps'),{type:'line',data:{labels:r.series.second,datasets:[{label:'requests',data:r.series.requests,borderColor:'#0b4f8a',pointRadius:0},{label:'errors',data:r.series.errors,borderColor:'#a4161a',pointRadius:0}]},options:{animation:false,scales:{x:{title:{display:true,text:'s'}}}}});
+new Chart(document.getElementById('lat'),{type:'line',data:{labels:r.series.second,datasets:[{label:'p99 ms',data:r.series.p99_ms,borderColor:'#6a3d9a',pointRadius:0}]},options:{animation:false}});
+new Chart(document.getElementById('speed'),{type:'bar',data:{labels:r.speeds.map(s=>s[0]),datasets:[{label:'% served',data:r.speeds.map(s=>s[1].residents?100*s[1].served/s[1].residents:0),backgroundColor:['#0b4f8a','#e08b00','#a4161a']}]},options:{animation:false,scales:{y:{min:0,max:100}}}});</script>
+</body></html>
+`,
+  );
+  return { json, html };
+}

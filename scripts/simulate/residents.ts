@@ -1,0 +1,108 @@
+// What simulated residents do, through the real API: in an instant sale, join the queue at their arrival,
+// poll their place, buy at their turn and pay; in a lottery, apply at some moment of the window, read the
+// result after the draw and, if they won, pay. Every loop is bounded by the simulation's deadline.
+import { randomUUID } from 'node:crypto';
+import type { Reply } from './client.js';
+import { UNIT } from './service.js';
+
+type Call = (
+  method: 'GET' | 'POST',
+  path: string,
+  what: string,
+  o?: { json?: unknown; form?: Record<string, string>; headers?: Record<string, string> },
+) => Promise<Reply>;
+
+export interface Outcome {
+  /** the last thing that happened to this resident */
+  end: string;
+  /** when their purchase or order was accepted (ms since start), if it was */
+  acceptedAt?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+const pathOf = (url: string) => {
+  const u = new URL(url);
+  return u.pathname + u.search;
+};
+
+/** The development checkout: press "pay", follow the provider back to the service. */
+async function pay(call: Call, checkoutUrl: string): Promise<void> {
+  const chosen = await call('POST', pathOf(checkoutUrl), 'checkout', { form: { choice: 'pay' } });
+  if (chosen.location) await call('GET', pathOf(chosen.location), 'return');
+}
+
+export async function instantResident(
+  call: Call,
+  sale: { id: string },
+  arriveAt: number,
+  deadline: number,
+  now: () => number,
+): Promise<Outcome> {
+  await sleep(arriveAt - Date.now());
+  const base = `/api/campaigns/${sale.id}`;
+  for (let tries = 0; ; tries++) {
+    const joined = await call('POST', `${base}/queue`, 'join');
+    if (joined.status === 200) break;
+    if (tries > 5 || Date.now() > deadline)
+      return { end: joined.json?.error?.code ?? `join_${joined.status}` };
+    await sleep(1000);
+  }
+  const key = `sim-${randomUUID()}`;
+  let soldOut = 0;
+  while (Date.now() < deadline) {
+    const q = (await call('GET', `${base}/queue`, 'poll')).json?.queue;
+    if (q?.state === 'purchased') return { end: 'purchased' };
+    if (q?.state === 'turn_used') return { end: 'turn_used' };
+    if (q?.state === 'your_turn') {
+      const r = await call('POST', `${base}/purchases`, 'buy', {
+        json: { quantity: UNIT },
+        headers: { 'idempotency-key': key, 'x-admission-token': q.admission_token },
+      });
+      if (r.status === 201 || r.status === 200) {
+        const acceptedAt = now();
+        await pay(call, r.json.purchase.order.checkout_url);
+        return { end: 'purchased', acceptedAt };
+      }
+      if (r.json?.error?.code !== 'sold_out') return { end: r.json?.error?.code ?? `buy_${r.status}` };
+    }
+    if (q?.state === 'sold_out' || q?.state === 'your_turn') {
+      // Stock comes back when a payment fails or a hold runs out: look again a few times, then give up.
+      if (++soldOut >= 4) return { end: 'sold_out' };
+      await sleep(2000);
+      continue;
+    }
+    await sleep(1000);
+  }
+  return { end: 'gave_up' };
+}
+
+export async function lotteryResident(
+  call: Call,
+  sale: { id: string; closesAt: number },
+  arriveAt: number,
+  deadline: number,
+  now: () => number,
+): Promise<Outcome> {
+  await sleep(arriveAt - Date.now());
+  const base = `/api/campaigns/${sale.id}`;
+  const applied = await call('POST', `${base}/application`, 'apply', { json: { amount: UNIT } });
+  if (applied.status !== 201 && applied.status !== 200)
+    return { end: applied.json?.error?.code ?? `apply_${applied.status}` };
+  const appliedAt = now();
+  await sleep(sale.closesAt + 3000 - Date.now() + Math.random() * 3000);
+  while (Date.now() < deadline) {
+    const result = (await call('GET', `${base}/application`, 'result')).json?.result;
+    if (result?.kind === 'won') {
+      const r = await call('POST', `${base}/award/orders`, 'order', {
+        json: {},
+        headers: { 'idempotency-key': `sim-${randomUUID()}` },
+      });
+      if (!r.json?.order?.checkout_url) return { end: r.json?.error?.code ?? `order_${r.status}` };
+      await pay(call, r.json.order.checkout_url);
+      return { end: 'paid_or_tried', acceptedAt: appliedAt };
+    }
+    if (result) return { end: result.kind };
+    await sleep(2000);
+  }
+  return { end: 'no_result' };
+}

@@ -1,0 +1,131 @@
+// The simulator's city: a fresh database (DATABASE_URL's server, or a throwaway embedded PostgreSQL), the real
+// service (src/main.ts) as its own process on 127.0.0.1 with the development payment provider, residents with
+// sessions signed by the service's key (verification itself is not what is compared), and the campaign.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { systemClock } from '../../src/clock.js';
+import { createCampaign } from '../../src/commands/saveCampaign.js';
+import { signResidentToken } from '../../src/identity/residentSession.js';
+import { benchVoucherCampaign } from '../bench/campaigns.js';
+import { type BenchDatabase, benchDatabase } from '../bench/env.js';
+
+export const UNIT = 10_000;
+
+export interface City {
+  url: string;
+  bench: BenchDatabase;
+  secrets: Record<'SESSION_SECRET' | 'IDENTITY_PEPPER' | 'DATA_KEY', string>;
+  stop(): Promise<void>;
+}
+
+export interface Faults {
+  failureRate: number;
+  latencyMs: number;
+}
+
+export async function startCity(faults: Faults): Promise<City> {
+  const secrets = {
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    IDENTITY_PEPPER: randomBytes(32).toString('hex'),
+    DATA_KEY: randomBytes(32).toString('hex'),
+  };
+  const bench = await benchDatabase('simulate', 4);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-sim-'));
+  let child: ChildProcess | undefined;
+  const url = await new Promise<string>((resolve, reject) => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: {
+        ...process.env,
+        ...secrets,
+        NODE_ENV: 'development',
+        DATABASE_URL: bench.url,
+        DATA_DIR: dataDir,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DEMO_DATA: 'false',
+        LOG_LEVEL: 'warn',
+        DEV_PAY_FAILURE_RATE: String(faults.failureRate),
+        DEV_PAY_LATENCY_MS: String(faults.latencyMs),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const timer = setTimeout(() => reject(new Error('the service did not start in 60 s')), 60_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const m = /Open (http:\/\/[^/\s]+)\//.exec(chunk.toString());
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the service exited with ${code}`)));
+  });
+  return {
+    url,
+    bench,
+    secrets,
+    async stop() {
+      child?.kill('SIGTERM');
+      if (child && child.exitCode === null) await new Promise((r) => child!.once('exit', r));
+      await bench.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** N residents: identity rows and resident sessions signed with the service's key. */
+export async function residentsOf(city: City, n: number): Promise<Array<{ id: string; token: string }>> {
+  const { rows } = await city.bench.db.raw(
+    `INSERT INTO identities (identity_key, method, birth_date, birth_year)
+     SELECT encode(sha256(('sim' || g)::bytea), 'hex'), 'sms', DATE '1950-01-01' + (g % 18000), 1950
+     FROM generate_series(1, ?) g RETURNING id`,
+    [n],
+  );
+  const key = Buffer.from(city.secrets.SESSION_SECRET, 'hex');
+  const now = new Date();
+  return Promise.all(
+    (rows as Array<{ id: string }>).map(async (r) => ({
+      id: r.id,
+      token: await signResidentToken(
+        key,
+        { sub: r.id, m: 'sms', bd: null, bs: null, cc: null, ce: null, lang: 'ko' },
+        now,
+      ),
+    })),
+  );
+}
+
+/** The campaign, by the database clock: an instant sale or a lottery, `stock` vouchers of 10,000 KRW, one a person. */
+export async function createSale(
+  city: City,
+  mode: 'instant' | 'lottery',
+  stock: number,
+  window: { opensInMs: number; openForMs: number },
+) {
+  const { rows } = await city.bench.db.raw('SELECT now() AS now');
+  const now = (rows[0] as { now: Date }).now.getTime();
+  const opens = window.opensInMs;
+  const closes = opens + window.openForMs;
+  const at = (ms: number) => new Date(now + ms);
+  const input = benchVoucherCampaign({
+    code: `SIM${mode === 'instant' ? 'I' : 'L'}${process.pid % 100000}`,
+    title: mode === 'instant' ? '즉시 구매 모의 실험' : '추첨 모의 실험',
+    mode,
+    opensAt: at(opens),
+    closesAt: at(closes),
+    drawAt: at(closes + 1000),
+    claimOpensAt: at(closes + 2000),
+    claimClosesAt: at(closes + 86_400_000),
+    total: stock * UNIT,
+    perPersonMax: UNIT,
+  });
+  const c = await createCampaign(
+    { db: city.bench.db, clock: systemClock },
+    { kind: 'system', name: 'simulator' },
+    input,
+  );
+  await city.bench.db('campaigns').where({ id: c.id }).update({ state: 'scheduled', discount_bp: 1000 });
+  return { id: c.id, code: c.code, opensAt: now + opens, closesAt: now + closes };
+}
