@@ -39,7 +39,7 @@ const schema = z.object({
   RUN_WORKER: bool.default(true),
   DEMO_DATA: bool.optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
-  // Sign-in with an OpenID Connect provider (issue 4); all of ISSUER, CLIENT_ID and JWKS_URL, or none.
+  // Sign-in with an OpenID Connect provider; all of ISSUER, CLIENT_ID and JWKS_URL, or none.
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -92,7 +92,7 @@ const schema = z.object({
   WORKER_POOL_MAX: z.coerce.number().int().min(2).max(200).default(20),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(50).default(5_000),
   WORKER_DEAD_AFTER_MS: z.coerce.number().int().min(100).default(30_000),
-  // The draw (issue 5): which public beacon a lottery names at its opening ({closes_at} is filled in), and
+  // The draw: which public beacon a lottery names at its opening ({closes_at} is filled in), and
   // optionally where the reconciler fetches its value after the close (JSON "randomness"/"beacon" or plain text).
   BEACON_SOURCE: z
     .string()
@@ -101,7 +101,7 @@ const schema = z.object({
     .default('drand quicknet: the randomness of the first round published after {closes_at}'),
   BEACON_URL: z.url().optional(),
   BEACON_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-  // Payments (issue 12): PortOne V2 when its four values are set, else the development provider (not in production).
+  // Payments: PortOne V2 when its four values are set, else the development provider (not in production).
   PORTONE_API_SECRET: z.string().min(10).optional(),
   PORTONE_STORE_ID: z.string().min(3).optional(),
   PORTONE_CHANNEL_KEY: z.string().min(3).optional(),

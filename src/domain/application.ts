@@ -73,8 +73,6 @@ export function publicIdFromBytes(bytes: Uint8Array): string {
   return `A${out}`;
 }
 
-export const PUBLIC_ID_PATTERN = /^A[0-9A-HJKMNP-TV-Z]{9}$/;
-
 /** Six decimal digits from 8 random bytes (modulo bias below 1e-13). */
 export function otpFromBytes(bytes: Uint8Array): string {
   if (bytes.length < 8) throw new Error('otpFromBytes needs 8 bytes');

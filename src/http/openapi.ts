@@ -32,7 +32,7 @@ const resident = [{ residentToken: [] }];
 const staff = [{ staffBearer: [] }];
 const receiptReply = z.object({ receipt: receiptSchema });
 
-/** Operations of the identity-verified intake (issue 4); other modules can add theirs to this map. */
+/** Operations of the identity-verified intake; other modules can add theirs to this map. */
 export const OPERATIONS: Record<string, Record<string, Op>> = {
   '/api/identity/codes': {
     post: {

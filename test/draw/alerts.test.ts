@@ -1,4 +1,4 @@
-// Issue 5 item 2 and 4, checked end to end: while a due draw's beacon is missing admins are alerted (one audit
+// Checked end to end: while a due draw's beacon is missing admins are alerted (one audit
 // entry, the metric, a banner on the admin's first page and on the draw page) and it clears after the draw;
 // winners' notices carry the site, its address, the pickup time and their claim code, by SMS and email.
 import test from 'ava';

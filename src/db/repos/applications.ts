@@ -30,9 +30,6 @@ export interface Application {
   updated_at: Date;
 }
 
-/** States in which the window may be open; the clock, not the state, decides (the reconciler may be late). */
-export const WINDOW_STATES = ['scheduled', 'open'] as const;
-
 /** Why a gated write did not happen, read in the same statement as the write. */
 export interface WindowCheck {
   found: boolean;

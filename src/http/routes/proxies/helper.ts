@@ -1,6 +1,5 @@
 // What every proxy route checks: the signed-in resident is a registered helper, and the subject token (the
 // helped person's verification) was issued to this helper, for someone other than the helper.
-import type { Context } from 'koa';
 import type { VerifiedPerson } from '../../../commands/verifyCode.js';
 import { findProxyByIdentity, type HelperProxy } from '../../../db/repos/proxies.js';
 import { DomainError } from '../../../domain/errors.js';
@@ -67,8 +66,4 @@ export function personLabel(s: ResidentClaims): string {
 
 export function remainingOf(p: HelperProxy) {
   return { remaining: Math.max(0, p.cap - p.used), cap: p.cap };
-}
-
-export function residentClaimsOf(ctx: Context): ResidentClaims {
-  return (ctx.state.resident as { claims: ResidentClaims }).claims;
 }
