@@ -1,12 +1,13 @@
 // Composition root: configuration -> database -> HTTP + scheduler (+ worker). No logic lives here.
-import http from 'node:http';
+import { createServer } from 'node:http';
 import { systemClock } from './clock.js';
 import { loadDemo } from './commands/loadDemo.js';
-import { loadConfigOrExit } from './config.js';
+import { type Config, loadConfigOrExit } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createDb } from './db/knex.js';
 import { migrateAll } from './db/migrate.js';
 import { createApp } from './http/app.js';
+import { drainableServer } from './http/drain.js';
 import { createMetrics } from './http/metrics.js';
 import { cryptoRandom } from './identity/random.js';
 import { beaconMissingGauge, createBeaconFetcher, drawReconcilerParts } from './jobs/draw.js';
@@ -15,25 +16,47 @@ import { startHousekeepingWorker } from './jobs/housekeeping.js';
 import { instantSalesStep } from './jobs/instantSales.js';
 import { paymentReconcilerStep, startPaymentsWorker } from './jobs/payments.js';
 import { createReconciler } from './jobs/reconciler.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { channelsFromConfig, describeChannels } from './notify/channels.js';
 import { startConfiguredNotifyWorker } from './notify/worker.js';
 import { paymentsFromConfig } from './payments/fromConfig.js';
+import { shutdownInOrder } from './shutdown.js';
+
+/** The order in which a signal stops the parts: requests first, the embedded database last. */
+const PARTS = [
+  'http',
+  'reconciler',
+  'notification worker',
+  'draw worker',
+  'housekeeping worker',
+  'payments worker',
+  'database pool',
+  'embedded database',
+] as const;
+type Shutdown = ReturnType<typeof shutdownInOrder<(typeof PARTS)[number]>>;
 
 async function main() {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
-  const database = await openDatabase({
-    url: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    stopAfterApp: true,
-  });
-  if (database.embedded)
+  const shutdown = shutdownInOrder(logger, config.SHUTDOWN_GRACE_MS, PARTS);
+  await start(config, logger, shutdown).catch((err) => shutdown.failedToStart(err));
+}
+
+async function start(config: Config, logger: Logger, shutdown: Shutdown) {
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  shutdown.add('embedded database', () => database.stop());
+  if (database.embedded?.sharedWith)
+    logger.warn(
+      { data_dir: config.DATA_DIR, pid: database.embedded.sharedWith },
+      'using the embedded PostgreSQL another process runs on this data directory (it stops with that process)',
+    );
+  else if (database.embedded)
     logger.info(
       { data_dir: config.DATA_DIR },
       'using the embedded PostgreSQL (set DATABASE_URL to use your own)',
     );
   const db = createDb(database.url, config.DATABASE_POOL_MAX);
+  shutdown.add('database pool', () => db.destroy());
   const applied = await migrateAll(db, database.url);
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
@@ -43,8 +66,13 @@ async function main() {
 
   const payments = paymentsFromConfig(config, db);
   const app = createApp({ config, db, clock, logger, metrics, payments });
-  const server = http.createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const server = createServer(app.callback());
+  const http = drainableServer(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject); // the port is taken: say so, and stop the database started above
+    server.listen(config.PORT, config.HOST, resolve);
+  });
+  shutdown.add('http', () => http.drain(config.SHUTDOWN_GRACE_MS));
   const drawCtx = {
     db,
     clock,
@@ -85,20 +113,24 @@ async function main() {
         { logger, metrics, cron: config.RECONCILE_CRON, hooks: draw.hooks, steps: draw.steps },
       )
     : undefined;
+  if (reconciler) shutdown.add('reconciler', () => reconciler.stop());
   await reconciler?.runOnce(); // catch up whatever was missed while the service was down
   const channels = channelsFromConfig(config);
   const worker = config.RUN_WORKER
     ? await startConfiguredNotifyWorker(config, database.url, logger, channels)
     : undefined;
+  if (worker) shutdown.add('notification worker', () => worker.stop());
   if (worker) logger.info({ channels: describeChannels(channels) }, 'notifications: sending through');
   worker?.done.catch((err) => logger.fatal({ err }, 'the notification worker stopped unexpectedly'));
   const drawWorker = config.RUN_WORKER ? startDrawProcess(database.url, logger) : undefined;
+  if (drawWorker) shutdown.add('draw worker', () => drawWorker.stop());
   const housekeeping = config.RUN_WORKER
     ? await startHousekeepingWorker(database.url, { db }, logger)
     : undefined;
-
+  if (housekeeping) shutdown.add('housekeeping worker', () => housekeeping.stop());
   const paymentsWorker =
     config.RUN_WORKER && paymentCtx ? await startPaymentsWorker(database.url, paymentCtx, logger) : undefined;
+  if (paymentsWorker) shutdown.add('payments worker', () => paymentsWorker.stop());
 
   const address = server.address();
   const url =
@@ -114,30 +146,6 @@ async function main() {
     );
   }
   process.stdout.write('\n');
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: no new requests, finishing those in flight');
-    const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
-    clearTimeout(force);
-    await reconciler?.stop();
-    await worker?.stop();
-    await drawWorker?.stop();
-    await housekeeping?.stop();
-    await paymentsWorker?.stop();
-    await db.destroy();
-    await database.stop();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((err) => {

@@ -18,11 +18,7 @@ import { paymentsFromConfig } from './payments/fromConfig.js';
 async function main() {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
-  const database = await openDatabase({
-    url: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    stopAfterApp: true,
-  });
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const channels = channelsFromConfig(config);
   logger.info({ channels: describeChannels(channels) }, 'notification channels');
   const worker = await startConfiguredNotifyWorker(config, database.url, logger, channels);

@@ -22,22 +22,11 @@ export async function createDatabaseIfMissing(adminUrl: string, name: string): P
   }
 }
 
-export async function openDatabase(opts: {
-  url: string | undefined;
-  dataDir: string;
-  onLog?: (line: string) => void;
-  /** a long-running process that stops the database at the end of its own graceful shutdown */
-  stopAfterApp?: boolean;
-}) {
+export async function openDatabase(opts: { url: string | undefined; dataDir: string }) {
   if (opts.url) return { url: opts.url, embedded: undefined, stop: async () => {} } satisfies DatabaseHandle;
   // Loaded only when needed: a production deployment with DATABASE_URL never touches the embedded binaries.
   const { startEmbeddedPostgres } = await import('./embedded.js');
-  const embedded = await startEmbeddedPostgres({
-    dataDir: path.join(opts.dataDir, 'pg'),
-    persistent: true,
-    stopAfterApp: opts.stopAfterApp ?? false,
-    ...(opts.onLog ? { onLog: opts.onLog } : {}),
-  });
+  const embedded = await startEmbeddedPostgres({ dataDir: path.join(opts.dataDir, 'pg'), persistent: true });
   await createDatabaseIfMissing(embedded.url, EMBEDDED_DB_NAME);
   return {
     url: embedded.urlFor(EMBEDDED_DB_NAME),
