@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import type { BackoffPolicy } from './backoff.js';
 import type { ChannelAdapter } from './channel.js';
 import type { Channel } from './notice.js';
+import './localQueueRelease.js';
 import { startOutboxRelay } from './outbox.js';
 import { createSendRateLimiter } from './rateLimit.js';
 import { batchedStore, sendMessage } from './sendMessage.js';
