@@ -1,10 +1,10 @@
 // The real service process: starts against a database, serves, and stops cleanly on SIGTERM.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { embeddedEnv, startService, tempDataDir } from '../helpers/serviceProcess.js';
 
 let database: TestDatabase;
 test.before(async () => {
@@ -14,42 +14,13 @@ test.after.always(async () => {
   await database?.drop();
 });
 
-function start(
-  env: Record<string, string>,
-  base: NodeJS.ProcessEnv = process.env,
-): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        ...base,
-        PORT: '0',
-        RUN_WORKER: 'false',
-        DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'fa-proc-')),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`did not start:\n${out}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = out.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"listening"/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]!, output: () => out });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited ${code}:\n${out}`));
-    });
-  });
-}
-
 test('serves on loopback and shuts down gracefully on SIGTERM', async (t) => {
-  const { child, url, output } = await start({ DATABASE_URL: database.url, DEMO_DATA: 'false' });
+  const { child, url, output } = await startService({
+    ...process.env,
+    DATA_DIR: tempDataDir('proc'),
+    DATABASE_URL: database.url,
+    DEMO_DATA: 'false',
+  });
   t.true(url.startsWith('http://127.0.0.1:'));
   t.is((await fetch(`${url}/readyz`)).status, 200);
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -60,11 +31,14 @@ test('serves on loopback and shuts down gracefully on SIGTERM', async (t) => {
 });
 
 test('on the embedded database, with the worker running, SIGTERM still stops cleanly and stops the database', async (t) => {
-  // No DATABASE_URL: npm start's own PostgreSQL, which its library also tries to stop on the same signal.
-  const { DATABASE_URL: _unused, ...withoutDatabase } = process.env;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-proc-embedded-'));
+  // No DATABASE_URL: npm start's own PostgreSQL, stopped by us after everything that uses it.
+  const dataDir = tempDataDir('proc-embedded');
   // as a newcomer runs it: a fresh data folder, the demo loaded, the worker and the reconciler running
-  const { child, url, output } = await start({ RUN_WORKER: 'true', DATA_DIR: dataDir }, withoutDatabase);
+  const { child, url, output } = await startService({
+    ...embeddedEnv(dataDir),
+    RUN_WORKER: 'true',
+    DEMO_DATA: 'true',
+  });
   t.is((await fetch(`${url}/readyz`)).status, 200);
   t.is((await fetch(`${url}/campaigns`)).status, 200);
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -88,4 +62,18 @@ test('an invalid configuration stops the process with the variable name', async 
   const code = await new Promise<number | null>((r) => child.on('exit', r));
   t.is(code, 1);
   t.regex(err, /PORT/);
+});
+
+test('kill -TERM to the npm process reaches the service (npm start execs node), which stops gracefully', async (t) => {
+  const npm = spawn('npm', ['start'], {
+    env: { ...process.env, PORT: '0', RUN_WORKER: 'false', DATABASE_URL: database.url, DEMO_DATA: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const service = await startService({}, 60_000, npm);
+  const node = execFileSync('ps', ['-o', 'pid=', '--ppid', String(npm.pid)], { encoding: 'utf8' }).trim();
+  t.regex(node, /^\d+$/, 'node is npm’s own child, no shell in between');
+  npm.kill('SIGTERM');
+  t.is((await service.exited).code, 0);
+  t.regex(service.output(), /"msg":"stopped"/);
+  t.throws(() => process.kill(Number(node), 0), { code: 'ESRCH' }, 'node is gone with npm');
 });
