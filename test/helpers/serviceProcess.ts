@@ -14,6 +14,9 @@ import { createDb, type Db } from '../../src/db/knex.js';
 import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
 import { buildVoucherCampaign } from './factories.js';
 
+/** Time a test that runs service processes may take (ava's default would stop it after 60 s without a result). */
+export const PROCESS_TEST_MS = 240_000;
+
 export interface ServiceProcess {
   child: ChildProcess;
   url: string;
@@ -34,7 +37,7 @@ export function tempDataDir(label: string): string {
 /** Starts `node --import tsx src/main.ts` (or watches a child already started, e.g. `npm start`) until it listens. */
 export function startService(
   env: NodeJS.ProcessEnv,
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
   started?: ChildProcess,
 ): Promise<ServiceProcess> {
   return new Promise((resolve, reject) => {

@@ -9,6 +9,7 @@ import { runningPostmaster } from '../../src/db/postmaster.js';
 import {
   embeddedEnv,
   openCampaign,
+  PROCESS_TEST_MS,
   sharedDatabase,
   smsLoad,
   startService,
@@ -16,6 +17,7 @@ import {
 } from '../helpers/serviceProcess.js';
 
 test('after kill -9 under load the service starts again on the same data, with every acknowledged application once', async (t) => {
+  t.timeout(PROCESS_TEST_MS); // a busy machine starts processes slowly
   const dataDir = tempDataDir('crash');
   const env = { ...embeddedEnv(dataDir), RUN_WORKER: 'true' };
   const first = await startService(env);

@@ -8,6 +8,7 @@ import {
   embeddedEnv,
   errorLines,
   openCampaign,
+  PROCESS_TEST_MS,
   type ServiceProcess,
   sharedDatabase,
   smsLoad,
@@ -53,6 +54,7 @@ async function signalUnderLoad(
 }
 
 test('SIGTERM under load answers every request sent before it, then stops the worker, the pools and the embedded database without an error', async (t) => {
+  t.timeout(PROCESS_TEST_MS); // a busy machine starts processes slowly
   const dataDir = tempDataDir('drain');
   const env = { ...embeddedEnv(dataDir), RUN_WORKER: 'true' };
   const service = await startService(env);

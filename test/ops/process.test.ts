@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { embeddedEnv, startService, tempDataDir } from '../helpers/serviceProcess.js';
+import { embeddedEnv, PROCESS_TEST_MS, startService, tempDataDir } from '../helpers/serviceProcess.js';
 
 let database: TestDatabase;
 test.before(async () => {
@@ -15,6 +15,7 @@ test.after.always(async () => {
 });
 
 test('serves on loopback and shuts down gracefully on SIGTERM', async (t) => {
+  t.timeout(PROCESS_TEST_MS); // a busy machine starts processes slowly
   const { child, url, output } = await startService({
     ...process.env,
     DATA_DIR: tempDataDir('proc'),
@@ -31,6 +32,7 @@ test('serves on loopback and shuts down gracefully on SIGTERM', async (t) => {
 });
 
 test('on the embedded database, with the worker running, SIGTERM still stops cleanly and stops the database', async (t) => {
+  t.timeout(PROCESS_TEST_MS); // a busy machine starts processes slowly
   // No DATABASE_URL: npm start's own PostgreSQL, stopped by us after everything that uses it.
   const dataDir = tempDataDir('proc-embedded');
   // as a newcomer runs it: a fresh data folder, the demo loaded, the worker and the reconciler running
@@ -51,6 +53,7 @@ test('on the embedded database, with the worker running, SIGTERM still stops cle
 });
 
 test('an invalid configuration stops the process with the variable name', async (t) => {
+  t.timeout(PROCESS_TEST_MS); // a busy machine starts processes slowly
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: { ...process.env, PORT: 'not-a-port', DATABASE_URL: database.url },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,6 +68,7 @@ test('an invalid configuration stops the process with the variable name', async 
 });
 
 test('kill -TERM to the npm process reaches the service (npm start execs node), which stops gracefully', async (t) => {
+  t.timeout(PROCESS_TEST_MS); // a busy machine starts processes slowly
   const npm = spawn('npm', ['start'], {
     env: { ...process.env, PORT: '0', RUN_WORKER: 'false', DATABASE_URL: database.url, DEMO_DATA: 'false' },
     stdio: ['ignore', 'pipe', 'pipe'],
