@@ -51,7 +51,10 @@ export function startService(
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
       child.on('exit', (code, signal) => r({ code, signal })),
     );
-    const timer = setTimeout(() => reject(new Error(`did not start:\n${out}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM'); // never leave a half-started service behind the test
+      reject(new Error(`did not start within ${timeoutMs / 1000} s:\n${out}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = out.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"listening"/);
