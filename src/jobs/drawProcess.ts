@@ -26,7 +26,13 @@ export function startDrawProcess(databaseUrl: string, logger: Logger): DrawProce
     markReady = resolve;
   });
   const spawnChild = () => {
-    const c = fork(entry, [], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: 'inherit' });
+    // detached: its own process group, so a Ctrl-C in the terminal reaches only the parent, which stops it
+    // in order (it used to die first and be logged as a crash and restarted mid-shutdown)
+    const c = fork(entry, [], {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      stdio: 'inherit',
+      detached: true,
+    });
     child = c;
     c.on('message', (m) => {
       if (m === 'ready') markReady();
