@@ -70,7 +70,7 @@ test('SIGTERM under load answers every request sent before it, then stops the wo
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  const viaNpm = await startService(env, 60_000, npm);
+  const viaNpm = await startService(env, undefined, npm);
   await signalUnderLoad(t, viaNpm, campaign.code, () => process.kill(-npm.pid!, 'SIGINT'), true);
   t.false(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid')));
   fs.rmSync(dataDir, { recursive: true, force: true });

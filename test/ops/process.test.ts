@@ -73,7 +73,7 @@ test('kill -TERM to the npm process reaches the service (npm start execs node), 
     env: { ...process.env, PORT: '0', RUN_WORKER: 'false', DATABASE_URL: database.url, DEMO_DATA: 'false' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const service = await startService({}, 60_000, npm);
+  const service = await startService({}, undefined, npm);
   const node = execFileSync('ps', ['-o', 'pid=', '--ppid', String(npm.pid)], { encoding: 'utf8' }).trim();
   t.regex(node, /^\d+$/, 'node is npm’s own child, no shell in between');
   npm.kill('SIGTERM');
