@@ -3,6 +3,7 @@
 // records synced later with their double-spend flag.
 import test from 'ava';
 import { claimSigner, signClaimToken } from '../../src/commands/claimTokens.js';
+import { markCollected } from '../../src/db/repos/awards.js';
 import { at } from '../draw/_scenario.js';
 import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { counterScenario } from './_setup.js';
@@ -228,5 +229,41 @@ test.serial(
     t.is(list.status, 200, list.text);
     t.is(list.json.conflicts.length, 1);
     t.is(list.json.conflicts[0].public_id, b!.public_id);
+    const csv = await app.request('GET', `/admin/campaigns/${sc.s.campaignId}/pickups.csv?site=${site0}`, {
+      as: admin,
+      headers: { accept: 'text/csv' },
+    });
+    t.is(csv.status, 200);
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    t.true(lines[0]!.startsWith('site,slot,slot_starts_at,public_id,status'));
+    t.true(lines.some((l) => l.includes(a!.public_id) && l.includes(',collected,') && l.includes('offline')));
+    const page = await app.request('GET', `/admin/campaigns/${sc.s.campaignId}/pickups?site=${site0}`, {
+      as: admin,
+      headers: { accept: 'text/html' },
+    });
+    t.is(page.status, 200);
+    t.true(page.text.includes(b!.public_id), 'the double spend is shown to admins');
+  },
+);
+
+test.serial(
+  'two presses at the same moment: the one waiting on the first finds nothing left to collect',
+  async (t) => {
+    const sc = await counterScenario(app);
+    const site0 = sc.s.siteIds[0]!;
+    const w = sc.winnersAt(site0)[0]!;
+    const mark = { site: site0, by: 'staff:test', at: at(61), via: 'counter' as const, ref: null };
+    // Both transactions are past their checks; the first has updated but not committed.
+    const first = await app.db.transaction();
+    const second = await app.db.transaction();
+    t.truthy(await markCollected(first, sc.s.campaignId, w.public_id, mark));
+    const waiting = markCollected(second, sc.s.campaignId, w.public_id, mark); // blocks on the row lock
+    await new Promise((r) => setTimeout(r, 200));
+    await first.commit();
+    t.is(await waiting, undefined, 'the second press changes nothing');
+    await second.rollback();
   },
 );

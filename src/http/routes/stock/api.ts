@@ -10,6 +10,7 @@ import type { Campaign } from '../../../domain/campaign.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { requireStaff } from '../../middleware/staffAuth.js';
+import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
 import { parseId } from '../../validate.js';
 import { PUBLIC_STATES } from '../campaigns/api.js';
@@ -87,6 +88,20 @@ export function stockRoutes(router: Router, deps: AppDeps): void {
   router.get('/api/admin/campaigns/:id/pickups', admins, async (ctx) => {
     const c = await adminCampaign(deps, ctx.params.id);
     ctx.body = await sitePickupList(deps.db, c, siteParam(ctx));
+  });
+
+  router.get('/admin/campaigns/:id/pickups', requireStaffPage('admin', 'auditor'), async (ctx) => {
+    const c = await adminCampaign(deps, ctx.params.id);
+    const sites = await deps
+      .db('sites')
+      .select('id', 'name_ko', 'name_en')
+      .whereIn('id', deps.db('campaign_slots').select('site_id').where({ campaign_id: c.id }))
+      .orderBy('id');
+    render(ctx, 'admin-pickups', {
+      campaign: c,
+      sites,
+      list: await sitePickupList(deps.db, c, siteParam(ctx)),
+    });
   });
 
   router.get('/admin/campaigns/:id/pickups.csv', admins, async (ctx) => {
