@@ -325,7 +325,7 @@ function markRow(publicId: string, status: string) {
   const cell = document.querySelector(`tr[data-public-id="${CSS.escape(publicId)}"] td:last-child`);
   if (cell) {
     cell.className = `status-${status}`;
-    cell.textContent = status;
+    cell.textContent = say(`status_${status}`);
   }
 }
 

@@ -38,3 +38,14 @@ export async function siteNames(
   const rows = await db('sites').select('id', 'name_ko', 'name_en', 'district').whereIn('id', ids);
   return new Map(rows.map((r) => [r.id, r]));
 }
+
+/** The sites a campaign has slots at, by id. */
+export async function sitesOfCampaign(
+  db: Db,
+  campaignId: string,
+): Promise<Array<{ id: string; name_ko: string; name_en: string }>> {
+  return db('sites')
+    .select('id', 'name_ko', 'name_en')
+    .whereIn('id', db('campaign_slots').select('site_id').where({ campaign_id: campaignId }))
+    .orderBy('id');
+}

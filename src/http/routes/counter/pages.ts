@@ -84,6 +84,8 @@ export function counterPageRoutes(router: Router, deps: AppDeps): void {
           'reason_other',
           'unit_item',
           'unit_krw',
+          'status_collected',
+          'status_refused',
         ].map((k) => [k, t(`counter.${k}`)]),
       ),
       errors: Object.fromEntries(

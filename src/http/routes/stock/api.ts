@@ -6,6 +6,7 @@ import type { Context, Next } from 'koa';
 import { stockReader } from '../../../commands/campaignStock.js';
 import { sitePickupList } from '../../../commands/sitePickupList.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
+import { sitesOfCampaign } from '../../../db/repos/stock.js';
 import type { Campaign } from '../../../domain/campaign.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
@@ -92,11 +93,7 @@ export function stockRoutes(router: Router, deps: AppDeps): void {
 
   router.get('/admin/campaigns/:id/pickups', requireStaffPage('admin', 'auditor'), async (ctx) => {
     const c = await adminCampaign(deps, ctx.params.id);
-    const sites = await deps
-      .db('sites')
-      .select('id', 'name_ko', 'name_en')
-      .whereIn('id', deps.db('campaign_slots').select('site_id').where({ campaign_id: c.id }))
-      .orderBy('id');
+    const sites = await sitesOfCampaign(deps.db, c.id);
     render(ctx, 'admin-pickups', {
       campaign: c,
       sites,
