@@ -72,13 +72,23 @@ const deadline = (mode === 'instant' ? sale.opensAt : sale.closesAt) + 150_000;
 const beacon =
   mode === 'lottery'
     ? (async () => {
-        await new Promise((r) => setTimeout(r, sale.closesAt + 1500 - Date.now()));
-        await recordBeacon(
-          { db: city.bench.db, clock: systemClock },
-          { kind: 'system', name: 'simulator' },
-          sale.id,
-          `simulated beacon ${sale.code}`,
-        );
+        await new Promise((r) => setTimeout(r, sale.closesAt + 1000 - Date.now()));
+        // The reconciler closes the window on its next pass; the beacon is refused until then.
+        for (let tries = 0; tries < 60; tries++) {
+          try {
+            const ctx = { db: city.bench.db, clock: systemClock };
+            await recordBeacon(
+              ctx,
+              { kind: 'system', name: 'simulator' },
+              sale.id,
+              `simulated beacon ${sale.code}`,
+            );
+            return;
+          } catch (err) {
+            if ((err as { code?: string }).code !== 'beacon_too_early') throw err;
+            await new Promise((r) => setTimeout(r, 1000));
+          }
+        }
       })()
     : Promise.resolve();
 await Promise.all(
