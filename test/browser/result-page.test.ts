@@ -1,0 +1,190 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: the tests read the text as rendered, as a person sees it
+// The winner's own page in headless Chromium at 375 px (a small phone), Korean and English, with and without
+// JavaScript: the outcome, the claim code and its QR fit the screen, and axe-core finds no serious or critical
+// problem; then the other outcomes and the admin pages built with it. Screenshots go to SCREENSHOT_DIR.
+import path from 'node:path';
+import anyTest, { type TestFn } from 'ava';
+import type { Browser, Page } from 'playwright-core';
+import { fanOutResults } from '../../src/commands/resultFanout.js';
+import { resultsPublished } from '../../src/domain/result.js';
+import { RESIDENT_COOKIE, signResidentToken } from '../../src/identity/residentSession.js';
+import { at, awardsOf, drawnLottery } from '../draw/_scenario.js';
+import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
+import { checkPage } from '../helpers/browserJourney.js';
+import { browserSuite } from '../helpers/chromium.js';
+
+const suite = browserSuite(
+  'test/browser/result-page.test.ts',
+  "The winner's page in a browser and with axe-core",
+);
+const test = anyTest as TestFn;
+const browserTest = suite.available ? test.serial : test.skip;
+const SHOTS = process.env.SCREENSHOT_DIR ?? '/tmp';
+
+let app: TestApp;
+let browser: Browser | undefined;
+let campaignId: string;
+let admin: StaffAuth;
+const people: Record<'won' | 'waitlisted', { publicId: string; identityId: string }> = {} as never;
+
+test.before(async () => {
+  if (!suite.available) return;
+  app = await startTestApp();
+  const drawn = await drawnLottery(app, { applicants: 40 });
+  campaignId = drawn.s.campaignId;
+  await fanOutResults(drawn.env, campaignId);
+  const awards = await awardsOf(app.db, campaignId);
+  for (const kind of ['won', 'waitlisted'] as const) {
+    const a = awards.find((x) => x.outcome === kind)!;
+    const row = await app
+      .db('applications')
+      .where({ campaign_id: campaignId, public_id: a.public_id })
+      .first();
+    people[kind] = { publicId: a.public_id, identityId: row.identity_id };
+    if (kind === 'won') {
+      await app.db('sites').where({ id: a.site }).update({
+        phone: '02-123-4567',
+        hours_ko: '평일 09:00-18:00, 토 09:00-13:00',
+        hours_en: 'Weekdays 09:00-18:00, Sat 09:00-13:00',
+        lat: 37.5636,
+        lng: 126.9976,
+      });
+    }
+  }
+  app.clock.set(at(5));
+  admin = await app.staff('admin');
+  browser = await suite.launch();
+});
+test.after.always(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function residentPage(
+  who: { identityId: string },
+  width: number,
+  javaScriptEnabled: boolean,
+): Promise<Page> {
+  const token = await signResidentToken(
+    TEST_SECRETS.sessionSecret,
+    { sub: who.identityId, m: 'sms', bd: '1982-03-15', bs: 'declared', cc: null, ce: null, lang: 'ko' },
+    app.clock.now(),
+  );
+  const context = await browser!.newContext({
+    viewport: { width, height: 800 },
+    isMobile: width < 500,
+    javaScriptEnabled,
+    locale: 'ko-KR',
+  });
+  await context.addCookies([{ name: RESIDENT_COOKIE, value: token, url: app.url }]);
+  return context.newPage();
+}
+
+async function noSideways(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth);
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+browserTest("the winner's page at 375 px, Korean and English, with and without JavaScript", async (t) => {
+  const c = await app.db('campaigns').where({ id: campaignId }).first();
+  t.true(resultsPublished(c));
+  for (const js of [true, false]) {
+    for (const lang of ['ko', 'en'] as const) {
+      const page = await residentPage(people.won, 375, js);
+      await page.goto(`${app.url}/campaigns/${campaignId}/application${lang === 'en' ? '?lang=en' : ''}`);
+      await t.is(await page.locator('h1').innerText(), lang === 'ko' ? '당첨되었습니다' : 'You won');
+      t.regex(await page.locator('#claim-code').innerText(), /^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+      const qr = await page.locator('.qr svg').boundingBox();
+      t.truthy(qr, 'the QR is drawn without JavaScript');
+      t.true(qr!.width >= 150 && qr!.x + qr!.width <= 375, `QR ${JSON.stringify(qr)}`);
+      t.true((await noSideways(page)) <= 375, 'nothing wider than the screen');
+      t.regex(await page.locator('#bring').innerText(), lang === 'ko' ? /신분증/ : /Photo ID/);
+      t.regex(await page.locator('#slot').innerText(), /2026-12-03/);
+      if (js) await checkPage(t, page, `the winner's page (${lang})`);
+      await shot(page, `result-won-${lang}-375${js ? '' : '-nojs'}`);
+      await page.context().close();
+    }
+  }
+  const wide = await residentPage(people.won, 1280, true);
+  await wide.goto(`${app.url}/campaigns/${campaignId}/application`);
+  await shot(wide, 'result-won-ko-1280');
+  await wide.emulateMedia({ media: 'print' });
+  await shot(wide, 'result-won-ko-print');
+  t.false(await wide.locator('header.top').isVisible(), 'the printed page leaves the navigation out');
+  await wide.context().close();
+});
+
+browserTest(
+  'the waitlisted and not-selected pages, and the audit lookup, at 375 px and desktop',
+  async (t) => {
+    for (const width of [375, 1280]) {
+      for (const lang of ['ko', 'en'] as const) {
+        const q = lang === 'en' ? '?lang=en' : '';
+        const page = await residentPage(people.waitlisted, width, true);
+        await page.goto(`${app.url}/campaigns/${campaignId}/application${q}`);
+        t.regex(await page.locator('h1').innerText(), lang === 'ko' ? /대기자 명단/ : /waitlist/);
+        if (width === 375) await checkPage(t, page, `the waitlisted page (${lang})`);
+        await shot(page, `result-waitlisted-${lang}-${width}`);
+        await page.goto(
+          `${app.url}/campaigns/${campaignId}/audit?public_id=${people.won.publicId}${lang === 'en' ? '&lang=en' : ''}#lookup`,
+        );
+        t.regex(await page.locator('#lookup-site').innerText(), lang === 'ko' ? /약국/ : /Pharmacy/);
+        if (width === 375) await checkPage(t, page, `the audit lookup (${lang})`);
+        await shot(page, `audit-lookup-${lang}-${width}`);
+        await page.goto(`${app.url}/campaigns/${campaignId}${q}`);
+        t.true(await page.locator('#my-result').isVisible());
+        await shot(page, `campaign-drawn-${lang}-${width}`);
+        await page.context().close();
+      }
+    }
+    await app.db('campaigns').where({ id: campaignId }).update({ unclaimed_policy: 'return' });
+    const lost = await residentPage(people.waitlisted, 375, true);
+    await lost.goto(`${app.url}/campaigns/${campaignId}/application`);
+    t.is(await lost.locator('h1').innerText(), '이번에는 당첨되지 않았습니다');
+    await checkPage(t, lost, 'the not-selected page');
+    await shot(lost, 'result-lost-ko-375');
+    await lost.goto(`${app.url}/campaigns/${campaignId}/application?lang=en`);
+    await shot(lost, 'result-lost-en-375');
+    await lost.context().close();
+    await app.db('campaigns').where({ id: campaignId }).update({ unclaimed_policy: 'pass_down' });
+  },
+);
+
+browserTest('the admin pages for sites, staff, slots, CSV import and notices, with axe', async (t) => {
+  const site = (await app.db('campaign_slots').where({ campaign_id: campaignId }).first()).site_id;
+  await app.request('POST', `/api/admin/sites/import`, {
+    as: admin,
+    json: { csv: 'id,name_ko,name_en\nSHOT-1,촬영약국,Shot Pharmacy' },
+  });
+  const pages: Array<[string, string]> = [
+    ['admin-sites', '/admin/sites'],
+    ['admin-site-edit', `/admin/sites/${site}/edit`],
+    ['admin-site-staff', `/admin/sites/${site}/staff`],
+    ['admin-sites-import', '/admin/sites/import'],
+    ['admin-campaign', `/admin/campaigns/${campaignId}`],
+    ['admin-slots', `/admin/campaigns/${campaignId}/slots`],
+    ['admin-site-slots', `/admin/campaigns/${campaignId}/slots/site/${site}`],
+    ['admin-slots-import', `/admin/campaigns/${campaignId}/slots/import`],
+    ['admin-messages', `/admin/campaigns/${campaignId}/messages`],
+  ];
+  for (const width of [375, 1280]) {
+    const context = await browser!.newContext({
+      viewport: { width, height: 800 },
+      extraHTTPHeaders: { authorization: `Bearer ${admin.token}` },
+    });
+    const page = await context.newPage();
+    for (const [name, url] of pages) {
+      // English at phone width only: the machine is small and the pages are the same shape.
+      for (const lang of width === 375 ? ['ko', 'en'] : ['ko']) {
+        const res = await page.goto(`${app.url}${url}${lang === 'en' ? '?lang=en' : ''}`);
+        t.is(res?.status(), 200, url);
+        if (width === 375 && lang === 'ko') await checkPage(t, page, url);
+        await shot(page, `${name}-${lang}-${width}`);
+      }
+    }
+    await context.close();
+  }
+});
