@@ -60,6 +60,20 @@ test('the separate worker process runs the draw results fan-out task', async (t)
       30_000,
     );
     t.is(await results(), awards, 'one result notice per award');
+    // Let the worker finish sending them before it is stopped: SIGTERM then has nothing in flight to drain.
+    await waitFor(
+      'the result notices to be sent',
+      async () =>
+        Number(
+          (
+            await db('messages')
+              .where({ campaign_id: s.campaignId })
+              .whereNot({ status: 'sent' })
+              .count('* as n')
+          )[0]!.n,
+        ) === 0,
+      60_000,
+    );
     const draw = await db('draws').where({ campaign_id: s.campaignId }).first();
     t.is(draw.notified_through_rank, awards);
   } finally {
