@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/clock.js';
 import { recordBeacon } from '../src/commands/recordBeacon.js';
-import { updateRoomRules } from '../src/db/repos/instantRooms.js';
+import { findRoom, updateRoomRules } from '../src/db/repos/instantRooms.js';
 import { clientFor, closeClients, Recorder, SPEEDS, type Speed, speedOf } from './simulate/client.js';
 import { instantLedger, type Ledger, lotteryLedger, settle } from './simulate/ledger.js';
 import { latencyFigures, type Report, writeReport } from './simulate/report.js';
@@ -36,7 +36,11 @@ const city = await startCity({ failureRate: Number(values['failure-rate']), late
 process.stderr.write(`service at ${city.url}; ${N} residents, ${STOCK} in stock, mode ${mode}\n`);
 const people = await residentsOf(city, N);
 // Speed classes by a shuffled index, so class and arrival are unrelated.
-const order = people.map((_, i) => i).sort(() => Math.random() - 0.5);
+const order = people.map((_, i) => i);
+for (let i = order.length - 1; i > 0; i--) {
+  const j = Math.floor(Math.random() * (i + 1)); // Fisher-Yates: every assignment equally likely
+  [order[i], order[j]] = [order[j]!, order[i]!];
+}
 const speeds: Speed[] = people.map((_, i) => speedOf(order[i]!, N));
 
 const window =
@@ -57,7 +61,8 @@ const progress = setInterval(() => {
 
 if (mode === 'instant') {
   // The operator's waiting-room rules for a rush: admit fast, many at the counter at once.
-  await new Promise((r) => setTimeout(r, 1500)); // the reconciler makes the room within a second
+  // The reconciler makes the room within a second of scheduling; the rules are set before anyone joins.
+  while (!(await findRoom(city.bench.db, sale.id))) await new Promise((r) => setTimeout(r, 200));
   await city.bench.db.transaction((trx) =>
     updateRoomRules(trx, sale.id, {
       prequeue_minutes: 30,

@@ -1,11 +1,12 @@
 // The instant sale at a small scale: 1,000 buyers, 300 units, 200 at once, through the HTTP API.
 import { spawnSync } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { SignJWT } from 'jose';
+import { settleHolds } from '../../src/commands/instant/releaseHolds.js';
 import { type Buyer, buyers, instantWorld, inWaves, openSale, scheduledSale } from '../helpers/instant.js';
 
 const UNIT = 10_000;
@@ -270,4 +271,50 @@ test('a hold that runs out gives its stock back and expires its order; a paid on
     (await app.db('instant_stock').where({ campaign_id: c.id }).sum('remaining as r').first())!.r,
   );
   t.is(left, 3 * UNIT, 'the expired hold went back; the paid one did not');
+});
+
+test('a payment settling while its hold runs out keeps the stock; a late pre-queue join still gets a place', async (t) => {
+  const { app, ctx, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 5 });
+  const [a] = await buyers(app, 1);
+  await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: a!.headers });
+  await openSale(app, c.id);
+  await tick();
+  app.clock.advance(2000);
+  await tick();
+  const s = (await app.request('GET', `/api/campaigns/${c.id}/queue`, { headers: a!.headers })).json.queue;
+  const r = await app.request('POST', `/api/campaigns/${c.id}/purchases`, {
+    headers: { ...a!.headers, 'idempotency-key': 'race-key-0001', 'x-admission-token': s.admission_token },
+    json: { quantity: UNIT },
+  });
+  t.is(r.status, 201, r.text);
+  const purchaseRow = await app.db('instant_purchases').where({ identity_id: a!.identity_id }).first();
+  // The payment's settlement holds the order while the hold's time runs out; it commits "paid" meanwhile.
+  const settling = await app.db.transaction();
+  await settling('orders').where({ id: purchaseRow.order_id }).forUpdate().first();
+  app.clock.advance(601_000);
+  const sweep = settleHolds(ctx, c.id);
+  await new Promise((res) => setTimeout(res, 300));
+  await settling('orders')
+    .where({ id: purchaseRow.order_id })
+    .update({ state: 'paid', paid_amount: 9000, paid_at: app.clock.now() });
+  await settling.commit();
+  await sweep;
+  t.not((await app.db('instant_purchases').where({ id: purchaseRow.id }).first()).state, 'released');
+  const left = await app.db('instant_stock').where({ campaign_id: c.id }).sum('remaining as r').first();
+  t.is(Number(left?.r), 4 * UNIT, 'the paid unit was not given back to be sold again');
+
+  // A join whose statement began before opening but landed after the shuffle: it becomes an arrival.
+  await app.db('instant_queue').insert({
+    campaign_id: c.id,
+    identity_id: randomUUID(),
+    ticket: 'late-pre-queue',
+    joined_at: new Date(),
+    pre: true,
+  });
+  await tick();
+  t.truthy((await app.db('instant_queue').where({ ticket: 'late-pre-queue' }).first()).rank);
+  const page = await app.request('GET', `/api/campaigns/${c.id}/queue/order?after=99999999999999999999`);
+  t.is(page.status, 422, 'a cursor beyond what the database holds is refused, not a 500');
 });

@@ -1,12 +1,10 @@
-// A sale's waiting room and stock rows, made once: the operator secret is drawn and sealed, its commitment
+// A sale's waiting room, made once: the operator secret is drawn and sealed, its commitment
 // public from this moment, before anyone can join the pre-queue.
 
 import { findRoom, insertRoomOnce, type RoomRow } from '../../db/repos/instantRooms.js';
-import { insertStockOnce } from '../../db/repos/instantStock.js';
-import { splitStock } from '../../domain/instant/purchase.js';
 import { queueCommitment } from '../../domain/instant/waitingRoom.js';
 import { encryptText } from '../../identity/crypto.js';
-import { DEFAULT_ROOM, type InstantContext, STOCK_ROWS } from './context.js';
+import { DEFAULT_ROOM, type InstantContext } from './context.js';
 
 export interface SaleCampaign {
   id: string;
@@ -27,7 +25,6 @@ export async function ensureRoom(ctx: InstantContext, c: SaleCampaign): Promise<
       ...DEFAULT_ROOM,
       created_at: ctx.clock.now(),
     });
-    await insertStockOnce(trx, c.id, splitStock(c.total, c.denomination, STOCK_ROWS));
   });
   return (await findRoom(ctx.db, c.id))!;
 }

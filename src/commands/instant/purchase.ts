@@ -82,7 +82,7 @@ export async function purchase(
       const holdUntil = new Date(now.getTime() + (room?.hold_seconds ?? DEFAULT_ROOM.hold_seconds) * 1000);
       const row = await insertPurchase(trx, {
         id,
-        public_id: `P-${id.slice(0, 8).toUpperCase()}`,
+        public_id: `P-${id.replace(/-/g, '').slice(0, 16).toUpperCase()}`, // 64 bits: no collision to explain
         campaign_id: c.id,
         identity_id: identityId,
         quantity: input.quantity,
@@ -92,7 +92,6 @@ export async function purchase(
         created_at: now,
       });
       if (!row) await refuseSecond(trx, c.id, identityId);
-      const takes = await takeStock(trx, c.id, identityId, input.quantity);
       const order = await insertOrder(trx, {
         id: uuidFrom(ctx.random),
         payment_id: `fa-${id}`,
@@ -107,10 +106,19 @@ export async function purchase(
         expires_at: holdUntil,
         created_at: now,
       });
+      // Stock last: its row stays locked until commit, so nothing else waits behind it longer than it must.
+      const takes = await takeStock(trx, c.id, identityId, input.quantity);
       await completePurchase(trx, id, { takes, order_id: order!.id, response: {} });
       return { ...row!, takes, order_id: order!.id };
     }),
-  );
+  ).catch(async (err) => {
+    // The same key sent twice at once: the first spent the token; the second answers what the first did.
+    if (!(err instanceof DomainError) || err.code !== 'admission_used') throw err;
+    const first = await findPurchaseByKey(ctx.db, c.id, identityId, input.idempotency_key);
+    if (!first) throw err;
+    return { replayOf: first };
+  });
+  if ('replayOf' in made) return replay(ctx, made.replayOf, fingerprint);
   return { status: 201, purchase: await checkout(ctx, made), replayed: false };
 }
 

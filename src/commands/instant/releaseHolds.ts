@@ -1,12 +1,27 @@
 // Holds that ended: a paid order makes its purchase paid; a hold whose time ran out, or whose payment failed,
 // gives its stock back and expires its order if still open, so a payment that arrives later is refunded.
+// Each order is locked before it is judged: a payment settling at the same moment either wins (the purchase
+// stays, to be marked paid next pass) or finds the order expired (and refunds). Stock goes back last, summed
+// per row and in row order, the order purchases lock rows in, so the two cannot deadlock.
 import { appendAudit } from '../../audit/log.js';
+import type { Trx } from '../../db/knex.js';
 import { lockPurchasesToRelease, markPaidPurchases, markReleased } from '../../db/repos/instantPurchases.js';
 import { giveBack } from '../../db/repos/instantStock.js';
-import { findOrder, moveOrder } from '../../db/repos/orders.js';
+import { lockOrder, moveOrder, type OrderRow } from '../../db/repos/orders.js';
 import type { CommandContext } from '../context.js';
 
 const BATCH = 500;
+const CLOSED = ['failed', 'cancelled', 'expired', 'refunded'];
+
+/** Why this hold ends now, or undefined when its order was paid (and keeps the stock). */
+async function endOf(trx: Trx, order: OrderRow | undefined, now: Date): Promise<string | undefined> {
+  if (!order) return 'hold_expired';
+  if ((order.state === 'paid' || order.state === 'issued') && !order.refund_requested_at) return undefined;
+  if (CLOSED.includes(order.state) || order.refund_requested_at) return `order_${order.state}`;
+  const set = { expired_at: now, updated_at: now };
+  const moved = await moveOrder(trx, order.id, order.state, 'expired', set);
+  return moved ? 'hold_expired' : undefined;
+}
 
 export async function settleHolds(
   ctx: CommandContext,
@@ -15,35 +30,28 @@ export async function settleHolds(
   const now = ctx.clock.now();
   return ctx.db.transaction(async (trx) => {
     const paid = await markPaidPurchases(trx, campaignId, now);
-    const due = await lockPurchasesToRelease(trx, campaignId, now, BATCH);
-    for (const p of due) {
-      const order = p.order_id ? await findOrder(trx, p.order_id) : undefined;
-      if (order && (order.state === 'paid' || order.state === 'issued') && !order.refund_requested_at)
-        continue;
-      const set = { expired_at: now, updated_at: now };
-      if (order)
-        (await moveOrder(trx, order.id, 'pending', 'expired', set)) ??
-          (await moveOrder(trx, order.id, 'created', 'expired', set));
-      await giveBack(trx, campaignId, p.takes);
-      await markReleased(
-        trx,
-        p.id,
-        order && order.state !== 'pending' && order.state !== 'created'
-          ? `order_${order.state}`
-          : 'hold_expired',
-        now,
-      );
+    const ended: Array<{ id: string; public_id: string; reason: string }> = [];
+    const back = new Map<number, number>();
+    for (const p of await lockPurchasesToRelease(trx, campaignId, now, BATCH)) {
+      const reason = await endOf(trx, p.order_id ? await lockOrder(trx, p.order_id) : undefined, now);
+      if (!reason) continue;
+      ended.push({ id: p.id, public_id: p.public_id, reason });
+      for (const t of p.takes) back.set(t.shard, (back.get(t.shard) ?? 0) + t.quantity);
     }
-    if (due.length > 0) {
-      // One entry per batch: the audit chain is one head, and an entry per hold would serialise the sale.
-      await appendAudit(trx, {
-        at: now,
-        actor: 'system:instant-sale',
-        action: 'instant.holds_released',
-        subject: `campaign:${campaignId}`,
-        data: { purchases: due.map((p) => p.public_id) },
-      });
-    }
-    return { paid, released: due.length };
+    if (ended.length === 0) return { paid, released: 0 };
+    // One entry per batch: the audit chain is one head, and an entry per hold would serialise the sale.
+    await appendAudit(trx, {
+      at: now,
+      actor: 'system:instant-sale',
+      action: 'instant.holds_released',
+      subject: `campaign:${campaignId}`,
+      data: { purchases: ended.map((e) => e.public_id) },
+    });
+    for (const e of ended) await markReleased(trx, e.id, e.reason, now);
+    const rows = [...back.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([shard, quantity]) => ({ shard, quantity }));
+    await giveBack(trx, campaignId, rows);
+    return { paid, released: ended.length };
   });
 }

@@ -13,16 +13,19 @@ import {
   rankPreQueue,
 } from '../../db/repos/instantQueue.js';
 import {
+  findSale,
   liveInstantCampaigns,
   lockRoom,
   markShuffled,
   moveCursor,
   type RoomRow,
 } from '../../db/repos/instantRooms.js';
+import { insertStockOnce } from '../../db/repos/instantStock.js';
+import { splitStock } from '../../domain/instant/purchase.js';
 import { advanceCursor, queueSeed, shufflePreQueue } from '../../domain/instant/waitingRoom.js';
 import { decryptText } from '../../identity/crypto.js';
 import { enqueueNotice } from '../../notify/enqueue.js';
-import type { InstantContext } from './context.js';
+import { type InstantContext, STOCK_ROWS } from './context.js';
 import { ensureRoom, type SaleCampaign } from './openRoom.js';
 import { settleHolds } from './releaseHolds.js';
 
@@ -72,6 +75,9 @@ async function shuffle(
   const seed = queueSeed(secret, c.code);
   const order = shufflePreQueue(seed, await preQueueTickets(trx, c.id));
   await rankPreQueue(trx, c.id, order);
+  // The stock is laid out now, from the campaign as it stands: it could be edited until it opened.
+  const sale = (await findSale(trx, c.id))!;
+  await insertStockOnce(trx, c.id, splitStock(sale.total, sale.denomination, STOCK_ROWS));
   await markShuffled(trx, c.id, { secret, seed, pre_count: order.length, at: now });
   await appendAudit(trx, {
     at: now,

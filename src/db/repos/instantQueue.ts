@@ -71,8 +71,16 @@ export async function rankPreQueue(trx: Trx, campaignId: string, ordered: string
   );
 }
 
-/** Later arrivals get ranks after the pre-queue, in arrival order, up to `limit` at a time. */
+/**
+ * Later arrivals get ranks after the pre-queue, in arrival order, up to `limit` at a time. A pre-queue join
+ * whose statement began before opening but committed after the shuffle read the pre-queue becomes an arrival.
+ */
 export async function rankArrivals(trx: Trx, campaignId: string, limit: number): Promise<number> {
+  await trx.raw(
+    `UPDATE instant_queue SET pre = false, arrival = nextval('instant_arrival_seq')
+      WHERE campaign_id = ? AND pre AND rank IS NULL`,
+    [campaignId],
+  );
   const { rowCount } = await trx.raw(
     `WITH top AS (SELECT coalesce(max(rank), 0) AS r FROM instant_queue WHERE campaign_id = :campaign_id),
           next AS (SELECT identity_id, row_number() OVER (ORDER BY arrival) AS n

@@ -13,7 +13,7 @@ import { checkResidentCsrf, type ResidentState, requireResident } from '../../mi
 import { requireStaff } from '../../middleware/staffAuth.js';
 import { parse, parseId } from '../../validate.js';
 import { staffActor } from '../campaigns/api.js';
-import { purchaseSchema, roomRulesSchema } from './schema.js';
+import { purchaseSchema, queuePageSchema, roomRulesSchema } from './schema.js';
 
 /**
  * Purchase transactions at once, per process: fewer than the default pool of 10, so reads never starve.
@@ -68,11 +68,7 @@ export function instantApiRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.get('/api/campaigns/:id/queue/order', async (ctx) => {
-    const after = Math.max(0, Number.parseInt(String(ctx.query.after ?? '0'), 10) || 0);
-    const limitRows = Math.min(
-      10_000,
-      Math.max(1, Number.parseInt(String(ctx.query.limit ?? '1000'), 10) || 1000),
-    );
+    const { after, limit: limitRows } = parse(queuePageSchema, ctx.query);
     const entries = await queueOrder(deps, parseId(ctx.params.id), after, limitRows);
     ctx.body = { entries, next_after: entries.length === limitRows ? entries.at(-1)!.rank : null };
   });

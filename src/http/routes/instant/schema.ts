@@ -18,3 +18,8 @@ export const roomRulesSchema = z.object({
   token_seconds: z.coerce.number().int().min(10).max(3600),
   hold_seconds: z.coerce.number().int().min(30).max(86_400),
 });
+
+export const queuePageSchema = z.object({
+  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
