@@ -61,6 +61,8 @@ export async function startCity(faults: Faults): Promise<City> {
       }
     });
     child.once('exit', (code) => reject(new Error(`the service exited with ${code}`)));
+    // A simulator that dies on an error must not leave its service running.
+    process.once('exit', () => child?.kill('SIGKILL'));
   });
   return {
     url,
