@@ -131,7 +131,9 @@ test('idempotency: the same key replays the first answer; with another amount it
   t.is(replay.status, 201);
   t.is(replay.headers.get('idempotent-replayed'), 'true');
   t.deepEqual(replay.json, first.json);
-  const other = await orderFor(w, 3, 'key-idem-00001', { face_value: 10_000 });
+  // Another amount than the first request's (the whole award): 10,000 KRW would be the same request when the
+  // award itself is 10,000, and then it is rightly a replay.
+  const other = await orderFor(w, 3, 'key-idem-00001', { face_value: w.winners[3]!.amount + 10_000 });
   t.is(other.status, 422);
   t.is(other.json.error.code, 'idempotency_key_reused');
   const second = await orderFor(w, 3, 'key-idem-00002');
