@@ -178,9 +178,10 @@ async function runCommand(
     }
     case 'cancel': {
       const campaignId = cmd.code ? (await ctx.rules.byCode(ctx.db, cmd.code)).campaign.id : undefined;
-      const birth = cmd.birthDate ? normaliseBirthDate(cmd.birthDate, now) : undefined;
+      // A phone is one person, with one application a campaign: the code alone picks it. A birth date sent
+      // after it, as replies used to ask, is accepted and not needed.
       const candidates = (await listApplicationsByPhoneHash(trx, phoneHash, campaignId)).filter(
-        (a) => a.status === 'active' && (!birth || a.birth_date === birth),
+        (a) => a.status === 'active',
       );
       if (candidates.length === 0) return t('sms.cancel_none');
       if (candidates.length > 1) return t('sms.cancel_which');
