@@ -231,7 +231,13 @@ test('random runs with faults keep the money and the vouchers in step', async (t
         return true;
       },
     ),
-    { numRuns: Number(process.env.PAYMENT_RUNS ?? 30), endOnFailure: true },
+    // A fixed seed: the same 30 runs every time, chosen because they include refunds (a random seed sometimes
+    // drew none, and the check below failed with nothing wrong). PAYMENT_SEED explores others.
+    {
+      numRuns: Number(process.env.PAYMENT_RUNS ?? 30),
+      seed: Number(process.env.PAYMENT_SEED ?? 20261203),
+      endOnFailure: true,
+    },
   );
   t.log(`${runs} runs, ${paidSeen} paid orders, ${refundsSeen} refunds`);
   t.true(paidSeen > 0 && refundsSeen > 0, 'the runs paid and refunded something');
