@@ -37,8 +37,10 @@ export function drawContext(db: Db, clock: Clock, over: Partial<DrawContext> = {
 export async function runDrawJobs(ctx: DrawContext): Promise<void> {
   const logger = ctx.logger ?? createLogger('silent');
   const { [FANOUT_TASK]: _sentSeparately, ...taskList } = drawTaskList(ctx, logger);
-  // knex keeps the connection as parsed settings; graphile-worker gets a pool of its own on them
-  const pgPool = new pg.Pool({ ...(ctx.db.client.config.connection as pg.PoolConfig), max: 2 });
+  // knex keeps the connection as parsed settings, with the password not enumerable (so a spread drops it and the
+  // embedded server, which asks for one, refuses); graphile-worker gets a pool of its own on them
+  const connection = ctx.db.client.config.connection as pg.PoolConfig;
+  const pgPool = new pg.Pool({ ...connection, password: connection.password, max: 2 });
   pgPool.on('error', () => {}); // an idle client dropped by the server: the next query reconnects
   try {
     await runQueuedJobs({ pgPool, taskList, logger: new WorkerLogger(() => () => {}) });
