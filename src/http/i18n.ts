@@ -19,10 +19,18 @@ function flatten(obj: Record<string, unknown>, prefix = '', out: Strings = {}): 
   return out;
 }
 
-const catalogue: Record<Lang, Strings> = {
-  ko: flatten(JSON.parse(fs.readFileSync(path.join(templatesDir, 'i18n/ko.json'), 'utf8'))),
-  en: flatten(JSON.parse(fs.readFileSync(path.join(templatesDir, 'i18n/en.json'), 'utf8'))),
-};
+/** One file an area (templates/i18n/<lang>/<area>.json), so parallel work on two areas never touches one file. */
+function load(lang: Lang): Strings {
+  const dir = path.join(templatesDir, 'i18n', lang);
+  const out: Strings = {};
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+    const area = path.basename(file, '.json');
+    flatten(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')), area, out);
+  }
+  return out;
+}
+
+const catalogue: Record<Lang, Strings> = { ko: load('ko'), en: load('en') };
 
 export function translator(lang: Lang): Translate {
   return (key, params = {}) => {
