@@ -56,6 +56,11 @@ export const STATUS: Record<ErrorCode, number> = {
   sold_out: 409,
 };
 
+/** The status of a refusal, for pages that show it inside their own form rather than on the error page. */
+export function statusOf(err: DomainError | ErrorCode): number {
+  return STATUS[typeof err === 'string' ? err : err.code];
+}
+
 /** Errors thrown by koa's own parts (body parser, router) carry a status; give them our codes. */
 function fromHttpError(err: { status?: number; type?: string; message?: string }): DomainError | undefined {
   switch (err.status) {

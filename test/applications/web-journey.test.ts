@@ -56,7 +56,7 @@ test.serial(
       phone: nextPhone(),
       birth_date: '19820315',
     });
-    t.is(forged.status, 422, 'no CSRF token: refused');
+    t.is(forged.status, 403, 'no CSRF token: refused with the status of csrf_failed, as on the API');
     const badPhone = await b.post(`${base}/verify/code`, {
       _csrf: csrf,
       channel: 'sms',

@@ -14,6 +14,7 @@ import { findProxyByIdentity } from '../../../db/repos/proxies.js';
 import { DomainError } from '../../../domain/errors.js';
 import { resultsPublished } from '../../../domain/result.js';
 import type { AppDeps } from '../../deps.js';
+import { statusOf } from '../../errors.js';
 import type { Lang, Translate } from '../../i18n.js';
 import { clientIp, intakeOf } from '../../intake.js';
 import { checkResidentCsrf, readResident, startResidentSession } from '../../middleware/residentAuth.js';
@@ -110,7 +111,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
         ...e,
         field: e.field === 'contact' ? (body.channel === 'email' ? 'email' : 'phone') : e.field,
       }));
-      verifyPage(ctx, rules, { values: body, errors }, err.code === 'rate_limited' ? 429 : 422);
+      verifyPage(ctx, rules, { values: body, errors }, statusOf(err));
     }
   });
 
@@ -136,7 +137,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
         ctx,
         'apply-code',
         { ...base(ctx, rules), sent, errors: errorList(t, err), values: body, over },
-        422,
+        statusOf(err),
       );
     }
   });
@@ -170,7 +171,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
         ctx,
         rules,
         { values: raw, errors: errorList(t, err, rules), ...(receipt ? { receipt } : {}) },
-        err.code === 'not_eligible' ? 403 : 422,
+        statusOf(err),
       );
     }
   }

@@ -14,6 +14,7 @@ import { listCampaignSlots } from '../../../db/repos/slots.js';
 import { CAMPAIGN_STATES, type Campaign, isEditable } from '../../../domain/campaign.js';
 import { DomainError, type FieldErrors } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
+import { statusOf } from '../../errors.js';
 import type { Lang, Translate } from '../../i18n.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
@@ -136,7 +137,6 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
       if (!(err instanceof DomainError)) throw err;
       if (!['validation_failed', 'duplicate_code', 'conflict', 'campaign_not_editable'].includes(err.code))
         throw err;
-      const status = err.code === 'validation_failed' ? 422 : 409;
       await showForm(
         ctx,
         {
@@ -145,7 +145,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
           errors: formErrors(err.fields ?? {}, lineOf),
           summary: messageOf(ctx, err),
         },
-        status,
+        statusOf(err),
       );
     }
   }
@@ -241,7 +241,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
           ctx,
           await load(ctx),
           { error: [messageOf(ctx, err), ...fields].join(' ') },
-          err.code === 'validation_failed' ? 422 : 409,
+          statusOf(err),
         );
       }
     });

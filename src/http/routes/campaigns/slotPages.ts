@@ -12,6 +12,7 @@ import { type Campaign, isEditable, type SlotInput } from '../../../domain/campa
 import { DomainError } from '../../../domain/errors.js';
 import type { RowError } from '../../csvRows.js';
 import type { AppDeps } from '../../deps.js';
+import { statusOf } from '../../errors.js';
 import type { Lang, Translate } from '../../i18n.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
 import { requireStaff } from '../../middleware/staffAuth.js';
@@ -167,11 +168,19 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
     const rowCount = Math.min(MAX_ROWS, Math.max(...rows.map((r) => r.ref), 0) + BLANK_ROWS);
     const parsed = slotsFromRows(rows, zoneOf(c));
     if (parsed.errors.length)
-      return showSite(ctx, c, site, values, rowCount, { rows: parsed.errors, general: [] }, 422);
+      return showSite(
+        ctx,
+        c,
+        site,
+        values,
+        rowCount,
+        { rows: parsed.errors, general: [] },
+        statusOf('validation_failed'),
+      );
     const others = (await listCampaignSlots(deps.db, c.id)).filter((s) => s.site_id !== site.id);
     // This site's rows come first, so the command's slot indexes map back to them.
     const problems = await trySave(ctx, c, [...parsed.slots, ...others], parsed.refs);
-    if (problems) return showSite(ctx, c, site, values, rowCount, problems, 422);
+    if (problems) return showSite(ctx, c, site, values, rowCount, problems, statusOf('validation_failed'));
     ctx.status = 303;
     ctx.redirect(`/admin/campaigns/${c.id}/slots?saved=1`);
   });
@@ -219,7 +228,7 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
     const c = await load(ctx);
     const { csv } = parse(csvBodySchema, { csv: (ctx.request.body as Record<string, unknown>)?.csv ?? '' });
     const errors = await importCsv(ctx, c, csv);
-    if (errors.length) return importPage(ctx, c, { csv, errors }, 422);
+    if (errors.length) return importPage(ctx, c, { csv, errors }, statusOf('validation_failed'));
     ctx.status = 303;
     ctx.redirect(`/admin/campaigns/${c.id}/slots?saved=1`);
   });

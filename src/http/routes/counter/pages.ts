@@ -13,6 +13,7 @@ import { REFUSAL_REASONS, type RefusalReason, refuseAtCounter } from '../../../c
 import { todaysPickups } from '../../../commands/todaysPickups.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
+import { statusOf } from '../../errors.js';
 import type { Translate } from '../../i18n.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
@@ -128,7 +129,7 @@ export function counterPageRoutes(router: Router, deps: AppDeps): void {
       await show(ctx, { ...(await run(code)), code });
     } catch (err) {
       if (!(err instanceof DomainError) || err.code === 'forbidden' || err.code === 'csrf_failed') throw err;
-      await show(ctx, { error: err, code }, 422);
+      await show(ctx, { error: err, code }, statusOf(err));
     }
   }
 

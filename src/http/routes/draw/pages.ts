@@ -12,6 +12,7 @@ import { listCampaignSlots } from '../../../db/repos/slots.js';
 import type { Campaign } from '../../../domain/campaign.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
+import { statusOf } from '../../errors.js';
 import type { Lang, Translate } from '../../i18n.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
@@ -124,7 +125,7 @@ export function drawPageRoutes(router: Router, deps: AppDeps): void {
       const t = ctx.state.t as Translate;
       const message =
         err.code === 'validation_failed' ? (err.fields?.beacon ?? err.message) : t(`errors.${err.code}`);
-      await showAdmin(ctx, c, { error: message }, err.code === 'validation_failed' ? 422 : 409);
+      await showAdmin(ctx, c, { error: message }, statusOf(err));
       return;
     }
     ctx.status = 303;

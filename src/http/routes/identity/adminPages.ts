@@ -9,6 +9,7 @@ import { listIdentityFlags } from '../../../db/repos/identityKeys.js';
 import { groupLabel, groupProof } from '../../../domain/campaign.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
+import { statusOf } from '../../errors.js';
 import type { Lang, Translate } from '../../i18n.js';
 import { intakeOf } from '../../intake.js';
 import { requireStaff } from '../../middleware/staffAuth.js';
@@ -82,7 +83,7 @@ export function identityAdminRoutes(router: Router, deps: AppDeps): void {
           values: { [ctx.params.group ?? '']: csv },
           summary: t('errors.validation_failed'),
         },
-        422,
+        statusOf(err),
       );
     }
   });

@@ -11,6 +11,7 @@ import { DomainError } from '../../../domain/errors.js';
 import { normaliseBirthDate, normalisePhone } from '../../../domain/identity.js';
 import type { DevIdentityVerifier } from '../../../identity/portone.js';
 import type { AppDeps } from '../../deps.js';
+import { statusOf } from '../../errors.js';
 import type { Lang } from '../../i18n.js';
 import { intakeOf } from '../../intake.js';
 import { checkResidentCsrf, residentCsrfToken, startResidentSession } from '../../middleware/residentAuth.js';
@@ -123,7 +124,7 @@ function devStandInRoutes(router: Router, deps: AppDeps): void {
     const id = b.identityVerificationId ?? '';
     if (!/^iv-[0-9a-f]{32}$/.test(id) || b.redirectUrl !== deps.config.publicUrl + PORTONE_COMPLETE_PATH)
       throw new DomainError('invalid_token', 'Start the verification from a campaign page');
-    if (!birth || !phone || !name) return page(ctx, b, errors, 422);
+    if (!birth || !phone || !name) return page(ctx, b, errors, statusOf('validation_failed'));
     verifier.record(id, { name, birth_date: birth, phone });
     ctx.redirect(`${PORTONE_COMPLETE_PATH}?identityVerificationId=${encodeURIComponent(id)}`);
   });

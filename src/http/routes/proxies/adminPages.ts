@@ -6,6 +6,7 @@ import { registerProxy } from '../../../commands/registerProxy.js';
 import { listProxies } from '../../../db/repos/proxies.js';
 import { DomainError, type FieldErrors } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
+import { statusOf } from '../../errors.js';
 import type { Translate } from '../../i18n.js';
 import { intakeOf } from '../../intake.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
@@ -65,7 +66,7 @@ export function proxyAdminPageRoutes(router: Router, deps: AppDeps): void {
         const key = `proxy.admin.fix.${field}`;
         errors[field] = t(key) === key ? v : t(key);
       }
-      return show(ctx, { values, errors, summary: t('errors.validation_failed') }, 422);
+      return show(ctx, { values, errors, summary: t('errors.validation_failed') }, statusOf(err));
     }
     ctx.status = 303;
     ctx.redirect('/admin/proxies?saved=1');

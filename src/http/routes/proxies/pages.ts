@@ -15,6 +15,7 @@ import type { HelperProxy } from '../../../db/repos/proxies.js';
 import { DomainError } from '../../../domain/errors.js';
 import { SUBJECT_TOKEN_SECONDS } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
+import { statusOf } from '../../errors.js';
 import type { Lang, Translate } from '../../i18n.js';
 import { clientIp, intakeOf } from '../../intake.js';
 import { checkResidentCsrf, readResident } from '../../middleware/residentAuth.js';
@@ -159,7 +160,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
         ...e,
         field: e.field === 'contact' ? 'phone' : e.field,
       }));
-      startPage(ctx, rules, helper.proxy, { values: body, errors }, err.code === 'rate_limited' ? 429 : 422);
+      startPage(ctx, rules, helper.proxy, { values: body, errors }, statusOf(err));
     }
   });
 
@@ -175,7 +176,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
       const person = await verifyCode(intakeOf(deps).ctx, { ...b, ip: clientIp(ctx), purpose: 'proxy' });
       if (person.identity.id === helper.sub) {
         const errors = [{ field: 'phone', text: t('proxy.self') }];
-        return startPage(ctx, rules, helper.proxy, { errors }, 422);
+        return startPage(ctx, rules, helper.proxy, { errors }, statusOf('validation_failed'));
       }
       const subject = await signSubjectToken(deps, person, helper.sub);
       ctx.cookies.set(SUBJECT_COOKIE, subject.token, {
@@ -187,7 +188,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
       if (!(err instanceof DomainError) || !FORM_ERRORS.has(err.code)) throw err;
       const sent = { challenge_id: body.challenge_id ?? '', sent_to: body.sent_to ?? '', channel: 'sms' };
       const over = err.code === 'code_expired' || err.code === 'code_exhausted';
-      codePage(ctx, rules, sent, { errors: errorList(t, err), over }, 422);
+      codePage(ctx, rules, sent, { errors: errorList(t, err), over }, statusOf(err));
     }
   });
 
@@ -201,7 +202,13 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
     const subject = await subjectOf(ctx, helper.sub);
     // The person's verification ran out (10 minutes): verify them again.
     if (!subject)
-      return startPage(ctx, rules, helper.proxy, { errors: [{ field: '', text: t('proxy.expired') }] }, 422);
+      return startPage(
+        ctx,
+        rules,
+        helper.proxy,
+        { errors: [{ field: '', text: t('proxy.expired') }] },
+        statusOf('validation_failed'),
+      );
     try {
       checkResidentCsrf(ctx, deps);
       const b = parse(applicationSchema, raw);
@@ -232,7 +239,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
           searchAction: home(c.id),
           proxy: { person: personLabel(subject), ...remainingOf(helper.proxy) },
         },
-        err.code === 'not_eligible' ? 403 : err.code === 'proxy_cap_reached' ? 409 : 422,
+        statusOf(err),
       );
     }
   });

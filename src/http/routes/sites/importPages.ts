@@ -7,6 +7,7 @@ import { importSites } from '../../../commands/importSites.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { RowError } from '../../csvRows.js';
 import type { AppDeps } from '../../deps.js';
+import { statusOf } from '../../errors.js';
 import type { Translate } from '../../i18n.js';
 import { requireStaff } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
@@ -54,7 +55,7 @@ export function siteImportRoutes(router: Router, deps: AppDeps): void {
   router.post('/admin/sites/import', requireStaffPage('admin'), async (ctx) => {
     const { csv } = parse(csvBodySchema, { csv: (ctx.request.body as Record<string, unknown>)?.csv ?? '' });
     const { sites, errors } = sitesFromCsv(csv);
-    if (errors.length) return page(ctx, { csv, errors }, 422);
+    if (errors.length) return page(ctx, { csv, errors }, statusOf('validation_failed'));
     const { count } = await importSites(cmd, staffActor(ctx.state.staff), sites);
     ctx.status = 303;
     ctx.redirect(`/admin/sites?imported=${count}`);

@@ -7,6 +7,7 @@ import { saveSite } from '../../../commands/saveSite.js';
 import { findSite, listSites, type Site } from '../../../db/repos/sites.js';
 import { DomainError, type FieldErrors } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
+import { statusOf } from '../../errors.js';
 import type { Translate } from '../../i18n.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
@@ -114,7 +115,11 @@ export function sitePageRoutes(router: Router, deps: AppDeps): void {
       return;
     }
     const t = ctx.state.t as Translate;
-    await showList(ctx, { values, errors, summary: t('errors.validation_failed') }, 422);
+    await showList(
+      ctx,
+      { values, errors, summary: t('errors.validation_failed') },
+      statusOf('validation_failed'),
+    );
   });
 
   async function load(ctx: Context): Promise<Site> {
@@ -138,6 +143,13 @@ export function sitePageRoutes(router: Router, deps: AppDeps): void {
       ctx.redirect('/admin/sites?saved=1');
       return;
     }
-    showEdit(ctx, site, values, errors, (ctx.state.t as Translate)('errors.validation_failed'), 422);
+    showEdit(
+      ctx,
+      site,
+      values,
+      errors,
+      (ctx.state.t as Translate)('errors.validation_failed'),
+      statusOf('validation_failed'),
+    );
   });
 }

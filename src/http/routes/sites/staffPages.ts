@@ -8,6 +8,7 @@ import { findSite, type Site } from '../../../db/repos/sites.js';
 import { findStaffById, listSiteStaff } from '../../../db/repos/staff.js';
 import { DomainError, type FieldErrors } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
+import { statusOf } from '../../errors.js';
 import type { Lang, Translate } from '../../i18n.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
@@ -85,7 +86,7 @@ export function siteStaffPageRoutes(router: Router, deps: AppDeps): void {
       );
     } catch (err) {
       if (!(err instanceof DomainError) || !err.fields) throw err;
-      await show(ctx, site, { values, errors: err.fields }, err.code === 'conflict' ? 409 : 422);
+      await show(ctx, site, { values, errors: err.fields }, statusOf(err));
     }
   });
 
