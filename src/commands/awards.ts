@@ -1,21 +1,6 @@
-// After the draw: awards not collected by their deadline expire and pass down the waitlist in rank order
-// (passDown.ts), each step audited and notified. Collection is at the counter (collectAtCounter.ts).
-//
-// The pass-down rule (campaign.unclaimed_policy = 'pass_down'): an expired award (its amount, site and slot)
-// goes to the first applicant still on the waitlist, in rank order, who named that site among their
-// preferences (anyone, for a campaign without sites). They receive min(the freed amount, their own request
-// capped at the per-person limit, in whole denominations); anything left returns to the city. Their deadline
-// is the claim period counted from the promotion, never past the end of the claim window. After the claim
-// window closes nothing is passed down. With 'return' an expired award simply returns to the city.
-//
-// Where and when a promoted applicant collects (goods): the freed units are at the expired award's site, so
-// the promotion stays at that site. As draw-v1 places a winner (the site's first slot in time order with room
-// for the amount), the promoted applicant gets the site's first slot that is still ahead (it ends at least
-// PROMOTION_LEAD_MS after the promotion, time to read the notice and go) and has room; the expired award's own
-// slot, if still ahead, has room again. Their deadline is then at least the end of that slot. When no slot of
-// the site is ahead with room (the usual case once the claim period outlasts the slots), they get no slot:
-// they may collect at the site any time it is open until their deadline, and the notice and the audit entry
-// (slot "", slot_rule "any_time_until_deadline", freed_slot) say exactly that.
+// After the draw: awards not collected by their deadline expire and pass down the waitlist (passDown.ts, by
+// the rule in domain/passDown.ts), each step audited and notified. Collection is at the counter
+// (collectAtCounter.ts).
 //
 // No goods award expires before its pickup slot has ended: when the claim period runs out first (slots set
 // later than claim_opens_at + claim_period_hours), the deadline moves to the slot's end, never past the end of
@@ -28,7 +13,6 @@ import { type AwardContext, heldOf, type PlaceInfo, recipientOf, sendAwardNotice
 import { type PassDownScope, passDown, placesOf } from './passDown.js';
 
 export type { AwardContext } from './awardNotices.js';
-export { PROMOTION_LEAD_MS } from './passDown.js';
 
 export interface ExpirySweep {
   expired: number;

@@ -8,7 +8,7 @@ import { copyAwards } from '../db/repos/awards.js';
 import { transitionCampaign } from '../db/repos/campaigns.js';
 import { lockDraw, setDrawOutcome } from '../db/repos/draws.js';
 import { loadRoster } from '../db/repos/roster.js';
-import type { Campaign } from '../domain/campaign.js';
+import { type Campaign, claimDeadline } from '../domain/campaign.js';
 import { drawColumns, fromHex } from '../domain/draw/index.js';
 import { decryptText, encryptText } from '../identity/crypto.js';
 import { claimKeyAad } from './claimCodes.js';
@@ -29,15 +29,6 @@ export interface DrawOptions {
   beforeCommit?: () => Promise<void>;
   /** called at the end of each phase (the benchmark's breakdown) */
   mark?: (phase: string) => void;
-}
-
-const HOUR = 3600_000;
-
-/** The deadline of an award made at `from`: the claim period, within the claim window. */
-export function claimDeadline(c: Campaign & { claim_period_hours?: number }, from: Date): Date {
-  const start = Math.max(c.claim_opens_at.getTime(), from.getTime());
-  const end = start + (c.claim_period_hours ?? 72) * HOUR;
-  return new Date(Math.min(end, c.claim_closes_at.getTime()));
 }
 
 async function lockClosedCampaign(trx: Trx, id: string): Promise<Campaign | undefined> {

@@ -1,13 +1,14 @@
 // Passing a released award down the waitlist: after an expiry (awards.ts) or a refusal at the counter
-// (refuseAtCounter.ts). The rule, and where and when a promoted applicant collects, are described at the top
-// of awards.ts; this file is that rule's one implementation.
+// (refuseAtCounter.ts). The rule (who, how much, where and until when) is domain/passDown.ts; this command
+// loads what it needs, applies it, and writes, audits and notifies the promotion.
 import { appendAudit } from '../audit/log.js';
 import type { Trx } from '../db/knex.js';
 import { type AwardRow, lockNextWaitlisted, markPromoted } from '../db/repos/awards.js';
 import { indexClaimCodes } from '../db/repos/claimCodeIndex.js';
 import type { StatusMove } from '../db/repos/drawCounts.js';
-import { lockCampaignPromotions, type SlotRoom, slotRoomsAhead } from '../db/repos/promotion.js';
+import { lockCampaignPromotions, slotRoomsAhead } from '../db/repos/promotion.js';
 import type { Campaign } from '../domain/campaign.js';
+import { PROMOTION_LEAD_MS, passesDown, passDown as promotionOf, type SlotRoom } from '../domain/passDown.js';
 import {
   type AwardContext,
   claimKeyOf,
@@ -20,11 +21,7 @@ import {
   whereAndWhen,
 } from './awardNotices.js';
 import { claimCodeDigest, claimCodeFor } from './claimCodes.js';
-import { claimDeadline } from './drawCampaign.js';
 import { scheduleReminders } from './reminders.js';
-
-/** A slot counts as still ahead for a promotion when it ends at least this long after the promotion. */
-export const PROMOTION_LEAD_MS = 2 * 3600_000;
 
 /** What passes from award to award within one transaction. */
 export interface PassDownScope {
@@ -60,16 +57,17 @@ export async function passDown(
   const held = heldOf(a);
   const freed = b.rooms.get(c.id)?.find((s) => s.id === held.slot);
   if (freed) freed.room += held.amount;
-  if (c.unclaimed_policy !== 'pass_down' || now.getTime() >= c.claim_closes_at.getTime()) return false;
+  if (!passesDown(c, now)) return false;
   const next = await lockNextWaitlisted(trx, c.id, held.site);
   if (!next) return false;
-  const d = Number(c.denomination);
-  let want = Math.min(Number(next.request), Number(c.per_person_max));
-  want -= want % d;
-  const amount = Math.min(held.amount, want);
-  if (amount <= 0) return false;
+  const rooms = held.site ? await roomsAhead(b, c.id) : [];
+  const rules = { ...c, denomination: Number(c.denomination), per_person_max: Number(c.per_person_max) };
+  const place = promotionOf(rules, held, [{ ...next, request: Number(next.request) }], rooms, now);
+  if (!place) return false;
+  const { amount } = place;
+  const taken = rooms.find((s) => s.id === place.slot);
+  if (taken) taken.room -= amount;
   const places = await placesOf(b, c.id);
-  const place = await promotionPlace(b, c, held.site, amount);
   await markPromoted(
     trx,
     next,
@@ -130,30 +128,13 @@ export async function passDown(
   return true;
 }
 
-interface PromotionPlace {
-  slot: string;
-  deadline: Date;
-  rule: 'earliest_slot_ahead' | 'any_time_until_deadline';
-}
-
-/** The slot and deadline a promotion gets at `site` (see the rule at the top of awards.ts). */
-async function promotionPlace(
-  b: PassDownScope,
-  c: Campaign,
-  site: string,
-  amount: number,
-): Promise<PromotionPlace> {
-  const deadline = claimDeadline(c, b.now);
-  if (!site) return { slot: '', deadline, rule: 'any_time_until_deadline' };
-  let rooms = b.rooms.get(c.id);
+/** The campaign's slots still ahead and their room, loaded once per transaction under the promotion lock. */
+async function roomsAhead(b: PassDownScope, campaignId: string): Promise<SlotRoom[]> {
+  let rooms = b.rooms.get(campaignId);
   if (!rooms) {
-    await lockCampaignPromotions(b.trx, c.id);
-    rooms = await slotRoomsAhead(b.trx, c.id, new Date(b.now.getTime() + PROMOTION_LEAD_MS));
-    b.rooms.set(c.id, rooms);
+    await lockCampaignPromotions(b.trx, campaignId);
+    rooms = await slotRoomsAhead(b.trx, campaignId, new Date(b.now.getTime() + PROMOTION_LEAD_MS));
+    b.rooms.set(campaignId, rooms);
   }
-  const slot = rooms.find((s) => s.site_id === site && s.room >= amount);
-  if (!slot) return { slot: '', deadline, rule: 'any_time_until_deadline' };
-  slot.room -= amount;
-  const latest = Math.min(Math.max(deadline.getTime(), slot.ends_at.getTime()), c.claim_closes_at.getTime());
-  return { slot: slot.id, deadline: new Date(latest), rule: 'earliest_slot_ahead' };
+  return rooms;
 }

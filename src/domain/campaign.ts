@@ -166,6 +166,20 @@ export function dueTransition(
   );
 }
 
+const HOUR = 3600_000;
+
+/** The claim deadline of an award made at `from`: the claim period (72 h unless set), within the claim window. */
+export function claimDeadline(
+  c: Pick<Campaign, 'claim_opens_at' | 'claim_closes_at'> & {
+    claim_period_hours?: number | null | undefined;
+  },
+  from: Date,
+): Date {
+  const start = Math.max(c.claim_opens_at.getTime(), from.getTime());
+  const end = start + (c.claim_period_hours ?? 72) * HOUR;
+  return new Date(Math.min(end, c.claim_closes_at.getTime()));
+}
+
 /** A group's name in the reader's language: its own name there, else the other language's, else its key. */
 export function groupLabel(g: PriorityGroup, lang: 'ko' | 'en'): string {
   return (lang === 'en' ? g.name_en || g.name_ko : g.name_ko || g.name_en) || g.name;

@@ -1,7 +1,7 @@
 // A promoted goods award gets a pickup slot that is still ahead (the site's first in time order with room),
 // or, when none is, the site any time until its deadline, said plainly in the notice and the audit entry.
 import test from 'ava';
-import { PROMOTION_LEAD_MS } from '../../src/commands/awards.js';
+import { PROMOTION_LEAD_MS } from '../../src/domain/passDown.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { at, awardsOf, drawnLottery } from './_scenario.js';
 

@@ -1,4 +1,4 @@
-// Unclaimed awards, by the rules in src/commands/awards.ts: with policy `return` the waitlist means nothing
+// Unclaimed awards, by the rules in src/domain/passDown.ts: with policy `return` the waitlist means nothing
 // (those applicants are told "not selected") and an expired award goes back to the city; a claim deadline never
 // passes claim_closes_at and nothing passes down once the claim window has closed; a promotion gets
 // min(freed amount, own request capped at the per-person limit), and a voucher campaign without sites passes

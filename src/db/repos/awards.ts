@@ -233,9 +233,9 @@ export async function lockNextWaitlisted(
   trx: Trx,
   campaignId: string,
   site: string,
-): Promise<(AwardRow & { request: number }) | undefined> {
+): Promise<(AwardRow & { request: number; preferences: string[] }) | undefined> {
   const { rows } = await trx.raw(
-    `SELECT a.*, r.request
+    `SELECT a.*, r.request, r.preferences
        FROM awards a JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id
       WHERE a.campaign_id = ? AND a.status = 'waitlisted' AND (? = '' OR ? = ANY (r.preferences))
       ORDER BY a.rank

@@ -1,13 +1,6 @@
 // Where a promoted applicant collects: the campaign's pickup slots that are still ahead, with their room now.
+import type { SlotRoom } from '../../domain/passDown.js';
 import type { Trx } from '../knex.js';
-
-export interface SlotRoom {
-  id: string;
-  site_id: string;
-  starts_at: Date;
-  ends_at: Date;
-  room: number;
-}
 
 /**
  * The campaign's slots ending at or after `endsAfter`, by site and in time order (the draw rules' slot order),
