@@ -2,6 +2,7 @@
 // (table notify_rate_limits). A worker takes a token before each send and waits when none is left.
 import type { Knex } from 'knex';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { type Clock, systemClock } from '../clock.js';
 import type { Channel } from './notice.js';
 
 export interface SendRateLimiter {
@@ -21,7 +22,18 @@ export function windowsPerSecond(rate: number): number {
   return [10, 5, 4, 2].find((w) => rate >= w && rate % w === 0) ?? 1;
 }
 
-export function createSendRateLimiter(db: Knex, perSecond: Record<Channel, number>): SendRateLimiter {
+/**
+ * How long a slot's row counts. The slot number in the key is the window; this only has to outlast the
+ * slowest take for that slot. A row that lived one slot (100 ms) expired under load before a delayed
+ * take for it arrived, and the library started the count again: the slot granted twice its share.
+ */
+const SLOT_ROW_SECONDS = 60;
+
+export function createSendRateLimiter(
+  db: Knex,
+  perSecond: Record<Channel, number>,
+  clock: Clock = systemClock,
+): SendRateLimiter {
   const limiters = new Map<Channel, RateLimiterPostgres>();
   const slotMs = new Map<Channel, number>();
   for (const channel of ['sms', 'email'] as const) {
@@ -37,7 +49,7 @@ export function createSendRateLimiter(db: Knex, perSecond: Record<Channel, numbe
         tableCreated: true,
         keyPrefix: 'send',
         points: points / windows,
-        duration: 1 / windows,
+        duration: SLOT_ROW_SECONDS,
         // one row per slot; the library deletes rows an hour past expiry every five minutes
         clearExpiredByTimeout: true,
       }),
@@ -54,7 +66,7 @@ export function createSendRateLimiter(db: Knex, perSecond: Record<Channel, numbe
       const slot = slotMs.get(channel) as number;
       for (;;) {
         signal?.throwIfAborted();
-        const n = Math.floor(Date.now() / slot);
+        const n = Math.floor(clock.now().getTime() / slot);
         if (spent.get(channel) !== n) {
           try {
             await limiter.consume(`${channel}:${n}`, 1);
@@ -65,7 +77,7 @@ export function createSendRateLimiter(db: Knex, perSecond: Record<Channel, numbe
           }
         }
         // this slot is spent: try again as the next one begins (a hair later, so waiters spread)
-        await new Promise((r) => setTimeout(r, slot - (Date.now() % slot) + Math.random() * 2));
+        await new Promise((r) => setTimeout(r, slot - (clock.now().getTime() % slot) + Math.random() * 2));
       }
     },
   };
