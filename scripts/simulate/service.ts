@@ -36,7 +36,11 @@ export async function startCity(faults: Faults): Promise<City> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-sim-'));
   let child: ChildProcess | undefined;
   const url = await new Promise<string>((resolve, reject) => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    // SIM_PROFILE_DIR=dir writes the service's CPU profile there (where its time goes, not a guess).
+    const profile = process.env.SIM_PROFILE_DIR
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SIM_PROFILE_DIR}`]
+      : [];
+    child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
       env: {
         ...process.env,
         ...secrets,

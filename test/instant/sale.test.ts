@@ -96,6 +96,13 @@ test('1,000 buyers for 300 units, 200 at once: sold out exactly, one purchase a 
   t.is(inv.liveOrders, inv.purchases, 'orders = purchases');
   t.is(outcome.bought, inv.purchases);
   t.true((outcome.sold_out ?? 0) + (outcome.sold_out_page ?? 0) > 0);
+  // Every purchase reaches the audit log, in batches, once.
+  await tick();
+  const logged = (await app.db('audit_log').where({ action: 'instant.purchased' }).select('data')).flatMap(
+    (r: { data: { purchases: string[] } }) => r.data.purchases,
+  );
+  const bought = await app.db('instant_purchases').where({ campaign_id: c.id }).pluck('public_id');
+  t.deepEqual([...logged].sort(), [...bought].sort());
 });
 
 test('replay, a reused key, forged, expired and spent admissions, a second purchase', async (t) => {

@@ -1,22 +1,23 @@
-// Buying in an instant sale. In one transaction: the admission token is spent, the purchase is inserted first
-// (the per-person limit is its unique key), then stock is taken from the buyer's home row (or, when that row
-// ran dry, from the rows that still hold some, locked in a fixed order), then the payment order is created.
-// Sold out rolls all of it back. The checkout is registered with the provider after commit; the stock is held
-// until the order is paid, and goes back when the hold runs out or the payment fails (releaseHolds.ts).
+// Buying in an instant sale. One atomic call in the common case (db/repos/instantBuy.ts): the admission token
+// is spent, the purchase is inserted first (the per-person limit is its unique key), stock is taken from the
+// buyer's home row, and the payment order is created; when the home row ran dry, the same in a transaction
+// over the rows that still hold some. Any refusal writes nothing. The checkout is registered with the provider
+// after commit; the stock is held until the order is paid, and goes back when the hold runs out or the payment
+// fails (releaseHolds.ts).
 import { createHash } from 'node:crypto';
-import type { Trx } from '../../db/knex.js';
+import type { Db, Trx } from '../../db/knex.js';
+import { buyFromHomeRow, type HomeRowBuy } from '../../db/repos/instantBuy.js';
 import {
   completePurchase,
   findLivePurchase,
   findPurchaseByKey,
   insertPurchase,
   type PurchaseRow,
-  setPurchaseResponse,
 } from '../../db/repos/instantPurchases.js';
 import { spendToken } from '../../db/repos/instantQueue.js';
-import { findRoom, findSale } from '../../db/repos/instantRooms.js';
-import { lockRowsWithStock, takeExactly, takeFromShard } from '../../db/repos/instantStock.js';
-import { findOrder, insertOrder } from '../../db/repos/orders.js';
+import { findSaleWithHold } from '../../db/repos/instantRooms.js';
+import { lockRowsWithStock, takeExactly } from '../../db/repos/instantStock.js';
+import { findOrder, insertOrder, markOrderPending } from '../../db/repos/orders.js';
 import { DomainError, validationFailed } from '../../domain/errors.js';
 import {
   homeShard,
@@ -26,7 +27,8 @@ import {
 } from '../../domain/instant/purchase.js';
 import { priceOf } from '../../domain/payments/order.js';
 import { uuidFrom } from '../intakeContext.js';
-import { openCheckout } from '../payments/createAwardOrder.js';
+import type { OrderView } from '../payments/context.js';
+import { registerCheckout } from '../payments/createAwardOrder.js';
 import { verifyAdmission } from './admissionToken.js';
 import { DEFAULT_ROOM, type InstantContext, STOCK_ROWS } from './context.js';
 
@@ -57,69 +59,96 @@ export async function purchase(
   const payment = ctx.payment;
   if (!payment) throw new DomainError('payment_unavailable', 'Payments are not set up on this service');
   const now = ctx.clock.now();
-  const c = await findSale(ctx.db, input.campaign_id);
+  const c = await findSaleWithHold(ctx.db, input.campaign_id);
   if (c?.mode !== 'instant') throw new DomainError('not_found', 'No instant sale here');
   const fields = validatePurchase(c, input.quantity);
   if (Object.keys(fields).length > 0) throw validationFailed(fields);
   const fingerprint = purchaseFingerprint(c.id, input.quantity);
 
-  const earlier = await findPurchaseByKey(ctx.db, c.id, identityId, input.idempotency_key);
-  if (earlier) return replay(ctx, earlier, fingerprint);
+  // A replay usually carries a spent (or expired) token: the key is looked up only when the token fails.
   const admission = await verifyAdmission(
     ctx.secrets.sessionSecret,
     input.admission_token,
     { sub: identityId, cid: c.id },
     now,
-  );
-
-  const made = await slot(() =>
-    ctx.db.transaction(async (trx) => {
-      if (!(await spendToken(trx, c.id, identityId, admission.jti, now))) {
-        throw new DomainError('admission_used', 'This admission was already used or replaced');
-      }
-      const id = uuidFrom(ctx.random);
-      const room = await findRoom(trx, c.id);
-      const holdUntil = new Date(now.getTime() + (room?.hold_seconds ?? DEFAULT_ROOM.hold_seconds) * 1000);
-      const row = await insertPurchase(trx, {
-        id,
-        public_id: `P-${id.replace(/-/g, '').slice(0, 16).toUpperCase()}`, // 64 bits: no collision to explain
-        campaign_id: c.id,
-        identity_id: identityId,
-        quantity: input.quantity,
-        idempotency_key: input.idempotency_key,
-        fingerprint,
-        hold_expires_at: holdUntil,
-        created_at: now,
-      });
-      if (!row) await refuseSecond(trx, c.id, identityId);
-      const order = await insertOrder(trx, {
-        id: uuidFrom(ctx.random),
-        payment_id: `fa-${id}`,
-        purpose: 'instant_order',
-        campaign_id: c.id,
-        subject: row!.public_id,
-        idempotency_key: input.idempotency_key,
-        request_hash: hashOf(fingerprint),
-        face_value: input.quantity,
-        amount: priceOf({ face_value: input.quantity, discount_bp: c.discount_bp }),
-        provider: payment.provider.name,
-        expires_at: holdUntil,
-        created_at: now,
-      });
-      // Stock last: its row stays locked until commit, so nothing else waits behind it longer than it must.
-      const takes = await takeStock(trx, c.id, identityId, input.quantity);
-      await completePurchase(trx, id, { takes, order_id: order!.id, response: {} });
-      return { ...row!, takes, order_id: order!.id };
-    }),
   ).catch(async (err) => {
-    // The same key sent twice at once: the first spent the token; the second answers what the first did.
-    if (!(err instanceof DomainError) || err.code !== 'admission_used') throw err;
-    const first = await findPurchaseByKey(ctx.db, c.id, identityId, input.idempotency_key);
-    if (!first) throw err;
-    return { replayOf: first };
+    const earlier = await findPurchaseByKey(ctx.db, c.id, identityId, input.idempotency_key);
+    if (earlier) return earlier;
+    throw err;
   });
-  if ('replayOf' in made) return replay(ctx, made.replayOf, fingerprint);
-  return { status: 201, purchase: await checkout(ctx, made), replayed: false };
+  if ('fingerprint' in admission) return replay(ctx, admission, fingerprint);
+
+  const id = uuidFrom(ctx.random);
+  const holdUntil = new Date(now.getTime() + (c.hold_seconds ?? DEFAULT_ROOM.hold_seconds) * 1000);
+  const buy = {
+    campaign_id: c.id,
+    identity_id: identityId,
+    jti: admission.jti,
+    now,
+    home: homeShard(identityId, STOCK_ROWS),
+    purchase_id: id,
+    public_id: `P-${id.replace(/-/g, '').slice(0, 16).toUpperCase()}`, // 64 bits: no collision to explain
+    quantity: input.quantity,
+    idempotency_key: input.idempotency_key,
+    fingerprint,
+    hold_expires_at: holdUntil,
+    order_id: uuidFrom(ctx.random),
+    payment_id: `fa-${id}`,
+    request_hash: hashOf(fingerprint),
+    amount: priceOf({ face_value: input.quantity, discount_bp: c.discount_bp }),
+    provider: payment.provider.name,
+  };
+  const refusal = await slot(() => buyFromHomeRow(ctx.db, buy));
+  if (refusal === 'home_row_dry') await slot(() => buyFromSeveralRows(ctx, buy));
+  if (refusal === 'admission_used') {
+    // The same key sent twice at once: the first spent the token; the second answers what the first did.
+    const first = await findPurchaseByKey(ctx.db, c.id, identityId, input.idempotency_key);
+    if (first) return replay(ctx, first, fingerprint);
+    throw new DomainError('admission_used', 'This admission was already used or replaced');
+  }
+  if (refusal === 'purchase_refused') await refuseSecond(ctx.db, c.id, identityId);
+  return { status: 201, purchase: await checkout(ctx, buy), replayed: false };
+}
+
+/**
+ * The home row could not serve: the same writes in an ordinary transaction, stock taken from the rows that
+ * still hold some, largest first, locked in row order.
+ */
+async function buyFromSeveralRows(ctx: InstantContext, b: HomeRowBuy): Promise<void> {
+  await ctx.db.transaction(async (trx) => {
+    if (!(await spendToken(trx, b.campaign_id, b.identity_id, b.jti, b.now))) {
+      throw new DomainError('admission_used', 'This admission was already used or replaced');
+    }
+    const row = await insertPurchase(trx, {
+      id: b.purchase_id,
+      public_id: b.public_id,
+      campaign_id: b.campaign_id,
+      identity_id: b.identity_id,
+      quantity: b.quantity,
+      idempotency_key: b.idempotency_key,
+      fingerprint: b.fingerprint,
+      hold_expires_at: b.hold_expires_at,
+      created_at: b.now,
+    });
+    if (!row) await refuseSecond(trx, b.campaign_id, b.identity_id);
+    const order = await insertOrder(trx, {
+      id: b.order_id,
+      payment_id: b.payment_id,
+      purpose: 'instant_order',
+      campaign_id: b.campaign_id,
+      subject: b.public_id,
+      idempotency_key: b.idempotency_key,
+      request_hash: b.request_hash,
+      face_value: b.quantity,
+      amount: b.amount,
+      provider: b.provider,
+      expires_at: b.hold_expires_at,
+      created_at: b.now,
+    });
+    // Stock last: its rows stay locked until commit, so nothing else waits behind them longer than it must.
+    const takes = await takeFromRowsWithStock(trx, b.campaign_id, b.quantity);
+    await completePurchase(trx, b.purchase_id, { takes, order_id: order!.id, response: {} });
+  });
 }
 
 /** Either the same request again (its first answer) or another request under a used key (refused). */
@@ -129,11 +158,15 @@ async function replay(ctx: InstantContext, p: PurchaseRow, fingerprint: string):
       details: { purchase_id: p.public_id },
     });
   }
-  const answered = Object.keys(p.response).length > 0;
-  return { status: 200, purchase: answered ? p.response : await checkout(ctx, p), replayed: true };
+  const order = (await findOrder(ctx.db, p.order_id!))!;
+  const b = { ...p, order_id: order.id, payment_id: order.payment_id, amount: order.amount };
+  // Answered before: the same answer (a checkout left unregistered by a crash is registered now).
+  const answered = order.state !== 'created' && Object.keys(order.response ?? {}).length > 0;
+  const purchase = answered ? answerOf(b, order.response as unknown as OrderView) : await checkout(ctx, b);
+  return { status: 200, purchase, replayed: true };
 }
 
-async function refuseSecond(trx: Trx, campaignId: string, identityId: string): Promise<never> {
+async function refuseSecond(trx: Trx | Db, campaignId: string, identityId: string): Promise<never> {
   const live = await findLivePurchase(trx, campaignId, identityId);
   if (!live) throw new DomainError('campaign_closed', 'The sale is not open');
   throw new DomainError('already_purchased', 'You already have a purchase in this sale', {
@@ -141,10 +174,8 @@ async function refuseSecond(trx: Trx, campaignId: string, identityId: string): P
   });
 }
 
-/** The home row first (one row lock); when it cannot serve, the rows that still hold stock, largest first. */
-async function takeStock(trx: Trx, campaignId: string, identityId: string, quantity: number) {
-  const home = homeShard(identityId, STOCK_ROWS);
-  if (await takeFromShard(trx, campaignId, home, quantity)) return [{ shard: home, quantity }];
+/** Every row with stock, largest first; sold out when together they hold less than asked. */
+async function takeFromRowsWithStock(trx: Trx, campaignId: string, quantity: number) {
   const rows = await lockRowsWithStock(trx, campaignId);
   const plan = planTakes(
     [...rows].sort((a, b) => b.remaining - a.remaining),
@@ -158,24 +189,46 @@ async function takeStock(trx: Trx, campaignId: string, identityId: string, quant
   return plan;
 }
 
-/** Registers the checkout with the provider (after commit) and keeps the answer for replays. */
+/**
+ * Registers the checkout with the provider after commit and moves the order to pending with its answer. Not
+ * audited one by one: a sale's opening would queue every buyer on the audit chain's lock; the reconciler
+ * records the sale's purchases in the audit log a batch at a time (runSales.ts).
+ */
 async function checkout(
   ctx: InstantContext,
-  p: Pick<PurchaseRow, 'id' | 'public_id' | 'quantity' | 'hold_expires_at' | 'order_id' | 'campaign_id'>,
+  b: Pick<
+    HomeRowBuy,
+    'campaign_id' | 'public_id' | 'quantity' | 'amount' | 'hold_expires_at' | 'order_id' | 'payment_id'
+  >,
 ) {
-  const order = (await findOrder(ctx.db, p.order_id!))!;
-  const view = await openCheckout(
+  const returnUrl = `${ctx.publicUrl}/campaigns/${b.campaign_id}/queue/return?purchase=${encodeURIComponent(b.public_id)}`;
+  const url = await registerCheckout(
     ctx.payment!,
-    order,
-    `${ctx.publicUrl}/campaigns/${p.campaign_id}/queue/return?purchase=${encodeURIComponent(p.public_id)}`,
+    { id: b.order_id, payment_id: b.payment_id, face_value: b.quantity, amount: b.amount },
+    returnUrl,
   );
-  const answer = {
-    id: p.public_id,
-    quantity: p.quantity,
-    amount: order.amount,
-    hold_expires_at: p.hold_expires_at.toISOString(),
+  const view: OrderView = {
+    id: b.order_id,
+    state: 'pending',
+    face_value: b.quantity,
+    amount: b.amount,
+    currency: 'KRW',
+    expires_at: b.hold_expires_at.toISOString(),
+    checkout_url: url,
+  };
+  await markOrderPending(ctx.db, b.order_id, ctx.clock.now(), view as unknown as Record<string, unknown>);
+  return answerOf(b, view);
+}
+
+function answerOf(
+  b: Pick<HomeRowBuy, 'public_id' | 'quantity' | 'amount' | 'hold_expires_at'>,
+  view: OrderView,
+) {
+  return {
+    id: b.public_id,
+    quantity: b.quantity,
+    amount: b.amount,
+    hold_expires_at: b.hold_expires_at.toISOString(),
     order: view,
   };
-  await setPurchaseResponse(ctx.db, p.id, answer);
-  return answer;
 }

@@ -1,11 +1,16 @@
-// Holds that ended: a paid order makes its purchase paid; a hold whose time ran out, or whose payment failed,
+// New purchases go into the audit log a batch at a time. Holds that ended: a paid order makes its purchase paid; a hold whose time ran out, or whose payment failed,
 // gives its stock back and expires its order if still open, so a payment that arrives later is refunded.
 // Each order is locked before it is judged: a payment settling at the same moment either wins (the purchase
 // stays, to be marked paid next pass) or finds the order expired (and refunds). Stock goes back last, summed
 // per row and in row order, the order purchases lock rows in, so the two cannot deadlock.
 import { appendAudit } from '../../audit/log.js';
 import type { Trx } from '../../db/knex.js';
-import { lockPurchasesToRelease, markPaidPurchases, markReleased } from '../../db/repos/instantPurchases.js';
+import {
+  lockPurchasesToRelease,
+  markAudited,
+  markPaidPurchases,
+  markReleased,
+} from '../../db/repos/instantPurchases.js';
 import { giveBack } from '../../db/repos/instantStock.js';
 import { lockOrder, moveOrder, type OrderRow } from '../../db/repos/orders.js';
 import type { CommandContext } from '../context.js';
@@ -23,12 +28,35 @@ async function endOf(trx: Trx, order: OrderRow | undefined, now: Date): Promise<
   return moved ? 'hold_expired' : undefined;
 }
 
+/**
+ * New purchases into the audit log, one entry per batch: an entry per purchase would queue every buyer of a
+ * sale's opening on the chain's single head. Before any of them can be released, so the log reads in order.
+ */
+async function recordPurchases(trx: Trx, campaignId: string, now: Date): Promise<void> {
+  for (;;) {
+    const batch = await markAudited(trx, campaignId, now, BATCH);
+    if (batch.length === 0) return;
+    await appendAudit(trx, {
+      at: now,
+      actor: 'system:instant-sale',
+      action: 'instant.purchased',
+      subject: `campaign:${campaignId}`,
+      data: {
+        purchases: batch.map((p) => p.public_id),
+        quantity: batch.reduce((s, p) => s + p.quantity, 0),
+      },
+    });
+    if (batch.length < BATCH) return;
+  }
+}
+
 export async function settleHolds(
   ctx: CommandContext,
   campaignId: string,
 ): Promise<{ paid: number; released: number }> {
   const now = ctx.clock.now();
   return ctx.db.transaction(async (trx) => {
+    await recordPurchases(trx, campaignId, now);
     const paid = await markPaidPurchases(trx, campaignId, now);
     const ended: Array<{ id: string; public_id: string; reason: string }> = [];
     const back = new Map<number, number>();

@@ -138,12 +138,12 @@ export async function createAwardOrder(
   };
 }
 
-/** Registers the order with the provider and moves it to pending; the answer is kept for replays. */
-export async function openCheckout(
+/** Registers the order with the provider; the checkout's address comes back. */
+export async function registerCheckout(
   ctx: PaymentContext,
-  order: OrderRow,
+  order: Pick<OrderRow, 'id' | 'payment_id' | 'face_value' | 'amount'>,
   returnUrl: string,
-): Promise<OrderView> {
+): Promise<string> {
   const req = {
     paymentId: order.payment_id,
     orderName: `상품권 ${order.face_value.toLocaleString('ko-KR')}원`,
@@ -163,7 +163,16 @@ export async function openCheckout(
       },
     );
   }
-  const url = ctx.provider.checkoutUrl(req);
+  return ctx.provider.checkoutUrl(req);
+}
+
+/** Registers the order with the provider and moves it to pending; the answer is kept for replays. */
+export async function openCheckout(
+  ctx: PaymentContext,
+  order: OrderRow,
+  returnUrl: string,
+): Promise<OrderView> {
+  const url = await registerCheckout(ctx, order, returnUrl);
   return ctx.db.transaction(async (trx) => {
     const now = ctx.clock.now();
     const moved = await moveOrder(trx, order.id, 'created', 'pending', { pending_at: now, updated_at: now });

@@ -113,6 +113,21 @@ export async function lockPurchasesToRelease(trx: Trx, campaignId: string, now: 
   return (rows as Record<string, unknown>[]).map((r) => rowOf(r)!);
 }
 
+/** Up to `limit` purchases not yet in the audit log, oldest first, marked as recorded now. */
+export async function markAudited(trx: Trx, campaignId: string, now: Date, limit: number) {
+  const { rows } = await trx.raw(
+    `UPDATE instant_purchases SET audited_at = :now
+      WHERE id IN (SELECT id FROM instant_purchases
+                    WHERE campaign_id = :campaign_id AND audited_at IS NULL
+                    ORDER BY created_at, public_id LIMIT :limit FOR UPDATE SKIP LOCKED)
+      RETURNING public_id, quantity, created_at`,
+    { campaign_id: campaignId, now, limit },
+  );
+  return (rows as Array<{ public_id: string; quantity: string | number; created_at: Date }>)
+    .map((r) => ({ ...r, quantity: Number(r.quantity) }))
+    .sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.public_id < b.public_id ? -1 : 1));
+}
+
 export async function markReleased(trx: Trx, id: string, reason: string, now: Date) {
   await trx('instant_purchases')
     .where({ id, state: 'held' })

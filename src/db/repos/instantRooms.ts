@@ -98,21 +98,32 @@ export interface SaleRow {
   discount_bp: number;
 }
 
+const SALE_COLUMNS = [
+  'id',
+  'code',
+  'mode',
+  'state',
+  'opens_at',
+  'closes_at',
+  'total',
+  'denomination',
+  'per_person_max',
+  'discount_bp',
+] as const;
+
 /** The campaign fields a sale needs. */
 export async function findSale(db: Db | Trx, campaignId: string): Promise<SaleRow | undefined> {
-  return db('campaigns')
-    .select(
-      'id',
-      'code',
-      'mode',
-      'state',
-      'opens_at',
-      'closes_at',
-      'total',
-      'denomination',
-      'per_person_max',
-      'discount_bp',
-    )
-    .where({ id: campaignId })
+  return db('campaigns').select(SALE_COLUMNS).where({ id: campaignId }).first();
+}
+
+/** The sale and how long its room holds stock for a buyer (null before the room is made): one read. */
+export async function findSaleWithHold(
+  db: Db,
+  campaignId: string,
+): Promise<(SaleRow & { hold_seconds: number | null }) | undefined> {
+  return db('campaigns as c')
+    .leftJoin('instant_rooms as r', 'r.campaign_id', 'c.id')
+    .select(...SALE_COLUMNS.map((k) => `c.${k}`), 'r.hold_seconds')
+    .where('c.id', campaignId)
     .first();
 }

@@ -125,6 +125,14 @@ export async function moveOrder(
   return orderOf(row);
 }
 
+/** created → pending with the answer kept for replays, in one statement (the instant sale's checkout). */
+export async function markOrderPending(db: Db, id: string, now: Date, response: Record<string, unknown>) {
+  const n = await db('orders')
+    .where({ id, state: 'created' })
+    .update({ state: 'pending', pending_at: now, updated_at: now, response: JSON.stringify(response) });
+  return n === 1;
+}
+
 export async function updateOrder(trx: Trx, id: string, set: Partial<OrderRow>) {
   const [row] = await trx('orders').where({ id }).update(set).returning('*');
   return orderOf(row);
