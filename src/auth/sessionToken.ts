@@ -9,7 +9,7 @@ const ALG = 'HS256';
 // jose imports a raw Uint8Array secret as a WebCrypto key on every call; on the intake path that was ~10 % of
 // the service's CPU (V8 profile of `npm run bench -- intake`). Each secret is imported once (HS256 only).
 const imported = new WeakMap<Uint8Array, Promise<CryptoKey>>();
-function keyFor(secret: Uint8Array): Promise<CryptoKey> {
+export function keyFor(secret: Uint8Array): Promise<CryptoKey> {
   let key = imported.get(secret);
   if (!key) {
     key = crypto.subtle.importKey('raw', Buffer.from(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [

@@ -1,6 +1,7 @@
 // Admission tokens: short-lived jose HS256 tokens bound to one person and one sale, spent once (the jti is
 // recorded on the person's place in the queue and cleared by the purchase that spends it).
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { keyFor } from '../../auth/sessionToken.js';
 import { DomainError } from '../../domain/errors.js';
 
 const AUDIENCE = 'instant-admission';
@@ -22,7 +23,7 @@ export async function signAdmission(secret: Uint8Array, a: Admission, now: Date)
     .setJti(a.jti)
     .setIssuedAt(Math.floor(now.getTime() / 1000))
     .setExpirationTime(a.exp)
-    .sign(secret);
+    .sign(await keyFor(secret));
 }
 
 /** The token's claims, or `admission_invalid` for a forged, expired or foreign one. */
@@ -33,7 +34,7 @@ export async function verifyAdmission(
   now: Date,
 ): Promise<Admission> {
   try {
-    const { payload } = await jwtVerify(token, secret, {
+    const { payload } = await jwtVerify(token, await keyFor(secret), {
       algorithms: ['HS256'],
       issuer: ISSUER,
       audience: AUDIENCE,

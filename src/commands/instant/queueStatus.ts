@@ -1,10 +1,15 @@
 // Join the waiting room, and where one stands in it: before opening, waiting (people ahead and an estimate),
 // or admitted with a token to buy. Reading one's place issues the token once one's turn has come.
 
-import { findLivePurchase } from '../../db/repos/instantPurchases.js';
-import { findPlace, insertPlace, type QueueRow, recordToken } from '../../db/repos/instantQueue.js';
-import { findRoom, findSale, type RoomRow, type SaleRow } from '../../db/repos/instantRooms.js';
-import { stockTotals } from '../../db/repos/instantStock.js';
+import {
+  findPlace,
+  findStanding,
+  insertPlace,
+  type QueueRow,
+  recordToken,
+  type Standing,
+} from '../../db/repos/instantQueue.js';
+import { findSale, type SaleRow } from '../../db/repos/instantRooms.js';
 import { DomainError } from '../../domain/errors.js';
 import { waitEstimate } from '../../domain/instant/waitingRoom.js';
 import { signAdmission } from './admissionToken.js';
@@ -55,20 +60,22 @@ export async function queueStatus(
   campaignId: string,
   identityId: string,
 ): Promise<QueueStatus> {
-  const c = await saleOf(ctx, campaignId);
-  const place = await findPlace(ctx.db, campaignId, identityId);
-  if (!place) throw new DomainError('not_found', 'You have no place in this queue yet');
-  const room = (await findRoom(ctx.db, campaignId))!;
-  return statusOf(ctx, c, room, place);
+  const s = await findStanding(ctx.db, campaignId, identityId);
+  if (s?.mode !== 'instant') throw new DomainError('not_found', 'No instant sale here');
+  if (!s.place || !s.room) throw new DomainError('not_found', 'You have no place in this queue yet');
+  return statusOf(ctx, campaignId, s as Placed);
 }
 
-async function statusOf(ctx: InstantContext, c: SaleRow, room: RoomRow, p: QueueRow): Promise<QueueStatus> {
+type Placed = Standing & { place: QueueRow; room: NonNullable<Standing['room']> };
+
+async function statusOf(ctx: InstantContext, campaignId: string, s: Placed): Promise<QueueStatus> {
+  const { room, place: p } = s;
   const ticket = p.ticket;
   if (!room.shuffled_at && p.pre)
     return {
       state: 'pre_queue',
       ticket,
-      opens_at: c.opens_at.toISOString(),
+      opens_at: s.opens_at.toISOString(),
       seed_commitment: room.seed_commitment,
     };
   if (p.rank === null) return { state: 'placing', ticket };
@@ -77,18 +84,17 @@ async function statusOf(ctx: InstantContext, c: SaleRow, room: RoomRow, p: Queue
     const { ahead, seconds } = waitEstimate(rank, room.admitted_through, room.admit_per_second);
     return { state: 'waiting', ticket, rank, ahead, wait_seconds: seconds };
   }
-  const live = await findLivePurchase(ctx.db, c.id, p.identity_id);
-  if (live) return { state: 'purchased', ticket, purchase_id: live.public_id };
+  if (s.live_purchase) return { state: 'purchased', ticket, purchase_id: s.live_purchase };
   if (p.token_used_at) return { state: 'turn_used', ticket };
-  if ((await stockTotals(ctx.db, c.id)).remaining === 0) return { state: 'sold_out', ticket };
-  return admit(ctx, c, room, p, rank);
+  if (s.remaining === 0) return { state: 'sold_out', ticket };
+  return admit(ctx, campaignId, room, p, rank);
 }
 
 /** The token for this turn: the live one again (same jti and expiry), or a new one when none stands. */
 async function admit(
   ctx: InstantContext,
-  c: SaleRow,
-  room: RoomRow,
+  campaignId: string,
+  room: Placed['room'],
   p: QueueRow,
   rank: number,
 ): Promise<QueueStatus> {
@@ -98,14 +104,13 @@ async function admit(
   if (!jti || !expires || expires <= now) {
     jti = ctx.random.bytes(12).toString('base64url');
     expires = new Date(now.getTime() + room.token_seconds * 1000);
-    if (!(await recordToken(ctx.db, c.id, p.identity_id, jti, expires, now))) {
-      const again = (await findPlace(ctx.db, c.id, p.identity_id))!;
-      return statusOf(ctx, c, room, again); // another request issued it a moment ago
+    if (!(await recordToken(ctx.db, campaignId, p.identity_id, jti, expires, now))) {
+      return queueStatus(ctx, campaignId, p.identity_id); // another request issued it a moment ago
     }
   }
   const token = await signAdmission(
     ctx.secrets.sessionSecret,
-    { sub: p.identity_id, cid: c.id, jti, exp: Math.floor(expires.getTime() / 1000) },
+    { sub: p.identity_id, cid: campaignId, jti, exp: Math.floor(expires.getTime() / 1000) },
     now,
   );
   return {
