@@ -5,6 +5,7 @@
 //   http/    reaches the database only through commands and db/repos (no knex, no db/ outside repos/, no
 //            query builder or raw SQL in a route)
 //   scripts/ never import http/
+//   commands/, jobs/ and every other layer below the web never import http/ (only the composition root does)
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
@@ -102,5 +103,18 @@ test('scripts/ never import http/', (t) => {
   const breaches = under('scripts/').flatMap(([file, imports]) =>
     imports.filter((i) => i.startsWith('src/http/')).map((i) => `${file} imports ${i}`),
   );
+  t.deepEqual(breaches, []);
+});
+
+// The composition root (main.ts, compose.ts) builds the app; nothing else outside http/ may reach into it.
+const MAY_IMPORT_HTTP = new Set(['src/main.ts', 'src/compose.ts']);
+
+test('commands/, jobs/ and the layers below the web never import http/', (t) => {
+  t.true(under('src/commands/').length > 10 && under('src/jobs/').length > 3, 'the walk found them');
+  const breaches = under('src/')
+    .filter(([file]) => !file.startsWith('src/http/') && !MAY_IMPORT_HTTP.has(file))
+    .flatMap(([file, imports]) =>
+      imports.filter((i) => i.startsWith('src/http/')).map((i) => `${file} imports ${i}`),
+    );
   t.deepEqual(breaches, []);
 });

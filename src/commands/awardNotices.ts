@@ -8,7 +8,7 @@ import type { Campaign } from '../domain/campaign.js';
 import { fromHex } from '../domain/draw/index.js';
 import type { BirthDateSource, GroupSource } from '../domain/facts.js';
 import { heldOf as heldAward, whatToBring } from '../domain/result.js';
-import { translator } from '../http/i18n.js';
+import { translator } from '../i18n/catalogue.js';
 import { decryptText, type IdentitySecrets } from '../identity/crypto.js';
 import { enqueueNotice } from '../notify/enqueue.js';
 import type { NoticeKind } from '../notify/notice.js';

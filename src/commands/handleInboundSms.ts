@@ -7,7 +7,7 @@ import { recordInboundSms, setInboundOutcome } from '../db/repos/smsInbound.js';
 import { DomainError } from '../domain/errors.js';
 import { normaliseBirthDate, normalisePhone } from '../domain/identity.js';
 import { parseSmsCommand, type SmsCommand } from '../domain/smsCommand.js';
-import { translator } from '../http/i18n.js';
+import { translator } from '../i18n/catalogue.js';
 import { contactHash, encryptText, verifiedKey } from '../identity/crypto.js';
 import { enqueueNotice } from '../notify/enqueue.js';
 import { applyWithin, checkOrDuplicate } from './applyForCampaign.js';

@@ -3,7 +3,7 @@
 import { DateTime } from 'luxon';
 import type { Campaign } from '../domain/campaign.js';
 import type { BringItem } from '../domain/result.js';
-import { type Lang, type Translate, translator } from '../http/i18n.js';
+import { type Lang, type Translate, translator } from '../i18n/catalogue.js';
 import { formatAmount } from './receipt.js';
 import type { ResidentResult } from './residentResult.js';
 

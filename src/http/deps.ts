@@ -3,9 +3,9 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/registry.js';
 import type { Payments } from '../payments/fromConfig.js';
 import type { IntakeDeps } from './intake.js';
-import type { Metrics } from './metrics.js';
 
 /** Everything the HTTP layer needs, handed in by main.ts or a test. */
 export interface AppDeps {

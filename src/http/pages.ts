@@ -1,7 +1,7 @@
 // Shared bits of the HTML pages: the error page.
 import type { Context } from 'koa';
 import type { DomainError } from '../domain/errors.js';
-import type { Translate } from './i18n.js';
+import type { Translate } from '../i18n/catalogue.js';
 import { render } from './render.js';
 
 export const htmlErrorPresenter = {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { Eta } from 'eta';
 import type { Context } from 'koa';
 import { DateTime } from 'luxon';
+import type { Lang, Translate } from '../i18n/catalogue.js';
 import { templatesDir } from '../paths.js';
-import type { Lang, Translate } from './i18n.js';
 
 const eta = new Eta({
   views: path.join(templatesDir, 'pages'),

@@ -17,8 +17,8 @@ import { sendDueReminders } from '../commands/reminders.js';
 import { FANOUT_TASK, fanOutResults } from '../commands/resultFanout.js';
 import { DRAW_TASK, FREEZE_TASK } from '../db/repos/drawJobs.js';
 import { beatHeart, forgetWorker, unlockJobsOfDeadWorkers } from '../db/repos/notifyWorkers.js';
-import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/registry.js';
 
 export function beaconMissingGauge(metrics: Metrics): DrawContext['metrics'] {
   const existing = metrics.registry.getSingleMetric('draw_beacon_missing') as Gauge<'campaign'> | undefined;

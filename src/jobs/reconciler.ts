@@ -4,8 +4,8 @@ import { advanceCampaigns, type TransitionHook } from '../commands/advanceCampai
 import type { CommandContext } from '../commands/context.js';
 import { nextDueMoment } from '../db/repos/campaigns.js';
 import { TIMED_TRANSITIONS } from '../domain/campaign.js';
-import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/registry.js';
 
 export interface Reconciler {
   /** one pass now; resolves when done */

@@ -6,8 +6,8 @@ import { addStaff } from '../../src/commands/staffAccounts.js';
 import type { StaffRole } from '../../src/db/repos/staff.js';
 import { createApp } from '../../src/http/app.js';
 import type { AppDeps } from '../../src/http/deps.js';
-import { createMetrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics/registry.js';
 import { SteppedClock } from './clock.js';
 import { createTestDatabase, TEST_DATA_KEY, type TestDatabase } from './db.js';
 

@@ -5,7 +5,7 @@ import { formatAmount } from '../../../commands/receipt.js';
 import type { ResidentResult } from '../../../commands/residentResult.js';
 import { bringLines } from '../../../commands/resultText.js';
 import type { Campaign } from '../../../domain/campaign.js';
-import type { Lang, Translate } from '../../i18n.js';
+import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import { formatMoment, formatPlain, formatTime, zoneName } from '../campaigns/view.js';
 
 /** "2026-12-05 (토) 10:00 – 12:00 한국 표준시 (GMT+9)"; the end's date too when it falls on another day. */

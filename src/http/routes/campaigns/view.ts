@@ -10,7 +10,7 @@ import {
   groupProof,
   type SlotInput,
 } from '../../../domain/campaign.js';
-import type { Lang, Translate } from '../../i18n.js';
+import type { Lang, Translate } from '../../../i18n/catalogue.js';
 
 const LOCALE: Record<Lang, string> = { ko: 'ko-KR', en: 'en-GB' };
 

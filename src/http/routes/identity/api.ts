@@ -8,9 +8,9 @@ import { type VerifiedPerson, verifyCode } from '../../../commands/verifyCode.js
 import { verifyOidc } from '../../../commands/verifyOidc.js';
 import { spendNonceProof } from '../../../db/repos/oidcNonces.js';
 import { DomainError } from '../../../domain/errors.js';
+import type { Lang } from '../../../i18n/catalogue.js';
 import { RESIDENT_SESSION_SECONDS, signResidentToken } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
-import type { Lang } from '../../i18n.js';
 import { clientIp, intakeOf } from '../../intake.js';
 import { endResidentSession } from '../../middleware/residentAuth.js';
 import { parse } from '../../validate.js';

@@ -9,10 +9,10 @@ import { signSessionToken, verifySessionToken } from '../../../auth/sessionToken
 import { verifyPortOne } from '../../../commands/verifyPortOne.js';
 import { DomainError } from '../../../domain/errors.js';
 import { normaliseBirthDate, normalisePhone } from '../../../domain/identity.js';
+import type { Lang } from '../../../i18n/catalogue.js';
 import type { DevIdentityVerifier } from '../../../identity/portone.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
-import type { Lang } from '../../i18n.js';
 import { intakeOf } from '../../intake.js';
 import { checkResidentCsrf, residentCsrfToken, startResidentSession } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';

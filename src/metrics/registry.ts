@@ -1,5 +1,5 @@
-// Prometheus metrics: request rate and latency, reconciler lag, campaigns by state. One registry per app.
-import type { Context, Next } from 'koa';
+// Prometheus metrics: request rate and latency, reconciler lag, campaigns by state. One registry per process;
+// the web process serves it at /metrics, the reconciler and the draw's jobs feed it.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
@@ -45,19 +45,5 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
       labelNames: ['state'],
       registers: [registry],
     }),
-  };
-}
-
-export function metricsMiddleware(metrics: Metrics) {
-  return async (ctx: Context, next: Next) => {
-    const end = metrics.latency.startTimer();
-    try {
-      await next();
-    } finally {
-      // The matched route pattern, never the raw path (ids would explode the label set).
-      const route = (ctx as Context & { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
-      end({ method: ctx.method, route: String(route) });
-      metrics.requests.inc({ method: ctx.method, route: String(route), status: String(ctx.status) });
-    }
   };
 }

@@ -1,7 +1,6 @@
-// Korean first, English second: the language comes from ?lang=, then the lang cookie, then Korean.
+// The message catalogue, Korean first, English second: pages, notices and SMS replies translate through it.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Context, Next } from 'koa';
 import { templatesDir } from '../paths.js';
 
 export const LANGS = ['ko', 'en'] as const;
@@ -41,20 +40,4 @@ export function translator(lang: Lang): Translate {
 
 export function isLang(v: unknown): v is Lang {
   return v === 'ko' || v === 'en';
-}
-
-export function languageMiddleware() {
-  return async (ctx: Context, next: Next) => {
-    const asked = ctx.query.lang;
-    let lang: Lang = 'ko';
-    if (isLang(asked)) {
-      lang = asked;
-      ctx.cookies.set('lang', lang, { httpOnly: false, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000 });
-    } else if (isLang(ctx.cookies.get('lang'))) {
-      lang = ctx.cookies.get('lang') as Lang;
-    }
-    ctx.state.lang = lang;
-    ctx.state.t = translator(lang);
-    await next();
-  };
 }
