@@ -4,9 +4,10 @@ import { DateTime } from 'luxon';
 import type { Db, Trx } from '../db/knex.js';
 import type { AwardRow } from '../db/repos/awards.js';
 import { findDraw } from '../db/repos/draws.js';
+import { findRecipient, type Recipient } from '../db/repos/recipients.js';
+import { listSlotPlaces } from '../db/repos/slots.js';
 import type { Campaign } from '../domain/campaign.js';
 import { fromHex } from '../domain/draw/index.js';
-import type { BirthDateSource, GroupSource } from '../domain/facts.js';
 import { heldOf as heldAward, whatToBring } from '../domain/result.js';
 import { translator } from '../i18n/catalogue.js';
 import { decryptText, type IdentitySecrets } from '../identity/crypto.js';
@@ -23,37 +24,15 @@ export interface PlaceInfo {
 }
 
 export async function loadPlaces(db: Db | Trx, campaignId: string): Promise<PlaceInfo> {
-  const rows: Array<{
-    id: string;
-    starts_at: Date;
-    ends_at: Date;
-    site_id: string;
-    name_ko: string;
-    name_en: string;
-    address: string;
-  }> = await db('campaign_slots as s')
-    .join('sites as t', 't.id', 's.site_id')
-    .select('s.id', 's.starts_at', 's.ends_at', 's.site_id', 't.name_ko', 't.name_en', 't.address')
-    .where('s.campaign_id', campaignId);
   const places: PlaceInfo = { sites: new Map(), slots: new Map() };
-  for (const r of rows) {
+  for (const r of await listSlotPlaces(db, campaignId)) {
     places.sites.set(r.site_id, { name_ko: r.name_ko, name_en: r.name_en, address: r.address });
     places.slots.set(r.id, { starts_at: r.starts_at, ends_at: r.ends_at });
   }
   return places;
 }
 
-export interface Recipient {
-  application_id: string;
-  public_id: string;
-  contact_channel: 'sms' | 'email' | null;
-  contact_enc: string | null;
-  lang: string;
-  /** the priority group applied under and how it and the birth date were established: what to bring */
-  group_name?: string;
-  group_source?: GroupSource | null;
-  birth_date_source?: BirthDateSource | null;
-}
+export type { Recipient };
 
 export interface NoticeEnv {
   secrets: IdentitySecrets;
@@ -64,15 +43,9 @@ export type AwardContext = CommandContext & NoticeEnv;
 
 /** Who hears about an award: the application behind a roster entry, with its contact. */
 export async function recipientOf(trx: Trx, campaignId: string, publicId: string): Promise<Recipient> {
-  const { rows } = await trx.raw(
-    `SELECT ap.id AS application_id, r.public_id, r.group_name, ap.group_source, ap.birth_date_source,
-            ap.contact_channel, ap.contact_enc, ap.lang
-       FROM roster_entries r JOIN applications ap ON ap.id = r.application_id
-      WHERE r.campaign_id = ? AND r.public_id = ?`,
-    [campaignId, publicId],
-  );
-  if (!rows[0]) throw new Error(`no roster entry ${publicId} in campaign ${campaignId}`);
-  return rows[0];
+  const who = await findRecipient(trx, campaignId, publicId);
+  if (!who) throw new Error(`no roster entry ${publicId} in campaign ${campaignId}`);
+  return who;
 }
 
 const fmt = (d: Date, zone: string, lang: 'ko' | 'en', pattern: string) =>

@@ -7,6 +7,7 @@
 // the claim window, and the move is audited (award.deadline_extended).
 import { appendAudit } from '../audit/log.js';
 import { type AwardRow, lockExpiredAwards, markExpired, setClaimDeadline } from '../db/repos/awards.js';
+import { findCampaign } from '../db/repos/campaigns.js';
 import { moveDrawCounts, type StatusMove } from '../db/repos/drawCounts.js';
 import type { Campaign } from '../domain/campaign.js';
 import { type AwardContext, heldOf, type PlaceInfo, recipientOf, sendAwardNotice } from './awardNotices.js';
@@ -39,7 +40,7 @@ export async function expireUnclaimedAwards(ctx: AwardContext, batch = 100): Pro
       for (const a of due) {
         let c = campaigns.get(a.campaign_id);
         if (!c) {
-          c = (await trx('campaigns').where({ id: a.campaign_id }).first()) as Campaign;
+          c = (await findCampaign(trx, a.campaign_id))!;
           campaigns.set(c.id, c);
         }
         await expireOne(ctx, b, c, a);

@@ -8,7 +8,7 @@
 // second per campaign, and a reader sees a change at most SNAPSHOT_MS plus one read after it committed.
 import type { Db } from '../db/knex.js';
 import { findCampaign } from '../db/repos/campaigns.js';
-import { computeDrawCounts, countsReady } from '../db/repos/drawCounts.js';
+import { countsReady } from '../db/repos/drawCounts.js';
 import { readStockRows, siteNames } from '../db/repos/stock.js';
 import type { Campaign } from '../domain/campaign.js';
 import type { CommandContext } from './context.js';
@@ -52,10 +52,12 @@ export interface StockView {
   }>;
 }
 
-/** Reads the stock now (no cache). Counts of a drawn campaign are computed once if nothing has yet. */
+/**
+ * Reads the stock now (no cache), never writing: a drawn campaign shows what was awarded once the draw job has
+ * stored its counts (moments after the draw), and its capacity alone until then.
+ */
 export async function readStock(ctx: CommandContext, c: Campaign): Promise<StockView> {
-  const drawn = DRAWN.includes(c.state);
-  if (drawn && !(await countsReady(ctx.db, c.id))) await computeDrawCounts(ctx.db, c.id, ctx.clock.now());
+  const drawn = DRAWN.includes(c.state) && (await countsReady(ctx.db, c.id));
   const rows = await readStockRows(ctx.db, c.id);
   const asOf = ctx.clock.now();
   if (c.kind === 'voucher' && !rows.some((r) => r.site_id === '')) {

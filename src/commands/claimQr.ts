@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/knex.js';
 import { findCampaign } from '../db/repos/campaigns.js';
 import { findCounterAward } from '../db/repos/counterAwards.js';
+import { findCampaignSlot } from '../db/repos/slots.js';
 import type { IdentitySecrets } from '../identity/crypto.js';
 import { heldOf } from './awardNotices.js';
 import { claimSigner, signClaimToken } from './claimTokens.js';
@@ -21,9 +22,7 @@ export async function claimQrPayload(
   ]);
   if (!c || !a || (a.status !== 'won' && a.status !== 'promoted') || !a.claim_deadline) return undefined;
   const held = heldOf(a);
-  const slot = held.slot
-    ? await ctx.db('campaign_slots').select('starts_at').where({ campaign_id: c.id, id: held.slot }).first()
-    : undefined;
+  const slot = held.slot ? await findCampaignSlot(ctx.db, c.id, held.slot) : undefined;
   return signClaimToken(
     await claimSigner(ctx.secrets),
     {

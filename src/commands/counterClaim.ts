@@ -9,6 +9,7 @@ import {
   findCounterAward,
   findCounterSite,
 } from '../db/repos/counterAwards.js';
+import { findCampaignSlot } from '../db/repos/slots.js';
 import type { StaffRole } from '../db/repos/staff.js';
 import type { Campaign } from '../domain/campaign.js';
 import { type AwardAtCounter, whyNotCollectable } from '../domain/counter.js';
@@ -89,12 +90,7 @@ export async function loadCounterView(db: Db | Trx, claim: FoundClaim): Promise<
   ]);
   if (!campaign || !award) throw new DomainError('claim_code_unknown', 'No award has this claim code');
   const held = heldOf(award);
-  const slot = held.slot
-    ? ((await db('campaign_slots')
-        .select('starts_at', 'ends_at')
-        .where({ campaign_id: campaign.id, id: held.slot })
-        .first()) ?? null)
-    : null;
+  const slot = held.slot ? ((await findCampaignSlot(db, campaign.id, held.slot)) ?? null) : null;
   return {
     campaign,
     award,

@@ -5,7 +5,8 @@
 import { appendAudit } from '../audit/log.js';
 import type { Trx } from '../db/knex.js';
 import { copyAwards } from '../db/repos/awards.js';
-import { transitionCampaign } from '../db/repos/campaigns.js';
+import { lockClosedCampaign, transitionCampaign } from '../db/repos/campaigns.js';
+import { enqueueResultFanout } from '../db/repos/drawJobs.js';
 import { lockDraw, setDrawOutcome } from '../db/repos/draws.js';
 import { loadRoster } from '../db/repos/roster.js';
 import { type Campaign, claimDeadline } from '../domain/campaign.js';
@@ -14,7 +15,6 @@ import { decryptText, encryptText } from '../identity/crypto.js';
 import { claimKeyAad } from './claimCodes.js';
 import type { DrawContext } from './drawContext.js';
 import { secretAad } from './drawHooks.js';
-import { enqueueResultFanout } from './resultFanout.js';
 
 export interface DrawOutcome {
   campaign_id: string;
@@ -29,10 +29,6 @@ export interface DrawOptions {
   beforeCommit?: () => Promise<void>;
   /** called at the end of each phase (the benchmark's breakdown) */
   mark?: (phase: string) => void;
-}
-
-async function lockClosedCampaign(trx: Trx, id: string): Promise<Campaign | undefined> {
-  return trx('campaigns').where({ id, state: 'closed' }).forUpdate().first();
 }
 
 /** Runs the draw of one campaign if it is closed and has its beacon; undefined when there is nothing to do. */

@@ -7,6 +7,7 @@ import { lockDraw } from '../db/repos/draws.js';
 import { type DrawOptions, type DrawOutcome, drawCampaign } from './drawCampaign.js';
 import type { DrawContext } from './drawContext.js';
 import { freezeDrawRoster } from './drawHooks.js';
+import { storeDrawCounts } from './storeDrawCounts.js';
 
 /** The freeze job: one transaction, holding the campaign's draw row; nothing to do once the root is stored. */
 export async function runRosterFreeze(
@@ -25,9 +26,14 @@ export async function runRosterFreeze(
   });
 }
 
-/** The draw job: drawCampaign is already one conditional transaction (a second run changes nothing). */
+/**
+ * The draw job: drawCampaign is already one conditional transaction (a second run changes nothing). The public
+ * counts are stored right after it commits, in a transaction of their own (a million-row aggregate would hold
+ * the draw's), so the audit and stock pages only ever read them.
+ */
 export async function runDrawJob(ctx: DrawContext, campaignId: string): Promise<DrawOutcome | undefined> {
   const outcome = await drawCampaign(ctx, campaignId);
+  await storeDrawCounts(ctx, campaignId);
   if (outcome) {
     ctx.logger?.info(
       { campaign: campaignId, results_hash: outcome.results_hash, won: outcome.won },

@@ -1,7 +1,7 @@
 // Recording the beacon value after the close: by an admin, or by the reconciler from BEACON_URL. Exactly once.
 import { appendAudit } from '../audit/log.js';
-import { setBeaconOnce } from '../db/repos/draws.js';
-import type { Campaign } from '../domain/campaign.js';
+import { lockCampaign } from '../db/repos/campaigns.js';
+import { lockDraw, setBeaconOnce } from '../db/repos/draws.js';
 import { DomainError } from '../domain/errors.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
 
@@ -22,11 +22,11 @@ export async function recordBeacon(
   const now = ctx.clock.now();
   return ctx.db.transaction(async (trx) => {
     // The campaign row first, then the draw row: the draw takes them in the same order.
-    const c: Campaign | undefined = await trx('campaigns').where({ id: campaignId }).forUpdate().first();
+    const c = await lockCampaign(trx, campaignId);
     if (!c || (c.mode !== 'lottery' && c.mode !== 'reservation')) {
       throw new DomainError('not_found', 'No such lottery campaign');
     }
-    const draw = await trx('draws').where({ campaign_id: campaignId }).forUpdate().first();
+    const draw = await lockDraw(trx, campaignId);
     if (draw?.beacon) {
       throw new DomainError('beacon_already_recorded', 'The beacon value is already recorded', {
         details: { beacon: draw.beacon, recorded_at: draw.beacon_recorded_at },

@@ -5,6 +5,7 @@
 // locked (SKIP LOCKED) and marked done in the transaction that enqueues the notice, so exactly one instance
 // sends it, once. An award collected or expired by then, or past its pickup window, is marked done unsent.
 import type { Trx } from '../db/knex.js';
+import { findCampaign } from '../db/repos/campaigns.js';
 import { insertReminders, lockDueReminders, markReminderDone } from '../db/repos/reminders.js';
 import type { Campaign } from '../domain/campaign.js';
 import { reminderFor } from '../domain/reminder.js';
@@ -63,7 +64,7 @@ export async function sendDueReminders(ctx: CommandContext & NoticeEnv, batch = 
       for (const r of due) {
         let known = campaigns.get(r.campaign_id);
         if (!known) {
-          const c = (await trx('campaigns').where({ id: r.campaign_id }).first()) as Campaign;
+          const c = (await findCampaign(trx, r.campaign_id))!;
           known = { c, places: await loadPlaces(trx, c.id), key: await claimKeyOf(trx, ctx, c.id) };
           campaigns.set(c.id, known);
         }

@@ -2,39 +2,20 @@
 // order and enqueues each applicant's notice in batches, each batch in its own transaction together with the
 // progress mark. Dedupe keys `result:<application id>` make a retried or repeated batch send nothing twice.
 // Each batch also schedules its winners' pickup reminders (reminders.ts), and before the first batch the
-// public counts are computed once (drawCounts.ts), so the audit page never aggregates the awards itself.
+// public counts are stored if the draw job has not (storeDrawCounts.ts).
 // Each winner's claim code is indexed (claimCodeIndex.ts) as it is sent, so the counter can find it.
-import type { Trx } from '../db/knex.js';
 import { findCampaign } from '../db/repos/campaigns.js';
 import { type IndexedCode, indexClaimCodes } from '../db/repos/claimCodeIndex.js';
-import { computeDrawCounts } from '../db/repos/drawCounts.js';
 import { findDraw, setNotifiedThrough } from '../db/repos/draws.js';
+import { listResultRecipients } from '../db/repos/recipients.js';
 import { fromHex } from '../domain/draw/index.js';
 import { decryptText } from '../identity/crypto.js';
 import type { NoticeEnv } from './awardNotices.js';
-import { loadPlaces, prizeText, type Recipient, sendAwardNotice, whereAndWhen } from './awardNotices.js';
+import { loadPlaces, prizeText, sendAwardNotice, whereAndWhen } from './awardNotices.js';
 import { claimCodeDigest, claimCodeFor, claimKeyAad } from './claimCodes.js';
 import type { CommandContext } from './context.js';
 import { type HeldPlace, scheduleReminders } from './reminders.js';
-
-export const FANOUT_TASK = 'draw_results_fanout';
-
-export async function enqueueResultFanout(trx: Trx, campaignId: string): Promise<void> {
-  await trx.raw(
-    `SELECT graphile_worker.add_job(?, json_build_object('campaign_id', ?::text), job_key := ?, max_attempts := 25)`,
-    [FANOUT_TASK, campaignId, `draw-fanout:${campaignId}`],
-  );
-}
-
-interface Row extends Recipient {
-  rank: number;
-  outcome: 'won' | 'waitlisted';
-  amount: number;
-  site: string;
-  slot: string;
-  waitlist: number;
-  claim_deadline: Date | null;
-}
+import { storeDrawCounts } from './storeDrawCounts.js';
 
 export interface FanoutResult {
   batches: number;
@@ -53,7 +34,7 @@ export async function fanOutResults(
   if (!c || !draw?.claim_key_enc) return { batches: 0, notices: 0 };
   const claimKey = fromHex(decryptText(ctx.secrets, draw.claim_key_enc, claimKeyAad(campaignId)));
   const places = await loadPlaces(ctx.db, campaignId);
-  await computeDrawCounts(ctx.db, campaignId, ctx.clock.now());
+  await storeDrawCounts(ctx, campaignId); // normally stored by the draw job already
   // With no passing down, a place on the waitlist means nothing: those applicants are told they were not selected.
   const waitlistUsed = c.unclaimed_policy === 'pass_down';
   let after = draw.notified_through_rank;
@@ -61,17 +42,7 @@ export async function fanOutResults(
   for (;;) {
     opts.signal?.throwIfAborted();
     const done = await ctx.db.transaction(async (trx) => {
-      const { rows } = await trx.raw<{ rows: Row[] }>(
-        `SELECT a.rank, a.outcome, a.amount, a.site, a.slot, a.waitlist, a.claim_deadline, a.public_id, r.group_name, ap.group_source, ap.birth_date_source,
-                ap.id AS application_id, ap.contact_channel, ap.contact_enc, ap.lang
-           FROM awards a
-           JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id
-           JOIN applications ap ON ap.id = r.application_id
-          WHERE a.campaign_id = ? AND a.rank > ?
-          ORDER BY a.rank
-          LIMIT ?`,
-        [campaignId, after, batchSize],
-      );
+      const rows = await listResultRecipients(trx, campaignId, after, batchSize);
       if (rows.length === 0) return true;
       const winners: HeldPlace[] = [];
       const codes: IndexedCode[] = [];

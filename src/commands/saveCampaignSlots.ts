@@ -2,7 +2,7 @@
 // editable. The campaign's stock becomes the slots' total capacity, so a site can be added or changed on its
 // own; every other rule (known sites, inside the claim window, denominations, group quotas) is the campaign's.
 import { appendAudit } from '../audit/log.js';
-import { findCampaign, setEditableCampaignTotal } from '../db/repos/campaigns.js';
+import { lockCampaign, setEditableCampaignTotal } from '../db/repos/campaigns.js';
 import { existingSiteIds } from '../db/repos/sites.js';
 import { replaceCampaignSlots } from '../db/repos/slots.js';
 import { EDITABLE_STATES, type SlotInput, validateCampaign } from '../domain/campaign.js';
@@ -16,8 +16,7 @@ export async function saveCampaignSlots(
   slots: SlotInput[],
 ): Promise<{ slots: number; total: number }> {
   return ctx.db.transaction(async (trx) => {
-    await trx('campaigns').where({ id: campaignId }).forUpdate().first('id'); // two saves never interleave
-    const campaign = await findCampaign(trx, campaignId);
+    const campaign = await lockCampaign(trx, campaignId); // two saves never interleave
     if (!campaign) throw new DomainError('not_found', 'No such campaign');
     if (!EDITABLE_STATES.includes(campaign.state))
       throw new DomainError(

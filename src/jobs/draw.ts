@@ -14,8 +14,8 @@ import { drawDueCampaigns, newBeaconWatch } from '../commands/drawDueCampaigns.j
 import { drawHooks } from '../commands/drawHooks.js';
 import { runDrawJob, runRosterFreeze } from '../commands/drawJobs.js';
 import { sendDueReminders } from '../commands/reminders.js';
-import { FANOUT_TASK, fanOutResults } from '../commands/resultFanout.js';
-import { DRAW_TASK, FREEZE_TASK } from '../db/repos/drawJobs.js';
+import { fanOutResults } from '../commands/resultFanout.js';
+import { DRAW_TASK, FANOUT_TASK, FREEZE_TASK } from '../db/repos/drawJobs.js';
 import { beatHeart, forgetWorker, unlockJobsOfDeadWorkers } from '../db/repos/notifyWorkers.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/registry.js';

@@ -1,10 +1,11 @@
-// The audit page's counts are stored after the draw and moved with each collection, expiry and promotion:
-// after all of them, the API and the page show exactly what a direct count of the awards gives.
+// The audit page's counts are stored by the draw job (or the fan-out, should the job stop first) and moved with
+// each collection, expiry and promotion: after all of them, the API and the page show exactly what a direct
+// count of the awards gives. A page request never stores them.
 import test from 'ava';
 import { collectAward } from '../../src/commands/collectAtCounter.js';
 import { fanOutResults } from '../../src/commands/resultFanout.js';
+import { storeDrawCounts } from '../../src/commands/storeDrawCounts.js';
 import { countByOutcomeAndGroup, countByStatus } from '../../src/db/repos/awards.js';
-import { computeDrawCounts } from '../../src/db/repos/drawCounts.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { at, awardsOf, drawnLottery } from './_scenario.js';
 
@@ -31,6 +32,12 @@ async function direct(campaignId: string) {
   };
 }
 
+/** As if the draw job had stopped between the draw's commit and storing the counts. */
+async function forgetCounts(campaignId: string) {
+  for (const table of ['draw_counts', 'stock_counts', 'draw_counts_ready'])
+    await app.db(table).where({ campaign_id: campaignId }).delete();
+}
+
 /** The numbers in the page's two count tables, row by row. */
 function pageCounts(html: string) {
   const num = (s: string) => Number(s.replace(/,/g, ''));
@@ -48,12 +55,15 @@ function pageCounts(html: string) {
   return { by_outcome_and_group: outcome, by_status: status };
 }
 
-for (const when of ['by the fan-out', 'by the first audit request']) {
+for (const when of ['by the draw job', 'by the fan-out']) {
   test.serial(
     `counts computed ${when} stay equal to a direct count through collections, expiries and promotions`,
     async (t) => {
       const { s, env, reconciler } = await drawnLottery(app, { claimPeriodHours: 1, applicants: 60 });
-      if (when === 'by the fan-out') await fanOutResults(env, s.campaignId);
+      if (when === 'by the fan-out') {
+        await forgetCounts(s.campaignId);
+        await fanOutResults(env, s.campaignId);
+      }
       const api = async () => (await app.request('GET', `/api/campaigns/${s.campaignId}/audit`)).json.counts;
       t.deepEqual(await api(), await direct(s.campaignId), 'right after the draw');
 
@@ -103,14 +113,33 @@ test.serial('the audit request reads the stored counts, not the awards', async (
 
 test.serial('collections racing the first computation are counted exactly once', async (t) => {
   const { s, env } = await drawnLottery(app, { applicants: 60 });
+  await forgetCounts(s.campaignId);
   const winners = (await awardsOf(app.db, s.campaignId)).filter((a) => a.outcome === 'won');
   t.true(winners.length >= 6);
   await Promise.all([
     ...winners.slice(0, 6).map((w) => collectAward(env, system, s.campaignId, w.public_id)),
-    computeDrawCounts(app.db, s.campaignId, app.clock.now()),
+    storeDrawCounts(env, s.campaignId),
     fanOutResults(env, s.campaignId),
   ]);
   const api = (await app.request('GET', `/api/campaigns/${s.campaignId}/audit`)).json.counts;
   t.deepEqual(api, await direct(s.campaignId));
   t.is(api.by_status.find((r: { status: string }) => r.status === 'collected').count, 6);
+});
+
+test.serial('a page request never stores the counts: until they are stored, none are shown', async (t) => {
+  const { s, env } = await drawnLottery(app);
+  await forgetCounts(s.campaignId);
+  const audit = (await app.request('GET', `/api/campaigns/${s.campaignId}/audit`)).json;
+  t.truthy(audit.draw.results_hash);
+  t.is(audit.counts, null);
+  const stock = (await app.request('GET', `/api/campaigns/${s.campaignId}/stock`)).json;
+  t.false(stock.drawn, 'the stock shows its capacity alone until the counts are stored');
+  t.is(await app.db('draw_counts_ready').where({ campaign_id: s.campaignId }).first(), undefined);
+  t.is((await app.db('draw_counts').where({ campaign_id: s.campaignId })).length, 0);
+  t.true(await storeDrawCounts(env, s.campaignId));
+  t.false(await storeDrawCounts(env, s.campaignId), 'stored once');
+  t.deepEqual(
+    (await app.request('GET', `/api/campaigns/${s.campaignId}/audit`)).json.counts,
+    await direct(s.campaignId),
+  );
 });

@@ -41,6 +41,16 @@ export async function findCampaign(db: Db | Trx, id: string): Promise<Campaign |
   return db('campaigns').where({ id }).first();
 }
 
+/** The campaign, locked for the rest of the transaction (edits, the beacon and the draw serialise on it). */
+export async function lockCampaign(trx: Trx, id: string): Promise<Campaign | undefined> {
+  return trx('campaigns').where({ id }).forUpdate().first();
+}
+
+/** The campaign locked, if it is closed (the draw's precondition). */
+export async function lockClosedCampaign(trx: Trx, id: string): Promise<Campaign | undefined> {
+  return trx('campaigns').where({ id, state: 'closed' }).forUpdate().first();
+}
+
 export async function findCampaignByCode(db: Db | Trx, code: string): Promise<Campaign | undefined> {
   return db('campaigns').whereRaw('upper(code) = upper(?)', [code]).first();
 }

@@ -1,6 +1,7 @@
 // The public counts of a drawn campaign (by published outcome, priority group and current status) and its stock
-// (per site and slot: awarded and collected), stored once after the draw and moved with every status change in
-// the same transaction, so neither the audit page nor the stock page ever aggregates the awards.
+// (per site and slot: awarded and collected), stored once after the draw (commands/storeDrawCounts.ts) and
+// moved with every status change in the same transaction, so neither the audit page nor the stock page ever
+// aggregates the awards.
 //
 // Correctness without a gap: computing takes an exclusive advisory lock on the campaign's counts, and every
 // status change takes the shared one before it moves counts. A change that commits before the computation's
@@ -28,32 +29,38 @@ export async function countsReady(db: Db | Trx, campaignId: string): Promise<boo
   return Boolean(await db('draw_counts_ready').where({ campaign_id: campaignId }).first('campaign_id'));
 }
 
-/** Computes and stores the counts of a drawn campaign once; later calls change nothing. Call only after the draw committed. */
-export async function computeDrawCounts(db: Db, campaignId: string, at: Date): Promise<boolean> {
-  if (await countsReady(db, campaignId)) return false;
-  return db.transaction(async (trx) => {
-    await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [lockKey(campaignId)]);
-    if (await countsReady(trx, campaignId)) return false;
-    await trx.raw(
-      `INSERT INTO draw_counts (campaign_id, group_name, outcome, status, count, amount)
-       SELECT a.campaign_id, r.group_name, a.outcome, a.status, count(*), sum(a.amount)
-         FROM awards a JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id
-        WHERE a.campaign_id = ?
-        GROUP BY a.campaign_id, r.group_name, a.outcome, a.status`,
-      [campaignId],
-    );
-    await trx.raw(
-      `INSERT INTO stock_counts (campaign_id, site_id, slot_id, awarded, collected)
-       SELECT a.campaign_id, ${HELD_SITE}, ${HELD_SLOT}, sum(${HELD_AMOUNT}),
-              coalesce(sum(${HELD_AMOUNT}) FILTER (WHERE a.status = 'collected'), 0)
-         FROM awards a
-        WHERE a.campaign_id = ? AND a.status IN ${TAKES_STOCK}
-        GROUP BY 1, 2, 3`,
-      [campaignId],
-    );
-    await trx('draw_counts_ready').insert({ campaign_id: campaignId, computed_at: at });
-    return true;
-  });
+/** Holds off every count move of the campaign until the transaction ends (the first computation takes it). */
+export async function lockCountsExclusive(trx: Trx, campaignId: string): Promise<void> {
+  await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [lockKey(campaignId)]);
+}
+
+/** Stores the counts by group, published outcome and status, aggregated from the awards. */
+export async function insertOutcomeCounts(trx: Trx, campaignId: string): Promise<void> {
+  await trx.raw(
+    `INSERT INTO draw_counts (campaign_id, group_name, outcome, status, count, amount)
+     SELECT a.campaign_id, r.group_name, a.outcome, a.status, count(*), sum(a.amount)
+       FROM awards a JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id
+      WHERE a.campaign_id = ?
+      GROUP BY a.campaign_id, r.group_name, a.outcome, a.status`,
+    [campaignId],
+  );
+}
+
+/** Stores the stock taken (awarded, collected) per site and slot, aggregated from the awards. */
+export async function insertStockCounts(trx: Trx, campaignId: string): Promise<void> {
+  await trx.raw(
+    `INSERT INTO stock_counts (campaign_id, site_id, slot_id, awarded, collected)
+     SELECT a.campaign_id, ${HELD_SITE}, ${HELD_SLOT}, sum(${HELD_AMOUNT}),
+            coalesce(sum(${HELD_AMOUNT}) FILTER (WHERE a.status = 'collected'), 0)
+       FROM awards a
+      WHERE a.campaign_id = ? AND a.status IN ${TAKES_STOCK}
+      GROUP BY 1, 2, 3`,
+    [campaignId],
+  );
+}
+
+export async function markCountsReady(trx: Trx, campaignId: string, at: Date): Promise<void> {
+  await trx('draw_counts_ready').insert({ campaign_id: campaignId, computed_at: at });
 }
 
 export interface StatusMove {

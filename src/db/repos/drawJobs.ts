@@ -3,6 +3,7 @@ import type { Db, Trx } from '../knex.js';
 
 export const FREEZE_TASK = 'draw_freeze_roster';
 export const DRAW_TASK = 'draw_run';
+export const FANOUT_TASK = 'draw_results_fanout';
 
 // unsafe_dedupe: while a campaign's job is queued or running, enqueueing it again adds nothing.
 async function addJob(db: Db | Trx, task: string, campaignId: string, key: string): Promise<void> {
@@ -21,4 +22,12 @@ export function enqueueRosterFreeze(trx: Trx, campaignId: string): Promise<void>
 /** The draw of a closed campaign whose time has come and whose beacon is recorded. */
 export function enqueueDraw(db: Db, campaignId: string): Promise<void> {
   return addJob(db, DRAW_TASK, campaignId, `draw-run:${campaignId}`);
+}
+
+/** In the draw's transaction: one job sends every result notice once the draw commits (resultFanout.ts). */
+export async function enqueueResultFanout(trx: Trx, campaignId: string): Promise<void> {
+  await trx.raw(
+    `SELECT graphile_worker.add_job(?, json_build_object('campaign_id', ?::text), job_key := ?, max_attempts := 25)`,
+    [FANOUT_TASK, campaignId, `draw-fanout:${campaignId}`],
+  );
 }

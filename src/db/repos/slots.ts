@@ -19,6 +19,27 @@ export async function listCampaignSlots(db: Db | Trx, campaignId: string): Promi
     .orderBy([{ column: 'site_id' }, { column: 'starts_at' }, { column: 'id' }]);
 }
 
+/** Every slot of the campaign with its site's name and address: where and when, in notices. */
+export async function listSlotPlaces(
+  db: Db | Trx,
+  campaignId: string,
+): Promise<
+  Array<{
+    id: string;
+    starts_at: Date;
+    ends_at: Date;
+    site_id: string;
+    name_ko: string;
+    name_en: string;
+    address: string;
+  }>
+> {
+  return db('campaign_slots as s')
+    .join('sites as t', 't.id', 's.site_id')
+    .select('s.id', 's.starts_at', 's.ends_at', 's.site_id', 't.name_ko', 't.name_en', 't.address')
+    .where('s.campaign_id', campaignId);
+}
+
 export async function findCampaignSlot(
   db: Db | Trx,
   campaignId: string,

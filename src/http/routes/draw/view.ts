@@ -3,7 +3,7 @@
 
 import type { Db } from '../../../db/knex.js';
 import { findAward } from '../../../db/repos/awards.js';
-import { computeDrawCounts, type DrawCountRow, readDrawCounts } from '../../../db/repos/drawCounts.js';
+import { countsReady, type DrawCountRow, readDrawCounts } from '../../../db/repos/drawCounts.js';
 import { type DrawRecord, findDraw } from '../../../db/repos/draws.js';
 import type { Campaign } from '../../../domain/campaign.js';
 
@@ -50,11 +50,11 @@ export async function auditView(db: Db, c: Campaign) {
 }
 
 /**
- * Counts by published outcome and group, and by current status, from draw_counts (computed once after the
- * draw, normally by the results fan-out, and moved with each collection, expiry and promotion).
+ * Counts by published outcome and group, and by current status, from draw_counts (stored by the draw job just
+ * after the draw, and moved with each collection, expiry and promotion); null until they are stored.
  */
 async function storedCounts(db: Db, campaignId: string) {
-  await computeDrawCounts(db, campaignId, new Date());
+  if (!(await countsReady(db, campaignId))) return null;
   return summariseCounts(await readDrawCounts(db, campaignId));
 }
 
