@@ -4,6 +4,8 @@
 //            node:fs, node:net, ...; no clock or randomness of its own (Date.now, new Date(), Math.random)
 //   http/    reaches the database only through commands and db/repos (no knex, no db/ outside repos/, no
 //            query builder or raw SQL in a route)
+//   commands/ reach the database only through db/repos (no knex or pg, no query builder or raw SQL; a use case
+//            opens its transaction)
 //   scripts/ never import http/
 //   commands/, jobs/ and every other layer below the web never import http/ (only the composition root does)
 import fs from 'node:fs';
@@ -79,9 +81,9 @@ test('domain/ reads no clock and draws no randomness of its own (both are passed
   t.deepEqual(breaches, []);
 });
 
-test('http/ reaches the database only through commands and repositories', (t) => {
-  t.true(under('src/http/').length > 10, 'the walk found http/');
-  const importBreaches = under('src/http/').flatMap(([file, imports]) =>
+/** Imports of knex, pg or db/ outside repos/, and source text matching `query`, in the files under `prefix`. */
+function databaseBreaches(prefix: string, query: RegExp): string[] {
+  const importBreaches = under(prefix).flatMap(([file, imports]) =>
     imports
       .filter(
         (i) =>
@@ -89,13 +91,22 @@ test('http/ reaches the database only through commands and repositories', (t) =>
       )
       .map((i) => `${file} imports ${i}`),
   );
-  // a query builder call on the database handle, raw SQL or a transaction opened in a route
-  const queryBreaches = under('src/http/').flatMap(([file]) =>
-    [...source(file).matchAll(/\b(?:db|trx)\s*\(\s*['"`]|\.(?:raw|transaction)\s*\(/g)].map(
-      (m) => `${file}: ${m[0]}`,
-    ),
+  const queryBreaches = under(prefix).flatMap(([file]) =>
+    [...source(file).matchAll(query)].map((m) => `${file}: ${m[0]}`),
   );
-  t.deepEqual([...importBreaches, ...queryBreaches], []);
+  return [...importBreaches, ...queryBreaches];
+}
+
+test('http/ reaches the database only through commands and repositories', (t) => {
+  t.true(under('src/http/').length > 10, 'the walk found http/');
+  // a query builder call on the database handle, raw SQL or a transaction opened in a route
+  t.deepEqual(databaseBreaches('src/http/', /\b(?:db|trx)\s*\(\s*['"`]|\.(?:raw|transaction)\s*\(/g), []);
+});
+
+test('commands/ reach the database only through repositories', (t) => {
+  t.true(under('src/commands/').length > 10, 'the walk found commands/');
+  // a query builder call on the database handle or raw SQL (the use case's transaction is the command's own)
+  t.deepEqual(databaseBreaches('src/commands/', /\b(?:db|trx)\s*\(\s*['"`]|\.raw\s*\(|\bknex\s*\(/g), []);
 });
 
 test('scripts/ never import http/', (t) => {

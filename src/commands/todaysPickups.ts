@@ -2,8 +2,9 @@
 // award the public id, amount, slot and status (never a name). Awards passed down with no slot left are
 // listed as "any time" while they can still be collected.
 import { DateTime } from 'luxon';
+import { listCampaignsAtSite } from '../db/repos/campaigns.js';
 import { sitePickups } from '../db/repos/counterAwards.js';
-import type { Campaign } from '../domain/campaign.js';
+import { listSiteSlotsStarting } from '../db/repos/slots.js';
 import { type CounterContext, type CounterStaff, counterSite } from './counterClaim.js';
 
 export interface PickupSlot {
@@ -18,12 +19,7 @@ export interface PickupSlot {
 export async function todaysPickups(ctx: CounterContext, staff: CounterStaff, siteId: string) {
   const site = await counterSite(ctx.db, staff, siteId);
   const now = ctx.clock.now();
-  const campaigns: Campaign[] = await ctx
-    .db('campaigns as c')
-    .select('c.*')
-    .whereIn('c.state', ['drawn', 'claiming'])
-    .whereExists(ctx.db('campaign_slots as s').whereRaw('s.campaign_id = c.id').where('s.site_id', siteId))
-    .orderBy('c.claim_opens_at');
+  const campaigns = await listCampaignsAtSite(ctx.db, siteId, ['drawn', 'claiming']);
   const pickups = await sitePickups(
     ctx.db,
     campaigns.map((c) => c.id),
@@ -34,12 +30,7 @@ export async function todaysPickups(ctx: CounterContext, staff: CounterStaff, si
     const day = DateTime.fromJSDate(now, { zone: c.time_zone || 'Asia/Seoul' });
     const from = day.startOf('day').toJSDate();
     const to = day.endOf('day').toJSDate();
-    const slots: Array<{ id: string; starts_at: Date; ends_at: Date; capacity: number }> = await ctx
-      .db('campaign_slots')
-      .select('id', 'starts_at', 'ends_at', 'capacity')
-      .where({ campaign_id: c.id, site_id: siteId })
-      .whereBetween('starts_at', [from, to])
-      .orderBy([{ column: 'starts_at' }, { column: 'id' }]);
+    const slots = await listSiteSlotsStarting(ctx.db, c.id, siteId, from, to);
     const bySlot = new Map<string, PickupSlot>(
       slots.map((s) => [
         s.id,

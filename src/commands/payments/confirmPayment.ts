@@ -3,6 +3,7 @@
 // order as it is; the reconciler asks again later.
 import { appendAudit } from '../../audit/log.js';
 import { findOrderByPaymentId, type OrderRow } from '../../db/repos/orders.js';
+import { recordPaymentWebhook } from '../../db/repos/paymentWebhooks.js';
 import { DomainError } from '../../domain/errors.js';
 import { ProviderUnavailable, WebhookRejected } from '../../payments/provider.js';
 import type { PaymentContext } from './context.js';
@@ -56,21 +57,15 @@ export async function receivePaymentWebhook(
     throw err;
   }
   const now = ctx.clock.now();
-  const { rows } = await ctx.db.raw(
-    `INSERT INTO payment_webhooks (provider, webhook_id, type, payment_id, body, received_at)
-     VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (provider, webhook_id) DO UPDATE SET deliveries = payment_webhooks.deliveries + 1
-     RETURNING deliveries`,
-    [
-      ctx.provider.name,
-      notice.webhookId,
-      notice.type,
-      notice.paymentId ?? null,
-      JSON.stringify(notice.body),
-      now,
-    ],
-  );
-  const first = rows[0].deliveries === 1;
+  const first =
+    (await recordPaymentWebhook(ctx.db, {
+      provider: ctx.provider.name,
+      webhook_id: notice.webhookId,
+      type: notice.type,
+      payment_id: notice.paymentId ?? null,
+      body: notice.body,
+      received_at: now,
+    })) === 1;
   if (!notice.paymentId) return { first, answered: true };
   const order = await findOrderByPaymentId(ctx.db, notice.paymentId);
   if (!order) return { first, answered: true };

@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { appendAudit } from '../../audit/log.js';
 import type { AwardRow } from '../../db/repos/awards.js';
 import { lockAward } from '../../db/repos/awards.js';
+import { findCampaign } from '../../db/repos/campaigns.js';
 import {
   findLiveOrder,
   findOrderByKey,
@@ -73,9 +74,7 @@ export async function createAwardOrder(
 ): Promise<OrderAnswer> {
   const now = ctx.clock.now();
   const made = await ctx.db.transaction(async (trx) => {
-    const c = (await trx('campaigns').where({ id: input.campaign_id }).first()) as
-      | VoucherCampaign
-      | undefined;
+    const c = (await findCampaign(trx, input.campaign_id)) as VoucherCampaign | undefined;
     if (!c) throw new DomainError('not_found', 'No such campaign');
     const award = await lockAward(trx, input.campaign_id, input.public_id);
     const held = award ? heldOf(award) : undefined;

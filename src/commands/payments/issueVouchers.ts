@@ -4,6 +4,7 @@
 // However often this runs, an order has one voucher set.
 import { DateTime } from 'luxon';
 import { appendAudit } from '../../audit/log.js';
+import { findCampaign } from '../../db/repos/campaigns.js';
 import { findOrder, lockOrder, moveOrder, orderRecipient } from '../../db/repos/orders.js';
 import { insertVouchers } from '../../db/repos/vouchers.js';
 import { voucherUnits } from '../../domain/payments/order.js';
@@ -21,7 +22,7 @@ export async function issueVouchers(
 ): Promise<'issued' | 'nothing_to_do'> {
   const order = await findOrder(ctx.db, orderId);
   if (order?.state !== 'paid' || order.refund_requested_at) return 'nothing_to_do';
-  const c = (await ctx.db('campaigns').where({ id: order.campaign_id }).first()) as VoucherCampaign;
+  const c = (await findCampaign(ctx.db, order.campaign_id)) as VoucherCampaign;
   // From the payment, not from now: a retry computes the same validity.
   const validUntil = DateTime.fromJSDate(order.paid_at!, { zone: c.time_zone })
     .plus({ days: c.voucher_valid_days })

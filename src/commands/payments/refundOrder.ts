@@ -2,6 +2,7 @@
 // asked to cancel the whole payment (an already cancelled one counts as done), then the order is marked
 // refunded, audited, and the resident told. Nothing is marked before the provider has said yes.
 import { appendAudit } from '../../audit/log.js';
+import { findCampaign } from '../../db/repos/campaigns.js';
 import { findOrder, lockOrder, moveOrder, orderRecipient, updateOrder } from '../../db/repos/orders.js';
 import { canMove } from '../../domain/payments/order.js';
 import { prizeText, type Recipient, sendAwardNotice } from '../awardNotices.js';
@@ -44,7 +45,7 @@ export async function refundOrder(
       subject: `campaign:${o.campaign_id}`,
       data: { order_id: o.id, public_id: o.subject, amount: o.paid_amount, reason: o.refund_reason },
     });
-    const c = (await trx('campaigns').where({ id: o.campaign_id }).first()) as VoucherCampaign;
+    const c = (await findCampaign(trx, o.campaign_id)) as VoucherCampaign;
     const who = (await orderRecipient(trx, o.campaign_id, o.subject)) as Recipient | undefined;
     if (who) {
       const lang = who.lang === 'en' ? 'en' : 'ko';

@@ -135,3 +135,16 @@ export async function setEditableCampaignTotal(
     .returning('*');
   return row as Campaign | undefined;
 }
+
+/** Campaigns in these states with a pickup slot at the site, by claim opening (the counter's list). */
+export async function listCampaignsAtSite(
+  db: Db,
+  siteId: string,
+  states: readonly CampaignState[],
+): Promise<Campaign[]> {
+  return db('campaigns as c')
+    .select('c.*')
+    .whereIn('c.state', states)
+    .whereExists(db('campaign_slots as s').whereRaw('s.campaign_id = c.id').where('s.site_id', siteId))
+    .orderBy('c.claim_opens_at');
+}

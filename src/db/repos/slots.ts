@@ -50,3 +50,18 @@ export async function findCampaignSlot(
     .where({ campaign_id: campaignId, id: slotId })
     .first();
 }
+
+/** The campaign's slots at a site starting between `from` and `to`, in time order. */
+export async function listSiteSlotsStarting(
+  db: Db | Trx,
+  campaignId: string,
+  siteId: string,
+  from: Date,
+  to: Date,
+): Promise<Array<{ id: string; starts_at: Date; ends_at: Date; capacity: number }>> {
+  return db('campaign_slots')
+    .select('id', 'starts_at', 'ends_at', 'capacity')
+    .where({ campaign_id: campaignId, site_id: siteId })
+    .whereBetween('starts_at', [from, to])
+    .orderBy([{ column: 'starts_at' }, { column: 'id' }]);
+}
