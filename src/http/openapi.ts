@@ -14,7 +14,7 @@ import {
   sessionReplySchema,
 } from './routes/identity/schema.js';
 import { proxyRegistrationSchema, subjectCodeSchema } from './routes/proxies/schema.js';
-import { credentialsSchema, passwordChangeSchema } from './routes/staff/auth.js';
+import { credentialsSchema, passwordChangeSchema } from './routes/staff/schema.js';
 import { twilioInboundSchema } from './routes/webhooks/schema.js';
 
 type Op = {

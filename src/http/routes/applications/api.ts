@@ -12,6 +12,7 @@ import { intakeOf } from '../../intake.js';
 import { checkResidentCsrf, type ResidentState, requireResident } from '../../middleware/residentAuth.js';
 import { parse, parseId } from '../../validate.js';
 import { helperProxy, subjectFor } from '../proxies/helper.js';
+import { districtQuery } from '../sites/schema.js';
 import { applicationSchema, proxyApplicationSchema } from './schema.js';
 
 export function applicantOf(c: ResidentClaims): Applicant {
@@ -39,7 +40,7 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
 
   router.get('/api/campaigns/:id/sites', async (ctx) => {
     const rules = await intakeOf(deps).ctx.rules.byId(deps.db, parseId(ctx.params.id));
-    const district = typeof ctx.query.district === 'string' ? ctx.query.district : '';
+    const { district } = parse(districtQuery, ctx.query);
     ctx.body = { sites: rules.sites.filter((s) => !district || s.district === district) };
   });
 

@@ -1,18 +1,12 @@
 // The audit log, a page at a time in seq order (?after=<seq> is the cursor), with the hash chain's check,
 // for auditors and admins. The check starts at the stored checkpoint (src/commands/checkAuditChain.ts).
 import type Router from '@koa/router';
-import { z } from 'zod';
 import { checkAuditChain } from '../../../commands/checkAuditChain.js';
 import { auditRowsAfter } from '../../../db/repos/audit.js';
 import type { AppDeps } from '../../deps.js';
 import { requireStaff } from '../../middleware/staffAuth.js';
 import { parse } from '../../validate.js';
-
-export const auditQuery = z.object({
-  subject: z.string().trim().max(200).optional(),
-  after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(500),
-});
+import { auditQuery } from './schema.js';
 
 export function auditRoutes(router: Router, deps: AppDeps): void {
   router.get('/api/audit/log', requireStaff('auditor', 'admin'), async (ctx) => {

@@ -19,8 +19,8 @@ import { requireStaff } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
 import { parse, parseId } from '../../validate.js';
-import { siteId } from '../sites/api.js';
-import { csvBodySchema, csvRefusal } from '../sites/importPages.js';
+import { csvRefusal } from '../sites/importPages.js';
+import { csvBodySchema, siteId } from '../sites/schema.js';
 import { staffActor } from './api.js';
 import { localInput } from './form.js';
 import {

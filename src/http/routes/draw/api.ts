@@ -3,7 +3,6 @@
 import { Readable } from 'node:stream';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
 import { collectAward } from '../../../commands/collectAtCounter.js';
 import { recordBeacon } from '../../../commands/recordBeacon.js';
 import { streamBundle } from '../../../commands/streamBundle.js';
@@ -14,14 +13,12 @@ import type { Campaign } from '../../../domain/campaign.js';
 import { toHex } from '../../../domain/draw/index.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
-import { safeText } from '../../fields.js';
 import { requireStaff } from '../../middleware/staffAuth.js';
 import { parse, parseId } from '../../validate.js';
 import { PUBLIC_STATES, staffActor } from '../campaigns/api.js';
 import { counterContext, counterStaff, presentCollection } from '../counter/api.js';
+import { beaconSchema, collectSchema, PUBLIC_ID } from './schema.js';
 import { auditView, isDrawn, resultView } from './view.js';
-
-const PUBLIC_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function parsePublicId(v: string | undefined): string {
   if (!v || !PUBLIC_ID.test(v)) throw new DomainError('not_found', 'No such receipt number in this campaign');
@@ -33,9 +30,6 @@ export async function publicCampaign(deps: AppDeps, id: string | undefined): Pro
   if (!c || !PUBLIC_STATES.includes(c.state)) throw new DomainError('not_found', 'No such campaign');
   return c;
 }
-
-export const beaconSchema = z.object({ beacon: safeText(2000) });
-const collectSchema = z.object({ claim_code: z.string().max(40).optional() });
 
 export async function receiptFor(deps: AppDeps, c: Campaign, publicId: string) {
   const d = await findDraw(deps.db, c.id);

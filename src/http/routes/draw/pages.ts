@@ -21,7 +21,8 @@ import { parse, parseId } from '../../validate.js';
 import { slotText } from '../applications/resultView.js';
 import { staffActor } from '../campaigns/api.js';
 import { formatMoment } from '../campaigns/view.js';
-import { beaconSchema, parsePublicId, publicCampaign } from './api.js';
+import { parsePublicId, publicCampaign } from './api.js';
+import { beaconSchema } from './schema.js';
 import { auditView, type ResultView, resultView } from './view.js';
 
 const PUBLIC_ID = /^[A-Za-z0-9_-]{1,64}$/;

@@ -15,8 +15,9 @@ import { intakeOf } from '../../intake.js';
 import { requireStaff } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
-import { parseId } from '../../validate.js';
+import { parse, parseId } from '../../validate.js';
 import { staffActor } from '../campaigns/api.js';
+import { csvBodySchema } from '../sites/schema.js';
 
 const csvOf = (body: unknown) => {
   const csv = (body as Record<string, unknown> | undefined)?.csv;
@@ -92,7 +93,7 @@ export function identityAdminRoutes(router: Router, deps: AppDeps): void {
     ctx.body = await importGroupList(intakeOf(deps).ctx, staffActor(ctx.state.staff), {
       campaign_id: parseId(ctx.params.id),
       group: ctx.params.group ?? '',
-      csv: csvOf(ctx.request.body),
+      csv: parse(csvBodySchema, ctx.request.body ?? {}).csv,
       oidc_issuer: oidcIssuer(),
     });
   });

@@ -1,6 +1,5 @@
 // Admin view of a campaign's notices: counts by channel and status, recent failures, and retrying them.
 import type Router from '@koa/router';
-import { z } from 'zod';
 import { retryFailedMessages } from '../../../commands/retryMessages.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
 import { countByChannelAndStatus, listFailed, MESSAGE_STATUSES } from '../../../db/repos/messages.js';
@@ -9,11 +8,7 @@ import type { AppDeps } from '../../deps.js';
 import { requireStaff } from '../../middleware/staffAuth.js';
 import { parse, parseId } from '../../validate.js';
 import { staffActor } from '../campaigns/api.js';
-
-const retrySchema = z
-  .object({ ids: z.array(z.uuid()).min(1).max(10_000).optional() })
-  .strict()
-  .default({});
+import { retrySchema } from './schema.js';
 
 function emptyCounts(): Record<string, number> {
   return Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0]));

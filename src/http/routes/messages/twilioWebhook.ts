@@ -6,6 +6,8 @@ import { recordStatusEvent } from '../../../db/repos/messages.js';
 import { DomainError } from '../../../domain/errors.js';
 import { TWILIO_STATUS_PATH } from '../../../notify/channels.js';
 import type { AppDeps } from '../../deps.js';
+import { parse } from '../../validate.js';
+import { twilioStatusSchema } from './schema.js';
 
 export function twilioWebhookRoutes(router: Router, deps: AppDeps): void {
   router.post(TWILIO_STATUS_PATH, async (ctx) => {
@@ -22,15 +24,14 @@ export function twilioWebhookRoutes(router: Router, deps: AppDeps): void {
     ) {
       throw new DomainError('invalid_signature', 'The request signature does not match');
     }
-    const sid = params.MessageSid ?? params.SmsSid;
-    const status = params.MessageStatus ?? params.SmsStatus;
-    if (!sid || !status)
-      throw new DomainError('validation_failed', 'MessageSid and MessageStatus are required');
+    const m = parse(twilioStatusSchema, params);
+    const sid = (m.MessageSid ?? m.SmsSid)!;
+    const status = (m.MessageStatus ?? m.SmsStatus)!;
     const result = await recordStatusEvent(deps.db, {
       provider: 'twilio',
       providerId: sid,
       providerStatus: status,
-      errorCode: params.ErrorCode ? `twilio_${params.ErrorCode}` : null,
+      errorCode: m.ErrorCode ? `twilio_${m.ErrorCode}` : null,
     });
     ctx.state.log?.debug({ provider_id: sid, status, ...result }, 'twilio status callback');
     ctx.status = 204;

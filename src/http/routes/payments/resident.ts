@@ -3,7 +3,6 @@
 // the orders of the signed-in resident.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
 import { confirmPayment } from '../../../commands/payments/confirmPayment.js';
 import type { PaymentContext } from '../../../commands/payments/context.js';
 import { createAwardOrder, viewOf } from '../../../commands/payments/createAwardOrder.js';
@@ -13,16 +12,7 @@ import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { checkResidentCsrf, readResident, requireResident } from '../../middleware/residentAuth.js';
 import { parse, parseId } from '../../validate.js';
-
-const keySchema = z
-  .string({ error: 'Required' })
-  .trim()
-  .regex(/^[A-Za-z0-9_:.-]{8,100}$/, '8 to 100 letters, digits, _ : . or -');
-
-export const orderBodySchema = z.object({
-  idempotency_key: keySchema,
-  face_value: z.coerce.number().int().min(1).max(100_000_000).optional(),
-});
+import { orderBodySchema } from './schema.js';
 
 export function paymentContextOf(deps: AppDeps): PaymentContext {
   if (!deps.payments) throw new DomainError('payment_unavailable', 'Payments are not set up on this service');

@@ -4,7 +4,7 @@ import type { Site } from '../../../db/repos/sites.js';
 import { DomainError } from '../../../domain/errors.js';
 import { type RowError, readCsv, rowErrors } from '../../csvRows.js';
 import { parse } from '../../validate.js';
-import { siteId, siteSchema } from './api.js';
+import { siteId, siteSchema } from './schema.js';
 
 export const SITE_CSV_COLUMNS = {
   required: ['id', 'name_ko', 'name_en'],

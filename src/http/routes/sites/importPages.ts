@@ -2,7 +2,6 @@
 // first; any bad row is reported with its line and nothing is imported.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
 import { importSites } from '../../../commands/importSites.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { Translate } from '../../../i18n/catalogue.js';
@@ -15,8 +14,7 @@ import { render } from '../../render.js';
 import { parse } from '../../validate.js';
 import { staffActor } from '../campaigns/api.js';
 import { SITE_CSV_COLUMNS, sitesFromCsv } from './csv.js';
-
-export const csvBodySchema = z.object({ csv: z.string().max(5_000_000, 'At most 5 MB') });
+import { csvBodySchema } from './schema.js';
 
 /** The refusal for a file with bad rows: 422, one entry per problem, with its line. */
 export function csvRefusal(errors: RowError[]): DomainError {

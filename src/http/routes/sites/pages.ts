@@ -14,7 +14,7 @@ import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
 import { parse } from '../../validate.js';
 import { staffActor } from '../campaigns/api.js';
-import { siteId, siteSchema } from './api.js';
+import { siteId, siteSchema } from './schema.js';
 
 const FIELDS = [
   'id',

@@ -15,7 +15,7 @@ import { render } from '../../render.js';
 import { parse } from '../../validate.js';
 import { staffActor } from '../campaigns/api.js';
 import { formatMoment } from '../campaigns/view.js';
-import { siteId } from './api.js';
+import { siteId } from './schema.js';
 
 const newStaffSchema = z.object({
   email: z.email('An email address, e.g. pharmacist@example.com').max(200),

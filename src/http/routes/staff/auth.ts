@@ -3,7 +3,6 @@
 import type Router from '@koa/router';
 import { decodeJwt } from 'jose';
 import type { Context } from 'koa';
-import { z } from 'zod';
 import { signSessionToken } from '../../../auth/sessionToken.js';
 import { createSignInLimits } from '../../../auth/signInLimits.js';
 import {
@@ -30,21 +29,12 @@ import {
 } from '../../middleware/staffAuth.js';
 import { render } from '../../render.js';
 import { parse, parseId } from '../../validate.js';
-
-export const credentialsSchema = z.object({
-  email: z.string().trim().email('Enter an email address'),
-  password: z.string().min(1, 'Required').max(200),
-});
+import { credentialsSchema, passwordChangeSchema } from './schema.js';
 
 export function homeFor(staff: Pick<Staff, 'role'>): string {
   if (staff.role === 'site_staff') return '/counter';
   return staff.role === 'auditor' ? '/admin/audit' : '/admin';
 }
-
-export const passwordChangeSchema = z.object({
-  current_password: z.string().min(1, 'Required').max(200),
-  new_password: z.string().min(12, 'At least 12 characters').max(200),
-});
 
 export function staffAuthRoutes(router: Router, deps: AppDeps): void {
   const cmd = { db: deps.db, clock: deps.clock };

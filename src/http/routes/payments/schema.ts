@@ -1,0 +1,12 @@
+// Request bodies of the payment API: an award order (the key may also come as the Idempotency-Key header).
+import { z } from 'zod';
+
+const keySchema = z
+  .string({ error: 'Required' })
+  .trim()
+  .regex(/^[A-Za-z0-9_:.-]{8,100}$/, '8 to 100 letters, digits, _ : . or -');
+
+export const orderBodySchema = z.object({
+  idempotency_key: keySchema,
+  face_value: z.coerce.number().int().min(1).max(100_000_000).optional(),
+});
