@@ -1,0 +1,89 @@
+// Campaigns (routes/campaigns/api.ts): public reads, the admin's writes and state changes, and the slot import
+// (routes/campaigns/slotPages.ts).
+import { campaignSchema, reasonSchema, versionSchema } from '../routes/campaigns/schema.js';
+import { csvBodySchema } from '../routes/sites/schema.js';
+import type { Operation, Operations } from './operation.js';
+
+const change = (summary: string): Operation => ({
+  summary,
+  tag: 'campaigns',
+  caller: 'staff',
+  body: reasonSchema,
+  ok: { status: 200, description: '{ campaign }' },
+  errors: ['invalid_transition'],
+});
+
+export const campaignOperations: Operations = {
+  '/api/campaigns': {
+    get: {
+      summary: 'Campaigns the public may see (scheduled to finished)',
+      tag: 'campaigns',
+      caller: 'anyone',
+      ok: { status: 200, description: '{ campaigns: [...] }' },
+      errors: [],
+    },
+  },
+  '/api/campaigns/{id}': {
+    get: {
+      summary: 'One public campaign with its pickup slots',
+      tag: 'campaigns',
+      caller: 'anyone',
+      ok: { status: 200, description: '{ campaign }' },
+      errors: [],
+    },
+  },
+  '/api/admin/campaigns': {
+    get: {
+      summary: 'Every campaign, drafts and cancelled ones included',
+      tag: 'campaigns',
+      caller: 'staff',
+      ok: { status: 200, description: '{ campaigns: [...] }' },
+      errors: [],
+    },
+    post: {
+      summary: 'Create a campaign (a draft); Location names it',
+      tag: 'campaigns',
+      caller: 'staff',
+      body: campaignSchema,
+      ok: { status: 201, description: '{ campaign }' },
+      errors: ['duplicate_code', 'not_found'],
+    },
+  },
+  '/api/admin/campaigns/{id}': {
+    get: {
+      summary: 'One campaign with its pickup slots',
+      tag: 'campaigns',
+      caller: 'staff',
+      ok: { status: 200, description: '{ campaign }' },
+      errors: [],
+    },
+    put: {
+      summary: 'Replace a campaign while it is editable; `version` is the one you read (else conflict)',
+      tag: 'campaigns',
+      caller: 'staff',
+      // the route parses both: the version, then the campaign
+      body: campaignSchema.extend(versionSchema.shape),
+      ok: { status: 200, description: '{ campaign }' },
+      errors: ['conflict', 'campaign_not_editable', 'duplicate_code'],
+    },
+  },
+  '/api/admin/campaigns/{id}/schedule': {
+    post: change('Schedule a draft: it opens, closes and is drawn at its times'),
+  },
+  '/api/admin/campaigns/{id}/unschedule': {
+    post: change('Back to draft before it opens'),
+  },
+  '/api/admin/campaigns/{id}/cancel': {
+    post: change('Cancel the campaign, with a reason (audited)'),
+  },
+  '/api/admin/campaigns/{id}/slots/import': {
+    post: {
+      summary: "Replace the campaign's pickup slots from CSV; any bad row is reported and nothing is saved",
+      tag: 'campaigns',
+      caller: 'staff',
+      body: csvBodySchema,
+      ok: { status: 201, description: '{ slots, total }' },
+      errors: ['campaign_not_editable'],
+    },
+  },
+};

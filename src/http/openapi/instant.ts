@@ -1,0 +1,89 @@
+// The instant sale (routes/instant/api.ts): the queue, one's place and admission, the purchase; the public sale
+// view, queue order and audit; the admin's room rules.
+import { purchaseSchema, queuePageSchema, roomRulesSchema } from '../routes/instant/schema.js';
+import type { Operations } from './operation.js';
+
+export const instantOperations: Operations = {
+  '/api/campaigns/{id}/queue': {
+    post: {
+      summary: 'Join the queue (once; joining again answers your place)',
+      tag: 'instant',
+      caller: 'resident',
+      ok: { status: 200, description: '{ queue }' },
+      errors: ['campaign_not_open', 'campaign_closed'],
+    },
+    get: {
+      summary: 'Your place, and at your turn the admission token to buy with',
+      tag: 'instant',
+      caller: 'resident',
+      ok: { status: 200, description: '{ queue }' },
+      errors: ['campaign_not_open', 'campaign_closed'],
+    },
+  },
+  '/api/campaigns/{id}/purchases': {
+    post: {
+      summary:
+        'Buy with your admission token; the same idempotency key answers the same purchase again ' +
+        '(the key and token may come as headers instead)',
+      tag: 'instant',
+      caller: 'resident',
+      headers: {
+        'Idempotency-Key': 'instead of idempotency_key in the body',
+        'X-Admission-Token': 'instead of admission_token in the body',
+      },
+      body: purchaseSchema,
+      ok: {
+        status: 201,
+        description: '{ purchase }',
+        also: { 200: 'A replay of the same key (Idempotent-Replayed: true)' },
+      },
+      errors: [
+        'admission_invalid',
+        'admission_used',
+        'already_purchased',
+        'sold_out',
+        'campaign_closed',
+        'idempotency_key_reused',
+        'payment_unavailable',
+      ],
+    },
+  },
+  '/api/campaigns/{id}/sale': {
+    get: {
+      summary: 'The sale as the public sees it: state, stock left, queue length',
+      tag: 'instant',
+      caller: 'anyone',
+      ok: { status: 200, description: '{ sale }' },
+      errors: [],
+    },
+  },
+  '/api/campaigns/{id}/queue/order': {
+    get: {
+      summary: 'The published queue order, a page at a time after a rank',
+      tag: 'instant',
+      caller: 'anyone',
+      query: queuePageSchema,
+      ok: { status: 200, description: '{ entries: [...], next_after }' },
+      errors: [],
+    },
+  },
+  '/api/campaigns/{id}/queue/audit': {
+    get: {
+      summary: "The queue's audit: how the order was fixed, and what to check it with",
+      tag: 'instant',
+      caller: 'anyone',
+      ok: { status: 200, description: '{ audit }' },
+      errors: [],
+    },
+  },
+  '/api/admin/campaigns/{id}/instant-room': {
+    put: {
+      summary: "Set the waiting room's rules (admission rate, active buyers, token and hold times)",
+      tag: 'instant',
+      caller: 'staff',
+      body: roomRulesSchema,
+      ok: { status: 200, description: '{ rules }' },
+      errors: ['campaign_not_editable'],
+    },
+  },
+};
