@@ -51,14 +51,14 @@ function fullDeps(): AppDeps {
 const JSON_ROUTE = /^\/(api|webhooks)\//;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-/** "POST /api/campaigns/{}/application" for every JSON route of the router (parameter names aside). */
+/** "POST /api/campaigns/{id}/application" for every JSON route of the router. */
 function servedRoutes(deps: AppDeps): Set<string> {
   const out = new Set<string>();
   for (const layer of buildRouter(deps).stack) {
     const path = String(layer.path);
     if (!JSON_ROUTE.test(path)) continue;
     for (const m of layer.methods.filter((m) => METHODS.includes(m))) {
-      out.add(`${m} ${path.replace(/:\w+/g, '{}')}`);
+      out.add(`${m} ${path.replace(/:(\w+)/g, '{$1}')}`);
     }
   }
   return out;
@@ -70,7 +70,7 @@ type Json = any;
 function documentedRoutes(doc: Json): Set<string> {
   const out = new Set<string>();
   for (const [path, ops] of Object.entries(doc.paths as Record<string, object>)) {
-    for (const m of Object.keys(ops)) out.add(`${m.toUpperCase()} ${path.replace(/\{\w+\}/g, '{}')}`);
+    for (const m of Object.keys(ops)) out.add(`${m.toUpperCase()} ${path}`);
   }
   return out;
 }
