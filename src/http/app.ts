@@ -39,8 +39,9 @@ export function createApp(deps: AppDeps): Koa {
   app.use(languageMiddleware());
   app.use(errorHandler(deps.logger, htmlErrorPresenter));
   app.use(async (ctx, next) => {
-    // A body we cannot read is refused outright rather than silently ignored.
-    if (ctx.request.length && !ctx.is('json', 'urlencoded')) {
+    // A body we cannot read is refused outright rather than silently ignored. Full types, not 'json':
+    // type-is looks a short name up in the mime table on every request.
+    if (ctx.request.length && !ctx.is('application/json', 'application/x-www-form-urlencoded')) {
       throw new DomainError('unsupported_media_type', 'Send JSON or form data');
     }
     await next();

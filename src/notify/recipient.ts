@@ -1,12 +1,13 @@
 // Recipients are stored sealed (AES-256-GCM under DATA_KEY) and shown masked; the full value leaves only towards
 // the provider. Message texts that carry a secret (a one-time code) are sealed the same way.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { cryptoRandom } from '../identity/random.js';
 
 const RECIPIENT = Buffer.from('message-recipient:v1');
 const TEXT = Buffer.from('message-text:v1');
 
 function seal(plain: string, k: Uint8Array, aad: Buffer): string {
-  const iv = randomBytes(12);
+  const iv = cryptoRandom.bytes(12); // pooled, as identity/crypto.ts
   const cipher = createCipheriv('aes-256-gcm', k, iv);
   cipher.setAAD(aad);
   const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);

@@ -56,8 +56,12 @@ export function insertMessageSql(whenSql = 'true'): string {
     ON CONFLICT (dedupe_key) DO NOTHING`;
 }
 
+const BINDING_NAMES = NEW_MESSAGE_COLUMNS.map((c) => [c, `m_${c}`] as const);
+
 export function messageBindings(m: NewMessage): Record<string, unknown> {
-  return Object.fromEntries(NEW_MESSAGE_COLUMNS.map((c) => [`m_${c}`, m[c]]));
+  const out: Record<string, unknown> = {};
+  for (const [column, name] of BINDING_NAMES) out[name] = m[column];
+  return out;
 }
 
 /** Writes a waiting message unless one with its dedupe key exists; returns the id either way. */

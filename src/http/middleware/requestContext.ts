@@ -11,21 +11,27 @@ export function requestContext(logger: Logger) {
     const requestId = VALID_ID.test(given) ? given : randomUUID();
     ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
-    const log = logger.child({ request_id: requestId });
-    ctx.state.log = log;
+    // The child logger is made when something logs: at the production level (warn) most requests never do.
+    let log: Logger | undefined;
+    const logOf = () => {
+      log ??= logger.child({ request_id: requestId });
+      return log;
+    };
+    Object.defineProperty(ctx.state, 'log', { get: logOf, enumerable: true, configurable: true });
     const started = performance.now();
     try {
       await next();
     } finally {
-      log.info(
-        {
-          method: ctx.method,
-          path: ctx.path,
-          status: ctx.status,
-          ms: Math.round(performance.now() - started),
-        },
-        'request',
-      );
+      if (logger.isLevelEnabled('info'))
+        logOf().info(
+          {
+            method: ctx.method,
+            path: ctx.path,
+            status: ctx.status,
+            ms: Math.round(performance.now() - started),
+          },
+          'request',
+        );
     }
   };
 }
