@@ -6,7 +6,7 @@ import { type Config, loadConfigOrExit } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createDb } from './db/knex.js';
 import { migrateAll } from './db/migrate.js';
-import { createApp } from './http/app.js';
+import { requestListener } from './http/app.js';
 import { drainableServer } from './http/drain.js';
 import { cryptoRandom } from './identity/random.js';
 import { beaconMissingGauge, createBeaconFetcher, drawReconcilerParts } from './jobs/draw.js';
@@ -65,8 +65,7 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown) {
   const demo = (config.DEMO_DATA ?? Boolean(database.embedded)) ? await loadDemo({ db, clock }) : undefined;
 
   const payments = paymentsFromConfig(config, db);
-  const app = createApp({ config, db, clock, logger, metrics, payments });
-  const server = createServer(app.callback());
+  const server = createServer(requestListener({ config, db, clock, logger, metrics, payments }));
   const http = drainableServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject); // the port is taken: say so, and stop the database started above

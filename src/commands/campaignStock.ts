@@ -114,6 +114,8 @@ export interface StockSnapshot {
   view: StockView;
   /** the view as JSON, serialised once per snapshot */
   json: string;
+  /** the same as UTF-8 bytes, what the fast path writes */
+  body: Buffer;
 }
 
 /** Per-process snapshots of public campaigns' stock, each at most SNAPSHOT_MS old. */
@@ -123,7 +125,8 @@ export function stockReader(ctx: CommandContext & { db: Db }, maxAgeMs = SNAPSHO
     const c = await findCampaign(ctx.db, id);
     if (!c || !isPublic(c)) return undefined;
     const view = await readStock(ctx, c);
-    return { view, json: JSON.stringify(view) };
+    const json = JSON.stringify(view);
+    return { view, json, body: Buffer.from(json) };
   }
   return (id: string, isPublic: (c: Campaign) => boolean): Promise<StockSnapshot | undefined> => {
     const now = performance.now();

@@ -13,7 +13,7 @@ import { safeInput } from './middleware/safeInput.js';
 import { loadStaff } from './middleware/staffAuth.js';
 import { htmlErrorPresenter } from './pages.js';
 import { routeModules } from './routes/index.js';
-import { stockFastPath } from './routes/stock/api.js';
+import { type RequestListener, withStockFastPath } from './routes/stock/fastPath.js';
 
 /** Every route of the app; tests walk it to check that each staff route refuses the wrong people. */
 export function buildRouter(deps: AppDeps): Router {
@@ -30,7 +30,6 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true;
   const router = buildRouter(deps);
 
-  app.use(stockFastPath(deps));
   app.use(requestContext(deps.logger));
   app.use(metricsMiddleware(deps.metrics));
   app.use(securityHeaders());
@@ -62,4 +61,9 @@ export function createApp(deps: AppDeps): Koa {
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;
+}
+
+/** What the server listens with: the app, with the public stock reads answered ahead of it. */
+export function requestListener(deps: AppDeps, app: Koa = createApp(deps)): RequestListener {
+  return withStockFastPath(deps, app.callback());
 }

@@ -113,3 +113,19 @@ test.serial(
     await eventuallyEqual(t, sc.s.campaignId);
   },
 );
+
+test('the stock read ahead of the app carries the same headers; what it cannot answer goes to the route', async (t) => {
+  const { s } = await counterScenario(app);
+  const res = await app.request('GET', `/api/campaigns/${s.campaignId}/stock?x=1`);
+  t.is(res.status, 200, res.text);
+  t.is(res.headers.get('x-content-type-options'), 'nosniff');
+  t.is(res.headers.get('x-frame-options'), 'DENY');
+  t.is(res.headers.get('cache-control'), 'public, max-age=1');
+  t.regex(res.headers.get('content-type') ?? '', /^application\/json/);
+  t.is(res.json.campaign_id, s.campaignId);
+  t.is(res.headers.get('x-request-id'), null, 'answered ahead of the app');
+  const unknown = await app.request('GET', '/api/campaigns/00000000-0000-4000-8000-000000000000/stock');
+  t.is(unknown.status, 404);
+  t.is(unknown.json.error.code, 'not_found');
+  t.truthy(unknown.headers.get('x-request-id'), 'answered by the app, with its request id');
+});

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../src/clock.js';
 import { addStaff } from '../../src/commands/staffAccounts.js';
 import type { StaffRole } from '../../src/db/repos/staff.js';
-import { createApp } from '../../src/http/app.js';
+import { requestListener } from '../../src/http/app.js';
 import type { AppDeps } from '../../src/http/deps.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics/registry.js';
@@ -93,7 +93,7 @@ export async function startTestApp(
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   if (opts.ownPublicUrl) deps.config.publicUrl = url;
   if (opts.payments) deps.payments = opts.payments(url, database.db);
-  server.on('request', createApp(deps).callback());
+  server.on('request', requestListener(deps));
 
   async function request(method: string, path: string, o: RequestOptions = {}): Promise<Reply> {
     const headers: Record<string, string> = {

@@ -2,7 +2,7 @@
 // half a second old) and the page /campaigns/:id/stock. Admins: a site's pickup list, as JSON and as CSV.
 import type Router from '@koa/router';
 import { stringify } from 'csv-stringify/sync';
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import { stockReader } from '../../../commands/campaignStock.js';
 import { sitePickupList } from '../../../commands/sitePickupList.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
@@ -17,11 +17,9 @@ import { parseId } from '../../validate.js';
 import { PUBLIC_STATES } from '../campaigns/api.js';
 import { parseSiteId } from '../counter/api.js';
 
-const isPublic = (c: Campaign) => PUBLIC_STATES.includes(c.state);
-
-/** One snapshot cache per app, shared by the route and the fast path. */
+/** One snapshot cache per app, shared by the route and the fast path (fastPath.ts). */
 const readers = new WeakMap<AppDeps, ReturnType<typeof stockReader>>();
-function snapshotsOf(deps: AppDeps) {
+export function snapshotsOf(deps: AppDeps) {
   let r = readers.get(deps);
   if (!r) {
     r = stockReader({ db: deps.db, clock: deps.clock });
@@ -30,29 +28,7 @@ function snapshotsOf(deps: AppDeps) {
   return r;
 }
 
-const STOCK_PATH =
-  /^\/api\/campaigns\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/stock$/;
-
-/**
- * GET /api/campaigns/:id/stock ahead of the app's middleware: the public figure every phone in town polls
- * is a snapshot already serialised, so the request logger, metrics, language and session layers (most of a
- * request's CPU, measured by npm run bench -- stock) are skipped; it carries the same security headers.
- * Anything it cannot answer (unknown campaign, other methods) goes on to the normal route and its errors.
- */
-export function stockFastPath(deps: AppDeps) {
-  const snapshot = snapshotsOf(deps);
-  return async (ctx: Context, next: Next) => {
-    const m = ctx.method === 'GET' ? STOCK_PATH.exec(ctx.path) : null;
-    const s = m ? await snapshot(m[1]!, isPublic).catch(() => undefined) : undefined;
-    if (!s) return next();
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Referrer-Policy', 'same-origin');
-    ctx.set('X-Frame-Options', 'DENY');
-    ctx.set('Cache-Control', 'public, max-age=1');
-    ctx.type = 'application/json';
-    ctx.body = s.json;
-  };
-}
+export const isPublic = (c: Campaign) => PUBLIC_STATES.includes(c.state);
 
 export async function adminCampaign(deps: AppDeps, id: string | undefined): Promise<Campaign> {
   const c = await findCampaign(deps.db, parseId(id));
