@@ -77,13 +77,33 @@ function fromHttpError(err: { status?: number; type?: string; message?: string }
   }
 }
 
+/** What a person is shown: a stable code ('internal' for our own failures) and the English message. */
+export interface ShownError {
+  code: ErrorCode | 'internal';
+  message: string;
+  fields?: Record<string, string> | undefined;
+  details?: Record<string, unknown> | undefined;
+}
+
 export interface ErrorPresenter {
   /** Renders an HTML error page for browser requests; JSON is used for /api and non-HTML clients. */
-  html(ctx: Context, err: DomainError, status: number): void;
+  html(ctx: Context, err: ShownError, status: number): void;
 }
 
 export function wantsJson(ctx: Context): boolean {
   return ctx.path.startsWith('/api/') || ctx.path.startsWith('/webhooks/') || !ctx.accepts('html');
+}
+
+/** The HTML page, or false when rendering it failed too (the caller then answers in JSON). */
+function shown(ctx: Context, presenter: ErrorPresenter, err: ShownError, status: number): boolean {
+  try {
+    presenter.html(ctx, err, status);
+    return true;
+  } catch (renderErr) {
+    (ctx.state.log as Logger | undefined)?.error({ err: renderErr }, 'the error page failed to render');
+    ctx.status = status;
+    return false;
+  }
 }
 
 export function errorHandler(logger: Logger, presenter?: ErrorPresenter) {
@@ -96,13 +116,9 @@ export function errorHandler(logger: Logger, presenter?: ErrorPresenter) {
       if (!err) {
         ((ctx.state.log as Logger | undefined) ?? logger).error({ err: raw }, 'unhandled error');
         ctx.status = 500;
-        ctx.body = {
-          error: {
-            code: 'internal',
-            message: 'Something went wrong on our side',
-            request_id: ctx.state.requestId,
-          },
-        };
+        const internal = { code: 'internal', message: 'Something went wrong on our side' } as const;
+        if (presenter && !wantsJson(ctx) && shown(ctx, presenter, internal, 500)) return;
+        ctx.body = { error: { ...internal, request_id: ctx.state.requestId } };
         return;
       }
       const status = STATUS[err.code];
@@ -110,7 +126,7 @@ export function errorHandler(logger: Logger, presenter?: ErrorPresenter) {
       if (typeof err.details?.retry_after === 'number') {
         ctx.set('Retry-After', String(err.details.retry_after));
       }
-      if (presenter && !wantsJson(ctx)) return presenter.html(ctx, err, status);
+      if (presenter && !wantsJson(ctx) && shown(ctx, presenter, err, status)) return;
       ctx.body = {
         error: {
           code: err.code,

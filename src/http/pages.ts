@@ -1,14 +1,50 @@
-// Shared bits of the HTML pages: the error page.
+// Shared bits of the HTML pages: the error page a browser gets, in its language, with a way back.
 import type { Context } from 'koa';
-import type { DomainError } from '../domain/errors.js';
 import type { Translate } from '../i18n/catalogue.js';
+import type { ErrorPresenter, ShownError } from './errors.js';
 import { render } from './render.js';
 
-export const htmlErrorPresenter = {
-  html(ctx: Context, err: DomainError, status: number) {
+/** The page the person came from, when it is one of ours (never an address another site put there). */
+function backLink(ctx: Context): string | undefined {
+  const referer = ctx.get('referer');
+  if (!referer) return undefined;
+  try {
+    const from = new URL(referer);
+    if (from.host !== ctx.host) return undefined;
+    const back = from.pathname + from.search;
+    return back === ctx.url ? undefined : back;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Staff land on their own start page; everyone else on the campaign list. */
+function homeLink(ctx: Context): string {
+  const staff = ctx.state.staff as { role?: string } | undefined;
+  if (!staff?.role) return '/';
+  return staff.role === 'site_staff' ? '/counter' : '/admin';
+}
+
+export const htmlErrorPresenter: ErrorPresenter = {
+  html(ctx: Context, err: ShownError, status: number) {
     const t = ctx.state.t as Translate;
-    const key = `errors.${err.code}`;
-    const message = t(key) === key ? err.message : t(key);
-    render(ctx, 'error', { status, code: err.code, message, fields: err.fields ?? {} }, status);
+    const known = (key: string) => (t(key) === key ? undefined : t(key));
+    const retryAfter = err.details?.retry_after;
+    render(
+      ctx,
+      'error',
+      {
+        status,
+        code: err.code,
+        heading: known(`errors.heading.${status}`) ?? t('errors.title'),
+        message: known(`errors.${err.code}`) ?? err.message,
+        fields: err.fields ?? {},
+        retry: typeof retryAfter === 'number' ? t('errors.retry_after', { seconds: retryAfter }) : '',
+        requestId: err.code === 'internal' ? String(ctx.state.requestId ?? '') : '',
+        back: backLink(ctx),
+        home: homeLink(ctx),
+      },
+      status,
+    );
   },
 };

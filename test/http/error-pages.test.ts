@@ -1,0 +1,111 @@
+// A browser gets an error page in its language with the refusal's status and a way back; an API client gets
+// the JSON error for the same refusal.
+import test from 'ava';
+import { type Reply, type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
+import { type CookieSession, signInWithForm } from '../helpers/browserSession.js';
+import { buildVoucherCampaign } from '../helpers/factories.js';
+
+let app: TestApp;
+let admin: StaffAuth;
+let formAdmin: CookieSession;
+let auditor: CookieSession;
+const NO_SUCH = '00000000-0000-4000-8000-000000000000';
+
+test.before(async () => {
+  app = await startTestApp();
+  admin = await app.staff('admin');
+  formAdmin = await signInWithForm(app, 'admin');
+  auditor = await signInWithForm(app, 'auditor');
+});
+test.after.always(async () => {
+  await app?.close();
+});
+
+const page = (path: string, headers: Record<string, string> = {}) =>
+  app.request('GET', path, { headers: { accept: 'text/html', ...headers } });
+
+function isErrorPage(t: import('ava').ExecutionContext, r: Reply, status: number, lang: 'ko' | 'en') {
+  t.is(r.status, status, r.text.slice(0, 200));
+  t.regex(r.headers.get('content-type') ?? '', /^text\/html/);
+  t.is(r.json, undefined, 'no JSON');
+  t.regex(r.text, new RegExp(`<html lang="${lang}">`));
+  t.regex(r.text, lang === 'ko' ? new RegExp(`오류 ${status}`) : new RegExp(`Error ${status}`));
+  t.regex(r.text, /<a class="button primary" href="\/[a-z]*">/, 'a link home');
+}
+
+function isJsonError(t: import('ava').ExecutionContext, r: Reply, status: number, code: string) {
+  t.is(r.status, status);
+  t.regex(r.headers.get('content-type') ?? '', /^application\/json/);
+  t.is(r.json.error.code, code);
+  t.is(typeof r.json.error.message, 'string');
+  t.is(typeof r.json.error.request_id, 'string');
+}
+
+test('404: a page in Korean, in English by ?lang=en or the cookie; JSON under /api and for JSON clients', async (t) => {
+  const ko = await page(`/campaigns/${NO_SUCH}`);
+  isErrorPage(t, ko, 404, 'ko');
+  t.regex(ko.text, /페이지를 찾을 수 없습니다/);
+  t.regex(ko.text, /찾는 페이지가 없습니다/);
+  t.regex(ko.text, /href="\/">처음으로</);
+
+  const en = await page(`/campaigns/${NO_SUCH}?lang=en`);
+  isErrorPage(t, en, 404, 'en');
+  t.regex(en.text, /Page not found/);
+  t.regex(en.text, /There is no such page/);
+  isErrorPage(t, await page('/nowhere', { cookie: 'lang=en' }), 404, 'en');
+
+  isJsonError(t, await page(`/api/campaigns/${NO_SUCH}`), 404, 'not_found');
+  const asked = await app.request('GET', `/campaigns/${NO_SUCH}`, {
+    headers: { accept: 'application/json' },
+  });
+  isJsonError(t, asked, 404, 'not_found');
+  t.deepEqual(Object.keys(asked.json.error), ['code', 'message', 'request_id']);
+});
+
+test('403: the wrong role gets a page in its language; the API answers JSON', async (t) => {
+  const ko = await auditor.get('/admin/campaigns/new');
+  isErrorPage(t, ko, 403, 'ko');
+  t.regex(ko.text, /이 페이지를 볼 수 없습니다/);
+  t.regex(ko.text, /href="\/admin">처음으로</, 'staff are sent to their own start page');
+  const en = await auditor.get('/admin/campaigns/new?lang=en');
+  isErrorPage(t, en, 403, 'en');
+  t.regex(en.text, /Your role does not allow this/);
+
+  const api = await app.request('POST', '/api/admin/campaigns', {
+    as: await app.staff('auditor'),
+    headers: { accept: 'text/html' },
+    json: buildVoucherCampaign(app.clock.now()),
+  });
+  isJsonError(t, api, 403, 'forbidden');
+});
+
+test('409: a campaign that can no longer be edited; a link back to the page the person came from', async (t) => {
+  const created = await app.request('POST', '/api/admin/campaigns', {
+    as: admin,
+    json: buildVoucherCampaign(app.clock.now()),
+  });
+  const id = created.json.campaign.id as string;
+  t.is((await app.request('POST', `/api/admin/campaigns/${id}/cancel`, { as: admin, json: {} })).status, 200);
+
+  const from = `${app.url}/admin/campaigns/${id}`;
+  const ko = await app.request('GET', `/admin/campaigns/${id}/edit`, {
+    headers: { accept: 'text/html', cookie: formAdmin.cookie, referer: from },
+  });
+  isErrorPage(t, ko, 409, 'ko');
+  t.regex(ko.text, /지금은 할 수 없습니다/);
+  t.regex(ko.text, /이미 시작된 사업은 수정할 수 없습니다/);
+  t.regex(ko.text, new RegExp(`href="/admin/campaigns/${id}">이전 페이지로<`));
+
+  const en = await app.request('GET', `/admin/campaigns/${id}/edit?lang=en`, {
+    headers: { accept: 'text/html', cookie: formAdmin.cookie, referer: 'https://elsewhere.example/x' },
+  });
+  isErrorPage(t, en, 409, 'en');
+  t.regex(en.text, /can no longer be edited/);
+  t.notRegex(en.text, /elsewhere\.example|Back to the previous page/, 'no link back to another site');
+
+  const api = await app.request('PUT', `/api/admin/campaigns/${id}`, {
+    as: admin,
+    json: { ...buildVoucherCampaign(app.clock.now()), version: 2 },
+  });
+  isJsonError(t, api, 409, 'campaign_not_editable');
+});
