@@ -13,6 +13,7 @@ import {
 import { isOnGroupList } from '../db/repos/groupMembers.js';
 import { setIdentityRegion } from '../db/repos/identities.js';
 import { takeProxyUse } from '../db/repos/proxies.js';
+import { inTransaction } from '../db/transaction.js';
 import {
   type ApplicationChannel,
   type ApplicationRequest,
@@ -310,7 +311,7 @@ export async function applyForCampaign(
       const first = input.proxy ? undefined : await applyFirst(ctx, rules, who, input, groupSource);
       // proxies (cap and audit), withdrawn applications taken up again, and duplicates
       return (
-        first ?? (await ctx.db.transaction((trx) => applyWithin(ctx, trx, rules, who, input, groupSource)))
+        first ?? (await inTransaction(ctx.db, (trx) => applyWithin(ctx, trx, rules, who, input, groupSource)))
       );
     } catch (err) {
       if (attempt < 3 && isPublicIdCollision(err)) continue;

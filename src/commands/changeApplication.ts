@@ -1,5 +1,6 @@
 // Change the amount, sites or group of an application while the window is open by the database clock.
 import { findApplication, updateApplicationIfOpen } from '../db/repos/applications.js';
+import { inTransaction } from '../db/transaction.js';
 import { weightFor } from '../domain/application.js';
 import { DomainError } from '../domain/errors.js';
 import {
@@ -21,7 +22,7 @@ export async function changeApplication(
   checkApplication(rules, who, { ...input, channel: 'web' }, ctx.clock.now());
   const group_source = await groupSourceFor(ctx, rules, who, input.request.group);
   const c = rules.campaign;
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const { updated, window } = await updateApplicationIfOpen(trx, {
       campaign_id: c.id,
       campaign_version: c.version,

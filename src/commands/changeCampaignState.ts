@@ -1,6 +1,7 @@
 // The state changes an admin makes by hand: schedule, unschedule, cancel. Opening and closing are never manual.
 import { appendAudit } from '../audit/log.js';
 import { findCampaign, transitionCampaign } from '../db/repos/campaigns.js';
+import { inTransaction } from '../db/transaction.js';
 import { CANCELLABLE_STATES, type Campaign, type CampaignState } from '../domain/campaign.js';
 import { DomainError } from '../domain/errors.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
@@ -22,7 +23,7 @@ export async function changeCampaignState(
 ): Promise<Campaign> {
   const rule = MANUAL[change]!;
   const now = ctx.clock.now();
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const current = await findCampaign(trx, id);
     if (!current) throw new DomainError('not_found', 'No such campaign');
     if (change === 'schedule' && current.closes_at.getTime() <= now.getTime()) {

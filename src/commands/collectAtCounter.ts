@@ -7,6 +7,7 @@ import type { Trx } from '../db/knex.js';
 import { type AwardRow, markCollected } from '../db/repos/awards.js';
 import { insertCollectionConflict } from '../db/repos/collectionConflicts.js';
 import { moveDrawCounts } from '../db/repos/drawCounts.js';
+import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
 import { claimKeyOf, heldOf } from './awardNotices.js';
 import { claimCodeFor, sameClaimCode } from './claimCodes.js';
@@ -109,7 +110,7 @@ async function collectClaim(
 ): Promise<Collection> {
   const now = ctx.clock.now();
   const siteId = site.id;
-  const outcome = await ctx.db.transaction(async (trx) => {
+  const outcome = await inTransaction(ctx.db, async (trx) => {
     const v = await loadCounterView(trx, claim);
     if (offline && v.award.collected_ref === offline.ref) return { done: collectionOf(v.award) }; // a repeated sync
     const reason = await notCollectableReason(trx, v, site, at, backOffice);

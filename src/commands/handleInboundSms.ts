@@ -4,6 +4,7 @@
 import type { Trx } from '../db/knex.js';
 import { listApplicationsByPhoneHash } from '../db/repos/applications.js';
 import { recordInboundSms, setInboundOutcome } from '../db/repos/smsInbound.js';
+import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
 import { normaliseBirthDate, normalisePhone } from '../domain/identity.js';
 import { parseSmsCommand, type SmsCommand } from '../domain/smsCommand.js';
@@ -30,7 +31,7 @@ export async function handleInboundSms(ctx: IntakeContext, m: InboundSms): Promi
   const phone = normalisePhone(m.from);
   const cmd = parseSmsCommand(m.body);
   const fromHash = contactHash(ctx.secrets, phone ?? m.from);
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     if (
       !(await recordInboundSms(trx, { message_sid: m.messageSid, from_hash: fromHash, command: cmd.kind }))
     ) {

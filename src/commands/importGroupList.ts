@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { appendAudit } from '../audit/log.js';
 import { findCampaign } from '../db/repos/campaigns.js';
 import { type MemberKind, replaceGroupList } from '../db/repos/groupMembers.js';
+import { inTransaction } from '../db/transaction.js';
 import { DomainError, validationFailed } from '../domain/errors.js';
 import { normalisePhone } from '../domain/identity.js';
 import { verifiedKey } from '../identity/crypto.js';
@@ -77,7 +78,7 @@ export async function importGroupList(
   if (group.check !== 'list')
     throw validationFailed({ group: 'Only a group restricted to a list takes an imported list' });
   const { keys, rows } = keysFrom(ctx, i.csv, i.oidc_issuer);
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const members = await replaceGroupList(trx, campaign.id, group.name, keys);
     await appendAudit(trx, {
       at: ctx.clock.now(),

@@ -1,6 +1,7 @@
 // Add or change many sites at once (a CSV import): all of them in one transaction, or none, audited once.
 import { appendAudit } from '../audit/log.js';
 import { type Site, upsertSite } from '../db/repos/sites.js';
+import { inTransaction } from '../db/transaction.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
 
 export async function importSites(
@@ -8,7 +9,7 @@ export async function importSites(
   actor: Actor,
   sites: Site[],
 ): Promise<{ count: number }> {
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     for (const site of sites) await upsertSite(trx, site);
     await appendAudit(trx, {
       at: ctx.clock.now(),

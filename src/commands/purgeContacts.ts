@@ -2,13 +2,14 @@
 import { appendAudit } from '../audit/log.js';
 import { findCampaign } from '../db/repos/campaigns.js';
 import { purgeCampaignContacts } from '../db/repos/identities.js';
+import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
 
 const RUNNING = ['draft', 'scheduled', 'open', 'closed', 'drawn', 'claiming'] as const;
 
 export async function purgeContacts(ctx: CommandContext, actor: Actor, campaignId: string) {
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const c = await findCampaign(trx, campaignId);
     if (!c) throw new DomainError('not_found', 'No such campaign');
     if (c.state !== 'finished' && c.state !== 'cancelled') {

@@ -2,6 +2,7 @@
 import { appendAudit } from '../audit/log.js';
 import { lockCampaign } from '../db/repos/campaigns.js';
 import { lockDraw, setBeaconOnce } from '../db/repos/draws.js';
+import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
 
@@ -20,7 +21,7 @@ export async function recordBeacon(
     });
   }
   const now = ctx.clock.now();
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     // The campaign row first, then the draw row: the draw takes them in the same order.
     const c = await lockCampaign(trx, campaignId);
     if (!c || (c.mode !== 'lottery' && c.mode !== 'reservation')) {

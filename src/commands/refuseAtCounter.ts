@@ -5,6 +5,7 @@
 import { appendAudit } from '../audit/log.js';
 import { markRefused } from '../db/repos/awards.js';
 import { moveDrawCounts, type StatusMove } from '../db/repos/drawCounts.js';
+import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
 import {
   type CounterContext,
@@ -40,7 +41,7 @@ export async function refuseAtCounter(
   const now = ctx.clock.now();
   const site = await counterSite(ctx.db, staff, siteId);
   const claim = await findClaim(ctx, code, now);
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const v = await loadCounterView(trx, claim);
     // Refusing needs the award held here and now, as handing it over would.
     const why = await notCollectableReason(trx, v, site, now);

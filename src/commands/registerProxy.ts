@@ -1,6 +1,7 @@
 // An admin registers a helper (a family member or community-centre staff) who may apply for others, up to a cap.
 import { appendAudit } from '../audit/log.js';
 import { type HelperProxy, upsertProxy } from '../db/repos/proxies.js';
+import { inTransaction } from '../db/transaction.js';
 import { encryptText, verifiedKey } from '../identity/crypto.js';
 import { type Actor, actorLabel } from './context.js';
 import type { IntakeContext } from './intakeContext.js';
@@ -13,7 +14,7 @@ export async function registerProxy(
   p: { phone: string; birth_date: string; kind: HelperProxy['kind']; label: string; cap: number },
 ): Promise<HelperProxy> {
   const { value } = normaliseContact('sms', p.phone, p.birth_date, ctx.clock.now());
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const phone = verifiedKey.phone(ctx.secrets, value);
     const identity = await resolveIdentity(ctx, trx, {
       keys: [phone],

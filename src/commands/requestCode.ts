@@ -1,5 +1,6 @@
 // Send a one-time code by SMS or email: rate-limited per phone/address and per client address, stored as a hash.
 import { insertChallenge } from '../db/repos/challenges.js';
+import { inTransaction } from '../db/transaction.js';
 import { otpFromBytes } from '../domain/application.js';
 import { validationFailed } from '../domain/errors.js';
 import { maskContact, normaliseBirthDate, normaliseEmail, normalisePhone } from '../domain/identity.js';
@@ -55,7 +56,7 @@ export async function requestCode(ctx: IntakeContext, r: CodeRequest): Promise<C
   const expires_at = new Date(now.getTime() + CODE_TTL_SECONDS * 1000);
   // What the code will prove: the number or address alone (the birth date is a declared fact, not the key).
   const key = (r.channel === 'sms' ? verifiedKey.phone : verifiedKey.email)(ctx.secrets, value).hash;
-  await ctx.db.transaction(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     await insertChallenge(trx, {
       id,
       channel: r.channel,

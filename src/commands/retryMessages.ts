@@ -2,6 +2,7 @@
 import { appendAudit } from '../audit/log.js';
 import { findCampaign } from '../db/repos/campaigns.js';
 import { requeueFailed } from '../db/repos/messages.js';
+import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
 
@@ -11,7 +12,7 @@ export async function retryFailedMessages(
   campaignId: string,
   ids?: string[],
 ): Promise<{ requeued: number }> {
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     if (!(await findCampaign(trx, campaignId))) throw new DomainError('not_found', 'No such campaign');
     const requeued = await requeueFailed(trx, campaignId, ids);
     if (requeued.length) {

@@ -9,6 +9,7 @@ import {
 } from '../db/repos/campaigns.js';
 import { existingSiteIds } from '../db/repos/sites.js';
 import { replaceCampaignSlots } from '../db/repos/slots.js';
+import { inTransaction } from '../db/transaction.js';
 import { type Campaign, type CampaignInput, EDITABLE_STATES, validateCampaign } from '../domain/campaign.js';
 import { DomainError, validationFailed } from '../domain/errors.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
@@ -31,7 +32,7 @@ export async function createCampaign(
   actor: Actor,
   input: CampaignInput,
 ): Promise<Campaign> {
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     await validate(trx, input);
     if (await findCampaignByCode(trx, input.code)) {
       throw new DomainError('duplicate_code', `Campaign code ${input.code} is already used`, {
@@ -61,7 +62,7 @@ export async function updateCampaign(
   version: number,
   input: CampaignInput,
 ): Promise<Campaign> {
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const current = await findCampaign(trx, id);
     if (!current) throw new DomainError('not_found', 'No such campaign');
     await validate(trx, input);

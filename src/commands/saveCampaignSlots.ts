@@ -5,6 +5,7 @@ import { appendAudit } from '../audit/log.js';
 import { lockCampaign, setEditableCampaignTotal } from '../db/repos/campaigns.js';
 import { existingSiteIds } from '../db/repos/sites.js';
 import { replaceCampaignSlots } from '../db/repos/slots.js';
+import { inTransaction } from '../db/transaction.js';
 import { EDITABLE_STATES, type SlotInput, validateCampaign } from '../domain/campaign.js';
 import { DomainError, type FieldErrors, validationFailed } from '../domain/errors.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
@@ -15,7 +16,7 @@ export async function saveCampaignSlots(
   campaignId: string,
   slots: SlotInput[],
 ): Promise<{ slots: number; total: number }> {
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const campaign = await lockCampaign(trx, campaignId); // two saves never interleave
     if (!campaign) throw new DomainError('not_found', 'No such campaign');
     if (!EDITABLE_STATES.includes(campaign.state))

@@ -1,10 +1,11 @@
 // Add or change a site (pharmacy, merchant), audited.
 import { appendAudit } from '../audit/log.js';
 import { type Site, upsertSite } from '../db/repos/sites.js';
+import { inTransaction } from '../db/transaction.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
 
 export async function saveSite(ctx: CommandContext, actor: Actor, site: Site): Promise<Site> {
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const saved = await upsertSite(trx, site);
     await appendAudit(trx, {
       at: ctx.clock.now(),

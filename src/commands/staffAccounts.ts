@@ -17,6 +17,7 @@ import {
   updateStaffPassword,
 } from '../db/repos/staff.js';
 import { insertStaffSession, revokeAllStaffSessions, revokeStaffSession } from '../db/repos/staffSessions.js';
+import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
 
@@ -35,7 +36,7 @@ export async function addStaff(
     });
   }
   const passwordHash = input.password ? await hashPassword(input.password) : null;
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     if (input.site_id && !(await findSite(trx, input.site_id))) {
       throw new DomainError('validation_failed', 'Unknown site', {
         fields: { site_id: `Unknown site ${input.site_id}` },
@@ -108,7 +109,7 @@ export async function setStaffPassword(
   password: string,
 ): Promise<void> {
   const hash = await hashPassword(password);
-  await ctx.db.transaction(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     const now = ctx.clock.now();
     await updateStaffPassword(trx, staffId, hash);
     await revokeAllStaffSessions(trx, staffId, now);
@@ -124,7 +125,7 @@ export async function setStaffPassword(
 
 /** A disabled account cannot sign in, and its open sessions end at once. */
 export async function disableStaff(ctx: CommandContext, actor: Actor, staffId: string): Promise<void> {
-  await ctx.db.transaction(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     const now = ctx.clock.now();
     if (!(await markStaffDisabled(trx, staffId, now)))
       throw new DomainError('not_found', 'No such staff member');

@@ -1,6 +1,7 @@
 // Check a one-time code: at most five guesses per code, five minutes, once. Success yields the identity.
 import { consumeChallenge, countFailedAttempt, lockChallenge } from '../db/repos/challenges.js';
 import type { Identity } from '../db/repos/identities.js';
+import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
 import type { BirthDateSource } from '../domain/facts.js';
 import { codeHash, sameHash } from '../identity/crypto.js';
@@ -28,7 +29,7 @@ export async function verifyCode(
   await ctx.limits.verifyPerIp.consume(v.ip);
   const now = ctx.clock.now();
   // A wrong guess must be counted even though the caller gets an error: decide inside, throw after commit.
-  const outcome = await ctx.db.transaction(async (trx): Promise<Outcome> => {
+  const outcome = await inTransaction(ctx.db, async (trx): Promise<Outcome> => {
     const c = await lockChallenge(trx, v.challenge_id);
     // A helper's challenge never opens the person's own session, and the other way round.
     if (!c || c.purpose !== (v.purpose ?? 'self'))

@@ -1,5 +1,7 @@
 // Sign in with the configured OpenID Connect provider: the verified subject is a key of the person, and a verified
 // phone number in the ID token joins the identity that number's one-time code leads to (one person, one row).
+
+import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
 import { normaliseBirthDate, normalisePhone } from '../domain/identity.js';
 import { encryptText, type VerifiedKey, verifiedKey } from '../identity/crypto.js';
@@ -38,7 +40,7 @@ export async function verifyOidc(
   ];
   const phoneKey = phone ? verifiedKey.phone(ctx.secrets, phone) : undefined;
   if (phoneKey) keys.push(phoneKey);
-  const identity = await ctx.db.transaction((trx) =>
+  const identity = await inTransaction(ctx.db, (trx) =>
     resolveIdentity(ctx, trx, {
       keys,
       method: 'oidc',

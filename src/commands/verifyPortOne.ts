@@ -1,6 +1,7 @@
 // 본인인증 (PortOne V2): the CI keys the person, the provider's phone number joins the identity that number's code
 // leads to, and the birth date is the provider's. A verification result signs in once.
 import { spendProviderVerification } from '../db/repos/identityKeys.js';
+import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
 import { normaliseBirthDate, normalisePhone } from '../domain/identity.js';
 import { encryptText, type VerifiedKey, verifiedKey } from '../identity/crypto.js';
@@ -24,7 +25,7 @@ export async function verifyPortOne(
   const phoneKey = phone ? verifiedKey.phone(ctx.secrets, phone) : undefined;
   if (phoneKey) keys.push(phoneKey);
   const phone_enc = phone ? encryptText(ctx.secrets, phone, 'contact') : null;
-  const identity = await ctx.db.transaction(async (trx) => {
+  const identity = await inTransaction(ctx.db, async (trx) => {
     const fresh = await spendProviderVerification(trx, {
       id: v.identity_verification_id,
       provider: 'portone',

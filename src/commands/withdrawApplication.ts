@@ -1,6 +1,7 @@
 // Withdraw an application while the window is open by the database clock; applying again revives it.
 import type { Trx } from '../db/knex.js';
 import { withdrawApplicationIfOpen } from '../db/repos/applications.js';
+import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
 import type { CampaignRules } from './campaignRules.js';
 import type { IntakeContext } from './intakeContext.js';
@@ -25,5 +26,5 @@ export async function withdrawApplication(
   identityId: string,
 ): Promise<Receipt> {
   const rules = await ctx.rules.byId(ctx.db, campaignId);
-  return ctx.db.transaction((trx) => withdrawWithin(trx, rules, identityId));
+  return inTransaction(ctx.db, (trx) => withdrawWithin(trx, rules, identityId));
 }

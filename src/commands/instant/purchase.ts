@@ -18,6 +18,7 @@ import { spendToken } from '../../db/repos/instantQueue.js';
 import { findSaleWithHold } from '../../db/repos/instantRooms.js';
 import { lockRowsWithStock, takeExactly } from '../../db/repos/instantStock.js';
 import { findOrder, insertOrder, markOrderPending } from '../../db/repos/orders.js';
+import { inTransaction } from '../../db/transaction.js';
 import { DomainError, validationFailed } from '../../domain/errors.js';
 import {
   homeShard,
@@ -115,7 +116,7 @@ export async function purchase(
  * still hold some, largest first, locked in row order.
  */
 async function buyFromSeveralRows(ctx: InstantContext, b: HomeRowBuy): Promise<void> {
-  await ctx.db.transaction(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     if (!(await spendToken(trx, b.campaign_id, b.identity_id, b.jti, b.now))) {
       throw new DomainError('admission_used', 'This admission was already used or replaced');
     }

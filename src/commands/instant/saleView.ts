@@ -8,6 +8,7 @@ import { publishedQueue } from '../../db/repos/instantQueue.js';
 import { findRoom, lockRoom, type RoomRow, updateRoomRules } from '../../db/repos/instantRooms.js';
 import { stockTotals } from '../../db/repos/instantStock.js';
 import { findOrder } from '../../db/repos/orders.js';
+import { inTransaction } from '../../db/transaction.js';
 import { DomainError } from '../../domain/errors.js';
 import { type Actor, actorLabel, type CommandContext } from '../context.js';
 
@@ -53,7 +54,7 @@ export async function setRoomRules(
   campaignId: string,
   rules: ReturnType<typeof rulesOf>,
 ) {
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const c = await findCampaign(trx, campaignId);
     const room = await lockRoom(trx, campaignId);
     if (!c || !room) throw new DomainError('not_found', 'No instant sale here');

@@ -4,6 +4,7 @@
 import { appendAudit } from '../../audit/log.js';
 import { findOrderByPaymentId, type OrderRow } from '../../db/repos/orders.js';
 import { recordPaymentWebhook } from '../../db/repos/paymentWebhooks.js';
+import { inTransaction } from '../../db/transaction.js';
 import { DomainError } from '../../domain/errors.js';
 import { ProviderUnavailable, WebhookRejected } from '../../payments/provider.js';
 import type { PaymentContext } from './context.js';
@@ -70,7 +71,7 @@ export async function receivePaymentWebhook(
   const order = await findOrderByPaymentId(ctx.db, notice.paymentId);
   if (!order) return { first, answered: true };
   if (first) {
-    await ctx.db.transaction((trx) =>
+    await inTransaction(ctx.db, (trx) =>
       appendAudit(trx, {
         at: now,
         actor: `system:payments-webhook`,

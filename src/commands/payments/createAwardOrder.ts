@@ -14,6 +14,7 @@ import {
   type OrderRow,
   setOrderResponse,
 } from '../../db/repos/orders.js';
+import { inTransaction } from '../../db/transaction.js';
 import { DomainError } from '../../domain/errors.js';
 import { holdUntil, priceOf } from '../../domain/payments/order.js';
 import { ProviderUnavailable } from '../../payments/provider.js';
@@ -73,7 +74,7 @@ export async function createAwardOrder(
   returnUrl: (orderId: string) => string,
 ): Promise<OrderAnswer> {
   const now = ctx.clock.now();
-  const made = await ctx.db.transaction(async (trx) => {
+  const made = await inTransaction(ctx.db, async (trx) => {
     const c = (await findCampaign(trx, input.campaign_id)) as VoucherCampaign | undefined;
     if (!c) throw new DomainError('not_found', 'No such campaign');
     const award = await lockAward(trx, input.campaign_id, input.public_id);
@@ -172,7 +173,7 @@ export async function openCheckout(
   returnUrl: string,
 ): Promise<OrderView> {
   const url = await registerCheckout(ctx, order, returnUrl);
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const now = ctx.clock.now();
     const moved = await moveOrder(trx, order.id, 'created', 'pending', { pending_at: now, updated_at: now });
     if (moved) {

@@ -8,6 +8,7 @@ import type { Trx } from '../../db/knex.js';
 import { lockAward, markCollected } from '../../db/repos/awards.js';
 import { moveDrawCounts } from '../../db/repos/drawCounts.js';
 import { addOrderJob, lockOrder, moveOrder, type OrderRow, updateOrder } from '../../db/repos/orders.js';
+import { inTransaction } from '../../db/transaction.js';
 import { type ProviderView, settle } from '../../domain/payments/order.js';
 import { heldOf } from '../awardNotices.js';
 import { ISSUE_TASK, type PaymentContext, REFUND_TASK } from './context.js';
@@ -58,7 +59,7 @@ export async function settleOrder(
   view: ProviderView,
   source: SettleSource,
 ): Promise<OrderRow> {
-  return ctx.db.transaction(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const now = ctx.clock.now();
     const o = await lockOrder(trx, orderId);
     if (!o) throw new Error(`no order ${orderId}`);
