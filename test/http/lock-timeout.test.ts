@@ -1,5 +1,7 @@
 // A lock held elsewhere (another connection: a long job, a stuck session) makes a request answer `busy` after
 // the lock timeout instead of hanging, and the refused request leaves nothing behind.
+import fs from 'node:fs';
+import path from 'node:path';
 import test from 'ava';
 import pg from 'pg';
 import { LOCK_TIMEOUT_MS } from '../../src/db/transaction.js';
@@ -134,3 +136,23 @@ test.serial(
     t.is((await snapshot(id)).c.state, 'scheduled');
   },
 );
+
+test('every command a route calls opens its transactions with inTransaction (a lock timeout), not db.transaction', (t) => {
+  const src = path.resolve(import.meta.dirname, '../../src');
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const p = path.join(dir, e.name);
+      return e.isDirectory() ? walk(p) : e.name.endsWith('.ts') ? [p] : [];
+    });
+  const called = new Set<string>();
+  for (const file of walk(path.join(src, 'http'))) {
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/from '((?:\.\.\/)+commands\/[^']+)\.js'/g)) {
+      called.add(path.resolve(path.dirname(file), `${m[1]}.ts`));
+    }
+  }
+  t.true(called.size > 20, 'the walk found the commands');
+  const open = [...called]
+    .filter((f) => /\bctx\.db\.transaction\(/.test(fs.readFileSync(f, 'utf8')))
+    .map((f) => path.relative(src, f));
+  t.deepEqual(open, []);
+});
