@@ -3,10 +3,15 @@
 // loads what it needs, applies it, and writes, audits and notifies the promotion.
 import { appendAudit } from '../audit/log.js';
 import type { Trx } from '../db/knex.js';
-import { type AwardRow, lockNextWaitlisted, markPromoted } from '../db/repos/awards.js';
+import type { AwardRow } from '../db/repos/awards.js';
 import { indexClaimCodes } from '../db/repos/claimCodeIndex.js';
 import type { StatusMove } from '../db/repos/drawCounts.js';
-import { lockCampaignPromotions, slotRoomsAhead } from '../db/repos/promotion.js';
+import {
+  lockCampaignPromotions,
+  lockNextWaitlisted,
+  markPromoted,
+  slotRoomsAhead,
+} from '../db/repos/promotion.js';
 import type { Campaign } from '../domain/campaign.js';
 import { PROMOTION_LEAD_MS, passesDown, passDown as promotionOf, type SlotRoom } from '../domain/passDown.js';
 import {

@@ -1,7 +1,7 @@
 // An admin sends a campaign's failed (or undelivered) messages again: back to the queue, audited.
 import { appendAudit } from '../audit/log.js';
 import { findCampaign } from '../db/repos/campaigns.js';
-import { requeueFailed } from '../db/repos/messages.js';
+import { requeueFailed } from '../db/repos/messageAdmin.js';
 import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';

@@ -15,7 +15,7 @@ import {
   markManySent,
   markSent,
   scheduleRetry,
-} from '../db/repos/messages.js';
+} from '../db/repos/messageStatus.js';
 import type { Logger } from '../logger.js';
 import { type BackoffPolicy, retryDelayMs } from './backoff.js';
 import { createBatcher } from './batch.js';

@@ -2,7 +2,8 @@
 
 import test from 'ava';
 import twilio from 'twilio';
-import { addJobsForWaitingMessages, markSent } from '../../src/db/repos/messages.js';
+import { markSent } from '../../src/db/repos/messageStatus.js';
+import { addJobsForWaitingMessages } from '../../src/db/repos/messages.js';
 import { enqueueNotice } from '../../src/notify/enqueue.js';
 import type { NoticeRequest } from '../../src/notify/notice.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';

@@ -225,44 +225,6 @@ export async function markExpired(trx: Trx, a: AwardRow, at: Date): Promise<void
     .update({ status: 'expired', expired_at: at });
 }
 
-/**
- * The first still-waitlisted entry in rank order that can take an award at `site` (any entry when the
- * campaign has no sites), locked. Preferences come from the frozen roster.
- */
-export async function lockNextWaitlisted(
-  trx: Trx,
-  campaignId: string,
-  site: string,
-): Promise<(AwardRow & { request: number; preferences: string[] }) | undefined> {
-  const { rows } = await trx.raw(
-    `SELECT a.*, r.request, r.preferences
-       FROM awards a JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id
-      WHERE a.campaign_id = ? AND a.status = 'waitlisted' AND (? = '' OR ? = ANY (r.preferences))
-      ORDER BY a.rank
-      LIMIT 1
-        FOR UPDATE OF a`,
-    [campaignId, site, site],
-  );
-  return rows[0];
-}
-
-export async function markPromoted(
-  trx: Trx,
-  a: { campaign_id: string; rank: number },
-  held: { amount: number; site: string; slot: string; from_rank: number; deadline: Date },
-  at: Date,
-): Promise<void> {
-  await trx('awards').where({ campaign_id: a.campaign_id, rank: a.rank }).update({
-    status: 'promoted',
-    held_amount: held.amount,
-    held_site: held.site,
-    held_slot: held.slot,
-    promoted_from_rank: held.from_rank,
-    claim_deadline: held.deadline,
-    promoted_at: at,
-  });
-}
-
 export interface OutcomeCount {
   outcome: string;
   group: string;

@@ -1,6 +1,8 @@
-// Where a promoted applicant collects: the campaign's pickup slots that are still ahead, with their room now.
+// Passing an award down the waitlist: the candidate, locked; where they may collect (the campaign's pickup
+// slots still ahead, with their room now); the promotion written.
 import type { SlotRoom } from '../../domain/passDown.js';
 import type { Trx } from '../knex.js';
+import type { AwardRow } from './awards.js';
 
 /**
  * The campaign's slots ending at or after `endsAfter`, by site and in time order (the draw rules' slot order),
@@ -30,4 +32,42 @@ export async function slotRoomsAhead(trx: Trx, campaignId: string, endsAfter: Da
 /** Serialises promotions in one campaign until the transaction ends (two sweeping instances, one slot's room). */
 export async function lockCampaignPromotions(trx: Trx, campaignId: string): Promise<void> {
   await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [`promote:${campaignId}`]);
+}
+
+/**
+ * The first still-waitlisted entry in rank order that can take an award at `site` (any entry when the
+ * campaign has no sites), locked. Preferences come from the frozen roster.
+ */
+export async function lockNextWaitlisted(
+  trx: Trx,
+  campaignId: string,
+  site: string,
+): Promise<(AwardRow & { request: number; preferences: string[] }) | undefined> {
+  const { rows } = await trx.raw(
+    `SELECT a.*, r.request, r.preferences
+       FROM awards a JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id
+      WHERE a.campaign_id = ? AND a.status = 'waitlisted' AND (? = '' OR ? = ANY (r.preferences))
+      ORDER BY a.rank
+      LIMIT 1
+        FOR UPDATE OF a`,
+    [campaignId, site, site],
+  );
+  return rows[0];
+}
+
+export async function markPromoted(
+  trx: Trx,
+  a: { campaign_id: string; rank: number },
+  held: { amount: number; site: string; slot: string; from_rank: number; deadline: Date },
+  at: Date,
+): Promise<void> {
+  await trx('awards').where({ campaign_id: a.campaign_id, rank: a.rank }).update({
+    status: 'promoted',
+    held_amount: held.amount,
+    held_site: held.site,
+    held_slot: held.slot,
+    promoted_from_rank: held.from_rank,
+    claim_deadline: held.deadline,
+    promoted_at: at,
+  });
 }

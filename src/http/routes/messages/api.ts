@@ -2,7 +2,8 @@
 import type Router from '@koa/router';
 import { retryFailedMessages } from '../../../commands/retryMessages.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
-import { countByChannelAndStatus, listFailed, MESSAGE_STATUSES } from '../../../db/repos/messages.js';
+import { countByChannelAndStatus, listFailed } from '../../../db/repos/messageAdmin.js';
+import { MESSAGE_STATUSES } from '../../../db/repos/messageStatus.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { requireStaff } from '../../middleware/staffAuth.js';

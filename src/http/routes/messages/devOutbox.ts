@@ -1,7 +1,7 @@
 // /dev/outbox: outside production, the messages the development outbox recorded instead of sending,
 // newest first, with the whole body, so a newcomer can read a one-time code and walk the journey.
 import type Router from '@koa/router';
-import { listOutbox } from '../../../db/repos/messages.js';
+import { listOutbox } from '../../../db/repos/messageAdmin.js';
 import { openedTexts } from '../../../notify/recipient.js';
 import type { AppDeps } from '../../deps.js';
 import { render } from '../../render.js';

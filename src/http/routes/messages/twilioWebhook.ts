@@ -2,7 +2,7 @@
 // (PUBLIC_URL + path): a mismatch is a 403 and nothing is stored. Repeats and late arrivals are harmless.
 import type Router from '@koa/router';
 import twilio from 'twilio';
-import { recordStatusEvent } from '../../../db/repos/messages.js';
+import { recordStatusEvent } from '../../../db/repos/messageStatus.js';
 import { DomainError } from '../../../domain/errors.js';
 import { TWILIO_STATUS_PATH } from '../../../notify/channels.js';
 import type { AppDeps } from '../../deps.js';
