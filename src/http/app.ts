@@ -9,6 +9,7 @@ import { languageMiddleware } from './middleware/language.js';
 import { metricsMiddleware } from './middleware/metrics.js';
 import { publicOrigin } from './middleware/publicOrigin.js';
 import { noStoreByDefault, requestContext, securityHeaders } from './middleware/requestContext.js';
+import { rememberRouteMatches } from './middleware/routeMatchCache.js';
 import { safeInput } from './middleware/safeInput.js';
 import { loadStaff } from './middleware/staffAuth.js';
 import { htmlErrorPresenter } from './pages.js';
@@ -28,7 +29,7 @@ export function createApp(deps: AppDeps): Koa {
   const hops = deps.config.TRUST_PROXY ?? 0;
   const app = new Koa({ proxy: hops > 0, maxIpsCount: hops });
   app.silent = true;
-  const router = buildRouter(deps);
+  const router = rememberRouteMatches(buildRouter(deps));
 
   app.use(requestContext(deps.logger));
   app.use(metricsMiddleware(deps.metrics));
