@@ -25,9 +25,12 @@ test.after.always(async () => {
 // Generous for a loaded 2-core machine; a hang would be the holder's whole lifetime (here: WITHIN_MS).
 const WITHIN_MS = LOCK_TIMEOUT_MS + 5000;
 
+/** Long enough for every request a test makes while holding; short of ava's timeout. */
+const HOLD_AT_MOST_MS = 60_000;
+
 /**
  * A second connection that takes a lock inside its own open transaction and keeps it until release(), or until
- * WITHIN_MS have passed: without the timeout the request then goes through late and the test fails, not hangs.
+ * HOLD_AT_MOST_MS have passed: without the timeout a request then goes through late and the test fails, not hangs.
  */
 async function holdLock(sql: string, params: unknown[] = []) {
   const client = new pg.Client({ connectionString: app.database.url });
@@ -39,7 +42,7 @@ async function holdLock(sql: string, params: unknown[] = []) {
     released ??= client.query('ROLLBACK').then(() => client.end());
     return released;
   };
-  const safety = setTimeout(release, WITHIN_MS);
+  const safety = setTimeout(release, HOLD_AT_MOST_MS);
   return {
     release() {
       clearTimeout(safety);

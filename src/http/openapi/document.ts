@@ -73,6 +73,8 @@ export function errorCodesOf(path: string, method: Method, op: Operation): Error
     if (unsafe) codes.add('csrf_failed');
   }
   if (op.caller === 'staff') codes.add('forbidden');
+  // A write's transaction waits a bounded time for its locks, then answers busy (db/transaction.ts).
+  if (unsafe) codes.add('busy');
   if (op.caller === 'twilio' || op.caller === 'payment_provider') codes.add('invalid_signature');
   if (op.body) for (const c of BODY_ERRORS) codes.add(c);
   if (op.query) codes.add('validation_failed');
