@@ -1,6 +1,14 @@
 // A browser gets an error page in its language with the refusal's status and a way back; an API client gets
 // the JSON error for the same refusal.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import test from 'ava';
+import Koa from 'koa';
+import { errorHandler } from '../../src/http/errors.js';
+import { languageMiddleware } from '../../src/http/middleware/language.js';
+import { requestContext } from '../../src/http/middleware/requestContext.js';
+import { htmlErrorPresenter } from '../../src/http/pages.js';
+import { createLogger } from '../../src/logger.js';
 import { type Reply, type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
 import { type CookieSession, signInWithForm } from '../helpers/browserSession.js';
 import { buildVoucherCampaign } from '../helpers/factories.js';
@@ -108,4 +116,37 @@ test('409: a campaign that can no longer be edited; a link back to the page the 
     json: { ...buildVoucherCampaign(app.clock.now()), version: 2 },
   });
   isJsonError(t, api, 409, 'campaign_not_editable');
+});
+
+test('500: our own failure is a page with its request number for a browser, the same JSON as before for the API', async (t) => {
+  // The app's error edge around a route that fails the way a bug would (no route of the app fails on purpose).
+  const logger = createLogger('silent');
+  const koa = new Koa();
+  koa.silent = true;
+  koa.use(requestContext(logger));
+  koa.use(languageMiddleware());
+  koa.use(errorHandler(logger, htmlErrorPresenter));
+  koa.use(() => {
+    throw new Error('a bug');
+  });
+  const server = http.createServer(koa.callback());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const html = await fetch(`${base}/campaigns?lang=en`, { headers: { accept: 'text/html' } });
+    const text = await html.text();
+    t.is(html.status, 500);
+    t.regex(html.headers.get('content-type') ?? '', /^text\/html/);
+    t.regex(text, /Something went wrong on our side/);
+    t.regex(text, /Request number: [\w-]+/);
+    t.notRegex(text, /a bug/, 'the cause stays in the log');
+
+    const api = await fetch(`${base}/api/campaigns`, { headers: { accept: 'text/html' } });
+    const body = await api.json();
+    t.is(api.status, 500);
+    t.deepEqual(Object.keys(body.error), ['code', 'message', 'request_id']);
+    t.is(body.error.code, 'internal');
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
 });
