@@ -1,5 +1,13 @@
 import test from 'ava';
-import { dueTransition } from '../../src/domain/campaign.js';
+import {
+  type CampaignInput,
+  claimDeadline,
+  dueTransition,
+  groupLabel,
+  groupProof,
+  type SlotInput,
+  validateCampaign,
+} from '../../src/domain/campaign.js';
 
 const schedule = {
   opens_at: new Date('2026-12-01T00:00:00Z'),
@@ -28,4 +36,179 @@ test('terminal and manual states have no timed transition', (t) => {
   for (const state of ['draft', 'cancelled', 'finished'] as const) {
     t.is(dueTransition({ ...schedule, state, mode: 'lottery' }, later), undefined, state);
   }
+});
+
+const goods: CampaignInput = {
+  ...schedule,
+  code: 'masks',
+  kind: 'goods',
+  mode: 'lottery',
+  title_ko: '마스크',
+  title_en: 'Masks',
+  description_ko: '',
+  description_en: '',
+  time_zone: 'Asia/Seoul',
+  unit: 'item',
+  total: 10,
+  denomination: 5,
+  per_person_max: 5,
+  partial: 'skip',
+  eligibility: { regions: [], birth_year_rotation: false },
+  groups: [{ name: 'seniors', check: 'age', min_age: 65, reserved: 5, weight: 2 }],
+  verification_methods: ['sms'],
+  unclaimed_policy: 'pass_down',
+  slots: [
+    {
+      id: 'a',
+      site_id: 'site-1',
+      starts_at: new Date('2026-12-03T00:00:00Z'),
+      ends_at: new Date('2026-12-03T02:00:00Z'),
+      capacity: 10,
+    },
+  ],
+};
+const voucher: CampaignInput = {
+  ...goods,
+  kind: 'voucher',
+  unit: 'KRW',
+  total: 100_000,
+  denomination: 10_000,
+  per_person_max: 20_000,
+  groups: [],
+  slots: [],
+  voucher_unit: 5_000,
+};
+const sites = new Set(['site-1']);
+const slot = goods.slots[0] as SlotInput;
+
+test('a goods campaign and a voucher campaign that can run have no field errors', (t) => {
+  t.deepEqual(validateCampaign(goods, sites), {});
+  t.deepEqual(validateCampaign(voucher, sites), {});
+  t.deepEqual(
+    validateCampaign({ ...goods, slots: [] }, sites),
+    {},
+    'goods without slots: sites are named later',
+  );
+});
+
+// Each impossible campaign names the field at fault, and only that field.
+const refused: [string, CampaignInput, string[]][] = [
+  ['goods sold instantly', { ...goods, mode: 'instant' }, ['mode']],
+  ['a window that ends as it starts', { ...goods, closes_at: goods.opens_at }, ['closes_at']],
+  ['a draw before the window closes', { ...goods, draw_at: new Date('2026-12-01T12:00:00Z') }, ['draw_at']],
+  [
+    'collection before the draw',
+    { ...voucher, claim_opens_at: new Date('2026-12-02T00:30:00Z') },
+    ['claim_opens_at'],
+  ],
+  [
+    'a claim window that ends as it starts',
+    { ...voucher, claim_closes_at: voucher.claim_opens_at },
+    ['claim_closes_at'],
+  ],
+  ['vouchers counted in items', { ...voucher, unit: 'item' }, ['unit']],
+  ['goods counted in KRW', { ...goods, unit: 'KRW' }, ['unit']],
+  ['a negative budget (so any quota is above it)', { ...voucher, total: -10_000 }, ['groups', 'total']],
+  ['a budget not a multiple of the denomination', { ...voucher, total: 105_000 }, ['total']],
+  ['a per-person limit below one denomination', { ...voucher, per_person_max: 5_000 }, ['per_person_max']],
+  [
+    'a per-person limit the denomination does not divide',
+    { ...voucher, per_person_max: 25_000 },
+    ['per_person_max'],
+  ],
+  ['a voucher face value on goods', { ...goods, voucher_unit: 5 }, ['voucher_unit']],
+  ['a face value above the denomination', { ...voucher, voucher_unit: 20_000 }, ['voucher_unit']],
+  [
+    'a face value that does not divide the denomination',
+    { ...voucher, voucher_unit: 3_000 },
+    ['voucher_unit'],
+  ],
+  [
+    'two groups of one name',
+    { ...voucher, groups: [0, 1].map(() => ({ name: 'seniors', reserved: 10_000, weight: 1 })) },
+    ['groups.1.name'],
+  ],
+  [
+    'a quota not a multiple of the denomination',
+    { ...voucher, groups: [{ name: 'a', reserved: 15_000, weight: 1 }] },
+    ['groups.0.reserved'],
+  ],
+  [
+    'an age group without its age',
+    { ...voucher, groups: [{ name: 'a', check: 'age', reserved: 0, weight: 1 }] },
+    ['groups.0.min_age'],
+  ],
+  [
+    'quotas above the total',
+    { ...voucher, groups: [{ name: 'a', reserved: 110_000, weight: 1 }] },
+    ['groups'],
+  ],
+  ['pickup slots on vouchers', { ...voucher, slots: goods.slots }, ['slots']],
+  [
+    'two slots of one id',
+    {
+      ...goods,
+      slots: [
+        { ...slot, capacity: 5 },
+        { ...slot, capacity: 5 },
+      ],
+    },
+    ['slots.1.id'],
+  ],
+  ['a slot at an unknown site', { ...goods, slots: [{ ...slot, site_id: 'nowhere' }] }, ['slots.0.site_id']],
+  [
+    'a slot that ends as it starts',
+    { ...goods, slots: [{ ...slot, ends_at: slot.starts_at }] },
+    ['slots.0.ends_at'],
+  ],
+  [
+    'a slot before the claim window',
+    { ...goods, slots: [{ ...slot, starts_at: new Date('2026-12-02T01:30:00Z') }] },
+    ['slots.0.starts_at'],
+  ],
+  [
+    'a slot past the claim window',
+    { ...goods, slots: [{ ...slot, ends_at: new Date('2026-12-11T00:00:00Z') }] },
+    ['slots.0.starts_at'],
+  ],
+  [
+    'a slot capacity not a multiple of the denomination',
+    {
+      ...goods,
+      total: 10,
+      slots: [
+        { ...slot, capacity: 7 },
+        { ...slot, id: 'b', capacity: 3 },
+      ],
+    },
+    ['slots.0.capacity', 'slots.1.capacity'],
+  ],
+  ['slot capacities that are not the stock', { ...goods, slots: [{ ...slot, capacity: 5 }] }, ['slots']],
+];
+for (const [what, input, fields] of refused) {
+  test(`refused: ${what}`, (t) => {
+    t.deepEqual(Object.keys(validateCampaign(input, sites)).sort(), fields);
+  });
+}
+
+test('the claim deadline is the claim period from the award, never past the claim window', (t) => {
+  const c = { claim_opens_at: schedule.claim_opens_at, claim_closes_at: schedule.claim_closes_at };
+  // an award before the window opens counts from the opening; 72 h unless set
+  t.deepEqual(claimDeadline(c, at('2026-12-01T00:00:00Z')), at('2026-12-05T02:00:00Z'));
+  t.deepEqual(
+    claimDeadline({ ...c, claim_period_hours: 24 }, at('2026-12-03T00:00:00Z')),
+    at('2026-12-04T00:00:00Z'),
+  );
+  t.deepEqual(claimDeadline(c, at('2026-12-09T00:00:00Z')), schedule.claim_closes_at);
+});
+
+test('group labels and proofs fall back to the other language, then to the key or nothing', (t) => {
+  const g = { name: 'basic', reserved: 0, weight: 1 };
+  t.is(groupLabel({ ...g, name_ko: '기초', name_en: 'Basic' }, 'en'), 'Basic');
+  t.is(groupLabel({ ...g, name_ko: '기초' }, 'en'), '기초');
+  t.is(groupLabel({ ...g, name_en: 'Basic' }, 'ko'), 'Basic');
+  t.is(groupLabel(g, 'ko'), 'basic');
+  t.is(groupProof({ ...g, proof_ko: '증명서' }, 'en'), '증명서');
+  t.is(groupProof({ ...g, proof_en: 'certificate' }, 'ko'), 'certificate');
+  t.is(groupProof(g, 'en'), '');
 });
