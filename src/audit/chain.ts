@@ -18,8 +18,9 @@ export interface AuditRow extends AuditEntry {
   hash: string;
 }
 
-export function hashEntry(prevHash: string, entry: AuditEntry): string {
-  const body = canonicalJson({
+/** The canonical bytes an entry's hash covers (after the previous hash and a newline). */
+function entryBody(entry: AuditEntry): string {
+  return canonicalJson({
     seq: entry.seq,
     at: entry.at.toISOString(),
     actor: entry.actor,
@@ -27,7 +28,23 @@ export function hashEntry(prevHash: string, entry: AuditEntry): string {
     subject: entry.subject,
     data: entry.data as never,
   });
-  return createHash('sha256').update(`${prevHash}\n${body}`).digest('hex');
+}
+
+export function hashEntry(prevHash: string, entry: AuditEntry): string {
+  return createHash('sha256')
+    .update(`${prevHash}\n${entryBody(entry)}`)
+    .digest('hex');
+}
+
+/**
+ * The body of an entry whose sequence number the database assigns (audit_append): the canonical text before
+ * and after the number. Keys are sorted, so seq sits between data and subject: the last `"seq":0,"subject":`
+ * is the entry's own (a string in data cannot hold an unescaped quote, and data comes before it).
+ */
+export function bodyAroundSeq(entry: Omit<AuditEntry, 'seq'>): [string, string] {
+  const body = entryBody({ ...entry, seq: 0 });
+  const at = body.lastIndexOf(',"seq":0,"subject":');
+  return [body.slice(0, at + ',"seq":'.length), body.slice(at + ',"seq":0'.length)];
 }
 
 export type ChainCheck =

@@ -1,8 +1,8 @@
 // Writing to the audit log: always inside the transaction of the change it records.
 
 import type { Trx } from '../db/knex.js';
-import { insertAuditRow, lastAuditRow, lockChain } from '../db/repos/audit.js';
-import { GENESIS_HASH, hashEntry } from './chain.js';
+import { appendAuditRow } from '../db/repos/audit.js';
+import { bodyAroundSeq } from './chain.js';
 
 export interface AuditInput {
   at: Date;
@@ -15,17 +15,14 @@ export interface AuditInput {
   data?: Record<string, unknown>;
 }
 
+/** One round trip under the chain's lock: the database numbers, chains and hashes the entry (audit_append). */
 export async function appendAudit(trx: Trx, input: AuditInput): Promise<void> {
-  await lockChain(trx);
-  const last = await lastAuditRow(trx);
   const entry = {
-    seq: (last?.seq ?? 0) + 1,
     at: new Date(Math.floor(input.at.getTime())),
     actor: input.actor,
     action: input.action,
     subject: input.subject,
     data: input.data ?? {},
   };
-  const prev = last?.hash ?? GENESIS_HASH;
-  await insertAuditRow(trx, { ...entry, prev_hash: prev, hash: hashEntry(prev, entry) });
+  await appendAuditRow(trx, entry, bodyAroundSeq(entry));
 }
