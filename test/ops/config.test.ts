@@ -60,3 +60,57 @@ test('development secrets that cannot be read stop start-up with a clear message
   fs.writeFileSync(file, kept);
   t.deepEqual(loadConfig({ DATA_DIR: dir }).secrets.dataKey, first.secrets.dataKey);
 });
+
+// A provider configured by halves would fail at the first send or sign-in: start-up refuses it, naming the variable.
+const hex = 'ab'.repeat(32);
+const sid = `AC${'0'.repeat(32)}`;
+const token = 't'.repeat(16);
+const productionSecrets = {
+  NODE_ENV: 'production',
+  SESSION_SECRET: hex,
+  IDENTITY_PEPPER: hex,
+  DATA_KEY: hex,
+  CLAIM_SIGNING_KEY: hex,
+};
+const halfSet: [string, NodeJS.ProcessEnv, RegExp][] = [
+  ['production without a database', productionSecrets, /DATABASE_URL: required in production/],
+  [
+    'OIDC without its JWKS',
+    { OIDC_ISSUER: 'https://id.example', OIDC_CLIENT_ID: 'fa' },
+    /set all three or none/,
+  ],
+  [
+    '본인인증 without the API secret',
+    { PORTONE_IDENTITY_CHANNEL_KEY: 'channel' },
+    /needs PORTONE_API_SECRET/,
+  ],
+  ['Twilio without its token', { TWILIO_ACCOUNT_SID: sid }, /set both or neither/],
+  ['Twilio without a sender', { TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: token }, /TWILIO_FROM: set it/],
+  [
+    'PortOne payments without the webhook secret',
+    { PORTONE_CHANNEL_KEY: 'channel', PORTONE_API_SECRET: 'secret-0123', PORTONE_STORE_ID: 'store' },
+    /PORTONE_CHANNEL_KEY: needs/,
+  ],
+  ['SMTP without a sender', { SMTP_URL: 'smtp://127.0.0.1:2525' }, /MAIL_FROM: required with SMTP_URL/],
+];
+for (const [what, env, message] of halfSet) {
+  test(`refused at start-up: ${what}`, (t) => {
+    t.throws(() => loadConfig({ DATA_DIR: tmp(), ...env }), { instanceOf: ConfigError, message });
+  });
+}
+
+test('set in full, each provider starts; PUBLIC_URL loses its trailing slash', (t) => {
+  const c = loadConfig({
+    ...productionSecrets,
+    DATABASE_URL: 'postgres://db/fa',
+    PUBLIC_URL: 'https://fa.example/',
+    TWILIO_ACCOUNT_SID: sid,
+    TWILIO_AUTH_TOKEN: token,
+    TWILIO_MESSAGING_SERVICE_SID: `MG${'0'.repeat(32)}`,
+    SMTP_URL: 'smtp://127.0.0.1:2525',
+    MAIL_FROM: 'fa@example.org',
+  });
+  t.true(c.isProduction);
+  t.is(c.publicUrl, 'https://fa.example');
+  t.deepEqual(c.secrets.dataKey, Buffer.from(hex, 'hex'));
+});
