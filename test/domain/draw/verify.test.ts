@@ -184,3 +184,47 @@ test('verifiesWithRawResults: true only for the canonical results bytes of a bun
   t.false(verifiesWithRawResults({ ...b, results_hash: '0'.repeat(64) }, raw(canonical), () => {}));
   t.false(verifiesWithRawResults({ ...b, beacon: 'other' }, raw(canonical), () => {}));
 });
+
+// Each malformed field is named by the format check, before any hash is computed.
+const malformed: [string, (b: Record<string, unknown>) => void, string][] = [
+  [
+    'another version',
+    (b) => (b.version = 'draw-v2'),
+    'version is "draw-v2", this verifier knows only "draw-v1"',
+  ],
+  [
+    'an uppercase root',
+    (b) => (b.roster_root = String(b.roster_root).toUpperCase()),
+    'roster_root is not 64 lowercase hex digits',
+  ],
+  ['a short seed', (b) => (b.seed = 'abcd'), 'seed is not 64 lowercase hex digits'],
+  ['a secret that is not hex', (b) => (b.secret = 'not hex'), 'secret is not lowercase hex'],
+  ['a beacon that is a number', (b) => (b.beacon = 42), 'beacon is not a string'],
+  ['results that are an object', (b) => (b.results = {}), 'results is not an array'],
+];
+for (const [what, change, message] of malformed) {
+  test(`format check: ${what}`, (t) => {
+    const b = load() as unknown as Record<string, unknown>;
+    change(b);
+    t.like(verifyBundle(b), { ok: false, check: 'format', message });
+    t.false(verifiesWithRawResults(b, new Uint8Array(), () => {}));
+  });
+}
+
+test('a bundle that is not an object is not verified from raw results either', (t) => {
+  t.false(verifiesWithRawResults(null, new Uint8Array(), () => {}));
+  t.like(verifyBundle(null), { ok: false, check: 'format', message: 'the bundle is not a JSON object' });
+});
+
+test('receipts of the wrong shape fail the format check, naming what is wrong', (t) => {
+  const b = load();
+  const r = makeReceipt(new MerkleTree(leafHashes(b.roster)), b.roster, 0);
+  t.like(verifyReceipt(null), { ok: false, check: 'format', message: 'the receipt is not a JSON object' });
+  t.like(verifyReceipt({ ...r, entry: { ...r.entry, request: -1 } }), { ok: false, check: 'format' });
+  t.like(verifyReceipt({ ...r, index: 1.5 }), { message: 'index and tree_size must be integers' });
+  t.like(verifyReceipt({ ...r, tree_size: '3' }), { message: 'index and tree_size must be integers' });
+  t.like(verifyReceipt({ ...r, proof: 'x' }), { message: 'proof must be a list of 64-hex-digit hashes' });
+  t.like(verifyReceipt({ ...r, roster_root: 'ab' }), {
+    message: 'roster_root is not 64 lowercase hex digits',
+  });
+});
