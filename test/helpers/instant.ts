@@ -3,8 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import type { InstantContext } from '../../src/commands/instant/context.js';
 import { runInstantSales } from '../../src/commands/instant/runSales.js';
+import { issueVouchers } from '../../src/commands/payments/issueVouchers.js';
 import { createCampaign } from '../../src/commands/saveCampaign.js';
 import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
+import { encryptText } from '../../src/identity/crypto.js';
 import { cryptoRandom } from '../../src/identity/random.js';
 import { signResidentToken } from '../../src/identity/residentSession.js';
 import { devPaymentProvider } from '../../src/payments/devProvider.js';
@@ -52,7 +54,10 @@ export async function instantWorld() {
       provider: app.deps.payments!.provider,
     },
   };
-  return { app, ctx, tick: () => runInstantSales(ctx) };
+  const issuer = devIssuer(derivedKey(TEST_SECRETS.dataKey, 'issuer'));
+  /** What the payments worker does for a paid order: issue its vouchers (and tell the buyer). */
+  const issue = (orderId: string) => issueVouchers(ctx.payment!, issuer, orderId);
+  return { app, ctx, tick: () => runInstantSales(ctx), issue };
 }
 
 /** A scheduled voucher sale opening in ten minutes (database clock): its pre-queue is open now. */
@@ -84,13 +89,17 @@ export async function openSale(app: TestApp, campaignId: string) {
 }
 
 /** Residents with sessions signed by the service's key, as a verified sign-in would give them. */
-export async function buyers(app: TestApp, n: number): Promise<Buyer[]> {
+export async function buyers(app: TestApp, n: number, o: { email?: boolean } = {}): Promise<Buyer[]> {
   return Promise.all(
-    Array.from({ length: n }, async () => {
+    Array.from({ length: n }, async (_, i) => {
       const identity_id = randomUUID();
+      // With o.email, each has an address to be told at (buyer<i>@test.example), sealed as sign-in seals it.
+      const contact = o.email
+        ? { cc: 'email' as const, ce: encryptText(TEST_SECRETS, `buyer${i}@test.example`, 'contact') }
+        : { cc: null, ce: null };
       const token = await signResidentToken(
         TEST_SECRETS.sessionSecret,
-        { sub: identity_id, m: 'sms', bd: null, bs: null, cc: null, ce: null, lang: 'ko' },
+        { sub: identity_id, m: 'sms', bd: null, bs: null, ...contact, lang: 'ko' },
         app.clock.now(),
       );
       return { identity_id, headers: { 'x-resident-token': token } };

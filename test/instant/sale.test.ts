@@ -231,10 +231,10 @@ test('the pre-queue order is recomputed from the published seed, which matches t
 });
 
 test('a hold that runs out gives its stock back and expires its order; a paid one stays', async (t) => {
-  const { app, tick } = await instantWorld();
+  const { app, tick, issue } = await instantWorld();
   t.teardown(() => app.close());
   const c = await scheduledSale(app, { units: 5, perPersonUnits: 2 });
-  const [a, b] = await buyers(app, 2);
+  const [a, b] = await buyers(app, 2, { email: true });
   await openSale(app, c.id);
   for (const p of [a!, b!]) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
   await tick();
@@ -266,6 +266,20 @@ test('a hold that runs out gives its stock back and expires its order; a paid on
   await app.request('GET', back.pathname + back.search);
   await tick();
   t.is((await app.db('instant_purchases').where({ identity_id: a!.identity_id }).first()).state, 'paid');
+  // The buyer is told their voucher numbers, with a link to their place in the sale.
+  t.is(await issue(bought[a!.identity_id]!.order.id), 'issued');
+  const told = await app.db('messages').where({ kind: 'vouchers_issued' });
+  t.is(told.length, 1);
+  const numbers = await app
+    .db('vouchers')
+    .where({ order_id: bought[a!.identity_id]!.order.id })
+    .pluck('number');
+  t.is(numbers.length, 2);
+  t.true(
+    numbers.every((n: string) => told[0].body.includes(n)),
+    told[0].body,
+  );
+  t.true(told[0].body.includes(`/campaigns/${c.id}/queue`), told[0].body);
 
   app.clock.advance(601_000);
   await tick();

@@ -9,7 +9,7 @@ import { findOrder, lockOrder, moveOrder, orderRecipient } from '../../db/repos/
 import { insertVouchers } from '../../db/repos/vouchers.js';
 import { voucherUnits } from '../../domain/payments/order.js';
 import type { VoucherIssuer } from '../../payments/issuer.js';
-import { prizeText, type Recipient, sendAwardNotice } from '../awardNotices.js';
+import { prizeText, sendAwardNotice } from '../awardNotices.js';
 import type { PaymentContext } from './context.js';
 import { type VoucherCampaign, voucherUnitOf } from './rules.js';
 
@@ -59,7 +59,7 @@ export async function issueVouchers(
       subject: `campaign:${o.campaign_id}`,
       data: { order_id: o.id, public_id: o.subject, vouchers: issued.length, face_value: o.face_value },
     });
-    const who = (await orderRecipient(trx, o.campaign_id, o.subject)) as Recipient | undefined;
+    const who = await orderRecipient(trx, o.campaign_id, o.subject);
     if (who) {
       const lang = who.lang === 'en' ? 'en' : 'ko';
       await sendAwardNotice(
@@ -73,7 +73,7 @@ export async function issueVouchers(
           face_total: prizeText(c, o.face_value, lang),
           numbers: issued.map((v) => v.number).join(', '),
           valid_until: DateTime.fromJSDate(validUntil, { zone: c.time_zone }).toFormat('yyyy-MM-dd'),
-          url: `${ctx.publicUrl}/campaigns/${c.id}/application${lang === 'en' ? '?lang=en' : ''}`,
+          url: `${ctx.publicUrl}/campaigns/${c.id}/${who.page}${lang === 'en' ? '?lang=en' : ''}`,
         },
         `vouchers:${o.id}`,
       );

@@ -5,7 +5,7 @@ import { appendAudit } from '../../audit/log.js';
 import { findCampaign } from '../../db/repos/campaigns.js';
 import { findOrder, lockOrder, moveOrder, orderRecipient, updateOrder } from '../../db/repos/orders.js';
 import { canMove } from '../../domain/payments/order.js';
-import { prizeText, type Recipient, sendAwardNotice } from '../awardNotices.js';
+import { prizeText, sendAwardNotice } from '../awardNotices.js';
 import type { PaymentContext } from './context.js';
 import type { VoucherCampaign } from './rules.js';
 
@@ -46,7 +46,7 @@ export async function refundOrder(
       data: { order_id: o.id, public_id: o.subject, amount: o.paid_amount, reason: o.refund_reason },
     });
     const c = (await findCampaign(trx, o.campaign_id)) as VoucherCampaign;
-    const who = (await orderRecipient(trx, o.campaign_id, o.subject)) as Recipient | undefined;
+    const who = await orderRecipient(trx, o.campaign_id, o.subject);
     if (who) {
       const lang = who.lang === 'en' ? 'en' : 'ko';
       const reason = REASONS[o.refund_reason ?? ''] ?? {
@@ -62,7 +62,7 @@ export async function refundOrder(
         {
           amount: prizeText(c, o.paid_amount!, lang),
           reason: reason[lang],
-          url: `${ctx.publicUrl}/campaigns/${c.id}/application${lang === 'en' ? '?lang=en' : ''}`,
+          url: `${ctx.publicUrl}/campaigns/${c.id}/${who.page}${lang === 'en' ? '?lang=en' : ''}`,
         },
         `refund:${o.id}`,
       );

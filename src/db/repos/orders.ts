@@ -1,6 +1,7 @@
 // Queries on orders: create once per key, lock, forward-only moves (the state is in the WHERE), the reconciler's list.
 import type { OrderPurpose, OrderState } from '../../domain/payments/order.js';
 import type { Db, Trx } from '../knex.js';
+import type { Recipient } from './recipients.js';
 
 export interface OrderRow {
   id: string;
@@ -195,11 +196,23 @@ export async function addOrderJob(trx: Trx, task: string, orderId: string): Prom
   );
 }
 
-/** Who is told about an order: the applicant behind the award's public id. */
+/**
+ * Who is told about an order, and which of their pages shows it: the applicant behind an award's public id
+ * (their application page), or the buyer behind an instant purchase's (their place in the sale's queue).
+ */
 export async function orderRecipient(db: Db | Trx, campaignId: string, publicId: string) {
-  return db('applications')
-    .where({ campaign_id: campaignId, public_id: publicId })
-    .first('id as application_id', 'public_id', 'contact_channel', 'contact_enc', 'lang');
+  const { rows } = await db.raw(
+    `SELECT id AS application_id, public_id, contact_channel, contact_enc, lang, 'application' AS page
+       FROM applications WHERE campaign_id = :campaign_id AND public_id = :public_id
+     UNION ALL
+     SELECT NULL, p.public_id, q.contact_channel, q.contact_enc, q.lang, 'queue'
+       FROM instant_purchases p
+       JOIN instant_queue q ON q.campaign_id = p.campaign_id AND q.identity_id = p.identity_id
+      WHERE p.campaign_id = :campaign_id AND p.public_id = :public_id
+     LIMIT 1`,
+    { campaign_id: campaignId, public_id: publicId },
+  );
+  return rows[0] as (Recipient & { page: 'application' | 'queue' }) | undefined;
 }
 
 /** The public id of the signed-in resident's application in a campaign. */
