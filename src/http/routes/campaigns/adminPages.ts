@@ -114,19 +114,9 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
   async function submit(ctx: Context, campaign: Campaign | undefined) {
     const values = formValuesFrom((ctx.request.body ?? {}) as Record<string, unknown>);
     const slots = campaign ? await listCampaignSlots(deps.db, campaign.id) : [];
-    const { body, errors: lineErrors, lineOf } = bodyFromForm(values, slots);
+    const { body, lineOf } = bodyFromForm(values, slots);
     try {
-      let input: ReturnType<typeof parseCampaignBody>;
-      try {
-        input = parseCampaignBody(body);
-      } catch (err) {
-        // Show the column problems together with whatever the schema found.
-        if (err instanceof DomainError && err.fields)
-          throw new DomainError(err.code, err.message, { fields: { ...lineErrors, ...err.fields } });
-        throw err;
-      }
-      if (Object.keys(lineErrors).length > 0)
-        throw new DomainError('validation_failed', 'Some fields are not valid', { fields: lineErrors });
+      const input = parseCampaignBody(body);
       const actor = staffActor(ctx.state.staff);
       const saved = campaign
         ? await updateCampaign(cmd, actor, campaign.id, parse(versionSchema, values).version, input)

@@ -116,22 +116,16 @@ export function formValuesFrom(form: Record<string, unknown>): CampaignFormValue
   return v;
 }
 
-/**
- * The form as the JSON body. Lines that cannot be split into their columns are reported here,
- * by line number; everything else is left to parseCampaignBody and the domain rules.
- */
+/** The form as the JSON body; checking it is left to parseCampaignBody and the domain rules. */
 export interface FormBody {
   body: Record<string, unknown>;
-  /** problems found before the schema runs (a line with the wrong number of columns) */
-  errors: FieldErrors;
-  /** the textarea line each parsed group and slot came from, to point errors at it */
+  /** the table row each group (and the list line each slot) came from, to point errors at it */
   lineOf: LineNumbers;
 }
 export type LineNumbers = { groups: number[]; slots: number[] };
 
 /** `slots`: the campaign's current slots, kept as they are (they are edited on the slot pages). */
 export function bodyFromForm(v: CampaignFormValues, slots: readonly SlotInput[] = []): FormBody {
-  const errors: FieldErrors = {};
   const lineOf: LineNumbers = { groups: [], slots: [] };
   const body: Record<string, unknown> = {};
   for (const k of SCALARS) body[k] = v[k] ?? '';
@@ -182,7 +176,7 @@ export function bodyFromForm(v: CampaignFormValues, slots: readonly SlotInput[] 
   }));
   lineOf.slots = slots.map((_, i) => i + 1);
 
-  return { body, errors, lineOf };
+  return { body, lineOf };
 }
 
 const LINE_FIELDS = new Set(['groups', 'slots']);
