@@ -1,15 +1,15 @@
-// Composition root: configuration -> database -> HTTP + scheduler (+ worker). No logic lives here.
+// npm start: configuration -> database -> the contexts (src/compose.ts) -> HTTP + scheduler (+ workers).
 import { createServer } from 'node:http';
 import { systemClock } from './clock.js';
 import { loadDemo } from './commands/loadDemo.js';
+import { composeApp } from './compose.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createDb } from './db/knex.js';
 import { migrateAll } from './db/migrate.js';
 import { requestListener } from './http/app.js';
 import { drainableServer } from './http/drain.js';
-import { cryptoRandom } from './identity/random.js';
-import { beaconMissingGauge, createBeaconFetcher, drawReconcilerParts } from './jobs/draw.js';
+import { drawReconcilerParts } from './jobs/draw.js';
 import { startDrawProcess } from './jobs/drawProcess.js';
 import { startHousekeepingWorker } from './jobs/housekeeping.js';
 import { instantSalesStep } from './jobs/instantSales.js';
@@ -19,7 +19,6 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics/registry.js';
 import { channelsFromConfig, describeChannels } from './notify/channels.js';
 import { startConfiguredNotifyWorker } from './notify/worker.js';
-import { paymentsFromConfig } from './payments/fromConfig.js';
 import { shutdownInOrder } from './shutdown.js';
 
 /** The order in which a signal stops the parts: requests first, the embedded database last. */
@@ -64,47 +63,18 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown) {
   const metrics = createMetrics();
   const demo = (config.DEMO_DATA ?? Boolean(database.embedded)) ? await loadDemo({ db, clock }) : undefined;
 
-  const payments = paymentsFromConfig(config, db);
-  const server = createServer(requestListener({ config, db, clock, logger, metrics, payments }));
+  const { app, deps, contexts } = composeApp(config, db, { clock, logger, metrics });
+  const server = createServer(requestListener(deps, app));
   const http = drainableServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject); // the port is taken: say so, and stop the database started above
     server.listen(config.PORT, config.HOST, resolve);
   });
   shutdown.add('http', () => http.drain(config.SHUTDOWN_GRACE_MS));
-  const drawCtx = {
-    db,
-    clock,
-    secrets: config.secrets,
-    random: cryptoRandom,
-    publicUrl: config.publicUrl,
-    beaconSource: config.BEACON_SOURCE,
-    fetchBeacon: config.BEACON_URL
-      ? createBeaconFetcher(config.BEACON_URL, config.BEACON_TIMEOUT_MS)
-      : undefined,
-    logger,
-    metrics: beaconMissingGauge(metrics),
-  };
-  const draw = drawReconcilerParts(drawCtx);
-  const paymentCtx = payments && {
-    db,
-    clock,
-    secrets: config.secrets,
-    publicUrl: config.publicUrl,
-    provider: payments.provider,
-    issuer: payments.issuer,
-  };
+  const { payments, payment: paymentCtx } = contexts;
+  const draw = drawReconcilerParts(contexts.draw);
   if (paymentCtx) draw.steps.push(paymentReconcilerStep(paymentCtx, logger));
-  draw.steps.push(
-    instantSalesStep({
-      db,
-      clock,
-      random: cryptoRandom,
-      secrets: config.secrets,
-      publicUrl: config.publicUrl,
-      payment: paymentCtx,
-    }),
-  );
+  draw.steps.push(instantSalesStep(contexts.instant));
   logger.info({ provider: payments?.provider.name ?? 'none' }, 'payments: provider');
   const reconciler = config.RUN_SCHEDULER
     ? createReconciler(

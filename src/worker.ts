@@ -2,18 +2,17 @@
 // processes (RUN_WORKER=false on the web instances): the notification worker and the draw's tasks (roster
 // freeze, draw, results fan-out), and the ten-minute verification clean-up (src/jobs/housekeeping.ts).
 // It migrates nothing (npm start does); it sends, and stops cleanly on SIGTERM.
-import { systemClock } from './clock.js';
+
 import { loadConfigOrExit } from './config.js';
+import { drawContextOf, paymentContextOf } from './contexts.js';
 import { openDatabase } from './db/database.js';
 import { createDb } from './db/knex.js';
-import { cryptoRandom } from './identity/random.js';
 import { startDrawWorker } from './jobs/draw.js';
 import { startHousekeepingWorker } from './jobs/housekeeping.js';
 import { startPaymentsWorker } from './jobs/payments.js';
 import { createLogger } from './logger.js';
 import { channelsFromConfig, describeChannels } from './notify/channels.js';
 import { startConfiguredNotifyWorker } from './notify/worker.js';
-import { paymentsFromConfig } from './payments/fromConfig.js';
 
 async function main() {
   const config = loadConfigOrExit();
@@ -24,30 +23,14 @@ async function main() {
   const worker = await startConfiguredNotifyWorker(config, database.url, logger, channels);
   // The draw's tasks: roster freezes, draws and result fan-outs (src/jobs/draw.ts).
   const db = createDb(database.url, 4);
-  const drawWorker = await startDrawWorker(
-    database.url,
-    {
-      db,
-      clock: systemClock,
-      secrets: config.secrets,
-      random: cryptoRandom,
-      publicUrl: config.publicUrl,
-      beaconSource: config.BEACON_SOURCE,
-      logger,
-    },
-    logger,
-    { heartbeatMs: config.WORKER_HEARTBEAT_MS, deadAfterMs: config.WORKER_DEAD_AFTER_MS },
-  );
+  const drawWorker = await startDrawWorker(database.url, drawContextOf(config, db, { logger }), logger, {
+    heartbeatMs: config.WORKER_HEARTBEAT_MS,
+    deadAfterMs: config.WORKER_DEAD_AFTER_MS,
+  });
   const housekeeping = await startHousekeepingWorker(database.url, { db }, logger);
   // Voucher issue and refund jobs (the payment provider is the one the web instances use).
-  const payments = paymentsFromConfig(config, db);
-  const paymentsWorker = payments
-    ? await startPaymentsWorker(
-        database.url,
-        { db, clock: systemClock, secrets: config.secrets, publicUrl: config.publicUrl, ...payments },
-        logger,
-      )
-    : undefined;
+  const { payment } = paymentContextOf(config, db);
+  const paymentsWorker = payment ? await startPaymentsWorker(database.url, payment, logger) : undefined;
 
   let stopping = false;
   const shutdown = async (signal: string) => {

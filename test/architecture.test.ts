@@ -8,6 +8,8 @@
 //            opens its transaction, through db/transaction.ts for its lock timeout)
 //   scripts/ never import http/
 //   commands/, jobs/ and every other layer below the web never import http/ (only the composition root does)
+//   http/ reads no configuration and builds no use-case context: src/compose.ts hands routes ready contexts
+//   the worker processes (worker.ts, drawWorker.ts) never load http/, directly or through what they import
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
@@ -129,5 +131,35 @@ test('commands/, jobs/ and the layers below the web never import http/', (t) => 
     .flatMap(([file, imports]) =>
       imports.filter((i) => i.startsWith('src/http/')).map((i) => `${file} imports ${i}`),
     );
+  t.deepEqual(breaches, []);
+});
+
+test('http/ reads no configuration and builds no use-case context of its own (src/compose.ts does)', (t) => {
+  const importBreaches = under('src/http/').flatMap(([file, imports]) =>
+    imports.filter((i) => i === 'src/config.ts').map((i) => `${file} imports ${i}`),
+  );
+  const builds =
+    /\bprocess\.env\b|\bnew WeakMap\b|\bcreate(?:RateLimits|CampaignRulesCache|SignInLimits|OidcProvider|PortOneVerifier|DevVerifier)\(|\bstockReader\(|\bpaymentsFromConfig\(/g;
+  const buildBreaches = under('src/http/').flatMap(([file]) =>
+    [...source(file).matchAll(builds)].map((m) => `${file}: ${m[0]}`),
+  );
+  t.deepEqual([...importBreaches, ...buildBreaches], []);
+});
+
+test('the worker processes never load the web app, not even through what they import', (t) => {
+  const reach = (start: string) => {
+    const seen = new Set<string>([start]);
+    for (const file of seen) for (const i of graph.get(file) ?? []) if (i.startsWith('src/')) seen.add(i);
+    return [...seen];
+  };
+  t.true(
+    reach('src/main.ts').some((f) => f.startsWith('src/http/')),
+    'the walk follows imports',
+  );
+  const breaches = ['src/worker.ts', 'src/drawWorker.ts'].flatMap((entry) =>
+    reach(entry)
+      .filter((f) => f.startsWith('src/http/'))
+      .map((f) => `${entry} loads ${f}`),
+  );
   t.deepEqual(breaches, []);
 });

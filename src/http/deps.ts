@@ -1,27 +1,45 @@
-import type { SignInLimitSettings } from '../auth/signInLimits.js';
+import type { SignInLimits } from '../auth/signInLimits.js';
 import type { Clock } from '../clock.js';
+import type { AwardContext } from '../commands/awardNotices.js';
+import type { stockReader } from '../commands/campaignStock.js';
+import type { InstantContext } from '../commands/instant/context.js';
+import type { IntakeContext } from '../commands/intakeContext.js';
+import type { PaymentContext } from '../commands/payments/context.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
+import type { OidcProvider } from '../identity/oidc.js';
+import type { IdentityVerifier } from '../identity/portone.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { Payments } from '../payments/fromConfig.js';
-import type { IntakeDeps } from './intake.js';
 
-/** Everything the HTTP layer needs, handed in by main.ts or a test. */
+export interface IdentityProviders {
+  oidc: OidcProvider | undefined;
+  /** 본인인증: PortOne V2, or the development stand-in (never in production) */
+  portone: IdentityVerifier | undefined;
+}
+
+/** Everything the HTTP layer needs, every use-case context ready: built by src/compose.ts (main.ts and the tests). */
 export interface AppDeps {
   config: Pick<
     Config,
-    'secrets' | 'publicUrl' | 'isProduction' | 'BODY_LIMIT' | 'NODE_ENV' | 'TWILIO_AUTH_TOKEN'
-  > &
-    Partial<Pick<Config, 'TRUST_PROXY'>>;
+    'secrets' | 'publicUrl' | 'isProduction' | 'BODY_LIMIT' | 'NODE_ENV' | 'TWILIO_AUTH_TOKEN' | 'TRUST_PROXY'
+  >;
   db: Db;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
-  /** identity-verified intake: OIDC provider, webhook secret, randomness and limits (derived from config when absent) */
-  intake?: IntakeDeps;
-  /** staff password sign-in limits (STAFF_SIGN_IN_LIMITS when absent) */
-  signInLimits?: SignInLimitSettings;
-  /** the payment provider and voucher issuer; absent when payments are not configured (production without PortOne) */
-  payments?: Payments | undefined;
+  /** identity-verified intake: rate limits, rules cache, randomness */
+  intake: IntakeContext;
+  identity: IdentityProviders;
+  /** staff password sign-in limits */
+  signIn: SignInLimits;
+  /** what award notices and the draw's routes need: the database, the clock, the secrets, our address */
+  notices: AwardContext;
+  /** the payment provider and voucher issuer; undefined when payments are not configured */
+  payments: Payments | undefined;
+  payment: PaymentContext | undefined;
+  instant: InstantContext;
+  /** the per-process stock snapshots the stock route and its fast path share */
+  stock: ReturnType<typeof stockReader>;
 }

@@ -10,7 +10,7 @@ import { codeFor, nextPhone, openVoucherCampaign, ROOMY_LIMITS, verifyResident }
 const TOKEN = 'test-twilio-auth-token-eligibility';
 let app: TestApp;
 test.before(async () => {
-  app = await startTestApp({ intake: { limits: ROOMY_LIMITS, twilioAuthToken: TOKEN } });
+  app = await startTestApp({ config: { TWILIO_AUTH_TOKEN: TOKEN }, intake: { limits: ROOMY_LIMITS } });
 });
 test.after.always(async () => {
   await app?.close();

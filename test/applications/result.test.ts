@@ -18,7 +18,10 @@ const TOKEN = 'test-twilio-auth-token-0123456789';
 const env = { secrets: TEST_SECRETS, publicUrl: 'http://127.0.0.1' };
 let app: TestApp;
 test.before(async () => {
-  app = await startTestApp({ intake: { limits: ROOMY_LIMITS, twilioAuthToken: TOKEN, rulesTtlMs: 0 } });
+  app = await startTestApp({
+    config: { TWILIO_AUTH_TOKEN: TOKEN },
+    intake: { limits: ROOMY_LIMITS, rulesTtlMs: 0 },
+  });
 });
 test.after.always(async () => {
   await app?.close();

@@ -10,7 +10,7 @@ import { openGoodsCampaign, openVoucherCampaign, ROOMY_LIMITS } from '../helpers
 const TOKEN = 'sms-commands-twilio-auth-token-01';
 let app: TestApp;
 test.before(async () => {
-  app = await startTestApp({ intake: { limits: ROOMY_LIMITS, twilioAuthToken: TOKEN } });
+  app = await startTestApp({ config: { TWILIO_AUTH_TOKEN: TOKEN }, intake: { limits: ROOMY_LIMITS } });
 });
 test.after.always(async () => {
   await app?.close();

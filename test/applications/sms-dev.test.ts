@@ -19,7 +19,8 @@ test.before(async () => {
     intake: { limits: ROOMY_LIMITS },
   });
   devWithToken = await startTestApp({
-    intake: { limits: ROOMY_LIMITS, twilioAuthToken: 'a-real-token-0123456789abcdef' },
+    config: { TWILIO_AUTH_TOKEN: 'a-real-token-0123456789abcdef' },
+    intake: { limits: ROOMY_LIMITS },
   });
   apps.push(dev, prod, devWithToken);
 });

@@ -9,7 +9,7 @@ import { codeFor, openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js
 const TOKEN = 'test-twilio-auth-token-0123456789';
 let app: TestApp;
 test.before(async () => {
-  app = await startTestApp({ intake: { limits: ROOMY_LIMITS, twilioAuthToken: TOKEN } });
+  app = await startTestApp({ config: { TWILIO_AUTH_TOKEN: TOKEN }, intake: { limits: ROOMY_LIMITS } });
 });
 test.after.always(async () => {
   await app?.close();

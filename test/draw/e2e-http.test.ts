@@ -21,7 +21,7 @@ const HOUR = 3600_000;
 let app: TestApp;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'draw-e2e-http-'));
 test.before(async () => {
-  app = await startTestApp({ intake: { limits: ROOMY_LIMITS, twilioAuthToken: TOKEN } });
+  app = await startTestApp({ config: { TWILIO_AUTH_TOKEN: TOKEN }, intake: { limits: ROOMY_LIMITS } });
 });
 test.after.always(async () => {
   await app?.close();

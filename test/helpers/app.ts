@@ -1,8 +1,11 @@
-// The real app on 127.0.0.1 against a private database, with a stepped clock and signed-in staff.
+// The real app on 127.0.0.1 against a private database, with a stepped clock and signed-in staff. It is built
+// by composeApp, as npm start builds it, from a configuration validated by loadConfig.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../src/clock.js';
 import { addStaff } from '../../src/commands/staffAccounts.js';
+import { composeApp, type Overrides } from '../../src/compose.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import type { StaffRole } from '../../src/db/repos/staff.js';
 import { requestListener } from '../../src/http/app.js';
 import type { AppDeps } from '../../src/http/deps.js';
@@ -56,13 +59,33 @@ export interface TestApp {
 
 let staffCounter = 0;
 
+/** What a test may put in place of the intake's defaults (see Overrides in src/compose.ts). */
+export type IntakeOverrides = Pick<Overrides, 'random' | 'limits' | 'rulesTtlMs' | 'oidc' | 'portone'>;
+
+/** The configuration a test app starts from: validated like production's, with fixed secrets. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+  return {
+    ...loadConfig({
+      NODE_ENV: 'test',
+      PUBLIC_URL: 'http://127.0.0.1',
+      SESSION_SECRET: hex(TEST_SECRETS.sessionSecret),
+      IDENTITY_PEPPER: hex(TEST_SECRETS.identityPepper),
+      DATA_KEY: hex(TEST_SECRETS.dataKey),
+      CLAIM_SIGNING_KEY: hex(TEST_SECRETS.claimSigningKey),
+    }),
+    ...overrides,
+  };
+}
+
 export async function startTestApp(
   opts: {
     clock?: Clock;
     database?: TestDatabase;
-    config?: Partial<AppDeps['config']>;
-    intake?: AppDeps['intake'];
-    signInLimits?: AppDeps['signInLimits'];
+    config?: Partial<Config>;
+    /** with intake overrides the identity providers are only the ones given (none from the configuration) */
+    intake?: IntakeOverrides;
+    signInLimits?: Overrides['signInLimits'];
     logger?: AppDeps['logger'];
     /** the payment provider, built once the app's own URL is known (providers send the browser back to it) */
     payments?: (url: string, db: AppDeps['db']) => NonNullable<AppDeps['payments']>;
@@ -72,28 +95,19 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = opts.database ?? (await createTestDatabase());
   const clock = (opts.clock as SteppedClock | undefined) ?? new SteppedClock();
-  const deps: AppDeps = {
-    config: {
-      secrets: TEST_SECRETS,
-      publicUrl: 'http://127.0.0.1',
-      isProduction: false,
-      BODY_LIMIT: '100kb',
-      NODE_ENV: 'test',
-      ...opts.config,
-    },
-    db: database.db,
-    clock,
-    logger: opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    metrics: createMetrics({ defaults: false }),
-    ...(opts.intake ? { intake: opts.intake } : {}),
-    ...(opts.signInLimits ? { signInLimits: opts.signInLimits } : {}),
-  };
   const server = http.createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  if (opts.ownPublicUrl) deps.config.publicUrl = url;
-  if (opts.payments) deps.payments = opts.payments(url, database.db);
-  server.on('request', requestListener(deps));
+  const config = testConfig({ ...opts.config, ...(opts.ownPublicUrl ? { publicUrl: url } : {}) });
+  const { app, deps } = composeApp(config, database.db, {
+    clock,
+    logger: opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    metrics: createMetrics({ defaults: false }),
+    ...(opts.intake ? { oidc: undefined, portone: undefined, ...opts.intake } : {}),
+    ...(opts.signInLimits ? { signInLimits: opts.signInLimits } : {}),
+    payments: opts.payments?.(url, database.db),
+  });
+  server.on('request', requestListener(deps, app));
 
   async function request(method: string, path: string, o: RequestOptions = {}): Promise<Reply> {
     const headers: Record<string, string> = {

@@ -2,14 +2,14 @@
 // router), and is a valid OpenAPI 3.1 document.
 import { Validator } from '@seriousme/openapi-schema-validator';
 import test from 'ava';
+import { composeApp } from '../../src/compose.js';
 import { createDb } from '../../src/db/knex.js';
 import { buildRouter } from '../../src/http/app.js';
 import type { AppDeps } from '../../src/http/deps.js';
 import { openApiDocument } from '../../src/http/openapi/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics/registry.js';
-import { paymentsFromConfig } from '../../src/payments/fromConfig.js';
-import { TEST_SECRETS } from '../helpers/app.js';
+import { testConfig } from '../helpers/app.js';
 import { SteppedClock } from '../helpers/clock.js';
 
 // Building the router queries nothing, so no database: a pool that is never used.
@@ -18,34 +18,11 @@ test.after.always(() => db.destroy());
 
 /** The fullest app: not production (development routes) and with a payment provider (its webhook). */
 function fullDeps(): AppDeps {
-  const config = {
-    secrets: TEST_SECRETS,
-    publicUrl: 'http://127.0.0.1',
-    isProduction: false,
-    BODY_LIMIT: '100kb',
-    NODE_ENV: 'test',
-  } satisfies AppDeps['config'];
-  const payments = paymentsFromConfig(
-    {
-      ...config,
-      PAYMENT_TIMEOUT_MS: 1000,
-      DEV_PAY_LATENCY_MS: 0,
-      DEV_PAY_FAILURE_RATE: 0,
-      DEV_PAY_DUPLICATE_RATE: 0,
-      DEV_PAY_DROP_RATE: 0,
-      DEV_PAY_WEBHOOK_DELAY_MS: 0,
-      DEV_ISSUER_LATENCY_MS: 0,
-    },
-    db,
-  );
-  return {
-    config,
-    db,
+  return composeApp(testConfig(), db, {
     clock: new SteppedClock(),
     logger: createLogger('silent'),
     metrics: createMetrics({ defaults: false }),
-    payments,
-  };
+  }).deps;
 }
 
 const JSON_ROUTE = /^\/(api|webhooks)\//;

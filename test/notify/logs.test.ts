@@ -33,7 +33,7 @@ test.before(async () => {
   app = await startTestApp({
     logger,
     config: { TWILIO_AUTH_TOKEN: TOKEN },
-    intake: { limits: ROOMY_LIMITS, twilioAuthToken: TOKEN },
+    intake: { limits: ROOMY_LIMITS },
   });
   worker = await startTestWorker(
     app.database,

@@ -8,7 +8,6 @@ import { withdrawApplication } from '../../../commands/withdrawApplication.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { ResidentClaims } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
-import { intakeOf } from '../../intake.js';
 import { checkResidentCsrf, type ResidentState, requireResident } from '../../middleware/residentAuth.js';
 import { parse, parseId } from '../../validate.js';
 import { helperProxy, subjectFor } from '../proxies/helper.js';
@@ -39,7 +38,7 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
   const must = requireResident(deps);
 
   router.get('/api/campaigns/:id/sites', async (ctx) => {
-    const rules = await intakeOf(deps).ctx.rules.byId(deps.db, parseId(ctx.params.id));
+    const rules = await deps.intake.rules.byId(deps.db, parseId(ctx.params.id));
     const { district } = parse(districtQuery, ctx.query);
     ctx.body = { sites: rules.sites.filter((s) => !district || s.district === district) };
   });
@@ -47,7 +46,7 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
   router.post(base, must, async (ctx) => {
     const who = resident(ctx, deps);
     const b = parse(applicationSchema, ctx.request.body);
-    const applied = await applyForCampaign(intakeOf(deps).ctx, applicantOf(who), {
+    const applied = await applyForCampaign(deps.intake, applicantOf(who), {
       campaign_id: parseId(ctx.params.id),
       request: { amount: b.amount, sites: b.sites, group: b.group },
       region: b.region,
@@ -59,18 +58,17 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
 
   router.get(base, must, async (ctx) => {
     const who = resident(ctx, deps);
-    const intake = intakeOf(deps).ctx;
-    const { rules, receipt, application } = await myApplication(intake, parseId(ctx.params.id), who.sub);
+    const { rules, receipt, application } = await myApplication(deps.intake, parseId(ctx.params.id), who.sub);
     if (!receipt || !application) throw new DomainError('not_found', 'You have not applied to this campaign');
     // After the draw: the outcome (null before it), the same one the result page and SMS STATUS show.
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { receipt, result: (await residentResult(intake, rules, application)) ?? null };
+    ctx.body = { receipt, result: (await residentResult(deps.intake, rules, application)) ?? null };
   });
 
   router.put(base, must, async (ctx) => {
     const who = resident(ctx, deps);
     const b = parse(applicationSchema, ctx.request.body);
-    const receipt = await changeApplication(intakeOf(deps).ctx, applicantOf(who), {
+    const receipt = await changeApplication(deps.intake, applicantOf(who), {
       campaign_id: parseId(ctx.params.id),
       request: { amount: b.amount, sites: b.sites, group: b.group },
       region: b.region,
@@ -80,7 +78,7 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
 
   router.delete(base, must, async (ctx) => {
     const who = resident(ctx, deps);
-    const receipt = await withdrawApplication(intakeOf(deps).ctx, parseId(ctx.params.id), who.sub);
+    const receipt = await withdrawApplication(deps.intake, parseId(ctx.params.id), who.sub);
     ctx.body = { receipt };
   });
 
@@ -90,7 +88,7 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
     const b = parse(proxyApplicationSchema, ctx.request.body);
     const proxy = await helperProxy(deps, helper.sub);
     const subject = await subjectFor(deps, b.subject_token, helper.sub);
-    const applied = await applyForCampaign(intakeOf(deps).ctx, applicantOf(subject), {
+    const applied = await applyForCampaign(deps.intake, applicantOf(subject), {
       campaign_id: parseId(ctx.params.id),
       request: { amount: b.amount, sites: b.sites, group: b.group },
       region: b.region,

@@ -14,9 +14,9 @@ import { findProxyByIdentity } from '../../../db/repos/proxies.js';
 import { DomainError } from '../../../domain/errors.js';
 import { resultsPublished } from '../../../domain/result.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
+import { clientIp } from '../../clientIp.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
-import { clientIp, intakeOf } from '../../intake.js';
 import { checkResidentCsrf, readResident, startResidentSession } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
 import { parse, parseId } from '../../validate.js';
@@ -41,7 +41,6 @@ function afterVerify(campaignId: string, next: unknown): string {
 }
 
 export function applicationPageRoutes(router: Router, deps: AppDeps): void {
-  const intake = () => intakeOf(deps);
   const rulesFor = (ctx: Context) => loadRules(ctx, deps);
   const base = (ctx: Context, rules: CampaignRules) => pageBase(ctx, deps, rules);
 
@@ -57,7 +56,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
   async function showResult(ctx: Context, rules: CampaignRules, application: Application | undefined) {
     const t = ctx.state.t as Translate;
     const lang = ctx.state.lang as Lang;
-    const result = application ? await residentResult(intake().ctx, rules, application) : undefined;
+    const result = application ? await residentResult(deps.intake, rules, application) : undefined;
     // A won voucher is bought on this page (payments/section.ts).
     const purchase = application
       ? await purchaseSection(ctx, deps, rules.campaign.id, application.identity_id)
@@ -76,7 +75,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     const who = await readResident(ctx, deps);
     if (!who) return verifyPage(ctx, rules);
     if (rules.campaign.mode === 'instant') return ctx.redirect(`/campaigns/${rules.campaign.id}/queue`);
-    const { receipt } = await myApplication(intake().ctx, rules.campaign.id, who.claims.sub);
+    const { receipt } = await myApplication(deps.intake, rules.campaign.id, who.claims.sub);
     const open = rules.campaign.state === 'open' || rules.campaign.state === 'scheduled';
     if (receipt?.status === 'active' || (receipt && !open))
       return ctx.redirect(`/campaigns/${rules.campaign.id}/application`);
@@ -97,7 +96,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     try {
       checkResidentCsrf(ctx, deps);
       const b = parse(codeRequestSchema, body);
-      const sent = await requestCode(intake().ctx, {
+      const sent = await requestCode(deps.intake, {
         channel: b.channel,
         contact: (b.channel === 'sms' ? b.phone : b.email) ?? '',
         birth_date: b.birth_date,
@@ -122,7 +121,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     try {
       checkResidentCsrf(ctx, deps);
       const b = parse(codeVerifySchema, body);
-      const person = await verifyCode(intake().ctx, { ...b, ip: clientIp(ctx) });
+      const person = await verifyCode(deps.intake, { ...b, ip: clientIp(ctx) });
       await startResidentSession(ctx, deps, claimsOf(person, ctx.state.lang as Lang));
       ctx.redirect(afterVerify(rules.campaign.id, body.next));
     } catch (err) {
@@ -156,8 +155,8 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
         request: { amount: b.amount, sites: b.sites, group: b.group },
         region: b.region,
       };
-      if (change) await changeApplication(intake().ctx, applicantOf(who.claims), input);
-      else await applyForCampaign(intake().ctx, applicantOf(who.claims), { ...input, channel: 'web' });
+      if (change) await changeApplication(deps.intake, applicantOf(who.claims), input);
+      else await applyForCampaign(deps.intake, applicantOf(who.claims), { ...input, channel: 'web' });
       ctx.redirect(`/campaigns/${rules.campaign.id}/application?done=${change ? 'changed' : 'applied'}`);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'duplicate_application') {
@@ -165,7 +164,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
       }
       if (!(err instanceof DomainError) || !FORM_ERRORS.has(err.code)) throw err;
       const receipt = change
-        ? (await myApplication(intake().ctx, rules.campaign.id, who.claims.sub)).receipt
+        ? (await myApplication(deps.intake, rules.campaign.id, who.claims.sub)).receipt
         : undefined;
       formPage(
         ctx,
@@ -183,7 +182,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     const rules = await rulesFor(ctx);
     const who = await readResident(ctx, deps);
     if (!who) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
-    const { receipt, application } = await myApplication(intake().ctx, rules.campaign.id, who.claims.sub);
+    const { receipt, application } = await myApplication(deps.intake, rules.campaign.id, who.claims.sub);
     if (!receipt || !application) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
     if (resultsPublished(rules.campaign)) return showResult(ctx, rules, application);
     const done = typeof ctx.query.done === 'string' ? ctx.query.done : '';
@@ -198,7 +197,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     const who = await readResident(ctx, deps);
     if (!who) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
     checkResidentCsrf(ctx, deps);
-    await withdrawApplication(intake().ctx, rules.campaign.id, who.claims.sub);
+    await withdrawApplication(deps.intake, rules.campaign.id, who.claims.sub);
     ctx.redirect(`/campaigns/${rules.campaign.id}/application?done=withdrawn`);
   });
 }

@@ -8,7 +8,6 @@ import { groupLabel, groupProof } from '../../../domain/campaign.js';
 import type { DomainError } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
-import { intakeOf } from '../../intake.js';
 import { residentCsrfToken } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
 import { parseId } from '../../validate.js';
@@ -60,7 +59,7 @@ export function errorList(
 
 /** The campaign named in the path, never cached (the pages carry a CSRF token and the window's state). */
 export async function loadRules(ctx: Context, deps: AppDeps): Promise<CampaignRules> {
-  const rules = await intakeOf(deps).ctx.rules.byId(deps.db, parseId(ctx.params.id));
+  const rules = await deps.intake.rules.byId(deps.db, parseId(ctx.params.id));
   ctx.set('Cache-Control', 'no-store');
   return rules;
 }
@@ -71,8 +70,8 @@ export function pageBase(ctx: Context, deps: AppDeps, rules: CampaignRules) {
     campaign: rules.campaign,
     campaignTitle: lang === 'ko' ? rules.campaign.title_ko : rules.campaign.title_en,
     csrf: residentCsrfToken(ctx, deps),
-    oidcEnabled: Boolean(intakeOf(deps).oidc?.settings.authorizationUrl),
-    portoneEnabled: Boolean(intakeOf(deps).portone),
+    oidcEnabled: Boolean(deps.identity.oidc?.settings.authorizationUrl),
+    portoneEnabled: Boolean(deps.identity.portone),
     /** the ways this campaign accepts (a registered helper always verifies by phone) */
     allows: (m: string) => (rules.campaign.verification_methods as string[]).includes(m),
     amount: (n: number) => formatAmount(n, rules.campaign.unit, lang),

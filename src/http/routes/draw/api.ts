@@ -53,13 +53,6 @@ export async function receiptFor(deps: AppDeps, c: Campaign, publicId: string) {
 }
 
 export function drawApiRoutes(router: Router, deps: AppDeps): void {
-  const ctxOf = {
-    db: deps.db,
-    clock: deps.clock,
-    secrets: deps.config.secrets,
-    publicUrl: deps.config.publicUrl,
-  };
-
   router.get('/api/campaigns/:id/audit', async (ctx) => {
     ctx.body = await auditView(deps.db, await publicCampaign(deps, ctx.params.id));
   });
@@ -105,7 +98,7 @@ export function drawApiRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/api/admin/campaigns/:id/beacon', requireStaff('admin'), async (ctx) => {
     const { beacon } = parse(beaconSchema, ctx.request.body);
-    const r = await recordBeacon(ctxOf, staffActor(ctx.state.staff), parseId(ctx.params.id), beacon);
+    const r = await recordBeacon(deps.notices, staffActor(ctx.state.staff), parseId(ctx.params.id), beacon);
     ctx.status = 201;
     ctx.body = r;
   });

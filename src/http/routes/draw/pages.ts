@@ -119,7 +119,7 @@ export function drawPageRoutes(router: Router, deps: AppDeps): void {
     const id = parseId(ctx.params.id);
     try {
       const { beacon } = parse(beaconSchema, ctx.request.body);
-      await recordBeacon({ db: deps.db, clock: deps.clock }, staffActor(ctx.state.staff), id, beacon);
+      await recordBeacon(deps.notices, staffActor(ctx.state.staff), id, beacon);
     } catch (err) {
       const c = await findCampaign(deps.db, id);
       if (!(err instanceof DomainError) || !c) throw err;

@@ -11,7 +11,6 @@ import { DomainError } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
-import { intakeOf } from '../../intake.js';
 import { requireStaff } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
@@ -25,7 +24,7 @@ const csvOf = (body: unknown) => {
 };
 
 export function identityAdminRoutes(router: Router, deps: AppDeps): void {
-  const oidcIssuer = () => intakeOf(deps).oidc?.settings.issuer;
+  const oidcIssuer = () => deps.identity.oidc?.settings.issuer;
 
   async function groupsPage(ctx: Context, extra: Record<string, unknown> = {}, status = 200) {
     const campaign = await findCampaign(deps.db, parseId(ctx.params.id));
@@ -63,7 +62,7 @@ export function identityAdminRoutes(router: Router, deps: AppDeps): void {
     const id = parseId(ctx.params.id);
     const csv = csvOf(ctx.request.body);
     try {
-      const done = await importGroupList(intakeOf(deps).ctx, staffActor(ctx.state.staff), {
+      const done = await importGroupList(deps.intake, staffActor(ctx.state.staff), {
         campaign_id: id,
         group: ctx.params.group ?? '',
         csv,
@@ -90,7 +89,7 @@ export function identityAdminRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.post('/api/admin/campaigns/:id/groups/:group/list', requireStaff('admin'), async (ctx) => {
-    ctx.body = await importGroupList(intakeOf(deps).ctx, staffActor(ctx.state.staff), {
+    ctx.body = await importGroupList(deps.intake, staffActor(ctx.state.staff), {
       campaign_id: parseId(ctx.params.id),
       group: ctx.params.group ?? '',
       csv: parse(csvBodySchema, ctx.request.body ?? {}).csv,

@@ -10,8 +10,8 @@ import { spendNonceProof } from '../../../db/repos/oidcNonces.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { Lang } from '../../../i18n/catalogue.js';
 import { RESIDENT_SESSION_SECONDS, signResidentToken } from '../../../identity/residentSession.js';
+import { clientIp } from '../../clientIp.js';
 import type { AppDeps } from '../../deps.js';
-import { clientIp, intakeOf } from '../../intake.js';
 import { endResidentSession } from '../../middleware/residentAuth.js';
 import { parse } from '../../validate.js';
 import { codeRequestSchema, codeVerifySchema, oidcTokenSchema } from './schema.js';
@@ -82,7 +82,7 @@ export function identityApiRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/api/identity/codes', async (ctx) => {
     const b = parse(codeRequestSchema, ctx.request.body);
-    const sent = await requestCode(intakeOf(deps).ctx, {
+    const sent = await requestCode(deps.intake, {
       channel: b.channel,
       contact: (b.channel === 'sms' ? b.phone : b.email) ?? '',
       birth_date: b.birth_date,
@@ -95,12 +95,12 @@ export function identityApiRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/api/identity/verify', async (ctx) => {
     const b = parse(codeVerifySchema, ctx.request.body);
-    const person = await verifyCode(intakeOf(deps).ctx, { ...b, ip: clientIp(ctx) });
+    const person = await verifyCode(deps.intake, { ...b, ip: clientIp(ctx) });
     ctx.body = await sessionReply(deps, person, person.identity.lang);
   });
 
   router.post('/api/identity/oidc/nonce', async (ctx) => {
-    const { oidc } = intakeOf(deps);
+    const { oidc } = deps.identity;
     ctx.body = {
       ...(await issueNonce(deps)),
       issuer: oidc?.settings.issuer ?? null,
@@ -110,9 +110,8 @@ export function identityApiRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/api/identity/oidc', async (ctx) => {
     const b = parse(oidcTokenSchema, ctx.request.body);
-    const intake = intakeOf(deps);
     const proof = await nonceFromProof(deps, b.nonce_proof);
-    const person = await verifyOidc(intake.ctx, intake.oidc, {
+    const person = await verifyOidc(deps.intake, deps.identity.oidc, {
       id_token: b.id_token,
       nonce: proof.nonce,
       lang: lang(ctx),

@@ -7,7 +7,6 @@ import { verifyOidc } from '../../../commands/verifyOidc.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { Lang } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
-import { intakeOf } from '../../intake.js';
 import { startResidentSession } from '../../middleware/residentAuth.js';
 import { parseId } from '../../validate.js';
 import { claimsOf, spendNonce } from './api.js';
@@ -20,7 +19,7 @@ export function oidcPageRoutes(router: Router, deps: AppDeps): void {
   const redirectUri = () => deps.config.publicUrl + OIDC_CALLBACK_PATH;
 
   router.get('/identity/oidc/start', async (ctx) => {
-    const { oidc } = intakeOf(deps);
+    const { oidc } = deps.identity;
     const campaign = parseId(String(ctx.query.campaign ?? ''));
     if (!oidc?.settings.authorizationUrl) {
       throw new DomainError('oidc_unavailable', 'Sign-in with an identity provider is not set up');
@@ -55,7 +54,6 @@ export function oidcPageRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.get(OIDC_CALLBACK_PATH, async (ctx) => {
-    const intake = intakeOf(deps);
     const cookie = ctx.cookies.get(FLOW_COOKIE);
     ctx.cookies.set(FLOW_COOKIE, null, { path: '/identity/oidc' });
     if (!cookie) throw new DomainError('invalid_token', 'The sign-in took too long; start again');
@@ -70,11 +68,15 @@ export function oidcPageRoutes(router: Router, deps: AppDeps): void {
     if (ctx.query.state !== flow.state || typeof ctx.query.code !== 'string') {
       throw new DomainError('invalid_token', 'The sign-in answer does not match this browser; start again');
     }
-    if (!intake.oidc)
+    if (!deps.identity.oidc)
       throw new DomainError('oidc_unavailable', 'Sign-in with an identity provider is not set up');
-    const idToken = await intake.oidc.exchangeCode(ctx.query.code, redirectUri());
+    const idToken = await deps.identity.oidc.exchangeCode(ctx.query.code, redirectUri());
     const lang = ctx.state.lang as Lang;
-    const person = await verifyOidc(intake.ctx, intake.oidc, { id_token: idToken, nonce: flow.nonce, lang });
+    const person = await verifyOidc(deps.intake, deps.identity.oidc, {
+      id_token: idToken,
+      nonce: flow.nonce,
+      lang,
+    });
     await spendNonce(deps, { proofId: flow.jti, expiresAt: new Date(flow.exp * 1000) });
     await startResidentSession(ctx, deps, claimsOf(person, lang));
     ctx.redirect(`/campaigns/${flow.campaign}/apply`);

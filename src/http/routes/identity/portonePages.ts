@@ -13,7 +13,6 @@ import type { Lang } from '../../../i18n/catalogue.js';
 import type { DevIdentityVerifier } from '../../../identity/portone.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
-import { intakeOf } from '../../intake.js';
 import { checkResidentCsrf, residentCsrfToken, startResidentSession } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
 import { parseId } from '../../validate.js';
@@ -28,7 +27,7 @@ export function portonePageRoutes(router: Router, deps: AppDeps): void {
   const completeUrl = () => deps.config.publicUrl + PORTONE_COMPLETE_PATH;
 
   router.get('/identity/portone/start', async (ctx) => {
-    const { portone } = intakeOf(deps);
+    const { portone } = deps.identity;
     const campaign = parseId(String(ctx.query.campaign ?? ''));
     if (!portone) throw new DomainError('oidc_unavailable', 'Identity verification is not set up');
     const id = `iv-${randomBytes(16).toString('hex')}`;
@@ -62,7 +61,6 @@ export function portonePageRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.get(PORTONE_COMPLETE_PATH, async (ctx) => {
-    const intake = intakeOf(deps);
     const cookie = ctx.cookies.get(FLOW_COOKIE);
     ctx.cookies.set(FLOW_COOKIE, null, { path: '/identity/portone' });
     if (!cookie) throw new DomainError('invalid_token', 'The verification took too long; start again');
@@ -78,7 +76,7 @@ export function portonePageRoutes(router: Router, deps: AppDeps): void {
     if (typeof ctx.query.code === 'string' && ctx.query.code !== '')
       return ctx.redirect(`/campaigns/${flow.campaign}/apply?verify=cancelled`);
     const lang = ctx.state.lang as Lang;
-    const person = await verifyPortOne(intake.ctx, intake.portone, {
+    const person = await verifyPortOne(deps.intake, deps.identity.portone, {
       identity_verification_id: flow.id,
       lang,
     });
@@ -93,7 +91,7 @@ export function portonePageRoutes(router: Router, deps: AppDeps): void {
 function devStandInRoutes(router: Router, deps: AppDeps): void {
   if (deps.config.isProduction) return;
   const dev = () => {
-    const v = intakeOf(deps).portone;
+    const v = deps.identity.portone;
     return v && !v.browser ? (v as DevIdentityVerifier) : undefined;
   };
   const page = (ctx: Context, values: Record<string, string>, errors: string[] = [], status = 200) =>

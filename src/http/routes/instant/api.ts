@@ -8,7 +8,6 @@ import { joinQueue, queueStatus } from '../../../commands/instant/queueStatus.js
 import { queueAudit, queueOrder, saleView, setRoomRules } from '../../../commands/instant/saleView.js';
 import type { ResidentClaims } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
-import { instantOf } from '../../instant.js';
 import { checkResidentCsrf, type ResidentState, requireResident } from '../../middleware/residentAuth.js';
 import { requireStaff } from '../../middleware/staffAuth.js';
 import { parse, parseId } from '../../validate.js';
@@ -41,12 +40,12 @@ export function instantApiRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/api/campaigns/:id/queue', must, async (ctx) => {
     const who = resident(ctx, deps);
-    ctx.body = { queue: await joinQueue(instantOf(deps), parseId(ctx.params.id), joinerOf(who)) };
+    ctx.body = { queue: await joinQueue(deps.instant, parseId(ctx.params.id), joinerOf(who)) };
   });
 
   router.get('/api/campaigns/:id/queue', must, async (ctx) => {
     const who = resident(ctx, deps);
-    ctx.body = { queue: await queueStatus(instantOf(deps), parseId(ctx.params.id), who.sub) };
+    ctx.body = { queue: await queueStatus(deps.instant, parseId(ctx.params.id), who.sub) };
   });
 
   router.post('/api/campaigns/:id/purchases', must, async (ctx) => {
@@ -57,7 +56,7 @@ export function instantApiRoutes(router: Router, deps: AppDeps): void {
       ...(ctx.get('x-admission-token') ? { admission_token: ctx.get('x-admission-token') } : {}),
     });
     const campaignId = parseId(ctx.params.id);
-    const answer = await purchase(instantOf(deps), who.sub, { campaign_id: campaignId, ...b }, purchaseSlot);
+    const answer = await purchase(deps.instant, who.sub, { campaign_id: campaignId, ...b }, purchaseSlot);
     if (answer.replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.status = answer.status;
     ctx.body = { purchase: answer.purchase };

@@ -12,7 +12,6 @@ import { findPurchaseByPublicId } from '../../../db/repos/instantPurchases.js';
 import { findOrder } from '../../../db/repos/orders.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
-import { instantOf } from '../../instant.js';
 import { checkResidentCsrf, readResident } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
 import { parse, parseId } from '../../validate.js';
@@ -38,7 +37,7 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
     let queue: QueueStatus | undefined;
     if (who) {
       try {
-        queue = await queueStatus(instantOf(deps), c.id, who.claims.sub);
+        queue = await queueStatus(deps.instant, c.id, who.claims.sub);
       } catch (err) {
         if (!(err instanceof DomainError) || err.code !== 'not_found') throw err;
       }
@@ -79,7 +78,7 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
     if (!who) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
     checkResidentCsrf(ctx, deps);
     try {
-      await joinQueue(instantOf(deps), rules.campaign.id, joinerOf(who.claims));
+      await joinQueue(deps.instant, rules.campaign.id, joinerOf(who.claims));
     } catch (err) {
       if (err instanceof DomainError && PAGE_ERRORS.has(err.code)) return page(ctx, rules, err.code);
       throw err;
@@ -96,7 +95,7 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
     const b = parse(purchaseSchema, ctx.request.body ?? {});
     try {
       const input = { campaign_id: rules.campaign.id, ...b };
-      const answer = await purchase(instantOf(deps), who.claims.sub, input, purchaseSlot);
+      const answer = await purchase(deps.instant, who.claims.sub, input, purchaseSlot);
       const order = answer.purchase.order as { checkout_url?: string };
       ctx.status = 303;
       ctx.redirect(order.checkout_url ?? `/campaigns/${rules.campaign.id}/queue`);
@@ -113,7 +112,7 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
     const p = await findPurchaseByPublicId(deps.db, campaignId, publicId);
     if (!p?.order_id) throw new DomainError('not_found', 'No such purchase');
     const order = await findOrder(deps.db, p.order_id);
-    const payment = instantOf(deps).payment;
+    const payment = deps.instant.payment;
     if (payment && order) await confirmPayment(payment, order.payment_id, 'return');
     ctx.status = 303;
     ctx.redirect(`/campaigns/${campaignId}/queue${ctx.state.lang === 'en' ? '?lang=en' : ''}`);

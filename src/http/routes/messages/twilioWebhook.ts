@@ -1,29 +1,20 @@
 // Twilio delivery status callbacks. The signature is checked against the URL Twilio was given
 // (PUBLIC_URL + path): a mismatch is a 403 and nothing is stored. Repeats and late arrivals are harmless.
 import type Router from '@koa/router';
-import twilio from 'twilio';
 import { recordStatusEvent } from '../../../db/repos/messageStatus.js';
 import { DomainError } from '../../../domain/errors.js';
 import { TWILIO_STATUS_PATH } from '../../../notify/channels.js';
 import type { AppDeps } from '../../deps.js';
 import { parse } from '../../validate.js';
+import { checkTwilioSignature } from '../webhooks/twilioSignature.js';
 import { twilioStatusSchema } from './schema.js';
 
 export function twilioWebhookRoutes(router: Router, deps: AppDeps): void {
   router.post(TWILIO_STATUS_PATH, async (ctx) => {
-    const token = deps.config.TWILIO_AUTH_TOKEN;
-    const signature = ctx.get('x-twilio-signature');
     const params = (ctx.request.body ?? {}) as Record<string, string>;
-    // Twilio signs the exact URL it called, query string included.
-    const url = deps.config.publicUrl + ctx.originalUrl;
-    if (
-      !token ||
-      !signature ||
-      !ctx.is('urlencoded') ||
-      !twilio.validateRequest(token, signature, url, params)
-    ) {
+    if (!ctx.is('urlencoded'))
       throw new DomainError('invalid_signature', 'The request signature does not match');
-    }
+    checkTwilioSignature(ctx, deps, params);
     const m = parse(twilioStatusSchema, params);
     const sid = (m.MessageSid ?? m.SmsSid)!;
     const status = (m.MessageStatus ?? m.SmsStatus)!;

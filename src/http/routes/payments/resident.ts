@@ -14,15 +14,10 @@ import { checkResidentCsrf, readResident, requireResident } from '../../middlewa
 import { parse, parseId } from '../../validate.js';
 import { orderBodySchema } from './schema.js';
 
-export function paymentContextOf(deps: AppDeps): PaymentContext {
-  if (!deps.payments) throw new DomainError('payment_unavailable', 'Payments are not set up on this service');
-  return {
-    db: deps.db,
-    clock: deps.clock,
-    secrets: deps.config.secrets,
-    publicUrl: deps.config.publicUrl,
-    provider: deps.payments.provider,
-  };
+/** The payment use cases' context, ready from src/compose.ts; refused where the service takes no payments. */
+export function paymentOf(deps: AppDeps): PaymentContext {
+  if (!deps.payment) throw new DomainError('payment_unavailable', 'Payments are not set up on this service');
+  return deps.payment;
 }
 
 async function publicIdFor(deps: AppDeps, campaignId: string, identityId: string): Promise<string> {
@@ -45,7 +40,7 @@ export function paymentResidentRoutes(router: Router, deps: AppDeps): void {
     const b = parse(orderBodySchema, ctx.request.body ?? {});
     try {
       const answer = await createAwardOrder(
-        paymentContextOf(deps),
+        paymentOf(deps),
         { campaign_id: campaignId, public_id: await publicIdFor(deps, campaignId, who.claims.sub), ...b },
         returnUrl(deps),
       );
@@ -63,7 +58,7 @@ export function paymentResidentRoutes(router: Router, deps: AppDeps): void {
   router.get('/payments/return/:orderId', async (ctx) => {
     const order = await findOrder(deps.db, parseId(ctx.params.orderId, 'order'));
     if (!order) throw new DomainError('not_found', 'No such order');
-    const r = await confirmPayment(paymentContextOf(deps), order.payment_id, 'return');
+    const r = await confirmPayment(paymentOf(deps), order.payment_id, 'return');
     const lang = ctx.state.lang === 'en' ? '&lang=en' : '';
     redirectTo(ctx, `/campaigns/${order.campaign_id}/application?pay=${r.order.state}${lang}#purchase`);
   });
@@ -79,7 +74,7 @@ export function paymentResidentRoutes(router: Router, deps: AppDeps): void {
     };
     const b = parse(orderBodySchema, body);
     const answer = await createAwardOrder(
-      paymentContextOf(deps),
+      paymentOf(deps),
       { campaign_id: campaignId, public_id: await publicIdFor(deps, campaignId, who!.claims.sub), ...b },
       returnUrl(deps),
     );
@@ -112,7 +107,7 @@ export function paymentResidentRoutes(router: Router, deps: AppDeps): void {
     const mine =
       order && (await publicIdOfIdentity(deps.db, order.campaign_id, who!.claims.sub)) === order.subject;
     if (!order || !mine) throw new DomainError('not_found', 'No such order');
-    const r = await confirmPayment(paymentContextOf(deps), order.payment_id, 'return');
+    const r = await confirmPayment(paymentOf(deps), order.payment_id, 'return');
     ctx.status = r.answered ? 200 : 202;
     ctx.body = { order: viewOf(r.order), provider_answered: r.answered };
   });

@@ -8,7 +8,6 @@ import { DomainError, type FieldErrors } from '../../../domain/errors.js';
 import type { Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
-import { intakeOf } from '../../intake.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
@@ -53,11 +52,7 @@ export function proxyAdminPageRoutes(router: Router, deps: AppDeps): void {
     const values = valuesFrom(ctx.request.body);
     const t = ctx.state.t as Translate;
     try {
-      await registerProxy(
-        intakeOf(deps).ctx,
-        staffActor(ctx.state.staff),
-        parse(proxyRegistrationSchema, values),
-      );
+      await registerProxy(deps.intake, staffActor(ctx.state.staff), parse(proxyRegistrationSchema, values));
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'validation_failed') throw err;
       const errors: FieldErrors = {};

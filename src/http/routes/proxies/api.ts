@@ -7,8 +7,8 @@ import { verifyCode } from '../../../commands/verifyCode.js';
 import { listProxies } from '../../../db/repos/proxies.js';
 import type { Lang } from '../../../i18n/catalogue.js';
 import type { ResidentClaims } from '../../../identity/residentSession.js';
+import { clientIp } from '../../clientIp.js';
 import type { AppDeps } from '../../deps.js';
-import { clientIp, intakeOf } from '../../intake.js';
 import { checkResidentCsrf, type ResidentState, requireResident } from '../../middleware/residentAuth.js';
 import { requireStaff } from '../../middleware/staffAuth.js';
 import { parse } from '../../validate.js';
@@ -20,7 +20,7 @@ import { proxyRegistrationSchema, subjectCodeSchema } from './schema.js';
 export function proxyRoutes(router: Router, deps: AppDeps): void {
   router.post('/api/admin/proxies', requireStaff('admin'), async (ctx) => {
     const b = parse(proxyRegistrationSchema, ctx.request.body);
-    const proxy = await registerProxy(intakeOf(deps).ctx, staffActor(ctx.state.staff), b);
+    const proxy = await registerProxy(deps.intake, staffActor(ctx.state.staff), b);
     ctx.status = 201;
     ctx.body = { proxy };
   });
@@ -39,7 +39,7 @@ export function proxyRoutes(router: Router, deps: AppDeps): void {
   router.post('/api/proxy/codes', requireResident(deps), async (ctx) => {
     await helper(ctx);
     const b = parse(subjectCodeSchema, ctx.request.body);
-    const sent = await requestCode(intakeOf(deps).ctx, {
+    const sent = await requestCode(deps.intake, {
       channel: 'sms',
       contact: b.phone,
       birth_date: b.birth_date,
@@ -54,7 +54,7 @@ export function proxyRoutes(router: Router, deps: AppDeps): void {
   router.post('/api/proxy/verify', requireResident(deps), async (ctx) => {
     const h = await helper(ctx);
     const b = parse(codeVerifySchema, ctx.request.body);
-    const person = await verifyCode(intakeOf(deps).ctx, { ...b, ip: clientIp(ctx), purpose: 'proxy' });
+    const person = await verifyCode(deps.intake, { ...b, ip: clientIp(ctx), purpose: 'proxy' });
     const subject = await signSubjectToken(deps, person, h.sub);
     ctx.body = { subject_token: subject.token, expires_at: subject.expires_at.toISOString() };
   });

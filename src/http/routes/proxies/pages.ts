@@ -15,9 +15,9 @@ import type { HelperProxy } from '../../../db/repos/proxies.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import { SUBJECT_TOKEN_SECONDS } from '../../../identity/residentSession.js';
+import { clientIp } from '../../clientIp.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
-import { clientIp, intakeOf } from '../../intake.js';
 import { checkResidentCsrf, readResident } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
 import { parse, parseId } from '../../validate.js';
@@ -145,7 +145,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
     try {
       checkResidentCsrf(ctx, deps);
       const b = parse(subjectCodeSchema, body);
-      const sent = await requestCode(intakeOf(deps).ctx, {
+      const sent = await requestCode(deps.intake, {
         channel: 'sms',
         contact: b.phone,
         birth_date: b.birth_date,
@@ -173,7 +173,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
     try {
       checkResidentCsrf(ctx, deps);
       const b = parse(codeVerifySchema, body);
-      const person = await verifyCode(intakeOf(deps).ctx, { ...b, ip: clientIp(ctx), purpose: 'proxy' });
+      const person = await verifyCode(deps.intake, { ...b, ip: clientIp(ctx), purpose: 'proxy' });
       if (person.identity.id === helper.sub) {
         const errors = [{ field: 'phone', text: t('proxy.self') }];
         return startPage(ctx, rules, helper.proxy, { errors }, statusOf('validation_failed'));
@@ -212,7 +212,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
     try {
       checkResidentCsrf(ctx, deps);
       const b = parse(applicationSchema, raw);
-      const applied = await applyForCampaign(intakeOf(deps).ctx, applicantOf(subject), {
+      const applied = await applyForCampaign(deps.intake, applicantOf(subject), {
         campaign_id: c.id,
         request: { amount: b.amount, sites: b.sites, group: b.group },
         region: b.region,

@@ -4,7 +4,6 @@ import type Router from '@koa/router';
 import { decodeJwt } from 'jose';
 import type { Context } from 'koa';
 import { signSessionToken } from '../../../auth/sessionToken.js';
-import { createSignInLimits } from '../../../auth/signInLimits.js';
 import {
   closeStaffSession,
   disableStaff,
@@ -15,9 +14,9 @@ import {
 } from '../../../commands/staffAccounts.js';
 import type { Staff } from '../../../db/repos/staff.js';
 import { DomainError } from '../../../domain/errors.js';
+import { clientIp } from '../../clientIp.js';
 import type { AppDeps } from '../../deps.js';
 import { STATUS } from '../../errors.js';
-import { clientIp } from '../../intake.js';
 import {
   checkStaffCsrf,
   csrfTokenFor,
@@ -38,9 +37,8 @@ export function homeFor(staff: Pick<Staff, 'role'>): string {
 
 export function staffAuthRoutes(router: Router, deps: AppDeps): void {
   const cmd = { db: deps.db, clock: deps.clock };
-  const limits = createSignInLimits(deps.db, deps.config.secrets.sessionSecret, deps.signInLimits);
   const signIn = (ctx: Context, c: { email: string; password: string }) =>
-    signInWithPassword(cmd, limits, { ...c, ip: clientIp(ctx) });
+    signInWithPassword(cmd, deps.signIn, { ...c, ip: clientIp(ctx) });
 
   async function startSession(ctx: Context, staff: Staff) {
     const now = deps.clock.now();

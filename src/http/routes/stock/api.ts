@@ -3,7 +3,6 @@
 import type Router from '@koa/router';
 import { stringify } from 'csv-stringify/sync';
 import type { Context } from 'koa';
-import { stockReader } from '../../../commands/campaignStock.js';
 import { sitePickupList } from '../../../commands/sitePickupList.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
 import { sitesOfCampaign } from '../../../db/repos/stock.js';
@@ -17,17 +16,6 @@ import { parseId } from '../../validate.js';
 import { PUBLIC_STATES } from '../campaigns/api.js';
 import { parseSiteId } from '../counter/api.js';
 
-/** One snapshot cache per app, shared by the route and the fast path (fastPath.ts). */
-const readers = new WeakMap<AppDeps, ReturnType<typeof stockReader>>();
-export function snapshotsOf(deps: AppDeps) {
-  let r = readers.get(deps);
-  if (!r) {
-    r = stockReader({ db: deps.db, clock: deps.clock });
-    readers.set(deps, r);
-  }
-  return r;
-}
-
 export const isPublic = (c: Campaign) => PUBLIC_STATES.includes(c.state);
 
 export async function adminCampaign(deps: AppDeps, id: string | undefined): Promise<Campaign> {
@@ -40,7 +28,7 @@ const siteParam = (ctx: Context) =>
   typeof ctx.query.site === 'string' && ctx.query.site !== '' ? parseSiteId(ctx.query.site) : undefined;
 
 export function stockRoutes(router: Router, deps: AppDeps): void {
-  const snapshot = snapshotsOf(deps);
+  const snapshot = deps.stock;
   const stockOf = async (id: string | undefined) => {
     const s = await snapshot(parseId(id), isPublic);
     if (!s) throw new DomainError('not_found', 'No such campaign');

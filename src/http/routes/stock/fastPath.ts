@@ -6,7 +6,7 @@
 // unknown or private campaign, a query it does not serve, other methods) goes on to the app's route and errors.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../../deps.js';
-import { isPublic, snapshotsOf } from './api.js';
+import { isPublic } from './api.js';
 
 const STOCK_PATH =
   /^\/api\/campaigns\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/stock(?:\?.*)?$/;
@@ -14,7 +14,7 @@ const STOCK_PATH =
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 export function withStockFastPath(deps: AppDeps, app: RequestListener): RequestListener {
-  const snapshot = snapshotsOf(deps);
+  const snapshot = deps.stock;
   return (req, res) => {
     const m = req.method === 'GET' ? STOCK_PATH.exec(req.url ?? '') : null;
     if (!m) return app(req, res);

@@ -7,7 +7,6 @@ import type { Context, Next } from 'koa';
 import { handleInboundSms } from '../../../commands/handleInboundSms.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
-import { intakeOf } from '../../intake.js';
 import { checkResidentCsrf, residentCsrfToken } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
 import { parse } from '../../validate.js';
@@ -39,7 +38,7 @@ export function devSmsRoutes(router: Router, deps: AppDeps): void {
     checkResidentCsrf(ctx, deps);
     const b = parse(devSmsSchema, ctx.request.body);
     const messageSid = `SM${randomBytes(16).toString('hex')}`;
-    const outcome = await handleInboundSms(intakeOf(deps).ctx, { messageSid, from: b.from, body: b.body });
+    const outcome = await handleInboundSms(deps.intake, { messageSid, from: b.from, body: b.body });
     ctx.state.log?.info({ sid: messageSid }, 'development inbound SMS from /dev/sms');
     ctx.set('Cache-Control', 'no-store');
     render(ctx, 'dev-sms', {

@@ -9,25 +9,22 @@
 // a token is set, every request must carry a valid signature.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import twilio from 'twilio';
 import { handleInboundSms } from '../../../commands/handleInboundSms.js';
-import { DomainError } from '../../../domain/errors.js';
 import type { Logger } from '../../../logger.js';
 import type { AppDeps } from '../../deps.js';
-import { intakeOf } from '../../intake.js';
 import { parse } from '../../validate.js';
 import { twilioInboundSchema } from './schema.js';
+import { checkTwilioSignature } from './twilioSignature.js';
 
 export const TWILIO_INBOUND_PATH = '/webhooks/twilio/inbound';
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 /** True when inbound SMS may arrive unsigned: outside production, with no auth token configured. */
 export function unsignedInboundAllowed(deps: AppDeps): boolean {
-  return !deps.config.isProduction && !intakeOf(deps).twilioAuthToken;
+  return !deps.config.isProduction && !deps.config.TWILIO_AUTH_TOKEN;
 }
 
 function checkSignature(ctx: Context, deps: AppDeps, params: Record<string, string>): void {
-  const { twilioAuthToken } = intakeOf(deps);
   if (unsignedInboundAllowed(deps)) {
     ((ctx.state.log as Logger | undefined) ?? deps.logger).warn(
       { path: ctx.path },
@@ -36,11 +33,7 @@ function checkSignature(ctx: Context, deps: AppDeps, params: Record<string, stri
     ctx.set('X-Signature-Check', 'skipped');
     return;
   }
-  const signature = ctx.get('x-twilio-signature');
-  const url = deps.config.publicUrl + ctx.originalUrl;
-  if (!twilioAuthToken || !signature || !twilio.validateRequest(twilioAuthToken, signature, url, params)) {
-    throw new DomainError('invalid_signature', 'The request signature does not match');
-  }
+  checkTwilioSignature(ctx, deps, params);
 }
 
 export function twilioInboundRoutes(router: Router, deps: AppDeps): void {
@@ -48,7 +41,7 @@ export function twilioInboundRoutes(router: Router, deps: AppDeps): void {
     const params = (ctx.request.body ?? {}) as Record<string, string>;
     checkSignature(ctx, deps, params);
     const m = parse(twilioInboundSchema, params);
-    const outcome = await handleInboundSms(intakeOf(deps).ctx, {
+    const outcome = await handleInboundSms(deps.intake, {
       messageSid: m.MessageSid,
       from: m.From,
       body: m.Body,

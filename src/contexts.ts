@@ -1,0 +1,151 @@
+// Every context the commands need, built once from the validated configuration: the web process's through
+// composeContexts (src/compose.ts adds the app), the worker processes' through drawContextOf and paymentContextOf.
+// Nothing here loads the web app, so a worker starts without it.
+import { createSignInLimits, type SignInLimitSettings } from './auth/signInLimits.js';
+import { type Clock, systemClock } from './clock.js';
+import { createCampaignRulesCache } from './commands/campaignRules.js';
+import { stockReader } from './commands/campaignStock.js';
+import type { Config } from './config.js';
+import type { Db } from './db/knex.js';
+import type { AppDeps, IdentityProviders } from './http/deps.js';
+import { createOidcProvider, type OidcProvider } from './identity/oidc.js';
+import { createDevVerifier, createPortOneVerifier, type IdentityVerifier } from './identity/portone.js';
+import { cryptoRandom, type RandomSource } from './identity/random.js';
+import { createRateLimits, DEFAULT_LIMITS, type RateLimitSettings } from './identity/rateLimits.js';
+import { beaconMissingGauge, createBeaconFetcher } from './jobs/draw.js';
+import type { PaymentJobContext } from './jobs/payments.js';
+import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics/registry.js';
+import { type Payments, paymentsFromConfig } from './payments/fromConfig.js';
+
+/** What a caller puts in place of what the configuration would build. A key present, even as undefined, wins. */
+export interface Overrides {
+  clock?: Clock;
+  logger?: Logger;
+  metrics?: Metrics;
+  random?: RandomSource;
+  /** identity code and application rate limits (DEFAULT_LIMITS) */
+  limits?: RateLimitSettings;
+  /** how long a campaign's rules are cached (writes carry the version, so staleness is safe) */
+  rulesTtlMs?: number;
+  /** staff password sign-in limits (STAFF_SIGN_IN_LIMITS) */
+  signInLimits?: SignInLimitSettings;
+  oidc?: OidcProvider | undefined;
+  /** 본인인증: PortOne V2, or the development stand-in (never in production) */
+  portone?: IdentityVerifier | undefined;
+  /** the payment provider and voucher issuer; undefined: no payments */
+  payments?: Payments | undefined;
+}
+
+/** The parts every process shares: a clock, a logger, a metrics registry. */
+interface Base {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+const base = (db: Db, o: Overrides, logger: Logger): Base => ({
+  db,
+  clock: o.clock ?? systemClock,
+  logger: o.logger ?? logger,
+  metrics: o.metrics ?? createMetrics(),
+});
+
+function identityFromConfig(config: Config, o: Overrides): IdentityProviders {
+  const oidc =
+    'oidc' in o
+      ? o.oidc
+      : config.OIDC_ISSUER && config.OIDC_CLIENT_ID && config.OIDC_JWKS_URL
+        ? createOidcProvider({
+            issuer: config.OIDC_ISSUER,
+            clientId: config.OIDC_CLIENT_ID,
+            clientSecret: config.OIDC_CLIENT_SECRET,
+            jwksUrl: config.OIDC_JWKS_URL,
+            authorizationUrl: config.OIDC_AUTHORIZATION_URL,
+            tokenUrl: config.OIDC_TOKEN_URL,
+            algorithms: config.OIDC_ALGORITHMS.split(','),
+          })
+        : undefined;
+  const portone =
+    'portone' in o
+      ? o.portone
+      : config.PORTONE_API_SECRET && config.PORTONE_STORE_ID && config.PORTONE_IDENTITY_CHANNEL_KEY
+        ? createPortOneVerifier({
+            secret: config.PORTONE_API_SECRET,
+            storeId: config.PORTONE_STORE_ID,
+            channelKey: config.PORTONE_IDENTITY_CHANNEL_KEY,
+            baseUrl: config.PORTONE_API_BASE_URL ?? 'https://api.portone.io',
+          })
+        : config.isProduction
+          ? undefined
+          : createDevVerifier();
+  return { oidc, portone };
+}
+
+/** The draw's context (reconciler steps and the draw worker's jobs): the beacon settings and its alert gauge. */
+export function drawContextOf(config: Config, db: Db, o: Overrides & { logger: Logger }) {
+  return {
+    db,
+    clock: o.clock ?? systemClock,
+    secrets: config.secrets,
+    random: o.random ?? cryptoRandom,
+    publicUrl: config.publicUrl,
+    beaconSource: config.BEACON_SOURCE,
+    fetchBeacon: config.BEACON_URL
+      ? createBeaconFetcher(config.BEACON_URL, config.BEACON_TIMEOUT_MS)
+      : undefined,
+    logger: o.logger,
+    // the worker processes serve no /metrics: only the web process's reconciler raises the alert
+    ...(o.metrics ? { metrics: beaconMissingGauge(o.metrics) } : {}),
+  };
+}
+
+/** The payment flow's context (routes, reconciler step, voucher and refund jobs); undefined without payments. */
+export function paymentContextOf(
+  config: Config,
+  db: Db,
+  o: Overrides = {},
+): { payments: Payments | undefined; payment: PaymentJobContext | undefined } {
+  const payments = 'payments' in o ? o.payments : paymentsFromConfig(config, db);
+  const payment = payments && {
+    db,
+    clock: o.clock ?? systemClock,
+    secrets: config.secrets,
+    publicUrl: config.publicUrl,
+    provider: payments.provider,
+    issuer: payments.issuer,
+  };
+  return { payments, payment };
+}
+
+/** The app's contexts, plus what only the reconciler uses: the draw's, and the payments' with the voucher issuer. */
+export type Contexts = Omit<AppDeps, 'config' | 'payment'> & {
+  payment: PaymentJobContext | undefined;
+  draw: ReturnType<typeof drawContextOf>;
+};
+
+/** Every context of the web process, from the configuration: what the routes and the reconciler hand commands. */
+export function composeContexts(config: Config, db: Db, o: Overrides & { logger: Logger }): Contexts {
+  const b = base(db, o, o.logger);
+  const random = o.random ?? cryptoRandom;
+  const { payments, payment } = paymentContextOf(config, db, o);
+  const notices = { db, clock: b.clock, secrets: config.secrets, publicUrl: config.publicUrl };
+  return {
+    ...b,
+    intake: {
+      ...notices,
+      random,
+      limits: createRateLimits(db, o.limits ?? DEFAULT_LIMITS),
+      rules: createCampaignRulesCache(o.rulesTtlMs ?? 1000),
+    },
+    identity: identityFromConfig(config, o),
+    signIn: createSignInLimits(db, config.secrets.sessionSecret, o.signInLimits),
+    notices,
+    payments,
+    payment,
+    instant: { ...notices, random, payment },
+    stock: stockReader({ db, clock: b.clock }),
+    draw: drawContextOf(config, db, { ...o, ...b, random }),
+  };
+}
