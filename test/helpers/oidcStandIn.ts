@@ -18,6 +18,8 @@ export interface IdTokenOptions {
   iss?: string;
   exp?: number;
   key?: CryptoKey;
+  /** the person's claims instead of the verified phone and birth date every token carries by default */
+  claims?: Record<string, unknown>;
 }
 
 export interface OidcStandIn {
@@ -44,9 +46,11 @@ export async function startOidcStandIn(clock: Clock): Promise<OidcStandIn> {
     const now = Math.floor(clock.now().getTime() / 1000);
     return new SignJWT({
       nonce: o.nonce,
-      birthdate: '1950-05-05',
-      phone_number: '+821099998888',
-      phone_number_verified: true,
+      ...(o.claims ?? {
+        birthdate: '1950-05-05',
+        phone_number: '+821099998888',
+        phone_number_verified: true,
+      }),
     })
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setIssuer(o.iss ?? self.issuer)

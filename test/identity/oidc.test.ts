@@ -107,3 +107,53 @@ test.serial(
     t.deepEqual(racing.map((r) => r.status).sort(), [200, 401, 401]);
   },
 );
+
+/** Signs in with a token carrying these claims; the identity row it made or joined. */
+async function signInWith(sub: string, claims: Record<string, unknown>) {
+  const n = await nonce();
+  const res = await app.request('POST', '/api/identity/oidc', {
+    json: { id_token: await idToken({ nonce: n.nonce, sub, claims }), nonce_proof: n.nonce_proof },
+  });
+  const residents = await app.db('identities').orderBy('created_at', 'desc').first('phone_enc', 'email_enc');
+  return { res, row: residents };
+}
+
+test.serial(
+  'a verified email is the contact when there is no verified phone; unverified claims are not used',
+  async (t) => {
+    const email = await signInWith('person-email', { email: 'Kim@Example.org', email_verified: true });
+    t.is(email.res.status, 200, email.res.text);
+    t.is(email.res.json.identity.birth_date, null, 'no birth date claimed, none recorded');
+    t.is(email.row.phone_enc, null);
+    t.truthy(email.row.email_enc);
+
+    const unverified = await signInWith('person-unverified', {
+      email: 'lee@example.org',
+      email_verified: false,
+      phone_number: '+821055557777',
+      phone_number_verified: false,
+    });
+    t.is(unverified.res.status, 200, unverified.res.text);
+    t.is(unverified.row.phone_enc, null, 'an unverified phone is not kept');
+    t.is(unverified.row.email_enc, null, 'an unverified email is not kept');
+
+    const badBirth = await signInWith('person-bad-birth', { birthdate: 'sometime in May' });
+    t.is(badBirth.res.json.identity.birth_date, null, 'a birth date that does not read as one is dropped');
+  },
+);
+
+test.serial('without a configured provider, OIDC sign-in is unavailable and creates nothing', async (t) => {
+  const bare = await startTestApp({ database: app.database, intake: { limits: ROOMY_LIMITS } });
+  try {
+    const before = Number((await app.db('identities').count('* as n'))[0]!.n);
+    const n = await nonce();
+    const res = await bare.request('POST', '/api/identity/oidc', {
+      json: { id_token: await idToken({ nonce: n.nonce }), nonce_proof: n.nonce_proof },
+    });
+    t.is(res.status, 503);
+    t.is(res.json.error.code, 'oidc_unavailable');
+    t.is(Number((await app.db('identities').count('* as n'))[0]!.n), before);
+  } finally {
+    await bare.close();
+  }
+});
