@@ -77,37 +77,41 @@ export async function moveDrawCounts(
 ): Promise<void> {
   if (moves.length === 0) return;
   await trx.raw('SELECT pg_advisory_xact_lock_shared(hashtextextended(?, 0))', [lockKey(campaignId)]);
+  // Both tables in one statement (one round trip): the counts by outcome, group and status, and the stock per
+  // site and slot (what each award holds after the change; a promoted award's new place), taken or given back.
+  const moved = [moves.map((m) => m.public_id), moves.map((m) => m.from), moves.map((m) => m.to), campaignId];
   await trx.raw(
-    `INSERT INTO draw_counts (campaign_id, group_name, outcome, status, count, amount)
-     SELECT a.campaign_id, r.group_name, a.outcome, s.status, sum(s.delta), sum(s.delta * a.amount)
-       FROM unnest(?::text[], ?::text[], ?::text[]) AS m(public_id, from_status, to_status)
-       JOIN awards a ON a.campaign_id = ? AND a.public_id = m.public_id
-       JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id
-       CROSS JOIN LATERAL (VALUES (m.from_status, -1), (m.to_status, 1)) AS s(status, delta)
-      WHERE EXISTS (SELECT 1 FROM draw_counts_ready k WHERE k.campaign_id = a.campaign_id)
-      GROUP BY a.campaign_id, r.group_name, a.outcome, s.status
-      ORDER BY a.outcome, r.group_name, s.status
-     ON CONFLICT (campaign_id, outcome, group_name, status) DO UPDATE
-        SET count = draw_counts.count + excluded.count, amount = draw_counts.amount + excluded.amount`,
-    [moves.map((m) => m.public_id), moves.map((m) => m.from), moves.map((m) => m.to), campaignId],
-  );
-  // Stock: what each award holds (after the change; a promoted award's new place), taken or given back.
-  await trx.raw(
-    `INSERT INTO stock_counts (campaign_id, site_id, slot_id, awarded, collected)
-     SELECT a.campaign_id, h.site, h.slot,
-            sum(CASE WHEN m.to_status IN ${TAKES_STOCK} THEN h.amount ELSE 0 END
-              - CASE WHEN m.from_status IN ${TAKES_STOCK} THEN h.amount ELSE 0 END),
-            sum(CASE WHEN m.to_status = 'collected' THEN h.amount ELSE 0 END
-              - CASE WHEN m.from_status = 'collected' THEN h.amount ELSE 0 END)
-       FROM unnest(?::text[], ?::text[], ?::text[]) AS m(public_id, from_status, to_status)
-       JOIN awards a ON a.campaign_id = ? AND a.public_id = m.public_id
-       CROSS JOIN LATERAL (SELECT ${HELD_SITE} AS site, ${HELD_SLOT} AS slot, ${HELD_AMOUNT} AS amount) h
-      WHERE EXISTS (SELECT 1 FROM draw_counts_ready k WHERE k.campaign_id = a.campaign_id)
-      GROUP BY a.campaign_id, h.site, h.slot
-      ORDER BY h.site, h.slot
+    `WITH m AS (
+       SELECT a.campaign_id, a.public_id, a.outcome, a.amount AS award_amount, m.from_status, m.to_status,
+              h.site, h.slot, h.amount
+         FROM unnest(?::text[], ?::text[], ?::text[]) AS m(public_id, from_status, to_status)
+         JOIN awards a ON a.campaign_id = ? AND a.public_id = m.public_id
+         CROSS JOIN LATERAL (SELECT ${HELD_SITE} AS site, ${HELD_SLOT} AS slot, ${HELD_AMOUNT} AS amount) h
+        WHERE EXISTS (SELECT 1 FROM draw_counts_ready k WHERE k.campaign_id = a.campaign_id)
+     ), counts AS (
+       INSERT INTO draw_counts (campaign_id, group_name, outcome, status, count, amount)
+       SELECT m.campaign_id, r.group_name, m.outcome, s.status, sum(s.delta), sum(s.delta * m.award_amount)
+         FROM m
+         JOIN roster_entries r ON r.campaign_id = m.campaign_id AND r.public_id = m.public_id
+         CROSS JOIN LATERAL (VALUES (m.from_status, -1), (m.to_status, 1)) AS s(status, delta)
+        GROUP BY m.campaign_id, r.group_name, m.outcome, s.status
+        ORDER BY m.outcome, r.group_name, s.status
+       ON CONFLICT (campaign_id, outcome, group_name, status) DO UPDATE
+          SET count = draw_counts.count + excluded.count, amount = draw_counts.amount + excluded.amount
+       RETURNING 1
+     )
+     INSERT INTO stock_counts (campaign_id, site_id, slot_id, awarded, collected)
+     SELECT m.campaign_id, m.site, m.slot,
+            sum(CASE WHEN m.to_status IN ${TAKES_STOCK} THEN m.amount ELSE 0 END
+              - CASE WHEN m.from_status IN ${TAKES_STOCK} THEN m.amount ELSE 0 END),
+            sum(CASE WHEN m.to_status = 'collected' THEN m.amount ELSE 0 END
+              - CASE WHEN m.from_status = 'collected' THEN m.amount ELSE 0 END)
+       FROM m
+      GROUP BY m.campaign_id, m.site, m.slot
+      ORDER BY m.site, m.slot
      ON CONFLICT (campaign_id, site_id, slot_id) DO UPDATE
         SET awarded = stock_counts.awarded + excluded.awarded, collected = stock_counts.collected + excluded.collected`,
-    [moves.map((m) => m.public_id), moves.map((m) => m.from), moves.map((m) => m.to), campaignId],
+    moved,
   );
 }
 
