@@ -198,3 +198,52 @@ test('a helper who verifies their own phone as the person helped is told to appl
   t.true(res.text.includes('본인 신청 화면에서'));
   t.false((res.headers.get('set-cookie') ?? '').includes('proxy_subject='));
 });
+
+const queuedMessages = async () => Number((await app.db('messages').count('* as n'))[0]!.n);
+
+// serial: ava runs it before the others, so counting every queued message counts only this test's
+test.serial(
+  'the helper verifying a person by form: signed out, a bad phone and a wrong code are refused and nothing is kept',
+  async (t) => {
+    const c = await openVoucherCampaign(app);
+    const h = await helper(5);
+    const base = `/campaigns/${c.id}/proxy`;
+    const queued = await queuedMessages();
+
+    const signedOut = await app.request('POST', `${base}/code`, {
+      headers: { accept: 'text/html' },
+      form: { phone: nextPhone(), birth_date: '19400202' },
+    });
+    t.is(signedOut.status, 302, 'no helper signed in: back to the start');
+    t.is(signedOut.headers.get('location'), base);
+
+    const badPhone = await app.request('POST', `${base}/code`, {
+      headers: h.headers,
+      form: { phone: '12', birth_date: '19400202' },
+    });
+    t.is(badPhone.status, 422);
+    t.regex(badPhone.text, /<li><a href="#phone">/, 'the summary points at the phone field');
+    t.is(await queuedMessages(), queued, 'no code sent');
+
+    const sent = await app.request('POST', `${base}/code`, {
+      headers: h.headers,
+      form: { phone: nextPhone(), birth_date: '19400202' },
+    });
+    t.is(sent.status, 200, sent.text);
+    const challenge = /name="challenge_id" value="([^"]+)"/.exec(sent.text)?.[1] ?? '';
+    t.truthy(challenge);
+    const right = await codeFor(app, challenge);
+    const wrong = await app.request('POST', `${base}/check`, {
+      headers: h.headers,
+      form: { challenge_id: challenge, code: right === '000000' ? '111111' : '000000' },
+    });
+    t.is(wrong.status, 422);
+    t.is(
+      wrong.headers.getSetCookie().filter((k) => k.startsWith('proxy_subject=')).length,
+      0,
+      'no verification kept',
+    );
+    t.regex(wrong.text, new RegExp(`value="${challenge}"`), 'the code page again, for the same request');
+    t.is((await app.db('applications').where({ campaign_id: c.id })).length, 0);
+  },
+);
