@@ -2,6 +2,7 @@
 // The header is not Authorization: Bearer, which belongs to staff tokens and refuses any other audience.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
+import type { Applicant } from '../../commands/applyForCampaign.js';
 import { DomainError } from '../../domain/errors.js';
 import {
   RESIDENT_COOKIE,
@@ -96,5 +97,19 @@ export function requireResident(deps: AppDeps) {
     const r = await readResident(ctx, deps);
     if (!r) throw new DomainError('unauthenticated', 'Verify who you are first');
     await next();
+  };
+}
+
+/** The applicant a resident's session speaks for: what the intake commands record on the application. */
+export function applicantOf(c: ResidentClaims): Applicant {
+  return {
+    identity_id: c.sub,
+    method: c.m,
+    birth_date: c.bd,
+    // sessions signed before provenance was recorded carry a typed date
+    birth_date_source: c.bs ?? (c.bd ? 'declared' : null),
+    contact_channel: c.cc,
+    contact_enc: c.ce,
+    lang: c.lang,
   };
 }

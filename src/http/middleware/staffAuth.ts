@@ -3,6 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import { type TokenClaims, verifySessionToken } from '../../auth/sessionToken.js';
 import type { Clock } from '../../clock.js';
+import type { Actor } from '../../commands/context.js';
 import type { Db } from '../../db/knex.js';
 import type { StaffRole } from '../../db/repos/staff.js';
 import { findSessionStaff } from '../../db/repos/staffSessions.js';
@@ -23,6 +24,9 @@ export interface StaffSession {
   /** true when the token came from a cookie, so unsafe requests need a CSRF token */
   viaCookie: boolean;
 }
+
+/** The signed-in staff member as the actor a command records in the audit log. */
+export const staffActor = (s: StaffSession): Actor => ({ kind: 'staff', id: s.id });
 
 export interface StaffClaims extends TokenClaims {
   role: StaffRole;

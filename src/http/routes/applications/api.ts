@@ -1,31 +1,23 @@
 // Resident applications over JSON: apply, read, change and withdraw one's own application; proxies apply for others.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { type Applicant, applyForCampaign } from '../../../commands/applyForCampaign.js';
+import { applyForCampaign } from '../../../commands/applyForCampaign.js';
 import { changeApplication, myApplication } from '../../../commands/changeApplication.js';
 import { residentResult } from '../../../commands/residentResult.js';
 import { withdrawApplication } from '../../../commands/withdrawApplication.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { ResidentClaims } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
-import { checkResidentCsrf, type ResidentState, requireResident } from '../../middleware/residentAuth.js';
+import {
+  applicantOf,
+  checkResidentCsrf,
+  type ResidentState,
+  requireResident,
+} from '../../middleware/residentAuth.js';
 import { parse, parseId } from '../../validate.js';
 import { helperProxy, subjectFor } from '../proxies/helper.js';
 import { districtQuery } from '../sites/schema.js';
 import { applicationSchema, proxyApplicationSchema } from './schema.js';
-
-export function applicantOf(c: ResidentClaims): Applicant {
-  return {
-    identity_id: c.sub,
-    method: c.m,
-    birth_date: c.bd,
-    // sessions signed before provenance was recorded carry a typed date
-    birth_date_source: c.bs ?? (c.bd ? 'declared' : null),
-    contact_channel: c.cc,
-    contact_enc: c.ce,
-    lang: c.lang,
-  };
-}
 
 function resident(ctx: Context, deps: AppDeps): ResidentClaims {
   const r = ctx.state.resident as ResidentState;

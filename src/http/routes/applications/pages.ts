@@ -17,13 +17,17 @@ import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import { clientIp } from '../../clientIp.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
-import { checkResidentCsrf, readResident, startResidentSession } from '../../middleware/residentAuth.js';
+import {
+  applicantOf,
+  checkResidentCsrf,
+  readResident,
+  startResidentSession,
+} from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
 import { parse, parseId } from '../../validate.js';
 import { claimsOf } from '../identity/api.js';
 import { codeRequestSchema, codeVerifySchema } from '../identity/schema.js';
 import { purchaseSection } from '../payments/section.js';
-import { applicantOf } from './api.js';
 import { resultPageView } from './resultView.js';
 import { applicationSchema, fromForm } from './schema.js';
 import {

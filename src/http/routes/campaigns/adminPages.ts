@@ -17,10 +17,10 @@ import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
+import { staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
 import { parse, parseId } from '../../validate.js';
-import { staffActor } from './api.js';
 import {
   bodyFromForm,
   type CampaignFormValues,

@@ -1,28 +1,16 @@
 // Campaign JSON API: public reads, admin writes. Routes authenticate, validate, call a command, present.
 import type Router from '@koa/router';
 import { changeCampaignState, type ManualChange } from '../../../commands/changeCampaignState.js';
-import type { Actor } from '../../../commands/context.js';
 import { createCampaign, updateCampaign } from '../../../commands/saveCampaign.js';
 import { findCampaign, listCampaigns } from '../../../db/repos/campaigns.js';
 import { listCampaignSlots } from '../../../db/repos/slots.js';
-import type { CampaignState } from '../../../domain/campaign.js';
+import { PUBLIC_STATES } from '../../../domain/campaign.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
-import { requireStaff, type StaffSession } from '../../middleware/staffAuth.js';
+import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { parse, parseId } from '../../validate.js';
 import { presentCampaign } from './present.js';
 import { parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
-
-export const PUBLIC_STATES: readonly CampaignState[] = [
-  'scheduled',
-  'open',
-  'closed',
-  'drawn',
-  'claiming',
-  'finished',
-];
-
-export const staffActor = (s: StaffSession): Actor => ({ kind: 'staff', id: s.id });
 
 export function campaignApiRoutes(router: Router, deps: AppDeps): void {
   const ctxOf = { db: deps.db, clock: deps.clock };

@@ -3,12 +3,12 @@ import type Router from '@koa/router';
 import { findCampaign, listCampaigns } from '../../../db/repos/campaigns.js';
 import { listSites } from '../../../db/repos/sites.js';
 import { listCampaignSlots } from '../../../db/repos/slots.js';
+import { PUBLIC_STATES } from '../../../domain/campaign.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 import { render } from '../../render.js';
 import { parseId } from '../../validate.js';
-import { PUBLIC_STATES } from './api.js';
 import { campaignView } from './view.js';
 
 export function campaignPageRoutes(router: Router, deps: AppDeps): void {

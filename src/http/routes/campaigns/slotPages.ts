@@ -15,13 +15,12 @@ import type { RowError } from '../../csvRows.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
-import { requireStaff } from '../../middleware/staffAuth.js';
+import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
 import { parse, parseId } from '../../validate.js';
 import { csvRefusal } from '../sites/importPages.js';
 import { csvBodySchema, siteId } from '../sites/schema.js';
-import { staffActor } from './api.js';
 import { localInput } from './form.js';
 import {
   SLOT_CSV_COLUMNS,

@@ -11,11 +11,10 @@ import { DomainError } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
-import { requireStaff } from '../../middleware/staffAuth.js';
+import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
 import { parse, parseId } from '../../validate.js';
-import { staffActor } from '../campaigns/api.js';
 import { csvBodySchema } from '../sites/schema.js';
 
 const csvOf = (body: unknown) => {

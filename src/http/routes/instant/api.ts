@@ -9,9 +9,8 @@ import { queueAudit, queueOrder, saleView, setRoomRules } from '../../../command
 import type { ResidentClaims } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
 import { checkResidentCsrf, type ResidentState, requireResident } from '../../middleware/residentAuth.js';
-import { requireStaff } from '../../middleware/staffAuth.js';
+import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { parse, parseId } from '../../validate.js';
-import { staffActor } from '../campaigns/api.js';
 import { purchaseSchema, queuePageSchema, roomRulesSchema } from './schema.js';
 
 /**

@@ -5,10 +5,9 @@ import { findCampaign } from '../../../db/repos/campaigns.js';
 import { intakeStats } from '../../../db/repos/intake.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
-import { requireStaff } from '../../middleware/staffAuth.js';
+import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { render } from '../../render.js';
 import { parseId } from '../../validate.js';
-import { staffActor } from '../campaigns/api.js';
 
 export function intakeRoutes(router: Router, deps: AppDeps): void {
   async function load(id: string | undefined) {

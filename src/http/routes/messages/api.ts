@@ -6,9 +6,8 @@ import { countByChannelAndStatus, listFailed } from '../../../db/repos/messageAd
 import { MESSAGE_STATUSES } from '../../../db/repos/messageStatus.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
-import { requireStaff } from '../../middleware/staffAuth.js';
+import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { parse, parseId } from '../../validate.js';
-import { staffActor } from '../campaigns/api.js';
 import { retrySchema } from './schema.js';
 
 function emptyCounts(): Record<string, number> {

@@ -9,10 +9,10 @@ import { DomainError } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
+import { staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
 import { parseId } from '../../validate.js';
-import { staffActor } from '../campaigns/api.js';
 import { formatMoment } from '../campaigns/view.js';
 import { messageOverview } from './api.js';
 

@@ -5,8 +5,8 @@ import { recordStatusEvent } from '../../../db/repos/messageStatus.js';
 import { DomainError } from '../../../domain/errors.js';
 import { TWILIO_STATUS_PATH } from '../../../notify/channels.js';
 import type { AppDeps } from '../../deps.js';
+import { checkTwilioSignature } from '../../middleware/twilioSignature.js';
 import { parse } from '../../validate.js';
-import { checkTwilioSignature } from '../webhooks/twilioSignature.js';
 import { twilioStatusSchema } from './schema.js';
 
 export function twilioWebhookRoutes(router: Router, deps: AppDeps): void {

@@ -9,10 +9,10 @@ import type { Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
+import { staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
 import { parse } from '../../validate.js';
-import { staffActor } from '../campaigns/api.js';
 import { proxyRegistrationSchema } from './schema.js';
 
 const FIELDS = ['phone', 'birth_date', 'kind', 'label', 'cap'] as const;

@@ -5,9 +5,8 @@ import { saveSite } from '../../../commands/saveSite.js';
 import { findSite, listSites } from '../../../db/repos/sites.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
-import { requireStaff } from '../../middleware/staffAuth.js';
+import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { parse } from '../../validate.js';
-import { staffActor } from '../campaigns/api.js';
 import { districtQuery, siteId, siteSchema } from './schema.js';
 
 export function siteApiRoutes(router: Router, deps: AppDeps): void {

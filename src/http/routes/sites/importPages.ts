@@ -8,11 +8,10 @@ import type { Translate } from '../../../i18n/catalogue.js';
 import type { RowError } from '../../csvRows.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
-import { requireStaff } from '../../middleware/staffAuth.js';
+import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
 import { parse } from '../../validate.js';
-import { staffActor } from '../campaigns/api.js';
 import { SITE_CSV_COLUMNS, sitesFromCsv } from './csv.js';
 import { csvBodySchema } from './schema.js';
 

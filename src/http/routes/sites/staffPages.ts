@@ -10,10 +10,10 @@ import { DomainError, type FieldErrors } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
+import { staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
 import { parse } from '../../validate.js';
-import { staffActor } from '../campaigns/api.js';
 import { formatMoment } from '../campaigns/view.js';
 import { siteId } from './schema.js';
 

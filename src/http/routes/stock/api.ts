@@ -7,13 +7,13 @@ import { sitePickupList } from '../../../commands/sitePickupList.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
 import { sitesOfCampaign } from '../../../db/repos/stock.js';
 import type { Campaign } from '../../../domain/campaign.js';
+import { PUBLIC_STATES } from '../../../domain/campaign.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { requireStaff } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
 import { parseId } from '../../validate.js';
-import { PUBLIC_STATES } from '../campaigns/api.js';
 import { parseSiteId } from '../counter/api.js';
 
 export const isPublic = (c: Campaign) => PUBLIC_STATES.includes(c.state);

@@ -12,9 +12,9 @@ import type { Context } from 'koa';
 import { handleInboundSms } from '../../../commands/handleInboundSms.js';
 import type { Logger } from '../../../logger.js';
 import type { AppDeps } from '../../deps.js';
+import { checkTwilioSignature } from '../../middleware/twilioSignature.js';
 import { parse } from '../../validate.js';
 import { twilioInboundSchema } from './schema.js';
-import { checkTwilioSignature } from './twilioSignature.js';
 
 export const TWILIO_INBOUND_PATH = '/webhooks/twilio/inbound';
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';

@@ -2,8 +2,8 @@
 // parameters), checked with the one token the service has: TWILIO_AUTH_TOKEN, read from the configuration.
 import type { Context } from 'koa';
 import twilio from 'twilio';
-import { DomainError } from '../../../domain/errors.js';
-import type { AppDeps } from '../../deps.js';
+import { DomainError } from '../../domain/errors.js';
+import type { AppDeps } from '../deps.js';
 
 /** A 403 unless the request carries Twilio's valid signature; without a token nothing is accepted. */
 export function checkTwilioSignature(ctx: Context, deps: AppDeps, params: Record<string, string>): void {
