@@ -193,7 +193,7 @@ export async function sendReceipt(
   if (notice) await enqueueNotice(trx, notice, ctx.secrets.dataKey);
 }
 
-/** The write itself, inside the caller's transaction (the SMS handler shares its transaction). */
+/** The row to insert, made from the rules, the person and the request; nothing is written here. */
 function newApplication(
   ctx: IntakeContext,
   rules: CampaignRules,

@@ -68,20 +68,6 @@ export async function refreshIdentity(db: Db | Trx, id: string, i: IdentityField
   return row as Identity;
 }
 
-export async function findIdentityByKey(db: Db | Trx, key: string): Promise<Identity | undefined> {
-  return db('identities')
-    .select(...COLUMNS, db.raw("to_char(birth_date, 'YYYY-MM-DD') AS birth_date"))
-    .where({ identity_key: key })
-    .first();
-}
-
-export async function findIdentity(db: Db | Trx, id: string): Promise<Identity | undefined> {
-  return db('identities')
-    .select(...COLUMNS, db.raw("to_char(birth_date, 'YYYY-MM-DD') AS birth_date"))
-    .where({ id })
-    .first();
-}
-
 export async function setIdentityRegion(db: Db | Trx, id: string, region: string): Promise<void> {
   await db('identities').where({ id }).update({ region, updated_at: db.fn.now() });
 }
