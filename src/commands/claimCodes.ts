@@ -2,22 +2,14 @@
 // 32 bytes from the passed-in random source, drawn with the results and stored sealed; codes themselves
 // are never stored, so the fan-out, the promotion notice and a staff check all re-derive the same code.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { crockfordBase32 } from '../domain/crockford.js';
 
 /** The claim key is sealed to its campaign. */
 export const claimKeyAad = (campaignId: string) => `claim-key:${campaignId}`;
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
 export function claimCodeFor(key: Uint8Array, applicationId: string): string {
   const mac = createHmac('sha256', key).update(`claim\u0000${applicationId}`).digest();
-  let bits = 0n;
-  for (let i = 0; i < 7; i++) bits = (bits << 8n) | BigInt(mac[i]!);
-  bits >>= 6n; // 56 -> 50 bits
-  let out = '';
-  for (let i = 0; i < 10; i++) {
-    out = CROCKFORD[Number(bits & 31n)]! + out;
-    bits >>= 5n;
-  }
+  const out = crockfordBase32(mac, 10); // 50 bits
   return `${out.slice(0, 5)}-${out.slice(5)}`;
 }
 

@@ -1,5 +1,6 @@
 // What a resident asks for and whether it fits the campaign's rules. Pure: ids come from bytes passed in.
 import type { Campaign, PriorityGroup } from './campaign.js';
+import { crockfordBase32 } from './crockford.js';
 import type { FieldErrors } from './errors.js';
 
 export const CHANNELS = ['web', 'sms', 'proxy', 'api'] as const;
@@ -57,20 +58,10 @@ export function weightFor(
   return c.groups.find((g) => g.name === group)?.weight ?? 1;
 }
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
 /** 'A' + 9 Crockford base32 characters (45 bits): short to read out, no I/L/O/U, hard to guess. */
 export function publicIdFromBytes(bytes: Uint8Array): string {
   if (bytes.length < 6) throw new Error('publicIdFromBytes needs 6 bytes');
-  let n = 0n;
-  for (let i = 0; i < 6; i++) n = (n << 8n) | BigInt(bytes[i]!);
-  n >>= 3n; // 48 -> 45 bits
-  let out = '';
-  for (let i = 0; i < 9; i++) {
-    out = CROCKFORD[Number(n & 31n)]! + out;
-    n >>= 5n;
-  }
-  return `A${out}`;
+  return `A${crockfordBase32(bytes, 9)}`;
 }
 
 /** Six decimal digits from 8 random bytes (modulo bias below 1e-13). */

@@ -1,6 +1,7 @@
 // Who issues the vouchers: the city's wallet behind an interface. A retried issue with the same key must get
 // the same vouchers back, which is what makes "issue exactly once" possible across a crash.
 import { createHmac } from 'node:crypto';
+import { crockfordBase32 } from '../domain/crockford.js';
 
 export interface IssueRequest {
   /** the issue's idempotency key: the same key returns the same vouchers */
@@ -21,19 +22,9 @@ export interface VoucherIssuer {
   issue(req: IssueRequest): Promise<IssuedVoucher[]>;
 }
 
-// Crockford base32 without I, L, O, U: nothing to misread when a number is typed at a shop.
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** 16 characters (80 bits) from a digest, as XXXX-XXXX-XXXX-XXXX. */
+/** 16 Crockford base32 characters (80 bits) from a digest, as XXXX-XXXX-XXXX-XXXX. */
 export function voucherNumber(digest: Buffer): string {
-  let bits = 0n;
-  for (const b of digest.subarray(0, 10)) bits = (bits << 8n) | BigInt(b);
-  let s = '';
-  for (let i = 0; i < 16; i++) {
-    s = ALPHABET[Number(bits & 31n)] + s;
-    bits >>= 5n;
-  }
-  return s.match(/.{4}/g)!.join('-');
+  return crockfordBase32(digest, 16).match(/.{4}/g)!.join('-');
 }
 
 /**
