@@ -1,7 +1,7 @@
 // Keyed hashes and encryption for personal data: identity keys, code hashes, contact details at rest.
-import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { open, seal } from '../crypto/seal.js';
 import { identifier } from '../domain/identity.js';
-import { cryptoRandom } from './random.js';
 
 export interface IdentitySecrets {
   /** HMAC key for identity keys, lookup hashes and code hashes */
@@ -60,28 +60,8 @@ export function sameHash(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-const VERSION = 'v1';
-
-/** AES-256-GCM, a fresh 96-bit nonce per value: "v1.<nonce>.<ciphertext>.<tag>" (base64url). */
-export function encryptText(s: IdentitySecrets, plain: string, aad = ''): string {
-  // from the pooled CSPRNG: a nonce is never reused either way, and one draw per value cost ~4 us
-  const iv = cryptoRandom.bytes(12);
-  const cipher = createCipheriv('aes-256-gcm', s.dataKey, iv);
-  cipher.setAAD(Buffer.from(aad, 'utf8'));
-  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return [
-    VERSION,
-    iv.toString('base64url'),
-    body.toString('base64url'),
-    cipher.getAuthTag().toString('base64url'),
-  ].join('.');
-}
-
-export function decryptText(s: IdentitySecrets, sealed: string, aad = ''): string {
-  const [version, iv, body, tag] = sealed.split('.');
-  if (version !== VERSION || !iv || body === undefined || !tag) throw new Error('not a sealed value');
-  const decipher = createDecipheriv('aes-256-gcm', s.dataKey, Buffer.from(iv, 'base64url'));
-  decipher.setAAD(Buffer.from(aad, 'utf8'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
-}
+/** Sealed under DATA_KEY in the one format (src/crypto/seal.ts). */
+export const encryptText = (s: IdentitySecrets, plain: string, aad = ''): string =>
+  seal(s.dataKey, plain, aad);
+export const decryptText = (s: IdentitySecrets, sealed: string, aad = ''): string =>
+  open(s.dataKey, sealed, aad);

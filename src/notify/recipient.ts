@@ -1,34 +1,17 @@
-// Recipients are stored sealed (AES-256-GCM under DATA_KEY) and shown masked; the full value leaves only towards
-// the provider. Message texts that carry a secret (a one-time code) are sealed the same way.
-import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { cryptoRandom } from '../identity/random.js';
+// Recipients are stored sealed (under DATA_KEY, src/crypto/seal.ts) and shown masked; the full value leaves
+// only towards the provider. Message texts that carry a secret (a one-time code) are sealed the same way.
+import { open, seal } from '../crypto/seal.js';
 
-const RECIPIENT = Buffer.from('message-recipient:v1');
-const TEXT = Buffer.from('message-text:v1');
-
-function seal(plain: string, k: Uint8Array, aad: Buffer): string {
-  const iv = cryptoRandom.bytes(12); // pooled, as identity/crypto.ts
-  const cipher = createCipheriv('aes-256-gcm', k, iv);
-  cipher.setAAD(aad);
-  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
-}
-
-function open(sealed: string, k: Uint8Array, aad: Buffer): string {
-  const raw = Buffer.from(sealed, 'base64url');
-  const decipher = createDecipheriv('aes-256-gcm', k, raw.subarray(0, 12));
-  decipher.setAAD(aad);
-  decipher.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-}
+const RECIPIENT = 'message-recipient:v1';
+const TEXT = 'message-text:v1';
 
 /** `k` is DATA_KEY (config.secrets.dataKey), passed in by whoever holds the secrets. */
-export const sealRecipient = (to: string, k: Uint8Array) => seal(to, k, RECIPIENT);
-export const openRecipient = (sealed: string, k: Uint8Array) => open(sealed, k, RECIPIENT);
+export const sealRecipient = (to: string, k: Uint8Array) => seal(k, to, RECIPIENT);
+export const openRecipient = (sealed: string, k: Uint8Array) => open(k, sealed, RECIPIENT);
 
 /** A message subject, body or HTML part that holds a code; opened only to send it, or on the development outbox. */
-export const sealText = (text: string, k: Uint8Array) => seal(text, k, TEXT);
-export const openText = (sealed: string, k: Uint8Array) => open(sealed, k, TEXT);
+export const sealText = (text: string, k: Uint8Array) => seal(k, text, TEXT);
+export const openText = (sealed: string, k: Uint8Array) => open(k, sealed, TEXT);
 
 /** A message's subject, body and HTML part as stored, opened when `sealed`. */
 export function openedTexts<
