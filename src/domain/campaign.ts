@@ -25,6 +25,18 @@ export const PUBLIC_STATES: readonly CampaignState[] = [
 export type CampaignKind = 'voucher' | 'goods';
 export type CampaignMode = 'lottery' | 'reservation' | 'instant';
 
+/** The most a person can be given: the request, capped at the per-person limit, in whole denominations. */
+export function wantedAmount(
+  request: number,
+  rules: { per_person_max: number; denomination: number },
+): number {
+  return wholeDenominations(Math.min(request, rules.per_person_max), rules.denomination);
+}
+
+/** An amount rounded down to whole denominations. */
+export const wholeDenominations = (amount: number, denomination: number): number =>
+  amount - (amount % denomination);
+
 /**
  * How membership of a priority group is established (absent: `declared`):
  * - `declared`: the resident says so; site staff check the named proof (proof_ko/proof_en) at pickup;

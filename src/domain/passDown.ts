@@ -15,7 +15,7 @@
 // the site's first slot that is still ahead (it ends at least PROMOTION_LEAD_MS after the promotion: time to
 // read the notice and go) with room, and a deadline no earlier than that slot's end (within the window). When
 // no slot of the site is ahead with room, they get no slot: the site any time it is open until their deadline.
-import { type Campaign, claimDeadline } from './campaign.js';
+import { type Campaign, claimDeadline, wantedAmount } from './campaign.js';
 
 /** A slot counts as still ahead for a promotion when it ends at least this long after the promotion. */
 export const PROMOTION_LEAD_MS = 2 * 3600_000;
@@ -86,10 +86,7 @@ export function passDown<C extends WaitlistCandidate>(
   let to: C | undefined;
   for (const c of candidates) if (namedSite(c, freed.site) && (!to || c.rank < to.rank)) to = c;
   if (!to) return undefined;
-  const amount = Math.min(
-    freed.amount,
-    wholeDenominations(rules, Math.min(to.request, rules.per_person_max)),
-  );
+  const amount = Math.min(freed.amount, wantedAmount(to.request, rules));
   if (amount <= 0) return undefined;
   const deadline = claimDeadline(rules, now);
   const slot = freed.site ? earliestSlotAhead(rooms, freed.site, amount, now) : undefined;
@@ -106,10 +103,6 @@ export function passDown<C extends WaitlistCandidate>(
     deadline: new Date(latest),
     rule: 'earliest_slot_ahead',
   };
-}
-
-function wholeDenominations(rules: PassDownRules, amount: number): number {
-  return amount - (amount % rules.denomination);
 }
 
 /**

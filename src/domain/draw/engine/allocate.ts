@@ -1,5 +1,6 @@
 // docs/draw-v1.md §5, literally: grant(entry, cap); pass 1 over reserved group quotas in rules.groups order;
 // pass 2 over everyone left with cap = infinity. Integers only (floor(x / d) * d is written x - x % d).
+import { wantedAmount, wholeDenominations } from '../../campaign.js';
 import type { RosterEntry, Rules } from '../types.js';
 
 export interface Allocation {
@@ -24,7 +25,7 @@ export function allocate(rules: Rules, roster: readonly RosterEntry[], order: Ar
   const slot = new Int32Array(n).fill(-1);
   const pass = new Uint8Array(n);
 
-  const { denomination, per_person_max: perPersonMax, sites, partial } = rules;
+  const { denomination, sites, partial } = rules;
   const siteIndex = new Map(sites.map((s, i) => [s.id, i]));
   const slotLeft = sites.map((s) => s.slots.map((t) => t.capacity));
   const hasSites = sites.length > 0;
@@ -44,9 +45,7 @@ export function allocate(rules: Rules, roster: readonly RosterEntry[], order: Ar
     const e = roster[i]!;
     prefStart[i] = p;
     for (const id of e.preferences) prefSite[p++] = (siteIndex.get(id) ?? -1) + 1; // none: never in a validated roster
-    let want = Math.min(e.request, perPersonMax);
-    want -= want % denomination;
-    wanted[i] = want;
+    wanted[i] = wantedAmount(e.request, rules);
   }
   prefStart[n] = prefCount;
 
@@ -73,7 +72,7 @@ export function allocate(rules: Rules, roster: readonly RosterEntry[], order: Ar
     const room = Math.min(cap, remainingTotal);
     let award: number;
     if (want <= room) award = want;
-    else if (partial === 'partial') award = room - (room % denomination);
+    else if (partial === 'partial') award = wholeDenominations(room, denomination);
     else award = 0;
     if (award === 0) return 0;
     if (hasSites) {
