@@ -6,7 +6,7 @@
 // queues its receipt notice in the same transaction (the notification worker is off, so sending is not measured).
 // Also: pgbench's single-row unique-insert ceiling on the same database, and opening accuracy (opens_at to the
 // first accepted application while residents are already knocking).
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +19,7 @@ import { encryptText } from '../../src/identity/crypto.js';
 import { signResidentToken } from '../../src/identity/residentSession.js';
 import { benchVoucherCampaign } from './campaigns.js';
 import { benchDatabase, percentile, printTable } from './env.js';
+import { startServiceProcess } from './serviceProcess.js';
 
 const { values } = parseArgs({
   options: {
@@ -50,41 +51,22 @@ const key = (n: keyof typeof secrets) => Buffer.from(secrets[n], 'hex');
 const bench = await benchDatabase('intake', 4);
 let child: ChildProcess | undefined;
 
-function startService(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    child = spawn(
-      process.execPath,
-      [
-        ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
-        '--import',
-        'tsx',
-        'src/main.ts',
-      ],
-      {
-        env: {
-          ...process.env,
-          ...secrets,
-          NODE_ENV: 'production',
-          DATABASE_URL: bench.url,
-          DATABASE_POOL_MAX: String(POOL),
-          PORT: '0',
-          DEMO_DATA: 'false',
-          RUN_WORKER: 'false',
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    const timer = setTimeout(() => reject(new Error('the service did not start')), 30_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const m = /Open (http:\/\/[^/\s]+)\//.exec(chunk.toString());
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the service exited with ${code}`)));
-  });
+async function startService(): Promise<string> {
+  let url: string;
+  ({ child, url } = await startServiceProcess({
+    nodeArgs: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [],
+    env: {
+      ...secrets,
+      NODE_ENV: 'production',
+      DATABASE_URL: bench.url,
+      DATABASE_POOL_MAX: String(POOL),
+      PORT: '0',
+      DEMO_DATA: 'false',
+      RUN_WORKER: 'false',
+      LOG_LEVEL: 'warn',
+    },
+  }));
+  return url;
 }
 
 async function campaign(code: string, opensInMs: number) {

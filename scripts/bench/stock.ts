@@ -4,7 +4,7 @@
 // --connections connections; --writers site staff mark awards collected through POST
 // /api/sites/:site/collections (typed claim codes, as at a counter); and a prober reads the stock every 20 ms
 // to measure staleness: for each collection, the time from its 201 to the first read that counts it.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +21,7 @@ import { migrateAll } from '../../src/db/migrate.js';
 import type { Campaign } from '../../src/domain/campaign.js';
 import { seededRandom } from '../../src/identity/random.js';
 import { benchDatabase, percentile, printTable } from './env.js';
+import { startServiceProcess } from './serviceProcess.js';
 
 const { values } = parseArgs({
   options: {
@@ -134,31 +135,20 @@ async function drawnCampaign(): Promise<{ campaign: Campaign; codes: Map<string,
   return { campaign, codes };
 }
 
-function startService(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        ...process.env,
-        ...env,
-        NODE_ENV: 'production',
-        DATABASE_URL: bench.url,
-        PORT: '0',
-        DEMO_DATA: 'false',
-        RUN_WORKER: 'false',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const timer = setTimeout(() => reject(new Error('the service did not start')), 30_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const m = /Open (http:\/\/[^/\s]+)\//.exec(chunk.toString());
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the service exited (${code})`)));
-  });
+async function startService(): Promise<string> {
+  let url: string;
+  ({ child, url } = await startServiceProcess({
+    env: {
+      ...env,
+      NODE_ENV: 'production',
+      DATABASE_URL: bench.url,
+      PORT: '0',
+      DEMO_DATA: 'false',
+      RUN_WORKER: 'false',
+      LOG_LEVEL: 'warn',
+    },
+  }));
+  return url;
 }
 
 /** CPU seconds the service process has used (user + system), from /proc; NaN where there is none. */

@@ -1,7 +1,6 @@
 // The simulator's city: a fresh database (DATABASE_URL's server, or a throwaway embedded PostgreSQL), the real
 // service (src/main.ts) as its own process on 127.0.0.1 with the development payment provider, residents with
 // sessions signed by the service's key (verification itself is not what is compared), and the campaign.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +10,7 @@ import { createCampaign } from '../../src/commands/saveCampaign.js';
 import { signResidentToken } from '../../src/identity/residentSession.js';
 import { benchVoucherCampaign } from '../bench/campaigns.js';
 import { type BenchDatabase, benchDatabase } from '../bench/env.js';
+import { startServiceProcess } from '../bench/serviceProcess.js';
 
 export const UNIT = 10_000;
 
@@ -34,47 +34,32 @@ export async function startCity(faults: Faults): Promise<City> {
   };
   const bench = await benchDatabase('simulate', 4);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-sim-'));
-  let child: ChildProcess | undefined;
-  const url = await new Promise<string>((resolve, reject) => {
-    // SIM_PROFILE_DIR=dir writes the service's CPU profile there (where its time goes, not a guess).
-    const profile = process.env.SIM_PROFILE_DIR
+  // SIM_PROFILE_DIR=dir writes the service's CPU profile there (where its time goes, not a guess).
+  const { child, url } = await startServiceProcess({
+    nodeArgs: process.env.SIM_PROFILE_DIR
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SIM_PROFILE_DIR}`]
-      : [];
-    child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
-      env: {
-        ...process.env,
-        ...secrets,
-        NODE_ENV: 'development',
-        DATABASE_URL: bench.url,
-        DATA_DIR: dataDir,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DEMO_DATA: 'false',
-        LOG_LEVEL: 'warn',
-        DEV_PAY_FAILURE_RATE: String(faults.failureRate),
-        DEV_PAY_LATENCY_MS: String(faults.latencyMs),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const timer = setTimeout(() => reject(new Error('the service did not start in 60 s')), 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const m = /Open (http:\/\/[^/\s]+)\//.exec(chunk.toString());
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the service exited with ${code}`)));
-    // A simulator that dies on an error must not leave its service running.
-    process.once('exit', () => child?.kill('SIGKILL'));
+      : [],
+    env: {
+      ...secrets,
+      NODE_ENV: 'development',
+      DATABASE_URL: bench.url,
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DEMO_DATA: 'false',
+      LOG_LEVEL: 'warn',
+      DEV_PAY_FAILURE_RATE: String(faults.failureRate),
+      DEV_PAY_LATENCY_MS: String(faults.latencyMs),
+    },
+    timeoutMs: 60_000,
   });
   return {
     url,
     bench,
     secrets,
     async stop() {
-      child?.kill('SIGTERM');
-      if (child && child.exitCode === null) await new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
       await bench.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
