@@ -31,7 +31,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Reply {
   status: number;
-  json: any; // biome-ignore lint/suspicious/noExplicitAny: the API's answers are read field by field
+  // biome-ignore lint/suspicious/noExplicitAny: the API's answers are read field by field
+  json: any;
   location: string | null;
 }
 

@@ -3,13 +3,12 @@
 // conditional on the campaign still being 'closed'. A second run finds it 'drawn' and changes nothing; a
 // process killed mid-way rolls back, and the next run computes the same bytes from the same inputs.
 import { appendAudit } from '../audit/log.js';
-import type { Trx } from '../db/knex.js';
 import { copyAwards } from '../db/repos/awards.js';
 import { lockClosedCampaign, transitionCampaign } from '../db/repos/campaigns.js';
 import { enqueueResultFanout } from '../db/repos/drawJobs.js';
 import { lockDraw, setDrawOutcome } from '../db/repos/draws.js';
 import { loadRoster } from '../db/repos/roster.js';
-import { type Campaign, claimDeadline } from '../domain/campaign.js';
+import { claimDeadline } from '../domain/campaign.js';
 import { drawColumns, fromHex } from '../domain/draw/index.js';
 import { decryptText, encryptText } from '../identity/crypto.js';
 import { claimKeyAad } from './claimCodes.js';
