@@ -3,25 +3,14 @@
 // shows the commitment and refreshes itself, at one's turn the buy form goes to the development checkout, and
 // back on the queue page the purchase is paid. axe-core on each page in a second, JavaScript-enabled context.
 // SCREENSHOT_DIR=dir writes each page at 375 px and 1280 px wide, in Korean and English.
-import { join } from 'node:path';
 import anyTest, { type TestFn } from 'ava';
-import type { Browser, Page } from 'playwright-core';
-import { checkPage } from '../helpers/browserJourney.js';
+import type { Browser } from 'playwright-core';
+import { checkPage, shootAtWidths } from '../helpers/browserJourney.js';
 import { browserSuite } from '../helpers/chromium.js';
 import { buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
 
 const test = anyTest as TestFn<{ browser: Browser }>;
 const suite = browserSuite('test/browser/instant-queue.test.ts', 'The instant-sale queue pages');
-const shots = process.env.SCREENSHOT_DIR;
-
-async function shoot(page: Page, name: string) {
-  if (!shots) return;
-  for (const width of [375, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
-  }
-}
-
 if (suite.available) {
   test.before(async (t) => {
     t.context.browser = await suite.launch();
@@ -60,12 +49,12 @@ browserTest('a resident queues, buys at their turn and pays at the development c
   await page.click(`a[href="/campaigns/${c.id}/queue"]`);
   t.regex(await page.locator('h1').innerText(), /구매 대기열/);
   await check('queue page before joining');
-  await shoot(page, 'queue-join-ko');
+  await shootAtWidths(page, 'queue-join-ko');
   await page.getByRole('button', { name: '대기열에 들어가기' }).click();
   t.regex(await page.locator('.notice').innerText(), /판매 시작 전 대기열/);
   t.true(await page.getByRole('link', { name: '새로 고침' }).isVisible());
   await check('pre-queue page');
-  await shoot(page, 'queue-pre-ko');
+  await shootAtWidths(page, 'queue-pre-ko');
 
   await openSale(app, c.id);
   await tick();
@@ -73,24 +62,24 @@ browserTest('a resident queues, buys at their turn and pays at the development c
   for (const o of others) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: o.headers });
   await tick();
   await page.goto(`${app.url}/campaigns/${c.id}/queue?lang=en`);
-  await shoot(page, 'queue-waiting-or-turn-en');
+  await shootAtWidths(page, 'queue-waiting-or-turn-en');
   app.clock.advance(5000);
   await tick();
   await page.goto(`${app.url}/campaigns/${c.id}/queue?lang=ko`);
   t.regex(await page.locator('h2').innerText(), /구매 차례/);
   await check('your turn');
-  await shoot(page, 'queue-turn-ko');
+  await shootAtWidths(page, 'queue-turn-ko');
   await page.selectOption('#quantity', '20000');
   await page.getByRole('button', { name: '구매하고 결제하기' }).click();
   t.regex(page.url(), /\/dev\/checkout\//);
-  await shoot(page, 'queue-checkout-ko');
+  await shootAtWidths(page, 'queue-checkout-ko');
   await page.locator('#checkout-pay').click();
   await tick();
   await page.goto(`${app.url}/campaigns/${c.id}/queue?lang=ko`);
   t.regex(await page.locator('h2').innerText(), /결제를 마쳤습니다/);
   t.regex(await page.locator('#order-state').innerText(), /결제 완료|상품권 발급/);
   await check('purchase paid');
-  await shoot(page, 'queue-paid-ko');
+  await shootAtWidths(page, 'queue-paid-ko');
   await page.goto(`${app.url}/campaigns/${c.id}/queue?lang=en`);
-  await shoot(page, 'queue-paid-en');
+  await shootAtWidths(page, 'queue-paid-en');
 });

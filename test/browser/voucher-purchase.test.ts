@@ -2,26 +2,16 @@
 // A voucher winner pays in a browser, in Korean: their page shows the price, "pay" goes to the development
 // checkout, the payment is confirmed on the way back, and once issued the vouchers are on their page.
 // axe-core on every page. SCREENSHOT_DIR=dir writes each page at 375 px and 1280 px wide (Korean, and English).
-import { join } from 'node:path';
 import anyTest, { type TestFn } from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { RESIDENT_COOKIE } from '../../src/identity/residentSession.js';
-import { checkPage } from '../helpers/browserJourney.js';
+import { checkPage, shootAtWidths } from '../helpers/browserJourney.js';
 import { browserSuite } from '../helpers/chromium.js';
 import { type PaymentWorld, paymentWorld } from '../helpers/payments.js';
 
 const test = anyTest as TestFn<{ browser: Browser }>;
 const suite = browserSuite('test/browser/voucher-purchase.test.ts', 'The voucher purchase pages');
-const shots = process.env.SCREENSHOT_DIR;
-
-async function shoot(page: Page, name: string) {
-  if (!shots) return;
-  for (const width of [375, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 390, height: 844 });
-}
+const shoot = (page: Page, name: string) => shootAtWidths(page, name, { width: 390, height: 844 });
 
 if (suite.available) {
   let w: PaymentWorld;

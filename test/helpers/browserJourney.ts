@@ -1,6 +1,7 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: the tests read the text as rendered, as a person sees it
 // Shared steps of the resident-side browser journeys: a Korean phone-sized page, axe-core on a page, and the
-// newest one-time code read from the development outbox in another tab.
+// newest one-time code read from the development outbox in another tab, and screenshots at two widths.
+import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
 import type { Browser, Page } from 'playwright-core';
@@ -19,6 +20,20 @@ export async function newPhonePage(browser: Browser, javaScriptEnabled: boolean)
     locale: 'ko-KR',
   });
   return context.newPage();
+}
+
+/**
+ * With SCREENSHOT_DIR set, writes the page at 375 px and 1280 px wide as <dir>/<name>-<width>.png, then sets
+ * the viewport to `restore` if given; without it, does nothing.
+ */
+export async function shootAtWidths(page: Page, name: string, restore?: { width: number; height: number }) {
+  const shots = process.env.SCREENSHOT_DIR;
+  if (!shots) return;
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
+  }
+  if (restore) await page.setViewportSize(restore);
 }
 
 /** No serious or critical WCAG 2.1 A/AA violations on the page as it is now. */
