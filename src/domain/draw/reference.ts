@@ -1,6 +1,8 @@
 // The reference draw: docs/draw-v1.md written out step by step, for reading and as the oracle the fast
 // engine (engine/) is property-tested against. No speed tricks: objects, arrays, canonicalJson, one hash
 // call per value. Fine for thousands of entries; the service and the CLI run the engine.
+// What it shares with engine/draw.ts (the bundle's fields, the steps' order) is written again on purpose: an
+// oracle that imported the engine's code would agree with the engine's mistakes. Do not merge the two.
 import { canonicalJson } from '../canonical.js';
 import { compareBytes, toHex, utf8 } from './bytes.js';
 import { hmacSha256, sha256 } from './hash.js';
