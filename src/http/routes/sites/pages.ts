@@ -4,7 +4,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { saveSite } from '../../../commands/saveSite.js';
-import { findSite, listSites, type Site } from '../../../db/repos/sites.js';
+import { findSite, listSites, SITE_COLUMNS, type Site } from '../../../db/repos/sites.js';
 import { DomainError, type FieldErrors } from '../../../domain/errors.js';
 import type { Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
@@ -16,23 +16,12 @@ import { render } from '../../render.js';
 import { parse } from '../../validate.js';
 import { siteId, siteSchema } from './schema.js';
 
-const FIELDS = [
-  'id',
-  'name_ko',
-  'name_en',
-  'district',
-  'address',
-  'phone',
-  'hours_ko',
-  'hours_en',
-  'lat',
-  'lng',
-] as const;
-type SiteValues = Record<(typeof FIELDS)[number], string>;
+// The form has a field for each column the site pages show.
+type SiteValues = Record<(typeof SITE_COLUMNS)[number], string>;
 
 const valuesFrom = (body: unknown): SiteValues => {
   const b = (body ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(FIELDS.map((k) => [k, typeof b[k] === 'string' ? b[k] : ''])) as SiteValues;
+  return Object.fromEntries(SITE_COLUMNS.map((k) => [k, typeof b[k] === 'string' ? b[k] : ''])) as SiteValues;
 };
 
 export function sitePageRoutes(router: Router, deps: AppDeps): void {
