@@ -1,5 +1,17 @@
 // The catalogue of stable error codes. The domain throws a code; http/errors.ts maps it to a status once.
 
+/** The counter's own refusals: the counter page carries a message for each (http/routes/counter/pages.ts). */
+export const COUNTER_ERROR_CODES = [
+  'already_collected',
+  'wrong_site',
+  'not_won',
+  'claim_expired',
+  'award_refused',
+  'pickup_not_started',
+  'claim_code_unknown',
+  'claim_token_invalid',
+] as const;
+
 export const ERROR_CODES = [
   // request shape
   'validation_failed',
@@ -45,15 +57,7 @@ export const ERROR_CODES = [
   'order_already_open',
   'idempotency_key_reused',
   'payment_unavailable',
-  // the counter
-  'already_collected',
-  'wrong_site',
-  'not_won',
-  'claim_expired',
-  'award_refused',
-  'pickup_not_started',
-  'claim_code_unknown',
-  'claim_token_invalid',
+  ...COUNTER_ERROR_CODES,
   // the instant sale
   'admission_invalid',
   'admission_used',

@@ -11,7 +11,7 @@ import { collectAtCounter } from '../../../commands/collectAtCounter.js';
 import { counterSite } from '../../../commands/counterClaim.js';
 import { REFUSAL_REASONS, type RefusalReason, refuseAtCounter } from '../../../commands/refuseAtCounter.js';
 import { todaysPickups } from '../../../commands/todaysPickups.js';
-import { DomainError } from '../../../domain/errors.js';
+import { COUNTER_ERROR_CODES, DomainError } from '../../../domain/errors.js';
 import type { Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
@@ -90,18 +90,7 @@ export function counterPageRoutes(router: Router, deps: AppDeps): void {
         ].map((k) => [k, t(`counter.${k}`)]),
       ),
       errors: Object.fromEntries(
-        [
-          'already_collected',
-          'wrong_site',
-          'not_won',
-          'claim_expired',
-          'award_refused',
-          'pickup_not_started',
-          'claim_code_unknown',
-          'claim_token_invalid',
-          'validation_failed',
-          'forbidden',
-        ].map((k) => [k, t(`errors.${k}`)]),
+        [...COUNTER_ERROR_CODES, 'validation_failed', 'forbidden'].map((k) => [k, t(`errors.${k}`)]),
       ),
     };
     const error = result.error
