@@ -4,7 +4,7 @@
 // graphile-worker tasks that freeze rosters, run draws and send the results.
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
-import { type Runner, run, type TaskList, type WorkerEvents, Logger as WorkerLogger } from 'graphile-worker';
+import { type Runner, run, type TaskList, type WorkerEvents } from 'graphile-worker';
 import { Gauge } from 'prom-client';
 import type { TransitionHook } from '../commands/advanceCampaigns.js';
 import type { NoticeEnv } from '../commands/awardNotices.js';
@@ -19,6 +19,7 @@ import { DRAW_TASK, FANOUT_TASK, FREEZE_TASK } from '../db/repos/drawJobs.js';
 import { beatHeart, forgetWorker, unlockJobsOfDeadWorkers } from '../db/repos/notifyWorkers.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/registry.js';
+import { warningsAndErrorsTo } from './workerLogger.js';
 
 export function beaconMissingGauge(metrics: Metrics): DrawContext['metrics'] {
   const existing = metrics.registry.getSingleMetric('draw_beacon_missing') as Gauge<'campaign'> | undefined;
@@ -119,10 +120,7 @@ export async function startDrawWorker(
     noHandleSignals: true,
     pollInterval: 2000,
     events,
-    logger: new WorkerLogger(() => (level, message, meta) => {
-      if (level === 'error') logger.error(meta ?? {}, message);
-      else if (level === 'warning') logger.warn(meta ?? {}, message);
-    }),
+    logger: warningsAndErrorsTo(logger),
     taskList,
   });
   const tasks = Object.keys(taskList);

@@ -2,11 +2,12 @@
 // scheduled for the whole cluster (graphile-worker records each run in known_crontabs, so several instances
 // schedule it once), and the task takes the scheduled timestamp as its `now`.
 import { EventEmitter } from 'node:events';
-import { parseCronItems, type Runner, run, type Task, Logger as WorkerLogger } from 'graphile-worker';
+import { parseCronItems, type Runner, run, type Task } from 'graphile-worker';
 import { recordAuditCheckpoint } from '../commands/checkAuditChain.js';
 import { cleanupVerification } from '../commands/cleanupVerification.js';
 import type { Db } from '../db/knex.js';
 import type { Logger } from '../logger.js';
+import { warningsAndErrorsTo } from './workerLogger.js';
 
 export const CLEANUP_TASK = 'identity_cleanup';
 export const CLEANUP_SCHEDULE = '*/10 * * * *';
@@ -50,10 +51,7 @@ export async function startHousekeepingWorker(
     noHandleSignals: true,
     pollInterval: 5000,
     events,
-    logger: new WorkerLogger(() => (level, message, meta) => {
-      if (level === 'error') logger.error(meta ?? {}, message);
-      else if (level === 'warning') logger.warn(meta ?? {}, message);
-    }),
+    logger: warningsAndErrorsTo(logger),
     taskList: {
       [CLEANUP_TASK]: cleanupTask(ctx, logger),
       [AUDIT_CHECKPOINT_TASK]: auditCheckpointTask(ctx, logger),

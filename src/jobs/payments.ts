@@ -2,13 +2,14 @@
 // enqueued with a job key in the transaction that made it due), and the reconciler step that asks the
 // provider about orders left open.
 import { EventEmitter } from 'node:events';
-import { type Runner, run, type Task, Logger as WorkerLogger } from 'graphile-worker';
+import { type Runner, run, type Task } from 'graphile-worker';
 import { ISSUE_TASK, type PaymentContext, REFUND_TASK } from '../commands/payments/context.js';
 import { issueVouchers } from '../commands/payments/issueVouchers.js';
 import { reconcileOrders } from '../commands/payments/reconcileOrders.js';
 import { refundOrder } from '../commands/payments/refundOrder.js';
 import type { Logger } from '../logger.js';
 import type { VoucherIssuer } from '../payments/issuer.js';
+import { warningsAndErrorsTo } from './workerLogger.js';
 
 export type PaymentJobContext = PaymentContext & { issuer: VoucherIssuer };
 
@@ -51,10 +52,7 @@ export async function startPaymentsWorker(
     noHandleSignals: true,
     pollInterval: 2000,
     events,
-    logger: new WorkerLogger(() => (level, message, meta) => {
-      if (level === 'error') logger.error(meta ?? {}, message);
-      else if (level === 'warning') logger.warn(meta ?? {}, message);
-    }),
+    logger: warningsAndErrorsTo(logger),
     taskList: paymentTasks(ctx, logger),
   });
 }
