@@ -226,3 +226,40 @@ test('a payment confirmed after the award expired is refunded automatically, aud
     ['order.refund_requested', 'order.refunded'],
   );
 });
+
+test("orders are the winner's own: an unknown order, another winner's order and a campaign they are not in are refused, nothing changes", async (t) => {
+  const w = await world();
+  const created = await orderFor(w, 0, 'key-own-0001');
+  t.is(created.status, 201, created.text);
+  const order = created.json.order;
+  const before = await ordersOf(w.app.db, w.campaignId);
+
+  const unknown = crypto.randomUUID();
+  const lost = await w.app.request('GET', `/payments/return/${unknown}`, {
+    headers: { accept: 'application/json' },
+  });
+  t.is(lost.status, 404);
+  t.is(lost.json.error.code, 'not_found');
+  const notMine = await w.app.request('POST', `/api/payments/orders/${order.id}/confirm`, {
+    headers: w.winners[1]!.headers,
+  });
+  t.is(notMine.status, 404, "another winner's order is not found, not shown");
+  t.is(notMine.json.error.code, 'not_found');
+  const none = await w.app.request('POST', `/api/payments/orders/${unknown}/confirm`, {
+    headers: w.winners[1]!.headers,
+  });
+  t.is(none.json.error.code, 'not_found');
+
+  const elsewhere = crypto.randomUUID();
+  const noApplication = await w.app.request('GET', `/api/campaigns/${elsewhere}/award/orders`, {
+    headers: w.winners[0]!.headers,
+  });
+  t.is(noApplication.status, 409);
+  t.is(noApplication.json.error.code, 'award_not_payable');
+  const own = await w.app.request('POST', `/api/payments/orders/${order.id}/confirm`, {
+    headers: w.winners[0]!.headers,
+  });
+  t.is(own.status, 200, 'the owner may ask');
+  t.is(own.json.order.state, 'pending', 'not paid before the checkout');
+  t.deepEqual(await ordersOf(w.app.db, w.campaignId), before);
+});
