@@ -12,7 +12,8 @@ export const RESIDENT_COOKIE = 'resident_session';
 export const RESIDENT_SESSION_SECONDS = 30 * 60;
 export const SUBJECT_TOKEN_SECONDS = 10 * 60;
 
-export interface ResidentClaims extends TokenClaims {
+/** What a resident token says about the person, besides the token's own claims. */
+interface ResidentFields {
   /** how the person proved who they are */
   m: VerificationMethod;
   /** birth date YYYY-MM-DD when known, and where it came from */
@@ -28,16 +29,10 @@ export interface ResidentClaims extends TokenClaims {
   to?: string;
 }
 
-export interface ResidentClaimsInput {
+export interface ResidentClaims extends TokenClaims, ResidentFields {}
+
+export interface ResidentClaimsInput extends ResidentFields {
   sub: string;
-  m: ResidentClaims['m'];
-  bd: string | null;
-  bs: BirthDateSource | null;
-  cc: 'sms' | 'email' | null;
-  ce: string | null;
-  lang: 'ko' | 'en';
-  by?: string;
-  to?: string;
 }
 
 export async function signResidentToken(
