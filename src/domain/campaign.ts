@@ -14,14 +14,9 @@ export const CAMPAIGN_STATES = [
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
 /** The states the public sees a campaign in: a draft or a cancelled campaign is nobody's business but staff's. */
-export const PUBLIC_STATES: readonly CampaignState[] = [
-  'scheduled',
-  'open',
-  'closed',
-  'drawn',
-  'claiming',
-  'finished',
-];
+export const PUBLIC_STATES: readonly CampaignState[] = CAMPAIGN_STATES.filter(
+  (s) => s !== 'draft' && s !== 'cancelled',
+);
 export type CampaignKind = 'voucher' | 'goods';
 export type CampaignMode = 'lottery' | 'reservation' | 'instant';
 
