@@ -170,7 +170,11 @@ const report: Report = {
     {
       name: 'orders = sold',
       ok: mode === 'lottery' || ledger.orders === ledger.sold,
-      detail: `${ledger.orders} orders, ${ledger.sold} sold`,
+      // A lottery's orders include declined tries; its paid orders are what it sold, one an award (next line).
+      detail:
+        mode === 'lottery'
+          ? `${ledger.orders} orders with declined tries, ${ledger.sold} units paid for`
+          : `${ledger.orders} orders, ${ledger.sold} sold`,
     },
     {
       name: 'nobody over the per-person limit',

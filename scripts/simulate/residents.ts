@@ -25,10 +25,12 @@ const pathOf = (url: string) => {
   return u.pathname + u.search;
 };
 
-/** The development checkout: press "pay", follow the provider back to the service. */
-async function pay(call: Call, checkoutUrl: string): Promise<void> {
+/** The development checkout: press "pay", follow the provider back to the service; whether it went through. */
+async function pay(call: Call, checkoutUrl: string): Promise<boolean> {
   const chosen = await call('POST', pathOf(checkoutUrl), 'checkout', { form: { choice: 'pay' } });
-  if (chosen.location) await call('GET', pathOf(chosen.location), 'return');
+  if (!chosen.location) return false;
+  const back = await call('GET', pathOf(chosen.location), 'return');
+  return /[?&]pay=(paid|issued)\b/.test(back.location ?? '');
 }
 
 export async function instantResident(
@@ -93,13 +95,16 @@ export async function lotteryResident(
   while (Date.now() < deadline) {
     const result = (await call('GET', `${base}/application`, 'result')).json?.result;
     if (result?.kind === 'won') {
-      const r = await call('POST', `${base}/award/orders`, 'order', {
-        json: {},
-        headers: { 'idempotency-key': `sim-${randomUUID()}` },
-      });
-      if (!r.json?.order?.checkout_url) return { end: r.json?.error?.code ?? `order_${r.status}` };
-      await pay(call, r.json.order.checkout_url);
-      return { end: 'paid_or_tried', acceptedAt: appliedAt };
+      // A declined card is tried again, as a person would: a new order each time, up to three in all.
+      for (let attempt = 1; ; attempt++) {
+        const r = await call('POST', `${base}/award/orders`, 'order', {
+          json: {},
+          headers: { 'idempotency-key': `sim-${randomUUID()}` },
+        });
+        if (!r.json?.order?.checkout_url) return { end: r.json?.error?.code ?? `order_${r.status}` };
+        if (await pay(call, r.json.order.checkout_url)) return { end: 'paid', acceptedAt: appliedAt };
+        if (attempt === 3) return { end: 'payment_failed', acceptedAt: appliedAt };
+      }
     }
     if (result) return { end: result.kind };
     await sleep(2000);
