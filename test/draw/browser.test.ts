@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { buildVerifyJs, verifyJsPath } from '../../scripts/build-verify.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { browserSuite } from '../helpers/chromium.js';
-import { addApplications, drawContext, drawReconciler, scheduledLottery } from '../helpers/draw.js';
+import { addApplications, closeWithBeacon, scheduledLottery } from '../helpers/draw.js';
 
 const suite = browserSuite('test/draw/browser.test.ts', 'The in-browser verification of the draw');
 const test = anyTest as TestFn;
@@ -24,14 +24,7 @@ test.before(async () => {
   app = await startTestApp();
   const s = await scheduledLottery(app.db, app.clock, { sites: 3, capacity: 15 });
   publicIds = await addApplications(app.db, s, 120);
-  const ctx = drawContext(app.db, app.clock);
-  const reconciler = drawReconciler(ctx);
-  app.clock.set(s.opensAt);
-  await reconciler.runOnce();
-  app.clock.set(s.closesAt);
-  await reconciler.runOnce();
-  await app.db('draws').where({ campaign_id: s.campaignId }).update({ beacon: 'drand round 99: abc123' });
-  app.clock.set(s.drawAt);
+  const { reconciler } = await closeWithBeacon(app.db, app.clock, s, 'drand round 99: abc123');
   await reconciler.runOnce();
   campaignId = s.campaignId;
   browser = await suite.launch();

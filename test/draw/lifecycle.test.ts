@@ -15,6 +15,7 @@ import { createLogger } from '../../src/logger.js';
 import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import {
   addApplications,
+  closeWithBeacon,
   drawContext,
   drawReconciler,
   hours,
@@ -32,15 +33,7 @@ test.after.always(async () => {
 
 /** Opens and closes a campaign through the reconciler and records the beacon; returns at the draw time. */
 async function closedWithBeacon(s: Scenario, beacon = 'lotto 6/45 of 2026-12-05: 3 11 19 24 38 41') {
-  const ctx = drawContext(app.db, app.clock);
-  const reconciler = drawReconciler(ctx);
-  app.clock.set(s.opensAt);
-  await reconciler.runOnce();
-  app.clock.set(s.closesAt);
-  await reconciler.runOnce();
-  await app.db('draws').where({ campaign_id: s.campaignId }).update({ beacon });
-  app.clock.set(s.drawAt);
-  return { ctx, reconciler, beacon };
+  return { ...(await closeWithBeacon(app.db, app.clock, s, beacon)), beacon };
 }
 
 async function expectedHash(s: Scenario, beacon: string): Promise<string> {

@@ -15,6 +15,7 @@ import { drawReconcilerParts, drawTaskList } from '../../src/jobs/draw.js';
 import { createReconciler } from '../../src/jobs/reconciler.js';
 import { createLogger } from '../../src/logger.js';
 import { TEST_SECRETS } from './app.js';
+import type { SteppedClock } from './clock.js';
 import { buildGoodsCampaign, buildVoucherCampaign } from './factories.js';
 
 const system = { kind: 'system', name: 'test' } as const;
@@ -81,6 +82,22 @@ export interface Scenario {
   closesAt: Date;
   drawAt: Date;
   claimOpensAt: Date;
+}
+
+/**
+ * Opens and closes the campaign through the draw reconciler, records `beacon` and sets the clock to the draw
+ * time (the draw itself is left to the caller).
+ */
+export async function closeWithBeacon(db: Db, clock: SteppedClock, s: Scenario, beacon: string) {
+  const ctx = drawContext(db, clock);
+  const reconciler = drawReconciler(ctx);
+  clock.set(s.opensAt);
+  await reconciler.runOnce();
+  clock.set(s.closesAt);
+  await reconciler.runOnce();
+  await db('draws').where({ campaign_id: s.campaignId }).update({ beacon });
+  clock.set(s.drawAt);
+  return { ctx, reconciler };
 }
 
 // Scenarios are numbered in the order a test file creates them (each file runs in its own process and its
