@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { browserSuite } from '../helpers/chromium.js';
 import { buildGoodsCampaign, buildVoucherCampaign } from '../helpers/factories.js';
+import { putHappyPharmacies } from '../helpers/intake.js';
 
 const suite = browserSuite(
   'test/browser/public-pages.test.ts',
@@ -27,17 +28,7 @@ test.before(async () => {
   if (!suite.available) return;
   app = await startTestApp(); // 2026-12-01 00:00 KST
   const admin = await app.staff('admin');
-  for (const id of ['PH-A', 'PH-B']) {
-    await app.request('PUT', `/api/admin/sites/${id}`, {
-      as: admin,
-      json: {
-        name_ko: `행복약국 ${id}`,
-        name_en: `Happy Pharmacy ${id}`,
-        district: '중구',
-        address: '세종대로 110',
-      },
-    });
-  }
+  await putHappyPharmacies(app, admin);
   const create = async (body: Record<string, unknown>, state: 'scheduled' | 'open') => {
     const res = await app.request('POST', '/api/admin/campaigns', { as: admin, json: body });
     if (res.status !== 201) throw new Error(res.text);

@@ -2,7 +2,7 @@
 import { createCampaign } from '../../src/commands/saveCampaign.js';
 import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
 import { openedTexts } from '../../src/notify/recipient.js';
-import type { TestApp } from './app.js';
+import type { StaffAuth, TestApp } from './app.js';
 import { buildGoodsCampaign, buildVoucherCampaign } from './factories.js';
 
 export const SITES = [
@@ -10,6 +10,21 @@ export const SITES = [
   { id: 'PH-B', name_ko: '나약국', name_en: 'B Pharmacy', district: '중구', address: '2' },
   { id: 'PH-C', name_ko: '다약국', name_en: 'C Pharmacy', district: '동구', address: '3' },
 ];
+
+/** An admin adds two pharmacies through the API: PH-A and PH-B, '행복약국 PH-A' / 'Happy Pharmacy PH-A' and so on. */
+export async function putHappyPharmacies(app: TestApp, admin: StaffAuth) {
+  for (const id of ['PH-A', 'PH-B']) {
+    await app.request('PUT', `/api/admin/sites/${id}`, {
+      as: admin,
+      json: {
+        name_ko: `행복약국 ${id}`,
+        name_en: `Happy Pharmacy ${id}`,
+        district: '중구',
+        address: '세종대로 110',
+      },
+    });
+  }
+}
 
 /** Opens the window by the database clock: opens_at an hour ago, closes_at a day ahead (both DB time). */
 export async function openWindow(app: TestApp, id: string, closesIn = "interval '1 day'") {

@@ -2,6 +2,7 @@
 import test from 'ava';
 import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
 import { buildGoodsCampaign, buildVoucherCampaign } from '../helpers/factories.js';
+import { putHappyPharmacies } from '../helpers/intake.js';
 
 let app: TestApp;
 let admin: StaffAuth;
@@ -11,17 +12,7 @@ test.before(async () => {
   // 2026-12-01 00:00 KST
   app = await startTestApp();
   admin = await app.staff('admin');
-  for (const id of ['PH-A', 'PH-B']) {
-    await app.request('PUT', `/api/admin/sites/${id}`, {
-      as: admin,
-      json: {
-        name_ko: `행복약국 ${id}`,
-        name_en: `Happy Pharmacy ${id}`,
-        district: '중구',
-        address: '세종대로 110',
-      },
-    });
-  }
+  await putHappyPharmacies(app, admin);
 });
 test.after.always(async () => {
   await app?.close();
