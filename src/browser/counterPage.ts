@@ -2,6 +2,8 @@
 // collects and refuses through the JSON API in place; offline it verifies a scanned claim token with the public
 // key embedded in the page (jose), records the collection in IndexedDB (idb-keyval) and sends it when the
 // connection returns. QR codes are read with the camera: BarcodeDetector where the browser has it, else jsQR.
+// Over 300 lines on purpose: it is one page's whole behaviour (check, collect, refuse, scan, offline queue),
+// read top to bottom, and the bundle has no module seams to gain from splitting it.
 import { createStore, del, entries, get, set } from 'idb-keyval';
 import { decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose';
 import jsQRModule from 'jsqr';

@@ -1,5 +1,6 @@
 // Apply once per person per campaign: the unique key decides duplicates and the database clock decides the
 // window, both inside the one INSERT statement; the receipt notice is enqueued in the same transaction.
+// Over 300 lines on purpose: one use case whose checks web, API, SMS and proxy share, in the order they run.
 import { appendAudit } from '../audit/log.js';
 import type { Trx } from '../db/knex.js';
 import {

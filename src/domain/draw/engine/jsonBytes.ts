@@ -2,6 +2,7 @@
 // leaves, the results list). Same bytes as utf8(entryJson(e)) / utf8(resultJson(r)) (encode.ts), checked
 // by test/domain/draw/jsonBytes.test.ts. Only printable ASCII is written here; a string with anything else
 // makes the writer return -1 and the caller takes the string path, so escaping rules stay JSON.stringify's.
+// Over 300 lines on purpose: two byte writers and their number and string helpers belong to one hot path.
 
 import { int32View } from '../bytes.js';
 import type { Result, RosterEntry, Rules } from '../types.js';

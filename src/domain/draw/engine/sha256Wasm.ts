@@ -8,6 +8,7 @@
 // @noble/hashes 2.2 s, node's one-shot crypto.hash 0.5 s (latin1 out) but HMAC only via createHmac (~1.5 us);
 // none hashes a batch per call. batchHash.ts compiles it on first use, runs a known-answer test, and falls back
 // to the JS in sha256.ts when either fails; the browser build keeps the JS (its CSP does not allow compiling wasm).
+// Over 300 lines on purpose: the module is written out instruction by instruction (no toolchain, no blob).
 
 // Memory layout (bytes): the working state, IV and the keyed HMAC states, a scratch digest, the node
 // buffer of a Merkle pair, the padding tail, then data from DATA on (offsets, messages, digests).

@@ -1,5 +1,6 @@
 // docs/draw-v1.md §6: the standalone verifier. Recomputes everything from the bundle alone and reports
 // the first failing check, with every differing result entry and field.
+// Over 300 lines on purpose: the verifier's checks in the spec's order, readable in one sitting against §6.
 
 import { compareRange, fromHex, isHexOf, isLowerHex, toHex } from '../bytes.js';
 import { DrawInputError } from '../errors.js';
