@@ -127,7 +127,9 @@ try {
       .select('id', 'state')
       .whereIn('id', [lottery.id, ...openings.map((o) => o.id)]);
     const now = Date.now();
-    for (const r of rows) if (r.state === 'open' && !opened.has(r.id)) opened.set(r.id, now);
+    // The lottery itself is open until it closes: only the campaigns scheduled to open count.
+    for (const r of rows)
+      if (r.id !== lottery.id && r.state === 'open' && !opened.has(r.id)) opened.set(r.id, now);
     const d = await bench.db('draws').where({ campaign_id: lottery.id }).first('roster_root');
     if (d?.roster_root && !frozenAt) frozenAt = now;
     if (rows.find((r) => r.id === lottery.id)?.state === 'drawn' && !drawnAt) drawnAt = now;
