@@ -52,13 +52,6 @@ export async function issueVouchers(
       })),
     );
     await moveOrder(trx, o.id, 'paid', 'issued', { issued_at: now, updated_at: now });
-    await appendAudit(trx, {
-      at: now,
-      actor: 'system:payments-issuer',
-      action: 'order.issued',
-      subject: `campaign:${o.campaign_id}`,
-      data: { order_id: o.id, public_id: o.subject, vouchers: issued.length, face_value: o.face_value },
-    });
     const who = await orderRecipient(trx, o.campaign_id, o.subject);
     if (who) {
       const lang = who.lang === 'en' ? 'en' : 'ko';
@@ -78,6 +71,14 @@ export async function issueVouchers(
         `vouchers:${o.id}`,
       );
     }
+    // The audit entry last: the chain's one lock is then held only until commit.
+    await appendAudit(trx, {
+      at: now,
+      actor: 'system:payments-issuer',
+      action: 'order.issued',
+      subject: `campaign:${o.campaign_id}`,
+      data: { order_id: o.id, public_id: o.subject, vouchers: issued.length, face_value: o.face_value },
+    });
     return 'issued';
   });
 }

@@ -75,6 +75,14 @@ export async function settleOrder(
           provider_tx_id: tx,
           updated_at: now,
         }))!;
+        if (paid.purpose !== 'voucher_award') {
+          // No award to take: the issue job first and the audit entry last, so the audit chain's one lock is held
+          // only until commit (held across the rest, it queued every payment of an instant sale's opening).
+          await addOrderJob(trx, ISSUE_TASK, o.id);
+          await audit(trx, o, now, source, 'order.paid', { amount: view.amount, provider_tx_id: tx });
+          return paid;
+        }
+        // An award's rows are taken after the audit entry: every path takes the chain's lock before count rows.
         await audit(trx, o, now, source, 'order.paid', { amount: view.amount, provider_tx_id: tx });
         if (await takeAward(trx, paid, now)) await addOrderJob(trx, ISSUE_TASK, o.id);
         else await requestRefund(trx, paid, now, source, 'award_not_honoured');
