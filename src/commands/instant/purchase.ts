@@ -1,7 +1,7 @@
 // Buying in an instant sale. One atomic call in the common case (db/repos/instantBuy.ts): the admission token
 // is spent, the purchase is inserted first (the per-person limit is its unique key), stock is taken from the
-// buyer's home row, and the payment order is created; when the home row ran dry, the same in a transaction
-// over the rows that still hold some. Any refusal writes nothing. The checkout is registered with the provider
+// buyer's home row (or, when it ran dry, the next row that can serve the take alone), and the payment order is
+// created; when no single row can serve it, the same in a transaction over the rows that still hold some. Any refusal writes nothing. The checkout is registered with the provider
 // after commit; the stock is held until the order is paid, and goes back when the hold runs out or the payment
 // fails (releaseHolds.ts).
 import { createHash } from 'node:crypto';
@@ -112,8 +112,8 @@ export async function purchase(
 }
 
 /**
- * The home row could not serve: the same writes in an ordinary transaction, stock taken from the rows that
- * still hold some, largest first, locked in row order.
+ * No single row could serve the take: the same writes in an ordinary transaction, stock taken from the rows
+ * that still hold some, largest first, locked in row order.
  */
 async function buyFromSeveralRows(ctx: InstantContext, b: HomeRowBuy): Promise<void> {
   await inTransaction(ctx.db, async (trx) => {

@@ -21,7 +21,7 @@ export interface HomeRowBuy {
   provider: string;
 }
 
-/** admission_used: no live token; purchase_refused: a live purchase or a closed sale; home_row_dry: try others */
+/** admission_used: no live token; purchase_refused: a live purchase or a closed sale; home_row_dry: no single row can serve it */
 export type HomeRowRefusal = 'admission_used' | 'purchase_refused' | 'home_row_dry';
 
 const REFUSALS: Record<string, HomeRowRefusal> = {
