@@ -72,6 +72,14 @@ export function startService(
   });
 }
 
+/**
+ * What to show when a process ended badly: its error lines first (the start of a crash report is what says
+ * which part failed; a plain tail showed only the dump of a database client), then the last of its output.
+ */
+export function failureReport(output: string): string {
+  return `error lines:\n${errorLines(output).join('\n').slice(0, 4000)}\n--- last output:\n${output.slice(-1500)}`;
+}
+
 /** Lines of a process's output that report an error: pino level >= 50, or any non-JSON line naming one. */
 export function errorLines(output: string): string[] {
   return output.split('\n').filter((line) => {

@@ -4,7 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { embeddedEnv, PROCESS_TEST_MS, startService, tempDataDir } from '../helpers/serviceProcess.js';
+import {
+  embeddedEnv,
+  failureReport,
+  PROCESS_TEST_MS,
+  startService,
+  tempDataDir,
+} from '../helpers/serviceProcess.js';
 
 let database: TestDatabase;
 test.before(async () => {
@@ -45,7 +51,7 @@ test('on the embedded database, with the worker running, SIGTERM still stops cle
   t.is((await fetch(`${url}/campaigns`)).status, 200);
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   child.kill('SIGTERM');
-  t.is(await exited, 0, output().slice(-2000));
+  t.is(await exited, 0, failureReport(output()));
   t.regex(output(), /"msg":"stopped"/);
   t.notRegex(output(), /terminating connection|Unhandled 'error'/);
   t.false(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid')), 'the embedded server stopped too');
