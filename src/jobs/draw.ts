@@ -19,6 +19,7 @@ import { DRAW_TASK, FANOUT_TASK, FREEZE_TASK } from '../db/repos/drawJobs.js';
 import { beatHeart, forgetWorker, unlockJobsOfDeadWorkers } from '../db/repos/notifyWorkers.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/registry.js';
+import { jobQueuePool } from './jobQueuePool.js';
 import { warningsAndErrorsTo } from './workerLogger.js';
 
 export function beaconMissingGauge(metrics: Metrics): DrawContext['metrics'] {
@@ -113,10 +114,10 @@ export async function startDrawWorker(
   events.on('pool:create', ({ workerPool }) => {
     poolId = workerPool.id;
   });
+  const pgPool = jobQueuePool(connectionString, 2, logger);
   const runner: Runner = await run({
-    connectionString,
+    pgPool,
     concurrency: 1,
-    maxPoolSize: 2,
     noHandleSignals: true,
     pollInterval: 2000,
     events,
@@ -143,6 +144,7 @@ export async function startDrawWorker(
     async stop() {
       for (const t of timers) clearInterval(t);
       await runner.stop();
+      await pgPool.end();
       await forgetWorker(ctx.db, poolId).catch(() => {});
     },
   };

@@ -7,6 +7,7 @@ import { recordAuditCheckpoint } from '../commands/checkAuditChain.js';
 import { cleanupVerification } from '../commands/cleanupVerification.js';
 import type { Db } from '../db/knex.js';
 import type { Logger } from '../logger.js';
+import { endingPool, jobQueuePool } from './jobQueuePool.js';
 import { warningsAndErrorsTo } from './workerLogger.js';
 
 export const CLEANUP_TASK = 'identity_cleanup';
@@ -44,10 +45,10 @@ export async function startHousekeepingWorker(
   logger: Logger,
   events: EventEmitter = new EventEmitter(),
 ): Promise<Runner> {
-  return run({
-    connectionString,
+  const pgPool = jobQueuePool(connectionString, 2, logger);
+  const runner = await run({
+    pgPool,
     concurrency: 1,
-    maxPoolSize: 2,
     noHandleSignals: true,
     pollInterval: 5000,
     events,
@@ -58,4 +59,5 @@ export async function startHousekeepingWorker(
     },
     parsedCronItems: housekeepingCron(),
   });
+  return endingPool(runner, pgPool);
 }

@@ -9,6 +9,7 @@ import { reconcileOrders } from '../commands/payments/reconcileOrders.js';
 import { refundOrder } from '../commands/payments/refundOrder.js';
 import type { Logger } from '../logger.js';
 import type { VoucherIssuer } from '../payments/issuer.js';
+import { endingPool, jobQueuePool } from './jobQueuePool.js';
 import { warningsAndErrorsTo } from './workerLogger.js';
 
 export type PaymentJobContext = PaymentContext & { issuer: VoucherIssuer };
@@ -45,14 +46,15 @@ export async function startPaymentsWorker(
   logger: Logger,
   events: EventEmitter = new EventEmitter(),
 ): Promise<Runner> {
-  return run({
-    connectionString,
+  const pgPool = jobQueuePool(connectionString, 3, logger);
+  const runner = await run({
+    pgPool,
     concurrency: 2,
-    maxPoolSize: 3,
     noHandleSignals: true,
     pollInterval: 2000,
     events,
     logger: warningsAndErrorsTo(logger),
     taskList: paymentTasks(ctx, logger),
   });
+  return endingPool(runner, pgPool);
 }

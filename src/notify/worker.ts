@@ -15,6 +15,7 @@ import type { BackoffPolicy } from './backoff.js';
 import type { ChannelAdapter } from './channel.js';
 import type { Channel } from './notice.js';
 import './localQueueRelease.js';
+import { jobQueuePool } from '../jobs/jobQueuePool.js';
 import { startOutboxRelay } from './outbox.js';
 import { createSendRateLimiter } from './rateLimit.js';
 import { batchedStore, sendMessage } from './sendMessage.js';
@@ -80,9 +81,9 @@ export async function startNotifyWorker(opts: NotifyWorkerOptions): Promise<Noti
     poolId = workerPool.id;
   });
   const localQueueSize = opts.localQueueSize ?? opts.concurrency * 2;
+  const pgPool = jobQueuePool(opts.connectionString, opts.poolMax, opts.logger);
   const runner: Runner = await run({
-    connectionString: opts.connectionString,
-    maxPoolSize: opts.poolMax,
+    pgPool,
     concurrency: opts.concurrency,
     noHandleSignals: true,
     pollInterval: 1000,
@@ -140,6 +141,7 @@ export async function startNotifyWorker(opts: NotifyWorkerOptions): Promise<Noti
       for (const t of timers) clearInterval(t);
       await relay.stop();
       await runner.stop(); // finishes the jobs in hand, returns the ones fetched but not started
+      await pgPool.end();
       await forgetWorker(db, poolId).catch(() => {});
       await Promise.all(Object.values(opts.channels).map((c) => c.close?.()));
       await db.destroy();
