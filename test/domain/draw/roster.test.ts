@@ -3,6 +3,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import {
   compareUtf8,
+  entryCopier,
   type RosterEntry,
   type Rules,
   runDraw,
@@ -48,16 +49,18 @@ test('sortRoster orders by utf8(public_id), as a plain byte comparison does', (t
   t.pass();
 });
 
+const noSites: Rules = {
+  unit: 'item',
+  total: 3,
+  per_person_max: 1,
+  denomination: 1,
+  partial: 'skip',
+  groups: [],
+  sites: [],
+};
+
 test('runDraw sorts as sortRoster does, the ids checked in validation, ASCII or not', (t) => {
-  const rules: Rules = {
-    unit: 'item',
-    total: 3,
-    per_person_max: 1,
-    denomination: 1,
-    partial: 'skip',
-    groups: [],
-    sites: [],
-  };
+  const rules = noSites;
   const secret = new Uint8Array(32).fill(7);
   fc.assert(
     fc.property(fc.uniqueArray(id, { maxLength: 30 }), (ids) => {
@@ -81,4 +84,27 @@ test('sortRoster finds a duplicate however the roster is shuffled', (t) => {
   ids.push('A0000250');
   ids.reverse();
   t.throws(() => sortRoster(ids.map(entry)), { message: /duplicate public id "A0000250"/ });
+});
+
+test('a shuffled roster is copied in order (entryCopier), equal entry for entry; a sorted one is not', (t) => {
+  const rules: Rules = {
+    ...noSites,
+    groups: [{ name: 'senior', reserved: 1 }],
+    sites: ['S1', 'S2'].map((id) => ({ id, slots: [{ id: 'am', capacity: 1 }] })),
+  };
+  const make = (i: number): RosterEntry => ({
+    public_id: `A${String(i).padStart(4, '0')}`,
+    group: i % 3 === 0 ? 'senior' : '',
+    weight: 1 + (i % 2),
+    request: 1 + (i % 4),
+    preferences: i % 5 === 0 ? [] : i % 2 ? ['S2', 'S1'] : ['S1'],
+  });
+  const sorted = Array.from({ length: 300 }, (_, i) => make(i));
+  const shuffled = [...sorted].reverse();
+  const copy = entryCopier(rules);
+  const fromShuffled = sortRoster(shuffled, undefined, copy);
+  t.deepEqual(fromShuffled, sorted);
+  t.true(fromShuffled.every((e, i) => e !== sorted[i] && e.preferences !== sorted[i]!.preferences));
+  const fromSorted = sortRoster(sorted, undefined, copy);
+  t.true(fromSorted.every((e, i) => e === sorted[i]));
 });

@@ -16,7 +16,7 @@ import { type PackedColumns, packColumns } from './jsonBytes.js';
 import { leafHashes, merkleRoot } from './merkle.js';
 import { computeTickets, rankOrder } from './order.js';
 import { ResultWalker, resultsHashOfPacked, resultsOfPacked } from './results.js';
-import { sortRoster } from './roster.js';
+import { entryCopier, sortRoster } from './roster.js';
 
 export interface DrawInput {
   campaign: Campaign;
@@ -97,8 +97,9 @@ export function drawColumnsPhases(
   const rules = validateRules(input.rules, '$.rules');
   const valid = checkRoster(input.roster, rules, { path: '$.roster', unique: false });
   mark('validate');
-  // Duplicates are found by sortRoster, after sorting, without a Set of every id.
-  const roster = sortRoster(valid.entries, valid);
+  // Duplicates are found by sortRoster, after sorting, without a Set of every id. A roster that was not
+  // in order is copied in order (entryCopier): the service's, read sorted from the database, is not.
+  const roster = sortRoster(valid.entries, valid, entryCopier(rules));
   mark('sort roster');
   const leaves = leafHashes(roster);
   mark('leaf hashes');
