@@ -1,4 +1,5 @@
 // Route schemas: zod parses the request; a failure becomes validation_failed with one message per field.
+import type { Context } from 'koa';
 import type { z } from 'zod';
 import { DomainError, type FieldErrors } from '../domain/errors.js';
 
@@ -27,4 +28,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function parseId(id: string | undefined, what = 'campaign'): string {
   if (!id || !UUID.test(id)) throw new DomainError('not_found', `No such ${what}`);
   return id;
+}
+
+/**
+ * The request body as the body parser (app.ts, ahead of every route) leaves it: an object, `{}` when nothing
+ * was sent (strict JSON refuses a bare `null` or scalar), so routes need no fallback of their own.
+ */
+export function bodyOf(ctx: Context): Record<string, unknown> {
+  return ctx.request.body as Record<string, unknown>;
 }

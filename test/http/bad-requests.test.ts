@@ -76,6 +76,27 @@ test.serial('a JSON array where an object is expected is a validation error', as
   t.deepEqual(await snapshot(), before);
 });
 
+// Routes read the body without a fallback (validate.ts bodyOf): the parser must never hand them nothing.
+test.serial(
+  'a bare JSON null or scalar is a 400 invalid_json; an empty body reaches the route as no fields',
+  async (t) => {
+    const before = await snapshot();
+    for (const body of ['null', '42', '"text"']) {
+      const res = await app.request('POST', '/api/admin/campaigns', {
+        as: admin,
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+      t.is(res.status, 400, body);
+      t.is(res.json.error.code, 'invalid_json', body);
+    }
+    const empty = await app.request('POST', '/api/admin/campaigns', { as: admin });
+    t.is(empty.status, 422, 'nothing sent: every required field is named, not a crash');
+    t.truthy(empty.json.error.fields.code);
+    t.deepEqual(await snapshot(), before);
+  },
+);
+
 test.serial('HTML clients get an error page in Korean by default, English on request', async (t) => {
   const ko = await app.request('GET', '/nowhere', { headers: { accept: 'text/html' } });
   t.is(ko.status, 404);

@@ -13,6 +13,7 @@ import {
   verifyResidentToken,
 } from '../../identity/residentSession.js';
 import type { AppDeps } from '../deps.js';
+import { bodyOf } from '../validate.js';
 
 export const RESIDENT_TOKEN_HEADER = 'x-resident-token';
 const CSRF_COOKIE = 'resident_csrf';
@@ -78,8 +79,8 @@ export function residentCsrfToken(ctx: Context, deps: AppDeps): string {
 export function checkResidentCsrf(ctx: Context, deps: AppDeps): void {
   if (ctx.get(RESIDENT_TOKEN_HEADER)) return; // a header cannot be set by another site's form
   const seed = ctx.cookies.get(CSRF_COOKIE);
-  const body = ctx.request.body as Record<string, unknown> | undefined;
-  const sent = ctx.get('x-csrf-token') || (typeof body?._csrf === 'string' ? body._csrf : '');
+  const body = bodyOf(ctx);
+  const sent = ctx.get('x-csrf-token') || (typeof body._csrf === 'string' ? body._csrf : '');
   const expected = seed
     ? createHmac('sha256', deps.config.secrets.sessionSecret)
         .update(`resident-csrf:${seed}`)

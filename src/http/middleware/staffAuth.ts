@@ -8,6 +8,7 @@ import type { Db } from '../../db/knex.js';
 import type { StaffRole } from '../../db/repos/staff.js';
 import { findSessionStaff } from '../../db/repos/staffSessions.js';
 import { DomainError } from '../../domain/errors.js';
+import { bodyOf } from '../validate.js';
 
 export const STAFF_COOKIE = 'staff_session';
 /** session ids are the token's jti, a UUID (staff_sessions.id) */
@@ -88,8 +89,8 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function checkStaffCsrf(ctx: Context): void {
   const staff = ctx.state.staff as StaffSession | undefined;
   if (!staff?.viaCookie || SAFE.has(ctx.method)) return;
-  const body = ctx.request.body as Record<string, unknown> | undefined;
-  const sent = ctx.get('x-csrf-token') || (typeof body?._csrf === 'string' ? body._csrf : '');
+  const body = bodyOf(ctx);
+  const sent = ctx.get('x-csrf-token') || (typeof body._csrf === 'string' ? body._csrf : '');
   const expected = ctx.state.csrfToken as string;
   const ok = sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
   if (!ok) throw new DomainError('csrf_failed', 'The form has expired; reload the page and try again');

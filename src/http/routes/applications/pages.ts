@@ -24,7 +24,7 @@ import {
   startResidentSession,
 } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
-import { parse, parseId } from '../../validate.js';
+import { bodyOf, parse, parseId } from '../../validate.js';
 import { claimsOf } from '../identity/api.js';
 import { codeRequestSchema, codeVerifySchema } from '../identity/schema.js';
 import { purchaseSection } from '../payments/section.js';
@@ -95,7 +95,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/campaigns/:id/verify/code', async (ctx) => {
     const rules = await rulesFor(ctx);
-    const body = (ctx.request.body ?? {}) as Record<string, string>;
+    const body = bodyOf(ctx) as Record<string, string>;
     const t = ctx.state.t as Translate;
     try {
       checkResidentCsrf(ctx, deps);
@@ -120,7 +120,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/campaigns/:id/verify/check', async (ctx) => {
     const rules = await rulesFor(ctx);
-    const body = (ctx.request.body ?? {}) as Record<string, string>;
+    const body = bodyOf(ctx) as Record<string, string>;
     const t = ctx.state.t as Translate;
     try {
       checkResidentCsrf(ctx, deps);
@@ -149,7 +149,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     const rules = await rulesFor(ctx);
     const who = await readResident(ctx, deps);
     if (!who) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
-    const raw = fromForm((ctx.request.body ?? {}) as Record<string, unknown>);
+    const raw = fromForm(bodyOf(ctx));
     const t = ctx.state.t as Translate;
     try {
       checkResidentCsrf(ctx, deps);

@@ -20,7 +20,7 @@ import type { StaffSession } from '../../middleware/staffAuth.js';
 import { staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
-import { parse, parseId } from '../../validate.js';
+import { bodyOf, parse, parseId } from '../../validate.js';
 import {
   bodyFromForm,
   type CampaignFormValues,
@@ -112,7 +112,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
 
   /** Runs the save; on a validation problem shows the form again with every error and the values kept. */
   async function submit(ctx: Context, campaign: Campaign | undefined) {
-    const values = formValuesFrom((ctx.request.body ?? {}) as Record<string, unknown>);
+    const values = formValuesFrom(bodyOf(ctx));
     const slots = campaign ? await listCampaignSlots(deps.db, campaign.id) : [];
     const { body, lineOf } = bodyFromForm(values, slots);
     try {
@@ -219,7 +219,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
       const id = parseId(ctx.params.id);
       try {
         const { reason } = parse(reasonSchema, {
-          reason: (ctx.request.body as Record<string, unknown>)?.reason ?? '',
+          reason: bodyOf(ctx).reason ?? '',
         });
         await changeCampaignState(cmd, staffActor(ctx.state.staff), id, change, reason);
         ctx.status = 303;

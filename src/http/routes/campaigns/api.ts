@@ -8,7 +8,7 @@ import { PUBLIC_STATES } from '../../../domain/campaign.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
-import { parse, parseId } from '../../validate.js';
+import { bodyOf, parse, parseId } from '../../validate.js';
 import { presentCampaign } from './present.js';
 import { parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
 
@@ -55,7 +55,7 @@ export function campaignApiRoutes(router: Router, deps: AppDeps): void {
 
   for (const change of ['schedule', 'unschedule', 'cancel'] as const satisfies ManualChange[]) {
     router.post(`/api/admin/campaigns/:id/${change}`, requireStaff('admin'), async (ctx) => {
-      const { reason } = parse(reasonSchema, ctx.request.body ?? {});
+      const { reason } = parse(reasonSchema, bodyOf(ctx));
       const c = await changeCampaignState(
         ctxOf,
         staffActor(ctx.state.staff),

@@ -18,7 +18,7 @@ import type { StaffSession } from '../../middleware/staffAuth.js';
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
-import { parse, parseId } from '../../validate.js';
+import { bodyOf, parse, parseId } from '../../validate.js';
 import { csvRefusal } from '../sites/importPages.js';
 import { csvBodySchema, siteId } from '../sites/schema.js';
 import { localInput } from './form.js';
@@ -145,7 +145,7 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
   router.post('/admin/campaigns/:id/slots/site/:site', requireStaffPage('admin'), async (ctx) => {
     const c = await load(ctx);
     const site = await loadSite(ctx);
-    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const body = bodyOf(ctx);
     const values: Record<string, string> = {};
     const rows: SlotRow[] = [];
     for (let i = 0; i < MAX_ROWS; i++) {
@@ -225,7 +225,7 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/admin/campaigns/:id/slots/import', requireStaffPage('admin'), async (ctx) => {
     const c = await load(ctx);
-    const { csv } = parse(csvBodySchema, { csv: (ctx.request.body as Record<string, unknown>)?.csv ?? '' });
+    const { csv } = parse(csvBodySchema, { csv: bodyOf(ctx).csv ?? '' });
     const errors = await importCsv(ctx, c, csv);
     if (errors.length) return importPage(ctx, c, { csv, errors }, statusOf('validation_failed'));
     ctx.status = 303;

@@ -18,6 +18,7 @@ import { statusOf } from '../../errors.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
+import { bodyOf } from '../../validate.js';
 import { staticDir } from '../static/files.js';
 import { checkCode, counterContext, counterStaff, parseSiteId } from './api.js';
 
@@ -112,7 +113,7 @@ export function counterPageRoutes(router: Router, deps: AppDeps): void {
 
   /** Runs a counter action from a form; a domain refusal is shown on the page instead of an error page. */
   async function act(ctx: Context, run: (code: string) => Promise<Result>) {
-    const code = String((ctx.request.body as Record<string, unknown>)?.code ?? '').trim();
+    const code = String(bodyOf(ctx).code ?? '').trim();
     try {
       if (!code) throw new DomainError('claim_code_unknown', 'Enter a claim code');
       await show(ctx, { ...(await run(code)), code });
@@ -142,7 +143,7 @@ export function counterPageRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/counter/refuse', guard, (ctx) =>
     act(ctx, async (code) => {
-      const asked = String((ctx.request.body as Record<string, unknown>)?.reason ?? '');
+      const asked = String(bodyOf(ctx).reason ?? '');
       const reason: RefusalReason = (REFUSAL_REASONS as readonly string[]).includes(asked)
         ? (asked as RefusalReason)
         : 'other';

@@ -15,7 +15,7 @@ import { toHex } from '../../../domain/draw/index.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
-import { parse, parseId } from '../../validate.js';
+import { bodyOf, parse, parseId } from '../../validate.js';
 import { counterContext, counterStaff, presentCollection } from '../counter/api.js';
 import { beaconSchema, collectSchema, PUBLIC_ID } from './schema.js';
 import { auditView, isDrawn, resultView } from './view.js';
@@ -104,7 +104,7 @@ export function drawApiRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.post('/api/admin/campaigns/:id/awards/:public_id/collect', requireStaff('admin'), async (ctx) => {
-    const { claim_code } = parse(collectSchema, ctx.request.body ?? {});
+    const { claim_code } = parse(collectSchema, bodyOf(ctx));
     const r = await collectAward(
       counterContext(deps),
       counterStaff(ctx.state.staff),

@@ -14,7 +14,7 @@ import { statusOf } from '../../errors.js';
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
-import { parse, parseId } from '../../validate.js';
+import { bodyOf, parse, parseId } from '../../validate.js';
 import { csvBodySchema } from '../sites/schema.js';
 
 const csvOf = (body: unknown) => {
@@ -91,7 +91,7 @@ export function identityAdminRoutes(router: Router, deps: AppDeps): void {
     ctx.body = await importGroupList(deps.intake, staffActor(ctx.state.staff), {
       campaign_id: parseId(ctx.params.id),
       group: ctx.params.group ?? '',
-      csv: parse(csvBodySchema, ctx.request.body ?? {}).csv,
+      csv: parse(csvBodySchema, bodyOf(ctx)).csv,
       oidc_issuer: oidcIssuer(),
     });
   });

@@ -15,7 +15,7 @@ import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
 import { checkResidentCsrf, residentCsrfToken, startResidentSession } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
-import { parseId } from '../../validate.js';
+import { bodyOf, parseId } from '../../validate.js';
 import { claimsOf } from './api.js';
 
 const FLOW_COOKIE = 'portone_flow';
@@ -109,7 +109,7 @@ function devStandInRoutes(router: Router, deps: AppDeps): void {
     const verifier = dev();
     if (!verifier) throw new DomainError('not_found', 'The development stand-in is not in use');
     checkResidentCsrf(ctx, deps);
-    const b = (ctx.request.body ?? {}) as Record<string, string>;
+    const b = bodyOf(ctx) as Record<string, string>;
     const t = ctx.state.t as (k: string) => string;
     const birth = normaliseBirthDate(b.birth_date ?? '', deps.clock.now());
     const phone = normalisePhone(b.phone ?? '');

@@ -10,7 +10,7 @@ import type { ResidentClaims } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
 import { checkResidentCsrf, type ResidentState, requireResident } from '../../middleware/residentAuth.js';
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
-import { parse, parseId } from '../../validate.js';
+import { bodyOf, parse, parseId } from '../../validate.js';
 import { purchaseSchema, queuePageSchema, roomRulesSchema } from './schema.js';
 
 /**
@@ -50,7 +50,7 @@ export function instantApiRoutes(router: Router, deps: AppDeps): void {
   router.post('/api/campaigns/:id/purchases', must, async (ctx) => {
     const who = resident(ctx, deps);
     const b = parse(purchaseSchema, {
-      ...((ctx.request.body as object) ?? {}),
+      ...bodyOf(ctx),
       ...(ctx.get('idempotency-key') ? { idempotency_key: ctx.get('idempotency-key') } : {}),
       ...(ctx.get('x-admission-token') ? { admission_token: ctx.get('x-admission-token') } : {}),
     });
@@ -76,7 +76,7 @@ export function instantApiRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.put('/api/admin/campaigns/:id/instant-room', requireStaff('admin'), async (ctx) => {
-    const rules = parse(roomRulesSchema, ctx.request.body ?? {});
+    const rules = parse(roomRulesSchema, bodyOf(ctx));
     ctx.body = {
       rules: await setRoomRules(deps, staffActor(ctx.state.staff), parseId(ctx.params.id), rules),
     };

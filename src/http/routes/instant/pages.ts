@@ -14,7 +14,7 @@ import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { checkResidentCsrf, readResident } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
-import { parse, parseId } from '../../validate.js';
+import { bodyOf, parse, parseId } from '../../validate.js';
 import { loadRules, pageBase } from '../applications/view.js';
 import { joinerOf, purchaseSlot } from './api.js';
 import { purchaseSchema } from './schema.js';
@@ -92,7 +92,7 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
     const who = await readResident(ctx, deps);
     if (!who) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
     checkResidentCsrf(ctx, deps);
-    const b = parse(purchaseSchema, ctx.request.body ?? {});
+    const b = parse(purchaseSchema, bodyOf(ctx));
     try {
       const input = { campaign_id: rules.campaign.id, ...b };
       const answer = await purchase(deps.instant, who.claims.sub, input, purchaseSlot);

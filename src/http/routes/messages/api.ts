@@ -7,7 +7,7 @@ import { MESSAGE_STATUSES } from '../../../db/repos/messageStatus.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
-import { parse, parseId } from '../../validate.js';
+import { bodyOf, parse, parseId } from '../../validate.js';
 import { retrySchema } from './schema.js';
 
 function emptyCounts(): Record<string, number> {
@@ -39,7 +39,7 @@ export function messageApiRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/api/admin/campaigns/:id/messages/retry', requireStaff('admin'), async (ctx) => {
     const id = parseId(ctx.params.id);
-    const input = parse(retrySchema, ctx.request.body ?? {});
+    const input = parse(retrySchema, bodyOf(ctx));
     const result = await retryFailedMessages(
       { db: deps.db, clock: deps.clock },
       staffActor(ctx.state.staff),

@@ -6,12 +6,12 @@ import { DomainError } from '../../../domain/errors.js';
 import { TWILIO_STATUS_PATH } from '../../../notify/channels.js';
 import type { AppDeps } from '../../deps.js';
 import { checkTwilioSignature } from '../../middleware/twilioSignature.js';
-import { parse } from '../../validate.js';
+import { bodyOf, parse } from '../../validate.js';
 import { twilioStatusSchema } from './schema.js';
 
 export function twilioWebhookRoutes(router: Router, deps: AppDeps): void {
   router.post(TWILIO_STATUS_PATH, async (ctx) => {
-    const params = (ctx.request.body ?? {}) as Record<string, string>;
+    const params = bodyOf(ctx) as Record<string, string>;
     if (!ctx.is('urlencoded'))
       throw new DomainError('invalid_signature', 'The request signature does not match');
     checkTwilioSignature(ctx, deps, params);

@@ -6,7 +6,7 @@ import { findOrderByPaymentId } from '../../../db/repos/orders.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { render } from '../../render.js';
-import { parse } from '../../validate.js';
+import { bodyOf, parse } from '../../validate.js';
 
 const choiceSchema = z.object({ choice: z.enum(['pay', 'decline', 'cancel']) });
 const PAYMENT_ID = /^[A-Za-z0-9_-]{1,100}$/;
@@ -26,7 +26,7 @@ export function checkoutRoutes(router: Router, deps: AppDeps): void {
     // A provider's page: no session of ours, so no CSRF token; the only effect is on this one payment.
     router.post('/dev/checkout/:paymentId', async (ctx) => {
       const payment = await load(ctx.params.paymentId);
-      const { choice } = parse(choiceSchema, ctx.request.body ?? {});
+      const { choice } = parse(choiceSchema, bodyOf(ctx));
       ctx.status = 303;
       ctx.redirect(await dev.complete(payment.payment_id, choice));
     });

@@ -11,7 +11,7 @@ import { vouchersOfOrder } from '../../../db/repos/vouchers.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { checkResidentCsrf, readResident, requireResident } from '../../middleware/residentAuth.js';
-import { parse, parseId } from '../../validate.js';
+import { bodyOf, parse, parseId } from '../../validate.js';
 import { orderBodySchema } from './schema.js';
 
 /** The payment use cases' context, ready from src/compose.ts; refused where the service takes no payments. */
@@ -37,7 +37,7 @@ export function paymentResidentRoutes(router: Router, deps: AppDeps): void {
     const who = await readResident(ctx, deps);
     if (!who) return ctx.redirect(`/campaigns/${campaignId}/apply`);
     checkResidentCsrf(ctx, deps);
-    const b = parse(orderBodySchema, ctx.request.body ?? {});
+    const b = parse(orderBodySchema, bodyOf(ctx));
     try {
       const answer = await createAwardOrder(
         paymentOf(deps),
@@ -69,7 +69,7 @@ export function paymentResidentRoutes(router: Router, deps: AppDeps): void {
     const who = await readResident(ctx, deps);
     if (who?.viaCookie) checkResidentCsrf(ctx, deps);
     const body = {
-      ...((ctx.request.body as object) ?? {}),
+      ...bodyOf(ctx),
       idempotency_key: ctx.get('idempotency-key') || undefined,
     };
     const b = parse(orderBodySchema, body);

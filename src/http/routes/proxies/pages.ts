@@ -20,7 +20,7 @@ import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
 import { applicantOf, checkResidentCsrf, readResident } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
-import { parse, parseId } from '../../validate.js';
+import { bodyOf, parse, parseId } from '../../validate.js';
 import { applicationSchema, fromForm } from '../applications/schema.js';
 import { errorList, FORM_ERRORS, loadRules, pageBase, renderApplyForm } from '../applications/view.js';
 import { codeVerifySchema } from '../identity/schema.js';
@@ -139,7 +139,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
     const page = await helperPage(ctx);
     if (!page) return;
     const { rules, helper } = page;
-    const body = (ctx.request.body ?? {}) as Record<string, string>;
+    const body = bodyOf(ctx) as Record<string, string>;
     const t = ctx.state.t as Translate;
     try {
       checkResidentCsrf(ctx, deps);
@@ -167,7 +167,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
     const page = await helperPage(ctx);
     if (!page) return;
     const { rules, helper } = page;
-    const body = (ctx.request.body ?? {}) as Record<string, string>;
+    const body = bodyOf(ctx) as Record<string, string>;
     const t = ctx.state.t as Translate;
     try {
       checkResidentCsrf(ctx, deps);
@@ -196,7 +196,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
     if (!page) return;
     const { rules, helper } = page;
     const c = rules.campaign;
-    const raw = fromForm((ctx.request.body ?? {}) as Record<string, unknown>);
+    const raw = fromForm(bodyOf(ctx));
     const t = ctx.state.t as Translate;
     const subject = await subjectOf(ctx, helper.sub);
     // The person's verification ran out (10 minutes): verify them again.

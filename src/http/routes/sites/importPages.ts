@@ -11,7 +11,7 @@ import { statusOf } from '../../errors.js';
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
-import { parse } from '../../validate.js';
+import { bodyOf, parse } from '../../validate.js';
 import { SITE_CSV_COLUMNS, sitesFromCsv } from './csv.js';
 import { csvBodySchema } from './schema.js';
 
@@ -50,7 +50,7 @@ export function siteImportRoutes(router: Router, deps: AppDeps): void {
   router.get('/admin/sites/import', requireStaffPage('admin'), (ctx) => page(ctx));
 
   router.post('/admin/sites/import', requireStaffPage('admin'), async (ctx) => {
-    const { csv } = parse(csvBodySchema, { csv: (ctx.request.body as Record<string, unknown>)?.csv ?? '' });
+    const { csv } = parse(csvBodySchema, { csv: bodyOf(ctx).csv ?? '' });
     const { sites, errors } = sitesFromCsv(csv);
     if (errors.length) return page(ctx, { csv, errors }, statusOf('validation_failed'));
     const { count } = await importSites(cmd, staffActor(ctx.state.staff), sites);

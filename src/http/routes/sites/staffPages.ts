@@ -13,7 +13,7 @@ import { statusOf } from '../../errors.js';
 import { staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
-import { parse } from '../../validate.js';
+import { bodyOf, parse } from '../../validate.js';
 import { formatMoment } from '../campaigns/view.js';
 import { siteId } from './schema.js';
 
@@ -67,7 +67,7 @@ export function siteStaffPageRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/admin/sites/:id/staff', requireStaffPage('admin'), async (ctx) => {
     const site = await load(ctx);
-    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const body = bodyOf(ctx);
     const values = { email: typeof body.email === 'string' ? body.email.trim() : '' };
     try {
       const input = parse(newStaffSchema, { ...values, password: body.password ?? '' });

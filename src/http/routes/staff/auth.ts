@@ -27,7 +27,7 @@ import {
   type StaffSession,
 } from '../../middleware/staffAuth.js';
 import { render } from '../../render.js';
-import { parse, parseId } from '../../validate.js';
+import { bodyOf, parse, parseId } from '../../validate.js';
 import { credentialsSchema, passwordChangeSchema } from './schema.js';
 
 export function homeFor(staff: Pick<Staff, 'role'>): string {
@@ -88,7 +88,7 @@ export function staffAuthRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.post('/staff/login', async (ctx) => {
-    const body = (ctx.request.body ?? {}) as Record<string, string>;
+    const body = bodyOf(ctx) as Record<string, string>;
     try {
       const { email, password } = parse(credentialsSchema, body);
       const staff = await signIn(ctx, { email, password });

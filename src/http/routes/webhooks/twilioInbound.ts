@@ -13,7 +13,7 @@ import { handleInboundSms } from '../../../commands/handleInboundSms.js';
 import type { Logger } from '../../../logger.js';
 import type { AppDeps } from '../../deps.js';
 import { checkTwilioSignature } from '../../middleware/twilioSignature.js';
-import { parse } from '../../validate.js';
+import { bodyOf, parse } from '../../validate.js';
 import { twilioInboundSchema } from './schema.js';
 
 export const TWILIO_INBOUND_PATH = '/webhooks/twilio/inbound';
@@ -38,7 +38,7 @@ function checkSignature(ctx: Context, deps: AppDeps, params: Record<string, stri
 
 export function twilioInboundRoutes(router: Router, deps: AppDeps): void {
   router.post(TWILIO_INBOUND_PATH, async (ctx) => {
-    const params = (ctx.request.body ?? {}) as Record<string, string>;
+    const params = bodyOf(ctx) as Record<string, string>;
     checkSignature(ctx, deps, params);
     const m = parse(twilioInboundSchema, params);
     const outcome = await handleInboundSms(deps.intake, {
