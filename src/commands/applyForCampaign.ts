@@ -33,6 +33,7 @@ import type { CampaignRules } from './campaignRules.js';
 import { BIRTH_DATE_AAD } from './counterFacts.js';
 import { type IntakeContext, uuidFrom } from './intakeContext.js';
 import { formatAmount, type Receipt, receiptOf, windowRefusal } from './receipt.js';
+import { residentPageUrl } from './residentLinks.js';
 
 /** The verified person on whose behalf the write happens. */
 export interface Applicant {
@@ -173,7 +174,7 @@ export function receiptNotice(
     params: {
       campaign: lang === 'ko' ? c.title_ko : c.title_en,
       public_id: a.public_id,
-      url: `${ctx.publicUrl}/campaigns/${c.id}/application`,
+      url: residentPageUrl(ctx.publicUrl, c.id, 'application', lang),
       amount: formatAmount(Number(a.request), c.unit, lang),
       sites: siteNames.join(', '),
       status: a.status,

@@ -16,6 +16,7 @@ import type { NoticeKind } from '../notify/notice.js';
 import { claimKeyAad } from './claimCodes.js';
 import type { CommandContext } from './context.js';
 import { formatAmount } from './receipt.js';
+import { residentPageUrl } from './residentLinks.js';
 import { bringLines } from './resultText.js';
 
 export interface PlaceInfo {
@@ -128,9 +129,9 @@ export async function sendAwardNotice(
       params: {
         campaign: lang === 'ko' ? c.title_ko : c.title_en,
         public_id: who.public_id,
-        url: `${env.publicUrl}/campaigns/${c.id}/audit?public_id=${encodeURIComponent(who.public_id)}${lang === 'en' ? '&lang=en' : ''}`,
+        url: residentPageUrl(env.publicUrl, c.id, 'audit', lang, { public_id: who.public_id }),
         // the person's own result page: place, time, claim code and QR, what to bring
-        result_url: `${env.publicUrl}/campaigns/${c.id}/application${lang === 'en' ? '?lang=en' : ''}`,
+        result_url: residentPageUrl(env.publicUrl, c.id, 'application', lang),
         ...(HOLDING_KINDS.has(kind) ? { bring: bringText(c, who, lang) } : {}),
         ...params,
       },

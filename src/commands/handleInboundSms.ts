@@ -14,6 +14,7 @@ import { enqueueNotice } from '../notify/enqueue.js';
 import { applyWithin, checkOrDuplicate } from './applyForCampaign.js';
 import type { IntakeContext } from './intakeContext.js';
 import { formatAmount, type Receipt } from './receipt.js';
+import { residentPageUrl } from './residentLinks.js';
 import { residentResult } from './residentResult.js';
 import { birthDateOf, resolveIdentity } from './resolveIdentity.js';
 import { resultLine } from './resultText.js';
@@ -164,7 +165,7 @@ async function runCommand(
           // After the draw the outcome, as the result page says it; before it, the receipt.
           const result = await residentResult(ctx, rules, a);
           if (result) {
-            drawn ||= `${ctx.publicUrl}/campaigns/${a.campaign_id}/application${cmd.lang === 'en' ? '?lang=en' : ''}`;
+            drawn ||= residentPageUrl(ctx.publicUrl, a.campaign_id, 'application', cmd.lang);
             return resultLine(result, rules.campaign, cmd.lang);
           }
           return t('sms.receipt_line', {

@@ -2,7 +2,13 @@
 import test from 'ava';
 import { decryptText } from '../../src/identity/crypto.js';
 import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
-import { openGoodsCampaign, openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
+import {
+  codeFor,
+  openGoodsCampaign,
+  openVoucherCampaign,
+  ROOMY_LIMITS,
+  verifyResident,
+} from '../helpers/intake.js';
 
 let app: TestApp;
 test.before(async () => {
@@ -44,6 +50,29 @@ test('a verified resident applies once and gets a receipt with a public id; the 
   t.is(again.json.error.code, 'duplicate_application');
   t.is(again.json.error.details.receipt.public_id, res.json.receipt.public_id);
   t.is(again.json.error.details.receipt.amount, 100_000);
+});
+
+test('an emailed receipt links to the application page in the language the resident chose', async (t) => {
+  const c = await openVoucherCampaign(app, { verification_methods: ['sms', 'email'] });
+  for (const lang of ['ko', 'en'] as const) {
+    const email = `receipt-${lang}-${Date.now()}@example.test`;
+    const sent = await app.request('POST', '/api/identity/codes', {
+      json: { channel: 'email', email, birth_date: '19820315', lang },
+    });
+    t.is(sent.status, 202, sent.text);
+    const verified = await app.request('POST', '/api/identity/verify', {
+      json: { challenge_id: sent.json.challenge_id, code: await codeFor(app, sent.json.challenge_id) },
+    });
+    const res = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+      headers: { 'x-resident-token': verified.json.token },
+      json: { amount: 100_000 },
+    });
+    t.is(res.status, 201, res.text);
+    const notice = await app.db('messages').where({ kind: 'receipt', campaign_id: c.id, lang }).first();
+    const link = `/campaigns/${c.id}/application${lang === 'en' ? '?lang=en' : ''}`;
+    t.true(String(notice.body).includes(link), String(notice.body));
+    t.false(lang === 'ko' && String(notice.body).includes('lang=en'), String(notice.body));
+  }
 });
 
 test('amounts must be a multiple of the denomination and within the per-person limit', async (t) => {

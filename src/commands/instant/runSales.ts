@@ -25,6 +25,7 @@ import { splitStock } from '../../domain/instant/purchase.js';
 import { advanceCursor, queueSeed, shufflePreQueue } from '../../domain/instant/waitingRoom.js';
 import { decryptText } from '../../identity/crypto.js';
 import { enqueueNotice } from '../../notify/enqueue.js';
+import { residentPageUrl } from '../residentLinks.js';
 import { type InstantContext, STOCK_ROWS } from './context.js';
 import { ensureRoom, type SaleCampaign } from './openRoom.js';
 import { settleHolds } from './releaseHolds.js';
@@ -110,7 +111,7 @@ async function tellTurn(
         params: {
           campaign: lang === 'ko' ? c.title_ko : c.title_en,
           minutes: Math.max(1, Math.round(room.token_seconds / 60)),
-          url: `${ctx.publicUrl}/campaigns/${c.id}/queue${lang === 'en' ? '?lang=en' : ''}`,
+          url: residentPageUrl(ctx.publicUrl, c.id, 'queue', lang),
         },
         dedupeKey: `queue_turn:${c.id}:${p.ticket}`,
         campaignId: c.id,

@@ -10,6 +10,7 @@ import { insertVouchers } from '../../db/repos/vouchers.js';
 import { voucherUnits } from '../../domain/payments/order.js';
 import type { VoucherIssuer } from '../../payments/issuer.js';
 import { prizeText, sendAwardNotice } from '../awardNotices.js';
+import { residentPageUrl } from '../residentLinks.js';
 import type { PaymentContext } from './context.js';
 import { type VoucherCampaign, voucherUnitOf } from './rules.js';
 
@@ -66,7 +67,7 @@ export async function issueVouchers(
           face_total: prizeText(c, o.face_value, lang),
           numbers: issued.map((v) => v.number).join(', '),
           valid_until: DateTime.fromJSDate(validUntil, { zone: c.time_zone }).toFormat('yyyy-MM-dd'),
-          url: `${ctx.publicUrl}/campaigns/${c.id}/${who.page}${lang === 'en' ? '?lang=en' : ''}`,
+          url: residentPageUrl(ctx.publicUrl, c.id, who.page, lang),
         },
         `vouchers:${o.id}`,
       );

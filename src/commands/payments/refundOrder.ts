@@ -6,6 +6,7 @@ import { findCampaign } from '../../db/repos/campaigns.js';
 import { findOrder, lockOrder, moveOrder, orderRecipient, updateOrder } from '../../db/repos/orders.js';
 import { canMove } from '../../domain/payments/order.js';
 import { prizeText, sendAwardNotice } from '../awardNotices.js';
+import { residentPageUrl } from '../residentLinks.js';
 import type { PaymentContext } from './context.js';
 import type { VoucherCampaign } from './rules.js';
 
@@ -62,7 +63,7 @@ export async function refundOrder(
         {
           amount: prizeText(c, o.paid_amount!, lang),
           reason: reason[lang],
-          url: `${ctx.publicUrl}/campaigns/${c.id}/${who.page}${lang === 'en' ? '?lang=en' : ''}`,
+          url: residentPageUrl(ctx.publicUrl, c.id, who.page, lang),
         },
         `refund:${o.id}`,
       );
