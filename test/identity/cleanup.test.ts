@@ -110,10 +110,15 @@ test.serial(
       `SELECT graphile_worker.add_job(?, json_build_object('_cron', json_build_object('ts', ?::text, 'backfilled', false)))`,
       [CLEANUP_TASK, due.toISOString()],
     );
-    await waitFor(
-      'the clean-up job',
-      async () => !(await exists('verification_challenges', { id: challenge })),
-    );
+    // The task deletes challenges, then rate-limit rows: wait for the job itself to finish, not its first step.
+    await waitFor('the clean-up job', async () => {
+      const left = await app.db.raw(
+        'SELECT 1 FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id WHERE k.identifier = ?',
+        [CLEANUP_TASK],
+      );
+      return left.rows.length === 0;
+    });
+    t.false(await exists('verification_challenges', { id: challenge }));
     t.false(await exists('rate_limits', { key: 'cron:ended' }));
     t.true(
       await exists('rate_limits', { key: 'cron:running' }),
