@@ -50,7 +50,7 @@ test.serial(
     await waitFor(
       'the issue job taken',
       async () => ((await issueJob(w)).rows[0]?.locked_by ? true : undefined),
-      15_000,
+      60_000, // a worker process starting under tsx took over 15 s on a loaded machine
     );
     slow.kill('SIGKILL');
     await new Promise((r) => slow.once('exit', r));
