@@ -3,13 +3,7 @@
 //                 [--campaign-id ID] [--title T]
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import {
-  DrawInputError,
-  drawColumnsPhases,
-  fromHex,
-  isLowerHex,
-  writeBundleJson,
-} from '../src/domain/draw/index.js';
+import { DrawInputError, drawBundleJson, fromHex, isLowerHex } from '../src/domain/draw/index.js';
 import { progress } from './progress.js';
 
 const USAGE =
@@ -62,12 +56,16 @@ for (const name of ['rules', 'roster', 'secret', 'beacon', 'out'] as const) {
 const secretHex = values.secret!.toLowerCase();
 if (!isLowerHex(secretHex, 32)) usage('--secret must be 64 hex digits (the 32-byte operator secret)');
 
-/** Writes the chunks through one 4 MiB buffer: a few hundred writes for a 300 MB bundle. */
+/**
+ * Writes the chunks through one 4 MiB buffer: a few hundred writes for a 300 MB bundle. The file is
+ * created at the first chunk, once the input has been checked: a refused input writes nothing.
+ */
 function fileSink(path: string): { write(chunk: Uint8Array): void; close(): void } {
-  const fd = openSync(path, 'w');
+  let fd = -1;
   const buf = new Uint8Array(1 << 22);
   let pos = 0;
   const flush = () => {
+    if (fd < 0) fd = openSync(path, 'w');
     for (let off = 0; off < pos; ) off += writeSync(fd, buf, off, pos - off);
     pos = 0;
   };
@@ -94,7 +92,8 @@ try {
   const rules = readJson(values.rules!, 'rules');
   const roster = readJson(values.roster!, 'roster');
   mark('read rules and roster');
-  const drawn = drawColumnsPhases(
+  const out = fileSink(values.out!);
+  const drawn = drawBundleJson(
     {
       campaign: { id: values['campaign-id']!, title: values.title! },
       rules,
@@ -103,11 +102,9 @@ try {
       beacon: values.beacon!,
     },
     mark,
+    (chunk) => out.write(chunk),
   );
-  const out = fileSink(values.out!);
-  writeBundleJson(drawn, (chunk) => out.write(chunk));
   out.close();
-  mark('write bundle');
   const f = drawn.bundleFields;
   console.log(`entries      ${drawn.roster.length}`);
   console.log(`winners      ${drawn.won}`);

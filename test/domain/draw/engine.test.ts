@@ -6,6 +6,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import {
   bundleJson,
+  drawBundleJson,
   drawColumns,
   type RosterEntry,
   type Rules,
@@ -105,14 +106,29 @@ test('the reference gives one bundle whatever order the roster arrives in', (t) 
   t.pass();
 });
 
-/** writeBundleJson's chunks joined (each copied: the writer reuses its chunk). */
-function streamed(input: Parameters<typeof drawColumns>[0]): string {
+/** A writer's chunks joined (each copied: the writers reuse their chunk). */
+function collect(write: (sink: (chunk: Uint8Array) => void) => void): string {
   const parts: Buffer[] = [];
-  writeBundleJson(drawColumns(input), (chunk) => parts.push(Buffer.from(chunk)));
+  write((chunk) => parts.push(Buffer.from(chunk)));
   return Buffer.concat(parts).toString('utf8');
 }
 
-test('the streamed bundle (the CLI writes it) is bundleJson byte for byte', (t) => {
+/**
+ * writeBundleJson's bundle of drawColumns, when drawBundleJson (the CLI's, hashing the results as it
+ * writes them) writes the same bytes and returns the same results hash; otherwise both, to fail on.
+ */
+function streamed(input: Parameters<typeof drawColumns>[0]): string {
+  const drawn = drawColumns(input);
+  const columns = collect((sink) => writeBundleJson(drawn, sink));
+  let hash = '';
+  const cli = collect((sink) => {
+    hash = drawBundleJson(input, () => {}, sink).bundleFields.results_hash;
+  });
+  const same = cli === columns && hash === drawn.bundleFields.results_hash;
+  return same ? columns : `differ: ${hash} ${cli} / ${drawn.bundleFields.results_hash} ${columns}`;
+}
+
+test('the streamed bundle (writeBundleJson; drawBundleJson, the CLI) is bundleJson byte for byte', (t) => {
   fc.assert(
     fc.property(arbInput, (input) => streamed(input) === bundleJson(referenceDraw(input))),
     { numRuns: 200 },

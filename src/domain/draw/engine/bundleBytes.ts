@@ -2,6 +2,7 @@
 // bundleJson(runDraw(...)) (encode.ts), without the 1M Result objects, the 1M entry strings or one string of
 // the whole bundle (300 MB at a million entries, and a second copy as UTF-8 to write it).
 import { canonicalJson } from '../../canonical.js';
+import type { Bundle } from '../types.js';
 import type { DrawnColumns } from './draw.js';
 import { entryJson } from './encode.js';
 import { entryChars, putEntry, roomFor, writeResultsJson } from './jsonBytes.js';
@@ -9,18 +10,38 @@ import { entryChars, putEntry, roomFor, writeResultsJson } from './jsonBytes.js'
 const encoder = new TextEncoder();
 const CHUNK = 1 << 16;
 
+type Sink = (chunk: Uint8Array) => void;
+
 /** utf8(bundleJson(bundle)) of the drawn columns, handed to `sink` in chunks it must copy or write at once. */
-export function writeBundleJson(d: DrawnColumns, sink: (chunk: Uint8Array) => void): void {
-  const f = d.bundleFields;
+export function writeBundleJson(d: DrawnColumns, sink: Sink): void {
+  writeBundleOf(
+    d.bundleFields,
+    (to) => writeResultsJson(d, to),
+    () => d.bundleFields.results_hash,
+    sink,
+  );
+}
+
+/**
+ * writeBundleJson of the fields but the results, whose JSON `writeResults` writes (in chunks), and their
+ * hash, which `resultsHash` is asked for only once they are written: so that a caller may hash them as they
+ * go by (drawBundleJson) instead of writing them twice.
+ */
+export function writeBundleOf(
+  f: Omit<Bundle, 'results' | 'results_hash'>,
+  writeResults: (sink: Sink) => void,
+  resultsHash: () => string,
+  sink: Sink,
+): void {
   const q = JSON.stringify;
   const strict = { strict: true };
   sink(encoder.encode(`{"beacon":${q(f.beacon)},"campaign":${canonicalJson(f.campaign, strict)},"results":`));
-  writeResultsJson(d, sink);
-  sink(encoder.encode(`,"results_hash":${q(f.results_hash)},"roster":[`));
+  writeResults(sink);
+  sink(encoder.encode(`,"results_hash":${q(resultsHash())},"roster":[`));
   let chunk = new Uint8Array(CHUNK);
   let pos = 0;
-  for (let i = 0; i < d.roster.length; i++) {
-    const e = d.roster[i]!;
+  for (let i = 0; i < f.roster.length; i++) {
+    const e = f.roster[i]!;
     // room for the printable-ASCII fast path; anything else is encoded as a string first, then copied
     const room = roomFor(entryChars(e)) + 1;
     if (pos + room > chunk.length) {

@@ -1,6 +1,7 @@
 // runDraw: the whole pure draw-v1, from validated inputs to the audit bundle.
 
 import { toHex } from '../bytes.js';
+import { sha256Incremental } from '../hash.js';
 import { deriveSeed, seedCommitment } from '../seed.js';
 import {
   type Bundle,
@@ -12,7 +13,8 @@ import {
 } from '../types.js';
 import { checkRoster, validateDrawParties, validateRules } from '../validate.js';
 import { type Allocation, allocate } from './allocate.js';
-import { type PackedColumns, packColumns } from './jsonBytes.js';
+import { writeBundleOf } from './bundleBytes.js';
+import { type PackedColumns, packColumns, writeResultsJson } from './jsonBytes.js';
 import { leafHashes, merkleRoot } from './merkle.js';
 import { computeTickets, rankOrder } from './order.js';
 import { ResultWalker, resultsHashOfPacked, resultsOfPacked } from './results.js';
@@ -84,15 +86,17 @@ export function drawColumns(input: DrawInput): DrawnColumns {
   return drawColumnsPhases(input, none);
 }
 
-/**
- * The draw up to the results hash, results as columns; runDraw adds the Result objects. keepPacked keeps
- * the packed columns (packColumns) from the hash until results() is called, instead of packing again.
- */
-export function drawColumnsPhases(
-  input: DrawInput,
-  mark: PhaseMark,
-  options: { keepPacked?: boolean } = {},
-): DrawnColumns {
+/** Everything the draw computes before its results are hashed: fields, sorted roster, columns. */
+interface Drawn {
+  fields: Omit<Bundle, 'results' | 'results_hash'>;
+  rules: Rules;
+  roster: RosterEntry[];
+  tickets: Uint8Array;
+  order: Uint32Array;
+  alloc: Allocation;
+}
+
+function drawUpToResults(input: DrawInput, mark: PhaseMark): Drawn {
   const { campaign, secret, beacon } = validateDrawParties(input);
   const rules = validateRules(input.rules, '$.rules');
   const valid = checkRoster(input.roster, rules, { path: '$.roster', unique: false });
@@ -112,26 +116,26 @@ export function drawColumnsPhases(
   mark('rank');
   const alloc = allocate(rules, roster, order);
   mark('allocate');
-  // Hashed from the columns, before (and without) any Result object exists.
-  let packed: PackedColumns | undefined = packColumns({ rules, roster, tickets, order, alloc });
-  const hash = resultsHashOfPacked(packed);
-  if (!options.keepPacked) packed = undefined;
-  mark('results hash');
+  const fields: Drawn['fields'] = {
+    version: DRAW_VERSION,
+    campaign,
+    rules,
+    roster,
+    roster_root: toHex(root),
+    seed_commitment: seedCommitment(secret),
+    secret: toHex(secret),
+    beacon,
+    seed: toHex(seed),
+  };
+  return { fields, rules, roster, tickets, order, alloc };
+}
+
+function columnsOf(d: Drawn, hash: string, packed: () => PackedColumns): DrawnColumns {
+  const { rules, roster, tickets, order, alloc } = d;
   let won = 0;
   for (let i = 0; i < alloc.amount.length; i++) if (alloc.amount[i]! > 0) won++;
   return {
-    bundleFields: {
-      version: DRAW_VERSION,
-      campaign,
-      rules,
-      roster,
-      roster_root: toHex(root),
-      seed_commitment: seedCommitment(secret),
-      secret: toHex(secret),
-      beacon,
-      seed: toHex(seed),
-      results_hash: hash,
-    },
+    bundleFields: { ...d.fields, results_hash: hash },
     rules,
     roster,
     tickets,
@@ -139,10 +143,60 @@ export function drawColumnsPhases(
     alloc,
     won,
     walker: () => new ResultWalker(rules, roster, tickets, order, alloc),
-    results: () => {
-      const p = packed ?? packColumns({ rules, roster, tickets, order, alloc });
-      packed = undefined;
-      return resultsOfPacked(p, roster);
-    },
+    results: () => resultsOfPacked(packed(), roster),
   };
+}
+
+/**
+ * The draw up to the results hash, results as columns; runDraw adds the Result objects. keepPacked keeps
+ * the packed columns (packColumns) from the hash until results() is called, instead of packing again.
+ */
+export function drawColumnsPhases(
+  input: DrawInput,
+  mark: PhaseMark,
+  options: { keepPacked?: boolean } = {},
+): DrawnColumns {
+  const d = drawUpToResults(input, mark);
+  // Hashed from the columns, before (and without) any Result object exists.
+  let packed: PackedColumns | undefined = packColumns(d);
+  const hash = resultsHashOfPacked(packed);
+  if (!options.keepPacked) packed = undefined;
+  mark('results hash');
+  return columnsOf(d, hash, () => {
+    const p = packed ?? packColumns(d);
+    packed = undefined;
+    return p;
+  });
+}
+
+/**
+ * The draw, its bundle written to `sink` as writeBundleJson(drawColumns(input), sink) writes it, byte for
+ * byte, but with the results written once: hashed as they go to the sink rather than written once more
+ * for the hash before. Returns the drawn columns (their results hash included) once the bundle is written.
+ * Measured (load average 11-17 on 2 cores), 1,000,000 results: the results' JSON is 1.2-1.5 s CPU a pass.
+ */
+export function drawBundleJson(
+  input: DrawInput,
+  mark: PhaseMark,
+  sink: (chunk: Uint8Array) => void,
+): DrawnColumns {
+  const d = drawUpToResults(input, mark);
+  const packed = packColumns(d);
+  const h = sha256Incremental();
+  let hash = '';
+  writeBundleOf(
+    d.fields,
+    (to) =>
+      writeResultsJson(packed, (chunk) => {
+        h.update(chunk);
+        to(chunk);
+      }),
+    () => {
+      hash = toHex(h.digest());
+      return hash;
+    },
+    sink,
+  );
+  mark('write bundle');
+  return columnsOf(d, hash, () => packColumns(d));
 }

@@ -7,6 +7,8 @@
 //   them out, bundle fields and hash); the service persists from it. runDraw = drawColumns + results().
 // - runDrawPhases / verifyBundlePhases: the same, calling mark(phase) after each phase (the benchmark's
 //   clock); results are byte-identical.
+// - drawBundleJson(input, mark, sink): the draw with its bundle streamed to sink, the results hashed as
+//   they are written (npm run draw); the same bytes as writeBundleJson(drawColumns(input), sink).
 // Fast path for a service: pass the roster already sorted by utf8(public_id) (e.g. ORDER BY public_id
 // COLLATE "C") and as plain objects of exactly the five fields with printable-ASCII strings: then
 // validation copies nothing, sortRoster only checks the order, and entries are hashed as bytes directly.
@@ -15,6 +17,7 @@ export { writeBundleJson } from './bundleBytes.js';
 export {
   type DrawInput,
   type DrawnColumns,
+  drawBundleJson,
   drawColumns,
   drawColumnsPhases,
   type PhaseMark,
