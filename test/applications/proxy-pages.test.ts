@@ -247,3 +247,24 @@ test.serial(
     t.is((await app.db('applications').where({ campaign_id: c.id })).length, 0);
   },
 );
+
+test('a bad phone number on the proxy form is marked on its field, for screen readers too; nothing is sent', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const admin = await app.staff('admin');
+  const phone = nextPhone();
+  await app.request('POST', '/api/admin/proxies', {
+    as: admin,
+    json: { phone, birth_date: '19700101', kind: 'family', label: '', cap: 2 },
+  });
+  const me = await verifyResident(app, { phone, birth_date: '19700101' });
+  const before = await app.db('verification_challenges').count({ n: '*' }).first();
+  const res = await app.request('POST', `/campaigns/${c.id}/proxy/code`, {
+    headers: { ...me.headers, accept: 'text/html' },
+    form: { phone: '010-12', birth_date: '19400202' },
+  });
+  t.is(res.status, 422, res.text);
+  t.regex(res.text, /<a href="#phone">/);
+  t.regex(res.text, /<input id="phone"[^>]* aria-invalid="true"/);
+  t.notRegex(res.text, /<input id="birth_date"[^>]* aria-invalid/);
+  t.deepEqual(await app.db('verification_challenges').count({ n: '*' }).first(), before);
+});
