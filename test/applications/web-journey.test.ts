@@ -2,8 +2,9 @@
 // the CSRF field): verify by code, apply, read the receipt, change, withdraw and apply again; every wrong
 // step re-renders the page with an error and changes nothing.
 import test from 'ava';
-import { type Reply, startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
 import { codeFor, nextPhone, openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
+import { hidden, residentBrowser } from '../helpers/residentBrowser.js';
 
 let app: TestApp;
 test.before(async () => {
@@ -13,35 +14,11 @@ test.after.always(async () => {
   await app?.close();
 });
 
-/** A browser: keeps the cookies it is given and sends them back. */
-function browser() {
-  const jar = new Map<string, string>();
-  const keep = (res: Reply) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const [name, ...v] = pair!.split('=');
-      const value = v.join('=');
-      if (value) jar.set(name!.trim(), value);
-      else jar.delete(name!.trim());
-    }
-    return res;
-  };
-  const headers = () => ({ accept: 'text/html', cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') });
-  return {
-    jar,
-    get: async (path: string) => keep(await app.request('GET', path, { headers: headers() })),
-    post: async (path: string, form: Record<string, string>) =>
-      keep(await app.request('POST', path, { headers: headers(), form })),
-  };
-}
-const hidden = (html: string, name: string) =>
-  new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
-
 test.serial(
   'verify, apply, change, withdraw and apply again, with the wrong steps refused on the way',
   async (t) => {
     const c = await openVoucherCampaign(app);
-    const b = browser();
+    const b = residentBrowser(app);
     const base = `/campaigns/${c.id}`;
     const start = await b.get(`${base}/apply`);
     t.is(start.status, 200);

@@ -1,0 +1,172 @@
+// The resident's pages in the states around the journey (web-journey.test.ts walks the journey itself): signed
+// out, already applied, before and after the window, an instant sale, a registered helper, the e-mail form.
+// Every refused step writes nothing.
+import test from 'ava';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { scheduledSale } from '../helpers/instant.js';
+import { nextPhone, openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
+import { hidden, residentBrowser } from '../helpers/residentBrowser.js';
+
+let app: TestApp;
+test.before(async () => {
+  app = await startTestApp({ intake: { limits: ROOMY_LIMITS } });
+});
+test.after.always(async () => {
+  await app?.close();
+});
+
+const applications = async (campaignId: string) =>
+  (await app.db('applications').where({ campaign_id: campaignId })).length;
+
+/** A verified resident on the pages (the token header, as the API gives it: no CSRF field needed). */
+async function resident(o: { phone?: string; birth_date?: string } = {}) {
+  const r = await verifyResident(app, o);
+  const headers = { ...r.headers, accept: 'text/html' };
+  return {
+    get: (path: string) => app.request('GET', path, { headers }),
+    post: (path: string, form: Record<string, string>) => app.request('POST', path, { headers, form }),
+  };
+}
+
+/** A campaign in the given state (set before any page reads its rules, which the intake caches). */
+async function campaignIn(state: 'scheduled' | 'closed') {
+  const c = await openVoucherCampaign(app);
+  const when =
+    state === 'scheduled'
+      ? "opens_at = now() + interval '1 hour'"
+      : "opens_at = now() - interval '2 days', closes_at = now() - interval '1 hour'";
+  await app.db.raw(`UPDATE campaigns SET state = ?, ${when} WHERE id = ?`, [state, c.id]);
+  return c;
+}
+
+test('signed out, every step past the start leads back to the verification page and writes nothing', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const base = `/campaigns/${c.id}`;
+  const b = residentBrowser(app);
+  const csrf = hidden((await b.get(`${base}/apply`)).text, '_csrf');
+  for (const [method, path] of [
+    ['POST', `${base}/apply`],
+    ['POST', `${base}/application`],
+    ['GET', `${base}/application`],
+    ['POST', `${base}/application/withdraw`],
+  ] as const) {
+    const res = method === 'GET' ? await b.get(path) : await b.post(path, { _csrf: csrf, amount: '10000' });
+    t.is(res.status, 302, `${method} ${path}`);
+    t.is(res.headers.get('location'), `${base}/apply`, `${method} ${path}`);
+  }
+  t.is(await applications(c.id), 0);
+});
+
+test('a second submission (another tab) shows the first receipt as "already applied" and adds nothing', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const base = `/campaigns/${c.id}`;
+  const r = await resident();
+  const none = await r.get(`${base}/application`);
+  t.is(none.status, 302, 'no application yet: no receipt to show');
+  t.is(none.headers.get('location'), `${base}/apply`);
+  t.is((await r.post(`${base}/apply`, { amount: '20000' })).status, 302);
+  const again = await r.post(`${base}/apply`, { amount: '90000' });
+  t.is(again.headers.get('location'), `${base}/application?done=duplicate`);
+  const page = await r.get(`${base}/application?done=duplicate`);
+  t.true(page.text.includes('이미 신청하셨습니다'));
+  const rows = await app.db('applications').where({ campaign_id: c.id });
+  t.is(rows.length, 1);
+  t.is(Number(rows[0].request), 20_000, 'the first request stands');
+});
+
+test('before the window opens the form is shown, but a submission is refused in the page language and nothing is kept', async (t) => {
+  const c = await campaignIn('scheduled');
+  const base = `/campaigns/${c.id}`;
+  const r = await resident();
+  const form = await r.get(`${base}/apply`);
+  t.is(form.status, 200);
+  t.regex(form.text, /name="amount"/);
+  const ko = await r.post(`${base}/apply`, { amount: '10000' });
+  t.is(ko.status, 409);
+  t.true(ko.text.includes('아직 신청 기간이 아닙니다'));
+  const en = await r.post(`${base}/apply?lang=en`, { amount: '10000' });
+  t.is(en.status, 409);
+  t.true(en.text.includes('Applications are not open yet'));
+  t.is(await applications(c.id), 0);
+});
+
+test('after the window, a resident who never applied reads that there is no application (ko and en); a late form is refused', async (t) => {
+  const c = await campaignIn('closed');
+  const base = `/campaigns/${c.id}`;
+  const r = await resident();
+  const ko = await r.get(`${base}/apply`);
+  t.is(ko.status, 200);
+  t.true(ko.text.includes('신청 기록이 없습니다'));
+  t.false(ko.text.includes('name="amount"'), 'no form to fill');
+  const en = await r.get(`${base}/apply?lang=en`);
+  t.true(en.text.includes('No application found'));
+  t.regex(en.text, new RegExp(`href="${base}/audit\\?lang=en"`), 'the audit link keeps the language');
+  const late = await r.post(`${base}/apply`, { amount: '10000' });
+  t.is(late.status, 409);
+  t.true(late.text.includes('신청 기간이 끝났습니다'));
+  t.is(await applications(c.id), 0);
+});
+
+test("an instant sale has no application form: a signed-in resident's apply link leads to its queue", async (t) => {
+  const c = await scheduledSale(app, { units: 5 });
+  const r = await resident();
+  const res = await r.get(`/campaigns/${c.id}/apply`);
+  t.is(res.status, 302);
+  t.is(res.headers.get('location'), `/campaigns/${c.id}/queue`);
+});
+
+test('a registered helper applying for themselves sees the way to apply for someone else; other residents do not', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const admin = await app.staff('admin');
+  const phone = nextPhone();
+  const reg = await app.request('POST', '/api/admin/proxies', {
+    as: admin,
+    json: { phone, birth_date: '19700101', kind: 'family', label: '', cap: 2 },
+  });
+  t.is(reg.status, 201, reg.text);
+  const helperForm = await (await resident({ phone, birth_date: '19700101' })).get(
+    `/campaigns/${c.id}/apply`,
+  );
+  t.true(helperForm.text.includes(`href="/campaigns/${c.id}/proxy"`));
+  const plainForm = await (await resident()).get(`/campaigns/${c.id}/apply`);
+  t.regex(plainForm.text, /name="amount"/);
+  t.false(plainForm.text.includes(`href="/campaigns/${c.id}/proxy"`));
+});
+
+// serial: ava runs it before the others, so the count of queued messages is this test's alone
+test.serial(
+  'the code request names the missing field of the chosen channel, e-mail or phone, and sends nothing',
+  async (t) => {
+    const c = await openVoucherCampaign(app, { verification_methods: ['sms', 'email'] });
+    const base = `/campaigns/${c.id}`;
+    const b = residentBrowser(app);
+    const csrf = hidden((await b.get(`${base}/apply`)).text, '_csrf');
+    const messages = async () => Number((await app.db('messages').count('* as n'))[0]!.n);
+    const before = await messages();
+    const code = (form: Record<string, string>) =>
+      b.post(`${base}/verify/code`, { _csrf: csrf, birth_date: '19820315', ...form });
+    for (const [form, field] of [
+      [{ channel: 'email' }, 'email'],
+      [{ channel: 'sms' }, 'phone'],
+      [{ channel: 'email', email: 'nobody' }, 'email'], // the address is checked on its own field
+    ] as const) {
+      const res = await code(form);
+      t.is(res.status, 422, JSON.stringify(form));
+      t.regex(res.text, new RegExp(`<a href="#${field}">`), JSON.stringify(form));
+      if (form.channel === 'email')
+        t.regex(
+          res.text,
+          /id="birth_date_email" [^>]*value="19820315"/,
+          'the e-mail form keeps what was typed',
+        );
+    }
+    t.is(await messages(), before);
+    const sent = await code({ channel: 'email', email: 'resident@test.example' });
+    t.is(sent.status, 200, sent.text.slice(0, 300));
+    t.is(hidden(sent.text, 'channel'), 'email');
+    t.is(await messages(), before + 1, 'one code sent, by e-mail');
+    const noChallenge = await b.post(`${base}/verify/check`, { _csrf: csrf, code: '123456' });
+    t.is(noChallenge.status, 422, 'a code without its request: the code page again with the error');
+    t.false(b.jar.has('resident_session'));
+  },
+);
