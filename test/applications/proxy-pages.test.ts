@@ -1,5 +1,6 @@
 // The helper's web pages refuse what they must, over plain HTTP: a resident who is not a registered helper, a
-// person's verification issued to another helper, a helper past their cap, another helper's receipt.
+// person's verification issued to another helper, a helper past their cap, another helper's receipt, a person
+// who already applied, a closed window. Over 300 lines: every case shares the one app this file starts.
 import test from 'ava';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { signInWithForm } from '../helpers/browserSession.js';
@@ -26,10 +27,10 @@ async function helper(cap: number) {
 }
 
 /** A verified person's subject token, issued to the given helper, as the pages keep it (a cookie). */
-async function subjectCookie(h: { headers: Record<string, string> }) {
+async function subjectCookie(h: { headers: Record<string, string> }, phone = nextPhone()) {
   const sent = await app.request('POST', '/api/proxy/codes', {
     headers: { ...h.headers, accept: 'application/json' },
-    json: { phone: nextPhone(), birth_date: '19400202' },
+    json: { phone, birth_date: '19400202' },
   });
   const v = await app.request('POST', '/api/proxy/verify', {
     headers: { ...h.headers, accept: 'application/json' },
@@ -267,4 +268,86 @@ test('a bad phone number on the proxy form is marked on its field, for screen re
   t.regex(res.text, /<input id="phone"[^>]* aria-invalid="true"/);
   t.notRegex(res.text, /<input id="birth_date"[^>]* aria-invalid/);
   t.deepEqual(await app.db('verification_challenges').count({ n: '*' }).first(), before);
+});
+
+test('signed out, the later steps and a receipt lead back to the start', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const base = `/campaigns/${c.id}/proxy`;
+  for (const [method, path] of [
+    ['POST', `${base}/check`],
+    ['POST', `${base}/apply`],
+    ['GET', `${base}/receipts/A1B2C3D4`],
+  ] as const) {
+    const res = await app.request(method, path, {
+      headers: { accept: 'text/html' },
+      ...(method === 'POST' ? { form: { challenge_id: 'x', code: '123456', amount: '10000' } } : {}),
+    });
+    t.is(res.status, 302, path);
+    t.is(res.headers.get('location'), base, path);
+  }
+  t.is((await app.db('applications').where({ campaign_id: c.id })).length, 0);
+});
+
+test("'start again' drops the person's verification: the start page, and the cookie is cleared", async (t) => {
+  const c = await openVoucherCampaign(app);
+  const h = await helper(3);
+  const cookie = await subjectCookie(h);
+  const restart = await app.request('GET', `/campaigns/${c.id}/proxy?restart=1`, {
+    headers: { ...h.headers, cookie },
+  });
+  t.is(restart.status, 200);
+  t.false(restart.text.includes('name="amount"'), 'the start page, not the form');
+  t.true(restart.headers.getSetCookie().some((k) => /^proxy_subject=;/.test(k)));
+  const check = await app.request('POST', `/campaigns/${c.id}/proxy/check`, {
+    headers: { ...h.headers, cookie },
+    form: { code: '123456' },
+  });
+  t.is(check.status, 422, 'a code without its request: the code page again');
+  t.regex(check.text, /name="challenge_id" value=""/);
+});
+
+test('a person who already applied on their own: the helper sees that receipt as already applied, nothing is added', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const phone = nextPhone();
+  const person = await verifyResident(app, { phone, birth_date: '19400202' });
+  const own = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+    headers: person.headers,
+    json: { amount: 30_000 },
+  });
+  t.is(own.status, 201, own.text);
+  // The resend cooldown counts real seconds (rate-limiter-flexible): let it pass for the helper's code.
+  await app.db('rate_limits').where('key', 'like', 'resendCooldown:%').delete();
+  const h = await helper(3);
+  const res = await app.request('POST', `/campaigns/${c.id}/proxy/apply`, {
+    headers: { ...h.headers, cookie: await subjectCookie(h, phone) },
+    form: { amount: '10000' },
+  });
+  t.is(res.status, 200, res.text.slice(0, 300));
+  t.true(res.text.includes('이분은 이미 신청하셨습니다'));
+  t.true(res.text.includes(own.json.receipt.public_id));
+  t.true(
+    res.headers.getSetCookie().some((k) => /^proxy_subject=;/.test(k)),
+    'the verification is used up',
+  );
+  const rows = await app.db('applications').where({ campaign_id: c.id });
+  t.is(rows.length, 1);
+  t.is(rows[0].proxy_id, null, 'still the person’s own application');
+  t.is(Number(rows[0].request), 30_000);
+});
+
+test("after the window closes, the helper's form is refused with the window's message and nothing is written", async (t) => {
+  const c = await openVoucherCampaign(app);
+  await app.db.raw(
+    `UPDATE campaigns SET state = 'closed', closes_at = now() - interval '1 minute' WHERE id = ?`,
+    [c.id],
+  );
+  const h = await helper(3);
+  const res = await app.request('POST', `/campaigns/${c.id}/proxy/apply?lang=en`, {
+    headers: { ...h.headers, cookie: await subjectCookie(h) },
+    form: { amount: '10000' },
+  });
+  t.is(res.status, 409);
+  t.true(res.text.includes('The application window has closed'));
+  t.is((await app.db('applications').where({ campaign_id: c.id })).length, 0);
+  t.is((await app.db('proxies').where({ id: h.proxyId }).first()).used, 0, 'the cap is not spent');
 });
