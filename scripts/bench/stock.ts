@@ -1,9 +1,12 @@
 // npm run bench -- stock [--seconds 10] [--connections 100] [--sites 20] [--writers 8]
+// [--cpu-prof DIR] (--connections 0: collections alone, no readers)
 // Starts the real service (src/main.ts) against a fresh database holding a drawn mask campaign whose pickup
 // slots are open now, then for --seconds at once: autocannon reads GET /api/campaigns/:id/stock over
 // --connections connections; --writers site staff mark awards collected through POST
 // /api/sites/:site/collections (typed claim codes, as at a counter); and a prober reads the stock every 20 ms
-// to measure staleness: for each collection, the time from its 201 to the first read that counts it.
+// to measure staleness: for each collection, the time from its 201 to the first read that counts it. Writer w
+// takes its k-th code at site (w + k * writers) mod sites, so 8 writers over 20 sites are at different sites
+// unless they drift out of step. What the database's active sessions waited on is sampled meanwhile (waits.ts).
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -22,6 +25,7 @@ import type { Campaign } from '../../src/domain/campaign.js';
 import { seededRandom } from '../../src/identity/random.js';
 import { benchDatabase, percentile, printTable } from './env.js';
 import { startServiceProcess } from './serviceProcess.js';
+import { sampleWaits } from './waits.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +33,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '100' },
     sites: { type: 'string', default: '20' },
     writers: { type: 'string', default: '8' },
+    // a directory for the service's CPU profile (node --cpu-prof), written when it stops
+    'cpu-prof': { type: 'string' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -147,6 +153,7 @@ async function startService(): Promise<string> {
       RUN_WORKER: 'false',
       LOG_LEVEL: 'warn',
     },
+    nodeArgs: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [],
   }));
   return url;
 }
@@ -230,13 +237,17 @@ try {
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  const readers = autocannon({ url: stockUrl, connections: CONNECTIONS, duration: SECONDS });
+  const waits = await sampleWaits(bench.url);
+  const noReads = { requests: { average: 0, total: 0 }, latency: { p99: Number.NaN }, errors: 0, non2xx: 0 };
+  const readers =
+    CONNECTIONS > 0 ? autocannon({ url: stockUrl, connections: CONNECTIONS, duration: SECONDS }) : noReads;
   const [reads] = await Promise.all([
     readers,
     ...Array.from({ length: WRITERS }, (_, w) => writer(w)),
     prober(),
   ]);
   const cpu = serviceCpu() - cpuBefore;
+  const waited = await waits.stop();
   // The k-th collection (1-based) is visible at the first probe started after it with seen >= k.
   const staleness: number[] = [];
   let p = 0;
@@ -268,11 +279,13 @@ try {
     `service CPU ${cpu.toFixed(1)} s for ${requests} requests: ${((cpu * 1000) / requests).toFixed(3)} ms each, ` +
       `so about ${Math.round(requests / cpu)} requests/s per core of service CPU; load average at the start ${load.toFixed(1)}`,
   );
+  console.log('database sessions by wait event and statement, on average over the run:');
+  printTable(waited);
   console.log(
     `targets: >= 5,000 reads/s at ${CONNECTIONS} connections, collections p99 < 50 ms, staleness <= 1000 ms (${bench.server})`,
   );
 } finally {
   child?.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, values['cpu-prof'] ? 3000 : 500));
   await bench.close();
 }
