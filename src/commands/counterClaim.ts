@@ -9,7 +9,6 @@ import {
   findCounterAward,
   findCounterSite,
 } from '../db/repos/counterAwards.js';
-import { findCampaignSlot } from '../db/repos/slots.js';
 import type { StaffRole } from '../db/repos/staff.js';
 import type { Campaign } from '../domain/campaign.js';
 import { type AwardAtCounter, whyNotCollectable } from '../domain/counter.js';
@@ -90,7 +89,10 @@ export async function loadCounterView(db: Db | Trx, claim: FoundClaim): Promise<
   ]);
   if (!campaign || !award) throw new DomainError('claim_code_unknown', 'No award has this claim code');
   const held = heldOf(award);
-  const slot = held.slot ? ((await findCampaignSlot(db, campaign.id, held.slot)) ?? null) : null;
+  const slot =
+    held.slot && award.held_slot_starts_at && award.held_slot_ends_at
+      ? { starts_at: award.held_slot_starts_at, ends_at: award.held_slot_ends_at }
+      : null;
   return {
     campaign,
     award,

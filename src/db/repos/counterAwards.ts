@@ -2,18 +2,30 @@
 import type { Db, Trx } from '../knex.js';
 import type { AwardRow } from './awards.js';
 
-/** An award with what the counter checks at handover (birth year against an ID card, the priority group). */
+/**
+ * An award with what the counter checks at handover (birth year against an ID card, the priority group) and
+ * the times of the slot it holds (null without one), read with it rather than after it.
+ */
 export interface CounterAward extends AwardRow {
   application_id: string;
   group_name: string;
   birth_year: number | null;
+  held_slot_starts_at: Date | null;
+  held_slot_ends_at: Date | null;
 }
 
-const COUNTER_COLUMNS = `a.*, r.application_id, r.group_name, i.birth_year`;
+/** The site the award is to be collected at now, its slot and amount (a promoted award holds what was passed down). */
+export const HELD_SITE = `CASE WHEN a.promoted_from_rank IS NULL THEN a.site ELSE a.held_site END`;
+export const HELD_SLOT = `CASE WHEN a.promoted_from_rank IS NULL THEN a.slot ELSE a.held_slot END`;
+export const HELD_AMOUNT = `CASE WHEN a.promoted_from_rank IS NULL THEN a.amount ELSE a.held_amount END`;
+
+const COUNTER_COLUMNS = `a.*, r.application_id, r.group_name, i.birth_year,
+  s.starts_at AS held_slot_starts_at, s.ends_at AS held_slot_ends_at`;
 const COUNTER_JOINS = `FROM awards a
   JOIN roster_entries r ON r.campaign_id = a.campaign_id AND r.public_id = a.public_id
   JOIN applications ap ON ap.id = r.application_id
-  JOIN identities i ON i.id = ap.identity_id`;
+  JOIN identities i ON i.id = ap.identity_id
+  LEFT JOIN campaign_slots s ON s.campaign_id = a.campaign_id AND s.id = ${HELD_SLOT}`;
 
 export async function findCounterAward(
   db: Db | Trx,
@@ -26,11 +38,6 @@ export async function findCounterAward(
   );
   return rows[0];
 }
-
-/** The site the award is to be collected at now, its slot and amount (a promoted award holds what was passed down). */
-export const HELD_SITE = `CASE WHEN a.promoted_from_rank IS NULL THEN a.site ELSE a.held_site END`;
-export const HELD_SLOT = `CASE WHEN a.promoted_from_rank IS NULL THEN a.slot ELSE a.held_slot END`;
-export const HELD_AMOUNT = `CASE WHEN a.promoted_from_rank IS NULL THEN a.amount ELSE a.held_amount END`;
 
 export interface SitePickup {
   campaign_id: string;
