@@ -1,14 +1,18 @@
-// One press at the counter: the award behind a code is marked collected exactly once (a conditional UPDATE),
-// audited with the staff member and the site, and the public counts and stock move in the same transaction.
+// One press at the counter: the award behind a code is marked collected exactly once (a conditional UPDATE)
+// and recorded with the staff member and the site, and the public counts and stock move in the same
+// transaction. The record goes into the audit log in the reconciler's next pass (auditCollections.ts): the
+// chain's one lock, held until commit, is no part of a press.
 // A collection recorded offline and synced later names its own moment and reference; if the award was spent
 // (or released) meanwhile, the record is kept as a conflict for admins and audited, and the answer says so.
 import { appendAudit } from '../audit/log.js';
 import type { Trx } from '../db/knex.js';
-import { type AwardRow, markCollected } from '../db/repos/awards.js';
+import type { AwardRow } from '../db/repos/awards.js';
 import { insertCollectionConflict } from '../db/repos/collectionConflicts.js';
-import { moveDrawCounts } from '../db/repos/drawCounts.js';
+import { collectRecordAndCount } from '../db/repos/counterCollections.js';
+import { lockCountsShared } from '../db/repos/drawCounts.js';
 import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
+import { appendRecordedCollections } from './auditCollections.js';
 import { claimKeyOf, heldOf } from './awardNotices.js';
 import { claimCodeFor, sameClaimCode } from './claimCodes.js';
 import {
@@ -116,57 +120,52 @@ async function collectClaim(
 ): Promise<Collection> {
   const now = ctx.clock.now();
   const siteId = site.id;
-  const outcome = await inTransaction(ctx.db, async (trx) => {
-    const v = await loadCounterView(trx, claim);
-    if (offline && v.award.collected_ref === offline.ref) return { done: collectionOf(v.award) }; // a repeated sync
-    const reason = await notCollectableReason(trx, v, site, at, backOffice);
-    if (reason) {
-      if (!offline) throw reason;
-      await recordConflict(trx, staff, siteId, claim, v.award, offline, now);
-      return { refused: reason };
-    }
-    const row = await markCollected(trx, claim.campaign_id, claim.public_id, {
-      site: siteId,
-      by: `staff:${staff.id}`,
-      at,
-      via: offline ? 'offline' : staff.role === 'admin' ? 'admin' : 'counter',
-      ref: offline?.ref ?? null,
-    });
-    if (!row) {
-      // Someone else's press committed between our read and our update: explain with what is there now.
-      const after = await loadCounterView(trx, claim);
-      const why =
-        (await notCollectableReason(trx, after, site, at, backOffice)) ??
-        new DomainError('conflict', 'The award changed meanwhile; try again');
-      if (!offline) throw why;
-      await recordConflict(trx, staff, siteId, claim, after.award, offline, now);
-      return { refused: why };
-    }
-    const collection = collectionOf(row);
-    await appendAudit(trx, {
-      at: now,
-      actor: `staff:${staff.id}`,
-      action: 'award.collected',
-      subject: `campaign:${claim.campaign_id}`,
-      data: {
-        public_id: claim.public_id,
-        rank: row.rank,
-        site: siteId,
-        slot: collection.slot,
-        amount: collection.amount,
-        via: collection.via,
-        code: claim.via,
-        ...(offline ? { handed_over_at: at.toISOString(), offline_ref: offline.ref } : {}),
-      },
-    });
-    // After the audit entry, as in the expiry sweep: both take the audit chain's lock before the count rows'.
-    await moveDrawCounts(trx, claim.campaign_id, [
-      { public_id: claim.public_id, from: v.award.status, to: 'collected' },
-    ]);
-    return { done: collection };
+  // Read and judged before the transaction (these reads lock nothing either way): the conditional UPDATE
+  // below re-checks what can change meanwhile (held, at this site), so the transaction is one statement.
+  const v = await loadCounterView(ctx.db, claim);
+  if (offline && v.award.collected_ref === offline.ref) return collectionOf(v.award); // a repeated sync
+  const reason = await notCollectableReason(ctx.db, v, site, at, backOffice);
+  if (reason) return refused(ctx, staff, siteId, claim, v.award, reason, now, offline);
+  const actor = `staff:${staff.id}`;
+  const mark = {
+    site: siteId,
+    by: actor,
+    at,
+    via: offline ? 'offline' : staff.role === 'admin' ? 'admin' : 'counter',
+    ref: offline?.ref ?? null,
+  } as const;
+  const record = { actor, found_by: claim.via, recorded_at: now, handed_over_at: offline ? at : null };
+  const row = await inTransaction(ctx.db, async (trx) => {
+    const done = await collectRecordAndCount(trx, claim.campaign_id, claim.public_id, mark, record, true);
+    if (done.countsReady) return done.award;
+    // Counts not stored yet (moments after a draw): wait out their computation, as moveDrawCounts does.
+    await lockCountsShared(trx, claim.campaign_id);
+    return (await collectRecordAndCount(trx, claim.campaign_id, claim.public_id, mark, record, false)).award;
   });
-  if (outcome.refused) throw outcome.refused;
-  return outcome.done!;
+  if (row) return collectionOf(row);
+  // Someone else's press committed between our read and our update: explain with what is there now.
+  const after = await loadCounterView(ctx.db, claim);
+  const why =
+    (await notCollectableReason(ctx.db, after, site, at, backOffice)) ??
+    new DomainError('conflict', 'The award changed meanwhile; try again');
+  return refused(ctx, staff, siteId, claim, after.award, why, now, offline);
+}
+
+/** A refusal: thrown at the counter; an offline record is kept as a conflict (audited) and then refused. */
+async function refused(
+  ctx: CounterContext,
+  staff: CounterStaff,
+  siteId: string,
+  claim: FoundClaim,
+  a: AwardRow,
+  why: DomainError,
+  now: Date,
+  offline?: OfflineRecord,
+): Promise<never> {
+  if (offline) {
+    await inTransaction(ctx.db, (trx) => recordConflict(trx, staff, siteId, claim, a, offline, now));
+  }
+  throw why;
 }
 
 /** An offline record that arrived for an award already spent or released: kept once, audited. */
@@ -193,6 +192,11 @@ async function recordConflict(
     first_collected_by: a.collected_by,
   });
   if (!added) return;
+  // The first collection's own entry before the flag that names it.
+  await appendRecordedCollections(trx, now, 1, {
+    campaign_id: claim.campaign_id,
+    public_id: claim.public_id,
+  });
   await appendAudit(trx, {
     at: now,
     actor: `staff:${staff.id}`,

@@ -1,12 +1,13 @@
 // The draw's wiring for the reconciler and the job queue: the transition hooks (commit at the opening,
-// enqueue the roster freeze at the close), the per-pass steps (enqueue the draws that are due, expire
-// unclaimed awards, send due pickup reminders), the BEACON_URL fetcher, and the draw worker: the
-// graphile-worker tasks that freeze rosters, run draws and send the results.
+// enqueue the roster freeze at the close), the per-pass steps (enqueue the draws that are due, audit the
+// recorded collections, expire unclaimed awards, send due pickup reminders), the BEACON_URL fetcher, and the
+// draw worker: the graphile-worker tasks that freeze rosters, run draws and send the results.
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { type Runner, run, type TaskList, type WorkerEvents } from 'graphile-worker';
 import { Gauge } from 'prom-client';
 import type { TransitionHook } from '../commands/advanceCampaigns.js';
+import { auditCollections } from '../commands/auditCollections.js';
 import type { NoticeEnv } from '../commands/awardNotices.js';
 import { expireUnclaimedAwards } from '../commands/awards.js';
 import type { DrawContext } from '../commands/drawContext.js';
@@ -71,6 +72,7 @@ export function drawReconcilerParts(ctx: DrawContext & NoticeEnv): {
     hooks: drawHooks(ctx),
     steps: [
       { name: 'draw', run: () => drawDueCampaigns(ctx, watch) },
+      { name: 'audit-collections', run: () => auditCollections(ctx) },
       { name: 'expire-awards', run: () => expireUnclaimedAwards(ctx) },
       { name: 'pickup-reminders', run: () => sendDueReminders(ctx) },
     ],

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import test from 'ava';
 import fc from 'fast-check';
 import { bodyAroundSeq, hashEntry } from '../../src/audit/chain.js';
-import { appendAudit } from '../../src/audit/log.js';
+import { appendAudit, appendAuditBatch } from '../../src/audit/log.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
@@ -36,6 +36,31 @@ test.serial('an untouched chain checks out', async (t) => {
   t.true(res.json.chain.ok);
   t.true(res.json.chain.length >= 6);
   t.is(res.json.entries[0].prev_hash, '0'.repeat(64));
+});
+
+test.serial('a batch is appended in its order, each entry hashed as the chain checks it', async (t) => {
+  const before = await database.db('audit_log').max('seq as seq').first();
+  const data = [{ i: 'first "quoted" \\ back' }, { i: '둘째', nested: { z: 1, a: [2, 3] } }, { i: 'third' }];
+  await database.db.transaction((trx) =>
+    appendAuditBatch(
+      trx,
+      data.map((d, k) => ({
+        at: new Date(`2026-12-01T00:01:0${k}Z`),
+        actor: 'system:test',
+        action: 'test.batch',
+        subject: 'x:1',
+        data: d,
+      })),
+    ),
+  );
+  const rows = await database.db('audit_log').where('seq', '>', before!.seq).orderBy('seq');
+  t.deepEqual(
+    rows.map((r) => r.data),
+    data,
+  );
+  const admin = await app.staff('admin');
+  const res = await app.request('GET', '/api/audit/log', { as: admin });
+  t.true(res.json.chain.ok, JSON.stringify(res.json.chain));
 });
 
 test.serial('the database itself refuses to update or delete audit rows', async (t) => {

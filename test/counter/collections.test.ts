@@ -2,8 +2,9 @@
 // the time checked, clear codes for unknown, expired and not-won codes, refusal with pass-down, and offline
 // records synced later with their double-spend flag.
 import test from 'ava';
+import { auditCollections } from '../../src/commands/auditCollections.js';
 import { claimSigner, signClaimToken } from '../../src/commands/claimTokens.js';
-import { markCollected } from '../../src/db/repos/awards.js';
+import { collectRecordAndCount } from '../../src/db/repos/counterCollections.js';
 import { at } from '../draw/_scenario.js';
 import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { counterScenario } from './_setup.js';
@@ -65,6 +66,7 @@ test.serial('one press collects once; the site, the staff and the slot time are 
   t.truthy(again.json.error.details.collected_at);
   const ok = presses.find((r) => r.status === 201)!;
   t.is(ok.json.collection.public_id, w0.public_id);
+  await auditCollections({ db: app.db, clock: app.clock }); // the reconciler's pass
   const audit = await app
     .db('audit_log')
     .where({ action: 'award.collected' })
@@ -256,14 +258,28 @@ test.serial(
     const site0 = sc.s.siteIds[0]!;
     const w = sc.winnersAt(site0)[0]!;
     const mark = { site: site0, by: 'staff:test', at: at(61), via: 'counter' as const, ref: null };
+    const record = {
+      actor: 'staff:test',
+      found_by: 'code',
+      recorded_at: at(61),
+      handed_over_at: null,
+    } as const;
     // Both transactions are past their checks; the first has updated but not committed.
     const first = await app.db.transaction();
     const second = await app.db.transaction();
-    t.truthy(await markCollected(first, sc.s.campaignId, w.public_id, mark));
-    const waiting = markCollected(second, sc.s.campaignId, w.public_id, mark); // blocks on the row lock
+    const press = (trx: typeof first) =>
+      collectRecordAndCount(trx, sc.s.campaignId, w.public_id, mark, record, true);
+    t.truthy((await press(first)).award);
+    const waiting = press(second); // blocks on the row lock
     await new Promise((r) => setTimeout(r, 200));
     await first.commit();
-    t.is(await waiting, undefined, 'the second press changes nothing');
+    t.deepEqual(await waiting, { award: undefined, countsReady: true }, 'the second press changes nothing');
     await second.rollback();
+    const recorded = await app.db('counter_collections').where({ campaign_id: sc.s.campaignId });
+    t.deepEqual(
+      recorded.map((r) => r.public_id),
+      [w.public_id],
+      'recorded once',
+    );
   },
 );

@@ -18,6 +18,36 @@ export async function appendAuditRow(
   ]);
 }
 
+/**
+ * Extends the chain by these entries in this order, in one statement: audit_append once per entry, evaluated
+ * after the ORDER BY (PostgreSQL postpones volatile output expressions past the sort).
+ */
+export async function appendAuditRows(
+  trx: Trx,
+  entries: ReadonlyArray<{
+    e: Pick<AuditRow, 'at' | 'actor' | 'action' | 'subject' | 'data'>;
+    body: [string, string];
+  }>,
+): Promise<void> {
+  if (entries.length === 0) return;
+  const col = <T>(f: (x: (typeof entries)[number]) => T) => entries.map(f);
+  await trx.raw(
+    `SELECT audit_append(e.at, e.actor, e.action, e.subject, e.data, e.before, e.after)
+       FROM unnest(?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::jsonb[], ?::text[], ?::text[])
+            WITH ORDINALITY AS e(at, actor, action, subject, data, before, after, n)
+      ORDER BY e.n`,
+    [
+      col((x) => x.e.at),
+      col((x) => x.e.actor),
+      col((x) => x.e.action),
+      col((x) => x.e.subject),
+      col((x) => JSON.stringify(x.e.data)),
+      col((x) => x.body[0]),
+      col((x) => x.body[1]),
+    ],
+  );
+}
+
 export async function listAuditRows(db: Db, opts: { subject?: string } = {}): Promise<AuditRow[]> {
   const q = db('audit_log').select('*').orderBy('seq', 'asc');
   if (opts.subject) q.where({ subject: opts.subject });

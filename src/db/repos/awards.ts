@@ -180,17 +180,27 @@ export async function markCollected(
   publicId: string,
   m: CollectionMark,
 ): Promise<AwardRow | undefined> {
-  const { rows } = await trx.raw(
-    `UPDATE awards a
+  const { rows } = await trx.raw(`${COLLECT_UPDATE} RETURNING a.*`, collectParams(campaignId, publicId, m));
+  return rows[0];
+}
+
+/** markCollected's conditional UPDATE (without its RETURNING), for a statement that records more with it. */
+export const COLLECT_UPDATE = `UPDATE awards a
         SET status = 'collected', collected_at = ?, collected_by = ?, collected_site = ?, collected_via = ?,
             collected_ref = ?
       WHERE a.campaign_id = ? AND a.public_id = ? AND a.status IN ('won', 'promoted')
-        AND ${HELD_SITE} = ?
-      RETURNING a.*`,
-    [m.at, m.by, m.site, m.via, m.ref, campaignId, publicId, m.site],
-  );
-  return rows[0];
-}
+        AND ${HELD_SITE} = ?`;
+
+export const collectParams = (campaignId: string, publicId: string, m: CollectionMark) => [
+  m.at,
+  m.by,
+  m.site,
+  m.via,
+  m.ref,
+  campaignId,
+  publicId,
+  m.site,
+];
 
 /** Marks a held award refused at the counter (conditional, as markCollected). */
 export async function markRefused(

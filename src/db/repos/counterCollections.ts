@@ -1,0 +1,120 @@
+// Collections made at a counter (or by an admin's correction), recorded in the collection's own transaction
+// with the staff account and the site, and appended to the audit log later in batches (auditCollections.ts).
+import type { Trx } from '../knex.js';
+import { type AwardRow, COLLECT_UPDATE, type CollectionMark, collectParams } from './awards.js';
+import { HELD_AMOUNT, HELD_SLOT } from './counterAwards.js';
+import { MOVE_COUNTS_CTES, moveColumns, READY_CTE } from './drawCounts.js';
+
+/** What the audit entry of a collection says besides the award's own place. */
+export interface CollectionRecord {
+  /** 'staff:<id>' */
+  actor: string;
+  found_by: 'code' | 'token';
+  recorded_at: Date;
+  handed_over_at: Date | null;
+}
+
+export interface CollectOutcome {
+  /** the award as updated, or undefined when it was not (no longer held there, or counts not ready) */
+  award: AwardRow | undefined;
+  /** whether the campaign's counts were ready (and so moved with the collection) */
+  countsReady: boolean;
+}
+
+/**
+ * One round trip for a whole collection: markCollected's conditional UPDATE (so exactly once under a double
+ * press), the record of the collection, and the counts and stock moved (drawCounts.ts). With `onlyIfReady`
+ * nothing changes unless the counts are ready: the caller then takes the counts' shared lock and calls again
+ * without it (moveDrawCounts' protocol), so a collection racing the first computation is counted once.
+ */
+export async function collectRecordAndCount(
+  trx: Trx,
+  campaignId: string,
+  publicId: string,
+  m: CollectionMark,
+  r: CollectionRecord,
+  onlyIfReady: boolean,
+): Promise<CollectOutcome> {
+  // A collected award was 'won' at the draw or 'promoted' since (promoted_from_rank set), nothing else.
+  const from = `CASE WHEN a.promoted_from_rank IS NULL THEN 'won' ELSE 'promoted' END`;
+  const { rows } = await trx.raw(
+    `WITH ${READY_CTE},
+     u AS (${COLLECT_UPDATE} AND (NOT ?::boolean OR (SELECT ok FROM ready))
+           RETURNING a.*, ${HELD_SLOT} AS record_slot, ${HELD_AMOUNT} AS record_amount),
+     rec AS (
+       INSERT INTO counter_collections (campaign_id, public_id, rank, site_id, slot_id, amount, actor, via,
+                                        found_by, recorded_at, handed_over_at, offline_ref)
+       SELECT u.campaign_id, u.public_id, u.rank, u.collected_site, u.record_slot, u.record_amount, ?,
+              u.collected_via, ?, ?, ?, u.collected_ref
+         FROM u
+     ),
+     m AS (SELECT ${moveColumns(from, "'collected'")} FROM u a WHERE (SELECT ok FROM ready)),
+     ${MOVE_COUNTS_CTES}
+     SELECT ready.ok AS counts_ready, u.* FROM ready LEFT JOIN u ON true`,
+    [
+      campaignId,
+      ...collectParams(campaignId, publicId, m),
+      onlyIfReady,
+      r.actor,
+      r.found_by,
+      r.recorded_at,
+      r.handed_over_at,
+    ],
+  );
+  const {
+    counts_ready,
+    record_slot: _s,
+    record_amount: _a,
+    ...award
+  } = rows[0] as AwardRow & {
+    counts_ready: boolean;
+    record_slot?: unknown;
+    record_amount?: unknown;
+  };
+  return { award: award.public_id ? (award as AwardRow) : undefined, countsReady: counts_ready };
+}
+
+export interface PendingCollection {
+  campaign_id: string;
+  public_id: string;
+  rank: number;
+  site_id: string;
+  slot_id: string;
+  amount: number;
+  actor: string;
+  via: string;
+  found_by: string;
+  recorded_at: Date;
+  handed_over_at: Date | null;
+  offline_ref: string | null;
+}
+
+/**
+ * Up to `limit` collections not yet in the audit log (of one award when `award` is given), oldest first,
+ * marked as audited now; rows another pass holds are skipped, so two passes never take the same one.
+ */
+export async function markCollectionsAudited(
+  trx: Trx,
+  now: Date,
+  limit: number,
+  award?: { campaign_id: string; public_id: string },
+): Promise<PendingCollection[]> {
+  const { rows } = await trx.raw(
+    `UPDATE counter_collections c SET audited_at = :now
+       FROM (SELECT campaign_id, public_id FROM counter_collections
+              WHERE audited_at IS NULL
+                AND (:campaign_id::uuid IS NULL OR (campaign_id = :campaign_id::uuid AND public_id = :public_id))
+              ORDER BY recorded_at, campaign_id, public_id LIMIT :limit FOR UPDATE SKIP LOCKED) p
+      WHERE c.campaign_id = p.campaign_id AND c.public_id = p.public_id
+      RETURNING c.*`,
+    { now, limit, campaign_id: award?.campaign_id ?? null, public_id: award?.public_id ?? null },
+  );
+  return (rows as PendingCollection[])
+    .map((r) => ({ ...r, amount: Number(r.amount) }))
+    .sort(
+      (a, b) =>
+        a.recorded_at.getTime() - b.recorded_at.getTime() ||
+        (a.campaign_id < b.campaign_id ? -1 : a.campaign_id > b.campaign_id ? 1 : 0) ||
+        (a.public_id < b.public_id ? -1 : a.public_id > b.public_id ? 1 : 0),
+    );
+}
