@@ -27,9 +27,28 @@ export interface PortOneOptions {
 /** The error type PortOne answered with (PAYMENT_NOT_FOUND, PAYMENT_ALREADY_CANCELLED, ...), if it did. */
 function errorType(err: unknown): string | undefined {
   if (!(err instanceof PortOneError)) return undefined;
-  const data = (err as { data?: { type?: unknown } }).data;
-  return typeof data?.type === 'string' ? data.type : undefined;
+  return (err as { data?: { type?: string } }).data?.type;
 }
+
+// The refusals PortOne declares for the calls made here (the SDK's PreRegisterPaymentError, GetPaymentError and
+// CancelPaymentError): answers about this request. PG_PROVIDER (the card company did not answer), an error
+// type it does not declare (its 500s answer INTERNAL) and an error without a type mean: ask again later.
+const REFUSALS = new Set([
+  'ALREADY_PAID',
+  'FORBIDDEN',
+  'INVALID_REQUEST',
+  'UNAUTHORIZED',
+  'PAYMENT_NOT_FOUND',
+  'PAYMENT_ALREADY_CANCELLED',
+  'PAYMENT_NOT_PAID',
+  'CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN',
+  'CANCEL_AMOUNT_EXCEEDS_CANCELLABLE_AMOUNT',
+  'CANCEL_TAX_AMOUNT_EXCEEDS_CANCELLABLE_TAX_AMOUNT',
+  'CANCEL_TAX_FREE_AMOUNT_EXCEEDS_CANCELLABLE_TAX_FREE_AMOUNT',
+  'NEGATIVE_PROMOTION_ADJUSTED_CANCEL_AMOUNT',
+  'PROMOTION_DISCOUNT_RETAIN_OPTION_SHOULD_NOT_BE_CHANGED',
+  'SUM_OF_PARTS_EXCEEDS_CANCEL_AMOUNT',
+]);
 
 const STATUS: Record<string, ProviderView['status']> = {
   READY: 'ready',
@@ -52,8 +71,8 @@ export function portOneProvider(o: PortOneOptions): PaymentProvider {
       return await withDeadline(o.timeoutMs, what, run);
     } catch (err) {
       // PortOne's own refusals are answers; anything else it says (or a 5xx) means: ask again later.
-      if (err instanceof PortOneError && !errorType(err))
-        throw new ProviderUnavailable(`${what}: ${err.message}`);
+      if (err instanceof PortOneError && !REFUSALS.has(errorType(err) ?? ''))
+        throw new ProviderUnavailable(`${what}: ${errorType(err) ?? 'no error type'}: ${err.message}`);
       throw err;
     }
   };
@@ -69,8 +88,8 @@ export function portOneProvider(o: PortOneOptions): PaymentProvider {
           }),
         );
       } catch (err) {
-        // Pre-registered already (a replayed create): the same amount stands.
-        if (errorType(err) !== 'ALREADY_PAID' && errorType(err) !== 'PAYMENT_ALREADY_REGISTERED') throw err;
+        // Paid already (a replayed create): the amount that was paid stands.
+        if (errorType(err) !== 'ALREADY_PAID') throw err;
       }
     },
     checkoutUrl(req: CheckoutRequest) {

@@ -1,6 +1,7 @@
 // A local stand-in for PortOne V2's payment API (pre-register, get, cancel) and its webhooks, on 127.0.0.1:
 // the real @portone/server-sdk client is pointed at it with baseUrl. It checks the `PortOne <secret>` header,
-// answers with PortOne-shaped JSON and errors, and can hang (a timeout) or answer 500.
+// answers with PortOne-shaped JSON and errors, and can hang (a timeout), answer 500, a gateway's HTML page,
+// a card company's failure (PG_PROVIDER) or an error without a type.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,14 +29,19 @@ export interface PortOneStandIn {
   /** the payer paid (amount: what the gateway took, the pre-registered total by default) */
   pay(paymentId: string, amount?: number): void;
   decline(paymentId: string): void;
-  /** 'ok', 'hang' (no answer) or '500' for every API call until changed */
-  mode: 'ok' | 'hang' | '500';
+  /**
+   * every API call until changed: 'ok', 'hang' (no answer), '500' (PortOne's INTERNAL), 'html' (a 502 page from
+   * a proxy in front), 'pg' (502 PG_PROVIDER: the card company did not answer), 'untyped' (503 without a type)
+   */
+  mode: 'ok' | 'hang' | '500' | 'html' | 'pg' | 'untyped';
+  /** what GET /payments/:id answers instead of the stored payment (shapes a test needs, e.g. a new status) */
+  answers: Map<string, unknown>;
   calls: string[];
   /** signs and posts a webhook to the service, as PortOne does */
   sendWebhook(
     to: string,
     type: string,
-    paymentId: string,
+    paymentId: string | undefined,
     o?: { id?: string; secret?: string },
   ): Promise<{ status: number; body: string }>;
   close(): Promise<void>;
@@ -89,6 +95,7 @@ function present(p: StoredPayment) {
 export async function startPortOneStandIn(): Promise<PortOneStandIn> {
   const payments = new Map<string, StoredPayment>();
   const calls: string[] = [];
+  const answers = new Map<string, unknown>();
   const state = { mode: 'ok' as PortOneStandIn['mode'] };
   const server = http.createServer((req, res) => {
     let body = '';
@@ -100,6 +107,18 @@ export async function startPortOneStandIn(): Promise<PortOneStandIn> {
       calls.push(`${req.method} ${url.pathname}`);
       if (state.mode === 'hang') return; // never answers
       if (state.mode === '500') return json(res, 500, { type: 'INTERNAL', message: 'standin failure' });
+      if (state.mode === 'html') {
+        res.writeHead(502, { 'content-type': 'text/html' });
+        return res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+      }
+      if (state.mode === 'pg') {
+        return json(res, 502, {
+          type: 'PG_PROVIDER',
+          pgCode: 'TIMEOUT',
+          pgMessage: 'card company timed out',
+        });
+      }
+      if (state.mode === 'untyped') return json(res, 503, { message: 'Service Unavailable' });
       if (req.headers.authorization !== `PortOne ${PORTONE_SECRET}`) {
         return json(res, 401, { type: 'UNAUTHORIZED', message: 'bad secret' });
       }
@@ -120,6 +139,7 @@ export async function startPortOneStandIn(): Promise<PortOneStandIn> {
         });
         return json(res, 200, {});
       }
+      if (req.method === 'GET' && !m[2] && answers.has(id)) return json(res, 200, answers.get(id));
       if (req.method === 'GET' && !m[2]) {
         if (!p) return json(res, 404, { type: 'PAYMENT_NOT_FOUND', message: 'no such payment' });
         return json(res, 200, present(p));
@@ -169,6 +189,7 @@ export async function startPortOneStandIn(): Promise<PortOneStandIn> {
     url,
     payments,
     calls,
+    answers,
     get mode() {
       return state.mode;
     },
@@ -181,7 +202,9 @@ export async function startPortOneStandIn(): Promise<PortOneStandIn> {
       const body = JSON.stringify({
         type,
         timestamp: new Date().toISOString(),
-        data: { paymentId, storeId: PORTONE_STORE, transactionId: `tx-${paymentId}` },
+        data: paymentId
+          ? { paymentId, storeId: PORTONE_STORE, transactionId: `tx-${paymentId}` }
+          : { storeId: PORTONE_STORE, billingKey: 'billing-key-standin' },
       });
       const secret = (o.secret ?? PORTONE_WEBHOOK_SECRET).replace(/^whsec_/, '');
       const headers = signWebhook(

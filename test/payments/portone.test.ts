@@ -150,3 +150,133 @@ test('a payment of another amount is never issued: the order fails and the money
     .first();
   t.is(award.status, 'won', 'the award is still the winner’s to buy');
 });
+
+// One more world for the failures below: they run one after another, each on its own winners.
+let failing: Promise<PaymentWorld> | undefined;
+const failingWorld = () => {
+  failing ??= world();
+  return failing;
+};
+
+test.serial(
+  'PortOne failing (its 500, a 502 page, PG_PROVIDER, no error type) leaves orders pending; the reconciler goes on',
+  async (t) => {
+    const w = await failingWorld();
+    // A create while the card company does not answer: refused, and the same key opens the same order later.
+    w.portone!.mode = 'pg';
+    const down = await orderFor(w, 0, 'portone-down-0000');
+    t.is(down.status, 503, down.text);
+    t.is(down.json.error.code, 'payment_unavailable');
+    const made = await w.app.db('orders').where({ subject: w.winners[0]!.public_id }).first();
+    t.is(made.state, 'created');
+    t.false(w.portone!.payments.has(made.payment_id), 'nothing was registered at PortOne');
+    w.portone!.mode = 'ok';
+    const again = await orderFor(w, 0, 'portone-down-0000');
+    t.is(again.status, 201, again.text);
+    t.is(again.json.order.id, made.id);
+    const a = await orderFor(w, 1, 'portone-down-0001');
+    const pids = [await paymentIdOf(w, again.json.order.id), await paymentIdOf(w, a.json.order.id)];
+    for (const pid of pids) w.portone!.pay(pid);
+    for (const mode of ['500', 'html', 'pg', 'untyped'] as const) {
+      w.portone!.mode = mode;
+      const back = await w.app.request('GET', `/payments/return/${made.id}?paymentId=${pids[0]}`);
+      t.is(back.status, 303, `${mode}: ${back.text}`);
+      t.regex(back.headers.get('location')!, /pay=pending/, mode);
+      const hook = await w.portone!.sendWebhook(
+        `${w.app.url}/webhooks/payments/portone`,
+        'Transaction.Paid',
+        pids[1],
+      );
+      t.is(hook.status, 503, `${mode}: PortOne is asked to deliver the webhook again`);
+    }
+    t.is(await stateOf(w, made.id), 'pending');
+    // The reconciler's pass: both orders unanswered, neither expired, and no error stops the pass.
+    w.app.clock.advance(2 * 60_000);
+    const r1 = await w.reconcile();
+    t.is(r1.unanswered, 2);
+    t.is(r1.expired, 0);
+    w.portone!.mode = 'ok';
+    w.app.clock.advance(2 * 60_000);
+    const r2 = await w.reconcile();
+    t.is(r2.settled, 2);
+    t.is(await stateOf(w, made.id), 'paid');
+    t.is(await stateOf(w, a.json.order.id), 'paid');
+    t.is(await w.runJobs(), 2);
+    t.is(await stateOf(w, made.id), 'issued');
+  },
+);
+
+test.serial(
+  'a status PortOne added later moves nothing; a failure without details fails the order as FAILED',
+  async (t) => {
+    const w = await failingWorld();
+    const res = await orderFor(w, 2, 'portone-odd-0002');
+    t.is(res.status, 201, res.text);
+    const id = res.json.order.id;
+    const pid = await paymentIdOf(w, id);
+    w.portone!.answers.set(pid, { status: 'PAY_LATER_NEW_STATUS' });
+    const back = await w.app.request('POST', `/api/payments/orders/${id}/confirm`, {
+      headers: w.winners[2]!.headers,
+    });
+    t.is(back.status, 200, back.text);
+    t.is(back.json.order.state, 'pending');
+    w.portone!.answers.set(pid, {
+      status: 'FAILED',
+      id: pid,
+      amount: { total: res.json.order.amount },
+      currency: 'KRW',
+      failure: {},
+    });
+    await w.app.request('GET', `/payments/return/${id}?paymentId=${pid}`);
+    const row = await w.app.db('orders').where({ id }).first();
+    t.is(row.state, 'failed');
+    t.is(row.failure_code, 'FAILED');
+    t.is(row.failure_message, '');
+  },
+);
+
+test.serial(
+  'a refund PortOne cannot make now is made later by the reconciler; one already made counts as done',
+  async (t) => {
+    const w = await failingWorld();
+    const mismatched = async (i: number) => {
+      const res = await orderFor(w, i, `portone-refund-000${i}`);
+      const pid = await paymentIdOf(w, res.json.order.id);
+      w.portone!.pay(pid, 100); // another amount: the money goes back
+      await w.app.request('GET', `/payments/return/${res.json.order.id}?paymentId=${pid}`);
+      return { id: res.json.order.id as string, pid };
+    };
+    // Cancelled at PortOne's console already: the refund counts as done.
+    const done = await mismatched(3);
+    w.portone!.payments.get(done.pid)!.status = 'CANCELLED';
+    t.is(await w.runJobs(), 1);
+    t.is(await stateOf(w, done.id), 'refunded');
+    t.true(w.portone!.calls.includes(`POST /payments/${done.pid}/cancel`));
+    // The card company does not answer: the job fails (the worker retries it) and the order waits.
+    const later = await mismatched(4);
+    w.portone!.mode = 'pg';
+    await t.throwsAsync(w.runJobs(), { name: 'ProviderUnavailable', message: /cancelPayment: PG_PROVIDER/ });
+    t.is(await stateOf(w, later.id), 'failed');
+    t.is(w.portone!.payments.get(later.pid)?.status, 'PAID');
+    w.portone!.mode = 'ok';
+    w.app.clock.advance(3 * 60_000);
+    const r = await w.reconcile();
+    t.is(r.finished, 1);
+    t.is(await stateOf(w, later.id), 'refunded');
+    t.is(w.portone!.payments.get(later.pid)?.status, 'CANCELLED');
+  },
+);
+
+test.serial('a webhook about no payment (a billing key) is kept once and moves no order', async (t) => {
+  const w = await failingWorld();
+  const before = await w.app.db('orders').select('id', 'state').orderBy('id');
+  const audits = (await w.app.db('audit_log')).length;
+  const hook = `${w.app.url}/webhooks/payments/portone`;
+  const r = await w.portone!.sendWebhook(hook, 'BillingKey.Issued', undefined, { id: 'msg_billing_1' });
+  t.is(r.status, 200, r.body);
+  const stored = await w.app.db('payment_webhooks').where({ webhook_id: 'msg_billing_1' }).first();
+  t.is(stored.type, 'BillingKey.Issued');
+  t.is(stored.payment_id, null);
+  t.deepEqual(await w.app.db('orders').select('id', 'state').orderBy('id'), before);
+  t.is((await w.app.db('audit_log')).length, audits);
+});
