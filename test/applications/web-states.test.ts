@@ -1,9 +1,10 @@
 // The resident's pages in the states around the journey (web-journey.test.ts walks the journey itself): signed
-// out, already applied, before and after the window, an instant sale, a registered helper, the e-mail form.
+// out, already applied, before and after the window, a registered helper, the e-mail form; and an instant sale's
+// queue pages.
 // Every refused step writes nothing.
 import test from 'ava';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { scheduledSale } from '../helpers/instant.js';
+import { buyers, scheduledSale } from '../helpers/instant.js';
 import { nextPhone, openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
 import { hidden, residentBrowser } from '../helpers/residentBrowser.js';
 
@@ -170,3 +171,42 @@ test.serial(
     t.false(b.jar.has('resident_session'));
   },
 );
+
+test('the queue pages without JavaScript: no queue for a lottery, signed out to verification, a refusal said on the page', async (t) => {
+  const lottery = await openVoucherCampaign(app);
+  t.is(
+    (await app.request('GET', `/campaigns/${lottery.id}/queue`, { headers: { accept: 'text/html' } })).status,
+    404,
+  );
+  const c = await scheduledSale(app, { units: 5 });
+  const base = `/campaigns/${c.id}/queue`;
+  for (const path of [base, `${base}/buy`]) {
+    const out = await app.request('POST', path, {
+      headers: { accept: 'text/html' },
+      form: { quantity: '1' },
+    });
+    t.is(out.status, 302, path);
+    t.is(out.headers.get('location'), `/campaigns/${c.id}/apply`, path);
+  }
+  const [buyer] = await buyers(app, 1);
+  const headers = { ...buyer!.headers, accept: 'text/html' };
+  const buy = await app.request('POST', `${base}/buy`, {
+    headers,
+    form: { quantity: '1', idempotency_key: 'page-forged-0001', admission_token: 'not-a-turn' },
+  });
+  t.is(buy.status, 200, 'the queue page again, saying why');
+  t.true(
+    buy.text.includes('지금은 결제를 받을 수 없습니다'),
+    'this app takes no payments: said before the turn is checked',
+  );
+  await app.db('campaigns').where({ id: c.id }).update({ state: 'closed' });
+  const late = await app.request('POST', `${base}?lang=en`, { headers });
+  t.is(late.status, 200, 'the queue page, not an error page');
+  t.true(late.text.includes('The application window has closed'));
+  t.is((await app.db('instant_purchases').where({ campaign_id: c.id })).length, 0);
+  t.is((await app.db('instant_queue').where({ campaign_id: c.id })).length, 0, 'nobody joined');
+  for (const query of ['?purchase=NOPE1234', '']) {
+    const back = await app.request('GET', `${base}/return${query}`, { headers });
+    t.is(back.status, 404, `a return for no purchase of this sale: ${query}`);
+  }
+});
