@@ -3,7 +3,15 @@
 //                 [--campaign-id ID] [--title T]
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DrawInputError, drawBundleJson, fromHex, isLowerHex } from '../src/domain/draw/index.js';
+import {
+  DrawInputError,
+  drawBundleJson,
+  fromHex,
+  isLowerHex,
+  type RosterEntry,
+  readRosterJson,
+  validateRules,
+} from '../src/domain/draw/index.js';
 import { progress } from './progress.js';
 
 const USAGE =
@@ -14,18 +22,35 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-function readJson(path: string, what: string): unknown {
-  let text: string;
+function read(path: string, what: string): Buffer {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (e) {
     usage(`cannot read the ${what} file ${path}: ${(e as Error).message}`);
   }
+}
+
+function parseJson(bytes: Buffer, path: string, what: string): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(bytes.toString('utf8'));
   } catch (e) {
     usage(`the ${what} file ${path} is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+/**
+ * The roster file read straight into sorted entries when it is plainly laid out (readRosterJson), parsed
+ * with JSON.parse otherwise: then the draw checks it and reports any error as it always did.
+ */
+function readRoster(path: string, rules: unknown): unknown {
+  const bytes = read(path, 'roster');
+  let entries: RosterEntry[] | undefined;
+  try {
+    entries = readRosterJson(bytes, validateRules(rules, '$.rules'));
+  } catch (e) {
+    if (!(e instanceof DrawInputError)) throw e; // invalid rules: the draw says so
+  }
+  return entries ?? parseJson(bytes, path, 'roster');
 }
 
 let args: ReturnType<typeof parse>;
@@ -89,8 +114,8 @@ function fileSink(path: string): { write(chunk: Uint8Array): void; close(): void
 
 const mark = progress('draw');
 try {
-  const rules = readJson(values.rules!, 'rules');
-  const roster = readJson(values.roster!, 'roster');
+  const rules = parseJson(read(values.rules!, 'rules'), values.rules!, 'rules');
+  const roster = readRoster(values.roster!, rules);
   mark('read rules and roster');
   const out = fileSink(values.out!);
   const drawn = drawBundleJson(

@@ -1,6 +1,6 @@
 // The CLIs as a user runs them: node --import tsx scripts/<name>.ts, in a temporary directory.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -135,6 +135,43 @@ test('draw refuses invalid input with the path, exit 1', (t) => {
   ]);
   t.is(r.code, 1);
   t.regex(r.stderr, /\$\.roster\[1\]\.preferences\[0\]: names no site of the rules: "west"/);
+});
+
+test('draw reads a roster however it is laid out, and refuses a BOM or a bad entry writing nothing', (t) => {
+  const dir = tmp();
+  const roster = Array.from({ length: 60 }, (_, i) => ({
+    public_id: `P${String((i * 37) % 60).padStart(3, '0')}`,
+    group: i % 4 === 0 ? 'senior' : '',
+    weight: 1 + (i % 3),
+    request: 1 + (i % 2),
+    preferences: i % 5 === 0 ? [] : i % 2 ? ['south', 'north'] : ['north'],
+  }));
+  const draw = (name: string, text: string) => {
+    writeFileSync(join(dir, `${name}.json`), text);
+    const out = join(dir, `${name}-bundle.json`);
+    const r = run('draw.ts', [
+      ...['--rules', join(fixtures, 'rules.json'), '--roster', join(dir, `${name}.json`)],
+      ...['--secret', SECRET, '--beacon', BEACON, '--out', out],
+    ]);
+    return { ...r, bundle: existsSync(out) ? readFileSync(out, 'utf8') : undefined };
+  };
+  const compact = draw('compact', JSON.stringify(roster));
+  t.is(compact.code, 0, compact.stderr);
+  // tabs, CRLF and indentation (read directly), and an escaped character (JSON.parse): the same bundle
+  const spaced = draw('spaced', `\t${JSON.stringify(roster, null, '\t').replaceAll('\n', '\r\n')}\r\n`);
+  t.is(spaced.bundle, compact.bundle);
+  const escaped = draw('escaped', JSON.stringify(roster).replace('"P000"', '"P\\u0030\\u0030\\u0030"'));
+  t.is(escaped.bundle, compact.bundle);
+  const bom = draw('bom', `\uFEFF${JSON.stringify(roster)}`);
+  t.is(bom.code, 2);
+  t.regex(bom.stderr, /the roster file .*bom\.json is not valid JSON/);
+  t.is(bom.bundle, undefined);
+  const bad = structuredClone(roster);
+  bad[3]!.preferences = ['north', 'west'];
+  const refused = draw('bad', JSON.stringify(bad));
+  t.is(refused.code, 1);
+  t.regex(refused.stderr, /\$\.roster\[3\]\.preferences\[1\]: names no site of the rules: "west"/);
+  t.is(refused.bundle, undefined);
 });
 
 test('rfc3797 prints the RFC 3797 section 6 selection', (t) => {

@@ -29,7 +29,8 @@ export { leafHash, leafHashes, MerkleTree, merkleRoot, rosterRoot, verifyInclusi
 export { computeTickets, rankOrder, ticketOf } from './order.js';
 export { makeReceipt, type Receipt } from './receipt.js';
 export { buildResults, computeResults, ResultWalker, resultsHash, resultsHashOf } from './results.js';
-export { comparePublicIds, entryCopier, firstUnsorted, sortRoster } from './roster.js';
+export { comparePublicIds, entryCopier, firstUnsorted, sortIds, sortRoster } from './roster.js';
+export { readRosterJson } from './rosterJson.js';
 export {
   type BundleCheck,
   type Difference,

@@ -123,6 +123,13 @@ function prefixOrder(ids: readonly string[], cmp: (a: string, b: string) => numb
   );
 }
 
+/** Indices of ids (unique or not) in bytewise utf8 order, as sortRoster orders entries. */
+export function sortIds(ids: readonly string[]): Uint32Array {
+  const cmp = comparePublicIds(ids);
+  if (firstUnsortedId(ids, cmp) === -1) return Uint32Array.from(ids.keys());
+  return prefixOrder(ids, cmp);
+}
+
 function firstUnsortedId(ids: readonly string[], cmp: (a: string, b: string) => number): number {
   for (let i = 1; i < ids.length; i++) if (cmp(ids[i - 1]!, ids[i]!) >= 0) return i;
   return -1;

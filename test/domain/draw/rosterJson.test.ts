@@ -1,0 +1,113 @@
+// readRosterJson (npm run draw's roster reader) gives what JSON.parse and the draw's sort give, or nothing:
+// never another roster, and never a roster where the plain path would refuse the file.
+import test from 'ava';
+import fc from 'fast-check';
+import {
+  type RosterEntry,
+  type Rules,
+  readRosterJson,
+  sortRoster,
+  validateRoster,
+} from '../../../src/domain/draw/index.js';
+
+const rules: Rules = {
+  unit: 'item',
+  total: 50,
+  per_person_max: 4,
+  denomination: 2,
+  partial: 'partial',
+  groups: [{ name: 'senior', reserved: 3 }],
+  sites: ['north', 'south', 'S-3', 'x'].map((id) => ({ id, slots: [{ id: 'am', capacity: 9 }] })),
+};
+const bytes = (s: string) => new TextEncoder().encode(s);
+const KEYS = ['public_id', 'group', 'weight', 'request', 'preferences'] as const;
+
+const arbEntry = fc.record({
+  public_id: fc.string({
+    unit: fc.constantFrom('A', 'b', '0', '-', ' ', '~', '_'),
+    minLength: 1,
+    maxLength: 20,
+  }),
+  group: fc.constantFrom('', 'senior'),
+  weight: fc.integer({ min: 1, max: 2 ** 40 }),
+  request: fc.integer({ min: 1, max: 20 }).map((r) => 2 * r),
+  preferences: fc.uniqueArray(fc.constantFrom('north', 'south', 'S-3', 'x'), { maxLength: 4 }),
+});
+const arbRoster = fc.uniqueArray(arbEntry, { selector: (e) => e.public_id, maxLength: 40 });
+const arbSpace = fc.constantFrom('', ' ', '\n', '\r\n\t', '  ');
+
+/** The roster as JSON with the keys of each entry in a given order and whitespace between tokens. */
+function layout(roster: RosterEntry[], keyOrders: number[][], spaces: string[]): string {
+  let s = 0;
+  const sp = () => spaces[s++ % spaces.length]!;
+  const entries = roster.map((e, i) => {
+    const order = keyOrders[i % keyOrders.length]!;
+    const members = order.map((k) => `${sp()}"${KEYS[k]}"${sp()}:${sp()}${JSON.stringify(e[KEYS[k]!])}`);
+    return `${sp()}{${members.join(',')}${sp()}}`;
+  });
+  return `${sp()}[${entries.join(`${sp()},`)}${sp()}]${sp()}`;
+}
+
+test('a plain roster file reads as JSON.parse and the sort read it, whatever the key order and spacing', (t) => {
+  const keyOrder = fc.shuffledSubarray([0, 1, 2, 3, 4], { minLength: 5 });
+  fc.assert(
+    fc.property(
+      arbRoster,
+      fc.array(keyOrder, { minLength: 1 }),
+      fc.array(arbSpace, { minLength: 1 }),
+      (roster, orders, spaces) => {
+        const text = layout(roster, orders, spaces);
+        const want = sortRoster(validateRoster(JSON.parse(text), rules));
+        t.deepEqual(readRosterJson(bytes(text), rules), want);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+const plain = '{"public_id":"A1","group":"senior","weight":1,"request":2,"preferences":["north","south"]}';
+/** The plain entry with `from` replaced by `to` (which JSON.parse may accept, the reader must not). */
+const variant = (from: string, to: string) => `[${plain},${plain.replace('A1', 'A2').replace(from, to)}]`;
+
+test('anything but the plain case reads as nothing, so the caller falls back to JSON.parse', (t) => {
+  t.deepEqual(readRosterJson(bytes(` [ ${plain} ]\n`), rules)?.length, 1);
+  t.deepEqual(readRosterJson(bytes('[]'), rules), []);
+  t.deepEqual(readRosterJson(bytes(' [\n] '), rules), []);
+  const refused: [string, string][] = [
+    ['a byte order mark', `\uFEFF[${plain}]`],
+    ['an escape in an id', variant('"A2"', '"A\\u0032"')],
+    ['an escape in a site id', variant('"south"', '"sout\\u0068"')],
+    ['a non-ASCII id', variant('"A2"', '"Ä2"')],
+    ['a control character in an id', variant('"A2"', '"A\t2"')],
+    ['an empty id', variant('"A2"', '""')],
+    ['a weight written 1.0', variant('"weight":1', '"weight":1.0')],
+    ['a weight written 1e0', variant('"weight":1', '"weight":1e0')],
+    ['a weight of 0', variant('"weight":1', '"weight":0')],
+    ['a negative weight', variant('"weight":1', '"weight":-1')],
+    ['a leading zero', variant('"weight":1', '"weight":01')],
+    ['16 digits', variant('"weight":1', '"weight":1000000000000000')],
+    ['a weight as a string', variant('"weight":1', '"weight":"1"')],
+    ['a duplicate key', variant('"weight":1', '"weight":1,"weight":1')],
+    ['a missing key', variant('"weight":1,', '')],
+    ['an extra key', variant('"weight":1', '"weight":1,"note":""')],
+    ['an unknown site', variant('"south"', '"west"')],
+    ['a site twice', variant('"south"', '"north"')],
+    ['a group the rules lack', variant('"senior"', '"junior"')],
+    ['a request not a multiple of the denomination', variant('"request":2', '"request":3')],
+    ['preferences not an array', variant('["north","south"]', '"north"')],
+    ['a trailing comma', `[${plain},]`],
+    ['a trailing comma in preferences', variant('"south"]', '"south",]')],
+    ['something after the array', `[${plain}] x`],
+    ['a truncated file', `[${plain}`.slice(0, -3)],
+    ['an object, not an array', plain],
+    ['null for an entry', `[${plain},null]`],
+    ['no file at all', ''],
+  ];
+  for (const [what, text] of refused) t.is(readRosterJson(bytes(text), rules), undefined, what);
+});
+
+test('duplicate ids are read (the draw refuses them after its sort, as from JSON.parse)', (t) => {
+  const got = readRosterJson(bytes(`[${plain},${plain}]`), rules);
+  t.is(got?.length, 2);
+  t.throws(() => sortRoster(got!), { message: /duplicate public id "A1"/ });
+});
