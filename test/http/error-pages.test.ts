@@ -150,3 +150,57 @@ test('500: our own failure is a page with its request number for a browser, the 
     await new Promise((r) => server.close(r));
   }
 });
+
+test('stale links: a campaign, site or staff member that is not there is a 404 page, and nothing changes', async (t) => {
+  const created = await app.request('POST', '/api/admin/campaigns', {
+    as: admin,
+    json: buildVoucherCampaign(app.clock.now()),
+  });
+  const id = created.json.campaign.id as string;
+  for (const site of ['ST-1', 'ST-2']) {
+    const put = await app.request('PUT', `/api/admin/sites/${site}`, {
+      as: admin,
+      json: { name_ko: `약국 ${site}`, name_en: `Pharmacy ${site}`, district: '중구' },
+    });
+    t.true(put.status < 300, put.text);
+  }
+  for (const path of [
+    `/admin/campaigns/${NO_SUCH}/edit`,
+    `/admin/campaigns/${NO_SUCH}/groups`,
+    `/admin/campaigns/${NO_SUCH}/slots`,
+    `/admin/campaigns/${NO_SUCH}/draw`,
+    `/admin/campaigns/${id}/slots/site/NOPE`,
+    '/admin/sites/NOPE/staff',
+  ]) {
+    const res = await formAdmin.get(path);
+    t.is(res.status, 404, path);
+    t.regex(res.text, /찾는 페이지가 없습니다/, path);
+  }
+  isJsonError(
+    t,
+    await app.request('GET', `/api/admin/campaigns/${NO_SUCH}/draw`, { as: admin }),
+    404,
+    'not_found',
+  );
+
+  // A member of another site cannot be disabled from this site's page.
+  const other = await app.staff('site_staff', { site_id: 'ST-2' });
+  const res = await formAdmin.post(`/admin/sites/ST-1/staff/${other.id}/disable`, {});
+  t.is(res.status, 404);
+  t.is((await app.db('staff').where({ id: other.id }).first()).disabled_at, null, 'still active');
+  t.is(
+    (await app.db('audit_log').where({ action: 'staff.disabled' })).length,
+    0,
+    'nothing audited as disabled',
+  );
+});
+
+test('the way back is offered only to another page of ours, not to the same page or a malformed address', async (t) => {
+  for (const referer of [`${app.url}/campaigns/${NO_SUCH}`, 'not an address']) {
+    const res = await page(`/campaigns/${NO_SUCH}`, { referer });
+    isErrorPage(t, res, 404, 'ko');
+    t.notRegex(res.text, /이전 페이지로/, referer);
+  }
+  const from = await page(`/campaigns/${NO_SUCH}`, { referer: `${app.url}/campaigns` });
+  t.regex(from.text, /href="\/campaigns">이전 페이지로</);
+});
