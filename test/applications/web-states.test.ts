@@ -210,3 +210,21 @@ test('the queue pages without JavaScript: no queue for a lottery, signed out to 
     t.is(back.status, 404, `a return for no purchase of this sale: ${query}`);
   }
 });
+
+test('on a service that takes no payments, paying for an award is refused plainly: the form says so, the API answers 503', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const r = await verifyResident(app);
+  const form = await app.request('POST', `/campaigns/${c.id}/award/pay`, {
+    headers: { ...r.headers, accept: 'text/html' },
+    form: { idempotency_key: 'page-nopay-0001' },
+  });
+  t.is(form.status, 303);
+  t.is(form.headers.get('location'), `/campaigns/${c.id}/application?pay=unavailable#purchase`);
+  const api = await app.request('POST', `/api/campaigns/${c.id}/award/orders`, {
+    headers: { ...r.headers, 'idempotency-key': 'api-nopay-0001' },
+    json: {},
+  });
+  t.is(api.status, 503);
+  t.is(api.json.error.code, 'payment_unavailable');
+  t.is((await app.db('orders').where({ campaign_id: c.id })).length, 0);
+});

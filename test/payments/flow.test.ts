@@ -1,5 +1,6 @@
 // Paying for a won voucher with the development provider, through the real app and database: the happy path,
 // the return and the webhook in either order, a decline, idempotency keys, expiry and a refund.
+// Over 300 lines: each case needs a drawn campaign with winners (a world), so the page checks ride along in them.
 import test from 'ava';
 import { expireUnclaimedAwards } from '../../src/commands/awards.js';
 import { TEST_SECRETS } from '../helpers/app.js';
@@ -157,6 +158,37 @@ test('idempotency: the same key replays the first answer; with another amount it
   });
   t.is(waiting.status, 409);
   t.is(waiting.json.error.code, 'award_not_payable');
+  const waitingPage = await w.app.request('GET', `/campaigns/${w.campaignId}/application`, {
+    headers: { ...w.waitlisted[0]!.headers, accept: 'text/html' },
+  });
+  t.is(waitingPage.status, 200);
+  t.false(waitingPage.text.includes('id="purchase"'), 'no purchase section on the waitlist');
+  // The page's form with an order already open: back to the page, which says so; no second order.
+  const page = `/campaigns/${w.campaignId}/award/pay`;
+  const form = {
+    headers: { ...w.winners[3]!.headers, accept: 'text/html' },
+    form: { idempotency_key: 'key-idem-00005' },
+  };
+  const open = await w.app.request('POST', page, form);
+  t.is(open.status, 303);
+  t.is(open.headers.get('location'), `/campaigns/${w.campaignId}/application?pay=open#purchase`);
+  const shown = await w.app.request('GET', `/campaigns/${w.campaignId}/application?pay=open`, {
+    headers: form.headers,
+  });
+  t.true(shown.text.includes('이미 진행 중인 주문이 있습니다'));
+  t.true(shown.text.includes('결제 계속하기'), 'with the way back to the checkout');
+  const signedOut = await w.app.request('POST', page, { ...form, headers: { accept: 'text/html' } });
+  t.is(signedOut.headers.get('location'), `/campaigns/${w.campaignId}/apply`);
+  t.is((await ordersOf(w.app.db, w.campaignId)).length, 1);
+  // The winner's own orders through the API: the one open order.
+  const list = await w.app.request('GET', `/api/campaigns/${w.campaignId}/award/orders`, {
+    headers: w.winners[3]!.headers,
+  });
+  t.is(list.status, 200);
+  t.deepEqual(
+    list.json.orders.map((o: { id: string; vouchers: unknown[] }) => [o.id, o.vouchers.length]),
+    [[first.json.order.id, 0]],
+  );
 });
 
 test('an unpaid order expires after its hold; the award then passes down the waitlist at its deadline', async (t) => {
@@ -190,6 +222,12 @@ test('an unpaid order expires after its hold; the award then passes down the wai
   });
   t.is(late.status, 409);
   t.is(late.json.error.code, 'award_not_payable');
+  const page = await w.app.request('GET', `/campaigns/${w.campaignId}/application`, {
+    headers: { ...(await freshHeaders(w, winner)), accept: 'text/html' },
+  });
+  t.true(page.text.includes('구매 기한이 지났습니다'), 'the page says the deadline passed');
+  t.true(page.text.includes('결제 시간이 지나 주문이 만료되었습니다'), 'and what became of the order');
+  t.false(page.text.includes('id="pay-button"'));
 });
 
 test('a payment confirmed after the award expired is refunded automatically, audited and notified', async (t) => {
@@ -214,6 +252,10 @@ test('a payment confirmed after the award expired is refunded automatically, aud
   let order = await w.app.db('orders').where({ id: res.json.order.id }).first();
   t.is(order.state, 'paid');
   t.is(order.refund_reason, 'award_not_honoured');
+  const pending = await w.app.request('GET', `/campaigns/${w.campaignId}/application`, {
+    headers: { ...(await freshHeaders(w, winner)), accept: 'text/html' },
+  });
+  t.regex(pending.text, /결제한 [\d,]+원을 환불하고 있습니다/, 'the page says the refund is under way');
   t.is(await w.runJobs(), 1);
   order = await w.app.db('orders').where({ id: res.json.order.id }).first();
   t.is(order.state, 'refunded');
@@ -261,5 +303,10 @@ test("orders are the winner's own: an unknown order, another winner's order and 
   });
   t.is(own.status, 200, 'the owner may ask');
   t.is(own.json.order.state, 'pending', 'not paid before the checkout');
+  const back = await w.app.request('GET', `/payments/return/${order.id}?lang=en`, {
+    headers: { accept: 'text/html' },
+  });
+  t.is(back.status, 303, 'back from the checkout without paying');
+  t.is(back.headers.get('location'), `/campaigns/${w.campaignId}/application?pay=pending&lang=en#purchase`);
   t.deepEqual(await ordersOf(w.app.db, w.campaignId), before);
 });
