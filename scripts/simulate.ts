@@ -2,16 +2,37 @@
 // Runs one city through one mode against the real service on 127.0.0.1 (embedded PostgreSQL unless
 // DATABASE_URL is set), prints progress and a summary, writes report.json and report.html, and exits 1 when an
 // invariant is broken.
+import fs from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/clock.js';
 import { recordBeacon } from '../src/commands/recordBeacon.js';
 import { findRoom, updateRoomRules } from '../src/db/repos/instantRooms.js';
 import { clientFor, closeClients, Recorder, SPEEDS, type Speed, speedOf } from './simulate/client.js';
 import { instantLedger, type Ledger, lotteryLedger, settle } from './simulate/ledger.js';
-import { latencyFigures, type Report, writeReport } from './simulate/report.js';
+import {
+  againstTarget,
+  latencyFigures,
+  type Report,
+  sellOutFigures,
+  TARGET_ORDERS_PER_S,
+  writeReport,
+} from './simulate/report.js';
 import { instantResident, lotteryResident, type Outcome } from './simulate/residents.js';
 import { createSale, residentsOf, startCity } from './simulate/service.js';
 import { chiSquareIndependence } from './simulate/stats.js';
+
+const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
+/** Another process's CPU seconds from /proc (Linux); null elsewhere or once it has gone. */
+function processCpuSeconds(pid: number): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return null;
+  }
+}
+const fmtS = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(2)} s`);
 
 const { values } = parseArgs({
   options: {
@@ -135,6 +156,15 @@ const accepted = outcomes
   .sort((a, b) => a - b);
 const opensAtRel = sale.opensAt - rec.started;
 const lat = latencyFigures(rec.samples);
+const sellOut =
+  mode === 'instant'
+    ? sellOutFigures(accepted, STOCK, opensAtRel)
+    : {
+        opening_to_first_success_ms: accepted.length ? Math.round(accepted[0]! - opensAtRel) : null,
+        time_to_sell_out_ms: null,
+        sell_out_orders_per_s: null,
+      };
+const serviceCpu = city.pid ? processCpuSeconds(city.pid) : null;
 const spanS = accepted.length > 1 ? (accepted.at(-1)! - accepted[0]!) / 1000 : 0;
 const report: Report = {
   mode,
@@ -152,9 +182,9 @@ const report: Report = {
   orders_per_s: spanS > 0 ? accepted.length / spanS : accepted.length,
   p50_ms: lat.p50_ms,
   p99_ms: lat.p99_ms,
-  opening_to_first_success_ms: accepted.length ? Math.round(accepted[0]! - opensAtRel) : null,
-  time_to_sell_out_ms:
-    mode === 'instant' && accepted.length >= STOCK ? Math.round(accepted[STOCK - 1]! - opensAtRel) : null,
+  ...sellOut,
+  target_orders_per_s: TARGET_ORDERS_PER_S,
+  cpu_s: { simulator: cpuSeconds(process.cpuUsage()), service: serviceCpu },
   share_served: ledger.served.size / N,
   success_by_speed: bySpeed,
   speed_independence_p: chi.p,
@@ -214,6 +244,17 @@ console.log(
   `served by speed: ${Object.entries(bySpeed)
     .map(([k, v]) => `${k} ${v.served}/${v.residents}`)
     .join(', ')}; chi-square p = ${chi.p.toPrecision(3)}`,
+);
+if (mode === 'instant')
+  console.log(
+    `first order ${fmtS(report.opening_to_first_success_ms)} after opening, sold out ${fmtS(report.time_to_sell_out_ms)} after opening; ` +
+      `sell-out rate (stock / (sell-out − first order)) ${againstTarget(report.sell_out_orders_per_s)}`,
+  );
+console.log(
+  `CPU: simulated clients ${report.cpu_s.simulator.toFixed(1)} s, service ${report.cpu_s.service?.toFixed(1) ?? '?'} s (load average at the end ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')})`,
 );
 console.log(`how residents ended: ${JSON.stringify(ends)}`);
 for (const i of report.invariants) console.log(`${i.ok ? 'ok  ' : 'FAIL'} ${i.name}: ${i.detail}`);

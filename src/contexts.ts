@@ -1,10 +1,13 @@
 // Every context the commands need, built once from the validated configuration: the web process's through
 // composeContexts (src/compose.ts adds the app), the worker processes' through drawContextOf and paymentContextOf.
 // Nothing here loads the web app, so a worker starts without it.
+
+import pLimit from 'p-limit';
 import { createSignInLimits, type SignInLimitSettings } from './auth/signInLimits.js';
 import { type Clock, systemClock } from './clock.js';
 import { createCampaignRulesCache } from './commands/campaignRules.js';
 import { stockReader } from './commands/campaignStock.js';
+import { purchasesAtOnce } from './commands/instant/context.js';
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
 import type { AppDeps, IdentityProviders } from './http/deps.js';
@@ -144,7 +147,12 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
     notices,
     payments,
     payment,
-    instant: { ...notices, random, payment },
+    instant: {
+      ...notices,
+      random,
+      payment,
+      purchaseSlot: pLimit(purchasesAtOnce(config.DATABASE_POOL_MAX)),
+    },
     stock: stockReader({ db, clock: b.clock }),
     draw: drawContextOf(config, db, { ...o, ...b, random }),
   };

@@ -1,4 +1,5 @@
-// report.json and a self-contained report.html (Chart.js inlined, no network) from a simulation's samples.
+// report.json and a self-contained report.html (Chart.js inlined, no network) from a simulation's samples, and
+// the sell-out figures against the target.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -23,6 +24,12 @@ export interface Report {
   p99_ms: number;
   opening_to_first_success_ms: number | null;
   time_to_sell_out_ms: number | null;
+  /** instant: stock / (sell-out − first order), the rate the target is about; null when it did not sell out */
+  sell_out_orders_per_s: number | null;
+  /** DESIGN.md section 9: sold out at >= 2,000 orders/s */
+  target_orders_per_s: number;
+  /** CPU seconds over the run: the simulated clients' process, and the service's (null where /proc is not) */
+  cpu_s: { simulator: number; service: number | null };
   share_served: number;
   success_by_speed: Record<Speed, { residents: number; served: number }>;
   speed_independence_p: number;
@@ -32,6 +39,33 @@ export interface Report {
   invariants: Array<{ name: string; ok: boolean; detail: string }>;
   series: { second: number[]; requests: number[]; errors: number[]; p99_ms: number[] };
   latency_by_request: Record<string, { count: number; p50_ms: number; p99_ms: number }>;
+}
+
+export const TARGET_ORDERS_PER_S = 2000;
+
+/**
+ * The sell-out in plain figures from the acceptances (ms since start, ascending): first order and sell-out after
+ * opening, and the rate between them, stock / (sell-out − first order). Acceptances after the stock-th are later
+ * buys of stock that failed payments gave back: not the sell-out.
+ */
+export function sellOutFigures(accepted: readonly number[], stock: number, opensAt: number) {
+  const first = accepted.length ? accepted[0]! - opensAt : null;
+  const soldOut = accepted.length >= stock ? accepted[stock - 1]! - opensAt : null;
+  const spanMs = first !== null && soldOut !== null ? soldOut - first : null;
+  return {
+    opening_to_first_success_ms: first === null ? null : Math.round(first),
+    time_to_sell_out_ms: soldOut === null ? null : Math.round(soldOut),
+    // a sell-out within one millisecond (a stock of one) is as fast as the clock can say
+    sell_out_orders_per_s: spanMs === null ? null : (stock * 1000) / Math.max(1, spanMs),
+  };
+}
+
+/** How far the sell-out rate is from the target, in words for the summary and the page. */
+export function againstTarget(rate: number | null, target = TARGET_ORDERS_PER_S): string {
+  if (rate === null) return `not sold out: no sell-out rate (target ${target.toLocaleString('en')}/s)`;
+  const shown = Math.round(rate).toLocaleString('en');
+  if (rate >= target) return `${shown} orders/s: meets the ${target.toLocaleString('en')}/s target`;
+  return `${shown} orders/s: ${((rate / target) * 100).toFixed(1)} % of the ${target.toLocaleString('en')}/s target (${(target / rate).toFixed(1)}x short)`;
 }
 
 export function latencyFigures(samples: Sample[]) {
@@ -106,7 +140,12 @@ canvas{max-width:100%}</style></head><body>
         'time to sell out',
         r.time_to_sell_out_ms === null ? 'not sold out' : `${(r.time_to_sell_out_ms / 1000).toFixed(2)} s`,
       ],
-      ['orders per second', r.orders_per_s.toFixed(0)],
+      ['sell-out rate: stock / (sell-out − first order)', againstTarget(r.sell_out_orders_per_s)],
+      ['orders per second, first to last acceptance', r.orders_per_s.toFixed(0)],
+      [
+        'CPU: simulated clients / service',
+        `${r.cpu_s.simulator.toFixed(1)} s / ${r.cpu_s.service === null ? '–' : `${r.cpu_s.service.toFixed(1)} s`}`,
+      ],
     ])}</table></div>
 <div><h2>Servers</h2><table>${rows([
       ['requests', r.requests],

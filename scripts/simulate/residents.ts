@@ -19,6 +19,8 @@ export interface Outcome {
   acceptedAt?: number;
 }
 
+/** How long a buyer spends on the checkout page before paying (the hold lasts minutes). */
+export const CHECKOUT_MS = { min: 3000, max: 10_000 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 const pathOf = (url: string) => {
   const u = new URL(url);
@@ -42,8 +44,9 @@ export async function instantResident(
 ): Promise<Outcome> {
   await sleep(arriveAt - Date.now());
   const base = `/api/campaigns/${sale.id}`;
+  let joined: Reply;
   for (let tries = 0; ; tries++) {
-    const joined = await call('POST', `${base}/queue`, 'join');
+    joined = await call('POST', `${base}/queue`, 'join');
     if (joined.status === 200) break;
     if (tries > 5 || Date.now() > deadline)
       return { end: joined.json?.error?.code ?? `join_${joined.status}` };
@@ -51,8 +54,9 @@ export async function instantResident(
   }
   const key = `sim-${randomUUID()}`;
   let soldOut = 0;
+  // The join's answer is the first look at one's place; after that, look again when the service says to.
+  let q = joined.json?.queue;
   while (Date.now() < deadline) {
-    const q = (await call('GET', `${base}/queue`, 'poll')).json?.queue;
     if (q?.state === 'purchased') return { end: 'purchased' };
     if (q?.state === 'turn_used') return { end: 'turn_used' };
     if (q?.state === 'your_turn') {
@@ -62,6 +66,9 @@ export async function instantResident(
       });
       if (r.status === 201 || r.status === 200) {
         const acceptedAt = now();
+        // A person fills in the provider's checkout first: seconds, not the moment the stock is held (paying at
+        // once put every buyer's payment, webhook and voucher issue in the sell-out, which no real rush does).
+        await sleep(CHECKOUT_MS.min + Math.random() * (CHECKOUT_MS.max - CHECKOUT_MS.min));
         await pay(call, r.json.purchase.order.checkout_url);
         return { end: 'purchased', acceptedAt };
       }
@@ -70,10 +77,10 @@ export async function instantResident(
     if (q?.state === 'sold_out' || q?.state === 'your_turn') {
       // Stock comes back when a payment fails or a hold runs out: look again a few times, then give up.
       if (++soldOut >= 4) return { end: 'sold_out' };
-      await sleep(2000);
-      continue;
     }
-    await sleep(1000);
+    // When the service says (Retry-After's milliseconds), as the queue page does; a second if it does not.
+    await sleep(q?.poll_after_ms ?? (q?.state === 'your_turn' ? 2000 : 1000));
+    q = (await call('GET', `${base}/queue`, 'poll')).json?.queue;
   }
   return { end: 'gave_up' };
 }

@@ -16,7 +16,7 @@ import {
 } from '../../db/repos/instantPurchases.js';
 import { spendToken } from '../../db/repos/instantQueue.js';
 import { findSaleWithHold } from '../../db/repos/instantRooms.js';
-import { lockRowsWithStock, takeExactly } from '../../db/repos/instantStock.js';
+import { lockRowsWithStock, stockTotals, takeExactly } from '../../db/repos/instantStock.js';
 import { findOrder, insertOrder, markOrderPending } from '../../db/repos/orders.js';
 import { inTransaction } from '../../db/transaction.js';
 import { DomainError, validationFailed } from '../../domain/errors.js';
@@ -48,14 +48,14 @@ export interface PurchaseAnswer {
 
 const hashOf = (fingerprint: string) => createHash('sha256').update(fingerprint).digest('hex');
 
-/** Runs the purchase's transaction; the route passes a bound on how many run at once. */
+/** Runs the purchase's transaction: the context's bound on how many run at once (one process's). */
 export type TransactionSlot = <T>(run: () => Promise<T>) => Promise<T>;
 
 export async function purchase(
   ctx: InstantContext,
   identityId: string,
   input: PurchaseInput,
-  slot: TransactionSlot = (run) => run(),
+  slot: TransactionSlot = ctx.purchaseSlot ?? ((run) => run()),
 ): Promise<PurchaseAnswer> {
   const payment = ctx.payment;
   if (!payment) throw new DomainError('payment_unavailable', 'Payments are not set up on this service');
@@ -100,7 +100,14 @@ export async function purchase(
     provider: payment.provider.name,
   };
   const refusal = await slot(() => buyFromHomeRow(ctx.db, buy));
-  if (refusal === 'home_row_dry') await slot(() => buyFromSeveralRows(ctx, buy));
+  if (refusal === 'home_row_dry') {
+    // The token and the person passed (instant_buy refuses those first). Sold out, the usual dry row once a sale
+    // has sold, is said from one read: not from a transaction that inserts, locks and rolls back, once per buyer.
+    const { remaining } = await stockTotals(ctx.db, c.id);
+    if (remaining < input.quantity)
+      throw new DomainError('sold_out', 'Sold out', { details: { left: remaining } });
+    await slot(() => buyFromSeveralRows(ctx, buy));
+  }
   if (refusal === 'admission_used') {
     // The same key sent twice at once: the first spent the token; the second answers what the first did.
     const first = await findPurchaseByKey(ctx.db, c.id, identityId, input.idempotency_key);

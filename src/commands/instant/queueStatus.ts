@@ -4,14 +4,15 @@
 import {
   findPlace,
   findStanding,
-  insertPlace,
+  type Joined,
+  joinRoom,
   type QueueRow,
   recordToken,
   type Standing,
 } from '../../db/repos/instantQueue.js';
 import { findSale, type SaleRow } from '../../db/repos/instantRooms.js';
 import { DomainError } from '../../domain/errors.js';
-import { waitEstimate } from '../../domain/instant/waitingRoom.js';
+import { type PollHint, pollAfterMs, waitEstimate } from '../../domain/instant/waitingRoom.js';
 import { signAdmission } from './admissionToken.js';
 import type { InstantContext } from './context.js';
 import { ensureRoom } from './openRoom.js';
@@ -23,14 +24,26 @@ export interface Joiner {
   lang: 'ko' | 'en';
 }
 
+/** `poll_after_ms`: when to look again (the API also says it as Retry-After); absent when there is no need to. */
 export type QueueStatus =
-  | { state: 'pre_queue'; ticket: string; opens_at: string; seed_commitment: string }
-  | { state: 'placing'; ticket: string }
-  | { state: 'waiting'; ticket: string; rank: number; ahead: number; wait_seconds: number }
+  | { state: 'pre_queue'; ticket: string; opens_at: string; seed_commitment: string; poll_after_ms: number }
+  | { state: 'placing'; ticket: string; poll_after_ms: number }
+  | {
+      state: 'waiting';
+      ticket: string;
+      rank: number;
+      ahead: number;
+      wait_seconds: number;
+      poll_after_ms: number;
+    }
   | { state: 'your_turn'; ticket: string; rank: number; admission_token: string; expires_at: string }
   | { state: 'purchased'; ticket: string; purchase_id: string }
-  | { state: 'sold_out'; ticket: string }
+  | { state: 'sold_out'; ticket: string; poll_after_ms: number }
   | { state: 'turn_used'; ticket: string };
+
+/** A uniform draw in [0, 1) from the context's randomness, to spread a crowd's next look. */
+const jitter = (ctx: InstantContext) => ctx.random.bytes(2).readUInt16BE(0) / 65_536;
+const pollAfter = (ctx: InstantContext, hint: PollHint) => pollAfterMs(hint, jitter(ctx));
 
 async function saleOf(ctx: InstantContext, campaignId: string): Promise<SaleRow> {
   const c = await findSale(ctx.db, campaignId);
@@ -38,13 +51,20 @@ async function saleOf(ctx: InstantContext, campaignId: string): Promise<SaleRow>
   return c;
 }
 
-/** Takes a place once; a second join returns the same place. Refused before the pre-queue opens and after closing. */
+/**
+ * Takes a place once; a second join returns the same place. Refused before the pre-queue opens and after
+ * closing. The common join is one statement (the place, and what its first answer needs); the sale and its room
+ * are looked up only when it took no place.
+ */
 export async function joinQueue(ctx: InstantContext, campaignId: string, who: Joiner): Promise<QueueStatus> {
+  const place = { campaign_id: campaignId, ticket: ctx.random.bytes(9).toString('base64url'), ...who };
+  const joined = await joinRoom(ctx.db, place);
+  if (joined) return firstAnswer(ctx, joined);
   const c = await saleOf(ctx, campaignId);
-  const room = await ensureRoom(ctx, c);
-  const ticket = ctx.random.bytes(9).toString('base64url');
-  const placed = await insertPlace(ctx.db, { campaign_id: c.id, ticket, ...who }, room.prequeue_minutes);
-  if (!placed && !(await findPlace(ctx.db, c.id, who.identity_id))) {
+  const room = await ensureRoom(ctx, c); // made by the reconciler; made here if a join comes first
+  const late = await joinRoom(ctx.db, place);
+  if (late) return firstAnswer(ctx, late);
+  if (!(await findPlace(ctx.db, c.id, who.identity_id))) {
     const now = ctx.clock.now();
     if (now >= c.closes_at || !['scheduled', 'open'].includes(c.state))
       throw new DomainError('campaign_closed', 'The sale has closed');
@@ -53,6 +73,27 @@ export async function joinQueue(ctx: InstantContext, campaignId: string, who: Jo
     });
   }
   return queueStatus(ctx, campaignId, who.identity_id);
+}
+
+function preQueue(
+  ctx: InstantContext,
+  ticket: string,
+  sale: { opens_at: Date; seed_commitment: string; ms_to_opening: number },
+): QueueStatus {
+  return {
+    state: 'pre_queue',
+    ticket,
+    opens_at: new Date(sale.opens_at).toISOString(),
+    seed_commitment: sale.seed_commitment,
+    poll_after_ms: pollAfter(ctx, { state: 'pre_queue', msToOpening: sale.ms_to_opening }),
+  };
+}
+
+/** A new place's answer: the pre-queue before the shuffle, otherwise being placed (ranked at the next pass). */
+function firstAnswer(ctx: InstantContext, j: Joined): QueueStatus {
+  const ticket = j.place.ticket;
+  if (!j.shuffled_at && j.place.pre) return preQueue(ctx, ticket, j);
+  return { state: 'placing', ticket, poll_after_ms: pollAfter(ctx, { state: 'placing' }) };
 }
 
 export async function queueStatus(
@@ -72,21 +113,19 @@ async function statusOf(ctx: InstantContext, campaignId: string, s: Placed): Pro
   const { room, place: p } = s;
   const ticket = p.ticket;
   if (!room.shuffled_at && p.pre)
-    return {
-      state: 'pre_queue',
-      ticket,
-      opens_at: s.opens_at.toISOString(),
-      seed_commitment: room.seed_commitment,
-    };
-  if (p.rank === null) return { state: 'placing', ticket };
+    return preQueue(ctx, ticket, { ...s, seed_commitment: room.seed_commitment });
+  if (p.rank === null)
+    return { state: 'placing', ticket, poll_after_ms: pollAfter(ctx, { state: 'placing' }) };
   const rank = Number(p.rank);
   if (rank > room.admitted_through) {
     const { ahead, seconds } = waitEstimate(rank, room.admitted_through, room.admit_per_second);
-    return { state: 'waiting', ticket, rank, ahead, wait_seconds: seconds };
+    const poll_after_ms = pollAfter(ctx, { state: 'waiting', ahead, perSecond: room.admit_per_second });
+    return { state: 'waiting', ticket, rank, ahead, wait_seconds: seconds, poll_after_ms };
   }
   if (s.live_purchase) return { state: 'purchased', ticket, purchase_id: s.live_purchase };
   if (p.token_used_at) return { state: 'turn_used', ticket };
-  if (s.remaining === 0) return { state: 'sold_out', ticket };
+  if (s.remaining === 0)
+    return { state: 'sold_out', ticket, poll_after_ms: pollAfter(ctx, { state: 'sold_out' }) };
   return admit(ctx, campaignId, room, p, rank);
 }
 

@@ -79,7 +79,10 @@ async function shuffle(
   // The stock is laid out now, from the campaign as it stands: it could be edited until it opened.
   const sale = (await findSale(trx, c.id))!;
   await insertStockOnce(trx, c.id, splitStock(sale.total, sale.denomination, STOCK_ROWS));
-  await markShuffled(trx, c.id, { secret, seed, pre_count: order.length, at: now });
+  // The cursor counts from a second before: this same pass admits the opening second's worth (the pre-queue
+  // was told to look just after opening), rather than leaving everyone at the door until the next pass.
+  const cursorFrom = new Date(now.getTime() - 1000);
+  await markShuffled(trx, c.id, { secret, seed, pre_count: order.length, at: now, cursorFrom });
   await appendAudit(trx, {
     at: now,
     actor: 'system:instant-sale',

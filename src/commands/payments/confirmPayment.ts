@@ -8,7 +8,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { DomainError } from '../../domain/errors.js';
 import { ProviderUnavailable, WebhookRejected } from '../../payments/provider.js';
 import type { PaymentContext } from './context.js';
-import { type SettleSource, settleOrder } from './settleOrder.js';
+import { paymentAuditSlot, type SettleSource, settleOrder } from './settleOrder.js';
 
 export interface Confirmed {
   order: OrderRow;
@@ -71,14 +71,16 @@ export async function receivePaymentWebhook(
   const order = await findOrderByPaymentId(ctx.db, notice.paymentId);
   if (!order) return { first, answered: true };
   if (first) {
-    await inTransaction(ctx.db, (trx) =>
-      appendAudit(trx, {
-        at: now,
-        actor: `system:payments-webhook`,
-        action: 'order.webhook_received',
-        subject: `campaign:${order.campaign_id}`,
-        data: { order_id: order.id, type: notice.type, webhook_id: notice.webhookId },
-      }),
+    await paymentAuditSlot(() =>
+      inTransaction(ctx.db, (trx) =>
+        appendAudit(trx, {
+          at: now,
+          actor: `system:payments-webhook`,
+          action: 'order.webhook_received',
+          subject: `campaign:${order.campaign_id}`,
+          data: { order_id: order.id, type: notice.type, webhook_id: notice.webhookId },
+        }),
+      ),
     );
   }
   const r = await confirmPayment(ctx, notice.paymentId, 'webhook');

@@ -1,5 +1,5 @@
 // Queries on the instant sale's queue: join once, rank, look up a place, admission tokens issued and spent.
-import type { Db, Trx } from '../knex.js';
+import { COMMIT_WITHOUT_FLUSH, type Db, type Trx } from '../knex.js';
 
 export interface QueueRow {
   campaign_id: string;
@@ -27,26 +27,45 @@ export interface NewPlace {
   lang: string;
 }
 
+/** A new place, with what its first answer needs from the sale and its room (read in the same statement). */
+export interface Joined {
+  place: QueueRow;
+  opens_at: Date;
+  seed_commitment: string;
+  shuffled_at: Date | null;
+  /** by the database clock, which opens the sale */
+  ms_to_opening: number;
+}
+
 /**
- * Joins once. Whether this is the pre-queue, and the arrival number, come from the database clock in the
- * statement itself: before opens_at a place is in the pre-queue; after it, an arrival number from a sequence.
- * Nothing when the person already has a place (the caller reads it) or the pre-queue is not open yet.
+ * Joins once, in one statement. Whether this is the pre-queue, and the arrival number, come from the database
+ * clock in the statement itself: before opens_at a place is in the pre-queue; after it, an arrival number from a
+ * sequence. Nothing when the person already has a place (the caller reads it), the room is not made, or the
+ * pre-queue is not open yet (the room's prequeue_minutes before opening).
  */
-export async function insertPlace(trx: Trx | Db, p: NewPlace, prequeueMinutes: number) {
-  const { rows } = await trx.raw(
-    `INSERT INTO instant_queue (campaign_id, identity_id, ticket, joined_at, pre, arrival,
-                                contact_channel, contact_enc, lang)
-     SELECT c.id, :identity_id, :ticket, now(), now() < c.opens_at,
-            CASE WHEN now() < c.opens_at THEN NULL ELSE nextval('instant_arrival_seq') END,
-            :contact_channel, :contact_enc, :lang
-       FROM campaigns c
-      WHERE c.id = :campaign_id AND c.mode = 'instant'
-        AND now() >= c.opens_at - make_interval(mins => :minutes) AND now() < c.closes_at
-        AND c.state IN ('scheduled', 'open')
-     ON CONFLICT DO NOTHING RETURNING *`,
-    { ...p, minutes: prequeueMinutes },
+export async function joinRoom(db: Db, p: NewPlace): Promise<Joined | undefined> {
+  const { rows } = await db.raw(
+    `WITH placed AS (
+       INSERT INTO instant_queue (campaign_id, identity_id, ticket, joined_at, pre, arrival,
+                                  contact_channel, contact_enc, lang)
+       SELECT c.id, :identity_id, :ticket, now(), now() < c.opens_at,
+              CASE WHEN now() < c.opens_at THEN NULL ELSE nextval('instant_arrival_seq') END,
+              :contact_channel, :contact_enc, :lang
+         FROM campaigns c JOIN instant_rooms r ON r.campaign_id = c.id
+        WHERE c.id = :campaign_id AND c.mode = 'instant'
+          AND now() >= c.opens_at - make_interval(mins => r.prequeue_minutes) AND now() < c.closes_at
+          AND c.state IN ('scheduled', 'open')
+       ON CONFLICT DO NOTHING RETURNING *)
+     SELECT to_json(placed) AS place, c.opens_at, r.seed_commitment, r.shuffled_at,
+            extract(epoch FROM c.opens_at - now()) * 1000 AS ms_to_opening
+       FROM placed JOIN campaigns c ON c.id = placed.campaign_id
+       JOIN instant_rooms r ON r.campaign_id = placed.campaign_id`,
+    { ...p },
   );
-  return rows[0] as QueueRow | undefined;
+  const row = rows[0] as (Omit<Joined, 'place'> & { place: Record<string, unknown> }) | undefined;
+  if (!row) return undefined;
+  const place = { ...row.place, joined_at: new Date(row.place.joined_at as string) } as unknown as QueueRow;
+  return { ...row, ms_to_opening: Number(row.ms_to_opening), place };
 }
 
 export async function findPlace(db: Db | Trx, campaignId: string, identityId: string) {
@@ -58,6 +77,8 @@ export async function findPlace(db: Db | Trx, campaignId: string, identityId: st
 export interface Standing {
   mode: string;
   opens_at: Date;
+  /** by the database clock, which opens the sale */
+  ms_to_opening: number;
   /** null before the waiting room is made */
   room: {
     seed_commitment: string;
@@ -75,7 +96,7 @@ export interface Standing {
 /** Everything a look at one's place needs, in one read: the sale, its room, the place, a purchase, the stock. */
 export async function findStanding(db: Db, campaignId: string, identityId: string) {
   const { rows } = await db.raw(
-    `SELECT c.mode, c.opens_at,
+    `SELECT c.mode, c.opens_at, extract(epoch FROM c.opens_at - now()) * 1000 AS ms_to_opening,
             CASE WHEN r.campaign_id IS NULL THEN NULL ELSE json_build_object(
               'seed_commitment', r.seed_commitment, 'shuffled_at', r.shuffled_at,
               'admitted_through', r.admitted_through, 'admit_per_second', r.admit_per_second,
@@ -102,6 +123,7 @@ export async function findStanding(db: Db, campaignId: string, identityId: strin
     room: dates(row.room, ['shuffled_at']),
     place: dates(row.place, ['joined_at', 'turn_notified_at', 'token_expires_at', 'token_used_at']),
     remaining: Number(row.remaining),
+    ms_to_opening: Number(row.ms_to_opening),
   } as Standing;
 }
 
@@ -179,9 +201,13 @@ export async function markNotified(trx: Trx, campaignId: string, from: number, t
     .update({ turn_notified_at: at });
 }
 
-/** Issues a token only while none is live or spent; returns false when another one stands. */
+/**
+ * Issues a token only while none is live or spent; returns false when another one stands. Committed without
+ * waiting for the flush: a token lost in a crash cannot be spent (instant_buy checks its jti), and the next look
+ * issues another.
+ */
 export async function recordToken(
-  db: Db | Trx,
+  db: Db,
   campaignId: string,
   identityId: string,
   jti: string,
@@ -192,6 +218,7 @@ export async function recordToken(
     .where({ campaign_id: campaignId, identity_id: identityId })
     .whereNull('token_used_at')
     .where((q) => q.whereNull('token_expires_at').orWhere('token_expires_at', '<=', now))
+    .whereRaw(COMMIT_WITHOUT_FLUSH)
     .update({ token_jti: jti, token_expires_at: expiresAt });
   return n === 1;
 }

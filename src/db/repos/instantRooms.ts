@@ -59,14 +59,14 @@ export async function updateRoomRules(
 export async function markShuffled(
   trx: Trx,
   campaignId: string,
-  reveal: { secret: string; seed: string; pre_count: number; at: Date },
+  reveal: { secret: string; seed: string; pre_count: number; at: Date; cursorFrom: Date },
 ): Promise<void> {
   await trx('instant_rooms').where({ campaign_id: campaignId }).whereNull('shuffled_at').update({
     secret: reveal.secret,
     seed: reveal.seed,
     pre_count: reveal.pre_count,
     shuffled_at: reveal.at,
-    cursor_moved_at: reveal.at,
+    cursor_moved_at: reveal.cursorFrom,
   });
 }
 

@@ -1,6 +1,6 @@
 // Queries on orders: create once per key, lock, forward-only moves (the state is in the WHERE), the reconciler's list.
 import type { OrderPurpose, OrderState } from '../../domain/payments/order.js';
-import type { Db, Trx } from '../knex.js';
+import { COMMIT_WITHOUT_FLUSH, type Db, type Trx } from '../knex.js';
 import type { Recipient } from './recipients.js';
 
 export interface OrderRow {
@@ -126,10 +126,15 @@ export async function moveOrder(
   return orderOf(row);
 }
 
-/** created → pending with the answer kept for replays, in one statement (the instant sale's checkout). */
+/**
+ * created → pending with the answer kept for replays, in one statement (the instant sale's checkout). Committed
+ * without waiting for the flush: lost in a crash, the order stays created, which a replay registers again and a
+ * payment may still settle (created → paid).
+ */
 export async function markOrderPending(db: Db, id: string, now: Date, response: Record<string, unknown>) {
   const n = await db('orders')
     .where({ id, state: 'created' })
+    .whereRaw(COMMIT_WITHOUT_FLUSH)
     .update({ state: 'pending', pending_at: now, updated_at: now, response: JSON.stringify(response) });
   return n === 1;
 }

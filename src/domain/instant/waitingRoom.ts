@@ -64,6 +64,47 @@ export function waitEstimate(rank: number, admittedThrough: number, perSecond: n
   return { ahead, seconds: Math.ceil((ahead + 1) / Math.max(1, perSecond)) };
 }
 
+/** How long the reconciler's pass may take to shuffle and admit after opening before a pre-queue place looks. */
+export const OPENING_SETTLE_MS = 500;
+/** Pre-queue and waiting places come back spread over this much, so a crowd told the same moment is not one burst. */
+export const POLL_SPREAD_MS = 1000;
+/** A sold-out sale can get stock back (a failed payment, a hold run out): look again this much later. */
+export const SOLD_OUT_POLL_MS = 5000;
+/** The cursor moves once a pass (every second): looking sooner than that only finds the same place. */
+const MIN_POLL_MS = 1000;
+const MAX_POLL_MS = 30_000;
+
+export type PollHint =
+  /** msToOpening: by the database clock, which opens the sale */
+  | { state: 'pre_queue'; msToOpening: number }
+  | { state: 'placing' }
+  | { state: 'waiting'; ahead: number; perSecond: number }
+  | { state: 'sold_out' };
+
+/**
+ * When a client should look at its place again, in milliseconds: after opening (plus the shuffle's settle) for
+ * the pre-queue, at the estimated turn while waiting, at the next pass while being placed. `jitter` in [0, 1)
+ * spreads a crowd over POLL_SPREAD_MS; it only moves when a client asks, never its place in the queue.
+ */
+export function pollAfterMs(s: PollHint, jitter: number): number {
+  const spread = Math.floor(jitter * POLL_SPREAD_MS);
+  switch (s.state) {
+    case 'pre_queue': {
+      // Never longer than MAX_POLL_MS: a sale moved earlier is noticed, and an early joiner looks a few times.
+      const atOpening = Math.max(0, s.msToOpening) + OPENING_SETTLE_MS;
+      return atOpening > MAX_POLL_MS ? MAX_POLL_MS + spread : atOpening + spread;
+    }
+    case 'placing':
+      return MIN_POLL_MS;
+    case 'waiting': {
+      const turn = Math.ceil(((s.ahead + 1) * 1000) / Math.max(1, s.perSecond));
+      return Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, turn) + spread);
+    }
+    case 'sold_out':
+      return SOLD_OUT_POLL_MS + spread;
+  }
+}
+
 /** The queue as published after opening: shuffled pre-queue tickets, then later arrivals by arrival. */
 export function publishedOrder(seedHex: string, preTickets: readonly string[], later: readonly string[]) {
   return [...shufflePreQueue(seedHex, preTickets), ...later];

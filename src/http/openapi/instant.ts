@@ -16,7 +16,10 @@ export const instantOperations: Operations = {
       summary: 'Your place, and at your turn the admission token to buy with',
       tag: 'instant',
       caller: 'resident',
-      ok: { status: 200, description: '{ queue }' },
+      ok: {
+        status: 200,
+        description: '{ queue }; while waiting, queue.poll_after_ms and Retry-After say when to look again',
+      },
       errors: ['campaign_not_open', 'campaign_closed'],
     },
   },

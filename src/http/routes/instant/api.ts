@@ -2,9 +2,8 @@
 // buy with that token and an idempotency key; the public sale view and the published queue order; room rules.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import pLimit from 'p-limit';
 import { purchase } from '../../../commands/instant/purchase.js';
-import { joinQueue, queueStatus } from '../../../commands/instant/queueStatus.js';
+import { joinQueue, type QueueStatus, queueStatus } from '../../../commands/instant/queueStatus.js';
 import { queueAudit, queueOrder, saleView, setRoomRules } from '../../../commands/instant/saleView.js';
 import type { ResidentClaims } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
@@ -12,16 +11,6 @@ import { checkResidentCsrf, type ResidentState, requireResident } from '../../mi
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
 import { purchaseSchema, queuePageSchema, roomRulesSchema } from './schema.js';
-
-/**
- * Purchase transactions at once, per process: fewer than the default pool of 10, so reads never starve.
- * Unbounded, buyers on one sale's rows spend their time waiting on locks (STACK-NOTES: a hot row at 256
- * clients does a fifth of what it does at 4); a bounded queue keeps each transaction short. The provider's
- * checkout registration runs after the transaction, outside the bound.
- */
-const PURCHASES_AT_ONCE = 8;
-/** One bound for the API and the pages of this process. */
-export const purchaseSlot = pLimit(PURCHASES_AT_ONCE);
 
 export function joinerOf(c: ResidentClaims) {
   return { identity_id: c.sub, contact_channel: c.cc, contact_enc: c.ce, lang: c.lang };
@@ -34,17 +23,26 @@ function resident(ctx: Context, deps: AppDeps): ResidentClaims {
   return r.claims;
 }
 
+/**
+ * The place, with when to look again as Retry-After (whole seconds, rounded up; the body has the milliseconds):
+ * a crowd that polls every second on its own swamps the service the opening needs.
+ */
+function answerPlace(ctx: Context, queue: QueueStatus) {
+  if ('poll_after_ms' in queue) ctx.set('Retry-After', String(Math.ceil(queue.poll_after_ms / 1000)));
+  ctx.body = { queue };
+}
+
 export function instantApiRoutes(router: Router, deps: AppDeps): void {
   const must = requireResident(deps);
 
   router.post('/api/campaigns/:id/queue', must, async (ctx) => {
     const who = resident(ctx, deps);
-    ctx.body = { queue: await joinQueue(deps.instant, parseId(ctx.params.id), joinerOf(who)) };
+    answerPlace(ctx, await joinQueue(deps.instant, parseId(ctx.params.id), joinerOf(who)));
   });
 
   router.get('/api/campaigns/:id/queue', must, async (ctx) => {
     const who = resident(ctx, deps);
-    ctx.body = { queue: await queueStatus(deps.instant, parseId(ctx.params.id), who.sub) };
+    answerPlace(ctx, await queueStatus(deps.instant, parseId(ctx.params.id), who.sub));
   });
 
   router.post('/api/campaigns/:id/purchases', must, async (ctx) => {
@@ -55,7 +53,7 @@ export function instantApiRoutes(router: Router, deps: AppDeps): void {
       ...(ctx.get('x-admission-token') ? { admission_token: ctx.get('x-admission-token') } : {}),
     });
     const campaignId = parseId(ctx.params.id);
-    const answer = await purchase(deps.instant, who.sub, { campaign_id: campaignId, ...b }, purchaseSlot);
+    const answer = await purchase(deps.instant, who.sub, { campaign_id: campaignId, ...b });
     if (answer.replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.status = answer.status;
     ctx.body = { purchase: answer.purchase };

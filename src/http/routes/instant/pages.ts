@@ -16,7 +16,7 @@ import { checkResidentCsrf, readResident } from '../../middleware/residentAuth.j
 import { render } from '../../render.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
 import { loadRules, pageBase } from '../applications/view.js';
-import { joinerOf, purchaseSlot } from './api.js';
+import { joinerOf } from './api.js';
 import { purchaseSchema } from './schema.js';
 
 /** What a refused purchase or join shows on the page, in the page's language. */
@@ -95,7 +95,7 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
     const b = parse(purchaseSchema, bodyOf(ctx));
     try {
       const input = { campaign_id: rules.campaign.id, ...b };
-      const answer = await purchase(deps.instant, who.claims.sub, input, purchaseSlot);
+      const answer = await purchase(deps.instant, who.claims.sub, input);
       const order = answer.purchase.order as { checkout_url?: string };
       ctx.status = 303;
       ctx.redirect(order.checkout_url ?? `/campaigns/${rules.campaign.id}/queue`);

@@ -1,0 +1,51 @@
+// Admission over HTTP: the pass that shuffles admits the opening second's worth, and every answer that means
+// "not yet" says when to look again (poll_after_ms and Retry-After), so a crowd does not poll every second.
+import test from 'ava';
+import { buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
+
+test('the shuffle admits the first second at once; the rest are told when their turn should come', async (t) => {
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 50 });
+  const people = await buyers(app, 5);
+  const queue = `/api/campaigns/${c.id}/queue`;
+  for (const p of people) {
+    const r = await app.request('POST', queue, { headers: p.headers });
+    t.is(r.json.queue.state, 'pre_queue', r.text);
+    // opening is ten minutes away: look again in 30 s (a sale moved earlier is noticed), not every second
+    t.true(r.json.queue.poll_after_ms >= 30_000 && r.json.queue.poll_after_ms < 31_000, r.text);
+    t.is(r.headers.get('retry-after'), String(Math.ceil(r.json.queue.poll_after_ms / 1000)));
+  }
+  const again = await app.request('POST', queue, { headers: people[0]!.headers });
+  t.is(again.json.queue.state, 'pre_queue', 'joining again answers the same place');
+  await app.db('instant_rooms').where({ campaign_id: c.id }).update({ admit_per_second: 2 });
+  await openSale(app, c.id);
+  await tick(); // the shuffle, and in the same pass the first second's worth (2)
+  const room = await app.db('instant_rooms').where({ campaign_id: c.id }).first();
+  t.truthy(room.shuffled_at);
+  t.is(room.admitted_through, 2, 'admitted in the pass that shuffled, not one pass later');
+
+  const states: Record<string, number> = {};
+  for (const p of people) {
+    const r = await app.request('GET', queue, { headers: p.headers });
+    const q = r.json.queue;
+    states[q.state] = (states[q.state] ?? 0) + 1;
+    if (q.state === 'your_turn') {
+      t.is(q.poll_after_ms, undefined, 'at one’s turn there is nothing to wait for');
+      t.is(r.headers.get('retry-after'), null);
+    } else {
+      t.is(q.state, 'waiting');
+      // at 2 a second, rank r is (r - 2) halves of a second away: at least the next pass, spread by under a second
+      const turnMs = Math.max(1000, Math.ceil(((q.ahead + 1) * 1000) / 2));
+      t.true(q.poll_after_ms >= turnMs && q.poll_after_ms < turnMs + 1000, JSON.stringify(q));
+      t.is(r.headers.get('retry-after'), String(Math.ceil(q.poll_after_ms / 1000)));
+    }
+  }
+  t.deepEqual(states, { your_turn: 2, waiting: 3 });
+
+  const [late] = await buyers(app, 1);
+  const placing = await app.request('POST', queue, { headers: late!.headers });
+  t.is(placing.json.queue.state, 'placing', placing.text);
+  t.is(placing.json.queue.poll_after_ms, 1000, 'ranked at the next pass: look then');
+  t.is(placing.headers.get('retry-after'), '1');
+});

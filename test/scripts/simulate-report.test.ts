@@ -1,0 +1,24 @@
+// The simulator's sell-out figures: the rate the target is about, from first order to sell-out.
+import test from 'ava';
+import { againstTarget, sellOutFigures } from '../../scripts/simulate/report.js';
+
+test('the sell-out rate is stock over the time from the first order to the stock-th, not from opening', (t) => {
+  // opening at 10,000 ms; 4 units: first order 2 s after opening, the 4th 0.5 s later, a fifth (stock given back) later
+  const f = sellOutFigures([12_000, 12_100, 12_300, 12_500, 40_000], 4, 10_000);
+  t.is(f.opening_to_first_success_ms, 2000);
+  t.is(f.time_to_sell_out_ms, 2500);
+  t.is(f.sell_out_orders_per_s, 8, '4 orders in 0.5 s');
+});
+
+test('a sale that did not sell out has no sell-out rate, and says so against the target', (t) => {
+  const f = sellOutFigures([12_000, 12_100], 4, 10_000);
+  t.is(f.time_to_sell_out_ms, null);
+  t.is(f.sell_out_orders_per_s, null);
+  t.regex(againstTarget(null), /not sold out/);
+  t.is(sellOutFigures([], 4, 0).opening_to_first_success_ms, null);
+});
+
+test('the distance to the 2,000/s target is said in words', (t) => {
+  t.is(againstTarget(205), '205 orders/s: 10.3 % of the 2,000/s target (9.8x short)');
+  t.is(againstTarget(2500), '2,500 orders/s: meets the 2,000/s target');
+});
