@@ -285,6 +285,86 @@ test('a declared group and a typed birth date are shown to the counter as things
   ]);
 });
 
+const elderly = {
+  name: 'elderly',
+  name_ko: '65세 이상',
+  name_en: 'Aged 65 and over',
+  reserved: 0,
+  weight: 2,
+  check: 'age',
+  min_age: 65,
+};
+
+test('a provider sign-in with no phone, email or birth date: an age group asks for the date; applying seals nothing and sends no receipt', async (t) => {
+  const c = await openVoucherCampaign(app, { groups: [elderly] });
+  const n = (await app.request('POST', '/api/identity/oidc/nonce')).json;
+  const signedIn = await app.request('POST', '/api/identity/oidc', {
+    json: {
+      id_token: await idp.idToken({
+        nonce: n.nonce,
+        sub: `bare-${randomBytes(4).toString('hex')}`,
+        claims: {},
+      }),
+      nonce_proof: n.nonce_proof,
+    },
+  });
+  t.is(signedIn.status, 200, signedIn.text);
+  t.is(signedIn.json.identity.birth_date, null);
+  const headers = { 'x-resident-token': signedIn.json.token };
+  const refused = await apply(c, headers, { group: 'elderly' });
+  t.is(refused.status, 403, refused.text);
+  t.is(refused.json.error.code, 'not_eligible');
+  t.is(refused.json.error.details.reason, 'birth_date_required');
+  t.is(refused.json.error.details.group_ko, undefined, 'no group to name: the date is what is missing');
+  t.is((await app.db('applications').where({ campaign_id: c.id })).length, 0);
+  const ok = await apply(c, headers);
+  t.is(ok.status, 201, ok.text);
+  const row = await app.db('applications').where({ public_id: ok.json.receipt.public_id }).first();
+  t.is(row.contact_enc, null);
+  t.is(row.birth_date_enc, null);
+  t.is(row.birth_date_source, null);
+  t.is(row.group_source, null);
+  t.is((await app.db('messages').where({ campaign_id: c.id })).length, 0, 'no one to send a receipt to');
+});
+
+test("an age group: too young is refused with its youngest age; a provider birth date old enough is the provider's", async (t) => {
+  const c = await openVoucherCampaign(app, { groups: [elderly] });
+  const young = await apply(c, (await verifyResident(app, { birth_date: '19900101' })).headers, {
+    group: 'elderly',
+  });
+  t.is(young.status, 403, young.text);
+  t.is(young.json.error.details.reason, 'group_too_young');
+  t.is(young.json.error.details.min_age, 65);
+  t.is(young.json.error.details.group_en, 'Aged 65 and over');
+  t.is((await app.db('applications').where({ campaign_id: c.id })).length, 0);
+  const old = await apply(c, await oidcSignIn(`old-${randomBytes(4).toString('hex')}`), { group: 'elderly' });
+  t.is(old.status, 201, old.text);
+  const row = await app.db('applications').where({ public_id: old.json.receipt.public_id }).first();
+  t.is(row.group_source, 'provider');
+  t.is(row.birth_date_source, 'provider');
+});
+
+test('someone who withdrew and comes back with a birth date the campaign refuses is told why, not "you applied"', async (t) => {
+  const c = await openVoucherCampaign(app, { eligibility: { max_age: 80, regions: ['중구'] } });
+  const phone = nextPhone();
+  const first = await verifyResident(app, { phone });
+  const applied = await apply(c, first.headers, { region: '중구' });
+  t.is(applied.status, 201, applied.text);
+  const gone = await app.request('DELETE', `/api/campaigns/${c.id}/application`, { headers: first.headers });
+  t.is(gone.json.receipt.status, 'withdrawn');
+  const older = await verifyResident(app, { phone, birth_date: '19300101' });
+  const refused = await apply(c, older.headers, { region: '중구' });
+  t.is(refused.status, 403, refused.text);
+  t.is(refused.json.error.code, 'not_eligible');
+  t.is(refused.json.error.details.reason, 'too_old');
+  t.is((await app.db('applications').where({ campaign_id: c.id }).first()).status, 'withdrawn');
+  // With the date that was eligible, the withdrawn application is taken up again under its public id.
+  const back = await apply(c, first.headers, { region: '중구' });
+  t.is(back.status, 200, back.text); // taken up again, not created
+  t.is(back.json.receipt.public_id, applied.json.receipt.public_id);
+  t.is((await app.db('applications').where({ campaign_id: c.id }).first()).status, 'active');
+});
+
 function e164(p: string) {
   return `+82${p.replace(/-/g, '').slice(1)}`;
 }
