@@ -105,5 +105,14 @@ test.serial(
     const after = await listState();
     t.is(after.members.length, 1);
     t.is(after.audits, before.audits + 1);
+    const en = await adminPages.get(`/admin/campaigns/${campaignId}/groups?lang=en`);
+    t.is(en.status, 200);
+    t.true(en.text.includes('Test vouchers'), "the campaign's English title");
+    // A group the campaign does not have: a 404 page rather than the form, and the list stays.
+    const nobody = await adminPages.post(`/admin/campaigns/${campaignId}/groups/nobody/list`, {
+      csv: 'phone\n010-5554-0006\n',
+    });
+    t.is(nobody.status, 404);
+    t.deepEqual(await listState(), after);
   },
 );

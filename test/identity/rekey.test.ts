@@ -106,6 +106,9 @@ test.serial(
     const page = await app.request('GET', '/admin/identities/flags', { as: admin });
     t.is(page.status, 200);
     t.true(page.text.includes(second) && page.text.includes(kept));
+    t.true(page.text.includes(c.title_ko) && !page.text.includes(c.title_en));
+    const en = await app.request('GET', '/admin/identities/flags?lang=en', { as: admin });
+    t.true(en.text.includes(c.title_en) && en.text.includes(kept), 'the campaign by its English title');
     const api = await app.request('GET', '/api/admin/identity-flags', { as: admin });
     t.true(api.json.flags.some((f: { other: { public_id: string } }) => f.other.public_id === third));
   },

@@ -17,10 +17,8 @@ import { render } from '../../render.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
 import { csvBodySchema } from '../sites/schema.js';
 
-const csvOf = (body: unknown) => {
-  const csv = (body as Record<string, unknown> | undefined)?.csv;
-  return typeof csv === 'string' ? csv : '';
-};
+/** The pasted list from the page's form (a JSON body may carry anything; only text is a list). */
+const csvOf = (body: Record<string, unknown>) => (typeof body.csv === 'string' ? body.csv : '');
 
 export function identityAdminRoutes(router: Router, deps: AppDeps): void {
   const oidcIssuer = () => deps.identity.oidc?.settings.issuer;
@@ -59,11 +57,11 @@ export function identityAdminRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/admin/campaigns/:id/groups/:group/list', requireStaffPage('admin'), async (ctx) => {
     const id = parseId(ctx.params.id);
-    const csv = csvOf(ctx.request.body);
+    const csv = csvOf(bodyOf(ctx));
     try {
       const done = await importGroupList(deps.intake, staffActor(ctx.state.staff), {
         campaign_id: id,
-        group: ctx.params.group ?? '',
+        group: String(ctx.params.group),
         csv,
         oidc_issuer: oidcIssuer(),
       });
@@ -78,8 +76,8 @@ export function identityAdminRoutes(router: Router, deps: AppDeps): void {
       await groupsPage(
         ctx,
         {
-          errors: { [ctx.params.group ?? '']: message },
-          values: { [ctx.params.group ?? '']: csv },
+          errors: { [String(ctx.params.group)]: message },
+          values: { [String(ctx.params.group)]: csv },
           summary: t('errors.validation_failed'),
         },
         statusOf(err),
@@ -90,7 +88,7 @@ export function identityAdminRoutes(router: Router, deps: AppDeps): void {
   router.post('/api/admin/campaigns/:id/groups/:group/list', requireStaff('admin'), async (ctx) => {
     ctx.body = await importGroupList(deps.intake, staffActor(ctx.state.staff), {
       campaign_id: parseId(ctx.params.id),
-      group: ctx.params.group ?? '',
+      group: String(ctx.params.group),
       csv: parse(csvBodySchema, bodyOf(ctx)).csv,
       oidc_issuer: oidcIssuer(),
     });

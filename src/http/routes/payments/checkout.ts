@@ -34,7 +34,7 @@ export function checkoutRoutes(router: Router, deps: AppDeps): void {
   const portOne = deps.payments?.portOne;
   if (portOne) {
     router.get('/payments/portone/checkout/:paymentId', async (ctx) => {
-      const id = ctx.params.paymentId ?? '';
+      const id = String(ctx.params.paymentId);
       const order = PAYMENT_ID.test(id) ? await findOrderByPaymentId(deps.db, id) : undefined;
       if (!order || (order.state !== 'created' && order.state !== 'pending')) {
         throw new DomainError('not_found', 'No such payment to make');

@@ -16,7 +16,7 @@ export function siteApiRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.get('/api/sites/:id', async (ctx) => {
-    const site = await findSite(deps.db, ctx.params.id ?? '');
+    const site = await findSite(deps.db, String(ctx.params.id));
     if (!site) throw new DomainError('not_found', 'No such site');
     ctx.body = { site };
   });

@@ -105,7 +105,7 @@ export function staffAuthRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.get('/staff/login/:token', async (ctx) => {
-    const staff = await signInWithLink(cmd, ctx.params.token ?? '');
+    const staff = await signInWithLink(cmd, String(ctx.params.token));
     await startSession(ctx, staff);
     ctx.redirect(homeFor(staff));
   });

@@ -23,7 +23,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export function staticRoutes(router: Router, _deps: AppDeps): void {
   router.get('/static/:name', async (ctx) => {
-    const name = ctx.params.name ?? '';
+    const name = String(ctx.params.name);
     const type = TYPES[path.extname(name)];
     if (!NAME.test(name) || name.includes('..') || !type) return; // falls through to the 404
     let data: Buffer;
