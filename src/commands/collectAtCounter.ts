@@ -5,12 +5,12 @@
 // A collection recorded offline and synced later names its own moment and reference; if the award was spent
 // (or released) meanwhile, the record is kept as a conflict for admins and audited, and the answer says so.
 import { appendAudit } from '../audit/log.js';
-import type { Trx } from '../db/knex.js';
+import type { Db, Trx } from '../db/knex.js';
 import type { AwardRow } from '../db/repos/awards.js';
 import { insertCollectionConflict } from '../db/repos/collectionConflicts.js';
 import { collectRecordAndCount } from '../db/repos/counterCollections.js';
 import { lockCountsShared } from '../db/repos/drawCounts.js';
-import { inTransaction } from '../db/transaction.js';
+import { busyError, inTransaction, isLockTimeout, LOCK_TIMEOUT_MS } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
 import { appendRecordedCollections } from './auditCollections.js';
 import { claimKeyOf, heldOf } from './awardNotices.js';
@@ -120,8 +120,8 @@ async function collectClaim(
 ): Promise<Collection> {
   const now = ctx.clock.now();
   const siteId = site.id;
-  // Read and judged before the transaction (these reads lock nothing either way): the conditional UPDATE
-  // below re-checks what can change meanwhile (held, at this site), so the transaction is one statement.
+  // Read and judged first (these reads lock nothing either way): the conditional UPDATE below re-checks what
+  // can change meanwhile (held, at this site), so the collection itself is one statement.
   const v = await loadCounterView(ctx.db, claim);
   if (offline && v.award.collected_ref === offline.ref) return collectionOf(v.award); // a repeated sync
   const reason = await notCollectableReason(ctx.db, v, site, at, backOffice);
@@ -135,13 +135,18 @@ async function collectClaim(
     ref: offline?.ref ?? null,
   } as const;
   const record = { actor, found_by: claim.via, recorded_at: now, handed_over_at: offline ? at : null };
-  const row = await inTransaction(ctx.db, async (trx) => {
-    const done = await collectRecordAndCount(trx, claim.campaign_id, claim.public_id, mark, record, true);
-    if (done.countsReady) return done.award;
-    // Counts not stored yet (moments after a draw): wait out their computation, as moveDrawCounts does.
-    await lockCountsShared(trx, claim.campaign_id);
-    return (await collectRecordAndCount(trx, claim.campaign_id, claim.public_id, mark, record, false)).award;
+  const press = (db: Db | Trx, onlyIfReady: boolean) =>
+    collectRecordAndCount(db, claim.campaign_id, claim.public_id, mark, record, onlyIfReady, LOCK_TIMEOUT_MS);
+  const done = await press(ctx.db, true).catch((err) => {
+    throw isLockTimeout(err) ? busyError() : err;
   });
+  const row = done.countsReady
+    ? done.award
+    : // Counts not stored yet (moments after a draw): wait out their computation, as moveDrawCounts does.
+      await inTransaction(ctx.db, async (trx) => {
+        await lockCountsShared(trx, claim.campaign_id);
+        return (await press(trx, false)).award;
+      });
   if (row) return collectionOf(row);
   // Someone else's press committed between our read and our update: explain with what is there now.
   const after = await loadCounterView(ctx.db, claim);

@@ -268,7 +268,7 @@ test.serial(
     const first = await app.db.transaction();
     const second = await app.db.transaction();
     const press = (trx: typeof first) =>
-      collectRecordAndCount(trx, sc.s.campaignId, w.public_id, mark, record, true);
+      collectRecordAndCount(trx, sc.s.campaignId, w.public_id, mark, record, true, 10_000);
     t.truthy((await press(first)).award);
     const waiting = press(second); // blocks on the row lock
     await new Promise((r) => setTimeout(r, 200));

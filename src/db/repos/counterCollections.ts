@@ -1,6 +1,6 @@
 // Collections made at a counter (or by an admin's correction), recorded in the collection's own transaction
 // with the staff account and the site, and appended to the audit log later in batches (auditCollections.ts).
-import type { Trx } from '../knex.js';
+import type { Db, Trx } from '../knex.js';
 import { type AwardRow, COLLECT_UPDATE, type CollectionMark, collectParams } from './awards.js';
 import { HELD_AMOUNT, HELD_SLOT } from './counterAwards.js';
 import { MOVE_COUNTS_CTES, moveColumns, READY_CTE } from './drawCounts.js';
@@ -26,20 +26,27 @@ export interface CollectOutcome {
  * press), the record of the collection, and the counts and stock moved (drawCounts.ts). With `onlyIfReady`
  * nothing changes unless the counts are ready: the caller then takes the counts' shared lock and calls again
  * without it (moveDrawCounts' protocol), so a collection racing the first computation is counted once.
+ *
+ * A statement of its own (no BEGIN, SET LOCAL, COMMIT: three round trips fewer) still waits at most
+ * `lockTimeoutMs` for a row lock: the first thing it evaluates, before the UPDATE reaches a row, sets
+ * lock_timeout for its own transaction (set_config(..., true)), so a lock held elsewhere fails it with
+ * 55P03 as inTransaction's SET LOCAL would.
  */
 export async function collectRecordAndCount(
-  trx: Trx,
+  db: Db | Trx,
   campaignId: string,
   publicId: string,
   m: CollectionMark,
   r: CollectionRecord,
   onlyIfReady: boolean,
+  lockTimeoutMs: number,
 ): Promise<CollectOutcome> {
   // A collected award was 'won' at the draw or 'promoted' since (promoted_from_rank set), nothing else.
   const from = `CASE WHEN a.promoted_from_rank IS NULL THEN 'won' ELSE 'promoted' END`;
-  const { rows } = await trx.raw(
-    `WITH ${READY_CTE},
-     u AS (${COLLECT_UPDATE} AND (NOT ?::boolean OR (SELECT ok FROM ready))
+  const { rows } = await db.raw(
+    `WITH bounded AS (SELECT set_config('lock_timeout', ?, true) AS lock_timeout), ${READY_CTE},
+     u AS (${COLLECT_UPDATE} AND (SELECT lock_timeout IS NOT NULL FROM bounded)
+             AND (NOT ?::boolean OR (SELECT ok FROM ready))
            RETURNING a.*, ${HELD_SLOT} AS record_slot, ${HELD_AMOUNT} AS record_amount),
      rec AS (
        INSERT INTO counter_collections (campaign_id, public_id, rank, site_id, slot_id, amount, actor, via,
@@ -52,6 +59,7 @@ export async function collectRecordAndCount(
      ${MOVE_COUNTS_CTES}
      SELECT ready.ok AS counts_ready, u.* FROM ready LEFT JOIN u ON true`,
     [
+      String(Math.max(1, Math.floor(lockTimeoutMs))),
       campaignId,
       ...collectParams(campaignId, publicId, m),
       onlyIfReady,
