@@ -10,8 +10,15 @@ export const PORTONE_SECRET = 'test-portone-secret';
 export interface PortOneStandIn {
   url: string;
   verifier(): IdentityVerifier;
-  /** marks a verification id as completed by this person, as PortOne would after the carrier confirmed */
-  verify(id: string, customer: { ci: string; birthDate: string; phoneNumber?: string; name?: string }): void;
+  /**
+   * marks a verification id as completed by this person, as PortOne would after the carrier confirmed (or
+   * answers it with another status, e.g. READY for one the person has not finished)
+   */
+  verify(
+    id: string,
+    customer: { ci: string; birthDate: string; phoneNumber?: string; name?: string },
+    status?: string,
+  ): void;
   /** ids asked for, in order */
   asked: string[];
   close(): Promise<void>;
@@ -19,6 +26,7 @@ export interface PortOneStandIn {
 
 export async function startPortOneStandIn(): Promise<PortOneStandIn> {
   const done = new Map<string, Record<string, unknown>>();
+  const statuses = new Map<string, string>();
   const asked: string[] = [];
   const server = http.createServer((req, res) => {
     const json = (status: number, body: unknown) => {
@@ -36,7 +44,7 @@ export async function startPortOneStandIn(): Promise<PortOneStandIn> {
       return json(404, { type: 'IDENTITY_VERIFICATION_NOT_FOUND', message: 'no such verification' });
     const at = new Date().toISOString();
     json(200, {
-      status: 'VERIFIED',
+      status: statuses.get(id) ?? 'VERIFIED',
       id,
       verifiedCustomer: customer,
       requestedAt: at,
@@ -60,7 +68,8 @@ export async function startPortOneStandIn(): Promise<PortOneStandIn> {
         channelKey: 'channel-test',
         baseUrl: url,
       }),
-    verify(id, c) {
+    verify(id, c, status) {
+      if (status) statuses.set(id, status);
       done.set(id, {
         name: c.name ?? '홍길동',
         ci: c.ci,

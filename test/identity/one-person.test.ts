@@ -51,7 +51,8 @@ async function oidcSignIn(sub: string) {
 /** The browser 본인인증 flow: start (cookie with our id), the provider verifies, completion reads the result. */
 async function portoneSignIn(
   campaignId: string,
-  customer: { ci: string; birthDate: string; phoneNumber: string },
+  customer: { ci: string; birthDate: string; phoneNumber?: string },
+  status?: string,
 ) {
   const start = await app.request('GET', `/identity/portone/start?campaign=${campaignId}`);
   const id = /"identityVerificationId":"(iv-[0-9a-f]+)"/.exec(start.text)?.[1];
@@ -60,7 +61,7 @@ async function portoneSignIn(
     .getSetCookie()
     .map((c) => c.split(';')[0])
     .join('; ');
-  portone.verify(id, customer);
+  portone.verify(id, customer, status);
   const done = await app.request('GET', `/identity/portone/complete?identityVerificationId=${id}`, {
     headers: { cookie: flow },
     redirect: 'manual',
@@ -284,6 +285,47 @@ test('a declared group and a typed birth date are shown to the counter as things
     },
   ]);
 });
+
+// Serial: it counts identities and reads the stand-in's log, which the tests running at once add to.
+test.serial(
+  '본인인증 answers that sign nobody in (not finished, no CI, no usable birth date); one without a phone number signs in with no contact',
+  async (t) => {
+    const c = await openVoucherCampaign(app, { verification_methods: ['portone'] });
+    const identities = async () => Number((await app.db('identities').count('* as n'))[0]!.n);
+    const before = await identities();
+    const ci = () => randomBytes(32).toString('base64');
+    const refusals: Array<[string, Parameters<typeof portoneSignIn>[1], string?]> = [
+      ['not finished', { ci: ci(), birthDate: '1950-05-05' }, 'READY'],
+      ['no CI', { ci: '', birthDate: '1950-05-05' }],
+      ['a birth date that is no date', { ci: ci(), birthDate: '1950-13-45' }],
+    ];
+    for (const [what, customer, status] of refusals) {
+      const { done } = await portoneSignIn(c.id, customer, status);
+      t.is(done.status, 401, `${what}: ${done.text}`);
+      t.regex(done.text, /identity_verification_failed|본인인증/, what);
+      t.falsy(sessionCookie(done), `${what}: no session`);
+    }
+    t.is(await identities(), before, 'no identity was created');
+    const bare = await portoneSignIn(c.id, { ci: ci(), birthDate: '1950-05-05' });
+    t.is(bare.done.status, 302, bare.done.text);
+    const session = sessionCookie(bare.done)!;
+    const form = await app.request('GET', `/campaigns/${c.id}/apply`, { headers: { cookie: session } });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
+    const csrfCookie = form.headers
+      .getSetCookie()
+      .map((x) => x.split(';')[0])
+      .join('; ');
+    const applied = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+      headers: { cookie: `${session}; ${csrfCookie}`, 'x-csrf-token': csrf! },
+      json: { amount: 100_000 },
+    });
+    t.is(applied.status, 201, applied.text);
+    const row = await app.db('applications').where({ campaign_id: c.id }).first();
+    t.is(row.contact_enc, null);
+    t.is(row.birth_date_source, 'provider');
+    t.is((await app.db('messages').where({ campaign_id: c.id })).length, 0);
+  },
+);
 
 const elderly = {
   name: 'elderly',
