@@ -1,7 +1,8 @@
 // The draw fed by the real path: an admin creates and schedules a lottery over the API; residents apply as
 // they do (the web form after a code by SMS, the JSON API, and SMS through the signed Twilio webhook); the
-// reconciler closes and draws; the published bundle holds exactly those applications and the command-line
-// verifier (scripts/verify.ts, a separate process) says "match".
+// reconciler closes and draws, the admin recording the beacon with the page's form; the published bundle holds
+// exactly those applications, the command-line verifier (scripts/verify.ts, a separate process) says "match",
+// and the public audit page looks a receipt number up.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import { promisify } from 'node:util';
 import test from 'ava';
 import twilio from 'twilio';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { signInWithForm } from '../helpers/browserSession.js';
 import { drawContext, drawReconciler } from '../helpers/draw.js';
 import { buildVoucherCampaign, isoFrom } from '../helpers/factories.js';
 import { nextPhone, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
@@ -41,7 +43,7 @@ test.serial('applications over HTTP and SMS are drawn, and the CLI verifies the 
   // The stepped clock starts at the real time: applying checks the window against the database's clock.
   const start = new Date(Math.ceil(Date.now() / 1000) * 1000);
   app.clock.set(start);
-  let admin = await app.staff('admin');
+  const admin = await app.staff('admin');
   const created = await app.request('POST', '/api/admin/campaigns', {
     as: admin,
     json: buildVoucherCampaign(start, {
@@ -105,19 +107,33 @@ test.serial('applications over HTTP and SMS are drawn, and the CLI verifies the 
     [...receipts.entries()].sort(),
   );
 
-  // Closed and drawn by the reconciler, the beacon recorded by the admin in between.
+  // Closed and drawn by the reconciler, the beacon recorded by the admin in between, with the form: refused
+  // while the window is open and when empty, each said on the page.
+  const form = await signInWithForm(app, 'admin');
+  const beaconPage = `/admin/campaigns/${c.id}/draw/beacon`;
+  const early = await form.post(beaconPage, { beacon: 'drand quicknet round 9000001: 0f3c' });
+  t.is(early.status, 409);
+  t.true(early.text.includes('비컨 값은 신청 기간이 끝난 뒤에만'));
   app.clock.set(new Date(c.closes_at));
   await reconciler.runOnce();
-  admin = await app.staff('admin');
-  const beacon = await app.request('POST', `/api/admin/campaigns/${c.id}/beacon`, {
-    as: admin,
-    json: { beacon: 'drand quicknet round 9000001: 0f3c' },
-  });
-  t.is(beacon.status, 201, beacon.text);
+  const empty = await form.post(beaconPage, { beacon: '' });
+  t.is(empty.status, 422);
+  t.is((await app.db('draws').where({ campaign_id: c.id }).first()).beacon, null, 'nothing recorded yet');
+  const beacon = await form.post(beaconPage, { beacon: 'drand quicknet round 9000001: 0f3c' });
+  t.is(beacon.status, 303, beacon.text.slice(0, 300));
+  const saved = await form.get(beacon.headers.get('location')!);
+  t.true(saved.text.includes('비컨 값을 기록했습니다'));
   app.clock.set(new Date(c.draw_at));
   await reconciler.runOnce();
   const audit = await app.request('GET', `/api/campaigns/${c.id}/audit`);
   t.is(audit.json.campaign.state, 'drawn');
+  const lookup = (q: string) =>
+    app.request('GET', `/campaigns/${c.id}/audit?${q}`, { headers: { accept: 'text/html' } });
+  t.true((await lookup('public_id=NOPE0000')).text.includes('이 접수번호는 명단에 없습니다'));
+  const winner = await app.db('awards').where({ campaign_id: c.id, outcome: 'won' }).first();
+  const found = await lookup(`public_id=${winner.public_id}&lang=en`);
+  t.regex(found.text, /id="lookup-outcome">[^<]*KRW [\d,]+/, 'the amount won, in English');
+  t.regex(found.text, /<dd>[^<]*2\d{3}[^<]*<\/dd>/, 'with the deadline to collect it');
 
   const bundleRes = await fetch(`${app.url}/api/campaigns/${c.id}/bundle.json`);
   t.is(bundleRes.status, 200);

@@ -17,7 +17,7 @@ export function slotText(starts: Date, ends: Date, zone: string, lang: Lang): st
 }
 
 export async function resultPageView(r: ResidentResult, c: Campaign, t: Translate, lang: Lang) {
-  const zone = c.time_zone || 'Asia/Seoul';
+  const zone = c.time_zone;
   const site = r.site;
   return {
     kind: r.kind,

@@ -32,7 +32,6 @@ import {
 
 const BLANK_ROWS = 3;
 const MAX_ROWS = 200;
-const zoneOf = (c: Campaign) => c.time_zone || 'Asia/Seoul';
 
 export function slotPageRoutes(router: Router, deps: AppDeps): void {
   const cmd = { db: deps.db, clock: deps.clock };
@@ -110,7 +109,7 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
         campaign: c,
         campaignTitle: lang === 'en' ? c.title_en : c.title_ko,
         site,
-        zone: zoneOf(c),
+        zone: c.time_zone,
         values,
         rows: Array.from({ length: rowCount }, (_, i) => i),
         problems,
@@ -135,8 +134,8 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
     const values: Record<string, string> = {};
     own.forEach((s, i) => {
       values[`slot_${i}_id`] = s.id;
-      values[`slot_${i}_starts`] = localInput(s.starts_at, zoneOf(c));
-      values[`slot_${i}_ends`] = localInput(s.ends_at, zoneOf(c));
+      values[`slot_${i}_starts`] = localInput(s.starts_at, c.time_zone);
+      values[`slot_${i}_ends`] = localInput(s.ends_at, c.time_zone);
       values[`slot_${i}_capacity`] = String(s.capacity);
     });
     await showSite(ctx, c, site, values, Math.min(MAX_ROWS, own.length + BLANK_ROWS));
@@ -165,7 +164,7 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
       if (cells.id || cells.starts_at || cells.ends_at || cells.capacity) rows.push({ ref: i + 1, cells });
     }
     const rowCount = Math.min(MAX_ROWS, Math.max(...rows.map((r) => r.ref), 0) + BLANK_ROWS);
-    const parsed = slotsFromRows(rows, zoneOf(c));
+    const parsed = slotsFromRows(rows, c.time_zone);
     if (parsed.errors.length)
       return showSite(
         ctx,
@@ -213,7 +212,7 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
   async function importCsv(ctx: Context, c: Campaign, csv: string): Promise<RowError[]> {
     const { rows, errors } = slotRowsFromCsv(csv);
     if (errors.length) return errors;
-    const parsed = slotsFromRows(rows, zoneOf(c));
+    const parsed = slotsFromRows(rows, c.time_zone);
     if (parsed.errors.length) return parsed.errors;
     const problems = await trySave(ctx, c, parsed.slots, parsed.refs);
     return problems ? [...problems.general.map((message) => ({ line: 0, message })), ...problems.rows] : [];

@@ -35,14 +35,14 @@ async function pageData(deps: AppDeps, ctx: Context, c: Campaign) {
     title: lang === 'ko' ? c.title_ko : c.title_en,
     view,
     rulesJson: view.draw ? JSON.stringify(view.draw.rules, null, 1) : '',
-    zone: c.time_zone || 'Asia/Seoul',
+    zone: c.time_zone,
     date: (s: string | null) => (s ? new Date(s) : null),
   };
 }
 
 /** One's own result in the page's language: site names, slot times and status words, not ids and codes. */
 async function lookupWords(deps: AppDeps, c: Campaign, r: ResultView, lang: Lang) {
-  const zone = c.time_zone || 'Asia/Seoul';
+  const zone = c.time_zone;
   const [sites, slots] = await Promise.all([
     listCampaignSites(deps.db, c.id),
     listCampaignSlots(deps.db, c.id),

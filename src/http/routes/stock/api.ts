@@ -45,7 +45,7 @@ export function stockRoutes(router: Router, deps: AppDeps): void {
   router.get('/campaigns/:id/stock', async (ctx) => {
     const s = await stockOf(ctx.params.id);
     const c = (await findCampaign(deps.db, s.view.campaign_id))!;
-    render(ctx, 'stock', { c, stock: s.view, zone: c.time_zone || 'Asia/Seoul' });
+    render(ctx, 'stock', { c, stock: s.view, zone: c.time_zone });
   });
 
   const admins = requireStaff('admin', 'auditor');
