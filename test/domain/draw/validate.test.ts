@@ -90,6 +90,38 @@ test('roster errors name the entry and field', (t) => {
   throwsAt(t, () => validateRoster([{ ...entry, note: 'x' }], rules), '$[0].note', /not a known field/);
 });
 
+test('values of the wrong kind are named at their path: null, an array, a number for a string', (t) => {
+  throwsAt(t, () => validateRules(null), '$', /must be an object/);
+  throwsAt(t, () => validateRules([rules]), '$', /must be an object/);
+  throwsAt(t, () => validateRules({ ...rules, sites: 's1' }), '$.sites', /must be an array/);
+  throwsAt(t, () => validateRoster([null], rules), '$[0]', /must be an object/);
+  throwsAt(
+    t,
+    () => validateRoster([{ ...entry, public_id: 7 }], rules),
+    '$[0].public_id',
+    /must be a string/,
+  );
+  throwsAt(t, () => validateRoster({ 0: entry }, rules), '$', /must be an array/);
+});
+
+test('runDraw refuses a campaign without its title, or a beacon that is not text, before drawing', (t) => {
+  const input = {
+    campaign: { id: 'c', title: 't' },
+    rules,
+    roster: [entry],
+    secret: new Uint8Array(32),
+    beacon: 'b',
+  };
+  throwsAt(
+    t,
+    () => runDraw({ ...input, campaign: { id: 'c' } as never }),
+    '$.campaign',
+    /\{id: string, title: string\}/,
+  );
+  throwsAt(t, () => runDraw({ ...input, campaign: undefined as never }), '$.campaign', /\{id: string/);
+  throwsAt(t, () => runDraw({ ...input, beacon: 42 as never }), '$.beacon', /must be a string/);
+});
+
 test('duplicates are rejected after sorting too, and runDraw refuses a short secret', (t) => {
   t.throws(() => sortRoster([entry, { ...entry, request: 20000 }]), { message: /duplicate public id "A1"/ });
   throwsAt(

@@ -76,6 +76,22 @@ test('a removed result entry is reported as missing', (t) => {
   ]);
 });
 
+test('an added result, one that is not an object and a field the format does not have are each reported by rank', (t) => {
+  const b = load();
+  const results = b.results as unknown[];
+  results.push({ ...b.results[7]!, public_id: 'A9999' });
+  results[1] = null;
+  (results[2] as Record<string, unknown>).note = 'paid in cash';
+  const v = verifyBundle(b);
+  if (v.ok) return t.fail('tampered bundle passed');
+  t.is(v.check, 'results');
+  t.is(v.message, 'results differ at 3 entries');
+  const lines = v.differences.map(describeDifference);
+  t.regex(lines[0]!, /^rank 2 \(A\d{4}\): published but not in the recomputed results$/);
+  t.is(lines[1], 'rank 3 (A0003): note published "paid in cash", recomputed (absent)');
+  t.is(lines[2], 'rank 9 (A9999): published but not in the recomputed results');
+});
+
 test('an unsorted or duplicated roster fails the roster order check', (t) => {
   const swapped = load();
   [swapped.roster[0], swapped.roster[1]] = [swapped.roster[1]!, swapped.roster[0]!];
