@@ -49,3 +49,25 @@ test('the shuffle admits the first second at once; the rest are told when their 
   t.is(placing.json.queue.poll_after_ms, 1000, 'ranked at the next pass: look then');
   t.is(placing.headers.get('retry-after'), '1');
 });
+
+test('the order of a purchase is first looked at by the payment reconciler after its first delay, not in the next pass', async (t) => {
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 5 });
+  const [b] = await buyers(app, 1);
+  await openSale(app, c.id);
+  await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: b!.headers });
+  await tick();
+  app.clock.advance(2000);
+  await tick();
+  const q = (await app.request('GET', `/api/campaigns/${c.id}/queue`, { headers: b!.headers })).json.queue;
+  const r = await app.request('POST', `/api/campaigns/${c.id}/purchases`, {
+    headers: { ...b!.headers, 'idempotency-key': 'key-first-look-1', 'x-admission-token': q.admission_token },
+    json: { quantity: 10_000 },
+  });
+  t.is(r.status, 201, r.text);
+  const o = await app.db('orders').where({ campaign_id: c.id }).first();
+  t.is(o.state, 'pending');
+  // the buyer is at the checkout: a lookup now would only find it unpaid (nextCheckDelayMs(0) = 5 s)
+  t.is(o.next_check_at.getTime() - o.pending_at.getTime(), 5000);
+});

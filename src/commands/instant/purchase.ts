@@ -26,7 +26,7 @@ import {
   purchaseFingerprint,
   validatePurchase,
 } from '../../domain/instant/purchase.js';
-import { priceOf } from '../../domain/payments/order.js';
+import { nextCheckDelayMs, priceOf } from '../../domain/payments/order.js';
 import { uuidFrom } from '../intakeContext.js';
 import type { OrderView } from '../payments/context.js';
 import { registerCheckout } from '../payments/createAwardOrder.js';
@@ -224,7 +224,14 @@ async function checkout(
     expires_at: b.hold_expires_at.toISOString(),
     checkout_url: url,
   };
-  await markOrderPending(ctx.db, b.order_id, ctx.clock.now(), view as unknown as Record<string, unknown>);
+  // The buyer is at the checkout now: the reconciler's first look comes after its first delay, not in its next
+  // pass (every order a sale's opening made was due at once, each a provider lookup in the pass).
+  const now = ctx.clock.now();
+  await markOrderPending(ctx.db, b.order_id, {
+    now,
+    nextCheckAt: new Date(now.getTime() + nextCheckDelayMs(0)),
+    response: view as unknown as Record<string, unknown>,
+  });
   return answerOf(b, view);
 }
 

@@ -127,15 +127,25 @@ export async function moveOrder(
 }
 
 /**
- * created → pending with the answer kept for replays, in one statement (the instant sale's checkout). Committed
- * without waiting for the flush: lost in a crash, the order stays created, which a replay registers again and a
- * payment may still settle (created → paid).
+ * created → pending with the answer kept for replays, and its first check by the payment reconciler, in one
+ * statement (the instant sale's checkout). Committed without waiting for the flush: lost in a crash, the order
+ * stays created, which a replay registers again and a payment may still settle (created → paid).
  */
-export async function markOrderPending(db: Db, id: string, now: Date, response: Record<string, unknown>) {
+export async function markOrderPending(
+  db: Db,
+  id: string,
+  o: { now: Date; nextCheckAt: Date; response: Record<string, unknown> },
+) {
   const n = await db('orders')
     .where({ id, state: 'created' })
     .whereRaw(COMMIT_WITHOUT_FLUSH)
-    .update({ state: 'pending', pending_at: now, updated_at: now, response: JSON.stringify(response) });
+    .update({
+      state: 'pending',
+      pending_at: o.now,
+      updated_at: o.now,
+      next_check_at: o.nextCheckAt,
+      response: JSON.stringify(o.response),
+    });
   return n === 1;
 }
 
