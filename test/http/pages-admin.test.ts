@@ -1,4 +1,5 @@
-// Serial: the last test edits the audit log behind its trigger.
+// Serial: the last test edits the audit log behind its trigger. Over 300 lines: one app and its signed-in staff
+// serve every admin page case.
 // Admin pages: the same validation and commands as the JSON API, behind sign-in, roles and CSRF.
 
 import Router from '@koa/router';
@@ -8,6 +9,7 @@ import { adminCampaignPageRoutes } from '../../src/http/routes/campaigns/adminPa
 import { sitePageRoutes } from '../../src/http/routes/sites/pages.js';
 import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
 import { type CookieSession, signInWithForm } from '../helpers/browserSession.js';
+import { buildVoucherCampaign, isoFrom } from '../helpers/factories.js';
 
 let app: TestApp;
 let admin: CookieSession;
@@ -403,6 +405,67 @@ test.serial(
     t.regex(stale.text, /다른 사람이 먼저 변경했습니다/);
     t.regex(stale.text, /value="늦은 수정"/);
     t.is((await app.db('campaigns').where({ id }).first()).title_ko, '고친 제목');
+  },
+);
+
+/** What a browser sends back from a form page left as it is: every field with the value it shows. */
+function shownFields(html: string): Record<string, string> {
+  const text = (v: string) =>
+    v
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+  const out: Record<string, string> = {};
+  for (const [, a = ''] of html.matchAll(/<input ([^>]*)>/g)) {
+    const name = /name="([^"]*)"/.exec(a)?.[1];
+    if (!name) continue;
+    if (/type="checkbox"/.test(a)) {
+      if (/ checked/.test(a)) out[name] = 'on';
+    } else out[name] = text(/value="([^"]*)"/.exec(a)?.[1] ?? '');
+  }
+  for (const [, name = '', options = ''] of html.matchAll(
+    /<select [^>]*name="([^"]*)"[^>]*>([\s\S]*?)<\/select>/g,
+  ))
+    out[name] =
+      (/<option value="([^"]*)" selected/.exec(options) ?? /<option value="([^"]*)"/.exec(options))?.[1] ??
+      '';
+  for (const [, name = '', value = ''] of html.matchAll(
+    /<textarea [^>]*name="([^"]*)"[^>]*>([^<]*)<\/textarea>/g,
+  ))
+    out[name] = text(value);
+  return out;
+}
+
+test.serial(
+  'edit shows what the API stored (an age range, the rotation, seconds, e-mail sign-in) and saving it unchanged keeps it',
+  async (t) => {
+    const now = app.clock.now();
+    const created = await app.request('POST', '/api/admin/campaigns', {
+      as: apiAdmin,
+      json: buildVoucherCampaign(now, {
+        opens_at: isoFrom(now, 3600_000 + 30_000),
+        eligibility: { regions: ['중구'], min_age: 20, max_age: 64, birth_year_rotation: true },
+        verification_methods: ['sms', 'email'],
+      }),
+    });
+    t.is(created.status, 201, created.text);
+    const id = created.json.campaign.id as string;
+    const before = await app.db('campaigns').where({ id }).first();
+    const edit = await admin.get(`/admin/campaigns/${id}/edit`);
+    t.regex(edit.text, /name="opens_at" type="datetime-local" value="2026-12-01T01:00:30"/);
+    t.regex(edit.text, /name="min_age" [^>]*value="20"/);
+    t.regex(edit.text, /name="max_age" [^>]*value="64"/);
+    t.regex(edit.text, /name="birth_year_rotation" value="on" checked/);
+    t.regex(edit.text, /name="verify_email" value="on" checked/);
+    t.notRegex(edit.text, /name="verify_oidc" value="on" checked/);
+    const saved = await admin.post(`/admin/campaigns/${id}/edit`, shownFields(edit.text));
+    t.is(saved.status, 303, saved.text.slice(0, 500));
+    const after = await app.db('campaigns').where({ id }).first();
+    t.is(after.version, before.version + 1);
+    for (const k of ['eligibility', 'verification_methods', 'opens_at', 'groups', 'discount_bp', 'total'])
+      t.deepEqual(after[k], before[k], k);
   },
 );
 
