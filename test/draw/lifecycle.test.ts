@@ -161,6 +161,43 @@ test.serial('the reconciler fetches the beacon from BEACON_URL (a local stand-in
   }
 });
 
+test('BEACON_URL answers: not published (404), empty or blank are "not yet"; drand\'s randomness, a beacon field or text are the value', async (t) => {
+  const answers: Array<[number, string, string]> = [
+    [404, 'application/json', '{"error":"round not found"}'],
+    [200, 'application/json', '{"round":7,"randomness":"  "}'],
+    [200, 'text/plain', '   '],
+    [200, 'application/json; charset=utf-8', '{"randomness":" 0a0b "}'],
+    [200, 'application/json', '{"beacon":"lotto 2026-12-05: 3 11 19 27 35 43"}'],
+    [200, 'text/plain', 'NIST pulse 1234: 9f8e\n'],
+  ];
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push(req.url ?? '');
+    const [status, type, body] = answers[seen.length - 1]!;
+    res.writeHead(status, { 'content-type': type });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const port = (server.address() as AddressInfo).port;
+    const fetchBeacon = createBeaconFetcher(`http://127.0.0.1:${port}/after/{closes_at}`, 2000);
+    const closes_at = new Date('2026-12-04T09:00:00Z');
+    const got = [];
+    for (let i = 0; i < answers.length; i++) got.push(await fetchBeacon({ id: 'c', closes_at }));
+    t.deepEqual(got, [
+      undefined,
+      undefined,
+      undefined,
+      '0a0b',
+      'lotto 2026-12-05: 3 11 19 27 35 43',
+      'NIST pulse 1234: 9f8e',
+    ]);
+    t.is(seen[0], '/after/2026-12-04T09%3A00%3A00.000Z');
+  } finally {
+    server.close();
+  }
+});
+
 test.serial(
   'collected exactly once; unclaimed awards expire and pass down the waitlist in rank order',
   async (t) => {
