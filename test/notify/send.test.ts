@@ -1,13 +1,20 @@
 // Sending through the real twilio client to a local stand-in, and through nodemailer to a real local
 // SMTP server: retries of temporary errors, no retry of permanent ones, and no duplicate after a timeout.
 import test from 'ava';
+import { loadConfig } from '../../src/config.js';
+import { channelsFromConfig } from '../../src/notify/channels.js';
 import { enqueueNotice } from '../../src/notify/enqueue.js';
 import type { NoticeRequest } from '../../src/notify/notice.js';
 import type { NotifyWorker } from '../../src/notify/worker.js';
 import { createTestDatabase, TEST_DATA_KEY, type TestDatabase } from '../helpers/db.js';
 import { STANDIN_FROM, standInChannels, startTestWorker, waitFor } from '../helpers/notify.js';
 import { type SmtpStandIn, startSmtpStandIn } from '../helpers/smtpStandIn.js';
-import { startTwilioStandIn, type TwilioStandIn } from '../helpers/twilioStandIn.js';
+import {
+  STANDIN_SID,
+  STANDIN_TOKEN,
+  startTwilioStandIn,
+  type TwilioStandIn,
+} from '../helpers/twilioStandIn.js';
 
 let database: TestDatabase;
 let twilio: TwilioStandIn;
@@ -188,3 +195,85 @@ test.serial('SMTP 451 is retried, 550 fails for good', async (t) => {
   t.is(b.attempts, 1);
   t.is(b.error_code, 'smtp_550');
 });
+
+// Last: the workers below replace the one the tests above share.
+const productionEnv = {
+  NODE_ENV: 'production',
+  SESSION_SECRET: '01'.repeat(32),
+  IDENTITY_PEPPER: '02'.repeat(32),
+  DATA_KEY: '03'.repeat(32),
+  CLAIM_SIGNING_KEY: '04'.repeat(32),
+  PUBLIC_URL: 'https://city.example',
+};
+
+test.serial(
+  'production without Twilio or SMTP: each message fails for good as not configured, none is pretended sent',
+  async (t) => {
+    await worker.stop();
+    worker = await startTestWorker(
+      database,
+      channelsFromConfig(loadConfig({ ...productionEnv, DATABASE_URL: database.url })),
+    );
+    const [accepted, received] = [twilio.accepted.length, smtp.received.length];
+    const ids = [
+      await enqueue(sms()),
+      await enqueue({
+        ...sms(),
+        channel: 'email',
+        to: 'a@example.org',
+        kind: 'result_lost',
+        params: { campaign: 'X', url: 'http://x' },
+      }),
+    ];
+    for (const id of ids) {
+      const m = await settled(id);
+      t.is(m.status, 'failed');
+      t.is(m.error_code, 'channel_not_configured');
+      t.is(m.attempts, 1);
+    }
+    t.is(twilio.accepted.length, accepted);
+    t.is(smtp.received.length, received);
+  },
+);
+
+test.serial(
+  'configured from the environment: SMS by a messaging service without a status callback, email over SMTP',
+  async (t) => {
+    await worker.stop();
+    const service = `MG${'a'.repeat(32)}`;
+    worker = await startTestWorker(
+      database,
+      channelsFromConfig(
+        loadConfig({
+          ...productionEnv,
+          DATABASE_URL: database.url,
+          TWILIO_ACCOUNT_SID: STANDIN_SID,
+          TWILIO_AUTH_TOKEN: STANDIN_TOKEN,
+          TWILIO_MESSAGING_SERVICE_SID: service,
+          TWILIO_API_BASE_URL: twilio.url,
+          TWILIO_STATUS_CALLBACK: 'false',
+          SMTP_URL: smtp.url,
+          MAIL_FROM: 'notices@city.example',
+        }),
+      ),
+    );
+    const notice = sms();
+    t.is((await settled(await enqueue(notice))).status, 'sent');
+    const m = twilio.accepted.at(-1)!;
+    t.is(m.to, notice.to);
+    t.is(m.messagingServiceSid, service);
+    t.is(m.from, undefined);
+    t.is(m.statusCallback, undefined);
+    const mail = await enqueue({
+      ...sms(),
+      channel: 'email',
+      to: 'b@example.org',
+      kind: 'result_lost',
+      params: { campaign: 'X', url: 'http://x' },
+    });
+    t.is((await settled(mail)).status, 'sent');
+    const got = smtp.received.at(-1)!;
+    t.is(got.from?.text, 'notices@city.example');
+    t.regex(got.messageId ?? '', /@city\.example>?$/);
+  },
+);
