@@ -228,3 +228,23 @@ test('on a service that takes no payments, paying for an award is refused plainl
   t.is(api.json.error.code, 'payment_unavailable');
   t.is((await app.db('orders').where({ campaign_id: c.id })).length, 0);
 });
+
+test('the birth-year rotation: on the wrong weekday the form says which day is theirs (ko and en) and keeps nothing', async (t) => {
+  // The app's clock: Tuesday 2026-12-01 in Seoul; a 1981 birth year applies on Mondays.
+  const c = await openVoucherCampaign(app, { eligibility: { regions: [], birth_year_rotation: true } });
+  const r = await resident({ birth_date: '19810315' });
+  const ko = await r.post(`/campaigns/${c.id}/apply`, { amount: '10000' });
+  t.is(ko.status, 403, 'not_eligible, on the form itself');
+  t.true(ko.text.includes('출생연도 끝자리가 1, 6인 분은 월요일에 신청할 수 있습니다'));
+  t.regex(ko.text, /name="amount"/, 'the form again');
+  const en = await r.post(`/campaigns/${c.id}/apply?lang=en`, { amount: '10000' });
+  t.true(en.text.includes('If your birth year ends in 1, 6, you can apply on Monday'));
+  t.is(await applications(c.id), 0);
+});
+
+test('with more than 60 possible amounts the form asks for a number instead of a list', async (t) => {
+  const c = await openVoucherCampaign(app, { denomination: 1_000, per_person_max: 100_000 });
+  const form = await (await resident()).get(`/campaigns/${c.id}/apply`);
+  t.regex(form.text, /<input id="amount" name="amount" inputmode="numeric"/);
+  t.notRegex(form.text, /<select id="amount"/);
+});
