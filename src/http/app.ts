@@ -13,6 +13,7 @@ import { rememberRouteMatches } from './middleware/routeMatchCache.js';
 import { safeInput } from './middleware/safeInput.js';
 import { loadStaff } from './middleware/staffAuth.js';
 import { htmlErrorPresenter } from './pages.js';
+import { withApplyFastPath } from './routes/applications/fastPath.js';
 import { routeModules } from './routes/index.js';
 import { type RequestListener, withStockFastPath } from './routes/stock/fastPath.js';
 
@@ -64,7 +65,7 @@ export function createApp(deps: AppDeps): Koa {
   return app;
 }
 
-/** What the server listens with: the app, with the public stock reads answered ahead of it. */
+/** What the server listens with: the app, with the public stock reads and API applications answered ahead of it. */
 export function requestListener(deps: AppDeps, app: Koa = createApp(deps)): RequestListener {
-  return withStockFastPath(deps, app.callback());
+  return withStockFastPath(deps, withApplyFastPath(deps, app.callback()));
 }

@@ -106,36 +106,56 @@ function shown(ctx: Context, presenter: ErrorPresenter, err: ShownError, status:
   }
 }
 
+/** How a thrown error is answered: its status and what is shown; `unexpected` is our own failure (500). */
+export interface ErrorAnswer {
+  status: number;
+  shown: ShownError;
+  unexpected: boolean;
+  /** seconds, for a Retry-After header */
+  retryAfter?: number;
+}
+
+const INTERNAL: ShownError = { code: 'internal', message: 'Something went wrong on our side' };
+
+export function answerFor(raw: unknown): ErrorAnswer {
+  const err = raw instanceof DomainError ? raw : (fromHttpError(raw as { status?: number }) ?? undefined);
+  if (!err) return { status: 500, shown: INTERNAL, unexpected: true };
+  const retry = err.details?.retry_after;
+  return {
+    status: STATUS[err.code],
+    shown: err,
+    unexpected: false,
+    ...(typeof retry === 'number' ? { retryAfter: retry } : {}),
+  };
+}
+
+/** The JSON body of a refusal or failure: every API error has this one shape. */
+export function errorBody(shown: ShownError, requestId: unknown) {
+  return {
+    error: {
+      code: shown.code,
+      message: shown.message,
+      ...(shown.fields ? { fields: shown.fields } : {}),
+      ...(shown.details ? { details: shown.details } : {}),
+      request_id: requestId,
+    },
+  };
+}
+
 export function errorHandler(logger: Logger, presenter?: ErrorPresenter) {
   return async (ctx: Context, next: Next) => {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new DomainError('not_found', 'Nothing is here');
     } catch (raw) {
-      const err = raw instanceof DomainError ? raw : (fromHttpError(raw as { status?: number }) ?? undefined);
-      if (!err) {
+      const answer = answerFor(raw);
+      if (answer.unexpected) {
         ((ctx.state.log as Logger | undefined) ?? logger).error({ err: raw }, 'unhandled error');
-        ctx.status = 500;
-        const internal = { code: 'internal', message: 'Something went wrong on our side' } as const;
-        if (presenter && !wantsJson(ctx) && shown(ctx, presenter, internal, 500)) return;
-        ctx.body = { error: { ...internal, request_id: ctx.state.requestId } };
-        return;
       }
-      const status = STATUS[err.code];
-      ctx.status = status;
-      if (typeof err.details?.retry_after === 'number') {
-        ctx.set('Retry-After', String(err.details.retry_after));
-      }
-      if (presenter && !wantsJson(ctx) && shown(ctx, presenter, err, status)) return;
-      ctx.body = {
-        error: {
-          code: err.code,
-          message: err.message,
-          ...(err.fields ? { fields: err.fields } : {}),
-          ...(err.details ? { details: err.details } : {}),
-          request_id: ctx.state.requestId,
-        },
-      };
+      ctx.status = answer.status;
+      if (answer.retryAfter !== undefined) ctx.set('Retry-After', String(answer.retryAfter));
+      if (presenter && !wantsJson(ctx) && shown(ctx, presenter, answer.shown, answer.status)) return;
+      ctx.body = errorBody(answer.shown, ctx.state.requestId);
     }
   };
 }

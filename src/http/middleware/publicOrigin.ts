@@ -2,7 +2,7 @@
 // behind a TLS-terminating proxy, so its cookies are Secure and it asks browsers to stay on https (HSTS).
 import type { Context, Next } from 'koa';
 
-const HSTS = 'max-age=31536000';
+export const HSTS = 'max-age=31536000';
 
 export function publicOrigin(publicUrl: string) {
   const https = publicUrl.startsWith('https:');

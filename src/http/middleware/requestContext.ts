@@ -5,10 +5,14 @@ import type { Logger } from '../../logger.js';
 
 const VALID_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** The caller's X-Request-Id when it is a plain token, else a fresh one. */
+export function requestIdFrom(given: string | undefined): string {
+  return given && VALID_ID.test(given) ? given : randomUUID();
+}
+
 export function requestContext(logger: Logger) {
   return async (ctx: Context, next: Next) => {
-    const given = ctx.get('x-request-id');
-    const requestId = VALID_ID.test(given) ? given : randomUUID();
+    const requestId = requestIdFrom(ctx.get('x-request-id'));
     ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
     // The child logger is made when something logs: at the production level (warn) most requests never do.
@@ -36,13 +40,17 @@ export function requestContext(logger: Logger) {
   };
 }
 
-/** Security headers every response carries. */
+/** Security headers every response carries (HTML pages add a Content-Security-Policy). */
+export const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+} as const;
+
 export function securityHeaders() {
   return async (ctx: Context, next: Next) => {
     await next();
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Referrer-Policy', 'same-origin');
-    ctx.set('X-Frame-Options', 'DENY');
+    ctx.set(SECURITY_HEADERS);
     if (ctx.type.startsWith('text/html')) {
       // A page that embeds a provider's checkout (PortOne) sets its own, wider policy in ctx.state.csp.
       ctx.set(

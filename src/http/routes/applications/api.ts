@@ -25,6 +25,23 @@ function resident(ctx: Context, deps: AppDeps): ResidentClaims {
   return r.claims;
 }
 
+/** POST /api/campaigns/:id/application for a verified resident: the koa route and the fast path (fastPath.ts). */
+export async function applyOverApi(
+  deps: AppDeps,
+  who: ResidentClaims,
+  campaignId: string | undefined,
+  body: unknown,
+) {
+  const b = parse(applicationSchema, body);
+  const applied = await applyForCampaign(deps.intake, applicantOf(who), {
+    campaign_id: parseId(campaignId),
+    request: { amount: b.amount, sites: b.sites, group: b.group },
+    region: b.region,
+    channel: 'api',
+  });
+  return { status: applied.created ? 201 : 200, body: { receipt: applied.receipt } };
+}
+
 export function applicationApiRoutes(router: Router, deps: AppDeps): void {
   const base = '/api/campaigns/:id/application';
   const must = requireResident(deps);
@@ -37,15 +54,9 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
 
   router.post(base, must, async (ctx) => {
     const who = resident(ctx, deps);
-    const b = parse(applicationSchema, ctx.request.body);
-    const applied = await applyForCampaign(deps.intake, applicantOf(who), {
-      campaign_id: parseId(ctx.params.id),
-      request: { amount: b.amount, sites: b.sites, group: b.group },
-      region: b.region,
-      channel: 'api',
-    });
-    ctx.status = applied.created ? 201 : 200;
-    ctx.body = { receipt: applied.receipt };
+    const answer = await applyOverApi(deps, who, ctx.params.id, ctx.request.body);
+    ctx.status = answer.status;
+    ctx.body = answer.body;
   });
 
   router.get(base, must, async (ctx) => {
