@@ -51,6 +51,15 @@ function sms(over: Partial<NoticeRequest> = {}): NoticeRequest {
   };
 }
 
+/** A result notice by email (SMTP's messages). */
+const email = (to: string): NoticeRequest => ({
+  ...sms(),
+  channel: 'email',
+  to,
+  kind: 'result_lost',
+  params: { campaign: 'X', url: 'http://x' },
+});
+
 async function enqueue(notice: NoticeRequest): Promise<string> {
   return (await database.db.transaction((trx) => enqueueNotice(trx, notice, TEST_DATA_KEY))).messageId;
 }
@@ -172,24 +181,12 @@ test.serial(
 
 test.serial('SMTP 451 is retried, 550 fails for good', async (t) => {
   smtp.refuseNext(451);
-  const retried = await enqueue({
-    ...sms(),
-    channel: 'email',
-    to: 'retry@example.org',
-    kind: 'result_lost',
-    params: { campaign: 'X', url: 'http://x' },
-  });
+  const retried = await enqueue(email('retry@example.org'));
   const a = await settled(retried);
   t.is(a.status, 'sent');
   t.is(a.attempts, 2);
   smtp.refuseNext(550);
-  const refused = await enqueue({
-    ...sms(),
-    channel: 'email',
-    to: 'nobody@example.org',
-    kind: 'result_lost',
-    params: { campaign: 'X', url: 'http://x' },
-  });
+  const refused = await enqueue(email('nobody@example.org'));
   const b = await settled(refused);
   t.is(b.status, 'failed');
   t.is(b.attempts, 1);
@@ -215,16 +212,7 @@ test.serial(
       channelsFromConfig(loadConfig({ ...productionEnv, DATABASE_URL: database.url })),
     );
     const [accepted, received] = [twilio.accepted.length, smtp.received.length];
-    const ids = [
-      await enqueue(sms()),
-      await enqueue({
-        ...sms(),
-        channel: 'email',
-        to: 'a@example.org',
-        kind: 'result_lost',
-        params: { campaign: 'X', url: 'http://x' },
-      }),
-    ];
+    const ids = [await enqueue(sms()), await enqueue(email('a@example.org'))];
     for (const id of ids) {
       const m = await settled(id);
       t.is(m.status, 'failed');
@@ -264,13 +252,7 @@ test.serial(
     t.is(m.messagingServiceSid, service);
     t.is(m.from, undefined);
     t.is(m.statusCallback, undefined);
-    const mail = await enqueue({
-      ...sms(),
-      channel: 'email',
-      to: 'b@example.org',
-      kind: 'result_lost',
-      params: { campaign: 'X', url: 'http://x' },
-    });
+    const mail = await enqueue(email('b@example.org'));
     t.is((await settled(mail)).status, 'sent');
     const got = smtp.received.at(-1)!;
     t.is(got.from?.text, 'notices@city.example');
