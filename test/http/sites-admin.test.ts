@@ -84,7 +84,22 @@ test.serial(
     const disabled = await admin.post(`/admin/sites/SA-1/staff/${staff.id}/disable`, {});
     t.is(disabled.status, 303);
     t.truthy((await app.db('staff').where({ id: staff.id }).first()).disabled_at);
-    t.regex((await admin.get('/admin/sites/SA-1/staff')).text, /사용 중지됨/);
+    const after = await admin.get(disabled.headers.get('location')!);
+    t.regex(after.text, /사용 중지됨/);
+    t.true(after.text.includes('계정을 사용 중지했습니다'), 'the page says it was done');
+
+    // Given a password, the new member signs in with it at once.
+    const password = 'correct horse battery staple';
+    const withPassword = await admin.post('/admin/sites/SA-1/staff', {
+      email: 'second@sa1.example',
+      password,
+    });
+    t.is(withPassword.status, 201, withPassword.text.slice(0, 300));
+    const login = await app.request('POST', '/staff/login', {
+      form: { email: 'second@sa1.example', password },
+      headers: { accept: 'text/html' },
+    });
+    t.is(login.status, 302, 'signed in with the password the admin set');
   },
 );
 
@@ -165,9 +180,12 @@ test.serial(
       'N-4,SA-1,someday,2026-12-03 18:00,40',
       'N-5,SA-1,2026-12-03 18:00,2026-12-03 19:00,many',
     ].join('\n');
-    const page = await admin.post(`/admin/campaigns/${id}/slots/import`, { csv });
+    const page = await admin.post(`/admin/campaigns/${id}/slots/import`, {
+      csv: `${csv}\nN-6,SA-1,2026-12-03 19:00,later,40`,
+    });
     t.is(page.status, 422);
     t.regex(page.text, /5번째 줄: starts_at: Not a date and time/);
+    t.regex(page.text, /7번째 줄: ends_at: Not a date and time/);
     t.regex(page.text, /6번째 줄: capacity: Must be a whole number/);
     const unchanged = await app.db('campaign_slots').where({ campaign_id: id }).orderBy('id');
     t.deepEqual(unchanged, before, 'nothing imported');
@@ -192,6 +210,13 @@ test.serial(
     });
     t.is(good.status, 201, good.text);
     t.deepEqual(good.json, { slots: 2, total: 100 });
+    // The page's form saves the same way and says so on the slots page.
+    const byPage = await admin.post(`/admin/campaigns/${id}/slots/import`, {
+      csv: 'slot_id,site_id,starts_at,ends_at,capacity\nN-1,SA-1,2026-12-03 12:00,2026-12-03 14:00,40\nN-2,SA-1,2026-12-03T14:00,2026-12-03T16:00,60',
+    });
+    t.is(byPage.status, 303, byPage.text.slice(0, 300));
+    const slotsPage = await admin.get(byPage.headers.get('location')!);
+    t.true(slotsPage.text.includes('저장했습니다. 전체 수량: 100'), 'saved, with the stock: their total');
     t.deepEqual(
       (await app.db('campaign_slots').where({ campaign_id: id }).orderBy('id')).map((s) => [
         s.id,
