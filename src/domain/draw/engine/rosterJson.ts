@@ -203,7 +203,8 @@ export function readRosterJson(b: Uint8Array, rules: Rules): RosterEntry[] | und
     const preferences = new Array<string>(prefStart[k + 1]! - from);
     for (let p = 0; p < preferences.length; p++) preferences[p] = siteNames[pref[from + p]!]!;
     out[r] = {
-      public_id: ids[k]!,
+      // made again here rather than ids[k], so that it lies next to its entry (read in roster order)
+      public_id: all.slice(k === 0 ? 0 : idEnd[k - 1]!, idEnd[k]!),
       group: groupNames[group[k]!]!,
       weight: weight[k]!,
       request: request[k]!,
