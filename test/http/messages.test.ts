@@ -55,9 +55,9 @@ async function sentMessage(): Promise<{ id: string; sid: string }> {
 function callback(
   sid: string,
   status: string,
-  opts: { signWith?: string; extra?: Record<string, string> } = {},
+  opts: { signWith?: string; extra?: Record<string, string>; form?: Record<string, string> } = {},
 ) {
-  const form = {
+  const form = opts.form ?? {
     MessageSid: sid,
     SmsSid: sid,
     MessageStatus: status,
@@ -96,6 +96,30 @@ test('a callback with a bad signature is refused with 403 and stores nothing', a
   t.is(tampered.status, 403);
   t.is(await statusOf(m.id), 'sent');
   t.deepEqual(await eventsOf(m.sid), []);
+});
+
+test('a callback with only the older SmsSid and SmsStatus names is read; one without a sid or status is refused', async (t) => {
+  const m = await sentMessage();
+  const older = await callback('', '', {
+    form: { SmsSid: m.sid, SmsStatus: 'delivered', AccountSid: 'AC1' },
+  });
+  t.is(older.status, 204);
+  t.is(await statusOf(m.id), 'delivered');
+  const other = await sentMessage();
+  for (const [form, field] of [
+    [{ MessageStatus: 'delivered' }, 'MessageSid'],
+    [{ MessageSid: other.sid }, 'MessageStatus'],
+  ] as const) {
+    const res = await callback('', '', { form });
+    t.is(res.status, 422, field);
+    t.truthy(res.json.error.fields[field], field);
+  }
+  const json = await app.request('POST', PATH, {
+    json: { MessageSid: other.sid, MessageStatus: 'delivered' },
+  });
+  t.is(json.status, 403, 'Twilio signs forms only: a JSON body is not theirs');
+  t.is(await statusOf(other.id), 'sent');
+  t.deepEqual(await eventsOf(other.sid), []);
 });
 
 test('callbacks out of order never move a status backwards, and repeats are stored once', async (t) => {
