@@ -169,19 +169,21 @@ test('stale links: a campaign, site or staff member that is not there is a 404 p
     `/admin/campaigns/${NO_SUCH}/groups`,
     `/admin/campaigns/${NO_SUCH}/slots`,
     `/admin/campaigns/${NO_SUCH}/draw`,
+    `/admin/campaigns/${NO_SUCH}/pickups`,
+    `/admin/campaigns/${NO_SUCH}/messages`,
+    `/admin/campaigns/${NO_SUCH}/payments`,
     `/admin/campaigns/${id}/slots/site/NOPE`,
     '/admin/sites/NOPE/staff',
+    '/counter', // an admin at the counter without choosing a site
   ]) {
     const res = await formAdmin.get(path);
     t.is(res.status, 404, path);
     t.regex(res.text, /찾는 페이지가 없습니다/, path);
   }
-  isJsonError(
-    t,
-    await app.request('GET', `/api/admin/campaigns/${NO_SUCH}/draw`, { as: admin }),
-    404,
-    'not_found',
-  );
+  for (const path of ['draw', 'messages']) {
+    const res = await app.request('GET', `/api/admin/campaigns/${NO_SUCH}/${path}`, { as: admin });
+    isJsonError(t, res, 404, 'not_found');
+  }
 
   // A member of another site cannot be disabled from this site's page.
   const other = await app.staff('site_staff', { site_id: 'ST-2' });
