@@ -150,6 +150,7 @@ async function collectClaim(
   if (row) return collectionOf(row);
   // Someone else's press committed between our read and our update: explain with what is there now.
   const after = await loadCounterView(ctx.db, claim);
+  if (offline && after.award.collected_ref === offline.ref) return collectionOf(after.award); // synced twice at once
   const why =
     (await notCollectableReason(ctx.db, after, site, at, backOffice)) ??
     new DomainError('conflict', 'The award changed meanwhile; try again');
