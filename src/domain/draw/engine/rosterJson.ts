@@ -8,6 +8,8 @@
 // Measured (load average 8-14 on 2 cores), 1,000,000 shuffled entries (105 MB), reading the file included:
 // JSON.parse 2.6 s CPU then the draw's sorted copy (entryCopier) 2.3 s, against 2.5 s + 0.14 s (the sort
 // finds the roster in order) this way; the whole npm run draw 11.5 s -> 10.1 s CPU, peak 680 -> 542 MiB.
+// (Since then: ids made in sorted order, and flat lookup tables, which took the scan from 1.3-1.9 s to
+// 0.7-0.9 s of that 2.5 s.)
 import type { RosterEntry, Rules } from '../types.js';
 import { sortIds } from './roster.js';
 
@@ -24,45 +26,62 @@ const KEY_OF_LENGTH = KEYS.reduce<number[]>((at, k, index) => {
 /** The shortest entry there can be: every entry has all five fields. */
 const MIN_ENTRY = '{"public_id":"A","group":"","weight":1,"request":1,"preferences":[]}'.length;
 
-/** Strings known in advance (group names, site ids), found by their bytes without making a string. */
+/**
+ * Strings known in advance (group names, site ids), found by their bytes without making a string. Flat
+ * arrays rather than a Uint8Array per name: with one small array per site, each of 4M lookups missed the
+ * cache two or three times (1.8 s of a 2.2 s scan, measured at load 15; 0.4 s of it with no lookup).
+ */
 class Known {
   readonly names: string[];
-  readonly #bytes: Uint8Array[];
+  /** slot s: the hash of its name at 2 s, the name's index at 2 s + 1 (-1: empty) */
   readonly #slots: Int32Array;
+  readonly #mask: number;
+  /** the names' bytes one after the other; name k is at [#at[k], #at[k + 1]) */
+  readonly #bytes: Uint8Array;
+  readonly #at: Int32Array;
 
   constructor(names: readonly string[]) {
     this.names = names.filter((s) => /^[ -~]*$/.test(s) && !/["\\]/.test(s));
-    this.#bytes = this.names.map(ascii);
+    const bytes = this.names.map(ascii);
+    this.#at = new Int32Array(bytes.length + 1);
+    for (let k = 0; k < bytes.length; k++) this.#at[k + 1] = this.#at[k]! + bytes[k]!.length;
+    this.#bytes = new Uint8Array(this.#at[bytes.length]!);
+    for (let k = 0; k < bytes.length; k++) this.#bytes.set(bytes[k]!, this.#at[k]!);
     let size = 16;
-    while (size < 2 * this.names.length) size *= 2;
-    this.#slots = new Int32Array(size).fill(-1);
-    this.#bytes.forEach((b, k) => {
-      let s = hash(b, 0, b.length) & (size - 1);
-      while (this.#slots[s]! >= 0) s = (s + 1) & (size - 1);
-      this.#slots[s] = k;
+    while (size < 2 * bytes.length) size *= 2;
+    this.#mask = size - 1;
+    this.#slots = new Int32Array(2 * size).fill(-1);
+    bytes.forEach((b, k) => {
+      const h = hash(b, 0, b.length);
+      let s = h & this.#mask;
+      while (this.#slots[2 * s + 1]! >= 0) s = (s + 1) & this.#mask;
+      this.#slots[2 * s] = h;
+      this.#slots[2 * s + 1] = k;
     });
   }
 
   /** The index in names of the string whose bytes are b[start, end), or -1. */
   find(b: Uint8Array, start: number, end: number): number {
-    const mask = this.#slots.length - 1;
-    for (let s = hash(b, start, end) & mask; ; s = (s + 1) & mask) {
-      const k = this.#slots[s]!;
+    const h = hash(b, start, end);
+    const slots = this.#slots;
+    for (let s = h & this.#mask; ; s = (s + 1) & this.#mask) {
+      const k = slots[2 * s + 1]!;
       if (k < 0) return -1;
-      const name = this.#bytes[k]!;
-      if (name.length !== end - start) continue;
+      if (slots[2 * s] !== h) continue;
+      const from = this.#at[k]!;
+      if (this.#at[k + 1]! - from !== end - start) continue;
       let i = 0;
-      while (i < name.length && name[i] === b[start + i]) i++;
-      if (i === name.length) return k;
+      while (i < end - start && this.#bytes[from + i] === b[start + i]) i++;
+      if (i === end - start) return k;
     }
   }
 }
 
 /** FNV-1a of b[start, end). */
 function hash(b: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
+  let h = 0x811c9dc5 | 0;
   for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return h >>> 0;
+  return h;
 }
 
 /** The index after b[i..]'s JSON whitespace. */
