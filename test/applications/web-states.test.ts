@@ -248,3 +248,14 @@ test('with more than 60 possible amounts the form asks for a number instead of a
   t.regex(form.text, /<input id="amount" name="amount" inputmode="numeric"/);
   t.notRegex(form.text, /<select id="amount"/);
 });
+
+test('the campaign page states its age range as set: both ends, or only the upper one (ko and en)', async (t) => {
+  const both = await openVoucherCampaign(app, { eligibility: { regions: [], min_age: 20, max_age: 64 } });
+  const upper = await openVoucherCampaign(app, { eligibility: { regions: [], max_age: 39 } });
+  const page = (id: string, q = '') =>
+    app.request('GET', `/campaigns/${id}${q}`, { headers: { accept: 'text/html' } });
+  t.true((await page(both.id)).text.includes('만 20세 이상 64세 이하'));
+  t.true((await page(both.id, '?lang=en')).text.includes('Aged 20 to 64'));
+  t.true((await page(upper.id)).text.includes('만 39세 이하'));
+  t.true((await page(upper.id, '?lang=en')).text.includes('Aged 39 or under'));
+});

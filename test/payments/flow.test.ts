@@ -277,6 +277,10 @@ test("orders are the winner's own: an unknown order, another winner's order and 
   const before = await ordersOf(w.app.db, w.campaignId);
 
   const unknown = crypto.randomUUID();
+  for (const id of ['pay_unknown', 'bad%20id']) {
+    t.is((await w.app.request('GET', `/dev/checkout/${id}`)).status, 404, id);
+    t.is((await w.app.request('POST', `/dev/checkout/${id}`, { form: { choice: 'pay' } })).status, 404, id);
+  }
   const lost = await w.app.request('GET', `/payments/return/${unknown}`, {
     headers: { accept: 'application/json' },
   });
