@@ -114,3 +114,44 @@ test.serial(
     t.is((await app.db('campaigns').where({ id: s.campaignId }).first()).state, 'drawn');
   },
 );
+
+test.serial(
+  'a lottery opened by a service without the draw wired in is committed at its close, then frozen, with a warning',
+  async (t) => {
+    const s = await scheduledLottery(app.db, app.clock);
+    await addApplications(app.db, s, 12);
+    const warnings: string[] = [];
+    const logger = createLogger('silent');
+    const ctx = drawContext(app.db, app.clock, {
+      logger: Object.assign(Object.create(logger), {
+        warn: (_o: unknown, msg: string) => warnings.push(msg),
+      }),
+    });
+    // The opening passes through a reconciler with no draw hooks: no commitment is made then.
+    const plain = createReconciler({ db: app.db, clock: app.clock }, { logger });
+    app.clock.set(s.opensAt);
+    await plain.runOnce();
+    t.is((await app.db('campaigns').where({ id: s.campaignId }).first()).state, 'open');
+    t.is(await app.db('draws').where({ campaign_id: s.campaignId }).first(), undefined);
+    const withDraw = createReconciler(
+      { db: app.db, clock: app.clock },
+      { logger, ...drawReconcilerParts(ctx) },
+    );
+    app.clock.set(s.closesAt);
+    await withDraw.runOnce();
+    await runDrawJobs(ctx);
+    const d = await app.db('draws').where({ campaign_id: s.campaignId }).first();
+    t.regex(d.seed_commitment, /^[0-9a-f]{64}$/);
+    t.is(d.committed_at.getTime(), s.closesAt.getTime(), 'committed at the close');
+    t.regex(d.roster_root, /^[0-9a-f]{64}$/);
+    t.is(d.roster_size, 12);
+    t.deepEqual(warnings, ['no draw commitment from the opening; committing at the close']);
+    const trail = await app
+      .db('audit_log')
+      .where({ subject: `campaign:${s.campaignId}` })
+      .whereIn('action', ['draw.committed', 'draw.roster_frozen'])
+      .orderBy('seq')
+      .pluck('action');
+    t.deepEqual(trail, ['draw.committed', 'draw.roster_frozen']);
+  },
+);
