@@ -96,6 +96,7 @@ test.serial(
       ['invalid JSON', { body: '{"amount":' }, 'invalid_json'],
       ['prototype poisoning', { body: '{"__proto__":{"x":1},"amount":100000}' }, 'invalid_json'],
       ['not an object', { body: '"amount"' }, 'invalid_json'],
+      ['an empty body', { body: '' }, 'validation_failed'],
       ['a NUL in a field', { body: '{"amount":100000,"group":"a\\u0000"}' }, 'validation_failed'],
       ['an amount off the denomination', { body: '{"amount":15000}' }, 'validation_failed'],
       ['a bad token', { token: 'not.a.token' }, 'invalid_token'],
