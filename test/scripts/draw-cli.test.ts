@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import test from 'ava';
 import {
   type Bundle,
+  bundleJson,
   describeDifference,
   leafHashes,
   MerkleTree,
   makeReceipt,
+  runDraw,
   verifyBundle,
 } from '../../src/domain/draw/index.js';
 
@@ -192,6 +194,33 @@ test('rfc3797 prints the RFC 3797 section 6 selection', (t) => {
   t.regex(r.stderr, /key: 9319\.\/2\.5\.8\.10\.12\.\/9\.18\.26\.34\.41\.45\.\//);
 });
 
+/** A bundle whose roster is plain, as it is, tampered with, and laid out otherwise. */
+function plainRosterVariants(): [string, string][] {
+  const rules = JSON.parse(readFileSync(join(fixtures, 'rules.json'), 'utf8'));
+  const roster = Array.from({ length: 12 }, (_, i) => ({
+    public_id: `P${String(i).padStart(3, '0')}`,
+    group: i % 4 === 0 ? 'senior' : '',
+    weight: 1 + (i % 3),
+    request: 1 + (i % 2),
+    preferences: i % 2 ? ['south', 'north'] : ['north'],
+  }));
+  const secret = Uint8Array.from({ length: 32 }, (_, i) => i);
+  const b = runDraw({ campaign: { id: 'c', title: 't' }, rules, roster, secret, beacon: BEACON });
+  const text = bundleJson(b);
+  const swapped = structuredClone(b);
+  [swapped.roster[2], swapped.roster[3]] = [swapped.roster[3]!, swapped.roster[2]!];
+  const reweighted = structuredClone(b);
+  reweighted.roster[5]!.weight = 7;
+  return [
+    ['plain roster, canonical', text],
+    ['plain roster, pretty-printed', JSON.stringify(b, null, 2)],
+    ['plain roster, two entries swapped', bundleJson(swapped)],
+    ['plain roster, a weight changed', bundleJson(reweighted)],
+    ['plain roster, an unknown site', text.replace('"preferences":["north"]', '"preferences":["west"]')],
+    ['plain roster, an earlier duplicate "roster"', text.replace('{', '{"roster":[],')],
+  ];
+}
+
 test('verify answers for any layout of the bundle as the plain parse-everything path does', (t) => {
   const text = readFileSync(join(fixtures, 'bundle.cjson'), 'utf8');
   const b: Bundle = JSON.parse(text);
@@ -207,6 +236,8 @@ test('verify answers for any layout of the bundle as the plain parse-everything 
     ['an escaped key', text.replace('"results":', '"res\\u0075lts":')],
     ['results not an array', text.replace(/"results":\[.*?\],"results_hash"/, '"results":{},"results_hash"')],
     ['invalid JSON inside the results', text.replace('"rank":3,', '"rank":03,')],
+    // a plain roster (printable ASCII), which the verifier reads without JSON.parse (readRosterJson)
+    ...plainRosterVariants(),
   ];
   const dir = tmp();
   for (const [name, variant] of variants) {

@@ -124,8 +124,15 @@ function keyOf(b: Uint8Array, start: number, end: number): number {
   return key;
 }
 
-/** The sorted roster of the file's bytes, or undefined when they are not the plain case (see above). */
-export function readRosterJson(b: Uint8Array, rules: Rules): RosterEntry[] | undefined {
+/**
+ * The sorted roster of the file's bytes, or undefined when they are not the plain case (see above). With
+ * `inFileOrder` the entries stay in the file's order (a bundle's roster, whose order is to be checked).
+ */
+export function readRosterJson(
+  b: Uint8Array,
+  rules: Rules,
+  options: { inFileOrder?: boolean } = {},
+): RosterEntry[] | undefined {
   const groups = new Known(['', ...rules.groups.map((g) => g.name)]);
   const sites = new Known(rules.sites.map((s) => s.id));
   const cap = Math.floor(b.length / MIN_ENTRY) + 1;
@@ -212,7 +219,7 @@ export function readRosterJson(b: Uint8Array, rules: Rules): RosterEntry[] | und
   const all = new TextDecoder().decode(idBytes.subarray(0, idsLength));
   const ids = new Array<string>(n);
   for (let k = 0, at = 0; k < n; at = idEnd[k++]!) ids[k] = all.slice(at, idEnd[k]!);
-  const order = sortIds(ids);
+  const order = options.inFileOrder ? Uint32Array.from(ids.keys()) : sortIds(ids);
   const out = new Array<RosterEntry>(n);
   const groupNames = groups.names;
   const siteNames = sites.names;
