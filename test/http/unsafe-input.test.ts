@@ -73,6 +73,26 @@ test('a NUL in a query value is 422 naming it', async (t) => {
   t.truthy(res.json.error.fields.district);
 });
 
+test('a NUL in a body key or in a path no route names is 422 naming where; a malformed escape is a plain 404', async (t) => {
+  const before = Number((await app.db('campaigns').count('* as n').first())?.n);
+  const key = await app.request('POST', '/api/admin/campaigns', {
+    as: admin,
+    body: JSON.stringify({ ...buildVoucherCampaign(app.clock.now()), 'ti\u0000tle': 'x' }),
+    headers: { 'content-type': 'application/json' },
+  });
+  t.is(key.status, 422, key.text);
+  t.truthy(key.json.error.fields['ti?tle'], 'the key named, its NUL shown as ?');
+  t.is(Number((await app.db('campaigns').count('* as n').first())?.n), before, 'nothing stored');
+  const nowhere = await app.request('GET', '/nowhere/A%00B');
+  t.is(nowhere.status, 422);
+  t.truthy(nowhere.json.error.fields.path, 'no route names it: the path');
+  for (const path of ['/campaigns/%E0%A4%A', '/api/sites/%ZZ']) {
+    const res = await app.request('GET', path);
+    t.is(res.status, 404, path);
+    t.is(res.json.error.code, 'not_found', path);
+  }
+});
+
 const create = (overrides: Record<string, unknown>) =>
   app.request('POST', '/api/admin/campaigns', {
     as: admin,
