@@ -185,6 +185,10 @@ test('stale links: a campaign, site or staff member that is not there is a 404 p
     isJsonError(t, res, 404, 'not_found');
   }
 
+  const gone = await formAdmin.post(`/admin/campaigns/${NO_SUCH}/schedule`, {});
+  t.is(gone.status, 404, 'a state button for a campaign that is not there');
+  t.regex(gone.text, /찾는 페이지가 없습니다/);
+
   // A member of another site cannot be disabled from this site's page.
   const other = await app.staff('site_staff', { site_id: 'ST-2' });
   const res = await formAdmin.post(`/admin/sites/ST-1/staff/${other.id}/disable`, {});
