@@ -5,7 +5,7 @@
 import test from 'ava';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { buyers, scheduledSale } from '../helpers/instant.js';
-import { nextPhone, openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
+import { codeFor, nextPhone, openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
 import { hidden, residentBrowser } from '../helpers/residentBrowser.js';
 
 let app: TestApp;
@@ -258,4 +258,36 @@ test('the campaign page states its age range as set: both ends, or only the uppe
   t.true((await page(both.id, '?lang=en')).text.includes('Aged 20 to 64'));
   t.true((await page(upper.id)).text.includes('만 39세 이하'));
   t.true((await page(upper.id, '?lang=en')).text.includes('Aged 39 or under'));
+});
+
+test("a resident signed in by the pages' cookie needs the CSRF token on the sale's API too; with it the join works", async (t) => {
+  const sale = await scheduledSale(app, { units: 5 });
+  const b = residentBrowser(app);
+  const start = await b.get(`/campaigns/${sale.id}/apply`);
+  const csrf = hidden(start.text, '_csrf');
+  const sent = await b.post(`/campaigns/${sale.id}/verify/code`, {
+    _csrf: csrf,
+    channel: 'sms',
+    phone: nextPhone(),
+    birth_date: '19820315',
+  });
+  const challenge_id = hidden(sent.text, 'challenge_id');
+  await b.post(`/campaigns/${sale.id}/verify/check`, {
+    _csrf: csrf,
+    challenge_id,
+    code: await codeFor(app, challenge_id),
+  });
+  t.true(b.jar.has('resident_session'));
+  const cookie = [...b.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const join = (headers: Record<string, string>) =>
+    app.request('POST', `/api/campaigns/${sale.id}/queue`, { headers: { cookie, ...headers }, json: {} });
+  const forged = await join({});
+  t.is(forged.status, 403);
+  t.is(forged.json.error.code, 'csrf_failed');
+  t.is((await app.db('instant_queue').where({ campaign_id: sale.id })).length, 0, 'nobody joined');
+  const joined = await join({ 'x-csrf-token': csrf });
+  t.is(joined.status, 200, joined.text);
+  t.is((await app.db('instant_queue').where({ campaign_id: sale.id })).length, 1);
+  const read = await app.request('GET', `/api/campaigns/${sale.id}/queue`, { headers: { cookie } });
+  t.is(read.status, 200, 'reading needs no token');
 });
