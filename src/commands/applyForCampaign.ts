@@ -231,7 +231,9 @@ function windowOrVersionRefusal(ctx: IntakeContext, rules: CampaignRules, window
   if (refusal) return refusal;
   if (window.version !== rules.campaign.version) {
     ctx.rules.forget(rules.campaign.id);
-    return new DomainError('conflict', 'The campaign rules changed; please submit again');
+    return new DomainError('conflict', 'The campaign rules changed; please submit again', {
+      details: { reason: RULES_CHANGED },
+    });
   }
   return undefined;
 }
@@ -300,11 +302,27 @@ export function isPublicIdCollision(err: unknown): boolean {
   return e.code === '23505' && e.constraint === 'applications_public_id_unique';
 }
 
+const RULES_CHANGED = 'rules_changed';
+
+/**
+ * Applies by the rules this instance holds. When the campaign moved on since they were cached (it opened: every
+ * state change counts as a new version, or an admin edited it), they were just forgotten: the request is judged
+ * once more by the rules as they are now, so nobody pressing at the opening second is told to submit again.
+ */
 export async function applyForCampaign(
   ctx: IntakeContext,
   who: Applicant,
   input: ApplyInput,
 ): Promise<Applied> {
+  try {
+    return await applyByCachedRules(ctx, who, input);
+  } catch (err) {
+    if (!(err instanceof DomainError && err.details?.reason === RULES_CHANGED)) throw err;
+    return applyByCachedRules(ctx, who, input);
+  }
+}
+
+async function applyByCachedRules(ctx: IntakeContext, who: Applicant, input: ApplyInput): Promise<Applied> {
   const rules = await ctx.rules.byId(ctx.db, input.campaign_id);
   await checkOrDuplicate(ctx, ctx.db, rules, who, input);
   const groupSource = await groupSourceFor(ctx, rules, who, input.request.group);

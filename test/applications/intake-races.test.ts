@@ -27,7 +27,7 @@ const apply = (id: string, headers: Record<string, string>, amount = 100_000) =>
   app.request('POST', `/api/campaigns/${id}/application`, { headers, json: { amount } });
 
 test.serial(
-  'rules edited after this instance cached them: conflict and nothing written, then the new rules apply',
+  'rules edited after this instance cached them: the request is judged by the new rules, nothing written when they refuse',
   async (t) => {
     const body = buildVoucherCampaign(app.clock.now());
     const created = (await app.request('POST', '/api/admin/campaigns', { as: admin, json: body })).json
@@ -47,17 +47,32 @@ test.serial(
     });
     t.is(edited.status, 200, edited.text);
     await openWindow(app, created.id);
-    // Version 1 allowed 100,000; the campaign now says 50,000. The insert sees the version and refuses.
+    // Version 1 allowed 100,000; the campaign now says 50,000. The insert sees the version, the stale rules are
+    // forgotten and the same request is judged again by the edited ones: over the limit, nothing written.
     const stale = await apply(created.id, r.headers);
-    t.is(stale.status, 409, stale.text);
-    t.is(stale.json.error.code, 'conflict');
+    t.is(stale.status, 422, stale.text);
+    t.truthy(stale.json.error.fields.amount);
     t.is((await app.db('applications').where({ campaign_id: created.id })).length, 0);
-    // The stale rules were forgotten: the same request now meets the edited limit.
-    const again = await apply(created.id, r.headers);
-    t.is(again.status, 422, again.text);
-    t.truthy(again.json.error.fields.amount);
     const ok = await apply(created.id, r.headers, 50_000);
     t.is(ok.status, 201, ok.text);
+  },
+);
+
+test.serial(
+  'pressing apply just before and just after the opening: the second press is accepted',
+  async (t) => {
+    const body = buildVoucherCampaign(app.clock.now());
+    const created = (await app.request('POST', '/api/admin/campaigns', { as: admin, json: body })).json
+      .campaign;
+    await app.request('POST', `/api/admin/campaigns/${created.id}/schedule`, { as: admin, json: {} });
+    const r = await verifyResident(app);
+    const early = await apply(created.id, r.headers); // caches the scheduled campaign's rules
+    t.regex(early.json.error.code, /^campaign_(not_open|closed)$/, early.text);
+    // The opening as the reconciler makes it: the state change is a new version of the campaign.
+    await app.db('campaigns').where({ id: created.id }).increment('version', 1);
+    await openWindow(app, created.id);
+    const pressed = await apply(created.id, r.headers);
+    t.is(pressed.status, 201, pressed.text);
   },
 );
 
