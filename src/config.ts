@@ -105,7 +105,16 @@ const schema = z.object({
   PORTONE_API_SECRET: z.string().min(10).optional(),
   PORTONE_STORE_ID: z.string().min(3).optional(),
   PORTONE_CHANNEL_KEY: z.string().min(3).optional(),
-  PORTONE_WEBHOOK_SECRET: z.string().min(10).optional(),
+  // as PortOne shows it: base64, optionally after whsec_ (its SDK decodes it at every webhook: refuse it here instead)
+  PORTONE_WEBHOOK_SECRET: z
+    .string()
+    .min(10)
+    .regex(
+      /^(whsec_)?[A-Za-z0-9+/]+={0,2}$/,
+      'the secret as PortOne shows it: base64, optionally after whsec_',
+    )
+    .refine((v) => v.replace(/^whsec_/, '').length % 4 === 0, 'base64 comes in groups of four characters')
+    .optional(),
   PORTONE_API_BASE_URL: z.url().optional(),
   PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   DEV_PAY_LATENCY_MS: z.coerce.number().int().min(0).max(120_000).default(0),

@@ -91,6 +91,16 @@ const halfSet: [string, NodeJS.ProcessEnv, RegExp][] = [
     { PORTONE_CHANNEL_KEY: 'channel', PORTONE_API_SECRET: 'secret-0123', PORTONE_STORE_ID: 'store' },
     /PORTONE_CHANNEL_KEY: needs/,
   ],
+  [
+    'a PortOne webhook secret that is not base64 (every webhook would be refused)',
+    { PORTONE_WEBHOOK_SECRET: 'whsec_not base64!' },
+    /PORTONE_WEBHOOK_SECRET: the secret as PortOne shows it/,
+  ],
+  [
+    'a PortOne webhook secret cut short',
+    { PORTONE_WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64').slice(0, -3)}` },
+    /PORTONE_WEBHOOK_SECRET: base64 comes in groups of four/,
+  ],
   ['SMTP without a sender', { SMTP_URL: 'smtp://127.0.0.1:2525' }, /MAIL_FROM: required with SMTP_URL/],
 ];
 for (const [what, env, message] of halfSet) {
