@@ -65,7 +65,7 @@ export function whereAndWhen(
   held: { site: string; slot: string; deadline: Date | null; from?: Date },
   lang: 'ko' | 'en',
 ): { site: string; pickup: string } {
-  const zone = c.time_zone || 'Asia/Seoul';
+  const zone = c.time_zone;
   const site = places.sites.get(held.site);
   const slot = places.slots.get(held.slot);
   const siteText = site
@@ -81,7 +81,7 @@ export function whereAndWhen(
 }
 
 export function deadlineText(c: Campaign, deadline: Date, lang: 'ko' | 'en'): string {
-  return fmt(deadline, c.time_zone || 'Asia/Seoul', lang, 'yyyy-MM-dd HH:mm (ZZZZ)');
+  return fmt(deadline, c.time_zone, lang, 'yyyy-MM-dd HH:mm (ZZZZ)');
 }
 
 /** What an award holds now: a promoted applicant the award passed down to them, a winner their own result. */

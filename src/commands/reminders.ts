@@ -37,7 +37,7 @@ export async function scheduleReminders(
   held: readonly HeldPlace[],
   grantedAt: Date,
 ): Promise<number> {
-  const zone = c.time_zone || 'Asia/Seoul';
+  const zone = c.time_zone;
   const rows = [];
   for (const h of held) {
     const target = places.slots.get(h.slot)?.starts_at ?? h.deadline;

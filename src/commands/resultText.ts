@@ -14,7 +14,7 @@ const short = (iso: string, zone: string, lang: 'ko' | 'en') =>
 
 export function resultLine(r: ResidentResult, c: Campaign, lang: 'ko' | 'en'): string {
   const t = translator(lang);
-  const zone = c.time_zone || 'Asia/Seoul';
+  const zone = c.time_zone;
   const base = { code: c.code, public_id: r.public_id };
   const prize = r.amount !== null ? formatAmount(r.amount, r.unit, lang) : '';
   switch (r.kind) {

@@ -27,7 +27,7 @@ export async function todaysPickups(ctx: CounterContext, staff: CounterStaff, si
   );
   const out = [];
   for (const c of campaigns) {
-    const day = DateTime.fromJSDate(now, { zone: c.time_zone || 'Asia/Seoul' });
+    const day = DateTime.fromJSDate(now, { zone: c.time_zone });
     const from = day.startOf('day').toJSDate();
     const to = day.endOf('day').toJSDate();
     const slots = await listSiteSlotsStarting(ctx.db, c.id, siteId, from, to);
@@ -76,7 +76,7 @@ export async function todaysPickups(ctx: CounterContext, staff: CounterStaff, si
       title_ko: c.title_ko,
       title_en: c.title_en,
       unit: c.unit,
-      time_zone: c.time_zone || 'Asia/Seoul',
+      time_zone: c.time_zone,
       date: day.toISODate(),
       slots: list,
     });
