@@ -24,7 +24,7 @@ export function drawRulesFor(c: Campaign, slots: readonly SlotInput[]): Rules {
     per_person_max: Number(c.per_person_max),
     denomination: Number(c.denomination),
     partial: c.partial,
-    groups: (c.groups ?? []).map((g) => ({ name: g.name, reserved: Number(g.reserved) })),
+    groups: c.groups.map((g) => ({ name: g.name, reserved: Number(g.reserved) })),
     sites,
   });
 }

@@ -36,10 +36,12 @@ export async function intakeStats(db: Db, campaignId: string, zone: string): Pro
       .groupBy('group_name')
       .orderBy('group_name'),
   ]);
+  // An aggregate with no GROUP BY returns exactly one row, even over no applications: the counts and the
+  // coalesced sum are never NULL.
   return {
-    total: totals?.total ?? 0,
-    withdrawn: totals?.withdrawn ?? 0,
-    requested: Number(totals?.requested ?? 0),
+    total: totals.total,
+    withdrawn: totals.withdrawn,
+    requested: Number(totals.requested),
     per_hour: perHour.rows,
     per_channel: perChannel,
     per_group: perGroup,
