@@ -1,9 +1,11 @@
 // The counter's JSON API against the real app and database: exactly once under a double press, the site and
 // the time checked, clear codes for unknown, expired and not-won codes, refusal with pass-down, and offline
-// records synced later with their double-spend flag.
+// records synced later with their double-spend flag; today's list at the counter; tokens not as the service
+// writes them. Over 300 lines: each case needs a drawn campaign with winners, so related checks ride along.
 import test from 'ava';
+import { SignJWT } from 'jose';
 import { auditCollections } from '../../src/commands/auditCollections.js';
-import { claimSigner, signClaimToken } from '../../src/commands/claimTokens.js';
+import { CLAIM_TOKEN_TYPE, claimSigner, signClaimToken } from '../../src/commands/claimTokens.js';
 import { collectRecordAndCount } from '../../src/db/repos/counterCollections.js';
 import { at } from '../draw/_scenario.js';
 import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
@@ -115,6 +117,46 @@ test.serial('unknown, forged, expired and not-won codes get their own codes', as
   t.is(nw.status, 409);
   t.is(nw.json.error.code, 'not_won');
 
+  // Tokens signed with the service's key but not as the service writes them: with no site, slot, checks or
+  // unit the facts take their defaults (and the award is still looked up, not trusted); with no campaign, or
+  // no expiry, the token is refused as invalid; expired and unreadable, the deadline is not made up.
+  const signed = (claims: Record<string, unknown>, exp?: Date) => {
+    const jwt = new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: CLAIM_TOKEN_TYPE })
+      .setIssuedAt(Math.floor(at(61).getTime() / 1000));
+    if (exp) jwt.setExpirationTime(Math.floor(exp.getTime() / 1000));
+    return jwt.sign(signer.privateKey);
+  };
+  const bare = await signed({ c: sc.s.campaignId, p: waiting.public_id, u: 'KRW' }, at(200));
+  const bareRes = await collect(site0, staff0, { code: bare });
+  t.is(bareRes.status, 409, bareRes.text);
+  t.is(bareRes.json.error.code, 'not_won');
+  const s1 = sc.winnersAt(site0).find((a) => a.slot.endsWith('-S1'))!; // its slot has started at +61 h
+  const check = await app.request('POST', `/api/sites/${site0}/collections/check`, {
+    as: staff0,
+    json: { code: await signed({ c: sc.s.campaignId, p: s1.public_id, k: 'not a list' }, at(200)) },
+  });
+  t.is(check.status, 200, check.text);
+  t.is(check.json.award.public_id, s1.public_id);
+  t.is(check.json.award.slot, s1.slot, 'the award is read from the database, not from the token');
+  for (const code of [
+    await signed({ p: w.public_id }, at(200)),
+    await signed({ c: sc.s.campaignId, p: w.public_id }),
+  ]) {
+    const bad = await collect(site0, staff0, { code });
+    t.is(bad.status, 422, bad.text);
+    t.is(bad.json.error.code, 'claim_token_invalid');
+  }
+  const stale = await collect(site0, staff0, { code: await signed({ c: sc.s.campaignId }, at(60)) });
+  t.is(stale.status, 410);
+  t.is(stale.json.error.code, 'claim_expired');
+  t.is(stale.json.error.details.deadline, null);
+  t.deepEqual(
+    await app.db('counter_collections').where({ campaign_id: sc.s.campaignId }),
+    [],
+    'nothing recorded',
+  );
+
   // Past the claim deadline (+77 h), before any sweep has released it: refused, nothing changed.
   app.clock.set(at(78));
   const [later] = await sc.signIn();
@@ -148,6 +190,16 @@ test.serial('a refusal at the counter releases the award down the waitlist, audi
   t.is(next.status, 'promoted');
   t.is(next.held_site, site0);
   t.is(next.promoted_from_rank, w.rank);
+  t.falsy(
+    next.held_slot,
+    "no slot ahead to pass down to: the site's last started at +62 h, promotions need 2 h",
+  );
+  const slotless = await app.request('POST', `/api/sites/${site0}/collections/check`, {
+    as: staff0,
+    json: { code: await sc.codeOf(to) },
+  });
+  t.is(slotless.status, 200, slotless.text);
+  t.like(slotless.json.award, { public_id: to, slot: '', slot_starts_at: null, slot_ends_at: null });
   const refused = await app
     .db('awards')
     .where({ campaign_id: sc.s.campaignId, public_id: w.public_id })
@@ -175,6 +227,46 @@ test.serial('a refusal at the counter releases the award down the waitlist, audi
   });
   t.is(again.status, 409);
   t.is(again.json.error.code, 'award_refused');
+
+  // Today's list at the counter: the refused award stays in its slot as released; the award passed down with
+  // no slot left ahead (the site's last slot started at +62 h, promotions need 2 h) is listed as "any time".
+  const list = await app.request('GET', `/api/sites/${site0}/pickups`, { as: staff0 });
+  t.is(list.status, 200, list.text);
+  t.is(list.json.site.id, site0);
+  const [campaign] = list.json.campaigns;
+  t.is(campaign.id, sc.s.campaignId);
+  t.is(campaign.time_zone, 'Asia/Seoul');
+  t.is(campaign.date, '2026-12-03', "the day in the campaign's own time zone (+61 h from 12-01 00:00 KST)");
+  type Listed = {
+    id: string;
+    counts: { awards: number; collected: number; waiting: number; released: number };
+    pickups: Array<{ public_id: string; status: string }>;
+  };
+  const slots = campaign.slots as Listed[];
+  const refusedIn = slots.find((s) => s.id === w.slot)!;
+  t.deepEqual(
+    refusedIn.pickups.find((p) => p.public_id === w.public_id),
+    { public_id: w.public_id, amount: Number(w.amount), status: 'refused', collected_at: null },
+  );
+  t.is(refusedIn.counts.released, 1);
+  const anyTime = slots.at(-1)!;
+  t.is(anyTime.id, '');
+  t.is(
+    anyTime.pickups.find((p) => p.public_id === to)?.status,
+    second.status === 201 ? 'collected' : 'promoted',
+  );
+  for (const s of slots) {
+    t.is(s.counts.awards, s.pickups.length);
+    t.is(s.counts.awards, s.counts.collected + s.counts.waiting + s.counts.released);
+  }
+  // Another site's staff may not read it; an unknown site is not found.
+  const [, staff1] = await sc.signIn();
+  const other = await app.request('GET', `/api/sites/${site0}/pickups`, { as: staff1 });
+  t.is(other.status, 403);
+  t.is(other.json.error.code, 'forbidden');
+  const nowhere = await app.request('GET', '/api/sites/PH-NOWHERE/pickups', { as: await app.staff('admin') });
+  t.is(nowhere.status, 404);
+  t.is(nowhere.json.error.code, 'not_found');
 });
 
 test.serial(

@@ -1,5 +1,6 @@
-// The public stock against a direct count of the awards: before the draw (remaining = capacity) and after a
-// scripted burst of collections, refusals, expiries and promotions, for every site and slot.
+// The public stock against a direct count of the awards: before the draw (remaining = capacity; a voucher
+// campaign's budget as one row) and after a scripted burst of collections, refusals, expiries and promotions,
+// for every site and slot.
 import test from 'ava';
 import { HELD_AMOUNT, HELD_SITE, HELD_SLOT } from '../../src/db/repos/counterAwards.js';
 import { at } from '../draw/_scenario.js';
@@ -73,6 +74,25 @@ test.serial('before the draw remaining equals capacity', async (t) => {
   for (const r of rows.values()) t.deepEqual([r.capacity, r.awarded, r.collected, r.remaining], [5, 0, 0, 5]);
   t.is(json.totals.remaining, 20);
   t.truthy(Date.parse(json.as_of));
+  // A voucher campaign has no sites: its budget is one row, the campaign's total, with no place named.
+  const v = await scheduledLottery(app.db, app.clock, { kind: 'voucher' });
+  const voucher = await stockRows(v.campaignId);
+  t.false(voucher.json.drawn);
+  t.is(voucher.json.unit, 'KRW');
+  t.deepEqual(
+    voucher.json.sites.map((x: Record<string, unknown>) => [x.site_id, x.name_ko, x.name_en, x.district]),
+    [['', '', '', '']],
+  );
+  t.deepEqual(voucher.rows.get('/'), {
+    slot_id: '',
+    starts_at: null,
+    ends_at: null,
+    capacity: 20_000_000,
+    awarded: 0,
+    collected: 0,
+    remaining: 20_000_000,
+  });
+  t.is(voucher.json.totals.remaining, 20_000_000);
 });
 
 test.serial(
