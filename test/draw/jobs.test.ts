@@ -1,8 +1,12 @@
 // The close's roster freeze and the draw run as queue jobs, not inside the reconciler's pass: the pass only
 // moves the state and enqueues; each job is one transaction, so a job that dies before committing leaves
-// nothing, and its rerun gives the same roster root and the same results.
+// nothing, and its rerun gives the same roster root and the same results. The steps called directly (as the
+// benchmarks do) refuse what is not ready and never draw a roster changed after the close.
 import test from 'ava';
+import { drawCampaign } from '../../src/commands/drawCampaign.js';
+import { commitDraw, freezeDrawRoster } from '../../src/commands/drawHooks.js';
 import { runRosterFreeze } from '../../src/commands/drawJobs.js';
+import { findCampaign } from '../../src/db/repos/campaigns.js';
 import { drawReconcilerParts } from '../../src/jobs/draw.js';
 import { createReconciler } from '../../src/jobs/reconciler.js';
 import { createLogger } from '../../src/logger.js';
@@ -153,5 +157,86 @@ test.serial(
       .orderBy('seq')
       .pluck('action');
     t.deepEqual(trail, ['draw.committed', 'draw.roster_frozen']);
+  },
+);
+
+test.serial(
+  'the draw steps called directly: nothing before the close or the freeze, a second commitment or freeze changes nothing, a roster changed after the close is never drawn, and the phases are reported',
+  async (t) => {
+    const s = await scheduledLottery(app.db, app.clock, { kind: 'voucher' });
+    await addApplications(app.db, s, 12, { voucher: true });
+    const ctx = drawContext(app.db, app.clock);
+    const campaign = async () => (await findCampaign(app.db, s.campaignId))!;
+    const drawRow = () => app.db('draws').where({ campaign_id: s.campaignId }).first();
+    t.is(await drawCampaign(ctx, s.campaignId), undefined, 'scheduled: nothing to draw');
+
+    // A random source that gives fewer than 32 bytes: no commitment is made from it.
+    const short = drawContext(app.db, app.clock, { random: { bytes: (n) => Buffer.alloc(n - 1, 7) } });
+    await t.throwsAsync(
+      app.db.transaction(async (trx) => commitDraw(short, trx, await campaign(), s.opensAt)),
+      { message: /fewer than 32 bytes/ },
+    );
+    t.is(await drawRow(), undefined);
+
+    app.clock.set(s.opensAt);
+    await drawReconciler(ctx).runOnce();
+    const committed = await drawRow();
+    t.regex(committed.seed_commitment, /^[0-9a-f]{64}$/);
+    await app.db.transaction(async (trx) => commitDraw(ctx, trx, await campaign(), s.closesAt));
+    t.deepEqual(await drawRow(), committed, 'the commitment made at the opening stands');
+
+    // Closed by a pass with no freeze job: not drawable until frozen and given its beacon.
+    app.clock.set(s.closesAt);
+    await createReconciler({ db: app.db, clock: app.clock }, { logger: createLogger('silent') }).runOnce();
+    t.is((await campaign()).state, 'closed');
+    t.is(await drawCampaign(ctx, s.campaignId), undefined, 'not frozen, no beacon');
+
+    const phases: string[] = [];
+    const freeze = async () =>
+      app.db.transaction(async (trx) =>
+        freezeDrawRoster(ctx, trx, await campaign(), app.clock.now(), (p) => phases.push(p)),
+      );
+    await freeze();
+    t.deepEqual(phases, [
+      'snapshot (INSERT ... SELECT, indexes, ANALYZE)',
+      'load roster',
+      'validate, leaf hashes, tree',
+      'store tree levels',
+    ]);
+    const frozen = await drawRow();
+    t.regex(frozen.roster_root, /^[0-9a-f]{64}$/);
+    t.is(frozen.roster_size, 12);
+    app.clock.set(s.drawAt);
+    await freeze();
+    t.is(phases.length, 4, 'a second freeze does nothing');
+    t.deepEqual(await drawRow(), frozen);
+    const audited = (action: string) =>
+      app.db('audit_log').where({ subject: `campaign:${s.campaignId}`, action });
+    t.is((await audited('draw.roster_frozen')).length, 1);
+
+    // One entry changed after the close: the recomputed root differs and nothing is drawn.
+    await app.db('draws').where({ campaign_id: s.campaignId }).update({ beacon: 'drand round 9: direct' });
+    const entry = () => app.db('roster_entries').where({ campaign_id: s.campaignId, idx: 0 });
+    await entry().update({ request: app.db.raw('request + 10000') });
+    await t.throwsAsync(drawCampaign(ctx, s.campaignId), {
+      message: /the roster root changed since the close/,
+    });
+    t.is((await campaign()).state, 'closed');
+    t.is((await drawRow()).drawn_at, null);
+    t.is((await app.db('awards').where({ campaign_id: s.campaignId })).length, 0);
+    t.is((await audited('draw.executed')).length, 0);
+
+    // Put back, it draws, reporting its phases.
+    await entry().update({ request: app.db.raw('request - 10000') });
+    const drawPhases: string[] = [];
+    const outcome = await drawCampaign(ctx, s.campaignId, { mark: (p) => drawPhases.push(p) });
+    t.is(outcome?.won, (await app.db('awards').where({ campaign_id: s.campaignId, outcome: 'won' })).length);
+    t.deepEqual(drawPhases, [
+      'load roster',
+      'runDraw',
+      'insert awards (COPY, indexes, ANALYZE, attach)',
+      'outcome, audit, job',
+    ]);
+    t.is((await campaign()).state, 'drawn');
   },
 );
