@@ -3,6 +3,7 @@
 // Over 300 lines: each case needs a drawn campaign with winners (a world), so the page checks ride along in them.
 import test from 'ava';
 import { expireUnclaimedAwards } from '../../src/commands/awards.js';
+import { at } from '../draw/_scenario.js';
 import { TEST_SECRETS } from '../helpers/app.js';
 import { freshHeaders, orderFor, ordersOf, type PaymentWorld, paymentWorld } from '../helpers/payments.js';
 
@@ -150,6 +151,25 @@ test('idempotency: the same key replays the first answer; with another amount it
     headers: w.winners[4]!.headers,
   });
   t.is(noKey.status, 422);
+  // Less than one voucher, or not a whole number of them, out of an award of two or more.
+  const big = w.winners.findIndex((p, i) => i !== 3 && p.amount >= 20_000);
+  t.true(big >= 0, 'a winner of two or more vouchers');
+  for (const face_value of [5_000, 15_000]) {
+    const odd = await orderFor(w, big, `key-idem-odd-${face_value}`, { face_value });
+    t.is(odd.status, 422, odd.text);
+    t.is(odd.json.error.code, 'validation_failed');
+    t.regex(odd.json.error.fields.face_value, /multiple of 10000 KRW/);
+  }
+  // Before the claim window opens (the draw was at +4 h, claims open at +5 h).
+  const was = w.app.clock.now();
+  w.app.clock.set(at(4.5));
+  const early = await w.app.request('POST', `/api/campaigns/${w.campaignId}/award/orders`, {
+    json: {},
+    headers: { ...(await freshHeaders(w, w.winners[big]!)), 'idempotency-key': 'key-idem-early' },
+  });
+  w.app.clock.set(was);
+  t.is(early.status, 409, early.text);
+  t.is(early.json.error.code, 'award_not_payable');
   t.is((await ordersOf(w.app.db, w.campaignId)).length, 1);
   // Someone who did not win cannot buy.
   const waiting = await w.app.request('POST', `/api/campaigns/${w.campaignId}/award/orders`, {
@@ -206,6 +226,14 @@ test('an unpaid order expires after its hold; the award then passes down the wai
     .first();
   t.is(award.status, 'won', 'the winner may still pay until the award deadline');
   w.app.clock.set(new Date(award.claim_deadline.getTime() + 1000));
+  // Past the deadline, before the sweep has released the award: no new order, nothing stored.
+  const lapsed = await w.app.request('POST', `/api/campaigns/${w.campaignId}/award/orders`, {
+    json: {},
+    headers: { ...(await freshHeaders(w, winner)), 'idempotency-key': 'key-expire-0003' },
+  });
+  t.is(lapsed.status, 409, lapsed.text);
+  t.is(lapsed.json.error.code, 'award_not_payable');
+  t.is((await ordersOf(w.app.db, w.campaignId)).length, 1, 'only the expired order');
   const sweep = await expireUnclaimedAwards({
     db: w.app.db,
     clock: w.app.clock,
@@ -235,12 +263,32 @@ test('a payment confirmed after the award expired is refunded automatically, aud
   const winner = w.winners[6]!;
   const res = await orderFor(w, 6, 'key-refund-0001');
   const pid = new URL(res.json.order.checkout_url).pathname.split('/').pop()!;
+  const other = await orderFor(w, 7, 'key-refund-0002');
+  const otherPid = new URL(other.json.order.checkout_url).pathname.split('/').pop()!;
   const award = await w.app
     .db('awards')
     .where({ campaign_id: w.campaignId, public_id: winner.public_id })
     .first();
-  // The award lapses (deadline passed, swept) while the payer is still at the checkout; then they pay.
   w.app.clock.set(new Date(award.claim_deadline.getTime() + 1000));
+  // Paid past the deadline, before any sweep has released the award: not honoured either, the money goes back.
+  await w.app
+    .db('dev_payments')
+    .where({ payment_id: otherPid })
+    .update({ status: 'PAID', paid_at: new Date() });
+  await w.app.request('GET', `/payments/return/${other.json.order.id}?paymentId=${otherPid}`);
+  const late = await w.app.db('orders').where({ id: other.json.order.id }).first();
+  t.like(late, { state: 'paid', refund_reason: 'award_not_honoured' });
+  t.is(
+    (
+      await w.app
+        .db('awards')
+        .where({ campaign_id: w.campaignId, public_id: w.winners[7]!.public_id })
+        .first()
+    ).status,
+    'won',
+    'not taken by the late payment',
+  );
+  // The award lapses (swept) while the payer is still at the checkout; then they pay.
   await expireUnclaimedAwards({
     db: w.app.db,
     clock: w.app.clock,
@@ -256,17 +304,27 @@ test('a payment confirmed after the award expired is refunded automatically, aud
     headers: { ...(await freshHeaders(w, winner)), accept: 'text/html' },
   });
   t.regex(pending.text, /결제한 [\d,]+원을 환불하고 있습니다/, 'the page says the refund is under way');
-  t.is(await w.runJobs(), 1);
+  // The provider refunded the second already (a refund job that died before its own commit): the rerun
+  // finds it cancelled there and completes it here.
+  await w.app
+    .db('dev_payments')
+    .where({ payment_id: otherPid })
+    .update({ status: 'CANCELLED', cancelled_amount: w.app.db.raw('amount'), cancelled_at: new Date() });
+  t.is(await w.runJobs(), 2);
   order = await w.app.db('orders').where({ id: res.json.order.id }).first();
   t.is(order.state, 'refunded');
   t.is(Number(order.refunded_amount), Number(order.amount));
   t.is((await w.app.db('dev_payments').where({ payment_id: pid }).first()).status, 'CANCELLED');
-  t.is((await w.app.db('vouchers').where({ order_id: order.id })).length, 0);
-  t.is((await w.app.db('messages').where({ kind: 'payment_refunded' })).length, 1);
-  t.deepEqual(
-    (await audits(w)).filter((a) => a.startsWith('order.refund')),
-    ['order.refund_requested', 'order.refunded'],
-  );
+  t.is((await w.app.db('dev_payments').where({ payment_id: otherPid }).first()).status, 'CANCELLED');
+  t.is((await w.app.db('orders').where({ id: other.json.order.id }).first()).state, 'refunded');
+  t.is((await w.app.db('vouchers').whereIn('order_id', [order.id, other.json.order.id])).length, 0);
+  t.is((await w.app.db('messages').where({ kind: 'payment_refunded' })).length, 2);
+  t.deepEqual((await audits(w)).filter((a) => a.startsWith('order.refund')).sort(), [
+    'order.refund_requested',
+    'order.refund_requested',
+    'order.refunded',
+    'order.refunded',
+  ]);
 });
 
 test("orders are the winner's own: an unknown order, another winner's order and a campaign they are not in are refused, nothing changes", async (t) => {
