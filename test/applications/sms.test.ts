@@ -1,10 +1,11 @@
 // Inbound SMS: signature checked (403, nothing stored), replays create nothing, Korean and English commands,
-// and one person applying by SMS and on the web at the same moment gets exactly one application.
+// one person applying by SMS and on the web at the same moment gets exactly one application, and refusals are
+// answered in words.
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import twilio from 'twilio';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { codeFor, openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
+import { codeFor, openGoodsCampaign, openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
 
 const TOKEN = 'test-twilio-auth-token-0123456789';
 let app: TestApp;
@@ -152,4 +153,34 @@ test('after closing by the database clock, an SMS application is answered with c
   await post(m);
   t.regex(await replyFor(m.MessageSid), /끝났습니다/);
   t.is((await app.db('applications').where({ campaign_id: c.id })).length, 0);
+});
+
+test('refusals by SMS are answered in words (the rule, the day, an unknown site) and store nothing', async (t) => {
+  const rotation = await openVoucherCampaign(app, {
+    eligibility: { regions: [], birth_year_rotation: true },
+  });
+  const adults = await openVoucherCampaign(app, { eligibility: { regions: [], min_age: 20 } });
+  const goods = await openGoodsCampaign(app);
+  const ask = async (from: string, body: string) => {
+    const m = { MessageSid: sid(), From: from, Body: body };
+    t.is((await post(m)).status, 200);
+    const inbound = await app.db('sms_inbound').where({ message_sid: m.MessageSid }).first();
+    return { reply: (await replyFor(m.MessageSid)).trim(), outcome: inbound.outcome };
+  };
+  // The app's clock says Tuesday 1 December 2026: a birth year ending in 1 applies on Mondays.
+  t.deepEqual(await ask('+821055503001', `APPLY ${rotation.code} 10000 19810315`), {
+    reply:
+      '[Fair Allocation] If your birth year ends in 1, 6, you can apply on Monday. Anyone can apply at the weekend.',
+    outcome: 'not_eligible',
+  });
+  t.deepEqual(await ask('+821055503002', `APPLY ${adults.code} 10000 20150315`), {
+    reply: '[Fair Allocation] You must be at least 20 years old.',
+    outcome: 'not_eligible',
+  });
+  t.deepEqual(await ask('+821055503003', `APPLY ${goods.code} 1 19820315 PH-NOWHERE`), {
+    reply: '[Fair Allocation] Unknown pickup site code.',
+    outcome: 'validation_failed',
+  });
+  const stored = await app.db('applications').whereIn('campaign_id', [rotation.id, adults.id, goods.id]);
+  t.deepEqual(stored, [], 'nothing applied');
 });

@@ -140,6 +140,21 @@ test.serial('a duplicate campaign code is refused', async (t) => {
   });
   t.is(again.status, 409);
   t.is(again.json.error.code, 'duplicate_code');
+  // Nor may an edit take another campaign's code; the edited campaign keeps its own.
+  const other = buildVoucherCampaign(app.clock.now());
+  const created = (await app.request('POST', '/api/admin/campaigns', { as: admin, json: other })).json
+    .campaign;
+  const taken = await app.request('PUT', `/api/admin/campaigns/${created.id}`, {
+    as: admin,
+    json: { ...other, code: body.code, version: created.version },
+  });
+  t.is(taken.status, 409, taken.text);
+  t.is(taken.json.error.code, 'duplicate_code');
+  t.truthy(taken.json.error.fields.code);
+  t.like(await app.db('campaigns').where({ id: created.id }).first(), {
+    code: other.code,
+    version: created.version,
+  });
 });
 
 test.serial('edit needs the current version; a stale one is a conflict and changes nothing', async (t) => {

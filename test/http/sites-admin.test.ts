@@ -4,7 +4,7 @@
 import test from 'ava';
 import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
 import { type CookieSession, signInWithForm } from '../helpers/browserSession.js';
-import { buildGoodsCampaign } from '../helpers/factories.js';
+import { buildGoodsCampaign, buildVoucherCampaign } from '../helpers/factories.js';
 
 let app: TestApp;
 let admin: CookieSession;
@@ -76,6 +76,12 @@ test.serial(
     const signIn = await app.request('GET', new URL(link!).pathname, { headers: { accept: 'text/html' } });
     t.is(signIn.status, 302, 'the link signs the pharmacist in');
     t.truthy(signIn.headers.get('set-cookie'));
+    // Once only; a made-up link signs nobody in either.
+    for (const path of [new URL(link!).pathname, '/staff/login/not-a-link-anyone-was-given']) {
+      const refused = await app.request('GET', path, { headers: { accept: 'text/html' } });
+      t.is(refused.status, 401, path);
+      t.is(refused.headers.get('set-cookie'), null, path);
+    }
 
     const dup = await admin.post('/admin/sites/SA-1/staff', { email: 'PHARMACIST@sa1.example' });
     t.is(dup.status, 409);
@@ -226,6 +232,38 @@ test.serial(
         ['N-1', 40],
         ['N-2', 60],
       ],
+    );
+
+    // A voucher campaign has no slots to import; a cancelled campaign's can no longer change. Nothing is stored.
+    const oneSlot =
+      'slot_id,site_id,starts_at,ends_at,capacity\nN-1,SA-1,2026-12-03 12:00,2026-12-03 14:00,10';
+    const voucher = await app.request('POST', '/api/admin/campaigns', {
+      as: apiAdmin,
+      json: buildVoucherCampaign(app.clock.now(), { groups: [] }),
+    });
+    t.is(voucher.status, 201, voucher.text);
+    const vid = voucher.json.campaign.id;
+    const noSlots = await app.request('POST', `/api/admin/campaigns/${vid}/slots/import`, {
+      as: apiAdmin,
+      json: { csv: oneSlot },
+    });
+    t.is(noSlots.status, 422, noSlots.text);
+    t.regex(noSlots.text, /Voucher campaigns have no pickup slots/);
+    t.deepEqual(await app.db('campaign_slots').where({ campaign_id: vid }), []);
+    const cancel = await app.request('POST', `/api/admin/campaigns/${id}/cancel`, {
+      as: apiAdmin,
+      json: { reason: 'replaced by another campaign' },
+    });
+    t.is(cancel.status, 200, cancel.text);
+    const late = await app.request('POST', `/api/admin/campaigns/${id}/slots/import`, {
+      as: apiAdmin,
+      json: { csv: oneSlot },
+    });
+    t.is(late.status, 409, late.text);
+    t.is(late.json.error.code, 'campaign_not_editable');
+    t.deepEqual(
+      (await app.db('campaign_slots').where({ campaign_id: id }).orderBy('id')).map((s) => s.capacity),
+      [40, 60],
     );
   },
 );

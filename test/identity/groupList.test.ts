@@ -46,6 +46,7 @@ const refusals: [string, string, RegExp][] = [
   ['subjects without an identity provider', 'subject\nabc-123\n', /OIDC_ISSUER/],
   ['a line that is not a phone number', 'phone\n010-5554-0003\n12345\n', /^Line 3:/],
   ['a line with the phone column left empty', 'name,phone\nKim,010-5554-0003\nLee,\n', /^Line 3:/],
+  ['a line shorter than the header', 'name,phone\nKim\nLee,010-5554-0003\n', /^Line 2:/],
   [
     'twelve bad lines: ten named, the rest counted',
     `phone\n${Array.from({ length: 12 }, (_, i) => `bad${i}`).join('\n')}\n`,

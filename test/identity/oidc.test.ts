@@ -1,5 +1,6 @@
 // OpenID Connect against a local provider stand-in on 127.0.0.1 that serves its own JWKS:
 // a good token signs in; tampered, expired, alg none, wrong audience/issuer/nonce and foreign keys do not.
+// A group list of subjects lets the person signed in with one claim the group.
 import test from 'ava';
 import { generateKeyPair } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -157,3 +158,48 @@ test.serial('without a configured provider, OIDC sign-in is unavailable and crea
     await bare.close();
   }
 });
+
+test.serial(
+  "a group list naming the provider's subjects lets the person signed in with one claim the group",
+  async (t) => {
+    const c = await openVoucherCampaign(app, {
+      groups: [{ name: 'basic', reserved: 0, weight: 2, check: 'list' }],
+    });
+    const admin = await app.staff('admin');
+    const importList = (csv: string) =>
+      app.request('POST', `/api/admin/campaigns/${c.id}/groups/basic/list`, { as: admin, json: { csv } });
+    const signIn = async (sub: string) => {
+      const n = await nonce();
+      const res = await app.request('POST', '/api/identity/oidc', {
+        json: {
+          // no phone claim: the person is known to the service by the subject alone
+          id_token: await idToken({ nonce: n.nonce, sub, claims: { birthdate: '1960-01-01' } }),
+          nonce_proof: n.nonce_proof,
+        },
+      });
+      return { 'x-resident-token': res.json.token as string };
+    };
+    const apply = async (sub: string) =>
+      app.request('POST', `/api/campaigns/${c.id}/application`, {
+        headers: await signIn(sub),
+        json: { amount: 10_000, group: 'basic' },
+      });
+    // Phones only: the subject is not on the list.
+    t.is((await importList('phone,subject\n010-5554-0101,\n')).json.members, 1);
+    const refused = await apply('listed-subject');
+    t.is(refused.status, 403, refused.text);
+    t.is(refused.json.error.details.reason, 'group_not_listed');
+    t.is((await app.db('applications').where({ campaign_id: c.id })).length, 0);
+
+    // A row with both a phone and a subject counts both; a subject alone is a member too.
+    const listed = await importList('phone,subject\n010-5554-0101,other-subject\n,listed-subject\n');
+    t.is(listed.status, 200, listed.text);
+    t.is(listed.json.members, 3);
+    t.is(listed.json.rows, 2);
+    const ok = await apply('listed-subject');
+    t.is(ok.status, 201, ok.text);
+    const row = await app.db('applications').where({ public_id: ok.json.receipt.public_id }).first();
+    t.is(row.group_name, 'basic');
+    t.is(row.group_source, 'list');
+  },
+);
