@@ -89,17 +89,27 @@ export async function openSale(app: TestApp, campaignId: string) {
 }
 
 /** Residents with sessions signed by the service's key, as a verified sign-in would give them. */
-export async function buyers(app: TestApp, n: number, o: { email?: boolean } = {}): Promise<Buyer[]> {
+export async function buyers(
+  app: TestApp,
+  n: number,
+  o: { email?: boolean; sms?: boolean; lang?: 'ko' | 'en' } = {},
+): Promise<Buyer[]> {
   return Promise.all(
     Array.from({ length: n }, async (_, i) => {
       const identity_id = randomUUID();
-      // With o.email, each has an address to be told at (buyer<i>@test.example), sealed as sign-in seals it.
+      // With o.email, each has an address to be told at (buyer<i>@test.example), with o.sms a mobile number
+      // (+8210555070<i>), sealed as sign-in seals it.
       const contact = o.email
         ? { cc: 'email' as const, ce: encryptText(TEST_SECRETS, `buyer${i}@test.example`, 'contact') }
-        : { cc: null, ce: null };
+        : o.sms
+          ? {
+              cc: 'sms' as const,
+              ce: encryptText(TEST_SECRETS, `+8210555070${String(i).padStart(2, '0')}`, 'contact'),
+            }
+          : { cc: null, ce: null };
       const token = await signResidentToken(
         TEST_SECRETS.sessionSecret,
-        { sub: identity_id, m: 'sms', bd: null, bs: null, ...contact, lang: 'ko' },
+        { sub: identity_id, m: 'sms', bd: null, bs: null, ...contact, lang: o.lang ?? 'ko' },
         app.clock.now(),
       );
       return { identity_id, headers: { 'x-resident-token': token } };

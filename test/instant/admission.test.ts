@@ -1,5 +1,6 @@
 // Admission over HTTP: the pass that shuffles admits the opening second's worth, and every answer that means
 // "not yet" says when to look again (poll_after_ms and Retry-After), so a crowd does not poll every second.
+// The room's rules are set by an admin before its pre-queue opens, and fixed after.
 import test from 'ava';
 import { buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
 
@@ -7,6 +8,43 @@ test('the shuffle admits the first second at once; the rest are told when their 
   const { app, tick } = await instantWorld();
   t.teardown(() => app.close());
   const c = await scheduledSale(app, { units: 50 });
+  // An admin sets the room's rules, which change only before its pre-queue opens (30 minutes before the sale).
+  const opensAt: Date = (await app.db('campaigns').where({ id: c.id }).first()).opens_at;
+  const was = app.clock.now();
+  const rules = {
+    prequeue_minutes: 30,
+    admit_per_second: 2,
+    max_active: 2000,
+    token_seconds: 120,
+    hold_seconds: 600,
+  };
+  const roomUrl = `/api/admin/campaigns/${c.id}/instant-room`;
+  app.clock.set(new Date(opensAt.getTime() - 31 * 60_000));
+  await tick(); // the reconciler's pass makes a scheduled sale's room
+  const admin = await app.staff('admin');
+  const set = await app.request('PUT', roomUrl, { as: admin, json: rules });
+  t.is(set.status, 200, set.text);
+  t.deepEqual(set.json.rules, rules);
+  app.clock.set(new Date(opensAt.getTime() - 29 * 60_000));
+  const fixed = await app.request('PUT', roomUrl, { as: admin, json: { ...rules, admit_per_second: 1000 } });
+  t.is(fixed.status, 409, fixed.text);
+  t.is(fixed.json.error.code, 'campaign_not_editable');
+  const nowhere = await app.request('PUT', `/api/admin/campaigns/${crypto.randomUUID()}/instant-room`, {
+    as: admin,
+    json: rules,
+  });
+  t.is(nowhere.status, 404);
+  t.is(nowhere.json.error.code, 'not_found');
+  app.clock.set(was);
+  t.is((await app.db('instant_rooms').where({ campaign_id: c.id }).first()).admit_per_second, 2);
+  const audited = await app
+    .db('audit_log')
+    .where({ subject: `campaign:${c.id}`, action: 'instant.rules_changed' });
+  t.deepEqual(
+    audited.map((a) => [a.actor, a.data]),
+    [[`staff:${admin.id}`, rules]],
+  );
+
   const people = await buyers(app, 5);
   const queue = `/api/campaigns/${c.id}/queue`;
   for (const p of people) {
@@ -18,7 +56,6 @@ test('the shuffle admits the first second at once; the rest are told when their 
   }
   const again = await app.request('POST', queue, { headers: people[0]!.headers });
   t.is(again.json.queue.state, 'pre_queue', 'joining again answers the same place');
-  await app.db('instant_rooms').where({ campaign_id: c.id }).update({ admit_per_second: 2 });
   await openSale(app, c.id);
   await tick(); // the shuffle, and in the same pass the first second's worth (2)
   const room = await app.db('instant_rooms').where({ campaign_id: c.id }).first();
@@ -70,4 +107,20 @@ test('the order of a purchase is first looked at by the payment reconciler after
   t.is(o.state, 'pending');
   // the buyer is at the checkout: a lookup now would only find it unpaid (nextCheckDelayMs(0) = 5 s)
   t.is(o.next_check_at.getTime() - o.pending_at.getTime(), 5000);
+
+  // Too early to join another sale (its pre-queue opens 30 minutes before it), or a cancelled one: said so,
+  // and no place is taken.
+  const later = await scheduledSale(app, { units: 5 });
+  await app.db.raw(`UPDATE campaigns SET opens_at = now() + interval '12 hours' WHERE id = ?`, [later.id]);
+  const join = () => app.request('POST', `/api/campaigns/${later.id}/queue`, { headers: b!.headers });
+  const early = await join();
+  t.is(early.status, 409, early.text);
+  t.is(early.json.error.code, 'campaign_not_open');
+  const opensAt: Date = (await app.db('campaigns').where({ id: later.id }).first()).opens_at;
+  t.is(early.json.error.details.prequeue_opens_at, new Date(opensAt.getTime() - 30 * 60_000).toISOString());
+  await app.db('campaigns').where({ id: later.id }).update({ state: 'cancelled' });
+  const cancelled = await join();
+  t.is(cancelled.status, 409, cancelled.text);
+  t.is(cancelled.json.error.code, 'campaign_closed');
+  t.deepEqual(await app.db('instant_queue').where({ campaign_id: later.id }), []);
 });

@@ -235,11 +235,25 @@ test('a hold that runs out gives its stock back and expires its order; a paid on
   t.teardown(() => app.close());
   const c = await scheduledSale(app, { units: 5, perPersonUnits: 2 });
   const [a, b] = await buyers(app, 2, { email: true });
+  const [d] = await buyers(app, 1, { sms: true, lang: 'en' }); // waits, and is told by SMS in English
   await openSale(app, c.id);
-  for (const p of [a!, b!]) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+  for (const p of [a!, b!, d!])
+    await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
   await tick();
+  // Each is told their turn once, in their own language and channel.
+  const turns = await app.db('messages').where({ kind: 'queue_turn', campaign_id: c.id }).orderBy('channel');
+  t.deepEqual(
+    turns.map((m) => [m.channel, m.lang]),
+    [
+      ['email', 'ko'],
+      ['email', 'ko'],
+      ['sms', 'en'],
+    ],
+  );
+  t.regex(turns[2].body, /^\[Fair Allocation\] Your turn to buy: Test vouchers\. Open within 2 min: http/);
   app.clock.advance(2000);
   await tick();
+  t.is((await app.db('messages').where({ kind: 'queue_turn', campaign_id: c.id })).length, 3, 'once each');
   const bought: Record<string, { order: { checkout_url: string; id: string } }> = {};
   for (const p of [a!, b!]) {
     const s = (await app.request('GET', `/api/campaigns/${c.id}/queue`, { headers: p.headers })).json.queue;
