@@ -30,6 +30,8 @@ export function maskRecipient(to: string): string {
   if (at > 0) return `${to[0]}***${to.slice(at)}`;
   const digits = to.replace(/[^\d+]/g, '');
   if (digits.length <= 4) return '*'.repeat(digits.length);
-  const keepHead = digits.startsWith('+') ? 3 : 0;
+  // the country code (up to 3 characters) only while at least one digit before the last four stays hidden:
+  // a short number ('+1234', a reply to a short code) would otherwise ask for a negative count of stars
+  const keepHead = digits.startsWith('+') ? Math.min(3, digits.length - 5) : 0;
   return digits.slice(0, keepHead) + '*'.repeat(digits.length - keepHead - 4) + digits.slice(-4);
 }
