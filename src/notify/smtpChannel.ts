@@ -54,7 +54,8 @@ export function smtpChannel(opts: SmtpOptions): ChannelAdapter {
           messageId,
           headers: { 'Content-Language': message.lang },
         });
-        return { providerId: info.messageId || messageId };
+        // nodemailer reports the Message-ID it sent: ours
+        return { providerId: info.messageId };
       } catch (err) {
         throw classifySmtpError(err);
       }

@@ -5,17 +5,21 @@
 import http from 'node:http';
 import https from 'node:https';
 
-/** What twilio's BaseTwilio hands to an httpClient (a subset of its RequestClient.RequestOptions). */
+/**
+ * What twilio's BaseTwilio hands to an httpClient for the two calls we make (messages.create: a POST with a
+ * form; messages.list: a GET with a query), the subset of its RequestClient.RequestOptions they use. Both come
+ * with the account's sid and token (we give the client no other credential), no timeout of their own (ours
+ * applies), and fields the generated code has already turned into strings or numbers, undefined ones left out.
+ * A call that used more (arrays such as MediaUrl, JSON bodies, other auth) would need this client to learn it.
+ */
 export interface TwilioHttpRequest {
   method: string;
   uri: string;
-  username?: string;
-  password?: string;
-  authStrategy?: { getAuthString(): Promise<string> };
+  username: string;
+  password: string;
   headers?: Record<string, string>;
-  params?: Record<string, unknown>;
-  data?: Record<string, unknown>;
-  timeout?: number;
+  params?: Record<string, string | number>;
+  data?: Record<string, string | number>;
 }
 
 export interface TwilioHttpResponse {
@@ -25,14 +29,10 @@ export interface TwilioHttpResponse {
   headers: http.IncomingHttpHeaders;
 }
 
-/** Twilio's form and query encoding: arrays repeat the key (qs arrayFormat 'repeat'), undefined is left out. */
-function encode(fields: Record<string, unknown>): string {
+/** Twilio's form and query encoding, for fields of strings and numbers. */
+function encode(fields: Record<string, string | number>): string {
   const out = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) {
-    if (v === undefined) continue;
-    if (Array.isArray(v)) for (const x of v) out.append(k, String(x));
-    else out.append(k, v instanceof Date ? v.toISOString() : String(v));
-  }
+  for (const [k, v] of Object.entries(fields)) out.append(k, String(v));
   return out.toString();
 }
 
@@ -60,21 +60,21 @@ export class KeepAliveTwilioHttpClient {
       url.protocol = this.target.protocol;
       url.host = this.target.host;
     }
-    if (req.params) {
-      const q = encode(req.params);
-      if (q) url.search = url.search ? `${url.search}&${q}` : q;
-    }
-    const headers: Record<string, string> = { ...req.headers, Connection: 'keep-alive' };
-    if (req.username && req.password)
-      headers.Authorization = `Basic ${Buffer.from(`${req.username}:${req.password}`).toString('base64')}`;
-    else if (req.authStrategy) headers.Authorization = await req.authStrategy.getAuthString();
+    // messages.list's query (To, PageSize); its URI has none of its own
+    if (req.params) url.search = encode(req.params);
+    const headers: Record<string, string> = {
+      ...req.headers,
+      Connection: 'keep-alive',
+      Authorization: `Basic ${Buffer.from(`${req.username}:${req.password}`).toString('base64')}`,
+    };
     let body: string | undefined;
-    if (req.data && req.method.toLowerCase() !== 'get') {
-      body = headers['Content-Type'] === 'application/json' ? JSON.stringify(req.data) : encode(req.data);
+    // messages.create's form (twilio sets its Content-Type); a GET has no data
+    if (req.data) {
+      body = encode(req.data);
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
     const isHttps = url.protocol === 'https:';
-    const timeout = req.timeout ?? this.opts.timeoutMs;
+    const timeout = this.opts.timeoutMs;
     return new Promise<TwilioHttpResponse>((resolve, reject) => {
       const r = (isHttps ? https : http).request(
         url,
@@ -84,7 +84,7 @@ export class KeepAliveTwilioHttpClient {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () =>
             resolve({
-              statusCode: res.statusCode ?? 0,
+              statusCode: res.statusCode!, // always set on a client's response
               body: Buffer.concat(chunks).toString('utf8'),
               headers: res.headers,
             }),

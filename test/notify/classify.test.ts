@@ -78,3 +78,27 @@ test('network codes: unknown ones are not guessed at', (t) => {
   t.true(networkTemporaryError({ code: 'EPIPE' })!.inDoubt);
   t.false(networkTemporaryError({ code: 'ENOTFOUND' })!.inDoubt);
 });
+
+test('a provider error without a message is worded by its label; a thrown non-Error becomes an Error', (t) => {
+  const bare = (o: object) => Object.assign(Object.create(null), o) as unknown;
+  const rows: Array<[Error, Kind, string]> = [
+    [classifyTwilioError(bare({ status: 400, code: 21211 })), 'permanent', 'twilio_21211'],
+    [classifyTwilioError(bare({ status: 429 })), 'temporary', 'http_429'],
+    [classifyTwilioError(bare({ status: 502 })), 'in_doubt', 'http_502'],
+    [classifyTwilioError(bare({ status: 404, code: 'x' })), 'permanent', 'http_404'],
+    [classifySmtpError(bare({ responseCode: 452 })), 'temporary', 'smtp_452'],
+    [classifySmtpError(bare({ responseCode: 554 })), 'permanent', 'smtp_554'],
+    [classifySmtpError(bare({ code: 'EENVELOPE' })), 'permanent', 'eenvelope'],
+  ];
+  for (const [c, kind, code] of rows) {
+    t.is(kindOf(c), kind, code);
+    t.is(codeOf(c), code);
+    t.is(c.message, code === 'eenvelope' ? 'EENVELOPE' : code);
+  }
+  const auth = classifySmtpError(bare({ code: 'EAUTH' }));
+  t.is(codeOf(auth), 'smtp_auth');
+  t.is(auth.message, 'authentication failed');
+  const text = classifySmtpError('greeting was garbage');
+  t.true(text instanceof Error);
+  t.is(text.message, 'greeting was garbage');
+});
