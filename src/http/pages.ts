@@ -28,7 +28,6 @@ function homeLink(ctx: Context): string {
 export const htmlErrorPresenter: ErrorPresenter = {
   html(ctx: Context, err: ShownError, status: number) {
     const t = ctx.state.t as Translate;
-    const known = (key: string) => (t(key) === key ? undefined : t(key));
     const retryAfter = err.details?.retry_after;
     render(
       ctx,
@@ -36,8 +35,9 @@ export const htmlErrorPresenter: ErrorPresenter = {
       {
         status,
         code: err.code,
-        heading: known(`errors.heading.${status}`) ?? t('errors.title'),
-        message: known(`errors.${err.code}`) ?? err.message,
+        // every status and code has its words in both languages (test/http/status-mapping.test.ts)
+        heading: t(`errors.heading.${status}`),
+        message: t(`errors.${err.code}`),
         fields: err.fields ?? {},
         retry: typeof retryAfter === 'number' ? t('errors.retry_after', { seconds: retryAfter }) : '',
         requestId: err.code === 'internal' ? String(ctx.state.requestId ?? '') : '',

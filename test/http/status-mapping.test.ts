@@ -44,3 +44,17 @@ test('every error code has a status, and statusOf reads the same table', (t) => 
     t.is(statusOf(code), STATUS[code]);
   }
 });
+
+test('every code (and internal) has its message, and every status its heading, in Korean and in English', (t) => {
+  // The error page shows these words as they are: a missing one would show its key.
+  const statuses = new Set([...Object.values(STATUS), 500]);
+  for (const lang of ['ko', 'en']) {
+    const file = path.resolve(import.meta.dirname, `../../templates/i18n/${lang}/errors.json`);
+    const words = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> & {
+      heading: Record<string, string>;
+    };
+    for (const code of [...ERROR_CODES, 'internal'])
+      t.true(typeof words[code] === 'string', `${lang}: ${code}`);
+    for (const status of statuses) t.true(typeof words.heading[status] === 'string', `${lang}: ${status}`);
+  }
+});

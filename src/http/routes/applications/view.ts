@@ -37,11 +37,12 @@ export function errorList(
         unit: t(`resident.unit.${c.unit}`),
       }
     : {};
-  if (err.code === 'validation_failed' && err.fields) {
-    return Object.keys(err.fields).map((f) => {
-      const field = f.split('.')[0] ?? f;
+  const fields = err.fields;
+  if (err.code === 'validation_failed' && fields) {
+    return Object.entries(fields).map(([f, message]) => {
+      const field = f.split('.', 1)[0]!; // split always gives a first part
       const key = `resident.fix.${field}`;
-      return { field, text: t(key) === key ? (err.fields?.[f] ?? '') : t(key, params) };
+      return { field, text: t(key) === key ? message : t(key, params) };
     });
   }
   if (err.code === 'not_eligible') {
@@ -53,8 +54,8 @@ export function errorList(
       },
     ];
   }
-  const key = `errors.${err.code}`;
-  return [{ field: err.code.startsWith('code_') ? 'code' : '', text: t(key) === key ? err.message : t(key) }];
+  // every code has its words in both languages (test/http/status-mapping.test.ts)
+  return [{ field: err.code.startsWith('code_') ? 'code' : '', text: t(`errors.${err.code}`) }];
 }
 
 /** The campaign named in the path, never cached (the pages carry a CSRF token and the window's state). */

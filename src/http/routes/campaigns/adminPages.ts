@@ -47,11 +47,10 @@ const langOf = (ctx: Context) => ctx.state.lang as Lang;
 const tOf = (ctx: Context) => ctx.state.t as Translate;
 const isAdmin = (ctx: Context) => (ctx.state.staff as StaffSession).role === 'admin';
 
-/** A domain error as words for the page: the catalogue's sentence for its code, else its own message. */
+/** A domain error as words for the page: the catalogue's sentence for its code (every code has one, in both
+ * languages: test/http/status-mapping.test.ts). */
 function messageOf(ctx: Context, err: DomainError): string {
-  const key = `errors.${err.code}`;
-  const text = tOf(ctx)(key);
-  return text === key ? err.message : text;
+  return tOf(ctx)(`errors.${err.code}`);
 }
 
 export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
