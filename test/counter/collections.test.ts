@@ -9,6 +9,7 @@ import { CLAIM_TOKEN_TYPE, claimSigner, signClaimToken } from '../../src/command
 import { collectRecordAndCount } from '../../src/db/repos/counterCollections.js';
 import { at } from '../draw/_scenario.js';
 import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
+import { signInWithForm } from '../helpers/browserSession.js';
 import { counterScenario } from './_setup.js';
 
 let app: TestApp;
@@ -217,6 +218,12 @@ test.serial('a refusal at the counter releases the award down the waitlist, audi
       ['award.promoted', `staff:${staff0!.id}`],
     ],
   );
+  // The public lookup tells the promoted applicant what was passed to them: amount, site and slot, in words.
+  const lookup = await app.request('GET', `/campaigns/${sc.s.campaignId}/audit?public_id=${to}`, {
+    headers: { accept: 'text/html' },
+  });
+  t.is(lookup.status, 200);
+  t.regex(lookup.text, /id="lookup-promoted">[^<·]+ · [^<·]+ · [^<·]+<\/dd>/);
   // The promoted applicant's new code works at the counter at once (indexed with the promotion notice).
   const second = await collect(site0, staff0, { code: await sc.codeOf(to) });
   t.true([201, 409].includes(second.status), second.text);
@@ -267,6 +274,34 @@ test.serial('a refusal at the counter releases the award down the waitlist, audi
   const nowhere = await app.request('GET', '/api/sites/PH-NOWHERE/pickups', { as: await app.staff('admin') });
   t.is(nowhere.status, 404);
   t.is(nowhere.json.error.code, 'not_found');
+  // The page's own forms (no script): collect and refuse answer on the page; a reason the form does not
+  // offer is recorded as 'other'; an empty code is refused there, changing nothing.
+  const pharmacist = await signInWithForm(app, 'site_staff', { site_id: site0 });
+  const [w2, w3] = sc.winnersAt(site0).filter((a) => a.slot.endsWith('-S1') && a.public_id !== w.public_id);
+  const collected = await pharmacist.post('/counter/collect', { code: await sc.codeOf(w2!.public_id) });
+  t.is(collected.status, 200, collected.text.slice(0, 300));
+  t.true(collected.text.includes(`수령 처리되었습니다: ${w2!.public_id}`));
+  const statusOf = async (publicId: string) =>
+    (await app.db('awards').where({ campaign_id: sc.s.campaignId, public_id: publicId }).first()).status;
+  t.is(await statusOf(w2!.public_id), 'collected');
+  const refusedByForm = await pharmacist.post('/counter/refuse', {
+    code: await sc.codeOf(w3!.public_id),
+    reason: 'looked shifty',
+  });
+  t.is(refusedByForm.status, 200, refusedByForm.text.slice(0, 300));
+  t.true(refusedByForm.text.includes(`수령을 거절했습니다: ${w3!.public_id}`));
+  t.is(await statusOf(w3!.public_id), 'refused');
+  const audit = await app
+    .db('audit_log')
+    .where({ action: 'award.refused' })
+    .whereRaw("data->>'public_id' = ?", [w3!.public_id])
+    .first();
+  t.is(audit.data.reason, 'other');
+  const audits = Number((await app.db('audit_log').count('* as n'))[0]!.n);
+  const empty = await pharmacist.post('/counter/collect', { code: '  ' });
+  t.is(empty.status, 404, empty.text.slice(0, 300));
+  t.true(empty.text.includes('id="check-form"'), 'the counter page, with its form, not an error page');
+  t.is(Number((await app.db('audit_log').count('* as n'))[0]!.n), audits);
 });
 
 test.serial(

@@ -1,7 +1,7 @@
 // The admin campaign form's error mapping: schema and domain field paths become the form field that shows them,
 // with the table row or slot named, in the order the fields appear on the page.
 import test from 'ava';
-import { formErrors } from '../../src/http/routes/campaigns/form.js';
+import { bodyFromForm, formErrors } from '../../src/http/routes/campaigns/form.js';
 
 test('each error lands on the field that shows it, rows and slots named, in page order', (t) => {
   const out = formErrors(
@@ -50,4 +50,46 @@ test('without row numbers, the index counts from one', (t) => {
   t.deepEqual(formErrors({ 'groups.0.name': 'Group names must be unique' }), {
     groups: 'Row 1 (name): Group names must be unique',
   });
+});
+
+test('the form body: ticked ways to verify, the current slots kept as they are, blank rows and texts left out', (t) => {
+  const slot = {
+    id: 'AM',
+    site_id: 'PH-1',
+    starts_at: new Date('2026-12-05T00:00:00Z'),
+    ends_at: new Date('2026-12-05T03:00:00Z'),
+    capacity: 40,
+  };
+  const { body, lineOf } = bodyFromForm(
+    {
+      code: 'MASK1',
+      description_ko: '',
+      verify_sms: 'on',
+      verify_portone: 'on',
+      group_0_name: '',
+      group_0_check: 'declared',
+      group_1_name: 'senior',
+      group_1_reserved: '10',
+      group_1_check: 'age',
+      group_1_min_age: '65',
+      regions: '중구, 동구\n서구',
+    },
+    [slot, { ...slot, id: 'PM', capacity: 60 }],
+  );
+  t.deepEqual(body.verification_methods, ['sms', 'portone']);
+  t.deepEqual(body.slots, [
+    { ...slot, starts_at: '2026-12-05T00:00:00.000Z', ends_at: '2026-12-05T03:00:00.000Z' },
+    {
+      ...slot,
+      id: 'PM',
+      capacity: 60,
+      starts_at: '2026-12-05T00:00:00.000Z',
+      ends_at: '2026-12-05T03:00:00.000Z',
+    },
+  ]);
+  t.deepEqual(lineOf, { groups: [2], slots: [1, 2] });
+  t.deepEqual(body.groups, [{ name: 'senior', reserved: '10', check: 'age', min_age: '65' }]);
+  t.false('description_ko' in body, 'an empty optional text takes the default');
+  t.deepEqual((body.eligibility as { regions: string[] }).regions, ['중구', '동구', '서구']);
+  t.false('verification_methods' in bodyFromForm({ code: 'X' }).body, 'none ticked: the default methods');
 });

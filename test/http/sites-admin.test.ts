@@ -268,6 +268,45 @@ test.serial(
   },
 );
 
+test.serial(
+  'slots too few for the reserved quotas: a whole-file problem, nothing saved; a line of the wrong width is named',
+  async (t) => {
+    const body = buildGoodsCampaign(app.clock.now(), ['SA-1'], {
+      groups: [{ name: 'senior', reserved: 80 }],
+    });
+    const created = await app.request('POST', '/api/admin/campaigns', { as: apiAdmin, json: body });
+    t.is(created.status, 201, created.text);
+    const id = created.json.campaign.id;
+    const slots = () => app.db('campaign_slots').where({ campaign_id: id }).orderBy('id');
+    const before = await slots();
+    const header = 'slot_id,site_id,starts_at,ends_at,capacity';
+    const small = `${header}\nN-1,SA-1,2026-12-03 12:00,2026-12-03 14:00,40`;
+    const api = await app.request('POST', `/api/admin/campaigns/${id}/slots/import`, {
+      as: apiAdmin,
+      json: { csv: small },
+    });
+    t.is(api.status, 422, api.text);
+    t.deepEqual(api.json.error.details.rows, [
+      { line: 0, message: 'Reserved quotas add up to more than the total' },
+    ]);
+    const page = await admin.post(`/admin/campaigns/${id}/slots/import`, { csv: small });
+    t.is(page.status, 422);
+    t.true(page.text.includes('Reserved quotas add up to more than the total'));
+    const ragged = await app.request('POST', `/api/admin/campaigns/${id}/slots/import`, {
+      as: apiAdmin,
+      json: { csv: `${header}\nN-1,SA-1,2026-12-03 12:00,2026-12-03 14:00,40\nN-2,SA-1,2026-12-03 14:00` },
+    });
+    t.is(ragged.status, 422, ragged.text);
+    t.deepEqual(
+      ragged.json.error.details.rows.map((r: { line: number }) => r.line),
+      [3],
+    );
+    t.regex(ragged.json.error.details.rows[0].message, /columns/i);
+    t.deepEqual(await slots(), before, 'nothing saved');
+    t.is((await app.db('campaigns').where({ id }).first()).total, body.total, 'the stock unchanged');
+  },
+);
+
 test.serial('the admin campaign page links to intake, draw, results, stock and notices', async (t) => {
   const body = buildGoodsCampaign(app.clock.now(), ['SA-1'], { groups: [] });
   const created = await app.request('POST', '/api/admin/campaigns', { as: apiAdmin, json: body });

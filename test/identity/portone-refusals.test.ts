@@ -91,6 +91,20 @@ test.serial('the stand-in form names what is missing, and refuses a flow it did 
     birth_date: '19500505',
   });
   t.is(foreign.status, 401, 'invalid_token: the only refusal answered 401 here');
+  // A form with the fields left out altogether (not sent blank) names the same three.
+  const absent = await post(given);
+  t.is(absent.status, 422);
+  for (const missing of ['이름을 입력해 주세요', '휴대폰 번호를 입력해 주세요', '생년월일을 입력해 주세요'])
+    t.true(absent.text.includes(missing), missing);
+  const person = { name: 'Kim', phone: '010-5556-0001', birth_date: '19500505' };
+  const noId = await post({ redirectUrl: given.redirectUrl, ...person });
+  t.is(noId.status, 401, 'no flow named');
+  t.is((await post({ identityVerificationId: flow.id, ...person })).status, 401, 'no way back named');
+  // Opened by hand, without a flow: an empty form, which can then only be refused.
+  const bare = await app.request('GET', flow.page.pathname, { headers: html });
+  t.is(bare.status, 200);
+  t.true(bare.text.includes('name="identityVerificationId" value=""'));
+  t.true(bare.text.includes('name="redirectUrl" value=""'));
   t.is(await identities(), before);
 });
 
@@ -103,6 +117,11 @@ test.serial('a service without 본인인증 refuses to start it and has no stand
     const dev = await bare.request('GET', '/dev/identity-verification');
     t.is(dev.status, 404);
     t.is(dev.json.error.code, 'not_found');
+    const posted = await bare.request('POST', '/dev/identity-verification', {
+      form: { identityVerificationId: `iv-${'0'.repeat(32)}`, name: 'Kim', phone: '010-5556-0001' },
+    });
+    t.is(posted.status, 404, 'nothing to post a person to');
+    t.is(posted.json.error.code, 'not_found');
   } finally {
     await bare.close();
   }

@@ -199,6 +199,18 @@ test('idempotency: the same key replays the first answer; with another amount it
   t.true(shown.text.includes('결제 계속하기'), 'with the way back to the checkout');
   const signedOut = await w.app.request('POST', page, { ...form, headers: { accept: 'text/html' } });
   t.is(signedOut.headers.get('location'), `/campaigns/${w.campaignId}/apply`);
+  // The page's form from someone who did not win: the refusal's own page, not a redirect, and no order.
+  const notWon = await w.app.request('POST', page, {
+    headers: { ...w.waitlisted[0]!.headers, accept: 'text/html' },
+    form: { idempotency_key: 'key-idem-00006' },
+  });
+  t.is(notWon.status, 409);
+  t.regex(notWon.headers.get('content-type') ?? '', /^text\/html/);
+  // The provider's return for an order that is not there.
+  const stray = await w.app.request('GET', '/payments/return/00000000-0000-4000-8000-000000000000', {
+    headers: { accept: 'text/html' },
+  });
+  t.is(stray.status, 404);
   t.is((await ordersOf(w.app.db, w.campaignId)).length, 1);
   // The winner's own orders through the API: the one open order.
   const list = await w.app.request('GET', `/api/campaigns/${w.campaignId}/award/orders`, {

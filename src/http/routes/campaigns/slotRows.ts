@@ -55,16 +55,18 @@ export const SLOT_CSV_COLUMNS = {
 
 export function slotRowsFromCsv(text: string): { rows: SlotRow[]; errors: RowError[] } {
   const { rows, errors } = readCsv(text, SLOT_CSV_COLUMNS);
+  // readCsv returns rows only when the header names every required column, and csv-parse refuses a line with
+  // fewer cells than the header: each cell below is there.
   return {
     errors,
     rows: rows.map(({ line, cells }) => ({
       ref: line,
       cells: {
-        id: cells.slot_id ?? '',
-        site_id: cells.site_id ?? '',
-        starts_at: cells.starts_at ?? '',
-        ends_at: cells.ends_at ?? '',
-        capacity: cells.capacity ?? '',
+        id: cells.slot_id!,
+        site_id: cells.site_id!,
+        starts_at: cells.starts_at!,
+        ends_at: cells.ends_at!,
+        capacity: cells.capacity!,
       },
     })),
   };
