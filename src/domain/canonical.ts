@@ -24,7 +24,7 @@ export function canonicalJson(value: unknown, options: CanonicalOptions = {}, pa
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value))
       throw new TypeError(`canonical JSON allows only safe integers (at ${path})`);
-    return Object.is(value, -0) ? '0' : String(value);
+    return String(value); // String(-0) is '0', as RFC 8785 writes it
   }
   if (typeof value === 'bigint') return value.toString();
   if (value === null || typeof value === 'boolean') {

@@ -36,7 +36,7 @@ export function groupStanding(
       return onList ? { source: 'list' } : { refusal: { reason: 'group_not_listed', group: g } };
     case 'age': {
       if (!who.birth_date) return { refusal: { reason: 'birth_date_required' } };
-      const min = g.min_age ?? 0;
+      const min = g.min_age!; // validateCampaign refuses an age group without one
       if (ageOn(who.birth_date, now, zone) < min)
         return { refusal: { reason: 'group_too_young', group: g, min_age: min } };
       return { source: who.birth_date_source === 'provider' ? 'provider' : 'declared' };

@@ -54,6 +54,13 @@ test('requests: denomination, limit, sites, groups', (t) => {
   t.truthy(validateRequest(c, none, { amount: 260_000, sites: [], group: '' }).amount);
   t.truthy(validateRequest(c, none, { amount: 10_000, sites: [], group: 'VIP' }).group);
   t.truthy(validateRequest(c, none, { amount: 10_000, sites: ['X'], group: '' }).sites);
+  const sites = new Set(['N', 'S', 'E', 'W', 'C', 'X', 'Y']);
+  const pick = (list: string[]) =>
+    validateRequest(c, sites, { amount: 10_000, sites: list, group: '' }).sites;
+  t.is(pick([]), 'Choose at least one pickup site');
+  t.is(pick(['N', 'S', 'N']), 'Each pickup site may be ranked only once');
+  t.regex(pick([...sites]) ?? '', /^Choose at most \d+ pickup sites$/);
+  t.is(pick(['N', 'S']), undefined);
 });
 
 test('public ids and codes come from the bytes given', (t) => {
@@ -93,4 +100,8 @@ test('SMS commands in Korean and English', (t) => {
   t.like(parseSmsCommand('CANCEL TY2612'), { kind: 'cancel', code: 'TY2612', lang: 'en' });
   t.like(parseSmsCommand('도움말'), { kind: 'help', lang: 'ko' });
   t.like(parseSmsCommand('신청 TY2612'), { kind: 'unknown', problem: 'bad_apply' });
+  // Not a command: answered in the language the text was written in (Korean for an empty message).
+  t.deepEqual(parseSmsCommand('  '), { kind: 'unknown', lang: 'ko', problem: 'unknown_command' });
+  t.deepEqual(parseSmsCommand('hello there'), { kind: 'unknown', lang: 'en', problem: 'unknown_command' });
+  t.deepEqual(parseSmsCommand('안녕 TY2612'), { kind: 'unknown', lang: 'ko', problem: 'unknown_command' });
 });

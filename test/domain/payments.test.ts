@@ -62,6 +62,19 @@ test('a decline or a cancel closes only an open order; a late one changes nothin
   t.deepEqual(settle(order({ state: 'paid', paid_amount: 90_000 }), failed), { kind: 'none' });
   t.is(settle(order(), { ...paid, status: 'cancelled' }).kind, 'close');
   t.deepEqual(settle(order(), { ...paid, status: 'ready' }), { kind: 'none' });
+  // The provider said no without saying why: a decline, in no words of its own.
+  t.deepEqual(settle(order(), { ...paid, status: 'failed' }), {
+    kind: 'close',
+    to: 'failed',
+    code: 'declined',
+    message: '',
+  });
+  t.deepEqual(settle(order(), { ...paid, status: 'cancelled', failure: { code: 'C', message: 'gave up' } }), {
+    kind: 'close',
+    to: 'cancelled',
+    code: 'cancelled',
+    message: 'gave up',
+  });
 });
 
 test('price, units and hold are integers and bounded', (t) => {

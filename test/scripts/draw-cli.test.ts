@@ -137,6 +137,25 @@ test('draw refuses invalid input with the path, exit 1', (t) => {
   ]);
   t.is(r.code, 1);
   t.regex(r.stderr, /\$\.roster\[1\]\.preferences\[0\]: names no site of the rules: "west"/);
+  // Rules the draw refuses: said of the rules (not of the roster read against them), nothing written.
+  const rules = JSON.parse(readFileSync(join(fixtures, 'rules.json'), 'utf8'));
+  rules.denomination = 0;
+  writeFileSync(join(dir, 'rules.json'), JSON.stringify(rules));
+  const badRules = run('draw.ts', [
+    '--rules',
+    join(dir, 'rules.json'),
+    '--roster',
+    join(fixtures, 'roster.json'),
+    '--secret',
+    SECRET,
+    '--beacon',
+    BEACON,
+    '--out',
+    join(dir, 'c.json'),
+  ]);
+  t.is(badRules.code, 1, badRules.stderr);
+  t.regex(badRules.stderr, /^draw: invalid input: \$\.rules\.denomination: /m);
+  t.false(existsSync(join(dir, 'c.json')));
 });
 
 test('draw reads a roster however it is laid out, and refuses a BOM or a bad entry writing nothing', (t) => {

@@ -105,11 +105,6 @@ export function pollAfterMs(s: PollHint, jitter: number): number {
   }
 }
 
-/** The queue as published after opening: shuffled pre-queue tickets, then later arrivals by arrival. */
-export function publishedOrder(seedHex: string, preTickets: readonly string[], later: readonly string[]) {
-  return [...shufflePreQueue(seedHex, preTickets), ...later];
-}
-
 export interface QueueAudit {
   campaign_code: string;
   seed_commitment: string;

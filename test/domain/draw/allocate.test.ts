@@ -1,3 +1,4 @@
+// Over 300 lines: the plain model of docs/draw-v1.md §5 and every case checked against it belong together.
 import test from 'ava';
 import fc from 'fast-check';
 import { allocate } from '../../../src/domain/draw/engine/allocate.js';
@@ -271,4 +272,44 @@ test('site walk: first preferred site with a fitting slot, its first fitting slo
   t.deepEqual([...out.site], [1, -1, 0, 0]);
   t.deepEqual([...out.slot], [0, -1, 1, 0]);
   t.deepEqual([...out.pass], [2, 0, 1, 2]);
+});
+
+test('past 254 groups and 65,534 sites (the narrow index arrays) it allocates as the model does', (t) => {
+  const rules: Rules = {
+    unit: 'item',
+    total: 500,
+    per_person_max: 2,
+    denomination: 1,
+    partial: 'partial',
+    groups: Array.from({ length: 300 }, (_, k) => ({ name: `g${k}`, reserved: k % 2 })),
+    sites: Array.from({ length: 66_000 }, (_, s) => ({
+      id: `s${s}`,
+      slots: [{ id: 'am', capacity: 1 + (s % 2) }],
+    })),
+  };
+  // Entries in rank order: groups from the last ones, sites beyond index 65,535 first.
+  const ranked: RosterEntry[] = Array.from({ length: 700 }, (_, i) => ({
+    public_id: `p${i}`,
+    group: i % 3 === 0 ? '' : `g${299 - (i % 300)}`,
+    weight: 1,
+    request: 1 + (i % 2),
+    preferences: [`s${65_999 - (i % 40)}`, `s${i % 7}`],
+  }));
+  const expected = model(rules, ranked);
+  const got = allocate(
+    rules,
+    ranked,
+    ranked.map((_, i) => i),
+  );
+  t.true(
+    got.amount.some((a, i) => a > 0 && got.site[i]! > 65_535),
+    'some award at a site past 65,535',
+  );
+  t.true(got.pass.includes(1) && got.pass.includes(2));
+  ranked.forEach((e, i) => {
+    const m = expected.get(e.public_id);
+    t.is(got.amount[i], m?.amount ?? 0, e.public_id);
+    t.is(got.pass[i], m?.pass ?? 0);
+    t.is(got.site[i] === -1 ? '' : rules.sites[got.site[i]!]!.id, m?.site ?? '');
+  });
 });

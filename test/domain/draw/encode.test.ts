@@ -61,6 +61,13 @@ test('cjson edge cases: key order by UTF-16 units, escapes, -0', (t) => {
     entryJson({ public_id: 'a"\\\n', group: '', weight: 1, request: -0, preferences: [] }),
     '{"group":"","preferences":[],"public_id":"a\\"\\\\\\n","request":0,"weight":1}',
   );
+  t.is(canonicalJson({ z: -0, a: [0, -0] }), '{"a":[0,0],"z":0}', '-0 is written 0');
+  t.is(canonicalJson({ a: 2n ** 64n }), '{"a":18446744073709551616}', 'a bigint as its digits');
+  t.is(canonicalJson({ a: undefined, b: null, c: false }), '{"b":null,"c":false}', 'undefined is left out');
+  t.throws(() => canonicalJson({ a: [() => 1] }), {
+    instanceOf: TypeError,
+    message: /cannot encode function \(at \$\.a\[0\]\)/,
+  });
   t.throws(() => canonicalJson({ a: true }, { strict: true }));
   t.throws(() => canonicalJson({ a: 1.5 }, { strict: true }));
 });

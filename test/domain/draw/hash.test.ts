@@ -98,6 +98,23 @@ test('a WebAssembly hasher that computes one wrong digest fails the known-answer
     out[0] = (out[0]! + 1) & 0xff;
   };
   t.false(passesKnownAnswers(w2));
+  // a wrong single digest ("abc"), a wrong single MAC (RFC 4231's "Jefe"), or a hasher that throws
+  const w3 = loadWasmSha256()!;
+  const sha = w3.sha256.bind(w3);
+  w3.sha256 = (m) => sha(m).map((x, i) => (i === 31 ? x ^ 1 : x));
+  t.false(passesKnownAnswers(w3));
+  const w4 = loadWasmSha256()!;
+  const many4 = w4.many.bind(w4);
+  w4.many = (key, data, offsets, count, out, outOff) => {
+    many4(key, data, offsets, count, out, outOff);
+    if (count === 1) out[outOff] = (out[outOff]! + 1) & 0xff;
+  };
+  t.false(passesKnownAnswers(w4));
+  const w5 = loadWasmSha256()!;
+  w5.pairs = () => {
+    throw new RangeError('memory access out of bounds');
+  };
+  t.false(passesKnownAnswers(w5));
 });
 
 test('batch SHA-256: WebAssembly, JS and node:crypto agree at every length and batch position', (t) => {

@@ -8,6 +8,7 @@ import {
   merkleRoot,
   verifyInclusion,
 } from '../../../src/domain/draw/engine/merkle.js';
+import { makeReceipt } from '../../../src/domain/draw/engine/receipt.js';
 import type { RosterEntry } from '../../../src/domain/draw/types.js';
 
 // The literal RFC 6962 definitions, with node:crypto, as an independent reference.
@@ -99,4 +100,23 @@ test('tampered proofs are rejected', (t) => {
     t.false(verifyInclusion(leaves[m]!, m, 2 * n, proof, root), `other size m=${m}`);
   }
   t.false(verifyInclusion(leaves[0]!, 13, 13, [], root), 'index out of range');
+});
+
+test('a proof or a receipt for a leaf the tree does not have is refused, not made up', (t) => {
+  const entries = Array.from({ length: 3 }, (_, i) => entry(i));
+  const tree = new MerkleTree(new Uint8Array(Buffer.concat(entries.map(leafRef))));
+  for (const index of [-1, 3, 1.5]) {
+    t.throws(
+      () => tree.proof(index),
+      { instanceOf: RangeError, message: /outside a tree of 3/ },
+      String(index),
+    );
+  }
+  t.throws(() => makeReceipt(tree, entries, 3), {
+    instanceOf: RangeError,
+    message: 'no roster entry at index 3',
+  });
+  const receipt = makeReceipt(tree, entries, 2);
+  t.is(receipt.entry, entries[2]);
+  t.is(receipt.tree_size, 3);
 });

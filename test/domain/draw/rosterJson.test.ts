@@ -112,3 +112,58 @@ test('duplicate ids are read (the draw refuses them after its sort, as from JSON
   t.is(got?.length, 2);
   t.throws(() => sortRoster(got!), { message: /duplicate public id "A1"/ });
 });
+
+/** What the plain path (JSON.parse, the rules' checks, the sort) makes of the text. */
+const parsedSorted = (text: string, r: Rules) => sortRoster(validateRoster(JSON.parse(text), r));
+
+test('ids and preferences that outgrow the first buffers read as JSON.parse reads them', (t) => {
+  const many: Rules = {
+    ...rules,
+    sites: Array.from({ length: 40 }, (_, k) => ({ id: `s${k}`, slots: [{ id: 'am', capacity: 9 }] })),
+  };
+  const entry = (id: string, preferences: string[]) =>
+    JSON.stringify({ public_id: id, group: '', weight: 3, request: 2, preferences });
+  const cases: [string, string][] = [
+    ['one id far longer than an eighth of the file', `[${entry('Z'.repeat(5000), [])}]`],
+    [
+      'many ids longer than an eighth of the file',
+      `[${Array.from({ length: 60 }, (_, k) => entry(`${'id'.repeat(30)}-${k}`, [])).join(',')}]`,
+    ],
+    ['one entry preferring all forty sites', `[${entry('A', many.sites.map((s) => s.id).reverse())}]`],
+  ];
+  for (const [what, text] of cases) {
+    const got = readRosterJson(bytes(text), many);
+    t.truthy(got, what);
+    t.deepEqual(got, parsedSorted(text, many), what);
+  }
+});
+
+test("a name whose hash is another name's is not taken for it, and names the reader cannot match fall back", (t) => {
+  // FNV-1a (the reader's hash) collisions: costarring/liquid (different lengths), declinate/macallums (same).
+  const colliding: Rules = {
+    ...rules,
+    groups: [{ name: 'altarage', reserved: 0 }],
+    sites: ['liquid', 'declinate'].map((id) => ({ id, slots: [{ id: 'am', capacity: 9 }] })),
+  };
+  const entry = (group: string, preferences: string[]) =>
+    `[${JSON.stringify({ public_id: 'A', group, weight: 1, request: 2, preferences })}]`;
+  const fine = entry('altarage', ['declinate', 'liquid']);
+  t.deepEqual(readRosterJson(bytes(fine), colliding), parsedSorted(fine, colliding));
+  for (const text of [entry('', ['costarring']), entry('', ['macallums']), entry('zinke', [])]) {
+    t.is(readRosterJson(bytes(text), colliding), undefined, text);
+    t.throws(() => parsedSorted(text, colliding), undefined, 'the plain path refuses it too');
+  }
+  // A group or site named outside printable ASCII (or with a quote) is never matched by bytes: the whole
+  // file goes to JSON.parse, which reads it.
+  const korean: Rules = {
+    ...rules,
+    groups: [{ name: '노인', reserved: 1 }],
+    sites: ['north', 'say "hi"'].map((id) => ({ id, slots: [{ id: 'am', capacity: 9 }] })),
+  };
+  for (const text of [entry('노인', ['north']), entry('', ['say "hi"'])]) {
+    t.is(readRosterJson(bytes(text), korean), undefined, text);
+    t.is(parsedSorted(text, korean).length, 1);
+  }
+  const plainOne = entry('', ['north']);
+  t.deepEqual(readRosterJson(bytes(plainOne), korean), parsedSorted(plainOne, korean));
+});

@@ -100,7 +100,7 @@ export function allocate(rules: Rules, roster: readonly RosterEntry[], order: Ar
     let reservedLeft = group.reserved;
     for (const i of members[k]!) {
       if (reservedLeft === 0) break;
-      if (amount[i] !== 0) continue;
+      // (no entry is awarded yet here: an entry is in one group's members only, and pass 1 visits it once)
       reservedLeft -= grant(i, reservedLeft, 1);
     }
   });

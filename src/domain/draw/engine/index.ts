@@ -26,7 +26,7 @@ export {
 } from './draw.js';
 export { bundleJson, entryJson, resultJson } from './encode.js';
 export { leafHash, leafHashes, MerkleTree, merkleRoot, rosterRoot, verifyInclusion } from './merkle.js';
-export { computeTickets, rankOrder, ticketOf } from './order.js';
+export { computeTickets, rankOrder } from './order.js';
 export { makeReceipt, type Receipt } from './receipt.js';
 export { buildResults, computeResults, ResultWalker, resultsHash, resultsHashOf } from './results.js';
 export { comparePublicIds, entryCopier, firstUnsorted, sortIds, sortRoster } from './roster.js';

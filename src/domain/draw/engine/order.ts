@@ -78,11 +78,6 @@ export function computeTickets(
   return tickets;
 }
 
-/** The ticket of one applicant, for receipts and for people checking their own. */
-export function ticketOf(seed: Uint8Array, entry: Pick<RosterEntry, 'public_id' | 'weight'>): Uint8Array {
-  return computeTickets(seed, [{ ...entry, group: '', request: 1, preferences: [] }]);
-}
-
 /**
  * Roster indices in rank order: ticket ascending as a 256-bit big-endian number, ties by utf8(public_id).
  * The roster is sorted bytewise by utf8(public_id) and unique, so that tie-break is the index order.
