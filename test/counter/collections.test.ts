@@ -218,12 +218,16 @@ test.serial('a refusal at the counter releases the award down the waitlist, audi
       ['award.promoted', `staff:${staff0!.id}`],
     ],
   );
-  // The public lookup tells the promoted applicant what was passed to them: amount, site and slot, in words.
+  // The public lookup tells the promoted applicant what was passed to them: the amount and the site, in words.
   const lookup = await app.request('GET', `/campaigns/${sc.s.campaignId}/audit?public_id=${to}`, {
     headers: { accept: 'text/html' },
   });
   t.is(lookup.status, 200);
-  t.regex(lookup.text, /id="lookup-promoted">[^<·]+ · [^<·]+ · [^<·]+<\/dd>/);
+  const site = await app.db('sites').where({ id: site0 }).first();
+  t.true(
+    lookup.text.includes(`id="lookup-promoted">${Number(next.held_amount)}개 · ${site.name_ko}`),
+    lookup.text,
+  );
   // The promoted applicant's new code works at the counter at once (indexed with the promotion notice).
   const second = await collect(site0, staff0, { code: await sc.codeOf(to) });
   t.true([201, 409].includes(second.status), second.text);
@@ -277,7 +281,8 @@ test.serial('a refusal at the counter releases the award down the waitlist, audi
   // The page's own forms (no script): collect and refuse answer on the page; a reason the form does not
   // offer is recorded as 'other'; an empty code is refused there, changing nothing.
   const pharmacist = await signInWithForm(app, 'site_staff', { site_id: site0 });
-  const [w2, w3] = sc.winnersAt(site0).filter((a) => a.slot.endsWith('-S1') && a.public_id !== w.public_id);
+  app.clock.set(at(62.1)); // both of the site's slots open
+  const [w2, w3] = sc.winnersAt(site0).filter((a) => a.public_id !== w.public_id);
   const collected = await pharmacist.post('/counter/collect', { code: await sc.codeOf(w2!.public_id) });
   t.is(collected.status, 200, collected.text.slice(0, 300));
   t.true(collected.text.includes(`수령 처리되었습니다: ${w2!.public_id}`));

@@ -7,7 +7,7 @@ import { type AwardFacts, heldOf, mapUrl, resultKind, whatToBring } from '../../
 const passDown = { state: 'claiming', unclaimed_policy: 'pass_down' } as const;
 
 test('each award status reads as one result; a waitlist is only a hope while it can still move', (t) => {
-  const rows: [AwardFacts['status'] | undefined, string][] = [
+  const rows: [AwardFacts['status'] | undefined, ReturnType<typeof resultKind>][] = [
     [undefined, 'not_in_draw'],
     ['won', 'won'],
     ['promoted', 'won'],

@@ -293,7 +293,7 @@ test('past 254 groups and 65,534 sites (the narrow index arrays) it allocates as
     group: i % 3 === 0 ? '' : `g${299 - (i % 300)}`,
     weight: 1,
     request: 1 + (i % 2),
-    preferences: [`s${65_999 - (i % 40)}`, `s${i % 7}`],
+    preferences: [`s${65_999 - (i % 400)}`, `s${i % 7}`],
   }));
   const expected = model(rules, ranked);
   const got = allocate(

@@ -117,6 +117,6 @@ test('a proof or a receipt for a leaf the tree does not have is refused, not mad
     message: 'no roster entry at index 3',
   });
   const receipt = makeReceipt(tree, entries, 2);
-  t.is(receipt.entry, entries[2]);
+  t.is(receipt.entry, entries[2]!);
   t.is(receipt.tree_size, 3);
 });
