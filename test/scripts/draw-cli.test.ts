@@ -123,36 +123,27 @@ test('draw refuses invalid input with the path, exit 1', (t) => {
   const roster = JSON.parse(readFileSync(join(fixtures, 'roster.json'), 'utf8'));
   roster[1].preferences = ['west'];
   writeFileSync(join(dir, 'roster.json'), JSON.stringify(roster));
-  const r = run('draw.ts', [
-    '--rules',
-    join(fixtures, 'rules.json'),
-    '--roster',
-    join(dir, 'roster.json'),
-    '--secret',
-    SECRET,
-    '--beacon',
-    BEACON,
-    '--out',
-    join(dir, 'b.json'),
-  ]);
+  const drawTo = (rules: string, rosterFile: string, out: string) =>
+    run('draw.ts', [
+      '--rules',
+      rules,
+      '--roster',
+      rosterFile,
+      '--secret',
+      SECRET,
+      '--beacon',
+      BEACON,
+      '--out',
+      out,
+    ]);
+  const r = drawTo(join(fixtures, 'rules.json'), join(dir, 'roster.json'), join(dir, 'b.json'));
   t.is(r.code, 1);
   t.regex(r.stderr, /\$\.roster\[1\]\.preferences\[0\]: names no site of the rules: "west"/);
   // Rules the draw refuses: said of the rules (not of the roster read against them), nothing written.
   const rules = JSON.parse(readFileSync(join(fixtures, 'rules.json'), 'utf8'));
   rules.denomination = 0;
   writeFileSync(join(dir, 'rules.json'), JSON.stringify(rules));
-  const badRules = run('draw.ts', [
-    '--rules',
-    join(dir, 'rules.json'),
-    '--roster',
-    join(fixtures, 'roster.json'),
-    '--secret',
-    SECRET,
-    '--beacon',
-    BEACON,
-    '--out',
-    join(dir, 'c.json'),
-  ]);
+  const badRules = drawTo(join(dir, 'rules.json'), join(fixtures, 'roster.json'), join(dir, 'c.json'));
   t.is(badRules.code, 1, badRules.stderr);
   t.regex(badRules.stderr, /^draw: invalid input: \$\.rules\.denomination: /m);
   t.false(existsSync(join(dir, 'c.json')));
