@@ -1,12 +1,16 @@
 // The close's roster freeze and the draw run as queue jobs, not inside the reconciler's pass: the pass only
 // moves the state and enqueues; each job is one transaction, so a job that dies before committing leaves
 // nothing, and its rerun gives the same roster root and the same results. The steps called directly (as the
-// benchmarks do) refuse what is not ready and never draw a roster changed after the close.
+// benchmarks do) refuse what is not ready and never draw a roster changed after the close; an instant sale
+// gets no draw at all.
 import test from 'ava';
+import { changeCampaignState } from '../../src/commands/changeCampaignState.js';
 import { drawCampaign } from '../../src/commands/drawCampaign.js';
 import { commitDraw, freezeDrawRoster } from '../../src/commands/drawHooks.js';
 import { runRosterFreeze } from '../../src/commands/drawJobs.js';
+import { createCampaign } from '../../src/commands/saveCampaign.js';
 import { findCampaign } from '../../src/db/repos/campaigns.js';
+import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
 import { drawReconcilerParts } from '../../src/jobs/draw.js';
 import { createReconciler } from '../../src/jobs/reconciler.js';
 import { createLogger } from '../../src/logger.js';
@@ -18,6 +22,7 @@ import {
   runDrawJobs,
   scheduledLottery,
 } from '../helpers/draw.js';
+import { buildVoucherCampaign } from '../helpers/factories.js';
 
 let app: TestApp;
 test.before(async () => {
@@ -238,5 +243,26 @@ test.serial(
       'outcome, audit, job',
     ]);
     t.is((await campaign()).state, 'drawn');
+  },
+);
+
+test.serial(
+  'an instant sale opens through the same hooks with no draw commitment: it has no draw',
+  async (t) => {
+    const system = { kind: 'system', name: 'test' } as const;
+    const input = parseCampaignBody(buildVoucherCampaign(app.clock.now(), { mode: 'instant' }));
+    const sale = await createCampaign({ db: app.db, clock: app.clock }, system, input);
+    await changeCampaignState({ db: app.db, clock: app.clock }, system, sale.id, 'schedule');
+    app.clock.set(input.opens_at);
+    await drawReconciler(drawContext(app.db, app.clock)).runOnce();
+    t.is((await app.db('campaigns').where({ id: sale.id }).first()).state, 'open');
+    t.is(await app.db('draws').where({ campaign_id: sale.id }).first(), undefined);
+    t.deepEqual(
+      await app
+        .db('audit_log')
+        .where({ subject: `campaign:${sale.id}` })
+        .whereLike('action', 'draw.%'),
+      [],
+    );
   },
 );
