@@ -39,6 +39,17 @@ async function subjectCookie(h: { headers: Record<string, string> }, phone = nex
   return `proxy_subject=${v.json.subject_token}`;
 }
 
+/** A family helper registered by an admin (cap 2), signed in with their own phone. */
+async function registeredHelper() {
+  const admin = await app.staff('admin');
+  const phone = nextPhone();
+  await app.request('POST', '/api/admin/proxies', {
+    as: admin,
+    json: { phone, birth_date: '19700101', kind: 'family', label: '', cap: 2 },
+  });
+  return { phone, me: await verifyResident(app, { phone, birth_date: '19700101' }) };
+}
+
 test('signed out: the helper is asked to verify themselves first, and comes back to the proxy page', async (t) => {
   const c = await openVoucherCampaign(app);
   const res = await app.request('GET', `/campaigns/${c.id}/proxy`, { headers: { accept: 'text/html' } });
@@ -175,13 +186,7 @@ test('the language switch on a page that answered a form goes back to the start 
 
 test('a helper who verifies their own phone as the person helped is told to apply on their own page', async (t) => {
   const c = await openVoucherCampaign(app);
-  const admin = await app.staff('admin');
-  const phone = nextPhone();
-  await app.request('POST', '/api/admin/proxies', {
-    as: admin,
-    json: { phone, birth_date: '19700101', kind: 'family', label: '', cap: 2 },
-  });
-  const me = await verifyResident(app, { phone, birth_date: '19700101' });
+  const { phone, me } = await registeredHelper();
   const headers = { ...me.headers, accept: 'text/html' };
   // The resend cooldown counts real seconds (rate-limiter-flexible): let it pass for this test.
   await app.db('rate_limits').where('key', 'like', 'resendCooldown:%').delete();
@@ -251,13 +256,7 @@ test.serial(
 
 test('a bad phone number on the proxy form is marked on its field, for screen readers too; nothing is sent', async (t) => {
   const c = await openVoucherCampaign(app);
-  const admin = await app.staff('admin');
-  const phone = nextPhone();
-  await app.request('POST', '/api/admin/proxies', {
-    as: admin,
-    json: { phone, birth_date: '19700101', kind: 'family', label: '', cap: 2 },
-  });
-  const me = await verifyResident(app, { phone, birth_date: '19700101' });
+  const { me } = await registeredHelper();
   const before = await app.db('verification_challenges').count({ n: '*' }).first();
   const res = await app.request('POST', `/campaigns/${c.id}/proxy/code`, {
     headers: { ...me.headers, accept: 'text/html' },
