@@ -53,6 +53,14 @@ test('another amount, currency or payment id is never issued', (t) => {
 test('money arriving for a closed order is given back', (t) => {
   for (const state of ['expired', 'failed', 'cancelled'] as const) {
     t.deepEqual(settle(order({ state }), paid), { kind: 'refund', reason: 'late_payment' });
+    t.deepEqual(settle(order({ state }), { ...paid, amount: 100 }), {
+      kind: 'refund',
+      reason: 'amount_mismatch',
+    });
+    t.deepEqual(settle(order({ state }), { ...paid, currency: 'USD' }), {
+      kind: 'refund',
+      reason: 'amount_mismatch',
+    });
   }
 });
 

@@ -79,7 +79,10 @@ export function settle(order: OrderFacts, view: ProviderView): Settlement {
   if (view.status === 'paid') {
     if (order.paid_amount !== null) return { kind: 'none' }; // already recorded: one payment issues once
     if (view.amount !== order.amount || view.currency !== order.currency) {
-      return open ? { kind: 'refund', reason: 'amount_mismatch', close: 'failed' } : { kind: 'none' };
+      // Closed or open, money that does not match is taken: it is recorded and given back, never left unseen.
+      return open
+        ? { kind: 'refund', reason: 'amount_mismatch', close: 'failed' }
+        : { kind: 'refund', reason: 'amount_mismatch' };
     }
     return open ? { kind: 'paid' } : { kind: 'refund', reason: 'late_payment' };
   }
