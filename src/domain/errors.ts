@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'oidc_unavailable',
   'verification_not_allowed',
   'identity_verification_failed',
+  // the service's own set-up: a provider refused its credentials
+  'provider_misconfigured',
   // the draw
   'beacon_too_early',
   'beacon_already_recorded',

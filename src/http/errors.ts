@@ -34,6 +34,7 @@ export const STATUS: Record<ErrorCode, number> = {
   oidc_unavailable: 503,
   verification_not_allowed: 403,
   identity_verification_failed: 401,
+  provider_misconfigured: 500,
   beacon_too_early: 409,
   beacon_already_recorded: 409,
   award_already_collected: 409,
@@ -149,8 +150,13 @@ export function errorHandler(logger: Logger, presenter?: ErrorPresenter) {
       if (ctx.status === 404 && ctx.body === undefined) throw new DomainError('not_found', 'Nothing is here');
     } catch (raw) {
       const answer = answerFor(raw);
-      if (answer.unexpected) {
-        ((ctx.state.log as Logger | undefined) ?? logger).error({ err: raw }, 'unhandled error');
+      // A 500 is ours to fix, expected (a provider refused our configuration) or not: operators see both.
+      if (answer.status === 500) {
+        const log = (ctx.state.log as Logger | undefined) ?? logger;
+        log.error(
+          { err: raw, code: answer.shown.code },
+          answer.unexpected ? 'unhandled error' : answer.shown.message,
+        );
       }
       ctx.status = answer.status;
       if (answer.retryAfter !== undefined) ctx.set('Retry-After', String(answer.retryAfter));

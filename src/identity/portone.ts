@@ -2,8 +2,9 @@
 // chose; the server then reads the result with getIdentityVerification (@portone/server-sdk). Without credentials,
 // outside production, a development stand-in plays the provider so the whole flow runs locally.
 import { createHash } from 'node:crypto';
-import { IdentityVerificationClient } from '@portone/server-sdk';
+import { IdentityVerificationClient, PortOneError } from '@portone/server-sdk';
 import { DomainError } from '../domain/errors.js';
+import { refusedCredentials } from '../portoneErrors.js';
 
 /** What a verification proved about the person. */
 export interface VerifiedCustomer {
@@ -41,8 +42,11 @@ export function createPortOneVerifier(s: PortOneSettings): IdentityVerifier {
         .getIdentityVerification({ identityVerificationId: id, storeId: s.storeId })
         .catch((err: unknown) => {
           // The SDK throws its own errors for 4xx answers; a network failure is the provider being away.
-          if (err instanceof Error && err.name.endsWith('Error') && 'data' in err)
-            throw failed('The identity verification was not found');
+          if (err instanceof PortOneError && 'data' in err)
+            throw (
+              refusedCredentials(err, 'getIdentityVerification') ??
+              failed('The identity verification was not found')
+            );
           throw new DomainError('oidc_unavailable', 'The identity verification service did not answer');
         });
       if (result.status !== 'VERIFIED') throw failed('The identity verification is not complete');

@@ -3,6 +3,7 @@
 // webhooks (Standard Webhooks signatures, the SDK's verifier). baseUrl points the real client elsewhere in tests.
 import { PaymentClient, PortOneError, Webhook } from '@portone/server-sdk';
 import type { ProviderView } from '../domain/payments/order.js';
+import { portOneErrorType, refusedCredentials } from '../portoneErrors.js';
 import {
   type CheckoutRequest,
   type PaymentProvider,
@@ -24,20 +25,13 @@ export interface PortOneOptions {
   publicUrl: string;
 }
 
-/** The error type PortOne answered with (PAYMENT_NOT_FOUND, PAYMENT_ALREADY_CANCELLED, ...), if it did. */
-function errorType(err: unknown): string | undefined {
-  if (!(err instanceof PortOneError)) return undefined;
-  return (err as { data?: { type?: string } }).data?.type;
-}
-
 // The refusals PortOne declares for the calls made here (the SDK's PreRegisterPaymentError, GetPaymentError and
-// CancelPaymentError): answers about this request. PG_PROVIDER (the card company did not answer), an error
-// type it does not declare (its 500s answer INTERNAL) and an error without a type mean: ask again later.
+// CancelPaymentError): answers about this request; UNAUTHORIZED and FORBIDDEN answer about our secret instead
+// (refusedCredentials). PG_PROVIDER (the card company did not answer), an error type it does not declare (its
+// 500s answer INTERNAL) and an error without a type mean: ask again later.
 const REFUSALS = new Set([
   'ALREADY_PAID',
-  'FORBIDDEN',
   'INVALID_REQUEST',
-  'UNAUTHORIZED',
   'PAYMENT_NOT_FOUND',
   'PAYMENT_ALREADY_CANCELLED',
   'PAYMENT_NOT_PAID',
@@ -70,9 +64,11 @@ export function portOneProvider(o: PortOneOptions): PaymentProvider {
     try {
       return await withDeadline(o.timeoutMs, what, run);
     } catch (err) {
+      const misconfigured = refusedCredentials(err, what);
+      if (misconfigured) throw misconfigured;
       // PortOne's own refusals are answers; anything else it says (or a 5xx) means: ask again later.
-      if (err instanceof PortOneError && !REFUSALS.has(errorType(err) ?? ''))
-        throw new ProviderUnavailable(`${what}: ${errorType(err) ?? 'no error type'}: ${err.message}`);
+      if (err instanceof PortOneError && !REFUSALS.has(portOneErrorType(err) ?? ''))
+        throw new ProviderUnavailable(`${what}: ${portOneErrorType(err) ?? 'no error type'}: ${err.message}`);
       throw err;
     }
   };
@@ -89,7 +85,7 @@ export function portOneProvider(o: PortOneOptions): PaymentProvider {
         );
       } catch (err) {
         // Paid already (a replayed create): the amount that was paid stands.
-        if (errorType(err) !== 'ALREADY_PAID') throw err;
+        if (portOneErrorType(err) !== 'ALREADY_PAID') throw err;
       }
     },
     checkoutUrl(req: CheckoutRequest) {
@@ -111,7 +107,7 @@ export function portOneProvider(o: PortOneOptions): PaymentProvider {
         return view;
       } catch (err) {
         // Never registered or never started at PortOne: nothing was taken.
-        if (errorType(err) === 'PAYMENT_NOT_FOUND') {
+        if (portOneErrorType(err) === 'PAYMENT_NOT_FOUND') {
           return { status: 'unknown', paymentId, amount: 0, currency: '' };
         }
         throw err;
@@ -121,7 +117,7 @@ export function portOneProvider(o: PortOneOptions): PaymentProvider {
       try {
         await call('cancelPayment', () => client.cancelPayment({ paymentId, amount, reason }));
       } catch (err) {
-        if (errorType(err) !== 'PAYMENT_ALREADY_CANCELLED') throw err;
+        if (portOneErrorType(err) !== 'PAYMENT_ALREADY_CANCELLED') throw err;
       }
     },
     async verifyWebhook(rawBody, headers): Promise<WebhookNotice> {

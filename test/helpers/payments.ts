@@ -76,6 +76,8 @@ export async function paymentWorld(
     timeoutMs?: number;
     random?: () => number;
     applicants?: number;
+    /** the API secret the service sends PortOne (the stand-in accepts only PORTONE_SECRET) */
+    apiSecret?: string;
   } = {},
 ): Promise<PaymentWorld> {
   const faults = { ...noFaults(), ...o.faults };
@@ -88,7 +90,7 @@ export async function paymentWorld(
       if (portone) {
         return {
           provider: portOneProvider({
-            apiSecret: PORTONE_SECRET,
+            apiSecret: o.apiSecret ?? PORTONE_SECRET,
             storeId: PORTONE_STORE,
             channelKey: PORTONE_CHANNEL,
             webhookSecret: PORTONE_WEBHOOK_SECRET,

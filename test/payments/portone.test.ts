@@ -151,6 +151,20 @@ test('a payment of another amount is never issued: the order fails and the money
   t.is(award.status, 'won', 'the award is still the winner’s to buy');
 });
 
+test('a refused API secret is provider_misconfigured (500) when ordering and confirming, not "try again"', async (t) => {
+  const w = await world({ apiSecret: 'not-the-portone-secret' });
+  const res = await orderFor(w, 0, 'portone-secret-0001');
+  t.is(res.status, 500, res.text);
+  t.is(res.json.error.code, 'provider_misconfigured');
+  const made = await w.app.db('orders').where({ subject: w.winners[0]!.public_id }).first();
+  t.is(made.state, 'created', 'nothing was registered: the order waits for a working secret');
+  const back = await w.app.request('POST', `/api/payments/orders/${made.id}/confirm`, {
+    headers: w.winners[0]!.headers,
+  });
+  t.is(back.status, 500, back.text);
+  t.is(back.json.error.code, 'provider_misconfigured');
+});
+
 // One more world for the failures below: they run one after another, each on its own winners.
 let failing: Promise<PaymentWorld> | undefined;
 const failingWorld = () => {
