@@ -1,20 +1,21 @@
 // What anyone may see of an instant sale: the room's rules and commitment, the seed once revealed, stock
 // left and sold, and the published queue order (tickets only) that `npm run instant-queue` recomputes.
 
-import { appendAudit } from '../../audit/log.js';
 import { findCampaign } from '../../db/repos/campaigns.js';
 import { findLivePurchase, purchaseTotals } from '../../db/repos/instantPurchases.js';
 import { publishedQueue } from '../../db/repos/instantQueue.js';
-import { findRoom, lockRoom, type RoomRow, updateRoomRules } from '../../db/repos/instantRooms.js';
+import { findRoom } from '../../db/repos/instantRooms.js';
 import { stockTotals } from '../../db/repos/instantStock.js';
 import { findOrder } from '../../db/repos/orders.js';
-import { inTransaction } from '../../db/transaction.js';
 import { DomainError } from '../../domain/errors.js';
-import { type Actor, actorLabel, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { rulesOf } from './roomRules.js';
 
 export async function saleView(ctx: CommandContext, campaignId: string) {
   const room = await findRoom(ctx.db, campaignId);
-  if (!room) throw new DomainError('not_found', 'No instant sale here');
+  // A draft's room (made when its rules were set) is not public until the sale is scheduled.
+  if (!room || (await findCampaign(ctx.db, campaignId))?.state === 'draft')
+    throw new DomainError('not_found', 'No instant sale here');
   const stock = await stockTotals(ctx.db, campaignId);
   const sold = await purchaseTotals(ctx.db, campaignId);
   return {
@@ -29,14 +30,6 @@ export async function saleView(ctx: CommandContext, campaignId: string) {
   };
 }
 
-const rulesOf = (r: RoomRow) => ({
-  prequeue_minutes: r.prequeue_minutes,
-  admit_per_second: r.admit_per_second,
-  max_active: r.max_active,
-  token_seconds: r.token_seconds,
-  hold_seconds: r.hold_seconds,
-});
-
 /** A page of the published order, by rank. */
 export async function queueOrder(ctx: CommandContext, campaignId: string, after: number, limit: number) {
   const rows = await publishedQueue(ctx.db, campaignId, limit, after);
@@ -45,33 +38,6 @@ export async function queueOrder(ctx: CommandContext, campaignId: string, after:
     ticket: r.ticket,
     pre_queue: r.pre,
   }));
-}
-
-/** Room rules change only before the pre-queue opens: after that, people are already waiting under them. */
-export async function setRoomRules(
-  ctx: CommandContext,
-  actor: Actor,
-  campaignId: string,
-  rules: ReturnType<typeof rulesOf>,
-) {
-  return inTransaction(ctx.db, async (trx) => {
-    const c = await findCampaign(trx, campaignId);
-    const room = await lockRoom(trx, campaignId);
-    if (!c || !room) throw new DomainError('not_found', 'No instant sale here');
-    const prequeueOpens = new Date(c.opens_at.getTime() - room.prequeue_minutes * 60_000);
-    if (ctx.clock.now() >= prequeueOpens) {
-      throw new DomainError('campaign_not_editable', 'The waiting room is already open; its rules are fixed');
-    }
-    await updateRoomRules(trx, campaignId, rules);
-    await appendAudit(trx, {
-      at: ctx.clock.now(),
-      actor: actorLabel(actor),
-      action: 'instant.rules_changed',
-      subject: `campaign:${campaignId}`,
-      data: rules,
-    });
-    return rules;
-  });
 }
 
 /** One's own purchase: what, how much, the payment's state and where to pay. */

@@ -165,6 +165,11 @@ export async function rankArrivals(trx: Trx, campaignId: string, limit: number):
   return rowCount ?? 0;
 }
 
+/** Whether anyone has taken a place in the room (pre-queue included). */
+export async function anyoneQueued(db: Db | Trx, campaignId: string): Promise<boolean> {
+  return Boolean(await db('instant_queue').where({ campaign_id: campaignId }).first('identity_id'));
+}
+
 export async function queueLength(db: Db | Trx, campaignId: string): Promise<number> {
   const row = await db('instant_queue').where({ campaign_id: campaignId }).max('rank as n').first();
   return Number(row?.n ?? 0);

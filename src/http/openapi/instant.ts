@@ -80,6 +80,14 @@ export const instantOperations: Operations = {
     },
   },
   '/api/admin/campaigns/{id}/instant-room': {
+    get: {
+      summary:
+        "The waiting room's rules (a new room's defaults until they are set), and whether they may change",
+      tag: 'instant',
+      caller: 'staff',
+      ok: { status: 200, description: '{ rules, prequeue_opens_at, editable }' },
+      errors: [],
+    },
     put: {
       summary: "Set the waiting room's rules (admission rate, active buyers, token and hold times)",
       tag: 'instant',

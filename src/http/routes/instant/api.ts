@@ -4,7 +4,8 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { purchase } from '../../../commands/instant/purchase.js';
 import { joinQueue, type QueueStatus, queueStatus } from '../../../commands/instant/queueStatus.js';
-import { queueAudit, queueOrder, saleView, setRoomRules } from '../../../commands/instant/saleView.js';
+import { roomRules, setRoomRules } from '../../../commands/instant/roomRules.js';
+import { queueAudit, queueOrder, saleView } from '../../../commands/instant/saleView.js';
 import type { ResidentClaims } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
 import { checkResidentCsrf, type ResidentState, requireResident } from '../../middleware/residentAuth.js';
@@ -73,10 +74,15 @@ export function instantApiRoutes(router: Router, deps: AppDeps): void {
     ctx.body = { audit: await queueAudit(deps, parseId(ctx.params.id)) };
   });
 
+  router.get('/api/admin/campaigns/:id/instant-room', requireStaff('admin', 'auditor'), async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await roomRules(deps, parseId(ctx.params.id));
+  });
+
   router.put('/api/admin/campaigns/:id/instant-room', requireStaff('admin'), async (ctx) => {
     const rules = parse(roomRulesSchema, bodyOf(ctx));
     ctx.body = {
-      rules: await setRoomRules(deps, staffActor(ctx.state.staff), parseId(ctx.params.id), rules),
+      rules: await setRoomRules(deps.instant, staffActor(ctx.state.staff), parseId(ctx.params.id), rules),
     };
   });
 }
