@@ -8,8 +8,7 @@ import {
   drawBundleJson,
   fromHex,
   isLowerHex,
-  type RosterEntry,
-  readRosterJson,
+  readRosterFile,
   validateRules,
 } from '../src/domain/draw/index.js';
 import { progress } from './progress.js';
@@ -39,18 +38,20 @@ function parseJson(bytes: Buffer, path: string, what: string): unknown {
 }
 
 /**
- * The roster file read straight into sorted entries when it is plainly laid out (readRosterJson), parsed
- * with JSON.parse otherwise: then the draw checks it and reports any error as it always did.
+ * The roster file read straight into sorted, checked entries when it is plainly laid out (readRosterFile),
+ * with the validated rules it was checked against, which the draw then takes as they are; parsed with
+ * JSON.parse otherwise: then the draw checks it and reports any error as it always did.
  */
-function readRoster(path: string, rules: unknown): unknown {
+function readRoster(path: string, rules: unknown): { rules: unknown; roster: unknown } {
   const bytes = read(path, 'roster');
-  let entries: RosterEntry[] | undefined;
   try {
-    entries = readRosterJson(bytes, validateRules(rules, '$.rules'));
+    const valid = validateRules(rules, '$.rules');
+    const file = readRosterFile(bytes, valid);
+    if (file) return { rules: valid, roster: file };
   } catch (e) {
     if (!(e instanceof DrawInputError)) throw e; // invalid rules: the draw says so
   }
-  return entries ?? parseJson(bytes, path, 'roster');
+  return { rules, roster: parseJson(bytes, path, 'roster') };
 }
 
 let args: ReturnType<typeof parse>;
@@ -114,8 +115,10 @@ function fileSink(path: string): { write(chunk: Uint8Array): void; close(): void
 
 const mark = progress('draw');
 try {
-  const rules = parseJson(read(values.rules!, 'rules'), values.rules!, 'rules');
-  const roster = readRoster(values.roster!, rules);
+  const { rules, roster } = readRoster(
+    values.roster!,
+    parseJson(read(values.rules!, 'rules'), values.rules!, 'rules'),
+  );
   mark('read rules and roster');
   const out = fileSink(values.out!);
   const drawn = drawBundleJson(

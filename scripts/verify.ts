@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   describeDifference,
-  readRosterJson,
+  readRosterFile,
   type Verdict,
   validateRules,
   verifiesWithRawResults,
@@ -134,8 +134,9 @@ function parseAllButResults(b: Buffer, spans: { results: Span; roster: Span | un
         ),
       );
       const rules = validateRules(rest?.rules, '$.rules');
-      const entries = readRosterJson(b.subarray(roster[0], roster[1]), rules, { inFileOrder: true });
-      if (entries !== undefined) return { ...rest, roster: entries };
+      // the validated rules in the bundle, so that the verifier takes the roster as checked against them
+      const file = readRosterFile(b.subarray(roster[0], roster[1]), rules, { inFileOrder: true });
+      if (file !== undefined) return { ...rest, rules, roster: file };
     } catch {
       // not JSON, or rules the verifier will refuse: read as below
     }

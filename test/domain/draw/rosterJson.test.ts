@@ -3,9 +3,12 @@
 import test from 'ava';
 import fc from 'fast-check';
 import {
+  bundleJson,
   type RosterEntry,
   type Rules,
+  readRosterFile,
   readRosterJson,
+  runDraw,
   sortRoster,
   validateRoster,
 } from '../../../src/domain/draw/index.js';
@@ -166,4 +169,24 @@ test("a name whose hash is another name's is not taken for it, and names the rea
   }
   const plainOne = entry('', ['north']);
   t.deepEqual(readRosterJson(bytes(plainOne), korean), parsedSorted(plainOne, korean));
+});
+
+test('a roster file is taken as checked only with the rules it was read against, and draws as JSON.parse reads it', (t) => {
+  const text = `[${plain},${plain.replace('A1', 'A0').replace('"south"', '"x"')}]`;
+  const file = readRosterFile(bytes(text), rules)!;
+  const input = { campaign: { id: 'c', title: 't' }, secret: new Uint8Array(32).fill(3), beacon: 'b' };
+  t.deepEqual(
+    bundleJson(runDraw({ ...input, rules, roster: file })),
+    bundleJson(runDraw({ ...input, rules, roster: JSON.parse(text) })),
+  );
+  // The same rules in another object, without site "x": the draw checks the entries, and refuses one.
+  const fewer = { ...rules, sites: rules.sites.filter((s) => s.id !== 'x') };
+  t.throws(() => runDraw({ ...input, rules: fewer, roster: file }), {
+    message: /names no site of the rules/,
+  });
+  t.deepEqual(
+    runDraw({ ...input, rules: { ...rules }, roster: file }),
+    runDraw({ ...input, rules, roster: file }),
+  );
+  t.is(readRosterFile(bytes(`[${plain}`), rules), undefined);
 });

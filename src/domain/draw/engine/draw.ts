@@ -11,7 +11,7 @@ import {
   type RosterEntry,
   type Rules,
 } from '../types.js';
-import { checkRoster, validateDrawParties, validateRules } from '../validate.js';
+import { validateDrawParties, validateRules } from '../validate.js';
 import { type Allocation, allocate } from './allocate.js';
 import { writeBundleOf } from './bundleBytes.js';
 import { type PackedColumns, packColumns, writeResultsJson } from './jsonBytes.js';
@@ -19,12 +19,13 @@ import { leafHashes, merkleRoot } from './merkle.js';
 import { computeTickets, rankOrder } from './order.js';
 import { ResultWalker, resultsHashOfPacked, resultsOfPacked } from './results.js';
 import { entryCopier, sortRoster } from './roster.js';
+import { checkRosterOrFile } from './rosterJson.js';
 
 export interface DrawInput {
   campaign: Campaign;
   /** Checked with validateRules. */
   rules: unknown;
-  /** Entries in any order; checked with validateRoster, then sorted. */
+  /** Entries in any order, checked with validateRoster, then sorted; or a RosterFile read against `rules`. */
   roster: unknown;
   /** The operator's 32 secret bytes, committed to at opening. */
   secret: Uint8Array;
@@ -99,7 +100,7 @@ interface Drawn {
 function drawUpToResults(input: DrawInput, mark: PhaseMark): Drawn {
   const { campaign, secret, beacon } = validateDrawParties(input);
   const rules = validateRules(input.rules, '$.rules');
-  const valid = checkRoster(input.roster, rules, { path: '$.roster', unique: false });
+  const valid = checkRosterOrFile(input.roster, input.rules, rules, { path: '$.roster', unique: false });
   mark('validate');
   // Duplicates are found by sortRoster, after sorting, without a Set of every id. A roster that was not
   // in order is copied in order (entryCopier): the service's, read sorted from the database, is not.

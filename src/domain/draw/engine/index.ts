@@ -30,7 +30,7 @@ export { computeTickets, rankOrder } from './order.js';
 export { makeReceipt, type Receipt } from './receipt.js';
 export { buildResults, computeResults, ResultWalker, resultsHash, resultsHashOf } from './results.js';
 export { comparePublicIds, entryCopier, firstUnsorted, sortIds, sortRoster } from './roster.js';
-export { readRosterJson } from './rosterJson.js';
+export { RosterFile, readRosterFile, readRosterJson } from './rosterJson.js';
 export {
   type BundleCheck,
   type Difference,

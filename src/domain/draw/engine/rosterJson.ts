@@ -11,6 +11,7 @@
 // (Since then: ids made in sorted order, and flat lookup tables, which took the scan from 1.3-1.9 s to
 // 0.7-0.9 s of that 2.5 s.)
 import type { RosterEntry, Rules } from '../types.js';
+import { type CheckedRoster, checkRoster, type RosterOptions } from '../validate.js';
 import { sortIds } from './roster.js';
 
 const [QUOTE, BACKSLASH, COMMA, COLON] = [0x22, 0x5c, 0x2c, 0x3a];
@@ -238,6 +239,51 @@ export function readRosterJson(
     };
   }
   return out;
+}
+
+const MADE_HERE = Symbol('readRosterFile');
+
+/**
+ * A roster file read by readRosterFile: its entries and the validated rules they were checked against.
+ * readRosterJson's checks are validateRoster's for these rules (all but duplicate ids, which the draw's
+ * sort finds), so a draw or verifier given the same rules object skips validating 1M entries again.
+ * Made only here: holding one means the checks were run.
+ */
+export class RosterFile {
+  constructor(
+    token: symbol,
+    readonly entries: RosterEntry[],
+    readonly rules: Rules,
+  ) {
+    if (token !== MADE_HERE) throw new TypeError('a RosterFile is made by readRosterFile');
+  }
+}
+
+/**
+ * checkRoster(roster, rules), but a RosterFile read against `given` itself (the rules object the caller
+ * was given, of which `rules` is the validated copy) is taken as read; any other RosterFile is checked.
+ */
+export function checkRosterOrFile(
+  roster: unknown,
+  given: unknown,
+  rules: Rules,
+  options: RosterOptions,
+): CheckedRoster {
+  if (!(roster instanceof RosterFile)) return checkRoster(roster, rules, options);
+  const { entries } = roster;
+  if (given !== roster.rules) return checkRoster(entries, rules, options);
+  // readRosterJson takes printable-ASCII ids only
+  return { entries, ids: entries.map((e) => e.public_id), asciiIds: true };
+}
+
+/** readRosterJson as a RosterFile, which the draw and the verifier take as a roster already checked. */
+export function readRosterFile(
+  b: Uint8Array,
+  rules: Rules,
+  options: { inFileOrder?: boolean } = {},
+): RosterFile | undefined {
+  const entries = readRosterJson(b, rules, options);
+  return entries && new RosterFile(MADE_HERE, entries, rules);
 }
 
 function grow<T extends Uint8Array | Int32Array>(a: T, need: number): T {

@@ -7,7 +7,7 @@ import { DrawInputError } from '../errors.js';
 import { sha256Incremental } from '../hash.js';
 import { deriveSeed, seedCommitment } from '../seed.js';
 import { DRAW_VERSION, type Result, type RosterEntry, type Rules } from '../types.js';
-import { validateEntry, validateRoster, validateRules } from '../validate.js';
+import { validateEntry, validateRules } from '../validate.js';
 import { allocate } from './allocate.js';
 import type { PhaseMark } from './draw.js';
 import { type PackedColumns, packColumns, writeResultsJson } from './jsonBytes.js';
@@ -16,6 +16,7 @@ import { computeTickets, rankOrder } from './order.js';
 import type { Receipt } from './receipt.js';
 import { eachResult, resultsHash } from './results.js';
 import { firstUnsorted } from './roster.js';
+import { checkRosterOrFile } from './rosterJson.js';
 
 export type BundleCheck =
   | 'format'
@@ -91,7 +92,8 @@ function parse(bundle: unknown): Parsed | string {
   try {
     const rules = validateRules(b.rules, '$.rules');
     // Duplicates are the roster_order check's to report, after the commitment check.
-    return { rules, roster: validateRoster(b.roster, rules, { path: '$.roster', unique: false }), b };
+    const roster = checkRosterOrFile(b.roster, b.rules, rules, { path: '$.roster', unique: false }).entries;
+    return { rules, roster, b };
   } catch (e) {
     if (e instanceof DrawInputError) return e.message;
     throw e;
