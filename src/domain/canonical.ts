@@ -39,6 +39,13 @@ export function canonicalJson(value: unknown, options: CanonicalOptions = {}, pa
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k.normalize('NFC'), v] as const);
     entries.sort(([a], [b]) => compareKeys(a, b));
+    // Keys that NFC makes equal would be written as one key twice: refused, never serialised ambiguously.
+    for (let i = 1; i < entries.length; i++) {
+      if (entries[i]![0] === entries[i - 1]![0])
+        throw new TypeError(
+          `canonical JSON: two keys are the same key after NFC normalisation, ${JSON.stringify(entries[i]![0])} (at ${path})`,
+        );
+    }
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v, options, `${path}.${k}`)}`).join(',')}}`;
   }
   throw new TypeError(`canonical JSON cannot encode ${typeof value} (at ${path})`);
