@@ -1,4 +1,4 @@
-// npm run bench -- stock [--seconds 10] [--connections 100] [--sites 20] [--writers 8]
+// npm run bench -- stock [--seconds 10] [--connections 100] [--sites 20] [--writers 8] [--readers child|same]
 // [--cpu-prof DIR] (--connections 0: collections alone, no readers)
 // Starts the real service (src/main.ts) against a fresh database holding a drawn mask campaign whose pickup
 // slots are open now, then for --seconds at once: autocannon reads GET /api/campaigns/:id/stock over
@@ -7,10 +7,18 @@
 // to measure staleness: for each collection, the time from its 201 to the first read that counts it. Writer w
 // takes its k-th code at site (w + k * writers) mod sites, so 8 writers over 20 sites are at different sites
 // unless they drift out of step. What the database's active sessions waited on is sampled meanwhile (waits.ts).
-import type { ChildProcess } from 'node:child_process';
+// Readers run in a child process by default (autocannon's CLI): until then they ran in this process, so the
+// writers' and the prober's timings included waiting behind autocannon's own ~7,000 responses a second in one
+// loop; `--readers same` runs them that way still, for comparison with older figures. Either way they share the
+// machine's two cores with the service and PostgreSQL. The service's own view is printed too (from its
+// /metrics: koa's latency histogram of the collection route, its event-loop delay, GC), and this process's
+// event-loop delay: a collection slow there but not in the service waited in the bench, not in the service.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { claimKeyOf } from '../../src/commands/awardNotices.js';
@@ -35,12 +43,16 @@ const { values } = parseArgs({
     writers: { type: 'string', default: '8' },
     // a directory for the service's CPU profile (node --cpu-prof), written when it stops
     'cpu-prof': { type: 'string' },
+    // where autocannon runs: 'child' (its own process, as phones are not in the service's or the writers' loop)
+    // or 'same' (in this process, beside the writers and the prober: their timings then include its CPU)
+    readers: { type: 'string', default: 'child' },
   },
 });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const SITES = Number(values.sites);
 const WRITERS = Number(values.writers);
+const READERS_IN = values.readers === 'same' ? 'same' : 'child';
 const CAPACITY = 400; // per slot; two slots per site, one item per winner
 
 const hex = () => randomBytes(32).toString('hex');
@@ -169,6 +181,62 @@ function serviceCpu(): number {
   }
 }
 
+interface ReadResult {
+  requests: { average: number; total: number };
+  latency: { p99: number };
+  errors: number;
+  non2xx: number;
+}
+
+/** autocannon in a process of its own (its CLI, JSON out): its CPU then competes for the cores, not for this loop. */
+function readersInChild(url: string): Promise<ReadResult> {
+  const cli = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+  const args = [cli, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-j', url];
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    p.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    p.once('error', reject);
+    p.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`autocannon: ${code}`)),
+    );
+  });
+}
+
+/** The service's own view (its /metrics): the collection route's latency histogram and its event-loop delay. */
+async function serviceMetrics(url: string) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? Number.NaN);
+  const buckets = [...text.matchAll(/^http_request_duration_seconds_bucket\{([^}]*)\} (\d+)/gm)]
+    .filter(
+      (m) => m[1]!.includes('method="POST"') && m[1]!.includes('route="/api/sites/:site_id/collections"'),
+    )
+    .map((m) => ({
+      le: Number(/le="([^"]+)"/.exec(m[1]!)?.[1]?.replace('+Inf', 'Infinity')),
+      count: Number(m[2]),
+    }));
+  return {
+    buckets,
+    loopP99: num(/^nodejs_eventloop_lag_p99_seconds (\S+)/m) * 1000,
+    loopMax: num(/^nodejs_eventloop_lag_max_seconds (\S+)/m) * 1000,
+    gc:
+      [...text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)/gm)].reduce(
+        (t, m) => t + Number(m[1]),
+        0,
+      ) * 1000,
+  };
+}
+
+/** The bucket bound (ms) under which p of the collections the service timed (koa's view, after the session) ended. */
+function serviceP(before: Awaited<ReturnType<typeof serviceMetrics>>, after: typeof before, p: number) {
+  const delta = after.buckets.map((b, i) => ({ le: b.le, count: b.count - (before.buckets[i]?.count ?? 0) }));
+  const total = delta[delta.length - 1]?.count ?? 0;
+  const hit = delta.find((b) => b.count >= (p / 100) * total);
+  return hit ? `<= ${hit.le === Number.POSITIVE_INFINITY ? 'inf' : hit.le * 1000}` : 'n/a';
+}
+
 async function signIn(url: string, site: string): Promise<string> {
   const email = `bench-${site}@bench.example`;
   const password = 'correct horse battery staple';
@@ -205,6 +273,9 @@ try {
   );
 
   const load = os.loadavg()[0]!;
+  const metricsBefore = await serviceMetrics(url); // also resets its event-loop histogram
+  const benchLoop = monitorEventLoopDelay({ resolution: 5 });
+  benchLoop.enable();
   const cpuBefore = serviceCpu();
   const until = performance.now() + SECONDS * 1000;
   const latencies: number[] = [];
@@ -240,13 +311,19 @@ try {
   const waits = await sampleWaits(bench.url);
   const noReads = { requests: { average: 0, total: 0 }, latency: { p99: Number.NaN }, errors: 0, non2xx: 0 };
   const readers =
-    CONNECTIONS > 0 ? autocannon({ url: stockUrl, connections: CONNECTIONS, duration: SECONDS }) : noReads;
+    CONNECTIONS === 0
+      ? noReads
+      : READERS_IN === 'child'
+        ? readersInChild(stockUrl)
+        : autocannon({ url: stockUrl, connections: CONNECTIONS, duration: SECONDS });
   const [reads] = await Promise.all([
     readers,
     ...Array.from({ length: WRITERS }, (_, w) => writer(w)),
     prober(),
   ]);
   const cpu = serviceCpu() - cpuBefore;
+  benchLoop.disable();
+  const metricsAfter = await serviceMetrics(url);
   const waited = await waits.stop();
   // The k-th collection (1-based) is visible at the first probe started after it with seen >= k.
   const staleness: number[] = [];
@@ -278,6 +355,13 @@ try {
   console.log(
     `service CPU ${cpu.toFixed(1)} s for ${requests} requests: ${((cpu * 1000) / requests).toFixed(3)} ms each, ` +
       `so about ${Math.round(requests / cpu)} requests/s per core of service CPU; load average at the start ${load.toFixed(1)}`,
+  );
+  console.log(
+    `readers ${READERS_IN === 'child' ? 'in a child process' : 'in this process, beside the writers'}; ` +
+      `service-side collection (koa's histogram) p50 ${serviceP(metricsBefore, metricsAfter, 50)} ms, p99 ${serviceP(metricsBefore, metricsAfter, 99)} ms; ` +
+      `service event-loop delay p99 ${metricsAfter.loopP99.toFixed(0)} ms, max ${metricsAfter.loopMax.toFixed(0)} ms, ` +
+      `GC ${(metricsAfter.gc - metricsBefore.gc).toFixed(0)} ms; ` +
+      `this process's loop delay p99 ${(benchLoop.percentile(99) / 1e6).toFixed(0)} ms, max ${(benchLoop.max / 1e6).toFixed(0)} ms`,
   );
   console.log('database sessions by wait event and statement, on average over the run:');
   printTable(waited);
