@@ -21,9 +21,12 @@ import {
   type CounterStaff,
   counterSite,
   type FoundClaim,
-  findClaim,
+  judgePress,
   loadCounterView,
-  notCollectableReason,
+  loadPress,
+  type PressView,
+  reloadPress,
+  withSiteNames,
 } from './counterClaim.js';
 
 /** A collection synced from a counter that was offline: when it was handed over and the record's own id. */
@@ -73,14 +76,9 @@ export async function collectAtCounter(
   const at = offline
     ? new Date(Math.min(now.getTime(), Math.max(offline.at.getTime(), now.getTime() - OFFLINE_MAX_AGE_MS)))
     : now;
-  // Both reads at once (two round trips in the time of one); the site's refusal still comes first.
-  const [site, claim] = await Promise.allSettled([
-    counterSite(ctx.db, staff, siteId),
-    findClaim(ctx, code, at),
-  ]);
-  if (site.status === 'rejected') throw site.reason;
-  if (claim.status === 'rejected') throw claim.reason;
-  return collectClaim(ctx, staff, site.value, claim.value, at, offline);
+  // The site, the award and the names a refusal needs in one read, then the collection in one statement.
+  const { site, claim, view } = await loadPress(ctx, staff, siteId, code, at);
+  return collectClaim(ctx, staff, site, claim, view, () => reloadPress(ctx, site, claim), at, offline);
 }
 
 /**
@@ -106,7 +104,9 @@ export async function collectAward(
   const site = v.held.site
     ? await counterSite(ctx.db, staff, v.held.site)
     : { id: '', name_ko: '', name_en: '', pickup_grace_minutes: 0 };
-  return collectClaim(ctx, staff, site, claim, ctx.clock.now(), undefined, true);
+  const reload = async () => withSiteNames(ctx.db, await loadCounterView(ctx.db, claim), site);
+  const view = await withSiteNames(ctx.db, v, site);
+  return collectClaim(ctx, staff, site, claim, view, reload, ctx.clock.now(), undefined, true);
 }
 
 async function collectClaim(
@@ -114,17 +114,18 @@ async function collectClaim(
   staff: CounterStaff,
   site: CounterSite,
   claim: FoundClaim,
+  v: PressView,
+  reload: () => Promise<PressView>,
   at: Date,
   offline?: OfflineRecord,
   backOffice = false,
 ): Promise<Collection> {
   const now = ctx.clock.now();
   const siteId = site.id;
-  // Read and judged first (these reads lock nothing either way): the conditional UPDATE below re-checks what
-  // can change meanwhile (held, at this site), so the collection itself is one statement.
-  const v = await loadCounterView(ctx.db, claim);
+  // Judged on what was read (those reads lock nothing): the conditional UPDATE below re-checks what can
+  // change meanwhile (held, at this site), so the collection itself is one statement.
   if (offline && v.award.collected_ref === offline.ref) return collectionOf(v.award); // a repeated sync
-  const reason = await notCollectableReason(ctx.db, v, site, at, backOffice);
+  const reason = judgePress(v, site, at, backOffice);
   if (reason) return refused(ctx, staff, siteId, claim, v.award, reason, now, offline);
   const actor = `staff:${staff.id}`;
   const mark = {
@@ -149,10 +150,10 @@ async function collectClaim(
       });
   if (row) return collectionOf(row);
   // Someone else's press committed between our read and our update: explain with what is there now.
-  const after = await loadCounterView(ctx.db, claim);
+  const after = await reload();
   if (offline && after.award.collected_ref === offline.ref) return collectionOf(after.award); // synced twice at once
   const why =
-    (await notCollectableReason(ctx.db, after, site, at, backOffice)) ??
+    judgePress(after, site, at, backOffice) ??
     new DomainError('conflict', 'The award changed meanwhile; try again');
   return refused(ctx, staff, siteId, claim, after.award, why, now, offline);
 }

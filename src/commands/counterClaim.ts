@@ -4,9 +4,12 @@ import type { Db, Trx } from '../db/knex.js';
 import { findCampaign } from '../db/repos/campaigns.js';
 import { findByClaimCode } from '../db/repos/claimCodeIndex.js';
 import {
+  type ClaimKey,
   type CounterAward,
+  type CounterPress,
   type CounterSiteRow,
   findCounterAward,
+  findCounterPress,
   findCounterSite,
 } from '../db/repos/counterAwards.js';
 import type { StaffRole } from '../db/repos/staff.js';
@@ -35,9 +38,16 @@ export type CounterSite = CounterSiteRow;
 
 /** The site, if this staff member may act there (403 otherwise, 404 for a site that does not exist). */
 export async function counterSite(db: Db | Trx, staff: CounterStaff, siteId: string): Promise<CounterSite> {
+  mayActAt(staff, siteId);
+  return siteOrNotFound(await findCounterSite(db, siteId));
+}
+
+function mayActAt(staff: CounterStaff, siteId: string): void {
   const allowed = staff.role === 'admin' || (staff.role === 'site_staff' && staff.site_id === siteId);
   if (!allowed) throw new DomainError('forbidden', 'You are staff of another site');
-  const site = await findCounterSite(db, siteId);
+}
+
+function siteOrNotFound(site: CounterSite | undefined): CounterSite {
   if (!site) throw new DomainError('not_found', 'No such site');
   return site;
 }
@@ -50,6 +60,19 @@ export interface FoundClaim {
 
 /** The award a typed claim code or a scanned claim token names; refused when unknown, forged or expired. */
 export async function findClaim(ctx: CounterContext, code: string, now: Date): Promise<FoundClaim> {
+  const key = await claimKeyOf(ctx, code, now);
+  if (!('digest' in key)) return key;
+  const found = await findByClaimCode(ctx.db, key.digest);
+  if (!found) throw new DomainError('claim_code_unknown', 'No award has this claim code');
+  return { ...found, via: 'code' };
+}
+
+/** What names the award: a scanned token checked here (no database), a typed code's digest to look up. */
+async function claimKeyOf(
+  ctx: CounterContext,
+  code: string,
+  now: Date,
+): Promise<FoundClaim | { digest: Buffer; via: 'code' }> {
   if (looksLikeClaimToken(code)) {
     const checked = await verifyClaimToken(await claimSigner(ctx.secrets), code, now);
     if (!checked.ok && checked.reason === 'expired') {
@@ -60,19 +83,75 @@ export async function findClaim(ctx: CounterContext, code: string, now: Date): P
     if (!checked.ok) throw new DomainError('claim_token_invalid', 'This QR code is not a valid claim code');
     return { campaign_id: checked.facts.campaign_id, public_id: checked.facts.public_id, via: 'token' };
   }
-  const found = await findByClaimCode(ctx.db, claimCodeDigest(ctx.secrets, code));
-  if (!found) throw new DomainError('claim_code_unknown', 'No award has this claim code');
-  return { ...found, via: 'code' };
+  return { digest: claimCodeDigest(ctx.secrets, code), via: 'code' };
 }
 
-/** Everything about one award that the counter shows and decides on. */
-export interface CounterView {
-  campaign: Campaign;
+/** What the counter decides on about one award. */
+export interface AwardView {
   award: CounterAward;
   held: { amount: number; site: string; slot: string };
   slot: { starts_at: Date; ends_at: Date } | null;
   /** the award as the pure rule sees it (domain/counter.ts) */
   rule: AwardAtCounter;
+}
+
+/** Everything about one award that the counter shows and decides on. */
+export interface CounterView extends AwardView {
+  campaign: Campaign;
+}
+
+/** An award read for a press, with the names of the sites its refusal may name (no further reads). */
+export interface PressView extends AwardView {
+  names: Map<string, string>;
+}
+
+/** A press read in one round trip: the site (if this staff member may act there) and the award behind the code. */
+export async function loadPress(
+  ctx: CounterContext,
+  staff: CounterStaff,
+  siteId: string,
+  code: string,
+  now: Date,
+): Promise<{ site: CounterSite; claim: FoundClaim; view: PressView }> {
+  mayActAt(staff, siteId);
+  // The token's own refusal comes after the site's, as when the two were read one by one.
+  const key = await claimKeyOf(ctx, code, now).then(
+    (k) => ({ ok: true as const, k }),
+    (err: unknown) => ({ ok: false as const, err }),
+  );
+  const read = (k: ClaimKey) => findCounterPress(ctx.db, siteId, k);
+  const press = key.ok
+    ? await read(key.k)
+    : { site: await findCounterSite(ctx.db, siteId), award: undefined };
+  const site = siteOrNotFound(press.site);
+  if (!key.ok) throw key.err;
+  const a = press.award;
+  if (!a) throw new DomainError('claim_code_unknown', 'No award has this claim code');
+  const claim: FoundClaim = { campaign_id: a.campaign_id, public_id: a.public_id, via: key.k.via };
+  return { site, claim, view: pressView(site, a) };
+}
+
+/** The award read again after a lost race (its site is known by now). */
+export async function reloadPress(
+  ctx: CounterContext,
+  site: CounterSite,
+  claim: FoundClaim,
+): Promise<PressView> {
+  const { award } = await findCounterPress(ctx.db, site.id, claim);
+  if (!award) throw new DomainError('claim_code_unknown', 'No award has this claim code');
+  return pressView(site, award);
+}
+
+function pressView(site: CounterSite, a: NonNullable<CounterPress['award']>): PressView {
+  const view = awardView(a, a.campaign_claim_opens_at);
+  const names = new Map<string, string>([[site.id, site.name_ko]]);
+  for (const [id, name] of [
+    [view.held.site, a.held_site_name],
+    [a.collected_site, a.collected_site_name],
+  ] as const) {
+    if (id && !names.has(id)) names.set(id, name ?? id);
+  }
+  return { ...view, names };
 }
 
 /** The view and the checks to make at handover (the birth year, the group's proof; counterFacts.ts). */
@@ -88,13 +167,16 @@ export async function loadCounterView(db: Db | Trx, claim: FoundClaim): Promise<
     findCounterAward(db, claim.campaign_id, claim.public_id),
   ]);
   if (!campaign || !award) throw new DomainError('claim_code_unknown', 'No award has this claim code');
+  return { campaign, ...awardView(award, campaign.claim_opens_at) };
+}
+
+function awardView(award: CounterAward, claimOpensAt: Date): AwardView {
   const held = heldOf(award);
   const slot =
     held.slot && award.held_slot_starts_at && award.held_slot_ends_at
       ? { starts_at: award.held_slot_starts_at, ends_at: award.held_slot_ends_at }
       : null;
   return {
-    campaign,
     award,
     held,
     slot,
@@ -103,7 +185,7 @@ export async function loadCounterView(db: Db | Trx, claim: FoundClaim): Promise<
       site: held.site,
       slot_starts_at: slot?.starts_at ?? null,
       claim_deadline: award.claim_deadline,
-      claim_opens_at: campaign.claim_opens_at,
+      claim_opens_at: claimOpensAt,
       collected_at: award.collected_at,
       collected_site: award.collected_site,
     },
@@ -113,15 +195,31 @@ export async function loadCounterView(db: Db | Trx, claim: FoundClaim): Promise<
 /** Why this award cannot be handed over at `site` at `now`, or undefined (a wrong site is named in the site's words). */
 export async function notCollectableReason(
   db: Db | Trx,
-  v: CounterView,
+  v: AwardView,
   site: CounterSite,
   now: Date,
   backOffice = false,
 ): Promise<DomainError | undefined> {
+  return judgePress(await withSiteNames(db, v, site), site, now, backOffice);
+}
+
+/** The view with the names of the sites a refusal may name, read one by one. */
+export async function withSiteNames(db: Db | Trx, v: AwardView, site: CounterSite): Promise<PressView> {
   const names = new Map<string, string>([[site.id, site.name_ko]]);
   for (const id of [v.held.site, v.award.collected_site ?? '']) {
     if (id && !names.has(id)) names.set(id, (await findCounterSite(db, id))?.name_ko ?? id);
   }
+  return { ...v, names };
+}
+
+/** Why this award cannot be handed over at `site` at `now`, or undefined: the pure rule with the names read. */
+export function judgePress(
+  v: PressView,
+  site: CounterSite,
+  now: Date,
+  backOffice = false,
+): DomainError | undefined {
+  const { names } = v;
   return whyNotCollectable(v.rule, {
     site: site.id,
     now,

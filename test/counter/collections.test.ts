@@ -54,7 +54,8 @@ test.serial('one press collects once; the site, the staff and the slot time are 
   t.is(wrong.status, 422);
   t.is(wrong.json.error.code, 'wrong_site');
   t.is(wrong.json.error.details.site_id, site1);
-  t.truthy(wrong.json.error.details.site_name);
+  const nameOf = async (id: string) => (await app.db('sites').where({ id }).first()).name_ko;
+  t.is(wrong.json.error.details.site_name, await nameOf(site1), 'the right site named in its own words');
 
   // Two staff press at the same moment: exactly one collection.
   const presses = await Promise.all([
@@ -66,6 +67,7 @@ test.serial('one press collects once; the site, the staff and the slot time are 
   const again = presses.find((r) => r.status === 409)!;
   t.is(again.json.error.code, 'already_collected');
   t.is(again.json.error.details.site_id, site0);
+  t.is(again.json.error.details.site_name, await nameOf(site0));
   t.truthy(again.json.error.details.collected_at);
   const ok = presses.find((r) => r.status === 201)!;
   t.is(ok.json.collection.public_id, w0.public_id);

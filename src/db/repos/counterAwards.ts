@@ -39,6 +39,56 @@ export async function findCounterAward(
   return rows[0];
 }
 
+/** The award behind a typed code (its digest in claim_codes) or a scanned token (its campaign and public id). */
+export type ClaimKey = { digest: Buffer } | { campaign_id: string; public_id: string };
+
+/** A press at the counter as read in one query: the counter's site, and the award with what judging it needs. */
+export interface CounterPress {
+  site: CounterSiteRow | undefined;
+  award:
+    | (CounterAward & {
+        campaign_claim_opens_at: Date;
+        held_site_name: string | null;
+        collected_site_name: string | null;
+      })
+    | undefined;
+}
+
+/**
+ * The site and the award behind a claim together, with the campaign's claim opening and the names of the
+ * sites a refusal names: what findCounterSite, findByClaimCode, findCampaign and findCounterAward read, in one
+ * round trip (a press at a busy counter waits on each round trip behind everything else the loop does).
+ */
+export async function findCounterPress(db: Db | Trx, siteId: string, claim: ClaimKey): Promise<CounterPress> {
+  const byDigest = 'digest' in claim;
+  const { rows } = await db.raw(
+    `SELECT to_json(st) AS counter_site, x.*
+       FROM (SELECT 1) one
+       LEFT JOIN (SELECT id, name_ko, name_en, pickup_grace_minutes FROM sites WHERE id = ?) st ON true
+       LEFT JOIN LATERAL (
+         SELECT ${COUNTER_COLUMNS}, c.claim_opens_at AS campaign_claim_opens_at,
+                (SELECT name_ko FROM sites WHERE id = ${HELD_SITE}) AS held_site_name,
+                (SELECT name_ko FROM sites WHERE id = a.collected_site) AS collected_site_name
+         ${COUNTER_JOINS}
+           JOIN campaigns c ON c.id = a.campaign_id
+          WHERE (a.campaign_id, a.public_id) = ${
+            byDigest
+              ? '(SELECT k.campaign_id, k.public_id FROM claim_codes k WHERE k.digest = ?)'
+              : '(?::uuid, ?)'
+          }
+       ) x ON true`,
+    byDigest ? [siteId, claim.digest] : [siteId, claim.campaign_id, claim.public_id],
+  );
+  const { counter_site, ...award } = rows[0] as {
+    counter_site: CounterSiteRow | null;
+  } & CounterPress['award'] &
+    object;
+  return {
+    site: counter_site ?? undefined,
+    award: (award as { public_id?: string }).public_id ? (award as CounterPress['award']) : undefined,
+  };
+}
+
 export interface SitePickup {
   campaign_id: string;
   public_id: string;
