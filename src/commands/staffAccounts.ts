@@ -20,6 +20,7 @@ import { insertStaffSession, revokeAllStaffSessions, revokeStaffSession } from '
 import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
+import { forgetCheckedSessions } from './staffSessionCheck.js';
 
 const LINK_TTL_MS = 24 * 3600 * 1000;
 
@@ -121,6 +122,7 @@ export async function setStaffPassword(
       data: {},
     });
   });
+  forgetCheckedSessions();
 }
 
 /** A disabled account cannot sign in, and its open sessions end at once. */
@@ -138,6 +140,7 @@ export async function disableStaff(ctx: CommandContext, actor: Actor, staffId: s
       data: {},
     });
   });
+  forgetCheckedSessions();
 }
 
 /** Records a freshly signed token as a live session (its jti), so it can be revoked. */
@@ -150,4 +153,5 @@ export async function openStaffSession(
 
 export async function closeStaffSession(ctx: CommandContext, sessionId: string): Promise<void> {
   await revokeStaffSession(ctx.db, sessionId, ctx.clock.now());
+  forgetCheckedSessions();
 }

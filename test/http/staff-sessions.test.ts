@@ -1,8 +1,10 @@
-// Staff sessions are rows, checked on every request: sign-out (with its CSRF token), a password change and
-// disabling the account each make a token stop working at once. A bad bearer token on a public page is ignored.
+// Staff sessions are rows, checked at most once a second per process: sign-out (with its CSRF token), a
+// password change and disabling the account each make a token stop working at once; a revocation this process
+// did not make (its row alone) within that second. A bad bearer token on a public page is ignored.
 import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { SignJWT } from 'jose';
+import { STAFF_SESSION_RECHECK_MS } from '../../src/commands/staffSessionCheck.js';
 import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 
 let app: TestApp;
@@ -100,6 +102,18 @@ test('disabling an account ends its sessions; only admins may, and not themselve
     json: { email: row.email, password: 'correct horse battery staple' },
   });
   t.is(signIn.status, 401);
+});
+
+test('a session revoked by another process (its row alone) stops working within the recheck bound', async (t) => {
+  const admin = await app.staff('admin');
+  t.is((await whoAmI(admin)).status, 200);
+  const { jti } = JSON.parse(Buffer.from(admin.token.split('.')[1]!, 'base64url').toString());
+  await app.db('staff_sessions').where({ id: jti }).update({ revoked_at: app.clock.now() });
+  t.is((await whoAmI(admin)).status, 200, 'checked less than a second ago: not read again yet');
+  app.clock.advance(STAFF_SESSION_RECHECK_MS);
+  const after = await app.request('GET', '/api/admin/campaigns', { as: admin });
+  t.is(after.status, 401);
+  t.is(after.json.error.code, 'invalid_token');
 });
 
 test('an invalid bearer token is ignored on public pages and refused on staff routes', async (t) => {

@@ -4,9 +4,9 @@ import type { Context, Next } from 'koa';
 import { type TokenClaims, verifySessionToken } from '../../auth/sessionToken.js';
 import type { Clock } from '../../clock.js';
 import type { Actor } from '../../commands/context.js';
+import { sessionStaff } from '../../commands/staffSessionCheck.js';
 import type { Db } from '../../db/knex.js';
 import type { StaffRole } from '../../db/repos/staff.js';
-import { findSessionStaff } from '../../db/repos/staffSessions.js';
 import { DomainError } from '../../domain/errors.js';
 import { bodyOf } from '../validate.js';
 
@@ -46,8 +46,8 @@ function tokenFrom(ctx: Context): { token: string; viaCookie: boolean } | undefi
 
 /**
  * Reads the staff session if there is one; never refuses, so a public page ignores a stale cookie or a bad
- * bearer token (staff routes then refuse with `invalid_token`). The session row is checked on every request:
- * one primary-key lookup joined to the staff row, the same single query this step always made.
+ * bearer token (staff routes then refuse with `invalid_token`). The session row is checked at most once a
+ * second per session (staffSessionCheck.ts): one primary-key lookup joined to the staff row.
  */
 export function loadStaff(deps: { db: Db; clock: Clock; sessionSecret: Uint8Array }) {
   return async (ctx: Context, next: Next) => {
@@ -60,8 +60,7 @@ export function loadStaff(deps: { db: Db; clock: Clock; sessionSecret: Uint8Arra
         found.token,
         now,
       ).catch(() => undefined);
-      const staff =
-        claims && UUID.test(claims.jti) ? await findSessionStaff(deps.db, claims.jti, now) : undefined;
+      const staff = claims && UUID.test(claims.jti) ? await sessionStaff(deps, claims.jti) : undefined;
       if (claims && staff && staff.id === claims.sub) {
         ctx.state.staff = {
           id: staff.id,
