@@ -59,6 +59,8 @@ export async function refuseAtCounter(
         new DomainError('conflict', 'The award changed meanwhile; try again')
       );
     }
+    // Appended here, not later as collections are: its pass-down appends the promotion it causes (under the
+    // campaign's promotion lock) in this transaction, and the log must name the refusal before that promotion.
     await appendAudit(trx, {
       at: now,
       actor: `staff:${staff.id}`,
