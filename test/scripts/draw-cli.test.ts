@@ -246,6 +246,9 @@ test('verify answers for any layout of the bundle as the plain parse-everything 
     ['an escaped key', text.replace('"results":', '"res\\u0075lts":')],
     ['results not an array', text.replace(/"results":\[.*?\],"results_hash"/, '"results":{},"results_hash"')],
     ['invalid JSON inside the results', text.replace('"rank":3,', '"rank":03,')],
+    // where the verifier looks first for the end of the results and of the roster, but they go on
+    ['a result ending like the results', text.replace('"rank":3,', '"rank":3,"x":[],"results_hash":1,')],
+    ['an entry ending like the roster', text.replace('"request":', '"x":[],"roster_root":1,"request":')],
     // a plain roster (printable ASCII), which the verifier reads without JSON.parse (readRosterJson)
     ...plainRosterVariants(),
   ];
