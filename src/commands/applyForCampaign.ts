@@ -206,7 +206,7 @@ function newApplication(
   const c = rules.campaign;
   return {
     campaign_id: c.id,
-    campaign_version: c.version,
+    rules_version: c.rules_version,
     identity_id: who.identity_id,
     channel: input.channel,
     proxy_id: input.proxy?.proxy_id ?? null,
@@ -229,10 +229,10 @@ function newApplication(
 function windowOrVersionRefusal(ctx: IntakeContext, rules: CampaignRules, window: WindowCheck) {
   const refusal = windowRefusal(window);
   if (refusal) return refusal;
-  if (window.version !== rules.campaign.version) {
+  if (window.rules_version !== rules.campaign.rules_version) {
     ctx.rules.forget(rules.campaign.id);
     return new DomainError('conflict', 'The campaign rules changed; please submit again', {
-      details: { reason: RULES_CHANGED },
+      details: { reason: 'rules_changed' },
     });
   }
   return undefined;
@@ -302,27 +302,16 @@ export function isPublicIdCollision(err: unknown): boolean {
   return e.code === '23505' && e.constraint === 'applications_public_id_unique';
 }
 
-const RULES_CHANGED = 'rules_changed';
-
 /**
- * Applies by the rules this instance holds. When the campaign moved on since they were cached (it opened: every
- * state change counts as a new version, or an admin edited it), they were just forgotten: the request is judged
- * once more by the rules as they are now, so nobody pressing at the opening second is told to submit again.
+ * Applies by the rules this instance holds. Their version moves only when the rules themselves change (an admin's
+ * edit), not when the campaign opens: a request judged by rules edited since is refused (rules_changed, nothing
+ * written, the stale rules forgotten) and the person submits again under the new ones.
  */
 export async function applyForCampaign(
   ctx: IntakeContext,
   who: Applicant,
   input: ApplyInput,
 ): Promise<Applied> {
-  try {
-    return await applyByCachedRules(ctx, who, input);
-  } catch (err) {
-    if (!(err instanceof DomainError && err.details?.reason === RULES_CHANGED)) throw err;
-    return applyByCachedRules(ctx, who, input);
-  }
-}
-
-async function applyByCachedRules(ctx: IntakeContext, who: Applicant, input: ApplyInput): Promise<Applied> {
   const rules = await ctx.rules.byId(ctx.db, input.campaign_id);
   await checkOrDuplicate(ctx, ctx.db, rules, who, input);
   const groupSource = await groupSourceFor(ctx, rules, who, input.request.group);

@@ -25,7 +25,7 @@ export async function changeApplication(
   return inTransaction(ctx.db, async (trx) => {
     const { updated, window } = await updateApplicationIfOpen(trx, {
       campaign_id: c.id,
-      campaign_version: c.version,
+      rules_version: c.rules_version,
       identity_id: who.identity_id,
       request: input.request.amount,
       preferences: input.request.sites,
@@ -37,9 +37,11 @@ export async function changeApplication(
     if (!updated) {
       const refusal = windowRefusal(window);
       if (refusal) throw refusal;
-      if (window.version !== c.version) {
+      if (window.rules_version !== c.rules_version) {
         ctx.rules.forget(c.id);
-        throw new DomainError('conflict', 'The campaign rules changed; please submit again');
+        throw new DomainError('conflict', 'The campaign rules changed; please submit again', {
+          details: { reason: 'rules_changed' },
+        });
       }
       throw new DomainError('not_found', 'You have no active application to change');
     }

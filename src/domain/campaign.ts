@@ -125,7 +125,10 @@ export interface CampaignInput extends CampaignSchedule {
 export interface Campaign extends Omit<CampaignInput, 'slots'> {
   id: string;
   state: CampaignState;
+  /** every change: an edit or a state change (the admin form's optimistic lock) */
   version: number;
+  /** changes only when the rules an applicant is judged by change (edits, slots); intake writes check it */
+  rules_version: number;
   state_changed_at: Date;
 }
 

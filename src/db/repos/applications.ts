@@ -37,7 +37,8 @@ export interface WindowCheck {
   state: string | null;
   started: boolean;
   ended: boolean;
-  version: number | null;
+  /** the campaign's rules version now */
+  rules_version: number | null;
 }
 
 /** What an insert supplies: the stored fields it sets, plus the campaign version the rules were checked at. */
@@ -60,19 +61,19 @@ export type NewApplication = Pick<
   | 'birth_date_source'
   | 'group_source'
 > & {
-  /** a newer campaign version refuses the write */
-  campaign_version: number;
+  /** the campaign's rules version the request was judged by; a newer one refuses the write */
+  rules_version: number;
 };
 
 const WINDOW_SQL = `
-  c.state IN ('scheduled', 'open') AND c.version = :campaign_version
+  c.state IN ('scheduled', 'open') AND c.rules_version = :rules_version
   AND statement_timestamp() >= c.opens_at AND statement_timestamp() < c.closes_at`;
 
 // A session may outlive a merge of its identity into another (the same person): write under the survivor.
 const ROOT_IDENTITY = '(SELECT coalesce(i.merged_into, i.id) FROM identities i WHERE i.id = :identity_id)';
 
 const CHECK_SQL = `
-  SELECT c.state, c.version, statement_timestamp() >= c.opens_at AS started,
+  SELECT c.state, c.rules_version, statement_timestamp() >= c.opens_at AS started,
          statement_timestamp() >= c.closes_at AS ended
   FROM campaigns c WHERE c.id = :campaign_id`;
 
@@ -165,7 +166,7 @@ type FirstRow = WindowRow & { inserted: (Application & { created: boolean }) | n
 
 interface WindowRow {
   state: string | null;
-  version: number | null;
+  rules_version: number | null;
   started: boolean | null;
   ended: boolean | null;
 }
@@ -174,7 +175,7 @@ function windowOf(row: WindowRow): WindowCheck {
   return {
     found: row.state !== null,
     state: row.state,
-    version: row.version,
+    rules_version: row.rules_version,
     started: Boolean(row.started),
     ended: Boolean(row.ended),
   };
@@ -225,7 +226,7 @@ export async function updateApplicationIfOpen(
   db: Db | Trx,
   u: {
     campaign_id: string;
-    campaign_version: number;
+    rules_version: number;
     identity_id: string;
     request: number;
     preferences: string[];

@@ -21,7 +21,7 @@ export async function insertCampaign(
   return row as Campaign;
 }
 
-/** Updates only while the campaign is still editable and at the version the editor saw. */
+/** Updates only while the campaign is still editable and at the version the editor saw; a new rules version. */
 export async function updateEditableCampaign(
   trx: Trx,
   id: string,
@@ -32,7 +32,12 @@ export async function updateEditableCampaign(
   const [row] = await trx('campaigns')
     .where({ id, version })
     .whereIn('state', editable)
-    .update({ ...toRow(c), version: trx.raw('version + 1'), updated_at: trx.fn.now() })
+    .update({
+      ...toRow(c),
+      version: trx.raw('version + 1'),
+      rules_version: trx.raw('rules_version + 1'),
+      updated_at: trx.fn.now(),
+    })
     .returning('*');
   return row as Campaign | undefined;
 }
@@ -64,7 +69,10 @@ export async function listCampaigns(
   return q;
 }
 
-/** Conditional state change: only one caller can move a campaign out of `from`. */
+/**
+ * Conditional state change: only one caller can move a campaign out of `from`. A new version, not new rules: an
+ * application judged a moment before the opening stands after it.
+ */
 export async function transitionCampaign(
   trx: Trx,
   id: string,
@@ -121,7 +129,7 @@ export async function countCampaignsByState(db: Db): Promise<Array<{ state: Camp
     .groupBy('state');
 }
 
-/** A goods campaign's stock follows its slots: sets the total and bumps the version, while still editable. */
+/** A goods campaign's stock follows its slots: sets the total and bumps both versions, while still editable. */
 export async function setEditableCampaignTotal(
   trx: Trx,
   id: string,
@@ -131,7 +139,12 @@ export async function setEditableCampaignTotal(
   const [row] = await trx('campaigns')
     .where({ id })
     .whereIn('state', editable)
-    .update({ total, version: trx.raw('version + 1'), updated_at: trx.fn.now() })
+    .update({
+      total,
+      version: trx.raw('version + 1'),
+      rules_version: trx.raw('rules_version + 1'),
+      updated_at: trx.fn.now(),
+    })
     .returning('*');
   return row as Campaign | undefined;
 }
