@@ -64,6 +64,16 @@ const cases: Record<string, string> = {
   'signature with padding': `${sign(HEADER, b64(claims))}=`,
   'four parts': `${sign(HEADER, b64(claims))}.x`,
   garbage: 'not-a-token',
+  'header with crit': sign(b64({ alg: 'HS256', typ: 'JWT', crit: ['b64'], b64: false }), b64(claims)),
+  'header with an unknown crit': sign(b64({ alg: 'HS256', crit: ['x'], x: 1 }), b64(claims)),
+  'header without typ': sign(b64({ alg: 'HS256' }), b64(claims)),
+  'header alg hs256': sign(b64({ alg: 'hs256', typ: 'JWT' }), b64(claims)),
+  'header an array': sign(b64(['HS256']), b64(claims)),
+  'claims one character too long': sign(HEADER, `${b64(claims)}A`),
+  'aud a number': sign(HEADER, b64({ ...claims, aud: 1 })),
+  'exp a fraction ahead': sign(HEADER, b64({ ...claims, exp: epoch + 0.5 })),
+  'exp null': sign(HEADER, b64({ ...claims, exp: null })),
+  'sub a number': sign(HEADER, b64({ ...claims, sub: 42 })),
 };
 
 test("each crafted token gets jose's verdict, remembered or not", async (t) => {
