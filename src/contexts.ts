@@ -10,6 +10,7 @@ import { stockReader } from './commands/campaignStock.js';
 import { purchasesAtOnce } from './commands/instant/context.js';
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
+import { batchedFirstApplications } from './db/repos/firstApplications.js';
 import type { AppDeps, IdentityProviders } from './http/deps.js';
 import { createOidcProvider, type OidcProvider } from './identity/oidc.js';
 import { createDevVerifier, createPortOneVerifier, type IdentityVerifier } from './identity/portone.js';
@@ -31,6 +32,8 @@ export interface Overrides {
   limits?: RateLimitSettings;
   /** how long a campaign's rules are cached (writes carry the version, so staleness is safe) */
   rulesTtlMs?: number;
+  /** first-application statements at the database at once (default: half the pool); more wait and go together */
+  applicationLanes?: number;
   /** staff password sign-in limits (STAFF_SIGN_IN_LIMITS) */
   signInLimits?: SignInLimitSettings;
   oidc?: OidcProvider | undefined;
@@ -141,6 +144,11 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
       random,
       limits: createRateLimits(db, o.limits ?? DEFAULT_LIMITS),
       rules: createCampaignRulesCache(o.rulesTtlMs ?? 1000),
+      firstApplication: batchedFirstApplications(
+        db,
+        // half the pool: the rest stays free for the requests' other reads and for everything else
+        o.applicationLanes ?? Math.max(1, Math.floor(config.DATABASE_POOL_MAX / 2)),
+      ),
     },
     identity: identityFromConfig(config, o),
     signIn: createSignInLimits(db, config.secrets.sessionSecret, o.signInLimits),

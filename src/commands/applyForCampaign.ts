@@ -7,7 +7,6 @@ import {
   type Application,
   findApplication,
   insertApplicationIfOpen,
-  insertFirstApplication,
   type NewApplication,
   type WindowCheck,
 } from '../db/repos/applications.js';
@@ -252,7 +251,8 @@ async function applyFirst(
 ): Promise<Applied | undefined> {
   const a = { ...newApplication(ctx, rules, who, input, groupSource), id: uuidFrom(ctx.random) };
   const notice = receiptNotice(ctx, rules, who, { ...a, status: 'active', version: 1 });
-  const { inserted, window } = await insertFirstApplication(ctx.db, a, {
+  const { inserted, window } = await ctx.firstApplication({
+    a,
     region: input.region ?? null,
     receipt: notice ? prepareMessage(notice, ctx.secrets.dataKey) : null,
   });

@@ -1,4 +1,6 @@
 // What the intake use cases receive besides the database and the clock: secrets, randomness, limits, rules.
+import type { Batched } from '../db/batch.js';
+import type { FirstApplication, FirstOutcome } from '../db/repos/firstApplications.js';
 import type { IdentitySecrets } from '../identity/crypto.js';
 import type { RandomSource } from '../identity/random.js';
 import type { RateLimits } from '../identity/rateLimits.js';
@@ -10,6 +12,8 @@ export interface IntakeContext extends CommandContext {
   random: RandomSource;
   limits: RateLimits;
   rules: CampaignRulesCache;
+  /** a person's first application with its receipt, sent together with others arriving at the same time */
+  firstApplication: Batched<FirstApplication, FirstOutcome>;
   /** where residents reach us: links in receipts */
   publicUrl: string;
 }

@@ -60,7 +60,10 @@ export interface TestApp {
 let staffCounter = 0;
 
 /** What a test may put in place of the intake's defaults (see Overrides in src/compose.ts). */
-export type IntakeOverrides = Pick<Overrides, 'random' | 'limits' | 'rulesTtlMs' | 'oidc' | 'portone'>;
+export type IntakeOverrides = Pick<
+  Overrides,
+  'random' | 'limits' | 'rulesTtlMs' | 'oidc' | 'portone' | 'applicationLanes'
+>;
 
 /** The configuration a test app starts from: validated like production's, with fixed secrets. */
 export function testConfig(overrides: Partial<Config> = {}): Config {

@@ -2,8 +2,6 @@
 import type { ApplicationChannel } from '../../domain/application.js';
 import type { BirthDateSource, GroupSource } from '../../domain/facts.js';
 import type { Db, Trx } from '../knex.js';
-import { preparedStatement } from '../prepared.js';
-import { insertMessageSql, messageBindings, type NewMessage } from './messages.js';
 
 export interface Application {
   id: string;
@@ -65,14 +63,15 @@ export type NewApplication = Pick<
   rules_version: number;
 };
 
-const WINDOW_SQL = `
+export const WINDOW_SQL = `
   c.state IN ('scheduled', 'open') AND c.rules_version = :rules_version
   AND statement_timestamp() >= c.opens_at AND statement_timestamp() < c.closes_at`;
 
 // A session may outlive a merge of its identity into another (the same person): write under the survivor.
-const ROOT_IDENTITY = '(SELECT coalesce(i.merged_into, i.id) FROM identities i WHERE i.id = :identity_id)';
+export const ROOT_IDENTITY =
+  '(SELECT coalesce(i.merged_into, i.id) FROM identities i WHERE i.id = :identity_id)';
 
-const CHECK_SQL = `
+export const CHECK_SQL = `
   SELECT c.state, c.rules_version, statement_timestamp() >= c.opens_at AS started,
          statement_timestamp() >= c.closes_at AS ended
   FROM campaigns c WHERE c.id = :campaign_id`;
@@ -115,63 +114,14 @@ export async function insertApplicationIfOpen(
   };
 }
 
-function firstApplicationSql(withReceipt: boolean): string {
-  return `
-    WITH ins AS (
-      INSERT INTO applications AS a (id, campaign_id, identity_id, public_id, channel, proxy_id, request,
-        preferences, group_name, weight, lang, contact_channel, contact_enc, region, birth_date_enc,
-        birth_date_source, group_source, created_at, updated_at)
-      SELECT :id, c.id, ${ROOT_IDENTITY}, :public_id, :channel, :proxy_id, :request, :preferences::text[],
-        :group_name, :weight, :lang, :contact_channel, :contact_enc, :region, :birth_date_enc,
-        :birth_date_source, :group_source, statement_timestamp(), statement_timestamp()
-      FROM campaigns c WHERE c.id = :campaign_id AND ${WINDOW_SQL}
-      ON CONFLICT (campaign_id, identity_id) DO NOTHING
-      RETURNING a.*, true AS created
-    ), region AS (
-      UPDATE identities SET region = :region, updated_at = now()
-       WHERE id = :identity_id AND :region::text IS NOT NULL AND EXISTS (SELECT 1 FROM ins)
-    )${withReceipt ? `, receipt AS (${insertMessageSql('EXISTS (SELECT 1 FROM ins)')})` : ''}
-    , chk AS (${CHECK_SQL})
-    SELECT (SELECT row_to_json(ins) FROM ins) AS inserted, chk.* FROM (SELECT 1) one LEFT JOIN chk ON true`;
-}
-
-// Named (prepared) statements: parsed and planned once per connection, not per application; this doubled
-// the statement's rate at 64 concurrent callers (1,477 -> 2,958/s on a loaded 2-core machine).
-const applyFirst = preparedStatement('apply_first', firstApplicationSql(false));
-const applyFirstWithReceipt = preparedStatement('apply_first_with_receipt', firstApplicationSql(true));
-
-/**
- * A first application in one statement, so one round trip and no explicit transaction: the gated insert,
- * the identity's declared region and the receipt message (outbox) commit together or not at all. When the
- * person already has an application, active or withdrawn, nothing is written (`inserted` undefined and the
- * window open): the caller takes the transactional path, which re-activates or reports the duplicate.
- */
-export async function insertFirstApplication(
-  db: Db | Trx,
-  a: NewApplication & { id: string },
-  also: { region: string | null; receipt: NewMessage | null },
-): Promise<{ inserted: (Application & { created: boolean }) | undefined; window: WindowCheck }> {
-  const bindings = { ...a, region: also.region };
-  const { rows } = also.receipt
-    ? await applyFirstWithReceipt<FirstRow>(db, { ...bindings, ...messageBindings(also.receipt) })
-    : await applyFirst<FirstRow>(db, bindings);
-  const row = rows[0]!;
-  return {
-    inserted: row.inserted ? reviveDates(row.inserted) : undefined,
-    window: windowOf(row),
-  };
-}
-
-type FirstRow = WindowRow & { inserted: (Application & { created: boolean }) | null };
-
-interface WindowRow {
+export interface WindowRow {
   state: string | null;
   rules_version: number | null;
   started: boolean | null;
   ended: boolean | null;
 }
 
-function windowOf(row: WindowRow): WindowCheck {
+export function windowOf(row: WindowRow): WindowCheck {
   return {
     found: row.state !== null,
     state: row.state,
@@ -181,7 +131,7 @@ function windowOf(row: WindowRow): WindowCheck {
   };
 }
 
-function reviveDates<T extends { created_at: Date | string; updated_at: Date | string }>(r: T): T {
+export function reviveDates<T extends { created_at: Date | string; updated_at: Date | string }>(r: T): T {
   return { ...r, created_at: new Date(r.created_at), updated_at: new Date(r.updated_at) };
 }
 

@@ -29,22 +29,24 @@ export interface NewMessage {
   encoding: string | null;
 }
 
-const NEW_MESSAGE_COLUMNS = [
-  'dedupe_key',
-  'campaign_id',
-  'kind',
-  'channel',
-  'lang',
-  'template',
-  'to_enc',
-  'to_masked',
-  'subject',
-  'body',
-  'html',
-  'sealed',
-  'segments',
-  'encoding',
-] as const satisfies ReadonlyArray<keyof NewMessage>;
+/** each column a new message sets, with its SQL type (for statements that read many from one JSON value) */
+export const NEW_MESSAGE_TYPES: Record<keyof NewMessage, string> = {
+  dedupe_key: 'text',
+  campaign_id: 'uuid',
+  kind: 'text',
+  channel: 'text',
+  lang: 'text',
+  template: 'text',
+  to_enc: 'text',
+  to_masked: 'text',
+  subject: 'text',
+  body: 'text',
+  html: 'text',
+  sealed: 'boolean',
+  segments: 'smallint',
+  encoding: 'text',
+};
+const NEW_MESSAGE_COLUMNS = Object.keys(NEW_MESSAGE_TYPES) as Array<keyof NewMessage>;
 
 /**
  * The INSERT of a waiting message, for statements that write it together with the event it tells of
