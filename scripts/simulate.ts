@@ -32,6 +32,15 @@ function processCpuSeconds(pid: number): number | null {
     return null;
   }
 }
+/** CPU readings over the run (ms since start, seconds of CPU), so the window of the sell-out can be read off. */
+interface CpuReading {
+  at: number;
+  simulator: number;
+  service: number | null;
+  load: number;
+}
+/** The reading nearest after `at` (taken every 100 ms), or the last one. */
+const readingAt = (rs: CpuReading[], at: number) => rs.find((r) => r.at >= at) ?? rs.at(-1)!;
 const fmtS = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(2)} s`);
 
 const { values } = parseArgs({
@@ -71,6 +80,15 @@ const window =
 const sale = await createSale(city, mode, STOCK, window);
 let done = 0;
 const outcomes: Outcome[] = [];
+const readings: CpuReading[] = [];
+const read = () =>
+  readings.push({
+    at: rec.now(),
+    simulator: cpuSeconds(process.cpuUsage()),
+    service: city.pid ? processCpuSeconds(city.pid) : null,
+    load: os.loadavg()[0]!,
+  });
+const reader = setInterval(read, 100);
 const progress = setInterval(() => {
   const w = 30;
   const k = Math.round((done / N) * w);
@@ -135,6 +153,8 @@ await Promise.all(
 );
 await beacon;
 clearInterval(progress);
+clearInterval(reader);
+read();
 process.stderr.write('\nsettling payments and holds...\n');
 await settle(city.bench.db, sale.id, 60_000);
 const ledger: Ledger =
@@ -165,6 +185,18 @@ const sellOut =
         sell_out_orders_per_s: null,
       };
 const serviceCpu = city.pid ? processCpuSeconds(city.pid) : null;
+const sellOutCpu = (() => {
+  if (sellOut.time_to_sell_out_ms === null) return null;
+  const from = readingAt(readings, opensAtRel);
+  const to = readingAt(readings, opensAtRel + sellOut.time_to_sell_out_ms);
+  const service = from.service !== null && to.service !== null ? to.service - from.service : null;
+  return {
+    simulator_s: to.simulator - from.simulator,
+    service_s: service,
+    service_ms_per_order: service === null ? null : (service * 1000) / STOCK,
+    load_average: to.load,
+  };
+})();
 const spanS = accepted.length > 1 ? (accepted.at(-1)! - accepted[0]!) / 1000 : 0;
 const report: Report = {
   mode,
@@ -185,6 +217,7 @@ const report: Report = {
   ...sellOut,
   target_orders_per_s: TARGET_ORDERS_PER_S,
   cpu_s: { simulator: cpuSeconds(process.cpuUsage()), service: serviceCpu },
+  sell_out_cpu: sellOutCpu,
   share_served: ledger.served.size / N,
   success_by_speed: bySpeed,
   speed_independence_p: chi.p,
@@ -249,6 +282,11 @@ if (mode === 'instant')
   console.log(
     `first order ${fmtS(report.opening_to_first_success_ms)} after opening, sold out ${fmtS(report.time_to_sell_out_ms)} after opening; ` +
       `sell-out rate (stock / (sell-out − first order)) ${againstTarget(report.sell_out_orders_per_s)}`,
+  );
+if (sellOutCpu)
+  console.log(
+    `CPU from opening to sell-out: service ${sellOutCpu.service_s?.toFixed(1) ?? '?'} s (${sellOutCpu.service_ms_per_order?.toFixed(2) ?? '?'} ms an order), ` +
+      `simulated clients ${sellOutCpu.simulator_s.toFixed(1)} s; load average ${sellOutCpu.load_average.toFixed(1)}`,
   );
 console.log(
   `CPU: simulated clients ${report.cpu_s.simulator.toFixed(1)} s, service ${report.cpu_s.service?.toFixed(1) ?? '?'} s (load average at the end ${os

@@ -30,6 +30,17 @@ export interface Report {
   target_orders_per_s: number;
   /** CPU seconds over the run: the simulated clients' process, and the service's (null where /proc is not) */
   cpu_s: { simulator: number; service: number | null };
+  /**
+   * instant: CPU seconds from the opening to the sell-out (what the sale itself cost, not start-up or the payments
+   * after), the service's per unit sold in that window in ms, and the load average at the sell-out (others share
+   * the machine); null when it did not sell out
+   */
+  sell_out_cpu: {
+    simulator_s: number;
+    service_s: number | null;
+    service_ms_per_order: number | null;
+    load_average: number;
+  } | null;
   share_served: number;
   success_by_speed: Record<Speed, { residents: number; served: number }>;
   speed_independence_p: number;
