@@ -13,8 +13,10 @@ import { rememberRouteMatches } from './middleware/routeMatchCache.js';
 import { safeInput } from './middleware/safeInput.js';
 import { loadStaff } from './middleware/staffAuth.js';
 import { htmlErrorPresenter } from './pages.js';
-import { withApplyFastPath } from './routes/applications/fastPath.js';
+import { applyFastRoute } from './routes/applications/fastPath.js';
 import { routeModules } from './routes/index.js';
+import { instantFastRoutes } from './routes/instant/fastPath.js';
+import { withResidentFastPaths } from './routes/residentFastPath.js';
 import { type RequestListener, withStockFastPath } from './routes/stock/fastPath.js';
 
 /** Every route of the app; tests walk it to check that each staff route refuses the wrong people. */
@@ -65,7 +67,11 @@ export function createApp(deps: AppDeps): Koa {
   return app;
 }
 
-/** What the server listens with: the app, with the public stock reads and API applications answered ahead of it. */
+/**
+ * What the server listens with: the app, with the public stock reads and a rush's resident API requests (an
+ * application, an instant sale's queue and purchase) answered ahead of it.
+ */
 export function requestListener(deps: AppDeps, app: Koa = createApp(deps)): RequestListener {
-  return withStockFastPath(deps, withApplyFastPath(deps, app.callback()));
+  const rush = [applyFastRoute(deps), ...instantFastRoutes(deps)];
+  return withStockFastPath(deps, withResidentFastPaths(deps, rush, app.callback()));
 }

@@ -5,7 +5,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import test from 'ava';
 import { createApp } from '../../src/http/app.js';
-import { withApplyFastPath } from '../../src/http/routes/applications/fastPath.js';
+import { applyFastRoute } from '../../src/http/routes/applications/fastPath.js';
+import { withResidentFastPaths } from '../../src/http/routes/residentFastPath.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
 
@@ -27,7 +28,7 @@ test.before(async () => {
   const koa = createApp(app.deps).callback();
   koaUrl = await listen(koa);
   fastUrl = await listen(
-    withApplyFastPath(app.deps, (req, res) => {
+    withResidentFastPaths(app.deps, [applyFastRoute(app.deps)], (req, res) => {
       delegated++;
       koa(req, res);
     }),

@@ -1,5 +1,6 @@
 // Join the waiting room, and where one stands in it: before opening, waiting (people ahead and an estimate),
-// or admitted with a token to buy. Reading one's place issues the token once one's turn has come.
+// or admitted with a token to buy. At one's turn a look signs the token the admission pass recorded; it writes
+// only when that token ran out unspent (a new one, for a new turn's minutes).
 
 import {
   findPlace,
@@ -129,7 +130,7 @@ async function statusOf(ctx: InstantContext, campaignId: string, s: Placed): Pro
   return admit(ctx, campaignId, room, p, rank);
 }
 
-/** The token for this turn: the live one again (same jti and expiry), or a new one when none stands. */
+/** The token for this turn: the one the admission pass issued (same jti and expiry), or a new one when none stands. */
 async function admit(
   ctx: InstantContext,
   campaignId: string,

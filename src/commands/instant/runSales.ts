@@ -5,6 +5,7 @@ import { appendAudit } from '../../audit/log.js';
 import type { Trx } from '../../db/knex.js';
 import {
   activeTokens,
+  issueTokens,
   markNotified,
   placesToNotify,
   preQueueTickets,
@@ -61,7 +62,11 @@ async function admitNext(ctx: InstantContext, trx: Trx, c: LiveSale): Promise<vo
   const used = Math.floor((step * 1000) / room.admit_per_second);
   const movedAt = new Date(Math.max((room.cursor_moved_at ?? now).getTime() + used, now.getTime() - 1000));
   await moveCursor(trx, c.id, through, movedAt);
-  if (step > 0) await tellTurn(ctx, trx, c, room, room.admitted_through, through, now);
+  if (step > 0) {
+    const expires = new Date(now.getTime() + room.token_seconds * 1000);
+    await issueTokens(trx, c.id, room.admitted_through, through, expires);
+    await tellTurn(ctx, trx, c, room, room.admitted_through, through, now);
+  }
 }
 
 /** At opening: reveal the secret, derive the seed, rank the pre-queue by it, and say so in the audit log. */

@@ -207,6 +207,25 @@ export async function markNotified(trx: Trx, campaignId: string, from: number, t
 }
 
 /**
+ * Admission tokens for the places a pass admitted (ranks from..through), in the pass's own statement: the turn
+ * starts at admission (as the turn notice says), and the look that finds it only signs what is recorded here
+ * instead of writing one row per look. A random jti each (a nonce: the token carries the signature).
+ */
+export async function issueTokens(
+  trx: Trx,
+  campaignId: string,
+  from: number,
+  through: number,
+  expiresAt: Date,
+) {
+  await trx.raw(
+    `UPDATE instant_queue SET token_jti = replace(gen_random_uuid()::text, '-', ''), token_expires_at = :expires
+      WHERE campaign_id = :campaign_id AND rank > :from AND rank <= :through AND token_jti IS NULL`,
+    { campaign_id: campaignId, from, through, expires: expiresAt },
+  );
+}
+
+/**
  * Issues a token only while none is live or spent; returns false when another one stands. Committed without
  * waiting for the flush: a token lost in a crash cannot be spent (instant_buy checks its jti), and the next look
  * issues another.

@@ -11,6 +11,7 @@ import type { AppDeps } from '../../deps.js';
 import { checkResidentCsrf, type ResidentState, requireResident } from '../../middleware/residentAuth.js';
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
+import type { FastAnswer } from '../residentFastPath.js';
 import { purchaseSchema, queuePageSchema, roomRulesSchema } from './schema.js';
 
 export function joinerOf(c: ResidentClaims) {
@@ -28,9 +29,39 @@ function resident(ctx: Context, deps: AppDeps): ResidentClaims {
  * The place, with when to look again as Retry-After (whole seconds, rounded up; the body has the milliseconds):
  * a crowd that polls every second on its own swamps the service the opening needs.
  */
-function answerPlace(ctx: Context, queue: QueueStatus) {
-  if ('poll_after_ms' in queue) ctx.set('Retry-After', String(Math.ceil(queue.poll_after_ms / 1000)));
-  ctx.body = { queue };
+export function placeAnswer(queue: QueueStatus): FastAnswer {
+  const headers: Record<string, string> =
+    'poll_after_ms' in queue ? { 'Retry-After': String(Math.ceil(queue.poll_after_ms / 1000)) } : {};
+  return { status: 200, body: { queue }, headers };
+}
+
+function answerWith(ctx: Context, a: FastAnswer) {
+  if (a.headers) ctx.set(a.headers);
+  ctx.status = a.status;
+  ctx.body = a.body;
+}
+
+/** POST /api/campaigns/:id/purchases for a resident: the koa route and the fast path (fastPath.ts). */
+export async function purchaseOverApi(
+  deps: AppDeps,
+  who: ResidentClaims,
+  campaignId: string | undefined,
+  body: unknown,
+  header: (name: string) => string | undefined,
+): Promise<FastAnswer> {
+  const key = header('idempotency-key');
+  const token = header('x-admission-token');
+  const b = parse(purchaseSchema, {
+    ...(body as Record<string, unknown>),
+    ...(key ? { idempotency_key: key } : {}),
+    ...(token ? { admission_token: token } : {}),
+  });
+  const answer = await purchase(deps.instant, who.sub, { campaign_id: parseId(campaignId), ...b });
+  return {
+    status: answer.status,
+    body: { purchase: answer.purchase },
+    ...(answer.replayed ? { headers: { 'Idempotent-Replayed': 'true' } } : {}),
+  };
 }
 
 export function instantApiRoutes(router: Router, deps: AppDeps): void {
@@ -38,26 +69,20 @@ export function instantApiRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/api/campaigns/:id/queue', must, async (ctx) => {
     const who = resident(ctx, deps);
-    answerPlace(ctx, await joinQueue(deps.instant, parseId(ctx.params.id), joinerOf(who)));
+    answerWith(ctx, placeAnswer(await joinQueue(deps.instant, parseId(ctx.params.id), joinerOf(who))));
   });
 
   router.get('/api/campaigns/:id/queue', must, async (ctx) => {
     const who = resident(ctx, deps);
-    answerPlace(ctx, await queueStatus(deps.instant, parseId(ctx.params.id), who.sub));
+    answerWith(ctx, placeAnswer(await queueStatus(deps.instant, parseId(ctx.params.id), who.sub)));
   });
 
   router.post('/api/campaigns/:id/purchases', must, async (ctx) => {
     const who = resident(ctx, deps);
-    const b = parse(purchaseSchema, {
-      ...bodyOf(ctx),
-      ...(ctx.get('idempotency-key') ? { idempotency_key: ctx.get('idempotency-key') } : {}),
-      ...(ctx.get('x-admission-token') ? { admission_token: ctx.get('x-admission-token') } : {}),
-    });
-    const campaignId = parseId(ctx.params.id);
-    const answer = await purchase(deps.instant, who.sub, { campaign_id: campaignId, ...b });
-    if (answer.replayed) ctx.set('Idempotent-Replayed', 'true');
-    ctx.status = answer.status;
-    ctx.body = { purchase: answer.purchase };
+    answerWith(
+      ctx,
+      await purchaseOverApi(deps, who, ctx.params.id, bodyOf(ctx), (h) => ctx.get(h) || undefined),
+    );
   });
 
   router.get('/api/campaigns/:id/sale', async (ctx) => {
