@@ -66,4 +66,10 @@ test('a payment of another amount for an expired instant order is refunded, audi
   const done = await app.request('GET', `/api/admin/campaigns/${campaignId}/payments`, { as: admin });
   t.deepEqual(done.json.refunds, { count: 1, amount: 100, pending: 0 });
   t.is(done.json.sum_paid, 0);
+  // The accounting export says why the money went back.
+  const csv = await app.request('GET', `/api/admin/campaigns/${campaignId}/orders.csv`, { as: admin });
+  const [head, line] = csv.text.trim().split('\r\n');
+  const fields = Object.fromEntries(head!.split(',').map((k, i) => [k, line!.split(',')[i]]));
+  t.is(fields.refund_reason, 'amount_mismatch');
+  t.is(fields.refunded_amount, '100');
 });

@@ -52,6 +52,7 @@ export const ORDER_CSV_COLUMNS = [
   'amount',
   'paid_amount',
   'refunded_amount',
+  'refund_reason',
   'currency',
   'provider',
   'payment_id',
@@ -69,7 +70,7 @@ export const ORDER_CSV_COLUMNS = [
 export async function ordersForExport(db: Db, campaignId: string) {
   const { rows } = await db.raw(
     `SELECT o.id AS order_id, o.subject AS public_id, o.purpose, o.state, o.face_value, o.amount, o.paid_amount,
-            o.refunded_amount, o.currency, o.provider, o.payment_id, o.provider_tx_id,
+            o.refunded_amount, o.refund_reason, o.currency, o.provider, o.payment_id, o.provider_tx_id,
             (SELECT count(*)::int FROM vouchers v WHERE v.order_id = o.id) AS vouchers,
             o.created_at, o.paid_at, o.issued_at, o.refunded_at, o.failed_at, o.cancelled_at, o.expired_at
        FROM orders o WHERE o.campaign_id = ? ORDER BY o.created_at, o.id`,
