@@ -1,7 +1,7 @@
 // Standalone draw-v1: rules + roster + secret + beacon -> audit bundle (canonical JSON). No database, no network.
 // npm run draw -- --rules rules.json --roster roster.json --secret HEX --beacon TEXT --out bundle.json
 //                 [--campaign-id ID] [--title T]
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   DrawInputError,
@@ -11,7 +11,10 @@ import {
   readRosterFile,
   validateRules,
 } from '../src/domain/draw/index.js';
+import { fileWriter } from './fileWriter.js';
 import { progress } from './progress.js';
+
+const NEWLINE = new Uint8Array([0x0a]);
 
 const USAGE =
   'usage: npm run draw -- --rules rules.json --roster roster.json --secret HEX(64) --beacon TEXT --out bundle.json [--campaign-id ID] [--title T]';
@@ -82,37 +85,6 @@ for (const name of ['rules', 'roster', 'secret', 'beacon', 'out'] as const) {
 const secretHex = values.secret!.toLowerCase();
 if (!isLowerHex(secretHex, 32)) usage('--secret must be 64 hex digits (the 32-byte operator secret)');
 
-/**
- * Writes the chunks through one 4 MiB buffer: a few hundred writes for a 300 MB bundle. The file is
- * created at the first chunk, once the input has been checked: a refused input writes nothing.
- */
-function fileSink(path: string): { write(chunk: Uint8Array): void; close(): void } {
-  let fd = -1;
-  const buf = new Uint8Array(1 << 22);
-  let pos = 0;
-  const flush = () => {
-    if (fd < 0) fd = openSync(path, 'w');
-    for (let off = 0; off < pos; ) off += writeSync(fd, buf, off, pos - off);
-    pos = 0;
-  };
-  return {
-    write(chunk) {
-      if (pos + chunk.length > buf.length) flush();
-      if (chunk.length > buf.length) {
-        for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off, chunk.length - off);
-      } else {
-        buf.set(chunk, pos);
-        pos += chunk.length;
-      }
-    },
-    close() {
-      buf[pos++] = 0x0a; // the file ends with a newline
-      flush();
-      closeSync(fd);
-    },
-  };
-}
-
 const mark = progress('draw');
 try {
   const { rules, roster } = readRoster(
@@ -120,7 +92,7 @@ try {
     parseJson(read(values.rules!, 'rules'), values.rules!, 'rules'),
   );
   mark('read rules and roster');
-  const out = fileSink(values.out!);
+  const out = fileWriter(values.out!);
   const drawn = drawBundleJson(
     {
       campaign: { id: values['campaign-id']!, title: values.title! },
@@ -132,7 +104,8 @@ try {
     mark,
     (chunk) => out.write(chunk),
   );
-  out.close();
+  out.write(NEWLINE); // the file ends with a newline
+  await out.close();
   const f = drawn.bundleFields;
   console.log(`entries      ${drawn.roster.length}`);
   console.log(`winners      ${drawn.won}`);
