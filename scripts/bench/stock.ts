@@ -272,6 +272,10 @@ try {
     `setup (not timed): ${[...codes.values()].reduce((n, l) => n + l.length, 0)} winners at ${sites.length} sites in ${((performance.now() - t0) / 1000).toFixed(1)} s; service at ${url}`,
   );
 
+  // What the service spends with no request at all (its reconciler's passes, once a second), for scale.
+  const idleFrom = serviceCpu();
+  await new Promise((r) => setTimeout(r, 3000));
+  const idleCpuMsPerS = ((serviceCpu() - idleFrom) * 1000) / 3;
   const load = os.loadavg()[0]!;
   const metricsBefore = await serviceMetrics(url); // also resets its event-loop histogram
   const benchLoop = monitorEventLoopDelay({ resolution: 5 });
@@ -354,7 +358,8 @@ try {
   const requests = reads.requests.total + done.length + probes.length;
   console.log(
     `service CPU ${cpu.toFixed(1)} s for ${requests} requests: ${((cpu * 1000) / requests).toFixed(3)} ms each, ` +
-      `so about ${Math.round(requests / cpu)} requests/s per core of service CPU; load average at the start ${load.toFixed(1)}`,
+      `so about ${Math.round(requests / cpu)} requests/s per core of service CPU; load average at the start ${load.toFixed(1)}; ` +
+      `idle beforehand (no requests) the service used ${idleCpuMsPerS.toFixed(0)} ms of CPU a second`,
   );
   console.log(
     `readers ${READERS_IN === 'child' ? 'in a child process' : 'in this process, beside the writers'}; ` +
