@@ -8,7 +8,7 @@ import { appendAudit } from '../audit/log.js';
 import type { Db, Trx } from '../db/knex.js';
 import type { AwardRow } from '../db/repos/awards.js';
 import { insertCollectionConflict } from '../db/repos/collectionConflicts.js';
-import { collectRecordAndCount } from '../db/repos/counterCollections.js';
+import { collectIfClear, collectRecordAndCount } from '../db/repos/counterCollections.js';
 import { lockCountsShared } from '../db/repos/drawCounts.js';
 import { busyError, inTransaction, isLockTimeout, LOCK_TIMEOUT_MS } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
@@ -19,6 +19,7 @@ import {
   type CounterContext,
   type CounterSite,
   type CounterStaff,
+  clearClaimKey,
   counterSite,
   type FoundClaim,
   judgePress,
@@ -76,7 +77,24 @@ export async function collectAtCounter(
   const at = offline
     ? new Date(Math.min(now.getTime(), Math.max(offline.at.getTime(), now.getTime() - OFFLINE_MAX_AGE_MS)))
     : now;
-  // The site, the award and the names a refusal needs in one read, then the collection in one statement.
+  // Nothing in the way (the usual press): one statement. Otherwise the site, the award and the names a
+  // refusal needs in one read, judged, then the collection in one statement.
+  const key = offline ? undefined : await clearClaimKey(ctx, staff, siteId, code, at);
+  if (key) {
+    const actor = `staff:${staff.id}`;
+    const via = staff.role === 'admin' ? 'admin' : 'counter';
+    const record = { actor, found_by: key.via, recorded_at: now, handed_over_at: null };
+    const row = await collectIfClear(
+      ctx.db,
+      key,
+      { site: siteId, by: actor, at, via, ref: null },
+      record,
+      LOCK_TIMEOUT_MS,
+    ).catch((err) => {
+      throw isLockTimeout(err) ? busyError() : err;
+    });
+    if (row) return collectionOf(row);
+  }
   const { site, claim, view } = await loadPress(ctx, staff, siteId, code, at);
   return collectClaim(ctx, staff, site, claim, view, () => reloadPress(ctx, site, claim), at, offline);
 }

@@ -42,9 +42,11 @@ export async function counterSite(db: Db | Trx, staff: CounterStaff, siteId: str
   return siteOrNotFound(await findCounterSite(db, siteId));
 }
 
+const mayAct = (staff: CounterStaff, siteId: string) =>
+  staff.role === 'admin' || (staff.role === 'site_staff' && staff.site_id === siteId);
+
 function mayActAt(staff: CounterStaff, siteId: string): void {
-  const allowed = staff.role === 'admin' || (staff.role === 'site_staff' && staff.site_id === siteId);
-  if (!allowed) throw new DomainError('forbidden', 'You are staff of another site');
+  if (!mayAct(staff, siteId)) throw new DomainError('forbidden', 'You are staff of another site');
 }
 
 function siteOrNotFound(site: CounterSite | undefined): CounterSite {
@@ -65,6 +67,17 @@ export async function findClaim(ctx: CounterContext, code: string, now: Date): P
   const found = await findByClaimCode(ctx.db, key.digest);
   if (!found) throw new DomainError('claim_code_unknown', 'No award has this claim code');
   return { ...found, via: 'code' };
+}
+
+/** The claim a press may try in one statement: undefined when the long way must answer (a refusal to explain). */
+export async function clearClaimKey(
+  ctx: CounterContext,
+  staff: CounterStaff,
+  siteId: string,
+  code: string,
+  now: Date,
+): Promise<(ClaimKey & { via: FoundClaim['via'] }) | undefined> {
+  return mayAct(staff, siteId) ? claimKeyOf(ctx, code, now).catch(() => undefined) : undefined;
 }
 
 /** What names the award: a scanned token checked here (no database), a typed code's digest to look up. */

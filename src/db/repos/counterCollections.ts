@@ -2,7 +2,7 @@
 // with the staff account and the site, and appended to the audit log later in batches (auditCollections.ts).
 import type { Db, Trx } from '../knex.js';
 import { type AwardRow, COLLECT_UPDATE, type CollectionMark, collectParams } from './awards.js';
-import { HELD_AMOUNT, HELD_SLOT } from './counterAwards.js';
+import { type ClaimKey, HELD_AMOUNT, HELD_SITE, HELD_SLOT } from './counterAwards.js';
 import { MOVE_COUNTS_CTES, moveColumns, READY_CTE } from './drawCounts.js';
 
 /** What the audit entry of a collection says besides the award's own place. */
@@ -13,6 +13,18 @@ export interface CollectionRecord {
   recorded_at: Date;
   handed_over_at: Date | null;
 }
+
+// A collected award was 'won' at the draw or 'promoted' since (promoted_from_rank set), nothing else.
+const COLLECTED_FROM = `CASE WHEN a.promoted_from_rank IS NULL THEN 'won' ELSE 'promoted' END`;
+
+/** CTE `rec`: the record of each collection in CTE `u`; params actor, found_by, recorded_at, then `tail`'s. */
+const recordCte = (tail: string) => `rec AS (
+       INSERT INTO counter_collections (campaign_id, public_id, rank, site_id, slot_id, amount, actor, via,
+                                        found_by, recorded_at, handed_over_at, offline_ref)
+       SELECT u.campaign_id, u.public_id, u.rank, u.collected_site, u.record_slot, u.record_amount, ?,
+              u.collected_via, ?, ?, ${tail}
+         FROM u
+     )`;
 
 export interface CollectOutcome {
   /** the award as updated, or undefined when it was not (no longer held there, or counts not ready) */
@@ -41,21 +53,13 @@ export async function collectRecordAndCount(
   onlyIfReady: boolean,
   lockTimeoutMs: number,
 ): Promise<CollectOutcome> {
-  // A collected award was 'won' at the draw or 'promoted' since (promoted_from_rank set), nothing else.
-  const from = `CASE WHEN a.promoted_from_rank IS NULL THEN 'won' ELSE 'promoted' END`;
   const { rows } = await db.raw(
     `WITH bounded AS (SELECT set_config('lock_timeout', ?, true) AS lock_timeout), ${READY_CTE},
      u AS (${COLLECT_UPDATE} AND (SELECT lock_timeout IS NOT NULL FROM bounded)
              AND (NOT ?::boolean OR (SELECT ok FROM ready))
            RETURNING a.*, ${HELD_SLOT} AS record_slot, ${HELD_AMOUNT} AS record_amount),
-     rec AS (
-       INSERT INTO counter_collections (campaign_id, public_id, rank, site_id, slot_id, amount, actor, via,
-                                        found_by, recorded_at, handed_over_at, offline_ref)
-       SELECT u.campaign_id, u.public_id, u.rank, u.collected_site, u.record_slot, u.record_amount, ?,
-              u.collected_via, ?, ?, ?, u.collected_ref
-         FROM u
-     ),
-     m AS (SELECT ${moveColumns(from, "'collected'")} FROM u a WHERE (SELECT ok FROM ready)),
+     ${recordCte('?, u.collected_ref')},
+     m AS (SELECT ${moveColumns(COLLECTED_FROM, "'collected'")} FROM u a WHERE (SELECT ok FROM ready)),
      ${MOVE_COUNTS_CTES}
      SELECT ready.ok AS counts_ready, u.* FROM ready LEFT JOIN u ON true`,
     [
@@ -80,6 +84,70 @@ export async function collectRecordAndCount(
     record_amount?: unknown;
   };
   return { award: award.public_id ? (award as AwardRow) : undefined, countsReady: counts_ready };
+}
+
+/**
+ * A typed or scanned code collected in one round trip, when nothing stands in the way: the award behind the
+ * claim, held at `m.site`, inside its claim window and past its slot's start (less the site's grace), with
+ * the campaign's counts ready; recorded and counted as collectRecordAndCount does. The time conditions are
+ * the counter's rule (domain/counter.ts) and never laxer: whatever they leave out (any refusal, a boundary
+ * they judge more strictly) returns undefined, and the caller reads the award and judges it the long way.
+ */
+export async function collectIfClear(
+  db: Db | Trx,
+  claim: ClaimKey,
+  m: CollectionMark,
+  r: CollectionRecord,
+  lockTimeoutMs: number,
+): Promise<AwardRow | undefined> {
+  const byDigest = 'digest' in claim;
+  const { rows } = await db.raw(
+    `WITH bounded AS (SELECT set_config('lock_timeout', ?, true) AS lock_timeout),
+     k AS (${
+       byDigest
+         ? 'SELECT campaign_id, public_id FROM claim_codes WHERE digest = ?'
+         : 'SELECT ?::uuid AS campaign_id, ?::text AS public_id'
+     }),
+     u AS (
+       UPDATE awards a
+          SET status = 'collected', collected_at = ?, collected_by = ?, collected_site = ?, collected_via = ?,
+              collected_ref = NULL
+         FROM k, campaigns c, sites st
+        WHERE a.campaign_id = k.campaign_id AND a.public_id = k.public_id AND c.id = a.campaign_id
+          AND st.id = ? AND a.status IN ('won', 'promoted') AND ${HELD_SITE} = st.id
+          AND (SELECT lock_timeout IS NOT NULL FROM bounded)
+          AND EXISTS (SELECT 1 FROM draw_counts_ready d WHERE d.campaign_id = a.campaign_id)
+          AND ?::timestamptz >= c.claim_opens_at
+          AND (a.claim_deadline IS NULL OR ?::timestamptz <= a.claim_deadline)
+          AND (coalesce(${HELD_SLOT}, '') = '' OR EXISTS (
+                SELECT 1 FROM campaign_slots s
+                 WHERE s.campaign_id = a.campaign_id AND s.id = ${HELD_SLOT}
+                   AND ?::timestamptz >= s.starts_at - st.pickup_grace_minutes * interval '1 minute'))
+       RETURNING a.*, ${HELD_SLOT} AS record_slot, ${HELD_AMOUNT} AS record_amount),
+     ${recordCte('NULL, NULL')},
+     m AS (SELECT ${moveColumns(COLLECTED_FROM, "'collected'")} FROM u a),
+     ${MOVE_COUNTS_CTES}
+     SELECT u.* FROM u`,
+    [
+      String(Math.max(1, Math.floor(lockTimeoutMs))),
+      ...(byDigest ? [claim.digest] : [claim.campaign_id, claim.public_id]),
+      m.at,
+      m.by,
+      m.site,
+      m.via,
+      m.site,
+      m.at,
+      m.at,
+      m.at,
+      r.actor,
+      r.found_by,
+      r.recorded_at,
+    ],
+  );
+  const row = rows[0] as (AwardRow & { record_slot?: unknown; record_amount?: unknown }) | undefined;
+  if (!row) return undefined;
+  const { record_slot: _s, record_amount: _a, ...award } = row;
+  return award as AwardRow;
 }
 
 export interface PendingCollection {
