@@ -21,22 +21,6 @@ export function keyFor(secret: Uint8Array): Promise<CryptoKey> {
   return key;
 }
 
-// A resident sends the same token with every request of a session; checking its HMAC through WebCrypto was
-// ~0.25 ms of CPU each (a profile of `npm run simulate`), the largest single cost of a queue poll. A token
-// whose signature and claims were checked stays good until its exp: remembered by its exact text, per secret
-// and audience, a bounded number at a time (oldest forgotten first).
-const VERIFIED_MAX = 20_000;
-const verified = new WeakMap<Uint8Array, Map<string, JWTPayload>>();
-function verifiedOf(secret: Uint8Array): Map<string, JWTPayload> {
-  const m = verified.get(secret) ?? new Map<string, JWTPayload>();
-  verified.set(secret, m);
-  return m;
-}
-function remember(m: Map<string, JWTPayload>, key: string, payload: JWTPayload) {
-  if (m.size >= VERIFIED_MAX) m.delete(m.keys().next().value as string);
-  m.set(key, payload);
-}
-
 export interface TokenClaims extends JWTPayload {
   sub: string;
   jti: string;
@@ -67,14 +51,8 @@ export async function verifySessionToken<T extends TokenClaims>(
   token: string,
   now: Date,
 ): Promise<T> {
-  const known = verifiedOf(secret);
-  const seen = known.get(`${audience}\n${token}`);
-  if (seen && now.getTime() < (seen.exp as number) * 1000) return seen as T;
   const quick = acceptedAtOnce(secret, audience, token, now);
-  if (quick) {
-    remember(known, `${audience}\n${token}`, quick);
-    return quick as T;
-  }
+  if (quick) return quick as T;
   try {
     const { payload } = await jwtVerify(token, await keyFor(secret), {
       algorithms: [ALG],
@@ -83,7 +61,6 @@ export async function verifySessionToken<T extends TokenClaims>(
       currentDate: now,
       requiredClaims: ['sub', 'jti', 'exp', 'iat'],
     });
-    remember(known, `${audience}\n${token}`, payload);
     return payload as T;
   } catch (err) {
     const expired = err instanceof errors.JWTExpired;
@@ -94,12 +71,15 @@ export async function verifySessionToken<T extends TokenClaims>(
   }
 }
 
-// jose checks an HMAC through WebCrypto's asynchronous job: a V8 profile of `npm run bench -- intake` (every
-// request a new resident, so nothing remembered) put ~20 % of the service's CPU there, for a 5 µs HMAC. The
-// usual token (our own header, a good HS256 signature, claims jose would accept) is accepted here at once;
-// anything else, and every refusal, is left to jose, so its verdict and its error stand.
+// jose checks an HMAC through WebCrypto's asynchronous job: ~0.25 ms of CPU per token (profiles of `npm run
+// simulate` and `npm run bench -- intake`), for a 3 us HMAC. The usual token (our own header, a good HS256
+// signature, claims jose would accept) is accepted here at once, so nothing needs remembering (a memory of
+// verified tokens kept every fresh one alive into the old generation: garbage collection at intake); anything
+// else, and every refusal, is left to jose, so its verdict and its error stand.
 const COMPACT = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** the protected header signSessionToken writes, so the usual token's needs no parsing */
+const OWN_HEADER = Buffer.from(JSON.stringify({ alg: ALG, typ: 'JWT' })).toString('base64url');
 
 function jsonObjectOf(part: string): Record<string, unknown> | undefined {
   if (part.length % 4 === 1) return undefined; // not base64url at all: Buffer would decode it anyway
@@ -121,8 +101,10 @@ function acceptedAtOnce(
 ): JWTPayload | undefined {
   const m = COMPACT.exec(token);
   if (!m) return undefined;
-  const header = jsonObjectOf(m[1]!);
-  if (header?.alg !== ALG || Object.hasOwn(header, 'crit')) return undefined;
+  if (m[1] !== OWN_HEADER) {
+    const header = jsonObjectOf(m[1]!);
+    if (header?.alg !== ALG || Object.hasOwn(header, 'crit')) return undefined;
+  }
   const mac = createHmac('sha256', secret).update(`${m[1]}.${m[2]}`).digest();
   if (!timingSafeEqual(mac, Buffer.from(m[3]!, 'base64url'))) return undefined;
   const c = jsonObjectOf(m[2]!);
