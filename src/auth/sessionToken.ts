@@ -93,7 +93,23 @@ function jsonObjectOf(part: string): Record<string, unknown> | undefined {
   }
 }
 
-function acceptedAtOnce(
+/**
+ * An HS256 compact JWS made with node's HMAC at once, for a token the service signs per request (an admission
+ * at one's turn): the same bytes jose's SignJWT makes (header {alg, typ}, then the claims in the order given),
+ * without WebCrypto's asynchronous job (~1.2 s of a 3,000-resident simulation's profile for 1,200 tokens).
+ */
+export function signHs256Now(secret: Uint8Array, claims: Record<string, unknown>): string {
+  const head = Buffer.from(JSON.stringify({ alg: ALG, typ: 'JWT' })).toString('base64url');
+  const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const mac = createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url');
+  return `${head}.${body}.${mac}`;
+}
+
+/**
+ * A good HS256 token of `audience` checked at once (signature, header, issuer, audience, iat, exp, nbf), or
+ * undefined: then jose decides, so every refusal and its error stay jose's.
+ */
+export function acceptedAtOnce(
   secret: Uint8Array,
   audience: string,
   token: string,

@@ -2,8 +2,9 @@
 // a good token never outlives its expiry and never opens another secret or audience.
 import { createHmac, randomBytes } from 'node:crypto';
 import test from 'ava';
-import { jwtVerify } from 'jose';
+import { jwtVerify, SignJWT } from 'jose';
 import { signSessionToken, verifySessionToken } from '../../src/auth/sessionToken.js';
+import { signAdmission, verifyAdmission } from '../../src/commands/instant/admissionToken.js';
 import { DomainError } from '../../src/domain/errors.js';
 
 const secret = Buffer.alloc(32, 7);
@@ -114,4 +115,30 @@ test('a token checked before still expires, and stays bound to its secret and au
   t.is((other as { code?: string }).code, 'invalid_token');
   const staff = await t.throwsAsync(verifySessionToken(secret, 'staff', fresh, later(1)));
   t.is((staff as { code?: string }).code, 'invalid_token');
+});
+
+test("an admission signed at once is the token jose's SignJWT makes, and verifies both ways", async (t) => {
+  const a = { sub: 'person-1', cid: 'sale-1', jti: 'jti-1', exp: epoch + 120 };
+  const ours = signAdmission(secret, a, now);
+  const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+    'verify',
+  ]);
+  const theirs = await new SignJWT({ cid: a.cid })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer('fair-allocation')
+    .setAudience('instant-admission')
+    .setSubject(a.sub)
+    .setJti(a.jti)
+    .setIssuedAt(epoch)
+    .setExpirationTime(a.exp)
+    .sign(key);
+  t.is(ours, theirs);
+  t.like(await verifyAdmission(secret, ours, { sub: a.sub, cid: a.cid }, now), a);
+  const other = { sub: 'person-2', cid: a.cid };
+  const refused = await t.throwsAsync(verifyAdmission(secret, ours, other, now));
+  t.is((refused as DomainError).code, 'admission_invalid');
+  const late = await t.throwsAsync(verifyAdmission(secret, ours, a, new Date((a.exp + 1) * 1000)));
+  t.is((late as DomainError).code, 'admission_invalid');
+  t.regex((late as DomainError).message, /passed/, 'an expired turn is told so, by jose');
 });
