@@ -114,6 +114,9 @@ try {
   console.log(`seed         ${f.seed}`);
   console.log(`results_hash ${f.results_hash}`);
   console.log(`bundle       ${values.out}`);
+  // Now, rather than after V8 has unmapped its heap page by page (0.1-0.2 s for 600 MB): stdout is written
+  // synchronously to files and pipes on Linux, and the bundle file is closed.
+  process.exit(0);
 } catch (e) {
   if (e instanceof DrawInputError) {
     console.error(`draw: invalid input: ${e.message}`);

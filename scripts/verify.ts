@@ -211,5 +211,7 @@ if (verdict.ok) {
 } else {
   console.log(`mismatch: ${verdict.check}: ${verdict.message}`);
   for (const d of verdict.differences) console.log(describeDifference(d));
-  process.exitCode = 1;
 }
+// Now, rather than after V8 has unmapped its heap page by page (0.1-0.2 s for 800 MB): stdout is written
+// synchronously to files and pipes on Linux.
+process.exit(verdict.ok ? 0 : 1);
