@@ -148,7 +148,7 @@ async function admit(
       return queueStatus(ctx, campaignId, p.identity_id); // another request issued it a moment ago
     }
   }
-  const token = signAdmission(
+  const token = await signAdmission(
     ctx.secrets.sessionSecret,
     { sub: p.identity_id, cid: campaignId, jti, exp: Math.floor(expires.getTime() / 1000) },
     now,
