@@ -3,7 +3,7 @@
 // once the pre-queue opens. Other modes have no room, and a draft's sale is not public.
 import test from 'ava';
 import { buildVoucherCampaign } from '../helpers/factories.js';
-import { instantWorld } from '../helpers/instant.js';
+import { buyers, instantWorld } from '../helpers/instant.js';
 
 const rules = {
   prequeue_minutes: 45,
@@ -96,4 +96,18 @@ test('a lottery has no waiting room: its rules are not found', async (t) => {
     t.is(r.json.error.code, 'not_found');
   }
   t.is((await app.db('instant_rooms')).length, 0);
+});
+
+test('a resident cannot join a draft’s queue, and the attempt makes no room', async (t) => {
+  const { app } = await instantWorld();
+  t.teardown(() => app.close());
+  const admin = await app.staff('admin');
+  const body = buildVoucherCampaign(app.clock.now(), { mode: 'instant', total: 10 * 10_000 });
+  const c = (await app.request('POST', '/api/admin/campaigns', { as: admin, json: body })).json.campaign;
+  const [b] = await buyers(app, 1);
+  const joined = await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: b!.headers });
+  t.is(joined.status, 404, joined.text);
+  t.is(joined.json.error.code, 'not_found');
+  t.is(await app.db('instant_rooms').where({ campaign_id: c.id }).first(), undefined);
+  t.is(await app.db('instant_queue').where({ campaign_id: c.id }).first(), undefined);
 });

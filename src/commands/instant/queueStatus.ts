@@ -48,7 +48,9 @@ const pollAfter = (ctx: InstantContext, hint: PollHint) => pollAfterMs(hint, jit
 
 async function saleOf(ctx: InstantContext, campaignId: string): Promise<SaleRow> {
   const c = await findSale(ctx.db, campaignId);
-  if (c?.mode !== 'instant') throw new DomainError('not_found', 'No instant sale here');
+  // A draft is still being prepared: not public, so no room or place is made for it.
+  if (c?.mode !== 'instant' || c.state === 'draft')
+    throw new DomainError('not_found', 'No instant sale here');
   return c;
 }
 
