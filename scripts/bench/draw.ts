@@ -1,4 +1,5 @@
-// npm run bench -- draw [--applications 1000000] [--sites 23000]
+// npm run bench -- draw [--applications 1000000] [--sites 23000] [--keep] (--keep: leave the CLI's inputs and
+// bundles in their folder and print the two commands, to time `npm run draw` and `npm run verify` again)
 // 1,000,000 applications and 23,000 sites x 3 slots, generated with SQL generate_series, then timed:
 //   freeze   the close: snapshot the roster in bytewise order, leaf hashes, Merkle levels, root
 //   pure     runDraw on the loaded roster (no database)
@@ -30,6 +31,7 @@ const { values } = parseArgs({
   options: {
     applications: { type: 'string', default: '1000000' },
     sites: { type: 'string', default: '23000' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.applications);
@@ -244,7 +246,7 @@ try {
   fs.writeFileSync(rosterFile, JSON.stringify(shuffled(await loadRoster(db, campaign.id))));
   const secretHex = decryptText(secrets, d.secret_enc, secretAad(campaign.id));
   t = performance.now();
-  const drawCli = await cli('draw.ts', [
+  const drawArgs = [
     ...['--rules', rulesFile, '--roster', rosterFile, '--secret', secretHex],
     ...[
       '--beacon',
@@ -255,14 +257,21 @@ try {
       campaign.title_ko,
     ],
     ...['--out', cliBundle],
-  ]);
+  ];
+  const drawCli = await cli('draw.ts', drawArgs);
   const drawCliS = secs(t);
   if (!drawCli.out.includes(`results_hash ${expectedHash}`))
     throw new Error(`npm run draw gave another results hash:\n${drawCli.out}`);
   t = performance.now();
   const verifyCli = await cli('verify.ts', [cliBundle]);
   const verifyCliS = secs(t);
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (values.keep) {
+    const args = (a: string[]) =>
+      a.map((x) => (/^[\w./:-]+$/.test(x) ? x : `'${x.replaceAll("'", "'\\''")}'`));
+    console.log(
+      `kept in ${dir}:\n  npm run draw -- ${args(drawArgs).join(' ')}\n  npm run verify -- ${cliBundle}`,
+    );
+  } else fs.rmSync(dir, { recursive: true, force: true });
 
   console.log(
     `winners ${winners} of ${N}; results_hash ${expectedHash.slice(0, 16)}…; verifier: ${verdict.out}; ` +
