@@ -2,6 +2,8 @@
 // as one statement (one round trip, one commit), so per-call protocol work and commit flushes shrink as load grows;
 // a lone call goes at once as itself. Each caller still gets its own answer: when a batch fails as a whole (a
 // constraint one of them broke, a deadlock between batches), every call in it is run again alone.
+// Not DataLoader: it sends each tick's batch at once, where here calls wait while `lanes` batches are at the
+// database, which is what lets a batch grow with the load instead of taking more pool connections.
 
 export interface BatchSettings<I, O> {
   /** one call alone: the same statement a caller would send without batching */
