@@ -14,6 +14,9 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Set: the public stock read (GET /api/campaigns/:id/stock) is also served on this port by a process of its
+  // own at lower CPU priority (src/stockReads.ts), for the proxy to send those reads to. Unset: off.
+  STOCK_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   PUBLIC_URL: z.url().optional(),
   // How many reverse proxies in front of us append to X-Forwarded-For (true = 1); 0/false: trust no header.
   TRUST_PROXY: z
@@ -230,6 +233,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (isProduction && !parsed.DATABASE_URL) {
     throw new ConfigError('Invalid configuration:\n  DATABASE_URL: required in production');
+  }
+  if (parsed.STOCK_PORT !== undefined && parsed.STOCK_PORT === parsed.PORT) {
+    throw new ConfigError('Invalid configuration:\n  STOCK_PORT: must differ from PORT');
   }
   const twilioParts = [parsed.TWILIO_ACCOUNT_SID, parsed.TWILIO_AUTH_TOKEN];
   if (twilioParts.some(Boolean) && !twilioParts.every(Boolean)) {

@@ -7,6 +7,7 @@ import { drawContextOf } from './contexts.js';
 import { createDb } from './db/knex.js';
 import { startDrawWorker } from './jobs/draw.js';
 import { createLogger } from './logger.js';
+import { exitWhenStopped } from './shutdown.js';
 
 async function main() {
   const config = loadConfigOrExit();
@@ -19,17 +20,10 @@ async function main() {
     deadAfterMs: config.WORKER_DEAD_AFTER_MS,
   });
   process.send?.('ready');
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
+  exitWhenStopped(async () => {
     await worker.stop(); // finishes the job in hand; a killed one reruns elsewhere
     await db.destroy();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown());
-  process.on('SIGINT', () => void shutdown());
-  process.on('disconnect', () => void shutdown()); // the parent is gone
+  });
 }
 
 main().catch((err) => {

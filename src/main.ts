@@ -9,8 +9,8 @@ import { createDb } from './db/knex.js';
 import { migrateAll } from './db/migrate.js';
 import { requestListener } from './http/app.js';
 import { drainableServer } from './http/drain.js';
+import { startChildProcess, startDrawProcess } from './jobs/childProcess.js';
 import { drawReconcilerParts } from './jobs/draw.js';
-import { startDrawProcess } from './jobs/drawProcess.js';
 import { startHousekeepingWorker } from './jobs/housekeeping.js';
 import { instantSalesStep } from './jobs/instantSales.js';
 import { paymentReconcilerStep, startPaymentsWorker } from './jobs/payments.js';
@@ -24,6 +24,7 @@ import { shutdownInOrder } from './shutdown.js';
 /** The order in which a signal stops the parts: requests first, the embedded database last. */
 const PARTS = [
   'http',
+  'stock reads',
   'reconciler',
   'notification worker',
   'draw worker',
@@ -71,6 +72,12 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown) {
     server.listen(config.PORT, config.HOST, resolve);
   });
   shutdown.add('http', () => http.drain(config.SHUTDOWN_GRACE_MS));
+  // the public stock reads on STOCK_PORT, in a process of their own at lower priority (src/stockReads.ts)
+  const stockReads = config.STOCK_PORT
+    ? startChildProcess('stockReads', 'the stock reads server', { DATABASE_URL: database.url }, logger)
+    : undefined;
+  if (stockReads) shutdown.add('stock reads', () => stockReads.stop());
+  await stockReads?.ready;
   const { payments, payment: paymentCtx } = contexts;
   const draw = drawReconcilerParts(contexts.draw);
   // The instant sales' step before the payments': it moves the waiting room's admission once a pass, and the

@@ -56,3 +56,17 @@ export function shutdownInOrder<Name extends string>(
     },
   };
 }
+
+/** A forked child's stop: on SIGTERM, SIGINT or its parent gone, run `stop` once and exit 0. */
+export function exitWhenStopped(stop: () => Promise<unknown>): void {
+  let stopping = false;
+  const once = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void once());
+  process.on('SIGINT', () => void once());
+  process.on('disconnect', () => void once()); // the parent is gone
+}

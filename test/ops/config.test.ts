@@ -32,6 +32,16 @@ test('production needs a database and real secrets', (t) => {
   t.regex(err.message, /DATA_KEY: required in production/);
 });
 
+test('STOCK_PORT is off unless set, and a port other than PORT', (t) => {
+  t.is(loadConfig({ DATA_DIR: tmp() }).STOCK_PORT, undefined);
+  t.is(loadConfig({ DATA_DIR: tmp(), STOCK_PORT: '3001' }).STOCK_PORT, 3001);
+  t.throws(() => loadConfig({ DATA_DIR: tmp(), STOCK_PORT: 'high' }), { message: /STOCK_PORT/ });
+  t.throws(() => loadConfig({ DATA_DIR: tmp(), STOCK_PORT: '70000' }), { message: /STOCK_PORT/ });
+  t.throws(() => loadConfig({ DATA_DIR: tmp(), PORT: '3001', STOCK_PORT: '3001' }), {
+    message: /STOCK_PORT: must differ from PORT/,
+  });
+});
+
 test('TRUST_PROXY is off by default and counts the proxies in front', (t) => {
   t.is(loadConfig({ DATA_DIR: tmp() }).TRUST_PROXY, 0);
   t.is(loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: 'true' }).TRUST_PROXY, 1);

@@ -4,8 +4,11 @@
 // most of a read's CPU, and a saturated loop made every round trip of a counter's collection wait behind
 // ~100 reads (npm run bench -- stock). It sends the same security headers; anything it cannot answer (an
 // unknown or private campaign, a query it does not serve, other methods) goes on to the app's route and errors.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../../deps.js';
+import { errorBody } from '../../errors.js';
+import { SECURITY_HEADERS } from '../../middleware/requestContext.js';
 import { isPublic } from './api.js';
 
 const STOCK_PATH =
@@ -13,7 +16,7 @@ const STOCK_PATH =
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function withStockFastPath(deps: AppDeps, app: RequestListener): RequestListener {
+export function withStockFastPath(deps: Pick<AppDeps, 'stock'>, app: RequestListener): RequestListener {
   const snapshot = deps.stock;
   return (req, res) => {
     const m = req.method === 'GET' ? STOCK_PATH.exec(req.url ?? '') : null;
@@ -25,13 +28,33 @@ export function withStockFastPath(deps: AppDeps, app: RequestListener): RequestL
           'Content-Type': 'application/json; charset=utf-8',
           'Content-Length': s.body.length,
           'Cache-Control': 'public, max-age=1',
-          'X-Content-Type-Options': 'nosniff',
-          'Referrer-Policy': 'same-origin',
-          'X-Frame-Options': 'DENY',
+          ...SECURITY_HEADERS,
         });
         res.end(s.body);
       },
       () => app(req, res),
     );
   };
+}
+
+/**
+ * The public stock read alone, for its own process (src/stockReads.ts): what the fast path answers, and a 404
+ * in the app's JSON error shape for what it does not (an unknown or private campaign, any other request).
+ */
+export function stockReadsListener(deps: Pick<AppDeps, 'stock'>): RequestListener {
+  return withStockFastPath(deps, (req, res) => {
+    const stock = req.method === 'GET' && STOCK_PATH.test(req.url ?? '');
+    const requestId = randomUUID();
+    const body = JSON.stringify(
+      errorBody({ code: 'not_found', message: stock ? 'No such campaign' : 'Nothing is here' }, requestId),
+    );
+    res.writeHead(404, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-store',
+      'X-Request-Id': requestId,
+    });
+    res.end(body);
+  });
 }

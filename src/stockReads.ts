@@ -1,0 +1,45 @@
+// The public stock read (GET /api/campaigns/:id/stock) in a process of its own, at lower CPU priority, on
+// STOCK_PORT: npm start forks it when STOCK_PORT is set, and the proxy sends those reads here, so that the
+// public's polling never queues ahead of a counter's collection on the service's event loop. It answers from
+// the same per-process snapshots (at most half a second old) and the same fast path as the service's route.
+import { createServer } from 'node:http';
+import os from 'node:os';
+import { systemClock } from './clock.js';
+import { stockReader } from './commands/campaignStock.js';
+import { loadConfigOrExit } from './config.js';
+import { createDb } from './db/knex.js';
+import { drainableServer } from './http/drain.js';
+import { stockReadsListener } from './http/routes/stock/fastPath.js';
+import { createLogger } from './logger.js';
+import { exitWhenStopped } from './shutdown.js';
+
+// two clients: one snapshot query per campaign at a time, whatever the number of readers
+const POOL_MAX = 2;
+
+async function main() {
+  const config = loadConfigOrExit();
+  const url = config.DATABASE_URL;
+  const port = config.STOCK_PORT;
+  if (!url || !port) throw new Error('the stock reads server needs DATABASE_URL and STOCK_PORT');
+  const logger = createLogger(config.LOG_LEVEL).child({ process: 'stock-reads' });
+  // below the service: under load the OS runs a counter's collection first, and the reads take what is left
+  os.setPriority(os.constants.priority.PRIORITY_BELOW_NORMAL);
+  const db = createDb(url, POOL_MAX);
+  const server = createServer(stockReadsListener({ stock: stockReader({ db, clock: systemClock }) }));
+  const http = drainableServer(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, config.HOST, resolve);
+  });
+  logger.info({ url: `http://${config.HOST}:${port}` }, 'stock reads: listening');
+  process.send?.('ready');
+  exitWhenStopped(async () => {
+    await http.drain(config.SHUTDOWN_GRACE_MS);
+    await db.destroy();
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`The stock reads server failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
