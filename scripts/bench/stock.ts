@@ -1,5 +1,5 @@
 // npm run bench -- stock [--seconds 10] [--connections 100] [--sites 20] [--writers 8] [--readers child|same]
-// [--cpu-prof DIR] (--connections 0: collections alone, no readers)
+// [--reads-process on|off] [--cpu-prof DIR] (--connections 0: collections alone, no readers)
 // Starts the real service (src/main.ts) against a fresh database holding a drawn mask campaign whose pickup
 // slots are open now, then for --seconds at once: autocannon reads GET /api/campaigns/:id/stock over
 // --connections connections; --writers site staff mark awards collected through POST
@@ -13,6 +13,9 @@
 // machine's two cores with the service and PostgreSQL. The service's own view is printed too (from its
 // /metrics: koa's latency histogram of the collection route, its event-loop delay, GC), and this process's
 // event-loop delay: a collection slow there but not in the service waited in the bench, not in the service.
+// By default the service runs with STOCK_PORT, and the readers and the prober read the stock from its reads
+// process (src/stockReads.ts, below-normal priority), as the proxy would send them; `--reads-process off`
+// reads from the service itself, the shape before it. The table's "reads from" column says which.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -46,6 +49,8 @@ const { values } = parseArgs({
     // where autocannon runs: 'child' (its own process, as phones are not in the service's or the writers' loop)
     // or 'same' (in this process, beside the writers and the prober: their timings then include its CPU)
     readers: { type: 'string', default: 'child' },
+    // 'on': the stock is read from the service's reads process on STOCK_PORT; 'off': from the service itself
+    'reads-process': { type: 'string', default: 'on' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -53,6 +58,8 @@ const CONNECTIONS = Number(values.connections);
 const SITES = Number(values.sites);
 const WRITERS = Number(values.writers);
 const READERS_IN = values.readers === 'same' ? 'same' : 'child';
+const READS_PROCESS = values['reads-process'] !== 'off';
+const STOCK_PORT = 20_000 + Math.floor(Math.random() * 20_000); // a clash fails the start, loudly
 const CAPACITY = 400; // per slot; two slots per site, one item per winner
 
 const hex = () => randomBytes(32).toString('hex');
@@ -164,22 +171,35 @@ async function startService(): Promise<string> {
       DEMO_DATA: 'false',
       RUN_WORKER: 'false',
       LOG_LEVEL: 'warn',
+      ...(READS_PROCESS ? { STOCK_PORT: String(STOCK_PORT) } : {}),
     },
     nodeArgs: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [],
   }));
   return url;
 }
 
-/** CPU seconds the service process has used (user + system), from /proc; NaN where there is none. */
-function serviceCpu(): number {
+/** CPU seconds a process has used (user + system), from /proc; NaN where there is none. */
+function cpuOf(pid: number | undefined): number {
   try {
-    const stat = fs.readFileSync(`/proc/${child!.pid}/stat`, 'latin1');
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(f[11]) + Number(f[12])) / 100;
   } catch {
     return Number.NaN;
   }
 }
+const serviceCpu = () => cpuOf(child!.pid);
+
+/** The service's forked children (the stock reads process), from /proc; empty where there is none. */
+function childrenOfService(): number[] {
+  try {
+    const list = fs.readFileSync(`/proc/${child!.pid}/task/${child!.pid}/children`, 'latin1');
+    return list.trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+const readsCpu = () => childrenOfService().reduce((sum, pid) => sum + cpuOf(pid), 0);
 
 interface ReadResult {
   requests: { average: number; total: number };
@@ -264,7 +284,8 @@ try {
   const url = await startService();
   const sites = [...codes.keys()].sort();
   const tokens = new Map(await Promise.all(sites.map(async (s) => [s, await signIn(url, s)] as const)));
-  const stockUrl = `${url}/api/campaigns/${campaign.id}/stock`;
+  const readsUrl = READS_PROCESS ? `http://127.0.0.1:${STOCK_PORT}` : url;
+  const stockUrl = `${readsUrl}/api/campaigns/${campaign.id}/stock`;
   const readCollected = async () =>
     ((await (await fetch(stockUrl)).json()) as { totals: { collected: number } }).totals.collected;
   const before = await readCollected();
@@ -281,6 +302,7 @@ try {
   const benchLoop = monitorEventLoopDelay({ resolution: 5 });
   benchLoop.enable();
   const cpuBefore = serviceCpu();
+  const readsCpuBefore = readsCpu();
   const until = performance.now() + SECONDS * 1000;
   const latencies: number[] = [];
   const done: number[] = []; // when each 201 arrived, in order
@@ -326,6 +348,7 @@ try {
     prober(),
   ]);
   const cpu = serviceCpu() - cpuBefore;
+  const cpuOfReads = readsCpu() - readsCpuBefore;
   benchLoop.disable();
   const metricsAfter = await serviceMetrics(url);
   const waited = await waits.stop();
@@ -342,6 +365,7 @@ try {
   const final = (await readCollected()) - before;
   printTable([
     {
+      'reads from': READS_PROCESS ? 'reads process' : 'service',
       'reads/s': Math.round(reads.requests.average),
       'read p99 ms': reads.latency.p99,
       'read errors': reads.errors + reads.non2xx,
@@ -355,7 +379,14 @@ try {
     },
   ]);
   // On a shared machine the service gets what the others leave: its own CPU per request is the steadier figure.
-  const requests = reads.requests.total + done.length + probes.length;
+  const requests = READS_PROCESS ? done.length : reads.requests.total + done.length + probes.length;
+  if (READS_PROCESS) {
+    const read = reads.requests.total + probes.length;
+    console.log(
+      `stock reads process CPU ${cpuOfReads.toFixed(1)} s for ${read} reads: ${((cpuOfReads * 1000) / read).toFixed(3)} ms each; ` +
+        `the service's CPU below is for the collections alone`,
+    );
+  }
   console.log(
     `service CPU ${cpu.toFixed(1)} s for ${requests} requests: ${((cpu * 1000) / requests).toFixed(3)} ms each, ` +
       `so about ${Math.round(requests / cpu)} requests/s per core of service CPU; load average at the start ${load.toFixed(1)}; ` +
