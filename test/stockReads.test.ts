@@ -1,6 +1,7 @@
 // The public stock reads in their own process (STOCK_PORT): npm start forks it, it answers what the service's
 // route answers (a 404 for an unknown or private campaign), it sees a collection within a second, and it stops
 // with the service.
+import fs from 'node:fs';
 import net from 'node:net';
 import test from 'ava';
 import { counterScenario } from './counter/_setup.js';
@@ -29,6 +30,17 @@ const read = async (base: string, id: string) => {
   const res = await fetch(`${base}/api/campaigns/${id}/stock`);
   return { res, json: (await res.json()) as Record<string, unknown> & { as_of?: string } };
 };
+/** The nice values of a process's children, from /proc (Linux). */
+const niceOfChildren = (pid: number) =>
+  fs
+    .readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((c) => {
+      const stat = fs.readFileSync(`/proc/${c}/stat`, 'latin1');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
 const withoutAsOf = ({ as_of: _asOf, ...rest }: Record<string, unknown>) => rest;
 const collectedOf = (json: Record<string, unknown>) => (json.totals as { collected: number }).collected;
 
@@ -50,6 +62,10 @@ test('the stock reads process answers as the service does, sees a collection wit
   });
   const reads = `http://127.0.0.1:${port}`;
   try {
+    t.true(
+      niceOfChildren(child.pid!).some((n) => n > 0),
+      'a child of the service runs below normal priority',
+    );
     const id = sc.s.campaignId;
     const [mine, theirs] = await Promise.all([read(url, id), read(reads, id)]);
     t.is(theirs.res.status, 200);

@@ -1,5 +1,5 @@
 // npm run bench -- stock [--seconds 10] [--connections 100] [--sites 20] [--writers 8] [--readers child|same]
-// [--reads-process on|off] [--cpu-prof DIR] (--connections 0: collections alone, no readers)
+// [--reads-process on|off] [--readers-nice N] [--cpu-prof DIR] (--connections 0: collections alone, no readers)
 // Starts the real service (src/main.ts) against a fresh database holding a drawn mask campaign whose pickup
 // slots are open now, then for --seconds at once: autocannon reads GET /api/campaigns/:id/stock over
 // --connections connections; --writers site staff mark awards collected through POST
@@ -16,6 +16,7 @@
 // By default the service runs with STOCK_PORT, and the readers and the prober read the stock from its reads
 // process (src/stockReads.ts, below-normal priority), as the proxy would send them; `--reads-process off`
 // reads from the service itself, the shape before it. The table's "reads from" column says which.
+// --readers-nice 19 puts autocannon's own CPU (phones are not on the server) behind the service's and PostgreSQL's.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -51,6 +52,8 @@ const { values } = parseArgs({
     readers: { type: 'string', default: 'child' },
     // 'on': the stock is read from the service's reads process on STOCK_PORT; 'off': from the service itself
     'reads-process': { type: 'string', default: 'on' },
+    // a nice value for autocannon's process: phones are not on the server, so its CPU can be put behind ours
+    'readers-nice': { type: 'string', default: '0' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -59,6 +62,7 @@ const SITES = Number(values.sites);
 const WRITERS = Number(values.writers);
 const READERS_IN = values.readers === 'same' ? 'same' : 'child';
 const READS_PROCESS = values['reads-process'] !== 'off';
+const READERS_NICE = Number(values['readers-nice']);
 const STOCK_PORT = 20_000 + Math.floor(Math.random() * 20_000); // a clash fails the start, loudly
 const CAPACITY = 400; // per slot; two slots per site, one item per winner
 
@@ -214,6 +218,7 @@ function readersInChild(url: string): Promise<ReadResult> {
   const args = [cli, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-j', url];
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    if (READERS_NICE && p.pid) os.setPriority(p.pid, READERS_NICE);
     let out = '';
     p.stdout.on('data', (c: Buffer) => {
       out += c.toString();
