@@ -17,6 +17,8 @@ const schema = z.object({
   // Set: the public stock read (GET /api/campaigns/:id/stock) is also served on this port by a process of its
   // own at lower CPU priority (src/stockReads.ts), for the proxy to send those reads to. Unset: off.
   STOCK_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  // The stock reads process's nice value: 10 is below normal, 19 the lowest (the reads take only idle CPU).
+  STOCK_NICE: z.coerce.number().int().min(0).max(19).default(10),
   PUBLIC_URL: z.url().optional(),
   // How many reverse proxies in front of us append to X-Forwarded-For (true = 1); 0/false: trust no header.
   TRUST_PROXY: z

@@ -23,7 +23,7 @@ async function main() {
   if (!url || !port) throw new Error('the stock reads server needs DATABASE_URL and STOCK_PORT');
   const logger = createLogger(config.LOG_LEVEL).child({ process: 'stock-reads' });
   // below the service: under load the OS runs a counter's collection first, and the reads take what is left
-  os.setPriority(os.constants.priority.PRIORITY_BELOW_NORMAL);
+  os.setPriority(config.STOCK_NICE);
   const db = createDb(url, POOL_MAX);
   const server = createServer(stockReadsListener({ stock: stockReader({ db, clock: systemClock }) }));
   const http = drainableServer(server);

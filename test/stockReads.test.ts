@@ -59,13 +59,11 @@ test('the stock reads process answers as the service does, sees a collection wit
     DEMO_DATA: 'false',
     RUN_SCHEDULER: 'false', // the campaign's moments are the test clock's, not now
     STOCK_PORT: String(port),
+    STOCK_NICE: '7',
   });
   const reads = `http://127.0.0.1:${port}`;
   try {
-    t.true(
-      niceOfChildren(child.pid!).some((n) => n > 0),
-      'a child of the service runs below normal priority',
-    );
+    t.true(niceOfChildren(child.pid!).includes(7), 'a child of the service runs at STOCK_NICE');
     const id = sc.s.campaignId;
     const [mine, theirs] = await Promise.all([read(url, id), read(reads, id)]);
     t.is(theirs.res.status, 200);

@@ -37,6 +37,9 @@ test('STOCK_PORT is off unless set, and a port other than PORT', (t) => {
   t.is(loadConfig({ DATA_DIR: tmp(), STOCK_PORT: '3001' }).STOCK_PORT, 3001);
   t.throws(() => loadConfig({ DATA_DIR: tmp(), STOCK_PORT: 'high' }), { message: /STOCK_PORT/ });
   t.throws(() => loadConfig({ DATA_DIR: tmp(), STOCK_PORT: '70000' }), { message: /STOCK_PORT/ });
+  t.is(loadConfig({ DATA_DIR: tmp() }).STOCK_NICE, 10);
+  t.is(loadConfig({ DATA_DIR: tmp(), STOCK_NICE: '19' }).STOCK_NICE, 19);
+  t.throws(() => loadConfig({ DATA_DIR: tmp(), STOCK_NICE: '20' }), { message: /STOCK_NICE/ });
   t.throws(() => loadConfig({ DATA_DIR: tmp(), PORT: '3001', STOCK_PORT: '3001' }), {
     message: /STOCK_PORT: must differ from PORT/,
   });
