@@ -9,7 +9,12 @@ export const stockOperations: Operations = {
       summary: 'What is left per site and slot (a snapshot at most half a second old)',
       tag: 'stock',
       caller: 'anyone',
-      ok: { status: 200, description: 'The stock view' },
+      ok: {
+        status: 200,
+        // the server stays the public address: the proxy routes this path to the reads process
+        description:
+          'The stock view; with STOCK_PORT set, the proxy sends this path to the stock reads process, same answer',
+      },
       errors: [],
     },
   },
