@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../../deps.js';
-import { errorBody } from '../../errors.js';
+import { errorBody, statusOf } from '../../errors.js';
 import { SECURITY_HEADERS } from '../../middleware/requestContext.js';
 import { isPublic } from './api.js';
 
@@ -48,7 +48,7 @@ export function stockReadsListener(deps: Pick<AppDeps, 'stock'>): RequestListene
     const body = JSON.stringify(
       errorBody({ code: 'not_found', message: stock ? 'No such campaign' : 'Nothing is here' }, requestId),
     );
-    res.writeHead(404, {
+    res.writeHead(statusOf('not_found'), {
       ...SECURITY_HEADERS,
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(body),
