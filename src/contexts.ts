@@ -8,6 +8,7 @@ import { type Clock, systemClock } from './clock.js';
 import { createCampaignRulesCache } from './commands/campaignRules.js';
 import { stockReader } from './commands/campaignStock.js';
 import { purchasesAtOnce } from './commands/instant/context.js';
+import { openSaleTerms } from './commands/instant/openSaleTerms.js';
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
 import { batchedFirstApplications } from './db/repos/firstApplications.js';
@@ -160,6 +161,7 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
       random,
       payment,
       purchaseSlot: pLimit(purchasesAtOnce(config.DATABASE_POOL_MAX)),
+      openSales: openSaleTerms(),
     },
     stock: stockReader({ db, clock: b.clock }),
     draw: drawContextOf(config, db, { ...o, ...b, random }),

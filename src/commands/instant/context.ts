@@ -3,6 +3,7 @@ import type { IdentitySecrets } from '../../identity/crypto.js';
 import type { RandomSource } from '../../identity/random.js';
 import type { CommandContext } from '../context.js';
 import type { PaymentContext } from '../payments/context.js';
+import type { OpenSaleTerms } from './openSaleTerms.js';
 
 export interface InstantContext extends CommandContext {
   random: RandomSource;
@@ -12,6 +13,8 @@ export interface InstantContext extends CommandContext {
   payment?: PaymentContext | undefined;
   /** bounds the purchase transactions at once in this process (purchasesAtOnce); unbounded when absent */
   purchaseSlot?: <T>(run: () => Promise<T>) => Promise<T>;
+  /** an open sale's terms remembered a few seconds (openSaleTerms.ts); read on every buy when absent */
+  openSales?: OpenSaleTerms;
 }
 
 /** Waiting-room rules a new sale starts with; an admin may change them until the pre-queue opens. */

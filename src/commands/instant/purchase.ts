@@ -46,26 +46,6 @@ export interface PurchaseAnswer {
   replayed: boolean;
 }
 
-/**
- * An open sale's terms, per process: what a purchase validates and prices by (mode, denomination, per-person
- * limit, discount, hold) cannot change once the sale is open (a campaign is edited until it opens, room rules
- * until its pre-queue opens), and whether it is still open is instant_buy's own check. Saves a read per buy.
- */
-const openSales = new Map<string, { sale: SaleTerms; until: number }>();
-const OPEN_SALE_MS = 5000;
-type SaleTerms = NonNullable<Awaited<ReturnType<typeof findSaleWithHold>>>;
-async function saleTerms(ctx: InstantContext, campaignId: string): Promise<SaleTerms | undefined> {
-  const now = ctx.clock.now().getTime();
-  const known = openSales.get(campaignId);
-  if (known && known.until > now) return known.sale;
-  const sale = await findSaleWithHold(ctx.db, campaignId);
-  if (sale?.state === 'open') {
-    if (openSales.size >= 1000) openSales.clear();
-    openSales.set(campaignId, { sale, until: now + OPEN_SALE_MS });
-  } else openSales.delete(campaignId);
-  return sale;
-}
-
 const hashOf = (fingerprint: string) => createHash('sha256').update(fingerprint).digest('hex');
 
 /** Runs the purchase's transaction: the context's bound on how many run at once (one process's). */
@@ -80,7 +60,9 @@ export async function purchase(
   const payment = ctx.payment;
   if (!payment) throw new DomainError('payment_unavailable', 'Payments are not set up on this service');
   const now = ctx.clock.now();
-  const c = await saleTerms(ctx, input.campaign_id);
+  const c = ctx.openSales
+    ? await ctx.openSales(ctx.db, input.campaign_id, now.getTime())
+    : await findSaleWithHold(ctx.db, input.campaign_id);
   if (c?.mode !== 'instant') throw new DomainError('not_found', 'No instant sale here');
   const fields = validatePurchase(c, input.quantity);
   if (Object.keys(fields).length > 0) throw validationFailed(fields);
