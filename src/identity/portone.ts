@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { IdentityVerificationClient, PortOneError } from '@portone/server-sdk';
 import { DomainError } from '../domain/errors.js';
-import { refusedCredentials } from '../portoneErrors.js';
+import { refusedCredentials } from '../portone/errors.js';
 
 /** What a verification proved about the person. */
 export interface VerifiedCustomer {

@@ -3,7 +3,7 @@
 // webhooks (Standard Webhooks signatures, the SDK's verifier). baseUrl points the real client elsewhere in tests.
 import { PaymentClient, PortOneError, Webhook } from '@portone/server-sdk';
 import type { ProviderView } from '../domain/payments/order.js';
-import { portOneErrorType, refusedCredentials } from '../portoneErrors.js';
+import { portOneErrorType, refusedCredentials } from '../portone/errors.js';
 import {
   type CheckoutRequest,
   type PaymentProvider,

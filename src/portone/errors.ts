@@ -1,6 +1,6 @@
 // PortOne's typed refusals, read the same way by its two adapters (identity verification and payments).
 import { PortOneError } from '@portone/server-sdk';
-import { DomainError } from './domain/errors.js';
+import { DomainError } from '../domain/errors.js';
 
 /** The error type PortOne answered with (PAYMENT_NOT_FOUND, UNAUTHORIZED, ...), if it answered one. */
 export function portOneErrorType(err: unknown): string | undefined {
