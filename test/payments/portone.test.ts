@@ -165,6 +165,17 @@ test('a refused API secret is provider_misconfigured (500) when ordering and con
   t.is(back.json.error.code, 'provider_misconfigured');
 });
 
+test('a refused API secret does not stop the reconciler: every due order is asked, none expires', async (t) => {
+  const w = await world({ apiSecret: 'not-the-portone-secret' });
+  for (const i of [0, 1, 2]) t.is((await orderFor(w, i, `portone-secret-100${i}`)).status, 500);
+  // Past every hold: an order the provider could not speak for is still not expired.
+  w.app.clock.advance(60 * 60_000);
+  const r = await w.reconcile();
+  t.like(r, { checked: 3, misconfigured: 3, unanswered: 0, expired: 0, settled: 0 });
+  const states = await w.app.db('orders').where({ campaign_id: w.campaignId }).pluck('state');
+  t.deepEqual(states, ['created', 'created', 'created']);
+});
+
 // One more world for the failures below: they run one after another, each on its own winners.
 let failing: Promise<PaymentWorld> | undefined;
 const failingWorld = () => {

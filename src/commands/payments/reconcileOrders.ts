@@ -4,6 +4,7 @@
 // Paid orders whose issue job lost its worker, and refunds not done, are finished here too.
 import { appendAudit } from '../../audit/log.js';
 import { lockDueOrders, moveOrder, type OrderRow, stuckOrders, updateOrder } from '../../db/repos/orders.js';
+import { DomainError } from '../../domain/errors.js';
 import { nextCheckDelayMs, OPEN_STATES } from '../../domain/payments/order.js';
 import type { VoucherIssuer } from '../../payments/issuer.js';
 import { ProviderUnavailable } from '../../payments/provider.js';
@@ -17,6 +18,8 @@ export interface ReconcileResult {
   settled: number;
   expired: number;
   unanswered: number;
+  /** lookups PortOne refused for the service's own credentials: the operator's to fix, logged loudly */
+  misconfigured: number;
   finished: number;
 }
 
@@ -33,7 +36,7 @@ export async function reconcileOrders(
   limit = 50,
 ): Promise<ReconcileResult> {
   const now = ctx.clock.now();
-  const r: ReconcileResult = { checked: 0, settled: 0, expired: 0, unanswered: 0, finished: 0 };
+  const r: ReconcileResult = { checked: 0, settled: 0, expired: 0, unanswered: 0, misconfigured: 0, finished: 0 };
   // Claim the due orders by pushing their next check forward first, so a slow provider never holds a lock.
   const due = await ctx.db.transaction(async (trx) => {
     const rows = await lockDueOrders(trx, now, LATE_WINDOW_MS, limit);
@@ -55,8 +58,10 @@ export async function reconcileOrders(
       after = await settleOrder(ctx, o.id, await ctx.provider.lookup(o.payment_id), 'reconciler');
       if (after.state !== o.state) r.settled++;
     } catch (err) {
-      if (!(err instanceof ProviderUnavailable)) throw err;
-      r.unanswered++;
+      // A refused API secret refuses every order alike: count it and ask about the rest, as for silence.
+      if (err instanceof DomainError && err.code === 'provider_misconfigured') r.misconfigured++;
+      else if (err instanceof ProviderUnavailable) r.unanswered++;
+      else throw err;
       continue; // never expire an order the provider could not speak for: the money may be on its way
     }
     if ((after.state === 'created' || after.state === 'pending') && after.expires_at <= now) {
