@@ -35,7 +35,7 @@ export function paymentReconcilerStep(ctx: PaymentJobContext, logger: Logger) {
     run: async () => {
       const r = await reconcileOrders(ctx);
       if (r.misconfigured) {
-        logger.error(r, 'the payment provider refused this service\'s API secret: orders cannot be checked');
+        logger.error(r, "the payment provider refused this service's API secret: orders cannot be checked");
       }
       if (r.settled || r.expired || r.finished) logger.info(r, 'payments reconciled');
       return r;

@@ -36,7 +36,14 @@ export async function reconcileOrders(
   limit = 50,
 ): Promise<ReconcileResult> {
   const now = ctx.clock.now();
-  const r: ReconcileResult = { checked: 0, settled: 0, expired: 0, unanswered: 0, misconfigured: 0, finished: 0 };
+  const r: ReconcileResult = {
+    checked: 0,
+    settled: 0,
+    expired: 0,
+    unanswered: 0,
+    misconfigured: 0,
+    finished: 0,
+  };
   // Claim the due orders by pushing their next check forward first, so a slow provider never holds a lock.
   const due = await ctx.db.transaction(async (trx) => {
     const rows = await lockDueOrders(trx, now, LATE_WINDOW_MS, limit);
