@@ -11,7 +11,9 @@ import { purchasesAtOnce } from './commands/instant/context.js';
 import { openSaleTerms } from './commands/instant/openSaleTerms.js';
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
+import { batchedClearCollections } from './db/repos/counterCollections.js';
 import { batchedFirstApplications } from './db/repos/firstApplications.js';
+import { LOCK_TIMEOUT_MS } from './db/transaction.js';
 import type { AppDeps, IdentityProviders } from './http/deps.js';
 import { createOidcProvider, type OidcProvider } from './identity/oidc.js';
 import { createDevVerifier, createPortOneVerifier, type IdentityVerifier } from './identity/portone.js';
@@ -35,6 +37,8 @@ export interface Overrides {
   rulesTtlMs?: number;
   /** first-application statements at the database at once (default: half the pool); more wait and go together */
   applicationLanes?: number;
+  /** the counter's collection statements at the database at once (default 2); more wait and go together */
+  collectionLanes?: number;
   /** staff password sign-in limits (STAFF_SIGN_IN_LIMITS) */
   signInLimits?: SignInLimitSettings;
   oidc?: OidcProvider | undefined;
@@ -163,6 +167,8 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
       purchaseSlot: pLimit(purchasesAtOnce(config.DATABASE_POOL_MAX)),
       openSales: openSaleTerms(),
     },
+    // two lanes: one batch's commit flush overlaps the next one's statement, and each batch is one commit
+    collections: batchedClearCollections(db, o.collectionLanes ?? 2, LOCK_TIMEOUT_MS),
     stock: stockReader({ db, clock: b.clock }),
     draw: drawContextOf(config, db, { ...o, ...b, random }),
   };

@@ -8,7 +8,11 @@ import { appendAudit } from '../audit/log.js';
 import type { Db, Trx } from '../db/knex.js';
 import type { AwardRow } from '../db/repos/awards.js';
 import { insertCollectionConflict } from '../db/repos/collectionConflicts.js';
-import { collectIfClear, collectRecordAndCount } from '../db/repos/counterCollections.js';
+import {
+  type ClearPress,
+  collectManyIfClear,
+  collectRecordAndCount,
+} from '../db/repos/counterCollections.js';
 import { lockCountsShared } from '../db/repos/drawCounts.js';
 import { busyError, inTransaction, isLockTimeout, LOCK_TIMEOUT_MS } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
@@ -83,14 +87,16 @@ export async function collectAtCounter(
   if (key) {
     const actor = `staff:${staff.id}`;
     const via = staff.role === 'admin' ? 'admin' : 'counter';
-    const record = { actor, found_by: key.via, recorded_at: now, handed_over_at: null };
-    const row = await collectIfClear(
-      ctx.db,
-      key,
-      { site: siteId, by: actor, at, via, ref: null },
-      record,
-      LOCK_TIMEOUT_MS,
-    ).catch((err) => {
+    const press: ClearPress = {
+      claim: key,
+      mark: { site: siteId, by: actor, at, via },
+      record: { actor, found_by: key.via, recorded_at: now },
+    };
+    // with the process's group commit when the composition root made one (concurrent presses, one commit)
+    const collect =
+      ctx.collectClear ??
+      (async (p: ClearPress) => (await collectManyIfClear(ctx.db, [p], LOCK_TIMEOUT_MS))[0]);
+    const row = await collect(press).catch((err) => {
       throw isLockTimeout(err) ? busyError() : err;
     });
     if (row) return collectionOf(row);

@@ -1,6 +1,8 @@
 // What the counter's commands share: who may act at a site, finding the award behind a typed code or a
 // scanned token, and what the staff member must see before handing over.
+import type { Batched } from '../db/batch.js';
 import type { Db, Trx } from '../db/knex.js';
+import type { AwardRow } from '../db/repos/awards.js';
 import { findCampaign } from '../db/repos/campaigns.js';
 import { findByClaimCode } from '../db/repos/claimCodeIndex.js';
 import {
@@ -12,6 +14,7 @@ import {
   findCounterPress,
   findCounterSite,
 } from '../db/repos/counterAwards.js';
+import type { ClearPress } from '../db/repos/counterCollections.js';
 import type { StaffRole } from '../db/repos/staff.js';
 import type { Campaign } from '../domain/campaign.js';
 import { type AwardAtCounter, whyNotCollectable } from '../domain/counter.js';
@@ -25,6 +28,8 @@ import { counterFactsFor } from './counterFacts.js';
 
 export type CounterContext = AwardContext & {
   secrets: AwardContext['secrets'] & { claimSigningKey: Uint8Array };
+  /** the process's group commit of clear presses (contexts.ts); without it each press is its own statement */
+  collectClear?: Batched<ClearPress, AwardRow | undefined>;
 };
 
 /** The staff member at the counter: site staff act at their own site only, admins at any. */

@@ -6,7 +6,10 @@ import type { InstantContext } from '../commands/instant/context.js';
 import type { IntakeContext } from '../commands/intakeContext.js';
 import type { PaymentContext } from '../commands/payments/context.js';
 import type { Config } from '../config.js';
+import type { Batched } from '../db/batch.js';
 import type { Db } from '../db/knex.js';
+import type { AwardRow } from '../db/repos/awards.js';
+import type { ClearPress } from '../db/repos/counterCollections.js';
 import type { OidcProvider } from '../identity/oidc.js';
 import type { IdentityVerifier } from '../identity/portone.js';
 import type { Logger } from '../logger.js';
@@ -40,6 +43,8 @@ export interface AppDeps {
   payments: Payments | undefined;
   payment: PaymentContext | undefined;
   instant: InstantContext;
+  /** the process's group commit of the counter's clear presses (counterCollections.ts) */
+  collections: Batched<ClearPress, AwardRow | undefined>;
   /** the per-process stock snapshots the stock route and its fast path share */
   stock: ReturnType<typeof stockReader>;
 }

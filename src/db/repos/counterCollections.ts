@@ -1,6 +1,8 @@
 // Collections made at a counter (or by an admin's correction), recorded in the collection's own transaction
 // with the staff account and the site, and appended to the audit log later in batches (auditCollections.ts).
+import { type Batched, batched } from '../batch.js';
 import type { Db, Trx } from '../knex.js';
+import { preparedStatement } from '../prepared.js';
 import { type AwardRow, COLLECT_UPDATE, type CollectionMark, collectParams } from './awards.js';
 import { type ClaimKey, HELD_AMOUNT, HELD_SITE, HELD_SLOT } from './counterAwards.js';
 import { MOVE_COUNTS_CTES, moveColumns, READY_CTE } from './drawCounts.js';
@@ -86,68 +88,108 @@ export async function collectRecordAndCount(
   return { award: award.public_id ? (award as AwardRow) : undefined, countsReady: counts_ready };
 }
 
-/**
- * A typed or scanned code collected in one round trip, when nothing stands in the way: the award behind the
- * claim, held at `m.site`, inside its claim window and past its slot's start (less the site's grace), with
- * the campaign's counts ready; recorded and counted as collectRecordAndCount does. The time conditions are
- * the counter's rule (domain/counter.ts) and never laxer: whatever they leave out (any refusal, a boundary
- * they judge more strictly) returns undefined, and the caller reads the award and judges it the long way.
- */
-export async function collectIfClear(
-  db: Db | Trx,
-  claim: ClaimKey,
-  m: CollectionMark,
-  r: CollectionRecord,
-  lockTimeoutMs: number,
-): Promise<AwardRow | undefined> {
-  const byDigest = 'digest' in claim;
-  const { rows } = await db.raw(
-    `WITH bounded AS (SELECT set_config('lock_timeout', ?, true) AS lock_timeout),
-     k AS (${
-       byDigest
-         ? 'SELECT campaign_id, public_id FROM claim_codes WHERE digest = ?'
-         : 'SELECT ?::uuid AS campaign_id, ?::text AS public_id'
-     }),
+/** One press collectManyIfClear tries: the claim, the collection's mark (no offline ref) and its record's facts. */
+export interface ClearPress {
+  claim: ClaimKey;
+  mark: Omit<CollectionMark, 'ref'>;
+  record: Omit<CollectionRecord, 'handed_over_at'>;
+}
+
+// Presses read from one JSON array (one parameter, one plan for any count): a typed code by its digest (hex),
+// a scanned token by its campaign and public id. Named, so it is parsed and planned once per connection.
+const COLLECT_MANY_SQL = `WITH bounded AS (SELECT set_config('lock_timeout', :lock_timeout, true) AS lock_timeout),
+     p AS (SELECT * FROM json_to_recordset(:presses::json) AS p(n int, digest text, campaign_id uuid,
+             public_id text, site text, collected_by text, via text, at timestamptz, actor text, found_by text,
+             recorded_at timestamptz)),
+     k AS (SELECT p.*, coalesce(cc.campaign_id, p.campaign_id) AS k_campaign_id,
+                  coalesce(cc.public_id, p.public_id) AS k_public_id
+             FROM p LEFT JOIN claim_codes cc ON p.digest IS NOT NULL AND cc.digest = decode(p.digest, 'hex')),
      u AS (
        UPDATE awards a
-          SET status = 'collected', collected_at = ?, collected_by = ?, collected_site = ?, collected_via = ?,
-              collected_ref = NULL
+          SET status = 'collected', collected_at = k.at, collected_by = k.collected_by, collected_site = k.site,
+              collected_via = k.via, collected_ref = NULL
          FROM k, campaigns c, sites st
-        WHERE a.campaign_id = k.campaign_id AND a.public_id = k.public_id AND c.id = a.campaign_id
-          AND st.id = ? AND a.status IN ('won', 'promoted') AND ${HELD_SITE} = st.id
+        WHERE a.campaign_id = k.k_campaign_id AND a.public_id = k.k_public_id AND c.id = a.campaign_id
+          AND st.id = k.site AND a.status IN ('won', 'promoted') AND ${HELD_SITE} = st.id
           AND (SELECT lock_timeout IS NOT NULL FROM bounded)
           AND EXISTS (SELECT 1 FROM draw_counts_ready d WHERE d.campaign_id = a.campaign_id)
-          AND ?::timestamptz >= c.claim_opens_at
-          AND (a.claim_deadline IS NULL OR ?::timestamptz <= a.claim_deadline)
+          AND k.at >= c.claim_opens_at
+          AND (a.claim_deadline IS NULL OR k.at <= a.claim_deadline)
           AND (coalesce(${HELD_SLOT}, '') = '' OR EXISTS (
                 SELECT 1 FROM campaign_slots s
                  WHERE s.campaign_id = a.campaign_id AND s.id = ${HELD_SLOT}
-                   AND ?::timestamptz >= s.starts_at - st.pickup_grace_minutes * interval '1 minute'))
-       RETURNING a.*, ${HELD_SLOT} AS record_slot, ${HELD_AMOUNT} AS record_amount),
-     ${recordCte('NULL, NULL')},
+                   AND k.at >= s.starts_at - st.pickup_grace_minutes * interval '1 minute'))
+       RETURNING a.*, ${HELD_SLOT} AS record_slot, ${HELD_AMOUNT} AS record_amount, k.n AS press_n,
+                 k.actor AS record_actor, k.found_by AS record_found_by, k.recorded_at AS record_at),
+     rec AS (
+       INSERT INTO counter_collections (campaign_id, public_id, rank, site_id, slot_id, amount, actor, via,
+                                        found_by, recorded_at, handed_over_at, offline_ref)
+       SELECT u.campaign_id, u.public_id, u.rank, u.collected_site, u.record_slot, u.record_amount, u.record_actor,
+              u.collected_via, u.record_found_by, u.record_at, NULL, NULL
+         FROM u
+     ),
      m AS (SELECT ${moveColumns(COLLECTED_FROM, "'collected'")} FROM u a),
      ${MOVE_COUNTS_CTES}
-     SELECT u.* FROM u`,
-    [
-      String(Math.max(1, Math.floor(lockTimeoutMs))),
-      ...(byDigest ? [claim.digest] : [claim.campaign_id, claim.public_id]),
-      m.at,
-      m.by,
-      m.site,
-      m.via,
-      m.site,
-      m.at,
-      m.at,
-      m.at,
-      r.actor,
-      r.found_by,
-      r.recorded_at,
-    ],
-  );
-  const row = rows[0] as (AwardRow & { record_slot?: unknown; record_amount?: unknown }) | undefined;
-  if (!row) return undefined;
-  const { record_slot: _s, record_amount: _a, ...award } = row;
-  return award as AwardRow;
+     SELECT u.* FROM u`;
+const collectMany = preparedStatement('collect_many_if_clear', COLLECT_MANY_SQL);
+
+/**
+ * Typed or scanned codes collected in one statement and one commit, when nothing stands in the way of each: the
+ * award behind the claim, held at `mark.site`, inside its claim window and past its slot's start (less the
+ * site's grace), with the campaign's counts ready; recorded and counted as collectRecordAndCount does. The time
+ * conditions are the counter's rule (domain/counter.ts) and never laxer: whatever they leave out (any refusal,
+ * a boundary they judge more strictly) answers undefined, and that caller reads the award and judges it the
+ * long way. Two presses of one award in one call: the award is updated once, for one of them. Atomic: when
+ * it fails (a lock timeout, a deadlock between two calls), nothing of it was written. A statement of its own
+ * (no BEGIN, SET LOCAL, COMMIT) still waits at most `lockTimeoutMs` for a row lock (set_config(..., true)).
+ */
+export async function collectManyIfClear(
+  db: Db | Trx,
+  presses: ClearPress[],
+  lockTimeoutMs: number,
+): Promise<Array<AwardRow | undefined>> {
+  const rows = presses.map(({ claim, mark, record }, n) => ({
+    n,
+    ...('digest' in claim ? { digest: claim.digest.toString('hex') } : claim),
+    site: mark.site,
+    collected_by: mark.by,
+    via: mark.via,
+    at: mark.at,
+    actor: record.actor,
+    found_by: record.found_by,
+    recorded_at: record.recorded_at,
+  }));
+  const { rows: out } = await collectMany<AwardRow & { press_n: number } & Record<string, unknown>>(db, {
+    lock_timeout: String(Math.max(1, Math.floor(lockTimeoutMs))),
+    presses: JSON.stringify(rows),
+  });
+  const answers: Array<AwardRow | undefined> = presses.map(() => undefined);
+  for (const row of out) {
+    const {
+      press_n,
+      record_slot: _s,
+      record_amount: _a,
+      record_actor: _r,
+      record_found_by: _f,
+      record_at: _t,
+      ...award
+    } = row;
+    answers[press_n] = award as unknown as AwardRow;
+  }
+  return answers;
+}
+
+/**
+ * collectManyIfClear for a process's concurrent presses (group commit, db/batch.ts): presses arriving while
+ * `lanes` statements are at the database go together, so the counters' commits share one WAL flush.
+ */
+export function batchedClearCollections(
+  db: Db,
+  lanes: number,
+  lockTimeoutMs: number,
+): Batched<ClearPress, AwardRow | undefined> {
+  const many = (ps: ClearPress[]) => collectManyIfClear(db, ps, lockTimeoutMs);
+  return batched({ one: async (p) => (await many([p]))[0], many, lanes, maxBatch: 64 });
 }
 
 export interface PendingCollection {

@@ -36,7 +36,13 @@ export const counterStaff = (s: StaffSession): CounterStaff => ({
 });
 
 export function counterContext(deps: AppDeps): CounterContext {
-  return { db: deps.db, clock: deps.clock, secrets: deps.config.secrets, publicUrl: deps.config.publicUrl };
+  return {
+    db: deps.db,
+    clock: deps.clock,
+    secrets: deps.config.secrets,
+    publicUrl: deps.config.publicUrl,
+    collectClear: deps.collections,
+  };
 }
 
 export const presentCollection = (c: Collection) => ({ ...c, collected_at: c.collected_at.toISOString() });
