@@ -107,9 +107,9 @@ try {
   out.write(NEWLINE); // the file ends with a newline
   await out.close();
   const f = drawn.bundleFields;
-  console.log(`entries      ${drawn.roster.length}`);
+  console.log(`entries      ${drawn.entries}`);
   console.log(`winners      ${drawn.won}`);
-  console.log(`waitlisted   ${drawn.roster.length - drawn.won}`);
+  console.log(`waitlisted   ${drawn.entries - drawn.won}`);
   console.log(`roster_root  ${f.roster_root}`);
   console.log(`seed         ${f.seed}`);
   console.log(`results_hash ${f.results_hash}`);

@@ -2,6 +2,7 @@
 // pass 2 over everyone left with cap = infinity. Integers only (floor(x / d) * d is written x - x % d).
 import { wantedAmount, wholeDenominations } from '../../campaign.js';
 import type { RosterEntry, Rules } from '../types.js';
+import { columnsOf, type RosterColumns } from './columns.js';
 
 export interface Allocation {
   /** By roster index: the amount awarded, 0 for no award. */
@@ -18,36 +19,33 @@ export interface Allocation {
  * Allocates in rank order. `order` holds roster indices, rank 1 first. Runs in O(n + sum of preferences
  * walked x slots per site); 1,000,000 entries and 23,000 sites x 3 slots take well under a second.
  */
-export function allocate(rules: Rules, roster: readonly RosterEntry[], order: ArrayLike<number>): Allocation {
-  const n = roster.length;
+export function allocate(
+  rules: Rules,
+  roster: readonly RosterEntry[] | RosterColumns,
+  order: ArrayLike<number>,
+): Allocation {
+  const c = 'idAt' in roster ? roster : columnsOf(roster);
+  const n = c.length;
   const amount = new Array<number>(n).fill(0);
   const site = new Int32Array(n).fill(-1);
   const slot = new Int32Array(n).fill(-1);
   const pass = new Uint8Array(n);
 
   const { denomination, sites, partial } = rules;
-  const siteIndex = new Map(sites.map((s, i) => [s.id, i]));
   const slotLeft = sites.map((s) => s.slots.map((t) => t.capacity));
   const hasSites = sites.length > 0;
   let remainingTotal = rules.total;
 
-  // Preferences as site indices in flat typed arrays, built in roster order (sequential reads): the
-  // rank-order walks below then touch no roster object, string or Map. Measured, 1,000,000 entries:
-  // allocate 1.3 s CPU walking roster objects in rank order (cache misses), about 0.4 s this way.
-  const prefStart = new Int32Array(n + 1);
-  let prefCount = 0;
-  for (let i = 0; i < n; i++) prefCount += roster[i]!.preferences.length;
-  // Site index + 1 (0: none) in the narrowest array that holds it: large ArrayBuffers start V8's full
-  // collections, and 3M preferences are 12 MB as Int32 against 6 MB as Uint16.
-  const prefSite = sites.length < 0xffff ? new Uint16Array(prefCount) : new Int32Array(prefCount);
+  // Preferences as rules.sites index + 1 (0: none, never in a validated roster), from the columns' own
+  // numbering: the rank-order walks below then touch no string or Map.
+  const siteIndex = new Map(sites.map((s, i) => [s.id, i]));
+  const ruleSite = Uint32Array.from(c.siteNames, (id) => (siteIndex.get(id) ?? -1) + 1);
+  const { prefAt: prefStart, pref } = c;
+  // Site index + 1 in the narrowest array that holds it: large ArrayBuffers start V8's full collections.
+  const prefSite = sites.length < 0xffff ? new Uint16Array(pref.length) : new Int32Array(pref.length);
+  for (let p = 0; p < pref.length; p++) prefSite[p] = ruleSite[pref[p]!]!;
   const wanted = new Float64Array(n);
-  for (let i = 0, p = 0; i < n; i++) {
-    const e = roster[i]!;
-    prefStart[i] = p;
-    for (const id of e.preferences) prefSite[p++] = (siteIndex.get(id) ?? -1) + 1; // none: never in a validated roster
-    wanted[i] = wantedAmount(e.request, rules);
-  }
-  prefStart[n] = prefCount;
+  for (let i = 0; i < n; i++) wanted[i] = wantedAmount(c.request[i]!, rules);
 
   /** Finds the first preferred site with a slot having left >= amount; writes it for entry i. */
   function place(i: number, want: number): boolean {
@@ -87,9 +85,10 @@ export function allocate(rules: Rules, roster: readonly RosterEntry[], order: Ar
 
   // Pass 1: each group's ranked entries, in rules.groups order.
   const groupIndex = new Map(rules.groups.map((g, k) => [g.name, k]));
+  const ruleGroup = Uint32Array.from(c.groupNames, (name) => (groupIndex.get(name) ?? -1) + 1);
   // by roster index, in roster order (sequential): group index + 1, 0 for none
   const groupOf = rules.groups.length < 0xff ? new Uint8Array(n) : new Int32Array(n);
-  for (let i = 0; i < n; i++) groupOf[i] = (groupIndex.get(roster[i]!.group) ?? -1) + 1;
+  for (let i = 0; i < n; i++) groupOf[i] = ruleGroup[c.group[i]!]!;
   const members: number[][] = rules.groups.map(() => []);
   for (let r = 0; r < order.length; r++) {
     const i = order[r]!;

@@ -1,11 +1,12 @@
 // The whole bundle as canonical JSON bytes, streamed to a sink 64 KiB at a time: the same bytes as
-// bundleJson(runDraw(...)) (encode.ts), without the 1M Result objects, the 1M entry strings or one string of
+// bundleJson(runDraw(...)) (encode.ts), without the 1M Result objects, an object or string per entry or one string of
 // the whole bundle (300 MB at a million entries, and a second copy as UTF-8 to write it).
 import { canonicalJson } from '../../canonical.js';
 import type { Bundle } from '../types.js';
+import { EntryWriter } from './columnJson.js';
+import type { RosterColumns } from './columns.js';
 import type { DrawnColumns } from './draw.js';
-import { entryJson } from './encode.js';
-import { entryChars, putEntry, roomFor, writeResultsJson } from './jsonBytes.js';
+import { writeResultsJson } from './jsonBytes.js';
 
 const encoder = new TextEncoder();
 const CHUNK = 1 << 16;
@@ -16,19 +17,21 @@ type Sink = (chunk: Uint8Array) => void;
 export function writeBundleJson(d: DrawnColumns, sink: Sink): void {
   writeBundleOf(
     d.bundleFields,
-    (to) => writeResultsJson(d, to),
+    d.columns,
+    (to) => writeResultsJson({ ...d, roster: d.columns }, to),
     () => d.bundleFields.results_hash,
     sink,
   );
 }
 
 /**
- * writeBundleJson of the fields but the results, whose JSON `writeResults` writes (in chunks), and their
- * hash, which `resultsHash` is asked for only once they are written: so that a caller may hash them as they
- * go by (drawBundleJson) instead of writing them twice.
+ * writeBundleJson of the fields, the roster's columns, and the results, whose JSON `writeResults` writes
+ * (in chunks), and their hash, which `resultsHash` is asked for only once they are written: so that a
+ * caller may hash them as they go by (drawBundleJson) instead of writing them twice.
  */
 export function writeBundleOf(
-  f: Omit<Bundle, 'results' | 'results_hash'>,
+  f: Omit<Bundle, 'results' | 'results_hash' | 'roster'>,
+  roster: RosterColumns,
   writeResults: (sink: Sink) => void,
   resultsHash: () => string,
   sink: Sink,
@@ -38,31 +41,18 @@ export function writeBundleOf(
   sink(encoder.encode(`{"beacon":${q(f.beacon)},"campaign":${canonicalJson(f.campaign, strict)},"results":`));
   writeResults(sink);
   sink(encoder.encode(`,"results_hash":${q(resultsHash())},"roster":[`));
+  const writer = new EntryWriter(roster);
   let chunk = new Uint8Array(CHUNK);
   let pos = 0;
-  for (let i = 0; i < f.roster.length; i++) {
-    const e = f.roster[i]!;
-    // room for the printable-ASCII fast path; anything else is encoded as a string first, then copied
-    const room = roomFor(entryChars(e)) + 1;
+  for (let i = 0; i < roster.length; i++) {
+    const room = writer.room(i) + 1;
     if (pos + room > chunk.length) {
       sink(chunk.subarray(0, pos));
       pos = 0;
       if (room > chunk.length) chunk = new Uint8Array(room);
     }
     if (i > 0) chunk[pos++] = 0x2c; // ,
-    const end = putEntry(chunk, pos, e);
-    if (end >= 0) {
-      pos = end;
-      continue;
-    }
-    const bytes = encoder.encode(entryJson(e));
-    if (pos + bytes.length > chunk.length) {
-      sink(chunk.subarray(0, pos));
-      pos = 0;
-      if (bytes.length > chunk.length) chunk = new Uint8Array(bytes.length);
-    }
-    chunk.set(bytes, pos);
-    pos += bytes.length;
+    pos = writer.put(chunk, pos, i);
   }
   sink(chunk.subarray(0, pos));
   sink(

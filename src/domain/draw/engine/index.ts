@@ -1,21 +1,24 @@
 // The fast draw-v1 engine: the one entry point to everything in this folder. It computes exactly what
 // ../reference.ts computes (test/domain/draw/engine.test.ts checks that with fast-check), with the speed
-// machinery a million-entry draw needs: packed typed-array columns, byte writers instead of JSON.stringify,
-// batched hashing (a WebAssembly SHA-256, checked at load, JS otherwise) and index sorts.
+// machinery a million-entry draw needs: the roster as typed-array columns (columns.ts: every pass after
+// validation reads them, not an object per entry), byte writers instead of JSON.stringify, batched hashing
+// (a WebAssembly SHA-256, checked at load, JS otherwise) and index sorts.
 // - runDraw(input) -> Bundle and verifyBundle(bundle) -> Verdict.
 // - drawColumns(input): runDraw without the 1M Result objects (results as columns, a ResultWalker to write
 //   them out, bundle fields and hash); the service persists from it. runDraw = drawColumns + results().
 // - runDrawPhases / verifyBundlePhases: the same, calling mark(phase) after each phase (the benchmark's
 //   clock); results are byte-identical.
 // - drawBundleJson(input, mark, sink): the draw with its bundle streamed to sink, the results hashed as
-//   they are written (npm run draw); the same bytes as writeBundleJson(drawColumns(input), sink).
+//   they are written (npm run draw); the same bytes as writeBundleJson(drawColumns(input), sink). Given a
+//   RosterFile (readRosterFile: the file's bytes read into columns), it makes no object per entry at all.
 // Fast path for a service: pass the roster already sorted by utf8(public_id) (e.g. ORDER BY public_id
 // COLLATE "C") and as plain objects of exactly the five fields with printable-ASCII strings: then
-// validation copies nothing, sortRoster only checks the order, and entries are hashed as bytes directly.
+// validation copies nothing and sortRoster only checks the order.
 export { type Allocation, allocate } from './allocate.js';
 export { writeBundleJson } from './bundleBytes.js';
 export {
   type DrawInput,
+  type DrawnBundle,
   type DrawnColumns,
   drawBundleJson,
   drawColumns,
@@ -29,8 +32,9 @@ export { leafHash, leafHashes, MerkleTree, merkleRoot, rosterRoot, verifyInclusi
 export { computeTickets, rankOrder } from './order.js';
 export { makeReceipt, type Receipt } from './receipt.js';
 export { buildResults, computeResults, ResultWalker, resultsHash, resultsHashOf } from './results.js';
-export { comparePublicIds, entryCopier, firstUnsorted, sortIds, sortRoster } from './roster.js';
-export { RosterFile, readRosterFile, readRosterJson } from './rosterJson.js';
+export { comparePublicIds, firstUnsorted, sortRoster } from './roster.js';
+export { RosterFile, readRosterFile } from './rosterInput.js';
+export { readRosterJson } from './rosterJson.js';
 export {
   type BundleCheck,
   type Difference,

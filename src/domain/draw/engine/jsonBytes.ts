@@ -1,5 +1,5 @@
-// Canonical JSON written straight into bytes, for the two hot shapes that are only ever hashed (roster
-// leaves, the results list). Same bytes as utf8(entryJson(e)) / utf8(resultJson(r)) (encode.ts), checked
+// Canonical JSON written straight into bytes: the results list, and the helpers columnJson.ts writes roster
+// entries with. Same bytes as utf8(entryJson(e)) / utf8(resultJson(r)) (encode.ts), checked
 // by test/domain/draw/jsonBytes.test.ts. Only printable ASCII is written here; a string with anything else
 // makes the writer return -1 and the caller takes the string path, so escaping rules stay JSON.stringify's.
 // Over 300 lines on purpose: two byte writers and their number and string helpers belong to one hot path.
@@ -7,11 +7,12 @@
 import { int32View } from '../bytes.js';
 import type { Result, RosterEntry, Rules } from '../types.js';
 import type { Allocation } from './allocate.js';
+import { columnsOf, idJsonLength, putId, type RosterColumns } from './columns.js';
 
-const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+export const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
 /** Copies the constant bytes `k` to buf[off..]; returns the new end. */
-function put(buf: Uint8Array, off: number, k: Uint8Array): number {
+export function put(buf: Uint8Array, off: number, k: Uint8Array): number {
   for (let i = 0; i < k.length; i++) buf[off + i] = k[i]!;
   return off + k.length;
 }
@@ -30,7 +31,7 @@ function putString(buf: Uint8Array, off: number, s: string): number {
 }
 
 /** `${n}`: below 2^31 digit by digit, larger through String (which a template literal also calls). */
-function putInt(buf: Uint8Array, off: number, n: number): number {
+export function putInt(buf: Uint8Array, off: number, n: number): number {
   if ((n | 0) === n && n >= 0) {
     let len = 1;
     for (let x = n; x >= 10; x = (x / 10) | 0) len++;
@@ -46,12 +47,12 @@ function putInt(buf: Uint8Array, off: number, n: number): number {
 export const roomFor = (chars: number): number => 2 * chars + 256;
 
 /** A constant as little-endian u32 words (zero-padded), for putWords. */
-interface Words {
+export interface Words {
   w: Uint32Array;
   len: number;
 }
 
-function words(k: Uint8Array): Words {
+export function words(k: Uint8Array): Words {
   const w = new Uint32Array(Math.ceil(k.length / 4));
   new Uint8Array(w.buffer).set(k);
   return { w, len: k.length };
@@ -61,7 +62,7 @@ function words(k: Uint8Array): Words {
  * Copies constant k to dv's bytes at off, 4 at a time (a third of the time of a byte loop, measured);
  * writes up to 3 bytes past its end, which the caller's room covers and what follows overwrites.
  */
-function putWords(dv: DataView, off: number, k: Words): number {
+export function putWords(dv: DataView, off: number, k: Words): number {
   const w = k.w;
   for (let i = 0; i < w.length; i++) dv.setUint32(off + 4 * i, w[i]!, true);
   return off + k.len;
@@ -71,45 +72,12 @@ let viewed: Uint8Array | undefined;
 let view: DataView = new DataView(new ArrayBuffer(0));
 
 /** A DataView of buf's bytes, kept for the next call with the same buf. */
-function viewOf(buf: Uint8Array): DataView {
+export function viewOf(buf: Uint8Array): DataView {
   if (buf !== viewed) {
     viewed = buf;
     view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
   return view;
-}
-
-const W_GROUP = words(ascii('{"group":'));
-const W_PREFS = words(ascii(',"preferences":['));
-const W_ID = words(ascii('],"public_id":'));
-const W_REQUEST = words(ascii(',"request":'));
-const W_WEIGHT = words(ascii(',"weight":'));
-
-/** UTF-16 units in an entry's strings, for roomFor. */
-export function entryChars(e: RosterEntry): number {
-  let n = e.public_id.length + e.group.length;
-  for (let i = 0; i < e.preferences.length; i++) n += e.preferences[i]!.length + 3;
-  return n;
-}
-
-/** utf8(entryJson(e)) at buf[off..] (room: roomFor(entryChars(e))); the new end, or -1 for the string path. */
-export function putEntry(buf: Uint8Array, off: number, e: RosterEntry): number {
-  const dv = viewOf(buf);
-  let o = putString(buf, putWords(dv, off, W_GROUP), e.group);
-  if (o < 0) return -1;
-  o = putWords(dv, o, W_PREFS);
-  const prefs = e.preferences;
-  for (let i = 0; i < prefs.length; i++) {
-    if (i > 0) buf[o++] = 0x2c;
-    o = putString(buf, o, prefs[i]!);
-    if (o < 0) return -1;
-  }
-  o = putString(buf, putWords(dv, o, W_ID), e.public_id);
-  if (o < 0) return -1;
-  o = putInt(buf, putWords(dv, o, W_REQUEST), e.request);
-  o = putInt(buf, putWords(dv, o, W_WEIGHT), e.weight);
-  buf[o] = 0x7d;
-  return o + 1;
 }
 
 const R_AMOUNT = ascii('{"amount":');
@@ -146,7 +114,7 @@ export function putResult(buf: Uint8Array, off: number, r: Result): number {
 /** What the results list is computed from (docs/draw-v1.md §6): roster order, tickets, rank order, allocation. */
 export interface ResultColumns {
   rules: Rules;
-  roster: readonly RosterEntry[];
+  roster: readonly RosterEntry[] | RosterColumns;
   tickets: Uint8Array;
   order: ArrayLike<number>;
   alloc: Allocation;
@@ -201,7 +169,8 @@ const GATHER = 1024;
 /** PackedColumns of c. The site and slot as ResultWalker names them: "" for none. */
 export function packColumns(c: ResultColumns): PackedColumns {
   const { rules, roster, tickets, order, alloc } = c;
-  const n = roster.length;
+  const cols = 'idAt' in roster ? roster : columnsOf(roster);
+  const n = cols.length;
   const placeSite: string[] = [];
   const placeSlot: string[] = [];
   const addPlace = (site: string, slot: string) => {
@@ -224,7 +193,6 @@ export function packColumns(c: ResultColumns): PackedColumns {
   const f64 = new Float64Array(records.buffer);
   let ids = new Uint8Array(1024);
   let end = 0;
-  let scratch = new Uint8Array(256);
   for (let i = 0; i < n; i++) {
     f64[4 * i] = alloc.amount[i]!;
     const s = alloc.site[i]!;
@@ -232,20 +200,17 @@ export function packColumns(c: ResultColumns): PackedColumns {
       const t = alloc.slot[i]!;
       i32[8 * i + 2] = siteBase[s]! + (t >= 0 && t < rules.sites[s]!.slots.length ? 1 + t : 0);
     }
-    const id = roster[i]!.public_id;
-    if (6 * id.length + 2 > scratch.length) scratch = new Uint8Array(2 * (6 * id.length + 2));
-    const e = putString(scratch, 0, id);
-    const len = e >= 0 ? e : encoder.encodeInto(JSON.stringify(id), scratch).written;
+    const len = idJsonLength(cols, i);
     i32[8 * i + 3] = len;
     if (len <= INLINE_ID) {
-      for (let j = 0; j < len; j++) records[32 * i + 16 + j] = scratch[j]!;
+      putId(records, 32 * i + 16, cols, i);
     } else {
       if (end + len > ids.length) {
         const grown = new Uint8Array(2 * (end + len));
         grown.set(ids.subarray(0, end));
         ids = grown;
       }
-      ids.set(scratch.subarray(0, len), end);
+      putId(ids, end, cols, i);
       i32[8 * i + 4] = end;
       end += len;
     }

@@ -4,9 +4,9 @@ import { compareRange } from '../bytes.js';
 import type { RosterEntry } from '../types.js';
 import { MessageBatch } from './batch.js';
 import { hmacSha256Each } from './batchHash.js';
+import { columnsOf, type RosterColumns } from './columns.js';
 import { sortIndicesByKey } from './sortIndices.js';
 
-const encoder = new TextEncoder();
 const COLON = 0x3a;
 
 /** Writes the ASCII decimal digits of k at buf[off..]; returns the new end. */
@@ -20,16 +20,6 @@ function writeDecimal(buf: Uint8Array, off: number, k: number): number {
   return off + digits.length;
 }
 
-/** utf8(s) at buf[off..] (room: 3 * s.length); returns the new end. ASCII by hand, the rest by encodeInto. */
-function putUtf8(buf: Uint8Array, off: number, s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) return off + encoder.encodeInto(s, buf.subarray(off)).written;
-    buf[off + i] = c;
-  }
-  return off + s.length;
-}
-
 const TICKET_BATCH = 8192;
 
 /**
@@ -39,16 +29,17 @@ const TICKET_BATCH = 8192;
  */
 export function computeTickets(
   seed: Uint8Array,
-  roster: readonly RosterEntry[],
+  roster: readonly RosterEntry[] | RosterColumns,
   /** 32 * roster.length bytes to write the tickets to (e.g. the leaf hashes once the root is built) */
   into?: Uint8Array,
 ): Uint8Array {
-  if (into !== undefined && into.length !== 32 * roster.length) {
-    throw new RangeError(`tickets need ${32 * roster.length} bytes, not ${into.length}`);
+  const c = 'idAt' in roster ? roster : columnsOf(roster);
+  if (into !== undefined && into.length !== 32 * c.length) {
+    throw new RangeError(`tickets need ${32 * c.length} bytes, not ${into.length}`);
   }
   // Every ticket starts at the largest value, so the minimum is taken over all of an entry's messages
   // even when they fall into different batches.
-  const tickets = (into ?? new Uint8Array(32 * roster.length)).fill(0xff);
+  const tickets = (into ?? new Uint8Array(32 * c.length)).fill(0xff);
   const batch = new MessageBatch(TICKET_BATCH);
   const owner = new Uint32Array(TICKET_BATCH);
   const macs = new Uint8Array(32 * TICKET_BATCH);
@@ -62,13 +53,16 @@ export function computeTickets(
     }
     batch.clear();
   };
-  for (let n = 0; n < roster.length; n++) {
-    const { public_id: id, weight } = roster[n]!;
-    for (let k = 1; k <= weight; k++) {
+  const { ids, idAt, weight } = c;
+  for (let n = 0; n < c.length; n++) {
+    const from = idAt[n]!;
+    const to = idAt[n + 1]!;
+    for (let k = 1, w = weight[n]!; k <= w; k++) {
       if (batch.count === TICKET_BATCH) flush();
       const start = batch.end;
-      const buf = batch.room(3 * id.length + 17);
-      const idEnd = putUtf8(buf, start, id);
+      const buf = batch.room(to - from + 17);
+      let idEnd = start;
+      for (let j = from; j < to; j++) buf[idEnd++] = ids[j]!;
       buf[idEnd] = COLON;
       owner[batch.count] = n;
       batch.push(writeDecimal(buf, idEnd + 1, k));

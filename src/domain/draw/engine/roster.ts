@@ -1,7 +1,7 @@
 // Roster order (docs/draw-v1.md §2): bytewise by utf8(public_id), ascending, unique.
 import { compareUtf8 } from '../bytes.js';
 import { DrawInputError } from '../errors.js';
-import type { RosterEntry, Rules } from '../types.js';
+import type { RosterEntry } from '../types.js';
 import { sortIndicesByKey } from './sortIndices.js';
 
 // UTF-8 byte order is code point order. JS `<` compares UTF-16 code units, which agrees with code point
@@ -19,14 +19,11 @@ export function comparePublicIds(ids: readonly string[]): (a: string, b: string)
 /**
  * A sorted copy; a duplicate public id is an error. `checked` (from validation, checkRoster) gives the
  * entries' public ids in order and whether they are all printable ASCII, instead of reading them again.
- * `copy`, when the entries were not in order already, makes each entry anew in sorted order (see
- * entryCopier): a shuffled roster's objects lie in memory in its own order, so every later pass in roster
- * order would jump across the heap.
+ * (The passes after the sort read the roster's columns, columns.ts, not these objects.)
  */
 export function sortRoster(
   entries: readonly RosterEntry[],
   checked?: { ids: readonly string[]; asciiIds: boolean },
-  copy?: (e: RosterEntry) => RosterEntry,
 ): RosterEntry[] {
   const ids = checked?.ids ?? entries.map((e) => e.public_id);
   const cmp = checked?.asciiIds ? codeUnitOrder : comparePublicIds(ids);
@@ -36,8 +33,7 @@ export function sortRoster(
   } else {
     const order = prefixOrder(ids, cmp);
     sorted = new Array<RosterEntry>(order.length);
-    if (copy) for (let r = 0; r < order.length; r++) sorted[r] = copy(entries[order[r]!]!);
-    else for (let r = 0; r < order.length; r++) sorted[r] = entries[order[r]!]!;
+    for (let r = 0; r < order.length; r++) sorted[r] = entries[order[r]!]!;
   }
   for (let i = 1; i < sorted.length; i++) {
     if (cmp(sorted[i - 1]!.public_id, sorted[i]!.public_id) === 0) {
@@ -45,33 +41,6 @@ export function sortRoster(
     }
   }
   return sorted;
-}
-
-/**
- * For sortRoster: a copy of a validated entry whose group and site ids are the rules' own strings (one
- * string per site for the whole roster, not one per preference, as the database's roster loader does) and
- * whose object and preferences array are allocated now, next to their neighbours in sorted order.
- * Measured (load average 11-17 on 2 cores), 1,000,000 shuffled entries parsed from JSON: the passes after
- * the sort (leaf hashes, tickets, allocation, results hash, bundle writing: all read the entries in roster
- * order) 15.5 s -> 7.8 s CPU, for about 1 s spent copying.
- */
-export function entryCopier(rules: Rules): (e: RosterEntry) => RosterEntry {
-  const known = new Map<string, string>();
-  for (const g of rules.groups) known.set(g.name, g.name);
-  for (const s of rules.sites) known.set(s.id, s.id);
-  const same = (s: string) => known.get(s) ?? s;
-  return (e) => {
-    const from = e.preferences;
-    const preferences = new Array<string>(from.length);
-    for (let j = 0; j < from.length; j++) preferences[j] = same(from[j]!);
-    return {
-      public_id: e.public_id,
-      group: same(e.group),
-      weight: e.weight,
-      request: e.request,
-      preferences,
-    };
-  };
 }
 
 /**
@@ -121,13 +90,6 @@ function prefixOrder(ids: readonly string[], cmp: (a: string, b: string) => numb
     () => key[1]!,
     (a, b) => cmp(ids[a]!, ids[b]!),
   );
-}
-
-/** Indices of ids (unique or not) in bytewise utf8 order, as sortRoster orders entries. */
-export function sortIds(ids: readonly string[]): Uint32Array {
-  const cmp = comparePublicIds(ids);
-  if (firstUnsortedId(ids, cmp) === -1) return Uint32Array.from(ids.keys());
-  return prefixOrder(ids, cmp);
 }
 
 function firstUnsortedId(ids: readonly string[], cmp: (a: string, b: string) => number): number {

@@ -1,18 +1,15 @@
 // A roster file's bytes (a JSON array of entries, as `npm run draw -- --roster` takes it) read straight into
-// the sorted roster, for the plain case only: every entry an object of exactly the five fields, strings of
-// printable ASCII without escapes, counts written as plain digits, its group and sites named by the rules,
-// its request a multiple of the denomination. Anything else (a BOM, an escape, 1.0, a duplicate key, an
-// unknown site, invalid JSON...) gives undefined, and the caller parses the file with JSON.parse as before,
-// which reports the error exactly as it always did. A streaming JSON library would not help: the general
-// ones are slower than JSON.parse; what costs is the million objects JSON.parse lays out in file order.
-// Measured (load average 8-14 on 2 cores), 1,000,000 shuffled entries (105 MB), reading the file included:
-// JSON.parse 2.6 s CPU then the draw's sorted copy (entryCopier) 2.3 s, against 2.5 s + 0.14 s (the sort
-// finds the roster in order) this way; the whole npm run draw 11.5 s -> 10.1 s CPU, peak 680 -> 542 MiB.
-// (Since then: ids made in sorted order, and flat lookup tables, which took the scan from 1.3-1.9 s to
-// 0.7-0.9 s of that 2.5 s.)
+// the sorted roster's columns (columns.ts), for the plain case only: every entry an object of exactly the
+// five fields, strings of printable ASCII without escapes, counts written as plain digits, its group and
+// sites named by the rules, its request a multiple of the denomination. Anything else (a BOM, an escape,
+// 1.0, a duplicate key, an unknown site, invalid JSON...) gives undefined, and the caller parses the file
+// with JSON.parse as before, which reports the error exactly as it always did. A streaming JSON library
+// would not help: the general ones are slower than JSON.parse; what costs is the million objects.
+// Measured (load average 8-14 on 2 cores), 1,000,000 shuffled entries (105 MB): JSON.parse 2.6 s CPU then
+// the draw's sorted copy 2.3 s, against 2.5 s when this reader made sorted entry objects; now it makes
+// none (columns in file order, then gathered in id order), and npm run draw collects ~1 s less garbage.
 import type { RosterEntry, Rules } from '../types.js';
-import { type CheckedRoster, checkRoster, type RosterOptions } from '../validate.js';
-import { sortIds } from './roster.js';
+import { entriesOf, firstUnsortedColumn, idOrder, type RosterColumns, reordered } from './columns.js';
 
 const [QUOTE, BACKSLASH, COMMA, COLON] = [0x22, 0x5c, 0x2c, 0x3a];
 const [OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [0x5b, 0x5d, 0x7b, 0x7d];
@@ -126,25 +123,26 @@ function keyOf(b: Uint8Array, start: number, end: number): number {
 }
 
 /**
- * The sorted roster of the file's bytes, or undefined when they are not the plain case (see above). With
- * `inFileOrder` the entries stay in the file's order (a bundle's roster, whose order is to be checked).
+ * The sorted roster of the file's bytes as columns, or undefined when they are not the plain case (see
+ * above). With `inFileOrder` the entries stay in the file's order (a bundle's roster, whose order is to be
+ * checked). Groups and sites are numbered as in ['', ...group names] and the site ids of the rules.
  */
-export function readRosterJson(
+export function readRosterColumns(
   b: Uint8Array,
   rules: Rules,
   options: { inFileOrder?: boolean } = {},
-): RosterEntry[] | undefined {
+): RosterColumns | undefined {
   const groups = new Known(['', ...rules.groups.map((g) => g.name)]);
   const sites = new Known(rules.sites.map((s) => s.id));
   const cap = Math.floor(b.length / MIN_ENTRY) + 1;
-  const group = new Int32Array(cap);
+  const group = new Uint32Array(cap);
   const weight = new Float64Array(cap);
   const request = new Float64Array(cap);
-  const idEnd = new Int32Array(cap); // the ends of the ids in idBytes
-  let idBytes = new Uint8Array(Math.max(16, b.length >>> 3));
+  const idAt = new Uint32Array(cap + 1);
+  let ids = new Uint8Array(Math.max(16, b.length >>> 3));
   let idsLength = 0;
-  const prefStart = new Int32Array(cap + 1);
-  let pref = new Int32Array(Math.max(16, 4 * cap)); // site indices
+  const prefAt = new Uint32Array(cap + 1);
+  let pref = new Uint32Array(Math.max(16, 4 * cap)); // site indices
   let prefCount = 0;
   let n = 0;
   let i = space(b, 0);
@@ -171,15 +169,16 @@ export function readRosterJson(
         i = plainEnd(b, at);
         if (i < 0) return undefined;
         if (key === 1) {
-          group[n] = groups.find(b, at + 1, i - 1);
-          if (group[n]! < 0) return undefined;
+          const g = groups.find(b, at + 1, i - 1);
+          if (g < 0) return undefined;
+          group[n] = g;
         } else {
           const len = i - at - 2;
           if (len === 0) return undefined;
-          if (idsLength + len > idBytes.length) idBytes = grow(idBytes, idsLength + len);
-          for (let j = 0; j < len; j++) idBytes[idsLength + j] = b[at + 1 + j]!;
+          if (idsLength + len > ids.length) ids = grow(ids, idsLength + len);
+          for (let j = 0; j < len; j++) ids[idsLength + j] = b[at + 1 + j]!;
           idsLength += len;
-          idEnd[n] = idsLength;
+          idAt[n + 1] = idsLength;
         }
       } else if (key === 2 || key === 3) {
         i = countEnd(b, at);
@@ -187,7 +186,7 @@ export function readRosterJson(
         (key === 2 ? weight : request)[n] = digits(b, at, i);
       } else {
         if (b[at] !== OPEN_ARRAY) return undefined;
-        prefStart[n] = prefCount;
+        prefAt[n] = prefCount;
         i = space(b, at + 1);
         for (let k = 0; b[i] !== CLOSE_ARRAY; k++) {
           if (k > 0 && b[i++] !== COMMA) return undefined;
@@ -196,7 +195,7 @@ export function readRosterJson(
           if (i < 0) return undefined;
           const site = sites.find(b, siteStart + 1, i - 1);
           if (site < 0) return undefined;
-          for (let p = prefStart[n]!; p < prefCount; p++) if (pref[p] === site) return undefined;
+          for (let p = prefAt[n]!; p < prefCount; p++) if (pref[p] === site) return undefined;
           if (prefCount === pref.length) pref = grow(pref, prefCount + 1);
           pref[prefCount++] = site;
           i = space(b, i);
@@ -214,79 +213,35 @@ export function readRosterJson(
     i = space(b, i);
   }
   if (space(b, i) !== b.length) return undefined;
-  prefStart[n] = prefCount;
-
-  // All printable ASCII: one string of every id, each id a slice of it.
-  const all = new TextDecoder().decode(idBytes.subarray(0, idsLength));
-  const ids = new Array<string>(n);
-  for (let k = 0, at = 0; k < n; at = idEnd[k++]!) ids[k] = all.slice(at, idEnd[k]!);
-  const order = options.inFileOrder ? Uint32Array.from(ids.keys()) : sortIds(ids);
-  const out = new Array<RosterEntry>(n);
-  const groupNames = groups.names;
-  const siteNames = sites.names;
-  for (let r = 0; r < n; r++) {
-    const k = order[r]!;
-    const from = prefStart[k]!;
-    const preferences = new Array<string>(prefStart[k + 1]! - from);
-    for (let p = 0; p < preferences.length; p++) preferences[p] = siteNames[pref[from + p]!]!;
-    out[r] = {
-      // made again here rather than ids[k], so that it lies next to its entry (read in roster order)
-      public_id: all.slice(k === 0 ? 0 : idEnd[k - 1]!, idEnd[k]!),
-      group: groupNames[group[k]!]!,
-      weight: weight[k]!,
-      request: request[k]!,
-      preferences,
-    };
-  }
-  return out;
+  // Each entry's members may come in any order: its id's end was written at n + 1, its preferences' start at n.
+  prefAt[n] = prefCount;
+  const inFile: RosterColumns = {
+    length: n,
+    ids: ids.subarray(0, idsLength),
+    idAt: idAt.subarray(0, n + 1),
+    idJson: undefined, // printable ASCII without escapes: an id's JSON is its bytes in quotes
+    group: group.subarray(0, n),
+    groupNames: groups.names,
+    weight: weight.subarray(0, n),
+    request: request.subarray(0, n),
+    prefAt: prefAt.subarray(0, n + 1),
+    pref: pref.subarray(0, prefCount),
+    siteNames: sites.names,
+  };
+  return options.inFileOrder || firstUnsortedColumn(inFile) < 0 ? inFile : reordered(inFile, idOrder(inFile));
 }
 
-const MADE_HERE = Symbol('readRosterFile');
-
-/**
- * A roster file read by readRosterFile: its entries and the validated rules they were checked against.
- * readRosterJson's checks are validateRoster's for these rules (all but duplicate ids, which the draw's
- * sort finds), so a draw or verifier given the same rules object skips validating 1M entries again.
- * Made only here: holding one means the checks were run.
- */
-export class RosterFile {
-  constructor(
-    token: symbol,
-    readonly entries: RosterEntry[],
-    readonly rules: Rules,
-  ) {
-    if (token !== MADE_HERE) throw new TypeError('a RosterFile is made by readRosterFile');
-  }
-}
-
-/**
- * checkRoster(roster, rules), but a RosterFile read against `given` itself (the rules object the caller
- * was given, of which `rules` is the validated copy) is taken as read; any other RosterFile is checked.
- */
-export function checkRosterOrFile(
-  roster: unknown,
-  given: unknown,
-  rules: Rules,
-  options: RosterOptions,
-): CheckedRoster {
-  if (!(roster instanceof RosterFile)) return checkRoster(roster, rules, options);
-  const { entries } = roster;
-  if (given !== roster.rules) return checkRoster(entries, rules, options);
-  // readRosterJson takes printable-ASCII ids only
-  return { entries, ids: entries.map((e) => e.public_id), asciiIds: true };
-}
-
-/** readRosterJson as a RosterFile, which the draw and the verifier take as a roster already checked. */
-export function readRosterFile(
+/** readRosterColumns as entries (sorted, or inFileOrder). */
+export function readRosterJson(
   b: Uint8Array,
   rules: Rules,
   options: { inFileOrder?: boolean } = {},
-): RosterFile | undefined {
-  const entries = readRosterJson(b, rules, options);
-  return entries && new RosterFile(MADE_HERE, entries, rules);
+): RosterEntry[] | undefined {
+  const columns = readRosterColumns(b, rules, options);
+  return columns && entriesOf(columns);
 }
 
-function grow<T extends Uint8Array | Int32Array>(a: T, need: number): T {
+function grow<T extends Uint8Array | Uint32Array>(a: T, need: number): T {
   const bigger = new (a.constructor as new (n: number) => T)(Math.max(need, 2 * a.length));
   bigger.set(a);
   return bigger;

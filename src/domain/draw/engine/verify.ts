@@ -9,14 +9,14 @@ import { deriveSeed, seedCommitment } from '../seed.js';
 import { DRAW_VERSION, type Result, type RosterEntry, type Rules } from '../types.js';
 import { validateEntry, validateRules } from '../validate.js';
 import { allocate } from './allocate.js';
+import { entriesOf, firstUnsortedColumn, idOf } from './columns.js';
 import type { PhaseMark } from './draw.js';
 import { type PackedColumns, packColumns, writeResultsJson } from './jsonBytes.js';
-import { leafHash, leafHashes, merkleRoot, verifyInclusion } from './merkle.js';
+import { leafHash, leafHashesOf, merkleRoot, verifyInclusion } from './merkle.js';
 import { computeTickets, rankOrder } from './order.js';
 import type { Receipt } from './receipt.js';
 import { eachResult, resultsHash } from './results.js';
-import { firstUnsorted } from './roster.js';
-import { checkRosterOrFile } from './rosterJson.js';
+import { type RosterInput, rosterInput } from './rosterInput.js';
 
 export type BundleCheck =
   | 'format'
@@ -71,7 +71,7 @@ function fail<C extends string>(check: C, message: string, differences: Differen
 
 interface Parsed {
   rules: Rules;
-  roster: RosterEntry[];
+  roster: RosterInput;
   b: Record<string, unknown>;
 }
 
@@ -92,7 +92,7 @@ function parse(bundle: unknown): Parsed | string {
   try {
     const rules = validateRules(b.rules, '$.rules');
     // Duplicates are the roster_order check's to report, after the commitment check.
-    const roster = checkRosterOrFile(b.roster, b.rules, rules, { path: '$.roster', unique: false }).entries;
+    const roster = rosterInput(b.roster, b.rules, rules, { path: '$.roster', sort: false });
     return { rules, roster, b };
   } catch (e) {
     if (e instanceof DrawInputError) return e.message;
@@ -155,11 +155,7 @@ function isPlainJsonOf(s: string, bytes: Uint8Array, from: number, len: number):
  * (sameResult for every rank)? Checked from the packed columns (packColumns) without building them: no
  * Result object, no ticket hex per entry. The fields as ResultWalker.next computes them.
  */
-function publishedMatch(
-  p: PackedColumns,
-  roster: readonly RosterEntry[],
-  published: readonly unknown[],
-): boolean {
+function publishedMatch(p: PackedColumns, roster: RosterInput, published: readonly unknown[]): boolean {
   const { order, tickets, records, i32, f64, ids, placeSite, placeSlot } = p;
   if (published.length !== order.length) return false;
   let waitlist = 0;
@@ -187,7 +183,7 @@ function publishedMatch(
       idLen <= 16
         ? isPlainJsonOf(r.public_id, records, 32 * i + 16, idLen)
         : isPlainJsonOf(r.public_id, ids, i32[8 * i + 4]!, idLen);
-    if (!plain && r.public_id !== roster[i]!.public_id) return false;
+    if (!plain && r.public_id !== (roster.entries?.[i]?.public_id ?? idOf(roster.columns, i))) return false;
   }
   return true;
 }
@@ -256,22 +252,23 @@ function check(bundle: unknown, mark: PhaseMark, raw?: Uint8Array): Verdict | un
   const parsed = parse(bundle);
   mark('validate');
   if (typeof parsed === 'string') return fail('format', parsed);
-  const { rules, roster, b } = parsed;
+  const { rules, b } = parsed;
+  const roster = parsed.roster.columns;
   const secret = fromHex(b.secret as string);
 
   if (seedCommitment(secret) !== b.seed_commitment) {
     return fail('commitment', 'SHA-256 of the secret is not the published seed_commitment');
   }
-  const bad = firstUnsorted(roster);
+  const bad = firstUnsortedColumn(roster);
   mark('roster order');
   if (bad >= 0) {
     return fail(
       'roster_order',
-      `roster entry ${bad} (${roster[bad]!.public_id}) does not come strictly after entry ${bad - 1} ` +
-        `(${roster[bad - 1]!.public_id}): the roster must be sorted by utf8(public_id), without duplicates`,
+      `roster entry ${bad} (${idOf(roster, bad)}) does not come strictly after entry ${bad - 1} ` +
+        `(${idOf(roster, bad - 1)}): the roster must be sorted by utf8(public_id), without duplicates`,
     );
   }
-  const leaves = leafHashes(roster);
+  const leaves = leafHashesOf(roster);
   mark('leaf hashes');
   const root = merkleRoot(leaves, { inPlace: true });
   mark('merkle nodes');
@@ -298,11 +295,12 @@ function check(bundle: unknown, mark: PhaseMark, raw?: Uint8Array): Verdict | un
     mark('results bytes + hash');
     return hash === b.results_hash ? { ok: true } : undefined;
   }
-  if (!publishedMatch(packed, roster, published)) {
+  if (!publishedMatch(packed, parsed.roster, published)) {
     // Compared again while recomputed, one reused object at a time, for the report of every difference.
     const diffs: Difference[] = [];
     let k = 0;
-    eachResult(rules, roster, tickets, order, alloc, (e) => {
+    const entries = parsed.roster.entries ?? entriesOf(roster);
+    eachResult(rules, entries, tickets, order, alloc, (e) => {
       if (!sameResult(e, published[k])) diffs.push(...differences(e, published[k], k));
       k++;
     });

@@ -1,0 +1,91 @@
+// What the draw and the verifier take as a roster: entries (checked by validate.ts) or a RosterFile (read
+// and checked by readRosterColumns), both made into columns here, in roster order or the order given.
+import { DrawInputError } from '../errors.js';
+import type { RosterEntry, Rules } from '../types.js';
+import { checkRoster } from '../validate.js';
+import { columnsOf, compareIds, entriesOf, idOf, idOrder, type RosterColumns, reordered } from './columns.js';
+import { sortRoster } from './roster.js';
+import { readRosterColumns } from './rosterJson.js';
+
+const MADE_HERE = Symbol('readRosterFile');
+
+/**
+ * A roster file read by readRosterFile: its columns and the validated rules they were checked against.
+ * readRosterColumns' checks are validateRoster's for these rules (all but duplicate ids, which the draw's
+ * sort finds), so a draw or verifier given the same rules object skips validating 1M entries again.
+ * Made only here: holding one means the checks were run.
+ */
+export class RosterFile {
+  #entries: RosterEntry[] | undefined;
+
+  constructor(
+    token: symbol,
+    readonly columns: RosterColumns,
+    readonly rules: Rules,
+  ) {
+    if (token !== MADE_HERE) throw new TypeError('a RosterFile is made by readRosterFile');
+  }
+
+  /** The entries as objects, made on first use. */
+  get entries(): RosterEntry[] {
+    this.#entries ??= entriesOf(this.columns);
+    return this.#entries;
+  }
+}
+
+/** readRosterColumns as a RosterFile, which the draw and the verifier take as a roster already checked. */
+export function readRosterFile(
+  b: Uint8Array,
+  rules: Rules,
+  options: { inFileOrder?: boolean } = {},
+): RosterFile | undefined {
+  const columns = readRosterColumns(b, rules, options);
+  return columns && new RosterFile(MADE_HERE, columns, rules);
+}
+
+/** A checked roster: its columns, and its entries (in the same order) when it was given as entries. */
+export interface RosterInput {
+  columns: RosterColumns;
+  entries: RosterEntry[] | undefined;
+}
+
+/** The names columnsOf numbers groups and sites by, as readRosterColumns does. */
+export const namesOf = (rules: Rules) => ({
+  groups: ['', ...rules.groups.map((g) => g.name)],
+  sites: rules.sites.map((s) => s.id),
+});
+
+/**
+ * The roster checked against `rules` (validateRoster's checks but duplicates), as columns: sorted by
+ * utf8(public_id) with `sort` (a duplicate id is an error then), else in the order given. A RosterFile
+ * read against `given` itself (the rules object the caller was given, of which `rules` is the validated
+ * copy) is taken as read; any other RosterFile is checked as entries.
+ */
+export function rosterInput(
+  roster: unknown,
+  given: unknown,
+  rules: Rules,
+  options: { path: string; sort: boolean },
+): RosterInput {
+  if (roster instanceof RosterFile && roster.rules === given) {
+    let columns = roster.columns;
+    if (options.sort) {
+      if (!isSorted(columns)) columns = reordered(columns, idOrder(columns));
+      for (let i = 1; i < columns.length; i++) {
+        if (compareIds(columns, i - 1, i) === 0)
+          throw new DrawInputError(options.path, `duplicate public id ${JSON.stringify(idOf(columns, i))}`);
+      }
+    }
+    return { columns, entries: undefined };
+  }
+  const raw = roster instanceof RosterFile ? roster.entries : roster;
+  const checked = checkRoster(raw, rules, { path: options.path, unique: false });
+  // Duplicates are found by sortRoster, after sorting, without a Set of every id.
+  const entries = options.sort ? sortRoster(checked.entries, checked) : checked.entries;
+  return { columns: columnsOf(entries, namesOf(rules)), entries };
+}
+
+function isSorted(c: RosterColumns): boolean {
+  for (let i = 1; i < c.length; i++) if (compareIds(c, i - 1, i) > 0) return false;
+  return true;
+}
