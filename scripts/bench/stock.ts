@@ -19,7 +19,6 @@
 // --readers-nice 19 puts autocannon's own CPU (phones are not on the server) behind the service's and PostgreSQL's.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -36,6 +35,7 @@ import { migrateAll } from '../../src/db/migrate.js';
 import type { Campaign } from '../../src/domain/campaign.js';
 import { seededRandom } from '../../src/identity/random.js';
 import { benchDatabase, percentile, printTable } from './env.js';
+import { backendsCpuOf, childrenOf, cpuOf, endedChildrenCpu, runQueueWaitOf } from './proc.js';
 import { startServiceProcess } from './serviceProcess.js';
 import { sampleWaits } from './waits.js';
 
@@ -182,27 +182,9 @@ async function startService(): Promise<string> {
   return url;
 }
 
-/** CPU seconds a process has used (user + system), from /proc; NaN where there is none. */
-function cpuOf(pid: number | undefined): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
 const serviceCpu = () => cpuOf(child!.pid);
-
-/** The service's forked children (the stock reads process), from /proc; empty where there is none. */
-function childrenOfService(): number[] {
-  try {
-    const list = fs.readFileSync(`/proc/${child!.pid}/task/${child!.pid}/children`, 'latin1');
-    return list.trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
+/** The service's forked children (the stock reads process). */
+const childrenOfService = () => childrenOf(child!.pid);
 const readsCpu = () => childrenOfService().reduce((sum, pid) => sum + cpuOf(pid), 0);
 
 interface ReadResult {
@@ -308,6 +290,10 @@ try {
   benchLoop.enable();
   const cpuBefore = serviceCpu();
   const readsCpuBefore = readsCpu();
+  const pgCpuBefore = backendsCpuOf(bench.name);
+  const waitBefore = runQueueWaitOf(child!.pid);
+  const benchCpuBefore = process.cpuUsage();
+  const readersCpuBefore = endedChildrenCpu(); // autocannon's, once its process has ended
   const until = performance.now() + SECONDS * 1000;
   const latencies: number[] = [];
   const done: number[] = []; // when each 201 arrived, in order
@@ -354,6 +340,10 @@ try {
   ]);
   const cpu = serviceCpu() - cpuBefore;
   const cpuOfReads = readsCpu() - readsCpuBefore;
+  const pgCpu = backendsCpuOf(bench.name) - pgCpuBefore;
+  const serviceWaited = runQueueWaitOf(child!.pid) - waitBefore;
+  const benchCpu = process.cpuUsage(benchCpuBefore);
+  const readersCpu = endedChildrenCpu() - readersCpuBefore;
   benchLoop.disable();
   const metricsAfter = await serviceMetrics(url);
   const waited = await waits.stop();
@@ -396,6 +386,16 @@ try {
     `service CPU ${cpu.toFixed(1)} s for ${requests} requests: ${((cpu * 1000) / requests).toFixed(3)} ms each, ` +
       `so about ${Math.round(requests / cpu)} requests/s per core of service CPU; load average at the start ${load.toFixed(1)}; ` +
       `idle beforehand (no requests) the service used ${idleCpuMsPerS.toFixed(0)} ms of CPU a second`,
+  );
+  const perCollection = (s: number) => ((s * 1000) / Math.max(1, done.length)).toFixed(2);
+  console.log(
+    `per collection: PostgreSQL backends' CPU ${perCollection(pgCpu)} ms (${pgCpu.toFixed(1)} s, readers' snapshot reads included), ` +
+      `the service's CPU ${perCollection(cpu)} ms; the service waited for a core ${serviceWaited.toFixed(1)} s of the ${SECONDS} s ` +
+      `(runnable, not running); this bench process (writers, prober${READERS_IN === 'same' ? ', readers' : ''}) used ` +
+      `${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s of CPU` +
+      (READERS_IN === 'child' && CONNECTIONS > 0
+        ? `, autocannon's process ${readersCpu.toFixed(1)} s at nice ${READERS_NICE}`
+        : ''),
   );
   console.log(
     `readers ${READERS_IN === 'child' ? 'in a child process' : 'in this process, beside the writers'}; ` +
