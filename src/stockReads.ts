@@ -28,7 +28,9 @@ async function main() {
   const server = createServer(stockReadsListener({ stock: stockReader({ db, clock: systemClock }) }));
   const http = drainableServer(server);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new PortTaken(`${config.HOST}:${port}`) : err),
+    );
     server.listen(port, config.HOST, resolve);
   });
   logger.info({ url: `http://${config.HOST}:${port}` }, 'stock reads: listening');
@@ -39,7 +41,18 @@ async function main() {
   });
 }
 
+/** STOCK_PORT is in use: said in the operator's terms, without a stack, to the parent too (its start fails with it). */
+class PortTaken extends Error {
+  constructor(address: string) {
+    super(
+      `STOCK_PORT: ${address} is already in use by another process; set STOCK_PORT to a free port (or stop what listens there)`,
+    );
+  }
+}
+
 main().catch((err) => {
-  process.stderr.write(`The stock reads server failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
+  const said = err instanceof PortTaken ? err.message : err instanceof Error ? err.stack : String(err);
+  process.stderr.write(`The stock reads server failed: ${said}\n`);
+  process.send?.({ failed: err instanceof Error ? err.message : String(err) }, () => process.exit(1));
+  if (!process.send) process.exit(1);
 });

@@ -71,10 +71,30 @@ test('the stock reads process answers as the service does, sees a collection wit
     t.truthy(Date.parse(theirs.json.as_of ?? ''));
     for (const h of ['content-type', 'cache-control', 'x-content-type-options', 'x-frame-options'])
       t.is(theirs.res.headers.get(h), mine.res.headers.get(h), h);
-    for (const other of ['00000000-0000-4000-8000-000000000000', hidden.campaignId]) {
+    const etag = theirs.res.headers.get('etag');
+    t.truthy(etag);
+    t.is(mine.res.headers.get('etag'), etag, 'the same validator from both');
+    for (const base of [url, reads]) {
+      const again = await fetch(`${base}/api/campaigns/${id}/stock`, { headers: { 'if-none-match': etag! } });
+      t.is(again.status, 304, `${base}: figures unchanged, nothing sent`);
+      t.is(again.headers.get('etag'), etag);
+      t.is(await again.text(), '');
+    }
+    const upper = await Promise.all([read(url, id.toUpperCase()), read(reads, id.toUpperCase())]);
+    t.deepEqual(
+      upper.map((r) => r.res.status),
+      [200, 200],
+      'an upper-case id is the same campaign in both',
+    );
+    for (const [other, status] of [
+      ['00000000-0000-4000-8000-000000000000', 404],
+      [hidden.campaignId, 404],
+      ['not-a-uuid', 404],
+      ['%00', 422],
+    ] as const) {
       const [a, b] = await Promise.all([read(url, other), read(reads, other)]);
-      t.is(b.res.status, 404);
-      t.is(a.res.status, 404);
+      t.is(b.res.status, status, other);
+      t.is(a.res.status, status, other);
       const { request_id: _a, ...ours } = a.json.error as Record<string, unknown>;
       const { request_id: _b, ...its } = b.json.error as Record<string, unknown>;
       t.deepEqual(its, ours);
@@ -106,4 +126,27 @@ test('the stock reads process answers as the service does, sees a collection wit
     t.is(code, 0, failureReport(output()));
   }
   await t.throwsAsync(fetch(`${reads}/api/campaigns/${sc.s.campaignId}/stock`), undefined, 'stopped too');
+});
+
+test('a STOCK_PORT in use stops the start with a message that names it', async (t) => {
+  t.timeout(PROCESS_TEST_MS);
+  const taken = net.createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  const port = (taken.address() as net.AddressInfo).port;
+  try {
+    const err = await t.throwsAsync(
+      startService({
+        ...process.env,
+        DATA_DIR: tempDataDir('stock-port'),
+        DATABASE_URL: app.database.url,
+        DEMO_DATA: 'false',
+        RUN_SCHEDULER: 'false',
+        STOCK_PORT: String(port),
+      }),
+    );
+    t.regex(err!.message, new RegExp(`STOCK_PORT: 127\\.0\\.0\\.1:${port} is already in use`));
+    t.regex(err!.message, /Failed to start: Error: STOCK_PORT/, 'the start fails with it');
+  } finally {
+    taken.close();
+  }
 });

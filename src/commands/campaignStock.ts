@@ -6,6 +6,7 @@
 // Many readers, one query: each process keeps one snapshot per campaign for at most SNAPSHOT_MS and shares
 // one in-flight read among concurrent requests, so a crowd of readers costs the database about two queries a
 // second per campaign, and a reader sees a change at most SNAPSHOT_MS plus one read after it committed.
+import { createHash } from 'node:crypto';
 import type { Db } from '../db/knex.js';
 import { findCampaign } from '../db/repos/campaigns.js';
 import { countsReady } from '../db/repos/drawCounts.js';
@@ -116,6 +117,14 @@ export interface StockSnapshot {
   json: string;
   /** the same as UTF-8 bytes, what the fast path writes */
   body: Buffer;
+  /** a weak validator of the figures (as_of left out): a reader whose copy has the same figures gets a 304 */
+  etag: string;
+}
+
+/** W/"…": the same for two snapshots whose figures are the same, whatever their as_of. */
+function etagOf(view: StockView): string {
+  const { as_of: _asOf, ...figures } = view;
+  return `W/"${createHash('sha256').update(JSON.stringify(figures)).digest('base64url').slice(0, 22)}"`;
 }
 
 /** Per-process snapshots of public campaigns' stock, each at most SNAPSHOT_MS old. */
@@ -126,7 +135,7 @@ export function stockReader(ctx: CommandContext & { db: Db }, maxAgeMs = SNAPSHO
     if (!c || !isPublic(c)) return undefined;
     const view = await readStock(ctx, c);
     const json = JSON.stringify(view);
-    return { view, json, body: Buffer.from(json) };
+    return { view, json, body: Buffer.from(json), etag: etagOf(view) };
   }
   return (id: string, isPublic: (c: Campaign) => boolean): Promise<StockSnapshot | undefined> => {
     const now = performance.now();

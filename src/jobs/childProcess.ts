@@ -40,14 +40,17 @@ export function startChildProcess(
     // in order (it used to die first and be logged as a crash and restarted mid-shutdown)
     const c = fork(file, [], { env: { ...process.env, ...env }, stdio: 'inherit', detached: true });
     child = c;
-    c.on('message', (m) => {
+    let failed: string | undefined; // what the child said of its failure, if it said
+    c.on('message', (m: unknown) => {
+      if (m && typeof m === 'object' && 'failed' in m) failed = String(m.failed);
       if (m !== 'ready') return;
       started = true;
       markReady();
     });
     c.on('exit', (code, signal) => {
       if (stopping) return;
-      if (!started) markFailed(new Error(`${what} exited (${signal ?? code}) before it was running`));
+      if (!started)
+        markFailed(new Error(failed ?? `${what} exited (${signal ?? code}) before it was running`));
       logger.error({ code, signal }, `${what} process exited; restarting it`);
       setTimeout(() => !stopping && spawnChild(), RESTART_AFTER_MS).unref();
     });

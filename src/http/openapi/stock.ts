@@ -13,7 +13,7 @@ export const stockOperations: Operations = {
         status: 200,
         // the server stays the public address: the proxy routes this path to the reads process
         description:
-          'The stock view; with STOCK_PORT set, the proxy sends this path to the stock reads process, same answer',
+          'The stock view, with a weak ETag of its figures (If-None-Match with it: 304, no body); with STOCK_PORT set, the proxy sends this path to the stock reads process, same answer',
       },
       errors: [],
     },

@@ -36,9 +36,15 @@ export function stockRoutes(router: Router, deps: AppDeps): void {
   };
 
   router.get('/api/campaigns/:id/stock', async (ctx) => {
-    const s = await stockOf(ctx.params.id);
-    ctx.type = 'application/json';
+    const s = await stockOf(ctx.params.id?.toLowerCase());
     ctx.set('Cache-Control', 'public, max-age=1');
+    ctx.set('ETag', s.etag);
+    ctx.status = 200; // koa judges freshness only for a 2xx
+    if (ctx.fresh) {
+      ctx.status = 304; // this reader's figures are current (fastPath.ts answers the same)
+      return;
+    }
+    ctx.type = 'application/json';
     ctx.body = s.json;
   });
 
