@@ -117,12 +117,13 @@ function phases(label: string) {
     rows,
   };
 }
-/** A CLI in its own process (as a user runs it): its first stdout line, exit code, CPU seconds and peak RSS. */
+/** A CLI in its own process (as a user runs it: npm run draw): its first stdout line, exit code, CPU seconds and peak RSS. */
 function cli(script: string, args: string[]) {
   return new Promise<{ code: number | null; out: string; cpu: string; peak: string }>((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--import', './scripts/bench/cpu-at-exit.ts', `scripts/${script}`, ...args],
+      // as npm run draw / verify run it (scripts/bundled.mjs: the script bundled once, no TypeScript loader)
+      ['--import', './scripts/bench/cpu-at-exit.mjs', 'scripts/bundled.mjs', `scripts/${script}`, ...args],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let err = '';
@@ -133,7 +134,7 @@ function cli(script: string, args: string[]) {
     child.stdout.on('data', (d) => {
       text += d;
     });
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       const m = /cpu-at-exit cpu=([\d.]+) maxrss_mib=(\d+)/.exec(err);
       resolve({ code, out: text.trim(), cpu: m?.[1] ?? '?', peak: m?.[2] ?? '?' });
     });

@@ -14,7 +14,11 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'cli-errors-'));
 
 function run(script: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts', script), ...args], {
+    // draw and verify as npm runs them (the cached bundle of scripts/bundled.mjs), the others under tsx
+    const path = join(root, 'scripts', script);
+    const bundled = script === 'draw.ts' || script === 'verify.ts';
+    const argv = bundled ? [join(root, 'scripts', 'bundled.mjs'), path] : ['--import', 'tsx', path];
+    const child = spawn(process.execPath, [...argv, ...args], {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -27,7 +31,8 @@ function run(script: string, args: string[], env: NodeJS.ProcessEnv = process.en
     child.stderr.on('data', (c) => {
       stderr += c;
     });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // 'close', not 'exit': the child may have exited before its stdout and stderr are read to their end
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 

@@ -1,4 +1,5 @@
-// The CLIs as a user runs them: node --import tsx scripts/<name>.ts, in a temporary directory.
+// The CLIs as a user runs them (npm run draw / verify: node scripts/bundled.mjs scripts/<name>.ts, the
+// script bundled by esbuild and cached), in a temporary directory.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,8 @@ const SECRET = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 const BEACON = 'drand round 4200: 2f9c';
 
 function run(script: string, args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', script), ...args], {
+  const launcher = join(root, 'scripts', 'bundled.mjs');
+  const r = spawnSync(process.execPath, [launcher, join(root, 'scripts', script), ...args], {
     cwd: root,
     encoding: 'utf8',
   });

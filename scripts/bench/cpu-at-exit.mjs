@@ -1,4 +1,4 @@
-// Preloaded into a benchmarked child process (node --import ./scripts/bench/cpu-at-exit.ts ...): prints its
+// Preloaded into a benchmarked child process (node --import ./scripts/bench/cpu-at-exit.mjs ...): prints its
 // CPU seconds and peak RSS to stderr when it exits, so a benchmark can report them next to wall time.
 process.on('exit', () => {
   const c = process.cpuUsage();
