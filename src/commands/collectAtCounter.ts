@@ -23,6 +23,7 @@ import {
   type CounterContext,
   type CounterSite,
   type CounterStaff,
+  claimOfPress,
   clearClaimKey,
   counterSite,
   type FoundClaim,
@@ -83,7 +84,8 @@ export async function collectAtCounter(
     : now;
   // Nothing in the way (the usual press): one statement. Otherwise the site, the award and the names a
   // refusal needs in one read, judged, then the collection in one statement.
-  const key = offline ? undefined : await clearClaimKey(ctx, staff, siteId, code, at);
+  const claimOf = claimOfPress(ctx, code, at);
+  const key = offline ? undefined : await clearClaimKey(staff, siteId, claimOf);
   if (key) {
     const actor = `staff:${staff.id}`;
     const via = staff.role === 'admin' ? 'admin' : 'counter';
@@ -101,7 +103,7 @@ export async function collectAtCounter(
     });
     if (row) return collectionOf(row);
   }
-  const { site, claim, view } = await loadPress(ctx, staff, siteId, code, at);
+  const { site, claim, view } = await loadPress(ctx, staff, siteId, claimOf);
   return collectClaim(ctx, staff, site, claim, view, () => reloadPress(ctx, site, claim), at, offline);
 }
 

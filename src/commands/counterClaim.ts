@@ -74,23 +74,28 @@ export async function findClaim(ctx: CounterContext, code: string, now: Date): P
   return { ...found, via: 'code' };
 }
 
+type KeyOfCode = FoundClaim | { digest: Buffer; via: 'code' };
+
+/** The claim behind a press's code, worked out at most once (a refused QR press verified its token twice). */
+export function claimOfPress(ctx: CounterContext, code: string, now: Date): () => Promise<KeyOfCode> {
+  let key: Promise<KeyOfCode> | undefined;
+  return () => {
+    key ??= claimKeyOf(ctx, code, now);
+    return key;
+  };
+}
+
 /** The claim a press may try in one statement: undefined when the long way must answer (a refusal to explain). */
 export async function clearClaimKey(
-  ctx: CounterContext,
   staff: CounterStaff,
   siteId: string,
-  code: string,
-  now: Date,
+  key: () => Promise<KeyOfCode>,
 ): Promise<(ClaimKey & { via: FoundClaim['via'] }) | undefined> {
-  return mayAct(staff, siteId) ? claimKeyOf(ctx, code, now).catch(() => undefined) : undefined;
+  return mayAct(staff, siteId) ? key().catch(() => undefined) : undefined;
 }
 
 /** What names the award: a scanned token checked here (no database), a typed code's digest to look up. */
-async function claimKeyOf(
-  ctx: CounterContext,
-  code: string,
-  now: Date,
-): Promise<FoundClaim | { digest: Buffer; via: 'code' }> {
+async function claimKeyOf(ctx: CounterContext, code: string, now: Date): Promise<KeyOfCode> {
   if (looksLikeClaimToken(code)) {
     const checked = await verifyClaimToken(await claimSigner(ctx.secrets), code, now);
     if (!checked.ok && checked.reason === 'expired') {
@@ -128,12 +133,11 @@ export async function loadPress(
   ctx: CounterContext,
   staff: CounterStaff,
   siteId: string,
-  code: string,
-  now: Date,
+  claimOf: () => Promise<KeyOfCode>,
 ): Promise<{ site: CounterSite; claim: FoundClaim; view: PressView }> {
   mayActAt(staff, siteId);
   // The token's own refusal comes after the site's, as when the two were read one by one.
-  const key = await claimKeyOf(ctx, code, now).then(
+  const key = await claimOf().then(
     (k) => ({ ok: true as const, k }),
     (err: unknown) => ({ ok: false as const, err }),
   );
