@@ -2,13 +2,13 @@
 // Runs one city through one mode against the real service on 127.0.0.1 (embedded PostgreSQL unless
 // DATABASE_URL is set), prints progress and a summary, writes report.json and report.html, and exits 1 when an
 // invariant is broken.
-import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/clock.js';
 import { recordBeacon } from '../src/commands/recordBeacon.js';
 import { findRoom, updateRoomRules } from '../src/db/repos/instantRooms.js';
 import { clientFor, closeClients, Recorder, SPEEDS, type Speed, speedOf } from './simulate/client.js';
+import { cpuReadings } from './simulate/cpu.js';
 import { instantLedger, type Ledger, lotteryLedger, settle } from './simulate/ledger.js';
 import {
   againstTarget,
@@ -23,24 +23,6 @@ import { createSale, residentsOf, startCity } from './simulate/service.js';
 import { chiSquareIndependence } from './simulate/stats.js';
 
 const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
-/** Another process's CPU seconds from /proc (Linux); null elsewhere or once it has gone. */
-function processCpuSeconds(pid: number): number | null {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
-  } catch {
-    return null;
-  }
-}
-/** CPU readings over the run (ms since start, seconds of CPU), so the window of the sell-out can be read off. */
-interface CpuReading {
-  at: number;
-  simulator: number;
-  service: number | null;
-  load: number;
-}
-/** The reading nearest after `at` (taken every 100 ms), or the last one. */
-const readingAt = (rs: CpuReading[], at: number) => rs.find((r) => r.at >= at) ?? rs.at(-1)!;
 const fmtS = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(2)} s`);
 
 const { values } = parseArgs({
@@ -80,15 +62,7 @@ const window =
 const sale = await createSale(city, mode, STOCK, window);
 let done = 0;
 const outcomes: Outcome[] = [];
-const readings: CpuReading[] = [];
-const read = () =>
-  readings.push({
-    at: rec.now(),
-    simulator: cpuSeconds(process.cpuUsage()),
-    service: city.pid ? processCpuSeconds(city.pid) : null,
-    load: os.loadavg()[0]!,
-  });
-const reader = setInterval(read, 100);
+const cpu = cpuReadings(city.pid, city.bench.db, () => rec.now());
 const progress = setInterval(() => {
   const w = 30;
   const k = Math.round((done / N) * w);
@@ -153,8 +127,7 @@ await Promise.all(
 );
 await beacon;
 clearInterval(progress);
-clearInterval(reader);
-read();
+cpu.stop();
 process.stderr.write('\nsettling payments and holds...\n');
 await settle(city.bench.db, sale.id, 60_000);
 const ledger: Ledger =
@@ -184,16 +157,20 @@ const sellOut =
         time_to_sell_out_ms: null,
         sell_out_orders_per_s: null,
       };
-const serviceCpu = city.pid ? processCpuSeconds(city.pid) : null;
+const serviceCpu = cpu.readings.at(-1)!.service;
 const sellOutCpu = (() => {
   if (sellOut.time_to_sell_out_ms === null) return null;
-  const from = readingAt(readings, opensAtRel);
-  const to = readingAt(readings, opensAtRel + sellOut.time_to_sell_out_ms);
+  const from = cpu.at(opensAtRel);
+  const to = cpu.at(opensAtRel + sellOut.time_to_sell_out_ms);
   const service = from.service !== null && to.service !== null ? to.service - from.service : null;
+  const postgres = from.postgres !== null && to.postgres !== null ? to.postgres - from.postgres : null;
+  const perOrder = (s: number | null) => (s === null ? null : (s * 1000) / STOCK);
   return {
     simulator_s: to.simulator - from.simulator,
     service_s: service,
-    service_ms_per_order: service === null ? null : (service * 1000) / STOCK,
+    service_ms_per_order: perOrder(service),
+    postgres_s: postgres,
+    postgres_ms_per_order: perOrder(postgres),
     load_average: to.load,
   };
 })();
@@ -286,7 +263,7 @@ if (mode === 'instant')
 if (sellOutCpu)
   console.log(
     `CPU from opening to sell-out: service ${sellOutCpu.service_s?.toFixed(1) ?? '?'} s (${sellOutCpu.service_ms_per_order?.toFixed(2) ?? '?'} ms an order), ` +
-      `simulated clients ${sellOutCpu.simulator_s.toFixed(1)} s; load average ${sellOutCpu.load_average.toFixed(1)}`,
+      `PostgreSQL ${sellOutCpu.postgres_s?.toFixed(1) ?? '?'} s (${sellOutCpu.postgres_ms_per_order?.toFixed(2) ?? '?'} ms an order), simulated clients ${sellOutCpu.simulator_s.toFixed(1)} s; load average ${sellOutCpu.load_average.toFixed(1)}`,
   );
 console.log(
   `CPU: simulated clients ${report.cpu_s.simulator.toFixed(1)} s, service ${report.cpu_s.service?.toFixed(1) ?? '?'} s (load average at the end ${os

@@ -39,6 +39,8 @@ export interface Report {
     simulator_s: number;
     service_s: number | null;
     service_ms_per_order: number | null;
+    postgres_s: number | null;
+    postgres_ms_per_order: number | null;
     load_average: number;
   } | null;
   share_served: number;
