@@ -7,12 +7,15 @@ import { createSignInLimits, type SignInLimitSettings } from './auth/signInLimit
 import { type Clock, systemClock } from './clock.js';
 import { createCampaignRulesCache } from './commands/campaignRules.js';
 import { stockReader } from './commands/campaignStock.js';
-import { purchasesAtOnce } from './commands/instant/context.js';
+import { BUY_LANES, purchasesAtOnce } from './commands/instant/context.js';
 import { openSaleTerms } from './commands/instant/openSaleTerms.js';
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
 import { batchedClearCollections } from './db/repos/counterCollections.js';
 import { batchedFirstApplications } from './db/repos/firstApplications.js';
+import { batchedBuys } from './db/repos/instantBuy.js';
+import { batchedJoins } from './db/repos/instantJoins.js';
+import { batchedPendingMarks } from './db/repos/orders.js';
 import { LOCK_TIMEOUT_MS } from './db/transaction.js';
 import type { AppDeps, IdentityProviders } from './http/deps.js';
 import { createOidcProvider, type OidcProvider } from './identity/oidc.js';
@@ -164,6 +167,9 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
       ...notices,
       random,
       payment,
+      joins: batchedJoins(db, 2),
+      buys: batchedBuys(db, BUY_LANES),
+      markPending: batchedPendingMarks(db, 2),
       purchaseSlot: pLimit(purchasesAtOnce(config.DATABASE_POOL_MAX)),
       openSales: openSaleTerms(),
     },

@@ -1,4 +1,8 @@
 // What the instant-sale use cases receive: database, clock, randomness, secrets, and the payment path.
+import type { Batched } from '../../db/batch.js';
+import type { HomeRowBuy, HomeRowRefusal } from '../../db/repos/instantBuy.js';
+import type { Joined, NewPlace } from '../../db/repos/instantJoins.js';
+import type { PendingMark } from '../../db/repos/orders.js';
 import type { IdentitySecrets } from '../../identity/crypto.js';
 import type { RandomSource } from '../../identity/random.js';
 import type { CommandContext } from '../context.js';
@@ -11,7 +15,13 @@ export interface InstantContext extends CommandContext {
   publicUrl: string;
   /** absent when the service has no payment provider: purchases are then refused, never held unpaid */
   payment?: PaymentContext | undefined;
-  /** bounds the purchase transactions at once in this process (purchasesAtOnce); unbounded when absent */
+  /** the process's joins batched into one statement and one commit (batchedJoins); each alone when absent */
+  joins?: Batched<NewPlace, Joined | undefined>;
+  /** the process's buyers batched into one statement and one commit (batchedBuys); each alone when absent */
+  buys?: Batched<HomeRowBuy, HomeRowRefusal | undefined>;
+  /** orders moved to pending after their checkout is registered, batched (batchedPendingMarks); each alone when absent */
+  markPending?: Batched<PendingMark, boolean>;
+  /** bounds the several-rows purchase transactions at once in this process (purchasesAtOnce); unbounded when absent */
   purchaseSlot?: <T>(run: () => Promise<T>) => Promise<T>;
   /** an open sale's terms remembered a few seconds (openSaleTerms.ts); read on every buy when absent */
   openSales?: OpenSaleTerms;
@@ -25,6 +35,12 @@ export const DEFAULT_ROOM = {
   token_seconds: 120,
   hold_seconds: 600,
 } as const;
+
+/**
+ * Batches of buyers at the database at once, per process: each locks the sale's stock rows until its commit, so a
+ * second batch waits at that lock while the first flushes, and the buyers arriving meanwhile make the next batch.
+ */
+export const BUY_LANES = 2;
 
 /** Stock rows per sale: 16 rows took 8,500 tx/s against 1,700 for one hot row at 64 clients (STACK-NOTES). */
 export const STOCK_ROWS = 16;

@@ -1,12 +1,12 @@
-// Buying in an instant sale. One atomic call in the common case (db/repos/instantBuy.ts): the admission token
-// is spent, the purchase is inserted first (the per-person limit is its unique key), stock is taken from the
+// Buying in an instant sale. One atomic call in the common case (db/repos/instantBuy.ts, concurrent buyers
+// together in one call and one commit): the admission token is spent, the purchase is inserted first (the per-person limit is its unique key), stock is taken from the
 // buyer's home row (or, when it ran dry, the next row that can serve the take alone), and the payment order is
 // created; when no single row can serve it, the same in a transaction over the rows that still hold some. Any refusal writes nothing. The checkout is registered with the provider
 // after commit; the stock is held until the order is paid, and goes back when the hold runs out or the payment
 // fails (releaseHolds.ts).
 import { createHash } from 'node:crypto';
 import type { Db, Trx } from '../../db/knex.js';
-import { buyFromHomeRow, type HomeRowBuy } from '../../db/repos/instantBuy.js';
+import { buyAlone, type HomeRowBuy } from '../../db/repos/instantBuy.js';
 import {
   completePurchase,
   findLivePurchase,
@@ -17,7 +17,7 @@ import {
 import { spendToken } from '../../db/repos/instantQueue.js';
 import { findSaleWithHold } from '../../db/repos/instantRooms.js';
 import { lockRowsWithStock, stockTotals, takeExactly } from '../../db/repos/instantStock.js';
-import { findOrder, insertOrder, markOrderPending } from '../../db/repos/orders.js';
+import { findOrder, insertOrder, markOrdersPending } from '../../db/repos/orders.js';
 import { inTransaction } from '../../db/transaction.js';
 import { DomainError, validationFailed } from '../../domain/errors.js';
 import {
@@ -101,9 +101,9 @@ export async function purchase(
     amount: priceOf({ face_value: input.quantity, discount_bp: c.discount_bp }),
     provider: payment.provider.name,
   };
-  const refusal = await slot(() => buyFromHomeRow(ctx.db, buy));
+  const refusal = await (ctx.buys ? ctx.buys(buy) : buyAlone(ctx.db, buy));
   if (refusal === 'home_row_dry') {
-    // The token and the person passed (instant_buy refuses those first). Sold out, the usual dry row once a sale
+    // The token and the person passed (instant_buy_many refuses those first). Sold out, the usual dry row once a sale
     // has sold, is said from one read: not from a transaction that inserts, locks and rolls back, once per buyer.
     const { remaining } = await stockTotals(ctx.db, c.id);
     if (remaining < input.quantity)
@@ -229,11 +229,13 @@ async function checkout(
   // The buyer is at the checkout now: the reconciler's first look comes after its first delay, not in its next
   // pass (every order a sale's opening made was due at once, each a provider lookup in the pass).
   const now = ctx.clock.now();
-  await markOrderPending(ctx.db, b.order_id, {
+  const mark = {
+    id: b.order_id,
     now,
     nextCheckAt: new Date(now.getTime() + nextCheckDelayMs(0)),
     response: view as unknown as Record<string, unknown>,
-  });
+  };
+  await (ctx.markPending ? ctx.markPending(mark) : markOrdersPending(ctx.db, [mark]));
   return answerOf(b, view);
 }
 

@@ -2,11 +2,10 @@
 // or admitted with a token to buy. At one's turn a look signs the token the admission pass recorded; it writes
 // only when that token ran out unspent (a new one, for a new turn's minutes).
 
+import { type Joined, joinRoom } from '../../db/repos/instantJoins.js';
 import {
   findPlace,
   findStanding,
-  type Joined,
-  joinRoom,
   type QueueRow,
   recordToken,
   type Standing,
@@ -61,7 +60,7 @@ async function saleOf(ctx: InstantContext, campaignId: string): Promise<SaleRow>
  */
 export async function joinQueue(ctx: InstantContext, campaignId: string, who: Joiner): Promise<QueueStatus> {
   const place = { campaign_id: campaignId, ticket: ctx.random.bytes(9).toString('base64url'), ...who };
-  const joined = await joinRoom(ctx.db, place);
+  const joined = await (ctx.joins ? ctx.joins(place) : joinRoom(ctx.db, place));
   if (joined) return firstAnswer(ctx, joined);
   const c = await saleOf(ctx, campaignId);
   const room = await ensureRoom(ctx, c); // made by the reconciler; made here if a join comes first

@@ -1,6 +1,9 @@
-// The common instant purchase as one call of instant_buy (migrations/20261203900500_instant_buy.ts): one round
-// trip, one atomic statement. A refusal comes back as a name; nothing was written then.
+// The common instant purchase: concurrent buyers go as one call of instant_buy_many
+// (migrations/20261203901400_instant_buy_many.ts), one round trip and one commit for them all, each buyer
+// answered on its own after the commit. A refusal comes back as a name; nothing of that buyer was written then.
+import { type Batched, batched } from '../batch.js';
 import type { Db } from '../knex.js';
+import { preparedStatement } from '../prepared.js';
 
 export interface HomeRowBuy {
   campaign_id: string;
@@ -24,36 +27,38 @@ export interface HomeRowBuy {
 /** admission_used: no live token; purchase_refused: a live purchase or a closed sale; home_row_dry: no single row can serve it */
 export type HomeRowRefusal = 'admission_used' | 'purchase_refused' | 'home_row_dry';
 
-const REFUSALS: Record<string, HomeRowRefusal> = {
-  FAB01: 'admission_used',
-  FAB02: 'purchase_refused',
-  FAB03: 'home_row_dry',
-};
+const buyMany = preparedStatement(
+  'instant_buy_many',
+  'SELECT n, refusal FROM instant_buy_many(:items::json)',
+);
 
-export async function buyFromHomeRow(db: Db, b: HomeRowBuy): Promise<HomeRowRefusal | undefined> {
-  try {
-    await db.raw('SELECT instant_buy(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-      b.campaign_id,
-      b.identity_id,
-      b.jti,
-      b.now,
-      b.home,
-      b.purchase_id,
-      b.public_id,
-      b.quantity,
-      b.idempotency_key,
-      b.fingerprint,
-      b.hold_expires_at,
-      b.order_id,
-      b.payment_id,
-      b.request_hash,
-      b.amount,
-      b.provider,
-    ]);
-    return undefined;
-  } catch (err) {
-    const refusal = REFUSALS[(err as { code?: string }).code ?? ''];
-    if (refusal) return refusal;
-    throw err;
-  }
+/** Many buyers in one statement, answers in the order given; atomic, so a failure leaves nothing written. */
+export async function buyFromHomeRows(
+  db: Db,
+  buys: HomeRowBuy[],
+): Promise<Array<HomeRowRefusal | undefined>> {
+  const { rows } = await buyMany<{ n: number; refusal: HomeRowRefusal | null }>(db, {
+    items: JSON.stringify(buys.map((b, n) => ({ ...b, n }))),
+  });
+  const answers = new Array<HomeRowRefusal | undefined>(buys.length);
+  for (const r of rows) answers[r.n] = r.refusal ?? undefined;
+  if (rows.length !== buys.length) throw new Error('instant_buy_many answered for another number of buyers');
+  return answers;
+}
+
+export async function buyAlone(db: Db, b: HomeRowBuy): Promise<HomeRowRefusal | undefined> {
+  return (await buyFromHomeRows(db, [b]))[0];
+}
+
+/**
+ * A process's concurrent buyers, batched (db/batch.ts): those arriving while `lanes` calls are at the database go
+ * together. A lone buyer goes through the same function, so every buy locks the stock rows the same way.
+ */
+export function batchedBuys(db: Db, lanes: number): Batched<HomeRowBuy, HomeRowRefusal | undefined> {
+  return batched({
+    one: (b) => buyAlone(db, b),
+    many: (bs) => buyFromHomeRows(db, bs),
+    lanes,
+    maxBatch: 100,
+  });
 }

@@ -18,56 +18,6 @@ export interface QueueRow {
   token_used_at: Date | null;
 }
 
-export interface NewPlace {
-  campaign_id: string;
-  identity_id: string;
-  ticket: string;
-  contact_channel: string | null;
-  contact_enc: string | null;
-  lang: string;
-}
-
-/** A new place, with what its first answer needs from the sale and its room (read in the same statement). */
-export interface Joined {
-  place: QueueRow;
-  opens_at: Date;
-  seed_commitment: string;
-  shuffled_at: Date | null;
-  /** by the database clock, which opens the sale */
-  ms_to_opening: number;
-}
-
-/**
- * Joins once, in one statement. Whether this is the pre-queue, and the arrival number, come from the database
- * clock in the statement itself: before opens_at a place is in the pre-queue; after it, an arrival number from a
- * sequence. Nothing when the person already has a place (the caller reads it), the room is not made, or the
- * pre-queue is not open yet (the room's prequeue_minutes before opening).
- */
-export async function joinRoom(db: Db, p: NewPlace): Promise<Joined | undefined> {
-  const { rows } = await db.raw(
-    `WITH placed AS (
-       INSERT INTO instant_queue (campaign_id, identity_id, ticket, joined_at, pre, arrival,
-                                  contact_channel, contact_enc, lang)
-       SELECT c.id, :identity_id, :ticket, now(), now() < c.opens_at,
-              CASE WHEN now() < c.opens_at THEN NULL ELSE nextval('instant_arrival_seq') END,
-              :contact_channel, :contact_enc, :lang
-         FROM campaigns c JOIN instant_rooms r ON r.campaign_id = c.id
-        WHERE c.id = :campaign_id AND c.mode = 'instant'
-          AND now() >= c.opens_at - make_interval(mins => r.prequeue_minutes) AND now() < c.closes_at
-          AND c.state IN ('scheduled', 'open')
-       ON CONFLICT DO NOTHING RETURNING *)
-     SELECT to_json(placed) AS place, c.opens_at, r.seed_commitment, r.shuffled_at,
-            extract(epoch FROM c.opens_at - now()) * 1000 AS ms_to_opening
-       FROM placed JOIN campaigns c ON c.id = placed.campaign_id
-       JOIN instant_rooms r ON r.campaign_id = placed.campaign_id`,
-    { ...p },
-  );
-  const row = rows[0] as (Omit<Joined, 'place'> & { place: Record<string, unknown> }) | undefined;
-  if (!row) return undefined;
-  const place = { ...row.place, joined_at: new Date(row.place.joined_at as string) } as unknown as QueueRow;
-  return { ...row, ms_to_opening: Number(row.ms_to_opening), place };
-}
-
 export async function findPlace(db: Db | Trx, campaignId: string, identityId: string) {
   return (await db('instant_queue').where({ campaign_id: campaignId, identity_id: identityId }).first()) as
     | QueueRow

@@ -1,5 +1,6 @@
 // Queries on orders: create once per key, lock, forward-only moves (the state is in the WHERE), the reconciler's list.
 import type { OrderPurpose, OrderState } from '../../domain/payments/order.js';
+import { type Batched, batched } from '../batch.js';
 import { COMMIT_WITHOUT_FLUSH, type Db, type Trx } from '../knex.js';
 import type { Recipient } from './recipients.js';
 
@@ -131,22 +132,42 @@ export async function moveOrder(
  * statement (the instant sale's checkout). Committed without waiting for the flush: lost in a crash, the order
  * stays created, which a replay registers again and a payment may still settle (created → paid).
  */
-export async function markOrderPending(
-  db: Db,
-  id: string,
-  o: { now: Date; nextCheckAt: Date; response: Record<string, unknown> },
-) {
-  const n = await db('orders')
-    .where({ id, state: 'created' })
-    .whereRaw(COMMIT_WITHOUT_FLUSH)
-    .update({
-      state: 'pending',
-      pending_at: o.now,
-      updated_at: o.now,
-      next_check_at: o.nextCheckAt,
-      response: JSON.stringify(o.response),
-    });
-  return n === 1;
+export interface PendingMark {
+  id: string;
+  now: Date;
+  nextCheckAt: Date;
+  response: Record<string, unknown>;
+}
+
+/**
+ * Created orders whose checkout the provider registered, moved to pending with their answer, in one statement:
+ * whether each moved. Committed without waiting for the flush: a mark a crash loses is redone by a replay.
+ */
+export async function markOrdersPending(db: Db, marks: PendingMark[]): Promise<boolean[]> {
+  const { rows } = await db.raw(
+    `UPDATE orders o SET state = 'pending', pending_at = r.now, updated_at = r.now,
+            next_check_at = r.next_check_at, response = r.response
+       FROM json_to_recordset(?::json) AS r(id uuid, now timestamptz, next_check_at timestamptz, response jsonb)
+      WHERE o.id = r.id AND o.state = 'created' AND ${COMMIT_WITHOUT_FLUSH}
+      RETURNING o.id`,
+    [
+      JSON.stringify(
+        marks.map((m) => ({ id: m.id, now: m.now, next_check_at: m.nextCheckAt, response: m.response })),
+      ),
+    ],
+  );
+  const moved = new Set((rows as Array<{ id: string }>).map((r) => r.id));
+  return marks.map((m) => moved.has(m.id));
+}
+
+/** Pending marks arriving together (a sale's opening) go as one statement and one commit (db/batch.ts). */
+export function batchedPendingMarks(db: Db, lanes: number): Batched<PendingMark, boolean> {
+  return batched({
+    one: async (m) => (await markOrdersPending(db, [m]))[0]!,
+    many: (ms) => markOrdersPending(db, ms),
+    lanes,
+    maxBatch: 100,
+  });
 }
 
 export async function updateOrder(trx: Trx, id: string, set: Partial<OrderRow>) {

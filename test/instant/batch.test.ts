@@ -1,0 +1,93 @@
+// Buyers and joins that arrive together go as one statement and one commit (instant_buy_many, instant_join_many):
+// each still gets its own answer, and a refused buyer has nothing of theirs written.
+import { randomUUID } from 'node:crypto';
+import test from 'ava';
+import { buyFromHomeRows, type HomeRowBuy } from '../../src/db/repos/instantBuy.js';
+import { joinRooms } from '../../src/db/repos/instantJoins.js';
+import { buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
+
+const UNIT = 10_000;
+
+test('one batch of buyers: bought, a spent or foreign token, the same buyer twice, a second purchase, a dry sale', async (t) => {
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 3, perPersonUnits: 1 });
+  const people = await buyers(app, 5);
+  await openSale(app, c.id);
+  await tick(); // the room, and its shuffle of an empty pre-queue
+  const joined = await joinRooms(
+    app.db,
+    people.map((p) => ({
+      campaign_id: c.id,
+      identity_id: p.identity_id,
+      ticket: randomUUID(),
+      contact_channel: null,
+      contact_enc: null,
+      lang: 'ko',
+    })),
+  );
+  t.true(
+    joined.every((j) => j?.place.pre === false),
+    'one place each, as arrivals',
+  );
+  const again = await joinRooms(app.db, [
+    {
+      campaign_id: c.id,
+      identity_id: people[0]!.identity_id,
+      ticket: 'x',
+      contact_channel: null,
+      contact_enc: null,
+      lang: 'ko',
+    },
+  ]);
+  t.deepEqual(again, [undefined], 'a second join takes no second place');
+  await tick();
+  app.clock.advance(2000);
+  await tick();
+  const places = await app.db('instant_queue').where({ campaign_id: c.id });
+  const jti = (id: string) => places.find((p) => p.identity_id === id)!.token_jti as string;
+  const now = app.clock.now();
+  const buy = (i: number, o: Partial<HomeRowBuy> = {}): HomeRowBuy => {
+    const id = randomUUID();
+    return {
+      campaign_id: c.id,
+      identity_id: people[i]!.identity_id,
+      jti: jti(people[i]!.identity_id),
+      now,
+      home: 0,
+      purchase_id: id,
+      public_id: `P-${id.slice(0, 8)}`,
+      quantity: UNIT,
+      idempotency_key: `k-${i}`,
+      fingerprint: `${c.id}:${UNIT}`,
+      hold_expires_at: new Date(now.getTime() + 600_000),
+      order_id: randomUUID(),
+      payment_id: `fa-${id}`,
+      request_hash: 'h',
+      amount: 9000,
+      provider: 'dev',
+      ...o,
+    };
+  };
+  // Person 0 buys; person 1 brings a token that is not theirs; person 2 buys (and sends the same buy twice).
+  const first = await buyFromHomeRows(app.db, [buy(0), buy(1, { jti: 'not-this-one' }), buy(2), buy(2)]);
+  t.deepEqual(first, [undefined, 'admission_used', undefined, 'admission_used']);
+  // Person 0 again with a fresh token: a live purchase refuses it; 3 takes the last unit; then nothing serves 4.
+  await app
+    .db('instant_queue')
+    .where({ identity_id: people[0]!.identity_id })
+    .update({ token_used_at: null });
+  const second = await buyFromHomeRows(app.db, [buy(0, { idempotency_key: 'k-0b' }), buy(3), buy(4)]);
+  t.deepEqual(second, ['purchase_refused', undefined, 'home_row_dry']);
+
+  const bought = await app.db('instant_purchases').where({ campaign_id: c.id }).pluck('identity_id');
+  t.deepEqual(bought.sort(), [0, 2, 3].map((i) => people[i]!.identity_id).sort());
+  t.is(Number((await app.db('orders').where({ campaign_id: c.id }).count('* as n').first())!.n), 3);
+  const stock = await app.db('instant_stock').where({ campaign_id: c.id }).sum('remaining as r').first();
+  t.is(Number(stock!.r), 0, 'three units, three taken, each once');
+  // The refused have their turn still: their tokens unspent, nothing of theirs written.
+  const after = await app.db('instant_queue').where({ campaign_id: c.id });
+  const spent = (i: number) =>
+    after.find((p) => p.identity_id === people[i]!.identity_id)!.token_used_at !== null;
+  t.deepEqual([0, 1, 2, 3, 4].map(spent), [false, false, true, true, false]);
+});
