@@ -14,7 +14,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * per million rows, for every column 0.16-0.28 s.
  */
 const ANALYZED: Record<PartitionedTable, string> = {
-  roster_entries: 'campaign_id, idx, public_id',
+  roster_entries: 'campaign_id, public_id',
   awards: 'campaign_id, rank, public_id, status, claim_deadline',
 };
 

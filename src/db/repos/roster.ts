@@ -40,9 +40,9 @@ export async function freezeRoster(trx: Trx, campaignId: string): Promise<number
 }
 
 /**
- * The frozen roster in leaf order, a COPY chunk at a time (copyRows: no node-pg row object per row), each
- * preference being one shared string per site id, so a million entries hold ~70,000 site strings, not
- * 3,000,000. Site ids cannot contain a comma (sites_id_format), so preferences travel as one field.
+ * The frozen roster in leaf order (public_id's "C" order is idx order: idx is its row_number), a COPY
+ * chunk at a time (copyRows: no node-pg row object per row), each preference being one shared string per
+ * site id, so a million entries hold ~70,000 site strings, not 3,000,000. Site ids cannot contain a comma (sites_id_format), so preferences travel as one field.
  */
 function rosterBatches(db: Db | Trx, campaignId: string): AsyncGenerator<RosterEntry[]> {
   checkCampaignId(campaignId); // inlined below: COPY takes no parameters
@@ -56,7 +56,7 @@ function rosterBatches(db: Db | Trx, campaignId: string): AsyncGenerator<RosterE
   return copyRows(
     db,
     `SELECT public_id, group_name, weight, request, array_to_string(preferences, ',')
-       FROM roster_entries WHERE campaign_id = '${campaignId}' ORDER BY idx`,
+       FROM roster_entries WHERE campaign_id = '${campaignId}' ORDER BY public_id`,
     5,
     (f): RosterEntry => ({
       public_id: f[0]!,
@@ -69,15 +69,15 @@ function rosterBatches(db: Db | Trx, campaignId: string): AsyncGenerator<RosterE
 }
 
 /**
- * The frozen roster in leaf order as COPY text (copyLines), the columns in the bundle's key order: group,
- * preferences (joined by commas), public_id, request, weight.
+ * The frozen roster in leaf order (public_id's, as rosterBatches) as COPY text (copyLines), the columns in
+ * the bundle's key order: group, preferences (joined by commas), public_id, request, weight.
  */
 export function rosterCopyText(db: Db, campaignId: string): AsyncGenerator<Buffer> {
   checkCampaignId(campaignId); // inlined below: COPY takes no parameters
   return copyLines(
     db,
     `SELECT group_name, array_to_string(preferences, ','), public_id, request, weight
-       FROM roster_entries WHERE campaign_id = '${campaignId}' ORDER BY idx`,
+       FROM roster_entries WHERE campaign_id = '${campaignId}' ORDER BY public_id`,
   );
 }
 
