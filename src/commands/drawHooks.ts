@@ -22,6 +22,7 @@ import { encryptText } from '../identity/crypto.js';
 import type { TransitionHook } from './advanceCampaigns.js';
 import type { DrawContext } from './drawContext.js';
 import { beaconSourceFor, drawRulesFor } from './drawRules.js';
+import { FIRST_STORED_LEVEL } from './inclusionProof.js';
 
 const DRAWN_MODES = new Set(['lottery', 'reservation']);
 const ACTOR = 'system:reconciler';
@@ -81,7 +82,7 @@ export async function freezeDrawRoster(
   if (bad >= 0) throw new Error(`roster entry ${bad} of campaign ${c.id} is out of bytewise order`);
   const tree = new MerkleTree(leafHashes(roster));
   mark?.('validate, leaf hashes, tree');
-  await saveTreeLevels(trx, c.id, tree.levels);
+  await saveTreeLevels(trx, c.id, tree.levels, FIRST_STORED_LEVEL); // receipts recompute the rest
   mark?.('store tree levels');
   const root = toHex(tree.root);
   await setRosterRoot(trx, c.id, root, roster.length, now);

@@ -94,33 +94,67 @@ export interface FrozenEntry {
   entry: RosterEntry;
 }
 
+type EntryRow = Pick<FrozenEntry, 'idx' | 'application_id'> & {
+  public_id: string;
+  group_name: string;
+  weight: number;
+  request: string | number;
+  preferences: string[];
+};
+
+const frozenEntry = (row: EntryRow): FrozenEntry => ({
+  idx: row.idx,
+  application_id: row.application_id,
+  entry: {
+    public_id: row.public_id,
+    group: row.group_name,
+    weight: row.weight,
+    request: Number(row.request),
+    preferences: row.preferences,
+  },
+});
+
 export async function findRosterEntry(
   db: Db,
   campaignId: string,
   publicId: string,
 ): Promise<FrozenEntry | undefined> {
   const row = await db('roster_entries').where({ campaign_id: campaignId, public_id: publicId }).first();
-  if (!row) return undefined;
-  return {
-    idx: row.idx,
-    application_id: row.application_id,
-    entry: {
-      public_id: row.public_id,
-      group: row.group_name,
-      weight: row.weight,
-      request: Number(row.request),
-      preferences: row.preferences,
-    },
-  };
+  return row ? frozenEntry(row) : undefined;
 }
 
-/** One row per Merkle level (leaves first), each the level's hashes concatenated. */
+/**
+ * The `before` entries just before publicId in leaf order and the `from` entries from it on (itself first),
+ * in leaf order: a receipt's block of neighbours, read along the (campaign_id, public_id) key.
+ */
+export async function readRosterNeighbours(
+  db: Db,
+  campaignId: string,
+  publicId: string,
+  before: number,
+  from: number,
+): Promise<FrozenEntry[]> {
+  const cols = 'idx, application_id, public_id, group_name, weight, request, preferences';
+  const { rows } = await db.raw<{ rows: EntryRow[] }>(
+    `(SELECT ${cols} FROM roster_entries WHERE campaign_id = ? AND public_id < ? COLLATE "C"
+       ORDER BY public_id DESC LIMIT ?)
+     UNION ALL
+     (SELECT ${cols} FROM roster_entries WHERE campaign_id = ? AND public_id >= ? COLLATE "C"
+       ORDER BY public_id LIMIT ?)
+     ORDER BY idx`,
+    [campaignId, publicId, before, campaignId, publicId, from],
+  );
+  return rows.map(frozenEntry);
+}
+
+/** One row per Merkle level from level `from` up (each the level's hashes concatenated); below it, none. */
 export async function saveTreeLevels(
   trx: Trx,
   campaignId: string,
   levels: readonly Uint8Array[],
+  from: number,
 ): Promise<void> {
-  for (let level = 0; level < levels.length; level++) {
+  for (let level = from; level < levels.length; level++) {
     const l = levels[level]!;
     await trx('roster_tree').insert({
       campaign_id: campaignId,
@@ -130,17 +164,21 @@ export async function saveTreeLevels(
   }
 }
 
-/** RFC 6962 audit path of leaf `index` in a tree of `size` leaves, sliced out of the stored levels. */
-export async function readInclusionProof(
+/**
+ * The RFC 6962 audit path of leaf `index` in a tree of `size` leaves from level `from` up (the siblings of
+ * its ancestors there), sliced out of the stored levels.
+ */
+export async function readTreeSiblings(
   db: Db,
   campaignId: string,
   index: number,
   size: number,
+  from: number,
 ): Promise<Uint8Array[]> {
   const wanted: Array<[number, number]> = [];
-  let i = index;
-  let n = size;
-  for (let level = 0; n > 1; level++) {
+  let i = Math.floor(index / 2 ** from);
+  let n = Math.ceil(size / 2 ** from);
+  for (let level = from; n > 1; level++) {
     const sibling = i ^ 1;
     if (sibling < n) wanted.push([level, sibling]); // else: promoted, no sibling at this level
     i >>>= 1;

@@ -4,11 +4,12 @@ import { Readable } from 'node:stream';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { collectAward } from '../../../commands/collectAtCounter.js';
+import { inclusionProof } from '../../../commands/inclusionProof.js';
 import { recordBeacon } from '../../../commands/recordBeacon.js';
 import { streamBundle } from '../../../commands/streamBundle.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
 import { findDraw } from '../../../db/repos/draws.js';
-import { findRosterEntry, readInclusionProof } from '../../../db/repos/roster.js';
+import { findRosterEntry } from '../../../db/repos/roster.js';
 import type { Campaign } from '../../../domain/campaign.js';
 import { PUBLIC_STATES } from '../../../domain/campaign.js';
 import { toHex } from '../../../domain/draw/index.js';
@@ -41,7 +42,7 @@ export async function receiptFor(deps: AppDeps, c: Campaign, publicId: string) {
   }
   const found = await findRosterEntry(deps.db, c.id, publicId);
   if (!found) throw new DomainError('not_found', 'No such receipt number in this roster');
-  const proof = await readInclusionProof(deps.db, c.id, found.idx, d.roster_size);
+  const proof = await inclusionProof(deps.db, c.id, found, d.roster_size);
   // The shape verifyReceipt and `npm run verify -- --receipt` accept.
   return {
     entry: found.entry,
