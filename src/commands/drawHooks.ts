@@ -70,12 +70,11 @@ export async function freezeDrawRoster(
     draw = await findDraw(trx, c.id);
   }
   if (!draw || draw.roster_root) return;
-  await freezeRoster(trx, c.id);
-  mark?.('snapshot (INSERT ... SELECT, indexes, ANALYZE)');
+  // The entries hashed are those parsed from the bytes the snapshot was written from (freezeRoster).
+  const loaded = (await freezeRoster(trx, c.id)) ?? (await loadRoster(trx, c.id));
+  mark?.('snapshot (COPY out, COPY in while parsed, indexes, ANALYZE)');
   const rules = validateRules(JSON.parse(draw.rules));
   // Validation here, at the close, means a roster the draw would refuse is found now, not at draw time.
-  const loaded = await loadRoster(trx, c.id);
-  mark?.('load roster');
   const roster = validateRoster(loaded, rules, { unique: false });
   // COLLATE "C" orders UTF-8 bytes as draw-v1 does; checked, since the leaf index is the published position.
   const bad = firstUnsorted(roster);

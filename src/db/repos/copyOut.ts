@@ -61,17 +61,3 @@ export function eachRow(buf: Buffer, width: number, row: (fields: string[]) => v
     }
   }
 }
-
-/** The rows of `COPY (query) TO STDOUT` mapped by `row`, a batch per piece of copyLines. */
-export async function* copyRows<T>(
-  db: Db | Trx,
-  query: string,
-  width: number,
-  row: (fields: string[]) => T,
-): AsyncGenerator<T[]> {
-  for await (const buf of copyLines(db, query)) {
-    const batch: T[] = [];
-    eachRow(buf, width, (f) => batch.push(row(f)));
-    yield batch;
-  }
-}
