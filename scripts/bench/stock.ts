@@ -291,6 +291,16 @@ try {
   const cpuBefore = serviceCpu();
   const readsCpuBefore = readsCpu();
   const pgCpuBefore = backendsCpuOf(bench.name);
+  // WAL flushes: commits that shared one count once (the server's, so others' work too on a shared server)
+  const walSyncs = async () => {
+    // PostgreSQL 18 counts them in pg_stat_io (the embedded server), 14-17 in pg_stat_wal
+    const v18 = Number((await db.raw('SHOW server_version_num')).rows[0].server_version_num) >= 180000;
+    const sql = v18
+      ? "SELECT sum(fsyncs) AS n FROM pg_stat_io WHERE object = 'wal'"
+      : 'SELECT wal_sync AS n FROM pg_stat_wal';
+    return Number((await db.raw(sql)).rows[0].n);
+  };
+  const walSyncsBefore = await walSyncs();
   const waitBefore = runQueueWaitOf(child!.pid);
   const benchCpuBefore = process.cpuUsage();
   const readersCpuBefore = endedChildrenCpu(); // autocannon's, once its process has ended
@@ -341,6 +351,7 @@ try {
   const cpu = serviceCpu() - cpuBefore;
   const cpuOfReads = readsCpu() - readsCpuBefore;
   const pgCpu = backendsCpuOf(bench.name) - pgCpuBefore;
+  const flushes = (await walSyncs()) - walSyncsBefore;
   const serviceWaited = runQueueWaitOf(child!.pid) - waitBefore;
   const benchCpu = process.cpuUsage(benchCpuBefore);
   const readersCpu = endedChildrenCpu() - readersCpuBefore;
@@ -390,6 +401,7 @@ try {
   const perCollection = (s: number) => ((s * 1000) / Math.max(1, done.length)).toFixed(2);
   console.log(
     `per collection: PostgreSQL backends' CPU ${perCollection(pgCpu)} ms (${pgCpu.toFixed(1)} s, readers' snapshot reads included), ` +
+      `${(flushes / Math.max(1, done.length)).toFixed(2)} WAL flushes (${flushes} in all, ${bench.server} server), ` +
       `the service's CPU ${perCollection(cpu)} ms; the service waited for a core ${serviceWaited.toFixed(1)} s of the ${SECONDS} s ` +
       `(runnable, not running); this bench process (writers, prober${READERS_IN === 'same' ? ', readers' : ''}) used ` +
       `${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s of CPU` +
