@@ -107,7 +107,7 @@ function intAtLeast(v: unknown, min: number): v is number {
  * strings, sane integers, distinct preferences. Anything else goes to entryChecked for its message.
  * Measured on 1,000,000 entries: 4.0 s through entryChecked alone, about 0.5 s with this in front.
  */
-function entryFast(v: unknown): RosterEntry | undefined {
+export function entryFast(v: unknown): RosterEntry | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const o = v as Obj;
   let count = 0;

@@ -31,7 +31,8 @@ export function writeBundleJson(d: DrawnColumns, sink: Sink): void {
  */
 export function writeBundleOf(
   f: Omit<Bundle, 'results' | 'results_hash' | 'roster'>,
-  roster: RosterColumns,
+  /** the roster's columns, or its array's cjson bytes already written (leafHashesWithJson) */
+  roster: RosterColumns | Uint8Array,
   writeResults: (sink: Sink) => void,
   resultsHash: () => string,
   sink: Sink,
@@ -40,25 +41,13 @@ export function writeBundleOf(
   const strict = { strict: true };
   sink(encoder.encode(`{"beacon":${q(f.beacon)},"campaign":${canonicalJson(f.campaign, strict)},"results":`));
   writeResults(sink);
-  sink(encoder.encode(`,"results_hash":${q(resultsHash())},"roster":[`));
-  const writer = new EntryWriter(roster);
-  let chunk = new Uint8Array(CHUNK);
-  let pos = 0;
-  for (let i = 0; i < roster.length; i++) {
-    const room = writer.room(i) + 1;
-    if (pos + room > chunk.length) {
-      sink(chunk.subarray(0, pos));
-      pos = 0;
-      if (room > chunk.length) chunk = new Uint8Array(room);
-    }
-    if (i > 0) chunk[pos++] = 0x2c; // ,
-    pos = writer.put(chunk, pos, i);
-  }
-  sink(chunk.subarray(0, pos));
+  sink(encoder.encode(`,"results_hash":${q(resultsHash())},"roster":`));
+  if (roster instanceof Uint8Array) sink(roster);
+  else writeRosterArray(roster, sink);
   sink(
     encoder.encode(
       [
-        `]`,
+        '',
         `"roster_root":${q(f.roster_root)}`,
         `"rules":${canonicalJson(f.rules, strict)}`,
         `"secret":${q(f.secret)}`,
@@ -68,4 +57,24 @@ export function writeBundleOf(
       ].join(','),
     ),
   );
+}
+
+/** The roster's array, `[` entries `,` `]`, written from its columns. */
+function writeRosterArray(roster: RosterColumns, sink: Sink): void {
+  const writer = new EntryWriter(roster);
+  let chunk = new Uint8Array(CHUNK);
+  chunk[0] = 0x5b; // [
+  let pos = 1;
+  for (let i = 0; i < roster.length; i++) {
+    const room = writer.room(i) + 2;
+    if (pos + room > chunk.length) {
+      sink(chunk.subarray(0, pos));
+      pos = 0;
+      if (room > chunk.length) chunk = new Uint8Array(room);
+    }
+    if (i > 0) chunk[pos++] = 0x2c; // ,
+    pos = writer.put(chunk, pos, i);
+  }
+  chunk[pos++] = 0x5d; // ]
+  sink(chunk.subarray(0, pos));
 }

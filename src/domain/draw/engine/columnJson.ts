@@ -25,6 +25,12 @@ const W_ID = words(ascii('],"public_id":'));
 const W_REQUEST = words(ascii(',"request":'));
 const W_WEIGHT = words(ascii(',"weight":'));
 
+/** The bytes every entry's cjson has: its keys, brackets and braces. */
+const FIXED = '{"group":,"preferences":[],"public_id":,"request":,"weight":}'.length;
+
+/** The length of `${n}` for a count (a safe integer >= 1). */
+const digits = (n: number): number => (n < 10 ? 1 : n < 100 ? 2 : String(n).length);
+
 /** Writes entry i's cjson; room(i) bytes must be free at the offset given to put. */
 export class EntryWriter {
   readonly #c: RosterColumns;
@@ -52,6 +58,18 @@ export class EntryWriter {
   room(i: number): number {
     const prefs = this.#prefAt[i + 1]! - this.#prefAt[i]!;
     return idJsonLength(this.#c, i) + this.#groups.longest + prefs * (this.#sites.longest + 1) + 96;
+  }
+
+  /** The length of entry i's cjson, exactly. */
+  size(i: number): number {
+    const g = this.#groups.at;
+    const s = this.#sites.at;
+    const k = this.#group[i]!;
+    const from = this.#prefAt[i]!;
+    const to = this.#prefAt[i + 1]!;
+    let n = FIXED + g[k + 1]! - g[k]! + Math.max(0, to - from - 1);
+    for (let p = from; p < to; p++) n += s[this.#pref[p]! + 1]! - s[this.#pref[p]!]!;
+    return n + idJsonLength(this.#c, i) + digits(this.#request[i]!) + digits(this.#weight[i]!);
   }
 
   /** Entry i's cjson at buf[off..]; returns the new end. */

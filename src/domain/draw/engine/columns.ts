@@ -29,8 +29,11 @@ export interface RosterColumns {
 const PLAIN = /^[ !#-[\]-~]*$/; // printable ASCII but `"` and `\`: its JSON is itself in quotes
 const encoder = new TextEncoder();
 
-/** Index of each name, new names appended (for columnsOf). */
-function dictionary(names: readonly string[]): { names: string[]; index: (s: string) => number } {
+/** Index of each name; a new name is appended, or refused (-1) when the names are `closed`. */
+function dictionary(
+  names: readonly string[],
+  closed: boolean,
+): { names: string[]; index: (s: string) => number } {
   const all = [...names];
   const at = new Map(all.map((s, i) => [s, i]));
   return {
@@ -38,6 +41,7 @@ function dictionary(names: readonly string[]): { names: string[]; index: (s: str
     index: (s) => {
       let i = at.get(s);
       if (i === undefined) {
+        if (closed) return -1;
         i = all.push(s) - 1;
         at.set(s, i);
       }
@@ -46,17 +50,44 @@ function dictionary(names: readonly string[]): { names: string[]; index: (s: str
   };
 }
 
+/** Group names ("" first) and site ids, which columnsOf numbers groups and sites by. */
+export interface Names {
+  groups: readonly string[];
+  sites: readonly string[];
+}
+
 /**
  * The columns of entries, in their order. Given `names` (the rules' group names with "" first, and site
  * ids), a group or site is its index there, as readRosterColumns numbers them; others are appended.
  */
 export function columnsOf(
   entries: readonly RosterEntry[],
-  names: { groups: readonly string[]; sites: readonly string[] } = { groups: [''], sites: [] },
+  names: Names = { groups: [''], sites: [] },
 ): RosterColumns {
-  const n = entries.length;
-  const groups = dictionary(names.groups);
-  const sites = dictionary(names.sites);
+  return fill(entries, names, false, (e) => e as RosterEntry)!;
+}
+
+/**
+ * columnsOf of raw entries that `accept` takes (returning the entry), naming only groups and sites of
+ * `names`; undefined as soon as one does not (the caller then checks them one by one, for the error).
+ */
+export function acceptedColumns(
+  raw: readonly unknown[],
+  names: Names,
+  accept: (v: unknown) => RosterEntry | undefined,
+): RosterColumns | undefined {
+  return fill(raw, names, true, accept);
+}
+
+function fill(
+  raw: readonly unknown[],
+  names: Names,
+  closed: boolean,
+  accept: (v: unknown) => RosterEntry | undefined,
+): RosterColumns | undefined {
+  const n = raw.length;
+  const groups = dictionary(names.groups, closed);
+  const sites = dictionary(names.sites, closed);
   const group = new Uint32Array(n);
   const weight = new Float64Array(n);
   const request = new Float64Array(n);
@@ -66,11 +97,13 @@ export function columnsOf(
   let idLength = 0;
   let plain = true;
   for (let i = 0; i < n; i++) {
-    const e = entries[i]!;
+    const e = accept(raw[i]);
+    if (e === undefined) return undefined;
     prefCount += e.preferences.length;
     idLength += e.public_id.length;
     plain &&= PLAIN.test(e.public_id);
   }
+  const entries = raw as readonly RosterEntry[]; // each accepted, as is
   const pref = new Uint32Array(prefCount);
   let ids = new Uint8Array(plain ? idLength : 3 * idLength);
   let end = 0;
@@ -80,11 +113,18 @@ export function columnsOf(
     if (plain) for (let j = 0; j < id.length; j++) ids[end++] = id.charCodeAt(j);
     else end += encoder.encodeInto(id, ids.subarray(end)).written;
     idAt[i + 1] = end;
-    group[i] = groups.index(e.group);
+    const g = groups.index(e.group);
+    group[i] = g;
     weight[i] = e.weight;
     request[i] = e.request;
-    for (let j = 0; j < e.preferences.length; j++) pref[p++] = sites.index(e.preferences[j]!);
+    const prefs = e.preferences;
+    for (let j = 0; j < prefs.length; j++) {
+      const site = sites.index(prefs[j]!);
+      if (site < 0) return undefined;
+      pref[p++] = site;
+    }
     prefAt[i + 1] = p;
+    if (g < 0) return undefined;
   }
   if (!plain) ids = ids.slice(0, end);
   const idJson = plain ? undefined : jsonOfIds(entries);

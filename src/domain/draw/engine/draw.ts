@@ -11,15 +11,15 @@ import {
   type RosterEntry,
   type Rules,
 } from '../types.js';
-import { validateDrawParties, validateRules } from '../validate.js';
+import { validateDrawParties } from '../validate.js';
 import { type Allocation, allocate } from './allocate.js';
 import { writeBundleOf } from './bundleBytes.js';
 import { entriesOf, type RosterColumns } from './columns.js';
 import { type PackedColumns, packColumns, writeResultsJson } from './jsonBytes.js';
-import { leafHashesOf, merkleRoot } from './merkle.js';
+import { leafHashesOf, leafHashesWithJson, merkleRoot } from './merkle.js';
 import { computeTickets, rankOrder } from './order.js';
 import { ResultWalker, resultsHashOfPacked, resultsOfPacked } from './results.js';
-import { type RosterInput, rosterInput } from './rosterInput.js';
+import { type RosterInput, rosterInput, validRules } from './rosterInput.js';
 
 export interface DrawInput {
   campaign: Campaign;
@@ -98,15 +98,19 @@ interface Drawn {
   tickets: Uint8Array;
   order: Uint32Array;
   alloc: Allocation;
+  /** with `rosterJson`, the bundle's roster array, written with the leaves (leafHashesWithJson) */
+  rosterJson?: Uint8Array;
 }
 
-function drawUpToResults(input: DrawInput, mark: PhaseMark): Drawn {
+function drawUpToResults(input: DrawInput, mark: PhaseMark, options: { rosterJson?: boolean } = {}): Drawn {
   const { campaign, secret, beacon } = validateDrawParties(input);
-  const rules = validateRules(input.rules, '$.rules');
+  const rules = validRules(input.rules, input.roster);
   const roster = rosterInput(input.roster, input.rules, rules, { path: '$.roster', sort: true });
   mark('validate + sort roster');
   const { columns } = roster;
-  const leaves = leafHashesOf(columns);
+  const { leaves, rosterJson } = options.rosterJson
+    ? leafHashesWithJson(columns)
+    : { leaves: leafHashesOf(columns), rosterJson: undefined };
   mark('leaf hashes');
   const root = merkleRoot(leaves, { inPlace: true });
   mark('merkle nodes');
@@ -127,7 +131,7 @@ function drawUpToResults(input: DrawInput, mark: PhaseMark): Drawn {
     beacon,
     seed: toHex(seed),
   };
-  return { fields, rules, roster, tickets, order, alloc };
+  return { fields, rules, roster, tickets, order, alloc, rosterJson };
 }
 
 const countWon = (alloc: Allocation) => alloc.amount.reduce((won, a) => (a > 0 ? won + 1 : won), 0);
@@ -194,13 +198,13 @@ export function drawBundleJson(
   mark: PhaseMark,
   sink: (chunk: Uint8Array) => void,
 ): DrawnBundle {
-  const d = drawUpToResults(input, mark);
+  const d = drawUpToResults(input, mark, { rosterJson: true });
   const packed = packColumns(resultColumns(d));
   const h = sha256Incremental();
   let hash = '';
   writeBundleOf(
     d.fields,
-    d.roster.columns,
+    d.rosterJson ?? d.roster.columns,
     (to) =>
       writeResultsJson(packed, (chunk) => {
         h.update(chunk);

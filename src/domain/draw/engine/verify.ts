@@ -7,7 +7,7 @@ import { DrawInputError } from '../errors.js';
 import { sha256Incremental } from '../hash.js';
 import { deriveSeed, seedCommitment } from '../seed.js';
 import { DRAW_VERSION, type Result, type RosterEntry, type Rules } from '../types.js';
-import { validateEntry, validateRules } from '../validate.js';
+import { validateEntry } from '../validate.js';
 import { allocate } from './allocate.js';
 import { entriesOf, firstUnsortedColumn, idOf } from './columns.js';
 import type { PhaseMark } from './draw.js';
@@ -16,7 +16,7 @@ import { leafHash, leafHashesOf, merkleRoot, verifyInclusion } from './merkle.js
 import { computeTickets, rankOrder } from './order.js';
 import type { Receipt } from './receipt.js';
 import { eachResult, resultsHash } from './results.js';
-import { type RosterInput, rosterInput } from './rosterInput.js';
+import { type RosterInput, rosterInput, validRules } from './rosterInput.js';
 
 export type BundleCheck =
   | 'format'
@@ -90,7 +90,7 @@ function parse(bundle: unknown): Parsed | string {
   if (typeof b.beacon !== 'string') return 'beacon is not a string';
   if (!Array.isArray(b.results)) return 'results is not an array';
   try {
-    const rules = validateRules(b.rules, '$.rules');
+    const rules = validRules(b.rules, b.roster);
     // Duplicates are the roster_order check's to report, after the commitment check.
     const roster = rosterInput(b.roster, b.rules, rules, { path: '$.roster', sort: false });
     return { rules, roster, b };
