@@ -9,6 +9,7 @@ import { createCampaignRulesCache } from './commands/campaignRules.js';
 import { stockReader } from './commands/campaignStock.js';
 import { BUY_LANES, purchasesAtOnce } from './commands/instant/context.js';
 import { openSaleTerms } from './commands/instant/openSaleTerms.js';
+import { waitingLooks } from './commands/instant/waitingLooks.js';
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
 import { batchedClearCollections } from './db/repos/counterCollections.js';
@@ -172,6 +173,7 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
       markPending: batchedPendingMarks(db, 2),
       purchaseSlot: pLimit(purchasesAtOnce(config.DATABASE_POOL_MAX)),
       openSales: openSaleTerms(),
+      looks: waitingLooks(),
     },
     // two lanes: one batch's commit flush overlaps the next one's statement, and each batch is one commit
     collections: batchedClearCollections(db, o.collectionLanes ?? 2, LOCK_TIMEOUT_MS),

@@ -8,6 +8,7 @@ import type { RandomSource } from '../../identity/random.js';
 import type { CommandContext } from '../context.js';
 import type { PaymentContext } from '../payments/context.js';
 import type { OpenSaleTerms } from './openSaleTerms.js';
+import type { WaitingLooks } from './waitingLooks.js';
 
 export interface InstantContext extends CommandContext {
   random: RandomSource;
@@ -23,6 +24,8 @@ export interface InstantContext extends CommandContext {
   markPending?: Batched<PendingMark, boolean>;
   /** bounds the several-rows purchase transactions at once in this process (purchasesAtOnce); unbounded when absent */
   purchaseSlot?: <T>(run: () => Promise<T>) => Promise<T>;
+  /** looks at a place still waiting, answered from a rank already read and a shared read of the cursor */
+  looks?: WaitingLooks;
   /** an open sale's terms remembered a few seconds (openSaleTerms.ts); read on every buy when absent */
   openSales?: OpenSaleTerms;
 }

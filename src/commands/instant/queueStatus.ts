@@ -103,6 +103,8 @@ export async function queueStatus(
   campaignId: string,
   identityId: string,
 ): Promise<QueueStatus> {
+  const known = await ctx.looks?.waiting(ctx.db, campaignId, identityId, ctx.clock.now().getTime());
+  if (known) return waiting(ctx, known.ticket, known.rank, known.admitted_through, known.admit_per_second);
   const s = await findStanding(ctx.db, campaignId, identityId);
   if (s?.mode !== 'instant') throw new DomainError('not_found', 'No instant sale here');
   if (!s.place || !s.room) throw new DomainError('not_found', 'You have no place in this queue yet');
@@ -120,15 +122,26 @@ async function statusOf(ctx: InstantContext, campaignId: string, s: Placed): Pro
     return { state: 'placing', ticket, poll_after_ms: pollAfter(ctx, { state: 'placing' }) };
   const rank = Number(p.rank);
   if (rank > room.admitted_through) {
-    const { ahead, seconds } = waitEstimate(rank, room.admitted_through, room.admit_per_second);
-    const poll_after_ms = pollAfter(ctx, { state: 'waiting', ahead, perSecond: room.admit_per_second });
-    return { state: 'waiting', ticket, rank, ahead, wait_seconds: seconds, poll_after_ms };
+    ctx.looks?.remember(campaignId, p.identity_id, { rank, ticket });
+    return waiting(ctx, ticket, rank, room.admitted_through, room.admit_per_second);
   }
   if (s.live_purchase) return { state: 'purchased', ticket, purchase_id: s.live_purchase };
   if (p.token_used_at) return { state: 'turn_used', ticket };
   if (s.remaining === 0)
     return { state: 'sold_out', ticket, poll_after_ms: pollAfter(ctx, { state: 'sold_out' }) };
   return admit(ctx, campaignId, room, p, rank);
+}
+
+function waiting(
+  ctx: InstantContext,
+  ticket: string,
+  rank: number,
+  admittedThrough: number,
+  perSecond: number,
+): QueueStatus {
+  const { ahead, seconds } = waitEstimate(rank, admittedThrough, perSecond);
+  const poll_after_ms = pollAfter(ctx, { state: 'waiting', ahead, perSecond });
+  return { state: 'waiting', ticket, rank, ahead, wait_seconds: seconds, poll_after_ms };
 }
 
 /** The token for this turn: the one the admission pass issued (same jti and expiry), or a new one when none stands. */

@@ -127,3 +127,12 @@ export async function findSaleWithHold(
     .where('c.id', campaignId)
     .first();
 }
+
+/** How far admission has come, for looks at a place already ranked (commands/instant/waitingLooks.ts). */
+export async function findRoomCursor(db: Db, campaignId: string) {
+  return (await db('instant_rooms')
+    .select('admitted_through', 'admit_per_second')
+    .where({ campaign_id: campaignId })
+    .whereNotNull('shuffled_at')
+    .first()) as { admitted_through: number; admit_per_second: number } | undefined;
+}
