@@ -75,32 +75,29 @@ export async function* copyBinaryRows(db: Db | Trx, query: string): AsyncGenerat
 
 /**
  * `copy` (a COPY ... FROM STDIN) in binary format, of whole-row pieces as copyBinaryRows gives them, on the
- * transaction's own connection. `each` is called with every piece in turn between writes, so that the
- * caller's work on the rows overlaps PostgreSQL's storing them.
+ * transaction's own connection. `each` is called with every piece as the COPY takes it, so the caller's
+ * work on the rows overlaps PostgreSQL's storing them; the array lets go of each piece once it is sent.
  */
 export async function copyBinaryIn(
   trx: Trx,
   copy: string,
-  pieces: readonly Buffer[],
+  pieces: Array<Buffer | undefined>,
   each: (piece: Buffer) => void,
 ): Promise<void> {
+  function* data(): Generator<Buffer> {
+    yield HEADER;
+    for (let k = 0; k < pieces.length; k++) {
+      const piece = pieces[k]!;
+      pieces[k] = undefined;
+      each(piece);
+      yield piece;
+    }
+    yield TRAILER;
+  }
   // Inside a transaction knex hands out the transaction's own connection (and releasing it is a no-op).
   const conn = (await trx.client.acquireConnection()) as pg.PoolClient;
   try {
-    const sent = pipeline(
-      Readable.from([HEADER, ...pieces, TRAILER]),
-      conn.query(copyFrom(`${copy} (FORMAT binary)`)),
-    );
-    sent.catch(() => {}); // awaited below, after `each` has seen every piece
-    try {
-      for (const piece of pieces) {
-        each(piece);
-        await new Promise<void>((r) => setImmediate(r)); // the socket takes the next pieces meanwhile
-      }
-    } finally {
-      await sent.catch(() => {}); // the COPY ends before the caller's transaction goes on or rolls back
-    }
-    await sent;
+    await pipeline(Readable.from(data()), conn.query(copyFrom(`${copy} (FORMAT binary)`)));
   } finally {
     await trx.client.releaseConnection(conn);
   }

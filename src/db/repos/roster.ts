@@ -31,7 +31,7 @@ export async function freezeRoster(trx: Trx, campaignId: string): Promise<Roster
   // normalize() converts every string to code points and back (1.4 s of server CPU per million rows), so
   // only strings with a non-ASCII byte go through it: ASCII is NFC already. Public ids are ASCII by design.
   // The types are the partition's (idx integer), as a binary COPY into it needs.
-  const pieces: Buffer[] = [];
+  const pieces: Array<Buffer | undefined> = [];
   for await (const piece of copyBinaryRows(
     trx,
     `SELECT public_id, group_name, weight, request, preferences,
