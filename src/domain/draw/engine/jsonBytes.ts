@@ -18,7 +18,7 @@ export function put(buf: Uint8Array, off: number, k: Uint8Array): number {
 }
 
 /** JSON.stringify(s) as bytes when s is printable ASCII (only `"` and `\` escaped); -1 otherwise. */
-function putString(buf: Uint8Array, off: number, s: string): number {
+export function putString(buf: Uint8Array, off: number, s: string): number {
   buf[off++] = 0x22;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

@@ -8,8 +8,8 @@ import { sha256 } from '../hash.js';
 import type { RosterEntry } from '../types.js';
 import { MessageBatch } from './batch.js';
 import { nodePairs, sha256Each } from './batchHash.js';
-import { EntryWriter } from './columnJson.js';
-import { columnsOf, type RosterColumns } from './columns.js';
+import { EntryWriter, entryChars, putEntry } from './columnJson.js';
+import type { RosterColumns } from './columns.js';
 import { entryJson } from './encode.js';
 import { sha256Into } from './sha256.js';
 
@@ -26,9 +26,32 @@ export function leafHash(entry: RosterEntry): Uint8Array {
 
 const LEAF_BATCH = 4096;
 
-/** All leaf hashes, 32 bytes each, concatenated in roster order (leafHashesOf of the entries' columns). */
+/**
+ * All leaf hashes of entry objects, 32 bytes each, concatenated in roster order, 4096 to a batch hashed in
+ * one call (sha256Each: WebAssembly under Node). Entries are written from the objects (putEntry).
+ */
 export function leafHashes(entries: readonly RosterEntry[]): Uint8Array {
-  return leafHashesOf(columnsOf(entries));
+  const out = new Uint8Array(32 * entries.length);
+  const batch = new MessageBatch(LEAF_BATCH);
+  for (let i0 = 0; i0 < entries.length; i0 += LEAF_BATCH) {
+    const count = Math.min(LEAF_BATCH, entries.length - i0);
+    batch.clear();
+    for (let k = 0; k < count; k++) {
+      const e = entries[i0 + k]!;
+      const start = batch.end;
+      let buf = batch.room(1 + 2 * entryChars(e) + 256);
+      buf[start] = 0;
+      let end = putEntry(buf, start + 1, e);
+      if (end < 0) {
+        const json = entryJson(e);
+        buf = batch.room(1 + 3 * json.length);
+        end = start + 1 + encoder.encodeInto(json, buf.subarray(start + 1)).written;
+      }
+      batch.push(end);
+    }
+    sha256Each(batch.bytes, batch.offsets, count, out, 32 * i0);
+  }
+  return out;
 }
 
 /**
