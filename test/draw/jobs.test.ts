@@ -3,13 +3,15 @@
 // nothing, and its rerun gives the same roster root and the same results. The steps called directly (as the
 // benchmarks do) refuse what is not ready and never draw a roster changed after the close; an instant sale
 // gets no draw at all.
+import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { changeCampaignState } from '../../src/commands/changeCampaignState.js';
 import { drawCampaign } from '../../src/commands/drawCampaign.js';
 import { commitDraw, freezeDrawRoster } from '../../src/commands/drawHooks.js';
 import { runRosterFreeze } from '../../src/commands/drawJobs.js';
 import { createCampaign } from '../../src/commands/saveCampaign.js';
-import { findCampaign } from '../../src/db/repos/campaigns.js';
+import { findCampaign, lockCampaign } from '../../src/db/repos/campaigns.js';
+import { lockDraw } from '../../src/db/repos/draws.js';
 import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
 import { drawReconcilerParts } from '../../src/jobs/draw.js';
 import { createReconciler } from '../../src/jobs/reconciler.js';
@@ -121,6 +123,60 @@ test.serial(
     app.clock.set(s.drawAt);
     await drawReconciler(ctx).runOnce();
     t.is((await app.db('campaigns').where({ id: s.campaignId }).first()).state, 'drawn');
+  },
+);
+
+test.serial(
+  'a beacon recorded while the freeze runs waits for it: the campaign lock does not block the freeze writing',
+  async (t) => {
+    const s = await scheduledLottery(app.db, app.clock);
+    await addApplications(app.db, s, 30);
+    const ctx = drawContext(app.db, app.clock);
+    const reconciler = createReconciler(
+      { db: app.db, clock: app.clock },
+      { logger: createLogger('silent'), ...drawReconcilerParts(ctx) },
+    );
+    app.clock.set(s.opensAt);
+    await reconciler.runOnce();
+    app.clock.set(s.closesAt);
+    await reconciler.runOnce();
+    // recordBeacon's order: the campaign row, then the draw row. Here its first lock is taken and held...
+    const beacon = await app.db.transaction();
+    t.truthy(await lockCampaign(beacon, s.campaignId));
+    // ...while the freeze holds the draw row and writes rows that reference the campaign.
+    let reached!: () => void;
+    let release!: () => void;
+    const atCommit = new Promise<void>((r) => {
+      reached = r;
+    });
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    // A failure below must not leave the freeze waiting on either lock: the teardown lets both go.
+    t.teardown(async () => {
+      release();
+      await beacon.rollback().catch(() => {});
+      await freeze.catch(() => {});
+    });
+    const freeze = runRosterFreeze(ctx, s.campaignId, {
+      beforeCommit: () => {
+        reached();
+        return released;
+      },
+    });
+    const got = await Promise.race([atCommit.then(() => true), sleep(3000).then(() => false)]);
+    t.true(got, 'the freeze wrote its roster past the held campaign lock');
+    const drawRow = lockDraw(beacon, s.campaignId); // waits for the freeze, as the beacon would
+    await sleep(200);
+    release();
+    t.true(await freeze);
+    t.truthy((await drawRow)?.roster_root, 'the beacon then sees the frozen roster');
+    await beacon.commit();
+    // Drawn, so that the serial tests after this one meet no campaign due without its beacon.
+    await app.db('draws').where({ campaign_id: s.campaignId }).update({ beacon: 'b' });
+    app.clock.set(s.drawAt);
+    await drawReconciler(ctx).runOnce();
+    t.is((await findCampaign(app.db, s.campaignId))?.state, 'drawn');
   },
 );
 

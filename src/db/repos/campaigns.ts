@@ -46,14 +46,17 @@ export async function findCampaign(db: Db | Trx, id: string): Promise<Campaign |
   return db('campaigns').where({ id }).first();
 }
 
+// FOR NO KEY UPDATE, not FOR UPDATE: writers of this campaign still serialise on it, but rows that merely
+// reference it (a freeze's roster, an application) are not held up by it, which deadlocked the beacon with the freeze.
+
 /** The campaign, locked for the rest of the transaction (edits, the beacon and the draw serialise on it). */
 export async function lockCampaign(trx: Trx, id: string): Promise<Campaign | undefined> {
-  return trx('campaigns').where({ id }).forUpdate().first();
+  return trx('campaigns').where({ id }).forNoKeyUpdate().first();
 }
 
 /** The campaign locked, if it is closed (the draw's precondition). */
 export async function lockClosedCampaign(trx: Trx, id: string): Promise<Campaign | undefined> {
-  return trx('campaigns').where({ id, state: 'closed' }).forUpdate().first();
+  return trx('campaigns').where({ id, state: 'closed' }).forNoKeyUpdate().first();
 }
 
 export async function findCampaignByCode(db: Db | Trx, code: string): Promise<Campaign | undefined> {
