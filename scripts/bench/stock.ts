@@ -17,6 +17,7 @@
 // process (src/stockReads.ts, below-normal priority), as the proxy would send them; `--reads-process off`
 // reads from the service itself, the shape before it. The table's "reads from" column says which.
 // --readers-nice 19 puts autocannon's own CPU (phones are not on the server) behind the service's and PostgreSQL's.
+// Over 300 lines on purpose: set-up, readers, writers, the staleness prober and the table of one benchmark, in order.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
