@@ -89,20 +89,26 @@ test.serial(
   },
 );
 
+/** A lottery with n applications, opened and closed by the reconciler's passes: its freeze job is queued. */
+async function closedLottery(n: number) {
+  const s = await scheduledLottery(app.db, app.clock);
+  await addApplications(app.db, s, n);
+  const ctx = drawContext(app.db, app.clock);
+  const reconciler = createReconciler(
+    { db: app.db, clock: app.clock },
+    { logger: createLogger('silent'), ...drawReconcilerParts(ctx) },
+  );
+  app.clock.set(s.opensAt);
+  await reconciler.runOnce();
+  app.clock.set(s.closesAt);
+  await reconciler.runOnce();
+  return { s, ctx };
+}
+
 test.serial(
   'a freeze job that dies before its commit leaves nothing; the rerun freezes the roster',
   async (t) => {
-    const s = await scheduledLottery(app.db, app.clock);
-    await addApplications(app.db, s, 25);
-    const ctx = drawContext(app.db, app.clock);
-    const reconciler = createReconciler(
-      { db: app.db, clock: app.clock },
-      { logger: createLogger('silent'), ...drawReconcilerParts(ctx) },
-    );
-    app.clock.set(s.opensAt);
-    await reconciler.runOnce();
-    app.clock.set(s.closesAt);
-    await reconciler.runOnce();
+    const { s, ctx } = await closedLottery(25);
     const killed = async () => {
       throw new Error('killed');
     };
@@ -129,17 +135,7 @@ test.serial(
 test.serial(
   'a beacon recorded while the freeze runs waits for it: the campaign lock does not block the freeze writing',
   async (t) => {
-    const s = await scheduledLottery(app.db, app.clock);
-    await addApplications(app.db, s, 30);
-    const ctx = drawContext(app.db, app.clock);
-    const reconciler = createReconciler(
-      { db: app.db, clock: app.clock },
-      { logger: createLogger('silent'), ...drawReconcilerParts(ctx) },
-    );
-    app.clock.set(s.opensAt);
-    await reconciler.runOnce();
-    app.clock.set(s.closesAt);
-    await reconciler.runOnce();
+    const { s, ctx } = await closedLottery(30);
     // recordBeacon's order: the campaign row, then the draw row. Here its first lock is taken and held...
     const beacon = await app.db.transaction();
     t.truthy(await lockCampaign(beacon, s.campaignId));
