@@ -103,8 +103,8 @@ const beacon =
             );
             return;
           } catch (err) {
-            // 40P01: a deadlock with the close's freeze on the draws row (pre-existing); the victim rolled back
-            if (!['beacon_too_early', '40P01'].includes((err as { code?: string }).code ?? '')) throw err;
+            // before the close the beacon is refused; it is recorded again a second later
+            if ((err as { code?: string }).code !== 'beacon_too_early') throw err;
             await new Promise((r) => setTimeout(r, 1000));
           }
         }
