@@ -15,7 +15,7 @@ export interface ServiceProcessOptions {
 export function startServiceProcess({
   env,
   nodeArgs = [],
-  timeoutMs = 30_000,
+  timeoutMs = 120_000, // a loaded machine (load > 10) took over 30 s to start the service
 }: ServiceProcessOptions): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {

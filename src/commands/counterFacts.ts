@@ -2,6 +2,7 @@
 // the priority group (a declared one against its named proof), each with where it came from.
 import { findApplicationFacts } from '../db/repos/applications.js';
 import { findCampaign } from '../db/repos/campaigns.js';
+import type { Campaign } from '../domain/campaign.js';
 import type { BirthDateSource, CounterCheck } from '../domain/facts.js';
 import { counterChecks } from '../domain/facts.js';
 import { decryptText } from '../identity/crypto.js';
@@ -16,11 +17,18 @@ export async function counterFactsFor(
   campaignId: string,
   publicId: string,
 ): Promise<CounterCheck[] | undefined> {
-  const [facts, campaign] = await Promise.all([
-    findApplicationFacts(ctx.db, campaignId, publicId),
-    findCampaign(ctx.db, campaignId),
-  ]);
-  if (!facts || !campaign) return undefined;
+  const campaign = await findCampaign(ctx.db, campaignId);
+  return campaign ? counterFactsOf(ctx, campaign, publicId) : undefined;
+}
+
+/** counterFactsFor with the campaign already in hand (the result page has it): one read. */
+export async function counterFactsOf(
+  ctx: CommandContext & Pick<IntakeContext, 'secrets'>,
+  campaign: Pick<Campaign, 'id' | 'groups'>,
+  publicId: string,
+): Promise<CounterCheck[] | undefined> {
+  const facts = await findApplicationFacts(ctx.db, campaign.id, publicId);
+  if (!facts) return undefined;
   const sealed = facts.birth_date_enc ? decryptText(ctx.secrets, facts.birth_date_enc, BIRTH_DATE_AAD) : null;
   const birth_date = sealed ?? facts.legacy_birth_date;
   const birth_date_source: BirthDateSource | null = sealed

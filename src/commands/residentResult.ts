@@ -1,9 +1,8 @@
 // A resident's own result after the draw, for the result page, its API and SMS STATUS: what they hold, where
 // and when to collect it, the claim code (and what the QR carries), what to bring, or their waitlist place.
 import type { Application } from '../db/repos/applications.js';
-import { findAward } from '../db/repos/awards.js';
+import { findCounterAward } from '../db/repos/counterAwards.js';
 import type { Site } from '../db/repos/sites.js';
-import { findCampaignSlot } from '../db/repos/slots.js';
 import type { Campaign } from '../domain/campaign.js';
 import {
   type BringItem,
@@ -57,13 +56,15 @@ export async function residentResult(
 ): Promise<ResidentResult | undefined> {
   const c: Campaign = rules.campaign;
   if (!resultsPublished(c)) return undefined;
-  const award = await findAward(ctx.db, c.id, a.public_id);
+  // One read: the award with its held slot's times (and, for a winner, what the QR's token carries).
+  const award = await findCounterAward(ctx.db, c.id, a.public_id);
   const kind = resultKind(award, c);
   const held = award ? heldOf(award) : undefined;
   const holds = kind === 'won' || kind === 'collected' || kind === 'expired' || kind === 'refused';
   const site = holds && held?.site ? rules.sites.find((s) => s.id === held.site) : undefined;
-  const slot = holds && held?.slot ? await findCampaignSlot(ctx.db, c.id, held.slot) : undefined;
+  const slotStarts = holds && held?.slot ? award?.held_slot_starts_at : undefined;
   const claimCode = kind === 'won' ? claimCodeFor(await claimKeyOf(ctx.db, ctx, c.id), a.id) : null;
+  const signingKey = ctx.secrets.claimSigningKey;
   return {
     kind,
     public_id: a.public_id,
@@ -72,22 +73,21 @@ export async function residentResult(
     unit: c.unit,
     promoted: Boolean(held?.promoted),
     site: site ? { ...site, map_url: mapUrl(site) ?? null } : null,
-    slot: slot ? { id: slot.id, starts_at: iso(slot.starts_at)!, ends_at: iso(slot.ends_at)! } : null,
-    any_time_until_deadline: Boolean(site && !slot),
+    slot:
+      held && slotStarts
+        ? { id: held.slot, starts_at: iso(slotStarts)!, ends_at: iso(award?.held_slot_ends_at)! }
+        : null,
+    any_time_until_deadline: Boolean(site && !slotStarts),
     claim_deadline: holds ? iso(award?.claim_deadline) : null,
     claim_code: claimCode,
     // The signed claim token a counter checks offline; the typed code where no signing key is configured.
     qr_payload:
-      kind === 'won'
-        ? ((ctx.secrets.claimSigningKey &&
+      kind === 'won' && award
+        ? ((signingKey &&
             (await claimQrPayload(
-              {
-                db: ctx.db,
-                clock: ctx.clock,
-                secrets: { ...ctx.secrets, claimSigningKey: ctx.secrets.claimSigningKey },
-              },
-              c.id,
-              a.public_id,
+              { db: ctx.db, clock: ctx.clock, secrets: { ...ctx.secrets, claimSigningKey: signingKey } },
+              c,
+              award,
             ))) ??
           claimCode)
         : null,

@@ -4,6 +4,8 @@ import { claimKeyOf } from '../../src/commands/awardNotices.js';
 import { claimCodeFor } from '../../src/commands/claimCodes.js';
 import { claimQrPayload } from '../../src/commands/claimQr.js';
 import { fanOutResults } from '../../src/commands/resultFanout.js';
+import { findCampaign } from '../../src/db/repos/campaigns.js';
+import { findCounterAward } from '../../src/db/repos/counterAwards.js';
 import { appIdOf, awardsOf, drawnLottery } from '../draw/_scenario.js';
 import type { TestApp } from '../helpers/app.js';
 
@@ -19,7 +21,9 @@ export async function counterScenario(app: TestApp, o: { applicants?: number } =
   await fanOutResults(env, s.campaignId);
   const key = await claimKeyOf(app.db, env, s.campaignId);
   const codeOf = async (publicId: string) => claimCodeFor(key, await appIdOf(app.db, s.campaignId, publicId));
-  const tokenOf = async (publicId: string) => (await claimQrPayload(env, s.campaignId, publicId))!;
+  const campaign = (await findCampaign(app.db, s.campaignId))!;
+  const tokenOf = async (publicId: string) =>
+    (await claimQrPayload(env, campaign, (await findCounterAward(app.db, s.campaignId, publicId))!))!;
   const awards = await awardsOf(app.db, s.campaignId);
   const winnersAt = (site: string) => awards.filter((a) => a.outcome === 'won' && a.site === site);
   /** Site staff of each pharmacy, signed in now (sessions last 8 hours of the test clock). */
