@@ -39,12 +39,12 @@ export function runQueueWaitOf(pid: number | undefined): number {
   }
 }
 
-/** CPU seconds of the PostgreSQL backends now connected to `database` on this host (NaN if none is seen). */
-export function backendsCpuOf(database: string): number {
+/** CPU seconds of the PostgreSQL backends now connected to `database` on this host (NaN if none is seen), but `except`. */
+export function backendsCpuOf(database: string, except: readonly number[] = []): number {
   let total = 0;
   let seen = 0;
   for (const pid of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
+    if (!/^\d+$/.test(pid) || except.includes(Number(pid))) continue;
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1');
       if (!cmd.startsWith('postgres: ') || !cmd.includes(` ${database} `)) continue;

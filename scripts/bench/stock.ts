@@ -6,7 +6,9 @@
 // /api/sites/:site/collections (typed claim codes, as at a counter); and a prober reads the stock every 20 ms
 // to measure staleness: for each collection, the time from its 201 to the first read that counts it. Writer w
 // takes its k-th code at site (w + k * writers) mod sites, so 8 writers over 20 sites are at different sites
-// unless they drift out of step. What the database's active sessions waited on is sampled meanwhile (waits.ts).
+// unless they drift out of step. What the database's active sessions waited on is sampled meanwhile (waits.ts,
+// every 25 ms: its own backend's CPU, ~1.2 ms a sample on a busy server, is left out of PostgreSQL's figure).
+// The writers and the prober use node's http client on kept-alive sockets (fetch cost ~0.7 ms of CPU a request).
 // Readers run in a child process by default (autocannon's CLI): until then they ran in this process, so the
 // writers' and the prober's timings included waiting behind autocannon's own ~7,000 responses a second in one
 // loop; `--readers same` runs them that way still, for comparison with older figures. Either way they share the
@@ -35,6 +37,7 @@ import { addStaff } from '../../src/commands/staffAccounts.js';
 import { migrateAll } from '../../src/db/migrate.js';
 import type { Campaign } from '../../src/domain/campaign.js';
 import { seededRandom } from '../../src/identity/random.js';
+import { closeClients, send } from '../simulate/client.js';
 import { benchDatabase, percentile, printTable } from './env.js';
 import { backendsCpuOf, childrenOf, cpuOf, endedChildrenCpu, runQueueWaitOf } from './proc.js';
 import { startServiceProcess } from './serviceProcess.js';
@@ -275,7 +278,8 @@ try {
   const readsUrl = READS_PROCESS ? `http://127.0.0.1:${STOCK_PORT}` : url;
   const stockUrl = `${readsUrl}/api/campaigns/${campaign.id}/stock`;
   const readCollected = async () =>
-    ((await (await fetch(stockUrl)).json()) as { totals: { collected: number } }).totals.collected;
+    (JSON.parse((await send(stockUrl, 'GET', {})).text) as { totals: { collected: number } }).totals
+      .collected;
   const before = await readCollected();
   console.log(
     `setup (not timed): ${[...codes.values()].reduce((n, l) => n + l.length, 0)} winners at ${sites.length} sites in ${((performance.now() - t0) / 1000).toFixed(1)} s; service at ${url}`,
@@ -315,12 +319,12 @@ try {
       const code = codes.get(site)!.pop();
       if (!code) continue;
       const t = performance.now();
-      const res = await fetch(`${url}/api/sites/${site}/collections`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(site)}` },
-        body: JSON.stringify({ code }),
-      });
-      await res.arrayBuffer();
+      const res = await send(
+        `${url}/api/sites/${site}/collections`,
+        'POST',
+        { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(site)}` },
+        JSON.stringify({ code }),
+      );
       if (res.status === 201) {
         latencies.push(performance.now() - t);
         done.push(performance.now());
@@ -336,7 +340,7 @@ try {
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  const waits = await sampleWaits(bench.url);
+  const waits = await sampleWaits(bench.url, 25);
   const noReads = { requests: { average: 0, total: 0 }, latency: { p99: Number.NaN }, errors: 0, non2xx: 0 };
   const readers =
     CONNECTIONS === 0
@@ -351,7 +355,8 @@ try {
   ]);
   const cpu = serviceCpu() - cpuBefore;
   const cpuOfReads = readsCpu() - readsCpuBefore;
-  const pgCpu = backendsCpuOf(bench.name) - pgCpuBefore;
+  const pgCpu = backendsCpuOf(bench.name, [waits.pid]) - pgCpuBefore;
+  const samplerPgCpu = cpuOf(waits.pid);
   const flushes = (await walSyncs()) - walSyncsBefore;
   const serviceWaited = runQueueWaitOf(child!.pid) - waitBefore;
   const benchCpu = process.cpuUsage(benchCpuBefore);
@@ -373,6 +378,8 @@ try {
   printTable([
     {
       'reads from': READS_PROCESS ? 'reads process' : 'service',
+      // stated in the table because it changes who gets the cores: phones are not on the server
+      'autocannon nice': CONNECTIONS === 0 ? '-' : READERS_IN === 'same' ? '(in bench)' : READERS_NICE,
       'reads/s': Math.round(reads.requests.average),
       'read p99 ms': reads.latency.p99,
       'read errors': reads.errors + reads.non2xx,
@@ -401,7 +408,8 @@ try {
   );
   const perCollection = (s: number) => ((s * 1000) / Math.max(1, done.length)).toFixed(2);
   console.log(
-    `per collection: PostgreSQL backends' CPU ${perCollection(pgCpu)} ms (${pgCpu.toFixed(1)} s, readers' snapshot reads included), ` +
+    `per collection: PostgreSQL backends' CPU ${perCollection(pgCpu)} ms (${pgCpu.toFixed(1)} s, readers' snapshot reads included; ` +
+      `not the wait sampler's ${samplerPgCpu.toFixed(1)} s, an instrument), ` +
       `${(flushes / Math.max(1, done.length)).toFixed(2)} WAL flushes (${flushes} in all, ${bench.server} server), ` +
       `the service's CPU ${perCollection(cpu)} ms; the service waited for a core ${serviceWaited.toFixed(1)} s of the ${SECONDS} s ` +
       `(runnable, not running); this bench process (writers, prober${READERS_IN === 'same' ? ', readers' : ''}) used ` +
@@ -423,6 +431,7 @@ try {
     `targets: >= 5,000 reads/s at ${CONNECTIONS} connections, collections p99 < 50 ms, staleness <= 1000 ms (${bench.server})`,
   );
 } finally {
+  closeClients();
   child?.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, values['cpu-prof'] ? 3000 : 500));
   await bench.close();

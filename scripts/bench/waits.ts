@@ -4,6 +4,8 @@
 import pg from 'pg';
 
 export interface WaitSampler {
+  /** the sampler's own backend, an instrument: a bench leaves its CPU out of the database's figures */
+  pid: number;
   /** stops sampling; the top `n` (wait, statement) pairs by the sessions found in them on average */
   stop(n?: number): Promise<Array<{ sessions: string; wait: string; statement: string }>>;
 }
@@ -11,6 +13,7 @@ export interface WaitSampler {
 export async function sampleWaits(url: string, everyMs = 10): Promise<WaitSampler> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  const pid = Number((await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
   const tally = new Map<string, number>();
   let samples = 0;
   let stopped = false;
@@ -31,6 +34,7 @@ export async function sampleWaits(url: string, everyMs = 10): Promise<WaitSample
     }
   })();
   return {
+    pid,
     async stop(n = 8) {
       stopped = true;
       await loop;
