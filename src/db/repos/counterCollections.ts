@@ -97,6 +97,10 @@ export interface ClearPress {
 
 // Presses read from one JSON array (one parameter, one plan for any count): a typed code by its digest (hex),
 // a scanned token by its campaign and public id. Named, so it is parsed and planned once per connection.
+// CTE `l` takes the awards' row locks first (the UPDATE's own kind) and SKIPS any held elsewhere (a press on
+// the long way, a refusal, the other lane's batch with the same award): waiting there held the whole batch up to
+// the lock timeout, and two batches holding each other's doubled awards deadlocked; a skipped press answers
+// undefined and its caller takes the long way, which waits for that one row and explains (409 once it is spent).
 const COLLECT_MANY_SQL = `WITH bounded AS (SELECT set_config('lock_timeout', :lock_timeout, true) AS lock_timeout),
      p AS (SELECT * FROM json_to_recordset(:presses::json) AS p(n int, digest text, campaign_id uuid,
              public_id text, site text, collected_by text, via text, at timestamptz, actor text, found_by text,
@@ -104,12 +108,17 @@ const COLLECT_MANY_SQL = `WITH bounded AS (SELECT set_config('lock_timeout', :lo
      k AS (SELECT p.*, coalesce(cc.campaign_id, p.campaign_id) AS k_campaign_id,
                   coalesce(cc.public_id, p.public_id) AS k_public_id
              FROM p LEFT JOIN claim_codes cc ON p.digest IS NOT NULL AND cc.digest = decode(p.digest, 'hex')),
+     l AS (SELECT a.campaign_id, a.public_id FROM awards a
+            WHERE (a.campaign_id, a.public_id) IN (SELECT k_campaign_id, k_public_id FROM k)
+              AND a.status IN ('won', 'promoted')
+            FOR NO KEY UPDATE SKIP LOCKED),
      u AS (
        UPDATE awards a
           SET status = 'collected', collected_at = k.at, collected_by = k.collected_by, collected_site = k.site,
               collected_via = k.via, collected_ref = NULL
-         FROM k, campaigns c, sites st
+         FROM k, l, campaigns c, sites st
         WHERE a.campaign_id = k.k_campaign_id AND a.public_id = k.k_public_id AND c.id = a.campaign_id
+          AND l.campaign_id = a.campaign_id AND l.public_id = a.public_id
           AND st.id = k.site AND a.status IN ('won', 'promoted') AND ${HELD_SITE} = st.id
           AND (SELECT lock_timeout IS NOT NULL FROM bounded)
           AND EXISTS (SELECT 1 FROM draw_counts_ready d WHERE d.campaign_id = a.campaign_id)
@@ -139,8 +148,9 @@ const collectMany = preparedStatement('collect_many_if_clear', COLLECT_MANY_SQL)
  * site's grace), with the campaign's counts ready; recorded and counted as collectRecordAndCount does. The time
  * conditions are the counter's rule (domain/counter.ts) and never laxer: whatever they leave out (any refusal,
  * a boundary they judge more strictly) answers undefined, and that caller reads the award and judges it the
- * long way. Two presses of one award in one call: the award is updated once, for one of them. Atomic: when
- * it fails (a lock timeout, a deadlock between two calls), nothing of it was written. A statement of its own
+ * long way, as does an award whose row another transaction holds (skipped, never waited for). Two presses of
+ * one award in one call: the award is updated once, for one of them. Atomic: when it fails (a lock timeout on
+ * a counts or stock row), nothing of it was written. A statement of its own
  * (no BEGIN, SET LOCAL, COMMIT) still waits at most `lockTimeoutMs` for a row lock (set_config(..., true)).
  */
 export async function collectManyIfClear(
