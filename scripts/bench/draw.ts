@@ -2,7 +2,8 @@
 // bundles in their folder and print the two commands, to time `npm run draw` and `npm run verify` again)
 // 1,000,000 applications and 23,000 sites x 3 slots, generated with SQL generate_series, then timed:
 //   freeze   the close: snapshot the roster in bytewise order, leaf hashes, Merkle levels, root
-//   pure     runDraw on the loaded roster (no database)
+//   pure     drawColumns on the roster loaded into columns (no database): what the service's draw runs;
+//            then, for comparison, runDraw on the roster loaded as 1M entry objects (the old path)
 //   draw     load + runDraw + persist every result, the outcome and the audit entry in one transaction
 //   verify   stream the bundle from the tables to a file, then `scripts/verify.ts` in a fresh process
 //   CLI      `scripts/draw.ts` on the roster in shuffled order, then `scripts/verify.ts` on its bundle
@@ -19,9 +20,16 @@ import { commitDraw, freezeDrawRoster, secretAad } from '../../src/commands/draw
 import { streamBundle } from '../../src/commands/streamBundle.js';
 import { migrateAll } from '../../src/db/migrate.js';
 import { findDraw } from '../../src/db/repos/draws.js';
-import { loadRoster } from '../../src/db/repos/roster.js';
+import { loadRoster, loadRosterFile } from '../../src/db/repos/roster.js';
 import type { Campaign } from '../../src/domain/campaign.js';
-import { fromHex, runDraw } from '../../src/domain/draw/index.js';
+import {
+  drawColumns,
+  fromHex,
+  type RosterEntry,
+  type RosterFile,
+  runDraw,
+  validateRules,
+} from '../../src/domain/draw/index.js';
 import { decryptText } from '../../src/identity/crypto.js';
 import { seededRandom } from '../../src/identity/random.js';
 import { seedDrawCampaign } from './drawSetup.js';
@@ -185,27 +193,26 @@ try {
   const freezeSrv = serverSecs(c0);
   await db('draws').where({ campaign_id: campaign.id }).update({ beacon: 'drand quicknet round 1: bench' });
 
-  // The pure draw on the loaded roster.
+  // The pure draw the service runs: drawColumns on the roster loaded into the engine's columns.
   const draw = (await findDraw(db, campaign.id))!;
-  const roster = await loadRoster(db, campaign.id);
-  t = performance.now();
-  c0 = cpu0();
-  const bundle = runDraw({
+  const rules = validateRules(JSON.parse(draw.rules));
+  const drawInput = (roster: unknown) => ({
     campaign: { id: campaign.id, title: campaign.title_ko },
-    rules: JSON.parse(draw.rules),
+    rules,
     roster,
     secret: fromHex(decryptText(secrets, draw.secret_enc, secretAad(campaign.id))),
     beacon: 'drand quicknet round 1: bench',
   });
+  let loaded: RosterFile | undefined = await loadRosterFile(db, campaign.id, rules);
+  t = performance.now();
+  c0 = cpu0();
+  const pure = drawColumns(drawInput(loaded));
   const pureS = secs(t);
   const pureCpu = cpuSecs(c0);
   const pureSrv = serverSecs(c0);
-  const expectedHash = bundle.results_hash;
-  const winners = bundle.results.filter((r) => r.outcome === 'won').length;
-  // Let the pure run's roster and results go before the persisted draw loads its own.
-  roster.length = 0;
-  bundle.roster.length = 0;
-  bundle.results.length = 0;
+  const expectedHash = pure.bundleFields.results_hash;
+  const winners = pure.won;
+  loaded = undefined; // let the pure run's columns go before the persisted draw loads its own
 
   // The draw with persistence (load, runDraw, persist all in one transaction).
   t = performance.now();
@@ -218,6 +225,17 @@ try {
   if (outcome?.results_hash !== expectedHash)
     throw new Error('the persisted draw differs from the pure draw');
   const peak = rss();
+
+  // For comparison only, after the peak is read: the old path, runDraw on 1M loaded entry objects.
+  let entries: RosterEntry[] = await loadRoster(db, campaign.id);
+  t = performance.now();
+  c0 = cpu0();
+  const objectHash = runDraw(drawInput(entries)).results_hash;
+  const objectS = secs(t);
+  const objectCpu = cpuSecs(c0);
+  const objectSrv = serverSecs(c0);
+  if (objectHash !== expectedHash) throw new Error('runDraw on entry objects differs from drawColumns');
+  entries = [];
 
   // Verification: stream the bundle to a file, then the standalone verifier in its own process.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-draw-'));
@@ -291,11 +309,18 @@ try {
       target: '',
     },
     {
-      measure: 'pure draw (runDraw on the loaded roster)',
+      measure: "pure draw, the service's: drawColumns on loaded columns",
       wall_s: pureS,
       client_cpu_s: pureCpu,
       server_cpu_s: pureSrv,
       target: '<= 5 s',
+    },
+    {
+      measure: 'pure draw, old path (runDraw on 1M entry objects)',
+      wall_s: objectS,
+      client_cpu_s: objectCpu,
+      server_cpu_s: objectSrv,
+      target: 'comparison only',
     },
     {
       measure: 'draw: load + runDraw + persist (one transaction)',

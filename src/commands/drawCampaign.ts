@@ -7,9 +7,9 @@ import { copyAwards } from '../db/repos/awards.js';
 import { lockClosedCampaign, transitionCampaign } from '../db/repos/campaigns.js';
 import { enqueueResultFanout } from '../db/repos/drawJobs.js';
 import { lockDraw, setDrawOutcome } from '../db/repos/draws.js';
-import { loadRoster } from '../db/repos/roster.js';
+import { loadRosterFile } from '../db/repos/roster.js';
 import { claimDeadline } from '../domain/campaign.js';
-import { drawColumns, fromHex } from '../domain/draw/index.js';
+import { drawColumns, fromHex, validateRules } from '../domain/draw/index.js';
 import { decryptText, encryptText } from '../identity/crypto.js';
 import { claimKeyAad } from './claimCodes.js';
 import type { DrawContext } from './drawContext.js';
@@ -43,12 +43,14 @@ export async function drawCampaign(
     if (!draw?.beacon || !draw.roster_root) return undefined;
     const now = ctx.clock.now();
     const secret = fromHex(decryptText(ctx.secrets, draw.secret_enc, secretAad(campaignId)));
-    const roster = await loadRoster(trx, campaignId);
+    const rules = validateRules(JSON.parse(draw.rules));
+    // Read into the engine's columns against these very rules (a RosterFile): no object per entry.
+    const roster = await loadRosterFile(trx, campaignId, rules);
     opts.mark?.('load roster');
     // Columns, not runDraw's 1M Result objects: the awards are written straight from them (GC, memory).
     const drawn = drawColumns({
       campaign: { id: c.id, title: c.title_ko },
-      rules: JSON.parse(draw.rules),
+      rules,
       roster,
       secret,
       beacon: draw.beacon,
@@ -78,7 +80,7 @@ export async function drawCampaign(
       results_hash: bundle.results_hash,
       seed: bundle.seed,
       won,
-      waitlisted: drawn.roster.length - won,
+      waitlisted: drawn.columns.length - won,
     };
     await appendAudit(trx, {
       at: now,
@@ -88,7 +90,7 @@ export async function drawCampaign(
       data: {
         version: bundle.version,
         roster_root: bundle.roster_root,
-        roster_size: bundle.roster.length,
+        roster_size: drawn.columns.length,
         beacon: bundle.beacon,
         seed: bundle.seed,
         results_hash: bundle.results_hash,

@@ -5,17 +5,16 @@ import { appendAudit } from '../audit/log.js';
 import type { Trx } from '../db/knex.js';
 import { enqueueRosterFreeze } from '../db/repos/drawJobs.js';
 import { findDraw, insertCommitment, setRosterRoot } from '../db/repos/draws.js';
-import { freezeRoster, loadRoster, saveTreeLevels } from '../db/repos/roster.js';
+import { freezeRoster, loadRosterFile, saveTreeLevels } from '../db/repos/roster.js';
 import { listCampaignSlots } from '../db/repos/slots.js';
 import type { Campaign } from '../domain/campaign.js';
 import { canonicalJson } from '../domain/canonical.js';
 import {
-  firstUnsorted,
-  leafHashes,
+  firstUnsortedColumn,
+  leafHashesOf,
   MerkleTree,
   seedCommitment,
   toHex,
-  validateRoster,
   validateRules,
 } from '../domain/draw/index.js';
 import { encryptText } from '../identity/crypto.js';
@@ -70,17 +69,17 @@ export async function freezeDrawRoster(
     draw = await findDraw(trx, c.id);
   }
   if (!draw || draw.roster_root) return;
-  // The entries hashed are those parsed from the bytes the snapshot was written from (freezeRoster).
-  const loaded = (await freezeRoster(trx, c.id)) ?? (await loadRoster(trx, c.id));
-  mark?.('snapshot (COPY out, COPY in while parsed, indexes, ANALYZE)');
   const rules = validateRules(JSON.parse(draw.rules));
-  // Validation here, at the close, means a roster the draw would refuse is found now, not at draw time.
-  const roster = validateRoster(loaded, rules, { unique: false });
+  // The entries hashed are those read from the bytes the snapshot was written from (freezeRoster), into the
+  // engine's columns; checked as they are read, so a roster the draw would refuse is found now, not at draw time.
+  const { columns: roster } =
+    (await freezeRoster(trx, c.id, rules)) ?? (await loadRosterFile(trx, c.id, rules));
+  mark?.('snapshot (COPY out, COPY in while read and checked, indexes, ANALYZE)');
   // COLLATE "C" orders UTF-8 bytes as draw-v1 does; checked, since the leaf index is the published position.
-  const bad = firstUnsorted(roster);
+  const bad = firstUnsortedColumn(roster);
   if (bad >= 0) throw new Error(`roster entry ${bad} of campaign ${c.id} is out of bytewise order`);
-  const tree = new MerkleTree(leafHashes(roster));
-  mark?.('validate, leaf hashes, tree');
+  const tree = new MerkleTree(leafHashesOf(roster));
+  mark?.('leaf hashes, tree');
   await saveTreeLevels(trx, c.id, tree.levels, FIRST_STORED_LEVEL); // receipts recompute the rest
   mark?.('store tree levels');
   const root = toHex(tree.root);

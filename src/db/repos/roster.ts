@@ -1,5 +1,5 @@
 // The frozen roster: the snapshot taken at the close, its Merkle levels, and inclusion proofs read from them.
-import type { RosterEntry } from '../../domain/draw/index.js';
+import { RosterBuilder, type RosterEntry, type RosterFile, type Rules } from '../../domain/draw/index.js';
 import type { Db, Trx } from '../knex.js';
 import { copyBinaryIn, copyBinaryRows } from './copyBinary.js';
 import { copyLines } from './copyOut.js';
@@ -9,7 +9,7 @@ import {
   indexAndAttach,
   partitionExists,
 } from './drawPartitions.js';
-import { RosterRowParser } from './rosterRows.js';
+import { pushRosterRows, RosterRowParser } from './rosterRows.js';
 
 /** SQL for column s in NFC, calling normalize() only when s has a non-ASCII character. */
 const nfc = (s: string) =>
@@ -19,10 +19,15 @@ const nfc = (s: string) =>
  * Freezes the campaign's roster into its own roster_entries partition: its active applications in bytewise
  * public_id order (COLLATE "C" sorts UTF-8 bytes, as draw-v1 does), numbered, strings NFC-normalised, read
  * out as binary COPY and those same bytes written back with COPY (batched inserts: INSERT ... SELECT wrote a
- * WAL record per row), then indexed and attached (drawPartitions.ts). Returns the entries parsed from those
- * bytes (parsed while PostgreSQL stores them), or undefined if the roster is already frozen.
+ * WAL record per row), then indexed and attached (drawPartitions.ts). Returns the roster read from those
+ * bytes into the draw engine's columns (checked against `rules`, while PostgreSQL stores them), or
+ * undefined if the roster is already frozen.
  */
-export async function freezeRoster(trx: Trx, campaignId: string): Promise<RosterEntry[] | undefined> {
+export async function freezeRoster(
+  trx: Trx,
+  campaignId: string,
+  rules: Rules,
+): Promise<RosterFile | undefined> {
   if (await partitionExists(trx, 'roster_entries', campaignId)) return undefined;
   const part = await createLoadingPartition(trx, 'roster_entries', campaignId);
   // The million-row sort by public_id spilled to disk at the default 4 MB (EXPLAIN: external merge, 137 MB);
@@ -42,17 +47,21 @@ export async function freezeRoster(trx: Trx, campaignId: string): Promise<Roster
       ORDER BY public_id COLLATE "C"`,
   ))
     pieces.push(piece);
-  const entries: RosterEntry[] = [];
-  const parser = new RosterRowParser();
+  const roster = new RosterBuilder(rules);
   await copyBinaryIn(
     trx,
     `COPY ${part} (public_id, group_name, weight, request, preferences, idx, application_id) FROM STDIN`,
     pieces,
-    (piece) => parser.parse(piece, entries),
+    (piece) => pushRosterRows(piece, roster),
   );
   await indexAndAttach(trx, 'roster_entries', campaignId);
-  return entries;
+  return roster.finish();
 }
+
+/** The frozen roster's draw fields in leaf order, for binary COPY (campaignId checked by the caller). */
+const rosterQuery = (campaignId: string) =>
+  `SELECT public_id, group_name, weight, request, preferences
+     FROM roster_entries WHERE campaign_id = '${campaignId}' ORDER BY public_id`;
 
 /**
  * The frozen roster in leaf order (public_id's "C" order is idx order: idx is its row_number), one binary
@@ -62,11 +71,7 @@ export async function freezeRoster(trx: Trx, campaignId: string): Promise<Roster
 async function* rosterBatches(db: Db | Trx, campaignId: string): AsyncGenerator<RosterEntry[]> {
   checkCampaignId(campaignId); // inlined below: COPY takes no parameters
   const parser = new RosterRowParser();
-  const rows = copyBinaryRows(
-    db,
-    `SELECT public_id, group_name, weight, request, preferences
-       FROM roster_entries WHERE campaign_id = '${campaignId}' ORDER BY public_id`,
-  );
+  const rows = copyBinaryRows(db, rosterQuery(campaignId));
   for await (const buf of rows) {
     const batch: RosterEntry[] = [];
     parser.parse(buf, batch);
@@ -87,7 +92,18 @@ export function rosterCopyText(db: Db, campaignId: string): AsyncGenerator<Buffe
   );
 }
 
-/** The whole frozen roster in leaf order. Measured, 1,000,000 rows: 2.5-2.7 s client CPU for keyset pages through node-pg, 2.7-3.0 s for COPY text (load 2-9), see the commit for binary. */
+/**
+ * The whole frozen roster in leaf order, read into the draw engine's columns and checked against `rules`
+ * (the validated rules the draw is then given): no string or object per entry.
+ */
+export async function loadRosterFile(db: Db | Trx, campaignId: string, rules: Rules): Promise<RosterFile> {
+  checkCampaignId(campaignId); // inlined below: COPY takes no parameters
+  const roster = new RosterBuilder(rules);
+  for await (const buf of copyBinaryRows(db, rosterQuery(campaignId))) pushRosterRows(buf, roster);
+  return roster.finish();
+}
+
+/** The whole frozen roster in leaf order, as entry objects. Measured, 1,000,000 rows: 2.5-2.7 s client CPU for keyset pages through node-pg, 2.7-3.0 s for COPY text (load 2-9), see the commit for binary. */
 export async function loadRoster(db: Db | Trx, campaignId: string): Promise<RosterEntry[]> {
   const out: RosterEntry[] = [];
   for await (const batch of rosterBatches(db, campaignId)) for (const e of batch) out.push(e);

@@ -42,9 +42,11 @@ const none: PhaseMark = () => {};
  * objects: what a service needs to persist and hash them. bundle() materialises the full Bundle.
  */
 export interface DrawnColumns {
+  /** its roster (entry objects) made on first use */
   bundleFields: Omit<Bundle, 'results'>;
   rules: Rules;
-  roster: RosterEntry[];
+  /** the sorted roster as entries, made on first use when the input was a RosterFile */
+  readonly roster: RosterEntry[];
   /** the sorted roster as columns (columns.ts) */
   columns: RosterColumns;
   tickets: Uint8Array;
@@ -138,19 +140,32 @@ const countWon = (alloc: Allocation) => alloc.amount.reduce((won, a) => (a > 0 ?
 
 function columnsOf(d: Drawn, hash: string, packed: () => PackedColumns): DrawnColumns {
   const { rules, tickets, order, alloc } = d;
-  const { columns } = d.roster;
-  const roster = d.roster.entries ?? entriesOf(columns);
+  const { columns, entries } = d.roster;
+  // Entry objects only when asked for: a roster given as columns (a RosterFile) is persisted without them.
+  let roster = entries;
+  const entriesNow = () => {
+    roster ??= entriesOf(columns);
+    return roster;
+  };
   return {
-    bundleFields: { ...d.fields, roster, results_hash: hash },
+    bundleFields: {
+      ...d.fields,
+      get roster() {
+        return entriesNow();
+      },
+      results_hash: hash,
+    },
     rules,
-    roster,
+    get roster() {
+      return entriesNow();
+    },
     columns,
     tickets,
     order,
     alloc,
     won: countWon(alloc),
-    walker: () => new ResultWalker(rules, roster, tickets, order, alloc),
-    results: () => resultsOfPacked(packed(), roster),
+    walker: () => new ResultWalker(rules, entries ?? columns, tickets, order, alloc),
+    results: () => resultsOfPacked(packed(), entriesNow()),
   };
 }
 

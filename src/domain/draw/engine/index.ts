@@ -11,11 +11,14 @@
 // - drawBundleJson(input, mark, sink): the draw with its bundle streamed to sink, the results hashed as
 //   they are written (npm run draw); the same bytes as writeBundleJson(drawColumns(input), sink). Given a
 //   RosterFile (readRosterFile: the file's bytes read into columns), it makes no object per entry at all.
+// - RosterBuilder: a roster pushed in as bytes and numbers (the service's stored rows) into columns, checked,
+//   finish() -> RosterFile: drawColumns and leafHashesOf take it without an object per entry.
 // Fast path for a service: pass the roster already sorted by utf8(public_id) (e.g. ORDER BY public_id
 // COLLATE "C") and as plain objects of exactly the five fields with printable-ASCII strings: then
 // validation copies nothing and sortRoster only checks the order.
 export { type Allocation, allocate } from './allocate.js';
 export { writeBundleJson } from './bundleBytes.js';
+export { firstUnsortedColumn, type RosterColumns } from './columns.js';
 export {
   type DrawInput,
   type DrawnBundle,
@@ -28,11 +31,20 @@ export {
   runDrawPhases,
 } from './draw.js';
 export { bundleJson, entryJson, resultJson } from './encode.js';
-export { leafHash, leafHashes, MerkleTree, merkleRoot, rosterRoot, verifyInclusion } from './merkle.js';
+export {
+  leafHash,
+  leafHashes,
+  leafHashesOf,
+  MerkleTree,
+  merkleRoot,
+  rosterRoot,
+  verifyInclusion,
+} from './merkle.js';
 export { computeTickets, rankOrder } from './order.js';
 export { makeReceipt, type Receipt } from './receipt.js';
 export { buildResults, computeResults, ResultWalker, resultsHash, resultsHashOf } from './results.js';
 export { comparePublicIds, firstUnsorted, sortRoster } from './roster.js';
+export { RosterBuilder } from './rosterBuilder.js';
 export { RosterFile, readRosterFile } from './rosterInput.js';
 export { readRosterJson } from './rosterJson.js';
 export {

@@ -5,6 +5,7 @@ import { sha256Incremental } from '../hash.js';
 import type { Result, RosterEntry, Rules } from '../types.js';
 import type { Allocation } from './allocate.js';
 import { allocate } from './allocate.js';
+import { idOf, type RosterColumns } from './columns.js';
 import { resultJson } from './encode.js';
 import {
   type PackedColumns,
@@ -35,14 +36,20 @@ export class ResultWalker {
   #k = 0;
   #waitlist = 0;
   #ranked = new Uint8Array(32 * 4096);
+  readonly #idOf: (i: number) => string;
 
   constructor(
     readonly rules: Rules,
-    readonly roster: readonly RosterEntry[],
+    /** the sorted roster's entries, or its columns (no object per entry: a service's roster) */
+    roster: readonly RosterEntry[] | RosterColumns,
     readonly tickets: Uint8Array,
     readonly order: ArrayLike<number>,
     readonly alloc: Allocation,
-  ) {}
+  ) {
+    this.#idOf = Array.isArray(roster)
+      ? (i) => (roster as readonly RosterEntry[])[i]!.public_id
+      : (i) => idOf(roster as RosterColumns, i);
+  }
 
   get done(): boolean {
     return this.#k >= this.order.length;
@@ -53,7 +60,7 @@ export class ResultWalker {
    * 64 MB string for 1M tickets: that string landed in old space and brought a mark-compact forward.
    */
   next(count: number, visit: (r: Result) => void): void {
-    const { rules, roster, tickets, order, alloc } = this;
+    const { rules, tickets, order, alloc } = this;
     const start = this.#k;
     const end = Math.min(order.length, start + Math.min(count, 4096));
     const ranked = this.#ranked;
@@ -69,7 +76,7 @@ export class ResultWalker {
       const s = alloc.site[i]!;
       const site = s >= 0 ? rules.sites[s]! : undefined;
       r.rank = k + 1;
-      r.public_id = roster[i]!.public_id;
+      r.public_id = this.#idOf(i);
       r.ticket = hex[k - start]!;
       r.outcome = amount > 0 ? 'won' : 'waitlisted';
       r.amount = amount;

@@ -22,7 +22,7 @@ const MADE_HERE = Symbol('readRosterFile');
  * A roster file read by readRosterFile: its columns and the validated rules they were checked against.
  * readRosterColumns' checks are validateRoster's for these rules (all but duplicate ids, which the draw's
  * sort finds), so a draw or verifier given the same rules object skips validating 1M entries again.
- * Made only here: holding one means the checks were run.
+ * Made only here and by RosterBuilder: holding one means the checks were run.
  */
 export class RosterFile {
   #entries: RosterEntry[] | undefined;
@@ -32,7 +32,7 @@ export class RosterFile {
     readonly columns: RosterColumns,
     readonly rules: Rules,
   ) {
-    if (token !== MADE_HERE) throw new TypeError('a RosterFile is made by readRosterFile');
+    if (token !== MADE_HERE) throw new TypeError('a RosterFile is made by readRosterFile or a RosterBuilder');
   }
 
   /** The entries as objects, made on first use. */
@@ -50,6 +50,14 @@ export function readRosterFile(
 ): RosterFile | undefined {
   const columns = readRosterColumns(b, rules, options);
   return columns && new RosterFile(MADE_HERE, columns, rules);
+}
+
+/**
+ * The columns as a RosterFile read against `rules`: for readers in this folder that checked them as
+ * readRosterColumns does (rosterBuilder.ts); not exported from the engine.
+ */
+export function rosterFileOf(columns: RosterColumns, rules: Rules): RosterFile {
+  return new RosterFile(MADE_HERE, columns, rules);
 }
 
 /**

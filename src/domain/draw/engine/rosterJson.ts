@@ -10,11 +10,14 @@
 // none (columns in file order, then gathered in id order), and npm run draw collects ~1 s less garbage.
 import type { RosterEntry, Rules } from '../types.js';
 import { entriesOf, firstUnsortedColumn, idOrder, type RosterColumns, reordered } from './columns.js';
+import { Known } from './known.js';
 
 const [QUOTE, BACKSLASH, COMMA, COLON] = [0x22, 0x5c, 0x2c, 0x3a];
 const [OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [0x5b, 0x5d, 0x7b, 0x7d];
 const KEYS = ['public_id', 'group', 'weight', 'request', 'preferences'] as const;
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+/** Names a plain JSON string can spell: printable ASCII without `"` and `\`. */
+const plain = (s: string) => /^[ -~]*$/.test(s) && !/["\\]/.test(s);
 const KEY_BYTES = KEYS.map(ascii);
 /** The five keys have five lengths: the key's index by its length. */
 const KEY_OF_LENGTH = KEYS.reduce<number[]>((at, k, index) => {
@@ -23,64 +26,6 @@ const KEY_OF_LENGTH = KEYS.reduce<number[]>((at, k, index) => {
 }, []);
 /** The shortest entry there can be: every entry has all five fields. */
 const MIN_ENTRY = '{"public_id":"A","group":"","weight":1,"request":1,"preferences":[]}'.length;
-
-/**
- * Strings known in advance (group names, site ids), found by their bytes without making a string. Flat
- * arrays rather than a Uint8Array per name: with one small array per site, each of 4M lookups missed the
- * cache two or three times (1.8 s of a 2.2 s scan, measured at load 15; 0.4 s of it with no lookup).
- */
-class Known {
-  readonly names: string[];
-  /** slot s: the hash of its name at 2 s, the name's index at 2 s + 1 (-1: empty) */
-  readonly #slots: Int32Array;
-  readonly #mask: number;
-  /** the names' bytes one after the other; name k is at [#at[k], #at[k + 1]) */
-  readonly #bytes: Uint8Array;
-  readonly #at: Int32Array;
-
-  constructor(names: readonly string[]) {
-    this.names = names.filter((s) => /^[ -~]*$/.test(s) && !/["\\]/.test(s));
-    const bytes = this.names.map(ascii);
-    this.#at = new Int32Array(bytes.length + 1);
-    for (let k = 0; k < bytes.length; k++) this.#at[k + 1] = this.#at[k]! + bytes[k]!.length;
-    this.#bytes = new Uint8Array(this.#at[bytes.length]!);
-    for (let k = 0; k < bytes.length; k++) this.#bytes.set(bytes[k]!, this.#at[k]!);
-    let size = 16;
-    while (size < 2 * bytes.length) size *= 2;
-    this.#mask = size - 1;
-    this.#slots = new Int32Array(2 * size).fill(-1);
-    bytes.forEach((b, k) => {
-      const h = hash(b, 0, b.length);
-      let s = h & this.#mask;
-      while (this.#slots[2 * s + 1]! >= 0) s = (s + 1) & this.#mask;
-      this.#slots[2 * s] = h;
-      this.#slots[2 * s + 1] = k;
-    });
-  }
-
-  /** The index in names of the string whose bytes are b[start, end), or -1. */
-  find(b: Uint8Array, start: number, end: number): number {
-    const h = hash(b, start, end);
-    const slots = this.#slots;
-    for (let s = h & this.#mask; ; s = (s + 1) & this.#mask) {
-      const k = slots[2 * s + 1]!;
-      if (k < 0) return -1;
-      if (slots[2 * s] !== h) continue;
-      const from = this.#at[k]!;
-      if (this.#at[k + 1]! - from !== end - start) continue;
-      let i = 0;
-      while (i < end - start && this.#bytes[from + i] === b[start + i]) i++;
-      if (i === end - start) return k;
-    }
-  }
-}
-
-/** FNV-1a of b[start, end). */
-function hash(b: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return h;
-}
 
 /** The index after b[i..]'s JSON whitespace. */
 function space(b: Uint8Array, i: number): number {
@@ -132,8 +77,8 @@ export function readRosterColumns(
   rules: Rules,
   options: { inFileOrder?: boolean } = {},
 ): RosterColumns | undefined {
-  const groups = new Known(['', ...rules.groups.map((g) => g.name)]);
-  const sites = new Known(rules.sites.map((s) => s.id));
+  const groups = new Known(['', ...rules.groups.map((g) => g.name)].filter(plain));
+  const sites = new Known(rules.sites.map((s) => s.id).filter(plain));
   const cap = Math.floor(b.length / MIN_ENTRY) + 1;
   const group = new Uint32Array(cap);
   const weight = new Float64Array(cap);
