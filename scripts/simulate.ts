@@ -9,6 +9,7 @@ import { recordBeacon } from '../src/commands/recordBeacon.js';
 import { findRoom, updateRoomRules } from '../src/db/repos/instantRooms.js';
 import { clientFor, closeClients, Recorder, SPEEDS, type Speed, speedOf } from './simulate/client.js';
 import { cpuReadings } from './simulate/cpu.js';
+import { profileWindow, statementReadings } from './simulate/diagnostics.js';
 import { instantLedger, type Ledger, lotteryLedger, settle } from './simulate/ledger.js';
 import {
   againstTarget,
@@ -63,6 +64,7 @@ const sale = await createSale(city, mode, STOCK, window);
 let done = 0;
 const outcomes: Outcome[] = [];
 const cpu = cpuReadings(city.pid, city.bench.db, () => rec.now());
+const statements = statementReadings(city.bench.db, sale.opensAt);
 const progress = setInterval(() => {
   const w = 30;
   const k = Math.round((done / N) * w);
@@ -166,7 +168,13 @@ const sellOutCpu = (() => {
   const service = from.service !== null && to.service !== null ? to.service - from.service : null;
   const postgres = from.postgres !== null && to.postgres !== null ? to.postgres - from.postgres : null;
   const perOrder = (s: number | null) => (s === null ? null : (s * 1000) / STOCK);
+  // the requests the window's CPU went on, by kind: what a resident's path asks of the service in a sell-out
+  const requests: Record<string, number> = {};
+  for (const x of rec.samples)
+    if (x.at >= opensAtRel && x.at <= opensAtRel + sellOut.time_to_sell_out_ms)
+      requests[x.what] = (requests[x.what] ?? 0) + 1;
   return {
+    requests,
     simulator_s: to.simulator - from.simulator,
     service_s: service,
     service_ms_per_order: perOrder(service),
@@ -237,8 +245,13 @@ const report: Report = {
   latency_by_request: lat.latency_by_request,
 };
 const files = writeReport(values.out!, report);
+const soldOutAt = sellOut.time_to_sell_out_ms === null ? null : sale.opensAt + sellOut.time_to_sell_out_ms;
+const statementsFile = await statements?.stop(soldOutAt, values.out!);
 closeClients();
-await city.stop();
+const serviceExited = await city.stop();
+if (statementsFile) console.log(`statements from opening to sell-out: ${statementsFile}`);
+if (process.env.SIM_PROFILE_DIR)
+  console.log(`service profile's sell-out window: ${profileWindow(sale.opensAt, soldOutAt, serviceExited)}`);
 
 const ends: Record<string, number> = {};
 for (const o of outcomes) ends[o.end] = (ends[o.end] ?? 0) + 1;
@@ -264,7 +277,8 @@ if (mode === 'instant')
 if (sellOutCpu)
   console.log(
     `CPU from opening to sell-out: service ${sellOutCpu.service_s?.toFixed(1) ?? '?'} s (${sellOutCpu.service_ms_per_order?.toFixed(2) ?? '?'} ms an order), ` +
-      `PostgreSQL ${sellOutCpu.postgres_s?.toFixed(1) ?? '?'} s (${sellOutCpu.postgres_ms_per_order?.toFixed(2) ?? '?'} ms an order), simulated clients ${sellOutCpu.simulator_s.toFixed(1)} s; load average ${sellOutCpu.load_average.toFixed(1)}`,
+      `PostgreSQL ${sellOutCpu.postgres_s?.toFixed(1) ?? '?'} s (${sellOutCpu.postgres_ms_per_order?.toFixed(2) ?? '?'} ms an order), simulated clients ${sellOutCpu.simulator_s.toFixed(1)} s; load average ${sellOutCpu.load_average.toFixed(1)}; ` +
+      `requests answered meanwhile ${JSON.stringify(sellOutCpu.requests)}`,
   );
 console.log(
   `CPU: simulated clients ${report.cpu_s.simulator.toFixed(1)} s, service ${report.cpu_s.service?.toFixed(1) ?? '?'} s (load average at the end ${os

@@ -32,6 +32,10 @@ export async function benchDatabase(label: string, poolMax = 10): Promise<BenchD
       dataDir: path.join(dir, 'data'),
       persistent: false,
       fsync: true,
+      // BENCH_PG_STATEMENTS=1: the server counts time per statement (pg_stat_statements), for a profile of a run
+      ...(process.env.BENCH_PG_STATEMENTS
+        ? { settings: ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'] }
+        : {}),
     });
     adminUrl = embedded.url;
     stopServer = async () => {

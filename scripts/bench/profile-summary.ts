@@ -1,7 +1,8 @@
-// node --import tsx scripts/bench/profile-summary.ts <file.cpuprofile> [--last 10] [--top 25]
+// node --import tsx scripts/bench/profile-summary.ts <file.cpuprofile> [--last 10] [--skip-last 2] [--top 25]
 // Where a V8 CPU profile (node --cpu-prof, e.g. `npm run bench -- intake --profile DIR`) spends its time:
 // functions by self and by total time, and modules (a package, a src/ file, node internals) by self time.
-// --last N keeps only the last N seconds of samples (the load window, not start-up or module loading).
+// --last N keeps only the last N seconds of samples (the load window, not start-up or module loading), and
+// --skip-last M leaves out the final M of them (a simulation's sell-out, not what came after).
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -20,7 +21,11 @@ interface Profile {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { last: { type: 'string' }, top: { type: 'string', default: '25' } },
+  options: {
+    last: { type: 'string' },
+    'skip-last': { type: 'string' },
+    top: { type: 'string', default: '25' },
+  },
 });
 if (!positionals[0]) {
   console.error('usage: profile-summary.ts <file.cpuprofile> [--last SECONDS] [--top N]');
@@ -53,6 +58,7 @@ for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n
 let at = profile.startTime;
 const times = profile.samples.map((_, i) => (at += profile.timeDeltas[i] ?? 0));
 const from = values.last ? profile.endTime - Number(values.last) * 1e6 : -Infinity;
+const to = profile.endTime - Number(values['skip-last'] ?? 0) * 1e6;
 
 const self = new Map<string, number>();
 const total = new Map<string, number>();
@@ -60,7 +66,7 @@ const modules = new Map<string, number>();
 let busy = 0;
 let all = 0;
 for (let i = 0; i < profile.samples.length; i++) {
-  if (times[i]! < from) continue;
+  if (times[i]! < from || times[i]! > to) continue;
   const us = profile.timeDeltas[i + 1] ?? 0;
   const node = byId.get(profile.samples[i]!)!;
   all += us;

@@ -36,6 +36,8 @@ export interface Report {
    * the machine); null when it did not sell out
    */
   sell_out_cpu: {
+    /** requests answered from opening to sell-out, by kind (join, poll, buy, checkout, return) */
+    requests: Record<string, number>;
     simulator_s: number;
     service_s: number | null;
     service_ms_per_order: number | null;

@@ -20,7 +20,8 @@ export interface City {
   secrets: Record<'SESSION_SECRET' | 'IDENTITY_PEPPER' | 'DATA_KEY', string>;
   /** the service's process id (its CPU time is read from /proc for the report) */
   pid: number | undefined;
-  stop(): Promise<void>;
+  /** stops the service and the database; resolves to when the service had exited (ms since the epoch) */
+  stop(): Promise<number>;
 }
 
 export interface Faults {
@@ -66,8 +67,10 @@ export async function startCity(faults: Faults): Promise<City> {
     async stop() {
       child.kill('SIGTERM');
       if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+      const exited = Date.now();
       await bench.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      return exited;
     },
   };
 }

@@ -145,6 +145,8 @@ export async function startEmbeddedPostgres(opts: {
   persistent: boolean;
   /** flush commits to disk; defaults to `persistent` (throwaway test servers skip it, benchmarks want it) */
   fsync?: boolean;
+  /** server settings beyond ours, as name=value (a benchmark's pg_stat_statements) */
+  settings?: string[];
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir);
   const logFile = `${dataDir}.log`;
@@ -198,6 +200,7 @@ export async function startEmbeddedPostgres(opts: {
       'max_connections=300',
       '-c',
       `fsync=${(opts.fsync ?? opts.persistent) ? 'on' : 'off'}`,
+      ...(opts.settings ?? []).flatMap((s) => ['-c', s]),
     ],
     {
       ...user,

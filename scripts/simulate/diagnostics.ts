@@ -1,0 +1,76 @@
+// Where a simulation's sell-out went, when asked: BENCH_PG_STATEMENTS=1 reads pg_stat_statements from opening
+// once a second (the reading nearest the sell-out is kept, statements by time), and SIM_PROFILE_DIR's service
+// profile is given the sell-out's window as profile-summary.ts options (its samples carry no wall clock).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../../src/db/knex.js';
+
+interface Statement {
+  query: string;
+  calls: number;
+  total_ms: number;
+  rows: number;
+  wal_bytes: number;
+}
+
+export function statementReadings(db: Db, opensAt: number) {
+  if (!process.env.BENCH_PG_STATEMENTS) return undefined;
+  const readings: Array<{ at: number; statements: Statement[] }> = [];
+  // what the run's backends are doing, sampled every 50 ms: waits (locks, the log's flush) next to the work
+  const waits = new Map<string, number>();
+  let timer: NodeJS.Timeout | undefined;
+  let sampler: NodeJS.Timeout | undefined;
+  const sample = async () => {
+    const { rows } = await db.raw(
+      `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) AS q
+       FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`,
+    );
+    for (const r of rows as Array<{ w: string; q: string }>)
+      waits.set(`${r.w} | ${r.q}`, (waits.get(`${r.w} | ${r.q}`) ?? 0) + 1);
+  };
+  const read = async () => {
+    const { rows } = await db.raw(
+      `SELECT query, calls::int, round(total_exec_time::numeric, 1)::float AS total_ms, rows::int,
+              wal_bytes::float AS wal_bytes
+       FROM pg_stat_statements JOIN pg_database d ON d.oid = dbid
+       WHERE d.datname = current_database() ORDER BY total_exec_time DESC LIMIT 60`,
+    );
+    readings.push({ at: Date.now(), statements: rows as Statement[] });
+  };
+  const started = (async () => {
+    await db.raw('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await new Promise((r) => setTimeout(r, Math.max(0, opensAt - Date.now())));
+    await db.raw('SELECT pg_stat_statements_reset()');
+    timer = setInterval(() => void read().catch(() => {}), 1000);
+    sampler = setInterval(() => void sample().catch(() => {}), 50);
+  })();
+  return {
+    async stop(soldOutAt: number | null, outDir: string) {
+      await started;
+      clearInterval(timer);
+      clearInterval(sampler);
+      const at = soldOutAt ?? Date.now();
+      const nearest = readings.find((r) => r.at >= at) ?? readings.at(-1);
+      const file = path.join(outDir, 'pg-statements.json');
+      fs.writeFileSync(
+        file,
+        JSON.stringify(
+          {
+            read_ms_after_sell_out: nearest ? nearest.at - at : null,
+            active_samples_from_opening: [...waits].sort((a, b) => b[1] - a[1]).slice(0, 40),
+            ...nearest,
+          },
+          null,
+          1,
+        ),
+      );
+      return file;
+    },
+  };
+}
+
+/** profile-summary.ts options for the sell-out's window, from when the service stopped (the profile's end). */
+export function profileWindow(opensAt: number, soldOutAt: number | null, stoppedAt: number): string {
+  const end = soldOutAt ?? stoppedAt;
+  return `--last ${((stoppedAt - opensAt) / 1000).toFixed(1)} --skip-last ${((stoppedAt - end) / 1000).toFixed(1)}`;
+}
