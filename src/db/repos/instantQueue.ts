@@ -125,10 +125,14 @@ export async function queueLength(db: Db | Trx, campaignId: string): Promise<num
   return Number(row?.n ?? 0);
 }
 
-/** Admission tokens outstanding now: issued, unspent, unexpired. */
+/**
+ * Admission tokens outstanding now: issued, unspent, unexpired. Only ranked places hold tokens; saying so is what
+ * lets this count use the live-token index, which per-person statements must not (migration 901600).
+ */
 export async function activeTokens(db: Db | Trx, campaignId: string, now: Date): Promise<number> {
   const row = await db('instant_queue')
     .where({ campaign_id: campaignId })
+    .whereNotNull('rank')
     .whereNotNull('token_jti')
     .whereNull('token_used_at')
     .where('token_expires_at', '>', now)
