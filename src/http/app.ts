@@ -14,6 +14,7 @@ import { safeInput } from './middleware/safeInput.js';
 import { loadStaff } from './middleware/staffAuth.js';
 import { htmlErrorPresenter } from './pages.js';
 import { applyFastRoute } from './routes/applications/fastPath.js';
+import { withCounterFastPath } from './routes/counter/fastPath.js';
 import { routeModules } from './routes/index.js';
 import { instantFastRoutes } from './routes/instant/fastPath.js';
 import { withResidentFastPaths } from './routes/residentFastPath.js';
@@ -68,10 +69,11 @@ export function createApp(deps: AppDeps): Koa {
 }
 
 /**
- * What the server listens with: the app, with the public stock reads and a rush's resident API requests (an
- * application, an instant sale's queue and purchase) answered ahead of it.
+ * What the server listens with: the app, with the public stock reads, a rush's resident API requests (an
+ * application, an instant sale's queue and purchase) and the counter's press answered ahead of it.
  */
 export function requestListener(deps: AppDeps, app: Koa = createApp(deps)): RequestListener {
   const rush = [applyFastRoute(deps), ...instantFastRoutes(deps)];
-  return withStockFastPath(deps, withResidentFastPaths(deps, rush, app.callback()));
+  const counter = withCounterFastPath(deps, app.callback());
+  return withStockFastPath(deps, withResidentFastPaths(deps, rush, counter));
 }

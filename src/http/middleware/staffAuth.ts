@@ -44,33 +44,50 @@ function tokenFrom(ctx: Context): { token: string; viaCookie: boolean } | undefi
   return cookie ? { token: cookie, viaCookie: true } : undefined;
 }
 
+/** The live session behind a staff token, or undefined (forged, expired, signed out or of a disabled account). */
+export async function staffSessionOf(
+  deps: { db: Db; clock: Clock; sessionSecret: Uint8Array },
+  token: string,
+  viaCookie: boolean,
+): Promise<StaffSession | undefined> {
+  const now = deps.clock.now();
+  const claims = await verifySessionToken<StaffClaims>(deps.sessionSecret, STAFF_AUDIENCE, token, now).catch(
+    () => undefined,
+  );
+  const staff = claims && UUID.test(claims.jti) ? await sessionStaff(deps, claims.jti) : undefined;
+  if (!claims || !staff || staff.id !== claims.sub) return undefined;
+  return {
+    id: staff.id,
+    role: staff.role,
+    site_id: staff.site_id,
+    email: staff.email,
+    jti: claims.jti,
+    viaCookie,
+  };
+}
+
 /**
  * Reads the staff session if there is one; never refuses, so a public page ignores a stale cookie or a bad
  * bearer token (staff routes then refuse with `invalid_token`). The session row is checked at most once a
- * second per session (staffSessionCheck.ts): one primary-key lookup joined to the staff row.
+ * second per session (staffSessionCheck.ts): one primary-key lookup joined to the staff row. The CSRF token
+ * (an HMAC) is worked out when a page or the check asks for it, not on every request.
  */
 export function loadStaff(deps: { db: Db; clock: Clock; sessionSecret: Uint8Array }) {
   return async (ctx: Context, next: Next) => {
     const found = tokenFrom(ctx);
     if (found) {
-      const now = deps.clock.now();
-      const claims = await verifySessionToken<StaffClaims>(
-        deps.sessionSecret,
-        STAFF_AUDIENCE,
-        found.token,
-        now,
-      ).catch(() => undefined);
-      const staff = claims && UUID.test(claims.jti) ? await sessionStaff(deps, claims.jti) : undefined;
-      if (claims && staff && staff.id === claims.sub) {
-        ctx.state.staff = {
-          id: staff.id,
-          role: staff.role,
-          site_id: staff.site_id,
-          email: staff.email,
-          jti: claims.jti,
-          viaCookie: found.viaCookie,
-        } satisfies StaffSession;
-        ctx.state.csrfToken = csrfTokenFor(deps.sessionSecret, claims.jti);
+      const session = await staffSessionOf(deps, found.token, found.viaCookie);
+      if (session) {
+        ctx.state.staff = session;
+        let csrf: string | undefined;
+        Object.defineProperty(ctx.state, 'csrfToken', {
+          get: () => {
+            csrf ??= csrfTokenFor(deps.sessionSecret, session.jti);
+            return csrf;
+          },
+          enumerable: true,
+          configurable: true,
+        });
       } else if (found.viaCookie) {
         // A stale cookie is not an error: the visitor is simply signed out.
         ctx.cookies.set(STAFF_COOKIE, null);
@@ -98,13 +115,22 @@ export function checkStaffCsrf(ctx: Context): void {
 /** Refuses anonymous (401) and wrong-role (403) requests, and cookie requests without the CSRF token. */
 export function requireStaff(...roles: StaffRole[]) {
   return async (ctx: Context, next: Next) => {
-    const staff = ctx.state.staff as StaffSession | undefined;
-    if (!staff && ctx.state.staffTokenRefused) {
-      throw new DomainError('invalid_token', 'The session token is not valid or was signed out');
-    }
-    if (!staff) throw new DomainError('unauthenticated', 'Sign in as staff to continue');
-    if (!roles.includes(staff.role)) throw new DomainError('forbidden', 'Your role does not allow this');
+    admitStaff(ctx.state.staff as StaffSession | undefined, Boolean(ctx.state.staffTokenRefused), roles);
     checkStaffCsrf(ctx);
     await next();
   };
+}
+
+/** The session if one of `roles` holds it: 401 without one (invalid_token for a refused token), 403 otherwise. */
+export function admitStaff(
+  staff: StaffSession | undefined,
+  tokenRefused: boolean,
+  roles: StaffRole[],
+): StaffSession {
+  if (!staff && tokenRefused) {
+    throw new DomainError('invalid_token', 'The session token is not valid or was signed out');
+  }
+  if (!staff) throw new DomainError('unauthenticated', 'Sign in as staff to continue');
+  if (!roles.includes(staff.role)) throw new DomainError('forbidden', 'Your role does not allow this');
+  return staff;
 }

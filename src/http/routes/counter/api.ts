@@ -57,6 +57,22 @@ export async function checkCode(ctx: CounterContext, staff: CounterStaff, siteId
   return counterFacts(view, checks);
 }
 
+/** A press (or an offline record's sync) at a site, its body as sent: the 201's body (counter/fastPath.ts too). */
+export async function pressCollection(
+  cmd: CounterContext,
+  staff: CounterStaff,
+  siteParam: string | undefined,
+  raw: unknown,
+) {
+  const body = parse(collectSchema, raw);
+  const offline =
+    body.offline_ref && body.handed_over_at
+      ? { ref: body.offline_ref, at: new Date(body.handed_over_at) }
+      : undefined;
+  const c = await collectAtCounter(cmd, staff, parseSiteId(siteParam), body.code, offline);
+  return { collection: presentCollection(c) };
+}
+
 export function counterApiRoutes(router: Router, deps: AppDeps): void {
   const cmd = counterContext(deps);
   const atCounter = requireStaff('site_staff', 'admin');
@@ -73,14 +89,8 @@ export function counterApiRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.post('/api/sites/:site_id/collections', atCounter, async (ctx) => {
-    const body = parse(collectSchema, ctx.request.body);
-    const offline =
-      body.offline_ref && body.handed_over_at
-        ? { ref: body.offline_ref, at: new Date(body.handed_over_at) }
-        : undefined;
-    const c = await collectAtCounter(cmd, staffOf(ctx), parseSiteId(ctx.params.site_id), body.code, offline);
+    ctx.body = await pressCollection(cmd, staffOf(ctx), ctx.params.site_id, ctx.request.body);
     ctx.status = 201;
-    ctx.body = { collection: presentCollection(c) };
   });
 
   router.post('/api/sites/:site_id/refusals', atCounter, async (ctx) => {
