@@ -203,7 +203,12 @@ try {
     secret: fromHex(decryptText(secrets, draw.secret_enc, secretAad(campaign.id))),
     beacon: 'drand quicknet round 1: bench',
   });
-  let loaded: RosterFile | undefined = await loadRosterFile(db, campaign.id, rules);
+  let loaded: RosterFile | undefined = await loadRosterFile(
+    db,
+    campaign.id,
+    rules,
+    draw.roster_size ?? undefined,
+  );
   t = performance.now();
   c0 = cpu0();
   const pure = drawColumns(drawInput(loaded));

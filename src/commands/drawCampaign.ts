@@ -45,7 +45,7 @@ export async function drawCampaign(
     const secret = fromHex(decryptText(ctx.secrets, draw.secret_enc, secretAad(campaignId)));
     const rules = validateRules(JSON.parse(draw.rules));
     // Read into the engine's columns against these very rules (a RosterFile): no object per entry.
-    const roster = await loadRosterFile(trx, campaignId, rules);
+    const roster = await loadRosterFile(trx, campaignId, rules, draw.roster_size ?? undefined);
     opts.mark?.('load roster');
     // Columns, not runDraw's 1M Result objects: the awards are written straight from them (GC, memory).
     const drawn = drawColumns({

@@ -58,3 +58,32 @@ test.serial(
     t.is(await count('awards'), 0);
   },
 );
+
+test.serial(
+  'public ids the COPY escapes or that are not ASCII go from the frozen columns to the awards unchanged',
+  async (t) => {
+    const s = await scheduledLottery(app.db, app.clock, { sites: 2, capacity: 10 });
+    const ids = await addApplications(app.db, s, 12);
+    // backslash, tab, newline, a quote, non-ASCII (the close stores the NFC form of e + combining acute)
+    const odd = ['T\\back', 'T\ttab', 'T\nline', 'T"quote', 'T\u00e9', 'T\uAC00\u{1F600}'];
+    for (const [k, id] of odd.entries())
+      await app
+        .db('applications')
+        .where({ campaign_id: s.campaignId, public_id: ids[k] })
+        .update({ public_id: k === 4 ? 'Te\u0301' : id });
+    const ctx = drawContext(app.db, app.clock);
+    const reconciler = drawReconciler(ctx);
+    for (const moment of [s.opensAt, s.closesAt]) {
+      app.clock.set(moment);
+      await reconciler.runOnce();
+    }
+    await app.db('draws').where({ campaign_id: s.campaignId }).update({ beacon: 'test beacon' });
+    app.clock.set(s.drawAt);
+    t.truthy(await drawCampaign(ctx, s.campaignId));
+    const stored = async (table: string) =>
+      (await app.db(table).where({ campaign_id: s.campaignId }).pluck('public_id')).sort();
+    const frozen = await stored('roster_entries');
+    t.deepEqual(await stored('awards'), frozen);
+    for (const id of odd) t.true(frozen.includes(id), JSON.stringify(id));
+  },
+);

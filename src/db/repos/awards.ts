@@ -54,6 +54,17 @@ function putField(buf: Buffer, off: number, s: string): number {
   return off + s.length;
 }
 
+/** Writes UTF-8 bytes at buf[off..] as a COPY text field (putField's escapes); returns the new end. */
+function putBytesField(buf: Buffer, off: number, b: Uint8Array): number {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c === 0x5c || c === 0x09 || c === 0x0a || c === 0x0d)
+      return putField(buf, off, Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8'));
+    buf[off + i] = c;
+  }
+  return off + b.length;
+}
+
 /** Writes the decimal digits of a non-negative safe integer; returns the new end. */
 function putInt(buf: Buffer, off: number, n: number): number {
   if (n < 10) {
@@ -73,12 +84,15 @@ function putInt(buf: Buffer, off: number, n: number): number {
 function* awardChunks(walker: ResultWalker, deadline: string): Generator<Buffer> {
   const wonTail = Buffer.from(`\twon\t${deadline}\n`);
   const waitTail = Buffer.from('\twaitlisted\t\\N\n');
+  walker.idsAsBytes = true; // public ids as bytes from the roster's columns when it was given so: no string per id
   while (!walker.done) {
     const rows: Buffer[] = [];
     let buf = Buffer.allocUnsafe(1 << 20);
     let pos = 0;
     walker.next(4096, (r) => {
-      const room = wonTail.length + 3 * (r.public_id.length + r.site.length + r.slot.length) + 160;
+      const id = walker.idBytes();
+      const idRoom = id ? 2 * id.length : 3 * r.public_id.length; // 2: an escape per byte at most
+      const room = wonTail.length + idRoom + 3 * (r.site.length + r.slot.length) + 160;
       if (pos + room > buf.length) {
         rows.push(buf.subarray(0, pos));
         buf = Buffer.allocUnsafe(Math.max(1 << 20, room));
@@ -86,7 +100,7 @@ function* awardChunks(walker: ResultWalker, deadline: string): Generator<Buffer>
       }
       pos = putInt(buf, pos, r.rank);
       buf[pos++] = 0x09;
-      pos = putField(buf, pos, r.public_id);
+      pos = id ? putBytesField(buf, pos, id) : putField(buf, pos, r.public_id);
       buf[pos++] = 0x09;
       pos = putField(buf, pos, r.ticket);
       buf[pos++] = 0x09;

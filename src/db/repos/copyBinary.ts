@@ -73,6 +73,15 @@ export async function* copyBinaryRows(db: Db | Trx, query: string): AsyncGenerat
   }
 }
 
+/** The number of rows in whole-row pieces (as copyBinaryRows gives them). */
+export function countRows(pieces: ReadonlyArray<Buffer | undefined>): number {
+  let rows = 0;
+  for (const piece of pieces) {
+    for (let p = 0; piece && p < piece.length; rows++) p = rowEnd(piece, p);
+  }
+  return rows;
+}
+
 /**
  * `copy` (a COPY ... FROM STDIN) in binary format, of whole-row pieces as copyBinaryRows gives them, on the
  * transaction's own connection. `each` is called with every piece as the COPY takes it, so the caller's

@@ -1,7 +1,7 @@
 // The frozen roster: the snapshot taken at the close, its Merkle levels, and inclusion proofs read from them.
 import { RosterBuilder, type RosterEntry, type RosterFile, type Rules } from '../../domain/draw/index.js';
 import type { Db, Trx } from '../knex.js';
-import { copyBinaryIn, copyBinaryRows } from './copyBinary.js';
+import { copyBinaryIn, copyBinaryRows, countRows } from './copyBinary.js';
 import { copyLines } from './copyOut.js';
 import {
   checkCampaignId,
@@ -47,7 +47,7 @@ export async function freezeRoster(
       ORDER BY public_id COLLATE "C"`,
   ))
     pieces.push(piece);
-  const roster = new RosterBuilder(rules);
+  const roster = new RosterBuilder(rules, { expected: countRows(pieces) });
   await copyBinaryIn(
     trx,
     `COPY ${part} (public_id, group_name, weight, request, preferences, idx, application_id) FROM STDIN`,
@@ -94,11 +94,17 @@ export function rosterCopyText(db: Db, campaignId: string): AsyncGenerator<Buffe
 
 /**
  * The whole frozen roster in leaf order, read into the draw engine's columns and checked against `rules`
- * (the validated rules the draw is then given): no string or object per entry.
+ * (the validated rules the draw is then given): no string or object per entry. `expected`: the number of
+ * entries when known (the draw row's roster_size), to size the columns once.
  */
-export async function loadRosterFile(db: Db | Trx, campaignId: string, rules: Rules): Promise<RosterFile> {
+export async function loadRosterFile(
+  db: Db | Trx,
+  campaignId: string,
+  rules: Rules,
+  expected?: number,
+): Promise<RosterFile> {
   checkCampaignId(campaignId); // inlined below: COPY takes no parameters
-  const roster = new RosterBuilder(rules);
+  const roster = new RosterBuilder(rules, { expected });
   for await (const buf of copyBinaryRows(db, rosterQuery(campaignId))) pushRosterRows(buf, roster);
   return roster.finish();
 }

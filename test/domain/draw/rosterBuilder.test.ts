@@ -116,6 +116,18 @@ test("a draw from the builder's RosterFile (drawColumns, as the service runs it)
         const walked: Result[] = [];
         const walker = drawn.walker();
         while (!walker.done) walker.next(7, (r) => walked.push({ ...r }));
+        // as the awards COPY walks them: ids as bytes from the columns, no string made
+        const byBytes: Result[] = [];
+        const bytesWalker = drawn.walker();
+        bytesWalker.idsAsBytes = true;
+        const decoder = new TextDecoder();
+        while (!bytesWalker.done) {
+          bytesWalker.next(5, (r) => {
+            t.is(r.public_id, '');
+            byBytes.push({ ...r, public_id: decoder.decode(bytesWalker.idBytes()) });
+          });
+        }
+        t.deepEqual(byBytes, want.results);
         const parts: Buffer[] = [];
         writeBundleJson(drawn, (chunk) => parts.push(Buffer.from(chunk)));
         t.is(drawn.bundleFields.results_hash, want.results_hash);

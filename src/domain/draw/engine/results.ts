@@ -37,6 +37,9 @@ export class ResultWalker {
   #waitlist = 0;
   #ranked = new Uint8Array(32 * 4096);
   readonly #idOf: (i: number) => string;
+  readonly #columns: RosterColumns | undefined;
+  /** the roster index of the result being visited */
+  #entry = 0;
 
   constructor(
     readonly rules: Rules,
@@ -46,9 +49,22 @@ export class ResultWalker {
     readonly order: ArrayLike<number>,
     readonly alloc: Allocation,
   ) {
+    this.#columns = Array.isArray(roster) ? undefined : (roster as RosterColumns);
     this.#idOf = Array.isArray(roster)
       ? (i) => (roster as readonly RosterEntry[])[i]!.public_id
       : (i) => idOf(roster as RosterColumns, i);
+  }
+
+  /** With columns, next() leaves public_id "" and the visitor reads idBytes() instead: no string per id. */
+  idsAsBytes = false;
+
+  /**
+   * The UTF-8 bytes of the public id of the result being visited, when the roster was given as columns
+   * (a view into them: copy it during visit), else undefined.
+   */
+  idBytes(): Uint8Array | undefined {
+    const c = this.#columns;
+    return c?.ids.subarray(c.idAt[this.#entry]!, c.idAt[this.#entry + 1]!);
   }
 
   get done(): boolean {
@@ -60,6 +76,7 @@ export class ResultWalker {
    * 64 MB string for 1M tickets: that string landed in old space and brought a mark-compact forward.
    */
   next(count: number, visit: (r: Result) => void): void {
+    const noIds = this.idsAsBytes && this.#columns !== undefined;
     const { rules, tickets, order, alloc } = this;
     const start = this.#k;
     const end = Math.min(order.length, start + Math.min(count, 4096));
@@ -76,7 +93,8 @@ export class ResultWalker {
       const s = alloc.site[i]!;
       const site = s >= 0 ? rules.sites[s]! : undefined;
       r.rank = k + 1;
-      r.public_id = this.#idOf(i);
+      this.#entry = i;
+      r.public_id = noIds ? '' : this.#idOf(i);
       r.ticket = hex[k - start]!;
       r.outcome = amount > 0 ? 'won' : 'waitlisted';
       r.amount = amount;
