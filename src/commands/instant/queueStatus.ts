@@ -104,7 +104,10 @@ export async function queueStatus(
   identityId: string,
 ): Promise<QueueStatus> {
   const known = await ctx.looks?.waiting(ctx.db, campaignId, identityId, ctx.clock.now().getTime());
-  if (known) return waiting(ctx, known.ticket, known.rank, known.admitted_through, known.admit_per_second);
+  if (known)
+    return known.remaining === 0
+      ? soldOut(ctx, known.ticket)
+      : waiting(ctx, known.ticket, known.rank, known.admitted_through, known.admit_per_second);
   const s = await findStanding(ctx.db, campaignId, identityId);
   if (s?.mode !== 'instant') throw new DomainError('not_found', 'No instant sale here');
   if (!s.place || !s.room) throw new DomainError('not_found', 'You have no place in this queue yet');
@@ -123,13 +126,18 @@ async function statusOf(ctx: InstantContext, campaignId: string, s: Placed): Pro
   const rank = Number(p.rank);
   if (rank > room.admitted_through) {
     ctx.looks?.remember(campaignId, p.identity_id, { rank, ticket });
+    // Sold out is said to those still waiting at once (they look again later, as stock can come back).
+    if (s.remaining === 0) return soldOut(ctx, ticket);
     return waiting(ctx, ticket, rank, room.admitted_through, room.admit_per_second);
   }
   if (s.live_purchase) return { state: 'purchased', ticket, purchase_id: s.live_purchase };
   if (p.token_used_at) return { state: 'turn_used', ticket };
-  if (s.remaining === 0)
-    return { state: 'sold_out', ticket, poll_after_ms: pollAfter(ctx, { state: 'sold_out' }) };
+  if (s.remaining === 0) return soldOut(ctx, ticket);
   return admit(ctx, campaignId, room, p, rank);
+}
+
+function soldOut(ctx: InstantContext, ticket: string): QueueStatus {
+  return { state: 'sold_out', ticket, poll_after_ms: pollAfter(ctx, { state: 'sold_out' }) };
 }
 
 function waiting(

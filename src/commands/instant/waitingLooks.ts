@@ -3,14 +3,15 @@
 // pass (every second); so a place ranked past the cursor, read at most CURSOR_MS ago by one shared read, is still
 // waiting, and its answer needs no read of its own. At an opening most looks are these: one read of the room a
 // CURSOR_MS for them all instead of one read of the place, the purchase and the stock a look. A place at or
-// before the cursor is read as before (its token, its purchase, the stock).
+// before the cursor is read as before (its token, its purchase, the stock). The same read gives the stock left, so
+// a sold-out sale is said at once to everyone still waiting, rather than at their turn.
 import type { Db } from '../../db/knex.js';
 import { findRoomCursor } from '../../db/repos/instantRooms.js';
 
 const CURSOR_MS = 200;
 const MAX_PLACES = 200_000;
 
-type Cursor = { admitted_through: number; admit_per_second: number } | undefined;
+type Cursor = { admitted_through: number; admit_per_second: number; remaining: number } | undefined;
 
 export interface WaitingLooks {
   /** a ranked place's rank and ticket, once a read has shown them */
@@ -22,7 +23,8 @@ export interface WaitingLooks {
     identityId: string,
     nowMs: number,
   ): Promise<
-    { rank: number; ticket: string; admitted_through: number; admit_per_second: number } | undefined
+    | { rank: number; ticket: string; admitted_through: number; admit_per_second: number; remaining: number }
+    | undefined
   >;
 }
 

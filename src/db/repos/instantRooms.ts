@@ -129,10 +129,17 @@ export async function findSaleWithHold(
 }
 
 /** How far admission has come, for looks at a place already ranked (commands/instant/waitingLooks.ts). */
+/** A shuffled room's cursor and rate, and the stock left (a sold-out sale is said to those still waiting). */
 export async function findRoomCursor(db: Db, campaignId: string) {
-  return (await db('instant_rooms')
-    .select('admitted_through', 'admit_per_second')
-    .where({ campaign_id: campaignId })
-    .whereNotNull('shuffled_at')
-    .first()) as { admitted_through: number; admit_per_second: number } | undefined;
+  const row = (await db('instant_rooms as r')
+    .select('r.admitted_through', 'r.admit_per_second')
+    .select(
+      db.raw(
+        '(SELECT coalesce(sum(s.remaining), 0) FROM instant_stock s WHERE s.campaign_id = r.campaign_id) AS remaining',
+      ),
+    )
+    .where('r.campaign_id', campaignId)
+    .whereNotNull('r.shuffled_at')
+    .first()) as { admitted_through: number; admit_per_second: number; remaining: string } | undefined;
+  return row && { ...row, remaining: Number(row.remaining) };
 }
