@@ -2,6 +2,7 @@
 // STOCK_PORT: npm start forks it when STOCK_PORT is set, and the proxy sends those reads here, so that the
 // public's polling never queues ahead of a counter's collection on the service's event loop. It answers from
 // the same per-process snapshots (at most half a second old) and the same fast path as the service's route.
+import fs from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import { systemClock } from './clock.js';
@@ -23,7 +24,7 @@ async function main() {
   if (!url || !port) throw new Error('the stock reads server needs DATABASE_URL and STOCK_PORT');
   const logger = createLogger(config.LOG_LEVEL).child({ process: 'stock-reads' });
   // below the service: under load the OS runs a counter's collection first, and the reads take what is left
-  os.setPriority(config.STOCK_NICE);
+  lowerPriority(config.STOCK_NICE);
   const db = createDb(url, POOL_MAX);
   const server = createServer(stockReadsListener({ stock: stockReader({ db, clock: systemClock }) }));
   const http = drainableServer(server);
@@ -39,6 +40,28 @@ async function main() {
     await http.drain(config.SHUTDOWN_GRACE_MS);
     await db.destroy();
   });
+}
+
+/**
+ * The process at `nice`, every thread of it: on Linux setpriority reaches the calling thread only, so V8's
+ * threads (garbage collection, compilation), started before this, stayed at the service's priority; threads
+ * started later take the value from the main thread.
+ */
+function lowerPriority(nice: number): void {
+  os.setPriority(nice);
+  let threads: string[] = [];
+  try {
+    threads = fs.readdirSync('/proc/self/task');
+  } catch {
+    return; // no /proc: elsewhere the call above set the whole process
+  }
+  for (const tid of threads) {
+    try {
+      os.setPriority(Number(tid), nice);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
 }
 
 /** STOCK_PORT is in use: said in the operator's terms, without a stack, to the parent too (its start fails with it). */
