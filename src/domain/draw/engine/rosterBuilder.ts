@@ -70,37 +70,43 @@ export class RosterBuilder {
     request: number,
   ): void {
     const n = this.#n;
-    const at = `${this.#path}[${n}]`;
     if (n === this.#group.length) this.#grow(2 * n);
     this.#prefAt[n] = this.#prefCount;
-    if (idEnd === idStart) throw new DrawInputError(`${at}.public_id`, 'must not be empty');
-    let id = b.subarray(idStart, idEnd);
+    if (idEnd === idStart) throw new DrawInputError(this.#at(n, 'public_id'), 'must not be empty');
     let ascii = true;
     let plain = true;
-    for (let j = 0; j < id.length; j++) {
-      const c = id[j]!;
+    for (let j = idStart; j < idEnd; j++) {
+      const c = b[j]!;
       ascii &&= c >= 0x20 && c <= 0x7e;
       plain &&= c !== 0x22 && c !== 0x5c;
     }
     this.#plain &&= ascii && plain;
-    if (!ascii) id = encoder.encode(decoder.decode(id).normalize('NFC')); // as validate.ts's str()
-    if (this.#idsLength + id.length > this.#ids.length)
-      this.#ids = grown(this.#ids, 2 * (this.#idsLength + id.length));
-    this.#ids.set(id, this.#idsLength);
-    this.#idsLength += id.length;
-    this.#idAt[n + 1] = this.#idsLength;
+    // Copied byte by byte from b (no view per entry), or as validate.ts's str() gives it: NFC.
+    let from = b;
+    if (!ascii) {
+      from = encoder.encode(decoder.decode(b.subarray(idStart, idEnd)).normalize('NFC'));
+      [idStart, idEnd] = [0, from.length];
+    }
+    const length = idEnd - idStart;
+    if (this.#idsLength + length > this.#ids.length)
+      this.#ids = grown(this.#ids, 2 * (this.#idsLength + length));
+    const ids = this.#ids;
+    let end = this.#idsLength;
+    for (let j = idStart; j < idEnd; j++) ids[end++] = from[j]!;
+    this.#idsLength = end;
+    this.#idAt[n + 1] = end;
     const g = this.#find(this.#groups, b, groupStart, groupEnd);
     if (g < 0)
       throw new DrawInputError(
-        `${at}.group`,
+        this.#at(n, 'group'),
         `names no group of the rules: ${quoted(b, groupStart, groupEnd)}`,
       );
     const bad = countProblem(weight) ?? countProblem(request);
-    if (bad) throw new DrawInputError(`${at}.${countProblem(weight) ? 'weight' : 'request'}`, bad);
+    if (bad) throw new DrawInputError(this.#at(n, countProblem(weight) ? 'weight' : 'request'), bad);
     const d = this.#rules.denomination;
     if (request % d !== 0)
       throw new DrawInputError(
-        `${at}.request`,
+        this.#at(n, 'request'),
         `must be a multiple of the denomination ${d} (got ${request})`,
       );
     this.#group[n] = g;
@@ -113,13 +119,12 @@ export class RosterBuilder {
   /** Adds a site (its id's UTF-8 bytes b[start, end)) to the last entry's preferences. */
   preference(b: Uint8Array, start: number, end: number): void {
     const n = this.#n - 1;
-    const j = this.#prefCount - this.#prefAt[n]!;
-    const at = `${this.#path}[${n}].preferences[${j}]`;
     const site = this.#find(this.#sites, b, start, end);
-    if (site < 0) throw new DrawInputError(at, `names no site of the rules: ${quoted(b, start, end)}`);
+    if (site < 0)
+      throw new DrawInputError(this.#atPreference(n), `names no site of the rules: ${quoted(b, start, end)}`);
     for (let p = this.#prefAt[n]!; p < this.#prefCount; p++) {
       if (this.#pref[p] === site)
-        throw new DrawInputError(at, `duplicate preference ${quoted(b, start, end)}`);
+        throw new DrawInputError(this.#atPreference(n), `duplicate preference ${quoted(b, start, end)}`);
     }
     if (this.#prefCount === this.#pref.length) this.#pref = grown(this.#pref, 2 * this.#prefCount);
     this.#pref[this.#prefCount++] = site;
@@ -145,6 +150,16 @@ export class RosterBuilder {
       siteNames: this.#sites.names,
     };
     return rosterFileOf(columns, this.#rules);
+  }
+
+  /** The path of entry n's field, for an error (made only then: not a string per entry). */
+  #at(n: number, field: string): string {
+    return `${this.#path}[${n}].${field}`;
+  }
+
+  /** The path of the preference entry n is being given. */
+  #atPreference(n: number): string {
+    return this.#at(n, `preferences[${this.#prefCount - this.#prefAt[n]!}]`);
   }
 
   /** A name's index, its bytes as given or else NFC-normalised (the rules' names are), or -1. */
