@@ -69,3 +69,20 @@ export function endedChildrenCpu(): number {
     return Number.NaN;
   }
 }
+
+/** CPU seconds every process on this host has used since boot (/proc/stat: all but idle and iowait), for what others took. */
+export function machineCpu(): number {
+  try {
+    const f = fs
+      .readFileSync('/proc/stat', 'latin1')
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    // user nice system idle iowait irq softirq (steal is the hypervisor's; guest time is in user already)
+    return ((f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0)) / CLK_TCK;
+  } catch {
+    return Number.NaN;
+  }
+}

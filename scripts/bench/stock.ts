@@ -43,7 +43,7 @@ import type { Campaign } from '../../src/domain/campaign.js';
 import { seededRandom } from '../../src/identity/random.js';
 import { closeClients, send } from '../simulate/client.js';
 import { benchDatabase, percentile, printTable } from './env.js';
-import { backendsCpuOf, childrenOf, cpuOf, endedChildrenCpu, runQueueWaitOf } from './proc.js';
+import { backendsCpuOf, childrenOf, cpuOf, endedChildrenCpu, machineCpu, runQueueWaitOf } from './proc.js';
 import { startServiceProcess } from './serviceProcess.js';
 import { sampleWaits } from './waits.js';
 
@@ -202,15 +202,27 @@ interface ReadResult {
   non2xx: number;
 }
 
-/** autocannon in a process of its own (its CLI, JSON out): its CPU then competes for the cores, not for this loop. */
-function readersInChild(url: string): Promise<ReadResult> {
+/**
+ * autocannon in a process of its own (its CLI, JSON out): its CPU then competes for the cores, not for this loop.
+ * `started` once it says it is running: at nice 19 on a busy machine its start took seconds, and the writers,
+ * started with it, collected meanwhile without the readers.
+ */
+function readersInChild(url: string): { started: Promise<void>; done: Promise<ReadResult> } {
   const cli = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
   const args = [cli, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-j', url];
-  return new Promise((resolve, reject) => {
-    // started under nice(1), so every thread of it has the value (setpriority on a pid reaches one thread only)
-    const p = spawn('nice', ['-n', String(READERS_NICE), process.execPath, ...args], {
-      stdio: ['ignore', 'pipe', 'ignore'],
+  // started under nice(1), so every thread of it has the value (setpriority on a pid reaches one thread only)
+  const p = spawn('nice', ['-n', String(READERS_NICE), process.execPath, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  const started = new Promise<void>((resolve) => {
+    p.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+      if (err.includes('Running')) resolve();
     });
+    p.once('exit', () => resolve());
+  });
+  const done = new Promise<ReadResult>((resolve, reject) => {
     let out = '';
     p.stdout.on('data', (c: Buffer) => {
       out += c.toString();
@@ -220,6 +232,7 @@ function readersInChild(url: string): Promise<ReadResult> {
       code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`autocannon: ${code}`)),
     );
   });
+  return { started, done };
 }
 
 /** The service's own view (its /metrics): the collection route's latency histogram and its event-loop delay. */
@@ -296,12 +309,26 @@ try {
   await new Promise((r) => setTimeout(r, 3000));
   const idleCpuMsPerS = ((serviceCpu() - idleFrom) * 1000) / 3;
   const load = os.loadavg()[0]!;
+  const readersCpuBefore = endedChildrenCpu(); // autocannon's, once its process has ended
+  const waits = await sampleWaits(bench.url, 25);
+  const noReads = { requests: { average: 0, total: 0 }, latency: { p99: Number.NaN }, errors: 0, non2xx: 0 };
+  const readers =
+    CONNECTIONS === 0
+      ? { started: Promise.resolve(), done: Promise.resolve(noReads) }
+      : READERS_IN === 'child'
+        ? readersInChild(stockUrl)
+        : {
+            started: Promise.resolve(),
+            done: autocannon({ url: stockUrl, connections: CONNECTIONS, duration: SECONDS }),
+          };
+  // the writers' seconds are the readers' seconds, and what is counted below is counted from here
+  await readers.started;
   const metricsBefore = await serviceMetrics(url); // also resets its event-loop histogram
   const benchLoop = monitorEventLoopDelay({ resolution: 5 });
   benchLoop.enable();
   const cpuBefore = serviceCpu();
   const readsCpuBefore = readsCpu();
-  const pgCpuBefore = backendsCpuOf(bench.name);
+  const pgCpuBefore = backendsCpuOf(bench.name, [waits.pid]);
   // WAL flushes: commits that shared one count once (the server's, so others' work too on a shared server)
   const walSyncs = async () => {
     // PostgreSQL 18 counts them in pg_stat_io (the embedded server), 14-17 in pg_stat_wal
@@ -314,7 +341,8 @@ try {
   const walSyncsBefore = await walSyncs();
   const waitBefore = runQueueWaitOf(child!.pid);
   const benchCpuBefore = process.cpuUsage();
-  const readersCpuBefore = endedChildrenCpu(); // autocannon's, once its process has ended
+  const machineBefore = machineCpu();
+  const windowFrom = performance.now(); // the prober's last 1.5 s and the readers' end make it longer than SECONDS
   const until = performance.now() + SECONDS * 1000;
   const latencies: number[] = [];
   const done: number[] = []; // when each 201 arrived, in order
@@ -346,19 +374,13 @@ try {
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  const waits = await sampleWaits(bench.url, 25);
-  const noReads = { requests: { average: 0, total: 0 }, latency: { p99: Number.NaN }, errors: 0, non2xx: 0 };
-  const readers =
-    CONNECTIONS === 0
-      ? noReads
-      : READERS_IN === 'child'
-        ? readersInChild(stockUrl)
-        : autocannon({ url: stockUrl, connections: CONNECTIONS, duration: SECONDS });
   const [reads] = await Promise.all([
-    readers,
+    readers.done,
     ...Array.from({ length: WRITERS }, (_, w) => writer(w)),
     prober(),
   ]);
+  const machine = machineCpu() - machineBefore;
+  const window = (performance.now() - windowFrom) / 1000;
   const cpu = serviceCpu() - cpuBefore;
   const cpuOfReads = readsCpu() - readsCpuBefore;
   const pgCpu = backendsCpuOf(bench.name, [waits.pid]) - pgCpuBefore;
@@ -423,6 +445,13 @@ try {
       (READERS_IN === 'child' && CONNECTIONS > 0
         ? `, autocannon's process ${readersCpu.toFixed(1)} s at nice ${READERS_NICE}`
         : ''),
+  );
+  // what the rest of a shared machine took meanwhile: a run beside others' work says little about wall times
+  const ours = cpu + cpuOfReads + pgCpu + samplerPgCpu + (benchCpu.user + benchCpu.system) / 1e6 + readersCpu;
+  console.log(
+    `the machine's CPU over the run's ${window.toFixed(1)} s: ${machine.toFixed(1)} s of ${(os.cpus().length * window).toFixed(1)}, ` +
+      `${(machine - ours).toFixed(1)} s of it other processes' (load average ${load.toFixed(1)} at the start, ` +
+      `${os.loadavg()[0]!.toFixed(1)} at the end)`,
   );
   console.log(
     `readers ${READERS_IN === 'child' ? 'in a child process' : 'in this process, beside the writers'}; ` +
