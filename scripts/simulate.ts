@@ -68,7 +68,11 @@ const statements = statementReadings(city.bench.db, sale.opensAt);
 const progress = setInterval(() => {
   const w = 30;
   const k = Math.round((done / N) * w);
-  const last = rec.samples.filter((s) => s.at > rec.now() - 1000).length;
+  // From the end back (answers are recorded in the order they come): filtering every sample twice a second, with
+  // a clock read each, was a tenth of the simulator's CPU in its profile, taken from the cores the rush shares.
+  const since = rec.now() - 1000;
+  let last = 0;
+  for (let i = rec.samples.length - 1; i >= 0 && rec.samples[i]!.at > since; i--) last++;
   process.stderr.write(
     `\r[${'#'.repeat(k)}${'.'.repeat(w - k)}] ${done}/${N} residents done, ${last} req/s   `,
   );
