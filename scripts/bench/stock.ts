@@ -9,7 +9,7 @@
 // unless they drift out of step. What the database's active sessions waited on is sampled meanwhile (waits.ts,
 // every 25 ms: its own backend's CPU, ~1.2 ms a sample on a busy server, is left out of PostgreSQL's figure).
 // The writers and the prober use node's http client on kept-alive sockets (fetch cost ~0.7 ms of CPU a request).
-// Readers run in a child process by default (autocannon's CLI): until then they ran in this process, so the
+// Readers run in a child process by default (readersChild.mjs, autocannon's API): until then they ran in this process, so the
 // writers' and the prober's timings included waiting behind autocannon's own ~7,000 responses a second in one
 // loop; `--readers same` runs them that way still, for comparison with older figures. Either way they share the
 // machine's two cores with the service and PostgreSQL. The service's own view is printed too (from its
@@ -26,9 +26,9 @@
 // Over 300 lines on purpose: set-up, readers, writers, the staleness prober and the table of one benchmark, in order.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { claimKeyOf } from '../../src/commands/awardNotices.js';
@@ -203,13 +203,13 @@ interface ReadResult {
 }
 
 /**
- * autocannon in a process of its own (its CLI, JSON out): its CPU then competes for the cores, not for this loop.
- * `started` once it says it is running: at nice 19 on a busy machine its start took seconds, and the writers,
+ * autocannon in a process of its own (readersChild.mjs, JSON out): its CPU then competes for the cores, not for
+ * this loop. `started` once its connections are up: at nice 19 on a busy machine its start took seconds, and the writers,
  * started with it, collected meanwhile without the readers.
  */
 function readersInChild(url: string): { started: Promise<void>; done: Promise<ReadResult> } {
-  const cli = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-  const args = [cli, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-j', url];
+  const child = fileURLToPath(new URL('./readersChild.mjs', import.meta.url));
+  const args = [child, url, String(CONNECTIONS), String(SECONDS)];
   // started under nice(1), so every thread of it has the value (setpriority on a pid reaches one thread only)
   const p = spawn('nice', ['-n', String(READERS_NICE), process.execPath, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -218,7 +218,7 @@ function readersInChild(url: string): { started: Promise<void>; done: Promise<Re
   const started = new Promise<void>((resolve) => {
     p.stderr.on('data', (c: Buffer) => {
       err += c.toString();
-      if (err.includes('Running')) resolve();
+      if (err.includes('started')) resolve();
     });
     p.once('exit', () => resolve());
   });
