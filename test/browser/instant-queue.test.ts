@@ -34,15 +34,16 @@ browserTest('a resident queues, buys at their turn and pays at the development c
     { name: 'resident_session', value: me!.headers['x-resident-token']!, domain: host, path: '/' },
   ]);
   const page = await context.newPage();
-  const axe = await (await t.context.browser.newContext({ locale: 'ko-KR' })).newPage();
-  await axe
-    .context()
-    .addCookies([
-      { name: 'resident_session', value: me!.headers['x-resident-token']!, domain: host, path: '/' },
-    ]);
+  const axeContext = await t.context.browser.newContext({ locale: 'ko-KR' });
+  await axeContext.addCookies([
+    { name: 'resident_session', value: me!.headers['x-resident-token']!, domain: host, path: '/' },
+  ]);
+  // A new page each check: a queue page left open refreshes itself, and its own navigation aborted the next goto.
   const check = async (what: string) => {
+    const axe = await axeContext.newPage();
     await axe.goto(page.url());
     await checkPage(t, axe, what);
+    await axe.close();
   };
 
   await page.goto(`${app.url}/campaigns/${c.id}`);
