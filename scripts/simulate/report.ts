@@ -83,6 +83,21 @@ export function againstTarget(rate: number | null, target = TARGET_ORDERS_PER_S)
   return `${shown} orders/s: ${((rate / target) * 100).toFixed(1)} % of the ${target.toLocaleString('en')}/s target (${(target / rate).toFixed(1)}x short)`;
 }
 
+/** The rush's rows; a lottery has no rush to time (the draw allots the stock, winners pay afterwards). */
+export function sellOutRows(
+  r: Pick<Report, 'mode' | 'time_to_sell_out_ms' | 'sell_out_orders_per_s'>,
+): Array<[string, string]> {
+  if (r.mode === 'lottery')
+    return [['sell-out', 'no rush to time: the draw allots the stock, winners pay after it']];
+  return [
+    [
+      'time to sell out',
+      r.time_to_sell_out_ms === null ? 'not sold out' : `${(r.time_to_sell_out_ms / 1000).toFixed(2)} s`,
+    ],
+    ['sell-out rate: stock / (sell-out − first order)', againstTarget(r.sell_out_orders_per_s)],
+  ];
+}
+
 export function latencyFigures(samples: Sample[]) {
   const all = samples.map((s) => s.ms).sort((a, b) => a - b);
   const byWhat: Report['latency_by_request'] = {};
@@ -151,11 +166,7 @@ canvas{max-width:100%}</style></head><body>
         'opening to first success',
         r.opening_to_first_success_ms === null ? '–' : `${r.opening_to_first_success_ms} ms`,
       ],
-      [
-        'time to sell out',
-        r.time_to_sell_out_ms === null ? 'not sold out' : `${(r.time_to_sell_out_ms / 1000).toFixed(2)} s`,
-      ],
-      ['sell-out rate: stock / (sell-out − first order)', againstTarget(r.sell_out_orders_per_s)],
+      ...sellOutRows(r),
       ['orders per second, first to last acceptance', r.orders_per_s.toFixed(0)],
       [
         'CPU: simulated clients / service',

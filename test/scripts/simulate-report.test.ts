@@ -1,6 +1,6 @@
 // The simulator's sell-out figures: the rate the target is about, from first order to sell-out.
 import test from 'ava';
-import { againstTarget, sellOutFigures } from '../../scripts/simulate/report.js';
+import { againstTarget, sellOutFigures, sellOutRows } from '../../scripts/simulate/report.js';
 
 test('the sell-out rate is stock over the time from the first order to the stock-th, not from opening', (t) => {
   // opening at 10,000 ms; 4 units: first order 2 s after opening, the 4th 0.5 s later, a fifth (stock given back) later
@@ -21,4 +21,15 @@ test('a sale that did not sell out has no sell-out rate, and says so against the
 test('the distance to the 2,000/s target is said in words', (t) => {
   t.is(againstTarget(205), '205 orders/s: 10.3 % of the 2,000/s target (9.8x short)');
   t.is(againstTarget(2500), '2,500 orders/s: meets the 2,000/s target');
+});
+
+test('a lottery has no rush to time: its report does not call it "not sold out"', (t) => {
+  const lottery = sellOutRows({ mode: 'lottery', time_to_sell_out_ms: null, sell_out_orders_per_s: null });
+  t.deepEqual(
+    lottery.map(([name]) => name),
+    ['sell-out'],
+  );
+  t.notRegex(lottery[0]![1], /not sold out/);
+  const rush = sellOutRows({ mode: 'instant', time_to_sell_out_ms: null, sell_out_orders_per_s: null });
+  t.regex(rush.map(([, v]) => v).join(' '), /not sold out/);
 });
