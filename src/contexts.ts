@@ -10,6 +10,7 @@ import { stockReader } from './commands/campaignStock.js';
 import { BUY_LANES, purchasesAtOnce } from './commands/instant/context.js';
 import { openSaleTerms } from './commands/instant/openSaleTerms.js';
 import { waitingLooks } from './commands/instant/waitingLooks.js';
+import { createCheckedSessions } from './commands/staffSessionCheck.js';
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
 import { batchedClearCollections } from './db/repos/counterCollections.js';
@@ -177,6 +178,7 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
     },
     // two lanes: one batch's commit flush overlaps the next one's statement, and each batch is one commit
     collections: batchedClearCollections(db, o.collectionLanes ?? 2, LOCK_TIMEOUT_MS),
+    staffSessions: createCheckedSessions(),
     stock: stockReader({ db, clock: b.clock }),
     draw: drawContextOf(config, db, { ...o, ...b, random }),
   };

@@ -20,7 +20,7 @@ import { insertStaffSession, revokeAllStaffSessions, revokeStaffSession } from '
 import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../domain/errors.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
-import { forgetCheckedSessions } from './staffSessionCheck.js';
+import type { CheckedSessions } from './staffSessionCheck.js';
 
 const LINK_TTL_MS = 24 * 3600 * 1000;
 
@@ -102,9 +102,12 @@ export async function signInWithLink(ctx: CommandContext, token: string): Promis
   return staff;
 }
 
+/** A command that ends sessions: it makes the web process's checked sessions (if given) read them again. */
+type RevokingContext = CommandContext & { staffSessions?: Pick<CheckedSessions, 'forget'> };
+
 /** A new password ends every session of the account: whoever held an old token must sign in again. */
 export async function setStaffPassword(
-  ctx: CommandContext,
+  ctx: RevokingContext,
   actor: Actor,
   staffId: string,
   password: string,
@@ -122,11 +125,11 @@ export async function setStaffPassword(
       data: {},
     });
   });
-  forgetCheckedSessions();
+  ctx.staffSessions?.forget();
 }
 
 /** A disabled account cannot sign in, and its open sessions end at once. */
-export async function disableStaff(ctx: CommandContext, actor: Actor, staffId: string): Promise<void> {
+export async function disableStaff(ctx: RevokingContext, actor: Actor, staffId: string): Promise<void> {
   await inTransaction(ctx.db, async (trx) => {
     const now = ctx.clock.now();
     if (!(await markStaffDisabled(trx, staffId, now)))
@@ -140,7 +143,7 @@ export async function disableStaff(ctx: CommandContext, actor: Actor, staffId: s
       data: {},
     });
   });
-  forgetCheckedSessions();
+  ctx.staffSessions?.forget();
 }
 
 /** Records a freshly signed token as a live session (its jti), so it can be revoked. */
@@ -151,7 +154,7 @@ export async function openStaffSession(
   await insertStaffSession(ctx.db, s);
 }
 
-export async function closeStaffSession(ctx: CommandContext, sessionId: string): Promise<void> {
+export async function closeStaffSession(ctx: RevokingContext, sessionId: string): Promise<void> {
   await revokeStaffSession(ctx.db, sessionId, ctx.clock.now());
-  forgetCheckedSessions();
+  ctx.staffSessions?.forget();
 }

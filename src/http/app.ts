@@ -62,7 +62,14 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
   app.use(safeInput(router));
-  app.use(loadStaff({ db: deps.db, clock: deps.clock, sessionSecret: deps.config.secrets.sessionSecret }));
+  app.use(
+    loadStaff({
+      db: deps.db,
+      clock: deps.clock,
+      sessionSecret: deps.config.secrets.sessionSecret,
+      sessions: deps.staffSessions,
+    }),
+  );
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

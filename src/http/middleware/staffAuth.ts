@@ -4,7 +4,7 @@ import type { Context, Next } from 'koa';
 import { type TokenClaims, verifySessionToken } from '../../auth/sessionToken.js';
 import type { Clock } from '../../clock.js';
 import type { Actor } from '../../commands/context.js';
-import { sessionStaff } from '../../commands/staffSessionCheck.js';
+import type { CheckedSessions } from '../../commands/staffSessionCheck.js';
 import type { Db } from '../../db/knex.js';
 import type { StaffRole } from '../../db/repos/staff.js';
 import { DomainError } from '../../domain/errors.js';
@@ -46,7 +46,7 @@ function tokenFrom(ctx: Context): { token: string; viaCookie: boolean } | undefi
 
 /** The live session behind a staff token, or undefined (forged, expired, signed out or of a disabled account). */
 export async function staffSessionOf(
-  deps: { db: Db; clock: Clock; sessionSecret: Uint8Array },
+  deps: { db: Db; clock: Clock; sessionSecret: Uint8Array; sessions: CheckedSessions },
   token: string,
   viaCookie: boolean,
 ): Promise<StaffSession | undefined> {
@@ -54,7 +54,7 @@ export async function staffSessionOf(
   const claims = await verifySessionToken<StaffClaims>(deps.sessionSecret, STAFF_AUDIENCE, token, now).catch(
     () => undefined,
   );
-  const staff = claims && UUID.test(claims.jti) ? await sessionStaff(deps, claims.jti) : undefined;
+  const staff = claims && UUID.test(claims.jti) ? await deps.sessions.staffOf(deps, claims.jti) : undefined;
   if (!claims || !staff || staff.id !== claims.sub) return undefined;
   return {
     id: staff.id,
@@ -72,7 +72,7 @@ export async function staffSessionOf(
  * second per session (staffSessionCheck.ts): one primary-key lookup joined to the staff row. The CSRF token
  * (an HMAC) is worked out when a page or the check asks for it, not on every request.
  */
-export function loadStaff(deps: { db: Db; clock: Clock; sessionSecret: Uint8Array }) {
+export function loadStaff(deps: Parameters<typeof staffSessionOf>[0]) {
   return async (ctx: Context, next: Next) => {
     const found = tokenFrom(ctx);
     if (found) {

@@ -29,7 +29,12 @@ function handles(req: IncomingMessage): boolean {
 export function withCounterFastPath(deps: AppDeps, app: RequestListener): RequestListener {
   const fixed = fastHeaders(deps);
   const cmd = counterContext(deps);
-  const auth = { db: deps.db, clock: deps.clock, sessionSecret: deps.config.secrets.sessionSecret };
+  const auth = {
+    db: deps.db,
+    clock: deps.clock,
+    sessionSecret: deps.config.secrets.sessionSecret,
+    sessions: deps.staffSessions,
+  };
   return (req, res) => {
     const m = req.method === 'POST' ? PRESS.exec(req.url ?? '') : null;
     if (!m || !handles(req)) return app(req, res);

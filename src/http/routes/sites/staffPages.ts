@@ -27,7 +27,7 @@ const newStaffSchema = z.object({
 });
 
 export function siteStaffPageRoutes(router: Router, deps: AppDeps): void {
-  const cmd = { db: deps.db, clock: deps.clock };
+  const cmd = { db: deps.db, clock: deps.clock, staffSessions: deps.staffSessions };
 
   async function load(ctx: Context): Promise<Site> {
     const id = parse(z.object({ id: siteId }), { id: ctx.params.id }).id;

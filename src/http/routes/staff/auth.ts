@@ -36,7 +36,7 @@ export function homeFor(staff: Pick<Staff, 'role'>): string {
 }
 
 export function staffAuthRoutes(router: Router, deps: AppDeps): void {
-  const cmd = { db: deps.db, clock: deps.clock };
+  const cmd = { db: deps.db, clock: deps.clock, staffSessions: deps.staffSessions };
   const signIn = (ctx: Context, c: { email: string; password: string }) =>
     signInWithPassword(cmd, deps.signIn, { ...c, ip: clientIp(ctx) });
 
