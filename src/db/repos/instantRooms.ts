@@ -128,8 +128,10 @@ export async function findSaleWithHold(
     .first();
 }
 
-/** How far admission has come, for looks at a place already ranked (commands/instant/waitingLooks.ts). */
-/** A shuffled room's cursor and rate, and the stock left (a sold-out sale is said to those still waiting). */
+/**
+ * How far admission has come, for looks at a place already ranked (commands/instant/waitingLooks.ts): a shuffled
+ * room's cursor and rate, and the stock left (a sold-out sale is said to those still waiting).
+ */
 export async function findRoomCursor(db: Db, campaignId: string) {
   const row = (await db('instant_rooms as r')
     .select('r.admitted_through', 'r.admit_per_second')
