@@ -143,8 +143,11 @@ function fill(
   };
 }
 
-function jsonOfIds(entries: readonly RosterEntry[]): { bytes: Uint8Array; at: Uint32Array } {
-  const parts = entries.map((e) => utf8(JSON.stringify(e.public_id)));
+const jsonOfIds = (entries: readonly RosterEntry[]) => idJsonOf(entries.map((e) => e.public_id));
+
+/** Each id's JSON (quoted, escaped, UTF-8) packed one after the other, as RosterColumns.idJson holds them. */
+export function idJsonOf(ids: readonly string[]): { bytes: Uint8Array; at: Uint32Array } {
+  const parts = ids.map((id) => utf8(JSON.stringify(id)));
   const at = new Uint32Array(parts.length + 1);
   for (let i = 0; i < parts.length; i++) at[i + 1] = at[i]! + parts[i]!.length;
   const bytes = new Uint8Array(at[parts.length]!);

@@ -4,7 +4,7 @@
 // an object per entry. A pure data structure: the reader that parses its storage's bytes lives with it.
 import { DrawInputError } from '../errors.js';
 import type { Rules } from '../types.js';
-import type { RosterColumns } from './columns.js';
+import { idJsonOf, type RosterColumns } from './columns.js';
 import { Known } from './known.js';
 import { namesOf, type RosterFile, rosterFileOf } from './rosterInput.js';
 
@@ -188,15 +188,9 @@ function grown<T extends Uint8Array | Uint32Array | Float64Array>(a: T, size: nu
 const quoted = (b: Uint8Array, start: number, end: number) =>
   JSON.stringify(decoder.decode(b.subarray(start, end)));
 
-/** Each id's JSON (quoted, escaped), as columns.ts's idJson. */
+/** Each id's JSON (quoted, escaped), as columns.ts's idJson: only when some id is not plain. */
 function jsonOfIds(ids: Uint8Array, idAt: Uint32Array): { bytes: Uint8Array; at: Uint32Array } {
-  const n = idAt.length - 1;
-  const parts = new Array<Uint8Array>(n);
-  for (let i = 0; i < n; i++)
-    parts[i] = encoder.encode(JSON.stringify(decoder.decode(ids.subarray(idAt[i]!, idAt[i + 1]!))));
-  const at = new Uint32Array(n + 1);
-  for (let i = 0; i < n; i++) at[i + 1] = at[i]! + parts[i]!.length;
-  const bytes = new Uint8Array(at[n]!);
-  for (let i = 0; i < n; i++) bytes.set(parts[i]!, at[i]!);
-  return { bytes, at };
+  const strings = new Array<string>(idAt.length - 1);
+  for (let i = 0; i < strings.length; i++) strings[i] = decoder.decode(ids.subarray(idAt[i]!, idAt[i + 1]!));
+  return idJsonOf(strings);
 }
