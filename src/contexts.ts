@@ -7,6 +7,7 @@ import { createSignInLimits, type SignInLimitSettings } from './auth/signInLimit
 import { type Clock, systemClock } from './clock.js';
 import { createCampaignRulesCache } from './commands/campaignRules.js';
 import { stockReader } from './commands/campaignStock.js';
+import { signedAdmissions } from './commands/instant/admissionToken.js';
 import { BUY_LANES, purchasesAtOnce } from './commands/instant/context.js';
 import { openSaleTerms } from './commands/instant/openSaleTerms.js';
 import { waitingLooks } from './commands/instant/waitingLooks.js';
@@ -175,6 +176,7 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
       purchaseSlot: pLimit(purchasesAtOnce(config.DATABASE_POOL_MAX)),
       openSales: openSaleTerms(),
       looks: waitingLooks(),
+      admissions: signedAdmissions(),
     },
     // two lanes: one batch's commit flush overlaps the next one's statement, and each batch is one commit
     collections: batchedClearCollections(db, o.collectionLanes ?? 2, LOCK_TIMEOUT_MS),

@@ -15,27 +15,30 @@ export interface Admission {
 }
 
 // A WebCrypto HMAC costs ~60 us of CPU here (jose's sign or verify, against ~6 us for node's own), and at an opening
-// every admitted person's looks signed their token again and their purchase verified it. A token this process
-// signed is remembered, by its admission and by its text, until it expires: one signature an admission, and no
-// verification of a token known to be ours (one from another instance is verified). Bounded, oldest forgotten first.
+// every admitted person's looks signed their token again and their purchase verified it. The tokens a process signed
+// are remembered (InstantContext.admissions), by admission and by text, until they expire: one signature an
+// admission, and no verification of a token known to be ours (one from another instance is verified).
 const SIGNED_MAX = 20_000;
-const signed = new WeakMap<
-  Uint8Array,
-  { byAdmission: Map<string, string>; byToken: Map<string, Admission> }
->();
-function signedWith(secret: Uint8Array) {
-  const s = signed.get(secret) ?? {
-    byAdmission: new Map<string, string>(),
-    byToken: new Map<string, Admission>(),
-  };
-  signed.set(secret, s);
-  return s;
+
+/** The admission tokens this process signed: bounded, oldest forgotten first. */
+export interface SignedAdmissions {
+  byAdmission: Map<string, string>;
+  byToken: Map<string, Admission>;
 }
+
+export function signedAdmissions(): SignedAdmissions {
+  return { byAdmission: new Map(), byToken: new Map() };
+}
+
 const admissionKey = (a: Admission) => `${a.sub}\n${a.cid}\n${a.jti}\n${a.exp}`;
 
-export async function signAdmission(secret: Uint8Array, a: Admission, now: Date): Promise<string> {
-  const known = signedWith(secret);
-  const again = known.byAdmission.get(admissionKey(a));
+export async function signAdmission(
+  secret: Uint8Array,
+  a: Admission,
+  now: Date,
+  known?: SignedAdmissions,
+): Promise<string> {
+  const again = known?.byAdmission.get(admissionKey(a));
   if (again) return again;
   const token = await new SignJWT({ cid: a.cid })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -46,6 +49,11 @@ export async function signAdmission(secret: Uint8Array, a: Admission, now: Date)
     .setIssuedAt(Math.floor(now.getTime() / 1000))
     .setExpirationTime(a.exp)
     .sign(await keyFor(secret));
+  if (known) remember(known, a, token);
+  return token;
+}
+
+function remember(known: SignedAdmissions, a: Admission, token: string): void {
   if (known.byToken.size >= SIGNED_MAX) {
     const [oldest, claims] = known.byToken.entries().next().value as [string, Admission];
     known.byToken.delete(oldest);
@@ -53,7 +61,6 @@ export async function signAdmission(secret: Uint8Array, a: Admission, now: Date)
   }
   known.byAdmission.set(admissionKey(a), token);
   known.byToken.set(token, { sub: a.sub, cid: a.cid, jti: a.jti, exp: a.exp });
-  return token;
 }
 
 /** The token's claims, or `admission_invalid` for a forged, expired or foreign one. */
@@ -62,8 +69,9 @@ export async function verifyAdmission(
   token: string,
   expect: { sub: string; cid: string },
   now: Date,
+  known?: SignedAdmissions,
 ): Promise<Admission> {
-  const ours = signedWith(secret).byToken.get(token);
+  const ours = known?.byToken.get(token);
   if (ours && now.getTime() < ours.exp * 1000 && ours.sub === expect.sub && ours.cid === expect.cid)
     return ours;
   try {

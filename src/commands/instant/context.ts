@@ -1,4 +1,5 @@
 // What the instant-sale use cases receive: database, clock, randomness, secrets, and the payment path.
+
 import type { Batched } from '../../db/batch.js';
 import type { HomeRowBuy, HomeRowRefusal } from '../../db/repos/instantBuy.js';
 import type { Joined, NewPlace } from '../../db/repos/instantJoins.js';
@@ -7,6 +8,7 @@ import type { IdentitySecrets } from '../../identity/crypto.js';
 import type { RandomSource } from '../../identity/random.js';
 import type { CommandContext } from '../context.js';
 import type { PaymentContext } from '../payments/context.js';
+import type { SignedAdmissions } from './admissionToken.js';
 import type { OpenSaleTerms } from './openSaleTerms.js';
 import type { WaitingLooks } from './waitingLooks.js';
 
@@ -28,6 +30,8 @@ export interface InstantContext extends CommandContext {
   looks?: WaitingLooks;
   /** an open sale's terms remembered a few seconds (openSaleTerms.ts); read on every buy when absent */
   openSales?: OpenSaleTerms;
+  /** the admission tokens this process signed (admissionToken.ts); every token signed and verified when absent */
+  admissions?: SignedAdmissions;
 }
 
 /** Waiting-room rules a new sale starts with; an admin may change them until the pre-queue opens. */

@@ -74,6 +74,7 @@ export async function purchase(
     input.admission_token,
     { sub: identityId, cid: c.id },
     now,
+    ctx.admissions,
   ).catch(async (err) => {
     const earlier = await findPurchaseByKey(ctx.db, c.id, identityId, input.idempotency_key);
     if (earlier) return earlier;

@@ -174,6 +174,7 @@ async function admit(
     ctx.secrets.sessionSecret,
     { sub: p.identity_id, cid: campaignId, jti, exp: Math.floor(expires.getTime() / 1000) },
     now,
+    ctx.admissions,
   );
   return {
     state: 'your_turn',
