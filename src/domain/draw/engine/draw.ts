@@ -42,7 +42,7 @@ const none: PhaseMark = () => {};
  * objects: what a service needs to persist and hash them. bundle() materialises the full Bundle.
  */
 export interface DrawnColumns {
-  /** its roster (entry objects) made on first use */
+  /** the bundle's fields; its roster (entry objects) is made on first use */
   bundleFields: Omit<Bundle, 'results'>;
   rules: Rules;
   /** the sorted roster as entries, made on first use when the input was a RosterFile */
