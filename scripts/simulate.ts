@@ -251,7 +251,7 @@ const report: Report = {
 const files = writeReport(values.out!, report);
 const soldOutAt = sellOut.time_to_sell_out_ms === null ? null : sale.opensAt + sellOut.time_to_sell_out_ms;
 const statementsFile = await statements?.stop(soldOutAt, values.out!);
-closeClients();
+await closeClients();
 const serviceExited = await city.stop();
 if (statementsFile) console.log(`statements from opening to sell-out: ${statementsFile}`);
 if (process.env.SIM_PROFILE_DIR)

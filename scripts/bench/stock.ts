@@ -466,7 +466,7 @@ try {
     `targets: >= 5,000 reads/s at ${CONNECTIONS} connections, collections p99 < 50 ms, staleness <= 1000 ms (${bench.server})`,
   );
 } finally {
-  closeClients();
+  await closeClients();
   child?.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, values['cpu-prof'] ? 3000 : 500));
   await bench.close();
