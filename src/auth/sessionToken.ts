@@ -1,21 +1,19 @@
 // Session tokens signed with jose: HS256 pinned, issuer, audience and expiry always checked.
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
 import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { DomainError } from '../domain/errors.js';
 
 export const ISSUER = 'fair-allocation';
 const ALG = 'HS256';
 
-// jose imports a raw Uint8Array secret as a WebCrypto key on every call; on the intake path that was ~10 % of
-// the service's CPU (V8 profile of `npm run bench -- intake`). Each secret is imported once (HS256 only).
-const imported = new WeakMap<Uint8Array, Promise<CryptoKey>>();
-export function keyFor(secret: Uint8Array): Promise<CryptoKey> {
+// Each secret becomes a node KeyObject once: jose's Node build then signs and checks HS256 with node:crypto's HMAC
+// (jose 5; jose 6 goes through WebCrypto, ~4x the CPU a token here, the largest single cost of an instant sale's
+// opening in the service's V8 profile).
+const imported = new WeakMap<Uint8Array, KeyObject>();
+export function keyFor(secret: Uint8Array): KeyObject {
   let key = imported.get(secret);
   if (!key) {
-    key = crypto.subtle.importKey('raw', Buffer.from(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-      'verify',
-    ]);
+    key = createSecretKey(secret);
     imported.set(secret, key);
   }
   return key;
@@ -35,6 +33,11 @@ function verifiedOf(secret: Uint8Array): Map<string, JWTPayload> {
 function remember(m: Map<string, JWTPayload>, key: string, payload: JWTPayload) {
   if (m.size >= VERIFIED_MAX) m.delete(m.keys().next().value as string);
   m.set(key, payload);
+}
+
+/** jose 5 takes an invalid date as "not expired" (NaN compares false): a broken clock must refuse, not accept. */
+export function checkedClock(now: Date): void {
+  if (!Number.isFinite(now.getTime())) throw new Error('the clock gave an invalid date');
 }
 
 export interface TokenClaims extends JWTPayload {
@@ -58,7 +61,7 @@ export async function signSessionToken(
     .setJti(randomUUID())
     .setIssuedAt(iat)
     .setExpirationTime(iat + ttlSeconds)
-    .sign(await keyFor(secret));
+    .sign(keyFor(secret));
 }
 
 export async function verifySessionToken<T extends TokenClaims>(
@@ -67,11 +70,12 @@ export async function verifySessionToken<T extends TokenClaims>(
   token: string,
   now: Date,
 ): Promise<T> {
+  checkedClock(now);
   const known = verifiedOf(secret);
   const seen = known.get(`${audience}\n${token}`);
   if (seen && now.getTime() < (seen.exp as number) * 1000) return seen as T;
   try {
-    const { payload } = await jwtVerify(token, await keyFor(secret), {
+    const { payload } = await jwtVerify(token, keyFor(secret), {
       algorithms: [ALG],
       issuer: ISSUER,
       audience,

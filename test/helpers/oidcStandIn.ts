@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, type KeyLike, SignJWT } from 'jose';
 import type { Clock } from '../../src/clock.js';
 import { createOidcProvider, type OidcProvider } from '../../src/identity/oidc.js';
 
@@ -17,7 +17,7 @@ export interface IdTokenOptions {
   aud?: string;
   iss?: string;
   exp?: number;
-  key?: CryptoKey;
+  key?: KeyLike;
   /** the person's claims instead of the verified phone and birth date every token carries by default */
   claims?: Record<string, unknown>;
 }
