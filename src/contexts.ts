@@ -18,7 +18,6 @@ import { batchedClearCollections } from './db/repos/counterCollections.js';
 import { batchedFirstApplications } from './db/repos/firstApplications.js';
 import { batchedBuys } from './db/repos/instantBuy.js';
 import { batchedJoins } from './db/repos/instantJoins.js';
-import { batchedPendingMarks } from './db/repos/orders.js';
 import { LOCK_TIMEOUT_MS } from './db/transaction.js';
 import type { AppDeps, IdentityProviders } from './http/deps.js';
 import { createOidcProvider, type OidcProvider } from './identity/oidc.js';
@@ -172,7 +171,6 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
       payment,
       joins: batchedJoins(db, 2),
       buys: batchedBuys(db, BUY_LANES),
-      markPending: batchedPendingMarks(db, 2),
       purchaseSlot: pLimit(purchasesAtOnce(config.DATABASE_POOL_MAX)),
       openSales: openSaleTerms(),
       looks: waitingLooks(),

@@ -66,6 +66,8 @@ test('one batch of buyers: bought, a spent or foreign token, the same buyer twic
       request_hash: 'h',
       amount: 9000,
       provider: 'dev',
+      next_check_at: now,
+      response: {},
       ...o,
     };
   };

@@ -3,7 +3,6 @@
 import type { Batched } from '../../db/batch.js';
 import type { HomeRowBuy, HomeRowRefusal } from '../../db/repos/instantBuy.js';
 import type { Joined, NewPlace } from '../../db/repos/instantJoins.js';
-import type { PendingMark } from '../../db/repos/orders.js';
 import type { IdentitySecrets } from '../../identity/crypto.js';
 import type { RandomSource } from '../../identity/random.js';
 import type { CommandContext } from '../context.js';
@@ -22,8 +21,6 @@ export interface InstantContext extends CommandContext {
   joins?: Batched<NewPlace, Joined | undefined>;
   /** the process's buyers batched into one statement and one commit (batchedBuys); each alone when absent */
   buys?: Batched<HomeRowBuy, HomeRowRefusal | undefined>;
-  /** orders moved to pending after their checkout is registered, batched (batchedPendingMarks); each alone when absent */
-  markPending?: Batched<PendingMark, boolean>;
   /** bounds the several-rows purchase transactions at once in this process (purchasesAtOnce); unbounded when absent */
   purchaseSlot?: <T>(run: () => Promise<T>) => Promise<T>;
   /** looks at a place still waiting, answered from a rank already read and a shared read of the cursor */

@@ -1,9 +1,10 @@
 // Buying in an instant sale. One atomic call in the common case (db/repos/instantBuy.ts, concurrent buyers
 // together in one call and one commit): the admission token is spent, the purchase is inserted first (the per-person limit is its unique key), stock is taken from the
 // buyer's home row (or, when it ran dry, the next row that can serve the take alone), and the payment order is
-// created; when no single row can serve it, the same in a transaction over the rows that still hold some. Any refusal writes nothing. The checkout is registered with the provider
-// after commit; the stock is held until the order is paid, and goes back when the hold runs out or the payment
-// fails (releaseHolds.ts).
+// created, already pending with its answer (the checkout's address is computed, not asked for); when no single row
+// can serve it, the same in a transaction over the rows that still hold some. Any refusal writes nothing. The
+// checkout is registered with the provider after commit, and again on a replay while the order is open; the stock
+// is held until the order is paid, and goes back when the hold runs out or the payment fails (releaseHolds.ts).
 import { createHash } from 'node:crypto';
 import type { Db, Trx } from '../../db/knex.js';
 import { buyAlone, type HomeRowBuy } from '../../db/repos/instantBuy.js';
@@ -17,7 +18,7 @@ import {
 import { spendToken } from '../../db/repos/instantQueue.js';
 import { findSaleWithHold } from '../../db/repos/instantRooms.js';
 import { lockRowsWithStock, stockTotals, takeExactly } from '../../db/repos/instantStock.js';
-import { findOrder, insertOrder, markOrdersPending } from '../../db/repos/orders.js';
+import { findOrder, insertOrder } from '../../db/repos/orders.js';
 import { inTransaction } from '../../db/transaction.js';
 import { DomainError, validationFailed } from '../../domain/errors.js';
 import {
@@ -26,10 +27,10 @@ import {
   purchaseFingerprint,
   validatePurchase,
 } from '../../domain/instant/purchase.js';
-import { nextCheckDelayMs, priceOf } from '../../domain/payments/order.js';
+import { nextCheckDelayMs, OPEN_STATES, priceOf } from '../../domain/payments/order.js';
 import { uuidFrom } from '../intakeContext.js';
 import type { OrderView } from '../payments/context.js';
-import { registerCheckout } from '../payments/createAwardOrder.js';
+import { checkoutRequestOf, prepareCheckout, viewOf } from '../payments/createAwardOrder.js';
 import { verifyAdmission } from './admissionToken.js';
 import { DEFAULT_ROOM, type InstantContext, STOCK_ROWS } from './context.js';
 
@@ -84,23 +85,45 @@ export async function purchase(
 
   const id = uuidFrom(ctx.random);
   const holdUntil = new Date(now.getTime() + (c.hold_seconds ?? DEFAULT_ROOM.hold_seconds) * 1000);
-  const buy = {
+  const order = {
+    id: uuidFrom(ctx.random),
+    payment_id: `fa-${id}`,
+    public_id: `P-${id.replace(/-/g, '').slice(0, 16).toUpperCase()}`, // 64 bits: no collision to explain
+    campaign_id: c.id,
+    face_value: input.quantity,
+    amount: priceOf({ face_value: input.quantity, discount_bp: c.discount_bp }),
+  };
+  const req = checkoutRequestOf(order, returnUrlOf(ctx, order));
+  const view: OrderView = {
+    id: order.id,
+    state: 'pending',
+    face_value: order.face_value,
+    amount: order.amount,
+    currency: 'KRW',
+    expires_at: holdUntil.toISOString(),
+    checkout_url: payment.provider.checkoutUrl(req),
+  };
+  const buy: HomeRowBuy = {
     campaign_id: c.id,
     identity_id: identityId,
     jti: admission.jti,
     now,
     home: homeShard(identityId, STOCK_ROWS),
     purchase_id: id,
-    public_id: `P-${id.replace(/-/g, '').slice(0, 16).toUpperCase()}`, // 64 bits: no collision to explain
+    public_id: order.public_id,
     quantity: input.quantity,
     idempotency_key: input.idempotency_key,
     fingerprint,
     hold_expires_at: holdUntil,
-    order_id: uuidFrom(ctx.random),
-    payment_id: `fa-${id}`,
+    order_id: order.id,
+    payment_id: order.payment_id,
     request_hash: hashOf(fingerprint),
-    amount: priceOf({ face_value: input.quantity, discount_bp: c.discount_bp }),
+    amount: order.amount,
     provider: payment.provider.name,
+    // The buyer is at the checkout once answered: the reconciler's first look comes after its first delay, not in
+    // its next pass (every order a sale's opening made would be due at once, each a provider lookup in the pass).
+    next_check_at: new Date(now.getTime() + nextCheckDelayMs(0)),
+    response: view as unknown as Record<string, unknown>,
   };
   const refusal = await (ctx.buys ? ctx.buys(buy) : buyAlone(ctx.db, buy));
   if (refusal === 'home_row_dry') {
@@ -118,7 +141,10 @@ export async function purchase(
     throw new DomainError('admission_used', 'This admission was already used or replaced');
   }
   if (refusal === 'purchase_refused') await refuseSecond(ctx.db, c.id, identityId);
-  return { status: 201, purchase: await checkout(ctx, buy), replayed: false };
+  // After commit: a registration that fails (payment_unavailable) or never happens leaves a pending order that
+  // a replay registers again, or that expires with its hold (reconcileOrders.ts, releaseHolds.ts).
+  await prepareCheckout(payment, order.id, req);
+  return { status: 201, purchase: answerOf(buy, view), replayed: false };
 }
 
 /**
@@ -142,20 +168,24 @@ async function buyFromSeveralRows(ctx: InstantContext, b: HomeRowBuy): Promise<v
       created_at: b.now,
     });
     if (!row) await refuseSecond(trx, b.campaign_id, b.identity_id);
-    const order = await insertOrder(trx, {
-      id: b.order_id,
-      payment_id: b.payment_id,
-      purpose: 'instant_order',
-      campaign_id: b.campaign_id,
-      subject: b.public_id,
-      idempotency_key: b.idempotency_key,
-      request_hash: b.request_hash,
-      face_value: b.quantity,
-      amount: b.amount,
-      provider: b.provider,
-      expires_at: b.hold_expires_at,
-      created_at: b.now,
-    });
+    const order = await insertOrder(
+      trx,
+      {
+        id: b.order_id,
+        payment_id: b.payment_id,
+        purpose: 'instant_order',
+        campaign_id: b.campaign_id,
+        subject: b.public_id,
+        idempotency_key: b.idempotency_key,
+        request_hash: b.request_hash,
+        face_value: b.quantity,
+        amount: b.amount,
+        provider: b.provider,
+        expires_at: b.hold_expires_at,
+        created_at: b.now,
+      },
+      { next_check_at: b.next_check_at, response: b.response },
+    );
     // Stock last: its rows stay locked until commit, so nothing else waits behind them longer than it must.
     const takes = await takeFromRowsWithStock(trx, b.campaign_id, b.quantity);
     await completePurchase(trx, b.purchase_id, { takes, order_id: order!.id, response: {} });
@@ -171,10 +201,16 @@ async function replay(ctx: InstantContext, p: PurchaseRow, fingerprint: string):
   }
   const order = (await findOrder(ctx.db, p.order_id!))!;
   const b = { ...p, order_id: order.id, payment_id: order.payment_id, amount: order.amount };
-  // Answered before: the same answer (a checkout left unregistered by a crash is registered now).
-  const answered = order.state !== 'created' && Object.keys(order.response ?? {}).length > 0;
-  const purchase = answered ? answerOf(b, order.response as unknown as OrderView) : await checkout(ctx, b);
-  return { status: 200, purchase, replayed: true };
+  const first = Object.keys(order.response).length > 0 ? (order.response as unknown as OrderView) : undefined;
+  if (!OPEN_STATES.includes(order.state)) {
+    return { status: 200, purchase: answerOf(b, first ?? viewOf(order)), replayed: true };
+  }
+  // Open: nothing says whether the provider heard of it (the first registration may have failed, or the process
+  // died after commit), so it is registered again; both providers accept the same request again.
+  const req = checkoutRequestOf(order, returnUrlOf(ctx, p));
+  await prepareCheckout(ctx.payment!, order.id, req);
+  const view = first ?? viewOf(order, ctx.payment!.provider.checkoutUrl(req));
+  return { status: 200, purchase: answerOf(b, view), replayed: true };
 }
 
 async function refuseSecond(trx: Trx | Db, campaignId: string, identityId: string): Promise<never> {
@@ -200,44 +236,9 @@ async function takeFromRowsWithStock(trx: Trx, campaignId: string, quantity: num
   return plan;
 }
 
-/**
- * Registers the checkout with the provider after commit and moves the order to pending with its answer. Not
- * audited one by one: a sale's opening would queue every buyer on the audit chain's lock; the reconciler
- * records the sale's purchases in the audit log a batch at a time (runSales.ts).
- */
-async function checkout(
-  ctx: InstantContext,
-  b: Pick<
-    HomeRowBuy,
-    'campaign_id' | 'public_id' | 'quantity' | 'amount' | 'hold_expires_at' | 'order_id' | 'payment_id'
-  >,
-) {
-  const returnUrl = `${ctx.publicUrl}/campaigns/${b.campaign_id}/queue/return?purchase=${encodeURIComponent(b.public_id)}`;
-  const url = await registerCheckout(
-    ctx.payment!,
-    { id: b.order_id, payment_id: b.payment_id, face_value: b.quantity, amount: b.amount },
-    returnUrl,
-  );
-  const view: OrderView = {
-    id: b.order_id,
-    state: 'pending',
-    face_value: b.quantity,
-    amount: b.amount,
-    currency: 'KRW',
-    expires_at: b.hold_expires_at.toISOString(),
-    checkout_url: url,
-  };
-  // The buyer is at the checkout now: the reconciler's first look comes after its first delay, not in its next
-  // pass (every order a sale's opening made was due at once, each a provider lookup in the pass).
-  const now = ctx.clock.now();
-  const mark = {
-    id: b.order_id,
-    now,
-    nextCheckAt: new Date(now.getTime() + nextCheckDelayMs(0)),
-    response: view as unknown as Record<string, unknown>,
-  };
-  await (ctx.markPending ? ctx.markPending(mark) : markOrdersPending(ctx.db, [mark]));
-  return answerOf(b, view);
+/** Where the provider sends the buyer back: their place in the sale. */
+function returnUrlOf(ctx: InstantContext, o: { campaign_id: string; public_id: string }) {
+  return `${ctx.publicUrl}/campaigns/${o.campaign_id}/queue/return?purchase=${encodeURIComponent(o.public_id)}`;
 }
 
 function answerOf(

@@ -17,7 +17,7 @@ import {
 import { inTransaction } from '../../db/transaction.js';
 import { DomainError } from '../../domain/errors.js';
 import { holdUntil, priceOf } from '../../domain/payments/order.js';
-import { ProviderUnavailable } from '../../payments/provider.js';
+import { type CheckoutRequest, ProviderUnavailable } from '../../payments/provider.js';
 import { heldOf } from '../awardNotices.js';
 import type { OrderView, PaymentContext } from './context.js';
 import { type VoucherCampaign, voucherUnitOf } from './rules.js';
@@ -138,19 +138,26 @@ export async function createAwardOrder(
   };
 }
 
-/** Registers the order with the provider; the checkout's address comes back. */
-export async function registerCheckout(
-  ctx: PaymentContext,
-  order: Pick<OrderRow, 'id' | 'payment_id' | 'face_value' | 'amount'>,
+/** What the provider is told about an order, and what its checkout's address is computed from. */
+export function checkoutRequestOf(
+  order: Pick<OrderRow, 'payment_id' | 'face_value' | 'amount'>,
   returnUrl: string,
-): Promise<string> {
-  const req = {
+): CheckoutRequest {
+  return {
     paymentId: order.payment_id,
     orderName: `상품권 ${order.face_value.toLocaleString('ko-KR')}원`,
     amount: order.amount,
-    currency: 'KRW' as const,
+    currency: 'KRW',
     returnUrl,
   };
+}
+
+/** Tells the provider to expect the payment; safe to repeat (both providers accept the same request again). */
+export async function prepareCheckout(
+  ctx: PaymentContext,
+  orderId: string,
+  req: CheckoutRequest,
+): Promise<void> {
   try {
     await ctx.provider.prepare(req);
   } catch (err) {
@@ -159,11 +166,10 @@ export async function registerCheckout(
       'payment_unavailable',
       'The payment service did not answer; try again in a moment',
       {
-        details: { order_id: order.id },
+        details: { order_id: orderId },
       },
     );
   }
-  return ctx.provider.checkoutUrl(req);
 }
 
 /** Registers the order with the provider and moves it to pending; the answer is kept for replays. */
@@ -172,7 +178,9 @@ export async function openCheckout(
   order: OrderRow,
   returnUrl: string,
 ): Promise<OrderView> {
-  const url = await registerCheckout(ctx, order, returnUrl);
+  const req = checkoutRequestOf(order, returnUrl);
+  await prepareCheckout(ctx, order.id, req);
+  const url = ctx.provider.checkoutUrl(req);
   return inTransaction(ctx.db, async (trx) => {
     const now = ctx.clock.now();
     const moved = await moveOrder(trx, order.id, 'created', 'pending', { pending_at: now, updated_at: now });

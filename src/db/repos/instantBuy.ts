@@ -1,6 +1,7 @@
 // The common instant purchase: concurrent buyers go as one call of instant_buy_many
-// (migrations/20261203901400_instant_buy_many.ts), one round trip and one commit for them all, each buyer
-// answered on its own after the commit. A refusal comes back as a name; nothing of that buyer was written then.
+// (migrations/20261203901400_instant_buy_many.ts, its order pending from 20261203901700), one round trip and one
+// commit for them all, each buyer answered on its own after the commit. A refusal comes back as a name; nothing of
+// that buyer was written then.
 import { type Batched, batched } from '../batch.js';
 import type { Db } from '../knex.js';
 import { preparedStatement } from '../prepared.js';
@@ -22,6 +23,10 @@ export interface HomeRowBuy {
   request_hash: string;
   amount: number;
   provider: string;
+  /** the order's first look by the payment reconciler */
+  next_check_at: Date;
+  /** the order's answer (its OrderView with the checkout's address), kept for replays */
+  response: Record<string, unknown>;
 }
 
 /** admission_used: no live token; purchase_refused: a live purchase or a closed sale; home_row_dry: no single row can serve it */

@@ -1,7 +1,6 @@
 // Queries on orders: create once per key, lock, forward-only moves (the state is in the WHERE), the reconciler's list.
 import type { OrderPurpose, OrderState } from '../../domain/payments/order.js';
-import { type Batched, batched } from '../batch.js';
-import { COMMIT_WITHOUT_FLUSH, type Db, type Trx } from '../knex.js';
+import type { Db, Trx } from '../knex.js';
 import type { Recipient } from './recipients.js';
 
 export interface OrderRow {
@@ -61,15 +60,36 @@ export function orderOf(row: Record<string, unknown> | undefined): OrderRow | un
   return row as unknown as OrderRow;
 }
 
+/**
+ * What an order created already pending carries: an instant sale's, whose checkout address is known before
+ * commit and whose registration with the provider comes after it (commands/instant/purchase.ts).
+ */
+export interface PendingAtCreation {
+  next_check_at: Date;
+  response: Record<string, unknown>;
+}
+
 /** Inserts unless the key was used or the subject already has a live order; undefined then. */
-export async function insertOrder(trx: Trx, o: NewOrder): Promise<OrderRow | undefined> {
+export async function insertOrder(
+  trx: Trx,
+  o: NewOrder,
+  pending?: PendingAtCreation,
+): Promise<OrderRow | undefined> {
   const { rows } = await trx.raw(
     `INSERT INTO orders (id, purpose, campaign_id, subject, idempotency_key, request_hash, face_value, amount,
-                         provider, payment_id, expires_at, next_check_at, created_at, updated_at)
+                         provider, payment_id, expires_at, state, pending_at, next_check_at, response,
+                         created_at, updated_at)
      VALUES (:id, :purpose, :campaign_id, :subject, :idempotency_key, :request_hash, :face_value, :amount,
-             :provider, :payment_id, :expires_at, :created_at, :created_at, :created_at)
+             :provider, :payment_id, :expires_at, :state, :pending_at, :next_check_at, :response,
+             :created_at, :created_at)
      ON CONFLICT DO NOTHING RETURNING *`,
-    o,
+    {
+      ...o,
+      state: pending ? 'pending' : 'created',
+      pending_at: pending ? o.created_at : null,
+      next_check_at: pending?.next_check_at ?? o.created_at,
+      response: JSON.stringify(pending?.response ?? {}),
+    },
   );
   return orderOf(rows[0]);
 }
@@ -125,49 +145,6 @@ export async function moveOrder(
     .update({ ...set, state: to })
     .returning('*');
   return orderOf(row);
-}
-
-/**
- * created → pending with the answer kept for replays, and its first check by the payment reconciler, in one
- * statement (the instant sale's checkout). Committed without waiting for the flush: lost in a crash, the order
- * stays created, which a replay registers again and a payment may still settle (created → paid).
- */
-export interface PendingMark {
-  id: string;
-  now: Date;
-  nextCheckAt: Date;
-  response: Record<string, unknown>;
-}
-
-/**
- * Created orders whose checkout the provider registered, moved to pending with their answer, in one statement:
- * whether each moved. Committed without waiting for the flush: a mark a crash loses is redone by a replay.
- */
-export async function markOrdersPending(db: Db, marks: PendingMark[]): Promise<boolean[]> {
-  const { rows } = await db.raw(
-    `UPDATE orders o SET state = 'pending', pending_at = r.now, updated_at = r.now,
-            next_check_at = r.next_check_at, response = r.response
-       FROM json_to_recordset(?::json) AS r(id uuid, now timestamptz, next_check_at timestamptz, response jsonb)
-      WHERE o.id = r.id AND o.state = 'created' AND ${COMMIT_WITHOUT_FLUSH}
-      RETURNING o.id`,
-    [
-      JSON.stringify(
-        marks.map((m) => ({ id: m.id, now: m.now, next_check_at: m.nextCheckAt, response: m.response })),
-      ),
-    ],
-  );
-  const moved = new Set((rows as Array<{ id: string }>).map((r) => r.id));
-  return marks.map((m) => moved.has(m.id));
-}
-
-/** Pending marks arriving together (a sale's opening) go as one statement and one commit (db/batch.ts). */
-export function batchedPendingMarks(db: Db, lanes: number): Batched<PendingMark, boolean> {
-  return batched({
-    one: async (m) => (await markOrdersPending(db, [m]))[0]!,
-    many: (ms) => markOrdersPending(db, ms),
-    lanes,
-    maxBatch: 100,
-  });
 }
 
 export async function updateOrder(trx: Trx, id: string, set: Partial<OrderRow>) {
