@@ -36,7 +36,7 @@ async function turnToBuy(w: Awaited<ReturnType<typeof instantWorld>>, units: num
     idempotency_key: key,
     admission_token: s.admission_token,
   };
-  return { campaignId: c.id as string, identityId: b!.identity_id, input };
+  return { campaignId: c.id as string, identityId: b!.identity_id, headers: b!.headers, input };
 }
 
 async function stockLeft(w: Awaited<ReturnType<typeof instantWorld>>, campaignId: string) {
@@ -48,7 +48,7 @@ test('a registration the provider did not answer: the order is pending and held;
   const w = await instantWorld();
   t.teardown(() => w.app.close());
   const { app, ctx } = w;
-  const { campaignId, identityId, input } = await turnToBuy(w, 3, 'unanswered-0001');
+  const { campaignId, identityId, headers, input } = await turnToBuy(w, 3, 'unanswered-0001');
   const registered: string[] = [];
   const real = ctx.payment!.provider;
   let answering = false;
@@ -79,6 +79,9 @@ test('a registration the provider did not answer: the order is pending and held;
   t.deepEqual(registered, [order.payment_id], 'the replay registered the checkout');
   t.deepEqual(again.purchase.order, order.response, 'and answered what the order kept');
   t.is((await w.app.deps.payments!.devCheckout!.find(order.payment_id))?.status, 'READY');
+  // The buyer's page in the sale offers the same checkout (from the order's answer).
+  const page = await app.request('GET', `/campaigns/${campaignId}/queue`, { headers });
+  t.true(page.text.includes(`href="${order.response.checkout_url}"`), page.text);
   // An open order is registered on every replay (the same request again, accepted as such); a closed one is not.
   await purchase(flaky, identityId, input);
   t.is(registered.length, 2);

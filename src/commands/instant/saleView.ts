@@ -45,13 +45,14 @@ export async function purchaseView(ctx: CommandContext, campaignId: string, iden
   const p = await findLivePurchase(ctx.db, campaignId, identityId);
   if (!p) return undefined;
   const order = p.order_id ? await findOrder(ctx.db, p.order_id) : undefined;
-  const answered = p.response as { order?: { checkout_url?: string } };
+  // The purchase's answer lives on its order (the purchase's own response column is no longer written).
+  const answered = (order?.response ?? {}) as { checkout_url?: string };
   return {
     id: p.public_id,
     quantity: p.quantity,
     hold_expires_at: p.hold_expires_at.toISOString(),
     order_state: order?.state ?? 'created',
-    checkout_url: answered.order?.checkout_url,
+    checkout_url: answered.checkout_url,
   };
 }
 

@@ -71,10 +71,6 @@ export async function findLivePurchase(db: Db | Trx, campaignId: string, identit
   );
 }
 
-export async function setPurchaseResponse(db: Db | Trx, id: string, response: Record<string, unknown>) {
-  await db('instant_purchases').where({ id }).update({ response });
-}
-
 export async function completePurchase(
   trx: Trx,
   id: string,
