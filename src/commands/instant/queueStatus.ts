@@ -3,14 +3,9 @@
 // only when that token ran out unspent (a new one, for a new turn's minutes).
 
 import { type Joined, joinRoom } from '../../db/repos/instantJoins.js';
-import {
-  findPlace,
-  findStanding,
-  type QueueRow,
-  recordToken,
-  type Standing,
-} from '../../db/repos/instantQueue.js';
+import { findPlace, recordToken } from '../../db/repos/instantQueue.js';
 import { findSale, type SaleRow } from '../../db/repos/instantRooms.js';
+import { findStanding, type Standing, type StandingPlace } from '../../db/repos/instantStanding.js';
 import { DomainError } from '../../domain/errors.js';
 import { type PollHint, pollAfterMs, waitEstimate } from '../../domain/instant/waitingRoom.js';
 import { signAdmission } from './admissionToken.js';
@@ -114,7 +109,7 @@ export async function queueStatus(
   return statusOf(ctx, campaignId, s as Placed);
 }
 
-type Placed = Standing & { place: QueueRow; room: NonNullable<Standing['room']> };
+type Placed = Standing & { place: StandingPlace; room: NonNullable<Standing['room']> };
 
 async function statusOf(ctx: InstantContext, campaignId: string, s: Placed): Promise<QueueStatus> {
   const { room, place: p } = s;
@@ -157,7 +152,7 @@ async function admit(
   ctx: InstantContext,
   campaignId: string,
   room: Placed['room'],
-  p: QueueRow,
+  p: StandingPlace,
   rank: number,
 ): Promise<QueueStatus> {
   const now = ctx.clock.now();

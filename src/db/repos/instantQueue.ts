@@ -1,6 +1,5 @@
 // Queries on the instant sale's queue: join once, rank, look up a place, admission tokens issued and spent.
 import { COMMIT_WITHOUT_FLUSH, type Db, type Trx } from '../knex.js';
-import { preparedStatement } from '../prepared.js';
 
 export interface QueueRow {
   campaign_id: string;
@@ -23,65 +22,6 @@ export async function findPlace(db: Db | Trx, campaignId: string, identityId: st
   return (await db('instant_queue').where({ campaign_id: campaignId, identity_id: identityId }).first()) as
     | QueueRow
     | undefined;
-}
-
-export interface Standing {
-  mode: string;
-  opens_at: Date;
-  /** by the database clock, which opens the sale */
-  ms_to_opening: number;
-  /** null before the waiting room is made */
-  room: {
-    seed_commitment: string;
-    shuffled_at: Date | null;
-    admitted_through: number;
-    admit_per_second: number;
-    token_seconds: number;
-  } | null;
-  place: QueueRow | null;
-  /** the public id of the person's held or paid purchase */
-  live_purchase: string | null;
-  remaining: number;
-}
-
-/**
- * Everything a look at one's place needs, in one read: the sale, its room, the place, a purchase, the stock. Prepared
- * (planned once a connection, not once a look): at an opening it is the look of everyone admitted or not yet
- * ranked, thousands a second, and a plan of four tables and two subqueries each time.
- */
-const standing = preparedStatement(
-  'instant_standing',
-  `SELECT c.mode, c.opens_at, extract(epoch FROM c.opens_at - now()) * 1000 AS ms_to_opening,
-          CASE WHEN r.campaign_id IS NULL THEN NULL ELSE json_build_object(
-            'seed_commitment', r.seed_commitment, 'shuffled_at', r.shuffled_at,
-            'admitted_through', r.admitted_through, 'admit_per_second', r.admit_per_second,
-            'token_seconds', r.token_seconds) END AS room,
-          to_json(q) AS place,
-          (SELECT p.public_id FROM instant_purchases p
-            WHERE p.campaign_id = c.id AND p.identity_id = :identity_id AND p.state IN ('held', 'paid')
-            LIMIT 1) AS live_purchase,
-          (SELECT coalesce(sum(s.remaining), 0) FROM instant_stock s WHERE s.campaign_id = c.id) AS remaining
-     FROM campaigns c
-     LEFT JOIN instant_rooms r ON r.campaign_id = c.id
-     LEFT JOIN instant_queue q ON q.campaign_id = c.id AND q.identity_id = :identity_id
-    WHERE c.id = :campaign_id`,
-);
-
-export async function findStanding(db: Db, campaignId: string, identityId: string) {
-  const { rows } = await standing(db, { campaign_id: campaignId, identity_id: identityId });
-  const row = rows[0];
-  if (!row) return undefined;
-  const dates = <T extends Record<string, unknown>>(o: T | null, keys: string[]) => {
-    if (o) for (const k of keys) if (o[k]) (o as Record<string, unknown>)[k] = new Date(o[k] as string);
-    return o;
-  };
-  return {
-    ...row,
-    room: dates(row.room, ['shuffled_at']),
-    place: dates(row.place, ['joined_at', 'turn_notified_at', 'token_expires_at', 'token_used_at']),
-    remaining: Number(row.remaining),
-    ms_to_opening: Number(row.ms_to_opening),
-  } as Standing;
 }
 
 export async function preQueueTickets(trx: Trx, campaignId: string): Promise<string[]> {

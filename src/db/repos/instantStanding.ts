@@ -1,0 +1,93 @@
+// A look at one's place in an instant sale: the sale, its room, the place, a live purchase and the stock left, in
+// one read.
+import type { Db } from '../knex.js';
+import { preparedStatement } from '../prepared.js';
+import type { QueueRow } from './instantQueue.js';
+
+/** What of a place a look answers from (not its contact, which a look never says) */
+export type StandingPlace = Pick<
+  QueueRow,
+  'identity_id' | 'ticket' | 'pre' | 'rank' | 'token_jti' | 'token_expires_at' | 'token_used_at'
+>;
+
+export interface Standing {
+  mode: string;
+  opens_at: Date;
+  /** by the database clock, which opens the sale */
+  ms_to_opening: number;
+  /** null before the waiting room is made */
+  room: {
+    seed_commitment: string;
+    shuffled_at: Date | null;
+    admitted_through: number;
+    admit_per_second: number;
+    token_seconds: number;
+  } | null;
+  place: StandingPlace | null;
+  /** the public id of the person's held or paid purchase */
+  live_purchase: string | null;
+  remaining: number;
+}
+
+// Plain columns, not json_build_object/to_json: no json built per row in the database and parsed again here,
+// and none of the place's other columns (its sealed contact) read and sent for nothing.
+const COLUMNS = `c.mode, c.opens_at, extract(epoch FROM c.opens_at - now()) * 1000 AS ms_to_opening,
+  r.campaign_id AS room_of, r.seed_commitment, r.shuffled_at, r.admitted_through, r.admit_per_second,
+  r.token_seconds, q.identity_id, q.ticket, q.pre, q.rank, q.token_jti, q.token_expires_at, q.token_used_at`;
+
+type Row = Omit<Standing, 'room' | 'place'> &
+  NonNullable<Standing['room']> & { [K in keyof StandingPlace]: StandingPlace[K] | null } & {
+    room_of: string | null;
+  };
+
+function standingOf(row: Row): Standing {
+  return {
+    mode: row.mode,
+    opens_at: row.opens_at,
+    ms_to_opening: Number(row.ms_to_opening),
+    room:
+      row.room_of === null
+        ? null
+        : {
+            seed_commitment: row.seed_commitment,
+            shuffled_at: row.shuffled_at,
+            admitted_through: row.admitted_through,
+            admit_per_second: row.admit_per_second,
+            token_seconds: row.token_seconds,
+          },
+    place:
+      row.identity_id === null
+        ? null
+        : {
+            identity_id: row.identity_id,
+            ticket: row.ticket!,
+            pre: row.pre!,
+            rank: row.rank,
+            token_jti: row.token_jti,
+            token_expires_at: row.token_expires_at,
+            token_used_at: row.token_used_at,
+          },
+    live_purchase: row.live_purchase,
+    remaining: Number(row.remaining),
+  };
+}
+
+/** Prepared (planned once a connection, not once a look): four tables and two subqueries. */
+const standing = preparedStatement(
+  'instant_standing',
+  `SELECT ${COLUMNS},
+          (SELECT p.public_id FROM instant_purchases p
+            WHERE p.campaign_id = c.id AND p.identity_id = :identity_id AND p.state IN ('held', 'paid')
+            LIMIT 1) AS live_purchase,
+          (SELECT coalesce(sum(s.remaining), 0) FROM instant_stock s WHERE s.campaign_id = c.id) AS remaining
+     FROM campaigns c
+     LEFT JOIN instant_rooms r ON r.campaign_id = c.id
+     LEFT JOIN instant_queue q ON q.campaign_id = c.id AND q.identity_id = :identity_id
+    WHERE c.id = :campaign_id`,
+);
+
+/** Everything a look at one's place needs; undefined when there is no such campaign. */
+export async function findStanding(db: Db, campaignId: string, identityId: string) {
+  const { rows } = await standing<Row>(db, { campaign_id: campaignId, identity_id: identityId });
+  return rows[0] && standingOf(rows[0]);
+}
