@@ -24,6 +24,18 @@ export function compileNamed(sql: string): Prepared {
 }
 
 export function preparedStatement(name: string, sql: string) {
+  return statement(name, sql);
+}
+
+/**
+ * The same, but planned on every run, with the values and the tables as they are then: for a statement whose
+ * plan made once a connection would go wrong as its tables grow (a plan made while a table was empty scans it).
+ */
+export function plannedEachRun(sql: string) {
+  return statement(undefined, sql);
+}
+
+function statement(name: string | undefined, sql: string) {
   const { text, names } = compileNamed(sql);
   return async <R extends pg.QueryResultRow>(
     db: Db | Trx,
@@ -32,12 +44,12 @@ export function preparedStatement(name: string, sql: string) {
     const values = names.map((n) => {
       const v = bindings[n];
       // as db.raw refused it: a missing value is a bug, not a NULL
-      if (v === undefined) throw new Error(`Undefined binding :${n} in the prepared statement ${name}`);
+      if (v === undefined) throw new Error(`Undefined binding :${n} in the statement ${name ?? sql}`);
       return v;
     });
     const conn = (await db.client.acquireConnection()) as pg.PoolClient;
     try {
-      return await conn.query<R>({ name, text, values });
+      return await conn.query<R>(name ? { name, text, values } : { text, values });
     } finally {
       await db.client.releaseConnection(conn);
     }

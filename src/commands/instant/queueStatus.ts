@@ -103,7 +103,9 @@ export async function queueStatus(
     return known.remaining === 0
       ? soldOut(ctx, known.ticket)
       : waiting(ctx, known.ticket, known.rank, known.admitted_through, known.admit_per_second);
-  const s = await findStanding(ctx.db, campaignId, identityId);
+  const s = await (ctx.standings
+    ? ctx.standings({ campaign_id: campaignId, identity_id: identityId })
+    : findStanding(ctx.db, campaignId, identityId));
   if (s?.mode !== 'instant') throw new DomainError('not_found', 'No instant sale here');
   if (!s.place || !s.room) throw new DomainError('not_found', 'You have no place in this queue yet');
   return statusOf(ctx, campaignId, s as Placed);
