@@ -19,6 +19,7 @@ import { batchedFirstApplications } from './db/repos/firstApplications.js';
 import { batchedBuys } from './db/repos/instantBuy.js';
 import { batchedJoins } from './db/repos/instantJoins.js';
 import { batchedStandings } from './db/repos/instantStanding.js';
+import { batchedStockTotals } from './db/repos/instantStock.js';
 import { LOCK_TIMEOUT_MS } from './db/transaction.js';
 import type { AppDeps, IdentityProviders } from './http/deps.js';
 import { createOidcProvider, type OidcProvider } from './identity/oidc.js';
@@ -173,6 +174,7 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
       joins: batchedJoins(db, 2),
       buys: batchedBuys(db, BUY_LANES),
       standings: batchedStandings(db, 2),
+      stockLeft: batchedStockTotals(db, 1),
       purchaseSlot: pLimit(purchasesAtOnce(config.DATABASE_POOL_MAX)),
       openSales: openSaleTerms(),
       looks: waitingLooks(),

@@ -1,9 +1,11 @@
 // Buyers and joins that arrive together go as one statement and one commit (instant_buy_many, instant_join_many):
-// each still gets its own answer, and a refused buyer has nothing of theirs written.
+// each still gets its own answer, and a refused buyer has nothing of theirs written. Reads of the stock left that
+// arrive together are one statement too, each answered as alone.
 import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { buyFromHomeRows, type HomeRowBuy } from '../../src/db/repos/instantBuy.js';
 import { joinRooms } from '../../src/db/repos/instantJoins.js';
+import { stockTotals, stockTotalsOfMany } from '../../src/db/repos/instantStock.js';
 import { buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
 
 const UNIT = 10_000;
@@ -92,4 +94,21 @@ test('one batch of buyers: bought, a spent or foreign token, the same buyer twic
   const spent = (i: number) =>
     after.find((p) => p.identity_id === people[i]!.identity_id)!.token_used_at !== null;
   t.deepEqual([0, 1, 2, 3, 4].map(spent), [false, false, true, true, false]);
+});
+
+test('reads of the stock left together: each sale as read alone, a sale asked twice, a sale that is not there', async (t) => {
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const a = await scheduledSale(app, { units: 3 });
+  const b = await scheduledSale(app, { units: 5 });
+  await openSale(app, a.id);
+  await openSale(app, b.id);
+  await tick(); // the rooms and their stock rows
+  await app.db('instant_stock').where({ campaign_id: b.id, shard: 0 }).update({ remaining: 0 });
+  const ids = [a.id, b.id, a.id, randomUUID()];
+  const alone = await Promise.all(ids.map((id) => stockTotals(app.db, id)));
+  t.deepEqual(await stockTotalsOfMany(app.db, ids), alone);
+  t.is(alone[0]!.remaining, 3 * UNIT);
+  t.true(alone[1]!.remaining < 5 * UNIT);
+  t.deepEqual(alone[3], { initial: 0, remaining: 0, rows: 0 });
 });

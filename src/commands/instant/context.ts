@@ -4,6 +4,7 @@ import type { Batched } from '../../db/batch.js';
 import type { HomeRowBuy, HomeRowRefusal } from '../../db/repos/instantBuy.js';
 import type { Joined, NewPlace } from '../../db/repos/instantJoins.js';
 import type { Look, Standing } from '../../db/repos/instantStanding.js';
+import type { StockTotals } from '../../db/repos/instantStock.js';
 import type { IdentitySecrets } from '../../identity/crypto.js';
 import type { RandomSource } from '../../identity/random.js';
 import type { CommandContext } from '../context.js';
@@ -26,6 +27,8 @@ export interface InstantContext extends CommandContext {
   purchaseSlot?: <T>(run: () => Promise<T>) => Promise<T>;
   /** the process's looks at one's place read in one statement (batchedStandings); each alone when absent */
   standings?: Batched<Look, Standing | undefined>;
+  /** the sold-out buyers' reads of the stock left, batched (batchedStockTotals); each alone when absent */
+  stockLeft?: Batched<string, StockTotals>;
   /** looks at a place still waiting, answered from a rank already read and a shared read of the cursor */
   looks?: WaitingLooks;
   /** an open sale's terms remembered a few seconds (openSaleTerms.ts); read on every buy when absent */

@@ -129,7 +129,7 @@ export async function purchase(
   if (refusal === 'home_row_dry') {
     // The token and the person passed (instant_buy_many refuses those first). Sold out, the usual dry row once a sale
     // has sold, is said from one read: not from a transaction that inserts, locks and rolls back, once per buyer.
-    const { remaining } = await stockTotals(ctx.db, c.id);
+    const { remaining } = await (ctx.stockLeft ? ctx.stockLeft(c.id) : stockTotals(ctx.db, c.id));
     if (remaining < input.quantity)
       throw new DomainError('sold_out', 'Sold out', { details: { left: remaining } });
     await slot(() => buyFromSeveralRows(ctx, buy));

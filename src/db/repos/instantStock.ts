@@ -1,5 +1,7 @@
 // Queries on an instant sale's stock rows: set once, take from one row (or several, largest first), give back.
+import { type Batched, batched } from '../batch.js';
 import type { Db, Trx } from '../knex.js';
+import { preparedStatement } from '../prepared.js';
 
 export async function insertStockOnce(trx: Trx, campaignId: string, amounts: number[]): Promise<void> {
   await trx('instant_stock')
@@ -44,7 +46,13 @@ export async function giveBack(
   }
 }
 
-export async function stockTotals(db: Db | Trx, campaignId: string) {
+export interface StockTotals {
+  initial: number;
+  remaining: number;
+  rows: number;
+}
+
+export async function stockTotals(db: Db | Trx, campaignId: string): Promise<StockTotals> {
   const row = await db('instant_stock')
     .where({ campaign_id: campaignId })
     .sum('initial as initial')
@@ -56,4 +64,39 @@ export async function stockTotals(db: Db | Trx, campaignId: string) {
     remaining: Number(row?.remaining ?? 0),
     rows: Number(row?.rows ?? 0),
   };
+}
+
+const totalsOfMany = preparedStatement(
+  'instant_stock_totals_many',
+  `SELECT campaign_id, sum(initial) AS initial, sum(remaining) AS remaining, count(*) AS rows
+     FROM instant_stock WHERE campaign_id = ANY(:campaign_ids::uuid[]) GROUP BY campaign_id`,
+);
+
+/** stockTotals for each sale given, in one statement, answers in the order given (a sale read once). */
+export async function stockTotalsOfMany(db: Db, campaignIds: string[]): Promise<StockTotals[]> {
+  const { rows } = await totalsOfMany<StockTotals & { campaign_id: string }>(db, {
+    campaign_ids: [...new Set(campaignIds)],
+  });
+  const of = new Map(rows.map((r) => [r.campaign_id, r]));
+  return campaignIds.map((id) => {
+    const r = of.get(id);
+    return {
+      initial: Number(r?.initial ?? 0),
+      remaining: Number(r?.remaining ?? 0),
+      rows: Number(r?.rows ?? 0),
+    };
+  });
+}
+
+/**
+ * A process's reads of the stock left arriving together go as one statement (db/batch.ts): once a sale has sold
+ * out, every buyer of a batch refused for a dry row reads it at once to be told so.
+ */
+export function batchedStockTotals(db: Db, lanes: number): Batched<string, StockTotals> {
+  return batched({
+    one: (id) => stockTotals(db, id),
+    many: (ids) => stockTotalsOfMany(db, ids),
+    lanes,
+    maxBatch: 200,
+  });
 }
