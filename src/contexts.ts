@@ -11,6 +11,7 @@ import { signedAdmissions } from './commands/instant/admissionToken.js';
 import { BUY_LANES, purchasesAtOnce } from './commands/instant/context.js';
 import { openSaleTerms } from './commands/instant/openSaleTerms.js';
 import { waitingLooks } from './commands/instant/waitingLooks.js';
+import { batchedSettlements } from './commands/payments/settleOrder.js';
 import { createCheckedSessions } from './commands/staffSessionCheck.js';
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
@@ -133,6 +134,7 @@ export function paymentContextOf(
     publicUrl: config.publicUrl,
     provider: payments.provider,
     issuer: payments.issuer,
+    settlements: batchedSettlements({ db, clock: o.clock ?? systemClock }),
   };
   return { payments, payment };
 }

@@ -52,6 +52,7 @@ export async function instantWorld() {
       secrets: TEST_SECRETS,
       publicUrl: app.url,
       provider: app.deps.payments!.provider,
+      settlements: app.deps.payment!.settlements,
     },
   };
   const issuer = devIssuer(derivedKey(TEST_SECRETS.dataKey, 'issuer'));

@@ -129,6 +129,8 @@ export async function paymentWorld(
     publicUrl: app.url,
     provider: payments.provider,
     issuer,
+    // the app's own batcher: the tests' settlements share transactions with the routes', as in one process
+    settlements: app.deps.payment!.settlements,
   };
   const people = (status: string) =>
     app

@@ -1,14 +1,12 @@
 // The browser came back from the checkout, or a webhook said "look again": ask the provider (never the
 // browser) what happened, and settle the order with that answer. A provider that does not answer leaves the
 // order as it is; the reconciler asks again later.
-import { appendAudit } from '../../audit/log.js';
 import { findOrderByPaymentId, type OrderRow } from '../../db/repos/orders.js';
 import { recordPaymentWebhook } from '../../db/repos/paymentWebhooks.js';
-import { inTransaction } from '../../db/transaction.js';
 import { DomainError } from '../../domain/errors.js';
 import { ProviderUnavailable, WebhookRejected } from '../../payments/provider.js';
 import type { PaymentContext } from './context.js';
-import { paymentAuditSlot, type SettleSource, settleOrder } from './settleOrder.js';
+import { recordReceipt, type SettleSource, settleOrder } from './settleOrder.js';
 
 export interface Confirmed {
   order: OrderRow;
@@ -71,17 +69,13 @@ export async function receivePaymentWebhook(
   const order = await findOrderByPaymentId(ctx.db, notice.paymentId);
   if (!order) return { first, answered: true };
   if (first) {
-    await paymentAuditSlot(() =>
-      inTransaction(ctx.db, (trx) =>
-        appendAudit(trx, {
-          at: now,
-          actor: `system:payments-webhook`,
-          action: 'order.webhook_received',
-          subject: `campaign:${order.campaign_id}`,
-          data: { order_id: order.id, type: notice.type, webhook_id: notice.webhookId },
-        }),
-      ),
-    );
+    await recordReceipt(ctx, {
+      at: now,
+      actor: `system:payments-webhook`,
+      action: 'order.webhook_received',
+      subject: `campaign:${order.campaign_id}`,
+      data: { order_id: order.id, type: notice.type, webhook_id: notice.webhookId },
+    });
   }
   const r = await confirmPayment(ctx, notice.paymentId, 'webhook');
   return { first, order: r.order, answered: r.answered };

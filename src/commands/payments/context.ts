@@ -1,10 +1,14 @@
-// What the payment use cases receive: the database, the clock, the provider, and what notices need.
+// What the payment use cases receive: the database, the clock, the provider, the process's settlement batcher,
+// and what notices need.
 import type { PaymentProvider } from '../../payments/provider.js';
 import type { NoticeEnv } from '../awardNotices.js';
 import type { CommandContext } from '../context.js';
+import type { Settlements } from './settleOrder.js';
 
 export interface PaymentContext extends CommandContext, NoticeEnv {
   provider: PaymentProvider;
+  /** settlements and webhook receipts, batched into shared transactions (made by the composition root) */
+  settlements: Settlements;
 }
 
 /** graphile-worker tasks of the payment flow. */

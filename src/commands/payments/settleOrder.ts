@@ -3,27 +3,41 @@
 // nothing left to do. Paid and still honourable: the award is taken and the voucher issue job is enqueued.
 // Paid but not honourable (expired award, closed order, wrong amount): the money is recorded and a refund job
 // enqueued, so no paid order is ever left without vouchers or its money back.
+// Settlements arriving together share one transaction and one commit (db/batch.ts): every one appends to the
+// audit chain, whose one lock is held until commit, so alone they went one commit flush at a time.
 import pLimit from 'p-limit';
-import { appendAudit } from '../../audit/log.js';
+import { type AuditInput, appendAudit, appendAuditBatch } from '../../audit/log.js';
+import { type Batched, batched } from '../../db/batch.js';
 import type { Trx } from '../../db/knex.js';
 import { lockAward, markCollected } from '../../db/repos/awards.js';
 import { moveDrawCounts } from '../../db/repos/drawCounts.js';
-import { addOrderJob, lockOrder, moveOrder, type OrderRow, updateOrder } from '../../db/repos/orders.js';
+import { addOrderJob, lockOrders, moveOrder, type OrderRow, updateOrder } from '../../db/repos/orders.js';
 import { inTransaction } from '../../db/transaction.js';
 import { type ProviderView, settle } from '../../domain/payments/order.js';
 import { heldOf } from '../awardNotices.js';
+import type { CommandContext } from '../context.js';
 import { ISSUE_TASK, type PaymentContext, REFUND_TASK } from './context.js';
 
 export type SettleSource = 'return' | 'webhook' | 'reconciler';
 
-const audit = (trx: Trx, o: OrderRow, at: Date, source: SettleSource, action: string, data = {}) =>
-  appendAudit(trx, {
-    at,
-    actor: `system:payments-${source}`,
-    action,
-    subject: `campaign:${o.campaign_id}`,
-    data: { order_id: o.id, public_id: o.subject, ...data },
-  });
+/** A payment write to the audit chain: an order settled with the provider's answer, or a webhook's receipt. */
+export type PaymentWrite =
+  | { kind: 'settle'; orderId: string; view: ProviderView; source: SettleSource }
+  | { kind: 'receipt'; entry: AuditInput };
+
+/** The process's payment writes, batched: a settlement answers its order as it left it, a receipt nothing. */
+export type Settlements = Batched<PaymentWrite, OrderRow | undefined>;
+
+/** Where a settlement's audit entries go: kept for the batch's one append, or appended at once. */
+type Recorder = (entry: AuditInput) => Promise<void>;
+
+const entry = (o: OrderRow, at: Date, source: SettleSource, action: string, data = {}): AuditInput => ({
+  at,
+  actor: `system:payments-${source}`,
+  action,
+  subject: `campaign:${o.campaign_id}`,
+  data: { order_id: o.id, public_id: o.subject, ...data },
+});
 
 /** Whether the award behind a voucher order can still be honoured; if so it is taken (collected) now. */
 async function takeAward(trx: Trx, o: OrderRow, now: Date): Promise<boolean> {
@@ -44,24 +58,157 @@ async function takeAward(trx: Trx, o: OrderRow, now: Date): Promise<boolean> {
   return true;
 }
 
-async function requestRefund(trx: Trx, o: OrderRow, now: Date, source: SettleSource, reason: string) {
-  const row = await updateOrder(trx, o.id, {
+async function requestRefund(
+  trx: Trx,
+  o: OrderRow,
+  now: Date,
+  source: SettleSource,
+  reason: string,
+  record: Recorder,
+): Promise<OrderRow> {
+  const row = (await updateOrder(trx, o.id, {
     refund_requested_at: now,
     refund_reason: reason,
     updated_at: now,
-  });
-  await audit(trx, o, now, source, 'order.refund_requested', { reason, amount: row?.paid_amount });
+  }))!;
+  await record(entry(o, now, source, 'order.refund_requested', { reason, amount: row.paid_amount }));
   await addOrderJob(trx, REFUND_TASK, o.id);
+  return row;
+}
+
+/** A paid award order: what is left once the chain's lock is held (its rows come after it, as on every path). */
+interface AwardToTake {
+  at: number;
+  paid: OrderRow;
+  source: SettleSource;
 }
 
 /**
- * Payment transactions that append to the audit chain, at once per process (settlements here, the webhook's
- * receipt in confirmPayment.ts). The chain's one lock is held until commit, its flush included, so it admits
- * about one such transaction a flush whatever the number waiting; more at once only queue on the lock holding
- * pool connections (and order rows) that an instant sale's buyers need. Sampled during a simulated opening, the
- * sessions waiting on audit_append outnumbered every other wait four to one.
+ * One settlement up to its audit entries, which are recorded for the batch's one append: everything but an
+ * award's rows, which are taken after the append (awards).
  */
-export const paymentAuditSlot = pLimit(2);
+async function settleUpToAudit(
+  trx: Trx,
+  o: OrderRow,
+  view: ProviderView,
+  source: SettleSource,
+  now: Date,
+  record: Recorder,
+  award: (paid: OrderRow) => void,
+): Promise<OrderRow> {
+  const s = settle(o, view);
+  const tx = view.transactionId ?? null;
+  switch (s.kind) {
+    case 'none':
+      return o;
+    case 'paid': {
+      const paid = (await moveOrder(trx, o.id, o.state, 'paid', {
+        paid_amount: view.amount,
+        paid_at: now,
+        provider_tx_id: tx,
+        updated_at: now,
+      }))!;
+      await record(entry(o, now, source, 'order.paid', { amount: view.amount, provider_tx_id: tx }));
+      if (paid.purpose === 'voucher_award') award(paid);
+      else await addOrderJob(trx, ISSUE_TASK, o.id);
+      return paid;
+    }
+    case 'close': {
+      const closed = (await moveOrder(trx, o.id, o.state, s.to, {
+        [s.to === 'failed' ? 'failed_at' : 'cancelled_at']: now,
+        failure_code: s.code,
+        failure_message: s.message.slice(0, 500),
+        updated_at: now,
+      }))!;
+      await record(entry(o, now, source, `order.${s.to}`, { code: s.code }));
+      return closed;
+    }
+    case 'refund': {
+      const set = { paid_amount: view.amount, provider_tx_id: tx, updated_at: now };
+      const row = s.close
+        ? await moveOrder(trx, o.id, o.state, s.close, { ...set, failed_at: now, failure_code: s.reason })
+        : await updateOrder(trx, o.id, set);
+      if (s.close) await record(entry(o, now, source, `order.${s.close}`, { code: s.reason }));
+      return requestRefund(trx, row!, now, source, s.reason, record);
+    }
+  }
+}
+
+/** The batch's settlements in rounds, each order at most once a round (a second look sees the first's work). */
+function roundsOf(writes: readonly PaymentWrite[]): number[][] {
+  const rounds: number[][] = [];
+  const seen = new Map<string, number>();
+  writes.forEach((w, i) => {
+    if (w.kind !== 'settle') return;
+    const round = seen.get(w.orderId) ?? 0;
+    seen.set(w.orderId, round + 1);
+    if (round === rounds.length) rounds.push([]);
+    rounds[round]!.push(i);
+  });
+  return rounds.length > 0 ? rounds : [[]];
+}
+
+/**
+ * The writes in one transaction. Each round locks its orders first, in id order, so batches never wait on each
+ * other in a cycle and none waits for an order row while holding the chain's lock; then settles them in id order
+ * up to their audit entries; appends those (and the receipts) in one statement, which takes the chain's lock; and
+ * only then takes the paid awards' rows, since every path takes the chain's lock before count rows.
+ */
+async function writeAll(ctx: CommandContext, writes: readonly PaymentWrite[]) {
+  return inTransaction(ctx.db, async (trx) => {
+    const now = ctx.clock.now();
+    const out: Array<OrderRow | undefined> = writes.map(() => undefined);
+    const settleOf = (i: number) => writes[i] as Extract<PaymentWrite, { kind: 'settle' }>;
+    let receipts = writes.flatMap((w) => (w.kind === 'receipt' ? [w.entry] : []));
+    for (const round of roundsOf(writes)) {
+      round.sort((a, b) => (settleOf(a).orderId < settleOf(b).orderId ? -1 : 1));
+      const locked = await lockOrders(
+        trx,
+        round.map((i) => settleOf(i).orderId),
+      );
+      const rows = new Map(locked.map((o) => [o.id, o]));
+      const entries = receipts;
+      receipts = [];
+      const awards: AwardToTake[] = [];
+      for (const i of round) {
+        const { orderId, view, source } = settleOf(i);
+        const o = rows.get(orderId);
+        if (!o) throw new Error(`no order ${orderId}`);
+        const keep = async (e: AuditInput) => {
+          entries.push(e);
+        };
+        out[i] = await settleUpToAudit(trx, o, view, source, now, keep, (paid) =>
+          awards.push({ at: i, paid, source }),
+        );
+      }
+      await appendAuditBatch(trx, entries);
+      const append = (e: AuditInput) => appendAudit(trx, e);
+      for (const a of awards) {
+        if (await takeAward(trx, a.paid, now)) await addOrderJob(trx, ISSUE_TASK, a.paid.id);
+        else out[a.at] = await requestRefund(trx, a.paid, now, a.source, 'award_not_honoured', append);
+      }
+    }
+    return out;
+  });
+}
+
+/**
+ * Payment writes to the audit chain go through one batcher a process (made by the composition root): the
+ * chain's lock admits one transaction a commit flush however many wait, so the calls that arrive meanwhile go as
+ * one transaction and one flush. Two lanes: one batch locks and moves its orders while the other holds the lock
+ * through its commit; more would only queue on the lock holding pool connections an instant sale's buyers need.
+ */
+export function batchedSettlements(ctx: CommandContext, lanes = 2): Settlements {
+  // a failed batch's calls run again alone, all at once: no more of them at the lock than lanes of batches
+  const alone = pLimit(lanes);
+  return batched({
+    one: async (w) => (await alone(() => writeAll(ctx, [w])))[0],
+    many: (ws) => writeAll(ctx, ws),
+    lanes,
+    // bounds a batch's order locks and its time at the chain's lock (award orders take their rows under it)
+    maxBatch: 100,
+  });
+}
 
 export async function settleOrder(
   ctx: PaymentContext,
@@ -69,63 +216,10 @@ export async function settleOrder(
   view: ProviderView,
   source: SettleSource,
 ): Promise<OrderRow> {
-  return paymentAuditSlot(() => settleInTransaction(ctx, orderId, view, source));
+  return (await ctx.settlements({ kind: 'settle', orderId, view, source }))!;
 }
 
-function settleInTransaction(
-  ctx: PaymentContext,
-  orderId: string,
-  view: ProviderView,
-  source: SettleSource,
-): Promise<OrderRow> {
-  return inTransaction(ctx.db, async (trx) => {
-    const now = ctx.clock.now();
-    const o = await lockOrder(trx, orderId);
-    if (!o) throw new Error(`no order ${orderId}`);
-    const s = settle(o, view);
-    const tx = view.transactionId ?? null;
-    switch (s.kind) {
-      case 'none':
-        return o;
-      case 'paid': {
-        const paid = (await moveOrder(trx, o.id, o.state, 'paid', {
-          paid_amount: view.amount,
-          paid_at: now,
-          provider_tx_id: tx,
-          updated_at: now,
-        }))!;
-        if (paid.purpose !== 'voucher_award') {
-          // No award to take: the issue job first and the audit entry last, so the audit chain's one lock is held
-          // only until commit (held across the rest, it queued every payment of an instant sale's opening).
-          await addOrderJob(trx, ISSUE_TASK, o.id);
-          await audit(trx, o, now, source, 'order.paid', { amount: view.amount, provider_tx_id: tx });
-          return paid;
-        }
-        // An award's rows are taken after the audit entry: every path takes the chain's lock before count rows.
-        await audit(trx, o, now, source, 'order.paid', { amount: view.amount, provider_tx_id: tx });
-        if (await takeAward(trx, paid, now)) await addOrderJob(trx, ISSUE_TASK, o.id);
-        else await requestRefund(trx, paid, now, source, 'award_not_honoured');
-        return (await lockOrder(trx, o.id))!;
-      }
-      case 'close': {
-        const closed = (await moveOrder(trx, o.id, o.state, s.to, {
-          [s.to === 'failed' ? 'failed_at' : 'cancelled_at']: now,
-          failure_code: s.code,
-          failure_message: s.message.slice(0, 500),
-          updated_at: now,
-        }))!;
-        await audit(trx, o, now, source, `order.${s.to}`, { code: s.code });
-        return closed;
-      }
-      case 'refund': {
-        const set = { paid_amount: view.amount, provider_tx_id: tx, updated_at: now };
-        const row = s.close
-          ? await moveOrder(trx, o.id, o.state, s.close, { ...set, failed_at: now, failure_code: s.reason })
-          : await updateOrder(trx, o.id, set);
-        if (s.close) await audit(trx, o, now, source, `order.${s.close}`, { code: s.reason });
-        await requestRefund(trx, row!, now, source, s.reason);
-        return (await lockOrder(trx, o.id))!;
-      }
-    }
-  });
+/** A webhook's arrival, on the chain in its own transaction or one shared with settlements. */
+export async function recordReceipt(ctx: PaymentContext, e: AuditInput): Promise<void> {
+  await ctx.settlements({ kind: 'receipt', entry: e });
 }

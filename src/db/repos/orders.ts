@@ -126,6 +126,13 @@ export async function lockOrder(trx: Trx, id: string) {
   return orderOf(await trx('orders').where({ id }).forUpdate().first());
 }
 
+/** These orders, locked in id order: batches lock alike, so two never wait on each other in a cycle. */
+export async function lockOrders(trx: Trx, ids: readonly string[]): Promise<OrderRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await trx('orders').whereIn('id', ids).orderBy('id').forUpdate();
+  return rows.map((r) => orderOf(r)!);
+}
+
 /** The newest orders of a subject, for the resident's page. */
 export async function ordersOfSubject(db: Db | Trx, campaignId: string, subject: string) {
   const rows = await db('orders').where({ campaign_id: campaignId, subject }).orderBy('created_at', 'desc');
