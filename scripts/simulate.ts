@@ -109,8 +109,10 @@ const beacon =
             );
             return;
           } catch (err) {
-            // before the close the beacon is refused; it is recorded again a second later
-            if ((err as { code?: string }).code !== 'beacon_too_early') throw err;
+            // before the close the beacon is refused, and busy while the close freezes the roster under the
+            // draw's row; either way it is recorded again a second later
+            const code = (err as { code?: string }).code;
+            if (code !== 'beacon_too_early' && code !== 'busy') throw err;
             await new Promise((r) => setTimeout(r, 1000));
           }
         }
