@@ -7,6 +7,7 @@ import test from 'ava';
 import { checkAuditChain } from '../../src/commands/checkAuditChain.js';
 import { createAwardOrder } from '../../src/commands/payments/createAwardOrder.js';
 import { recordReceipt, settleOrder } from '../../src/commands/payments/settleOrder.js';
+import { countByStatus } from '../../src/db/repos/awards.js';
 import { insertOrder, type OrderRow } from '../../src/db/repos/orders.js';
 import type { ProviderView } from '../../src/domain/payments/order.js';
 import { type PaymentWorld, paymentWorld } from '../helpers/payments.js';
@@ -146,6 +147,12 @@ test('concurrent settlements of mixed orders: each settled once, audited once, i
       .filter((p) => p.o.purpose === 'voucher_award' && p.outcome === 'paid')
       .map((p) => p.o.subject)
       .sort(),
+  );
+  // the stored counts moved with the awards taken, as a direct count says
+  const counts = (await w.app.request('GET', `/api/campaigns/${w.campaignId}/audit`)).json.counts;
+  t.deepEqual(
+    counts.by_status,
+    (await countByStatus(db, w.campaignId)).map((r) => ({ status: r.status, count: Number(r.count) })),
   );
   const settlements = plan.length * 3;
   t.true(new Set(entries.map((e) => e.tx)).size < settlements / 4, 'settlements shared transactions');

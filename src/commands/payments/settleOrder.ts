@@ -9,11 +9,19 @@ import pLimit from 'p-limit';
 import { type AuditInput, appendAudit, appendAuditBatch } from '../../audit/log.js';
 import { type Batched, batched } from '../../db/batch.js';
 import type { Trx } from '../../db/knex.js';
-import { lockAward, markCollected } from '../../db/repos/awards.js';
-import { moveDrawCounts } from '../../db/repos/drawCounts.js';
-import { addOrderJob, lockOrders, moveOrder, type OrderRow, updateOrder } from '../../db/repos/orders.js';
+import { type AwardRow, lockAwards, markManyCollected } from '../../db/repos/awards.js';
+import { moveDrawCounts, type StatusMove } from '../../db/repos/drawCounts.js';
+import {
+  addOrderJob,
+  addOrderJobs,
+  lockOrders,
+  moveOrder,
+  moveOrdersPaid,
+  type OrderRow,
+  updateOrder,
+} from '../../db/repos/orders.js';
 import { inTransaction } from '../../db/transaction.js';
-import { type ProviderView, settle } from '../../domain/payments/order.js';
+import { type ProviderView, type Settlement, settle } from '../../domain/payments/order.js';
 import { heldOf } from '../awardNotices.js';
 import type { CommandContext } from '../context.js';
 import { ISSUE_TASK, type PaymentContext, REFUND_TASK } from './context.js';
@@ -39,23 +47,11 @@ const entry = (o: OrderRow, at: Date, source: SettleSource, action: string, data
   data: { order_id: o.id, public_id: o.subject, ...data },
 });
 
-/** Whether the award behind a voucher order can still be honoured; if so it is taken (collected) now. */
-async function takeAward(trx: Trx, o: OrderRow, now: Date): Promise<boolean> {
-  if (o.purpose !== 'voucher_award') return true;
-  const a = await lockAward(trx, o.campaign_id, o.subject);
+/** Whether the award behind a voucher order (locked) can still be honoured: held, in time, for this much. */
+function honourable(o: OrderRow, a: AwardRow | undefined, now: Date): a is AwardRow {
   if (!a || (a.status !== 'won' && a.status !== 'promoted')) return false;
   if (a.claim_deadline && a.claim_deadline <= now) return false;
-  if (heldOf(a).amount < o.face_value) return false;
-  const bought = await markCollected(trx, o.campaign_id, o.subject, {
-    site: heldOf(a).site,
-    by: `order:${o.id}`,
-    at: now,
-    via: 'payment',
-    ref: o.id,
-  });
-  if (!bought) return false;
-  await moveDrawCounts(trx, o.campaign_id, [{ public_id: o.subject, from: a.status, to: 'collected' }]);
-  return true;
+  return heldOf(a).amount >= o.face_value;
 }
 
 async function requestRefund(
@@ -76,43 +72,22 @@ async function requestRefund(
   return row;
 }
 
-/** A paid award order: what is left once the chain's lock is held (its rows come after it, as on every path). */
-interface AwardToTake {
-  at: number;
-  paid: OrderRow;
-  source: SettleSource;
-}
-
 /**
- * One settlement up to its audit entries, which are recorded for the batch's one append: everything but an
- * award's rows, which are taken after the append (awards).
+ * A settlement other than a payment to keep (nothing to do, a close, money to give back), up to its audit
+ * entries, which are recorded for the batch's one append. Rare next to payments, so one order at a time.
  */
-async function settleUpToAudit(
+async function settleOther(
   trx: Trx,
   o: OrderRow,
+  s: Exclude<Settlement, { kind: 'paid' }>,
   view: ProviderView,
   source: SettleSource,
   now: Date,
   record: Recorder,
-  award: (paid: OrderRow) => void,
 ): Promise<OrderRow> {
-  const s = settle(o, view);
-  const tx = view.transactionId ?? null;
   switch (s.kind) {
     case 'none':
       return o;
-    case 'paid': {
-      const paid = (await moveOrder(trx, o.id, o.state, 'paid', {
-        paid_amount: view.amount,
-        paid_at: now,
-        provider_tx_id: tx,
-        updated_at: now,
-      }))!;
-      await record(entry(o, now, source, 'order.paid', { amount: view.amount, provider_tx_id: tx }));
-      if (paid.purpose === 'voucher_award') award(paid);
-      else await addOrderJob(trx, ISSUE_TASK, o.id);
-      return paid;
-    }
     case 'close': {
       const closed = (await moveOrder(trx, o.id, o.state, s.to, {
         [s.to === 'failed' ? 'failed_at' : 'cancelled_at']: now,
@@ -124,7 +99,7 @@ async function settleUpToAudit(
       return closed;
     }
     case 'refund': {
-      const set = { paid_amount: view.amount, provider_tx_id: tx, updated_at: now };
+      const set = { paid_amount: view.amount, provider_tx_id: view.transactionId ?? null, updated_at: now };
       const row = s.close
         ? await moveOrder(trx, o.id, o.state, s.close, { ...set, failed_at: now, failure_code: s.reason })
         : await updateOrder(trx, o.id, set);
@@ -132,6 +107,65 @@ async function settleUpToAudit(
       return requestRefund(trx, row!, now, source, s.reason, record);
     }
   }
+}
+
+/** A paid order of the batch: where its answer goes, and who asked. */
+interface Paid {
+  at: number;
+  order: OrderRow;
+  source: SettleSource;
+}
+
+/**
+ * The paid award orders' awards, taken once the chain's lock is held (every path takes it before count rows), a
+ * few statements for them all: locked, those still honourable collected, the counts moved a campaign at a time
+ * and the issue jobs enqueued; the rest have their money given back.
+ */
+async function takeAwards(trx: Trx, paid: readonly Paid[], now: Date, out: Array<OrderRow | undefined>) {
+  if (paid.length === 0) return;
+  const keyOf = (k: { campaign_id: string; public_id: string }) => `${k.campaign_id}/${k.public_id}`;
+  const keys = paid.map((p) => ({ campaign_id: p.order.campaign_id, public_id: p.order.subject }));
+  const awards = new Map((await lockAwards(trx, keys)).map((a) => [keyOf(a), a]));
+  const marks: Array<{ p: Paid; a: AwardRow }> = [];
+  for (const [i, p] of paid.entries()) {
+    const a = awards.get(keyOf(keys[i]!));
+    if (!honourable(p.order, a, now)) continue;
+    marks.push({ p, a });
+    awards.delete(keyOf(keys[i]!)); // a second paid order for the same award finds it taken
+  }
+  const taken = new Set(
+    (
+      await markManyCollected(
+        trx,
+        marks.map(({ p, a }) => ({
+          campaign_id: p.order.campaign_id,
+          public_id: p.order.subject,
+          m: { site: heldOf(a).site, by: `order:${p.order.id}`, at: now, via: 'payment', ref: p.order.id },
+        })),
+      )
+    ).map(keyOf),
+  );
+  const collected = marks.filter(({ p }) =>
+    taken.has(keyOf({ campaign_id: p.order.campaign_id, public_id: p.order.subject })),
+  );
+  const append = (e: AuditInput) => appendAudit(trx, e);
+  const kept = new Set(collected.map(({ p }) => p));
+  for (const p of paid) {
+    if (!kept.has(p))
+      out[p.at] = await requestRefund(trx, p.order, now, p.source, 'award_not_honoured', append);
+  }
+  const moves = new Map<string, StatusMove[]>();
+  for (const { p, a } of collected) {
+    const m = moves.get(p.order.campaign_id) ?? [];
+    m.push({ public_id: p.order.subject, from: a.status, to: 'collected' });
+    moves.set(p.order.campaign_id, m);
+  }
+  for (const [campaignId, m] of moves) await moveDrawCounts(trx, campaignId, m);
+  await addOrderJobs(
+    trx,
+    ISSUE_TASK,
+    collected.map(({ p }) => p.order.id),
+  );
 }
 
 /** The batch's settlements in rounds, each order at most once a round (a second look sees the first's work). */
@@ -149,10 +183,11 @@ function roundsOf(writes: readonly PaymentWrite[]): number[][] {
 }
 
 /**
- * The writes in one transaction. Each round locks its orders first, in id order, so batches never wait on each
- * other in a cycle and none waits for an order row while holding the chain's lock; then settles them in id order
- * up to their audit entries; appends those (and the receipts) in one statement, which takes the chain's lock; and
- * only then takes the paid awards' rows, since every path takes the chain's lock before count rows.
+ * The writes in one transaction, in a few statements whatever their number. Each round locks its orders first,
+ * in id order, so batches never wait on each other in a cycle and none waits for an order row while holding the
+ * chain's lock; then moves the paid ones in one statement (the rest one by one), enqueues their issue jobs, and
+ * appends every audit entry (and the receipts) in one statement, which takes the chain's lock; and only then
+ * takes the paid awards, since every path takes the chain's lock before count rows.
  */
 async function writeAll(ctx: CommandContext, writes: readonly PaymentWrite[]) {
   return inTransaction(ctx.db, async (trx) => {
@@ -169,24 +204,45 @@ async function writeAll(ctx: CommandContext, writes: readonly PaymentWrite[]) {
       const rows = new Map(locked.map((o) => [o.id, o]));
       const entries = receipts;
       receipts = [];
-      const awards: AwardToTake[] = [];
+      const keep = async (e: AuditInput) => {
+        entries.push(e);
+      };
+      const toPay: Array<{ at: number; o: OrderRow; view: ProviderView; source: SettleSource }> = [];
       for (const i of round) {
         const { orderId, view, source } = settleOf(i);
         const o = rows.get(orderId);
         if (!o) throw new Error(`no order ${orderId}`);
-        const keep = async (e: AuditInput) => {
-          entries.push(e);
-        };
-        out[i] = await settleUpToAudit(trx, o, view, source, now, keep, (paid) =>
-          awards.push({ at: i, paid, source }),
-        );
+        const s = settle(o, view);
+        if (s.kind === 'paid') toPay.push({ at: i, o, view, source });
+        else out[i] = await settleOther(trx, o, s, view, source, now, keep);
       }
+      const moved = await moveOrdersPaid(
+        trx,
+        toPay.map(({ o, view }) => ({
+          id: o.id,
+          from: o.state,
+          amount: view.amount,
+          tx: view.transactionId ?? null,
+        })),
+        now,
+      );
+      const paidRows = new Map(moved.map((o) => [o.id, o]));
+      const paid: Paid[] = toPay.map(({ at, o, view, source }) => {
+        const order = paidRows.get(o.id);
+        if (!order) throw new Error(`order ${o.id} did not move to paid`);
+        const tx = view.transactionId ?? null;
+        entries.push(entry(o, now, source, 'order.paid', { amount: view.amount, provider_tx_id: tx }));
+        out[at] = order;
+        return { at, order, source };
+      });
+      const awarded = paid.filter((p) => p.order.purpose === 'voucher_award');
+      await addOrderJobs(
+        trx,
+        ISSUE_TASK,
+        paid.filter((p) => p.order.purpose !== 'voucher_award').map((p) => p.order.id),
+      );
       await appendAuditBatch(trx, entries);
-      const append = (e: AuditInput) => appendAudit(trx, e);
-      for (const a of awards) {
-        if (await takeAward(trx, a.paid, now)) await addOrderJob(trx, ISSUE_TASK, a.paid.id);
-        else out[a.at] = await requestRefund(trx, a.paid, now, a.source, 'award_not_honoured', append);
-      }
+      await takeAwards(trx, awarded, now, out);
     }
     return out;
   });

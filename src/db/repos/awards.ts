@@ -176,6 +176,23 @@ export async function lockAward(
   return trx('awards').where({ campaign_id: campaignId, public_id: publicId }).forUpdate().first();
 }
 
+/** These awards, locked in (campaign, public id) order: batches lock alike, so two never wait in a cycle. */
+export async function lockAwards(
+  trx: Trx,
+  keys: ReadonlyArray<{ campaign_id: string; public_id: string }>,
+): Promise<AwardRow[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await trx.raw(
+    `SELECT a.* FROM awards a
+       JOIN json_to_recordset(?::json) AS k(campaign_id uuid, public_id text)
+         ON a.campaign_id = k.campaign_id AND a.public_id = k.public_id
+      ORDER BY a.campaign_id, a.public_id
+        FOR UPDATE OF a`,
+    [JSON.stringify(keys)],
+  );
+  return rows;
+}
+
 export interface CollectionMark {
   site: string;
   by: string;
@@ -215,6 +232,26 @@ export const collectParams = (campaignId: string, publicId: string, m: Collectio
   publicId,
   m.site,
 ];
+
+/** markCollected for many awards in one statement (each at most once): the keys of those collected. */
+export async function markManyCollected(
+  trx: Trx,
+  marks: ReadonlyArray<{ campaign_id: string; public_id: string; m: CollectionMark }>,
+): Promise<Array<{ campaign_id: string; public_id: string }>> {
+  if (marks.length === 0) return [];
+  const { rows } = await trx.raw(
+    `UPDATE awards a
+        SET status = 'collected', collected_at = r.at, collected_by = r.by, collected_site = r.site,
+            collected_via = r.via, collected_ref = r.ref
+       FROM json_to_recordset(?::json)
+            AS r(campaign_id uuid, public_id text, at timestamptz, by text, site text, via text, ref text)
+      WHERE a.campaign_id = r.campaign_id AND a.public_id = r.public_id AND a.status IN ('won', 'promoted')
+        AND ${HELD_SITE} = r.site
+      RETURNING a.campaign_id, a.public_id`,
+    [JSON.stringify(marks.map(({ campaign_id, public_id, m }) => ({ campaign_id, public_id, ...m })))],
+  );
+  return rows;
+}
 
 /** Marks a held award refused at the counter (conditional, as markCollected). */
 export async function markRefused(

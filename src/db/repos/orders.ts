@@ -154,6 +154,30 @@ export async function moveOrder(
   return orderOf(row);
 }
 
+export interface PaidMove {
+  id: string;
+  from: OrderState;
+  amount: number;
+  tx: string | null;
+}
+
+/** Open orders moved to paid with the provider's amount and transaction, in one statement: those that moved. */
+export async function moveOrdersPaid(trx: Trx, moves: readonly PaidMove[], now: Date): Promise<OrderRow[]> {
+  if (moves.length === 0) return [];
+  const { rows } = await trx.raw(
+    `UPDATE orders o SET state = 'paid', paid_amount = r.amount, paid_at = ?, provider_tx_id = r.tx, updated_at = ?
+       FROM json_to_recordset(?::json) AS r(id uuid, from_state text, amount bigint, tx text)
+      WHERE o.id = r.id AND o.state = r.from_state
+      RETURNING o.*`,
+    [
+      now,
+      now,
+      JSON.stringify(moves.map((m) => ({ id: m.id, from_state: m.from, amount: m.amount, tx: m.tx }))),
+    ],
+  );
+  return (rows as Array<Record<string, unknown>>).map((r) => orderOf(r)!);
+}
+
 export async function updateOrder(trx: Trx, id: string, set: Partial<OrderRow>) {
   const [row] = await trx('orders').where({ id }).update(set).returning('*');
   return orderOf(row);
@@ -209,10 +233,17 @@ export async function stuckOrders(db: Db, now: Date, staleMs: number, limit: num
 
 /** Enqueues a graphile-worker job in the caller's transaction; the key makes a second enqueue a no-op. */
 export async function addOrderJob(trx: Trx, task: string, orderId: string): Promise<void> {
+  await addOrderJobs(trx, task, [orderId]);
+}
+
+/** addOrderJob for each of these orders, in one statement. */
+export async function addOrderJobs(trx: Trx, task: string, orderIds: readonly string[]): Promise<void> {
+  if (orderIds.length === 0) return;
   await trx.raw(
-    `SELECT graphile_worker.add_job(?, json_build_object('order_id', ?::text), job_key := ?,
-                                    job_key_mode := 'preserve_run_at', max_attempts := 25)`,
-    [task, orderId, `${task}:${orderId}`],
+    `SELECT graphile_worker.add_job(?, json_build_object('order_id', id), job_key := ? || id,
+                                    job_key_mode := 'preserve_run_at', max_attempts := 25)
+       FROM unnest(?::text[]) AS id`,
+    [task, `${task}:`, [...orderIds]],
   );
 }
 
