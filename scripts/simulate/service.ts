@@ -29,7 +29,8 @@ export interface Faults {
   latencyMs: number;
 }
 
-export async function startCity(faults: Faults): Promise<City> {
+/** `logFile`: where the service's warnings and errors go (the reason behind a 5xx, when one is counted). */
+export async function startCity(faults: Faults, logFile: string): Promise<City> {
   const secrets = {
     SESSION_SECRET: randomBytes(32).toString('hex'),
     IDENTITY_PEPPER: randomBytes(32).toString('hex'),
@@ -58,6 +59,7 @@ export async function startCity(faults: Faults): Promise<City> {
       DATABASE_POOL_MAX: '20',
     },
     timeoutMs: 60_000,
+    logFile,
   });
   return {
     url,
