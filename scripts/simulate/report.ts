@@ -154,7 +154,7 @@ export function writeReport(dir: string, r: Report): { json: string; html: strin
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:1100px;margin:0 auto;padding:1rem;color:#1b1b1b}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #ccc;padding:.3rem .8rem;text-align:left}
 .ok{color:#0a6b2b}.bad{color:#a4161a;font-weight:700}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1rem}
-canvas{max-width:100%}</style></head><body>
+canvas{max-width:100%}@media (max-width:480px){th,td{padding:.3rem .5rem}}</style></head><body>
 <h1>${r.mode === 'instant' ? 'Instant sale' : 'Lottery'}: ${r.residents.toLocaleString('en')} residents, ${r.stock.toLocaleString('en')} in stock</h1>
 <h2>Invariants</h2><ul>${r.invariants.map((i) => `<li class="${i.ok ? 'ok' : 'bad'}">${i.ok ? '✔' : '✘'} ${esc(i.name)}: ${esc(i.detail)}</li>`).join('')}</ul>
 <div class="grid"><div><h2>Outcome</h2><table>${rows([
