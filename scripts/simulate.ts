@@ -2,9 +2,7 @@
 // Runs one city through one mode against the real service on 127.0.0.1 (embedded PostgreSQL unless
 // DATABASE_URL is set), prints progress and a summary, writes report.json and report.html, and exits 1 when an
 // invariant is broken.
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/clock.js';
 import { recordBeacon } from '../src/commands/recordBeacon.js';
@@ -47,10 +45,7 @@ if (!['instant', 'lottery'].includes(mode) || !(N > 0) || !(STOCK > 0) || N > 10
 }
 
 const rec = new Recorder();
-const serviceLog = path.join(values.out!, 'service.log');
-fs.mkdirSync(values.out!, { recursive: true });
-fs.rmSync(serviceLog, { force: true });
-const city = await startCity({ failureRate: Number(values['failure-rate']), latencyMs: 20 }, serviceLog);
+const city = await startCity({ failureRate: Number(values['failure-rate']), latencyMs: 20 }, values.out!);
 process.stderr.write(`service at ${city.url}; ${N} residents, ${STOCK} in stock, mode ${mode}\n`);
 const people = await residentsOf(city, N);
 // Speed classes by a shuffled index, so class and arrival are unrelated.
@@ -299,5 +294,5 @@ console.log(
 );
 console.log(`how residents ended: ${JSON.stringify(ends)}`);
 for (const i of report.invariants) console.log(`${i.ok ? 'ok  ' : 'FAIL'} ${i.name}: ${i.detail}`);
-console.log(`wrote ${files.json} and ${files.html}; the service's warnings and errors are in ${serviceLog}`);
+console.log(`wrote ${files.json} and ${files.html}; the service's warnings and errors are in ${city.log}`);
 process.exit(report.invariants.every((i) => i.ok) ? 0 : 1);

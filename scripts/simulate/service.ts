@@ -20,6 +20,8 @@ export interface City {
   secrets: Record<'SESSION_SECRET' | 'IDENTITY_PEPPER' | 'DATA_KEY', string>;
   /** the service's process id (its CPU time is read from /proc for the report) */
   pid: number | undefined;
+  /** the service's log (warnings and errors) */
+  log: string;
   /** stops the service and the database; resolves to when the service had exited (ms since the epoch) */
   stop(): Promise<number>;
 }
@@ -29,8 +31,11 @@ export interface Faults {
   latencyMs: number;
 }
 
-/** `logFile`: where the service's warnings and errors go (the reason behind a 5xx, when one is counted). */
-export async function startCity(faults: Faults, logFile: string): Promise<City> {
+/** The service's warnings and errors go to `<outDir>/service.log` (the reason behind a 5xx, when one is counted). */
+export async function startCity(faults: Faults, outDir: string): Promise<City> {
+  fs.mkdirSync(outDir, { recursive: true });
+  const logFile = path.join(outDir, 'service.log');
+  fs.rmSync(logFile, { force: true });
   const secrets = {
     SESSION_SECRET: randomBytes(32).toString('hex'),
     IDENTITY_PEPPER: randomBytes(32).toString('hex'),
@@ -66,6 +71,7 @@ export async function startCity(faults: Faults, logFile: string): Promise<City> 
     bench,
     secrets,
     pid: child.pid,
+    log: logFile,
     async stop() {
       child.kill('SIGTERM');
       if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
