@@ -11,6 +11,7 @@ import { signedAdmissions } from './commands/instant/admissionToken.js';
 import { BUY_LANES, purchasesAtOnce } from './commands/instant/context.js';
 import { openSaleTerms } from './commands/instant/openSaleTerms.js';
 import { waitingLooks } from './commands/instant/waitingLooks.js';
+import { batchedAwardOrders } from './commands/payments/awardOrderWrites.js';
 import { batchedSettlements } from './commands/payments/settleOrder.js';
 import { createCheckedSessions } from './commands/staffSessionCheck.js';
 import type { Config } from './config.js';
@@ -135,6 +136,7 @@ export function paymentContextOf(
     provider: payments.provider,
     issuer: payments.issuer,
     settlements: batchedSettlements({ db, clock: o.clock ?? systemClock }),
+    awardOrders: batchedAwardOrders({ db, clock: o.clock ?? systemClock }),
   };
   return { payments, payment };
 }

@@ -53,6 +53,7 @@ export async function instantWorld() {
       publicUrl: app.url,
       provider: app.deps.payments!.provider,
       settlements: app.deps.payment!.settlements,
+      awardOrders: app.deps.payment!.awardOrders,
     },
   };
   const issuer = devIssuer(derivedKey(TEST_SECRETS.dataKey, 'issuer'));

@@ -131,6 +131,7 @@ export async function paymentWorld(
     issuer,
     // the app's own batcher: the tests' settlements share transactions with the routes', as in one process
     settlements: app.deps.payment!.settlements,
+    awardOrders: app.deps.payment!.awardOrders,
   };
   const people = (status: string) =>
     app

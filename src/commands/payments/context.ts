@@ -1,14 +1,17 @@
-// What the payment use cases receive: the database, the clock, the provider, the process's settlement batcher,
-// and what notices need.
+// What the payment use cases receive: the database, the clock, the provider, the process's settlement and award
+// order batchers, and what notices need.
 import type { PaymentProvider } from '../../payments/provider.js';
 import type { NoticeEnv } from '../awardNotices.js';
 import type { CommandContext } from '../context.js';
+import type { AwardOrders } from './awardOrderWrites.js';
 import type { Settlements } from './settleOrder.js';
 
 export interface PaymentContext extends CommandContext, NoticeEnv {
   provider: PaymentProvider;
   /** settlements and webhook receipts, batched into shared transactions (made by the composition root) */
   settlements: Settlements;
+  /** award orders created and moved to pending, batched into shared transactions (made by the composition root) */
+  awardOrders: AwardOrders;
 }
 
 /** graphile-worker tasks of the payment flow. */

@@ -46,6 +46,11 @@ export async function findCampaign(db: Db | Trx, id: string): Promise<Campaign |
   return db('campaigns').where({ id }).first();
 }
 
+/** These campaigns (findCampaign for each), in one statement; the missing ones are not among them. */
+export async function findCampaigns(db: Db | Trx, ids: readonly string[]): Promise<Campaign[]> {
+  return db('campaigns').whereIn('id', [...ids]);
+}
+
 // FOR NO KEY UPDATE, not FOR UPDATE: writers of this campaign still serialise on it, but rows that merely
 // reference it (a freeze's roster, an application) are not held up by it, which deadlocked the beacon with the freeze.
 
