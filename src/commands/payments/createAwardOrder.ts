@@ -5,10 +5,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { OrderRow } from '../../db/repos/orders.js';
 import { DomainError } from '../../domain/errors.js';
 import { type CheckoutRequest, ProviderUnavailable } from '../../payments/provider.js';
-import { type AwardOrderInput, answerOf } from './awardOrderWrites.js';
+import type { AwardOrderInput } from './awardOrderDecision.js';
+import { answerOf } from './awardOrderWrites.js';
 import type { OrderView, PaymentContext } from './context.js';
 
-export { type AwardOrderInput, viewOf } from './awardOrderWrites.js';
+export { type AwardOrderInput, viewOf } from './awardOrderDecision.js';
 
 export interface OrderAnswer {
   status: 200 | 201;
