@@ -188,7 +188,7 @@ async function buyFromSeveralRows(ctx: InstantContext, b: HomeRowBuy): Promise<v
     );
     // Stock last: its rows stay locked until commit, so nothing else waits behind them longer than it must.
     const takes = await takeFromRowsWithStock(trx, b.campaign_id, b.quantity);
-    await completePurchase(trx, b.purchase_id, { takes, order_id: order!.id, response: {} });
+    await completePurchase(trx, b.purchase_id, { takes, order_id: order!.id });
   });
 }
 

@@ -202,20 +202,10 @@ export interface CollectionMark {
 }
 
 /**
- * Marks a held award collected at its site, in one conditional UPDATE: of two staff pressing at the same moment
- * the second waits for the first's row lock, then finds the award no longer held and changes nothing.
+ * Marks a held award collected at its site, conditionally: of two staff pressing at the same moment the second
+ * waits for the first's row lock, then finds the award no longer held and changes nothing. A fragment, for the
+ * statements that record more with it (counterCollections.ts).
  */
-export async function markCollected(
-  trx: Trx,
-  campaignId: string,
-  publicId: string,
-  m: CollectionMark,
-): Promise<AwardRow | undefined> {
-  const { rows } = await trx.raw(`${COLLECT_UPDATE} RETURNING a.*`, collectParams(campaignId, publicId, m));
-  return rows[0];
-}
-
-/** markCollected's conditional UPDATE (without its RETURNING), for a statement that records more with it. */
 export const COLLECT_UPDATE = `UPDATE awards a
         SET status = 'collected', collected_at = ?, collected_by = ?, collected_site = ?, collected_via = ?,
             collected_ref = ?
@@ -233,7 +223,7 @@ export const collectParams = (campaignId: string, publicId: string, m: Collectio
   m.site,
 ];
 
-/** markCollected for many awards in one statement (each at most once): the keys of those collected. */
+/** COLLECT_UPDATE for many awards in one statement (each at most once): the keys of those collected. */
 export async function markManyCollected(
   trx: Trx,
   marks: ReadonlyArray<{ campaign_id: string; public_id: string; m: CollectionMark }>,
@@ -253,7 +243,7 @@ export async function markManyCollected(
   return rows;
 }
 
-/** Marks a held award refused at the counter (conditional, as markCollected). */
+/** Marks a held award refused at the counter (conditional, as COLLECT_UPDATE). */
 export async function markRefused(
   trx: Trx,
   campaignId: string,

@@ -36,7 +36,7 @@ export interface CollectOutcome {
 }
 
 /**
- * One round trip for a whole collection: markCollected's conditional UPDATE (so exactly once under a double
+ * One round trip for a whole collection: the award's conditional UPDATE (COLLECT_UPDATE) (so exactly once under a double
  * press), the record of the collection, and the counts and stock moved (drawCounts.ts). With `onlyIfReady`
  * nothing changes unless the counts are ready: the caller then takes the counts' shared lock and calls again
  * without it (moveDrawCounts' protocol), so a collection racing the first computation is counted once.

@@ -13,7 +13,6 @@ export interface PurchaseRow {
   takes: Array<{ shard: number; quantity: number }>;
   order_id: string | null;
   hold_expires_at: Date;
-  response: Record<string, unknown>;
   created_at: Date;
   paid_at: Date | null;
   released_at: Date | null;
@@ -74,11 +73,11 @@ export async function findLivePurchase(db: Db | Trx, campaignId: string, identit
 export async function completePurchase(
   trx: Trx,
   id: string,
-  set: { takes: PurchaseRow['takes']; order_id: string; response: Record<string, unknown> },
+  set: { takes: PurchaseRow['takes']; order_id: string },
 ) {
   await trx('instant_purchases')
     .where({ id })
-    .update({ takes: JSON.stringify(set.takes), order_id: set.order_id, response: set.response });
+    .update({ takes: JSON.stringify(set.takes), order_id: set.order_id });
 }
 
 /**
