@@ -100,7 +100,8 @@ export async function lotteryResident(
   const appliedAt = now();
   await sleep(sale.closesAt + 3000 - Date.now() + Math.random() * 3000);
   while (Date.now() < deadline) {
-    const result = (await call('GET', `${base}/application`, 'result')).json?.result;
+    const read = (await call('GET', `${base}/application`, 'result')).json;
+    const result = read?.result;
     if (result?.kind === 'won') {
       // A declined card is tried again, as a person would: a new order each time, up to three in all.
       for (let attempt = 1; ; attempt++) {
@@ -114,7 +115,8 @@ export async function lotteryResident(
       }
     }
     if (result) return { end: result.kind };
-    await sleep(2000);
+    // Before the draw, when the service says (poll_after_ms, also Retry-After), as the API asks; 2 s if not.
+    await sleep(read?.poll_after_ms ?? 2000);
   }
   return { end: 'no_result' };
 }

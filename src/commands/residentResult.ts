@@ -10,9 +10,11 @@ import {
   mapUrl,
   type ResultKind,
   resultKind,
+  resultPollAfterMs,
   resultsPublished,
   whatToBring,
 } from '../domain/result.js';
+import { type RandomSource, uniformOf } from '../identity/random.js';
 import { claimKeyOf, type NoticeEnv } from './awardNotices.js';
 import type { CampaignRules } from './campaignRules.js';
 import { claimCodeFor } from './claimCodes.js';
@@ -44,6 +46,23 @@ export interface ResidentResult {
   expired_at: string | null;
   claim_closes_at: string;
   audit_url: string;
+}
+
+/** Before the results are out: when the draw is due, and when to look again (resultPollAfterMs). */
+export interface ResultWait {
+  draw_at: string;
+  poll_after_ms: number;
+}
+
+export function resultWait(
+  ctx: Pick<CommandContext, 'clock'> & { random: RandomSource },
+  c: Pick<Campaign, 'draw_at'>,
+): ResultWait {
+  const msToDraw = new Date(c.draw_at).getTime() - ctx.clock.now().getTime();
+  return {
+    draw_at: new Date(c.draw_at).toISOString(),
+    poll_after_ms: resultPollAfterMs(msToDraw, uniformOf(ctx.random)),
+  };
 }
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);

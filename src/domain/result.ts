@@ -26,6 +26,23 @@ export interface AwardFacts {
 
 const DRAWN_STATES: ReadonlySet<string> = new Set(['drawn', 'claiming', 'finished']);
 
+/** Results not yet out come back spread over this much, so a crowd told the same thing is not one burst. */
+export const RESULT_POLL_SPREAD_MS = 5000;
+/** Past the draw's time the draw waits for its beacon, then runs on the worker: seconds to minutes. */
+export const DRAW_PENDING_POLL_MS = 5000;
+/** A resident looking days early is still told to look again within this (a moved draw is noticed). */
+export const MAX_RESULT_POLL_MS = 10 * 60_000;
+
+/**
+ * When to look again for a result not yet published, in milliseconds: at the draw's time (msToDraw by the
+ * service's clock), then every few seconds until it is out. `jitter` in [0, 1) spreads a crowd; 10,000 residents
+ * looking every 2 s on their own were 5,000 requests a second at the moment the draw needs the machine.
+ */
+export function resultPollAfterMs(msToDraw: number, jitter: number): number {
+  const spread = Math.floor(jitter * RESULT_POLL_SPREAD_MS);
+  return (msToDraw > 0 ? Math.min(MAX_RESULT_POLL_MS, msToDraw) : DRAW_PENDING_POLL_MS) + spread;
+}
+
 /** Whether residents see results rather than their receipt. */
 export function resultsPublished(c: Pick<Campaign, 'state'>): boolean {
   return DRAWN_STATES.has(c.state);

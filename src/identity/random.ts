@@ -5,6 +5,9 @@ export interface RandomSource {
   bytes(n: number): Buffer;
 }
 
+/** A uniform draw in [0, 1), to spread a crowd's next look (16 bits: a spread needs no more). */
+export const uniformOf = (random: RandomSource): number => random.bytes(2).readUInt16BE(0) / 65_536;
+
 /**
  * The operating system's CSPRNG, drawn 4 KiB at a time and handed out in slices (as node's randomUUID
  * does): every application takes two small draws, and one call per draw was ~3 % of intake CPU.

@@ -10,8 +10,9 @@ import { claimCodeFor } from '../../src/commands/claimCodes.js';
 import { fanOutResults } from '../../src/commands/resultFanout.js';
 import { contactHash } from '../../src/identity/crypto.js';
 import { signResidentToken } from '../../src/identity/residentSession.js';
-import { at, awardsOf, drawnLottery } from '../draw/_scenario.js';
+import { at, awardsOf, drawnLottery, scheduledScenario } from '../draw/_scenario.js';
 import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
+import { addApplications, drawContext, drawReconciler } from '../helpers/draw.js';
 import { ROOMY_LIMITS } from '../helpers/intake.js';
 
 const TOKEN = 'test-twilio-auth-token-0123456789';
@@ -281,5 +282,50 @@ test.serial(
     t.regex(en.text, /id="lookup-slot">2026-12-03 \(Thu\) 1[24]:00 – 1[46]:00 /);
     t.regex(en.text, /id="lookup-status">[A-Z][a-z]+/);
     t.notRegex(en.text, /id="lookup-status">won</);
+  },
+);
+
+test.serial(
+  'before the draw the result is null with when to look again: at the draw time, then every few seconds, spread',
+  async (t) => {
+    const s = await scheduledScenario(app, 'goods');
+    const publicOf = (await addApplications(app.db, s, 6))[0]!;
+    const reconciler = drawReconciler(drawContext(app.db, app.clock));
+    const waits = async () => {
+      const seen = [];
+      for (let i = 0; i < 8; i++) {
+        const r = await api(s.campaignId, publicOf);
+        t.is(r.status, 200, r.text);
+        t.is(r.json.result, null);
+        t.is(r.json.draw_at, at(4).toISOString());
+        t.is(r.headers.get('retry-after'), String(Math.ceil(r.json.poll_after_ms / 1000)));
+        seen.push(r.json.poll_after_ms as number);
+      }
+      t.true(new Set(seen).size > 1, `spread: ${seen}`);
+      return seen;
+    };
+    const within = (xs: number[], lo: number, hi: number) =>
+      t.true(
+        xs.every((x) => x >= lo && x < hi),
+        `${xs} in [${lo}, ${hi})`,
+      );
+
+    app.clock.set(at(2)); // the window open, the draw two hours away: look again within ten minutes
+    await reconciler.runOnce();
+    within(await waits(), 600_000, 605_000);
+    app.clock.set(new Date(at(4).getTime() - 20_000)); // closed, the draw 20 s away: look at it
+    await reconciler.runOnce();
+    within(await waits(), 20_000, 25_000);
+    app.clock.set(new Date(at(4).getTime() + 60_000)); // its time passed, no beacon yet: every 5-10 s
+    await reconciler.runOnce();
+    within(await waits(), 5_000, 10_000);
+
+    await app.db('draws').where({ campaign_id: s.campaignId }).update({ beacon: 'lotto 2026-12-01: 1 2 3' });
+    await reconciler.runOnce();
+    const drawn = await api(s.campaignId, publicOf);
+    t.truthy(drawn.json.result?.kind);
+    t.false('poll_after_ms' in drawn.json);
+    t.false('draw_at' in drawn.json);
+    t.is(drawn.headers.get('retry-after'), null);
   },
 );

@@ -10,6 +10,22 @@ import { isoFrom } from '../helpers/factories.js';
 export const START = new Date('2026-12-01T00:00:00+09:00');
 export const at = (h: number) => new Date(START.getTime() + hours(h));
 
+/** The scenario's lottery scheduled (opens at +1 h, closes at +3 h, draws at +4 h), the clock at its start. */
+export async function scheduledScenario(app: TestApp, kind: 'goods' | 'voucher') {
+  app.clock.set(START);
+  return scheduledLottery(app.db, app.clock, {
+    kind,
+    sites: 2,
+    capacity: 3,
+    overrides: {
+      opens_at: isoFrom(START, hours(1)),
+      closes_at: isoFrom(START, hours(3)),
+      draw_at: isoFrom(START, hours(4)),
+      claim_opens_at: isoFrom(START, hours(5)),
+    },
+  });
+}
+
 export async function drawnLottery(
   app: TestApp,
   o: {
@@ -21,18 +37,7 @@ export async function drawnLottery(
     campaign?: Record<string, unknown>;
   } = {},
 ) {
-  app.clock.set(START);
-  const s = await scheduledLottery(app.db, app.clock, {
-    kind: o.kind ?? 'goods',
-    sites: 2,
-    capacity: 3,
-    overrides: {
-      opens_at: isoFrom(START, hours(1)),
-      closes_at: isoFrom(START, hours(3)),
-      draw_at: isoFrom(START, hours(4)),
-      claim_opens_at: isoFrom(START, hours(5)),
-    },
-  });
+  const s = await scheduledScenario(app, o.kind ?? 'goods');
   // Both are read at the opening (the published rules) and at the draw.
   if (o.claimPeriodHours) {
     await app.db('campaigns').where({ id: s.campaignId }).update({ claim_period_hours: o.claimPeriodHours });

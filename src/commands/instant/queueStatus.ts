@@ -8,6 +8,7 @@ import { findSale, type SaleRow } from '../../db/repos/instantRooms.js';
 import { findStanding, type Standing, type StandingPlace } from '../../db/repos/instantStanding.js';
 import { DomainError } from '../../domain/errors.js';
 import { type PollHint, pollAfterMs, waitEstimate } from '../../domain/instant/waitingRoom.js';
+import { uniformOf } from '../../identity/random.js';
 import { signAdmission } from './admissionToken.js';
 import type { InstantContext } from './context.js';
 import { ensureRoom } from './openRoom.js';
@@ -36,9 +37,7 @@ export type QueueStatus =
   | { state: 'sold_out'; ticket: string; poll_after_ms: number }
   | { state: 'turn_used'; ticket: string };
 
-/** A uniform draw in [0, 1) from the context's randomness, to spread a crowd's next look. */
-const jitter = (ctx: InstantContext) => ctx.random.bytes(2).readUInt16BE(0) / 65_536;
-const pollAfter = (ctx: InstantContext, hint: PollHint) => pollAfterMs(hint, jitter(ctx));
+const pollAfter = (ctx: InstantContext, hint: PollHint) => pollAfterMs(hint, uniformOf(ctx.random));
 
 async function saleOf(ctx: InstantContext, campaignId: string): Promise<SaleRow> {
   const c = await findSale(ctx.db, campaignId);

@@ -52,8 +52,15 @@ export const applicationOperations: Operations = {
       caller: 'resident',
       ok: {
         status: 200,
-        description: 'The receipt, and the result (null before the draw)',
-        schema: z.object({ receipt: receiptSchema, result: resultSchema.nullable() }),
+        description:
+          'The receipt, and the result; before the draw the result is null, with draw_at and poll_after_ms ' +
+          '(when to look again, spread over a few seconds; also as Retry-After)',
+        schema: z.object({
+          receipt: receiptSchema,
+          result: resultSchema.nullable(),
+          draw_at: z.string().datetime().optional(),
+          poll_after_ms: z.number().int().optional(),
+        }),
       },
       errors: [],
     },

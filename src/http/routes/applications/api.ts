@@ -3,7 +3,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { applyForCampaign } from '../../../commands/applyForCampaign.js';
 import { changeApplication, myApplication } from '../../../commands/changeApplication.js';
-import { residentResult } from '../../../commands/residentResult.js';
+import { residentResult, resultWait } from '../../../commands/residentResult.js';
 import { withdrawApplication } from '../../../commands/withdrawApplication.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { ResidentClaims } from '../../../identity/residentSession.js';
@@ -63,9 +63,17 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
     const who = resident(ctx, deps);
     const { rules, receipt, application } = await myApplication(deps.intake, parseId(ctx.params.id), who.sub);
     if (!receipt || !application) throw new DomainError('not_found', 'You have not applied to this campaign');
-    // After the draw: the outcome (null before it), the same one the result page and SMS STATUS show.
+    // After the draw: the outcome, the same one the result page and SMS STATUS show. Before it: null, with when
+    // to look again (also as Retry-After), so a crowd waiting for the draw does not poll it off the machine.
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { receipt, result: (await residentResult(deps.intake, rules, application)) ?? null };
+    const result = (await residentResult(deps.intake, rules, application)) ?? null;
+    if (result) {
+      ctx.body = { receipt, result };
+      return;
+    }
+    const wait = resultWait(deps.intake, rules.campaign);
+    ctx.set('Retry-After', String(Math.ceil(wait.poll_after_ms / 1000)));
+    ctx.body = { receipt, result, ...wait };
   });
 
   router.put(base, must, async (ctx) => {
