@@ -75,7 +75,9 @@ export async function instantResident(
       if (r.json?.error?.code !== 'sold_out') return { end: r.json?.error?.code ?? `buy_${r.status}` };
     }
     if (q?.state === 'sold_out' || q?.state === 'your_turn') {
-      // Stock comes back when a payment fails or a hold runs out: look again a few times, then give up.
+      // Stock comes back when a payment fails or a hold runs out: look again a few times, then give up. A place
+      // held back (all that is left is with those ahead) keeps looking as the queue page does: it is next in line
+      // for what comes back.
       if (++soldOut >= 4) return { end: 'sold_out' };
     }
     // When the service says (Retry-After's milliseconds), as the queue page does; a second if it does not.

@@ -84,3 +84,39 @@ browserTest('a resident queues, buys at their turn and pays at the development c
   await page.goto(`${app.url}/campaigns/${c.id}/queue?lang=en`);
   await shootAtWidths(page, 'queue-paid-en');
 });
+
+browserTest('a resident held back by stock is told why, not a wait in seconds', async (t) => {
+  t.timeout(120_000);
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 1 });
+  await tick();
+  const people = await buyers(app, 3);
+  for (const p of people) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+  await openSale(app, c.id);
+  await tick(); // one unit: one let in, two held back
+  const last = await app.db('instant_queue').where({ campaign_id: c.id }).orderBy('rank', 'desc').first();
+  const me = people.find((p) => p.identity_id === last.identity_id)!;
+  const host = new URL(app.url).hostname;
+  const context = await t.context.browser.newContext({ javaScriptEnabled: false, locale: 'ko-KR' });
+  await context.addCookies([
+    { name: 'resident_session', value: me.headers['x-resident-token']!, domain: host, path: '/' },
+  ]);
+  const page = await context.newPage();
+  await page.goto(`${app.url}/campaigns/${c.id}/queue`);
+  t.regex(await page.locator('h2').innerText(), /기다리는 중/);
+  t.regex(await page.locator('#queue-held-back').innerText(), /물량이 돌아오면 줄 선 순서대로 차례가 옵니다/);
+  t.is(await page.locator('#queue-wait-n').count(), 0);
+  await shootAtWidths(page, 'queue-held-back-ko');
+  const axeContext = await t.context.browser.newContext({ locale: 'ko-KR' }); // axe needs JavaScript
+  await axeContext.addCookies([
+    { name: 'resident_session', value: me.headers['x-resident-token']!, domain: host, path: '/' },
+  ]);
+  const axe = await axeContext.newPage();
+  await axe.goto(page.url());
+  await checkPage(t, axe, 'waiting, held back by stock');
+  await axeContext.close();
+  await page.goto(`${app.url}/campaigns/${c.id}/queue?lang=en`);
+  t.regex(await page.locator('#queue-held-back').innerText(), /If some comes back/);
+  await shootAtWidths(page, 'queue-held-back-en');
+});

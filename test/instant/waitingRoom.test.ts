@@ -1,6 +1,12 @@
-// When the waiting room tells a client to look again (pure: domain/instant/waitingRoom.ts).
+// When the waiting room tells a client to look again, and how far its admission cursor moves (pure:
+// domain/instant/waitingRoom.ts).
 import test from 'ava';
+import fc from 'fast-check';
 import {
+  type AdmissionRules,
+  type AdmissionState,
+  advanceCursor,
+  heldBackByStock,
   OPENING_SETTLE_MS,
   POLL_SPREAD_MS,
   pollAfterMs,
@@ -32,4 +38,55 @@ test('being placed looks at the next pass; sold out looks again later, as stock 
   t.is(pollAfterMs({ state: 'placing' }, 0.7), 1000);
   t.is(pollAfterMs({ state: 'sold_out' }, 0), SOLD_OUT_POLL_MS);
   t.true(pollAfterMs({ state: 'sold_out' }, 0.5) > SOLD_OUT_POLL_MS);
+});
+
+test('a place held back by stock looks again as a sold-out one does, not every pass', (t) => {
+  const held = { state: 'waiting', ahead: 3, perSecond: 5000, heldBack: true } as const;
+  t.is(pollAfterMs(held, 0), SOLD_OUT_POLL_MS);
+  t.is(pollAfterMs({ ...held, heldBack: false }, 0), 1000);
+});
+
+const admission = fc.record({
+  admittedThrough: fc.nat(10_000),
+  waiting: fc.nat(10_000),
+  active: fc.nat(6000),
+  unitsLeft: fc.nat(6000),
+});
+const rules = fc.record({
+  perSecond: fc.integer({ min: 1, max: 5000 }),
+  maxActive: fc.integer({ min: 1, max: 5000 }),
+});
+
+test('the cursor never passes the queue, the rate, the cap on buyers or what the stock left can serve', (t) => {
+  fc.assert(
+    fc.property(admission, rules, fc.nat(5000), (a, r: AdmissionRules, elapsedMs) => {
+      const s: AdmissionState = { ...a, queued: a.admittedThrough + a.waiting };
+      const through = advanceCursor(s, r, elapsedMs);
+      const step = through - s.admittedThrough;
+      t.true(step >= 0 && through <= s.queued);
+      t.true(step <= Math.floor((r.perSecond * elapsedMs) / 1000));
+      // after the step, the buyers at the counter are within both bounds, or none was let in
+      t.true(step === 0 || s.active + step <= Math.min(r.maxActive, s.unitsLeft));
+      // and it moves as far as all four allow: nobody is kept waiting for nothing
+      const room = Math.max(0, Math.min(r.maxActive, s.unitsLeft) - s.active);
+      t.is(step, Math.min(Math.floor((r.perSecond * elapsedMs) / 1000), room, a.waiting));
+      // held back by stock exactly when people wait, the stock is the tighter bound and leaves no room
+      const after = { ...s, admittedThrough: through, active: s.active + step };
+      t.is(
+        heldBackByStock(after, r),
+        after.queued > through && s.unitsLeft < r.maxActive && after.active >= s.unitsLeft,
+      );
+    }),
+  );
+});
+
+test('at an opening, 4,000 units for a pre-queue of 10,000 admit 4,000, held back by stock', (t) => {
+  const s = { admittedThrough: 0, queued: 10_000, active: 0, unitsLeft: 4000 };
+  const r = { perSecond: 5000, maxActive: 5000 };
+  t.is(advanceCursor(s, r, 1000), 4000);
+  t.true(heldBackByStock({ ...s, admittedThrough: 4000, active: 4000 }, r));
+  // a rate-bound room is not held back by stock: 500 more come next second
+  const slow = { perSecond: 500, maxActive: 5000 };
+  t.is(advanceCursor(s, slow, 1000), 500);
+  t.false(heldBackByStock({ ...s, admittedThrough: 500, active: 500 }, slow));
 });

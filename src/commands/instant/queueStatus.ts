@@ -30,6 +30,8 @@ export type QueueStatus =
       rank: number;
       ahead: number;
       wait_seconds: number;
+      /** everything left is someone's to buy: the turn comes only if stock comes back, and wait_seconds is moot */
+      held_back: boolean;
       poll_after_ms: number;
     }
   | { state: 'your_turn'; ticket: string; rank: number; admission_token: string; expires_at: string }
@@ -99,9 +101,7 @@ export async function queueStatus(
 ): Promise<QueueStatus> {
   const known = await ctx.looks?.waiting(ctx.db, campaignId, identityId, ctx.clock.now().getTime());
   if (known)
-    return known.remaining === 0
-      ? soldOut(ctx, known.ticket)
-      : waiting(ctx, known.ticket, known.rank, known.admitted_through, known.admit_per_second);
+    return known.remaining === 0 ? soldOut(ctx, known.ticket) : waiting(ctx, known.ticket, known.rank, known);
   const s = await (ctx.standings
     ? ctx.standings({ campaign_id: campaignId, identity_id: identityId })
     : findStanding(ctx.db, campaignId, identityId));
@@ -124,7 +124,7 @@ async function statusOf(ctx: InstantContext, campaignId: string, s: Placed): Pro
     ctx.looks?.remember(campaignId, p.identity_id, { rank, ticket });
     // Sold out is said to those still waiting at once (they look again later, as stock can come back).
     if (s.remaining === 0) return soldOut(ctx, ticket);
-    return waiting(ctx, ticket, rank, room.admitted_through, room.admit_per_second);
+    return waiting(ctx, ticket, rank, room);
   }
   if (s.live_purchase) return { state: 'purchased', ticket, purchase_id: s.live_purchase };
   if (p.token_used_at) return { state: 'turn_used', ticket };
@@ -140,12 +140,13 @@ function waiting(
   ctx: InstantContext,
   ticket: string,
   rank: number,
-  admittedThrough: number,
-  perSecond: number,
+  room: { admitted_through: number; admit_per_second: number; held_back: boolean },
 ): QueueStatus {
-  const { ahead, seconds } = waitEstimate(rank, admittedThrough, perSecond);
-  const poll_after_ms = pollAfter(ctx, { state: 'waiting', ahead, perSecond });
-  return { state: 'waiting', ticket, rank, ahead, wait_seconds: seconds, poll_after_ms };
+  const perSecond = room.admit_per_second;
+  const { ahead, seconds } = waitEstimate(rank, room.admitted_through, perSecond);
+  const heldBack = room.held_back;
+  const poll_after_ms = pollAfter(ctx, { state: 'waiting', ahead, perSecond, heldBack });
+  return { state: 'waiting', ticket, rank, ahead, wait_seconds: seconds, held_back: heldBack, poll_after_ms };
 }
 
 /** The token for this turn: the one the admission pass issued (same jti and expiry), or a new one when none stands. */

@@ -21,9 +21,14 @@ import {
   moveCursor,
   type RoomRow,
 } from '../../db/repos/instantRooms.js';
-import { insertStockOnce } from '../../db/repos/instantStock.js';
+import { insertStockOnce, stockTotals } from '../../db/repos/instantStock.js';
 import { splitStock } from '../../domain/instant/purchase.js';
-import { advanceCursor, queueSeed, shufflePreQueue } from '../../domain/instant/waitingRoom.js';
+import {
+  advanceCursor,
+  heldBackByStock,
+  queueSeed,
+  shufflePreQueue,
+} from '../../domain/instant/waitingRoom.js';
 import { decryptText } from '../../identity/crypto.js';
 import { enqueueNotice } from '../../notify/enqueue.js';
 import { residentPageUrl } from '../residentLinks.js';
@@ -54,14 +59,17 @@ async function admitNext(ctx: InstantContext, trx: Trx, c: LiveSale): Promise<vo
   await rankArrivals(trx, c.id, 50_000);
   const queued = await queueLength(trx, c.id);
   const active = await activeTokens(trx, c.id, now);
+  const unitsLeft = Math.floor((await stockTotals(trx, c.id)).remaining / c.denomination);
   const rules = { perSecond: room.admit_per_second, maxActive: room.max_active };
   const since = now.getTime() - (room.cursor_moved_at ?? now).getTime();
-  const through = advanceCursor({ admittedThrough: room.admitted_through, queued, active }, rules, since);
+  const state = { admittedThrough: room.admitted_through, queued, active, unitsLeft };
+  const through = advanceCursor(state, rules, since);
   const step = through - room.admitted_through;
+  const heldBack = heldBackByStock({ ...state, admittedThrough: through, active: active + step }, rules);
   // The time the step used up; what the rate allowed beyond that carries over at most one second.
   const used = Math.floor((step * 1000) / room.admit_per_second);
   const movedAt = new Date(Math.max((room.cursor_moved_at ?? now).getTime() + used, now.getTime() - 1000));
-  await moveCursor(trx, c.id, through, movedAt);
+  await moveCursor(trx, c.id, through, movedAt, heldBack);
   if (step > 0) {
     const expires = new Date(now.getTime() + room.token_seconds * 1000);
     await issueTokens(trx, c.id, room.admitted_through, through, expires);

@@ -11,7 +11,9 @@ import { findRoomCursor } from '../../db/repos/instantRooms.js';
 const CURSOR_MS = 200;
 const MAX_PLACES = 200_000;
 
-type Cursor = { admitted_through: number; admit_per_second: number; remaining: number } | undefined;
+type Cursor =
+  | { admitted_through: number; admit_per_second: number; held_back: boolean; remaining: number }
+  | undefined;
 
 export interface WaitingLooks {
   /** a ranked place's rank and ticket, once a read has shown them */
@@ -22,10 +24,7 @@ export interface WaitingLooks {
     campaignId: string,
     identityId: string,
     nowMs: number,
-  ): Promise<
-    | { rank: number; ticket: string; admitted_through: number; admit_per_second: number; remaining: number }
-    | undefined
-  >;
+  ): Promise<(NonNullable<Cursor> & { rank: number; ticket: string }) | undefined>;
 }
 
 export function waitingLooks(): WaitingLooks {

@@ -70,10 +70,17 @@ export async function markShuffled(
   });
 }
 
-export async function moveCursor(trx: Trx, campaignId: string, through: number, at: Date): Promise<void> {
+/** The pass's cursor, and whether places past it wait for stock to come back rather than for the rate. */
+export async function moveCursor(
+  trx: Trx,
+  campaignId: string,
+  through: number,
+  at: Date,
+  heldBack: boolean,
+): Promise<void> {
   await trx('instant_rooms')
     .where({ campaign_id: campaignId })
-    .update({ admitted_through: through, cursor_moved_at: at });
+    .update({ admitted_through: through, cursor_moved_at: at, held_back: heldBack });
 }
 
 /** Instant campaigns the ticker looks after: scheduled or open, or selling out their holds after closing. */
@@ -134,7 +141,7 @@ export async function findSaleWithHold(
  */
 export async function findRoomCursor(db: Db, campaignId: string) {
   const row = (await db('instant_rooms as r')
-    .select('r.admitted_through', 'r.admit_per_second')
+    .select('r.admitted_through', 'r.admit_per_second', 'r.held_back')
     .select(
       db.raw(
         '(SELECT coalesce(sum(s.remaining), 0) FROM instant_stock s WHERE s.campaign_id = r.campaign_id) AS remaining',
@@ -142,6 +149,8 @@ export async function findRoomCursor(db: Db, campaignId: string) {
     )
     .where('r.campaign_id', campaignId)
     .whereNotNull('r.shuffled_at')
-    .first()) as { admitted_through: number; admit_per_second: number; remaining: string } | undefined;
+    .first()) as
+    | { admitted_through: number; admit_per_second: number; held_back: boolean; remaining: string }
+    | undefined;
   return row && { ...row, remaining: Number(row.remaining) };
 }

@@ -24,6 +24,8 @@ export interface Standing {
     admitted_through: number;
     admit_per_second: number;
     token_seconds: number;
+    /** places past the cursor wait for stock to come back (advanceCursor), not for the rate */
+    held_back: boolean;
   } | null;
   place: StandingPlace | null;
   /** the public id of the person's held or paid purchase */
@@ -41,7 +43,7 @@ export interface Look {
 // and none of the place's other columns (its sealed contact) read and sent for nothing.
 const COLUMNS = `c.mode, c.opens_at, extract(epoch FROM c.opens_at - now()) * 1000 AS ms_to_opening,
   r.campaign_id AS room_of, r.seed_commitment, r.shuffled_at, r.admitted_through, r.admit_per_second,
-  r.token_seconds, q.identity_id, q.ticket, q.pre, q.rank, q.token_jti, q.token_expires_at, q.token_used_at`;
+  r.token_seconds, r.held_back, q.identity_id, q.ticket, q.pre, q.rank, q.token_jti, q.token_expires_at, q.token_used_at`;
 
 type Row = Omit<Standing, 'room' | 'place'> &
   NonNullable<Standing['room']> & { [K in keyof StandingPlace]: StandingPlace[K] | null } & {
@@ -62,6 +64,7 @@ function standingOf(row: Row): Standing {
             admitted_through: row.admitted_through,
             admit_per_second: row.admit_per_second,
             token_seconds: row.token_seconds,
+            held_back: row.held_back,
           },
     place:
       row.identity_id === null

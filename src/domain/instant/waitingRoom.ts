@@ -38,8 +38,10 @@ export interface AdmissionState {
   admittedThrough: number;
   /** people in the queue (the highest rank) */
   queued: number;
-  /** admission tokens outstanding: issued, not used, not expired; plus holds not yet settled */
+  /** admission tokens outstanding: issued, not used, not expired */
   active: number;
+  /** purchases the stock not held or sold can still serve, at the smallest purchase (one denomination) each */
+  unitsLeft: number;
 }
 
 export interface AdmissionRules {
@@ -47,15 +49,29 @@ export interface AdmissionRules {
   maxActive: number;
 }
 
+/** Buyers who may be at the counter at once: the set cap, and never more than the stock left can serve. */
+const counterRoom = (s: AdmissionState, rules: AdmissionRules) =>
+  Math.max(0, Math.min(rules.maxActive, s.unitsLeft) - s.active);
+
 /**
  * How far the admission cursor moves after `elapsedMs` since it last moved: the set rate, never past the
- * queue's end, and only while fewer than maxActive buyers are at the counter. Integer arithmetic only.
+ * queue's end, and only while the counter has room: fewer than maxActive buyers at it, and fewer than the stock
+ * left can serve. A turn given when everything left is already someone's to buy would end only in "sold out" (an
+ * SMS telling a person to come for nothing); held back, the next in line gets the stock that comes back.
+ * Integer arithmetic only.
  */
 export function advanceCursor(s: AdmissionState, rules: AdmissionRules, elapsedMs: number): number {
   const byRate = Math.floor((rules.perSecond * Math.max(0, elapsedMs)) / 1000);
-  const room = Math.max(0, rules.maxActive - s.active);
-  const step = Math.min(byRate, room, Math.max(0, s.queued - s.admittedThrough));
+  const step = Math.min(byRate, counterRoom(s, rules), Math.max(0, s.queued - s.admittedThrough));
   return s.admittedThrough + step;
+}
+
+/**
+ * Whether people wait because the stock left is all someone's to buy (tokens out, at most maxActive), not
+ * because of the rate: their turn comes only if stock comes back, so "about N seconds" would not be honest.
+ */
+export function heldBackByStock(s: AdmissionState, rules: AdmissionRules): boolean {
+  return s.queued > s.admittedThrough && s.unitsLeft < rules.maxActive && counterRoom(s, rules) === 0;
 }
 
 /** People ahead and an honest estimate of the wait, in seconds, at the set rate. */
@@ -78,7 +94,8 @@ export type PollHint =
   /** msToOpening: by the database clock, which opens the sale */
   | { state: 'pre_queue'; msToOpening: number }
   | { state: 'placing' }
-  | { state: 'waiting'; ahead: number; perSecond: number }
+  /** heldBack: the turn comes only if stock comes back (heldBackByStock), so look as sold out does */
+  | { state: 'waiting'; ahead: number; perSecond: number; heldBack?: boolean }
   | { state: 'sold_out' };
 
 /**
@@ -97,6 +114,7 @@ export function pollAfterMs(s: PollHint, jitter: number): number {
     case 'placing':
       return MIN_POLL_MS;
     case 'waiting': {
+      if (s.heldBack) return SOLD_OUT_POLL_MS + spread;
       const turn = Math.ceil(((s.ahead + 1) * 1000) / Math.max(1, s.perSecond));
       return Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, turn) + spread);
     }

@@ -18,7 +18,9 @@ export const instantOperations: Operations = {
       caller: 'resident',
       ok: {
         status: 200,
-        description: '{ queue }; while waiting, queue.poll_after_ms and Retry-After say when to look again',
+        description:
+          '{ queue }; while waiting, queue.poll_after_ms and Retry-After say when to look again; ' +
+          'queue.held_back: everything left is with buyers ahead, so the turn comes only if stock comes back',
       },
       errors: ['campaign_not_open', 'campaign_closed'],
     },
