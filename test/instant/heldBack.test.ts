@@ -54,6 +54,12 @@ test('more people than units: the units decide who is let in, and what comes bac
   t.regex(page.text, /id="queue-held-back">남은 물량이 모두 앞선 분들의 구매 차례에 배정되어 있습니다/);
   t.notRegex(page.text, /예상 대기/);
   t.regex(page.text, /data-queue-held="yes"/);
+  // An arrival now is placed at the next pass, but let in only if stock comes back: told to look in seconds.
+  const [late] = await buyers(app, 1);
+  const joined = (await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: late!.headers })).json
+    .queue;
+  t.is(joined.state, 'placing');
+  t.true(joined.poll_after_ms >= SOLD_OUT_POLL_MS && joined.poll_after_ms < SOLD_OUT_POLL_MS + 1000);
 
   // Rank 1 buys (and does not pay); ranks 2 and 3 let their turns run out: two units are free for ranks 4 and 5.
   const first = await look(0);
@@ -79,7 +85,11 @@ test('more people than units: the units decide who is let in, and what comes bac
   t.is((await reconcileOrders(payments)).expired, 1);
   await tick(); // gives the unit back
   await tick(); // admits on it
-  t.like(await room(), { admitted_through: 8, held_back: false });
+  t.like(await room(), { admitted_through: 8, held_back: true });
   t.is(await turnsTold(), 8);
   for (const i of [5, 6, 7]) t.is((await look(i)).state, 'your_turn');
+  // the late arrival, ninth, waits for the next unit to come back
+  const ninth = (await app.request('GET', `/api/campaigns/${c.id}/queue`, { headers: late!.headers })).json
+    .queue;
+  t.like(ninth, { state: 'waiting', rank: 9, ahead: 0, held_back: true });
 });

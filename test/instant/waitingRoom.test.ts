@@ -44,6 +44,7 @@ test('a place held back by stock looks again as a sold-out one does, not every p
   const held = { state: 'waiting', ahead: 3, perSecond: 5000, heldBack: true } as const;
   t.is(pollAfterMs(held, 0), SOLD_OUT_POLL_MS);
   t.is(pollAfterMs({ ...held, heldBack: false }, 0), 1000);
+  t.is(pollAfterMs({ state: 'placing', heldBack: true }, 0), SOLD_OUT_POLL_MS, 'nor does a new arrival');
 });
 
 const admission = fc.record({

@@ -87,11 +87,16 @@ function preQueue(
   };
 }
 
-/** A new place's answer: the pre-queue before the shuffle, otherwise being placed (ranked at the next pass). */
+/**
+ * A new place's answer: the pre-queue before the shuffle, otherwise being placed (ranked at the next pass), and
+ * looked at again then, or a few seconds later when the stock left is all with those ahead (held back): an
+ * arrival in a rush would otherwise look once more only to be told to wait.
+ */
 function firstAnswer(ctx: InstantContext, j: Joined): QueueStatus {
   const ticket = j.place.ticket;
   if (!j.shuffled_at && j.place.pre) return preQueue(ctx, ticket, j);
-  return { state: 'placing', ticket, poll_after_ms: pollAfter(ctx, { state: 'placing' }) };
+  const heldBack = Boolean(j.shuffled_at) && j.held_back;
+  return { state: 'placing', ticket, poll_after_ms: pollAfter(ctx, { state: 'placing', heldBack }) };
 }
 
 export async function queueStatus(

@@ -21,6 +21,8 @@ export interface Joined {
   opens_at: Date;
   seed_commitment: string;
   shuffled_at: Date | null;
+  /** the room's last pass held admission back for stock (advanceCursor): a new arrival's turn is not next pass */
+  held_back: boolean;
   /** by the database clock, which opens the sale */
   ms_to_opening: number;
 }
@@ -48,7 +50,7 @@ const joinMany = preparedStatement(
                 AND now() >= c.opens_at - make_interval(mins => ro.prequeue_minutes) AND now() < c.closes_at
               ORDER BY r.n) o
      ON CONFLICT DO NOTHING RETURNING *)
-   SELECT r.n, to_json(placed) AS place, c.opens_at, ro.seed_commitment, ro.shuffled_at,
+   SELECT r.n, to_json(placed) AS place, c.opens_at, ro.seed_commitment, ro.shuffled_at, ro.held_back,
           extract(epoch FROM c.opens_at - now()) * 1000 AS ms_to_opening
      FROM r LEFT JOIN placed ON placed.campaign_id = r.campaign_id AND placed.identity_id = r.identity_id
                             AND placed.ticket = r.ticket

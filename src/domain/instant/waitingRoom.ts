@@ -93,7 +93,8 @@ const MAX_POLL_MS = 30_000;
 export type PollHint =
   /** msToOpening: by the database clock, which opens the sale */
   | { state: 'pre_queue'; msToOpening: number }
-  | { state: 'placing' }
+  /** heldBack: the room's last pass held admission back for stock, so the next pass will not admit this place */
+  | { state: 'placing'; heldBack?: boolean }
   /** heldBack: the turn comes only if stock comes back (heldBackByStock), so look as sold out does */
   | { state: 'waiting'; ahead: number; perSecond: number; heldBack?: boolean }
   | { state: 'sold_out' };
@@ -112,7 +113,7 @@ export function pollAfterMs(s: PollHint, jitter: number): number {
       return atOpening > MAX_POLL_MS ? MAX_POLL_MS + spread : atOpening + spread;
     }
     case 'placing':
-      return MIN_POLL_MS;
+      return s.heldBack ? SOLD_OUT_POLL_MS + spread : MIN_POLL_MS;
     case 'waiting': {
       if (s.heldBack) return SOLD_OUT_POLL_MS + spread;
       const turn = Math.ceil(((s.ahead + 1) * 1000) / Math.max(1, s.perSecond));
