@@ -1,4 +1,5 @@
 // npm run simulate -- --mode instant|lottery --residents N --stock S [--out DIR] [--failure-rate F]
+//   [--overbook-percent P] (instant: let in up to P % more than the stock left can serve; 0 by default)
 // Runs one city through one mode against the real service on 127.0.0.1 (embedded PostgreSQL unless
 // DATABASE_URL is set), prints progress and a summary, writes report.json and report.html, and exits 1 when an
 // invariant is broken.
@@ -34,13 +35,25 @@ const { values } = parseArgs({
     out: { type: 'string', default: '.' },
     'failure-rate': { type: 'string', default: '0.03' },
     'window-seconds': { type: 'string', default: '30' },
+    'overbook-percent': { type: 'string', default: '0' },
   },
 });
 const mode = values.mode as 'instant' | 'lottery';
 const N = Number(values.residents);
 const STOCK = Number(values.stock);
-if (!['instant', 'lottery'].includes(mode) || !(N > 0) || !(STOCK > 0) || N > 100_000) {
-  console.error('usage: npm run simulate -- --mode instant|lottery --residents N (1..100000) --stock S');
+const OVERBOOK = Number(values['overbook-percent']);
+if (
+  !['instant', 'lottery'].includes(mode) ||
+  !(N > 0) ||
+  !(STOCK > 0) ||
+  N > 100_000 ||
+  !Number.isInteger(OVERBOOK) ||
+  OVERBOOK < 0 ||
+  OVERBOOK > 1000
+) {
+  console.error(
+    'usage: npm run simulate -- --mode instant|lottery --residents N (1..100000) --stock S [--overbook-percent P (0..1000)]',
+  );
   process.exit(2);
 }
 
@@ -89,6 +102,7 @@ if (mode === 'instant') {
       max_active: 5000,
       token_seconds: 120,
       hold_seconds: 300,
+      overbook_percent: OVERBOOK,
     }),
   );
 }
@@ -208,6 +222,7 @@ const report: Report = {
   p99_ms: lat.p99_ms,
   ...sellOut,
   target_orders_per_s: TARGET_ORDERS_PER_S,
+  overbook_percent: mode === 'instant' ? OVERBOOK : null,
   cpu_s: { simulator: cpuSeconds(process.cpuUsage()), service: serviceCpu },
   sell_out_cpu: sellOutCpu,
   share_served: ledger.served.size / N,

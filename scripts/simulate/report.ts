@@ -28,6 +28,8 @@ export interface Report {
   sell_out_orders_per_s: number | null;
   /** DESIGN.md section 9: sold out at >= 2,000 orders/s */
   target_orders_per_s: number;
+  /** instant: the room's overbooking (let in up to this % more than the stock left can serve); null in a lottery */
+  overbook_percent: number | null;
   /** CPU seconds over the run: the simulated clients' process, and the service's (null where /proc is not) */
   cpu_s: { simulator: number; service: number | null };
   /**
@@ -85,11 +87,17 @@ export function againstTarget(rate: number | null, target = TARGET_ORDERS_PER_S)
 
 /** The rush's rows; a lottery has no rush to time (the draw allots the stock, winners pay afterwards). */
 export function sellOutRows(
-  r: Pick<Report, 'mode' | 'time_to_sell_out_ms' | 'sell_out_orders_per_s'>,
+  r: Pick<Report, 'mode' | 'time_to_sell_out_ms' | 'sell_out_orders_per_s' | 'overbook_percent'>,
 ): Array<[string, string]> {
   if (r.mode === 'lottery')
     return [['sell-out', 'no rush to time: the draw allots the stock, winners pay after it']];
   return [
+    [
+      'admitted at once, at most',
+      r.overbook_percent
+        ? `what the stock left can serve + ${r.overbook_percent} %`
+        : 'what the stock left can serve',
+    ],
     [
       'time to sell out',
       r.time_to_sell_out_ms === null ? 'not sold out' : `${(r.time_to_sell_out_ms / 1000).toFixed(2)} s`,

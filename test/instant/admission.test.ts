@@ -17,6 +17,7 @@ test('the shuffle admits the first second at once; the rest are told when their 
     max_active: 2000,
     token_seconds: 120,
     hold_seconds: 600,
+    overbook_percent: 25,
   };
   const roomUrl = `/api/admin/campaigns/${c.id}/instant-room`;
   app.clock.set(new Date(opensAt.getTime() - 31 * 60_000));
@@ -25,6 +26,13 @@ test('the shuffle admits the first second at once; the rest are told when their 
   const set = await app.request('PUT', roomUrl, { as: admin, json: rules });
   t.is(set.status, 200, set.text);
   t.deepEqual(set.json.rules, rules);
+  const tooMany = await app.request('PUT', roomUrl, {
+    as: admin,
+    json: { ...rules, overbook_percent: 1001 },
+  });
+  t.is(tooMany.status, 422, tooMany.text);
+  t.truthy(tooMany.json.error.fields.overbook_percent);
+  t.is((await app.db('instant_rooms').where({ campaign_id: c.id }).first()).overbook_percent, 25);
   app.clock.set(new Date(opensAt.getTime() - 29 * 60_000));
   const fixed = await app.request('PUT', roomUrl, { as: admin, json: { ...rules, admit_per_second: 1000 } });
   t.is(fixed.status, 409, fixed.text);

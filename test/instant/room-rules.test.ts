@@ -11,6 +11,7 @@ const rules = {
   max_active: 300,
   token_seconds: 90,
   hold_seconds: 900,
+  overbook_percent: 10,
 };
 
 test('a draft instant sale’s room rules can be read and set, and stand once it is scheduled', async (t) => {
@@ -36,6 +37,7 @@ test('a draft instant sale’s room rules can be read and set, and stand once it
     max_active: 2000,
     token_seconds: 120,
     hold_seconds: 600,
+    overbook_percent: 0,
   });
   const set = await app.request('PUT', roomUrl, { as: admin, json: rules });
   t.is(set.status, 200, set.text);

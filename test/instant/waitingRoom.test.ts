@@ -56,6 +56,7 @@ const admission = fc.record({
 const rules = fc.record({
   perSecond: fc.integer({ min: 1, max: 5000 }),
   maxActive: fc.integer({ min: 1, max: 5000 }),
+  overbookPercent: fc.integer({ min: 0, max: 1000 }),
 });
 
 test('the cursor never passes the queue, the rate, the cap on buyers or what the stock left can serve', (t) => {
@@ -67,15 +68,16 @@ test('the cursor never passes the queue, the rate, the cap on buyers or what the
       t.true(step >= 0 && through <= s.queued);
       t.true(step <= Math.floor((r.perSecond * elapsedMs) / 1000));
       // after the step, the buyers at the counter are within both bounds, or none was let in
-      t.true(step === 0 || s.active + step <= Math.min(r.maxActive, s.unitsLeft));
+      const servable = Math.floor((s.unitsLeft * (100 + r.overbookPercent!)) / 100);
+      t.true(step === 0 || s.active + step <= Math.min(r.maxActive, servable));
       // and it moves as far as all four allow: nobody is kept waiting for nothing
-      const room = Math.max(0, Math.min(r.maxActive, s.unitsLeft) - s.active);
+      const room = Math.max(0, Math.min(r.maxActive, servable) - s.active);
       t.is(step, Math.min(Math.floor((r.perSecond * elapsedMs) / 1000), room, a.waiting));
       // held back by stock exactly when people wait, the stock is the tighter bound and leaves no room
       const after = { ...s, admittedThrough: through, active: s.active + step };
       t.is(
         heldBackByStock(after, r),
-        after.queued > through && s.unitsLeft < r.maxActive && after.active >= s.unitsLeft,
+        after.queued > through && servable < r.maxActive && after.active >= servable,
       );
     }),
   );
@@ -90,4 +92,7 @@ test('at an opening, 4,000 units for a pre-queue of 10,000 admit 4,000, held bac
   const slow = { perSecond: 500, maxActive: 5000 };
   t.is(advanceCursor(s, slow, 1000), 500);
   t.false(heldBackByStock({ ...s, admittedThrough: 500, active: 500 }, slow));
+  // overbooked by half: 6,000 let in for 4,000 units
+  t.is(advanceCursor(s, { ...r, overbookPercent: 50 }, 1000), 5000, 'the cap of 5,000 comes first');
+  t.is(advanceCursor(s, { perSecond: 9000, maxActive: 9000, overbookPercent: 50 }, 1000), 6000);
 });

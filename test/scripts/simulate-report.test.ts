@@ -24,12 +24,30 @@ test('the distance to the 2,000/s target is said in words', (t) => {
 });
 
 test('a lottery has no rush to time: its report does not call it "not sold out"', (t) => {
-  const lottery = sellOutRows({ mode: 'lottery', time_to_sell_out_ms: null, sell_out_orders_per_s: null });
+  const lottery = sellOutRows({
+    mode: 'lottery',
+    time_to_sell_out_ms: null,
+    sell_out_orders_per_s: null,
+    overbook_percent: null,
+  });
   t.deepEqual(
     lottery.map(([name]) => name),
     ['sell-out'],
   );
   t.notRegex(lottery[0]![1], /not sold out/);
-  const rush = sellOutRows({ mode: 'instant', time_to_sell_out_ms: null, sell_out_orders_per_s: null });
+  const rush = sellOutRows({
+    mode: 'instant',
+    time_to_sell_out_ms: null,
+    sell_out_orders_per_s: null,
+    overbook_percent: 0,
+  });
   t.regex(rush.map(([, v]) => v).join(' '), /not sold out/);
+  t.regex(rush.map(([, v]) => v).join(' '), /^what the stock left can serve /);
+  const overbooked = sellOutRows({
+    mode: 'instant',
+    time_to_sell_out_ms: 2000,
+    sell_out_orders_per_s: 2000,
+    overbook_percent: 100,
+  });
+  t.is(overbooked[0]![1], 'what the stock left can serve + 100 %');
 });

@@ -44,6 +44,7 @@ export const DEFAULT_ROOM = {
   max_active: 2000,
   token_seconds: 120,
   hold_seconds: 600,
+  overbook_percent: 0,
 } as const;
 
 /**

@@ -2,7 +2,13 @@
 // public from this moment, before anyone can join the pre-queue.
 
 import type { Db, Trx } from '../../db/knex.js';
-import { findRoom, insertRoomOnce, type NewRoom, type RoomRow } from '../../db/repos/instantRooms.js';
+import {
+  findRoom,
+  insertRoomOnce,
+  type NewRoom,
+  type RoomRow,
+  type RoomRuleColumns,
+} from '../../db/repos/instantRooms.js';
 import { queueCommitment } from '../../domain/instant/waitingRoom.js';
 import { encryptText } from '../../identity/crypto.js';
 import { DEFAULT_ROOM, type InstantContext } from './context.js';
@@ -14,10 +20,7 @@ export interface SaleCampaign {
   denomination: number;
 }
 
-export type RoomRules = Pick<
-  RoomRow,
-  'prequeue_minutes' | 'admit_per_second' | 'max_active' | 'token_seconds' | 'hold_seconds'
->;
+export type RoomRules = Pick<RoomRow, RoomRuleColumns>;
 
 /** Makes the room unless one stands (the first made stands: its commitment may already be public). */
 export async function insertRoom(

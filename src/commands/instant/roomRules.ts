@@ -19,6 +19,7 @@ export const rulesOf = (r: RoomRules): RoomRules => ({
   max_active: r.max_active,
   token_seconds: r.token_seconds,
   hold_seconds: r.hold_seconds,
+  overbook_percent: r.overbook_percent,
 });
 
 async function instantCampaign(db: CommandContext['db'] | Trx, campaignId: string): Promise<Campaign> {

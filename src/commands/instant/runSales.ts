@@ -60,7 +60,11 @@ async function admitNext(ctx: InstantContext, trx: Trx, c: LiveSale): Promise<vo
   const queued = await queueLength(trx, c.id);
   const active = await activeTokens(trx, c.id, now);
   const unitsLeft = Math.floor((await stockTotals(trx, c.id)).remaining / c.denomination);
-  const rules = { perSecond: room.admit_per_second, maxActive: room.max_active };
+  const rules = {
+    perSecond: room.admit_per_second,
+    maxActive: room.max_active,
+    overbookPercent: room.overbook_percent,
+  };
   const since = now.getTime() - (room.cursor_moved_at ?? now).getTime();
   const state = { admittedThrough: room.admitted_through, queued, active, unitsLeft };
   const through = advanceCursor(state, rules, since);

@@ -12,24 +12,29 @@ export interface RoomRow {
   max_active: number;
   token_seconds: number;
   hold_seconds: number;
+  /** let in up to this much more than the stock left can serve (0: never more) */
+  overbook_percent: number;
   pre_count: number | null;
   shuffled_at: Date | null;
   admitted_through: number;
   cursor_moved_at: Date | null;
+  /** the last pass held admission back for stock */
+  held_back: boolean;
   created_at: Date;
 }
 
-export type NewRoom = Pick<
-  RoomRow,
-  | 'campaign_id'
-  | 'seed_commitment'
-  | 'secret_enc'
+/** The rules an admin sets (roomRules.ts), as the room's columns. */
+export type RoomRuleColumns =
   | 'prequeue_minutes'
   | 'admit_per_second'
   | 'max_active'
   | 'token_seconds'
   | 'hold_seconds'
-  | 'created_at'
+  | 'overbook_percent';
+
+export type NewRoom = Pick<
+  RoomRow,
+  'campaign_id' | 'seed_commitment' | 'secret_enc' | RoomRuleColumns | 'created_at'
 >;
 
 /** The first room made for a campaign stands: its commitment may already be public. */
@@ -48,10 +53,7 @@ export async function lockRoom(trx: Trx, campaignId: string): Promise<RoomRow | 
 export async function updateRoomRules(
   trx: Trx,
   campaignId: string,
-  rules: Pick<
-    RoomRow,
-    'prequeue_minutes' | 'admit_per_second' | 'max_active' | 'token_seconds' | 'hold_seconds'
-  >,
+  rules: Pick<RoomRow, RoomRuleColumns>,
 ): Promise<void> {
   await trx('instant_rooms').where({ campaign_id: campaignId }).update(rules);
 }

@@ -47,16 +47,22 @@ export interface AdmissionState {
 export interface AdmissionRules {
   perSecond: number;
   maxActive: number;
+  /** let in up to this much more than the stock left can serve (absent: 0, never more) */
+  overbookPercent?: number;
 }
+
+/** Buyers the stock left can serve, and as many more again as the operator's overbooking allows. */
+const servable = (s: AdmissionState, rules: AdmissionRules) =>
+  Math.floor((s.unitsLeft * (100 + (rules.overbookPercent ?? 0))) / 100);
 
 /** Buyers who may be at the counter at once: the set cap, and never more than the stock left can serve. */
 const counterRoom = (s: AdmissionState, rules: AdmissionRules) =>
-  Math.max(0, Math.min(rules.maxActive, s.unitsLeft) - s.active);
+  Math.max(0, Math.min(rules.maxActive, servable(s, rules)) - s.active);
 
 /**
  * How far the admission cursor moves after `elapsedMs` since it last moved: the set rate, never past the
  * queue's end, and only while the counter has room: fewer than maxActive buyers at it, and fewer than the stock
- * left can serve. A turn given when everything left is already someone's to buy would end only in "sold out" (an
+ * left can serve (or the share more the operator overbooks). A turn given when everything left is already someone's to buy would end only in "sold out" (an
  * SMS telling a person to come for nothing); held back, the next in line gets the stock that comes back.
  * Integer arithmetic only.
  */
@@ -71,7 +77,7 @@ export function advanceCursor(s: AdmissionState, rules: AdmissionRules, elapsedM
  * because of the rate: their turn comes only if stock comes back, so "about N seconds" would not be honest.
  */
 export function heldBackByStock(s: AdmissionState, rules: AdmissionRules): boolean {
-  return s.queued > s.admittedThrough && s.unitsLeft < rules.maxActive && counterRoom(s, rules) === 0;
+  return s.queued > s.admittedThrough && servable(s, rules) < rules.maxActive && counterRoom(s, rules) === 0;
 }
 
 /** People ahead and an honest estimate of the wait, in seconds, at the set rate. */

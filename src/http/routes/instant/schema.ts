@@ -17,6 +17,8 @@ export const roomRulesSchema = z.object({
   max_active: z.coerce.number().int().min(1).max(1_000_000),
   token_seconds: z.coerce.number().int().min(10).max(3600),
   hold_seconds: z.coerce.number().int().min(30).max(86_400),
+  /** let in up to this much more than the stock left can serve; 0 (the default): never more */
+  overbook_percent: z.coerce.number().int().min(0).max(1000).default(0),
 });
 
 export const queuePageSchema = z.object({
