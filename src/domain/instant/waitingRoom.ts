@@ -1,6 +1,7 @@
 // The instant sale's waiting room: a pre-queue shuffled by a seed committed before anyone could join, then
-// first come first served, admitted at a set rate with a cap on buyers at the counter at once. Pure: the
-// service and `npm run instant-queue` (the auditor's recomputation) run the same functions.
+// first come first served, admitted at a set rate with a cap on buyers at the counter at once, never more than
+// the stock left can serve. Pure: the service and `npm run instant-queue` (the auditor's recomputation) run the
+// same functions.
 import { compareUtf8, fromHex, hmacSha256, sha256, toHex, utf8 } from '../draw/index.js';
 
 /** Domain tag mixed into the seed, so a queue seed is never the seed of anything else. */
@@ -62,9 +63,9 @@ const counterRoom = (s: AdmissionState, rules: AdmissionRules) =>
 /**
  * How far the admission cursor moves after `elapsedMs` since it last moved: the set rate, never past the
  * queue's end, and only while the counter has room: fewer than maxActive buyers at it, and fewer than the stock
- * left can serve (or the share more the operator overbooks). A turn given when everything left is already someone's to buy would end only in "sold out" (an
- * SMS telling a person to come for nothing); held back, the next in line gets the stock that comes back.
- * Integer arithmetic only.
+ * left can serve (or the share more the operator overbooks). A turn given when everything left is already
+ * someone's to buy would end only in "sold out" (an SMS telling a person to come for nothing); held back, the
+ * next in line gets the stock that comes back. Integer arithmetic only.
  */
 export function advanceCursor(s: AdmissionState, rules: AdmissionRules, elapsedMs: number): number {
   const byRate = Math.floor((rules.perSecond * Math.max(0, elapsedMs)) / 1000);
