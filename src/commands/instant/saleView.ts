@@ -1,5 +1,5 @@
 // What anyone may see of an instant sale: the room's rules and commitment, the seed once revealed, stock
-// left and sold, and the published queue order (tickets only) that `npm run instant-queue` recomputes.
+// left and sold, and the published queue order (tickets only) that `npm run verify-queue` recomputes.
 
 import { findCampaign } from '../../db/repos/campaigns.js';
 import { findLivePurchase, purchaseTotals } from '../../db/repos/instantPurchases.js';

@@ -1,6 +1,6 @@
 // The instant sale's waiting room: a pre-queue shuffled by a seed committed before anyone could join, then
 // first come first served, admitted at a set rate with a cap on buyers at the counter at once, never more than
-// the stock left can serve. Pure: the service and `npm run instant-queue` (the auditor's recomputation) run the
+// the stock left can serve. Pure: the service and `npm run verify-queue` (the auditor's recomputation) run the
 // same functions.
 import { compareUtf8, fromHex, hmacSha256, sha256, toHex, utf8 } from '../draw/index.js';
 
