@@ -10,9 +10,15 @@ export const LOCK_TIMEOUT_MS = 2000;
 export const BUSY_RETRY_AFTER_SECONDS = 1;
 
 const LOCK_NOT_AVAILABLE = '55P03';
+const DEADLOCK_DETECTED = '40P01';
 
 export function isLockTimeout(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === LOCK_NOT_AVAILABLE;
+}
+
+/** PostgreSQL chose this transaction to end a deadlock: rolled back whole, so trying again is safe. */
+export function isDeadlock(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === DEADLOCK_DETECTED;
 }
 
 export function busyError(): DomainError {
@@ -23,7 +29,10 @@ export function busyError(): DomainError {
 
 /**
  * `db.transaction(run)` whose lock waits end after `lockTimeoutMs` as DomainError('busy'); nothing it wrote
- * stays (the transaction rolls back). Not for the worker's long jobs (draw, freeze), which may wait.
+ * stays (the transaction rolls back). A deadlock PostgreSQL ended by rolling this transaction back is `busy`
+ * too: a payment's settlement and a new order for the same award can lock the award and the order in opposite
+ * orders (the fault-injected payment runs found it), and the client's retry goes through. Not for the worker's
+ * long jobs (draw, freeze), which may wait.
  */
 export async function inTransaction<T>(
   db: Db | Trx,
@@ -37,7 +46,7 @@ export async function inTransaction<T>(
       return run(trx);
     });
   } catch (err) {
-    if (isLockTimeout(err)) throw busyError();
+    if (isLockTimeout(err) || isDeadlock(err)) throw busyError();
     throw err;
   }
 }

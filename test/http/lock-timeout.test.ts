@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import pg from 'pg';
-import { LOCK_TIMEOUT_MS } from '../../src/db/transaction.js';
+import { inTransaction, LOCK_TIMEOUT_MS } from '../../src/db/transaction.js';
+import { DomainError } from '../../src/domain/errors.js';
 import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
 import { type CookieSession, signInWithForm } from '../helpers/browserSession.js';
 import { buildVoucherCampaign } from '../helpers/factories.js';
@@ -159,3 +160,36 @@ test('every command a route calls opens its transactions with inTransaction (a l
     .map((f) => path.relative(src, f));
   t.deepEqual(open, []);
 });
+
+test.serial(
+  'a deadlock PostgreSQL ends by rolling the request back is busy, and leaves nothing',
+  async (t) => {
+    await app.db.raw('CREATE TABLE deadlock_probe (id int PRIMARY KEY)');
+    t.teardown(() => app.db.raw('DROP TABLE IF EXISTS deadlock_probe'));
+    await app.db('deadlock_probe').insert([{ id: 1 }, { id: 2 }]);
+    const other = new pg.Client({ connectionString: app.database.url });
+    await other.connect();
+    t.teardown(() => other.end());
+    await other.query('BEGIN');
+    await other.query('SELECT id FROM deadlock_probe WHERE id = 2 FOR UPDATE');
+    let otherDone: Promise<unknown> | undefined;
+    const request = inTransaction(app.db, async (trx) => {
+      await trx('deadlock_probe').insert({ id: 3 });
+      await trx.raw('SELECT id FROM deadlock_probe WHERE id = 1 FOR UPDATE');
+      // the other side now wants row 1 while this one waits for row 2: a cycle PostgreSQL must break
+      otherDone = new Promise((r) => setTimeout(r, 200)).then(() =>
+        other.query('SELECT id FROM deadlock_probe WHERE id = 1 FOR UPDATE'),
+      );
+      await trx.raw('SELECT id FROM deadlock_probe WHERE id = 2 FOR UPDATE');
+    });
+    const err = await t.throwsAsync(request);
+    t.true(err instanceof DomainError && err.code === 'busy', String(err));
+    await otherDone; // the survivor goes on
+    await other.query('COMMIT');
+    t.deepEqual(
+      (await app.db('deadlock_probe').orderBy('id')).map((r) => r.id),
+      [1, 2],
+      'nothing of it stays',
+    );
+  },
+);

@@ -11,6 +11,7 @@ import { createAwardOrder } from '../../src/commands/payments/createAwardOrder.j
 import { issueVouchers } from '../../src/commands/payments/issueVouchers.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { canMove, type OrderState } from '../../src/domain/payments/order.js';
+import { ProviderUnavailable } from '../../src/payments/provider.js';
 import { TEST_SECRETS } from '../helpers/app.js';
 import { type PaymentWorld, paymentWorld, seeded } from '../helpers/payments.js';
 
@@ -150,8 +151,21 @@ async function apply(e: Event): Promise<void> {
         if (paid) await issueVouchers(ctx, crashing, paid.id).catch(() => undefined);
       }
       await w.dev!.settled();
-      await w.runJobs();
+      await jobsAsTheWorker();
     }
+  }
+}
+
+/**
+ * The worker's pass over the queued jobs. A job the provider fails (down: a refund's cancel times out) throws to
+ * its worker, which tries it again later; the reconciler also takes over refunds and issues left undone. Without
+ * this the run itself threw, and CI reported a broken property with no broken invariant.
+ */
+async function jobsAsTheWorker() {
+  try {
+    await w.runJobs();
+  } catch (err) {
+    if (!(err instanceof ProviderUnavailable)) throw err;
   }
 }
 
@@ -163,7 +177,7 @@ async function drain() {
     w.app.clock.advance(3 * 3600_000);
     await w.reconcile();
     await w.dev!.settled();
-    await w.runJobs();
+    await jobsAsTheWorker();
   }
 }
 
