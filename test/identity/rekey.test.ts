@@ -63,7 +63,12 @@ test.serial(
     const kept = await legacyApplication(c.id, p1);
     const second = await legacyApplication(c.id, p2);
     const third = await legacyApplication(c.id, p3);
-    const [q1, q2] = [await legacyIdentity(q), await legacyIdentity(q)];
+    // Distinct creation times: the person is the oldest identity (ties by id), and two made in the same
+    // millisecond made the survivor a coin toss between random ids (a CI failure on 881a58a).
+    const [q1, q2] = [
+      await legacyIdentity(q, 'sms', new Date('2026-11-01T00:00:00Z')),
+      await legacyIdentity(q, 'sms', new Date('2026-11-02T00:00:00Z')),
+    ];
     const qc = await legacyApplication(c.id, q1);
     const qd = await legacyApplication(d.id, q2);
     const before = await app.db('applications').count<{ n: number }[]>('* as n');
