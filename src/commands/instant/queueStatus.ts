@@ -95,7 +95,7 @@ function preQueue(
 function firstAnswer(ctx: InstantContext, j: Joined): QueueStatus {
   const ticket = j.place.ticket;
   if (!j.shuffled_at && j.place.pre) return preQueue(ctx, ticket, j);
-  const heldBack = Boolean(j.shuffled_at) && j.held_back;
+  const heldBack = j.held_back; // set only by the admission passes, which begin with the shuffle
   return { state: 'placing', ticket, poll_after_ms: pollAfter(ctx, { state: 'placing', heldBack }) };
 }
 

@@ -30,7 +30,6 @@ export type AwardOrderAnswer =
 
 export type AwardOrders = Batched<AwardOrderWrite, AwardOrderAnswer>;
 
-type Create = AwardOrderCreate;
 type Pending = Extract<AwardOrderWrite, { kind: 'pending' }>;
 
 const awardKey = (campaignId: string, publicId: string) => `${campaignId}/${publicId}`;
@@ -38,8 +37,8 @@ const orderKey = (o: { campaign_id: string; subject: string; idempotency_key: st
   `${o.campaign_id}/${o.subject}/${o.idempotency_key}`;
 
 /** The batch's creations in rounds, each award at most once a round (a later one sees the earlier's order). */
-function roundsOf(creates: ReadonlyArray<{ at: number; w: Create }>) {
-  const rounds: Array<Array<{ at: number; w: Create }>> = [];
+function roundsOf(creates: ReadonlyArray<{ at: number; w: AwardOrderCreate }>) {
+  const rounds: Array<Array<{ at: number; w: AwardOrderCreate }>> = [];
   const seen = new Map<string, number>();
   for (const c of creates) {
     const k = awardKey(c.w.input.campaign_id, c.w.input.public_id);
@@ -58,7 +57,7 @@ function roundsOf(creates: ReadonlyArray<{ at: number; w: Create }>) {
  */
 async function createAll(
   trx: Trx,
-  creates: ReadonlyArray<{ at: number; w: Create }>,
+  creates: ReadonlyArray<{ at: number; w: AwardOrderCreate }>,
   out: AwardOrderAnswer[],
   entries: AuditInput[],
 ) {
@@ -89,7 +88,7 @@ async function createAll(
         )
       ).map((o) => [orderKey(o), o]),
     );
-    const inserts: Array<{ at: number; w: Create; o: NewOrder }> = [];
+    const inserts: Array<{ at: number; w: AwardOrderCreate; o: NewOrder }> = [];
     for (const { at, w } of round) {
       const { campaign_id, public_id, idempotency_key } = w.input;
       const d = refusalOr(() =>
@@ -194,7 +193,7 @@ async function writeAll(ctx: CommandContext, writes: readonly AwardOrderWrite[])
     const out: AwardOrderAnswer[] = [];
     const entries: AuditInput[] = [];
     const indexed = writes.map((w, at) => ({ at, w }));
-    const creates = indexed.filter((x): x is { at: number; w: Create } => x.w.kind === 'create');
+    const creates = indexed.filter((x): x is { at: number; w: AwardOrderCreate } => x.w.kind === 'create');
     const pendings = indexed.filter((x): x is { at: number; w: Pending } => x.w.kind === 'pending');
     await createAll(trx, creates, out, entries);
     await pendAll(trx, pendings, ctx.clock.now(), out, entries);

@@ -14,6 +14,7 @@ import {
   type ResidentState,
   requireResident,
 } from '../../middleware/residentAuth.js';
+import { retryAfterSeconds } from '../../retryAfter.js';
 import { parse, parseId } from '../../validate.js';
 import { helperProxy, subjectFor } from '../proxies/helper.js';
 import { districtQuery } from '../sites/schema.js';
@@ -72,7 +73,7 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
       return;
     }
     const wait = resultWait(deps.intake, rules.campaign);
-    ctx.set('Retry-After', String(Math.ceil(wait.poll_after_ms / 1000)));
+    ctx.set('Retry-After', retryAfterSeconds(wait.poll_after_ms));
     ctx.body = { receipt, result, ...wait };
   });
 

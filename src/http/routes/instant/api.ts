@@ -10,6 +10,7 @@ import type { ResidentClaims } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
 import { checkResidentCsrf, type ResidentState, requireResident } from '../../middleware/residentAuth.js';
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
+import { retryAfterSeconds } from '../../retryAfter.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
 import type { FastAnswer } from '../residentFastPath.js';
 import { purchaseSchema, queuePageSchema, roomRulesSchema } from './schema.js';
@@ -31,7 +32,7 @@ function resident(ctx: Context, deps: AppDeps): ResidentClaims {
  */
 export function placeAnswer(queue: QueueStatus): FastAnswer {
   const headers: Record<string, string> =
-    'poll_after_ms' in queue ? { 'Retry-After': String(Math.ceil(queue.poll_after_ms / 1000)) } : {};
+    'poll_after_ms' in queue ? { 'Retry-After': retryAfterSeconds(queue.poll_after_ms) } : {};
   return { status: 200, body: { queue }, headers };
 }
 
