@@ -12,11 +12,8 @@
 import type { Knex } from 'knex';
 import { up as createBuyMany } from './20261203901400_instant_buy_many.js';
 
-export async function up(knex: Knex): Promise<void> {
-  await knex.raw(
-    'ALTER TYPE instant_buy_item ADD ATTRIBUTE next_check_at timestamptz, ADD ATTRIBUTE response jsonb',
-  );
-  await knex.raw(`
+/** The function as this migration made it (a later one's down puts it back). */
+export const BUY_MANY_PENDING = `
 CREATE OR REPLACE FUNCTION instant_buy_many(p_items json) RETURNS TABLE (n int, refusal text) LANGUAGE plpgsql AS $fn$
 DECLARE
   r instant_buy_item;
@@ -82,7 +79,13 @@ BEGIN
     refusal := NULL; RETURN NEXT;
   END LOOP;
 END
-$fn$`);
+$fn$`;
+
+export async function up(knex: Knex): Promise<void> {
+  await knex.raw(
+    'ALTER TYPE instant_buy_item ADD ATTRIBUTE next_check_at timestamptz, ADD ATTRIBUTE response jsonb',
+  );
+  await knex.raw(BUY_MANY_PENDING);
 }
 
 /** The earlier function and type, as 20261203901400 made them. */

@@ -2,7 +2,7 @@
 // each still gets its own answer, and a refused buyer has nothing of theirs written. Reads of the stock left that
 // arrive together are one statement too, each answered as alone.
 import { randomUUID } from 'node:crypto';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { buyFromHomeRows, type HomeRowBuy } from '../../src/db/repos/instantBuy.js';
 import { joinRooms } from '../../src/db/repos/instantJoins.js';
 import { stockTotals, stockTotalsOfMany } from '../../src/db/repos/instantStock.js';
@@ -10,11 +10,12 @@ import { buyers, instantWorld, openSale, scheduledSale } from '../helpers/instan
 
 const UNIT = 10_000;
 
-test('one batch of buyers: bought, a spent or foreign token, the same buyer twice, a second purchase, a dry sale', async (t) => {
+/** A sale of `units`, opened, with `n` people joined and each holding a live admission token; `buy` makes an item. */
+async function admittedBuyers(t: ExecutionContext, n: number, units: number) {
   const { app, tick } = await instantWorld();
   t.teardown(() => app.close());
-  const c = await scheduledSale(app, { units: 3, perPersonUnits: 1 });
-  const people = await buyers(app, 5);
+  const c = await scheduledSale(app, { units, perPersonUnits: 1 });
+  const people = await buyers(app, n);
   await openSale(app, c.id);
   await tick(); // the room, and its shuffle of an empty pre-queue
   const joined = await joinRooms(
@@ -32,23 +33,15 @@ test('one batch of buyers: bought, a spent or foreign token, the same buyer twic
     joined.every((j) => j?.place.pre === false),
     'one place each, as arrivals',
   );
-  const again = await joinRooms(app.db, [
-    {
-      campaign_id: c.id,
-      identity_id: people[0]!.identity_id,
-      ticket: 'x',
-      contact_channel: null,
-      contact_enc: null,
-      lang: 'ko',
-    },
-  ]);
-  t.deepEqual(again, [undefined], 'a second join takes no second place');
   await tick();
   app.clock.advance(2000);
   await tick();
-  // The pass admits only as many as the 3 units can serve; the last two get tokens as buyers of several units
-  // each would leave them (a token out when the stock runs dry), for the dry row below.
-  t.is((await app.db('instant_rooms').where({ campaign_id: c.id }).first()).admitted_through, 3);
+  // The pass admits only as many as the units can serve; the rest get tokens as buyers of several units each
+  // would leave them (a token out when the stock runs dry), for the dry row.
+  t.is(
+    (await app.db('instant_rooms').where({ campaign_id: c.id }).first()).admitted_through,
+    Math.min(n, units),
+  );
   await app
     .db('instant_queue')
     .where({ campaign_id: c.id })
@@ -84,6 +77,22 @@ test('one batch of buyers: bought, a spent or foreign token, the same buyer twic
       ...o,
     };
   };
+  return { app, c, people, buy };
+}
+
+test('one batch of buyers: bought, a spent or foreign token, the same buyer twice, a second purchase, a dry sale', async (t) => {
+  const { app, c, people, buy } = await admittedBuyers(t, 5, 3);
+  const again = await joinRooms(app.db, [
+    {
+      campaign_id: c.id,
+      identity_id: people[0]!.identity_id,
+      ticket: 'x',
+      contact_channel: null,
+      contact_enc: null,
+      lang: 'ko',
+    },
+  ]);
+  t.deepEqual(again, [undefined], 'a second join takes no second place');
   // Person 0 buys; person 1 brings a token that is not theirs; person 2 buys (and sends the same buy twice).
   const first = await buyFromHomeRows(app.db, [buy(0), buy(1, { jti: 'not-this-one' }), buy(2), buy(2)]);
   t.deepEqual(first, [undefined, 'admission_used', undefined, 'admission_used']);
@@ -105,6 +114,46 @@ test('one batch of buyers: bought, a spent or foreign token, the same buyer twic
   const spent = (i: number) =>
     after.find((p) => p.identity_id === people[i]!.identity_id)!.token_used_at !== null;
   t.deepEqual([0, 1, 2, 3, 4].map(spent), [false, false, true, true, false]);
+});
+
+test('home rows serve their buyers in order, the rest take from the next row that can, and the purchase says which', async (t) => {
+  const { app, c, people, buy } = await admittedBuyers(t, 5, 4);
+  // Four rows of one unit; now shard 0 holds one, shard 2 two, the others none.
+  for (const [shard, units] of [
+    [0, 1],
+    [1, 0],
+    [2, 2],
+    [3, 0],
+  ] as const)
+    await app
+      .db('instant_stock')
+      .where({ campaign_id: c.id, shard })
+      .update({ initial: units * UNIT, remaining: units * UNIT });
+  // Person 4 first brings a token not theirs, then their own: the second buys, as one at a time would.
+  const answers = await buyFromHomeRows(app.db, [
+    buy(4, { jti: 'not-this-one', idempotency_key: 'k-4a' }),
+    buy(0),
+    buy(1),
+    buy(2),
+    buy(3),
+    buy(4),
+  ]);
+  t.deepEqual(answers, ['admission_used', undefined, undefined, undefined, 'home_row_dry', 'home_row_dry']);
+  const taken = await app.db('instant_purchases').where({ campaign_id: c.id }).select('identity_id', 'takes');
+  const shardOf = (i: number) => taken.find((p) => p.identity_id === people[i]!.identity_id)?.takes;
+  t.deepEqual([0, 1, 2].map(shardOf), [
+    [{ shard: 0, quantity: UNIT }],
+    [{ shard: 2, quantity: UNIT }],
+    [{ shard: 2, quantity: UNIT }],
+  ]);
+  t.is(taken.length, 3, 'the dry buyers have no purchase');
+  t.is(Number((await app.db('orders').where({ campaign_id: c.id }).count('* as n').first())!.n), 3);
+  const rows = await app.db('instant_stock').where({ campaign_id: c.id }).orderBy('shard').pluck('remaining');
+  t.deepEqual(rows.map(Number), [0, 0, 0, 0]);
+  const after = await app.db('instant_queue').where({ campaign_id: c.id });
+  const spent = (i: number) =>
+    after.find((p) => p.identity_id === people[i]!.identity_id)!.token_used_at !== null;
+  t.deepEqual([0, 1, 2, 3, 4].map(spent), [true, true, true, false, false]);
 });
 
 test('reads of the stock left together: each sale as read alone, a sale asked twice, a sale that is not there', async (t) => {
