@@ -10,6 +10,7 @@ import { stockReader } from './commands/campaignStock.js';
 import { signedAdmissions } from './commands/instant/admissionToken.js';
 import { BUY_LANES, purchasesAtOnce } from './commands/instant/context.js';
 import { openSaleTerms } from './commands/instant/openSaleTerms.js';
+import { shuffleWaits } from './commands/instant/shuffleWaits.js';
 import { waitingLooks } from './commands/instant/waitingLooks.js';
 import { batchedAwardOrders } from './commands/payments/awardOrderWrites.js';
 import { batchedSettlements } from './commands/payments/settleOrder.js';
@@ -182,6 +183,7 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
       purchaseSlot: pLimit(purchasesAtOnce(config.DATABASE_POOL_MAX)),
       openSales: openSaleTerms(),
       looks: waitingLooks(),
+      shuffles: shuffleWaits(),
       admissions: signedAdmissions(),
     },
     // two lanes: one batch's commit flush overlaps the next one's statement, and each batch is one commit

@@ -1,6 +1,8 @@
-// The queue page keeps itself current: every 5 seconds it asks for the resident's place and updates the
-// figures in place (an aria-live region); when the state changes (your turn, sold out), or the wait turns from
-// the rate's to stock coming back or back again, it reloads the page.
+// The queue page keeps itself current: it asks for the resident's place when the service says to look again
+// (poll_after_ms, kept between 2 and 30 seconds; 5 seconds after a failure) and updates the figures in place (an
+// aria-live region); when the state changes (your turn, sold out), or the wait turns from the rate's to stock
+// coming back or back again, it reloads the page. Its looks prefer to wait (Prefer: wait=25): before the opening
+// the service holds one until the pre-queue is shuffled, so the page turns at that moment.
 // Without JavaScript the page has a "refresh" link instead.
 (() => {
   const root = document.querySelector('[data-queue-state]');
@@ -13,22 +15,29 @@
     const el = document.getElementById(id);
     if (el && text !== undefined) el.textContent = text;
   };
-  const tick = async () => {
+  const look = async () => {
     try {
-      const res = await fetch(api, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
-      if (!res.ok) return;
+      const res = await fetch(api, {
+        headers: { accept: 'application/json', prefer: 'wait=25' },
+        credentials: 'same-origin',
+      });
+      if (!res.ok) return 5000;
       const q = (await res.json()).queue;
       if (q.state !== state || (q.state === 'waiting' && Boolean(q.held_back) !== held)) {
-        return window.location.reload();
+        window.location.reload();
+        return 60000; // the page is being replaced
       }
       if (q.state === 'waiting') {
         set('queue-rank', fmt.format(q.rank));
         set('queue-ahead-n', fmt.format(q.ahead));
         set('queue-wait-n', String(q.wait_seconds));
       }
+      return Math.min(30000, Math.max(2000, q.poll_after_ms ?? 5000));
     } catch {
-      // the next tick tries again
+      return 5000; // the next look tries again
     }
   };
-  setInterval(tick, 5000);
+  const next = (ms) => setTimeout(async () => next(await look()), ms);
+  // the first look within 5 s of the page, with the preference: from then on when the service says
+  next(Number(root.getAttribute('data-queue-poll-ms')) || 5000);
 })();

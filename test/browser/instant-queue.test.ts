@@ -120,3 +120,36 @@ browserTest('a resident held back by stock is told why, not a wait in seconds', 
   t.regex(await page.locator('#queue-held-back').innerText(), /If some comes back/);
   await shootAtWidths(page, 'queue-held-back-en');
 });
+
+browserTest(
+  'with JavaScript, a pre-queue page turns at the shuffle: its look is held until then',
+  async (t) => {
+    t.timeout(120_000);
+    const { app, tick } = await instantWorld();
+    t.teardown(() => app.close());
+    const c = await scheduledSale(app, { units: 5 });
+    await tick();
+    const [me] = await buyers(app, 1);
+    await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: me!.headers });
+    await app.db.raw(`UPDATE campaigns SET opens_at = now() + interval '2 seconds' WHERE id = ?`, [c.id]);
+    const host = new URL(app.url).hostname;
+    const context = await t.context.browser.newContext({ locale: 'ko-KR' });
+    await context.addCookies([
+      { name: 'resident_session', value: me!.headers['x-resident-token']!, domain: host, path: '/' },
+    ]);
+    const page = await context.newPage();
+    const held = page.waitForRequest((r) => r.url().endsWith(`/api/campaigns/${c.id}/queue`), {
+      timeout: 10_000,
+    });
+    await page.goto(`${app.url}/campaigns/${c.id}/queue`);
+    t.regex(await page.locator('.notice').innerText(), /판매 시작 전 대기열/);
+    t.is((await held).headers().prefer, 'wait=25', 'the page asks to wait');
+    await new Promise((r) => setTimeout(r, 3000)); // past the opening, no shuffle yet: the look is still held
+    t.regex(await page.locator('.notice').innerText(), /판매 시작 전 대기열/);
+    await openSale(app, c.id);
+    await tick(); // the shuffle, admitting this place
+    const shuffled = Date.now();
+    await page.waitForSelector('h2:has-text("구매 차례")', { timeout: 5000 });
+    t.true(Date.now() - shuffled < 1500, `turned ${Date.now() - shuffled} ms after the shuffle`);
+  },
+);

@@ -26,6 +26,26 @@ test('the pre-queue looks again just after opening, spread over a second; after 
   );
 });
 
+test('a pre-queue look the service will hold comes back once the opening is within the hold, to be held there', (t) => {
+  const hold = 25_000;
+  // 40 s off: back when 25.5 s are left (the opening, its settle, less the hold), spread over a second
+  t.is(
+    pollAfterMs({ state: 'pre_queue', msToOpening: 40_000, waitMs: hold }, 0),
+    40_000 + OPENING_SETTLE_MS - hold,
+  );
+  t.is(
+    pollAfterMs({ state: 'pre_queue', msToOpening: 10_000, waitMs: hold }, 0),
+    0,
+    'within the hold: at once',
+  );
+  t.is(
+    pollAfterMs({ state: 'pre_queue', msToOpening: -2_000, waitMs: hold }, 0.5),
+    500,
+    'a hold that ran out',
+  );
+  t.is(pollAfterMs({ state: 'pre_queue', msToOpening: 600_000, waitMs: hold }, 0), 30_000, 'never past 30 s');
+});
+
 test('a waiting place looks again at its estimated turn: at least the next pass, at most 30 s', (t) => {
   // 4,999 ahead at 500 a second: the turn is 10 s away
   t.is(pollAfterMs({ state: 'waiting', ahead: 4999, perSecond: 500 }, 0), 10_000);

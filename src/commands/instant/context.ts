@@ -11,6 +11,7 @@ import type { CommandContext } from '../context.js';
 import type { PaymentContext } from '../payments/context.js';
 import type { SignedAdmissions } from './admissionToken.js';
 import type { OpenSaleTerms } from './openSaleTerms.js';
+import type { ShuffleWaits } from './shuffleWaits.js';
 import type { WaitingLooks } from './waitingLooks.js';
 
 export interface InstantContext extends CommandContext {
@@ -33,6 +34,8 @@ export interface InstantContext extends CommandContext {
   looks?: WaitingLooks;
   /** an open sale's terms remembered a few seconds (openSaleTerms.ts); read on every buy when absent */
   openSales?: OpenSaleTerms;
+  /** pre-queue looks held until the opening's shuffle (Prefer: wait); each answered at once when absent */
+  shuffles?: ShuffleWaits;
   /** the admission tokens this process signed (admissionToken.ts); every token signed and verified when absent */
   admissions?: SignedAdmissions;
 }

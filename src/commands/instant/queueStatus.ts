@@ -7,7 +7,12 @@ import { findPlace, recordToken } from '../../db/repos/instantQueue.js';
 import { findSale, type SaleRow } from '../../db/repos/instantRooms.js';
 import { findStanding, type Standing, type StandingPlace } from '../../db/repos/instantStanding.js';
 import { DomainError } from '../../domain/errors.js';
-import { type PollHint, pollAfterMs, waitEstimate } from '../../domain/instant/waitingRoom.js';
+import {
+  OPENING_SETTLE_MS,
+  type PollHint,
+  pollAfterMs,
+  waitEstimate,
+} from '../../domain/instant/waitingRoom.js';
 import { uniformOf } from '../../identity/random.js';
 import { signAdmission } from './admissionToken.js';
 import type { InstantContext } from './context.js';
@@ -54,14 +59,19 @@ async function saleOf(ctx: InstantContext, campaignId: string): Promise<SaleRow>
  * closing. The common join is one statement (the place, and what its first answer needs); the sale and its room
  * are looked up only when it took no place.
  */
-export async function joinQueue(ctx: InstantContext, campaignId: string, who: Joiner): Promise<QueueStatus> {
+export async function joinQueue(
+  ctx: InstantContext,
+  campaignId: string,
+  who: Joiner,
+  waitMs = 0,
+): Promise<QueueStatus> {
   const place = { campaign_id: campaignId, ticket: ctx.random.bytes(9).toString('base64url'), ...who };
   const joined = await (ctx.joins ? ctx.joins(place) : joinRoom(ctx.db, place));
-  if (joined) return firstAnswer(ctx, joined);
+  if (joined) return firstAnswer(ctx, joined, waitMs);
   const c = await saleOf(ctx, campaignId);
   const room = await ensureRoom(ctx, c); // made by the reconciler; made here if a join comes first
   const late = await joinRoom(ctx.db, place);
-  if (late) return firstAnswer(ctx, late);
+  if (late) return firstAnswer(ctx, late, waitMs);
   if (!(await findPlace(ctx.db, c.id, who.identity_id))) {
     const now = ctx.clock.now();
     if (now >= c.closes_at || !['scheduled', 'open'].includes(c.state))
@@ -77,13 +87,16 @@ function preQueue(
   ctx: InstantContext,
   ticket: string,
   sale: { opens_at: Date; seed_commitment: string; ms_to_opening: number },
+  waitMs: number,
 ): QueueStatus {
+  // a client that will wait is told to come back once the opening is within its wait, where this process holds it
+  const holdMs = ctx.shuffles ? waitMs : 0;
   return {
     state: 'pre_queue',
     ticket,
     opens_at: new Date(sale.opens_at).toISOString(),
     seed_commitment: sale.seed_commitment,
-    poll_after_ms: pollAfter(ctx, { state: 'pre_queue', msToOpening: sale.ms_to_opening }),
+    poll_after_ms: pollAfter(ctx, { state: 'pre_queue', msToOpening: sale.ms_to_opening, waitMs: holdMs }),
   };
 }
 
@@ -92,17 +105,22 @@ function preQueue(
  * looked at again then, or a few seconds later when the stock left is all with those ahead (held back): an
  * arrival in a rush would otherwise look once more only to be told to wait.
  */
-function firstAnswer(ctx: InstantContext, j: Joined): QueueStatus {
+function firstAnswer(ctx: InstantContext, j: Joined, waitMs: number): QueueStatus {
   const ticket = j.place.ticket;
-  if (!j.shuffled_at && j.place.pre) return preQueue(ctx, ticket, j);
+  if (!j.shuffled_at && j.place.pre) return preQueue(ctx, ticket, j, waitMs);
   const heldBack = j.held_back; // set only by the admission passes, which begin with the shuffle
   return { state: 'placing', ticket, poll_after_ms: pollAfter(ctx, { state: 'placing', heldBack }) };
 }
 
+/**
+ * Where one stands. `waitMs` (the client's `Prefer: wait`, 0: none): a pre-queue place whose opening comes within
+ * it is answered once the shuffle has ranked it (its turn, or its rank), or at the end of the wait as it stands.
+ */
 export async function queueStatus(
   ctx: InstantContext,
   campaignId: string,
   identityId: string,
+  waitMs = 0,
 ): Promise<QueueStatus> {
   const known = await ctx.looks?.waiting(ctx.db, campaignId, identityId, ctx.clock.now().getTime());
   if (known)
@@ -112,16 +130,29 @@ export async function queueStatus(
     : findStanding(ctx.db, campaignId, identityId));
   if (s?.mode !== 'instant') throw new DomainError('not_found', 'No instant sale here');
   if (!s.place || !s.room) throw new DomainError('not_found', 'You have no place in this queue yet');
-  return statusOf(ctx, campaignId, s as Placed);
+  const status = await statusOf(ctx, campaignId, s as Placed, waitMs);
+  if (!ctx.shuffles || !waitsForShuffle(status, s.ms_to_opening, waitMs)) return status;
+  await ctx.shuffles.until(ctx.db, campaignId, waitMs);
+  return queueStatus(ctx, campaignId, identityId); // no wait again: the shuffle came, or the wait is over
+}
+
+/** A pre-queue place's look waits when asked to and the opening's pass should come within the wait. */
+function waitsForShuffle(status: QueueStatus, msToOpening: number, waitMs: number): boolean {
+  return status.state === 'pre_queue' && waitMs > 0 && msToOpening + OPENING_SETTLE_MS <= waitMs;
 }
 
 type Placed = Standing & { place: StandingPlace; room: NonNullable<Standing['room']> };
 
-async function statusOf(ctx: InstantContext, campaignId: string, s: Placed): Promise<QueueStatus> {
+async function statusOf(
+  ctx: InstantContext,
+  campaignId: string,
+  s: Placed,
+  waitMs: number,
+): Promise<QueueStatus> {
   const { room, place: p } = s;
   const ticket = p.ticket;
   if (!room.shuffled_at && p.pre)
-    return preQueue(ctx, ticket, { ...s, seed_commitment: room.seed_commitment });
+    return preQueue(ctx, ticket, { ...s, seed_commitment: room.seed_commitment }, waitMs);
   if (p.rank === null)
     return { state: 'placing', ticket, poll_after_ms: pollAfter(ctx, { state: 'placing' }) };
   const rank = Number(p.rank);

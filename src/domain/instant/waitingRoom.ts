@@ -98,8 +98,8 @@ const MIN_POLL_MS = 1000;
 const MAX_POLL_MS = 30_000;
 
 export type PollHint =
-  /** msToOpening: by the database clock, which opens the sale */
-  | { state: 'pre_queue'; msToOpening: number }
+  /** msToOpening: by the database clock, which opens the sale; waitMs: how long the next look will be held (Prefer: wait) */
+  | { state: 'pre_queue'; msToOpening: number; waitMs?: number }
   /** heldBack: the room's last pass held admission back for stock, so the next pass will not admit this place */
   | { state: 'placing'; heldBack?: boolean }
   /** heldBack: the turn comes only if stock comes back (heldBackByStock), so look as sold out does */
@@ -108,15 +108,19 @@ export type PollHint =
 
 /**
  * When a client should look at its place again, in milliseconds: after opening (plus the shuffle's settle) for
- * the pre-queue, at the estimated turn while waiting, at the next pass while being placed. `jitter` in [0, 1)
- * spreads a crowd over POLL_SPREAD_MS; it only moves when a client asks, never its place in the queue.
+ * the pre-queue, or once that is within the hold for a look the service will hold; at the estimated turn while
+ * waiting; at the next pass while being placed. `jitter` in [0, 1) spreads a crowd over POLL_SPREAD_MS; it only
+ * moves when a client asks, never its place in the queue.
  */
 export function pollAfterMs(s: PollHint, jitter: number): number {
   const spread = Math.floor(jitter * POLL_SPREAD_MS);
   switch (s.state) {
     case 'pre_queue': {
-      // Never longer than MAX_POLL_MS: a sale moved earlier is noticed, and an early joiner looks a few times.
-      const atOpening = Math.max(0, s.msToOpening) + OPENING_SETTLE_MS;
+      // Never longer than MAX_POLL_MS: a sale moved earlier is noticed, and an early joiner looks a few times. A
+      // look that will be held looks again once the opening (and its settle) is within the hold, to be held there.
+      const atOpening = Math.ceil(
+        Math.max(0, Math.max(0, s.msToOpening) + OPENING_SETTLE_MS - (s.waitMs ?? 0)),
+      );
       return atOpening > MAX_POLL_MS ? MAX_POLL_MS + spread : atOpening + spread;
     }
     case 'placing':

@@ -9,18 +9,28 @@ export const instantOperations: Operations = {
       summary: 'Join the queue (once; joining again answers your place)',
       tag: 'instant',
       caller: 'resident',
-      ok: { status: 200, description: '{ queue }' },
+      headers: {
+        Prefer:
+          'wait=N (seconds, at most 25): the pre-queue answer says to look again when that look would be held',
+      },
+      ok: { status: 200, description: '{ queue }; Preference-Applied: wait=N when a wait was asked for' },
       errors: ['campaign_not_open', 'campaign_closed'],
     },
     get: {
       summary: 'Your place, and at your turn the admission token to buy with',
       tag: 'instant',
       caller: 'resident',
+      headers: {
+        Prefer:
+          'wait=N (seconds, at most 25): a pre-queue place is answered once the opening has shuffled it ' +
+          '(or after N seconds) when the opening comes within N seconds',
+      },
       ok: {
         status: 200,
         description:
           '{ queue }; while waiting, queue.poll_after_ms and Retry-After say when to look again; ' +
-          'queue.held_back: everything left is with buyers ahead, so the turn comes only if stock comes back',
+          'queue.held_back: everything left is with buyers ahead, so the turn comes only if stock comes back; ' +
+          'Preference-Applied: wait=N when a wait was asked for',
       },
       errors: ['campaign_not_open', 'campaign_closed'],
     },

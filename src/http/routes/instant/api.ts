@@ -36,6 +36,45 @@ export function placeAnswer(queue: QueueStatus): FastAnswer {
   return { status: 200, body: { queue }, headers };
 }
 
+/** The longest a look is held (`Prefer: wait=N`, RFC 7240): under the 30-60 s at which proxies and clients give up. */
+export const MAX_LOOK_WAIT_S = 25;
+
+/** `Prefer: wait=N` (RFC 7240) in seconds, at most MAX_LOOK_WAIT_S; undefined when absent or not a number. */
+function preferredWait(prefer: string | undefined): number | undefined {
+  const m = /(?:^|[,;\s])wait\s*=\s*"?(\d{1,6})"?\s*(?:$|[,;])/i.exec(prefer ?? '');
+  return m ? Math.min(Number(m[1]), MAX_LOOK_WAIT_S) : undefined;
+}
+
+/** A place's answer, computed with the client's wait preference and saying it was taken (Preference-Applied). */
+async function placeWaited(
+  prefer: string | undefined,
+  place: (waitMs: number) => Promise<QueueStatus>,
+): Promise<FastAnswer> {
+  const waitS = preferredWait(prefer);
+  const answer = placeAnswer(await place((waitS ?? 0) * 1000));
+  if (waitS !== undefined) answer.headers = { ...answer.headers, 'Preference-Applied': `wait=${waitS}` };
+  return answer;
+}
+
+/**
+ * A look at one's place, waiting as the client prefers: `Prefer: wait=N` holds a pre-queue look until the opening's
+ * shuffle if it comes within N seconds (at most MAX_LOOK_WAIT_S); a preference that is not a number is ignored.
+ */
+export const lookOverApi = (
+  deps: AppDeps,
+  who: ResidentClaims,
+  campaignId: string,
+  prefer: string | undefined,
+) => placeWaited(prefer, (waitMs) => queueStatus(deps.instant, campaignId, who.sub, waitMs));
+
+/** Joining: never held, but a client that will wait is told to look again when its look would be held. */
+export const joinOverApi = (
+  deps: AppDeps,
+  who: ResidentClaims,
+  campaignId: string,
+  prefer: string | undefined,
+) => placeWaited(prefer, (waitMs) => joinQueue(deps.instant, campaignId, joinerOf(who), waitMs));
+
 function answerWith(ctx: Context, a: FastAnswer) {
   if (a.headers) ctx.set(a.headers);
   ctx.status = a.status;
@@ -70,12 +109,12 @@ export function instantApiRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/api/campaigns/:id/queue', must, async (ctx) => {
     const who = resident(ctx, deps);
-    answerWith(ctx, placeAnswer(await joinQueue(deps.instant, parseId(ctx.params.id), joinerOf(who))));
+    answerWith(ctx, await joinOverApi(deps, who, parseId(ctx.params.id), ctx.get('prefer') || undefined));
   });
 
   router.get('/api/campaigns/:id/queue', must, async (ctx) => {
     const who = resident(ctx, deps);
-    answerWith(ctx, placeAnswer(await queueStatus(deps.instant, parseId(ctx.params.id), who.sub)));
+    answerWith(ctx, await lookOverApi(deps, who, parseId(ctx.params.id), ctx.get('prefer') || undefined));
   });
 
   router.post('/api/campaigns/:id/purchases', must, async (ctx) => {

@@ -1,0 +1,92 @@
+// A look at a pre-queue place may wait for the opening (`Prefer: wait=N`, RFC 7240): held until the opening's
+// pass has shuffled the pre-queue, it answers with the turn at once; without the preference, or with the opening
+// further off than the wait, it answers at once as before; a wait with no shuffle ends at its time.
+import test from 'ava';
+import { buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
+
+const opensIn = (ms: number) =>
+  `UPDATE campaigns SET opens_at = now() + interval '${ms} milliseconds' WHERE id = ?`;
+
+test('a pre-queue look that prefers to wait is answered at the shuffle, with the turn', async (t) => {
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 10 });
+  await tick(); // the room
+  const [p, q, late] = await buyers(app, 3);
+  const queue = `/api/campaigns/${c.id}/queue`;
+  for (const b of [p!, q!]) t.is((await app.request('POST', queue, { headers: b.headers })).status, 200);
+
+  // Ten minutes off: more than any wait, answered at once with when to look again.
+  const far = await app.request('GET', queue, { headers: { ...p!.headers, prefer: 'wait=25' } });
+  t.is(far.json.queue.state, 'pre_queue', far.text);
+  t.is(far.headers.get('preference-applied'), 'wait=25');
+
+  // Forty seconds off: a client that will wait is told to come back when its look would be held (25.5 s before,
+  // spread over a second).
+  await app.db.raw(opensIn(40_000), [c.id]);
+  const soon = await app.request('GET', queue, { headers: { ...p!.headers, prefer: 'wait=25' } });
+  t.true(soon.json.queue.poll_after_ms > 14_000 && soon.json.queue.poll_after_ms <= 16_500, soon.text);
+  t.true(Number.isInteger(soon.json.queue.poll_after_ms));
+  const joined = await app.request('POST', queue, { headers: { ...late!.headers, prefer: 'wait=25' } });
+  t.is(joined.json.queue.state, 'pre_queue', 'a join is never held');
+  t.true(joined.json.queue.poll_after_ms > 14_000 && joined.json.queue.poll_after_ms <= 16_500, joined.text);
+  t.is(joined.headers.get('preference-applied'), 'wait=25');
+
+  await app.db.raw(opensIn(2000), [c.id]);
+  let answered = false;
+  const held = app.request('GET', queue, { headers: { ...p!.headers, prefer: 'wait=10' } }).then((r) => {
+    answered = true;
+    return r;
+  });
+  const plain = await app.request('GET', queue, { headers: q!.headers });
+  t.is(plain.json.queue.state, 'pre_queue', 'no preference: answered at once');
+  t.is(plain.headers.get('preference-applied'), null);
+  await new Promise((r) => setTimeout(r, 400));
+  t.false(answered, 'held while the pre-queue is not shuffled');
+
+  await openSale(app, c.id);
+  await tick(); // the shuffle, admitting both
+  const r = await held;
+  t.is(r.status, 200, r.text);
+  t.is(r.json.queue.state, 'your_turn', r.text);
+  t.truthy(r.json.queue.admission_token);
+  t.is(r.headers.get('preference-applied'), 'wait=10');
+  const buy = await app.request('POST', `/api/campaigns/${c.id}/purchases`, {
+    headers: {
+      ...p!.headers,
+      'idempotency-key': 'key-0001',
+      'x-admission-token': r.json.queue.admission_token,
+    },
+    json: { quantity: 10_000 },
+  });
+  t.is(buy.status, 201, buy.text);
+});
+
+test('a wait ends at its time when no shuffle comes; a preference that is not a number is ignored', async (t) => {
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 10 });
+  await tick();
+  const [p] = await buyers(app, 1);
+  const queue = `/api/campaigns/${c.id}/queue`;
+  await app.request('POST', queue, { headers: p!.headers });
+  await app.db.raw(opensIn(500), [c.id]);
+  const started = Date.now();
+  const r = await app.request('GET', queue, { headers: { ...p!.headers, prefer: 'wait=2' } });
+  const took = Date.now() - started;
+  t.is(r.json.queue.state, 'pre_queue', r.text);
+  t.true(took >= 1900 && took < 5000, `answered after ${took} ms`);
+  t.true(r.json.queue.poll_after_ms <= 1500, 'the opening has passed: look again at once, plus the spread');
+
+  for (const prefer of ['wait=soon', 'respond-async', 'wait=-1']) {
+    const at = Date.now();
+    const ignored = await app.request('GET', queue, { headers: { ...p!.headers, prefer } });
+    t.is(ignored.json.queue.state, 'pre_queue', prefer);
+    t.is(ignored.headers.get('preference-applied'), null, prefer);
+    t.true(Date.now() - at < 1000, `${prefer}: answered at once`);
+  }
+  // More than the longest hold is held for that long at most, and says so.
+  await app.db.raw(opensIn(600_000), [c.id]);
+  const capped = await app.request('GET', queue, { headers: { ...p!.headers, prefer: 'wait=3600' } });
+  t.is(capped.headers.get('preference-applied'), 'wait=25');
+});
