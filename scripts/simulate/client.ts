@@ -25,15 +25,20 @@ export class Recorder {
   }
 }
 
-// At most 256 connections an origin, kept alive: a city's phones share nothing, but a loopback test must stay
-// bounded. undici's Pool, not node's http.request: in a loopback micro-benchmark (256 at once, a small JSON answer)
-// it took 44 us of client CPU a request against 68 us, and the simulated crowd shares the service's two cores.
+// At most 256 connections an origin, kept alive, for the crowd's requests: a city's phones share nothing, but a
+// loopback test must stay bounded. undici's Pool, not node's http.request: in a loopback micro-benchmark (256 at
+// once, a small JSON answer) it took 44 us of client CPU a request against 68 us, and the simulated crowd shares
+// the service's two cores. A pre-queue look the service holds until the opening's shuffle (Prefer: wait) takes a
+// connection for as long, as each phone's does: those go on a pool of their own of up to 8,192 (20,000 descriptors
+// a process here), opened as the looks are made before the opening; 4,000 held looks in the shared 256 left none
+// for the rest of the crowd. Every request that is not held shares the 256, as before.
 const pools = new Map<string, Pool>();
-const poolOf = (origin: string) => {
-  let pool = pools.get(origin);
+const poolOf = (origin: string, held: boolean) => {
+  const key = `${held ? 'held' : 'crowd'} ${origin}`;
+  let pool = pools.get(key);
   if (!pool) {
-    pool = new Pool(origin, { connections: 256, headersTimeout: 30_000, bodyTimeout: 30_000 });
-    pools.set(origin, pool);
+    pool = new Pool(origin, { connections: held ? 8192 : 256, headersTimeout: 30_000, bodyTimeout: 30_000 });
+    pools.set(key, pool);
   }
   return pool;
 };
@@ -52,7 +57,13 @@ export function clientFor(base: string, token: string, speed: Speed, rec: Record
     method: 'GET' | 'POST',
     path: string,
     what: string,
-    o: { json?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
+    o: {
+      json?: unknown;
+      form?: Record<string, string>;
+      headers?: Record<string, string>;
+      /** a look the service may hold (a pre-queue place's, with Prefer: wait): on the held looks' pool */
+      held?: boolean;
+    } = {},
   ): Promise<Reply> {
     // Half the added latency on the way there, half on the way back: a slow network, not a slow server.
     if (lag) await sleep(lag / 2);
@@ -74,7 +85,7 @@ export function clientFor(base: string, token: string, speed: Speed, rec: Record
     let json: unknown;
     let location: string | null = null;
     try {
-      const res = await send(base + path, method, headers, body);
+      const res = await send(base + path, method, headers, body, o.held);
       status = res.status;
       location = res.location;
       try {
@@ -97,9 +108,15 @@ export function speedOf(i: number, n: number): Speed {
 }
 
 /** One request on the kept-alive connections (undici's request: fetch cost a client several times its CPU). */
-export async function send(url: string, method: string, headers: Record<string, string>, body?: string) {
+export async function send(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+  held = false,
+) {
   const u = new URL(url);
-  const res = await poolOf(u.origin).request({
+  const res = await poolOf(u.origin, held).request({
     path: u.pathname + u.search,
     method: method as 'GET',
     headers,

@@ -116,7 +116,8 @@ export function latencyFigures(samples: Sample[]) {
       .sort((a, b) => a - b);
     byWhat[what] = { count: ms.length, p50_ms: percentile(ms, 50), p99_ms: percentile(ms, 99) };
   }
-  const last = Math.ceil(Math.max(0, ...samples.map((s) => s.at)) / 1000);
+  // a loop, not Math.max(...): a long run's samples are more arguments than a call may take
+  const last = Math.ceil(samples.reduce((m, s) => Math.max(m, s.at), 0) / 1000);
   const series: Report['series'] = { second: [], requests: [], errors: [], p99_ms: [] };
   const buckets = Array.from({ length: last + 1 }, () => [] as Sample[]);
   for (const s of samples) buckets[Math.floor(s.at / 1000)]!.push(s);

@@ -9,7 +9,7 @@ type Call = (
   method: 'GET' | 'POST',
   path: string,
   what: string,
-  o?: { json?: unknown; form?: Record<string, string>; headers?: Record<string, string> },
+  o?: { json?: unknown; form?: Record<string, string>; headers?: Record<string, string>; held?: boolean },
 ) => Promise<Reply>;
 
 export interface Outcome {
@@ -18,6 +18,9 @@ export interface Outcome {
   /** when their purchase or order was accepted (ms since start), if it was */
   acceptedAt?: number;
 }
+
+/** As the queue page asks: a look before the opening is held until the shuffle, and answered with the turn. */
+const WAIT = { prefer: 'wait=25' };
 
 /** How long a buyer spends on the checkout page before paying (the hold lasts minutes). */
 export const CHECKOUT_MS = { min: 3000, max: 10_000 };
@@ -46,7 +49,7 @@ export async function instantResident(
   const base = `/api/campaigns/${sale.id}`;
   let joined: Reply;
   for (let tries = 0; ; tries++) {
-    joined = await call('POST', `${base}/queue`, 'join');
+    joined = await call('POST', `${base}/queue`, 'join', { headers: WAIT });
     if (joined.status === 200) break;
     if (tries > 5 || Date.now() > deadline)
       return { end: joined.json?.error?.code ?? `join_${joined.status}` };
@@ -82,7 +85,9 @@ export async function instantResident(
     }
     // When the service says (Retry-After's milliseconds), as the queue page does; a second if it does not.
     await sleep(q?.poll_after_ms ?? (q?.state === 'your_turn' ? 2000 : 1000));
-    q = (await call('GET', `${base}/queue`, 'poll')).json?.queue;
+    // a pre-queue look is held until the shuffle: on connections of its own, as each phone has its own
+    const held = q?.state === 'pre_queue';
+    q = (await call('GET', `${base}/queue`, 'poll', { headers: WAIT, held })).json?.queue;
   }
   return { end: 'gave_up' };
 }
