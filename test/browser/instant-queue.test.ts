@@ -7,7 +7,7 @@ import anyTest, { type TestFn } from 'ava';
 import type { Browser } from 'playwright-core';
 import { checkPage, shootAtWidths } from '../helpers/browserJourney.js';
 import { browserSuite } from '../helpers/chromium.js';
-import { buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
+import { type Buyer, buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
 
 const test = anyTest as TestFn<{ browser: Browser }>;
 const suite = browserSuite('test/browser/instant-queue.test.ts', 'The instant-sale queue pages');
@@ -21,6 +21,16 @@ if (suite.available) {
 }
 const browserTest = suite.available ? test.serial : test.skip;
 
+/** A browser context signed in as `who` (its session cookie on the app's host); JavaScript on unless said. */
+async function signedIn(browser: Browser, app: { url: string }, who: Buyer, javaScriptEnabled = true) {
+  const context = await browser.newContext({ javaScriptEnabled, locale: 'ko-KR' });
+  const domain = new URL(app.url).hostname;
+  await context.addCookies([
+    { name: 'resident_session', value: who.headers['x-resident-token']!, domain, path: '/' },
+  ]);
+  return context;
+}
+
 browserTest('a resident queues, buys at their turn and pays at the development checkout', async (t) => {
   t.timeout(180_000);
   const { app, tick } = await instantWorld();
@@ -28,16 +38,8 @@ browserTest('a resident queues, buys at their turn and pays at the development c
   const c = await scheduledSale(app, { units: 20 });
   await tick();
   const [me] = await buyers(app, 1);
-  const host = new URL(app.url).hostname;
-  const context = await t.context.browser.newContext({ javaScriptEnabled: false, locale: 'ko-KR' });
-  await context.addCookies([
-    { name: 'resident_session', value: me!.headers['x-resident-token']!, domain: host, path: '/' },
-  ]);
-  const page = await context.newPage();
-  const axeContext = await t.context.browser.newContext({ locale: 'ko-KR' });
-  await axeContext.addCookies([
-    { name: 'resident_session', value: me!.headers['x-resident-token']!, domain: host, path: '/' },
-  ]);
+  const page = await (await signedIn(t.context.browser, app, me!, false)).newPage();
+  const axeContext = await signedIn(t.context.browser, app, me!);
   // A new page each check: a queue page left open refreshes itself, and its own navigation aborted the next goto.
   const check = async (what: string) => {
     const axe = await axeContext.newPage();
@@ -56,6 +58,8 @@ browserTest('a resident queues, buys at their turn and pays at the development c
   t.true(await page.getByRole('link', { name: '새로 고침' }).isVisible());
   await check('pre-queue page');
   await shootAtWidths(page, 'queue-pre-ko');
+  await page.goto(`${app.url}/campaigns/${c.id}/queue?lang=en`);
+  await shootAtWidths(page, 'queue-pre-en');
 
   await openSale(app, c.id);
   await tick();
@@ -97,21 +101,13 @@ browserTest('a resident held back by stock is told why, not a wait in seconds', 
   await tick(); // one unit: one let in, two held back
   const last = await app.db('instant_queue').where({ campaign_id: c.id }).orderBy('rank', 'desc').first();
   const me = people.find((p) => p.identity_id === last.identity_id)!;
-  const host = new URL(app.url).hostname;
-  const context = await t.context.browser.newContext({ javaScriptEnabled: false, locale: 'ko-KR' });
-  await context.addCookies([
-    { name: 'resident_session', value: me.headers['x-resident-token']!, domain: host, path: '/' },
-  ]);
-  const page = await context.newPage();
+  const page = await (await signedIn(t.context.browser, app, me, false)).newPage();
   await page.goto(`${app.url}/campaigns/${c.id}/queue`);
   t.regex(await page.locator('h2').innerText(), /기다리는 중/);
   t.regex(await page.locator('#queue-held-back').innerText(), /물량이 돌아오면 줄 선 순서대로 차례가 옵니다/);
   t.is(await page.locator('#queue-wait-n').count(), 0);
   await shootAtWidths(page, 'queue-held-back-ko');
-  const axeContext = await t.context.browser.newContext({ locale: 'ko-KR' }); // axe needs JavaScript
-  await axeContext.addCookies([
-    { name: 'resident_session', value: me.headers['x-resident-token']!, domain: host, path: '/' },
-  ]);
+  const axeContext = await signedIn(t.context.browser, app, me); // axe needs JavaScript
   const axe = await axeContext.newPage();
   await axe.goto(page.url());
   await checkPage(t, axe, 'waiting, held back by stock');
@@ -132,12 +128,7 @@ browserTest(
     const [me] = await buyers(app, 1);
     await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: me!.headers });
     await app.db.raw(`UPDATE campaigns SET opens_at = now() + interval '2 seconds' WHERE id = ?`, [c.id]);
-    const host = new URL(app.url).hostname;
-    const context = await t.context.browser.newContext({ locale: 'ko-KR' });
-    await context.addCookies([
-      { name: 'resident_session', value: me!.headers['x-resident-token']!, domain: host, path: '/' },
-    ]);
-    const page = await context.newPage();
+    const page = await (await signedIn(t.context.browser, app, me!)).newPage();
     const held = page.waitForRequest((r) => r.url().endsWith(`/api/campaigns/${c.id}/queue`), {
       timeout: 10_000,
     });

@@ -137,10 +137,6 @@ export async function findSaleWithHold(
     .first();
 }
 
-/**
- * How far admission has come, for looks at a place already ranked (commands/instant/waitingLooks.ts): a shuffled
- * room's cursor and rate, and the stock left (a sold-out sale is said to those still waiting).
- */
 /** Whether the sale's pre-queue has been shuffled (the opening's pass has ranked it). */
 export async function isShuffled(db: Db, campaignId: string): Promise<boolean> {
   const row = await db('instant_rooms')
@@ -150,6 +146,10 @@ export async function isShuffled(db: Db, campaignId: string): Promise<boolean> {
   return row !== undefined;
 }
 
+/**
+ * How far admission has come, for looks at a place already ranked (commands/instant/waitingLooks.ts): a shuffled
+ * room's cursor and rate, and the stock left (a sold-out sale is said to those still waiting).
+ */
 export async function findRoomCursor(db: Db, campaignId: string) {
   const row = (await db('instant_rooms as r')
     .select('r.admitted_through', 'r.admit_per_second', 'r.held_back')

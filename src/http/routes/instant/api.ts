@@ -30,7 +30,7 @@ function resident(ctx: Context, deps: AppDeps): ResidentClaims {
  * The place, with when to look again as Retry-After (whole seconds, rounded up; the body has the milliseconds):
  * a crowd that polls every second on its own swamps the service the opening needs.
  */
-export function placeAnswer(queue: QueueStatus): FastAnswer {
+function placeAnswer(queue: QueueStatus): FastAnswer {
   const headers: Record<string, string> =
     'poll_after_ms' in queue ? { 'Retry-After': retryAfterSeconds(queue.poll_after_ms) } : {};
   return { status: 200, body: { queue }, headers };
