@@ -168,6 +168,11 @@ test('the pre-queue order is recomputed from the published seed, which matches t
   await tick(); // the reconciler makes the room (and publishes its commitment) once the sale is scheduled
   const before = (await app.request('GET', `/api/campaigns/${c.id}/sale`)).json.sale;
   t.is(before.secret, null, 'the secret stays sealed until opening');
+  t.like(
+    before.stock,
+    { initial: 100_000, remaining: 100_000, sold: 0 },
+    'before the opening all of it is left',
+  );
   const people = await buyers(app, 40);
   for (const p of people) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
   await openSale(app, c.id);

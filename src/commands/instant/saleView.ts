@@ -4,19 +4,24 @@
 import { findCampaign } from '../../db/repos/campaigns.js';
 import { findLivePurchase, purchaseTotals } from '../../db/repos/instantPurchases.js';
 import { publishedQueue } from '../../db/repos/instantQueue.js';
-import { findRoom } from '../../db/repos/instantRooms.js';
+import { findRoom, findSale } from '../../db/repos/instantRooms.js';
 import { stockTotals } from '../../db/repos/instantStock.js';
 import { findOrder } from '../../db/repos/orders.js';
 import { DomainError } from '../../domain/errors.js';
+import { splitStock } from '../../domain/instant/purchase.js';
 import type { CommandContext } from '../context.js';
+import { STOCK_ROWS } from './context.js';
 import { rulesOf } from './roomRules.js';
 
 export async function saleView(ctx: CommandContext, campaignId: string) {
   const room = await findRoom(ctx.db, campaignId);
+  const sale = room && (await findSale(ctx.db, campaignId));
   // A draft's room (made when its rules were set) is not public until the sale is scheduled.
-  if (!room || (await findCampaign(ctx.db, campaignId))?.state === 'draft')
-    throw new DomainError('not_found', 'No instant sale here');
-  const stock = await stockTotals(ctx.db, campaignId);
+  if (!room || !sale || sale.state === 'draft') throw new DomainError('not_found', 'No instant sale here');
+  const rows = await stockTotals(ctx.db, campaignId);
+  // The opening's shuffle lays the stock out in rows; before it, all of what it will lay out is left (not 0).
+  const whole = splitStock(sale.total, sale.denomination, STOCK_ROWS).reduce((a, b) => a + b, 0);
+  const stock = rows.rows > 0 ? rows : { initial: whole, remaining: whole };
   const sold = await purchaseTotals(ctx.db, campaignId);
   return {
     seed_commitment: room.seed_commitment,
