@@ -1,5 +1,6 @@
 // Where a simulation's sell-out went, when asked: BENCH_PG_STATEMENTS=1 reads pg_stat_statements from opening
-// once a second (the reading nearest the sell-out is kept, statements by time), and SIM_PROFILE_DIR's service
+// once a second (the reading nearest the sell-out is kept, statements by time, and the last one as
+// pg-statements-end.json: the difference is what the payments after the sell-out cost), and SIM_PROFILE_DIR's service
 // profile is given the sell-out's window as profile-summary.ts options (its samples carry no wall clock).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -64,6 +65,8 @@ export function statementReadings(db: Db, opensAt: number) {
           1,
         ),
       );
+      const last = readings.at(-1);
+      if (last) fs.writeFileSync(path.join(outDir, 'pg-statements-end.json'), JSON.stringify(last, null, 1));
       return file;
     },
   };

@@ -1,10 +1,10 @@
-// The payment flow's background work: the graphile-worker tasks that issue vouchers and give money back (each
-// enqueued with a job key in the transaction that made it due), and the reconciler step that asks the
-// provider about orders left open.
+// The payment flow's background work: the graphile-worker tasks that issue vouchers (a job for the orders one
+// settlement paid) and give money back (a job an order, with a key), each enqueued in the transaction that made
+// it due, and the reconciler step that asks the provider about orders left open.
 import { EventEmitter } from 'node:events';
 import { type Runner, run, type Task } from 'graphile-worker';
 import { ISSUE_TASK, type PaymentContext, REFUND_TASK } from '../commands/payments/context.js';
-import { issueVouchers } from '../commands/payments/issueVouchers.js';
+import { issueOrders } from '../commands/payments/issueVouchers.js';
 import { reconcileOrders } from '../commands/payments/reconcileOrders.js';
 import { refundOrder } from '../commands/payments/refundOrder.js';
 import type { Logger } from '../logger.js';
@@ -14,12 +14,20 @@ import { warningsAndErrorsTo } from './workerLogger.js';
 
 export type PaymentJobContext = PaymentContext & { issuer: VoucherIssuer };
 
+/** An issue job's orders: a settlement's batch, or one order (a job enqueued before batches, still queued). */
+export function issueJobOrders(payload: unknown): string[] {
+  const p = payload as { order_ids?: string[]; order_id?: string };
+  return p.order_ids ?? (p.order_id ? [p.order_id] : []);
+}
+
 export function paymentTasks(ctx: PaymentJobContext, logger: Logger): Record<string, Task> {
   const orderIdOf = (payload: unknown) => (payload as { order_id: string }).order_id;
   return {
     [ISSUE_TASK]: async (payload) => {
-      const r = await issueVouchers(ctx, ctx.issuer, orderIdOf(payload));
-      logger.info({ order: orderIdOf(payload), result: r }, 'voucher issue');
+      const orders = issueJobOrders(payload);
+      const r = await issueOrders(ctx, ctx.issuer, orders);
+      const issued = [...r.values()].filter((x) => x === 'issued').length;
+      logger.info({ orders: orders.length, issued }, 'voucher issue');
     },
     [REFUND_TASK]: async (payload) => {
       const r = await refundOrder(ctx, orderIdOf(payload));

@@ -1,11 +1,12 @@
 // A drawn voucher lottery in its claim window with a payment provider (the development one, or PortOne's
 // client against its stand-in), winners with resident tokens, and the payment jobs run in-process on demand.
 import { ISSUE_TASK, type PaymentContext, REFUND_TASK } from '../../src/commands/payments/context.js';
-import { issueVouchers } from '../../src/commands/payments/issueVouchers.js';
+import { issueOrders } from '../../src/commands/payments/issueVouchers.js';
 import { reconcileOrders } from '../../src/commands/payments/reconcileOrders.js';
 import { refundOrder } from '../../src/commands/payments/refundOrder.js';
 import type { Db } from '../../src/db/knex.js';
 import { signResidentToken } from '../../src/identity/residentSession.js';
+import { issueJobOrders } from '../../src/jobs/payments.js';
 import {
   type DevPaymentFaults,
   type DevPaymentProvider,
@@ -172,7 +173,7 @@ export async function paymentWorld(
       );
       if (jobs.length === 0) return ran;
       for (const j of jobs as Array<{ identifier: string; payload: { order_id: string } }>) {
-        if (j.identifier === ISSUE_TASK) await issueVouchers(ctx, issuer, j.payload.order_id);
+        if (j.identifier === ISSUE_TASK) await issueOrders(ctx, issuer, issueJobOrders(j.payload));
         else await refundOrder(ctx, j.payload.order_id);
         ran++;
       }

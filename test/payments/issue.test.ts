@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { ISSUE_TASK } from '../../src/commands/payments/context.js';
-import { issueVouchers } from '../../src/commands/payments/issueVouchers.js';
+import { issueKeyOf, issueOrders, issueVouchers } from '../../src/commands/payments/issueVouchers.js';
 import { STUCK_AFTER_MS } from '../../src/commands/payments/reconcileOrders.js';
 import { spawnWorkerProcess, waitFor } from '../helpers/notify.js';
 import { orderFor, type PaymentWorld, paymentWorld } from '../helpers/payments.js';
@@ -108,5 +108,47 @@ test.serial(
     t.deepEqual(await numbers(w, orderId), seen[0]);
     t.is(await issueVouchers(w.ctx, w.ctx.issuer, orderId), 'nothing_to_do');
     t.is((await w.app.db('vouchers').where({ order_id: orderId })).length, seen[0]!.length);
+  },
+);
+
+test.serial(
+  "a settlement's orders are issued together, one wallet refusal leaving only its own order for the retry",
+  async (t) => {
+    const w = await paymentWorld();
+    worlds.push(w);
+    const orders = [await paidOrder(w, 2), await paidOrder(w, 3), await paidOrder(w, 4)];
+    const [refused, ...rest] = orders;
+    const picky = {
+      name: w.ctx.issuer.name,
+      async issue(req: Parameters<typeof w.ctx.issuer.issue>[0]) {
+        if (req.key === issueKeyOf(refused!)) throw new Error('the wallet is refusing this one');
+        return w.ctx.issuer.issue(req);
+      },
+    };
+    await t.throwsAsync(() => issueOrders(w.ctx, picky, orders), {
+      message: 'the wallet is refusing this one',
+    });
+    const states = async () =>
+      Object.fromEntries(
+        (await w.app.db('orders').whereIn('id', orders)).map((o) => [o.id as string, o.state as string]),
+      );
+    t.deepEqual(await states(), { [refused!]: 'paid', [rest[0]!]: 'issued', [rest[1]!]: 'issued' });
+    // the two recorded in one transaction: their audit entries share it
+    const entries = await w.app
+      .db('audit_log')
+      .where({ action: 'order.issued' })
+      .select(w.app.db.raw('xmin::text AS tx'));
+    t.is(entries.length, 2);
+    t.is(new Set(entries.map((e) => e.tx)).size, 1);
+    // the job's retry issues the refused one and leaves the others as they are
+    const again = await issueOrders(w.ctx, w.ctx.issuer, orders);
+    t.deepEqual(
+      orders.map((id) => again.get(id)),
+      ['issued', 'nothing_to_do', 'nothing_to_do'],
+    );
+    t.deepEqual(await states(), { [refused!]: 'issued', [rest[0]!]: 'issued', [rest[1]!]: 'issued' });
+    for (const id of orders)
+      t.is((await numbers(w, id)).length, w.winners[orders.indexOf(id) + 2]!.amount / 10_000);
+    t.is((await w.app.db('audit_log').where({ action: 'order.issued' })).length, 3);
   },
 );

@@ -129,8 +129,9 @@ test('concurrent settlements of mixed orders: each settled once, audited once, i
     else t.is(row.refund_requested_at, null);
     const { rows: jobs } = await db.raw(
       `SELECT t.identifier FROM graphile_worker._private_jobs j
-         JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'order_id' = ?`,
-      [o.id],
+         JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+        WHERE j.payload->>'order_id' = ? OR (j.payload->'order_ids')::jsonb @> to_jsonb(?::text)`,
+      [o.id, o.id],
     );
     t.deepEqual(
       jobs.map((j: { identifier: string }) => j.identifier),

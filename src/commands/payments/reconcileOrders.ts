@@ -9,7 +9,7 @@ import { nextCheckDelayMs, OPEN_STATES } from '../../domain/payments/order.js';
 import type { VoucherIssuer } from '../../payments/issuer.js';
 import { ProviderUnavailable } from '../../payments/provider.js';
 import type { PaymentContext } from './context.js';
-import { issueVouchers } from './issueVouchers.js';
+import { issueOrders } from './issueVouchers.js';
 import { refundOrder } from './refundOrder.js';
 import { settleOrder } from './settleOrder.js';
 
@@ -75,11 +75,14 @@ export async function reconcileOrders(
       if (await expireOrder(ctx, after, now)) r.expired++;
     }
   }
-  for (const o of await stuckOrders(ctx.db, now, STUCK_AFTER_MS, limit)) {
-    if (o.refund_requested_at) await refundOrder(ctx, o.id);
-    else await issueVouchers(ctx, ctx.issuer, o.id);
-    r.finished++;
-  }
+  const stuck = await stuckOrders(ctx.db, now, STUCK_AFTER_MS, limit);
+  for (const o of stuck) if (o.refund_requested_at) await refundOrder(ctx, o.id);
+  await issueOrders(
+    ctx,
+    ctx.issuer,
+    stuck.filter((o) => !o.refund_requested_at).map((o) => o.id),
+  );
+  r.finished += stuck.length;
   return r;
 }
 

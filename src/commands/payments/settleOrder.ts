@@ -13,7 +13,7 @@ import { type AwardRow, lockAwards, markManyCollected } from '../../db/repos/awa
 import { moveDrawCounts, type StatusMove } from '../../db/repos/drawCounts.js';
 import {
   addOrderJob,
-  addOrderJobs,
+  addOrdersJob,
   lockOrders,
   moveOrder,
   moveOrdersPaid,
@@ -161,7 +161,7 @@ async function takeAwards(trx: Trx, paid: readonly Paid[], now: Date, out: Array
     moves.set(p.order.campaign_id, m);
   }
   for (const [campaignId, m] of moves) await moveDrawCounts(trx, campaignId, m);
-  await addOrderJobs(
+  await addOrdersJob(
     trx,
     ISSUE_TASK,
     collected.map(({ p }) => p.order.id),
@@ -185,7 +185,7 @@ function roundsOf(writes: readonly PaymentWrite[]): number[][] {
 /**
  * The writes in one transaction, in a few statements whatever their number. Each round locks its orders first,
  * in id order, so batches never wait on each other in a cycle and none waits for an order row while holding the
- * chain's lock; then moves the paid ones in one statement (the rest one by one), enqueues their issue jobs, and
+ * chain's lock; then moves the paid ones in one statement (the rest one by one), enqueues one issue job for them, and
  * appends every audit entry (and the receipts) in one statement, which takes the chain's lock; and only then
  * takes the paid awards, since every path takes the chain's lock before count rows.
  */
@@ -236,7 +236,7 @@ async function writeAll(ctx: CommandContext, writes: readonly PaymentWrite[]) {
         return { at, order, source };
       });
       const awarded = paid.filter((p) => p.order.purpose === 'voucher_award');
-      await addOrderJobs(
+      await addOrdersJob(
         trx,
         ISSUE_TASK,
         paid.filter((p) => p.order.purpose !== 'voucher_award').map((p) => p.order.id),

@@ -118,6 +118,13 @@ export async function findOrder(db: Db | Trx, id: string) {
   return orderOf(await db('orders').where({ id }).first());
 }
 
+/** These orders (findOrder for each), in one statement; the missing ones are not among them. */
+export async function findOrders(db: Db | Trx, ids: readonly string[]): Promise<OrderRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db('orders').whereIn('id', [...ids]);
+  return rows.map((r) => orderOf(r)!);
+}
+
 export async function findOrderByPaymentId(db: Db | Trx, paymentId: string) {
   return orderOf(await db('orders').where({ payment_id: paymentId }).first());
 }
@@ -178,6 +185,18 @@ export async function moveOrdersPaid(trx: Trx, moves: readonly PaidMove[], now: 
   return (rows as Array<Record<string, unknown>>).map((r) => orderOf(r)!);
 }
 
+/** Paid orders moved to issued, in one statement: the ids of those that moved. */
+export async function moveOrdersIssued(trx: Trx, ids: readonly string[], now: Date): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await trx.raw(
+    `UPDATE orders SET state = 'issued', issued_at = ?, updated_at = ?
+      WHERE id = ANY(?::uuid[]) AND state = 'paid'
+      RETURNING id`,
+    [now, now, [...ids]],
+  );
+  return (rows as Array<{ id: string }>).map((r) => r.id);
+}
+
 export async function updateOrder(trx: Trx, id: string, set: Partial<OrderRow>) {
   const [row] = await trx('orders').where({ id }).update(set).returning('*');
   return orderOf(row);
@@ -233,17 +252,23 @@ export async function stuckOrders(db: Db, now: Date, staleMs: number, limit: num
 
 /** Enqueues a graphile-worker job in the caller's transaction; the key makes a second enqueue a no-op. */
 export async function addOrderJob(trx: Trx, task: string, orderId: string): Promise<void> {
-  await addOrderJobs(trx, task, [orderId]);
+  await trx.raw(
+    `SELECT graphile_worker.add_job(?, json_build_object('order_id', ?::text), job_key := ?,
+                                    job_key_mode := 'preserve_run_at', max_attempts := 25)`,
+    [task, orderId, `${task}:${orderId}`],
+  );
 }
 
-/** addOrderJob for each of these orders, in one statement. */
-export async function addOrderJobs(trx: Trx, task: string, orderIds: readonly string[]): Promise<void> {
+/**
+ * One job for these orders, in the caller's transaction (none when there are none): a job an order cost a
+ * transaction on the queue's tables to add and another to take. No key: an order moves to paid once, and
+ * the job's work finds an order already done and leaves it.
+ */
+export async function addOrdersJob(trx: Trx, task: string, orderIds: readonly string[]): Promise<void> {
   if (orderIds.length === 0) return;
   await trx.raw(
-    `SELECT graphile_worker.add_job(?, json_build_object('order_id', id), job_key := ? || id,
-                                    job_key_mode := 'preserve_run_at', max_attempts := 25)
-       FROM unnest(?::text[]) AS id`,
-    [task, `${task}:`, [...orderIds]],
+    `SELECT graphile_worker.add_job(?, json_build_object('order_ids', ?::text[]), max_attempts := 25)`,
+    [task, [...orderIds]],
   );
 }
 
@@ -251,19 +276,37 @@ export async function addOrderJobs(trx: Trx, task: string, orderIds: readonly st
  * Who is told about an order, and which of their pages shows it: the applicant behind an award's public id
  * (their application page), or the buyer behind an instant purchase's (their place in the sale's queue).
  */
+export type OrderRecipient = Recipient & { page: 'application' | 'queue' };
+
 export async function orderRecipient(db: Db | Trx, campaignId: string, publicId: string) {
-  const { rows } = await db.raw(
-    `SELECT id AS application_id, public_id, contact_channel, contact_enc, lang, 'application' AS page
-       FROM applications WHERE campaign_id = :campaign_id AND public_id = :public_id
-     UNION ALL
-     SELECT NULL, p.public_id, q.contact_channel, q.contact_enc, q.lang, 'queue'
-       FROM instant_purchases p
-       JOIN instant_queue q ON q.campaign_id = p.campaign_id AND q.identity_id = p.identity_id
-      WHERE p.campaign_id = :campaign_id AND p.public_id = :public_id
-     LIMIT 1`,
-    { campaign_id: campaignId, public_id: publicId },
+  return (await orderRecipients(db, [{ campaign_id: campaignId, public_id: publicId }])).get(
+    `${campaignId} ${publicId}`,
   );
-  return rows[0] as (Recipient & { page: 'application' | 'queue' }) | undefined;
+}
+
+/** orderRecipient for each of these subjects, in one statement, keyed by `<campaign id> <public id>`. */
+export async function orderRecipients(
+  db: Db | Trx,
+  subjects: ReadonlyArray<{ campaign_id: string; public_id: string }>,
+): Promise<Map<string, OrderRecipient>> {
+  if (subjects.length === 0) return new Map();
+  const { rows } = await db.raw(
+    `WITH s AS (SELECT * FROM json_to_recordset(?::json) AS s(campaign_id uuid, public_id text))
+     SELECT a.campaign_id, a.id AS application_id, a.public_id, a.contact_channel, a.contact_enc, a.lang,
+            'application' AS page
+       FROM s JOIN applications a ON a.campaign_id = s.campaign_id AND a.public_id = s.public_id
+     UNION ALL
+     SELECT p.campaign_id, NULL, p.public_id, q.contact_channel, q.contact_enc, q.lang, 'queue'
+       FROM s JOIN instant_purchases p ON p.campaign_id = s.campaign_id AND p.public_id = s.public_id
+       JOIN instant_queue q ON q.campaign_id = p.campaign_id AND q.identity_id = p.identity_id`,
+    [JSON.stringify(subjects)],
+  );
+  const found = new Map<string, OrderRecipient>();
+  for (const { campaign_id, ...r } of rows as Array<OrderRecipient & { campaign_id: string }>) {
+    const key = `${campaign_id} ${r.public_id}`;
+    if (!found.has(key)) found.set(key, r);
+  }
+  return found;
 }
 
 /** The public id of the signed-in resident's application in a campaign. */
