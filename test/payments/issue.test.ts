@@ -152,3 +152,23 @@ test.serial(
     t.is((await w.app.db('audit_log').where({ action: 'order.issued' })).length, 3);
   },
 );
+
+test.serial('an order whose set cannot be recorded holds back none of the others of its job', async (t) => {
+  const w = await paymentWorld();
+  worlds.push(w);
+  const orders = [await paidOrder(w, 5), await paidOrder(w, 6), await paidOrder(w, 7)];
+  const broken = orders[1]!;
+  // its winner's sealed contact no longer opens: the notice, in the issuing transaction, throws
+  const subject = (await w.app.db('orders').where({ id: broken }).first()).subject as string;
+  await w.app
+    .db('applications')
+    .where({ campaign_id: w.campaignId, public_id: subject })
+    .update({ contact_enc: 'not-a-sealed-contact' });
+  await t.throwsAsync(() => issueOrders(w.ctx, w.ctx.issuer, orders));
+  const states = Object.fromEntries(
+    (await w.app.db('orders').whereIn('id', orders)).map((o) => [o.id as string, o.state as string]),
+  );
+  t.deepEqual(states, { [orders[0]!]: 'issued', [broken]: 'paid', [orders[2]!]: 'issued' });
+  t.deepEqual(await numbers(w, broken), []);
+  t.is((await w.app.db('audit_log').where({ action: 'order.issued' })).length, 2);
+});

@@ -1,8 +1,9 @@
-// New purchases go into the audit log a batch at a time. Holds that ended: a paid order makes its purchase paid; a hold whose time ran out, or whose payment failed,
-// gives its stock back and expires its order if still open, so a payment that arrives later is refunded.
-// Each order is locked before it is judged: a payment settling at the same moment either wins (the purchase
-// stays, to be marked paid next pass) or finds the order expired (and refunds). Stock goes back last, summed
-// per row and in row order, the order purchases lock rows in, so the two cannot deadlock.
+// New purchases go into the audit log a batch at a time. Holds that ended: a paid order makes its purchase paid;
+// a hold whose time ran out, or whose payment failed, gives its stock back and expires its order if still open, so
+// a payment that arrives later is refunded. Each order is locked before it is judged (before the audit chain's
+// lock, as every path takes them): a payment settling at the same moment either wins (the purchase stays, to be
+// marked paid) or finds the order expired (and refunds). Stock goes back last, summed per row and in row order,
+// the order purchases lock rows in, so the two cannot deadlock.
 import { appendAudit } from '../../audit/log.js';
 import type { Trx } from '../../db/knex.js';
 import {
@@ -12,7 +13,7 @@ import {
   markReleased,
 } from '../../db/repos/instantPurchases.js';
 import { giveBack } from '../../db/repos/instantStock.js';
-import { lockOrder, moveOrder, type OrderRow } from '../../db/repos/orders.js';
+import { lockOrders, moveOrder, type OrderRow } from '../../db/repos/orders.js';
 import type { CommandContext } from '../context.js';
 
 const BATCH = 500;
@@ -56,12 +57,23 @@ export async function settleHolds(
 ): Promise<{ paid: number; released: number }> {
   const now = ctx.clock.now();
   return ctx.db.transaction(async (trx) => {
+    // The holds that may end and their orders are locked before the audit chain's lock, in id order, as settlements
+    // and issuing lock orders: waiting for an order while holding the chain could deadlock with them.
+    const candidates = await lockPurchasesToRelease(trx, campaignId, now, BATCH);
+    const orders = new Map(
+      (
+        await lockOrders(
+          trx,
+          candidates.flatMap((p) => (p.order_id ? [p.order_id] : [])),
+        )
+      ).map((o) => [o.id, o]),
+    );
     await recordPurchases(trx, campaignId, now);
     const paid = await markPaidPurchases(trx, campaignId, now);
     const ended: Array<{ id: string; public_id: string; reason: string }> = [];
     const back = new Map<number, number>();
-    for (const p of await lockPurchasesToRelease(trx, campaignId, now, BATCH)) {
-      const reason = await endOf(trx, p.order_id ? await lockOrder(trx, p.order_id) : undefined, now);
+    for (const p of candidates) {
+      const reason = await endOf(trx, p.order_id ? orders.get(p.order_id) : undefined, now);
       if (!reason) continue;
       ended.push({ id: p.id, public_id: p.public_id, reason });
       for (const t of p.takes) back.set(t.shard, (back.get(t.shard) ?? 0) + t.quantity);

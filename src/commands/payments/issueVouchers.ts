@@ -48,9 +48,9 @@ export async function issueVouchers(
 }
 
 /**
- * These orders' vouchers, those still paid and not being refunded: what happened to each. A wallet call that
- * fails leaves its order paid, to be issued by the job's retry (or the reconciler), and is thrown once the
- * others are recorded.
+ * These orders' vouchers, those still paid and not being refunded: what happened to each. An order the wallet
+ * refuses, or whose set cannot be recorded, stays paid, to be issued by the job's retry (or the reconciler); its
+ * error is thrown once the others are recorded.
  */
 export async function issueOrders(
   ctx: Omit<PaymentContext, 'provider'>,
@@ -89,13 +89,41 @@ export async function issueOrders(
     ),
   );
   const issued = asked.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
-  if (issued.length > 0) {
-    for (const id of await recordIssued(ctx, issuer.name, issued)) results.set(id, 'issued');
-  }
-  const failed = asked.flatMap((a) => (a.status === 'rejected' ? [a.reason] : []));
+  const failed = asked.flatMap((a) => (a.status === 'rejected' ? [a.reason as unknown] : []));
+  for (const id of await recordEach(ctx, issuer.name, issued, failed)) results.set(id, 'issued');
   if (failed.length === 1) throw failed[0];
-  if (failed.length > 1) throw new AggregateError(failed, `the wallet refused ${failed.length} orders`);
+  if (failed.length > 1) throw new AggregateError(failed, `issuing failed for ${failed.length} orders`);
   return results;
+}
+
+/**
+ * The sets recorded together; when that fails, each in a transaction of its own, so one order that cannot be
+ * recorded (its notice's contact unreadable, say) leaves only itself paid, its error added to `failed`.
+ */
+async function recordEach(
+  ctx: Omit<PaymentContext, 'provider'>,
+  issuerName: string,
+  issued: readonly Issued[],
+  failed: unknown[],
+): Promise<string[]> {
+  if (issued.length === 0) return [];
+  try {
+    return await recordIssued(ctx, issuerName, issued);
+  } catch (err) {
+    if (issued.length === 1) {
+      failed.push(err);
+      return [];
+    }
+  }
+  const done: string[] = [];
+  for (const one of issued) {
+    try {
+      done.push(...(await recordIssued(ctx, issuerName, [one])));
+    } catch (err) {
+      failed.push(err);
+    }
+  }
+  return done;
 }
 
 /** The sets of the orders still paid once locked, in one transaction; the ids of those that moved to issued. */

@@ -75,15 +75,39 @@ export async function reconcileOrders(
       if (await expireOrder(ctx, after, now)) r.expired++;
     }
   }
-  const stuck = await stuckOrders(ctx.db, now, STUCK_AFTER_MS, limit);
-  for (const o of stuck) if (o.refund_requested_at) await refundOrder(ctx, o.id);
-  await issueOrders(
-    ctx,
-    ctx.issuer,
-    stuck.filter((o) => !o.refund_requested_at).map((o) => o.id),
-  );
-  r.finished += stuck.length;
+  await finishStuck(ctx, now, limit, r);
   return r;
+}
+
+/**
+ * Paid orders stuck unissued, issued together, and refunds not done, each on its own: one that fails (a wallet
+ * refusal, a provider down) holds back none of the others, and is thrown once they are done.
+ */
+async function finishStuck(
+  ctx: PaymentContext & { issuer: VoucherIssuer },
+  now: Date,
+  limit: number,
+  r: ReconcileResult,
+): Promise<void> {
+  const stuck = await stuckOrders(ctx.db, now, STUCK_AFTER_MS, limit);
+  const failures: unknown[] = [];
+  const issuing = stuck.filter((o) => !o.refund_requested_at).map((o) => o.id);
+  try {
+    await issueOrders(ctx, ctx.issuer, issuing);
+    r.finished += issuing.length;
+  } catch (err) {
+    failures.push(err); // the rest of them are issued; the failed ones are taken over again next pass
+  }
+  for (const o of stuck.filter((x) => x.refund_requested_at)) {
+    try {
+      await refundOrder(ctx, o.id);
+      r.finished++;
+    } catch (err) {
+      failures.push(err);
+    }
+  }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) throw new AggregateError(failures, `${failures.length} stuck orders not finished`);
 }
 
 async function expireOrder(ctx: PaymentContext, o: OrderRow, now: Date): Promise<boolean> {

@@ -119,7 +119,7 @@ interface Paid {
 /**
  * The paid award orders' awards, taken once the chain's lock is held (every path takes it before count rows), a
  * few statements for them all: locked, those still honourable collected, the counts moved a campaign at a time
- * and the issue jobs enqueued; the rest have their money given back.
+ * and one issue job enqueued for them; the rest have their money given back.
  */
 async function takeAwards(trx: Trx, paid: readonly Paid[], now: Date, out: Array<OrderRow | undefined>) {
   if (paid.length === 0) return;

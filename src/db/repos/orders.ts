@@ -298,7 +298,8 @@ export async function orderRecipients(
      UNION ALL
      SELECT p.campaign_id, NULL, p.public_id, q.contact_channel, q.contact_enc, q.lang, 'queue'
        FROM s JOIN instant_purchases p ON p.campaign_id = s.campaign_id AND p.public_id = s.public_id
-       JOIN instant_queue q ON q.campaign_id = p.campaign_id AND q.identity_id = p.identity_id`,
+       JOIN instant_queue q ON q.campaign_id = p.campaign_id AND q.identity_id = p.identity_id
+     ORDER BY page`,
     [JSON.stringify(subjects)],
   );
   const found = new Map<string, OrderRecipient>();
