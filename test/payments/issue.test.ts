@@ -34,6 +34,11 @@ const issueJob = (w: PaymentWorld) =>
   w.app.db.raw(`SELECT j.id, j.locked_by FROM graphile_worker.jobs j WHERE j.task_identifier = ?`, [
     ISSUE_TASK,
   ]);
+/** Each of these orders' state, by id. */
+const statesOf = async (w: PaymentWorld, orderIds: string[]) =>
+  Object.fromEntries(
+    (await w.app.db('orders').whereIn('id', orderIds)).map((o) => [o.id as string, o.state as string]),
+  );
 const numbers = async (w: PaymentWorld, orderId: string) =>
   (await w.app.db('vouchers').where({ order_id: orderId }).orderBy('seq')).map((v) => v.number as string);
 
@@ -128,11 +133,11 @@ test.serial(
     await t.throwsAsync(() => issueOrders(w.ctx, picky, orders), {
       message: 'the wallet is refusing this one',
     });
-    const states = async () =>
-      Object.fromEntries(
-        (await w.app.db('orders').whereIn('id', orders)).map((o) => [o.id as string, o.state as string]),
-      );
-    t.deepEqual(await states(), { [refused!]: 'paid', [rest[0]!]: 'issued', [rest[1]!]: 'issued' });
+    t.deepEqual(await statesOf(w, orders), {
+      [refused!]: 'paid',
+      [rest[0]!]: 'issued',
+      [rest[1]!]: 'issued',
+    });
     // the two recorded in one transaction: their audit entries share it
     const entries = await w.app
       .db('audit_log')
@@ -146,7 +151,11 @@ test.serial(
       orders.map((id) => again.get(id)),
       ['issued', 'nothing_to_do', 'nothing_to_do'],
     );
-    t.deepEqual(await states(), { [refused!]: 'issued', [rest[0]!]: 'issued', [rest[1]!]: 'issued' });
+    t.deepEqual(await statesOf(w, orders), {
+      [refused!]: 'issued',
+      [rest[0]!]: 'issued',
+      [rest[1]!]: 'issued',
+    });
     for (const id of orders)
       t.is((await numbers(w, id)).length, w.winners[orders.indexOf(id) + 2]!.amount / 10_000);
     t.is((await w.app.db('audit_log').where({ action: 'order.issued' })).length, 3);
@@ -165,10 +174,11 @@ test.serial('an order whose set cannot be recorded holds back none of the others
     .where({ campaign_id: w.campaignId, public_id: subject })
     .update({ contact_enc: 'not-a-sealed-contact' });
   await t.throwsAsync(() => issueOrders(w.ctx, w.ctx.issuer, orders));
-  const states = Object.fromEntries(
-    (await w.app.db('orders').whereIn('id', orders)).map((o) => [o.id as string, o.state as string]),
-  );
-  t.deepEqual(states, { [orders[0]!]: 'issued', [broken]: 'paid', [orders[2]!]: 'issued' });
+  t.deepEqual(await statesOf(w, orders), {
+    [orders[0]!]: 'issued',
+    [broken]: 'paid',
+    [orders[2]!]: 'issued',
+  });
   t.deepEqual(await numbers(w, broken), []);
   t.is((await w.app.db('audit_log').where({ action: 'order.issued' })).length, 2);
 });

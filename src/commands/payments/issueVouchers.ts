@@ -8,6 +8,7 @@
 import { DateTime } from 'luxon';
 import pLimit from 'p-limit';
 import { type AuditInput, appendAuditBatch } from '../../audit/log.js';
+import type { Trx } from '../../db/knex.js';
 import { findCampaigns } from '../../db/repos/campaigns.js';
 import {
   findOrders,
@@ -187,7 +188,7 @@ async function recordIssued(
 /** The buyer or winner of each order is told its voucher numbers, where they gave a contact. */
 async function noticeIssued(
   ctx: Omit<PaymentContext, 'provider'>,
-  trx: Parameters<typeof sendAwardNotice>[1],
+  trx: Trx,
   done: readonly Issued[],
 ): Promise<void> {
   const recipients = await orderRecipients(
