@@ -1,5 +1,6 @@
 import test from 'ava';
 import {
+  awaitsProvider,
   canMove,
   holdUntil,
   ORDER_STATES,
@@ -83,6 +84,36 @@ test('a decline or a cancel closes only an open order; a late one changes nothin
     code: 'cancelled',
     message: 'gave up',
   });
+});
+
+test('a closed order whose payment is recorded awaits no provider: every answer settles it as nothing', (t) => {
+  const answers = [
+    paid,
+    { ...paid, amount: 1 },
+    { ...paid, currency: 'USD' },
+    { ...paid, paymentId: 'p2' },
+    {
+      status: 'failed' as const,
+      amount: 0,
+      currency: 'KRW',
+      paymentId: 'p1',
+      failure: { code: 'X', message: '' },
+    },
+    { status: 'cancelled' as const, amount: 0, currency: 'KRW', paymentId: 'p1' },
+    { status: 'ready' as const, amount: 0, currency: 'KRW', paymentId: 'p1' },
+    { status: 'unknown' as const, amount: 0, currency: '', paymentId: 'p1' },
+  ];
+  for (const state of ORDER_STATES.filter((s) => !['created', 'pending'].includes(s))) {
+    const recorded = order({ state, paid_amount: 90_000 });
+    t.false(awaitsProvider(recorded));
+    for (const view of answers)
+      t.deepEqual(settle(recorded, view), { kind: 'none' }, `${state} ${view.status}`);
+  }
+  t.true(awaitsProvider(order()));
+  t.true(
+    awaitsProvider(order({ state: 'failed' })),
+    'a closed order without money may still see a late payment',
+  );
 });
 
 test('price, units and hold are integers and bounded', (t) => {

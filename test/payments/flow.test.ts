@@ -87,17 +87,25 @@ test('happy path: a winner pays the discounted price on the server-computed orde
   t.true(page.text.includes(vouchers[0].number));
 });
 
-test('the webhook before the return: the webhook pays, the return then finds it paid; issued once', async (t) => {
+test('the webhook before the return: the webhook pays, the return then finds it paid without asking the provider; issued once', async (t) => {
   const w = await world();
   const res = await orderFor(w, 1, 'key-webhook-first');
   const pid = new URL(res.json.order.checkout_url).pathname.split('/').pop()!;
+  const lookups: string[] = [];
+  const lookup = w.dev!.lookup.bind(w.dev);
+  w.dev!.lookup = (paymentId) => {
+    lookups.push(paymentId);
+    return lookup(paymentId);
+  };
   const back = await w.dev!.checkout.complete(pid, 'pay');
   await w.dev!.settled(); // the webhook has been delivered and handled
   const order = await w.app.db('orders').where({ id: res.json.order.id }).first();
   t.is(order.state, 'paid');
   t.true((await audits(w)).includes('order.webhook_received'));
+  t.deepEqual(lookups, [pid], 'the webhook asked the provider');
   const landed = await returnTo(w, back);
   t.regex(landed.headers.get('location')!, /pay=paid/);
+  t.deepEqual(lookups, [pid], 'a recorded payment is not asked about again');
   t.is(await w.runJobs(), 1);
   t.is(await w.runJobs(), 0);
   t.is((await audits(w)).filter((a) => a === 'order.paid').length, 1);

@@ -101,7 +101,7 @@ async function apply(e: Event): Promise<void> {
     }
     case 'return': {
       const o = await latestOrder(e.who);
-      if (o) await confirmPayment(ctx, o.payment_id, 'return');
+      if (o) await confirmPayment(ctx, o, 'return');
       return;
     }
     case 'late_pay': {

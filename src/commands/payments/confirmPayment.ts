@@ -1,9 +1,11 @@
 // The browser came back from the checkout, or a webhook said "look again": ask the provider (never the
 // browser) what happened, and settle the order with that answer. A provider that does not answer leaves the
-// order as it is; the reconciler asks again later.
+// order as it is; the reconciler asks again later. An order whose payment is already recorded (the webhook or
+// the return settled it first) is not asked about again: no answer could move it.
 import { findOrderByPaymentId, type OrderRow } from '../../db/repos/orders.js';
 import { recordPaymentWebhook } from '../../db/repos/paymentWebhooks.js';
 import { DomainError } from '../../domain/errors.js';
+import { awaitsProvider } from '../../domain/payments/order.js';
 import { ProviderUnavailable, WebhookRejected } from '../../payments/provider.js';
 import type { PaymentContext } from './context.js';
 import { recordReceipt, type SettleSource, settleOrder } from './settleOrder.js';
@@ -16,11 +18,10 @@ export interface Confirmed {
 
 export async function confirmPayment(
   ctx: PaymentContext,
-  paymentId: string,
+  order: OrderRow,
   source: SettleSource = 'return',
 ): Promise<Confirmed> {
-  const order = await findOrderByPaymentId(ctx.db, paymentId);
-  if (!order) throw new DomainError('not_found', 'No such order');
+  if (!awaitsProvider(order)) return { order, answered: true };
   try {
     const view = await ctx.provider.lookup(order.payment_id);
     return { order: await settleOrder(ctx, order.id, view, source), answered: true };
@@ -77,6 +78,6 @@ export async function receivePaymentWebhook(
       data: { order_id: order.id, type: notice.type, webhook_id: notice.webhookId },
     });
   }
-  const r = await confirmPayment(ctx, notice.paymentId, 'webhook');
+  const r = await confirmPayment(ctx, order, 'webhook');
   return { first, order: r.order, answered: r.answered };
 }

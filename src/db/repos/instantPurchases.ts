@@ -138,7 +138,3 @@ export async function purchaseTotals(db: Db | Trx, campaignId: string) {
     .first();
   return { sold: Number(row?.sold ?? 0), purchases: Number(row?.purchases ?? 0) };
 }
-
-export async function findPurchaseByPublicId(db: Db | Trx, campaignId: string, publicId: string) {
-  return rowOf(await db('instant_purchases').where({ campaign_id: campaignId, public_id: publicId }).first());
-}

@@ -118,6 +118,16 @@ export async function findOrder(db: Db | Trx, id: string) {
   return orderOf(await db('orders').where({ id }).first());
 }
 
+/** An instant purchase's payment order, by the purchase's public id: the return from its checkout. */
+export async function findOrderOfPurchase(db: Db | Trx, campaignId: string, publicId: string) {
+  return orderOf(
+    await db('instant_purchases as p')
+      .join('orders as o', 'o.id', 'p.order_id')
+      .where({ 'p.campaign_id': campaignId, 'p.public_id': publicId })
+      .first('o.*'),
+  );
+}
+
 /** These orders (findOrder for each), in one statement; the missing ones are not among them. */
 export async function findOrders(db: Db | Trx, ids: readonly string[]): Promise<OrderRow[]> {
   if (ids.length === 0) return [];

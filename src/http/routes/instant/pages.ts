@@ -8,8 +8,7 @@ import { purchase } from '../../../commands/instant/purchase.js';
 import { joinQueue, type QueueStatus, queueStatus } from '../../../commands/instant/queueStatus.js';
 import { purchaseView, saleView } from '../../../commands/instant/saleView.js';
 import { confirmPayment } from '../../../commands/payments/confirmPayment.js';
-import { findPurchaseByPublicId } from '../../../db/repos/instantPurchases.js';
-import { findOrder } from '../../../db/repos/orders.js';
+import { findOrderOfPurchase } from '../../../db/repos/orders.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { checkResidentCsrf, readResident } from '../../middleware/residentAuth.js';
@@ -109,11 +108,10 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
   router.get('/campaigns/:id/queue/return', async (ctx) => {
     const campaignId = parseId(ctx.params.id);
     const publicId = typeof ctx.query.purchase === 'string' ? ctx.query.purchase : '';
-    const p = await findPurchaseByPublicId(deps.db, campaignId, publicId);
-    if (!p?.order_id) throw new DomainError('not_found', 'No such purchase');
-    const order = await findOrder(deps.db, p.order_id);
+    const order = await findOrderOfPurchase(deps.db, campaignId, publicId);
+    if (!order) throw new DomainError('not_found', 'No such purchase');
     const payment = deps.instant.payment;
-    if (payment && order) await confirmPayment(payment, order.payment_id, 'return');
+    if (payment) await confirmPayment(payment, order, 'return');
     ctx.status = 303;
     ctx.redirect(`/campaigns/${campaignId}/queue${ctx.state.lang === 'en' ? '?lang=en' : ''}`);
   });

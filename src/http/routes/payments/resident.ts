@@ -58,7 +58,7 @@ export function paymentResidentRoutes(router: Router, deps: AppDeps): void {
   router.get('/payments/return/:orderId', async (ctx) => {
     const order = await findOrder(deps.db, parseId(ctx.params.orderId, 'order'));
     if (!order) throw new DomainError('not_found', 'No such order');
-    const r = await confirmPayment(paymentOf(deps), order.payment_id, 'return');
+    const r = await confirmPayment(paymentOf(deps), order, 'return');
     const lang = ctx.state.lang === 'en' ? '&lang=en' : '';
     redirectTo(ctx, `/campaigns/${order.campaign_id}/application?pay=${r.order.state}${lang}#purchase`);
   });
@@ -107,7 +107,7 @@ export function paymentResidentRoutes(router: Router, deps: AppDeps): void {
     const mine =
       order && (await publicIdOfIdentity(deps.db, order.campaign_id, who!.claims.sub)) === order.subject;
     if (!order || !mine) throw new DomainError('not_found', 'No such order');
-    const r = await confirmPayment(paymentOf(deps), order.payment_id, 'return');
+    const r = await confirmPayment(paymentOf(deps), order, 'return');
     ctx.status = r.answered ? 200 : 202;
     ctx.body = { order: viewOf(r.order), provider_answered: r.answered };
   });
