@@ -6,6 +6,7 @@ import { Webhook } from '@portone/server-sdk';
 import { batched } from '../db/batch.js';
 import type { Db } from '../db/knex.js';
 import type { ProviderView } from '../domain/payments/order.js';
+import { postWebhook } from './postWebhook.js';
 import {
   type CheckoutRequest,
   type PaymentProvider,
@@ -119,13 +120,7 @@ export function devPaymentProvider(o: DevPaymentOptions): DevPaymentProvider {
         // A provider retries a failed delivery a few times; the reconciler covers what is still lost.
         for (let attempt = 0; attempt < 3; attempt++) {
           try {
-            const res = await fetch(url, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', ...headers },
-              body,
-              signal: AbortSignal.timeout(10_000),
-            });
-            if (res.status < 500) break;
+            if ((await postWebhook(url, headers, body, 10_000)) < 500) break;
           } catch {
             // delivery failed; try again
           }
@@ -201,33 +196,35 @@ export function devPaymentProvider(o: DevPaymentOptions): DevPaymentProvider {
     checkout: {
       find,
       async complete(paymentId, choice) {
-        const p = await find(paymentId);
-        if (!p) throw new Error(`no dev payment ${paymentId}`);
-        if (p.status === 'READY') {
-          const declined = choice === 'decline' || (choice === 'pay' && o.random() < o.faults.failureRate);
-          const status = choice === 'cancel' ? 'CANCELLED' : declined ? 'FAILED' : 'PAID';
-          const failure =
-            status === 'FAILED'
-              ? '카드사 승인 거절 (개발용 결제) / Declined by the card issuer (development)'
-              : null;
-          const moved = await o
-            .db('dev_payments')
-            .where({ payment_id: paymentId, status: 'READY' })
-            .update({
+        const declined = choice === 'decline' || (choice === 'pay' && o.random() < o.faults.failureRate);
+        const status = choice === 'cancel' ? 'CANCELLED' : declined ? 'FAILED' : 'PAID';
+        const failure =
+          status === 'FAILED'
+            ? '카드사 승인 거절 (개발용 결제) / Declined by the card issuer (development)'
+            : null;
+        // Only a payment still at its checkout moves, and the same statement answers with it (a read before and
+        // after each payment were two of the provider's four statements a payment after an instant sell-out).
+        const [moved] = (await o
+          .db('dev_payments')
+          .where({ payment_id: paymentId, status: 'READY' })
+          .update(
+            {
               status,
               failure,
               ...(status === 'PAID' ? { paid_at: new Date() } : { cancelled_at: new Date() }),
-            });
-          if (moved) {
-            const type = {
-              PAID: 'Transaction.Paid',
-              FAILED: 'Transaction.Failed',
-              CANCELLED: 'Transaction.Cancelled',
-            }[status];
-            await sendWebhook(type, paymentId);
-          }
+            },
+            ['status', 'return_url'],
+          )) as Array<Pick<DevCheckoutPayment, 'status' | 'return_url'>>;
+        if (moved) {
+          const type = {
+            PAID: 'Transaction.Paid',
+            FAILED: 'Transaction.Failed',
+            CANCELLED: 'Transaction.Cancelled',
+          };
+          await sendWebhook(type[status], paymentId);
         }
-        const after = (await find(paymentId))!;
+        const after = moved ?? (await find(paymentId));
+        if (!after) throw new Error(`no dev payment ${paymentId}`);
         const url = new URL(after.return_url);
         url.searchParams.set('paymentId', paymentId);
         if (after.status === 'FAILED') url.searchParams.set('code', 'DEV_DECLINED');
