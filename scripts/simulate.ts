@@ -10,7 +10,7 @@ import { recordBeacon } from '../src/commands/recordBeacon.js';
 import { findRoom, updateRoomRules } from '../src/db/repos/instantRooms.js';
 import { clientFor, closeClients, Recorder, SPEEDS, type Speed, speedOf } from './simulate/client.js';
 import { cpuReadings } from './simulate/cpu.js';
-import { profileWindow, statementReadings } from './simulate/diagnostics.js';
+import { profileWindow, statementReadings, writeSamples } from './simulate/diagnostics.js';
 import { instantLedger, type Ledger, lotteryLedger, settle } from './simulate/ledger.js';
 import {
   againstTarget,
@@ -266,11 +266,13 @@ const report: Report = {
   latency_by_request: lat.latency_by_request,
 };
 const files = writeReport(values.out!, report);
+const samplesFile = writeSamples(values.out!, opensAtRel, rec.samples);
 const soldOutAt = sellOut.time_to_sell_out_ms === null ? null : sale.opensAt + sellOut.time_to_sell_out_ms;
 const statementsFile = await statements?.stop(soldOutAt, values.out!);
 await closeClients();
 const serviceExited = await city.stop();
 if (statementsFile) console.log(`statements from opening to sell-out: ${statementsFile}`);
+if (samplesFile) console.log(`every request (SIM_SAMPLES): ${samplesFile}`);
 if (process.env.SIM_PROFILE_DIR)
   console.log(`service profile's sell-out window: ${profileWindow(sale.opensAt, soldOutAt, serviceExited)}`);
 

@@ -1,10 +1,25 @@
 // Where a simulation's sell-out went, when asked: BENCH_PG_STATEMENTS=1 reads pg_stat_statements from opening
 // once a second (the reading nearest the sell-out is kept, statements by time, and the last one as
 // pg-statements-end.json: the difference is what the payments after the sell-out cost), and SIM_PROFILE_DIR's service
-// profile is given the sell-out's window as profile-summary.ts options (its samples carry no wall clock).
+// profile is given the sell-out's window as profile-summary.ts options (its samples carry no wall clock), and
+// SIM_SAMPLES=1 keeps every request (when answered, how long it took, its status and kind) as samples.json: when a
+// phase of the run was slow, the requests sent in it and what they waited.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../src/db/knex.js';
+import type { Sample } from './client.js';
+
+/** samples.json (`at`: ms since the simulation started, as `opens_at`), when SIM_SAMPLES is set; its path. */
+export function writeSamples(
+  outDir: string,
+  opensAt: number,
+  samples: readonly Sample[],
+): string | undefined {
+  if (!process.env.SIM_SAMPLES) return undefined;
+  const file = path.join(outDir, 'samples.json');
+  fs.writeFileSync(file, JSON.stringify({ opens_at: opensAt, samples }));
+  return file;
+}
 
 interface Statement {
   query: string;
