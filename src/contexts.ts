@@ -17,6 +17,8 @@ import { batchedSettlements } from './commands/payments/settleOrder.js';
 import { createCheckedSessions } from './commands/staffSessionCheck.js';
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
+import { batchedApplications } from './db/repos/applications.js';
+import { batchedCounterAwards } from './db/repos/counterAwards.js';
 import { batchedClearCollections } from './db/repos/counterCollections.js';
 import { batchedFirstApplications } from './db/repos/firstApplications.js';
 import { batchedBuys } from './db/repos/instantBuy.js';
@@ -166,6 +168,9 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
         // half the pool: the rest stays free for the requests' other reads and for everything else
         o.applicationLanes ?? Math.max(1, Math.floor(config.DATABASE_POOL_MAX / 2)),
       ),
+      // two lanes each, as the instant sale's looks: a crowd reading its results after a draw
+      applications: batchedApplications(db, 2),
+      counterAwards: batchedCounterAwards(db, 2),
     },
     identity: identityFromConfig(config, o),
     signIn: createSignInLimits(db, config.secrets.sessionSecret, o.signInLimits),

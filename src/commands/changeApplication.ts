@@ -53,6 +53,8 @@ export async function changeApplication(
 /** The person's own application, if any (for the receipt page and STATUS). */
 export async function myApplication(ctx: IntakeContext, campaignId: string, identityId: string) {
   const rules = await ctx.rules.byId(ctx.db, campaignId);
-  const a = await findApplication(ctx.db, campaignId, identityId);
+  const a = await (ctx.applications
+    ? ctx.applications({ campaign_id: campaignId, identity_id: identityId })
+    : findApplication(ctx.db, campaignId, identityId));
   return { rules, application: a, receipt: a ? receiptOf(a, rules.campaign, rules.sites) : undefined };
 }

@@ -1,5 +1,7 @@
 // What the intake use cases receive besides the database and the clock: secrets, randomness, limits, rules.
 import type { Batched } from '../db/batch.js';
+import type { Application, ApplicationKey } from '../db/repos/applications.js';
+import type { AwardKey, CounterAward } from '../db/repos/counterAwards.js';
 import type { FirstApplication, FirstOutcome } from '../db/repos/firstApplications.js';
 import type { IdentitySecrets } from '../identity/crypto.js';
 import type { RandomSource } from '../identity/random.js';
@@ -16,6 +18,10 @@ export interface IntakeContext extends CommandContext {
   firstApplication: Batched<FirstApplication, FirstOutcome>;
   /** where residents reach us: links in receipts */
   publicUrl: string;
+  /** one's own application, read together with others' reads at the same time; alone when absent */
+  applications?: Batched<ApplicationKey, Application | undefined>;
+  /** an award with its counter facts (a resident's result), read likewise */
+  counterAwards?: Batched<AwardKey, CounterAward | undefined>;
 }
 
 /** A version-4 UUID from the passed-in random source (so tests can predict challenge ids). */

@@ -20,6 +20,7 @@ import type { CampaignRules } from './campaignRules.js';
 import { claimCodeFor } from './claimCodes.js';
 import { claimQrPayload } from './claimQr.js';
 import type { CommandContext } from './context.js';
+import type { IntakeContext } from './intakeContext.js';
 
 export interface ResidentResult {
   kind: ResultKind;
@@ -69,14 +70,17 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : nul
 
 /** undefined before the results are published (the receipt is still what the person sees). */
 export async function residentResult(
-  ctx: CommandContext & NoticeEnv & { secrets: { claimSigningKey?: Uint8Array } },
+  ctx: CommandContext &
+    NoticeEnv & { secrets: { claimSigningKey?: Uint8Array } } & Pick<IntakeContext, 'counterAwards'>,
   rules: CampaignRules,
   a: Pick<Application, 'id' | 'public_id' | 'group_name' | 'birth_date_source' | 'group_source'>,
 ): Promise<ResidentResult | undefined> {
   const c: Campaign = rules.campaign;
   if (!resultsPublished(c)) return undefined;
   // One read: the award with its held slot's times (and, for a winner, what the QR's token carries).
-  const award = await findCounterAward(ctx.db, c.id, a.public_id);
+  const award = await (ctx.counterAwards
+    ? ctx.counterAwards({ campaign_id: c.id, public_id: a.public_id })
+    : findCounterAward(ctx.db, c.id, a.public_id));
   const kind = resultKind(award, c);
   const held = award ? heldOf(award) : undefined;
   const holds = kind === 'won' || kind === 'collected' || kind === 'expired' || kind === 'refused';

@@ -1,7 +1,9 @@
 // Applications: every write that the window gates checks the DATABASE clock inside its own statement.
 import type { ApplicationChannel } from '../../domain/application.js';
 import type { BirthDateSource, GroupSource } from '../../domain/facts.js';
+import { type Batched, batched } from '../batch.js';
 import type { Db, Trx } from '../knex.js';
+import { byOrdinal } from '../ordinal.js';
 
 export interface Application {
   id: string;
@@ -144,6 +146,39 @@ export async function findApplication(
     .where({ campaign_id: campaignId })
     .where('identity_id', db.raw(ROOT_IDENTITY.replace(':identity_id', '?'), [identityId]))
     .first();
+}
+
+export interface ApplicationKey {
+  campaign_id: string;
+  identity_id: string;
+}
+
+/** findApplication for each key, in one statement; answers in the keys' order, undefined where there is none. */
+export async function findApplications(
+  db: Db | Trx,
+  keys: readonly ApplicationKey[],
+): Promise<Array<Application | undefined>> {
+  // OFFSET 0 keeps each key an index lookup of its own, as findStandings' keys are
+  const { rows } = await db.raw(
+    `SELECT k.n, x.* FROM unnest(?::uuid[], ?::uuid[]) WITH ORDINALITY AS k(campaign_id, identity_id, n)
+       CROSS JOIN LATERAL (SELECT a.* FROM applications a WHERE a.campaign_id = k.campaign_id
+         AND a.identity_id = ${ROOT_IDENTITY.replace(':identity_id', 'k.identity_id')} OFFSET 0) x`,
+    [keys.map((k) => k.campaign_id), keys.map((k) => k.identity_id)],
+  );
+  return byOrdinal<Application>(rows, keys.length);
+}
+
+/**
+ * A process's reads of one's own application, batched (db/batch.ts): a crowd reading its results just after a
+ * draw is a read each, and one round trip each was what the service waited on (each wakes a backend).
+ */
+export function batchedApplications(db: Db, lanes: number): Batched<ApplicationKey, Application | undefined> {
+  return batched({
+    one: (k) => findApplication(db, k.campaign_id, k.identity_id),
+    many: (ks) => findApplications(db, ks),
+    lanes,
+    maxBatch: 100,
+  });
 }
 
 export async function findApplicationByPublicId(

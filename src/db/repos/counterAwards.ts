@@ -1,5 +1,7 @@
 // What the counter reads about awards: one award with the declared facts to check, and a site's pickups.
+import { type Batched, batched } from '../batch.js';
 import type { Db, Trx } from '../knex.js';
+import { byOrdinal } from '../ordinal.js';
 import type { AwardRow } from './awards.js';
 
 /**
@@ -37,6 +39,35 @@ export async function findCounterAward(
     [campaignId, publicId],
   );
   return rows[0];
+}
+
+export interface AwardKey {
+  campaign_id: string;
+  public_id: string;
+}
+
+/** findCounterAward for each key, in one statement; answers in the keys' order, undefined where there is none. */
+export async function findCounterAwards(
+  db: Db | Trx,
+  keys: readonly AwardKey[],
+): Promise<Array<CounterAward | undefined>> {
+  const { rows } = await db.raw(
+    `SELECT k.n, x.* FROM unnest(?::uuid[], ?::text[]) WITH ORDINALITY AS k(campaign_id, public_id, n)
+       CROSS JOIN LATERAL (SELECT ${COUNTER_COLUMNS} ${COUNTER_JOINS}
+                            WHERE a.campaign_id = k.campaign_id AND a.public_id = k.public_id OFFSET 0) x`,
+    [keys.map((k) => k.campaign_id), keys.map((k) => k.public_id)],
+  );
+  return byOrdinal<CounterAward>(rows, keys.length);
+}
+
+/** A process's reads of one award with its counter facts (a resident's result), batched as batchedApplications. */
+export function batchedCounterAwards(db: Db, lanes: number): Batched<AwardKey, CounterAward | undefined> {
+  return batched({
+    one: (k) => findCounterAward(db, k.campaign_id, k.public_id),
+    many: (ks) => findCounterAwards(db, ks),
+    lanes,
+    maxBatch: 100,
+  });
 }
 
 /** The award behind a typed code (its digest in claim_codes) or a scanned token (its campaign and public id). */

@@ -3,6 +3,7 @@
 // collecting its tokens): one statement for a batch of them instead of a round trip, a plan and an execution each.
 import { type Batched, batched } from '../batch.js';
 import type { Db } from '../knex.js';
+import { byOrdinal } from '../ordinal.js';
 import { plannedEachRun, preparedStatement } from '../prepared.js';
 import type { QueueRow } from './instantQueue.js';
 
@@ -122,9 +123,7 @@ export async function findStandings(db: Db, looks: Look[]): Promise<Array<Standi
     campaign_ids: looks.map((l) => l.campaign_id),
     identity_ids: looks.map((l) => l.identity_id),
   });
-  const answers = new Array<Standing | undefined>(looks.length).fill(undefined);
-  for (const row of rows) answers[Number(row.n) - 1] = standingOf(row);
-  return answers;
+  return byOrdinal<Row>(rows, looks.length).map((row) => row && standingOf(row));
 }
 
 /** A process's looks arriving together go as one statement (db/batch.ts); a lone look as findStanding. */
