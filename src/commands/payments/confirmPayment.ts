@@ -12,7 +12,7 @@ import { recordReceipt, type SettleSource, settleOrder } from './settleOrder.js'
 
 export interface Confirmed {
   order: OrderRow;
-  /** false when the provider did not answer in time (the order is checked again later) */
+  /** false when the provider did not answer in time (checked again later); true when its payment was recorded already */
   answered: boolean;
 }
 

@@ -40,7 +40,8 @@ export const paymentOperations: Operations = {
   },
   '/api/payments/orders/{orderId}/confirm': {
     post: {
-      summary: 'Back from the checkout: confirm the payment with the provider now',
+      summary:
+        'Back from the checkout: confirm the payment with the provider now (one already recorded is answered as it stands)',
       tag: 'payments',
       caller: 'resident',
       ok: {
