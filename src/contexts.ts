@@ -13,7 +13,6 @@ import { openSaleTerms } from './commands/instant/openSaleTerms.js';
 import { shuffleWaits } from './commands/instant/shuffleWaits.js';
 import { waitingLooks } from './commands/instant/waitingLooks.js';
 import { batchedAwardOrders } from './commands/payments/awardOrderWrites.js';
-import { sharedConfirmations } from './commands/payments/confirmations.js';
 import { batchedSettlements } from './commands/payments/settleOrder.js';
 import { createCheckedSessions } from './commands/staffSessionCheck.js';
 import type { Config } from './config.js';
@@ -141,7 +140,6 @@ export function paymentContextOf(
     issuer: payments.issuer,
     settlements: batchedSettlements({ db, clock: o.clock ?? systemClock }),
     awardOrders: batchedAwardOrders({ db, clock: o.clock ?? systemClock }),
-    confirmations: sharedConfirmations(),
   };
   return { payments, payment };
 }

@@ -112,23 +112,6 @@ test('the webhook before the return: the webhook pays, the return then finds it 
   t.is((await w.app.db('orders').where({ id: order.id }).first()).state, 'issued');
 });
 
-test('two confirmations of one payment at once (a return and a webhook, say) ask the provider once and settle once', async (t) => {
-  // no webhook, and a slow provider: the second return arrives while the first is still asking
-  const w = await world({ faults: { dropRate: 1, latencyMs: 300 } });
-  const res = await orderFor(w, 4, 'key-together-01');
-  const back = await checkout(w, res.json.order.checkout_url, 'pay');
-  const lookups: string[] = [];
-  const lookup = w.dev!.lookup.bind(w.dev);
-  w.dev!.lookup = (paymentId) => {
-    lookups.push(paymentId);
-    return lookup(paymentId);
-  };
-  const landed = await Promise.all([returnTo(w, back), returnTo(w, back)]);
-  for (const l of landed) t.regex(l.headers.get('location')!, /pay=paid/);
-  t.is(lookups.length, 1);
-  t.is((await audits(w)).filter((a) => a === 'order.paid').length, 1);
-});
-
 test('a decline fails the order with the reason; the winner may pay again with a new order', async (t) => {
   const w = await world();
   const first = await orderFor(w, 2, 'key-decline-0001');

@@ -22,16 +22,13 @@ export async function confirmPayment(
   source: SettleSource = 'return',
 ): Promise<Confirmed> {
   if (!awaitsProvider(order)) return { order, answered: true };
-  const ask = async (): Promise<Confirmed> => {
-    try {
-      const view = await ctx.provider.lookup(order.payment_id);
-      return { order: await settleOrder(ctx, order.id, view, source), answered: true };
-    } catch (err) {
-      if (!(err instanceof ProviderUnavailable)) throw err;
-      return { order, answered: false };
-    }
-  };
-  return ctx.confirmations ? ctx.confirmations(order.id, ask) : ask();
+  try {
+    const view = await ctx.provider.lookup(order.payment_id);
+    return { order: await settleOrder(ctx, order.id, view, source), answered: true };
+  } catch (err) {
+    if (!(err instanceof ProviderUnavailable)) throw err;
+    return { order, answered: false };
+  }
 }
 
 export interface WebhookResult {

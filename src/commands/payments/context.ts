@@ -4,7 +4,6 @@ import type { PaymentProvider } from '../../payments/provider.js';
 import type { NoticeEnv } from '../awardNotices.js';
 import type { CommandContext } from '../context.js';
 import type { AwardOrders } from './awardOrderWrites.js';
-import type { Confirmations } from './confirmations.js';
 import type { Settlements } from './settleOrder.js';
 
 export interface PaymentContext extends CommandContext, NoticeEnv {
@@ -13,8 +12,6 @@ export interface PaymentContext extends CommandContext, NoticeEnv {
   settlements: Settlements;
   /** award orders created and moved to pending, batched into shared transactions (made by the composition root) */
   awardOrders: AwardOrders;
-  /** one ask a payment at a time in this process (the return and the webhook together); each its own when absent */
-  confirmations?: Confirmations;
 }
 
 /** graphile-worker tasks of the payment flow. */
