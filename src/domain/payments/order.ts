@@ -70,10 +70,6 @@ export type Settlement =
   | { kind: 'refund'; reason: 'late_payment' | 'amount_mismatch'; close?: 'failed' };
 
 /**
- * The provider's answer applied to an order. Checks the payment is ours (id) and for the amount the server
- * computed (currency too); a paid payment that does not match is never issued, it is refunded.
- */
-/**
  * Whether a provider's answer could still move this order: not once it is closed with its payment recorded, as
  * settle then says none whatever the answer. Saves asking the provider again after the webhook or the return.
  */
@@ -81,6 +77,10 @@ export function awaitsProvider(order: Pick<OrderFacts, 'state' | 'paid_amount'>)
   return order.paid_amount === null || OPEN_STATES.includes(order.state);
 }
 
+/**
+ * The provider's answer applied to an order. Checks the payment is ours (id) and for the amount the server
+ * computed (currency too); a paid payment that does not match is never issued, it is refunded.
+ */
 export function settle(order: OrderFacts, view: ProviderView): Settlement {
   if (view.paymentId !== order.payment_id) return { kind: 'none' };
   const open = OPEN_STATES.includes(order.state);
