@@ -9,7 +9,10 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, maxSockets: 16 }),
 };
 
-/** Resolves to the answer's status; rejects when the connection fails or no answer comes within `timeoutMs`. */
+/**
+ * Resolves to the answer's status once its body has ended; rejects when the connection fails, the answer breaks
+ * off, or it has not ended within `timeoutMs` of the call (time queued for a connection included).
+ */
 export function postWebhook(
   url: string,
   headers: Record<string, string>,
@@ -26,7 +29,6 @@ export function postWebhook(
       {
         method: 'POST',
         agent,
-        timeout: timeoutMs,
         headers: {
           ...headers,
           'content-type': 'application/json',
@@ -35,12 +37,22 @@ export function postWebhook(
       },
       (res) => {
         res.resume(); // the answer's body is not read, only drained so the connection is reused
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', reject);
+        res.on('end', () => done(() => resolve(res.statusCode ?? 0)));
+        res.on('error', (err) => done(() => reject(err)));
+        res.on('close', () => {
+          if (!res.complete) done(() => reject(new Error(`webhook to ${url}: the answer broke off`)));
+        });
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`webhook to ${url}: no answer in ${timeoutMs} ms`)));
-    req.on('error', reject);
+    const deadline = setTimeout(
+      () => req.destroy(new Error(`webhook to ${url}: no answer in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const done = (settle: () => void) => {
+      clearTimeout(deadline);
+      settle();
+    };
+    req.on('error', (err) => done(() => reject(err)));
     req.end(body);
   });
 }
