@@ -23,6 +23,7 @@ import type { IssuedVoucher, VoucherIssuer } from '../../payments/issuer.js';
 import { prizeText, sendAwardNotice } from '../awardNotices.js';
 import { residentPageUrl } from '../residentLinks.js';
 import type { PaymentContext } from './context.js';
+import { throwFailures } from './failures.js';
 import { type VoucherCampaign, voucherUnitOf } from './rules.js';
 
 export const issueKeyOf = (orderId: string) => `issue:${orderId}`;
@@ -92,8 +93,7 @@ export async function issueOrders(
   const issued = asked.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
   const failed = asked.flatMap((a) => (a.status === 'rejected' ? [a.reason as unknown] : []));
   for (const id of await recordEach(ctx, issuer.name, issued, failed)) results.set(id, 'issued');
-  if (failed.length === 1) throw failed[0];
-  if (failed.length > 1) throw new AggregateError(failed, `issuing failed for ${failed.length} orders`);
+  throwFailures(failed, 'orders not issued');
   return results;
 }
 

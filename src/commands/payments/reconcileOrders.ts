@@ -9,6 +9,7 @@ import { nextCheckDelayMs, OPEN_STATES } from '../../domain/payments/order.js';
 import type { VoucherIssuer } from '../../payments/issuer.js';
 import { ProviderUnavailable } from '../../payments/provider.js';
 import type { PaymentContext } from './context.js';
+import { throwFailures } from './failures.js';
 import { issueOrders } from './issueVouchers.js';
 import { refundOrder } from './refundOrder.js';
 import { settleOrder } from './settleOrder.js';
@@ -106,8 +107,7 @@ async function finishStuck(
       failures.push(err);
     }
   }
-  if (failures.length === 1) throw failures[0];
-  if (failures.length > 1) throw new AggregateError(failures, `${failures.length} stuck orders not finished`);
+  throwFailures(failures, 'stuck orders not finished');
 }
 
 async function expireOrder(ctx: PaymentContext, o: OrderRow, now: Date): Promise<boolean> {
