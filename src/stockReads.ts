@@ -10,6 +10,7 @@ import { stockReader } from './commands/campaignStock.js';
 import { loadConfigOrExit } from './config.js';
 import { createDb } from './db/knex.js';
 import { drainableServer } from './http/drain.js';
+import { listen } from './http/listen.js';
 import { stockReadsListener } from './http/routes/stock/fastPath.js';
 import { createLogger } from './logger.js';
 import { exitWhenStopped } from './shutdown.js';
@@ -28,11 +29,8 @@ async function main() {
   const db = createDb(url, POOL_MAX);
   const server = createServer(stockReadsListener({ stock: stockReader({ db, clock: systemClock }) }));
   const http = drainableServer(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new PortTaken(`${config.HOST}:${port}`) : err),
-    );
-    server.listen(port, config.HOST, resolve);
+  await listen(server, port, config.HOST).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'EADDRINUSE' ? new PortTaken(`${config.HOST}:${port}`) : err;
   });
   logger.info({ url: `http://${config.HOST}:${port}` }, 'stock reads: listening');
   process.send?.('ready');
