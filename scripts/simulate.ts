@@ -10,7 +10,7 @@ import { recordBeacon } from '../src/commands/recordBeacon.js';
 import { findRoom, updateRoomRules } from '../src/db/repos/instantRooms.js';
 import { clientFor, closeClients, Recorder, SPEEDS, type Speed, speedOf } from './simulate/client.js';
 import { cpuReadings } from './simulate/cpu.js';
-import { profileWindow, statementReadings, writeSamples } from './simulate/diagnostics.js';
+import { listenOverflows, profileWindow, statementReadings, writeSamples } from './simulate/diagnostics.js';
 import { instantLedger, type Ledger, lotteryLedger, settle } from './simulate/ledger.js';
 import {
   againstTarget,
@@ -132,9 +132,10 @@ const beacon =
         }
       })()
     : Promise.resolve();
+const overflowsBefore = listenOverflows();
 await Promise.all(
   people.map(async (p, i) => {
-    const call = clientFor(city.url, p.token, speeds[i]!, rec);
+    const call = clientFor(city.url, p.token, speeds[i]!, rec, i);
     const arrive =
       mode === 'instant'
         ? Math.random() < 0.4
@@ -150,6 +151,7 @@ await Promise.all(
 );
 await beacon;
 clearInterval(progress);
+const overflowsAfter = listenOverflows();
 cpu.stop();
 process.stderr.write('\nsettling payments and holds...\n');
 await settle(city.bench.db, sale.id, 60_000);
@@ -225,6 +227,8 @@ const report: Report = {
   overbook_percent: mode === 'instant' ? OVERBOOK : null,
   cpu_s: { simulator: cpuSeconds(process.cpuUsage()), service: serviceCpu },
   sell_out_cpu: sellOutCpu,
+  listen_overflows:
+    overflowsBefore === null || overflowsAfter === null ? null : overflowsAfter - overflowsBefore,
   share_served: ledger.served.size / N,
   success_by_speed: bySpeed,
   speed_independence_p: chi.p,
@@ -309,6 +313,10 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(' ')})`,
 );
+if (report.listen_overflows !== null)
+  console.log(
+    `connections dropped for a full accept queue while the crowd ran (the machine's count): ${report.listen_overflows}`,
+  );
 console.log(`how residents ended: ${JSON.stringify(ends)}`);
 for (const i of report.invariants) console.log(`${i.ok ? 'ok  ' : 'FAIL'} ${i.name}: ${i.detail}`);
 console.log(`wrote ${files.json} and ${files.html}; the service's warnings and errors are in ${city.log}`);

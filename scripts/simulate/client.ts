@@ -25,19 +25,28 @@ export class Recorder {
   }
 }
 
-// At most 256 connections an origin, kept alive, for the crowd's requests: a city's phones share nothing, but a
-// loopback test must stay bounded. undici's Pool, not node's http.request: in a loopback micro-benchmark (256 at
-// once, a small JSON answer) it took 44 us of client CPU a request against 68 us, and the simulated crowd shares
-// the service's two cores. A pre-queue look the service holds until the opening's shuffle (Prefer: wait) takes a
-// connection for as long, as each phone's does: those go on a pool of their own of up to 8,192 (20,000 descriptors
-// a process here), opened as the looks are made before the opening; 4,000 held looks in the shared 256 left none
-// for the rest of the crowd. Every request that is not held shares the 256, as before.
+// Each resident's requests go on connections of their own, kept alive, as a phone's do: 64 pools of up to 128
+// connections an origin (8,192 in all; 20,000 descriptors a process here), resident n always on pool n % 64, so an
+// arrival's first request opens a connection, as a phone arriving does. Until 2026-12-04 the crowd shared 256 warm
+// connections (and held pre-queue looks a pool of their own): that hid the connections an opening brings, which
+// overflowed the service's accept queue once each phone had its own (26,559 SYNs dropped in one run, 559 requests
+// failed; src/http/listen.ts). Several pools, not one of 8,192: undici's Pool looks for a free connection by walking
+// its list from the start, past every busy one, on each request. undici's Pool, not node's http.request: in a
+// loopback micro-benchmark (256 at once, a small JSON answer) it took 44 us of client CPU a request against 68 us,
+// and the simulated crowd shares the service's two cores.
+const POOLS = 64;
+const CONNECTIONS = 8192;
 const pools = new Map<string, Pool>();
-const poolOf = (origin: string, held: boolean) => {
-  const key = `${held ? 'held' : 'crowd'} ${origin}`;
+/** The pool of the n-th resident's connections. */
+const poolOf = (origin: string, n: number) => {
+  const key = `${n % POOLS} ${origin}`;
   let pool = pools.get(key);
   if (!pool) {
-    pool = new Pool(origin, { connections: held ? 8192 : 256, headersTimeout: 30_000, bodyTimeout: 30_000 });
+    pool = new Pool(origin, {
+      connections: CONNECTIONS / POOLS,
+      headersTimeout: 30_000,
+      bodyTimeout: 30_000,
+    });
     pools.set(key, pool);
   }
   return pool;
@@ -51,7 +60,8 @@ export interface Reply {
   location: string | null;
 }
 
-export function clientFor(base: string, token: string, speed: Speed, rec: Recorder) {
+/** The `n`-th resident's client: their token, their speed's added latency, their connections. */
+export function clientFor(base: string, token: string, speed: Speed, rec: Recorder, n: number) {
   const lag = SPEEDS[speed].latencyMs;
   return async function call(
     method: 'GET' | 'POST',
@@ -61,8 +71,6 @@ export function clientFor(base: string, token: string, speed: Speed, rec: Record
       json?: unknown;
       form?: Record<string, string>;
       headers?: Record<string, string>;
-      /** a look the service may hold (a pre-queue place's, with Prefer: wait): on the held looks' pool */
-      held?: boolean;
     } = {},
   ): Promise<Reply> {
     // Half the added latency on the way there, half on the way back: a slow network, not a slow server.
@@ -85,7 +93,7 @@ export function clientFor(base: string, token: string, speed: Speed, rec: Record
     let json: unknown;
     let location: string | null = null;
     try {
-      const res = await send(base + path, method, headers, body, o.held);
+      const res = await send(base + path, method, headers, body, n);
       status = res.status;
       location = res.location;
       try {
@@ -107,16 +115,19 @@ export function speedOf(i: number, n: number): Speed {
   return x < SPEEDS.fast.share ? 'fast' : x < SPEEDS.fast.share + SPEEDS.medium.share ? 'medium' : 'slow';
 }
 
-/** One request on the kept-alive connections (undici's request: fetch cost a client several times its CPU). */
+/**
+ * One request on the kept-alive connections (undici's request: fetch cost a client several times its CPU) of the
+ * `by`-th resident (the first's when not said).
+ */
 export async function send(
   url: string,
   method: string,
   headers: Record<string, string>,
   body?: string,
-  held = false,
+  by = 0,
 ) {
   const u = new URL(url);
-  const res = await poolOf(u.origin, held).request({
+  const res = await poolOf(u.origin, by).request({
     path: u.pathname + u.search,
     method: method as 'GET',
     headers,

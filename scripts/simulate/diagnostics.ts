@@ -92,3 +92,26 @@ export function profileWindow(opensAt: number, soldOutAt: number | null, stopped
   const end = soldOutAt ?? stoppedAt;
   return `--last ${((stoppedAt - opensAt) / 1000).toFixed(1)} --skip-last ${((stoppedAt - end) / 1000).toFixed(1)}`;
 }
+
+/**
+ * The kernel's count of connections dropped because a listening socket's accept queue was full (TcpExt
+ * ListenOverflows: machine-wide, since boot); null where /proc/net/netstat is not. A dropped phone tries again a
+ * second later, so overflows during an opening are seconds added to some buyers, not visible in the service.
+ */
+export function listenOverflows(): number | null {
+  try {
+    return listenOverflowsIn(fs.readFileSync('/proc/net/netstat', 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** ListenOverflows from /proc/net/netstat's text: a line of TcpExt names, then a line of their values. */
+export function listenOverflowsIn(netstat: string): number | null {
+  const lines = netstat.split('\n');
+  const i = lines.findIndex((l) => l.startsWith('TcpExt:'));
+  if (i < 0 || !lines[i + 1]?.startsWith('TcpExt:')) return null;
+  const at = lines[i]!.trim().split(/\s+/).indexOf('ListenOverflows');
+  const value = Number(lines[i + 1]!.trim().split(/\s+/)[at]);
+  return at < 0 || !Number.isInteger(value) ? null : value;
+}

@@ -47,6 +47,8 @@ export interface Report {
     postgres_ms_per_order: number | null;
     load_average: number;
   } | null;
+  /** connections the kernel dropped for a full accept queue while the crowd ran (machine-wide); null without /proc */
+  listen_overflows: number | null;
   share_served: number;
   success_by_speed: Record<Speed, { residents: number; served: number }>;
   speed_independence_p: number;
@@ -185,6 +187,10 @@ canvas{max-width:100%}@media (max-width:480px){th,td{padding:.3rem .5rem}}</styl
 <div><h2>Servers</h2><table>${rows([
       ['requests', r.requests],
       ['HTTP 5xx / failed connections', `${r.http_5xx} / ${r.http_errors}`],
+      [
+        'connections dropped for a full accept queue (the machine’s)',
+        r.listen_overflows === null ? '–' : r.listen_overflows,
+      ],
       ['latency p50 / p99', `${r.p50_ms} / ${r.p99_ms} ms`],
       ...Object.entries(r.latency_by_request).map(([k, v]): [string, string] => [
         `${k} (${v.count})`,

@@ -9,7 +9,7 @@ type Call = (
   method: 'GET' | 'POST',
   path: string,
   what: string,
-  o?: { json?: unknown; form?: Record<string, string>; headers?: Record<string, string>; held?: boolean },
+  o?: { json?: unknown; form?: Record<string, string>; headers?: Record<string, string> },
 ) => Promise<Reply>;
 
 export interface Outcome {
@@ -85,9 +85,7 @@ export async function instantResident(
     }
     // When the service says (Retry-After's milliseconds), as the queue page does; a second if it does not.
     await sleep(q?.poll_after_ms ?? (q?.state === 'your_turn' ? 2000 : 1000));
-    // a pre-queue look is held until the shuffle: on connections of its own, as each phone has its own
-    const held = q?.state === 'pre_queue';
-    q = (await call('GET', `${base}/queue`, 'poll', { headers: WAIT, held })).json?.queue;
+    q = (await call('GET', `${base}/queue`, 'poll', { headers: WAIT })).json?.queue;
   }
   return { end: 'gave_up' };
 }
