@@ -56,7 +56,7 @@ test('the stock reads process answers as the service does, sees a collection wit
   const port = await freePort();
   const { child, url, output } = await startService({
     ...process.env,
-    DATA_DIR: tempDataDir('stock-reads'),
+    DATA_DIR: tempDataDir('stock-reads', t),
     DATABASE_URL: app.database.url,
     DEMO_DATA: 'false',
     RUN_SCHEDULER: 'false', // the campaign's moments are the test clock's, not now
@@ -142,7 +142,7 @@ test('a STOCK_PORT in use stops the start with a message that names it', async (
     const err = await t.throwsAsync(
       startService({
         ...process.env,
-        DATA_DIR: tempDataDir('stock-port'),
+        DATA_DIR: tempDataDir('stock-port', t),
         DATABASE_URL: app.database.url,
         DEMO_DATA: 'false',
         RUN_SCHEDULER: 'false',

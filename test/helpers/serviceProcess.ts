@@ -30,8 +30,11 @@ export function embeddedEnv(dataDir: string): NodeJS.ProcessEnv {
   return { ...env, DATA_DIR: dataDir, DEMO_DATA: 'false', LOG_LEVEL: 'info' };
 }
 
-export function tempDataDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `fa-${label}-`));
+/** A fresh DATA_DIR; removed when the test ends, given the test's context. */
+export function tempDataDir(label: string, t?: { teardown(fn: () => void): void }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `fa-${label}-`));
+  t?.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** Starts `node --import tsx src/main.ts` (or watches a child already started, e.g. `npm start`) until it listens. */

@@ -24,7 +24,7 @@ test('serves on loopback and shuts down gracefully on SIGTERM', async (t) => {
   t.timeout(PROCESS_TEST_MS); // a busy machine starts processes slowly
   const { child, url, output } = await startService({
     ...process.env,
-    DATA_DIR: tempDataDir('proc'),
+    DATA_DIR: tempDataDir('proc', t),
     DATABASE_URL: database.url,
     DEMO_DATA: 'false',
   });
