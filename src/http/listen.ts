@@ -1,8 +1,8 @@
 // Listening with room for a crowd's connections: node's default backlog is 511, and at a sale's opening more phones
 // than that connect between two turns of the event loop. The kernel then drops the SYNs it has no room for, and
-// each such phone tries again only after a second (then 3, then 7): measured in the simulator, the first buyers'
-// purchases reached the service a second after they were sent, while its event loop turned every 100 ms. The kernel
-// caps the backlog at net.core.somaxconn (4,096 on current Linux).
+// each such phone tries again only after a second (then 3, then 7): in the simulator, each resident on connections
+// of their own, 22,570-26,559 connections dropped and 508-559 requests failed a run on 511, none on 4,096. The
+// kernel caps the backlog at net.core.somaxconn (4,096 on current Linux).
 import type { Server } from 'node:net';
 
 export const LISTEN_BACKLOG = 4096;

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import test from 'ava';
-import { LISTEN_BACKLOG, listen } from '../../src/http/listen.js';
+import { listen } from '../../src/http/listen.js';
 
 const CONNECTIONS = 1500;
 
@@ -57,23 +57,20 @@ const somaxconn = (() => {
   try {
     return Number(fs.readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
   } catch {
-    return 0;
+    return undefined;
   }
 })();
 
 test('connections that arrive while the service is busy wait to be accepted, not a second to try again', async (t) => {
   t.timeout(20_000);
-  t.true(LISTEN_BACKLOG >= CONNECTIONS);
-  if (somaxconn < CONNECTIONS) {
-    // the kernel caps every backlog at somaxconn: on such a machine the backlog cannot be shown here
-    t.log(`net.core.somaxconn is ${somaxconn}: the kernel caps the backlog below ${CONNECTIONS}`);
-    return;
-  }
   const server = createServer();
   t.teardown(() => server.close());
   await listen(server, 0, '127.0.0.1');
   const slowest = await slowestConnect(server);
-  t.true(slowest < 1000, `the slowest of ${CONNECTIONS} connections took ${slowest} ms`);
+  t.true(
+    slowest < 1000,
+    `the slowest of ${CONNECTIONS} connections took ${slowest} ms (net.core.somaxconn ${somaxconn ?? 'unknown'} caps the backlog)`,
+  );
 
   // The same crowd on node's default backlog: the test can tell.
   const plain = createServer();
