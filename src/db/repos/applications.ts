@@ -69,9 +69,12 @@ export const WINDOW_SQL = `
   c.state IN ('scheduled', 'open') AND c.rules_version = :rules_version
   AND statement_timestamp() >= c.opens_at AND statement_timestamp() < c.closes_at`;
 
-// A session may outlive a merge of its identity into another (the same person): write under the survivor.
-export const ROOT_IDENTITY =
-  '(SELECT coalesce(i.merged_into, i.id) FROM identities i WHERE i.id = :identity_id)';
+// A session may outlive a merge of its identity into another (the same person): write under the survivor. The
+// identity is an SQL expression: a named or positional parameter, or a column of a many-key read.
+export const rootIdentityOf = (identity: string) =>
+  `(SELECT coalesce(i.merged_into, i.id) FROM identities i WHERE i.id = ${identity})`;
+
+export const ROOT_IDENTITY = rootIdentityOf(':identity_id');
 
 export const CHECK_SQL = `
   SELECT c.state, c.rules_version, statement_timestamp() >= c.opens_at AS started,
@@ -144,7 +147,7 @@ export async function findApplication(
 ): Promise<Application | undefined> {
   return db('applications')
     .where({ campaign_id: campaignId })
-    .where('identity_id', db.raw(ROOT_IDENTITY.replace(':identity_id', '?'), [identityId]))
+    .where('identity_id', db.raw(rootIdentityOf('?'), [identityId]))
     .first();
 }
 
@@ -162,7 +165,7 @@ export async function findApplications(
   const { rows } = await db.raw(
     `SELECT k.n, x.* FROM unnest(?::uuid[], ?::uuid[]) WITH ORDINALITY AS k(campaign_id, identity_id, n)
        CROSS JOIN LATERAL (SELECT a.* FROM applications a WHERE a.campaign_id = k.campaign_id
-         AND a.identity_id = ${ROOT_IDENTITY.replace(':identity_id', 'k.identity_id')} OFFSET 0) x`,
+         AND a.identity_id = ${rootIdentityOf('k.identity_id')} OFFSET 0) x`,
     [keys.map((k) => k.campaign_id), keys.map((k) => k.identity_id)],
   );
   return byOrdinal<Application>(rows, keys.length);

@@ -8,6 +8,7 @@ import {
   type NewApplication,
   ROOT_IDENTITY,
   reviveDates,
+  rootIdentityOf,
   WINDOW_SQL,
   type WindowCheck,
   type WindowRow,
@@ -110,7 +111,7 @@ const applyFirstMany = preparedStatement(
      INSERT INTO applications AS a (id, campaign_id, identity_id, public_id, channel, proxy_id, request,
        preferences, group_name, weight, lang, contact_channel, contact_enc, region, birth_date_enc,
        birth_date_source, group_source, created_at, updated_at)
-     SELECT r.id, c.id, ${ROOT_IDENTITY.replace(':identity_id', 'r.identity_id')}, r.public_id, r.channel,
+     SELECT r.id, c.id, ${rootIdentityOf('r.identity_id')}, r.public_id, r.channel,
        r.proxy_id, r.request, r.preferences, r.group_name, r.weight, r.lang, r.contact_channel, r.contact_enc,
        r.region, r.birth_date_enc, r.birth_date_source, r.group_source, statement_timestamp(), statement_timestamp()
      FROM r JOIN campaigns c ON c.id = r.campaign_id
