@@ -15,6 +15,8 @@ export interface Sample {
   ms: number;
   status: number;
   what: string;
+  /** the resident who sent it (their index) */
+  who: number;
 }
 
 export class Recorder {
@@ -104,7 +106,7 @@ export function clientFor(base: string, token: string, speed: Speed, rec: Record
     } catch {
       status = 0; // the connection failed: counted as an error, never as a 5xx
     }
-    rec.samples.push({ at: rec.now(), ms: Date.now() - t0, status, what });
+    rec.samples.push({ at: rec.now(), ms: Date.now() - t0, status, what, who: n });
     if (lag) await sleep(lag / 2);
     return { status, json, location };
   };

@@ -14,10 +14,11 @@ export function writeSamples(
   outDir: string,
   opensAt: number,
   samples: readonly Sample[],
+  speeds: readonly string[],
 ): string | undefined {
   if (!process.env.SIM_SAMPLES) return undefined;
   const file = path.join(outDir, 'samples.json');
-  fs.writeFileSync(file, JSON.stringify({ opens_at: opensAt, samples }));
+  fs.writeFileSync(file, JSON.stringify({ opens_at: opensAt, speeds, samples }));
   return file;
 }
 
