@@ -77,6 +77,21 @@ export function buyersOf(f: SamplesFile): Buyer[] {
   return buyers.sort((a, b) => a.accepted - b.accepted);
 }
 
+/** Looks sent before the opening and answered after it (held for the shuffle): how many, the first and last answer. */
+export function heldLooksOf(f: SamplesFile): { count: number; first: number; last: number } | null {
+  let count = 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const s of f.samples) {
+    const answered = s.at - f.opens_at;
+    if (s.what !== 'poll' || answered < 0 || answered - s.ms >= 0) continue;
+    count++;
+    first = Math.min(first, answered);
+    last = Math.max(last, answered);
+  }
+  return count ? { count, first, last } : null;
+}
+
 /** The opening in buckets of `stepMs`, from `fromMs` before it to `toMs` after (both since opening). */
 export function bucketsOf(f: SamplesFile, fromMs: number, toMs: number, stepMs: number): Bucket[] {
   const n = Math.ceil((toMs - fromMs) / stepMs);
@@ -136,6 +151,11 @@ function print(f: SamplesFile, stock: number, last: number): void {
       b.answered.buy ?? 0,
       b.accepted,
     ]);
+  const held = heldLooksOf(f);
+  if (held)
+    console.log(
+      `\n${held.count} looks held for the shuffle, answered ${Math.round(held.first)} to ${Math.round(held.last)} ms after opening`,
+    );
   const bySpeed = Object.keys(SPEEDS).map((s) => {
     const times = sellOut.filter((b) => b.speed === s).map((b) => b.accepted);
     return `${s} ${times.length} (median ${median(times) === null ? '–' : Math.round(median(times)!)} ms)`;

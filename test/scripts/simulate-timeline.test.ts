@@ -1,6 +1,6 @@
 // The opening's timeline from a run's samples: each buyer's steps since opening, and the opening in buckets.
 import test from 'ava';
-import { bucketsOf, buyersOf, type SamplesFile } from '../../scripts/simulate/timeline.js';
+import { bucketsOf, buyersOf, heldLooksOf, type SamplesFile } from '../../scripts/simulate/timeline.js';
 
 const OPENS = 10_000; // ms since the run started
 /** A request answered `answered` ms after opening, having taken `ms`. */
@@ -70,4 +70,9 @@ test('the opening in buckets: answers by kind, held looks, buys sent and their w
     2,
   );
   t.is(at(750).buy_p50_ms, null, 'no buy sent then');
+});
+
+test('the looks held for the shuffle: sent before the opening, answered after it', (t) => {
+  t.deepEqual(heldLooksOf(RUN), { count: 2, first: 300, last: 600 });
+  t.is(heldLooksOf({ ...RUN, samples: RUN.samples.filter((x) => x.who === 2) }), null, 'none held');
 });
