@@ -270,7 +270,7 @@ const report: Report = {
   latency_by_request: lat.latency_by_request,
 };
 const files = writeReport(values.out!, report);
-const samplesFile = writeSamples(values.out!, opensAtRel, rec.samples, speeds);
+const samplesFile = writeSamples(values.out!, { opens_at: opensAtRel, speeds, samples: rec.samples });
 const soldOutAt = sellOut.time_to_sell_out_ms === null ? null : sale.opensAt + sellOut.time_to_sell_out_ms;
 const statementsFile = await statements?.stop(soldOutAt, values.out!);
 await closeClients();

@@ -7,18 +7,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../src/db/knex.js';
-import type { Sample } from './client.js';
+import type { Sample, Speed } from './client.js';
 
-/** samples.json (`at`: ms since the simulation started, as `opens_at`), when SIM_SAMPLES is set; its path. */
-export function writeSamples(
-  outDir: string,
-  opensAt: number,
-  samples: readonly Sample[],
-  speeds: readonly string[],
-): string | undefined {
+/** samples.json: what writeSamples writes and scripts/simulate/timeline.ts reads. */
+export interface SamplesFile {
+  /** ms since the run started, as every sample's `at` */
+  opens_at: number;
+  /** each resident's speed class, by index (a sample's `who`) */
+  speeds: readonly Speed[];
+  samples: readonly Sample[];
+}
+
+/** samples.json, when SIM_SAMPLES is set; its path. */
+export function writeSamples(outDir: string, run: SamplesFile): string | undefined {
   if (!process.env.SIM_SAMPLES) return undefined;
   const file = path.join(outDir, 'samples.json');
-  fs.writeFileSync(file, JSON.stringify({ opens_at: opensAt, speeds, samples }));
+  fs.writeFileSync(file, JSON.stringify(run));
   return file;
 }
 

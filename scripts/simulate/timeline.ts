@@ -7,15 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { percentile } from '../bench/env.js';
 import { type Sample, SPEEDS, type Speed } from './client.js';
-
-export interface SamplesFile {
-  /** ms since the run started, as every sample's `at` */
-  opens_at: number;
-  /** each resident's speed class, by index (`who`) */
-  speeds: Speed[];
-  samples: Sample[];
-}
+import type { SamplesFile } from './diagnostics.js';
 
 /** One bucket of the opening: requests answered by kind, buys sent, their median wait, held looks answered. */
 export interface Bucket {
@@ -40,11 +34,14 @@ export interface Buyer {
   accepted: number;
 }
 
-const median = (xs: number[]) => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)]!;
-};
+/** The lower middle; null for none. */
+const median = (xs: number[]) =>
+  xs.length === 0
+    ? null
+    : percentile(
+        [...xs].sort((a, b) => a - b),
+        50,
+      );
 
 /** Every resident's first accepted buy, in the order they learnt it. */
 export function buyersOf(f: SamplesFile): Buyer[] {

@@ -1,6 +1,7 @@
 // The opening's timeline from a run's samples: each buyer's steps since opening, and the opening in buckets.
 import test from 'ava';
-import { bucketsOf, buyersOf, heldLooksOf, type SamplesFile } from '../../scripts/simulate/timeline.js';
+import type { SamplesFile } from '../../scripts/simulate/diagnostics.js';
+import { bucketsOf, buyersOf, heldLooksOf } from '../../scripts/simulate/timeline.js';
 
 const OPENS = 10_000; // ms since the run started
 /** A request answered `answered` ms after opening, having taken `ms`. */
