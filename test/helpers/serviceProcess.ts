@@ -30,10 +30,10 @@ export function embeddedEnv(dataDir: string): NodeJS.ProcessEnv {
   return { ...env, DATA_DIR: dataDir, DEMO_DATA: 'false', LOG_LEVEL: 'info' };
 }
 
-/** A fresh DATA_DIR; removed when the test ends, given the test's context. */
-export function tempDataDir(label: string, t?: { teardown(fn: () => void): void }): string {
+/** A fresh DATA_DIR, removed when the test ends (passed or not). */
+export function tempDataDir(label: string, t: { teardown(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `fa-${label}-`));
-  t?.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 

@@ -55,7 +55,7 @@ async function signalUnderLoad(
 
 test('SIGTERM under load answers every request sent before it, then stops the worker, the pools and the embedded database without an error', async (t) => {
   t.timeout(PROCESS_TEST_MS); // a busy machine starts processes slowly
-  const dataDir = tempDataDir('drain');
+  const dataDir = tempDataDir('drain', t);
   const env = { ...embeddedEnv(dataDir), RUN_WORKER: 'true' };
   const service = await startService(env);
   const setup = await sharedDatabase(dataDir);
@@ -73,5 +73,4 @@ test('SIGTERM under load answers every request sent before it, then stops the wo
   const viaNpm = await startService(env, undefined, npm);
   await signalUnderLoad(t, viaNpm, campaign.code, () => process.kill(-npm.pid!, 'SIGINT'), true);
   t.false(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid')));
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });

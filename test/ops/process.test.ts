@@ -40,7 +40,7 @@ test('serves on loopback and shuts down gracefully on SIGTERM', async (t) => {
 test('on the embedded database, with the worker running, SIGTERM still stops cleanly and stops the database', async (t) => {
   t.timeout(PROCESS_TEST_MS); // a busy machine starts processes slowly
   // No DATABASE_URL: npm start's own PostgreSQL, stopped by us after everything that uses it.
-  const dataDir = tempDataDir('proc-embedded');
+  const dataDir = tempDataDir('proc-embedded', t);
   // as a newcomer runs it: a fresh data folder, the demo loaded, the worker and the reconciler running
   const { child, url, output } = await startService({
     ...embeddedEnv(dataDir),
@@ -55,7 +55,6 @@ test('on the embedded database, with the worker running, SIGTERM still stops cle
   t.regex(output(), /"msg":"stopped"/);
   t.notRegex(output(), /terminating connection|Unhandled 'error'/);
   t.false(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid')), 'the embedded server stopped too');
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 test('an invalid configuration stops the process with the variable name', async (t) => {
