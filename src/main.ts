@@ -9,7 +9,7 @@ import { createDb } from './db/knex.js';
 import { migrateAll } from './db/migrate.js';
 import { requestListener } from './http/app.js';
 import { drainableServer } from './http/drain.js';
-import { listen } from './http/listen.js';
+import { ACCEPT_DESCRIPTORS, listen } from './http/listen.js';
 import { startChildProcess, startDrawProcess } from './jobs/childProcess.js';
 import { drawReconcilerParts } from './jobs/draw.js';
 import { startHousekeepingWorker } from './jobs/housekeeping.js';
@@ -67,8 +67,15 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown) {
 
   const { app, deps, contexts } = composeApp(config, db, { clock, logger, metrics });
   const server = createServer(requestListener(deps, app));
-  const http = drainableServer(server);
-  await listen(server, config.PORT, config.HOST); // the port is taken: say so, and stop the database started above
+  const listening = await listen(server, config.PORT, config.HOST); // taken: say so, stop the database started above
+  const http = drainableServer(server, listening);
+  void listening.widened.then((n) => {
+    if (n < ACCEPT_DESCRIPTORS)
+      logger.warn(
+        { descriptors: n },
+        `accepting on ${n} of ${ACCEPT_DESCRIPTORS} descriptors: a rush may queue`,
+      );
+  });
   shutdown.add('http', () => http.drain(config.SHUTDOWN_GRACE_MS));
   // the public stock reads on STOCK_PORT, in a process of their own at lower priority (src/stockReads.ts)
   const stockReads = config.STOCK_PORT

@@ -28,10 +28,10 @@ async function main() {
   lowerPriority(config.STOCK_NICE);
   const db = createDb(url, POOL_MAX);
   const server = createServer(stockReadsListener({ stock: stockReader({ db, clock: systemClock }) }));
-  const http = drainableServer(server);
-  await listen(server, port, config.HOST).catch((err: NodeJS.ErrnoException) => {
+  const listening = await listen(server, port, config.HOST).catch((err: NodeJS.ErrnoException) => {
     throw err.code === 'EADDRINUSE' ? new PortTaken(`${config.HOST}:${port}`) : err;
   });
+  const http = drainableServer(server, listening);
   logger.info({ url: `http://${config.HOST}:${port}` }, 'stock reads: listening');
   process.send?.('ready');
   exitWhenStopped(async () => {

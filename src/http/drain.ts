@@ -4,12 +4,17 @@
 // answered with `Connection: close`, and only then are idle connections closed.
 import type http from 'node:http';
 import net from 'node:net';
+import type { Listening } from './listen.js';
 
 /** Time for requests already in socket buffers to be read once the signal has been handled. */
 const SETTLE_MS = 200;
 const IDLE_SWEEP_MS = 100;
 
-export function drainableServer(server: http.Server): { drain(graceMs: number): Promise<void> } {
+/** `listening`: what listen() gave, whose extra descriptors stop accepting with the server's own. */
+export function drainableServer(
+  server: http.Server,
+  listening?: Pick<Listening, 'close'>,
+): { drain(graceMs: number): Promise<void> } {
   let draining = false;
   const inFlight = new Set<http.ServerResponse>();
   server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -24,7 +29,10 @@ export function drainableServer(server: http.Server): { drain(graceMs: number): 
       draining = true;
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       // net.Server's close: stop accepting, without http's immediate sweep of idle keep-alive connections
-      const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+      const closed = Promise.all([
+        new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve())),
+        listening?.close(),
+      ]);
       const force = setTimeout(() => server.closeAllConnections(), graceMs);
       await new Promise((r) => setTimeout(r, Math.min(SETTLE_MS, graceMs)));
       server.closeIdleConnections();

@@ -4,9 +4,10 @@
 // 800 ms: with node's default backlog (511) about a thousand of them connect only after the kernel's 1 s retry.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, get as httpGet, type Server } from 'node:http';
+import net from 'node:net';
 import test from 'ava';
-import { listen } from '../../src/http/listen.js';
+import { ACCEPT_DESCRIPTORS, listen } from '../../src/http/listen.js';
 
 const CONNECTIONS = 1500;
 
@@ -64,8 +65,8 @@ const somaxconn = (() => {
 test('connections that arrive while the service is busy wait to be accepted, not a second to try again', async (t) => {
   t.timeout(20_000);
   const server = createServer();
-  t.teardown(() => server.close());
-  await listen(server, 0, '127.0.0.1');
+  const listening = await listen(server, 0, '127.0.0.1');
+  t.teardown(() => Promise.all([listening.close(), server.close()]));
   const slowest = await slowestConnect(server);
   t.true(
     slowest < 1000,
@@ -82,10 +83,96 @@ test('connections that arrive while the service is busy wait to be accepted, not
 
 test('a port already taken is an error, not a hang', async (t) => {
   const first = createServer();
-  t.teardown(() => first.close());
-  await listen(first, 0, '127.0.0.1');
+  const listening = await listen(first, 0, '127.0.0.1');
+  t.teardown(() => Promise.all([listening.close(), first.close()]));
   const port = (first.address() as { port: number }).port;
   const second = createServer();
   const err = await t.throwsAsync(listen(second, port, '127.0.0.1'));
   t.is((err as NodeJS.ErrnoException).code, 'EADDRINUSE');
+});
+
+// Sends a request on each of CROWD connections opened at once; prints how many were answered within the time.
+const REQUESTS = `
+const net = require('node:net');
+process.stdin.once('data', (d) => {
+  const [port, n, ms] = d.toString().split(' ').map(Number);
+  let answered = 0;
+  const finish = () => { console.log(JSON.stringify({ answered })); process.exit(0); };
+  for (let i = 0; i < n; i++) {
+    const s = net.connect(port, '127.0.0.1', () => s.write('GET / HTTP/1.1\\r\\nhost: crowd\\r\\n\\r\\n'));
+    s.once('data', () => { s.destroy(); if (++answered === n) finish(); });
+    s.on('error', () => {});
+  }
+  setTimeout(finish, ms);
+});
+`;
+
+/** How many of `n` connections opened at once get an answer within `ms` while each turn of this loop takes 50 ms. */
+async function answeredWhileBusy(server: Server, n: number, ms: number): Promise<number> {
+  const port = (server.address() as { port: number }).port;
+  const busy = setInterval(() => {
+    const until = Date.now() + 50;
+    while (Date.now() < until) {
+      /* a turn of a loop in a rush: answers, a pass, a batch of buys */
+    }
+  }, 0);
+  try {
+    const crowd = spawn(process.execPath, ['-e', REQUESTS], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    crowd.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const exited = new Promise((r) => crowd.once('exit', r));
+    crowd.stdin.write(`${port} ${n} ${ms}`);
+    await exited;
+    return (JSON.parse(out) as { answered: number }).answered;
+  } finally {
+    clearInterval(busy);
+  }
+}
+
+test('a busy event loop still lets a crowd in: the extra descriptors accept a connection each a turn', async (t) => {
+  t.timeout(30_000);
+  const CROWD = 1000;
+  const server = createServer((_req, res) => res.end('ok'));
+  const listening = await listen(server, 0, '127.0.0.1');
+  t.teardown(() => Promise.all([listening.close(), server.close()]));
+  t.is(await listening.widened, ACCEPT_DESCRIPTORS);
+  t.is(await answeredWhileBusy(server, CROWD, 5000), CROWD);
+
+  // One descriptor, as node listens: a connection a turn, about 20 a second here.
+  const one = createServer((_req, res) => res.end('ok'));
+  const single = await listen(one, 0, '127.0.0.1', 1);
+  t.teardown(() => Promise.all([single.close(), one.close()]));
+  t.is(await single.widened, 1);
+  const few = await answeredWhileBusy(one, CROWD, 5000);
+  t.true(few < CROWD / 2, `one descriptor let ${few} of ${CROWD} in within 5 s`);
+});
+
+test('closing stops every descriptor accepting, and waits for the connections they accepted', async (t) => {
+  const server = createServer((_req, res) => res.end('ok'));
+  const listening = await listen(server, 0, '127.0.0.1', 8);
+  t.is(await listening.widened, 8);
+  const port = (server.address() as { port: number }).port;
+  // the server's own descriptor stops first, as the drain stops it: what connects now comes through the others
+  await new Promise((r) => net.Server.prototype.close.call(server, r));
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  t.teardown(() => agent.destroy());
+  const get = () =>
+    new Promise<number>((resolve, reject) =>
+      httpGet({ port, host: '127.0.0.1', agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      }).on('error', reject),
+    );
+  t.deepEqual(await Promise.all(Array.from({ length: 16 }, get)), Array(16).fill(200));
+  let closed = false;
+  const closing = listening.close().then(() => {
+    closed = true;
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  t.false(closed, 'the kept-alive connections the extra descriptors accepted are still open');
+  agent.destroy();
+  await closing;
+  await t.throwsAsync(get(), { code: 'ECONNREFUSED' });
 });
