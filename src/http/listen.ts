@@ -51,7 +51,7 @@ function widen(server: Server, copies: number): Listening {
   const relay = fork(
     fileURLToPath(new URL(`./acceptRelay${extname(fileURLToPath(import.meta.url))}`, import.meta.url)),
     [],
-    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: loaderFlags(process.execArgv) },
   );
   const widened = new Promise<number>((resolve) => {
     relay.on('message', (_m, received) => {
@@ -75,4 +75,19 @@ function widen(server: Server, copies: number): Listening {
       await Promise.all(extra.map((copy) => new Promise((r) => copy.close(r))));
     },
   };
+}
+
+/**
+ * Of node's flags, those that load modules (`--import tsx` in development): a relay given `--cpu-prof` would
+ * write a profile of its own, and one given `--inspect` would fail to take the inspector's port.
+ */
+export function loaderFlags(execArgv: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i]!;
+    if (/^--(import|require|loader|experimental-loader)=/.test(flag)) kept.push(flag);
+    else if (/^(--import|--require|-r|--loader|--experimental-loader)$/.test(flag) && i + 1 < execArgv.length)
+      kept.push(flag, execArgv[++i]!);
+  }
+  return kept;
 }

@@ -6,8 +6,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { Agent, createServer, get as httpGet, type Server } from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import test from 'ava';
-import { ACCEPT_DESCRIPTORS, listen } from '../../src/http/listen.js';
+import { ACCEPT_DESCRIPTORS, listen, loaderFlags } from '../../src/http/listen.js';
 
 const CONNECTIONS = 1500;
 
@@ -175,4 +177,45 @@ test('closing stops every descriptor accepting, and waits for the connections th
   agent.destroy();
   await closing;
   await t.throwsAsync(get(), { code: 'ECONNREFUSED' });
+});
+
+test('the relay gets the flags that load modules, not a profiler or an inspector', (t) => {
+  t.deepEqual(
+    loaderFlags([
+      '--import',
+      'tsx',
+      '--cpu-prof',
+      '--cpu-prof-dir=/tmp/p',
+      '--inspect=9229',
+      '--max-semi-space-size=64',
+      '--require=./a.cjs',
+      '-r',
+      './b.cjs',
+    ]),
+    ['--import', 'tsx', '--require=./a.cjs', '-r', './b.cjs'],
+  );
+});
+
+test('a service profiled with --cpu-prof writes its own profiles, none for the relay', async (t) => {
+  t.timeout(20_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-prof-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const listenTs = new URL('../../src/http/listen.ts', import.meta.url).href;
+  const script = `import { createServer } from 'node:http';
+    import { listen } from '${listenTs}';
+    const server = createServer();
+    const listening = await listen(server, 0, '127.0.0.1', 4);
+    if ((await listening.widened) !== 4) process.exit(3);
+    await listening.close();
+    server.close();`;
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--cpu-prof', `--cpu-prof-dir=${dir}`, '--input-type=module', '-e', script],
+    { stdio: 'inherit' },
+  );
+  const code = await new Promise((r) => child.once('exit', r));
+  t.is(code, 0);
+  // CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile: one a thread (tsx's loader has one), all of one process
+  const pids = fs.readdirSync(dir).map((f) => f.split('.')[3]);
+  t.deepEqual([...new Set(pids)], [String(child.pid)]);
 });
