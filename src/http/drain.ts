@@ -13,7 +13,7 @@ const IDLE_SWEEP_MS = 100;
 /** `listening`: what listen() gave, whose extra descriptors stop accepting with the server's own. */
 export function drainableServer(
   server: http.Server,
-  listening?: Pick<Listening, 'close'>,
+  listening: Pick<Listening, 'close'>,
 ): { drain(graceMs: number): Promise<void> } {
   let draining = false;
   const inFlight = new Set<http.ServerResponse>();
@@ -31,7 +31,7 @@ export function drainableServer(
       // net.Server's close: stop accepting, without http's immediate sweep of idle keep-alive connections
       const closed = Promise.all([
         new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve())),
-        listening?.close(),
+        listening.close(),
       ]);
       const force = setTimeout(() => server.closeAllConnections(), graceMs);
       await new Promise((r) => setTimeout(r, Math.min(SETTLE_MS, graceMs)));

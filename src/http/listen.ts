@@ -14,7 +14,7 @@ import net, { type Server } from 'node:net';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const LISTEN_BACKLOG = 4096;
+const LISTEN_BACKLOG = 4096;
 /** Connections accepted per turn of the event loop at most: 256 a turn of 100 ms is 2,560 a second. */
 export const ACCEPT_DESCRIPTORS = 256;
 

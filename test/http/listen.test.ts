@@ -8,7 +8,7 @@ import { Agent, createServer, get as httpGet, type Server } from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { ACCEPT_DESCRIPTORS, listen, loaderFlags } from '../../src/http/listen.js';
 
 const CONNECTIONS = 1500;
@@ -56,6 +56,13 @@ async function slowestConnect(server: Server): Promise<number> {
   return (JSON.parse(out.slice('go\n'.length)) as { slowest: number }).slowest;
 }
 
+/** listen() on a free port of 127.0.0.1, every descriptor closed when the test ends. */
+async function listenUntilTeardown(t: ExecutionContext, server: Server, descriptors?: number) {
+  const listening = await listen(server, 0, '127.0.0.1', descriptors);
+  t.teardown(() => Promise.all([listening.close(), server.close()]));
+  return listening;
+}
+
 const somaxconn = (() => {
   try {
     return Number(fs.readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
@@ -67,8 +74,7 @@ const somaxconn = (() => {
 test('connections that arrive while the service is busy wait to be accepted, not a second to try again', async (t) => {
   t.timeout(20_000);
   const server = createServer();
-  const listening = await listen(server, 0, '127.0.0.1');
-  t.teardown(() => Promise.all([listening.close(), server.close()]));
+  await listenUntilTeardown(t, server);
   const slowest = await slowestConnect(server);
   t.true(
     slowest < 1000,
@@ -85,15 +91,14 @@ test('connections that arrive while the service is busy wait to be accepted, not
 
 test('a port already taken is an error, not a hang', async (t) => {
   const first = createServer();
-  const listening = await listen(first, 0, '127.0.0.1');
-  t.teardown(() => Promise.all([listening.close(), first.close()]));
+  await listenUntilTeardown(t, first);
   const port = (first.address() as { port: number }).port;
   const second = createServer();
   const err = await t.throwsAsync(listen(second, port, '127.0.0.1'));
   t.is((err as NodeJS.ErrnoException).code, 'EADDRINUSE');
 });
 
-// Sends a request on each of CROWD connections opened at once; prints how many were answered within the time.
+// Sends a request on each of n connections opened at once; prints how many were answered within ms.
 const REQUESTS = `
 const net = require('node:net');
 process.stdin.once('data', (d) => {
@@ -137,15 +142,13 @@ test('a busy event loop still lets a crowd in: the extra descriptors accept a co
   t.timeout(30_000);
   const CROWD = 1000;
   const server = createServer((_req, res) => res.end('ok'));
-  const listening = await listen(server, 0, '127.0.0.1');
-  t.teardown(() => Promise.all([listening.close(), server.close()]));
+  const listening = await listenUntilTeardown(t, server);
   t.is(await listening.widened, ACCEPT_DESCRIPTORS);
   t.is(await answeredWhileBusy(server, CROWD, 5000), CROWD);
 
   // One descriptor, as node listens: a connection a turn, about 20 a second here.
   const one = createServer((_req, res) => res.end('ok'));
-  const single = await listen(one, 0, '127.0.0.1', 1);
-  t.teardown(() => Promise.all([single.close(), one.close()]));
+  const single = await listenUntilTeardown(t, one, 1);
   t.is(await single.widened, 1);
   const few = await answeredWhileBusy(one, CROWD, 5000);
   t.true(few < CROWD / 2, `one descriptor let ${few} of ${CROWD} in within 5 s`);
