@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/registry.js';
 
 export interface Reconciler {
-  /** one pass now; resolves when done */
+  /** a pass that begins no earlier than this call (now, or right after the one in flight); resolves when done */
   runOnce(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -69,15 +69,25 @@ export function createReconciler(
       opts.logger.error({ err }, 'reconciler pass failed; the next tick retries');
     }
   };
-  // Passes never overlap: a slow pass makes the next tick wait for it rather than run twice.
-  const runOnce = () => {
-    running ??= pass().finally(() => {
-      running = undefined;
+  // Passes never overlap. A call during a pass gets one more pass after it, not the one in flight: that pass may
+  // have read the campaigns before the moment the call is for (the armed timer firing while a tick's pass runs
+  // left an opening to the next tick, a second later). Calls during one pass share the one after it.
+  let next: Promise<void> | undefined;
+  const runOnce = (): Promise<void> => {
+    if (!running) {
+      running = pass().finally(() => {
+        running = undefined;
+      });
+      return running;
+    }
+    next ??= running.then(() => {
+      next = undefined;
+      return stopped ? undefined : runOnce();
     });
-    return running;
+    return next;
   };
   const task = opts.cron
-    ? // runOnce already joins a pass in flight; node-cron's own overlap guard would only print warnings.
+    ? // runOnce already keeps passes from overlapping; node-cron's own overlap guard would only print warnings.
       cron.schedule(opts.cron, () => runOnce(), { name: 'reconciler' })
     : undefined;
   return {
@@ -87,7 +97,7 @@ export function createReconciler(
       clearTimeout(timer);
       await task?.stop();
       await task?.destroy();
-      await running;
+      await Promise.all([running, next]);
     },
   };
 }

@@ -135,6 +135,70 @@ test.serial('a moment due within 1.5 s is handled by the armed timer, without a 
   }
 });
 
+test.serial(
+  'a moment that comes while a pass runs is handled right after that pass, not at the next tick',
+  async (t) => {
+    // The armed timer fires at the opening while a tick's pass, begun just before it, is still running: that pass
+    // read the campaigns too early to open it. (Seen in `npm run simulate`: the opening waited for the next tick.)
+    const clock = new SteppedClock('2027-04-01T07:59:59+09:00');
+    const c = await scheduledCampaign(database.db, clock, 1000, 3600_000);
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let passes = 0;
+    const slowStep = { name: 'slow', run: () => (++passes === 1 ? held : Promise.resolve()) };
+    // No cron tick can fire during the test: only these calls run passes.
+    const reconciler = createReconciler(
+      { db: database.db, clock },
+      { logger, cron: '0 0 1 1 *', steps: [slowStep] },
+    );
+    try {
+      const first = reconciler.runOnce(); // the tick's pass: nothing due yet, held in its step
+      await waitFor('the first pass to reach its step', async () => passes === 1);
+      clock.advance(1000);
+      const timer = reconciler.runOnce(); // the timer's call, for the opening
+      const another = reconciler.runOnce(); // calls during one pass share the one after it
+      release();
+      await first;
+      await timer;
+      await another;
+      t.is(await stateOf(database.db, c.id), 'open');
+      t.is(passes, 2);
+    } finally {
+      await reconciler.stop();
+    }
+  },
+);
+
+test.serial(
+  'a stop while a pass runs waits for it, and the pass queued behind it never starts',
+  async (t) => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let passes = 0;
+    const reconciler = createReconciler(
+      { db: database.db, clock: new SteppedClock('2027-05-01T07:59:59+09:00') },
+      { logger, steps: [{ name: 'slow', run: () => (++passes === 1 ? held : Promise.resolve()) }] },
+    );
+    void reconciler.runOnce();
+    await waitFor('the first pass to reach its step', async () => passes === 1);
+    const queued = reconciler.runOnce();
+    let stopped = false;
+    const stopping = reconciler.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    t.false(stopped, 'the stop waits for the pass in flight');
+    release();
+    await stopping;
+    await queued;
+    t.is(passes, 1);
+  },
+);
+
 test.serial('two instances against one database perform each transition exactly once', async (t) => {
   const ids: string[] = [];
   for (let i = 0; i < 20; i++) ids.push((await scheduledCampaign(database.db, systemClock, 1500, 3000)).id);
