@@ -7,7 +7,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/clock.js';
 import { recordBeacon } from '../src/commands/recordBeacon.js';
-import { findRoom, updateRoomRules } from '../src/db/repos/instantRooms.js';
+import { purchaseCeiling } from './simulate/ceiling.js';
 import { clientFor, closeClients, Recorder, SPEEDS, type Speed, speedOf } from './simulate/client.js';
 import { cpuReadings } from './simulate/cpu.js';
 import { listenOverflows, profileWindow, statementReadings, writeSamples } from './simulate/diagnostics.js';
@@ -15,13 +15,14 @@ import { instantLedger, type Ledger, lotteryLedger, settle } from './simulate/le
 import {
   againstTarget,
   latencyFigures,
+  ofCeiling,
   type Report,
   sellOutFigures,
   TARGET_ORDERS_PER_S,
   writeReport,
 } from './simulate/report.js';
 import { instantResident, lotteryResident, type Outcome } from './simulate/residents.js';
-import { createSale, residentsOf, startCity } from './simulate/service.js';
+import { createSale, residentsOf, setRushRules, startCity, untilRoom } from './simulate/service.js';
 import { chiSquareIndependence } from './simulate/stats.js';
 
 const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
@@ -92,19 +93,8 @@ const progress = setInterval(() => {
 }, 500);
 
 if (mode === 'instant') {
-  // The operator's waiting-room rules for a rush: admit fast, many at the counter at once.
-  // The reconciler makes the room within a second of scheduling; the rules are set before anyone joins.
-  while (!(await findRoom(city.bench.db, sale.id))) await new Promise((r) => setTimeout(r, 200));
-  await city.bench.db.transaction((trx) =>
-    updateRoomRules(trx, sale.id, {
-      prequeue_minutes: 30,
-      admit_per_second: 5000,
-      max_active: 5000,
-      token_seconds: 120,
-      hold_seconds: 300,
-      overbook_percent: OVERBOOK,
-    }),
-  );
+  await untilRoom(city.bench.db, sale.id);
+  await setRushRules(city.bench.db, sale.id, OVERBOOK);
 }
 const deadline = (mode === 'instant' ? sale.opensAt : sale.closesAt) + 150_000;
 const beacon =
@@ -159,6 +149,8 @@ const ledger: Ledger =
   mode === 'instant'
     ? await instantLedger(city.bench.db, sale.id)
     : await lotteryLedger(city.bench.db, sale.id, STOCK);
+// After the sale and its payments, so it takes nothing from them; same database, service and machine.
+const ceiling = mode === 'instant' ? await purchaseCeiling(city, people, STOCK) : null;
 const identityIndex = new Map(people.map((p, i) => [p.id, i]));
 const bySpeed = Object.fromEntries(
   Object.keys(SPEEDS).map((k) => [k, { residents: 0, served: 0 }]),
@@ -224,6 +216,7 @@ const report: Report = {
   p99_ms: lat.p99_ms,
   ...sellOut,
   target_orders_per_s: TARGET_ORDERS_PER_S,
+  purchase_ceiling_orders_per_s: ceiling?.orders_per_s ?? null,
   overbook_percent: mode === 'instant' ? OVERBOOK : null,
   cpu_s: { simulator: cpuSeconds(process.cpuUsage()), service: serviceCpu },
   sell_out_cpu: sellOutCpu,
@@ -299,7 +292,12 @@ console.log(
 if (mode === 'instant')
   console.log(
     `first order ${fmtS(report.opening_to_first_success_ms)} after opening, sold out ${fmtS(report.time_to_sell_out_ms)} after opening; ` +
-      `sell-out rate (stock / (sell-out − first order)) ${againstTarget(report.sell_out_orders_per_s)}`,
+      `sell-out rate (stock / (sell-out − first order)) ${againstTarget(report.sell_out_orders_per_s)}; ` +
+      `the database's purchase ceiling in this run ${ofCeiling(report.sell_out_orders_per_s, report.purchase_ceiling_orders_per_s)}`,
+  );
+if (ceiling)
+  console.log(
+    `the ceiling's rounds, ${ceiling.orders} purchases each: ${ceiling.rounds.map((r) => Math.round(r).toLocaleString('en')).join(', ')} orders/s (the median is the ceiling)`,
   );
 if (sellOutCpu)
   console.log(

@@ -28,6 +28,11 @@ export interface Report {
   sell_out_orders_per_s: number | null;
   /** DESIGN.md section 9: sold out at >= 2,000 orders/s */
   target_orders_per_s: number;
+  /**
+   * instant: the database's purchase ceiling in the same run (simulate/ceiling.ts: the stock's purchases sent
+   * straight to instant_buy_many as the service batches them, no HTTP); null in a lottery
+   */
+  purchase_ceiling_orders_per_s: number | null;
   /** instant: the room's overbooking (let in up to this % more than the stock left can serve); null in a lottery */
   overbook_percent: number | null;
   /** CPU seconds over the run: the simulated clients' process, and the service's (null where /proc is not) */
@@ -89,7 +94,14 @@ export function againstTarget(rate: number | null, target = TARGET_ORDERS_PER_S)
 
 /** The rush's rows; a lottery has no rush to time (the draw allots the stock, winners pay afterwards). */
 export function sellOutRows(
-  r: Pick<Report, 'mode' | 'time_to_sell_out_ms' | 'sell_out_orders_per_s' | 'overbook_percent'>,
+  r: Pick<
+    Report,
+    | 'mode'
+    | 'time_to_sell_out_ms'
+    | 'sell_out_orders_per_s'
+    | 'overbook_percent'
+    | 'purchase_ceiling_orders_per_s'
+  >,
 ): Array<[string, string]> {
   if (r.mode === 'lottery')
     return [['sell-out', 'no rush to time: the draw allots the stock, winners pay after it']];
@@ -105,7 +117,20 @@ export function sellOutRows(
       r.time_to_sell_out_ms === null ? 'not sold out' : `${(r.time_to_sell_out_ms / 1000).toFixed(2)} s`,
     ],
     ['sell-out rate: stock / (sell-out − first order)', againstTarget(r.sell_out_orders_per_s)],
+    [
+      "the database's purchase ceiling, same run",
+      ofCeiling(r.sell_out_orders_per_s, r.purchase_ceiling_orders_per_s),
+    ],
   ];
+}
+
+/** The ceiling in orders/s and the share of it the sell-out reached. */
+export function ofCeiling(rate: number | null, ceiling: number | null): string {
+  if (ceiling === null) return 'not measured';
+  const shown = `${Math.round(ceiling).toLocaleString('en')} orders/s (instant_buy_many straight from a client, no HTTP)`;
+  return rate === null
+    ? shown
+    : `${shown}; the sell-out reached ${((rate / ceiling) * 100).toFixed(1)} % of it`;
 }
 
 export function latencyFigures(samples: Sample[]) {

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../../src/clock.js';
 import { createCampaign } from '../../src/commands/saveCampaign.js';
+import type { Db } from '../../src/db/knex.js';
+import { findRoom, updateRoomRules } from '../../src/db/repos/instantRooms.js';
 import { signResidentToken } from '../../src/identity/residentSession.js';
 import { benchVoucherCampaign } from '../bench/campaigns.js';
 import { type BenchDatabase, benchDatabase } from '../bench/env.js';
@@ -111,6 +113,8 @@ export async function createSale(
   mode: 'instant' | 'lottery',
   stock: number,
   window: { opensInMs: number; openForMs: number },
+  /** told apart from the run's other sale (codes are unique), as the ceiling's is */
+  codeSuffix = '',
 ) {
   const { rows } = await city.bench.db.raw('SELECT now() AS now');
   const now = (rows[0] as { now: Date }).now.getTime();
@@ -118,7 +122,7 @@ export async function createSale(
   const closes = opens + window.openForMs;
   const at = (ms: number) => new Date(now + ms);
   const input = benchVoucherCampaign({
-    code: `SIM${mode === 'instant' ? 'I' : 'L'}${process.pid % 100000}`,
+    code: `SIM${mode === 'instant' ? 'I' : 'L'}${process.pid % 100000}${codeSuffix}`,
     title: mode === 'instant' ? '즉시 구매 모의 실험' : '추첨 모의 실험',
     mode,
     opensAt: at(opens),
@@ -136,4 +140,26 @@ export async function createSale(
   );
   await city.bench.db('campaigns').where({ id: c.id }).update({ state: 'scheduled', discount_bp: 1000 });
   return { id: c.id, code: c.code, opensAt: now + opens, closesAt: now + closes };
+}
+
+/** The sale's waiting room, once the service's reconciler has made it (within a second of scheduling). */
+export async function untilRoom(db: Db, saleId: string): Promise<void> {
+  while (!(await findRoom(db, saleId))) await new Promise((r) => setTimeout(r, 200));
+}
+
+/** The rush rules' most at the counter at once. */
+export const RUSH_MAX_ACTIVE = 5000;
+
+/** The operator's waiting-room rules for a rush: admit fast, many at the counter at once; set before anyone joins. */
+export async function setRushRules(db: Db, saleId: string, overbookPercent: number): Promise<void> {
+  await db.transaction((trx) =>
+    updateRoomRules(trx, saleId, {
+      prequeue_minutes: 30,
+      admit_per_second: 5000,
+      max_active: RUSH_MAX_ACTIVE,
+      token_seconds: 120,
+      hold_seconds: 300,
+      overbook_percent: overbookPercent,
+    }),
+  );
 }

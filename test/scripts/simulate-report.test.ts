@@ -1,6 +1,6 @@
 // The simulator's sell-out figures: the rate the target is about, from first order to sell-out.
 import test from 'ava';
-import { againstTarget, sellOutFigures, sellOutRows } from '../../scripts/simulate/report.js';
+import { againstTarget, ofCeiling, sellOutFigures, sellOutRows } from '../../scripts/simulate/report.js';
 
 test('the sell-out rate is stock over the time from the first order to the stock-th, not from opening', (t) => {
   // opening at 10,000 ms; 4 units: first order 2 s after opening, the 4th 0.5 s later, a fifth (stock given back) later
@@ -29,6 +29,7 @@ test('a lottery has no rush to time: its report does not call it "not sold out"'
     time_to_sell_out_ms: null,
     sell_out_orders_per_s: null,
     overbook_percent: null,
+    purchase_ceiling_orders_per_s: null,
   });
   t.deepEqual(
     lottery.map(([name]) => name),
@@ -40,6 +41,7 @@ test('a lottery has no rush to time: its report does not call it "not sold out"'
     time_to_sell_out_ms: null,
     sell_out_orders_per_s: null,
     overbook_percent: 0,
+    purchase_ceiling_orders_per_s: null,
   });
   t.regex(rush.map(([, v]) => v).join(' '), /not sold out/);
   t.regex(rush.map(([, v]) => v).join(' '), /^what the stock left can serve /);
@@ -48,6 +50,16 @@ test('a lottery has no rush to time: its report does not call it "not sold out"'
     time_to_sell_out_ms: 2000,
     sell_out_orders_per_s: 2000,
     overbook_percent: 100,
+    purchase_ceiling_orders_per_s: 8000,
   });
   t.is(overbooked[0]![1], 'what the stock left can serve + 100 %');
+  t.is(
+    overbooked.at(-1)![1],
+    '8,000 orders/s (instant_buy_many straight from a client, no HTTP); the sell-out reached 25.0 % of it',
+  );
+});
+
+test('a ceiling not measured says so, and one without a sell-out gives no share', (t) => {
+  t.is(ofCeiling(1000, null), 'not measured');
+  t.is(ofCeiling(null, 4000), '4,000 orders/s (instant_buy_many straight from a client, no HTTP)');
 });
