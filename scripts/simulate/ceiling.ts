@@ -3,13 +3,21 @@
 // purchase sent as the service sends them (instant_buy_many in batches, BUY_LANES at a time), straight from this
 // process: no HTTP, no looks, no joins, no provider. What the sell-out reached of it is the share the path in
 // front of the database (one event loop answering looks, joins and buys) left.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { BUY_LANES, STOCK_ROWS } from '../../src/commands/instant/context.js';
 import { batchedBuys, type HomeRowBuy } from '../../src/db/repos/instantBuy.js';
 import { joinRooms } from '../../src/db/repos/instantJoins.js';
 import { homeShard, purchaseFingerprint } from '../../src/domain/instant/purchase.js';
 import { priceOf } from '../../src/domain/payments/order.js';
-import { type City, createSale, RUSH_MAX_ACTIVE, setRushRules, UNIT, untilRoom } from './service.js';
+import {
+  type City,
+  createSale,
+  RUSH_HOLD_SECONDS,
+  RUSH_MAX_ACTIVE,
+  setRushRules,
+  UNIT,
+  untilRoom,
+} from './service.js';
 
 export interface Ceiling {
   /** purchases a round */
@@ -51,7 +59,7 @@ async function timedRound(city: City, buyers: ReadonlyArray<{ id: string }>, cod
   await untilRoom(db, sale.id);
   await setRushRules(db, sale.id, 0);
   await new Promise((r) => setTimeout(r, Math.max(0, sale.opensAt + 500 - Date.now())));
-  await joinRooms(
+  const joined = await joinRooms(
     db,
     buyers.map((p) => ({
       campaign_id: sale.id,
@@ -62,11 +70,16 @@ async function timedRound(city: City, buyers: ReadonlyArray<{ id: string }>, cod
       lang: 'ko',
     })),
   );
+  if (joined.some((j) => j === undefined)) throw new Error(`the ceiling's sale ${sale.id} refused a join`);
   const tokens = await admitted(db, sale.id, buyers.length);
   const { discount_bp } = await db('campaigns').where({ id: sale.id }).first('discount_bp');
   const now = new Date();
+  const fingerprint = purchaseFingerprint(sale.id, UNIT);
+  const amount = priceOf({ face_value: UNIT, discount_bp });
+  const holdUntil = new Date(now.getTime() + RUSH_HOLD_SECONDS * 1000);
   const buy = (identityId: string): HomeRowBuy => {
     const id = randomUUID();
+    const orderId = randomUUID();
     return {
       campaign_id: sale.id,
       identity_id: identityId,
@@ -77,15 +90,24 @@ async function timedRound(city: City, buyers: ReadonlyArray<{ id: string }>, cod
       public_id: `P-${id.replace(/-/g, '').slice(0, 16).toUpperCase()}`,
       quantity: UNIT,
       idempotency_key: `ceiling-${id}`,
-      fingerprint: purchaseFingerprint(sale.id, UNIT),
-      hold_expires_at: new Date(now.getTime() + 300_000),
-      order_id: randomUUID(),
+      fingerprint,
+      hold_expires_at: holdUntil,
+      order_id: orderId,
       payment_id: `fa-${id}`,
-      request_hash: id,
-      amount: priceOf({ face_value: UNIT, discount_bp }),
+      request_hash: createHash('sha256').update(fingerprint).digest('hex'),
+      amount,
       provider: 'dev',
       next_check_at: new Date(now.getTime() + 600_000),
-      response: {},
+      // the answer a replay gives, as large as the service's (purchase.ts), so the rows weigh what theirs do
+      response: {
+        id: orderId,
+        state: 'pending',
+        face_value: UNIT,
+        amount,
+        currency: 'KRW',
+        expires_at: holdUntil.toISOString(),
+        checkout_url: `${city.url}/dev/checkout/fa-${id}`,
+      },
     };
   };
   const items = buyers.map((p) => buy(p.id));

@@ -143,12 +143,18 @@ export async function createSale(
 }
 
 /** The sale's waiting room, once the service's reconciler has made it (within a second of scheduling). */
-export async function untilRoom(db: Db, saleId: string): Promise<void> {
-  while (!(await findRoom(db, saleId))) await new Promise((r) => setTimeout(r, 200));
+export async function untilRoom(db: Db, saleId: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await findRoom(db, saleId))) {
+    if (Date.now() > until)
+      throw new Error(`the service made no waiting room for sale ${saleId} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
-/** The rush rules' most at the counter at once. */
+/** The rush rules' most at the counter at once, and how long a purchase holds its stock for the payment. */
 export const RUSH_MAX_ACTIVE = 5000;
+export const RUSH_HOLD_SECONDS = 300;
 
 /** The operator's waiting-room rules for a rush: admit fast, many at the counter at once; set before anyone joins. */
 export async function setRushRules(db: Db, saleId: string, overbookPercent: number): Promise<void> {
@@ -158,7 +164,7 @@ export async function setRushRules(db: Db, saleId: string, overbookPercent: numb
       admit_per_second: 5000,
       max_active: RUSH_MAX_ACTIVE,
       token_seconds: 120,
-      hold_seconds: 300,
+      hold_seconds: RUSH_HOLD_SECONDS,
       overbook_percent: overbookPercent,
     }),
   );

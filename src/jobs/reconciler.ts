@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/registry.js';
 
 export interface Reconciler {
-  /** a pass that begins no earlier than this call (now, or right after the one in flight); resolves when done */
+  /** a pass that begins no earlier than this call (now, or right after the one in flight); resolves when done (at once, with no pass, once stopped) */
   runOnce(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -71,19 +71,23 @@ export function createReconciler(
   };
   // Passes never overlap. A call during a pass gets one more pass after it, not the one in flight: that pass may
   // have read the campaigns before the moment the call is for (the armed timer firing while a tick's pass runs
-  // left an opening to the next tick, a second later). Calls during one pass share the one after it.
+  // left an opening to the next tick, a second later). Calls during one pass share the one after it, so under load
+  // (a pass longer than the tick) passes run back to back, one at a time: the instant sales' admission, a step of
+  // the pass, does not sit out the rest of a tick.
   let next: Promise<void> | undefined;
   const runOnce = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
     if (!running) {
       running = pass().finally(() => {
         running = undefined;
       });
       return running;
     }
-    next ??= running.then(() => {
+    const after = () => {
       next = undefined;
-      return stopped ? undefined : runOnce();
-    });
+      return runOnce(); // nothing once stopped
+    };
+    next ??= running.then(after, after);
     return next;
   };
   const task = opts.cron

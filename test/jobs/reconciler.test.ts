@@ -172,7 +172,7 @@ test.serial(
 );
 
 test.serial(
-  'a stop while a pass runs waits for it, and the pass queued behind it never starts',
+  'a stop while a pass runs waits for it; the pass queued behind it, and any asked for later, never start',
   async (t) => {
     let release!: () => void;
     const held = new Promise<void>((r) => {
@@ -195,6 +195,7 @@ test.serial(
     release();
     await stopping;
     await queued;
+    await reconciler.runOnce(); // and none after the stop either
     t.is(passes, 1);
   },
 );
