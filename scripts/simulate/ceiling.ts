@@ -1,14 +1,15 @@
-// The database's purchase ceiling, measured in the same run (DESIGN section 9: report a ratio to a ceiling): a
-// second sale of the same stock on the same database (three, the median taken), its buyers admitted by the service's own pass, then every
-// purchase sent as the service sends them (instant_buy_many in batches, BUY_LANES at a time), straight from this
-// process: no HTTP, no looks, no joins, no provider. What the sell-out reached of it is the share the path in
-// front of the database (one event loop answering looks, joins and buys) left.
+// The database's purchase ceiling, measured in the same run (DESIGN section 9: report a ratio to a ceiling): more
+// sales of the same stock on the same database (three, the median taken), their buyers admitted by the service's
+// own pass, then every purchase sent as the service sends them (instant_buy_many in batches, BUY_LANES at a time),
+// straight from this process: no HTTP, no looks, no joins, no provider. What the sell-out reached of it is the share
+// the path in front of the database (one event loop answering looks, joins and buys) left.
 import { createHash, randomUUID } from 'node:crypto';
 import { BUY_LANES, STOCK_ROWS } from '../../src/commands/instant/context.js';
 import { batchedBuys, type HomeRowBuy } from '../../src/db/repos/instantBuy.js';
 import { joinRooms } from '../../src/db/repos/instantJoins.js';
 import { homeShard, purchaseFingerprint } from '../../src/domain/instant/purchase.js';
 import { priceOf } from '../../src/domain/payments/order.js';
+import { percentile } from '../bench/env.js';
 import {
   type City,
   createSale,
@@ -24,7 +25,7 @@ export interface Ceiling {
   orders: number;
   /** each round's orders/s */
   rounds: number[];
-  /** the middle round's */
+  /** the median round's (bench/env's percentile at 50) */
   orders_per_s: number;
 }
 
@@ -43,10 +44,10 @@ export async function purchaseCeiling(
   const rates: number[] = [];
   for (let r = 1; r <= rounds; r++) rates.push(buyers.length / (await timedRound(city, buyers, `C${r}`)));
   const sorted = [...rates].sort((x, y) => x - y);
-  return { orders: buyers.length, rounds: rates, orders_per_s: sorted[Math.floor((sorted.length - 1) / 2)]! };
+  return { orders: buyers.length, rounds: rates, orders_per_s: percentile(sorted, 50) };
 }
 
-/** One sale of `buyers.length` units, each bought by one of them; the seconds from the first buy sent to the last answer. */
+/** One sale of `buyers.length` units, one bought by each; seconds from the first buy sent to the last answer. */
 async function timedRound(city: City, buyers: ReadonlyArray<{ id: string }>, codeSuffix: string) {
   const db = city.bench.db;
   const sale = await createSale(

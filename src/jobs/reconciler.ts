@@ -8,7 +8,10 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/registry.js';
 
 export interface Reconciler {
-  /** a pass that begins no earlier than this call (now, or right after the one in flight); resolves when done (at once, with no pass, once stopped) */
+  /**
+   * A pass that begins no earlier than this call (now, or right after the one in flight); resolves when it is done,
+   * or at once with no pass once stopped.
+   */
   runOnce(): Promise<void>;
   stop(): Promise<void>;
 }
