@@ -15,3 +15,11 @@ function projectRoot(): string {
 
 export const rootDir = projectRoot();
 export const templatesDir = path.join(rootDir, 'templates');
+
+/**
+ * The file of the module `name` (relative to the calling module, given as its import.meta.url), with the caller's
+ * own extension: .ts under tsx, .js once built. For forking a sibling entry.
+ */
+export function moduleBeside(callerUrl: string, name: string): string {
+  return fileURLToPath(new URL(`${name}${path.extname(fileURLToPath(callerUrl))}`, callerUrl));
+}

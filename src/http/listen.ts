@@ -11,8 +11,7 @@
 // descriptor, so a relay process (acceptRelay.ts) sends the socket back as many times as wanted, then exits.
 import { fork } from 'node:child_process';
 import net, { type Server } from 'node:net';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { moduleBeside } from '../paths.js';
 
 const LISTEN_BACKLOG = 4096;
 /** Connections accepted per turn of the event loop at most: 256 a turn of 100 ms is 2,560 a second. */
@@ -48,11 +47,10 @@ function widen(server: Server, copies: number): Listening {
   let closing = false;
   const handle = (server as unknown as { _handle?: unknown })._handle;
   if (copies <= 0 || !handle) return { widened: Promise.resolve(1), close: async () => {} };
-  const relay = fork(
-    fileURLToPath(new URL(`./acceptRelay${extname(fileURLToPath(import.meta.url))}`, import.meta.url)),
-    [],
-    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: loaderFlags(process.execArgv) },
-  );
+  const relay = fork(moduleBeside(import.meta.url, './acceptRelay'), [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: loaderFlags(process.execArgv),
+  });
   const widened = new Promise<number>((resolve) => {
     relay.on('message', (_m, received) => {
       const copy = net.createServer();

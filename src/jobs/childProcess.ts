@@ -3,9 +3,8 @@
 // event loop must never wait behind) and the public stock reads (src/stockReads.ts). A child is restarted if
 // it dies; a job the draw worker held goes back to the queue once its heartbeat is stale.
 import { type ChildProcess, fork } from 'node:child_process';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logger.js';
+import { moduleBeside } from '../paths.js';
 
 const RESTART_AFTER_MS = 1000;
 
@@ -22,9 +21,7 @@ export function startChildProcess(
   env: NodeJS.ProcessEnv,
   logger: Logger,
 ): ForkedProcess {
-  const file = fileURLToPath(
-    new URL(`../${entry}${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
-  );
+  const file = moduleBeside(import.meta.url, `../${entry}`);
   let child: ChildProcess | undefined;
   let stopping = false;
   let started = false;

@@ -135,6 +135,21 @@ test.serial('a moment due within 1.5 s is handled by the armed timer, without a 
   }
 });
 
+/** A reconciler step that holds the first pass until released, and counts the passes that reach it. */
+function firstPassHeld() {
+  let release!: () => void;
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  let passes = 0;
+  return {
+    step: { name: 'held', run: () => (++passes === 1 ? held : Promise.resolve()) },
+    release,
+    passes: () => passes,
+    reached: () => waitFor('the first pass to reach its step', async () => passes >= 1),
+  };
+}
+
 test.serial(
   'a moment that comes while a pass runs is handled right after that pass, not at the next tick',
   async (t) => {
@@ -142,29 +157,24 @@ test.serial(
     // read the campaigns too early to open it. (Seen in `npm run simulate`: the opening waited for the next tick.)
     const clock = new SteppedClock('2027-04-01T07:59:59+09:00');
     const c = await scheduledCampaign(database.db, clock, 1000, 3600_000);
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    let passes = 0;
-    const slowStep = { name: 'slow', run: () => (++passes === 1 ? held : Promise.resolve()) };
+    const first = firstPassHeld();
     // No cron tick can fire during the test: only these calls run passes.
     const reconciler = createReconciler(
       { db: database.db, clock },
-      { logger, cron: '0 0 1 1 *', steps: [slowStep] },
+      { logger, cron: '0 0 1 1 *', steps: [first.step] },
     );
     try {
-      const first = reconciler.runOnce(); // the tick's pass: nothing due yet, held in its step
-      await waitFor('the first pass to reach its step', async () => passes === 1);
+      const tick = reconciler.runOnce(); // the tick's pass: nothing due yet, held in its step
+      await first.reached();
       clock.advance(1000);
       const timer = reconciler.runOnce(); // the timer's call, for the opening
       const another = reconciler.runOnce(); // calls during one pass share the one after it
-      release();
-      await first;
+      first.release();
+      await tick;
       await timer;
       await another;
       t.is(await stateOf(database.db, c.id), 'open');
-      t.is(passes, 2);
+      t.is(first.passes(), 2);
     } finally {
       await reconciler.stop();
     }
@@ -174,17 +184,13 @@ test.serial(
 test.serial(
   'a stop while a pass runs waits for it; the pass queued behind it, and any asked for later, never start',
   async (t) => {
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    let passes = 0;
+    const first = firstPassHeld();
     const reconciler = createReconciler(
       { db: database.db, clock: new SteppedClock('2027-05-01T07:59:59+09:00') },
-      { logger, steps: [{ name: 'slow', run: () => (++passes === 1 ? held : Promise.resolve()) }] },
+      { logger, steps: [first.step] },
     );
     void reconciler.runOnce();
-    await waitFor('the first pass to reach its step', async () => passes === 1);
+    await first.reached();
     const queued = reconciler.runOnce();
     let stopped = false;
     const stopping = reconciler.stop().then(() => {
@@ -192,11 +198,11 @@ test.serial(
     });
     await new Promise((r) => setTimeout(r, 50));
     t.false(stopped, 'the stop waits for the pass in flight');
-    release();
+    first.release();
     await stopping;
     await queued;
     await reconciler.runOnce(); // and none after the stop either
-    t.is(passes, 1);
+    t.is(first.passes(), 1);
   },
 );
 
