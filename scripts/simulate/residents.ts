@@ -77,12 +77,11 @@ export async function instantResident(
       }
       if (r.json?.error?.code !== 'sold_out') return { end: r.json?.error?.code ?? `buy_${r.status}` };
     }
-    if (q?.state === 'sold_out' || q?.state === 'your_turn') {
-      // Stock comes back when a payment fails or a hold runs out: look again a few times, then give up. A place
-      // held back (all that is left is with those ahead) keeps looking as the queue page does: it is next in line
-      // for what comes back.
-      if (++soldOut >= 4) return { end: 'sold_out' };
-    }
+    // Sold out is said only for good (nothing left, nothing held). A place held back (all that is left is with
+    // those ahead) keeps looking as the queue page does: it is next in line for what comes back.
+    if (q?.state === 'sold_out') return { end: 'sold_out' };
+    // Someone took the last unit just before this buy: look again a few times for what comes back, then leave.
+    if (q?.state === 'your_turn' && ++soldOut >= 4) return { end: 'sold_out' };
     // When the service says (Retry-After's milliseconds), as the queue page does; a second if it does not.
     await sleep(q?.poll_after_ms ?? (q?.state === 'your_turn' ? 2000 : 1000));
     q = (await call('GET', `${base}/queue`, 'poll', { headers: WAIT })).json?.queue;

@@ -4,7 +4,7 @@
 // stock that comes back when a hold ends unpaid, go on to the next in line.
 import test from 'ava';
 import { reconcileOrders } from '../../src/commands/payments/reconcileOrders.js';
-import { SOLD_OUT_POLL_MS } from '../../src/domain/instant/waitingRoom.js';
+import { HELD_BACK_POLL_MS } from '../../src/domain/instant/waitingRoom.js';
 import { derivedKey } from '../../src/payments/fromConfig.js';
 import { devIssuer } from '../../src/payments/issuer.js';
 import { TEST_SECRETS } from '../helpers/app.js';
@@ -43,7 +43,7 @@ test('more people than units: the units decide who is let in, and what comes bac
     }
     t.like(q, { state: 'waiting', rank: i + 1, ahead: i - 3, held_back: true });
     t.true(
-      q.poll_after_ms >= SOLD_OUT_POLL_MS && q.poll_after_ms < SOLD_OUT_POLL_MS + 1000,
+      q.poll_after_ms >= HELD_BACK_POLL_MS && q.poll_after_ms < HELD_BACK_POLL_MS + 1000,
       JSON.stringify(q),
     );
   }
@@ -59,7 +59,7 @@ test('more people than units: the units decide who is let in, and what comes bac
   const joined = (await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: late!.headers })).json
     .queue;
   t.is(joined.state, 'placing');
-  t.true(joined.poll_after_ms >= SOLD_OUT_POLL_MS && joined.poll_after_ms < SOLD_OUT_POLL_MS + 1000);
+  t.true(joined.poll_after_ms >= HELD_BACK_POLL_MS && joined.poll_after_ms < HELD_BACK_POLL_MS + 1000);
 
   // Rank 1 buys (and does not pay); ranks 2 and 3 let their turns run out: two units are free for ranks 4 and 5.
   const first = await look(0);

@@ -1,6 +1,7 @@
 // A look at a place still waiting is answered from the rank the process already read and one shared read of the
 // admission cursor; once the cursor passes the place, the look reads the place again and finds the turn.
 import test, { type ExecutionContext } from 'ava';
+import { HELD_BACK_POLL_MS } from '../../src/domain/instant/waitingRoom.js';
 import { buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
 
 /** Three people queued in an open sale admitting one a second: ranks 1-3, the first admitted. */
@@ -41,9 +42,11 @@ test('a waiting place is answered from its remembered rank until the cursor reac
   t.is((await look(2)).queue.state, 'waiting');
 });
 
-test('once the sale has sold out, a place still waiting is told so at once, not at its turn', async (t) => {
-  const { app, c, people, look: lookAt } = await threeInLine(t, 1);
+test('while everything left is held, those in line wait for it; sold out is said to all once it is paid', async (t) => {
+  const { app, tick, c, people, look: lookAt } = await threeInLine(t, 2);
   const look = async (i: number) => (await lookAt(i)).queue;
+  app.clock.advance(1000);
+  await tick(); // the second place is admitted too: two units, two buyers at the counter
   const first = await look(0);
   t.is((await look(2)).state, 'waiting'); // remembered from here on
   const bought = await app.request('POST', `/api/campaigns/${c.id}/purchases`, {
@@ -52,12 +55,34 @@ test('once the sale has sold out, a place still waiting is told so at once, not 
       'idempotency-key': 'sold-out-first',
       'x-admission-token': first.admission_token,
     },
-    json: { quantity: 10_000 },
+    json: { quantity: 20_000 },
   });
-  t.is(bought.status, 201);
+  t.is(bought.status, 201, bought.text);
   app.clock.advance(1000); // past the shared read of the cursor and the stock
+  // Both units are in the first buyer's hold and come back if the payment fails: the second, at its turn, and
+  // the third, remembered, wait for them, looking again in a few seconds; neither is sent away as sold out.
   const [second, third] = [await look(1), await look(2)];
-  t.is(second.state, 'sold_out');
-  t.is(third.state, 'sold_out');
-  t.true(third.poll_after_ms >= 5000, 'stock can come back: it looks again later');
+  t.like(second, { state: 'waiting', ahead: 0, held_back: true });
+  t.like(third, { state: 'waiting', ahead: 0, held_back: true });
+  for (const q of [second, third]) t.true(q.poll_after_ms >= HELD_BACK_POLL_MS, JSON.stringify(q));
+  t.false('admission_token' in second);
+
+  // Paid: nothing left and nothing held. Sold out for good, said to both, with no time to look again.
+  const checkout = new URL(bought.json.purchase.order.checkout_url);
+  const paid = await app.request('POST', checkout.pathname, { form: { choice: 'pay' } });
+  const back = new URL(paid.headers.get('location')!, app.url);
+  await app.request('GET', back.pathname + back.search);
+  await tick(); // the pass settles the paid hold
+  t.is((await app.db('instant_purchases').where({ campaign_id: c.id }).first()).state, 'paid');
+  app.clock.advance(1000);
+  for (const i of [2, 1]) {
+    const r = await app.request('GET', `/api/campaigns/${c.id}/queue`, { headers: people[i]!.headers });
+    t.deepEqual(r.json.queue, { state: 'sold_out', ticket: i === 1 ? second.ticket : third.ticket });
+    t.is(r.headers.get('retry-after'), null);
+  }
+  const page = await app.request('GET', `/campaigns/${c.id}/queue`, {
+    headers: { ...people[2]!.headers, accept: 'text/html' },
+  });
+  t.regex(page.text, /모두 판매되었습니다/);
+  t.notRegex(page.text, /data-queue-state/, 'the page no longer refreshes itself');
 });

@@ -6,11 +6,12 @@ import {
   type AdmissionRules,
   type AdmissionState,
   advanceCursor,
+  HELD_BACK_POLL_MS,
   heldBackByStock,
   OPENING_SETTLE_MS,
   POLL_SPREAD_MS,
   pollAfterMs,
-  SOLD_OUT_POLL_MS,
+  stockState,
 } from '../../src/domain/instant/waitingRoom.js';
 
 test('the pre-queue looks again just after opening, spread over a second; after opening, at once plus the settle', (t) => {
@@ -54,17 +55,23 @@ test('a waiting place looks again at its estimated turn: at least the next pass,
   t.is(pollAfterMs({ state: 'waiting', ahead: 1_000_000, perSecond: 10 }, 0.9), 30_000);
 });
 
-test('being placed looks at the next pass; sold out looks again later, as stock can come back', (t) => {
+test('being placed looks at the next pass', (t) => {
   t.is(pollAfterMs({ state: 'placing' }, 0.7), 1000);
-  t.is(pollAfterMs({ state: 'sold_out' }, 0), SOLD_OUT_POLL_MS);
-  t.true(pollAfterMs({ state: 'sold_out' }, 0.5) > SOLD_OUT_POLL_MS);
 });
 
-test('a place held back by stock looks again as a sold-out one does, not every pass', (t) => {
+test('a place held back by stock looks again a few seconds later, not every pass', (t) => {
   const held = { state: 'waiting', ahead: 3, perSecond: 5000, heldBack: true } as const;
-  t.is(pollAfterMs(held, 0), SOLD_OUT_POLL_MS);
+  t.is(pollAfterMs(held, 0), HELD_BACK_POLL_MS);
+  t.true(pollAfterMs(held, 0.5) > HELD_BACK_POLL_MS);
   t.is(pollAfterMs({ ...held, heldBack: false }, 0), 1000);
-  t.is(pollAfterMs({ state: 'placing', heldBack: true }, 0), SOLD_OUT_POLL_MS, 'nor does a new arrival');
+  t.is(pollAfterMs({ state: 'placing', heldBack: true }, 0), HELD_BACK_POLL_MS, 'nor does a new arrival');
+});
+
+test('sold out only for good: nothing left and nothing held; all of it held is reserved', (t) => {
+  t.is(stockState(0, false), 'sold_out');
+  t.is(stockState(0, true), 'reserved');
+  t.is(stockState(1, true), 'available');
+  t.is(stockState(1, false), 'available');
 });
 
 const admission = fc.record({

@@ -11,6 +11,7 @@ import {
   OPENING_SETTLE_MS,
   type PollHint,
   pollAfterMs,
+  stockState,
   waitEstimate,
 } from '../../domain/instant/waitingRoom.js';
 import { uniformOf } from '../../identity/random.js';
@@ -41,7 +42,8 @@ export type QueueStatus =
     }
   | { state: 'your_turn'; ticket: string; rank: number; admission_token: string; expires_at: string }
   | { state: 'purchased'; ticket: string; purchase_id: string }
-  | { state: 'sold_out'; ticket: string; poll_after_ms: number }
+  /** for good: nothing left and nothing held that could come back (stockState) */
+  | { state: 'sold_out'; ticket: string }
   | { state: 'turn_used'; ticket: string };
 
 const pollAfter = (ctx: InstantContext, hint: PollHint) => pollAfterMs(hint, uniformOf(ctx.random));
@@ -123,8 +125,11 @@ export async function queueStatus(
   waitMs = 0,
 ): Promise<QueueStatus> {
   const known = await ctx.looks?.waiting(ctx.db, campaignId, identityId, ctx.clock.now().getTime());
-  if (known)
-    return known.remaining === 0 ? soldOut(ctx, known.ticket) : waiting(ctx, known.ticket, known.rank, known);
+  if (known) {
+    const stock = stockState(known.remaining, known.holds_live);
+    if (stock === 'sold_out') return soldOut(known.ticket);
+    return waiting(ctx, known.ticket, known.rank, known, stock === 'reserved');
+  }
   const s = await (ctx.standings
     ? ctx.standings({ campaign_id: campaignId, identity_id: identityId })
     : findStanding(ctx.db, campaignId, identityId));
@@ -156,31 +161,36 @@ async function statusOf(
   if (p.rank === null)
     return { state: 'placing', ticket, poll_after_ms: pollAfter(ctx, { state: 'placing' }) };
   const rank = Number(p.rank);
+  const stock = stockState(s.remaining, s.holds_live);
   if (rank > room.admitted_through) {
     ctx.looks?.remember(campaignId, p.identity_id, { rank, ticket });
-    // Sold out is said to those still waiting at once (they look again later, as stock can come back).
-    if (s.remaining === 0) return soldOut(ctx, ticket);
-    return waiting(ctx, ticket, rank, room);
+    // Sold out for good is said to those still waiting at once, not at their turn.
+    if (stock === 'sold_out') return soldOut(ticket);
+    return waiting(ctx, ticket, rank, room, stock === 'reserved');
   }
   if (s.live_purchase) return { state: 'purchased', ticket, purchase_id: s.live_purchase };
   if (p.token_used_at) return { state: 'turn_used', ticket };
-  if (s.remaining === 0) return soldOut(ctx, ticket);
+  if (stock === 'sold_out') return soldOut(ticket);
+  // At one's turn with everything left held by others: wait for what comes back, first in line for it.
+  if (stock === 'reserved') return waiting(ctx, ticket, rank, room, true);
   return admit(ctx, campaignId, room, p, rank);
 }
 
-function soldOut(ctx: InstantContext, ticket: string): QueueStatus {
-  return { state: 'sold_out', ticket, poll_after_ms: pollAfter(ctx, { state: 'sold_out' }) };
+function soldOut(ticket: string): QueueStatus {
+  return { state: 'sold_out', ticket };
 }
 
+/** `reserved`: everything left is in buyers' holds, so the place waits for stock to come back whatever the rate. */
 function waiting(
   ctx: InstantContext,
   ticket: string,
   rank: number,
   room: { admitted_through: number; admit_per_second: number; held_back: boolean },
+  reserved: boolean,
 ): QueueStatus {
   const perSecond = room.admit_per_second;
   const { ahead, seconds } = waitEstimate(rank, room.admitted_through, perSecond);
-  const heldBack = room.held_back;
+  const heldBack = room.held_back || reserved;
   const poll_after_ms = pollAfter(ctx, { state: 'waiting', ahead, perSecond, heldBack });
   return { state: 'waiting', ticket, rank, ahead, wait_seconds: seconds, held_back: heldBack, poll_after_ms };
 }

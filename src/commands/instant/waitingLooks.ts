@@ -3,8 +3,8 @@
 // pass (every second); so a place ranked past the cursor, read at most CURSOR_MS ago by one shared read, is still
 // waiting, and its answer needs no read of its own. At an opening most looks are these: one read of the room a
 // CURSOR_MS for them all instead of one read of the place, the purchase and the stock a look. A place at or
-// before the cursor is read as before (its token, its purchase, the stock). The same read gives the stock left, so
-// a sold-out sale is said at once to everyone still waiting, rather than at their turn.
+// before the cursor is read as before (its token, its purchase, the stock). The same read gives the stock left and
+// its holds, so a sale sold out for good is said at once to everyone still waiting, rather than at their turn.
 import type { Db } from '../../db/knex.js';
 import { findRoomCursor } from '../../db/repos/instantRooms.js';
 
@@ -12,7 +12,13 @@ const CURSOR_MS = 200;
 const MAX_PLACES = 200_000;
 
 type Cursor =
-  | { admitted_through: number; admit_per_second: number; held_back: boolean; remaining: number }
+  | {
+      admitted_through: number;
+      admit_per_second: number;
+      held_back: boolean;
+      remaining: number;
+      holds_live: boolean;
+    }
   | undefined;
 
 export interface WaitingLooks {

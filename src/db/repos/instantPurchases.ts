@@ -19,6 +19,13 @@ export interface PurchaseRow {
   release_reason: string | null;
 }
 
+/**
+ * SQL: whether any purchase of the sale named by `campaignIdSql` (a column or parameter of the enclosing query)
+ * still holds stock; one probe of instant_purchases_held_idx, partial on state 'held'.
+ */
+export const holdsLive = (campaignIdSql: string) =>
+  `EXISTS (SELECT 1 FROM instant_purchases h WHERE h.campaign_id = ${campaignIdSql} AND h.state = 'held')`;
+
 export type NewPurchase = Pick<
   PurchaseRow,
   | 'id'

@@ -1,5 +1,6 @@
 // Queries on an instant sale's waiting room: create once, read, reveal the seed, move the admission cursor.
 import type { Db, Trx } from '../knex.js';
+import { holdsLive } from './instantPurchases.js';
 
 export interface RoomRow {
   campaign_id: string;
@@ -148,7 +149,8 @@ export async function isShuffled(db: Db, campaignId: string): Promise<boolean> {
 
 /**
  * How far admission has come, for looks at a place already ranked (commands/instant/waitingLooks.ts): a shuffled
- * room's cursor and rate, and the stock left (a sold-out sale is said to those still waiting).
+ * room's cursor and rate, the stock left and whether any of it is held (a sale sold out for good is said to those
+ * still waiting).
  */
 export async function findRoomCursor(db: Db, campaignId: string) {
   const row = (await db('instant_rooms as r')
@@ -158,10 +160,17 @@ export async function findRoomCursor(db: Db, campaignId: string) {
         '(SELECT coalesce(sum(s.remaining), 0) FROM instant_stock s WHERE s.campaign_id = r.campaign_id) AS remaining',
       ),
     )
+    .select(db.raw(`${holdsLive('r.campaign_id')} AS holds_live`))
     .where('r.campaign_id', campaignId)
     .whereNotNull('r.shuffled_at')
     .first()) as
-    | { admitted_through: number; admit_per_second: number; held_back: boolean; remaining: string }
+    | {
+        admitted_through: number;
+        admit_per_second: number;
+        held_back: boolean;
+        remaining: string;
+        holds_live: boolean;
+      }
     | undefined;
   return row && { ...row, remaining: Number(row.remaining) };
 }

@@ -5,6 +5,7 @@ import { type Batched, batched } from '../batch.js';
 import type { Db } from '../knex.js';
 import { byOrdinal } from '../ordinal.js';
 import { plannedEachRun, preparedStatement } from '../prepared.js';
+import { holdsLive } from './instantPurchases.js';
 import type { QueueRow } from './instantQueue.js';
 
 /** What of a place a look answers from (not its contact, which a look never says) */
@@ -32,6 +33,8 @@ export interface Standing {
   /** the public id of the person's held or paid purchase */
   live_purchase: string | null;
   remaining: number;
+  /** some of the stock is in a buyer's hold, and comes back if the payment fails or the hold runs out */
+  holds_live: boolean;
 }
 
 /** Whose place, in which sale */
@@ -81,16 +84,18 @@ function standingOf(row: Row): Standing {
           },
     live_purchase: row.live_purchase,
     remaining: Number(row.remaining),
+    holds_live: row.holds_live,
   };
 }
 
-/** One look: the sale, its room and the place by their keys, a live purchase and the stock by subqueries. */
+/** One look: the sale, its room and the place by their keys, a live purchase, the stock and its holds by subqueries. */
 const lookOf = (campaignId: string, identityId: string) =>
   `SELECT ${COLUMNS},
           (SELECT p.public_id FROM instant_purchases p
             WHERE p.campaign_id = c.id AND p.identity_id = ${identityId} AND p.state IN ('held', 'paid')
             LIMIT 1) AS live_purchase,
-          (SELECT coalesce(sum(s.remaining), 0) FROM instant_stock s WHERE s.campaign_id = c.id) AS remaining
+          (SELECT coalesce(sum(s.remaining), 0) FROM instant_stock s WHERE s.campaign_id = c.id) AS remaining,
+          ${holdsLive('c.id')} AS holds_live
      FROM campaigns c
      LEFT JOIN instant_rooms r ON r.campaign_id = c.id
      LEFT JOIN instant_queue q ON q.campaign_id = c.id AND q.identity_id = ${identityId}

@@ -81,6 +81,16 @@ export function heldBackByStock(s: AdmissionState, rules: AdmissionRules): boole
   return s.queued > s.admittedThrough && servable(s, rules) < rules.maxActive && counterRoom(s, rules) === 0;
 }
 
+/**
+ * What the stock lets a look say. Sold out only for good: nothing left and nothing in a buyer's hold. While
+ * everything left is held, a failed payment or a run-out hold gives units back to the next in line, so those
+ * waiting are told they wait for that ('reserved'), not sent away by a "sold out" that is not yet true.
+ */
+export function stockState(remaining: number, holdsLive: boolean): 'available' | 'reserved' | 'sold_out' {
+  if (remaining > 0) return 'available';
+  return holdsLive ? 'reserved' : 'sold_out';
+}
+
 /** People ahead and an honest estimate of the wait, in seconds, at the set rate. */
 export function waitEstimate(rank: number, admittedThrough: number, perSecond: number) {
   const ahead = Math.max(0, rank - admittedThrough - 1);
@@ -91,8 +101,8 @@ export function waitEstimate(rank: number, admittedThrough: number, perSecond: n
 export const OPENING_SETTLE_MS = 500;
 /** Pre-queue and waiting places come back spread over this much, so a crowd told the same moment is not one burst. */
 export const POLL_SPREAD_MS = 1000;
-/** A sold-out sale can get stock back (a failed payment, a hold run out): look again this much later. */
-export const SOLD_OUT_POLL_MS = 5000;
+/** Stock held for buyers ahead can come back (a failed payment, a hold run out): look again this much later. */
+export const HELD_BACK_POLL_MS = 5000;
 /** The cursor moves once a pass (every second): looking sooner than that only finds the same place. */
 const MIN_POLL_MS = 1000;
 const MAX_POLL_MS = 30_000;
@@ -102,9 +112,8 @@ export type PollHint =
   | { state: 'pre_queue'; msToOpening: number; waitMs?: number }
   /** heldBack: the room's last pass held admission back for stock, so the next pass will not admit this place */
   | { state: 'placing'; heldBack?: boolean }
-  /** heldBack: the turn comes only if stock comes back (heldBackByStock), so look as sold out does */
-  | { state: 'waiting'; ahead: number; perSecond: number; heldBack?: boolean }
-  | { state: 'sold_out' };
+  /** heldBack: the turn comes only if stock comes back (heldBackByStock), so look again every HELD_BACK_POLL_MS */
+  | { state: 'waiting'; ahead: number; perSecond: number; heldBack?: boolean };
 
 /**
  * When a client should look at its place again, in milliseconds: after opening (plus the shuffle's settle) for
@@ -124,14 +133,12 @@ export function pollAfterMs(s: PollHint, jitter: number): number {
       return atOpening > MAX_POLL_MS ? MAX_POLL_MS + spread : atOpening + spread;
     }
     case 'placing':
-      return s.heldBack ? SOLD_OUT_POLL_MS + spread : MIN_POLL_MS;
+      return s.heldBack ? HELD_BACK_POLL_MS + spread : MIN_POLL_MS;
     case 'waiting': {
-      if (s.heldBack) return SOLD_OUT_POLL_MS + spread;
+      if (s.heldBack) return HELD_BACK_POLL_MS + spread;
       const turn = Math.ceil(((s.ahead + 1) * 1000) / Math.max(1, s.perSecond));
       return Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, turn) + spread);
     }
-    case 'sold_out':
-      return SOLD_OUT_POLL_MS + spread;
   }
 }
 
