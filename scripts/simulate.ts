@@ -14,6 +14,7 @@ import { listenOverflows, profileWindow, statementReadings, writeSamples } from 
 import { instantLedger, type Ledger, lotteryLedger, settle } from './simulate/ledger.js';
 import {
   againstTarget,
+  asResidentsSaw,
   latencyFigures,
   ofCeiling,
   type Report,
@@ -158,10 +159,11 @@ for (const id of ledger.served) bySpeed[speeds[identityIndex.get(id)!]!].served+
 const chi = chiSquareIndependence(
   Object.values(bySpeed).map((v) => ({ served: v.served, total: v.residents })),
 );
-const accepted = outcomes
-  .map((o) => o.acceptedAt)
-  .filter((x): x is number => x !== undefined)
-  .sort((a, b) => a - b);
+const ascending = (xs: Array<number | undefined>) =>
+  xs.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+const accepted = ascending(outcomes.map((o) => o.acceptedAt));
+// the same acceptances as the residents had them: the slow ones' added latency on the way back after the answer
+const seen = ascending(outcomes.map((o) => o.seenAt));
 const opensAtRel = sale.opensAt - rec.started;
 const lat = latencyFigures(rec.samples);
 const sellOut =
@@ -226,6 +228,7 @@ const report: Report = {
   p50_ms: lat.p50_ms,
   p99_ms: lat.p99_ms,
   ...sellOut,
+  as_residents_saw: mode === 'instant' ? sellOutFigures(seen, STOCK, opensAtRel) : null,
   target_orders_per_s: TARGET_ORDERS_PER_S,
   purchase_ceiling_orders_per_s: ceiling?.orders_per_s ?? null,
   overbook_percent: mode === 'instant' ? OVERBOOK : null,
@@ -300,8 +303,9 @@ console.log(
 );
 if (mode === 'instant')
   console.log(
-    `first order ${fmtS(report.opening_to_first_success_ms)} after opening, sold out ${fmtS(report.time_to_sell_out_ms)} after opening; ` +
+    `by the service's answers: first order ${fmtS(report.opening_to_first_success_ms)} after opening, sold out ${fmtS(report.time_to_sell_out_ms)} after opening; ` +
       `sell-out rate (stock / (sell-out − first order)) ${againstTarget(report.sell_out_orders_per_s)}; ` +
+      `as the residents had the answers: ${asResidentsSaw(report.as_residents_saw)}; ` +
       `the database's purchase ceiling in this run ${ofCeiling(report.sell_out_orders_per_s, report.purchase_ceiling_orders_per_s)}`,
   );
 if (ceiling)

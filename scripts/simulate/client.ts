@@ -60,6 +60,8 @@ export interface Reply {
   // biome-ignore lint/suspicious/noExplicitAny: the API's answers are read field by field
   json: any;
   location: string | null;
+  /** ms since start when the service's answer arrived, before the return half of the added latency */
+  at: number;
 }
 
 /** The `n`-th resident's client: their token, their speed's added latency, their connections. */
@@ -106,9 +108,10 @@ export function clientFor(base: string, token: string, speed: Speed, rec: Record
     } catch {
       status = 0; // the connection failed: counted as an error, never as a 5xx
     }
-    rec.samples.push({ at: rec.now(), ms: Date.now() - t0, status, what, who: n });
+    const at = rec.now();
+    rec.samples.push({ at, ms: Date.now() - t0, status, what, who: n });
     if (lag) await sleep(lag / 2);
-    return { status, json, location };
+    return { status, json, location, at };
   };
 }
 

@@ -22,10 +22,16 @@ export interface Report {
   orders_per_s: number;
   p50_ms: number;
   p99_ms: number;
+  /** instant: from the service's answers (when each left it on loopback, before a slow resident's network) */
   opening_to_first_success_ms: number | null;
   time_to_sell_out_ms: number | null;
   /** instant: stock / (sell-out − first order), the rate the target is about; null when it did not sell out */
   sell_out_orders_per_s: number | null;
+  /**
+   * instant: the same figures from when the residents had the answers (the medium and slow ones' added latency on
+   * the way back included); null in a lottery
+   */
+  as_residents_saw: ReturnType<typeof sellOutFigures> | null;
   /** DESIGN.md section 9: sold out at >= 2,000 orders/s */
   target_orders_per_s: number;
   /**
@@ -101,6 +107,7 @@ export function sellOutRows(
     | 'sell_out_orders_per_s'
     | 'overbook_percent'
     | 'purchase_ceiling_orders_per_s'
+    | 'as_residents_saw'
   >,
 ): Array<[string, string]> {
   if (r.mode === 'lottery')
@@ -117,11 +124,19 @@ export function sellOutRows(
       r.time_to_sell_out_ms === null ? 'not sold out' : `${(r.time_to_sell_out_ms / 1000).toFixed(2)} s`,
     ],
     ['sell-out rate: stock / (sell-out − first order)', againstTarget(r.sell_out_orders_per_s)],
+    ['the same as the residents had the answers', asResidentsSaw(r.as_residents_saw)],
     [
       "the database's purchase ceiling, same run",
       ofCeiling(r.sell_out_orders_per_s, r.purchase_ceiling_orders_per_s),
     ],
   ];
+}
+
+/** The sell-out once the slow residents' networks brought the answers home: later, so a lower rate. */
+export function asResidentsSaw(f: Report['as_residents_saw']): string {
+  if (f?.time_to_sell_out_ms == null || f.sell_out_orders_per_s === null) return 'not sold out';
+  const rate = Math.round(f.sell_out_orders_per_s).toLocaleString('en');
+  return `sold out ${(f.time_to_sell_out_ms / 1000).toFixed(2)} s after opening, ${rate} orders/s (their added latency on the way back included)`;
 }
 
 /** The ceiling in orders/s and the share of it the sell-out reached. */

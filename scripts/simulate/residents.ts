@@ -15,8 +15,10 @@ type Call = (
 export interface Outcome {
   /** the last thing that happened to this resident */
   end: string;
-  /** when their purchase or order was accepted (ms since start), if it was */
+  /** when their purchase or order was accepted (ms since start), if it was: as the service answered it */
   acceptedAt?: number;
+  /** instant: when the resident had that answer, after their network's added latency on the way back */
+  seenAt?: number;
 }
 
 /** As the queue page asks: a look before the opening is held until the shuffle, and answered with the turn. */
@@ -68,12 +70,12 @@ export async function instantResident(
         headers: { 'idempotency-key': key, 'x-admission-token': q.admission_token },
       });
       if (r.status === 201 || r.status === 200) {
-        const acceptedAt = now();
+        const seenAt = now();
         // A person fills in the provider's checkout first: seconds, not the moment the stock is held (paying at
         // once put every buyer's payment, webhook and voucher issue in the sell-out, which no real rush does).
         await sleep(CHECKOUT_MS.min + Math.random() * (CHECKOUT_MS.max - CHECKOUT_MS.min));
         await pay(call, r.json.purchase.order.checkout_url);
-        return { end: 'purchased', acceptedAt };
+        return { end: 'purchased', acceptedAt: r.at, seenAt };
       }
       if (r.json?.error?.code !== 'sold_out') return { end: r.json?.error?.code ?? `buy_${r.status}` };
     }

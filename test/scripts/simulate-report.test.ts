@@ -30,6 +30,7 @@ test('a lottery has no rush to time: its report does not call it "not sold out"'
     sell_out_orders_per_s: null,
     overbook_percent: null,
     purchase_ceiling_orders_per_s: null,
+    as_residents_saw: null,
   });
   t.deepEqual(
     lottery.map(([name]) => name),
@@ -42,6 +43,7 @@ test('a lottery has no rush to time: its report does not call it "not sold out"'
     sell_out_orders_per_s: null,
     overbook_percent: 0,
     purchase_ceiling_orders_per_s: null,
+    as_residents_saw: sellOutFigures([], 4, 0),
   });
   t.regex(rush.map(([, v]) => v).join(' '), /not sold out/);
   t.regex(rush.map(([, v]) => v).join(' '), /^what the stock left can serve /);
@@ -51,7 +53,12 @@ test('a lottery has no rush to time: its report does not call it "not sold out"'
     sell_out_orders_per_s: 2000,
     overbook_percent: 100,
     purchase_ceiling_orders_per_s: 8000,
+    as_residents_saw: sellOutFigures([12_000, 12_002], 2, 10_000),
   });
+  t.deepEqual(overbooked.at(-2), [
+    'the same as the residents had the answers',
+    'sold out 2.00 s after opening, 1,000 orders/s (their added latency on the way back included)',
+  ]);
   t.is(overbooked[0]![1], 'what the stock left can serve + 100 %');
   t.is(
     overbooked.at(-1)![1],
