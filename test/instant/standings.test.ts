@@ -33,6 +33,24 @@ test('many looks at once, in every state, are answered batched as each is alone'
   await app.db('instant_rooms').where({ campaign_id: gone.id }).update({ admit_per_second: 1 });
   for (const p of late) await join(gone.id, p);
   await tick();
+  // A sale whose one unit is in a buyer's hold: the buyer, and one in line waiting for it to come back.
+  const held = await scheduledSale(app, { units: 1 });
+  const holders = await buyers(app, 2);
+  await openSale(app, held.id);
+  await tick();
+  await app.db('instant_rooms').where({ campaign_id: held.id }).update({ admit_per_second: 1 });
+  for (const p of holders) await join(held.id, p);
+  await tick();
+  const turn = await app.request('GET', `/api/campaigns/${held.id}/queue`, { headers: holders[0]!.headers });
+  const holding = await app.request('POST', `/api/campaigns/${held.id}/purchases`, {
+    headers: {
+      ...holders[0]!.headers,
+      'idempotency-key': 'standings-held',
+      'x-admission-token': turn.json.queue.admission_token,
+    },
+    json: { quantity: 10_000 },
+  });
+  t.is(holding.status, 201);
   await join(c.id, people[5]!); // after the last pass: not ranked yet
   await app.db('instant_stock').where({ campaign_id: gone.id }).update({ remaining: 0 });
 
@@ -57,6 +75,7 @@ test('many looks at once, in every state, are answered batched as each is alone'
     ...late.map((p) => ({ campaign_id: gone.id, identity_id: p.identity_id })),
     { campaign_id: randomUUID(), identity_id: people[2]!.identity_id }, // no such sale
     { campaign_id: c.id, identity_id: people[2]!.identity_id }, // the same look twice
+    ...holders.map((p) => ({ campaign_id: held.id, identity_id: p.identity_id })),
   ];
   // ms_to_opening is read by the database clock at each statement: the same to within the test's time
   const timeless = (s: Standing | undefined) =>
@@ -99,7 +118,10 @@ test('many looks at once, in every state, are answered batched as each is alone'
     'sold_out',
     'not_found',
     'your_turn',
+    'purchased',
+    'waiting',
   ]);
+  t.like(alone.at(-1), { state: 'waiting', held_back: true }, 'the unit is held, not sold: it may come back');
   t.deepEqual(await Promise.all(looks.map((l) => answer(together, l))), alone);
   t.true(sizes.length > 0 && sizes.every((n) => n > 1), `read in batches: ${sizes}`);
 });

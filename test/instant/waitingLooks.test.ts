@@ -66,6 +66,12 @@ test('while everything left is held, those in line wait for it; sold out is said
   t.like(third, { state: 'waiting', ahead: 0, held_back: true });
   for (const q of [second, third]) t.true(q.poll_after_ms >= HELD_BACK_POLL_MS, JSON.stringify(q));
   t.false('admission_token' in second);
+  // Past the second's turn's minutes it still waits at the front: its look keeps the turn live, so the admission
+  // pass counts it and what comes back is its first, not the next in line's.
+  app.clock.advance(121_000);
+  t.like(await look(1), { state: 'waiting', ahead: 0, held_back: true });
+  const kept = await app.db('instant_queue').where({ identity_id: people[1]!.identity_id }).first();
+  t.true(kept.token_expires_at > app.clock.now(), 'the turn is live again');
 
   // Paid: nothing left and nothing held. Sold out for good, said to both, with no time to look again.
   const checkout = new URL(bought.json.purchase.order.checkout_url);

@@ -131,7 +131,9 @@ export async function purchase(
     // has sold, is said from one read: not from a transaction that inserts, locks and rolls back, once per buyer.
     const { remaining } = await (ctx.stockLeft ? ctx.stockLeft(c.id) : stockTotals(ctx.db, c.id));
     if (remaining < input.quantity)
-      throw new DomainError('sold_out', 'Sold out', { details: { left: remaining } });
+      throw new DomainError('sold_out', 'Not enough left: sold, or held for buyers paying', {
+        details: { left: remaining },
+      });
     await slot(() => buyFromSeveralRows(ctx, buy));
   }
   if (refusal === 'admission_used') {
@@ -229,7 +231,7 @@ async function takeFromRowsWithStock(trx: Trx, campaignId: string, quantity: num
     quantity,
   );
   if (!plan)
-    throw new DomainError('sold_out', 'Sold out', {
+    throw new DomainError('sold_out', 'Not enough left: sold, or held for buyers paying', {
       details: { left: rows.reduce((s, r) => s + r.remaining, 0) },
     });
   for (const t of plan) await takeExactly(trx, campaignId, t.shard, t.quantity);

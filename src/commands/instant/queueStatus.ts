@@ -171,8 +171,12 @@ async function statusOf(
   if (s.live_purchase) return { state: 'purchased', ticket, purchase_id: s.live_purchase };
   if (p.token_used_at) return { state: 'turn_used', ticket };
   if (stock === 'sold_out') return soldOut(ticket);
-  // At one's turn with everything left held by others: wait for what comes back, first in line for it.
-  if (stock === 'reserved') return waiting(ctx, ticket, rank, room, true);
+  if (stock === 'reserved') {
+    // At one's turn with everything left held by others: wait for what comes back, first in line for it. The turn
+    // is kept live meanwhile, so the admission pass still counts it and gives what comes back to this place first.
+    if (!(await liveTurn(ctx, campaignId, room, p))) return queueStatus(ctx, campaignId, p.identity_id);
+    return waiting(ctx, ticket, rank, room, true);
+  }
   return admit(ctx, campaignId, room, p, rank);
 }
 
@@ -195,7 +199,22 @@ function waiting(
   return { state: 'waiting', ticket, rank, ahead, wait_seconds: seconds, held_back: heldBack, poll_after_ms };
 }
 
-/** The token for this turn: the one the admission pass issued (same jti and expiry), or a new one when none stands. */
+/**
+ * This turn's token: the one the admission pass issued (same jti and expiry), or a new one recorded when none
+ * stands; undefined when another request recorded one a moment ago (look again).
+ */
+async function liveTurn(ctx: InstantContext, campaignId: string, room: Placed['room'], p: StandingPlace) {
+  const now = ctx.clock.now();
+  if (p.token_jti && p.token_expires_at && p.token_expires_at > now)
+    return { jti: p.token_jti, expires: p.token_expires_at };
+  const jti = ctx.random.bytes(12).toString('base64url');
+  const expires = new Date(now.getTime() + room.token_seconds * 1000);
+  return (await recordToken(ctx.db, campaignId, p.identity_id, jti, expires, now))
+    ? { jti, expires }
+    : undefined;
+}
+
+/** The turn's admission token, signed. */
 async function admit(
   ctx: InstantContext,
   campaignId: string,
@@ -204,15 +223,9 @@ async function admit(
   rank: number,
 ): Promise<QueueStatus> {
   const now = ctx.clock.now();
-  let jti = p.token_jti;
-  let expires = p.token_expires_at;
-  if (!jti || !expires || expires <= now) {
-    jti = ctx.random.bytes(12).toString('base64url');
-    expires = new Date(now.getTime() + room.token_seconds * 1000);
-    if (!(await recordToken(ctx.db, campaignId, p.identity_id, jti, expires, now))) {
-      return queueStatus(ctx, campaignId, p.identity_id); // another request issued it a moment ago
-    }
-  }
+  const turn = await liveTurn(ctx, campaignId, room, p);
+  if (!turn) return queueStatus(ctx, campaignId, p.identity_id); // another request issued it a moment ago
+  const { jti, expires } = turn;
   const token = await signAdmission(
     ctx.secrets.sessionSecret,
     { sub: p.identity_id, cid: campaignId, jti, exp: Math.floor(expires.getTime() / 1000) },
