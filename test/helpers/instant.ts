@@ -119,6 +119,15 @@ export async function buyers(
   );
 }
 
+/** A buyer's look finds their turn, then they buy `quantity` with its token under `key`: the purchase's reply. */
+export async function buyAtTurn(app: TestApp, saleId: string, b: Buyer, key: string, quantity = 10_000) {
+  const turn = await app.request('GET', `/api/campaigns/${saleId}/queue`, { headers: b.headers });
+  return app.request('POST', `/api/campaigns/${saleId}/purchases`, {
+    headers: { ...b.headers, 'idempotency-key': key, 'x-admission-token': turn.json.queue.admission_token },
+    json: { quantity },
+  });
+}
+
 /** Runs tasks with at most `width` in flight. */
 export async function inWaves<T>(items: T[], width: number, run: (item: T) => Promise<void>) {
   let next = 0;

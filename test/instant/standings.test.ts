@@ -6,7 +6,7 @@ import type { InstantContext } from '../../src/commands/instant/context.js';
 import { queueStatus } from '../../src/commands/instant/queueStatus.js';
 import { batched } from '../../src/db/batch.js';
 import { findStanding, findStandings, type Look, type Standing } from '../../src/db/repos/instantStanding.js';
-import { type Buyer, buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
+import { type Buyer, buyAtTurn, buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
 
 test('many looks at once, in every state, are answered batched as each is alone', async (t) => {
   const { app, ctx, tick } = await instantWorld();
@@ -41,29 +41,11 @@ test('many looks at once, in every state, are answered batched as each is alone'
   await app.db('instant_rooms').where({ campaign_id: held.id }).update({ admit_per_second: 1 });
   for (const p of holders) await join(held.id, p);
   await tick();
-  const turn = await app.request('GET', `/api/campaigns/${held.id}/queue`, { headers: holders[0]!.headers });
-  const holding = await app.request('POST', `/api/campaigns/${held.id}/purchases`, {
-    headers: {
-      ...holders[0]!.headers,
-      'idempotency-key': 'standings-held',
-      'x-admission-token': turn.json.queue.admission_token,
-    },
-    json: { quantity: 10_000 },
-  });
-  t.is(holding.status, 201);
+  t.is((await buyAtTurn(app, held.id, holders[0]!, 'standings-held')).status, 201);
   await join(c.id, people[5]!); // after the last pass: not ranked yet
   await app.db('instant_stock').where({ campaign_id: gone.id }).update({ remaining: 0 });
 
-  const first = await app.request('GET', `/api/campaigns/${c.id}/queue`, { headers: people[0]!.headers });
-  const bought = await app.request('POST', `/api/campaigns/${c.id}/purchases`, {
-    headers: {
-      ...people[0]!.headers,
-      'idempotency-key': 'standings-0',
-      'x-admission-token': first.json.queue.admission_token,
-    },
-    json: { quantity: 10_000 },
-  });
-  t.is(bought.status, 201);
+  t.is((await buyAtTurn(app, c.id, people[0]!, 'standings-0')).status, 201);
   await app
     .db('instant_queue')
     .where({ campaign_id: c.id, identity_id: people[1]!.identity_id })

@@ -2,7 +2,7 @@
 // admission cursor; once the cursor passes the place, the look reads the place again and finds the turn.
 import test, { type ExecutionContext } from 'ava';
 import { HELD_BACK_POLL_MS } from '../../src/domain/instant/waitingRoom.js';
-import { buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
+import { buyAtTurn, buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
 
 /** Three people queued in an open sale admitting one a second: ranks 1-3, the first admitted. */
 async function threeInLine(t: ExecutionContext, units: number) {
@@ -47,16 +47,8 @@ test('while everything left is held, those in line wait for it; sold out is said
   const look = async (i: number) => (await lookAt(i)).queue;
   app.clock.advance(1000);
   await tick(); // the second place is admitted too: two units, two buyers at the counter
-  const first = await look(0);
   t.is((await look(2)).state, 'waiting'); // remembered from here on
-  const bought = await app.request('POST', `/api/campaigns/${c.id}/purchases`, {
-    headers: {
-      ...people[0]!.headers,
-      'idempotency-key': 'sold-out-first',
-      'x-admission-token': first.admission_token,
-    },
-    json: { quantity: 20_000 },
-  });
+  const bought = await buyAtTurn(app, c.id, people[0]!, 'sold-out-first', 20_000);
   t.is(bought.status, 201, bought.text);
   app.clock.advance(1000); // past the shared read of the cursor and the stock
   // Both units are in the first buyer's hold and come back if the payment fails: the second, at its turn, and
@@ -90,5 +82,34 @@ test('while everything left is held, those in line wait for it; sold out is said
     headers: { ...people[2]!.headers, accept: 'text/html' },
   });
   t.regex(page.text, /모두 판매되었습니다/);
+  t.notRegex(page.text, /data-queue-state/, 'the page no longer refreshes itself');
+});
+
+test('once the sale has closed, a place whose turn never came is told so for good; a purchase stands', async (t) => {
+  const { app, c, people, look: lookAt } = await threeInLine(t, 10);
+  const look = async (i: number) => (await lookAt(i)).queue;
+  const third = await look(2); // remembered from here on: the shared cursor read answers it
+  t.is(third.state, 'waiting');
+  const bought = await buyAtTurn(app, c.id, people[0]!, 'closed-first');
+  t.is(bought.status, 201, bought.text);
+  // Closed by the database clock, before the reconciler's pass has moved its state: the clock decides.
+  await app.db.raw(
+    `UPDATE campaigns SET opens_at = now() - interval '1 minute', closes_at = now() - interval '1 second' WHERE id = ?`,
+    [c.id],
+  );
+  app.clock.advance(1000); // past the shared read of the cursor
+  for (const i of [2, 1]) {
+    const r = await app.request('GET', `/api/campaigns/${c.id}/queue`, { headers: people[i]!.headers });
+    t.deepEqual(r.json.queue, { state: 'closed', ticket: r.json.queue.ticket });
+    t.is(r.headers.get('retry-after'), null);
+  }
+  t.is((await look(2)).ticket, third.ticket);
+  t.is((await look(0)).state, 'purchased');
+  await app.db('campaigns').where({ id: c.id }).update({ state: 'closed' });
+  t.is((await look(1)).state, 'closed');
+  const page = await app.request('GET', `/campaigns/${c.id}/queue`, {
+    headers: { ...people[2]!.headers, accept: 'text/html' },
+  });
+  t.regex(page.text, /id="queue-closed">판매가 끝났습니다/);
   t.notRegex(page.text, /data-queue-state/, 'the page no longer refreshes itself');
 });

@@ -44,6 +44,8 @@ export type QueueStatus =
   | { state: 'purchased'; ticket: string; purchase_id: string }
   /** for good: nothing left and nothing held that could come back (stockState) */
   | { state: 'sold_out'; ticket: string }
+  /** the sale closed with this place's turn not come or not used: final */
+  | { state: 'closed'; ticket: string }
   | { state: 'turn_used'; ticket: string };
 
 const pollAfter = (ctx: InstantContext, hint: PollHint) => pollAfterMs(hint, uniformOf(ctx.random));
@@ -156,6 +158,7 @@ async function statusOf(
 ): Promise<QueueStatus> {
   const { room, place: p } = s;
   const ticket = p.ticket;
+  if (s.closed) return atClose(s, p);
   if (!room.shuffled_at && p.pre)
     return preQueue(ctx, ticket, { ...s, seed_commitment: room.seed_commitment }, waitMs);
   if (p.rank === null)
@@ -178,6 +181,14 @@ async function statusOf(
     return waiting(ctx, ticket, rank, room, true);
   }
   return admit(ctx, campaignId, room, p, rank);
+}
+
+/** After the close: what the place came to. A purchase stands, and no turn comes any more. */
+function atClose(s: Placed, p: StandingPlace): QueueStatus {
+  const ticket = p.ticket;
+  if (s.live_purchase) return { state: 'purchased', ticket, purchase_id: s.live_purchase };
+  if (p.token_used_at) return { state: 'turn_used', ticket };
+  return stockState(s.remaining, s.holds_live) === 'sold_out' ? soldOut(ticket) : { state: 'closed', ticket };
 }
 
 function soldOut(ticket: string): QueueStatus {

@@ -18,6 +18,7 @@ type Cursor =
       held_back: boolean;
       remaining: number;
       holds_live: boolean;
+      closed: boolean;
     }
   | undefined;
 
@@ -54,7 +55,8 @@ export function waitingLooks(): WaitingLooks {
       const place = places.get(`${campaignId}:${identityId}`);
       if (!place) return undefined;
       const cursor = await cursorOf(db, campaignId, nowMs);
-      if (!cursor || place.rank <= cursor.admitted_through) return undefined;
+      // a closed sale's looks are read in full: few, and their answer is no longer the cursor's
+      if (!cursor || cursor.closed || place.rank <= cursor.admitted_through) return undefined;
       return { ...place, ...cursor };
     },
   };

@@ -147,6 +147,10 @@ export async function isShuffled(db: Db, campaignId: string): Promise<boolean> {
   return row !== undefined;
 }
 
+/** SQL: whether the sale (campaigns row `c`) has closed by the database clock, or left the scheduled and open states. */
+export const saleClosed = (c: string) =>
+  `(${c}.state NOT IN ('scheduled', 'open') OR now() >= ${c}.closes_at)`;
+
 /**
  * How far admission has come, for looks at a place already ranked (commands/instant/waitingLooks.ts): a shuffled
  * room's cursor and rate, the stock left and whether any of it is held (a sale sold out for good is said to those
@@ -161,6 +165,8 @@ export async function findRoomCursor(db: Db, campaignId: string) {
       ),
     )
     .select(db.raw(`${holdsLive('r.campaign_id')} AS holds_live`))
+    .select(db.raw(`${saleClosed('c')} AS closed`))
+    .join('campaigns as c', 'c.id', 'r.campaign_id')
     .where('r.campaign_id', campaignId)
     .whereNotNull('r.shuffled_at')
     .first()) as
@@ -170,6 +176,7 @@ export async function findRoomCursor(db: Db, campaignId: string) {
         held_back: boolean;
         remaining: string;
         holds_live: boolean;
+        closed: boolean;
       }
     | undefined;
   return row && { ...row, remaining: Number(row.remaining) };
