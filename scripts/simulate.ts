@@ -136,7 +136,7 @@ await Promise.all(
     outcomes[i] =
       mode === 'instant'
         ? await instantResident(call, sale, arrive, deadline, () => rec.now())
-        : await lotteryResident(call, sale, arrive, deadline, () => rec.now());
+        : await lotteryResident(call, sale, arrive, deadline);
     done++;
   }),
 );

@@ -15,7 +15,7 @@ type Call = (
 export interface Outcome {
   /** the last thing that happened to this resident */
   end: string;
-  /** when their purchase or order was accepted (ms since start), if it was: as the service answered it */
+  /** when their purchase or application was accepted (ms since start), if it was: as the service answered it */
   acceptedAt?: number;
   /** instant: when the resident had that answer, after their network's added latency on the way back */
   seenAt?: number;
@@ -58,7 +58,7 @@ export async function instantResident(
     await sleep(1000);
   }
   const key = `sim-${randomUUID()}`;
-  let soldOut = 0;
+  let refusals = 0;
   // The join's answer is the first look at one's place; after that, look again when the service says to.
   let q = joined.json?.queue;
   while (Date.now() < deadline) {
@@ -84,7 +84,7 @@ export async function instantResident(
     if (q?.state === 'sold_out') return { end: 'sold_out' };
     if (q?.state === 'closed') return { end: 'closed' };
     // Someone took the last unit just before this buy: look again a few times for what comes back, then leave.
-    if (q?.state === 'your_turn' && ++soldOut >= 4) return { end: 'sold_out' };
+    if (q?.state === 'your_turn' && ++refusals >= 4) return { end: 'left_after_refusals' };
     // When the service says (Retry-After's milliseconds), as the queue page does; a second if it does not.
     await sleep(q?.poll_after_ms ?? (q?.state === 'your_turn' ? 2000 : 1000));
     q = (await call('GET', `${base}/queue`, 'poll', { headers: WAIT })).json?.queue;
@@ -97,14 +97,13 @@ export async function lotteryResident(
   sale: { id: string; closesAt: number },
   arriveAt: number,
   deadline: number,
-  now: () => number,
 ): Promise<Outcome> {
   await sleep(arriveAt - Date.now());
   const base = `/api/campaigns/${sale.id}`;
   const applied = await call('POST', `${base}/application`, 'apply', { json: { amount: UNIT } });
   if (applied.status !== 201 && applied.status !== 200)
     return { end: applied.json?.error?.code ?? `apply_${applied.status}` };
-  const appliedAt = now();
+  const appliedAt = applied.at;
   await sleep(sale.closesAt + 3000 - Date.now() + Math.random() * 3000);
   while (Date.now() < deadline) {
     const read = (await call('GET', `${base}/application`, 'result')).json;

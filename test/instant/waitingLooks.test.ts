@@ -58,12 +58,19 @@ test('while everything left is held, those in line wait for it; sold out is said
   t.like(third, { state: 'waiting', ahead: 0, held_back: true });
   for (const q of [second, third]) t.true(q.poll_after_ms >= HELD_BACK_POLL_MS, JSON.stringify(q));
   t.false('admission_token' in second);
-  // Past the second's turn's minutes it still waits at the front: its look keeps the turn live, so the admission
-  // pass counts it and what comes back is its first, not the next in line's.
+  // The second waits at the front for its turn's whole length: a look a few seconds before the turn runs out, or
+  // after, makes it live again past the next look, so the admission pass counts it all along and what comes back
+  // is the second's, not the next in line's as well.
+  const turnLeft = async () => {
+    const q = await app.db('instant_queue').where({ identity_id: people[1]!.identity_id }).first();
+    return q.token_expires_at.getTime() - app.clock.now().getTime();
+  };
+  app.clock.advance((await turnLeft()) - 3000);
+  t.like(await look(1), { state: 'waiting', ahead: 0, held_back: true });
+  t.true((await turnLeft()) > 100_000, 'renewed before it ran out');
   app.clock.advance(121_000);
   t.like(await look(1), { state: 'waiting', ahead: 0, held_back: true });
-  const kept = await app.db('instant_queue').where({ identity_id: people[1]!.identity_id }).first();
-  t.true(kept.token_expires_at > app.clock.now(), 'the turn is live again');
+  t.true((await turnLeft()) > 100_000, 'and after');
 
   // Paid: nothing left and nothing held. Sold out for good, said to both, with no time to look again.
   const checkout = new URL(bought.json.purchase.order.checkout_url);

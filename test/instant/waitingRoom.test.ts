@@ -67,9 +67,9 @@ test('a place held back by stock looks again a few seconds later, not every pass
   t.is(pollAfterMs({ state: 'placing', heldBack: true }, 0), HELD_BACK_POLL_MS, 'nor does a new arrival');
 });
 
-test('sold out only for good: nothing left and nothing held; all of it held is reserved', (t) => {
+test('sold out only for good: nothing left and nothing held; all of it in holds is held', (t) => {
   t.is(stockState(0, false), 'sold_out');
-  t.is(stockState(0, true), 'reserved');
+  t.is(stockState(0, true), 'held');
   t.is(stockState(1, true), 'available');
   t.is(stockState(1, false), 'available');
 });

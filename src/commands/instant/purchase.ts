@@ -34,6 +34,9 @@ import { checkoutRequestOf, prepareCheckout, viewOf } from '../payments/createAw
 import { verifyAdmission } from './admissionToken.js';
 import { DEFAULT_ROOM, type InstantContext, STOCK_ROWS } from './context.js';
 
+/** A refused buy: not "sold out", which the queue says only for good; what is left may be in others' holds. */
+const NOT_ENOUGH_LEFT = 'Not enough left: sold, or held for buyers paying';
+
 export interface PurchaseInput {
   campaign_id: string;
   quantity: number;
@@ -131,7 +134,7 @@ export async function purchase(
     // has sold, is said from one read: not from a transaction that inserts, locks and rolls back, once per buyer.
     const { remaining } = await (ctx.stockLeft ? ctx.stockLeft(c.id) : stockTotals(ctx.db, c.id));
     if (remaining < input.quantity)
-      throw new DomainError('sold_out', 'Not enough left: sold, or held for buyers paying', {
+      throw new DomainError('sold_out', NOT_ENOUGH_LEFT, {
         details: { left: remaining },
       });
     await slot(() => buyFromSeveralRows(ctx, buy));
@@ -231,7 +234,7 @@ async function takeFromRowsWithStock(trx: Trx, campaignId: string, quantity: num
     quantity,
   );
   if (!plan)
-    throw new DomainError('sold_out', 'Not enough left: sold, or held for buyers paying', {
+    throw new DomainError('sold_out', NOT_ENOUGH_LEFT, {
       details: { left: rows.reduce((s, r) => s + r.remaining, 0) },
     });
   for (const t of plan) await takeExactly(trx, campaignId, t.shard, t.quantity);

@@ -1,6 +1,7 @@
 // Join the waiting room, and where one stands in it: before opening, waiting (people ahead and an estimate),
-// or admitted with a token to buy. At one's turn a look signs the token the admission pass recorded; it writes
-// only when that token ran out unspent (a new one, for a new turn's minutes).
+// or admitted with a token to buy; sold out and closed are final. At one's turn a look signs the token the
+// admission pass recorded; it writes only when that token ran out unspent (a new one, for a new turn's minutes),
+// or, while everything left is held, when it would run out before the next look (the turn kept while waiting).
 
 import { type Joined, joinRoom } from '../../db/repos/instantJoins.js';
 import { findPlace, recordToken } from '../../db/repos/instantQueue.js';
@@ -8,7 +9,9 @@ import { findSale, type SaleRow } from '../../db/repos/instantRooms.js';
 import { findStanding, type Standing, type StandingPlace } from '../../db/repos/instantStanding.js';
 import { DomainError } from '../../domain/errors.js';
 import {
+  HELD_BACK_POLL_MS,
   OPENING_SETTLE_MS,
+  POLL_SPREAD_MS,
   type PollHint,
   pollAfterMs,
   stockState,
@@ -130,7 +133,7 @@ export async function queueStatus(
   if (known) {
     const stock = stockState(known.remaining, known.holds_live);
     if (stock === 'sold_out') return soldOut(known.ticket);
-    return waiting(ctx, known.ticket, known.rank, known, stock === 'reserved');
+    return waiting(ctx, known.ticket, known.rank, known, stock === 'held');
   }
   const s = await (ctx.standings
     ? ctx.standings({ campaign_id: campaignId, identity_id: identityId })
@@ -169,15 +172,17 @@ async function statusOf(
     ctx.looks?.remember(campaignId, p.identity_id, { rank, ticket });
     // Sold out for good is said to those still waiting at once, not at their turn.
     if (stock === 'sold_out') return soldOut(ticket);
-    return waiting(ctx, ticket, rank, room, stock === 'reserved');
+    return waiting(ctx, ticket, rank, room, stock === 'held');
   }
   if (s.live_purchase) return { state: 'purchased', ticket, purchase_id: s.live_purchase };
   if (p.token_used_at) return { state: 'turn_used', ticket };
   if (stock === 'sold_out') return soldOut(ticket);
-  if (stock === 'reserved') {
+  if (stock === 'held') {
     // At one's turn with everything left held by others: wait for what comes back, first in line for it. The turn
-    // is kept live meanwhile, so the admission pass still counts it and gives what comes back to this place first.
-    if (!(await liveTurn(ctx, campaignId, room, p))) return queueStatus(ctx, campaignId, p.identity_id);
+    // is kept live until the next look, so the admission pass still counts it and what comes back is this place's.
+    const untilNextLook = HELD_BACK_POLL_MS + POLL_SPREAD_MS;
+    if (!(await liveTurn(ctx, campaignId, room, p, untilNextLook)))
+      return queueStatus(ctx, campaignId, p.identity_id);
     return waiting(ctx, ticket, rank, room, true);
   }
   return admit(ctx, campaignId, room, p, rank);
@@ -195,32 +200,39 @@ function soldOut(ticket: string): QueueStatus {
   return { state: 'sold_out', ticket };
 }
 
-/** `reserved`: everything left is in buyers' holds, so the place waits for stock to come back whatever the rate. */
+/** `allHeld`: everything left is in buyers' holds, so the place waits for stock to come back whatever the rate. */
 function waiting(
   ctx: InstantContext,
   ticket: string,
   rank: number,
   room: { admitted_through: number; admit_per_second: number; held_back: boolean },
-  reserved: boolean,
+  allHeld: boolean,
 ): QueueStatus {
   const perSecond = room.admit_per_second;
   const { ahead, seconds } = waitEstimate(rank, room.admitted_through, perSecond);
-  const heldBack = room.held_back || reserved;
+  const heldBack = room.held_back || allHeld;
   const poll_after_ms = pollAfter(ctx, { state: 'waiting', ahead, perSecond, heldBack });
   return { state: 'waiting', ticket, rank, ahead, wait_seconds: seconds, held_back: heldBack, poll_after_ms };
 }
 
 /**
  * This turn's token: the one the admission pass issued (same jti and expiry), or a new one recorded when none
- * stands; undefined when another request recorded one a moment ago (look again).
+ * stands or it runs out within `keepMs`; undefined when another request recorded one a moment ago (look again).
  */
-async function liveTurn(ctx: InstantContext, campaignId: string, room: Placed['room'], p: StandingPlace) {
+async function liveTurn(
+  ctx: InstantContext,
+  campaignId: string,
+  room: Placed['room'],
+  p: StandingPlace,
+  keepMs = 0,
+) {
   const now = ctx.clock.now();
-  if (p.token_jti && p.token_expires_at && p.token_expires_at > now)
+  const keepUntil = new Date(now.getTime() + keepMs);
+  if (p.token_jti && p.token_expires_at && p.token_expires_at > keepUntil)
     return { jti: p.token_jti, expires: p.token_expires_at };
   const jti = ctx.random.bytes(12).toString('base64url');
   const expires = new Date(now.getTime() + room.token_seconds * 1000);
-  return (await recordToken(ctx.db, campaignId, p.identity_id, jti, expires, now))
+  return (await recordToken(ctx.db, campaignId, p.identity_id, jti, expires, keepUntil))
     ? { jti, expires }
     : undefined;
 }

@@ -13,6 +13,10 @@ function toRow(c: CampaignRow) {
   return { ...c, eligibility: JSON.stringify(c.eligibility), groups: JSON.stringify(c.groups) };
 }
 
+/** SQL: whether the campaigns row aliased `c` has closed by the database clock, or left the scheduled and open states. */
+export const saleClosed = (c: string) =>
+  `(${c}.state NOT IN ('scheduled', 'open') OR now() >= ${c}.closes_at)`;
+
 export async function insertCampaign(
   trx: Trx,
   c: CampaignRow & { created_by: string | null },

@@ -127,9 +127,9 @@ export async function issueTokens(
 }
 
 /**
- * Issues a token only while none is live or spent; returns false when another one stands. Committed without
- * waiting for the flush: a token lost in a crash cannot be spent (instant_buy checks its jti), and the next look
- * issues another.
+ * Issues a token only while none is spent or live past `expiredBy` (now, or a moment ahead to renew one about to
+ * run out); returns false when another one stands. Committed without waiting for the flush: a token lost in a
+ * crash cannot be spent (instant_buy checks its jti), and the next look issues another.
  */
 export async function recordToken(
   db: Db,
@@ -137,12 +137,12 @@ export async function recordToken(
   identityId: string,
   jti: string,
   expiresAt: Date,
-  now: Date,
+  expiredBy: Date,
 ): Promise<boolean> {
   const n = await db('instant_queue')
     .where({ campaign_id: campaignId, identity_id: identityId })
     .whereNull('token_used_at')
-    .where((q) => q.whereNull('token_expires_at').orWhere('token_expires_at', '<=', now))
+    .where((q) => q.whereNull('token_expires_at').orWhere('token_expires_at', '<=', expiredBy))
     .whereRaw(COMMIT_WITHOUT_FLUSH)
     .update({ token_jti: jti, token_expires_at: expiresAt });
   return n === 1;

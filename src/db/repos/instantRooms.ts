@@ -1,5 +1,6 @@
 // Queries on an instant sale's waiting room: create once, read, reveal the seed, move the admission cursor.
 import type { Db, Trx } from '../knex.js';
+import { saleClosed } from './campaigns.js';
 import { holdsLive } from './instantPurchases.js';
 
 export interface RoomRow {
@@ -146,10 +147,6 @@ export async function isShuffled(db: Db, campaignId: string): Promise<boolean> {
     .first('campaign_id');
   return row !== undefined;
 }
-
-/** SQL: whether the sale (campaigns row `c`) has closed by the database clock, or left the scheduled and open states. */
-export const saleClosed = (c: string) =>
-  `(${c}.state NOT IN ('scheduled', 'open') OR now() >= ${c}.closes_at)`;
 
 /**
  * How far admission has come, for looks at a place already ranked (commands/instant/waitingLooks.ts): a shuffled

@@ -1,13 +1,13 @@
-// A look at one's place in an instant sale: the sale, its room, the place, a live purchase and the stock left, in
-// one read, for one person or for many who look together. At an opening thousands look at once (the pre-queue
+// A look at one's place in an instant sale: the sale (closed or not), its room, the place, a live purchase, the stock
+// left and whether any is held, in one read, for one person or for many who look together. At an opening thousands look at once (the pre-queue
 // collecting its tokens): one statement for a batch of them instead of a round trip, a plan and an execution each.
 import { type Batched, batched } from '../batch.js';
 import type { Db } from '../knex.js';
 import { byOrdinal } from '../ordinal.js';
 import { plannedEachRun, preparedStatement } from '../prepared.js';
+import { saleClosed } from './campaigns.js';
 import { holdsLive } from './instantPurchases.js';
 import type { QueueRow } from './instantQueue.js';
-import { saleClosed } from './instantRooms.js';
 
 /** What of a place a look answers from (not its contact, which a look never says) */
 export type StandingPlace = Pick<
@@ -106,7 +106,7 @@ const lookOf = (campaignId: string, identityId: string) =>
      LEFT JOIN instant_queue q ON q.campaign_id = c.id AND q.identity_id = ${identityId}
     WHERE c.id = ${campaignId}`;
 
-/** Prepared (planned once a connection, not once a look): four tables and two subqueries. */
+/** Prepared (planned once a connection, not once a look): four tables and three subqueries. */
 const standing = preparedStatement('instant_standing', lookOf(':campaign_id', ':identity_id'));
 
 /**

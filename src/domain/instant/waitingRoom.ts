@@ -84,11 +84,11 @@ export function heldBackByStock(s: AdmissionState, rules: AdmissionRules): boole
 /**
  * What the stock lets a look say. Sold out only for good: nothing left and nothing in a buyer's hold. While
  * everything left is held, a failed payment or a run-out hold gives units back to the next in line, so those
- * waiting are told they wait for that ('reserved'), not sent away by a "sold out" that is not yet true.
+ * waiting are told they wait for that ('held'), not sent away by a "sold out" that is not yet true.
  */
-export function stockState(remaining: number, holdsLive: boolean): 'available' | 'reserved' | 'sold_out' {
+export function stockState(remaining: number, holdsLive: boolean): 'available' | 'held' | 'sold_out' {
   if (remaining > 0) return 'available';
-  return holdsLive ? 'reserved' : 'sold_out';
+  return holdsLive ? 'held' : 'sold_out';
 }
 
 /** People ahead and an honest estimate of the wait, in seconds, at the set rate. */

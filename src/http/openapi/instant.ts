@@ -31,7 +31,8 @@ export const instantOperations: Operations = {
           '{ queue }; while waiting, queue.poll_after_ms and Retry-After say when to look again; ' +
           'queue.held_back: everything left is with buyers ahead, so the turn comes only if stock comes back; ' +
           'state sold_out is final (nothing left and nothing held), with no time to look again; ' +
-          'state closed: the sale closed with no purchase of this place (final); ' +
+          'state closed: the sale closed with no purchase of this place (final; sold_out if nothing is left or held, ' +
+          'turn_used if its turn was spent); ' +
           'Preference-Applied: wait=N when a wait was asked for',
       },
       errors: ['campaign_not_open', 'campaign_closed'],
