@@ -54,8 +54,17 @@ test('while everything left is held, those in line wait for it; sold out is said
   // Both units are in the first buyer's hold and come back if the payment fails: the second, at its turn, and
   // the third, remembered, wait for them, looking again in a few seconds; neither is sent away as sold out.
   const [second, third] = [await look(1), await look(2)];
-  t.like(second, { state: 'waiting', ahead: 0, held_back: true });
-  t.like(third, { state: 'waiting', ahead: 0, held_back: true });
+  t.like(second, { state: 'waiting', ahead: 0, held_back: true, at_turn: true });
+  t.like(third, { state: 'waiting', ahead: 0, held_back: true, at_turn: false });
+  // The page tells the second that no second message comes (it was told at its turn), the third that one will.
+  const pageOf = async (i: number) =>
+    (
+      await app.request('GET', `/campaigns/${c.id}/queue`, {
+        headers: { ...people[i]!.headers, accept: 'text/html' },
+      })
+    ).text;
+  t.regex(await pageOf(1), /문자는 다시 보내지 않습니다/);
+  t.regex(await pageOf(2), /차례가 되면 문자로도 알려 드립니다/);
   for (const q of [second, third]) t.true(q.poll_after_ms >= HELD_BACK_POLL_MS, JSON.stringify(q));
   t.false('admission_token' in second);
   // The second waits at the front for its turn's whole length: a look a few seconds before the turn runs out, or

@@ -41,6 +41,8 @@ export type QueueStatus =
       wait_seconds: number;
       /** everything left is someone's to buy: the turn comes only if stock comes back, and wait_seconds is moot */
       held_back: boolean;
+      /** the turn has come (and was told by SMS or email), but everything left is held: what comes back shows here */
+      at_turn: boolean;
       poll_after_ms: number;
     }
   | { state: 'your_turn'; ticket: string; rank: number; admission_token: string; expires_at: string }
@@ -212,7 +214,17 @@ function waiting(
   const { ahead, seconds } = waitEstimate(rank, room.admitted_through, perSecond);
   const heldBack = room.held_back || allHeld;
   const poll_after_ms = pollAfter(ctx, { state: 'waiting', ahead, perSecond, heldBack });
-  return { state: 'waiting', ticket, rank, ahead, wait_seconds: seconds, held_back: heldBack, poll_after_ms };
+  const at_turn = rank <= room.admitted_through;
+  return {
+    state: 'waiting',
+    ticket,
+    rank,
+    ahead,
+    wait_seconds: seconds,
+    held_back: heldBack,
+    at_turn,
+    poll_after_ms,
+  };
 }
 
 /**
