@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { ACCEPT_DESCRIPTORS, listen, loaderFlags } from '../../src/http/listen.js';
+import { pendingAfter } from '../helpers/async.js';
 
 const CONNECTIONS = 1500;
 
@@ -171,12 +172,11 @@ test('closing stops every descriptor accepting, and waits for the connections th
       }).on('error', reject),
     );
   t.deepEqual(await Promise.all(Array.from({ length: 16 }, get)), Array(16).fill(200));
-  let closed = false;
-  const closing = listening.close().then(() => {
-    closed = true;
-  });
-  await new Promise((r) => setTimeout(r, 100));
-  t.false(closed, 'the kept-alive connections the extra descriptors accepted are still open');
+  const closing = listening.close();
+  t.true(
+    await pendingAfter(closing, 100),
+    'the kept-alive connections the extra descriptors accepted are still open',
+  );
   agent.destroy();
   await closing;
   await t.throwsAsync(get(), { code: 'ECONNREFUSED' });

@@ -17,30 +17,25 @@ test('many looks at once, in every state, are answered batched as each is alone'
   const early = await scheduledSale(app, { units: 10 });
   const [pre] = await buyers(app, 1);
   await join(early.id, pre!);
+  /** An open sale of `units` admitting `perSecond`, its room made, then `joiners` join and are ranked. */
+  const openWithLine = async (units: number, perSecond: number, joiners: Buyer[]) => {
+    const sale = await scheduledSale(app, { units });
+    await openSale(app, sale.id);
+    await tick(); // the room, and its shuffle of an empty pre-queue
+    await app.db('instant_rooms').where({ campaign_id: sale.id }).update({ admit_per_second: perSecond });
+    for (const p of joiners) await join(sale.id, p);
+    await tick();
+    return sale;
+  };
   // An open sale: five ranked (three admitted), one placed after the last pass, one who never joined.
-  const c = await scheduledSale(app, { units: 10 });
   const people = await buyers(app, 7);
-  await openSale(app, c.id);
-  await tick(); // the room, and its shuffle of an empty pre-queue
-  await app.db('instant_rooms').where({ campaign_id: c.id }).update({ admit_per_second: 3 });
-  for (const p of people.slice(0, 5)) await join(c.id, p);
-  await tick();
+  const c = await openWithLine(10, 3, people.slice(0, 5));
   // A sold-out sale: one admitted, one waiting.
-  const gone = await scheduledSale(app, { units: 10 });
   const late = await buyers(app, 2);
-  await openSale(app, gone.id);
-  await tick();
-  await app.db('instant_rooms').where({ campaign_id: gone.id }).update({ admit_per_second: 1 });
-  for (const p of late) await join(gone.id, p);
-  await tick();
+  const gone = await openWithLine(10, 1, late);
   // A sale whose one unit is in a buyer's hold: the buyer, and one in line waiting for it to come back.
-  const held = await scheduledSale(app, { units: 1 });
   const holders = await buyers(app, 2);
-  await openSale(app, held.id);
-  await tick();
-  await app.db('instant_rooms').where({ campaign_id: held.id }).update({ admit_per_second: 1 });
-  for (const p of holders) await join(held.id, p);
-  await tick();
+  const held = await openWithLine(1, 1, holders);
   t.is((await buyAtTurn(app, held.id, holders[0]!, 'standings-held')).status, 201);
   await join(c.id, people[5]!); // after the last pass: not ranked yet
   await app.db('instant_stock').where({ campaign_id: gone.id }).update({ remaining: 0 });

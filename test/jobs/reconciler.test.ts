@@ -12,6 +12,7 @@ import { createDb } from '../../src/db/knex.js';
 import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
 import { createReconciler } from '../../src/jobs/reconciler.js';
 import { createLogger } from '../../src/logger.js';
+import { pendingAfter } from '../helpers/async.js';
 import { SteppedClock } from '../helpers/clock.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { buildVoucherCampaign } from '../helpers/factories.js';
@@ -192,12 +193,8 @@ test.serial(
     void reconciler.runOnce();
     await first.reached();
     const queued = reconciler.runOnce();
-    let stopped = false;
-    const stopping = reconciler.stop().then(() => {
-      stopped = true;
-    });
-    await new Promise((r) => setTimeout(r, 50));
-    t.false(stopped, 'the stop waits for the pass in flight');
+    const stopping = reconciler.stop();
+    t.true(await pendingAfter(stopping, 50), 'the stop waits for the pass in flight');
     first.release();
     await stopping;
     await queued;

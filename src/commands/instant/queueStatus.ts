@@ -163,21 +163,23 @@ async function statusOf(
 ): Promise<QueueStatus> {
   const { room, place: p } = s;
   const ticket = p.ticket;
-  if (s.closed) return atClose(s, p);
+  // Only an admitted place buys or spends its turn, so these two come first: after the close they still stand.
+  if (s.live_purchase) return { state: 'purchased', ticket, purchase_id: s.live_purchase };
+  if (p.token_used_at) return { state: 'turn_used', ticket };
+  const stock = stockState(s.remaining, s.holds_live);
+  // After the close no turn comes any more.
+  if (s.closed) return stock === 'sold_out' ? soldOut(ticket) : { state: 'closed', ticket };
   if (!room.shuffled_at && p.pre)
     return preQueue(ctx, ticket, { ...s, seed_commitment: room.seed_commitment }, waitMs);
   if (p.rank === null)
     return { state: 'placing', ticket, poll_after_ms: pollAfter(ctx, { state: 'placing' }) };
   const rank = Number(p.rank);
-  const stock = stockState(s.remaining, s.holds_live);
   if (rank > room.admitted_through) {
     ctx.looks?.remember(campaignId, p.identity_id, { rank, ticket });
     // Sold out for good is said to those still waiting at once, not at their turn.
     if (stock === 'sold_out') return soldOut(ticket);
     return waiting(ctx, ticket, rank, room, stock === 'held');
   }
-  if (s.live_purchase) return { state: 'purchased', ticket, purchase_id: s.live_purchase };
-  if (p.token_used_at) return { state: 'turn_used', ticket };
   if (stock === 'sold_out') return soldOut(ticket);
   if (stock === 'held') {
     // At one's turn with everything left held by others: wait for what comes back, first in line for it. The turn
@@ -188,14 +190,6 @@ async function statusOf(
     return waiting(ctx, ticket, rank, room, true);
   }
   return admit(ctx, campaignId, room, p, rank);
-}
-
-/** After the close: what the place came to. A purchase stands, and no turn comes any more. */
-function atClose(s: Placed, p: StandingPlace): QueueStatus {
-  const ticket = p.ticket;
-  if (s.live_purchase) return { state: 'purchased', ticket, purchase_id: s.live_purchase };
-  if (p.token_used_at) return { state: 'turn_used', ticket };
-  return stockState(s.remaining, s.holds_live) === 'sold_out' ? soldOut(ticket) : { state: 'closed', ticket };
 }
 
 function soldOut(ticket: string): QueueStatus {

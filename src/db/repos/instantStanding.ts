@@ -1,6 +1,7 @@
-// A look at one's place in an instant sale: the sale (closed or not), its room, the place, a live purchase, the stock
-// left and whether any is held, in one read, for one person or for many who look together. At an opening thousands look at once (the pre-queue
-// collecting its tokens): one statement for a batch of them instead of a round trip, a plan and an execution each.
+// A look at one's place in an instant sale: the sale (closed or not), its room, the place, a live purchase, the
+// stock left and whether any is held, in one read, for one person or for many who look together. At an opening
+// thousands look at once (the pre-queue collecting its tokens): one statement for a batch of them instead of a
+// round trip, a plan and an execution each.
 import { type Batched, batched } from '../batch.js';
 import type { Db } from '../knex.js';
 import { byOrdinal } from '../ordinal.js';
