@@ -126,6 +126,12 @@ test('once the sale has closed, a place whose turn never came is told so for goo
   }
   t.is((await look(2)).ticket, third.ticket);
   t.is((await look(0)).state, 'purchased');
+  // A newcomer is turned away by the same clock, and no place is made for them.
+  const [late] = await buyers(app, 1);
+  const joined = await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: late!.headers });
+  t.is(joined.status, 409, joined.text);
+  t.is(joined.json.error.code, 'campaign_closed');
+  t.is(await app.db('instant_queue').where({ identity_id: late!.identity_id }).first(), undefined);
   await app.db('campaigns').where({ id: c.id }).update({ state: 'closed' });
   t.is((await look(1)).state, 'closed');
   const page = await app.request('GET', `/campaigns/${c.id}/queue`, {

@@ -5,7 +5,7 @@
 
 import { type Joined, joinRoom } from '../../db/repos/instantJoins.js';
 import { findPlace, recordToken } from '../../db/repos/instantQueue.js';
-import { findSale, type SaleRow } from '../../db/repos/instantRooms.js';
+import { findSale, isSaleClosed, type SaleRow } from '../../db/repos/instantRooms.js';
 import { findStanding, type Standing, type StandingPlace } from '../../db/repos/instantStanding.js';
 import { DomainError } from '../../domain/errors.js';
 import {
@@ -82,9 +82,8 @@ export async function joinQueue(
   const late = await joinRoom(ctx.db, place);
   if (late) return firstAnswer(ctx, late, waitMs);
   if (!(await findPlace(ctx.db, c.id, who.identity_id))) {
-    const now = ctx.clock.now();
-    if (now >= c.closes_at || !['scheduled', 'open'].includes(c.state))
-      throw new DomainError('campaign_closed', 'The sale has closed');
+    // by the database's clock, as the join's statement: a join refused for the close is not told "not open yet"
+    if (await isSaleClosed(ctx.db, c.id)) throw new DomainError('campaign_closed', 'The sale has closed');
     throw new DomainError('campaign_not_open', 'The waiting room is not open yet', {
       details: { prequeue_opens_at: new Date(c.opens_at.getTime() - room.prequeue_minutes * 60_000) },
     });

@@ -4,6 +4,7 @@
 import { type Batched, batched } from '../batch.js';
 import type { Db } from '../knex.js';
 import { preparedStatement } from '../prepared.js';
+import { saleClosed } from './campaigns.js';
 import type { QueueRow } from './instantQueue.js';
 
 export interface NewPlace {
@@ -46,8 +47,8 @@ const joinMany = preparedStatement(
        FROM (SELECT c.id AS campaign_id, r.identity_id, r.ticket, now() < c.opens_at AS pre, r.contact_channel,
                     r.contact_enc, r.lang
                FROM r JOIN campaigns c ON c.id = r.campaign_id JOIN instant_rooms ro ON ro.campaign_id = c.id
-              WHERE c.mode = 'instant' AND c.state IN ('scheduled', 'open')
-                AND now() >= c.opens_at - make_interval(mins => ro.prequeue_minutes) AND now() < c.closes_at
+              WHERE c.mode = 'instant' AND NOT ${saleClosed('c')}
+                AND now() >= c.opens_at - make_interval(mins => ro.prequeue_minutes)
               ORDER BY r.n) o
      ON CONFLICT DO NOTHING RETURNING *)
    SELECT r.n, to_json(placed) AS place, c.opens_at, ro.seed_commitment, ro.shuffled_at, ro.held_back,

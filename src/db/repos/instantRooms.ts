@@ -127,6 +127,15 @@ export async function findSale(db: Db | Trx, campaignId: string): Promise<SaleRo
   return db('campaigns').select(SALE_COLUMNS).where({ id: campaignId }).first();
 }
 
+/** Whether the sale has closed by the database clock (saleClosed), as the join and the looks decide it. */
+export async function isSaleClosed(db: Db, campaignId: string): Promise<boolean> {
+  const row = await db('campaigns as c')
+    .select(db.raw(`${saleClosed('c')} AS closed`))
+    .where('c.id', campaignId)
+    .first();
+  return row?.closed === true;
+}
+
 /** The sale and how long its room holds stock for a buyer (null before the room is made): one read. */
 export async function findSaleWithHold(
   db: Db,
