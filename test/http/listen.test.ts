@@ -73,13 +73,17 @@ const somaxconn = (() => {
 })();
 
 test('connections that arrive while the service is busy wait to be accepted, not a second to try again', async (t) => {
-  t.timeout(20_000);
+  t.timeout(30_000);
   const server = createServer();
   await listenUntilTeardown(t, server);
-  const slowest = await slowestConnect(server);
+  // A busy machine can stall the crowd's own process past a second (CI on 2026-12-05: 1,003 ms), and the slowest
+  // connect alone cannot tell that from a dropped SYN; a backlog too small drops about a thousand every time, so
+  // the best of three crowds is taken.
+  let slowest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3 && slowest >= 1000; i++) slowest = Math.min(slowest, await slowestConnect(server));
   t.true(
     slowest < 1000,
-    `the slowest of ${CONNECTIONS} connections took ${slowest} ms (net.core.somaxconn ${somaxconn ?? 'unknown'} caps the backlog)`,
+    `the slowest of ${CONNECTIONS} connections took ${slowest} ms in the best of three crowds (net.core.somaxconn ${somaxconn ?? 'unknown'} caps the backlog)`,
   );
 
   // The same crowd on node's default backlog: the test can tell.
