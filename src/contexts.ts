@@ -186,6 +186,7 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
       standings: batchedStandings(db, 2),
       stockLeft: batchedStockTotals(db, 1),
       purchaseSlot: pLimit(purchasesAtOnce(config.DATABASE_POOL_MAX)),
+      openingConnections: config.DATABASE_POOL_MAX,
       openSales: openSaleTerms(),
       looks: waitingLooks(),
       shuffles: shuffleWaits(),

@@ -38,6 +38,8 @@ export interface InstantContext extends CommandContext {
   shuffles?: ShuffleWaits;
   /** the admission tokens this process signed (admissionToken.ts); every token signed and verified when absent */
   admissions?: SignedAdmissions;
+  /** connections opened ahead of a sale's opening (the pool's size; runSales.ts); none when absent */
+  openingConnections?: number;
 }
 
 /** Waiting-room rules a new sale starts with; an admin may change them until the pre-queue opens. */

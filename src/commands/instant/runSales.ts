@@ -2,7 +2,7 @@
 // take turns): make the room, shuffle the pre-queue at opening and publish the seed, rank later arrivals, move
 // the admission cursor at the set rate, tell people whose turn came, settle holds.
 import { appendAudit } from '../../audit/log.js';
-import type { Trx } from '../../db/knex.js';
+import { openConnections, type Trx } from '../../db/knex.js';
 import {
   activeTokens,
   issueTokens,
@@ -36,8 +36,13 @@ import { type InstantContext, STOCK_ROWS } from './context.js';
 import { ensureRoom, type SaleCampaign } from './openRoom.js';
 import { settleHolds } from './releaseHolds.js';
 
+/** How long before an opening the passes keep the pool's connections open (well within the pool's 30 s idle). */
+const WARM_BEFORE_MS = 10_000;
+
 interface LiveSale extends SaleCampaign {
   state: string;
+  /** by the database clock, which opens the sale */
+  ms_to_opening: number;
   title_ko: string;
   title_en: string;
 }
@@ -46,7 +51,12 @@ export async function runInstantSales(ctx: InstantContext): Promise<void> {
   const now = ctx.clock.now();
   for (const c of (await liveInstantCampaigns(ctx.db, now)) as LiveSale[]) {
     await ensureRoom(ctx, c);
-    if (c.state === 'scheduled') continue;
+    if (c.state === 'scheduled') {
+      // The rush's connections are opened before it, each pass of the last seconds, not made in it.
+      if (ctx.openingConnections && c.ms_to_opening <= WARM_BEFORE_MS)
+        await openConnections(ctx.db, ctx.openingConnections);
+      continue;
+    }
     if (c.state === 'open') await ctx.db.transaction((trx) => admitNext(ctx, trx, c));
     await settleHolds(ctx, c.id);
   }

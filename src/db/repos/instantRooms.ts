@@ -91,6 +91,7 @@ export async function moveCursor(
 export async function liveInstantCampaigns(db: Db, now: Date) {
   return db('campaigns')
     .select('id', 'code', 'state', 'title_ko', 'title_en', 'total', 'denomination')
+    .select(db.raw('extract(epoch FROM opens_at - now()) * 1000 AS ms_to_opening'))
     .where({ mode: 'instant' })
     .whereIn('state', ['scheduled', 'open', 'closed', 'claiming'])
     .where('claim_closes_at', '>', now);
