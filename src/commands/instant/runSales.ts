@@ -2,7 +2,8 @@
 // take turns): make the room, shuffle the pre-queue at opening and publish the seed, rank later arrivals, move
 // the admission cursor at the set rate, tell people whose turn came, settle holds.
 import { appendAudit } from '../../audit/log.js';
-import { openConnections, type Trx } from '../../db/knex.js';
+import type { Trx } from '../../db/knex.js';
+import { openConnections } from '../../db/repos/connections.js';
 import {
   activeTokens,
   issueTokens,
