@@ -2,6 +2,7 @@
 // pass has shuffled the pre-queue, it answers with the turn at once; without the preference, or with the opening
 // further off than the wait, it answers at once as before; a wait with no shuffle ends at its time.
 import test from 'ava';
+import { runInstantSales } from '../../src/commands/instant/runSales.js';
 import { buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
 
 const opensIn = (ms: number) =>
@@ -56,6 +57,58 @@ test('a pre-queue look that prefers to wait is answered at the shuffle, with the
       ...p!.headers,
       'idempotency-key': 'key-0001',
       'x-admission-token': r.json.queue.admission_token,
+    },
+    json: { quantity: 10_000 },
+  });
+  t.is(buy.status, 201, buy.text);
+});
+
+test('the pass that shuffles in this process answers the looks it holds with their places, reading none', async (t) => {
+  const { app } = await instantWorld();
+  t.teardown(() => app.close());
+  const ctx = app.deps.instant; // the service's own context, as the reconciler of its process runs it
+  const c = await scheduledSale(app, { units: 1 });
+  await runInstantSales(ctx); // the room
+  const queue = `/api/campaigns/${c.id}/queue`;
+  const people = await buyers(app, 2);
+  for (const b of people) t.is((await app.request('POST', queue, { headers: b.headers })).status, 200);
+  await app.db.raw(opensIn(2000), [c.id]);
+  const held = people.map((b) => app.request('GET', queue, { headers: { ...b.headers, prefer: 'wait=10' } }));
+  await new Promise((r) => setTimeout(r, 400)); // both looks read their place and wait
+
+  const standings = ctx.standings!;
+  let reads = 0;
+  ctx.standings = (look) => {
+    reads++;
+    return standings(look);
+  };
+  t.teardown(() => {
+    ctx.standings = standings;
+  });
+  await openSale(app, c.id);
+  await runInstantSales(ctx); // the shuffle: one unit, so rank 1 is admitted and rank 2 waits
+  const answers = await Promise.all(held);
+  t.is(reads, 0, 'no place read again after the shuffle');
+  const turn = answers.find((r) => r.json.queue.state === 'your_turn');
+  const wait = answers.find((r) => r.json.queue.state === 'waiting');
+  t.truthy(turn, answers.map((r) => r.text).join('\n'));
+  t.like(wait?.json.queue, { rank: 2, ahead: 0, held_back: true }); // the one unit is the admitted buyer's
+  t.is(turn!.json.queue.rank, 1);
+
+  // The token is the one the pass recorded: its jti and expiry, for this person.
+  const claims = JSON.parse(
+    Buffer.from(turn!.json.queue.admission_token.split('.')[1], 'base64url').toString(),
+  );
+  const row = await app.db('instant_queue').where({ campaign_id: c.id, identity_id: claims.sub }).first();
+  t.is(claims.jti, row.token_jti);
+  t.is(turn!.json.queue.expires_at, row.token_expires_at.toISOString());
+  t.is(turn!.json.queue.ticket, row.ticket);
+  const buyer = people[answers.indexOf(turn!)]!;
+  const buy = await app.request('POST', `/api/campaigns/${c.id}/purchases`, {
+    headers: {
+      ...buyer.headers,
+      'idempotency-key': 'key-0002',
+      'x-admission-token': turn!.json.queue.admission_token,
     },
     json: { quantity: 10_000 },
   });

@@ -143,7 +143,10 @@ export async function queueStatus(
   if (!s.place || !s.room) throw new DomainError('not_found', 'You have no place in this queue yet');
   const status = await statusOf(ctx, campaignId, s as Placed, waitMs);
   if (!ctx.shuffles || !waitsForShuffle(status, s.ms_to_opening, waitMs)) return status;
-  await ctx.shuffles.until(ctx.db, campaignId, waitMs);
+  const opened = await ctx.shuffles.until(ctx.db, campaignId, identityId, waitMs);
+  // Ranked by this process's pass: admitted, the turn it issued; otherwise where it stands, from the cursor.
+  if (opened?.turn) return yourTurn(ctx, campaignId, identityId, opened, opened.turn);
+  if (opened) ctx.looks?.remember(campaignId, identityId, opened);
   return queueStatus(ctx, campaignId, identityId); // no wait again: the shuffle came, or the wait is over
 }
 
@@ -250,21 +253,30 @@ async function admit(
   p: StandingPlace,
   rank: number,
 ): Promise<QueueStatus> {
-  const now = ctx.clock.now();
   const turn = await liveTurn(ctx, campaignId, room, p);
   if (!turn) return queueStatus(ctx, campaignId, p.identity_id); // another request issued it a moment ago
-  const { jti, expires } = turn;
+  return yourTurn(ctx, campaignId, p.identity_id, { ticket: p.ticket, rank }, turn);
+}
+
+/** The answer at one's turn: the turn's token, signed. */
+async function yourTurn(
+  ctx: InstantContext,
+  campaignId: string,
+  identityId: string,
+  place: { ticket: string; rank: number },
+  turn: { jti: string; expires: Date },
+): Promise<QueueStatus> {
   const token = await signAdmission(
     ctx.secrets.sessionSecret,
-    { sub: p.identity_id, cid: campaignId, jti, exp: Math.floor(expires.getTime() / 1000) },
-    now,
+    { sub: identityId, cid: campaignId, jti: turn.jti, exp: Math.floor(turn.expires.getTime() / 1000) },
+    ctx.clock.now(),
     ctx.admissions,
   );
   return {
     state: 'your_turn',
-    ticket: p.ticket,
-    rank,
+    ticket: place.ticket,
+    rank: place.rank,
     admission_token: token,
-    expires_at: expires.toISOString(),
+    expires_at: turn.expires.toISOString(),
   };
 }

@@ -9,7 +9,7 @@ import {
   issueTokens,
   markNotified,
   placesToNotify,
-  preQueueTickets,
+  preQueuePlaces,
   queueLength,
   rankArrivals,
   rankPreQueue,
@@ -36,6 +36,7 @@ import { residentPageUrl } from '../residentLinks.js';
 import { type InstantContext, STOCK_ROWS } from './context.js';
 import { ensureRoom, type SaleCampaign } from './openRoom.js';
 import { settleHolds } from './releaseHolds.js';
+import type { OpeningPlace } from './shuffleWaits.js';
 
 /** How long before an opening the passes keep the pool's connections open (well within the pool's 30 s idle). */
 const WARM_BEFORE_MS = 10_000;
@@ -58,15 +59,25 @@ export async function runInstantSales(ctx: InstantContext): Promise<void> {
         await openConnections(ctx.db, ctx.openingConnections);
       continue;
     }
-    if (c.state === 'open') await ctx.db.transaction((trx) => admitNext(ctx, trx, c));
+    if (c.state === 'open') {
+      const opened = await ctx.db.transaction((trx) => admitNext(ctx, trx, c));
+      // committed: the looks this process holds at the door are answered with what the pass gave them
+      if (opened) ctx.shuffles?.opened(c.id, opened);
+    }
     await settleHolds(ctx, c.id);
   }
 }
 
-async function admitNext(ctx: InstantContext, trx: Trx, c: LiveSale): Promise<void> {
+/** Moves the admission cursor; at the opening, returns the pre-queue's places as ranked and admitted. */
+async function admitNext(
+  ctx: InstantContext,
+  trx: Trx,
+  c: LiveSale,
+): Promise<Map<string, OpeningPlace> | undefined> {
   const now = ctx.clock.now();
   let room = (await lockRoom(trx, c.id))!;
-  if (!room.shuffled_at) room = await shuffle(ctx, trx, c, room, now);
+  let opened: Map<string, OpeningPlace> | undefined;
+  if (!room.shuffled_at) ({ room, opened } = await shuffle(ctx, trx, c, room, now));
   await rankArrivals(trx, c.id, 50_000);
   const queued = await queueLength(trx, c.id);
   const active = await activeTokens(trx, c.id, now);
@@ -87,23 +98,39 @@ async function admitNext(ctx: InstantContext, trx: Trx, c: LiveSale): Promise<vo
   await moveCursor(trx, c.id, through, movedAt, heldBack);
   if (step > 0) {
     const expires = new Date(now.getTime() + room.token_seconds * 1000);
-    await issueTokens(trx, c.id, room.admitted_through, through, expires);
+    const issued = await issueTokens(trx, c.id, room.admitted_through, through, expires);
+    if (opened) {
+      for (const t of issued) {
+        const place = opened.get(t.identity_id);
+        if (place) place.turn = { jti: t.token_jti, expires };
+      }
+    }
     await tellTurn(ctx, trx, c, room, room.admitted_through, through, now);
   }
+  return opened;
 }
 
-/** At opening: reveal the secret, derive the seed, rank the pre-queue by it, and say so in the audit log. */
+/**
+ * At opening: reveal the secret, derive the seed, rank the pre-queue by it, and say so in the audit log. Returns
+ * the room as it now stands and each pre-queue place's rank, by whose it is.
+ */
 async function shuffle(
   ctx: InstantContext,
   trx: Trx,
   c: LiveSale,
   room: RoomRow,
   now: Date,
-): Promise<RoomRow> {
+): Promise<{ room: RoomRow; opened: Map<string, OpeningPlace> }> {
   const secret = decryptText(ctx.secrets, room.secret_enc, `instant-room:${c.id}`);
   const seed = queueSeed(secret, c.code);
-  const order = shufflePreQueue(seed, await preQueueTickets(trx, c.id));
+  const places = await preQueuePlaces(trx, c.id);
+  const order = shufflePreQueue(
+    seed,
+    places.map((p) => p.ticket),
+  );
   await rankPreQueue(trx, c.id, order);
+  const whose = new Map(places.map((p) => [p.ticket, p.identity_id]));
+  const opened = new Map(order.map((ticket, i) => [whose.get(ticket)!, { rank: i + 1, ticket }]));
   // The stock is laid out now, from the campaign as it stands: it could be edited until it opened.
   const sale = (await findSale(trx, c.id))!;
   await insertStockOnce(trx, c.id, splitStock(sale.total, sale.denomination, STOCK_ROWS));
@@ -118,7 +145,7 @@ async function shuffle(
     subject: `campaign:${c.id}`,
     data: { seed_commitment: room.seed_commitment, secret, seed, pre_queue: order.length },
   });
-  return (await lockRoom(trx, c.id))!;
+  return { room: (await lockRoom(trx, c.id))!, opened };
 }
 
 async function tellTurn(

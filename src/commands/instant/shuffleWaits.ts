@@ -1,7 +1,9 @@
 // Pre-queue looks held until the opening's shuffle (a client that sent `Prefer: wait=N`, RFC 7240): the phones
 // waiting at the door learn their turn the moment the pass has ranked them, not at their next poll, and their
-// requests were read before the opening rather than in its rush. One shared read of the room's shuffle a
-// CHECK_MS for all of a sale's waiters in this process, and only while some wait. Made in the composition root.
+// requests were read before the opening rather than in its rush. When the pass that shuffles runs in this
+// process, it hands each waiter its place as committed (rank, ticket, the turn's token): the answer needs no
+// read. Otherwise (another process shuffled) one shared read of the room a CHECK_MS for all of a sale's waiters
+// in this process, and only while some wait, wakes them to read their place. Made in the composition root.
 import type { Db } from '../../db/knex.js';
 import { isShuffled } from '../../db/repos/instantRooms.js';
 
@@ -9,17 +11,35 @@ const CHECK_MS = 100;
 /** A process holds at most this many looks; more are answered at once, as without the preference. */
 const MAX_WAITERS = 50_000;
 
+/** A pre-queue place as the opening's pass committed it; `turn` when the pass admitted it. */
+export interface OpeningPlace {
+  rank: number;
+  ticket: string;
+  turn?: { jti: string; expires: Date };
+}
+
 export interface ShuffleWaits {
-  /** Resolves true once the sale's pre-queue is shuffled, false after `waitMs` or when this process holds too many. */
-  until(db: Db, campaignId: string, waitMs: number): Promise<boolean>;
+  /**
+   * Resolves once the sale's pre-queue is shuffled, or after `waitMs`, or at once when this process holds too many:
+   * with the place when this process's pass ranked it, otherwise undefined (read the place).
+   */
+  until(db: Db, campaignId: string, identityId: string, waitMs: number): Promise<OpeningPlace | undefined>;
+  /** This process's pass shuffled the sale and committed: every waiter is answered with its place. */
+  opened(campaignId: string, places: ReadonlyMap<string, OpeningPlace>): void;
+}
+
+interface Waiter {
+  identityId: string;
+  wake(place: OpeningPlace | undefined): void;
 }
 
 export function shuffleWaits(): ShuffleWaits {
-  const sales = new Map<string, Set<(shuffled: boolean) => void>>();
+  const sales = new Map<string, Set<Waiter>>();
   let waiting = 0;
 
-  const watch = (db: Db, campaignId: string, waiters: Set<(shuffled: boolean) => void>) => {
+  const watch = (db: Db, campaignId: string, waiters: Set<Waiter>) => {
     const check = async () => {
+      if (sales.get(campaignId) !== waiters) return; // answered by the pass
       if (waiters.size === 0) return void sales.delete(campaignId);
       let shuffled = false;
       try {
@@ -27,16 +47,17 @@ export function shuffleWaits(): ShuffleWaits {
       } catch {
         // a failed read is tried again at the next check; each waiter still ends at its own time
       }
+      if (sales.get(campaignId) !== waiters) return;
       if (!shuffled) return void setTimeout(check, CHECK_MS).unref();
       sales.delete(campaignId);
-      for (const wake of waiters) wake(true);
+      for (const w of waiters) w.wake(undefined);
     };
     setTimeout(check, CHECK_MS).unref();
   };
 
   return {
-    until(db, campaignId, waitMs) {
-      if (waitMs <= 0 || waiting >= MAX_WAITERS) return Promise.resolve(false);
+    until(db, campaignId, identityId, waitMs) {
+      if (waitMs <= 0 || waiting >= MAX_WAITERS) return Promise.resolve(undefined);
       let waiters = sales.get(campaignId);
       if (!waiters) {
         waiters = new Set();
@@ -45,16 +66,25 @@ export function shuffleWaits(): ShuffleWaits {
       }
       const set = waiters;
       waiting++;
-      return new Promise<boolean>((resolve) => {
-        const wake = (shuffled: boolean) => {
-          clearTimeout(timer);
-          set.delete(wake);
-          waiting--;
-          resolve(shuffled);
+      return new Promise<OpeningPlace | undefined>((resolve) => {
+        const w: Waiter = {
+          identityId,
+          wake(place) {
+            clearTimeout(timer);
+            set.delete(w);
+            waiting--;
+            resolve(place);
+          },
         };
-        const timer = setTimeout(() => wake(false), waitMs);
-        set.add(wake);
+        const timer = setTimeout(() => w.wake(undefined), waitMs);
+        set.add(w);
       });
+    },
+    opened(campaignId, places) {
+      const waiters = sales.get(campaignId);
+      if (!waiters) return;
+      sales.delete(campaignId);
+      for (const w of waiters) w.wake(places.get(w.identityId));
     },
   };
 }

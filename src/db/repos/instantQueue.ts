@@ -24,9 +24,12 @@ export async function findPlace(db: Db | Trx, campaignId: string, identityId: st
     | undefined;
 }
 
-export async function preQueueTickets(trx: Trx, campaignId: string): Promise<string[]> {
-  const rows = await trx('instant_queue').select('ticket').where({ campaign_id: campaignId, pre: true });
-  return rows.map((r: { ticket: string }) => r.ticket);
+/** The pre-queue's places (whose, and the ticket the shuffle orders by) */
+export async function preQueuePlaces(
+  trx: Trx,
+  campaignId: string,
+): Promise<Array<{ identity_id: string; ticket: string }>> {
+  return trx('instant_queue').select('identity_id', 'ticket').where({ campaign_id: campaignId, pre: true });
 }
 
 /** Ranks 1..n for the shuffled pre-queue, in one statement. */
@@ -110,7 +113,8 @@ export async function markNotified(trx: Trx, campaignId: string, from: number, t
 /**
  * Admission tokens for the places a pass admitted (ranks from..through), in the pass's own statement: the turn
  * starts at admission (as the turn notice says), and the look that finds it only signs what is recorded here
- * instead of writing one row per look. A random jti each (a nonce: the token carries the signature).
+ * instead of writing one row per look. A random jti each (a nonce: the token carries the signature). Returns whose
+ * tokens were issued, and their jti.
  */
 export async function issueTokens(
   trx: Trx,
@@ -118,12 +122,14 @@ export async function issueTokens(
   from: number,
   through: number,
   expiresAt: Date,
-) {
-  await trx.raw(
+): Promise<Array<{ identity_id: string; token_jti: string }>> {
+  const { rows } = await trx.raw(
     `UPDATE instant_queue SET token_jti = replace(gen_random_uuid()::text, '-', ''), token_expires_at = :expires
-      WHERE campaign_id = :campaign_id AND rank > :from AND rank <= :through AND token_jti IS NULL`,
+      WHERE campaign_id = :campaign_id AND rank > :from AND rank <= :through AND token_jti IS NULL
+     RETURNING identity_id, token_jti`,
     { campaign_id: campaignId, from, through, expires: expiresAt },
   );
+  return rows;
 }
 
 /**
