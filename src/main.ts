@@ -9,6 +9,7 @@ import { createDb } from './db/knex.js';
 import { migrateAll } from './db/migrate.js';
 import { requestListener } from './http/app.js';
 import { drainableServer } from './http/drain.js';
+import { keepConnections } from './http/keepAlive.js';
 import { ACCEPT_DESCRIPTORS, listen } from './http/listen.js';
 import { startChildProcess, startDrawProcess } from './jobs/childProcess.js';
 import { drawReconcilerParts } from './jobs/draw.js';
@@ -66,7 +67,7 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown) {
   const demo = (config.DEMO_DATA ?? Boolean(database.embedded)) ? await loadDemo({ db, clock }) : undefined;
 
   const { app, deps, contexts } = composeApp(config, db, { clock, logger, metrics });
-  const server = createServer(requestListener(deps, app));
+  const server = keepConnections(createServer(requestListener(deps, app)));
   const listening = await listen(server, config.PORT, config.HOST); // taken: say so, stop the database started above
   const http = drainableServer(server, listening);
   void listening.widened.then((n) => {

@@ -9,6 +9,7 @@ import { type Config, loadConfig } from '../../src/config.js';
 import type { StaffRole } from '../../src/db/repos/staff.js';
 import { requestListener } from '../../src/http/app.js';
 import type { AppDeps } from '../../src/http/deps.js';
+import { keepConnections } from '../../src/http/keepAlive.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics/registry.js';
 import { SteppedClock } from './clock.js';
@@ -98,7 +99,7 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = opts.database ?? (await createTestDatabase());
   const clock = (opts.clock as SteppedClock | undefined) ?? new SteppedClock();
-  const server = http.createServer();
+  const server = keepConnections(http.createServer()); // as src/main.ts's
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = testConfig({ ...opts.config, ...(opts.ownPublicUrl ? { publicUrl: url } : {}) });

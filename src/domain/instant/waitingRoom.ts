@@ -105,7 +105,8 @@ export const POLL_SPREAD_MS = 1000;
 export const HELD_BACK_POLL_MS = 5000;
 /** The cursor moves once a pass (every second): looking sooner than that only finds the same place. */
 const MIN_POLL_MS = 1000;
-const MAX_POLL_MS = 30_000;
+/** The longest the service asks a client to wait before looking again (before the spread). */
+export const MAX_POLL_MS = 30_000;
 
 export type PollHint =
   /** msToOpening: by the database clock, which opens the sale; waitMs: how long the next look will be held (Prefer: wait) */
