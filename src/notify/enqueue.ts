@@ -3,7 +3,7 @@
 // the relay in the worker (outbox.ts) adds the graphile-worker jobs in batches. It de-duplicates by key, so
 // the same event enqueued twice sends once.
 import type { Knex } from 'knex';
-import { insertMessage, type NewMessage } from '../db/repos/messages.js';
+import { insertMessage, insertMessages, type NewMessage } from '../db/repos/messages.js';
 import type { NoticeRequest } from './notice.js';
 import { maskRecipient, sealRecipient, sealText } from './recipient.js';
 import { renderNotice } from './render.js';
@@ -46,4 +46,24 @@ export async function enqueueNotice(
 ): Promise<{ messageId: string; created: boolean }> {
   const { id, created } = await insertMessage(trx, prepareMessage(n, dataKey));
   return { messageId: id, created };
+}
+
+/** Notices in one statement at most (its JSON parameter a few hundred kB) */
+const NOTICES_A_STATEMENT = 1000;
+
+/**
+ * Many notices of one event, as enqueueNotice writes each (rendered, sealed, de-duplicated by key), in a statement
+ * a thousand; returns how many were new.
+ */
+export async function enqueueNotices(
+  trx: Knex.Transaction,
+  ns: readonly NoticeRequest[],
+  dataKey: Uint8Array,
+): Promise<number> {
+  let created = 0;
+  for (let i = 0; i < ns.length; i += NOTICES_A_STATEMENT) {
+    const part = ns.slice(i, i + NOTICES_A_STATEMENT).map((n) => prepareMessage(n, dataKey));
+    created += await insertMessages(trx, part);
+  }
+  return created;
 }

@@ -2,7 +2,7 @@
 // gives each waiting message exactly one send job.
 import test from 'ava';
 import { addJobsForWaitingMessages } from '../../src/db/repos/messages.js';
-import { enqueueNotice } from '../../src/notify/enqueue.js';
+import { enqueueNotice, enqueueNotices, prepareMessage } from '../../src/notify/enqueue.js';
 import type { NoticeRequest } from '../../src/notify/notice.js';
 import { openRecipient, openText } from '../../src/notify/recipient.js';
 import { createTestDatabase, TEST_DATA_KEY, type TestDatabase } from '../helpers/db.js';
@@ -148,4 +148,34 @@ test('a notice missing a template parameter fails the enqueuing transaction', as
     ),
     { message: /needs code/ },
   );
+});
+
+test('many notices in one call are the rows one call each writes, once per dedupe key', async (t) => {
+  const turn = (i: number): NoticeRequest => ({
+    kind: 'queue_turn',
+    channel: i % 2 ? 'sms' : 'email',
+    to: i % 2 ? `+8210555${String(i).padStart(5, '0')}` : `p${i}@test.example`,
+    lang: i % 3 ? 'ko' : 'en',
+    params: { campaign: '상품권', minutes: 2, url: 'http://127.0.0.1/c/queue' },
+    dedupeKey: `many:${i}`,
+    campaignId: null,
+  });
+  // 2,500: more than one statement's worth; 3 of them already written one at a time
+  const notices = Array.from({ length: 2500 }, (_, i) => turn(i));
+  await database.db.transaction(async (trx) => {
+    for (const i of [0, 1, 2499]) await enqueueNotice(trx, notices[i]!, TEST_DATA_KEY);
+  });
+  const alone = await database.db('messages').where({ dedupe_key: 'many:1' }).first();
+  const created = await database.db.transaction((trx) => enqueueNotices(trx, notices, TEST_DATA_KEY));
+  t.is(created, 2497);
+  t.is(await database.db.transaction((trx) => enqueueNotices(trx, notices, TEST_DATA_KEY)), 0, 'again: none');
+  const rows = await database.db('messages').where('dedupe_key', 'like', 'many:%');
+  t.is(rows.length, 2500);
+  // a row written in the batch holds what a row written alone holds (its recipient sealed with its own nonce)
+  const batched = rows.find((r) => r.dedupe_key === 'many:3')!;
+  const expected = prepareMessage(notices[3]!, TEST_DATA_KEY);
+  for (const column of ['kind', 'channel', 'lang', 'template', 'to_masked', 'body', 'segments', 'encoding'])
+    t.is(batched[column], (expected as unknown as Record<string, unknown>)[column], column);
+  t.is(openRecipient(batched.to_enc, TEST_DATA_KEY), notices[3]!.to);
+  t.is(alone.template, rows.find((r) => r.dedupe_key === 'many:1')!.template);
 });

@@ -31,7 +31,8 @@ import {
   shufflePreQueue,
 } from '../../domain/instant/waitingRoom.js';
 import { decryptText } from '../../identity/crypto.js';
-import { enqueueNotice } from '../../notify/enqueue.js';
+import { enqueueNotices } from '../../notify/enqueue.js';
+import type { NoticeRequest } from '../../notify/notice.js';
 import { residentPageUrl } from '../residentLinks.js';
 import { type InstantContext, STOCK_ROWS } from './context.js';
 import { ensureRoom, type SaleCampaign } from './openRoom.js';
@@ -157,25 +158,24 @@ async function tellTurn(
   through: number,
   now: Date,
 ): Promise<void> {
-  for (const p of await placesToNotify(trx, c.id, from, through)) {
+  // One statement a thousand: at an opening the pass tells the whole pre-queue, and a statement each held it (and
+  // every look and buy waiting for its commit) for 10.9 s with 3,932 residents who had a phone number.
+  const notices = (await placesToNotify(trx, c.id, from, through)).map((p): NoticeRequest => {
     const lang = p.lang === 'en' ? 'en' : 'ko';
-    await enqueueNotice(
-      trx,
-      {
-        kind: 'queue_turn',
-        channel: p.contact_channel === 'email' ? 'email' : 'sms',
-        to: decryptText(ctx.secrets, p.contact_enc!, 'contact'),
-        lang,
-        params: {
-          campaign: lang === 'ko' ? c.title_ko : c.title_en,
-          minutes: Math.max(1, Math.round(room.token_seconds / 60)),
-          url: residentPageUrl(ctx.publicUrl, c.id, 'queue', lang),
-        },
-        dedupeKey: `queue_turn:${c.id}:${p.ticket}`,
-        campaignId: c.id,
+    return {
+      kind: 'queue_turn',
+      channel: p.contact_channel === 'email' ? 'email' : 'sms',
+      to: decryptText(ctx.secrets, p.contact_enc!, 'contact'),
+      lang,
+      params: {
+        campaign: lang === 'ko' ? c.title_ko : c.title_en,
+        minutes: Math.max(1, Math.round(room.token_seconds / 60)),
+        url: residentPageUrl(ctx.publicUrl, c.id, 'queue', lang),
       },
-      ctx.secrets.dataKey,
-    );
-  }
+      dedupeKey: `queue_turn:${c.id}:${p.ticket}`,
+      campaignId: c.id,
+    };
+  });
+  await enqueueNotices(trx, notices, ctx.secrets.dataKey);
   await markNotified(trx, c.id, from, through, now);
 }

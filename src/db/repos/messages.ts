@@ -67,6 +67,26 @@ export function messageBindings(m: NewMessage): Record<string, unknown> {
   return out;
 }
 
+/**
+ * Many waiting messages in one statement, read from one JSON array: those whose dedupe key exists are skipped.
+ * Returns how many were written. For an event that tells thousands at once (an instant sale's opening admits its
+ * whole pre-queue), where a statement each held the opening's pass for seconds.
+ */
+export async function insertMessages(trx: Knex.Transaction, ms: readonly NewMessage[]): Promise<number> {
+  if (ms.length === 0) return 0;
+  const columns = NEW_MESSAGE_COLUMNS.join(', ');
+  const { rowCount } = await trx.raw(
+    `INSERT INTO messages (${columns}, awaiting_job)
+     SELECT ${columns}, true
+       FROM json_to_recordset(?::json)
+         AS r(${NEW_MESSAGE_COLUMNS.map((c) => `${c} ${NEW_MESSAGE_TYPES[c]}`).join(', ')})
+     ORDER BY dedupe_key
+     ON CONFLICT (dedupe_key) DO NOTHING`,
+    [JSON.stringify(ms)],
+  );
+  return rowCount ?? 0;
+}
+
 /** Writes a waiting message unless one with its dedupe key exists; returns the id either way. */
 export async function insertMessage(
   trx: Knex.Transaction,
