@@ -8,13 +8,14 @@ import {
   activeTokens,
   issueTokens,
   markNotified,
-  placesToNotify,
   preQueuePlaces,
   queueLength,
   rankArrivals,
   rankPreQueue,
+  untoldTurns,
 } from '../../db/repos/instantQueue.js';
 import {
+  findRoom,
   findSale,
   liveInstantCampaigns,
   lockRoom,
@@ -64,6 +65,10 @@ export async function runInstantSales(ctx: InstantContext): Promise<void> {
       const opened = await ctx.db.transaction((trx) => admitNext(ctx, trx, c));
       // committed: the looks this process holds at the door are answered with what the pass gave them
       if (opened) ctx.shuffles?.opened(c.id, opened);
+      // The turns are live before they are told: at an opening thousands of messages are written, and inside
+      // the admission's transaction they held every look and buy waiting for its commit. What a failure here
+      // leaves untold, the next pass tells.
+      await ctx.db.transaction((trx) => tellTurns(ctx, trx, c));
     }
     await settleHolds(ctx, c.id);
   }
@@ -106,7 +111,6 @@ async function admitNext(
         if (place) place.turn = { jti: t.token_jti, expires };
       }
     }
-    await tellTurn(ctx, trx, c, room, room.admitted_through, through, now);
   }
   return opened;
 }
@@ -149,18 +153,12 @@ async function shuffle(
   return { room: (await lockRoom(trx, c.id))!, opened };
 }
 
-async function tellTurn(
-  ctx: InstantContext,
-  trx: Trx,
-  c: LiveSale,
-  room: RoomRow,
-  from: number,
-  through: number,
-  now: Date,
-): Promise<void> {
-  // One statement a thousand: at an opening the pass tells the whole pre-queue, and a statement each held it (and
-  // every look and buy waiting for its commit) for 10.9 s with 3,932 residents who had a phone number.
-  const notices = (await placesToNotify(trx, c.id, from, through)).map((p): NoticeRequest => {
+/** Tells every admitted place not yet told (SMS or email) that its turn has come, a thousand to a statement. */
+async function tellTurns(ctx: InstantContext, trx: Trx, c: LiveSale): Promise<void> {
+  const room = (await findRoom(trx, c.id))!;
+  const places = await untoldTurns(trx, c.id, room.admitted_through);
+  if (places.length === 0) return;
+  const notices = places.map((p): NoticeRequest => {
     const lang = p.lang === 'en' ? 'en' : 'ko';
     return {
       kind: 'queue_turn',
@@ -177,5 +175,10 @@ async function tellTurn(
     };
   });
   await enqueueNotices(trx, notices, ctx.secrets.dataKey);
-  await markNotified(trx, c.id, from, through, now);
+  await markNotified(
+    trx,
+    c.id,
+    places.map((p) => p.identity_id),
+    ctx.clock.now(),
+  );
 }

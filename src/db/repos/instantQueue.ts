@@ -91,22 +91,20 @@ export async function activeTokens(db: Db | Trx, campaignId: string, now: Date):
   return Number(row?.n ?? 0);
 }
 
-/** Places whose turn came with this cursor move and that asked to be told by SMS or email. */
-export async function placesToNotify(trx: Trx, campaignId: string, from: number, through: number) {
+/** Places admitted (ranked up to `through`) and not yet told of their turn, that have somewhere to be told */
+export async function untoldTurns(trx: Trx, campaignId: string, through: number) {
   return (await trx('instant_queue')
     .where({ campaign_id: campaignId })
-    .where('rank', '>', from)
     .where('rank', '<=', through)
     .whereNotNull('contact_enc')
-    .whereNull('turn_notified_at')) as QueueRow[];
+    .whereNull('turn_notified_at')
+    .orderBy('rank')) as QueueRow[];
 }
 
-export async function markNotified(trx: Trx, campaignId: string, from: number, through: number, at: Date) {
+export async function markNotified(trx: Trx, campaignId: string, identityIds: string[], at: Date) {
   await trx('instant_queue')
     .where({ campaign_id: campaignId })
-    .where('rank', '>', from)
-    .where('rank', '<=', through)
-    .whereNotNull('contact_enc')
+    .whereRaw('identity_id = ANY(?::uuid[])', [identityIds])
     .update({ turn_notified_at: at });
 }
 
