@@ -17,6 +17,7 @@ import {
   asResidentsSaw,
   latencyFigures,
   ofCeiling,
+  ordersTaken,
   type Report,
   sellOutFigures,
   TARGET_ORDERS_PER_S,
@@ -173,6 +174,7 @@ const sellOut =
         opening_to_first_success_ms: accepted.length ? Math.round(accepted[0]! - opensAtRel) : null,
         time_to_sell_out_ms: null,
         sell_out_orders_per_s: null,
+        taking_orders_per_s: null,
       };
 const serviceCpu = cpu.readings.at(-1)!.service;
 const sellOutCpu = (() => {
@@ -304,7 +306,8 @@ console.log(
 if (mode === 'instant')
   console.log(
     `by the service's answers: first order ${fmtS(report.opening_to_first_success_ms)} after opening, sold out ${fmtS(report.time_to_sell_out_ms)} after opening; ` +
-      `sell-out rate (stock / (sell-out − first order)) ${againstTarget(report.sell_out_orders_per_s)}; ` +
+      `sell-out rate (stock / time to sell out) ${againstTarget(report.sell_out_orders_per_s)}; ` +
+      `orders taken once the first was (stock / (sell-out − first order)) ${ordersTaken(report.taking_orders_per_s)}; ` +
       `as the residents had the answers: ${asResidentsSaw(report.as_residents_saw)}; ` +
       `the database's purchase ceiling in this run ${ofCeiling(report.sell_out_orders_per_s, report.purchase_ceiling_orders_per_s)}`,
   );
