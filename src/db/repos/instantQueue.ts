@@ -91,14 +91,21 @@ export async function activeTokens(db: Db | Trx, campaignId: string, now: Date):
   return Number(row?.n ?? 0);
 }
 
-/** Places admitted (ranked up to `through`) and not yet told of their turn, that have somewhere to be told */
-export async function untoldTurns(trx: Trx, campaignId: string, through: number) {
+/**
+ * Up to `limit` places admitted (ranked up to `through`) and not yet told of their turn, that have somewhere to be
+ * told, first in line first, locked; a place a buy holds locked right now is skipped (told by a later call), so
+ * the telling never waits for a buy.
+ */
+export async function untoldTurns(trx: Trx, campaignId: string, through: number, limit: number) {
   return (await trx('instant_queue')
     .where({ campaign_id: campaignId })
     .where('rank', '<=', through)
     .whereNotNull('contact_enc')
     .whereNull('turn_notified_at')
-    .orderBy('rank')) as QueueRow[];
+    .orderBy('rank')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()) as QueueRow[];
 }
 
 export async function markNotified(trx: Trx, campaignId: string, identityIds: string[], at: Date) {
