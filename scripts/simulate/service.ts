@@ -1,7 +1,6 @@
 // The simulator's city: a fresh database (DATABASE_URL's server, or a throwaway embedded PostgreSQL), the real
 // service (src/main.ts) as its own process on 127.0.0.1 with the development payment provider, residents with
 // sessions signed by the service's key (verification itself is not what is compared), and the campaign.
-
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -16,7 +16,6 @@ import {
   untoldTurns,
 } from '../../db/repos/instantQueue.js';
 import {
-  findRoom,
   findSale,
   liveInstantCampaigns,
   lockRoom,
@@ -63,24 +62,27 @@ export async function runInstantSales(ctx: InstantContext): Promise<void> {
       continue;
     }
     if (c.state === 'open') {
-      const opened = await ctx.db.transaction((trx) => admitNext(ctx, trx, c));
+      const { room, opened } = await ctx.db.transaction((trx) => admitNext(ctx, trx, c));
       // committed: the looks this process holds at the door are answered with what the pass gave them
       if (opened) ctx.shuffles?.opened(c.id, opened);
       // The turns are live before they are told: at an opening thousands of messages are written, and inside
       // the admission's transaction they held every look and buy waiting for its commit. What a failure here
       // leaves untold, the next pass tells.
-      await tellTurns(ctx, c);
+      await tellTurns(ctx, c, room);
     }
     await settleHolds(ctx, c.id);
   }
 }
 
-/** Moves the admission cursor; at the opening, returns the pre-queue's places as ranked and admitted. */
+/**
+ * Moves the admission cursor; returns the room as the pass left it and, at the opening, the pre-queue's places as
+ * ranked and admitted.
+ */
 async function admitNext(
   ctx: InstantContext,
   trx: Trx,
   c: LiveSale,
-): Promise<Map<string, OpeningPlace> | undefined> {
+): Promise<{ room: RoomRow; opened: Map<string, OpeningPlace> | undefined }> {
   const now = ctx.clock.now();
   let room = (await lockRoom(trx, c.id))!;
   let opened: Map<string, OpeningPlace> | undefined;
@@ -113,7 +115,7 @@ async function admitNext(
       }
     }
   }
-  return opened;
+  return { room: { ...room, admitted_through: through }, opened };
 }
 
 /**
@@ -163,8 +165,7 @@ async function shuffle(
 const TELL_CHUNK = 250;
 
 /** Tells every admitted place not yet told (SMS or email) that its turn has come. */
-async function tellTurns(ctx: InstantContext, c: LiveSale): Promise<void> {
-  const room = (await findRoom(ctx.db, c.id))!;
+async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promise<void> {
   const noticeOf = (p: QueueRow): NoticeRequest => {
     const lang = p.lang === 'en' ? 'en' : 'ko';
     return {
