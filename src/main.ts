@@ -88,7 +88,7 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown) {
   const draw = drawReconcilerParts(contexts.draw);
   // The instant sales' step before the payments': it moves the waiting room's admission once a pass, and the
   // payment reconciler looks up to 50 orders one provider call at a time (a sale's new orders are all due at once).
-  draw.steps.push(instantSalesStep(contexts.instant));
+  draw.steps.push(instantSalesStep(contexts.instant, logger));
   if (paymentCtx) draw.steps.push(paymentReconcilerStep(paymentCtx, logger));
   logger.info({ provider: payments?.provider.name ?? 'none' }, 'payments: provider');
   const reconciler = config.RUN_SCHEDULER

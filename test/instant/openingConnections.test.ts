@@ -2,8 +2,7 @@
 // opening's rush does not wait for PostgreSQL to start backends: in the simulator's opening one took 0.5-0.7 s on a
 // busy machine, and buys, looks and joins waited up to a second behind them.
 import test from 'ava';
-import { runInstantSales } from '../../src/commands/instant/runSales.js';
-import { instantWorld, scheduledSale } from '../helpers/instant.js';
+import { instantWorld, scheduledSale, strictPass } from '../helpers/instant.js';
 
 test('the passes of the last seconds before an opening open the connections; a sale further off opens none', async (t) => {
   const { app, ctx } = await instantWorld();
@@ -15,11 +14,11 @@ test('the passes of the last seconds before an opening open the connections; a s
         .rows[0].n,
     );
   const warm = { ...ctx, openingConnections: 8 };
-  await runInstantSales(warm);
+  await strictPass(warm);
   const far = await backends();
   t.true(far < 8, `${far} backends ten minutes before the opening`);
   await app.db.raw(`UPDATE campaigns SET opens_at = now() + interval '5 seconds' WHERE id = ?`, [c.id]);
-  await runInstantSales(warm);
+  await strictPass(warm);
   let near = await backends();
   // a connection still being made when the pass ends joins the pool a moment later
   for (let i = 0; i < 40 && near < 8; i++) {

@@ -2,8 +2,7 @@
 // pass has shuffled the pre-queue, it answers with the turn at once; without the preference, or with the opening
 // further off than the wait, it answers at once as before; a wait with no shuffle ends at its time.
 import test from 'ava';
-import { runInstantSales } from '../../src/commands/instant/runSales.js';
-import { buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
+import { buyers, instantWorld, openSale, scheduledSale, strictPass } from '../helpers/instant.js';
 
 const opensIn = (ms: number) =>
   `UPDATE campaigns SET opens_at = now() + interval '${ms} milliseconds' WHERE id = ?`;
@@ -68,7 +67,7 @@ test('the pass that shuffles in this process answers the looks it holds with the
   t.teardown(() => app.close());
   const ctx = app.deps.instant; // the service's own context, as the reconciler of its process runs it
   const c = await scheduledSale(app, { units: 1 });
-  await runInstantSales(ctx); // the room
+  await strictPass(ctx); // the room
   const queue = `/api/campaigns/${c.id}/queue`;
   const people = await buyers(app, 2);
   for (const b of people) t.is((await app.request('POST', queue, { headers: b.headers })).status, 200);
@@ -86,7 +85,7 @@ test('the pass that shuffles in this process answers the looks it holds with the
     ctx.standings = standings;
   });
   await openSale(app, c.id);
-  await runInstantSales(ctx); // the shuffle: one unit, so rank 1 is admitted and rank 2 waits
+  await strictPass(ctx); // the shuffle: one unit, so rank 1 is admitted and rank 2 waits
   const answers = await Promise.all(held);
   t.is(reads, 0, 'no place read again after the shuffle');
   const turn = answers.find((r) => r.json.queue.state === 'your_turn');

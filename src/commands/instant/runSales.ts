@@ -51,27 +51,53 @@ interface LiveSale extends SaleCampaign {
   title_en: string;
 }
 
-export async function runInstantSales(ctx: InstantContext): Promise<void> {
+/** What one pass could not do, sale by sale: a part that failed, and places whose turn notice could not be written. */
+export interface SalesPassReport {
+  failures: Array<{ campaignId: string; part: 'room' | 'admission' | 'telling' | 'holds'; err: unknown }>;
+  /** places marked told without a notice: their sealed contact would not open (say, a changed DATA_KEY) */
+  untellable: Array<{ campaignId: string; places: number }>;
+}
+
+/**
+ * One pass over the live instant sales. A part that throws is reported and the rest goes on: a telling that fails
+ * must not leave holds unsettled, nor one sale's fault stop the admission of the sales after it.
+ */
+export async function runInstantSales(ctx: InstantContext): Promise<SalesPassReport> {
+  const report: SalesPassReport = { failures: [], untellable: [] };
   const now = ctx.clock.now();
   for (const c of (await liveInstantCampaigns(ctx.db, now)) as LiveSale[]) {
-    await ensureRoom(ctx, c);
+    const part = async <T>(name: SalesPassReport['failures'][number]['part'], run: () => Promise<T>) => {
+      try {
+        return { ok: true as const, value: await run() };
+      } catch (err) {
+        report.failures.push({ campaignId: c.id, part: name, err });
+        return { ok: false as const };
+      }
+    };
+    if (!(await part('room', () => ensureRoom(ctx, c))).ok) continue;
     if (c.state === 'scheduled') {
       // The rush's connections are opened before it, each pass of the last seconds, not made in it.
       if (ctx.openingConnections && c.ms_to_opening <= WARM_BEFORE_MS)
-        await openConnections(ctx.db, ctx.openingConnections);
+        await part('room', () => openConnections(ctx.db, ctx.openingConnections!));
       continue;
     }
     if (c.state === 'open') {
-      const { room, opened } = await ctx.db.transaction((trx) => admitNext(ctx, trx, c));
-      // committed: the looks this process holds at the door are answered with what the pass gave them
-      if (opened) ctx.shuffles?.opened(c.id, opened);
-      // The turns are live before they are told: at an opening thousands of messages are written, and inside
-      // the admission's transaction they held every look and buy waiting for its commit. What a failure here
-      // leaves untold, the next pass tells.
-      await tellTurns(ctx, c, room);
+      const admitted = await part('admission', () => ctx.db.transaction((trx) => admitNext(ctx, trx, c)));
+      if (admitted.ok) {
+        const { room, opened } = admitted.value;
+        // committed: the looks this process holds at the door are answered with what the pass gave them
+        if (opened) ctx.shuffles?.opened(c.id, opened);
+        // The turns are live before they are told: at an opening thousands of messages are written, and inside
+        // the admission's transaction they held every look and buy waiting for its commit. What a failure here
+        // leaves untold, the next pass tells.
+        const told = await part('telling', () => tellTurns(ctx, c, room));
+        if (told.ok && told.value.untellable > 0)
+          report.untellable.push({ campaignId: c.id, places: told.value.untellable });
+      }
     }
-    await settleHolds(ctx, c.id);
+    await part('holds', () => settleHolds(ctx, c.id));
   }
+  return report;
 }
 
 /**
@@ -164,14 +190,23 @@ async function shuffle(
  */
 const TELL_CHUNK = 250;
 
-/** Tells every admitted place not yet told (SMS or email) that its turn has come. */
-async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promise<void> {
-  const noticeOf = (p: QueueRow): NoticeRequest => {
+/**
+ * Tells every admitted place not yet told (SMS or email) that its turn has come. A place whose contact will not open
+ * is marked told without a notice and counted, so that it does not fail its chunk's telling every pass.
+ */
+async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promise<{ untellable: number }> {
+  const noticeOf = (p: QueueRow): NoticeRequest | undefined => {
     const lang = p.lang === 'en' ? 'en' : 'ko';
+    let to: string;
+    try {
+      to = decryptText(ctx.secrets, p.contact_enc!, 'contact');
+    } catch {
+      return undefined;
+    }
     return {
       kind: 'queue_turn',
       channel: p.contact_channel === 'email' ? 'email' : 'sms',
-      to: decryptText(ctx.secrets, p.contact_enc!, 'contact'),
+      to,
       lang,
       params: {
         campaign: lang === 'ko' ? c.title_ko : c.title_en,
@@ -182,13 +217,21 @@ async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promi
       campaignId: c.id,
     };
   };
+  let untellable = 0;
   for (let told = TELL_CHUNK; told === TELL_CHUNK; ) {
     told = await ctx.db.transaction(async (trx) => {
       const places = await untoldTurns(trx, c.id, room.admitted_through, TELL_CHUNK);
-      await enqueueNotices(trx, places.map(noticeOf), ctx.secrets.dataKey);
+      const notices = places.map(noticeOf);
+      untellable += notices.filter((n) => !n).length;
+      await enqueueNotices(
+        trx,
+        notices.filter((n) => n !== undefined),
+        ctx.secrets.dataKey,
+      );
       const ids = places.map((p) => p.identity_id);
       if (ids.length > 0) await markNotified(trx, c.id, ids, ctx.clock.now());
       return places.length;
     });
   }
+  return { untellable };
 }
