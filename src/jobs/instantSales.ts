@@ -20,6 +20,11 @@ export function instantSalesStep(ctx: InstantContext, logger: Logger) {
           { campaign: u.campaignId, places: u.places },
           "instant sale: turns not told, the places' contacts would not open",
         );
+      for (const c of report.cancelled)
+        logger.info(
+          { campaign: c.campaignId, notices: c.notices, reason: c.reason },
+          'instant sale: queued turn notices cancelled unsent',
+        );
       return report;
     },
   };

@@ -179,7 +179,7 @@ browserTest('the admin pages for sites, staff, slots, CSV import and notices, wi
     for (const [name, url] of pages) {
       // English at phone width only: the machine is small and the pages are the same shape.
       for (const lang of width === 375 ? ['ko', 'en'] : ['ko']) {
-        const res = await page.goto(`${app.url}${url}${lang === 'en' ? '?lang=en' : ''}`);
+        const res = await page.goto(`${app.url}${url}?lang=${lang}`); // the choice is remembered: say it each time
         t.is(res?.status(), 200, url);
         if (width === 375 && lang === 'ko') await checkPage(t, page, url);
         await shot(page, `${name}-${lang}-${width}`);

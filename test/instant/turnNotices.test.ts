@@ -2,7 +2,8 @@
 // told (its transaction failed, or the process stopped in between) is told by the next pass, once, and a place a
 // buy holds locked is skipped, not waited for.
 import test from 'ava';
-import { buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
+import { addJobsForWaitingMessages } from '../../src/db/repos/messages.js';
+import { buyAtTurn, buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
 
 /** A sale open with three people admitted by a pass, each with a phone number; `turns`: its turn notices. */
 async function threeAdmitted() {
@@ -83,4 +84,69 @@ test('the telling skips a place a buy holds locked, and tells it once the lock i
   app.clock.advance(1000);
   await tick();
   t.is((await turns()).length, 3, 'and the third once its row was free');
+});
+
+test('turns still queued when the sale sells out are cancelled with their jobs, and a resend leaves them', async (t) => {
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 1 });
+  await tick(); // the room, made by the pass
+  // Overbooked threefold: three turns for the one voucher, each told by SMS.
+  t.is(await app.db('instant_rooms').where({ campaign_id: c.id }).update({ overbook_percent: 200 }), 1);
+  const people = await buyers(app, 3, { sms: true });
+  await openSale(app, c.id);
+  for (const p of people) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+  await tick();
+  const turns = () => app.db('messages').where({ kind: 'queue_turn', campaign_id: c.id }).orderBy('id');
+  t.is((await turns()).length, 3);
+  await addJobsForWaitingMessages(app.db, 100); // as the notification worker's relay does
+  const jobKeys = (await turns()).map((m) => `message:${m.id}`);
+  const jobs = () => app.db('graphile_worker.jobs').whereIn('key', jobKeys);
+  t.is((await jobs()).length, 3);
+  // One was sent before the sale ran out.
+  const [sent] = await turns();
+  await app.db('messages').where({ id: sent.id }).update({ status: 'sent', provider: 'outbox' });
+
+  // The first buys and pays: nothing left, nothing held.
+  const bought = await buyAtTurn(app, c.id, people[0]!, 'sold-out-turns-1');
+  t.is(bought.status, 201, bought.text);
+  app.clock.advance(1000);
+  await tick();
+  t.deepEqual(
+    (await turns()).map((m) => m.status),
+    ['sent', 'queued', 'queued'],
+    'held, not sold out: a hold that runs out gives a turn back',
+  );
+  const checkout = new URL(bought.json.purchase.order.checkout_url);
+  const paid = await app.request('POST', checkout.pathname, { form: { choice: 'pay' } });
+  const back = new URL(paid.headers.get('location')!, app.url);
+  await app.request('GET', back.pathname + back.search);
+  app.clock.advance(1000);
+  t.deepEqual((await tick()).cancelled, [], 'the pass that settles the paid hold decides on the hold as it stood');
+  app.clock.advance(1000);
+  const report = await tick();
+  t.deepEqual(report.cancelled, [{ campaignId: c.id, notices: 2, reason: 'sale_sold_out' }]);
+  t.deepEqual(
+    (await turns()).map((m) => [m.status, m.error_code]),
+    [
+      ['sent', null],
+      ['cancelled', 'sale_sold_out'],
+      ['cancelled', 'sale_sold_out'],
+    ],
+  );
+  t.is((await jobs()).length, 1, 'only the sent one has a job left (finished by its worker in the service)');
+
+  // Not a failure: the admin's view counts them apart, and "resend the failed" leaves them.
+  const admin = await app.staff('admin');
+  const counts = await app.request('GET', `/api/admin/campaigns/${c.id}/messages`, { as: admin });
+  t.is(counts.json.counts.sms.cancelled, 2);
+  t.is(counts.json.counts.sms.failed, 0);
+  const resent = await app.request('POST', `/api/admin/campaigns/${c.id}/messages/retry`, {
+    as: admin,
+    json: {},
+  });
+  t.is(resent.status, 200, resent.text);
+  t.is(resent.json.requeued, 0);
+  app.clock.advance(1000);
+  t.deepEqual((await tick()).cancelled, [], 'cancelled once');
 });

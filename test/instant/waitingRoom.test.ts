@@ -12,6 +12,7 @@ import {
   POLL_SPREAD_MS,
   pollAfterMs,
   stockState,
+  turnsEnded,
 } from '../../src/domain/instant/waitingRoom.js';
 
 test('the pre-queue looks again just after opening, spread over a second; after opening, at once plus the settle', (t) => {
@@ -122,4 +123,13 @@ test('at an opening, 4,000 units for a pre-queue of 10,000 admit 4,000, held bac
   // overbooked by half: 6,000 let in for 4,000 units
   t.is(advanceCursor(s, { ...r, overbookPercent: 50 }, 1000), 5000, 'the cap of 5,000 comes first');
   t.is(advanceCursor(s, { perSecond: 9000, maxActive: 9000, overbookPercent: 50 }, 1000), 6000);
+});
+
+test('turns end when nothing is left and nothing held can come back, or when the sale closes', (t) => {
+  t.is(turnsEnded(1, false, false), undefined);
+  t.is(turnsEnded(0, true, false), undefined, 'a hold that runs out gives a turn back');
+  t.is(turnsEnded(0, false, false), 'sale_sold_out');
+  t.is(turnsEnded(0, false, true), 'sale_sold_out', 'sold out says more than closed');
+  t.is(turnsEnded(3, false, true), 'sale_closed');
+  t.is(turnsEnded(0, true, true), 'sale_closed');
 });

@@ -16,6 +16,7 @@ import {
   untoldTurns,
 } from '../../db/repos/instantQueue.js';
 import {
+  findRoomCursor,
   findSale,
   liveInstantCampaigns,
   lockRoom,
@@ -24,12 +25,14 @@ import {
   type RoomRow,
 } from '../../db/repos/instantRooms.js';
 import { insertStockOnce, stockTotals } from '../../db/repos/instantStock.js';
+import { cancelQueued } from '../../db/repos/messageStatus.js';
 import { splitStock } from '../../domain/instant/purchase.js';
 import {
   advanceCursor,
   heldBackByStock,
   queueSeed,
   shufflePreQueue,
+  turnsEnded,
 } from '../../domain/instant/waitingRoom.js';
 import { decryptText } from '../../identity/crypto.js';
 import { enqueueNotices } from '../../notify/enqueue.js';
@@ -56,6 +59,8 @@ export interface SalesPassReport {
   failures: Array<{ campaignId: string; part: 'room' | 'admission' | 'telling' | 'holds'; err: unknown }>;
   /** places marked told without a notice: their sealed contact would not open (say, a changed DATA_KEY) */
   untellable: Array<{ campaignId: string; places: number }>;
+  /** turn notices still queued when the sale sold out for good or closed, taken back unsent */
+  cancelled: Array<{ campaignId: string; notices: number; reason: string }>;
 }
 
 /**
@@ -63,7 +68,7 @@ export interface SalesPassReport {
  * must not leave holds unsettled, nor one sale's fault stop the admission of the sales after it.
  */
 export async function runInstantSales(ctx: InstantContext): Promise<SalesPassReport> {
-  const report: SalesPassReport = { failures: [], untellable: [] };
+  const report: SalesPassReport = { failures: [], untellable: [], cancelled: [] };
   const now = ctx.clock.now();
   for (const c of (await liveInstantCampaigns(ctx.db, now)) as LiveSale[]) {
     const part = async <T>(name: SalesPassReport['failures'][number]['part'], run: () => Promise<T>) => {
@@ -81,20 +86,27 @@ export async function runInstantSales(ctx: InstantContext): Promise<SalesPassRep
         await part('room', () => openConnections(ctx.db, ctx.openingConnections!));
       continue;
     }
-    if (c.state === 'open') {
-      const admitted = await part('admission', () => ctx.db.transaction((trx) => admitNext(ctx, trx, c)));
-      if (admitted.ok) {
-        const { room, opened } = admitted.value;
-        // committed: the looks this process holds at the door are answered with what the pass gave them
-        if (opened) ctx.shuffles?.opened(c.id, opened);
+    const admitted =
+      c.state === 'open'
+        ? await part('admission', () => ctx.db.transaction((trx) => admitNext(ctx, trx, c)))
+        : undefined;
+    // committed: the looks this process holds at the door are answered with what the pass gave them
+    if (admitted?.ok && admitted.value.opened) ctx.shuffles?.opened(c.id, admitted.value.opened);
+    await part('telling', async () => {
+      const room = await findRoomCursor(ctx.db, c.id);
+      const ended = room && turnsEnded(room.remaining, room.holds_live, room.closed);
+      if (ended) {
+        // told now, or sent from the queue later, a turn would send people to a sale with nothing left to buy
+        const cancelled = await cancelQueued(ctx.db, c.id, 'queue_turn', ended);
+        if (cancelled > 0) report.cancelled.push({ campaignId: c.id, notices: cancelled, reason: ended });
+      } else if (admitted?.ok) {
         // The turns are live before they are told: at an opening thousands of messages are written, and inside
         // the admission's transaction they held every look and buy waiting for its commit. What a failure here
         // leaves untold, the next pass tells.
-        const told = await part('telling', () => tellTurns(ctx, c, room));
-        if (told.ok && told.value.untellable > 0)
-          report.untellable.push({ campaignId: c.id, places: told.value.untellable });
+        const { untellable } = await tellTurns(ctx, c, admitted.value.room);
+        if (untellable > 0) report.untellable.push({ campaignId: c.id, places: untellable });
       }
-    }
+    });
     await part('holds', () => settleHolds(ctx, c.id));
   }
   return report;

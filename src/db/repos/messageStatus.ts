@@ -1,10 +1,21 @@
 // A message on its way: claimed for sending, sent, retried or failed, then moved forward by the provider's
 // status callbacks, never backwards.
 import type { Knex } from 'knex';
-import { addSendJob } from './messages.js';
+import { addSendJob, jobKeySql } from './messages.js';
 
-/** Our statuses in the only order they may move: a callback never takes a message backwards. */
-export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'failed', 'undelivered'] as const;
+/**
+ * Our statuses in the only order they may move: a callback never takes a message backwards. Cancelled: taken back
+ * while still queued (cancelQueued), never sent.
+ */
+export const MESSAGE_STATUSES = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'failed',
+  'undelivered',
+  'cancelled',
+] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 const RANK_SQL = (col: string) =>
   `(CASE ${col} WHEN 'queued' THEN 0 WHEN 'sending' THEN 1 WHEN 'sent' THEN 2 ELSE 3 END)`;
@@ -135,6 +146,30 @@ export async function markFailed(db: Knex, id: string, code: string, message: st
       next_attempt_at: null,
       updated_at: db.fn.now(),
     });
+}
+
+/**
+ * Cancels a campaign's queued messages of one kind, and their send jobs: they will not be sent, nor resent as failed.
+ * `reason` goes in error_code. Returns how many were cancelled. A job a worker already holds finds nothing to claim.
+ */
+export async function cancelQueued(
+  db: Knex,
+  campaignId: string,
+  kind: string,
+  reason: string,
+): Promise<number> {
+  const { rows } = await db.raw<{ rows: Array<{ n: number }> }>(
+    `WITH gone AS (
+       UPDATE messages SET status = 'cancelled', error_code = ?, next_attempt_at = NULL, awaiting_job = false,
+                           updated_at = now()
+        WHERE campaign_id = ? AND kind = ? AND status = 'queued'
+       RETURNING id
+     )
+     SELECT (SELECT count(*) FROM gone)::int AS n,
+            (SELECT count(graphile_worker.remove_job(${jobKeySql('id')})) FROM gone) AS jobs`,
+    [reason, campaignId, kind],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 /** Moves a message forward only: sent -> delivered, never delivered -> sent. Returns whether it moved. */

@@ -10,6 +10,9 @@ export function jobKeyFor(messageId: string): string {
   return `message:${messageId}`;
 }
 
+/** jobKeyFor in SQL, of a column holding the message's id */
+export const jobKeySql = (idColumn: string) => `'message:' || ${idColumn}::text`;
+
 /** A message as enqueued: rendered, its recipient sealed and masked, waiting for its send job. */
 export interface NewMessage {
   dedupe_key: string;
@@ -115,7 +118,7 @@ export async function addJobsForWaitingMessages(db: Knex | Knex.Transaction, lim
        UPDATE messages m SET awaiting_job = false FROM picked WHERE m.id = picked.id RETURNING m.id, m.channel
      ), specs AS (
        SELECT array_agg(ROW(?, json_build_object('id', id::text, 'channel', channel::text), NULL, NULL, ?,
-                            'message:' || id::text, NULL, NULL)::graphile_worker.job_spec ORDER BY id) AS a
+                            ${jobKeySql('id')}, NULL, NULL)::graphile_worker.job_spec ORDER BY id) AS a
          FROM taken
      )
      SELECT (SELECT count(*) FROM taken)::int AS n,

@@ -91,6 +91,19 @@ export function stockState(remaining: number, holdsLive: boolean): 'available' |
   return holdsLive ? 'held' : 'sold_out';
 }
 
+/**
+ * Why turns are no longer worth telling: nothing left and nothing held to come back, or the sale closed; undefined
+ * while a turn can still buy.
+ */
+export function turnsEnded(
+  remaining: number,
+  holdsLive: boolean,
+  closed: boolean,
+): 'sale_sold_out' | 'sale_closed' | undefined {
+  if (stockState(remaining, holdsLive) === 'sold_out') return 'sale_sold_out';
+  return closed ? 'sale_closed' : undefined;
+}
+
 /** People ahead and an honest estimate of the wait, in seconds, at the set rate. */
 export function waitEstimate(rank: number, admittedThrough: number, perSecond: number) {
   const ahead = Math.max(0, rank - admittedThrough - 1);
