@@ -1,5 +1,6 @@
 // npm run simulate -- --mode instant|lottery --residents N --stock S [--out DIR] [--failure-rate F]
 //   [--overbook-percent P] (instant: let in up to P % more than the stock left can serve; 0 by default)
+//   [--web-processes W] (W service processes on one database, residents spread over them; 1 by default)
 // Runs one city through one mode against the real service on 127.0.0.1 (embedded PostgreSQL unless
 // DATABASE_URL is set), prints progress and a summary, writes report.json and report.html, and exits 1 when an
 // invariant is broken.
@@ -39,12 +40,14 @@ const { values } = parseArgs({
     'failure-rate': { type: 'string', default: '0.03' },
     'window-seconds': { type: 'string', default: '30' },
     'overbook-percent': { type: 'string', default: '0' },
+    'web-processes': { type: 'string', default: '1' },
   },
 });
 const mode = values.mode as 'instant' | 'lottery';
 const N = Number(values.residents);
 const STOCK = Number(values.stock);
 const OVERBOOK = Number(values['overbook-percent']);
+const WEB_PROCESSES = Number(values['web-processes']);
 if (
   !['instant', 'lottery'].includes(mode) ||
   !(N > 0) ||
@@ -52,17 +55,24 @@ if (
   N > 100_000 ||
   !Number.isInteger(OVERBOOK) ||
   OVERBOOK < 0 ||
-  OVERBOOK > 1000
+  OVERBOOK > 1000 ||
+  !Number.isInteger(WEB_PROCESSES) ||
+  WEB_PROCESSES < 1 ||
+  WEB_PROCESSES > 16
 ) {
   console.error(
-    'usage: npm run simulate -- --mode instant|lottery --residents N (1..100000) --stock S [--overbook-percent P (0..1000)]',
+    'usage: npm run simulate -- --mode instant|lottery --residents N (1..100000) --stock S [--overbook-percent P (0..1000)] [--web-processes W (1..16)]',
   );
   process.exit(2);
 }
 
 const rec = new Recorder();
-const city = await startCity({ failureRate: Number(values['failure-rate']), latencyMs: 20 }, values.out!);
-process.stderr.write(`service at ${city.url}; ${N} residents, ${STOCK} in stock, mode ${mode}\n`);
+const city = await startCity(
+  { failureRate: Number(values['failure-rate']), latencyMs: 20 },
+  values.out!,
+  WEB_PROCESSES,
+);
+process.stderr.write(`service at ${city.urls.join(', ')}; ${N} residents, ${STOCK} in stock, mode ${mode}\n`);
 const people = await residentsOf(city, N);
 // Speed classes by a shuffled index, so class and arrival are unrelated.
 const order = people.map((_, i) => i);
@@ -79,7 +89,7 @@ const window =
 const sale = await createSale(city, mode, STOCK, window);
 let done = 0;
 const outcomes: Outcome[] = [];
-const cpu = cpuReadings(city.pid, city.bench.db, () => rec.now());
+const cpu = cpuReadings(city.pids, city.bench.db, () => rec.now());
 const statements = statementReadings(city.bench.db, sale.opensAt);
 const progress = setInterval(() => {
   const w = 30;
@@ -127,7 +137,7 @@ const beacon =
 const overflowsBefore = listenOverflows();
 await Promise.all(
   people.map(async (p, i) => {
-    const call = clientFor(city.url, p.token, speeds[i]!, rec, i);
+    const call = clientFor(city.urls[i % city.urls.length]!, p.token, speeds[i]!, rec, i);
     const arrive =
       mode === 'instant'
         ? Math.random() < 0.4
@@ -234,6 +244,7 @@ const report: Report = {
   target_orders_per_s: TARGET_ORDERS_PER_S,
   purchase_ceiling_orders_per_s: ceiling?.orders_per_s ?? null,
   overbook_percent: mode === 'instant' ? OVERBOOK : null,
+  web_processes: WEB_PROCESSES,
   cpu_s: { simulator: simulatorCpuS, service: serviceCpu },
   sell_out_cpu: sellOutCpu,
   listen_overflows:

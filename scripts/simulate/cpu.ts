@@ -44,7 +44,8 @@ export interface CpuReading {
   load: number;
 }
 
-export function cpuReadings(servicePid: number | undefined, db: Db, now: () => number) {
+/** `servicePids`: the service's web processes, their CPU summed (a process gone counts nothing from then on). */
+export function cpuReadings(servicePids: number[], db: Db, now: () => number) {
   const readings: CpuReading[] = [];
   const backends = new Map<number, number>();
   // A backend that ended keeps its last reading and is not read again (a failed read throws: costly ten times a
@@ -62,6 +63,18 @@ export function cpuReadings(servicePid: number | undefined, db: Db, now: () => n
         remote = true; // a server on another host: nothing to read
       else backends.set(pid, s);
     }
+  };
+  const lastOfService = new Map<number, number>();
+  const serviceSeconds = () => {
+    if (servicePids.length === 0) return null;
+    let total = 0;
+    for (const pid of servicePids) {
+      const s = cpuSecondsOf(pid) ?? lastOfService.get(pid);
+      if (s === undefined) continue;
+      lastOfService.set(pid, s);
+      total += s;
+    }
+    return total;
   };
   const read = () => {
     let pg = 0;
@@ -81,7 +94,7 @@ export function cpuReadings(servicePid: number | undefined, db: Db, now: () => n
     readings.push({
       at: now(),
       simulator: (self.user + self.system) / 1e6,
-      service: servicePid ? (cpuSecondsOf(servicePid) ?? null) : null,
+      service: serviceSeconds(),
       postgres: remote ? null : pg,
       load: os.loadavg()[0]!,
     });

@@ -49,6 +49,8 @@ export interface Report {
   purchase_ceiling_orders_per_s: number | null;
   /** instant: the room's overbooking (let in up to this % more than the stock left can serve); null in a lottery */
   overbook_percent: number | null;
+  /** the service's web processes (--web-processes): the first runs the reconciler and workers, the others only HTTP */
+  web_processes: number;
   /** CPU seconds over the run: the simulated clients' process, and the service's (null where /proc is not) */
   cpu_s: { simulator: number; service: number | null };
   /**
@@ -244,6 +246,7 @@ canvas{max-width:100%}@media (max-width:480px){th,td{padding:.3rem .5rem}}</styl
       ],
     ])}</table></div>
 <div><h2>Servers</h2><table>${rows([
+      ['service web processes', r.web_processes],
       ['requests', r.requests],
       ['HTTP 5xx / failed connections', `${r.http_5xx} / ${r.http_errors}`],
       [

@@ -18,11 +18,14 @@ import { startServiceProcess } from '../bench/serviceProcess.js';
 export const UNIT = 10_000;
 
 export interface City {
+  /** the first web process's (it runs the reconciler and the workers) */
   url: string;
+  /** every web process's, the first first; resident n uses urls[n % urls.length], as a balancer keeps a client on one */
+  urls: string[];
   bench: BenchDatabase;
   secrets: Record<'SESSION_SECRET' | 'IDENTITY_PEPPER' | 'DATA_KEY', string>;
-  /** the service's process id (its CPU time is read from /proc for the report) */
-  pid: number | undefined;
+  /** the service's process ids, one a web process (their CPU time is read from /proc for the report) */
+  pids: number[];
   /** the service's log (warnings and errors) */
   log: string;
   /** stops the service and the database; resolves to when the service had exited (ms since the epoch) */
@@ -34,53 +37,71 @@ export interface Faults {
   latencyMs: number;
 }
 
-/** The service's warnings and errors go to `<outDir>/service.log` (the reason behind a 5xx, when one is counted). */
-export async function startCity(faults: Faults, outDir: string): Promise<City> {
+/**
+ * The service's warnings and errors go to `<outDir>/service.log` (the reason behind a 5xx, when one is counted).
+ * `webProcesses` > 1 starts more web-only instances beside it (RUN_WORKER and RUN_SCHEDULER off, as README's
+ * larger deployments run them), on the same database, each logging to `service-<n>.log`.
+ */
+export async function startCity(faults: Faults, outDir: string, webProcesses = 1): Promise<City> {
   fs.mkdirSync(outDir, { recursive: true });
   const logFile = path.join(outDir, 'service.log');
-  fs.rmSync(logFile, { force: true });
   const secrets = {
     SESSION_SECRET: randomBytes(32).toString('hex'),
     IDENTITY_PEPPER: randomBytes(32).toString('hex'),
     DATA_KEY: randomBytes(32).toString('hex'),
   };
   const bench = await benchDatabase('simulate', 4);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-sim-'));
-  // SIM_PROFILE_DIR=dir writes the service's CPU profile there (where its time goes, not a guess).
-  const { child, url } = await startServiceProcess({
-    nodeArgs: process.env.SIM_PROFILE_DIR
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SIM_PROFILE_DIR}`]
-      : [],
-    env: {
-      ...secrets,
-      NODE_ENV: 'development',
-      DATABASE_URL: bench.url,
-      DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DEMO_DATA: 'false',
-      LOG_LEVEL: 'warn',
-      DEV_PAY_FAILURE_RATE: String(faults.failureRate),
-      DEV_PAY_LATENCY_MS: String(faults.latencyMs),
-      // The operator's setting for a rush, as the room's rules are: 16 purchases at once (one a stock row) need
-      // 18 connections; at the default 10, 8 at once make each flush of the log commit at most 8 purchases.
-      DATABASE_POOL_MAX: '20',
-    },
-    timeoutMs: 60_000,
-    logFile,
-  });
+  const dataDirs: string[] = [];
+  const start = async (n: number) => {
+    const log = n === 1 ? logFile : path.join(outDir, `service-${n}.log`);
+    fs.rmSync(log, { force: true });
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-sim-'));
+    dataDirs.push(dataDir);
+    // SIM_PROFILE_DIR=dir writes the service's CPU profile there (where its time goes, not a guess).
+    return startServiceProcess({
+      nodeArgs: process.env.SIM_PROFILE_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SIM_PROFILE_DIR}`]
+        : [],
+      env: {
+        ...secrets,
+        NODE_ENV: 'development',
+        DATABASE_URL: bench.url,
+        DATA_DIR: dataDir,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DEMO_DATA: 'false',
+        LOG_LEVEL: 'warn',
+        DEV_PAY_FAILURE_RATE: String(faults.failureRate),
+        DEV_PAY_LATENCY_MS: String(faults.latencyMs),
+        // The operator's setting for a rush, as the room's rules are: 16 purchases at once (one a stock row) need
+        // 18 connections; at the default 10, 8 at once make each flush of the log commit at most 8 purchases.
+        DATABASE_POOL_MAX: '20',
+        ...(n > 1 ? { RUN_WORKER: 'false', RUN_SCHEDULER: 'false' } : {}),
+      },
+      timeoutMs: 60_000,
+      logFile: log,
+    });
+  };
+  const services: Array<Awaited<ReturnType<typeof startServiceProcess>>> = [];
+  // one after another: the first migrates the database, the others find it migrated
+  for (let n = 1; n <= webProcesses; n++) services.push(await start(n));
   return {
-    url,
+    url: services[0]!.url,
+    urls: services.map((s) => s.url),
     bench,
     secrets,
-    pid: child.pid,
+    pids: services.flatMap((s) => (s.child.pid ? [s.child.pid] : [])),
     log: logFile,
     async stop() {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+      await Promise.all(
+        services.map(async ({ child }) => {
+          child.kill('SIGTERM');
+          if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+        }),
+      );
       const exited = Date.now();
       await bench.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      for (const d of dataDirs) fs.rmSync(d, { recursive: true, force: true });
       return exited;
     },
   };

@@ -115,6 +115,26 @@ test('verify-queue: no file, or the document of a sale not open yet: exit 2 with
   t.regex(notOpen.stderr, /no secret or entries: is the sale open yet\?/);
 });
 
+test('simulate: a mode, count or process number it cannot run: exit 2 with the usage, nothing started', async (t) => {
+  const out = tmp();
+  const tries = await Promise.all(
+    [
+      ['--mode', 'rush'],
+      ['--residents', '0'],
+      ['--web-processes', '0'],
+      ['--web-processes', '1.5'],
+    ].map((args) => run('simulate.ts', [...args, '--out', out])),
+  );
+  for (const r of tries) {
+    t.is(r.code, 2, r.stderr);
+    t.regex(
+      r.stderr,
+      /usage: npm run simulate -- --mode instant\|lottery .*\[--web-processes W \(1\.\.16\)\]/,
+    );
+  }
+  t.false(existsSync(join(out, 'service.log')), 'no service started');
+});
+
 let database: TestDatabase | undefined;
 test.after.always(() => database?.drop());
 
