@@ -66,13 +66,12 @@ export function cpuReadings(servicePids: number[], db: Db, now: () => number) {
   };
   const lastOfService = new Map<number, number>();
   const serviceSeconds = () => {
-    if (servicePids.length === 0) return null;
-    let total = 0;
+    let total: number | null = null; // none readable (no /proc): unknown, not 0
     for (const pid of servicePids) {
       const s = cpuSecondsOf(pid) ?? lastOfService.get(pid);
       if (s === undefined) continue;
       lastOfService.set(pid, s);
-      total += s;
+      total = (total ?? 0) + s;
     }
     return total;
   };

@@ -83,8 +83,25 @@ export async function startCity(faults: Faults, outDir: string, webProcesses = 1
     });
   };
   const services: Array<Awaited<ReturnType<typeof startServiceProcess>>> = [];
-  // one after another: the first migrates the database, the others find it migrated
-  for (let n = 1; n <= webProcesses; n++) services.push(await start(n));
+  const stopAll = () =>
+    Promise.all(
+      services.map(async ({ child }) => {
+        child.kill('SIGTERM');
+        if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+      }),
+    );
+  const removeDataDirs = () => {
+    for (const d of dataDirs) fs.rmSync(d, { recursive: true, force: true });
+  };
+  try {
+    // one after another: the first migrates the database, the others find it migrated
+    for (let n = 1; n <= webProcesses; n++) services.push(await start(n));
+  } catch (err) {
+    await stopAll();
+    await bench.close();
+    removeDataDirs();
+    throw err;
+  }
   return {
     url: services[0]!.url,
     urls: services.map((s) => s.url),
@@ -93,15 +110,10 @@ export async function startCity(faults: Faults, outDir: string, webProcesses = 1
     pids: services.flatMap((s) => (s.child.pid ? [s.child.pid] : [])),
     log: logFile,
     async stop() {
-      await Promise.all(
-        services.map(async ({ child }) => {
-          child.kill('SIGTERM');
-          if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
-        }),
-      );
+      await stopAll();
       const exited = Date.now();
       await bench.close();
-      for (const d of dataDirs) fs.rmSync(d, { recursive: true, force: true });
+      removeDataDirs();
       return exited;
     },
   };

@@ -1,6 +1,7 @@
 // The state changes an admin makes by hand: schedule, unschedule, cancel. Opening and closing are never manual.
 import { appendAudit } from '../audit/log.js';
 import { findCampaign, transitionCampaign } from '../db/repos/campaigns.js';
+import { cancelQueued } from '../db/repos/messageStatus.js';
 import { inTransaction } from '../db/transaction.js';
 import { CANCELLABLE_STATES, type Campaign, type CampaignState } from '../domain/campaign.js';
 import { DomainError } from '../domain/errors.js';
@@ -37,12 +38,19 @@ export async function changeCampaignState(
         details: { state: current.state },
       });
     }
+    // A cancelled campaign's notices not yet sent (a turn to buy, a result) would tell people of what is no more.
+    const unsent = change === 'cancel' ? await cancelQueued(trx, id, 'campaign_cancelled') : 0;
     await appendAudit(trx, {
       at: now,
       actor: actorLabel(actor),
       action: rule.action,
       subject: `campaign:${id}`,
-      data: { from: current.state, to: rule.to, ...(reason ? { reason } : {}) },
+      data: {
+        from: current.state,
+        to: rule.to,
+        ...(reason ? { reason } : {}),
+        ...(unsent ? { notices_cancelled: unsent } : {}),
+      },
     });
     return moved;
   });

@@ -122,7 +122,11 @@ test('turns still queued when the sale sells out are cancelled with their jobs, 
   const back = new URL(paid.headers.get('location')!, app.url);
   await app.request('GET', back.pathname + back.search);
   app.clock.advance(1000);
-  t.deepEqual((await tick()).cancelled, [], 'the pass that settles the paid hold decides on the hold as it stood');
+  t.deepEqual(
+    (await tick()).cancelled,
+    [],
+    'the pass that settles the paid hold decides on the hold as it stood',
+  );
   app.clock.advance(1000);
   const report = await tick();
   t.deepEqual(report.cancelled, [{ campaignId: c.id, notices: 2, reason: 'sale_sold_out' }]);
@@ -149,4 +153,31 @@ test('turns still queued when the sale sells out are cancelled with their jobs, 
   t.is(resent.json.requeued, 0);
   app.clock.advance(1000);
   t.deepEqual((await tick()).cancelled, [], 'cancelled once');
+});
+
+test("an admin's cancel of an open sale cancels its unsent notices, all but one a provider may have had", async (t) => {
+  const { app, tick, c, turns } = await threeAdmitted();
+  t.teardown(() => app.close());
+  const [inDoubt, sent] = await turns().orderBy('id');
+  // one timed out at the provider and waits for its retry (it may have gone out), one was sent
+  await app.db('messages').where({ id: inDoubt.id }).update({ attempts: 1, in_doubt_since: app.db.fn.now() });
+  await app.db('messages').where({ id: sent.id }).update({ status: 'sent', provider: 'outbox' });
+  const admin = await app.staff('admin');
+  const cancel = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, {
+    as: admin,
+    json: { reason: 'supply withdrawn' },
+  });
+  t.is(cancel.status, 200, cancel.text);
+  const after = new Map((await turns()).map((m) => [m.id, [m.status, m.error_code]]));
+  t.deepEqual(after.get(inDoubt.id), ['queued', null]);
+  t.deepEqual(after.get(sent.id), ['sent', null]);
+  t.deepEqual(
+    [...after.values()].filter(([s]) => s === 'cancelled'),
+    [['cancelled', 'campaign_cancelled']],
+  );
+  const audit = await app
+    .db('audit_log')
+    .where({ subject: `campaign:${c.id}`, action: 'campaign.cancelled' });
+  t.is(audit[0].data.notices_cancelled, 1);
+  t.deepEqual((await tick()).failures, [], 'the pass leaves a cancelled sale alone');
 });

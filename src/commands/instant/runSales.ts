@@ -56,7 +56,11 @@ interface LiveSale extends SaleCampaign {
 
 /** What one pass could not do, sale by sale: a part that failed, and places whose turn notice could not be written. */
 export interface SalesPassReport {
-  failures: Array<{ campaignId: string; part: 'room' | 'admission' | 'telling' | 'holds'; err: unknown }>;
+  failures: Array<{
+    campaignId: string;
+    part: 'room' | 'connections' | 'admission' | 'telling' | 'holds';
+    err: unknown;
+  }>;
   /** places marked told without a notice: their sealed contact would not open (say, a changed DATA_KEY) */
   untellable: Array<{ campaignId: string; places: number }>;
   /** turn notices still queued when the sale sold out for good or closed, taken back unsent */
@@ -79,15 +83,15 @@ export async function runInstantSales(ctx: InstantContext): Promise<SalesPassRep
         return { ok: false as const };
       }
     };
-    if (!(await part('room', () => ensureRoom(ctx, c))).ok) continue;
+    const roomMade = (await part('room', () => ensureRoom(ctx, c))).ok;
     if (c.state === 'scheduled') {
       // The rush's connections are opened before it, each pass of the last seconds, not made in it.
       if (ctx.openingConnections && c.ms_to_opening <= WARM_BEFORE_MS)
-        await part('room', () => openConnections(ctx.db, ctx.openingConnections!));
+        await part('connections', () => openConnections(ctx.db, ctx.openingConnections!));
       continue;
     }
     const admitted =
-      c.state === 'open'
+      c.state === 'open' && roomMade
         ? await part('admission', () => ctx.db.transaction((trx) => admitNext(ctx, trx, c)))
         : undefined;
     // committed: the looks this process holds at the door are answered with what the pass gave them
@@ -97,7 +101,7 @@ export async function runInstantSales(ctx: InstantContext): Promise<SalesPassRep
       const ended = room && turnsEnded(room.remaining, room.holds_live, room.closed);
       if (ended) {
         // told now, or sent from the queue later, a turn would send people to a sale with nothing left to buy
-        const cancelled = await cancelQueued(ctx.db, c.id, 'queue_turn', ended);
+        const cancelled = await cancelQueued(ctx.db, c.id, ended, 'queue_turn');
         if (cancelled > 0) report.cancelled.push({ campaignId: c.id, notices: cancelled, reason: ended });
       } else if (admitted?.ok) {
         // The turns are live before they are told: at an opening thousands of messages are written, and inside
@@ -204,7 +208,7 @@ const TELL_CHUNK = 250;
 
 /**
  * Tells every admitted place not yet told (SMS or email) that its turn has come. A place whose contact will not open
- * is marked told without a notice and counted, so that it does not fail its chunk's telling every pass.
+ * while others' do is marked told without a notice and counted, so that it does not fail its chunk every pass.
  */
 async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promise<{ untellable: number }> {
   const noticeOf = (p: QueueRow): NoticeRequest | undefined => {
@@ -234,7 +238,13 @@ async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promi
     told = await ctx.db.transaction(async (trx) => {
       const places = await untoldTurns(trx, c.id, room.admitted_through, TELL_CHUNK);
       const notices = places.map(noticeOf);
-      untellable += notices.filter((n) => !n).length;
+      const unopened = notices.filter((n) => !n).length;
+      // none of a chunk opening is the key's fault (a changed DATA_KEY), not the rows': fail, and tell them once fixed
+      if (unopened > 0 && unopened === places.length)
+        throw new Error(
+          `none of ${unopened} contacts of sale ${c.id} would open: is DATA_KEY the one they were sealed with?`,
+        );
+      untellable += unopened;
       await enqueueNotices(
         trx,
         notices.filter((n) => n !== undefined),

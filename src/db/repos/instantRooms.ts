@@ -94,7 +94,8 @@ export async function liveInstantCampaigns(db: Db, now: Date) {
     .select(db.raw('extract(epoch FROM opens_at - now()) * 1000 AS ms_to_opening'))
     .where({ mode: 'instant' })
     .whereIn('state', ['scheduled', 'open', 'closed', 'claiming'])
-    .where('claim_closes_at', '>', now);
+    .where('claim_closes_at', '>', now)
+    .orderBy(['opens_at', 'id']); // the pass takes them in a known order: sooner openings first
 }
 
 export interface SaleRow {

@@ -4,8 +4,8 @@ import type { Knex } from 'knex';
 import { addSendJob, jobKeySql } from './messages.js';
 
 /**
- * Our statuses in the only order they may move: a callback never takes a message backwards. Cancelled: taken back
- * while still queued (cancelQueued), never sent.
+ * Our statuses in the only order they may move: a callback never takes a message backwards. Cancelled is reached
+ * only from queued (cancelQueued: never sent), and is an end.
  */
 export const MESSAGE_STATUSES = [
   'queued',
@@ -149,25 +149,32 @@ export async function markFailed(db: Knex, id: string, code: string, message: st
 }
 
 /**
- * Cancels a campaign's queued messages of one kind, and their send jobs: they will not be sent, nor resent as failed.
- * `reason` goes in error_code. Returns how many were cancelled. A job a worker already holds finds nothing to claim.
+ * Cancels a campaign's queued messages (of one kind, or all), and their send jobs: they will not be sent, nor resent
+ * as failed. `reason` goes in error_code. Returns how many were cancelled. Left alone: one a worker holds (it is
+ * 'sending', or its row locked by a claim), and one in doubt (an attempt the provider may have had: its status
+ * callbacks must still find it). Rows are locked in id order, as claims lock them, so the two cannot deadlock.
  */
 export async function cancelQueued(
-  db: Knex,
+  db: Knex | Knex.Transaction,
   campaignId: string,
-  kind: string,
   reason: string,
+  kind?: string,
 ): Promise<number> {
   const { rows } = await db.raw<{ rows: Array<{ n: number }> }>(
-    `WITH gone AS (
-       UPDATE messages SET status = 'cancelled', error_code = ?, next_attempt_at = NULL, awaiting_job = false,
-                           updated_at = now()
-        WHERE campaign_id = ? AND kind = ? AND status = 'queued'
-       RETURNING id
+    `WITH picked AS (
+       SELECT id FROM messages
+        WHERE campaign_id = :campaignId AND status = 'queued' AND in_doubt_since IS NULL
+          AND (:kind::text IS NULL OR kind = :kind::text)
+        ORDER BY id FOR UPDATE SKIP LOCKED
+     ), gone AS (
+       UPDATE messages m SET status = 'cancelled', error_code = :reason, next_attempt_at = NULL,
+                             awaiting_job = false, updated_at = now()
+         FROM picked WHERE m.id = picked.id
+       RETURNING m.id
      )
      SELECT (SELECT count(*) FROM gone)::int AS n,
             (SELECT count(graphile_worker.remove_job(${jobKeySql('id')})) FROM gone) AS jobs`,
-    [reason, campaignId, kind],
+    { campaignId, reason, kind: kind ?? null },
   );
   return rows[0]?.n ?? 0;
 }
