@@ -12,11 +12,12 @@ import { purchaseCeiling } from './simulate/ceiling.js';
 import { clientFor, closeClients, Recorder, SPEEDS, type Speed, speedOf } from './simulate/client.js';
 import { cpuReadings } from './simulate/cpu.js';
 import { listenOverflows, profileWindow, statementReadings, writeSamples } from './simulate/diagnostics.js';
-import { instantLedger, type Ledger, lotteryLedger, settle } from './simulate/ledger.js';
+import { instantLedger, type Ledger, lotteryLedger, noticesOf, settle } from './simulate/ledger.js';
 import {
   againstTarget,
   asResidentsSaw,
   latencyFigures,
+  noticesLine,
   ofCeiling,
   ordersTaken,
   type Report,
@@ -161,6 +162,7 @@ const ledger: Ledger =
   mode === 'instant'
     ? await instantLedger(city.bench.db, sale.id)
     : await lotteryLedger(city.bench.db, sale.id, STOCK);
+const notices = await noticesOf(city.bench.db, sale.id);
 const identityIndex = new Map(people.map((p, i) => [p.id, i]));
 const bySpeed = Object.fromEntries(
   Object.keys(SPEEDS).map((k) => [k, { residents: 0, served: 0 }]),
@@ -245,6 +247,7 @@ const report: Report = {
   purchase_ceiling_orders_per_s: ceiling?.orders_per_s ?? null,
   overbook_percent: mode === 'instant' ? OVERBOOK : null,
   web_processes: WEB_PROCESSES,
+  notices,
   cpu_s: { simulator: simulatorCpuS, service: serviceCpu },
   sell_out_cpu: sellOutCpu,
   listen_overflows:
@@ -343,6 +346,7 @@ if (report.listen_overflows !== null)
     `connections dropped for a full accept queue while the crowd ran (the machine's count): ${report.listen_overflows}`,
   );
 console.log(`how residents ended: ${JSON.stringify(ends)}`);
+console.log(`notices at the end, by kind and status: ${noticesLine(report.notices)}`);
 for (const i of report.invariants) console.log(`${i.ok ? 'ok  ' : 'FAIL'} ${i.name}: ${i.detail}`);
 console.log(`wrote ${files.json} and ${files.html}; the service's warnings and errors are in ${city.log}`);
 process.exit(report.invariants.every((i) => i.ok) ? 0 : 1);

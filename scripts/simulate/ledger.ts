@@ -119,3 +119,20 @@ export async function settle(db: Db, campaignId: string, ms: number) {
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/** The sale's notices at the end of the run, by kind and status (sent, still queued at the SMS rate, cancelled). */
+export async function noticesOf(db: Db, campaignId: string): Promise<Record<string, Record<string, number>>> {
+  const rows = await db('messages')
+    .where({ campaign_id: campaignId })
+    .select('kind', 'status')
+    .count('* as n')
+    .groupBy('kind', 'status')
+    .orderBy(['kind', 'status']);
+  const by: Record<string, Record<string, number>> = {};
+  for (const r of rows) {
+    const kind = by[r.kind as string] ?? {};
+    kind[r.status as string] = n(r.n);
+    by[r.kind as string] = kind;
+  }
+  return by;
+}

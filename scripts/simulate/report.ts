@@ -49,6 +49,12 @@ export interface Report {
   purchase_ceiling_orders_per_s: number | null;
   /** instant: the room's overbooking (let in up to this % more than the stock left can serve); null in a lottery */
   overbook_percent: number | null;
+  /**
+   * the sale's notices when the run ended, by kind and status: what the mode sends people (and the city pays for);
+   * at the default 10 SMS a second many are still queued, and an instant sale's turns left unsent at the sell-out
+   * are cancelled
+   */
+  notices: Record<string, Record<string, number>>;
   /** the service's web processes (--web-processes): the first runs the reconciler and workers, the others only HTTP */
   web_processes: number;
   /** CPU seconds over the run: the simulated clients' process, and the service's (null where /proc is not) */
@@ -148,6 +154,17 @@ export function sellOutRows(
   ];
 }
 
+/** "queue_turn: sent 812, cancelled 3188", kinds joined by "; " (none: "none") */
+export function noticesLine(notices: Record<string, Record<string, number>>): string {
+  const kinds = Object.entries(notices).map(
+    ([kind, by]) =>
+      `${kind}: ${Object.entries(by)
+        .map(([status, n]) => `${status} ${n.toLocaleString('en')}`)
+        .join(', ')}`,
+  );
+  return kinds.length ? kinds.join('; ') : 'none';
+}
+
 /** The rate once orders were taken: not against the target, which a late first order would flatter. */
 export function ordersTaken(rate: number | null): string {
   return rate === null ? 'not sold out' : `${Math.round(rate).toLocaleString('en')} orders/s`;
@@ -240,6 +257,7 @@ canvas{max-width:100%}@media (max-width:480px){th,td{padding:.3rem .5rem}}</styl
       ],
       ...sellOutRows(r),
       ['orders per second, first to last acceptance', r.orders_per_s.toFixed(0)],
+      ['notices at the end, by kind and status', noticesLine(r.notices)],
       [
         'CPU: simulated clients / service',
         `${r.cpu_s.simulator.toFixed(1)} s / ${r.cpu_s.service === null ? '–' : `${r.cpu_s.service.toFixed(1)} s`}`,

@@ -3,6 +3,7 @@
 import test from 'ava';
 import {
   againstTarget,
+  noticesLine,
   ofCeiling,
   ordersTaken,
   sellOutFigures,
@@ -101,4 +102,12 @@ test('a lottery has no rush to time: its report does not call it "not sold out"'
 test('a ceiling not measured says so, and one without a sell-out gives no share', (t) => {
   t.is(ofCeiling(1000, null), 'not measured');
   t.is(ofCeiling(null, 4000), '4,000 orders/s (instant_buy_many straight from a client, no HTTP)');
+});
+
+test("the notices line says each kind's statuses, and none when nothing was sent", (t) => {
+  t.is(
+    noticesLine({ queue_turn: { cancelled: 3188, sent: 812 }, vouchers_issued: { queued: 4000 } }),
+    'queue_turn: cancelled 3,188, sent 812; vouchers_issued: queued 4,000',
+  );
+  t.is(noticesLine({}), 'none');
 });
