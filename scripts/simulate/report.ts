@@ -154,15 +154,15 @@ export function sellOutRows(
   ];
 }
 
-/** "queue_turn: sent 812, cancelled 3188", kinds joined by "; " (none: "none") */
-export function noticesLine(notices: Record<string, Record<string, number>>): string {
+/** "queue_turn: sent 812, cancelled 3188", kinds joined by `between` (none: "none") */
+export function noticesLine(notices: Record<string, Record<string, number>>, between = '; '): string {
   const kinds = Object.entries(notices).map(
     ([kind, by]) =>
       `${kind}: ${Object.entries(by)
         .map(([status, n]) => `${status} ${n.toLocaleString('en')}`)
         .join(', ')}`,
   );
-  return kinds.length ? kinds.join('; ') : 'none';
+  return kinds.length ? kinds.join(between) : 'none';
 }
 
 /** The rate once orders were taken: not against the target, which a late first order would flatter. */
@@ -241,7 +241,7 @@ export function writeReport(dir: string, r: Report): { json: string; html: strin
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Simulation: ${r.mode}, ${r.residents} residents, ${r.stock} in stock</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:1100px;margin:0 auto;padding:1rem;color:#1b1b1b}
-table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #ccc;padding:.3rem .8rem;text-align:left}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #ccc;padding:.3rem .8rem;text-align:left}td{white-space:pre-line}
 .ok{color:#0a6b2b}.bad{color:#a4161a;font-weight:700}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1rem}
 canvas{max-width:100%}@media (max-width:480px){th,td{padding:.3rem .5rem}}</style></head><body>
 <h1>${r.mode === 'instant' ? 'Instant sale' : 'Lottery'}: ${r.residents.toLocaleString('en')} residents, ${r.stock.toLocaleString('en')} in stock</h1>
@@ -257,7 +257,7 @@ canvas{max-width:100%}@media (max-width:480px){th,td{padding:.3rem .5rem}}</styl
       ],
       ...sellOutRows(r),
       ['orders per second, first to last acceptance', r.orders_per_s.toFixed(0)],
-      ['notices at the end, by kind and status', noticesLine(r.notices)],
+      ['notices at the end, by kind and status', noticesLine(r.notices, '\n')],
       [
         'CPU: simulated clients / service',
         `${r.cpu_s.simulator.toFixed(1)} s / ${r.cpu_s.service === null ? '–' : `${r.cpu_s.service.toFixed(1)} s`}`,

@@ -109,5 +109,10 @@ test("the notices line says each kind's statuses, and none when nothing was sent
     noticesLine({ queue_turn: { cancelled: 3188, sent: 812 }, vouchers_issued: { queued: 4000 } }),
     'queue_turn: cancelled 3,188, sent 812; vouchers_issued: queued 4,000',
   );
+  t.is(
+    noticesLine({ a: { sent: 1 }, b: { queued: 2 } }, '\n'),
+    'a: sent 1\nb: queued 2',
+    "the report's cell, a line a kind",
+  );
   t.is(noticesLine({}), 'none');
 });
