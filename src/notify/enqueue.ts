@@ -4,7 +4,7 @@
 // the same event enqueued twice sends once.
 import type { Knex } from 'knex';
 import { insertMessage, insertMessages, type NewMessage } from '../db/repos/messages.js';
-import type { NoticeRequest } from './notice.js';
+import { type NoticeRequest, SEND_PRIORITY } from './notice.js';
 import { maskRecipient, sealRecipient, sealText } from './recipient.js';
 import { renderNotice } from './render.js';
 
@@ -35,6 +35,7 @@ export function prepareMessage(n: NoticeRequest, dataKey: Uint8Array): NewMessag
     sealed,
     segments: rendered.sms?.segments ?? null,
     encoding: rendered.sms?.encoding ?? null,
+    priority: SEND_PRIORITY[n.kind] ?? 0,
   };
 }
 

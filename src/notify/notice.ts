@@ -16,6 +16,17 @@ export const NOTICE_KINDS = [
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
+/**
+ * Notices someone is waiting for are sent first (their send job's priority; lower runs sooner, the rest 0): at the
+ * SMS rate a backlog (10,000 lottery results at 10 a second is 17 minutes) would hold a sign-in code past its
+ * minutes, a reply to a resident's text, or an instant sale's turn past its own.
+ */
+export const SEND_PRIORITY: Partial<Record<NoticeKind, number>> = {
+  otp: -30,
+  sms_reply: -20,
+  queue_turn: -10,
+};
+
 export type Channel = 'sms' | 'email';
 
 export interface NoticeRequest {

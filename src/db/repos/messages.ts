@@ -30,6 +30,8 @@ export interface NewMessage {
   sealed: boolean;
   segments: number | null;
   encoding: string | null;
+  /** its send job's priority: lower is sent sooner */
+  priority: number;
 }
 
 /** each column a new message sets, with its SQL type (for statements that read many from one JSON value) */
@@ -48,6 +50,7 @@ export const NEW_MESSAGE_TYPES: Record<keyof NewMessage, string> = {
   sealed: 'boolean',
   segments: 'smallint',
   encoding: 'text',
+  priority: 'smallint',
 };
 const NEW_MESSAGE_COLUMNS = Object.keys(NEW_MESSAGE_TYPES) as Array<keyof NewMessage>;
 
@@ -113,12 +116,13 @@ export async function insertMessage(
 export async function addJobsForWaitingMessages(db: Knex | Knex.Transaction, limit: number): Promise<number> {
   const { rows } = await db.raw<{ rows: Array<{ n: number }> }>(
     `WITH picked AS (
-       SELECT id FROM messages WHERE awaiting_job ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED
+       SELECT id FROM messages WHERE awaiting_job ORDER BY priority, created_at LIMIT ? FOR UPDATE SKIP LOCKED
      ), taken AS (
-       UPDATE messages m SET awaiting_job = false FROM picked WHERE m.id = picked.id RETURNING m.id, m.channel
+       UPDATE messages m SET awaiting_job = false FROM picked WHERE m.id = picked.id
+       RETURNING m.id, m.channel, m.priority
      ), specs AS (
        SELECT array_agg(ROW(?, json_build_object('id', id::text, 'channel', channel::text), NULL, NULL, ?,
-                            ${jobKeySql('id')}, NULL, NULL)::graphile_worker.job_spec ORDER BY id) AS a
+                            ${jobKeySql('id')}, priority, NULL)::graphile_worker.job_spec ORDER BY id) AS a
          FROM taken
      )
      SELECT (SELECT count(*) FROM taken)::int AS n,
@@ -137,7 +141,8 @@ export async function addSendJob(
 ): Promise<void> {
   await db.raw(
     `SELECT graphile_worker.add_job(?, json_build_object('id', ?::text, 'channel', ?::text),
-                                    run_at := ?::timestamptz, max_attempts := ?, job_key := ?)`,
-    [SEND_TASK, messageId, channel, runAt ?? null, JOB_MAX_ATTEMPTS, jobKeyFor(messageId)],
+                                    run_at := ?::timestamptz, max_attempts := ?, job_key := ?,
+                                    priority := (SELECT priority FROM messages WHERE id = ?))`,
+    [SEND_TASK, messageId, channel, runAt ?? null, JOB_MAX_ATTEMPTS, jobKeyFor(messageId), messageId],
   );
 }
