@@ -17,6 +17,19 @@ async function threeAdmitted() {
   return { app, tick, c, people, turns };
 }
 
+/** The turn notice of one person's place in the sale. */
+async function turnOf(
+  app: Awaited<ReturnType<typeof instantWorld>>['app'],
+  saleId: string,
+  identityId: string,
+) {
+  const place = await app.db('instant_queue').where({ campaign_id: saleId, identity_id: identityId }).first();
+  return app
+    .db('messages')
+    .where({ dedupe_key: `queue_turn:${saleId}:${place.ticket}` })
+    .first();
+}
+
 test('an admitted place left untold is told by the next pass, and a told one is not told again', async (t) => {
   const { app, tick, c, people, turns } = await threeAdmitted();
   t.teardown(() => app.close());
@@ -103,8 +116,8 @@ test('turns still queued when the sale sells out are cancelled with their jobs, 
   const jobKeys = (await turns()).map((m) => `message:${m.id}`);
   const jobs = () => app.db('graphile_worker.jobs').whereIn('key', jobKeys);
   t.is((await jobs()).length, 3);
-  // One was sent before the sale ran out.
-  const [sent] = await turns();
+  // The first buyer's was sent before the sale ran out.
+  const sent = await turnOf(app, c.id, people[0]!.identity_id);
   await app.db('messages').where({ id: sent.id }).update({ status: 'sent', provider: 'outbox' });
 
   // The first buys and pays: nothing left, nothing held.
@@ -113,8 +126,8 @@ test('turns still queued when the sale sells out are cancelled with their jobs, 
   app.clock.advance(1000);
   await tick();
   t.deepEqual(
-    (await turns()).map((m) => m.status),
-    ['sent', 'queued', 'queued'],
+    (await turns()).map((m) => m.status).sort(),
+    ['queued', 'queued', 'sent'],
     'held, not sold out: a hold that runs out gives a turn back',
   );
   const checkout = new URL(bought.json.purchase.order.checkout_url);
@@ -130,14 +143,11 @@ test('turns still queued when the sale sells out are cancelled with their jobs, 
   app.clock.advance(1000);
   const report = await tick();
   t.deepEqual(report.cancelled, [{ campaignId: c.id, notices: 2, reason: 'sale_sold_out' }]);
-  t.deepEqual(
-    (await turns()).map((m) => [m.status, m.error_code]),
-    [
-      ['sent', null],
-      ['cancelled', 'sale_sold_out'],
-      ['cancelled', 'sale_sold_out'],
-    ],
-  );
+  t.deepEqual((await turns()).map((m) => [m.status, m.error_code]).sort(), [
+    ['cancelled', 'sale_sold_out'],
+    ['cancelled', 'sale_sold_out'],
+    ['sent', null],
+  ]);
   t.is((await jobs()).length, 1, 'only the sent one has a job left (finished by its worker in the service)');
 
   // Not a failure: the admin's view counts them apart, and "resend the failed" leaves them.
@@ -180,4 +190,24 @@ test("an admin's cancel of an open sale cancels its unsent notices, all but one 
     .where({ subject: `campaign:${c.id}`, action: 'campaign.cancelled' });
   t.is(audit[0].data.notices_cancelled, 1);
   t.deepEqual((await tick()).failures, [], 'the pass leaves a cancelled sale alone');
+});
+
+test('a turn notice still queued when its place buys is cancelled: the purchase came before the SMS', async (t) => {
+  const { app, tick, c, people, turns } = await threeAdmitted();
+  t.teardown(() => app.close());
+  const [buyer, waiting] = people;
+  t.is((await buyAtTurn(app, c.id, buyer!, 'spent-turn-1')).status, 201);
+  app.clock.advance(1000);
+  const report = await tick();
+  t.deepEqual(report.cancelled, [{ campaignId: c.id, notices: 1, reason: 'turn_used' }]);
+  const bought = await turnOf(app, c.id, buyer!.identity_id);
+  t.deepEqual([bought.status, bought.error_code], ['cancelled', 'turn_used']);
+  t.is(
+    (await turnOf(app, c.id, waiting!.identity_id)).status,
+    'queued',
+    'one who has not bought is still told',
+  );
+  t.is((await turns().where({ status: 'queued' })).length, 2);
+  app.clock.advance(1000);
+  t.deepEqual((await tick()).cancelled, [], 'once');
 });

@@ -55,8 +55,8 @@ test('a sign-in code and a turn written after 40 results, some already handed to
   }
   const order = twilio.accepted.map((m) => m.to);
   const place = (to: string) => order.indexOf(to) + 1;
-  // the worker may hold a few result jobs fetched before it saw the others (its local queue: twice its concurrency)
+  // the worker may hold a few result jobs fetched before it saw the others (its local queue: twice its concurrency);
+  // the code and the turn may be fetched together and sent in either order
   t.true(place('+821070000002') <= 6, `the code was sent ${place('+821070000002')} of 42`);
   t.true(place('+821070000001') <= 7, `the turn was sent ${place('+821070000001')} of 42`);
-  t.true(place('+821070000002') < place('+821070000001'), 'the code before the turn');
 });

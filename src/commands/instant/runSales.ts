@@ -6,6 +6,7 @@ import type { Trx } from '../../db/knex.js';
 import { openConnections } from '../../db/repos/connections.js';
 import {
   activeTokens,
+  cancelSpentTurns,
   issueTokens,
   markNotified,
   preQueuePlaces,
@@ -13,6 +14,7 @@ import {
   queueLength,
   rankArrivals,
   rankPreQueue,
+  turnNoticeKey,
   untoldTurns,
 } from '../../db/repos/instantQueue.js';
 import {
@@ -63,7 +65,7 @@ export interface SalesPassReport {
   }>;
   /** places marked told without a notice: their sealed contact would not open (say, a changed DATA_KEY) */
   untellable: Array<{ campaignId: string; places: number }>;
-  /** turn notices still queued when the sale sold out for good or closed, taken back unsent */
+  /** turn notices taken back unsent: the sale sold out for good or closed, or the place's turn was spent */
   cancelled: Array<{ campaignId: string; notices: number; reason: string }>;
 }
 
@@ -109,6 +111,8 @@ export async function runInstantSales(ctx: InstantContext): Promise<SalesPassRep
         // leaves untold, the next pass tells.
         const { untellable } = await tellTurns(ctx, c, admitted.value.room);
         if (untellable > 0) report.untellable.push({ campaignId: c.id, places: untellable });
+        const spent = await cancelSpentTurns(ctx.db, c.id);
+        if (spent > 0) report.cancelled.push({ campaignId: c.id, notices: spent, reason: 'turn_used' });
       }
     });
     await part('holds', () => settleHolds(ctx, c.id));
@@ -229,7 +233,7 @@ async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promi
         minutes: Math.max(1, Math.round(room.token_seconds / 60)),
         url: residentPageUrl(ctx.publicUrl, c.id, 'queue', lang),
       },
-      dedupeKey: `queue_turn:${c.id}:${p.ticket}`,
+      dedupeKey: turnNoticeKey(c.id, p.ticket),
       campaignId: c.id,
     };
   };

@@ -1,5 +1,6 @@
 // Queries on the instant sale's queue: join once, rank, look up a place, admission tokens issued and spent.
 import { COMMIT_WITHOUT_FLUSH, type Db, type Trx } from '../knex.js';
+import { cancelPicked } from './messageStatus.js';
 
 export interface QueueRow {
   campaign_id: string;
@@ -106,6 +107,26 @@ export async function untoldTurns(trx: Trx, campaignId: string, through: number,
     .limit(limit)
     .forUpdate()
     .skipLocked()) as QueueRow[];
+}
+
+/** The dedupe key of a place's turn notice (one a place, ever); cancelSpentTurns builds the same in SQL. */
+export const turnNoticeKey = (campaignId: string, ticket: string) => `queue_turn:${campaignId}:${ticket}`;
+
+/**
+ * Cancels queued turn notices of places whose turn is spent: they bought at the page before their SMS came up at
+ * the send rate, and "your turn to buy" after one's purchase reads as if it had failed. At most 1,000 a call.
+ */
+export async function cancelSpentTurns(db: Db, campaignId: string): Promise<number> {
+  return cancelPicked(
+    db,
+    `SELECT m.id FROM messages m
+       JOIN instant_queue q ON m.dedupe_key = 'queue_turn:' || q.campaign_id::text || ':' || q.ticket
+      WHERE m.campaign_id = :campaignId AND m.kind = 'queue_turn' AND m.status = 'queued'
+        AND m.in_doubt_since IS NULL AND q.campaign_id = :campaignId AND q.token_used_at IS NOT NULL
+      LIMIT 1000`,
+    { campaignId },
+    'turn_used',
+  );
 }
 
 export async function markNotified(trx: Trx, campaignId: string, identityIds: string[], at: Date) {

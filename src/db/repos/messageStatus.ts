@@ -150,9 +150,7 @@ export async function markFailed(db: Knex, id: string, code: string, message: st
 
 /**
  * Cancels a campaign's queued messages (of one kind, or all), and their send jobs: they will not be sent, nor resent
- * as failed. `reason` goes in error_code. Returns how many were cancelled. Left alone: one a worker holds (it is
- * 'sending', or its row locked by a claim), and one in doubt (an attempt the provider may have had: its status
- * callbacks must still find it). Rows are locked in id order, as claims lock them, so the two cannot deadlock.
+ * as failed. `reason` goes in error_code. Returns how many were cancelled.
  */
 export async function cancelQueued(
   db: Knex | Knex.Transaction,
@@ -160,11 +158,31 @@ export async function cancelQueued(
   reason: string,
   kind?: string,
 ): Promise<number> {
+  return cancelPicked(
+    db,
+    `SELECT id FROM messages
+      WHERE campaign_id = :campaignId AND status = 'queued' AND in_doubt_since IS NULL
+        AND (:kind::text IS NULL OR kind = :kind::text)`,
+    { campaignId, kind: kind ?? null },
+    reason,
+  );
+}
+
+/**
+ * Cancels the messages `pickSql` selects (a query of messages' ids, with named bindings), and their send jobs.
+ * `pickSql` must keep to queued messages not in doubt (an attempt the provider may have had: its status callbacks
+ * must still find it). Left alone: one a worker's claim holds locked. Rows are locked in id order, as claims lock
+ * them, so the two cannot deadlock.
+ */
+export async function cancelPicked(
+  db: Knex | Knex.Transaction,
+  pickSql: string,
+  bindings: Record<string, unknown>,
+  reason: string,
+): Promise<number> {
   const { rows } = await db.raw<{ rows: Array<{ n: number }> }>(
     `WITH picked AS (
-       SELECT id FROM messages
-        WHERE campaign_id = :campaignId AND status = 'queued' AND in_doubt_since IS NULL
-          AND (:kind::text IS NULL OR kind = :kind::text)
+       SELECT id FROM messages WHERE id IN (${pickSql}) AND status = 'queued'
         ORDER BY id FOR UPDATE SKIP LOCKED
      ), gone AS (
        UPDATE messages m SET status = 'cancelled', error_code = :reason, next_attempt_at = NULL,
@@ -174,7 +192,7 @@ export async function cancelQueued(
      )
      SELECT (SELECT count(*) FROM gone)::int AS n,
             (SELECT count(graphile_worker.remove_job(${jobKeySql('id')})) FROM gone) AS jobs`,
-    { campaignId, reason, kind: kind ?? null },
+    { ...bindings, reason },
   );
   return rows[0]?.n ?? 0;
 }
