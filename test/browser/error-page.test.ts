@@ -4,7 +4,7 @@
 import anyTest, { type TestFn } from 'ava';
 import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { checkPage } from '../helpers/browserJourney.js';
+import { checkPage, shootPage } from '../helpers/browserJourney.js';
 import { browserSuite } from '../helpers/chromium.js';
 
 const suite = browserSuite(
@@ -13,7 +13,6 @@ const suite = browserSuite(
 );
 const test = anyTest as TestFn;
 const browserTest = suite.available ? test.serial : test.skip;
-const SHOTS = process.env.SCREENSHOT_DIR ?? '/tmp';
 const NO_SUCH = '00000000-0000-4000-8000-000000000000';
 
 let app: TestApp;
@@ -67,7 +66,7 @@ for (const screen of SCREENS) {
         t.is(await page.getByRole('link', { name: L.back }).getAttribute('href'), `/campaigns${L.query}`);
         t.is(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true);
         await checkPage(t, page, `the 404 page (${screen.name}, ${L.lang})`);
-        await page.screenshot({ path: `${SHOTS}/error-404-${screen.name}-${L.lang}.png`, fullPage: true });
+        await shootPage(page, `error-404-${screen.name}-${L.lang}`);
         await page.getByRole('link', { name: L.home, exact: true }).click();
         await page.waitForURL(/\/campaigns(\?|$)/);
         t.is(new URL(page.url()).pathname, '/campaigns');

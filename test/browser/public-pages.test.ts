@@ -5,6 +5,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { shootPage } from '../helpers/browserJourney.js';
 import { browserSuite } from '../helpers/chromium.js';
 import { buildGoodsCampaign, buildVoucherCampaign } from '../helpers/factories.js';
 import { putHappyPharmacies } from '../helpers/intake.js';
@@ -17,7 +18,6 @@ const test = anyTest as TestFn;
 const browserTest = suite.available ? test.serial : test.skip;
 
 const PHONE = { width: 390, height: 844 };
-const SHOTS = process.env.SCREENSHOT_DIR ?? '/tmp';
 
 let app: TestApp;
 let browser: Browser | undefined;
@@ -143,7 +143,7 @@ for (const L of LANGS) {
     t.regex(await first.locator('.countdown-label').innerText(), new RegExp(L.closesIn));
     t.regex(await first.locator('.countdown-at').innerText(), new RegExp(L.zone.replace(/[()+]/g, '\\$&')));
     await checkAxe(t, page, `/campaigns (${L.lang})`);
-    await page.screenshot({ path: `${SHOTS}/public-campaigns-${L.lang}.png`, fullPage: true });
+    await shootPage(page, `public-campaigns-${L.lang}`);
     await page.context().close();
   });
 
@@ -167,7 +167,7 @@ for (const L of LANGS) {
       L.lang === 'ko' ? /^17시간 59분 5\d초$/ : /^17 hours 59 minutes 5\d seconds$/,
     );
     await checkAxe(t, page, `/campaigns/:id (${L.lang})`);
-    await page.screenshot({ path: `${SHOTS}/public-campaign-${L.lang}.png`, fullPage: true });
+    await shootPage(page, `public-campaign-${L.lang}`);
 
     await page.goto(`${app.url}/campaigns/${goodsId}?lang=${L.lang}`);
     t.is((await page.locator('h1').innerText()).trim(), L.goodsTitle);
@@ -175,7 +175,7 @@ for (const L of LANGS) {
     t.is(await page.getByRole('link', { name: L.apply }).count(), 0);
     t.true(await page.getByRole('heading', { name: /PH-A/ }).isVisible());
     await checkAxe(t, page, `/campaigns/:id goods (${L.lang})`);
-    await page.screenshot({ path: `${SHOTS}/public-campaign-goods-${L.lang}.png`, fullPage: true });
+    await shootPage(page, `public-campaign-goods-${L.lang}`);
     await page.context().close();
   });
 }

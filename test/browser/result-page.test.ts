@@ -2,7 +2,6 @@
 // The winner's own page in headless Chromium at 375 px (a small phone), Korean and English, with and without
 // JavaScript: the outcome, the claim code and its QR fit the screen, and axe-core finds no serious or critical
 // problem; then the other outcomes and the admin pages built with it. Screenshots go to SCREENSHOT_DIR.
-import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { fanOutResults } from '../../src/commands/resultFanout.js';
@@ -10,7 +9,7 @@ import { resultsPublished } from '../../src/domain/result.js';
 import { RESIDENT_COOKIE, signResidentToken } from '../../src/identity/residentSession.js';
 import { at, awardsOf, drawnLottery } from '../draw/_scenario.js';
 import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
-import { checkPage } from '../helpers/browserJourney.js';
+import { checkPage, shootPage } from '../helpers/browserJourney.js';
 import { browserSuite } from '../helpers/chromium.js';
 
 const suite = browserSuite(
@@ -19,7 +18,6 @@ const suite = browserSuite(
 );
 const test = anyTest as TestFn;
 const browserTest = suite.available ? test.serial : test.skip;
-const SHOTS = process.env.SCREENSHOT_DIR ?? '/tmp';
 
 let app: TestApp;
 let browser: Browser | undefined;
@@ -84,10 +82,6 @@ async function noSideways(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth);
 }
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
 browserTest("the winner's page at 375 px, Korean and English, with and without JavaScript", async (t) => {
   const c = await app.db('campaigns').where({ id: campaignId }).first();
   t.true(resultsPublished(c));
@@ -104,15 +98,15 @@ browserTest("the winner's page at 375 px, Korean and English, with and without J
       t.regex(await page.locator('#bring').innerText(), lang === 'ko' ? /신분증/ : /Photo ID/);
       t.regex(await page.locator('#slot').innerText(), /2026-12-03/);
       if (js) await checkPage(t, page, `the winner's page (${lang})`);
-      await shot(page, `result-won-${lang}-375${js ? '' : '-nojs'}`);
+      await shootPage(page, `result-won-${lang}-375${js ? '' : '-nojs'}`);
       await page.context().close();
     }
   }
   const wide = await residentPage(people.won, 1280, true);
   await wide.goto(`${app.url}/campaigns/${campaignId}/application`);
-  await shot(wide, 'result-won-ko-1280');
+  await shootPage(wide, 'result-won-ko-1280');
   await wide.emulateMedia({ media: 'print' });
-  await shot(wide, 'result-won-ko-print');
+  await shootPage(wide, 'result-won-ko-print');
   t.false(await wide.locator('header.top').isVisible(), 'the printed page leaves the navigation out');
   await wide.context().close();
 });
@@ -127,16 +121,16 @@ browserTest(
         await page.goto(`${app.url}/campaigns/${campaignId}/application${q}`);
         t.regex(await page.locator('h1').innerText(), lang === 'ko' ? /대기자 명단/ : /waitlist/);
         if (width === 375) await checkPage(t, page, `the waitlisted page (${lang})`);
-        await shot(page, `result-waitlisted-${lang}-${width}`);
+        await shootPage(page, `result-waitlisted-${lang}-${width}`);
         await page.goto(
           `${app.url}/campaigns/${campaignId}/audit?public_id=${people.won.publicId}${lang === 'en' ? '&lang=en' : ''}#lookup`,
         );
         t.regex(await page.locator('#lookup-site').innerText(), lang === 'ko' ? /약국/ : /Pharmacy/);
         if (width === 375) await checkPage(t, page, `the audit lookup (${lang})`);
-        await shot(page, `audit-lookup-${lang}-${width}`);
+        await shootPage(page, `audit-lookup-${lang}-${width}`);
         await page.goto(`${app.url}/campaigns/${campaignId}${q}`);
         t.true(await page.locator('#my-result').isVisible());
-        await shot(page, `campaign-drawn-${lang}-${width}`);
+        await shootPage(page, `campaign-drawn-${lang}-${width}`);
         await page.context().close();
       }
     }
@@ -145,9 +139,9 @@ browserTest(
     await lost.goto(`${app.url}/campaigns/${campaignId}/application`);
     t.is(await lost.locator('h1').innerText(), '이번에는 당첨되지 않았습니다');
     await checkPage(t, lost, 'the not-selected page');
-    await shot(lost, 'result-lost-ko-375');
+    await shootPage(lost, 'result-lost-ko-375');
     await lost.goto(`${app.url}/campaigns/${campaignId}/application?lang=en`);
-    await shot(lost, 'result-lost-en-375');
+    await shootPage(lost, 'result-lost-en-375');
     await lost.context().close();
     await app.db('campaigns').where({ id: campaignId }).update({ unclaimed_policy: 'pass_down' });
   },
@@ -182,7 +176,7 @@ browserTest('the admin pages for sites, staff, slots, CSV import and notices, wi
         const res = await page.goto(`${app.url}${url}?lang=${lang}`); // the choice is remembered: say it each time
         t.is(res?.status(), 200, url);
         if (width === 375 && lang === 'ko') await checkPage(t, page, url);
-        await shot(page, `${name}-${lang}-${width}`);
+        await shootPage(page, `${name}-${lang}-${width}`);
       }
     }
     await context.close();

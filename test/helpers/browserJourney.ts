@@ -36,6 +36,12 @@ export async function shootAtWidths(page: Page, name: string, restore?: { width:
   if (restore) await page.setViewportSize(restore);
 }
 
+/** With SCREENSHOT_DIR set, writes the whole page as <dir>/<name>.png; without it (a test run, CI), writes nothing. */
+export async function shootPage(page: Page, name: string) {
+  const shots = process.env.SCREENSHOT_DIR;
+  if (shots) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
 /** No serious or critical WCAG 2.1 A/AA violations on the page as it is now. */
 export async function checkPage(t: ExecutionContext, page: Page, what: string) {
   const result = await new AxeBuilder({ page })
