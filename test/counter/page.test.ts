@@ -9,11 +9,10 @@ import type { Browser, Page } from 'playwright-core';
 import { addStaff } from '../../src/commands/staffAccounts.js';
 import { at } from '../draw/_scenario.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { checkPage } from '../helpers/browserJourney.js';
+import { checkPage, shootPage } from '../helpers/browserJourney.js';
 import { browserSuite } from '../helpers/chromium.js';
 import { counterScenario } from './_setup.js';
 
-const SHOTS = process.env.SCREENSHOT_DIR ?? '/tmp';
 const suite = browserSuite('test/counter/page.test.ts', 'The counter page and the stock page in a browser');
 const browserTest = suite.available ? test.serial : test.skip;
 
@@ -81,7 +80,7 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
   t.true(facts.includes(a!.public_id));
   t.regex(facts, /1980년/, 'the birth year to compare with an ID card');
   await checkPage(t, page, 'the counter with a checked code');
-  await page.screenshot({ path: `${SHOTS}/counter-check-ko-375.png`, fullPage: true });
+  await shootPage(page, `counter-check-ko-375`);
   await page.click('#collect');
   await page.getByText('수령 처리되었습니다').waitFor();
   await new Promise((r) => setTimeout(r, 600)); // the stock snapshot is at most 0.5 s old
@@ -105,7 +104,7 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
   await page.fill('#code', await sc.codeOf(b!.public_id));
   await page.click('#check-form button[type=submit]');
   await page.getByText('짧은 코드는 확인할 수 없습니다').waitFor();
-  await page.screenshot({ path: `${SHOTS}/counter-offline-ko-375.png`, fullPage: true });
+  await shootPage(page, `counter-offline-ko-375`);
   // Meanwhile another counter (online) hands C over too.
   const other = await app.staff('site_staff', { site_id: site0 });
   const res = await app.request('POST', `/api/sites/${site0}/collections`, {
@@ -141,10 +140,10 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
   ] as const) {
     await page.setViewportSize({ width, height: 900 });
     await page.goto(`${app.url}/counter?lang=${lang}`);
-    await page.screenshot({ path: `${SHOTS}/counter-${lang}-${width}.png`, fullPage: true });
+    await shootPage(page, `counter-${lang}-${width}`);
     await stockPage.setViewportSize({ width, height: 900 });
     await stockPage.goto(`${stockUrl}?lang=${lang}`);
-    await stockPage.screenshot({ path: `${SHOTS}/stock-${lang}-${width}.png`, fullPage: true });
+    await shootPage(stockPage, `stock-${lang}-${width}`);
   }
   await checkPage(t, page, 'the counter in English');
   await context.close();
