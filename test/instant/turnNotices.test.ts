@@ -2,6 +2,7 @@
 // told (its transaction failed, or the process stopped in between) is told by the next pass, once, and a place a
 // buy holds locked is skipped, not waited for.
 import test from 'ava';
+import { cancelSpentTurns, spentTurnsPick } from '../../src/db/repos/instantQueue.js';
 import { addJobsForWaitingMessages } from '../../src/db/repos/messages.js';
 import { buyAtTurn, buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
 
@@ -210,4 +211,51 @@ test('a turn notice still queued when its place buys is cancelled: the purchase 
   t.is((await turns().where({ status: 'queued' })).length, 2);
   app.clock.advance(1000);
   t.deepEqual((await tick()).cancelled, [], 'once');
+});
+
+/** Rows of `relation` a plan read, summed over its nodes and their loops (EXPLAIN ANALYZE's JSON). */
+function rowsRead(plan: Record<string, unknown>, relation: string): number {
+  const own =
+    plan['Relation Name'] === relation ? Number(plan['Actual Rows']) * Number(plan['Actual Loops']) : 0;
+  const kids = (plan.Plans as Array<Record<string, unknown>> | undefined) ?? [];
+  return own + kids.reduce((sum, k) => sum + rowsRead(k, relation), 0);
+}
+
+test("cancelling spent turns reads each queued notice's place once, however many places have bought", async (t) => {
+  const { app, c } = await threeAdmitted();
+  t.teardown(() => app.close());
+  const N = 3000;
+  // The planner's statistics as an opening finds them: read before the rush wrote its rows, when the messages were
+  // the sign-in codes of the people about to join (no campaign's).
+  await app.db.raw(
+    `INSERT INTO messages (dedupe_key, kind, channel, lang, template, to_masked, body, status)
+     SELECT 'otp:' || i, 'otp', 'sms', 'ko', 'otp.ko.sms', '***', 'code', 'sent' FROM generate_series(1, :n) i`,
+    { n: N },
+  );
+  await app.db.raw('ANALYZE messages, instant_queue');
+  await app.db.raw(
+    `INSERT INTO instant_queue (campaign_id, identity_id, ticket, joined_at, pre, rank, turn_notified_at, token_used_at)
+     SELECT :c, gen_random_uuid(), 'rush-' || i, now(), true, 100 + i, now(), CASE WHEN i <= :bought THEN now() END
+       FROM generate_series(1, :n) i`,
+    { c: c.id, n: N, bought: 2000 },
+  );
+  await app.db.raw(
+    `INSERT INTO messages (dedupe_key, campaign_id, kind, channel, lang, template, to_masked, body)
+     SELECT 'queue_turn:' || :c || ':rush-' || i, :c, 'queue_turn', 'sms', 'ko', 'queue_turn.ko.sms', '***', 'turn'
+       FROM generate_series(1, :n) i`,
+    { c: c.id, n: N },
+  );
+  const pick = spentTurnsPick(c.id);
+  const { rows } = await app.db.raw(`EXPLAIN (ANALYZE, FORMAT JSON) ${pick.sql}`, pick.bindings);
+  const plan = rows[0]['QUERY PLAN'][0].Plan;
+  // Joined on a key built from each place, the plan read all 2,000 bought places for every notice: 1,000 notices
+  // (its limit) took 2,000,000 reads, seconds of a core in every pass of a sell-out.
+  t.true(rowsRead(plan, 'instant_queue') <= 2 * N, `${rowsRead(plan, 'instant_queue')} places read`);
+  t.is(await cancelSpentTurns(app.db, c.id), 1000, 'a call cancels at most 1,000');
+  t.is(await cancelSpentTurns(app.db, c.id), 1000);
+  t.is(await cancelSpentTurns(app.db, c.id), 0, 'the 1,000 who have not bought are still told');
+  t.is(
+    (await app.db('messages').where({ campaign_id: c.id, status: 'queued', kind: 'queue_turn' })).length,
+    1003,
+  );
 });

@@ -115,18 +115,26 @@ export const turnNoticeKey = (campaignId: string, ticket: string) => `queue_turn
 /**
  * Cancels queued turn notices of places whose turn is spent: they bought at the page before their SMS came up at
  * the send rate, and "your turn to buy" after one's purchase reads as if it had failed. At most 1,000 a call.
+ * Driven by the queued notices (none once sent or cancelled), each place found by its ticket's unique key: joined
+ * on the key built from the place, the planner read every place for every notice (4,000 x 10,000 string builds,
+ * 2.3-3.9 s a pass, in the sell-out).
  */
 export async function cancelSpentTurns(db: Db, campaignId: string): Promise<number> {
-  return cancelPicked(
-    db,
-    `SELECT m.id FROM messages m
-       JOIN instant_queue q ON m.dedupe_key = 'queue_turn:' || q.campaign_id::text || ':' || q.ticket
+  const pick = spentTurnsPick(campaignId);
+  return cancelPicked(db, pick.sql, pick.bindings, 'turn_used');
+}
+
+/** The ids cancelSpentTurns cancels (at most 1,000), as a query of messages' ids: a test reads its plan. */
+export function spentTurnsPick(campaignId: string) {
+  return {
+    sql: `SELECT m.id FROM messages m
+       JOIN instant_queue q
+         ON q.campaign_id = :campaignId AND q.ticket = substr(m.dedupe_key, length(:prefix::text) + 1)
       WHERE m.campaign_id = :campaignId AND m.kind = 'queue_turn' AND m.status = 'queued'
-        AND m.in_doubt_since IS NULL AND q.campaign_id = :campaignId AND q.token_used_at IS NOT NULL
+        AND starts_with(m.dedupe_key, :prefix::text) AND q.token_used_at IS NOT NULL
       LIMIT 1000`,
-    { campaignId },
-    'turn_used',
-  );
+    bindings: { campaignId, prefix: turnNoticeKey(campaignId, '') },
+  };
 }
 
 export async function markNotified(trx: Trx, campaignId: string, identityIds: string[], at: Date) {

@@ -161,7 +161,7 @@ export async function cancelQueued(
   return cancelPicked(
     db,
     `SELECT id FROM messages
-      WHERE campaign_id = :campaignId AND status = 'queued' AND in_doubt_since IS NULL
+      WHERE campaign_id = :campaignId AND status = 'queued'
         AND (:kind::text IS NULL OR kind = :kind::text)`,
     { campaignId, kind: kind ?? null },
     reason,
@@ -170,9 +170,9 @@ export async function cancelQueued(
 
 /**
  * Cancels the messages `pickSql` selects (a query of messages' ids, with named bindings), and their send jobs.
- * `pickSql` must keep to queued messages not in doubt (an attempt the provider may have had: its status callbacks
- * must still find it). Left alone: one a worker's claim holds locked. Rows are locked in id order, as claims lock
- * them, so the two cannot deadlock.
+ * Left alone: any not queued, one in doubt (an attempt the provider may have had: its status callbacks must still
+ * find it), and one a worker's claim holds locked. Rows are locked in id order, as claims lock them, so the two
+ * cannot deadlock.
  */
 export async function cancelPicked(
   db: Knex | Knex.Transaction,
@@ -182,7 +182,7 @@ export async function cancelPicked(
 ): Promise<number> {
   const { rows } = await db.raw<{ rows: Array<{ n: number }> }>(
     `WITH picked AS (
-       SELECT id FROM messages WHERE id IN (${pickSql}) AND status = 'queued'
+       SELECT id FROM messages WHERE id IN (${pickSql}) AND status = 'queued' AND in_doubt_since IS NULL
         ORDER BY id FOR UPDATE SKIP LOCKED
      ), gone AS (
        UPDATE messages m SET status = 'cancelled', error_code = :reason, next_attempt_at = NULL,
