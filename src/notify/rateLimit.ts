@@ -36,6 +36,7 @@ export function createSendRateLimiter(
 ): SendRateLimiter {
   const limiters = new Map<Channel, RateLimiterPostgres>();
   const slotMs = new Map<Channel, number>();
+  const limiterShare = new Map<Channel, number>();
   for (const channel of ['sms', 'email'] as const) {
     const points = perSecond[channel];
     if (points <= 0) continue; // 0 means no limit
@@ -55,19 +56,32 @@ export function createSendRateLimiter(
       }),
     );
     slotMs.set(channel, 1000 / windows);
+    limiterShare.set(channel, Math.ceil(points / windows));
   }
   // The last slot this instance saw refused, per channel: other waiters here skip the query bound to fail
   // (at 200/s with 32 sends in flight most takes were such refusals, each a round trip).
   const spent = new Map<Channel, number>();
+  // Takes of the current slot this instance has at the store, per channel: no more than the slot can grant. All of
+  // a worker's waiters woke at each slot's start and asked at once; every ask is an upsert of the one row (refused
+  // ones count too), so at 10 SMS/s 16 waiters made 160 commits a second queued on that row's lock, in a rush's
+  // sell-out as well.
+  const asking = new Map<Channel, { slot: number; count: number }>();
   return {
     async take(channel, signal) {
       const limiter = limiters.get(channel);
       if (!limiter) return;
       const slot = slotMs.get(channel) as number;
+      const share = limiterShare.get(channel) as number;
       for (;;) {
         signal?.throwIfAborted();
         const n = Math.floor(clock.now().getTime() / slot);
-        if (spent.get(channel) !== n) {
+        let ask = asking.get(channel);
+        if (ask?.slot !== n) {
+          ask = { slot: n, count: 0 };
+          asking.set(channel, ask);
+        }
+        if (spent.get(channel) !== n && ask.count < share) {
+          ask.count++;
           try {
             await limiter.consume(`${channel}:${n}`, 1);
             return;
@@ -76,7 +90,7 @@ export function createSendRateLimiter(
             spent.set(channel, n);
           }
         }
-        // this slot is spent: try again as the next one begins (a hair later, so waiters spread)
+        // this slot is spent, or asked for in full: try again as the next one begins (a hair later, so waiters spread)
         await new Promise((r) => setTimeout(r, slot - (clock.now().getTime() % slot) + Math.random() * 2));
       }
     },

@@ -72,6 +72,41 @@ test('on a clock that stands still, instances together get the share of one slot
   }
 });
 
+test('waiters of one instance ask the store for no more than a slot can grant: 2 asks a slot at 20/s, not one each', async (t) => {
+  // 2021, apart from the other tests' slots
+  const clock = new SteppedClock('2021-01-01T00:00:00.000Z');
+  const db = createDb(database.url, 16);
+  const limiter = createSendRateLimiter(db, { sms: 20, email: 0 }, clock);
+  const stop = new AbortController();
+  let granted = 0;
+  const takes = Array.from({ length: 12 }, () =>
+    limiter.take('sms', stop.signal).then(() => {
+      granted++;
+    }),
+  );
+  const settled = Promise.allSettled(takes);
+  const asksOf = async (slot: number) => {
+    const row = await db('notify_rate_limits')
+      .where({ key: `send:sms:${slot}` })
+      .first();
+    return Number(row?.points ?? 0); // every ask adds to it, refused ones too
+  };
+  const first = Math.floor(clock.now().getTime() / 100);
+  try {
+    for (let slot = 0; slot < 3; slot++) {
+      await waitFor(`slot ${slot}'s share`, async () => granted >= 2 * (slot + 1), 10_000);
+      await new Promise((r) => setTimeout(r, 250)); // the waiters' next round, still in this slot of the clock
+      t.is(await asksOf(first + slot), 2, `slot ${slot}: the 12 waiters asked twice`);
+      clock.advance(100);
+    }
+  } finally {
+    stop.abort();
+    await settled;
+    await db.destroy();
+  }
+  t.is(granted, 6);
+});
+
 test('two workers share one rate: 60 SMS at 20/s all fit in the tokens of one shared limit, 2 per 100 ms slot', async (t) => {
   const total = 60;
   const rate = { sms: 20, email: 0 };
