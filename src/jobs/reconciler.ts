@@ -9,11 +9,36 @@ import type { Metrics } from '../metrics/registry.js';
 
 export interface Reconciler {
   /**
-   * A pass that begins no earlier than this call (now, or right after the one in flight); resolves when it is done,
-   * or at once with no pass once stopped.
+   * A pass that begins no earlier than this call: the transitions, then each step (now, or right after its run in
+   * flight); resolves when they are done, or at once with no pass once stopped.
    */
   runOnce(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * A run that begins no earlier than its call (now, or right after the one in flight); calls during one run share the
+ * run after it, so under load runs go back to back, one at a time. None starts once `stopped()`.
+ */
+function oneAtATime(run: () => Promise<void>, stopped: () => boolean) {
+  let running: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const call = (): Promise<void> => {
+    if (stopped()) return Promise.resolve();
+    if (!running) {
+      running = run().finally(() => {
+        running = undefined;
+      });
+      return running;
+    }
+    const after = () => {
+      next = undefined;
+      return call(); // nothing once stopped
+    };
+    next ??= running.then(after, after);
+    return next;
+  };
+  return { call, settled: () => Promise.all([running, next]) };
 }
 
 export function createReconciler(
@@ -27,9 +52,9 @@ export function createReconciler(
     steps?: Array<{ name: string; run: () => Promise<unknown> }>;
   },
 ): Reconciler {
-  let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  const isStopped = () => stopped;
   // The per-second tick alone lands up to a second late; a timer armed for the next moment lands within milliseconds.
   const armForNextMoment = async () => {
     const now = ctx.clock.now().getTime();
@@ -41,7 +66,10 @@ export function createReconciler(
     timer = setTimeout(() => void runOnce(), Math.max(0, wait));
     timer.unref();
   };
-  const pass = async () => {
+  // Transitions never overlap. A call during one gets one more after it, not the one in flight: that one may have
+  // read the campaigns before the moment the call is for (the armed timer firing while a tick's pass ran left an
+  // opening to the next tick, a second later).
+  const transitions = oneAtATime(async () => {
     try {
       const moved = await advanceCampaigns(ctx, opts.hooks ?? []);
       const now = ctx.clock.now().getTime();
@@ -59,39 +87,27 @@ export function createReconciler(
           transition.action,
         );
       }
-      for (const step of opts.steps ?? []) {
-        try {
-          await step.run();
-        } catch (err) {
-          opts.logger.error({ err, step: step.name }, 'reconciler step failed; the next tick retries');
-        }
-      }
       opts.metrics?.reconcilerLastRun.set(now / 1000);
       if (opts.cron) await armForNextMoment();
     } catch (err) {
       opts.logger.error({ err }, 'reconciler pass failed; the next tick retries');
     }
-  };
-  // Passes never overlap. A call during a pass gets one more pass after it, not the one in flight: that pass may
-  // have read the campaigns before the moment the call is for (the armed timer firing while a tick's pass runs
-  // left an opening to the next tick, a second later). Calls during one pass share the one after it, so under load
-  // (a pass longer than the tick) passes run back to back, one at a time: the instant sales' admission, a step of
-  // the pass, does not sit out the rest of a tick.
-  let next: Promise<void> | undefined;
-  const runOnce = (): Promise<void> => {
-    if (stopped) return Promise.resolve();
-    if (!running) {
-      running = pass().finally(() => {
-        running = undefined;
-      });
-      return running;
-    }
-    const after = () => {
-      next = undefined;
-      return runOnce(); // nothing once stopped
-    };
-    next ??= running.then(after, after);
-    return next;
+  }, isStopped);
+  // Each step in a lane of its own, run after the transitions of the pass that calls it: a slow step delays only
+  // its own next run. In one lane, payments that took 22 s to reconcile after a rush held the instant sales'
+  // per-second admission, and their holds, for those 22 s.
+  const lanes = (opts.steps ?? []).map((step) =>
+    oneAtATime(async () => {
+      try {
+        await step.run();
+      } catch (err) {
+        opts.logger.error({ err, step: step.name }, 'reconciler step failed; the next tick retries');
+      }
+    }, isStopped),
+  );
+  const runOnce = async (): Promise<void> => {
+    await transitions.call();
+    await Promise.all(lanes.map((lane) => lane.call()));
   };
   const task = opts.cron
     ? // runOnce already keeps passes from overlapping; node-cron's own overlap guard would only print warnings.
@@ -104,7 +120,7 @@ export function createReconciler(
       clearTimeout(timer);
       await task?.stop();
       await task?.destroy();
-      await Promise.all([running, next]);
+      await Promise.all([transitions.settled(), ...lanes.map((lane) => lane.settled())]);
     },
   };
 }
