@@ -64,6 +64,26 @@ test('an admitted place left untold is told by the next pass, and a told one is 
   t.is((await turns()).length, 1, 'once');
 });
 
+test('a place that bought before its turn was told is marked told and sent nothing', async (t) => {
+  const { app, tick, c, people, turns } = await threeAdmitted();
+  t.teardown(() => app.close());
+  // As if the pass had not told them yet: no messages, nobody marked.
+  await app.db('messages').where({ kind: 'queue_turn', campaign_id: c.id }).del();
+  await app.db('instant_queue').where({ campaign_id: c.id }).update({ turn_notified_at: null });
+  const [quick] = people;
+  t.is((await buyAtTurn(app, c.id, quick!, 'bought-before-told')).status, 201);
+  app.clock.advance(1000);
+  await tick();
+  const told = await turns();
+  t.is(told.length, 2, 'the two who have not bought');
+  t.falsy(await turnOf(app, c.id, quick!.identity_id), 'no notice for the buyer, not even a cancelled one');
+  t.deepEqual(
+    await app.db('instant_queue').where({ campaign_id: c.id }).whereNull('turn_notified_at'),
+    [],
+    'all three marked',
+  );
+});
+
 test('the telling skips a place a buy holds locked, and tells it once the lock is gone', async (t) => {
   const { app, tick, c, people, turns } = await threeAdmitted();
   t.teardown(() => app.close());

@@ -8,7 +8,7 @@ import {
   activeTokens,
   cancelSpentTurns,
   issueTokens,
-  markNotified,
+  markTold,
   preQueuePlaces,
   type QueueRow,
   queueLength,
@@ -203,16 +203,17 @@ async function shuffle(
 }
 
 /**
- * Places told of their turn a transaction at a time: each a short one (its places locked, their messages written,
- * marked told), so a buy that spends one of their tokens waits milliseconds, not the whole telling. Told in one
- * transaction, the 3,976 of an opening were locked by the marking until it committed 3.2 s later, and the first
- * buys waited for it.
+ * Places told of their turn a chunk at a time. Each chunk's notices are rendered and sealed before its transaction,
+ * which then only marks the places and writes their messages: a buy that spends one of their tokens waits for two
+ * statements, not for the rendering. With the places locked from the start of the chunk, every batch of buyers at
+ * an opening held one of the chunk's 250 and waited for its commit, and the first orders came seconds late.
  */
 const TELL_CHUNK = 250;
 
 /**
- * Tells every admitted place not yet told (SMS or email) that its turn has come. A place whose contact will not open
- * while others' do is marked told without a notice and counted, so that it does not fail its chunk every pass.
+ * Tells every admitted place not yet told (SMS or email) that its turn has come; a place that bought meanwhile is
+ * marked told with nothing sent. A place whose contact will not open while others' do is marked told without a
+ * notice and counted, so that it does not fail its chunk every pass.
  */
 async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promise<{ untellable: number }> {
   const noticeOf = (p: QueueRow): NoticeRequest | undefined => {
@@ -238,26 +239,29 @@ async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promi
     };
   };
   let untellable = 0;
-  for (let told = TELL_CHUNK; told === TELL_CHUNK; ) {
-    told = await ctx.db.transaction(async (trx) => {
-      const places = await untoldTurns(trx, c.id, room.admitted_through, TELL_CHUNK);
-      const notices = places.map(noticeOf);
-      const unopened = notices.filter((n) => !n).length;
-      // none of a chunk opening is the key's fault (a changed DATA_KEY), not the rows': fail, and tell them once fixed
-      if (unopened > 0 && unopened === places.length)
-        throw new Error(
-          `none of ${unopened} contacts of sale ${c.id} would open: is DATA_KEY the one they were sealed with?`,
-        );
-      untellable += unopened;
+  for (;;) {
+    const places = await untoldTurns(ctx.db, c.id, room.admitted_through, TELL_CHUNK);
+    if (places.length === 0) break;
+    const notices = new Map(places.map((p) => [p.identity_id, noticeOf(p)]));
+    const unopened = places.filter((p) => !notices.get(p.identity_id)).length;
+    // none of a chunk opening is the key's fault (a changed DATA_KEY), not the rows': fail, and tell them once fixed
+    if (unopened === places.length)
+      throw new Error(
+        `none of ${unopened} contacts of sale ${c.id} would open: is DATA_KEY the one they were sealed with?`,
+      );
+    const marked = await ctx.db.transaction(async (trx) => {
+      const told = await markTold(trx, c.id, [...notices.keys()], ctx.clock.now());
+      const due = told.filter((p) => !p.spent).map((p) => notices.get(p.identity_id));
       await enqueueNotices(
         trx,
-        notices.filter((n) => n !== undefined),
+        due.filter((n) => n !== undefined),
         ctx.secrets.dataKey,
       );
-      const ids = places.map((p) => p.identity_id);
-      if (ids.length > 0) await markNotified(trx, c.id, ids, ctx.clock.now());
-      return places.length;
+      return told;
     });
+    untellable += marked.filter((p) => !p.spent && !notices.get(p.identity_id)).length;
+    // a chunk all held by buys is left to the next pass rather than read again at once
+    if (places.length < TELL_CHUNK || marked.length === 0) break;
   }
   return { untellable };
 }

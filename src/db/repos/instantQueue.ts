@@ -94,19 +94,16 @@ export async function activeTokens(db: Db | Trx, campaignId: string, now: Date):
 
 /**
  * Up to `limit` places admitted (ranked up to `through`) and not yet told of their turn, that have somewhere to be
- * told, first in line first, locked; a place a buy holds locked right now is skipped (told by a later call), so
- * the telling never waits for a buy.
+ * told, first in line first. Read without locks: the notices are written while nothing is held (markTold locks).
  */
-export async function untoldTurns(trx: Trx, campaignId: string, through: number, limit: number) {
-  return (await trx('instant_queue')
+export async function untoldTurns(db: Db, campaignId: string, through: number, limit: number) {
+  return (await db('instant_queue')
     .where({ campaign_id: campaignId })
     .where('rank', '<=', through)
     .whereNotNull('contact_enc')
     .whereNull('turn_notified_at')
     .orderBy('rank')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked()) as QueueRow[];
+    .limit(limit)) as QueueRow[];
 }
 
 /** The dedupe key of a place's turn notice (one a place, ever); cancelSpentTurns builds the same in SQL. */
@@ -137,11 +134,27 @@ export function spentTurnsPick(campaignId: string) {
   };
 }
 
-export async function markNotified(trx: Trx, campaignId: string, identityIds: string[], at: Date) {
-  await trx('instant_queue')
-    .where({ campaign_id: campaignId })
-    .whereRaw('identity_id = ANY(?::uuid[])', [identityIds])
-    .update({ turn_notified_at: at });
+/**
+ * Marks those of the places still untold as told, and returns them with whether their turn is spent (bought
+ * meanwhile: marked, to be told nothing). A place a buy holds locked right now is skipped, told by a later call:
+ * the telling never waits for a buy.
+ */
+export async function markTold(
+  trx: Trx,
+  campaignId: string,
+  identityIds: string[],
+  at: Date,
+): Promise<Array<{ identity_id: string; spent: boolean }>> {
+  const { rows } = await trx.raw(
+    `UPDATE instant_queue q SET turn_notified_at = :at
+      WHERE q.campaign_id = :campaignId AND q.identity_id IN (
+        SELECT identity_id FROM instant_queue
+         WHERE campaign_id = :campaignId AND identity_id = ANY(:ids::uuid[]) AND turn_notified_at IS NULL
+         ORDER BY identity_id FOR UPDATE SKIP LOCKED)
+     RETURNING q.identity_id, q.token_used_at IS NOT NULL AS spent`,
+    { at, campaignId, ids: identityIds },
+  );
+  return rows;
 }
 
 /**
