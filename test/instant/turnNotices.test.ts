@@ -15,7 +15,12 @@ async function threeAdmitted() {
   for (const p of people) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
   await tick();
   const turns = () => app.db('messages').where({ kind: 'queue_turn', campaign_id: c.id });
-  return { app, tick, c, people, turns };
+  /** As if the pass had not told them yet: no messages, nobody marked. */
+  const untold = async () => {
+    await turns().del();
+    await app.db('instant_queue').where({ campaign_id: c.id }).update({ turn_notified_at: null });
+  };
+  return { app, tick, c, people, turns, untold };
 }
 
 /** The turn notice of one person's place in the sale. */
@@ -65,11 +70,9 @@ test('an admitted place left untold is told by the next pass, and a told one is 
 });
 
 test('a place that bought before its turn was told is marked told and sent nothing', async (t) => {
-  const { app, tick, c, people, turns } = await threeAdmitted();
+  const { app, tick, c, people, turns, untold } = await threeAdmitted();
   t.teardown(() => app.close());
-  // As if the pass had not told them yet: no messages, nobody marked.
-  await app.db('messages').where({ kind: 'queue_turn', campaign_id: c.id }).del();
-  await app.db('instant_queue').where({ campaign_id: c.id }).update({ turn_notified_at: null });
+  await untold();
   const [quick] = people;
   t.is((await buyAtTurn(app, c.id, quick!, 'bought-before-told')).status, 201);
   app.clock.advance(1000);
@@ -85,10 +88,9 @@ test('a place that bought before its turn was told is marked told and sent nothi
 });
 
 test('the telling skips a place a buy holds locked, and tells it once the lock is gone', async (t) => {
-  const { app, tick, c, people, turns } = await threeAdmitted();
+  const { app, tick, c, people, turns, untold } = await threeAdmitted();
   t.teardown(() => app.close());
-  await app.db('messages').where({ kind: 'queue_turn', campaign_id: c.id }).del();
-  await app.db('instant_queue').where({ campaign_id: c.id }).update({ turn_notified_at: null });
+  await untold();
 
   // A buy's transaction holds one place's row (as instant_buy_many does while it spends the token).
   const [busy] = people;
