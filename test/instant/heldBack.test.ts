@@ -4,7 +4,7 @@
 // stock that comes back when a hold ends unpaid, go on to the next in line.
 import test from 'ava';
 import { reconcileOrders } from '../../src/commands/payments/reconcileOrders.js';
-import { HELD_BACK_POLL_MS } from '../../src/domain/instant/waitingRoom.js';
+import { HELD_BACK_POLL_MS, TURN_NOTICE_AFTER_MS } from '../../src/domain/instant/waitingRoom.js';
 import { derivedKey } from '../../src/payments/fromConfig.js';
 import { devIssuer } from '../../src/payments/issuer.js';
 import { TEST_SECRETS } from '../helpers/app.js';
@@ -28,6 +28,9 @@ test('more people than units: the units decide who is let in, and what comes bac
     Number(
       (await app.db('messages').where({ kind: 'queue_turn', campaign_id: c.id }).count('* as n').first())!.n,
     );
+  t.like(await room(), { admitted_through: 3, held_back: true });
+  app.clock.advance(TURN_NOTICE_AFTER_MS);
+  await tick(); // their turns told, once unused a while
   t.like(await room(), { admitted_through: 3, held_back: true });
   t.is(await turnsTold(), 3, 'an SMS only to those who can buy');
 
@@ -75,6 +78,8 @@ test('more people than units: the units decide who is let in, and what comes bac
   app.clock.advance(121_000);
   await tick();
   t.like(await room(), { admitted_through: 5, held_back: true });
+  app.clock.advance(TURN_NOTICE_AFTER_MS);
+  await tick();
   t.is(await turnsTold(), 5);
   t.is((await look(3)).state, 'your_turn');
   t.like(await look(5), { state: 'waiting', held_back: true });
@@ -86,6 +91,8 @@ test('more people than units: the units decide who is let in, and what comes bac
   await tick(); // gives the unit back
   await tick(); // admits on it
   t.like(await room(), { admitted_through: 8, held_back: true });
+  app.clock.advance(TURN_NOTICE_AFTER_MS);
+  await tick();
   t.is(await turnsTold(), 8);
   for (const i of [5, 6, 7]) t.is((await look(i)).state, 'your_turn');
   // the late arrival, ninth, waits for the next unit to come back

@@ -3,6 +3,7 @@
 import test from 'ava';
 import { runInstantSales } from '../../src/commands/instant/runSales.js';
 import { liveInstantCampaigns } from '../../src/db/repos/instantRooms.js';
+import { TURN_NOTICE_AFTER_MS } from '../../src/domain/instant/waitingRoom.js';
 import { buyAtTurn, buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
 
 const turnsOf = (db: import('knex').Knex, campaignId: string) =>
@@ -21,7 +22,9 @@ test('a place whose contact will not open is marked told without a notice; the o
     .where({ campaign_id: c.id, identity_id: sealedWrong!.identity_id })
     .update({ contact_enc: 'v1.not-a-sealed-contact' });
 
-  const report = await runInstantSales(ctx);
+  t.deepEqual((await runInstantSales(ctx)).failures, []); // the turns given
+  app.clock.advance(TURN_NOTICE_AFTER_MS);
+  const report = await runInstantSales(ctx); // and told
   t.deepEqual(report.failures, []);
   t.deepEqual(report.untellable, [{ campaignId: c.id, places: 1 }]);
   t.is((await turnsOf(app.db, c.id)).length, 2, 'the two others told');
@@ -48,7 +51,9 @@ test('a telling where no contact opens (a changed DATA_KEY) fails and marks nobo
     .where({ campaign_id: c.id })
     .update({ contact_enc: 'v1.sealed-with-another-key' });
 
-  const report = await runInstantSales(ctx);
+  t.deepEqual((await runInstantSales(ctx)).failures, []); // the turns given
+  app.clock.advance(TURN_NOTICE_AFTER_MS);
+  const report = await runInstantSales(ctx); // and told
   t.deepEqual(
     report.failures.map((f) => f.part),
     ['telling'],
@@ -100,7 +105,10 @@ test('a sale whose telling fails still settles its holds, and the sale after it 
   await app.request('POST', `/api/campaigns/${first}/queue`, { headers: x!.headers });
   await app.request('POST', `/api/campaigns/${second}/queue`, { headers: y!.headers });
 
-  app.clock.advance(601_000);
+  // x and y get their turns; the telling is due TURN_NOTICE_AFTER_MS later, the pass a's hold runs out in
+  app.clock.advance(601_000 - TURN_NOTICE_AFTER_MS);
+  t.deepEqual((await runInstantSales(ctx)).failures, []);
+  app.clock.advance(TURN_NOTICE_AFTER_MS);
   const report = await runInstantSales(ctx);
   t.deepEqual(
     report.failures.map((f) => [f.campaignId, f.part]),

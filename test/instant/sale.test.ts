@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { SignJWT } from 'jose';
 import { settleHolds } from '../../src/commands/instant/releaseHolds.js';
+import { TURN_NOTICE_AFTER_MS } from '../../src/domain/instant/waitingRoom.js';
 import { type Buyer, buyers, instantWorld, inWaves, openSale, scheduledSale } from '../helpers/instant.js';
 
 const UNIT = 10_000;
@@ -244,6 +245,8 @@ test('a hold that runs out gives its stock back and expires its order; a paid on
   await openSale(app, c.id);
   for (const p of [a!, b!, d!])
     await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+  await tick();
+  app.clock.advance(TURN_NOTICE_AFTER_MS);
   await tick();
   // Each is told their turn once, in their own language and channel.
   const turns = await app.db('messages').where({ kind: 'queue_turn', campaign_id: c.id }).orderBy('channel');

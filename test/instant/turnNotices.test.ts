@@ -4,6 +4,7 @@
 import test from 'ava';
 import { cancelSpentTurns, spentTurnsPick } from '../../src/db/repos/instantQueue.js';
 import { addJobsForWaitingMessages } from '../../src/db/repos/messages.js';
+import { TURN_NOTICE_AFTER_MS } from '../../src/domain/instant/waitingRoom.js';
 import { buyAtTurn, buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
 
 /** A sale open with three people admitted by a pass, each with a phone number; `turns`: its turn notices. */
@@ -13,7 +14,9 @@ async function threeAdmitted() {
   const people = await buyers(app, 3, { sms: true });
   await openSale(app, c.id);
   for (const p of people) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
-  await tick();
+  await tick(); // admitted
+  app.clock.advance(TURN_NOTICE_AFTER_MS);
+  await tick(); // told: nobody bought meanwhile
   const turns = () => app.db('messages').where({ kind: 'queue_turn', campaign_id: c.id });
   /** As if the pass had not told them yet: no messages, nobody marked. */
   const untold = async () => {
@@ -35,6 +38,27 @@ async function turnOf(
     .where({ dedupe_key: `queue_turn:${saleId}:${place.ticket}` })
     .first();
 }
+
+test('a turn is told only once it has gone unused for a while: one who buys at the page at once gets no SMS', async (t) => {
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 5 });
+  const people = await buyers(app, 3, { sms: true });
+  await openSale(app, c.id);
+  for (const p of people) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+  await tick();
+  const turns = () => app.db('messages').where({ kind: 'queue_turn', campaign_id: c.id });
+  t.is((await turns()).length, 0, 'not in the pass that gave the turns');
+  const [quick] = people;
+  t.is((await buyAtTurn(app, c.id, quick!, 'bought-at-once')).status, 201);
+  app.clock.advance(TURN_NOTICE_AFTER_MS - 1000);
+  await tick();
+  t.is((await turns()).length, 0, 'nor a second before the delay');
+  app.clock.advance(1000);
+  await tick();
+  t.is((await turns()).length, 2, 'then to the two who have not bought');
+  t.falsy(await turnOf(app, c.id, quick!.identity_id));
+});
 
 test('an admitted place left untold is told by the next pass, and a told one is not told again', async (t) => {
   const { app, tick, c, people, turns } = await threeAdmitted();
@@ -132,6 +156,8 @@ test('turns still queued when the sale sells out are cancelled with their jobs, 
   const people = await buyers(app, 3, { sms: true });
   await openSale(app, c.id);
   for (const p of people) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+  await tick();
+  app.clock.advance(TURN_NOTICE_AFTER_MS);
   await tick();
   const turns = () => app.db('messages').where({ kind: 'queue_turn', campaign_id: c.id }).orderBy('id');
   t.is((await turns()).length, 3);

@@ -34,6 +34,7 @@ import {
   heldBackByStock,
   queueSeed,
   shufflePreQueue,
+  turnNoticeDueBy,
   turnsEnded,
 } from '../../domain/instant/waitingRoom.js';
 import { decryptText } from '../../identity/crypto.js';
@@ -211,8 +212,8 @@ async function shuffle(
 const TELL_CHUNK = 250;
 
 /**
- * Tells every admitted place not yet told (SMS or email) that its turn has come; a place that bought meanwhile is
- * marked told with nothing sent. A place whose contact will not open while others' do is marked told without a
+ * Tells every admitted place not yet told (SMS or email) that its turn has come, once it has gone unused for
+ * TURN_NOTICE_AFTER_MS; a place that bought meanwhile is marked told with nothing sent. A place whose contact will not open while others' do is marked told without a
  * notice and counted, so that it does not fail its chunk every pass.
  */
 async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promise<{ untellable: number }> {
@@ -240,7 +241,8 @@ async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promi
   };
   let untellable = 0;
   for (;;) {
-    const places = await untoldTurns(ctx.db, c.id, room.admitted_through, TELL_CHUNK);
+    const dueBy = turnNoticeDueBy(ctx.clock.now(), room.token_seconds);
+    const places = await untoldTurns(ctx.db, c.id, room.admitted_through, dueBy, TELL_CHUNK);
     if (places.length === 0) break;
     const notices = new Map(places.map((p) => [p.identity_id, noticeOf(p)]));
     const unopened = places.filter((p) => !notices.get(p.identity_id)).length;

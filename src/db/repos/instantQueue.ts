@@ -93,13 +93,21 @@ export async function activeTokens(db: Db | Trx, campaignId: string, now: Date):
 }
 
 /**
- * Up to `limit` places admitted (ranked up to `through`) and not yet told of their turn, that have somewhere to be
- * told, first in line first. Read without locks: the notices are written while nothing is held (markTold locks).
+ * Up to `limit` places admitted (ranked up to `through`, their token expiring by `expiresBy`) and not yet told of
+ * their turn, that have somewhere to be told, first in line first. Read without locks: the notices are written
+ * while nothing is held (markTold locks).
  */
-export async function untoldTurns(db: Db, campaignId: string, through: number, limit: number) {
+export async function untoldTurns(
+  db: Db,
+  campaignId: string,
+  through: number,
+  expiresBy: Date,
+  limit: number,
+) {
   return (await db('instant_queue')
     .where({ campaign_id: campaignId })
     .where('rank', '<=', through)
+    .where('token_expires_at', '<=', expiresBy)
     .whereNotNull('contact_enc')
     .whereNull('turn_notified_at')
     .orderBy('rank')

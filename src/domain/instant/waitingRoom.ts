@@ -104,6 +104,19 @@ export function turnsEnded(
   return closed ? 'sale_closed' : undefined;
 }
 
+/**
+ * How long a turn goes unused before an SMS or email tells of it: at an opening the people at the page buy within
+ * seconds, and the notice is for those who are not (written at once, 4,000 notices were rendered, sealed and
+ * written in the sell-out's first seconds, and most then cancelled). At most a quarter of a short turn.
+ */
+export const TURN_NOTICE_AFTER_MS = 10_000;
+
+/** Turns whose token expires at or before this were given at least TURN_NOTICE_AFTER_MS before `now`. */
+export function turnNoticeDueBy(now: Date, tokenSeconds: number): Date {
+  const after = Math.min(TURN_NOTICE_AFTER_MS, (tokenSeconds * 1000) / 4);
+  return new Date(now.getTime() + tokenSeconds * 1000 - after);
+}
+
 /** People ahead and an honest estimate of the wait, in seconds, at the set rate. */
 export function waitEstimate(rank: number, admittedThrough: number, perSecond: number) {
   const ahead = Math.max(0, rank - admittedThrough - 1);
