@@ -213,8 +213,9 @@ const TELL_CHUNK = 250;
 
 /**
  * Tells every admitted place not yet told (SMS or email) that its turn has come, once it has gone unused for
- * TURN_NOTICE_AFTER_MS; a place that bought meanwhile is marked told with nothing sent. A place whose contact will not open while others' do is marked told without a
- * notice and counted, so that it does not fail its chunk every pass.
+ * TURN_NOTICE_AFTER_MS; a place that bought meanwhile is marked told with nothing sent. A place whose contact will
+ * not open while others' do is marked told without a notice and counted, so that it does not fail its chunk every
+ * pass.
  */
 async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promise<{ untellable: number }> {
   const noticeOf = (p: QueueRow): NoticeRequest | undefined => {
@@ -244,15 +245,21 @@ async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promi
     const dueBy = turnNoticeDueBy(ctx.clock.now(), room.token_seconds);
     const places = await untoldTurns(ctx.db, c.id, room.admitted_through, dueBy, TELL_CHUNK);
     if (places.length === 0) break;
-    const notices = new Map(places.map((p) => [p.identity_id, noticeOf(p)]));
-    const unopened = places.filter((p) => !notices.get(p.identity_id)).length;
+    // made for the places that have not bought; undefined where the contact would not open
+    const notices = new Map(places.filter((p) => !p.token_used_at).map((p) => [p.identity_id, noticeOf(p)]));
+    const unopened = [...notices.values()].filter((n) => !n).length;
     // none of a chunk opening is the key's fault (a changed DATA_KEY), not the rows': fail, and tell them once fixed
-    if (unopened === places.length)
+    if (unopened > 0 && unopened === notices.size)
       throw new Error(
         `none of ${unopened} contacts of sale ${c.id} would open: is DATA_KEY the one they were sealed with?`,
       );
     const marked = await ctx.db.transaction(async (trx) => {
-      const told = await markTold(trx, c.id, [...notices.keys()], ctx.clock.now());
+      const told = await markTold(
+        trx,
+        c.id,
+        places.map((p) => p.identity_id),
+        ctx.clock.now(),
+      );
       const due = told.filter((p) => !p.spent).map((p) => notices.get(p.identity_id));
       await enqueueNotices(
         trx,
@@ -261,7 +268,7 @@ async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promi
       );
       return told;
     });
-    untellable += marked.filter((p) => !p.spent && !notices.get(p.identity_id)).length;
+    untellable += marked.filter((p) => notices.has(p.identity_id) && !notices.get(p.identity_id)).length;
     // a chunk all held by buys is left to the next pass rather than read again at once
     if (places.length < TELL_CHUNK || marked.length === 0) break;
   }
