@@ -86,8 +86,8 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown) {
   await stockReads?.ready;
   const { payments, payment: paymentCtx } = contexts;
   const draw = drawReconcilerParts(contexts.draw);
-  // The instant sales' step before the payments': it moves the waiting room's admission once a pass, and the
-  // payment reconciler looks up to 50 orders one provider call at a time (a sale's new orders are all due at once).
+  // Each step in its own lane (reconciler.ts): the payment reconciler's 50 provider calls at a time do not hold the
+  // waiting room's admission, which moves once a pass.
   draw.steps.push(instantSalesStep(contexts.instant, logger));
   if (paymentCtx) draw.steps.push(paymentReconcilerStep(paymentCtx, logger));
   logger.info({ provider: payments?.provider.name ?? 'none' }, 'payments: provider');

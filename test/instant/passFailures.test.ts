@@ -35,6 +35,29 @@ test('a place whose contact will not open is marked told without a notice; the o
   t.deepEqual((await runInstantSales(ctx)).untellable, [], 'reported once');
 });
 
+test('a chunk of buyers and one contact that will not open is no key fault: the one is marked, not the telling failed', async (t) => {
+  const { app, ctx } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 5 });
+  const people = await buyers(app, 3, { sms: true });
+  await openSale(app, c.id);
+  for (const p of people) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+  t.deepEqual((await runInstantSales(ctx)).failures, []); // the turns given
+  const [a, b, unread] = people;
+  for (const p of [a!, b!])
+    t.is((await buyAtTurn(app, c.id, p, `chunk-of-buyers-${p.identity_id}`)).status, 201);
+  await app
+    .db('instant_queue')
+    .where({ campaign_id: c.id, identity_id: unread!.identity_id })
+    .update({ contact_enc: 'v1.not-a-sealed-contact' });
+  app.clock.advance(TURN_NOTICE_AFTER_MS);
+  const report = await runInstantSales(ctx);
+  t.deepEqual(report.failures, []);
+  t.deepEqual(report.untellable, [{ campaignId: c.id, places: 1 }]);
+  t.is((await turnsOf(app.db, c.id)).length, 0);
+  t.deepEqual(await app.db('instant_queue').where({ campaign_id: c.id }).whereNull('turn_notified_at'), []);
+});
+
 test('a telling where no contact opens (a changed DATA_KEY) fails and marks nobody; it tells them once they open', async (t) => {
   const { app, ctx } = await instantWorld();
   t.teardown(() => app.close());

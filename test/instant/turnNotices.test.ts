@@ -261,10 +261,14 @@ test('a turn notice still queued when its place buys is cancelled: the purchase 
   t.deepEqual((await tick()).cancelled, [], 'once');
 });
 
-/** Rows of `relation` a plan read, summed over its nodes and their loops (EXPLAIN ANALYZE's JSON). */
+/** Rows of `relation` a plan read (kept or filtered out), summed over its nodes and loops (EXPLAIN ANALYZE's JSON). */
 function rowsRead(plan: Record<string, unknown>, relation: string): number {
+  const n = (k: string) => Number(plan[k] ?? 0);
   const own =
-    plan['Relation Name'] === relation ? Number(plan['Actual Rows']) * Number(plan['Actual Loops']) : 0;
+    plan['Relation Name'] === relation
+      ? (n('Actual Rows') + n('Rows Removed by Filter') + n('Rows Removed by Index Recheck')) *
+        n('Actual Loops')
+      : 0;
   const kids = (plan.Plans as Array<Record<string, unknown>> | undefined) ?? [];
   return own + kids.reduce((sum, k) => sum + rowsRead(k, relation), 0);
 }

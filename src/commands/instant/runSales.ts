@@ -61,7 +61,7 @@ interface LiveSale extends SaleCampaign {
 export interface SalesPassReport {
   failures: Array<{
     campaignId: string;
-    part: 'room' | 'connections' | 'admission' | 'telling' | 'holds';
+    part: 'room' | 'connections' | 'admission' | 'telling' | 'cancelling' | 'holds';
     err: unknown;
   }>;
   /** places marked told without a notice: their sealed contact would not open (say, a changed DATA_KEY) */
@@ -107,14 +107,16 @@ export async function runInstantSales(ctx: InstantContext): Promise<SalesPassRep
         const cancelled = await cancelQueued(ctx.db, c.id, ended, 'queue_turn');
         if (cancelled > 0) report.cancelled.push({ campaignId: c.id, notices: cancelled, reason: ended });
       } else if (admitted?.ok) {
-        // The turns are live before they are told: at an opening thousands of messages are written, and inside
-        // the admission's transaction they held every look and buy waiting for its commit. What a failure here
-        // leaves untold, the next pass tells.
+        // Told outside the admission's transaction (inside, an opening's notices held every look and buy waiting
+        // for its commit), and only turns unused for a while. What a failure here leaves untold, the next pass tells.
         const { untellable } = await tellTurns(ctx, c, admitted.value.room);
         if (untellable > 0) report.untellable.push({ campaignId: c.id, places: untellable });
-        const spent = await cancelSpentTurns(ctx.db, c.id);
-        if (spent > 0) report.cancelled.push({ campaignId: c.id, notices: spent, reason: 'turn_used' });
       }
+    });
+    // apart from the telling: a telling that fails must not leave bought places' notices to go out
+    await part('cancelling', async () => {
+      const spent = await cancelSpentTurns(ctx.db, c.id);
+      if (spent > 0) report.cancelled.push({ campaignId: c.id, notices: spent, reason: 'turn_used' });
     });
     await part('holds', () => settleHolds(ctx, c.id));
   }
@@ -218,14 +220,15 @@ const TELL_CHUNK = 250;
  * pass.
  */
 async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promise<{ untellable: number }> {
-  const noticeOf = (p: QueueRow): NoticeRequest | undefined => {
-    const lang = p.lang === 'en' ? 'en' : 'ko';
-    let to: string;
+  const contactOf = (p: QueueRow): string | undefined => {
     try {
-      to = decryptText(ctx.secrets, p.contact_enc!, 'contact');
+      return decryptText(ctx.secrets, p.contact_enc!, 'contact');
     } catch {
       return undefined;
     }
+  };
+  const noticeOf = (p: QueueRow, to: string): NoticeRequest => {
+    const lang = p.lang === 'en' ? 'en' : 'ko';
     return {
       kind: 'queue_turn',
       channel: p.contact_channel === 'email' ? 'email' : 'sms',
@@ -245,14 +248,20 @@ async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promi
     const dueBy = turnNoticeDueBy(ctx.clock.now(), room.token_seconds);
     const places = await untoldTurns(ctx.db, c.id, room.admitted_through, dueBy, TELL_CHUNK);
     if (places.length === 0) break;
-    // made for the places that have not bought; undefined where the contact would not open
-    const notices = new Map(places.filter((p) => !p.token_used_at).map((p) => [p.identity_id, noticeOf(p)]));
-    const unopened = [...notices.values()].filter((n) => !n).length;
+    // every contact opened, bought or not: a chunk that is mostly buyers still says whether the key is right
+    const contacts = new Map(places.map((p) => [p.identity_id, contactOf(p)]));
+    const unopened = [...contacts.values()].filter((to) => to === undefined).length;
     // none of a chunk opening is the key's fault (a changed DATA_KEY), not the rows': fail, and tell them once fixed
-    if (unopened > 0 && unopened === notices.size)
+    if (unopened === places.length)
       throw new Error(
         `none of ${unopened} contacts of sale ${c.id} would open: is DATA_KEY the one they were sealed with?`,
       );
+    // rendered for the places that have not bought, before the transaction
+    const notices = new Map<string, NoticeRequest>();
+    for (const p of places) {
+      const to = contacts.get(p.identity_id);
+      if (!p.token_used_at && to !== undefined) notices.set(p.identity_id, noticeOf(p, to));
+    }
     const marked = await ctx.db.transaction(async (trx) => {
       const told = await markTold(
         trx,
@@ -268,7 +277,7 @@ async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promi
       );
       return told;
     });
-    untellable += marked.filter((p) => notices.has(p.identity_id) && !notices.get(p.identity_id)).length;
+    untellable += marked.filter((p) => !p.spent && contacts.get(p.identity_id) === undefined).length;
     // a chunk all held by buys is left to the next pass rather than read again at once
     if (places.length < TELL_CHUNK || marked.length === 0) break;
   }

@@ -136,6 +136,7 @@ export function spentTurnsPick(campaignId: string) {
        JOIN instant_queue q
          ON q.campaign_id = :campaignId AND q.ticket = substr(m.dedupe_key, length(:prefix::text) + 1)
       WHERE m.campaign_id = :campaignId AND m.kind = 'queue_turn' AND m.status = 'queued'
+        AND m.in_doubt_since IS NULL -- as cancelPicked, but before the limit: in doubt, they would take its room
         AND starts_with(m.dedupe_key, :prefix::text) AND q.token_used_at IS NOT NULL
       LIMIT 1000`,
     bindings: { campaignId, prefix: turnNoticeKey(campaignId, '') },
