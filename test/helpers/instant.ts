@@ -98,6 +98,15 @@ export async function openSale(app: TestApp, campaignId: string) {
   );
 }
 
+/** An open sale of five units with `n` people in its queue, each with a phone number (not yet admitted). */
+export async function queuedSale(app: TestApp, n: number) {
+  const c = await scheduledSale(app, { units: 5 });
+  const people = await buyers(app, n, { sms: true });
+  await openSale(app, c.id);
+  for (const p of people) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+  return { c, people };
+}
+
 /** Residents with sessions signed by the service's key, as a verified sign-in would give them. */
 export async function buyers(
   app: TestApp,

@@ -4,7 +4,7 @@ import test from 'ava';
 import { runInstantSales } from '../../src/commands/instant/runSales.js';
 import { liveInstantCampaigns } from '../../src/db/repos/instantRooms.js';
 import { TURN_NOTICE_AFTER_MS } from '../../src/domain/instant/waitingRoom.js';
-import { buyAtTurn, buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
+import { buyAtTurn, buyers, instantWorld, openSale, queuedSale, scheduledSale } from '../helpers/instant.js';
 
 const turnsOf = (db: import('knex').Knex, campaignId: string) =>
   db('messages').where({ kind: 'queue_turn', campaign_id: campaignId });
@@ -12,10 +12,7 @@ const turnsOf = (db: import('knex').Knex, campaignId: string) =>
 test('a place whose contact will not open is marked told without a notice; the others are told', async (t) => {
   const { app, ctx } = await instantWorld();
   t.teardown(() => app.close());
-  const c = await scheduledSale(app, { units: 5 });
-  const people = await buyers(app, 3, { sms: true });
-  await openSale(app, c.id);
-  for (const p of people) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+  const { c, people } = await queuedSale(app, 3);
   const [sealedWrong] = people;
   await app
     .db('instant_queue')
@@ -38,10 +35,7 @@ test('a place whose contact will not open is marked told without a notice; the o
 test('a chunk of buyers and one contact that will not open is no key fault: the one is marked, not the telling failed', async (t) => {
   const { app, ctx } = await instantWorld();
   t.teardown(() => app.close());
-  const c = await scheduledSale(app, { units: 5 });
-  const people = await buyers(app, 3, { sms: true });
-  await openSale(app, c.id);
-  for (const p of people) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+  const { c, people } = await queuedSale(app, 3);
   t.deepEqual((await runInstantSales(ctx)).failures, []); // the turns given
   const [a, b, unread] = people;
   for (const p of [a!, b!])
@@ -61,10 +55,7 @@ test('a chunk of buyers and one contact that will not open is no key fault: the 
 test('a telling where no contact opens (a changed DATA_KEY) fails and marks nobody; it tells them once they open', async (t) => {
   const { app, ctx } = await instantWorld();
   t.teardown(() => app.close());
-  const c = await scheduledSale(app, { units: 5 });
-  const people = await buyers(app, 2, { sms: true });
-  await openSale(app, c.id);
-  for (const p of people) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+  const { c, people } = await queuedSale(app, 2);
   const sealed = await app
     .db('instant_queue')
     .where({ campaign_id: c.id })

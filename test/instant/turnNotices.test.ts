@@ -5,15 +5,12 @@ import test from 'ava';
 import { cancelSpentTurns, spentTurnsPick } from '../../src/db/repos/instantQueue.js';
 import { addJobsForWaitingMessages } from '../../src/db/repos/messages.js';
 import { TURN_NOTICE_AFTER_MS } from '../../src/domain/instant/waitingRoom.js';
-import { buyAtTurn, buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
+import { buyAtTurn, buyers, instantWorld, openSale, queuedSale, scheduledSale } from '../helpers/instant.js';
 
 /** A sale open with three people admitted by a pass, each with a phone number; `turns`: its turn notices. */
 async function threeAdmitted() {
   const { app, tick } = await instantWorld();
-  const c = await scheduledSale(app, { units: 5 });
-  const people = await buyers(app, 3, { sms: true });
-  await openSale(app, c.id);
-  for (const p of people) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+  const { c, people } = await queuedSale(app, 3);
   await tick(); // admitted
   app.clock.advance(TURN_NOTICE_AFTER_MS);
   await tick(); // told: nobody bought meanwhile
@@ -42,10 +39,7 @@ async function turnOf(
 test('a turn is told only once it has gone unused for a while: one who buys at the page at once gets no SMS', async (t) => {
   const { app, tick } = await instantWorld();
   t.teardown(() => app.close());
-  const c = await scheduledSale(app, { units: 5 });
-  const people = await buyers(app, 3, { sms: true });
-  await openSale(app, c.id);
-  for (const p of people) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+  const { c, people } = await queuedSale(app, 3);
   await tick();
   const turns = () => app.db('messages').where({ kind: 'queue_turn', campaign_id: c.id });
   t.is((await turns()).length, 0, 'not in the pass that gave the turns');
