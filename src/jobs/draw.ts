@@ -21,6 +21,7 @@ import { beatHeart, forgetWorker, unlockJobsOfDeadWorkers } from '../db/repos/no
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import { jobQueuePool } from './jobQueuePool.js';
+import type { ReconcilerStep } from './reconciler.js';
 import { warningsAndErrorsTo } from './workerLogger.js';
 
 export function beaconMissingGauge(metrics: Metrics): DrawContext['metrics'] {
@@ -65,16 +66,17 @@ export function createBeaconFetcher(
 
 export function drawReconcilerParts(ctx: DrawContext & NoticeEnv): {
   hooks: TransitionHook[];
-  steps: Array<{ name: string; run: () => Promise<unknown> }>;
+  steps: ReconcilerStep[];
 } {
   const watch = newBeaconWatch(); // this reconciler's memory of beacon fetches and warnings
   return {
     hooks: drawHooks(ctx),
     steps: [
-      { name: 'draw', run: () => drawDueCampaigns(ctx, watch) },
-      { name: 'audit-collections', run: () => auditCollections(ctx) },
-      { name: 'expire-awards', run: () => expireUnclaimedAwards(ctx) },
-      { name: 'pickup-reminders', run: () => sendDueReminders(ctx) },
+      // one lane, one connection at a time: none of them has a second to keep
+      { name: 'draw', lane: 'campaigns', run: () => drawDueCampaigns(ctx, watch) },
+      { name: 'audit-collections', lane: 'campaigns', run: () => auditCollections(ctx) },
+      { name: 'expire-awards', lane: 'campaigns', run: () => expireUnclaimedAwards(ctx) },
+      { name: 'pickup-reminders', lane: 'campaigns', run: () => sendDueReminders(ctx) },
     ],
   };
 }

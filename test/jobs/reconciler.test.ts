@@ -12,6 +12,7 @@ import { createDb } from '../../src/db/knex.js';
 import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
 import { createReconciler } from '../../src/jobs/reconciler.js';
 import { createLogger } from '../../src/logger.js';
+import type { Metrics } from '../../src/metrics/registry.js';
 import { pendingAfter } from '../helpers/async.js';
 import { SteppedClock } from '../helpers/clock.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -180,6 +181,83 @@ test.serial(
       await tick;
       await timer;
       t.is(slow.passes(), 2, 'the slow step once more, after the run in flight');
+    } finally {
+      await reconciler.stop();
+    }
+  },
+);
+
+test.serial('steps of one lane run one after another; a lane apart runs meanwhile', async (t) => {
+  const held = firstPassHeld();
+  let after = 0;
+  let apart = 0;
+  const reconciler = createReconciler(
+    { db: database.db, clock: new SteppedClock('2027-06-01T07:59:59+09:00') },
+    {
+      logger,
+      steps: [
+        { ...held.step, lane: 'campaigns' },
+        { name: 'after', lane: 'campaigns', run: async () => void after++ },
+        { name: 'apart', run: async () => void apart++ },
+      ],
+    },
+  );
+  try {
+    const pass = reconciler.runOnce();
+    await held.reached();
+    await waitFor('the lane apart to run', async () => apart === 1);
+    t.is(after, 0, 'the step behind the held one in its lane waits');
+    held.release();
+    await pass;
+    t.is(after, 1);
+    t.is(apart, 1);
+  } finally {
+    await reconciler.stop();
+  }
+});
+
+test.serial(
+  'passes asked during one run of the transitions make one run of each step, not one each',
+  async (t) => {
+    const clock = new SteppedClock('2027-07-01T07:59:59+09:00');
+    await scheduledCampaign(database.db, clock, 1000, 3600_000);
+    clock.advance(1000);
+    let releaseHook!: () => void;
+    const hookHeld = new Promise<void>((r) => {
+      releaseHook = r;
+    });
+    let hookEntered = false;
+    const step = firstPassHeld();
+    let transitionsDone = 0;
+    // only the end of each run of the transitions is read off these
+    const metrics = {
+      reconcilerLag: { set: () => {} },
+      reconcilerLastRun: { set: () => void transitionsDone++ },
+    } as unknown as Metrics;
+    const reconciler = createReconciler(
+      { db: database.db, clock },
+      {
+        logger,
+        metrics,
+        hooks: [
+          async () => {
+            hookEntered = true;
+            await hookHeld; // the opening's transition, held
+          },
+        ],
+        steps: [step.step],
+      },
+    );
+    try {
+      const first = reconciler.runOnce();
+      await waitFor('the opening to reach its hook', async () => hookEntered);
+      const during = [reconciler.runOnce(), reconciler.runOnce()]; // both share the next run of the transitions
+      releaseHook();
+      await step.reached(); // the first pass's step, begun after both were asked
+      await waitFor('the second run of the transitions', async () => transitionsDone === 2);
+      step.release();
+      await Promise.all([first, ...during]);
+      t.is(step.passes(), 1, 'the step run begun after the two asks answers both');
     } finally {
       await reconciler.stop();
     }
