@@ -120,7 +120,7 @@ export function createReconciler(
     const lane = step.lane ?? step.name;
     byLane.set(lane, [...(byLane.get(lane) ?? []), step]);
   }
-  const lanes = [...byLane.values()].map((steps) =>
+  const lanes = [...byLane].map(([lane, steps]) =>
     oneAtATime(
       async () => {
         for (const step of steps) {
@@ -130,6 +130,7 @@ export function createReconciler(
             opts.logger.error({ err, step: step.name }, 'reconciler step failed; the next tick retries');
           }
         }
+        opts.metrics?.reconcilerLaneLastRun.labels(lane).set(ctx.clock.now().getTime() / 1000);
       },
       isStopped,
       asked,

@@ -8,6 +8,7 @@ export interface Metrics {
   latency: Histogram<'method' | 'route'>;
   reconcilerLag: Gauge;
   reconcilerLastRun: Gauge;
+  reconcilerLaneLastRun: Gauge<'lane'>;
   campaigns: Gauge<'state'>;
 }
 
@@ -36,7 +37,14 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     }),
     reconcilerLastRun: new Gauge({
       name: 'reconciler_last_run_timestamp_seconds',
-      help: 'When the reconciler last completed a pass',
+      help: 'When the reconciler last completed the transitions of a pass',
+      registers: [registry],
+    }),
+    // each lane of steps apart (reconciler.ts): one stuck behind a slow provider shows here, not in the pass's time
+    reconcilerLaneLastRun: new Gauge({
+      name: 'reconciler_lane_last_run_timestamp_seconds',
+      help: 'When each lane of reconciler steps last completed a run',
+      labelNames: ['lane'],
       registers: [registry],
     }),
     campaigns: new Gauge({

@@ -12,7 +12,7 @@ import { createDb } from '../../src/db/knex.js';
 import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
 import { createReconciler } from '../../src/jobs/reconciler.js';
 import { createLogger } from '../../src/logger.js';
-import type { Metrics } from '../../src/metrics/registry.js';
+import { createMetrics, type Metrics } from '../../src/metrics/registry.js';
 import { pendingAfter } from '../helpers/async.js';
 import { SteppedClock } from '../helpers/clock.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -233,6 +233,7 @@ test.serial(
     const metrics = {
       reconcilerLag: { set: () => {} },
       reconcilerLastRun: { set: () => void transitionsDone++ },
+      reconcilerLaneLastRun: { labels: () => ({ set: () => {} }) },
     } as unknown as Metrics;
     const reconciler = createReconciler(
       { db: database.db, clock },
@@ -258,6 +259,34 @@ test.serial(
       step.release();
       await Promise.all([first, ...during]);
       t.is(step.passes(), 1, 'the step run begun after the two asks answers both');
+    } finally {
+      await reconciler.stop();
+    }
+  },
+);
+
+test.serial(
+  'each lane says when it last completed a run, so a lane stuck behind a slow step shows',
+  async (t) => {
+    const clock = new SteppedClock('2027-08-01T07:59:59+09:00');
+    const held = firstPassHeld();
+    const metrics = createMetrics({ defaults: false });
+    const reconciler = createReconciler(
+      { db: database.db, clock },
+      { logger, metrics, steps: [held.step, { name: 'quick', run: async () => {} }] },
+    );
+    const lanes = async () =>
+      Object.fromEntries(
+        (await metrics.reconcilerLaneLastRun.get()).values.map((v) => [v.labels.lane, v.value]),
+      );
+    try {
+      const pass = reconciler.runOnce();
+      await held.reached();
+      await waitFor('the quick lane to finish', async () => 'quick' in (await lanes()));
+      t.deepEqual(await lanes(), { quick: clock.now().getTime() / 1000 }, 'the held lane has not finished');
+      held.release();
+      await pass;
+      t.deepEqual(Object.keys(await lanes()).sort(), ['held', 'quick']);
     } finally {
       await reconciler.stop();
     }
