@@ -12,7 +12,7 @@ import { createDb } from '../../src/db/knex.js';
 import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
 import { createReconciler } from '../../src/jobs/reconciler.js';
 import { createLogger } from '../../src/logger.js';
-import { createMetrics, type Metrics } from '../../src/metrics/registry.js';
+import { createMetrics } from '../../src/metrics/registry.js';
 import { pendingAfter } from '../helpers/async.js';
 import { SteppedClock } from '../helpers/clock.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -229,12 +229,14 @@ test.serial(
     let hookEntered = false;
     const step = firstPassHeld();
     let transitionsDone = 0;
-    // only the end of each run of the transitions is read off these
-    const metrics = {
-      reconcilerLag: { set: () => {} },
-      reconcilerLastRun: { set: () => void transitionsDone++ },
-      reconcilerLaneLastRun: { labels: () => ({ set: () => {} }) },
-    } as unknown as Metrics;
+    // the end of each run of the transitions, counted where the reconciler says so
+    const metrics = createMetrics({ defaults: false });
+    const lastRun = metrics.reconcilerLastRun;
+    const setLastRun = lastRun.set.bind(lastRun);
+    lastRun.set = ((at: number) => {
+      transitionsDone++;
+      setLastRun(at);
+    }) as typeof lastRun.set;
     const reconciler = createReconciler(
       { db: database.db, clock },
       {
