@@ -2,7 +2,8 @@
 // "not yet" says when to look again (poll_after_ms and Retry-After), so a crowd does not poll every second.
 // The room's rules are set by an admin before its pre-queue opens, and fixed after.
 import test from 'ava';
-import { buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
+import { shufflePreQueue } from '../../src/domain/instant/waitingRoom.js';
+import { type Buyer, buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
 
 test('the shuffle admits the first second at once; the rest are told when their turn should come', async (t) => {
   const { app, tick } = await instantWorld();
@@ -93,6 +94,52 @@ test('the shuffle admits the first second at once; the rest are told when their 
   t.is(placing.json.queue.state, 'placing', placing.text);
   t.is(placing.json.queue.poll_after_ms, 1000, 'ranked at the next pass: look then');
   t.is(placing.headers.get('retry-after'), '1');
+});
+
+test('the opening pass ranks the pre-queue by the seed and the arrivals after it, and admits across both', async (t) => {
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 50 });
+  const early = await buyers(app, 4);
+  const queue = `/api/campaigns/${c.id}/queue`;
+  for (const p of early) await app.request('POST', queue, { headers: p.headers });
+  await openSale(app, c.id);
+  const late = await buyers(app, 3);
+  for (const p of late) await app.request('POST', queue, { headers: p.headers });
+  // five a second: the pass that shuffles admits the four of the pre-queue and the first arrival
+  await app.db('instant_rooms').where({ campaign_id: c.id }).update({ admit_per_second: 5 });
+  await tick();
+  const room = await app.db('instant_rooms').where({ campaign_id: c.id }).first();
+  t.is(room.admitted_through, 5);
+  const places = await app.db('instant_queue').where({ campaign_id: c.id }).orderBy('rank');
+  const idOf = (b: Buyer) => places.find((p) => p.identity_id === b.identity_id);
+  t.deepEqual(
+    places.map((p) => Number(p.rank)),
+    [1, 2, 3, 4, 5, 6, 7],
+  );
+  // the pre-queue first, in the order its seed gives; then the arrivals in the order they came
+  const pre = places.filter((p) => p.pre).map((p) => p.ticket);
+  t.deepEqual(pre, shufflePreQueue(room.seed, [...pre].sort()));
+  t.deepEqual(
+    places.slice(0, 4).map((p) => p.pre),
+    [true, true, true, true],
+  );
+  t.deepEqual(
+    late.map((b) => Number(idOf(b)!.rank)),
+    [5, 6, 7],
+  );
+  // a live token for each admitted place, and none for those after the cursor
+  t.deepEqual(
+    places.map((p) => p.token_jti !== null && p.token_expires_at > app.clock.now()),
+    [true, true, true, true, true, false, false],
+  );
+  const looks = await Promise.all(
+    [...early, ...late].map((p) => app.request('GET', queue, { headers: p.headers })),
+  );
+  t.deepEqual(
+    looks.map((r) => r.json.queue.state),
+    ['your_turn', 'your_turn', 'your_turn', 'your_turn', 'your_turn', 'waiting', 'waiting'],
+  );
 });
 
 test('the order of a purchase is first looked at by the payment reconciler after its first delay, not in the next pass', async (t) => {

@@ -9,6 +9,7 @@ import {
   cancelSpentTurns,
   issueTokens,
   markTold,
+  placesInRoom,
   preQueuePlaces,
   type QueueRow,
   queueLength,
@@ -30,6 +31,7 @@ import { insertStockOnce, stockTotals } from '../../db/repos/instantStock.js';
 import { cancelQueued } from '../../db/repos/messageStatus.js';
 import { splitStock } from '../../domain/instant/purchase.js';
 import {
+  type AdmissionState,
   advanceCursor,
   heldBackByStock,
   queueSeed,
@@ -123,6 +125,9 @@ export async function runInstantSales(ctx: InstantContext): Promise<SalesPassRep
   return report;
 }
 
+/** Later arrivals ranked by one pass at most. */
+const ARRIVALS_A_PASS = 50_000;
+
 /**
  * Moves the admission cursor; returns the room as the pass left it and, at the opening, the pre-queue's places as
  * ranked and admitted.
@@ -133,43 +138,89 @@ async function admitNext(
   c: LiveSale,
 ): Promise<{ room: RoomRow; opened: Map<string, OpeningPlace> | undefined }> {
   const now = ctx.clock.now();
-  let room = (await lockRoom(trx, c.id))!;
-  let opened: Map<string, OpeningPlace> | undefined;
-  if (!room.shuffled_at) ({ room, opened } = await shuffle(ctx, trx, c, room, now));
-  await rankArrivals(trx, c.id, 50_000);
-  const queued = await queueLength(trx, c.id);
-  const active = await activeTokens(trx, c.id, now);
-  const unitsLeft = Math.floor((await stockTotals(trx, c.id)).remaining / c.denomination);
+  const room = (await lockRoom(trx, c.id))!;
+  if (!room.shuffled_at) return admitAtOpening(ctx, trx, c, room, now);
+  await rankArrivals(trx, c.id, ARRIVALS_A_PASS);
+  const through = await stepCursor(trx, c, room, now, {
+    admittedThrough: room.admitted_through,
+    queued: await queueLength(trx, c.id),
+    active: await activeTokens(trx, c.id, now),
+    unitsLeft: await unitsLeft(trx, c),
+  });
+  if (through > room.admitted_through)
+    await issueTokens(trx, c.id, room.admitted_through, through, tokenExpiry(room, now));
+  return { room: { ...room, admitted_through: through }, opened: undefined };
+}
+
+/**
+ * The opening's admission: the pre-queue shuffled, then its ranks written with the first step's tokens in one
+ * statement (ranks, then tokens, were two passes over its rows: ~350 ms of an opening's pass on a busy database),
+ * arrivals ranked after it. The step is reckoned before any rank is written, from everyone in the room.
+ */
+async function admitAtOpening(
+  ctx: InstantContext,
+  trx: Trx,
+  c: LiveSale,
+  before: RoomRow,
+  now: Date,
+): Promise<{ room: RoomRow; opened: Map<string, OpeningPlace> }> {
+  const { room, order, whose } = await shuffle(ctx, trx, c, before, now);
+  const through = await stepCursor(trx, c, room, now, {
+    admittedThrough: 0,
+    // the pre-queue and the arrivals this pass ranks after it; no one holds a token before the opening
+    queued: Math.min(await placesInRoom(trx, c.id), order.length + ARRIVALS_A_PASS),
+    active: 0,
+    unitsLeft: await unitsLeft(trx, c),
+  });
+  const expires = tokenExpiry(room, now);
+  const issued = await rankPreQueue(trx, c.id, order, { through, expires });
+  await rankArrivals(trx, c.id, ARRIVALS_A_PASS);
+  if (through > order.length) await issueTokens(trx, c.id, order.length, through, expires);
+  const opened = new Map<string, OpeningPlace>(
+    order.map((ticket, i) => [whose.get(ticket)!, { rank: i + 1, ticket }]),
+  );
+  for (const t of issued) opened.get(t.identity_id)!.turn = { jti: t.token_jti, expires };
+  return { room: { ...room, admitted_through: through }, opened };
+}
+
+/** Whole purchases the stock left can serve (at one denomination each). */
+async function unitsLeft(trx: Trx, c: LiveSale): Promise<number> {
+  return Math.floor((await stockTotals(trx, c.id)).remaining / c.denomination);
+}
+
+const tokenExpiry = (room: RoomRow, now: Date) => new Date(now.getTime() + room.token_seconds * 1000);
+
+/** Moves the cursor as far as the rate, the counter and the stock let it; returns where it now stands. */
+async function stepCursor(
+  trx: Trx,
+  c: LiveSale,
+  room: RoomRow,
+  now: Date,
+  state: AdmissionState,
+): Promise<number> {
   const rules = {
     perSecond: room.admit_per_second,
     maxActive: room.max_active,
     overbookPercent: room.overbook_percent,
   };
   const since = now.getTime() - (room.cursor_moved_at ?? now).getTime();
-  const state = { admittedThrough: room.admitted_through, queued, active, unitsLeft };
   const through = advanceCursor(state, rules, since);
   const step = through - room.admitted_through;
-  const heldBack = heldBackByStock({ ...state, admittedThrough: through, active: active + step }, rules);
+  const heldBack = heldBackByStock(
+    { ...state, admittedThrough: through, active: state.active + step },
+    rules,
+  );
   // The time the step used up; what the rate allowed beyond that carries over at most one second.
   const used = Math.floor((step * 1000) / room.admit_per_second);
   const movedAt = new Date(Math.max((room.cursor_moved_at ?? now).getTime() + used, now.getTime() - 1000));
   await moveCursor(trx, c.id, through, movedAt, heldBack);
-  if (step > 0) {
-    const expires = new Date(now.getTime() + room.token_seconds * 1000);
-    const issued = await issueTokens(trx, c.id, room.admitted_through, through, expires);
-    if (opened) {
-      for (const t of issued) {
-        const place = opened.get(t.identity_id);
-        if (place) place.turn = { jti: t.token_jti, expires };
-      }
-    }
-  }
-  return { room: { ...room, admitted_through: through }, opened };
+  return through;
 }
 
 /**
- * At opening: reveal the secret, derive the seed, rank the pre-queue by it, and say so in the audit log. Returns
- * the room as it now stands and each pre-queue place's rank, by whose it is.
+ * At opening: reveal the secret, derive the seed, order the pre-queue by it (its ranks are written by the caller),
+ * lay out the stock and say so in the audit log. Returns the room as it now stands, the pre-queue's tickets in
+ * order, and whose each ticket is.
  */
 async function shuffle(
   ctx: InstantContext,
@@ -177,7 +228,7 @@ async function shuffle(
   c: LiveSale,
   room: RoomRow,
   now: Date,
-): Promise<{ room: RoomRow; opened: Map<string, OpeningPlace> }> {
+): Promise<{ room: RoomRow; order: string[]; whose: Map<string, string> }> {
   const secret = decryptText(ctx.secrets, room.secret_enc, `instant-room:${c.id}`);
   const seed = queueSeed(secret, c.code);
   const places = await preQueuePlaces(trx, c.id);
@@ -185,9 +236,7 @@ async function shuffle(
     seed,
     places.map((p) => p.ticket),
   );
-  await rankPreQueue(trx, c.id, order);
   const whose = new Map(places.map((p) => [p.ticket, p.identity_id]));
-  const opened = new Map(order.map((ticket, i) => [whose.get(ticket)!, { rank: i + 1, ticket }]));
   // The stock is laid out now, from the campaign as it stands: it could be edited until it opened.
   const sale = (await findSale(trx, c.id))!;
   await insertStockOnce(trx, c.id, splitStock(sale.total, sale.denomination, STOCK_ROWS));
@@ -202,7 +251,7 @@ async function shuffle(
     subject: `campaign:${c.id}`,
     data: { seed_commitment: room.seed_commitment, secret, seed, pre_queue: order.length },
   });
-  return { room: (await lockRoom(trx, c.id))!, opened };
+  return { room: (await lockRoom(trx, c.id))!, order, whose };
 }
 
 /**

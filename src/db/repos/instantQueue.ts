@@ -33,15 +33,35 @@ export async function preQueuePlaces(
   return trx('instant_queue').select('identity_id', 'ticket').where({ campaign_id: campaignId, pre: true });
 }
 
-/** Ranks 1..n for the shuffled pre-queue, in one statement. */
-export async function rankPreQueue(trx: Trx, campaignId: string, ordered: string[]): Promise<void> {
-  if (ordered.length === 0) return;
-  await trx.raw(
-    `UPDATE instant_queue q SET rank = o.rank
+/**
+ * Ranks 1..n for the shuffled pre-queue, and admission tokens (as issueTokens) for ranks up to `tokens.through`, in
+ * one statement; returns whose tokens were issued, and their jti.
+ */
+export async function rankPreQueue(
+  trx: Trx,
+  campaignId: string,
+  ordered: string[],
+  tokens: { through: number; expires: Date },
+): Promise<Array<{ identity_id: string; token_jti: string }>> {
+  if (ordered.length === 0) return [];
+  const { rows } = await trx.raw(
+    `UPDATE instant_queue q SET rank = o.rank,
+            token_jti = CASE WHEN o.rank <= :through THEN replace(gen_random_uuid()::text, '-', '') ELSE q.token_jti END,
+            token_expires_at = CASE WHEN o.rank <= :through THEN :expires::timestamptz ELSE q.token_expires_at END
        FROM unnest(:tickets::text[]) WITH ORDINALITY AS o(ticket, rank)
-      WHERE q.campaign_id = :campaign_id AND q.ticket = o.ticket`,
-    { tickets: ordered, campaign_id: campaignId },
+      WHERE q.campaign_id = :campaign_id AND q.ticket = o.ticket
+     RETURNING q.identity_id, q.token_jti, o.rank <= :through AS admitted`,
+    { tickets: ordered, campaign_id: campaignId, through: tokens.through, expires: tokens.expires },
   );
+  return (rows as Array<{ identity_id: string; token_jti: string; admitted: boolean }>)
+    .filter((r) => r.admitted)
+    .map((r) => ({ identity_id: r.identity_id, token_jti: r.token_jti }));
+}
+
+/** Everyone with a place in the room, ranked or not. */
+export async function placesInRoom(db: Db | Trx, campaignId: string): Promise<number> {
+  const row = await db('instant_queue').where({ campaign_id: campaignId }).count('* as n').first();
+  return Number(row?.n ?? 0);
 }
 
 /**
