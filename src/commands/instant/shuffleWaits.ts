@@ -88,10 +88,14 @@ export function shuffleWaits(): ShuffleWaits {
       if (!waiters) return;
       sales.delete(campaignId);
       // in the queue's order, the first in line first (a place the pass did not rank reads its own, last)
-      const rankOf = (w: Waiter) => places.get(w.identityId)?.rank ?? Number.POSITIVE_INFINITY;
+      // each place looked up once, not twice in every comparison of the sort (tens of ms of an opening's 3,800)
+      const ranked = [...waiters].map((w) => ({ w, place: places.get(w.identityId) }));
+      ranked.sort(
+        (a, b) => (a.place?.rank ?? Number.POSITIVE_INFINITY) - (b.place?.rank ?? Number.POSITIVE_INFINITY),
+      );
       // All in one turn of the event loop: told 250 a turn, an opening's 3,900 took up to 4 s to tell when the rush
       // made each turn hundreds of milliseconds long, and those last told bought last.
-      for (const w of [...waiters].sort((a, b) => rankOf(a) - rankOf(b))) w.wake(places.get(w.identityId));
+      for (const { w, place } of ranked) w.wake(place);
     },
   };
 }
