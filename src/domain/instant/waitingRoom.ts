@@ -24,12 +24,15 @@ export function queueSeed(secretHex: string, campaignCode: string): string {
 
 /** Each pre-queue ticket's place key: HMAC-SHA256(seed, ticket) as lowercase hex (compared as bytes). */
 export function queueKey(seedHex: string, ticket: string): string {
-  return toHex(hmacSha256(fromHex(seedHex), utf8(ticket)));
+  return keyUnder(fromHex(seedHex), ticket);
 }
+
+const keyUnder = (seed: Uint8Array, ticket: string) => toHex(hmacSha256(seed, utf8(ticket)));
 
 /** The pre-queue in admission order: ascending HMAC key, ties (never in practice) by ticket. */
 export function shufflePreQueue(seedHex: string, tickets: readonly string[]): string[] {
-  const keyed = tickets.map((ticket) => ({ ticket, key: queueKey(seedHex, ticket) }));
+  const seed = fromHex(seedHex); // once for the lot, not once a ticket
+  const keyed = tickets.map((ticket) => ({ ticket, key: keyUnder(seed, ticket) }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : compareUtf8(a.ticket, b.ticket)));
   return keyed.map((k) => k.ticket);
 }
