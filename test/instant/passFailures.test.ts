@@ -55,7 +55,7 @@ test('a chunk of buyers and one contact that will not open is no key fault: the 
 test('a telling where no contact opens (a changed DATA_KEY) fails and marks nobody; it tells them once they open', async (t) => {
   const { app, ctx } = await instantWorld();
   t.teardown(() => app.close());
-  const { c, people } = await queuedSale(app, 2);
+  const { c } = await queuedSale(app, 2);
   const sealed = await app
     .db('instant_queue')
     .where({ campaign_id: c.id })
