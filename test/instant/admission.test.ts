@@ -96,50 +96,57 @@ test('the shuffle admits the first second at once; the rest are told when their 
   t.is(placing.headers.get('retry-after'), '1');
 });
 
-test('the opening pass ranks the pre-queue by the seed and the arrivals after it, and admits across both', async (t) => {
+test('the opening pass ranks the pre-queue by the seed and the arrivals after it, and admits as far as the rate', async (t) => {
   const { app, tick } = await instantWorld();
   t.teardown(() => app.close());
-  const c = await scheduledSale(app, { units: 50 });
-  const early = await buyers(app, 4);
-  const queue = `/api/campaigns/${c.id}/queue`;
-  for (const p of early) await app.request('POST', queue, { headers: p.headers });
-  await openSale(app, c.id);
-  const late = await buyers(app, 3);
-  for (const p of late) await app.request('POST', queue, { headers: p.headers });
-  // five a second: the pass that shuffles admits the four of the pre-queue and the first arrival
-  await app.db('instant_rooms').where({ campaign_id: c.id }).update({ admit_per_second: 5 });
-  await tick();
-  const room = await app.db('instant_rooms').where({ campaign_id: c.id }).first();
-  t.is(room.admitted_through, 5);
-  const places = await app.db('instant_queue').where({ campaign_id: c.id }).orderBy('rank');
-  const idOf = (b: Buyer) => places.find((p) => p.identity_id === b.identity_id);
+  // `early` join the pre-queue, `late` arrive after the opening and before its pass; the pass admits `rate`
+  const opening = async (o: { early: number; late: number; rate: number }) => {
+    const c = await scheduledSale(app, { units: 50 });
+    const queue = `/api/campaigns/${c.id}/queue`;
+    const early = await buyers(app, o.early);
+    for (const p of early) await app.request('POST', queue, { headers: p.headers });
+    await openSale(app, c.id);
+    const late = await buyers(app, o.late);
+    for (const p of late) await app.request('POST', queue, { headers: p.headers });
+    await app.db('instant_rooms').where({ campaign_id: c.id }).update({ admit_per_second: o.rate });
+    await tick();
+    const room = await app.db('instant_rooms').where({ campaign_id: c.id }).first();
+    const places = await app.db('instant_queue').where({ campaign_id: c.id }).orderBy('rank');
+    const placeOf = (b: Buyer) => places.find((p) => p.identity_id === b.identity_id)!;
+    const looks = await Promise.all(
+      [...early, ...late].map(async (p) => {
+        const r = await app.request('GET', queue, { headers: p.headers });
+        return [Number(placeOf(p).rank), r.json.queue.state] as const;
+      }),
+    );
+    return { room, places, late: late.map((b) => Number(placeOf(b).rank)), looks };
+  };
+  const statesByRank = (looks: ReadonlyArray<readonly [number, string]>) =>
+    [...looks].sort((x, y) => x[0] - y[0]).map(([, state]) => state);
+  const live = (p: { token_jti: string | null; token_expires_at: Date | null }) =>
+    p.token_jti !== null && p.token_expires_at! > app.clock.now();
+
+  // Fewer admitted than the pre-queue: tokens for the first three ranks only.
+  const few = await opening({ early: 8, late: 2, rate: 3 });
+  t.is(few.room.admitted_through, 3);
   t.deepEqual(
-    places.map((p) => Number(p.rank)),
-    [1, 2, 3, 4, 5, 6, 7],
+    few.places.map((p) => Number(p.rank)),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
   );
-  // the pre-queue first, in the order its seed gives; then the arrivals in the order they came
-  const pre = places.filter((p) => p.pre).map((p) => p.ticket);
-  t.deepEqual(pre, shufflePreQueue(room.seed, [...pre].sort()));
-  t.deepEqual(
-    places.slice(0, 4).map((p) => p.pre),
-    [true, true, true, true],
-  );
-  t.deepEqual(
-    late.map((b) => Number(idOf(b)!.rank)),
-    [5, 6, 7],
-  );
-  // a live token for each admitted place, and none for those after the cursor
-  t.deepEqual(
-    places.map((p) => p.token_jti !== null && p.token_expires_at > app.clock.now()),
-    [true, true, true, true, true, false, false],
-  );
-  const looks = await Promise.all(
-    [...early, ...late].map((p) => app.request('GET', queue, { headers: p.headers })),
-  );
-  t.deepEqual(
-    looks.map((r) => r.json.queue.state),
-    ['your_turn', 'your_turn', 'your_turn', 'your_turn', 'your_turn', 'waiting', 'waiting'],
-  );
+  // the pre-queue first, in the order its seed gives (8 places: 40,320 orders); then arrivals as they came
+  const pre = few.places.filter((p) => p.pre).map((p) => p.ticket);
+  t.is(pre.length, 8);
+  t.deepEqual(pre, shufflePreQueue(few.room.seed, [...pre].sort()));
+  t.deepEqual(few.late, [9, 10]);
+  t.deepEqual(few.places.map(live), [true, true, true, false, false, false, false, false, false, false]);
+  t.deepEqual(statesByRank(few.looks), [...Array(3).fill('your_turn'), ...Array(7).fill('waiting')]);
+
+  // More admitted than the pre-queue: the first arrival's turn comes in the same pass.
+  const past = await opening({ early: 4, late: 3, rate: 5 });
+  t.is(past.room.admitted_through, 5);
+  t.deepEqual(past.late, [5, 6, 7]);
+  t.deepEqual(past.places.map(live), [true, true, true, true, true, false, false]);
+  t.deepEqual(statesByRank(past.looks), [...Array(5).fill('your_turn'), 'waiting', 'waiting']);
 });
 
 test('the order of a purchase is first looked at by the payment reconciler after its first delay, not in the next pass', async (t) => {

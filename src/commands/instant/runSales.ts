@@ -125,7 +125,7 @@ export async function runInstantSales(ctx: InstantContext): Promise<SalesPassRep
   return report;
 }
 
-/** Later arrivals ranked by one pass at most. */
+/** Later arrivals ranked by one pass at most: bounds the work of one admission transaction, which holds the room. */
 const ARRIVALS_A_PASS = 50_000;
 
 /**
@@ -179,7 +179,10 @@ async function admitAtOpening(
   const opened = new Map<string, OpeningPlace>(
     order.map((ticket, i) => [whose.get(ticket)!, { rank: i + 1, ticket }]),
   );
-  for (const t of issued) opened.get(t.identity_id)!.turn = { jti: t.token_jti, expires };
+  for (const t of issued) {
+    const place = opened.get(t.identity_id);
+    if (place) place.turn = { jti: t.token_jti, expires };
+  }
   return { room: { ...room, admitted_through: through }, opened };
 }
 
@@ -205,7 +208,7 @@ async function stepCursor(
   };
   const since = now.getTime() - (room.cursor_moved_at ?? now).getTime();
   const through = advanceCursor(state, rules, since);
-  const step = through - room.admitted_through;
+  const step = through - state.admittedThrough;
   const heldBack = heldBackByStock(
     { ...state, admittedThrough: through, active: state.active + step },
     rules,

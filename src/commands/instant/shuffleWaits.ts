@@ -88,7 +88,7 @@ export function shuffleWaits(): ShuffleWaits {
       if (!waiters) return;
       sales.delete(campaignId);
       // in the queue's order, the first in line first (a place the pass did not rank reads its own, last)
-      // each place looked up once, not twice in every comparison of the sort (tens of ms of an opening's 3,800)
+      // each place looked up once, not twice in every comparison of the sort: all of this is one turn of the loop
       const ranked = [...waiters].map((w) => ({ w, place: places.get(w.identityId) }));
       ranked.sort(
         (a, b) => (a.place?.rank ?? Number.POSITIVE_INFINITY) - (b.place?.rank ?? Number.POSITIVE_INFINITY),

@@ -34,8 +34,8 @@ export async function preQueuePlaces(
 }
 
 /**
- * Ranks 1..n for the shuffled pre-queue, and admission tokens (as issueTokens) for ranks up to `tokens.through`, in
- * one statement; returns whose tokens were issued, and their jti.
+ * Ranks 1..n for the shuffled pre-queue, and admission tokens (a random jti and the expiry, as issueTokens writes
+ * them) for ranks up to `tokens.through`, in one statement; returns whose tokens were issued, and their jti.
  */
 export async function rankPreQueue(
   trx: Trx,
@@ -45,17 +45,17 @@ export async function rankPreQueue(
 ): Promise<Array<{ identity_id: string; token_jti: string }>> {
   if (ordered.length === 0) return [];
   const { rows } = await trx.raw(
-    `UPDATE instant_queue q SET rank = o.rank,
-            token_jti = CASE WHEN o.rank <= :through THEN replace(gen_random_uuid()::text, '-', '') ELSE q.token_jti END,
-            token_expires_at = CASE WHEN o.rank <= :through THEN :expires::timestamptz ELSE q.token_expires_at END
-       FROM unnest(:tickets::text[]) WITH ORDINALITY AS o(ticket, rank)
-      WHERE q.campaign_id = :campaign_id AND q.ticket = o.ticket
-     RETURNING q.identity_id, q.token_jti, o.rank <= :through AS admitted`,
+    `WITH ranked AS (
+       UPDATE instant_queue q SET rank = o.rank,
+              token_jti = CASE WHEN o.rank <= :through THEN replace(gen_random_uuid()::text, '-', '') ELSE q.token_jti END,
+              token_expires_at = CASE WHEN o.rank <= :through THEN :expires::timestamptz ELSE q.token_expires_at END
+         FROM unnest(:tickets::text[]) WITH ORDINALITY AS o(ticket, rank)
+        WHERE q.campaign_id = :campaign_id AND q.ticket = o.ticket
+       RETURNING q.identity_id, q.token_jti, o.rank <= :through AS admitted)
+     SELECT identity_id, token_jti FROM ranked WHERE admitted`,
     { tickets: ordered, campaign_id: campaignId, through: tokens.through, expires: tokens.expires },
   );
-  return (rows as Array<{ identity_id: string; token_jti: string; admitted: boolean }>)
-    .filter((r) => r.admitted)
-    .map((r) => ({ identity_id: r.identity_id, token_jti: r.token_jti }));
+  return rows;
 }
 
 /** Everyone with a place in the room, ranked or not. */

@@ -31,7 +31,8 @@ const keyUnder = (seed: Uint8Array, ticket: string) => toHex(hmacSha256(seed, ut
 
 /** The pre-queue in admission order: ascending HMAC key, ties (never in practice) by ticket. */
 export function shufflePreQueue(seedHex: string, tickets: readonly string[]): string[] {
-  const seed = fromHex(seedHex); // once for the lot, not once a ticket
+  if (tickets.length === 0) return []; // an empty pre-queue never reads the seed: an auditor given a bad one is told, not thrown at
+  const seed = fromHex(seedHex); // once for the lot, not once a ticket: on the opening's critical path
   const keyed = tickets.map((ticket) => ({ ticket, key: keyUnder(seed, ticket) }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : compareUtf8(a.ticket, b.ticket)));
   return keyed.map((k) => k.ticket);
@@ -40,7 +41,7 @@ export function shufflePreQueue(seedHex: string, tickets: readonly string[]): st
 export interface AdmissionState {
   /** everyone whose rank is at most this may take an admission token */
   admittedThrough: number;
-  /** people in the queue (the highest rank) */
+  /** people in the queue: the highest rank, or at the opening, before any rank is written, everyone in the room */
   queued: number;
   /** admission tokens outstanding: issued, not used, not expired */
   active: number;
