@@ -1,16 +1,16 @@
 // The CLIs refusing what an operator mistyped: each names the problem on stderr, exits 2 (usage) or 1 (refused
 // input or a refusal of the command) and writes nothing. Run as the operator runs them, as child processes.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { tempDirs } from '../helpers/tempDirs.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const fixtures = join(root, 'test/fixtures/draw');
 const SECRET = '00'.repeat(32);
-const tmp = () => mkdtempSync(join(tmpdir(), 'cli-errors-'));
+const tmp = tempDirs('cli-errors-');
 
 function run(script: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {

@@ -1,8 +1,7 @@
 // The CLIs as a user runs them (npm run draw / verify: node scripts/bundled.mjs scripts/<name>.ts, the
 // script bundled by esbuild and cached), in a temporary directory.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import {
@@ -15,6 +14,7 @@ import {
   runDraw,
   verifyBundle,
 } from '../../src/domain/draw/index.js';
+import { tempDirs } from '../helpers/tempDirs.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const fixtures = join(root, 'test/fixtures/draw');
@@ -30,7 +30,7 @@ function run(script: string, args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'draw-cli-'));
+const tmp = tempDirs('draw-cli-');
 
 test('draw reproduces the golden bundle byte for byte, and verify says match', (t) => {
   const out = join(tmp(), 'bundle.json');

@@ -1,13 +1,15 @@
 // fileWriter (npm run draw's bundle file): every byte in order, through many recycled buffers, and a
 // write error reported rather than lost in the worker.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { fileWriter } from '../../scripts/fileWriter.js';
+import { tempDirs } from '../helpers/tempDirs.js';
+
+const tmp = tempDirs('file-writer-');
 
 test('bytes written in chunks of any size come out in order, across many 4 MiB buffers', async (t) => {
-  const path = join(mkdtempSync(join(tmpdir(), 'file-writer-')), 'out.bin');
+  const path = join(tmp(), 'out.bin');
   const expected = new Uint8Array(45 * 2 ** 20 + 3).map((_, i) => (i * 7 + (i >>> 12)) & 0xff);
   const out = fileWriter(path);
   const chunk = new Uint8Array(5 * 2 ** 20); // reused: the writer must copy before write returns
@@ -22,7 +24,7 @@ test('bytes written in chunks of any size come out in order, across many 4 MiB b
 });
 
 test('an empty file is created at close; a file that cannot be written rejects', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'file-writer-'));
+  const dir = tmp();
   const empty = fileWriter(join(dir, 'empty'));
   await empty.close();
   t.is(readFileSync(join(dir, 'empty')).length, 0);
