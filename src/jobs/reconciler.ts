@@ -118,7 +118,8 @@ export function createReconciler(
   const byLane = new Map<string, ReconcilerStep[]>();
   for (const step of opts.steps ?? []) {
     const lane = step.lane ?? step.name;
-    byLane.set(lane, [...(byLane.get(lane) ?? []), step]);
+    if (!byLane.has(lane)) byLane.set(lane, []);
+    byLane.get(lane)!.push(step);
   }
   const lanes = [...byLane].map(([lane, steps]) =>
     oneAtATime(

@@ -33,6 +33,9 @@ export async function preQueuePlaces(
   return trx('instant_queue').select('identity_id', 'ticket').where({ campaign_id: campaignId, pre: true });
 }
 
+/** A new admission token's jti, in SQL: a random nonce (the token carries the signature), the same for every issue. */
+const NEW_JTI = "replace(gen_random_uuid()::text, '-', '')";
+
 /**
  * Ranks 1..n for the shuffled pre-queue, and admission tokens (a random jti and the expiry, as issueTokens writes
  * them) for ranks up to `tokens.through`, in one statement; returns whose tokens were issued, and their jti.
@@ -47,7 +50,7 @@ export async function rankPreQueue(
   const { rows } = await trx.raw(
     `WITH ranked AS (
        UPDATE instant_queue q SET rank = o.rank,
-              token_jti = CASE WHEN o.rank <= :through THEN replace(gen_random_uuid()::text, '-', '') ELSE q.token_jti END,
+              token_jti = CASE WHEN o.rank <= :through THEN ${NEW_JTI} ELSE q.token_jti END,
               token_expires_at = CASE WHEN o.rank <= :through THEN :expires::timestamptz ELSE q.token_expires_at END
          FROM unnest(:tickets::text[]) WITH ORDINALITY AS o(ticket, rank)
         WHERE q.campaign_id = :campaign_id AND q.ticket = o.ticket
@@ -200,7 +203,7 @@ export async function issueTokens(
   expiresAt: Date,
 ): Promise<Array<{ identity_id: string; token_jti: string }>> {
   const { rows } = await trx.raw(
-    `UPDATE instant_queue SET token_jti = replace(gen_random_uuid()::text, '-', ''), token_expires_at = :expires
+    `UPDATE instant_queue SET token_jti = ${NEW_JTI}, token_expires_at = :expires
       WHERE campaign_id = :campaign_id AND rank > :from AND rank <= :through AND token_jti IS NULL
      RETURNING identity_id, token_jti`,
     { campaign_id: campaignId, from, through, expires: expiresAt },
