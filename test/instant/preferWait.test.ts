@@ -62,6 +62,36 @@ test('a pre-queue look that prefers to wait is answered at the shuffle, with the
   t.is(buy.status, 201, buy.text);
 });
 
+test('a join in the last seconds before the opening, by a client that will wait, looks again at once and is held', async (t) => {
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 10 });
+  await tick(); // the room
+  const [waits, plain] = await buyers(app, 2);
+  const queue = `/api/campaigns/${c.id}/queue`;
+  await app.db.raw(opensIn(1500), [c.id]);
+  const joined = await app.request('POST', queue, { headers: { ...waits!.headers, prefer: 'wait=25' } });
+  t.is(joined.json.queue.state, 'pre_queue', joined.text);
+  // not spread over the next second: that sent the last second's joiners past the opening, unheld
+  t.is(joined.json.queue.poll_after_ms, 0, joined.text);
+  const other = await app.request('POST', queue, { headers: plain!.headers });
+  t.true(
+    other.json.queue.poll_after_ms >= 1500,
+    `a client that will not wait looks after the opening: ${other.text}`,
+  );
+
+  let answered = false;
+  const look = app.request('GET', queue, { headers: { ...waits!.headers, prefer: 'wait=25' } }).then((r) => {
+    answered = true;
+    return r;
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  t.false(answered, 'the look is held for the shuffle');
+  await openSale(app, c.id);
+  await tick();
+  t.is((await look).json.queue.state, 'your_turn');
+});
+
 test('the pass that shuffles in this process answers the looks it holds with their places, reading none', async (t) => {
   const { app } = await instantWorld();
   t.teardown(() => app.close());

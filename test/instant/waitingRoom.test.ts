@@ -36,14 +36,17 @@ test('a pre-queue look the service will hold comes back once the opening is with
     40_000 + OPENING_SETTLE_MS - hold,
   );
   t.is(
-    pollAfterMs({ state: 'pre_queue', msToOpening: 10_000, waitMs: hold }, 0),
-    0,
-    'within the hold: at once',
+    pollAfterMs({ state: 'pre_queue', msToOpening: 40_000, waitMs: hold }, 0.5),
+    40_000 + OPENING_SETTLE_MS - hold + POLL_SPREAD_MS / 2,
+    'not yet within it: spread',
   );
+  // within the hold: at once and unspread, even a second before the opening (a spread sent it past the opening)
+  for (const msToOpening of [10_000, 1_000, -2_000])
+    t.is(pollAfterMs({ state: 'pre_queue', msToOpening, waitMs: hold }, 0.999), 0, `${msToOpening} ms off`);
   t.is(
-    pollAfterMs({ state: 'pre_queue', msToOpening: -2_000, waitMs: hold }, 0.5),
-    500,
-    'a hold that ran out',
+    pollAfterMs({ state: 'pre_queue', msToOpening: 1_000, waitMs: 0 }, 0.5),
+    1_000 + OPENING_SETTLE_MS + POLL_SPREAD_MS / 2,
+    'a look that will not be held is spread',
   );
   t.is(pollAfterMs({ state: 'pre_queue', msToOpening: 600_000, waitMs: hold }, 0), 30_000, 'never past 30 s');
 });

@@ -149,8 +149,8 @@ export type PollHint =
 /**
  * When a client should look at its place again, in milliseconds: after opening (plus the shuffle's settle) for
  * the pre-queue, or once that is within the hold for a look the service will hold; at the estimated turn while
- * waiting; at the next pass while being placed. `jitter` in [0, 1) spreads a crowd over POLL_SPREAD_MS; it only
- * moves when a client asks, never its place in the queue.
+ * waiting; at the next pass while being placed. `jitter` in [0, 1) spreads a crowd over POLL_SPREAD_MS (a look
+ * the service will hold is not spread); it only moves when a client asks, never its place in the queue.
  */
 export function pollAfterMs(s: PollHint, jitter: number): number {
   const spread = Math.floor(jitter * POLL_SPREAD_MS);
@@ -161,6 +161,9 @@ export function pollAfterMs(s: PollHint, jitter: number): number {
       const atOpening = Math.ceil(
         Math.max(0, Math.max(0, s.msToOpening) + OPENING_SETTLE_MS - (s.waitMs ?? 0)),
       );
+      // At once when the look will be held: the hold spreads nothing, and a spread sent the last second's joiners
+      // past the opening, unheld, to learn their turn a second after the rest (the slowest buyers of a sell-out).
+      if (atOpening === 0 && (s.waitMs ?? 0) > 0) return 0;
       return atOpening > MAX_POLL_MS ? MAX_POLL_MS + spread : atOpening + spread;
     }
     case 'placing':
