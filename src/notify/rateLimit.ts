@@ -29,69 +29,76 @@ export function windowsPerSecond(rate: number): number {
  */
 const SLOT_ROW_SECONDS = 60;
 
+/** One channel's limit and what this instance knows of its current slot. */
+interface ChannelLimit {
+  limiter: RateLimiterPostgres;
+  /** one window's length: the slot the key carries */
+  slotMs: number;
+  /** what one slot grants */
+  share: number;
+  /**
+   * The last slot this instance saw refused: other waiters here skip the query bound to fail (at 200/s with 32
+   * sends in flight most takes were such refusals, each a round trip).
+   */
+  spent?: number;
+  /**
+   * Takes of the current slot this instance has at the store: no more than the slot can grant. All of a worker's
+   * waiters woke at each slot's start and asked at once; every ask is an upsert of the one row (refused ones count
+   * too), so at 10 SMS/s 16 waiters made 160 commits a second queued on that row's lock, in a rush's sell-out too.
+   */
+  asking: { slot: number; count: number };
+}
+
 export function createSendRateLimiter(
   db: Knex,
   perSecond: Record<Channel, number>,
   clock: Clock = systemClock,
 ): SendRateLimiter {
-  const limiters = new Map<Channel, RateLimiterPostgres>();
-  const slotMs = new Map<Channel, number>();
-  const limiterShare = new Map<Channel, number>();
+  const limits = new Map<Channel, ChannelLimit>();
   for (const channel of ['sms', 'email'] as const) {
     const points = perSecond[channel];
     if (points <= 0) continue; // 0 means no limit
     const windows = windowsPerSecond(points);
-    limiters.set(
-      channel,
-      new RateLimiterPostgres({
-        storeClient: db,
-        storeType: 'knex',
-        tableName: 'notify_rate_limits',
-        tableCreated: true,
-        keyPrefix: 'send',
-        points: points / windows,
-        duration: SLOT_ROW_SECONDS,
-        // one row per slot; the library deletes rows an hour past expiry every five minutes
-        clearExpiredByTimeout: true,
-      }),
-    );
-    slotMs.set(channel, 1000 / windows);
-    limiterShare.set(channel, Math.ceil(points / windows));
+    const limiter = new RateLimiterPostgres({
+      storeClient: db,
+      storeType: 'knex',
+      tableName: 'notify_rate_limits',
+      tableCreated: true,
+      keyPrefix: 'send',
+      points: points / windows,
+      duration: SLOT_ROW_SECONDS,
+      // one row per slot; the library deletes rows an hour past expiry every five minutes
+      clearExpiredByTimeout: true,
+    });
+    limits.set(channel, {
+      limiter,
+      slotMs: 1000 / windows,
+      share: Math.ceil(points / windows),
+      asking: { slot: -1, count: 0 },
+    });
   }
-  // The last slot this instance saw refused, per channel: other waiters here skip the query bound to fail
-  // (at 200/s with 32 sends in flight most takes were such refusals, each a round trip).
-  const spent = new Map<Channel, number>();
-  // Takes of the current slot this instance has at the store, per channel: no more than the slot can grant. All of
-  // a worker's waiters woke at each slot's start and asked at once; every ask is an upsert of the one row (refused
-  // ones count too), so at 10 SMS/s 16 waiters made 160 commits a second queued on that row's lock, in a rush's
-  // sell-out as well.
-  const asking = new Map<Channel, { slot: number; count: number }>();
   return {
     async take(channel, signal) {
-      const limiter = limiters.get(channel);
-      if (!limiter) return;
-      const slot = slotMs.get(channel) as number;
-      const share = limiterShare.get(channel) as number;
+      const c = limits.get(channel);
+      if (!c) return;
       for (;;) {
         signal?.throwIfAborted();
-        const n = Math.floor(clock.now().getTime() / slot);
-        let ask = asking.get(channel);
-        if (ask?.slot !== n) {
-          ask = { slot: n, count: 0 };
-          asking.set(channel, ask);
-        }
-        if (spent.get(channel) !== n && ask.count < share) {
-          ask.count++;
+        const n = Math.floor(clock.now().getTime() / c.slotMs);
+        if (c.asking.slot !== n) c.asking = { slot: n, count: 0 };
+        if (c.spent !== n && c.asking.count < c.share) {
+          c.asking.count++;
           try {
-            await limiter.consume(`${channel}:${n}`, 1);
+            await c.limiter.consume(`${channel}:${n}`, 1);
             return;
           } catch (res) {
             if (!(res instanceof RateLimiterRes)) throw res;
-            spent.set(channel, n);
+            c.spent = n;
           }
         }
         // this slot is spent, or asked for in full: try again as the next one begins (a hair later, so waiters spread)
-        await new Promise((r) => setTimeout(r, slot - (clock.now().getTime() % slot) + Math.random() * 2));
+        await new Promise((r) =>
+          setTimeout(r, c.slotMs - (clock.now().getTime() % c.slotMs) + Math.random() * 2),
+        );
       }
     },
   };
