@@ -6,6 +6,7 @@ import {
   type AdmissionRules,
   type AdmissionState,
   advanceCursor,
+  counterHasRoom,
   HELD_BACK_POLL_MS,
   heldBackByStock,
   OPENING_SETTLE_MS,
@@ -135,4 +136,13 @@ test('turns end when nothing is left and nothing held can come back, or when the
   t.is(turnsEnded(0, false, true), 'sale_sold_out', 'sold out says more than closed');
   t.is(turnsEnded(3, false, true), 'sale_closed');
   t.is(turnsEnded(0, true, true), 'sale_closed');
+});
+
+test('a turn given again must fit the counter: under the cap and within what the stock (overbooked) serves', (t) => {
+  const rules = { perSecond: 10, maxActive: 2 };
+  t.true(counterHasRoom({ active: 1, unitsLeft: 5 }, rules));
+  t.false(counterHasRoom({ active: 2, unitsLeft: 5 }, rules), 'the cap');
+  t.false(counterHasRoom({ active: 1, unitsLeft: 1 }, rules), 'the stock');
+  t.true(counterHasRoom({ active: 1, unitsLeft: 1 }, { ...rules, overbookPercent: 100 }), 'overbooked');
+  t.false(counterHasRoom({ active: 0, unitsLeft: 0 }, rules), 'nothing left');
 });

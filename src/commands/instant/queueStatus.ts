@@ -1,7 +1,8 @@
 // Join the waiting room, and where one stands in it: before opening, waiting (people ahead and an estimate),
 // or admitted with a token to buy; sold out and closed are final. At one's turn a look signs the token the
-// admission pass recorded; it writes only when that token ran out unspent (a new one, for a new turn's minutes),
-// or, while everything left is held, when it would run out before the next look (the turn kept while waiting).
+// admission pass recorded; it writes only when that token ran out unspent (a new one, for a new turn's minutes,
+// while the counter has room: renewTurn.ts), or, while everything left is held, when it would run out before the
+// next look (the turn kept while waiting).
 
 import { type Joined, joinRoom } from '../../db/repos/instantJoins.js';
 import { findPlace, recordToken } from '../../db/repos/instantQueue.js';
@@ -21,6 +22,7 @@ import { uniformOf } from '../../identity/random.js';
 import { signAdmission } from './admissionToken.js';
 import type { InstantContext } from './context.js';
 import { ensureRoom } from './openRoom.js';
+import { renewTurn } from './renewTurn.js';
 
 export interface Joiner {
   identity_id: string;
@@ -187,7 +189,7 @@ async function statusOf(
     // At one's turn with everything left held by others: wait for what comes back, first in line for it. The turn
     // is kept live until the next look, so the admission pass still counts it and what comes back is this place's.
     const untilNextLook = HELD_BACK_POLL_MS + POLL_SPREAD_MS;
-    if (!(await liveTurn(ctx, campaignId, room, p, untilNextLook)))
+    if ((await liveTurn(ctx, campaignId, room, p, { keepMs: untilNextLook, lapsed: 'keep' })) === 'taken')
       return queueStatus(ctx, campaignId, p.identity_id);
     return waiting(ctx, ticket, rank, room, true);
   }
@@ -225,24 +227,34 @@ function waiting(
 
 /**
  * This turn's token: the one the admission pass issued (same jti and expiry), or a new one recorded when none
- * stands or it runs out within `keepMs`; undefined when another request recorded one a moment ago (look again).
+ * stands or it runs out within `keepMs`. A turn gone or run out, given again, is one more buyer at the counter:
+ * `lapsed: 'if_room'` gives it only while the cap and the stock leave room (renewTurn.ts); `'keep'` gives it
+ * anyway, for a place waiting at its turn while everything left is held (nobody new is let in then, and what
+ * comes back is its). `taken`: another request recorded one a moment ago (look again); `full`: no room now.
  */
 async function liveTurn(
   ctx: InstantContext,
   campaignId: string,
   room: Placed['room'],
   p: StandingPlace,
-  keepMs = 0,
-) {
+  o: { keepMs?: number; lapsed: 'if_room' | 'keep' },
+): Promise<{ jti: string; expires: Date } | 'taken' | 'full'> {
   const now = ctx.clock.now();
-  const keepUntil = new Date(now.getTime() + keepMs);
+  const keepUntil = new Date(now.getTime() + (o.keepMs ?? 0));
   if (p.token_jti && p.token_expires_at && p.token_expires_at > keepUntil)
     return { jti: p.token_jti, expires: p.token_expires_at };
-  const jti = ctx.random.bytes(12).toString('base64url');
-  const expires = new Date(now.getTime() + room.token_seconds * 1000);
-  return (await recordToken(ctx.db, campaignId, p.identity_id, jti, expires, keepUntil))
-    ? { jti, expires }
-    : undefined;
+  const turn = {
+    jti: ctx.random.bytes(12).toString('base64url'),
+    expires: new Date(now.getTime() + room.token_seconds * 1000),
+  };
+  const live = Boolean(p.token_jti && p.token_expires_at && p.token_expires_at > now);
+  if (!live && o.lapsed === 'if_room') {
+    const renewal = await renewTurn(ctx, campaignId, p.identity_id, turn);
+    return renewal === 'renewed' ? turn : renewal;
+  }
+  return (await recordToken(ctx.db, campaignId, p.identity_id, turn.jti, turn.expires, keepUntil))
+    ? turn
+    : 'taken';
 }
 
 /** The turn's admission token, signed. */
@@ -253,8 +265,10 @@ async function admit(
   p: StandingPlace,
   rank: number,
 ): Promise<QueueStatus> {
-  const turn = await liveTurn(ctx, campaignId, room, p);
-  if (!turn) return queueStatus(ctx, campaignId, p.identity_id); // another request issued it a moment ago
+  const turn = await liveTurn(ctx, campaignId, room, p, { lapsed: 'if_room' });
+  if (turn === 'taken') return queueStatus(ctx, campaignId, p.identity_id); // another request issued it a moment ago
+  // at one's turn, but the counter is full: wait there, first in line for the room that frees
+  if (turn === 'full') return waiting(ctx, p.ticket, rank, room, false);
   return yourTurn(ctx, campaignId, p.identity_id, { ticket: p.ticket, rank }, turn);
 }
 

@@ -217,7 +217,7 @@ export async function issueTokens(
  * crash cannot be spent (instant_buy checks its jti), and the next look issues another.
  */
 export async function recordToken(
-  db: Db,
+  db: Db | Trx,
   campaignId: string,
   identityId: string,
   jti: string,

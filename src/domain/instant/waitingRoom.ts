@@ -56,13 +56,24 @@ export interface AdmissionRules {
   overbookPercent?: number;
 }
 
+/** What the counter holds: admission tokens out, and the purchases the stock left can serve. */
+type Counter = Pick<AdmissionState, 'active' | 'unitsLeft'>;
+
 /** Buyers the stock left can serve, and as many more again as the operator's overbooking allows. */
-const servable = (s: AdmissionState, rules: AdmissionRules) =>
+const servable = (s: Counter, rules: AdmissionRules) =>
   Math.floor((s.unitsLeft * (100 + (rules.overbookPercent ?? 0))) / 100);
 
 /** Buyers who may be at the counter at once: the set cap, and never more than the stock left can serve. */
-const counterRoom = (s: AdmissionState, rules: AdmissionRules) =>
+const counterRoom = (s: Counter, rules: AdmissionRules) =>
   Math.max(0, Math.min(rules.maxActive, servable(s, rules)) - s.active);
+
+/**
+ * Whether one more turn may start now: a turn given again to a place whose token ran out unspent counts at the
+ * counter as a new admission does, under the same cap and stock (the pass admits no one past them either).
+ */
+export function counterHasRoom(s: Counter, rules: AdmissionRules): boolean {
+  return counterRoom(s, rules) > 0;
+}
 
 /**
  * How far the admission cursor moves after `elapsedMs` since it last moved: the set rate, never past the
