@@ -145,6 +145,27 @@ export async function buyAtTurn(app: TestApp, saleId: string, b: Buyer, key: str
   });
 }
 
+/**
+ * A sale of `units` with one buyer whose turn has come: their identity, their session's headers and their
+ * purchase of `quantity` under `key`, ready to send.
+ */
+export async function turnToBuy(
+  w: Awaited<ReturnType<typeof instantWorld>>,
+  units: number,
+  key: string,
+  quantity = 10_000,
+) {
+  const { app, tick } = w;
+  const c = await scheduledSale(app, { units });
+  const [b] = await buyers(app, 1);
+  await openSale(app, c.id);
+  await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: b!.headers });
+  await tick();
+  const s = (await app.request('GET', `/api/campaigns/${c.id}/queue`, { headers: b!.headers })).json.queue;
+  const input = { campaign_id: c.id, quantity, idempotency_key: key, admission_token: s.admission_token };
+  return { campaignId: c.id as string, identityId: b!.identity_id, headers: b!.headers, input };
+}
+
 /** Runs tasks with at most `width` in flight. */
 export async function inWaves<T>(items: T[], width: number, run: (item: T) => Promise<void>) {
   let next = 0;

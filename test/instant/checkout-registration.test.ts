@@ -11,7 +11,7 @@ import { derivedKey } from '../../src/payments/fromConfig.js';
 import { devIssuer } from '../../src/payments/issuer.js';
 import { type CheckoutRequest, ProviderUnavailable } from '../../src/payments/provider.js';
 import { TEST_SECRETS } from '../helpers/app.js';
-import { buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
+import { instantWorld, turnToBuy } from '../helpers/instant.js';
 
 const UNIT = 10_000;
 
@@ -19,24 +19,6 @@ const UNIT = 10_000;
 function withPrepare(ctx: InstantContext, prepare: (req: CheckoutRequest) => Promise<void>): InstantContext {
   const provider = { ...ctx.payment!.provider, prepare };
   return { ...ctx, payment: { ...ctx.payment!, provider } };
-}
-
-/** A sale of `units` with one buyer whose turn has come: their identity and their purchase of one unit. */
-async function turnToBuy(w: Awaited<ReturnType<typeof instantWorld>>, units: number, key: string) {
-  const { app, tick } = w;
-  const c = await scheduledSale(app, { units });
-  const [b] = await buyers(app, 1);
-  await openSale(app, c.id);
-  await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: b!.headers });
-  await tick();
-  const s = (await app.request('GET', `/api/campaigns/${c.id}/queue`, { headers: b!.headers })).json.queue;
-  const input = {
-    campaign_id: c.id,
-    quantity: UNIT,
-    idempotency_key: key,
-    admission_token: s.admission_token,
-  };
-  return { campaignId: c.id as string, identityId: b!.identity_id, headers: b!.headers, input };
 }
 
 async function stockLeft(w: Awaited<ReturnType<typeof instantWorld>>, campaignId: string) {

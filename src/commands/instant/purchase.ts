@@ -137,14 +137,16 @@ export async function purchase(
       throw new DomainError('sold_out', NOT_ENOUGH_LEFT, {
         details: { left: remaining },
       });
-    await slot(() => buyFromSeveralRows(ctx, buy));
+    const spent = await slot(() => buyFromSeveralRows(ctx, buy)).then(
+      () => false,
+      (err) => {
+        if (err instanceof DomainError && err.code === 'admission_used') return true;
+        throw err;
+      },
+    );
+    if (spent) return answerSpentTurn(ctx, buy, fingerprint);
   }
-  if (refusal === 'admission_used') {
-    // The same key sent twice at once: the first spent the token; the second answers what the first did.
-    const first = await findPurchaseByKey(ctx.db, c.id, identityId, input.idempotency_key);
-    if (first) return replay(ctx, first, fingerprint);
-    throw new DomainError('admission_used', 'This admission was already used or replaced');
-  }
+  if (refusal === 'admission_used') return answerSpentTurn(ctx, buy, fingerprint);
   if (refusal === 'purchase_refused') await refuseSecond(ctx.db, c.id, identityId);
   // After commit: a registration that fails (payment_unavailable) or never happens leaves a pending order that
   // a replay registers again, or that expires with its hold (reconcileOrders.ts, releaseHolds.ts).
@@ -195,6 +197,20 @@ async function buyFromSeveralRows(ctx: InstantContext, b: HomeRowBuy): Promise<v
     const takes = await takeFromRowsWithStock(trx, b.campaign_id, b.quantity);
     await completePurchase(trx, b.purchase_id, { takes, order_id: order!.id });
   });
+}
+
+/**
+ * The token was spent by another request: the same key sent twice at once (a double tap, a retry), in one batch or
+ * in the several-rows transaction, answers what the first did once it has committed; otherwise the turn is used.
+ */
+async function answerSpentTurn(
+  ctx: InstantContext,
+  b: HomeRowBuy,
+  fingerprint: string,
+): Promise<PurchaseAnswer> {
+  const first = await findPurchaseByKey(ctx.db, b.campaign_id, b.identity_id, b.idempotency_key);
+  if (first) return replay(ctx, first, fingerprint);
+  throw new DomainError('admission_used', 'This admission was already used or replaced');
 }
 
 /** Either the same request again (its first answer) or another request under a used key (refused). */
