@@ -3,7 +3,7 @@
 // once the pre-queue opens. Other modes have no room, and a draft's sale is not public.
 import test from 'ava';
 import { buildVoucherCampaign } from '../helpers/factories.js';
-import { buyers, instantWorld } from '../helpers/instant.js';
+import { buyers, instantWorld, scheduledSale } from '../helpers/instant.js';
 
 const rules = {
   prequeue_minutes: 45,
@@ -112,4 +112,25 @@ test('a resident cannot join a draft’s queue, and the attempt makes no room', 
   t.is(joined.json.error.code, 'not_found');
   t.is(await app.db('instant_rooms').where({ campaign_id: c.id }).first(), undefined);
   t.is(await app.db('instant_queue').where({ campaign_id: c.id }).first(), undefined);
+});
+
+test('the rules are fixed once anyone has a place, even by a service clock behind the database’s', async (t) => {
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  // opens in ten minutes by the database's clock: its pre-queue (30 minutes before) is open there
+  const c = await scheduledSale(app, { units: 100 });
+  await tick(); // the room
+  const [p] = await buyers(app, 1);
+  const joined = await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p!.headers });
+  t.is(joined.status, 200, joined.text);
+  // this service's clock says the pre-queue opens in a minute
+  const opensAt: Date = (await app.db('campaigns').where({ id: c.id }).first()).opens_at;
+  app.clock.set(new Date(opensAt.getTime() - 31 * 60_000));
+  const admin = await app.staff('admin'); // signed in by this clock
+  const roomUrl = `/api/admin/campaigns/${c.id}/instant-room`;
+  t.false((await app.request('GET', roomUrl, { as: admin })).json.editable);
+  const set = await app.request('PUT', roomUrl, { as: admin, json: rules });
+  t.is(set.status, 409, set.text);
+  t.is(set.json.error.code, 'campaign_not_editable');
+  t.is((await app.db('instant_rooms').where({ campaign_id: c.id }).first()).max_active, 2000, 'unchanged');
 });
