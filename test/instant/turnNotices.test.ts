@@ -5,6 +5,7 @@ import test from 'ava';
 import { cancelSpentTurns, spentTurnsPick } from '../../src/db/repos/instantQueue.js';
 import { addJobsForWaitingMessages } from '../../src/db/repos/messages.js';
 import { TURN_NOTICE_AFTER_MS } from '../../src/domain/instant/waitingRoom.js';
+import { heldLocked } from '../helpers/async.js';
 import { buyAtTurn, buyers, instantWorld, openSale, queuedSale, scheduledSale } from '../helpers/instant.js';
 
 /** A sale open with three people admitted by a pass, each with a phone number; `turns`: its turn notices. */
@@ -112,20 +113,10 @@ test('the telling skips a place a buy holds locked, and tells it once the lock i
 
   // A buy's transaction holds one place's row (as instant_buy_many does while it spends the token).
   const [busy] = people;
-  let release!: () => void;
-  const released = new Promise<void>((r) => {
-    release = r;
+  const release = await heldLocked(app.db, 'instant_queue', {
+    campaign_id: c.id,
+    identity_id: busy!.identity_id,
   });
-  let locked!: () => void;
-  const isLocked = new Promise<void>((r) => {
-    locked = r;
-  });
-  const buy = app.db.transaction(async (trx) => {
-    await trx('instant_queue').where({ campaign_id: c.id, identity_id: busy!.identity_id }).forUpdate();
-    locked();
-    await released;
-  });
-  await isLocked;
   app.clock.advance(1000);
   const passed = await Promise.race([
     tick().then(() => true),
@@ -133,8 +124,7 @@ test('the telling skips a place a buy holds locked, and tells it once the lock i
   ]);
   t.true(passed, 'the pass did not wait for the buy');
   t.is((await turns()).length, 2, 'the two others told');
-  release();
-  await buy;
+  await release();
   app.clock.advance(1000);
   await tick();
   t.is((await turns()).length, 3, 'and the third once its row was free');

@@ -88,15 +88,17 @@ export async function completePurchase(
 }
 
 /**
- * Held purchases whose order was paid: marked paid. Held purchases whose hold ran out or whose order closed
- * unpaid: locked for release (SKIP LOCKED, so two tickers share the work).
+ * Held purchases whose order was paid: marked paid, those another settlement has locked left to it (SKIP LOCKED:
+ * two instances each holding its own expired holds and waiting for the other's deadlocked). Held purchases whose
+ * hold ran out or whose order closed unpaid: locked for release (SKIP LOCKED, so two tickers share the work).
  */
 export async function markPaidPurchases(trx: Trx, campaignId: string, now: Date): Promise<number> {
   const { rowCount } = await trx.raw(
-    `UPDATE instant_purchases p SET state = 'paid', paid_at = :now
-       FROM orders o
-      WHERE p.campaign_id = :campaign_id AND p.state = 'held' AND o.id = p.order_id
-        AND o.state IN ('paid', 'issued') AND o.refund_requested_at IS NULL`,
+    `UPDATE instant_purchases SET state = 'paid', paid_at = :now
+      WHERE id IN (SELECT p.id FROM instant_purchases p JOIN orders o ON o.id = p.order_id
+                    WHERE p.campaign_id = :campaign_id AND p.state = 'held'
+                      AND o.state IN ('paid', 'issued') AND o.refund_requested_at IS NULL
+                    FOR UPDATE OF p SKIP LOCKED)`,
     { campaign_id: campaignId, now },
   );
   return rowCount ?? 0;
