@@ -61,6 +61,17 @@ export async function purchase(
   input: PurchaseInput,
   slot: TransactionSlot = ctx.purchaseSlot ?? ((run) => run()),
 ): Promise<PurchaseAnswer> {
+  return purchaseOnce(ctx, identityId, input, slot, true);
+}
+
+/** `mayRetry`: a batch's refusal of a token another request with the same key gave back may be tried once more. */
+async function purchaseOnce(
+  ctx: InstantContext,
+  identityId: string,
+  input: PurchaseInput,
+  slot: TransactionSlot,
+  mayRetry: boolean,
+): Promise<PurchaseAnswer> {
   const payment = ctx.payment;
   if (!payment) throw new DomainError('payment_unavailable', 'Payments are not set up on this service');
   const now = ctx.clock.now();
@@ -146,7 +157,13 @@ export async function purchase(
     );
     if (spent) return answerSpentTurn(ctx, buy, fingerprint);
   }
-  if (refusal === 'admission_used') return answerSpentTurn(ctx, buy, fingerprint);
+  if (refusal === 'admission_used') {
+    // The same key in the same batch: the first spent the token there, then found no single row to serve it, gave
+    // the token back and went on to the several rows; its purchase is not there yet. Once more meets it (its lock,
+    // its commit, or the same transaction) and answers what it did.
+    const again = mayRetry ? () => purchaseOnce(ctx, identityId, input, slot, false) : undefined;
+    return answerSpentTurn(ctx, buy, fingerprint, again);
+  }
   if (refusal === 'purchase_refused') await refuseSecond(ctx.db, c.id, identityId);
   // After commit: a registration that fails (payment_unavailable) or never happens leaves a pending order that
   // a replay registers again, or that expires with its hold (reconcileOrders.ts, releaseHolds.ts).
@@ -207,9 +224,11 @@ async function answerSpentTurn(
   ctx: InstantContext,
   b: HomeRowBuy,
   fingerprint: string,
+  again?: () => Promise<PurchaseAnswer>,
 ): Promise<PurchaseAnswer> {
   const first = await findPurchaseByKey(ctx.db, b.campaign_id, b.identity_id, b.idempotency_key);
   if (first) return replay(ctx, first, fingerprint);
+  if (again) return again();
   throw new DomainError('admission_used', 'This admission was already used or replaced');
 }
 
