@@ -227,7 +227,14 @@ export async function startEmbeddedPostgres(opts: {
     })();
     return stopped;
   };
-  if (!opts.persistent) stopWithProcess(stop);
+  if (!opts.persistent) {
+    stopWithProcess(stop);
+    // An uncaught error ends the process at once, with no stop: a throwaway server must not outlive it (a crashed
+    // simulation left two running). Only a signal can be sent from 'exit'; immediate shutdown needs nothing more.
+    process.once('exit', () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGQUIT');
+    });
+  }
   const urlFor = urls(port, useSocket ? socketDir : '');
   return { url: urlFor('postgres'), urlFor, sharedWith: undefined, stop };
 }
