@@ -241,14 +241,13 @@ async function liveTurn(
 ): Promise<{ jti: string; expires: Date } | 'taken' | 'full'> {
   const now = ctx.clock.now();
   const keepUntil = new Date(now.getTime() + (o.keepMs ?? 0));
-  if (p.token_jti && p.token_expires_at && p.token_expires_at > keepUntil)
-    return { jti: p.token_jti, expires: p.token_expires_at };
+  const standing = p.token_jti ? p.token_expires_at : null; // when the token it holds runs out, if it holds one
+  if (standing && standing > keepUntil) return { jti: p.token_jti!, expires: standing };
   const turn = {
     jti: ctx.random.bytes(12).toString('base64url'),
     expires: new Date(now.getTime() + room.token_seconds * 1000),
   };
-  const live = Boolean(p.token_jti && p.token_expires_at && p.token_expires_at > now);
-  if (!live && o.lapsed === 'if_room') {
+  if (!(standing && standing > now) && o.lapsed === 'if_room') {
     const renewal = await renewTurn(ctx, campaignId, p.identity_id, turn);
     return renewal === 'renewed' ? turn : renewal;
   }

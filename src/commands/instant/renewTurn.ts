@@ -6,10 +6,10 @@
 import type { Db, Trx } from '../../db/knex.js';
 import { activeTokens, recordToken } from '../../db/repos/instantQueue.js';
 import { findRoom, findSale, lockRoom, type RoomRow } from '../../db/repos/instantRooms.js';
-import { stockTotals } from '../../db/repos/instantStock.js';
 import { inTransaction } from '../../db/transaction.js';
 import { counterHasRoom } from '../../domain/instant/waitingRoom.js';
 import type { InstantContext } from './context.js';
+import { admissionRulesOf, unitsLeft } from './counter.js';
 
 /** renewed: the token is recorded; taken: another request recorded one a moment ago; full: no room at the counter */
 export type Renewal = 'renewed' | 'taken' | 'full';
@@ -20,33 +20,23 @@ export async function renewTurn(
   identityId: string,
   turn: { jti: string; expires: Date },
 ): Promise<Renewal> {
-  if (!(await roomAtCounter(ctx.db, campaignId, await findRoom(ctx.db, campaignId), ctx.clock.now())))
-    return 'full';
+  const sale = await findSale(ctx.db, campaignId);
+  if (!sale) return 'full';
+  const hasRoom = async (db: Db | Trx, room: RoomRow | undefined, now: Date) =>
+    room !== undefined &&
+    counterHasRoom(
+      {
+        active: await activeTokens(db, campaignId, now),
+        unitsLeft: await unitsLeft(db, campaignId, sale.denomination),
+      },
+      admissionRulesOf(room),
+    );
+  if (!(await hasRoom(ctx.db, await findRoom(ctx.db, campaignId), ctx.clock.now()))) return 'full';
   return inTransaction(ctx.db, async (trx) => {
     const now = ctx.clock.now();
-    if (!(await roomAtCounter(trx, campaignId, await lockRoom(trx, campaignId), now))) return 'full';
+    if (!(await hasRoom(trx, await lockRoom(trx, campaignId), now))) return 'full';
     return (await recordToken(trx, campaignId, identityId, turn.jti, turn.expires, now))
       ? 'renewed'
       : 'taken';
-  });
-}
-
-/** Whether the counter has room for one more turn now, under the room's rules (none without a room). */
-async function roomAtCounter(
-  db: Db | Trx,
-  campaignId: string,
-  room: RoomRow | undefined,
-  now: Date,
-): Promise<boolean> {
-  const sale = await findSale(db, campaignId);
-  if (!room || !sale) return false;
-  const counter = {
-    active: await activeTokens(db, campaignId, now),
-    unitsLeft: Math.floor((await stockTotals(db, campaignId)).remaining / sale.denomination),
-  };
-  return counterHasRoom(counter, {
-    perSecond: room.admit_per_second,
-    maxActive: room.max_active,
-    overbookPercent: room.overbook_percent,
   });
 }

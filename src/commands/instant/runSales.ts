@@ -27,7 +27,7 @@ import {
   moveCursor,
   type RoomRow,
 } from '../../db/repos/instantRooms.js';
-import { insertStockOnce, stockTotals } from '../../db/repos/instantStock.js';
+import { insertStockOnce } from '../../db/repos/instantStock.js';
 import { cancelQueued } from '../../db/repos/messageStatus.js';
 import { splitStock } from '../../domain/instant/purchase.js';
 import {
@@ -44,6 +44,7 @@ import { enqueueNotices } from '../../notify/enqueue.js';
 import type { NoticeRequest } from '../../notify/notice.js';
 import { residentPageUrl } from '../residentLinks.js';
 import { type InstantContext, STOCK_ROWS } from './context.js';
+import { admissionRulesOf, unitsLeft } from './counter.js';
 import { ensureRoom, type SaleCampaign } from './openRoom.js';
 import { settleHolds } from './releaseHolds.js';
 import type { OpeningPlace } from './shuffleWaits.js';
@@ -145,7 +146,7 @@ async function admitNext(
     admittedThrough: room.admitted_through,
     queued: await queueLength(trx, c.id),
     active: await activeTokens(trx, c.id, now),
-    unitsLeft: await unitsLeft(trx, c),
+    unitsLeft: await unitsLeft(trx, c.id, c.denomination),
   });
   if (through > room.admitted_through)
     await issueTokens(trx, c.id, room.admitted_through, through, tokenExpiry(room, now));
@@ -170,7 +171,7 @@ async function admitAtOpening(
     // the pre-queue and the arrivals this pass ranks after it; no one holds a token before the opening
     queued: Math.min(await placesInRoom(trx, c.id), order.length + ARRIVALS_A_PASS),
     active: 0,
-    unitsLeft: await unitsLeft(trx, c),
+    unitsLeft: await unitsLeft(trx, c.id, c.denomination),
   });
   const expires = tokenExpiry(room, now);
   const issued = await rankPreQueue(trx, c.id, order, { through, expires });
@@ -186,11 +187,6 @@ async function admitAtOpening(
   return { room: { ...room, admitted_through: through }, opened };
 }
 
-/** Whole purchases the stock left can serve (at one denomination each). */
-async function unitsLeft(trx: Trx, c: LiveSale): Promise<number> {
-  return Math.floor((await stockTotals(trx, c.id)).remaining / c.denomination);
-}
-
 const tokenExpiry = (room: RoomRow, now: Date) => new Date(now.getTime() + room.token_seconds * 1000);
 
 /** Moves the cursor as far as the rate, the counter and the stock let it; returns where it now stands. */
@@ -201,11 +197,7 @@ async function stepCursor(
   now: Date,
   state: AdmissionState,
 ): Promise<number> {
-  const rules = {
-    perSecond: room.admit_per_second,
-    maxActive: room.max_active,
-    overbookPercent: room.overbook_percent,
-  };
+  const rules = admissionRulesOf(room);
   const since = now.getTime() - (room.cursor_moved_at ?? now).getTime();
   const through = advanceCursor(state, rules, since);
   const step = through - state.admittedThrough;
