@@ -2,6 +2,7 @@
 // pass has shuffled the pre-queue, it answers with the turn at once; without the preference, or with the opening
 // further off than the wait, it answers at once as before; a wait with no shuffle ends at its time.
 import test from 'ava';
+import { pendingAfter } from '../helpers/async.js';
 import { buyers, instantWorld, openSale, scheduledSale, strictPass } from '../helpers/instant.js';
 
 const opensIn = (ms: number) =>
@@ -80,13 +81,8 @@ test('a join in the last seconds before the opening, by a client that will wait,
     `a client that will not wait looks after the opening: ${other.text}`,
   );
 
-  let answered = false;
-  const look = app.request('GET', queue, { headers: { ...waits!.headers, prefer: 'wait=25' } }).then((r) => {
-    answered = true;
-    return r;
-  });
-  await new Promise((r) => setTimeout(r, 300));
-  t.false(answered, 'the look is held for the shuffle');
+  const look = app.request('GET', queue, { headers: { ...waits!.headers, prefer: 'wait=25' } });
+  t.true(await pendingAfter(look, 300), 'the look is held for the shuffle');
   await openSale(app, c.id);
   await tick();
   t.is((await look).json.queue.state, 'your_turn');

@@ -1,6 +1,7 @@
 // A turn that ran out unspent (the resident was away) is given again at their next look only while the counter
 // has room: it is one more buyer there, and the cap on active buyers holds for it as for the pass's admissions.
 import test from 'ava';
+import { activeTokens } from '../../src/db/repos/instantQueue.js';
 import { type Buyer, buyAtTurn, buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
 
 test('a turn that ran out is given again only while the cap leaves room; meanwhile it waits at the front', async (t) => {
@@ -17,16 +18,7 @@ test('a turn that ran out is given again only while the cap leaves room; meanwhi
   await openSale(app, c.id);
   for (const p of people) t.is((await app.request('POST', queue, { headers: p.headers })).status, 200);
   const look = async (b: Buyer) => (await app.request('GET', queue, { headers: b.headers })).json.queue;
-  const liveTokens = async () =>
-    Number(
-      (await app
-        .db('instant_queue')
-        .where({ campaign_id: c.id })
-        .whereNull('token_used_at')
-        .where('token_expires_at', '>', app.clock.now())
-        .count('* as n')
-        .first())!.n,
-    );
+  const liveTokens = () => activeTokens(app.db, c.id, app.clock.now());
 
   await tick(); // ranks the four in order of arrival and admits two: the cap
   t.like(await look(people[0]!), { state: 'your_turn', rank: 1 });
