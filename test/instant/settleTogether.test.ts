@@ -3,15 +3,13 @@
 import test from 'ava';
 import { settleHolds } from '../../src/commands/instant/releaseHolds.js';
 import { heldLocked } from '../helpers/async.js';
-import { buyAtTurn, buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
+import { buyAtTurn, instantWorld, queuedSale } from '../helpers/instant.js';
 
 test('a paid purchase another settlement has locked is left to it, not waited for', async (t) => {
   const { app, tick, ctx } = await instantWorld();
   t.teardown(() => app.close());
-  const c = await scheduledSale(app, { units: 5 });
-  const [a, b] = await buyers(app, 2);
-  await openSale(app, c.id);
-  for (const p of [a!, b!]) await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+  const { c, people } = await queuedSale(app, 2);
+  const [a, b] = people;
   await tick();
   for (const [i, p] of [a!, b!].entries()) {
     const r = await buyAtTurn(app, c.id, p, `settle-together-${i}`);
