@@ -82,7 +82,7 @@ export async function instantResident(
     // Sold out is said only for good (nothing left, nothing held). A place held back (all that is left is with
     // those ahead) keeps looking as the queue page does: it is next in line for what comes back.
     if (q?.state === 'sold_out') return { end: 'sold_out' };
-    if (q?.state === 'closed') return { end: 'closed' };
+    if (q?.state === 'closed' || q?.state === 'cancelled') return { end: q.state };
     // Someone took the last unit just before this buy: look again a few times for what comes back, then leave.
     if (q?.state === 'your_turn' && ++refusals >= 4) return { end: 'left_after_refusals' };
     // When the service says (Retry-After's milliseconds), as the queue page does; a second if it does not.

@@ -5,6 +5,7 @@ import { cancelQueued } from '../db/repos/messageStatus.js';
 import { inTransaction } from '../db/transaction.js';
 import { CANCELLABLE_STATES, type Campaign, type CampaignState } from '../domain/campaign.js';
 import { DomainError } from '../domain/errors.js';
+import { MONEY_NOTICES } from '../notify/notice.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
 
 const MANUAL: Record<string, { from: readonly CampaignState[]; to: CampaignState; action: string }> = {
@@ -38,8 +39,10 @@ export async function changeCampaignState(
         details: { state: current.state },
       });
     }
-    // A cancelled campaign's notices not yet sent (a turn to buy, a result) would tell people of what is no more.
-    const unsent = change === 'cancel' ? await cancelQueued(trx, id, 'campaign_cancelled') : 0;
+    // A cancelled campaign's notices not yet sent (a turn to buy, a result) would tell people of what is no more;
+    // not those of money taken or given back (an instant sale's paid purchases stand, their vouchers issued).
+    const unsent =
+      change === 'cancel' ? await cancelQueued(trx, id, 'campaign_cancelled', { except: MONEY_NOTICES }) : 0;
     await appendAudit(trx, {
       at: now,
       actor: actorLabel(actor),

@@ -16,6 +16,9 @@ export const NOTICE_KINDS = [
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
+/** Notices of money taken or given back: sent whatever became of the campaign since (a cancel withdraws the rest). */
+export const MONEY_NOTICES: readonly NoticeKind[] = ['vouchers_issued', 'payment_refunded'];
+
 /**
  * Notices someone is waiting for are sent first (their send job's priority; lower runs sooner, the rest 0): at the
  * SMS rate a backlog (10,000 lottery results at 10 a second is 17 minutes) would hold a sign-in code past its

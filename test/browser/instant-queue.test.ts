@@ -3,11 +3,12 @@
 // shows the commitment and refreshes itself, at one's turn the buy form goes to the development checkout, and
 // back on the queue page the purchase is paid. axe-core on each page in a second, JavaScript-enabled context.
 // SCREENSHOT_DIR=dir writes each page at 375 px and 1280 px wide, in Korean and English.
-import anyTest, { type TestFn } from 'ava';
+import anyTest, { type ExecutionContext, type TestFn } from 'ava';
 import type { Browser } from 'playwright-core';
 import { checkPage, shootAtWidths } from '../helpers/browserJourney.js';
+import { signInWithForm } from '../helpers/browserSession.js';
 import { browserSuite } from '../helpers/chromium.js';
-import { type Buyer, buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
+import { type Buyer, buyers, instantWorld, openSale, scheduledSale, turnToBuy } from '../helpers/instant.js';
 
 const test = anyTest as TestFn<{ browser: Browser }>;
 const suite = browserSuite('test/browser/instant-queue.test.ts', 'The instant-sale queue pages');
@@ -29,6 +30,21 @@ async function signedIn(browser: Browser, app: { url: string }, who: Buyer, java
     { name: 'resident_session', value: who.headers['x-resident-token']!, domain, path: '/' },
   ]);
   return context;
+}
+
+/** axe-core on `url` as `who` sees it, in a context of its own with JavaScript (axe needs it). */
+async function checkWithJavaScript(
+  t: ExecutionContext<{ browser: Browser }>,
+  app: { url: string },
+  who: Buyer,
+  url: string,
+  what: string,
+) {
+  const context = await signedIn(t.context.browser, app, who);
+  const axe = await context.newPage();
+  await axe.goto(url);
+  await checkPage(t, axe, what);
+  await context.close();
 }
 
 browserTest('a resident queues, buys at their turn and pays at the development checkout', async (t) => {
@@ -107,11 +123,7 @@ browserTest('a resident held back by stock is told why, not a wait in seconds', 
   t.regex(await page.locator('#queue-held-back').innerText(), /물량이 돌아오면 줄 선 순서대로 차례가 옵니다/);
   t.is(await page.locator('#queue-wait-n').count(), 0);
   await shootAtWidths(page, 'queue-held-back-ko');
-  const axeContext = await signedIn(t.context.browser, app, me); // axe needs JavaScript
-  const axe = await axeContext.newPage();
-  await axe.goto(page.url());
-  await checkPage(t, axe, 'waiting, held back by stock');
-  await axeContext.close();
+  await checkWithJavaScript(t, app, me, page.url(), 'waiting, held back by stock');
   await page.goto(`${app.url}/campaigns/${c.id}/queue?lang=en`);
   t.regex(await page.locator('#queue-held-back').innerText(), /If some comes back/);
   await shootAtWidths(page, 'queue-held-back-en');
@@ -144,3 +156,39 @@ browserTest(
     t.true(Date.now() - shuffled < 1500, `turned ${Date.now() - shuffled} ms after the shuffle`);
   },
 );
+
+browserTest('a resident whose unpaid purchase went with a cancelled sale is told so', async (t) => {
+  t.timeout(120_000);
+  const w = await instantWorld();
+  const { app, tick } = w;
+  t.teardown(() => app.close());
+  const sale = await turnToBuy(w, 5, 'cancelled-1');
+  const bought = await app.request('POST', `/api/campaigns/${sale.campaignId}/purchases`, {
+    headers: sale.headers,
+    json: sale.input,
+  });
+  t.is(bought.status, 201, bought.text);
+  const admin = await signInWithForm(app, 'admin');
+  const adminContext = await t.context.browser.newContext({ locale: 'ko-KR' });
+  const [name, value] = admin.cookie.split('=') as [string, string];
+  await adminContext.addCookies([{ name, value, url: app.url }]);
+  const adminPage = await adminContext.newPage();
+  await adminPage.goto(`${app.url}/admin/campaigns/${sale.campaignId}`);
+  t.regex(await adminPage.locator('.actions + .hint').innerText(), /즉시 구매 판매를 취소하면/);
+  await shootAtWidths(adminPage, 'admin-instant-cancel-hint-ko');
+  await adminPage.getByRole('button', { name: '사업 취소' }).click();
+  t.regex(await adminPage.locator('.notice').innerText(), /사업을 취소했습니다/);
+  await adminContext.close();
+  await tick(); // the pass ends the unpaid hold
+  const me = { identity_id: sale.identityId, headers: sale.headers };
+  const page = await (await signedIn(t.context.browser, app, me, false)).newPage();
+  await page.goto(`${app.url}/campaigns/${sale.campaignId}/queue`);
+  t.regex(await page.locator('#queue-cancelled').innerText(), /이 판매는 취소되었습니다/);
+  t.is(await page.getByRole('link', { name: '결제하러 가기' }).count(), 0, 'nothing left to pay');
+  t.notRegex(await page.locator('main').innerText(), /남은 수량/, 'no stock left to buy is shown');
+  await shootAtWidths(page, 'queue-cancelled-ko');
+  await checkWithJavaScript(t, app, me, page.url(), 'sale cancelled');
+  await page.goto(`${app.url}/campaigns/${sale.campaignId}/queue?lang=en`);
+  t.regex(await page.locator('#queue-cancelled').innerText(), /This sale was cancelled/);
+  await shootAtWidths(page, 'queue-cancelled-en');
+});

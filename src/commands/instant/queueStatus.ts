@@ -53,6 +53,8 @@ export type QueueStatus =
   | { state: 'sold_out'; ticket: string }
   /** the sale closed with this place's turn not come or not used: final */
   | { state: 'closed'; ticket: string }
+  /** the sale was cancelled, and this place has no paid purchase in it (an unpaid one was cancelled with it): final */
+  | { state: 'cancelled'; ticket: string }
   | { state: 'turn_used'; ticket: string };
 
 const pollAfter = (ctx: InstantContext, hint: PollHint) => pollAfterMs(hint, uniformOf(ctx.random));
@@ -169,6 +171,7 @@ async function statusOf(
   const ticket = p.ticket;
   // Only an admitted place buys or spends its turn, so these two come first: after the close they still stand.
   if (s.live_purchase) return { state: 'purchased', ticket, purchase_id: s.live_purchase };
+  if (s.cancelled) return { state: 'cancelled', ticket };
   if (p.token_used_at) return { state: 'turn_used', ticket };
   const stock = stockState(s.remaining, s.holds_live);
   // After the close no turn comes any more.

@@ -89,6 +89,11 @@ export async function runInstantSales(ctx: InstantContext): Promise<SalesPassRep
         return { ok: false as const };
       }
     };
+    if (c.state === 'cancelled') {
+      // No room, turn or notice any more (the cancel withdrew those queued): only the holds, ended at once.
+      await part('holds', () => settleHolds(ctx, c.id, true));
+      continue;
+    }
     const roomMade = (await part('room', () => ensureRoom(ctx, c))).ok;
     if (c.state === 'scheduled') {
       // The rush's connections are opened before it, each pass of the last seconds, not made in it.
@@ -107,7 +112,7 @@ export async function runInstantSales(ctx: InstantContext): Promise<SalesPassRep
       const ended = room && turnsEnded(room.remaining, room.holds_live, room.closed);
       if (ended) {
         // told now, or sent from the queue later, a turn would send people to a sale with nothing left to buy
-        const cancelled = await cancelQueued(ctx.db, c.id, ended, 'queue_turn');
+        const cancelled = await cancelQueued(ctx.db, c.id, ended, { only: 'queue_turn' });
         if (cancelled > 0) report.cancelled.push({ campaignId: c.id, notices: cancelled, reason: ended });
       } else if (admitted?.ok) {
         // Told outside the admission's transaction (inside, an opening's notices held every look and buy waiting

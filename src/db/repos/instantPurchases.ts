@@ -104,15 +104,22 @@ export async function markPaidPurchases(trx: Trx, campaignId: string, now: Date)
   return rowCount ?? 0;
 }
 
-export async function lockPurchasesToRelease(trx: Trx, campaignId: string, now: Date, limit: number) {
+/** `everyHold`: the sale was cancelled, so every held purchase is a candidate, its hold run out or not. */
+export async function lockPurchasesToRelease(
+  trx: Trx,
+  campaignId: string,
+  now: Date,
+  limit: number,
+  everyHold = false,
+) {
   const { rows } = await trx.raw(
     `SELECT p.* FROM instant_purchases p LEFT JOIN orders o ON o.id = p.order_id
       WHERE p.campaign_id = :campaign_id AND p.state = 'held'
-        AND (p.hold_expires_at <= :now OR o.state IN ('failed', 'cancelled', 'expired', 'refunded')
+        AND (:every_hold OR p.hold_expires_at <= :now OR o.state IN ('failed', 'cancelled', 'expired', 'refunded')
              OR o.refund_requested_at IS NOT NULL)
       ORDER BY p.hold_expires_at LIMIT :limit
       FOR UPDATE OF p SKIP LOCKED`,
-    { campaign_id: campaignId, now, limit },
+    { campaign_id: campaignId, now, limit, every_hold: everyHold },
   );
   return (rows as Record<string, unknown>[]).map((r) => rowOf(r)!);
 }

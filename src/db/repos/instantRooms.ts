@@ -88,13 +88,34 @@ export async function moveCursor(
 }
 
 /** Instant campaigns the ticker looks after: scheduled or open, or selling out their holds after closing. */
+/**
+ * The instant sales a pass looks after: those not yet over, and cancelled ones while a purchase still holds stock
+ * (its open order is cancelled by the pass, a paid one kept).
+ */
 export async function liveInstantCampaigns(db: Db, now: Date) {
-  return db('campaigns')
+  return db('campaigns as c')
     .select('id', 'code', 'state', 'title_ko', 'title_en', 'total', 'denomination')
     .select(db.raw('extract(epoch FROM opens_at - now()) * 1000 AS ms_to_opening'))
     .where({ mode: 'instant' })
-    .whereIn('state', ['scheduled', 'open', 'closed', 'claiming'])
-    .where('claim_closes_at', '>', now)
+    .where((q) =>
+      q
+        .where((live) =>
+          live
+            .whereIn('state', ['scheduled', 'open', 'closed', 'claiming'])
+            .where('claim_closes_at', '>', now),
+        )
+        .orWhere((cancelled) =>
+          cancelled
+            .where('state', 'cancelled')
+            .whereExists((held) =>
+              held
+                .select(db.raw('1'))
+                .from('instant_purchases as p')
+                .whereRaw('p.campaign_id = c.id')
+                .where('p.state', 'held'),
+            ),
+        ),
+    )
     .orderBy(['opens_at', 'id']); // the pass takes them in a known order: sooner openings first
 }
 

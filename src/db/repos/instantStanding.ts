@@ -23,6 +23,8 @@ export interface Standing {
   ms_to_opening: number;
   /** the sale has closed (by the database clock) or ended otherwise: nobody's turn comes any more */
   closed: boolean;
+  /** the sale was cancelled: what was paid stands, nothing else does */
+  cancelled: boolean;
   /** null before the waiting room is made */
   room: {
     seed_commitment: string;
@@ -50,7 +52,7 @@ export interface Look {
 // Plain columns, not json_build_object/to_json: no json built per row in the database and parsed again here,
 // and none of the place's other columns (its sealed contact) read and sent for nothing.
 const COLUMNS = `c.mode, c.opens_at, extract(epoch FROM c.opens_at - now()) * 1000 AS ms_to_opening,
-  ${saleClosed('c')} AS closed,
+  ${saleClosed('c')} AS closed, c.state = 'cancelled' AS cancelled,
   r.campaign_id AS room_of, r.seed_commitment, r.shuffled_at, r.admitted_through, r.admit_per_second,
   r.token_seconds, r.held_back, q.identity_id, q.ticket, q.pre, q.rank, q.token_jti, q.token_expires_at, q.token_used_at`;
 
@@ -65,6 +67,7 @@ function standingOf(row: Row): Standing {
     opens_at: row.opens_at,
     ms_to_opening: Number(row.ms_to_opening),
     closed: row.closed,
+    cancelled: row.cancelled,
     room:
       row.room_of === null
         ? null

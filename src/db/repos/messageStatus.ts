@@ -149,21 +149,21 @@ export async function markFailed(db: Knex, id: string, code: string, message: st
 }
 
 /**
- * Cancels a campaign's queued messages (of one kind, or all), and their send jobs: they will not be sent, nor resent
+ * Cancels a campaign's queued messages (of one kind, or all but some kinds), and their send jobs: they will not be sent, nor resent
  * as failed. `reason` goes in error_code. Returns how many were cancelled.
  */
 export async function cancelQueued(
   db: Knex | Knex.Transaction,
   campaignId: string,
   reason: string,
-  kind?: string,
+  kinds: { only?: string; except?: readonly string[] } = {},
 ): Promise<number> {
   return cancelPicked(
     db,
     `SELECT id FROM messages
       WHERE campaign_id = :campaignId AND status = 'queued'
-        AND (:kind::text IS NULL OR kind = :kind::text)`,
-    { campaignId, kind: kind ?? null },
+        AND (:only::text IS NULL OR kind = :only::text) AND NOT (kind = ANY(:except::text[]))`,
+    { campaignId, only: kinds.only ?? null, except: [...(kinds.except ?? [])] },
     reason,
   );
 }

@@ -33,6 +33,8 @@ export const instantOperations: Operations = {
           'state sold_out is final (nothing left and nothing held), with no time to look again; ' +
           'state closed: the sale closed with no purchase of this place (final; sold_out if nothing is left or held, ' +
           'turn_used if its turn was spent); ' +
+          'state cancelled: the sale was cancelled and this place has no paid purchase in it (final: an unpaid ' +
+          'purchase was cancelled with the sale, a payment made after it is refunded; a paid one stays purchased); ' +
           'Preference-Applied: wait=N when a wait was asked for',
       },
       errors: ['campaign_not_open', 'campaign_closed'],
