@@ -4,7 +4,7 @@
 import test from 'ava';
 import { liveInstantCampaigns } from '../../src/db/repos/instantRooms.js';
 import { TURN_NOTICE_AFTER_MS } from '../../src/domain/instant/waitingRoom.js';
-import { type Buyer, buyers, instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
+import { type Buyer, buyers, instantWorld, queuedSale } from '../helpers/instant.js';
 
 const UNIT = 10_000;
 
@@ -12,11 +12,10 @@ test('a sale cancelled with a paid purchase, an unpaid hold and a turn not yet u
   const { app, tick, issue } = await instantWorld();
   t.teardown(() => app.close());
   const admin = await app.staff('admin');
-  const c = await scheduledSale(app, { units: 5, perPersonUnits: 2 });
-  const [paying, holding, turned] = await buyers(app, 3, { email: true });
-  await openSale(app, c.id);
-  for (const p of [paying!, holding!, turned!])
-    await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+  const {
+    c,
+    people: [paying, holding, turned],
+  } = await queuedSale(app, 3);
   await tick();
   const look = async (p: Buyer) =>
     (await app.request('GET', `/api/campaigns/${c.id}/queue`, { headers: p.headers })).json.queue;

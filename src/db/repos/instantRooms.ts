@@ -87,10 +87,9 @@ export async function moveCursor(
     .update({ admitted_through: through, cursor_moved_at: at, held_back: heldBack });
 }
 
-/** Instant campaigns the ticker looks after: scheduled or open, or selling out their holds after closing. */
 /**
- * The instant sales a pass looks after: those not yet over, and cancelled ones while a purchase still holds stock
- * (its open order is cancelled by the pass, a paid one kept).
+ * The instant sales a pass looks after: those not yet over, and any other while a purchase still holds stock (a
+ * hold outliving a short claim window, or a cancelled sale's, whose open order the pass cancels).
  */
 export async function liveInstantCampaigns(db: Db, now: Date) {
   return db('campaigns as c')
@@ -104,16 +103,12 @@ export async function liveInstantCampaigns(db: Db, now: Date) {
             .whereIn('state', ['scheduled', 'open', 'closed', 'claiming'])
             .where('claim_closes_at', '>', now),
         )
-        .orWhere((cancelled) =>
-          cancelled
-            .where('state', 'cancelled')
-            .whereExists((held) =>
-              held
-                .select(db.raw('1'))
-                .from('instant_purchases as p')
-                .whereRaw('p.campaign_id = c.id')
-                .where('p.state', 'held'),
-            ),
+        .orWhereExists((held) =>
+          held
+            .select(db.raw('1'))
+            .from('instant_purchases as p')
+            .whereRaw('p.campaign_id = c.id')
+            .where('p.state', 'held'),
         ),
     )
     .orderBy(['opens_at', 'id']); // the pass takes them in a known order: sooner openings first
