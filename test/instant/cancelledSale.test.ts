@@ -4,7 +4,7 @@
 import test from 'ava';
 import { liveInstantCampaigns } from '../../src/db/repos/instantRooms.js';
 import { TURN_NOTICE_AFTER_MS } from '../../src/domain/instant/waitingRoom.js';
-import { type Buyer, buyers, instantWorld, queuedSale } from '../helpers/instant.js';
+import { type Buyer, buyers, instantWorld, queuedSale, scheduledSale } from '../helpers/instant.js';
 
 const UNIT = 10_000;
 
@@ -96,4 +96,30 @@ test('a sale cancelled with a paid purchase, an unpaid hold and a turn not yet u
 
   // Nothing held any more: the pass leaves the cancelled sale alone.
   t.false((await liveInstantCampaigns(app.db, app.clock.now())).some((s) => s.id === c.id));
+});
+
+test('a sale cancelled before its opening: its pre-queue is told so at once, and never shuffled', async (t) => {
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const admin = await app.staff('admin');
+  const c = await scheduledSale(app, { units: 5 });
+  await tick(); // the waiting room, its commitment published
+  const [early] = await buyers(app, 1);
+  const joined = await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: early!.headers });
+  t.is(joined.json.queue.state, 'pre_queue');
+  const cancelled = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, { as: admin, json: {} });
+  t.is(cancelled.status, 200, cancelled.text);
+  // Its opening time passes all the same.
+  await app.db.raw(`UPDATE campaigns SET opens_at = now() - interval '1 second' WHERE id = ?`, [c.id]);
+  await tick();
+  // Asked to wait for the shuffle, the look is answered at once: there will be none.
+  const started = Date.now();
+  const look = await app.request('GET', `/api/campaigns/${c.id}/queue`, {
+    headers: { ...early!.headers, prefer: 'wait=25' },
+  });
+  t.like(look.json.queue, { state: 'cancelled' });
+  t.true(Date.now() - started < 5000, `answered after ${Date.now() - started} ms`);
+  const room = await app.db('instant_rooms').where({ campaign_id: c.id }).first();
+  t.is(room.shuffled_at, null);
+  t.is((await app.db('campaigns').where({ id: c.id }).first()).state, 'cancelled');
 });
