@@ -1,12 +1,13 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: the tests read the text as rendered, as a person sees it
 // The instant sale in a browser, without JavaScript: the campaign page leads to the queue, the pre-queue page
 // shows the commitment and refreshes itself, at one's turn the buy form goes to the development checkout, and
-// back on the queue page the purchase is paid. axe-core on each page in a second, JavaScript-enabled context.
+// back on the queue page the purchase is paid; a cancelled sale says so; the admin sets the waiting room's rules.
+// axe-core on each page (in a second, JavaScript-enabled context where the page is seen without).
 // SCREENSHOT_DIR=dir writes each page at 375 px and 1280 px wide, in Korean and English.
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
 import type { Browser } from 'playwright-core';
 import { checkPage, shootAtWidths } from '../helpers/browserJourney.js';
-import { signInWithForm } from '../helpers/browserSession.js';
+import { signInWithForm, staffBrowserContext } from '../helpers/browserSession.js';
 import { browserSuite } from '../helpers/chromium.js';
 import { type Buyer, buyers, instantWorld, openSale, scheduledSale, turnToBuy } from '../helpers/instant.js';
 
@@ -168,10 +169,7 @@ browserTest('a resident whose unpaid purchase went with a cancelled sale is told
     json: sale.input,
   });
   t.is(bought.status, 201, bought.text);
-  const admin = await signInWithForm(app, 'admin');
-  const adminContext = await t.context.browser.newContext({ locale: 'ko-KR' });
-  const [name, value] = admin.cookie.split('=') as [string, string];
-  await adminContext.addCookies([{ name, value, url: app.url }]);
+  const adminContext = await staffBrowserContext(t.context.browser, app, await signInWithForm(app, 'admin'));
   const adminPage = await adminContext.newPage();
   await adminPage.goto(`${app.url}/admin/campaigns/${sale.campaignId}`);
   t.regex(await adminPage.locator('.actions + .hint').innerText(), /즉시 구매 판매를 취소하면/);
@@ -191,4 +189,50 @@ browserTest('a resident whose unpaid purchase went with a cancelled sale is told
   await page.goto(`${app.url}/campaigns/${sale.campaignId}/queue?lang=en`);
   t.regex(await page.locator('#queue-cancelled').innerText(), /This sale was cancelled/);
   await shootAtWidths(page, 'queue-cancelled-en');
+});
+
+browserTest('an admin corrects a rule the form refused, then saves the rules', async (t) => {
+  t.timeout(120_000);
+  const { app } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 50 });
+  // Far from its opening: the pre-queue is not open yet, so the rules may change.
+  await app.db.raw(`UPDATE campaigns SET opens_at = now() + interval '2 hours' WHERE id = ?`, [c.id]);
+  const context = await staffBrowserContext(t.context.browser, app, await signInWithForm(app, 'admin'));
+  const page = await context.newPage();
+  await page.goto(`${app.url}/admin/campaigns/${c.id}`);
+  await page.getByRole('link', { name: '대기실' }).click();
+  t.regex(await page.locator('#room-status').innerText(), /아직 바꿀 수 있습니다/);
+  await checkPage(t, page, 'waiting-room rules');
+  await shootAtWidths(page, 'admin-waiting-room-ko');
+
+  await page.getByLabel('초당 입장 인원').fill('0');
+  await page.getByRole('button', { name: '규칙 저장' }).click();
+  t.regex(await page.locator('.error-summary').innerText(), /초당 입장 인원: 1부터 100,000까지의 정수/);
+  t.is(await page.locator('#f-admit_per_second').getAttribute('aria-invalid'), 'true');
+  await checkPage(t, page, 'waiting-room rules refused');
+  await shootAtWidths(page, 'admin-waiting-room-error-ko');
+
+  await page.getByLabel('초당 입장 인원').fill('200');
+  await page.getByLabel('초과 입장 (%)').fill('5');
+  await page.getByRole('button', { name: '규칙 저장' }).click();
+  t.regex(await page.locator('.notice').first().innerText(), /대기실 규칙을 저장했습니다/);
+  t.is(await page.locator('#f-admit_per_second').inputValue(), '200');
+  const room = await app.db('instant_rooms').where({ campaign_id: c.id }).first();
+  t.like(room, { admit_per_second: 200, overbook_percent: 5 });
+  await page.goto(`${app.url}/admin/campaigns/${c.id}/waiting-room?lang=en`);
+  t.regex(await page.locator('#room-status').innerText(), /They can still be changed/);
+  await shootAtWidths(page, 'admin-waiting-room-en');
+
+  // The pre-queue opens and someone takes a place: the rules are shown, fixed, with no form.
+  await app.db.raw(`UPDATE campaigns SET opens_at = now() + interval '10 minutes' WHERE id = ?`, [c.id]);
+  const [early] = await buyers(app, 1);
+  await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: early!.headers });
+  await page.goto(`${app.url}/admin/campaigns/${c.id}/waiting-room?lang=ko`);
+  t.regex(await page.locator('#room-status').innerText(), /규칙이 정해졌습니다/);
+  t.regex(await page.locator('#room-rules').innerText(), /초당 입장 인원\s+200/);
+  t.is(await page.getByRole('button', { name: '규칙 저장' }).count(), 0);
+  await checkPage(t, page, 'waiting-room rules fixed');
+  await shootAtWidths(page, 'admin-waiting-room-fixed-ko');
+  await context.close();
 });

@@ -1,5 +1,6 @@
 // A staff member signed in through the HTML form, carrying the session cookie like a browser would.
 import { decodeJwt } from 'jose';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { addStaff } from '../../src/commands/staffAccounts.js';
 import type { StaffRole } from '../../src/db/repos/staff.js';
 import { csrfTokenFor } from '../../src/http/middleware/staffAuth.js';
@@ -57,4 +58,17 @@ export async function signInWithForm(
     },
   };
   return session;
+}
+
+/** A browser context carrying `session`'s cookie on the app's host, in Korean unless said. */
+export async function staffBrowserContext(
+  browser: Browser,
+  app: Pick<TestApp, 'url'>,
+  session: CookieSession,
+  locale = 'ko-KR',
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ locale });
+  const [name, value] = session.cookie.split('=') as [string, string];
+  await context.addCookies([{ name, value, url: app.url }]);
+  return context;
 }

@@ -18,6 +18,7 @@ import { identityAdminRoutes } from './identity/adminPages.js';
 import { identityApiRoutes } from './identity/api.js';
 import { oidcPageRoutes } from './identity/oidcPages.js';
 import { portonePageRoutes } from './identity/portonePages.js';
+import { instantAdminPageRoutes } from './instant/adminPages.js';
 import { instantApiRoutes } from './instant/api.js';
 import { instantPageRoutes } from './instant/pages.js';
 import { intakeRoutes } from './intake/api.js';
@@ -83,6 +84,7 @@ export const routeModules: RouteModule[] = [
   stockRoutes,
   instantApiRoutes,
   instantPageRoutes,
+  instantAdminPageRoutes,
   paymentResidentRoutes,
   paymentWebhookRoutes,
   checkoutRoutes,

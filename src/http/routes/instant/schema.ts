@@ -11,14 +11,26 @@ export const purchaseSchema = z.object({
   admission_token: z.string().min(1, 'Required').max(2000),
 });
 
-export const roomRulesSchema = z.object({
-  prequeue_minutes: z.coerce.number().int().min(0).max(1440),
-  admit_per_second: z.coerce.number().int().min(1).max(100_000),
-  max_active: z.coerce.number().int().min(1).max(1_000_000),
-  token_seconds: z.coerce.number().int().min(10).max(3600),
-  hold_seconds: z.coerce.number().int().min(30).max(86_400),
+/** Each waiting-room rule's whole-number range: the API's schema and the admin form's messages both read it. */
+export const ROOM_RULE_BOUNDS = {
+  prequeue_minutes: { min: 0, max: 1440 },
+  admit_per_second: { min: 1, max: 100_000 },
+  max_active: { min: 1, max: 1_000_000 },
+  token_seconds: { min: 10, max: 3600 },
+  hold_seconds: { min: 30, max: 86_400 },
   /** let in up to this much more than the stock left can serve; 0 (the default): never more */
-  overbook_percent: z.coerce.number().int().min(0).max(1000).default(0),
+  overbook_percent: { min: 0, max: 1000 },
+} as const;
+
+const ruleOf = (b: { min: number; max: number }) => z.coerce.number().int().min(b.min).max(b.max);
+
+export const roomRulesSchema = z.object({
+  prequeue_minutes: ruleOf(ROOM_RULE_BOUNDS.prequeue_minutes),
+  admit_per_second: ruleOf(ROOM_RULE_BOUNDS.admit_per_second),
+  max_active: ruleOf(ROOM_RULE_BOUNDS.max_active),
+  token_seconds: ruleOf(ROOM_RULE_BOUNDS.token_seconds),
+  hold_seconds: ruleOf(ROOM_RULE_BOUNDS.hold_seconds),
+  overbook_percent: ruleOf(ROOM_RULE_BOUNDS.overbook_percent).default(0),
 });
 
 export const queuePageSchema = z.object({

@@ -1,0 +1,92 @@
+// The admin's waiting-room page: an instant sale's rules read by admins and auditors, set by an admin in a form
+// while the sale is prepared (the same command as the API's), bad values answered on their fields with nothing
+// saved, and the form gone once the rules are fixed.
+import test from 'ava';
+import { signInWithForm } from '../helpers/browserSession.js';
+import { buildVoucherCampaign } from '../helpers/factories.js';
+import { instantWorld, queuedSale } from '../helpers/instant.js';
+
+const FORM = {
+  prequeue_minutes: '45',
+  admit_per_second: '50',
+  max_active: '300',
+  token_seconds: '90',
+  hold_seconds: '900',
+  overbook_percent: '10',
+};
+
+test('an admin sets a draft sale’s rules in the form; an auditor reads them', async (t) => {
+  const { app } = await instantWorld();
+  t.teardown(() => app.close());
+  const apiAdmin = await app.staff('admin');
+  const made = await app.request('POST', '/api/admin/campaigns', {
+    as: apiAdmin,
+    json: buildVoucherCampaign(app.clock.now(), {
+      mode: 'instant',
+      total: 100 * 10_000,
+      per_person_max: 20_000,
+    }),
+  });
+  const id = made.json.campaign.id as string;
+  const admin = await signInWithForm(app, 'admin');
+  const auditor = await signInWithForm(app, 'auditor');
+  const path = `/admin/campaigns/${id}/waiting-room`;
+
+  const first = await admin.get(path);
+  t.is(first.status, 200, first.text);
+  t.regex(first.text, /name="admit_per_second" type="number" value="500"/, 'the defaults, before any is set');
+  t.regex(
+    (await admin.get(`/admin/campaigns/${id}`)).text,
+    new RegExp(`href="${path}"`),
+    'a tab of the sale',
+  );
+
+  const bad = await admin.post(path, { ...FORM, admit_per_second: '0', token_seconds: 'soon' });
+  t.is(bad.status, 422);
+  t.regex(bad.text, /입력한 내용 중 고칠 부분이 있습니다/);
+  t.regex(
+    bad.text,
+    /<a href="#f-admit_per_second">초당 입장 인원<\/a>: 1부터 100,000까지의 정수를 입력해 주세요/,
+  );
+  t.regex(bad.text, /<a href="#f-token_seconds">/);
+  t.regex(bad.text, /name="token_seconds" type="number" value="soon"/, 'what was typed is kept');
+  t.is(
+    await app.db('audit_log').where({ action: 'instant.rules_changed' }).first(),
+    undefined,
+    'nothing saved',
+  );
+
+  const saved = await admin.post(path, FORM);
+  t.is(saved.status, 303, saved.text);
+  t.is(saved.headers.get('location'), `${path}?saved=1`);
+  const api = await app.request('GET', `/api/admin/campaigns/${id}/instant-room`, { as: apiAdmin });
+  t.deepEqual(api.json.rules, Object.fromEntries(Object.entries(FORM).map(([k, v]) => [k, Number(v)])));
+  t.regex((await admin.get(`${path}?saved=1`)).text, /대기실 규칙을 저장했습니다/);
+
+  const read = await auditor.get(`${path}?lang=en`);
+  t.is(read.status, 200);
+  t.notRegex(
+    read.text,
+    /<form method="post" action="\/admin\/campaigns\/[^"]+\/waiting-room"/,
+    'no form to send',
+  );
+  t.regex(read.text, /<dt>Admitted per second<\/dt><dd>50<\/dd>/);
+  t.is((await auditor.post(path, FORM)).status, 403);
+});
+
+test('once someone has a place the rules are fixed: no form, and a late form changes nothing', async (t) => {
+  const { app } = await instantWorld();
+  t.teardown(() => app.close());
+  const { c } = await queuedSale(app, 1);
+  const admin = await signInWithForm(app, 'admin');
+  const path = `/admin/campaigns/${c.id}/waiting-room`;
+  const page = await admin.get(path);
+  t.regex(page.text, /id="room-status">대기열이 이미 열렸거나/);
+  t.notRegex(page.text, /name="admit_per_second"/);
+  const before = await app.db('instant_rooms').where({ campaign_id: c.id }).first();
+  const late = await admin.post(path, FORM);
+  t.is(late.status, 409);
+  t.regex(late.text, /role="alert"><h2>대기열이 이미 열렸거나 줄을 선 사람이 있어/);
+  t.deepEqual(await app.db('instant_rooms').where({ campaign_id: c.id }).first(), before);
+  t.is((await admin.get(`/admin/campaigns/${crypto.randomUUID()}/waiting-room`)).status, 404);
+});
