@@ -35,6 +35,7 @@ test('an admin sets a draft sale’s rules in the form; an auditor reads them', 
   const first = await admin.get(path);
   t.is(first.status, 200, first.text);
   t.regex(first.text, /name="admit_per_second" type="number" value="500"/, 'the defaults, before any is set');
+  t.notRegex(first.text, /id="room-sale"/, 'a draft is not a sale yet');
   t.regex(
     (await admin.get(`/admin/campaigns/${id}`)).text,
     new RegExp(`href="${path}"`),
@@ -75,12 +76,17 @@ test('an admin sets a draft sale’s rules in the form; an auditor reads them', 
 });
 
 test('once someone has a place the rules are fixed: no form, and a late form changes nothing', async (t) => {
-  const { app } = await instantWorld();
+  const { app, tick } = await instantWorld();
   t.teardown(() => app.close());
   const { c } = await queuedSale(app, 1);
   const admin = await signInWithForm(app, 'admin');
   const path = `/admin/campaigns/${c.id}/waiting-room`;
+  t.regex((await admin.get(path)).text, /<dt>순서를 섞은 시각<\/dt><dd>아직 섞지 않음/);
+  await tick(); // the opening's pass: shuffled, the one in the queue given their turn
   const page = await admin.get(path);
+  t.regex(page.text, /<dt>차례를 받은 순번 \(여기까지\)<\/dt><dd>1<\/dd>/);
+  t.regex(page.text, /<dt>전체 \/ 남은 수량<\/dt><dd>50,000원 \/ 50,000원<\/dd>/);
+  t.regex(page.text, new RegExp(`href="/api/campaigns/${c.id}/queue/audit"`));
   t.regex(page.text, /id="room-status">대기열이 이미 열렸거나/);
   t.notRegex(page.text, /name="admit_per_second"/);
   const before = await app.db('instant_rooms').where({ campaign_id: c.id }).first();

@@ -1,10 +1,13 @@
 // The admin's page of an instant sale's waiting room: its rules (how early the pre-queue opens, the admission rate,
 // the cap on buyers at once, how long a turn and a hold last, overbooking), read by admins and auditors, changed by
-// an admin in a form while nobody can be waiting under them yet. The same command as the JSON API's.
+// an admin in a form while nobody can be waiting under them yet (the same command as the JSON API's); and the sale
+// as it stands (the public sale view: shuffle, turns given, stock sold).
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import { roomRules, setRoomRules } from '../../../commands/instant/roomRules.js';
+import { saleView } from '../../../commands/instant/saleView.js';
+import { formatAmount } from '../../../commands/receipt.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
 import type { Campaign } from '../../../domain/campaign.js';
 import { DomainError, type FieldErrors } from '../../../domain/errors.js';
@@ -63,6 +66,11 @@ export function instantAdminPageRoutes(router: Router, deps: AppDeps): void {
     const t = ctx.state.t as Translate;
     const lang = ctx.state.lang as Lang;
     const room = await roomRules(deps, c.id);
+    // a draft's room is not a sale yet: nothing to show of it but the rules
+    const sale = await saleView(deps, c.id).catch((err) => {
+      if (err instanceof DomainError && err.code === 'not_found') return undefined;
+      throw err;
+    });
     ctx.set('Cache-Control', 'no-store');
     render(
       ctx,
@@ -80,6 +88,11 @@ export function instantAdminPageRoutes(router: Router, deps: AppDeps): void {
         canEdit: room.editable && (ctx.state.staff as StaffSession).role === 'admin',
         prequeueOpensAt: formatMoment(new Date(room.prequeue_opens_at), c.time_zone, lang),
         bounds: ROOM_RULE_BOUNDS,
+        amount: (n: number) => formatAmount(n, c.unit, lang),
+        sale: sale && {
+          ...sale,
+          shuffledAt: sale.shuffled_at && formatMoment(new Date(sale.shuffled_at), c.time_zone, lang),
+        },
       },
       status,
     );
