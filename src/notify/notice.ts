@@ -13,6 +13,7 @@ export const NOTICE_KINDS = [
   'vouchers_issued',
   'payment_refunded',
   'queue_turn',
+  'sale_cancelled',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

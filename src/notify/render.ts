@@ -46,6 +46,7 @@ export const REQUIRED_PARAMS: Record<NoticeKind, readonly string[]> = {
   vouchers_issued: ['campaign', 'count', 'face_total', 'numbers', 'valid_until', 'url'],
   payment_refunded: ['campaign', 'amount', 'reason', 'url'],
   queue_turn: ['campaign', 'minutes', 'url'],
+  sale_cancelled: ['campaign', 'url'],
 };
 
 export interface RenderedMessage {

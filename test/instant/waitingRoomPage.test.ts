@@ -4,7 +4,7 @@
 import test from 'ava';
 import { signInWithForm } from '../helpers/browserSession.js';
 import { buildVoucherCampaign } from '../helpers/factories.js';
-import { instantWorld, queuedSale } from '../helpers/instant.js';
+import { instantWorld, queuedSale, scheduledSale } from '../helpers/instant.js';
 
 const FORM = {
   prequeue_minutes: '45',
@@ -51,6 +51,9 @@ test('an admin sets a draft sale’s rules in the form; an auditor reads them', 
   );
   t.regex(bad.text, /<a href="#f-token_seconds">/);
   t.regex(bad.text, /name="token_seconds" type="number" value="soon"/, 'what was typed is kept');
+  const cleared = await admin.post(path, { ...FORM, overbook_percent: '' });
+  t.is(cleared.status, 422, 'a cleared field is not a 0');
+  t.regex(cleared.text, /<a href="#f-overbook_percent">초과 입장 \(%\)<\/a>: 0부터 1,000까지의 정수/);
   t.is(
     await app.db('audit_log').where({ action: 'instant.rules_changed' }).first(),
     undefined,
@@ -95,4 +98,20 @@ test('once someone has a place the rules are fixed: no form, and a late form cha
   t.regex(late.text, /role="alert"><h2>대기열이 이미 열렸거나 줄을 선 사람이 있어/);
   t.deepEqual(await app.db('instant_rooms').where({ campaign_id: c.id }).first(), before);
   t.is((await admin.get(`/admin/campaigns/${crypto.randomUUID()}/waiting-room`)).status, 404);
+});
+
+test('a sale cancelled before its pre-queue opened keeps its rules as they were', async (t) => {
+  const { app } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 5 });
+  await app.db.raw(`UPDATE campaigns SET opens_at = now() + interval '2 hours' WHERE id = ?`, [c.id]);
+  const admin = await signInWithForm(app, 'admin');
+  const path = `/admin/campaigns/${c.id}/waiting-room`;
+  t.regex((await admin.get(path)).text, /id="room-status">아직 바꿀 수 있습니다/);
+  await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, {
+    as: await app.staff('admin'),
+    json: {},
+  });
+  t.regex((await admin.get(path)).text, /id="room-status">대기열이 이미 열렸거나/);
+  t.is((await admin.post(path, FORM)).status, 409);
 });

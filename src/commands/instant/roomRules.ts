@@ -32,6 +32,8 @@ async function instantCampaign(db: CommandContext['db'] | Trx, campaignId: strin
 async function editable(db: CommandContext['db'] | Trx, now: Date, c: Campaign, rules: RoomRules) {
   // A draft admits nobody; one that was scheduled and taken back may still hold the places taken meanwhile.
   if (c.state === 'draft') return !(await anyoneQueued(db, c.id));
+  // open, over or cancelled: whatever the clocks say, its rules are what it ran (or would have run) under
+  if (c.state !== 'scheduled') return false;
   // Joins open by the database's clock, this by the service's: a place already taken says the room is open
   // whatever this clock says.
   return now < prequeueOpensAt(c, rules) && !(await anyoneQueued(db, c.id));

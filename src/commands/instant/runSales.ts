@@ -3,6 +3,7 @@
 // the admission cursor at the set rate, tell people whose turn came, settle holds.
 import { appendAudit } from '../../audit/log.js';
 import type { Trx } from '../../db/knex.js';
+import { lockCampaignState } from '../../db/repos/campaigns.js';
 import { openConnections } from '../../db/repos/connections.js';
 import {
   activeTokens,
@@ -46,7 +47,7 @@ import { residentPageUrl } from '../residentLinks.js';
 import { type InstantContext, STOCK_ROWS } from './context.js';
 import { admissionRulesOf, unitsLeft } from './counter.js';
 import { ensureRoom, type SaleCampaign } from './openRoom.js';
-import { settleHolds } from './releaseHolds.js';
+import { endCancelledHolds, settleHolds } from './releaseHolds.js';
 import type { OpeningPlace } from './shuffleWaits.js';
 
 /** How long before an opening the passes keep the pool's connections open (well within the pool's 30 s idle). */
@@ -91,7 +92,7 @@ export async function runInstantSales(ctx: InstantContext): Promise<SalesPassRep
     };
     if (c.state === 'cancelled') {
       // No room, turn or notice any more (the cancel withdrew those queued): only the holds, ended at once.
-      await part('holds', () => settleHolds(ctx, c.id, true));
+      await part('holds', () => endCancelledHolds(ctx, c.id));
       continue;
     }
     const roomMade = (await part('room', () => ensureRoom(ctx, c))).ok;
@@ -312,6 +313,8 @@ async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promi
       if (!p.token_used_at && to !== undefined) notices.set(p.identity_id, noticeOf(p, to));
     }
     const marked = await ctx.db.transaction(async (trx) => {
+      // A cancel that committed since the pass read the sale withdrew the turn notices queued then, not these.
+      if ((await lockCampaignState(trx, c.id)) === 'cancelled') return undefined;
       const told = await markTold(
         trx,
         c.id,
@@ -326,6 +329,7 @@ async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promi
       );
       return told;
     });
+    if (!marked) break;
     untellable += marked.filter((p) => !p.spent && contacts.get(p.identity_id) === undefined).length;
     // a chunk all held by buys is left to the next pass rather than read again at once
     if (places.length < TELL_CHUNK || marked.length === 0) break;

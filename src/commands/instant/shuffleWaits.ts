@@ -3,9 +3,10 @@
 // requests were read before the opening rather than in its rush. When the pass that shuffles runs in this
 // process, it hands each waiter its place as committed (rank, ticket, the turn's token): the answer needs no
 // read. Otherwise (another process shuffled) one shared read of the room a CHECK_MS for all of a sale's waiters
-// in this process, and only while some wait, wakes them to read their place. Made in the composition root.
+// in this process, and only while some wait, wakes them to read their place; so does a sale cancelled before its
+// opening, whose shuffle will never come. Made in the composition root.
 import type { Db } from '../../db/knex.js';
-import { isShuffled } from '../../db/repos/instantRooms.js';
+import { shuffledOrOff } from '../../db/repos/instantRooms.js';
 
 const CHECK_MS = 100;
 /** A process holds at most this many looks; more are answered at once, as without the preference. */
@@ -43,7 +44,7 @@ export function shuffleWaits(): ShuffleWaits {
       if (waiters.size === 0) return void sales.delete(campaignId);
       let shuffled = false;
       try {
-        shuffled = await isShuffled(db, campaignId);
+        shuffled = await shuffledOrOff(db, campaignId);
       } catch {
         // a failed read is tried again at the next check; each waiter still ends at its own time
       }

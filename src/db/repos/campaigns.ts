@@ -50,6 +50,15 @@ export async function findCampaign(db: Db | Trx, id: string): Promise<Campaign |
   return db('campaigns').where({ id }).first();
 }
 
+/**
+ * The campaign's state, its row held FOR SHARE until the transaction ends: a state change (a cancel) waits for it,
+ * or commits first and is read here.
+ */
+export async function lockCampaignState(trx: Trx, id: string): Promise<string | undefined> {
+  const row = await trx('campaigns').where({ id }).forShare().first('state');
+  return row?.state;
+}
+
 /** These campaigns (findCampaign for each), in one statement; the missing ones are not among them. */
 export async function findCampaigns(db: Db | Trx, ids: readonly string[]): Promise<Campaign[]> {
   return db('campaigns').whereIn('id', [...ids]);

@@ -166,12 +166,16 @@ export async function findSaleWithHold(
     .first();
 }
 
-/** Whether the sale's pre-queue has been shuffled (the opening's pass has ranked it). */
-export async function isShuffled(db: Db, campaignId: string): Promise<boolean> {
-  const row = await db('instant_rooms')
-    .where({ campaign_id: campaignId })
-    .whereNotNull('shuffled_at')
-    .first('campaign_id');
+/**
+ * Whether a look held for the pre-queue's shuffle should be answered now: the opening's pass has ranked it, or the
+ * sale left the scheduled and open states (cancelled, taken back to a draft) and no shuffle will come.
+ */
+export async function shuffledOrOff(db: Db, campaignId: string): Promise<boolean> {
+  const row = await db('campaigns as c')
+    .leftJoin('instant_rooms as r', 'r.campaign_id', 'c.id')
+    .where('c.id', campaignId)
+    .where((q) => q.whereNotNull('r.shuffled_at').orWhereNotIn('c.state', ['scheduled', 'open']))
+    .first('c.id');
   return row !== undefined;
 }
 
