@@ -96,6 +96,27 @@ test.serial(
   },
 );
 
+// Serial (run before the others here): a concurrent relay test would take some of these into its own batches.
+test.serial('the relay adds a batch’s jobs in the order its messages were written', async (t) => {
+  const ids: string[] = [];
+  // each in its own transaction, as receipts are: written one after another
+  for (let i = 0; i < 30; i++)
+    ids.push(
+      await database.db.transaction(
+        async (trx) => (await enqueueNotice(trx, otp(`fifo:${i}`), TEST_DATA_KEY)).messageId,
+      ),
+    );
+  t.true((await addJobsForWaitingMessages(database.db, 1000)) >= 30);
+  const { rows } = await database.db.raw(
+    `SELECT key FROM graphile_worker.jobs WHERE key = ANY(?::text[]) ORDER BY id`,
+    [ids.map((id) => `message:${id}`)],
+  );
+  t.deepEqual(
+    rows.map((r: { key: string }) => r.key),
+    ids.map((id) => `message:${id}`),
+  );
+});
+
 test('the record keeps a masked recipient, a sealed one, and the SMS segment count', async (t) => {
   const { messageId } = await database.db.transaction((trx) =>
     enqueueNotice(trx, otp('shape:1'), TEST_DATA_KEY),
