@@ -177,6 +177,7 @@ browserTest('a resident whose unpaid purchase went with a cancelled sale is told
   await adminPage.getByRole('button', { name: '사업 취소' }).click();
   t.regex(await adminPage.locator('.notice').innerText(), /사업을 취소했습니다/);
   await adminContext.close();
+  app.deps.intake.rules.forget(sale.campaignId); // the pages' campaign as cancelled now, not up to 1 s later
   await tick(); // the pass ends the unpaid hold
   const me = { identity_id: sale.identityId, headers: sale.headers };
   const page = await (await signedIn(t.context.browser, app, me, false)).newPage();
@@ -184,6 +185,11 @@ browserTest('a resident whose unpaid purchase went with a cancelled sale is told
   t.regex(await page.locator('#queue-cancelled').innerText(), /이 판매는 취소되었습니다/);
   t.is(await page.getByRole('link', { name: '결제하러 가기' }).count(), 0, 'nothing left to pay');
   t.notRegex(await page.locator('main').innerText(), /남은 수량/, 'no stock left to buy is shown');
+  t.is(
+    await page.locator(`main a[href="/campaigns/${sale.campaignId}"]`).count(),
+    0,
+    'no link to a page gone',
+  );
   await shootAtWidths(page, 'queue-cancelled-ko');
   await checkWithJavaScript(t, app, me, page.url(), 'sale cancelled');
   await page.goto(`${app.url}/campaigns/${sale.campaignId}/queue?lang=en`);
