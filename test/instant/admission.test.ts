@@ -33,6 +33,10 @@ test('the shuffle admits the first second at once; the rest are told when their 
   });
   t.is(tooMany.status, 422, tooMany.text);
   t.truthy(tooMany.json.error.fields.overbook_percent);
+  // an empty string (a form's cleared field) is not a 0
+  const blank = await app.request('PUT', roomUrl, { as: admin, json: { ...rules, prequeue_minutes: '' } });
+  t.is(blank.status, 422, blank.text);
+  t.truthy(blank.json.error.fields.prequeue_minutes);
   t.is((await app.db('instant_rooms').where({ campaign_id: c.id }).first()).overbook_percent, 25);
   app.clock.set(new Date(opensAt.getTime() - 29 * 60_000));
   const fixed = await app.request('PUT', roomUrl, { as: admin, json: { ...rules, admit_per_second: 1000 } });

@@ -40,16 +40,13 @@ function rulesFrom(values: RuleValues, t: Translate): { rules?: RoomRules; error
     const { min, max } = ROOM_RULE_BOUNDS[name];
     return t('admin.room.range', { min: min.toLocaleString('ko-KR'), max: max.toLocaleString('ko-KR') });
   };
-  // A cleared field is a mistake to point out, not a 0 (the schema coerces '' to 0 for the API's sake).
-  const errors: FieldErrors = Object.fromEntries(
-    RULES.filter((k) => values[k] === '').map((k) => [k, rangeOf(k)]),
-  );
   const parsed = roomRulesSchema.safeParse(values);
-  for (const issue of parsed.success ? [] : parsed.error.issues) {
+  if (parsed.success) return { rules: parsed.data, errors: {} };
+  const errors: FieldErrors = {};
+  for (const issue of parsed.error.issues) {
     const name = issue.path[0] as keyof typeof ROOM_RULE_BOUNDS;
     errors[name] = rangeOf(name);
   }
-  if (parsed.success && Object.keys(errors).length === 0) return { rules: parsed.data, errors };
   return { errors };
 }
 

@@ -22,7 +22,9 @@ export const ROOM_RULE_BOUNDS = {
   overbook_percent: { min: 0, max: 1000 },
 } as const;
 
-const ruleOf = (b: { min: number; max: number }) => z.coerce.number().int().min(b.min).max(b.max);
+/** A whole number in range; a form's cleared field ('') is refused, not coerced to 0. */
+const ruleOf = (b: { min: number; max: number }) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(b.min).max(b.max));
 
 export const roomRulesSchema = z.object({
   prequeue_minutes: ruleOf(ROOM_RULE_BOUNDS.prequeue_minutes),
