@@ -6,7 +6,9 @@ import { inTransaction } from '../db/transaction.js';
 import { CANCELLABLE_STATES, type Campaign, type CampaignState } from '../domain/campaign.js';
 import { DomainError } from '../domain/errors.js';
 import { MONEY_NOTICES } from '../notify/notice.js';
+import type { NoticeEnv } from './awardNotices.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
+import { tellQueueOfCancel } from './instant/tellQueueOfCancel.js';
 
 const MANUAL: Record<string, { from: readonly CampaignState[]; to: CampaignState; action: string }> = {
   schedule: { from: ['draft'], to: 'scheduled', action: 'campaign.scheduled' },
@@ -16,8 +18,17 @@ const MANUAL: Record<string, { from: readonly CampaignState[]; to: CampaignState
 
 export type ManualChange = 'schedule' | 'unschedule' | 'cancel';
 
+/** The notice settings a cancel of an instant sale needs to tell its queue (the HTTP routes pass deps.notices). */
+function noticesOf(ctx: CommandContext & Partial<NoticeEnv>): NoticeEnv {
+  if (!ctx.secrets || ctx.publicUrl === undefined)
+    throw new Error(
+      'cancelling an instant sale tells its queue: pass the notice settings (secrets, publicUrl)',
+    );
+  return { secrets: ctx.secrets, publicUrl: ctx.publicUrl };
+}
+
 export async function changeCampaignState(
-  ctx: CommandContext,
+  ctx: CommandContext & Partial<NoticeEnv>,
   actor: Actor,
   id: string,
   change: ManualChange,
@@ -43,6 +54,11 @@ export async function changeCampaignState(
     // not those of money taken or given back (an instant sale's paid purchases stand, their vouchers issued).
     const unsent =
       change === 'cancel' ? await cancelQueued(trx, id, 'campaign_cancelled', { except: MONEY_NOTICES }) : 0;
+    // those waiting in an instant sale's queue are told it will not come (its buyers by the pass that ends holds)
+    const told =
+      change === 'cancel' && current.mode === 'instant'
+        ? await tellQueueOfCancel(noticesOf(ctx), trx, current)
+        : 0;
     await appendAudit(trx, {
       at: now,
       actor: actorLabel(actor),
@@ -53,6 +69,7 @@ export async function changeCampaignState(
         to: rule.to,
         ...(reason ? { reason } : {}),
         ...(unsent ? { notices_cancelled: unsent } : {}),
+        ...(told ? { queue_told: told } : {}),
       },
     });
     return moved;

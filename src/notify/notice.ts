@@ -14,6 +14,7 @@ export const NOTICE_KINDS = [
   'payment_refunded',
   'queue_turn',
   'sale_cancelled',
+  'queue_cancelled',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

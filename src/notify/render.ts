@@ -47,6 +47,7 @@ export const REQUIRED_PARAMS: Record<NoticeKind, readonly string[]> = {
   payment_refunded: ['campaign', 'amount', 'reason', 'url'],
   queue_turn: ['campaign', 'minutes', 'url'],
   sale_cancelled: ['campaign', 'url'],
+  queue_cancelled: ['campaign', 'url'],
 };
 
 export interface RenderedMessage {

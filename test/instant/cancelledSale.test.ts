@@ -77,11 +77,20 @@ test('a sale cancelled with a paid purchase, an unpaid hold and a turn not yet u
   t.deepEqual(
     await app.db('messages').where({ campaign_id: c.id }).orderBy('kind').select('kind', 'status'),
     [
+      { kind: 'queue_cancelled', status: 'queued' },
       { kind: 'queue_turn', status: 'cancelled' },
       { kind: 'sale_cancelled', status: 'queued' },
       { kind: 'vouchers_issued', status: 'queued' },
     ],
   );
+  // The one still waiting with a turn not used is told the sale will not come; the audit says how many were.
+  const waiting = await app.db('messages').where({ campaign_id: c.id, kind: 'queue_cancelled' }).first();
+  t.regex(
+    waiting.body,
+    /^\[공정 배정\] 테스트 상품권 판매가 취소되어 대기열 자리도 없어졌습니다\. 결제된 금액은 없습니다: http/,
+  );
+  const cancelEntry = await app.db('audit_log').where({ action: 'campaign.cancelled' }).first();
+  t.like(cancelEntry.data, { from: 'open', to: 'cancelled', notices_cancelled: 1, queue_told: 1 });
   const told = await app.db('messages').where({ campaign_id: c.id, kind: 'sale_cancelled' }).first();
   t.regex(
     told.body,
@@ -127,7 +136,7 @@ test('a sale cancelled before its opening: a look held for the shuffle is answer
   const admin = await app.staff('admin');
   const c = await scheduledSale(app, { units: 5 });
   await tick(); // the waiting room, its commitment published
-  const [early] = await buyers(app, 1);
+  const [early] = await buyers(app, 1, { sms: true });
   const joined = await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: early!.headers });
   t.is(joined.json.queue.state, 'pre_queue');
   // The opening is seconds away: the page's look asks to wait for the shuffle, and is held.
@@ -143,6 +152,11 @@ test('a sale cancelled before its opening: a look held for the shuffle is answer
   const look = await held;
   t.true(Date.now() - cancelledAt < 2000, `answered ${Date.now() - cancelledAt} ms after the cancel`);
   t.like(look.json.queue, { state: 'cancelled' });
+  t.deepEqual(
+    await app.db('messages').where({ campaign_id: c.id }).select('kind', 'status'),
+    [{ kind: 'queue_cancelled', status: 'queued' }],
+    'the pre-queue is told the opening will not come',
+  );
   await new Promise((r) => setTimeout(r, 3000)); // its opening time passes all the same
   await tick();
   const room = await app.db('instant_rooms').where({ campaign_id: c.id }).first();

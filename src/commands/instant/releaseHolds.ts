@@ -16,12 +16,11 @@ import {
 } from '../../db/repos/instantPurchases.js';
 import { giveBack } from '../../db/repos/instantStock.js';
 import { lockOrders, moveOrder, type OrderRow, orderRecipients } from '../../db/repos/orders.js';
-import { decryptText } from '../../identity/crypto.js';
 import { enqueueNotices } from '../../notify/enqueue.js';
 import type { NoticeRequest } from '../../notify/notice.js';
 import type { CommandContext } from '../context.js';
-import { residentPageUrl } from '../residentLinks.js';
 import type { InstantContext } from './context.js';
+import { contactOf, placeNotice } from './placeNotice.js';
 
 const BATCH = 500;
 const CLOSED = ['failed', 'cancelled', 'expired', 'refunded'];
@@ -90,26 +89,14 @@ async function tellCancelled(ctx: SettleContext, trx: Trx, campaignId: string, p
   );
   const notices: NoticeRequest[] = [];
   for (const who of recipients.values()) {
-    if (!who.contact_channel || !who.contact_enc) continue;
-    let to: string;
-    try {
-      to = decryptText(ctx.secrets, who.contact_enc, 'contact');
-    } catch {
-      continue;
-    }
-    const lang = who.lang === 'en' ? 'en' : 'ko';
-    notices.push({
-      kind: 'sale_cancelled',
-      channel: who.contact_channel,
-      to,
-      lang,
-      params: {
-        campaign: lang === 'ko' ? c!.title_ko : c!.title_en,
-        url: residentPageUrl(ctx.publicUrl, campaignId, 'queue', lang),
-      },
-      dedupeKey: `sale_cancelled:${campaignId}:${who.public_id}`,
-      campaignId,
-    });
+    const to = contactOf(ctx, who);
+    if (to === undefined) continue;
+    notices.push(
+      placeNotice(ctx, c!, who, to, {
+        kind: 'sale_cancelled',
+        dedupeKey: `sale_cancelled:${campaignId}:${who.public_id}`,
+      }),
+    );
   }
   await enqueueNotices(trx, notices, ctx.secrets.dataKey);
 }

@@ -43,10 +43,10 @@ import {
 import { decryptText } from '../../identity/crypto.js';
 import { enqueueNotices } from '../../notify/enqueue.js';
 import type { NoticeRequest } from '../../notify/notice.js';
-import { residentPageUrl } from '../residentLinks.js';
 import { type InstantContext, STOCK_ROWS } from './context.js';
 import { admissionRulesOf, unitsLeft } from './counter.js';
 import { ensureRoom, type SaleCampaign } from './openRoom.js';
+import { contactOf, placeNotice } from './placeNotice.js';
 import { endCancelledHolds, settleHolds } from './releaseHolds.js';
 import type { OpeningPlace } from './shuffleWaits.js';
 
@@ -270,36 +270,19 @@ const TELL_CHUNK = 250;
  * pass.
  */
 async function tellTurns(ctx: InstantContext, c: LiveSale, room: RoomRow): Promise<{ untellable: number }> {
-  const contactOf = (p: QueueRow): string | undefined => {
-    try {
-      return decryptText(ctx.secrets, p.contact_enc!, 'contact');
-    } catch {
-      return undefined;
-    }
-  };
-  const noticeOf = (p: QueueRow, to: string): NoticeRequest => {
-    const lang = p.lang === 'en' ? 'en' : 'ko';
-    return {
+  const noticeOf = (p: QueueRow, to: string): NoticeRequest =>
+    placeNotice(ctx, c, p, to, {
       kind: 'queue_turn',
-      channel: p.contact_channel === 'email' ? 'email' : 'sms',
-      to,
-      lang,
-      params: {
-        campaign: lang === 'ko' ? c.title_ko : c.title_en,
-        minutes: Math.max(1, Math.round(room.token_seconds / 60)),
-        url: residentPageUrl(ctx.publicUrl, c.id, 'queue', lang),
-      },
       dedupeKey: turnNoticeKey(c.id, p.ticket),
-      campaignId: c.id,
-    };
-  };
+      params: { minutes: Math.max(1, Math.round(room.token_seconds / 60)) },
+    });
   let untellable = 0;
   for (;;) {
     const dueBy = turnNoticeDueBy(ctx.clock.now(), room.token_seconds);
     const places = await untoldTurns(ctx.db, c.id, room.admitted_through, dueBy, TELL_CHUNK);
     if (places.length === 0) break;
     // every contact opened, bought or not: a chunk that is mostly buyers still says whether the key is right
-    const contacts = new Map(places.map((p) => [p.identity_id, contactOf(p)]));
+    const contacts = new Map(places.map((p) => [p.identity_id, contactOf(ctx, p)]));
     const unopened = [...contacts.values()].filter((to) => to === undefined).length;
     // none of a chunk opening is the key's fault (a changed DATA_KEY), not the rows': fail, and tell them once fixed
     if (unopened === places.length)

@@ -137,6 +137,27 @@ export async function untoldTurns(
     .limit(limit)) as QueueRow[];
 }
 
+/**
+ * The places of a sale still waiting for something it would have given them, with somewhere to be told: no
+ * purchase (a held one is told on its own when the pass ends it, a paid one stands) and no turn spent.
+ */
+export async function waitingPlacesToTell(trx: Trx, campaignId: string) {
+  return (await trx('instant_queue as q')
+    .where('q.campaign_id', campaignId)
+    .whereNotNull('q.contact_enc')
+    .whereNull('q.token_used_at')
+    .whereNotExists((p) =>
+      p
+        .select(trx.raw('1'))
+        .from('instant_purchases as p')
+        .whereRaw('p.campaign_id = q.campaign_id AND p.identity_id = q.identity_id'),
+    )
+    .orderBy(['q.joined_at', 'q.ticket'])
+    .select('q.ticket', 'q.contact_channel', 'q.contact_enc', 'q.lang')) as Array<
+    Pick<QueueRow, 'ticket' | 'contact_channel' | 'contact_enc' | 'lang'>
+  >;
+}
+
 /** The dedupe key of a place's turn notice (one a place, ever); cancelSpentTurns builds the same in SQL. */
 export const turnNoticeKey = (campaignId: string, ticket: string) => `queue_turn:${campaignId}:${ticket}`;
 

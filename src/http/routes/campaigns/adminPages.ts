@@ -54,7 +54,8 @@ function messageOf(ctx: Context, err: DomainError): string {
 }
 
 export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
-  const cmd = { db: deps.db, clock: deps.clock };
+  // the notice settings too: a cancelled instant sale tells its queue
+  const cmd = deps.notices;
 
   router.get('/admin', requireStaffPage('admin', 'auditor'), async (ctx) => {
     const lang = langOf(ctx);

@@ -13,7 +13,8 @@ import { presentCampaign } from './present.js';
 import { parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
 
 export function campaignApiRoutes(router: Router, deps: AppDeps): void {
-  const ctxOf = { db: deps.db, clock: deps.clock };
+  // the notice settings too: a cancelled instant sale tells its queue
+  const ctxOf = deps.notices;
 
   router.get('/api/campaigns', async (ctx) => {
     const campaigns = await listCampaigns(deps.db, { states: PUBLIC_STATES });
