@@ -18,8 +18,8 @@ import { giveBack } from '../../db/repos/instantStock.js';
 import { lockOrders, moveOrder, type OrderRow, orderRecipients } from '../../db/repos/orders.js';
 import { enqueueNotices } from '../../notify/enqueue.js';
 import type { NoticeRequest } from '../../notify/notice.js';
+import type { NoticeEnv } from '../awardNotices.js';
 import type { CommandContext } from '../context.js';
-import type { InstantContext } from './context.js';
 import { contactOf, placeNotice } from './placeNotice.js';
 
 const BATCH = 500;
@@ -73,10 +73,6 @@ async function recordPurchases(trx: Trx, campaignId: string, now: Date): Promise
 }
 
 /**
- * `saleCancelled`: the sale was cancelled, so every hold not yet paid ends now, its order cancelled (a payment that
- * still comes is refunded as late); what was paid stands and is issued as in any sale.
- */
-/**
  * Those whose unpaid purchase ended with the sale are told, in the transaction that ended it: they may be at the
  * provider's page, about to pay. A contact that will not open is left untold (the page says it all the same).
  */
@@ -102,7 +98,7 @@ async function tellCancelled(ctx: SettleContext, trx: Trx, campaignId: string, p
 }
 
 /** What settling needs: the database and clock, and for telling the buyers of a cancelled sale, keys and links. */
-export type SettleContext = CommandContext & Pick<InstantContext, 'secrets' | 'publicUrl'>;
+export type SettleContext = CommandContext & NoticeEnv;
 
 export interface Settled {
   paid: number;
@@ -111,6 +107,10 @@ export interface Settled {
   more: boolean;
 }
 
+/**
+ * `saleCancelled`: the sale was cancelled, so every hold not yet paid ends now, its order cancelled (a payment that
+ * still comes is refunded as late); what was paid stands and is issued as in any sale.
+ */
 export async function settleHolds(
   ctx: SettleContext,
   campaignId: string,
