@@ -12,7 +12,7 @@ import { signResidentToken } from '../../src/identity/residentSession.js';
 import { devPaymentProvider } from '../../src/payments/devProvider.js';
 import { derivedKey } from '../../src/payments/fromConfig.js';
 import { devIssuer } from '../../src/payments/issuer.js';
-import { startTestApp, TEST_SECRETS, type TestApp } from './app.js';
+import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from './app.js';
 import { buildVoucherCampaign } from './factories.js';
 import { noFaults, seeded } from './payments.js';
 
@@ -90,6 +90,16 @@ export async function scheduledSale(app: TestApp, o: { units: number; perPersonU
   return c;
 }
 
+/** A draft instant sale of 100 units, two a person, made by `admin` over the API as an operator would: the reply. */
+export function draftSale(app: TestApp, admin: StaffAuth) {
+  const json = buildVoucherCampaign(app.clock.now(), {
+    mode: 'instant',
+    total: 100 * 10_000,
+    per_person_max: 20_000,
+  });
+  return app.request('POST', '/api/admin/campaigns', { as: admin, json });
+}
+
 /** Opening as the reconciler would do it, by the database clock. */
 export async function openSale(app: TestApp, campaignId: string) {
   await app.db.raw(
@@ -143,6 +153,13 @@ export async function buyAtTurn(app: TestApp, saleId: string, b: Buyer, key: str
     headers: { ...b.headers, 'idempotency-key': key, 'x-admission-token': turn.json.queue.admission_token },
     json: { quantity },
   });
+}
+
+/** Through the development checkout and back to the service, as a buyer's browser goes: pays the order. */
+export async function payAtCheckout(app: TestApp, checkoutUrl: string) {
+  const chosen = await app.request('POST', new URL(checkoutUrl).pathname, { form: { choice: 'pay' } });
+  const back = new URL(chosen.headers.get('location')!, app.url);
+  return app.request('GET', back.pathname + back.search);
 }
 
 /**

@@ -9,7 +9,15 @@ import { cancelQueued } from '../../src/db/repos/messageStatus.js';
 import { TURN_NOTICE_AFTER_MS } from '../../src/domain/instant/waitingRoom.js';
 import { MONEY_NOTICES } from '../../src/notify/notice.js';
 import { pendingAfter } from '../helpers/async.js';
-import { type Buyer, buyers, instantWorld, queuedSale, scheduledSale } from '../helpers/instant.js';
+import {
+  type Buyer,
+  buyAtTurn,
+  buyers,
+  instantWorld,
+  payAtCheckout,
+  queuedSale,
+  scheduledSale,
+} from '../helpers/instant.js';
 
 const UNIT = 10_000;
 
@@ -24,20 +32,11 @@ test('a sale cancelled with a paid purchase, an unpaid hold and a turn not yet u
   await tick();
   const look = async (p: Buyer) =>
     (await app.request('GET', `/api/campaigns/${c.id}/queue`, { headers: p.headers })).json.queue;
-  const buy = (p: Buyer, token: string) =>
-    app.request('POST', `/api/campaigns/${c.id}/purchases`, {
-      headers: { ...p.headers, 'idempotency-key': `k-${p.identity_id}`, 'x-admission-token': token },
-      json: { quantity: UNIT },
-    });
-  /** Through the development checkout and back to the service, as a buyer's browser goes. */
-  const pay = async (checkoutUrl: string) => {
-    const chosen = await app.request('POST', new URL(checkoutUrl).pathname, { form: { choice: 'pay' } });
-    const back = new URL(chosen.headers.get('location')!, app.url);
-    await app.request('GET', back.pathname + back.search);
-  };
-  const paid = (await buy(paying!, (await look(paying!)).admission_token)).json.purchase;
-  const held = (await buy(holding!, (await look(holding!)).admission_token)).json.purchase;
-  const late = (await buy(payingLate!, (await look(payingLate!)).admission_token)).json.purchase;
+  const buy = async (p: Buyer) => (await buyAtTurn(app, c.id, p, `k-${p.identity_id}`)).json.purchase;
+  const pay = (checkoutUrl: string) => payAtCheckout(app, checkoutUrl);
+  const paid = await buy(paying!);
+  const held = await buy(holding!);
+  const late = await buy(payingLate!);
   const turn = await look(turned!);
   t.is(turn.state, 'your_turn');
   await pay(paid.order.checkout_url);
@@ -111,7 +110,14 @@ test('a sale cancelled with a paid purchase, an unpaid hold and a turn not yet u
   const page = await app.request('GET', `/campaigns/${c.id}/queue?lang=en`, { headers: turned!.headers });
   t.regex(page.text, /id="queue-cancelled">This sale was cancelled\./);
   // A turn's token buys nothing now; nothing is written.
-  const refused = await buy(turned!, turn.admission_token);
+  const refused = await app.request('POST', `/api/campaigns/${c.id}/purchases`, {
+    headers: {
+      ...turned!.headers,
+      'idempotency-key': `k-${turned!.identity_id}`,
+      'x-admission-token': turn.admission_token,
+    },
+    json: { quantity: UNIT },
+  });
   t.is(refused.status, 409, refused.text);
   t.is(refused.json.error.code, 'campaign_closed');
   t.is(await purchase(turned!), undefined);
@@ -190,18 +196,7 @@ test('a cancelled sale’s holds are all ended in one pass, batch after batch', 
   t.teardown(() => app.close());
   const { c, people } = await queuedSale(app, 3);
   await tick();
-  for (const p of people) {
-    const turn = (await app.request('GET', `/api/campaigns/${c.id}/queue`, { headers: p.headers })).json
-      .queue;
-    await app.request('POST', `/api/campaigns/${c.id}/purchases`, {
-      headers: {
-        ...p.headers,
-        'idempotency-key': `k-${p.identity_id}`,
-        'x-admission-token': turn.admission_token,
-      },
-      json: { quantity: UNIT },
-    });
-  }
+  for (const p of people) await buyAtTurn(app, c.id, p, `k-${p.identity_id}`);
   await app.db('campaigns').where({ id: c.id }).update({ state: 'cancelled' });
   const ended = await endCancelledHolds(ctx, c.id, 1); // a batch of one hold, as 500 are in a sale's rush
   t.like(ended, { released: 3, more: false });

@@ -2,7 +2,7 @@
 // the pass still ends it when it runs out, or marks it paid, after the sale has finished.
 import test from 'ava';
 import { TURN_NOTICE_AFTER_MS } from '../../src/domain/instant/waitingRoom.js';
-import { type Buyer, instantWorld, queuedSale } from '../helpers/instant.js';
+import { type Buyer, buyAtTurn, instantWorld, payAtCheckout, queuedSale } from '../helpers/instant.js';
 
 test('after the sale finished, an unpaid hold still runs out and a paid one is marked paid', async (t) => {
   const { app, tick } = await instantWorld();
@@ -13,16 +13,7 @@ test('after the sale finished, an unpaid hold still runs out and a paid one is m
   } = await queuedSale(app, 2);
   await tick();
   const buy = async (p: Buyer) => {
-    const turn = (await app.request('GET', `/api/campaigns/${c.id}/queue`, { headers: p.headers })).json
-      .queue;
-    const r = await app.request('POST', `/api/campaigns/${c.id}/purchases`, {
-      headers: {
-        ...p.headers,
-        'idempotency-key': `k-${p.identity_id}`,
-        'x-admission-token': turn.admission_token,
-      },
-      json: { quantity: 10_000 },
-    });
+    const r = await buyAtTurn(app, c.id, p, `k-${p.identity_id}`);
     t.is(r.status, 201, r.text);
     return r.json.purchase;
   };
@@ -36,11 +27,7 @@ test('after the sale finished, an unpaid hold still runs out and a paid one is m
        claim_closes_at = now() - interval '1 second' WHERE id = ?`,
     [c.id],
   );
-  const chosen = await app.request('POST', new URL(paid.order.checkout_url).pathname, {
-    form: { choice: 'pay' },
-  });
-  const back = new URL(chosen.headers.get('location')!, app.url);
-  await app.request('GET', back.pathname + back.search);
+  await payAtCheckout(app, paid.order.checkout_url);
   app.clock.advance(TURN_NOTICE_AFTER_MS);
   await tick();
   const purchase = (p: Buyer) => app.db('instant_purchases').where({ identity_id: p.identity_id }).first();

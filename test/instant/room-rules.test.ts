@@ -3,7 +3,7 @@
 // once the pre-queue opens. Other modes have no room, and a draft's sale is not public.
 import test from 'ava';
 import { buildVoucherCampaign } from '../helpers/factories.js';
-import { buyers, instantWorld, scheduledSale } from '../helpers/instant.js';
+import { buyers, draftSale, instantWorld, scheduledSale } from '../helpers/instant.js';
 
 const rules = {
   prequeue_minutes: 45,
@@ -18,12 +18,7 @@ test('a draft instant sale’s room rules can be read and set, and stand once it
   const { app, tick } = await instantWorld();
   t.teardown(() => app.close());
   const admin = await app.staff('admin');
-  const body = buildVoucherCampaign(app.clock.now(), {
-    mode: 'instant',
-    total: 100 * 10_000,
-    per_person_max: 20_000,
-  });
-  const made = await app.request('POST', '/api/admin/campaigns', { as: admin, json: body });
+  const made = await draftSale(app, admin);
   t.is(made.status, 201, made.text);
   const c = made.json.campaign;
   t.is(c.state, 'draft');

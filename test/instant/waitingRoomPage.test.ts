@@ -3,8 +3,7 @@
 // saved, and the form gone once the rules are fixed.
 import test from 'ava';
 import { signInWithForm } from '../helpers/browserSession.js';
-import { buildVoucherCampaign } from '../helpers/factories.js';
-import { instantWorld, queuedSale, scheduledSale } from '../helpers/instant.js';
+import { draftSale, instantWorld, queuedSale, scheduledSale } from '../helpers/instant.js';
 
 const FORM = {
   prequeue_minutes: '45',
@@ -19,14 +18,7 @@ test('an admin sets a draft sale’s rules in the form; an auditor reads them', 
   const { app } = await instantWorld();
   t.teardown(() => app.close());
   const apiAdmin = await app.staff('admin');
-  const made = await app.request('POST', '/api/admin/campaigns', {
-    as: apiAdmin,
-    json: buildVoucherCampaign(app.clock.now(), {
-      mode: 'instant',
-      total: 100 * 10_000,
-      per_person_max: 20_000,
-    }),
-  });
+  const made = await draftSale(app, apiAdmin);
   const id = made.json.campaign.id as string;
   const admin = await signInWithForm(app, 'admin');
   const auditor = await signInWithForm(app, 'auditor');
