@@ -174,6 +174,9 @@ browserTest('a resident whose unpaid purchase went with a cancelled sale is told
   await adminPage.goto(`${app.url}/admin/campaigns/${sale.campaignId}`);
   t.regex(await adminPage.locator('.actions + .hint').innerText(), /즉시 구매 판매를 취소하면/);
   await shootAtWidths(adminPage, 'admin-instant-cancel-hint-ko');
+  await adminPage.goto(`${app.url}/admin/campaigns/${sale.campaignId}?lang=en`);
+  await shootAtWidths(adminPage, 'admin-instant-cancel-hint-en');
+  await adminPage.goto(`${app.url}/admin/campaigns/${sale.campaignId}?lang=ko`);
   await adminPage.getByRole('button', { name: '사업 취소' }).click();
   t.regex(await adminPage.locator('.notice').innerText(), /사업을 취소했습니다/);
   await adminContext.close();
