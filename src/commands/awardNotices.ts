@@ -12,7 +12,7 @@ import { heldOf as heldAward, whatToBring } from '../domain/result.js';
 import { translator } from '../i18n/catalogue.js';
 import { decryptText, type IdentitySecrets } from '../identity/crypto.js';
 import { enqueueNotice } from '../notify/enqueue.js';
-import type { NoticeKind } from '../notify/notice.js';
+import type { NoticeKind, NoticeRequest } from '../notify/notice.js';
 import { claimKeyAad } from './claimCodes.js';
 import type { CommandContext } from './context.js';
 import { formatAmount } from './receipt.js';
@@ -117,30 +117,40 @@ export async function sendAwardNotice(
   params: Record<string, string | number>,
   dedupeKey: string,
 ): Promise<boolean> {
-  if (!who.contact_channel || !who.contact_enc) return false;
-  const lang = who.lang === 'en' ? 'en' : 'ko';
-  await enqueueNotice(
-    trx,
-    {
-      kind,
-      channel: who.contact_channel,
-      to: decryptText(env.secrets, who.contact_enc, 'contact'),
-      lang,
-      params: {
-        campaign: lang === 'ko' ? c.title_ko : c.title_en,
-        public_id: who.public_id,
-        url: residentPageUrl(env.publicUrl, c.id, 'audit', lang, { public_id: who.public_id }),
-        // the person's own result page: place, time, claim code and QR, what to bring
-        result_url: residentPageUrl(env.publicUrl, c.id, 'application', lang),
-        ...(HOLDING_KINDS.has(kind) ? { bring: bringText(c, who, lang) } : {}),
-        ...params,
-      },
-      dedupeKey,
-      campaignId: c.id,
-    },
-    env.secrets.dataKey,
-  );
+  const notice = awardNoticeOf(env, c, who, kind, params, dedupeKey);
+  if (!notice) return false;
+  await enqueueNotice(trx, notice, env.secrets.dataKey);
   return true;
+}
+
+/** The notice sendAwardNotice writes; undefined when the person left no contact. */
+export function awardNoticeOf(
+  env: NoticeEnv,
+  c: Campaign,
+  who: Recipient,
+  kind: NoticeKind,
+  params: Record<string, string | number>,
+  dedupeKey: string,
+): NoticeRequest | undefined {
+  if (!who.contact_channel || !who.contact_enc) return undefined;
+  const lang = who.lang === 'en' ? 'en' : 'ko';
+  return {
+    kind,
+    channel: who.contact_channel,
+    to: decryptText(env.secrets, who.contact_enc, 'contact'),
+    lang,
+    params: {
+      campaign: lang === 'ko' ? c.title_ko : c.title_en,
+      public_id: who.public_id,
+      url: residentPageUrl(env.publicUrl, c.id, 'audit', lang, { public_id: who.public_id }),
+      // the person's own result page: place, time, claim code and QR, what to bring
+      result_url: residentPageUrl(env.publicUrl, c.id, 'application', lang),
+      ...(HOLDING_KINDS.has(kind) ? { bring: bringText(c, who, lang) } : {}),
+      ...params,
+    },
+    dedupeKey,
+    campaignId: c.id,
+  };
 }
 
 export function prizeText(c: Campaign, amount: number, lang: 'ko' | 'en'): string {

@@ -1,6 +1,7 @@
 // The state changes an admin makes by hand: schedule, unschedule, cancel. Opening and closing are never manual.
 import { appendAudit } from '../audit/log.js';
 import { findCampaign, transitionCampaign } from '../db/repos/campaigns.js';
+import { enqueueCancelNotices } from '../db/repos/cancelJobs.js';
 import { cancelQueued } from '../db/repos/messageStatus.js';
 import { inTransaction } from '../db/transaction.js';
 import { CANCELLABLE_STATES, type Campaign, type CampaignState } from '../domain/campaign.js';
@@ -15,6 +16,9 @@ const MANUAL: Record<string, { from: readonly CampaignState[]; to: CampaignState
   unschedule: { from: ['scheduled'], to: 'draft', action: 'campaign.unscheduled' },
   cancel: { from: CANCELLABLE_STATES, to: 'cancelled', action: 'campaign.cancelled' },
 };
+
+/** States in which a campaign may hold applications: only those are told of a cancel. */
+const HAD_APPLICATIONS: readonly CampaignState[] = ['open', 'closed'];
 
 export type ManualChange = 'schedule' | 'unschedule' | 'cancel';
 
@@ -59,6 +63,10 @@ export async function changeCampaignState(
       change === 'cancel' && current.mode === 'instant'
         ? await tellQueueOfCancel(noticesOf(ctx), trx, current)
         : 0;
+    // those who applied to a lottery or reservation are told by the worker, a batch at a time, once this commits
+    const applicantsTold =
+      change === 'cancel' && current.mode !== 'instant' && HAD_APPLICATIONS.includes(current.state);
+    if (applicantsTold) await enqueueCancelNotices(trx, id);
     await appendAudit(trx, {
       at: now,
       actor: actorLabel(actor),

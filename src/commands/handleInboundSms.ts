@@ -172,7 +172,12 @@ async function runCommand(
             code: a.code,
             public_id: a.public_id,
             amount: formatAmount(Number(a.request), rules.campaign.unit, cmd.lang),
-            status: t(`sms.status_${a.status}`),
+            // a cancelled campaign's application stands for nothing: say so, not "received"
+            status: t(
+              rules.campaign.state === 'cancelled'
+                ? 'sms.status_campaign_cancelled'
+                : `sms.status_${a.status}`,
+            ),
           });
         }),
       );
@@ -183,7 +188,7 @@ async function runCommand(
       // A phone is one person, with one application a campaign: the code alone picks it. A birth date sent
       // after it, as replies used to ask, is accepted and not needed.
       const candidates = (await listApplicationsByPhoneHash(trx, phoneHash, campaignId)).filter(
-        (a) => a.status === 'active',
+        (a) => a.status === 'active' && a.campaign_state !== 'cancelled',
       );
       if (candidates.length === 0) return t('sms.cancel_none');
       if (candidates.length > 1) return t('sms.cancel_which');

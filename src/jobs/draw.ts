@@ -16,6 +16,8 @@ import { drawHooks } from '../commands/drawHooks.js';
 import { runDrawJob, runRosterFreeze } from '../commands/drawJobs.js';
 import { sendDueReminders } from '../commands/reminders.js';
 import { fanOutResults } from '../commands/resultFanout.js';
+import { tellApplicantsOfCancel } from '../commands/tellApplicantsOfCancel.js';
+import { CANCEL_NOTICES_TASK } from '../db/repos/cancelJobs.js';
 import { DRAW_TASK, FANOUT_TASK, FREEZE_TASK } from '../db/repos/drawJobs.js';
 import { beatHeart, forgetWorker, unlockJobsOfDeadWorkers } from '../db/repos/notifyWorkers.js';
 import type { Logger } from '../logger.js';
@@ -81,7 +83,7 @@ export function drawReconcilerParts(ctx: DrawContext & NoticeEnv): {
   };
 }
 
-/** The draw worker's tasks: freeze a closed campaign's roster, run a due draw, send its results. */
+/** The draw worker's tasks: freeze a closed campaign's roster, run a due draw, send its results; tell a cancel. */
 export function drawTaskList(ctx: DrawContext, logger: Logger): TaskList {
   const campaignOf = (payload: unknown) => (payload as { campaign_id: string }).campaign_id;
   return {
@@ -96,6 +98,10 @@ export function drawTaskList(ctx: DrawContext, logger: Logger): TaskList {
     [FANOUT_TASK]: async (payload, helpers) => {
       const r = await fanOutResults(ctx, campaignOf(payload), { signal: helpers.abortSignal });
       logger.info({ campaign: campaignOf(payload), ...r }, 'draw results fan-out done');
+    },
+    [CANCEL_NOTICES_TASK]: async (payload, helpers) => {
+      const r = await tellApplicantsOfCancel(ctx, campaignOf(payload), { signal: helpers.abortSignal });
+      logger.info({ campaign: campaignOf(payload), ...r }, 'cancelled campaign: applicants told');
     },
   };
 }

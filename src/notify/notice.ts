@@ -15,6 +15,7 @@ export const NOTICE_KINDS = [
   'queue_turn',
   'sale_cancelled',
   'queue_cancelled',
+  'application_cancelled',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

@@ -48,6 +48,7 @@ export const REQUIRED_PARAMS: Record<NoticeKind, readonly string[]> = {
   queue_turn: ['campaign', 'minutes', 'url'],
   sale_cancelled: ['campaign', 'url'],
   queue_cancelled: ['campaign', 'url'],
+  application_cancelled: ['campaign', 'public_id', 'result_url'],
 };
 
 export interface RenderedMessage {

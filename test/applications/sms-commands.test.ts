@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import twilio from 'twilio';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { textService } from '../helpers/inboundSms.js';
 import { openGoodsCampaign, openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
 
 const TOKEN = 'sms-commands-twilio-auth-token-01';
@@ -16,21 +17,7 @@ test.after.always(async () => {
   await app?.close();
 });
 
-/** Sends one signed SMS; resolves to the reply queued for it ('' when none). */
-async function send(from: string, body: string): Promise<string> {
-  const form = { MessageSid: `SM${randomBytes(16).toString('hex')}`, From: from, Body: body };
-  const url = 'http://127.0.0.1/webhooks/twilio/inbound';
-  const res = await app.request('POST', '/webhooks/twilio/inbound', {
-    form,
-    headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature(TOKEN, url, form) },
-  });
-  if (res.status !== 200) throw new Error(`${res.status} ${res.text}`);
-  const m = await app
-    .db('messages')
-    .where({ dedupe_key: `sms_reply:${form.MessageSid}` })
-    .first('body');
-  return String(m?.body ?? '');
-}
+const send = (from: string, body: string) => textService(app, TOKEN, from, body);
 const applicationsOf = (campaignId: string) => app.db('applications').where({ campaign_id: campaignId });
 
 test.serial(

@@ -11,6 +11,7 @@ import { at, awardsOf, drawnLottery } from '../draw/_scenario.js';
 import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { checkPage, shootPage } from '../helpers/browserJourney.js';
 import { browserSuite } from '../helpers/chromium.js';
+import { openVoucherCampaign, verifyResident } from '../helpers/intake.js';
 
 const suite = browserSuite(
   'test/browser/result-page.test.ts',
@@ -148,6 +149,36 @@ browserTest(
     await app.db('campaigns').where({ id: campaignId }).update({ unclaimed_policy: 'pass_down' });
   },
 );
+
+browserTest("a cancelled campaign's receipt page at 375 px and desktop, Korean and English", async (t) => {
+  const c = await openVoucherCampaign(app);
+  const r = await verifyResident(app);
+  const applied = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+    headers: r.headers,
+    json: { amount: 100_000 },
+  });
+  t.is(applied.status, 201, applied.text);
+  const cancel = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, { as: admin, json: {} });
+  t.is(cancel.status, 200, cancel.text);
+  app.deps.intake.rules.forget(c.id);
+  for (const width of [375, 1280]) {
+    for (const lang of ['ko', 'en'] as const) {
+      const context = await browser!.newContext({ viewport: { width, height: 800 }, isMobile: width < 500 });
+      await context.addCookies([{ name: RESIDENT_COOKIE, value: r.token, url: app.url }]);
+      const page = await context.newPage();
+      await page.goto(`${app.url}/campaigns/${c.id}/application${lang === 'en' ? '?lang=en' : ''}`);
+      t.regex(
+        await page.locator('#campaign-cancelled').innerText(),
+        lang === 'ko' ? /취소되었습니다/ : /was cancelled/,
+      );
+      t.is(await page.locator('#window-closed').count(), 0, 'no draw date for a draw that will not come');
+      t.true((await noSideways(page)) <= width);
+      if (width === 375) await checkPage(t, page, `the cancelled campaign's receipt (${lang})`);
+      await shootPage(page, `receipt-cancelled-${lang}-${width}`);
+      await context.close();
+    }
+  }
+});
 
 browserTest('the admin pages for sites, staff, slots, CSV import and notices, with axe', async (t) => {
   const site = (await app.db('campaign_slots').where({ campaign_id: campaignId }).first()).site_id;

@@ -1,5 +1,6 @@
 // Applications: every write that the window gates checks the DATABASE clock inside its own statement.
 import type { ApplicationChannel } from '../../domain/application.js';
+import type { CampaignState } from '../../domain/campaign.js';
 import type { BirthDateSource, GroupSource } from '../../domain/facts.js';
 import { type Batched, batched } from '../batch.js';
 import type { Db, Trx } from '../knex.js';
@@ -191,18 +192,23 @@ export async function findApplicationByPublicId(
   return db('applications').where({ public_id: publicId }).first();
 }
 
-/** Applications of every identity registered to one phone number (SMS STATUS and CANCEL). */
+/** Applications of every identity registered to one phone number (SMS STATUS and CANCEL), a cancelled campaign's too. */
 export async function listApplicationsByPhoneHash(
   db: Db | Trx,
   phoneHash: string,
   campaignId?: string,
-): Promise<Array<Application & { code: string; birth_date: string | null }>> {
+): Promise<Array<Application & { code: string; campaign_state: CampaignState; birth_date: string | null }>> {
   const q = db('applications as a')
     .join('identities as i', 'i.id', 'a.identity_id')
     .join('campaigns as c', 'c.id', 'a.campaign_id')
-    .select('a.*', 'c.code', db.raw("to_char(i.birth_date, 'YYYY-MM-DD') AS birth_date"))
+    .select(
+      'a.*',
+      'c.code',
+      'c.state AS campaign_state',
+      db.raw("to_char(i.birth_date, 'YYYY-MM-DD') AS birth_date"),
+    )
     .where('i.phone_hash', phoneHash)
-    .whereIn('c.state', ['scheduled', 'open', 'closed', 'drawn', 'claiming', 'finished'])
+    .whereNot('c.state', 'draft')
     .orderBy('a.created_at', 'desc')
     .limit(10);
   if (campaignId) q.where('a.campaign_id', campaignId);

@@ -61,3 +61,24 @@ export async function listResultRecipients(
   );
   return rows;
 }
+
+/**
+ * The next `limit` active applications after `afterPublicId` that left a contact, in public id order (the roster
+ * index's): who hears of a cancel.
+ */
+export async function listApplicantsAfter(
+  trx: Trx,
+  campaignId: string,
+  afterPublicId: string,
+  limit: number,
+): Promise<Recipient[]> {
+  const { rows } = await trx.raw<{ rows: Recipient[] }>(
+    `SELECT id AS application_id, public_id, contact_channel, contact_enc, lang
+       FROM applications
+      WHERE campaign_id = ? AND status = 'active' AND public_id > ? AND contact_enc IS NOT NULL
+      ORDER BY public_id
+      LIMIT ?`,
+    [campaignId, afterPublicId, limit],
+  );
+  return rows;
+}

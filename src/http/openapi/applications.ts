@@ -54,12 +54,14 @@ export const applicationOperations: Operations = {
         status: 200,
         description:
           'The receipt, and the result; before the draw the result is null, with draw_at and poll_after_ms ' +
-          '(when to look again, spread over a few seconds; also as Retry-After)',
+          '(when to look again, spread over a few seconds; also as Retry-After); a campaign cancelled before its ' +
+          'draw answers cancelled: true and no time to look again (there will be no result)',
         schema: z.object({
           receipt: receiptSchema,
           result: resultSchema.nullable(),
           draw_at: z.string().datetime().optional(),
           poll_after_ms: z.number().int().optional(),
+          cancelled: z.literal(true).optional(),
         }),
       },
       errors: [],

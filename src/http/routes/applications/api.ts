@@ -72,6 +72,10 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
       ctx.body = { receipt, result };
       return;
     }
+    if (rules.campaign.state === 'cancelled') {
+      ctx.body = { receipt, result, cancelled: true }; // no draw will come: nothing to look again for
+      return;
+    }
     const wait = resultWait(deps.intake, rules.campaign);
     ctx.set('Retry-After', retryAfterSeconds(wait.poll_after_ms));
     ctx.body = { receipt, result, ...wait };

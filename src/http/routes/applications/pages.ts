@@ -193,7 +193,8 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     const windowOpen = rules.campaign.state === 'open';
     if (ctx.query.edit === '1' && receipt.status === 'active' && windowOpen)
       return formPage(ctx, rules, { receipt });
-    render(ctx, 'apply-receipt', { ...base(ctx, rules), receipt, done, windowOpen });
+    const cancelled = rules.campaign.state === 'cancelled';
+    render(ctx, 'apply-receipt', { ...base(ctx, rules), receipt, done, windowOpen, cancelled });
   });
 
   router.post('/campaigns/:id/application/withdraw', async (ctx) => {

@@ -1,0 +1,152 @@
+// A lottery cancelled after people applied: the cancel queues one job, and the worker tells each active applicant
+// with a contact, once, that there will be no draw and nothing was charged (a rerun writes nothing again); their
+// page, the API and SMS STATUS say the campaign was cancelled instead of naming a draw that will not come. A campaign
+// cancelled before anyone could apply queues no job.
+import test from 'ava';
+import { tellApplicantsOfCancel } from '../../src/commands/tellApplicantsOfCancel.js';
+import { CANCEL_NOTICES_TASK } from '../../src/db/repos/cancelJobs.js';
+import { openedTexts } from '../../src/notify/recipient.js';
+import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
+import { drawContext, runDrawJobs } from '../helpers/draw.js';
+import { textService } from '../helpers/inboundSms.js';
+import { openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
+
+const TOKEN = 'cancelled-campaign-twilio-token-01';
+let app: TestApp;
+test.before(async () => {
+  app = await startTestApp({
+    config: { TWILIO_AUTH_TOKEN: TOKEN },
+    intake: { limits: ROOMY_LIMITS, rulesTtlMs: 0 },
+  });
+});
+test.after.always(async () => {
+  await app?.close();
+});
+
+const sms = (from: string, body: string) => textService(app, TOKEN, from, body);
+
+const jobsOf = (campaignId: string) =>
+  app
+    .db('graphile_worker.jobs')
+    .where({ task_identifier: CANCEL_NOTICES_TASK, key: `cancel-notices:${campaignId}` });
+const cancelNotices = (campaignId: string) =>
+  app.db('messages').where({ campaign_id: campaignId, kind: 'application_cancelled' }).orderBy('created_at');
+
+test.serial(
+  'applicants of a cancelled lottery are told once, and their page, API and STATUS say so',
+  async (t) => {
+    const c = await openVoucherCampaign(app);
+    const admin = await app.staff('admin');
+    // Three apply over the API (one then withdraws), one by SMS.
+    const people = [await verifyResident(app), await verifyResident(app), await verifyResident(app)];
+    const receipts: string[] = [];
+    for (const p of people) {
+      const res = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+        headers: p.headers,
+        json: { amount: 100_000 },
+      });
+      t.is(res.status, 201, res.text);
+      receipts.push(res.json.receipt.public_id);
+    }
+    const withdrawn = await app.request('DELETE', `/api/campaigns/${c.id}/application`, {
+      headers: people[2]!.headers,
+    });
+    t.is(withdrawn.status, 200, withdrawn.text);
+    const texter = '+821055519001';
+    t.regex(await sms(texter, `신청 ${c.code} 50000 19820315`), /신청 완료/);
+    const before = await app.request('GET', `/api/campaigns/${c.id}/application`, {
+      headers: people[0]!.headers,
+    });
+    t.truthy(before.json.draw_at, 'before the cancel: the draw to wait for');
+
+    const res = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, {
+      as: admin,
+      json: { reason: 'budget withdrawn' },
+    });
+    t.is(res.status, 200, res.text);
+    t.is((await jobsOf(c.id)).length, 1, 'one job to tell them, queued with the cancel');
+    t.is((await cancelNotices(c.id)).length, 0, 'nobody told before the worker runs it');
+
+    await runDrawJobs(drawContext(app.db, app.clock));
+    const told = await cancelNotices(c.id);
+    t.is(told.length, 3, 'the two who applied over the API and the texter; not the one who withdrew');
+    t.deepEqual(
+      told.map((m) => m.channel),
+      ['sms', 'sms', 'sms'],
+    );
+    const bodies = told.map((m) => openedTexts(m, TEST_SECRETS.dataKey).body);
+    for (const id of receipts.slice(0, 2))
+      t.true(
+        bodies.some((b) => b.includes(id)),
+        `${id} named in its notice`,
+      );
+    t.false(
+      bodies.some((b) => b.includes(receipts[2]!)),
+      'the withdrawn application is not told',
+    );
+    t.true(
+      bodies.every((b) => b.includes('사업이 취소되어') && b.includes('결제된 금액은 없습니다')),
+      bodies.join('\n'),
+    );
+    t.is((await jobsOf(c.id)).length, 0, 'the job is done');
+
+    // Run again (a retried job): nothing written twice.
+    const again = await tellApplicantsOfCancel({ ...drawContext(app.db, app.clock) }, c.id, { batchSize: 1 });
+    t.deepEqual(again, { batches: 3, notices: 0 });
+    t.is((await cancelNotices(c.id)).length, 3);
+
+    // The resident's page: the cancel, not a draw date; nothing to change or withdraw.
+    for (const lang of ['ko', 'en'] as const) {
+      const page = await app.request(
+        'GET',
+        `/campaigns/${c.id}/application${lang === 'en' ? '?lang=en' : ''}`,
+        {
+          headers: { ...people[0]!.headers, accept: 'text/html' },
+        },
+      );
+      t.is(page.status, 200);
+      t.true(page.text.includes('id="campaign-cancelled"'), page.text);
+      t.false(page.text.includes('id="window-closed"'));
+      t.false(page.text.includes('/application/withdraw'));
+      t.true(page.text.includes(lang === 'ko' ? '이 사업은 취소되었습니다' : 'This campaign was cancelled'));
+      t.true(
+        page.text.includes(lang === 'ko' ? '사업 취소됨' : 'Campaign cancelled'),
+        'the status says so too',
+      );
+      t.false(
+        page.text.includes(`href="/campaigns/${c.id}"`),
+        'no link to the campaign page, not public now',
+      );
+    }
+    // The API: no draw to wait for, nothing to look again for.
+    const after = await app.request('GET', `/api/campaigns/${c.id}/application`, {
+      headers: people[0]!.headers,
+    });
+    t.is(after.status, 200);
+    t.like(after.json, { result: null, cancelled: true });
+    t.is(after.json.draw_at, undefined);
+    t.is(after.headers.get('retry-after'), null);
+    // SMS STATUS: the application stands for nothing now.
+    t.regex(await sms(texter, `상태 ${c.code}`), /\(사업 취소\)$/);
+  },
+);
+
+test.serial(
+  'a campaign cancelled before its window opened, or before anyone applied, queues nothing to send',
+  async (t) => {
+    const admin = await app.staff('admin');
+    const empty = await openVoucherCampaign(app);
+    const res = await app.request('POST', `/api/admin/campaigns/${empty.id}/cancel`, { as: admin, json: {} });
+    t.is(res.status, 200, res.text);
+    await runDrawJobs(drawContext(app.db, app.clock));
+    t.is((await cancelNotices(empty.id)).length, 0);
+
+    const draft = await openVoucherCampaign(app);
+    await app.db('campaigns').where({ id: draft.id }).update({ state: 'scheduled' });
+    t.is(
+      (await app.request('POST', `/api/admin/campaigns/${draft.id}/cancel`, { as: admin, json: {} })).status,
+      200,
+    );
+    t.is((await jobsOf(draft.id)).length, 0, 'a scheduled campaign has no applications: no job');
+  },
+);
