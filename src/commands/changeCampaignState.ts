@@ -4,12 +4,10 @@ import { findCampaign, transitionCampaign } from '../db/repos/campaigns.js';
 import { enqueueCancelNotices } from '../db/repos/cancelJobs.js';
 import { cancelQueued } from '../db/repos/messageStatus.js';
 import { inTransaction } from '../db/transaction.js';
-import { CANCELLABLE_STATES, type Campaign, type CampaignState } from '../domain/campaign.js';
+import { CANCELLABLE_STATES, type Campaign, type CampaignState, mayHoldPeople } from '../domain/campaign.js';
 import { DomainError } from '../domain/errors.js';
 import { MONEY_NOTICES } from '../notify/notice.js';
-import type { NoticeEnv } from './awardNotices.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
-import { tellQueueOfCancel } from './instant/tellQueueOfCancel.js';
 
 const MANUAL: Record<string, { from: readonly CampaignState[]; to: CampaignState; action: string }> = {
   schedule: { from: ['draft'], to: 'scheduled', action: 'campaign.scheduled' },
@@ -17,22 +15,10 @@ const MANUAL: Record<string, { from: readonly CampaignState[]; to: CampaignState
   cancel: { from: CANCELLABLE_STATES, to: 'cancelled', action: 'campaign.cancelled' },
 };
 
-/** States in which a campaign may hold applications: only those are told of a cancel. */
-const HAD_APPLICATIONS: readonly CampaignState[] = ['open', 'closed'];
-
 export type ManualChange = 'schedule' | 'unschedule' | 'cancel';
 
-/** The notice settings a cancel of an instant sale needs to tell its queue (the HTTP routes pass deps.notices). */
-function noticesOf(ctx: CommandContext & Partial<NoticeEnv>): NoticeEnv {
-  if (!ctx.secrets || ctx.publicUrl === undefined)
-    throw new Error(
-      'cancelling an instant sale tells its queue: pass the notice settings (secrets, publicUrl)',
-    );
-  return { secrets: ctx.secrets, publicUrl: ctx.publicUrl };
-}
-
 export async function changeCampaignState(
-  ctx: CommandContext & Partial<NoticeEnv>,
+  ctx: CommandContext,
   actor: Actor,
   id: string,
   change: ManualChange,
@@ -58,15 +44,8 @@ export async function changeCampaignState(
     // not those of money taken or given back (an instant sale's paid purchases stand, their vouchers issued).
     const unsent =
       change === 'cancel' ? await cancelQueued(trx, id, 'campaign_cancelled', { except: MONEY_NOTICES }) : 0;
-    // those waiting in an instant sale's queue are told it will not come (its buyers by the pass that ends holds)
-    const told =
-      change === 'cancel' && current.mode === 'instant'
-        ? await tellQueueOfCancel(noticesOf(ctx), trx, current)
-        : 0;
-    // those who applied to a lottery or reservation are told by the worker, a batch at a time, once this commits
-    const applicantsTold =
-      change === 'cancel' && current.mode !== 'instant' && HAD_APPLICATIONS.includes(current.state);
-    if (applicantsTold) await enqueueCancelNotices(trx, id);
+    // Those it would have served (applicants, a sale's queue) are told by a job, a batch at a time, once this commits.
+    if (change === 'cancel' && mayHoldPeople(current)) await enqueueCancelNotices(trx, id);
     await appendAudit(trx, {
       at: now,
       actor: actorLabel(actor),
@@ -77,7 +56,6 @@ export async function changeCampaignState(
         to: rule.to,
         ...(reason ? { reason } : {}),
         ...(unsent ? { notices_cancelled: unsent } : {}),
-        ...(told ? { queue_told: told } : {}),
       },
     });
     return moved;

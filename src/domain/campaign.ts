@@ -213,6 +213,11 @@ export function groupProof(g: PriorityGroup, lang: 'ko' | 'en'): string {
 export const EDITABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled'];
 export const CANCELLABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled', 'open', 'closed'];
 
+/** Whether a campaign in this state may hold people a cancel must tell: applicants, or a sale's pre-queue. */
+export function mayHoldPeople(c: Pick<Campaign, 'state' | 'mode'>): boolean {
+  return c.state === 'open' || c.state === 'closed' || (c.mode === 'instant' && c.state === 'scheduled');
+}
+
 export function isEditable(state: CampaignState): boolean {
   return EDITABLE_STATES.includes(state);
 }

@@ -16,7 +16,7 @@ import { drawHooks } from '../commands/drawHooks.js';
 import { runDrawJob, runRosterFreeze } from '../commands/drawJobs.js';
 import { sendDueReminders } from '../commands/reminders.js';
 import { fanOutResults } from '../commands/resultFanout.js';
-import { tellApplicantsOfCancel } from '../commands/tellApplicantsOfCancel.js';
+import { tellOfCancel } from '../commands/tellOfCancel.js';
 import { CANCEL_NOTICES_TASK } from '../db/repos/cancelJobs.js';
 import { DRAW_TASK, FANOUT_TASK, FREEZE_TASK } from '../db/repos/drawJobs.js';
 import { beatHeart, forgetWorker, unlockJobsOfDeadWorkers } from '../db/repos/notifyWorkers.js';
@@ -100,8 +100,11 @@ export function drawTaskList(ctx: DrawContext, logger: Logger): TaskList {
       logger.info({ campaign: campaignOf(payload), ...r }, 'draw results fan-out done');
     },
     [CANCEL_NOTICES_TASK]: async (payload, helpers) => {
-      const r = await tellApplicantsOfCancel(ctx, campaignOf(payload), { signal: helpers.abortSignal });
-      logger.info({ campaign: campaignOf(payload), ...r }, 'cancelled campaign: applicants told');
+      const r = await tellOfCancel(ctx, campaignOf(payload), { signal: helpers.abortSignal });
+      logger.info(
+        { campaign: campaignOf(payload), ...r },
+        'cancelled campaign: those it would have served told',
+      );
     },
   };
 }

@@ -3,7 +3,7 @@
 // page, the API and SMS STATUS say the campaign was cancelled instead of naming a draw that will not come. A campaign
 // cancelled before anyone could apply queues no job.
 import test from 'ava';
-import { tellApplicantsOfCancel } from '../../src/commands/tellApplicantsOfCancel.js';
+import { tellOfCancel } from '../../src/commands/tellOfCancel.js';
 import { CANCEL_NOTICES_TASK } from '../../src/db/repos/cancelJobs.js';
 import { openedTexts } from '../../src/notify/recipient.js';
 import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
@@ -91,7 +91,7 @@ test.serial(
     t.is((await jobsOf(c.id)).length, 0, 'the job is done');
 
     // Run again (a retried job): nothing written twice.
-    const again = await tellApplicantsOfCancel({ ...drawContext(app.db, app.clock) }, c.id, { batchSize: 1 });
+    const again = await tellOfCancel({ ...drawContext(app.db, app.clock) }, c.id, { batchSize: 1 });
     t.deepEqual(again, { batches: 3, notices: 0 });
     t.is((await cancelNotices(c.id)).length, 3);
 

@@ -5,6 +5,7 @@ import {
   dueTransition,
   groupLabel,
   groupProof,
+  mayHoldPeople,
   type SlotInput,
   validateCampaign,
 } from '../../src/domain/campaign.js';
@@ -211,4 +212,12 @@ test('group labels and proofs fall back to the other language, then to the key o
   t.is(groupProof({ ...g, proof_ko: '증명서' }, 'en'), '증명서');
   t.is(groupProof({ ...g, proof_en: 'certificate' }, 'ko'), 'certificate');
   t.is(groupProof(g, 'en'), '');
+});
+
+test("a cancel has people to tell once a campaign opened, or once an instant sale's pre-queue may have", (t) => {
+  const told = (mode: 'lottery' | 'reservation' | 'instant') =>
+    (['draft', 'scheduled', 'open', 'closed'] as const).filter((state) => mayHoldPeople({ state, mode }));
+  t.deepEqual(told('lottery'), ['open', 'closed']);
+  t.deepEqual(told('reservation'), ['open', 'closed']);
+  t.deepEqual(told('instant'), ['scheduled', 'open', 'closed']);
 });

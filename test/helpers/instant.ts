@@ -13,6 +13,7 @@ import { devPaymentProvider } from '../../src/payments/devProvider.js';
 import { derivedKey } from '../../src/payments/fromConfig.js';
 import { devIssuer } from '../../src/payments/issuer.js';
 import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from './app.js';
+import { drawContext, runDrawJobs } from './draw.js';
 import { buildVoucherCampaign } from './factories.js';
 import { noFaults, seeded } from './payments.js';
 
@@ -59,7 +60,9 @@ export async function instantWorld() {
   const issuer = devIssuer(derivedKey(TEST_SECRETS.dataKey, 'issuer'));
   /** What the payments worker does for a paid order: issue its vouchers (and tell the buyer). */
   const issue = (orderId: string) => issueVouchers(ctx.payment!, issuer, orderId);
-  return { app, ctx, tick: () => strictPass(ctx), issue };
+  /** What the draw worker does for a cancel: tell the queue it will not come (tellOfCancel.ts). */
+  const worker = () => runDrawJobs(drawContext(app.db, app.clock, { publicUrl: app.url }));
+  return { app, ctx, tick: () => strictPass(ctx), issue, worker };
 }
 
 /** A pass of the instant sales that throws what any part of it could not do (the service logs and goes on). */

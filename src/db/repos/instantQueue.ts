@@ -139,11 +139,13 @@ export async function untoldTurns(
 
 /**
  * The places of a sale still waiting for something it would have given them, with somewhere to be told: no
- * purchase (a held one is told on its own when the pass ends it, a paid one stands) and no turn spent.
+ * purchase (a held one is told on its own when the pass ends it, a paid one stands) and no turn spent; the next
+ * `limit` after `afterTicket`, in ticket order.
  */
-export async function waitingPlacesToTell(trx: Trx, campaignId: string) {
+export async function waitingPlacesToTell(trx: Trx, campaignId: string, afterTicket: string, limit: number) {
   return (await trx('instant_queue as q')
     .where('q.campaign_id', campaignId)
+    .where('q.ticket', '>', afterTicket)
     .whereNotNull('q.contact_enc')
     .whereNull('q.token_used_at')
     .whereNotExists((p) =>
@@ -152,7 +154,8 @@ export async function waitingPlacesToTell(trx: Trx, campaignId: string) {
         .from('instant_purchases as p')
         .whereRaw('p.campaign_id = q.campaign_id AND p.identity_id = q.identity_id'),
     )
-    .orderBy(['q.joined_at', 'q.ticket'])
+    .orderBy('q.ticket') // the unique key's order: a batch after another
+    .limit(limit)
     .select('q.ticket', 'q.contact_channel', 'q.contact_enc', 'q.lang')) as Array<
     Pick<QueueRow, 'ticket' | 'contact_channel' | 'contact_enc' | 'lang'>
   >;

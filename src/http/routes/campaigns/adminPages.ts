@@ -54,8 +54,7 @@ function messageOf(ctx: Context, err: DomainError): string {
 }
 
 export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
-  // the notice settings too: a cancelled instant sale tells its queue
-  const cmd = deps.notices;
+  const cmd = { db: deps.db, clock: deps.clock };
 
   router.get('/admin', requireStaffPage('admin', 'auditor'), async (ctx) => {
     const lang = langOf(ctx);

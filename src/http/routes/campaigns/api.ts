@@ -13,8 +13,7 @@ import { presentCampaign } from './present.js';
 import { parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
 
 export function campaignApiRoutes(router: Router, deps: AppDeps): void {
-  // the notice settings too: a cancelled instant sale tells its queue
-  const ctxOf = deps.notices;
+  const ctxOf = { db: deps.db, clock: deps.clock };
 
   router.get('/api/campaigns', async (ctx) => {
     const campaigns = await listCampaigns(deps.db, { states: PUBLIC_STATES });

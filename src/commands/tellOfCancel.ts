@@ -1,0 +1,76 @@
+// Everyone a cancelled campaign would have served is told it will not: a lottery's or reservation's active
+// applications that left a contact (no draw, nothing charged), an instant sale's places still waiting in its queue
+// (instant/tellQueueOfCancel.ts). One job, enqueued in the cancel's transaction, writes the notices after it
+// commits, a batch a statement and a transaction, so a cancel stays one quick request however many applied; dedupe
+// keys (one a person) make a retried job tell nobody twice.
+import type { Trx } from '../db/knex.js';
+import { findCampaign } from '../db/repos/campaigns.js';
+import { listApplicantsAfter } from '../db/repos/recipients.js';
+import type { Campaign } from '../domain/campaign.js';
+import { enqueueNotices } from '../notify/enqueue.js';
+import type { NoticeRequest } from '../notify/notice.js';
+import { awardNoticeOf, type NoticeEnv } from './awardNotices.js';
+import type { CommandContext } from './context.js';
+import { waitingPlaces } from './instant/tellQueueOfCancel.js';
+
+export interface CancelNotices {
+  batches: number;
+  /** notices written (a rerun writes none again) */
+  notices: number;
+}
+
+/** Who is told of a cancel: the next batch after a key (in that key's order), and each one's notice. */
+export interface ToTell<R> {
+  next(trx: Trx, after: string, limit: number): Promise<R[]>;
+  keyOf(r: R): string;
+  /** undefined: nowhere to tell them (no contact, or one that will not open) */
+  notice(r: R): NoticeRequest | undefined;
+}
+
+export async function tellOfCancel(
+  ctx: CommandContext & NoticeEnv,
+  campaignId: string,
+  opts: { batchSize?: number; signal?: AbortSignal } = {},
+): Promise<CancelNotices> {
+  const c = await findCampaign(ctx.db, campaignId);
+  if (c?.state !== 'cancelled') return { batches: 0, notices: 0 };
+  const batchSize = opts.batchSize ?? 500;
+  return c.mode === 'instant'
+    ? tellInBatches(ctx, waitingPlaces(ctx, c), batchSize, opts.signal)
+    : tellInBatches(ctx, applicants(ctx, c), batchSize, opts.signal);
+}
+
+function applicants(
+  env: NoticeEnv,
+  c: Campaign,
+): ToTell<Awaited<ReturnType<typeof listApplicantsAfter>>[number]> {
+  return {
+    next: (trx, after, limit) => listApplicantsAfter(trx, c.id, after, limit),
+    keyOf: (r) => r.public_id,
+    notice: (r) =>
+      awardNoticeOf(env, c, r, 'application_cancelled', {}, `application_cancelled:${r.application_id}`),
+  };
+}
+
+async function tellInBatches<R>(
+  ctx: CommandContext & NoticeEnv,
+  who: ToTell<R>,
+  batchSize: number,
+  signal: AbortSignal | undefined,
+): Promise<CancelNotices> {
+  const out: CancelNotices = { batches: 0, notices: 0 };
+  let after = '';
+  for (;;) {
+    signal?.throwIfAborted();
+    const batch = await ctx.db.transaction(async (trx) => {
+      const rows = await who.next(trx, after, batchSize);
+      const notices = rows.map((r) => who.notice(r)).filter((n): n is NoticeRequest => n !== undefined);
+      out.notices += await enqueueNotices(trx, notices, ctx.secrets.dataKey);
+      return rows;
+    });
+    if (batch.length === 0) return out;
+    out.batches++;
+    after = who.keyOf(batch[batch.length - 1]!);
+    if (batch.length < batchSize) return out;
+  }
+}
