@@ -1,6 +1,6 @@
 // npm run worker: the queue's workers without the web server, for deployments that send from separate
 // processes (RUN_WORKER=false on the web instances): the notification worker and the draw's tasks (roster
-// freeze, draw, results fan-out), and the ten-minute verification clean-up (src/jobs/housekeeping.ts).
+// freeze, draw, results fan-out, a cancel's notices), and the ten-minute verification clean-up (src/jobs/housekeeping.ts).
 // It migrates nothing (npm start does); it sends, and stops cleanly on SIGTERM.
 
 import { loadConfigOrExit } from './config.js';

@@ -174,9 +174,7 @@ async function runCommand(
             amount: formatAmount(Number(a.request), rules.campaign.unit, cmd.lang),
             // a cancelled campaign's application stands for nothing: say so, not "received"
             status: t(
-              rules.campaign.state === 'cancelled'
-                ? 'sms.status_campaign_cancelled'
-                : `sms.status_${a.status}`,
+              a.campaign_state === 'cancelled' ? 'sms.status_campaign_cancelled' : `sms.status_${a.status}`,
             ),
           });
         }),

@@ -47,8 +47,20 @@ function applicants(
   return {
     next: (trx, after, limit) => listApplicantsAfter(trx, c.id, after, limit),
     keyOf: (r) => r.public_id,
-    notice: (r) =>
-      awardNoticeOf(env, c, r, 'application_cancelled', {}, `application_cancelled:${r.application_id}`),
+    notice: (r) => {
+      try {
+        return awardNoticeOf(
+          env,
+          c,
+          r,
+          'application_cancelled',
+          {},
+          `application_cancelled:${r.application_id}`,
+        );
+      } catch {
+        return undefined; // a contact sealed under another key will not open: the rest are still told
+      }
+    },
   };
 }
 

@@ -213,9 +213,12 @@ export function groupProof(g: PriorityGroup, lang: 'ko' | 'en'): string {
 export const EDITABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled'];
 export const CANCELLABLE_STATES: readonly CampaignState[] = ['draft', 'scheduled', 'open', 'closed'];
 
-/** Whether a campaign in this state may hold people a cancel must tell: applicants, or a sale's pre-queue. */
-export function mayHoldPeople(c: Pick<Campaign, 'state' | 'mode'>): boolean {
-  return c.state === 'open' || c.state === 'closed' || (c.mode === 'instant' && c.state === 'scheduled');
+/**
+ * Whether a cancel may have people to tell: anything past its draft. A scheduled lottery takes applications once
+ * its opening passes by the database clock, before the reconciler moves its state; a sale's pre-queue opens early.
+ */
+export function mayHoldPeople(c: Pick<Campaign, 'state'>): boolean {
+  return c.state !== 'draft';
 }
 
 export function isEditable(state: CampaignState): boolean {

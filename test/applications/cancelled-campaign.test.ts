@@ -1,15 +1,17 @@
 // A lottery cancelled after people applied: the cancel queues one job, and the worker tells each active applicant
-// with a contact, once, that there will be no draw and nothing was charged (a rerun writes nothing again); their
-// page, the API and SMS STATUS say the campaign was cancelled instead of naming a draw that will not come. A campaign
-// cancelled before anyone could apply queues no job.
+// with a contact, once, that there will be no draw and nothing was charged (a rerun writes nothing again; a contact
+// that will not open is skipped); their page, the API and SMS STATUS say the campaign was cancelled instead of
+// naming a draw that will not come. A campaign still scheduled may hold applications (the database clock opens it);
+// a draft queues no job.
 import test from 'ava';
 import { tellOfCancel } from '../../src/commands/tellOfCancel.js';
 import { CANCEL_NOTICES_TASK } from '../../src/db/repos/cancelJobs.js';
+import { encryptText } from '../../src/identity/crypto.js';
 import { openedTexts } from '../../src/notify/recipient.js';
 import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { drawContext, runDrawJobs } from '../helpers/draw.js';
 import { textService } from '../helpers/inboundSms.js';
-import { openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
+import { appliedResident, openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
 
 const TOKEN = 'cancelled-campaign-twilio-token-01';
 let app: TestApp;
@@ -38,16 +40,12 @@ test.serial(
     const c = await openVoucherCampaign(app);
     const admin = await app.staff('admin');
     // Three apply over the API (one then withdraws), one by SMS.
-    const people = [await verifyResident(app), await verifyResident(app), await verifyResident(app)];
-    const receipts: string[] = [];
-    for (const p of people) {
-      const res = await app.request('POST', `/api/campaigns/${c.id}/application`, {
-        headers: p.headers,
-        json: { amount: 100_000 },
-      });
-      t.is(res.status, 201, res.text);
-      receipts.push(res.json.receipt.public_id);
-    }
+    const people = [
+      await appliedResident(app, c.id),
+      await appliedResident(app, c.id),
+      await appliedResident(app, c.id),
+    ];
+    const receipts = people.map((p) => p.publicId);
     const withdrawn = await app.request('DELETE', `/api/campaigns/${c.id}/application`, {
       headers: people[2]!.headers,
     });
@@ -85,7 +83,7 @@ test.serial(
       'the withdrawn application is not told',
     );
     t.true(
-      bodies.every((b) => b.includes('사업이 취소되어') && b.includes('결제된 금액은 없습니다')),
+      bodies.every((b) => b.includes('취소 안내: 접수번호') && b.includes('결제된 금액은 없습니다')),
       bodies.join('\n'),
     );
     t.is((await jobsOf(c.id)).length, 0, 'the job is done');
@@ -118,6 +116,11 @@ test.serial(
         'no link to the campaign page, not public now',
       );
     }
+    // Signed out (the notice's link, a session run out): the sign-in page says so, with no link to the campaign page.
+    const out = await app.request('GET', `/campaigns/${c.id}/apply`, { headers: { accept: 'text/html' } });
+    t.is(out.status, 200);
+    t.true(out.text.includes('id="campaign-cancelled"'), out.text);
+    t.false(out.text.includes(`href="/campaigns/${c.id}"`));
     // The API: no draw to wait for, nothing to look again for.
     const after = await app.request('GET', `/api/campaigns/${c.id}/application`, {
       headers: people[0]!.headers,
@@ -132,21 +135,56 @@ test.serial(
 );
 
 test.serial(
-  'a campaign cancelled before its window opened, or before anyone applied, queues nothing to send',
+  'a campaign still scheduled whose opening passed by the database clock tells its applicants; a draft queues nothing',
   async (t) => {
     const admin = await app.staff('admin');
-    const empty = await openVoucherCampaign(app);
-    const res = await app.request('POST', `/api/admin/campaigns/${empty.id}/cancel`, { as: admin, json: {} });
+    const late = await openVoucherCampaign(app);
+    await appliedResident(app, late.id);
+    // the reconciler has not moved it yet: the window is open by the database clock all the same
+    await app.db('campaigns').where({ id: late.id }).update({ state: 'scheduled' });
+    const res = await app.request('POST', `/api/admin/campaigns/${late.id}/cancel`, { as: admin, json: {} });
     t.is(res.status, 200, res.text);
     await runDrawJobs(drawContext(app.db, app.clock));
+    t.is((await jobsOf(late.id)).length, 0, 'the job ran to its end');
+    t.is((await cancelNotices(late.id)).length, 1);
+
+    const empty = await openVoucherCampaign(app);
+    t.is(
+      (await app.request('POST', `/api/admin/campaigns/${empty.id}/cancel`, { as: admin, json: {} })).status,
+      200,
+    );
+    t.is((await jobsOf(empty.id)).length, 1);
+    await runDrawJobs(drawContext(app.db, app.clock));
+    t.is((await jobsOf(empty.id)).length, 0, 'nobody applied: the job ends at once');
     t.is((await cancelNotices(empty.id)).length, 0);
 
     const draft = await openVoucherCampaign(app);
-    await app.db('campaigns').where({ id: draft.id }).update({ state: 'scheduled' });
+    await app.db('campaigns').where({ id: draft.id }).update({ state: 'draft' });
     t.is(
       (await app.request('POST', `/api/admin/campaigns/${draft.id}/cancel`, { as: admin, json: {} })).status,
       200,
     );
-    t.is((await jobsOf(draft.id)).length, 0, 'a scheduled campaign has no applications: no job');
+    t.is((await jobsOf(draft.id)).length, 0, 'a draft takes no applications: no job');
   },
 );
+
+test.serial('a contact that will not open is skipped; everyone after it is still told', async (t) => {
+  const admin = await app.staff('admin');
+  const c = await openVoucherCampaign(app);
+  for (let i = 0; i < 3; i++) await appliedResident(app, c.id);
+  // sealed under a DATA_KEY since replaced
+  const [first] = await app.db('applications').where({ campaign_id: c.id }).orderBy('public_id').limit(1);
+  await app
+    .db('applications')
+    .where({ id: first.id })
+    .update({
+      contact_enc: encryptText({ ...TEST_SECRETS, dataKey: Buffer.alloc(32, 7) }, '+821099990000', 'contact'),
+    });
+  t.is(
+    (await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, { as: admin, json: {} })).status,
+    200,
+  );
+  const told = await tellOfCancel(drawContext(app.db, app.clock), c.id, { batchSize: 2 });
+  t.deepEqual(told, { batches: 2, notices: 2 });
+  t.false((await cancelNotices(c.id)).some((m) => m.dedupe_key === `application_cancelled:${first.id}`));
+});

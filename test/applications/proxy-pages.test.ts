@@ -111,6 +111,29 @@ test('the cap: the receipt shows none left, the next attempt is refused on the f
   t.is((await app.request('GET', receiptUrl, { headers: other.headers })).status, 404);
 });
 
+test("a cancelled campaign's proxy receipt says so: no 'apply for another', no changing until the close", async (t) => {
+  const c = await openVoucherCampaign(app);
+  const h = await helper(2);
+  const applied = await app.request('POST', `/campaigns/${c.id}/proxy/apply`, {
+    headers: { ...h.headers, cookie: await subjectCookie(h) },
+    form: { amount: '10000' },
+  });
+  t.is(applied.status, 302, applied.text);
+  const receiptUrl = applied.headers.get('location')!;
+  const cancel = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, {
+    as: await app.staff('admin'),
+    json: {},
+  });
+  t.is(cancel.status, 200, cancel.text);
+  app.deps.intake.rules.forget(c.id);
+  const receipt = await app.request('GET', receiptUrl, { headers: h.headers });
+  t.is(receipt.status, 200);
+  t.true(receipt.text.includes('id="campaign-cancelled"'), receipt.text);
+  t.true(receipt.text.includes('사업 취소됨'));
+  t.false(receipt.text.includes(`/campaigns/${c.id}/proxy"`), 'no button to apply for another');
+  t.false(receipt.text.includes(`href="/campaigns/${c.id}"`), 'no link to the campaign page, not public now');
+});
+
 test('/admin/proxies: an admin registers a helper with the form (audited); an auditor may look but not register', async (t) => {
   const admin = await signInWithForm(app, 'admin');
   const phone = nextPhone();

@@ -11,7 +11,7 @@ import { at, awardsOf, drawnLottery } from '../draw/_scenario.js';
 import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { checkPage, shootPage } from '../helpers/browserJourney.js';
 import { browserSuite } from '../helpers/chromium.js';
-import { openVoucherCampaign, verifyResident } from '../helpers/intake.js';
+import { appliedResident, openVoucherCampaign } from '../helpers/intake.js';
 
 const suite = browserSuite(
   'test/browser/result-page.test.ts',
@@ -152,12 +152,7 @@ browserTest(
 
 browserTest("a cancelled campaign's receipt page at 375 px and desktop, Korean and English", async (t) => {
   const c = await openVoucherCampaign(app);
-  const r = await verifyResident(app);
-  const applied = await app.request('POST', `/api/campaigns/${c.id}/application`, {
-    headers: r.headers,
-    json: { amount: 100_000 },
-  });
-  t.is(applied.status, 201, applied.text);
+  const r = await appliedResident(app, c.id);
   const cancel = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, { as: admin, json: {} });
   t.is(cancel.status, 200, cancel.text);
   app.deps.intake.rules.forget(c.id);
@@ -175,6 +170,12 @@ browserTest("a cancelled campaign's receipt page at 375 px and desktop, Korean a
       t.true((await noSideways(page)) <= width);
       if (width === 375) await checkPage(t, page, `the cancelled campaign's receipt (${lang})`);
       await shootPage(page, `receipt-cancelled-${lang}-${width}`);
+      await context.clearCookies(); // signed out, as one who follows the notice's link may be
+      await page.goto(`${app.url}/campaigns/${c.id}/application${lang === 'en' ? '?lang=en' : ''}`);
+      t.regex(await page.locator('#campaign-cancelled').innerText(), lang === 'ko' ? /본인 확인/ : /verify/);
+      t.is(await page.locator(`a[href="/campaigns/${c.id}/proxy"]`).count(), 0, 'no applying for another');
+      if (width === 375) await checkPage(t, page, `the cancelled campaign's sign-in (${lang})`);
+      await shootPage(page, `verify-cancelled-${lang}-${width}`);
       await context.close();
     }
   }

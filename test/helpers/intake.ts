@@ -101,3 +101,14 @@ export const ROOMY_LIMITS = {
   codesPerIp: { points: 100_000, seconds: 3600 },
   verifyPerIp: { points: 100_000, seconds: 600 },
 };
+
+/** A verified resident who has applied to an open voucher campaign over the API; their receipt's public id. */
+export async function appliedResident(app: TestApp, campaignId: string, amount = 100_000) {
+  const r = await verifyResident(app);
+  const res = await app.request('POST', `/api/campaigns/${campaignId}/application`, {
+    headers: r.headers,
+    json: { amount },
+  });
+  if (res.status !== 201) throw new Error(`apply failed: ${res.status} ${res.text}`);
+  return { ...r, publicId: res.json.receipt.public_id as string };
+}

@@ -3,6 +3,7 @@
 // everyone else's place says the sale was cancelled, and a turn's token buys nothing any more.
 import test from 'ava';
 import { endCancelledHolds } from '../../src/commands/instant/releaseHolds.js';
+import { tellOfCancel } from '../../src/commands/tellOfCancel.js';
 import type { Db } from '../../src/db/knex.js';
 import { liveInstantCampaigns } from '../../src/db/repos/instantRooms.js';
 import { cancelQueued } from '../../src/db/repos/messageStatus.js';
@@ -138,14 +139,16 @@ test('a sale cancelled with a paid purchase, an unpaid hold and a turn not yet u
 });
 
 test('a sale cancelled before its opening: a look held for the shuffle is answered, and nothing is shuffled', async (t) => {
-  const { app, tick, worker } = await instantWorld();
+  const { app, ctx, tick } = await instantWorld();
   t.teardown(() => app.close());
   const admin = await app.staff('admin');
   const c = await scheduledSale(app, { units: 5 });
   await tick(); // the waiting room, its commitment published
-  const [early] = await buyers(app, 1, { sms: true });
-  const joined = await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: early!.headers });
-  t.is(joined.json.queue.state, 'pre_queue');
+  const [early, ...others] = await buyers(app, 3, { sms: true });
+  for (const p of [early!, ...others]) {
+    const joined = await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
+    t.is(joined.json.queue.state, 'pre_queue');
+  }
   // The opening is seconds away: the page's look asks to wait for the shuffle, and is held.
   await app.db.raw(`UPDATE campaigns SET opens_at = now() + interval '3 seconds' WHERE id = ?`, [c.id]);
   const held = app.request('GET', `/api/campaigns/${c.id}/queue`, {
@@ -159,10 +162,12 @@ test('a sale cancelled before its opening: a look held for the shuffle is answer
   const look = await held;
   t.true(Date.now() - cancelledAt < 2000, `answered ${Date.now() - cancelledAt} ms after the cancel`);
   t.like(look.json.queue, { state: 'cancelled' });
-  await worker();
+  // The cancel's job, two places a batch: everyone in the pre-queue told once, a rerun telling nobody again.
+  t.deepEqual(await tellOfCancel(ctx, c.id, { batchSize: 2 }), { batches: 2, notices: 3 });
+  t.deepEqual(await tellOfCancel(ctx, c.id, { batchSize: 2 }), { batches: 2, notices: 0 });
   t.deepEqual(
     await app.db('messages').where({ campaign_id: c.id }).select('kind', 'status'),
-    [{ kind: 'queue_cancelled', status: 'queued' }],
+    Array(3).fill({ kind: 'queue_cancelled', status: 'queued' }),
     'the pre-queue is told the opening will not come',
   );
   await new Promise((r) => setTimeout(r, 3000)); // its opening time passes all the same

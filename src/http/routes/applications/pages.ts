@@ -193,8 +193,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     const windowOpen = rules.campaign.state === 'open';
     if (ctx.query.edit === '1' && receipt.status === 'active' && windowOpen)
       return formPage(ctx, rules, { receipt });
-    const cancelled = rules.campaign.state === 'cancelled';
-    render(ctx, 'apply-receipt', { ...base(ctx, rules), receipt, done, windowOpen, cancelled });
+    render(ctx, 'apply-receipt', { ...base(ctx, rules), receipt, done, windowOpen });
   });
 
   router.post('/campaigns/:id/application/withdraw', async (ctx) => {
