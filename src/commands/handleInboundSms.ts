@@ -156,7 +156,7 @@ async function runCommand(
     }
     case 'status': {
       const campaignId = cmd.code ? (await ctx.rules.byCode(ctx.db, cmd.code)).campaign.id : undefined;
-      const apps = await listApplicationsByPhoneHash(trx, phoneHash, campaignId);
+      const apps = await listApplicationsByPhoneHash(trx, phoneHash, campaignId, { withCancelled: true });
       if (apps.length === 0) return t('sms.status_none');
       let drawn = '';
       const lines = await Promise.all(
@@ -186,7 +186,7 @@ async function runCommand(
       // A phone is one person, with one application a campaign: the code alone picks it. A birth date sent
       // after it, as replies used to ask, is accepted and not needed.
       const candidates = (await listApplicationsByPhoneHash(trx, phoneHash, campaignId)).filter(
-        (a) => a.status === 'active' && a.campaign_state !== 'cancelled',
+        (a) => a.status === 'active',
       );
       if (candidates.length === 0) return t('sms.cancel_none');
       if (candidates.length > 1) return t('sms.cancel_which');

@@ -131,6 +131,8 @@ test.serial(
     t.is(after.headers.get('retry-after'), null);
     // SMS STATUS: the application stands for nothing now.
     t.regex(await sms(texter, `상태 ${c.code}`), /\(사업 취소\)$/);
+    // SMS CANCEL: nothing left to withdraw there.
+    t.regex(await sms(texter, '취소'), /취소할 신청이 없습니다\.$/);
   },
 );
 

@@ -192,11 +192,15 @@ export async function findApplicationByPublicId(
   return db('applications').where({ public_id: publicId }).first();
 }
 
-/** Applications of every identity registered to one phone number (SMS STATUS and CANCEL), a cancelled campaign's too. */
+/**
+ * The 10 newest applications of every identity registered to one phone number: for SMS STATUS (a cancelled
+ * campaign's too, `withCancelled`) and CANCEL (only what can still be withdrawn).
+ */
 export async function listApplicationsByPhoneHash(
   db: Db | Trx,
   phoneHash: string,
   campaignId?: string,
+  o: { withCancelled?: boolean } = {},
 ): Promise<Array<Application & { code: string; campaign_state: CampaignState; birth_date: string | null }>> {
   const q = db('applications as a')
     .join('identities as i', 'i.id', 'a.identity_id')
@@ -208,7 +212,7 @@ export async function listApplicationsByPhoneHash(
       db.raw("to_char(i.birth_date, 'YYYY-MM-DD') AS birth_date"),
     )
     .where('i.phone_hash', phoneHash)
-    .whereNot('c.state', 'draft')
+    .whereNotIn('c.state', o.withCancelled ? ['draft'] : ['draft', 'cancelled'])
     .orderBy('a.created_at', 'desc')
     .limit(10);
   if (campaignId) q.where('a.campaign_id', campaignId);
