@@ -5,12 +5,13 @@
 // keys (one a person) make a retried job tell nobody twice.
 import type { Trx } from '../db/knex.js';
 import { findCampaign } from '../db/repos/campaigns.js';
-import { listApplicantsAfter } from '../db/repos/recipients.js';
+import { listApplicantsAfter, type Recipient } from '../db/repos/recipients.js';
 import type { Campaign } from '../domain/campaign.js';
 import { enqueueNotices } from '../notify/enqueue.js';
 import type { NoticeRequest } from '../notify/notice.js';
 import { awardNoticeOf, type NoticeEnv } from './awardNotices.js';
 import type { CommandContext } from './context.js';
+import { contactOf } from './instant/placeNotice.js';
 import { waitingPlaces } from './instant/tellQueueOfCancel.js';
 
 export interface CancelNotices {
@@ -40,27 +41,15 @@ export async function tellOfCancel(
     : tellInBatches(ctx, applicants(ctx, c), batchSize, opts.signal);
 }
 
-function applicants(
-  env: NoticeEnv,
-  c: Campaign,
-): ToTell<Awaited<ReturnType<typeof listApplicantsAfter>>[number]> {
+function applicants(env: NoticeEnv, c: Campaign): ToTell<Recipient> {
   return {
     next: (trx, after, limit) => listApplicantsAfter(trx, c.id, after, limit),
     keyOf: (r) => r.public_id,
-    notice: (r) => {
-      try {
-        return awardNoticeOf(
-          env,
-          c,
-          r,
-          'application_cancelled',
-          {},
-          `application_cancelled:${r.application_id}`,
-        );
-      } catch {
-        return undefined; // a contact sealed under another key will not open: the rest are still told
-      }
-    },
+    // a contact sealed under another key will not open: that one is skipped, the rest are still told
+    notice: (r) =>
+      contactOf(env, r) === undefined
+        ? undefined
+        : awardNoticeOf(env, c, r, 'application_cancelled', {}, `application_cancelled:${r.application_id}`),
   };
 }
 

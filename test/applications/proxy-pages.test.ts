@@ -39,6 +39,13 @@ async function subjectCookie(h: { headers: Record<string, string> }, phone = nex
   return `proxy_subject=${v.json.subject_token}`;
 }
 
+/** The helper applies for a newly verified person (10,000 KRW); the answer, a redirect to the receipt. */
+const applyAsHelper = async (c: { id: string }, h: { headers: Record<string, string> }) =>
+  app.request('POST', `/campaigns/${c.id}/proxy/apply`, {
+    headers: { ...h.headers, cookie: await subjectCookie(h) },
+    form: { amount: '10000' },
+  });
+
 /** A family helper registered by an admin (cap 2), signed in with their own phone. */
 async function registeredHelper() {
   const admin = await app.staff('admin');
@@ -89,19 +96,13 @@ test("another helper's verification of a person opens nothing and applies nothin
 test('the cap: the receipt shows none left, the next attempt is refused on the form and creates nothing', async (t) => {
   const c = await openVoucherCampaign(app);
   const h = await helper(1);
-  const first = await app.request('POST', `/campaigns/${c.id}/proxy/apply`, {
-    headers: { ...h.headers, cookie: await subjectCookie(h) },
-    form: { amount: '10000' },
-  });
+  const first = await applyAsHelper(c, h);
   t.is(first.status, 302, first.text);
   const receiptUrl = first.headers.get('location')!;
   const receipt = await app.request('GET', receiptUrl, { headers: h.headers });
   t.regex(receipt.text, /1명 중 0명 남음/);
   t.regex(receipt.text, /대리 신청/);
-  const second = await app.request('POST', `/campaigns/${c.id}/proxy/apply`, {
-    headers: { ...h.headers, cookie: await subjectCookie(h) },
-    form: { amount: '10000' },
-  });
+  const second = await applyAsHelper(c, h);
   t.is(second.status, 409);
   t.true(second.text.includes('대리 신청 가능 인원을 모두 사용했습니다'));
   t.is((await app.db('applications').where({ campaign_id: c.id })).length, 1);
@@ -114,10 +115,7 @@ test('the cap: the receipt shows none left, the next attempt is refused on the f
 test("a cancelled campaign's proxy receipt says so: no 'apply for another', no changing until the close", async (t) => {
   const c = await openVoucherCampaign(app);
   const h = await helper(2);
-  const applied = await app.request('POST', `/campaigns/${c.id}/proxy/apply`, {
-    headers: { ...h.headers, cookie: await subjectCookie(h) },
-    form: { amount: '10000' },
-  });
+  const applied = await applyAsHelper(c, h);
   t.is(applied.status, 302, applied.text);
   const receiptUrl = applied.headers.get('location')!;
   const cancel = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, {
