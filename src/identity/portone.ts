@@ -2,9 +2,9 @@
 // chose; the server then reads the result with getIdentityVerification (@portone/server-sdk). Without credentials,
 // outside production, a development stand-in plays the provider so the whole flow runs locally.
 import { createHash } from 'node:crypto';
-import { IdentityVerificationClient, PortOneError } from '@portone/server-sdk';
 import { DomainError } from '../domain/errors.js';
 import { refusedCredentials } from '../portone/errors.js';
+import { type PortOneSdk, portOneSdk, preloadPortOneSdk } from '../portone/sdk.js';
 
 /** What a verification proved about the person. */
 export interface VerifiedCustomer {
@@ -34,17 +34,20 @@ export interface PortOneSettings {
 const failed = (why: string) => new DomainError('identity_verification_failed', why);
 
 export function createPortOneVerifier(s: PortOneSettings): IdentityVerifier {
-  const client = IdentityVerificationClient({ secret: s.secret, baseUrl: s.baseUrl });
+  preloadPortOneSdk();
+  let client: ReturnType<PortOneSdk['IdentityVerificationClient']> | undefined;
   return {
     browser: { storeId: s.storeId, channelKey: s.channelKey },
     async fetchVerified(id) {
+      const sdk = await portOneSdk();
+      client ??= sdk.IdentityVerificationClient({ secret: s.secret, baseUrl: s.baseUrl });
       const result = await client
         .getIdentityVerification({ identityVerificationId: id, storeId: s.storeId })
         .catch((err: unknown) => {
           // The SDK throws its own errors for 4xx answers; a network failure is the provider being away.
-          if (err instanceof PortOneError && 'data' in err)
+          if (err instanceof sdk.PortOneError && 'data' in err)
             throw (
-              refusedCredentials(err, 'getIdentityVerification') ??
+              refusedCredentials(sdk, err, 'getIdentityVerification') ??
               failed('The identity verification was not found')
             );
           throw new DomainError('oidc_unavailable', 'The identity verification service did not answer');

@@ -5,8 +5,7 @@ import { type ChannelAdapter, disabledChannel, outboxChannel } from './channel.j
 import type { Channel } from './notice.js';
 import { smtpChannel } from './smtpChannel.js';
 import { twilioChannel } from './twilioChannel.js';
-
-export const TWILIO_STATUS_PATH = '/webhooks/twilio/status';
+import { TWILIO_STATUS_PATH } from './twilioStatusPath.js';
 
 export type NotifyConfig = Pick<
   Config,

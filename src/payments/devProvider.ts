@@ -2,7 +2,7 @@
 // signed webhooks in PortOne's shape, and faults to inject: latency on every API call, a decline rate, webhooks
 // delayed, sent twice or lost. `npm start` uses it when no PortOne credentials are set.
 import { randomUUID } from 'node:crypto';
-import { Webhook } from '@portone/server-sdk';
+import * as Webhook from '@portone/server-sdk/webhook';
 import { batched } from '../db/batch.js';
 import type { Db } from '../db/knex.js';
 import type { ProviderView } from '../domain/payments/order.js';

@@ -1,9 +1,10 @@
 // PortOne V2 (a Korean payment gateway aggregator) through @portone/server-sdk: pre-register the amount, send
 // the browser to PortOne's checkout (its browser SDK, on our page), look payments up, cancel them, and verify
 // webhooks (Standard Webhooks signatures, the SDK's verifier). baseUrl points the real client elsewhere in tests.
-import { PaymentClient, PortOneError, Webhook } from '@portone/server-sdk';
+import * as Webhook from '@portone/server-sdk/webhook';
 import type { ProviderView } from '../domain/payments/order.js';
 import { portOneErrorType, refusedCredentials } from '../portone/errors.js';
+import { type PortOneSdk, portOneSdk, preloadPortOneSdk } from '../portone/sdk.js';
 import {
   type CheckoutRequest,
   type PaymentProvider,
@@ -54,29 +55,38 @@ const STATUS: Record<string, ProviderView['status']> = {
   PARTIAL_CANCELLED: 'paid',
 };
 
+type Client = ReturnType<PortOneSdk['PaymentClient']>;
+
 export function portOneProvider(o: PortOneOptions): PaymentProvider {
-  const client = PaymentClient({
-    secret: o.apiSecret,
-    storeId: o.storeId,
-    ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}),
-  });
-  const call = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+  preloadPortOneSdk();
+  let client: Client | undefined;
+  const clientOf = (sdk: PortOneSdk) =>
+    (client ??= sdk.PaymentClient({
+      secret: o.apiSecret,
+      storeId: o.storeId,
+      ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}),
+    }));
+  const call = async <T>(what: string, run: (client: Client) => Promise<T>): Promise<T> => {
+    const sdk = await portOneSdk();
     try {
-      return await withDeadline(o.timeoutMs, what, run);
+      return await withDeadline(o.timeoutMs, what, () => run(clientOf(sdk)));
     } catch (err) {
-      const misconfigured = refusedCredentials(err, what);
+      const misconfigured = refusedCredentials(sdk, err, what);
       if (misconfigured) throw misconfigured;
       // PortOne's own refusals are answers; anything else it says (or a 5xx) means: ask again later.
-      if (err instanceof PortOneError && !REFUSALS.has(portOneErrorType(err) ?? ''))
-        throw new ProviderUnavailable(`${what}: ${portOneErrorType(err) ?? 'no error type'}: ${err.message}`);
+      const type = portOneErrorType(sdk, err);
+      if (err instanceof sdk.PortOneError && !REFUSALS.has(type ?? ''))
+        throw new ProviderUnavailable(`${what}: ${type ?? 'no error type'}: ${err.message}`);
       throw err;
     }
   };
+  /** The refusal PortOne answered a call with; the SDK is loaded by then (call loads it first). */
+  const refusalOf = async (err: unknown) => portOneErrorType(await portOneSdk(), err);
   return {
     name: 'portone',
     async prepare(req: CheckoutRequest) {
       try {
-        await call('preRegisterPayment', () =>
+        await call('preRegisterPayment', (client) =>
           client.preRegisterPayment({
             paymentId: req.paymentId,
             totalAmount: req.amount,
@@ -85,7 +95,7 @@ export function portOneProvider(o: PortOneOptions): PaymentProvider {
         );
       } catch (err) {
         // Paid already (a replayed create): the amount that was paid stands.
-        if (portOneErrorType(err) !== 'ALREADY_PAID') throw err;
+        if ((await refusalOf(err)) !== 'ALREADY_PAID') throw err;
       }
     },
     checkoutUrl(req: CheckoutRequest) {
@@ -93,7 +103,7 @@ export function portOneProvider(o: PortOneOptions): PaymentProvider {
     },
     async lookup(paymentId: string): Promise<ProviderView> {
       try {
-        const p = await call('getPayment', () => client.getPayment({ paymentId }));
+        const p = await call('getPayment', (client) => client.getPayment({ paymentId }));
         const view: ProviderView = {
           status: STATUS[String(p.status)] ?? 'unknown',
           paymentId: 'id' in p ? p.id : paymentId,
@@ -107,7 +117,7 @@ export function portOneProvider(o: PortOneOptions): PaymentProvider {
         return view;
       } catch (err) {
         // Never registered or never started at PortOne: nothing was taken.
-        if (portOneErrorType(err) === 'PAYMENT_NOT_FOUND') {
+        if ((await refusalOf(err)) === 'PAYMENT_NOT_FOUND') {
           return { status: 'unknown', paymentId, amount: 0, currency: '' };
         }
         throw err;
@@ -115,9 +125,9 @@ export function portOneProvider(o: PortOneOptions): PaymentProvider {
     },
     async refund(paymentId: string, amount: number, reason: string) {
       try {
-        await call('cancelPayment', () => client.cancelPayment({ paymentId, amount, reason }));
+        await call('cancelPayment', (client) => client.cancelPayment({ paymentId, amount, reason }));
       } catch (err) {
-        if (portOneErrorType(err) !== 'PAYMENT_ALREADY_CANCELLED') throw err;
+        if ((await refusalOf(err)) !== 'PAYMENT_ALREADY_CANCELLED') throw err;
       }
     },
     async verifyWebhook(rawBody, headers): Promise<WebhookNotice> {

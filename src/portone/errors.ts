@@ -1,10 +1,10 @@
 // PortOne's typed refusals, read the same way by its two adapters (identity verification and payments).
-import { PortOneError } from '@portone/server-sdk';
 import { DomainError } from '../domain/errors.js';
+import type { PortOneSdk } from './sdk.js';
 
 /** The error type PortOne answered with (PAYMENT_NOT_FOUND, UNAUTHORIZED, ...), if it answered one. */
-export function portOneErrorType(err: unknown): string | undefined {
-  if (!(err instanceof PortOneError)) return undefined;
+export function portOneErrorType(sdk: PortOneSdk, err: unknown): string | undefined {
+  if (!(err instanceof sdk.PortOneError)) return undefined;
   return (err as { data?: { type?: string } }).data?.type;
 }
 
@@ -12,8 +12,8 @@ export function portOneErrorType(err: unknown): string | undefined {
  * PortOne refused the service's own credentials (a wrong or revoked API secret, or one without this store): the
  * operator's configuration to fix, never a resident's "not found" nor a "try again later".
  */
-export function refusedCredentials(err: unknown, what: string): DomainError | undefined {
-  const type = portOneErrorType(err);
+export function refusedCredentials(sdk: PortOneSdk, err: unknown, what: string): DomainError | undefined {
+  const type = portOneErrorType(sdk, err);
   if (type !== 'UNAUTHORIZED' && type !== 'FORBIDDEN') return undefined;
   return new DomainError(
     'provider_misconfigured',

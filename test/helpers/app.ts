@@ -60,6 +60,20 @@ export interface TestApp {
 
 let staffCounter = 0;
 
+/**
+ * Stops the test server. close() ends only the connections idle at its call: one still answering (a webhook the
+ * development provider posts after a checkout) then stayed open for KEEP_ALIVE_MS, 35 s added to its test's end.
+ * Connections are swept as they go idle, and any left after a few seconds are cut.
+ */
+async function closeServer(server: http.Server): Promise<void> {
+  const closed = new Promise<void>((r) => server.close(() => r()));
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  const cut = setTimeout(() => server.closeAllConnections(), 5000);
+  await closed;
+  clearInterval(sweep);
+  clearTimeout(cut);
+}
+
 /** What a test may put in place of the intake's defaults (see Overrides in src/compose.ts). */
 export type IntakeOverrides = Pick<
   Overrides,
@@ -171,7 +185,7 @@ export async function startTestApp(
     request,
     staff,
     async close() {
-      await new Promise<void>((r) => server.close(() => r()));
+      await closeServer(server);
       if (!opts.database) await database.drop();
     },
   };

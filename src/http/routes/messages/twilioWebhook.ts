@@ -3,7 +3,7 @@
 import type Router from '@koa/router';
 import { recordStatusEvent } from '../../../db/repos/messageStatus.js';
 import { DomainError } from '../../../domain/errors.js';
-import { TWILIO_STATUS_PATH } from '../../../notify/channels.js';
+import { TWILIO_STATUS_PATH } from '../../../notify/twilioStatusPath.js';
 import type { AppDeps } from '../../deps.js';
 import { checkTwilioSignature } from '../../middleware/twilioSignature.js';
 import { bodyOf, parse } from '../../validate.js';
