@@ -21,9 +21,11 @@ export interface CancelNotices {
 }
 
 /** Who is told of a cancel: the next batch after a key (in that key's order), and each one's notice. */
-export interface ToTell<R> {
-  next(trx: Trx, after: string, limit: number): Promise<R[]>;
-  keyOf(r: R): string;
+export interface ToTell<R, K> {
+  /** before every key */
+  start: K;
+  next(trx: Trx, after: K, limit: number): Promise<R[]>;
+  keyOf(r: R): K;
   /** undefined: nowhere to tell them (no contact, or one that will not open) */
   notice(r: R): NoticeRequest | undefined;
 }
@@ -41,8 +43,9 @@ export async function tellOfCancel(
     : tellInBatches(ctx, applicants(ctx, c), batchSize, opts.signal);
 }
 
-function applicants(env: NoticeEnv, c: Campaign): ToTell<Recipient> {
+function applicants(env: NoticeEnv, c: Campaign): ToTell<Recipient, string> {
   return {
+    start: '',
     next: (trx, after, limit) => listApplicantsAfter(trx, c.id, after, limit),
     keyOf: (r) => r.public_id,
     // a contact sealed under another key will not open: that one is skipped, the rest are still told
@@ -53,14 +56,14 @@ function applicants(env: NoticeEnv, c: Campaign): ToTell<Recipient> {
   };
 }
 
-async function tellInBatches<R>(
+async function tellInBatches<R, K>(
   ctx: CommandContext & NoticeEnv,
-  who: ToTell<R>,
+  who: ToTell<R, K>,
   batchSize: number,
   signal: AbortSignal | undefined,
 ): Promise<CancelNotices> {
   const out: CancelNotices = { batches: 0, notices: 0 };
-  let after = '';
+  let after = who.start;
   for (;;) {
     signal?.throwIfAborted();
     const batch = await ctx.db.transaction(async (trx) => {

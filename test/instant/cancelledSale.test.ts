@@ -177,6 +177,41 @@ test('a sale cancelled before its opening: a look held for the shuffle is answer
   t.is((await app.db('campaigns').where({ id: c.id }).first()).state, 'cancelled');
 });
 
+test('a cancelled sale’s queue is told head first: by rank, then the arrivals not yet ranked', async (t) => {
+  const { app, ctx, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const admin = await app.staff('admin');
+  const { c } = await queuedSale(app, 8);
+  await tick(); // ranked 1..8, in the order they joined
+  const [late] = await buyers(app, 1, { sms: true });
+  await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: late!.headers }); // no pass ranks it now
+  const cancelled = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, { as: admin, json: {} });
+  t.is(cancelled.status, 200, cancelled.text);
+  t.deepEqual(await tellOfCancel(ctx, c.id, { batchSize: 3 }), { batches: 3, notices: 9 });
+  // Each batch is a transaction of its own, and the notices go out in the order their batches were written.
+  const ranks = new Map(
+    (await app.db('instant_queue').where({ campaign_id: c.id }).select('ticket', 'rank')).map((p) => [
+      `queue_cancelled:${c.id}:${p.ticket}`,
+      p.rank ?? 'late',
+    ]),
+  );
+  // created_at to the microsecond: a batch's transaction time, one per batch
+  const told = await app
+    .db('messages')
+    .where({ campaign_id: c.id, kind: 'queue_cancelled' })
+    .select('dedupe_key', app.db.raw(`to_char(created_at, 'YYYY-MM-DD HH24:MI:SS.US') AS at`));
+  const batches = new Map<string, Array<number | string>>();
+  for (const m of told) batches.set(m.at, [...(batches.get(m.at) ?? []), ranks.get(m.dedupe_key)!]);
+  t.deepEqual(
+    [...batches.keys()].sort().map((at) => batches.get(at)!.sort()),
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 'late'],
+    ],
+  );
+});
+
 test('turns told while a cancel commits are not sent: the telling waits for it, or it for the telling', async (t) => {
   const { app, tick } = await instantWorld();
   t.teardown(() => app.close());

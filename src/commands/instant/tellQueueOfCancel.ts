@@ -1,7 +1,7 @@
 // A sale cancelled with people in its queue: each place still waiting (no purchase, no turn spent) is told that the
-// sale will not come (tellOfCancel.ts writes them, by the cancel's job). A place whose contact will not open is
-// left to its page.
-import { waitingPlacesToTell } from '../../db/repos/instantQueue.js';
+// sale will not come (tellOfCancel.ts writes them, by the cancel's job), the head of the queue first. A place whose
+// contact will not open is left to its page.
+import { QUEUE_START, type QueuePosition, waitingPlacesToTell } from '../../db/repos/instantQueue.js';
 import type { Campaign } from '../../domain/campaign.js';
 import type { NoticeEnv } from '../awardNotices.js';
 import type { ToTell } from '../tellOfCancel.js';
@@ -10,10 +10,11 @@ import { contactOf, placeNotice } from './placeNotice.js';
 export function waitingPlaces(
   env: NoticeEnv,
   c: Campaign,
-): ToTell<Awaited<ReturnType<typeof waitingPlacesToTell>>[number]> {
+): ToTell<Awaited<ReturnType<typeof waitingPlacesToTell>>[number], QueuePosition> {
   return {
+    start: QUEUE_START,
     next: (trx, after, limit) => waitingPlacesToTell(trx, c.id, after, limit),
-    keyOf: (p) => p.ticket,
+    keyOf: (p) => p.position,
     notice: (p) => {
       const to = contactOf(env, p);
       return to === undefined

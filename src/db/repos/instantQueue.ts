@@ -138,14 +138,32 @@ export async function untoldTurns(
 }
 
 /**
+ * A place's position in its queue: its rank; not ranked yet, its arrival (a later arrival the passes did not reach);
+ * neither (a pre-queue never shuffled), its ticket alone, whose order is as random as the shuffle's. A missing rank
+ * or arrival comes after every given one.
+ */
+export interface QueuePosition {
+  rank: number;
+  arrival: number;
+  ticket: string;
+}
+
+/** Before every place. */
+export const QUEUE_START: QueuePosition = { rank: -1, arrival: -1, ticket: '' };
+/** Stands for a missing rank or arrival: after every real one (sequence values, far below 2^53). */
+const UNSET = Number.MAX_SAFE_INTEGER;
+const POSITION = `coalesce(q.rank, ${UNSET}), coalesce(q.arrival, ${UNSET}), q.ticket`;
+
+/**
  * The places of a sale still waiting for something it would have given them, with somewhere to be told: no
  * purchase (a held one is told on its own when the pass ends it, a paid one stands) and no turn spent; the next
- * `limit` after `afterTicket`, in ticket order.
+ * `limit` after `after`, in queue order (QueuePosition), so that the head of the queue is told first. Each call
+ * sorts the sale's waiting places (no index has this order); a cancel's job makes one call per batch.
  */
-export async function waitingPlacesToTell(trx: Trx, campaignId: string, afterTicket: string, limit: number) {
-  return (await trx('instant_queue as q')
+export async function waitingPlacesToTell(trx: Trx, campaignId: string, after: QueuePosition, limit: number) {
+  const rows = (await trx('instant_queue as q')
     .where('q.campaign_id', campaignId)
-    .where('q.ticket', '>', afterTicket)
+    .whereRaw(`(${POSITION}) > (?::bigint, ?::bigint, ?)`, [after.rank, after.arrival, after.ticket])
     .whereNotNull('q.contact_enc')
     .whereNull('q.token_used_at')
     .whereNotExists((p) =>
@@ -154,12 +172,19 @@ export async function waitingPlacesToTell(trx: Trx, campaignId: string, afterTic
         .from('instant_purchases as p')
         .whereRaw('p.campaign_id = q.campaign_id AND p.identity_id = q.identity_id'),
     )
-    .orderBy('q.ticket') // the unique key's order: a batch after another
+    .orderByRaw(POSITION)
     .limit(limit)
-    .select('q.ticket', 'q.contact_channel', 'q.contact_enc', 'q.lang')) as Array<
-    Pick<QueueRow, 'ticket' | 'contact_channel' | 'contact_enc' | 'lang'>
+    .select('q.ticket', 'q.rank', 'q.arrival', 'q.contact_channel', 'q.contact_enc', 'q.lang')) as Array<
+    Pick<QueueRow, 'ticket' | 'rank' | 'arrival' | 'contact_channel' | 'contact_enc' | 'lang'>
   >;
+  return rows.map((r) => ({ ...r, position: positionOf(r) }));
 }
+
+const positionOf = (r: Pick<QueueRow, 'rank' | 'arrival' | 'ticket'>): QueuePosition => ({
+  rank: r.rank ?? UNSET,
+  arrival: r.arrival ?? UNSET,
+  ticket: r.ticket,
+});
 
 /** The dedupe key of a place's turn notice (one a place, ever); cancelSpentTurns builds the same in SQL. */
 export const turnNoticeKey = (campaignId: string, ticket: string) => `queue_turn:${campaignId}:${ticket}`;
