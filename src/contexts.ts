@@ -31,7 +31,7 @@ import { createOidcProvider, type OidcProvider } from './identity/oidc.js';
 import { createDevVerifier, createPortOneVerifier, type IdentityVerifier } from './identity/portone.js';
 import { cryptoRandom, type RandomSource } from './identity/random.js';
 import { createRateLimits, DEFAULT_LIMITS, type RateLimitSettings } from './identity/rateLimits.js';
-import { beaconMissingGauge, createBeaconFetcher } from './jobs/draw.js';
+import { beaconMissingGauge, createBeaconFetcher } from './jobs/beacon.js';
 import type { PaymentJobContext } from './jobs/payments.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';

@@ -1,7 +1,6 @@
 // knex's own migrator over migrations/ (TypeScript under tsx, JavaScript once built to dist/).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runMigrations, Logger as WorkerLogger } from 'graphile-worker';
 import type { Db } from './knex.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,10 +30,11 @@ export async function pendingMigrations(db: Db): Promise<string[]> {
 
 // graphile-worker keeps its own schema (graphile_worker) and migrations; they run before ours so a
 // migration of ours may refer to it. Quiet: its log lines go nowhere unless something fails (it throws).
-const quietWorkerLogger = new WorkerLogger(() => () => {});
-
+// Loaded here, not at the top: the health check reads pendingMigrations from this module on every start and
+// in every test file, which need not load the job queue's library with it.
 export async function migrateWorkerSchema(connectionString: string): Promise<void> {
-  await runMigrations({ connectionString, logger: quietWorkerLogger });
+  const { runMigrations, Logger } = await import('graphile-worker');
+  await runMigrations({ connectionString, logger: new Logger(() => () => {}) });
 }
 
 /** Everything a database needs before the service (or a test) uses it: the job queue's schema, then ours. */

@@ -1,11 +1,10 @@
 // The draw's wiring for the reconciler and the job queue: the transition hooks (commit at the opening,
 // enqueue the roster freeze at the close), the per-pass steps (enqueue the draws that are due, audit the
-// recorded collections, expire unclaimed awards, send due pickup reminders), the BEACON_URL fetcher, and the
-// draw worker: the graphile-worker tasks that freeze rosters, run draws and send the results.
+// recorded collections, expire unclaimed awards, send due pickup reminders) and the draw worker: the
+// graphile-worker tasks that freeze rosters, run draws and send the results. The BEACON_URL fetcher is beacon.ts.
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { type Runner, run, type TaskList, type WorkerEvents } from 'graphile-worker';
-import { Gauge } from 'prom-client';
 import type { TransitionHook } from '../commands/advanceCampaigns.js';
 import { auditCollections } from '../commands/auditCollections.js';
 import type { NoticeEnv } from '../commands/awardNotices.js';
@@ -25,46 +24,6 @@ import type { Metrics } from '../metrics/registry.js';
 import { jobQueuePool } from './jobQueuePool.js';
 import type { ReconcilerStep } from './reconciler.js';
 import { warningsAndErrorsTo } from './workerLogger.js';
-
-export function beaconMissingGauge(metrics: Metrics): DrawContext['metrics'] {
-  const existing = metrics.registry.getSingleMetric('draw_beacon_missing') as Gauge<'campaign'> | undefined;
-  const gauge =
-    existing ??
-    new Gauge({
-      name: 'draw_beacon_missing',
-      help: '1 while a campaign is due for its draw and its beacon value is not recorded',
-      labelNames: ['campaign'],
-      registers: [metrics.registry],
-    });
-  return { beaconMissing: gauge };
-}
-
-/**
- * BEACON_URL, with {closes_at} (ISO) and {closes_at_unix} filled in. A JSON answer gives its "randomness"
- * (drand's field) or "beacon"; any other 200 answer is used as text. Anything else: not available yet.
- */
-export function createBeaconFetcher(
-  template: string,
-  timeoutMs: number,
-): NonNullable<DrawContext['fetchBeacon']> {
-  return async (c) => {
-    const url = template
-      .replaceAll('{closes_at}', encodeURIComponent(c.closes_at.toISOString()))
-      .replaceAll('{closes_at_unix}', String(Math.floor(c.closes_at.getTime() / 1000)));
-    const res = await fetch(url, {
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: { accept: 'application/json, text/plain' },
-    });
-    if (!res.ok) return undefined;
-    const text = (await res.text()).trim();
-    if ((res.headers.get('content-type') ?? '').includes('json')) {
-      const body = JSON.parse(text) as Record<string, unknown>;
-      const v = body.randomness ?? body.beacon;
-      return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-    }
-    return text === '' ? undefined : text;
-  };
-}
 
 export function drawReconcilerParts(ctx: DrawContext & NoticeEnv): {
   hooks: TransitionHook[];

@@ -6,7 +6,7 @@ import { claimKeyOf } from '../../src/commands/awardNotices.js';
 import { claimCodeFor } from '../../src/commands/claimCodes.js';
 import { fanOutResults } from '../../src/commands/resultFanout.js';
 import { encryptText } from '../../src/identity/crypto.js';
-import { beaconMissingGauge } from '../../src/jobs/draw.js';
+import { beaconMissingGauge } from '../../src/jobs/beacon.js';
 import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { addApplications, drawContext, drawReconciler, hours, scheduledLottery } from '../helpers/draw.js';
 import { appIdOf, awardsOf, drawnLottery } from './_scenario.js';

@@ -10,7 +10,8 @@ import { secretAad } from '../../src/commands/drawHooks.js';
 import { loadRoster } from '../../src/db/repos/roster.js';
 import { fromHex, runDraw } from '../../src/domain/draw/index.js';
 import { decryptText } from '../../src/identity/crypto.js';
-import { createBeaconFetcher, startDrawWorker } from '../../src/jobs/draw.js';
+import { createBeaconFetcher } from '../../src/jobs/beacon.js';
+import { startDrawWorker } from '../../src/jobs/draw.js';
 import { createLogger } from '../../src/logger.js';
 import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import {
