@@ -21,6 +21,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics/registry.js';
 import { channelsFromConfig, describeChannels } from './notify/channels.js';
 import { startConfiguredNotifyWorker } from './notify/worker.js';
+import { portOneSdk } from './portone/sdk.js';
 import { shutdownInOrder } from './shutdown.js';
 
 /** The order in which a signal stops the parts: requests first, the embedded database last. */
@@ -67,6 +68,9 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown) {
   const demo = (config.DEMO_DATA ?? Boolean(database.embedded)) ? await loadDemo({ db, clock }) : undefined;
 
   const { app, deps, contexts } = composeApp(config, db, { clock, logger, metrics });
+  // Set up for PortOne: its SDK (loaded on first use elsewhere) is in before the first resident needs it, and a
+  // broken install stops the start here rather than failing the first payment.
+  if (config.PORTONE_API_SECRET) await portOneSdk();
   const server = keepConnections(createServer(requestListener(deps, app)));
   const listening = await listen(server, config.PORT, config.HOST); // taken: say so, stop the database started above
   const http = drainableServer(server, listening);

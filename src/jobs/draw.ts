@@ -20,7 +20,6 @@ import { CANCEL_NOTICES_TASK } from '../db/repos/cancelJobs.js';
 import { DRAW_TASK, FANOUT_TASK, FREEZE_TASK } from '../db/repos/drawJobs.js';
 import { beatHeart, forgetWorker, unlockJobsOfDeadWorkers } from '../db/repos/notifyWorkers.js';
 import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics/registry.js';
 import { jobQueuePool } from './jobQueuePool.js';
 import type { ReconcilerStep } from './reconciler.js';
 import { warningsAndErrorsTo } from './workerLogger.js';

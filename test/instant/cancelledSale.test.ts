@@ -183,17 +183,18 @@ test('a cancelled sale’s queue is told head first: by rank, then the arrivals 
   const admin = await app.staff('admin');
   const { c } = await queuedSale(app, 8);
   await tick(); // ranked 1..8, in the order they joined
-  const [late] = await buyers(app, 1, { sms: true });
-  await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: late!.headers }); // no pass ranks it now
+  // two more, one after the other, whom no pass ranks now
+  for (const p of await buyers(app, 2, { sms: true }))
+    await app.request('POST', `/api/campaigns/${c.id}/queue`, { headers: p.headers });
   const cancelled = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, { as: admin, json: {} });
   t.is(cancelled.status, 200, cancelled.text);
-  t.deepEqual(await tellOfCancel(ctx, c.id, { batchSize: 3 }), { batches: 3, notices: 9 });
+  t.deepEqual(await tellOfCancel(ctx, c.id, { batchSize: 3 }), { batches: 4, notices: 10 });
   // Each batch is a transaction of its own, and the notices go out in the order their batches were written.
+  // a place unranked is named by the order it arrived in: late1, then late2
+  const places = await app.db('instant_queue').where({ campaign_id: c.id }).orderBy('arrival');
+  const late = places.filter((p) => p.rank === null);
   const ranks = new Map(
-    (await app.db('instant_queue').where({ campaign_id: c.id }).select('ticket', 'rank')).map((p) => [
-      `queue_cancelled:${c.id}:${p.ticket}`,
-      p.rank ?? 'late',
-    ]),
+    places.map((p) => [`queue_cancelled:${c.id}:${p.ticket}`, p.rank ?? `late${late.indexOf(p) + 1}`]),
   );
   // created_at to the microsecond: a batch's transaction time, one per batch
   const told = await app
@@ -204,11 +205,7 @@ test('a cancelled sale’s queue is told head first: by rank, then the arrivals 
   for (const m of told) batches.set(m.at, [...(batches.get(m.at) ?? []), ranks.get(m.dedupe_key)!]);
   t.deepEqual(
     [...batches.keys()].sort().map((at) => batches.get(at)!.sort()),
-    [
-      [1, 2, 3],
-      [4, 5, 6],
-      [7, 8, 'late'],
-    ],
+    [[1, 2, 3], [4, 5, 6], [7, 8, 'late1'], ['late2']],
   );
 });
 
@@ -231,6 +228,27 @@ test('turns told while a cancel commits are not sent: the telling waits for it, 
     await app.db('messages').where({ campaign_id: c.id, kind: 'queue_turn', status: 'queued' }),
     [],
   );
+});
+
+test('a pass that read the sale before a cancel committed ranks and lets in nobody after it', async (t) => {
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const { c } = await queuedSale(app, 3); // joined after the opening: no pass has ranked them yet
+  // The cancel has moved the sale, not yet committed, when the pass (which reads the sale as still open) comes.
+  const cancel = await app.db.transaction();
+  await cancel('campaigns').where({ id: c.id }).update({ state: 'cancelled' });
+  const pass = tick();
+  await Promise.race([pass, someoneWaitsForALock(app.db)]);
+  await cancel.commit();
+  await pass;
+  const places = await app.db('instant_queue').where({ campaign_id: c.id });
+  t.is(places.length, 3);
+  t.deepEqual(
+    places.filter((p) => p.rank !== null || p.token_jti !== null),
+    [],
+    'none ranked, no turn given: the cancel’s job tells them in an order that no longer moves',
+  );
+  t.is((await app.db('instant_rooms').where({ campaign_id: c.id }).first()).shuffled_at, null);
 });
 
 test('a cancelled sale’s holds are all ended in one pass, batch after batch', async (t) => {

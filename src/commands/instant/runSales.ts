@@ -146,6 +146,9 @@ async function admitNext(
 ): Promise<{ room: RoomRow; opened: Map<string, OpeningPlace> | undefined }> {
   const now = ctx.clock.now();
   const room = (await lockRoom(trx, c.id))!;
+  // The pass read the sale open; a cancel since stops it here (one committing meanwhile waits for this): no place is
+  // ranked or let in any more, and the cancel's job, telling the queue by rank, skips no place ranked behind it.
+  if ((await lockCampaignState(trx, c.id)) !== 'open') return { room, opened: undefined };
   if (!room.shuffled_at) return admitAtOpening(ctx, trx, c, room, now);
   await rankArrivals(trx, c.id, ARRIVALS_A_PASS);
   const through = await stepCursor(trx, c, room, now, {
