@@ -63,7 +63,8 @@ let staffCounter = 0;
 /**
  * Stops the test server. close() ends only the connections idle at its call: one still answering (a webhook the
  * development provider posts after a checkout) then stayed open for KEEP_ALIVE_MS, 35 s added to its test's end.
- * Connections are swept as they go idle, and any left after a few seconds are cut.
+ * Connections are swept as they go idle, and any left after a few seconds are cut. Not the service's own
+ * drainableServer (src/http/drain.ts): its 200 ms settle would be added to every test's close.
  */
 async function closeServer(server: http.Server): Promise<void> {
   const closed = new Promise<void>((r) => server.close(() => r()));
