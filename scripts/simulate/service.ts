@@ -59,9 +59,12 @@ export async function startCity(faults: Faults, outDir: string, webProcesses = 1
     dataDirs.push(dataDir);
     // SIM_PROFILE_DIR=dir writes the service's CPU profile there (where its time goes, not a guess).
     return startServiceProcess({
-      nodeArgs: process.env.SIM_PROFILE_DIR
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SIM_PROFILE_DIR}`]
-        : [],
+      nodeArgs: [
+        ...(process.env.SIM_SERVICE_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []),
+        ...(process.env.SIM_PROFILE_DIR
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SIM_PROFILE_DIR}`]
+          : []),
+      ],
       env: {
         ...secrets,
         NODE_ENV: 'development',
