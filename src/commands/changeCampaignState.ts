@@ -4,7 +4,13 @@ import { findCampaign, transitionCampaign } from '../db/repos/campaigns.js';
 import { enqueueCancelNotices } from '../db/repos/cancelJobs.js';
 import { cancelQueued } from '../db/repos/messageStatus.js';
 import { inTransaction } from '../db/transaction.js';
-import { CANCELLABLE_STATES, type Campaign, type CampaignState, mayHoldPeople } from '../domain/campaign.js';
+import {
+  CANCEL_MESSAGE_MAX,
+  CANCELLABLE_STATES,
+  type Campaign,
+  type CampaignState,
+  mayHoldPeople,
+} from '../domain/campaign.js';
 import { DomainError } from '../domain/errors.js';
 import { MONEY_NOTICES } from '../notify/notice.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
@@ -17,15 +23,25 @@ const MANUAL: Record<string, { from: readonly CampaignState[]; to: CampaignState
 
 export type ManualChange = 'schedule' | 'unschedule' | 'cancel';
 
+/** Staff's reason (the audit log's), and for a cancel the word to residents (their pages and notices). */
+export interface ChangeNote {
+  reason?: string;
+  message?: string;
+}
+
 export async function changeCampaignState(
   ctx: CommandContext,
   actor: Actor,
   id: string,
   change: ManualChange,
-  reason = '',
+  { reason = '', message = '' }: ChangeNote = {},
 ): Promise<Campaign> {
   const rule = MANUAL[change]!;
   const now = ctx.clock.now();
+  if (message.length > CANCEL_MESSAGE_MAX)
+    throw new DomainError('validation_failed', 'The message to residents is too long', {
+      fields: { message: `At most ${CANCEL_MESSAGE_MAX} characters` },
+    });
   return inTransaction(ctx.db, async (trx) => {
     const current = await findCampaign(trx, id);
     if (!current) throw new DomainError('not_found', 'No such campaign');
@@ -34,7 +50,14 @@ export async function changeCampaignState(
         fields: { closes_at: 'The application window must end in the future to schedule the campaign' },
       });
     }
-    const moved = await transitionCampaign(trx, id, rule.from, rule.to, now);
+    const moved = await transitionCampaign(
+      trx,
+      id,
+      rule.from,
+      rule.to,
+      now,
+      change === 'cancel' ? { cancel_message: message || null } : {},
+    );
     if (!moved) {
       throw new DomainError('invalid_transition', `Cannot ${change} a campaign that is ${current.state}`, {
         details: { state: current.state },
@@ -55,6 +78,7 @@ export async function changeCampaignState(
         from: current.state,
         to: rule.to,
         ...(reason ? { reason } : {}),
+        ...(message ? { message } : {}),
         ...(unsent ? { notices_cancelled: unsent } : {}),
       },
     });

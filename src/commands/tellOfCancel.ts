@@ -6,7 +6,7 @@
 import type { Trx } from '../db/knex.js';
 import { findCampaign } from '../db/repos/campaigns.js';
 import { listApplicantsAfter, type Recipient } from '../db/repos/recipients.js';
-import type { Campaign } from '../domain/campaign.js';
+import { type Campaign, cancelNoteOf } from '../domain/campaign.js';
 import { enqueueNotices } from '../notify/enqueue.js';
 import type { NoticeRequest } from '../notify/notice.js';
 import { awardNoticeOf, type NoticeEnv } from './awardNotices.js';
@@ -52,7 +52,14 @@ function applicants(env: NoticeEnv, c: Campaign): ToTell<Recipient, string> {
     notice: (r) =>
       contactOf(env, r) === undefined
         ? undefined
-        : awardNoticeOf(env, c, r, 'application_cancelled', {}, `application_cancelled:${r.application_id}`),
+        : awardNoticeOf(
+            env,
+            c,
+            r,
+            'application_cancelled',
+            cancelNoteOf(c),
+            `application_cancelled:${r.application_id}`,
+          ),
   };
 }
 

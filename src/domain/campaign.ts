@@ -130,6 +130,16 @@ export interface Campaign extends Omit<CampaignInput, 'slots'> {
   /** changes only when the rules an applicant is judged by change (edits, slots); intake writes check it */
   rules_version: number;
   state_changed_at: Date;
+  /** a cancelled campaign's word to residents (on their pages and in the cancel's notices); null: none given */
+  cancel_message?: string | null;
+}
+
+/** The longest cancel message: it goes into an SMS with the notice's own text. */
+export const CANCEL_MESSAGE_MAX = 200;
+
+/** A cancel notice's `note` parameter: the operator's word to residents, when one was given. */
+export function cancelNoteOf(c: Pick<Campaign, 'cancel_message'>): { note?: string } {
+  return c.cancel_message ? { note: c.cancel_message } : {};
 }
 
 /** Transitions that happen when a moment arrives, with the audit action each one writes. */

@@ -190,3 +190,51 @@ test.serial('a contact that will not open is skipped; everyone after it is still
   t.deepEqual(told, { batches: 2, notices: 2 });
   t.false((await cancelNotices(c.id)).some((m) => m.dedupe_key === `application_cancelled:${first.id}`));
 });
+
+test.serial(
+  "the operator's message to residents goes into the notices, their pages and the API; a bad one changes nothing",
+  async (t) => {
+    const admin = await app.staff('admin');
+    const c = await openVoucherCampaign(app);
+    const person = await appliedResident(app, c.id);
+    const cancel = (json: Record<string, unknown>) =>
+      app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, { as: admin, json });
+
+    for (const bad of ['가'.repeat(201), 'look \u202Ehere']) {
+      const refused = await cancel({ message: bad });
+      t.is(refused.status, 422, refused.text);
+      t.is(refused.json.error.code, 'validation_failed');
+      t.truthy(refused.json.error.fields.message, refused.text);
+    }
+    const still = await app.db('campaigns').where({ id: c.id }).first();
+    t.is(still.state, 'open', 'refused: still open');
+    t.is(still.cancel_message, null);
+    t.is((await jobsOf(c.id)).length, 0, 'nobody to be told');
+
+    const message = '예산이 바뀌어 취소합니다. 다음 달 2차 판매를 문자로 알려 드립니다.';
+    const res = await cancel({ reason: 'council vote 12-05', message: `  ${message}  ` });
+    t.is(res.status, 200, res.text);
+    t.is(res.json.campaign.cancel_message, message, 'trimmed');
+    const [audit] = await app
+      .db('audit_log')
+      .where({ subject: `campaign:${c.id}`, action: 'campaign.cancelled' });
+    t.like(audit.data, { reason: 'council vote 12-05', message });
+
+    await runDrawJobs(drawContext(app.db, app.clock));
+    const [told] = await cancelNotices(c.id);
+    t.true(openedTexts(told, TEST_SECRETS.dataKey).body.endsWith(`\n운영 기관 안내: ${message}`));
+
+    for (const lang of ['ko', 'en'] as const) {
+      const page = await app.request('GET', `/campaigns/${c.id}/application?lang=${lang}`, {
+        headers: { ...person.headers, accept: 'text/html' },
+      });
+      t.regex(page.text, /id="cancel-message"/);
+      t.true(page.text.includes(message), page.text);
+      t.true(page.text.includes(lang === 'ko' ? '운영 기관 안내:' : 'From the organisers:'));
+    }
+    const signIn = await app.request('GET', `/campaigns/${c.id}/apply`, { headers: { accept: 'text/html' } });
+    t.true(signIn.text.includes(message), 'the sign-in page a notice links to says it too');
+    const api = await app.request('GET', `/api/campaigns/${c.id}/application`, { headers: person.headers });
+    t.like(api.json, { cancelled: true, cancel_message: message });
+  },
+);

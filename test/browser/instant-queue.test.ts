@@ -171,14 +171,26 @@ browserTest('a resident whose unpaid purchase went with a cancelled sale is told
   t.is(bought.status, 201, bought.text);
   const adminContext = await staffBrowserContext(t.context.browser, app, await signInWithForm(app, 'admin'));
   const adminPage = await adminContext.newPage();
-  await adminPage.goto(`${app.url}/admin/campaigns/${sale.campaignId}`);
-  t.regex(await adminPage.locator('.actions + .hint').innerText(), /즉시 구매 판매를 취소하면/);
-  await shootAtWidths(adminPage, 'admin-instant-cancel-hint-ko');
+  // The cancel is a form of its own, closed until opened: what happens to a sale's buyers, the word to residents.
   await adminPage.goto(`${app.url}/admin/campaigns/${sale.campaignId}?lang=en`);
-  await shootAtWidths(adminPage, 'admin-instant-cancel-hint-en');
+  await adminPage.locator('#cancel-box summary').click();
+  await shootAtWidths(adminPage, 'admin-instant-cancel-en');
   await adminPage.goto(`${app.url}/admin/campaigns/${sale.campaignId}?lang=ko`);
-  await adminPage.getByRole('button', { name: '사업 취소' }).click();
+  t.false(await adminPage.locator('#cancel-box .hint').isVisible(), 'closed until opened');
+  await shootAtWidths(adminPage, 'admin-instant-cancel-closed-ko');
+  await adminPage.locator('#cancel-box summary').click();
+  t.regex(await adminPage.locator('#cancel-box .hint').innerText(), /즉시 구매 판매를 취소하면/);
+  const message = '판매처 전산 장애로 취소합니다. 새 판매 일정은 문자로 알려 드립니다.';
+  await adminPage.getByLabel('주민 안내 문구 (선택)').fill(message);
+  await adminPage.getByRole('button', { name: '사업 취소 확정' }).click();
+  // the box not ticked: refused, the message kept
+  t.regex(await adminPage.locator('#cancel-box .field-error').innerText(), /확인란에 표시해 주세요/);
+  t.is(await adminPage.getByLabel('주민 안내 문구 (선택)').inputValue(), message);
+  await shootAtWidths(adminPage, 'admin-instant-cancel-refused-ko');
+  await adminPage.getByLabel('되돌릴 수 없다는 것을 확인했습니다').check();
+  await adminPage.getByRole('button', { name: '사업 취소 확정' }).click();
   t.regex(await adminPage.locator('.notice').innerText(), /사업을 취소했습니다/);
+  t.regex(await adminPage.locator('#cancel-message').innerText(), /판매처 전산 장애로 취소합니다/);
   await adminContext.close();
   app.deps.intake.rules.forget(sale.campaignId); // the pages' campaign as cancelled now, not up to 1 s later
   await tick(); // the pass ends the unpaid hold
@@ -186,6 +198,7 @@ browserTest('a resident whose unpaid purchase went with a cancelled sale is told
   const page = await (await signedIn(t.context.browser, app, me, false)).newPage();
   await page.goto(`${app.url}/campaigns/${sale.campaignId}/queue`);
   t.regex(await page.locator('#queue-cancelled').innerText(), /이 판매는 취소되었습니다/);
+  t.regex(await page.locator('#cancel-message').innerText(), /운영 기관 안내: 판매처 전산 장애로 취소합니다/);
   t.is(await page.getByRole('link', { name: '결제하러 가기' }).count(), 0, 'nothing left to pay');
   t.notRegex(await page.locator('main').innerText(), /남은 수량/, 'no stock left to buy is shown');
   t.is(

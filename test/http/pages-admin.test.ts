@@ -494,10 +494,30 @@ test.serial(
 
     t.is((await admin.post(`/admin/campaigns/${id}/unschedule`, {})).status, 303);
     t.is((await app.db('campaigns').where({ id }).first()).state, 'draft');
-    t.is((await admin.post(`/admin/campaigns/${id}/cancel`, {})).status, 303);
+    // The cancel cannot be undone: its own form, its box ticked; refused, the form comes back open with what was
+    // typed and nothing changed.
+    const detail = await admin.get(`/admin/campaigns/${id}`);
+    t.regex(detail.text, /<details class="cancel-box" id="cancel-box">/);
+    const message = '예산 조정으로 취소합니다. 다음 달에 다시 안내합니다.';
+    const unticked = await admin.post(`/admin/campaigns/${id}/cancel`, { message, reason: 'budget' });
+    t.is(unticked.status, 422);
+    t.regex(unticked.text, /<details class="cancel-box" id="cancel-box" open>/);
+    t.regex(unticked.text, /확인란에 표시해 주세요/);
+    t.true(unticked.text.includes(`>${message}</textarea>`), 'the message typed is kept');
+    const tooLong = await admin.post(`/admin/campaigns/${id}/cancel`, {
+      message: '가'.repeat(201),
+      confirm: 'on',
+    });
+    t.is(tooLong.status, 422);
+    t.regex(tooLong.text, /200자 이내/);
+    t.is((await app.db('campaigns').where({ id }).first()).state, 'draft', 'refused: nothing changed');
+
+    t.is((await admin.post(`/admin/campaigns/${id}/cancel`, { message, confirm: 'on' })).status, 303);
     t.is((await app.db('campaigns').where({ id }).first()).state, 'cancelled');
     const cancelled = await admin.get(`/admin/campaigns/${id}`);
     t.regex(cancelled.text, /campaign\.cancelled/);
+    t.true(cancelled.text.includes(message), 'the message to residents is shown');
+    t.notRegex(cancelled.text, /cancel-box/, 'nothing left to cancel');
     t.notRegex(cancelled.text, /\/edit"/);
     t.is((await admin.get(`/admin/campaigns/${id}/edit`)).status, 409);
   },

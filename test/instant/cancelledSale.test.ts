@@ -22,6 +22,9 @@ import {
 
 const UNIT = 10_000;
 
+/** The admin's word to residents, given with the cancel. */
+const NOTE = '가격이 잘못 정해져 취소합니다. 다시 열 때 문자로 알려 드립니다.';
+
 test('a sale cancelled with a paid purchase, an unpaid hold and a turn not yet used', async (t) => {
   const { app, tick, issue, worker } = await instantWorld();
   t.teardown(() => app.close());
@@ -48,7 +51,7 @@ test('a sale cancelled with a paid purchase, an unpaid hold and a turn not yet u
 
   const cancelled = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, {
     as: admin,
-    json: { reason: 'price set wrong' },
+    json: { reason: 'price set wrong', message: NOTE },
   });
   t.is(cancelled.status, 200, cancelled.text);
   await pay(late.order.checkout_url); // paid after the cancel, before the pass: it stands
@@ -97,7 +100,9 @@ test('a sale cancelled with a paid purchase, an unpaid hold and a turn not yet u
     told.body,
     /^\[공정 배정\] 테스트 상품권 판매가 취소되어 결제 전인 구매도 취소되었습니다\. 결제하지 마세요: http/,
   );
-  t.true(told.body.endsWith(`/campaigns/${c.id}/queue`), told.body);
+  // each told with the operator's word to residents, on a line of its own after the link
+  t.true(told.body.endsWith(`/campaigns/${c.id}/queue\n운영 기관 안내: ${NOTE}`), told.body);
+  t.true(waiting.body.endsWith(`/campaigns/${c.id}/queue\n운영 기관 안내: ${NOTE}`), waiting.body);
   await tick();
   t.is(
     (await app.db('messages').where({ campaign_id: c.id, kind: 'sale_cancelled' })).length,
@@ -111,6 +116,7 @@ test('a sale cancelled with a paid purchase, an unpaid hold and a turn not yet u
   t.like(await look(turned!), { state: 'cancelled' });
   const page = await app.request('GET', `/campaigns/${c.id}/queue?lang=en`, { headers: turned!.headers });
   t.regex(page.text, /id="queue-cancelled">This sale was cancelled\./);
+  t.true(page.text.includes(`From the organisers:</strong> ${NOTE}`), 'the operator says why on the page');
   // A turn's token buys nothing now; nothing is written.
   const refused = await app.request('POST', `/api/campaigns/${c.id}/purchases`, {
     headers: {

@@ -16,6 +16,7 @@ import {
 } from '../../db/repos/instantPurchases.js';
 import { giveBack } from '../../db/repos/instantStock.js';
 import { lockOrders, moveOrder, type OrderRow, orderRecipients } from '../../db/repos/orders.js';
+import { cancelNoteOf } from '../../domain/campaign.js';
 import { enqueueNotices } from '../../notify/enqueue.js';
 import type { NoticeRequest } from '../../notify/notice.js';
 import type { NoticeEnv } from '../awardNotices.js';
@@ -91,6 +92,7 @@ async function tellCancelled(ctx: SettleContext, trx: Trx, campaignId: string, p
       placeNotice(ctx, c!, who, to, {
         kind: 'sale_cancelled',
         dedupeKey: `sale_cancelled:${campaignId}:${who.public_id}`,
+        params: cancelNoteOf(c!),
       }),
     );
   }

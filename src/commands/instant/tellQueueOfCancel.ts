@@ -2,7 +2,7 @@
 // sale will not come (tellOfCancel.ts writes them, by the cancel's job), the head of the queue first. A place whose
 // contact will not open is left to its page.
 import { QUEUE_START, type QueuePosition, waitingPlacesToTell } from '../../db/repos/instantQueue.js';
-import type { Campaign } from '../../domain/campaign.js';
+import { type Campaign, cancelNoteOf } from '../../domain/campaign.js';
 import type { NoticeEnv } from '../awardNotices.js';
 import type { ToTell } from '../tellOfCancel.js';
 import { contactOf, placeNotice } from './placeNotice.js';
@@ -22,6 +22,7 @@ export function waitingPlaces(
         : placeNotice(env, c, p, to, {
             kind: 'queue_cancelled',
             dedupeKey: `queue_cancelled:${c.id}:${p.ticket}`,
+            params: cancelNoteOf(c),
           });
     },
   };

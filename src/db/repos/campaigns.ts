@@ -100,11 +100,12 @@ export async function transitionCampaign(
   from: readonly CampaignState[],
   to: CampaignState,
   now: Date,
+  also: Pick<Campaign, 'cancel_message'> = {},
 ): Promise<Campaign | undefined> {
   const [row] = await trx('campaigns')
     .where({ id })
     .whereIn('state', from)
-    .update({ state: to, state_changed_at: now, version: trx.raw('version + 1'), updated_at: now })
+    .update({ ...also, state: to, state_changed_at: now, version: trx.raw('version + 1'), updated_at: now })
     .returning('*');
   return row as Campaign | undefined;
 }

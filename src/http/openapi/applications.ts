@@ -55,13 +55,15 @@ export const applicationOperations: Operations = {
         description:
           'The receipt, and the result; before the draw the result is null, with draw_at and poll_after_ms ' +
           '(when to look again, spread over a few seconds; also as Retry-After); a campaign cancelled before its ' +
-          'draw answers cancelled: true and no time to look again (there will be no result)',
+          'draw answers cancelled: true and no time to look again (there will be no result), with ' +
+          "cancel_message, the operator's word to residents (null when none was given)",
         schema: z.object({
           receipt: receiptSchema,
           result: resultSchema.nullable(),
           draw_at: z.string().datetime().optional(),
           poll_after_ms: z.number().int().optional(),
           cancelled: z.literal(true).optional(),
+          cancel_message: z.string().nullable().optional(),
         }),
       },
       errors: [],

@@ -1,14 +1,14 @@
 // Campaigns (routes/campaigns/api.ts): public reads, the admin's writes and state changes, and the slot import
 // (routes/campaigns/slotPages.ts).
-import { campaignSchema, reasonSchema, versionSchema } from '../routes/campaigns/schema.js';
+import { campaignSchema, cancelSchema, reasonSchema, versionSchema } from '../routes/campaigns/schema.js';
 import { csvBodySchema } from '../routes/sites/schema.js';
 import type { Operation, Operations } from './operation.js';
 
-const change = (summary: string): Operation => ({
+const change = (summary: string, body: Operation['body'] = reasonSchema): Operation => ({
   summary,
   tag: 'campaigns',
   caller: 'staff',
-  body: reasonSchema,
+  body,
   ok: { status: 200, description: '{ campaign }' },
   errors: ['invalid_transition'],
 });
@@ -74,7 +74,12 @@ export const campaignOperations: Operations = {
     post: change('Back to draft before it opens'),
   },
   '/api/admin/campaigns/{id}/cancel': {
-    post: change('Cancel the campaign, with a reason (audited)'),
+    post: change(
+      'Cancel the campaign: `reason` is kept in the audit log; `message` (at most 200 characters) is what ' +
+        "residents are told: it goes into the cancel's notices and onto their pages, and the campaign shows it as " +
+        'cancel_message',
+      cancelSchema,
+    ),
   },
   '/api/admin/campaigns/{id}/slots/import': {
     post: {

@@ -73,7 +73,8 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
       return;
     }
     if (rules.campaign.state === 'cancelled') {
-      ctx.body = { receipt, result, cancelled: true }; // no draw will come: nothing to look again for
+      // no draw will come: nothing to look again for; the operator's word to residents, when one was given
+      ctx.body = { receipt, result, cancelled: true, cancel_message: rules.campaign.cancel_message ?? null };
       return;
     }
     const wait = resultWait(deps.intake, rules.campaign);

@@ -11,7 +11,7 @@ import { countCampaignsByState, findCampaign, listCampaigns } from '../../../db/
 import { listBeaconMissing } from '../../../db/repos/draws.js';
 import { listSites } from '../../../db/repos/sites.js';
 import { listCampaignSlots } from '../../../db/repos/slots.js';
-import { CAMPAIGN_STATES, type Campaign, isEditable } from '../../../domain/campaign.js';
+import { CAMPAIGN_STATES, CANCEL_MESSAGE_MAX, type Campaign, isEditable } from '../../../domain/campaign.js';
 import { DomainError, type FieldErrors } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
@@ -31,7 +31,7 @@ import {
   groupRowCount,
   NEW_CAMPAIGN_VALUES,
 } from './form.js';
-import { parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
+import { cancelFormSchema, parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
 import { campaignView, formatMoment, formatPlain } from './view.js';
 
 const CHANGES = ['schedule', 'unschedule', 'cancel'] as const satisfies ManualChange[];
@@ -42,6 +42,12 @@ const CHANGES_FROM: Record<ManualChange, readonly string[]> = {
   unschedule: ['scheduled'],
   cancel: ['draft', 'scheduled', 'open', 'closed'],
 };
+
+/** The cancel form shown again after a refusal: what was typed, and each field's fault. */
+interface CancelForm {
+  values: { reason: string; message: string };
+  errors: Record<string, string>;
+}
 
 const langOf = (ctx: Context) => ctx.state.lang as Lang;
 const tOf = (ctx: Context) => ctx.state.t as Translate;
@@ -167,7 +173,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
   async function showDetail(
     ctx: Context,
     c: Campaign,
-    extra: { notice?: string; error?: string } = {},
+    extra: { notice?: string; error?: string; cancelForm?: CancelForm } = {},
     status = 200,
   ) {
     const lang = langOf(ctx);
@@ -196,6 +202,12 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
         })),
         notice: extra.notice ?? '',
         error: extra.error ?? '',
+        cancelForm: {
+          open: Boolean(extra.cancelForm),
+          values: extra.cancelForm?.values ?? { reason: '', message: '' },
+          errors: extra.cancelForm?.errors ?? {},
+        },
+        cancelMessageMax: CANCEL_MESSAGE_MAX,
       },
       status,
     );
@@ -216,22 +228,38 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
   for (const change of CHANGES) {
     router.post(`/admin/campaigns/:id/${change}`, requireStaffPage('admin'), async (ctx) => {
       const id = parseId(ctx.params.id);
+      const body = bodyOf(ctx);
+      const typed = { reason: String(body.reason ?? ''), message: String(body.message ?? '') };
       try {
-        const { reason } = parse(reasonSchema, {
-          reason: bodyOf(ctx).reason ?? '',
-        });
-        await changeCampaignState(cmd, staffActor(ctx.state.staff), id, change, reason);
+        const note =
+          change === 'cancel'
+            ? parse(cancelFormSchema, { ...typed, confirm: body.confirm })
+            : parse(reasonSchema, { reason: typed.reason });
+        await changeCampaignState(cmd, staffActor(ctx.state.staff), id, change, note);
         ctx.status = 303;
         ctx.redirect(`/admin/campaigns/${id}?done=${change}`);
       } catch (err) {
         if (!(err instanceof DomainError) || err.code === 'not_found') throw err;
+        const c = await load(ctx);
+        if (change === 'cancel' && err.fields) {
+          // the cancel form again, open, with what was typed and each field's fault in the page's language
+          const t = tOf(ctx);
+          const errors = Object.fromEntries(
+            Object.keys(err.fields).map((f) => [
+              f,
+              t(`admin.cancel_error_${f}`, { max: CANCEL_MESSAGE_MAX }),
+            ]),
+          );
+          await showDetail(
+            ctx,
+            c,
+            { error: messageOf(ctx, err), cancelForm: { values: typed, errors } },
+            statusOf(err),
+          );
+          return;
+        }
         const fields = Object.values(err.fields ?? {});
-        await showDetail(
-          ctx,
-          await load(ctx),
-          { error: [messageOf(ctx, err), ...fields].join(' ') },
-          statusOf(err),
-        );
+        await showDetail(ctx, c, { error: [messageOf(ctx, err), ...fields].join(' ') }, statusOf(err));
       }
     });
   }

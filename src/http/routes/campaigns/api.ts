@@ -10,7 +10,7 @@ import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
 import { presentCampaign } from './present.js';
-import { parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
+import { cancelSchema, parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
 
 export function campaignApiRoutes(router: Router, deps: AppDeps): void {
   const ctxOf = { db: deps.db, clock: deps.clock };
@@ -55,13 +55,13 @@ export function campaignApiRoutes(router: Router, deps: AppDeps): void {
 
   for (const change of ['schedule', 'unschedule', 'cancel'] as const satisfies ManualChange[]) {
     router.post(`/api/admin/campaigns/:id/${change}`, requireStaff('admin'), async (ctx) => {
-      const { reason } = parse(reasonSchema, bodyOf(ctx));
+      const note = parse(change === 'cancel' ? cancelSchema : reasonSchema, bodyOf(ctx));
       const c = await changeCampaignState(
         ctxOf,
         staffActor(ctx.state.staff),
         parseId(ctx.params.id),
         change,
-        reason,
+        note,
       );
       ctx.body = { campaign: presentCampaign(c) };
     });

@@ -38,6 +38,7 @@ export function presentCampaign(c: Campaign, slots?: SlotInput[]) {
       : {}),
     version: c.version,
     state_changed_at: c.state_changed_at.toISOString(),
+    ...(c.state === 'cancelled' ? { cancel_message: c.cancel_message ?? null } : {}),
     ...(slots
       ? {
           slots: slots.map((s) => ({
