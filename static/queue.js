@@ -38,6 +38,7 @@
     }
   };
   const next = (ms) => setTimeout(async () => next(await look()), ms);
-  // the first look within 5 s of the page, with the preference: from then on when the service says
-  next(Number(root.getAttribute('data-queue-poll-ms')) || 5000);
+  // the first look when the page says (at most 5 s; 0 is at once, not a missing hint), then when the service says
+  const first = Number(root.getAttribute('data-queue-poll-ms') ?? 5000);
+  next(Number.isFinite(first) ? first : 5000);
 })();
