@@ -161,13 +161,23 @@ test('a sale cancelled before its opening: a look held for the shuffle is answer
     headers: { ...early!.headers, prefer: 'wait=25' },
   });
   t.true(await pendingAfter(held, 500), 'held until the shuffle');
-  const cancelled = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, { as: admin, json: {} });
+  // the pages' campaign read a moment before the cancel, as a busy pre-queue keeps it
+  const before = await app.request('GET', `/campaigns/${c.id}/queue`, { headers: early!.headers });
+  t.false(before.text.includes('id="queue-cancelled"'));
+  const cancelled = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, {
+    as: admin,
+    json: { message: NOTE },
+  });
   t.is(cancelled.status, 200, cancelled.text);
   // No shuffle will come: the look is answered within moments, not at the end of its 25 s.
   const cancelledAt = Date.now();
   const look = await held;
   t.true(Date.now() - cancelledAt < 2000, `answered ${Date.now() - cancelledAt} ms after the cancel`);
   t.like(look.json.queue, { state: 'cancelled' });
+  // The page that answer reloads, and that stops refreshing: the campaign as it is now, with the word to residents.
+  const page = await app.request('GET', `/campaigns/${c.id}/queue`, { headers: early!.headers });
+  t.true(page.text.includes('id="queue-cancelled"'), page.text);
+  t.true(page.text.includes(NOTE), page.text);
   // The cancel's job, two places a batch: everyone in the pre-queue told once, a rerun telling nobody again.
   t.deepEqual(await tellOfCancel(ctx, c.id, { batchSize: 2 }), { batches: 2, notices: 3 });
   t.deepEqual(await tellOfCancel(ctx, c.id, { batchSize: 2 }), { batches: 2, notices: 0 });

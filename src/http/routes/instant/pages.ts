@@ -30,17 +30,24 @@ const PAGE_ERRORS = new Set([
 ]);
 
 export function instantPageRoutes(router: Router, deps: AppDeps): void {
-  async function page(ctx: Context, rules: CampaignRules, errorCode?: string) {
+  async function page(ctx: Context, cached: CampaignRules, errorCode?: string) {
     const who = await readResident(ctx, deps);
-    const c = rules.campaign;
+    let rules = cached;
     let queue: QueueStatus | undefined;
     if (who) {
       try {
-        queue = await queueStatus(deps.instant, c.id, who.claims.sub);
+        queue = await queueStatus(deps.instant, rules.campaign.id, who.claims.sub);
       } catch (err) {
         if (!(err instanceof DomainError) || err.code !== 'not_found') throw err;
       }
     }
+    if (queue?.state === 'cancelled' && rules.campaign.state !== 'cancelled') {
+      // The place says cancelled before the cached campaign (up to a second old) does: the page that stops
+      // refreshing here must show the campaign as it is, with the operator's word to residents.
+      deps.intake.rules.forget(rules.campaign.id);
+      rules = await deps.intake.rules.byId(deps.db, rules.campaign.id);
+    }
+    const c = rules.campaign;
     const waiting = queue && ['pre_queue', 'placing', 'waiting'].includes(queue.state);
     const choices: number[] = [];
     for (let n = c.denomination; n <= c.per_person_max; n += c.denomination) choices.push(n);
