@@ -38,7 +38,8 @@ export async function changeCampaignState(
 ): Promise<Campaign> {
   const rule = MANUAL[change]!;
   const now = ctx.clock.now();
-  if (message.length > CANCEL_MESSAGE_MAX)
+  // counted in characters, as the schema and the database's check count them (an emoji is one)
+  if ([...message].length > CANCEL_MESSAGE_MAX)
     throw new DomainError('validation_failed', 'The message to residents is too long', {
       fields: { message: `At most ${CANCEL_MESSAGE_MAX} characters` },
     });

@@ -22,6 +22,23 @@ export function safeText(max: number) {
     );
 }
 
+/** C0 and C1 control characters other than the line feed (a tab, a bell, a terminal's escape sequence). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters it finds
+const CONTROLS_BUT_LINE_FEED = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/;
+
+/**
+ * Plain text of at most `max` characters sent to residents as written (SMS, email, their pages): lines, and no
+ * other control character; a CR LF or lone CR is a line feed.
+ */
+export function plainText(max: number) {
+  return safeText(max)
+    .transform((s) => s.replace(/\r\n?/g, '\n'))
+    .refine(
+      (s) => !CONTROLS_BUT_LINE_FEED.test(s),
+      'Contains a control character: only line breaks are kept',
+    );
+}
+
 /** Money (KRW) or item counts: far above any real budget, far below where sums leave exact integers. */
 export const MAX_AMOUNT = 1_000_000_000_000;
 /** A priority weight: the draw hashes once per unit of weight for every application. */

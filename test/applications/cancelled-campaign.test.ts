@@ -200,7 +200,7 @@ test.serial(
     const cancel = (json: Record<string, unknown>) =>
       app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, { as: admin, json });
 
-    for (const bad of ['가'.repeat(201), 'look \u202Ehere']) {
+    for (const bad of ['가'.repeat(201), 'look \u202Ehere', 'red \u001b[31malert', ['two', 'messages']]) {
       const refused = await cancel({ message: bad });
       t.is(refused.status, 422, refused.text);
       t.is(refused.json.error.code, 'validation_failed');

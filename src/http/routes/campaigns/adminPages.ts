@@ -229,12 +229,17 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
     router.post(`/admin/campaigns/:id/${change}`, requireStaffPage('admin'), async (ctx) => {
       const id = parseId(ctx.params.id);
       const body = bodyOf(ctx);
-      const typed = { reason: String(body.reason ?? ''), message: String(body.message ?? '') };
+      const given = { reason: body.reason ?? '', message: body.message ?? '' };
+      // what was typed, to show the form again: the schema judges the fields as sent (a repeated one is refused)
+      const typed = {
+        reason: typeof given.reason === 'string' ? given.reason : '',
+        message: typeof given.message === 'string' ? given.message : '',
+      };
       try {
         const note =
           change === 'cancel'
-            ? parse(cancelFormSchema, { ...typed, confirm: body.confirm })
-            : parse(reasonSchema, { reason: typed.reason });
+            ? parse(cancelFormSchema, { ...given, confirm: body.confirm })
+            : parse(reasonSchema, { reason: given.reason });
         await changeCampaignState(cmd, staffActor(ctx.state.staff), id, change, note);
         ctx.status = 303;
         ctx.redirect(`/admin/campaigns/${id}?done=${change}`);

@@ -15,6 +15,7 @@ import {
   MAX_CAPACITY,
   MAX_WEIGHT,
   MOMENT_RANGE_MESSAGE,
+  plainText,
   safeText,
 } from '../../fields.js';
 import { parse } from '../../validate.js';
@@ -180,7 +181,7 @@ export function parseCampaignBody(body: unknown): CampaignInput {
 export const versionSchema = z.object({ version: int(1, 2 ** 31 - 1) });
 export const reasonSchema = z.object({ reason: text(500).default('') });
 /** A cancel: staff's reason for the audit log, and what residents are told (optional both). */
-export const cancelSchema = reasonSchema.extend({ message: text(CANCEL_MESSAGE_MAX).default('') });
+export const cancelSchema = reasonSchema.extend({ message: plainText(CANCEL_MESSAGE_MAX).default('') });
 /** The admin page's cancel also needs its box ticked: it cannot be undone. */
 export const cancelFormSchema = cancelSchema.extend({
   confirm: z.literal('on', { error: 'Tick the box to confirm: a cancel cannot be undone' }),
