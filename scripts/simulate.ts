@@ -20,6 +20,7 @@ import {
   noticesLine,
   ofCeiling,
   ordersTaken,
+  preQueueText,
   type Report,
   sellOutFigures,
   TARGET_ORDERS_PER_S,
@@ -246,6 +247,7 @@ const report: Report = {
   target_orders_per_s: TARGET_ORDERS_PER_S,
   purchase_ceiling_orders_per_s: ceiling?.orders_per_s ?? null,
   overbook_percent: mode === 'instant' ? OVERBOOK : null,
+  pre_queue_places: mode === 'instant' ? (ledger.pre_queue ?? null) : null,
   web_processes: WEB_PROCESSES,
   notices,
   cpu_s: { simulator: simulatorCpuS, service: serviceCpu },
@@ -323,7 +325,8 @@ if (mode === 'instant')
       `sell-out rate (stock / time to sell out) ${againstTarget(report.sell_out_orders_per_s)}; ` +
       `orders taken once the first was (stock / (sell-out − first order)) ${ordersTaken(report.taking_orders_per_s)}; ` +
       `as the residents had the answers: ${asResidentsSaw(report.as_residents_saw)}; ` +
-      `the database's purchase ceiling in this run ${ofCeiling(report.sell_out_orders_per_s, report.purchase_ceiling_orders_per_s)}`,
+      `the database's purchase ceiling in this run ${ofCeiling(report.sell_out_orders_per_s, report.purchase_ceiling_orders_per_s)}; ` +
+      `pre-queue at the shuffle: ${preQueueText(report.pre_queue_places, STOCK)}`,
   );
 if (ceiling)
   console.log(

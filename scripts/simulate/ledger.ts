@@ -17,6 +17,8 @@ export interface Ledger {
   over_limit: number;
   paid_unsettled: number;
   served: Set<string>;
+  /** instant: the places in the pre-queue when it was shuffled (the first in line for the stock) */
+  pre_queue?: number;
 }
 
 const n = (v: unknown) => Number(v ?? 0);
@@ -73,6 +75,9 @@ export async function instantLedger(db: Db, campaignId: string): Promise<Ledger>
     purchases: live.length,
     over_limit: [...perPerson.values()].filter((q, _) => q > UNIT).length,
     served: new Set(served),
+    pre_queue: n(
+      (await db('instant_rooms').where({ campaign_id: campaignId }).first('pre_count'))?.pre_count,
+    ),
     ...(await orderStates(db, campaignId)),
   };
 }
@@ -100,6 +105,9 @@ export async function lotteryLedger(db: Db, campaignId: string, stock: number): 
     purchases: perAward.size,
     over_limit: [...perAward.values()].filter((c) => c > 1).length,
     served: new Set(served),
+    pre_queue: n(
+      (await db('instant_rooms').where({ campaign_id: campaignId }).first('pre_count'))?.pre_count,
+    ),
     ...(await orderStates(db, campaignId)),
   };
 }

@@ -50,6 +50,11 @@ export interface Report {
   /** instant: the room's overbooking (let in up to this % more than the stock left can serve); null in a lottery */
   overbook_percent: number | null;
   /**
+   * instant: places in the pre-queue at the shuffle (one unit each here); fewer than the stock, and the rest goes to
+   * later arrivals, each ranked by a pass after its join: the sell-out's end then waits on them. Null in a lottery.
+   */
+  pre_queue_places: number | null;
+  /**
    * the sale's notices when the run ended, by kind and status: what the mode sends people (and the city pays for);
    * at the default 10 SMS a second many are still queued, and an instant sale's turns left unsent at the sell-out
    * are cancelled
@@ -111,6 +116,15 @@ export function sellOutFigures(accepted: readonly number[], stock: number, opens
 }
 
 /** How far the sell-out rate is from the target, in words for the summary and the page. */
+/** The pre-queue against the stock: whether later arrivals had to buy for the sale to sell out. */
+export function preQueueText(places: number | null, stock: number): string {
+  if (places === null) return 'not shuffled';
+  const of = `${places.toLocaleString('en')} places for ${stock.toLocaleString('en')} units`;
+  return places >= stock
+    ? `${of}: the stock within the pre-queue`
+    : `${of}: ${(stock - places).toLocaleString('en')} ${stock - places === 1 ? 'unit' : 'units'} to later arrivals, each ranked by a pass after its join`;
+}
+
 export function againstTarget(rate: number | null, target = TARGET_ORDERS_PER_S): string {
   if (rate === null) return `not sold out: no sell-out rate (target ${target.toLocaleString('en')}/s)`;
   const shown = Math.round(rate).toLocaleString('en');
@@ -129,6 +143,8 @@ export function sellOutRows(
     | 'overbook_percent'
     | 'purchase_ceiling_orders_per_s'
     | 'as_residents_saw'
+    | 'pre_queue_places'
+    | 'stock'
   >,
 ): Array<[string, string]> {
   if (r.mode === 'lottery')
@@ -140,6 +156,7 @@ export function sellOutRows(
         ? `what the stock left can serve + ${r.overbook_percent} %`
         : 'what the stock left can serve',
     ],
+    ['pre-queue at the shuffle', preQueueText(r.pre_queue_places, r.stock)],
     [
       'time to sell out',
       r.time_to_sell_out_ms === null ? 'not sold out' : `${(r.time_to_sell_out_ms / 1000).toFixed(2)} s`,

@@ -58,6 +58,8 @@ test('a lottery has no rush to time: its report does not call it "not sold out"'
     overbook_percent: null,
     purchase_ceiling_orders_per_s: null,
     as_residents_saw: null,
+    pre_queue_places: null,
+    stock: 4,
   });
   t.deepEqual(
     lottery.map(([name]) => name),
@@ -72,6 +74,8 @@ test('a lottery has no rush to time: its report does not call it "not sold out"'
     overbook_percent: 0,
     purchase_ceiling_orders_per_s: null,
     as_residents_saw: sellOutFigures([], 4, 0),
+    pre_queue_places: 3,
+    stock: 4,
   });
   t.regex(rush.map(([, v]) => v).join(' '), /not sold out/);
   t.regex(rush.map(([, v]) => v).join(' '), /^what the stock left can serve /);
@@ -83,6 +87,8 @@ test('a lottery has no rush to time: its report does not call it "not sold out"'
     overbook_percent: 100,
     purchase_ceiling_orders_per_s: 8000,
     as_residents_saw: sellOutFigures([10_400, 10_500], 2, 10_000),
+    pre_queue_places: 2,
+    stock: 2,
   });
   t.deepEqual(overbooked.at(-2), [
     'the same as the residents had the answers',
@@ -93,6 +99,14 @@ test('a lottery has no rush to time: its report does not call it "not sold out"'
     '4,000 orders/s',
   ]);
   t.is(overbooked[0]![1], 'what the stock left can serve + 100 %');
+  t.deepEqual(overbooked[1], [
+    'pre-queue at the shuffle',
+    '2 places for 2 units: the stock within the pre-queue',
+  ]);
+  t.deepEqual(rush[1], [
+    'pre-queue at the shuffle',
+    '3 places for 4 units: 1 unit to later arrivals, each ranked by a pass after its join',
+  ]);
   t.is(
     overbooked.at(-1)![1],
     '8,000 orders/s (instant_buy_many straight from a client, no HTTP); the sell-out reached 25.0 % of it',
