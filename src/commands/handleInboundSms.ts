@@ -168,7 +168,7 @@ async function runCommand(
             drawn ||= residentPageUrl(ctx.publicUrl, a.campaign_id, 'application', cmd.lang);
             return resultLine(result, rules.campaign, cmd.lang);
           }
-          return t('sms.receipt_line', {
+          const line = t('sms.receipt_line', {
             code: a.code,
             public_id: a.public_id,
             amount: formatAmount(Number(a.request), rules.campaign.unit, cmd.lang),
@@ -177,6 +177,9 @@ async function runCommand(
               a.campaign_state === 'cancelled' ? 'sms.status_campaign_cancelled' : `sms.status_${a.status}`,
             ),
           });
+          // and why, when the operator said: the one who missed the cancel's SMS asks here
+          const note = a.campaign_state === 'cancelled' ? a.cancel_message : null;
+          return note ? `${line}\n${t('sms.cancel_note', { note })}` : line;
         }),
       );
       return [...lines, ...(drawn ? [t('sms.details', { url: drawn })] : [])].join('\n');

@@ -197,6 +197,8 @@ test.serial(
     const admin = await app.staff('admin');
     const c = await openVoucherCampaign(app);
     const person = await appliedResident(app, c.id);
+    const texter = '+821055519002';
+    t.regex(await sms(texter, `신청 ${c.code} 50000 19820315`), /신청 완료/);
     const cancel = (json: Record<string, unknown>) =>
       app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, { as: admin, json });
 
@@ -236,5 +238,8 @@ test.serial(
     t.true(signIn.text.includes(message), 'the sign-in page a notice links to says it too');
     const api = await app.request('GET', `/api/campaigns/${c.id}/application`, { headers: person.headers });
     t.like(api.json, { cancelled: true, cancel_message: message });
+    // SMS STATUS, where one who missed the cancel's text asks: the application cancelled, and why
+    const status = await sms(texter, `상태 ${c.code}`);
+    t.true(status.endsWith(`(사업 취소)\n운영 기관 안내: ${message}`), status);
   },
 );

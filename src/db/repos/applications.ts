@@ -201,7 +201,16 @@ export async function listApplicationsByPhoneHash(
   phoneHash: string,
   campaignId?: string,
   o: { withCancelled?: boolean } = {},
-): Promise<Array<Application & { code: string; campaign_state: CampaignState; birth_date: string | null }>> {
+): Promise<
+  Array<
+    Application & {
+      code: string;
+      campaign_state: CampaignState;
+      cancel_message: string | null;
+      birth_date: string | null;
+    }
+  >
+> {
   const q = db('applications as a')
     .join('identities as i', 'i.id', 'a.identity_id')
     .join('campaigns as c', 'c.id', 'a.campaign_id')
@@ -209,6 +218,7 @@ export async function listApplicationsByPhoneHash(
       'a.*',
       'c.code',
       'c.state AS campaign_state',
+      'c.cancel_message',
       db.raw("to_char(i.birth_date, 'YYYY-MM-DD') AS birth_date"),
     )
     .where('i.phone_hash', phoneHash)
