@@ -88,6 +88,28 @@ test('a join in the last seconds before the opening, by a client that will wait,
   t.is((await look).json.queue.state, 'your_turn');
 });
 
+test('an arrival that joins after the opening, while its pass has not shuffled, is held and answered with its turn', async (t) => {
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 10 });
+  await tick(); // the room
+  const [early, arrival, plain] = await buyers(app, 3);
+  const queue = `/api/campaigns/${c.id}/queue`;
+  t.is((await app.request('POST', queue, { headers: early!.headers })).status, 200);
+  await openSale(app, c.id); // open by the database's clock; the pass that shuffles has not run
+  // Ranked by that pass after the pre-queue, and let in with it while the stock allows: told then, not told to look
+  // a second later (the last units of a pre-queue smaller than the stock go to such arrivals).
+  const joined = app.request('POST', queue, { headers: { ...arrival!.headers, prefer: 'wait=25' } });
+  t.true(await pendingAfter(joined, 300), 'held for the opening pass');
+  const other = await app.request('POST', queue, { headers: plain!.headers });
+  t.like(other.json.queue, { state: 'placing' }, 'no preference: answered at once');
+  await tick();
+  const r = await joined;
+  t.is(r.status, 200, r.text);
+  t.like(r.json.queue, { state: 'your_turn', rank: 2 });
+  t.is(r.headers.get('preference-applied'), 'wait=25');
+});
+
 test('the pass that shuffles in this process answers the looks it holds with their places, reading none', async (t) => {
   const { app } = await instantWorld();
   t.teardown(() => app.close());

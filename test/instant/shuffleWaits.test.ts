@@ -35,3 +35,18 @@ test('a look whose wait ran out is answered once, by its wait', async (t) => {
   t.deepEqual(await held, { rank: 1, ticket: 't' });
   waits.opened('sale-2', new Map([['person-b', { rank: 2, ticket: 'u' }]])); // nobody left waiting: nothing
 });
+
+test('a wait that begins just after this process shuffled is answered at once from what the pass ranked', async (t) => {
+  const waits = shuffleWaits();
+  const ranked = { rank: 3, ticket: 'late-join', turn: { jti: 'j', expires: new Date(0) } };
+  waits.opened('sale-3', new Map([['person-c', ranked]]));
+  // a join whose statement read the room before the commit: no read of the room (noDatabase), no 100 ms check
+  const started = performance.now();
+  t.deepEqual(await waits.until(noDatabase, 'sale-3', 'person-c', 10_000), ranked);
+  t.is(
+    await waits.until(noDatabase, 'sale-3', 'person-d', 10_000),
+    undefined,
+    'not ranked by it: reads its own',
+  );
+  t.true(performance.now() - started < 50);
+});

@@ -23,6 +23,7 @@ import { signAdmission } from './admissionToken.js';
 import type { InstantContext } from './context.js';
 import { ensureRoom } from './openRoom.js';
 import { renewTurn } from './renewTurn.js';
+import type { OpeningPlace } from './shuffleWaits.js';
 
 export interface Joiner {
   identity_id: string;
@@ -59,6 +60,9 @@ export type QueueStatus =
 
 const pollAfter = (ctx: InstantContext, hint: PollHint) => pollAfterMs(hint, uniformOf(ctx.random));
 
+/** The longest an arrival's join waits for the opening's pass, which takes well under a second. */
+const OPENING_PASS_WAIT_MS = 3000;
+
 async function saleOf(ctx: InstantContext, campaignId: string): Promise<SaleRow> {
   const c = await findSale(ctx.db, campaignId);
   // A draft is still being prepared: not public, so no room or place is made for it.
@@ -80,11 +84,11 @@ export async function joinQueue(
 ): Promise<QueueStatus> {
   const place = { campaign_id: campaignId, ticket: ctx.random.bytes(9).toString('base64url'), ...who };
   const joined = await (ctx.joins ? ctx.joins(place) : joinRoom(ctx.db, place));
-  if (joined) return firstAnswer(ctx, joined, waitMs);
+  if (joined) return firstAnswer(ctx, campaignId, who.identity_id, joined, waitMs);
   const c = await saleOf(ctx, campaignId);
   const room = await ensureRoom(ctx, c); // made by the reconciler; made here if a join comes first
   const late = await joinRoom(ctx.db, place);
-  if (late) return firstAnswer(ctx, late, waitMs);
+  if (late) return firstAnswer(ctx, campaignId, who.identity_id, late, waitMs);
   if (!(await findPlace(ctx.db, c.id, who.identity_id))) {
     // by the database's clock, as the join's statement: a join refused for the close is not told "not open yet"
     if (await isSaleClosed(ctx.db, c.id)) throw new DomainError('campaign_closed', 'The sale has closed');
@@ -117,9 +121,26 @@ function preQueue(
  * looked at again then, or a few seconds later when the stock left is all with those ahead (held back): an
  * arrival in a rush would otherwise look once more only to be told to wait.
  */
-function firstAnswer(ctx: InstantContext, j: Joined, waitMs: number): QueueStatus {
+async function firstAnswer(
+  ctx: InstantContext,
+  campaignId: string,
+  identityId: string,
+  j: Joined,
+  waitMs: number,
+): Promise<QueueStatus> {
   const ticket = j.place.ticket;
   if (!j.shuffled_at && j.place.pre) return preQueue(ctx, ticket, j, waitMs);
+  if (!j.shuffled_at && ctx.shuffles && waitMs > 0) {
+    // Joined after the opening, before its pass shuffled: that pass ranks the arrivals it finds after the
+    // pre-queue and lets in what the stock leaves, so this one learns its turn (or number) from it, not a second on.
+    const opened = await ctx.shuffles.until(
+      ctx.db,
+      campaignId,
+      identityId,
+      Math.min(waitMs, OPENING_PASS_WAIT_MS),
+    );
+    return afterShuffle(ctx, campaignId, identityId, opened);
+  }
   const heldBack = j.held_back; // set only by the admission passes, which begin with the shuffle
   return { state: 'placing', ticket, poll_after_ms: pollAfter(ctx, { state: 'placing', heldBack }) };
 }
@@ -147,7 +168,21 @@ export async function queueStatus(
   if (!s.place || !s.room) throw new DomainError('not_found', 'You have no place in this queue yet');
   const status = await statusOf(ctx, campaignId, s as Placed, waitMs);
   if (!ctx.shuffles || !waitsForShuffle(status, s.ms_to_opening, waitMs)) return status;
-  const opened = await ctx.shuffles.until(ctx.db, campaignId, identityId, waitMs);
+  return afterShuffle(
+    ctx,
+    campaignId,
+    identityId,
+    await ctx.shuffles.until(ctx.db, campaignId, identityId, waitMs),
+  );
+}
+
+/** A held place's answer once the wait ends: the turn or rank this process's pass gave it, or read as it stands. */
+function afterShuffle(
+  ctx: InstantContext,
+  campaignId: string,
+  identityId: string,
+  opened: OpeningPlace | undefined,
+): Promise<QueueStatus> {
   // Ranked by this process's pass: admitted, the turn it issued; otherwise where it stands, from the cursor.
   if (opened?.turn) return yourTurn(ctx, campaignId, identityId, opened, opened.turn);
   if (opened) ctx.looks?.remember(campaignId, identityId, opened);

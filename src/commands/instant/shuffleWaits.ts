@@ -34,8 +34,14 @@ interface Waiter {
   wake(place: OpeningPlace | undefined): void;
 }
 
+/** How long a process remembers the places its opening pass ranked: a join that read the room just before. */
+const RECENT_MS = 5000;
+
 export function shuffleWaits(): ShuffleWaits {
   const sales = new Map<string, Set<Waiter>>();
+  // A join whose statement read the room unshuffled but returned after the pass committed asks after the opening:
+  // answered from what the pass ranked at once, not by a read of the room on a pool busy with the rush.
+  const recent = new Map<string, { places: ReadonlyMap<string, OpeningPlace>; at: number }>();
   let waiting = 0;
 
   const watch = (db: Db, campaignId: string, waiters: Set<Waiter>) => {
@@ -59,6 +65,9 @@ export function shuffleWaits(): ShuffleWaits {
   return {
     until(db, campaignId, identityId, waitMs) {
       if (waitMs <= 0 || waiting >= MAX_WAITERS) return Promise.resolve(undefined);
+      const opening = recent.get(campaignId);
+      if (opening && performance.now() - opening.at < RECENT_MS)
+        return Promise.resolve(opening.places.get(identityId));
       let waiters = sales.get(campaignId);
       if (!waiters) {
         waiters = new Set();
@@ -85,6 +94,8 @@ export function shuffleWaits(): ShuffleWaits {
       });
     },
     opened(campaignId, places) {
+      recent.set(campaignId, { places, at: performance.now() });
+      setTimeout(() => recent.delete(campaignId), RECENT_MS).unref();
       const waiters = sales.get(campaignId);
       if (!waiters) return;
       sales.delete(campaignId);

@@ -71,22 +71,27 @@ export async function placesInRoom(db: Db | Trx, campaignId: string): Promise<nu
  * Later arrivals get ranks after the pre-queue, in arrival order, up to `limit` at a time. A pre-queue join
  * whose statement began before opening but committed after the shuffle read the pre-queue becomes an arrival.
  */
-export async function rankArrivals(trx: Trx, campaignId: string, limit: number): Promise<number> {
+export async function rankArrivals(
+  trx: Trx,
+  campaignId: string,
+  limit: number,
+): Promise<Array<{ identity_id: string; rank: number; ticket: string }>> {
   await trx.raw(
     `UPDATE instant_queue SET pre = false, arrival = nextval('instant_arrival_seq')
       WHERE campaign_id = ? AND pre AND rank IS NULL`,
     [campaignId],
   );
-  const { rowCount } = await trx.raw(
+  const { rows } = await trx.raw(
     `WITH top AS (SELECT coalesce(max(rank), 0) AS r FROM instant_queue WHERE campaign_id = :campaign_id),
           next AS (SELECT identity_id, row_number() OVER (ORDER BY arrival) AS n
                      FROM instant_queue WHERE campaign_id = :campaign_id AND rank IS NULL AND NOT pre
                     ORDER BY arrival LIMIT :limit)
      UPDATE instant_queue q SET rank = top.r + next.n FROM next, top
-      WHERE q.campaign_id = :campaign_id AND q.identity_id = next.identity_id`,
+      WHERE q.campaign_id = :campaign_id AND q.identity_id = next.identity_id
+     RETURNING q.identity_id, q.rank::int AS rank, q.ticket`,
     { campaign_id: campaignId, limit },
   );
-  return rowCount ?? 0;
+  return rows;
 }
 
 /** Whether anyone has taken a place in the room (pre-queue included). */

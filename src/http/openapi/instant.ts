@@ -11,7 +11,8 @@ export const instantOperations: Operations = {
       caller: 'resident',
       headers: {
         Prefer:
-          'wait=N (seconds, at most 25): the pre-queue answer says to look again when that look would be held',
+          'wait=N (seconds, at most 25): the pre-queue answer says to look again when that look would be held; ' +
+          'an arrival after the opening, before its pass has shuffled, is answered once that pass has ranked it',
       },
       ok: { status: 200, description: '{ queue }; Preference-Applied: wait=N when a wait was asked for' },
       errors: ['campaign_not_open', 'campaign_closed'],

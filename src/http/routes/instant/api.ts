@@ -67,7 +67,10 @@ export const lookOverApi = (
   prefer: string | undefined,
 ) => placeWaited(prefer, (waitMs) => queueStatus(deps.instant, campaignId, who.sub, waitMs));
 
-/** Joining: never held, but a client that will wait is told to look again when its look would be held. */
+/**
+ * Joining: a client that will wait is told to look again when its look would be held, and an arrival after the
+ * opening, before its pass has shuffled, is held for that pass.
+ */
 export const joinOverApi = (
   deps: AppDeps,
   who: ResidentClaims,
