@@ -184,14 +184,15 @@ async function admitAtOpening(
   });
   const expires = tokenExpiry(room, now);
   const issued = await rankPreQueue(trx, c.id, order, { through, expires });
-  const arrivals = await rankArrivals(trx, c.id, ARRIVALS_A_PASS);
-  if (through > order.length) issued.push(...(await issueTokens(trx, c.id, order.length, through, expires)));
+  const arrivals = await rankArrivals(trx, c.id, ARRIVALS_A_PASS, { returning: true });
+  const arrivalTurns =
+    through > order.length ? await issueTokens(trx, c.id, order.length, through, expires) : [];
   // the places as this pass ranked them, the arrivals it found after the pre-queue too: the joins held for it
   const opened = new Map<string, OpeningPlace>(
     order.map((ticket, i) => [whose.get(ticket)!, { rank: i + 1, ticket }]),
   );
   for (const a of arrivals) opened.set(a.identity_id, { rank: a.rank, ticket: a.ticket });
-  for (const t of issued) {
+  for (const t of [issued, arrivalTurns].flat()) {
     const place = opened.get(t.identity_id);
     if (place) place.turn = { jti: t.token_jti, expires };
   }

@@ -34,8 +34,11 @@ interface Waiter {
   wake(place: OpeningPlace | undefined): void;
 }
 
-/** How long a process remembers the places its opening pass ranked: a join that read the room just before. */
-const RECENT_MS = 5000;
+/**
+ * How long a process remembers the places its opening pass ranked, for a join or look that read the room just
+ * before: short, as a turn it names may be spent or renewed soon after.
+ */
+const RECENT_MS = 2000;
 
 export function shuffleWaits(): ShuffleWaits {
   const sales = new Map<string, Set<Waiter>>();

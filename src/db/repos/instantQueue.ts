@@ -70,11 +70,13 @@ export async function placesInRoom(db: Db | Trx, campaignId: string): Promise<nu
 /**
  * Later arrivals get ranks after the pre-queue, in arrival order, up to `limit` at a time. A pre-queue join
  * whose statement began before opening but committed after the shuffle read the pre-queue becomes an arrival.
+ * `returning`: the places ranked (the opening's pass hands them to the joins it holds); other passes skip them.
  */
 export async function rankArrivals(
   trx: Trx,
   campaignId: string,
   limit: number,
+  o: { returning?: boolean } = {},
 ): Promise<Array<{ identity_id: string; rank: number; ticket: string }>> {
   await trx.raw(
     `UPDATE instant_queue SET pre = false, arrival = nextval('instant_arrival_seq')
@@ -88,10 +90,10 @@ export async function rankArrivals(
                     ORDER BY arrival LIMIT :limit)
      UPDATE instant_queue q SET rank = top.r + next.n FROM next, top
       WHERE q.campaign_id = :campaign_id AND q.identity_id = next.identity_id
-     RETURNING q.identity_id, q.rank::int AS rank, q.ticket`,
+     ${o.returning ? 'RETURNING q.identity_id, q.rank::int AS rank, q.ticket' : ''}`,
     { campaign_id: campaignId, limit },
   );
-  return rows;
+  return o.returning ? rows : [];
 }
 
 /** Whether anyone has taken a place in the room (pre-queue included). */
