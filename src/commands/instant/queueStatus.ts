@@ -117,9 +117,10 @@ function preQueue(
 }
 
 /**
- * A new place's answer: the pre-queue before the shuffle, otherwise being placed (ranked at the next pass), and
- * looked at again then, or a few seconds later when the stock left is all with those ahead (held back): an
- * arrival in a rush would otherwise look once more only to be told to wait.
+ * A new place's answer: the pre-queue before the shuffle; an arrival in the opening moment, when the client will
+ * wait, held for the opening's pass; otherwise being placed (ranked at the next pass), and looked at again then, or
+ * a few seconds later when the stock left is all with those ahead (held back): an arrival in a rush would
+ * otherwise look once more only to be told to wait.
  */
 async function firstAnswer(
   ctx: InstantContext,
@@ -131,8 +132,9 @@ async function firstAnswer(
   const ticket = j.place.ticket;
   if (!j.shuffled_at && j.place.pre) return preQueue(ctx, ticket, j, waitMs);
   if (!j.shuffled_at && ctx.shuffles && waitMs > 0) {
-    // Joined after the opening, before its pass shuffled: that pass ranks the arrivals it finds after the
-    // pre-queue and lets in what the stock leaves, so this one learns its turn (or number) from it, not a second on.
+    // Joined after the opening, before its pass shuffled: that pass ranks the arrivals it finds after the pre-queue
+    // and lets them in as the rate, cap and stock allow, so this one learns its turn (or number) from it, not a
+    // second on; one it did not find reads its place (placing, as before).
     const opened = await ctx.shuffles.until(
       ctx.db,
       campaignId,
