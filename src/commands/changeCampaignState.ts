@@ -26,7 +26,9 @@ export type ManualChange = 'schedule' | 'unschedule' | 'cancel';
 /** Staff's reason (the audit log's), and for a cancel the word to residents (their pages and notices). */
 export interface ChangeNote {
   reason?: string;
-  message?: string;
+  /** to residents reading Korean (and to English readers when message_en is not given) */
+  message_ko?: string;
+  message_en?: string;
 }
 
 export async function changeCampaignState(
@@ -34,14 +36,17 @@ export async function changeCampaignState(
   actor: Actor,
   id: string,
   change: ManualChange,
-  { reason = '', message = '' }: ChangeNote = {},
+  { reason = '', message_ko = '', message_en = '' }: ChangeNote = {},
 ): Promise<Campaign> {
   const rule = MANUAL[change]!;
   const now = ctx.clock.now();
   // counted in characters, as the schema and the database's check count them (an emoji is one)
-  if ([...message].length > CANCEL_MESSAGE_MAX)
+  const tooLong = Object.entries({ message_ko, message_en }).filter(
+    ([, m]) => [...m].length > CANCEL_MESSAGE_MAX,
+  );
+  if (tooLong.length > 0)
     throw new DomainError('validation_failed', 'The message to residents is too long', {
-      fields: { message: `At most ${CANCEL_MESSAGE_MAX} characters` },
+      fields: Object.fromEntries(tooLong.map(([f]) => [f, `At most ${CANCEL_MESSAGE_MAX} characters`])),
     });
   return inTransaction(ctx.db, async (trx) => {
     const current = await findCampaign(trx, id);
@@ -57,7 +62,9 @@ export async function changeCampaignState(
       rule.from,
       rule.to,
       now,
-      change === 'cancel' ? { cancel_message: message || null } : {},
+      change === 'cancel'
+        ? { cancel_message_ko: message_ko || null, cancel_message_en: message_en || null }
+        : {},
     );
     if (!moved) {
       throw new DomainError('invalid_transition', `Cannot ${change} a campaign that is ${current.state}`, {
@@ -79,7 +86,8 @@ export async function changeCampaignState(
         from: current.state,
         to: rule.to,
         ...(reason ? { reason } : {}),
-        ...(message ? { message } : {}),
+        ...(message_ko ? { message_ko } : {}),
+        ...(message_en ? { message_en } : {}),
         ...(unsent ? { notices_cancelled: unsent } : {}),
       },
     });

@@ -5,6 +5,7 @@ import type { Trx } from '../db/knex.js';
 import { listApplicationsByPhoneHash } from '../db/repos/applications.js';
 import { recordInboundSms, setInboundOutcome } from '../db/repos/smsInbound.js';
 import { inTransaction } from '../db/transaction.js';
+import { cancelMessageIn } from '../domain/campaign.js';
 import { DomainError } from '../domain/errors.js';
 import { normaliseBirthDate, normalisePhone } from '../domain/identity.js';
 import { parseSmsCommand, type SmsCommand } from '../domain/smsCommand.js';
@@ -178,7 +179,7 @@ async function runCommand(
             ),
           });
           // and why, when the operator said: the one who missed the cancel's SMS asks here
-          const note = a.campaign_state === 'cancelled' ? a.cancel_message : null;
+          const note = a.campaign_state === 'cancelled' ? cancelMessageIn(a, cmd.lang) : undefined;
           return note ? `${line}\n${t('sms.cancel_note', { note })}` : line;
         }),
       );

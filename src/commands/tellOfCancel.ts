@@ -57,7 +57,7 @@ function applicants(env: NoticeEnv, c: Campaign): ToTell<Recipient, string> {
             c,
             r,
             'application_cancelled',
-            cancelNoteOf(c),
+            cancelNoteOf(c, r.lang),
             `application_cancelled:${r.application_id}`,
           ),
   };

@@ -130,16 +130,28 @@ export interface Campaign extends Omit<CampaignInput, 'slots'> {
   /** changes only when the rules an applicant is judged by change (edits, slots); intake writes check it */
   rules_version: number;
   state_changed_at: Date;
-  /** a cancelled campaign's word to residents (on their pages and in the cancel's notices); null: none given */
-  cancel_message?: string | null;
+  /** a cancelled campaign's word to residents (on their pages and in the cancel's notices), in Korean; null: none */
+  cancel_message_ko?: string | null;
+  /** the same in English; null: none (English readers are given the Korean one) */
+  cancel_message_en?: string | null;
 }
 
 /** The longest cancel message: it goes into an SMS with the notice's own text. */
 export const CANCEL_MESSAGE_MAX = 200;
 
-/** A cancel notice's `note` parameter: the operator's word to residents, when one was given. */
-export function cancelNoteOf(c: Pick<Campaign, 'cancel_message'>): { note?: string } {
-  return c.cancel_message ? { note: c.cancel_message } : {};
+type CancelMessages = Pick<Campaign, 'cancel_message_ko' | 'cancel_message_en'>;
+
+/** The operator's word to residents in a reader's language, else in the other one given; undefined: none given. */
+export function cancelMessageIn(c: CancelMessages, lang: string): string | undefined {
+  const [mine, other] =
+    lang === 'en' ? [c.cancel_message_en, c.cancel_message_ko] : [c.cancel_message_ko, c.cancel_message_en];
+  return mine || other || undefined;
+}
+
+/** A cancel notice's `note` parameter, in the notice's language: the operator's word, when one was given. */
+export function cancelNoteOf(c: CancelMessages, lang: string): { note?: string } {
+  const note = cancelMessageIn(c, lang);
+  return note ? { note } : {};
 }
 
 /** Transitions that happen when a moment arrives, with the audit action each one writes. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Eta } from 'eta';
 import type { Context } from 'koa';
 import { DateTime } from 'luxon';
+import { type Campaign, cancelMessageIn } from '../domain/campaign.js';
 import type { Lang, Translate } from '../i18n/catalogue.js';
 import { templatesDir } from '../paths.js';
 
@@ -23,6 +24,8 @@ export interface PageHelpers {
   when(d: Date, zone: string): string;
   /** the same URL in the other language */
   langUrl(lang: Lang): string;
+  /** a cancelled campaign's word to residents in the page's language, else the other one given; undefined: none */
+  cancelMessage(c: Pick<Campaign, 'state' | 'cancel_message_ko' | 'cancel_message_en'>): string | undefined;
 }
 
 export function pageHelpers(ctx: Context): PageHelpers {
@@ -42,6 +45,7 @@ export function pageHelpers(ctx: Context): PageHelpers {
       params.set('lang', to);
       return `${ctx.path}?${params.toString()}`;
     },
+    cancelMessage: (c) => (c.state === 'cancelled' ? cancelMessageIn(c, lang) : undefined),
   };
 }
 

@@ -192,54 +192,85 @@ test.serial('a contact that will not open is skipped; everyone after it is still
 });
 
 test.serial(
-  "the operator's message to residents goes into the notices, their pages and the API; a bad one changes nothing",
+  "the operator's message to residents goes, in each reader's language, into the notices, their pages, the API and STATUS; a bad one changes nothing",
   async (t) => {
     const admin = await app.staff('admin');
     const c = await openVoucherCampaign(app);
     const person = await appliedResident(app, c.id);
-    const texter = '+821055519002';
-    t.regex(await sms(texter, `신청 ${c.code} 50000 19820315`), /신청 완료/);
+    const texterKo = '+821055519002';
+    const texterEn = '+821055519003';
+    t.regex(await sms(texterKo, `신청 ${c.code} 50000 19820315`), /신청 완료/);
+    t.regex(await sms(texterEn, `APPLY ${c.code} 50000 19790704`), /application received/);
     const cancel = (json: Record<string, unknown>) =>
       app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, { as: admin, json });
 
-    for (const bad of ['가'.repeat(201), 'look \u202Ehere', 'red \u001b[31malert', ['two', 'messages']]) {
-      const refused = await cancel({ message: bad });
-      t.is(refused.status, 422, refused.text);
-      t.is(refused.json.error.code, 'validation_failed');
-      t.truthy(refused.json.error.fields.message, refused.text);
-    }
+    for (const field of ['message_ko', 'message_en'])
+      for (const bad of ['가'.repeat(201), 'look \u202Ehere', 'red \u001b[31malert', ['two', 'messages']]) {
+        const refused = await cancel({ message_ko: 'fine', message_en: 'fine', [field]: bad });
+        t.is(refused.status, 422, refused.text);
+        t.is(refused.json.error.code, 'validation_failed');
+        t.deepEqual(Object.keys(refused.json.error.fields), [field], refused.text);
+      }
     const still = await app.db('campaigns').where({ id: c.id }).first();
     t.is(still.state, 'open', 'refused: still open');
-    t.is(still.cancel_message, null);
+    t.like(still, { cancel_message_ko: null, cancel_message_en: null });
     t.is((await jobsOf(c.id)).length, 0, 'nobody to be told');
 
-    const message = '예산이 바뀌어 취소합니다. 다음 달 2차 판매를 문자로 알려 드립니다.';
-    const res = await cancel({ reason: 'council vote 12-05', message: `  ${message}  ` });
+    const ko = '예산이 바뀌어 취소합니다. 다음 달 2차 판매를 문자로 알려 드립니다.';
+    const en = 'Cancelled after a budget change. A second sale next month will be announced by SMS.';
+    const res = await cancel({ reason: 'council vote 12-05', message_ko: `  ${ko}  `, message_en: en });
     t.is(res.status, 200, res.text);
-    t.is(res.json.campaign.cancel_message, message, 'trimmed');
+    t.deepEqual(res.json.campaign.cancel_message, { ko, en }, 'trimmed');
     const [audit] = await app
       .db('audit_log')
       .where({ subject: `campaign:${c.id}`, action: 'campaign.cancelled' });
-    t.like(audit.data, { reason: 'council vote 12-05', message });
+    t.like(audit.data, { reason: 'council vote 12-05', message_ko: ko, message_en: en });
 
     await runDrawJobs(drawContext(app.db, app.clock));
-    const [told] = await cancelNotices(c.id);
-    t.true(openedTexts(told, TEST_SECRETS.dataKey).body.endsWith(`\n운영 기관 안내: ${message}`));
+    const told = await cancelNotices(c.id);
+    const bodies = told.map((m) => ({ lang: m.lang, body: openedTexts(m, TEST_SECRETS.dataKey).body }));
+    t.true(
+      bodies.some((b) => b.lang === 'ko' && b.body.endsWith(`\n운영 기관 안내: ${ko}`)),
+      JSON.stringify(bodies),
+    );
+    t.true(bodies.some((b) => b.lang === 'en' && b.body.endsWith(`\nFrom the organisers: ${en}`)));
 
-    for (const lang of ['ko', 'en'] as const) {
+    for (const [lang, message, other] of [
+      ['ko', ko, en],
+      ['en', en, ko],
+    ] as const) {
       const page = await app.request('GET', `/campaigns/${c.id}/application?lang=${lang}`, {
         headers: { ...person.headers, accept: 'text/html' },
       });
       t.regex(page.text, /id="cancel-message"/);
       t.true(page.text.includes(message), page.text);
+      t.false(page.text.includes(other), "only the reader's language");
       t.true(page.text.includes(lang === 'ko' ? '운영 기관 안내:' : 'From the organisers:'));
     }
     const signIn = await app.request('GET', `/campaigns/${c.id}/apply`, { headers: { accept: 'text/html' } });
-    t.true(signIn.text.includes(message), 'the sign-in page a notice links to says it too');
+    t.true(signIn.text.includes(ko), 'the sign-in page a notice links to says it too');
     const api = await app.request('GET', `/api/campaigns/${c.id}/application`, { headers: person.headers });
-    t.like(api.json, { cancelled: true, cancel_message: message });
-    // SMS STATUS, where one who missed the cancel's text asks: the application cancelled, and why
-    const status = await sms(texter, `상태 ${c.code}`);
-    t.true(status.endsWith(`(사업 취소)\n운영 기관 안내: ${message}`), status);
+    t.like(api.json, { cancelled: true, cancel_message: { ko, en } });
+    // SMS STATUS, where one who missed the cancel's text asks: the application cancelled, and why, in their words
+    const status = await sms(texterKo, `상태 ${c.code}`);
+    t.true(status.endsWith(`(사업 취소)\n운영 기관 안내: ${ko}`), status);
+    const statusEn = await sms(texterEn, `STATUS ${c.code}`);
+    t.true(statusEn.endsWith(`(campaign cancelled)\nFrom the organisers: ${en}`), statusEn);
   },
 );
+
+test.serial('a message given in one language only is what readers of the other are given', async (t) => {
+  const admin = await app.staff('admin');
+  const c = await openVoucherCampaign(app);
+  const person = await appliedResident(app, c.id);
+  const ko = '수량 배정 오류로 취소합니다.';
+  const res = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, {
+    as: admin,
+    json: { message_ko: ko },
+  });
+  t.deepEqual(res.json.campaign.cancel_message, { ko, en: null }, res.text);
+  const page = await app.request('GET', `/campaigns/${c.id}/application?lang=en`, {
+    headers: { ...person.headers, accept: 'text/html' },
+  });
+  t.true(page.text.includes(`From the organisers:</strong> ${ko}`), page.text);
+});

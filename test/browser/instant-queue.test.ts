@@ -176,21 +176,27 @@ browserTest('a resident whose unpaid purchase went with a cancelled sale is told
   await adminPage.locator('#cancel-box summary').click();
   await shootAtWidths(adminPage, 'admin-instant-cancel-en');
   await adminPage.goto(`${app.url}/admin/campaigns/${sale.campaignId}?lang=ko`);
-  t.false(await adminPage.locator('#cancel-box .hint').isVisible(), 'closed until opened');
+  t.false(await adminPage.locator('#cancel-box .hint').first().isVisible(), 'closed until opened');
   await shootAtWidths(adminPage, 'admin-instant-cancel-closed-ko');
   await adminPage.locator('#cancel-box summary').click();
-  t.regex(await adminPage.locator('#cancel-box .hint').innerText(), /즉시 구매 판매를 취소하면/);
+  t.regex(await adminPage.locator('#cancel-box .hint').first().innerText(), /즉시 구매 판매를 취소하면/);
   const message = '판매처 전산 장애로 취소합니다. 새 판매 일정은 문자로 알려 드립니다.';
-  await adminPage.getByLabel('주민 안내 문구 (선택)').fill(message);
+  await adminPage.getByLabel('주민 안내 문구, 한국어 (선택)').fill(message);
   await adminPage.getByRole('button', { name: '사업 취소 확정' }).click();
   // the box not ticked: refused, the message kept
   t.regex(await adminPage.locator('#cancel-box .field-error').innerText(), /확인란에 표시해 주세요/);
-  t.is(await adminPage.getByLabel('주민 안내 문구 (선택)').inputValue(), message);
+  t.is(await adminPage.getByLabel('주민 안내 문구, 한국어 (선택)').inputValue(), message);
   await shootAtWidths(adminPage, 'admin-instant-cancel-refused-ko');
+  await adminPage.getByLabel('주민 안내 문구, 영어 (선택)').fill("Cancelled: the sellers' systems failed.");
   await adminPage.getByLabel('되돌릴 수 없다는 것을 확인했습니다').check();
   await adminPage.getByRole('button', { name: '사업 취소 확정' }).click();
   t.regex(await adminPage.locator('.notice').innerText(), /사업을 취소했습니다/);
-  t.regex(await adminPage.locator('#cancel-message').innerText(), /판매처 전산 장애로 취소합니다/);
+  t.regex(await adminPage.locator('#cancel-message').innerText(), /한국어: 판매처 전산 장애로 취소합니다/);
+  t.regex(
+    await adminPage.locator('#cancel-message').innerText(),
+    /영어: Cancelled: the sellers' systems failed\./,
+  );
+  await shootAtWidths(adminPage, 'admin-instant-cancelled-ko');
   await adminContext.close();
   app.deps.intake.rules.forget(sale.campaignId); // the pages' campaign as cancelled now, not up to 1 s later
   await tick(); // the pass ends the unpaid hold
@@ -210,6 +216,11 @@ browserTest('a resident whose unpaid purchase went with a cancelled sale is told
   await checkWithJavaScript(t, app, me, page.url(), 'sale cancelled');
   await page.goto(`${app.url}/campaigns/${sale.campaignId}/queue?lang=en`);
   t.regex(await page.locator('#queue-cancelled').innerText(), /This sale was cancelled/);
+  t.is(
+    await page.locator('#cancel-message').innerText(),
+    "From the organisers: Cancelled: the sellers' systems failed.",
+    'the English message, not the Korean one',
+  );
   await shootAtWidths(page, 'queue-cancelled-en');
 });
 

@@ -153,10 +153,13 @@ browserTest(
 browserTest("a cancelled campaign's receipt page at 375 px and desktop, Korean and English", async (t) => {
   const c = await openVoucherCampaign(app);
   const r = await appliedResident(app, c.id);
-  const message = '예산이 바뀌어 취소합니다. 다음 달 2차 신청을 문자로 알려 드립니다.';
+  const messages = {
+    ko: '예산이 바뀌어 취소합니다. 다음 달 2차 신청을 문자로 알려 드립니다.',
+    en: 'Cancelled after a budget change. A second round next month will be announced by SMS.',
+  };
   const cancel = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, {
     as: admin,
-    json: { message },
+    json: { message_ko: messages.ko, message_en: messages.en },
   });
   t.is(cancel.status, 200, cancel.text);
   app.deps.intake.rules.forget(c.id);
@@ -170,7 +173,7 @@ browserTest("a cancelled campaign's receipt page at 375 px and desktop, Korean a
         await page.locator('#campaign-cancelled').innerText(),
         lang === 'ko' ? /취소되었습니다/ : /was cancelled/,
       );
-      t.true((await page.locator('#cancel-message').innerText()).includes(message));
+      t.true((await page.locator('#cancel-message').innerText()).includes(messages[lang]));
       t.is(await page.locator('#window-closed').count(), 0, 'no draw date for a draw that will not come');
       t.true((await noSideways(page)) <= width);
       if (width === 375) await checkPage(t, page, `the cancelled campaign's receipt (${lang})`);
@@ -178,7 +181,7 @@ browserTest("a cancelled campaign's receipt page at 375 px and desktop, Korean a
       await context.clearCookies(); // signed out, as one who follows the notice's link may be
       await page.goto(`${app.url}/campaigns/${c.id}/application${lang === 'en' ? '?lang=en' : ''}`);
       t.regex(await page.locator('#campaign-cancelled').innerText(), lang === 'ko' ? /본인 확인/ : /verify/);
-      t.true((await page.locator('#cancel-message').innerText()).includes(message));
+      t.true((await page.locator('#cancel-message').innerText()).includes(messages[lang]));
       t.is(await page.locator(`a[href="/campaigns/${c.id}/proxy"]`).count(), 0, 'no applying for another');
       if (width === 375) await checkPage(t, page, `the cancelled campaign's sign-in (${lang})`);
       await shootPage(page, `verify-cancelled-${lang}-${width}`);

@@ -499,24 +499,40 @@ test.serial(
     const detail = await admin.get(`/admin/campaigns/${id}`);
     t.regex(detail.text, /<details class="cancel-box" id="cancel-box">/);
     const message = '예산 조정으로 취소합니다. 다음 달에 다시 안내합니다.';
-    const unticked = await admin.post(`/admin/campaigns/${id}/cancel`, { message, reason: 'budget' });
+    const english = 'Cancelled after a budget change; a new sale will be announced next month.';
+    const unticked = await admin.post(`/admin/campaigns/${id}/cancel`, {
+      message_ko: message,
+      message_en: english,
+      reason: 'budget',
+    });
     t.is(unticked.status, 422);
     t.regex(unticked.text, /<details class="cancel-box" id="cancel-box" open>/);
     t.regex(unticked.text, /확인란에 표시해 주세요/);
-    t.true(unticked.text.includes(`>${message}</textarea>`), 'the message typed is kept');
+    t.true(unticked.text.includes(`>${message}</textarea>`), 'the messages typed are kept');
+    t.true(unticked.text.includes(`>${english}</textarea>`));
     const tooLong = await admin.post(`/admin/campaigns/${id}/cancel`, {
-      message: '가'.repeat(201),
+      message_ko: message,
+      message_en: 'a'.repeat(201),
       confirm: 'on',
     });
     t.is(tooLong.status, 422);
-    t.regex(tooLong.text, /200자 이내/);
+    t.regex(tooLong.text, /영어 주민 안내 문구는 200자 이내/, 'the field at fault is named');
+    t.true(tooLong.text.includes(`>${message}</textarea>`), 'the other message is kept');
     t.is((await app.db('campaigns').where({ id }).first()).state, 'draft', 'refused: nothing changed');
 
-    t.is((await admin.post(`/admin/campaigns/${id}/cancel`, { message, confirm: 'on' })).status, 303);
+    t.is(
+      (await admin.post(`/admin/campaigns/${id}/cancel`, { message_ko: message, confirm: 'on' })).status,
+      303,
+    );
     t.is((await app.db('campaigns').where({ id }).first()).state, 'cancelled');
     const cancelled = await admin.get(`/admin/campaigns/${id}`);
     t.regex(cancelled.text, /campaign\.cancelled/);
     t.true(cancelled.text.includes(message), 'the message to residents is shown');
+    t.regex(
+      cancelled.text,
+      /영어: \(없음: 다른 언어 문구가 나갑니다\)/,
+      'and that English readers are given it',
+    );
     t.notRegex(cancelled.text, /cancel-box/, 'nothing left to cancel');
     t.notRegex(cancelled.text, /\/edit"/);
     t.is((await admin.get(`/admin/campaigns/${id}/edit`)).status, 409);

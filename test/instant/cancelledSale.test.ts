@@ -51,7 +51,7 @@ test('a sale cancelled with a paid purchase, an unpaid hold and a turn not yet u
 
   const cancelled = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, {
     as: admin,
-    json: { reason: 'price set wrong', message: NOTE },
+    json: { reason: 'price set wrong', message_ko: NOTE },
   });
   t.is(cancelled.status, 200, cancelled.text);
   await pay(late.order.checkout_url); // paid after the cancel, before the pass: it stands
@@ -166,7 +166,7 @@ test('a sale cancelled before its opening: a look held for the shuffle is answer
   t.false(before.text.includes('id="queue-cancelled"'));
   const cancelled = await app.request('POST', `/api/admin/campaigns/${c.id}/cancel`, {
     as: admin,
-    json: { message: NOTE },
+    json: { message_ko: NOTE },
   });
   t.is(cancelled.status, 200, cancelled.text);
   // No shuffle will come: the look is answered within moments, not at the end of its 25 s.

@@ -1,6 +1,7 @@
 // A cancel's notices carry the operator's word to residents when one was given, on every channel and in both
 // languages, as written (escaped in HTML); without one they read as before, with no empty label or blank lines.
 import test from 'ava';
+import { cancelNoteOf } from '../../src/domain/campaign.js';
 import type { NoticeKind } from '../../src/notify/notice.js';
 import { renderNotice } from '../../src/notify/render.js';
 
@@ -38,3 +39,16 @@ for (const kind of KINDS)
       );
     });
   }
+
+test("a notice's note is the operator's message in the notice's language, else the one given", (t) => {
+  const both = { cancel_message_ko: '예산 변경', cancel_message_en: 'Budget change' };
+  t.deepEqual(cancelNoteOf(both, 'ko'), { note: '예산 변경' });
+  t.deepEqual(cancelNoteOf(both, 'en'), { note: 'Budget change' });
+  t.deepEqual(cancelNoteOf({ cancel_message_ko: '예산 변경', cancel_message_en: null }, 'en'), {
+    note: '예산 변경',
+  });
+  t.deepEqual(cancelNoteOf({ cancel_message_ko: null, cancel_message_en: 'Budget change' }, 'ko'), {
+    note: 'Budget change',
+  });
+  t.deepEqual(cancelNoteOf({ cancel_message_ko: null, cancel_message_en: null }, 'ko'), {});
+});

@@ -92,7 +92,7 @@ async function tellCancelled(ctx: SettleContext, trx: Trx, campaignId: string, p
       placeNotice(ctx, c!, who, to, {
         kind: 'sale_cancelled',
         dedupeKey: `sale_cancelled:${campaignId}:${who.public_id}`,
-        params: cancelNoteOf(c!),
+        params: cancelNoteOf(c!, who.lang),
       }),
     );
   }

@@ -22,7 +22,7 @@ export function waitingPlaces(
         : placeNotice(env, c, p, to, {
             kind: 'queue_cancelled',
             dedupeKey: `queue_cancelled:${c.id}:${p.ticket}`,
-            params: cancelNoteOf(c),
+            params: cancelNoteOf(c, p.lang),
           });
     },
   };

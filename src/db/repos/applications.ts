@@ -206,7 +206,8 @@ export async function listApplicationsByPhoneHash(
     Application & {
       code: string;
       campaign_state: CampaignState;
-      cancel_message: string | null;
+      cancel_message_ko: string | null;
+      cancel_message_en: string | null;
       birth_date: string | null;
     }
   >
@@ -218,7 +219,8 @@ export async function listApplicationsByPhoneHash(
       'a.*',
       'c.code',
       'c.state AS campaign_state',
-      'c.cancel_message',
+      'c.cancel_message_ko',
+      'c.cancel_message_en',
       db.raw("to_char(i.birth_date, 'YYYY-MM-DD') AS birth_date"),
     )
     .where('i.phone_hash', phoneHash)

@@ -100,7 +100,7 @@ export async function transitionCampaign(
   from: readonly CampaignState[],
   to: CampaignState,
   now: Date,
-  also: Pick<Campaign, 'cancel_message'> = {},
+  also: Pick<Campaign, 'cancel_message_ko' | 'cancel_message_en'> = {},
 ): Promise<Campaign | undefined> {
   const [row] = await trx('campaigns')
     .where({ id })

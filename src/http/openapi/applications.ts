@@ -56,14 +56,14 @@ export const applicationOperations: Operations = {
           'The receipt, and the result; before the draw the result is null, with draw_at and poll_after_ms ' +
           '(when to look again, spread over a few seconds; also as Retry-After); a campaign cancelled before its ' +
           'draw answers cancelled: true and no time to look again (there will be no result), with ' +
-          "cancel_message, the operator's word to residents (null when none was given)",
+          "cancel_message, the operator's word to residents in Korean and English (each null when not given)",
         schema: z.object({
           receipt: receiptSchema,
           result: resultSchema.nullable(),
           draw_at: z.string().datetime().optional(),
           poll_after_ms: z.number().int().optional(),
           cancelled: z.literal(true).optional(),
-          cancel_message: z.string().nullable().optional(),
+          cancel_message: z.object({ ko: z.string().nullable(), en: z.string().nullable() }).optional(),
         }),
       },
       errors: [],

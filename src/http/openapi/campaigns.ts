@@ -75,9 +75,10 @@ export const campaignOperations: Operations = {
   },
   '/api/admin/campaigns/{id}/cancel': {
     post: change(
-      'Cancel the campaign: `reason` is kept in the audit log; `message` (at most 200 characters) is what ' +
-        "residents are told: it goes into the cancel's notices and onto their pages, and the campaign shows it as " +
-        'cancel_message',
+      'Cancel the campaign: `reason` is kept in the audit log; `message_ko` and `message_en` (at most 200 ' +
+        "characters each, both optional) are what residents are told: each goes into the cancel's notices and onto " +
+        'the pages of those reading in its language (the other one where it was not given), and the campaign ' +
+        'shows them as cancel_message { ko, en }',
       cancelSchema,
     ),
   },

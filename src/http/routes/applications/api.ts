@@ -16,6 +16,7 @@ import {
 } from '../../middleware/residentAuth.js';
 import { retryAfterSeconds } from '../../retryAfter.js';
 import { parse, parseId } from '../../validate.js';
+import { presentCancelMessage } from '../campaigns/present.js';
 import { helperProxy, subjectFor } from '../proxies/helper.js';
 import { districtQuery } from '../sites/schema.js';
 import { applicationSchema, proxyApplicationSchema } from './schema.js';
@@ -74,7 +75,7 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
     }
     if (rules.campaign.state === 'cancelled') {
       // no draw will come: nothing to look again for; the operator's word to residents, when one was given
-      ctx.body = { receipt, result, cancelled: true, cancel_message: rules.campaign.cancel_message ?? null };
+      ctx.body = { receipt, result, cancelled: true, cancel_message: presentCancelMessage(rules.campaign) };
       return;
     }
     const wait = resultWait(deps.intake, rules.campaign);

@@ -45,7 +45,7 @@ const CHANGES_FROM: Record<ManualChange, readonly string[]> = {
 
 /** The cancel form shown again after a refusal: what was typed, and each field's fault. */
 interface CancelForm {
-  values: { reason: string; message: string };
+  values: { reason: string; message_ko: string; message_en: string };
   errors: Record<string, string>;
 }
 
@@ -204,7 +204,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
         error: extra.error ?? '',
         cancelForm: {
           open: Boolean(extra.cancelForm),
-          values: extra.cancelForm?.values ?? { reason: '', message: '' },
+          values: extra.cancelForm?.values ?? { reason: '', message_ko: '', message_en: '' },
           errors: extra.cancelForm?.errors ?? {},
         },
         cancelMessageMax: CANCEL_MESSAGE_MAX,
@@ -229,12 +229,15 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
     router.post(`/admin/campaigns/:id/${change}`, requireStaffPage('admin'), async (ctx) => {
       const id = parseId(ctx.params.id);
       const body = bodyOf(ctx);
-      const given = { reason: body.reason ?? '', message: body.message ?? '' };
-      // what was typed, to show the form again: the schema judges the fields as sent (a repeated one is refused)
-      const typed = {
-        reason: typeof given.reason === 'string' ? given.reason : '',
-        message: typeof given.message === 'string' ? given.message : '',
+      const given = {
+        reason: body.reason ?? '',
+        message_ko: body.message_ko ?? '',
+        message_en: body.message_en ?? '',
       };
+      // what was typed, to show the form again: the schema judges the fields as sent (a repeated one is refused)
+      const typed = Object.fromEntries(
+        Object.entries(given).map(([f, v]) => [f, typeof v === 'string' ? v : '']),
+      ) as CancelForm['values'];
       try {
         const note =
           change === 'cancel'

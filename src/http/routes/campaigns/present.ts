@@ -1,6 +1,11 @@
 // How a campaign looks in the JSON API.
 import type { Campaign, SlotInput } from '../../../domain/campaign.js';
 
+/** A cancelled campaign's word to residents in each language, as its title is (null: none given in that one). */
+export function presentCancelMessage(c: Pick<Campaign, 'cancel_message_ko' | 'cancel_message_en'>) {
+  return { ko: c.cancel_message_ko ?? null, en: c.cancel_message_en ?? null };
+}
+
 export function presentCampaign(c: Campaign, slots?: SlotInput[]) {
   return {
     id: c.id,
@@ -38,7 +43,7 @@ export function presentCampaign(c: Campaign, slots?: SlotInput[]) {
       : {}),
     version: c.version,
     state_changed_at: c.state_changed_at.toISOString(),
-    ...(c.state === 'cancelled' ? { cancel_message: c.cancel_message ?? null } : {}),
+    ...(c.state === 'cancelled' ? { cancel_message: presentCancelMessage(c) } : {}),
     ...(slots
       ? {
           slots: slots.map((s) => ({

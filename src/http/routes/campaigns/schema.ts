@@ -180,8 +180,11 @@ export function parseCampaignBody(body: unknown): CampaignInput {
 
 export const versionSchema = z.object({ version: int(1, 2 ** 31 - 1) });
 export const reasonSchema = z.object({ reason: text(500).default('') });
-/** A cancel: staff's reason for the audit log, and what residents are told (optional both). */
-export const cancelSchema = reasonSchema.extend({ message: plainText(CANCEL_MESSAGE_MAX).default('') });
+/** A cancel: staff's reason for the audit log, and what residents are told in each language (all optional). */
+export const cancelSchema = reasonSchema.extend({
+  message_ko: plainText(CANCEL_MESSAGE_MAX).default(''),
+  message_en: plainText(CANCEL_MESSAGE_MAX).default(''),
+});
 /** The admin page's cancel also needs its box ticked: it cannot be undone. */
 export const cancelFormSchema = cancelSchema.extend({
   confirm: z.literal('on', { error: 'Tick the box to confirm: a cancel cannot be undone' }),
