@@ -18,6 +18,7 @@ import { drawCampaign } from '../../src/commands/drawCampaign.js';
 import type { DrawContext } from '../../src/commands/drawContext.js';
 import { commitDraw, freezeDrawRoster, secretAad } from '../../src/commands/drawHooks.js';
 import { streamBundle } from '../../src/commands/streamBundle.js';
+import { seededRandom } from '../../src/crypto/random.js';
 import { migrateAll } from '../../src/db/migrate.js';
 import { findDraw } from '../../src/db/repos/draws.js';
 import { loadRoster, loadRosterFile } from '../../src/db/repos/roster.js';
@@ -31,7 +32,6 @@ import {
   validateRules,
 } from '../../src/domain/draw/index.js';
 import { decryptText } from '../../src/identity/crypto.js';
-import { seededRandom } from '../../src/identity/random.js';
 import { seedDrawCampaign } from './drawSetup.js';
 import { benchDatabase, printTable } from './env.js';
 

@@ -1,6 +1,7 @@
 // What the draw's use cases receive besides the database and the clock: the data key, randomness, beacon settings.
+
+import type { RandomSource } from '../crypto/random.js';
 import type { IdentitySecrets } from '../identity/crypto.js';
-import type { RandomSource } from '../identity/random.js';
 import type { Logger } from '../logger.js';
 import type { CommandContext } from './context.js';
 

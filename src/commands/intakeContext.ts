@@ -1,10 +1,11 @@
 // What the intake use cases receive besides the database and the clock: secrets, randomness, limits, rules.
+
+import type { RandomSource } from '../crypto/random.js';
 import type { Batched } from '../db/batch.js';
 import type { Application, ApplicationKey } from '../db/repos/applications.js';
 import type { AwardKey, CounterAward } from '../db/repos/counterAwards.js';
 import type { FirstApplication, FirstOutcome } from '../db/repos/firstApplications.js';
 import type { IdentitySecrets } from '../identity/crypto.js';
-import type { RandomSource } from '../identity/random.js';
 import type { RateLimits } from '../identity/rateLimits.js';
 import type { CampaignRulesCache } from './campaignRules.js';
 import type { CommandContext } from './context.js';

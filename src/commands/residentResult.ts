@@ -1,5 +1,7 @@
 // A resident's own result after the draw, for the result page, its API and SMS STATUS: what they hold, where
 // and when to collect it, the claim code (and what the QR carries), what to bring, or their waitlist place.
+
+import { type RandomSource, uniformOf } from '../crypto/random.js';
 import type { Application } from '../db/repos/applications.js';
 import { findCounterAward } from '../db/repos/counterAwards.js';
 import type { Site } from '../db/repos/sites.js';
@@ -14,7 +16,6 @@ import {
   resultsPublished,
   whatToBring,
 } from '../domain/result.js';
-import { type RandomSource, uniformOf } from '../identity/random.js';
 import { claimKeyOf, type NoticeEnv } from './awardNotices.js';
 import type { CampaignRules } from './campaignRules.js';
 import { claimCodeFor } from './claimCodes.js';

@@ -2,7 +2,7 @@
 // keys, message recipients and code-bearing texts): AES-256-GCM, a fresh 96-bit nonce per value, bound to what
 // it is by its associated data, written "v1.<nonce>.<ciphertext>.<tag>" (base64url).
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { cryptoRandom } from '../identity/random.js';
+import { cryptoRandom } from './random.js';
 
 const VERSION = 'v1';
 

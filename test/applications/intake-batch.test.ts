@@ -2,7 +2,7 @@
 // answer they would get alone: their own receipt and notice, a duplicate for the one who applied already or
 // twice at once, and a fresh public id when a drawn one collides (the batch fails whole and each goes alone).
 import test from 'ava';
-import { cryptoRandom, type RandomSource } from '../../src/identity/random.js';
+import { cryptoRandom, type RandomSource } from '../../src/crypto/random.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
 

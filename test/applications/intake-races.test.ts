@@ -2,8 +2,8 @@
 // edited the campaign), the campaign opened between caching and applying, and a freshly drawn public id that
 // another application holds.
 import test from 'ava';
+import { cryptoRandom, type RandomSource } from '../../src/crypto/random.js';
 import { transitionCampaign } from '../../src/db/repos/campaigns.js';
-import { cryptoRandom, type RandomSource } from '../../src/identity/random.js';
 import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
 import { buildVoucherCampaign } from '../helpers/factories.js';
 import { openWindow, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';

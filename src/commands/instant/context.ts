@@ -1,12 +1,12 @@
 // What the instant-sale use cases receive: database, clock, randomness, secrets, and the payment path.
 
+import type { RandomSource } from '../../crypto/random.js';
 import type { Batched } from '../../db/batch.js';
 import type { HomeRowBuy, HomeRowRefusal } from '../../db/repos/instantBuy.js';
 import type { Joined, NewPlace } from '../../db/repos/instantJoins.js';
 import type { Look, Standing } from '../../db/repos/instantStanding.js';
 import type { StockTotals } from '../../db/repos/instantStock.js';
 import type { IdentitySecrets } from '../../identity/crypto.js';
-import type { RandomSource } from '../../identity/random.js';
 import type { CommandContext } from '../context.js';
 import type { PaymentContext } from '../payments/context.js';
 import type { SignedAdmissions } from './admissionToken.js';

@@ -4,6 +4,7 @@
 // while the counter has room: renewTurn.ts), or, while everything left is held, when it would run out before the
 // next look (the turn kept while waiting).
 
+import { uniformOf } from '../../crypto/random.js';
 import { type Joined, joinRoom } from '../../db/repos/instantJoins.js';
 import { findPlace, recordToken } from '../../db/repos/instantQueue.js';
 import { findSale, isSaleClosed, type SaleRow } from '../../db/repos/instantRooms.js';
@@ -18,7 +19,6 @@ import {
   stockState,
   waitEstimate,
 } from '../../domain/instant/waitingRoom.js';
-import { uniformOf } from '../../identity/random.js';
 import { signAdmission } from './admissionToken.js';
 import type { InstantContext } from './context.js';
 import { ensureRoom } from './openRoom.js';

@@ -1,6 +1,6 @@
 // The pooled CSPRNG hands out each byte once: no two draws share bytes, and a caller's buffer is its own.
 import test from 'ava';
-import { cryptoRandom } from '../../src/identity/random.js';
+import { cryptoRandom } from '../../src/crypto/random.js';
 
 test('draws across several pool refills never repeat a slice, and large draws bypass the pool', (t) => {
   const seen = new Set<string>();
