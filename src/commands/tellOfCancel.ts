@@ -3,32 +3,14 @@
 // (instant/tellQueueOfCancel.ts). One job, enqueued in the cancel's transaction, writes the notices after it
 // commits, a batch a statement and a transaction, so a cancel stays one quick request however many applied; dedupe
 // keys (one a person) make a retried job tell nobody twice.
-import type { Trx } from '../db/knex.js';
 import { findCampaign } from '../db/repos/campaigns.js';
 import { listApplicantsAfter, type Recipient } from '../db/repos/recipients.js';
 import { type Campaign, cancelNoteOf } from '../domain/campaign.js';
-import { enqueueNotices } from '../notify/enqueue.js';
-import type { NoticeRequest } from '../notify/notice.js';
 import { awardNoticeOf, type NoticeEnv } from './awardNotices.js';
 import type { CommandContext } from './context.js';
 import { contactOf } from './instant/placeNotice.js';
 import { waitingPlaces } from './instant/tellQueueOfCancel.js';
-
-export interface CancelNotices {
-  batches: number;
-  /** notices written (a rerun writes none again) */
-  notices: number;
-}
-
-/** Who is told of a cancel: the next batch after a key (in that key's order), and each one's notice. */
-export interface ToTell<R, K> {
-  /** before every key */
-  start: K;
-  next(trx: Trx, after: K, limit: number): Promise<R[]>;
-  keyOf(r: R): K;
-  /** undefined: nowhere to tell them (no contact, or one that will not open) */
-  notice(r: R): NoticeRequest | undefined;
-}
+import { type CancelNotices, type ToTell, tellInBatches } from './tellInBatches.js';
 
 export async function tellOfCancel(
   ctx: CommandContext & NoticeEnv,
@@ -61,27 +43,4 @@ function applicants(env: NoticeEnv, c: Campaign): ToTell<Recipient, string> {
             `application_cancelled:${r.application_id}`,
           ),
   };
-}
-
-async function tellInBatches<R, K>(
-  ctx: CommandContext & NoticeEnv,
-  who: ToTell<R, K>,
-  batchSize: number,
-  signal: AbortSignal | undefined,
-): Promise<CancelNotices> {
-  const out: CancelNotices = { batches: 0, notices: 0 };
-  let after = who.start;
-  for (;;) {
-    signal?.throwIfAborted();
-    const batch = await ctx.db.transaction(async (trx) => {
-      const rows = await who.next(trx, after, batchSize);
-      const notices = rows.map((r) => who.notice(r)).filter((n): n is NoticeRequest => n !== undefined);
-      out.notices += await enqueueNotices(trx, notices, ctx.secrets.dataKey);
-      return rows;
-    });
-    if (batch.length === 0) return out;
-    out.batches++;
-    after = who.keyOf(batch[batch.length - 1]!);
-    if (batch.length < batchSize) return out;
-  }
 }

@@ -4,7 +4,7 @@
 import { QUEUE_START, type QueuePosition, waitingPlacesToTell } from '../../db/repos/instantQueue.js';
 import { type Campaign, cancelNoteOf } from '../../domain/campaign.js';
 import type { NoticeEnv } from '../awardNotices.js';
-import type { ToTell } from '../tellOfCancel.js';
+import type { ToTell } from '../tellInBatches.js';
 import { contactOf, placeNotice } from './placeNotice.js';
 
 export function waitingPlaces(
