@@ -1,9 +1,12 @@
 // Group commit in the service: calls that arrive while earlier ones are still at the database are sent together
 // as one statement (one round trip, one commit), so per-call protocol work and commit flushes shrink as load grows;
 // a lone call goes at once as itself. Each caller still gets its own answer: when a batch fails as a whole (a
-// constraint one of them broke, a deadlock between batches), every call in it is run again alone.
+// constraint one of them broke, a deadlock between batches), every call in it is run again alone; but not when it
+// got no connection in time (an overload: a hundred calls alone would each wait for one again).
 // Not DataLoader: it sends each tick's batch at once, where here calls wait while `lanes` batches are at the
 // database, which is what lets a batch grow with the load instead of taking more pool connections.
+
+import { isPoolTimeout } from './knex.js';
 
 export interface BatchSettings<I, O> {
   /** one call alone: the same statement a caller would send without batching */
@@ -37,7 +40,11 @@ export function batched<I, O>(s: BatchSettings<I, O>): Batched<I, O> {
     try {
       answers = await s.many(batch.map((w) => w.item));
       if (answers.length !== batch.length) throw new Error('a batch answered for another number of calls');
-    } catch {
+    } catch (err) {
+      if (isPoolTimeout(err)) {
+        for (const w of batch) w.reject(err);
+        return;
+      }
       await Promise.all(batch.map((w) => settle(w, s.one(w.item))));
       return;
     }

@@ -114,11 +114,35 @@ export interface ErrorAnswer {
   unexpected: boolean;
   /** seconds, for a Retry-After header */
   retryAfter?: number;
+  /** refused because the process had no database connection to give it in time (see noteOverload) */
+  overloaded?: true;
 }
 
 const INTERNAL: ShownError = { code: 'internal', message: 'Something went wrong on our side' };
 
+/** Seconds an overloaded process asks a client to wait: a rush's queue for connections drains in about that. */
+const OVERLOAD_RETRY_AFTER_SECONDS = 2;
+
+/** Knex's pool wait ran out (db/knex.ts isPoolTimeout), told by the error's name: the edge imports no database code. */
+const isPoolTimeout = (err: unknown) => err instanceof Error && err.name === 'KnexTimeoutError';
+
+const OVERLOADED: ShownError = {
+  code: 'busy',
+  message: 'The service is very busy right now; try again in a few seconds',
+  details: { retry_after: OVERLOAD_RETRY_AFTER_SECONDS },
+};
+
 export function answerFor(raw: unknown): ErrorAnswer {
+  // No connection in time: nothing of the request reached the database, and trying again later is safe. A 500
+  // ("something went wrong") told people the service was broken, and clients retried it at once.
+  if (isPoolTimeout(raw))
+    return {
+      status: STATUS.busy,
+      shown: OVERLOADED,
+      unexpected: false,
+      retryAfter: OVERLOAD_RETRY_AFTER_SECONDS,
+      overloaded: true,
+    };
   const err = raw instanceof DomainError ? raw : (fromHttpError(raw as { status?: number }) ?? undefined);
   if (!err) return { status: 500, shown: INTERNAL, unexpected: true };
   const retry = err.details?.retry_after;
@@ -143,6 +167,25 @@ export function errorBody(shown: ShownError, requestId: unknown) {
   };
 }
 
+const OVERLOAD_LOG_EVERY_MS = 10_000;
+let overloadsUntold = 0;
+let overloadToldAt = Number.NEGATIVE_INFINITY;
+
+/**
+ * Operators hear of requests refused for want of a database connection: once every 10 s with how many since,
+ * not one line each (an overload refuses thousands, and a line each would add to it).
+ */
+export function noteOverload(log: Logger, now = performance.now()): void {
+  overloadsUntold++;
+  if (now - overloadToldAt < OVERLOAD_LOG_EVERY_MS) return;
+  log.warn(
+    { refused: overloadsUntold },
+    'requests refused with 503 busy: no database connection free in time (DATABASE_POOL_MAX, or the load)',
+  );
+  overloadsUntold = 0;
+  overloadToldAt = now;
+}
+
 export function errorHandler(logger: Logger, presenter?: ErrorPresenter) {
   return async (ctx: Context, next: Next) => {
     try {
@@ -150,6 +193,7 @@ export function errorHandler(logger: Logger, presenter?: ErrorPresenter) {
       if (ctx.status === 404 && ctx.body === undefined) throw new DomainError('not_found', 'Nothing is here');
     } catch (raw) {
       const answer = answerFor(raw);
+      if (answer.overloaded) noteOverload((ctx.state.log as Logger | undefined) ?? logger);
       // A 500 is ours to fix, expected (a provider refused our configuration) or not: operators see both.
       if (answer.status === 500) {
         const log = (ctx.state.log as Logger | undefined) ?? logger;

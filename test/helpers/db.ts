@@ -32,7 +32,7 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function createTestDatabase(poolMax = 10): Promise<TestDatabase> {
+export async function createTestDatabase(poolMax = 10, poolWaitMs?: number): Promise<TestDatabase> {
   const { adminUrl, template } = settings();
   const name = `${template}_f${randomBytes(5).toString('hex')}`;
   // CREATE DATABASE ... TEMPLATE needs the template to have no other sessions; retry briefly if one is cloning.
@@ -46,7 +46,7 @@ export async function createTestDatabase(poolMax = 10): Promise<TestDatabase> {
     }
   }
   const url = withDatabase(adminUrl, name);
-  const db = createDb(url, poolMax);
+  const db = createDb(url, poolMax, poolWaitMs);
   return {
     db,
     url,

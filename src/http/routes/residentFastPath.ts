@@ -11,7 +11,7 @@ import { validationFailed } from '../../domain/errors.js';
 import { type ResidentClaims, verifyResidentToken } from '../../identity/residentSession.js';
 import type { Logger } from '../../logger.js';
 import type { AppDeps } from '../deps.js';
-import { answerFor, errorBody } from '../errors.js';
+import { answerFor, errorBody, noteOverload } from '../errors.js';
 import { UNSTORABLE_MESSAGE } from '../fields.js';
 import { HSTS } from '../middleware/publicOrigin.js';
 import { requestIdFrom, SECURITY_HEADERS } from '../middleware/requestContext.js';
@@ -121,6 +121,7 @@ export async function answerFast(
   } catch (raw) {
     const answer = answerFor(raw);
     if (answer.unexpected) logOf().error({ err: raw }, 'unhandled error');
+    if (answer.overloaded) noteOverload(logOf());
     if (answer.retryAfter !== undefined) headers['Retry-After'] = String(answer.retryAfter);
     status = answer.status;
     body = errorBody(answer.shown, requestId);
