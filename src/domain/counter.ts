@@ -3,7 +3,9 @@
 // (the expiry sweep releases the award then, and it may already be someone else's).
 import { DomainError } from './errors.js';
 
-export type HeldStatus = 'won' | 'waitlisted' | 'promoted' | 'collected' | 'expired' | 'refused';
+/** Every status an award (or a waitlist place) may have; the public audit page counts people by them. */
+export const HELD_STATUSES = ['won', 'waitlisted', 'promoted', 'collected', 'expired', 'refused'] as const;
+export type HeldStatus = (typeof HELD_STATUSES)[number];
 
 export interface AwardAtCounter {
   status: HeldStatus;

@@ -52,7 +52,7 @@ test.serial('applications over HTTP and SMS are drawn, and the CLI verifies the 
       draw_at: isoFrom(start, 2 * HOUR),
       claim_opens_at: isoFrom(start, 3 * HOUR),
       total: 60_000,
-      groups: [{ name: 'senior', reserved: 20_000, weight: 2 }],
+      groups: [{ name: 'senior', name_ko: '어르신', name_en: 'Seniors', reserved: 20_000, weight: 2 }],
     }),
   });
   t.is(created.status, 201, created.text);
@@ -134,6 +134,17 @@ test.serial('applications over HTTP and SMS are drawn, and the CLI verifies the 
   const found = await lookup(`public_id=${winner.public_id}&lang=en`);
   t.regex(found.text, /id="lookup-outcome">[^<]*KRW [\d,]+/, 'the amount won, in English');
   t.regex(found.text, /<dd>[^<]*2\d{3}[^<]*<\/dd>/, 'with the deadline to collect it');
+  for (const [lang, name] of [
+    ['ko', '어르신'],
+    ['en', 'Seniors'],
+  ] as const) {
+    const page = await lookup(`lang=${lang}`);
+    t.regex(
+      page.text,
+      new RegExp(`data-group="senior"><td>[^<]*</td><td>${name}</td>`),
+      'the group as people read it',
+    );
+  }
 
   const bundleRes = await fetch(`${app.url}/api/campaigns/${c.id}/bundle.json`);
   t.is(bundleRes.status, 200);

@@ -9,7 +9,7 @@ import { listCampaignSites } from '../../../db/repos/campaignSites.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
 import { findDraw } from '../../../db/repos/draws.js';
 import { listCampaignSlots } from '../../../db/repos/slots.js';
-import type { Campaign } from '../../../domain/campaign.js';
+import { type Campaign, groupLabel } from '../../../domain/campaign.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
@@ -37,6 +37,11 @@ async function pageData(deps: AppDeps, ctx: Context, c: Campaign) {
     rulesJson: view.draw ? JSON.stringify(view.draw.rules, null, 1) : '',
     zone: c.time_zone,
     date: (s: string | null) => (s ? new Date(s) : null),
+    /** a priority group as residents read it, not its key (a group since removed: its key) */
+    groupName: (name: string) => {
+      const g = c.groups.find((x) => x.name === name);
+      return g ? groupLabel(g, lang) : name;
+    },
   };
 }
 
