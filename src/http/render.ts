@@ -22,6 +22,8 @@ export interface PageHelpers {
   path: string;
   /** a moment shown in the campaign's time zone, e.g. 2026-12-01 08:00 (KST) */
   when(d: Date, zone: string): string;
+  /** a part of a moment in the campaign's time zone, by a luxon pattern (e.g. 'HH:mm'; 'ZZZZ' the zone's name) */
+  format(d: Date, zone: string, pattern: string): string;
   /** the same URL in the other language */
   langUrl(lang: Lang): string;
   /** a cancelled campaign's word to residents in the page's language, else the other one given; undefined: none */
@@ -30,16 +32,18 @@ export interface PageHelpers {
 
 export function pageHelpers(ctx: Context): PageHelpers {
   const lang = ctx.state.lang as Lang;
+  const inZone = (d: Date, zone: string, pattern: string) =>
+    DateTime.fromJSDate(d, { zone })
+      .setLocale(lang === 'ko' ? 'ko-KR' : 'en-GB')
+      .toFormat(pattern);
   return {
     t: ctx.state.t as Translate,
     lang,
     csrfToken: ctx.state.csrfToken as string | undefined,
     staff: ctx.state.staff,
     path: ctx.path,
-    when: (d, zone) =>
-      DateTime.fromJSDate(d, { zone })
-        .setLocale(lang === 'ko' ? 'ko-KR' : 'en-GB')
-        .toFormat('yyyy-MM-dd HH:mm (ZZZZ)'),
+    when: (d, zone) => inZone(d, zone, 'yyyy-MM-dd HH:mm (ZZZZ)'),
+    format: (d, zone, pattern) => inZone(d, zone, pattern),
     langUrl: (to) => {
       const params = new URLSearchParams(ctx.querystring);
       params.set('lang', to);

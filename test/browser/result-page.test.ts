@@ -11,7 +11,7 @@ import { at, awardsOf, drawnLottery } from '../draw/_scenario.js';
 import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { checkPage, shootPage } from '../helpers/browserJourney.js';
 import { browserSuite } from '../helpers/chromium.js';
-import { appliedResident, openVoucherCampaign } from '../helpers/intake.js';
+import { appliedResident, openVoucherCampaign, verifyResident } from '../helpers/intake.js';
 
 const suite = browserSuite(
   'test/browser/result-page.test.ts',
@@ -224,4 +224,57 @@ browserTest('the admin pages for sites, staff, slots, CSV import and notices, wi
     }
     await context.close();
   }
+});
+
+browserTest(
+  'the stock page fits a phone: each slot, its capacity and what remains, nothing sideways',
+  async (t) => {
+    for (const width of [375, 1280]) {
+      for (const lang of ['ko', 'en'] as const) {
+        const context = await browser!.newContext({
+          viewport: { width, height: 800 },
+          isMobile: width < 500,
+        });
+        const page = await context.newPage();
+        await page.goto(`${app.url}/campaigns/${campaignId}/stock${lang === 'en' ? '?lang=en' : ''}`);
+        t.true((await noSideways(page)) <= width, `${lang} at ${width}: ${await noSideways(page)} px wide`);
+        const table = page.locator('table.stock').first();
+        const remaining = table.locator('thead th').last();
+        t.regex(await remaining.innerText(), lang === 'ko' ? /남음/ : /Remaining/);
+        t.true(await remaining.isVisible(), 'what remains is on screen');
+        t.is(await table.locator('thead th.wide-only').first().isVisible(), width > 500);
+        t.regex(
+          await table.locator('tbody th').first().innerText(),
+          /^2026-12-\d\d\s+\d\d:\d\d$/,
+          'date and time',
+        );
+        if (width === 375) await checkPage(t, page, `the stock page (${lang})`);
+        await shootPage(page, `stock-${lang}-${width}`);
+        await context.close();
+      }
+    }
+  },
+);
+
+browserTest("the apply form's priority groups are radio buttons beside their words, at 375 px", async (t) => {
+  const c = await openVoucherCampaign(app, {
+    groups: [
+      { name: 'disabled', name_ko: '장애인', name_en: 'People with disabilities', reserved: 0, weight: 2 },
+    ],
+  });
+  const r = await verifyResident(app);
+  const context = await browser!.newContext({ viewport: { width: 375, height: 800 }, isMobile: true });
+  await context.addCookies([{ name: RESIDENT_COOKIE, value: r.token, url: app.url }]);
+  const page = await context.newPage();
+  await page.goto(`${app.url}/campaigns/${c.id}/apply`);
+  const option = page.getByLabel('장애인');
+  await option.check();
+  const box = (await option.boundingBox())!;
+  const label = (await page.locator('label.check', { hasText: '장애인' }).boundingBox())!;
+  t.true(box.width <= 32, `the radio is a box, not a row: ${box.width} px`);
+  t.true(box.x - label.x <= 24, 'at the start of its row');
+  t.true(label.height <= 60, `the words on one line, not a syllable a line: ${label.height} px`);
+  t.true((await noSideways(page)) <= 375);
+  await shootPage(page, 'apply-groups-ko-375');
+  await context.close();
 });
