@@ -185,6 +185,17 @@ test.serial('the new-campaign form renders every field in Korean and in English'
   ]) {
     t.regex(ko.text, new RegExp(`name="${name}"`), name);
   }
+  // Each field once: the verification box was once rendered twice under the same names, so unticking a method in
+  // the first box still sent it from the second, and an operator could not require 본인인증 alone.
+  const form = ko.text.slice(ko.text.indexOf('<form method="post" action="/admin/campaigns/new"'));
+  const fields = form.slice(0, form.indexOf('</form>'));
+  const names = [...fields.matchAll(/<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"/g)].map((m) => m[1]!);
+  t.deepEqual(
+    names.filter((n, i) => names.indexOf(n) !== i),
+    [],
+    'no field name twice',
+  );
+  for (const m of ['sms', 'oidc', 'portone', 'email']) t.true(names.includes(`verify_${m}`), m);
   t.regex(ko.text, /<label for="f-opens_at">신청 시작/);
   t.regex(ko.text, /type="datetime-local"/);
   t.regex(ko.text, new RegExp(`name="_csrf" value="${admin.csrf()}"`));
