@@ -1,5 +1,6 @@
 // How a campaign reads on a page: words for its state, times in its own zone, amounts, and the countdown.
 // Pure: the clock's reading and the translator are passed in.
+
 import { DateTime } from 'luxon';
 import type { Site } from '../../../db/repos/sites.js';
 import {
@@ -10,6 +11,7 @@ import {
   groupProof,
   type SlotInput,
 } from '../../../domain/campaign.js';
+import { priceOf } from '../../../domain/payments/order.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 
 const LOCALE: Record<Lang, string> = { ko: 'ko-KR', en: 'en-GB' };
@@ -191,6 +193,8 @@ export function campaignView(
     total: formatAmount(c.total, c.unit, t, lang),
     denomination: formatAmount(c.denomination, c.unit, t, lang),
     isVoucher: c.kind === 'voucher',
+    price: c.kind === 'voucher' ? priceView(c, t, lang) : undefined,
+    verification: c.verification_methods.map((m) => t(`admin.f.verify_${m}`)),
     hasDraw: c.mode !== 'instant',
     regions,
     ages:
@@ -216,3 +220,16 @@ export function campaignView(
 }
 
 export type CampaignView = ReturnType<typeof campaignView>;
+
+/** A voucher campaign's price rules as its overview states them: one denomination's face value and what it costs. */
+function priceView(c: Campaign, t: Translate, lang: Lang) {
+  const discountBp = c.discount_bp ?? 0;
+  return {
+    face: formatAmount(c.denomination, c.unit, t, lang),
+    pays: formatAmount(priceOf({ face_value: c.denomination, discount_bp: discountBp }), c.unit, t, lang),
+    discountPercent: discountBp / 100,
+    voucherUnit: formatAmount(Number(c.voucher_unit ?? c.denomination), c.unit, t, lang),
+    validDays: c.voucher_valid_days,
+    checkoutMinutes: c.checkout_minutes,
+  };
+}
