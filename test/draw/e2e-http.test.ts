@@ -122,7 +122,7 @@ test.serial('applications over HTTP and SMS are drawn, and the CLI verifies the 
   const beacon = await form.post(beaconPage, { beacon: 'drand quicknet round 9000001: 0f3c' });
   t.is(beacon.status, 303, beacon.text.slice(0, 300));
   const saved = await form.get(beacon.headers.get('location')!);
-  t.true(saved.text.includes('비컨 값을 기록했습니다'));
+  t.regex(saved.text, /비컨 값을 기록했습니다. 추첨은 추첨 일시인 20\d\d-\d\d-\d\d .*에 자동으로 진행됩니다/);
   app.clock.set(new Date(c.draw_at));
   await reconciler.runOnce();
   const audit = await app.request('GET', `/api/campaigns/${c.id}/audit`);

@@ -76,6 +76,14 @@ async function lookupWords(deps: AppDeps, c: Campaign, r: ResultView, lang: Lang
   };
 }
 
+/** When the draw will run now that its beacon is in: at its draw time, or, that passed, at the scheduler's next pass. */
+function beaconSaved(ctx: Context, c: Campaign, now: Date): string {
+  const t = ctx.state.t as Translate;
+  return c.draw_at.getTime() <= now.getTime()
+    ? t('draw.beacon_saved_due')
+    : t('draw.beacon_saved', { draw_at: formatMoment(c.draw_at, c.time_zone, ctx.state.lang as Lang) });
+}
+
 export function drawPageRoutes(router: Router, deps: AppDeps): void {
   router.get('/campaigns/:id/audit', async (ctx) => {
     const c = await publicCampaign(deps, ctx.params.id);
@@ -106,7 +114,7 @@ export function drawPageRoutes(router: Router, deps: AppDeps): void {
         ...(await pageData(deps, ctx, c)),
         beaconMissing: c.state === 'closed' && !d?.beacon && c.draw_at.getTime() <= now.getTime(),
         canRecord: c.state === 'closed' && !d?.beacon && (ctx.state.staff as StaffSession).role === 'admin',
-        notice: ctx.query.saved ? (ctx.state.t as Translate)('draw.beacon_saved') : '',
+        notice: ctx.query.saved ? beaconSaved(ctx, c, now) : '',
         error: '',
         ...extra,
       },
