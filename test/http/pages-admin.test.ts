@@ -143,6 +143,10 @@ test.serial('an auditor sees the overview and audit log, without buttons that ch
   const audit = await auditor.get('/admin/audit');
   t.is(audit.status, 200);
   t.regex(audit.text, /해시 체인 확인/);
+  // who did it, not only the id the chain holds: the admin who put the sites
+  const { email } = await app.db('staff').where({ id: apiAdmin.id }).first();
+  t.true(audit.text.includes(`${email} · 관리자<br><code>staff:${apiAdmin.id}</code>`), 'the actor named');
+  t.regex(audit.text, /<td><code>system:/, 'a system actor as it is');
 });
 
 test.serial('the new-campaign form renders every field in Korean and in English', async (t) => {

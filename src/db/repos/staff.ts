@@ -27,6 +27,17 @@ export async function findStaffById(db: Db | Trx, id: string): Promise<Staff | u
   return db('staff').where({ id }).first();
 }
 
+/** Who these staff ids are (email, role), for pages that show the audit log's `staff:<id>` actors. */
+export async function staffByIds(
+  db: Db | Trx,
+  ids: readonly string[],
+): Promise<Array<Pick<Staff, 'id' | 'email' | 'role'>>> {
+  if (ids.length === 0) return [];
+  return db('staff')
+    .whereIn('id', [...new Set(ids)])
+    .select('id', 'email', 'role');
+}
+
 export async function countStaff(db: Db | Trx): Promise<number> {
   const row = await db('staff').count<{ count: number }>('* as count').first();
   return Number(row?.count ?? 0);

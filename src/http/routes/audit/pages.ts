@@ -9,6 +9,7 @@ import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
 import { parse } from '../../validate.js';
 import { formatMoment } from '../campaigns/view.js';
+import { actorViews } from './actors.js';
 
 /** Rows a page shows, newest first; ?before=<seq> is the cursor to older ones. */
 export const AUDIT_PAGE_ROWS = 500;
@@ -32,6 +33,11 @@ export function auditPageRoutes(router: Router, deps: AppDeps): void {
       countAuditRows(deps.db, filter),
     ]);
     const newest = rows.slice(0, AUDIT_PAGE_ROWS);
+    const actors = await actorViews(
+      deps.db,
+      newest.map((r) => r.actor),
+      t,
+    );
     const older = rows.length > AUDIT_PAGE_ROWS ? newest.at(-1)!.seq : undefined;
     render(ctx, 'admin-audit', {
       title: t('admin.audit_title'),
@@ -41,10 +47,10 @@ export function auditPageRoutes(router: Router, deps: AppDeps): void {
       olderHref: older
         ? `/admin/audit?${new URLSearchParams({ before: String(older), ...(subject ? { subject } : {}) })}`
         : undefined,
-      rows: newest.map((r) => ({
+      rows: newest.map((r, i) => ({
         seq: r.seq,
         at: formatMoment(r.at, 'Asia/Seoul', lang),
-        actor: r.actor,
+        actor: actors[i]!,
         action: r.action,
         subject: r.subject,
         data: JSON.stringify(r.data),

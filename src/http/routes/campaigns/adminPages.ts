@@ -21,6 +21,7 @@ import { staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
+import { actorViews } from '../audit/actors.js';
 import {
   bodyFromForm,
   type CampaignFormValues,
@@ -183,6 +184,12 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
       listSites(deps.db),
       listAuditRows(deps.db, { subject: `campaign:${c.id}` }),
     ]);
+    audit.reverse();
+    const actors = await actorViews(
+      deps.db,
+      audit.map((r) => r.actor),
+      t,
+    );
     render(
       ctx,
       'admin-campaign',
@@ -193,10 +200,10 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
         isAdmin: isAdmin(ctx),
         editable: isEditable(c.state),
         changes: CHANGES.filter((ch) => CHANGES_FROM[ch].includes(c.state)),
-        audit: audit.reverse().map((r) => ({
+        audit: audit.map((r, i) => ({
           seq: r.seq,
           at: formatMoment(r.at, c.time_zone, lang),
-          actor: r.actor,
+          actor: actors[i]!,
           action: r.action,
           data: JSON.stringify(r.data),
         })),
