@@ -18,7 +18,7 @@ import {
   orderRecipients,
 } from '../../db/repos/orders.js';
 import { insertVouchers, type VoucherRow } from '../../db/repos/vouchers.js';
-import { voucherUnits } from '../../domain/payments/order.js';
+import { validUntilDay, voucherUnits } from '../../domain/payments/order.js';
 import type { IssuedVoucher, VoucherIssuer } from '../../payments/issuer.js';
 import { prizeText, sendAwardNotice } from '../awardNotices.js';
 import { residentPageUrl } from '../residentLinks.js';
@@ -209,7 +209,7 @@ async function noticeIssued(
         count: vouchers.length,
         face_total: prizeText(c, o.face_value, lang),
         numbers: vouchers.map((v) => v.number).join(', '),
-        valid_until: DateTime.fromJSDate(validUntil, { zone: c.time_zone }).toFormat('yyyy-MM-dd'),
+        valid_until: validUntilDay(validUntil, c.time_zone),
         url: residentPageUrl(ctx.publicUrl, c.id, who.page, lang),
       },
       `vouchers:${o.id}`,

@@ -1,5 +1,6 @@
 // An order's life, forward only: created -> pending -> paid -> issued, or failed / cancelled / expired, and
 // refunded. Pure: what a state may become, what the provider's answer means for an order, what is paid.
+import { DateTime } from 'luxon';
 
 export const ORDER_STATES = [
   'created',
@@ -126,6 +127,11 @@ export function voucherUnits(faceValue: number, unit: number): number[] {
   if (unit <= 0 || faceValue % unit !== 0)
     throw new Error(`face value ${faceValue} is not in units of ${unit}`);
   return Array.from({ length: faceValue / unit }, () => unit);
+}
+
+/** The last day a voucher is valid as its holder reads it: the date (yyyy-MM-dd) in the campaign's time zone. */
+export function validUntilDay(validUntil: Date, timeZone: string): string {
+  return DateTime.fromJSDate(validUntil, { zone: timeZone }).toFormat('yyyy-MM-dd');
 }
 
 /** When an open order stops being held: its checkout time, never past the award's deadline. */

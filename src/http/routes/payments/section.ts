@@ -2,13 +2,12 @@
 // progress, what happened to the last order, and the issued vouchers. Built here, included by the page.
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
-import { DateTime } from 'luxon';
 import { heldOf } from '../../../commands/awardNotices.js';
 import { type VoucherCampaign, voucherUnitOf } from '../../../commands/payments/rules.js';
+import { type VoucherShown, vouchersShown } from '../../../commands/payments/vouchersShown.js';
 import { findAward } from '../../../db/repos/awards.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
 import { ordersOfSubject, publicIdOfIdentity } from '../../../db/repos/orders.js';
-import { vouchersOfOrder } from '../../../db/repos/vouchers.js';
 import { priceOf } from '../../../domain/payments/order.js';
 import type { AppDeps } from '../../deps.js';
 
@@ -33,7 +32,7 @@ export interface PurchaseSection {
     refund_pending: boolean;
     paid_amount: number | null;
   };
-  vouchers: Array<{ number: string; face_value: number; valid_until: Date; valid_until_day: string }>;
+  vouchers: VoucherShown[];
   /** a one-off message after a redirect (?pay=...) */
   flash: string;
 }
@@ -60,7 +59,7 @@ export async function purchaseSection(
     (o) => ['created', 'pending', 'paid', 'issued'].includes(o.state) && !o.refund_requested_at,
   );
   const last = orders.find((o) => o !== live);
-  const vouchers = live?.state === 'issued' ? await vouchersOfOrder(deps.db, live.id) : [];
+  const vouchers = await vouchersShown(deps.db, live, c.time_zone);
   const holdable = award.status === 'won' || award.status === 'promoted';
   const mode: PurchaseSection['mode'] =
     live?.state === 'issued'
@@ -118,12 +117,7 @@ export async function purchaseSection(
           },
         }
       : {}),
-    vouchers: vouchers.map((v) => ({
-      number: v.number,
-      face_value: v.face_value,
-      valid_until: v.valid_until,
-      valid_until_day: DateTime.fromJSDate(v.valid_until, { zone: c.time_zone }).toFormat('yyyy-MM-dd'),
-    })),
+    vouchers,
     flash,
   };
 }
