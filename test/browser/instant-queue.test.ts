@@ -1,7 +1,8 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: the tests read the text as rendered, as a person sees it
 // The instant sale in a browser, without JavaScript: the campaign page leads to the queue, the pre-queue page
 // shows the commitment and refreshes itself, at one's turn the buy form goes to the development checkout, and
-// back on the queue page the purchase is paid; a cancelled sale says so; the admin sets the waiting room's rules.
+// back on the queue page the purchase is paid, and its vouchers are shown once issued; a cancelled sale says so;
+// the admin sets the waiting room's rules.
 // axe-core on each page (in a second, JavaScript-enabled context where the page is seen without).
 // SCREENSHOT_DIR=dir writes each page at 375 px and 1280 px wide, in Korean and English.
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
@@ -48,9 +49,9 @@ async function checkWithJavaScript(
   await context.close();
 }
 
-browserTest('a resident queues, buys at their turn and pays at the development checkout', async (t) => {
+browserTest('a resident queues, buys at their turn, pays, and then sees their vouchers', async (t) => {
   t.timeout(180_000);
-  const { app, tick } = await instantWorld();
+  const { app, tick, issue } = await instantWorld();
   t.teardown(() => app.close());
   const c = await scheduledSale(app, { units: 20 });
   await tick();
@@ -104,6 +105,26 @@ browserTest('a resident queues, buys at their turn and pays at the development c
   await shootAtWidths(page, 'queue-paid-ko');
   await page.goto(`${app.url}/campaigns/${c.id}/queue?lang=en`);
   await shootAtWidths(page, 'queue-paid-en');
+
+  // The payments worker issues the vouchers: the place shows them, as a lottery winner's page does.
+  const { order_id } = await app.db('instant_purchases').where({ identity_id: me!.identity_id }).first();
+  t.is(await issue(order_id), 'issued');
+  const numbers: string[] = await app.db('vouchers').where({ order_id }).orderBy('seq').pluck('number');
+  t.is(numbers.length, 2);
+  await page.goto(`${app.url}/campaigns/${c.id}/queue?lang=ko`);
+  t.regex(await page.locator('#order-state').innerText(), /상품권 발급 완료/);
+  t.regex(await page.locator('h3').innerText(), /발급된 상품권/);
+  t.deepEqual(await page.locator('#vouchers .voucher-number').allInnerTexts(), numbers);
+  t.regex(await page.locator('#vouchers thead').innerText(), /상품권 번호\s+액면\s+유효기간/);
+  t.regex(await page.locator('#vouchers tbody tr').first().innerText(), /10,000원\s+\d{4}-\d{2}-\d{2}/);
+  await check('vouchers issued');
+  await shootAtWidths(page, 'queue-issued-ko');
+  await page.goto(`${app.url}/campaigns/${c.id}/queue?lang=en`);
+  t.regex(await page.locator('h3').innerText(), /Your vouchers/);
+  t.deepEqual(await page.locator('#vouchers .voucher-number').allInnerTexts(), numbers);
+  t.regex(await page.locator('#vouchers thead').innerText(), /Voucher number\s+Face value\s+Valid until/);
+  t.regex(await page.locator('#vouchers tbody tr').first().innerText(), /KRW 10,000\s+\d{4}-\d{2}-\d{2}/);
+  await shootAtWidths(page, 'queue-issued-en');
 });
 
 browserTest('a resident held back by stock is told why, not a wait in seconds', async (t) => {

@@ -7,9 +7,11 @@ import { publishedQueue } from '../../db/repos/instantQueue.js';
 import { findRoom, findSale } from '../../db/repos/instantRooms.js';
 import { stockTotals } from '../../db/repos/instantStock.js';
 import { findOrder } from '../../db/repos/orders.js';
+import type { Campaign } from '../../domain/campaign.js';
 import { DomainError } from '../../domain/errors.js';
 import { splitStock } from '../../domain/instant/purchase.js';
 import type { CommandContext } from '../context.js';
+import { type VoucherShown, vouchersShown } from '../payments/vouchersShown.js';
 import { STOCK_ROWS } from './context.js';
 import { rulesOf } from './roomRules.js';
 
@@ -45,9 +47,24 @@ export async function queueOrder(ctx: CommandContext, campaignId: string, after:
   }));
 }
 
-/** One's own purchase: what, how much, the payment's state and where to pay. */
-export async function purchaseView(ctx: CommandContext, campaignId: string, identityId: string) {
-  const p = await findLivePurchase(ctx.db, campaignId, identityId);
+export interface PurchaseView {
+  id: string;
+  quantity: number;
+  hold_expires_at: string;
+  order_id: string | null;
+  order_state: string;
+  checkout_url: string | undefined;
+  /** once the order is issued: the vouchers, as a lottery winner's are shown (vouchersShown.ts) */
+  vouchers: VoucherShown[];
+}
+
+/** One's own purchase: what, how much, the payment's state and where to pay; once issued, the vouchers. */
+export async function purchaseView(
+  ctx: CommandContext,
+  campaign: Pick<Campaign, 'id' | 'time_zone'>,
+  identityId: string,
+): Promise<PurchaseView | undefined> {
+  const p = await findLivePurchase(ctx.db, campaign.id, identityId);
   if (!p) return undefined;
   const order = p.order_id ? await findOrder(ctx.db, p.order_id) : undefined;
   // The purchase's answer lives on its order (the purchase's own response column is no longer written).
@@ -56,8 +73,10 @@ export async function purchaseView(ctx: CommandContext, campaignId: string, iden
     id: p.public_id,
     quantity: p.quantity,
     hold_expires_at: p.hold_expires_at.toISOString(),
+    order_id: order?.id ?? null,
     order_state: order?.state ?? 'created',
     checkout_url: answered.checkout_url,
+    vouchers: await vouchersShown(ctx.db, order, campaign.time_zone),
   };
 }
 

@@ -62,8 +62,7 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
         queue?.state === 'your_turn'
           ? `page-${createHash('sha256').update(queue.admission_token).digest('hex').slice(0, 32)}`
           : '',
-      purchase:
-        who && queue?.state === 'purchased' ? await purchaseView(deps, c.id, who.claims.sub) : undefined,
+      purchase: who && queue?.state === 'purchased' ? await purchaseView(deps, c, who.claims.sub) : undefined,
       sale: await saleView(deps, c.id).catch(() => undefined),
       waiting,
       errorText: errorCode ? ctx.state.t(`errors.${errorCode}`) : undefined,
