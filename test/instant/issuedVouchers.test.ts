@@ -1,5 +1,5 @@
-// An instant buyer's vouchers after paying: their place in the sale (the page, in Korean and English) shows the
-// numbers, face value and last valid day as a lottery winner's page does.
+// An instant buyer's vouchers after paying: their place in the sale (the page, in Korean and English, and the
+// queue's API) shows the numbers, face value and last valid day as a lottery winner's page does.
 import test from 'ava';
 import { DateTime } from 'luxon';
 import {
@@ -65,4 +65,29 @@ test('the page of a paid place shows the vouchers issued, in Korean and in Engli
   t.regex(en.text, /Valid until/);
   t.regex(en.text, /KRW 10,000/);
   for (const n of numbers) t.true(en.text.includes(n), n);
+});
+
+test("the queue's API answers a paid place with its purchase and the vouchers issued", async (t) => {
+  const { app, campaignId, me, orderId, numbers } = await boughtAndIssued('ko');
+  t.teardown(() => app.close());
+  const look = await app.request('GET', `/api/campaigns/${campaignId}/queue`, { headers: me.headers });
+  t.is(look.status, 200, look.text);
+  t.is(look.json.queue.state, 'purchased');
+  const p = look.json.purchase;
+  t.is(p.id, look.json.queue.purchase_id);
+  t.is(p.order_state, 'issued');
+  t.is(p.order_id, orderId);
+  t.deepEqual(
+    p.vouchers.map((v: { number: string }) => v.number),
+    numbers,
+  );
+  const row = await app.db('vouchers').where({ number: numbers[0] }).first();
+  t.like(p.vouchers[0], {
+    face_value: UNIT,
+    valid_until: row.valid_until.toISOString(),
+  });
+  t.is(p.vouchers[0].valid_until_day, await lastDay(app, campaignId, numbers[0]!));
+  // Joining again answers the same place, the same way.
+  const again = await app.request('POST', `/api/campaigns/${campaignId}/queue`, { headers: me.headers });
+  t.deepEqual(again.json.purchase, p);
 });

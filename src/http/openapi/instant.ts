@@ -14,11 +14,17 @@ export const instantOperations: Operations = {
           'wait=N (seconds, at most 25): the pre-queue answer says to look again when that look would be held; ' +
           'an arrival after the opening, before its pass has shuffled, is answered once that pass has ranked it',
       },
-      ok: { status: 200, description: '{ queue }; Preference-Applied: wait=N when a wait was asked for' },
+      ok: {
+        status: 200,
+        description:
+          '{ queue } (with { purchase } for a place that has bought, as GET answers it); ' +
+          'Preference-Applied: wait=N when a wait was asked for',
+      },
       errors: ['campaign_not_open', 'campaign_closed'],
     },
     get: {
-      summary: 'Your place, and at your turn the admission token to buy with',
+      summary:
+        'Your place: at your turn the admission token to buy with; once bought, the purchase and its vouchers',
       tag: 'instant',
       caller: 'resident',
       headers: {
@@ -36,6 +42,9 @@ export const instantOperations: Operations = {
           'turn_used if its turn was spent); ' +
           'state cancelled: the sale was cancelled and this place has no paid purchase in it (final: an unpaid ' +
           'purchase was cancelled with the sale, a payment made after it is refunded; a paid one stays purchased); ' +
+          'state purchased comes with purchase: { id, quantity, hold_expires_at, order_id, order_state, ' +
+          'checkout_url, vouchers }, vouchers being [{ number, face_value, valid_until, valid_until_day }] once the ' +
+          "order is issued (valid_until_day: the last valid day in the campaign's time zone), [] until then; " +
           'Preference-Applied: wait=N when a wait was asked for',
       },
       errors: ['campaign_not_open', 'campaign_closed'],

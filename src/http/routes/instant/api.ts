@@ -5,7 +5,13 @@ import type { Context } from 'koa';
 import { purchase } from '../../../commands/instant/purchase.js';
 import { joinQueue, type QueueStatus, queueStatus } from '../../../commands/instant/queueStatus.js';
 import { roomRules, setRoomRules } from '../../../commands/instant/roomRules.js';
-import { queueAudit, queueOrder, saleView } from '../../../commands/instant/saleView.js';
+import {
+  type PurchaseView,
+  purchaseView,
+  queueAudit,
+  queueOrder,
+  saleView,
+} from '../../../commands/instant/saleView.js';
 import type { ResidentClaims } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
 import { checkResidentCsrf, type ResidentState, requireResident } from '../../middleware/residentAuth.js';
@@ -30,10 +36,20 @@ function resident(ctx: Context, deps: AppDeps): ResidentClaims {
  * The place, with when to look again as Retry-After (whole seconds, rounded up; the body has the milliseconds):
  * a crowd that polls every second on its own swamps the service the opening needs.
  */
-function placeAnswer(queue: QueueStatus): FastAnswer {
+function placeAnswer(queue: QueueStatus, purchase: PurchaseView | undefined): FastAnswer {
   const headers: Record<string, string> =
     'poll_after_ms' in queue ? { 'Retry-After': retryAfterSeconds(queue.poll_after_ms) } : {};
-  return { status: 200, body: { queue }, headers };
+  return { status: 200, body: purchase ? { queue, purchase } : { queue }, headers };
+}
+
+/**
+ * A purchased place's purchase, as its page shows it: the payment's state and, once issued, the vouchers. Only a
+ * purchased place reads it; a waiting one, the look a crowd repeats, reads nothing more.
+ */
+async function purchaseOfPlace(deps: AppDeps, who: ResidentClaims, campaignId: string, queue: QueueStatus) {
+  if (queue.state !== 'purchased') return undefined;
+  const { campaign } = await deps.intake.rules.byId(deps.db, campaignId);
+  return purchaseView(deps, campaign, who.sub);
 }
 
 /** The longest a look is held (`Prefer: wait=N`, RFC 7240): under the 30-60 s at which proxies and clients give up. */
@@ -45,13 +61,20 @@ function preferredWait(prefer: string | undefined): number | undefined {
   return m ? Math.min(Number(m[1]), MAX_LOOK_WAIT_S) : undefined;
 }
 
-/** A place's answer, computed with the client's wait preference and saying it was taken (Preference-Applied). */
+/**
+ * A place's answer, computed with the client's wait preference and saying it was taken (Preference-Applied); a
+ * purchased place's with its purchase.
+ */
 async function placeWaited(
+  deps: AppDeps,
+  who: ResidentClaims,
+  campaignId: string,
   prefer: string | undefined,
   place: (waitMs: number) => Promise<QueueStatus>,
 ): Promise<FastAnswer> {
   const waitS = preferredWait(prefer);
-  const answer = placeAnswer(await place((waitS ?? 0) * 1000));
+  const queue = await place((waitS ?? 0) * 1000);
+  const answer = placeAnswer(queue, await purchaseOfPlace(deps, who, campaignId, queue));
   if (waitS !== undefined) answer.headers = { ...answer.headers, 'Preference-Applied': `wait=${waitS}` };
   return answer;
 }
@@ -65,7 +88,10 @@ export const lookOverApi = (
   who: ResidentClaims,
   campaignId: string,
   prefer: string | undefined,
-) => placeWaited(prefer, (waitMs) => queueStatus(deps.instant, campaignId, who.sub, waitMs));
+) =>
+  placeWaited(deps, who, campaignId, prefer, (waitMs) =>
+    queueStatus(deps.instant, campaignId, who.sub, waitMs),
+  );
 
 /**
  * Joining: a client that will wait is told to look again when its look would be held, and an arrival after the
@@ -76,7 +102,10 @@ export const joinOverApi = (
   who: ResidentClaims,
   campaignId: string,
   prefer: string | undefined,
-) => placeWaited(prefer, (waitMs) => joinQueue(deps.instant, campaignId, joinerOf(who), waitMs));
+) =>
+  placeWaited(deps, who, campaignId, prefer, (waitMs) =>
+    joinQueue(deps.instant, campaignId, joinerOf(who), waitMs),
+  );
 
 function answerWith(ctx: Context, a: FastAnswer) {
   if (a.headers) ctx.set(a.headers);
