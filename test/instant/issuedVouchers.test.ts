@@ -1,7 +1,9 @@
 // An instant buyer's vouchers after paying: their place in the sale (the page, in Korean and English, and the
-// queue's API) shows the numbers, face value and last valid day as a lottery winner's page does.
+// queue's API) shows the numbers, face value and last valid day as a lottery winner's page does, and the SMS that
+// tells the numbers links to that place, so a lost message does not lose the vouchers.
 import test from 'ava';
 import { DateTime } from 'luxon';
+import { smsSegments } from '../../src/notify/segments.js';
 import {
   buyAtTurn,
   buyers,
@@ -91,3 +93,19 @@ test("the queue's API answers a paid place with its purchase and the vouchers is
   const again = await app.request('POST', `/api/campaigns/${campaignId}/queue`, { headers: me.headers });
   t.deepEqual(again.json.purchase, p);
 });
+
+for (const lang of ['ko', 'en'] as const) {
+  test(`the vouchers_issued SMS (${lang}) carries the numbers and a link to the place in the sale`, async (t) => {
+    const { app, campaignId, numbers } = await boughtAndIssued(lang);
+    t.teardown(() => app.close());
+    const [told] = await app.db('messages').where({ kind: 'vouchers_issued' });
+    t.is(told.channel, 'sms');
+    t.is(told.lang, lang);
+    for (const n of numbers) t.true(told.body.includes(n), told.body);
+    const link = `${app.url}/campaigns/${campaignId}/queue${lang === 'en' ? '?lang=en' : ''}`;
+    t.true(told.body.trimEnd().endsWith(link), told.body);
+    // The segments recorded are the body's; two vouchers and the link stay within three Korean parts.
+    t.is(told.segments, smsSegments(told.body).segments);
+    t.true(told.segments <= 3, `${told.segments} segments: ${told.body}`);
+  });
+}
