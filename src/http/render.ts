@@ -2,9 +2,9 @@
 import path from 'node:path';
 import { Eta } from 'eta';
 import type { Context } from 'koa';
-import { DateTime } from 'luxon';
 import { type Campaign, cancelMessageIn } from '../domain/campaign.js';
 import type { Lang, Translate } from '../i18n/catalogue.js';
+import { formatIn, when } from '../i18n/when.js';
 import { templatesDir } from '../paths.js';
 
 const eta = new Eta({
@@ -20,7 +20,7 @@ export interface PageHelpers {
   csrfToken: string | undefined;
   staff: unknown;
   path: string;
-  /** a moment shown in the campaign's time zone, e.g. 2026-12-01 08:00 (KST) */
+  /** a moment shown in the campaign's time zone, e.g. 2026-12-01 08:00 (GMT+9) (i18n/when.ts) */
   when(d: Date, zone: string): string;
   /** a part of a moment in the campaign's time zone, by a luxon pattern (e.g. 'HH:mm'; 'ZZZZ' the zone's name) */
   format(d: Date, zone: string, pattern: string): string;
@@ -32,18 +32,14 @@ export interface PageHelpers {
 
 export function pageHelpers(ctx: Context): PageHelpers {
   const lang = ctx.state.lang as Lang;
-  const inZone = (d: Date, zone: string, pattern: string) =>
-    DateTime.fromJSDate(d, { zone })
-      .setLocale(lang === 'ko' ? 'ko-KR' : 'en-GB')
-      .toFormat(pattern);
   return {
     t: ctx.state.t as Translate,
     lang,
     csrfToken: ctx.state.csrfToken as string | undefined,
     staff: ctx.state.staff,
     path: ctx.path,
-    when: (d, zone) => inZone(d, zone, 'yyyy-MM-dd HH:mm (ZZZZ)'),
-    format: (d, zone, pattern) => inZone(d, zone, pattern),
+    when: (d, zone) => when(d, zone, lang),
+    format: (d, zone, pattern) => formatIn(d, zone, lang, pattern),
     langUrl: (to) => {
       const params = new URLSearchParams(ctx.querystring);
       params.set('lang', to);
