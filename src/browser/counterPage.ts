@@ -7,6 +7,7 @@
 import { createStore, del, entries, get, set } from 'idb-keyval';
 import { decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose';
 import jsQRModule from 'jsqr';
+import { countPickup, noPickups } from '../domain/pickupCounts.js';
 
 interface Config {
   site: string;
@@ -152,8 +153,10 @@ function showAward(a: AwardFacts, code: string, offline: boolean) {
   collect.focus();
 }
 
+const siteApi = (path: string) => `/api/sites/${encodeURIComponent(cfg.site)}${path}`;
+
 async function api(path: string, body: unknown): Promise<Response> {
-  return fetch(`/api/sites/${encodeURIComponent(cfg.site)}${path}`, {
+  return fetch(siteApi(path), {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': cfg.csrf },
     credentials: 'same-origin',
@@ -205,8 +208,8 @@ async function collectOnline(code: string) {
     async () => {
       const res = await api('/collections', { code });
       if (!res.ok) return showError(res);
-      const { collection } = (await res.json()) as { collection: { public_id: string } };
-      markRow(collection.public_id, 'collected');
+      const { collection } = (await res.json()) as { collection: { campaign_id: string; public_id: string } };
+      markRow(collection.campaign_id, collection.public_id, 'collected');
       message(say('collected_ok', { id: collection.public_id }), 'ok');
       codeInput.value = '';
     },
@@ -219,8 +222,8 @@ async function refuseOnline(code: string, reason: string) {
     async () => {
       const res = await api('/refusals', { code, reason });
       if (!res.ok) return showError(res);
-      const { refusal } = (await res.json()) as { refusal: { public_id: string } };
-      markRow(refusal.public_id, 'refused');
+      const { refusal } = (await res.json()) as { refusal: { campaign_id: string; public_id: string } };
+      markRow(refusal.campaign_id, refusal.public_id, 'refused');
       message(say('refused_ok', { id: refusal.public_id }), 'ok');
       codeInput.value = '';
     },
@@ -268,7 +271,7 @@ async function collectOffline(a: AwardFacts, code: string) {
   const ref = `${Date.now().toString(36)}-${crypto.getRandomValues(new Uint32Array(2)).join('')}`;
   await set(ref, { ref, code, public_id: a.public_id, handed_over_at: at } satisfies OfflineRecord, queue);
   await set(`${a.campaign_id}/${a.public_id}`, at, spent);
-  markRow(a.public_id, 'collected');
+  markRow(a.campaign_id, a.public_id, 'collected');
   message(say('offline_saved', { id: a.public_id }), 'ok');
   codeInput.value = '';
   await showQueue();
@@ -303,6 +306,7 @@ async function sync() {
       const lines = [el('p', { class: 'note ok', role: 'status' }, say('synced', { n: sent }))];
       for (const c of conflicts) lines.push(el('p', { class: 'error', role: 'alert' }, c));
       show(...lines);
+      await refreshList();
     }
   } catch {
     setNetwork(false);
@@ -323,12 +327,35 @@ function setNetwork(up: boolean) {
   status.className = up ? '' : 'offline';
 }
 
-function markRow(publicId: string, status: string) {
-  const cell = document.querySelector(`tr[data-public-id="${CSS.escape(publicId)}"] td:last-child`);
-  if (cell) {
-    cell.className = `status-${status}`;
-    cell.textContent = say(`status_${status}`);
-  }
+/** One award's status in today's list, and its slot's summary counted again from the slot's rows. */
+function markRow(campaignId: string, publicId: string, status: string) {
+  const row = document.querySelector<HTMLElement>(
+    `.pickup-slot[data-campaign="${CSS.escape(campaignId)}"] tr[data-public-id="${CSS.escape(publicId)}"]`,
+  );
+  const slot = row?.closest('.pickup-slot');
+  if (!row || !slot || row.dataset.status === status) return;
+  row.dataset.status = status;
+  const cell = row.querySelector('td:last-child')!;
+  cell.className = `status-${status}`;
+  cell.textContent = say(`status_${status}`);
+  const counts = noPickups();
+  for (const r of slot.querySelectorAll<HTMLElement>('tr[data-status]'))
+    countPickup(counts, r.dataset.status!);
+  slot.querySelector('.slot-counts')!.textContent = say('slot_counts', { ...counts });
+}
+
+/** Today's list as the server has it now: after a sync (the page may have opened offline from the cache). */
+async function refreshList() {
+  const res = await fetch(siteApi('/pickups'), {
+    headers: { accept: 'application/json' },
+    credentials: 'same-origin',
+  });
+  if (!res.ok) return;
+  const { campaigns } = (await res.json()) as {
+    campaigns: Array<{ id: string; slots: Array<{ pickups: Array<{ public_id: string; status: string }> }> }>;
+  };
+  for (const c of campaigns)
+    for (const s of c.slots) for (const p of s.pickups) markRow(c.id, p.public_id, p.status);
 }
 
 // --- the camera ---

@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { listCampaignsAtSite } from '../db/repos/campaigns.js';
 import { sitePickups } from '../db/repos/counterAwards.js';
 import { listSiteSlotsStarting } from '../db/repos/slots.js';
+import { countPickup, noPickups, type PickupCounts } from '../domain/pickupCounts.js';
 import { type CounterContext, type CounterStaff, counterSite } from './counterClaim.js';
 
 export interface PickupSlot {
@@ -12,7 +13,7 @@ export interface PickupSlot {
   starts_at: string | null;
   ends_at: string | null;
   capacity: number | null;
-  counts: { awards: number; collected: number; waiting: number; released: number };
+  counts: PickupCounts;
   pickups: Array<{ public_id: string; amount: number; status: string; collected_at: string | null }>;
 }
 
@@ -39,7 +40,7 @@ export async function todaysPickups(ctx: CounterContext, staff: CounterStaff, si
           starts_at: s.starts_at.toISOString(),
           ends_at: s.ends_at.toISOString(),
           capacity: s.capacity,
-          counts: { awards: 0, collected: 0, waiting: 0, released: 0 },
+          counts: noPickups(),
           pickups: [],
         },
       ]),
@@ -49,7 +50,7 @@ export async function todaysPickups(ctx: CounterContext, staff: CounterStaff, si
       starts_at: null,
       ends_at: null,
       capacity: null,
-      counts: { awards: 0, collected: 0, waiting: 0, released: 0 },
+      counts: noPickups(),
       pickups: [],
     };
     for (const p of pickups) {
@@ -57,10 +58,7 @@ export async function todaysPickups(ctx: CounterContext, staff: CounterStaff, si
       const slot = p.slot ? bySlot.get(p.slot) : anyTime;
       if (!slot) continue;
       if (!p.slot && !['won', 'promoted', 'collected'].includes(p.status)) continue;
-      slot.counts.awards++;
-      if (p.status === 'collected') slot.counts.collected++;
-      else if (p.status === 'won' || p.status === 'promoted') slot.counts.waiting++;
-      else slot.counts.released++;
+      countPickup(slot.counts, p.status);
       slot.pickups.push({
         public_id: p.public_id,
         amount: Number(p.amount),

@@ -1,7 +1,8 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: the tests read the text as rendered, as a person sees it
 // The counter in headless Chromium: a pharmacist signs in and lands on /counter, checks a typed code and marks
 // it collected, and the public stock page shows it; with the network cut, a scanned QR token is checked and
-// recorded offline and synced when the connection returns, a code spent twice flagged. axe on both pages;
+// recorded offline and synced when the connection returns, a code spent twice flagged; each press (and a
+// refusal, in English) moves its slot's summary with its row. axe on both pages;
 // screenshots at 375 px and 1280 px, in Korean and English.
 import { execFileSync } from 'node:child_process';
 import test from 'ava';
@@ -36,6 +37,15 @@ test('static/counter.js is built from src/browser/counterPage.ts', (t) => {
   );
 });
 
+/** The summary of the slot that lists this award: [awarded, collected, waiting], as the page shows it. */
+const countsBeside = async (page: Page, publicId: string) => {
+  const slot = page.locator('.pickup-slot', { has: page.locator(`tr[data-public-id="${publicId}"]`) });
+  return ((await slot.locator('.slot-counts').innerText()).match(/\d+/g) ?? []).map(Number);
+};
+
+/** Every slot's summary on the page, in order. */
+const allCounts = (page: Page) => page.locator('.slot-counts').allInnerTexts();
+
 const remainingAt = async (page: Page, url: string, site: string) => {
   await page.goto(url);
   return Number((await page.locator(`.remaining[data-site="${site}"]`).innerText()).replace(/\D/g, ''));
@@ -46,7 +56,7 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
   const sc = await counterScenario(app);
   const site0 = sc.s.siteIds[0]!;
   // At +61.9 h both slots of the site are open for pickup (the second starts at +62 h, the grace is 10 min).
-  const [a, b, c] = sc.winnersAt(site0);
+  const [a, b, c, d] = sc.winnersAt(site0);
   app.clock.set(at(61.9));
   const email = `pharmacist-${Date.now()}@test.example`;
   await addStaff(
@@ -81,8 +91,14 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
   t.regex(facts, /1980년/, 'the birth year to compare with an ID card');
   await checkPage(t, page, 'the counter with a checked code');
   await shootPage(page, `counter-check-ko-375`);
+  const [awardsA, collectedA, waitingA] = await countsBeside(page, a!.public_id);
   await page.click('#collect');
   await page.getByText('수령 처리되었습니다').waitFor();
+  t.deepEqual(
+    await countsBeside(page, a!.public_id),
+    [awardsA!, collectedA! + 1, waitingA! - 1],
+    'the slot’s summary follows its row',
+  );
   await new Promise((r) => setTimeout(r, 600)); // the stock snapshot is at most 0.5 s old
   t.is(await remainingAt(stockPage, stockUrl, site0), before - Number(a!.amount), 'the stock page shows it');
   await checkPage(t, stockPage, 'the stock page');
@@ -94,8 +110,10 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
   await page.fill('#code', tokenB);
   await page.click('#check-form button[type=submit]');
   await page.getByText('오프라인 확인').waitFor();
+  const collectedB = (await countsBeside(page, b!.public_id))[1]!;
   await page.click('#collect');
   await page.getByText('오프라인으로 기록했습니다').waitFor();
+  t.is((await countsBeside(page, b!.public_id))[1], collectedB + 1, 'offline too');
   await page.fill('#code', tokenC);
   await page.click('#check-form button[type=submit]');
   await page.click('#collect');
@@ -114,6 +132,10 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
   t.is(res.status, 201);
   await context.setOffline(false);
   await page.getByText('오프라인 기록 2건을 전송했습니다').waitFor();
+  const fresh = await context.newPage();
+  await fresh.goto(`${app.url}/counter`);
+  t.deepEqual(await allCounts(page), await allCounts(fresh), 'after the sync the summaries are the server’s');
+  await fresh.close();
   t.regex(await page.locator('#result').innerText(), new RegExp(`이중 수령: ${c!.public_id}`));
   const rowB = await app
     .db('awards')
@@ -131,6 +153,24 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
     await remainingAt(stockPage, stockUrl, site0),
     before - Number(a!.amount) - Number(b!.amount) - Number(c!.amount),
   );
+
+  // In English, at a desktop: a refusal.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${app.url}/counter?lang=en`);
+  await page.fill('#code', await sc.codeOf(d!.public_id));
+  await page.click('#check-form button[type=submit]');
+  await page.locator('#refuse').waitFor();
+  await shootPage(page, 'counter-check-en-1280');
+  const [awardsD, collectedD, waitingD] = await countsBeside(page, d!.public_id);
+  await page.selectOption('#reason', 'no_id');
+  await page.click('#refuse');
+  await page.locator(`tr[data-public-id="${d!.public_id}"][data-status="refused"]`).waitFor();
+  t.deepEqual(
+    await countsBeside(page, d!.public_id),
+    [awardsD!, collectedD!, waitingD! - 1],
+    'a refusal leaves one fewer waiting',
+  );
+  await shootPage(page, 'counter-refused-en-1280');
 
   for (const [lang, width] of [
     ['ko', 375],
