@@ -8,6 +8,7 @@ import { createStore, del, entries, get, set } from 'idb-keyval';
 import { decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose';
 import jsQRModule from 'jsqr';
 import { countPickup, noPickups } from '../domain/pickupCounts.js';
+import { when } from '../i18n/when.js';
 
 interface Config {
   site: string;
@@ -16,6 +17,8 @@ interface Config {
   lang: 'ko' | 'en';
   /** the time zone pickups are shown in (the campaigns', Asia/Seoul by default) */
   zone: string;
+  /** the campaigns listed today, by id: what an offline check shows of a token's campaign */
+  campaigns: Record<string, CampaignFacts>;
   keys: JWK[];
   strings: Record<string, string>;
   errors: Record<string, string>;
@@ -31,8 +34,17 @@ interface Check {
   check: boolean;
 }
 
+interface CampaignFacts {
+  title_ko: string;
+  title_en: string;
+  code: string;
+  time_zone: string;
+}
+
 interface AwardFacts {
   campaign_id: string;
+  /** absent only offline, for a campaign not on today's list */
+  campaign?: CampaignFacts;
   public_id: string;
   amount: number;
   unit: string;
@@ -61,14 +73,9 @@ const codeInput = $<HTMLInputElement>('code');
 
 const say = (key: string, params: Record<string, string | number> = {}) =>
   (cfg.strings[key] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
-const fmt = (iso: string | null) =>
-  iso
-    ? new Date(iso).toLocaleString(cfg.lang === 'ko' ? 'ko-KR' : 'en-GB', {
-        dateStyle: 'short',
-        timeStyle: 'short',
-        timeZone: cfg.zone,
-      })
-    : say('any_time');
+/** A moment as the pages show it (i18n/when.ts), in the award's campaign's zone where known. */
+const fmt = (iso: string | null, zone = cfg.zone) =>
+  iso ? when(new Date(iso), zone, cfg.lang) : say('any_time');
 const looksLikeToken = (s: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(s.trim());
 
 function el(tag: string, attrs: Record<string, string> = {}, ...kids: Array<Node | string>): HTMLElement {
@@ -111,6 +118,13 @@ function checkLines(checks: Check[]): HTMLElement {
 /** The facts, the checks and the buttons; `offline` when only the token's signature vouches for them. */
 function showAward(a: AwardFacts, code: string, offline: boolean) {
   const unit = a.unit === 'KRW' ? say('unit_krw') : say('unit_item');
+  const zone = a.campaign?.time_zone;
+  const campaign = a.campaign
+    ? [
+        el('dt', {}, say('campaign')),
+        el('dd', {}, cfg.lang === 'ko' ? a.campaign.title_ko : a.campaign.title_en),
+      ]
+    : [];
   const collect = el('button', { type: 'button', class: 'primary big', id: 'collect' }, say('collect'));
   collect.addEventListener('click', () => (offline ? collectOffline(a, code) : collectOnline(code)));
   const reason = el('select', { id: 'reason' });
@@ -129,10 +143,11 @@ function showAward(a: AwardFacts, code: string, offline: boolean) {
         { class: 'facts' },
         el('dt', {}, say('public_id')),
         el('dd', {}, a.public_id),
+        ...campaign,
         el('dt', {}, say('slot')),
-        el('dd', {}, fmt(a.slot_starts_at)),
+        el('dd', {}, fmt(a.slot_starts_at, zone)),
         el('dt', {}, say('deadline')),
-        el('dd', {}, fmt(a.claim_deadline)),
+        el('dd', {}, a.claim_deadline ? fmt(a.claim_deadline, zone) : ''),
       ),
       el('h3', {}, say('checks')),
       checkLines(a.checks),
@@ -169,7 +184,9 @@ async function showError(res: Response) {
     error?: { code: string; message: string; details?: Record<string, string> };
   };
   const e = body.error;
-  const extra = [e?.details?.site_name, e?.details?.collected_at ? fmt(e.details.collected_at) : '']
+  const site =
+    cfg.lang === 'ko' ? e?.details?.site_name : (e?.details?.site_name_en ?? e?.details?.site_name);
+  const extra = [site, e?.details?.collected_at ? fmt(e.details.collected_at) : '']
     .filter(Boolean)
     .join(' · ');
   message(
@@ -254,6 +271,7 @@ async function checkOffline(code: string) {
   showAward(
     {
       campaign_id: String(p.c),
+      campaign: cfg.campaigns[String(p.c)],
       public_id: String(p.p),
       amount: Number(p.a),
       unit: String(p.u),

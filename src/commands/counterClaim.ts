@@ -17,7 +17,7 @@ import {
 import type { ClearPress } from '../db/repos/counterCollections.js';
 import type { StaffRole } from '../db/repos/staff.js';
 import type { Campaign } from '../domain/campaign.js';
-import { type AwardAtCounter, whyNotCollectable } from '../domain/counter.js';
+import { type AwardAtCounter, idAsName, type SiteName, whyNotCollectable } from '../domain/counter.js';
 import { DomainError } from '../domain/errors.js';
 import type { CounterCheck } from '../domain/facts.js';
 import type { AwardContext } from './awardNotices.js';
@@ -125,8 +125,13 @@ export interface CounterView extends AwardView {
 
 /** An award read for a press, with the names of the sites its refusal may name (no further reads). */
 export interface PressView extends AwardView {
-  names: Map<string, string>;
+  names: Map<string, SiteName>;
 }
+
+const nameOf = (site: Pick<CounterSite, 'name_ko' | 'name_en'>): SiteName => ({
+  ko: site.name_ko,
+  en: site.name_en,
+});
 
 /** A press read in one round trip: the site (if this staff member may act there) and the award behind the code. */
 export async function loadPress(
@@ -166,12 +171,12 @@ export async function reloadPress(
 
 function pressView(site: CounterSite, a: NonNullable<CounterPress['award']>): PressView {
   const view = awardView(a, a.campaign_claim_opens_at);
-  const names = new Map<string, string>([[site.id, site.name_ko]]);
-  for (const [id, name] of [
-    [view.held.site, a.held_site_name],
-    [a.collected_site, a.collected_site_name],
+  const names = new Map<string, SiteName>([[site.id, nameOf(site)]]);
+  for (const [id, ko, en] of [
+    [view.held.site, a.held_site_name, a.held_site_name_en],
+    [a.collected_site, a.collected_site_name, a.collected_site_name_en],
   ] as const) {
-    if (id && !names.has(id)) names.set(id, name ?? id);
+    if (id && !names.has(id)) names.set(id, ko && en ? { ko, en } : idAsName(id));
   }
   return { ...view, names };
 }
@@ -227,9 +232,11 @@ export async function notCollectableReason(
 
 /** The view with the names of the sites a refusal may name, read one by one. */
 export async function withSiteNames(db: Db | Trx, v: AwardView, site: CounterSite): Promise<PressView> {
-  const names = new Map<string, string>([[site.id, site.name_ko]]);
+  const names = new Map<string, SiteName>([[site.id, nameOf(site)]]);
   for (const id of [v.held.site, v.award.collected_site ?? '']) {
-    if (id && !names.has(id)) names.set(id, (await findCounterSite(db, id))?.name_ko ?? id);
+    if (!id || names.has(id)) continue;
+    const other = await findCounterSite(db, id);
+    names.set(id, other ? nameOf(other) : idAsName(id));
   }
   return { ...v, names };
 }
@@ -247,7 +254,7 @@ export function judgePress(
     now,
     grace_minutes: site.pickup_grace_minutes,
     back_office: backOffice,
-    siteName: (id) => names.get(id) ?? id,
+    siteName: (id) => names.get(id) ?? idAsName(id),
   });
 }
 
@@ -255,7 +262,13 @@ export function judgePress(
 export function counterFacts(v: CounterView, checks: CounterCheck[]) {
   return {
     campaign_id: v.campaign.id,
-    campaign: { title_ko: v.campaign.title_ko, title_en: v.campaign.title_en, code: v.campaign.code },
+    campaign: {
+      title_ko: v.campaign.title_ko,
+      title_en: v.campaign.title_en,
+      code: v.campaign.code,
+      /** the zone the page shows this award's times in */
+      time_zone: v.campaign.time_zone,
+    },
     public_id: v.award.public_id,
     status: v.award.status,
     amount: v.held.amount,

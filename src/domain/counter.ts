@@ -24,9 +24,17 @@ export interface CounterMoment {
   grace_minutes: number;
   /** a back-office correction by an admin: a handover already made, so the slot's start does not apply */
   back_office?: boolean;
-  /** site names for the messages, by id */
-  siteName?: (id: string) => string;
+  /** site names for the messages, by id, in both languages */
+  siteName?: (id: string) => SiteName;
 }
+
+export interface SiteName {
+  ko: string;
+  en: string;
+}
+
+/** A site known only by its id: the id stands for its name in both languages. */
+export const idAsName = (id: string): SiteName => ({ ko: id, en: id });
 
 /** The moment from which the award may be handed over at its site. */
 export function pickupOpensAt(a: AwardAtCounter, graceMinutes: number): Date {
@@ -36,14 +44,17 @@ export function pickupOpensAt(a: AwardAtCounter, graceMinutes: number): Date {
 
 /** Why this award cannot be handed over here and now, or undefined when it can. */
 export function whyNotCollectable(a: AwardAtCounter, m: CounterMoment): DomainError | undefined {
-  const name = (id: string) => m.siteName?.(id) ?? id;
+  const name = (id: string): SiteName => m.siteName?.(id) ?? idAsName(id);
+  const named = (id: string) => {
+    const n = name(id);
+    return { site_id: id, site_name: n.ko, site_name_en: n.en };
+  };
   switch (a.status) {
     case 'collected':
       return new DomainError('already_collected', 'This award was already collected', {
         details: {
           collected_at: a.collected_at?.toISOString() ?? null,
-          site_id: a.collected_site ?? a.site,
-          site_name: name(a.collected_site ?? a.site),
+          ...named(a.collected_site ?? a.site),
         },
       });
     case 'expired':
@@ -60,8 +71,8 @@ export function whyNotCollectable(a: AwardAtCounter, m: CounterMoment): DomainEr
     default:
   }
   if (a.site !== m.site) {
-    return new DomainError('wrong_site', `This award is collected at ${name(a.site)}`, {
-      details: { site_id: a.site, site_name: name(a.site) },
+    return new DomainError('wrong_site', `This award is collected at ${name(a.site).en}`, {
+      details: named(a.site),
     });
   }
   const opens = pickupOpensAt(a, m.grace_minutes);

@@ -28,5 +28,5 @@ export async function counterScenario(app: TestApp, o: { applicants?: number } =
   const winnersAt = (site: string) => awards.filter((a) => a.outcome === 'won' && a.site === site);
   /** Site staff of each pharmacy, signed in now (sessions last 8 hours of the test clock). */
   const signIn = () => Promise.all(s.siteIds.map((site_id) => app.staff('site_staff', { site_id })));
-  return { ...drawn, codeOf, tokenOf, awards, winnersAt, signIn };
+  return { ...drawn, campaign, codeOf, tokenOf, awards, winnersAt, signIn };
 }

@@ -45,6 +45,7 @@ test.serial('one press collects once; the site, the staff and the slot time are 
   t.is(check.status, 200, check.text);
   t.is(check.json.award.public_id, w0.public_id);
   t.is(check.json.award.slot, w0.slot);
+  t.like(check.json.award.campaign, { code: sc.campaign.code, time_zone: sc.campaign.time_zone });
   t.true(Array.isArray(check.json.award.checks));
   t.true(check.json.award.checks.some((k: { kind: string }) => k.kind === 'birth_year'));
 
@@ -56,6 +57,8 @@ test.serial('one press collects once; the site, the staff and the slot time are 
   t.is(wrong.json.error.details.site_id, site1);
   const nameOf = async (id: string) => (await app.db('sites').where({ id }).first()).name_ko;
   t.is(wrong.json.error.details.site_name, await nameOf(site1), 'the right site named in its own words');
+  const site1Row = await app.db('sites').where({ id: site1 }).first();
+  t.is(wrong.json.error.details.site_name_en, site1Row.name_en, 'and in English, for an English page');
 
   // Two staff press at the same moment: exactly one collection.
   const presses = await Promise.all([

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { addStaff } from '../../src/commands/staffAccounts.js';
+import { when } from '../../src/i18n/when.js';
 import { at } from '../draw/_scenario.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { checkPage, shootPage } from '../helpers/browserJourney.js';
@@ -57,6 +58,11 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
   const site0 = sc.s.siteIds[0]!;
   // At +61.9 h both slots of the site are open for pickup (the second starts at +62 h, the grace is 10 min).
   const [a, b, c, d] = sc.winnersAt(site0);
+  const siteRow = await app.db('sites').where({ id: site0 }).first();
+  const deadlineOf = async (publicId: string) =>
+    (await app.db('awards').where({ campaign_id: sc.s.campaignId, public_id: publicId }).first())
+      .claim_deadline as Date;
+  const zone = sc.campaign.time_zone;
   app.clock.set(at(61.9));
   const email = `pharmacist-${Date.now()}@test.example`;
   await addStaff(
@@ -89,6 +95,11 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
   const facts = await page.locator('#result').innerText();
   t.true(facts.includes(a!.public_id));
   t.regex(facts, /1980년/, 'the birth year to compare with an ID card');
+  t.true(facts.includes(sc.campaign.title_ko), 'the campaign: what the items are');
+  t.true(
+    facts.includes(when(await deadlineOf(a!.public_id), zone, 'ko')),
+    `the deadline as the site writes times: ${facts}`,
+  );
   await checkPage(t, page, 'the counter with a checked code');
   await shootPage(page, `counter-check-ko-375`);
   const [awardsA, collectedA, waitingA] = await countsBeside(page, a!.public_id);
@@ -154,12 +165,21 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
     before - Number(a!.amount) - Number(b!.amount) - Number(c!.amount),
   );
 
-  // In English, at a desktop: a refusal.
+  // In English, at a desktop: the site's English name, the campaign's English title, the times as elsewhere.
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(`${app.url}/counter?lang=en`);
+  await page.fill('#code', await sc.codeOf(a!.public_id));
+  await page.click('#check-form button[type=submit]');
+  const spent = await page.locator('#result .error').innerText();
+  t.true(spent.includes(siteRow.name_en), `the site in English: ${spent}`);
+  t.false(spent.includes(siteRow.name_ko), 'not in Korean');
+  t.regex(spent, /\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(GMT\+9\)/, 'the collection time as the site writes times');
   await page.fill('#code', await sc.codeOf(d!.public_id));
   await page.click('#check-form button[type=submit]');
   await page.locator('#refuse').waitFor();
+  const factsEn = await page.locator('#result').innerText();
+  t.true(factsEn.includes(sc.campaign.title_en), `the campaign in English: ${factsEn}`);
+  t.true(factsEn.includes(when(await deadlineOf(d!.public_id), zone, 'en')), factsEn);
   await shootPage(page, 'counter-check-en-1280');
   const [awardsD, collectedD, waitingD] = await countsBeside(page, d!.public_id);
   await page.selectOption('#reason', 'no_id');

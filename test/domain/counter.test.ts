@@ -2,7 +2,12 @@
 // deadline, and the back office's correction, the same for the page, the API and the offline path.
 import test from 'ava';
 import fc from 'fast-check';
-import { type AwardAtCounter, pickupOpensAt, whyNotCollectable } from '../../src/domain/counter.js';
+import {
+  type AwardAtCounter,
+  pickupOpensAt,
+  type SiteName,
+  whyNotCollectable,
+} from '../../src/domain/counter.js';
 
 const at = (hhmm: string) => new Date(`2026-05-04T${hhmm}:00.000Z`);
 const award = (over: Partial<AwardAtCounter> = {}): AwardAtCounter => ({
@@ -15,7 +20,10 @@ const award = (over: Partial<AwardAtCounter> = {}): AwardAtCounter => ({
   collected_site: null,
   ...over,
 });
-const names: Record<string, string> = { north: '북부센터', south: '남부센터' };
+const names: Record<string, SiteName> = {
+  north: { ko: '북부센터', en: 'North Centre' },
+  south: { ko: '남부센터', en: 'South Centre' },
+};
 const moment = { site: 'north', now: at('12:00'), grace_minutes: 30, siteName: (id: string) => names[id]! };
 
 test('each state that cannot be handed over says why, with what the counter shows', (t) => {
@@ -28,10 +36,16 @@ test('each state that cannot be handed over says why, with what the counter show
     collected_at: '2026-05-04T11:00:00.000Z',
     site_id: 'south',
     site_name: '남부센터',
+    site_name_en: 'South Centre',
   });
   // collected before the collection site and time were recorded: the award's own site, no time
   const older = whyNotCollectable(award({ status: 'collected' }), moment);
-  t.deepEqual(older?.details, { collected_at: null, site_id: 'north', site_name: '북부센터' });
+  t.deepEqual(older?.details, {
+    collected_at: null,
+    site_id: 'north',
+    site_name: '북부센터',
+    site_name_en: 'North Centre',
+  });
 
   const expired = whyNotCollectable(award({ status: 'expired' }), moment);
   t.is(expired?.code, 'claim_expired');
@@ -50,7 +64,8 @@ test('each state that cannot be handed over says why, with what the counter show
 test('another site is named (by id where no names are given); the slot opens early by the grace', (t) => {
   const elsewhere = whyNotCollectable(award({ site: 'south' }), moment);
   t.is(elsewhere?.code, 'wrong_site');
-  t.is(elsewhere?.message, 'This award is collected at 남부센터');
+  t.is(elsewhere?.message, 'This award is collected at South Centre');
+  t.like(elsewhere?.details, { site_id: 'south', site_name: '남부센터', site_name_en: 'South Centre' });
   const { siteName: _, ...unnamed } = moment;
   t.is(whyNotCollectable(award({ site: 'south' }), unnamed)?.message, 'This award is collected at south');
 

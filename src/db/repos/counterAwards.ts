@@ -80,7 +80,9 @@ export interface CounterPress {
     | (CounterAward & {
         campaign_claim_opens_at: Date;
         held_site_name: string | null;
+        held_site_name_en: string | null;
         collected_site_name: string | null;
+        collected_site_name_en: string | null;
       })
     | undefined;
 }
@@ -98,10 +100,12 @@ export async function findCounterPress(db: Db | Trx, siteId: string, claim: Clai
        LEFT JOIN (SELECT id, name_ko, name_en, pickup_grace_minutes FROM sites WHERE id = ?) st ON true
        LEFT JOIN LATERAL (
          SELECT ${COUNTER_COLUMNS}, c.claim_opens_at AS campaign_claim_opens_at,
-                (SELECT name_ko FROM sites WHERE id = ${HELD_SITE}) AS held_site_name,
-                (SELECT name_ko FROM sites WHERE id = a.collected_site) AS collected_site_name
+                hs.name_ko AS held_site_name, hs.name_en AS held_site_name_en,
+                cs.name_ko AS collected_site_name, cs.name_en AS collected_site_name_en
          ${COUNTER_JOINS}
            JOIN campaigns c ON c.id = a.campaign_id
+           LEFT JOIN sites hs ON hs.id = ${HELD_SITE}
+           LEFT JOIN sites cs ON cs.id = a.collected_site
           WHERE (a.campaign_id, a.public_id) = ${
             byDigest
               ? '(SELECT k.campaign_id, k.public_id FROM claim_codes k WHERE k.digest = ?)'

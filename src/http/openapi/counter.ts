@@ -36,7 +36,13 @@ export const counterOperations: Operations = {
       caller: 'staff',
       params: site,
       body: checkSchema,
-      ok: { status: 200, description: '{ award }' },
+      ok: {
+        status: 200,
+        description:
+          '{ award }: public_id, campaign { title_ko, title_en, code, time_zone }, amount, unit, slot, ' +
+          'slot_starts_at, claim_deadline, checks. A refusal naming a site (already_collected, wrong_site) ' +
+          'gives details.site_name and details.site_name_en',
+      },
       errors: NOT_COLLECTABLE,
     },
   },

@@ -48,6 +48,13 @@ export function counterPageRoutes(router: Router, deps: AppDeps): void {
       csrf: ctx.state.csrfToken,
       lang: ctx.state.lang,
       zone: pickups.campaigns[0]?.time_zone ?? 'Asia/Seoul',
+      // what an offline check shows of a token's campaign (online, the check's answer carries it)
+      campaigns: Object.fromEntries(
+        pickups.campaigns.map((c) => [
+          c.id,
+          { title_ko: c.title_ko, title_en: c.title_en, code: c.code, time_zone: c.time_zone },
+        ]),
+      ),
       keys: [(await claimSigner(deps.config.secrets)).publicJwk],
       strings: Object.fromEntries(
         [
@@ -61,6 +68,7 @@ export function counterPageRoutes(router: Router, deps: AppDeps): void {
           'slot',
           'deadline',
           'public_id',
+          'campaign',
           'checks',
           'check_birth',
           'check_birth_ok',
