@@ -4,12 +4,13 @@
 import { findCampaign } from '../../db/repos/campaigns.js';
 import { findLivePurchase, purchaseTotals } from '../../db/repos/instantPurchases.js';
 import { publishedQueue } from '../../db/repos/instantQueue.js';
-import { findRoom, findSale } from '../../db/repos/instantRooms.js';
+import { findRoom, findRoomCursor, findSale } from '../../db/repos/instantRooms.js';
 import { stockTotals } from '../../db/repos/instantStock.js';
 import { findOrder } from '../../db/repos/orders.js';
 import type { Campaign } from '../../domain/campaign.js';
 import { DomainError } from '../../domain/errors.js';
 import { splitStock } from '../../domain/instant/purchase.js';
+import { turnsEnded } from '../../domain/instant/waitingRoom.js';
 import type { CommandContext } from '../context.js';
 import { type VoucherShown, vouchersShown } from '../payments/vouchersShown.js';
 import { STOCK_ROWS } from './context.js';
@@ -35,6 +36,18 @@ export async function saleView(ctx: CommandContext, campaignId: string) {
     rules: rulesOf(room),
     stock: { initial: stock.initial, remaining: stock.remaining, sold: sold.sold, purchases: sold.purchases },
   };
+}
+
+/**
+ * Whether an opened sale has ended for anyone not already holding a turn or a purchase: sold out for good (nothing
+ * left, nothing held to come back) or closed; undefined while it can still sell, or before its opening.
+ */
+export async function saleEnded(
+  ctx: CommandContext,
+  campaignId: string,
+): Promise<'sale_sold_out' | 'sale_closed' | undefined> {
+  const room = await findRoomCursor(ctx.db, campaignId);
+  return room && turnsEnded(room.remaining, room.holds_live, room.closed);
 }
 
 /** A page of the published order, by rank. */

@@ -138,7 +138,15 @@ export interface SiteSlotsView {
 /** Everything a public or admin page shows about one campaign, already in the visitor's language. */
 export function campaignView(
   c: Campaign,
-  opts: { now: Date; t: Translate; lang: Lang; slots?: SlotInput[]; sites?: Site[] },
+  opts: {
+    now: Date;
+    t: Translate;
+    lang: Lang;
+    slots?: SlotInput[];
+    sites?: Site[];
+    /** an instant sale sold out for good (commands/instant/saleView.ts saleEnded) */
+    soldOut?: boolean;
+  },
 ) {
   const { t, lang, now } = opts;
   const sites = new Map((opts.sites ?? []).map((s) => [s.id, s]));
@@ -181,7 +189,8 @@ export function campaignView(
       .filter(Boolean),
     kindText: t(`public.kind.${c.kind}`),
     modeText: t(`public.mode.${c.mode}`),
-    stateText: t(`public.state.${c.state}`),
+    stateText: opts.soldOut ? t('public.sold_out') : t(`public.state.${c.state}`),
+    soldOut: Boolean(opts.soldOut),
     timeZone: c.time_zone,
     zoneName: zoneName(c.opens_at, c.time_zone, lang),
     opens: moment(c.opens_at, c, lang),
@@ -215,7 +224,8 @@ export function campaignView(
     })),
     sites: [...bySite.values()],
     isOpen: c.state === 'open',
-    countdown: countdownFor(c, now, t, lang),
+    // a sold-out sale's close is no moment to count down to
+    countdown: opts.soldOut ? undefined : countdownFor(c, now, t, lang),
   };
 }
 

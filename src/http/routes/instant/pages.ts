@@ -6,7 +6,7 @@ import type { Context } from 'koa';
 import type { CampaignRules } from '../../../commands/campaignRules.js';
 import { purchase } from '../../../commands/instant/purchase.js';
 import { joinQueue, type QueueStatus, queueStatus } from '../../../commands/instant/queueStatus.js';
-import { purchaseView, saleView } from '../../../commands/instant/saleView.js';
+import { purchaseView, saleEnded, saleView } from '../../../commands/instant/saleView.js';
 import { confirmPayment } from '../../../commands/payments/confirmPayment.js';
 import { findOrderOfPurchase } from '../../../db/repos/orders.js';
 import { DomainError } from '../../../domain/errors.js';
@@ -65,6 +65,8 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
       purchase: who && queue?.state === 'purchased' ? await purchaseView(deps, c, who.claims.sub) : undefined,
       sale: await saleView(deps, c.id).catch(() => undefined),
       waiting,
+      // one without a place is told a sale sold out for good before verifying or joining for nothing
+      ended: queue ? undefined : await saleEnded(deps, c.id),
       errorText: errorCode ? ctx.state.t(`errors.${errorCode}`) : undefined,
     });
   }
