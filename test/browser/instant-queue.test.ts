@@ -218,6 +218,9 @@ browserTest('a resident whose unpaid purchase went with a cancelled sale is told
     /영어: Cancelled: the sellers' systems failed\./,
   );
   await shootAtWidths(adminPage, 'admin-instant-cancelled-ko');
+  // a sale in its own terms: no draw time, collection window or waitlist policy; its queue's rules linked
+  t.is(await adminPage.locator('#waiting-room-link').count(), 1);
+  t.notRegex(await adminPage.locator('main').innerText(), /추첨 일시|수령 기간|미수령분 처리/);
   await adminContext.close();
   app.deps.intake.rules.forget(sale.campaignId); // the pages' campaign as cancelled now, not up to 1 s later
   await tick(); // the pass ends the unpaid hold
