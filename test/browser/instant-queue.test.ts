@@ -92,6 +92,8 @@ browserTest('a resident queues, buys at their turn, pays, and then sees their vo
   t.regex(await page.locator('h2').innerText(), /구매 차례/);
   await check('your turn');
   await shootAtWidths(page, 'queue-turn-ko');
+  // each choice says what it costs at the sale's 10 % discount, before the checkout does
+  t.is(await page.locator('#quantity option[value="20000"]').innerText(), '20,000원 · 결제 18,000원');
   await page.selectOption('#quantity', '20000');
   await page.getByRole('button', { name: '구매하고 결제하기' }).click();
   t.regex(page.url(), /\/dev\/checkout\//);
@@ -258,7 +260,7 @@ browserTest('an admin corrects a rule the form refused, then saves the rules', a
   const context = await staffBrowserContext(t.context.browser, app, await signInWithForm(app, 'admin'));
   const page = await context.newPage();
   await page.goto(`${app.url}/admin/campaigns/${c.id}`);
-  await page.getByRole('link', { name: '대기실' }).click();
+  await page.getByRole('link', { name: '대기실', exact: true }).click();
   t.regex(await page.locator('#room-status').innerText(), /아직 바꿀 수 있습니다/);
   await checkPage(t, page, 'waiting-room rules');
   await shootAtWidths(page, 'admin-waiting-room-ko');

@@ -10,6 +10,7 @@ import { purchaseView, saleEnded, saleView } from '../../../commands/instant/sal
 import { confirmPayment } from '../../../commands/payments/confirmPayment.js';
 import { findOrderOfPurchase } from '../../../db/repos/orders.js';
 import { DomainError } from '../../../domain/errors.js';
+import { priceOf } from '../../../domain/payments/order.js';
 import type { AppDeps } from '../../deps.js';
 import { checkResidentCsrf, readResident } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
@@ -57,6 +58,8 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
       signedIn: Boolean(who),
       queue,
       choices,
+      // what each choice costs at the campaign's discount, shown before the buy (the checkout charges it)
+      price: (faceValue: number) => priceOf({ face_value: faceValue, discount_bp: c.discount_bp ?? 0 }),
       // The same key for every submit of this turn's form: a double click replays instead of failing.
       idempotencyKey:
         queue?.state === 'your_turn'
