@@ -57,6 +57,7 @@ export async function handleInboundSms(ctx: IntakeContext, m: InboundSms): Promi
       outcome = err.code;
     }
     if (!reply) reply = t('sms.help');
+    const campaignId = await campaignNamed(ctx, cmd);
     await enqueueNotice(
       trx,
       {
@@ -66,6 +67,7 @@ export async function handleInboundSms(ctx: IntakeContext, m: InboundSms): Promi
         lang: cmd.lang,
         params: { text: reply },
         dedupeKey: `sms_reply:${m.messageSid}`,
+        ...(campaignId ? { campaignId } : {}),
       },
       ctx.secrets.dataKey,
     );
@@ -100,6 +102,20 @@ function errorReply(err: DomainError, lang: 'ko' | 'en'): string {
   }
   const key = `errors.${err.code}`;
   return t(key) === key ? err.message : t(key);
+}
+
+/**
+ * The campaign a command names by its code, if any: its reply is counted with the campaign's notices (the SMS a
+ * city pays for), not apart from them. A code that names none: undefined.
+ */
+async function campaignNamed(ctx: IntakeContext, cmd: SmsCommand): Promise<string | undefined> {
+  if (!('code' in cmd) || !cmd.code) return undefined;
+  try {
+    return (await ctx.rules.byCode(ctx.db, cmd.code)).campaign.id;
+  } catch (err) {
+    if (err instanceof DomainError) return undefined;
+    throw err;
+  }
 }
 
 async function runCommand(

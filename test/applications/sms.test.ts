@@ -107,6 +107,28 @@ test('STATUS, CANCEL and HELP, in Korean and English; bad amounts get a plain an
   const junk = { MessageSid: sid(), From: from, Body: 'hello' };
   await post(junk);
   t.regex(await replyFor(junk.MessageSid), /HELP/);
+  // A reply to a command naming the campaign is counted with its notices (what the city pays for); one naming
+  // none (상태 alone, HELP, junk) is nobody's campaign's.
+  const campaignOf = async (m: { MessageSid: string }) =>
+    (
+      await app
+        .db('messages')
+        .where({ dedupe_key: `sms_reply:${m.MessageSid}` })
+        .first('campaign_id')
+    ).campaign_id;
+  t.is(await campaignOf(cancel), c.id);
+  t.is(await campaignOf(bad), c.id);
+  for (const none of [status, help, junk]) t.is(await campaignOf(none), null);
+  const page = await app.request('GET', `/api/admin/campaigns/${c.id}/messages`, {
+    as: await app.staff('admin'),
+  });
+  t.is(page.status, 200, page.text);
+  const sms = page.json.counts.sms as Record<string, number>;
+  t.is(
+    Object.values(sms).reduce((a, b) => a + b, 0),
+    3,
+    `APPLY, CANCEL and the refused 신청 are the campaign's: ${page.text}`,
+  );
 });
 
 test('the same person by SMS and on the web at the same moment: exactly one application', async (t) => {
