@@ -46,8 +46,11 @@ await withDatabase(async (db, config) => {
     console.log(`added ${staff.role} ${staff.email}${staff.site_id ? ` at ${staff.site_id}` : ''}`);
     console.log(`one-time sign-in link (24 hours): ${config.publicUrl}/staff/login/${loginToken}`);
   } catch (err) {
-    if (err instanceof DomainError)
-      fail(`${err.message}${err.fields ? `: ${JSON.stringify(err.fields)}` : ''}`, 1);
+    if (err instanceof DomainError) {
+      // a fault worded where it happened, or one kept as a key of the validation catalogue ({"field":"email",...})
+      const faults = err.fields ?? err.problems;
+      fail(`${err.message}${faults ? `: ${JSON.stringify(faults)}` : ''}`, 1);
+    }
     throw err;
   }
 });

@@ -11,7 +11,7 @@ import {
   type CampaignState,
   mayHoldPeople,
 } from '../domain/campaign.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, problem } from '../domain/errors.js';
 import { MONEY_NOTICES } from '../notify/notice.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
 
@@ -53,7 +53,7 @@ export async function changeCampaignState(
     if (!current) throw new DomainError('not_found', 'No such campaign');
     if (change === 'schedule' && current.closes_at.getTime() <= now.getTime()) {
       throw new DomainError('validation_failed', 'The application window is already over', {
-        fields: { closes_at: 'The application window must end in the future to schedule the campaign' },
+        problems: [problem('closes_at', 'schedule_closes_in_future')],
       });
     }
     const moved = await transitionCampaign(

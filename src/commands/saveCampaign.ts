@@ -11,7 +11,7 @@ import { existingSiteIds } from '../db/repos/sites.js';
 import { replaceCampaignSlots } from '../db/repos/slots.js';
 import { inTransaction } from '../db/transaction.js';
 import { type Campaign, type CampaignInput, EDITABLE_STATES, validateCampaign } from '../domain/campaign.js';
-import { DomainError, validationFailed } from '../domain/errors.js';
+import { DomainError, problem, validationFailed } from '../domain/errors.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
 
 async function validate(trx: Trx, input: CampaignInput): Promise<void> {
@@ -19,8 +19,8 @@ async function validate(trx: Trx, input: CampaignInput): Promise<void> {
     trx,
     input.slots.map((s) => s.site_id),
   );
-  const fields = validateCampaign(input, sites);
-  if (Object.keys(fields).length > 0) throw validationFailed(fields);
+  const problems = validateCampaign(input, sites);
+  if (problems.length > 0) throw validationFailed(problems);
 }
 
 function rowOf({ slots: _slots, ...row }: CampaignInput) {
@@ -36,7 +36,7 @@ export async function createCampaign(
     await validate(trx, input);
     if (await findCampaignByCode(trx, input.code)) {
       throw new DomainError('duplicate_code', `Campaign code ${input.code} is already used`, {
-        fields: { code: 'This code is already used by another campaign' },
+        problems: [problem('code', 'campaign_code_taken')],
       });
     }
     const campaign = await insertCampaign(trx, {
@@ -69,7 +69,7 @@ export async function updateCampaign(
     const other = await findCampaignByCode(trx, input.code);
     if (other && other.id !== id) {
       throw new DomainError('duplicate_code', `Campaign code ${input.code} is already used`, {
-        fields: { code: 'This code is already used by another campaign' },
+        problems: [problem('code', 'campaign_code_taken')],
       });
     }
     const updated = await updateEditableCampaign(trx, id, version, rowOf(input), EDITABLE_STATES);

@@ -18,7 +18,7 @@ import {
 } from '../db/repos/staff.js';
 import { insertStaffSession, revokeAllStaffSessions, revokeStaffSession } from '../db/repos/staffSessions.js';
 import { inTransaction } from '../db/transaction.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, problem } from '../domain/errors.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
 import type { CheckedSessions } from './staffSessionCheck.js';
 
@@ -45,7 +45,7 @@ export async function addStaff(
     }
     if (await findStaffByEmail(trx, input.email)) {
       throw new DomainError('conflict', 'A staff member with this email exists', {
-        fields: { email: 'Already registered' },
+        problems: [problem('email', 'email_taken')],
       });
     }
     const staff = await insertStaff(trx, {

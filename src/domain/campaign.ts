@@ -1,5 +1,5 @@
 // Campaign states, the transitions time drives, and the rules that make a campaign possible.
-import type { FieldErrors } from './errors.js';
+import { type Problem, problem } from './errors.js';
 
 export const CAMPAIGN_STATES = [
   'draft',
@@ -249,70 +249,93 @@ export function isEditable(state: CampaignState): boolean {
 
 const before = (a: Date, b: Date) => a.getTime() < b.getTime();
 
-/** Everything that makes a campaign impossible, by field. Empty when it can run. */
-export function validateCampaign(c: CampaignInput, knownSiteIds: ReadonlySet<string>): FieldErrors {
-  const e: FieldErrors = {};
-  // An instant sale sells vouchers through the payment path; goods sold first-come would need a pickup flow too.
-  if (c.mode === 'instant' && c.kind !== 'voucher') e.mode = 'The instant-sale mode sells vouchers only';
-  if (!before(c.opens_at, c.closes_at)) e.closes_at = 'The application window must end after it starts';
-  if (before(c.draw_at, c.closes_at))
-    e.draw_at = 'The draw cannot happen before the application window closes';
-  if (before(c.claim_opens_at, c.draw_at)) e.claim_opens_at = 'Collection cannot start before the draw';
-  if (!before(c.claim_opens_at, c.claim_closes_at))
-    e.claim_closes_at = 'The claim window must end after it starts';
+/**
+ * A campaign as far as it could be read: a field that failed its own check is absent, and the rules that need
+ * it are left out (the field's own fault is already reported), so one submit hears of every fault at once.
+ */
+export type CampaignDraft = Partial<CampaignInput>;
 
-  if (c.kind === 'voucher' && c.unit !== 'KRW') e.unit = 'Voucher campaigns are counted in KRW';
-  if (c.kind === 'goods' && c.unit !== 'item') e.unit = 'Goods campaigns are counted in items';
-  if (c.total < 0) e.total = 'The budget or stock cannot be negative';
-  else if (c.total % c.denomination !== 0) e.total = 'The total must be a multiple of the denomination';
-  if (c.per_person_max < c.denomination)
-    e.per_person_max = 'The per-person limit must be at least one denomination';
-  else if (c.per_person_max % c.denomination !== 0)
-    e.per_person_max = 'The denomination must divide the per-person limit';
+/**
+ * Everything that makes a campaign impossible, by field, as catalogue keys (domain/errors.ts Problem). Empty when
+ * it can run. Slot sites are checked when the caller knows which sites exist.
+ */
+export function validateCampaign(c: CampaignDraft, knownSiteIds?: ReadonlySet<string>): Problem[] {
+  const e: Problem[] = [];
+  const add = (field: string, key: string, params?: Problem['params']) => e.push(problem(field, key, params));
+  // An instant sale sells vouchers through the payment path; goods sold first-come would need a pickup flow too.
+  if (c.mode === 'instant' && c.kind === 'goods') add('mode', 'instant_vouchers_only');
+  if (c.opens_at && c.closes_at && !before(c.opens_at, c.closes_at)) add('closes_at', 'closes_after_opens');
+  if (c.draw_at && c.closes_at && before(c.draw_at, c.closes_at)) add('draw_at', 'draw_after_closes');
+  if (c.claim_opens_at && c.draw_at && before(c.claim_opens_at, c.draw_at))
+    add('claim_opens_at', 'claim_after_draw');
+  if (c.claim_opens_at && c.claim_closes_at && !before(c.claim_opens_at, c.claim_closes_at))
+    add('claim_closes_at', 'claim_closes_after_opens');
+
+  if (c.kind === 'voucher' && c.unit === 'item') add('unit', 'voucher_in_krw');
+  if (c.kind === 'goods' && c.unit === 'KRW') add('unit', 'goods_in_items');
+  const d = c.denomination;
+  if (c.total !== undefined && c.total < 0) add('total', 'total_negative');
+  else if (c.total !== undefined && d !== undefined && c.total % d !== 0) add('total', 'total_multiple');
+  if (c.per_person_max !== undefined && d !== undefined) {
+    if (c.per_person_max < d) add('per_person_max', 'per_person_below_denomination');
+    else if (c.per_person_max % d !== 0) add('per_person_max', 'per_person_multiple');
+  }
 
   if (c.voucher_unit != null) {
-    if (c.kind !== 'voucher') e.voucher_unit = 'Only voucher campaigns issue vouchers';
-    else if (c.voucher_unit > c.denomination || c.denomination % c.voucher_unit !== 0)
-      e.voucher_unit = 'The voucher face value must divide the denomination';
+    if (c.kind === 'goods') add('voucher_unit', 'voucher_unit_vouchers_only');
+    else if (d !== undefined && (c.voucher_unit > d || d % c.voucher_unit !== 0))
+      add('voucher_unit', 'voucher_unit_divides');
   }
-  validateGroups(c, e);
-  validateSlots(c, knownSiteIds, e);
+  if (c.groups) validateGroups(c.groups, c, add);
+  if (c.slots) validateSlots(c.slots, c, knownSiteIds, add);
   return e;
 }
 
-function validateGroups(c: CampaignInput, e: FieldErrors): void {
+type Add = (field: string, key: string, params?: Problem['params']) => void;
+
+function validateGroups(groups: PriorityGroup[], c: CampaignDraft, add: Add): void {
   const names = new Set<string>();
   let reserved = 0;
-  c.groups.forEach((g, i) => {
-    if (names.has(g.name)) e[`groups.${i}.name`] = 'Group names must be unique';
+  groups.forEach((g, i) => {
+    if (names.has(g.name)) add(`groups.${i}.name`, 'group_name_unique');
     names.add(g.name);
-    if (g.reserved % c.denomination !== 0)
-      e[`groups.${i}.reserved`] = 'A reserved quota must be a multiple of the denomination';
-    if (g.check === 'age' && g.min_age === undefined)
-      e[`groups.${i}.min_age`] = 'An age group needs the youngest age that belongs';
+    if (c.denomination !== undefined && g.reserved % c.denomination !== 0)
+      add(`groups.${i}.reserved`, 'group_reserved_multiple');
+    if (g.check === 'age' && g.min_age === undefined) add(`groups.${i}.min_age`, 'group_age_needs_min');
     reserved += g.reserved;
   });
-  if (reserved > c.total) e.groups = 'Reserved quotas add up to more than the total';
+  if (c.total !== undefined && reserved > c.total) add('groups', 'groups_reserved_over_total');
 }
 
-function validateSlots(c: CampaignInput, knownSiteIds: ReadonlySet<string>, e: FieldErrors): void {
+function validateSlots(
+  slots: SlotInput[],
+  c: CampaignDraft,
+  knownSiteIds: ReadonlySet<string> | undefined,
+  add: Add,
+): void {
   if (c.kind === 'voucher') {
-    if (c.slots.length > 0) e.slots = 'Voucher campaigns have no pickup slots';
+    if (slots.length > 0) add('slots', 'slots_voucher_none');
     return;
   }
-  if (c.slots.length === 0) return;
+  if (slots.length === 0) return;
   const ids = new Set<string>();
   let capacity = 0;
-  c.slots.forEach((s, i) => {
-    if (ids.has(s.id)) e[`slots.${i}.id`] = 'Slot ids must be unique within the campaign';
+  slots.forEach((s, i) => {
+    if (ids.has(s.id)) add(`slots.${i}.id`, 'slot_id_unique');
     ids.add(s.id);
-    if (!knownSiteIds.has(s.site_id)) e[`slots.${i}.site_id`] = `Unknown site ${s.site_id}`;
-    if (!before(s.starts_at, s.ends_at)) e[`slots.${i}.ends_at`] = 'A slot must end after it starts';
-    if (before(s.starts_at, c.claim_opens_at) || before(c.claim_closes_at, s.ends_at))
-      e[`slots.${i}.starts_at`] = 'A pickup slot must lie inside the claim window';
-    if (s.capacity % c.denomination !== 0)
-      e[`slots.${i}.capacity`] = 'Capacity must be a multiple of the denomination';
+    if (knownSiteIds && !knownSiteIds.has(s.site_id))
+      add(`slots.${i}.site_id`, 'slot_unknown_site', { site: s.site_id });
+    if (!before(s.starts_at, s.ends_at)) add(`slots.${i}.ends_at`, 'slot_ends_after_starts');
+    if (
+      c.claim_opens_at &&
+      c.claim_closes_at &&
+      (before(s.starts_at, c.claim_opens_at) || before(c.claim_closes_at, s.ends_at))
+    )
+      add(`slots.${i}.starts_at`, 'slot_inside_claim_window');
+    if (c.denomination !== undefined && s.capacity % c.denomination !== 0)
+      add(`slots.${i}.capacity`, 'slot_capacity_multiple');
     capacity += s.capacity;
   });
-  if (capacity !== c.total) e.slots = `Slot capacities add up to ${capacity}, but the stock is ${c.total}`;
+  if (c.total !== undefined && capacity !== c.total)
+    add('slots', 'slot_capacities_total', { capacity, total: c.total });
 }

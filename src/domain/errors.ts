@@ -72,24 +72,46 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** Field path (dotted) -> what is wrong with it, in plain words. */
 export type FieldErrors = Record<string, string>;
 
+/**
+ * One fault of one field: a stable key of the validation catalogue (templates/i18n/<lang>/validation.json, without
+ * its `validation.` area) and the values its words name. The edge puts it in the reader's language (pages) or in
+ * English (the API's `fields`); a field may have several.
+ */
+export interface Problem {
+  /** the dotted field path ("closes_at", "slots.2.capacity"); "_" for the request as a whole */
+  field: string;
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+export const problem = (field: string, key: string, params?: Problem['params']): Problem =>
+  params ? { field, key, params } : { field, key };
+
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly fields: FieldErrors | undefined;
   readonly details: Record<string, unknown> | undefined;
+  /** every fault found, as keys: the edge words them (and fills in `fields` for the API when not given) */
+  readonly problems: Problem[] | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    extra: { fields?: FieldErrors; details?: Record<string, unknown> } = {},
+    extra: { fields?: FieldErrors; details?: Record<string, unknown>; problems?: Problem[] } = {},
   ) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
     this.fields = extra.fields;
     this.details = extra.details;
+    this.problems = extra.problems;
   }
 }
 
-export function validationFailed(fields: FieldErrors): DomainError {
-  return new DomainError('validation_failed', 'Some fields are not valid', { fields });
+export function validationFailed(faults: FieldErrors | Problem[]): DomainError {
+  return new DomainError(
+    'validation_failed',
+    'Some fields are not valid',
+    Array.isArray(faults) ? { problems: faults } : { fields: faults },
+  );
 }

@@ -1,6 +1,8 @@
 // CSV an admin pastes or uploads (sites, a campaign's slots), read with csv-parse: a header row naming the
 // columns, then one record per line. Problems come back per line, so a whole file can be fixed in one go.
 import { parse as parseCsv } from 'csv-parse/sync';
+import type { Problem } from '../domain/errors.js';
+import { englishText } from './problems.js';
 
 export interface CsvRow {
   /** the line the record starts on (the header is line 1) */
@@ -8,9 +10,24 @@ export interface CsvRow {
   cells: Record<string, string>;
 }
 
-export interface RowError {
+/** A fault of one line (0: of the whole file), in a cell (`field`) or of the line; worded where it is shown. */
+export interface RowError extends Omit<Problem, 'field'> {
   line: number;
-  message: string;
+  field?: string | undefined;
+}
+
+const lineError = (line: number, key: string, params?: Problem['params']): RowError =>
+  params ? { line, key, params } : { line, key };
+
+/** A line's fault in words: "capacity: 정수로 적어 주세요." with the cell named by `label`. */
+export function rowText(e: RowError, text: (p: Problem) => string, label: (field: string) => string): string {
+  const words = text({ ...e, field: e.field ?? '' });
+  return e.field ? `${label(e.field)}: ${words}` : words;
+}
+
+/** What the API reports for a line: its number and the fault in English, as documented. */
+export function rowsInEnglish(errors: readonly RowError[]): Array<{ line: number; message: string }> {
+  return errors.map((e) => ({ line: e.line, message: rowText(e, englishText, (f) => f) }));
 }
 
 export const MAX_CSV_ROWS = 20_000;
@@ -31,29 +48,25 @@ export function readCsv(
     });
   } catch (err) {
     const e = err as { lines?: number; message: string };
-    return {
-      rows: [],
-      errors: [{ line: e.lines ?? 1, message: e.message.replace(/^Invalid Record Length: /, '') }],
-    };
+    // csv-parse's own words: a malformed file is named in English on every page
+    return { rows: [], errors: [lineError(e.lines ?? 1, e.message.replace(/^Invalid Record Length: /, ''))] };
   }
   const header = Object.keys(records[0]?.record ?? {});
   const known = new Set([...columns.required, ...columns.optional]);
   const errors: RowError[] = [];
-  if (records.length === 0)
-    errors.push({ line: 1, message: 'No rows: write a header line, then one line per row' });
+  if (records.length === 0) errors.push(lineError(1, 'csv_no_rows'));
   const missing = columns.required.filter((c) => !header.includes(c));
   if (records.length > 0 && missing.length)
-    errors.push({ line: 1, message: `Missing column(s): ${missing.join(', ')}` });
+    errors.push(lineError(1, 'csv_missing_columns', { columns: missing.join(', ') }));
   const unknown = header.filter((c) => !known.has(c));
-  if (unknown.length) errors.push({ line: 1, message: `Unknown column(s): ${unknown.join(', ')}` });
-  if (records.length > MAX_CSV_ROWS)
-    errors.push({ line: 1, message: `At most ${MAX_CSV_ROWS} rows at once` });
+  if (unknown.length) errors.push(lineError(1, 'csv_unknown_columns', { columns: unknown.join(', ') }));
+  if (records.length > MAX_CSV_ROWS) errors.push(lineError(1, 'csv_too_many_rows', { max: MAX_CSV_ROWS }));
   if (errors.length) return { rows: [], errors };
   // info.lines is the line the record ends on; records here are one line each unless a quoted cell spans lines.
   return { rows: records.map((r) => ({ line: r.info.lines, cells: r.record })), errors: [] };
 }
 
-/** "line 3: capacity: Must be a whole number" for each field problem of one row. */
-export function rowErrors(line: number, fields: Record<string, string>): RowError[] {
-  return Object.entries(fields).map(([field, message]) => ({ line, message: `${field}: ${message}` }));
+/** One line's faults, each in its cell. */
+export function rowErrors(line: number, problems: readonly Problem[]): RowError[] {
+  return problems.map((p) => ({ ...p, line }));
 }

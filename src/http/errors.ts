@@ -1,7 +1,8 @@
 // The one place where error codes become HTTP statuses, and where stray errors become clean responses.
 import type { Context, Next } from 'koa';
-import { DomainError, type ErrorCode } from '../domain/errors.js';
+import { DomainError, type ErrorCode, type Problem } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
+import { englishFields } from './problems.js';
 
 export const STATUS: Record<ErrorCode, number> = {
   validation_failed: 422,
@@ -84,6 +85,8 @@ export interface ShownError {
   message: string;
   fields?: Record<string, string> | undefined;
   details?: Record<string, unknown> | undefined;
+  /** the faults as catalogue keys, for a page to word in its reader's language */
+  problems?: Problem[] | undefined;
 }
 
 export interface ErrorPresenter {
@@ -132,6 +135,13 @@ const OVERLOADED: ShownError = {
   details: { retry_after: OVERLOAD_RETRY_AFTER_SECONDS },
 };
 
+const shownOf = (err: DomainError): ShownError => ({
+  code: err.code,
+  message: err.message,
+  details: err.details,
+  problems: err.problems,
+});
+
 export function answerFor(raw: unknown): ErrorAnswer {
   // No connection in time: nothing of the request reached the database, and trying again later is safe. A 500
   // ("something went wrong") told people the service was broken, and clients retried it at once.
@@ -148,7 +158,8 @@ export function answerFor(raw: unknown): ErrorAnswer {
   const retry = err.details?.retry_after;
   return {
     status: STATUS[err.code],
-    shown: err,
+    // a rule's faults come as keys only: the API words them in English here, once
+    shown: err.problems && !err.fields ? { ...shownOf(err), fields: englishFields(err.problems) } : err,
     unexpected: false,
     ...(typeof retry === 'number' ? { retryAfter: retry } : {}),
   };

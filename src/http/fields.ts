@@ -14,12 +14,9 @@ export function safeText(max: number) {
   return z
     .string()
     .trim()
-    .max(max, `At most ${max} characters`)
-    .refine((s) => !UNSTORABLE.test(s), UNSTORABLE_MESSAGE)
-    .refine(
-      (s) => !BIDI_CONTROLS.test(s),
-      'Contains a text-direction control character (U+202A-202E, U+2066-2069)',
-    );
+    .max(max, 'validation.max_chars')
+    .refine((s) => !UNSTORABLE.test(s), 'validation.unstorable')
+    .refine((s) => !BIDI_CONTROLS.test(s), 'validation.bidi_control');
 }
 
 /** C0 and C1 control characters other than the line feed (a tab, a bell, a terminal's escape sequence). */
@@ -33,10 +30,7 @@ const CONTROLS_BUT_LINE_FEED = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/;
 export function plainText(max: number) {
   return safeText(max)
     .transform((s) => s.replace(/\r\n?/g, '\n'))
-    .refine(
-      (s) => !CONTROLS_BUT_LINE_FEED.test(s),
-      'Contains a control character: only line breaks are kept',
-    );
+    .refine((s) => !CONTROLS_BUT_LINE_FEED.test(s), 'validation.control_character');
 }
 
 /** Money (KRW) or item counts: far above any real budget, far below where sums leave exact integers. */
@@ -49,7 +43,6 @@ export const MAX_CAPACITY = 1_000_000;
 /** Campaign moments lie in this range; PostgreSQL cannot hold some JavaScript dates (e.g. year -4714). */
 export const EARLIEST_MOMENT = new Date('2000-01-01T00:00:00Z');
 export const LATEST_MOMENT = new Date('2100-01-01T00:00:00Z');
-export const MOMENT_RANGE_MESSAGE = 'Must be between the years 2000 and 2099';
 
 export function inMomentRange(d: Date): boolean {
   return d.getTime() >= EARLIEST_MOMENT.getTime() && d.getTime() < LATEST_MOMENT.getTime();

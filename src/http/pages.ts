@@ -1,7 +1,8 @@
 // Shared bits of the HTML pages: the error page a browser gets, in its language, with a way back.
 import type { Context } from 'koa';
-import type { Translate } from '../i18n/catalogue.js';
+import type { Lang, Translate } from '../i18n/catalogue.js';
 import type { ErrorPresenter, ShownError } from './errors.js';
+import { pageText, problemFields } from './problems.js';
 import { render } from './render.js';
 
 /** The page the person came from, when it is one of ours (never an address another site put there). */
@@ -38,7 +39,9 @@ export const htmlErrorPresenter: ErrorPresenter = {
         // every status and code has its words in both languages (test/http/status-mapping.test.ts)
         heading: t(`errors.heading.${status}`),
         message: t(`errors.${err.code}`),
-        fields: err.fields ?? {},
+        fields: err.problems
+          ? problemFields(err.problems, pageText(t, ctx.state.lang as Lang))
+          : (err.fields ?? {}),
         retry: typeof retryAfter === 'number' ? t('errors.retry_after', { seconds: retryAfter }) : '',
         requestId: err.code === 'internal' ? String(ctx.state.requestId ?? '') : '',
         back: backLink(ctx),

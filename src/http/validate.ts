@@ -1,25 +1,46 @@
-// Route schemas: zod parses the request; a failure becomes validation_failed with one message per field.
+// Route schemas: zod parses the request; a failure becomes validation_failed with every fault as a Problem
+// (http/problems.ts), each field's faults in English in `fields` for the API.
 import type { Context } from 'koa';
 import type { z } from 'zod';
-import { DomainError, type FieldErrors } from '../domain/errors.js';
+import { DomainError, type Problem } from '../domain/errors.js';
+import { defaultMessage, englishFields, problemsOf } from './problems.js';
 
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join('.') || '_';
-    out[key] ??= issue.message;
-  }
-  return out;
+/** A schema's parse: zod's own checks without a message of the schema's are worded by the catalogue. */
+export function check<S extends z.ZodType>(schema: S, input: unknown) {
+  return schema.safeParse(input, { error: defaultMessage });
+}
+
+/** The refusal for these faults: the problems for pages, the same in English for the API. */
+export function invalid(problems: Problem[]): DomainError {
+  return new DomainError('validation_failed', 'Some fields are not valid', {
+    problems,
+    fields: englishFields(problems),
+  });
 }
 
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    throw new DomainError('validation_failed', 'Some fields are not valid', {
-      fields: fieldErrors(result.error),
-    });
-  }
+  const result = check(schema, input);
+  if (!result.success) throw invalid(problemsOf(result.error));
   return result.data;
+}
+
+/**
+ * An object schema's fields parsed one by one: what could be read, and every field's faults. Rules across
+ * fields can then judge the fields that are valid in the same submit (the object itself has no refinements).
+ */
+export function parseFields<S extends z.ZodObject>(
+  schema: S,
+  input: unknown,
+): { data: Partial<z.infer<S>>; problems: Problem[] } {
+  const body = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+  const data: Record<string, unknown> = {};
+  const problems: Problem[] = [];
+  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    const result = check(field, body[key]);
+    if (result.success) data[key] = result.data;
+    else problems.push(...problemsOf(result.error, [key]));
+  }
+  return { data: data as Partial<z.infer<S>>, problems };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -83,11 +83,11 @@ const sites = new Set(['site-1']);
 const slot = goods.slots[0] as SlotInput;
 
 test('a goods campaign and a voucher campaign that can run have no field errors', (t) => {
-  t.deepEqual(validateCampaign(goods, sites), {});
-  t.deepEqual(validateCampaign(voucher, sites), {});
+  t.deepEqual(validateCampaign(goods, sites), []);
+  t.deepEqual(validateCampaign(voucher, sites), []);
   t.deepEqual(
     validateCampaign({ ...goods, slots: [] }, sites),
-    {},
+    [],
     'goods without slots: sites are named later',
   );
 });
@@ -188,9 +188,28 @@ const refused: [string, CampaignInput, string[]][] = [
 ];
 for (const [what, input, fields] of refused) {
   test(`refused: ${what}`, (t) => {
-    t.deepEqual(Object.keys(validateCampaign(input, sites)).sort(), fields);
+    t.deepEqual(
+      validateCampaign(input, sites)
+        .map((p) => p.field)
+        .sort(),
+      fields,
+    );
   });
 }
+
+test('a campaign read only in part is judged on the parts that were read, every fault at once', (t) => {
+  // the title and the amounts failed their own checks: the dates and the ages are still judged
+  const { total: _t, denomination: _d, per_person_max: _p, ...rest } = goods;
+  const problems = validateCampaign({
+    ...rest,
+    closes_at: goods.opens_at,
+    claim_opens_at: new Date(goods.draw_at.getTime() - 1),
+  });
+  t.deepEqual(problems, [
+    { field: 'closes_at', key: 'closes_after_opens' },
+    { field: 'claim_opens_at', key: 'claim_after_draw' },
+  ]);
+});
 
 test('the claim deadline is the claim period from the award, never past the claim window', (t) => {
   const c = { claim_opens_at: schedule.claim_opens_at, claim_closes_at: schedule.claim_closes_at };

@@ -2,35 +2,43 @@
 // with the table row or slot named, in the order the fields appear on the page.
 import test from 'ava';
 import { bodyFromForm, formErrors } from '../../src/http/routes/campaigns/form.js';
+import { translator } from '../../src/i18n/catalogue.js';
+
+const en = translator('en');
+const ko = translator('ko');
 
 test('each error lands on the field that shows it, rows and slots named, in page order', (t) => {
   const out = formErrors(
-    {
-      slots: 'Slot capacities add up to 5, but the stock is 10',
-      'slots.0.capacity': 'Capacity must be a multiple of the denomination',
-      'verification_methods.0': 'Unknown method',
-      'groups.1.weight': 'Must be at least 1',
-      'groups.4': 'Not a group',
-      'eligibility.birth_year_rotation': 'Must be on or off',
-      'eligibility.min_age': 'Too young',
-      eligibility: 'Not an object',
-      total: 'The total must be a multiple of the denomination',
-      code: 'Taken',
-      nonsense: 'A field the form does not have',
-    },
+    [
+      { field: 'slots', key: 'slot_capacities_total', params: { capacity: 5, total: 10 } },
+      { field: 'slots.0.capacity', key: 'slot_capacity_multiple' },
+      { field: 'verification_methods.0', key: 'one_of', params: { values: 'sms, oidc' } },
+      { field: 'groups.1.weight', key: 'at_least', params: { min: 1 } },
+      { field: 'groups.4', key: 'invalid' },
+      { field: 'eligibility.birth_year_rotation', key: 'invalid' },
+      { field: 'eligibility.min_age', key: 'at_most', params: { max: 150 } },
+      { field: 'eligibility', key: 'invalid' },
+      { field: 'total', key: 'total_multiple' },
+      { field: 'total', key: 'at_most', params: { max: 1_000_000_000_000 } },
+      { field: 'code', key: 'campaign_code_taken' },
+      { field: 'nonsense', key: 'A field the form does not have' },
+    ],
+    en,
+    'en',
     { groups: [1, 3], slots: [] },
   );
   t.deepEqual(out, {
-    code: 'Taken',
-    total: 'The total must be a multiple of the denomination',
-    regions: 'Not an object',
-    min_age: 'Too young',
-    birth_year_rotation: 'Must be on or off',
+    code: 'This code is already used by another campaign',
+    // every fault of a field, one line each, numbers grouped as the reader writes them
+    total: 'The total must be a multiple of the denomination\nMust be at most 1,000,000,000,000',
+    regions: 'Not valid',
+    min_age: 'Must be at most 150',
+    birth_year_rotation: 'Not valid',
     // the second parsed group came from table row 3; an index past the rows counts from 1
-    groups: 'Row 3 (weight): Must be at least 1\nRow 5: Not a group',
-    verify_sms: 'Unknown method',
+    groups: 'Row 3 (Weight): Must be at least 1\nRow 5: Not valid',
+    verify_sms: 'Must be one of: sms, oidc',
     slots:
-      'Slot capacities add up to 5, but the stock is 10\nSlot 1 (capacity): Capacity must be a multiple of the denomination',
+      'Slot capacities add up to 5, but the stock is 10\nSlot 1 (Capacity): Capacity must be a multiple of the denomination',
     _: 'A field the form does not have',
   });
   t.deepEqual(Object.keys(out), [
@@ -46,9 +54,9 @@ test('each error lands on the field that shows it, rows and slots named, in page
   ]);
 });
 
-test('without row numbers, the index counts from one', (t) => {
-  t.deepEqual(formErrors({ 'groups.0.name': 'Group names must be unique' }), {
-    groups: 'Row 1 (name): Group names must be unique',
+test('without row numbers, the index counts from one; a Korean page reads Korean', (t) => {
+  t.deepEqual(formErrors([{ field: 'groups.0.name', key: 'group_name_unique' }], ko, 'ko'), {
+    groups: '1번째 줄 (키): 그룹 키가 겹칩니다. 그룹마다 다른 키를 적어 주세요.',
   });
 });
 

@@ -131,6 +131,32 @@ for (const [name, build, field] of invalid) {
   });
 }
 
+test.serial(
+  'every fault of a campaign is reported in one answer, each on its field, in English',
+  async (t) => {
+    const before = [await countCampaigns(), await countAudit()];
+    const body = buildVoucherCampaign(app.clock.now(), {
+      verification_methods: [],
+      opens_at: 'soon',
+      total: 900000000000000000,
+      per_person_max: 255000,
+      eligibility: { min_age: 70, max_age: 60 },
+    });
+    const res = await app.request('POST', '/api/admin/campaigns', { as: admin, json: body });
+    t.is(res.status, 422, res.text);
+    t.is(res.json.error.code, 'validation_failed');
+    t.deepEqual(res.json.error.fields, {
+      // the schema's faults, the dates read after them, and the campaign's rules over the fields that were read
+      verification_methods: 'Allow at least one way to verify',
+      total: 'Must be at most 1000000000000',
+      opens_at: 'Not a date and time (e.g. 2026-12-05 09:00, or ISO 8601)',
+      'eligibility.max_age': 'The maximum age must not be below the minimum age',
+      per_person_max: 'The denomination must divide the per-person limit',
+    });
+    t.deepEqual([await countCampaigns(), await countAudit()], before);
+  },
+);
+
 test.serial('a duplicate campaign code is refused', async (t) => {
   const body = buildVoucherCampaign(app.clock.now());
   t.is((await app.request('POST', '/api/admin/campaigns', { as: admin, json: body })).status, 201);

@@ -273,14 +273,18 @@ test.serial('a goods campaign gets its slots per site in a table; its stock is t
     ...row(1, 'PH-A-PM', '2026-12-05T13:00', '2026-12-05T12:00', 'lots'),
   });
   t.is(bad.status, 422);
-  t.regex(bad.text, /2번째 줄<\/a>: capacity: /);
+  t.regex(bad.text, /2번째 줄<\/a>: 수용 인원: 정수로 적어 주세요./);
   t.is((await app.db('campaign_slots').where({ campaign_id: id })).length, 0, 'nothing saved');
   const late = await admin.post(`/admin/campaigns/${id}/slots/site/PH-A`, {
     ...row(0, 'PH-A-AM', '2026-12-05T09:00', '2026-12-05T12:00', '100'),
     ...row(1, 'PH-A-PM', '2026-12-05T13:00', '2026-12-05T12:00', '100'),
   });
   t.is(late.status, 422);
-  t.regex(late.text, /2번째 줄<\/a>: ends_at: A slot must end after it starts/);
+  t.regex(late.text, /2번째 줄<\/a>: 끝: 끝은 시작보다 뒤여야 합니다./);
+  // the fault is marked on its own cell, and the summary links there
+  t.regex(late.text, /<a href="#slot-1-ends">/);
+  t.regex(late.text, /id="slot-1-ends"[^>]*aria-invalid="true"/);
+  t.notRegex(late.text, /id="slot-1-id"[^>]*aria-invalid/);
   const a = await admin.post(`/admin/campaigns/${id}/slots/site/PH-A`, {
     ...row(0, 'PH-A-AM', '2026-12-05 09:00', '2026-12-05 12:00', '100'),
     ...row(2, 'PH-A-PM', '2026-12-05T13:00', '2026-12-05T18:00', '100'),
@@ -335,7 +339,7 @@ test.serial(
     t.regex(res.text, /name="opens_at" type="datetime-local" value="2026-12-02T09:00"/);
     t.regex(res.text, /name="group_1_name" value="한 칸짜리"/);
     // A group row without its reserved amount names the row; the rest by the same parser and rules as the JSON API.
-    t.regex(res.text, /id="f-groups-error">Row 2 \(reserved\): /);
+    t.regex(res.text, /id="f-groups-error">2번째 줄 \(별도 배정량\): 입력해 주세요./);
     t.is(await countCampaigns(), before);
 
     const rules = await admin.post(
@@ -343,8 +347,8 @@ test.serial(
       voucherForm({ closes_at: '2026-12-01T08:00', per_person_max: '255000' }),
     );
     t.is(rules.status, 422);
-    t.regex(rules.text, /id="f-closes_at-error">The application window must end after it starts/);
-    t.regex(rules.text, /id="f-per_person_max-error">The denomination must divide the per-person limit/);
+    t.regex(rules.text, /id="f-closes_at-error">신청 마감은 신청 시작보다 뒤여야 합니다./);
+    t.regex(rules.text, /id="f-per_person_max-error">1인당 최대는 지급 단위의 배수여야 합니다./);
     t.regex(rules.text, /aria-invalid="true"/);
     t.regex(rules.text, /<a href="#f-closes_at">신청 마감<\/a>/);
     t.is(await countCampaigns(), before);
@@ -356,8 +360,66 @@ test.serial(
     t.is(schema.status, 422);
     t.regex(schema.text, /id="f-code-error">/);
     t.regex(schema.text, /id="f-total-error">/);
-    t.regex(schema.text, /id="f-opens_at-error">Required/);
+    t.regex(schema.text, /id="f-opens_at-error">입력해 주세요./);
 
+    t.is(await countCampaigns(), before);
+  },
+);
+
+test.serial(
+  "one submit names every fault of the campaign form, on its field, in the page's language",
+  async (t) => {
+    const before = await countCampaigns();
+    const faults = voucherForm({
+      code: '',
+      title_ko: '',
+      total: '',
+      closes_at: '2026-12-01T08:00', // before it opens
+      claim_opens_at: '2026-12-04T10:00', // before the draw
+      per_person_max: '255000', // not in denominations
+      min_age: '70',
+      max_age: '60',
+    });
+    const ko = await admin.post('/admin/campaigns/new', faults);
+    t.is(ko.status, 422);
+    const error = (page: string, field: string) =>
+      new RegExp(`id="f-${field}-error">([^<]*)<`).exec(page)?.[1] ?? '(no error shown)';
+    // each field at fault, its words in Korean and in English (the English page also gets a total far too large)
+    const expected: Array<[string, string, string]> = [
+      [
+        'code',
+        '영문·숫자 3~12자로 적어 주세요. 문자 신청에 쓰입니다.',
+        '3 to 12 letters or digits, used in SMS commands',
+      ],
+      ['title_ko', '입력해 주세요.', 'Required'],
+      ['total', '입력해 주세요.', 'Must be at most 1,000,000,000,000'],
+      [
+        'closes_at',
+        '신청 마감은 신청 시작보다 뒤여야 합니다.',
+        'The application window must end after it starts',
+      ],
+      ['claim_opens_at', '수령 시작은 추첨 뒤여야 합니다.', 'Collection cannot start before the draw'],
+      [
+        'per_person_max',
+        '1인당 최대는 지급 단위의 배수여야 합니다.',
+        'The denomination must divide the per-person limit',
+      ],
+      [
+        'max_age',
+        '최대 나이가 최소 나이보다 작을 수 없습니다.',
+        'The maximum age must not be below the minimum age',
+      ],
+    ];
+    const en = await admin.post('/admin/campaigns/new?lang=en', { ...faults, total: '900000000000000000' });
+    t.is(en.status, 422);
+    for (const [field, koWords, enWords] of expected) {
+      t.is(error(ko.text, field), koWords, field);
+      t.is(error(en.text, field), enWords, field);
+    }
+    // the summary names each field by its label
+    t.regex(ko.text, /<a href="#f-title_ko">제목 \(한국어\)<\/a>: 입력해 주세요.<\/li>/);
+    t.regex(ko.text, /<a href="#f-max_age">최대 나이 \(만\)<\/a>: /);
+    t.notRegex(ko.text, /Required|Must be|must end|cannot start/, 'no English on the Korean page');
     t.is(await countCampaigns(), before);
   },
 );
@@ -367,7 +429,7 @@ test.serial('a duplicate code is a field error on the form', async (t) => {
   t.is((await admin.post('/admin/campaigns/new', form)).status, 303);
   const again = await admin.post('/admin/campaigns/new', { ...form, title_ko: '다시' });
   t.is(again.status, 409);
-  t.regex(again.text, /id="f-code-error">This code is already used/);
+  t.regex(again.text, /id="f-code-error">다른 사업이 이미 쓰는 코드입니다./);
 });
 
 test.serial('without the CSRF token a form post is refused with 403 and changes nothing', async (t) => {
@@ -593,7 +655,7 @@ test.serial(
 
     const dup = await admin.post('/admin/sites', { id: 'PH-NEW', name_ko: '', name_en: 'Other' });
     t.is(dup.status, 422);
-    t.regex(dup.text, /id="f-id-error">A site with this id already exists/);
+    t.regex(dup.text, /id="f-id-error">같은 id의 수령처가 이미 있습니다./);
     t.regex(dup.text, /id="f-name_ko-error">/);
     t.regex(dup.text, /name="name_en" type="text" value="Other"/);
     t.is((await app.db('sites').where({ id: 'PH-NEW' }).first()).name_en, 'New Pharmacy');

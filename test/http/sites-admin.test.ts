@@ -41,7 +41,7 @@ test.serial(
     };
     const half = await admin.post('/admin/sites/SA-1/edit', form);
     t.is(half.status, 422);
-    t.regex(half.text, /id="f-lng-error">Give both latitude and longitude, or neither/);
+    t.regex(half.text, /id="f-lng-error">위도와 경도를 함께 적거나 둘 다 비워 주세요./);
     t.is((await app.db('sites').where({ id: 'SA-1' }).first()).phone, '');
     const ok = await admin.post('/admin/sites/SA-1/edit', { ...form, lng: '126.9976' });
     t.is(ok.status, 303, ok.text);
@@ -62,7 +62,7 @@ test.serial(
     const bad = await admin.post('/admin/sites/SA-1/staff', { email: 'not an email', password: 'short' });
     t.is(bad.status, 422);
     t.regex(bad.text, /id="f-email-error"/);
-    t.regex(bad.text, /id="f-password-error">At least 12 characters/);
+    t.regex(bad.text, /id="f-password-error">12자 이상으로 적거나 비워 두세요./);
     const added = await admin.post('/admin/sites/SA-1/staff', {
       email: 'pharmacist@sa1.example',
       password: '',
@@ -85,7 +85,7 @@ test.serial(
 
     const dup = await admin.post('/admin/sites/SA-1/staff', { email: 'PHARMACIST@sa1.example' });
     t.is(dup.status, 409);
-    t.regex(dup.text, /id="f-email-error">Already registered/);
+    t.regex(dup.text, /id="f-email-error">이미 등록된 이메일입니다./);
 
     const disabled = await admin.post(`/admin/sites/SA-1/staff/${staff.id}/disable`, {});
     t.is(disabled.status, 303);
@@ -129,11 +129,11 @@ test.serial('a sites CSV with bad rows imports nothing and names each bad line',
     ['3번째 줄', '4번째 줄', '5번째 줄', '6번째 줄', '7번째 줄'],
     items.join('\n'),
   );
-  t.regex(page.text, /3번째 줄: id: Letters, digits/);
+  t.regex(page.text, /3번째 줄: id: 영문·숫자·-·_ 40자 이내로 적어 주세요./);
   t.regex(page.text, /4번째 줄: name_ko: /);
-  t.regex(page.text, /5번째 줄: phone: Digits/);
-  t.regex(page.text, /6번째 줄: lat: Between -90 and 90/);
-  t.regex(page.text, /7번째 줄: id: Also on line 2/);
+  t.regex(page.text, /5번째 줄: phone: 숫자, 빈칸, \+, \( \), -만 쓸 수 있습니다/);
+  t.regex(page.text, /6번째 줄: lat: -90부터 90 사이여야 합니다./);
+  t.regex(page.text, /7번째 줄: id: 2번째 줄에도 있는 id입니다./);
   t.regex(page.text, /CSV-1,하나약국/, 'the pasted content is kept for fixing');
 
   const api = await app.request('POST', '/api/admin/sites/import', { as: apiAdmin, json: { csv } });
@@ -190,9 +190,12 @@ test.serial(
       csv: `${csv}\nN-6,SA-1,2026-12-03 19:00,later,40`,
     });
     t.is(page.status, 422);
-    t.regex(page.text, /5번째 줄: starts_at: Not a date and time/);
-    t.regex(page.text, /7번째 줄: ends_at: Not a date and time/);
-    t.regex(page.text, /6번째 줄: capacity: Must be a whole number/);
+    // every fault of the file at once, in Korean: the cells' own and the campaign's rules over the other lines
+    t.regex(page.text, /5번째 줄: starts_at: 날짜와 시각이 아닙니다/);
+    t.regex(page.text, /7번째 줄: ends_at: 날짜와 시각이 아닙니다/);
+    t.regex(page.text, /6번째 줄: capacity: 정수로 적어 주세요./);
+    t.regex(page.text, /3번째 줄: site_id: 등록되지 않은 수령처입니다: NOPE/);
+    t.regex(page.text, /4번째 줄: ends_at: 끝은 시작보다 뒤여야 합니다./);
     const unchanged = await app.db('campaign_slots').where({ campaign_id: id }).orderBy('id');
     t.deepEqual(unchanged, before, 'nothing imported');
     // With the cells fixed, the campaign's own rules speak, still per line.
@@ -291,7 +294,7 @@ test.serial(
     ]);
     const page = await admin.post(`/admin/campaigns/${id}/slots/import`, { csv: small });
     t.is(page.status, 422);
-    t.true(page.text.includes('Reserved quotas add up to more than the total'));
+    t.true(page.text.includes('별도 배정량의 합이 총 예산 또는 수량보다 큽니다.'));
     const ragged = await app.request('POST', `/api/admin/campaigns/${id}/slots/import`, {
       as: apiAdmin,
       json: { csv: `${header}\nN-1,SA-1,2026-12-03 12:00,2026-12-03 14:00,40\nN-2,SA-1,2026-12-03 14:00` },

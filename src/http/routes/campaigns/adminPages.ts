@@ -19,6 +19,7 @@ import { statusOf } from '../../errors.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
 import { staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
+import { fieldMessages, problemsOfError } from '../../problems.js';
 import { render } from '../../render.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
 import { actorViews } from '../audit/actors.js';
@@ -138,7 +139,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
         {
           ...(campaign ? { campaign } : {}),
           values,
-          errors: formErrors(err.fields ?? {}, lineOf),
+          errors: formErrors(problemsOfError(err), tOf(ctx), langOf(ctx), lineOf),
           summary: messageOf(ctx, err),
         },
         statusOf(err),
@@ -256,14 +257,12 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
       } catch (err) {
         if (!(err instanceof DomainError) || err.code === 'not_found') throw err;
         const c = await load(ctx);
-        if (change === 'cancel' && err.fields) {
+        const faults = problemsOfError(err);
+        if (change === 'cancel' && faults.length > 0) {
           // the cancel form again, open, with what was typed and each field's fault in the page's language
           const t = tOf(ctx);
           const errors = Object.fromEntries(
-            Object.keys(err.fields).map((f) => [
-              f,
-              t(`admin.cancel_error_${f}`, { max: CANCEL_MESSAGE_MAX }),
-            ]),
+            faults.map(({ field: f }) => [f, t(`admin.cancel_error_${f}`, { max: CANCEL_MESSAGE_MAX })]),
           );
           await showDetail(
             ctx,
@@ -273,7 +272,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
           );
           return;
         }
-        const fields = Object.values(err.fields ?? {});
+        const fields = Object.values(fieldMessages(err, tOf(ctx), langOf(ctx)));
         await showDetail(ctx, c, { error: [messageOf(ctx, err), ...fields].join(' ') }, statusOf(err));
       }
     });

@@ -2,7 +2,9 @@
 // the body shape the JSON API takes, so both go through the same parseCampaignBody and commands.
 import { DateTime } from 'luxon';
 import { type Campaign, type SlotInput, VERIFICATION_METHODS } from '../../../domain/campaign.js';
-import type { FieldErrors } from '../../../domain/errors.js';
+import type { FieldErrors, Problem } from '../../../domain/errors.js';
+import type { Lang, Translate } from '../../../i18n/catalogue.js';
+import { linesByField, pageText } from '../../problems.js';
 import { SCHEDULE_FIELDS } from './schema.js';
 
 /** What the form shows: every field as the text in its input. */
@@ -180,38 +182,46 @@ export function bodyFromForm(v: CampaignFormValues, slots: readonly SlotInput[] 
 }
 
 const LINE_FIELDS = new Set(['groups', 'slots']);
+/** A row's cell as the page names it: a group table's column heading, a slot's field. */
+const CELL_LABEL: Record<'groups' | 'slots', (cell: string) => string> = {
+  groups: (cell) => `admin.group.${cell}`,
+  slots: (cell) => `admin.slots.${{ site_id: 'site', starts_at: 'starts', ends_at: 'ends' }[cell] ?? cell}`,
+};
 
 /**
- * Field errors from the schema and the domain ("eligibility.min_age", "slots.2.capacity") keyed by the
- * form field that shows them; errors in a line of a textarea name the line.
+ * Every problem from the schema and the domain ("eligibility.min_age", "slots.2.capacity") in the page's words,
+ * keyed by the form field that shows it, a field's faults one line each; errors in a row of a table name the row
+ * and its column.
  */
 export function formErrors(
-  fields: FieldErrors,
+  problems: readonly Problem[],
+  t: Translate,
+  lang: Lang,
   lineOf: LineNumbers = { groups: [], slots: [] },
 ): FieldErrors {
-  const out: FieldErrors = {};
-  const add = (key: string, msg: string) => {
-    out[key] = out[key] ? `${out[key]}\n${msg}` : msg;
-  };
-  for (const [key, msg] of Object.entries(fields)) {
-    const parts = key.split('.');
+  const text = pageText(t, lang);
+  /** the form field that shows a problem, and its words there */
+  const place = (p: Problem): [string, string] => {
+    const msg = text(p);
+    const parts = p.field.split('.');
     const head = parts[0] ?? '_';
     if (head === 'eligibility') {
       const sub = parts[1] ?? 'regions';
-      add(sub === 'birth_year_rotation' ? 'birth_year_rotation' : sub, msg);
-    } else if (LINE_FIELDS.has(head) && parts.length > 1 && /^\d+$/.test(parts[1]!)) {
-      const index = Number(parts[1]);
-      const line = lineOf[head as keyof LineNumbers][index] ?? index + 1;
-      const column = parts[2] ? ` (${parts[2]})` : '';
-      add(head, `${head === 'groups' ? 'Row' : 'Slot'} ${line}${column}: ${msg}`);
-    } else if (head === 'verification_methods') {
-      add('verify_sms', msg);
-    } else if ((SCALARS as readonly string[]).includes(head) || LINE_FIELDS.has(head)) {
-      add(head, msg);
-    } else {
-      add('_', msg);
+      return [sub === 'birth_year_rotation' ? 'birth_year_rotation' : sub, msg];
     }
-  }
+    if (LINE_FIELDS.has(head) && parts.length > 1 && /^\d+$/.test(parts[1]!)) {
+      const table = head as keyof LineNumbers;
+      const index = Number(parts[1]);
+      const n = lineOf[table][index] ?? index + 1;
+      const row = t(table === 'groups' ? 'admin.slots.row' : 'admin.slot_n', { n });
+      const cell = parts[2] ? ` (${labelOr(t, CELL_LABEL[table](parts[2]), parts[2])})` : '';
+      return [head, `${row}${cell}: ${msg}`];
+    }
+    if (head === 'verification_methods') return ['verify_sms', msg];
+    if ((SCALARS as readonly string[]).includes(head) || LINE_FIELDS.has(head)) return [head, msg];
+    return ['_', msg];
+  };
+  const out = linesByField(problems.map(place));
   // In the order the fields appear on the form, so the summary reads top to bottom.
   const order = [
     ...SCALARS,
@@ -225,4 +235,10 @@ export function formErrors(
   ] as string[];
   const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => rank(a) - rank(b)));
+}
+
+/** The catalogue's words for a key, or `fallback` when it has none. */
+function labelOr(t: Translate, key: string, fallback: string): string {
+  const words = t(key);
+  return words === key ? fallback : words;
 }

@@ -3,36 +3,36 @@ import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import {
   CANCEL_MESSAGE_MAX,
+  type CampaignDraft,
   type CampaignInput,
   DEFAULT_VERIFICATION_METHODS,
   GROUP_CHECKS,
+  type SlotInput,
   VERIFICATION_METHODS,
+  validateCampaign,
 } from '../../../domain/campaign.js';
-import { DomainError, type FieldErrors } from '../../../domain/errors.js';
-import {
-  inMomentRange,
-  MAX_AMOUNT,
-  MAX_CAPACITY,
-  MAX_WEIGHT,
-  MOMENT_RANGE_MESSAGE,
-  plainText,
-  safeText,
-} from '../../fields.js';
-import { parse } from '../../validate.js';
+import { problem } from '../../../domain/errors.js';
+import { inMomentRange, MAX_AMOUNT, MAX_CAPACITY, MAX_WEIGHT, plainText, safeText } from '../../fields.js';
+import { invalid, parseFields } from '../../validate.js';
 
-// Form fields arrive as strings; JSON as numbers. Blank stays blank so "required" reads right.
+const blank = (v: unknown) => (v === '' || v === null ? undefined : v);
+
+// Form fields arrive as strings; JSON as numbers. Blank stays blank so "required" reads right. Messages are keys
+// of the validation catalogue (http/problems.ts). A number past the range is "at most", whole or not: a huge one
+// is past what a double holds exactly, and "not a whole number" misled.
 const int = (min: number, max: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v),
     z
-      .number({ error: 'Must be a whole number' })
-      .int('Must be a whole number')
-      .min(min, `Must be at least ${min}`)
-      .max(max, `Must be at most ${max}`),
+      .number({
+        error: (iss) => (blank(iss.input) === undefined ? 'validation.required' : 'validation.whole_number'),
+      })
+      .min(min, 'validation.at_least')
+      .max(max, 'validation.at_most')
+      .multipleOf(1, 'validation.whole_number'),
   );
 const text = safeText;
-const blank = (v: unknown) => (v === '' || v === null ? undefined : v);
-const moment = z.string({ error: 'Required' }).trim().min(1, 'Required');
+const moment = z.string({ error: 'validation.required' }).trim().min(1, 'validation.required');
 
 export const SCHEDULE_FIELDS = [
   'opens_at',
@@ -46,8 +46,8 @@ export const slotSchema = z.object({
   id: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_-]{1,60}$/, 'Letters, digits, - and _ only'),
-  site_id: z.string().trim().min(1, 'Required'),
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, 'validation.slot_id_format'),
+  site_id: z.string().trim().min(1, 'validation.required'),
   starts_at: moment,
   ends_at: moment,
   capacity: int(0, MAX_CAPACITY),
@@ -57,28 +57,25 @@ export const campaignSchema = z.object({
   code: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9]{3,12}$/, '3 to 12 letters or digits, used in SMS commands')
+    .regex(/^[A-Za-z0-9]{3,12}$/, 'validation.campaign_code_format')
     .transform((s) => s.toUpperCase()),
   kind: z.enum(['voucher', 'goods']),
   mode: z.enum(['lottery', 'reservation', 'instant']),
-  title_ko: text(200).min(1, 'Required'),
-  title_en: text(200).min(1, 'Required'),
+  title_ko: text(200).min(1, 'validation.required'),
+  title_en: text(200).min(1, 'validation.required'),
   description_ko: text(5000).default(''),
   description_en: text(5000).default(''),
   time_zone: z
     .string()
     .default('Asia/Seoul')
-    .refine((z) => IANAZone.isValidZone(z), 'Unknown time zone'),
+    .refine((z) => IANAZone.isValidZone(z), 'validation.unknown_time_zone'),
   opens_at: moment,
   closes_at: moment,
   draw_at: moment,
   claim_opens_at: moment,
   claim_closes_at: moment,
   unit: z.enum(['KRW', 'item']),
-  total: int(-Number.MAX_SAFE_INTEGER, MAX_AMOUNT).refine(
-    (n) => n >= 0,
-    'The budget or stock cannot be negative',
-  ),
+  total: int(-Number.MAX_SAFE_INTEGER, MAX_AMOUNT).refine((n) => n >= 0, 'validation.total_negative'),
   denomination: int(1, MAX_AMOUNT),
   per_person_max: int(1, MAX_AMOUNT),
   partial: z.enum(['skip', 'partial']).default('skip'),
@@ -93,7 +90,7 @@ export const campaignSchema = z.object({
   groups: z
     .array(
       z.object({
-        name: text(60).min(1, 'Required'),
+        name: text(60).min(1, 'validation.required'),
         name_ko: text(100).optional(),
         name_en: text(100).optional(),
         proof_ko: text(200).optional(),
@@ -112,7 +109,7 @@ export const campaignSchema = z.object({
     .default([]),
   verification_methods: z
     .array(z.enum(VERIFICATION_METHODS))
-    .min(1, 'Allow at least one way to verify')
+    .min(1, 'validation.verification_at_least_one')
     .default([...DEFAULT_VERIFICATION_METHODS])
     .transform((m) => [...new Set(m)]),
   unclaimed_policy: z.enum(['pass_down', 'return']).default('pass_down'),
@@ -126,13 +123,10 @@ export const campaignSchema = z.object({
         z
           .string()
           .trim()
-          .regex(/^\d{1,2}(\.\d{1,2})?$/, 'A percentage like 10 or 7.5'),
+          .regex(/^\d{1,2}(\.\d{1,2})?$/, 'validation.percent_format'),
       ])
       .transform(Number)
-      .refine(
-        (n) => n >= 0 && n < 100 && Math.round(n * 100) === n * 100,
-        'From 0 to 99.99, two decimals at most',
-      )
+      .refine((n) => n >= 0 && n < 100 && Math.round(n * 100) === n * 100, 'validation.percent_range')
       .default(0),
   ),
   voucher_valid_days: z.preprocess(blank, int(1, 3650).default(1825)),
@@ -150,32 +144,58 @@ export function toInstant(value: string, zone: string): Date | undefined {
   return dt.isValid ? dt.toJSDate() : undefined;
 }
 
+type ScheduleField = (typeof SCHEDULE_FIELDS)[number];
+
+/**
+ * The campaign in a request, or a refusal naming every fault found in it at once: each field's own check, dates
+ * that are not dates, and the campaign's rules (domain validateCampaign) across the fields that could be read.
+ * Rules needing what only the database knows (existing sites, a taken code) are the command's.
+ */
 export function parseCampaignBody(body: unknown): CampaignInput {
-  const b = parse(campaignSchema, body);
-  const fields: FieldErrors = {};
-  const at = (value: string, key: string): Date => {
-    const d = toInstant(value, b.time_zone);
-    if (!d) fields[key] = 'Not a date and time (use 2026-12-01T08:00 or ISO 8601)';
-    else if (!inMomentRange(d)) fields[key] = MOMENT_RANGE_MESSAGE;
-    return d ?? new Date(0);
+  const { data: b, problems } = parseFields(campaignSchema, body);
+  // a zone that is not one is reported; the moments are still read, to report theirs
+  const zone = b.time_zone ?? 'Asia/Seoul';
+  const at = (value: string, key: string): Date | undefined => {
+    const d = toInstant(value, zone);
+    if (!d) problems.push(problem(key, 'not_a_moment'));
+    else if (!inMomentRange(d)) problems.push(problem(key, 'moment_range'));
+    else return d;
+    return undefined;
   };
-  const schedule = Object.fromEntries(SCHEDULE_FIELDS.map((k) => [k, at(b[k], k)])) as Record<
-    (typeof SCHEDULE_FIELDS)[number],
-    Date
-  >;
-  const slots = b.slots.map((s, i) => ({
+  const schedule: Partial<Record<ScheduleField, Date>> = {};
+  for (const k of SCHEDULE_FIELDS) {
+    const d = b[k] === undefined ? undefined : at(b[k], k);
+    if (d) schedule[k] = d;
+  }
+  const slots = b.slots?.map((s, i) => ({
     ...s,
     starts_at: at(s.starts_at, `slots.${i}.starts_at`),
     ends_at: at(s.ends_at, `slots.${i}.ends_at`),
   }));
-  const { min_age, max_age } = b.eligibility;
-  if (min_age !== undefined && max_age !== undefined && min_age > max_age) {
-    fields['eligibility.max_age'] = 'The maximum age must not be below the minimum age';
-  }
-  if (Object.keys(fields).length > 0)
-    throw new DomainError('validation_failed', 'Some fields are not valid', { fields });
-  const { discount_percent, ...rest } = b;
-  return { ...rest, discount_bp: Math.round(discount_percent * 100), ...schedule, slots };
+  const readSlots = slots?.every((s) => s.starts_at && s.ends_at) ? (slots as SlotInput[]) : undefined;
+  const ages = b.eligibility;
+  if (ages?.min_age !== undefined && ages.max_age !== undefined && ages.min_age > ages.max_age)
+    problems.push(problem('eligibility.max_age', 'max_age_below_min'));
+
+  const {
+    discount_percent,
+    slots: _slots,
+    opens_at: _o,
+    closes_at: _c,
+    draw_at: _d,
+    claim_opens_at: _co,
+    claim_closes_at: _cc,
+    ...rest
+  } = b;
+  const draft: CampaignDraft = {
+    ...rest,
+    ...schedule,
+    ...(readSlots ? { slots: readSlots } : {}),
+    ...(discount_percent !== undefined ? { discount_bp: Math.round(discount_percent * 100) } : {}),
+  };
+  if (problems.length > 0) throw invalid([...problems, ...validateCampaign(draft)]);
+  // nothing refused: every field of the schema was read (each has a value or a default)
+  return draft as CampaignInput;
 }
 
 export const versionSchema = z.object({ version: int(1, 2 ** 31 - 1) });
@@ -187,5 +207,5 @@ export const cancelSchema = reasonSchema.extend({
 });
 /** The admin page's cancel also needs its box ticked: it cannot be undone. */
 export const cancelFormSchema = cancelSchema.extend({
-  confirm: z.literal('on', { error: 'Tick the box to confirm: a cancel cannot be undone' }),
+  confirm: z.literal('on', { error: 'validation.cancel_confirm' }),
 });

@@ -4,19 +4,20 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { saveCampaignSlots } from '../../../commands/saveCampaignSlots.js';
+import { checkCampaignSlots, saveCampaignSlots } from '../../../commands/saveCampaignSlots.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
 import { findSite, listSites } from '../../../db/repos/sites.js';
 import { listCampaignSlots } from '../../../db/repos/slots.js';
 import { type Campaign, isEditable, type SlotInput } from '../../../domain/campaign.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
-import type { RowError } from '../../csvRows.js';
+import { type RowError, rowText } from '../../csvRows.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
+import { pageText, problemsOfError } from '../../problems.js';
 import { render } from '../../render.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
 import { csvRefusal } from '../sites/importPages.js';
@@ -31,6 +32,16 @@ import {
 } from './slotRows.js';
 
 const BLANK_ROWS = 3;
+/** A slot's field -> the table's cell (and its heading, admin.slots.<cell>); the site is the table's own. */
+const CELL_OF: Record<string, string> = {
+  id: 'id',
+  site_id: 'id',
+  starts_at: 'starts',
+  ends_at: 'ends',
+  capacity: 'capacity',
+};
+/** A slot's field -> the CSV column it came from. */
+const CSV_COLUMN_OF: Record<string, string> = { id: 'slot_id' };
 const MAX_ROWS = 200;
 
 export function slotPageRoutes(router: Router, deps: AppDeps): void {
@@ -43,14 +54,28 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
     return c;
   }
 
-  /** Saves; on a refusal returns the problems by row (and those of no row) instead of throwing. */
-  async function trySave(ctx: Context, c: Campaign, slots: SlotInput[], refs: number[]) {
+  /**
+   * Saves the rows that were read, or returns every fault: the rows' own (`refused`) and the campaign's rules
+   * over the rest, by row (line 0: of no row). With refused rows nothing is saved, but the others are still
+   * judged, so one submit names every fault.
+   */
+  async function trySave(
+    ctx: Context,
+    c: Campaign,
+    parsed: { slots: SlotInput[]; refs: number[]; errors: RowError[] },
+    others: SlotInput[] = [],
+  ): Promise<RowError[] | undefined> {
+    const slots = [...parsed.slots, ...others];
+    if (parsed.errors.length > 0) {
+      const rules = slotErrorsByRow(await checkCampaignSlots(cmd, c.id, slots), parsed.refs);
+      return [...parsed.errors, ...rules].sort((a, b) => a.line - b.line);
+    }
     try {
       await saveCampaignSlots(cmd, staffActor(ctx.state.staff), c.id, slots);
       return undefined;
     } catch (err) {
-      if (!(err instanceof DomainError) || err.code !== 'validation_failed' || !err.fields) throw err;
-      return slotErrorsByRow(err.fields, refs);
+      if (!(err instanceof DomainError) || err.code !== 'validation_failed') throw err;
+      return slotErrorsByRow(problemsOfError(err), parsed.refs);
     }
   }
 
@@ -95,10 +120,19 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
     site: { id: string; name_ko: string; name_en: string },
     values: Record<string, string>,
     rowCount: number,
-    problems: { rows: RowError[]; general: string[] } = { rows: [], general: [] },
+    errors: RowError[] = [],
     status = 200,
   ) {
     const lang = ctx.state.lang as Lang;
+    const t = ctx.state.t as Translate;
+    const text = pageText(t, lang);
+    // each fault on its row and cell, the cell named as the table's heading names it
+    const rows = errors
+      .filter((e) => e.line > 0)
+      .map((e) => {
+        const cell = CELL_OF[e.field ?? ''] ?? 'id';
+        return { line: e.line, cell, text: rowText(e, text, () => t(`admin.slots.${cell}`)) };
+      });
     render(
       ctx,
       'admin-site-slots',
@@ -112,8 +146,17 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
         zone: c.time_zone,
         values,
         rows: Array.from({ length: rowCount }, (_, i) => i),
-        problems,
-        rowErrors: new Map(problems.rows.map((e) => [e.line, e.message])),
+        problems: { general: errors.filter((e) => e.line === 0).map((e) => text({ ...e, field: '' })), rows },
+        badCells: new Set(rows.map((r) => `${r.line}-${r.cell}`)),
+        rowErrors: new Map(
+          rows.map((r) => [
+            r.line,
+            rows
+              .filter((o) => o.line === r.line)
+              .map((o) => o.text)
+              .join(' '),
+          ]),
+        ),
         editable: isEditable(c.state) && c.kind === 'goods' && isAdmin(ctx),
       },
       status,
@@ -165,19 +208,9 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
     }
     const rowCount = Math.min(MAX_ROWS, Math.max(...rows.map((r) => r.ref), 0) + BLANK_ROWS);
     const parsed = slotsFromRows(rows, c.time_zone);
-    if (parsed.errors.length)
-      return showSite(
-        ctx,
-        c,
-        site,
-        values,
-        rowCount,
-        { rows: parsed.errors, general: [] },
-        statusOf('validation_failed'),
-      );
     const others = (await listCampaignSlots(deps.db, c.id)).filter((s) => s.site_id !== site.id);
     // This site's rows come first, so the command's slot indexes map back to them.
-    const problems = await trySave(ctx, c, [...parsed.slots, ...others], parsed.refs);
+    const problems = await trySave(ctx, c, parsed, others);
     if (problems) return showSite(ctx, c, site, values, rowCount, problems, statusOf('validation_failed'));
     ctx.status = 303;
     ctx.redirect(`/admin/campaigns/${c.id}/slots?saved=1`);
@@ -190,6 +223,7 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
     status = 200,
   ) {
     const t = ctx.state.t as Translate;
+    const text = pageText(t, ctx.state.lang as Lang);
     render(
       ctx,
       'admin-csv-import',
@@ -202,7 +236,11 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
         required: SLOT_CSV_COLUMNS.required,
         example: `slot_id,site_id,starts_at,ends_at,capacity\nPH-JUNG-01-AM,PH-JUNG-01,2026-12-05 09:00,2026-12-05 12:00,100\nPH-JUNG-01-PM,PH-JUNG-01,2026-12-05 13:00,2026-12-05 18:00,150`,
         csv: extra.csv ?? '',
-        errors: extra.errors ?? [],
+        // a cell is named by its column, as the file names it
+        errors: (extra.errors ?? []).map((e) => ({
+          line: e.line,
+          message: rowText(e, text, (f) => CSV_COLUMN_OF[f] ?? f),
+        })),
       },
       status,
     );
@@ -212,10 +250,7 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
   async function importCsv(ctx: Context, c: Campaign, csv: string): Promise<RowError[]> {
     const { rows, errors } = slotRowsFromCsv(csv);
     if (errors.length) return errors;
-    const parsed = slotsFromRows(rows, c.time_zone);
-    if (parsed.errors.length) return parsed.errors;
-    const problems = await trySave(ctx, c, parsed.slots, parsed.refs);
-    return problems ? [...problems.general.map((message) => ({ line: 0, message })), ...problems.rows] : [];
+    return (await trySave(ctx, c, slotsFromRows(rows, c.time_zone))) ?? [];
   }
 
   router.get('/admin/campaigns/:id/slots/import', requireStaffPage('admin'), async (ctx) => {

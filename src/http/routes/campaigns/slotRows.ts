@@ -2,9 +2,10 @@
 // schema, times read in the campaign's zone; problems keyed by the row (table row or CSV line) they came from.
 
 import type { SlotInput } from '../../../domain/campaign.js';
-import { DomainError, type FieldErrors } from '../../../domain/errors.js';
+import { type Problem, problem } from '../../../domain/errors.js';
 import { type RowError, readCsv, rowErrors } from '../../csvRows.js';
-import { parse } from '../../validate.js';
+import { problemsOf } from '../../problems.js';
+import { check } from '../../validate.js';
 import { slotSchema, toInstant } from './schema.js';
 
 export interface SlotRow {
@@ -24,26 +25,29 @@ export function slotsFromRows(
   const refs: number[] = [];
   const errors: RowError[] = [];
   for (const { ref, cells } of rows) {
-    const fields: FieldErrors = {};
-    try {
-      const s = parse(slotSchema, {
-        ...cells,
-        starts_at: isoLocal(cells.starts_at),
-        ends_at: isoLocal(cells.ends_at),
+    const problems: Problem[] = [];
+    const s = check(slotSchema, {
+      ...cells,
+      starts_at: isoLocal(cells.starts_at),
+      ends_at: isoLocal(cells.ends_at),
+    });
+    if (!s.success) problems.push(...problemsOf(s.error));
+    // each moment is read even when another cell failed, so the row's every fault is named at once
+    const starts = cells.starts_at ? toInstant(isoLocal(cells.starts_at), zone) : undefined;
+    const ends = cells.ends_at ? toInstant(isoLocal(cells.ends_at), zone) : undefined;
+    if (cells.starts_at && !starts) problems.push(problem('starts_at', 'not_a_moment'));
+    if (cells.ends_at && !ends) problems.push(problem('ends_at', 'not_a_moment'));
+    if (s.success && starts && ends) {
+      slots.push({
+        id: s.data.id,
+        site_id: s.data.site_id,
+        starts_at: starts,
+        ends_at: ends,
+        capacity: s.data.capacity,
       });
-      const starts = toInstant(s.starts_at, zone);
-      const ends = toInstant(s.ends_at, zone);
-      if (!starts) fields.starts_at = 'Not a date and time (e.g. 2026-12-05 09:00)';
-      if (!ends) fields.ends_at = 'Not a date and time (e.g. 2026-12-05 12:00)';
-      if (starts && ends) {
-        slots.push({ id: s.id, site_id: s.site_id, starts_at: starts, ends_at: ends, capacity: s.capacity });
-        refs.push(ref);
-      }
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      Object.assign(fields, err.fields);
+      refs.push(ref);
     }
-    errors.push(...rowErrors(ref, fields));
+    errors.push(...rowErrors(ref, problems));
   }
   return { slots, refs, errors };
 }
@@ -72,18 +76,13 @@ export function slotRowsFromCsv(text: string): { rows: SlotRow[]; errors: RowErr
   };
 }
 
-/** The command's field errors ("slots.3.capacity") as row errors, pointing at the row slot 3 came from. */
-export function slotErrorsByRow(
-  fields: FieldErrors,
-  refs: number[],
-): { rows: RowError[]; general: string[] } {
-  const rows: RowError[] = [];
-  const general: string[] = [];
-  for (const [key, message] of Object.entries(fields)) {
-    const m = /^slots\.(\d+)\.(\w+)$/.exec(key);
-    const ref = m ? refs[Number(m[1])] : undefined;
-    if (m && ref !== undefined) rows.push({ line: ref, message: `${m[2]}: ${message}` });
-    else general.push(message);
-  }
-  return { rows: rows.sort((a, b) => a.line - b.line), general };
+/** The command's problems ("slots.3.capacity") as row errors in the row slot 3 came from; others are line 0. */
+export function slotErrorsByRow(problems: readonly Problem[], refs: number[]): RowError[] {
+  return problems
+    .map((p): RowError => {
+      const m = /^slots\.(\d+)\.(\w+)$/.exec(p.field);
+      const ref = m ? refs[Number(m[1])] : undefined;
+      return m && ref !== undefined ? { ...p, line: ref, field: m[2] } : { ...p, line: 0, field: undefined };
+    })
+    .sort((a, b) => a.line - b.line);
 }

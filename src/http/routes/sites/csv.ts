@@ -1,9 +1,10 @@
 // Sites from CSV: one row per site (id, names, district, address, phone, hours, coordinates), each checked with
 // the same schema as the form and the JSON API; an error per bad row, and then nothing is imported.
 import type { Site } from '../../../db/repos/sites.js';
-import { DomainError } from '../../../domain/errors.js';
+import { type Problem, problem } from '../../../domain/errors.js';
 import { type RowError, readCsv, rowErrors } from '../../csvRows.js';
-import { parse } from '../../validate.js';
+import { problemsOf } from '../../problems.js';
+import { check } from '../../validate.js';
 import { siteId, siteSchema } from './schema.js';
 
 export const SITE_CSV_COLUMNS = {
@@ -16,19 +17,17 @@ export function sitesFromCsv(text: string): { sites: Site[]; errors: RowError[] 
   const sites: Site[] = [];
   const seen = new Map<string, number>();
   for (const { line, cells } of rows) {
-    const fields: Record<string, string> = {};
-    const id = siteId.safeParse(cells.id ?? '');
-    if (!id.success) fields.id = id.error.issues[0]?.message ?? 'Not valid';
-    else if (seen.has(id.data)) fields.id = `Also on line ${seen.get(id.data)}`;
+    const problems: Problem[] = [];
+    const id = check(siteId, cells.id ?? '');
+    const firstLine = id.success ? seen.get(id.data) : undefined;
+    if (!id.success) problems.push(...problemsOf(id.error, ['id']));
+    else if (firstLine !== undefined)
+      problems.push(problem('id', 'site_id_also_on_line', { line: firstLine }));
     else seen.set(id.data, line);
-    try {
-      const site = parse(siteSchema, cells);
-      if (id.success && !fields.id) sites.push({ id: id.data, ...site });
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      Object.assign(fields, err.fields);
-    }
-    errors.push(...rowErrors(line, fields));
+    const site = check(siteSchema, cells);
+    if (!site.success) problems.push(...problemsOf(site.error));
+    else if (id.success && problems.length === 0) sites.push({ id: id.data, ...site.data });
+    errors.push(...rowErrors(line, problems));
   }
   return { sites: errors.length ? [] : sites, errors };
 }

@@ -4,12 +4,13 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { importSites } from '../../../commands/importSites.js';
 import { DomainError } from '../../../domain/errors.js';
-import type { Translate } from '../../../i18n/catalogue.js';
-import type { RowError } from '../../csvRows.js';
+import type { Lang, Translate } from '../../../i18n/catalogue.js';
+import { type RowError, rowsInEnglish, rowText } from '../../csvRows.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
+import { pageText } from '../../problems.js';
 import { render } from '../../render.js';
 import { bodyOf, parse } from '../../validate.js';
 import { SITE_CSV_COLUMNS, sitesFromCsv } from './csv.js';
@@ -17,9 +18,10 @@ import { csvBodySchema } from './schema.js';
 
 /** The refusal for a file with bad rows: 422, one entry per problem, with its line. */
 export function csvRefusal(errors: RowError[]): DomainError {
+  const rows = rowsInEnglish(errors);
   return new DomainError('validation_failed', `${errors.length} row problem(s); nothing was imported`, {
-    details: { rows: errors },
-    fields: Object.fromEntries(errors.map((e) => [`line ${e.line}`, e.message])),
+    details: { rows },
+    fields: Object.fromEntries(rows.map((e) => [`line ${e.line}`, e.message])),
   });
 }
 
@@ -28,6 +30,7 @@ export function siteImportRoutes(router: Router, deps: AppDeps): void {
 
   function page(ctx: Context, extra: { csv?: string; errors?: RowError[] } = {}, status = 200) {
     const t = ctx.state.t as Translate;
+    const text = pageText(t, ctx.state.lang as Lang);
     render(
       ctx,
       'admin-csv-import',
@@ -41,7 +44,8 @@ export function siteImportRoutes(router: Router, deps: AppDeps): void {
         example:
           'id,name_ko,name_en,district,address,phone,hours_ko,hours_en,lat,lng\nPH-JUNG-01,중앙약국,Jungang Pharmacy,중구,서울 중구 세종대로 1,02-123-4567,평일 09:00-18:00,Weekdays 09:00-18:00,37.5636,126.9976',
         csv: extra.csv ?? '',
-        errors: extra.errors ?? [],
+        // a cell is named by its column, as the file names it
+        errors: (extra.errors ?? []).map((e) => ({ line: e.line, message: rowText(e, text, (f) => f) })),
       },
       status,
     );

@@ -5,15 +5,16 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { saveSite } from '../../../commands/saveSite.js';
 import { findSite, listSites, SITE_COLUMNS, type Site } from '../../../db/repos/sites.js';
-import { DomainError, type FieldErrors } from '../../../domain/errors.js';
-import type { Translate } from '../../../i18n/catalogue.js';
+import { DomainError, type FieldErrors, type Problem, problem } from '../../../domain/errors.js';
+import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
 import { staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
+import { pageText, problemFields, problemsOf } from '../../problems.js';
 import { render } from '../../render.js';
-import { parse } from '../../validate.js';
+import { check, parse } from '../../validate.js';
 import { siteId, siteSchema } from './schema.js';
 
 // The form has a field for each column the site pages show.
@@ -72,22 +73,18 @@ export function sitePageRoutes(router: Router, deps: AppDeps): void {
     );
   }
 
-  /** Validates with the JSON API's schema and saves; on failure shows the form again with the values. */
+  /** Validates with the JSON API's schema and saves; on failure returns every field's faults in the page's words. */
   async function save(ctx: Context, id: string, values: SiteValues, isNew: boolean) {
-    const fields: FieldErrors = {};
-    const idCheck = siteId.safeParse(id);
-    if (!idCheck.success) fields.id = idCheck.error.issues[0]?.message ?? 'Not valid';
-    let parsed: z.infer<typeof siteSchema> | undefined;
-    try {
-      parsed = parse(siteSchema, values);
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      Object.assign(fields, err.fields);
-    }
+    const problems: Problem[] = [];
+    const idCheck = check(siteId, id);
+    if (!idCheck.success) problems.push(...problemsOf(idCheck.error, ['id']));
+    const parsed = check(siteSchema, values);
+    if (!parsed.success) problems.push(...problemsOf(parsed.error));
     if (isNew && idCheck.success && (await findSite(deps.db, id)))
-      fields.id = 'A site with this id already exists';
-    if (Object.keys(fields).length > 0 || !parsed) return fields;
-    await saveSite(cmd, staffActor(ctx.state.staff), { id, ...parsed });
+      problems.push(problem('id', 'site_id_taken'));
+    if (problems.length > 0 || !parsed.success)
+      return problemFields(problems, pageText(ctx.state.t as Translate, ctx.state.lang as Lang));
+    await saveSite(cmd, staffActor(ctx.state.staff), { id, ...parsed.data });
     return undefined;
   }
 

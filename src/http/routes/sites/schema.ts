@@ -7,21 +7,20 @@ const coordinate = (limit: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' ? (v.trim() === '' ? null : Number(v.trim())) : v),
     z
-      .number({ error: 'A number, e.g. 37.5636' })
-      .min(-limit, `Between -${limit} and ${limit}`)
-      .max(limit, `Between -${limit} and ${limit}`)
+      .number({ error: 'validation.coordinate_number' })
+      .refine((n) => Math.abs(n) <= limit, { message: 'validation.coordinate_range', params: { limit } })
       .nullable()
       .default(null),
   );
 
 export const siteSchema = z
   .object({
-    name_ko: safeText(200).min(1, 'Required'),
-    name_en: safeText(200).min(1, 'Required'),
+    name_ko: safeText(200).min(1, 'validation.required'),
+    name_en: safeText(200).min(1, 'validation.required'),
     district: safeText(100).default(''),
     address: safeText(300).default(''),
     phone: safeText(40)
-      .regex(/^[0-9+()\- ]*$/, 'Digits, spaces, +, ( ) and - only, e.g. 02-123-4567')
+      .regex(/^[0-9+()\- ]*$/, 'validation.phone_format')
       .default(''),
     hours_ko: safeText(200).default(''),
     hours_en: safeText(200).default(''),
@@ -33,13 +32,13 @@ export const siteSchema = z
       ctx.addIssue({
         code: 'custom',
         path: [s.lat === null ? 'lat' : 'lng'],
-        message: 'Give both latitude and longitude, or neither',
+        message: 'validation.coordinates_both',
       });
   });
-export const siteId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'Letters, digits, - and _ only, at most 40');
+export const siteId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'validation.site_id_format');
 
 /** ?district= narrows a list of sites to one district. */
 export const districtQuery = z.object({ district: z.string().optional() });
 
 /** A CSV file pasted into the import form or sent as JSON (sites, a campaign's slots). */
-export const csvBodySchema = z.object({ csv: z.string().max(5_000_000, 'At most 5 MB') });
+export const csvBodySchema = z.object({ csv: z.string().max(5_000_000, 'validation.csv_too_large') });

@@ -12,17 +12,18 @@ import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
 import { staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
+import { fieldMessages } from '../../problems.js';
 import { render } from '../../render.js';
 import { bodyOf, parse } from '../../validate.js';
 import { formatMoment } from '../campaigns/view.js';
 import { siteId } from './schema.js';
 
 const newStaffSchema = z.object({
-  email: z.email('An email address, e.g. pharmacist@example.com').max(200),
+  email: z.email('validation.email_format').max(200),
   password: z
     .string()
     .max(200)
-    .refine((p) => p === '' || p.length >= 12, 'At least 12 characters, or leave it empty')
+    .refine((p) => p === '' || p.length >= 12, 'validation.password_length')
     .default(''),
 });
 
@@ -85,8 +86,13 @@ export function siteStaffPageRoutes(router: Router, deps: AppDeps): void {
         201,
       );
     } catch (err) {
-      if (!(err instanceof DomainError) || !err.fields) throw err;
-      await show(ctx, site, { values, errors: err.fields }, statusOf(err));
+      if (!(err instanceof DomainError) || !(err.fields || err.problems)) throw err;
+      await show(
+        ctx,
+        site,
+        { values, errors: fieldMessages(err, ctx.state.t as Translate, ctx.state.lang as Lang) },
+        statusOf(err),
+      );
     }
   });
 
