@@ -10,8 +10,9 @@ import {
   type Campaign,
   type CampaignState,
   mayHoldPeople,
+  scheduleProblems,
 } from '../domain/campaign.js';
-import { DomainError, problem } from '../domain/errors.js';
+import { DomainError } from '../domain/errors.js';
 import { MONEY_NOTICES } from '../notify/notice.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
 
@@ -51,11 +52,9 @@ export async function changeCampaignState(
   return inTransaction(ctx.db, async (trx) => {
     const current = await findCampaign(trx, id);
     if (!current) throw new DomainError('not_found', 'No such campaign');
-    if (change === 'schedule' && current.closes_at.getTime() <= now.getTime()) {
-      throw new DomainError('validation_failed', 'The application window is already over', {
-        problems: [problem('closes_at', 'schedule_closes_in_future')],
-      });
-    }
+    const problems = change === 'schedule' ? scheduleProblems(current, now) : [];
+    if (problems.length > 0)
+      throw new DomainError('validation_failed', 'The campaign cannot be scheduled as it is', { problems });
     const moved = await transitionCampaign(
       trx,
       id,

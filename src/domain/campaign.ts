@@ -291,6 +291,22 @@ export function validateCampaign(c: CampaignDraft, knownSiteIds?: ReadonlySet<st
   return e;
 }
 
+/**
+ * What stops a draft from being scheduled, beyond what it must be to be saved at all: a window still ahead, and
+ * something to give (a budget, or slots with room). A draft may be saved without them while it is being set up
+ * (a goods campaign's stock is its slots', added after). A per-person limit above the total is allowed: the stock
+ * bounds every award anyway.
+ */
+export function scheduleProblems(c: Pick<Campaign, 'closes_at' | 'total' | 'kind'>, now: Date): Problem[] {
+  const e: Problem[] = [];
+  if (c.closes_at.getTime() <= now.getTime()) e.push(problem('closes_at', 'schedule_closes_in_future'));
+  if (c.total <= 0)
+    e.push(
+      c.kind === 'goods' ? problem('slots', 'schedule_no_slots') : problem('total', 'schedule_no_budget'),
+    );
+  return e;
+}
+
 type Add = (field: string, key: string, params?: Problem['params']) => void;
 
 function validateGroups(groups: PriorityGroup[], c: CampaignDraft, add: Add): void {

@@ -257,6 +257,27 @@ test.serial('a campaign whose window is already over cannot be scheduled', async
   t.truthy(res.json.error.fields.closes_at);
 });
 
+test.serial(
+  'a campaign with nothing to give (no budget, no slots) cannot be scheduled; its draft stands',
+  async (t) => {
+    const now = app.clock.now();
+    const draft = async (body: Record<string, unknown>) =>
+      (await app.request('POST', '/api/admin/campaigns', { as: admin, json: body })).json.campaign;
+    const schedule = (id: string) =>
+      app.request('POST', `/api/admin/campaigns/${id}/schedule`, { as: admin, json: {} });
+    const empty = await draft(buildVoucherCampaign(now, { total: 0 }));
+    const noBudget = await schedule(empty.id);
+    t.is(noBudget.status, 422, noBudget.text);
+    t.deepEqual(Object.keys(noBudget.json.error.fields), ['total']);
+    const noSlots = await draft(buildGoodsCampaign(now, [], { total: 0 }));
+    const nothing = await schedule(noSlots.id);
+    t.is(nothing.status, 422, nothing.text);
+    t.truthy(nothing.json.error.fields.slots);
+    for (const c of [empty, noSlots])
+      t.is((await app.db('campaigns').where({ id: c.id }).first()).state, 'draft', 'nothing changed');
+  },
+);
+
 test.serial('the public list shows scheduled campaigns but never drafts', async (t) => {
   const draft = (
     await app.request('POST', '/api/admin/campaigns', {
