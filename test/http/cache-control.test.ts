@@ -58,3 +58,15 @@ test('static files keep their own caching', async (t) => {
   const res = await app.request('GET', '/static/site.css', { as: admin });
   t.regex(cacheOf(res) ?? '', /public/);
 });
+
+test('every page names its icon, served as a static file; /favicon.ico is sent to it rather than a 404', async (t) => {
+  const page = await app.request('GET', '/campaigns', { headers: { accept: 'text/html' } });
+  t.regex(page.text, /<link rel="icon" href="\/static\/favicon.svg" type="image\/svg\+xml">/);
+  const icon = await app.request('GET', '/static/favicon.svg');
+  t.is(icon.status, 200);
+  t.is(icon.headers.get('content-type'), 'image/svg+xml');
+  t.regex(cacheOf(icon) ?? '', /public/);
+  const old = await app.request('GET', '/favicon.ico');
+  t.is(old.status, 301);
+  t.is(old.headers.get('location'), '/static/favicon.svg');
+});

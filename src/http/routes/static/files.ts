@@ -22,6 +22,12 @@ const TYPES: Record<string, string> = {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export function staticRoutes(router: Router, _deps: AppDeps): void {
+  // Every page names its icon; a browser (or a feed reader) that asks the old way is sent to it, not a 404.
+  router.get('/favicon.ico', (ctx) => {
+    ctx.status = 301;
+    ctx.redirect('/static/favicon.svg');
+  });
+
   router.get('/static/:name', async (ctx) => {
     const name = String(ctx.params.name);
     const type = TYPES[path.extname(name)];
