@@ -117,7 +117,7 @@ function checkLines(checks: Check[]): HTMLElement {
 
 /** The facts, the checks and the buttons; `offline` when only the token's signature vouches for them. */
 function showAward(a: AwardFacts, code: string, offline: boolean) {
-  const unit = a.unit === 'KRW' ? say('unit_krw') : say('unit_item');
+  const unit = a.unit === 'KRW' ? say('unit_krw') : say(a.amount === 1 ? 'unit_item_one' : 'unit_item');
   const zone = a.campaign?.time_zone;
   const campaign = a.campaign
     ? [

@@ -83,6 +83,10 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
   await page.click('button[type=submit]');
   await page.waitForURL(/\/counter$/);
   t.regex(await page.locator('h1').innerText(), /수령 창구/);
+  t.false(
+    (await page.locator('#net-status').locator('..').innerText()).trim().endsWith('·'),
+    'no dot left hanging where the queue says nothing',
+  );
   t.true(
     await page.locator(`tr[data-public-id="${a!.public_id}"]`).isVisible(),
     'today’s pickups list the award',
@@ -179,6 +183,7 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
   await page.locator('#refuse').waitFor();
   const factsEn = await page.locator('#result').innerText();
   t.true(factsEn.includes(sc.campaign.title_en), `the campaign in English: ${factsEn}`);
+  t.regex(factsEn, /Hand over: (1 item|\d+ items)\b/, 'one item, or items');
   t.true(factsEn.includes(when(await deadlineOf(d!.public_id), zone, 'en')), factsEn);
   await shootPage(page, 'counter-check-en-1280');
   const [awardsD, collectedD, waitingD] = await countsBeside(page, d!.public_id);

@@ -93,6 +93,7 @@ export function counterPageRoutes(router: Router, deps: AppDeps): void {
           'reason_no_id',
           'reason_other',
           'unit_item',
+          'unit_item_one',
           'unit_krw',
           'slot_counts',
           'status_won',
