@@ -1,6 +1,7 @@
 // Apply once per person per campaign: the unique key decides duplicates and the database clock decides the
 // window, both inside the one INSERT statement; the receipt notice is enqueued in the same transaction.
 // Over 300 lines on purpose: one use case whose checks web, API, SMS and proxy share, in the order they run.
+
 import { appendAudit } from '../audit/log.js';
 import type { Trx } from '../db/knex.js';
 import {
@@ -25,6 +26,7 @@ import { groupLabel, type VerificationMethod } from '../domain/campaign.js';
 import { checkEligibility, refusalParams } from '../domain/eligibility.js';
 import { DomainError, validationFailed } from '../domain/errors.js';
 import { type BirthDateSource, type GroupSource, groupStanding } from '../domain/facts.js';
+import { formatIn, when } from '../i18n/when.js';
 import { decryptText, encryptText } from '../identity/crypto.js';
 import { enqueueNotice, prepareMessage } from '../notify/enqueue.js';
 import type { NoticeRequest } from '../notify/notice.js';
@@ -177,6 +179,9 @@ export function receiptNotice(
       amount: formatAmount(Number(a.request), c.unit, lang),
       sites: siteNames.join(', '),
       status: a.status,
+      // when the result comes: in full for the email, month-day and time for the SMS (every character is paid)
+      draw_at: when(c.draw_at, c.time_zone, lang),
+      draw_short: formatIn(c.draw_at, c.time_zone, lang, 'MM-dd HH:mm'),
     },
     dedupeKey: `receipt:${a.id}:v${a.version}`,
     campaignId: c.id,

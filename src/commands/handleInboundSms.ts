@@ -10,6 +10,7 @@ import { DomainError } from '../domain/errors.js';
 import { normaliseBirthDate, normalisePhone } from '../domain/identity.js';
 import { parseSmsCommand, type SmsCommand } from '../domain/smsCommand.js';
 import { translator } from '../i18n/catalogue.js';
+import { formatIn } from '../i18n/when.js';
 import { contactHash, encryptText, verifiedKey } from '../identity/crypto.js';
 import { enqueueNotice } from '../notify/enqueue.js';
 import { applyWithin, checkOrDuplicate } from './applyForCampaign.js';
@@ -169,6 +170,7 @@ async function runCommand(
       return t('sms.applied', {
         campaign: cmd.lang === 'ko' ? c.title_ko : c.title_en,
         receipt: receiptLine(applied.receipt, cmd.lang),
+        draw: formatIn(c.draw_at, c.time_zone, cmd.lang, 'MM-dd HH:mm'),
       });
     }
     case 'status': {

@@ -1,5 +1,6 @@
 // Applying through the JSON API: amounts, sites, duplicates, change, withdraw, the window by the database clock.
 import test from 'ava';
+import { formatIn, when } from '../../src/i18n/when.js';
 import { decryptText } from '../../src/identity/crypto.js';
 import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import {
@@ -41,6 +42,16 @@ test('a verified resident applies once and gets a receipt with a public id; the 
   const notice = await app.db('messages').where({ kind: 'receipt', campaign_id: c.id }).first();
   t.truthy(notice);
   t.true(String(notice.body).includes(res.json.receipt.public_id));
+  // and when the result comes, short (an SMS's every character is paid)
+  const { draw_at } = await app.db('campaigns').where({ id: c.id }).first('draw_at');
+  t.is(String(notice.body).trim().split(' 추첨 ')[1], formatIn(draw_at, c.time_zone, 'ko', 'MM-dd HH:mm'));
+  const page = await app.request('GET', `/campaigns/${c.id}/application`, {
+    headers: { ...r.headers, accept: 'text/html' },
+  });
+  t.true(
+    page.text.includes(`<dd id="draw-at">${when(draw_at, c.time_zone, 'ko')}</dd>`),
+    'the page says it too',
+  );
 
   const again = await app.request('POST', `/api/campaigns/${c.id}/application`, {
     headers: r.headers,
@@ -72,6 +83,9 @@ test('an emailed receipt links to the application page in the language the resid
     const link = `/campaigns/${c.id}/application${lang === 'en' ? '?lang=en' : ''}`;
     t.true(String(notice.body).includes(link), String(notice.body));
     t.false(lang === 'ko' && String(notice.body).includes('lang=en'), String(notice.body));
+    const { draw_at } = await app.db('campaigns').where({ id: c.id }).first('draw_at');
+    const draw = when(draw_at, c.time_zone, lang);
+    t.true(String(notice.body).includes(lang === 'ko' ? `추첨 일시: ${draw}` : `Draw: ${draw}`), notice.body);
   }
 });
 

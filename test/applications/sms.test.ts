@@ -47,6 +47,7 @@ test('APPLY in Korean: one application, channel sms, reply with the receipt; a r
   t.is(Number(apps[0].request), 100_000);
   const reply = await replyFor(params.MessageSid);
   t.true(reply.includes(apps[0].public_id), reply);
+  t.regex(reply, /추첨 \d\d-\d\d \d\d:\d\d$/, 'and when the draw is');
 
   const replay = await post(params);
   t.is(replay.status, 200);
