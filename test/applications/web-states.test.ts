@@ -291,3 +291,23 @@ test("a resident signed in by the pages' cookie needs the CSRF token on the sale
   const read = await app.request('GET', `/api/campaigns/${sale.id}/queue`, { headers: { cookie } });
   t.is(read.status, 200, 'reading needs no token');
 });
+
+test('a code asked for again too soon says how long to wait, in the page language', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const base = `/campaigns/${c.id}`;
+  const b = residentBrowser(app);
+  const csrf = hidden((await b.get(`${base}/apply`)).text, '_csrf');
+  const phone = '010-5550-7311';
+  const ask = (lang: string) =>
+    b.post(`${base}/verify/code?lang=${lang}`, {
+      _csrf: csrf,
+      birth_date: '19820315',
+      channel: 'sms',
+      phone,
+    });
+  t.is((await ask('ko')).status, 200);
+  const again = await ask('ko');
+  t.is(again.status, 429);
+  t.regex(again.text, /요청이 너무 많습니다\. \d+초 뒤에 다시 시도해 주세요\./);
+  t.regex((await ask('en')).text, /Please try again in \d+ seconds\./);
+});

@@ -23,6 +23,13 @@ export const FORM_ERRORS = new Set([
   'csrf_failed',
 ]);
 
+/** A wait as people say it: seconds under two minutes, else minutes (rounded up). */
+function waitWords(t: Translate, seconds: number): string {
+  return seconds < 120
+    ? t('resident.wait_seconds', { n: seconds })
+    : t('resident.wait_minutes', { n: Math.ceil(seconds / 60) });
+}
+
 /** Messages for the error summary, in the page's language, each pointing at its field. */
 export function errorList(
   t: Translate,
@@ -54,6 +61,10 @@ export function errorList(
       },
     ];
   }
+  const retry = err.details?.retry_after;
+  if (err.code === 'rate_limited' && typeof retry === 'number')
+    // how long, not "shortly": one who resent a code too soon otherwise tries again and again
+    return [{ field: '', text: t('resident.rate_limited_wait', { wait: waitWords(t, retry) }) }];
   // every code has its words in both languages (test/http/status-mapping.test.ts)
   return [{ field: err.code.startsWith('code_') ? 'code' : '', text: t(`errors.${err.code}`) }];
 }
