@@ -77,6 +77,8 @@ browserTest(
     const session = await signInWithForm(app, 'admin');
     const [name, value] = session.cookie.split('=') as [string, string];
     const wide: string[] = [];
+    // and every one has the admin menu, the way to the others
+    const unnavigable: string[] = [];
     for (const width of [375, 1280]) {
       const context = await browser!.newContext({ viewport: { width, height: 800 }, isMobile: width < 500 });
       await context.addCookies([{ name, value, url: app.url }]);
@@ -85,6 +87,7 @@ browserTest(
         for (const path of paths) {
           const res = await page.goto(`${app.url}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
           t.is(res?.status(), 200, path);
+          if ((await page.locator('#admin-nav').count()) !== 1) unnavigable.push(`${path} (${lang})`);
           const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
           if (scroll > width) wide.push(`${path} (${lang}) at ${width}: ${scroll} px`);
           const shot = path
