@@ -329,3 +329,24 @@ test.serial(
     t.is(drawn.headers.get('retry-after'), null);
   },
 );
+
+test.serial(
+  'a partial award says it is a part of what was asked, and why; a whole one says nothing of it',
+  async (t) => {
+    const drawn = await drawnLottery(app, { applicants: 40 });
+    const c = drawn.s.campaignId;
+    await fanOutResults(drawn.env, c);
+    const [whole, part] = (await awardsOf(app.db, c)).filter((a) => a.outcome === 'won');
+    // As the allocator leaves it when the stock ran short at this person's turn: the award below the request.
+    const asked = Number(part!.amount) + 2;
+    await app
+      .db('applications')
+      .where({ campaign_id: c, public_id: part!.public_id })
+      .update({ request: asked });
+    const ko = await page(c, part!.public_id);
+    t.regex(ko.text, new RegExp(`id="partial">신청하신 ${asked}개 가운데 일부입니다`), ko.text.slice(0, 200));
+    const en = await page(c, part!.public_id, 'en');
+    t.regex(en.text, /id="partial">Part of the \d+ items you asked for/);
+    t.notRegex((await page(c, whole!.public_id)).text, /id="partial"/);
+  },
+);

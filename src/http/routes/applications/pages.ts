@@ -67,7 +67,9 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
       : undefined;
     render(ctx, 'apply-result', {
       ...base(ctx, rules),
-      result: result ? await resultPageView(result, rules.campaign, t, lang) : { kind: 'none' },
+      result: result
+        ? await resultPageView(result, rules.campaign, t, lang, Number(application?.request))
+        : { kind: 'none' },
       publicId: application?.public_id ?? '',
       auditUrl: `/campaigns/${rules.campaign.id}/audit${lang === 'en' ? '?lang=en' : ''}`,
       purchase,

@@ -16,7 +16,14 @@ export function slotText(starts: Date, ends: Date, zone: string, lang: Lang): st
   return `${from} – ${end} ${zoneName(starts, zone, lang)}`;
 }
 
-export async function resultPageView(r: ResidentResult, c: Campaign, t: Translate, lang: Lang) {
+export async function resultPageView(
+  r: ResidentResult,
+  c: Campaign,
+  t: Translate,
+  lang: Lang,
+  /** what the application asked for: an award below it is said to be a part, and why */
+  requested?: number,
+) {
   const zone = c.time_zone;
   const site = r.site;
   return {
@@ -24,6 +31,10 @@ export async function resultPageView(r: ResidentResult, c: Campaign, t: Translat
     promoted: r.promoted,
     isVoucher: c.kind === 'voucher',
     prize: r.amount !== null ? formatAmount(r.amount, r.unit, lang) : '',
+    partialOf:
+      r.amount !== null && requested !== undefined && r.amount < requested
+        ? formatAmount(requested, r.unit, lang)
+        : '',
     site: site
       ? {
           name: lang === 'en' ? site.name_en : site.name_ko,
