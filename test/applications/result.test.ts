@@ -350,3 +350,21 @@ test.serial(
     t.notRegex((await page(c, whole!.public_id)).text, /id="partial"/);
   },
 );
+
+test.serial('an award refused at the counter names the site that refused it, with its phone', async (t) => {
+  const drawn = await drawnLottery(app, { applicants: 40 });
+  const c = drawn.s.campaignId;
+  await fanOutResults(drawn.env, c);
+  const won = (await awardsOf(app.db, c)).find((a) => a.outcome === 'won')!;
+  await app.db('sites').where({ id: won.site }).update({ phone: '02-555-0101' });
+  // as refuseAtCounter leaves it (the refusal itself is tested with the counter)
+  await app
+    .db('awards')
+    .where({ campaign_id: c, public_id: won.public_id })
+    .update({ status: 'refused', refused_at: app.clock.now(), refusal_reason: 'no_id' });
+  const { name_ko, name_en } = await app.db('sites').where({ id: won.site }).first();
+  const ko = await page(c, won.public_id);
+  t.regex(ko.text, /아래 수령처나 사업 담당 부서에 문의/);
+  t.true(ko.text.includes(`거절한 수령처: ${name_ko} · <a href="tel:02-555-0101">02-555-0101</a>`), ko.text);
+  t.true((await page(c, won.public_id, 'en')).text.includes(`Refused at: ${name_en}`));
+});
