@@ -368,3 +368,20 @@ test.serial('an award refused at the counter names the site that refused it, wit
   t.true(ko.text.includes(`거절한 수령처: ${name_ko} · <a href="tel:02-555-0101">02-555-0101</a>`), ko.text);
   t.true((await page(c, won.public_id, 'en')).text.includes(`Refused at: ${name_en}`));
 });
+
+test.serial(
+  "a voucher winner's page speaks of paying and the shop, not of a counter and proof",
+  async (t) => {
+    const drawn = await drawnLottery(app, { kind: 'voucher', applicants: 10 });
+    const c = drawn.s.campaignId;
+    await fanOutResults(drawn.env, c);
+    const won = (await awardsOf(app.db, c)).find((a) => a.outcome === 'won')!;
+    const ko = (await page(c, won.public_id)).text;
+    t.regex(ko, /id="expiry-note">기한까지 결제하지 않으면/);
+    t.regex(ko, /가맹점에서 번호를 보여 주세요/);
+    t.notRegex(ko, /수령처에서 거절/);
+    const en = (await page(c, won.public_id, 'en')).text;
+    t.regex(en, /id="expiry-note">If you do not pay by the deadline/);
+    t.notRegex(en, /counter may refuse/);
+  },
+);
