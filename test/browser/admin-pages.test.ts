@@ -5,7 +5,7 @@ import anyTest, { type TestFn } from 'ava';
 import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { shootPage } from '../helpers/browserJourney.js';
-import { signInWithForm } from '../helpers/browserSession.js';
+import { signInWithForm, staffBrowserContext } from '../helpers/browserSession.js';
 import { browserSuite } from '../helpers/chromium.js';
 import { buildGoodsCampaign, buildVoucherCampaign } from '../helpers/factories.js';
 import { putHappyPharmacies } from '../helpers/intake.js';
@@ -75,13 +75,11 @@ browserTest(
   async (t) => {
     t.timeout(180_000);
     const session = await signInWithForm(app, 'admin');
-    const [name, value] = session.cookie.split('=') as [string, string];
     const wide: string[] = [];
     // and every one has the admin menu, the way to the others
     const unnavigable: string[] = [];
     for (const width of [375, 1280]) {
-      const context = await browser!.newContext({ viewport: { width, height: 800 }, isMobile: width < 500 });
-      await context.addCookies([{ name, value, url: app.url }]);
+      const context = await staffBrowserContext(browser!, app, session, 'ko-KR', width);
       const page = await context.newPage();
       for (const lang of ['ko', 'en'] as const) {
         for (const path of paths) {
@@ -104,10 +102,7 @@ browserTest(
 );
 
 browserTest("the new-campaign form's group table shows each group's check as words", async (t) => {
-  const session = await signInWithForm(app, 'admin');
-  const [name, value] = session.cookie.split('=') as [string, string];
-  const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addCookies([{ name, value, url: app.url }]);
+  const context = await staffBrowserContext(browser!, app, await signInWithForm(app, 'admin'), 'ko-KR', 1280);
   const page = await context.newPage();
   await page.goto(`${app.url}/admin/campaigns/new`);
   const select = page.locator('select[name="group_0_check"]');

@@ -60,14 +60,18 @@ export async function signInWithForm(
   return session;
 }
 
-/** A browser context carrying `session`'s cookie on the app's host, in Korean unless said. */
+/** A browser context carrying `session`'s cookie on the app's host, in Korean unless said; `width`: a phone below 500. */
 export async function staffBrowserContext(
   browser: Browser,
   app: Pick<TestApp, 'url'>,
   session: CookieSession,
   locale = 'ko-KR',
+  width?: number,
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({ locale });
+  const context = await browser.newContext({
+    locale,
+    ...(width ? { viewport: { width, height: 800 }, isMobile: width < 500 } : {}),
+  });
   const [name, value] = session.cookie.split('=') as [string, string];
   await context.addCookies([{ name, value, url: app.url }]);
   return context;
