@@ -239,10 +239,14 @@ async function refuseOnline(code: string, reason: string) {
     async () => {
       const res = await api('/refusals', { code, reason });
       if (!res.ok) return showError(res);
-      const { refusal } = (await res.json()) as { refusal: { campaign_id: string; public_id: string } };
+      const { refusal } = (await res.json()) as {
+        refusal: { campaign_id: string; public_id: string; passed_to: string | null };
+      };
       markRow(refusal.campaign_id, refusal.public_id, 'refused');
       message(say('refused_ok', { id: refusal.public_id }), 'ok');
       codeInput.value = '';
+      // passed down the waitlist, perhaps to someone who comes here today: their row shows now, not at the next look
+      if (refusal.passed_to) await refreshList();
     },
     () => message(say('offline_refuse'), 'error'),
   );
@@ -345,35 +349,120 @@ function setNetwork(up: boolean) {
   status.className = up ? '' : 'offline';
 }
 
-/** One award's status in today's list, and its slot's summary counted again from the slot's rows. */
-function markRow(campaignId: string, publicId: string, status: string) {
-  const row = document.querySelector<HTMLElement>(
+const rowOf = (campaignId: string, publicId: string) =>
+  document.querySelector<HTMLElement>(
     `.pickup-slot[data-campaign="${CSS.escape(campaignId)}"] tr[data-public-id="${CSS.escape(publicId)}"]`,
   );
-  const slot = row?.closest('.pickup-slot');
+
+/** One award's status in today's list, and its slot's summary counted again from the slot's rows. */
+function markRow(campaignId: string, publicId: string, status: string) {
+  const row = rowOf(campaignId, publicId);
+  const slot = row?.closest<HTMLElement>('.pickup-slot');
   if (!row || !slot || row.dataset.status === status) return;
   row.dataset.status = status;
   const cell = row.querySelector('td:last-child')!;
   cell.className = `status-${status}`;
   cell.textContent = say(`status_${status}`);
+  recount(slot);
+}
+
+function recount(slot: HTMLElement) {
   const counts = noPickups();
   for (const r of slot.querySelectorAll<HTMLElement>('tr[data-status]'))
     countPickup(counts, r.dataset.status!);
   slot.querySelector('.slot-counts')!.textContent = say('slot_counts', { ...counts });
 }
 
-/** Today's list as the server has it now: after a sync (the page may have opened offline from the cache). */
+interface ListedPickup {
+  public_id: string;
+  amount: number;
+  status: string;
+}
+
+/** A pickup new to the page (an award passed down onto this site) added to its slot, as the server renders it. */
+function addRow(slot: HTMLElement, p: ListedPickup) {
+  let body = slot.querySelector('tbody');
+  if (!body) {
+    body = el('tbody') as HTMLTableSectionElement;
+    const head = el(
+      'tr',
+      {},
+      ...['public_id', 'amount', 'status'].map((k) => el('th', { scope: 'col' }, say(k))),
+    );
+    slot.append(el('table', { class: 'pickups' }, el('thead', {}, head), body));
+  }
+  body.append(
+    el(
+      'tr',
+      { 'data-public-id': p.public_id, 'data-status': p.status },
+      el('td', {}, p.public_id),
+      el('td', {}, String(p.amount)),
+      el('td', { class: `status-${p.status}` }, say(`status_${p.status}`)),
+    ),
+  );
+  recount(slot);
+}
+
+/**
+ * Today's list as the server has it now (the page may have opened offline from the cache, or another counter or a
+ * pass-down changed it): statuses follow, new pickups join their slot; one in a slot or campaign the page does not
+ * show asks for a reload.
+ */
 async function refreshList() {
   const res = await fetch(siteApi('/pickups'), {
     headers: { accept: 'application/json' },
     credentials: 'same-origin',
   });
   if (!res.ok) return;
-  const { campaigns } = (await res.json()) as {
-    campaigns: Array<{ id: string; slots: Array<{ pickups: Array<{ public_id: string; status: string }> }> }>;
-  };
+  const { campaigns } = (await res.json()) as { campaigns: ListedCampaign[] };
+  let unshown = false;
   for (const c of campaigns)
-    for (const s of c.slots) for (const p of s.pickups) markRow(c.id, p.public_id, p.status);
+    for (const s of c.slots)
+      for (const p of s.pickups) {
+        if (rowOf(c.id, p.public_id)) markRow(c.id, p.public_id, p.status);
+        else {
+          const slot = slotOf(c, s);
+          if (slot) addRow(slot, p);
+          else unshown = true;
+        }
+      }
+  $('list-changed').hidden = !unshown;
+}
+
+interface ListedSlot {
+  id: string;
+  starts_at: string | null;
+  ends_at: string | null;
+  pickups: ListedPickup[];
+}
+
+interface ListedCampaign {
+  id: string;
+  time_zone: string;
+  slots: ListedSlot[];
+}
+
+/**
+ * The slot's place on the page; one the page does not show yet (the "any time" of an award passed down with no slot
+ * left ahead) is added after its campaign's others. Undefined when the page does not show the campaign at all.
+ */
+function slotOf(c: ListedCampaign, s: ListedSlot): HTMLElement | undefined {
+  const ofCampaign = [...document.querySelectorAll<HTMLElement>('.pickup-slot')].filter(
+    (d) => d.dataset.campaign === c.id,
+  );
+  const known = ofCampaign.find((d) => d.dataset.slot === s.id);
+  if (known || ofCampaign.length === 0) return known;
+  const title = s.starts_at
+    ? `${fmt(s.starts_at, c.time_zone)}${s.ends_at ? ` ~ ${fmt(s.ends_at, c.time_zone).slice(11)}` : ''}`
+    : say('any_time');
+  const slot = el(
+    'div',
+    { class: 'pickup-slot', 'data-campaign': c.id, 'data-slot': s.id },
+    el('h4', {}, title),
+    el('p', { class: 'slot-counts' }),
+  );
+  ofCampaign.at(-1)!.after(slot);
+  return slot;
 }
 
 // --- the camera ---
@@ -446,5 +535,11 @@ window.addEventListener('offline', () => setNetwork(false));
 setNetwork(navigator.onLine);
 void showQueue().then(sync);
 setInterval(() => void sync(), 15_000);
+// Another counter's collections and awards passed down onto this site: looked for once a minute, and when staff come
+// back to the page (a list look a minute at every open counter of a city, not one every sync).
+setInterval(() => navigator.onLine && void refreshList().catch(() => {}), 60_000);
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && navigator.onLine) void refreshList().catch(() => {});
+});
 if ('serviceWorker' in navigator)
   void navigator.serviceWorker.register('/counter-sw.js', { scope: '/counter' }).catch(() => {});

@@ -12,6 +12,7 @@ import { when } from '../../src/i18n/when.js';
 import { at } from '../draw/_scenario.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { checkPage, shootPage } from '../helpers/browserJourney.js';
+import { signInWithForm, staffBrowserContext } from '../helpers/browserSession.js';
 import { browserSuite } from '../helpers/chromium.js';
 import { counterScenario } from './_setup.js';
 
@@ -59,9 +60,9 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
   // At +61.9 h both slots of the site are open for pickup (the second starts at +62 h, the grace is 10 min).
   const [a, b, c, d] = sc.winnersAt(site0);
   const siteRow = await app.db('sites').where({ id: site0 }).first();
-  const deadlineOf = async (publicId: string) =>
-    (await app.db('awards').where({ campaign_id: sc.s.campaignId, public_id: publicId }).first())
-      .claim_deadline as Date;
+  const awardRow = (publicId: string) =>
+    app.db('awards').where({ campaign_id: sc.s.campaignId, public_id: publicId }).first();
+  const deadlineOf = async (publicId: string) => (await awardRow(publicId)).claim_deadline as Date;
   const zone = sc.campaign.time_zone;
   app.clock.set(at(61.9));
   const email = `pharmacist-${Date.now()}@test.example`;
@@ -190,10 +191,21 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
   await page.selectOption('#reason', 'no_id');
   await page.click('#refuse');
   await page.locator(`tr[data-public-id="${d!.public_id}"][data-status="refused"]`).waitFor();
+  // passed down into the same slot (one still ahead), the award shows there at once: one more awarded and waiting
+  const heir = await app
+    .db('awards')
+    .where({
+      campaign_id: sc.s.campaignId,
+      status: 'promoted',
+      held_slot: (await awardRow(d!.public_id)).held_slot,
+    })
+    .first();
+  if (heir) await page.locator(`tr[data-public-id="${heir.public_id}"]`).waitFor();
+  const more = heir ? 1 : 0;
   t.deepEqual(
     await countsBeside(page, d!.public_id),
-    [awardsD!, collectedD!, waitingD! - 1],
-    'a refusal leaves one fewer waiting',
+    [awardsD! + more, collectedD!, waitingD! - 1 + more],
+    'a refusal leaves one fewer waiting, and its heir in the slot one more',
   );
   await shootPage(page, 'counter-refused-en-1280');
 
@@ -211,5 +223,77 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
     await shootPage(stockPage, `stock-${lang}-${width}`);
   }
   await checkPage(t, page, 'the counter in English');
+  await context.close();
+});
+
+browserTest('another counter’s collection and an award passed down show without a reload', async (t) => {
+  t.timeout(120_000);
+  const sc = await counterScenario(app);
+  const site0 = sc.s.siteIds[0]!;
+  // +61 h: the first slot's winners are at the counter; an award passed down now has no slot left ahead (promotions
+  // need 2 h, the site's last slot starts at +62 h), so it lands in an "any time" group the page did not show.
+  app.clock.set(at(61));
+  const [w, x] = sc.winnersAt(site0).filter((a) => a.slot.endsWith('-S1'));
+  const session = await signInWithForm(app, 'site_staff', { site_id: site0 });
+  const context = await staffBrowserContext(browser, app, session, 'ko-KR', 375);
+  await context.clock.setFixedTime(at(61));
+  const page = await context.newPage();
+  await page.goto(`${app.url}/counter`);
+  const anyTime = page.locator('.pickup-slot[data-slot=""]');
+  t.is(await anyTime.count(), 0, 'nothing passed down yet');
+
+  // Another counter collects x; this page learns it when staff come back to it.
+  const other = await app.staff('site_staff', { site_id: site0 });
+  const collected = await app.request('POST', `/api/sites/${site0}/collections`, {
+    as: other,
+    json: { code: await sc.codeOf(x!.public_id) },
+  });
+  t.is(collected.status, 201, collected.text);
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  await page.locator(`tr[data-public-id="${x!.public_id}"][data-status="collected"]`).waitFor();
+
+  // This counter refuses w: the award passed down appears at once, in its own group, with its summary.
+  await page.fill('#code', await sc.codeOf(w!.public_id));
+  await page.click('#check-form button[type=submit]');
+  await page.selectOption('#reason', 'id_mismatch');
+  await page.click('#refuse');
+  await page.locator(`tr[data-public-id="${w!.public_id}"][data-status="refused"]`).waitFor();
+  const refusal = await app
+    .db('awards')
+    .where({ campaign_id: sc.s.campaignId, public_id: w!.public_id })
+    .first();
+  t.is(refusal.status, 'refused');
+  const promoted = await app
+    .db('awards')
+    .where({ campaign_id: sc.s.campaignId, status: 'promoted', promoted_from_rank: w!.rank })
+    .first();
+  t.truthy(promoted, 'passed down');
+  const row = anyTime.locator(`tr[data-public-id="${promoted.public_id}"][data-status="promoted"]`);
+  await row.waitFor();
+  t.is(await anyTime.locator('h4').innerText(), '영업시간 중 언제든');
+  t.deepEqual(
+    await anyTime.locator('th').allInnerTexts(),
+    ['접수번호', '수량', '상태'],
+    'headed as the server heads it',
+  );
+  t.deepEqual(
+    ((await anyTime.locator('.slot-counts').innerText()).match(/\d+/g) ?? []).map(Number).slice(0, 3),
+    [1, 0, 1],
+  );
+  t.true(await page.locator('#list-changed').isHidden());
+  // The page now holds what a fresh load shows.
+  const fresh = await context.newPage();
+  await fresh.goto(`${app.url}/counter`);
+  t.deepEqual(await allCounts(page), await allCounts(fresh));
+  t.deepEqual(
+    await page
+      .locator('tr[data-public-id]')
+      .evaluateAll((rs) => rs.map((r) => `${r.dataset.publicId} ${r.dataset.status}`)),
+    await fresh
+      .locator('tr[data-public-id]')
+      .evaluateAll((rs) => rs.map((r) => `${r.dataset.publicId} ${r.dataset.status}`)),
+  );
+  await shootPage(page, 'counter-passed-down-ko-375');
+  await checkPage(t, page, 'the counter with an award passed down');
   await context.close();
 });

@@ -68,6 +68,7 @@ export function counterPageRoutes(router: Router, deps: AppDeps): void {
           'slot',
           'deadline',
           'public_id',
+          'status',
           'campaign',
           'checks',
           'check_birth',
