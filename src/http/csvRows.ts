@@ -1,6 +1,7 @@
 // CSV an admin pastes or uploads (sites, a campaign's slots), read with csv-parse: a header row naming the
 // columns, then one record per line. Problems come back per line, so a whole file can be fixed in one go.
 import { parse as parseCsv } from 'csv-parse/sync';
+import { csvParseFault, MAX_CSV_RECORD_BYTES } from '../commands/csvFault.js';
 import type { Problem } from '../domain/errors.js';
 import { englishText } from './problems.js';
 
@@ -44,12 +45,12 @@ export function readCsv(
       skip_empty_lines: true,
       trim: true,
       info: true,
-      max_record_size: 10_000,
+      max_record_size: MAX_CSV_RECORD_BYTES,
     });
   } catch (err) {
-    const e = err as { lines?: number; message: string };
-    // csv-parse's own words: a malformed file is named in English on every page
-    return { rows: [], errors: [lineError(e.lines ?? 1, e.message.replace(/^Invalid Record Length: /, ''))] };
+    // a malformed file: our words for what csv-parse refused, on the line it names
+    const { problem, line } = csvParseFault(err, '');
+    return { rows: [], errors: [lineError(line ?? 1, problem.key, problem.params)] };
   }
   const header = Object.keys(records[0]?.record ?? {});
   const known = new Set([...columns.required, ...columns.optional]);

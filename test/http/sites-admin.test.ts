@@ -170,6 +170,60 @@ test.serial('a sites CSV with bad rows imports nothing and names each bad line',
 });
 
 test.serial(
+  'a file csv-parse cannot read is named in our words, in the page language, on the line it names; nothing imported',
+  async (t) => {
+    const before = await countSites();
+    const header = 'id,name_ko,name_en';
+    const files: Array<[string, string, string, RegExp]> = [
+      [
+        `${header}\nQ-1,"큐약국,Q Pharmacy\nQ-2,둘,Two`,
+        '3번째 줄: 큰따옴표(")로 연 칸이 닫히지 않은 채 파일이 끝났습니다.',
+        'Line 3: A cell opened with a double quote (") is still open at the end of the file',
+        /still open/,
+      ],
+      [
+        `${header}\nQ-1,큐약국,Q Pharmacy\nQ-2,둘`,
+        '3번째 줄: 칸이 2개입니다. 첫 줄의 열 이름처럼 3개여야 합니다.',
+        'Line 3: 2 cells, but the header names 3 columns',
+        /^2 cells, but the header names 3 columns/,
+      ],
+      [
+        `${header}\nQ-1,큐"약국,Q Pharmacy`,
+        '2번째 줄: 칸 중간에 큰따옴표(")가 있습니다.',
+        'Line 2: A double quote (") inside a cell',
+        /inside a cell/,
+      ],
+    ];
+    for (const [csv, ko, en, api] of files) {
+      const page = await admin.post('/admin/sites/import', { csv });
+      t.is(page.status, 422);
+      const items = [...page.text.matchAll(/<li>([^<]+)<\/li>/g)].map((m) => unescapeHtml(m[1]!));
+      t.is(items.length, 1, items.join('\n'));
+      t.true(items[0]!.startsWith(ko), items[0]);
+      t.notRegex(page.text, /Quote Not Closed|Invalid (Record Length|Opening Quote)|parsing is finished/);
+      const english = await admin.post('/admin/sites/import?lang=en', { csv });
+      const line = [...english.text.matchAll(/<li>([^<]+)<\/li>/g)].map((m) => unescapeHtml(m[1]!));
+      t.true(line[0]?.startsWith(en), line[0]);
+      // the API keeps its shape: the line, and the fault in English
+      const res = await app.request('POST', '/api/admin/sites/import', { as: apiAdmin, json: { csv } });
+      t.is(res.status, 422);
+      t.is(res.json.error.details.rows.length, 1);
+      t.is(res.json.error.details.rows[0].line, Number(/\d+/.exec(ko)![0]));
+      t.regex(res.json.error.details.rows[0].message, api);
+    }
+    t.is(await countSites(), before, 'nothing imported');
+  },
+);
+
+const unescapeHtml = (s: string) =>
+  s
+    .replace(/&quot;|&#34;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+test.serial(
   'a slots CSV with bad rows imports nothing; a good one replaces the slots and sets the stock',
   async (t) => {
     const body = buildGoodsCampaign(app.clock.now(), ['SA-1'], { groups: [] });
