@@ -6,10 +6,11 @@ import { appendAudit } from '../audit/log.js';
 import { findCampaign } from '../db/repos/campaigns.js';
 import { type MemberKind, replaceGroupList } from '../db/repos/groupMembers.js';
 import { inTransaction } from '../db/transaction.js';
-import { DomainError, validationFailed } from '../domain/errors.js';
+import { DomainError, problem, validationFailed } from '../domain/errors.js';
 import { normalisePhone } from '../domain/identity.js';
 import { verifiedKey } from '../identity/crypto.js';
 import { type Actor, actorLabel } from './context.js';
+import { csvParseFault } from './csvFault.js';
 import type { IntakeContext } from './intakeContext.js';
 
 export const MAX_LIST_ROWS = 200_000;
@@ -35,17 +36,22 @@ function keysFrom(
   try {
     records = parse(csv, { skip_empty_lines: true, trim: true, relax_column_count: true, bom: true });
   } catch (err) {
-    throw validationFailed({ csv: `Not a CSV file: ${(err as Error).message}` });
+    // the fault on the line csv-parse names (the page puts the line before it; the API gives it in details)
+    const { problem: fault, line } = csvParseFault(err, 'csv');
+    throw new DomainError('validation_failed', 'The file could not be read as CSV', {
+      problems: [line ? { ...fault, params: { ...fault.params, line } } : fault],
+      ...(line ? { details: { line } } : {}),
+    });
   }
   const head = (records[0] ?? []).map((h) => h.toLowerCase());
   const named = head.includes('phone') || head.includes('subject');
   const phoneCol = named ? head.indexOf('phone') : 0;
   const subjectCol = named ? head.indexOf('subject') : -1;
   const rows = named ? records.slice(1) : records;
-  if (rows.length === 0) throw validationFailed({ csv: 'The file has no rows' });
-  if (rows.length > MAX_LIST_ROWS) throw validationFailed({ csv: `At most ${MAX_LIST_ROWS} rows per file` });
-  if (subjectCol >= 0 && !oidcIssuer)
-    throw validationFailed({ csv: 'Subjects need an identity provider (OIDC_ISSUER) to be set up' });
+  if (rows.length === 0) throw validationFailed([problem('csv', 'group_list_no_rows')]);
+  if (rows.length > MAX_LIST_ROWS)
+    throw validationFailed([problem('csv', 'csv_too_many_rows', { max: MAX_LIST_ROWS })]);
+  if (subjectCol >= 0 && !oidcIssuer) throw validationFailed([problem('csv', 'group_list_needs_oidc')]);
   const keys: Array<{ key_hash: string; kind: MemberKind }> = [];
   const bad: number[] = [];
   rows.forEach((row, i) => {
@@ -58,10 +64,13 @@ function keysFrom(
       keys.push({ key_hash: verifiedKey.oidc(ctx.secrets, oidcIssuer, subject).hash, kind: 'oidc' });
   });
   if (bad.length) {
-    const shown = bad.slice(0, 10).join(', ');
-    throw validationFailed({
-      csv: `Line ${shown}${bad.length > 10 ? ` and ${bad.length - 10} more` : ''}: not a mobile phone number or a subject`,
-    });
+    // the first ten named, the rest counted
+    const lines = bad.slice(0, 10).join(', ');
+    throw validationFailed([
+      bad.length > 10
+        ? problem('csv', 'group_list_bad_lines_more', { lines, more: bad.length - 10 })
+        : problem('csv', 'group_list_bad_lines', { lines }),
+    ]);
   }
   return { keys, rows: rows.length };
 }
@@ -75,8 +84,7 @@ export async function importGroupList(
   if (!campaign) throw new DomainError('not_found', 'No such campaign');
   const group = campaign.groups.find((g) => g.name === i.group);
   if (!group) throw new DomainError('not_found', 'No such priority group');
-  if (group.check !== 'list')
-    throw validationFailed({ group: 'Only a group restricted to a list takes an imported list' });
+  if (group.check !== 'list') throw validationFailed([problem('group', 'group_list_only_list_groups')]);
   const { keys, rows } = keysFrom(ctx, i.csv, i.oidc_issuer);
   return inTransaction(ctx.db, async (trx) => {
     const members = await replaceGroupList(trx, campaign.id, group.name, keys);

@@ -41,7 +41,7 @@ async function listState() {
 }
 
 const refusals: [string, string, RegExp][] = [
-  ['a file that is not CSV', 'phone\n"010-5554-0003', /Not a CSV file/],
+  ['a file that is not CSV', 'phone\n"010-5554-0003', /^A cell opened with a double quote/],
   ['a header and no rows', 'phone\n', /no rows/],
   ['subjects without an identity provider', 'subject\nabc-123\n', /OIDC_ISSUER/],
   ['a line that is not a phone number', 'phone\n010-5554-0003\n12345\n', /^Line 3:/],
@@ -92,13 +92,53 @@ test.serial('only an existing list group of an existing campaign takes a list', 
 });
 
 test.serial(
+  "the groups page words a refused file in the page's language, csv-parse's refusals too, on their line",
+  async (t) => {
+    const before = await listState();
+    const pagePath = `/admin/campaigns/${campaignId}/groups/basic/list`;
+    const cases: Array<[string, string, string]> = [
+      [
+        'phone\n"010-5554-0003',
+        '2번째 줄: 큰따옴표(&quot;)로 연 칸이 닫히지 않은 채 파일이 끝났습니다.',
+        'Line 2: A cell opened with a double quote (&quot;) is still open',
+      ],
+      ['phone\n010-5554-"0003"\n', '2번째 줄: 칸 중간에 큰따옴표', 'Line 2: A double quote'],
+      ['phone\n', '명단이 비어 있습니다.', 'The file has no rows'],
+      [
+        'subject\nabc-123\n',
+        'subject 열을 쓰려면 외부 인증 서비스(OIDC_ISSUER)',
+        'Subjects need an identity provider',
+      ],
+      [
+        `phone\n${Array.from({ length: 12 }, (_, i) => `bad${i}`).join('\n')}\n`,
+        '2, 3, 4, 5, 6, 7, 8, 9, 10, 11번째 줄 외 2줄: 휴대전화 번호나 subject가 아닙니다.',
+        'Line 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 2 more: not a mobile phone number or a subject',
+      ],
+    ];
+    for (const [csv, ko, en] of cases) {
+      const page = await adminPages.post(pagePath, { csv });
+      t.is(page.status, 422);
+      const shown = /id="csv-basic-error">([^<]*)</.exec(page.text)?.[1] ?? '';
+      t.true(shown.startsWith(ko), shown);
+      t.notRegex(page.text, /Quote Not Closed|Invalid Opening Quote|Line \d|no rows|Subjects need/);
+      const english = await adminPages.post(`${pagePath}?lang=en`, { csv });
+      t.true((/id="csv-basic-error">([^<]*)</.exec(english.text)?.[1] ?? '').startsWith(en));
+    }
+    // the API names csv-parse's line in details, its words in English in fields
+    const api = await app.request('POST', listUrl(), { as: admin, json: { csv: cases[0]![0] } });
+    t.is(api.json.error.details.line, 2);
+    t.deepEqual(await listState(), before);
+  },
+);
+
+test.serial(
   'the groups page shows a refused file back in its form, and a good one replaces the list',
   async (t) => {
     const before = await listState();
     const pagePath = `/admin/campaigns/${campaignId}/groups/basic/list`;
     const bad = await adminPages.post(pagePath, { csv: 'phone\n010-5554-0005\nnope\n' });
     t.is(bad.status, 422);
-    t.regex(bad.text, /Line 3/);
+    t.regex(bad.text, /id="csv-basic-error">3번째 줄: 휴대전화 번호나 subject가 아닙니다.</);
     t.regex(bad.text, /nope/, 'the file is shown back to be fixed');
     t.deepEqual(await listState(), before);
     const good = await adminPages.post(pagePath, { csv: 'phone\n010-5554-0005\n' });

@@ -13,6 +13,7 @@ import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
+import { pageText, problemsOfError } from '../../problems.js';
 import { render } from '../../render.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
 import { csvBodySchema } from '../sites/schema.js';
@@ -72,7 +73,14 @@ export function identityAdminRoutes(router: Router, deps: AppDeps): void {
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'validation_failed') throw err;
       const t = ctx.state.t as Translate;
-      const message = Object.values(err.fields ?? {}).join(' ');
+      const text = pageText(t, ctx.state.lang as Lang);
+      // in the page's language; a fault csv-parse placed on a line says which, as the CSV import pages do
+      const message = problemsOfError(err)
+        .map((p) => {
+          const line = p.params?.line;
+          return line === undefined ? text(p) : `${t('admin.import.line', { line })}: ${text(p)}`;
+        })
+        .join(' ');
       await groupsPage(
         ctx,
         {
