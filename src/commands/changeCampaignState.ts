@@ -12,7 +12,7 @@ import {
   mayHoldPeople,
   scheduleProblems,
 } from '../domain/campaign.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, problem } from '../domain/errors.js';
 import { MONEY_NOTICES } from '../notify/notice.js';
 import { type Actor, actorLabel, type CommandContext } from './context.js';
 
@@ -41,13 +41,14 @@ export async function changeCampaignState(
 ): Promise<Campaign> {
   const rule = MANUAL[change]!;
   const now = ctx.clock.now();
-  // counted in characters, as the schema and the database's check count them (an emoji is one)
+  // counted in characters, as the schema and the database's check count them (an emoji is one); a fault as a key,
+  // worded in the reader's language where it is shown
   const tooLong = Object.entries({ message_ko, message_en }).filter(
     ([, m]) => [...m].length > CANCEL_MESSAGE_MAX,
   );
   if (tooLong.length > 0)
     throw new DomainError('validation_failed', 'The message to residents is too long', {
-      fields: Object.fromEntries(tooLong.map(([f]) => [f, `At most ${CANCEL_MESSAGE_MAX} characters`])),
+      problems: tooLong.map(([f]) => problem(f, 'max_chars', { max: CANCEL_MESSAGE_MAX })),
     });
   return inTransaction(ctx.db, async (trx) => {
     const current = await findCampaign(trx, id);

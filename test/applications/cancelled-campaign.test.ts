@@ -4,8 +4,14 @@
 // naming a draw that will not come. A campaign still scheduled may hold applications (the database clock opens it);
 // a draft queues no job.
 import test from 'ava';
+import { changeCampaignState } from '../../src/commands/changeCampaignState.js';
 import { tellOfCancel } from '../../src/commands/tellOfCancel.js';
 import { CANCEL_NOTICES_TASK } from '../../src/db/repos/cancelJobs.js';
+import { CANCEL_MESSAGE_MAX } from '../../src/domain/campaign.js';
+import { DomainError } from '../../src/domain/errors.js';
+import { answerFor } from '../../src/http/errors.js';
+import { fieldMessages } from '../../src/http/problems.js';
+import { translator } from '../../src/i18n/catalogue.js';
 import { encryptText } from '../../src/identity/crypto.js';
 import { openedTexts } from '../../src/notify/recipient.js';
 import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
@@ -274,3 +280,30 @@ test.serial('a message given in one language only is what readers of the other a
   });
   t.true(page.text.includes(`From the organisers:</strong> ${ko}`), page.text);
 });
+
+test.serial(
+  "the cancel's own length check (for callers past the schema) gives a keyed fault: Korean on a page, English in the API",
+  async (t) => {
+    const c = await openVoucherCampaign(app);
+    const err = await t.throwsAsync(
+      changeCampaignState(
+        { db: app.db, clock: app.clock },
+        { kind: 'system', name: 'test' },
+        c.id,
+        'cancel',
+        {
+          message_ko: '가'.repeat(CANCEL_MESSAGE_MAX + 1),
+          message_en: 'fine',
+        },
+      ),
+      { instanceOf: DomainError },
+    );
+    t.deepEqual(err.problems, [
+      { field: 'message_ko', key: 'max_chars', params: { max: CANCEL_MESSAGE_MAX } },
+    ]);
+    t.deepEqual(fieldMessages(err, translator('ko'), 'ko'), { message_ko: '200자 이내로 적어 주세요.' });
+    t.deepEqual(answerFor(err).shown.fields, { message_ko: 'At most 200 characters' });
+    const still = await app.db('campaigns').where({ id: c.id }).first();
+    t.like(still, { state: 'open', cancel_message_ko: null, cancel_message_en: null });
+  },
+);
