@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { addStaff } from '../src/commands/staffAccounts.js';
 import { migrateLatest } from '../src/db/migrate.js';
 import { DomainError } from '../src/domain/errors.js';
+import { translator } from '../src/i18n/catalogue.js';
 import { clock, fail, withDatabase } from './cli.js';
 
 const USAGE =
@@ -47,8 +48,12 @@ await withDatabase(async (db, config) => {
     console.log(`one-time sign-in link (24 hours): ${config.publicUrl}/staff/login/${loginToken}`);
   } catch (err) {
     if (err instanceof DomainError) {
-      // a fault worded where it happened, or one kept as a key of the validation catalogue ({"field":"email",...})
-      const faults = err.fields ?? err.problems;
+      // each field's fault in English: worded where it happened, or a key of the validation catalogue worded here
+      const english = translator('en');
+      const faults =
+        err.fields ??
+        (err.problems &&
+          Object.fromEntries(err.problems.map((p) => [p.field, english(`validation.${p.key}`, p.params)])));
       fail(`${err.message}${faults ? `: ${JSON.stringify(faults)}` : ''}`, 1);
     }
     throw err;

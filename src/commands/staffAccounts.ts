@@ -33,14 +33,14 @@ export async function addStaff(
 ): Promise<{ staff: Staff; loginToken: string }> {
   if ((input.role === 'site_staff') !== Boolean(input.site_id)) {
     throw new DomainError('validation_failed', 'Site staff need a site; other roles have none', {
-      fields: { site_id: 'Site staff are bound to exactly one site; admins and auditors to none' },
+      problems: [problem('site_id', 'staff_site_for_role')],
     });
   }
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return inTransaction(ctx.db, async (trx) => {
     if (input.site_id && !(await findSite(trx, input.site_id))) {
       throw new DomainError('validation_failed', 'Unknown site', {
-        fields: { site_id: `Unknown site ${input.site_id}` },
+        problems: [problem('site_id', 'site_unknown', { site: input.site_id })],
       });
     }
     if (await findStaffByEmail(trx, input.email)) {

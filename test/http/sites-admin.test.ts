@@ -2,6 +2,11 @@
 // link that signs in, disabled so it no longer does); and CSV imports of sites and of a campaign's slots, where
 // any bad row is reported with its line and nothing is imported.
 import test from 'ava';
+import { addStaff } from '../../src/commands/staffAccounts.js';
+import { DomainError } from '../../src/domain/errors.js';
+import { answerFor } from '../../src/http/errors.js';
+import { fieldMessages } from '../../src/http/problems.js';
+import { translator } from '../../src/i18n/catalogue.js';
 import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
 import { type CookieSession, signInWithForm } from '../helpers/browserSession.js';
 import { buildGoodsCampaign, buildVoucherCampaign } from '../helpers/factories.js';
@@ -106,6 +111,46 @@ test.serial(
       headers: { accept: 'text/html' },
     });
     t.is(login.status, 302, 'signed in with the password the admin set');
+  },
+);
+
+test.serial(
+  "a staff account's site faults are keyed: the page's language on a page, English for the API and the CLI",
+  async (t) => {
+    const staffCount = async () => Number((await app.db('staff').count('* as n').first())?.n);
+    const before = await staffCount();
+    const add = (role: 'site_staff' | 'admin', site_id?: string) =>
+      t.throwsAsync(
+        addStaff(
+          { db: app.db, clock: app.clock },
+          { kind: 'system', name: 'test' },
+          {
+            email: `keyed-${role}-${site_id ?? 'none'}@sa1.example`,
+            role,
+            site_id,
+          },
+        ),
+        { instanceOf: DomainError },
+      );
+    const cases: Array<[DomainError, string, string]> = [
+      [
+        await add('site_staff'),
+        '수령처 직원은 수령처 한 곳에 속하고, 관리자와 감사자는 수령처 없이 등록합니다.',
+        'Site staff are bound to exactly one site; admins and auditors to none',
+      ],
+      [
+        await add('admin', 'SA-1'),
+        '수령처 직원은 수령처 한 곳에 속하고, 관리자와 감사자는 수령처 없이 등록합니다.',
+        'Site staff are bound to exactly one site; admins and auditors to none',
+      ],
+      [await add('site_staff', 'NOPE-9'), '등록되지 않은 수령처입니다: NOPE-9', 'Unknown site NOPE-9'],
+    ];
+    for (const [err, ko, en] of cases) {
+      t.deepEqual(fieldMessages(err, translator('ko'), 'ko'), { site_id: ko });
+      t.deepEqual(fieldMessages(err, translator('en'), 'en'), { site_id: en });
+      t.deepEqual(answerFor(err).shown.fields, { site_id: en }, 'the API as before');
+    }
+    t.is(await staffCount(), before, 'nobody added');
   },
 );
 

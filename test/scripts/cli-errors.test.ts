@@ -176,7 +176,7 @@ test('staff and migrate: usage errors exit 2; a refused account exits 1 and adds
   );
   const again = await run('staff.ts', ['add', '--email', 'ops@city.example', '--role', 'auditor'], env);
   t.is(again.code, 1);
-  t.regex(again.stderr, /A staff member with this email exists/);
+  t.regex(again.stderr, /A staff member with this email exists: \{"email":"Already registered"\}/);
   t.notRegex(again.stderr + unknownSite.stderr, /\n\s+at /, 'a plain message, not a stack trace');
   t.deepEqual(await staffRows(), [...before, 'ops@city.example'].sort());
 });
