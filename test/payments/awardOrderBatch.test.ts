@@ -53,7 +53,13 @@ async function answerOf(run: Promise<OrderAnswer>) {
     a = await run;
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    a = { code: err.code, message: err.message, details: err.details, fields: err.fields };
+    a = {
+      code: err.code,
+      message: err.message,
+      details: err.details,
+      fields: err.fields,
+      problems: err.problems,
+    };
   }
   return a;
 }

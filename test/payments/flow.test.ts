@@ -159,6 +159,21 @@ test('idempotency: the same key replays the first answer; with another amount it
     headers: w.winners[4]!.headers,
   });
   t.is(noKey.status, 422);
+  t.deepEqual(noKey.json.error.fields, { idempotency_key: 'Required' }, 'the API in English, as before');
+  // The page's form with a key that is not one (a page kept from before, or tampered with): the refusal's page in
+  // the reader's language, and no order.
+  for (const [lang, words, english] of [
+    ['ko', 'idempotency_key</strong>: 영문, 숫자, 기호 _ : . - 만으로 8~100자여야 합니다.', false],
+    ['en', 'idempotency_key</strong>: 8 to 100 letters, digits, _ : . or -', true],
+  ] as const) {
+    const bad = await w.app.request('POST', `/campaigns/${w.campaignId}/award/pay?lang=${lang}`, {
+      headers: { ...w.winners[4]!.headers, accept: 'text/html' },
+      form: { idempotency_key: 'short' },
+    });
+    t.is(bad.status, 422);
+    t.true(bad.text.includes(words), bad.text);
+    t.is(bad.text.includes('8 to 100 letters'), english);
+  }
   // Less than one voucher, or not a whole number of them, out of an award of two or more.
   const big = w.winners.findIndex((p, i) => i !== 3 && p.amount >= 20_000);
   t.true(big >= 0, 'a winner of two or more vouchers');

@@ -3,7 +3,7 @@
 // createAwardOrder always did, so a batched call answers as it would alone (awardOrderWrites.ts).
 import type { AwardRow } from '../../db/repos/awards.js';
 import type { NewOrder, OrderRow } from '../../db/repos/orders.js';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, problem, validationFailed } from '../../domain/errors.js';
 import { holdUntil, priceOf } from '../../domain/payments/order.js';
 import { heldOf } from '../awardNotices.js';
 import type { OrderView } from './context.js';
@@ -78,9 +78,7 @@ export function decide(
   const unit = voucherUnitOf(c);
   const held = heldOf(award).amount;
   if (face < unit || face > held || face % unit !== 0) {
-    throw new DomainError('validation_failed', 'Some fields are not valid', {
-      fields: { face_value: `Choose a multiple of ${unit} KRW up to ${held} KRW` },
-    });
+    throw validationFailed([problem('face_value', 'face_value_multiple', { unit, held })]);
   }
   return {
     insert: {

@@ -2,9 +2,9 @@
 import { z } from 'zod';
 
 const keySchema = z
-  .string({ error: 'Required' })
+  .string({ error: 'validation.required' })
   .trim()
-  .regex(/^[A-Za-z0-9_:.-]{8,100}$/, '8 to 100 letters, digits, _ : . or -');
+  .regex(/^[A-Za-z0-9_:.-]{8,100}$/, 'validation.idempotency_key_format');
 
 export const orderBodySchema = z.object({
   idempotency_key: keySchema,
