@@ -2,7 +2,7 @@
 import { insertChallenge } from '../db/repos/challenges.js';
 import { inTransaction } from '../db/transaction.js';
 import { otpFromBytes } from '../domain/application.js';
-import { validationFailed } from '../domain/errors.js';
+import { type Problem, problem, validationFailed } from '../domain/errors.js';
 import { maskContact, normaliseBirthDate, normaliseEmail, normalisePhone } from '../domain/identity.js';
 import { codeHash, contactHash, encryptText, verifiedKey } from '../identity/crypto.js';
 import { enqueueNotice } from '../notify/enqueue.js';
@@ -34,12 +34,13 @@ export interface CodeSent {
 export function normaliseContact(channel: 'sms' | 'email', contact: string, birth: string, today: Date) {
   const birth_date = normaliseBirthDate(birth, today);
   const value = channel === 'sms' ? normalisePhone(contact) : normaliseEmail(contact);
-  const fields: Record<string, string> = {};
+  const problems: Problem[] = [];
   if (!value)
-    fields.contact =
-      channel === 'sms' ? 'Enter a mobile phone number, e.g. 010-1234-5678' : 'Enter an email address';
-  if (!birth_date) fields.birth_date = 'Enter a birth date such as 1982-03-15';
-  if (!value || !birth_date) throw validationFailed(fields);
+    problems.push(
+      channel === 'sms' ? problem('contact', 'phone_number') : problem('contact', 'email_address'),
+    );
+  if (!birth_date) problems.push(problem('birth_date', 'birth_date_format'));
+  if (!value || !birth_date) throw validationFailed(problems);
   return { value, birth_date };
 }
 

@@ -161,6 +161,21 @@ test.serial(
           'the e-mail form keeps what was typed',
         );
     }
+    // A fault of a field the page has no words of its own for (a channel it does not offer) in the page's
+    // language too, not the schema's English
+    for (const [lang, words] of [
+      ['ko', '다음 중 하나여야 합니다: sms, email'],
+      ['en', 'Must be one of: sms, email'],
+    ] as const) {
+      const res = await b.post(`${base}/verify/code?lang=${lang}`, {
+        _csrf: csrf,
+        birth_date: '19820315',
+        channel: 'fax',
+        phone: '010-5555-0101',
+      });
+      t.is(res.status, 422);
+      t.regex(res.text, new RegExp(`<li><a href="#channel">${words}</a></li>`), res.text);
+    }
     t.is(await messages(), before);
     const sent = await code({ channel: 'email', email: 'resident@test.example' });
     t.is(sent.status, 200, sent.text.slice(0, 300));

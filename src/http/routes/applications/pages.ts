@@ -98,7 +98,6 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
   router.post('/campaigns/:id/verify/code', async (ctx) => {
     const rules = await rulesFor(ctx);
     const body = bodyOf(ctx) as Record<string, string>;
-    const t = ctx.state.t as Translate;
     try {
       checkResidentCsrf(ctx, deps);
       const b = parse(codeRequestSchema, body);
@@ -112,7 +111,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
       render(ctx, 'apply-code', { ...base(ctx, rules), sent, errors: [], values: body });
     } catch (err) {
       if (!(err instanceof DomainError) || !FORM_ERRORS.has(err.code)) throw err;
-      const errors = errorList(t, err).map((e) => ({
+      const errors = errorList(ctx.state, err).map((e) => ({
         ...e,
         field: e.field === 'contact' ? (body.channel === 'email' ? 'email' : 'phone') : e.field,
       }));
@@ -123,7 +122,6 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
   router.post('/campaigns/:id/verify/check', async (ctx) => {
     const rules = await rulesFor(ctx);
     const body = bodyOf(ctx) as Record<string, string>;
-    const t = ctx.state.t as Translate;
     try {
       checkResidentCsrf(ctx, deps);
       const b = parse(codeVerifySchema, body);
@@ -141,7 +139,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
       render(
         ctx,
         'apply-code',
-        { ...base(ctx, rules), sent, errors: errorList(t, err), values: body, over },
+        { ...base(ctx, rules), sent, errors: errorList(ctx.state, err), values: body, over },
         statusOf(err),
       );
     }
@@ -152,7 +150,6 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     const who = await readResident(ctx, deps);
     if (!who) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
     const raw = fromForm(bodyOf(ctx));
-    const t = ctx.state.t as Translate;
     try {
       checkResidentCsrf(ctx, deps);
       const b = parse(applicationSchema, raw);
@@ -175,7 +172,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
       formPage(
         ctx,
         rules,
-        { values: raw, errors: errorList(t, err, rules), ...(receipt ? { receipt } : {}) },
+        { values: raw, errors: errorList(ctx.state, err, rules), ...(receipt ? { receipt } : {}) },
         statusOf(err),
       );
     }

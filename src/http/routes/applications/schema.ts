@@ -5,7 +5,7 @@ import { MAX_AMOUNT, safeText } from '../../fields.js';
 const siteId = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9_-]{1,40}$/, 'Unknown pickup site');
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, 'validation.pickup_site_unknown');
 
 /** Form selects send '' for "no choice"; ranked sites come as site_1..site_5 or a JSON array. */
 export const applicationSchema = z
@@ -13,10 +13,10 @@ export const applicationSchema = z
     amount: z.preprocess(
       (v) => (typeof v === 'string' && /^\s*[\d,]+\s*$/.test(v) ? Number(v.replace(/[,\s]/g, '')) : v),
       z
-        .number({ error: 'Choose an amount' })
-        .int('Must be a whole number')
-        .min(1, 'Choose an amount')
-        .max(MAX_AMOUNT, 'More than any campaign allows'),
+        .number({ error: 'validation.amount_choose' })
+        .int('validation.whole_number')
+        .min(1, 'validation.amount_choose')
+        .max(MAX_AMOUNT, 'validation.amount_too_large'),
     ),
     sites: z.array(siteId).max(10).default([]),
     group: safeText(60).default(''),

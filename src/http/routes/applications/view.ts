@@ -9,6 +9,7 @@ import type { DomainError } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 import { residentCsrfToken } from '../../middleware/residentAuth.js';
+import { pageText, problemsOfError } from '../../problems.js';
 import { render } from '../../render.js';
 import { parseId } from '../../validate.js';
 
@@ -30,12 +31,19 @@ function waitWords(t: Translate, seconds: number): string {
     : t('resident.wait_minutes', { n: Math.ceil(seconds / 60) });
 }
 
+/** The page's words and language (koa's ctx.state on every page). */
+export interface PageWords {
+  t: Translate;
+  lang: Lang;
+}
+
 /** Messages for the error summary, in the page's language, each pointing at its field. */
 export function errorList(
-  t: Translate,
+  page: PageWords,
   err: DomainError,
   rules?: CampaignRules,
 ): Array<{ field: string; text: string }> {
+  const { t } = page;
   const c = rules?.campaign;
   const params: Record<string, string> = c
     ? {
@@ -44,13 +52,17 @@ export function errorList(
         unit: t(`resident.unit.${c.unit}`),
       }
     : {};
-  const fields = err.fields;
-  if (err.code === 'validation_failed' && fields) {
-    return Object.entries(fields).map(([f, message]) => {
-      const field = f.split('.', 1)[0]!; // split always gives a first part
+  const problems = problemsOfError(err);
+  if (err.code === 'validation_failed' && problems.length > 0) {
+    // a field's own words for residents (what to write there), else the fault's words in the page's language
+    const text = pageText(t, page.lang);
+    const shown = problems.map((p) => {
+      const field = p.field.split('.', 1)[0]!; // split always gives a first part
       const key = `resident.fix.${field}`;
-      return { field, text: t(key) === key ? message : t(key, params) };
+      return { field, text: t(key) === key ? text(p) : t(key, params) };
     });
+    // a field with several faults has its words once
+    return shown.filter((e, i) => shown.findIndex((o) => o.field === e.field && o.text === e.text) === i);
   }
   if (err.code === 'not_eligible') {
     const d = (err.details ?? {}) as Record<string, string | number>;

@@ -6,14 +6,14 @@ export const codeRequestSchema = z
     channel: z.enum(['sms', 'email']).default('sms'),
     phone: z.string().trim().max(40).optional(),
     email: z.string().trim().max(254).optional(),
-    birth_date: z.string({ error: 'Required' }).trim().min(1, 'Required').max(20),
+    birth_date: z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(20),
     lang: z.enum(['ko', 'en']).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.channel === 'sms' && !v.phone)
-      ctx.addIssue({ code: 'custom', path: ['phone'], message: 'Required' });
+      ctx.addIssue({ code: 'custom', path: ['phone'], message: 'validation.required' });
     if (v.channel === 'email' && !v.email)
-      ctx.addIssue({ code: 'custom', path: ['email'], message: 'Required' });
+      ctx.addIssue({ code: 'custom', path: ['email'], message: 'validation.required' });
   })
   .meta({
     id: 'CodeRequest',
@@ -22,11 +22,11 @@ export const codeRequestSchema = z
 
 export const codeVerifySchema = z
   .object({
-    challenge_id: z.uuid('Unknown code request'),
+    challenge_id: z.uuid('validation.code_request_unknown'),
     code: z
-      .string({ error: 'Required' })
+      .string({ error: 'validation.required' })
       .trim()
-      .regex(/^\d{6}$/, 'Enter the 6 digits of the code'),
+      .regex(/^\d{6}$/, 'validation.code_digits'),
   })
   .meta({ id: 'CodeVerify' });
 

@@ -5,12 +5,13 @@ import type { Context } from 'koa';
 import { registerProxy } from '../../../commands/registerProxy.js';
 import { listProxies } from '../../../db/repos/proxies.js';
 import { DomainError, type FieldErrors } from '../../../domain/errors.js';
-import type { Translate } from '../../../i18n/catalogue.js';
+import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
 import { staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
+import { linesByField, pageText, problemsOfError } from '../../problems.js';
 import { render } from '../../render.js';
 import { parse } from '../../validate.js';
 import { proxyRegistrationSchema } from './schema.js';
@@ -55,12 +56,11 @@ export function proxyAdminPageRoutes(router: Router, deps: AppDeps): void {
       await registerProxy(deps.intake, staffActor(ctx.state.staff), parse(proxyRegistrationSchema, values));
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'validation_failed') throw err;
-      const errors: FieldErrors = {};
-      for (const [k, v] of Object.entries(err.fields ?? {})) {
-        const field = k === 'contact' ? 'phone' : k;
-        const key = `proxy.admin.fix.${field}`;
-        errors[field] = t(key) === key ? v : t(key);
-      }
+      // each fault on its field in the page's language (the phone number is checked as the code's `contact`)
+      const text = pageText(t, ctx.state.lang as Lang);
+      const errors = linesByField(
+        problemsOfError(err).map((p) => [p.field === 'contact' ? 'phone' : p.field, text(p)] as const),
+      );
       return show(ctx, { values, errors, summary: t('errors.validation_failed') }, statusOf(err));
     }
     ctx.status = 303;

@@ -140,7 +140,6 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
     if (!page) return;
     const { rules, helper } = page;
     const body = bodyOf(ctx) as Record<string, string>;
-    const t = ctx.state.t as Translate;
     try {
       checkResidentCsrf(ctx, deps);
       const b = parse(subjectCodeSchema, body);
@@ -155,7 +154,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
       codePage(ctx, rules, sent);
     } catch (err) {
       if (!(err instanceof DomainError) || !FORM_ERRORS.has(err.code)) throw err;
-      const errors = errorList(t, err).map((e) => ({
+      const errors = errorList(ctx.state, err).map((e) => ({
         ...e,
         field: e.field === 'contact' ? 'phone' : e.field,
       }));
@@ -187,7 +186,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
       if (!(err instanceof DomainError) || !FORM_ERRORS.has(err.code)) throw err;
       const sent = { challenge_id: body.challenge_id ?? '', sent_to: body.sent_to ?? '', channel: 'sms' };
       const over = err.code === 'code_expired' || err.code === 'code_exhausted';
-      codePage(ctx, rules, sent, { errors: errorList(t, err), over }, statusOf(err));
+      codePage(ctx, rules, sent, { errors: errorList(ctx.state, err), over }, statusOf(err));
     }
   });
 
@@ -233,7 +232,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
         rules,
         {
           values: raw,
-          errors: errorList(t, err, rules),
+          errors: errorList(ctx.state, err, rules),
           action: `${home(c.id)}/apply`,
           searchAction: home(c.id),
           proxy: { person: personLabel(subject), ...remainingOf(helper.proxy) },
