@@ -6,6 +6,12 @@ import { type Problem, problem } from '../domain/errors.js';
 /** The longest record (in bytes) the admin CSV imports read; csv-parse refuses a longer one. */
 export const MAX_CSV_RECORD_BYTES = 10_000;
 
+/**
+ * Text for csv-parse with every line ending a line feed: inside a quoted cell it counts a CR LF as two lines, so
+ * a quote left open in a pasted file (a browser sends a textarea's lines as CR LF) was placed lines too far down.
+ */
+export const csvLines = (text: string): string => text.replace(/\r\n?/g, '\n');
+
 interface CsvParseError {
   code?: unknown;
   lines?: unknown;

@@ -10,7 +10,7 @@ import { DomainError, problem, validationFailed } from '../domain/errors.js';
 import { normalisePhone } from '../domain/identity.js';
 import { verifiedKey } from '../identity/crypto.js';
 import { type Actor, actorLabel } from './context.js';
-import { csvParseFault } from './csvFault.js';
+import { csvLines, csvParseFault } from './csvFault.js';
 import type { IntakeContext } from './intakeContext.js';
 
 export const MAX_LIST_ROWS = 200_000;
@@ -34,7 +34,12 @@ function keysFrom(
 ): { keys: Array<{ key_hash: string; kind: MemberKind }>; rows: number } {
   let records: string[][];
   try {
-    records = parse(csv, { skip_empty_lines: true, trim: true, relax_column_count: true, bom: true });
+    records = parse(csvLines(csv), {
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      bom: true,
+    });
   } catch (err) {
     // the fault on the line csv-parse names (the page puts the line before it; the API gives it in details)
     const { problem: fault, line } = csvParseFault(err, 'csv');

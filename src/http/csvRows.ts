@@ -1,7 +1,7 @@
 // CSV an admin pastes or uploads (sites, a campaign's slots), read with csv-parse: a header row naming the
 // columns, then one record per line. Problems come back per line, so a whole file can be fixed in one go.
 import { parse as parseCsv } from 'csv-parse/sync';
-import { csvParseFault, MAX_CSV_RECORD_BYTES } from '../commands/csvFault.js';
+import { csvLines, csvParseFault, MAX_CSV_RECORD_BYTES } from '../commands/csvFault.js';
 import type { Problem } from '../domain/errors.js';
 import { englishText } from './problems.js';
 
@@ -40,7 +40,7 @@ export function readCsv(
 ): { rows: CsvRow[]; errors: RowError[] } {
   let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
   try {
-    records = parseCsv(text.replace(/^\uFEFF/, ''), {
+    records = parseCsv(csvLines(text.replace(/^\uFEFF/, '')), {
       columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
       skip_empty_lines: true,
       trim: true,

@@ -227,6 +227,13 @@ test.serial(
         /still open/,
       ],
       [
+        // as a browser sends a textarea: CR LF line ends, which csv-parse counts twice inside a quoted cell
+        `${header}\r\nQ-1,"큐약국,Q Pharmacy\r\nQ-2,둘,Two`,
+        '3번째 줄: 큰따옴표(")로 연 칸이 닫히지 않은 채 파일이 끝났습니다.',
+        'Line 3: A cell opened with a double quote (") is still open at the end of the file',
+        /still open/,
+      ],
+      [
         `${header}\nQ-1,큐약국,Q Pharmacy\nQ-2,둘`,
         '3번째 줄: 칸이 2개입니다. 첫 줄의 열 이름처럼 3개여야 합니다.',
         'Line 3: 2 cells, but the header names 3 columns',
