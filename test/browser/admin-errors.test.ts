@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
 import { checkPage, shootPage } from '../helpers/browserJourney.js';
 import { browserSuite } from '../helpers/chromium.js';
-import { buildGoodsCampaign } from '../helpers/factories.js';
+import { buildGoodsCampaign, buildVoucherCampaign } from '../helpers/factories.js';
 
 const suite = browserSuite(
   'test/browser/admin-errors.test.ts',
@@ -20,6 +20,7 @@ let app: TestApp;
 let browser: Browser | undefined;
 let admin: StaffAuth;
 let goodsId: string;
+let listId: string;
 
 test.before(async () => {
   if (!suite.available) return;
@@ -34,6 +35,13 @@ test.before(async () => {
     json: buildGoodsCampaign(app.clock.now(), ['ERR-1'], { groups: [] }),
   });
   goodsId = goods.json.campaign.id;
+  const listed = await app.request('POST', '/api/admin/campaigns', {
+    as: admin,
+    json: buildVoucherCampaign(app.clock.now(), {
+      groups: [{ name: 'basic', name_ko: '기초생활수급자', reserved: 0, weight: 2, check: 'list' }],
+    }),
+  });
+  listId = listed.json.campaign.id;
   browser = await suite.launch();
 });
 test.after.always(async () => {
@@ -149,3 +157,65 @@ browserTest('the pickup-slot table marks the cell at fault and names it by its h
     }
   }
 });
+
+browserTest(
+  "a CSV csv-parse refuses, a refused group list and the helpers' form: every fault in Korean, fitting a phone",
+  async (t) => {
+    for (const width of [375, 1280]) {
+      const page = await adminPage(width);
+      const fits = async () =>
+        t.true(
+          (await page.evaluate(() => document.documentElement.scrollWidth)) <= width,
+          'nothing wider than the screen',
+        );
+
+      await page.goto(`${app.url}/admin/sites/import`);
+      await page.fill('#f-csv', 'id,name_ko,name_en\nQ-1,"큐약국,Q Pharmacy\nQ-2,둘약국,Dul Pharmacy');
+      await page.locator('form[novalidate] button[type=submit].primary').click();
+      await page.waitForSelector('#row-errors');
+      t.deepEqual(await page.locator('#row-errors li').allInnerTexts(), [
+        '3번째 줄: 큰따옴표(")로 연 칸이 닫히지 않은 채 파일이 끝났습니다. 이 줄까지의 따옴표를 확인해 주세요.',
+      ]);
+      await fits();
+      if (width === 375) await checkPage(t, page, 'the sites import with a malformed file');
+      await shootPage(page, `admin-csv-parse-ko-${width}`);
+
+      await page.goto(`${app.url}/admin/campaigns/${listId}/groups`);
+      await page.fill('#csv-basic', 'phone\n010-5554-0001\n010-5554-"0002"\nnope');
+      await page.locator('form[action$="/groups/basic/list"] button[type=submit]').click();
+      await page.waitForSelector('#csv-basic-error');
+      t.is(
+        await page.locator('#csv-basic-error').innerText(),
+        '3번째 줄: 칸 중간에 큰따옴표(")가 있습니다. 칸 전체를 큰따옴표로 감싸고, 안의 따옴표는 두 번("") 적어 주세요.',
+      );
+      await fits();
+      if (width === 375) await checkPage(t, page, 'the groups page with a refused list');
+      await shootPage(page, `admin-group-list-ko-${width}`);
+
+      await page.goto(`${app.url}/admin/proxies`);
+      await page.fill('#f-phone', '010-12');
+      await page.fill('#f-birth_date', '1965');
+      await page.fill('#f-label', 'look \u202Ehere');
+      await page.fill('#f-cap', 'lots');
+      await page.locator('form[action="/admin/proxies"] button[type=submit]').click();
+      await page.waitForSelector('.error-summary');
+      // one submit, every fault on its field
+      for (const [field, words] of [
+        ['phone', '휴대전화 번호를 확인해 주세요 (예: 010-1234-5678).'],
+        ['birth_date', '생년월일을 확인해 주세요 (예: 1982-03-15 또는 19820315).'],
+        ['label', '글자 방향 제어 문자(U+202A-202E, U+2066-2069)가 들어 있습니다.'],
+        ['cap', '1에서 500 사이의 정수로 적어 주세요.'],
+      ] as const)
+        t.is(await page.locator(`#f-${field}-error`).innerText(), words, field);
+      // the summary in the form's order
+      t.deepEqual(
+        (await page.locator('.error-summary li a').allInnerTexts()).map((a) => a.trim()),
+        ['도우미 휴대전화 번호', '도우미 생년월일', '소속 또는 메모', '대리 신청 가능 인원'],
+      );
+      await fits();
+      if (width === 375) await checkPage(t, page, 'the helpers form with faults');
+      await shootPage(page, `admin-proxy-errors-ko-${width}`);
+      await page.context().close();
+    }
+  },
+);
