@@ -92,6 +92,33 @@ export interface CampaignSchedule {
   claim_closes_at: Date;
 }
 
+/**
+ * The moments only a draw has: when it runs and when winners collect. An instant sale has neither (its buyers pay
+ * within their hold and are issued vouchers then): nobody sets them, and they follow its close (instantSchedule).
+ */
+export const DRAW_MOMENTS = ['draw_at', 'claim_opens_at', 'claim_closes_at'] as const;
+
+/** Whether a campaign of this mode is decided by a draw, with a draw time and a claim window of its own. */
+export const hasDraw = (mode: CampaignMode | undefined): boolean => mode !== 'instant';
+
+/**
+ * How long after its close an instant sale is marked finished. Its last holds (minutes long) are settled well
+ * before, and the pass settles any still open after anyway; once finished its contacts may be erased.
+ */
+export const INSTANT_FINISHED_AFTER_HOURS = 24;
+
+/**
+ * An instant sale's stored draw and claim moments, which its operator does not set: at its close (it goes from
+ * closed to claiming at once) and, for its end, a day later.
+ */
+export function instantSchedule(closesAt: Date): Pick<CampaignSchedule, (typeof DRAW_MOMENTS)[number]> {
+  return {
+    draw_at: closesAt,
+    claim_opens_at: closesAt,
+    claim_closes_at: new Date(closesAt.getTime() + INSTANT_FINISHED_AFTER_HOURS * HOUR),
+  };
+}
+
 export interface CampaignInput extends CampaignSchedule {
   code: string;
   kind: CampaignKind;
@@ -265,11 +292,14 @@ export function validateCampaign(c: CampaignDraft, knownSiteIds?: ReadonlySet<st
   // An instant sale sells vouchers through the payment path; goods sold first-come would need a pickup flow too.
   if (c.mode === 'instant' && c.kind === 'goods') add('mode', 'instant_vouchers_only');
   if (c.opens_at && c.closes_at && !before(c.opens_at, c.closes_at)) add('closes_at', 'closes_after_opens');
-  if (c.draw_at && c.closes_at && before(c.draw_at, c.closes_at)) add('draw_at', 'draw_after_closes');
-  if (c.claim_opens_at && c.draw_at && before(c.claim_opens_at, c.draw_at))
-    add('claim_opens_at', 'claim_after_draw');
-  if (c.claim_opens_at && c.claim_closes_at && !before(c.claim_opens_at, c.claim_closes_at))
-    add('claim_closes_at', 'claim_closes_after_opens');
+  // An instant sale's draw and claim moments are not the operator's (instantSchedule): nothing to say of them.
+  if (hasDraw(c.mode)) {
+    if (c.draw_at && c.closes_at && before(c.draw_at, c.closes_at)) add('draw_at', 'draw_after_closes');
+    if (c.claim_opens_at && c.draw_at && before(c.claim_opens_at, c.draw_at))
+      add('claim_opens_at', 'claim_after_draw');
+    if (c.claim_opens_at && c.claim_closes_at && !before(c.claim_opens_at, c.claim_closes_at))
+      add('claim_closes_at', 'claim_closes_after_opens');
+  }
 
   if (c.kind === 'voucher' && c.unit === 'item') add('unit', 'voucher_in_krw');
   if (c.kind === 'goods' && c.unit === 'KRW') add('unit', 'goods_in_items');

@@ -5,6 +5,7 @@ import {
   dueTransition,
   groupLabel,
   groupProof,
+  instantSchedule,
   mayHoldPeople,
   type SlotInput,
   validateCampaign,
@@ -89,6 +90,22 @@ test('a goods campaign and a voucher campaign that can run have no field errors'
     validateCampaign({ ...goods, slots: [] }, sites),
     [],
     'goods without slots: sites are named later',
+  );
+});
+
+test("an instant sale's draw and claim moments are its close's, and nothing is said of them", (t) => {
+  const closes = at('2026-12-02T00:00:00Z');
+  t.deepEqual(instantSchedule(closes), {
+    draw_at: closes,
+    claim_opens_at: closes,
+    claim_closes_at: at('2026-12-03T00:00:00Z'),
+  });
+  const muddled = { draw_at: at('2026-12-01T12:00:00Z'), claim_closes_at: at('2026-12-01T00:00:00Z') };
+  t.deepEqual(validateCampaign({ ...voucher, ...muddled, mode: 'instant' }, sites), []);
+  t.deepEqual(
+    validateCampaign({ ...voucher, ...muddled }, sites).map((p) => p.field),
+    ['draw_at', 'claim_closes_at'],
+    'a lottery’s are judged',
   );
 });
 

@@ -1,7 +1,13 @@
 // The admin campaign form: flat HTML fields (priority groups as table rows; slots have their own pages) to and from
 // the body shape the JSON API takes, so both go through the same parseCampaignBody and commands.
 import { DateTime } from 'luxon';
-import { type Campaign, type SlotInput, VERIFICATION_METHODS } from '../../../domain/campaign.js';
+import {
+  type Campaign,
+  DRAW_MOMENTS,
+  hasDraw,
+  type SlotInput,
+  VERIFICATION_METHODS,
+} from '../../../domain/campaign.js';
 import type { FieldErrors, Problem } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import { linesByField, pageText } from '../../problems.js';
@@ -58,6 +64,9 @@ export function formValuesOf(c: Campaign): CampaignFormValues {
     const value = k === 'discount_percent' ? (c.discount_bp ?? 0) / 100 : c[k];
     v[k] = value instanceof Date ? localInput(value, c.time_zone) : String(value ?? '');
   }
+  // an instant sale's draw and claim moments are not its operator's (they follow its close): none to show, and a
+  // switch to a lottery asks for real ones rather than offering the close's
+  if (!hasDraw(c.mode)) for (const k of DRAW_MOMENTS) v[k] = '';
   v.regions = c.eligibility.regions.join('\n');
   v.min_age = c.eligibility.min_age != null ? String(c.eligibility.min_age) : '';
   v.max_age = c.eligibility.max_age != null ? String(c.eligibility.max_age) : '';

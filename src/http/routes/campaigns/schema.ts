@@ -6,7 +6,9 @@ import {
   type CampaignDraft,
   type CampaignInput,
   DEFAULT_VERIFICATION_METHODS,
+  DRAW_MOMENTS,
   GROUP_CHECKS,
+  instantSchedule,
   type SlotInput,
   VERIFICATION_METHODS,
   validateCampaign,
@@ -33,6 +35,14 @@ const int = (min: number, max: number) =>
   );
 const text = safeText;
 const moment = z.string({ error: 'validation.required' }).trim().min(1, 'validation.required');
+/**
+ * A draw's moment: a lottery's and a reservation's are required (parseCampaignBody says so, naming the field); an
+ * instant sale has none, so blank or absent is not a fault there, and what is sent is not read (instantSchedule).
+ */
+const drawMoment = z.preprocess(
+  (v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v),
+  z.string({ error: 'validation.required' }).trim().optional(),
+);
 
 export const SCHEDULE_FIELDS = [
   'opens_at',
@@ -71,9 +81,13 @@ export const campaignSchema = z.object({
     .refine((z) => IANAZone.isValidZone(z), 'validation.unknown_time_zone'),
   opens_at: moment,
   closes_at: moment,
-  draw_at: moment,
-  claim_opens_at: moment,
-  claim_closes_at: moment,
+  draw_at: drawMoment.meta({ description: 'Required for lottery and reservation; not read for instant' }),
+  claim_opens_at: drawMoment.meta({
+    description: 'Required for lottery and reservation; not read for instant',
+  }),
+  claim_closes_at: drawMoment.meta({
+    description: 'Required for lottery and reservation; not read for instant',
+  }),
   unit: z.enum(['KRW', 'item']),
   total: int(-Number.MAX_SAFE_INTEGER, MAX_AMOUNT).refine((n) => n >= 0, 'validation.total_negative'),
   denomination: int(1, MAX_AMOUNT),
@@ -152,7 +166,12 @@ type ScheduleField = (typeof SCHEDULE_FIELDS)[number];
  * Rules needing what only the database knows (existing sites, a taken code) are the command's.
  */
 export function parseCampaignBody(body: unknown): CampaignInput {
-  const { data: b, problems } = parseFields(campaignSchema, body);
+  // An instant sale has no draw and no claim window: its moments follow its close, and whatever a client sends
+  // for them (one from before may still send them) is not read, so it cannot be at fault.
+  const raw = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const instant = raw.mode === 'instant';
+  const read = instant ? { ...raw, ...Object.fromEntries(DRAW_MOMENTS.map((k) => [k, undefined])) } : raw;
+  const { data: b, problems } = parseFields(campaignSchema, read);
   // a zone that is not one is reported; the moments are still read, to report theirs
   const zone = b.time_zone ?? 'Asia/Seoul';
   const at = (value: string, key: string): Date | undefined => {
@@ -164,9 +183,17 @@ export function parseCampaignBody(body: unknown): CampaignInput {
   };
   const schedule: Partial<Record<ScheduleField, Date>> = {};
   for (const k of SCHEDULE_FIELDS) {
-    const d = b[k] === undefined ? undefined : at(b[k], k);
-    if (d) schedule[k] = d;
+    const value = b[k];
+    if (value !== undefined) {
+      const d = at(value, k);
+      if (d) schedule[k] = d;
+    } else if (!instant && k in b) {
+      // a draw's moment read as blank (one that failed its check is not in b, and is reported): a lottery and a
+      // reservation need it, as does a campaign whose mode could not be read
+      problems.push(problem(k, 'required'));
+    }
   }
+  if (instant && schedule.closes_at) Object.assign(schedule, instantSchedule(schedule.closes_at));
   const slots = b.slots?.map((s, i) => ({
     ...s,
     starts_at: at(s.starts_at, `slots.${i}.starts_at`),

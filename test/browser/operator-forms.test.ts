@@ -1,0 +1,105 @@
+// The operator's forms in a browser, at 375 px and at 1280, in Korean and English: the campaign form stops asking
+// for what only a draw has once the instant mode is chosen (CSS alone, no script), and shows it again for a lottery.
+import anyTest, { type TestFn } from 'ava';
+import type { Browser, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { checkPage, shootPage } from '../helpers/browserJourney.js';
+import { type CookieSession, signInWithForm, staffBrowserContext } from '../helpers/browserSession.js';
+import { browserSuite } from '../helpers/chromium.js';
+import { buildVoucherCampaign } from '../helpers/factories.js';
+
+const suite = browserSuite(
+  'test/browser/operator-forms.test.ts',
+  "The operator forms' behaviour in a browser",
+);
+const test = anyTest as TestFn;
+const browserTest = suite.available ? test.serial : test.skip;
+
+let app: TestApp;
+let browser: Browser | undefined;
+let admin: CookieSession;
+let sale: string;
+
+test.before(async () => {
+  if (!suite.available) return;
+  app = await startTestApp();
+  const apiAdmin = await app.staff('admin');
+  const body: Record<string, unknown> = buildVoucherCampaign(app.clock.now(), {
+    mode: 'instant',
+    title_ko: '서울사랑상품권 12월 선착순 판매',
+    title_en: 'Seoul Love vouchers, December first-come sale',
+    total: 100 * 10_000,
+    per_person_max: 20_000,
+  });
+  for (const k of ['draw_at', 'claim_opens_at', 'claim_closes_at']) delete body[k];
+  const res = await app.request('POST', '/api/admin/campaigns', { as: apiAdmin, json: body });
+  if (res.status !== 201) throw new Error(res.text);
+  sale = res.json.campaign.id;
+  admin = await signInWithForm(app, 'admin');
+  browser = await suite.launch();
+});
+test.after.always(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+const WIDTHS = [375, 1280] as const;
+const LANGS = ['ko', 'en'] as const;
+
+async function pageAt(width: number): Promise<Page> {
+  const context = await staffBrowserContext(browser!, app, admin, 'ko-KR', width);
+  return context.newPage();
+}
+
+/** Whether each of the draw's fields (and the sale's note) takes room on the page. */
+async function shown(page: Page) {
+  const visible = (selector: string) => page.locator(selector).isVisible();
+  return {
+    draw_at: await visible('#f-draw_at'),
+    claim_opens_at: await visible('#f-claim_opens_at'),
+    claim_closes_at: await visible('#f-claim_closes_at'),
+    claim_period_hours: await visible('#f-claim_period_hours'),
+    partial: await visible('#f-partial'),
+    unclaimed_policy: await visible('#f-unclaimed_policy'),
+    note: await visible('#instant-schedule-note'),
+  };
+}
+
+const LOTTERY = {
+  draw_at: true,
+  claim_opens_at: true,
+  claim_closes_at: true,
+  claim_period_hours: true,
+  partial: true,
+  unclaimed_policy: true,
+  note: false,
+};
+const INSTANT = Object.fromEntries(Object.entries(LOTTERY).map(([k, v]) => [k, !v]));
+
+browserTest('the campaign form hides what only a draw has once the instant mode is chosen', async (t) => {
+  t.timeout(120_000);
+  for (const width of WIDTHS) {
+    const page = await pageAt(width);
+    await page.context().route('**/*.js', (route) => route.abort()); // no script: CSS alone does it
+    for (const lang of LANGS) {
+      await page.goto(`${app.url}/admin/campaigns/new?lang=${lang}`);
+      t.deepEqual(await shown(page), LOTTERY, `a lottery asks for them (${lang}, ${width})`);
+      await page.selectOption('#f-mode', 'instant');
+      t.deepEqual(await shown(page), INSTANT, `a sale does not (${lang}, ${width})`);
+      const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+      t.true(scroll <= width, `${scroll} px wide at ${width}`);
+      await page.locator('#instant-schedule-note').scrollIntoViewIfNeeded();
+      await shootPage(page, `form-new-instant-${lang}-${width}`);
+      await page.selectOption('#f-mode', 'reservation');
+      t.deepEqual(await shown(page), LOTTERY, `a reservation asks again (${lang}, ${width})`);
+      await shootPage(page, `form-new-reservation-${lang}-${width}`);
+
+      // an instant sale's own edit page opens without them
+      await page.goto(`${app.url}/admin/campaigns/${sale}/edit?lang=${lang}`);
+      t.deepEqual(await shown(page), INSTANT, `the sale's edit page (${lang}, ${width})`);
+      if (width === 1280) await checkPage(t, page, `the sale's edit page (${lang})`);
+      await shootPage(page, `form-edit-instant-${lang}-${width}`);
+    }
+    await page.context().close();
+  }
+});
