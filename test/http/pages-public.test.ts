@@ -122,6 +122,32 @@ test.serial('an open campaign page has the Apply link and counts down to closing
   t.regex(en.text, /KRW 250,000/);
 });
 
+test.serial(
+  'an instant sale’s page counts down to its opening and its close, and names no collection window',
+  async (t) => {
+    const body: Record<string, unknown> = buildVoucherCampaign(app.clock.now(), {
+      mode: 'instant',
+      title_ko: '선착순 상품권',
+      closes_at: '2026-12-02T01:30',
+    });
+    for (const k of ['draw_at', 'claim_opens_at', 'claim_closes_at']) delete body[k];
+    const id = await createCampaign(body);
+    const page = async () => (await app.request('GET', `/campaigns/${id}`, { headers: html })).text;
+    t.regex(await page(), /신청 시작까지 남은 시간/);
+    await app.db('campaigns').where({ id }).update({ state: 'open' });
+    t.regex(await page(), /신청 마감까지 남은 시간/);
+    // past its close it has gone on to claiming at once, as the reconciler moves it: nothing more comes
+    await app.db('campaigns').where({ id }).update({ state: 'claiming' });
+    const claiming = await page();
+    t.notRegex(claiming, /남은 시간/, 'no countdown to a collection that does not exist');
+    t.notRegex(claiming, /수령 기간|추첨 일시/);
+    t.regex(claiming, /<span class="badge state-claiming">판매 마감<\/span>/, 'not "collection open"');
+    await app.db('campaigns').where({ id }).update({ state: 'closed' });
+    const en = await app.request('GET', `/campaigns/${id}?lang=en`, { headers: html });
+    t.regex(en.text, /<span class="badge state-closed">Sale closed<\/span>/, 'not "draw pending"');
+  },
+);
+
 test.serial('a goods campaign page lists its pickup sites and slots', async (t) => {
   const id = await createCampaign(buildGoodsCampaign(app.clock.now(), ['PH-A', 'PH-B']));
   const res = await app.request('GET', `/campaigns/${id}`, { headers: html });

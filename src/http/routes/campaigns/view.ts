@@ -9,6 +9,7 @@ import {
   type CampaignState,
   groupLabel,
   groupProof,
+  hasDraw,
   type SlotInput,
 } from '../../../domain/campaign.js';
 import { priceOf } from '../../../domain/payments/order.js';
@@ -54,6 +55,11 @@ const NEXT_MOMENT: Partial<Record<CampaignState, Moment>> = {
   drawn: 'claim_opens_at',
   claiming: 'claim_closes_at',
 };
+/** An instant sale's: its opening and its close. Past the close nothing comes (its stored draw and claim moments
+ * are not its operator's: domain instantSchedule). */
+const SALE_MOMENT: Partial<Record<CampaignState, Moment>> = { scheduled: 'opens_at', open: 'closes_at' };
+/** An instant sale's states past its close and before it is finished: a lottery's "draw pending", "collection open". */
+const SALE_ENDED: ReadonlySet<CampaignState> = new Set(['closed', 'claiming']);
 
 export interface CountdownView {
   /** what is being counted down to, e.g. "신청 마감까지" */
@@ -94,7 +100,7 @@ export function countdownUnits(t: Translate): string {
 }
 
 export function countdownFor(c: Campaign, now: Date, t: Translate, lang: Lang): CountdownView | undefined {
-  const moment = NEXT_MOMENT[c.state];
+  const moment = (hasDraw(c.mode) ? NEXT_MOMENT : SALE_MOMENT)[c.state];
   if (!moment) return undefined;
   const at = c[moment];
   return {
@@ -189,7 +195,11 @@ export function campaignView(
       .filter(Boolean),
     kindText: t(`public.kind.${c.kind}`),
     modeText: t(`public.mode.${c.mode}`),
-    stateText: opts.soldOut ? t('public.sold_out') : t(`public.state.${c.state}`),
+    stateText: opts.soldOut
+      ? t('public.sold_out')
+      : !hasDraw(c.mode) && SALE_ENDED.has(c.state)
+        ? t('public.sale_closed') // no draw pending and nothing to collect: the sale is over
+        : t(`public.state.${c.state}`),
     soldOut: Boolean(opts.soldOut),
     timeZone: c.time_zone,
     zoneName: zoneName(c.opens_at, c.time_zone, lang),
@@ -204,7 +214,7 @@ export function campaignView(
     isVoucher: c.kind === 'voucher',
     price: c.kind === 'voucher' ? priceView(c, t, lang) : undefined,
     verification: c.verification_methods.map((m) => t(`admin.f.verify_${m}`)),
-    hasDraw: c.mode !== 'instant',
+    hasDraw: hasDraw(c.mode),
     regions,
     ages:
       min_age != null && max_age != null
