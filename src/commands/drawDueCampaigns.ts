@@ -46,6 +46,12 @@ export async function drawDueCampaigns(ctx: DrawContext, watch: BeaconWatch): Pr
           beacon = (await recordBeacon(ctx, { kind: 'system', name: 'beacon' }, due.id, fetched)).beacon;
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
+          // not of the kind the campaign's source names: BEACON_URL and the source disagree, an operator's to mend
+          if (err.code === 'validation_failed')
+            ctx.logger?.warn(
+              { campaign: due.id, fetched, problems: err.problems },
+              'the fetched beacon is not of the kind its source names; not recorded',
+            );
           beacon = null; // someone else recorded it meanwhile, or the campaign moved: the next pass sees
         }
       }

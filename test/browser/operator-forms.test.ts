@@ -1,11 +1,13 @@
 // The operator's forms in a browser, at 375 px and at 1280, in Korean and English: the campaign form stops asking
-// for what only a draw has once the instant mode is chosen (CSS alone, no script), and shows it again for a lottery.
+// for what only a draw has once the instant mode is chosen (CSS alone, no script), and shows it again for a lottery;
+// the beacon form checks a value and shows it to confirm before anything is recorded.
 import anyTest, { type TestFn } from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { checkPage, shootPage } from '../helpers/browserJourney.js';
 import { type CookieSession, signInWithForm, staffBrowserContext } from '../helpers/browserSession.js';
 import { browserSuite } from '../helpers/chromium.js';
+import { closedLottery, type Scenario } from '../helpers/draw.js';
 import { buildVoucherCampaign } from '../helpers/factories.js';
 
 const suite = browserSuite(
@@ -19,6 +21,7 @@ let app: TestApp;
 let browser: Browser | undefined;
 let admin: CookieSession;
 let sale: string;
+let lottery: Scenario;
 
 test.before(async () => {
   if (!suite.available) return;
@@ -35,6 +38,8 @@ test.before(async () => {
   const res = await app.request('POST', '/api/admin/campaigns', { as: apiAdmin, json: body });
   if (res.status !== 201) throw new Error(res.text);
   sale = res.json.campaign.id;
+  // a lottery past its close, its beacon due (the clock moves two days: the staff session is signed in after)
+  lottery = await closedLottery(app.db, app.clock);
   admin = await signInWithForm(app, 'admin');
   browser = await suite.launch();
 });
@@ -103,3 +108,56 @@ browserTest('the campaign form hides what only a draw has once the instant mode 
     await page.context().close();
   }
 });
+
+browserTest(
+  'the beacon form says what to enter, and records a value only once it is shown and confirmed',
+  async (t) => {
+    t.timeout(120_000);
+    const randomness = '5eed'.repeat(16);
+    const beacon = async () =>
+      (await app.db('draws').where({ campaign_id: lottery.campaignId }).first()).beacon;
+    for (const width of WIDTHS) {
+      const page = await pageAt(width);
+      for (const lang of LANGS) {
+        const draw = `${app.url}/admin/campaigns/${lottery.campaignId}/draw?lang=${lang}`;
+        await page.goto(draw);
+        t.regex(
+          (await page.locator('#beacon-source-note').textContent()) ?? '',
+          lang === 'ko' ? /Asia\/Seoul 시각으로/ : /in Asia\/Seoul/,
+        );
+        if (width === 1280) await checkPage(t, page, `the draw page (${lang})`);
+        await shootPage(page, `beacon-form-${lang}-${width}`);
+        // a value of another kind: refused on the field, kept
+        await page.locator('#beacon').fill(`round 4200: ${randomness}`);
+        await page.locator('#beacon-record button[type="submit"]').click();
+        t.true(await page.locator('#beacon-error').isVisible());
+        await page.locator('#beacon-error').scrollIntoViewIfNeeded();
+        await shootPage(page, `beacon-refused-${lang}-${width}`);
+        // the right kind: shown as it would be recorded, nothing recorded yet
+        await page.locator('#beacon').fill(randomness.toUpperCase());
+        await page.locator('#beacon-record button[type="submit"]').click();
+        t.is(await page.locator('#beacon-to-record').textContent(), randomness);
+        t.is(await beacon(), null, `not recorded by the check (${lang}, ${width})`);
+        const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+        t.true(scroll <= width, `the confirm page is ${scroll} px wide at ${width}`);
+        if (width === 1280) await checkPage(t, page, `the beacon's confirm step (${lang})`);
+        await page.locator('#beacon-record').scrollIntoViewIfNeeded();
+        await shootPage(page, `beacon-confirm-${lang}-${width}`);
+        // "change it" brings the value back to the form
+        await page.locator('#beacon-record a.button').click();
+        t.is(await page.locator('#beacon').inputValue(), randomness.toUpperCase());
+      }
+      await page.context().close();
+    }
+    const page = await pageAt(1280);
+    await page.goto(`${app.url}/admin/campaigns/${lottery.campaignId}/draw`);
+    await page.locator('#beacon').fill(randomness);
+    await page.locator('#beacon-record button[type="submit"]').click();
+    await page.locator('#beacon-confirm').click();
+    t.is(await beacon(), randomness);
+    t.regex((await page.locator('.notice').textContent()) ?? '', /비컨 값을 기록했습니다/);
+    t.is(await page.locator('#beacon-record').count(), 0, 'once recorded, no form');
+    await shootPage(page, 'beacon-recorded-ko-1280');
+    await page.context().close();
+  },
+);

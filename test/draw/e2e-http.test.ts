@@ -108,10 +108,11 @@ test.serial('applications over HTTP and SMS are drawn, and the CLI verifies the 
   );
 
   // Closed and drawn by the reconciler, the beacon recorded by the admin in between, with the form: refused
-  // while the window is open and when empty, each said on the page.
+  // while the window is open and when empty, each said on the page; then checked, and recorded once confirmed.
   const form = await signInWithForm(app, 'admin');
   const beaconPage = `/admin/campaigns/${c.id}/draw/beacon`;
-  const early = await form.post(beaconPage, { beacon: 'drand quicknet round 9000001: 0f3c' });
+  const randomness = '0f3c'.repeat(16); // a drand round's, as the source named at the opening says
+  const early = await form.post(beaconPage, { beacon: randomness });
   t.is(early.status, 409);
   t.true(early.text.includes('비컨 값은 신청 기간이 끝난 뒤에만'));
   app.clock.set(new Date(c.closes_at));
@@ -119,7 +120,14 @@ test.serial('applications over HTTP and SMS are drawn, and the CLI verifies the 
   const empty = await form.post(beaconPage, { beacon: '' });
   t.is(empty.status, 422);
   t.is((await app.db('draws').where({ campaign_id: c.id }).first()).beacon, null, 'nothing recorded yet');
-  const beacon = await form.post(beaconPage, { beacon: 'drand quicknet round 9000001: 0f3c' });
+  const check = await form.post(beaconPage, { beacon: randomness });
+  t.is(check.status, 200, check.text.slice(0, 300));
+  t.is(
+    (await app.db('draws').where({ campaign_id: c.id }).first()).beacon,
+    null,
+    'not before it is confirmed',
+  );
+  const beacon = await form.post(beaconPage, { beacon: randomness, confirm: 'yes' });
   t.is(beacon.status, 303, beacon.text.slice(0, 300));
   const saved = await form.get(beacon.headers.get('location')!);
   t.regex(saved.text, /비컨 값을 기록했습니다. 추첨은 추첨 일시인 20\d\d-\d\d-\d\d .*에 자동으로 진행됩니다/);

@@ -103,6 +103,23 @@ export async function closeWithBeacon(db: Db, clock: SteppedClock, s: Scenario, 
   return { ctx, reconciler };
 }
 
+/**
+ * A voucher lottery with a few applications, opened and closed through the draw reconciler, its roster frozen: its
+ * beacon is due (the clock is left at its close). `beaconSource`: the campaign's own, named at the opening.
+ */
+export async function closedLottery(db: Db, clock: SteppedClock, o: { beaconSource?: string } = {}) {
+  const s = await scheduledLottery(db, clock, { kind: 'voucher' });
+  if (o.beaconSource)
+    await db('campaigns').where({ id: s.campaignId }).update({ beacon_source: o.beaconSource });
+  await addApplications(db, s, 3, { voucher: true });
+  const reconciler = drawReconciler(drawContext(db, clock));
+  clock.set(s.opensAt);
+  await reconciler.runOnce();
+  clock.set(s.closesAt);
+  await reconciler.runOnce();
+  return s;
+}
+
 // Scenarios are numbered in the order a test file creates them (each file runs in its own process and its
 // draw tests run serially), so the sites, public ids, roster root and therefore every draw are the same on
 // every run: a test's outcome never depends on a random campaign UUID or site tag.

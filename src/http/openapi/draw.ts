@@ -59,11 +59,14 @@ export const drawOperations: Operations = {
   },
   '/api/admin/campaigns/{id}/beacon': {
     post: {
-      summary: 'Record the public beacon (after the close); the draw then runs',
+      summary:
+        'Record the public beacon (after the close, once); the draw then runs. A value must be of the kind the ' +
+        "source named at the opening says: a drand round's randomness (64 hex digits, recorded in lower case) or " +
+        'lottery numbers (whole numbers, recorded one space apart); else validation_failed on `beacon`',
       tag: 'draw',
       caller: 'staff',
       body: beaconSchema,
-      ok: { status: 201, description: 'The recorded beacon' },
+      ok: { status: 201, description: '{ beacon }: the value as recorded' },
       errors: ['beacon_too_early', 'beacon_already_recorded'],
     },
   },

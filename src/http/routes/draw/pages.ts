@@ -4,36 +4,77 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { formatAmount } from '../../../commands/receipt.js';
-import { recordBeacon } from '../../../commands/recordBeacon.js';
+import { type BeaconToRecord, previewBeacon, recordBeacon } from '../../../commands/recordBeacon.js';
 import { listCampaignSites } from '../../../db/repos/campaignSites.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
 import { findDraw } from '../../../db/repos/draws.js';
 import { listCampaignSlots } from '../../../db/repos/slots.js';
+import { BEACON_MAX_LENGTH, beaconFormatOf, momentsIn } from '../../../domain/beacon.js';
 import { type Campaign, groupLabel } from '../../../domain/campaign.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
+import { when } from '../../../i18n/when.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
 import type { StaffSession } from '../../middleware/staffAuth.js';
 import { staffActor } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
+import { fieldMessages } from '../../problems.js';
 import { render } from '../../render.js';
-import { parse, parseId } from '../../validate.js';
+import { bodyOf, parse, parseId } from '../../validate.js';
 import { slotText } from '../applications/resultView.js';
 import { formatMoment } from '../campaigns/view.js';
 import { parsePublicId, publicCampaign } from './api.js';
-import { beaconSchema } from './schema.js';
+import { beaconFormSchema } from './schema.js';
 import { auditView, type ResultView, resultView } from './view.js';
 
 const PUBLIC_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** The admin's beacon form as the page shows it. */
+interface BeaconForm {
+  /** the refusal, in the page's words */
+  error: string;
+  /** the beacon field's own fault, when the refusal is one */
+  fieldError: string;
+  /** what was typed, shown again */
+  typed: string;
+  /** the first step passed: what confirming would record */
+  confirm?: BeaconToRecord;
+}
+
+/**
+ * The beacon's source sentence beside words of the page's: it is part of the seed commitment, so it is shown byte
+ * for byte as published (English, a moment in UTC, with the default BEACON_SOURCE), with what kind of value it names,
+ * each moment it names in the campaign's zone, and (in another language than the page's) why it is left as it is.
+ */
+export function beaconSourceView(source: string, zone: string, t: Translate, lang: Lang) {
+  const format = beaconFormatOf(source);
+  const written: Lang = /\p{Script=Hangul}/u.test(source) ? 'ko' : 'en';
+  return {
+    format,
+    /** the sentence's own language, for its lang attribute */
+    lang: written,
+    notes: [
+      ...(format === 'text' ? [] : [t(`draw.source_${format}`)]),
+      ...momentsIn(source).map((m) =>
+        t('draw.source_moment', { iso: m.text, zone, local: when(m.at, zone, lang) }),
+      ),
+      ...(written === lang ? [] : [t('draw.source_as_published')]),
+    ],
+    /** how to write a value for it, on the admin's form */
+    hint: t(`draw.beacon_hint_${format}`),
+  };
+}
+
 async function pageData(deps: AppDeps, ctx: Context, c: Campaign) {
   const lang = ctx.state.lang as Lang;
   const view = await auditView(deps.db, c);
+  const source = view.draw?.beacon_source;
   return {
     c,
     title: lang === 'ko' ? c.title_ko : c.title_en,
     view,
+    beaconSource: source ? beaconSourceView(source, c.time_zone, ctx.state.t as Translate, lang) : undefined,
     rulesJson: view.draw ? JSON.stringify(view.draw.rules, null, 1) : '',
     zone: c.time_zone,
     date: (s: string | null) => (s ? new Date(s) : null),
@@ -104,9 +145,13 @@ export function drawPageRoutes(router: Router, deps: AppDeps): void {
     });
   });
 
-  async function showAdmin(ctx: Context, c: Campaign, extra: Record<string, unknown> = {}, status = 200) {
+  /** The draw page; the beacon form as typed (a "change it" link brings the value back in `?beacon=`), its field's
+   * fault, or the value it would record, to confirm. */
+  async function showAdmin(ctx: Context, c: Campaign, extra: Partial<BeaconForm> = {}, status = 200) {
     const d = await findDraw(deps.db, c.id);
     const now = deps.clock.now();
+    const query = typeof ctx.query.beacon === 'string' ? ctx.query.beacon.slice(0, BEACON_MAX_LENGTH) : '';
+    const form: BeaconForm = { error: '', fieldError: '', typed: query, ...extra };
     render(
       ctx,
       'admin-draw',
@@ -115,8 +160,7 @@ export function drawPageRoutes(router: Router, deps: AppDeps): void {
         beaconMissing: c.state === 'closed' && !d?.beacon && c.draw_at.getTime() <= now.getTime(),
         canRecord: c.state === 'closed' && !d?.beacon && (ctx.state.staff as StaffSession).role === 'admin',
         notice: ctx.query.saved ? beaconSaved(ctx, c, now) : '',
-        error: '',
-        ...extra,
+        ...form,
       },
       status,
     );
@@ -128,18 +172,28 @@ export function drawPageRoutes(router: Router, deps: AppDeps): void {
     await showAdmin(ctx, c);
   });
 
+  // Two steps, no script: the first submit records nothing and shows the value as it would be recorded, with what
+  // recording it means; only the confirm (carrying that value) records it. A beacon is recorded once, for good.
   router.post('/admin/campaigns/:id/draw/beacon', requireStaffPage('admin'), async (ctx) => {
     const id = parseId(ctx.params.id);
+    const body = bodyOf(ctx);
+    const typed = typeof body.beacon === 'string' ? body.beacon : '';
     try {
-      const { beacon } = parse(beaconSchema, ctx.request.body);
+      const { beacon, confirm } = parse(beaconFormSchema, body);
+      if (confirm !== 'yes') {
+        const toRecord = await previewBeacon(deps.db, id, beacon);
+        const c = await findCampaign(deps.db, id);
+        if (!c) throw new DomainError('not_found', 'No such campaign');
+        await showAdmin(ctx, c, { typed, confirm: toRecord });
+        return;
+      }
       await recordBeacon(deps.notices, staffActor(ctx.state.staff), id, beacon);
     } catch (err) {
       const c = await findCampaign(deps.db, id);
       if (!(err instanceof DomainError) || !c) throw err;
       const t = ctx.state.t as Translate;
-      const message =
-        err.code === 'validation_failed' ? (err.fields?.beacon ?? err.message) : t(`errors.${err.code}`);
-      await showAdmin(ctx, c, { error: message }, statusOf(err));
+      const fieldError = fieldMessages(err, t, ctx.state.lang as Lang).beacon ?? '';
+      await showAdmin(ctx, c, { error: t(`errors.${err.code}`), fieldError, typed }, statusOf(err));
       return;
     }
     ctx.status = 303;
