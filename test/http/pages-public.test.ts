@@ -142,9 +142,12 @@ test.serial(
     t.notRegex(claiming, /남은 시간/, 'no countdown to a collection that does not exist');
     t.notRegex(claiming, /수령 기간|추첨 일시/);
     t.regex(claiming, /<span class="badge state-claiming">판매 마감<\/span>/, 'not "collection open"');
+    t.notRegex(claiming, /id="my-result"/, 'no lottery result to see');
+    t.regex(claiming, new RegExp(`id="my-purchase" href="/campaigns/${id}/queue">내 구매 확인하기<`));
     await app.db('campaigns').where({ id }).update({ state: 'closed' });
     const en = await app.request('GET', `/campaigns/${id}?lang=en`, { headers: html });
     t.regex(en.text, /<span class="badge state-closed">Sale closed<\/span>/, 'not "draw pending"');
+    t.regex(en.text, /id="my-purchase" href="[^"]+">See my purchase</);
   },
 );
 
