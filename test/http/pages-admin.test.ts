@@ -635,6 +635,18 @@ test.serial('the overview lists campaigns with states and counts, in both langua
   t.regex(en.text, /Listed campaign/);
   t.regex(en.text, /In preparation \d+/);
   t.regex(en.text, /<th scope="col" class="num">Applications<\/th>/);
+  // an instant sale past its close reads as over, as on its own page: no collection period it does not have
+  const sale = idFrom(
+    (
+      await admin.post(
+        '/admin/campaigns/new',
+        voucherForm({ mode: 'instant', title_ko: '마감된 판매', title_en: 'Closed sale' }),
+      )
+    ).headers.get('location'),
+  )!;
+  await app.db('campaigns').where({ id: sale }).update({ state: 'claiming' });
+  const row = (await admin.get('/admin')).text.split('마감된 판매')[1]!.split('</tr>')[0]!;
+  t.regex(row, /<span class="badge state-claiming">판매 마감<\/span>/);
 });
 
 test.serial(

@@ -34,7 +34,7 @@ import {
   NEW_CAMPAIGN_VALUES,
 } from './form.js';
 import { cancelFormSchema, parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
-import { campaignView, formatMoment, formatPlain } from './view.js';
+import { campaignView, formatMoment, formatPlain, stateWords } from './view.js';
 
 const CHANGES = ['schedule', 'unschedule', 'cancel'] as const satisfies ManualChange[];
 
@@ -84,6 +84,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
         code: c.code,
         title: lang === 'en' ? c.title_en : c.title_ko,
         state: c.state,
+        stateText: stateWords(tOf(ctx), c),
         kind: c.kind,
         mode: c.mode,
         opens: formatPlain(c.opens_at, c.time_zone, lang),

@@ -61,6 +61,11 @@ const SALE_MOMENT: Partial<Record<CampaignState, Moment>> = { scheduled: 'opens_
 /** An instant sale's states past its close and before it is finished: a lottery's "draw pending", "collection open". */
 const SALE_ENDED: ReadonlySet<CampaignState> = new Set(['closed', 'claiming']);
 
+/** A campaign's state in words; a sale past its close is over (no draw pending, nothing to collect). */
+export function stateWords(t: Translate, c: Pick<Campaign, 'mode' | 'state'>): string {
+  return !hasDraw(c.mode) && SALE_ENDED.has(c.state) ? t('public.sale_closed') : t(`public.state.${c.state}`);
+}
+
 export interface CountdownView {
   /** what is being counted down to, e.g. "신청 마감까지" */
   label: string;
@@ -195,11 +200,7 @@ export function campaignView(
       .filter(Boolean),
     kindText: t(`public.kind.${c.kind}`),
     modeText: t(`public.mode.${c.mode}`),
-    stateText: opts.soldOut
-      ? t('public.sold_out')
-      : !hasDraw(c.mode) && SALE_ENDED.has(c.state)
-        ? t('public.sale_closed') // no draw pending and nothing to collect: the sale is over
-        : t(`public.state.${c.state}`),
+    stateText: opts.soldOut ? t('public.sold_out') : stateWords(t, c),
     soldOut: Boolean(opts.soldOut),
     timeZone: c.time_zone,
     zoneName: zoneName(c.opens_at, c.time_zone, lang),
