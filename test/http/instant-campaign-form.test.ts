@@ -184,6 +184,11 @@ test.serial('the form says which fields are only a draw’s, and shows a sale no
     /<p class="note instant-only" id="instant-schedule-note">즉시 구매에는 추첨도 수령 기간도/,
   );
   t.regex(blank.text, /class="grid-2 draw-only">/, 'partial and unclaimed awards: a draw’s too');
+  t.regex(
+    blank.text,
+    /<div class="field draw-only">\s*<label for="f-checkout_minutes">/,
+    'a winner’s checkout time: a sale’s hold is its waiting room’s',
+  );
   const en = await admin.get('/admin/campaigns/new?lang=en');
   t.regex(en.text, /<legend>Draw and collection \(lottery and reservation only\)<\/legend>/);
 
