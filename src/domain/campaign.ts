@@ -1,4 +1,5 @@
 // Campaign states, the transitions time drives, and the rules that make a campaign possible.
+import { type CampaignContact, contactProblems } from './contact.js';
 import { type Problem, problem } from './errors.js';
 
 export const CAMPAIGN_STATES = [
@@ -119,7 +120,8 @@ export function instantSchedule(closesAt: Date): Pick<CampaignSchedule, (typeof 
   };
 }
 
-export interface CampaignInput extends CampaignSchedule {
+/** A campaign as an operator sets it up; its contact (contact.ts) is optional, as for campaigns made before it. */
+export interface CampaignInput extends CampaignSchedule, CampaignContact {
   code: string;
   kind: CampaignKind;
   mode: CampaignMode;
@@ -318,6 +320,7 @@ export function validateCampaign(c: CampaignDraft, knownSiteIds?: ReadonlySet<st
   }
   if (c.groups) validateGroups(c.groups, c, add);
   if (c.slots) validateSlots(c.slots, c, knownSiteIds, add);
+  e.push(...contactProblems(c));
   return e;
 }
 

@@ -33,6 +33,16 @@ export function plainText(max: number) {
     .refine((s) => !CONTROLS_BUT_LINE_FEED.test(s), 'validation.control_character');
 }
 
+/** Plain text on one line: line breaks (only an API client can send them) become spaces. */
+export function oneLine(max: number) {
+  return plainText(max).transform((s) => s.replace(/\s*\n\s*/g, ' '));
+}
+
+/** A phone number as people write it: digits, spaces, +, ( ) and - (e.g. 02-123-4567); blank passes. */
+export function phoneText(max: number) {
+  return safeText(max).regex(/^[0-9+()\- ]*$/, { message: 'validation.phone_format', abort: true });
+}
+
 /** Money (KRW) or item counts: far above any real budget, far below where sums leave exact integers. */
 export const MAX_AMOUNT = 1_000_000_000_000;
 /** A priority weight: the draw hashes once per unit of weight for every application. */

@@ -55,3 +55,13 @@ export function buildGoodsCampaign(now: Date, siteIds: string[], overrides: Reco
     ...overrides,
   };
 }
+
+/** A campaign's contact (문의처) as an admin sends it: every field, in both languages. */
+export const OFFICE_CONTACT = {
+  contact_name_ko: '중구청 일자리경제과',
+  contact_name_en: 'Jung-gu Office, Jobs and Economy',
+  contact_phone: '02-3396-4000',
+  contact_email: 'voucher@junggu.go.kr',
+  contact_hours_ko: '평일 09:00~18:00',
+  contact_hours_en: 'Weekdays 09:00-18:00',
+};

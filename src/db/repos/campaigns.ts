@@ -5,6 +5,7 @@ import type {
   CampaignSchedule,
   CampaignState,
 } from '../../domain/campaign.js';
+import type { CampaignContact } from '../../domain/contact.js';
 import type { Db, Trx } from '../knex.js';
 
 type CampaignRow = Omit<CampaignInput, 'slots'>;
@@ -149,6 +150,22 @@ export async function countCampaignsByState(db: Db): Promise<Array<{ state: Camp
     .select('state')
     .count<Array<{ state: CampaignState; count: number }>>('* as count')
     .groupBy('state');
+}
+
+/**
+ * Sets whom residents ask, in any state: a new version (an edit form open meanwhile is stale), the same rules (an
+ * application judged a moment before stands).
+ */
+export async function updateCampaignContact(
+  trx: Trx,
+  id: string,
+  contact: Required<CampaignContact>,
+): Promise<Campaign | undefined> {
+  const [row] = await trx('campaigns')
+    .where({ id })
+    .update({ ...contact, version: trx.raw('version + 1'), updated_at: trx.fn.now() })
+    .returning('*');
+  return row as Campaign | undefined;
 }
 
 /** A goods campaign's stock follows its slots: sets the total and bumps both versions, while still editable. */

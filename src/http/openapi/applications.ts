@@ -6,6 +6,7 @@ import {
   receiptSchema,
   resultSchema,
 } from '../routes/applications/schema.js';
+import { contactReplySchema } from '../routes/campaigns/schema.js';
 import { districtQuery } from '../routes/sites/schema.js';
 import type { Operations } from './operation.js';
 
@@ -56,7 +57,8 @@ export const applicationOperations: Operations = {
           'The receipt, and the result; before the draw the result is null, with draw_at and poll_after_ms ' +
           '(when to look again, spread over a few seconds; also as Retry-After); a campaign cancelled before its ' +
           'draw answers cancelled: true and no time to look again (there will be no result), with ' +
-          "cancel_message, the operator's word to residents in Korean and English (each null when not given)",
+          "cancel_message, the operator's word to residents in Korean and English (each null when not given); " +
+          'always contact, whom to ask about the campaign (null when its operator set none)',
         schema: z.object({
           receipt: receiptSchema,
           result: resultSchema.nullable(),
@@ -64,6 +66,7 @@ export const applicationOperations: Operations = {
           poll_after_ms: z.number().int().optional(),
           cancelled: z.literal(true).optional(),
           cancel_message: z.object({ ko: z.string().nullable(), en: z.string().nullable() }).optional(),
+          contact: contactReplySchema.nullable(),
         }),
       },
       errors: [],

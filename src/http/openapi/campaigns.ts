@@ -1,6 +1,12 @@
 // Campaigns (routes/campaigns/api.ts): public reads, the admin's writes and state changes, and the slot import
 // (routes/campaigns/slotPages.ts).
-import { campaignSchema, cancelSchema, reasonSchema, versionSchema } from '../routes/campaigns/schema.js';
+import {
+  campaignSchema,
+  cancelSchema,
+  contactSchema,
+  reasonSchema,
+  versionSchema,
+} from '../routes/campaigns/schema.js';
 import { csvBodySchema } from '../routes/sites/schema.js';
 import type { Operation, Operations } from './operation.js';
 
@@ -65,6 +71,19 @@ export const campaignOperations: Operations = {
       body: campaignSchema.extend(versionSchema.shape),
       ok: { status: 200, description: '{ campaign }' },
       errors: ['conflict', 'campaign_not_editable', 'duplicate_code'],
+    },
+  },
+  '/api/admin/campaigns/{id}/contact': {
+    put: {
+      summary:
+        'Set whom residents ask about the campaign, in any state: contact_name_ko/en (the office), contact_phone, ' +
+        'contact_email, contact_hours_ko/en, each optional (blank or left out: none); once any is given, a name and ' +
+        'a phone or an email are needed. The campaign shows it as contact { name, phone, email, hours }',
+      tag: 'campaigns',
+      caller: 'staff',
+      body: contactSchema,
+      ok: { status: 200, description: '{ campaign }' },
+      errors: [],
     },
   },
   '/api/admin/campaigns/{id}/schedule': {

@@ -16,7 +16,7 @@ import {
 } from '../../middleware/residentAuth.js';
 import { retryAfterSeconds } from '../../retryAfter.js';
 import { parse, parseId } from '../../validate.js';
-import { presentCancelMessage } from '../campaigns/present.js';
+import { presentCancelMessage, presentContact } from '../campaigns/present.js';
 import { helperProxy, subjectFor } from '../proxies/helper.js';
 import { districtQuery } from '../sites/schema.js';
 import { applicationSchema, proxyApplicationSchema } from './schema.js';
@@ -69,18 +69,21 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
     // to look again (also as Retry-After), so a crowd waiting for the draw does not poll it off the machine.
     ctx.set('Cache-Control', 'no-store');
     const result = (await residentResult(deps.intake, rules, application)) ?? null;
+    // whom to ask about it, whatever the answer (a cancelled campaign's own page is no longer public)
+    const contact = presentContact(rules.campaign);
     if (result) {
-      ctx.body = { receipt, result };
+      ctx.body = { receipt, result, contact };
       return;
     }
     if (rules.campaign.state === 'cancelled') {
       // no draw will come: nothing to look again for; the operator's word to residents, when one was given
-      ctx.body = { receipt, result, cancelled: true, cancel_message: presentCancelMessage(rules.campaign) };
+      const cancel_message = presentCancelMessage(rules.campaign);
+      ctx.body = { receipt, result, cancelled: true, cancel_message, contact };
       return;
     }
     const wait = resultWait(deps.intake, rules.campaign);
     ctx.set('Retry-After', retryAfterSeconds(wait.poll_after_ms));
-    ctx.body = { receipt, result, ...wait };
+    ctx.body = { receipt, result, ...wait, contact };
   });
 
   router.put(base, must, async (ctx) => {

@@ -2,6 +2,7 @@
 import type Router from '@koa/router';
 import { changeCampaignState, type ManualChange } from '../../../commands/changeCampaignState.js';
 import { createCampaign, updateCampaign } from '../../../commands/saveCampaign.js';
+import { saveCampaignContact } from '../../../commands/saveCampaignContact.js';
 import { findCampaign, listCampaigns } from '../../../db/repos/campaigns.js';
 import { listCampaignSlots } from '../../../db/repos/slots.js';
 import { PUBLIC_STATES } from '../../../domain/campaign.js';
@@ -10,7 +11,7 @@ import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
 import { presentCampaign } from './present.js';
-import { cancelSchema, parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
+import { cancelSchema, parseCampaignBody, parseContactBody, reasonSchema, versionSchema } from './schema.js';
 
 export function campaignApiRoutes(router: Router, deps: AppDeps): void {
   const ctxOf = { db: deps.db, clock: deps.clock };
@@ -51,6 +52,14 @@ export function campaignApiRoutes(router: Router, deps: AppDeps): void {
     const input = parseCampaignBody(ctx.request.body);
     const c = await updateCampaign(ctxOf, staffActor(ctx.state.staff), id, version, input);
     ctx.body = { campaign: presentCampaign(c, input.slots) };
+  });
+
+  // whom residents ask, in any state (the campaign itself is edited only while draft or scheduled)
+  router.put('/api/admin/campaigns/:id/contact', requireStaff('admin'), async (ctx) => {
+    const id = parseId(ctx.params.id);
+    const contact = parseContactBody(bodyOf(ctx));
+    const c = await saveCampaignContact(ctxOf, staffActor(ctx.state.staff), id, contact);
+    ctx.body = { campaign: presentCampaign(c) };
   });
 
   for (const change of ['schedule', 'unschedule', 'cancel'] as const satisfies ManualChange[]) {

@@ -1,9 +1,21 @@
 // How a campaign looks in the JSON API.
 import type { Campaign, SlotInput } from '../../../domain/campaign.js';
+import { type CampaignContact, CONTACT_FIELDS } from '../../../domain/contact.js';
 
 /** A cancelled campaign's word to residents in each language, as its title is (null: none given in that one). */
 export function presentCancelMessage(c: Pick<Campaign, 'cancel_message_ko' | 'cancel_message_en'>) {
   return { ko: c.cancel_message_ko ?? null, en: c.cancel_message_en ?? null };
+}
+
+/** Whom residents ask about the campaign, each text in both languages (null: not given); null when none is set. */
+export function presentContact(c: CampaignContact) {
+  if (!CONTACT_FIELDS.some((f) => c[f])) return null;
+  return {
+    name: { ko: c.contact_name_ko ?? null, en: c.contact_name_en ?? null },
+    phone: c.contact_phone ?? null,
+    email: c.contact_email ?? null,
+    hours: { ko: c.contact_hours_ko ?? null, en: c.contact_hours_en ?? null },
+  };
 }
 
 export function presentCampaign(c: Campaign, slots?: SlotInput[]) {
@@ -31,6 +43,7 @@ export function presentCampaign(c: Campaign, slots?: SlotInput[]) {
     verification_methods: c.verification_methods,
     unclaimed_policy: c.unclaimed_policy,
     claim_period_hours: c.claim_period_hours,
+    contact: presentContact(c),
     ...(c.kind === 'voucher'
       ? {
           price: {

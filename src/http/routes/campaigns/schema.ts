@@ -13,8 +13,18 @@ import {
   VERIFICATION_METHODS,
   validateCampaign,
 } from '../../../domain/campaign.js';
+import { type CampaignContact, CONTACT_MAX, contactProblems } from '../../../domain/contact.js';
 import { problem } from '../../../domain/errors.js';
-import { inMomentRange, MAX_AMOUNT, MAX_CAPACITY, MAX_WEIGHT, plainText, safeText } from '../../fields.js';
+import {
+  inMomentRange,
+  MAX_AMOUNT,
+  MAX_CAPACITY,
+  MAX_WEIGHT,
+  oneLine,
+  phoneText,
+  plainText,
+  safeText,
+} from '../../fields.js';
 import { invalid, parseFields } from '../../validate.js';
 
 const blank = (v: unknown) => (v === '' || v === null ? undefined : v);
@@ -61,6 +71,42 @@ export const slotSchema = z.object({
   starts_at: moment,
   ends_at: moment,
   capacity: int(0, MAX_CAPACITY),
+});
+
+/** Blank, null or left out: none, as the database keeps it (null). */
+const orNone = (s: z.ZodType<string, string>) => s.nullish().transform((v) => v || null);
+const digitCount = (s: string) => s.replace(/\D/g, '').length;
+
+/**
+ * The campaign's own contact (domain/contact.ts), each part optional; once any is given the domain asks for a name
+ * and a phone or an email. A phone has 3 (120) to 15 (E.164) digits; a bare "-" dials nothing.
+ */
+export const contactSchema = z.object({
+  contact_name_ko: orNone(oneLine(CONTACT_MAX.name)),
+  contact_name_en: orNone(oneLine(CONTACT_MAX.name)),
+  contact_phone: orNone(
+    phoneText(CONTACT_MAX.phone).refine(
+      (s) => s === '' || (digitCount(s) >= 3 && digitCount(s) <= 15),
+      'validation.phone_digits',
+    ),
+  ),
+  contact_email: orNone(
+    safeText(CONTACT_MAX.email).refine(
+      (s) => s === '' || z.regexes.email.test(s),
+      'validation.contact_email_format',
+    ),
+  ),
+  contact_hours_ko: orNone(oneLine(CONTACT_MAX.hours)),
+  contact_hours_en: orNone(oneLine(CONTACT_MAX.hours)),
+});
+
+const inBothLanguages = z.object({ ko: z.string().nullable(), en: z.string().nullable() });
+/** The contact as the API shows it (present.ts presentContact), for the OpenAPI document. */
+export const contactReplySchema = z.object({
+  name: inBothLanguages,
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  hours: inBothLanguages,
 });
 
 export const campaignSchema = z.object({
@@ -147,6 +193,7 @@ export const campaignSchema = z.object({
   checkout_minutes: z.preprocess(blank, int(1, 1440).default(30)),
   claim_period_hours: z.preprocess(blank, int(1, 24 * 366).default(72)),
   slots: z.array(slotSchema).max(100_000).default([]),
+  ...contactSchema.shape,
 });
 
 export type CampaignBody = z.infer<typeof campaignSchema>;
@@ -223,6 +270,15 @@ export function parseCampaignBody(body: unknown): CampaignInput {
   if (problems.length > 0) throw invalid([...problems, ...validateCampaign(draft)]);
   // nothing refused: every field of the schema was read (each has a value or a default)
   return draft as CampaignInput;
+}
+
+/** A contact alone (PUT …/contact): each field's faults and the domain's rule over the fields read, all at once. */
+export function parseContactBody(body: unknown): Required<CampaignContact> {
+  const { data, problems } = parseFields(contactSchema, body);
+  problems.push(...contactProblems(data));
+  if (problems.length > 0) throw invalid(problems);
+  // nothing refused: every field was read (blank is null)
+  return data as Required<CampaignContact>;
 }
 
 export const versionSchema = z.object({ version: int(1, 2 ** 31 - 1) });

@@ -1,6 +1,6 @@
 // Request shapes of the site routes: one site (form, CSV row or JSON), its id, and a CSV file to import.
 import { z } from 'zod';
-import { safeText } from '../../fields.js';
+import { phoneText, safeText } from '../../fields.js';
 
 // Coordinates arrive as text from forms and CSV, as numbers from JSON; blank means "not given".
 const coordinate = (limit: number) =>
@@ -19,9 +19,7 @@ export const siteSchema = z
     name_en: safeText(200).min(1, 'validation.required'),
     district: safeText(100).default(''),
     address: safeText(300).default(''),
-    phone: safeText(40)
-      .regex(/^[0-9+()\- ]*$/, 'validation.phone_format')
-      .default(''),
+    phone: phoneText(40).default(''),
     hours_ko: safeText(200).default(''),
     hours_en: safeText(200).default(''),
     lat: coordinate(90),
