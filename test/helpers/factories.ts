@@ -65,3 +65,23 @@ export const OFFICE_CONTACT = {
   contact_hours_ko: '평일 09:00~18:00',
   contact_hours_en: 'Weekdays 09:00-18:00',
 };
+
+/** A voucher lottery's fields as the admin campaign form sends them (local times in Asia/Seoul), code aside. */
+export const VOUCHER_FORM_FIELDS: Readonly<Record<string, string>> = {
+  kind: 'voucher',
+  mode: 'lottery',
+  title_ko: '폼 상품권',
+  title_en: 'Form vouchers',
+  time_zone: 'Asia/Seoul',
+  opens_at: '2026-12-02T09:00',
+  closes_at: '2026-12-04T18:00',
+  draw_at: '2026-12-04T19:00',
+  claim_opens_at: '2026-12-05T09:00',
+  claim_closes_at: '2026-12-31T18:00',
+  unit: 'KRW',
+  total: '1000000000',
+  denomination: '10000',
+  per_person_max: '250000',
+  partial: 'skip',
+  unclaimed_policy: 'pass_down',
+};

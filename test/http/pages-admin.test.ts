@@ -9,7 +9,7 @@ import { adminCampaignPageRoutes } from '../../src/http/routes/campaigns/adminPa
 import { sitePageRoutes } from '../../src/http/routes/sites/pages.js';
 import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
 import { type CookieSession, signInWithForm } from '../helpers/browserSession.js';
-import { buildVoucherCampaign, isoFrom } from '../helpers/factories.js';
+import { buildVoucherCampaign, isoFrom, VOUCHER_FORM_FIELDS } from '../helpers/factories.js';
 
 let app: TestApp;
 let admin: CookieSession;
@@ -42,24 +42,9 @@ let codeCounter = 0;
 function voucherForm(overrides: Record<string, string> = {}): Record<string, string> {
   return {
     code: `FORM${++codeCounter}`,
-    kind: 'voucher',
-    mode: 'lottery',
-    title_ko: '폼 상품권',
-    title_en: 'Form vouchers',
+    ...VOUCHER_FORM_FIELDS,
     description_ko: '설명',
     description_en: 'About',
-    time_zone: 'Asia/Seoul',
-    opens_at: '2026-12-02T09:00',
-    closes_at: '2026-12-04T18:00',
-    draw_at: '2026-12-04T19:00',
-    claim_opens_at: '2026-12-05T09:00',
-    claim_closes_at: '2026-12-31T18:00',
-    unit: 'KRW',
-    total: '1000000000',
-    denomination: '10000',
-    per_person_max: '250000',
-    partial: 'skip',
-    unclaimed_policy: 'pass_down',
     regions: '중구\n종로구',
     min_age: '19',
     max_age: '',

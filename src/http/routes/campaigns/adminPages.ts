@@ -5,6 +5,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { changeCampaignState, type ManualChange } from '../../../commands/changeCampaignState.js';
 import { createCampaign, updateCampaign } from '../../../commands/saveCampaign.js';
+import { saveCampaignContact } from '../../../commands/saveCampaignContact.js';
 import { countActiveApplicationsByCampaign } from '../../../db/repos/adminOverview.js';
 import { listAuditRows } from '../../../db/repos/audit.js';
 import { countCampaignsByState, findCampaign, listCampaigns } from '../../../db/repos/campaigns.js';
@@ -12,6 +13,7 @@ import { listBeaconMissing } from '../../../db/repos/draws.js';
 import { listSites } from '../../../db/repos/sites.js';
 import { listCampaignSlots } from '../../../db/repos/slots.js';
 import { CAMPAIGN_STATES, CANCEL_MESSAGE_MAX, type Campaign, isEditable } from '../../../domain/campaign.js';
+import { CONTACT_FIELDS } from '../../../domain/contact.js';
 import { DomainError, type FieldErrors } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
@@ -33,7 +35,13 @@ import {
   groupRowCount,
   NEW_CAMPAIGN_VALUES,
 } from './form.js';
-import { cancelFormSchema, parseCampaignBody, reasonSchema, versionSchema } from './schema.js';
+import {
+  cancelFormSchema,
+  parseCampaignBody,
+  parseContactBody,
+  reasonSchema,
+  versionSchema,
+} from './schema.js';
 import { campaignView, formatMoment, formatPlain, stateWords } from './view.js';
 
 const CHANGES = ['schedule', 'unschedule', 'cancel'] as const satisfies ManualChange[];
@@ -50,6 +58,16 @@ interface CancelForm {
   values: { reason: string; message_ko: string; message_en: string };
   errors: Record<string, string>;
 }
+
+/** The contact box shown again after a refusal, open: what was typed, and each field's faults in the page's words. */
+interface ContactForm {
+  values: Record<string, string>;
+  errors: FieldErrors;
+}
+
+/** The contact's fields as the box shows them: what is stored, blank for none. */
+const contactValuesOf = (c: Campaign): Record<string, string> =>
+  Object.fromEntries(CONTACT_FIELDS.map((f) => [f, c[f] ?? '']));
 
 const langOf = (ctx: Context) => ctx.state.lang as Lang;
 const tOf = (ctx: Context) => ctx.state.t as Translate;
@@ -176,7 +194,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
   async function showDetail(
     ctx: Context,
     c: Campaign,
-    extra: { notice?: string; error?: string; cancelForm?: CancelForm } = {},
+    extra: { notice?: string; error?: string; cancelForm?: CancelForm; contactForm?: ContactForm } = {},
     status = 200,
   ) {
     const lang = langOf(ctx);
@@ -217,6 +235,11 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
           errors: extra.cancelForm?.errors ?? {},
         },
         cancelMessageMax: CANCEL_MESSAGE_MAX,
+        contactForm: {
+          open: Boolean(extra.contactForm),
+          values: extra.contactForm?.values ?? contactValuesOf(c),
+          errors: extra.contactForm?.errors ?? {},
+        },
       },
       status,
     );
@@ -224,14 +247,36 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
 
   router.get('/admin/campaigns/:id', requireStaffPage('admin', 'auditor'), async (ctx) => {
     const c = await load(ctx);
-    const done =
-      typeof ctx.query.done === 'string' && (CHANGES as readonly string[]).includes(ctx.query.done);
+    const done = typeof ctx.query.done === 'string' && [...CHANGES, 'contact'].includes(ctx.query.done);
     const notice = ctx.query.saved
       ? tOf(ctx)('admin.saved')
       : done
         ? tOf(ctx)(`admin.done_${ctx.query.done}`)
         : '';
     await showDetail(ctx, c, { notice });
+  });
+
+  // whom residents ask: its own box on the overview, in any state (the edit form has it too while editable)
+  router.post('/admin/campaigns/:id/contact', requireStaffPage('admin'), async (ctx) => {
+    const id = parseId(ctx.params.id);
+    const body = bodyOf(ctx);
+    try {
+      await saveCampaignContact(cmd, staffActor(ctx.state.staff), id, parseContactBody(body));
+      ctx.status = 303;
+      ctx.redirect(`/admin/campaigns/${id}?done=contact`);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== 'validation_failed') throw err;
+      const values = Object.fromEntries(
+        CONTACT_FIELDS.map((f) => [f, typeof body[f] === 'string' ? body[f] : '']),
+      );
+      const errors = fieldMessages(err, tOf(ctx), langOf(ctx));
+      await showDetail(
+        ctx,
+        await load(ctx),
+        { error: messageOf(ctx, err), contactForm: { values, errors } },
+        statusOf(err),
+      );
+    }
   });
 
   for (const change of CHANGES) {

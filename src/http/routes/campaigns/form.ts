@@ -8,6 +8,7 @@ import {
   type SlotInput,
   VERIFICATION_METHODS,
 } from '../../../domain/campaign.js';
+import { CONTACT_FIELDS } from '../../../domain/contact.js';
 import type { FieldErrors, Problem } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import { linesByField, pageText } from '../../problems.js';
@@ -24,6 +25,8 @@ const SCALARS = [
   'title_en',
   'description_ko',
   'description_en',
+  // blank is none (the schema's null)
+  ...CONTACT_FIELDS,
   'time_zone',
   ...SCHEDULE_FIELDS,
   'unit',
