@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Eta } from 'eta';
 import type { Context } from 'koa';
 import { type Campaign, cancelMessageIn } from '../domain/campaign.js';
+import { type CampaignContact, type ContactView, contactIn } from '../domain/contact.js';
 import type { Lang, Translate } from '../i18n/catalogue.js';
 import { formatIn, when } from '../i18n/when.js';
 import { templatesDir } from '../paths.js';
@@ -28,6 +29,8 @@ export interface PageHelpers {
   langUrl(lang: Lang): string;
   /** a cancelled campaign's word to residents in the page's language, else the other one given; undefined: none */
   cancelMessage(c: Pick<Campaign, 'state' | 'cancel_message_ko' | 'cancel_message_en'>): string | undefined;
+  /** whom residents ask about the campaign, in the page's language, else the other one given; undefined: none */
+  campaignContact(c: CampaignContact): ContactView | undefined;
 }
 
 export function pageHelpers(ctx: Context): PageHelpers {
@@ -46,6 +49,7 @@ export function pageHelpers(ctx: Context): PageHelpers {
       return `${ctx.path}?${params.toString()}`;
     },
     cancelMessage: (c) => (c.state === 'cancelled' ? cancelMessageIn(c, lang) : undefined),
+    campaignContact: (c) => contactIn(c, lang),
   };
 }
 

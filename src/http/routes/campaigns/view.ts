@@ -12,6 +12,7 @@ import {
   hasDraw,
   type SlotInput,
 } from '../../../domain/campaign.js';
+import { contactIn } from '../../../domain/contact.js';
 import { priceOf } from '../../../domain/payments/order.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 
@@ -234,6 +235,7 @@ export function campaignView(
       weight: g.weight,
     })),
     sites: [...bySite.values()],
+    contact: contactIn(c, lang),
     isOpen: c.state === 'open',
     // a sold-out sale's close is no moment to count down to
     countdown: opts.soldOut ? undefined : countdownFor(c, now, t, lang),
