@@ -23,6 +23,7 @@ import {
   weightFor,
 } from '../domain/application.js';
 import { groupLabel, type VerificationMethod } from '../domain/campaign.js';
+import { contactParams } from '../domain/contact.js';
 import { checkEligibility, refusalParams } from '../domain/eligibility.js';
 import { DomainError, validationFailed } from '../domain/errors.js';
 import { type BirthDateSource, type GroupSource, groupStanding } from '../domain/facts.js';
@@ -182,6 +183,7 @@ export function receiptNotice(
       // when the result comes: in full for the email, month-day and time for the SMS (every character is paid)
       draw_at: when(c.draw_at, c.time_zone, lang),
       draw_short: formatIn(c.draw_at, c.time_zone, lang, 'MM-dd HH:mm'),
+      ...contactParams(c, lang),
     },
     dedupeKey: `receipt:${a.id}:v${a.version}`,
     campaignId: c.id,

@@ -7,6 +7,7 @@ import { findDraw } from '../db/repos/draws.js';
 import { findRecipient, type Recipient } from '../db/repos/recipients.js';
 import { listSlotPlaces } from '../db/repos/slots.js';
 import type { Campaign } from '../domain/campaign.js';
+import { contactParams } from '../domain/contact.js';
 import { fromHex } from '../domain/draw/index.js';
 import { heldOf as heldAward, whatToBring } from '../domain/result.js';
 import { translator } from '../i18n/catalogue.js';
@@ -146,6 +147,8 @@ export function awardNoticeOf(
       // the person's own result page: place, time, claim code and QR, what to bring
       result_url: residentPageUrl(env.publicUrl, c.id, 'application', lang),
       ...(HOLDING_KINDS.has(kind) ? { bring: bringText(c, who, lang) } : {}),
+      // whom to ask: an email's footer, a cancel SMS's last line
+      ...contactParams(c, lang),
       ...params,
     },
     dedupeKey,

@@ -2,6 +2,8 @@
 //   <kind>.<lang>.sms.eta    short SMS text
 //   <kind>.<lang>.email.eta  plain-text email; its first line is "Subject: ..."
 //   <kind>.<lang>.html.eta   the HTML part (escaped), wrapped in _layout.<lang>.html.eta
+// A notice with `help` (whom to ask about its campaign, domain/contact.ts) ends its email with _help.<lang>.email.eta
+// and its HTML layout's footer with the same line.
 import path from 'node:path';
 import { Eta } from 'eta';
 import { templatesDir } from '../paths.js';
@@ -77,6 +79,7 @@ export function renderNotice(
   if (!match) throw new Error(`template ${base}.email must start with a "Subject:" line`);
   const subject = (match[1] as string).trim();
   const body = full.slice(match[0].length).trim();
+  const help = n.params.help ? `\n\n${text.render(`./_help.${n.lang}.email.eta`, it).trim()}` : '';
   const htmlBody = html.render(`./${base}.html.eta`, { ...it, subject });
-  return { template: `${base}.email`, subject, body: `${body}\n`, html: htmlBody, sms: null };
+  return { template: `${base}.email`, subject, body: `${body}${help}\n`, html: htmlBody, sms: null };
 }

@@ -1,12 +1,14 @@
 // Whom to ask about a campaign (문의처), where a resident looks for help: the campaign's page, the result page (a
 // voucher winner, a part of what was asked, a refusal at the counter, not selected), a cancelled campaign's receipt
-// and sign-in pages, and an instant sale's queue; in the page's language, else in the other one given, with a tel:
-// link. A campaign without a contact shows none of it.
+// and sign-in pages (and its cancel SMS), and an instant sale's queue; in the page's language, else in the other one
+// given, with a tel: link. A campaign without a contact shows none of it.
 import test from 'ava';
 import { fanOutResults } from '../../src/commands/resultFanout.js';
 import { signResidentToken } from '../../src/identity/residentSession.js';
+import { openedTexts } from '../../src/notify/recipient.js';
 import { awardsOf, drawnLottery } from '../draw/_scenario.js';
 import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
+import { drawContext, runDrawJobs } from '../helpers/draw.js';
 import { buildVoucherCampaign, OFFICE_CONTACT } from '../helpers/factories.js';
 import { scheduledSale } from '../helpers/instant.js';
 import { appliedResident, openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
@@ -188,6 +190,15 @@ test.serial("a cancelled campaign's receipt and sign-in pages name whom to ask",
     t.true(signIn.text.includes('id="campaign-cancelled"'));
     t.is(contactText(signIn.text), words);
   }
+  // the cancel's SMS, run by its job, ends with the number to call
+  await runDrawJobs(drawContext(app.db, app.clock));
+  const told = await app.db('messages').where({ campaign_id: c.id, kind: 'application_cancelled' });
+  t.is(told.length, 1);
+  t.true(
+    openedTexts(told[0], TEST_SECRETS.dataKey).body.endsWith(
+      '\n운영 기관 안내: 예산이 바뀌어 취소합니다.\n문의: 02-3396-4000',
+    ),
+  );
 });
 
 test.serial("an instant sale's queue page names whom to ask", async (t) => {

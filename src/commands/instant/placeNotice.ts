@@ -1,5 +1,6 @@
 // A notice to a person with a place in an instant sale: in their language, on their channel, with a link to their
 // place, the contact opened from its seal (undefined when it will not open: the key changed since it was sealed).
+import { type CampaignContact, contactParams } from '../../domain/contact.js';
 import { decryptText } from '../../identity/crypto.js';
 import type { NoticeKind, NoticeRequest } from '../../notify/notice.js';
 import type { NoticeEnv } from '../awardNotices.js';
@@ -11,7 +12,8 @@ export interface PlaceContact {
   lang: string;
 }
 
-export interface SaleTitles {
+/** The sale's titles, and its contact when the caller read it (a turn's notice goes without). */
+export interface SaleTitles extends CampaignContact {
   id: string;
   title_ko: string;
   title_en: string;
@@ -43,6 +45,7 @@ export function placeNotice(
     params: {
       campaign: lang === 'ko' ? sale.title_ko : sale.title_en,
       url: residentPageUrl(env.publicUrl, sale.id, 'queue', lang),
+      ...contactParams(sale, lang),
       ...n.params,
     },
     dedupeKey: n.dedupeKey,
