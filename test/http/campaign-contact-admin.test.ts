@@ -49,7 +49,7 @@ test.serial('the campaign form has the contact, labelled in Korean and in Englis
   for (const f of Object.keys(OFFICE_CONTACT)) t.is(shownValue(ko.text, f), '', f);
   const en = await admin.get('/admin/campaigns/new?lang=en');
   t.regex(en.text, /<legend>Contact for residents<\/legend>/);
-  t.regex(en.text, /<label for="f-contact_hours_en">Hours \(English\)<\/label>/);
+  t.regex(en.text, /<label for="f-contact_hours_en">Contact hours \(English\)<\/label>/);
 });
 
 test.serial(
