@@ -140,7 +140,11 @@ test.serial(
     t.is(bad.status, 422);
     t.regex(bad.text, /id="csv-basic-error">3번째 줄: 휴대전화 번호나 subject가 아닙니다.</);
     t.regex(bad.text, /nope/, 'the file is shown back to be fixed');
-    t.regex(bad.text, /<li><a href="#csv-basic">기초생활수급자<\/a>: 3번째 줄/, 'the summary names the group, not its key');
+    t.regex(
+      bad.text,
+      /<li><a href="#csv-basic">기초생활수급자<\/a>: 3번째 줄/,
+      'the summary names the group, not its key',
+    );
     t.deepEqual(await listState(), before);
     const good = await adminPages.post(pagePath, { csv: 'phone\n010-5554-0005\n' });
     t.is(good.status, 303);
