@@ -89,6 +89,13 @@ export async function loadDemo(ctx: CommandContext): Promise<DemoResult | undefi
     discount_bp: 1000,
     claim_period_hours: 72,
     slots: [],
+    // whom residents ask: shown on its pages and at the end of every email (a made-up office and number)
+    contact_name_ko: '중구청 지역경제과',
+    contact_name_en: 'Jung-gu Office, Local Economy Division',
+    contact_phone: '02-555-0100',
+    contact_email: 'help@city.example',
+    contact_hours_ko: '평일 09:00~18:00',
+    contact_hours_en: 'Weekdays 09:00-18:00',
   };
 
   const pickupDay = at(4 * DAY);
@@ -113,6 +120,10 @@ export async function loadDemo(ctx: CommandContext): Promise<DemoResult | undefi
     title_en: 'Public face masks: reserve a pickup',
     description_ko: '1인당 2매. 원하는 약국과 시간을 고르면 추첨 순서대로 배정됩니다.',
     description_en: 'Two masks per person. Choose pharmacies; pickups are assigned in ticket order.',
+    contact_name_ko: '중구 보건소',
+    contact_name_en: 'Jung-gu Public Health Centre',
+    contact_phone: '02-555-0200',
+    contact_email: null,
     opens_at: at(2 * MINUTE),
     closes_at: at(2 * DAY),
     draw_at: at(2 * DAY + HOUR),
