@@ -30,7 +30,7 @@ export function drawRulesFor(c: Campaign, slots: readonly SlotInput[]): Rules {
 }
 
 /** The campaign's own beacon, or the configured default with its closing time filled in. */
-export function beaconSourceFor(c: Campaign & { beacon_source?: string | null }, template: string): string {
+export function beaconSourceFor(c: Pick<Campaign, 'beacon_source' | 'closes_at'>, template: string): string {
   if (c.beacon_source) return c.beacon_source;
   return template.replaceAll('{closes_at}', c.closes_at.toISOString());
 }

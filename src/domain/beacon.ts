@@ -6,6 +6,13 @@
 import { type Problem, problem } from './errors.js';
 
 export const BEACON_MAX_LENGTH = 1000;
+/**
+ * The longest source sentence a campaign may name (campaigns.beacon_source), as BEACON_SOURCE's own limit: a
+ * sentence naming one public value and when it is published, shown on every draw page and audit record.
+ */
+export const BEACON_SOURCE_MAX = 300;
+/** The shortest: a few letters say nothing of where to look ("로또" alone names no round). */
+export const BEACON_SOURCE_MIN = 5;
 
 /**
  * - `drand`: a drand round's randomness, 32 bytes written as 64 hexadecimal digits (what its API answers as

@@ -148,6 +148,11 @@ export interface CampaignInput extends CampaignSchedule, CampaignContact {
   voucher_valid_days?: number | undefined;
   checkout_minutes?: number | undefined;
   claim_period_hours?: number | undefined;
+  /**
+   * the public value a draw of this campaign seeds with, named in its own sentence (beacon.ts reads its format from
+   * it); null: the service's BEACON_SOURCE. Committed with the seed at the opening; an instant sale has none
+   */
+  beacon_source?: string | null | undefined;
   slots: SlotInput[];
 }
 

@@ -1,4 +1,6 @@
 // Valid request bodies with overrides: buildCampaign({ ... }) is a campaign an admin could create.
+import type { StaffAuth, TestApp } from './app.js';
+
 let counter = 0;
 
 const HOUR = 3600_000;
@@ -85,3 +87,17 @@ export const VOUCHER_FORM_FIELDS: Readonly<Record<string, string>> = {
   partial: 'skip',
   unclaimed_policy: 'pass_down',
 };
+
+/** A voucher campaign created over the API (a draft) with `overrides`, as the API shows it; throws if refused. */
+export async function createdVoucherCampaign(
+  app: Pick<TestApp, 'request' | 'clock'>,
+  admin: StaffAuth,
+  overrides: Record<string, unknown> = {},
+) {
+  const res = await app.request('POST', '/api/admin/campaigns', {
+    as: admin,
+    json: buildVoucherCampaign(app.clock.now(), overrides),
+  });
+  if (res.status !== 201) throw new Error(res.text);
+  return res.json.campaign as { id: string; version: number; [field: string]: unknown };
+}

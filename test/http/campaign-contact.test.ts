@@ -3,7 +3,7 @@
 // public campaign reads and by the resident's own application read (a cancelled campaign's page is not public).
 import test from 'ava';
 import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
-import { buildVoucherCampaign, OFFICE_CONTACT } from '../helpers/factories.js';
+import { buildVoucherCampaign, createdVoucherCampaign, OFFICE_CONTACT } from '../helpers/factories.js';
 import { appliedResident, openWindow, ROOMY_LIMITS } from '../helpers/intake.js';
 
 let app: TestApp;
@@ -30,14 +30,7 @@ const counts = async () => ({
 });
 const rowOf = (id: string) => app.db('campaigns').where({ id }).first();
 
-async function created(overrides: Record<string, unknown> = {}) {
-  const res = await app.request('POST', '/api/admin/campaigns', {
-    as: admin,
-    json: buildVoucherCampaign(app.clock.now(), overrides),
-  });
-  if (res.status !== 201) throw new Error(res.text);
-  return res.json.campaign as { id: string; version: number; contact: unknown };
-}
+const created = (overrides: Record<string, unknown> = {}) => createdVoucherCampaign(app, admin, overrides);
 
 test.serial('a campaign created with a contact shows it in the admin and the public reads', async (t) => {
   const c = await created(OFFICE_CONTACT);

@@ -43,6 +43,8 @@ export function presentCampaign(c: Campaign, slots?: SlotInput[]) {
     verification_methods: c.verification_methods,
     unclaimed_policy: c.unclaimed_policy,
     claim_period_hours: c.claim_period_hours,
+    // the campaign's own beacon sentence; null: the service default (the draw's committed one is on its audit read)
+    beacon_source: c.beacon_source ?? null,
     contact: presentContact(c),
     ...(c.kind === 'voucher'
       ? {

@@ -1,6 +1,7 @@
 // The campaign a client sends (JSON or the admin form), parsed into the domain's CampaignInput.
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { BEACON_SOURCE_MAX, BEACON_SOURCE_MIN } from '../../../domain/beacon.js';
 import {
   CANCEL_MESSAGE_MAX,
   type CampaignDraft,
@@ -109,6 +110,25 @@ export const contactReplySchema = z.object({
   hours: inBothLanguages,
 });
 
+/**
+ * The campaign's own beacon (null: the service's BEACON_SOURCE): one line naming the public value, published after
+ * the close, that the draw's seed takes. Written as it is committed: BEACON_SOURCE's {closes_at} is not filled in
+ * here, so a sentence still holding it would name no moment.
+ */
+export const beaconSourceSchema = orNone(
+  oneLine(BEACON_SOURCE_MAX)
+    .refine((s) => s === '' || s.length >= BEACON_SOURCE_MIN, {
+      message: 'validation.min_chars',
+      params: { min: BEACON_SOURCE_MIN },
+    })
+    .refine((s) => !s.includes('{closes_at}'), 'validation.beacon_source_placeholder'),
+).meta({
+  description:
+    'The public, future, unpredictable value the draw seeds with, in a sentence (e.g. "동행복권 로또 6/45 ' +
+    '제1150회 당첨번호 (2026-12-12 추첨)"); blank, null or left out: the service default. Fixed at the opening; ' +
+    'not read for instant',
+});
+
 export const campaignSchema = z.object({
   code: z
     .string()
@@ -193,6 +213,7 @@ export const campaignSchema = z.object({
   checkout_minutes: z.preprocess(blank, int(1, 1440).default(30)),
   claim_period_hours: z.preprocess(blank, int(1, 24 * 366).default(72)),
   slots: z.array(slotSchema).max(100_000).default([]),
+  beacon_source: beaconSourceSchema,
   ...contactSchema.shape,
 });
 
@@ -214,10 +235,12 @@ type ScheduleField = (typeof SCHEDULE_FIELDS)[number];
  */
 export function parseCampaignBody(body: unknown): CampaignInput {
   // An instant sale has no draw and no claim window: its moments follow its close, and whatever a client sends
-  // for them (one from before may still send them) is not read, so it cannot be at fault.
+  // for them (one from before may still send them) is not read, so it cannot be at fault; nor is a beacon (none).
   const raw = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const instant = raw.mode === 'instant';
-  const read = instant ? { ...raw, ...Object.fromEntries(DRAW_MOMENTS.map((k) => [k, undefined])) } : raw;
+  const read = instant
+    ? { ...raw, ...Object.fromEntries(DRAW_MOMENTS.map((k) => [k, undefined])), beacon_source: undefined }
+    : raw;
   const { data: b, problems } = parseFields(campaignSchema, read);
   // a zone that is not one is reported; the moments are still read, to report theirs
   const zone = b.time_zone ?? 'Asia/Seoul';
