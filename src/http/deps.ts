@@ -27,7 +27,15 @@ export interface IdentityProviders {
 export interface AppDeps {
   config: Pick<
     Config,
-    'secrets' | 'publicUrl' | 'isProduction' | 'BODY_LIMIT' | 'NODE_ENV' | 'TWILIO_AUTH_TOKEN' | 'TRUST_PROXY'
+    | 'secrets'
+    | 'publicUrl'
+    | 'isProduction'
+    | 'BODY_LIMIT'
+    | 'NODE_ENV'
+    | 'TWILIO_AUTH_TOKEN'
+    | 'TRUST_PROXY'
+    // the draw's default beacon sentence, which the campaign form and overview name
+    | 'BEACON_SOURCE'
   >;
   db: Db;
   clock: Clock;

@@ -219,3 +219,30 @@ browserTest(
     }
   },
 );
+
+browserTest(
+  'the campaign form’s beacon source at 375 px: hinted, its fault on it, hidden for an instant sale',
+  async (t) => {
+    const page = await adminPage(375);
+    await page.goto(`${app.url}/admin/campaigns/new`);
+    await page.fill('#f-beacon_source', 'drand quicknet: the first round after {closes_at}');
+    await page.locator('form[novalidate] button[type=submit].primary').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#error-summary');
+    const fields = page.locator('#beacon-fields');
+    t.true(await fields.isVisible());
+    t.regex(await fields.innerText(), /비워 두면 서비스 기본 문장을 씁니다: drand quicknet/);
+    t.regex(await errorOf(page, 'beacon_source'), /^\{closes_at\} 자리는 서비스 기본 문장에서만 채워집니다/);
+    t.true(
+      (await page.evaluate(() => document.documentElement.scrollWidth)) <= 375,
+      'nothing wider than the screen',
+    );
+    const shots = process.env.SCREENSHOT_DIR;
+    if (shots) await fields.screenshot({ path: `${shots}/admin-campaign-beacon-ko-375.png` });
+    await checkPage(t, page, 'the campaign form with a beacon source fault');
+    // an instant sale has no draw, and no beacon to name (site.css hides the draw's fields, no script needed)
+    await page.selectOption('#f-mode', 'instant');
+    t.false(await fields.isVisible());
+    await page.context().close();
+  },
+);

@@ -4,15 +4,22 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { changeCampaignState, type ManualChange } from '../../../commands/changeCampaignState.js';
+import { beaconSourceFor } from '../../../commands/drawRules.js';
 import { createCampaign, updateCampaign } from '../../../commands/saveCampaign.js';
 import { saveCampaignContact } from '../../../commands/saveCampaignContact.js';
 import { countActiveApplicationsByCampaign } from '../../../db/repos/adminOverview.js';
 import { listAuditRows } from '../../../db/repos/audit.js';
 import { countCampaignsByState, findCampaign, listCampaigns } from '../../../db/repos/campaigns.js';
-import { listBeaconMissing } from '../../../db/repos/draws.js';
+import { findDraw, listBeaconMissing } from '../../../db/repos/draws.js';
 import { listSites } from '../../../db/repos/sites.js';
 import { listCampaignSlots } from '../../../db/repos/slots.js';
-import { CAMPAIGN_STATES, CANCEL_MESSAGE_MAX, type Campaign, isEditable } from '../../../domain/campaign.js';
+import {
+  CAMPAIGN_STATES,
+  CANCEL_MESSAGE_MAX,
+  type Campaign,
+  hasDraw,
+  isEditable,
+} from '../../../domain/campaign.js';
 import { CONTACT_FIELDS } from '../../../domain/contact.js';
 import { DomainError, type FieldErrors } from '../../../domain/errors.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
@@ -82,6 +89,27 @@ function messageOf(ctx: Context, err: DomainError): string {
 export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
   const cmd = { db: deps.db, clock: deps.clock };
 
+  /** The service's beacon sentence: for a campaign as its opening would commit it, else with its closing time named. */
+  const defaultBeacon = (ctx: Context, c?: Campaign) =>
+    c
+      ? beaconSourceFor({ beacon_source: null, closes_at: c.closes_at }, deps.config.BEACON_SOURCE)
+      : deps.config.BEACON_SOURCE.replaceAll('{closes_at}', tOf(ctx)('admin.beacon_closes_at'));
+
+  /**
+   * The beacon a drawn campaign names: once opened, the sentence committed with the seed (what the draw uses, and
+   * all it can use); before, the campaign's own or the default, as the opening would commit it. A sale has none.
+   */
+  async function beaconOf(c: Campaign) {
+    if (!hasDraw(c.mode)) return undefined;
+    const draw = await findDraw(deps.db, c.id);
+    if (draw) return { sentence: draw.beacon_source, how: 'committed' };
+    if (c.beacon_source) return { sentence: c.beacon_source, how: 'own' };
+    return {
+      sentence: beaconSourceFor({ beacon_source: null, closes_at: c.closes_at }, deps.config.BEACON_SOURCE),
+      how: 'default',
+    };
+  }
+
   router.get('/admin', requireStaffPage('admin', 'auditor'), async (ctx) => {
     const lang = langOf(ctx);
     const [campaigns, byState, applications, beaconMissing] = await Promise.all([
@@ -131,6 +159,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
         sites,
         groupColumns: GROUP_COLUMNS,
         groupRows: groupRowCount(opts.values),
+        beaconDefault: defaultBeacon(ctx, opts.campaign),
       },
       status,
     );
@@ -199,10 +228,11 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
   ) {
     const lang = langOf(ctx);
     const t = tOf(ctx);
-    const [slots, sites, audit] = await Promise.all([
+    const [slots, sites, audit, beacon] = await Promise.all([
       listCampaignSlots(deps.db, c.id),
       listSites(deps.db),
       listAuditRows(deps.db, { subject: `campaign:${c.id}` }),
+      beaconOf(c),
     ]);
     audit.reverse();
     const actors = await actorViews(
@@ -235,6 +265,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
           errors: extra.cancelForm?.errors ?? {},
         },
         cancelMessageMax: CANCEL_MESSAGE_MAX,
+        beacon,
         contactForm: {
           open: Boolean(extra.contactForm),
           values: extra.contactForm?.values ?? contactValuesOf(c),

@@ -29,6 +29,8 @@ const SCALARS = [
   ...CONTACT_FIELDS,
   'time_zone',
   ...SCHEDULE_FIELDS,
+  // the draw's beacon sentence; blank is the service default (the schema's null)
+  'beacon_source',
   'unit',
   'total',
   'denomination',
