@@ -192,16 +192,14 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
   await page.click('#refuse');
   await page.locator(`tr[data-public-id="${d!.public_id}"][data-status="refused"]`).waitFor();
   // passed down into the same slot (one still ahead), the award shows there at once: one more awarded and waiting
+  // (the refused award's slot as the draw gave it: a refusal releases the hold it had)
   const heir = await app
     .db('awards')
-    .where({
-      campaign_id: sc.s.campaignId,
-      status: 'promoted',
-      held_slot: (await awardRow(d!.public_id)).held_slot,
-    })
+    .where({ campaign_id: sc.s.campaignId, status: 'promoted', promoted_from_rank: d!.rank })
     .first();
-  if (heir) await page.locator(`tr[data-public-id="${heir.public_id}"]`).waitFor();
-  const more = heir ? 1 : 0;
+  const intoSlot = heir?.held_slot === d!.slot;
+  if (intoSlot) await page.locator(`tr[data-public-id="${heir.public_id}"]`).waitFor();
+  const more = intoSlot ? 1 : 0;
   t.deepEqual(
     await countsBeside(page, d!.public_id),
     [awardsD! + more, collectedD!, waitingD! - 1 + more],
