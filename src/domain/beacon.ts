@@ -41,6 +41,26 @@ export function momentsIn(source: string): Array<{ text: string; at: Date }> {
     .filter((m) => !Number.isNaN(m.at.getTime()));
 }
 
+const PLAIN_DATE = /(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d:T])/g;
+
+/**
+ * The first moment a campaign's own source sentence names that comes before its close, as written; undefined when
+ * none does. A value published before the close is known while entries can still be added, so whoever holds the
+ * operator's secret could compute the draw and steer it with entries of their own. A moment with a zone is taken as
+ * written; a bare date (2026-12-12) counts as past only once that day is over everywhere (UTC-12), so no zone is
+ * guessed. A sentence that names no date is not judged.
+ */
+export function namedBeforeClose(source: string, closesAt: Date): string | undefined {
+  const close = closesAt.getTime();
+  const moment = momentsIn(source).find((m) => m.at.getTime() < close);
+  if (moment) return moment.text;
+  for (const [text, y, m, d] of source.matchAll(PLAIN_DATE)) {
+    const overEverywhere = Date.UTC(Number(y), Number(m) - 1, Number(d) + 1, 12);
+    if (!Number.isNaN(overEverywhere) && overEverywhere < close) return text;
+  }
+  return undefined;
+}
+
 const HEX_64 = /^[0-9a-f]{64}$/i;
 const WHOLE_NUMBERS = /^\d+(?:[\s,]+\d+)*$/;
 

@@ -1,4 +1,5 @@
 // Campaign states, the transitions time drives, and the rules that make a campaign possible.
+import { namedBeforeClose } from './beacon.js';
 import { type CampaignContact, contactProblems } from './contact.js';
 import { type Problem, problem } from './errors.js';
 
@@ -325,6 +326,10 @@ export function validateCampaign(c: CampaignDraft, knownSiteIds?: ReadonlySet<st
   }
   if (c.groups) validateGroups(c.groups, c, add);
   if (c.slots) validateSlots(c.slots, c, knownSiteIds, add);
+  // a campaign's own beacon published before its close would be known while entries can still be added
+  const early =
+    hasDraw(c.mode) && c.beacon_source && c.closes_at && namedBeforeClose(c.beacon_source, c.closes_at);
+  if (early) add('beacon_source', 'beacon_source_before_close', { moment: early });
   e.push(...contactProblems(c));
   return e;
 }

@@ -1,6 +1,6 @@
 // The kind of beacon value a source sentence names, and a value checked and written in that kind's one form.
 import test from 'ava';
-import { beaconFormatOf, checkBeacon, momentsIn } from '../../src/domain/beacon.js';
+import { beaconFormatOf, checkBeacon, momentsIn, namedBeforeClose } from '../../src/domain/beacon.js';
 
 test('the kind of value is read from the source sentence', (t) => {
   t.is(
@@ -42,4 +42,21 @@ test('a value is checked against its kind and written in one form', (t) => {
     ok: false,
     problems: [{ key: 'max_chars', params: { max: 1000 } }],
   });
+});
+
+test('a source naming a moment before the close is named back; a bare date counts once it is over everywhere', (t) => {
+  const close = new Date('2026-12-05T09:00:00Z'); // 18:00 in Seoul
+  t.is(
+    namedBeforeClose('drand quicknet: the first round after 2026-12-04T09:00:00.000Z', close),
+    '2026-12-04T09:00:00.000Z',
+  );
+  t.is(namedBeforeClose('drand quicknet: the first round after 2026-12-05T09:00:00.000Z', close), undefined);
+  t.is(namedBeforeClose('동행복권 로또 6/45 제1149회 당첨번호 (2026-12-03 추첨)', close), '2026-12-03');
+  t.is(
+    namedBeforeClose('동행복권 로또 6/45 제1150회 당첨번호 (2026-12-04 추첨)', close),
+    undefined,
+    'the day before the close is not over everywhere by 18:00 in Seoul',
+  );
+  t.is(namedBeforeClose('동행복권 로또 6/45 제1151회 당첨번호 (2026-12-12 추첨)', close), undefined);
+  t.is(namedBeforeClose('NIST randomness beacon, the first pulse after the close', close), undefined);
 });

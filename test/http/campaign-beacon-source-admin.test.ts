@@ -92,6 +92,19 @@ test.serial('the form keeps a campaign’s own beacon, shows it on edit and on t
   t.regex(refused.text, /<a href="#f-beacon_source">비컨 출처<\/a>/);
   t.is(shownText(refused.text, 'beacon_source'), 'drand quicknet: the first round after {closes_at}');
   t.is((await rowOf(id)).beacon_source, LOTTO);
+  // a value published before the close: refused on its field, naming the date
+  const early = await formAdmin.post(`/admin/campaigns/${id}/edit`, {
+    ...VOUCHER_FORM_FIELDS,
+    code,
+    version,
+    beacon_source: '동행복권 로또 6/45 제1148회 당첨번호 (2026-11-28 추첨)',
+  });
+  t.is(early.status, 422);
+  t.regex(
+    fault(early.text, 'beacon_source'),
+    /^이 문장이 가리키는 2026-11-28은\(는\) 신청 마감보다 앞섭니다/,
+  );
+  t.is((await rowOf(id)).beacon_source, LOTTO);
 
   const cleared = await formAdmin.post(`/admin/campaigns/${id}/edit`, {
     ...VOUCHER_FORM_FIELDS,

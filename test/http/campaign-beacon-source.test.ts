@@ -148,3 +148,19 @@ test.serial(
     t.regex((await drawOf(plain.id)).beacon_source, /^drand quicknet/);
   },
 );
+
+test.serial(
+  'a beacon published before the close is refused, in the page language too, and nothing is made',
+  async (t) => {
+    const before = await countCampaigns();
+    const early = '동행복권 로또 6/45 제1148회 당첨번호 (2026-11-28 추첨)';
+    const res = await app.request('POST', '/api/admin/campaigns', {
+      as: admin,
+      json: { ...buildVoucherCampaign(app.clock.now()), beacon_source: early },
+    });
+    t.is(res.status, 422, res.text);
+    t.deepEqual(Object.keys(res.json.error.fields), ['beacon_source']);
+    t.regex(res.json.error.fields.beacon_source, /2026-11-28, before applications close/);
+    t.is(await countCampaigns(), before);
+  },
+);
