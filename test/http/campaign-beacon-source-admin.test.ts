@@ -78,12 +78,9 @@ test.serial('the form keeps a campaign’s own beacon, shows it on edit and on t
 
   const version = String((await rowOf(id)).version);
   const code = (await rowOf(id)).code as string;
-  const refused = await formAdmin.post(`/admin/campaigns/${id}/edit`, {
-    ...VOUCHER_FORM_FIELDS,
-    code,
-    version,
-    beacon_source: 'drand quicknet: the first round after {closes_at}',
-  });
+  const editWith = (beacon_source: string) =>
+    formAdmin.post(`/admin/campaigns/${id}/edit`, { ...VOUCHER_FORM_FIELDS, code, version, beacon_source });
+  const refused = await editWith('drand quicknet: the first round after {closes_at}');
   t.is(refused.status, 422);
   t.is(
     fault(refused.text, 'beacon_source'),
@@ -93,12 +90,7 @@ test.serial('the form keeps a campaign’s own beacon, shows it on edit and on t
   t.is(shownText(refused.text, 'beacon_source'), 'drand quicknet: the first round after {closes_at}');
   t.is((await rowOf(id)).beacon_source, LOTTO);
   // a value published before the close: refused on its field, naming the date
-  const early = await formAdmin.post(`/admin/campaigns/${id}/edit`, {
-    ...VOUCHER_FORM_FIELDS,
-    code,
-    version,
-    beacon_source: '동행복권 로또 6/45 제1148회 당첨번호 (2026-11-28 추첨)',
-  });
+  const early = await editWith('동행복권 로또 6/45 제1148회 당첨번호 (2026-11-28 추첨)');
   t.is(early.status, 422);
   t.regex(
     fault(early.text, 'beacon_source'),
