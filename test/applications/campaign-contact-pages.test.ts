@@ -9,7 +9,7 @@ import { openedTexts } from '../../src/notify/recipient.js';
 import { awardsOf, drawnLottery } from '../draw/_scenario.js';
 import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { drawContext, runDrawJobs } from '../helpers/draw.js';
-import { buildVoucherCampaign, OFFICE_CONTACT } from '../helpers/factories.js';
+import { createdVoucherCampaign, OFFICE_CONTACT } from '../helpers/factories.js';
 import { scheduledSale } from '../helpers/instant.js';
 import { appliedResident, openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
 
@@ -41,12 +41,7 @@ const EN =
   'Questions? If you have a question about this campaign, ask the office that runs it. Office Jung-gu Office, Jobs and Economy Phone 02-3396-4000 Email voucher@junggu.go.kr Hours Weekdays 09:00-18:00';
 
 async function scheduled(overrides: Record<string, unknown>): Promise<string> {
-  const res = await app.request('POST', '/api/admin/campaigns', {
-    as: admin,
-    json: buildVoucherCampaign(app.clock.now(), overrides),
-  });
-  if (res.status !== 201) throw new Error(res.text);
-  const id = res.json.campaign.id as string;
+  const { id } = await createdVoucherCampaign(app, admin, overrides);
   await app.request('POST', `/api/admin/campaigns/${id}/schedule`, { as: admin, json: {} });
   return id;
 }

@@ -4,6 +4,7 @@
 import test from 'ava';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { signInWithForm } from '../helpers/browserSession.js';
+import { fieldError } from '../helpers/fieldError.js';
 import { codeFor, nextPhone, openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
 
 let app: TestApp;
@@ -159,8 +160,6 @@ test('/admin/proxies: an admin registers a helper with the form (audited); an au
   // every fault of one submit at once, on its field in the page's language and in its own words: a field had one
   // sentence for any fault (a label with a text-direction control was told it was too long), and the phone and
   // birth date were checked only once the rest of the form was right
-  const fieldError = (page: string, field: string) =>
-    new RegExp(`id="f-${field}-error">([^<]*)<`).exec(page)?.[1] ?? '(no error shown)';
   const faulty = {
     phone: '010-12',
     birth_date: '1965',

@@ -12,7 +12,7 @@ import { awardsOf, drawnLottery } from '../draw/_scenario.js';
 import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { checkPage, shootPage } from '../helpers/browserJourney.js';
 import { browserSuite } from '../helpers/chromium.js';
-import { buildVoucherCampaign, OFFICE_CONTACT } from '../helpers/factories.js';
+import { createdVoucherCampaign, OFFICE_CONTACT } from '../helpers/factories.js';
 import { scheduledSale } from '../helpers/instant.js';
 import { appliedResident, openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
 
@@ -79,11 +79,7 @@ async function residentToken(campaignId: string, publicId: string): Promise<stri
 }
 
 browserTest("the campaign's page and a sale's queue page name whom to ask", async (t) => {
-  const created = await app.request('POST', '/api/admin/campaigns', {
-    as: admin,
-    json: buildVoucherCampaign(app.clock.now(), OFFICE_CONTACT),
-  });
-  const id = created.json.campaign.id as string;
+  const { id } = await createdVoucherCampaign(app, admin, OFFICE_CONTACT);
   await app.request('POST', `/api/admin/campaigns/${id}/schedule`, { as: admin, json: {} });
   const sale = await scheduledSale(app, { units: 5 });
   await app.db('campaigns').where({ id: sale.id }).update(OFFICE_CONTACT);
@@ -159,11 +155,7 @@ browserTest("a cancelled campaign's receipt names whom to ask after the operator
 browserTest(
   'an operator sets the contact on the campaign form and in the overview, faults on their fields',
   async (t) => {
-    const created = await app.request('POST', '/api/admin/campaigns', {
-      as: admin,
-      json: buildVoucherCampaign(app.clock.now()),
-    });
-    const id = created.json.campaign.id as string;
+    const { id } = await createdVoucherCampaign(app, admin);
     for (const w of WIDTHS)
       for (const lang of LANGS) {
         const ko = lang === 'ko';

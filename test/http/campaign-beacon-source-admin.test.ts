@@ -7,6 +7,7 @@ import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
 import { type CookieSession, signInWithForm } from '../helpers/browserSession.js';
 import { drawContext, drawReconciler } from '../helpers/draw.js';
 import { createdVoucherCampaign, VOUCHER_FORM_FIELDS } from '../helpers/factories.js';
+import { fieldError } from '../helpers/fieldError.js';
 
 const DEFAULT = 'drand quicknet: the randomness of the first round published after {closes_at}';
 const LOTTO = '동행복권 로또 6/45 제1150회 당첨번호 (2026-12-12 추첨)';
@@ -29,8 +30,6 @@ const rowOf = (id: string) => app.db('campaigns').where({ id }).first();
 const created = (overrides: Record<string, unknown> = {}) => createdVoucherCampaign(app, admin, overrides);
 
 let formCodes = 0;
-const fault = (page: string, field: string) =>
-  new RegExp(`id="f-${field}-error">([^<]*)<`).exec(page)?.[1] ?? '(no error shown)';
 const shownText = (page: string, field: string) =>
   new RegExp(`name="${field}" [^>]*>([^<]*)</textarea>`).exec(page)?.[1] ?? '(no field)';
 
@@ -83,7 +82,7 @@ test.serial('the form keeps a campaign’s own beacon, shows it on edit and on t
   const refused = await editWith('drand quicknet: the first round after {closes_at}');
   t.is(refused.status, 422);
   t.is(
-    fault(refused.text, 'beacon_source'),
+    fieldError(refused.text, 'beacon_source'),
     '{closes_at} 자리는 서비스 기본 문장에서만 채워집니다. 날짜와 회차를 직접 적어 주세요.',
   );
   t.regex(refused.text, /<a href="#f-beacon_source">비컨 출처<\/a>/);
@@ -93,7 +92,7 @@ test.serial('the form keeps a campaign’s own beacon, shows it on edit and on t
   const early = await editWith('동행복권 로또 6/45 제1148회 당첨번호 (2026-11-28 추첨)');
   t.is(early.status, 422);
   t.regex(
-    fault(early.text, 'beacon_source'),
+    fieldError(early.text, 'beacon_source'),
     /^이 문장이 가리키는 2026-11-28은\(는\) 신청 마감보다 앞섭니다/,
   );
   t.is((await rowOf(id)).beacon_source, LOTTO);

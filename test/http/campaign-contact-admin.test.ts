@@ -4,7 +4,8 @@
 import test from 'ava';
 import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
 import { type CookieSession, signInWithForm } from '../helpers/browserSession.js';
-import { buildVoucherCampaign, OFFICE_CONTACT, VOUCHER_FORM_FIELDS } from '../helpers/factories.js';
+import { createdVoucherCampaign, OFFICE_CONTACT, VOUCHER_FORM_FIELDS } from '../helpers/factories.js';
+import { fieldError } from '../helpers/fieldError.js';
 import { openWindow } from '../helpers/intake.js';
 
 let app: TestApp;
@@ -33,8 +34,6 @@ const idFrom = (location: string | null) => /\/admin\/campaigns\/([0-9a-f-]{36})
 const countCampaigns = async () => Number((await app.db('campaigns').count('* as n').first())?.n);
 const rowOf = (id: string) => app.db('campaigns').where({ id }).first();
 /** The words shown under a field, or a marker when there are none. */
-const fault = (page: string, field: string) =>
-  new RegExp(`id="f-${field}-error">([^<]*)<`).exec(page)?.[1] ?? '(no error shown)';
 const shownValue = (page: string, field: string) =>
   new RegExp(`name="${field}" [^>]*value="([^"]*)"`).exec(page)?.[1] ?? '(no field)';
 
@@ -100,18 +99,21 @@ test.serial(
     const ko = await admin.post('/admin/campaigns/new', form);
     t.is(ko.status, 422);
     t.is(
-      fault(ko.text, 'contact_name_ko'),
+      fieldError(ko.text, 'contact_name_ko'),
       '문의처를 적을 때는 담당 기관(부서) 이름을 한국어나 영어로 적어 주세요.',
     );
-    t.is(fault(ko.text, 'contact_phone'), '숫자, 빈칸, +, ( ), -만 쓸 수 있습니다 (예: 02-123-4567).');
-    t.is(fault(ko.text, 'contact_email'), '이메일 주소를 적어 주세요 (예: voucher@junggu.go.kr).');
+    t.is(fieldError(ko.text, 'contact_phone'), '숫자, 빈칸, +, ( ), -만 쓸 수 있습니다 (예: 02-123-4567).');
+    t.is(fieldError(ko.text, 'contact_email'), '이메일 주소를 적어 주세요 (예: voucher@junggu.go.kr).');
     t.regex(ko.text, /<a href="#f-contact_phone">문의 전화<\/a>: 숫자, 빈칸/, 'the summary names the field');
     t.is(shownValue(ko.text, 'contact_phone'), '02-CALL-US', 'what was typed comes back');
     t.is(shownValue(ko.text, 'contact_hours_ko'), '평일 09:00~18:00');
     const en = await admin.post('/admin/campaigns/new?lang=en', { ...form, contact_phone: '12' });
     t.is(en.status, 422);
-    t.is(fault(en.text, 'contact_phone'), '3 to 15 digits, e.g. 02-123-4567 or 120');
-    t.is(fault(en.text, 'contact_name_ko'), 'Name the office residents should ask, in Korean or English');
+    t.is(fieldError(en.text, 'contact_phone'), '3 to 15 digits, e.g. 02-123-4567 or 120');
+    t.is(
+      fieldError(en.text, 'contact_name_ko'),
+      'Name the office residents should ask, in Korean or English',
+    );
     t.is(await countCampaigns(), before);
   },
 );
@@ -119,11 +121,7 @@ test.serial(
 test.serial(
   "the overview's own box sets the contact of an open campaign; refused, it opens again with the faults",
   async (t) => {
-    const created = await app.request('POST', '/api/admin/campaigns', {
-      as: apiAdmin,
-      json: buildVoucherCampaign(app.clock.now()),
-    });
-    const id = created.json.campaign.id as string;
+    const { id } = await createdVoucherCampaign(app, apiAdmin);
     await openWindow(app, id);
     const none = await admin.get(`/admin/campaigns/${id}`);
     t.regex(none.text, /id="no-contact">문의처가 없습니다/);
@@ -142,7 +140,7 @@ test.serial(
     });
     t.is(refused.status, 422);
     t.regex(refused.text, /<details class="edit-box" id="contact-box" open>/);
-    t.is(fault(refused.text, 'contact_email'), '이메일 주소를 적어 주세요 (예: voucher@junggu.go.kr).');
+    t.is(fieldError(refused.text, 'contact_email'), '이메일 주소를 적어 주세요 (예: voucher@junggu.go.kr).');
     t.is(shownValue(refused.text, 'contact_email'), 'junggu');
     t.is(shownValue(refused.text, 'contact_name_ko'), '중구청');
     t.like(await rowOf(id), { version: before.version, contact_name_ko: null });

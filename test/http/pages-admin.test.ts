@@ -10,6 +10,7 @@ import { sitePageRoutes } from '../../src/http/routes/sites/pages.js';
 import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
 import { type CookieSession, signInWithForm } from '../helpers/browserSession.js';
 import { buildVoucherCampaign, isoFrom, VOUCHER_FORM_FIELDS } from '../helpers/factories.js';
+import { fieldError } from '../helpers/fieldError.js';
 
 let app: TestApp;
 let admin: CookieSession;
@@ -367,8 +368,6 @@ test.serial(
     });
     const ko = await admin.post('/admin/campaigns/new', faults);
     t.is(ko.status, 422);
-    const error = (page: string, field: string) =>
-      new RegExp(`id="f-${field}-error">([^<]*)<`).exec(page)?.[1] ?? '(no error shown)';
     // each field at fault, its words in Korean and in English (the English page also gets a total far too large)
     const expected: Array<[string, string, string]> = [
       [
@@ -398,8 +397,8 @@ test.serial(
     const en = await admin.post('/admin/campaigns/new?lang=en', { ...faults, total: '900000000000000000' });
     t.is(en.status, 422);
     for (const [field, koWords, enWords] of expected) {
-      t.is(error(ko.text, field), koWords, field);
-      t.is(error(en.text, field), enWords, field);
+      t.is(fieldError(ko.text, field), koWords, field);
+      t.is(fieldError(en.text, field), enWords, field);
     }
     // the summary names each field by its label
     t.regex(ko.text, /<a href="#f-title_ko">제목 \(한국어\)<\/a>: 입력해 주세요.<\/li>/);
