@@ -231,7 +231,10 @@ browserTest(
     await page.waitForSelector('#error-summary');
     const fields = page.locator('#beacon-fields');
     t.true(await fields.isVisible());
-    t.regex(await fields.innerText(), /비워 두면 서비스 기본 문장을 씁니다: drand quicknet/);
+    t.regex(
+      await fields.innerText(),
+      /비워 두면 서비스 기본 문장을 씁니다: 「drand quicknet[^」]+」\. 신청이 시작되는 순간/,
+    );
     t.regex(await errorOf(page, 'beacon_source'), /^\{closes_at\} 자리는 서비스 기본 문장에서만 채워집니다/);
     t.true(
       (await page.evaluate(() => document.documentElement.scrollWidth)) <= 375,

@@ -42,13 +42,17 @@ test.serial(
     t.regex(ko.text, /<label for="f-beacon_source">비컨 출처<\/label>/);
     t.regex(
       ko.text,
-      /비워 두면 서비스 기본 문장을 씁니다: drand quicknet: the randomness of the first round published after 〈신청 마감 시각〉/,
+      // the default sentence quoted and closed, so the next sentence does not run on from it
+      /비워 두면 서비스 기본 문장을 씁니다: 「drand quicknet: the randomness of the first round published after 〈신청 마감 시각〉」\. 신청이 시작되는 순간/,
     );
     t.regex(ko.text, /신청이 시작되는 순간 이 문장이 시드 약속과 함께 공개·확정되며/);
     t.is(shownText(ko.text, 'beacon_source'), '');
     const en = await formAdmin.get('/admin/campaigns/new?lang=en');
     t.regex(en.text, /<label for="f-beacon_source">Beacon source<\/label>/);
-    t.regex(en.text, /Leave it blank for the service&#39;s default sentence: drand quicknet/);
+    t.regex(
+      en.text,
+      /Leave it blank for the service&#39;s default sentence: “drand quicknet: [^”]+”\. At the window&#39;s opening/,
+    );
   },
 );
 
