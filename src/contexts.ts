@@ -189,7 +189,8 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
       openingConnections: config.DATABASE_POOL_MAX,
       openSales: openSaleTerms(),
       looks: waitingLooks(),
-      shuffles: shuffleWaits(),
+      // arrivals wait for the next pass only where the passes run (the reconciler, RUN_SCHEDULER)
+      shuffles: shuffleWaits({ handsArrivals: config.RUN_SCHEDULER }),
       admissions: signedAdmissions(),
     },
     // two lanes: one batch's commit flush overlaps the next one's statement, and each batch is one commit

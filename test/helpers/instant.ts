@@ -152,8 +152,20 @@ export async function buyers(
 /** A buyer's look finds their turn, then they buy `quantity` with its token under `key`: the purchase's reply. */
 export async function buyAtTurn(app: TestApp, saleId: string, b: Buyer, key: string, quantity = 10_000) {
   const turn = await app.request('GET', `/api/campaigns/${saleId}/queue`, { headers: b.headers });
+  return buyWithToken(app, saleId, b, turn.json.queue.admission_token, key, quantity);
+}
+
+/** A buyer buys `quantity` with the admission token they were given, under `key`: the purchase's reply. */
+export function buyWithToken(
+  app: TestApp,
+  saleId: string,
+  b: Buyer,
+  token: string,
+  key: string,
+  quantity = 10_000,
+) {
   return app.request('POST', `/api/campaigns/${saleId}/purchases`, {
-    headers: { ...b.headers, 'idempotency-key': key, 'x-admission-token': turn.json.queue.admission_token },
+    headers: { ...b.headers, 'idempotency-key': key, 'x-admission-token': token },
     json: { quantity },
   });
 }

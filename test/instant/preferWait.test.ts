@@ -1,9 +1,31 @@
 // A look at a pre-queue place may wait for the opening (`Prefer: wait=N`, RFC 7240): held until the opening's
 // pass has shuffled the pre-queue, it answers with the turn at once; without the preference, or with the opening
 // further off than the wait, it answers at once as before; a wait with no shuffle ends at its time.
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
+import type { InstantContext } from '../../src/commands/instant/context.js';
 import { pendingAfter } from '../helpers/async.js';
-import { buyers, instantWorld, openSale, scheduledSale, strictPass } from '../helpers/instant.js';
+import {
+  buyers,
+  buyWithToken,
+  instantWorld,
+  openSale,
+  scheduledSale,
+  strictPass,
+} from '../helpers/instant.js';
+
+/** Counts the places read from now on through the context's batched standings (restored at the test's end). */
+function countedReads(t: ExecutionContext, ctx: InstantContext) {
+  const standings = ctx.standings!;
+  const reads = { n: 0 };
+  ctx.standings = (look) => {
+    reads.n++;
+    return standings(look);
+  };
+  t.teardown(() => {
+    ctx.standings = standings;
+  });
+  return reads;
+}
 
 const opensIn = (ms: number) =>
   `UPDATE campaigns SET opens_at = now() + interval '${ms} milliseconds' WHERE id = ?`;
@@ -52,14 +74,7 @@ test('a pre-queue look that prefers to wait is answered at the shuffle, with the
   t.is(r.json.queue.state, 'your_turn', r.text);
   t.truthy(r.json.queue.admission_token);
   t.is(r.headers.get('preference-applied'), 'wait=10');
-  const buy = await app.request('POST', `/api/campaigns/${c.id}/purchases`, {
-    headers: {
-      ...p!.headers,
-      'idempotency-key': 'key-0001',
-      'x-admission-token': r.json.queue.admission_token,
-    },
-    json: { quantity: 10_000 },
-  });
+  const buy = await buyWithToken(app, c.id, p!, r.json.queue.admission_token, 'key-0001');
   t.is(buy.status, 201, buy.text);
 });
 
@@ -123,19 +138,11 @@ test('the pass that shuffles in this process answers the looks it holds with the
   const held = people.map((b) => app.request('GET', queue, { headers: { ...b.headers, prefer: 'wait=10' } }));
   await new Promise((r) => setTimeout(r, 400)); // both looks read their place and wait
 
-  const standings = ctx.standings!;
-  let reads = 0;
-  ctx.standings = (look) => {
-    reads++;
-    return standings(look);
-  };
-  t.teardown(() => {
-    ctx.standings = standings;
-  });
+  const reads = countedReads(t, ctx);
   await openSale(app, c.id);
   await strictPass(ctx); // the shuffle: one unit, so rank 1 is admitted and rank 2 waits
   const answers = await Promise.all(held);
-  t.is(reads, 0, 'no place read again after the shuffle');
+  t.is(reads.n, 0, 'no place read again after the shuffle');
   const turn = answers.find((r) => r.json.queue.state === 'your_turn');
   const wait = answers.find((r) => r.json.queue.state === 'waiting');
   t.truthy(turn, answers.map((r) => r.text).join('\n'));
@@ -151,14 +158,7 @@ test('the pass that shuffles in this process answers the looks it holds with the
   t.is(turn!.json.queue.expires_at, row.token_expires_at.toISOString());
   t.is(turn!.json.queue.ticket, row.ticket);
   const buyer = people[answers.indexOf(turn!)]!;
-  const buy = await app.request('POST', `/api/campaigns/${c.id}/purchases`, {
-    headers: {
-      ...buyer.headers,
-      'idempotency-key': 'key-0002',
-      'x-admission-token': turn!.json.queue.admission_token,
-    },
-    json: { quantity: 10_000 },
-  });
+  const buy = await buyWithToken(app, c.id, buyer, turn!.json.queue.admission_token, 'key-0002');
   t.is(buy.status, 201, buy.text);
 });
 
@@ -189,4 +189,63 @@ test('a wait ends at its time when no shuffle comes; a preference that is not a 
   await app.db.raw(opensIn(600_000), [c.id]);
   const capped = await app.request('GET', queue, { headers: { ...p!.headers, prefer: 'wait=3600' } });
   t.is(capped.headers.get('preference-applied'), 'wait=25');
+});
+
+test("after the opening, an arrival's join or look that will wait is held for the next pass of this process and told its turn by it", async (t) => {
+  const { app } = await instantWorld();
+  t.teardown(() => app.close());
+  const ctx = app.deps.instant; // the service's own context, as the reconciler of its process runs it
+  t.true(ctx.shuffles!.handsArrivals, 'this process runs the passes');
+  const c = await scheduledSale(app, { units: 10 });
+  await strictPass(ctx); // the room
+  const [early, arrival, plain] = await buyers(app, 3);
+  const queue = `/api/campaigns/${c.id}/queue`;
+  t.is((await app.request('POST', queue, { headers: early!.headers })).status, 200);
+  await openSale(app, c.id);
+  await strictPass(ctx); // the shuffle: the pre-queue's one place let in
+
+  // Joined after that pass: unranked until the next one, which lets it in (the stock allows). Told by that pass,
+  // not told to look a second later.
+  const joined = app.request('POST', queue, { headers: { ...arrival!.headers, prefer: 'wait=25' } });
+  t.true(await pendingAfter(joined, 300), 'held for the next pass');
+  const other = await app.request('POST', queue, { headers: plain!.headers });
+  t.like(other.json.queue, { state: 'placing', poll_after_ms: 1000 }, 'no preference: answered at once');
+  // the same place's look, now with the preference: held for the same pass
+  const look = app.request('GET', queue, { headers: { ...plain!.headers, prefer: 'wait=25' } });
+  t.true(await pendingAfter(look, 300), 'a look at an unranked place is held too');
+
+  const reads = countedReads(t, ctx);
+  await strictPass(ctx);
+  const [r, l] = await Promise.all([joined, look]);
+  t.is(reads.n, 0, 'answered with what the pass gave them, no place read');
+  t.like(r.json.queue, { state: 'your_turn', rank: 2 }, r.text);
+  t.like(l.json.queue, { state: 'your_turn', rank: 3 }, l.text);
+  t.is(r.headers.get('preference-applied'), 'wait=25');
+  const row = await app
+    .db('instant_queue')
+    .where({ campaign_id: c.id, identity_id: arrival!.identity_id })
+    .first();
+  t.is(r.json.queue.ticket, row.ticket);
+  t.is(r.json.queue.expires_at, row.token_expires_at.toISOString(), "the pass's own turn");
+  const buy = await buyWithToken(app, c.id, arrival!, r.json.queue.admission_token, 'key-0003');
+  t.is(buy.status, 201, buy.text);
+});
+
+test('an arrival in a room held back for stock is not held: it is told at once to look again seconds later', async (t) => {
+  const { app } = await instantWorld();
+  t.teardown(() => app.close());
+  const ctx = app.deps.instant;
+  const c = await scheduledSale(app, { units: 1 });
+  await strictPass(ctx);
+  const [first, second, arrival] = await buyers(app, 3);
+  const queue = `/api/campaigns/${c.id}/queue`;
+  for (const b of [first!, second!])
+    t.is((await app.request('POST', queue, { headers: b.headers })).status, 200);
+  await openSale(app, c.id);
+  await strictPass(ctx); // the one unit is one pre-queue place's turn, the other place held back for stock
+  const started = Date.now();
+  const r = await app.request('POST', queue, { headers: { ...arrival!.headers, prefer: 'wait=25' } });
+  t.true(Date.now() - started < 1000, 'answered at once');
+  t.is(r.json.queue.state, 'placing', r.text);
+  t.true(r.json.queue.poll_after_ms >= 5000, r.text);
 });

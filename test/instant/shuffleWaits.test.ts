@@ -50,3 +50,42 @@ test('a wait that begins just after this process shuffled is answered at once fr
   );
   t.true(performance.now() - started < 50);
 });
+
+test("after the opening, an arrival's wait is answered by the pass that ranks it; one it did not rank waits on for the next", async (t) => {
+  const waits = shuffleWaits({ handsArrivals: true });
+  const first = waits.untilRanked('sale-4', 'person-e', 10_000);
+  const second = waits.untilRanked('sale-4', 'person-f', 10_000);
+  let secondAnswered = false;
+  void second.then(() => {
+    secondAnswered = true;
+  });
+  const turn = { rank: 7, ticket: 'e', turn: { jti: 'j', expires: new Date(0) } };
+  waits.ranked('sale-4', new Map([['person-e', turn]]));
+  t.deepEqual(await first, turn);
+  await new Promise((r) => setTimeout(r, 20));
+  t.false(secondAnswered, 'not ranked by that pass: still waiting');
+  waits.ranked('sale-4', new Map([['person-f', { rank: 8, ticket: 'f' }]]));
+  t.deepEqual(await second, { rank: 8, ticket: 'f' });
+});
+
+test('an arrival that begins to wait just after the pass ranked it is answered at once from that pass', async (t) => {
+  const waits = shuffleWaits({ handsArrivals: true });
+  waits.ranked('sale-5', new Map([['person-g', { rank: 2, ticket: 'g' }]]));
+  waits.ranked('sale-5', new Map([['person-h', { rank: 3, ticket: 'h' }]]));
+  const started = performance.now();
+  t.deepEqual(
+    await waits.untilRanked('sale-5', 'person-g', 10_000),
+    { rank: 2, ticket: 'g' },
+    'the pass before the last',
+  );
+  t.deepEqual(await waits.untilRanked('sale-5', 'person-h', 10_000), { rank: 3, ticket: 'h' });
+  t.true(performance.now() - started < 50);
+  t.is(await waits.untilRanked('sale-5', 'person-i', 5), undefined, 'ranked by neither: its wait ends');
+});
+
+test('a process that runs no pass holds no arrival: answered at once, to read its place', async (t) => {
+  const waits = shuffleWaits({ handsArrivals: false });
+  const started = performance.now();
+  t.is(await waits.untilRanked('sale-6', 'person-j', 10_000), undefined);
+  t.true(performance.now() - started < 50);
+});

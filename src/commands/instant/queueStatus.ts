@@ -62,6 +62,8 @@ const pollAfter = (ctx: InstantContext, hint: PollHint) => pollAfterMs(hint, uni
 
 /** The longest an arrival's join waits for the opening's pass, which takes well under a second. */
 const OPENING_PASS_WAIT_MS = 3000;
+/** The longest an arrival waits for a later pass to rank it: the passes come every second. */
+const NEXT_PASS_WAIT_MS = 1500;
 
 async function saleOf(ctx: InstantContext, campaignId: string): Promise<SaleRow> {
   const c = await findSale(ctx.db, campaignId);
@@ -144,7 +146,27 @@ async function firstAnswer(
     return afterShuffle(ctx, campaignId, identityId, opened);
   }
   const heldBack = j.held_back; // set only by the admission passes, which begin with the shuffle
+  if (waitsForNextPass(ctx, heldBack, waitMs)) return rankedByNextPass(ctx, campaignId, identityId, waitMs);
   return { state: 'placing', ticket, poll_after_ms: pollAfter(ctx, { state: 'placing', heldBack }) };
+}
+
+/**
+ * An unranked arrival waits for the next pass when the client will wait, this process runs the passes, and the
+ * room is not held back (held back, its turn would not come at that pass anyway, and it looks again seconds later).
+ */
+function waitsForNextPass(ctx: InstantContext, heldBack: boolean, waitMs: number): boolean {
+  return waitMs > 0 && !heldBack && Boolean(ctx.shuffles?.handsArrivals);
+}
+
+/** Held for the next pass of this process: its turn or rank as that pass gave it; read as it stands if none came. */
+async function rankedByNextPass(
+  ctx: InstantContext,
+  campaignId: string,
+  identityId: string,
+  waitMs: number,
+): Promise<QueueStatus> {
+  const place = await ctx.shuffles!.untilRanked(campaignId, identityId, Math.min(waitMs, NEXT_PASS_WAIT_MS));
+  return afterShuffle(ctx, campaignId, identityId, place);
 }
 
 /**
@@ -215,8 +237,11 @@ async function statusOf(
   if (s.closed) return stock === 'sold_out' ? soldOut(ticket) : { state: 'closed', ticket };
   if (!room.shuffled_at && p.pre)
     return preQueue(ctx, ticket, { ...s, seed_commitment: room.seed_commitment }, waitMs);
-  if (p.rank === null)
+  if (p.rank === null) {
+    if (waitsForNextPass(ctx, room.held_back, waitMs))
+      return rankedByNextPass(ctx, campaignId, p.identity_id, waitMs);
     return { state: 'placing', ticket, poll_after_ms: pollAfter(ctx, { state: 'placing' }) };
+  }
   const rank = Number(p.rank);
   if (rank > room.admitted_through) {
     ctx.looks?.remember(campaignId, p.identity_id, { rank, ticket });

@@ -106,8 +106,10 @@ export async function runInstantSales(ctx: InstantContext): Promise<SalesPassRep
       c.state === 'open' && roomMade
         ? await part('admission', () => ctx.db.transaction((trx) => admitNext(ctx, trx, c)))
         : undefined;
-    // committed: the looks this process holds at the door are answered with what the pass gave them
+    // committed: the looks this process holds at the door are answered with what the pass gave them, and after the
+    // opening the arrivals' joins and looks it holds with the ranks and turns of this pass
     if (admitted?.ok && admitted.value.opened) ctx.shuffles?.opened(c.id, admitted.value.opened);
+    if (admitted?.ok && admitted.value.ranked) ctx.shuffles?.ranked(c.id, admitted.value.ranked);
     await part('telling', async () => {
       const room = await findRoomCursor(ctx.db, c.id);
       const ended = room && turnsEnded(room.remaining, room.holds_live, room.closed);
@@ -135,31 +137,50 @@ export async function runInstantSales(ctx: InstantContext): Promise<SalesPassRep
 /** Later arrivals ranked by one pass at most: bounds the work of one admission transaction, which holds the room. */
 const ARRIVALS_A_PASS = 50_000;
 
-/**
- * Moves the admission cursor; returns the room as the pass left it and, at the opening, the pre-queue's places as
- * ranked and admitted.
- */
-async function admitNext(
-  ctx: InstantContext,
-  trx: Trx,
-  c: LiveSale,
-): Promise<{ room: RoomRow; opened: Map<string, OpeningPlace> | undefined }> {
+/** What one admission leaves: the room; at the opening the pre-queue's places, after it the arrivals it ranked. */
+interface Admitted {
+  room: RoomRow;
+  /** the opening's places, pre-queue and arrivals, as ranked and admitted (ShuffleWaits.opened) */
+  opened?: Map<string, OpeningPlace>;
+  /** a later pass's newly ranked arrivals and the turns it gave (ShuffleWaits.ranked) */
+  ranked?: Map<string, OpeningPlace>;
+}
+
+/** Moves the admission cursor; returns the room as the pass left it and the places it ranked or let in. */
+async function admitNext(ctx: InstantContext, trx: Trx, c: LiveSale): Promise<Admitted> {
   const now = ctx.clock.now();
   const room = (await lockRoom(trx, c.id))!;
   // The pass read the sale open; a cancel since stops it here (one committing meanwhile waits for this): no place is
   // ranked or let in any more, and the cancel's job, telling the queue by rank, skips no place ranked behind it.
-  if ((await lockCampaignState(trx, c.id)) !== 'open') return { room, opened: undefined };
+  if ((await lockCampaignState(trx, c.id)) !== 'open') return { room };
   if (!room.shuffled_at) return admitAtOpening(ctx, trx, c, room, now);
-  await rankArrivals(trx, c.id, ARRIVALS_A_PASS);
+  const arrivals = await rankArrivals(trx, c.id, ARRIVALS_A_PASS, { returning: true });
   const through = await stepCursor(trx, c, room, now, {
     admittedThrough: room.admitted_through,
     queued: await queueLength(trx, c.id),
     active: await activeTokens(trx, c.id, now),
     unitsLeft: await unitsLeft(trx, c.id, c.denomination),
   });
-  if (through > room.admitted_through)
-    await issueTokens(trx, c.id, room.admitted_through, through, tokenExpiry(room, now));
-  return { room: { ...room, admitted_through: through }, opened: undefined };
+  const expires = tokenExpiry(room, now);
+  const turns =
+    through > room.admitted_through
+      ? await issueTokens(trx, c.id, room.admitted_through, through, expires)
+      : [];
+  return { room: { ...room, admitted_through: through }, ranked: placesOf(arrivals, turns, expires) };
+}
+
+/** Places by person: those ranked, and those let in (with their turn), as a pass committed them. */
+function placesOf(
+  ranked: Array<{ identity_id: string; rank: number; ticket: string }>,
+  turns: Array<{ identity_id: string; rank: number; ticket: string; token_jti: string }>,
+  expires: Date,
+): Map<string, OpeningPlace> {
+  const places = new Map<string, OpeningPlace>(
+    ranked.map((a) => [a.identity_id, { rank: a.rank, ticket: a.ticket }]),
+  );
+  for (const t of turns)
+    places.set(t.identity_id, { rank: t.rank, ticket: t.ticket, turn: { jti: t.token_jti, expires } });
+  return places;
 }
 
 /**
@@ -173,7 +194,7 @@ async function admitAtOpening(
   c: LiveSale,
   before: RoomRow,
   now: Date,
-): Promise<{ room: RoomRow; opened: Map<string, OpeningPlace> }> {
+): Promise<Admitted> {
   const { room, order, whose } = await shuffle(ctx, trx, c, before, now);
   const through = await stepCursor(trx, c, room, now, {
     admittedThrough: 0,

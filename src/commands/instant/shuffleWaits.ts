@@ -4,7 +4,10 @@
 // process, it hands each waiter its place as committed (rank, ticket, the turn's token): the answer needs no
 // read. Otherwise (another process shuffled) one shared read of the room a CHECK_MS for all of a sale's waiters
 // in this process, and only while some wait, wakes them to read their place; so does a sale cancelled before its
-// opening, whose shuffle will never come. Made in the composition root.
+// opening, whose shuffle will never come. After the opening, an arrival's join or look (unranked, the room not held
+// back) waits the same way for the next pass of this process to rank it, when this process runs the passes: that
+// pass hands it its rank and, if it let it in, its turn (ranked()), where it was told to look a second later. Made in
+// the composition root.
 import type { Db } from '../../db/knex.js';
 import { shuffledOrOff } from '../../db/repos/instantRooms.js';
 
@@ -27,6 +30,15 @@ export interface ShuffleWaits {
   until(db: Db, campaignId: string, identityId: string, waitMs: number): Promise<OpeningPlace | undefined>;
   /** This process's pass shuffled the sale and committed: every waiter is answered with its place, in rank order. */
   opened(campaignId: string, places: ReadonlyMap<string, OpeningPlace>): void;
+  /** Whether this process runs the passes, so that an arrival waiting for its rank is handed it (untilRanked). */
+  readonly handsArrivals: boolean;
+  /**
+   * Resolves with an arrival's place once a pass of this process has ranked it (ranked()), or undefined after
+   * `waitMs`, or at once when this process holds too many or runs no pass (read the place).
+   */
+  untilRanked(campaignId: string, identityId: string, waitMs: number): Promise<OpeningPlace | undefined>;
+  /** A later pass of this process ranked these arrivals (and let some in) and committed: their waiters are answered. */
+  ranked(campaignId: string, places: ReadonlyMap<string, OpeningPlace>): void;
 }
 
 interface Waiter {
@@ -40,8 +52,13 @@ interface Waiter {
  */
 const RECENT_MS = 2000;
 
-export function shuffleWaits(): ShuffleWaits {
+/** `handsArrivals`: this process runs the instant sales' passes (RUN_SCHEDULER), so arrivals may wait for them. */
+export function shuffleWaits(o: { handsArrivals: boolean } = { handsArrivals: false }): ShuffleWaits {
   const sales = new Map<string, Set<Waiter>>();
+  // arrivals waiting for a later pass to rank them, and what the last passes ranked (a join that committed just
+  // before a pass ranked it registers after that pass, and finds its place here rather than waiting for nothing)
+  const arrivals = new Map<string, Set<Waiter>>();
+  const lately = new Map<string, Array<{ places: ReadonlyMap<string, OpeningPlace>; at: number }>>();
   // A join whose statement read the room unshuffled but returned after the pass committed asks after the opening:
   // answered from what the pass ranked at once, not by a read of the room on a pool busy with the rush.
   const recent = new Map<string, { places: ReadonlyMap<string, OpeningPlace>; at: number }>();
@@ -65,7 +82,29 @@ export function shuffleWaits(): ShuffleWaits {
     setTimeout(check, CHECK_MS).unref();
   };
 
+  /** Held until `wake` or `waitMs`; the caller's set forgets it either way. */
+  const hold = (set: Set<Waiter>, identityId: string, waitMs: number) => {
+    waiting++;
+    return new Promise<OpeningPlace | undefined>((resolve) => {
+      let woken = false;
+      const w: Waiter = {
+        identityId,
+        wake(place) {
+          if (woken) return; // its own wait ran out while the pass's answers were being given
+          woken = true;
+          clearTimeout(timer);
+          set.delete(w);
+          waiting--;
+          resolve(place);
+        },
+      };
+      const timer = setTimeout(() => w.wake(undefined), waitMs);
+      set.add(w);
+    });
+  };
+
   return {
+    handsArrivals: o.handsArrivals,
     until(db, campaignId, identityId, waitMs) {
       if (waitMs <= 0 || waiting >= MAX_WAITERS) return Promise.resolve(undefined);
       const opening = recent.get(campaignId);
@@ -77,24 +116,7 @@ export function shuffleWaits(): ShuffleWaits {
         sales.set(campaignId, waiters);
         watch(db, campaignId, waiters);
       }
-      const set = waiters;
-      waiting++;
-      return new Promise<OpeningPlace | undefined>((resolve) => {
-        let woken = false;
-        const w: Waiter = {
-          identityId,
-          wake(place) {
-            if (woken) return; // its own wait ran out while the pass's answers were being given
-            woken = true;
-            clearTimeout(timer);
-            set.delete(w);
-            waiting--;
-            resolve(place);
-          },
-        };
-        const timer = setTimeout(() => w.wake(undefined), waitMs);
-        set.add(w);
-      });
+      return hold(waiters, identityId, waitMs);
     },
     opened(campaignId, places) {
       recent.set(campaignId, { places, at: performance.now() });
@@ -111,6 +133,39 @@ export function shuffleWaits(): ShuffleWaits {
       // All in one turn of the event loop: told 250 a turn, an opening's 3,900 took up to 4 s to tell when the rush
       // made each turn hundreds of milliseconds long, and those last told bought last.
       for (const { w, place } of ranked) w.wake(place);
+    },
+    untilRanked(campaignId, identityId, waitMs) {
+      if (!o.handsArrivals || waitMs <= 0 || waiting >= MAX_WAITERS) return Promise.resolve(undefined);
+      const now = performance.now();
+      for (const pass of lately.get(campaignId) ?? []) {
+        const place = now - pass.at < RECENT_MS ? pass.places.get(identityId) : undefined;
+        if (place) return Promise.resolve(place);
+      }
+      let waiters = arrivals.get(campaignId);
+      if (!waiters) {
+        waiters = new Set();
+        arrivals.set(campaignId, waiters);
+      }
+      return hold(waiters, identityId, waitMs);
+    },
+    ranked(campaignId, places) {
+      const now = performance.now();
+      const passes = (lately.get(campaignId) ?? []).filter((p) => now - p.at < RECENT_MS);
+      passes.push({ places, at: now });
+      lately.set(campaignId, passes);
+      setTimeout(() => {
+        const left = lately.get(campaignId)?.filter((p) => performance.now() - p.at < RECENT_MS);
+        if (left?.length) lately.set(campaignId, left);
+        else lately.delete(campaignId);
+      }, RECENT_MS).unref();
+      const waiters = arrivals.get(campaignId);
+      if (!waiters) return;
+      // a waiter this pass did not rank (it joined after the pass read the queue) waits on for the next
+      for (const w of [...waiters]) {
+        const place = places.get(w.identityId);
+        if (place) w.wake(place);
+      }
+      if (waiters.size === 0) arrivals.delete(campaignId);
     },
   };
 }

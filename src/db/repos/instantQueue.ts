@@ -257,11 +257,11 @@ export async function issueTokens(
   from: number,
   through: number,
   expiresAt: Date,
-): Promise<Array<{ identity_id: string; token_jti: string }>> {
+): Promise<Array<{ identity_id: string; rank: number; ticket: string; token_jti: string }>> {
   const { rows } = await trx.raw(
     `UPDATE instant_queue SET token_jti = ${NEW_JTI}, token_expires_at = :expires
       WHERE campaign_id = :campaign_id AND rank > :from AND rank <= :through AND token_jti IS NULL
-     RETURNING identity_id, token_jti`,
+     RETURNING identity_id, rank::int AS rank, ticket, token_jti`,
     { campaign_id: campaignId, from, through, expires: expiresAt },
   );
   return rows;
