@@ -1,17 +1,22 @@
 // Whom to ask about a campaign (문의처), where a resident looks for help: the campaign's page, the result page (a
 // voucher winner, a part of what was asked, a refusal at the counter, not selected), a cancelled campaign's receipt
-// and sign-in pages (and its cancel SMS), and an instant sale's queue; in the page's language, else in the other one
-// given, with a tel: link. A campaign without a contact shows none of it.
+// and sign-in pages (and its cancel SMS), and an instant sale's queue and the SMS or email telling of one's turn
+// there; in the page's language, else in the other one given, with a tel: link. A campaign without a contact shows
+// none of it.
 import test from 'ava';
 import { fanOutResults } from '../../src/commands/resultFanout.js';
+import { TURN_NOTICE_AFTER_MS } from '../../src/domain/instant/waitingRoom.js';
 import { signResidentToken } from '../../src/identity/residentSession.js';
 import { openedTexts } from '../../src/notify/recipient.js';
 import { awardsOf, drawnLottery } from '../draw/_scenario.js';
 import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { drawContext, runDrawJobs } from '../helpers/draw.js';
 import { createdVoucherCampaign, OFFICE_CONTACT } from '../helpers/factories.js';
-import { scheduledSale } from '../helpers/instant.js';
+import { buyers, openSale, salesContext, scheduledSale, strictPass } from '../helpers/instant.js';
 import { appliedResident, openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
+import { standInChannels, startTestWorker, waitFor } from '../helpers/notify.js';
+import { startSmtpStandIn } from '../helpers/smtpStandIn.js';
+import { startTwilioStandIn } from '../helpers/twilioStandIn.js';
 
 let app: TestApp;
 let admin: StaffAuth;
@@ -205,3 +210,94 @@ test.serial("an instant sale's queue page names whom to ask", async (t) => {
   const en = await app.request('GET', `/campaigns/${sale.id}/queue?lang=en`, { headers: html });
   t.is(contactText(en.text), EN);
 });
+
+test.serial(
+  "an instant sale's turn notice names whom to ask: the phone in its SMS, the whole line at its email's foot",
+  async (t) => {
+    const twilio = await startTwilioStandIn();
+    const smtp = await startSmtpStandIn();
+    const worker = await startTestWorker(
+      app.database,
+      standInChannels({ twilioUrl: twilio.url, smtpUrl: smtp.url }),
+    );
+    t.teardown(async () => {
+      await worker.stop();
+      await twilio.close();
+      await smtp.close();
+    });
+    const ctx = salesContext(app);
+    // Two sales alike but for the contact, each with a person told by SMS and one by email in each language.
+    const office = await scheduledSale(app, { units: 10 });
+    await app.db('campaigns').where({ id: office.id }).update(OFFICE_CONTACT);
+    const plain = await scheduledSale(app, { units: 10 });
+    for (const sale of [office, plain]) {
+      await openSale(app, sale.id);
+      const people = [
+        ...(await buyers(app, 1, { sms: true })),
+        ...(await buyers(app, 1, { sms: true, lang: 'en' })),
+        ...(await buyers(app, 1, { email: true })),
+        ...(await buyers(app, 1, { email: true, lang: 'en' })),
+      ];
+      for (const p of people)
+        await app.request('POST', `/api/campaigns/${sale.id}/queue`, { headers: p.headers });
+    }
+    await strictPass(ctx); // admitted
+    app.clock.advance(TURN_NOTICE_AFTER_MS);
+    await strictPass(ctx); // told: nobody bought
+    const queueOf = (id: string, lang: 'ko' | 'en') =>
+      `${app.url}/campaigns/${id}/queue${lang === 'en' ? '?lang=en' : ''}`;
+    // What the phone and the mailbox received, found by the link to one's place.
+    const sent = await waitFor('the turn notices to arrive', async () => {
+      const texts = twilio.accepted.filter((m) => m.body.includes('/queue'));
+      const mails = smtp.received.filter((m) => m.text?.includes('/queue'));
+      return texts.length === 4 && mails.length === 4 ? { texts, mails } : undefined;
+    });
+    // a line of the SMS ends with the link, a line of the email is the link
+    const textTo = (id: string, lang: 'ko' | 'en') =>
+      sent.texts.find((m) => m.body.split('\n').some((line) => line.endsWith(queueOf(id, lang))))!.body;
+    const mailTo = (id: string, lang: 'ko' | 'en') =>
+      sent.mails.find((m) => m.text!.split('\n').includes(queueOf(id, lang)))!;
+
+    t.is(
+      textTo(office.id, 'ko'),
+      `[공정 배정] 테스트 상품권 구매 차례, 2분 안에: ${queueOf(office.id, 'ko')}\n문의: 02-3396-4000`,
+    );
+    t.is(
+      textTo(office.id, 'en'),
+      `[Fair Allocation] Your turn to buy: Test vouchers. Open within 2 min: ${queueOf(office.id, 'en')}\nQuestions: 02-3396-4000`,
+    );
+    // without a contact: the link ends it, nothing dangling after it
+    t.true(textTo(plain.id, 'ko').endsWith(`안에: ${queueOf(plain.id, 'ko')}`), textTo(plain.id, 'ko'));
+    t.true(textTo(plain.id, 'en').endsWith(`min: ${queueOf(plain.id, 'en')}`), textTo(plain.id, 'en'));
+    // The phone costs no extra part: the Korean SMS is as many parts with it as without (each part is paid).
+    const parts = async (id: string) =>
+      (
+        await app
+          .db('messages')
+          .where({ campaign_id: id, kind: 'queue_turn', channel: 'sms', lang: 'ko' })
+          .first()
+      ).segments;
+    t.is(await parts(office.id), 2);
+    t.is(await parts(plain.id), 2);
+
+    const LINE = {
+      ko: '중구청 일자리경제과 · 02-3396-4000 · voucher@junggu.go.kr · 평일 09:00~18:00',
+      en: 'Jung-gu Office, Jobs and Economy · 02-3396-4000 · voucher@junggu.go.kr · Weekdays 09:00-18:00',
+    };
+    for (const [lang, label] of [
+      ['ko', '문의:'],
+      ['en', 'Questions:'],
+    ] as const) {
+      const mail = mailTo(office.id, lang);
+      t.true(
+        mail.text!.trimEnd().endsWith(`${queueOf(office.id, lang)}\n\n${label} ${LINE[lang]}`),
+        mail.text,
+      );
+      t.true(String(mail.html).includes(`>${label} ${LINE[lang]}</p>`), String(mail.html));
+      const without = mailTo(plain.id, lang);
+      t.true(without.text!.trimEnd().endsWith(queueOf(plain.id, lang)), without.text);
+      t.false(without.text!.includes(label));
+      t.false(String(without.html).includes(`${label} `));
+    }
+  },
+);

@@ -42,11 +42,7 @@ export async function instantWorld() {
     },
   });
   const ctx: InstantContext = {
-    db: app.db,
-    clock: app.clock,
-    random: cryptoRandom,
-    secrets: TEST_SECRETS,
-    publicUrl: app.url,
+    ...salesContext(app),
     payment: {
       db: app.db,
       clock: app.clock,
@@ -63,6 +59,11 @@ export async function instantWorld() {
   /** What the draw worker does for a cancel: tell the queue it will not come (tellOfCancel.ts). */
   const worker = () => runDrawJobs(drawContext(app.db, app.clock, { publicUrl: app.url }));
   return { app, ctx, tick: () => strictPass(ctx), issue, worker };
+}
+
+/** What the sales' passes run with on a test app; no payment path (instantWorld adds one). */
+export function salesContext(app: TestApp): InstantContext {
+  return { db: app.db, clock: app.clock, random: cryptoRandom, secrets: TEST_SECRETS, publicUrl: app.url };
 }
 
 /** A pass of the instant sales that throws what any part of it could not do (the service logs and goes on). */

@@ -1,6 +1,7 @@
 // A campaign's contact in its notices: every email ends with whom to ask (plain text and HTML), in the notice's
-// language, else the other one given; a cancel's SMS, whose residents have the most to ask, ends with the phone
-// number alone (each character is paid); other SMS and notices of campaigns without a contact read as before.
+// language, else the other one given; a cancel's SMS, whose residents have the most to ask, and an instant sale's
+// turn, which sends them to buy within minutes, end with the phone number alone (each character is paid); other SMS
+// and notices of campaigns without a contact read as before.
 import test from 'ava';
 import { awardNoticeOf } from '../../src/commands/awardNotices.js';
 import { placeNotice } from '../../src/commands/instant/placeNotice.js';
@@ -17,7 +18,8 @@ const LINE = {
   en: 'Jung-gu Office, Jobs and Economy · 02-3396-4000 · voucher@junggu.go.kr · Weekdays 09:00-18:00',
 };
 const LABEL = { ko: '문의:', en: 'Questions:' } as const;
-const CANCELS: NoticeKind[] = ['application_cancelled', 'queue_cancelled', 'sale_cancelled'];
+/** The SMS that end with the phone: the cancels' and an instant sale's turn. */
+const WITH_PHONE: NoticeKind[] = ['application_cancelled', 'queue_cancelled', 'sale_cancelled', 'queue_turn'];
 const KINDS = Object.keys(REQUIRED_PARAMS) as NoticeKind[];
 /** Each parameter a kind needs, as a word of its own. */
 const paramsOf = (kind: NoticeKind) => Object.fromEntries(REQUIRED_PARAMS[kind].map((p) => [p, `<${p}>`]));
@@ -46,7 +48,7 @@ for (const kind of KINDS)
 
       const sms = renderNotice({ kind, channel: 'sms', lang, params });
       const before = renderNotice({ kind, channel: 'sms', lang, params: paramsOf(kind) });
-      if (CANCELS.includes(kind)) t.is(sms.body, `${before.body}\n${LABEL[lang]} 02-3396-4000`);
+      if (WITH_PHONE.includes(kind)) t.is(sms.body, `${before.body}\n${LABEL[lang]} 02-3396-4000`);
       else t.is(sms.body, before.body, 'other SMS stay as short as they were');
     });
 
@@ -68,6 +70,31 @@ test("a cancel's SMS gives the phone after the operator's note, and stays within
     params: { ...params, ...email },
   });
   t.false(without.body.includes('문의:'));
+});
+
+test("a turn's SMS with the phone is as many parts as it was without, for a title and a city's address of usual length", (t) => {
+  const turn = (lang: 'ko' | 'en', contact: Record<string, string>) =>
+    renderNotice({
+      kind: 'queue_turn',
+      channel: 'sms',
+      lang,
+      params: {
+        campaign: lang === 'ko' ? '중구사랑상품권 12월' : 'Jung-gu vouchers, December',
+        minutes: 2,
+        url: `https://voucher.junggu.go.kr/campaigns/5b7c2b0e-6a0e-4c71-9b6e-0f6c1d2e3f40/queue${lang === 'en' ? '?lang=en' : ''}`,
+        ...contact,
+      },
+    });
+  const ko = turn('ko', contactParams(OFFICE_CONTACT, 'ko'));
+  t.true(ko.body.endsWith('/queue\n문의: 02-3396-4000'), ko.body);
+  // two Korean (UCS-2) parts hold 134 characters: the Korean text made room for the phone
+  t.like(ko.sms, { encoding: 'ucs2', segments: 2 });
+  t.like(turn('ko', {}).sms, { encoding: 'ucs2', segments: 2 });
+  // the English one was at a part's edge already (160 GSM-7 characters); two hold 306
+  const en = turn('en', contactParams(OFFICE_CONTACT, 'en'));
+  t.true(en.body.endsWith('?lang=en\nQuestions: 02-3396-4000'), en.body);
+  t.like(en.sms, { encoding: 'gsm7', segments: 2 });
+  t.like(turn('en', {}).sms, { encoding: 'gsm7', segments: 2 });
 });
 
 const env = { secrets: TEST_SECRETS, publicUrl: 'https://city.example' };

@@ -12,7 +12,7 @@ export interface PlaceContact {
   lang: string;
 }
 
-/** The sale's titles, and its contact when the caller read it (a turn's notice goes without). */
+/** The sale's titles and its contact (none given: the notice names nobody to ask). */
 export interface SaleTitles extends CampaignContact {
   id: string;
   title_ko: string;

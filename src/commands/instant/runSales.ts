@@ -30,6 +30,7 @@ import {
 } from '../../db/repos/instantRooms.js';
 import { insertStockOnce } from '../../db/repos/instantStock.js';
 import { cancelQueued } from '../../db/repos/messageStatus.js';
+import type { CampaignContact } from '../../domain/contact.js';
 import { splitStock } from '../../domain/instant/purchase.js';
 import {
   type AdmissionState,
@@ -53,7 +54,7 @@ import type { OpeningPlace } from './shuffleWaits.js';
 /** How long before an opening the passes keep the pool's connections open (well within the pool's 30 s idle). */
 const WARM_BEFORE_MS = 10_000;
 
-interface LiveSale extends SaleCampaign {
+interface LiveSale extends SaleCampaign, CampaignContact {
   state: string;
   /** by the database clock, which opens the sale */
   ms_to_opening: number;

@@ -1,4 +1,5 @@
 // Queries on an instant sale's waiting room: create once, read, reveal the seed, move the admission cursor.
+import { CONTACT_FIELDS } from '../../domain/contact.js';
 import type { Db, Trx } from '../knex.js';
 import { saleClosed } from './campaigns.js';
 import { holdsLive } from './instantPurchases.js';
@@ -89,11 +90,12 @@ export async function moveCursor(
 
 /**
  * The instant sales a pass looks after: those not yet over, and any other while a purchase still holds stock (a
- * hold outliving a short claim window, or a cancelled sale's, whose open order the pass cancels).
+ * hold outliving a short claim window, or a cancelled sale's, whose open order the pass cancels). With each its
+ * contact, which its turn notices name.
  */
 export async function liveInstantCampaigns(db: Db, now: Date) {
   return db('campaigns as c')
-    .select('id', 'code', 'state', 'title_ko', 'title_en', 'total', 'denomination')
+    .select('id', 'code', 'state', 'title_ko', 'title_en', 'total', 'denomination', ...CONTACT_FIELDS)
     .select(db.raw('extract(epoch FROM opens_at - now()) * 1000 AS ms_to_opening'))
     .where({ mode: 'instant' })
     .where((q) =>
