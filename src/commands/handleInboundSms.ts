@@ -5,7 +5,8 @@ import type { Trx } from '../db/knex.js';
 import { listApplicationsByPhoneHash } from '../db/repos/applications.js';
 import { recordInboundSms, setInboundOutcome } from '../db/repos/smsInbound.js';
 import { inTransaction } from '../db/transaction.js';
-import { cancelMessageIn } from '../domain/campaign.js';
+import { type Campaign, cancelMessageIn } from '../domain/campaign.js';
+import { contactParams } from '../domain/contact.js';
 import { DomainError } from '../domain/errors.js';
 import { normaliseBirthDate, normalisePhone } from '../domain/identity.js';
 import { parseSmsCommand, type SmsCommand } from '../domain/smsCommand.js';
@@ -85,6 +86,12 @@ function receiptLine(r: Receipt, lang: 'ko' | 'en'): string {
     amount: formatAmount(r.amount, r.unit, lang),
     status: t(`sms.status_${r.status}`),
   });
+}
+
+/** The campaign's phone in the words its notices' SMS end with ("문의: 02-3396-4000"); none without a phone. */
+function askLine(c: Campaign, lang: 'ko' | 'en'): string | undefined {
+  const phone = contactParams(c, lang).help_phone;
+  return phone ? translator(lang)('sms.contact', { phone }) : undefined;
 }
 
 function errorReply(err: DomainError, lang: 'ko' | 'en'): string {
@@ -181,11 +188,13 @@ async function runCommand(
       const lines = await Promise.all(
         apps.map(async (a) => {
           const rules = await ctx.rules.byId(ctx.db, a.campaign_id);
+          // whom to ask about it, after what it says of the application, as the notices' SMS end
+          const ask = askLine(rules.campaign, cmd.lang);
           // After the draw the outcome, as the result page says it; before it, the receipt.
           const result = await residentResult(ctx, rules, a);
           if (result) {
             drawn ||= residentPageUrl(ctx.publicUrl, a.campaign_id, 'application', cmd.lang);
-            return resultLine(result, rules.campaign, cmd.lang);
+            return [resultLine(result, rules.campaign, cmd.lang), ask].filter(Boolean).join('\n');
           }
           const line = t('sms.receipt_line', {
             code: a.code,
@@ -198,7 +207,7 @@ async function runCommand(
           });
           // and why, when the operator said: the one who missed the cancel's SMS asks here
           const note = a.campaign_state === 'cancelled' ? cancelMessageIn(a, cmd.lang) : undefined;
-          return note ? `${line}\n${t('sms.cancel_note', { note })}` : line;
+          return [line, note && t('sms.cancel_note', { note }), ask].filter(Boolean).join('\n');
         }),
       );
       return [...lines, ...(drawn ? [t('sms.details', { url: drawn })] : [])].join('\n');

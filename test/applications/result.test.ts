@@ -1,7 +1,7 @@
 // After the draw a resident's own page, its API and SMS STATUS tell the outcome, not the receipt: won (what,
 // where, when, claim code and QR, what to bring), waitlisted (the place and what happens next), not selected
 // (said plainly, with the audit link), collected, expired, and won after a promotion. The audit page's own-result
-// lookup names the site and the slot time in the page's language.
+// lookup names the site and the slot time in the page's language. STATUS names the campaign's phone where it has one.
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import twilio from 'twilio';
@@ -13,6 +13,7 @@ import { signResidentToken } from '../../src/identity/residentSession.js';
 import { at, awardsOf, drawnLottery, scheduledScenario } from '../draw/_scenario.js';
 import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { addApplications, drawContext, drawReconciler } from '../helpers/draw.js';
+import { OFFICE_CONTACT } from '../helpers/factories.js';
 import { ROOMY_LIMITS } from '../helpers/intake.js';
 
 const TOKEN = 'test-twilio-auth-token-0123456789';
@@ -367,6 +368,17 @@ test.serial('an award refused at the counter names the site that refused it, wit
   t.regex(ko.text, /아래 수령처나 사업 담당 부서에 문의/);
   t.true(ko.text.includes(`거절한 수령처: ${name_ko} · <a href="tel:02-555-0101">02-555-0101</a>`), ko.text);
   t.true((await page(c, won.public_id, 'en')).text.includes(`Refused at: ${name_en}`));
+  // STATUS says it too, and, the campaign having a phone, whom to ask, before the link to the page
+  t.regex(await smsStatus(c, won.public_id), /수령처에서 확인되지 않아 당첨 취소\n자세히: \S+$/);
+  await app.db('campaigns').where({ id: c }).update(OFFICE_CONTACT);
+  t.regex(
+    await smsStatus(c, won.public_id),
+    /수령처에서 확인되지 않아 당첨 취소\n문의: 02-3396-4000\n자세히: \S+\/application$/,
+  );
+  t.regex(
+    await smsStatus(c, won.public_id, 'STATUS'),
+    /award refused at the counter\nQuestions: 02-3396-4000\nDetails: \S+\/application\?lang=en$/,
+  );
 });
 
 test.serial(

@@ -1,10 +1,12 @@
 // SMS commands beyond the happy path, each answered in plain words and changing only what it says: pickup
 // sites typed in any case, an unknown site or campaign, a bad birth date or format, a sender that cannot be
-// answered, STATUS with and without applications, CANCEL with none, one or several to choose from.
+// answered, STATUS with and without applications (and whom to ask, where the campaign has a phone), CANCEL with
+// none, one or several to choose from.
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import twilio from 'twilio';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { OFFICE_CONTACT } from '../helpers/factories.js';
 import { textService } from '../helpers/inboundSms.js';
 import { openGoodsCampaign, openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
 
@@ -87,3 +89,48 @@ test.serial('STATUS and CANCEL: none, one campaign by code, several to choose fr
   t.is((await applicationsOf(a.id).first()).status, 'withdrawn');
   t.regex(await send(from, `STATUS ${b.code}`), /\(withdrawn\)/);
 });
+
+test.serial(
+  "STATUS names whom to ask where the campaign has a phone, in the words of its notices' SMS; the rest read as before",
+  async (t) => {
+    const office = await openVoucherCampaign(app, OFFICE_CONTACT);
+    const mailOnly = await openVoucherCampaign(app, {
+      contact_name_ko: '중구청 일자리경제과',
+      contact_email: 'voucher@junggu.go.kr',
+    });
+    const plain = await openVoucherCampaign(app);
+    const from = '+821055510004';
+    for (const c of [office, mailOnly, plain])
+      t.regex(await send(from, `신청 ${c.code} 30000 19820315`), /신청 완료/);
+    const receipt = (code: string, status: string) => `${code} 접수번호 A\\w+ 30,000원 \\(${status}\\)`;
+
+    const ko = await send(from, `상태 ${office.code}`);
+    t.regex(ko, new RegExp(`^\\[공정 배정\\] ${receipt(office.code, '접수')}\\n문의: 02-3396-4000$`));
+    // still one part, as the reply was without it
+    t.is((await app.db('messages').where({ kind: 'sms_reply', body: ko }).first()).segments, 1);
+    t.regex(await send(from, `STATUS ${office.code}`), /\(received\)\nQuestions: 02-3396-4000$/);
+    // an email and no phone, or no contact at all: nothing of it, no "문의:" with nothing after it
+    for (const c of [mailOnly, plain]) {
+      const reply = await send(from, `상태 ${c.code}`);
+      t.regex(reply, new RegExp(`${receipt(c.code, '접수')}$`));
+      t.false(reply.includes('문의'), reply);
+    }
+    // all three at once: the phone follows its own campaign's line, and only that one
+    const all = (await send(from, '상태')).split('\n');
+    t.is(all.length, 4, all.join('\n'));
+    t.is(all[all.findIndex((line) => line.includes(office.code)) + 1], '문의: 02-3396-4000');
+    t.is(all.filter((line) => line.includes('문의')).length, 1);
+
+    // cancelled, with the operator's note: the note, then whom to ask
+    const cancelled = await app.request('POST', `/api/admin/campaigns/${office.id}/cancel`, {
+      as: await app.staff('admin'),
+      json: { message_ko: '예산이 바뀌어 취소합니다.' },
+    });
+    t.is(cancelled.status, 200, cancelled.text);
+    const after = await send(from, `상태 ${office.code}`);
+    t.true(
+      after.endsWith('(사업 취소)\n운영 기관 안내: 예산이 바뀌어 취소합니다.\n문의: 02-3396-4000'),
+      after,
+    );
+  },
+);
