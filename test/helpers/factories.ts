@@ -9,9 +9,15 @@ export function isoFrom(base: Date, offsetMs: number): string {
   return new Date(base.getTime() + offsetMs).toISOString();
 }
 
+const DRAW_MOMENTS = ['draw_at', 'claim_opens_at', 'claim_closes_at'] as const;
+
+/**
+ * A voucher lottery; with `mode: 'instant'`, a sale, which has no draw time or claim window (they follow its close,
+ * and another value is refused): left out unless `overrides` names them.
+ */
 export function buildVoucherCampaign(now: Date, overrides: Record<string, unknown> = {}) {
   counter++;
-  return {
+  const body = {
     code: `TV${String(counter).padStart(4, '0')}${Math.random().toString(36).slice(2, 5).toUpperCase()}`,
     kind: 'voucher',
     mode: 'lottery',
@@ -30,6 +36,8 @@ export function buildVoucherCampaign(now: Date, overrides: Record<string, unknow
     partial: 'skip',
     ...overrides,
   };
+  if (overrides.mode === 'instant') for (const k of DRAW_MOMENTS) if (!(k in overrides)) delete body[k];
+  return body;
 }
 
 export function buildGoodsCampaign(now: Date, siteIds: string[], overrides: Record<string, unknown> = {}) {

@@ -125,12 +125,11 @@ test.serial('an open campaign page has the Apply link and counts down to closing
 test.serial(
   'an instant sale’s page counts down to its opening and its close, and names no collection window',
   async (t) => {
-    const body: Record<string, unknown> = buildVoucherCampaign(app.clock.now(), {
+    const body = buildVoucherCampaign(app.clock.now(), {
       mode: 'instant',
       title_ko: '선착순 상품권',
       closes_at: '2026-12-02T01:30',
     });
-    for (const k of ['draw_at', 'claim_opens_at', 'claim_closes_at']) delete body[k];
     const id = await createCampaign(body);
     const page = async () => (await app.request('GET', `/campaigns/${id}`, { headers: html })).text;
     t.regex(await page(), /신청 시작까지 남은 시간/);
