@@ -121,6 +121,42 @@ export function instantSchedule(closesAt: Date): Pick<CampaignSchedule, (typeof 
   };
 }
 
+/**
+ * A draw's own rules, as a campaign has them when none is given: what to do when the last request is more than is
+ * left, what becomes of an unclaimed award, how long a winner's checkout is held and how long a winner has to pay.
+ * An instant sale has these and no others (its buyers' hold is its waiting room's, and nothing is awarded).
+ */
+export const DRAW_RULE_DEFAULTS = {
+  partial: 'skip',
+  unclaimed_policy: 'pass_down',
+  checkout_minutes: 30,
+  claim_period_hours: 72,
+} as const;
+
+/** Every field only a lottery or a reservation has: the draw's moments, its beacon, its rules. */
+export const DRAW_ONLY_FIELDS = [
+  ...DRAW_MOMENTS,
+  'beacon_source',
+  ...(Object.keys(DRAW_RULE_DEFAULTS) as (keyof typeof DRAW_RULE_DEFAULTS)[]),
+] as const;
+
+/**
+ * What a request sets for an instant sale that only a draw has, each such field named (`not_for_instant`): a value
+ * other than the one the sale has anyway. Its moments follow its close (instantSchedule), it names no beacon, and its
+ * draw rules are the defaults; so left out, null, or the value a read of the sale shows is no fault, and a client
+ * that sends back what it read is not refused. A moment is judged only once the close could be read.
+ */
+export function notForInstant(c: CampaignDraft): Problem[] {
+  if (hasDraw(c.mode)) return [];
+  const own = c.closes_at && instantSchedule(c.closes_at);
+  const moments = DRAW_MOMENTS.filter((k) => own && c[k] && c[k].getTime() !== own[k].getTime());
+  const beacon = c.beacon_source ? ['beacon_source' as const] : [];
+  const rules = (Object.keys(DRAW_RULE_DEFAULTS) as (keyof typeof DRAW_RULE_DEFAULTS)[]).filter(
+    (k) => c[k] !== undefined && c[k] !== DRAW_RULE_DEFAULTS[k],
+  );
+  return [...moments, ...beacon, ...rules].map((k) => problem(k, 'not_for_instant'));
+}
+
 /** A campaign as an operator sets it up; its contact (contact.ts) is optional, as for campaigns made before it. */
 export interface CampaignInput extends CampaignSchedule, CampaignContact {
   code: string;
@@ -300,7 +336,8 @@ export function validateCampaign(c: CampaignDraft, knownSiteIds?: ReadonlySet<st
   // An instant sale sells vouchers through the payment path; goods sold first-come would need a pickup flow too.
   if (c.mode === 'instant' && c.kind === 'goods') add('mode', 'instant_vouchers_only');
   if (c.opens_at && c.closes_at && !before(c.opens_at, c.closes_at)) add('closes_at', 'closes_after_opens');
-  // An instant sale's draw and claim moments are not the operator's (instantSchedule): nothing to say of them.
+  // An instant sale's draw and claim moments are not the operator's (instantSchedule): their order is not judged (a
+  // request naming others is refused them, notForInstant).
   if (hasDraw(c.mode)) {
     if (c.draw_at && c.closes_at && before(c.draw_at, c.closes_at)) add('draw_at', 'draw_after_closes');
     if (c.claim_opens_at && c.draw_at && before(c.claim_opens_at, c.draw_at))

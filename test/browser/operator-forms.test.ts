@@ -1,5 +1,6 @@
 // The operator's forms in a browser, at 375 px and at 1280, in Korean and English: the campaign form stops asking
-// for what only a draw has once the instant mode is chosen (CSS alone, no script), and shows it again for a lottery;
+// for what only a draw has once the instant mode is chosen (CSS alone, no script), and shows it again for a lottery
+// (and a draw's field a sale was refused for, with its fault);
 // the beacon form checks a value and shows it to confirm before anything is recorded.
 import anyTest, { type TestFn } from 'ava';
 import type { Browser, Page } from 'playwright-core';
@@ -107,6 +108,44 @@ browserTest('the campaign form hides what only a draw has once the instant mode 
     await page.context().close();
   }
 });
+
+browserTest(
+  "a lottery's draw time left in when the form is switched to a sale is refused in view, to be cleared",
+  async (t) => {
+    t.timeout(60_000);
+    const page = await pageAt(375);
+    await page.context().route('**/*.js', (route) => route.abort()); // CSS alone
+    await page.goto(`${app.url}/admin/campaigns/new`);
+    const fill: Record<string, string> = {
+      code: 'SWAPPED1',
+      title_ko: '바뀐 판매',
+      title_en: 'Switched sale',
+      opens_at: '2026-12-02T09:00',
+      closes_at: '2026-12-02T18:00',
+      draw_at: '2026-12-02T19:00',
+      total: '1000000',
+      denomination: '10000',
+      per_person_max: '20000',
+    };
+    for (const [k, v] of Object.entries(fill)) await page.fill(`#f-${k}`, v);
+    await page.selectOption('#f-mode', 'instant');
+    t.false(await page.locator('#f-draw_at').isVisible(), 'hidden once the sale is chosen, and still sent');
+    await page.locator('form[novalidate] button[type=submit].primary').click();
+    await page.waitForSelector('#error-summary');
+    // the refused field is in view under the sale with its fault; the draw's others stay out of the way
+    t.true(await page.locator('#f-draw_at').isVisible());
+    t.regex((await page.locator('#f-draw_at-error').textContent()) ?? '', /즉시 구매라면 비워 두세요/);
+    t.false(await page.locator('#f-claim_period_hours').isVisible());
+    t.false(await page.locator('#f-partial').isVisible());
+    await checkPage(t, page, 'the form refusing a draw time for a sale');
+    await shootPage(page, 'form-instant-refused-draw-at-ko-375');
+    await page.fill('#f-draw_at', '');
+    await page.locator('form[novalidate] button[type=submit].primary').click();
+    await page.waitForURL(/\/admin\/campaigns\/[0-9a-f-]{36}\?saved=1/);
+    t.is((await app.db('campaigns').where({ code: 'SWAPPED1' }).first()).mode, 'instant');
+    await page.context().close();
+  },
+);
 
 browserTest(
   'the beacon form says what to enter, and records a value only once it is shown and confirmed',

@@ -7,6 +7,7 @@ import {
   groupProof,
   instantSchedule,
   mayHoldPeople,
+  notForInstant,
   type SlotInput,
   validateCampaign,
 } from '../../src/domain/campaign.js';
@@ -106,6 +107,35 @@ test("an instant sale's draw and claim moments are its close's, and nothing is s
     validateCampaign({ ...voucher, ...muddled }, sites).map((p) => p.field),
     ['draw_at', 'claim_closes_at'],
     'a lottery’s are judged',
+  );
+});
+
+test("a sale is refused only what it does not have: a draw's field set to another value than its own", (t) => {
+  const sale = { ...voucher, mode: 'instant' as const };
+  const own = { ...sale, ...instantSchedule(sale.closes_at), beacon_source: null, checkout_minutes: 30 };
+  t.deepEqual(notForInstant(own), [], 'what a read of it shows');
+  const { draw_at: _d, claim_opens_at: _o, claim_closes_at: _c, ...none } = sale;
+  t.deepEqual(notForInstant(none), [], 'none sent');
+  t.deepEqual(
+    notForInstant({ ...sale, beacon_source: 'drand quicknet round 1', claim_period_hours: 24 }),
+    ['draw_at', 'claim_opens_at', 'claim_closes_at', 'beacon_source', 'claim_period_hours'].map((field) => ({
+      field,
+      key: 'not_for_instant',
+    })),
+    "a lottery's moments, a beacon, a claim period",
+  );
+  t.deepEqual(
+    notForInstant({ ...own, partial: 'partial', unclaimed_policy: 'return', checkout_minutes: 15 }).map(
+      (p) => p.field,
+    ),
+    ['partial', 'unclaimed_policy', 'checkout_minutes'],
+  );
+  const { closes_at: _close, ...unread } = sale;
+  t.deepEqual(notForInstant(unread), [], 'moments are judged against the close only once it is read');
+  t.deepEqual(
+    notForInstant({ ...voucher, beacon_source: 'drand quicknet round 1', checkout_minutes: 15 }),
+    [],
+    'a lottery has them',
   );
 });
 

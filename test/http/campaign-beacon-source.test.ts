@@ -1,7 +1,7 @@
 // A campaign's own beacon source (campaigns.beacon_source) over the API: set with the campaign (create, replace),
 // each fault a catalogue key on its field and nothing stored; null is the service's BEACON_SOURCE. The opening
 // commits the campaign's own sentence (or the default) with the seed; from then on a replace is refused and nothing
-// changes the draw's. An instant sale has none.
+// changes the draw's. An instant sale has none, and is refused one.
 import test from 'ava';
 import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
 import { drawContext, drawReconciler } from '../helpers/draw.js';
@@ -43,13 +43,13 @@ test.serial('blank, null or left out is the service default: null stored and sho
   }
 });
 
-test.serial('an instant sale has no draw: a beacon sent with one is not read', async (t) => {
-  const c = await created({ mode: 'instant', beacon_source: LOTTO });
+test.serial('an instant sale has no draw: none is a beacon it may be sent', async (t) => {
+  const c = await created({ mode: 'instant', beacon_source: null });
   t.is(c.beacon_source, null);
   t.is((await rowOf(c.id)).beacon_source, null);
 });
 
-const bad: Array<[string, unknown, string]> = [
+const bad: Array<[string, unknown, string, Record<string, unknown>?]> = [
   ['too long', `${LOTTO} ${'가'.repeat(300)}`, 'At most 300 characters'],
   ['too short to name anything', '로또', 'At least 5 characters'],
   ['a control character', `${LOTTO}\u0007`, 'Contains a control character: only line breaks are kept'],
@@ -63,14 +63,21 @@ const bad: Array<[string, unknown, string]> = [
     'drand quicknet: the first round after {closes_at}',
     "Write the moment itself: {closes_at} is filled in only in the service's default sentence",
   ],
+  // any at all, for a sale: it has no draw to seed
+  [
+    'an instant sale',
+    LOTTO,
+    'Only a lottery or a reservation has this: leave it blank for an instant sale',
+    { mode: 'instant' },
+  ],
 ];
 
-for (const [name, beacon_source, words] of bad) {
+for (const [name, beacon_source, words, overrides] of bad) {
   test.serial(`refused, nothing created: a beacon source with ${name}`, async (t) => {
     const before = await countCampaigns();
     const res = await app.request('POST', '/api/admin/campaigns', {
       as: admin,
-      json: buildVoucherCampaign(app.clock.now(), { beacon_source }),
+      json: buildVoucherCampaign(app.clock.now(), { ...overrides, beacon_source }),
     });
     t.is(res.status, 422, res.text);
     t.is(res.json.error.code, 'validation_failed');

@@ -624,7 +624,15 @@ test.serial('the overview lists campaigns with states and counts, in both langua
     (
       await admin.post(
         '/admin/campaigns/new',
-        voucherForm({ mode: 'instant', title_ko: '마감된 판매', title_en: 'Closed sale' }),
+        voucherForm({
+          mode: 'instant',
+          title_ko: '마감된 판매',
+          title_en: 'Closed sale',
+          // a sale has no draw time or claim window (a value left in them is refused)
+          draw_at: '',
+          claim_opens_at: '',
+          claim_closes_at: '',
+        }),
       )
     ).headers.get('location'),
   )!;

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import {
   type Campaign,
   DRAW_MOMENTS,
+  DRAW_RULE_DEFAULTS,
   hasDraw,
   type SlotInput,
   VERIFICATION_METHODS,
@@ -70,8 +71,13 @@ export function formValuesOf(c: Campaign): CampaignFormValues {
     v[k] = value instanceof Date ? localInput(value, c.time_zone) : String(value ?? '');
   }
   // an instant sale's draw and claim moments are not its operator's (they follow its close): none to show, and a
-  // switch to a lottery asks for real ones rather than offering the close's
-  if (!hasDraw(c.mode)) for (const k of DRAW_MOMENTS) v[k] = '';
+  // switch to a lottery asks for real ones rather than offering the close's. Its draw rules show as the defaults,
+  // also for a sale saved with others before they were refused (they did nothing for it), so the hidden fields post
+  // only what a sale may have.
+  if (!hasDraw(c.mode)) {
+    for (const k of DRAW_MOMENTS) v[k] = '';
+    for (const [k, value] of Object.entries(DRAW_RULE_DEFAULTS)) v[k] = String(value);
+  }
   v.regions = c.eligibility.regions.join('\n');
   v.min_age = c.eligibility.min_age != null ? String(c.eligibility.min_age) : '';
   v.max_age = c.eligibility.max_age != null ? String(c.eligibility.max_age) : '';

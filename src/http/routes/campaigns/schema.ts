@@ -7,15 +7,17 @@ import {
   type CampaignDraft,
   type CampaignInput,
   DEFAULT_VERIFICATION_METHODS,
-  DRAW_MOMENTS,
+  DRAW_ONLY_FIELDS,
+  DRAW_RULE_DEFAULTS,
   GROUP_CHECKS,
   instantSchedule,
+  notForInstant,
   type SlotInput,
   VERIFICATION_METHODS,
   validateCampaign,
 } from '../../../domain/campaign.js';
 import { type CampaignContact, CONTACT_MAX, contactProblems } from '../../../domain/contact.js';
-import { problem } from '../../../domain/errors.js';
+import { type Problem, problem } from '../../../domain/errors.js';
 import {
   inMomentRange,
   MAX_AMOUNT,
@@ -46,9 +48,19 @@ const int = (min: number, max: number) =>
   );
 const text = safeText;
 const moment = z.string({ error: 'validation.required' }).trim().min(1, 'validation.required');
+/** What the API's description says of a draw-only field sent for an instant sale (domain notForInstant). */
+const FOR_INSTANT = 'for it, leave out, null or blank; any other value is refused (not_for_instant)';
+const MOMENT_FOR_INSTANT =
+  'For instant: leave out, null or blank, or the value a read shows (set from closes_at: draw_at and ' +
+  'claim_opens_at at it, claim_closes_at a day later); any other value is refused (not_for_instant)';
+const RULE_FOR_INSTANT =
+  'For instant: leave out, null or blank, or the default (the value a read shows); any other is refused ' +
+  '(not_for_instant)';
+
 /**
  * A draw's moment: a lottery's and a reservation's are required (parseCampaignBody says so, naming the field); an
- * instant sale has none, so blank or absent is not a fault there, and what is sent is not read (instantSchedule).
+ * instant sale has none, so blank or absent is not a fault there, and any other value but its own (instantSchedule)
+ * is refused (domain notForInstant).
  */
 const drawMoment = z.preprocess(
   (v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v),
@@ -125,8 +137,8 @@ export const beaconSourceSchema = orNone(
 ).meta({
   description:
     'The public, future, unpredictable value the draw seeds with, in a sentence (e.g. "동행복권 로또 6/45 ' +
-    '제1150회 당첨번호 (2026-12-12 추첨)"); blank, null or left out: the service default. Fixed at the opening; ' +
-    'not read for instant',
+    '제1150회 당첨번호 (2026-12-12 추첨)"); blank, null or left out: the service default. Fixed at the opening. ' +
+    `An instant sale has none: ${FOR_INSTANT}`,
 });
 
 export const campaignSchema = z.object({
@@ -147,18 +159,21 @@ export const campaignSchema = z.object({
     .refine((z) => IANAZone.isValidZone(z), 'validation.unknown_time_zone'),
   opens_at: moment,
   closes_at: moment,
-  draw_at: drawMoment.meta({ description: 'Required for lottery and reservation; not read for instant' }),
+  draw_at: drawMoment.meta({ description: `Required for lottery and reservation. ${MOMENT_FOR_INSTANT}` }),
   claim_opens_at: drawMoment.meta({
-    description: 'Required for lottery and reservation; not read for instant',
+    description: `Required for lottery and reservation. ${MOMENT_FOR_INSTANT}`,
   }),
   claim_closes_at: drawMoment.meta({
-    description: 'Required for lottery and reservation; not read for instant',
+    description: `Required for lottery and reservation. ${MOMENT_FOR_INSTANT}`,
   }),
   unit: z.enum(['KRW', 'item']),
   total: int(-Number.MAX_SAFE_INTEGER, MAX_AMOUNT).refine((n) => n >= 0, 'validation.total_negative'),
   denomination: int(1, MAX_AMOUNT),
   per_person_max: int(1, MAX_AMOUNT),
-  partial: z.enum(['skip', 'partial']).default('skip'),
+  partial: z
+    .enum(['skip', 'partial'])
+    .default(DRAW_RULE_DEFAULTS.partial)
+    .meta({ description: `Lottery and reservation only. ${RULE_FOR_INSTANT}` }),
   eligibility: z
     .object({
       regions: z.array(text(100).min(1)).max(500).default([]),
@@ -192,7 +207,10 @@ export const campaignSchema = z.object({
     .min(1, 'validation.verification_at_least_one')
     .default([...DEFAULT_VERIFICATION_METHODS])
     .transform((m) => [...new Set(m)]),
-  unclaimed_policy: z.enum(['pass_down', 'return']).default('pass_down'),
+  unclaimed_policy: z
+    .enum(['pass_down', 'return'])
+    .default(DRAW_RULE_DEFAULTS.unclaimed_policy)
+    .meta({ description: `Lottery and reservation only. ${RULE_FOR_INSTANT}` }),
   // Voucher price and issue rules: a blank form field is "not given" (the default applies).
   voucher_unit: z.preprocess(blank, int(1, MAX_AMOUNT).nullable().default(null)),
   discount_percent: z.preprocess(
@@ -210,8 +228,12 @@ export const campaignSchema = z.object({
       .default(0),
   ),
   voucher_valid_days: z.preprocess(blank, int(1, 3650).default(1825)),
-  checkout_minutes: z.preprocess(blank, int(1, 1440).default(30)),
-  claim_period_hours: z.preprocess(blank, int(1, 24 * 366).default(72)),
+  checkout_minutes: z
+    .preprocess(blank, int(1, 1440).default(DRAW_RULE_DEFAULTS.checkout_minutes))
+    .meta({ description: `A winner's checkout hold: lottery and reservation only. ${RULE_FOR_INSTANT}` }),
+  claim_period_hours: z
+    .preprocess(blank, int(1, 24 * 366).default(DRAW_RULE_DEFAULTS.claim_period_hours))
+    .meta({ description: `Lottery and reservation only. ${RULE_FOR_INSTANT}` }),
   slots: z.array(slotSchema).max(100_000).default([]),
   beacon_source: beaconSourceSchema,
   ...contactSchema.shape,
@@ -231,15 +253,20 @@ type ScheduleField = (typeof SCHEDULE_FIELDS)[number];
 /**
  * The campaign in a request, or a refusal naming every fault found in it at once: each field's own check, dates
  * that are not dates, and the campaign's rules (domain validateCampaign) across the fields that could be read.
- * Rules needing what only the database knows (existing sites, a taken code) are the command's.
+ * Rules needing what only the database knows (existing sites, a taken code) are the command's. An instant sale
+ * has no draw: what only a draw has is judged as sent (domain notForInstant), then set to what the sale has.
  */
 export function parseCampaignBody(body: unknown): CampaignInput {
-  // An instant sale has no draw and no claim window: its moments follow its close, and whatever a client sends
-  // for them (one from before may still send them) is not read, so it cannot be at fault; nor is a beacon (none).
   const raw = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const instant = raw.mode === 'instant';
+  // for a sale, null or blank in a draw's field is as if left out: the sale's own value
   const read = instant
-    ? { ...raw, ...Object.fromEntries(DRAW_MOMENTS.map((k) => [k, undefined])), beacon_source: undefined }
+    ? {
+        ...raw,
+        ...Object.fromEntries(
+          DRAW_ONLY_FIELDS.filter((k) => blank(raw[k]) === undefined).map((k) => [k, undefined]),
+        ),
+      }
     : raw;
   const { data: b, problems } = parseFields(campaignSchema, read);
   // a zone that is not one is reported; the moments are still read, to report theirs
@@ -263,7 +290,6 @@ export function parseCampaignBody(body: unknown): CampaignInput {
       problems.push(problem(k, 'required'));
     }
   }
-  if (instant && schedule.closes_at) Object.assign(schedule, instantSchedule(schedule.closes_at));
   const slots = b.slots?.map((s, i) => ({
     ...s,
     starts_at: at(s.starts_at, `slots.${i}.starts_at`),
@@ -284,15 +310,25 @@ export function parseCampaignBody(body: unknown): CampaignInput {
     claim_closes_at: _cc,
     ...rest
   } = b;
-  const draft: CampaignDraft = {
+  const sent: CampaignDraft = {
     ...rest,
     ...schedule,
     ...(readSlots ? { slots: readSlots } : {}),
     ...(discount_percent !== undefined ? { discount_bp: Math.round(discount_percent * 100) } : {}),
   };
-  if (problems.length > 0) throw invalid([...problems, ...validateCampaign(draft)]);
+  // a sale's draw field that is not even of its kind (not a moment, not a number) is no less one it does not have
+  const faults = instant ? [...problems.map(asNotForInstant), ...notForInstant(sent)] : problems;
+  const draft: CampaignDraft =
+    instant && sent.closes_at ? { ...sent, ...instantSchedule(sent.closes_at) } : sent;
+  if (faults.length > 0) throw invalid([...faults, ...validateCampaign(draft)]);
   // nothing refused: every field of the schema was read (each has a value or a default)
   return draft as CampaignInput;
+}
+
+/** A fault in a field only a draw has, found in an instant sale: the field itself is the fault. */
+function asNotForInstant(p: Problem): Problem {
+  const field = p.field.split('.')[0] as (typeof DRAW_ONLY_FIELDS)[number];
+  return DRAW_ONLY_FIELDS.includes(field) ? problem(field, 'not_for_instant') : p;
 }
 
 /** A contact alone (PUT …/contact): each field's faults and the domain's rule over the fields read, all at once. */
