@@ -19,6 +19,12 @@ const change = (summary: string, body: Operation['body'] = reasonSchema): Operat
   errors: ['invalid_transition'],
 });
 
+/** What the writes of a whole campaign say of an instant sale's fields (domain notForInstant). */
+const INSTANT_FIELDS =
+  'an instant sale has no draw: its draw_at, claim_opens_at, claim_closes_at (they follow closes_at), beacon_source, ' +
+  'partial, unclaimed_policy, checkout_minutes and claim_period_hours are left out, null, or as a read of it shows ' +
+  'them; another value is refused on its field (validation_failed, not_for_instant) and nothing is saved';
+
 export const campaignOperations: Operations = {
   '/api/campaigns': {
     get: {
@@ -47,7 +53,7 @@ export const campaignOperations: Operations = {
       errors: [],
     },
     post: {
-      summary: 'Create a campaign (a draft); Location names it',
+      summary: `Create a campaign (a draft); Location names it; ${INSTANT_FIELDS}`,
       tag: 'campaigns',
       caller: 'staff',
       body: campaignSchema,
@@ -64,7 +70,7 @@ export const campaignOperations: Operations = {
       errors: [],
     },
     put: {
-      summary: 'Replace a campaign while it is editable; `version` is the one you read (else conflict)',
+      summary: `Replace a campaign while it is editable; \`version\` is the one you read (else conflict); ${INSTANT_FIELDS}`,
       tag: 'campaigns',
       caller: 'staff',
       // the route parses both: the version, then the campaign
