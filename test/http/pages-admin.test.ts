@@ -636,6 +636,12 @@ test.serial('the overview lists campaigns with states and counts, in both langua
       )
     ).headers.get('location'),
   )!;
+  // its overview has no winner's checkout hold, which only a draw's award has (a buyer's hold is the waiting room's)
+  const price = (await admin.get(`/admin/campaigns/${sale}`)).text
+    .split('id="price-rules"')[1]!
+    .split('</dl>')[0]!;
+  t.regex(price, /할인율/);
+  t.notRegex(price, /결제 대기|checkout/i);
   await app.db('campaigns').where({ id: sale }).update({ state: 'claiming' });
   const row = (await admin.get('/admin')).text.split('마감된 판매')[1]!.split('</tr>')[0]!;
   t.regex(row, /<span class="badge state-claiming">판매 마감<\/span>/);
