@@ -52,7 +52,7 @@ for (const kind of KINDS)
       else t.is(sms.body, before.body, 'other SMS stay as short as they were');
     });
 
-test("a cancel's SMS gives the phone after the operator's note, and stays within its segments", (t) => {
+test("a cancel's SMS gives the phone after the operator's note; without a phone, nothing of it", (t) => {
   const params = { ...paramsOf('application_cancelled'), note: '예산이 바뀌어 취소합니다.' };
   const sms = renderNotice({
     kind: 'application_cancelled',
