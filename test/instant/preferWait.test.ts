@@ -30,6 +30,17 @@ function countedReads(t: ExecutionContext, ctx: InstantContext) {
 const opensIn = (ms: number) =>
   `UPDATE campaigns SET opens_at = now() + interval '${ms} milliseconds' WHERE id = ?`;
 
+/** A sale of ten units opening in `ms` (database clock), its room made, and two people not yet in it. */
+async function openingIn(t: ExecutionContext, ms: number) {
+  const { app, tick } = await instantWorld();
+  t.teardown(() => app.close());
+  const c = await scheduledSale(app, { units: 10 });
+  await tick(); // the room
+  const [waits, plain] = await buyers(app, 2);
+  await app.db.raw(opensIn(ms), [c.id]);
+  return { app, tick, c, waits: waits!, plain: plain!, queue: `/api/campaigns/${c.id}/queue` };
+}
+
 test('a pre-queue look that prefers to wait is answered at the shuffle, with the turn', async (t) => {
   const { app, tick } = await instantWorld();
   t.teardown(() => app.close());
@@ -51,7 +62,7 @@ test('a pre-queue look that prefers to wait is answered at the shuffle, with the
   t.true(soon.json.queue.poll_after_ms > 14_000 && soon.json.queue.poll_after_ms <= 16_500, soon.text);
   t.true(Number.isInteger(soon.json.queue.poll_after_ms));
   const joined = await app.request('POST', queue, { headers: { ...late!.headers, prefer: 'wait=25' } });
-  t.is(joined.json.queue.state, 'pre_queue', 'a join is never held');
+  t.is(joined.json.queue.state, 'pre_queue', 'a join this far from the opening is not held');
   t.true(joined.json.queue.poll_after_ms > 14_000 && joined.json.queue.poll_after_ms <= 16_500, joined.text);
   t.is(joined.headers.get('preference-applied'), 'wait=25');
 
@@ -79,13 +90,7 @@ test('a pre-queue look that prefers to wait is answered at the shuffle, with the
 });
 
 test('a join in the last seconds before the opening, by a client that will wait, looks again at once and is held', async (t) => {
-  const { app, tick } = await instantWorld();
-  t.teardown(() => app.close());
-  const c = await scheduledSale(app, { units: 10 });
-  await tick(); // the room
-  const [waits, plain] = await buyers(app, 2);
-  const queue = `/api/campaigns/${c.id}/queue`;
-  await app.db.raw(opensIn(1500), [c.id]);
+  const { app, tick, c, waits, plain, queue } = await openingIn(t, 1500);
   const joined = await app.request('POST', queue, { headers: { ...waits!.headers, prefer: 'wait=25' } });
   t.is(joined.json.queue.state, 'pre_queue', joined.text);
   // not spread over the next second: that sent the last second's joiners past the opening, unheld
@@ -101,6 +106,27 @@ test('a join in the last seconds before the opening, by a client that will wait,
   await openSale(app, c.id);
   await tick();
   t.is((await look).json.queue.state, 'your_turn');
+});
+
+test('a join in the last second before the opening, by a client that will wait, is itself held for the shuffle and told its turn', async (t) => {
+  const { app, tick, c, waits, plain, queue } = await openingIn(t, 900);
+  // Answered, its look would come in the opening's rush: a slow phone's a round trip after the shuffle.
+  const joined = app.request('POST', queue, { headers: { ...waits!.headers, prefer: 'wait=25' } });
+  t.true(await pendingAfter(joined, 300), 'held for the shuffle');
+  const other = await app.request('POST', queue, { headers: plain!.headers });
+  t.is(other.json.queue.state, 'pre_queue', 'no preference: answered at once, with its ticket');
+  await openSale(app, c.id);
+  await tick();
+  const r = await joined;
+  t.is(r.status, 200, r.text);
+  t.is(r.json.queue.state, 'your_turn', r.text);
+  t.is(r.headers.get('preference-applied'), 'wait=25');
+  const row = await app
+    .db('instant_queue')
+    .where({ campaign_id: c.id, identity_id: waits!.identity_id })
+    .first();
+  t.is(r.json.queue.ticket, row.ticket, 'the place the join took');
+  t.true(row.pre, 'in the pre-queue');
 });
 
 test('an arrival that joins after the opening, while its pass has not shuffled, is held and answered with its turn', async (t) => {

@@ -62,6 +62,8 @@ const pollAfter = (ctx: InstantContext, hint: PollHint) => pollAfterMs(hint, uni
 
 /** The longest an arrival's join waits for the opening's pass, which takes well under a second. */
 const OPENING_PASS_WAIT_MS = 3000;
+/** A pre-queue join this close to the opening, by a client that will wait, is held for the shuffle like a look. */
+const JOIN_HELD_WITHIN_MS = 1000;
 /** The longest an arrival waits for a later pass to rank it: the passes come every second. */
 const NEXT_PASS_WAIT_MS = 1500;
 
@@ -132,7 +134,18 @@ async function firstAnswer(
   waitMs: number,
 ): Promise<QueueStatus> {
   const ticket = j.place.ticket;
-  if (!j.shuffled_at && j.place.pre) return preQueue(ctx, ticket, j, waitMs);
+  if (!j.shuffled_at && j.place.pre) {
+    // In the last second the join is held with the looks: answered, its look would come in the opening's rush (a
+    // slow phone's after the shuffle, a round trip and the opening's busiest second later than the rest).
+    if (!ctx.shuffles || waitMs <= 0 || j.ms_to_opening > JOIN_HELD_WITHIN_MS)
+      return preQueue(ctx, ticket, j, waitMs);
+    return afterShuffle(
+      ctx,
+      campaignId,
+      identityId,
+      await ctx.shuffles.until(ctx.db, campaignId, identityId, waitMs),
+    );
+  }
   if (!j.shuffled_at && ctx.shuffles && waitMs > 0) {
     // Joined after the opening, before its pass shuffled: that pass ranks the arrivals it finds after the pre-queue
     // and lets them in as the rate, cap and stock allow, so this one learns its turn (or number) from it, not a
