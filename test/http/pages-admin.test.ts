@@ -642,6 +642,10 @@ test.serial('the overview lists campaigns with states and counts, in both langua
     .split('</dl>')[0]!;
   t.regex(price, /할인율/);
   t.notRegex(price, /결제 대기|checkout/i);
+  // on sale it reads as a sale, not as a lottery open for applications
+  await app.db('campaigns').where({ id: sale }).update({ state: 'open' });
+  const onSale = (await admin.get('/admin')).text.split('마감된 판매')[1]!.split('</tr>')[0]!;
+  t.regex(onSale, /<span class="badge state-open">판매 중<\/span>/);
   await app.db('campaigns').where({ id: sale }).update({ state: 'claiming' });
   const row = (await admin.get('/admin')).text.split('마감된 판매')[1]!.split('</tr>')[0]!;
   t.regex(row, /<span class="badge state-claiming">판매 마감<\/span>/);

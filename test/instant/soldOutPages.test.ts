@@ -29,6 +29,12 @@ test('the last unit paid for, the pages say sold out and offer no queue; held, t
   const held = await page();
   t.regex(held.text, new RegExp(`href="/campaigns/${sale.campaignId}/queue"`), 'held: it may come back');
   t.notRegex(held.text, /id="sold-out"/);
+  t.regex(
+    held.text,
+    /<span class="badge state-open">판매 중<\/span>/,
+    'on sale, not "open for applications"',
+  );
+  t.regex(held.text, /id="my-place">내 대기 순서 보기</);
 
   await payAtCheckout(app, bought.json.purchase.order.checkout_url);
   await tick();
@@ -38,6 +44,7 @@ test('the last unit paid for, the pages say sold out and offer no queue; held, t
   t.regex(over.text, /id="sold-out">준비한 수량이 모두 팔렸습니다/);
   t.notRegex(over.text, /class="button primary big"/, 'no call to queue');
   t.notRegex(over.text, /class="countdown/, 'no countdown to the close');
+  t.notRegex(over.text, /id="my-place"/, 'no place to take: a buyer’s purchase is linked instead');
   const en = await app.request('GET', `/campaigns/${sale.campaignId}?lang=en`, { headers: html });
   t.regex(en.text, /<span class="badge state-closed">Sold out<\/span>/);
   const list = await app.request('GET', '/campaigns', { headers: html });

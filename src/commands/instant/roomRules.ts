@@ -5,7 +5,13 @@ import { appendAudit } from '../../audit/log.js';
 import type { Trx } from '../../db/knex.js';
 import { findCampaign } from '../../db/repos/campaigns.js';
 import { anyoneQueued } from '../../db/repos/instantQueue.js';
-import { findRoom, lockRoom, type RoomRow, updateRoomRules } from '../../db/repos/instantRooms.js';
+import {
+  findRoom,
+  findRoomRules,
+  lockRoom,
+  type RoomRow,
+  updateRoomRules,
+} from '../../db/repos/instantRooms.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { Campaign } from '../../domain/campaign.js';
 import { DomainError } from '../../domain/errors.js';
@@ -51,6 +57,19 @@ export async function roomRules(ctx: CommandContext, campaignId: string) {
     prequeue_opens_at: prequeueOpensAt(c, rules).toISOString(),
     editable: await editable(ctx.db, ctx.clock.now(), c, rules),
   };
+}
+
+/**
+ * The rules residents are told before they queue (how long a turn and a hold last, when the pre-queue opens), for
+ * each of these sales: its room's, or the ones a room starts with while none is made. One read for a whole list.
+ */
+export async function publicRoomRules(
+  ctx: Pick<CommandContext, 'db'>,
+  campaigns: readonly Pick<Campaign, 'id' | 'mode'>[],
+): Promise<Map<string, RoomRules>> {
+  const sales = campaigns.filter((c) => c.mode === 'instant').map((c) => c.id);
+  const made = new Map((await findRoomRules(ctx.db, sales)).map((r) => [r.campaign_id, rulesOf(r)]));
+  return new Map(sales.map((id) => [id, made.get(id) ?? rulesOf(DEFAULT_ROOM)]));
 }
 
 /** Room rules change only before the pre-queue opens: after that, people are already waiting under them. */

@@ -35,6 +35,15 @@ export type RoomRuleColumns =
   | 'hold_seconds'
   | 'overbook_percent';
 
+const ROOM_RULE_COLUMNS: readonly RoomRuleColumns[] = [
+  'prequeue_minutes',
+  'admit_per_second',
+  'max_active',
+  'token_seconds',
+  'hold_seconds',
+  'overbook_percent',
+];
+
 export type NewRoom = Pick<
   RoomRow,
   'campaign_id' | 'seed_commitment' | 'secret_enc' | RoomRuleColumns | 'created_at'
@@ -47,6 +56,17 @@ export async function insertRoomOnce(db: Db | Trx, room: NewRoom): Promise<void>
 
 export async function findRoom(db: Db | Trx, campaignId: string): Promise<RoomRow | undefined> {
   return db('instant_rooms').where({ campaign_id: campaignId }).first();
+}
+
+/** The rules of these campaigns' rooms, those made (a sale's room is made when it is scheduled, or its rules set). */
+export async function findRoomRules(
+  db: Db | Trx,
+  campaignIds: readonly string[],
+): Promise<Array<Pick<RoomRow, 'campaign_id' | RoomRuleColumns>>> {
+  if (campaignIds.length === 0) return [];
+  return db('instant_rooms')
+    .select('campaign_id', ...ROOM_RULE_COLUMNS)
+    .whereIn('campaign_id', campaignIds);
 }
 
 export async function lockRoom(trx: Trx, campaignId: string): Promise<RoomRow | undefined> {

@@ -1,5 +1,6 @@
 // Resident pages: the list of public campaigns and one campaign's page. Korean first; no JavaScript needed.
 import type Router from '@koa/router';
+import { publicRoomRules } from '../../../commands/instant/roomRules.js';
 import { saleEnded } from '../../../commands/instant/saleView.js';
 import { findCampaign, listCampaigns } from '../../../db/repos/campaigns.js';
 import { listSites } from '../../../db/repos/sites.js';
@@ -32,10 +33,15 @@ export function campaignPageRoutes(router: Router, deps: AppDeps): void {
     // Open ones first, then those about to open, then the rest; each group in opening order.
     const rank = (s: string) => (s === 'open' ? 0 : s === 'scheduled' ? 1 : 2);
     campaigns.sort((a, b) => rank(a.state) - rank(b.state));
-    const soldOut = await soldOutSales(deps, campaigns);
+    const [soldOut, rooms] = await Promise.all([
+      soldOutSales(deps, campaigns),
+      publicRoomRules(deps, campaigns),
+    ]);
     ctx.set('Cache-Control', 'no-cache');
     render(ctx, 'campaigns', {
-      campaigns: campaigns.map((c) => campaignView(c, { now, t, lang, soldOut: soldOut.has(c.id) })),
+      campaigns: campaigns.map((c) =>
+        campaignView(c, { now, t, lang, soldOut: soldOut.has(c.id), room: rooms.get(c.id) }),
+      ),
     });
   });
 
@@ -53,6 +59,7 @@ export function campaignPageRoutes(router: Router, deps: AppDeps): void {
         slots,
         sites,
         soldOut: (await soldOutSales(deps, [c])).has(c.id),
+        room: (await publicRoomRules(deps, [c])).get(c.id),
       }),
     });
   });

@@ -2,11 +2,13 @@
 // Pure: the clock's reading and the translator are passed in.
 
 import { DateTime } from 'luxon';
+import type { RoomRules } from '../../../commands/instant/openRoom.js';
 import type { Site } from '../../../db/repos/sites.js';
 import {
   type Campaign,
   type CampaignSchedule,
   type CampaignState,
+  claimDeadline,
   groupLabel,
   groupProof,
   hasDraw,
@@ -62,10 +64,26 @@ const SALE_MOMENT: Partial<Record<CampaignState, Moment>> = { scheduled: 'opens_
 /** An instant sale's states past its close and before it is finished: a lottery's "draw pending", "collection open". */
 const SALE_ENDED: ReadonlySet<CampaignState> = new Set(['closed', 'claiming']);
 
-/** A campaign's state in words; a sale past its close is over (no draw pending, nothing to collect). */
-export function stateWords(t: Translate, c: Pick<Campaign, 'mode' | 'state'>): string {
-  return !hasDraw(c.mode) && SALE_ENDED.has(c.state) ? t('public.sale_closed') : t(`public.state.${c.state}`);
+/**
+ * A campaign's state in words. A sale's are a sale's, not a lottery's applications: coming, its queue open (the
+ * pre-queue, when `prequeueOpen` says so), on sale, and past its close over (no draw pending, nothing to collect).
+ */
+export function stateWords(
+  t: Translate,
+  c: Pick<Campaign, 'mode' | 'state'>,
+  o: { prequeueOpen?: boolean } = {},
+): string {
+  if (hasDraw(c.mode)) return t(`public.state.${c.state}`);
+  if (SALE_ENDED.has(c.state)) return t('public.sale_closed');
+  if (c.state === 'scheduled')
+    return t(o.prequeueOpen ? 'public.sale.state.prequeue' : 'public.sale.state.scheduled');
+  if (c.state === 'open') return t('public.sale.state.open');
+  return t(`public.state.${c.state}`);
 }
+
+/** When a sale's pre-queue opens: its room's minutes before the opening. */
+const prequeueOpensAt = (c: Pick<Campaign, 'opens_at'>, room: RoomRules) =>
+  new Date(c.opens_at.getTime() - room.prequeue_minutes * 60_000);
 
 export interface CountdownView {
   /** what is being counted down to, e.g. "신청 마감까지" */
@@ -105,13 +123,26 @@ export function countdownUnits(t: Translate): string {
   return JSON.stringify(Object.fromEntries(keys.map((k) => [k, t(`countdown.${k}`, { n: '{n}' })])));
 }
 
+/** "2분", "1분 30초", "1 hour 5 minutes": a length of time set in seconds, its parts that are not 0. */
+export function durationText(seconds: number, t: Translate): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  const part = (n: number, unit: string) => t(n === 1 ? `countdown.${unit}` : `countdown.${unit}s`, { n });
+  const parts = [h && part(h, 'hour'), m && part(m, 'minute'), s && part(s, 'second')].filter(Boolean);
+  return parts.length ? parts.join(' ') : part(0, 'second');
+}
+
 export function countdownFor(c: Campaign, now: Date, t: Translate, lang: Lang): CountdownView | undefined {
-  const moment = (hasDraw(c.mode) ? NEXT_MOMENT : SALE_MOMENT)[c.state];
+  const sale = !hasDraw(c.mode);
+  const moment = (sale ? SALE_MOMENT : NEXT_MOMENT)[c.state];
   if (!moment) return undefined;
   const at = c[moment];
+  // a sale opens and closes; a lottery's applications do
+  const words = sale ? 'countdown.sale_' : 'countdown.';
   return {
-    label: t(`countdown.until_${moment}`),
-    event: t(`countdown.event_${moment}`),
+    label: t(`${words}until_${moment}`),
+    event: t(`${words}event_${moment}`),
     deadline: at.toISOString(),
     serverNow: now.toISOString(),
     remaining: remainingText(at.getTime() - now.getTime(), t),
@@ -136,6 +167,18 @@ const moment = (d: Date, c: Campaign, lang: Lang): MomentView => ({
     .toFormat(d.getUTCSeconds() !== 0 ? 'yyyy-MM-dd (ccc) HH:mm:ss' : 'yyyy-MM-dd (ccc) HH:mm'),
 });
 
+/**
+ * The zone as a resident reads it, never its IANA id: "한국 시간" / "Korea time (KST)" for Asia/Seoul, any other by
+ * its long name in the reader's language at a given moment ("일본 표준시", "Central European Standard Time").
+ */
+export function zoneWords(zone: string, at: Date, t: Translate, lang: Lang): string {
+  if (zone === 'Asia/Seoul') return t('public.zone_korea');
+  const parts = new Intl.DateTimeFormat(LOCALE[lang], { timeZone: zone, timeZoneName: 'long' }).formatToParts(
+    at,
+  );
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
+}
+
 /** "한국 표준시 (GMT+9)" at a given moment (the offset can change with summer time). */
 export function zoneName(d: Date, zone: string, lang: Lang): string {
   const dt = DateTime.fromJSDate(d, { zone }).setLocale(LOCALE[lang]);
@@ -158,6 +201,8 @@ export function campaignView(
     sites?: Site[];
     /** an instant sale sold out for good (commands/instant/saleView.ts saleEnded) */
     soldOut?: boolean;
+    /** an instant sale's waiting-room rules (commands/instant/roomRules.ts publicRoomRules) */
+    room?: RoomRules;
   },
 ) {
   const { t, lang, now } = opts;
@@ -190,6 +235,8 @@ export function campaignView(
     });
   }
   const { min_age, max_age, regions, birth_year_rotation } = c.eligibility;
+  const prequeueOpen =
+    c.state === 'scheduled' && opts.room !== undefined && now >= prequeueOpensAt(c, opts.room);
   return {
     id: c.id,
     code: c.code,
@@ -201,9 +248,11 @@ export function campaignView(
       .filter(Boolean),
     kindText: t(`public.kind.${c.kind}`),
     modeText: t(`public.mode.${c.mode}`),
-    stateText: opts.soldOut ? t('public.sold_out') : stateWords(t, c),
+    stateText: opts.soldOut ? t('public.sold_out') : stateWords(t, c, { prequeueOpen }),
     soldOut: Boolean(opts.soldOut),
     timeZone: c.time_zone,
+    /** the zone in words ("한국 시간"), for the page's note that every time is in it */
+    zoneWords: zoneWords(c.time_zone, c.opens_at, t, lang),
     zoneName: zoneName(c.opens_at, c.time_zone, lang),
     opens: moment(c.opens_at, c, lang),
     closes: moment(c.closes_at, c, lang),
@@ -215,6 +264,8 @@ export function campaignView(
     denomination: formatAmount(c.denomination, c.unit, t, lang),
     isVoucher: c.kind === 'voucher',
     price: c.kind === 'voucher' ? priceView(c, t, lang) : undefined,
+    // goods are free to collect: only a voucher campaign is paid for
+    payment: c.kind === 'voucher' ? paymentView(c, t, lang, opts.room) : undefined,
     verification: c.verification_methods.map((m) => t(`admin.f.verify_${m}`)),
     hasDraw: hasDraw(c.mode),
     regions,
@@ -237,12 +288,70 @@ export function campaignView(
     sites: [...bySite.values()],
     contact: contactIn(c, lang),
     isOpen: c.state === 'open',
+    /** a sale one may queue for now: its pre-queue or the sale itself open, and not sold out */
+    queueOpen: !hasDraw(c.mode) && !opts.soldOut && (prequeueOpen || c.state === 'open'),
     // a sold-out sale's close is no moment to count down to
     countdown: opts.soldOut ? undefined : countdownFor(c, now, t, lang),
   };
 }
 
 export type CampaignView = ReturnType<typeof campaignView>;
+
+/**
+ * What a resident is told of paying before applying or queueing: what a voucher costs, what the most one may have
+ * costs, how (by card, on this site: the PortOne checkout), and when: a lottery's winners within the claim window, a
+ * sale's buyers within their turn and then their hold.
+ */
+function paymentView(c: Campaign, t: Translate, lang: Lang, room: RoomRules | undefined) {
+  const discountBp = c.discount_bp ?? 0;
+  const won = (n: number) => formatAmount(n, c.unit, t, lang);
+  const pays = (face: number) => won(priceOf({ face_value: face, discount_bp: discountBp }));
+  const unit = Number(c.voucher_unit ?? c.denomination);
+  const percent = new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 2 }).format(discountBp / 100);
+  const when = (d: Date) => moment(d, c, lang).short;
+  const row = (key: string, text: string) => ({ key, term: t(`public.pay.${key}`), text });
+  const rows = [
+    row(
+      'price',
+      t(discountBp ? 'public.pay.price_off' : 'public.pay.price_full', {
+        face: won(unit),
+        pays: pays(unit),
+        percent,
+      }),
+    ),
+    row('how', t('public.pay.how_card')),
+  ];
+  if (hasDraw(c.mode)) {
+    const until = claimDeadline(c, c.claim_opens_at);
+    rows.push(
+      row('when', t('public.pay.when_won', { from: when(c.claim_opens_at), until: when(until) })),
+      row(
+        'checkout',
+        t('public.pay.checkout_text', { time: durationText((c.checkout_minutes ?? 30) * 60, t) }),
+      ),
+    );
+  } else if (room) {
+    // when one may start queueing, while that is still to come (once the sale is on, one queues at once)
+    if (['draft', 'scheduled'].includes(c.state)) {
+      const at = when(prequeueOpensAt(c, room));
+      const before = durationText(room.prequeue_minutes * 60, t);
+      rows.push(row('queue', t('public.pay.queue_text', { at, before })));
+    }
+    rows.push(
+      row('turn', t('public.pay.turn_text', { time: durationText(room.token_seconds, t) })),
+      row('hold', t('public.pay.hold_text', { time: durationText(room.hold_seconds, t) })),
+    );
+  }
+  return {
+    /** "10,000원권을 9,000원에 (10% 할인)", for the list's card */
+    line: rows[0]!.text,
+    /** the most one may have and what it costs: "250,000원 (결제 225,000원)" */
+    perPerson: discountBp
+      ? t('public.pay.per_person', { max: won(c.per_person_max), pays: pays(c.per_person_max) })
+      : won(c.per_person_max),
+    rows,
+  };
+}
 
 /** A voucher campaign's price rules as its overview states them: one denomination's face value and what it costs. */
 function priceView(c: Campaign, t: Translate, lang: Lang) {
