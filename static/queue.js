@@ -42,3 +42,48 @@
   const first = Number(root.getAttribute('data-queue-poll-ms') ?? 5000);
   next(Number.isFinite(first) ? first : 5000);
 })();
+
+// At one's turn: the time left to buy, as minutes:seconds, ticking each second from the service's clock at render
+// (data-now; a phone's own clock is often wrong). Screen readers are told the time left in words at most every 30
+// seconds (a polite live region apart from the ticking figure, whose timer role is not read out), and when it is up.
+// Without JavaScript the box stays hidden and the page's clock time says until when.
+(() => {
+  const box = document.getElementById('turn-timer');
+  const shown = document.getElementById('turn-left');
+  const said = document.getElementById('turn-said');
+  if (!box || !shown || !said) return;
+  const left = Date.parse(box.getAttribute('data-turn-ends')) - Date.parse(box.getAttribute('data-now'));
+  let units;
+  try {
+    units = JSON.parse(box.getAttribute('data-units') || '');
+  } catch {
+    return;
+  }
+  if (Number.isNaN(left)) return;
+  const loadedAt = performance.now();
+  const part = (n, one, many) => (n === 1 ? one : many).replace('{n}', String(n));
+  const words = (s) => {
+    const m = Math.floor(s / 60);
+    const parts = [];
+    if (m) parts.push(part(m, units.minute, units.minutes));
+    if (s % 60 || !m) parts.push(part(s % 60, units.second, units.seconds));
+    return parts.join(' ');
+  };
+  let step; // the 30-second step last told: told again only when it changes
+  const tick = () => {
+    const ms = left - (performance.now() - loadedAt);
+    const s = Math.max(0, Math.ceil(ms / 1000));
+    shown.textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+    if (s === 0) {
+      said.textContent = box.getAttribute('data-over');
+      return;
+    }
+    const now = Math.ceil(s / 30);
+    if (step !== undefined && now !== step) said.textContent = box.getAttribute('data-said').replace('{time}', words(s));
+    step = now;
+    // wake just after the figure's next change
+    setTimeout(tick, ms - (s - 1) * 1000 + 20);
+  };
+  box.hidden = false;
+  tick();
+})();

@@ -6,7 +6,7 @@
 // axe-core on each page (in a second, JavaScript-enabled context where the page is seen without).
 // SCREENSHOT_DIR=dir writes each page at 375 px and 1280 px wide, in Korean and English.
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { checkPage, shootAtWidths } from '../helpers/browserJourney.js';
 import { signInWithForm, staffBrowserContext } from '../helpers/browserSession.js';
 import { browserSuite } from '../helpers/chromium.js';
@@ -47,6 +47,44 @@ async function checkWithJavaScript(
   await axe.goto(url);
   await checkPage(t, axe, what);
   await context.close();
+}
+
+/**
+ * With JavaScript, the turn's time left ticks as minutes:seconds from the service's clock, and a screen reader is
+ * told it in words only at each 30-second step and when it is up, not every second (the page's clock is faked).
+ */
+async function turnTicks(t: ExecutionContext<{ browser: Browser }>, context: BrowserContext, url: string) {
+  const page = await context.newPage();
+  await page.clock.install();
+  await page.goto(url);
+  const box = page.locator('#turn-timer');
+  const ms =
+    Date.parse((await box.getAttribute('data-turn-ends'))!) -
+    Date.parse((await box.getAttribute('data-now'))!);
+  const left = Math.ceil(ms / 1000);
+  const figure = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  const shown = page.locator('#turn-left');
+  const said = page.locator('#turn-said');
+  t.true(await box.isVisible());
+  t.is(await shown.innerText(), figure(left));
+  t.is(await shown.getAttribute('role'), 'timer');
+  t.is(await said.getAttribute('aria-live'), 'polite');
+  await page.clock.runFor(1100); // the figure turns just after each whole second
+  t.is(await shown.innerText(), figure(left - 1), 'a second later, a second less');
+  t.is(await said.textContent(), '', 'nothing said each second');
+  await shootAtWidths(page, 'queue-turn-ticking-ko');
+  const step = Math.floor((left - 2) / 30) * 30; // the next 30-second step ahead
+  await page.clock.runFor((left - 1 - step) * 1000);
+  t.is(await shown.innerText(), figure(step));
+  const words = [Math.floor(step / 60) && `${Math.floor(step / 60)}분`, step % 60 && `${step % 60}초`];
+  const told = `구매 남은 시간 ${words.filter(Boolean).join(' ')}`;
+  t.is(await said.textContent(), told);
+  await page.clock.runFor(10_000);
+  t.is(await said.textContent(), told, 'not again until the next step');
+  await page.clock.runFor(step * 1000);
+  t.is(await shown.innerText(), '0:00');
+  t.is(await said.textContent(), '구매 시간이 지났습니다. 화면을 새로 고쳐 주세요.');
+  await page.close();
 }
 
 browserTest('a resident queues, buys at their turn, pays, and then sees their vouchers', async (t) => {
@@ -90,8 +128,12 @@ browserTest('a resident queues, buys at their turn, pays, and then sees their vo
   await tick();
   await page.goto(`${app.url}/campaigns/${c.id}/queue?lang=ko`);
   t.regex(await page.locator('h2').innerText(), /구매 차례/);
+  // without JavaScript: the clock time to buy by, and no figure that would stand still
+  t.regex(await page.locator('main').innerText(), /이 시각까지 구매를 마치세요: \d{4}-\d{2}-\d{2}/);
+  t.false(await page.locator('#turn-timer').isVisible());
   await check('your turn');
   await shootAtWidths(page, 'queue-turn-ko');
+  await turnTicks(t, axeContext, page.url());
   // each choice says what it costs at the sale's 10 % discount, before the checkout does
   t.is(await page.locator('#quantity option[value="20000"]').innerText(), '20,000원 · 결제 18,000원');
   await page.selectOption('#quantity', '20000');

@@ -16,6 +16,7 @@ import { checkResidentCsrf, readResident } from '../../middleware/residentAuth.j
 import { render } from '../../render.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
 import { loadRules, pageBase } from '../applications/view.js';
+import { countdownUnits } from '../campaigns/view.js';
 import { joinerOf } from './api.js';
 import { purchaseSchema } from './schema.js';
 
@@ -65,6 +66,9 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
         queue?.state === 'your_turn'
           ? `page-${createHash('sha256').update(queue.admission_token).digest('hex').slice(0, 32)}`
           : '',
+      // for the turn's ticking time left: the service's clock, not the phone's, and the words of its units
+      serverNow: deps.clock.now().toISOString(),
+      units: countdownUnits(ctx.state.t),
       purchase: who && queue?.state === 'purchased' ? await purchaseView(deps, c, who.claims.sub) : undefined,
       sale: await saleView(deps, c.id).catch(() => undefined),
       waiting,
