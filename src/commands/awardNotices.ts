@@ -1,5 +1,6 @@
-// What a result notice says: the campaign, the prize, where and when to collect, the claim code. Shared by
-// the results fan-out, the expiry sweep and promotions, so every kind gets the same parameters.
+// What a result notice says: the campaign, the prize, where and when to collect and the claim code (or, for a
+// voucher, what to pay and by when). Shared by the results fan-out, the expiry sweep and promotions, so every
+// kind gets the same parameters.
 import { DateTime } from 'luxon';
 import type { Db, Trx } from '../db/knex.js';
 import type { AwardRow } from '../db/repos/awards.js';
@@ -9,6 +10,7 @@ import { listSlotPlaces } from '../db/repos/slots.js';
 import type { Campaign } from '../domain/campaign.js';
 import { contactParams } from '../domain/contact.js';
 import { fromHex } from '../domain/draw/index.js';
+import { discountPercent, priceOf } from '../domain/payments/order.js';
 import { heldOf as heldAward, whatToBring } from '../domain/result.js';
 import { translator } from '../i18n/catalogue.js';
 import { decryptText, type IdentitySecrets } from '../identity/crypto.js';
@@ -56,9 +58,30 @@ const fmt = (d: Date, zone: string, lang: 'ko' | 'en', pattern: string) =>
     .toFormat(pattern);
 
 /**
- * site, pickup: for a goods award its site name and address and its slot; for a voucher, the app and the claim
- * period. A goods award with no slot (promoted after every slot of its site had passed) may be collected at
- * the site any time from `from` until its deadline, and the text says so.
+ * What a notice to someone holding an award says they do next. Goods are collected: where and when
+ * (whereAndWhen). A voucher is bought on the winner's own page (result_url), no place and no claim code: price
+ * (what the face value won costs after the discount), discount (percent) and pay_by (the award's deadline, in
+ * the campaign's time zone). render.ts asks a notice with a price for these instead of site and pickup.
+ */
+export function nextStep(
+  c: Campaign,
+  places: PlaceInfo,
+  held: { amount: number; site: string; slot: string; deadline: Date | null; from?: Date },
+  lang: 'ko' | 'en',
+): Record<string, string> {
+  if (c.kind !== 'voucher') return whereAndWhen(c, places, held, lang);
+  const discount_bp = Number(c.discount_bp ?? 0);
+  return {
+    price: formatAmount(priceOf({ face_value: held.amount, discount_bp }), 'KRW', lang),
+    discount: discountPercent(discount_bp),
+    pay_by: deadlineText(c, held.deadline ?? c.claim_closes_at, lang),
+  };
+}
+
+/**
+ * site, pickup: a goods award's site name and address and its slot. A goods award with no slot (promoted after
+ * every slot of its site had passed) may be collected at the site any time from `from` until its deadline, and
+ * the text says so. A voucher has no site: nextStep gives its price and deadline instead.
  */
 export function whereAndWhen(
   c: Campaign,
@@ -71,9 +94,7 @@ export function whereAndWhen(
   const slot = places.slots.get(held.slot);
   const siteText = site
     ? `${lang === 'ko' ? site.name_ko : site.name_en}${site.address ? ` (${site.address})` : ''}`
-    : lang === 'ko'
-      ? '모바일 상품권 (앱에서 사용)'
-      : 'Mobile voucher (in the app)';
+    : held.site;
   const from = slot?.starts_at ?? held.from ?? c.claim_opens_at;
   const to = slot?.ends_at ?? held.deadline ?? c.claim_closes_at;
   let pickup = `${fmt(from, zone, lang, 'yyyy-MM-dd HH:mm')} ~ ${fmt(to, zone, lang, 'yyyy-MM-dd HH:mm (ZZZZ)')}`;

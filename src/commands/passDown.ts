@@ -19,11 +19,11 @@ import {
   claimKeyOf,
   heldOf,
   loadPlaces,
+  nextStep,
   type PlaceInfo,
   prizeText,
   recipientOf,
   sendAwardNotice,
-  whereAndWhen,
 } from './awardNotices.js';
 import { claimCodeDigest, claimCodeFor } from './claimCodes.js';
 import { scheduleReminders } from './reminders.js';
@@ -119,10 +119,10 @@ export async function passDown(
     'promoted',
     {
       prize: prizeText(c, amount, lang),
-      ...whereAndWhen(
+      ...nextStep(
         c,
         places,
-        { site: held.site, slot: place.slot, deadline: place.deadline, from: now },
+        { amount, site: held.site, slot: place.slot, deadline: place.deadline, from: now },
         lang,
       ),
       claim_code: code,

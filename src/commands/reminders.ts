@@ -15,10 +15,10 @@ import {
   heldOf,
   loadPlaces,
   type NoticeEnv,
+  nextStep,
   type PlaceInfo,
   prizeText,
   sendAwardNotice,
-  whereAndWhen,
 } from './awardNotices.js';
 import { claimCodeFor } from './claimCodes.js';
 import type { CommandContext } from './context.js';
@@ -103,7 +103,7 @@ async function remindOne(
     'pickup_reminder',
     {
       prize: prizeText(c, held.amount, lang),
-      ...whereAndWhen(c, places, { ...held, deadline, from: r.promoted_at ?? undefined }, lang),
+      ...nextStep(c, places, { ...held, deadline, from: r.promoted_at ?? undefined }, lang),
       deadline: deadlineText(c, deadline, lang),
       claim_code: claimCodeFor(key, r.application_id),
     },

@@ -11,7 +11,7 @@ import { listResultRecipients } from '../db/repos/recipients.js';
 import { fromHex } from '../domain/draw/index.js';
 import { decryptText } from '../identity/crypto.js';
 import type { NoticeEnv } from './awardNotices.js';
-import { loadPlaces, prizeText, sendAwardNotice, whereAndWhen } from './awardNotices.js';
+import { loadPlaces, nextStep, prizeText, sendAwardNotice } from './awardNotices.js';
 import { claimCodeDigest, claimCodeFor, claimKeyAad } from './claimCodes.js';
 import type { CommandContext } from './context.js';
 import { type HeldPlace, scheduleReminders } from './reminders.js';
@@ -57,10 +57,11 @@ export async function fanOutResults(
             campaign_id: c.id,
             public_id: r.public_id,
           });
-          const place = whereAndWhen(
+          const amount = Number(r.amount);
+          const place = nextStep(
             c,
             places,
-            { site: r.site, slot: r.slot, deadline: r.claim_deadline },
+            { amount, site: r.site, slot: r.slot, deadline: r.claim_deadline },
             lang,
           );
           sent = await sendAwardNotice(
@@ -70,7 +71,7 @@ export async function fanOutResults(
             r,
             'result_won',
             {
-              prize: prizeText(c, Number(r.amount), lang),
+              prize: prizeText(c, amount, lang),
               ...place,
               claim_code: code,
               rank: r.rank,

@@ -63,10 +63,21 @@ export interface RenderedMessage {
 
 export class TemplateParamsError extends Error {}
 
+/** Notices to someone holding an award; a voucher's (with a price, commands/awardNotices.ts nextStep) is paid for. */
+const HELD_AWARD_KINDS: ReadonlySet<NoticeKind> = new Set(['result_won', 'promoted', 'pickup_reminder']);
+const COLLECT_PARAMS: ReadonlySet<string> = new Set(['site', 'pickup', 'claim_code']);
+
+/** What a notice must carry: a voucher award's says what to pay and by when, not where to collect or a code. */
+function requiredParams(n: Pick<NoticeRequest, 'kind' | 'params'>): readonly string[] {
+  const need = REQUIRED_PARAMS[n.kind];
+  if (!HELD_AWARD_KINDS.has(n.kind) || n.params.price === undefined) return need;
+  return [...need.filter((p) => !COLLECT_PARAMS.has(p)), 'price', 'discount', 'pay_by'];
+}
+
 export function renderNotice(
   n: Pick<NoticeRequest, 'kind' | 'channel' | 'lang' | 'params'>,
 ): RenderedMessage {
-  const missing = REQUIRED_PARAMS[n.kind].filter((p) => n.params[p] === undefined || n.params[p] === '');
+  const missing = requiredParams(n).filter((p) => n.params[p] === undefined || n.params[p] === '');
   if (missing.length) throw new TemplateParamsError(`notice '${n.kind}' needs ${missing.join(', ')}`);
   const it = { ...n.params, lang: n.lang };
   const base = `${n.kind}.${n.lang}`;

@@ -4,6 +4,7 @@
 // lookup names the site and the slot time in the page's language. STATUS names the campaign's phone where it has one.
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
+import { DateTime } from 'luxon';
 import twilio from 'twilio';
 import { claimKeyOf } from '../../src/commands/awardNotices.js';
 import { claimCodeFor } from '../../src/commands/claimCodes.js';
@@ -384,10 +385,34 @@ test.serial('an award refused at the counter names the site that refused it, wit
 test.serial(
   "a voucher winner's page speaks of paying and the shop, not of a counter and proof",
   async (t) => {
-    const drawn = await drawnLottery(app, { kind: 'voucher', applicants: 10 });
+    const drawn = await drawnLottery(app, {
+      kind: 'voucher',
+      applicants: 10,
+      campaign: { discount_bp: 1000 },
+    });
     const c = drawn.s.campaignId;
     await fanOutResults(drawn.env, c);
     const won = (await awardsOf(app.db, c)).find((a) => a.outcome === 'won')!;
+    // The won notice says what to pay, by when (the award's deadline in Seoul's time) and where: this page.
+    const { id, lang } = await applicationOf(c, won.public_id);
+    const notice = await app
+      .db('messages')
+      .where({ dedupe_key: `result:${id}` })
+      .first();
+    const amount = Number(won.amount);
+    const deadline = DateTime.fromJSDate(won.claim_deadline, { zone: 'Asia/Seoul' }).toFormat(
+      'yyyy-MM-dd HH:mm',
+    );
+    t.true(
+      String(notice.body).includes(
+        lang === 'en'
+          ? `You pay: KRW ${(amount * 0.9).toLocaleString('en')} (10% off)\nPay by: ${deadline} (GMT+9)`
+          : `결제할 금액: ${(amount * 0.9).toLocaleString('ko-KR')}원 (10% 할인)\n결제 기한: ${deadline} (GMT+9)`,
+      ),
+      notice.body,
+    );
+    t.true(String(notice.body).includes(`/campaigns/${c}/application`));
+    t.notRegex(String(notice.body), /앱|in the app|수령|[Cc]ollect|[Cc]laim code/);
     const ko = (await page(c, won.public_id)).text;
     t.regex(ko, /id="expiry-note">기한까지 결제하지 않으면/);
     t.regex(ko, /가맹점에서 번호를 보여 주세요/);

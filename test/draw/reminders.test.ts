@@ -125,8 +125,10 @@ test.serial(
     t.is(msgs.length, winners.length);
     const ko = msgs.find((m) => m.lang === 'ko');
     t.truthy(ko);
-    t.regex(ko.body, /2026-12-04 05:00/);
-    t.regex(ko.body, /[0-9A-Z]{5}-[0-9A-Z]{5}/);
+    t.regex(ko.body, /결제 기한: 2026-12-04 05:00/);
+    // a voucher is paid for on the winner's page: the price, and no claim code (the counter takes none)
+    t.regex(ko.body, /결제할 금액: [\d,]+원\n/);
+    t.notRegex(ko.body, /[0-9A-Z]{5}-[0-9A-Z]{5}/);
   },
 );
 

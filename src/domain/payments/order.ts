@@ -122,6 +122,11 @@ export function priceOf({ face_value, discount_bp }: PriceRules): number {
   return Math.floor((face_value * (10_000 - discount_bp)) / 10_000);
 }
 
+/** The discount as people read it: 1000 basis points are "10", 1250 are "12.5". */
+export function discountPercent(discount_bp: number): string {
+  return (discount_bp / 100).toLocaleString('en', { maximumFractionDigits: 2 });
+}
+
 /** The voucher units an order issues: face value split into the campaign's voucher unit. */
 export function voucherUnits(faceValue: number, unit: number): number[] {
   if (unit <= 0 || faceValue % unit !== 0)

@@ -8,7 +8,7 @@ import { type VoucherShown, vouchersShown } from '../../../commands/payments/vou
 import { findAward } from '../../../db/repos/awards.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
 import { ordersOfSubject, publicIdOfIdentity } from '../../../db/repos/orders.js';
-import { priceOf } from '../../../domain/payments/order.js';
+import { discountPercent, priceOf } from '../../../domain/payments/order.js';
 import type { AppDeps } from '../../deps.js';
 
 export interface PurchaseSection {
@@ -90,7 +90,7 @@ export async function purchaseSection(
     mode,
     face_value: face,
     price: priceOf({ face_value: face, discount_bp: c.discount_bp }),
-    discount_pct: (c.discount_bp / 100).toLocaleString('en', { maximumFractionDigits: 2 }),
+    discount_pct: discountPercent(c.discount_bp),
     unit: voucherUnitOf(c),
     deadline: award.claim_deadline,
     opens_at: c.claim_opens_at,
