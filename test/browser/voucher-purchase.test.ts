@@ -57,6 +57,7 @@ if (suite.available) {
 
     t.is(await w.runJobs(), 1); // the issue job, as the worker runs it
     await page.goto(mine);
+    t.is(await page.locator('#purchase-title').innerText(), '내 상품권');
     const numbers = await page.locator('#vouchers .voucher-number').allInnerTexts();
     t.is(numbers.length, winner.amount / 10_000);
     const stored = await w.app.db('vouchers').orderBy('seq').pluck('number');
@@ -64,7 +65,7 @@ if (suite.available) {
     await checkPage(t, page, 'the winner page with the vouchers');
     await shoot(page, 'voucher-issued');
     await page.goto(`${mine}?lang=en`);
-    t.is(await page.locator('#purchase-title').innerText(), 'Buy your vouchers');
+    t.is(await page.locator('#purchase-title').innerText(), 'Your vouchers');
     await checkPage(t, page, 'the vouchers in English');
     await shoot(page, 'voucher-issued-en');
     await context.close();

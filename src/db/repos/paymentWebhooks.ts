@@ -22,3 +22,15 @@ export async function recordPaymentWebhook(
   );
   return rows[0].deliveries;
 }
+
+/** The webhooks (PortOne V2's names, the development provider's too) that say money was taken or is being confirmed. */
+const PAYMENT_REPORTED = ['Transaction.Paid', 'Transaction.PayPending'];
+
+/** Whether the provider has told us, by webhook, that this payment was made (its lookup may not have said so yet). */
+export async function paymentReported(db: Db, paymentId: string): Promise<boolean> {
+  const row = await db('payment_webhooks')
+    .where({ payment_id: paymentId })
+    .whereIn('type', PAYMENT_REPORTED)
+    .first('webhook_id');
+  return row !== undefined;
+}

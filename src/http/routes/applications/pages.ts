@@ -68,7 +68,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     render(ctx, 'apply-result', {
       ...base(ctx, rules),
       result: result
-        ? await resultPageView(result, rules.campaign, t, lang, Number(application?.request))
+        ? await resultPageView(result, rules.campaign, t, lang, Number(application?.request), purchase?.mode)
         : { kind: 'none' },
       publicId: application?.public_id ?? '',
       auditUrl: `/campaigns/${rules.campaign.id}/audit${lang === 'en' ? '?lang=en' : ''}`,

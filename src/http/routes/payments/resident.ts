@@ -9,6 +9,7 @@ import { createAwardOrder, viewOf } from '../../../commands/payments/createAward
 import { findOrder, ordersOfSubject, publicIdOfIdentity } from '../../../db/repos/orders.js';
 import { vouchersOfOrder } from '../../../db/repos/vouchers.js';
 import { DomainError } from '../../../domain/errors.js';
+import { OPEN_STATES } from '../../../domain/payments/order.js';
 import type { AppDeps } from '../../deps.js';
 import { checkResidentCsrf, readResident, requireResident } from '../../middleware/residentAuth.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
@@ -60,7 +61,12 @@ export function paymentResidentRoutes(router: Router, deps: AppDeps): void {
     if (!order) throw new DomainError('not_found', 'No such order');
     const r = await confirmPayment(paymentOf(deps), order, 'return');
     const lang = ctx.state.lang === 'en' ? '&lang=en' : '';
-    redirectTo(ctx, `/campaigns/${order.campaign_id}/application?pay=${r.order.state}${lang}#purchase`);
+    // Back without a failure (the checkout's `code`) while the provider did not answer: the resident may well have
+    // paid, and the page says the payment is being checked rather than "not paid yet". Words only: the order is
+    // settled by the provider's answer alone.
+    const checking = !r.answered && !ctx.query.code && OPEN_STATES.includes(r.order.state);
+    const pay = checking ? 'checking' : r.order.state;
+    redirectTo(ctx, `/campaigns/${order.campaign_id}/application?pay=${pay}${lang}#purchase`);
   });
 
   const must = requireResident(deps);

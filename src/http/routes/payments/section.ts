@@ -8,6 +8,7 @@ import { type VoucherShown, vouchersShown } from '../../../commands/payments/vou
 import { findAward } from '../../../db/repos/awards.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
 import { ordersOfSubject, publicIdOfIdentity } from '../../../db/repos/orders.js';
+import { paymentReported } from '../../../db/repos/paymentWebhooks.js';
 import { discountPercent, priceOf } from '../../../domain/payments/order.js';
 import type { AppDeps } from '../../deps.js';
 
@@ -16,6 +17,8 @@ export interface PurchaseSection {
   public_id: string;
   /** what the page says first */
   mode: 'buy' | 'in_progress' | 'issued' | 'closed' | 'not_yet' | 'unavailable';
+  /** the section's heading (catalogue key), by where the purchase stands: to pay, paid with vouchers coming, issued */
+  heading: 'pay.title' | 'pay.title_paid' | 'pay.title_issued';
   face_value: number;
   price: number;
   discount_pct: string;
@@ -23,7 +26,19 @@ export interface PurchaseSection {
   deadline: Date | null;
   opens_at: Date;
   idempotency_key: string;
-  live?: { id: string; state: string; checkout_url: string | null; face_value: number; amount: number };
+  live?: {
+    id: string;
+    state: string;
+    checkout_url: string | null;
+    face_value: number;
+    amount: number;
+    /**
+     * an open order whose payment was reported and is being checked: a webhook said it was paid, or the checkout
+     * sent the resident back without a failure and the provider did not answer (?pay=checking). Otherwise an open
+     * order is not paid yet, and the page says so.
+     */
+    reported: boolean;
+  };
   /** the latest closed or refunded order, to explain what happened */
   last?: {
     id: string;
@@ -73,8 +88,13 @@ export async function purchaseSection(
             : deps.payments
               ? 'buy'
               : 'unavailable';
+  const open = live && (live.state === 'created' || live.state === 'pending');
+  const flash = typeof ctx.query.pay === 'string' ? ctx.query.pay : '';
+  const reported = Boolean(
+    open && (flash === 'checking' || (await paymentReported(deps.db, live.payment_id))),
+  );
   const checkout =
-    live && (live.state === 'created' || live.state === 'pending') && deps.payments
+    open && !reported && deps.payments
       ? deps.payments.provider.checkoutUrl({
           paymentId: live.payment_id,
           orderName: '',
@@ -83,11 +103,11 @@ export async function purchaseSection(
           returnUrl: '',
         })
       : null;
-  const flash = typeof ctx.query.pay === 'string' ? ctx.query.pay : '';
   return {
     campaign_id: c.id,
     public_id: publicId,
     mode,
+    heading: mode === 'issued' ? 'pay.title_issued' : live?.state === 'paid' ? 'pay.title_paid' : 'pay.title',
     face_value: face,
     price: priceOf({ face_value: face, discount_bp: c.discount_bp }),
     discount_pct: discountPercent(c.discount_bp),
@@ -103,6 +123,7 @@ export async function purchaseSection(
             checkout_url: checkout,
             face_value: live.face_value,
             amount: live.amount,
+            reported,
           },
         }
       : {}),
@@ -121,3 +142,4 @@ export async function purchaseSection(
     flash,
   };
 }
+
