@@ -200,7 +200,7 @@ export function devPaymentProvider(o: DevPaymentOptions): DevPaymentProvider {
         const status = choice === 'cancel' ? 'CANCELLED' : declined ? 'FAILED' : 'PAID';
         const failure =
           status === 'FAILED'
-            ? '카드사 승인 거절 (개발용 결제) / Declined by the card issuer (development)'
+            ? '카드사 승인 거절 (개발용 결제)' // as a Korean card company words it; pages translate DEV_DECLINED
             : null;
         // Only a payment still at its checkout moves, and the same statement answers with it (a read before and
         // after each payment were two of the provider's four statements a payment after an instant sell-out).

@@ -1,7 +1,8 @@
 // What a voucher winner's own page says at each step of paying, in Korean and English, through the real app: a
 // mobile voucher is paid for on the page (no pickup site, claim code or QR); an order left at the checkout is "not
 // paid yet" with the way back to it, and only a payment reported by the provider is "being confirmed"; paid, the
-// vouchers are coming; issued, they are the winner's vouchers; nothing says "collected".
+// vouchers are coming; issued, they are the winner's vouchers; nothing says "collected". The development checkout
+// names the order, and a decline gives its reason, in the reader's language.
 import test from 'ava';
 import { ProviderUnavailable } from '../../src/payments/provider.js';
 import { type PaymentWorld, paymentWorld } from '../helpers/payments.js';
@@ -78,6 +79,25 @@ test.serial('an order left at the checkout is not paid yet, with the way back to
   }
 });
 
+test.serial("the development checkout names the order in the reader's language", async (t) => {
+  const checkout = await w.app.request('GET', `${await checkoutOf(0)}?lang=en`, {
+    headers: { accept: 'text/html' },
+  });
+  const face = w.winners[0]!.amount;
+  t.true(checkout.text.includes(`Vouchers, KRW ${face.toLocaleString('en')} (`), checkout.text);
+  t.notRegex(checkout.text, /상품권/);
+  const ko = await w.app.request('GET', await checkoutOf(0), { headers: { accept: 'text/html' } });
+  t.true(ko.text.includes(`상품권 ${face.toLocaleString('ko-KR')}원 (`));
+  // the provider's own record keeps the one Korean name
+  const [stored] = await w.app.db('dev_payments').pluck('order_name');
+  t.is(stored, `상품권 ${face.toLocaleString('ko-KR')}원`);
+});
+
+async function checkoutOf(i: number): Promise<string> {
+  const html = await page(i);
+  return new URL(/href="([^"]+)" id="continue-payment"/.exec(html)![1]!).pathname;
+}
+
 test.serial(
   'a payment the provider reported but could not yet confirm is "being confirmed", with no second checkout',
   async (t) => {
@@ -123,6 +143,37 @@ test.serial(
     t.true((await page(0, 'ko', 'pay=pending')).includes('아직 결제하지 않았습니다.'));
   },
 );
+
+test.serial("a decline gives its reason in the reader's language only", async (t) => {
+  const checkout = await pay(2);
+  const back = await w.app.request('POST', checkout, {
+    form: { choice: 'decline' },
+    headers: { accept: 'text/html' },
+  });
+  await w.app.request(
+    'GET',
+    new URL(back.headers.get('location')!).pathname + new URL(back.headers.get('location')!).search,
+    {
+      headers: { accept: 'text/html' },
+    },
+  );
+  t.is((await w.app.db('orders').where({ subject: w.winners[2]!.public_id }).first()).state, 'failed');
+  const en = text(await page(2, 'en'));
+  t.true(en.includes('The payment was not approved (a test decline at the development checkout).'), en);
+  t.notRegex(en, /[가-힣]+ ?\(개발용|카드사/);
+  t.true(text(await page(2)).includes('결제가 승인되지 않았습니다 (카드사 승인 거절 (개발용 결제)).'));
+  // A reason the catalogue does not know, in Korean (as a Korean card company words it): not shown in English.
+  await w.app.db('orders').where({ subject: w.winners[2]!.public_id }).update({
+    failure_code: '0051',
+    failure_message: '잔액 부족',
+  });
+  t.true(
+    text(await page(2, 'en')).includes(
+      'The payment was not approved. You may try again before the deadline.',
+    ),
+  );
+  t.true(text(await page(2)).includes('결제가 승인되지 않았습니다 (잔액 부족).'));
+});
 
 test.serial(
   'paid: "you have paid" and the vouchers are coming; issued: your vouchers; never "collected"',

@@ -4,6 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { OrderRow } from '../../db/repos/orders.js';
 import { DomainError } from '../../domain/errors.js';
+import { orderName } from '../../domain/payments/order.js';
 import { type CheckoutRequest, ProviderUnavailable } from '../../payments/provider.js';
 import type { AwardOrderInput } from './awardOrderDecision.js';
 import { answerOf } from './awardOrderWrites.js';
@@ -58,7 +59,7 @@ export function checkoutRequestOf(
 ): CheckoutRequest {
   return {
     paymentId: order.payment_id,
-    orderName: `상품권 ${order.face_value.toLocaleString('ko-KR')}원`,
+    orderName: orderName(order.face_value, 'ko'),
     amount: order.amount,
     currency: 'KRW',
     returnUrl,

@@ -122,6 +122,17 @@ export function priceOf({ face_value, discount_bp }: PriceRules): number {
   return Math.floor((face_value * (10_000 - discount_bp)) / 10_000);
 }
 
+/**
+ * What an order is called where a person reads it: "상품권 50,000원", "Vouchers, KRW 50,000". The provider's record
+ * of the payment (its console, the card company's window and receipt) keeps the Korean one: one name for the
+ * city's accounts, and a Korean card company's window is in Korean anyway.
+ */
+export function orderName(faceValue: number, lang: 'ko' | 'en'): string {
+  return lang === 'en'
+    ? `Vouchers, KRW ${faceValue.toLocaleString('en')}`
+    : `상품권 ${faceValue.toLocaleString('ko-KR')}원`;
+}
+
 /** The discount as people read it: 1000 basis points are "10", 1250 are "12.5". */
 export function discountPercent(discount_bp: number): string {
   return (discount_bp / 100).toLocaleString('en', { maximumFractionDigits: 2 });

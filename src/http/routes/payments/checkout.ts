@@ -4,6 +4,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { findOrderByPaymentId } from '../../../db/repos/orders.js';
 import { DomainError } from '../../../domain/errors.js';
+import { orderName } from '../../../domain/payments/order.js';
 import type { AppDeps } from '../../deps.js';
 import { render } from '../../render.js';
 import { bodyOf, parse } from '../../validate.js';
@@ -21,7 +22,15 @@ export function checkoutRoutes(router: Router, deps: AppDeps): void {
     };
     router.get('/dev/checkout/:paymentId', async (ctx) => {
       const payment = await load(ctx.params.paymentId);
-      render(ctx, 'dev-checkout', { payment, title: ctx.state.t('pay.dev.title') });
+      // The provider's record keeps the Korean name; this page, in the reader's language, names the order in it.
+      const order = await findOrderByPaymentId(deps.db, payment.payment_id);
+      const name = order
+        ? orderName(order.face_value, ctx.state.lang === 'en' ? 'en' : 'ko')
+        : payment.order_name;
+      render(ctx, 'dev-checkout', {
+        payment: { ...payment, order_name: name },
+        title: ctx.state.t('pay.dev.title'),
+      });
     });
     // A provider's page: no session of ours, so no CSRF token; the only effect is on this one payment.
     router.post('/dev/checkout/:paymentId', async (ctx) => {
@@ -49,7 +58,8 @@ export function checkoutRoutes(router: Router, deps: AppDeps): void {
           storeId: portOne.storeId,
           channelKey: portOne.channelKey,
           paymentId: order.payment_id,
-          orderName: `상품권 ${order.face_value.toLocaleString('ko-KR')}원`,
+          // what PortOne records for the payment and its card company's window shows: the one Korean name
+          orderName: orderName(order.face_value, 'ko'),
           totalAmount: order.amount,
           redirectUrl: `${deps.config.publicUrl}/payments/return/${order.id}`,
         },

@@ -7,9 +7,10 @@ import { type VoucherCampaign, voucherUnitOf } from '../../../commands/payments/
 import { type VoucherShown, vouchersShown } from '../../../commands/payments/vouchersShown.js';
 import { findAward } from '../../../db/repos/awards.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
-import { ordersOfSubject, publicIdOfIdentity } from '../../../db/repos/orders.js';
+import { type OrderRow, ordersOfSubject, publicIdOfIdentity } from '../../../db/repos/orders.js';
 import { paymentReported } from '../../../db/repos/paymentWebhooks.js';
 import { discountPercent, priceOf } from '../../../domain/payments/order.js';
+import type { Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 
 export interface PurchaseSection {
@@ -43,7 +44,8 @@ export interface PurchaseSection {
   last?: {
     id: string;
     state: string;
-    failure: string | null;
+    /** why the provider declined, in the reader's language; '' when it gave no words the reader can read */
+    failure: string;
     refund_pending: boolean;
     paid_amount: number | null;
   };
@@ -132,7 +134,7 @@ export async function purchaseSection(
           last: {
             id: last.id,
             state: last.state,
-            failure: last.failure_message || last.failure_code,
+            failure: failureWords(ctx, last),
             refund_pending: Boolean(last.refund_requested_at && !last.refunded_at),
             paid_amount: last.paid_amount,
           },
@@ -143,3 +145,16 @@ export async function purchaseSection(
   };
 }
 
+/**
+ * A decline's reason for the reader: the catalogue's words for a code it knows (pay.reasons), else the provider's
+ * own words, which are Korean for a Korean card company: shown to a Korean reader, and to an English one only when
+ * they hold no Korean ('' then: the page says the payment was not approved, without a reason).
+ */
+function failureWords(ctx: Context, o: Pick<OrderRow, 'failure_code' | 'failure_message'>): string {
+  const t = ctx.state.t as Translate;
+  const key = `pay.reasons.${o.failure_code}`;
+  const known = o.failure_code ? t(key) : key;
+  if (known !== key) return known;
+  const words = o.failure_message || o.failure_code || '';
+  return ctx.state.lang === 'en' && /[\u3131-\uD79D]/.test(words) ? '' : words;
+}
