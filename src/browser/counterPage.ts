@@ -131,7 +131,16 @@ function showAward(a: AwardFacts, code: string, offline: boolean) {
   for (const r of ['id_mismatch', 'no_group_proof', 'no_id', 'other'])
     reason.append(el('option', { value: r }, say(`reason_${r}`)));
   const refuse = el('button', { type: 'button', class: 'danger', id: 'refuse' }, say('refuse'));
-  refuse.addEventListener('click', () => refuseOnline(code, (reason as HTMLSelectElement).value));
+  const refuseBox = el(
+    'div',
+    { class: 'stack refuse' },
+    el('label', { for: 'reason' }, say('refuse_reason')),
+    reason,
+    refuse,
+  );
+  refuse.addEventListener('click', () =>
+    askToRefuse(refuseBox, a, code, (reason as HTMLSelectElement).value),
+  );
   show(
     el(
       'div',
@@ -152,20 +161,40 @@ function showAward(a: AwardFacts, code: string, offline: boolean) {
       el('h3', {}, say('checks')),
       checkLines(a.checks),
       collect,
-      ...(offline
-        ? [el('p', { class: 'hint' }, say('offline_refuse'))]
-        : [
-            el(
-              'div',
-              { class: 'stack refuse' },
-              el('label', { for: 'reason' }, say('refuse_reason')),
-              reason,
-              refuse,
-            ),
-          ]),
+      ...(offline ? [el('p', { class: 'hint' }, say('offline_refuse'))] : [refuseBox]),
     ),
   );
   collect.focus();
+}
+
+/**
+ * A refusal releases the award for good: the first press asks in place of the refuse box, naming the award and
+ * the reason; "yes" refuses, "back" shows the award again (as the page's forms do without the script).
+ */
+function askToRefuse(box: HTMLElement, a: AwardFacts, code: string, reason: string) {
+  const yes = el('button', { type: 'button', class: 'danger', id: 'refuse-yes' }, say('refuse_yes'));
+  yes.addEventListener('click', () => refuseOnline(code, reason));
+  const back = el('button', { type: 'button', class: 'secondary', id: 'refuse-back' }, say('refuse_back'));
+  back.addEventListener('click', () => showAward(a, code, false));
+  const title = el('h3', { tabindex: '-1' }, say('refuse_confirm_title'));
+  box.replaceWith(
+    el(
+      'div',
+      { class: 'confirm', id: 'refuse-confirm' },
+      title,
+      el(
+        'dl',
+        { class: 'facts' },
+        el('dt', {}, say('public_id')),
+        el('dd', {}, a.public_id),
+        el('dt', {}, say('refuse_reason')),
+        el('dd', {}, say(`reason_${reason}`)),
+      ),
+      el('p', { class: 'note' }, say('refuse_confirm_body', { id: a.public_id })),
+      el('div', { class: 'actions' }, yes, back),
+    ),
+  );
+  title.focus();
 }
 
 const siteApi = (path: string) => `/api/sites/${encodeURIComponent(cfg.site)}${path}`;

@@ -10,6 +10,7 @@ import { collectRecordAndCount } from '../../src/db/repos/counterCollections.js'
 import { at } from '../draw/_scenario.js';
 import { type StaffAuth, startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { signInWithForm } from '../helpers/browserSession.js';
+import { formPostOf } from '../helpers/formPost.js';
 import { counterScenario } from './_setup.js';
 
 let app: TestApp;
@@ -294,10 +295,21 @@ test.serial('a refusal at the counter releases the award down the waitlist, audi
   const statusOf = async (publicId: string) =>
     (await app.db('awards').where({ campaign_id: sc.s.campaignId, public_id: publicId }).first()).status;
   t.is(await statusOf(w2!.public_id), 'collected');
-  const refusedByForm = await pharmacist.post('/counter/refuse', {
+  // A refusal is asked first: the press shows what it would do and changes nothing; the page's "yes" form refuses.
+  const asked = await pharmacist.post('/counter/refuse', {
     code: await sc.codeOf(w3!.public_id),
     reason: 'looked shifty',
   });
+  t.is(asked.status, 200, asked.text.slice(0, 300));
+  t.true(asked.text.includes('정말 수령을 거절할까요?'));
+  t.true(
+    asked.text.includes(`${w3!.public_id}의 당첨이 취소되고 대기자에게 넘어갑니다. 되돌릴 수 없습니다.`),
+  );
+  t.regex(asked.text, /action="\/counter\/check\?site=[^"]+"[\s\S]*돌아가기 \(거절하지 않음\)/, 'a way back');
+  t.is(await statusOf(w3!.public_id), 'won', 'asking refuses nothing');
+  const yes = formPostOf(asked.text, `/counter/refuse?site=${site0}`);
+  t.is(yes.confirm, 'yes');
+  const refusedByForm = await pharmacist.post('/counter/refuse', yes);
   t.is(refusedByForm.status, 200, refusedByForm.text.slice(0, 300));
   t.true(refusedByForm.text.includes(`수령을 거절했습니다: ${w3!.public_id}`));
   t.is(await statusOf(w3!.public_id), 'refused');

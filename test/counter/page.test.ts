@@ -189,7 +189,17 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
   await shootPage(page, 'counter-check-en-1280');
   const [awardsD, collectedD, waitingD] = await countsBeside(page, d!.public_id);
   await page.selectOption('#reason', 'no_id');
+  // The first press only asks, naming the award and the reason; "back" shows the award again, nothing changed.
   await page.click('#refuse');
+  const ask = await page.locator('#refuse-confirm').innerText();
+  t.true(ask.includes(d!.public_id) && ask.includes('No ID card') && /cannot be undone/.test(ask), ask);
+  await shootPage(page, 'counter-refuse-confirm-en-1280');
+  await page.click('#refuse-back');
+  await page.locator('#refuse').waitFor();
+  t.is((await awardRow(d!.public_id)).status, 'won', 'asking refuses nothing');
+  await page.selectOption('#reason', 'no_id');
+  await page.click('#refuse');
+  await page.click('#refuse-yes');
   await page.locator(`tr[data-public-id="${d!.public_id}"][data-status="refused"]`).waitFor();
   // passed down into the same slot (one still ahead), the award shows there at once: one more awarded and waiting
   // (the refused award's slot as the draw gave it: a refusal releases the hold it had)
@@ -255,6 +265,7 @@ browserTest('another counter’s collection and an award passed down show withou
   await page.click('#check-form button[type=submit]');
   await page.selectOption('#reason', 'id_mismatch');
   await page.click('#refuse');
+  await page.click('#refuse-yes');
   await page.locator(`tr[data-public-id="${w!.public_id}"][data-status="refused"]`).waitFor();
   const refusal = await app
     .db('awards')

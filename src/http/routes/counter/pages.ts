@@ -22,7 +22,14 @@ import { bodyOf } from '../../validate.js';
 import { staticDir } from '../static/files.js';
 import { checkCode, counterContext, counterStaff, parseSiteId } from './api.js';
 
-type Result = { error?: DomainError; award?: unknown; done?: string; code?: string };
+type Result = {
+  error?: DomainError;
+  award?: unknown;
+  done?: string;
+  code?: string;
+  /** a refusal asked for and not yet confirmed: the award it would release and the reason chosen */
+  confirmRefuse?: { award: unknown; reason: RefusalReason };
+};
 
 export function counterPageRoutes(router: Router, deps: AppDeps): void {
   const cmd = counterContext(deps);
@@ -63,6 +70,10 @@ export function counterPageRoutes(router: Router, deps: AppDeps): void {
           'check',
           'collect',
           'refuse',
+          'refuse_confirm_title',
+          'refuse_confirm_body',
+          'refuse_yes',
+          'refuse_back',
           'hand_over',
           'amount',
           'slot',
@@ -155,12 +166,19 @@ export function counterPageRoutes(router: Router, deps: AppDeps): void {
     }),
   );
 
+  // A refusal releases the award for good, so the first press only asks (naming the award and the reason, with
+  // the award checked again); the refusal is made by the second form, which says confirm=yes.
   router.post('/counter/refuse', guard, (ctx) =>
     act(ctx, async (code) => {
-      const asked = String(bodyOf(ctx).reason ?? '');
+      const body = bodyOf(ctx);
+      const asked = String(body.reason ?? '');
       const reason: RefusalReason = (REFUSAL_REASONS as readonly string[]).includes(asked)
         ? (asked as RefusalReason)
         : 'other';
+      if (body.confirm !== 'yes') {
+        const award = await checkCode(cmd, counterStaff(ctx.state.staff), siteOf(ctx), code);
+        return { confirmRefuse: { award, reason } };
+      }
       const r = await refuseAtCounter(cmd, counterStaff(ctx.state.staff), siteOf(ctx), code, reason);
       return { done: (ctx.state.t as Translate)('counter.refused_ok', { id: r.public_id }) };
     }),
