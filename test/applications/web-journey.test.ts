@@ -3,6 +3,7 @@
 // step re-renders the page with an error and changes nothing.
 import test from 'ava';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { formPostOf } from '../helpers/formPost.js';
 import { codeFor, nextPhone, openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
 import { hidden, residentBrowser } from '../helpers/residentBrowser.js';
 
@@ -97,12 +98,44 @@ test.serial(
     t.is(changed.headers.get('location'), `${base}/application?done=changed`);
     t.is(Number((await app.db('applications').where({ id: row.id }).first()).request), 50_000);
 
-    const noToken = await b.post(`${base}/application/withdraw`, {});
+    // Withdrawing asks first: the receipt's button is a GET of a page that says what it does, changing nothing.
+    const statusNow = async () => (await app.db('applications').where({ id: row.id }).first()).status;
+    const active = await b.get(`${base}/application`);
+    t.regex(active.text, new RegExp(`<form method="get" action="${base}/application/withdraw">`));
+    const ask = await b.get(`${base}/application/withdraw`);
+    t.is(ask.status, 200);
+    t.true(ask.text.includes('신청을 취소할까요?'));
+    t.true(ask.text.includes(row.public_id));
+    t.true(ask.text.includes('취소하면 이 신청은 추첨에 들어가지 않습니다.'));
+    t.regex(
+      ask.text,
+      /신청 마감\(.+\) 전에는 다시 신청할 수 있습니다\. 마감 뒤에는 다시 신청할 수 없습니다\./,
+    );
+    t.regex(
+      ask.text,
+      new RegExp(`<a class="button" href="${base}/application">아니요, 신청을 유지합니다</a>`),
+    );
+    t.is(await statusNow(), 'active', 'asking withdraws nothing');
+    const noToken = await b.post(`${base}/application/withdraw`, { confirm: 'yes' });
     t.not(noToken.status, 302, 'withdrawing needs the CSRF token');
-    t.is((await app.db('applications').where({ id: row.id }).first()).status, 'active');
-    const withdrawn = await b.post(`${base}/application/withdraw`, { _csrf: csrf });
+    t.not(noToken.status, 303);
+    t.is(await statusNow(), 'active');
+    const unasked = await b.post(`${base}/application/withdraw`, { _csrf: csrf });
+    t.is(unasked.headers.get('location'), `${base}/application/withdraw`, 'a press without the yes is asked');
+    t.is(await statusNow(), 'active');
+    const yes = formPostOf(ask.text, `${base}/application/withdraw`);
+    t.is(yes.confirm, 'yes');
+    const withdrawn = await b.post(`${base}/application/withdraw`, yes);
     t.is(withdrawn.headers.get('location'), `${base}/application?done=withdrawn`);
-    t.is((await app.db('applications').where({ id: row.id }).first()).status, 'withdrawn');
+    t.is(await statusNow(), 'withdrawn');
+    // The withdrawn receipt says so and promises no result: no draw time, no "keep the number for the result".
+    const gone = await b.get(`${base}/application?done=withdrawn`);
+    t.true(gone.text.includes('이 신청은 취소되어 추첨에 들어가지 않습니다.'));
+    t.false(gone.text.includes('추첨 결과를 확인할 때 필요합니다'), 'no result promised');
+    t.false(gone.text.includes('id="draw-at"'), 'no draw time');
+    t.false(gone.text.includes('변경하거나 취소할 수 있습니다'));
+    t.regex(gone.text, new RegExp(`href="${base}/apply">다시 신청하기<`));
+    t.is((await b.get(`${base}/application/withdraw`)).headers.get('location'), `${base}/application`);
 
     // Withdrawn while the window is open: the form again, and applying keeps the public id.
     const again = await b.get(`${base}/apply`);

@@ -75,6 +75,7 @@ async function journey(t: ExecutionContext, javaScriptEnabled: boolean) {
   await page.getByRole('button', { name: '변경 내용 저장' }).click();
   t.regex(await page.locator('[role=status]').innerText(), /변경/);
   await page.getByRole('button', { name: '신청 취소' }).click();
+  await page.getByRole('button', { name: '네, 신청을 취소합니다' }).click();
   t.regex(await page.locator('[role=status]').innerText(), /취소/);
   t.is((await env.app.db('applications').where({ public_id: publicId }).first()).status, 'withdrawn');
   await page.context().close();

@@ -195,11 +195,28 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     render(ctx, 'apply-receipt', { ...base(ctx, rules), receipt, done, windowOpen });
   });
 
+  // Withdrawing asks first: the receipt's button opens this page (a GET changes nothing), which says what
+  // withdrawing does and until when it can be taken back; its own form withdraws.
+  router.get('/campaigns/:id/application/withdraw', async (ctx) => {
+    const rules = await rulesFor(ctx);
+    const who = await readResident(ctx, deps);
+    if (!who) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
+    const { receipt } = await myApplication(deps.intake, rules.campaign.id, who.claims.sub);
+    if (receipt?.status !== 'active' || rules.campaign.state !== 'open')
+      return ctx.redirect(`/campaigns/${rules.campaign.id}/application`);
+    render(ctx, 'apply-withdraw', { ...base(ctx, rules), receipt });
+  });
+
   router.post('/campaigns/:id/application/withdraw', async (ctx) => {
     const rules = await rulesFor(ctx);
     const who = await readResident(ctx, deps);
     if (!who) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
     checkResidentCsrf(ctx, deps);
+    // a press without the question's "yes" (a receipt page from before it asked) is asked first
+    if (bodyOf(ctx).confirm !== 'yes') {
+      ctx.status = 303;
+      return ctx.redirect(`/campaigns/${rules.campaign.id}/application/withdraw`);
+    }
     await withdrawApplication(deps.intake, rules.campaign.id, who.claims.sub);
     ctx.redirect(`/campaigns/${rules.campaign.id}/application?done=withdrawn`);
   });
