@@ -9,6 +9,7 @@ import { languageMiddleware } from './middleware/language.js';
 import { metricsMiddleware } from './middleware/metrics.js';
 import { publicOrigin } from './middleware/publicOrigin.js';
 import { noStoreByDefault, requestContext, securityHeaders } from './middleware/requestContext.js';
+import { residentPageState } from './middleware/residentAuth.js';
 import { rememberRouteMatches } from './middleware/routeMatchCache.js';
 import { safeInput } from './middleware/safeInput.js';
 import { loadStaff } from './middleware/staffAuth.js';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): Koa {
       sessions: deps.staffSessions,
     }),
   );
+  app.use(residentPageState(deps));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

@@ -31,10 +31,21 @@ export interface PageHelpers {
   cancelMessage(c: Pick<Campaign, 'state' | 'cancel_message_ko' | 'cancel_message_en'>): string | undefined;
   /** whom residents ask about the campaign, in the page's language, else the other one given; undefined: none */
   campaignContact(c: CampaignContact): ContactView | undefined;
+  /** a resident (or a helper) signed in on this browser: the header's sign-out form and its CSRF token */
+  residentSignOut: { csrf: string } | undefined;
+  /** just signed out (the sign-out's redirect, with no session left): the page says so */
+  signedOut: boolean;
+}
+
+/** The resident's sign-out for the header: undefined without a session, or when a page found it stale. */
+function residentSignOut(ctx: Context): { csrf: string } | undefined {
+  const csrf = ctx.state.residentCsrf as (() => string) | undefined;
+  return csrf && ctx.state.resident !== false ? { csrf: csrf() } : undefined;
 }
 
 export function pageHelpers(ctx: Context): PageHelpers {
   const lang = ctx.state.lang as Lang;
+  const signOut = residentSignOut(ctx);
   return {
     t: ctx.state.t as Translate,
     lang,
@@ -50,11 +61,16 @@ export function pageHelpers(ctx: Context): PageHelpers {
     },
     cancelMessage: (c) => (c.state === 'cancelled' ? cancelMessageIn(c, lang) : undefined),
     campaignContact: (c) => contactIn(c, lang),
+    residentSignOut: signOut,
+    signedOut: ctx.query.signed_out === '1' && !signOut,
   };
 }
 
 export function render(ctx: Context, page: string, data: Record<string, unknown> = {}, status = 200): void {
+  const helpers = pageHelpers(ctx);
+  // a page whose header speaks for a signed-in resident is theirs alone, and gone once they sign out
+  if (helpers.residentSignOut) ctx.set('Cache-Control', 'no-store');
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
-  ctx.body = eta.render(page, { ...pageHelpers(ctx), ...data });
+  ctx.body = eta.render(page, { ...helpers, ...data });
 }

@@ -43,7 +43,7 @@ export function parseFields<S extends z.ZodObject>(
   return { data: data as Partial<z.infer<S>>, problems };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Unknown or malformed ids are a 404, not a database error. */
 export function parseId(id: string | undefined, what = 'campaign'): string {

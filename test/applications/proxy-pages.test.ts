@@ -5,7 +5,9 @@ import test from 'ava';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { signInWithForm } from '../helpers/browserSession.js';
 import { fieldError } from '../helpers/fieldError.js';
+import { formPostOf } from '../helpers/formPost.js';
 import { codeFor, nextPhone, openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
+import { residentBrowser } from '../helpers/residentBrowser.js';
 
 let app: TestApp;
 test.before(async () => {
@@ -365,6 +367,33 @@ test("'start again' drops the person's verification: the start page, and the coo
   });
   t.is(check.status, 422, 'a code without its request: the code page again');
   t.regex(check.text, /name="challenge_id" value=""/);
+});
+
+test('a helper signs out at a shared PC: their session and their verification of the person helped both go', async (t) => {
+  const c = await openVoucherCampaign(app);
+  const h = await helper(3);
+  const b = residentBrowser(app);
+  b.jar.set('resident_session', (h.headers as Record<string, string>)['x-resident-token']!);
+  b.jar.set('proxy_subject', (await subjectCookie(h)).slice('proxy_subject='.length));
+  const form = await b.get(`/campaigns/${c.id}/proxy`);
+  t.true(form.text.includes('name="amount"'), "the person's application form");
+  const out = formPostOf(form.text, '/identity/signout');
+  t.is(out.campaign, c.id, 'the sign-out names the campaign whose proxy pages hold the verification');
+  const res = await b.post('/identity/signout', out);
+  t.is(res.status, 303);
+  t.is(res.headers.get('location'), `/campaigns/${c.id}?signed_out=1`);
+  const cleared = res.headers.getSetCookie();
+  t.true(
+    cleared.some((k) => /^resident_session=;/.test(k) && /path=\/;/.test(k)),
+    cleared.join('\n'),
+  );
+  t.true(
+    cleared.some((k) => /^proxy_subject=;/.test(k) && k.includes(`path=/campaigns/${c.id}/proxy;`)),
+    cleared.join('\n'),
+  );
+  const after = await b.get(`/campaigns/${c.id}/proxy`);
+  t.false(after.text.includes('name="amount"'), 'no form for the person any more');
+  t.regex(after.text, /name="next" value="proxy"/, 'the helper is asked to verify themselves again');
 });
 
 test('a person who already applied on their own: the helper sees that receipt as already applied, nothing is added', async (t) => {

@@ -15,7 +15,9 @@ import { at, awardsOf, drawnLottery, scheduledScenario } from '../draw/_scenario
 import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { addApplications, drawContext, drawReconciler } from '../helpers/draw.js';
 import { OFFICE_CONTACT } from '../helpers/factories.js';
+import { formPostOf } from '../helpers/formPost.js';
 import { ROOMY_LIMITS } from '../helpers/intake.js';
+import { residentBrowser } from '../helpers/residentBrowser.js';
 
 const TOKEN = 'test-twilio-auth-token-0123456789';
 const env = { secrets: TEST_SECRETS, publicUrl: 'http://127.0.0.1' };
@@ -83,6 +85,14 @@ async function smsStatus(campaignId: string, publicId: string, body = '상태'):
     .where({ dedupe_key: `sms_reply:${params.MessageSid}` })
     .first('body');
   return String(m?.body ?? '');
+}
+
+/** A drawn lottery of 40 whose results went out (claim codes indexed for the counter): its id and awards. */
+async function drawnAndSent() {
+  const drawn = await drawnLottery(app, { applicants: 40 });
+  const c = drawn.s.campaignId;
+  await fanOutResults(drawn.env, c);
+  return { c, awards: await awardsOf(app.db, c) };
 }
 
 const html = (s: string) => s.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
@@ -335,10 +345,8 @@ test.serial(
 test.serial(
   'a partial award says it is a part of what was asked, and why; a whole one says nothing of it',
   async (t) => {
-    const drawn = await drawnLottery(app, { applicants: 40 });
-    const c = drawn.s.campaignId;
-    await fanOutResults(drawn.env, c);
-    const [whole, part] = (await awardsOf(app.db, c)).filter((a) => a.outcome === 'won');
+    const { c, awards } = await drawnAndSent();
+    const [whole, part] = awards.filter((a) => a.outcome === 'won');
     // As the allocator leaves it when the stock ran short at this person's turn: the award below the request.
     const asked = Number(part!.amount) + 2;
     await app
@@ -350,6 +358,42 @@ test.serial(
     const en = await page(c, part!.public_id, 'en');
     t.regex(en.text, /id="partial">Part of the \d+ items you asked for/);
     t.notRegex((await page(c, whole!.public_id)).text, /id="partial"/);
+  },
+);
+
+test.serial(
+  'a winner signs out (a POST with the CSRF token, not a link): the page then asks to verify, not the claim code',
+  async (t) => {
+    const { c, awards } = await drawnAndSent();
+    const won = awards.find((a) => a.outcome === 'won')!;
+    const b = residentBrowser(app);
+    b.jar.set('resident_session', (await residentHeaders(c, won.public_id))['x-resident-token']);
+    const mine = await b.get(`/campaigns/${c}/application`);
+    t.is(mine.status, 200);
+    t.regex(mine.text, /id="claim-code"/);
+    t.regex(
+      mine.text,
+      /<form method="post" action="\/identity\/signout"[^>]*>.*<button type="submit" class="link">로그아웃<\/button>/,
+    );
+    t.notRegex(mine.text, /href="\/staff\/login"/, "in the staff sign-in's place");
+    const out = formPostOf(mine.text, '/identity/signout');
+    t.is(out.campaign, c);
+    // A link (a GET) or another site's form (no token) signs nobody out.
+    t.not((await b.get('/identity/signout')).status, 303);
+    t.is((await b.post('/identity/signout', { campaign: c })).status, 403);
+    t.regex((await b.get(`/campaigns/${c}/application`)).text, /id="claim-code"/, 'still signed in');
+    const res = await b.post('/identity/signout', out);
+    t.is(res.status, 303);
+    t.is(res.headers.get('location'), `/campaigns/${c}?signed_out=1`);
+    t.false(b.jar.has('resident_session'), 'the session cookie is cleared');
+    const back = await b.get(`/campaigns/${c}?signed_out=1`);
+    t.regex(back.text, /로그아웃했습니다\./);
+    t.notRegex(back.text, /identity\/signout/, 'nothing left to sign out of');
+    const again = await b.get(`/campaigns/${c}/application`);
+    t.is(again.headers.get('location'), `/campaigns/${c}/apply`);
+    const asked = await b.get(`/campaigns/${c}/apply`);
+    t.regex(asked.text, /name="phone"/, 'the page asks to verify');
+    t.false(asked.text.includes(won.public_id) || /claim-code/.test(asked.text), "none of the person's data");
   },
 );
 

@@ -43,6 +43,19 @@ export function endResidentSession(ctx: Context) {
   ctx.cookies.set(RESIDENT_COOKIE, null, { path: '/' });
 }
 
+/**
+ * What every page's header needs to offer a resident (or a helper) the sign-out: whether a session cookie came
+ * (it lives as long as its token, so one still sent is a session still good, bar a changed secret; a page that
+ * read it and found it stale says so in ctx.state.resident), and the sign-out form's CSRF token, worked out only
+ * when a page asks for it.
+ */
+export function residentPageState(deps: AppDeps) {
+  return async (ctx: Context, next: Next) => {
+    if (ctx.cookies.get(RESIDENT_COOKIE)) ctx.state.residentCsrf = () => residentCsrfToken(ctx, deps);
+    await next();
+  };
+}
+
 /** The resident's session if any; an API caller with a bad token gets 401, a stale cookie is just dropped. */
 export async function readResident(ctx: Context, deps: AppDeps): Promise<ResidentState | undefined> {
   if (ctx.state.resident !== undefined) return ctx.state.resident || undefined;

@@ -18,6 +18,7 @@ import { identityAdminRoutes } from './identity/adminPages.js';
 import { identityApiRoutes } from './identity/api.js';
 import { oidcPageRoutes } from './identity/oidcPages.js';
 import { portonePageRoutes } from './identity/portonePages.js';
+import { residentSignOutRoutes } from './identity/signOutPages.js';
 import { instantAdminPageRoutes } from './instant/adminPages.js';
 import { instantApiRoutes } from './instant/api.js';
 import { instantPageRoutes } from './instant/pages.js';
@@ -67,6 +68,7 @@ export const routeModules: RouteModule[] = [
   identityApiRoutes,
   oidcPageRoutes,
   portonePageRoutes,
+  residentSignOutRoutes,
   identityAdminRoutes,
   applicationApiRoutes,
   applicationPageRoutes,

@@ -29,16 +29,20 @@ import { subjectCodeSchema } from './schema.js';
 
 const SUBJECT_COOKIE = 'proxy_subject';
 const PROXY_ERRORS = new Set([...FORM_ERRORS, 'proxy_cap_reached', 'invalid_token']);
+const home = (id: string) => `/campaigns/${id}/proxy`;
+const cookieOpts = (deps: AppDeps, id: string) => ({
+  httpOnly: true,
+  sameSite: 'lax' as const,
+  secure: deps.config.publicUrl.startsWith('https:'),
+  path: home(id),
+});
+
+/** Drops the helped person's verification on this campaign's proxy pages (applied, started again, signed out). */
+export function forgetSubject(ctx: Context, deps: AppDeps, campaignId: string): void {
+  ctx.cookies.set(SUBJECT_COOKIE, null, cookieOpts(deps, campaignId));
+}
 
 export function proxyPageRoutes(router: Router, deps: AppDeps): void {
-  const home = (id: string) => `/campaigns/${id}/proxy`;
-  const cookieOpts = (id: string) => ({
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    secure: deps.config.publicUrl.startsWith('https:'),
-    path: home(id),
-  });
-
   /** The signed-in helper and their registration; undefined when nobody is signed in. */
   async function helperOf(ctx: Context): Promise<{ sub: string; proxy: HelperProxy } | undefined> {
     const who = await readResident(ctx, deps);
@@ -125,7 +129,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
         next: 'proxy',
       });
     }
-    if (ctx.query.restart === '1') ctx.cookies.set(SUBJECT_COOKIE, null, cookieOpts(rules.campaign.id));
+    if (ctx.query.restart === '1') forgetSubject(ctx, deps, rules.campaign.id);
     const subject = ctx.query.restart === '1' ? undefined : await subjectOf(ctx, helper.sub);
     if (!subject) return startPage(ctx, rules, helper.proxy);
     renderApplyForm(ctx, deps, rules, {
@@ -178,7 +182,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
       }
       const subject = await signSubjectToken(deps, person, helper.sub);
       ctx.cookies.set(SUBJECT_COOKIE, subject.token, {
-        ...cookieOpts(rules.campaign.id),
+        ...cookieOpts(deps, rules.campaign.id),
         maxAge: SUBJECT_TOKEN_SECONDS * 1000,
       });
       ctx.redirect(home(rules.campaign.id));
@@ -217,12 +221,12 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
         channel: 'proxy',
         proxy: { proxy_id: helper.proxy.id, helper_identity_id: helper.sub },
       });
-      ctx.cookies.set(SUBJECT_COOKIE, null, cookieOpts(c.id));
+      forgetSubject(ctx, deps, c.id);
       ctx.redirect(`${home(c.id)}/receipts/${applied.receipt.public_id}?done=applied`);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'duplicate_application') {
         // Already applied (on any channel): the helper verified the person, so they may see that receipt.
-        ctx.cookies.set(SUBJECT_COOKIE, null, cookieOpts(c.id));
+        forgetSubject(ctx, deps, c.id);
         return receiptPage(ctx, rules, helper.proxy, err.details?.receipt as Receipt, 'duplicate');
       }
       if (!(err instanceof DomainError) || !PROXY_ERRORS.has(err.code)) throw err;
