@@ -127,6 +127,11 @@ browserTest(
           `${app.url}/campaigns/${campaignId}/audit?public_id=${people.won.publicId}${lang === 'en' ? '&lang=en' : ''}#lookup`,
         );
         t.regex(await page.locator('#lookup-site').innerText(), lang === 'ko' ? /약국/ : /Pharmacy/);
+        const cut = await page.evaluate(
+          () =>
+            [...document.querySelectorAll('.table-wrap')].filter((w) => w.scrollWidth > w.clientWidth).length,
+        );
+        t.is(cut, 0, `the audit page's small tables fit the screen, their numbers shown (${width} px)`);
         if (width === 375) await checkPage(t, page, `the audit lookup (${lang})`);
         await shootPage(page, `audit-lookup-${lang}-${width}`);
         await page.goto(`${app.url}/campaigns/${campaignId}${q}`);
