@@ -229,6 +229,35 @@ browserTest('site staff collect a typed code, and a QR offline; the stock page s
     await stockPage.setViewportSize({ width, height: 900 });
     await stockPage.goto(`${stockUrl}?lang=${lang}`);
     await shootPage(stockPage, `stock-${lang}-${width}`);
+    // "· 2026-12-07" and "· 중구" run on after the heading's text, not on a line of their own
+    for (const [p, heading] of [
+      [page, 'h3'],
+      [stockPage, 'h2'],
+    ] as const) {
+      // how far below the heading's top the date starts, in the heading's lines: 0 on its line, 1 on the next
+      const lines = await p.evaluate((h) => {
+        const meta = document.querySelector(`${h} > .meta`)!;
+        const line = Number.parseFloat(getComputedStyle(meta.parentElement!).lineHeight);
+        return (meta.getBoundingClientRect().top - meta.parentElement!.getBoundingClientRect().top) / line;
+      }, heading);
+      t.true(lines < 0.5, `${heading} .meta on the heading's first line (${lang}, ${width} px): ${lines}`);
+    }
+    // and the stock's "as of … · refresh": the dot goes with the link, not left at the end of the line above
+    const dotAbove = await stockPage.evaluate(() => {
+      const link = document.querySelector('p.meta a')!;
+      const walker = document.createTreeWalker(link.closest('p')!, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) {
+        const text = walker.currentNode as Text;
+        const at = text.data.indexOf('·');
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(text, at);
+        range.setEnd(text, at + 1);
+        return link.getBoundingClientRect().top - range.getBoundingClientRect().top;
+      }
+      return Number.NaN;
+    });
+    t.true(Math.abs(dotAbove) < 8, `the dot on the refresh link's line (${lang}, ${width} px): ${dotAbove}`);
   }
   await checkPage(t, page, 'the counter in English');
   await context.close();
