@@ -271,11 +271,32 @@ test.serial('a goods campaign gets its slots per site in a table; its stock is t
   t.regex(late.text, /<a href="#slot-1-ends">/);
   t.regex(late.text, /id="slot-1-ends"[^>]*aria-invalid="true"/);
   t.notRegex(late.text, /id="slot-1-id"[^>]*aria-invalid/);
+  // A row without an id and without a start: the id is asked for as missing (not as badly written), and the
+  // line reads "N번째 줄: cell: words", each cell at fault described by its line.
+  const blank = await admin.post(`/admin/campaigns/${id}/slots/site/PH-A`, {
+    ...row(0, '', '', '2026-12-05T12:00', '100'),
+  });
+  t.is(blank.status, 422);
+  t.regex(blank.text, /1번째 줄<\/a>: 수령 시간 id: 입력해 주세요\./);
+  t.notRegex(blank.text, /영문·숫자·-·_만 쓸 수 있습니다/);
+  t.notRegex(blank.text, /">: /, 'no text starts with a stray ": " (the number cell read "1: …" before)');
+  t.regex(blank.text, /id="slot-0-id"[^>]*aria-invalid="true" aria-describedby="slot-0-id-error"/);
+  t.regex(blank.text, /<li id="slot-0-id-error">/);
+  // A start but no id: one is made from the site and the start, and kept.
   const a = await admin.post(`/admin/campaigns/${id}/slots/site/PH-A`, {
-    ...row(0, 'PH-A-AM', '2026-12-05 09:00', '2026-12-05 12:00', '100'),
+    ...row(0, '', '2026-12-05 09:00', '2026-12-05 12:00', '100'),
     ...row(2, 'PH-A-PM', '2026-12-05T13:00', '2026-12-05T18:00', '100'),
   });
   t.is(a.status, 303, a.text);
+  t.regex(
+    (await admin.get(`/admin/campaigns/${id}/slots/site/PH-A`)).text,
+    /name="slot_0_id" value="PH-A-20261205-0900"/,
+    'shown back in its cell',
+  );
+  await admin.post(`/admin/campaigns/${id}/slots/site/PH-A`, {
+    ...row(0, 'PH-A-AM', '2026-12-05 09:00', '2026-12-05 12:00', '100'),
+    ...row(2, 'PH-A-PM', '2026-12-05T13:00', '2026-12-05T18:00', '100'),
+  });
   const b = await admin.post(`/admin/campaigns/${id}/slots/site/PH-B`, {
     ...row(0, 'PH-B-AM', '2026-12-05T09:00', '2026-12-05T12:00', '100'),
   });

@@ -293,12 +293,13 @@ test.serial(
       'N-5,SA-1,2026-12-03 18:00,2026-12-03 19:00,many',
     ].join('\n');
     const page = await admin.post(`/admin/campaigns/${id}/slots/import`, {
-      csv: `${csv}\nN-6,SA-1,2026-12-03 19:00,later,40`,
+      csv: `${csv}\nN-6,SA-1,2026-12-03 19:00,later,40\n,SA-1,2026-12-03 20:00,2026-12-03 21:00,40`,
     });
     t.is(page.status, 422);
     // every fault of the file at once, in Korean: the cells' own and the campaign's rules over the other lines
     t.regex(page.text, /5번째 줄: starts_at: 날짜와 시각이 아닙니다/);
     t.regex(page.text, /7번째 줄: ends_at: 날짜와 시각이 아닙니다/);
+    t.regex(page.text, /8번째 줄: slot_id: 입력해 주세요\./, 'a blank id is missing, not badly written');
     t.regex(page.text, /6번째 줄: capacity: 정수로 적어 주세요./);
     t.regex(page.text, /3번째 줄: site_id: 등록되지 않은 수령처입니다: NOPE/);
     t.regex(page.text, /4번째 줄: ends_at: 끝은 시작보다 뒤여야 합니다./);

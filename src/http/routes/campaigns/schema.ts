@@ -79,7 +79,8 @@ export const slotSchema = z.object({
   id: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_-]{1,60}$/, 'validation.slot_id_format'),
+    .min(1, 'validation.required') // blank: "required", not "letters and digits only"
+    .regex(/^[A-Za-z0-9_-]{0,60}$/, 'validation.slot_id_format'),
   site_id: z.string().trim().min(1, 'validation.required'),
   starts_at: moment,
   ends_at: moment,

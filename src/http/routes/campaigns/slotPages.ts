@@ -27,6 +27,7 @@ import {
   SLOT_CSV_COLUMNS,
   type SlotRow,
   slotErrorsByRow,
+  slotIdFor,
   slotRowsFromCsv,
   slotsFromRows,
 } from './slotRows.js';
@@ -148,15 +149,7 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
         rows: Array.from({ length: rowCount }, (_, i) => i),
         problems: { general: errors.filter((e) => e.line === 0).map((e) => text({ ...e, field: '' })), rows },
         badCells: new Set(rows.map((r) => `${r.line}-${r.cell}`)),
-        rowErrors: new Map(
-          rows.map((r) => [
-            r.line,
-            rows
-              .filter((o) => o.line === r.line)
-              .map((o) => o.text)
-              .join(' '),
-          ]),
-        ),
+        badRows: new Set(rows.map((r) => r.line)),
         editable: isEditable(c.state) && c.kind === 'goods' && isAdmin(ctx),
       },
       status,
@@ -207,8 +200,17 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
       if (cells.id || cells.starts_at || cells.ends_at || cells.capacity) rows.push({ ref: i + 1, cells });
     }
     const rowCount = Math.min(MAX_ROWS, Math.max(...rows.map((r) => r.ref), 0) + BLANK_ROWS);
-    const parsed = slotsFromRows(rows, c.time_zone);
     const others = (await listCampaignSlots(deps.db, c.id)).filter((s) => s.site_id !== site.id);
+    // A row given a time but no id gets one from its site and start (slotIdFor), shown back in its cell.
+    const taken = new Set([...others.map((s) => s.id), ...rows.map((r) => r.cells.id)]);
+    for (const r of rows.filter((x) => !x.cells.id && x.cells.starts_at)) {
+      const id = slotIdFor(site.id, r.cells.starts_at, taken);
+      if (!id) continue;
+      taken.add(id);
+      r.cells.id = id;
+      values[`slot_${r.ref - 1}_id`] = id;
+    }
+    const parsed = slotsFromRows(rows, c.time_zone);
     // This site's rows come first, so the command's slot indexes map back to them.
     const problems = await trySave(ctx, c, parsed, others);
     if (problems) return showSite(ctx, c, site, values, rowCount, problems, statusOf('validation_failed'));

@@ -52,6 +52,21 @@ export function slotsFromRows(
   return { slots, refs, errors };
 }
 
+/**
+ * An id for a table row left without one, from its site and its start as typed: PH-A and 2026-12-05T09:00 give
+ * PH-A-20261205-0900 (PH-A-20261205-0900-2 when that is taken). A slot's id is only a key (the counter, the stock
+ * page and a resident's result show its time), and the table shows it back once saved, so the admin need not
+ * invent one. Undefined when the start cannot be read (the row's start is then refused on its own).
+ */
+export function slotIdFor(siteId: string, starts: string, taken: ReadonlySet<string>): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{1,2}):(\d{2})/.exec(isoLocal(starts));
+  if (!m) return undefined;
+  const base = `${siteId}-${m[1]}${m[2]}${m[3]}-${m[4]!.padStart(2, '0')}${m[5]}`;
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
 export const SLOT_CSV_COLUMNS = {
   required: ['slot_id', 'site_id', 'starts_at', 'ends_at', 'capacity'],
   optional: [],
