@@ -95,7 +95,8 @@ async function expireOne(ctx: AwardContext, b: Batch, c: Campaign, a: AwardRow) 
     c,
     expiredWho,
     'award_expired',
-    {},
+    // a voucher award lapses unpaid, a goods award uncollected: the notice says which
+    { paid_for: c.kind === 'voucher' ? 'yes' : '' },
     `award_expired:${expiredWho.application_id}:${a.rank}`,
   );
 

@@ -2,6 +2,7 @@
 // to bring (also in the winner notices).
 import { DateTime } from 'luxon';
 import type { Campaign } from '../domain/campaign.js';
+import { priceOf } from '../domain/payments/order.js';
 import type { BringItem } from '../domain/result.js';
 import { type Lang, type Translate, translator } from '../i18n/catalogue.js';
 import { formatAmount } from './receipt.js';
@@ -17,12 +18,21 @@ export function resultLine(r: ResidentResult, c: Campaign, lang: 'ko' | 'en'): s
   const zone = c.time_zone;
   const base = { code: c.code, public_id: r.public_id };
   const prize = r.amount !== null ? formatAmount(r.amount, r.unit, lang) : '';
+  // A voucher is paid for on the winner's page, with no claim code and no place: its lines say paying, not collecting.
+  const voucher = c.kind === 'voucher';
   switch (r.kind) {
     case 'won': {
       const deadline = r.claim_deadline ? short(r.claim_deadline, zone, lang) : '';
-      if (!r.site)
-        return t('sms.result_won_voucher', { ...base, prize, claim_code: r.claim_code ?? '', deadline });
-      const name = lang === 'en' ? r.site.name_en : r.site.name_ko;
+      if (voucher) {
+        const face_value = r.amount ?? 0;
+        const price = formatAmount(
+          priceOf({ face_value, discount_bp: Number(c.discount_bp ?? 0) }),
+          'KRW',
+          lang,
+        );
+        return t('sms.result_won_voucher', { ...base, prize, price, deadline });
+      }
+      const name = !r.site ? '' : lang === 'en' ? r.site.name_en : r.site.name_ko; // goods always have a site
       const when = r.slot
         ? `${short(r.slot.starts_at, zone, lang)}~${DateTime.fromISO(r.slot.ends_at, { zone }).toFormat('HH:mm')}`
         : t('sms.any_time');
@@ -35,7 +45,9 @@ export function resultLine(r: ResidentResult, c: Campaign, lang: 'ko' | 'en'): s
       });
     }
     case 'collected':
-      return t('sms.result_collected', { ...base, prize });
+      return t(voucher ? 'sms.result_collected_voucher' : 'sms.result_collected', { ...base, prize });
+    case 'expired':
+      return t(voucher ? 'sms.result_expired_voucher' : 'sms.result_expired', base);
     case 'waitlisted':
       return t('sms.result_waitlisted', { ...base, n: r.waitlist ?? 0 });
     default:

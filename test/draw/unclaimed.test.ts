@@ -61,6 +61,9 @@ test.serial(
     t.is(after.filter((a) => a.status === 'waitlisted').length, others.length);
     kinds = await messageKinds(s.campaignId);
     t.is(count(kinds, 'award_expired'), winners.length);
+    // a voucher award lapses unpaid: the notice says the time to pay passed, not a pickup time
+    const expired = await app.db('messages').where({ campaign_id: s.campaignId, kind: 'award_expired' });
+    for (const m of expired) t.regex(m.body, /결제 기한이 지나|time to pay for/, m.body);
     t.is(count(kinds, 'promoted'), 0);
     t.is((await auditOf(s.campaignId, 'award.expired')).length, winners.length);
     t.deepEqual(await auditOf(s.campaignId, 'award.promoted'), []);
