@@ -163,10 +163,17 @@ test('본인인증 with one CI from two phones: one person; the birth date is th
   // Apply on the web with the session cookie.
   const form = await app.request('GET', `/campaigns/${c.id}/apply`, { headers: { cookie: session! } });
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
-  const csrfCookie = form.headers
-    .getSetCookie()
-    .map((x) => x.split(';')[0])
-    .join('; ');
+  // The form and the header's sign-out share one token and one cookie on the first page a browser gets
+  const tokens = new Set([...form.text.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1]));
+  t.is(tokens.size, 1, 'one token on the page');
+  t.true(form.text.includes('action="/identity/signout"'), 'the page has the sign-out form too');
+  const setCookies = form.headers.getSetCookie();
+  t.is(
+    setCookies.filter((x) => x.startsWith(setCookies[0]!.split('=')[0]!)).length,
+    1,
+    'one CSRF cookie set',
+  );
+  const csrfCookie = setCookies.map((x) => x.split(';')[0]).join('; ');
   const applied = await app.request('POST', `/campaigns/${c.id}/apply`, {
     headers: { cookie: `${session}; ${csrfCookie}` },
     form: { _csrf: csrf!, amount: '100000' },

@@ -78,11 +78,14 @@ export async function readResident(ctx: Context, deps: AppDeps): Promise<Residen
 
 /** A token for resident forms: HMAC of a random per-browser cookie (signed double submit). */
 export function residentCsrfToken(ctx: Context, deps: AppDeps): string {
-  let seed = ctx.cookies.get(CSRF_COOKIE);
+  // One seed a request: a page with two resident forms (its own and the header's sign-out) made two seeds when the
+  // browser had none, and the form whose seed's cookie the other overwrote was refused.
+  let seed = (ctx.state.residentCsrfSeed as string | undefined) ?? ctx.cookies.get(CSRF_COOKIE);
   if (!seed || !/^[A-Za-z0-9_-]{22,64}$/.test(seed)) {
     seed = randomBytes(18).toString('base64url');
     ctx.cookies.set(CSRF_COOKIE, seed, { httpOnly: true, sameSite: 'lax', secure: secure(deps), path: '/' });
   }
+  ctx.state.residentCsrfSeed = seed;
   return createHmac('sha256', deps.config.secrets.sessionSecret)
     .update(`resident-csrf:${seed}`)
     .digest('base64url');
