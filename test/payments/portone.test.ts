@@ -96,7 +96,11 @@ test('PortOne times out during the return: the order stays pending, then the rec
   w.portone!.mode = 'hang';
   const back = await w.app.request('GET', `/payments/return/${res.json.order.id}?paymentId=${pid}`);
   t.is(back.status, 303);
-  t.regex(back.headers.get('location')!, /pay=pending/);
+  t.regex(
+    back.headers.get('location')!,
+    /pay=checking/,
+    'the provider did not answer: being confirmed, not unpaid',
+  );
   t.is(await stateOf(w, res.json.order.id), 'pending');
   // Still hanging at the reconciler's first look: nothing changes, and it is not expired.
   w.app.clock.advance(60_000);
@@ -206,7 +210,7 @@ test.serial(
       w.portone!.mode = mode;
       const back = await w.app.request('GET', `/payments/return/${made.id}?paymentId=${pids[0]}`);
       t.is(back.status, 303, `${mode}: ${back.text}`);
-      t.regex(back.headers.get('location')!, /pay=pending/, mode);
+      t.regex(back.headers.get('location')!, /pay=checking/, mode);
       const hook = await w.portone!.sendWebhook(
         `${w.app.url}/webhooks/payments/portone`,
         'Transaction.Paid',
