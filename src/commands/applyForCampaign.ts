@@ -86,7 +86,7 @@ export function checkApplication(rules: CampaignRules, who: Applicant, input: Ap
   );
   if (refusal) {
     throw new DomainError('not_eligible', `Not eligible: ${refusal.reason}`, {
-      details: { reason: refusal.reason, ...refusalParams(refusal) },
+      details: { reason: refusal.reason, ...refusalParams(refusal, rules.campaign) },
     });
   }
 }

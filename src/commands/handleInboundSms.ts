@@ -11,6 +11,7 @@ import { DomainError } from '../domain/errors.js';
 import { normaliseBirthDate, normalisePhone } from '../domain/identity.js';
 import { parseSmsCommand, type SmsCommand } from '../domain/smsCommand.js';
 import { translator } from '../i18n/catalogue.js';
+import { noDayLeft, refusalWords } from '../i18n/refusal.js';
 import { formatIn } from '../i18n/when.js';
 import { contactHash, encryptText, verifiedKey } from '../identity/crypto.js';
 import { enqueueNotice } from '../notify/enqueue.js';
@@ -47,6 +48,7 @@ export async function handleInboundSms(ctx: IntakeContext, m: InboundSms): Promi
       return { replayed: false, command: cmd.kind, reply: '' };
     }
     const t = translator(cmd.lang);
+    const named = await campaignNamed(ctx, cmd);
     let reply: string;
     let outcome: string;
     try {
@@ -55,11 +57,11 @@ export async function handleInboundSms(ctx: IntakeContext, m: InboundSms): Promi
       outcome = 'ok';
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      reply = errorReply(err, cmd.lang);
+      reply = errorReply(err, cmd.lang, named);
       outcome = err.code;
     }
     if (!reply) reply = t('sms.help');
-    const campaignId = await campaignNamed(ctx, cmd);
+    const campaignId = named?.id;
     await enqueueNotice(
       trx,
       {
@@ -94,15 +96,19 @@ function askLine(c: Campaign, lang: 'ko' | 'en'): string | undefined {
   return phone ? translator(lang)('sms.contact', { phone }) : undefined;
 }
 
-function errorReply(err: DomainError, lang: 'ko' | 'en'): string {
+/** A refused command's reply; `c`: the campaign it named, whose phone a refusal that leaves nothing to do names. */
+function errorReply(err: DomainError, lang: 'ko' | 'en', c: Campaign | undefined): string {
   const t = translator(lang);
   if (err.code === 'duplicate_application') {
     const receipt = err.details?.receipt as Receipt | undefined;
     return t('sms.duplicate', { receipt: receipt ? receiptLine(receipt, lang) : '' });
   }
   if (err.code === 'not_eligible') {
-    const d = (err.details ?? {}) as Record<string, string | number>;
-    return t(`eligibility.${d.reason}`, { ...d, day: d.day ? t(`eligibility.days.${d.day}`) : '' });
+    // the words the application page shows (i18n/refusal.ts): for the weekday rule, the next time within the
+    // window, or that this campaign has no day for them and whom to ask
+    const d = err.details ?? {};
+    const ask = noDayLeft(d) && c ? askLine(c, lang) : undefined;
+    return [refusalWords(t, lang, d), ask].filter(Boolean).join(' ');
   }
   if (err.code === 'validation_failed') {
     const field = Object.keys(err.fields ?? {})[0] ?? '';
@@ -116,10 +122,10 @@ function errorReply(err: DomainError, lang: 'ko' | 'en'): string {
  * The campaign a command names by its code, if any: its reply is counted with the campaign's notices (the SMS a
  * city pays for), not apart from them. A code that names none: undefined.
  */
-async function campaignNamed(ctx: IntakeContext, cmd: SmsCommand): Promise<string | undefined> {
+async function campaignNamed(ctx: IntakeContext, cmd: SmsCommand): Promise<Campaign | undefined> {
   if (!('code' in cmd) || !cmd.code) return undefined;
   try {
-    return (await ctx.rules.byCode(ctx.db, cmd.code)).campaign.id;
+    return (await ctx.rules.byCode(ctx.db, cmd.code)).campaign;
   } catch (err) {
     if (err instanceof DomainError) return undefined;
     throw err;

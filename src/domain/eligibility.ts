@@ -1,6 +1,16 @@
 // Who may apply: region of residence, age range and the 2020 mask birth-year rotation. Pure: `now` is passed in.
 import { DateTime } from 'luxon';
 import type { Campaign } from './campaign.js';
+import {
+  mayApplyAt,
+  nextTurn,
+  ROTATION_DIGITS,
+  type RotationDay,
+  rotationDay,
+  type Turn,
+} from './rotation.js';
+
+export { type RotationDay, rotationDay } from './rotation.js';
 
 export interface Applicant {
   /** YYYY-MM-DD, when known (phone and email verification ask for it; OIDC gives it when the provider does) */
@@ -16,18 +26,15 @@ export type Refusal =
   | { reason: 'region_not_eligible'; regions: string[] }
   | { reason: 'too_young'; min_age: number }
   | { reason: 'too_old'; max_age: number }
-  | { reason: 'wrong_weekday'; allowed_day: Weekday; digits: string };
+  /**
+   * Not the person's weekday. `turn`: the next time within the window they may apply; none when no such time comes
+   * before the window closes (this campaign has no day for them).
+   */
+  | { reason: 'wrong_weekday'; allowed_day: RotationDay; digits: string; turn: Turn | undefined };
 
-export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'weekend';
-
-/** 1,6 Monday; 2,7 Tuesday; 3,8 Wednesday; 4,9 Thursday; 5,0 Friday; anyone at the weekend. */
-export function rotationDay(birthYear: number): Weekday {
-  const days: Weekday[] = ['fri', 'mon', 'tue', 'wed', 'thu'];
-  return days[birthYear % 5]!;
-}
-
-export function rotationDigits(day: Weekday): string {
-  return { mon: '1, 6', tue: '2, 7', wed: '3, 8', thu: '4, 9', fri: '5, 0', weekend: '' }[day];
+/** "5, 0": the last digits of the birth years whose weekday it is, as the API has always given them. */
+export function rotationDigits(day: RotationDay): string {
+  return ROTATION_DIGITS[day].join(', ');
 }
 
 /** Full years between the birth date and `now` in the campaign's time zone. */
@@ -40,7 +47,7 @@ export function ageOn(birthDate: string, now: Date, zone: string): number {
 }
 
 export function checkEligibility(
-  c: Pick<Campaign, 'eligibility' | 'time_zone'>,
+  c: Pick<Campaign, 'eligibility' | 'time_zone' | 'opens_at' | 'closes_at'>,
   who: Applicant,
   now: Date,
 ): Refusal | undefined {
@@ -59,19 +66,27 @@ export function checkEligibility(
   if (rules.max_age !== undefined && age > rules.max_age)
     return { reason: 'too_old', max_age: rules.max_age };
   if (rules.birth_year_rotation) {
-    const weekday = DateTime.fromJSDate(now, { zone: c.time_zone }).weekday; // 1 = Monday .. 7 = Sunday
-    if (weekday <= 5) {
-      const allowed = rotationDay(Number(who.birth_date.slice(0, 4)));
-      const today: Weekday = (['mon', 'tue', 'wed', 'thu', 'fri'] as const)[weekday - 1]!;
-      if (allowed !== today)
-        return { reason: 'wrong_weekday', allowed_day: allowed, digits: rotationDigits(allowed) };
-    }
+    const allowed = rotationDay(Number(who.birth_date.slice(0, 4)));
+    if (!mayApplyAt(allowed, now, c.time_zone))
+      return {
+        reason: 'wrong_weekday',
+        allowed_day: allowed,
+        digits: rotationDigits(allowed),
+        turn: nextTurn(c, allowed, now),
+      };
   }
   return undefined;
 }
 
-/** Parameters a translated refusal message fills in. */
-export function refusalParams(r: Refusal): Record<string, string | number> {
+/**
+ * A refusal's details as the API gives them and the words (i18n/refusal.ts) read them: for the weekday rule the
+ * day, its digits and the next turn within the window (`turn_from`, `turn_until`, ISO; absent when none comes), with
+ * the zone and the close to say it in.
+ */
+export function refusalParams(
+  r: Refusal,
+  c: Pick<Campaign, 'time_zone' | 'closes_at'>,
+): Record<string, string | number | boolean> {
   switch (r.reason) {
     case 'region_required':
     case 'region_not_eligible':
@@ -81,7 +96,19 @@ export function refusalParams(r: Refusal): Record<string, string | number> {
     case 'too_old':
       return { max_age: r.max_age };
     case 'wrong_weekday':
-      return { day: r.allowed_day, digits: r.digits };
+      return {
+        day: r.allowed_day,
+        digits: r.digits,
+        ...(r.turn
+          ? {
+              turn_from: r.turn.from.toISOString(),
+              turn_until: r.turn.until.toISOString(),
+              turn_weekend: r.turn.weekend,
+            }
+          : {}),
+        time_zone: c.time_zone,
+        closes_at: c.closes_at.toISOString(),
+      };
     default:
       return {};
   }

@@ -182,6 +182,14 @@ test('refusals by SMS are answered in words (the rule, the day, an unknown site)
   const rotation = await openVoucherCampaign(app, {
     eligibility: { regions: [], birth_year_rotation: true },
   });
+  // a window to the Tuesday after, so the next Monday comes within it
+  await app
+    .db('campaigns')
+    .where({ id: rotation.id })
+    .update({
+      opens_at: new Date('2026-11-30T09:00:00+09:00'),
+      closes_at: new Date('2026-12-08T18:00:00+09:00'),
+    });
   const adults = await openVoucherCampaign(app, { eligibility: { regions: [], min_age: 20 } });
   const goods = await openGoodsCampaign(app);
   const ask = async (from: string, body: string) => {
@@ -190,10 +198,13 @@ test('refusals by SMS are answered in words (the rule, the day, an unknown site)
     const inbound = await app.db('sms_inbound').where({ message_sid: m.MessageSid }).first();
     return { reply: (await replyFor(m.MessageSid)).trim(), outcome: inbound.outcome };
   };
-  // The app's clock says Tuesday 1 December 2026: a birth year ending in 1 applies on Mondays.
+  // The app's clock says Tuesday 1 December 2026: a birth year ending in 1 applies on Mondays, and the weekend before
+  // the next one is anyone's: their next time runs from Saturday to the end of Monday.
   t.deepEqual(await ask('+821055503001', `APPLY ${rotation.code} 10000 19810315`), {
     reply:
-      '[Fair Allocation] If your birth year ends in 1, 6, you can apply on Monday. Anyone can apply at the weekend.',
+      '[Fair Allocation] On weekdays, people whose birth year ends in 1 or 6 may apply only on Monday (the birth-year ' +
+      'weekday rule). Your next time to apply: Saturday 5 December 00:00 to Monday 7 December 24:00 (Korean Standard ' +
+      'Time). Anyone may apply at the weekend.',
     outcome: 'not_eligible',
   });
   t.deepEqual(await ask('+821055503002', `APPLY ${adults.code} 10000 20150315`), {

@@ -244,16 +244,36 @@ test('on a service that takes no payments, paying for an award is refused plainl
   t.is((await app.db('orders').where({ campaign_id: c.id })).length, 0);
 });
 
-test('the birth-year rotation: on the wrong weekday the form says which day is theirs (ko and en) and keeps nothing', async (t) => {
-  // The app's clock: Tuesday 2026-12-01 in Seoul; a 1981 birth year applies on Mondays.
+test('the birth-year rotation: on the wrong weekday the page says when their time comes (ko and en) and keeps nothing', async (t) => {
+  // The app's clock: Tuesday 2026-12-01 in Seoul; a 1981 birth year applies on Mondays. The window runs to the
+  // Tuesday after, so their next time is the weekend and the Monday, in one.
   const c = await openVoucherCampaign(app, { eligibility: { regions: [], birth_year_rotation: true } });
+  await app
+    .db('campaigns')
+    .where({ id: c.id })
+    .update({
+      opens_at: new Date('2026-11-30T09:00:00+09:00'),
+      closes_at: new Date('2026-12-08T18:00:00+09:00'),
+    });
   const r = await resident({ birth_date: '19810315' });
   const ko = await r.post(`/campaigns/${c.id}/apply`, { amount: '10000' });
-  t.is(ko.status, 403, 'not_eligible, on the form itself');
-  t.true(ko.text.includes('출생연도 끝자리가 1, 6인 분은 월요일에 신청할 수 있습니다'));
-  t.regex(ko.text, /name="amount"/, 'the form again');
+  t.is(ko.status, 403, 'not_eligible');
+  t.true(
+    ko.text.includes(
+      '출생연도 끝자리가 1 또는 6인 분은 평일 중 월요일에만 신청할 수 있습니다(출생연도 5부제). ' +
+        '다음 신청 가능 시간: 12월 5일(토) 00:00부터 12월 7일(월) 24:00까지 (한국 표준시). 주말에는 누구나 신청할 수 있습니다.',
+    ),
+  );
+  t.true(ko.text.includes('지금은 신청할 수 없습니다'), 'a refusal, not something to fix');
+  t.false(ko.text.includes('고칠 부분이 있습니다'));
   const en = await r.post(`/campaigns/${c.id}/apply?lang=en`, { amount: '10000' });
-  t.true(en.text.includes('If your birth year ends in 1, 6, you can apply on Monday'));
+  t.true(
+    en.text.includes(
+      'On weekdays, people whose birth year ends in 1 or 6 may apply only on Monday (the birth-year weekday rule). ' +
+        'Your next time to apply: Saturday 5 December 00:00 to Monday 7 December 24:00 (Korean Standard Time). ' +
+        'Anyone may apply at the weekend.',
+    ),
+  );
   t.is(await applications(c.id), 0);
 });
 

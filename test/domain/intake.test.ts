@@ -5,7 +5,12 @@ import { checkEligibility, rotationDay } from '../../src/domain/eligibility.js';
 import { normaliseBirthDate, normalisePhone } from '../../src/domain/identity.js';
 import { parseSmsCommand } from '../../src/domain/smsCommand.js';
 
-const masks = { eligibility: { regions: [], birth_year_rotation: true }, time_zone: 'Asia/Seoul' };
+/** A window of more than a week (Monday 30 November to Tuesday 8 December 2026, Seoul): every weekday comes. */
+const WEEK = {
+  opens_at: new Date('2026-11-30T09:00:00+09:00'),
+  closes_at: new Date('2026-12-08T18:00:00+09:00'),
+};
+const masks = { eligibility: { regions: [], birth_year_rotation: true }, time_zone: 'Asia/Seoul', ...WEEK };
 
 test('birth-year rotation: 1/6 Mon, 2/7 Tue, 3/8 Wed, 4/9 Thu, 5/0 Fri, anyone at the weekend (Seoul time)', (t) => {
   t.deepEqual([1981, 1986, 1992, 1997, 2003, 1958, 1964, 1949, 1975, 1990].map(rotationDay), [
@@ -24,7 +29,17 @@ test('birth-year rotation: 1/6 Mon, 2/7 Tue, 3/8 Wed, 4/9 Thu, 5/0 Fri, anyone a
   const monday = new Date('2026-12-06T16:00:00Z');
   t.is(checkEligibility(masks, { birth_date: '1981-01-01', region: undefined }, monday), undefined);
   const refused = checkEligibility(masks, { birth_date: '1982-01-01', region: undefined }, monday);
-  t.deepEqual(refused, { reason: 'wrong_weekday', allowed_day: 'tue', digits: '2, 7' });
+  t.deepEqual(refused, {
+    reason: 'wrong_weekday',
+    allowed_day: 'tue',
+    digits: '2, 7',
+    // the next Tuesday, the whole of it, in Seoul
+    turn: {
+      from: new Date('2026-12-08T00:00:00+09:00'),
+      until: new Date('2026-12-08T18:00:00+09:00'),
+      weekend: false,
+    },
+  });
   const saturday = new Date('2026-12-05T03:00:00Z');
   t.is(checkEligibility(masks, { birth_date: '1982-01-01', region: undefined }, saturday), undefined);
 });
@@ -33,6 +48,7 @@ test('region and age limits, with the reason', (t) => {
   const c = {
     eligibility: { regions: ['중구'], min_age: 65, birth_year_rotation: false },
     time_zone: 'Asia/Seoul',
+    ...WEEK,
   };
   const now = new Date('2026-12-01T00:00:00Z');
   t.is(checkEligibility(c, { birth_date: '1950-01-01', region: undefined }, now)?.reason, 'region_required');

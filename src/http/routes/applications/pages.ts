@@ -25,6 +25,7 @@ import {
 } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
+import { rotationView } from '../campaigns/rotationView.js';
 import { claimsOf } from '../identity/api.js';
 import { codeRequestSchema, codeVerifySchema } from '../identity/schema.js';
 import { purchaseSection } from '../payments/section.js';
@@ -36,6 +37,7 @@ import {
   FORM_ERRORS,
   loadRules,
   pageBase,
+  refusedOf,
   renderApplyForm,
 } from './view.js';
 
@@ -50,7 +52,14 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
 
   function verifyPage(ctx: Context, rules: CampaignRules, extra: Record<string, unknown> = {}, status = 200) {
     const cancelled = ctx.query.verify === 'cancelled';
-    render(ctx, 'apply-verify', { ...base(ctx, rules), values: {}, errors: [], cancelled, ...extra }, status);
+    // the birth-year weekday rule's days in this window, before anyone types a birth date
+    const rotation = rotationView(rules.campaign, deps.clock.now(), ctx.state.t, ctx.state.lang);
+    render(
+      ctx,
+      'apply-verify',
+      { ...base(ctx, rules), values: {}, errors: [], cancelled, rotation, ...extra },
+      status,
+    );
   }
 
   const formPage = (ctx: Context, rules: CampaignRules, o: ApplyFormOptions = {}, status = 200) =>
@@ -87,7 +96,10 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
       return ctx.redirect(`/campaigns/${rules.campaign.id}/application`);
     if (!open) return showResult(ctx, rules, undefined);
     const helper = await findProxyByIdentity(deps.db, who.claims.sub);
-    formPage(ctx, rules, helper ? { helperLink: `/campaigns/${rules.campaign.id}/proxy` } : {});
+    formPage(ctx, rules, {
+      birthDate: who.claims.bd,
+      ...(helper ? { helperLink: `/campaigns/${rules.campaign.id}/proxy` } : {}),
+    });
   });
 
   // The language switch on a page that answered a POST links to the same path by GET: start that step again.
@@ -169,10 +181,18 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
       const receipt = change
         ? (await myApplication(deps.intake, rules.campaign.id, who.claims.sub)).receipt
         : undefined;
+      // what the form cannot change is said in place of the form, in the words the form's page gave beforehand
+      const refused = refusedOf(ctx.state, err);
       formPage(
         ctx,
         rules,
-        { values: raw, errors: errorList(ctx.state, err, rules), ...(receipt ? { receipt } : {}) },
+        {
+          values: raw,
+          errors: refused ? [] : errorList(ctx.state, err, rules),
+          refused,
+          birthDate: who.claims.bd,
+          ...(receipt ? { receipt } : {}),
+        },
         statusOf(err),
       );
     }
@@ -191,7 +211,7 @@ export function applicationPageRoutes(router: Router, deps: AppDeps): void {
     const done = typeof ctx.query.done === 'string' ? ctx.query.done : '';
     const windowOpen = rules.campaign.state === 'open';
     if (ctx.query.edit === '1' && receipt.status === 'active' && windowOpen)
-      return formPage(ctx, rules, { receipt });
+      return formPage(ctx, rules, { receipt, birthDate: who.claims.bd });
     render(ctx, 'apply-receipt', { ...base(ctx, rules), receipt, done, windowOpen });
   });
 

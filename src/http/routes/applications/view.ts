@@ -4,14 +4,70 @@ import type { Context } from 'koa';
 import type { CampaignRules } from '../../../commands/campaignRules.js';
 import { formatAmount, type Receipt } from '../../../commands/receipt.js';
 import { MAX_RANKED_SITES } from '../../../domain/application.js';
-import { groupLabel, groupProof } from '../../../domain/campaign.js';
+import { type Campaign, groupLabel, groupProof } from '../../../domain/campaign.js';
+import { refusalParams, rotationDigits } from '../../../domain/eligibility.js';
 import type { DomainError } from '../../../domain/errors.js';
+import { nextTurn, rotationDay } from '../../../domain/rotation.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
+import { digitsWords, endInZone, noDayLeft, refusalWords } from '../../../i18n/refusal.js';
 import type { AppDeps } from '../../deps.js';
 import { residentCsrfToken } from '../../middleware/residentAuth.js';
 import { pageText, problemsOfError } from '../../problems.js';
 import { render } from '../../render.js';
 import { parseId } from '../../validate.js';
+
+/**
+ * Refusals that nothing on the form changes (the birth year's weekday, the age): shown as a plain refusal in place of
+ * the form, not in the error summary, whose heading says there is something to fix.
+ */
+const NOT_ON_FORM = new Set(['wrong_weekday', 'too_young', 'too_old']);
+
+/** A refusal the form cannot fix, in words, and whether to name whom to ask (nothing is left to do). */
+export interface Refused {
+  text: string;
+  /** a time within the window comes: "not now" rather than "not in this campaign" */
+  later: boolean;
+  /** nothing is left to do here: name whom to ask */
+  ask: boolean;
+}
+
+export function refusedOf(page: PageWords, err: DomainError): Refused | undefined {
+  const d = err.details ?? {};
+  if (err.code !== 'not_eligible' || !NOT_ON_FORM.has(String(d.reason))) return undefined;
+  const later = d.reason === 'wrong_weekday' && !noDayLeft(d);
+  return { text: refusalWords(page.t, page.lang, d), later, ask: !later };
+}
+
+/**
+ * The birth-year weekday rule for a person whose birth date is known, before they fill in the form: refused, with
+ * the next time within the window they may apply or that none comes (the words a submission would be refused
+ * with); or, in their time, until when it lasts where it ends before the window closes.
+ */
+export function weekdayStanding(
+  page: PageWords,
+  c: Campaign,
+  birthDate: string | null | undefined,
+  now: Date,
+): { refused?: Refused; note?: string } {
+  if (!c.eligibility.birth_year_rotation || !birthDate) return {};
+  const day = rotationDay(Number(birthDate.slice(0, 4)));
+  const turn = nextTurn(c, day, now);
+  const start = Math.max(now.getTime(), c.opens_at.getTime());
+  if (!turn || turn.from.getTime() > start) {
+    const details = {
+      reason: 'wrong_weekday',
+      ...refusalParams({ reason: 'wrong_weekday', allowed_day: day, digits: rotationDigits(day), turn }, c),
+    };
+    return { refused: { text: refusalWords(page.t, page.lang, details), later: Boolean(turn), ask: !turn } };
+  }
+  if (turn.until.getTime() >= c.closes_at.getTime()) return {};
+  return {
+    note: page.t('resident.turn_until', {
+      digits: digitsWords(page.t, day),
+      until: endInZone(page.t, turn.until, c.time_zone, page.lang),
+    }),
+  };
+}
 
 /** Refusals shown on the form itself (with the error summary) rather than on an error page. */
 export const FORM_ERRORS = new Set([
@@ -64,15 +120,8 @@ export function errorList(
     // a field with several faults has its words once
     return shown.filter((e, i) => shown.findIndex((o) => o.field === e.field && o.text === e.text) === i);
   }
-  if (err.code === 'not_eligible') {
-    const d = (err.details ?? {}) as Record<string, string | number>;
-    return [
-      {
-        field: '',
-        text: t(`eligibility.${d.reason}`, { ...d, day: d.day ? t(`eligibility.days.${d.day}`) : '' }),
-      },
-    ];
-  }
+  if (err.code === 'not_eligible')
+    return [{ field: '', text: refusalWords(t, page.lang, err.details ?? {}) }];
   const retry = err.details?.retry_after;
   if (err.code === 'rate_limited' && typeof retry === 'number')
     // how long, not "shortly": one who resent a code too soon otherwise tries again and again
@@ -123,6 +172,10 @@ export interface ApplyFormOptions {
   proxy?: { person: string; remaining: number; cap: number };
   /** the signed-in resident is a registered helper (a link to apply for someone else) */
   helperLink?: string;
+  /** the birth date of the person applied for, when known: the weekday rule is told before the form */
+  birthDate?: string | null | undefined;
+  /** a submission refused for what the form cannot change: shown instead of the form */
+  refused?: Refused | undefined;
 }
 
 export function renderApplyForm(
@@ -144,6 +197,8 @@ export function renderApplyForm(
       ? { amount: o.receipt.amount, sites: o.receipt.sites.map((s) => s.id), group: o.receipt.group }
       : { amount: c.per_person_max, sites: [], group: '' });
   const own = o.receipt ? `/campaigns/${c.id}/application` : `/campaigns/${c.id}/apply`;
+  const standing = weekdayStanding(ctx.state as PageWords, c, o.birthDate, deps.clock.now());
+  const refused = o.refused ?? standing.refused;
   render(
     ctx,
     'apply-form',
@@ -164,6 +219,8 @@ export function renderApplyForm(
       searchAction: o.searchAction ?? own,
       proxy: o.proxy,
       helperLink: o.helperLink,
+      refused,
+      turnNote: refused ? undefined : standing.note,
     },
     status,
   );

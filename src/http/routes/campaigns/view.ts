@@ -17,6 +17,7 @@ import {
 import { contactIn } from '../../../domain/contact.js';
 import { priceOf } from '../../../domain/payments/order.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
+import { rotationView } from './rotationView.js';
 
 const LOCALE: Record<Lang, string> = { ko: 'ko-KR', en: 'en-GB' };
 
@@ -278,6 +279,8 @@ export function campaignView(
             ? t('public.ages_to', { max: max_age })
             : '',
     birthYearRotation: birth_year_rotation,
+    /** the rule's days within the window while it is to come or open: whose day is when, and who has none */
+    rotation: rotationView(c, now, t, lang),
     groups: c.groups.map((g) => ({
       key: g.name,
       name: groupLabel(g, lang),

@@ -22,7 +22,14 @@ import { applicantOf, checkResidentCsrf, readResident } from '../../middleware/r
 import { render } from '../../render.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
 import { applicationSchema, fromForm } from '../applications/schema.js';
-import { errorList, FORM_ERRORS, loadRules, pageBase, renderApplyForm } from '../applications/view.js';
+import {
+  errorList,
+  FORM_ERRORS,
+  loadRules,
+  pageBase,
+  refusedOf,
+  renderApplyForm,
+} from '../applications/view.js';
 import { codeVerifySchema } from '../identity/schema.js';
 import { helperProxy, personLabel, remainingOf, signSubjectToken, subjectFor } from './helper.js';
 import { subjectCodeSchema } from './schema.js';
@@ -136,6 +143,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
       action: `${home(rules.campaign.id)}/apply`,
       searchAction: home(rules.campaign.id),
       proxy: { person: personLabel(subject), ...remainingOf(helper.proxy) },
+      birthDate: subject.bd,
     });
   });
 
@@ -236,7 +244,9 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
         rules,
         {
           values: raw,
-          errors: errorList(ctx.state, err, rules),
+          errors: refusedOf(ctx.state, err) ? [] : errorList(ctx.state, err, rules),
+          refused: refusedOf(ctx.state, err),
+          birthDate: subject.bd,
           action: `${home(c.id)}/apply`,
           searchAction: home(c.id),
           proxy: { person: personLabel(subject), ...remainingOf(helper.proxy) },
