@@ -140,3 +140,29 @@ export function rotationCalendar(w: RotationWindow, now: Date): RotationCalendar
     repeats: d.toMillis() < w.closes_at.getTime(),
   };
 }
+
+/** How much of the whole window one rotation day's birth years have. */
+export interface RotationShare {
+  day: RotationDay;
+  turns: Turn[];
+  /** milliseconds in all */
+  total: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The birth years the window treats short: those with no time in it at all, or less than a whole day's (24 hours)
+ * in all, which a window shorter than a week (or one opening or closing in the middle of someone's day) leaves.
+ * Empty when every birth year has at least a day. For the operator, who can lengthen the window or drop the rule.
+ */
+export function rotationShortfall(w: RotationWindow): RotationShare[] {
+  // nine days hold seven whole ones (a summer-time day is 23 hours), so every weekday and a weekend: nobody is short,
+  // and a window of months is not walked day by day
+  if (w.closes_at.getTime() - w.opens_at.getTime() >= 9 * DAY_MS) return [];
+  return ROTATION_DAYS.map((day) => {
+    const turns = turnsWithin(day, w.opens_at, w.closes_at, w.time_zone);
+    const total = turns.reduce((sum, s) => sum + (s.until.getTime() - s.from.getTime()), 0);
+    return { day, turns, total };
+  }).filter((share) => share.total < DAY_MS);
+}

@@ -2,7 +2,13 @@
 // for each birth year, and the birth years a short window leaves without a day. All in Seoul time unless named.
 import test from 'ava';
 import { checkEligibility, refusalParams } from '../../src/domain/eligibility.js';
-import { mayApplyAt, nextTurn, rotationCalendar, turnsWithin } from '../../src/domain/rotation.js';
+import {
+  mayApplyAt,
+  nextTurn,
+  rotationCalendar,
+  rotationShortfall,
+  turnsWithin,
+} from '../../src/domain/rotation.js';
 
 const kst = (local: string) => new Date(`${local}+09:00`);
 /** The review's case: Monday 7 December 01:00 to Wednesday 9 December 00:58, 2026 (the demo mask campaign's). */
@@ -118,6 +124,30 @@ test('the calendar a resident reads: each day and whose it is, the weekend for e
   t.is(cal.rows.length, 6);
   t.true(cal.repeats);
   t.deepEqual(cal.none, []);
+});
+
+test('the operator’s shortfall: birth years with no time in the window, or less than a day of it', (t) => {
+  const short = rotationShortfall(SHORT);
+  t.deepEqual(
+    short.map((s) => [s.day, s.total / 60_000]),
+    [
+      ['mon', 23 * 60],
+      ['wed', 58],
+      ['thu', 0],
+      ['fri', 0],
+    ],
+  );
+  t.deepEqual(short[1]?.turns, [
+    { from: kst('2026-12-09T00:00:00'), until: SHORT.closes_at, weekend: false },
+  ]);
+  const week = { ...SHORT, opens_at: kst('2026-12-07T00:00:00'), closes_at: kst('2026-12-14T00:00:00') };
+  t.deepEqual(rotationShortfall(week), [], 'a week from midnight: every birth year has its day');
+  const monToFri = { ...SHORT, opens_at: kst('2026-12-07T00:00:00'), closes_at: kst('2026-12-12T00:00:00') };
+  t.deepEqual(rotationShortfall(monToFri), [], 'Monday to Friday whole: each has its day');
+  const weekend = { ...SHORT, opens_at: kst('2026-12-05T00:00:00'), closes_at: kst('2026-12-07T00:00:00') };
+  t.deepEqual(rotationShortfall(weekend), [], 'a weekend: anyone, all of it');
+  const year = { ...SHORT, closes_at: kst('2027-12-07T00:00:00') };
+  t.deepEqual(rotationShortfall(year), [], 'a year: every day comes, and it is not walked day by day');
 });
 
 test('days are the zone’s own across a change to summer time (New York, 8 March 2026)', (t) => {

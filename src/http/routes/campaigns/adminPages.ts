@@ -42,6 +42,7 @@ import {
   groupRowCount,
   NEW_CAMPAIGN_VALUES,
 } from './form.js';
+import { campaignRotationWarning, formRotationWarning } from './rotationWarning.js';
 import {
   cancelFormSchema,
   parseCampaignBody,
@@ -160,6 +161,8 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
         groupColumns: GROUP_COLUMNS,
         groupRows: groupRowCount(opts.values),
         beaconDefault: defaultBeacon(ctx, opts.campaign),
+        // the birth-year weekday rule against the window as typed: who it leaves without a day, or short of one
+        rotationWarning: formRotationWarning(opts.values, tOf(ctx), langOf(ctx)),
       },
       status,
     );
@@ -247,6 +250,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
         title: lang === 'en' ? c.title_en : c.title_ko,
         campaign: campaignView(c, { now: deps.clock.now(), t, lang, slots, sites }),
         raw: c,
+        rotationWarning: campaignRotationWarning(c, t, lang),
         isAdmin: isAdmin(ctx),
         editable: isEditable(c.state),
         changes: CHANGES.filter((ch) => CHANGES_FROM[ch].includes(c.state)),
