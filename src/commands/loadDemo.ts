@@ -98,7 +98,11 @@ export async function loadDemo(ctx: CommandContext): Promise<DemoResult | undefi
     contact_hours_en: 'Weekdays 09:00-18:00',
   };
 
-  const pickupDay = at(4 * DAY);
+  // the masks' window is a whole week, so the birth-year weekday rule gives every birth year its day (and a
+  // weekend); the pickups follow the draw
+  const maskOpens = 2 * MINUTE;
+  const maskCloses = maskOpens + 7 * DAY;
+  const pickupDay = at(maskCloses + 2 * DAY);
   const slots: SlotInput[] = DEMO_PHARMACIES.flatMap((site) =>
     [9, 13, 16].map((hour, i) => {
       const starts = new Date(pickupDay.getTime() + (hour - 9) * HOUR);
@@ -124,11 +128,11 @@ export async function loadDemo(ctx: CommandContext): Promise<DemoResult | undefi
     contact_name_en: 'Jung-gu Public Health Centre',
     contact_phone: '02-555-0200',
     contact_email: null,
-    opens_at: at(2 * MINUTE),
-    closes_at: at(2 * DAY),
-    draw_at: at(2 * DAY + HOUR),
-    claim_opens_at: at(2 * DAY + 2 * HOUR),
-    claim_closes_at: at(6 * DAY),
+    opens_at: at(maskOpens),
+    closes_at: at(maskCloses),
+    draw_at: at(maskCloses + HOUR),
+    claim_opens_at: at(maskCloses + 2 * HOUR),
+    claim_closes_at: at(maskCloses + 6 * DAY),
     unit: 'item',
     total: slots.reduce((n, s) => n + s.capacity, 0),
     denomination: 1,

@@ -2,6 +2,7 @@
 // notices a newcomer looks at show the contact instead of the overview's warning that residents have nobody to ask.
 import test from 'ava';
 import { loadDemo } from '../../src/commands/loadDemo.js';
+import { rotationShortfall } from '../../src/domain/rotation.js';
 import { SteppedClock } from '../helpers/clock.js';
 import { createTestDatabase } from '../helpers/db.js';
 
@@ -19,4 +20,19 @@ test('the demo campaigns each name an office to ask, with a phone', async (t) =>
     ],
   );
   for (const c of campaigns) t.truthy(c.contact_name_en, `${c.code} in English too`);
+});
+
+test('the demo mask campaign’s window gives every birth year a day under its weekday rule', async (t) => {
+  const database = await createTestDatabase();
+  t.teardown(() => database.drop());
+  // Sunday 6 December 2026, 16:00 UTC: Monday 01:00 in Seoul, the opening the review found two days long
+  const demo = await loadDemo({ db: database.db, clock: new SteppedClock(new Date('2026-12-06T15:58:30Z')) });
+  const mask = await database
+    .db('campaigns')
+    .whereIn('id', demo!.campaignIds)
+    .where({ code: 'MASK01' })
+    .first();
+  t.true(mask.eligibility.birth_year_rotation);
+  t.deepEqual(rotationShortfall(mask), [], 'nobody is left without a day, or short of one');
+  t.true(mask.draw_at > mask.closes_at && mask.claim_opens_at > mask.draw_at);
 });
