@@ -5,7 +5,14 @@
 import test from 'ava';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { buyers, scheduledSale } from '../helpers/instant.js';
-import { codeFor, nextPhone, openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
+import {
+  codeFor,
+  nextPhone,
+  openGoodsCampaign,
+  openVoucherCampaign,
+  ROOMY_LIMITS,
+  verifyResident,
+} from '../helpers/intake.js';
 import { hidden, residentBrowser } from '../helpers/residentBrowser.js';
 
 let app: TestApp;
@@ -275,6 +282,16 @@ test('the birth-year rotation: on the wrong weekday the page says when their tim
     ),
   );
   t.is(await applications(c.id), 0);
+});
+
+test('the district search is labelled so that it cannot be read as the district of 구로 (Guro), ko and en', async (t) => {
+  const c = await openGoodsCampaign(app); // pharmacies in 중구 and 동구
+  const r = await resident();
+  const ko = await r.get(`/campaigns/${c.id}/apply`);
+  t.regex(ko.text, /<label for="district">지역\(구\)으로 수령처 찾기<\/label>/);
+  t.false(ko.text.includes('구로 수령처'));
+  const en = await r.get(`/campaigns/${c.id}/apply?lang=en`);
+  t.regex(en.text, /<label for="district">Find pickup sites by district<\/label>/);
 });
 
 test('with more than 60 possible amounts the form asks for a number instead of a list', async (t) => {
