@@ -65,17 +65,28 @@ export function checkEligibility(
     return { reason: 'too_young', min_age: rules.min_age };
   if (rules.max_age !== undefined && age > rules.max_age)
     return { reason: 'too_old', max_age: rules.max_age };
-  if (rules.birth_year_rotation) {
-    const allowed = rotationDay(Number(who.birth_date.slice(0, 4)));
-    if (!mayApplyAt(allowed, now, c.time_zone))
-      return {
-        reason: 'wrong_weekday',
-        allowed_day: allowed,
-        digits: rotationDigits(allowed),
-        turn: nextTurn(c, allowed, now),
-      };
-  }
+  if (rules.birth_year_rotation) return weekdayRefusal(c, who.birth_date, now);
   return undefined;
+}
+
+/**
+ * The birth-year weekday rule for a person born on `birthDate` at `at`: undefined on their weekday or at the
+ * weekend, else refused with the next time within the window they may apply (none when the window closes first).
+ * The application page asks it at the opening or now, whichever is later, before the form is filled in.
+ */
+export function weekdayRefusal(
+  c: Pick<Campaign, 'time_zone' | 'opens_at' | 'closes_at'>,
+  birthDate: string,
+  at: Date,
+): Refusal | undefined {
+  const allowed = rotationDay(Number(birthDate.slice(0, 4)));
+  if (mayApplyAt(allowed, at, c.time_zone)) return undefined;
+  return {
+    reason: 'wrong_weekday',
+    allowed_day: allowed,
+    digits: rotationDigits(allowed),
+    turn: nextTurn(c, allowed, at),
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { CampaignRules } from '../../../commands/campaignRules.js';
 import { formatAmount, type Receipt } from '../../../commands/receipt.js';
 import { MAX_RANKED_SITES } from '../../../domain/application.js';
 import { type Campaign, groupLabel, groupProof } from '../../../domain/campaign.js';
-import { refusalParams, rotationDigits } from '../../../domain/eligibility.js';
+import { refusalParams, weekdayRefusal } from '../../../domain/eligibility.js';
 import type { DomainError } from '../../../domain/errors.js';
 import { nextTurn, rotationDay } from '../../../domain/rotation.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
@@ -50,17 +50,16 @@ export function weekdayStanding(
   now: Date,
 ): { refused?: Refused; note?: string } {
   if (!c.eligibility.birth_year_rotation || !birthDate) return {};
-  const day = rotationDay(Number(birthDate.slice(0, 4)));
-  const turn = nextTurn(c, day, now);
-  const start = Math.max(now.getTime(), c.opens_at.getTime());
-  if (!turn || turn.from.getTime() > start) {
-    const details = {
-      reason: 'wrong_weekday',
-      ...refusalParams({ reason: 'wrong_weekday', allowed_day: day, digits: rotationDigits(day), turn }, c),
-    };
-    return { refused: { text: refusalWords(page.t, page.lang, details), later: Boolean(turn), ask: !turn } };
+  // before the opening, as it will stand at the opening
+  const refusal = weekdayRefusal(c, birthDate, new Date(Math.max(now.getTime(), c.opens_at.getTime())));
+  if (refusal) {
+    const details = { reason: refusal.reason, ...refusalParams(refusal, c) };
+    const later = refusal.reason === 'wrong_weekday' && Boolean(refusal.turn);
+    return { refused: { text: refusalWords(page.t, page.lang, details), later, ask: !later } };
   }
-  if (turn.until.getTime() >= c.closes_at.getTime()) return {};
+  const day = rotationDay(Number(birthDate.slice(0, 4)));
+  const turn = nextTurn(c, day, now); // the one under way (or starting at the opening)
+  if (!turn || turn.until.getTime() >= c.closes_at.getTime()) return {};
   return {
     note: page.t('resident.turn_until', {
       digits: digitsWords(page.t, day),
