@@ -263,6 +263,9 @@ test.serial(
     );
     const page = await app.request('GET', `/campaigns/${id}`, { headers: html });
     t.regex(page.text, /<h2>가격과 결제<\/h2>/);
+    // a voucher's claim window is the time to pay, not to collect
+    t.regex(page.text, /<dt>결제 기간<\/dt>/);
+    t.notRegex(page.text, /<dt>수령 기간<\/dt>/);
     t.regex(page.text, /id="pay-price">5,000원권을 4,625원에 \(7\.5% 할인\)/);
     t.regex(page.text, /<dd>250,000원 \(결제 231,250원\)<\/dd>/);
     t.regex(page.text, /id="pay-how">이 사이트에서 카드로 결제합니다/);
@@ -301,6 +304,7 @@ test.serial('a goods campaign page lists its pickup sites and slots', async (t) 
   t.regex(res.text, /12-03 \(목\) 12:00<\/time> – 14:00/); // now + 60 h = 12-03 12:00 KST
   t.regex(res.text, /1인당 최대/);
   t.regex(res.text, /2개/);
+  t.regex(res.text, /<dt>수령 기간<\/dt>/, 'goods are collected in their window');
   // goods are collected free: nothing about a price or paying
   t.notRegex(res.text, /id="payment"|가격과 결제|카드로 결제/);
   const en = await app.request('GET', `/campaigns/${id}?lang=en`, { headers: html });
