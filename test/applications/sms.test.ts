@@ -5,7 +5,13 @@ import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import twilio from 'twilio';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { codeFor, openGoodsCampaign, openVoucherCampaign, ROOMY_LIMITS } from '../helpers/intake.js';
+import {
+  codeFor,
+  openGoodsCampaign,
+  openVoucherCampaign,
+  ROOMY_LIMITS,
+  setWindow,
+} from '../helpers/intake.js';
 
 const TOKEN = 'test-twilio-auth-token-0123456789';
 let app: TestApp;
@@ -183,13 +189,7 @@ test('refusals by SMS are answered in words (the rule, the day, an unknown site)
     eligibility: { regions: [], birth_year_rotation: true },
   });
   // a window to the Tuesday after, so the next Monday comes within it
-  await app
-    .db('campaigns')
-    .where({ id: rotation.id })
-    .update({
-      opens_at: new Date('2026-11-30T09:00:00+09:00'),
-      closes_at: new Date('2026-12-08T18:00:00+09:00'),
-    });
+  await setWindow(app, rotation.id, '2026-11-30T09:00:00+09:00', '2026-12-08T18:00:00+09:00');
   const adults = await openVoucherCampaign(app, { eligibility: { regions: [], min_age: 20 } });
   const goods = await openGoodsCampaign(app);
   const ask = async (from: string, body: string) => {

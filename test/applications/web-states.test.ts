@@ -11,6 +11,7 @@ import {
   openGoodsCampaign,
   openVoucherCampaign,
   ROOMY_LIMITS,
+  setWindow,
   verifyResident,
 } from '../helpers/intake.js';
 import { hidden, residentBrowser } from '../helpers/residentBrowser.js';
@@ -255,13 +256,7 @@ test('the birth-year rotation: on the wrong weekday the page says when their tim
   // The app's clock: Tuesday 2026-12-01 in Seoul; a 1981 birth year applies on Mondays. The window runs to the
   // Tuesday after, so their next time is the weekend and the Monday, in one.
   const c = await openVoucherCampaign(app, { eligibility: { regions: [], birth_year_rotation: true } });
-  await app
-    .db('campaigns')
-    .where({ id: c.id })
-    .update({
-      opens_at: new Date('2026-11-30T09:00:00+09:00'),
-      closes_at: new Date('2026-12-08T18:00:00+09:00'),
-    });
+  await setWindow(app, c.id, '2026-11-30T09:00:00+09:00', '2026-12-08T18:00:00+09:00');
   const r = await resident({ birth_date: '19810315' });
   const ko = await r.post(`/campaigns/${c.id}/apply`, { amount: '10000' });
   t.is(ko.status, 403, 'not_eligible');

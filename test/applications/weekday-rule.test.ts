@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import twilio from 'twilio';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
+import { openVoucherCampaign, ROOMY_LIMITS, setWindow, verifyResident } from '../helpers/intake.js';
 
 const TOKEN = 'test-twilio-auth-token-weekday-rule';
 let app: TestApp;
@@ -32,13 +32,7 @@ async function shortWindow() {
     eligibility: { regions: [], birth_year_rotation: true },
     ...CONTACT,
   });
-  await app
-    .db('campaigns')
-    .where({ id: c.id })
-    .update({
-      opens_at: new Date('2026-12-07T01:00:00+09:00'),
-      closes_at: new Date('2026-12-09T00:58:00+09:00'),
-    });
+  await setWindow(app, c.id, '2026-12-07T01:00:00+09:00', '2026-12-09T00:58:00+09:00');
   return c;
 }
 

@@ -112,3 +112,11 @@ export async function appliedResident(app: TestApp, campaignId: string, amount =
   if (res.status !== 201) throw new Error(`apply failed: ${res.status} ${res.text}`);
   return { ...r, publicId: res.json.receipt.public_id as string };
 }
+
+/** Moves an open campaign's application window (the rules a test needs a window of a given shape for). */
+export async function setWindow(app: TestApp, id: string, opensAt: string, closesAt: string): Promise<void> {
+  await app
+    .db('campaigns')
+    .where({ id })
+    .update({ opens_at: new Date(opensAt), closes_at: new Date(closesAt) });
+}
