@@ -89,3 +89,17 @@ test('a process that runs no pass holds no arrival: answered at once, to read it
   t.is(await waits.untilRanked('sale-6', 'person-j', 10_000), undefined);
   t.true(performance.now() - started < 50);
 });
+
+test("one memory of this process's passes: the opening's places answer an arrival's wait, a later pass's a look at the door", async (t) => {
+  const waits = shuffleWaits({ handsArrivals: true });
+  const atOpening = { rank: 1, ticket: 'k', turn: { jti: 'j', expires: new Date(0) } };
+  waits.opened('sale-7', new Map([['person-k', atOpening]]));
+  waits.ranked('sale-7', new Map()); // a pass that ranked nobody forgets nothing
+  waits.ranked('sale-7', new Map([['person-l', { rank: 9, ticket: 'l' }]]));
+  const started = performance.now();
+  // an arrival the opening's pass ranked (its join committed before that pass read the queue)
+  t.deepEqual(await waits.untilRanked('sale-7', 'person-k', 10_000), atOpening);
+  // a join that read the room unshuffled, ranked by the pass after the opening's
+  t.deepEqual(await waits.until(noDatabase, 'sale-7', 'person-l', 10_000), { rank: 9, ticket: 'l' });
+  t.true(performance.now() - started < 50, 'no wait for a pass that already came');
+});

@@ -47,22 +47,49 @@ interface Waiter {
 }
 
 /**
- * How long a process remembers the places its opening pass ranked, for a join or look that read the room just
- * before: short, as a turn it names may be spent or renewed soon after.
+ * How long a process remembers the places its passes ranked, for a join or look that read the room just before a
+ * pass committed: short, as a turn it names may be spent or renewed soon after.
  */
 const RECENT_MS = 2000;
 
+/** The places one pass of this process committed; `opening` when it was the pass that shuffled the pre-queue. */
+interface Pass {
+  places: ReadonlyMap<string, OpeningPlace>;
+  at: number;
+  opening: boolean;
+}
+
 /** `handsArrivals`: this process runs the instant sales' passes (RUN_SCHEDULER), so arrivals may wait for them. */
 export function shuffleWaits(o: { handsArrivals: boolean } = { handsArrivals: false }): ShuffleWaits {
+  // pre-queue looks waiting for the opening's shuffle, and arrivals waiting for a later pass to rank them
   const sales = new Map<string, Set<Waiter>>();
-  // arrivals waiting for a later pass to rank them, and what the last passes ranked (a join that committed just
-  // before a pass ranked it registers after that pass, and finds its place here rather than waiting for nothing)
   const arrivals = new Map<string, Set<Waiter>>();
-  const lately = new Map<string, Array<{ places: ReadonlyMap<string, OpeningPlace>; at: number }>>();
-  // A join whose statement read the room unshuffled but returned after the pass committed asks after the opening:
-  // answered from what the pass ranked at once, not by a read of the room on a pool busy with the rush.
-  const recent = new Map<string, { places: ReadonlyMap<string, OpeningPlace>; at: number }>();
+  // What this process's last passes ranked, by sale: a join that committed just before a pass ranked it, or read the
+  // room unshuffled and returned after the opening's commit, asks after that pass and is answered from here at once,
+  // not by a read of the room on a pool busy with the rush, nor by waiting for a pass that already came.
+  const lately = new Map<string, Pass[]>();
   let waiting = 0;
+
+  const recentPasses = (campaignId: string): Pass[] => {
+    const now = performance.now();
+    return (lately.get(campaignId) ?? []).filter((p) => now - p.at < RECENT_MS);
+  };
+
+  const remember = (campaignId: string, places: ReadonlyMap<string, OpeningPlace>, opening: boolean) => {
+    lately.set(campaignId, [...recentPasses(campaignId), { places, at: performance.now(), opening }]);
+    setTimeout(() => {
+      const left = recentPasses(campaignId);
+      if (left.length) lately.set(campaignId, left);
+      else lately.delete(campaignId);
+    }, RECENT_MS).unref();
+  };
+
+  /** The place a recent pass gave this person, and whether this process shuffled the sale lately. */
+  const recalled = (campaignId: string, identityId: string) => {
+    const passes = recentPasses(campaignId);
+    const place = passes.map((p) => p.places.get(identityId)).find(Boolean);
+    return { place, shuffled: passes.some((p) => p.opening) };
+  };
 
   const watch = (db: Db, campaignId: string, waiters: Set<Waiter>) => {
     const check = async () => {
@@ -107,9 +134,8 @@ export function shuffleWaits(o: { handsArrivals: boolean } = { handsArrivals: fa
     handsArrivals: o.handsArrivals,
     until(db, campaignId, identityId, waitMs) {
       if (waitMs <= 0 || waiting >= MAX_WAITERS) return Promise.resolve(undefined);
-      const opening = recent.get(campaignId);
-      if (opening && performance.now() - opening.at < RECENT_MS)
-        return Promise.resolve(opening.places.get(identityId));
+      const seen = recalled(campaignId, identityId);
+      if (seen.shuffled) return Promise.resolve(seen.place);
       let waiters = sales.get(campaignId);
       if (!waiters) {
         waiters = new Set();
@@ -119,8 +145,7 @@ export function shuffleWaits(o: { handsArrivals: boolean } = { handsArrivals: fa
       return hold(waiters, identityId, waitMs);
     },
     opened(campaignId, places) {
-      recent.set(campaignId, { places, at: performance.now() });
-      setTimeout(() => recent.delete(campaignId), RECENT_MS).unref();
+      remember(campaignId, places, true);
       const waiters = sales.get(campaignId);
       if (!waiters) return;
       sales.delete(campaignId);
@@ -136,11 +161,8 @@ export function shuffleWaits(o: { handsArrivals: boolean } = { handsArrivals: fa
     },
     untilRanked(campaignId, identityId, waitMs) {
       if (!o.handsArrivals || waitMs <= 0 || waiting >= MAX_WAITERS) return Promise.resolve(undefined);
-      const now = performance.now();
-      for (const pass of lately.get(campaignId) ?? []) {
-        const place = now - pass.at < RECENT_MS ? pass.places.get(identityId) : undefined;
-        if (place) return Promise.resolve(place);
-      }
+      const { place } = recalled(campaignId, identityId);
+      if (place) return Promise.resolve(place);
       let waiters = arrivals.get(campaignId);
       if (!waiters) {
         waiters = new Set();
@@ -149,15 +171,8 @@ export function shuffleWaits(o: { handsArrivals: boolean } = { handsArrivals: fa
       return hold(waiters, identityId, waitMs);
     },
     ranked(campaignId, places) {
-      const now = performance.now();
-      const passes = (lately.get(campaignId) ?? []).filter((p) => now - p.at < RECENT_MS);
-      passes.push({ places, at: now });
-      lately.set(campaignId, passes);
-      setTimeout(() => {
-        const left = lately.get(campaignId)?.filter((p) => performance.now() - p.at < RECENT_MS);
-        if (left?.length) lately.set(campaignId, left);
-        else lately.delete(campaignId);
-      }, RECENT_MS).unref();
+      if (places.size === 0) return; // most passes of a sale rank nobody: nothing to remember, nobody to answer
+      remember(campaignId, places, false);
       const waiters = arrivals.get(campaignId);
       if (!waiters) return;
       // a waiter this pass did not rank (it joined after the pass read the queue) waits on for the next
