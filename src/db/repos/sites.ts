@@ -4,8 +4,12 @@ export interface Site {
   id: string;
   name_ko: string;
   name_en: string;
+  /** where it is, as Korean residents and the district filter name it, e.g. 중구 and 서울 중구 세종대로 110 */
   district: string;
   address: string;
+  /** the same in English, e.g. Jung-gu and 110 Sejong-daero, Jung-gu, Seoul ('' when not given: the Korean shows) */
+  district_en?: string;
+  address_en?: string;
   /** how a winner reaches the counter, e.g. 02-123-4567 ('' when unknown) */
   phone?: string;
   /** opening hours as the site states them, e.g. 평일 09:00-18:00 */
@@ -22,7 +26,9 @@ export const SITE_COLUMNS = [
   'name_ko',
   'name_en',
   'district',
+  'district_en',
   'address',
+  'address_en',
   'phone',
   'hours_ko',
   'hours_en',
@@ -43,7 +49,9 @@ export async function listSites(db: Db | Trx, opts: { district?: string } = {}):
   const q = db('sites')
     .select(...SITE_COLUMNS)
     .orderBy('id');
-  if (opts.district) q.where({ district: opts.district });
+  // a district as either language names it (an English reader passes the district_en it was shown)
+  const d = opts.district;
+  if (d) q.where((w) => w.where({ district: d }).orWhere({ district_en: d }));
   return q;
 }
 

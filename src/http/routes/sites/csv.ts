@@ -1,16 +1,20 @@
-// Sites from CSV: one row per site (id, names, district, address, phone, hours, coordinates), each checked with
-// the same schema as the form and the JSON API; an error per bad row, and then nothing is imported.
-import type { Site } from '../../../db/repos/sites.js';
+// Sites from CSV: one row per site (id, names, district and address in Korean and optionally English, phone,
+// hours, coordinates), each checked with the same schema as the form and the JSON API; an error per bad row, and
+// then nothing is imported. A column left out of the file is empty for every row, as in the form.
+import { SITE_COLUMNS, type Site } from '../../../db/repos/sites.js';
 import { type Problem, problem } from '../../../domain/errors.js';
 import { type RowError, readCsv, rowErrors } from '../../csvRows.js';
 import { problemsOf } from '../../problems.js';
 import { check } from '../../validate.js';
 import { siteId, siteSchema } from './schema.js';
 
+const REQUIRED = ['id', 'name_ko', 'name_en'] as const;
+
+/** The id and names, then every other column the site pages show (SITE_COLUMNS), each optional. */
 export const SITE_CSV_COLUMNS = {
-  required: ['id', 'name_ko', 'name_en'],
-  optional: ['district', 'address', 'phone', 'hours_ko', 'hours_en', 'lat', 'lng'],
-} as const;
+  required: REQUIRED,
+  optional: SITE_COLUMNS.filter((c) => !(REQUIRED as readonly string[]).includes(c)),
+};
 
 export function sitesFromCsv(text: string): { sites: Site[]; errors: RowError[] } {
   const { rows, errors } = readCsv(text, SITE_CSV_COLUMNS);

@@ -42,7 +42,7 @@ export function siteImportRoutes(router: Router, deps: AppDeps): void {
         columns: [...SITE_CSV_COLUMNS.required, ...SITE_CSV_COLUMNS.optional],
         required: SITE_CSV_COLUMNS.required,
         example:
-          'id,name_ko,name_en,district,address,phone,hours_ko,hours_en,lat,lng\nPH-JUNG-01,중앙약국,Jungang Pharmacy,중구,서울 중구 세종대로 1,02-123-4567,평일 09:00-18:00,Weekdays 09:00-18:00,37.5636,126.9976',
+          'id,name_ko,name_en,district,district_en,address,address_en,phone,hours_ko,hours_en,lat,lng\nPH-JUNG-01,중앙약국,Jungang Pharmacy,중구,Jung-gu,서울 중구 세종대로 1,"1 Sejong-daero, Jung-gu, Seoul",02-123-4567,평일 09:00-18:00,Weekdays 09:00-18:00,37.5636,126.9976',
         csv: extra.csv ?? '',
         // a cell is named by its column, as the file names it
         errors: (extra.errors ?? []).map((e) => ({ line: e.line, message: rowText(e, text, (f) => f) })),

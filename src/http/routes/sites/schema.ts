@@ -18,7 +18,9 @@ export const siteSchema = z
     name_ko: safeText(200).min(1, 'validation.required'),
     name_en: safeText(200).min(1, 'validation.required'),
     district: safeText(100).default(''),
+    district_en: safeText(100).default(''),
     address: safeText(300).default(''),
+    address_en: safeText(300).default(''),
     phone: phoneText(40).default(''),
     hours_ko: safeText(200).default(''),
     hours_en: safeText(200).default(''),
@@ -35,7 +37,7 @@ export const siteSchema = z
   });
 export const siteId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'validation.site_id_format');
 
-/** ?district= narrows a list of sites to one district. */
+/** ?district= narrows a list of sites to one district, named in Korean (`district`) or English (`district_en`). */
 export const districtQuery = z.object({ district: z.string().optional() });
 
 /** A CSV file pasted into the import form or sent as JSON (sites, a campaign's slots). */
