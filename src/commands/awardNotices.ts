@@ -12,6 +12,7 @@ import { contactParams } from '../domain/contact.js';
 import { fromHex } from '../domain/draw/index.js';
 import { discountPercent, priceOf } from '../domain/payments/order.js';
 import { heldOf as heldAward, whatToBring } from '../domain/result.js';
+import { type SiteWording, siteWords } from '../domain/site.js';
 import { translator } from '../i18n/catalogue.js';
 import { decryptText, type IdentitySecrets } from '../identity/crypto.js';
 import { enqueueNotice } from '../notify/enqueue.js';
@@ -23,14 +24,15 @@ import { residentPageUrl } from './residentLinks.js';
 import { bringLines } from './resultText.js';
 
 export interface PlaceInfo {
-  sites: Map<string, { name_ko: string; name_en: string; address: string }>;
+  sites: Map<string, Pick<SiteWording, 'name_ko' | 'name_en' | 'address' | 'address_en'>>;
   slots: Map<string, { starts_at: Date; ends_at: Date }>;
 }
 
 export async function loadPlaces(db: Db | Trx, campaignId: string): Promise<PlaceInfo> {
   const places: PlaceInfo = { sites: new Map(), slots: new Map() };
   for (const r of await listSlotPlaces(db, campaignId)) {
-    places.sites.set(r.site_id, { name_ko: r.name_ko, name_en: r.name_en, address: r.address });
+    const { name_ko, name_en, address, address_en } = r;
+    places.sites.set(r.site_id, { name_ko, name_en, address, address_en });
     places.slots.set(r.id, { starts_at: r.starts_at, ends_at: r.ends_at });
   }
   return places;
@@ -79,7 +81,7 @@ export function nextStep(
 }
 
 /**
- * site, pickup: a goods award's site name and address and its slot. A goods award with no slot (promoted after
+ * site, pickup: a goods award's site name and address (in the notice's language) and its slot. A goods award with no slot (promoted after
  * every slot of its site had passed) may be collected at the site any time from `from` until its deadline, and
  * the text says so. A voucher has no site: nextStep gives its price and deadline instead.
  */
@@ -92,9 +94,8 @@ export function whereAndWhen(
   const zone = c.time_zone;
   const site = places.sites.get(held.site);
   const slot = places.slots.get(held.slot);
-  const siteText = site
-    ? `${lang === 'ko' ? site.name_ko : site.name_en}${site.address ? ` (${site.address})` : ''}`
-    : held.site;
+  const words = site && siteWords(site, lang);
+  const siteText = words ? `${words.name}${words.address ? ` (${words.address})` : ''}` : held.site;
   const from = slot?.starts_at ?? held.from ?? c.claim_opens_at;
   const to = slot?.ends_at ?? held.deadline ?? c.claim_closes_at;
   let pickup = `${fmt(from, zone, lang, 'yyyy-MM-dd HH:mm')} ~ ${fmt(to, zone, lang, 'yyyy-MM-dd HH:mm (ZZZZ)')}`;

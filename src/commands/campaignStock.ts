@@ -48,6 +48,8 @@ export interface StockView {
     name_ko: string;
     name_en: string;
     district: string;
+    /** '' when not given: English readers are shown `district` */
+    district_en: string;
     totals: Figures;
     slots: Array<{ slot_id: string; starts_at: string | null; ends_at: string | null } & Figures>;
   }>;
@@ -83,6 +85,7 @@ export async function readStock(ctx: CommandContext, c: Campaign): Promise<Stock
         name_ko: n?.name_ko ?? '',
         name_en: n?.name_en ?? '',
         district: n?.district ?? '',
+        district_en: n?.district_en ?? '',
         totals: figures(0, 0, 0),
         slots: [],
       };

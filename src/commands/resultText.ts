@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { Campaign } from '../domain/campaign.js';
 import { priceOf } from '../domain/payments/order.js';
 import type { BringItem } from '../domain/result.js';
+import { siteWords } from '../domain/site.js';
 import { type Lang, type Translate, translator } from '../i18n/catalogue.js';
 import { formatAmount } from './receipt.js';
 import type { ResidentResult } from './residentResult.js';
@@ -32,7 +33,7 @@ export function resultLine(r: ResidentResult, c: Campaign, lang: 'ko' | 'en'): s
         );
         return t('sms.result_won_voucher', { ...base, prize, price, deadline });
       }
-      const name = !r.site ? '' : lang === 'en' ? r.site.name_en : r.site.name_ko; // goods always have a site
+      const name = r.site ? siteWords(r.site, lang).name : ''; // goods always have a site
       const when = r.slot
         ? `${short(r.slot.starts_at, zone, lang)}~${DateTime.fromISO(r.slot.ends_at, { zone }).toFormat('HH:mm')}`
         : t('sms.any_time');

@@ -4,6 +4,7 @@ import { Eta } from 'eta';
 import type { Context } from 'koa';
 import { type Campaign, cancelMessageIn } from '../domain/campaign.js';
 import { type CampaignContact, type ContactView, contactIn } from '../domain/contact.js';
+import { type SiteWording, type SiteWords, siteWords } from '../domain/site.js';
 import type { Lang, Translate } from '../i18n/catalogue.js';
 import { formatIn, when } from '../i18n/when.js';
 import { templatesDir } from '../paths.js';
@@ -31,6 +32,8 @@ export interface PageHelpers {
   cancelMessage(c: Pick<Campaign, 'state' | 'cancel_message_ko' | 'cancel_message_en'>): string | undefined;
   /** whom residents ask about the campaign, in the page's language, else the other one given; undefined: none */
   campaignContact(c: CampaignContact): ContactView | undefined;
+  /** a site's name, district, address and hours in the page's language, else the other one given (domain/site.ts) */
+  siteWords(s: SiteWording): SiteWords;
   /** a resident (or a helper) signed in on this browser: the header's sign-out form and its CSRF token */
   residentSignOut: { csrf: string } | undefined;
   /** just signed out (the sign-out's redirect, with no session left): the page says so */
@@ -61,6 +64,7 @@ export function pageHelpers(ctx: Context): PageHelpers {
     },
     cancelMessage: (c) => (c.state === 'cancelled' ? cancelMessageIn(c, lang) : undefined),
     campaignContact: (c) => contactIn(c, lang),
+    siteWords: (s) => siteWords(s, lang),
     residentSignOut: signOut,
     signedOut: ctx.query.signed_out === '1' && !signOut,
   };

@@ -32,11 +32,21 @@ export async function listSlotPlaces(
     name_ko: string;
     name_en: string;
     address: string;
+    address_en: string;
   }>
 > {
   return db('campaign_slots as s')
     .join('sites as t', 't.id', 's.site_id')
-    .select('s.id', 's.starts_at', 's.ends_at', 's.site_id', 't.name_ko', 't.name_en', 't.address')
+    .select(
+      's.id',
+      's.starts_at',
+      's.ends_at',
+      's.site_id',
+      't.name_ko',
+      't.name_en',
+      't.address',
+      't.address_en',
+    )
     .where('s.campaign_id', campaignId);
 }
 

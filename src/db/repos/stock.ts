@@ -33,9 +33,11 @@ export async function readStockRows(db: Db, campaignId: string): Promise<StockRo
 export async function siteNames(
   db: Db,
   ids: string[],
-): Promise<Map<string, { name_ko: string; name_en: string; district: string }>> {
+): Promise<Map<string, { name_ko: string; name_en: string; district: string; district_en: string }>> {
   if (ids.length === 0) return new Map();
-  const rows = await db('sites').select('id', 'name_ko', 'name_en', 'district').whereIn('id', ids);
+  const rows = await db('sites')
+    .select('id', 'name_ko', 'name_en', 'district', 'district_en')
+    .whereIn('id', ids);
   return new Map(rows.map((r) => [r.id, r]));
 }
 

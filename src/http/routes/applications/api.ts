@@ -6,6 +6,7 @@ import { changeApplication, myApplication } from '../../../commands/changeApplic
 import { residentResult, resultWait } from '../../../commands/residentResult.js';
 import { withdrawApplication } from '../../../commands/withdrawApplication.js';
 import { DomainError } from '../../../domain/errors.js';
+import { inDistrict } from '../../../domain/site.js';
 import type { ResidentClaims } from '../../../identity/residentSession.js';
 import type { AppDeps } from '../../deps.js';
 import {
@@ -51,7 +52,7 @@ export function applicationApiRoutes(router: Router, deps: AppDeps): void {
   router.get('/api/campaigns/:id/sites', async (ctx) => {
     const rules = await deps.intake.rules.byId(deps.db, parseId(ctx.params.id));
     const { district } = parse(districtQuery, ctx.query);
-    ctx.body = { sites: rules.sites.filter((s) => !district || s.district === district) };
+    ctx.body = { sites: rules.sites.filter((s) => inDistrict(s, district)) };
   });
 
   router.post(base, must, async (ctx) => {

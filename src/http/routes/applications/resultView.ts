@@ -5,6 +5,7 @@ import { formatAmount } from '../../../commands/receipt.js';
 import type { ResidentResult } from '../../../commands/residentResult.js';
 import { bringLines } from '../../../commands/resultText.js';
 import type { Campaign } from '../../../domain/campaign.js';
+import { siteWords } from '../../../domain/site.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import { formatMoment, formatPlain, formatTime, zoneName } from '../campaigns/view.js';
 import type { PurchaseSection } from '../payments/section.js';
@@ -58,16 +59,8 @@ export async function resultPageView(
       r.amount !== null && requested !== undefined && r.amount < requested
         ? formatAmount(requested, r.unit, lang)
         : '',
-    site: site
-      ? {
-          name: lang === 'en' ? site.name_en : site.name_ko,
-          address: site.address,
-          district: site.district,
-          phone: site.phone ?? '',
-          hours: (lang === 'en' ? site.hours_en || site.hours_ko : site.hours_ko || site.hours_en) ?? '',
-          mapUrl: site.map_url,
-        }
-      : null,
+    // name, address, district and hours in the page's language (the Korean where no English was given)
+    site: site ? { ...siteWords(site, lang), phone: site.phone ?? '', mapUrl: site.map_url } : null,
     slot: r.slot ? slotText(new Date(r.slot.starts_at), new Date(r.slot.ends_at), zone, lang) : '',
     anyTime: r.any_time_until_deadline,
     deadline: r.claim_deadline ? formatMoment(new Date(r.claim_deadline), zone, lang) : '',

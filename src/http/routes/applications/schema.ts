@@ -65,6 +65,9 @@ const siteDetails = z.object({
   name_en: z.string(),
   district: z.string(),
   address: z.string(),
+  /** '' when not given: English readers are shown the Korean */
+  district_en: z.string().optional(),
+  address_en: z.string().optional(),
   phone: z.string().optional(),
   hours_ko: z.string().optional(),
   hours_en: z.string().optional(),

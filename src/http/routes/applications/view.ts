@@ -8,6 +8,7 @@ import { type Campaign, groupLabel, groupProof } from '../../../domain/campaign.
 import { refusalParams, weekdayRefusal } from '../../../domain/eligibility.js';
 import type { DomainError } from '../../../domain/errors.js';
 import { nextTurn, rotationDay } from '../../../domain/rotation.js';
+import { districtChoices, inDistrict, siteWords } from '../../../domain/site.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import { digitsWords, endInZone, noDayLeft, refusalWords } from '../../../i18n/refusal.js';
 import type { AppDeps } from '../../deps.js';
@@ -185,8 +186,10 @@ export function renderApplyForm(
   status = 200,
 ): void {
   const c = rules.campaign;
-  const district = typeof ctx.query.district === 'string' ? ctx.query.district : '';
-  const districts = [...new Set(rules.sites.map((s) => s.district).filter(Boolean))];
+  const lang = ctx.state.lang as Lang;
+  const asked = typeof ctx.query.district === 'string' ? ctx.query.district : '';
+  // the filter's key is the Korean district; one asked for in English picks the same
+  const district = rules.sites.find((s) => asked && inDistrict(s, asked))?.district || asked;
   const amounts: number[] = [];
   for (let a = c.denomination; a <= c.per_person_max && amounts.length <= 60; a += c.denomination)
     amounts.push(a);
@@ -203,11 +206,11 @@ export function renderApplyForm(
     'apply-form',
     {
       ...pageBase(ctx, deps, rules),
-      sites: rules.sites.filter(
-        (s) => !district || s.district === district || (values.sites as string[] | undefined)?.includes(s.id),
-      ),
+      sites: rules.sites
+        .filter((s) => inDistrict(s, asked) || (values.sites as string[] | undefined)?.includes(s.id))
+        .map((s) => ({ id: s.id, ...siteWords(s, lang) })),
       allSites: rules.sites.length,
-      districts,
+      districts: districtChoices(rules.sites, lang),
       district,
       rankCount: Math.min(MAX_RANKED_SITES, Math.max(1, rules.sites.length)),
       amounts: amounts.length <= 60 ? amounts : undefined,

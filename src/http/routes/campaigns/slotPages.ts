@@ -10,6 +10,7 @@ import { findSite, listSites } from '../../../db/repos/sites.js';
 import { listCampaignSlots } from '../../../db/repos/slots.js';
 import { type Campaign, isEditable, type SlotInput } from '../../../domain/campaign.js';
 import { DomainError } from '../../../domain/errors.js';
+import { siteWords } from '../../../domain/site.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import { type RowError, rowText } from '../../csvRows.js';
 import type { AppDeps } from '../../deps.js';
@@ -87,10 +88,11 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
     const bySite = sites
       .map((s) => {
         const own = slots.filter((x) => x.site_id === s.id);
+        const { name, district } = siteWords(s, lang);
         return {
           id: s.id,
-          name: lang === 'en' ? s.name_en : s.name_ko,
-          district: s.district,
+          name,
+          district,
           count: own.length,
           capacity: own.reduce((n, x) => n + x.capacity, 0),
         };

@@ -16,6 +16,7 @@ import {
 } from '../../../domain/campaign.js';
 import { contactIn } from '../../../domain/contact.js';
 import { priceOf } from '../../../domain/payments/order.js';
+import { siteWords } from '../../../domain/site.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import { rotationView } from './rotationView.js';
 
@@ -214,12 +215,9 @@ export function campaignView(
     let entry = bySite.get(slot.site_id);
     if (!entry) {
       entry = {
-        site: {
-          id: slot.site_id,
-          name: site ? (lang === 'en' ? site.name_en : site.name_ko) : slot.site_id,
-          district: site?.district ?? '',
-          address: site?.address ?? '',
-        },
+        site: site
+          ? { id: slot.site_id, ...siteWords(site, lang) }
+          : { id: slot.site_id, name: slot.site_id, district: '', address: '' },
         slots: [],
       };
       bySite.set(slot.site_id, entry);
