@@ -11,35 +11,52 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+// Where each is, in Korean and romanised as an English reader writes a Korean address (number, then street).
 export const DEMO_PHARMACIES = [
   {
     id: 'PH-JUNG-01',
     name_ko: '중앙약국',
     name_en: 'Jungang Pharmacy',
     district: '중구',
+    district_en: 'Jung-gu',
     address: '중앙로 12',
+    address_en: '12 Jungang-ro',
   },
   {
     id: 'PH-JUNG-02',
     name_ko: '시청앞약국',
     name_en: 'City Hall Pharmacy',
     district: '중구',
+    district_en: 'Jung-gu',
     address: '시청로 3',
+    address_en: '3 Sicheong-ro',
   },
   {
     id: 'PH-DONG-01',
     name_ko: '동부온누리약국',
     name_en: 'Dongbu Onnuri Pharmacy',
     district: '동구',
+    district_en: 'Dong-gu',
     address: '동부대로 88',
+    address_en: '88 Dongbu-daero',
   },
-  { id: 'PH-SEO-01', name_ko: '서문약국', name_en: 'Seomun Pharmacy', district: '서구', address: '서문길 5' },
+  {
+    id: 'PH-SEO-01',
+    name_ko: '서문약국',
+    name_en: 'Seomun Pharmacy',
+    district: '서구',
+    district_en: 'Seo-gu',
+    address: '서문길 5',
+    address_en: '5 Seomun-gil',
+  },
   {
     id: 'PH-NAM-01',
     name_ko: '남부건강약국',
     name_en: 'Nambu Health Pharmacy',
     district: '남구',
+    district_en: 'Nam-gu',
     address: '남부로 41',
+    address_en: '41 Nambu-ro',
   },
 ];
 

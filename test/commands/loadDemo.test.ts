@@ -22,6 +22,27 @@ test('the demo campaigns each name an office to ask, with a phone', async (t) =>
   for (const c of campaigns) t.truthy(c.contact_name_en, `${c.code} in English too`);
 });
 
+test('the demo pharmacies say where they are in English too, romanised as an English reader writes it', async (t) => {
+  const database = await createTestDatabase();
+  t.teardown(() => database.drop());
+  await loadDemo({ db: database.db, clock: new SteppedClock(new Date('2026-12-01T00:00:00Z')) });
+  const sites = await database.db('sites').orderBy('id');
+  t.is(sites.length, 5);
+  t.like(
+    sites.find((s) => s.id === 'PH-JUNG-01'),
+    {
+      district: '중구',
+      district_en: 'Jung-gu',
+      address: '중앙로 12',
+      address_en: '12 Jungang-ro',
+    },
+  );
+  for (const s of sites) {
+    t.regex(s.district_en, /^[A-Z][a-z]+-gu$/, s.id);
+    t.regex(s.address_en, /^\d+ [A-Z][a-z]+-(ro|daero|gil)$/, s.id);
+  }
+});
+
 test('the demo mask campaign’s window gives every birth year a day under its weekday rule', async (t) => {
   const database = await createTestDatabase();
   t.teardown(() => database.drop());
