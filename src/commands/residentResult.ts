@@ -37,9 +37,9 @@ export interface ResidentResult {
   /** promoted after the site's slots had passed: collect any time the site is open until the deadline */
   any_time_until_deadline: boolean;
   claim_deadline: string | null;
-  /** only while the award can still be collected */
+  /** only while goods can still be collected at a counter; null for a voucher (paid for on the site) */
   claim_code: string | null;
-  /** what the QR on the page carries: the signed claim token (claimTokens.ts) */
+  /** what the QR on the page carries: the signed claim token (claimTokens.ts); null where claim_code is */
   qr_payload: string | null;
   bring: BringItem[];
   /** the published waitlist number (1 = first), for waitlisted and lost */
@@ -87,7 +87,10 @@ export async function residentResult(
   const holds = kind === 'won' || kind === 'collected' || kind === 'expired' || kind === 'refused';
   const site = holds && held?.site ? rules.sites.find((s) => s.id === held.site) : undefined;
   const slotStarts = holds && held?.slot ? award?.held_slot_starts_at : undefined;
-  const claimCode = kind === 'won' ? claimCodeFor(await claimKeyOf(ctx.db, ctx, c.id), a.id) : null;
+  // Only goods are shown at a counter: a voucher winner pays on the site (campaign.ts: slots_voucher_none), so
+  // their award has no code to type and no token to scan, and neither the claim key nor the signing key is used.
+  const atCounter = kind === 'won' && c.kind === 'goods';
+  const claimCode = atCounter ? claimCodeFor(await claimKeyOf(ctx.db, ctx, c.id), a.id) : null;
   const signingKey = ctx.secrets.claimSigningKey;
   return {
     kind,
@@ -106,7 +109,7 @@ export async function residentResult(
     claim_code: claimCode,
     // The signed claim token a counter checks offline; the typed code where no signing key is configured.
     qr_payload:
-      kind === 'won' && award
+      atCounter && award
         ? ((signingKey &&
             (await claimQrPayload(
               { db: ctx.db, clock: ctx.clock, secrets: { ...ctx.secrets, claimSigningKey: signingKey } },

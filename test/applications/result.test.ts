@@ -466,3 +466,24 @@ test.serial(
     t.notRegex(en, /counter may refuse/);
   },
 );
+
+test.serial(
+  'a voucher winner gets no claim code or QR token from the API, the page or SMS STATUS: they pay on the site',
+  async (t) => {
+    const drawn = await drawnLottery(app, { kind: 'voucher', applicants: 10 });
+    const c = drawn.s.campaignId;
+    await fanOutResults(drawn.env, c);
+    const won = (await awardsOf(app.db, c)).find((a) => a.outcome === 'won')!;
+    const res = await api(c, won.public_id);
+    t.is(res.status, 200, res.text);
+    t.like(res.json.result, { kind: 'won', unit: 'KRW', site: null, claim_code: null, qr_payload: null });
+    t.deepEqual(res.json.result.bring, []);
+    const ko = (await page(c, won.public_id)).text;
+    t.notRegex(ko, /id="claim-code"|class="qr"|수령번호/);
+    t.notRegex((await page(c, won.public_id, 'en')).text, /id="claim-code"|class="qr"|[Cc]laim code/);
+    const sms = await smsStatus(c, won.public_id);
+    t.regex(sms, /당첨: .*결제, 기한/);
+    t.notRegex(sms, /수령번호/);
+    t.notRegex(await smsStatus(c, won.public_id, 'STATUS'), /Claim code/);
+  },
+);
