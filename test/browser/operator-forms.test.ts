@@ -161,7 +161,7 @@ browserTest(
         await page.goto(draw);
         t.regex(
           (await page.locator('#beacon-source-note').textContent()) ?? '',
-          lang === 'ko' ? /Asia\/Seoul 시각으로/ : /in Asia\/Seoul/,
+          lang === 'ko' ? /한국 시간 기준 / : /in Korea time \(KST\)/,
         );
         if (width === 1280) await checkPage(t, page, `the draw page (${lang})`);
         await shootPage(page, `beacon-form-${lang}-${width}`);

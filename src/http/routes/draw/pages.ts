@@ -23,7 +23,7 @@ import { fieldMessages } from '../../problems.js';
 import { render } from '../../render.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
 import { slotText } from '../applications/resultView.js';
-import { formatMoment } from '../campaigns/view.js';
+import { formatMoment, zoneWords } from '../campaigns/view.js';
 import { parsePublicId, publicCampaign } from './api.js';
 import { beaconFormSchema } from './schema.js';
 import { auditView, type ResultView, resultView } from './view.js';
@@ -45,7 +45,7 @@ interface BeaconForm {
 /**
  * The beacon's source sentence beside words of the page's: it is part of the seed commitment, so it is shown byte
  * for byte as published (English, a moment in UTC, with the default BEACON_SOURCE), with what kind of value it names,
- * each moment it names in the campaign's zone, and (in another language than the page's) why it is left as it is.
+ * each moment it names in the campaign's zone (named in words, as the campaign page does), and (in another language than the page's) why it is left as it is.
  */
 export function beaconSourceView(source: string, zone: string, t: Translate, lang: Lang) {
   const format = beaconFormatOf(source);
@@ -57,7 +57,11 @@ export function beaconSourceView(source: string, zone: string, t: Translate, lan
     notes: [
       ...(format === 'text' ? [] : [t(`draw.source_${format}`)]),
       ...momentsIn(source).map((m) =>
-        t('draw.source_moment', { iso: m.text, zone, local: when(m.at, zone, lang) }),
+        t('draw.source_moment', {
+          iso: m.text,
+          zone: zoneWords(zone, m.at, t, lang),
+          local: when(m.at, zone, lang),
+        }),
       ),
       ...(written === lang ? [] : [t('draw.source_as_published')]),
     ],
