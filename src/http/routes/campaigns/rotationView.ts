@@ -1,7 +1,7 @@
-// The birth-year weekday rule (출생연도 5부제) as a resident reads it before applying: not the rule's weekdays alone,
-// which a window shorter than a week does not all hold, but the days this window still has, whose each one is, and
-// the birth years it leaves without a day. Pure: the clock's reading and the translator are passed in.
-import type { Campaign } from '../../../domain/campaign.js';
+// The birth-year weekday rule (출생연도 5부제) as a resident reads it before applying (in a sale, buying): not the
+// rule's weekdays alone, which a window shorter than a week does not all hold, but the days this window still has,
+// whose each one is, and the birth years it leaves without a day. Pure: the clock's reading and the translator are passed in.
+import { type Campaign, hasDraw } from '../../../domain/campaign.js';
 import { rotationCalendar } from '../../../domain/rotation.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import { digitsWords, spanWords, zoneWords } from '../../../i18n/refusal.js';
@@ -15,11 +15,13 @@ export interface RotationView {
   repeats: boolean;
   /** the zone the days are in: "한국 표준시" */
   zone: string;
+  /** where the sentences are in the catalogue: an instant sale's (public.sale.) say buy, not apply */
+  words: 'public.' | 'public.sale.';
 }
 
 /** The days left in an open or scheduled campaign's window under the rule; undefined without the rule, or after. */
 export function rotationView(
-  c: Pick<Campaign, 'eligibility' | 'state' | 'time_zone' | 'opens_at' | 'closes_at'>,
+  c: Pick<Campaign, 'eligibility' | 'state' | 'time_zone' | 'opens_at' | 'closes_at' | 'mode'>,
   now: Date,
   t: Translate,
   lang: Lang,
@@ -38,5 +40,6 @@ export function rotationView(
     none: cal.none.map((day) => digitsWords(t, day)).join(', '),
     repeats: cal.repeats,
     zone: zoneWords(c.opens_at, c.time_zone, lang),
+    words: hasDraw(c.mode) ? 'public.' : 'public.sale.',
   };
 }
