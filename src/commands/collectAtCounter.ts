@@ -122,6 +122,9 @@ export async function collectAward(
   const v = await loadCounterView(ctx.db, claim).catch(() => {
     throw new DomainError('not_found', 'No such award in this campaign');
   });
+  // A voucher winner pays on the site and the vouchers are issued there: marked collected, one would be unpaid.
+  if (v.campaign.kind === 'voucher')
+    throw new DomainError('award_not_collectable', 'A voucher is paid for on the site; nothing is collected');
   if (code !== undefined) {
     const expected = claimCodeFor(await claimKeyOf(ctx.db, ctx, campaignId), v.award.application_id);
     if (!sameClaimCode(expected, code))

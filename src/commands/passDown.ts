@@ -107,10 +107,12 @@ export async function passDown(
     [{ public_id: next.public_id, slot: place.slot, deadline: place.deadline }],
     now,
   );
-  const code = claimCodeFor(await claimKeyOf(trx, ctx, c.id), who.application_id);
-  await indexClaimCodes(trx, [
-    { digest: claimCodeDigest(ctx.secrets, code), campaign_id: c.id, public_id: next.public_id },
-  ]);
+  // a voucher is paid for on the site, never shown at a counter: no code to tell or to find
+  const code = c.kind === 'goods' ? claimCodeFor(await claimKeyOf(trx, ctx, c.id), who.application_id) : '';
+  if (code)
+    await indexClaimCodes(trx, [
+      { digest: claimCodeDigest(ctx.secrets, code), campaign_id: c.id, public_id: next.public_id },
+    ]);
   await sendAwardNotice(
     ctx,
     trx,

@@ -105,7 +105,7 @@ async function remindOne(
       prize: prizeText(c, held.amount, lang),
       ...nextStep(c, places, { ...held, deadline, from: r.promoted_at ?? undefined }, lang),
       deadline: deadlineText(c, deadline, lang),
-      claim_code: claimCodeFor(key, r.application_id),
+      claim_code: c.kind === 'goods' ? claimCodeFor(key, r.application_id) : '', // a voucher is paid, not shown
     },
     `pickup_reminder:${r.application_id}`,
   );

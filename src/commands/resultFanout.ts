@@ -51,12 +51,14 @@ export async function fanOutResults(
         const dedupe = `result:${r.application_id}`;
         let sent: boolean;
         if (r.outcome === 'won') {
-          const code = claimCodeFor(claimKey, r.application_id);
-          codes.push({
-            digest: claimCodeDigest(ctx.secrets, code),
-            campaign_id: c.id,
-            public_id: r.public_id,
-          });
+          // a voucher is paid for on the site, never shown at a counter: no code to tell or to find
+          const code = c.kind === 'goods' ? claimCodeFor(claimKey, r.application_id) : '';
+          if (code)
+            codes.push({
+              digest: claimCodeDigest(ctx.secrets, code),
+              campaign_id: c.id,
+              public_id: r.public_id,
+            });
           const amount = Number(r.amount);
           const place = nextStep(
             c,

@@ -485,5 +485,15 @@ test.serial(
     t.regex(sms, /당첨: .*결제, 기한/);
     t.notRegex(sms, /수령번호/);
     t.notRegex(await smsStatus(c, won.public_id, 'STATUS'), /Claim code/);
+    // nothing for a counter to find by a typed code, and nothing an admin can mark collected: it is paid for
+    t.is(Number((await app.db('claim_codes').where({ campaign_id: c }).count('* as n'))[0]!.n), 0);
+    const admin = await app.staff('admin');
+    const collect = await app.request('POST', `/api/admin/campaigns/${c}/awards/${won.public_id}/collect`, {
+      as: admin,
+      json: {},
+    });
+    t.is(collect.status, 409, collect.text);
+    t.is(collect.json.error.code, 'award_not_collectable');
+    t.is((await awardsOf(app.db, c)).find((a) => a.public_id === won.public_id)!.status, 'won');
   },
 );
