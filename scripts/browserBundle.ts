@@ -5,17 +5,22 @@ import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { rootDir } from '../src/paths.js';
 
-/** Bundles `entry` into one minified browser IIFE headed by `banner`; refuses a build that still reaches Node. */
+/**
+ * Bundles `entry` into one minified browser script headed by `banner`: an IIFE, or an ES module for a piece a page
+ * imports only when it needs it (by its /static/ address, which the bundler leaves alone). Refuses a build that
+ * still reaches Node.
+ */
 export async function bundleForBrowser(
   entry: string,
   banner: string,
   plugins: Plugin[] = [],
+  format: 'iife' | 'esm' = 'iife',
 ): Promise<string> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
     write: false,
-    format: 'iife',
+    format,
     platform: 'browser',
     target: ['es2020'],
     minify: true,

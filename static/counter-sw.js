@@ -1,7 +1,9 @@
 // The counter page's service worker: keeps /counter, its script and the stylesheet so that the page opens
-// again while the connection is down (network first, the last good copy otherwise). API calls pass through.
+// again while the connection is down (network first, the last good copy otherwise), and the QR reader the
+// page imports when the camera opens without BarcodeDetector, so that scanning works offline too. API calls
+// pass through.
 const CACHE = 'counter-v1';
-const KEEP = ['/counter', '/static/counter.js', '/static/site.css'];
+const KEEP = ['/counter', '/static/counter.js', '/static/counter-qr.js', '/static/site.css'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(KEEP)).then(() => self.skipWaiting()));

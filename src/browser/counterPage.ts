@@ -1,14 +1,16 @@
 // The counter page in the browser (built into static/counter.js by scripts/build-counter.ts). Online it checks,
 // collects and refuses through the JSON API in place; offline it verifies a scanned claim token with the public
 // key embedded in the page (jose), records the collection in IndexedDB (idb-keyval) and sends it when the
-// connection returns. QR codes are read with the camera: BarcodeDetector where the browser has it, else jsQR.
+// connection returns. QR codes are read with the camera: BarcodeDetector where the browser has it, else jsQR,
+// fetched only then (static/counter-qr.js, from browser/counterQr.ts). Times are written by whenIntl, the
+// luxon-free twin of the pages' when(): this script carries no date library.
 // Over 300 lines on purpose: it is one page's whole behaviour (check, collect, refuse, scan, offline queue),
 // read top to bottom, and the bundle has no module seams to gain from splitting it.
 import { createStore, del, entries, get, set } from 'idb-keyval';
 import { decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose';
-import jsQRModule from 'jsqr';
 import { countPickup, noPickups } from '../domain/pickupCounts.js';
-import { when } from '../i18n/when.js';
+import { whenIntl } from '../i18n/whenIntl.js';
+import type { Decode } from './counterQr.js';
 
 interface Config {
   site: string;
@@ -60,10 +62,6 @@ interface OfflineRecord {
   handed_over_at: string;
 }
 
-// jsqr is CommonJS with a default export in its types: take whichever the bundler hands over.
-type Decode = (d: Uint8ClampedArray, w: number, h: number) => { data: string } | null;
-const jsQR = ((jsQRModule as unknown as { default?: Decode }).default ?? jsQRModule) as unknown as Decode;
-
 const cfg = JSON.parse(document.getElementById('counter-config')!.textContent!) as Config;
 const queue = createStore('counter-queue', 'records');
 const spent = createStore('counter-spent', 'awards');
@@ -73,9 +71,9 @@ const codeInput = $<HTMLInputElement>('code');
 
 const say = (key: string, params: Record<string, string | number> = {}) =>
   (cfg.strings[key] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
-/** A moment as the pages show it (i18n/when.ts), in the award's campaign's zone where known. */
+/** A moment as the pages show it (i18n/whenIntl.ts), in the award's campaign's zone where known. */
 const fmt = (iso: string | null, zone = cfg.zone) =>
-  iso ? when(new Date(iso), zone, cfg.lang) : say('any_time');
+  iso ? whenIntl(new Date(iso), zone, cfg.lang) : say('any_time');
 const looksLikeToken = (s: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(s.trim());
 
 function el(tag: string, attrs: Record<string, string> = {}, ...kids: Array<Node | string>): HTMLElement {
@@ -497,8 +495,39 @@ function slotOf(c: ListedCampaign, s: ListedSlot): HTMLElement | undefined {
 // --- the camera ---
 let stream: MediaStream | undefined;
 
+type Detector = { detect(v: HTMLVideoElement): Promise<Array<{ rawValue: string }>> };
+const BarcodeDetector = (window as unknown as { BarcodeDetector?: new (o: object) => Detector })
+  .BarcodeDetector;
+
+/** jsQR (static/counter-qr.js), imported the first time the camera opens in a browser without BarcodeDetector. */
+const QR_READER = '/static/counter-qr.js';
+
+/** A frame's QR text: the browser's BarcodeDetector where there is one, else jsQR on the frame's pixels. */
+async function frameReader(): Promise<(video: HTMLVideoElement) => Promise<string>> {
+  if (BarcodeDetector) {
+    const detector = new BarcodeDetector({ formats: ['qr_code'] });
+    return async (video) => (await detector.detect(video).catch(() => []))[0]?.rawValue ?? '';
+  }
+  const { decode } = (await import(QR_READER)) as { decode: Decode };
+  const canvas = document.createElement('canvas');
+  return async (video) => {
+    if (video.videoWidth === 0) return '';
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    const g = canvas.getContext('2d', { willReadFrequently: true })!;
+    g.drawImage(video, 0, 0);
+    return decode(g.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height) ?? '';
+  };
+}
+
 async function scan() {
   const video = $<HTMLVideoElement>('scan-video');
+  let read: (video: HTMLVideoElement) => Promise<string>;
+  try {
+    read = await frameReader();
+  } catch {
+    return message(say('scan_reader_failed'), 'error');
+  }
   try {
     stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
   } catch {
@@ -507,28 +536,9 @@ async function scan() {
   $('scanner').hidden = false;
   video.srcObject = stream;
   await video.play();
-  const Detector = (
-    window as unknown as {
-      BarcodeDetector?: new (
-        o: object,
-      ) => { detect(v: HTMLVideoElement): Promise<Array<{ rawValue: string }>> };
-    }
-  ).BarcodeDetector;
-  const detector = Detector ? new Detector({ formats: ['qr_code'] }) : undefined;
-  const canvas = document.createElement('canvas');
   const tick = async () => {
     if (!stream) return;
-    let text = '';
-    if (detector) {
-      text = (await detector.detect(video).catch(() => []))[0]?.rawValue ?? '';
-    } else if (video.videoWidth > 0) {
-      canvas.width = video.videoWidth;
-      canvas.height = video.videoHeight;
-      const g = canvas.getContext('2d', { willReadFrequently: true })!;
-      g.drawImage(video, 0, 0);
-      text =
-        jsQR(g.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height)?.data ?? '';
-    }
+    const text = await read(video);
     if (text) {
       stopScan();
       codeInput.value = text;

@@ -1,6 +1,7 @@
 // A moment as the site shows it, e.g. 2026-12-01 08:00 (GMT+9): the wall-clock time in the campaign's zone with
-// the offset named. One function for the pages (http/render.ts) and the counter's script (browser/counterPage.ts),
-// so a time reads the same with and without JavaScript. No Node module: the browser bundle imports it.
+// the offset named, for the pages (http/render.ts), notices and SMS replies. The counter's script prints the same
+// text without luxon (whenIntl.ts; test/i18n-when.test.ts keeps the two alike), so a time reads the same with
+// and without JavaScript.
 import { DateTime } from 'luxon';
 import type { Lang } from './catalogue.js';
 

@@ -14,6 +14,8 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { checkPage, shootPage } from '../helpers/browserJourney.js';
 import { signInWithForm, staffBrowserContext } from '../helpers/browserSession.js';
 import { browserSuite } from '../helpers/chromium.js';
+import { qrCamera } from '../helpers/fakeCamera.js';
+import { tempDirs } from '../helpers/tempDirs.js';
 import { counterScenario } from './_setup.js';
 
 const suite = browserSuite('test/counter/page.test.ts', 'The counter page and the stock page in a browser');
@@ -31,7 +33,7 @@ test.after.always(async () => {
   await app?.close();
 });
 
-test('static/counter.js is built from src/browser/counterPage.ts', (t) => {
+test('static/counter.js and static/counter-qr.js are built from src/browser (npm run build:counter)', (t) => {
   t.notThrows(() =>
     execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-counter.ts', '--check'], {
       stdio: 'pipe',
@@ -335,3 +337,68 @@ browserTest('another counter’s collection and an award passed down show withou
   await checkPage(t, page, 'the counter with an award passed down');
   await context.close();
 });
+
+const scratch = tempDirs('counter-camera-');
+
+browserTest(
+  'without BarcodeDetector the camera reads a QR with jsQR, fetched then and kept offline',
+  async (t) => {
+    t.timeout(120_000);
+    const sc = await counterScenario(app);
+    const site0 = sc.s.siteIds[0]!;
+    const [a] = sc.winnersAt(site0);
+    app.clock.set(at(61.9));
+    const token = await sc.tokenOf(a!.public_id);
+    // Safari and Firefox have no BarcodeDetector (nor has Chromium on Linux): the page reads frames with jsQR.
+    const camera = await suite.launch(qrCamera(scratch(), token));
+    try {
+      const session = await signInWithForm(app, 'site_staff', { site_id: site0 });
+      const context = await staffBrowserContext(camera, app, session, 'ko-KR', 375);
+      await context.clock.setFixedTime(at(61.9));
+      await context.addInitScript(() => {
+        delete (window as { BarcodeDetector?: unknown }).BarcodeDetector;
+      });
+      const page = await context.newPage();
+      const asked: string[] = []; // what the page asked for, by path
+      page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+      const script = page.waitForResponse((r) => new URL(r.url()).pathname === '/static/counter.js');
+      await page.goto(`${app.url}/counter`);
+      const read = (await (await script).body()).length;
+      t.true(read < 40_000, `the script without jsQR or luxon: ${read} bytes (it was 232 KB)`);
+      t.false(asked.includes('/static/counter-qr.js'), 'no QR reader before the camera opens');
+      t.true(
+        await page.evaluate(async () => {
+          await navigator.serviceWorker.ready;
+          return Boolean(await caches.match('/static/counter-qr.js'));
+        }),
+        'the service worker keeps the QR reader for a scan without a connection',
+      );
+
+      await context.setOffline(true);
+      await page.click('#scan');
+      await page.getByText('오프라인 확인').waitFor();
+      t.is(await page.inputValue('#code'), token, 'the QR code read from the camera');
+      t.true((await page.locator('#result').innerText()).includes(a!.public_id));
+      t.true(await page.locator('#scanner').isHidden(), 'the camera is put away');
+      t.true(asked.includes('/static/counter-qr.js'), 'the QR reader, at the first scan');
+      await context.close();
+
+      // No reader to be had (no service worker kept it, no connection): said plainly, no camera opened for nothing.
+      const bare = await camera.newContext({ serviceWorkers: 'block', locale: 'ko-KR' });
+      const [name, value] = session.cookie.split('=') as [string, string];
+      await bare.addCookies([{ name, value, url: app.url }]);
+      await bare.addInitScript(() => {
+        delete (window as { BarcodeDetector?: unknown }).BarcodeDetector;
+      });
+      await bare.route('**/static/counter-qr.js', (r) => r.abort('internetdisconnected'));
+      const lost = await bare.newPage();
+      await lost.goto(`${app.url}/counter`);
+      await lost.click('#scan');
+      await lost.getByText('QR 판독기를 불러오지 못했습니다').waitFor();
+      t.true(await lost.locator('#scanner').isHidden(), 'the camera stays off');
+      await bare.close();
+    } finally {
+      await camera.close();
+    }
+  },
+);

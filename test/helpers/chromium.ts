@@ -31,9 +31,10 @@ export function browserSuite(file: string, unchecked: string) {
   return {
     executablePath,
     available: Boolean(executablePath),
-    launch: async () => {
+    /** `args`: flags beside the usual ones (a fake camera, say: test/helpers/fakeCamera.ts). */
+    launch: async (args: string[] = []) => {
       const { chromium } = await import('playwright-core');
-      return chromium.launch({ executablePath: executablePath!, args: CHROMIUM_ARGS });
+      return chromium.launch({ executablePath: executablePath!, args: [...CHROMIUM_ARGS, ...args] });
     },
   };
 }

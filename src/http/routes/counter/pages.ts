@@ -99,6 +99,7 @@ export function counterPageRoutes(router: Router, deps: AppDeps): void {
           'conflict',
           'any_time',
           'scan_unsupported',
+          'scan_reader_failed',
           'refuse_reason',
           'reason_id_mismatch',
           'reason_no_group_proof',
