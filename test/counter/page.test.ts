@@ -364,7 +364,9 @@ browserTest(
       const script = page.waitForResponse((r) => new URL(r.url()).pathname === '/static/counter.js');
       await page.goto(`${app.url}/counter`);
       const read = (await (await script).body()).length;
+      const sent = (await (await script).request().sizes()).responseBodySize;
       t.true(read < 40_000, `the script without jsQR or luxon: ${read} bytes (it was 232 KB)`);
+      t.true(sent < read / 2, `sent compressed: ${sent} of ${read} bytes`);
       t.false(asked.includes('/static/counter-qr.js'), 'no QR reader before the camera opens');
       t.true(
         await page.evaluate(async () => {

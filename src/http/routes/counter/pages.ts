@@ -2,8 +2,6 @@
 // post); with static/counter.js the same happens in place through the JSON API, QR codes can be scanned with
 // the camera, and a dropped connection is survived (claim tokens verified offline, collections queued and
 // synced). /counter-sw.js keeps the page and its script available offline.
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { claimSigner } from '../../../commands/claimTokens.js';
@@ -19,7 +17,7 @@ import type { StaffSession } from '../../middleware/staffAuth.js';
 import { requireStaffPage } from '../../middleware/staffPages.js';
 import { render } from '../../render.js';
 import { bodyOf } from '../../validate.js';
-import { staticDir } from '../static/files.js';
+import { sendStaticFile } from '../static/files.js';
 import { checkCode, counterContext, counterStaff, parseSiteId } from './api.js';
 
 type Result = {
@@ -186,9 +184,5 @@ export function counterPageRoutes(router: Router, deps: AppDeps): void {
   );
 
   // The service worker lives at the root so that its scope can cover /counter.
-  router.get('/counter-sw.js', async (ctx) => {
-    ctx.type = 'text/javascript; charset=utf-8';
-    ctx.set('Cache-Control', 'no-cache');
-    ctx.body = await fs.readFile(path.join(staticDir, 'counter-sw.js'));
-  });
+  router.get('/counter-sw.js', (ctx) => sendStaticFile(ctx, 'counter-sw.js', 'no-cache'));
 }
