@@ -382,6 +382,7 @@ browserTest(
       t.is(await page.inputValue('#code'), token, 'the QR code read from the camera');
       t.true((await page.locator('#result').innerText()).includes(a!.public_id));
       t.true(await page.locator('#scanner').isHidden(), 'the camera is put away');
+      await shootPage(page, 'counter-scanned-offline-ko-375');
       t.true(asked.includes('/static/counter-qr.js'), 'the QR reader, at the first scan');
       await context.close();
 
@@ -398,6 +399,7 @@ browserTest(
       await lost.click('#scan');
       await lost.getByText('QR 판독기를 불러오지 못했습니다').waitFor();
       t.true(await lost.locator('#scanner').isHidden(), 'the camera stays off');
+      await shootPage(lost, 'counter-reader-failed-ko-1280');
       await bare.close();
     } finally {
       await camera.close();
