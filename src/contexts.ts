@@ -9,7 +9,7 @@ import { createCampaignRulesCache } from './commands/campaignRules.js';
 import { stockReader } from './commands/campaignStock.js';
 import { signedAdmissions } from './commands/instant/admissionToken.js';
 import { BUY_LANES, purchasesAtOnce } from './commands/instant/context.js';
-import { openSaleTerms } from './commands/instant/openSaleTerms.js';
+import { openSaleTerms, saleRulesMemory } from './commands/instant/openSaleTerms.js';
 import { shuffleWaits } from './commands/instant/shuffleWaits.js';
 import { waitingLooks } from './commands/instant/waitingLooks.js';
 import { batchedAwardOrders } from './commands/payments/awardOrderWrites.js';
@@ -188,6 +188,7 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
       purchaseSlot: pLimit(purchasesAtOnce(config.DATABASE_POOL_MAX)),
       openingConnections: config.DATABASE_POOL_MAX,
       openSales: openSaleTerms(),
+      saleRules: saleRulesMemory(),
       looks: waitingLooks(),
       // arrivals wait for the next pass only where the passes run (the reconciler, RUN_SCHEDULER)
       shuffles: shuffleWaits({ handsArrivals: config.RUN_SCHEDULER }),

@@ -24,7 +24,7 @@ import {
 } from '../domain/application.js';
 import { groupLabel, type VerificationMethod } from '../domain/campaign.js';
 import { contactParams } from '../domain/contact.js';
-import { checkEligibility, refusalParams } from '../domain/eligibility.js';
+import { checkEligibility, notEligible } from '../domain/eligibility.js';
 import { DomainError, validationFailed } from '../domain/errors.js';
 import { type BirthDateSource, type GroupSource, groupStanding } from '../domain/facts.js';
 import { formatIn, when } from '../i18n/when.js';
@@ -84,11 +84,7 @@ export function checkApplication(rules: CampaignRules, who: Applicant, input: Ap
     { birth_date: who.birth_date ?? undefined, region: input.region },
     now,
   );
-  if (refusal) {
-    throw new DomainError('not_eligible', `Not eligible: ${refusal.reason}`, {
-      details: { reason: refusal.reason, ...refusalParams(refusal, rules.campaign) },
-    });
-  }
+  if (refusal) throw notEligible(refusal, rules.campaign);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Who may apply: region of residence, age range and the 2020 mask birth-year rotation. Pure: `now` is passed in.
 import { DateTime } from 'luxon';
 import type { Campaign } from './campaign.js';
+import { DomainError } from './errors.js';
 import {
   mayApplyAt,
   nextTurn,
@@ -123,4 +124,11 @@ export function refusalParams(
     default:
       return {};
   }
+}
+
+/** The refusal as the API gives it, the same wherever one is refused (an application, a join of a sale's queue). */
+export function notEligible(r: Refusal, c: Pick<Campaign, 'time_zone' | 'closes_at'>): DomainError {
+  return new DomainError('not_eligible', `Not eligible: ${r.reason}`, {
+    details: { reason: r.reason, ...refusalParams(r, c) },
+  });
 }

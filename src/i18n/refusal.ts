@@ -73,16 +73,16 @@ export function digitsWords(t: Translate, day: string): string {
  * The birth-year weekday refusal: the rule for the person's birth years, then the next time they may apply within
  * the window (with a word on the weekend when the time holds one), or that the campaign has none for them.
  */
-function weekdayWords(t: Translate, lang: Lang, d: Record<string, unknown>): string {
+function weekdayWords(t: Translate, lang: Lang, d: Record<string, unknown>, at: string): string {
   const zone = String(d.time_zone ?? 'Asia/Seoul');
   const base = { digits: digitsWords(t, String(d.day)), day: t(`eligibility.days.${d.day}`) };
   if (typeof d.turn_from === 'string' && typeof d.turn_until === 'string') {
     const turn = { from: new Date(d.turn_from), until: new Date(d.turn_until) };
-    const text = t('eligibility.wrong_weekday', { ...base, turn: spanInZone(t, turn, zone, lang) });
-    return d.turn_weekend ? `${text} ${t('eligibility.weekend_anyone')}` : text;
+    const text = t(`${at}wrong_weekday`, { ...base, turn: spanInZone(t, turn, zone, lang) });
+    return d.turn_weekend ? `${text} ${t(`${at}weekend_anyone`)}` : text;
   }
   const closes = new Date(String(d.closes_at));
-  return t('eligibility.wrong_weekday_none', {
+  return t(`${at}wrong_weekday_none`, {
     ...base,
     closes: t('eligibility.in_zone', {
       span: momentWords(closes, zone, lang),
@@ -96,13 +96,22 @@ export function noDayLeft(d: Record<string, unknown>): boolean {
   return d.reason === 'wrong_weekday' && typeof d.turn_from !== 'string';
 }
 
-/** A not_eligible refusal's details in the reader's words. */
-export function refusalWords(t: Translate, lang: Lang, details: Record<string, unknown>): string {
-  if (details.reason === 'wrong_weekday') return weekdayWords(t, lang, details);
+/**
+ * A not_eligible refusal's details in the reader's words; `sale`: a join of an instant sale's queue refused, said as
+ * buying (구매), not applying (its words are eligibility.sale.<reason>).
+ */
+export function refusalWords(
+  t: Translate,
+  lang: Lang,
+  details: Record<string, unknown>,
+  o: { sale?: boolean } = {},
+): string {
+  const at = o.sale ? 'eligibility.sale.' : 'eligibility.';
+  if (details.reason === 'wrong_weekday') return weekdayWords(t, lang, details, at);
   const params = Object.fromEntries(
     Object.entries(details).filter((e): e is [string, string | number] =>
       ['string', 'number'].includes(typeof e[1]),
     ),
   );
-  return t(`eligibility.${details.reason}`, params);
+  return t(`${at}${details.reason}`, params);
 }

@@ -10,7 +10,7 @@ import type { IdentitySecrets } from '../../identity/crypto.js';
 import type { CommandContext } from '../context.js';
 import type { PaymentContext } from '../payments/context.js';
 import type { SignedAdmissions } from './admissionToken.js';
-import type { OpenSaleTerms } from './openSaleTerms.js';
+import type { OpenSaleTerms, SaleRulesMemory } from './openSaleTerms.js';
 import type { ShuffleWaits } from './shuffleWaits.js';
 import type { WaitingLooks } from './waitingLooks.js';
 
@@ -34,6 +34,8 @@ export interface InstantContext extends CommandContext {
   looks?: WaitingLooks;
   /** an open sale's terms remembered a few seconds (openSaleTerms.ts); read on every buy when absent */
   openSales?: OpenSaleTerms;
+  /** a scheduled or open sale's eligibility rules remembered a few seconds (openSaleTerms.ts); read on every join when absent */
+  saleRules?: SaleRulesMemory;
   /** pre-queue looks held until the opening's shuffle (Prefer: wait); each answered at once when absent */
   shuffles?: ShuffleWaits;
   /** the admission tokens this process signed (admissionToken.ts); every token signed and verified when absent */

@@ -5,10 +5,17 @@
 // next look (the turn kept while waiting).
 
 import { uniformOf } from '../../crypto/random.js';
-import { type Joined, joinRoom } from '../../db/repos/instantJoins.js';
+import { type Joined, joinRoom, type NewPlace } from '../../db/repos/instantJoins.js';
 import { findPlace, recordToken } from '../../db/repos/instantQueue.js';
-import { findSale, isSaleClosed, type SaleRow } from '../../db/repos/instantRooms.js';
+import {
+  findSale,
+  findSaleRules,
+  isSaleClosed,
+  type SaleRow,
+  type SaleRules,
+} from '../../db/repos/instantRooms.js';
 import { findStanding, type Standing, type StandingPlace } from '../../db/repos/instantStanding.js';
+import { checkEligibility, notEligible } from '../../domain/eligibility.js';
 import { DomainError } from '../../domain/errors.js';
 import {
   HELD_BACK_POLL_MS,
@@ -27,6 +34,10 @@ import type { OpeningPlace } from './shuffleWaits.js';
 
 export interface Joiner {
   identity_id: string;
+  /** from the verified session (YYYY-MM-DD), when known: a sale with an age or weekday rule needs it */
+  birth_date: string | null;
+  /** the district or city declared at the join (asked when the sale is limited to regions) */
+  region?: string | undefined;
   contact_channel: 'sms' | 'email' | null;
   contact_enc: string | null;
   lang: 'ko' | 'en';
@@ -75,10 +86,48 @@ async function saleOf(ctx: InstantContext, campaignId: string): Promise<SaleRow>
   return c;
 }
 
+/** The sale's rules: remembered by the process (no read of the join's own), read when it keeps none. */
+async function rulesOf(ctx: InstantContext, campaignId: string): Promise<SaleRules> {
+  const r = await (ctx.saleRules
+    ? ctx.saleRules.of(ctx.db, campaignId, ctx.clock.now().getTime())
+    : findSaleRules(ctx.db, campaignId));
+  if (r?.mode !== 'instant' || r.state === 'draft')
+    throw new DomainError('not_found', 'No instant sale here');
+  return r;
+}
+
+/**
+ * The place to take, once the joiner is judged by the sale's eligibility rules as an application is
+ * (checkEligibility; not_eligible with the same details): the age and the birth-year weekday rule at the opening or
+ * now, whichever is later, so a pre-queue join before a midnight opening is judged for the sale's day. The region
+ * declared is kept on the place when the sale is limited to regions. A sale without rules asks nothing.
+ */
+function placeFor(ctx: InstantContext, rules: SaleRules, who: Joiner): NewPlace {
+  const now = ctx.clock.now();
+  const at = new Date(Math.max(rules.opens_at.getTime(), now.getTime()));
+  const refusal = checkEligibility(
+    rules,
+    { birth_date: who.birth_date ?? undefined, region: who.region },
+    at,
+  );
+  if (refusal) throw notEligible(refusal, rules);
+  return {
+    campaign_id: rules.id,
+    identity_id: who.identity_id,
+    ticket: ctx.random.bytes(9).toString('base64url'),
+    contact_channel: who.contact_channel,
+    contact_enc: who.contact_enc,
+    lang: who.lang,
+    region: (rules.eligibility.regions ?? []).length > 0 ? (who.region ?? null) : null,
+    rules_version: rules.rules_version,
+  };
+}
+
 /**
  * Takes a place once; a second join returns the same place. Refused before the pre-queue opens and after
- * closing. The common join is one statement (the place, and what its first answer needs); the sale and its room
- * are looked up only when it took no place.
+ * closing, and to one the sale's rules do not let buy (placeFor): one who already has a place is answered with it.
+ * The common join is one statement (the place, and what its first answer needs), with the sale's rules as the
+ * process remembers them; the sale and its room are looked up only when it took no place.
  */
 export async function joinQueue(
   ctx: InstantContext,
@@ -86,10 +135,27 @@ export async function joinQueue(
   who: Joiner,
   waitMs = 0,
 ): Promise<QueueStatus> {
-  const place = { campaign_id: campaignId, ticket: ctx.random.bytes(9).toString('base64url'), ...who };
+  let place: NewPlace;
+  try {
+    place = placeFor(ctx, await rulesOf(ctx, campaignId), who);
+  } catch (err) {
+    // coming back to a place one holds is not refused (the rule's day may have passed since it was taken)
+    if (
+      err instanceof DomainError &&
+      err.code === 'not_eligible' &&
+      (await findPlace(ctx.db, campaignId, who.identity_id))
+    )
+      return queueStatus(ctx, campaignId, who.identity_id, waitMs);
+    throw err;
+  }
   const joined = await (ctx.joins ? ctx.joins(place) : joinRoom(ctx.db, place));
   if (joined) return firstAnswer(ctx, campaignId, who.identity_id, joined, waitMs);
   const c = await saleOf(ctx, campaignId);
+  if (c.rules_version !== place.rules_version) {
+    // the rules were edited since the process read them (a scheduled sale's pre-queue): judged again by these
+    ctx.saleRules?.forget(campaignId);
+    return joinQueue(ctx, campaignId, who, waitMs);
+  }
   const room = await ensureRoom(ctx, c); // made by the reconciler; made here if a join comes first
   const late = await joinRoom(ctx.db, place);
   if (late) return firstAnswer(ctx, campaignId, who.identity_id, late, waitMs);

@@ -14,6 +14,13 @@ export interface NewPlace {
   contact_channel: string | null;
   contact_enc: string | null;
   lang: string;
+  /** declared at the join when the sale is limited to regions (checked against them before); none else */
+  region?: string | null;
+  /**
+   * the campaign's rules version the join was judged eligible by: a place is taken only while it stands. The
+   * command always gives it; only a caller that judged nothing (a test, the simulator's ceiling) leaves it out.
+   */
+  rules_version?: number;
 }
 
 /** A new place, with what its first answer needs from the sale and its room (read in the same statement). */
@@ -32,22 +39,25 @@ export interface Joined {
  * Whether this is the pre-queue, and the arrival number, come from the database clock in the statement itself:
  * before opens_at a place is in the pre-queue; after it, an arrival number from a sequence, taken in the order
  * the joins came. Nothing for a person who already has a place (the caller reads it), a room not made, or a
- * pre-queue not open yet (the room's prequeue_minutes before opening).
+ * pre-queue not open yet (the room's prequeue_minutes before opening), nor when the campaign's rules changed since
+ * the join was judged eligible by them (its rules_version).
  */
 const joinMany = preparedStatement(
   'instant_join_many',
   `WITH r AS (
      SELECT * FROM json_to_recordset(:places::json) AS r(n int, campaign_id uuid, identity_id uuid, ticket text,
-       contact_channel text, contact_enc text, lang text)
+       contact_channel text, contact_enc text, lang text, region text,
+       rules_version int)
    ), placed AS (
      INSERT INTO instant_queue (campaign_id, identity_id, ticket, joined_at, pre, arrival,
-                                contact_channel, contact_enc, lang)
+                                contact_channel, contact_enc, lang, region)
      SELECT o.campaign_id, o.identity_id, o.ticket, now(), o.pre,
-            CASE WHEN o.pre THEN NULL ELSE nextval('instant_arrival_seq') END, o.contact_channel, o.contact_enc, o.lang
+            CASE WHEN o.pre THEN NULL ELSE nextval('instant_arrival_seq') END, o.contact_channel, o.contact_enc, o.lang,
+            o.region
        FROM (SELECT c.id AS campaign_id, r.identity_id, r.ticket, now() < c.opens_at AS pre, r.contact_channel,
-                    r.contact_enc, r.lang
+                    r.contact_enc, r.lang, r.region
                FROM r JOIN campaigns c ON c.id = r.campaign_id JOIN instant_rooms ro ON ro.campaign_id = c.id
-              WHERE c.mode = 'instant' AND NOT ${saleClosed('c')}
+              WHERE c.mode = 'instant' AND NOT ${saleClosed('c')} AND (r.rules_version IS NULL OR c.rules_version = r.rules_version)
                 AND now() >= c.opens_at - make_interval(mins => ro.prequeue_minutes)
               ORDER BY r.n) o
      ON CONFLICT DO NOTHING RETURNING *)

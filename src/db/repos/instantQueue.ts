@@ -13,6 +13,8 @@ export interface QueueRow {
   contact_channel: string | null;
   contact_enc: string | null;
   lang: string;
+  /** the region declared at the join, when the sale is limited to regions */
+  region: string | null;
   turn_notified_at: Date | null;
   token_jti: string | null;
   token_expires_at: Date | null;

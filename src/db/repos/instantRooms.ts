@@ -1,4 +1,5 @@
 // Queries on an instant sale's waiting room: create once, read, reveal the seed, move the admission cursor.
+import type { Campaign } from '../../domain/campaign.js';
 import { CONTACT_FIELDS } from '../../domain/contact.js';
 import type { Db, Trx } from '../knex.js';
 import { saleClosed } from './campaigns.js';
@@ -147,6 +148,7 @@ export interface SaleRow {
   denomination: number;
   per_person_max: number;
   discount_bp: number;
+  rules_version: number;
 }
 
 const SALE_COLUMNS = [
@@ -160,11 +162,25 @@ const SALE_COLUMNS = [
   'denomination',
   'per_person_max',
   'discount_bp',
+  'rules_version',
 ] as const;
 
 /** The campaign fields a sale needs. */
 export async function findSale(db: Db | Trx, campaignId: string): Promise<SaleRow | undefined> {
   return db('campaigns').select(SALE_COLUMNS).where({ id: campaignId }).first();
+}
+
+/** Who may join a sale (its eligibility rules), the moments the rules are asked at, and the version they are of. */
+export type SaleRules = Pick<
+  Campaign,
+  'id' | 'mode' | 'state' | 'rules_version' | 'eligibility' | 'time_zone' | 'opens_at' | 'closes_at'
+>;
+
+export async function findSaleRules(db: Db, campaignId: string): Promise<SaleRules | undefined> {
+  return db('campaigns')
+    .select('id', 'mode', 'state', 'rules_version', 'eligibility', 'time_zone', 'opens_at', 'closes_at')
+    .where({ id: campaignId })
+    .first();
 }
 
 /** Whether the sale has closed by the database clock (saleClosed), as the join and the looks decide it. */

@@ -1,14 +1,19 @@
 // The instant sale (routes/instant/api.ts): the queue, one's place and admission, the purchase; the public sale
 // view, queue order and audit; the admin's room rules.
-import { purchaseSchema, queuePageSchema, roomRulesSchema } from '../routes/instant/schema.js';
+import { joinSchema, purchaseSchema, queuePageSchema, roomRulesSchema } from '../routes/instant/schema.js';
 import type { Operations } from './operation.js';
 
 export const instantOperations: Operations = {
   '/api/campaigns/{id}/queue': {
     post: {
-      summary: 'Join the queue (once; joining again answers your place)',
+      summary:
+        'Join the queue (once; joining again answers your place). A sale with eligibility rules lets join only ' +
+        'those they let buy, judged as an application is: the age and the birth-year weekday rule by the birth ' +
+        "date of your session, at the opening or now, whichever is later; the region you declare in the body's " +
+        "`region` (one of the sale's regions) when the sale is limited to regions. The body may be empty.",
       tag: 'instant',
       caller: 'resident',
+      body: joinSchema,
       headers: {
         Prefer:
           'wait=N (seconds, at most 25): the pre-queue answer says to look again when that look would be held; ' +
@@ -20,7 +25,7 @@ export const instantOperations: Operations = {
           '{ queue } (with { purchase } for a place that has bought, as GET answers it); ' +
           'Preference-Applied: wait=N when a wait was asked for',
       },
-      errors: ['campaign_not_open', 'campaign_closed'],
+      errors: ['campaign_not_open', 'campaign_closed', 'not_eligible'],
     },
     get: {
       summary:

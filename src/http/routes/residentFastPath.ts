@@ -31,8 +31,11 @@ export interface FastRoute {
   path: RegExp;
   /** the route as koa's router names it in the metrics */
   route: string;
-  /** a JSON body (read and checked as the body parser and safeInput do), or none (a request with one goes to koa) */
-  body: 'json' | 'none';
+  /**
+   * a JSON body (read and checked as the body parser and safeInput do), or none (a request with one goes to koa),
+   * or either ('optional': a body comes as JSON or not at all; `{}` when none)
+   */
+  body: 'json' | 'none' | 'optional';
   run(who: ResidentClaims, campaignId: string, body: unknown, req: IncomingMessage): Promise<FastAnswer>;
 }
 
@@ -45,7 +48,8 @@ function handles(req: IncomingMessage, r: FastRoute): boolean {
   const h = req.headers;
   if (!h[RESIDENT_TOKEN_HEADER] || h.cookie !== undefined || h.authorization !== undefined) return false;
   if (h['transfer-encoding'] !== undefined || h['content-encoding'] !== undefined) return false;
-  if (r.body === 'none') return h['content-length'] === undefined || h['content-length'] === '0';
+  const none = h['content-length'] === undefined || h['content-length'] === '0';
+  if (r.body === 'none' || (r.body === 'optional' && none)) return none;
   return (
     h['content-length'] !== undefined &&
     /^application\/json\s*(?:;\s*charset=utf-8\s*)?$/i.test(h['content-type'] ?? '')
@@ -110,7 +114,8 @@ export async function answerFast(
   const headers: Record<string, string | number> = { 'X-Request-Id': requestId };
   try {
     let parsed: unknown = {};
-    if (r.body === 'json') {
+    const sent = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0';
+    if (r.body === 'json' || (r.body === 'optional' && sent)) {
       parsed = await coBody.json(req, { limit: deps.config.BODY_LIMIT, strict: true });
       const bad = unstorablePath(parsed);
       if (bad !== undefined) throw validationFailed({ [bad]: UNSTORABLE_MESSAGE });

@@ -3,7 +3,12 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { purchase } from '../../../commands/instant/purchase.js';
-import { joinQueue, type QueueStatus, queueStatus } from '../../../commands/instant/queueStatus.js';
+import {
+  type Joiner,
+  joinQueue,
+  type QueueStatus,
+  queueStatus,
+} from '../../../commands/instant/queueStatus.js';
 import { roomRules, setRoomRules } from '../../../commands/instant/roomRules.js';
 import {
   type PurchaseView,
@@ -19,10 +24,19 @@ import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
 import { retryAfterSeconds } from '../../retryAfter.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
 import type { FastAnswer } from '../residentFastPath.js';
-import { purchaseSchema, queuePageSchema, roomRulesSchema } from './schema.js';
+import { joinSchema, purchaseSchema, queuePageSchema, roomRulesSchema } from './schema.js';
 
-export function joinerOf(c: ResidentClaims) {
-  return { identity_id: c.sub, contact_channel: c.cc, contact_enc: c.ce, lang: c.lang };
+/** The joiner as the session says they are, with the region declared in the join's body (joinSchema). */
+export function joinerOf(c: ResidentClaims, body: unknown): Joiner {
+  const { region } = parse(joinSchema, body ?? {});
+  return {
+    identity_id: c.sub,
+    birth_date: c.bd,
+    region,
+    contact_channel: c.cc,
+    contact_enc: c.ce,
+    lang: c.lang,
+  };
 }
 
 function resident(ctx: Context, deps: AppDeps): ResidentClaims {
@@ -94,18 +108,22 @@ export const lookOverApi = (
   );
 
 /**
- * Joining: a client that will wait is told to look again when its look would be held, and an arrival after the
- * opening, before its pass has shuffled, is held for that pass.
+ * Joining, with the region declared in the body when the sale asks it: a client that will wait is told to look
+ * again when its look would be held, and an arrival after the opening, before its pass has shuffled, is held for
+ * that pass.
  */
 export const joinOverApi = (
   deps: AppDeps,
   who: ResidentClaims,
   campaignId: string,
+  body: unknown,
   prefer: string | undefined,
-) =>
-  placeWaited(deps, who, campaignId, prefer, (waitMs) =>
-    joinQueue(deps.instant, campaignId, joinerOf(who), waitMs),
+) => {
+  const joiner = joinerOf(who, body);
+  return placeWaited(deps, who, campaignId, prefer, (waitMs) =>
+    joinQueue(deps.instant, campaignId, joiner, waitMs),
   );
+};
 
 function answerWith(ctx: Context, a: FastAnswer) {
   if (a.headers) ctx.set(a.headers);
@@ -141,7 +159,8 @@ export function instantApiRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/api/campaigns/:id/queue', must, async (ctx) => {
     const who = resident(ctx, deps);
-    answerWith(ctx, await joinOverApi(deps, who, parseId(ctx.params.id), ctx.get('prefer') || undefined));
+    const id = parseId(ctx.params.id);
+    answerWith(ctx, await joinOverApi(deps, who, id, bodyOf(ctx), ctx.get('prefer') || undefined));
   });
 
   router.get('/api/campaigns/:id/queue', must, async (ctx) => {

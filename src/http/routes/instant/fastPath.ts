@@ -27,8 +27,8 @@ export function instantFastRoutes(deps: AppDeps): FastRoute[] {
       method: 'POST',
       path: queue,
       route,
-      body: 'none',
-      run: (who, id, _body, req) => joinOverApi(deps, who, id, headerOf(req, 'prefer')),
+      body: 'optional',
+      run: (who, id, body, req) => joinOverApi(deps, who, id, body, headerOf(req, 'prefer')),
     },
     {
       method: 'POST',

@@ -11,7 +11,9 @@ import { confirmPayment } from '../../../commands/payments/confirmPayment.js';
 import { findOrderOfPurchase } from '../../../db/repos/orders.js';
 import { DomainError } from '../../../domain/errors.js';
 import { priceOf } from '../../../domain/payments/order.js';
+import { refusalWords } from '../../../i18n/refusal.js';
 import type { AppDeps } from '../../deps.js';
+import { statusOf } from '../../errors.js';
 import { checkResidentCsrf, readResident } from '../../middleware/residentAuth.js';
 import { render } from '../../render.js';
 import { bodyOf, parse, parseId } from '../../validate.js';
@@ -29,10 +31,23 @@ const PAGE_ERRORS = new Set([
   'campaign_closed',
   'campaign_not_open',
   'payment_unavailable',
+  'not_eligible',
 ]);
 
+/** A refusal in the page's words: who may buy (said as buying) for a join the sale's rules refuse. */
+function errorWords(ctx: Context, err: DomainError): string {
+  if (err.code === 'not_eligible')
+    return refusalWords(ctx.state.t, ctx.state.lang, err.details ?? {}, { sale: true });
+  return ctx.state.t(`errors.${err.code}`);
+}
+
 export function instantPageRoutes(router: Router, deps: AppDeps): void {
-  async function page(ctx: Context, cached: CampaignRules, errorCode?: string) {
+  /** `refused`: a join or purchase refused, said on the page with the status the API gives it. */
+  async function page(
+    ctx: Context,
+    cached: CampaignRules,
+    refused?: { err: DomainError; values: Record<string, unknown> },
+  ) {
     const who = await readResident(ctx, deps);
     let rules = cached;
     let queue: QueueStatus | undefined;
@@ -54,28 +69,37 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
     const choices: number[] = [];
     for (let n = c.denomination; n <= c.per_person_max; n += c.denomination) choices.push(n);
     ctx.set('Cache-Control', 'no-store');
-    render(ctx, 'instant-queue', {
-      ...pageBase(ctx, deps, rules),
-      signedIn: Boolean(who),
-      queue,
-      choices,
-      // what each choice costs at the campaign's discount, shown before the buy (the checkout charges it)
-      price: (faceValue: number) => priceOf({ face_value: faceValue, discount_bp: c.discount_bp ?? 0 }),
-      // The same key for every submit of this turn's form: a double click replays instead of failing.
-      idempotencyKey:
-        queue?.state === 'your_turn'
-          ? `page-${createHash('sha256').update(queue.admission_token).digest('hex').slice(0, 32)}`
-          : '',
-      // for the turn's ticking time left: the service's clock, not the phone's, and the words of its units
-      serverNow: deps.clock.now().toISOString(),
-      units: countdownUnits(ctx.state.t),
-      purchase: who && queue?.state === 'purchased' ? await purchaseView(deps, c, who.claims.sub) : undefined,
-      sale: await saleView(deps, c.id).catch(() => undefined),
-      waiting,
-      // one without a place is told a sale sold out for good before verifying or joining for nothing
-      ended: queue ? undefined : await saleEnded(deps, c.id),
-      errorText: errorCode ? ctx.state.t(`errors.${errorCode}`) : undefined,
-    });
+    render(
+      ctx,
+      'instant-queue',
+      {
+        ...pageBase(ctx, deps, rules),
+        signedIn: Boolean(who),
+        queue,
+        choices,
+        // what each choice costs at the campaign's discount, shown before the buy (the checkout charges it)
+        price: (faceValue: number) => priceOf({ face_value: faceValue, discount_bp: c.discount_bp ?? 0 }),
+        // The same key for every submit of this turn's form: a double click replays instead of failing.
+        idempotencyKey:
+          queue?.state === 'your_turn'
+            ? `page-${createHash('sha256').update(queue.admission_token).digest('hex').slice(0, 32)}`
+            : '',
+        // for the turn's ticking time left: the service's clock, not the phone's, and the words of its units
+        serverNow: deps.clock.now().toISOString(),
+        units: countdownUnits(ctx.state.t),
+        purchase:
+          who && queue?.state === 'purchased' ? await purchaseView(deps, c, who.claims.sub) : undefined,
+        sale: await saleView(deps, c.id).catch(() => undefined),
+        waiting,
+        // one without a place is told a sale sold out for good before verifying or joining for nothing
+        ended: queue ? undefined : await saleEnded(deps, c.id),
+        errorText: refused ? errorWords(ctx, refused.err) : undefined,
+        // a refusal for want of a birth date is answered by verifying again, in a way that gives one
+        verifyAgain: refused?.err.details?.reason === 'birth_date_required',
+        values: refused?.values ?? {},
+      },
+      refused ? statusOf(refused.err) : 200,
+    );
   }
 
   const rulesOf = async (ctx: Context) => {
@@ -91,10 +115,12 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
     const who = await readResident(ctx, deps);
     if (!who) return ctx.redirect(`/campaigns/${rules.campaign.id}/apply`);
     checkResidentCsrf(ctx, deps);
+    const body = bodyOf(ctx);
     try {
-      await joinQueue(deps.instant, rules.campaign.id, joinerOf(who.claims));
+      await joinQueue(deps.instant, rules.campaign.id, joinerOf(who.claims, body));
     } catch (err) {
-      if (err instanceof DomainError && PAGE_ERRORS.has(err.code)) return page(ctx, rules, err.code);
+      if (err instanceof DomainError && PAGE_ERRORS.has(err.code))
+        return page(ctx, rules, { err, values: body });
       throw err;
     }
     ctx.status = 303;
@@ -114,7 +140,8 @@ export function instantPageRoutes(router: Router, deps: AppDeps): void {
       ctx.status = 303;
       ctx.redirect(order.checkout_url ?? `/campaigns/${rules.campaign.id}/queue`);
     } catch (err) {
-      if (err instanceof DomainError && PAGE_ERRORS.has(err.code)) return page(ctx, rules, err.code);
+      if (err instanceof DomainError && PAGE_ERRORS.has(err.code))
+        return page(ctx, rules, { err, values: {} });
       throw err;
     }
   });

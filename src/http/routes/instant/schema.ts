@@ -1,5 +1,6 @@
 // Request shapes of the instant sale: a purchase (quantity, idempotency key, admission token), room rules.
 import { z } from 'zod';
+import { safeText } from '../../fields.js';
 
 export const idempotencyKey = z
   .string()
@@ -10,6 +11,14 @@ export const purchaseSchema = z.object({
   idempotency_key: idempotencyKey,
   admission_token: z.string().min(1, 'Required').max(2000),
 });
+
+/**
+ * Joining the queue: the district or city one lives in, asked when the sale is limited to regions (as the
+ * application asks it); the body may be empty. A form's "no choice" ('') is no region.
+ */
+export const joinSchema = z
+  .object({ region: z.preprocess((v) => (v === '' ? undefined : v), safeText(100).optional()) })
+  .meta({ id: 'QueueJoin' });
 
 /** Each waiting-room rule's whole-number range: the API's schema and the admin form's messages both read it. */
 export const ROOM_RULE_BOUNDS = {
