@@ -69,6 +69,13 @@ export interface Applied {
 
 /** Rules that need no database: verification method, request shape and eligibility, in plain words. */
 export function checkApplication(rules: CampaignRules, who: Applicant, input: ApplyInput, now: Date): void {
+  if (rules.campaign.mode === 'instant') {
+    // first come, first served through the waiting room: an application would be a receipt for nothing
+    const id = rules.campaign.id;
+    throw new DomainError('use_sale_queue', 'This is a first-come sale: join its queue instead of applying', {
+      details: { queue: `/campaigns/${id}/queue`, queue_api: `/api/campaigns/${id}/queue` },
+    });
+  }
   const allowed = rules.campaign.verification_methods;
   if (!allowed.includes(who.method)) {
     throw new DomainError(

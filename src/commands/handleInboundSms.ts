@@ -57,7 +57,7 @@ export async function handleInboundSms(ctx: IntakeContext, m: InboundSms): Promi
       outcome = 'ok';
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      reply = errorReply(err, cmd.lang, named);
+      reply = errorReply(ctx, err, cmd.lang, named);
       outcome = err.code;
     }
     if (!reply) reply = t('sms.help');
@@ -97,8 +97,15 @@ function askLine(c: Campaign, lang: 'ko' | 'en'): string | undefined {
 }
 
 /** A refused command's reply; `c`: the campaign it named, whose phone a refusal that leaves nothing to do names. */
-function errorReply(err: DomainError, lang: 'ko' | 'en', c: Campaign | undefined): string {
+function errorReply(
+  ctx: IntakeContext,
+  err: DomainError,
+  lang: 'ko' | 'en',
+  c: Campaign | undefined,
+): string {
   const t = translator(lang);
+  if (err.code === 'use_sale_queue' && c)
+    return t('sms.use_sale_queue', { url: residentPageUrl(ctx.publicUrl, c.id, 'queue', lang) });
   if (err.code === 'duplicate_application') {
     const receipt = err.details?.receipt as Receipt | undefined;
     return t('sms.duplicate', { receipt: receipt ? receiptLine(receipt, lang) : '' });

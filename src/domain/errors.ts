@@ -65,6 +65,8 @@ export const ERROR_CODES = [
   'admission_used',
   'already_purchased',
   'sold_out',
+  /** an application to an instant sale: nobody applies, one joins its queue */
+  'use_sale_queue',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

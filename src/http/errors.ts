@@ -55,6 +55,7 @@ export const STATUS: Record<ErrorCode, number> = {
   admission_invalid: 403,
   admission_used: 409,
   already_purchased: 409,
+  use_sale_queue: 409,
   sold_out: 409,
 };
 

@@ -1,7 +1,13 @@
 // Proxies: a registered helper applies for someone with that person's code, up to a cap, marked and audited.
 import test from 'ava';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { codeFor, nextPhone, openVoucherCampaign, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
+import {
+  nextPhone,
+  openVoucherCampaign,
+  proxySubjectToken,
+  ROOMY_LIMITS,
+  verifyResident,
+} from '../helpers/intake.js';
 
 let app: TestApp;
 test.before(async () => {
@@ -11,18 +17,7 @@ test.after.always(async () => {
   await app?.close();
 });
 
-async function subjectToken(helper: Record<string, string>, phone: string) {
-  const sent = await app.request('POST', '/api/proxy/codes', {
-    headers: helper,
-    json: { phone, birth_date: '19400202' },
-  });
-  if (sent.status !== 202) throw new Error(sent.text);
-  const v = await app.request('POST', '/api/proxy/verify', {
-    headers: helper,
-    json: { challenge_id: sent.json.challenge_id, code: await codeFor(app, sent.json.challenge_id) },
-  });
-  return v.json.subject_token as string;
-}
+const subjectToken = (helper: Record<string, string>, phone: string) => proxySubjectToken(app, helper, phone);
 
 test('helper applies for two people, the cap stops the third; each is channel proxy and audited', async (t) => {
   const admin = await app.staff('admin');

@@ -120,3 +120,30 @@ export async function setWindow(app: TestApp, id: string, opensAt: string, close
     .where({ id })
     .update({ opens_at: new Date(opensAt), closes_at: new Date(closesAt) });
 }
+
+/** A helper registered by an admin (cap 2), verified: their session's headers and the proxy's id. */
+export async function registeredHelper(app: TestApp) {
+  const admin = await app.staff('admin');
+  const phone = nextPhone();
+  const reg = await app.request('POST', '/api/admin/proxies', {
+    as: admin,
+    json: { phone, birth_date: '19700101', kind: 'staff', label: '행복센터', cap: 2 },
+  });
+  if (reg.status !== 201) throw new Error(reg.text);
+  const { headers } = await verifyResident(app, { phone, birth_date: '19700101' });
+  return { headers, proxyId: reg.json.proxy.id as string };
+}
+
+/** The subject token a helper gets once the person at `phone` read them their code. */
+export async function proxySubjectToken(app: TestApp, helper: Record<string, string>, phone: string) {
+  const sent = await app.request('POST', '/api/proxy/codes', {
+    headers: helper,
+    json: { phone, birth_date: '19400202' },
+  });
+  if (sent.status !== 202) throw new Error(sent.text);
+  const v = await app.request('POST', '/api/proxy/verify', {
+    headers: helper,
+    json: { challenge_id: sent.json.challenge_id, code: await codeFor(app, sent.json.challenge_id) },
+  });
+  return v.json.subject_token as string;
+}

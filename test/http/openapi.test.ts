@@ -99,6 +99,6 @@ test('admin routes ask for a staff token, and each operation names its error cod
     apply.responses['409'].content[
       'application/json'
     ].schema.allOf[1].properties.error.properties.code.enum.sort(),
-    ['campaign_closed', 'campaign_not_open', 'conflict', 'duplicate_application'],
+    ['campaign_closed', 'campaign_not_open', 'conflict', 'duplicate_application', 'use_sale_queue'],
   );
 });

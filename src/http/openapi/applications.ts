@@ -44,6 +44,7 @@ export const applicationOperations: Operations = {
         'campaign_closed',
         'conflict',
         'busy',
+        'use_sale_queue',
       ],
     },
     get: {
@@ -107,6 +108,7 @@ export const applicationOperations: Operations = {
         'campaign_not_open',
         'campaign_closed',
         'busy',
+        'use_sale_queue',
       ],
     },
   },

@@ -78,6 +78,7 @@ export const FORM_ERRORS = new Set([
   'code_exhausted',
   'rate_limited',
   'csrf_failed',
+  'use_sale_queue',
 ]);
 
 /** A wait as people say it: seconds under two minutes, else minutes (rounded up). */

@@ -1,0 +1,99 @@
+// An instant sale takes no applications: the API, the web form, an SMS 신청 and a registered helper's proxy
+// application are each refused with use_sale_queue (telling them to join the sale's queue), and nothing is
+// written. A sale's verification page offers no proxy link (a lottery's still does).
+import test from 'ava';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { textService } from '../helpers/inboundSms.js';
+import {
+  nextPhone,
+  openVoucherCampaign,
+  proxySubjectToken,
+  ROOMY_LIMITS,
+  registeredHelper,
+  verifyResident,
+} from '../helpers/intake.js';
+import { hidden, residentBrowser } from '../helpers/residentBrowser.js';
+
+const TOKEN = 'test-twilio-auth-token-0123456789';
+let app: TestApp;
+test.before(async () => {
+  app = await startTestApp({ config: { TWILIO_AUTH_TOKEN: TOKEN }, intake: { limits: ROOMY_LIMITS } });
+});
+test.after.always(async () => {
+  await app?.close();
+});
+
+const openSale = () => openVoucherCampaign(app, { mode: 'instant' });
+const applications = async (id: string) => (await app.db('applications').where({ campaign_id: id })).length;
+
+test('the API refuses an application to a sale with use_sale_queue, pointing at its queue', async (t) => {
+  const c = await openSale();
+  const r = await verifyResident(app, { phone: nextPhone() });
+  const res = await app.request('POST', `/api/campaigns/${c.id}/application`, {
+    headers: r.headers,
+    json: { amount: 10_000 },
+  });
+  t.is(res.status, 409, res.text);
+  t.is(res.json.error.code, 'use_sale_queue');
+  t.deepEqual(res.json.error.details, {
+    queue: `/campaigns/${c.id}/queue`,
+    queue_api: `/api/campaigns/${c.id}/queue`,
+  });
+  t.is(await applications(c.id), 0);
+});
+
+test('the web form refuses an application to a sale in the page’s words', async (t) => {
+  const c = await openSale();
+  const r = await verifyResident(app, { phone: nextPhone() });
+  for (const [lang, words] of [
+    ['ko', /선착순 판매라 신청을 받지 않습니다/],
+    ['en', /This is a first-come sale: it takes no applications/],
+  ] as const) {
+    const b = residentBrowser(app);
+    b.jar.set('resident_session', r.token);
+    b.jar.set('lang', lang);
+    const csrf = hidden((await b.get(`/campaigns/${c.id}/queue`)).text, '_csrf');
+    const res = await b.post(`/campaigns/${c.id}/apply`, { _csrf: csrf, amount: '10000' });
+    t.is(res.status, 409, res.text);
+    t.regex(res.text, words);
+  }
+  t.is(await applications(c.id), 0);
+});
+
+test.serial(
+  'an SMS 신청 for a sale is answered with its queue’s address, and nothing is written',
+  async (t) => {
+    const c = await openSale();
+    const identities = (await app.db('identities').count({ n: '*' }).first())!.n;
+    const reply = await textService(app, TOKEN, nextPhone(), `신청 ${c.code} 10000 19820315`);
+    t.regex(reply, /선착순 판매라 문자 신청을 받지 않습니다/);
+    t.true(reply.includes(`/campaigns/${c.id}/queue`), reply);
+    const en = await textService(app, TOKEN, nextPhone(), `APPLY ${c.code} 10000 19820315`);
+    t.regex(en, /first-come sale.*\/queue\?lang=en/);
+    t.is(await applications(c.id), 0);
+    t.is((await app.db('identities').count({ n: '*' }).first())!.n, identities, 'no identity made either');
+  },
+);
+
+test('a registered helper’s proxy application to a sale is refused, and no use of the cap is taken', async (t) => {
+  const helper = await registeredHelper(app);
+  const subject_token = await proxySubjectToken(app, helper.headers, nextPhone());
+  const c = await openSale();
+  const res = await app.request('POST', `/api/proxy/campaigns/${c.id}/applications`, {
+    headers: helper.headers,
+    json: { subject_token, amount: 10_000 },
+  });
+  t.is(res.status, 409, res.text);
+  t.is(res.json.error.code, 'use_sale_queue');
+  t.is(await applications(c.id), 0);
+  t.is((await app.db('proxies').where({ id: helper.proxyId }).first()).used, 0);
+});
+
+test('a sale’s verification page offers no proxy link; a lottery’s does', async (t) => {
+  const sale = await openSale();
+  const lottery = await openVoucherCampaign(app);
+  const page = async (id: string) =>
+    (await app.request('GET', `/campaigns/${id}/apply`, { headers: { accept: 'text/html' } })).text;
+  t.notRegex(await page(sale.id), new RegExp(`href="/campaigns/${sale.id}/proxy"`));
+  t.regex(await page(lottery.id), new RegExp(`href="/campaigns/${lottery.id}/proxy"`));
+});
