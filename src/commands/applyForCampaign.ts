@@ -24,7 +24,7 @@ import {
 } from '../domain/application.js';
 import { groupLabel, type VerificationMethod } from '../domain/campaign.js';
 import { contactParams } from '../domain/contact.js';
-import { checkEligibility, notEligible } from '../domain/eligibility.js';
+import { checkEligibility, methodRefusal, notEligible } from '../domain/eligibility.js';
 import { DomainError, validationFailed } from '../domain/errors.js';
 import { type BirthDateSource, type GroupSource, groupStanding } from '../domain/facts.js';
 import { formatIn, when } from '../i18n/when.js';
@@ -76,14 +76,8 @@ export function checkApplication(rules: CampaignRules, who: Applicant, input: Ap
       details: { queue: `/campaigns/${id}/queue`, queue_api: `/api/campaigns/${id}/queue` },
     });
   }
-  const allowed = rules.campaign.verification_methods;
-  if (!allowed.includes(who.method)) {
-    throw new DomainError(
-      'verification_not_allowed',
-      `This campaign accepts only these ways to verify: ${allowed.join(', ')}`,
-      { details: { method: who.method, allowed } },
-    );
-  }
+  const wrongMethod = methodRefusal(rules.campaign.verification_methods, who.method);
+  if (wrongMethod) throw wrongMethod;
   const fields = validateRequest(rules.campaign, rules.siteIds, input.request);
   if (Object.keys(fields).length > 0) throw validationFailed(fields);
   const refusal = checkEligibility(

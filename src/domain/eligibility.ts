@@ -1,6 +1,6 @@
 // Who may apply: region of residence, age range and the 2020 mask birth-year rotation. Pure: `now` is passed in.
 import { DateTime } from 'luxon';
-import type { Campaign } from './campaign.js';
+import type { Campaign, VerificationMethod } from './campaign.js';
 import { DomainError } from './errors.js';
 import {
   mayApplyAt,
@@ -131,4 +131,17 @@ export function notEligible(r: Refusal, c: Pick<Campaign, 'time_zone' | 'closes_
   return new DomainError('not_eligible', `Not eligible: ${r.reason}`, {
     details: { reason: r.reason, ...refusalParams(r, c) },
   });
+}
+
+/** Refused when the campaign does not accept the way the person verified (an application, a join of a sale's queue). */
+export function methodRefusal(
+  allowed: readonly VerificationMethod[],
+  method: VerificationMethod,
+): DomainError | undefined {
+  if (allowed.includes(method)) return undefined;
+  return new DomainError(
+    'verification_not_allowed',
+    `This campaign accepts only these ways to verify: ${allowed.join(', ')}`,
+    { details: { method, allowed } },
+  );
 }

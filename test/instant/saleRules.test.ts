@@ -5,20 +5,25 @@
 import { randomUUID } from 'node:crypto';
 import test, { type ExecutionContext } from 'ava';
 import { DateTime } from 'luxon';
-import type { Eligibility } from '../../src/domain/campaign.js';
+import type { Eligibility, VerificationMethod } from '../../src/domain/campaign.js';
 import { signResidentToken } from '../../src/identity/residentSession.js';
 import { TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { instantWorld, openSale, scheduledSale } from '../helpers/instant.js';
 import { hidden, residentBrowser } from '../helpers/residentBrowser.js';
 
-/** A resident with a session whose verification gave `birthDate` (or none). */
-async function resident(app: TestApp, birthDate: string | null, lang: 'ko' | 'en' = 'ko') {
+/** A resident with a session whose verification (by SMS unless said) gave `birthDate` (or none). */
+async function resident(
+  app: TestApp,
+  birthDate: string | null,
+  lang: 'ko' | 'en' = 'ko',
+  method: VerificationMethod = 'sms',
+) {
   const identity_id = randomUUID();
   const token = await signResidentToken(
     TEST_SECRETS.sessionSecret,
     {
       sub: identity_id,
-      m: 'sms',
+      m: method,
       bd: birthDate,
       bs: birthDate ? 'provider' : null,
       cc: null,
@@ -247,3 +252,23 @@ function nextMidnightInSeoul(): Date {
     .plus({ days: 1 })
     .toJSDate();
 }
+
+test('a sale that accepts only some ways to verify refuses a join verified another way, as an application is', async (t) => {
+  const { app, id, queue } = await saleWith(t, {});
+  await app
+    .db('campaigns')
+    .where({ id })
+    .update({ verification_methods: ['portone'] });
+  const bySms = await resident(app, null);
+  const refused = await app.request('POST', queue, { headers: bySms.headers });
+  t.is(refused.status, 403, refused.text);
+  t.like(refused.json.error, {
+    code: 'verification_not_allowed',
+    details: { method: 'sms', allowed: ['portone'] },
+  });
+  t.is((await places(app, id)).length, 0, 'no place taken');
+  const verified = await resident(app, null, 'ko', 'portone');
+  const joined = await app.request('POST', queue, { headers: verified.headers });
+  t.is(joined.status, 200, joined.text);
+  t.is((await places(app, id)).length, 1);
+});

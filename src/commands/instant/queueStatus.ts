@@ -15,7 +15,8 @@ import {
   type SaleRules,
 } from '../../db/repos/instantRooms.js';
 import { findStanding, type Standing, type StandingPlace } from '../../db/repos/instantStanding.js';
-import { checkEligibility, notEligible } from '../../domain/eligibility.js';
+import type { VerificationMethod } from '../../domain/campaign.js';
+import { checkEligibility, methodRefusal, notEligible } from '../../domain/eligibility.js';
 import { DomainError } from '../../domain/errors.js';
 import {
   HELD_BACK_POLL_MS,
@@ -34,6 +35,8 @@ import type { OpeningPlace } from './shuffleWaits.js';
 
 export interface Joiner {
   identity_id: string;
+  /** how the session's person verified: the sale may accept only some ways (its verification_methods) */
+  method: VerificationMethod;
   /** from the verified session (YYYY-MM-DD), when known: a sale with an age or weekday rule needs it */
   birth_date: string | null;
   /** the district or city declared at the join (asked when the sale is limited to regions) */
@@ -103,6 +106,8 @@ async function rulesOf(ctx: InstantContext, campaignId: string): Promise<SaleRul
  * declared is kept on the place when the sale is limited to regions. A sale without rules asks nothing.
  */
 function placeFor(ctx: InstantContext, rules: SaleRules, who: Joiner): NewPlace {
+  const wrongMethod = methodRefusal(rules.verification_methods, who.method);
+  if (wrongMethod) throw wrongMethod;
   const now = ctx.clock.now();
   const at = new Date(Math.max(rules.opens_at.getTime(), now.getTime()));
   const refusal = checkEligibility(

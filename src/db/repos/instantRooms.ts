@@ -173,12 +173,30 @@ export async function findSale(db: Db | Trx, campaignId: string): Promise<SaleRo
 /** Who may join a sale (its eligibility rules), the moments the rules are asked at, and the version they are of. */
 export type SaleRules = Pick<
   Campaign,
-  'id' | 'mode' | 'state' | 'rules_version' | 'eligibility' | 'time_zone' | 'opens_at' | 'closes_at'
+  | 'id'
+  | 'mode'
+  | 'state'
+  | 'rules_version'
+  | 'eligibility'
+  | 'verification_methods'
+  | 'time_zone'
+  | 'opens_at'
+  | 'closes_at'
 >;
 
 export async function findSaleRules(db: Db, campaignId: string): Promise<SaleRules | undefined> {
   return db('campaigns')
-    .select('id', 'mode', 'state', 'rules_version', 'eligibility', 'time_zone', 'opens_at', 'closes_at')
+    .select(
+      'id',
+      'mode',
+      'state',
+      'rules_version',
+      'eligibility',
+      'verification_methods',
+      'time_zone',
+      'opens_at',
+      'closes_at',
+    )
     .where({ id: campaignId })
     .first();
 }

@@ -31,6 +31,7 @@ export function joinerOf(c: ResidentClaims, body: unknown): Joiner {
   const { region } = parse(joinSchema, body ?? {});
   return {
     identity_id: c.sub,
+    method: c.m,
     birth_date: c.bd,
     region,
     contact_channel: c.cc,
