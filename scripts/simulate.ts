@@ -8,6 +8,8 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/clock.js';
 import { recordBeacon } from '../src/commands/recordBeacon.js';
+import { findDraw } from '../src/db/repos/draws.js';
+import { simulatedBeacon } from './simulate/beacon.js';
 import { purchaseCeiling } from './simulate/ceiling.js';
 import { clientFor, closeClients, Recorder, SPEEDS, type Speed, speedOf } from './simulate/client.js';
 import { cpuReadings } from './simulate/cpu.js';
@@ -119,11 +121,12 @@ const beacon =
         for (let tries = 0; tries < 60; tries++) {
           try {
             const ctx = { db: city.bench.db, clock: systemClock };
+            const source = (await findDraw(city.bench.db, sale.id))?.beacon_source ?? '';
             await recordBeacon(
               ctx,
               { kind: 'system', name: 'simulator' },
               sale.id,
-              `simulated beacon ${sale.code}`,
+              simulatedBeacon(source, sale.code),
             );
             return;
           } catch (err) {

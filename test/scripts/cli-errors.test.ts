@@ -1,40 +1,18 @@
 // The CLIs refusing what an operator mistyped: each names the problem on stderr, exits 2 (usage) or 1 (refused
 // input or a refusal of the command) and writes nothing. Run as the operator runs them, as child processes.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { projectRoot, runScript } from '../helpers/runScript.js';
 import { tempDirs } from '../helpers/tempDirs.js';
 
-const root = new URL('../../', import.meta.url).pathname;
+const root = projectRoot;
 const fixtures = join(root, 'test/fixtures/draw');
 const SECRET = '00'.repeat(32);
 const tmp = tempDirs('cli-errors-');
 
-function run(script: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    // draw and verify as npm runs them (the cached bundle of scripts/bundled.mjs), the others under tsx
-    const path = join(root, 'scripts', script);
-    const bundled = script === 'draw.ts' || script === 'verify.ts';
-    const argv = bundled ? [join(root, 'scripts', 'bundled.mjs'), path] : ['--import', 'tsx', path];
-    const child = spawn(process.execPath, [...argv, ...args], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c) => {
-      stderr += c;
-    });
-    // 'close', not 'exit': the child may have exited before its stdout and stderr are read to their end
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = runScript;
 
 test('draw: an unknown option, a rules file that is not JSON or not there: exit 2, no bundle written', async (t) => {
   const dir = tmp();
