@@ -217,14 +217,14 @@ test('the queue pages without JavaScript: no queue for a lottery, signed out to 
     headers,
     form: { quantity: '1', idempotency_key: 'page-forged-0001', admission_token: 'not-a-turn' },
   });
-  t.is(buy.status, 200, 'the queue page again, saying why');
+  t.is(buy.status, 503, "the queue page again, saying why, with the refusal's status as the API gives it");
   t.true(
     buy.text.includes('지금은 결제를 받을 수 없습니다'),
     'this app takes no payments: said before the turn is checked',
   );
   await app.db('campaigns').where({ id: c.id }).update({ state: 'closed' });
   const late = await app.request('POST', `${base}?lang=en`, { headers });
-  t.is(late.status, 200, 'the queue page, not an error page');
+  t.is(late.status, 409, 'the queue page (not an error page), with the status of campaign_closed');
   t.true(late.text.includes('The application window has closed'));
   t.is((await app.db('instant_purchases').where({ campaign_id: c.id })).length, 0);
   t.is((await app.db('instant_queue').where({ campaign_id: c.id })).length, 0, 'nobody joined');

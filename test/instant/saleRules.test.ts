@@ -267,6 +267,18 @@ test('a sale that accepts only some ways to verify refuses a join verified anoth
     details: { method: 'sms', allowed: ['portone'] },
   });
   t.is((await places(app, id)).length, 0, 'no place taken');
+  // the queue page says it in its words, not an error page
+  const page = `/campaigns/${id}/queue`;
+  const browser = residentBrowser(app);
+  browser.jar.set('resident_session', bySms.token);
+  const form = await browser.get(page);
+  const onPage = await browser.post(page, { _csrf: hidden(form.text, '_csrf') });
+  t.is(onPage.status, 403);
+  t.regex(
+    onPage.text,
+    /id="queue-error">이 사업은 그 방법의 본인 확인을 받지 않습니다/,
+    'the queue page again',
+  );
   const verified = await resident(app, null, 'ko', 'portone');
   const joined = await app.request('POST', queue, { headers: verified.headers });
   t.is(joined.status, 200, joined.text);

@@ -32,6 +32,7 @@ const PAGE_ERRORS = new Set([
   'campaign_not_open',
   'payment_unavailable',
   'not_eligible',
+  'verification_not_allowed',
 ]);
 
 /** A refusal in the page's words: who may buy (said as buying) for a join the sale's rules refuse. */
