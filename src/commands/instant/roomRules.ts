@@ -4,7 +4,7 @@
 import { appendAudit } from '../../audit/log.js';
 import type { Trx } from '../../db/knex.js';
 import { findCampaign } from '../../db/repos/campaigns.js';
-import { anyoneQueued } from '../../db/repos/instantQueue.js';
+import { anyoneQueued, placesByRegion } from '../../db/repos/instantQueue.js';
 import {
   findRoom,
   findRoomRules,
@@ -48,7 +48,29 @@ async function editable(db: CommandContext['db'] | Trx, now: Date, c: Campaign, 
 const prequeueOpensAt = (c: Campaign, rules: RoomRules) =>
   new Date(c.opens_at.getTime() - rules.prequeue_minutes * 60_000);
 
-/** The room's rules, or the ones a new room starts with when none is made yet. */
+/** One row of the places by declared region; `region` null counts the places that declared none. */
+export interface RegionPlaces {
+  region: string | null;
+  places: number;
+}
+
+/**
+ * For a sale limited to regions, its places by the region declared at the join: each of the sale's regions in its
+ * order (none taken: 0), any other region a place holds (the list was changed after it was taken), and last the
+ * places with none declared (taken before the sale checked its regions). Null for a sale without regions.
+ */
+async function regionPlaces(ctx: CommandContext, c: Campaign): Promise<RegionPlaces[] | null> {
+  const regions = c.eligibility.regions ?? [];
+  if (regions.length === 0) return null;
+  const counted = new Map((await placesByRegion(ctx.db, c.id)).map((r) => [r.region, r.places]));
+  const others = [...counted.keys()].filter((r): r is string => r !== null && !regions.includes(r));
+  return [...regions, ...others, null].map((region) => ({ region, places: counted.get(region) ?? 0 }));
+}
+
+/**
+ * The room's rules, or the ones a new room starts with when none is made yet, and (a sale limited to regions) its
+ * places by declared region.
+ */
 export async function roomRules(ctx: CommandContext, campaignId: string) {
   const c = await instantCampaign(ctx.db, campaignId);
   const rules = rulesOf((await findRoom(ctx.db, c.id)) ?? DEFAULT_ROOM);
@@ -56,6 +78,7 @@ export async function roomRules(ctx: CommandContext, campaignId: string) {
     rules,
     prequeue_opens_at: prequeueOpensAt(c, rules).toISOString(),
     editable: await editable(ctx.db, ctx.clock.now(), c, rules),
+    places_by_region: await regionPlaces(ctx, c),
   };
 }
 

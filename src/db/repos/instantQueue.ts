@@ -98,6 +98,23 @@ export async function rankArrivals(
   return o.returning ? rows : [];
 }
 
+/**
+ * The places in the room by the region declared at the join (null: none declared, as places taken before the sale
+ * checked its regions).
+ */
+export async function placesByRegion(
+  db: Db | Trx,
+  campaignId: string,
+): Promise<Array<{ region: string | null; places: number }>> {
+  const rows = (await db('instant_queue')
+    .select('region')
+    .count('* as places')
+    .where({ campaign_id: campaignId })
+    .groupBy('region')
+    .orderBy('region')) as Array<{ region: string | null; places: string | number }>;
+  return rows.map((r) => ({ region: r.region, places: Number(r.places) }));
+}
+
 /** Whether anyone has taken a place in the room (pre-queue included). */
 export async function anyoneQueued(db: Db | Trx, campaignId: string): Promise<boolean> {
   return Boolean(await db('instant_queue').where({ campaign_id: campaignId }).first('identity_id'));

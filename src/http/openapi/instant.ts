@@ -114,10 +114,13 @@ export const instantOperations: Operations = {
   '/api/admin/campaigns/{id}/instant-room': {
     get: {
       summary:
-        "The waiting room's rules (a new room's defaults until they are set), and whether they may change",
+        "The waiting room's rules (a new room's defaults until they are set), whether they may change, and (a sale limited to regions) its places by the region declared at the join (region null: none declared)",
       tag: 'instant',
       caller: 'staff',
-      ok: { status: 200, description: '{ rules, prequeue_opens_at, editable }' },
+      ok: {
+        status: 200,
+        description: '{ rules, prequeue_opens_at, editable, places_by_region: [{ region, places }] | null }',
+      },
       errors: [],
     },
     put: {

@@ -1,7 +1,8 @@
 // The admin's page of an instant sale's waiting room: its rules (how early the pre-queue opens, the admission rate,
 // the cap on buyers at once, how long a turn and a hold last, overbooking), read by admins and auditors, changed by
-// an admin in a form while nobody can be waiting under them yet (the same command as the JSON API's); and the sale
-// as it stands (the public sale view: shuffle, turns given, stock sold).
+// an admin in a form while nobody can be waiting under them yet (the same command as the JSON API's); the sale
+// as it stands (the public sale view: shuffle, turns given, stock sold); and, for a sale limited to regions, its
+// places by the region declared at the join.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
@@ -87,6 +88,8 @@ export function instantAdminPageRoutes(router: Router, deps: AppDeps): void {
         editable: room.editable,
         canEdit: room.editable && (ctx.state.staff as StaffSession).role === 'admin',
         prequeueOpensAt: formatMoment(new Date(room.prequeue_opens_at), c.time_zone, lang),
+        // a sale limited to regions: its places by the region declared at the join
+        regionPlaces: room.places_by_region,
         bounds: ROOM_RULE_BOUNDS,
         amount: (n: number) => formatAmount(n, c.unit, lang),
         sale: sale && {
