@@ -97,3 +97,42 @@ test('a sale’s verification page offers no proxy link; a lottery’s does', as
   t.notRegex(await page(sale.id), new RegExp(`href="/campaigns/${sale.id}/proxy"`));
   t.regex(await page(lottery.id), new RegExp(`href="/campaigns/${lottery.id}/proxy"`));
 });
+
+test('a sale’s proxy page says a sale has no proxy application and links to the sale, with no form', async (t) => {
+  const sale = await openSale();
+  const helper = await registeredHelper(app);
+  for (const [lang, words] of [
+    ['ko', /선착순 판매에는 대리 신청이 없습니다/],
+    ['en', /A sale has no proxy application/],
+  ] as const) {
+    // signed out, and signed in as a registered helper (who got the person's form before)
+    for (const headers of [{}, helper.headers]) {
+      const res = await app.request('GET', `/campaigns/${sale.id}/proxy?lang=${lang}`, {
+        headers: { ...headers, accept: 'text/html' },
+      });
+      t.is(res.status, 409, res.text.slice(0, 300));
+      t.regex(res.text, words);
+      t.regex(
+        res.text,
+        new RegExp(`id="sale-page-link" href="/campaigns/${sale.id}${lang === 'en' ? '\\?lang=en' : ''}"`),
+      );
+      t.notRegex(res.text, /<form[^>]*action="\/campaigns\/[^"]*\/(proxy|verify)/, 'no form to fill in');
+    }
+  }
+  // the code step sends nothing for a sale either
+  const outbox = (await app.db('verification_challenges').count({ n: '*' }).first())!.n;
+  const code = await app.request('POST', `/campaigns/${sale.id}/proxy/code`, {
+    headers: { ...helper.headers, accept: 'text/html' },
+    form: { phone: nextPhone(), birth_date: '19400202' },
+  });
+  t.is(code.status, 409);
+  t.regex(code.text, /선착순 판매에는 대리 신청이 없습니다/);
+  t.is((await app.db('verification_challenges').count({ n: '*' }).first())!.n, outbox, 'no code sent');
+
+  const lottery = await openVoucherCampaign(app);
+  const page = await app.request('GET', `/campaigns/${lottery.id}/proxy`, {
+    headers: { ...helper.headers, accept: 'text/html' },
+  });
+  t.is(page.status, 200, 'a lottery’s proxy page is as it was');
+  t.regex(page.text, new RegExp(`action="/campaigns/${lottery.id}/proxy/code"`));
+});

@@ -57,9 +57,19 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
     return { sub: who.claims.sub, proxy: await helperProxy(deps, who.claims.sub) };
   }
 
-  /** The campaign and the signed-in helper; undefined (after redirecting to the start) for anyone else. */
+  /**
+   * A sale's proxy pages: a sale has no proxy application (nobody applies; the buyer queues), so they say so and
+   * point at the sale's page, with no form, answered with the status its refused submit gets (use_sale_queue).
+   */
+  function salePage(ctx: Context, rules: CampaignRules) {
+    render(ctx, 'proxy-sale', pageBase(ctx, deps, rules), statusOf('use_sale_queue'));
+  }
+
+  /** The campaign and the signed-in helper; undefined (after redirecting to the start, or saying a sale has no
+   * proxy application) for anyone else. */
   async function helperPage(ctx: Context) {
     const rules = await loadRules(ctx, deps);
+    if (rules.campaign.mode === 'instant') return salePage(ctx, rules);
     const helper = await helperOf(ctx);
     if (helper) return { rules, helper };
     ctx.redirect(home(rules.campaign.id));
@@ -126,6 +136,7 @@ export function proxyPageRoutes(router: Router, deps: AppDeps): void {
 
   router.get('/campaigns/:id/proxy', async (ctx) => {
     const rules = await loadRules(ctx, deps);
+    if (rules.campaign.mode === 'instant') return salePage(ctx, rules);
     const helper = await helperOf(ctx);
     if (!helper) {
       // The helper proves who they are first, with the resident pages, and comes back here.
