@@ -337,3 +337,27 @@ browserTest('an admin corrects a rule the form refused, then saves the rules', a
   await shootAtWidths(page, 'admin-waiting-room-fixed-ko');
   await context.close();
 });
+
+browserTest(
+  "a sale limited to regions: the waiting room's places by region fit a phone, counts in sight",
+  async (t) => {
+    t.timeout(120_000);
+    const { app } = await instantWorld();
+    t.teardown(() => app.close());
+    const c = await scheduledSale(app, { units: 50 });
+    await app
+      .db('campaigns')
+      .where({ id: c.id })
+      .update({ eligibility: JSON.stringify({ regions: ['중구', '동구'] }) });
+    const context = await staffBrowserContext(t.context.browser, app, await signInWithForm(app, 'admin'));
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.goto(`${app.url}/admin/campaigns/${c.id}/waiting-room`);
+    const table = page.locator('#region-places');
+    t.is(await table.locator('tbody tr').count(), 3, 'the two regions and "not declared"');
+    // a two-column table needs no sideways scroll: the admin's wide-table width would hide the counts at 375 px
+    t.true(await table.evaluate((el) => el.parentElement!.scrollWidth <= el.parentElement!.clientWidth));
+    t.true(await table.locator('td.num').first().isVisible());
+    await shootAtWidths(page, 'admin-waiting-room-regions-ko');
+  },
+);
