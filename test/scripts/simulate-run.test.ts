@@ -1,6 +1,8 @@
-// `npm run simulate` run to its end in both modes, at a small scale, as README's Benchmarks runs it at 10,000: the
-// service started, the city driven over HTTP, the draw run (lottery) or the rush sold (instant), winners paid, the
-// report written and every invariant held. A broken step anywhere (the lottery's beacon once was) fails here.
+// `npm run simulate -- --mode lottery` run to its end at a small scale, as README's Benchmarks runs it at 10,000: the
+// service started, the city driven over HTTP, the beacon recorded and the draw run, winners paid, the report written
+// and every invariant held. A broken step anywhere (the beacon once was) fails here. The instant mode's run is not
+// here (a minute of a test worker, most of it the 20 s before its opening); its rush at 1,000 buyers is
+// test/instant/sale.test.ts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
@@ -44,21 +46,4 @@ test('lottery: residents apply, the draw runs on its recorded beacon, winners pa
   });
   t.is(r.report.http_5xx, 0);
   t.is(typeof r.report.speed_independence_p, 'number');
-});
-
-test('instant: a rush through the waiting room sells out, every unit paid and issued; the report holds', async (t) => {
-  const r = await simulate(['--mode', 'instant', '--residents', '150', '--stock', '50']);
-  t.is(r.code, 0, r.stderr.slice(-2000));
-  t.regex(r.stdout, invariants);
-  t.like(r.report, {
-    mode: 'instant',
-    residents: 150,
-    stock: 50,
-    sold: 50,
-    remaining: 0,
-    orders: 50,
-    paid: 50,
-  });
-  t.is(r.report.issued, 50);
-  t.is(r.report.http_5xx, 0);
 });
