@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { type ChannelAdapter, disabledChannel, outboxChannel } from './channel.js';
 import type { Channel } from './notice.js';
 import { smtpChannel } from './smtpChannel.js';
-import { twilioChannel } from './twilioChannel.js';
+import type { TwilioOptions } from './twilioChannel.js';
 import { TWILIO_STATUS_PATH } from './twilioStatusPath.js';
 
 export type NotifyConfig = Pick<
@@ -27,7 +27,7 @@ export function channelsFromConfig(config: NotifyConfig): Record<Channel, Channe
   const fallback = (c: Channel) => (config.isProduction ? disabledChannel(c) : outboxChannel());
   const sms =
     config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
-      ? twilioChannel({
+      ? lazyTwilio({
           accountSid: config.TWILIO_ACCOUNT_SID,
           authToken: config.TWILIO_AUTH_TOKEN,
           from: config.TWILIO_FROM,
@@ -53,4 +53,21 @@ export function channelsFromConfig(config: NotifyConfig): Record<Channel, Channe
 /** One line for the start-up log: which way each channel goes (no credentials in it). */
 export function describeChannels(channels: Record<Channel, ChannelAdapter>): Record<Channel, string> {
   return { sms: channels.sms.provider, email: channels.email.provider };
+}
+
+/**
+ * The Twilio channel, its client loaded at the first use: the twilio package is about a third of a second of CPU at
+ * every process's start, and most processes never send by Twilio (a draw worker, the outbox in development, tests).
+ */
+function lazyTwilio(opts: TwilioOptions): ChannelAdapter {
+  let loading: Promise<ChannelAdapter> | undefined;
+  const adapter = () => (loading ??= import('./twilioChannel.js').then((m) => m.twilioChannel(opts)));
+  return {
+    provider: 'twilio',
+    send: async (message) => (await adapter()).send(message),
+    findAccepted: async (message, since) => (await adapter()).findAccepted?.(message, since),
+    async close() {
+      if (loading) await (await loading).close?.();
+    },
+  };
 }
