@@ -141,7 +141,7 @@ export function slotPageRoutes(router: Router, deps: AppDeps): void {
       'admin-site-slots',
       {
         title: (ctx.state.t as Translate)('admin.slots.site_title', {
-          site: lang === 'en' ? site.name_en : site.name_ko,
+          site: siteWords(site, lang).name,
         }),
         campaign: c,
         campaignTitle: lang === 'en' ? c.title_en : c.title_ko,

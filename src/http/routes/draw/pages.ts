@@ -12,6 +12,7 @@ import { listCampaignSlots } from '../../../db/repos/slots.js';
 import { BEACON_MAX_LENGTH, beaconFormatOf, momentsIn } from '../../../domain/beacon.js';
 import { type Campaign, groupLabel } from '../../../domain/campaign.js';
 import { DomainError } from '../../../domain/errors.js';
+import { siteWords } from '../../../domain/site.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import { when } from '../../../i18n/when.js';
 import type { AppDeps } from '../../deps.js';
@@ -101,7 +102,7 @@ async function lookupWords(deps: AppDeps, c: Campaign, r: ResultView, lang: Lang
     const site = sites.find((s) => s.id === siteId);
     const slot = slots.find((s) => s.id === slotId);
     return {
-      site: site ? (lang === 'en' ? site.name_en : site.name_ko) : '',
+      site: site ? siteWords(site, lang).name : '',
       slot: slot ? slotText(slot.starts_at, slot.ends_at, zone, lang) : '',
     };
   };

@@ -7,6 +7,7 @@ import { addStaff, disableStaff } from '../../../commands/staffAccounts.js';
 import { findSite, type Site } from '../../../db/repos/sites.js';
 import { findStaffById, listSiteStaff } from '../../../db/repos/staff.js';
 import { DomainError, type FieldErrors } from '../../../domain/errors.js';
+import { siteWords } from '../../../domain/site.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 import { statusOf } from '../../errors.js';
@@ -50,7 +51,7 @@ export function siteStaffPageRoutes(router: Router, deps: AppDeps): void {
       ctx,
       'admin-site-staff',
       {
-        title: t('admin.site_staff.title', { site: lang === 'en' ? site.name_en : site.name_ko }),
+        title: t('admin.site_staff.title', { site: siteWords(site, lang).name }),
         site,
         staff: staff.map((s) => ({ ...s, since: formatMoment(s.created_at, 'Asia/Seoul', lang) })),
         values: extra.values ?? { email: '' },
