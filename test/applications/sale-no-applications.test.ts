@@ -2,22 +2,21 @@
 // application are each refused with use_sale_queue (telling them to join the sale's queue), and nothing is
 // written. A sale's verification page offers no proxy link (a lottery's still does).
 import test from 'ava';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { textService } from '../helpers/inboundSms.js';
+import type { TestApp } from '../helpers/app.js';
+import { SMS_TEST_TOKEN, smsTestApp, textService } from '../helpers/inboundSms.js';
 import {
   nextPhone,
   openVoucherCampaign,
   proxySubjectToken,
-  ROOMY_LIMITS,
   registeredHelper,
   verifyResident,
 } from '../helpers/intake.js';
 import { hidden, residentBrowser } from '../helpers/residentBrowser.js';
 
-const TOKEN = 'test-twilio-auth-token-0123456789';
+const TOKEN = SMS_TEST_TOKEN;
 let app: TestApp;
 test.before(async () => {
-  app = await startTestApp({ config: { TWILIO_AUTH_TOKEN: TOKEN }, intake: { limits: ROOMY_LIMITS } });
+  app = await smsTestApp();
 });
 test.after.always(async () => {
   await app?.close();

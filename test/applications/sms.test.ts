@@ -4,19 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import twilio from 'twilio';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import {
-  codeFor,
-  openGoodsCampaign,
-  openVoucherCampaign,
-  ROOMY_LIMITS,
-  setWindow,
-} from '../helpers/intake.js';
+import type { TestApp } from '../helpers/app.js';
+import { SMS_TEST_TOKEN, smsTestApp } from '../helpers/inboundSms.js';
+import { codeFor, openGoodsCampaign, openVoucherCampaign, setWindow } from '../helpers/intake.js';
 
-const TOKEN = 'test-twilio-auth-token-0123456789';
+const TOKEN = SMS_TEST_TOKEN;
 let app: TestApp;
 test.before(async () => {
-  app = await startTestApp({ config: { TWILIO_AUTH_TOKEN: TOKEN }, intake: { limits: ROOMY_LIMITS } });
+  app = await smsTestApp();
 });
 test.after.always(async () => {
   await app?.close();

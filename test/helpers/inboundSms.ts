@@ -1,7 +1,8 @@
 // A resident's text to the service: one signed Twilio inbound webhook, and the reply the service queued for it.
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
-import type { TestApp } from './app.js';
+import { startTestApp, type TestApp } from './app.js';
+import { ROOMY_LIMITS } from './intake.js';
 
 /** Sends one signed SMS (the app's TWILIO_AUTH_TOKEN is `token`); resolves to the reply queued ('' when none). */
 export async function textService(app: TestApp, token: string, from: string, body: string): Promise<string> {
@@ -17,4 +18,12 @@ export async function textService(app: TestApp, token: string, from: string, bod
     .where({ dedupe_key: `sms_reply:${form.MessageSid}` })
     .first('body');
   return String(m?.body ?? '');
+}
+
+/** The Twilio auth token of smsTestApp: what a test signs its inbound texts with. */
+export const SMS_TEST_TOKEN = 'test-twilio-auth-token-0123456789';
+
+/** A test app that takes signed inbound texts (TWILIO_AUTH_TOKEN = SMS_TEST_TOKEN), with roomy intake limits. */
+export function smsTestApp() {
+  return startTestApp({ config: { TWILIO_AUTH_TOKEN: SMS_TEST_TOKEN }, intake: { limits: ROOMY_LIMITS } });
 }
