@@ -41,6 +41,9 @@ test.before(async () => {
     }),
   );
   const goods = await create(buildGoodsCampaign(app.clock.now(), ['PH-A', 'PH-B']));
+  const sale = await create(
+    buildVoucherCampaign(app.clock.now(), { mode: 'instant', total: 100 * 10_000, per_person_max: 20_000 }),
+  );
   paths.push(
     '/admin',
     '/admin/campaigns/new',
@@ -55,6 +58,8 @@ test.before(async () => {
     `/admin/campaigns/${goods}/slots`,
     `/admin/campaigns/${goods}/slots/import`,
     `/admin/campaigns/${goods}/pickups`,
+    `/admin/campaigns/${sale}`,
+    `/admin/campaigns/${sale}/waiting-room`,
     '/admin/sites',
     '/admin/sites/PH-A/edit',
     '/admin/sites/PH-A/staff',

@@ -639,7 +639,7 @@ test.serial('the overview lists campaigns with states and counts, in both langua
   const en = await admin.get('/admin?lang=en');
   t.regex(en.text, /Listed campaign/);
   t.regex(en.text, /In preparation \d+/);
-  t.regex(en.text, /<th scope="col" class="num">Applications<\/th>/);
+  t.regex(en.text, /<th scope="col" class="num">Applications or purchases<\/th>/);
   // an instant sale past its close reads as over, as on its own page: no collection period it does not have
   const sale = idFrom(
     (

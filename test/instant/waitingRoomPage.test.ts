@@ -3,7 +3,14 @@
 // saved, and the form gone once the rules are fixed.
 import test from 'ava';
 import { signInWithForm } from '../helpers/browserSession.js';
-import { draftSale, instantWorld, queuedSale, scheduledSale } from '../helpers/instant.js';
+import {
+  buyWithToken,
+  draftSale,
+  instantWorld,
+  queuedSale,
+  scheduledSale,
+  turnToBuy,
+} from '../helpers/instant.js';
 
 const FORM = {
   prequeue_minutes: '45',
@@ -106,4 +113,33 @@ test('a sale cancelled before its pre-queue opened keeps its rules as they were'
   });
   t.regex((await admin.get(path)).text, /id="room-status">대기열이 이미 열렸거나/);
   t.is((await admin.post(path, FORM)).status, 409);
+});
+
+test('a sale has no intake tab: its page leads to the waiting room, and the campaign list counts its purchases', async (t) => {
+  const w = await instantWorld();
+  const { app } = w;
+  t.teardown(() => app.close());
+  const sale = await turnToBuy(w, 5, 'list-key-1');
+  const bought = await buyWithToken(
+    app,
+    sale.campaignId,
+    { identity_id: sale.identityId, headers: sale.headers },
+    sale.input.admission_token,
+    'list-key-1',
+  );
+  t.is(bought.status, 201, bought.text);
+  const admin = await signInWithForm(app, 'admin');
+  const overview = await admin.get(`/admin/campaigns/${sale.campaignId}`);
+  t.notRegex(overview.text, new RegExp(`href="/admin/campaigns/${sale.campaignId}/intake"`), 'no intake tab');
+  const intake = await admin.get(`/admin/campaigns/${sale.campaignId}/intake`);
+  t.is(intake.status, 302);
+  t.is(intake.headers.get('location'), `/admin/campaigns/${sale.campaignId}/waiting-room`);
+
+  const list = await admin.get('/admin');
+  const row = list.text.split('<tr>').find((r) => r.includes(`/admin/campaigns/${sale.campaignId}"`));
+  t.truthy(row, 'the sale is listed');
+  t.regex(row!, /<td class="num">1<\/td>/, 'its one purchase, where a draw shows its applications');
+  t.regex(list.text, /<th scope="col" class="num">신청·구매 수<\/th>/);
+  const ko = await admin.get('/admin/campaigns/new');
+  t.regex(ko.text, /즉시 구매에서는 같은 규칙으로 대기열에 들어와 구매할 수 있는 요일을 나눕니다/);
 });

@@ -7,7 +7,10 @@ import { changeCampaignState, type ManualChange } from '../../../commands/change
 import { beaconSourceFor } from '../../../commands/drawRules.js';
 import { createCampaign, updateCampaign } from '../../../commands/saveCampaign.js';
 import { saveCampaignContact } from '../../../commands/saveCampaignContact.js';
-import { countActiveApplicationsByCampaign } from '../../../db/repos/adminOverview.js';
+import {
+  countActiveApplicationsByCampaign,
+  countLivePurchasesBySale,
+} from '../../../db/repos/adminOverview.js';
 import { listAuditRows } from '../../../db/repos/audit.js';
 import { countCampaignsByState, findCampaign, listCampaigns } from '../../../db/repos/campaigns.js';
 import { findDraw, listBeaconMissing } from '../../../db/repos/draws.js';
@@ -113,10 +116,11 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
 
   router.get('/admin', requireStaffPage('admin', 'auditor'), async (ctx) => {
     const lang = langOf(ctx);
-    const [campaigns, byState, applications, beaconMissing] = await Promise.all([
+    const [campaigns, byState, applications, purchases, beaconMissing] = await Promise.all([
       listCampaigns(deps.db),
       countCampaignsByState(deps.db),
       countActiveApplicationsByCampaign(deps.db),
+      countLivePurchasesBySale(deps.db),
       listBeaconMissing(deps.db),
     ]);
     const counts = new Map(byState.map((r) => [r.state, Number(r.count)]));
@@ -136,7 +140,8 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
         mode: c.mode,
         opens: formatPlain(c.opens_at, c.time_zone, lang),
         closes: formatMoment(c.closes_at, c.time_zone, lang),
-        applications: applications.get(c.id) ?? 0,
+        // a sale takes no applications: its column counts purchases
+        applications: (c.mode === 'instant' ? purchases : applications).get(c.id) ?? 0,
       })),
     });
   });

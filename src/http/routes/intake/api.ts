@@ -30,6 +30,8 @@ export function intakeRoutes(router: Router, deps: AppDeps): void {
 
   router.get('/admin/campaigns/:id/intake', requireStaff('admin'), async (ctx) => {
     const { campaign, stats } = await load(ctx.params.id);
+    // a sale takes no applications (409 use_sale_queue): its queue and purchases are on the waiting room page
+    if (campaign.mode === 'instant') return ctx.redirect(`/admin/campaigns/${campaign.id}/waiting-room`);
     const peak = Math.max(1, ...stats.per_hour.map((h) => h.count));
     render(ctx, 'admin-intake', { campaign, stats, peak, at: deps.clock.now() });
   });
