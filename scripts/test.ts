@@ -1,4 +1,5 @@
-// npm test: a PostgreSQL (DATABASE_URL, or a throwaway embedded one), a migrated template database, then ava.
+// npm test: a PostgreSQL (DATABASE_URL, or a throwaway embedded one), a migrated template database, the suite
+// transpiled to build/ (scripts/build-tests.ts), then ava on it.
 // Each test file clones the template (test/helpers/db.ts), so files run in parallel without sharing rows.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,6 +11,7 @@ import { createDb } from '../src/db/knex.js';
 import { migrateAll } from '../src/db/migrate.js';
 import { chromiumPath } from '../test/helpers/chromium.js';
 import { prepareTemplate } from '../test/helpers/template.js';
+import { buildTests } from './build-tests.js';
 
 const args = process.argv.slice(2);
 const started = Date.now();
@@ -38,6 +40,7 @@ async function main(): Promise<number> {
       }
     });
 
+    await buildTests();
     const browser = chromiumPath();
     if (!browser) {
       console.warn(

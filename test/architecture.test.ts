@@ -14,8 +14,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { build, type Metafile } from 'esbuild';
+import { rootDir } from '../src/paths.js';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = rootDir;
 
 function tsFiles(dir: string): string[] {
   return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {

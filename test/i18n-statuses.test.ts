@@ -6,10 +6,11 @@ import path from 'node:path';
 import test from 'ava';
 import { HELD_STATUSES } from '../src/domain/counter.js';
 import { LANGS } from '../src/i18n/catalogue.js';
+import { rootDir } from '../src/paths.js';
 
 for (const lang of LANGS)
   test(`every award status has its words on the audit page (${lang})`, (t) => {
-    const file = path.resolve(import.meta.dirname, `../templates/i18n/${lang}/draw.json`);
+    const file = path.join(rootDir, `templates/i18n/${lang}/draw.json`);
     const draw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
     for (const status of HELD_STATUSES) t.is(typeof draw[`status_${status}`], 'string', status);
   });

@@ -5,8 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { LANGS } from '../src/i18n/catalogue.js';
+import { rootDir } from '../src/paths.js';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = rootDir;
 
 function sources(dir: string): string[] {
   return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {

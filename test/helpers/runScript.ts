@@ -2,8 +2,9 @@
 // (the cached bundle of scripts/bundled.mjs), the others under tsx. Resolves with its exit code and whole output.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { rootDir } from '../../src/paths.js';
 
-export const projectRoot = new URL('../../', import.meta.url).pathname;
+export const projectRoot = rootDir;
 
 export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {

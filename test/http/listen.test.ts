@@ -8,8 +8,10 @@ import { Agent, createServer, get as httpGet, type Server } from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
 import { ACCEPT_DESCRIPTORS, listen, loaderFlags } from '../../src/http/listen.js';
+import { rootDir } from '../../src/paths.js';
 import { pendingAfter } from '../helpers/async.js';
 
 const CONNECTIONS = 1500;
@@ -207,7 +209,7 @@ test('a service profiled with --cpu-prof writes its own profiles, none for the r
   t.timeout(20_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-prof-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const listenTs = new URL('../../src/http/listen.ts', import.meta.url).href;
+  const listenTs = pathToFileURL(path.join(rootDir, 'src/http/listen.ts')).href;
   const script = `import { createServer } from 'node:http';
     import { listen } from '${listenTs}';
     const server = createServer();

@@ -6,6 +6,7 @@ import test from 'ava';
 import pg from 'pg';
 import { inTransaction, LOCK_TIMEOUT_MS } from '../../src/db/transaction.js';
 import { DomainError } from '../../src/domain/errors.js';
+import { rootDir } from '../../src/paths.js';
 import { type StaffAuth, startTestApp, type TestApp } from '../helpers/app.js';
 import { type CookieSession, signInWithForm } from '../helpers/browserSession.js';
 import { buildVoucherCampaign } from '../helpers/factories.js';
@@ -142,7 +143,7 @@ test.serial(
 );
 
 test('every command a route calls opens its transactions with inTransaction (a lock timeout), not db.transaction', (t) => {
-  const src = path.resolve(import.meta.dirname, '../../src');
+  const src = path.join(rootDir, 'src');
   const walk = (dir: string): string[] =>
     fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
       const p = path.join(dir, e.name);

@@ -5,8 +5,9 @@ import path from 'node:path';
 import test from 'ava';
 import { ERROR_CODES } from '../../src/domain/errors.js';
 import { STATUS, statusOf } from '../../src/http/errors.js';
+import { rootDir } from '../../src/paths.js';
 
-const routes = path.resolve(import.meta.dirname, '../../src/http/routes');
+const routes = path.join(rootDir, 'src/http/routes');
 
 // Not refusals: a probe's answer and a "deliver again later" to a payment provider.
 const NOT_ERRORS = new Set(['health.ts', 'payments/webhooks.ts']);
@@ -49,7 +50,7 @@ test('every code (and internal) has its message, and every status its heading, i
   // The error page shows these words as they are: a missing one would show its key.
   const statuses = new Set([...Object.values(STATUS), 500]);
   for (const lang of ['ko', 'en']) {
-    const file = path.resolve(import.meta.dirname, `../../templates/i18n/${lang}/errors.json`);
+    const file = path.join(rootDir, `templates/i18n/${lang}/errors.json`);
     const words = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> & {
       heading: Record<string, string>;
     };

@@ -14,9 +14,10 @@ import {
   runDraw,
   verifyBundle,
 } from '../../src/domain/draw/index.js';
+import { rootDir } from '../../src/paths.js';
 import { tempDirs } from '../helpers/tempDirs.js';
 
-const root = new URL('../../', import.meta.url).pathname;
+const root = rootDir;
 const fixtures = join(root, 'test/fixtures/draw');
 const SECRET = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 const BEACON = 'drand round 4200: 2f9c';

@@ -2,6 +2,8 @@
 // byte-identical bundles on random small rosters with weights, groups and quotas, sites and slots, both
 // partial modes, ids that sort differently by UTF-16 and by UTF-8, and entries given in any order.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import test from 'ava';
 import fc from 'fast-check';
 import {
@@ -14,8 +16,9 @@ import {
   runDraw,
   writeBundleJson,
 } from '../../../src/domain/draw/index.js';
+import { rootDir } from '../../../src/paths.js';
 
-const fixtures = new URL('../../fixtures/draw/', import.meta.url);
+const fixtures = pathToFileURL(path.join(rootDir, 'test/fixtures/draw/'));
 const read = (name: string) => readFileSync(new URL(name, fixtures), 'utf8');
 
 // code units on both sides of U+D800..U+FFFF, where UTF-16 and UTF-8 orders disagree, and an NFD mark

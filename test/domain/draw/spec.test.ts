@@ -1,8 +1,10 @@
 // docs/draw-v1.md is what an auditor re-implements: its golden-vector appendix must state the fixture's values.
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import test from 'ava';
+import { rootDir } from '../../../src/paths.js';
 
-const root = new URL('../../../', import.meta.url);
+const root = pathToFileURL(`${rootDir}/`);
 const spec = readFileSync(new URL('docs/draw-v1.md', root), 'utf8');
 const bundle = JSON.parse(readFileSync(new URL('test/fixtures/draw/bundle.cjson', root), 'utf8'));
 

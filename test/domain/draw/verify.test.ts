@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import test from 'ava';
 import {
   type Bundle,
@@ -11,8 +12,9 @@ import {
   verifyBundle,
   verifyReceipt,
 } from '../../../src/domain/draw/index.js';
+import { rootDir } from '../../../src/paths.js';
 
-const fixture = new URL('../../fixtures/draw/bundle.cjson', import.meta.url);
+const fixture = path.join(rootDir, 'test/fixtures/draw/bundle.cjson');
 const load = (): Bundle => JSON.parse(readFileSync(fixture, 'utf8'));
 
 test('the golden bundle verifies', (t) => {
