@@ -161,7 +161,7 @@ browserTest(
         await page.goto(draw);
         t.regex(
           (await page.locator('#beacon-source-note').textContent()) ?? '',
-          lang === 'ko' ? /한국 시간 기준 / : /in Korea time \(KST\)/,
+          lang === 'ko' ? /한국 표준시 기준 / : /in Korean Standard Time/,
         );
         if (width === 1280) await checkPage(t, page, `the draw page (${lang})`);
         await shootPage(page, `beacon-form-${lang}-${width}`);

@@ -180,7 +180,7 @@ test.serial(
         note.split('<br>'),
         [
           'drand(공개 난수 비컨)가 라운드마다 내는 난수(randomness)로, 16진수 64자입니다.',
-          `문장 속 시각 ${s.closesAt.toISOString()}는 한국 시간 기준 ${seoul} (GMT+9)입니다.`,
+          `문장 속 시각 ${s.closesAt.toISOString()}는 한국 표준시 기준 ${seoul} (GMT+9)입니다.`,
           '이 문장은 시드 약속값과 함께 공개된 원문이라 한 글자도 바꾸지 않고 그대로 보여 드립니다.',
         ],
         path,
@@ -190,7 +190,7 @@ test.serial(
       t.regex(
         en.text,
         new RegExp(
-          `${s.closesAt.toISOString()} in the sentence is ${seoul} \\(GMT\\+9\\) in Korea time \\(KST\\)\\.`,
+          `${s.closesAt.toISOString()} in the sentence is ${seoul} \\(GMT\\+9\\) in Korean Standard Time\\.`,
         ),
       );
     }

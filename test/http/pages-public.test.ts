@@ -318,10 +318,10 @@ test.serial('a goods campaign page lists its pickup sites and slots', async (t) 
 test.serial('the times’ zone is said in words, not as its id', async (t) => {
   const seoul = await createCampaign(buildVoucherCampaign(app.clock.now(), { title_ko: '서울 시각' }));
   const ko = await app.request('GET', `/campaigns/${seoul}`, { headers: html });
-  t.regex(ko.text, /id="zone-note">모든 시각은 한국 시간 기준입니다\.</);
+  t.regex(ko.text, /id="zone-note">모든 시각은 한국 표준시 기준입니다\.</);
   t.notRegex(ko.text, /Asia\/Seoul/);
   const en = await app.request('GET', `/campaigns/${seoul}?lang=en`, { headers: html });
-  t.regex(en.text, /id="zone-note">All times are Korea time \(KST\)\.</);
+  t.regex(en.text, /id="zone-note">All times are Korean Standard Time\.</);
   const tokyo = await createCampaign(
     buildVoucherCampaign(app.clock.now(), { title_ko: '도쿄 시각', time_zone: 'Asia/Tokyo' }),
   );

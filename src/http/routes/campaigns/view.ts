@@ -170,8 +170,8 @@ const moment = (d: Date, c: Campaign, lang: Lang): MomentView => ({
 });
 
 /**
- * The zone as a resident reads it, never its IANA id: "한국 시간" / "Korea time (KST)" for Asia/Seoul, any other by
- * its long name in the reader's language at a given moment ("일본 표준시", "Central European Standard Time").
+ * The zone as a resident reads it, never its IANA id: "한국 표준시" / "Korean Standard Time" for Asia/Seoul (the
+ * name the times beside it carry), any other by its long name in the reader's language at a given moment.
  */
 export function zoneWords(zone: string, at: Date, t: Translate, lang: Lang): string {
   if (zone === 'Asia/Seoul') return t('public.zone_korea');
@@ -250,7 +250,7 @@ export function campaignView(
     stateText: opts.soldOut ? t('public.sold_out') : stateWords(t, c, { prequeueOpen }),
     soldOut: Boolean(opts.soldOut),
     timeZone: c.time_zone,
-    /** the zone in words ("한국 시간"), for the page's note that every time is in it */
+    /** the zone in words ("한국 표준시"), for the page's note that every time is in it */
     zoneWords: zoneWords(c.time_zone, c.opens_at, t, lang),
     zoneName: zoneName(c.opens_at, c.time_zone, lang),
     opens: moment(c.opens_at, c, lang),
