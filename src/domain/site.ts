@@ -21,17 +21,28 @@ export interface SiteWords {
   district: string;
   address: string;
   hours: string;
+  /** the language each is in: the reader's, or the other where only that was given (a page marks it lang="ko") */
+  langs: Record<'name' | 'district' | 'address' | 'hours', 'ko' | 'en'>;
 }
 
-const inLang = (ko: string | null | undefined, en: string | null | undefined, lang: string): string =>
-  (lang === 'en' ? en || ko : ko || en) || '';
+function inLang(ko: string | null | undefined, en: string | null | undefined, lang: string) {
+  const [first, second] = lang === 'en' ? (['en', 'ko'] as const) : (['ko', 'en'] as const);
+  const given = { ko, en };
+  if (given[first]) return { text: given[first], lang: first };
+  return given[second] ? { text: given[second], lang: second } : { text: '', lang: first };
+}
 
 export function siteWords(s: SiteWording, lang: string): SiteWords {
+  const name = inLang(s.name_ko, s.name_en, lang);
+  const district = inLang(s.district, s.district_en, lang);
+  const address = inLang(s.address, s.address_en, lang);
+  const hours = inLang(s.hours_ko, s.hours_en, lang);
   return {
-    name: inLang(s.name_ko, s.name_en, lang),
-    district: inLang(s.district, s.district_en, lang),
-    address: inLang(s.address, s.address_en, lang),
-    hours: inLang(s.hours_ko, s.hours_en, lang),
+    name: name.text,
+    district: district.text,
+    address: address.text,
+    hours: hours.text,
+    langs: { name: name.lang, district: district.lang, address: address.lang, hours: hours.lang },
   };
 }
 
@@ -50,12 +61,12 @@ export function inDistrict(
 export function districtChoices(
   sites: ReadonlyArray<Pick<SiteWording, 'district' | 'district_en'>>,
   lang: string,
-): Array<{ value: string; label: string }> {
-  const labels = new Map<string, string>();
+): Array<{ value: string; label: string; lang: 'ko' | 'en' }> {
+  const labels = new Map<string, { text: string; lang: 'ko' | 'en' }>();
   for (const s of sites) {
     if (!s.district) continue;
     const label = inLang(s.district, s.district_en, lang);
-    if (!labels.has(s.district) || labels.get(s.district) === s.district) labels.set(s.district, label);
+    if (!labels.has(s.district) || labels.get(s.district)?.text === s.district) labels.set(s.district, label);
   }
-  return [...labels].map(([value, label]) => ({ value, label }));
+  return [...labels].map(([value, label]) => ({ value, label: label.text, lang: label.lang }));
 }

@@ -34,6 +34,8 @@ export interface PageHelpers {
   campaignContact(c: CampaignContact): ContactView | undefined;
   /** a site's name, district, address and hours in the page's language, else the other one given (domain/site.ts) */
   siteWords(s: SiteWording): SiteWords;
+  /** ` lang="ko"` for words in a language other than the page's (a fallback a screen reader must voice as such) */
+  langAttr(wordsLang: string): string;
   /** a resident (or a helper) signed in on this browser: the header's sign-out form and its CSRF token */
   residentSignOut: { csrf: string } | undefined;
   /** just signed out (the sign-out's redirect, with no session left): the page says so */
@@ -65,6 +67,7 @@ export function pageHelpers(ctx: Context): PageHelpers {
     cancelMessage: (c) => (c.state === 'cancelled' ? cancelMessageIn(c, lang) : undefined),
     campaignContact: (c) => contactIn(c, lang),
     siteWords: (s) => siteWords(s, lang),
+    langAttr: (wordsLang) => (wordsLang === lang ? '' : ` lang="${wordsLang === 'en' ? 'en' : 'ko'}"`),
     residentSignOut: signOut,
     signedOut: ctx.query.signed_out === '1' && !signOut,
   };

@@ -27,7 +27,7 @@ test.after.always(async () => {
 const text = (s: string) => s.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 const HANGUL = /[\uac00-\ud7a3]/;
 
-async function resultPage(campaignId: string, publicId: string, lang: 'ko' | 'en') {
+async function resultHtml(campaignId: string, publicId: string, lang: 'ko' | 'en') {
   const a = await app.db('applications').where({ campaign_id: campaignId, public_id: publicId }).first();
   const token = await signResidentToken(
     TEST_SECRETS.sessionSecret,
@@ -39,8 +39,9 @@ async function resultPage(campaignId: string, publicId: string, lang: 'ko' | 'en
     `/campaigns/${campaignId}/application${lang === 'en' ? '?lang=en' : ''}`,
     { headers: { 'x-resident-token': token, accept: 'text/html' } },
   );
-  return text(res.text);
+  return res.text;
 }
+const resultPage = async (...args: Parameters<typeof resultHtml>) => text(await resultHtml(...args));
 
 test.serial(
   "a winner's English result page and notices name the English address, or the Korean one where none was given",
@@ -117,6 +118,10 @@ test.serial(
       (await resultPage(c, atKo, 'en')).includes(`Pharmacy ${koOnly} ${koAddress(koOnly)} (중구)`),
       'no English given: the Korean address and district',
     );
+    // marked as Korean, so a screen reader reading the English page voices them as Korean
+    const koOnlyHtml = await resultHtml(c, atKo, 'en');
+    t.true(koOnlyHtml.includes(`<span lang="ko">${koAddress(koOnly)}</span> <span lang="ko">(중구)</span>`));
+    t.true((await resultHtml(c, atEn, 'en')).includes(`<span>${enAddress}</span> <span>(Jung-gu)</span>`));
   },
 );
 
@@ -145,16 +150,23 @@ test.serial(
     const page = async (path: string, headers: Record<string, string> = {}) =>
       (await app.request('GET', path, { headers: { accept: 'text/html', ...headers } })).text;
     const en = await page(`/campaigns/${c.id}?lang=en`);
-    t.regex(en, /<p class="address">Jung-gu · 110 Sejong-daero, Jung-gu, Seoul<\/p>/);
-    t.regex(en, /<p class="address">동구 · 동부대로 2<\/p>/, 'no English given: the Korean');
+    t.regex(
+      en,
+      /<p class="address"><span>Jung-gu<\/span> · <span>110 Sejong-daero, Jung-gu, Seoul<\/span><\/p>/,
+    );
+    t.regex(
+      en,
+      /<p class="address"><span lang="ko">동구<\/span> · <span lang="ko">동부대로 2<\/span><\/p>/,
+      'no English given: the Korean, marked as Korean for a screen reader',
+    );
     const ko = await page(`/campaigns/${c.id}`);
-    t.regex(ko, /<p class="address">중구 · 서울 중구 세종대로 110<\/p>/);
+    t.regex(ko, /<p class="address"><span>중구<\/span> · <span>서울 중구 세종대로 110<\/span><\/p>/);
 
     // The form: each district once, its value the Korean (the filter's key), its label in the reader's words.
     const r = await verifyResident(app);
     const form = await page(`/campaigns/${c.id}/apply?lang=en`, r.headers);
     t.regex(form, /<option value="중구" >Jung-gu<\/option>/);
-    t.regex(form, /<option value="동구" >동구<\/option>/);
+    t.regex(form, /<option value="동구" lang="ko" >동구<\/option>/);
     t.regex(
       form,
       /<option value="EN-J" >Sejong Pharmacy · Jung-gu 110 Sejong-daero, Jung-gu, Seoul<\/option>/,
@@ -183,7 +195,7 @@ test.serial(
     // The stock page and its API.
     const stock = await page(`/campaigns/${c.id}/stock?lang=en`);
     t.regex(stock, /Sejong Pharmacy <span class="meta">· Jung-gu<\/span>/);
-    t.regex(stock, /Dongbu Pharmacy <span class="meta">· 동구<\/span>/);
+    t.regex(stock, /Dongbu Pharmacy <span class="meta" lang="ko">· 동구<\/span>/);
     t.regex(await page(`/campaigns/${c.id}/stock`), /세종약국 <span class="meta">· 중구<\/span>/);
     const json = (await app.request('GET', `/api/campaigns/${c.id}/stock`)).json;
     t.deepEqual(

@@ -16,7 +16,7 @@ import {
 } from '../../../domain/campaign.js';
 import { contactIn } from '../../../domain/contact.js';
 import { priceOf } from '../../../domain/payments/order.js';
-import { siteWords } from '../../../domain/site.js';
+import { type SiteWords, siteWords } from '../../../domain/site.js';
 import type { Lang, Translate } from '../../../i18n/catalogue.js';
 import { rotationView } from './rotationView.js';
 
@@ -188,7 +188,7 @@ export function zoneName(d: Date, zone: string, lang: Lang): string {
 }
 
 export interface SiteSlotsView {
-  site: { id: string; name: string; district: string; address: string };
+  site: { id: string; name: string; district: string; address: string; langs?: SiteWords['langs'] };
   slots: Array<{ id: string; starts: MomentView; ends: string; capacity: string }>;
 }
 
