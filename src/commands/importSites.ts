@@ -8,15 +8,17 @@ export async function importSites(
   ctx: CommandContext,
   actor: Actor,
   sites: Site[],
+  /** the columns the file has: an existing site keeps the others */
+  columns: ReadonlyArray<keyof Site>,
 ): Promise<{ count: number }> {
   return inTransaction(ctx.db, async (trx) => {
-    for (const site of sites) await upsertSite(trx, site);
+    for (const site of sites) await upsertSite(trx, site, columns);
     await appendAudit(trx, {
       at: ctx.clock.now(),
       actor: actorLabel(actor),
       action: 'site.imported',
       subject: 'sites',
-      data: { count: sites.length, ids: sites.slice(0, 100).map((s) => s.id) },
+      data: { count: sites.length, ids: sites.slice(0, 100).map((s) => s.id), columns },
     });
     return { count: sites.length };
   });

@@ -177,7 +177,7 @@ test.serial(
 );
 
 test.serial(
-  'a CSV from before the English columns still imports; its sites have no English district or address',
+  'a CSV from before the English columns still imports: new sites have no English, existing ones keep theirs',
   async (t) => {
     const old = await admin.post('/admin/sites/import', {
       csv: [
@@ -192,14 +192,29 @@ test.serial(
       address: '서울 서구 1',
       address_en: '',
     });
-    // Over the API too; an existing site is replaced as a whole, as every import does.
+    // Over the API too: an existing site's row replaces the columns the file has and keeps the English it lacks.
     const api = await app.request('POST', '/api/admin/sites/import', {
       as: apiAdmin,
       json: {
-        csv: 'id,name_ko,name_en,district,address\nCSV-EN-1,하나약국,Hana Pharmacy,중구,서울 중구 세종대로 1',
+        csv: 'id,name_ko,name_en,district,address\nCSV-EN-1,하나약국,Hana Pharmacy,중구,서울 중구 세종대로 11',
       },
     });
     t.is(api.status, 201, api.text);
-    t.like(await row('CSV-EN-1'), { address: '서울 중구 세종대로 1', district_en: '', address_en: '' });
+    t.like(await row('CSV-EN-1'), {
+      address: '서울 중구 세종대로 11',
+      district_en: 'Jung-gu',
+      address_en: '1 Sejong-daero, Jung-gu, Seoul',
+    });
+    // a column the file has, left empty, clears it (empty is "not given", as in the form)
+    const cleared = await app.request('POST', '/api/admin/sites/import', {
+      as: apiAdmin,
+      json: { csv: 'id,name_ko,name_en,address_en\nCSV-EN-1,하나약국,Hana Pharmacy,' },
+    });
+    t.is(cleared.status, 201, cleared.text);
+    t.like(await row('CSV-EN-1'), {
+      address: '서울 중구 세종대로 11',
+      district_en: 'Jung-gu',
+      address_en: '',
+    });
   },
 );

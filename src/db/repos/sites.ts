@@ -36,12 +36,16 @@ export const SITE_COLUMNS = [
   'lng',
 ] as const;
 
-export async function upsertSite(db: Db | Trx, site: Site): Promise<Site> {
-  const [row] = await db('sites')
-    .insert(site)
-    .onConflict('id')
-    .merge()
-    .returning([...SITE_COLUMNS]);
+/** Adds a site, or replaces an existing one's columns (`replace`: only those; every column by default). */
+export async function upsertSite(
+  db: Db | Trx,
+  site: Site,
+  replace?: ReadonlyArray<keyof Site>,
+): Promise<Site> {
+  const conflict = db('sites').insert(site).onConflict('id');
+  const [row] = await (replace ? conflict.merge([...replace]) : conflict.merge()).returning([
+    ...SITE_COLUMNS,
+  ]);
   return row as Site;
 }
 

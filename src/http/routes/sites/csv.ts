@@ -1,6 +1,7 @@
 // Sites from CSV: one row per site (id, names, district and address in Korean and optionally English, phone,
 // hours, coordinates), each checked with the same schema as the form and the JSON API; an error per bad row, and
-// then nothing is imported. A column left out of the file is empty for every row, as in the form.
+// then nothing is imported. A column left out of the file is empty for a new site and kept for an existing one (an
+// older file without district_en and address_en does not wipe the English an operator typed since).
 import { SITE_COLUMNS, type Site } from '../../../db/repos/sites.js';
 import { type Problem, problem } from '../../../domain/errors.js';
 import { type RowError, readCsv, rowErrors } from '../../csvRows.js';
@@ -16,8 +17,15 @@ export const SITE_CSV_COLUMNS = {
   optional: SITE_COLUMNS.filter((c) => !(REQUIRED as readonly string[]).includes(c)),
 };
 
-export function sitesFromCsv(text: string): { sites: Site[]; errors: RowError[] } {
+export function sitesFromCsv(text: string): {
+  sites: Site[];
+  /** the site columns the file has: the ones an existing site's row replaces */
+  columns: Array<keyof Site>;
+  errors: RowError[];
+} {
   const { rows, errors } = readCsv(text, SITE_CSV_COLUMNS);
+  const header = Object.keys(rows[0]?.cells ?? {});
+  const columns = SITE_COLUMNS.filter((c) => header.includes(c));
   const sites: Site[] = [];
   const seen = new Map<string, number>();
   for (const { line, cells } of rows) {
@@ -33,5 +41,5 @@ export function sitesFromCsv(text: string): { sites: Site[]; errors: RowError[] 
     else if (id.success && problems.length === 0) sites.push({ id: id.data, ...site.data });
     errors.push(...rowErrors(line, problems));
   }
-  return { sites: errors.length ? [] : sites, errors };
+  return { sites: errors.length ? [] : sites, columns, errors };
 }

@@ -55,18 +55,18 @@ export function siteImportRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/admin/sites/import', requireStaffPage('admin'), async (ctx) => {
     const { csv } = parse(csvBodySchema, { csv: bodyOf(ctx).csv ?? '' });
-    const { sites, errors } = sitesFromCsv(csv);
+    const { sites, columns, errors } = sitesFromCsv(csv);
     if (errors.length) return page(ctx, { csv, errors }, statusOf('validation_failed'));
-    const { count } = await importSites(cmd, staffActor(ctx.state.staff), sites);
+    const { count } = await importSites(cmd, staffActor(ctx.state.staff), sites, columns);
     ctx.status = 303;
     ctx.redirect(`/admin/sites?imported=${count}`);
   });
 
   router.post('/api/admin/sites/import', requireStaff('admin'), async (ctx) => {
     const { csv } = parse(csvBodySchema, ctx.request.body);
-    const { sites, errors } = sitesFromCsv(csv);
+    const { sites, columns, errors } = sitesFromCsv(csv);
     if (errors.length) throw csvRefusal(errors);
     ctx.status = 201;
-    ctx.body = await importSites(cmd, staffActor(ctx.state.staff), sites);
+    ctx.body = await importSites(cmd, staffActor(ctx.state.staff), sites, columns);
   });
 }
