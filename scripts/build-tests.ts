@@ -24,7 +24,7 @@ export async function buildTests(): Promise<number> {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    sourcemap: true, // failures point at the .ts lines (ava runs with --enable-source-maps)
+    sourcemap: true, // failures point at the .ts lines (ava runs its workers with --enable-source-maps)
     bundle: false,
     logLevel: 'warning',
   });
