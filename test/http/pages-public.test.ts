@@ -300,7 +300,7 @@ test.serial('a goods campaign page lists its pickup sites and slots', async (t) 
   t.is(res.status, 200);
   t.regex(res.text, /수령 장소와 시간/);
   t.regex(res.text, /행복약국 PH-A/);
-  t.regex(res.text, /중구 · 세종대로 110/);
+  t.regex(res.text, /<p class="address"><span>중구<\/span> · <span>세종대로 110<\/span><\/p>/);
   t.regex(res.text, /12-03 \(목\) 12:00<\/time> – 14:00/); // now + 60 h = 12-03 12:00 KST
   t.regex(res.text, /1인당 최대/);
   t.regex(res.text, /2개/);
