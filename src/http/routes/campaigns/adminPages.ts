@@ -141,7 +141,7 @@ export function adminCampaignPageRoutes(router: Router, deps: AppDeps): void {
         opens: formatPlain(c.opens_at, c.time_zone, lang),
         closes: formatMoment(c.closes_at, c.time_zone, lang),
         // a sale takes no applications: its column counts purchases
-        applications: (c.mode === 'instant' ? purchases : applications).get(c.id) ?? 0,
+        applicationsOrPurchases: (c.mode === 'instant' ? purchases : applications).get(c.id) ?? 0,
       })),
     });
   });

@@ -188,7 +188,7 @@ export function zoneName(d: Date, zone: string, lang: Lang): string {
 }
 
 export interface SiteSlotsView {
-  site: { id: string; name: string; district: string; address: string; langs?: SiteWords['langs'] };
+  site: { id: string } & SiteWords;
   slots: Array<{ id: string; starts: MomentView; ends: string; capacity: string }>;
 }
 
@@ -215,9 +215,11 @@ export function campaignView(
     let entry = bySite.get(slot.site_id);
     if (!entry) {
       entry = {
-        site: site
-          ? { id: slot.site_id, ...siteWords(site, lang) }
-          : { id: slot.site_id, name: slot.site_id, district: '', address: '' },
+        // a slot whose site row is gone is named by its id
+        site: {
+          id: slot.site_id,
+          ...siteWords(site ?? { name_ko: slot.site_id, name_en: slot.site_id }, lang),
+        },
         slots: [],
       };
       bySite.set(slot.site_id, entry);

@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import { purgeContacts } from '../../../commands/purgeContacts.js';
 import { findCampaign } from '../../../db/repos/campaigns.js';
 import { intakeStats } from '../../../db/repos/intake.js';
+import type { Campaign } from '../../../domain/campaign.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffActor } from '../../middleware/staffAuth.js';
@@ -10,14 +11,16 @@ import { render } from '../../render.js';
 import { parseId } from '../../validate.js';
 
 export function intakeRoutes(router: Router, deps: AppDeps): void {
-  async function load(id: string | undefined) {
+  async function campaignOf(id: string | undefined) {
     const c = await findCampaign(deps.db, parseId(id));
     if (!c) throw new DomainError('not_found', 'No such campaign');
-    return { campaign: c, stats: await intakeStats(deps.db, c.id, c.time_zone) };
+    return c;
   }
+  const statsOf = (c: Campaign) => intakeStats(deps.db, c.id, c.time_zone);
 
   router.get('/api/admin/campaigns/:id/intake', requireStaff('admin'), async (ctx) => {
-    const { campaign, stats } = await load(ctx.params.id);
+    const campaign = await campaignOf(ctx.params.id);
+    const stats = await statsOf(campaign);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       campaign_id: campaign.id,
@@ -29,9 +32,10 @@ export function intakeRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.get('/admin/campaigns/:id/intake', requireStaff('admin'), async (ctx) => {
-    const { campaign, stats } = await load(ctx.params.id);
+    const campaign = await campaignOf(ctx.params.id);
     // a sale takes no applications (409 use_sale_queue): its queue and purchases are on the waiting room page
     if (campaign.mode === 'instant') return ctx.redirect(`/admin/campaigns/${campaign.id}/waiting-room`);
+    const stats = await statsOf(campaign);
     const peak = Math.max(1, ...stats.per_hour.map((h) => h.count));
     render(ctx, 'admin-intake', { campaign, stats, peak, at: deps.clock.now() });
   });
