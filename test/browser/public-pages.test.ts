@@ -5,7 +5,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { shootPage } from '../helpers/browserJourney.js';
+import { AXE_IN_PAGE, shootPage } from '../helpers/browserJourney.js';
 import { browserSuite } from '../helpers/chromium.js';
 import { buildGoodsCampaign, buildVoucherCampaign } from '../helpers/factories.js';
 import { putHappyPharmacies } from '../helpers/intake.js';
@@ -83,6 +83,7 @@ async function newPage(javaScriptEnabled = true): Promise<Page> {
 async function checkAxe(t: ExecutionContext, page: Page, what: string) {
   const result = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .setLegacyMode(AXE_IN_PAGE)
     .analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (bad.length > 0) {
