@@ -28,7 +28,7 @@ import {
   TARGET_ORDERS_PER_S,
   writeReport,
 } from './simulate/report.js';
-import { instantResident, lotteryResident, type Outcome } from './simulate/residents.js';
+import { instantArrival, instantResident, lotteryResident, type Outcome } from './simulate/residents.js';
 import { createSale, residentsOf, setRushRules, startCity, untilRoom } from './simulate/service.js';
 import { chiSquareIndependence } from './simulate/stats.js';
 
@@ -145,9 +145,7 @@ await Promise.all(
     const call = clientFor(city.urls[i % city.urls.length]!, p.token, speeds[i]!, rec, i);
     const arrive =
       mode === 'instant'
-        ? Math.random() < 0.4
-          ? sale.opensAt - Math.random() * 15_000
-          : sale.opensAt + Math.min(20_000, -3000 * Math.log(1 - Math.random()))
+        ? instantArrival(sale.opensAt)
         : sale.opensAt + 500 + Math.random() * (sale.closesAt - sale.opensAt - 1500);
     outcomes[i] =
       mode === 'instant'
