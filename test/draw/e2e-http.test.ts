@@ -16,6 +16,7 @@ import { signInWithForm } from '../helpers/browserSession.js';
 import { drawContext, drawReconciler } from '../helpers/draw.js';
 import { buildVoucherCampaign, isoFrom } from '../helpers/factories.js';
 import { nextPhone, ROOMY_LIMITS, verifyResident } from '../helpers/intake.js';
+import { entryArgs } from '../helpers/runScript.js';
 
 const run = promisify(execFile);
 const TOKEN = 'e2e-http-twilio-auth-token-0123';
@@ -171,7 +172,7 @@ test.serial('applications over HTTP and SMS are drawn, and the CLI verifies the 
   );
   const file = path.join(dir, 'bundle.json');
   fs.writeFileSync(file, text);
-  const ok = await run(process.execPath, ['--import', 'tsx', 'scripts/verify.ts', file]);
+  const ok = await run(process.execPath, [...entryArgs('scripts/verify.ts'), file]);
   t.is(ok.stdout.trim(), 'match');
 
   // The CLI is no rubber stamp: a result moved to someone else is caught.
@@ -180,7 +181,7 @@ test.serial('applications over HTTP and SMS are drawn, and the CLI verifies the 
   const [a, b] = [bundle.results[won], bundle.results[lost]];
   [a.public_id, b.public_id] = [b.public_id, a.public_id];
   fs.writeFileSync(file, JSON.stringify(bundle));
-  const bad = await run(process.execPath, ['--import', 'tsx', 'scripts/verify.ts', file]).catch((e) => e);
+  const bad = await run(process.execPath, [...entryArgs('scripts/verify.ts'), file]).catch((e) => e);
   t.is(bad.code, 1);
   t.notRegex(bad.stdout, /^match$/m);
 });

@@ -21,6 +21,7 @@ import {
 import { decryptText } from '../../src/identity/crypto.js';
 import { startTestApp, TEST_SECRETS, type TestApp } from '../helpers/app.js';
 import { addApplications, drawContext, drawReconciler, scheduledLottery } from '../helpers/draw.js';
+import { entryArgs } from '../helpers/runScript.js';
 
 const run = promisify(execFile);
 let app: TestApp;
@@ -106,9 +107,7 @@ test.serial(
     const receipt = await app.request('GET', `/api/campaigns/${s.campaignId}/receipts/${someIds[5]}`);
     fs.writeFileSync(path.join(dir, 'receipt.json'), receipt.text);
     const rv = await run('node', [
-      '--import',
-      'tsx',
-      'scripts/verify.ts',
+      ...entryArgs('scripts/verify.ts'),
       '--receipt',
       path.join(dir, 'receipt.json'),
     ]);

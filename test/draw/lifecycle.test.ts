@@ -23,6 +23,7 @@ import {
   type Scenario,
   scheduledLottery,
 } from '../helpers/draw.js';
+import { entryArgs } from '../helpers/runScript.js';
 
 let app: TestApp;
 test.before(async () => {
@@ -60,14 +61,7 @@ test.serial(
     const { ctx, beacon } = await closedWithBeacon(s);
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'test/helpers/drawChild.ts',
-        app.database.url,
-        s.campaignId,
-        s.drawAt.toISOString(),
-      ],
+      [...entryArgs('test/helpers/drawChild.ts'), app.database.url, s.campaignId, s.drawAt.toISOString()],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     await new Promise<void>((resolve, reject) => {

@@ -9,6 +9,7 @@ import { smtpChannel } from '../../src/notify/smtpChannel.js';
 import { twilioChannel } from '../../src/notify/twilioChannel.js';
 import { type NotifyWorker, type NotifyWorkerOptions, startNotifyWorker } from '../../src/notify/worker.js';
 import { TEST_DATA_KEY, type TestDatabase } from './db.js';
+import { entryArgs } from './runScript.js';
 import { STANDIN_SID, STANDIN_TOKEN } from './twilioStandIn.js';
 
 export const STANDIN_FROM = '+15005550006';
@@ -105,7 +106,7 @@ export function spawnWorkerProcess(
   dataDir: string,
   env: Record<string, string> = {},
 ): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+  return spawn(process.execPath, entryArgs('src/worker.ts'), {
     env: {
       ...process.env,
       NODE_ENV: 'test',

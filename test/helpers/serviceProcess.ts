@@ -1,4 +1,4 @@
-// The service as a real process (node --import tsx src/main.ts), as an operator runs it, and steady
+// The service as a real process (src/main.ts from its build, as `node dist/src/main.js` runs it), and steady
 // application load against it over loopback: SMS applications through the development webhook.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,6 +13,7 @@ import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { createDb, type Db } from '../../src/db/knex.js';
 import { parseCampaignBody } from '../../src/http/routes/campaigns/schema.js';
 import { buildVoucherCampaign } from './factories.js';
+import { entryArgs } from './runScript.js';
 
 /** Time a test that runs service processes may take (ava's default would stop it after 60 s without a result). */
 export const PROCESS_TEST_MS = 240_000;
@@ -37,7 +38,7 @@ export function tempDataDir(label: string, t: { teardown(fn: () => void): void }
   return dir;
 }
 
-/** Starts `node --import tsx src/main.ts` (or watches a child already started, e.g. `npm start`) until it listens. */
+/** Starts src/main.ts (entryArgs), or watches a child already started (`npm start`, say), until it listens. */
 export function startService(
   env: NodeJS.ProcessEnv,
   timeoutMs = 120_000,
@@ -46,7 +47,7 @@ export function startService(
   return new Promise((resolve, reject) => {
     const child =
       started ??
-      spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      spawn(process.execPath, entryArgs('src/main.ts'), {
         env: { PORT: '0', RUN_WORKER: 'false', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

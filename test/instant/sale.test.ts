@@ -9,6 +9,7 @@ import { SignJWT } from 'jose';
 import { settleHolds } from '../../src/commands/instant/releaseHolds.js';
 import { TURN_NOTICE_AFTER_MS } from '../../src/domain/instant/waitingRoom.js';
 import { type Buyer, buyers, instantWorld, inWaves, openSale, scheduledSale } from '../helpers/instant.js';
+import { entryArgs } from '../helpers/runScript.js';
 
 const UNIT = 10_000;
 
@@ -215,13 +216,9 @@ test('the pre-queue order is recomputed from the published seed, which matches t
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const run = (doc: unknown) => {
     writeFileSync(join(dir, 'queue.json'), JSON.stringify(doc));
-    return spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/verify-queue.ts', join(dir, 'queue.json')],
-      {
-        encoding: 'utf8',
-      },
-    );
+    return spawnSync(process.execPath, [...entryArgs('scripts/verify-queue.ts'), join(dir, 'queue.json')], {
+      encoding: 'utf8',
+    });
   };
   const ok = run(audit);
   t.is(ok.status, 0, ok.stderr);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import test from 'ava';
 import { waitUntilGone } from '../../src/db/postmaster.js';
+import { entryArgs } from '../helpers/runScript.js';
 
 const run = promisify(execFile);
 
@@ -14,9 +15,7 @@ test('a throwaway server stops when its process crashes', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-crash-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const crashed: { code?: number; stdout: string; stderr: string } = await run(process.execPath, [
-    '--import',
-    'tsx',
-    'test/helpers/embeddedCrash.ts',
+    ...entryArgs('test/helpers/embeddedCrash.ts'),
     path.join(dir, 'data'),
   ]).then(
     (done) => ({ code: 0, ...done }),

@@ -10,6 +10,7 @@ import { fanOutResults } from '../../src/commands/resultFanout.js';
 import { drawnLottery } from '../draw/_scenario.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { buildVoucherCampaign } from '../helpers/factories.js';
+import { entryArgs } from '../helpers/runScript.js';
 
 const run = promisify(execFile);
 let app: TestApp;
@@ -24,7 +25,7 @@ test.after.always(async () => {
 
 // The script `npm run migrate` and `npm run migrate:rollback` run, without npm's own start-up.
 const migrate = (command: 'latest' | 'rollback') =>
-  run(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts', command], {
+  run(process.execPath, [...entryArgs('scripts/migrate.ts'), command], {
     env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: app.database.url, DATA_DIR: dataDir },
   });
 

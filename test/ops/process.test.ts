@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { entryArgs } from '../helpers/runScript.js';
 import {
   embeddedEnv,
   failureReport,
@@ -59,7 +60,7 @@ test('on the embedded database, with the worker running, SIGTERM still stops cle
 
 test('an invalid configuration stops the process with the variable name', async (t) => {
   t.timeout(PROCESS_TEST_MS); // a busy machine starts processes slowly
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, entryArgs('src/main.ts'), {
     env: { ...process.env, PORT: 'not-a-port', DATABASE_URL: database.url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
