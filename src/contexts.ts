@@ -14,6 +14,7 @@ import { shuffleWaits } from './commands/instant/shuffleWaits.js';
 import { waitingLooks } from './commands/instant/waitingLooks.js';
 import { batchedAwardOrders } from './commands/payments/awardOrderWrites.js';
 import { batchedSettlements } from './commands/payments/settleOrder.js';
+import { createSignedOutSessions } from './commands/residentSignOuts.js';
 import { createCheckedSessions } from './commands/staffSessionCheck.js';
 import type { Config } from './config.js';
 import { cryptoRandom, type RandomSource } from './crypto/random.js';
@@ -197,6 +198,7 @@ export function composeContexts(config: Config, db: Db, o: Overrides & { logger:
     // two lanes: one batch's commit flush overlaps the next one's statement, and each batch is one commit
     collections: batchedClearCollections(db, o.collectionLanes ?? 2, LOCK_TIMEOUT_MS),
     staffSessions: createCheckedSessions(),
+    residentSignOuts: createSignedOutSessions(),
     stock: stockReader({ db, clock: b.clock }),
     draw: drawContextOf(config, db, { ...o, ...b, random }),
   };

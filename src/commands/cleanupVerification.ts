@@ -1,12 +1,13 @@
 // Housekeeping for identity verification: one-time-code challenges an hour past their expiry (each holds a
-// sealed phone number or address), rate-limit rows whose window has ended, and spent OIDC nonces and staff
-// sessions past their expiry. Run by a graphile-worker cron item (src/jobs/housekeeping.ts) with the
+// sealed phone number or address), rate-limit rows whose window has ended, and spent OIDC nonces, staff
+// sessions and resident sign-outs past their expiry. Run by a graphile-worker cron item (src/jobs/housekeeping.ts) with the
 // scheduled time as `now`, so a late or repeated run does the same.
 
 import type { Db } from '../db/knex.js';
 import { deleteExpiredChallenges } from '../db/repos/challenges.js';
 import { deleteExpiredNonceProofs } from '../db/repos/oidcNonces.js';
 import { deleteExpiredRateLimits } from '../db/repos/rateLimits.js';
+import { deleteExpiredResidentSignOuts } from '../db/repos/residentSignOuts.js';
 import { deleteExpiredStaffSessions } from '../db/repos/staffSessions.js';
 
 /** An expired code still answers "expired, ask for a new one" (not "wrong code") for this long. */
@@ -20,5 +21,6 @@ export async function cleanupVerification(
   const rate_limits = await deleteExpiredRateLimits(ctx.db, now);
   await deleteExpiredNonceProofs(ctx.db, now);
   await deleteExpiredStaffSessions(ctx.db, now);
+  await deleteExpiredResidentSignOuts(ctx.db, now);
   return { challenges, rate_limits };
 }

@@ -5,6 +5,7 @@ import type { stockReader } from '../commands/campaignStock.js';
 import type { InstantContext } from '../commands/instant/context.js';
 import type { IntakeContext } from '../commands/intakeContext.js';
 import type { PaymentContext } from '../commands/payments/context.js';
+import type { SignedOutSessions } from '../commands/residentSignOuts.js';
 import type { CheckedSessions } from '../commands/staffSessionCheck.js';
 import type { Config } from '../config.js';
 import type { Batched } from '../db/batch.js';
@@ -56,6 +57,8 @@ export interface AppDeps {
   collections: Batched<ClearPress, AwardRow | undefined>;
   /** staff sessions checked in the last second, forgotten when this process revokes one (staffSessionCheck.ts) */
   staffSessions: CheckedSessions;
+  /** resident sessions signed out before their expiry, as this process last read them (residentSignOuts.ts) */
+  residentSignOuts: SignedOutSessions;
   /** the per-process stock snapshots the stock route and its fast path share */
   stock: ReturnType<typeof stockReader>;
 }

@@ -44,6 +44,28 @@ export function endResidentSession(ctx: Context) {
 }
 
 /**
+ * Signs the resident out for good: the session's token (the header's, or the cookie's) is refused from now on in
+ * every process, not only forgotten by this browser, and the cookie goes. A header token that is not valid is
+ * refused (401) with nothing changed; one already signed out signs out again (a retried sign-out is no fault); a
+ * stale cookie is just dropped.
+ */
+export async function signOutResident(ctx: Context, deps: AppDeps): Promise<void> {
+  const header = ctx.get(RESIDENT_TOKEN_HEADER);
+  const token = header || ctx.cookies.get(RESIDENT_COOKIE);
+  let session: { jti: string; exp: number } | undefined;
+  if (token) {
+    try {
+      const c = await verifyResidentToken(deps.config.secrets.sessionSecret, token, deps.clock.now());
+      session = { jti: c.jti, exp: c.exp as number }; // exp is a required claim
+    } catch (err) {
+      if (header) throw err;
+    }
+  }
+  if (session) await deps.residentSignOuts.signOut(deps, session);
+  endResidentSession(ctx);
+}
+
+/**
  * What every page's header needs to offer a resident (or a helper) the sign-out: whether a session cookie came
  * (it lives as long as its token, so one still sent is a session still good, bar a changed secret; a page that
  * read it and found it stale says so in ctx.state.resident), and the sign-out form's CSRF token, worked out only
@@ -56,6 +78,14 @@ export function residentPageState(deps: AppDeps) {
   };
 }
 
+/** The claims of a resident token that is valid and was not signed out (`invalid_token` otherwise). */
+export async function residentOfToken(deps: AppDeps, token: string): Promise<ResidentClaims> {
+  const claims = await verifyResidentToken(deps.config.secrets.sessionSecret, token, deps.clock.now());
+  if (await deps.residentSignOuts.isSignedOut(deps, claims.jti))
+    throw new DomainError('invalid_token', 'This session was signed out; verify again');
+  return claims;
+}
+
 /** The resident's session if any; an API caller with a bad token gets 401, a stale cookie is just dropped. */
 export async function readResident(ctx: Context, deps: AppDeps): Promise<ResidentState | undefined> {
   if (ctx.state.resident !== undefined) return ctx.state.resident || undefined;
@@ -65,8 +95,7 @@ export async function readResident(ctx: Context, deps: AppDeps): Promise<Residen
   let state: ResidentState | undefined;
   if (token) {
     try {
-      const claims = await verifyResidentToken(deps.config.secrets.sessionSecret, token, deps.clock.now());
-      state = { claims, viaCookie: !header };
+      state = { claims: await residentOfToken(deps, token), viaCookie: !header };
     } catch (err) {
       if (header) throw err;
       endResidentSession(ctx);

@@ -54,11 +54,12 @@ export const identityOperations: Operations = {
   },
   '/api/identity/session': {
     delete: {
-      summary: "End the resident's web session (clears its cookie); a token simply expires",
+      summary:
+        "Sign the resident out: the session's token (X-Resident-Token, or the cookie's) is refused from then on, in every process within a second, and the cookie is cleared; again with the same token is no fault",
       tag: 'identity',
       caller: 'anyone',
       ok: { status: 204, description: 'Signed out' },
-      errors: [],
+      errors: ['invalid_token'],
     },
   },
   '/api/admin/campaigns/{id}/groups/{group}/list': {

@@ -8,14 +8,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import coBody from 'co-body';
 import { validationFailed } from '../../domain/errors.js';
-import { type ResidentClaims, verifyResidentToken } from '../../identity/residentSession.js';
+import type { ResidentClaims } from '../../identity/residentSession.js';
 import type { Logger } from '../../logger.js';
 import type { AppDeps } from '../deps.js';
 import { answerFor, errorBody, noteOverload } from '../errors.js';
 import { UNSTORABLE_MESSAGE } from '../fields.js';
 import { HSTS } from '../middleware/publicOrigin.js';
 import { requestIdFrom, SECURITY_HEADERS } from '../middleware/requestContext.js';
-import { RESIDENT_TOKEN_HEADER } from '../middleware/residentAuth.js';
+import { RESIDENT_TOKEN_HEADER, residentOfToken } from '../middleware/residentAuth.js';
 import { unstorablePath } from '../middleware/safeInput.js';
 import type { RequestListener } from './stock/fastPath.js';
 
@@ -79,7 +79,7 @@ export function withResidentFastPaths(
         const campaignId = m[1]!;
         return void answerFast(deps, fixed, r, req, res, async (body) => {
           const token = req.headers[RESIDENT_TOKEN_HEADER] as string;
-          const who = await verifyResidentToken(deps.config.secrets.sessionSecret, token, deps.clock.now());
+          const who = await residentOfToken(deps, token);
           return r.run(who, campaignId, body, req);
         });
       }

@@ -12,7 +12,7 @@ import type { Lang } from '../../../i18n/catalogue.js';
 import { RESIDENT_SESSION_SECONDS, signResidentToken } from '../../../identity/residentSession.js';
 import { clientIp } from '../../clientIp.js';
 import type { AppDeps } from '../../deps.js';
-import { endResidentSession } from '../../middleware/residentAuth.js';
+import { signOutResident } from '../../middleware/residentAuth.js';
 import { parse } from '../../validate.js';
 import { codeRequestSchema, codeVerifySchema, oidcTokenSchema } from './schema.js';
 
@@ -120,8 +120,8 @@ export function identityApiRoutes(router: Router, deps: AppDeps): void {
     ctx.body = await sessionReply(deps, person, lang(ctx));
   });
 
-  router.delete('/api/identity/session', (ctx) => {
-    endResidentSession(ctx);
+  router.delete('/api/identity/session', async (ctx) => {
+    await signOutResident(ctx, deps);
     ctx.status = 204;
   });
 }

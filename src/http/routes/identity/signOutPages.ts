@@ -1,12 +1,12 @@
 // A resident, or a registered helper at a shared PC, signs out: the session cookie goes (the person's application,
 // result and claim code are no longer shown on this browser) and, on a campaign's page, a helper's verification of
 // the person they were helping there. A POST with the resident CSRF token: a link or another site cannot sign
-// anyone out. The session is a signed token with nothing kept on the server, so dropping the cookie ends it here.
+// anyone out. The session's token is refused from then on everywhere (residentSignOuts.ts), not only forgotten here.
 import type Router from '@koa/router';
 import { findCampaign } from '../../../db/repos/campaigns.js';
 import { PUBLIC_STATES } from '../../../domain/campaign.js';
 import type { AppDeps } from '../../deps.js';
-import { checkResidentCsrf, endResidentSession } from '../../middleware/residentAuth.js';
+import { checkResidentCsrf, signOutResident } from '../../middleware/residentAuth.js';
 import { bodyOf, UUID } from '../../validate.js';
 import { forgetSubject } from '../proxies/pages.js';
 
@@ -17,7 +17,7 @@ export function residentSignOutRoutes(router: Router, deps: AppDeps): void {
     checkResidentCsrf(ctx, deps);
     const asked = bodyOf(ctx).campaign;
     const campaign = typeof asked === 'string' && UUID.test(asked) ? asked : undefined;
-    endResidentSession(ctx);
+    await signOutResident(ctx, deps);
     if (campaign) forgetSubject(ctx, deps, campaign);
     // back to the campaign's page where it has one (a draft's or a cancelled campaign's is not public)
     const c = campaign ? await findCampaign(deps.db, campaign) : undefined;
