@@ -17,6 +17,24 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
   res.end(text);
 };
 
+/** [when, this process's CPU seconds so far] */
+type CpuReadings = Array<[number, number]>;
+
+/** This process's CPU seconds every 50 ms until stopped, so a window can be read off afterwards. */
+function cpuSampler() {
+  const readings: CpuReadings = [];
+  const tick = setInterval(() => {
+    const u = process.cpuUsage();
+    readings.push([Date.now(), (u.user + u.system) / 1e6]);
+  }, 50);
+  return {
+    stop(): CpuReadings {
+      clearInterval(tick);
+      return readings;
+    },
+  };
+}
+
 /** The stand-in: joins and looks held until the opening, a turn while stock lasts, buys that only count down. */
 function standIn(opensAt: number, stock: number) {
   let left = stock;
@@ -45,16 +63,9 @@ function standIn(opensAt: number, stock: number) {
   server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, () => {
     process.send?.({ port: (server.address() as AddressInfo).port });
   });
-  // CPU seconds every 50 ms, so the parent can read off the window from opening to sell-out
-  const cpu: Array<[number, number]> = [];
-  const tick = setInterval(() => {
-    const u = process.cpuUsage();
-    cpu.push([Date.now(), (u.user + u.system) / 1e6]);
-  }, 50);
-  process.on('message', () => {
-    clearInterval(tick);
-    process.send?.({ cpu });
-  });
+  // the parent reads off the window from opening to sell-out
+  const cpu = cpuSampler();
+  process.on('message', () => process.send?.({ cpu: cpu.stop() }));
 }
 
 /** One crowd against a fresh stand-in in a child process; the sell-out as the simulator times it, and CPU. */
@@ -68,11 +79,7 @@ async function run(n: number, stock: number) {
   const rec = new Recorder();
   // arrivals are random, so speed class by index is unrelated to arrival
   const speeds: Speed[] = Array.from({ length: n }, (_, i) => speedOf(i, n));
-  const crowdCpu: Array<[number, number]> = [];
-  const tick = setInterval(() => {
-    const u = process.cpuUsage();
-    crowdCpu.push([Date.now(), (u.user + u.system) / 1e6]);
-  }, 50);
+  const crowd = cpuSampler();
   const outcomes = await Promise.all(
     speeds.map((speed, i) =>
       instantResident(
@@ -89,9 +96,9 @@ async function run(n: number, stock: number) {
     .filter((x): x is number => x !== undefined)
     .sort((a, b) => a - b);
   const figures = sellOutFigures(accepted, stock, opensAt - rec.started);
-  clearInterval(tick);
+  const crowdCpu = crowd.stop();
   child.send('cpu');
-  const { cpu } = await reply<{ cpu: Array<[number, number]> }>();
+  const { cpu } = await reply<{ cpu: CpuReadings }>();
   child.kill();
   await closeClients();
   const end = opensAt + (figures.time_to_sell_out_ms ?? 0);
@@ -99,7 +106,7 @@ async function run(n: number, stock: number) {
 }
 
 /** CPU seconds spent between two moments, from readings taken every 50 ms. */
-function within(readings: Array<[number, number]>, from: number, to: number): number {
+function within(readings: CpuReadings, from: number, to: number): number {
   const at = (t: number) => readings.find(([when]) => when >= t)?.[1] ?? readings.at(-1)![1];
   return at(to) - at(from);
 }

@@ -1,7 +1,7 @@
 // Housekeeping for identity verification: one-time-code challenges an hour past their expiry (each holds a
 // sealed phone number or address), rate-limit rows whose window has ended, and spent OIDC nonces, staff
-// sessions and resident sign-outs past their expiry. Run by a graphile-worker cron item (src/jobs/housekeeping.ts) with the
-// scheduled time as `now`, so a late or repeated run does the same.
+// sessions and resident sign-outs past their expiry. Run by a graphile-worker cron item (src/jobs/housekeeping.ts)
+// with the scheduled time as `now`, so a late or repeated run does the same.
 
 import type { Db } from '../db/knex.js';
 import { deleteExpiredChallenges } from '../db/repos/challenges.js';

@@ -1,5 +1,6 @@
 // A script under scripts/ run as a child process, the way an operator runs it: draw and verify as npm runs them
-// (the cached bundle of scripts/bundled.mjs), the others from their build (entryArgs). Resolves with its exit code and whole output.
+// (the cached bundle of scripts/bundled.mjs), the others from their build (entryArgs). Resolves with its exit code
+// and whole output.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { join } from 'node:path';
